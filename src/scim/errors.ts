@@ -1,0 +1,106 @@
+// RFC 7644 §3.12 error responses: one ScimError class, one factory per scimType.
+import { URN_ERROR } from './constants'
+
+export type ScimType =
+  | 'invalidFilter'
+  | 'tooMany'
+  | 'uniqueness'
+  | 'mutability'
+  | 'invalidSyntax'
+  | 'invalidPath'
+  | 'noTarget'
+  | 'invalidValue'
+  | 'invalidVers'
+  | 'sensitive'
+
+export type ScimStatus = 304 | 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 500 | 501 | 503
+
+/** Which status each scimType may travel with (RFC 7644 §3.12 Table 9, §3.3, §7.5.2). */
+const STATUS_OF_TYPE: Record<ScimType, ScimStatus> = {
+  invalidFilter: 400,
+  tooMany: 400,
+  uniqueness: 409,
+  mutability: 400,
+  invalidSyntax: 400,
+  invalidPath: 400,
+  noTarget: 400,
+  invalidValue: 400,
+  invalidVers: 400,
+  sensitive: 403,
+}
+
+export interface ScimErrorBody {
+  schemas: [typeof URN_ERROR]
+  status: string
+  scimType?: ScimType
+  detail: string
+}
+
+/** A client-caused failure; everything thrown as ScimError reaches the client as a SCIM Error body. */
+export class ScimError extends Error {
+  readonly status: ScimStatus
+  readonly scimType?: ScimType
+
+  constructor(status: ScimStatus, detail: string, scimType?: ScimType, options?: { cause?: unknown }) {
+    super(detail, options)
+    if (scimType && STATUS_OF_TYPE[scimType] !== status) {
+      throw new TypeError(`scimType ${scimType} cannot travel with status ${status}`)
+    }
+    this.name = 'ScimError'
+    this.status = status
+    this.scimType = scimType
+  }
+
+  get detail(): string {
+    return this.message
+  }
+
+  toJSON(): ScimErrorBody {
+    const body: ScimErrorBody = { schemas: [URN_ERROR], status: String(this.status), detail: this.message }
+    if (this.scimType) body.scimType = this.scimType
+    return body
+  }
+
+  static invalidFilter(detail: string): ScimError {
+    return new ScimError(400, detail, 'invalidFilter')
+  }
+  static invalidSyntax(detail: string): ScimError {
+    return new ScimError(400, detail, 'invalidSyntax')
+  }
+  static invalidPath(detail: string): ScimError {
+    return new ScimError(400, detail, 'invalidPath')
+  }
+  static invalidValue(detail: string): ScimError {
+    return new ScimError(400, detail, 'invalidValue')
+  }
+  static noTarget(detail: string): ScimError {
+    return new ScimError(400, detail, 'noTarget')
+  }
+  static mutability(detail: string): ScimError {
+    return new ScimError(400, detail, 'mutability')
+  }
+  static tooMany(detail: string): ScimError {
+    return new ScimError(400, detail, 'tooMany')
+  }
+  static uniqueness(detail: string): ScimError {
+    return new ScimError(409, detail, 'uniqueness')
+  }
+  static notFound(detail: string): ScimError {
+    return new ScimError(404, detail)
+  }
+  static unauthorized(detail = 'Authorization failure: a valid bearer token is required'): ScimError {
+    return new ScimError(401, detail)
+  }
+  static preconditionFailed(detail: string): ScimError {
+    return new ScimError(412, detail)
+  }
+  static notImplemented(detail: string): ScimError {
+    return new ScimError(501, detail)
+  }
+  static payloadTooLarge(detail: string): ScimError {
+    return new ScimError(413, detail)
+  }
+  static unsupportedMediaType(detail: string): ScimError {
+    return new ScimError(415, detail)
+  }
+}

@@ -1,0 +1,162 @@
+// RFC 7644 §3.4.2.2 recursive-descent filter parser: or → and → not → primary, with limits.
+import { ScimError } from '../errors'
+import type { AttrPath, CompareOp, CompValue, FilterNode } from './ast'
+import { parseAttrPath } from './attr-path'
+import { tokenize, type Token } from './lexer'
+
+const COMPARE_OPS = new Set<string>(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le'])
+const NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/
+
+export interface FilterLimits {
+  /** Longest filter text accepted, in characters. */
+  maxLength: number
+  /** Most AST nodes accepted. */
+  maxNodes: number
+}
+
+export const DEFAULT_FILTER_LIMITS: FilterLimits = { maxLength: 4096, maxNodes: 200 }
+
+class Parser {
+  private i = 0
+  private nodes = 0
+
+  constructor(
+    private readonly tokens: Token[],
+    private readonly limits: FilterLimits
+  ) {}
+
+  private peek(): Token {
+    return this.tokens[this.i]!
+  }
+  private next(): Token {
+    return this.tokens[this.i++]!
+  }
+  private isWord(word: string): boolean {
+    const t = this.peek()
+    return t.kind === 'word' && t.text.toLowerCase() === word
+  }
+  private fail(token: Token, expected: string): never {
+    const found = token.kind === 'end' ? 'end of filter' : `'${token.text}'`
+    throw ScimError.invalidFilter(`expected ${expected} at position ${token.pos}, found ${found}`)
+  }
+  private node<T extends FilterNode>(n: T): T {
+    if (++this.nodes > this.limits.maxNodes) {
+      throw ScimError.invalidFilter(`filter has more than ${this.limits.maxNodes} expressions`)
+    }
+    return n
+  }
+
+  parseAll(inValuePath = false): FilterNode {
+    const result = this.parseOr(inValuePath)
+    if (this.peek().kind !== 'end') this.fail(this.peek(), "'and', 'or' or end of filter")
+    return result
+  }
+
+  private parseOr(inValuePath: boolean): FilterNode {
+    let left = this.parseAnd(inValuePath)
+    while (this.isWord('or')) {
+      this.next()
+      left = this.node({ kind: 'or', left, right: this.parseAnd(inValuePath) })
+    }
+    return left
+  }
+
+  private parseAnd(inValuePath: boolean): FilterNode {
+    let left = this.parseUnary(inValuePath)
+    while (this.isWord('and')) {
+      this.next()
+      left = this.node({ kind: 'and', left, right: this.parseUnary(inValuePath) })
+    }
+    return left
+  }
+
+  private parseUnary(inValuePath: boolean): FilterNode {
+    if (this.isWord('not') && this.tokens[this.i + 1]?.kind === 'lparen') {
+      this.next()
+      return this.node({ kind: 'not', expr: this.parseGroup(inValuePath) })
+    }
+    return this.parsePrimary(inValuePath)
+  }
+
+  private parseGroup(inValuePath: boolean): FilterNode {
+    this.next() // '('
+    const inner = this.parseOr(inValuePath)
+    if (this.peek().kind !== 'rparen') this.fail(this.peek(), "')'")
+    this.next()
+    return inner
+  }
+
+  private parsePrimary(inValuePath: boolean): FilterNode {
+    const t = this.peek()
+    if (t.kind === 'lparen') return this.parseGroup(inValuePath)
+    if (t.kind !== 'word') this.fail(t, 'an attribute path or (')
+    this.next()
+    const path = parseAttrPath(t.text)
+    if (!path) throw ScimError.invalidFilter(`invalid attribute path '${t.text}' at position ${t.pos}`)
+    if (this.peek().kind === 'lbracket') {
+      if (inValuePath) throw ScimError.invalidFilter(`nested value filter at position ${this.peek().pos}`)
+      return this.parseValuePath(path)
+    }
+    return this.parseComparison(path)
+  }
+
+  /** `emails[type eq "work"]`, and the common extension `emails[type eq "work"].value eq "x"`. */
+  private parseValuePath(path: AttrPath): FilterNode {
+    if (path.sub !== undefined) throw ScimError.invalidFilter(`a value filter needs a multi-valued attribute, not '${path.name}.${path.sub}'`)
+    this.next() // '['
+    const inner = this.parseOr(true)
+    if (this.peek().kind !== 'rbracket') this.fail(this.peek(), "']'")
+    this.next()
+    if (this.peek().kind !== 'subAttr') return this.node({ kind: 'valuePath', path, filter: inner })
+    // Entra documents `emails[type eq "work"].value eq "x"` for matching: same element, both conditions.
+    const sub = this.next().text
+    const cond = this.parseComparison({ name: sub })
+    return this.node({ kind: 'valuePath', path, filter: this.node({ kind: 'and', left: inner, right: cond }) })
+  }
+
+  private parseComparison(path: AttrPath): FilterNode {
+    const opToken = this.peek()
+    if (opToken.kind !== 'word') this.fail(opToken, 'an operator')
+    const op = opToken.text.toLowerCase()
+    this.next()
+    if (op === 'pr') return this.node({ kind: 'present', path })
+    if (!COMPARE_OPS.has(op)) throw ScimError.invalidFilter(`unknown operator '${opToken.text}' at position ${opToken.pos}`)
+    return this.node({ kind: 'compare', path, op: op as CompareOp, value: this.parseValue() })
+  }
+
+  private parseValue(): CompValue {
+    const t = this.peek()
+    if (t.kind === 'string') {
+      this.next()
+      return t.text
+    }
+    if (t.kind !== 'word') this.fail(t, 'a comparison value')
+    this.next()
+    const lower = t.text.toLowerCase()
+    if (lower === 'true') return true
+    if (lower === 'false') return false
+    if (lower === 'null') return null
+    if (NUMBER.test(t.text)) return Number(t.text)
+    // Lenient: an unquoted value (`externalId eq jyoung`, as one Entra doc example shows) is a string.
+    return t.text
+  }
+}
+
+/**
+ * Parses a SCIM filter into an AST. Throws ScimError `invalidFilter` with the position of the
+ * problem. Keywords and operators are case-insensitive; `and` binds tighter than `or`.
+ * @example parseFilter('userName eq "bjensen" and not (active eq false)')
+ */
+export function parseFilter(text: string, limits: FilterLimits = DEFAULT_FILTER_LIMITS): FilterNode {
+  if (text.length > limits.maxLength) {
+    throw ScimError.invalidFilter(`filter is longer than ${limits.maxLength} characters`)
+  }
+  if (text.trim() === '') throw ScimError.invalidFilter('filter is empty')
+  return new Parser(tokenize(text), limits).parseAll()
+}
+
+/** Parses the inside of a value filter (`members[value eq "x"]`): no nested brackets. */
+export function parseValueFilter(text: string, limits: FilterLimits = DEFAULT_FILTER_LIMITS): FilterNode {
+  if (text.trim() === '') throw ScimError.invalidFilter('value filter is empty')
+  return new Parser(tokenize(text), limits).parseAll(true)
+}
