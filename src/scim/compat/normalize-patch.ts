@@ -1,0 +1,98 @@
+// RFC 7644 §3.5.2 PatchOp envelope validation, plus every IdP PATCH quirk, in one place.
+import { URN_PATCH_OP } from '../constants'
+import { ScimError } from '../errors'
+import { parsePatchPath } from '../path/parse'
+import { isObject } from '../schema/coerce'
+import type { PatchOperation } from '../patch/types'
+import { dropNullRefs, splitPathKeys } from './entra'
+import { dropEchoedReadOnly } from './okta'
+
+export type { PatchOperation } from '../patch/types'
+
+const OPS = new Set(['add', 'remove', 'replace'])
+
+/** Reads a member case-insensitively: `Operations`/`operations`, `op`/`Op` (RFC 7643 §2.1 spirit). */
+function field(obj: Record<string, unknown>, name: string): { present: boolean; value: unknown } {
+  if (Object.hasOwn(obj, name)) return { present: true, value: obj[name] }
+  const key = Object.keys(obj).find((k) => k.toLowerCase() === name.toLowerCase())
+  return key === undefined ? { present: false, value: undefined } : { present: true, value: obj[key] }
+}
+
+function checkSchemas(body: Record<string, unknown>): void {
+  const { present, value } = field(body, 'schemas')
+  // Lenient when absent (some clients omit it); a present list must name the PatchOp URN, since
+  // anything else means the client sent the wrong kind of message (e.g. a whole resource).
+  if (!present) return
+  const ok = Array.isArray(value) && value.some((s) => typeof s === 'string' && s.toLowerCase() === URN_PATCH_OP.toLowerCase())
+  if (!ok) throw ScimError.invalidSyntax(`PATCH body 'schemas' must contain "${URN_PATCH_OP}"`)
+}
+
+function fail(index: number, detail: string): ScimError {
+  return ScimError.invalidSyntax(`operation ${index}: ${detail}`)
+}
+
+function parsePath(index: number, op: string, raw: string): PatchOperation['path'] {
+  try {
+    return parsePatchPath(raw)
+  } catch (err) {
+    if (err instanceof ScimError) {
+      throw new ScimError(err.status, `operation ${index} (${op} "${raw}"): ${err.detail}`, err.scimType)
+    }
+    throw err
+  }
+}
+
+/** Normalises one raw operation into zero or more PatchOperations (quirk expansion). */
+function normalizeOne(raw: unknown, index: number): PatchOperation[] {
+  if (!isObject(raw)) throw fail(index, 'must be an object')
+  const opField = field(raw, 'op').value
+  // Entra's default dialect capitalises op names: "Add", "Replace", "Remove" (entra-wire.md §2.2 Q1).
+  const op = typeof opField === 'string' ? opField.trim().toLowerCase() : undefined
+  if (op === undefined || !OPS.has(op)) throw fail(index, `unknown op ${JSON.stringify(opField ?? null)}; expected add, remove or replace`)
+  const kind = op as PatchOperation['op']
+  const pathField = field(raw, 'path').value
+  if (pathField !== undefined && pathField !== null && typeof pathField !== 'string') throw fail(index, "'path' must be a string")
+  const rawPath = typeof pathField === 'string' && pathField.trim() !== '' ? pathField : undefined
+  const valueField = field(raw, 'value')
+  if (kind !== 'remove' && !valueField.present) throw fail(index, `'${kind}' requires a 'value'`)
+
+  const value = dropNullRefs(valueField.value)
+  if (rawPath !== undefined) {
+    const out: PatchOperation = { op: kind, path: parsePath(index, kind, rawPath), index, rawPath }
+    if (valueField.present) out.value = value
+    return [out]
+  }
+  if (kind === 'remove' || !isObject(value)) {
+    const out: PatchOperation = { op: kind, index }
+    if (valueField.present) out.value = value
+    return [out]
+  }
+  return expandPathless(kind, dropEchoedReadOnly(value), index)
+}
+
+/** Pathless add/replace: dotted and URN-qualified keys become path operations (entra-wire.md §2.1). */
+function expandPathless(op: 'add' | 'replace', value: Record<string, unknown>, index: number): PatchOperation[] {
+  const { plain, paths } = splitPathKeys(value)
+  const out: PatchOperation[] = []
+  if (Object.keys(plain).length > 0 || paths.length === 0) out.push({ op, value: plain, index })
+  for (const [key, v] of paths) {
+    out.push({ op, path: parsePath(index, op, key), value: dropNullRefs(v), index, rawPath: key })
+  }
+  return out
+}
+
+/**
+ * Validates a PatchOp body (RFC 7644 §3.5.2) and returns its operations in a canonical form:
+ * lower-case op names, parsed paths, IdP quirks removed. Throws `invalidSyntax` for a bad envelope
+ * or operation and `invalidPath` for an unparsable path, both naming the operation index.
+ * @example normalizePatchRequest({ schemas: [URN_PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] })
+ */
+export function normalizePatchRequest(body: unknown): PatchOperation[] {
+  if (!isObject(body)) throw ScimError.invalidSyntax('PATCH body must be a JSON object')
+  checkSchemas(body)
+  const ops = field(body, 'Operations').value
+  if (!Array.isArray(ops) || ops.length === 0) {
+    throw ScimError.invalidSyntax("PATCH body must have a non-empty 'Operations' array")
+  }
+  return ops.flatMap((raw, i) => normalizeOne(raw, i))
+}

@@ -1,0 +1,39 @@
+// RFC 7644 §3.4.2.4 paging parameters and the ListResponse envelope.
+import { URN_LIST_RESPONSE } from './constants'
+import { ScimError } from './errors'
+
+export interface Paging {
+  startIndex: number
+  count: number
+}
+
+function toInteger(raw: string | number | undefined, name: string): number | undefined {
+  if (raw === undefined || raw === '') return undefined
+  const n = typeof raw === 'number' ? raw : Number(raw)
+  if (!Number.isFinite(n) || !Number.isInteger(n)) throw ScimError.invalidValue(`${name} must be an integer, got '${raw}'`)
+  return n
+}
+
+/**
+ * RFC 7644 §3.4.2.4: a startIndex below 1 is 1; a negative count is 0; a count above the
+ * server's maximum is the maximum (advertised in /ServiceProviderConfig as filter.maxResults).
+ */
+export function clampPaging(
+  startIndex: string | number | undefined,
+  count: string | number | undefined,
+  limits: { defaultCount: number; maxResults: number }
+): Paging {
+  const start = toInteger(startIndex, 'startIndex') ?? 1
+  const n = toInteger(count, 'count') ?? limits.defaultCount
+  return { startIndex: Math.max(1, start), count: Math.min(Math.max(0, n), limits.maxResults) }
+}
+
+export function listResponse(total: number, startIndex: number, resources: unknown[]) {
+  return {
+    schemas: [URN_LIST_RESPONSE],
+    totalResults: total,
+    itemsPerPage: resources.length,
+    startIndex,
+    Resources: resources,
+  }
+}

@@ -1,0 +1,83 @@
+// RFC 7644 §3.5.2 helpers shared by add/replace/remove: holders, clearing, primary, element lists.
+import { ScimError } from '../errors'
+import { deepEqual, isObject, type Doc } from '../schema/coerce'
+import type { CompiledAttribute } from '../schema/types'
+import type { AttrTarget } from './target'
+
+/** `null` and `""` mean "clear" in add/replace (Microsoft's SCIM_Null_Update test, entra-wire.md §1.6). */
+export function isClear(value: unknown): boolean {
+  return value === null || value === undefined || value === ''
+}
+
+/** The object holding the target attribute: the document, or its extension object. */
+export function holderOf(doc: Doc, t: AttrTarget, create: boolean): Doc | undefined {
+  if (t.holderKey === undefined) return doc
+  const h = doc[t.holderKey]
+  if (isObject(h)) return h
+  if (!create) return undefined
+  const fresh: Doc = {}
+  doc[t.holderKey] = fresh
+  return fresh
+}
+
+/** Drops an extension object left empty, so "unassigned" has one representation. */
+export function pruneHolder(doc: Doc, t: AttrTarget): void {
+  if (t.holderKey === undefined) return
+  const h = doc[t.holderKey]
+  if (isObject(h) && Object.keys(h).length === 0) delete doc[t.holderKey]
+}
+
+/**
+ * Unassigns a declared attribute. Removing a required attribute is `invalidValue`: the resource
+ * would lack "a required value" (RFC 7644 §3.12 Table 9), the same error a POST without it gets;
+ * `mutability` is kept for the attribute's mutability (userName is readWrite).
+ */
+export function unassign(holder: Doc, attr: CompiledAttribute): void {
+  if (attr.required) throw ScimError.invalidValue(`attribute '${attr.path}' is required and cannot be removed`)
+  if (holder[attr.name] === undefined) return
+  assertMutable(attr, holder[attr.name], undefined)
+  delete holder[attr.name]
+}
+
+/** RFC 7644 §3.5.2: an immutable attribute may be set once; changing it is `mutability`. */
+export function assertMutable(attr: CompiledAttribute, prev: unknown, next: unknown): void {
+  if (attr.mutability === 'immutable' && prev !== undefined && !deepEqual(prev, next)) {
+    throw ScimError.mutability(`attribute '${attr.path}' is immutable and already has a value`)
+  }
+}
+
+/** The elements of a (multi- or single-valued) complex attribute, shallow-copied. */
+export function elementsOf(attr: CompiledAttribute, value: unknown): unknown[] {
+  if (value === undefined || value === null) return []
+  const list = attr.multiValued && Array.isArray(value) ? value : [value]
+  return list.map((e) => (isObject(e) ? { ...e } : e))
+}
+
+/** Writes elements back: an array, the single value, or nothing when empty. */
+export function storeElements(holder: Doc, attr: CompiledAttribute, elements: readonly unknown[]): void {
+  const kept = elements.filter((e) => e !== undefined)
+  if (kept.length === 0) delete holder[attr.name]
+  else holder[attr.name] = attr.multiValued ? kept : kept[0]
+}
+
+/**
+ * RFC 7644 §3.5.2: when a value is set `primary: true`, the server sets `primary` to false on the
+ * others. `touched` are the elements this operation wrote; two primaries among them is invalidValue.
+ */
+export function settlePrimary(elements: unknown[], touched: ReadonlySet<unknown>, where: string): void {
+  const winners = elements.filter((e) => touched.has(e) && isObject(e) && e.primary === true)
+  if (winners.length > 1) throw ScimError.invalidValue(`attribute '${where}': more than one element has primary true`)
+  if (winners.length === 0) return
+  elements.forEach((e, i) => {
+    if (!touched.has(e) && isObject(e) && e.primary === true) elements[i] = { ...e, primary: false }
+  })
+}
+
+/** `element` has every key/value of `probe` (keys compared ignoring case). */
+export function contains(element: unknown, probe: unknown): boolean {
+  if (!isObject(element) || !isObject(probe)) return deepEqual(element, probe)
+  return Object.entries(probe).every(([k, v]) => {
+    const key = Object.keys(element).find((x) => x.toLowerCase() === k.toLowerCase())
+    return key !== undefined && deepEqual(element[key], v)
+  })
+}

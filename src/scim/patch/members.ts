@@ -1,0 +1,54 @@
+// RFC 7644 §3.5.2 PATCH on Group `members` (RFC 7643 §4.2): a delta for the membership table.
+import { ScimError } from '../errors'
+import type { ResolvedFilter } from '../filter/resolve'
+import { coerceMembers, type MemberRef } from '../schema/coerce'
+import { memberIdsOf, resolveElementFilter } from './select'
+import type { Target } from './target'
+
+export type { MemberRef } from '../schema/coerce'
+
+/**
+ * One change to a group's membership, in request order. `removeWhere.filter` is the inside of
+ * `members[...]` bound by `resolveValueFilter(filter, membersAttr)`; test each member with
+ * `matchesElement(filter, { value, type, display? })`.
+ */
+export type MemberOp =
+  | { kind: 'add'; members: MemberRef[] }
+  | { kind: 'remove'; values: string[] }
+  | { kind: 'removeWhere'; filter: ResolvedFilter }
+  | { kind: 'clear' }
+
+type MembersTarget = Extract<Target, { kind: 'members' }>
+
+function removeOps(t: MembersTarget, value: unknown, hasValue: boolean): MemberOp[] {
+  if (t.filter) {
+    const filter = resolveElementFilter(t.attr, t.filter)
+    const ids = memberIdsOf(filter)
+    return [ids ? { kind: 'remove', values: [...new Set(ids)] } : { kind: 'removeWhere', filter }]
+  }
+  // Entra's default dialect removes one member with path "members" plus value [{value:id}]
+  // (entra-wire.md §1.11, §2.2 Q3). RFC-literal "remove everything" here wiped whole groups
+  // (azure-docs#30826), so a value always narrows the removal to those ids.
+  if (hasValue && value !== null && !(Array.isArray(value) && value.length === 0)) {
+    const values = coerceMembers(value).map((m) => m.value)
+    return [{ kind: 'remove', values }]
+  }
+  return [{ kind: 'clear' }]
+}
+
+/**
+ * The member delta for one operation on `members`. `add` appends, `replace` is clear + add,
+ * `remove` removes the given ids, the ids of a `value eq` filter, the matches of any other filter,
+ * or, with neither value nor filter, everything (RFC 7644 §3.5.2.2).
+ */
+export function memberOps(op: 'add' | 'remove' | 'replace', t: MembersTarget, value: unknown, hasValue: boolean): MemberOp[] {
+  if (t.sub !== undefined) {
+    throw ScimError.mutability(`member sub-attribute '${t.sub}' is immutable; add or remove the member instead`)
+  }
+  if (op === 'remove') return removeOps(t, value, hasValue)
+  if (t.filter) throw ScimError.invalidPath(`'${op}' cannot take a members[filter] path; use add or remove`)
+  const members = coerceMembers(value)
+  const out: MemberOp[] = op === 'replace' ? [{ kind: 'clear' }] : []
+  if (members.length > 0) out.push({ kind: 'add', members })
+  return out
+}

@@ -1,0 +1,76 @@
+// RFC 7644 §3.5.2.2 remove on one resolved target; removing what is absent is a no-op (Entra retries).
+import { ScimError } from '../errors'
+import { coerceElement, coerceValue, isObject, type Doc } from '../schema/coerce'
+import type { CompiledAttribute } from '../schema/types'
+import { assertMutable, contains, elementsOf, holderOf, pruneHolder, storeElements, unassign } from './doc'
+import { resolveElementFilter, selectIndices } from './select'
+import { keyIn, type AttrTarget } from './target'
+
+/** Drops `sub` from one element; the element itself goes when nothing is left. */
+function dropSub(attr: CompiledAttribute, t: AttrTarget, element: unknown): unknown {
+  if (!isObject(element)) return element
+  const copy = { ...element }
+  const key = t.subAttr ? t.subAttr.name : keyIn(copy, t.sub!)
+  if (t.subAttr) assertMutable(t.subAttr, copy[key], undefined)
+  delete copy[key]
+  return coerceElement(attr, copy, attr.path)
+}
+
+/**
+ * `attr[filter]` removes the matching elements, `attr[filter].sub` that sub-attribute of them.
+ * A filter matching nothing is a no-op, not `noTarget`: Entra retries failed operations every
+ * cycle (entra-wire.md §2.4), so a repeated removal must succeed. A single-valued complex counts
+ * as one element (`manager[value eq "…"]`, entra-wire.md §1.8, scim-patch#453).
+ */
+function removeFiltered(holder: Doc, t: AttrTarget, attr: CompiledAttribute): void {
+  const filter = resolveElementFilter(attr, t.filter!)
+  const elements = elementsOf(attr, holder[attr.name])
+  const indices = new Set(selectIndices(filter, elements))
+  if (indices.size === 0) return
+  const next = elements.map((e, i) => (!indices.has(i) ? e : t.sub !== undefined ? dropSub(attr, t, e) : undefined))
+  if (t.sub === undefined && attr.required && next.every((e) => e === undefined)) unassign(holder, attr)
+  storeElements(holder, attr, next)
+}
+
+/** `remove` with a `value` on a multi-valued attribute removes only the elements it describes. */
+function removeValues(holder: Doc, attr: CompiledAttribute, value: unknown): void {
+  const probes = (coerceValue(attr, value, attr.path) as unknown[] | undefined) ?? []
+  const elements = elementsOf(attr, holder[attr.name])
+  const kept = elements.filter((e) => !probes.some((p) => contains(e, p)))
+  if (kept.length === elements.length) return
+  if (kept.length === 0) unassign(holder, attr)
+  storeElements(holder, attr, kept)
+}
+
+function removeDeclared(holder: Doc, t: AttrTarget, attr: CompiledAttribute, value: unknown, hasValue: boolean): void {
+  if (t.filter) return removeFiltered(holder, t, attr)
+  if (t.sub !== undefined) {
+    if (holder[attr.name] === undefined) return
+    // `emails.display` without a filter addresses that sub-attribute of every element.
+    storeElements(holder, attr, elementsOf(attr, holder[attr.name]).map((e) => dropSub(attr, t, e)))
+    return
+  }
+  if (hasValue && value !== null && attr.multiValued) return removeValues(holder, attr, value)
+  unassign(holder, attr)
+}
+
+/** remove on an attribute target (declared or not). */
+export function removeAttr(doc: Doc, t: AttrTarget, value: unknown, hasValue: boolean): void {
+  if (t.attr?.mutability === 'readOnly' || t.subAttr?.mutability === 'readOnly') {
+    throw ScimError.mutability(`attribute '${t.subAttr?.path ?? t.attr!.path}' is readOnly`)
+  }
+  const holder = holderOf(doc, t, false)
+  if (!holder) {
+    if (t.attr?.required) unassign({}, t.attr)
+    return
+  }
+  if (t.attr) removeDeclared(holder, t, t.attr, value, hasValue)
+  else if (t.sub === undefined) delete holder[t.key]
+  else if (isObject(holder[t.key])) {
+    const obj = { ...(holder[t.key] as Doc) }
+    delete obj[keyIn(obj, t.sub)]
+    if (Object.keys(obj).length === 0) delete holder[t.key]
+    else holder[t.key] = obj
+  }
+  pruneHolder(doc, t)
+}

@@ -1,0 +1,102 @@
+// RFC 7644 §3.4.2.5 / §3.9: `attributes`, `excludedAttributes` and the schema's `returned` rules.
+import { isObject, type Doc } from './document'
+import { parseAttrPath } from './filter/attr-path'
+import type { CompiledAttribute, ResourceType } from './schema/types'
+
+/** Selected attributes: key → whole attribute (true) or the set of lower-cased sub-attributes. */
+type Selection = Map<string, true | Set<string>>
+
+export interface Projection {
+  attributes?: Selection
+  excluded?: Selection
+}
+
+/** Selection key of a top-level attribute: its lower-cased name, URN-qualified for extensions. */
+function keyOf(urn: string | undefined, name: string): string {
+  return urn === undefined ? name.toLowerCase() : `${urn.toLowerCase()}:${name.toLowerCase()}`
+}
+
+function isExtensionUrn(type: ResourceType, text: string): boolean {
+  return type.extensions.has(text.toLowerCase()) || /^urn:.*:extension:/i.test(text)
+}
+
+/** Parses a comma-separated attribute list; names it cannot read are ignored (RFC leaves it open). */
+export function parseAttributeList(type: ResourceType, list: string | undefined): Selection | undefined {
+  if (list === undefined || list.trim() === '') return undefined
+  const selection: Selection = new Map()
+  for (const raw of list.split(',')) {
+    const text = raw.trim()
+    if (text === '') continue
+    if (isExtensionUrn(type, text)) {
+      selection.set(text.toLowerCase(), true)
+      continue
+    }
+    const path = parseAttrPath(text)
+    if (!path) continue
+    const core = path.uri === undefined || path.uri.toLowerCase() === type.core.lowerId
+    const key = keyOf(core ? undefined : path.uri, path.name)
+    const current = selection.get(key)
+    if (path.sub === undefined) selection.set(key, true)
+    else if (current !== true) selection.set(key, (current ?? new Set<string>()).add(path.sub.toLowerCase()))
+  }
+  return selection
+}
+
+function definitionOf(type: ResourceType, urn: string | undefined, name: string): CompiledAttribute | undefined {
+  const lower = name.toLowerCase()
+  if (urn === undefined) return type.common.get(lower) ?? type.core.attributes.get(lower)
+  return type.extensions.get(urn.toLowerCase())?.schema.attributes.get(lower)
+}
+
+function pickSubs(value: unknown, subs: Set<string>, keep: boolean): unknown {
+  const pick = (el: unknown) =>
+    isObject(el) ? Object.fromEntries(Object.entries(el).filter(([k]) => subs.has(k.toLowerCase()) === keep)) : el
+  return Array.isArray(value) ? value.map(pick) : pick(value)
+}
+
+/** Drops sub-attributes whose `returned` is `never` (none in the built-ins; custom schemas may). */
+function dropNeverSubs(attr: CompiledAttribute | undefined, value: unknown): unknown {
+  if (!attr || attr.sub.size === 0) return value
+  const never = new Set([...attr.sub.values()].filter((s) => s.returned === 'never').map((s) => s.name.toLowerCase()))
+  return never.size === 0 ? value : pickSubs(value, never, false)
+}
+
+function projectValue(attr: CompiledAttribute | undefined, key: string, value: unknown, p: Projection): unknown {
+  const returned = attr?.returned ?? 'default'
+  if (returned === 'never') return undefined
+  if (returned === 'always') return dropNeverSubs(attr, value)
+  const wanted = p.attributes?.get(key)
+  if (p.attributes) {
+    if (wanted === undefined) return undefined
+    return dropNeverSubs(attr, wanted === true ? value : pickSubs(value, wanted, true))
+  }
+  if (returned === 'request') return undefined
+  const excluded = p.excluded?.get(key)
+  if (excluded === true) return undefined
+  return dropNeverSubs(attr, excluded ? pickSubs(value, excluded, false) : value)
+}
+
+/** Applies `returned` rules and the request's attribute selection to a rendered resource. */
+export function projectResource(type: ResourceType, doc: Doc, p: Projection): Doc {
+  const out: Doc = {}
+  for (const [name, value] of Object.entries(doc)) {
+    if (name === 'schemas') {
+      out.schemas = value
+    } else if (name.toLowerCase().startsWith('urn:') && isObject(value)) {
+      const whole = name.toLowerCase()
+      if (p.excluded?.get(whole) === true) continue
+      const ext: Doc = {}
+      for (const [attrName, attrValue] of Object.entries(value)) {
+        const key = keyOf(name, attrName)
+        const selected = p.attributes?.has(whole) ? { ...p, attributes: undefined } : p
+        const v = projectValue(definitionOf(type, name, attrName), key, attrValue, selected)
+        if (v !== undefined) ext[attrName] = v
+      }
+      if (Object.keys(ext).length > 0) out[name] = ext
+    } else {
+      const v = projectValue(definitionOf(type, undefined, name), name.toLowerCase(), value, p)
+      if (v !== undefined) out[name] = v
+    }
+  }
+  return out
+}
