@@ -1,0 +1,95 @@
+// RFC 7644 §3.4.2.2 attribute operators as SQLite expressions: the one operator-semantics table (house style §3.6 rule 5).
+import { sql, type SQL } from 'drizzle-orm'
+import type { CompareOp } from '../scim/filter/ast'
+import type { CompiledAttribute } from '../scim/schema/types'
+
+/** One SQL value a leaf tests; NULL when the attribute is missing. */
+export interface SqlValue {
+  expr: SQL
+  /** Holds a JS-folded string (a promoted `name_ci` column): compare exactly with a JS-folded parameter. */
+  folded: boolean
+}
+
+// Constant operator fragments written here, never client text (no sql.raw needed).
+const OP: Readonly<Record<'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le', SQL>> = {
+  eq: sql`=`,
+  ne: sql`<>`,
+  gt: sql`>`,
+  ge: sql`>=`,
+  lt: sql`<`,
+  le: sql`<=`,
+}
+
+function binary(x: SQL, op: CompareOp, v: unknown): SQL {
+  if (op === 'co' || op === 'sw' || op === 'ew') throw new Error(`unreachable: resolver rejects ${op} here`)
+  return sql`${x} ${OP[op]} ${v}`
+}
+
+/** caseExact (or pre-folded) strings: exact comparison; substrings through instr/substr, not LIKE. */
+function exactString(x: SQL, op: CompareOp, v: string): SQL {
+  switch (op) {
+    case 'co':
+      return sql`instr(${x}, ${v}) > 0`
+    case 'sw':
+      return sql`substr(${x}, 1, length(${v})) = ${v}`
+    case 'ew':
+      // Written with lengths because substr(x, -0) is the whole string, so "ew ''" must still work.
+      return sql`(length(${x}) >= length(${v}) AND substr(${x}, length(${x}) - length(${v}) + 1) = ${v})`
+    default:
+      return binary(x, op, v)
+  }
+}
+
+/** `\`, `%` and `_` are LIKE metacharacters under ESCAPE '\'. */
+export function escapeLike(v: string): string {
+  return v.replace(/[\\%_]/g, (c) => `\\${c}`)
+}
+
+/**
+ * caseExact:false strings. SQLite lower() and LIKE fold ASCII only (no ICU in bun:sqlite), while
+ * evaluate folds with toLowerCase(): the two agree on ASCII text only. Promoted name_ci columns
+ * avoid this by storing JS-folded text (see `SqlValue.folded`).
+ */
+function foldedString(x: SQL, op: CompareOp, v: string): SQL {
+  switch (op) {
+    case 'co':
+      return sql`${x} LIKE ${`%${escapeLike(v)}%`} ESCAPE '\\'`
+    case 'sw':
+      return sql`${x} LIKE ${`${escapeLike(v)}%`} ESCAPE '\\'`
+    case 'ew':
+      return sql`${x} LIKE ${`%${escapeLike(v)}`} ESCAPE '\\'`
+    default:
+      return binary(sql`lower(${x})`, op, sql`lower(${v})`)
+  }
+}
+
+/**
+ * The comparison for a non-null value; NULL when `x` is NULL (callers COALESCE it). Values are
+ * the resolver's normalised ones: dateTime is `toISOString()` text, which orders like the instant
+ * because stored dateTimes use the same fixed-width form.
+ */
+export function compareSql(x: SqlValue, op: CompareOp, value: string | number | boolean, attr: CompiledAttribute): SQL {
+  switch (attr.type) {
+    case 'string':
+    case 'reference':
+    case 'binary': {
+      const v = String(value)
+      if (x.folded) return exactString(x.expr, op, v.toLowerCase())
+      return attr.caseExact ? exactString(x.expr, op, v) : foldedString(x.expr, op, v)
+    }
+    case 'integer':
+    case 'decimal':
+    case 'dateTime':
+      return binary(x.expr, op, value)
+    case 'boolean':
+      // json_extract turns JSON true/false into 1/0.
+      return binary(x.expr, op, value === true ? 1 : 0)
+    case 'complex':
+      throw new Error('unreachable: the resolver redirects complex comparisons to value')
+  }
+}
+
+/** RFC 7643 §2.5: present = not NULL and not "" (never NULL itself). */
+export function presentSql(x: SqlValue): SQL {
+  return sql`(${x.expr} IS NOT NULL AND ${x.expr} <> '')`
+}

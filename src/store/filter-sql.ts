@@ -1,0 +1,242 @@
+// RFC 7644 §3.4.2.2 filters (resolved) → a Drizzle SQL where-clause over `resources`, plus §3.4.2.3 sort keys.
+import { sql, type SQL } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/sqlite-core'
+import { ScimError } from '../scim/errors'
+import { assertNever } from '../scim/filter/print'
+import { targetOf, type ResolvedAttr, type ResolvedFilter } from '../scim/filter/resolve'
+import type { CompiledAttribute, ResourceType } from '../scim/schema/types'
+import { attrKey, isCommon, MEMBERSHIPS, PROMOTED, type MemberField, type Membership, type PromotedColumn } from './columns'
+import { compareSql, presentSql, type SqlValue } from './filter-sql-ops'
+import { groupMembers, resources } from './tables'
+
+/** The other side of a membership row, aliased so `"resources"` inside subqueries still means the outer row. */
+const other = alias(resources, 'o')
+/** One element of a json_each, as JSON; NULL for non-object elements so json_extract never sees bare text. */
+const ELEMENT = sql`CASE WHEN e.type = 'object' THEN e.value END`
+
+/** The rows of a multi-valued attribute, one per element, correlated to the outer `resources` row. */
+interface RowSet {
+  from: SQL
+  where: SQL
+  /** Element order for sorting: primary first where there is one, then stored order. */
+  order: SQL
+}
+
+/** What a leaf tests: one value, or one value per row of `rows` (RFC "any value matches"). */
+interface Target {
+  attr: CompiledAttribute
+  value: SqlValue
+  rows?: RowSet
+}
+
+type Scope = (ra: ResolvedAttr) => Target
+
+/** `$."urn:…:User"."manager"."value"`: labels always quoted, built from canonical names only. */
+function jsonPath(labels: readonly string[]): string {
+  for (const l of labels) if (l.includes('"')) throw new Error(`attribute name ${l} cannot appear in a JSON path`)
+  return `$${labels.map((l) => `."${l}"`).join('')}`
+}
+
+function rootLabels(attr: CompiledAttribute): string[] {
+  return attr.inExtension ? [attr.schema, attr.name] : [attr.name]
+}
+
+/** RFC 7644 §3.4.2.3: a multi-valued attribute sorts by its primary element, else its first. */
+function elementOrder(attr: CompiledAttribute): SQL {
+  if (!attr.sub.has('primary')) return sql`e.key`
+  return sql`coalesce(json_extract(${ELEMENT}, ${'$."primary"'}), 0) DESC, e.key`
+}
+
+const plain = (expr: SQL): SqlValue => ({ expr, folded: false })
+
+function promotedValue(p: PromotedColumn): SqlValue {
+  if (p.weakEtag) return plain(sql`('W/"' || ${p.column} || '"')`)
+  return { expr: sql`${p.column}`, folded: p.folded === true }
+}
+
+function membershipRows(m: Membership): RowSet {
+  const self = m.self === 'group_id' ? groupMembers.groupId : groupMembers.memberId
+  const otherId = m.self === 'group_id' ? groupMembers.memberId : groupMembers.groupId
+  return {
+    from: sql`${groupMembers} JOIN ${resources} AS o ON ${other.id} = ${otherId}`,
+    where: sql`${self} = ${resources.id}`,
+    order: sql`${groupMembers}.rowid`,
+  }
+}
+
+function memberValue(m: Membership, field: MemberField | undefined, shown: string): SqlValue {
+  const otherId = m.self === 'group_id' ? groupMembers.memberId : groupMembers.groupId
+  if (field === undefined) throw ScimError.invalidFilter(`'${shown}' cannot be used in a filter`)
+  if (typeof field === 'object') return plain(sql`${field.constant}`)
+  switch (field) {
+    case 'otherId':
+      return plain(sql`${otherId}`)
+    case 'memberType':
+      return plain(sql`${groupMembers.memberType}`)
+    case 'otherName':
+      return { expr: sql`${other.nameCi}`, folded: true }
+    default:
+      return assertNever(field)
+  }
+}
+
+/** Top-level leaf: promoted column, membership table, or JSON inside `data`. */
+function topTarget(ra: ResolvedAttr): Target {
+  const attr = targetOf(ra)
+  const promoted = PROMOTED.get(attrKey(attr))
+  if (promoted) return { attr, value: promotedValue(promoted) }
+  const membership = MEMBERSHIPS.get(attrKey(ra.attr))
+  if (membership) {
+    const field = ra.sub ? membership.fields[ra.sub.name.toLowerCase()] : 'otherId'
+    return { attr, rows: membershipRows(membership), value: memberValue(membership, field, attr.path) }
+  }
+  if (isCommon(ra.attr)) {
+    // `meta pr`: every resource has meta. Anything else common and unpromoted (meta.location) is not stored.
+    if (!ra.sub) return { attr, value: plain(sql`1`) }
+    throw ScimError.invalidFilter(`'${attr.path}' cannot be used in a filter`)
+  }
+  if (ra.attr.multiValued && ra.sub?.multiValued) {
+    throw ScimError.invalidFilter(`'${attr.path}': multi-valued sub-attributes of multi-valued attributes cannot be filtered`)
+  }
+  const labels = rootLabels(ra.attr)
+  if (ra.attr.multiValued) {
+    const rows = { from: sql`json_each(${resources.data}, ${jsonPath(labels)}) e`, where: sql`1`, order: elementOrder(ra.attr) }
+    const value = ra.sub ? sql`json_extract(${ELEMENT}, ${jsonPath([ra.sub.name])})` : sql`e.value`
+    return { attr, rows, value: plain(value) }
+  }
+  const full = ra.sub ? [...labels, ra.sub.name] : labels
+  if (ra.sub?.multiValued) {
+    const rows = { from: sql`json_each(${resources.data}, ${jsonPath(full)}) e`, where: sql`1`, order: sql`e.key` }
+    return { attr, rows, value: plain(sql`e.value`) }
+  }
+  return { attr, value: plain(sql`json_extract(${resources.data}, ${jsonPath(full)})`) }
+}
+
+/** Inside `attr[...]` over json_each rows: leaves read sub-attributes of the current element. */
+function elementScope(outer: CompiledAttribute): Scope {
+  return (ra) => {
+    if (ra.attr.multiValued) {
+      throw ScimError.invalidFilter(`'${outer.name}.${ra.attr.name}' is multi-valued and cannot be tested inside [ ]`)
+    }
+    return { attr: ra.attr, value: plain(sql`json_extract(${ELEMENT}, ${jsonPath([ra.attr.name])})`) }
+  }
+}
+
+/** A leaf over its target: single value as is, or EXISTS over the rows (plus "no rows" when missing counts). */
+function overRows(target: Target, cond: SQL, trueWhenMissing: boolean): SQL {
+  if (!target.rows) return cond
+  const { from, where } = target.rows
+  const any = sql`EXISTS (SELECT 1 FROM ${from} WHERE ${where} AND ${cond})`
+  // No elements at all is a missing attribute, which satisfies `ne` and `eq null` (see evaluate.ts).
+  return trueWhenMissing ? sql`(${any} OR NOT EXISTS (SELECT 1 FROM ${from} WHERE ${where}))` : any
+}
+
+function compareLeaf(node: Extract<ResolvedFilter, { kind: 'compare' }>, scope: Scope): SQL {
+  const target = scope(node.attr)
+  if (node.value === null) {
+    // RFC 7643 §2.5: `eq null` is "not present", `ne null` is "present".
+    const present = presentSql(target.value)
+    return node.op === 'eq' ? overRows(target, sql`NOT ${present}`, true) : overRows(target, present, false)
+  }
+  // Every leaf is two-valued: a missing value (NULL) becomes the answer evaluate gives for
+  // `undefined` (true only for `ne`), so NOT(…) never meets SQL's UNKNOWN.
+  const missing = node.op === 'ne'
+  const cmp = compareSql(target.value, node.op, node.value, target.attr)
+  return overRows(target, missing ? sql`coalesce(${cmp}, 1)` : sql`coalesce(${cmp}, 0)`, missing)
+}
+
+function valuePathSql(node: Extract<ResolvedFilter, { kind: 'valuePath' }>): SQL {
+  const outer = node.attr
+  const membership = MEMBERSHIPS.get(attrKey(outer))
+  if (membership) {
+    const { from, where } = membershipRows(membership)
+    const scope: Scope = (ra) => ({
+      attr: ra.attr,
+      value: memberValue(membership, membership.fields[ra.attr.name.toLowerCase()], ra.attr.path),
+    })
+    return sql`EXISTS (SELECT 1 FROM ${from} WHERE ${where} AND ${toSql(node.filter, scope)})`
+  }
+  if (outer.multiValued) {
+    // ONE shared EXISTS, so every condition in [...] holds for the same element (RFC 7644 §3.4.2.2).
+    const inner = toSql(node.filter, elementScope(outer))
+    return sql`EXISTS (SELECT 1 FROM json_each(${resources.data}, ${jsonPath(rootLabels(outer))}) e WHERE e.type = 'object' AND ${inner})`
+  }
+  // Single-valued complex (`manager[value eq "x"]`): its one element is the object itself.
+  const inner = toSql(node.filter, (ra) => topTarget({ attr: outer, sub: ra.attr }))
+  if (isCommon(outer)) return inner
+  return sql`(coalesce(json_type(${resources.data}, ${jsonPath(rootLabels(outer))}) = 'object', 0) AND ${inner})`
+}
+
+function toSql(node: ResolvedFilter, scope: Scope): SQL {
+  switch (node.kind) {
+    case 'and':
+      return sql`(${toSql(node.left, scope)} AND ${toSql(node.right, scope)})`
+    case 'or':
+      return sql`(${toSql(node.left, scope)} OR ${toSql(node.right, scope)})`
+    case 'not':
+      return sql`(NOT ${toSql(node.expr, scope)})`
+    case 'present': {
+      const target = scope(node.attr)
+      return overRows(target, presentSql(target.value), false)
+    }
+    case 'compare':
+      return compareLeaf(node, scope)
+    case 'valuePath':
+      return valuePathSql(node)
+    default:
+      return assertNever(node)
+  }
+}
+
+/**
+ * Translates a resolved filter into a where-clause over `resources` (one row = one resource of
+ * `type`; the caller adds `type = ?`). Only bound parameters carry values and JSON paths. Agrees
+ * with `evaluateFilter` on ASCII data (see filter-sql-ops.ts for the case-folding limit).
+ * Throws `invalidFilter` for attributes that exist but are not stored (`meta.location`, `members.$ref`).
+ * @example orm.select().from(resources).where(and(eq(resources.type, 'User'), filterToSql(f, userType)))
+ */
+export function filterToSql(node: ResolvedFilter, type: ResourceType): SQL {
+  void type // the column map is keyed by schema URN, so the type adds nothing yet
+  return toSql(node, topTarget)
+}
+
+/** A sort value: caseExact:false strings fold (ASCII-only lower(), except pre-folded columns). */
+function sortValue(target: Target): SQL {
+  const { attr, value } = target
+  const stringy = attr.type === 'string' || attr.type === 'reference' || attr.type === 'binary'
+  return stringy && !attr.caseExact && !value.folded ? sql`lower(${value.expr})` : value.expr
+}
+
+/**
+ * The expression to ORDER BY for `sortBy` (RFC 7644 §3.4.2.3). Multi-valued attributes sort by
+ * the primary element's value, else the first element's; a complex attribute means its `value`.
+ * NULL when the resource has no value (see `orderBySql` for where those go).
+ */
+export function sortKeySql(ra: ResolvedAttr, type: ResourceType): SQL {
+  void type
+  let bound = ra
+  const t = targetOf(ra)
+  if (t.type === 'complex') {
+    const valueSub = t.sub.get('value')
+    if (!valueSub || ra.sub) throw ScimError.invalidValue(`cannot sort by the complex attribute '${t.path}'; name a sub-attribute`)
+    bound = { attr: ra.attr, sub: valueSub }
+  }
+  // meta.version sorts by its integer, not by the W/"n" text, so 10 follows 9.
+  const promoted = PROMOTED.get(attrKey(targetOf(bound)))
+  if (promoted?.weakEtag) return sql`${promoted.column}`
+  const target = topTarget(bound)
+  if (!target.rows) return sortValue(target)
+  const { from, where, order } = target.rows
+  return sql`(SELECT ${sortValue(target)} FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT 1)`
+}
+
+/**
+ * ORDER BY terms for `sortBy`/`sortOrder`: resources without a value go last when ascending and
+ * first when descending (RFC 7644 §3.4.2.3). Pass the result to Drizzle's `.orderBy(...terms)`.
+ */
+export function orderBySql(ra: ResolvedAttr, type: ResourceType, order: 'ascending' | 'descending'): SQL[] {
+  const key = sortKeySql(ra, type)
+  return order === 'ascending'
+    ? [sql`${key} IS NULL`, sql`${key} ASC`]
+    : [sql`${key} IS NULL DESC`, sql`${key} DESC`]
+}

@@ -1,0 +1,134 @@
+// The SQLite ResourceStore: prepared hot statements, cached lookups, group-committed writes.
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm'
+import type { BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
+import type { Database } from 'bun:sqlite'
+import type { ResourceType } from '../scim/schema/types'
+import { ScimError } from '../scim/errors'
+import type {
+  ListQuery,
+  MemberRow,
+  ResourceStore,
+  StoredResource,
+  WriteTx,
+} from '../service/context'
+import { filterToSql, sortKeySql } from './filter-sql'
+import { LookupCache } from './lookup-cache'
+import { applyMemberOps } from './member-ops'
+import { nameKeyOf, externalIdOf, toRow, fromRow } from './rows'
+import * as tables from './tables'
+import { groupMembers, resources } from './tables'
+import { WriteQueue } from './write-queue'
+import { translateConstraintError } from './errors'
+
+const { placeholder } = sql
+
+/** Display name of a member as the RFC's `display`: displayName, else userName. */
+const MEMBER_DISPLAY = sql<string | null>`coalesce(json_extract(${resources.data}, '$.displayName'), json_extract(${resources.data}, '$.userName'))`
+
+export function createResourceStore(
+  orm: BunSQLiteDatabase<typeof tables>,
+  sqlite: Database,
+  options: { cacheSize?: number } = {}
+): ResourceStore {
+  const cache = new LookupCache(options.cacheSize ?? 10_000)
+  const queue = new WriteQueue(sqlite)
+
+  const byId = orm.select().from(resources).where(and(eq(resources.type, placeholder('type')), eq(resources.id, placeholder('id')))).prepare()
+  const byName = orm.select().from(resources).where(and(eq(resources.type, placeholder('type')), eq(resources.nameCi, placeholder('name')))).orderBy(sql`rowid`).prepare()
+  const byExternalId = orm.select().from(resources).where(and(eq(resources.type, placeholder('type')), eq(resources.externalId, placeholder('externalId')))).orderBy(sql`rowid`).prepare()
+  const membersOf = orm
+    .select({ value: groupMembers.memberId, type: groupMembers.memberType, display: MEMBER_DISPLAY })
+    .from(groupMembers)
+    .innerJoin(resources, eq(resources.id, groupMembers.memberId))
+    .where(eq(groupMembers.groupId, placeholder('groupId')))
+    .orderBy(sql`${groupMembers}.rowid`)
+    .prepare()
+  const groupsOfMember = orm
+    .select({ value: groupMembers.groupId, type: sql<string>`'Group'`, display: MEMBER_DISPLAY })
+    .from(groupMembers)
+    .innerJoin(resources, eq(resources.id, groupMembers.groupId))
+    .where(eq(groupMembers.memberId, placeholder('memberId')))
+    .prepare()
+  const insertRow = orm.insert(resources).values({
+    id: placeholder('id'), type: placeholder('type'), nameCi: placeholder('nameCi'), externalId: placeholder('externalId'),
+    data: placeholder('data'), version: placeholder('version'), created: placeholder('created'), lastModified: placeholder('lastModified'),
+  }).prepare()
+  const updateRow = orm.update(resources).set({
+    nameCi: sql`${placeholder('nameCi')}`, externalId: sql`${placeholder('externalId')}`, data: sql`${placeholder('data')}`,
+    version: sql`${placeholder('version')}`, lastModified: sql`${placeholder('lastModified')}`,
+  }).where(eq(resources.id, placeholder('id'))).prepare()
+  const deleteRow = orm.delete(resources).where(eq(resources.id, placeholder('id'))).prepare()
+  const existingIds = sqlite.query<{ id: string; type: string }, [string]>(
+    'SELECT id, type FROM resources WHERE id IN (SELECT value FROM json_each(?))'
+  )
+
+  const get = (type: ResourceType, id: string) => {
+    const row = byId.get({ type: type.name, id })
+    return row ? fromRow(row) : undefined
+  }
+
+  const tx: WriteTx = {
+    get,
+    insert(type, row, members) {
+      try {
+        insertRow.run(toRow(type, row))
+      } catch (err) {
+        throw translateConstraintError(err, type)
+      }
+      cache.invalidate(type.name, nameKeyOf(type, row.data), externalIdOf(row.data))
+      if (members && members.length > 0) applyMemberOps(sqlite, row, [{ kind: 'add', members: [...members] }], tx)
+    },
+    update(type, before, after) {
+      try {
+        updateRow.run(toRow(type, after))
+      } catch (err) {
+        throw translateConstraintError(err, type)
+      }
+      cache.invalidate(type.name, nameKeyOf(type, before.data), externalIdOf(before.data))
+      cache.invalidate(type.name, nameKeyOf(type, after.data), externalIdOf(after.data))
+    },
+    applyMemberOps(group, ops) {
+      applyMemberOps(sqlite, group, ops, tx)
+    },
+    delete(type, row) {
+      deleteRow.run({ id: row.id })
+      cache.invalidate(type.name, nameKeyOf(type, row.data), externalIdOf(row.data))
+    },
+    existing(ids) {
+      const found = new Map<string, string>()
+      for (const r of existingIds.all(JSON.stringify(ids))) found.set(r.id, r.type)
+      return found
+    },
+  }
+
+  return {
+    get,
+    findByName: (type, name) =>
+      cache.get(type.name, 'name', name, () => byName.all({ type: type.name, name }).map(fromRow)),
+    findByExternalId: (type, externalId) =>
+      cache.get(type.name, 'externalId', externalId, () => byExternalId.all({ type: type.name, externalId }).map(fromRow)),
+    query(type, q: ListQuery) {
+      const where: SQL = q.filter ? and(eq(resources.type, type.name), filterToSql(q.filter, type))! : eq(resources.type, type.name)
+      const total = orm.select({ n: sql<number>`count(*)` }).from(resources).where(where).get()?.n ?? 0
+      if (q.count === 0) return { total, rows: [] }
+      const order = q.sortBy ? (q.descending ? desc : asc)(sortKeySql(q.sortBy, type)) : sql`rowid`
+      const rows = orm.select().from(resources).where(where).orderBy(order, sql`rowid`)
+        .limit(q.count).offset(q.startIndex - 1).all()
+      return { total, rows: rows.map(fromRow) }
+    },
+    members: (groupId) => membersOf.all({ groupId }).map(dropNullDisplay),
+    groupsOf: (memberId) => groupsOfMember.all({ memberId }).map(dropNullDisplay),
+    write: (fn) => queue.run(() => fn(tx)),
+    cacheStats: () => ({ hits: cache.hits, misses: cache.misses }),
+    close() {
+      queue.flush()
+      sqlite.close()
+    },
+  }
+}
+
+function dropNullDisplay(r: { value: string; type: string; display: string | null }): MemberRow {
+  return r.display === null ? { value: r.value, type: r.type } : { value: r.value, type: r.type, display: r.display }
+}
+
+export { ScimError }

@@ -1,0 +1,57 @@
+// Converts between StoredResource and table rows, deriving the promoted lookup columns.
+import type { ResourceType } from '../scim/schema/types'
+import type { Doc } from '../scim/document'
+import type { StoredResource } from '../service/context'
+
+/** Which attribute each resource type promotes to `name_ci` (folded, indexed; unique for users). */
+const NAME_ATTRIBUTE: Record<string, string> = { User: 'userName', Group: 'displayName' }
+
+/** The folded lookup key for `name_ci`; JS folding is Unicode-aware where SQLite's lower() is not. */
+export function foldName(value: string): string {
+  return value.toLowerCase()
+}
+
+export function nameKeyOf(type: ResourceType, data: Doc): string | null {
+  const attr = NAME_ATTRIBUTE[type.name]
+  const value = attr ? data[attr] : undefined
+  return typeof value === 'string' ? foldName(value) : null
+}
+
+export function externalIdOf(data: Doc): string | null {
+  return typeof data.externalId === 'string' ? data.externalId : null
+}
+
+export type ResourceRow = {
+  id: string
+  type: string
+  nameCi: string | null
+  externalId: string | null
+  data: string
+  version: number
+  created: string
+  lastModified: string
+}
+
+export function toRow(type: ResourceType, r: StoredResource): ResourceRow {
+  return {
+    id: r.id,
+    type: type.name,
+    nameCi: nameKeyOf(type, r.data),
+    externalId: externalIdOf(r.data),
+    data: JSON.stringify(r.data),
+    version: r.version,
+    created: r.created,
+    lastModified: r.lastModified,
+  }
+}
+
+export function fromRow(row: ResourceRow): StoredResource {
+  return {
+    id: row.id,
+    type: row.type,
+    data: JSON.parse(row.data) as Doc,
+    version: row.version,
+    created: row.created,
+    lastModified: row.lastModified,
+  }
+}

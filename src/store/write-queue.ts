@@ -1,0 +1,71 @@
+// Group commit: writes that arrive in the same event-loop turn share one transaction and one sync.
+import type { Database } from 'bun:sqlite'
+
+interface Job {
+  fn: () => unknown
+  resolve: (value: unknown) => void
+  reject: (error: unknown) => void
+}
+
+/**
+ * With synchronous=FULL every COMMIT waits for the disk. Requests that arrive while one batch
+ * syncs are queued and committed together by the next batch, so the sync cost is shared while
+ * each request still gets its own result: each job runs under its own SAVEPOINT, and a job that
+ * throws rolls back only its own changes. A promise settles only after its batch is durable.
+ */
+export class WriteQueue {
+  private pending: Job[] = []
+  private scheduled = false
+  batches = 0
+
+  constructor(private readonly db: Database) {}
+
+  run<T>(fn: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject })
+      if (!this.scheduled) {
+        this.scheduled = true
+        setImmediate(() => this.flush())
+      }
+    })
+  }
+
+  /** Commits everything queued so far; used by the timer and on shutdown. */
+  flush(): void {
+    this.scheduled = false
+    const batch = this.pending
+    this.pending = []
+    if (batch.length === 0) return
+    this.batches++
+    const results: { ok: boolean; value: unknown }[] = []
+    try {
+      this.db.run('BEGIN IMMEDIATE')
+    } catch (error) {
+      for (const job of batch) job.reject(error)
+      return
+    }
+    for (const job of batch) {
+      this.db.run('SAVEPOINT job')
+      try {
+        results.push({ ok: true, value: job.fn() })
+        this.db.run('RELEASE job')
+      } catch (error) {
+        this.db.run('ROLLBACK TO job')
+        this.db.run('RELEASE job')
+        results.push({ ok: false, value: error })
+      }
+    }
+    try {
+      this.db.run('COMMIT')
+    } catch (error) {
+      if (this.db.inTransaction) this.db.run('ROLLBACK')
+      for (const job of batch) job.reject(error)
+      return
+    }
+    batch.forEach((job, i) => {
+      const r = results[i]!
+      if (r.ok) job.resolve(r.value)
+      else job.reject(r.value)
+    })
+  }
+}
