@@ -1,0 +1,36 @@
+// The single mapping point from anything thrown to a SCIM Error response (RFC 7644 §3.12).
+import { Elysia } from 'elysia'
+import { ScimError } from '../../scim/errors'
+import { errorResponse } from '../respond'
+
+export interface ErrorLog {
+  (message: string, error: unknown): void
+}
+
+/** Framework errors are remapped: validation 422 → 400 invalidValue, parse → 400 invalidSyntax. */
+export function scimErrors(log: ErrorLog) {
+  return new Elysia({ name: 'scim.errors' }).onError({ as: 'global' }, ({ code, error, request }) => {
+    if (error instanceof ScimError) {
+      const headers: Record<string, string> = error.status === 401 ? { 'www-authenticate': 'Bearer realm="scim"' } : {}
+      return errorResponse(error, headers)
+    }
+    switch (code) {
+      case 'VALIDATION':
+        return errorResponse(ScimError.invalidValue(`invalid request: ${validationDetail(error)}`))
+      case 'PARSE':
+        return errorResponse(ScimError.invalidSyntax('request body is not valid JSON'))
+      case 'NOT_FOUND':
+        return errorResponse(ScimError.notFound(`no endpoint at ${new URL(request.url).pathname}`))
+      default:
+        // Never leak internals: the client gets a generic detail, the log gets the cause.
+        log(`internal error on ${request.method} ${new URL(request.url).pathname}`, error)
+        return errorResponse(new ScimError(500, 'internal server error'))
+    }
+  })
+}
+
+function validationDetail(error: unknown): string {
+  const all = (error as { all?: { path?: string; message?: string }[] }).all
+  const first = Array.isArray(all) ? all[0] : undefined
+  return first ? `${first.path || 'value'}: ${first.message}` : 'request does not match the expected shape'
+}

@@ -1,0 +1,29 @@
+// Discovery endpoints (RFC 7644 §4), the root /.search, and 501s for what is not offered.
+import { Elysia } from 'elysia'
+import { ScimError } from '../../scim/errors'
+import type { ServiceDeps } from '../../service/context'
+import { getResourceType, getSchema, listResourceTypes, listSchemas, serviceProviderConfig, type DiscoveryLimits } from '../../service/discovery'
+import type { FilterCache } from '../../service/filter-cache'
+import { searchAll } from '../../service/search-all'
+import { SearchRequest, joinList } from '../models'
+import { requestInfo } from '../request-info'
+import { respond } from '../respond'
+
+export function discoveryRoutes(deps: ServiceDeps, filters: FilterCache, limits: DiscoveryLimits, baseFor: (r: Request) => string) {
+  return new Elysia()
+    .get('/ServiceProviderConfig', ({ request }) => respond(serviceProviderConfig(deps, baseFor(request), limits)))
+    .get('/Schemas', ({ request }) => respond(listSchemas(deps, baseFor(request))))
+    .get('/Schemas/:id', ({ request, params }) => respond(getSchema(deps, baseFor(request), params.id)))
+    .get('/ResourceTypes', ({ request }) => respond(listResourceTypes(deps, baseFor(request))))
+    .get('/ResourceTypes/:name', ({ request, params }) => respond(getResourceType(deps, baseFor(request), params.name)))
+    .post('/.search', ({ request, body }) => {
+      const projection = { attributes: joinList(body.attributes), excludedAttributes: joinList(body.excludedAttributes) }
+      return respond(searchAll(deps, filters, body, requestInfo(request, baseFor(request), projection)))
+    }, { body: SearchRequest })
+    .all('/Bulk', () => {
+      throw ScimError.notImplemented('bulk operations are not supported (see /ServiceProviderConfig)')
+    })
+    .all('/Me', () => {
+      throw ScimError.notImplemented('/Me is not supported: tokens here belong to provisioning clients, not users')
+    })
+}

@@ -1,0 +1,49 @@
+// Assembles database, store, registry and HTTP app from settled options; main.ts and tests call it.
+import { randomUUID } from 'node:crypto'
+import { createApp } from './http/app'
+import { buildRegistry } from './scim/schema/builtin'
+import { loadPack } from './scim/schema/pack'
+import type { SchemaDocument } from './scim/schema/types'
+import type { ResourceStore, ServiceDeps } from './service/context'
+import { openDatabase, type Durability } from './store/db'
+import { createResourceStore } from './store/resource-store'
+
+export interface ServerOptions {
+  db: string
+  durability?: Durability
+  tokenHashes: readonly Buffer[]
+  baseUrl?: string
+  schemaPacks?: readonly string[]
+  extraSchemas?: readonly { schema: SchemaDocument; resourceType: string }[]
+  maxResults?: number
+  defaultCount?: number
+  maxPayloadSize?: number
+  cacheSize?: number
+  log?: (message: string, error: unknown) => void
+}
+
+export interface ScimServer {
+  app: ReturnType<typeof createApp>
+  store: ResourceStore
+  deps: ServiceDeps
+  sqlite: ReturnType<typeof openDatabase>['sqlite']
+}
+
+export function createScimServer(options: ServerOptions): ScimServer {
+  const { sqlite, orm } = openDatabase(options.db, options.durability ?? 'full')
+  const store = createResourceStore(orm, sqlite, { cacheSize: options.cacheSize })
+  const registry = buildRegistry({ packs: (options.schemaPacks ?? []).map(loadPack), extensions: options.extraSchemas })
+  const deps: ServiceDeps = {
+    store,
+    registry,
+    settings: {
+      baseUrl: options.baseUrl?.replace(/\/+$/, ''),
+      maxResults: options.maxResults ?? 1000,
+      defaultCount: options.defaultCount ?? 100,
+    },
+    now: () => new Date(),
+    newId: randomUUID,
+  }
+  const app = createApp({ deps, tokenHashes: options.tokenHashes, maxPayloadSize: options.maxPayloadSize ?? 10_485_760, log: options.log })
+  return { app, store, deps, sqlite }
+}

@@ -1,0 +1,77 @@
+// What services depend on: the store interface (implemented in src/store), registry and settings.
+import type { Registry } from '../scim/schema/registry'
+import type { ResourceType } from '../scim/schema/types'
+import type { Doc } from '../scim/document'
+import type { MemberOp, MemberRef } from '../scim/patch/members'
+import type { ResolvedFilter } from '../scim/filter/resolve'
+import type { ResolvedAttr } from '../scim/schema/registry'
+
+/** A resource as stored: the canonical document plus server-managed columns. */
+export interface StoredResource {
+  readonly id: string
+  readonly type: string
+  readonly data: Doc
+  readonly version: number
+  readonly created: string
+  readonly lastModified: string
+}
+
+/** A member row of a group, with the member's current display name. */
+export interface MemberRow {
+  value: string
+  type: string
+  display?: string
+}
+
+export interface ListQuery {
+  filter?: ResolvedFilter
+  sortBy?: ResolvedAttr
+  descending?: boolean
+  /** 1-based, already clamped. */
+  startIndex: number
+  count: number
+}
+
+/** Writes run inside a transaction the store owns; every method here is synchronous. */
+export interface WriteTx {
+  get(type: ResourceType, id: string): StoredResource | undefined
+  insert(type: ResourceType, row: StoredResource, members?: readonly MemberRef[]): void
+  update(type: ResourceType, before: StoredResource, after: StoredResource): void
+  applyMemberOps(group: StoredResource, ops: readonly MemberOp[]): void
+  delete(type: ResourceType, row: StoredResource): void
+  /** Ids among `ids` that exist (any resource type), for reference checks. */
+  existing(ids: readonly string[]): Map<string, string>
+}
+
+/** Storage behind the services (go-scim's db.DB); src/store/resource-store.ts implements it. */
+export interface ResourceStore {
+  get(type: ResourceType, id: string): StoredResource | undefined
+  /** Hot lookups, served from the LRU cache: folded userName / group displayName, and externalId. */
+  findByName(type: ResourceType, name: string): readonly StoredResource[]
+  findByExternalId(type: ResourceType, externalId: string): readonly StoredResource[]
+  query(type: ResourceType, query: ListQuery): { total: number; rows: StoredResource[] }
+  members(groupId: string): MemberRow[]
+  groupsOf(memberId: string): MemberRow[]
+  /**
+   * Runs `fn` in a transaction shared with other writes that arrive in the same tick (group
+   * commit): one sync for the batch; an error in `fn` rolls back only its own changes.
+   */
+  write<T>(fn: (tx: WriteTx) => T): Promise<T>
+  cacheStats(): { hits: number; misses: number }
+  close(): void
+}
+
+export interface ServiceSettings {
+  /** Absolute base of the SCIM API, e.g. https://host/scim/v2, for meta.location. */
+  baseUrl?: string
+  maxResults: number
+  defaultCount: number
+}
+
+export interface ServiceDeps {
+  store: ResourceStore
+  registry: Registry
+  settings: ServiceSettings
+  now: () => Date
+  newId: () => string
+}

@@ -1,0 +1,24 @@
+// POST /{type} (RFC 7644 §3.3): coerce, check references, insert, answer 201 with Location.
+import { coerceResource } from '../scim/schema/coerce'
+import { etagOf, locationOf } from '../scim/render'
+import type { ResourceType } from '../scim/schema/types'
+import type { ServiceDeps, StoredResource } from './context'
+import { checkManager } from './references'
+import type { RequestInfo, ServiceResult } from './result'
+import { viewOf } from './view'
+
+export async function createResource(deps: ServiceDeps, type: ResourceType, body: unknown, req: RequestInfo): Promise<ServiceResult> {
+  const { doc, members } = coerceResource(type, body, { mode: 'create' })
+  const row = await deps.store.write((tx) => {
+    const now = deps.now().toISOString()
+    const created: StoredResource = { id: deps.newId(), type: type.name, data: doc, version: 1, created: now, lastModified: now }
+    checkManager(tx, undefined, doc, created.id)
+    tx.insert(type, created, members)
+    return created
+  })
+  return {
+    status: 201,
+    headers: { location: locationOf(req.base, type, row.id), etag: etagOf(row.version) },
+    body: viewOf(deps, type, row, req),
+  }
+}

@@ -1,0 +1,78 @@
+// RFC 7644 §4 discovery: /ServiceProviderConfig, /Schemas and /ResourceTypes, from the registry.
+import { URN_RESOURCE_TYPE, URN_SCHEMA, URN_SERVICE_PROVIDER_CONFIG } from '../scim/constants'
+import { ScimError } from '../scim/errors'
+import { listResponse } from '../scim/list'
+import type { ServiceDeps } from './context'
+import type { ServiceResult } from './result'
+
+export interface DiscoveryLimits {
+  maxResults: number
+  maxPayloadSize: number
+}
+
+/** Tells the truth about what this server supports; limits come from the running configuration. */
+export function serviceProviderConfig(deps: ServiceDeps, base: string, limits: DiscoveryLimits): ServiceResult {
+  return {
+    status: 200,
+    body: {
+      schemas: [URN_SERVICE_PROVIDER_CONFIG],
+      documentationUri: 'https://datatracker.ietf.org/doc/html/rfc7644',
+      patch: { supported: true },
+      bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+      filter: { supported: true, maxResults: limits.maxResults },
+      changePassword: { supported: false },
+      sort: { supported: true },
+      etag: { supported: true },
+      authenticationSchemes: [
+        {
+          type: 'oauthbearertoken',
+          name: 'OAuth Bearer Token',
+          description: 'A long-lived secret token sent as Authorization: Bearer <token>',
+          specUri: 'https://datatracker.ietf.org/doc/html/rfc6750',
+          primary: true,
+        },
+      ],
+      meta: { resourceType: 'ServiceProviderConfig', location: `${base}/ServiceProviderConfig` },
+    },
+  }
+}
+
+function schemaResource(doc: object & { id: string }, base: string) {
+  return { schemas: [URN_SCHEMA], ...doc, meta: { resourceType: 'Schema', location: `${base}/Schemas/${doc.id}` } }
+}
+
+export function listSchemas(deps: ServiceDeps, base: string): ServiceResult {
+  const all = deps.registry.schemas.map((s) => schemaResource(s.document, base))
+  return { status: 200, body: listResponse(all.length, 1, all) }
+}
+
+export function getSchema(deps: ServiceDeps, base: string, id: string): ServiceResult {
+  const schema = deps.registry.schema(id)
+  if (!schema) throw ScimError.notFound(`schema ${id} not found`)
+  return { status: 200, body: schemaResource(schema.document, base) }
+}
+
+function resourceTypeResource(deps: ServiceDeps, name: string, base: string) {
+  const type = deps.registry.resourceType(name)!
+  const d = type.document
+  return {
+    schemas: [URN_RESOURCE_TYPE],
+    id: d.id ?? d.name,
+    name: d.name,
+    endpoint: d.endpoint,
+    description: d.description,
+    schema: d.schema,
+    schemaExtensions: d.schemaExtensions ?? [],
+    meta: { resourceType: 'ResourceType', location: `${base}/ResourceTypes/${d.name}` },
+  }
+}
+
+export function listResourceTypes(deps: ServiceDeps, base: string): ServiceResult {
+  const all = deps.registry.resourceTypes.map((t) => resourceTypeResource(deps, t.name, base))
+  return { status: 200, body: listResponse(all.length, 1, all) }
+}
+
+export function getResourceType(deps: ServiceDeps, base: string, name: string): ServiceResult {
+  if (!deps.registry.resourceType(name)) throw ScimError.notFound(`resource type ${name} not found`)
+  return { status: 200, body: resourceTypeResource(deps, name, base) }
+}

@@ -1,0 +1,21 @@
+// GET /{type}/{id} (RFC 7644 §3.4.1), with If-None-Match → 304.
+import { ScimError } from '../scim/errors'
+import { etagOf } from '../scim/render'
+import type { ResourceType } from '../scim/schema/types'
+import type { ServiceDeps, StoredResource } from './context'
+import { notModified } from './preconditions'
+import type { RequestInfo, ServiceResult } from './result'
+import { viewOf } from './view'
+
+export function mustGet(deps: ServiceDeps, type: ResourceType, id: string): StoredResource {
+  const row = deps.store.get(type, id)
+  if (!row) throw ScimError.notFound(`${type.name} ${id} not found`)
+  return row
+}
+
+export function getResource(deps: ServiceDeps, type: ResourceType, id: string, req: RequestInfo): ServiceResult {
+  const row = mustGet(deps, type, id)
+  const etag = etagOf(row.version)
+  if (notModified(req.ifNoneMatch, row.version)) return { status: 304, headers: { etag } }
+  return { status: 200, headers: { etag }, body: viewOf(deps, type, row, req) }
+}

@@ -1,0 +1,21 @@
+// Reference checks: a manager must be an existing user, never stored dangling.
+import { URN_ENTERPRISE_USER } from '../scim/constants'
+import { isObject, type Doc } from '../scim/document'
+import { ScimError } from '../scim/errors'
+import type { WriteTx } from './context'
+
+function managerOf(doc: Doc | undefined): string | undefined {
+  const ext = doc?.[URN_ENTERPRISE_USER]
+  if (!isObject(ext) || !isObject(ext.manager)) return undefined
+  return typeof ext.manager.value === 'string' ? ext.manager.value : undefined
+}
+
+/** Rejects a new or changed manager id that names no user (400 invalidValue). */
+export function checkManager(tx: WriteTx, before: Doc | undefined, after: Doc, selfId?: string): void {
+  const next = managerOf(after)
+  if (next === undefined || next === managerOf(before)) return
+  if (next === selfId) throw ScimError.invalidValue('a user cannot be their own manager')
+  if (tx.existing([next]).get(next) !== 'User') {
+    throw ScimError.invalidValue(`manager references unknown user '${next}'`)
+  }
+}

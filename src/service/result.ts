@@ -1,0 +1,17 @@
+// What a service returns to the HTTP layer: a status, headers and an optional JSON body.
+
+export interface ServiceResult {
+  status: number
+  headers?: Record<string, string>
+  body?: unknown
+}
+
+/** Per-request inputs the HTTP layer extracts; services never see the framework's context. */
+export interface RequestInfo {
+  /** Absolute API base for this request, e.g. https://host/scim/v2. */
+  base: string
+  attributes?: string
+  excludedAttributes?: string
+  ifMatch?: string
+  ifNoneMatch?: string
+}

@@ -1,0 +1,43 @@
+// POST /.search at the service root (RFC 7644 §3.4.3): one result list across resource types.
+import { ScimError } from '../scim/errors'
+import { clampPaging, listResponse } from '../scim/list'
+import type { ResourceType } from '../scim/schema/types'
+import type { ServiceDeps } from './context'
+import type { FilterCache } from './filter-cache'
+import { queryRows, type ListParams } from './list'
+import type { RequestInfo, ServiceResult } from './result'
+import { viewOf } from './view'
+
+/**
+ * Resource types are concatenated in registry order (Users, then Groups). A filter that names
+ * an attribute one type lacks simply excludes that type; a filter no type understands is an error.
+ */
+export function searchAll(deps: ServiceDeps, filters: FilterCache, params: ListParams, req: RequestInfo): ServiceResult {
+  const paging = clampPaging(params.startIndex, params.count, deps.settings)
+  const applicable: { type: ResourceType; total: number }[] = []
+  let firstError: unknown
+  for (const type of deps.registry.resourceTypes) {
+    try {
+      applicable.push({ type, total: queryRows(deps, filters, type, params, { startIndex: 1, count: 0 }).total })
+    } catch (err) {
+      if (!(err instanceof ScimError)) throw err
+      firstError ??= err
+    }
+  }
+  if (applicable.length === 0) throw firstError
+  const total = applicable.reduce((sum, a) => sum + a.total, 0)
+  const resources: unknown[] = []
+  let skip = paging.startIndex - 1
+  for (const { type, total: n } of applicable) {
+    if (resources.length >= paging.count) break
+    if (skip >= n) {
+      skip -= n
+      continue
+    }
+    const want = paging.count - resources.length
+    const { rows } = queryRows(deps, filters, type, params, { startIndex: skip + 1, count: want })
+    skip = 0
+    for (const row of rows) resources.push(viewOf(deps, type, row, req))
+  }
+  return { status: 200, body: listResponse(total, paging.startIndex, resources) }
+}
