@@ -1,0 +1,41 @@
+// Command line: flags, environment twins, defaults, and one-line usage errors.
+import { describe, expect, test } from 'bun:test'
+import { parseCommandLine, UsageError } from '../../src/cli/args'
+
+describe('cli/args', () => {
+  test('defaults serve on 8080, all interfaces, ./scim.db, full durability', () => {
+    const c = parseCommandLine([], {})
+    expect(c).toMatchObject({ command: 'serve', port: 8080, host: '0.0.0.0', db: './scim.db', tokens: [], durability: 'full' })
+  })
+
+  test('flags win over their environment twins', () => {
+    const c = parseCommandLine(['serve', '--port', '9000', '--token', 'a', '--token', 'b'], { SCIM_PORT: '7000', SCIM_TOKEN: 'z', SCIM_DB: '/tmp/x.db' })
+    expect(c.port).toBe(9000)
+    expect(c.tokens).toEqual(['a', 'b'])
+    expect(c.db).toBe('/tmp/x.db')
+  })
+
+  test('list variables are comma-separated', () => {
+    expect(parseCommandLine([], { SCIM_SCHEMA_PACKS: 'alertmedia, atmos' }).schemaPacks).toEqual(['alertmedia', 'atmos'])
+  })
+
+  test('port 443 without a certificate stops with a message about HTTPS', () => {
+    expect(() => parseCommandLine(['--port', '443'], {})).toThrow(/HTTPS.*--tls-cert/)
+  })
+
+  test.each([
+    [['--port', 'eighty'], /--port must be a whole number/],
+    [['--bogus'], /Unknown option.*--help/i],
+    [['launch'], /unknown command 'launch'/],
+    [['--tls-cert', 'c.pem'], /go together/],
+    [['--durability', 'maybe'], /full or normal/],
+  ])('%p is a usage error', (argv, message) => {
+    expect(() => parseCommandLine(argv, {})).toThrow(UsageError)
+    expect(() => parseCommandLine(argv, {})).toThrow(message)
+  })
+
+  test('--help and --version', () => {
+    expect(parseCommandLine(['--help'], {}).command).toBe('help')
+    expect(parseCommandLine(['-v'], {}).command).toBe('version')
+  })
+})
