@@ -10,9 +10,12 @@ export interface ErrorLog {
 /** Framework errors are remapped: validation 422 → 400 invalidValue, parse → 400 invalidSyntax. */
 export function scimErrors(log: ErrorLog) {
   return new Elysia({ name: 'scim.errors' }).onError({ as: 'global' }, ({ code, error, request }) => {
-    if (error instanceof ScimError) {
-      const headers: Record<string, string> = error.status === 401 ? { 'www-authenticate': 'Bearer realm="scim"' } : {}
-      return errorResponse(error, headers)
+    // Elysia wraps what a parser throws in a ParseError; the SCIM error inside is the answer.
+    const scimError = error instanceof ScimError ? error : (error as { cause?: unknown })?.cause
+    if (scimError instanceof ScimError) {
+      const err = scimError
+      const headers: Record<string, string> = err.status === 401 ? { 'www-authenticate': 'Bearer realm="scim"' } : {}
+      return errorResponse(err, headers)
     }
     switch (code) {
       case 'VALIDATION':

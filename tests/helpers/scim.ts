@@ -1,0 +1,27 @@
+// Assertions shared by HTTP tests: SCIM error bodies, media type, and JSON reading.
+import { expect } from 'bun:test'
+
+export const URN_USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
+export const URN_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group'
+export const URN_ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
+export const URN_PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
+
+export function patchBody(...ops: object[]) {
+  return { schemas: [URN_PATCH], Operations: ops }
+}
+
+export async function readJson<T = Record<string, any>>(res: Response): Promise<T> {
+  expect(res.headers.get('content-type') ?? '').toStartWith('application/scim+json')
+  return (await res.json()) as T
+}
+
+/** Asserts a SCIM Error body (RFC 7644 §3.12): string status, right scimType, SCIM media type. */
+export async function expectScimError(res: Response, status: number, scimType?: string): Promise<Record<string, any>> {
+  const body = await readJson(res)
+  expect(res.status).toBe(status)
+  expect(body.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error'])
+  expect(body.status).toBe(String(status))
+  expect(body.scimType).toBe(scimType)
+  expect(typeof body.detail).toBe('string')
+  return body
+}
