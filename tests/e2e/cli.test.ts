@@ -1,0 +1,80 @@
+// The scim-server command as an admin meets it: help, usage errors, tokens, TLS hint, schema files.
+import { describe, expect, test } from 'bun:test'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { freePort, runBinary, spawnBinary } from '../helpers/process'
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'scim-cli-'))
+
+describe('scim-server command', () => {
+  test('--help and --version exit 0', async () => {
+    const help = await runBinary(['--help'])
+    expect(help.code).toBe(0)
+    expect(help.output).toContain('--tls-cert')
+    expect((await runBinary(['--version'])).output.trim()).toMatch(/^\d+\.\d+\.\d+/)
+  })
+
+  test.each([
+    [['--port', 'x'], /--port must be a whole number/],
+    [['--frobnicate'], /see --help/],
+    [['--port', '443'], /HTTPS.*--tls-cert/],
+    [['--db', '/nonexistent-dir/x/scim.db', '--port', '0'], /cannot open database/],
+    [['--schema-pack', 'nosuch', '--db', ':memory:', '--token', 't', '--port', '0'], /unknown pack "nosuch"/],
+  ])('%p stops with one clear line and no stack trace', async (args, message) => {
+    const { code, output } = await runBinary(args)
+    expect(code).not.toBe(0)
+    expect(output).toMatch(message)
+    expect(output.trim().split('\n')).toHaveLength(1)
+    expect(output).not.toContain('    at ')
+  })
+
+  test('first start generates a token, stores only its hash, and it keeps working after restart', async () => {
+    const db = join(tmp(), 'scim.db')
+    const port = await freePort()
+    const first = await spawnBinary(['--port', String(port), '--host', '127.0.0.1', '--db', db])
+    await first.waitFor('Database:')
+    const token = /Secret Token: (\S+)/.exec(first.output())![1]!
+    expect(token.length).toBeGreaterThanOrEqual(40)
+    const get = (t: string) => fetch(`http://127.0.0.1:${port}/scim/v2/Users`, { headers: { authorization: `Bearer ${t}` } })
+    expect((await get(token)).status).toBe(200)
+    first.proc.kill('SIGTERM')
+    expect(await first.proc.exited).toBe(0)
+    expect(await Bun.file(db).text().catch(() => '')).not.toContain(token)
+
+    const second = await spawnBinary(['--port', String(port), '--host', '127.0.0.1', '--db', db])
+    await second.waitFor('Database:')
+    expect(second.output()).not.toContain(token)
+    expect((await get(token)).status).toBe(200)
+    expect((await get('not-the-token')).status).toBe(401)
+    second.proc.kill('SIGTERM')
+    await second.proc.exited
+  }, 30_000)
+
+  test('--schema adds an admin extension that is advertised, typed and filterable', async () => {
+    const dir = tmp()
+    const urn = 'urn:example:params:scim:schemas:extension:acme:2.0:User'
+    writeFileSync(join(dir, 'acme.json'), JSON.stringify({
+      id: urn, name: 'Acme',
+      attributes: [{ name: 'badge', type: 'integer', multiValued: false, required: false, mutability: 'readWrite', returned: 'default' }],
+    }))
+    const port = await freePort()
+    const child = await spawnBinary(['--port', String(port), '--host', '127.0.0.1', '--db', ':memory:', '--token', 't', '--schema', join(dir, 'acme.json')])
+    await child.waitFor('Tenant URL:')
+    const base = `http://127.0.0.1:${port}/scim/v2`
+    const headers = { authorization: 'Bearer t', 'content-type': 'application/scim+json' }
+    try {
+      const types = (await (await fetch(`${base}/ResourceTypes/User`, { headers })).json()) as { schemaExtensions: { schema: string }[] }
+      expect(types.schemaExtensions.map((e) => e.schema)).toContain(urn)
+      const ok = await fetch(`${base}/Users`, { method: 'POST', headers, body: JSON.stringify({ userName: 'a', [urn]: { badge: 7 } }) })
+      expect(ok.status).toBe(201)
+      const bad = await fetch(`${base}/Users`, { method: 'POST', headers, body: JSON.stringify({ userName: 'b', [urn]: { badge: 'seven' } }) })
+      expect(bad.status).toBe(400)
+      const found = (await (await fetch(`${base}/Users?filter=${encodeURIComponent(`${urn}:badge gt 5`)}`, { headers })).json()) as { totalResults: number }
+      expect(found.totalResults).toBe(1)
+    } finally {
+      child.proc.kill('SIGTERM')
+      await child.proc.exited
+    }
+  }, 30_000)
+})
