@@ -7,6 +7,7 @@ import type { SchemaDocument } from './scim/schema/types'
 import type { ResourceStore, ServiceDeps } from './service/context'
 import { openDatabase, type Durability } from './store/db'
 import { createResourceStore } from './store/resource-store'
+import { ViewCache } from './service/view-cache'
 
 export interface ServerOptions {
   db: string
@@ -35,6 +36,7 @@ export function createScimServer(options: ServerOptions): ScimServer {
   const registry = buildRegistry({ packs: (options.schemaPacks ?? []).map(loadPack), extensions: options.extraSchemas })
   const deps: ServiceDeps = {
     store,
+    views: new ViewCache(options.cacheSize),
     registry,
     settings: {
       baseUrl: options.baseUrl?.replace(/\/+$/, ''),

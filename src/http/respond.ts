@@ -6,9 +6,10 @@ export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8'
 
 export function respond(result: ServiceResult): Response {
   const headers: Record<string, string> = { ...result.headers }
-  if (result.body === undefined) return new Response(null, { status: result.status, headers })
+  const text = result.json ?? (result.body === undefined ? undefined : JSON.stringify(result.body))
+  if (text === undefined) return new Response(null, { status: result.status, headers })
   headers['content-type'] = SCIM_CONTENT_TYPE
-  return new Response(JSON.stringify(result.body), { status: result.status, headers })
+  return new Response(text, { status: result.status, headers })
 }
 
 export function errorResponse(error: ScimError, extraHeaders: Record<string, string> = {}): Response {

@@ -37,3 +37,8 @@ export function listResponse(total: number, startIndex: number, resources: unkno
     Resources: resources,
   }
 }
+
+/** The ListResponse text around resources that are already serialised (same shape as above). */
+export function listResponseJson(total: number, startIndex: number, resources: readonly string[]): string {
+  return `{"schemas":["${URN_LIST_RESPONSE}"],"totalResults":${total},"itemsPerPage":${resources.length},"startIndex":${startIndex},"Resources":[${resources.join(',')}]}`
+}

@@ -5,6 +5,7 @@ import type { Doc } from '../scim/document'
 import type { MemberOp, MemberRef } from '../scim/patch/members'
 import type { ResolvedFilter } from '../scim/filter/resolve'
 import type { ResolvedAttr } from '../scim/schema/registry'
+import type { ViewCache } from './view-cache'
 
 /** A resource as stored: the canonical document plus server-managed columns. */
 export interface StoredResource {
@@ -58,6 +59,8 @@ export interface ResourceStore {
    */
   write<T>(fn: (tx: WriteTx) => T): Promise<T>
   cacheStats(): { hits: number; misses: number }
+  /** Changes whenever a group or a membership changes, so cached user views know to refresh. */
+  membershipEpoch(): number
   close(): void
 }
 
@@ -70,6 +73,7 @@ export interface ServiceSettings {
 
 export interface ServiceDeps {
   store: ResourceStore
+  views: ViewCache
   registry: Registry
   settings: ServiceSettings
   now: () => Date

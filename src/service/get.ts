@@ -5,7 +5,7 @@ import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
 import { notModified } from './preconditions'
 import type { RequestInfo, ServiceResult } from './result'
-import { viewOf } from './view'
+import { viewJson } from './view'
 
 export function mustGet(deps: ServiceDeps, type: ResourceType, id: string): StoredResource {
   const row = deps.store.get(type, id)
@@ -17,5 +17,5 @@ export function getResource(deps: ServiceDeps, type: ResourceType, id: string, r
   const row = mustGet(deps, type, id)
   const etag = etagOf(row.version)
   if (notModified(req.ifNoneMatch, row.version)) return { status: 304, headers: { etag } }
-  return { status: 200, headers: { etag }, body: viewOf(deps, type, row, req) }
+  return { status: 200, headers: { etag }, json: viewJson(deps, type, row, req) }
 }

@@ -2,13 +2,13 @@
 import { parseAttrPath } from '../scim/filter/attr-path'
 import type { FilterNode } from '../scim/filter/ast'
 import { ScimError } from '../scim/errors'
-import { clampPaging, listResponse } from '../scim/list'
+import { clampPaging, listResponseJson } from '../scim/list'
 import { resolveAttrPath, type ResolvedAttr } from '../scim/schema/registry'
 import type { ResourceType } from '../scim/schema/types'
 import type { ListQuery, ServiceDeps, StoredResource } from './context'
 import type { FilterCache } from './filter-cache'
 import type { RequestInfo, ServiceResult } from './result'
-import { projectionOf, viewOf } from './view'
+import { projectionOf, viewJson } from './view'
 
 /** Query parameters, from the URL or a SearchRequest body, as strings or numbers. */
 export interface ListParams {
@@ -66,6 +66,6 @@ export function listResources(deps: ServiceDeps, filters: FilterCache, type: Res
   const paging = clampPaging(params.startIndex, params.count, deps.settings)
   const { total, rows } = queryRows(deps, filters, type, params, paging)
   const projection = projectionOf(type, req)
-  const resources = rows.map((row) => viewOf(deps, type, row, req, projection))
-  return { status: 200, body: listResponse(total, paging.startIndex, resources) }
+  const resources = rows.map((row) => viewJson(deps, type, row, req, projection))
+  return { status: 200, json: listResponseJson(total, paging.startIndex, resources) }
 }

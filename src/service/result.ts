@@ -4,6 +4,8 @@ export interface ServiceResult {
   status: number
   headers?: Record<string, string>
   body?: unknown
+  /** The body already serialised (cached views); takes precedence over `body`. */
+  json?: string
 }
 
 /** Per-request inputs the HTTP layer extracts; services never see the framework's context. */

@@ -24,5 +24,15 @@ export function viewOf(deps: ServiceDeps, type: ResourceType, row: StoredResourc
   const members = type.name === 'Group' && shows(p, 'members') ? deps.store.members(row.id) : undefined
   const groups = type.name === 'User' && shows(p, 'groups') ? deps.store.groupsOf(row.id) : undefined
   const doc = renderResource(type, row, { base: req.base, members, groups })
-  return p.attributes || p.excluded ? projectResource(type, doc, p) : projectResource(type, doc, {})
+  return projectResource(type, doc, p)
+}
+
+/**
+ * The same view, serialised. A user's default view (no attributes/excludedAttributes) is what
+ * Entra reads for every object in every cycle, so it is served from the view cache.
+ */
+export function viewJson(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, p = projectionOf(type, req)): string {
+  const render = () => JSON.stringify(viewOf(deps, type, row, req, p))
+  if (type.name !== 'User' || p.attributes || p.excluded) return render()
+  return deps.views.getOrRender(row.id, row.version, deps.store.membershipEpoch(), req.base, render)
 }

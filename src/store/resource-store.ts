@@ -67,6 +67,12 @@ export function createResourceStore(
     return row ? fromRow(row) : undefined
   }
 
+  // Bumped by every write that can change what a user's `groups` attribute shows.
+  let membershipEpoch = 0
+  const touchGroups = (type: ResourceType) => {
+    if (type.name !== 'User') membershipEpoch++
+  }
+
   const tx: WriteTx = {
     get,
     insert(type, row, members) {
@@ -76,6 +82,7 @@ export function createResourceStore(
         throw translateConstraintError(err, type)
       }
       cache.invalidate(type.name, nameKeyOf(type, row.data), externalIdOf(row.data))
+      touchGroups(type)
       if (members && members.length > 0) applyMemberOps(sqlite, row, [{ kind: 'add', members: [...members] }], tx)
     },
     update(type, before, after) {
@@ -86,13 +93,16 @@ export function createResourceStore(
       }
       cache.invalidate(type.name, nameKeyOf(type, before.data), externalIdOf(before.data))
       cache.invalidate(type.name, nameKeyOf(type, after.data), externalIdOf(after.data))
+      touchGroups(type)
     },
     applyMemberOps(group, ops) {
+      membershipEpoch++
       applyMemberOps(sqlite, group, ops, tx)
     },
     delete(type, row) {
       deleteRow.run({ id: row.id })
       cache.invalidate(type.name, nameKeyOf(type, row.data), externalIdOf(row.data))
+      touchGroups(type)
     },
     existing(ids) {
       const found = new Map<string, string>()
@@ -120,6 +130,7 @@ export function createResourceStore(
     groupsOf: (memberId) => groupsOfMember.all({ memberId }).map(dropNullDisplay),
     write: (fn) => queue.run(() => fn(tx)),
     cacheStats: () => ({ hits: cache.hits, misses: cache.misses }),
+    membershipEpoch: () => membershipEpoch,
     close() {
       queue.flush()
       sqlite.close()
