@@ -7,6 +7,7 @@ import { scimErrors, type ErrorLog } from './plugins/errors'
 import { scimJson } from './plugins/scim-json'
 import { baseOf } from './request-info'
 import { discoveryRoutes } from './routes/discovery'
+import { metricsRoutes } from './routes/metrics'
 import { resourceRoutes } from './routes/resources'
 
 /** Where the SCIM API lives; the Tenant URL an admin pastes into Entra ends with it. */
@@ -30,6 +31,7 @@ export function createApp({ deps, tokenHashes, maxPayloadSize, log = defaultLog 
     .use(scimErrors(log))
     .use(scimJson)
     .get('/healthz', () => new Response('ok\n', { headers: { 'content-type': 'text/plain' } }))
+    .use(new Elysia().use(auth(tokenHashes)).use(metricsRoutes(deps)))
     .use(api)
 }
 

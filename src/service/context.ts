@@ -24,6 +24,13 @@ export interface MemberRow {
   display?: string
 }
 
+export interface StoreStats {
+  lookupHits: number
+  lookupMisses: number
+  writeBatches: number
+  writeJobs: number
+}
+
 export interface ListQuery {
   filter?: ResolvedFilter
   sortBy?: ResolvedAttr
@@ -58,7 +65,8 @@ export interface ResourceStore {
    * commit): one sync for the batch; an error in `fn` rolls back only its own changes.
    */
   write<T>(fn: (tx: WriteTx) => T): Promise<T>
-  cacheStats(): { hits: number; misses: number }
+  /** Counters for /metrics: lookup-cache hits and misses, write batches and the jobs in them. */
+  stats(): StoreStats
   /** Changes whenever a group or a membership changes, so cached user views know to refresh. */
   membershipEpoch(): number
   close(): void

@@ -129,7 +129,7 @@ export function createResourceStore(
     members: (groupId) => membersOf.all({ groupId }).map(dropNullDisplay),
     groupsOf: (memberId) => groupsOfMember.all({ memberId }).map(dropNullDisplay),
     write: (fn) => queue.run(() => fn(tx)),
-    cacheStats: () => ({ hits: cache.hits, misses: cache.misses }),
+    stats: () => ({ lookupHits: cache.hits, lookupMisses: cache.misses, writeBatches: queue.batches, writeJobs: queue.jobs }),
     membershipEpoch: () => membershipEpoch,
     close() {
       queue.flush()

@@ -17,6 +17,7 @@ export class WriteQueue {
   private pending: Job[] = []
   private scheduled = false
   batches = 0
+  jobs = 0
 
   constructor(private readonly db: Database) {}
 
@@ -37,6 +38,7 @@ export class WriteQueue {
     this.pending = []
     if (batch.length === 0) return
     this.batches++
+    this.jobs += batch.length
     const results: { ok: boolean; value: unknown }[] = []
     try {
       this.db.run('BEGIN IMMEDIATE')

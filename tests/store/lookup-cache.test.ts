@@ -1,0 +1,52 @@
+// The hot-lookup cache never serves a stale answer: random interleaved writes and reads, checked
+// against uncached SQL after every step.
+import { expect, test } from 'bun:test'
+import { buildRegistry } from '../../src/scim/schema/builtin'
+import type { StoredResource } from '../../src/service/context'
+import { openDatabase } from '../../src/store/db'
+import { createResourceStore } from '../../src/store/resource-store'
+
+function prng(seed: number) {
+  return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff)
+}
+
+test('interleaved creates, renames, externalId changes and deletes never leave a stale lookup', async () => {
+  const { orm, sqlite } = openDatabase(':memory:', 'normal')
+  const store = createResourceStore(orm, sqlite, { cacheSize: 64 })
+  const type = buildRegistry().resourceType('User')!
+  const rand = prng(7)
+  const names = Array.from({ length: 12 }, (_, i) => `Name${i}@Example.com`)
+  const externals = Array.from({ length: 6 }, (_, i) => `ext-${i}`)
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!
+  const truthByName = sqlite.query<{ id: string }, [string]>("SELECT id FROM resources WHERE type = 'User' AND name_ci = ? ORDER BY rowid")
+  const truthByExternal = sqlite.query<{ id: string }, [string]>("SELECT id FROM resources WHERE type = 'User' AND external_id = ? ORDER BY rowid")
+  let n = 0
+  const now = new Date().toISOString()
+
+  for (let step = 0; step < 3000; step++) {
+    const roll = rand()
+    const rows = sqlite.query<{ id: string }, []>('SELECT id FROM resources').all()
+    if (roll < 0.3) {
+      const row: StoredResource = { id: `id${n++}`, type: 'User', data: { userName: pick(names), externalId: pick(externals) }, version: 1, created: now, lastModified: now }
+      await store.write((tx) => tx.insert(type, row)).catch(() => undefined) // duplicate userName: 409, fine
+    } else if (roll < 0.5 && rows.length > 0) {
+      const id = pick(rows).id
+      await store.write((tx) => {
+        const before = tx.get(type, id)!
+        const data = rand() < 0.5 ? { ...before.data, userName: pick(names) } : { ...before.data, externalId: pick(externals) }
+        tx.update(type, before, { ...before, data, version: before.version + 1 })
+      }).catch(() => undefined)
+    } else if (roll < 0.6 && rows.length > 0) {
+      const id = pick(rows).id
+      await store.write((tx) => tx.delete(type, tx.get(type, id)!))
+    } else {
+      const name = pick(names)
+      expect(store.findByName(type, name.toLowerCase()).map((r) => r.id)).toEqual(truthByName.all(name.toLowerCase()).map((r) => r.id))
+      const ext = pick(externals)
+      expect(store.findByExternalId(type, ext).map((r) => r.id)).toEqual(truthByExternal.all(ext).map((r) => r.id))
+    }
+  }
+  const { lookupHits, lookupMisses } = store.stats()
+  expect(lookupHits).toBeGreaterThan(0)
+  expect(lookupMisses).toBeGreaterThan(0)
+})
