@@ -27,12 +27,30 @@ export function createApp({ deps, tokenHashes, maxPayloadSize, log = defaultLog 
     .use(auth(tokenHashes))
     .use(discoveryRoutes(deps, filters, { maxResults: deps.settings.maxResults, maxPayloadSize }, baseFor))
   for (const type of deps.registry.resourceTypes) api.use(resourceRoutes(deps, filters, type, baseFor))
-  return new Elysia()
+  const self: { handle?: (request: Request) => Promise<Response> } = {}
+  const root = new Elysia()
+    // A Tenant URL pasted with a trailing slash makes `…/scim/v2//Users`; serve it as `/scim/v2/Users`.
+    .onRequest(({ request }) => {
+      const fixed = collapseSlashes(request.url)
+      if (fixed !== undefined) return self.handle!(new Request(fixed, request))
+    })
     .use(scimErrors(log))
     .use(scimJson)
     .get('/healthz', () => new Response('ok\n', { headers: { 'content-type': 'text/plain' } }))
     .use(new Elysia().use(auth(tokenHashes)).use(metricsRoutes(deps)))
     .use(api)
+  self.handle = (request) => root.handle(request)
+  return root
+}
+
+/** The URL with runs of `/` in its path collapsed, or undefined when there are none. */
+export function collapseSlashes(url: string): string | undefined {
+  const pathStart = url.indexOf('/', url.indexOf('//') + 2)
+  if (pathStart < 0) return undefined
+  const queryStart = url.indexOf('?', pathStart)
+  const path = queryStart < 0 ? url.slice(pathStart) : url.slice(pathStart, queryStart)
+  if (!path.includes('//')) return undefined
+  return url.slice(0, pathStart) + path.replace(/\/{2,}/g, '/') + (queryStart < 0 ? '' : url.slice(queryStart))
 }
 
 function defaultLog(message: string, error: unknown): void {

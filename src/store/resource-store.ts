@@ -1,5 +1,5 @@
 // The SQLite ResourceStore: prepared hot statements, cached lookups, group-committed writes.
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm'
+import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import type { Database } from 'bun:sqlite'
 import type { ResourceType } from '../scim/schema/types'
@@ -11,7 +11,7 @@ import type {
   StoredResource,
   WriteTx,
 } from '../service/context'
-import { filterToSql, sortKeySql } from './filter-sql'
+import { filterToSql, orderBySql } from './filter-sql'
 import { LookupCache } from './lookup-cache'
 import { applyMemberOps } from './member-ops'
 import { nameKeyOf, externalIdOf, toRow, fromRow } from './rows'
@@ -121,8 +121,9 @@ export function createResourceStore(
       const where: SQL = q.filter ? and(eq(resources.type, type.name), filterToSql(q.filter, type))! : eq(resources.type, type.name)
       const total = orm.select({ n: sql<number>`count(*)` }).from(resources).where(where).get()?.n ?? 0
       if (q.count === 0) return { total, rows: [] }
-      const order = q.sortBy ? (q.descending ? desc : asc)(sortKeySql(q.sortBy, type)) : sql`rowid`
-      const rows = orm.select().from(resources).where(where).orderBy(order, sql`rowid`)
+      // RFC 7644 §3.4.2.3: resources without the sort attribute go last ascending, first descending.
+      const order = q.sortBy ? orderBySql(q.sortBy, type, q.descending ? 'descending' : 'ascending') : []
+      const rows = orm.select().from(resources).where(where).orderBy(...order, sql`rowid`)
         .limit(q.count).offset(q.startIndex - 1).all()
       return { total, rows: rows.map(fromRow) }
     },

@@ -90,6 +90,9 @@ class Parser {
     const t = this.peek()
     if (t.kind === 'lparen') return this.parseGroup(inValuePath)
     if (t.kind !== 'word') this.fail(t, 'an attribute path or (')
+    const keyword = t.text.toLowerCase()
+    if (keyword === 'not') throw ScimError.invalidFilter(`'not' must be followed by '(' at position ${this.tokens[this.i + 1]!.pos}`)
+    if (keyword === 'and' || keyword === 'or') this.fail(t, 'an attribute path or (')
     this.next()
     const path = parseAttrPath(t.text)
     if (!path) throw ScimError.invalidFilter(`invalid attribute path '${t.text}' at position ${t.pos}`)
@@ -102,7 +105,7 @@ class Parser {
 
   /** `emails[type eq "work"]`, and the common extension `emails[type eq "work"].value eq "x"`. */
   private parseValuePath(path: AttrPath): FilterNode {
-    if (path.sub !== undefined) throw ScimError.invalidFilter(`a value filter needs a multi-valued attribute, not '${path.name}.${path.sub}'`)
+    if (path.sub !== undefined) throw ScimError.invalidFilter(`a value filter cannot follow a sub-attribute ('${path.name}.${path.sub}[') at position ${this.peek().pos}`)
     this.next() // '['
     const inner = this.parseOr(true)
     if (this.peek().kind !== 'rbracket') this.fail(this.peek(), "']'")
