@@ -161,17 +161,18 @@ export function generateDataset(rng: Rng, userCount: number, groupCount: number)
   const userIds = Array.from({ length: userCount }, () => rng.hex(12))
   const groupIds = Array.from({ length: groupCount }, () => rng.hex(12))
   const users = userIds.map((_, i) => makeUser(rng, i, userIds))
-  const groups: Json[] = groupIds.map((id, g) => {
+  const groups: Json[] = []
+  groupIds.forEach((id, g) => {
     const grp: Json = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], id, displayName: `${rng.pick(GROUP_NAMES)} ${g}`, meta: meta(rng, 'Group', id) }
     if (rng.chance(0.4)) grp.externalId = `G-${rng.hex(4)}`
     const memberIdx = new Set(Array.from({ length: rng.int(25) }, () => rng.int(userCount)))
-    const members = [...memberIdx].map((k) => ({ value: userIds[k]!, display: users[k]!.userName, type: 'User' }))
+    const members = [...memberIdx].map((k) => ({ value: userIds[k]!, display: users[k]!.userName as string, type: 'User' }))
     if (g > 0 && rng.chance(0.3)) {
       const sub = rng.int(g)
       members.push({ value: groupIds[sub]!, display: String(groups[sub]!.displayName), type: 'Group' })
     }
     grp.members = members
-    return grp
+    groups.push(grp)
   })
   const byId = new Map(users.map((u) => [u.id as string, u]))
   for (const grp of groups) {

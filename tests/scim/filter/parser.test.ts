@@ -1,0 +1,81 @@
+// RFC 7644 §3.4.2.2 filter grammar: precedence, the RFC's own examples, and error positions.
+import { describe, expect, test } from 'bun:test'
+import { parseFilter, parseValueFilter, printFilter } from '../../../src/scim/filter'
+import { ScimError } from '../../../src/scim/errors'
+import rfcExamples from '../../fixtures/filter/rfc7644-3.4.2.2.json'
+import errorCases from '../../fixtures/filter/errors.json'
+
+const canon = (text: string): string => printFilter(parseFilter(text))
+
+describe('scim/filter/parser', () => {
+  test.each(rfcExamples)('parses the RFC 7644 §3.4.2.2 example %#', ({ filter, printed }) => {
+    expect(canon(filter)).toBe(printed)
+  })
+
+  test.each(rfcExamples)('print is a fixed point for RFC example %#', ({ filter }) => {
+    expect(canon(canon(filter))).toBe(canon(filter))
+  })
+
+  test.each([
+    ['a pr or b pr and c pr', 'a pr or b pr and c pr'],
+    ['(a pr or b pr) and c pr', '(a pr or b pr) and c pr'],
+    ['a pr and (b pr or c pr)', 'a pr and (b pr or c pr)'],
+    ['(a pr and b pr) or c pr', 'a pr and b pr or c pr'],
+    ['not (a pr) and b pr', 'not (a pr) and b pr'],
+    ['not (a pr or b pr) or c pr', 'not (a pr or b pr) or c pr'],
+    ['((((a pr))))', 'a pr'],
+    ['a pr AND b pr Or c pr', 'a pr and b pr or c pr'],
+  ])('binds and tighter than or, not to its group (RFC 7644 §3.4.2.2): %s', (input, printed) => {
+    expect(canon(input)).toBe(printed)
+  })
+
+  test('and/or chains fold left into binary nodes', () => {
+    const node = parseFilter('a pr and b pr and c pr')
+    expect(node.kind).toBe('and')
+    if (node.kind !== 'and') return
+    expect(node.left.kind).toBe('and')
+    expect(node.right).toEqual({ kind: 'present', path: { name: 'c' } })
+  })
+
+  test('operators and keywords are case-insensitive; values keep JSON types (RFC 7644 §3.4.2.2)', () => {
+    expect(parseFilter('active EQ True')).toEqual({ kind: 'compare', path: { name: 'active' }, op: 'eq', value: true })
+    expect(parseFilter('x ge -1.5e2')).toMatchObject({ value: -150 })
+    expect(parseFilter('x eq null')).toMatchObject({ value: null })
+    expect(parseFilter('x eq "O\\u0027Malley"')).toMatchObject({ value: "O'Malley" })
+  })
+
+  test('URN-qualified paths split at the last colon (RFC 7644 §3.10)', () => {
+    expect(parseFilter('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value pr')).toEqual({
+      kind: 'present',
+      path: { uri: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', name: 'manager', sub: 'value' },
+    })
+  })
+
+  test("Entra's emails[type eq \"work\"].value eq \"x\" reads as one element with both conditions", () => {
+    expect(canon('emails[type eq "work"].value eq "x"')).toBe('emails[type eq "work" and value eq "x"]')
+  })
+
+  test('value filters accept and/or/not inside but no nested brackets', () => {
+    expect(printFilter(parseValueFilter('type eq "work" and not (primary eq true)'))).toBe('type eq "work" and not (primary eq true)')
+    expect(() => parseValueFilter('a[b pr]')).toThrow(ScimError)
+  })
+
+  test('limits: maxLength and maxNodes give invalidFilter', () => {
+    expect(() => parseFilter('a pr or '.repeat(10) + 'a pr', { maxLength: 4096, maxNodes: 5 })).toThrow(/more than 5/)
+    expect(() => parseFilter('a pr', { maxLength: 3, maxNodes: 200 })).toThrow(/longer than 3/)
+  })
+
+  test.each(errorCases)('rejects %p with invalidFilter and its position', ({ filter, scimType, position }) => {
+    let caught: unknown
+    try {
+      parseFilter(filter)
+    } catch (err) {
+      caught = err
+    }
+    expect(caught).toBeInstanceOf(ScimError)
+    const err = caught as ScimError
+    expect(err.scimType).toBe(scimType as 'invalidFilter')
+    expect(err.status).toBe(400)
+    if (position !== null) expect(err.detail).toContain(`position ${position}`)
+  })
+})

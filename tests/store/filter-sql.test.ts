@@ -1,0 +1,173 @@
+// filterToSql / sortKeySql on a real in-memory SQLite: column mapping, bound parameters, RFC 7644 §3.4.2.2/§3.4.2.3 semantics.
+import { beforeAll, describe, expect, test } from 'bun:test'
+import { sql, type SQL } from 'drizzle-orm'
+import { parseFilter, parseAttrPath } from '../../src/scim/filter'
+import { resolveAttribute, resolveFilter } from '../../src/scim/filter/resolve'
+import { evaluateFilter } from '../../src/scim/filter/evaluate'
+import { filterToSql, orderBySql, sortKeySql } from '../../src/store/filter-sql'
+import { escapeLike } from '../../src/store/filter-sql-ops'
+import { openDatabase, type OpenedDatabase } from '../../src/store/db'
+import { resources } from '../../src/store/tables'
+import { ScimError } from '../../src/scim/errors'
+import { builtinRegistry, sqlIds, storeDataset, typeOf, URN_ENTERPRISE, type Dataset } from '../helpers/generate'
+
+const registry = builtinRegistry()
+const User = typeOf(registry, 'User')
+const Group = typeOf(registry, 'Group')
+const meta = (type: string, created: string, version: number) => ({ resourceType: type, created, lastModified: created, version: `W/"${version}"` })
+
+const ds: Dataset = {
+  users: [
+    {
+      id: 'u1', userName: 'BJensen', externalId: 'Ext-1', title: '50%_off', active: true, meta: meta('User', '2011-01-01T00:00:00.000Z', 3),
+      name: { givenName: 'Barbara', familyName: 'Jensen' },
+      emails: [{ value: 'b@home.org', type: 'home' }, { value: 'bjensen@example.com', type: 'work', primary: true }],
+      [URN_ENTERPRISE]: { department: 'Sales', manager: { value: 'u2', displayName: 'Jim' } },
+    },
+    {
+      id: 'u2', userName: 'jim', title: '50off', active: false, meta: meta('User', '2012-06-01T12:00:00.000Z', 10),
+      name: { givenName: 'jim', familyName: 'Smith' },
+      emails: [{ value: 'jim@example.com', type: 'work' }, { value: 'JIM@home.org', type: 'home' }],
+    },
+    { id: 'u3', userName: 'a\\b_c', meta: meta('User', '2013-01-01T00:00:00.000Z', 9), emails: [], [URN_ENTERPRISE]: { department: 'ops' } },
+  ],
+  groups: [
+    { id: 'g1', displayName: 'Tour Guides', meta: meta('Group', '2011-01-01T00:00:00.000Z', 1), members: [{ value: 'u1', type: 'User' }, { value: 'u2', type: 'User' }] },
+    { id: 'g2', displayName: 'ops', meta: meta('Group', '2011-01-01T00:00:00.000Z', 1), members: [{ value: 'g1', type: 'Group' }] },
+  ],
+}
+// What the HTTP layer would render: groups[] on users, display on members.
+const rendered: Dataset = {
+  users: ds.users.map((u) => ({ ...u, groups: ds.groups.filter((g) => (g.members as { value: string }[]).some((m) => m.value === u.id)).map((g) => ({ value: g.id, display: g.displayName, type: 'direct' })) })),
+  groups: ds.groups.map((g) => ({ ...g, members: (g.members as { value: string; type: string }[]).map((m) => ({ ...m, display: [...ds.users, ...ds.groups].find((r) => r.id === m.value)!.userName ?? [...ds.groups].find((r) => r.id === m.value)!.displayName })) })),
+}
+
+let db: OpenedDatabase
+beforeAll(() => {
+  db = openDatabase(':memory:')
+  storeDataset(db, ds)
+})
+
+const where = (text: string, type = User): SQL => filterToSql(resolveFilter(parseFilter(text), type), type)
+const ids = (text: string, type = User): string[] => sqlIds(db, type.name, where(text, type))
+const toSQL = (w: SQL) => db.orm.select({ id: resources.id }).from(resources).where(w).toSQL()
+
+describe('store/filter-sql', () => {
+  test.each([
+    ['userName eq "bjensen"', ['u1']],
+    ['userName sw "B"', ['u1']],
+    ['userName co "\\\\b_"', ['u3']],
+    ['userName gt "bz"', ['u2']],
+    ['title co "%_"', ['u1']],
+    ['title sw "50%"', ['u1']],
+    ['title ew "off"', ['u1', 'u2']],
+    ['title ne "50off"', ['u1', 'u3']],
+    ['not (title eq "50off")', ['u1', 'u3']],
+    ['title eq null', ['u3']],
+    ['externalId eq "ext-1"', []],
+    ['externalId sw "Ext"', ['u1']],
+    ['externalId ew ""', ['u1']],
+    ['active eq true', ['u1']],
+    ['active ne true', ['u2', 'u3']],
+    ['active pr', ['u1', 'u2']],
+    ['emails pr', ['u1', 'u2']],
+    ['emails.type ne "work"', ['u1', 'u2', 'u3']],
+    ['emails[type eq "home" and value co "example"]', []],
+    ['emails.type eq "home" and emails.value co "example"', ['u1', 'u2']],
+    ['emails[type eq "home" and value sw "jim"]', ['u2']],
+    ['emails[not (primary eq true)]', ['u1', 'u2']],
+    ['emails[primary eq "True"].value ew "example.com"', ['u1']],
+    ['meta.created gt "2011-06-01T00:00:00Z"', ['u2', 'u3']],
+    ['meta.created eq "2011-01-01"', ['u1']],
+    ['meta.version eq "W/\\"10\\""', ['u2']],
+    ['meta.resourceType eq "User"', ['u1', 'u2', 'u3']],
+    ['meta[created lt "2012-01-01" and version eq "W/\\"3\\""]', ['u1']],
+    [`${URN_ENTERPRISE}:department eq "SALES"`, ['u1']],
+    [`${URN_ENTERPRISE}:manager eq "u2"`, ['u1']],
+    [`${URN_ENTERPRISE}:manager[displayName ne "x"]`, ['u1']],
+    [`${URN_ENTERPRISE}:manager.displayName ne "x"`, ['u1', 'u2', 'u3']],
+    ['groups.display eq "tour guides"', ['u1', 'u2']],
+    ['groups[value eq "g1" and type eq "direct"]', ['u1', 'u2']],
+    ['groups pr', ['u1', 'u2']],
+    ['not (groups pr)', ['u3']],
+  ])('User %s → %p', (text, expected) => {
+    expect(ids(text)).toEqual(expected)
+    // The same answer as the in-memory oracle.
+    const resolved = resolveFilter(parseFilter(text), User)
+    expect(rendered.users.filter((u) => evaluateFilter(resolved, u)).map((u) => u.id)).toEqual(expected)
+  })
+
+  test.each([
+    ['displayName eq "TOUR GUIDES"', ['g1']],
+    ['members.value eq "u2"', ['g1']],
+    ['members eq "G1"', ['g2']],
+    ['members[type eq "group"]', ['g2']],
+    ['members.display eq "bjensen"', ['g1']],
+    ['members[display sw "tour" and type eq "Group"]', ['g2']],
+    ['members.type ne "User"', ['g2']],
+    ['not (members.display co "jim")', ['g2']],
+  ])('Group %s → %p', (text, expected) => {
+    expect(ids(text, Group)).toEqual(expected)
+    const resolved = resolveFilter(parseFilter(text), Group)
+    expect(rendered.groups.filter((g) => evaluateFilter(resolved, g)).map((g) => g.id)).toEqual(expected)
+  })
+
+  test('promoted userName compares name_ci with a JS-folded parameter (non-ASCII folds correctly)', () => {
+    const q = toSQL(where('userName eq "ÉMILE"'))
+    expect(q.sql).toContain('"resources"."name_ci" = ?')
+    expect(q.params).toEqual(['émile'])
+  })
+
+  test('client text only ever travels as a bound parameter, JSON paths included', () => {
+    const evil = `x') OR 1=1 --`
+    const q = toSQL(where(`title eq ${JSON.stringify(evil)} or emails[value co ${JSON.stringify(evil)}]`))
+    expect(q.sql).not.toContain('1=1')
+    expect(q.params).toContain(evil)
+    expect(q.params).toContain(`%${escapeLike(evil)}%`)
+    const ext = toSQL(where(`${URN_ENTERPRISE}:department eq "x"`))
+    expect(ext.params).toContain(`$."${URN_ENTERPRISE}"."department"`)
+    expect(ext.sql).not.toContain('department')
+  })
+
+  test('caseExact:false JSON strings use lower()/LIKE ESCAPE; caseExact:true uses instr/substr', () => {
+    expect(toSQL(where('title eq "x"')).sql).toContain('lower(json_extract(')
+    expect(toSQL(where('title co "x"')).sql).toContain(`LIKE ? ESCAPE '\\'`)
+    expect(toSQL(where('externalId co "x"')).sql).toContain('instr("resources"."external_id", ?) > 0')
+    expect(escapeLike('50%_a\\b')).toBe('50\\%\\_a\\\\b')
+  })
+
+  test('attributes that exist but are not stored are invalidFilter, not silently dropped', () => {
+    for (const text of ['meta.location eq "x"', 'groups.$ref pr']) {
+      expect(() => where(text)).toThrow(ScimError)
+    }
+    expect(() => where('members.$ref pr', Group)).toThrow(/members\.\$ref/)
+  })
+
+  function sorted(path: string, order: 'ascending' | 'descending' = 'ascending', type = User): string[] {
+    const ra = resolveAttribute(parseAttrPath(path)!, type)
+    const rows = db.orm.all<{ id: string }>(sql`SELECT id FROM resources WHERE type = ${type.name} ORDER BY ${sql.join(orderBySql(ra, type, order), sql`, `)}, id`)
+    return rows.map((r) => r.id)
+  }
+
+  test('sortKeySql: folded strings, missing values last ascending and first descending (RFC 7644 §3.4.2.3)', () => {
+    expect(sorted('userName')).toEqual(['u3', 'u1', 'u2'])
+    expect(sorted('name.familyName')).toEqual(['u1', 'u2', 'u3'])
+    expect(sorted('name.familyName', 'descending')).toEqual(['u3', 'u2', 'u1'])
+    expect(sorted('title')).toEqual(['u1', 'u2', 'u3'])
+  })
+
+  test('sortKeySql: multi-valued sorts by the primary element, else the first', () => {
+    // u1's primary is bjensen@example.com (2nd element); u2 has no primary, so jim@example.com (1st).
+    expect(sorted('emails')).toEqual(['u1', 'u2', 'u3'])
+    // Both keys are "work" (u1's primary, u2's first), so id breaks the tie; u1's first element would be "home".
+    expect(sorted('emails.type')).toEqual(['u1', 'u2', 'u3'])
+    expect(sorted('groups.display', 'descending')).toEqual(['u3', 'u1', 'u2'])
+  })
+
+  test('sortKeySql: meta.version sorts by the integer, meta.created by instant', () => {
+    expect(sorted('meta.version')).toEqual(['u1', 'u3', 'u2'])
+    expect(sorted('meta.created', 'descending')).toEqual(['u3', 'u2', 'u1'])
+    expect(sorted('members.display', 'ascending', Group)).toEqual(['g1', 'g2'])
+    expect(() => sortKeySql(resolveAttribute({ name: 'name' }, User), User)).toThrow(ScimError)
+  })
+})
