@@ -26,7 +26,9 @@ export function ensureBinary(): Promise<string> {
   const bin = resolve(REPO_ROOT, process.env.SCIM_BIN ?? './scim-server')
   if (existsSync(bin)) return Promise.resolve(bin)
   build ??= (async () => {
-    const proc = Bun.spawn(['bun', 'run', 'build'], { cwd: REPO_ROOT, stdout: 'pipe', stderr: 'pipe' })
+    // scripts/build.ts writes ./scim-server unless told otherwise.
+    const cmd = ['bun', 'run', 'build', '--outfile', bin]
+    const proc = Bun.spawn(cmd, { cwd: REPO_ROOT, stdout: 'pipe', stderr: 'pipe' })
     const timer = setTimeout(() => proc.kill('SIGKILL'), BUILD_TIMEOUT_MS)
     const [out, err, code] = await Promise.all([
       new Response(proc.stdout).text(),
@@ -35,7 +37,7 @@ export function ensureBinary(): Promise<string> {
     ])
     clearTimeout(timer)
     if (code !== 0 || !existsSync(bin)) {
-      throw new Error(`bun run build failed (exit ${code}); ${bin} missing\n${out}\n${err}`)
+      throw new Error(`${cmd.join(' ')} failed (exit ${code}); ${bin} missing\n${out}\n${err}`)
     }
     return bin
   })()

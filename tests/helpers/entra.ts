@@ -1,6 +1,6 @@
 // Builds the requests Microsoft Entra provisioning sends, from a vendor pack's attribute-mapping
 // rows (the tutorial tables), and reads mapped values back out of returned resources.
-// Wire shapes follow /work/shared/docs/entra-wire.md §1.3, §1.6–1.8, §1.11 and §2.1.
+// Wire shapes follow entra-wire.md §1.3, §1.6–1.8, §1.11 and §2.1.
 
 export const URN_USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
 export const URN_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group'

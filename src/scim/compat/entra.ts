@@ -1,4 +1,4 @@
-// Microsoft Entra PATCH quirks (RFC 7644 §3.5.2 deviations), see /work/shared/docs/entra-wire.md §2.
+// Microsoft Entra PATCH quirks (RFC 7644 §3.5.2 deviations), see entra-wire.md §2.
 import { parseAttrPath } from '../filter/attr-path'
 import { isObject } from '../schema/coerce'
 

@@ -6,7 +6,7 @@ import { deepEqual, isObject, type Doc } from '../schema/coerce'
 import type { ResourceType } from '../schema/types'
 import { isClear } from './doc'
 import { memberOps, type MemberOp } from './members'
-import { removeAttr } from './remove'
+import { removeAttr, removeExtension } from './remove'
 import { resolveTarget, type Target } from './target'
 import type { PatchOperation } from './types'
 import { writeAttr, writeExtension } from './write'
@@ -57,6 +57,11 @@ class Patcher {
   }
 
   private atPath(op: PatchOperation['op'], path: PatchPath, value: unknown, hasValue: boolean, raw: string): void {
+    const { uri, name, sub } = path.path
+    // A path that is exactly the core schema URN addresses the resource itself, like no path.
+    if (uri !== undefined && sub === undefined && !path.filter && `${uri}:${name}`.toLowerCase() === this.type.core.lowerId) {
+      return this.run({ op, value, index: 0 } as PatchOperation)
+    }
     this.apply(op, resolveTarget(this.type, this.doc, path, value, raw), value, hasValue)
   }
 
@@ -66,7 +71,7 @@ class Patcher {
         this.memberOps.push(...memberOps(op, t, value, hasValue))
         return
       case 'extension':
-        if (op === 'remove') delete this.doc[t.urnKey]
+        if (op === 'remove') removeExtension(this.doc, t)
         else writeExtension(op, this.doc, t, value)
         return
       case 'attr':

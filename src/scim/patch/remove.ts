@@ -4,7 +4,7 @@ import { coerceElement, coerceValue, isObject, type Doc } from '../schema/coerce
 import type { CompiledAttribute } from '../schema/types'
 import { assertMutable, contains, elementsOf, holderOf, pruneHolder, storeElements, unassign } from './doc'
 import { resolveElementFilter, selectIndices } from './select'
-import { keyIn, type AttrTarget } from './target'
+import { keyIn, type AttrTarget, type Target } from './target'
 
 /** Drops `sub` from one element; the element itself goes when nothing is left. */
 function dropSub(attr: CompiledAttribute, t: AttrTarget, element: unknown): unknown {
@@ -73,4 +73,13 @@ export function removeAttr(doc: Doc, t: AttrTarget, value: unknown, hasValue: bo
     else holder[t.key] = obj
   }
   pruneHolder(doc, t)
+}
+
+/** Removes a whole extension object; its required and immutable attributes still guard it. */
+export function removeExtension(doc: Doc, t: Extract<Target, { kind: 'extension' }>): void {
+  const stored = doc[t.urnKey]
+  if (t.schema && isObject(stored)) {
+    for (const attr of t.schema.attributes.values()) if (stored[attr.name] !== undefined) unassign({ ...stored }, attr)
+  }
+  delete doc[t.urnKey]
 }

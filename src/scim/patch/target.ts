@@ -1,7 +1,7 @@
 // RFC 7644 §3.5.2 / §3.10: binds a PATCH path to a place in the stored document.
 import { ScimError } from '../errors'
 import type { FilterNode, PatchPath } from '../filter/ast'
-import { isGroupMembers, isObject, type Doc } from '../schema/coerce'
+import { extensionDeclaring, isGroupMembers, isObject, type Doc } from '../schema/coerce'
 import type { CompiledAttribute, CompiledSchema, ResourceType } from '../schema/types'
 
 /** Where a PATCH operation writes. */
@@ -65,6 +65,10 @@ function coreTarget(type: ResourceType, pp: PatchPath, doc: Doc, label: string):
     const sub = pp.path.sub ?? pp.sub
     if (sub !== undefined) t.sub = sub
     return t
+  }
+  if (!attr) {
+    const ext = extensionDeclaring(type, name)
+    if (ext) return attrTarget(ext.schema.id, ext.attr, ext.attr.name, pp, label)
   }
   return attrTarget(undefined, attr, attr ? attr.name : keyIn(doc, name), pp, label)
 }

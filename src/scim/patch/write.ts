@@ -19,6 +19,7 @@ import {
   storeElements,
   unassign,
 } from './doc'
+import { removeExtension } from './remove'
 import { elementFromFilter, resolveElementFilter, selectIndices } from './select'
 import { keyIn, type AttrTarget, type Target } from './target'
 
@@ -166,10 +167,7 @@ function writeUndeclared(holder: Doc, t: AttrTarget, value: unknown): void {
 
 /** A path that is exactly an extension URN: merge its attributes (RFC 7644 §3.5.2.1/§3.5.2.3). */
 export function writeExtension(op: WriteOp, doc: Doc, t: Extract<Target, { kind: 'extension' }>, value: unknown): void {
-  if (isClear(value)) {
-    delete doc[t.urnKey]
-    return
-  }
+  if (isClear(value)) return removeExtension(doc, t)
   if (!isObject(value)) throw ScimError.invalidValue(`'${t.label}' is an extension and needs an object value`)
   if (!t.schema) {
     const merged: Record<string, unknown> = isObject(doc[t.urnKey]) ? { ...(doc[t.urnKey] as Doc) } : {}

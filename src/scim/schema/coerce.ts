@@ -232,6 +232,21 @@ function extensionForKey(type: ResourceType, key: string): { schema: CompiledSch
   return ext ? { schema: ext.schema, attrName: key.slice(colon + 1) } : undefined
 }
 
+/**
+ * The one declared extension attribute an unqualified name can mean, when no core or common
+ * attribute has that name: Entra's docs write `"path":"manager"` and POST top-level `department`
+ * and `manager` (entra-wire.md §1.3 Example 2, §1.8 Example 5). Ambiguous names resolve to nothing.
+ */
+export function extensionDeclaring(type: ResourceType, name: string): { schema: CompiledSchema; attr: CompiledAttribute } | undefined {
+  const lower = name.toLowerCase()
+  if (type.common.has(lower) || type.core.attributes.has(lower)) return undefined
+  const hits = [...type.extensions.values()].flatMap(({ schema }) => {
+    const attr = schema.attributes.get(lower)
+    return attr ? [{ schema, attr }] : []
+  })
+  return hits.length === 1 ? hits[0] : undefined
+}
+
 function keyIgnoringCase(obj: Doc, key: string): string {
   return Object.keys(obj).find((k) => k.toLowerCase() === key.toLowerCase()) ?? key
 }
@@ -276,6 +291,11 @@ class Builder {
       if (a?.mutability === 'readOnly') return
       const c = a ? coerceValue(a, raw, `${ext.schema.id}:${a.name}`) : raw === null ? undefined : raw
       return this.putIn(ext.schema.id, a?.name ?? ext.attrName, c)
+    }
+    const alias = extensionDeclaring(this.type, key)
+    if (alias) {
+      if (alias.attr.mutability === 'readOnly') return
+      return this.putIn(alias.schema.id, alias.attr.name, coerceValue(alias.attr, raw, alias.attr.path))
     }
     if (raw === null) return
     // Undeclared: verbatim; a URN-qualified scalar goes under its URN key (file header).

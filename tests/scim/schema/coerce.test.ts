@@ -1,0 +1,283 @@
+// Request bodies → canonical stored documents (RFC 7643 §2, RFC 7644 §3.3/§3.5.1; entra-wire.md §1.3, §1.11).
+import { describe, expect, test } from 'bun:test'
+import { URN_ENTERPRISE_USER, URN_GROUP, URN_LEGACY_MS_GROUP, URN_USER } from '../../../src/scim/constants'
+import { ScimError } from '../../../src/scim/errors'
+import { coerceResource, coerceValue, type CoerceOptions } from '../../../src/scim/schema/coerce'
+import { createRegistry } from '../../../src/scim/schema/registry'
+import type { ResourceTypeDocument, SchemaDocument } from '../../../src/scim/schema/types'
+import user from '../../../src/scim/schema/builtin/user.json'
+import group from '../../../src/scim/schema/builtin/group.json'
+import enterprise from '../../../src/scim/schema/builtin/enterprise-user.json'
+import resourceTypes from '../../../src/scim/schema/builtin/resource-types.json'
+import { testRegistry, typeNamed } from '../patch/registry'
+
+const reg = testRegistry()
+const USER = typeNamed(reg, 'User')
+const GROUP = typeNamed(reg, 'Group')
+const CREATE: CoerceOptions = { mode: 'create' }
+
+// A company extension with every type and an immutable attribute (RFC 7643 §2.3, §7).
+const ACME = 'urn:example:params:scim:schemas:extension:acme:2.0:User'
+const acmeSchema: SchemaDocument = {
+  id: ACME,
+  attributes: [
+    { name: 'badge', type: 'integer', multiValued: false, required: false, mutability: 'immutable', returned: 'default' },
+    { name: 'score', type: 'decimal', multiValued: false, required: false, mutability: 'readWrite', returned: 'default' },
+    { name: 'hired', type: 'dateTime', multiValued: false, required: false, mutability: 'readWrite', returned: 'default' },
+    { name: 'tags', type: 'string', multiValued: true, required: false, mutability: 'readWrite', returned: 'default' },
+  ],
+}
+const acmeTypes = (resourceTypes as ResourceTypeDocument[]).map((t) =>
+  t.name === 'User' ? { ...t, schemaExtensions: [...(t.schemaExtensions ?? []), { schema: ACME, required: false }] } : t
+)
+const ACME_USER = typeNamed(createRegistry([user, group, enterprise, acmeSchema] as SchemaDocument[], acmeTypes), 'User')
+
+function errorOf(fn: () => unknown): ScimError {
+  try {
+    fn()
+  } catch (err) {
+    if (err instanceof ScimError) return err
+    throw err
+  }
+  throw new Error('expected a ScimError')
+}
+
+describe('scim/schema/coerce coerceResource', () => {
+  test('Entra create user (entra-wire.md §1.3): meta ignored, roles [] unassigned, schemas computed', () => {
+    const body = {
+      schemas: [URN_USER, URN_ENTERPRISE_USER],
+      externalId: '0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef',
+      userName: 'Test_User_00aa00aa-bb11-cc22-dd33-44ee44ee44ee',
+      active: true,
+      emails: [{ primary: true, type: 'work', value: 'Test_User_11bb11bb-cc22-dd33-ee44-55ff55ff55ff@testuser.com' }],
+      meta: { resourceType: 'User' },
+      name: { formatted: 'givenName familyName', familyName: 'familyName', givenName: 'givenName' },
+      roles: [],
+    }
+    const { doc, schemas, members } = coerceResource(USER, body, CREATE)
+    expect(doc).toEqual({
+      externalId: '0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef',
+      userName: 'Test_User_00aa00aa-bb11-cc22-dd33-44ee44ee44ee',
+      active: true,
+      emails: [{ primary: true, type: 'work', value: 'Test_User_11bb11bb-cc22-dd33-ee44-55ff55ff55ff@testuser.com' }],
+      name: { formatted: 'givenName familyName', familyName: 'familyName', givenName: 'givenName' },
+    })
+    expect(schemas).toEqual([URN_USER])
+    expect(members).toBeUndefined()
+  })
+
+  test('Entra "Example 2" create: nulls, the enterprise typo URN, top-level department/manager (entra-wire.md §1.3)', () => {
+    const body = {
+      schemas: [URN_USER, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0User'],
+      externalId: 'jyoung',
+      userName: 'jyoung@testuser.com',
+      active: true,
+      addresses: null,
+      displayName: 'Joy Young',
+      emails: [{ type: 'work', value: 'jyoung@Contoso.com', primary: true }],
+      meta: { resourceType: 'User' },
+      name: { familyName: 'Young', givenName: 'Joy' },
+      phoneNumbers: null,
+      preferredLanguage: null,
+      title: null,
+      department: 'Sales',
+      manager: null,
+    }
+    const { doc, schemas } = coerceResource(USER, body, CREATE)
+    expect(doc).toEqual({
+      externalId: 'jyoung',
+      userName: 'jyoung@testuser.com',
+      active: true,
+      displayName: 'Joy Young',
+      emails: [{ type: 'work', value: 'jyoung@Contoso.com', primary: true }],
+      name: { familyName: 'Young', givenName: 'Joy' },
+      [URN_ENTERPRISE_USER]: { department: 'Sales' },
+    })
+    expect(schemas).toEqual([URN_USER, URN_ENTERPRISE_USER])
+  })
+
+  test('attribute names and extension URN keys are case-insensitive → canonical casing', () => {
+    const { doc, schemas } = coerceResource(
+      USER,
+      { USERNAME: 'b', Name: { GIVENNAME: 'B' }, 'URN:IETF:PARAMS:SCIM:SCHEMAS:EXTENSION:ENTERPRISE:2.0:USER': { EmployeeNumber: '7' } },
+      CREATE
+    )
+    expect(doc).toEqual({ userName: 'b', name: { givenName: 'B' }, [URN_ENTERPRISE_USER]: { employeeNumber: '7' } })
+    expect(schemas).toEqual([URN_USER, URN_ENTERPRISE_USER])
+  })
+
+  test('readOnly input (id, meta, groups) is ignored, never an error', () => {
+    const { doc } = coerceResource(USER, { id: 'x', meta: { created: 'x' }, groups: [{ value: 'g' }], userName: 'u' }, CREATE)
+    expect(doc).toEqual({ userName: 'u' })
+  })
+
+  test('null sub-attributes are dropped (addresses[0].formatted: null, better-auth#11015); $ref: null too', () => {
+    const { doc } = coerceResource(
+      USER,
+      { userName: 'u', addresses: [{ formatted: null, type: 'work', locality: 'X' }], [URN_ENTERPRISE_USER]: { manager: { value: 'm', $ref: null } } },
+      CREATE
+    )
+    expect(doc).toEqual({ userName: 'u', addresses: [{ type: 'work', locality: 'X' }], [URN_ENTERPRISE_USER]: { manager: { value: 'm' } } })
+  })
+
+  test('null, [] and {} mean unassigned', () => {
+    const { doc } = coerceResource(USER, { userName: 'u', title: null, emails: [], name: {}, [URN_ENTERPRISE_USER]: {} }, CREATE)
+    expect(doc).toEqual({ userName: 'u' })
+  })
+
+  test('a single value for a multi-valued attribute is wrapped (lenient)', () => {
+    expect(coerceResource(USER, { userName: 'u', emails: { value: 'a@x' } }, CREATE).doc.emails).toEqual([{ value: 'a@x' }])
+  })
+
+  test('canonicalValues are not enforced (Entra sends "untyped", entra-wire.md §5.1)', () => {
+    expect(coerceResource(USER, { userName: 'u', emails: [{ value: 'a@x', type: 'untyped' }] }, CREATE).doc.emails).toEqual([{ value: 'a@x', type: 'untyped' }])
+  })
+
+  test('active "True"/"False" strings become booleans (AzureAD/SCIMReferenceCode#21)', () => {
+    expect(coerceResource(USER, { userName: 'u', active: 'True' }, CREATE).doc.active).toBe(true)
+    expect(coerceResource(USER, { userName: 'u', active: 'FALSE' }, CREATE).doc.active).toBe(false)
+  })
+
+  test('the enterprise manager as a bare string becomes { value }', () => {
+    expect(coerceResource(USER, { userName: 'u', [URN_ENTERPRISE_USER]: { manager: '271' } }, CREATE).doc).toEqual({ userName: 'u', [URN_ENTERPRISE_USER]: { manager: { value: '271' } } })
+  })
+
+  const required: [string, unknown][] = [
+    ['missing userName', {}],
+    ['null userName', { userName: null }],
+    ['empty userName', { userName: '' }],
+  ]
+  test.each(required)('%s is invalidValue', (_n, body) => {
+    const err = errorOf(() => coerceResource(USER, body, CREATE))
+    expect(err.scimType).toBe('invalidValue')
+    expect(err.detail).toContain('userName')
+  })
+
+  test('required is enforced on replace too, and Group displayName is required', () => {
+    expect(errorOf(() => coerceResource(USER, { name: { givenName: 'x' } }, { mode: 'replace', existing: { userName: 'u' } })).scimType).toBe('invalidValue')
+    expect(errorOf(() => coerceResource(GROUP, { members: [] }, CREATE)).detail).toContain('displayName')
+  })
+
+  const wrong: [string, Record<string, unknown>, string][] = [
+    ['a number for a string', { title: 5 }, 'title'],
+    ['a numeric string for an integer', { [ACME]: { badge: '5' } }, `${ACME}:badge`],
+    ['a fraction for an integer', { [ACME]: { badge: 1.5 } }, `${ACME}:badge`],
+    ['a string for a decimal', { [ACME]: { score: '1.5' } }, `${ACME}:score`],
+    ['an invalid dateTime', { [ACME]: { hired: '2020-13-45T00:00:00Z' } }, `${ACME}:hired`],
+    ['a date without time', { [ACME]: { hired: '2020-01-01' } }, `${ACME}:hired`],
+    ['"yes" for a boolean', { active: 'yes' }, 'active'],
+    ['a string for a complex attribute', { name: 'Barbara' }, 'name'],
+    ['a number inside a multi-valued complex', { emails: [{ value: 7 }] }, 'emails[0].value'],
+    ['an array for a single-valued attribute', { title: ['a', 'b'] }, 'title'],
+    ['two primaries in one attribute', { emails: [{ value: 'a', primary: true }, { value: 'b', primary: 'True' }] }, 'emails'],
+    ['a non-object extension', { [URN_ENTERPRISE_USER]: 'x' }, URN_ENTERPRISE_USER],
+  ]
+  test.each(wrong)('%s is invalidValue naming the attribute', (_n, extra, where) => {
+    const err = errorOf(() => coerceResource(ACME_USER, { userName: 'u', ...extra }, CREATE))
+    expect(err.scimType).toBe('invalidValue')
+    expect(err.detail).toContain(`'${where}`)
+  })
+
+  test('valid decimal, integer, dateTime (stored as given), multi-valued strings', () => {
+    const ext = { badge: 7, score: 1.5, hired: '2020-01-01T08:00:00+02:00', tags: 'solo' }
+    expect(coerceResource(ACME_USER, { userName: 'u', [ACME]: ext }, CREATE).doc[ACME]).toEqual({ ...ext, tags: ['solo'] })
+  })
+
+  test('immutable: on replace a different value is mutability; the same value or an omission is fine', () => {
+    const existing = { userName: 'u', [ACME]: { badge: 7 } }
+    const err = errorOf(() => coerceResource(ACME_USER, { userName: 'u', [ACME]: { badge: 8 } }, { mode: 'replace', existing }))
+    expect(err.scimType).toBe('mutability')
+    expect(coerceResource(ACME_USER, { userName: 'u', [ACME]: { badge: 7 } }, { mode: 'replace', existing }).doc[ACME]).toEqual({ badge: 7 })
+    expect(coerceResource(ACME_USER, { userName: 'u' }, { mode: 'replace', existing }).doc[ACME]).toEqual({ badge: 7 })
+  })
+
+  test('immutable: an unset attribute may be set on replace', () => {
+    expect(coerceResource(ACME_USER, { userName: 'u', [ACME]: { badge: 1 } }, { mode: 'replace', existing: { userName: 'u' } }).doc[ACME]).toEqual({ badge: 1 })
+  })
+
+  test('undeclared attributes are stored exactly as sent, under the key as sent', () => {
+    const body = {
+      userName: 'u',
+      name: { givenName: 'A', displayName: 'Ann A' },
+      FavouriteColour: ['red', 1],
+      'urn:example:params:scim:schemas:extension:other:2.0:User': { Badge: 7, nested: { x: null } },
+      'urn:ietf:params:scim:schemas:extension:alertmedia:2.0:CustomAttribute:User:first_name': 'Ann',
+    }
+    const { doc, schemas } = coerceResource(USER, body, CREATE)
+    expect(doc).toEqual({
+      userName: 'u',
+      name: { givenName: 'A', displayName: 'Ann A' },
+      FavouriteColour: ['red', 1],
+      'urn:example:params:scim:schemas:extension:other:2.0:User': { Badge: 7, nested: { x: null } },
+      'urn:ietf:params:scim:schemas:extension:alertmedia:2.0:CustomAttribute:User': { first_name: 'Ann' },
+    })
+    expect(schemas).toEqual([
+      URN_USER,
+      'urn:example:params:scim:schemas:extension:other:2.0:User',
+      'urn:ietf:params:scim:schemas:extension:alertmedia:2.0:CustomAttribute:User',
+    ])
+  })
+
+  test('a URN-qualified key of a declared extension attribute is nested under the extension', () => {
+    expect(coerceResource(USER, { userName: 'u', [`${URN_ENTERPRISE_USER}:costCenter`]: '4130' }, CREATE).doc).toEqual({ userName: 'u', [URN_ENTERPRISE_USER]: { costCenter: '4130' } })
+  })
+})
+
+describe('scim/schema/coerce groups', () => {
+  test('Entra create group (entra-wire.md §1.11): legacy MS URN accepted and dropped, members: [] returned separately', () => {
+    const body = { schemas: [URN_GROUP, URN_LEGACY_MS_GROUP], externalId: '8aa1a0c0', displayName: 'displayName', meta: { resourceType: 'Group' }, members: [] }
+    expect(coerceResource(GROUP, body, CREATE)).toEqual({ doc: { externalId: '8aa1a0c0', displayName: 'displayName' }, members: [], schemas: [URN_GROUP] })
+  })
+
+  test('members: value required, display/$ref dropped, type canonicalised, duplicates merged', () => {
+    const body = { displayName: 'g', members: [{ value: 'a', display: 'A', $ref: null }, { value: 'b', type: 'user' }, { value: 'c', type: 'GROUP' }, { value: 'a' }] }
+    expect(coerceResource(GROUP, body, CREATE).members).toEqual([{ value: 'a' }, { value: 'b', type: 'User' }, { value: 'c', type: 'Group' }])
+  })
+
+  const badMembers: [string, unknown][] = [
+    ['a member without value', [{ display: 'x' }]],
+    ['a numeric member value', [{ value: 5 }]],
+    ['an empty member value', [{ value: '' }]],
+    ['a bare string member', ['a']],
+    ['an unknown member type', [{ value: 'a', type: 'Device' }]],
+  ]
+  test.each(badMembers)('%s is invalidValue', (_n, members) => {
+    expect(errorOf(() => coerceResource(GROUP, { displayName: 'g', members }, CREATE)).scimType).toBe('invalidValue')
+  })
+
+  test('members: null is an empty list', () => {
+    expect(coerceResource(GROUP, { displayName: 'g', members: null }, CREATE).members).toEqual([])
+  })
+})
+
+describe('scim/schema/coerce coerceValue', () => {
+  const active = USER.core.attributes.get('active')!
+  const emails = USER.core.attributes.get('emails')!
+  const manager = typeNamed(reg, 'User').extensions.get(URN_ENTERPRISE_USER.toLowerCase())!.schema.attributes.get('manager')!
+
+  test.each([
+    ['False', false],
+    ['true', true],
+    [true, true],
+    [null, undefined],
+  ] as const)('active %p → %p', (input, out) => {
+    expect(coerceValue(active, input, 'active')).toBe(out)
+  })
+
+  test('manager: bare string, {value}, one-element array with $ref, and the clearing forms', () => {
+    expect(coerceValue(manager, '271', 'manager')).toEqual({ value: '271' })
+    expect(coerceValue(manager, { value: 'x', displayName: 'ignored' }, 'manager')).toEqual({ value: 'x' })
+    expect(coerceValue(manager, [{ $ref: 'https://x/Users/1', value: '1' }], 'manager')).toEqual({ $ref: 'https://x/Users/1', value: '1' })
+    expect(coerceValue(manager, '', 'manager')).toBeUndefined()
+    expect(coerceValue(manager, { value: '' }, 'manager')).toBeUndefined()
+    expect(coerceValue(manager, [], 'manager')).toBeUndefined()
+  })
+
+  test('a multi-valued value with nulls inside keeps the rest', () => {
+    expect(coerceValue(emails, [null, { value: 'a', type: null }], 'emails')).toEqual([{ value: 'a' }])
+  })
+
+  test('non-object bodies are invalidSyntax', () => {
+    for (const body of [null, [], 'x', 5]) expect(errorOf(() => coerceResource(USER, body, CREATE)).scimType).toBe('invalidSyntax')
+  })
+})
