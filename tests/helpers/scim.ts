@@ -1,5 +1,6 @@
 // Assertions shared by HTTP tests: SCIM error bodies, media type, and JSON reading.
 import { expect } from 'bun:test'
+import { ScimError } from '../../src/scim/errors'
 
 export const URN_USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
 export const URN_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group'
@@ -24,4 +25,15 @@ export async function expectScimError(res: Response, status: number, scimType?: 
   expect(body.scimType).toBe(scimType)
   expect(typeof body.detail).toBe('string')
   return body
+}
+
+/** Runs `fn`, which must throw a ScimError, and returns that error for inspection. */
+export function catchScimError(fn: () => unknown): ScimError {
+  try {
+    fn()
+  } catch (err) {
+    if (err instanceof ScimError) return err
+    throw err
+  }
+  throw new Error('expected a ScimError')
 }

@@ -1,4 +1,5 @@
 // applyPatch invariants: atomicity, purity, `changed`, and the member delta (RFC 7644 §3.5.2).
+import { catchScimError } from '../../helpers/scim'
 import { describe, expect, test } from 'bun:test'
 import { normalizePatchRequest } from '../../../src/scim/compat/normalize-patch'
 import { URN_PATCH_OP } from '../../../src/scim/constants'
@@ -27,21 +28,12 @@ const ACME_USER = typeNamed(
 )
 const ops = (...Operations: unknown[]) => normalizePatchRequest({ schemas: [URN_PATCH_OP], Operations })
 
-function scimErrorOf(fn: () => unknown): ScimError {
-  try {
-    fn()
-  } catch (err) {
-    if (err instanceof ScimError) return err
-    throw err
-  }
-  throw new Error('expected a ScimError')
-}
 
 describe('scim/patch/apply', () => {
   test('all or nothing: the second op fails, the input is untouched and the error names index 1 (RFC 7644 §3.5.2)', () => {
     const doc = { userName: 'u', nickName: 'n', emails: [{ value: 'a@x', type: 'work' }] }
     const snapshot = structuredClone(doc)
-    const err = scimErrorOf(() =>
+    const err = catchScimError(() =>
       applyPatch(USER, doc, ops({ op: 'replace', path: 'nickName', value: 'changed' }, { op: 'remove', path: 'members[value eq "x"]' }, { op: 'add', path: 'title', value: 't' }))
     )
     expect(err.detail).toStartWith('operation 1 (remove "members[value eq "x"]"): ')
@@ -49,14 +41,14 @@ describe('scim/patch/apply', () => {
   })
 
   test('the error of a failing op keeps its scimType and status', () => {
-    const err = scimErrorOf(() => applyPatch(USER, { userName: 'u' }, ops({ op: 'add', path: 'title', value: 't' }, { op: 'replace', path: 'id', value: 'x' })))
+    const err = catchScimError(() => applyPatch(USER, { userName: 'u' }, ops({ op: 'add', path: 'title', value: 't' }, { op: 'replace', path: 'id', value: 'x' })))
     expect(err.status).toBe(400)
     expect(err.scimType).toBe('mutability')
     expect(err.detail).toStartWith('operation 1 (replace "id")')
   })
 
   test('pathless errors name the op without a path', () => {
-    const err = scimErrorOf(() => applyPatch(USER, { userName: 'u' }, ops({ op: 'replace', value: { active: 'maybe' } })))
+    const err = catchScimError(() => applyPatch(USER, { userName: 'u' }, ops({ op: 'replace', value: { active: 'maybe' } })))
     expect(err.scimType).toBe('invalidValue')
     expect(err.detail).toStartWith('operation 0 (replace): ')
   })
@@ -127,21 +119,21 @@ describe('scim/patch/apply', () => {
     const set = applyPatch(ACME_USER, { userName: 'u' }, ops({ op: 'add', path, value: 7 }))
     expect(set.doc).toEqual({ userName: 'u', [ACME]: { badge: 7 } })
     expect(applyPatch(ACME_USER, set.doc, ops({ op: 'replace', path, value: 7 })).changed).toBe(false)
-    expect(scimErrorOf(() => applyPatch(ACME_USER, set.doc, ops({ op: 'replace', path, value: 8 }))).scimType).toBe('mutability')
-    expect(scimErrorOf(() => applyPatch(ACME_USER, set.doc, ops({ op: 'remove', path }))).scimType).toBe('mutability')
-    expect(scimErrorOf(() => applyPatch(ACME_USER, set.doc, ops({ op: 'replace', path: ACME, value: { badge: 9 } }))).scimType).toBe('mutability')
-    expect(scimErrorOf(() => applyPatch(ACME_USER, set.doc, ops({ op: 'remove', path: ACME }))).scimType).toBe('mutability')
-    expect(scimErrorOf(() => applyPatch(ACME_USER, set.doc, ops({ op: 'replace', path: ACME, value: null }))).scimType).toBe('mutability')
+    expect(catchScimError(() => applyPatch(ACME_USER, set.doc, ops({ op: 'replace', path, value: 8 }))).scimType).toBe('mutability')
+    expect(catchScimError(() => applyPatch(ACME_USER, set.doc, ops({ op: 'remove', path }))).scimType).toBe('mutability')
+    expect(catchScimError(() => applyPatch(ACME_USER, set.doc, ops({ op: 'replace', path: ACME, value: { badge: 9 } }))).scimType).toBe('mutability')
+    expect(catchScimError(() => applyPatch(ACME_USER, set.doc, ops({ op: 'remove', path: ACME }))).scimType).toBe('mutability')
+    expect(catchScimError(() => applyPatch(ACME_USER, set.doc, ops({ op: 'replace', path: ACME, value: null }))).scimType).toBe('mutability')
   })
 
   test('declared extension values are type-checked through coerceValue', () => {
-    const err = scimErrorOf(() => applyPatch(ACME_USER, { userName: 'u' }, ops({ op: 'add', path: `${ACME}:badge`, value: '7' })))
+    const err = catchScimError(() => applyPatch(ACME_USER, { userName: 'u' }, ops({ op: 'add', path: `${ACME}:badge`, value: '7' })))
     expect(err.scimType).toBe('invalidValue')
     expect(err.detail).toContain(`'${ACME}:badge'`)
   })
 
   test('member sub-attributes are immutable: patching one is mutability', () => {
-    const err = scimErrorOf(() => applyPatch(GROUP, { displayName: 'g' }, ops({ op: 'add', path: 'members[value eq "a"].value', value: 'b' })))
+    const err = catchScimError(() => applyPatch(GROUP, { displayName: 'g' }, ops({ op: 'add', path: 'members[value eq "a"].value', value: 'b' })))
     expect(err.scimType).toBe('mutability')
   })
 })

@@ -1,4 +1,5 @@
 // Request bodies → canonical stored documents (RFC 7643 §2, RFC 7644 §3.3/§3.5.1; entra-wire.md §1.3, §1.11).
+import { catchScimError } from '../../helpers/scim'
 import { describe, expect, test } from 'bun:test'
 import { URN_ENTERPRISE_USER, URN_GROUP, URN_LEGACY_MS_GROUP, URN_USER } from '../../../src/scim/constants'
 import { ScimError } from '../../../src/scim/errors'
@@ -32,15 +33,6 @@ const acmeTypes = (resourceTypes as ResourceTypeDocument[]).map((t) =>
 )
 const ACME_USER = typeNamed(createRegistry([user, group, enterprise, acmeSchema] as SchemaDocument[], acmeTypes), 'User')
 
-function errorOf(fn: () => unknown): ScimError {
-  try {
-    fn()
-  } catch (err) {
-    if (err instanceof ScimError) return err
-    throw err
-  }
-  throw new Error('expected a ScimError')
-}
 
 describe('scim/schema/coerce coerceResource', () => {
   test('Entra create user (entra-wire.md §1.3): meta ignored, roles [] unassigned, schemas computed', () => {
@@ -148,14 +140,14 @@ describe('scim/schema/coerce coerceResource', () => {
     ['empty userName', { userName: '' }],
   ]
   test.each(required)('%s is invalidValue', (_n, body) => {
-    const err = errorOf(() => coerceResource(USER, body, CREATE))
+    const err = catchScimError(() => coerceResource(USER, body, CREATE))
     expect(err.scimType).toBe('invalidValue')
     expect(err.detail).toContain('userName')
   })
 
   test('required is enforced on replace too, and Group displayName is required', () => {
-    expect(errorOf(() => coerceResource(USER, { name: { givenName: 'x' } }, { mode: 'replace', existing: { userName: 'u' } })).scimType).toBe('invalidValue')
-    expect(errorOf(() => coerceResource(GROUP, { members: [] }, CREATE)).detail).toContain('displayName')
+    expect(catchScimError(() => coerceResource(USER, { name: { givenName: 'x' } }, { mode: 'replace', existing: { userName: 'u' } })).scimType).toBe('invalidValue')
+    expect(catchScimError(() => coerceResource(GROUP, { members: [] }, CREATE)).detail).toContain('displayName')
   })
 
   const wrong: [string, Record<string, unknown>, string][] = [
@@ -173,7 +165,7 @@ describe('scim/schema/coerce coerceResource', () => {
     ['a non-object extension', { [URN_ENTERPRISE_USER]: 'x' }, URN_ENTERPRISE_USER],
   ]
   test.each(wrong)('%s is invalidValue naming the attribute', (_n, extra, where) => {
-    const err = errorOf(() => coerceResource(ACME_USER, { userName: 'u', ...extra }, CREATE))
+    const err = catchScimError(() => coerceResource(ACME_USER, { userName: 'u', ...extra }, CREATE))
     expect(err.scimType).toBe('invalidValue')
     expect(err.detail).toContain(`'${where}`)
   })
@@ -185,7 +177,7 @@ describe('scim/schema/coerce coerceResource', () => {
 
   test('immutable: on replace a different value is mutability; the same value or an omission is fine', () => {
     const existing = { userName: 'u', [ACME]: { badge: 7 } }
-    const err = errorOf(() => coerceResource(ACME_USER, { userName: 'u', [ACME]: { badge: 8 } }, { mode: 'replace', existing }))
+    const err = catchScimError(() => coerceResource(ACME_USER, { userName: 'u', [ACME]: { badge: 8 } }, { mode: 'replace', existing }))
     expect(err.scimType).toBe('mutability')
     expect(coerceResource(ACME_USER, { userName: 'u', [ACME]: { badge: 7 } }, { mode: 'replace', existing }).doc[ACME]).toEqual({ badge: 7 })
     expect(coerceResource(ACME_USER, { userName: 'u' }, { mode: 'replace', existing }).doc[ACME]).toEqual({ badge: 7 })
@@ -242,7 +234,7 @@ describe('scim/schema/coerce groups', () => {
     ['an unknown member type', [{ value: 'a', type: 'Device' }]],
   ]
   test.each(badMembers)('%s is invalidValue', (_n, members) => {
-    expect(errorOf(() => coerceResource(GROUP, { displayName: 'g', members }, CREATE)).scimType).toBe('invalidValue')
+    expect(catchScimError(() => coerceResource(GROUP, { displayName: 'g', members }, CREATE)).scimType).toBe('invalidValue')
   })
 
   test('members: null is an empty list', () => {
@@ -278,6 +270,6 @@ describe('scim/schema/coerce coerceValue', () => {
   })
 
   test('non-object bodies are invalidSyntax', () => {
-    for (const body of [null, [], 'x', 5]) expect(errorOf(() => coerceResource(USER, body, CREATE)).scimType).toBe('invalidSyntax')
+    for (const body of [null, [], 'x', 5]) expect(catchScimError(() => coerceResource(USER, body, CREATE)).scimType).toBe('invalidSyntax')
   })
 })
