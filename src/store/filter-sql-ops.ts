@@ -31,7 +31,8 @@ function exactString(x: SQL, op: CompareOp, v: string): SQL {
     case 'co':
       return sql`instr(${x}, ${v}) > 0`
     case 'sw':
-      return sql`substr(${x}, 1, length(${v})) = ${v}`
+      // The range lets SQLite use an index on x (name_ci); substr keeps the test exact.
+      return sql`(${x} >= ${v} AND ${x} < ${`${v}\u{10FFFF}`} AND substr(${x}, 1, length(${v})) = ${v})`
     case 'ew':
       // Written with lengths because substr(x, -0) is the whole string, so "ew ''" must still work.
       return sql`(length(${x}) >= length(${v}) AND substr(${x}, length(${x}) - length(${v}) + 1) = ${v})`

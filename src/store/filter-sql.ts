@@ -138,11 +138,12 @@ function compareLeaf(node: Extract<ResolvedFilter, { kind: 'compare' }>, scope: 
     const present = presentSql(target.value)
     return node.op === 'eq' ? overRows(target, sql`NOT ${present}`, true) : overRows(target, present, false)
   }
-  // Every leaf is two-valued: a missing value (NULL) becomes the answer evaluate gives for
-  // `undefined` (true only for `ne`), so NOT(…) never meets SQL's UNKNOWN.
+  // A missing value (NULL) must give the answer evaluate gives for `undefined`: true only for
+  // `ne`. Other leaves stay bare so SQLite can use an index on them; NULL there acts as false
+  // because AND/OR are monotone, and `not` turns it into false before negating (see toSql).
   const missing = node.op === 'ne'
   const cmp = compareSql(target.value, node.op, node.value, target.attr)
-  return overRows(target, missing ? sql`coalesce(${cmp}, 1)` : sql`coalesce(${cmp}, 0)`, missing)
+  return overRows(target, missing ? sql`coalesce(${cmp}, 1)` : cmp, missing)
 }
 
 function valuePathSql(node: Extract<ResolvedFilter, { kind: 'valuePath' }>): SQL {
@@ -174,7 +175,9 @@ function toSql(node: ResolvedFilter, scope: Scope): SQL {
     case 'or':
       return sql`(${toSql(node.left, scope)} OR ${toSql(node.right, scope)})`
     case 'not':
-      return sql`(NOT ${toSql(node.expr, scope)})`
+      // Leaves may be NULL (UNKNOWN) for missing values; as a whole they mean false, so fix that
+      // before negating, or NOT would keep UNKNOWN and drop rows evaluate keeps.
+      return sql`(NOT coalesce(${toSql(node.expr, scope)}, 0))`
     case 'present': {
       const target = scope(node.attr)
       return overRows(target, presentSql(target.value), false)

@@ -67,6 +67,10 @@ export function createResourceStore(
     return row ? fromRow(row) : undefined
   }
 
+  // Unfiltered totals, recounted only after an insert or delete of that type: paging through a
+  // million users would otherwise count them all on every page.
+  const totals = new Map<string, number>()
+
   // Bumped by every write that can change what a user's `groups` attribute shows.
   let membershipEpoch = 0
   const touchGroups = (type: ResourceType) => {
@@ -82,6 +86,7 @@ export function createResourceStore(
         throw translateConstraintError(err, type)
       }
       cache.invalidate(type.name, nameKeyOf(type, row.data), externalIdOf(row.data))
+      totals.delete(type.name)
       touchGroups(type)
       if (members && members.length > 0) applyMemberOps(sqlite, row, [{ kind: 'add', members: [...members] }], tx)
     },
@@ -102,6 +107,7 @@ export function createResourceStore(
     delete(type, row) {
       deleteRow.run({ id: row.id })
       cache.invalidate(type.name, nameKeyOf(type, row.data), externalIdOf(row.data))
+      totals.delete(type.name)
       touchGroups(type)
     },
     existing(ids) {
@@ -119,7 +125,13 @@ export function createResourceStore(
       cache.get(type.name, 'externalId', externalId, () => byExternalId.all({ type: type.name, externalId }).map(fromRow)),
     query(type, q: ListQuery) {
       const where: SQL = q.filter ? and(eq(resources.type, type.name), filterToSql(q.filter, type))! : eq(resources.type, type.name)
-      const total = orm.select({ n: sql<number>`count(*)` }).from(resources).where(where).get()?.n ?? 0
+      const count = () => orm.select({ n: sql<number>`count(*)` }).from(resources).where(where).get()?.n ?? 0
+      let total: number
+      if (q.filter) total = count()
+      else {
+        total = totals.get(type.name) ?? count()
+        totals.set(type.name, total)
+      }
       if (q.count === 0) return { total, rows: [] }
       // RFC 7644 §3.4.2.3: resources without the sort attribute go last ascending, first descending.
       const order = q.sortBy ? orderBySql(q.sortBy, type, q.descending ? 'descending' : 'ascending') : []

@@ -98,10 +98,12 @@ describe('http /Users', () => {
   test('DELETE answers 204, then the user is gone', async () => {
     const t = makeTestApp()
     const created = await readJson(await t.request('POST', '/scim/v2/Users', user('d')))
+    expect((await readJson(await t.request('GET', '/scim/v2/Users'))).totalResults).toBe(1)
     const res = await t.request('DELETE', `/scim/v2/Users/${created.id}`)
     expect(res.status).toBe(204)
     expect(await res.text()).toBe('')
     await expectScimError(await t.request('DELETE', `/scim/v2/Users/${created.id}`), 404)
+    expect((await readJson(await t.request('GET', '/scim/v2/Users'))).totalResults).toBe(0)
   })
 
   test('a manager must reference an existing user', async () => {
