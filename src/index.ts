@@ -1,0 +1,4 @@
+// The library face, for running the server in-process (for example inside another bun test suite).
+export { createScimServer, type ScimServer, type ServerOptions } from './server'
+export { hashToken, generateToken } from './cli/tokens'
+export { VERSION } from './version'
