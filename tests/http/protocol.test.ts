@@ -105,3 +105,13 @@ describe('http /metrics', () => {
     expect((await t.request('GET', '/metrics', undefined, { authorization: 'Bearer nope' })).status).toBe(401)
   })
 })
+
+describe('http --base-url', () => {
+  test('meta.location, Location and $ref use the configured public URL behind a proxy', async () => {
+    const t = makeTestApp({ baseUrl: 'https://scim.example.com/scim/v2/' })
+    const res = await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'proxied' })
+    const body = await readJson(res)
+    expect(res.headers.get('location')).toBe(`https://scim.example.com/scim/v2/Users/${body.id}`)
+    expect(body.meta.location).toBe(res.headers.get('location'))
+  })
+})
