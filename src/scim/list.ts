@@ -11,6 +11,8 @@ function toInteger(raw: string | number | undefined, name: string): number | und
   if (raw === undefined || raw === '') return undefined
   const n = typeof raw === 'number' ? raw : Number(raw)
   if (!Number.isFinite(n) || !Number.isInteger(n)) throw ScimError.invalidValue(`${name} must be an integer, got '${raw}'`)
+  // Beyond any real result set; clamping keeps SQLite's 64-bit OFFSET from overflowing.
+  if (!Number.isSafeInteger(n)) return n > 0 ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER
   return n
 }
 

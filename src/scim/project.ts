@@ -16,9 +16,6 @@ function keyOf(urn: string | undefined, name: string): string {
   return urn === undefined ? name.toLowerCase() : `${urn.toLowerCase()}:${name.toLowerCase()}`
 }
 
-function isExtensionUrn(type: ResourceType, text: string): boolean {
-  return type.extensions.has(text.toLowerCase()) || /^urn:.*:extension:/i.test(text)
-}
 
 /** Parses a comma-separated attribute list; names it cannot read are ignored (RFC leaves it open). */
 export function parseAttributeList(type: ResourceType, list: string | undefined): Selection | undefined {
@@ -27,7 +24,9 @@ export function parseAttributeList(type: ResourceType, list: string | undefined)
   for (const raw of list.split(',')) {
     const text = raw.trim()
     if (text === '') continue
-    if (isExtensionUrn(type, text)) {
+    // A declared extension URN selects the whole extension. An undeclared one parses as
+    // uri + last segment, whose key is the same lower-cased URN, so it selects the whole too.
+    if (type.extensions.has(text.toLowerCase())) {
       selection.set(text.toLowerCase(), true)
       continue
     }
@@ -79,6 +78,7 @@ function projectValue(attr: CompiledAttribute | undefined, key: string, value: u
 /** Applies `returned` rules and the request's attribute selection to a rendered resource. */
 export function projectResource(type: ResourceType, doc: Doc, p: Projection): Doc {
   const out: Doc = {}
+  const dropped = new Set<string>()
   for (const [name, value] of Object.entries(doc)) {
     if (name === 'schemas') {
       out.schemas = value
@@ -93,10 +93,13 @@ export function projectResource(type: ResourceType, doc: Doc, p: Projection): Do
         if (v !== undefined) ext[attrName] = v
       }
       if (Object.keys(ext).length > 0) out[name] = ext
+      else dropped.add(name)
     } else {
       const v = projectValue(definitionOf(type, undefined, name), name.toLowerCase(), value, p)
       if (v !== undefined) out[name] = v
     }
   }
+  // `schemas` names only the extensions still present after projection.
+  if (dropped.size > 0 && Array.isArray(out.schemas)) out.schemas = out.schemas.filter((urn) => !dropped.has(urn as string))
   return out
 }

@@ -33,12 +33,14 @@ export type ResourceRow = {
 }
 
 export function toRow(type: ResourceType, r: StoredResource): ResourceRow {
+  // Nothing here authenticates users, so a password (writeOnly, returned never) is not kept at all.
+  const { password: _dropped, ...kept } = r.data
   return {
     id: r.id,
     type: type.name,
     nameCi: nameKeyOf(type, r.data),
     externalId: externalIdOf(r.data),
-    data: JSON.stringify(r.data),
+    data: JSON.stringify(kept),
     version: r.version,
     created: r.created,
     lastModified: r.lastModified,

@@ -124,7 +124,11 @@ class Parser {
     this.next()
     if (op === 'pr') return this.node({ kind: 'present', path })
     if (!COMPARE_OPS.has(op)) throw ScimError.invalidFilter(`unknown operator '${opToken.text}' at position ${opToken.pos}`)
-    return this.node({ kind: 'compare', path, op: op as CompareOp, value: this.parseValue() })
+    const valueToken = this.peek()
+    const value = this.parseValue()
+    const node: FilterNode = { kind: 'compare', path, op: op as CompareOp, value }
+    if (typeof value === 'number' && valueToken.kind === 'word') node.raw = valueToken.text
+    return this.node(node)
   }
 
   private parseValue(): CompValue {

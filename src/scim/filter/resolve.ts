@@ -98,7 +98,7 @@ function normaliseDateTime(text: string): string | undefined {
 }
 
 /** Checks operator/type compatibility (RFC 7644 §3.4.2.2 operator table) and redirects complex → value. */
-function resolveCompare(path: AttrPath, op: CompareOp, value: CompValue, bound: ResolvedAttr): ResolvedFilter {
+function resolveCompare(path: AttrPath, op: CompareOp, value: CompValue, bound: ResolvedAttr, raw?: string): ResolvedFilter {
   const shown = printAttrPath(path)
   let attr = bound
   const target = targetOf(bound)
@@ -116,7 +116,9 @@ function resolveCompare(path: AttrPath, op: CompareOp, value: CompValue, bound: 
   if (SUBSTRING.has(op) && !STRINGY.has(t.type)) {
     throw ScimError.invalidFilter(`'${op}' is not allowed on the ${t.type} attribute '${shown}'`)
   }
-  return { kind: 'compare', path, op, value: checkValue(t, op, value, shown), attr }
+  // Lenient like the parser: an unquoted number compared with a string attribute is its text.
+  const written = raw !== undefined && STRINGY.has(t.type) ? raw : value
+  return { kind: 'compare', path, op, value: checkValue(t, op, written, shown), attr }
 }
 
 /** Resolves a path inside `outer[...]`: a bare sub-attribute name of `outer`. */
@@ -139,7 +141,7 @@ function resolveNode(node: FilterNode, bind: (path: AttrPath) => ResolvedAttr, t
     case 'present':
       return { kind: 'present', path: node.path, attr: bind(node.path) }
     case 'compare':
-      return resolveCompare(node.path, node.op, node.value, bind(node.path))
+      return resolveCompare(node.path, node.op, node.value, bind(node.path), node.raw)
     case 'valuePath': {
       // The parser only builds valuePaths at top level, so `type` is set here.
       if (!type) throw ScimError.invalidFilter(`nested value filter on '${printAttrPath(node.path)}'`)

@@ -29,9 +29,10 @@ function removeOps(t: MembersTarget, value: unknown, hasValue: boolean): MemberO
   // Entra's default dialect removes one member with path "members" plus value [{value:id}]
   // (entra-wire.md §1.11, §2.2 Q3). RFC-literal "remove everything" here wiped whole groups
   // (azure-docs#30826), so a value always narrows the removal to those ids.
-  if (hasValue && value !== null && !(Array.isArray(value) && value.length === 0)) {
-    const values = coerceMembers(value).map((m) => m.value)
-    return [{ kind: 'remove', values }]
+  // Only a remove with no value at all clears the group; an empty or null value removes nothing.
+  if (hasValue) {
+    if (value === null || (Array.isArray(value) && value.length === 0)) return []
+    return [{ kind: 'remove', values: coerceMembers(value).map((m) => m.value) }]
   }
   return [{ kind: 'clear' }]
 }

@@ -125,6 +125,15 @@ export function extensionOf(type: ResourceType, urn: string): CompiledSchema | u
 }
 
 /**
+ * An unqualified name no core attribute has, declared by exactly one extension: Entra writes
+ * `manager` and `department` without their URN in some shapes (entra-wire.md §1.5, §1.8).
+ */
+function onlyExtensionDeclaring(type: ResourceType, name: string): CompiledAttribute | undefined {
+  const found = [...type.extensions.values()].map((e) => e.schema.attributes.get(name)).filter((a) => a !== undefined)
+  return found.length === 1 ? found[0] : undefined
+}
+
+/**
  * Resolves a path written by a client against a resource type (RFC 7644 §3.10: names are
  * case-insensitive; an unqualified name means the core schema or a common attribute).
  * Returns undefined for anything the schemas do not declare.
@@ -133,7 +142,7 @@ export function resolveAttrPath(type: ResourceType, path: AttrPath): ResolvedAtt
   const name = path.name.toLowerCase()
   let attr: CompiledAttribute | undefined
   if (path.uri === undefined) {
-    attr = type.common.get(name) ?? type.core.attributes.get(name)
+    attr = type.common.get(name) ?? type.core.attributes.get(name) ?? onlyExtensionDeclaring(type, name)
   } else {
     const uri = path.uri.toLowerCase()
     if (uri === type.core.lowerId) attr = type.core.attributes.get(name) ?? type.common.get(name)

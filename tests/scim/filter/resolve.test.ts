@@ -44,8 +44,10 @@ describe('scim/filter/resolve', () => {
     expect(leaf(resolve(`${URN_ENTERPRISE.toUpperCase()}:DEPARTMENT eq "x"`)).attr.attr.name).toBe('department')
     expect(rejects('urn:example:nope:2.0:User:userName eq "x"')).toContain('urn:example:nope:2.0:User')
     expect(rejects(`${URN_ENTERPRISE}:department eq "x"`, Group)).toContain('not a schema of resource type Group')
-    // Unqualified names mean the core schema only.
-    expect(rejects('department eq "x"')).toContain("'department'")
+    // An unqualified name no core attribute has resolves to the one extension declaring it
+    // (Entra's reference check sends `manager eq "…"`); names nobody declares still fail.
+    expect(leaf(resolve('department eq "x"')).attr.attr.schema).toBe(URN_ENTERPRISE)
+    expect(rejects('nobodyDeclares eq "x"')).toContain("'nobodyDeclares'")
   })
 
   test('undeclared attributes and sub-attributes are invalidFilter naming them, never dropped', () => {
@@ -103,7 +105,8 @@ describe('scim/filter/resolve', () => {
   })
 
   test('strings need string values; null only with eq/ne', () => {
-    expect(rejects('userName eq 5')).toContain('string')
+    // An unquoted number is taken as written for a string attribute (lenient, like bare words).
+    expect(leaf(resolve('externalId eq 00271')).value).toBe('00271')
     expect(rejects('userName eq true')).toContain('string')
     expect(leaf(resolve('title eq null')).value).toBeNull()
     expect(leaf(resolve('title ne null')).value).toBeNull()
