@@ -4,7 +4,7 @@ import { resolve } from 'node:path'
 import { parseCommandLine, USAGE, UsageError, type Config } from './cli/args'
 import { readSchemaFile } from './cli/schema-files'
 import { issueToken, storedTokenHashes } from './cli/token-store'
-import { hashToken } from './cli/tokens'
+import { generateToken, hashToken } from './cli/tokens'
 import { API_PREFIX } from './http/app'
 import { createScimServer, type ScimServer } from './server'
 import { openDatabase } from './store/db'
@@ -24,16 +24,17 @@ function openOrFail(config: Config): ReturnType<typeof openDatabase> {
 }
 
 async function serve(config: Config): Promise<void> {
-  // Tokens first: a generated one must be stored before the server can accept it.
+  // Tokens first: given ones are used as they are; otherwise the database's, issuing one on
+  // first start (a throwaway in-memory database just gets a fresh token each time).
   let generated: string | undefined
-  let tokenHashes = config.tokens.map(hashToken)
-  if (tokenHashes.length === 0) {
+  let tokenHashes: Buffer[] | undefined
+  if (config.tokens.length > 0) tokenHashes = config.tokens.map(hashToken)
+  else if (config.db === ':memory:') {
+    generated = generateToken()
+    tokenHashes = [hashToken(generated)]
+  } else {
     const { sqlite } = openOrFail(config)
-    tokenHashes = storedTokenHashes(sqlite)
-    if (tokenHashes.length === 0) {
-      generated = issueToken(sqlite, false)
-      tokenHashes = [hashToken(generated)]
-    }
+    if (storedTokenHashes(sqlite).length === 0) generated = issueToken(sqlite, false)
     sqlite.close()
   }
   let server: ScimServer
@@ -89,7 +90,7 @@ function token(config: Config): void {
   const issued = issueToken(sqlite, config.reset)
   sqlite.close()
   console.log(`Secret Token: ${issued}`)
-  console.log(config.reset ? 'All earlier tokens for this database are revoked.' : 'Earlier tokens stay valid; use --reset to revoke them.')
+  console.log(config.reset ? 'All earlier tokens for this database are revoked (a running server stops accepting them within a second).' : 'Earlier tokens stay valid; use --reset to revoke them.')
 }
 
 async function main(): Promise<void> {

@@ -6,13 +6,15 @@ import { loadPack } from './scim/schema/pack'
 import type { SchemaDocument } from './scim/schema/types'
 import type { ResourceStore, ServiceDeps } from './service/context'
 import { openDatabase, type Durability } from './store/db'
+import { storedTokenReader } from './cli/token-store'
 import { createResourceStore } from './store/resource-store'
 import { ViewCache } from './service/view-cache'
 
 export interface ServerOptions {
   db: string
   durability?: Durability
-  tokenHashes: readonly Buffer[]
+  /** Accepted token hashes; when absent, those stored in the database (`scim-server token`). */
+  tokenHashes?: readonly Buffer[]
   baseUrl?: string
   schemaPacks?: readonly string[]
   extraSchemas?: readonly { schema: SchemaDocument; resourceType: string }[]
@@ -46,6 +48,8 @@ export function createScimServer(options: ServerOptions): ScimServer {
     now: () => new Date(),
     newId: randomUUID,
   }
-  const app = createApp({ deps, tokenHashes: options.tokenHashes, maxPayloadSize: options.maxPayloadSize ?? 10_485_760, log: options.log })
+  const fixed = options.tokenHashes
+  const tokenHashes = fixed ? () => fixed : storedTokenReader(sqlite)
+  const app = createApp({ deps, tokenHashes, maxPayloadSize: options.maxPayloadSize ?? 10_485_760, log: options.log })
   return { app, store, deps, sqlite }
 }

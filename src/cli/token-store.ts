@@ -17,3 +17,20 @@ export function issueToken(db: Database, reset: boolean): string {
   db.query('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(KEY, JSON.stringify(hashes))
   return token
 }
+
+/**
+ * The stored hashes, re-read at most every `maxAgeMs`, so `scim-server token --reset` run
+ * beside a live server revokes the old tokens within a second, without a restart.
+ */
+export function storedTokenReader(db: Database, maxAgeMs = 1000): () => readonly Buffer[] {
+  let hashes = storedTokenHashes(db)
+  let readAt = Date.now()
+  return () => {
+    const now = Date.now()
+    if (now - readAt > maxAgeMs) {
+      hashes = storedTokenHashes(db)
+      readAt = now
+    }
+    return hashes
+  }
+}

@@ -15,7 +15,8 @@ export const API_PREFIX = '/scim/v2'
 
 export interface AppOptions {
   deps: ServiceDeps
-  tokenHashes: readonly Buffer[]
+  /** Accepted token hashes, asked per request so a rotation takes effect without a restart. */
+  tokenHashes: () => readonly Buffer[]
   maxPayloadSize: number
   log?: ErrorLog
 }
@@ -24,7 +25,6 @@ export function createApp({ deps, tokenHashes, maxPayloadSize, log = defaultLog 
   const filters = new FilterCache()
   const baseFor = (request: Request) => baseOf(request, deps.settings.baseUrl, API_PREFIX)
   const api = new Elysia({ prefix: API_PREFIX })
-    .use(auth(tokenHashes))
     .use(discoveryRoutes(deps, filters, { maxResults: deps.settings.maxResults, maxPayloadSize }, baseFor))
   for (const type of deps.registry.resourceTypes) api.use(resourceRoutes(deps, filters, type, baseFor))
   const self: { handle?: (request: Request) => Promise<Response> } = {}
@@ -34,10 +34,11 @@ export function createApp({ deps, tokenHashes, maxPayloadSize, log = defaultLog 
       const fixed = collapseSlashes(request.url)
       if (fixed !== undefined) return self.handle!(new Request(fixed, request))
     })
+    .use(auth(tokenHashes))
     .use(scimErrors(log))
     .use(scimJson)
     .get('/healthz', () => new Response('ok\n', { headers: { 'content-type': 'text/plain' } }))
-    .use(new Elysia().use(auth(tokenHashes)).use(metricsRoutes(deps)))
+    .use(metricsRoutes(deps))
     .use(api)
   self.handle = (request) => root.handle(request)
   return root

@@ -31,6 +31,21 @@ export class WriteQueue {
     })
   }
 
+  /** One job under its own savepoint; throws only when the whole transaction is gone. */
+  private runJob(job: Job): { ok: boolean; value: unknown } {
+    this.db.run('SAVEPOINT job')
+    try {
+      const value = job.fn()
+      this.db.run('RELEASE job')
+      return { ok: true, value }
+    } catch (error) {
+      if (!this.db.inTransaction) throw error
+      this.db.run('ROLLBACK TO job')
+      this.db.run('RELEASE job')
+      return { ok: false, value: error }
+    }
+  }
+
   /** Commits everything queued so far; used by the timer and on shutdown. */
   flush(): void {
     this.scheduled = false
@@ -46,20 +61,12 @@ export class WriteQueue {
       for (const job of batch) job.reject(error)
       return
     }
-    for (const job of batch) {
-      this.db.run('SAVEPOINT job')
-      try {
-        results.push({ ok: true, value: job.fn() })
-        this.db.run('RELEASE job')
-      } catch (error) {
-        this.db.run('ROLLBACK TO job')
-        this.db.run('RELEASE job')
-        results.push({ ok: false, value: error })
-      }
-    }
     try {
+      for (const job of batch) results.push(this.runJob(job))
       this.db.run('COMMIT')
     } catch (error) {
+      // Disk full, I/O error, out of memory: SQLite may already have rolled the whole batch back.
+      // Every request of the batch fails; the server itself carries on.
       if (this.db.inTransaction) this.db.run('ROLLBACK')
       for (const job of batch) job.reject(error)
       return

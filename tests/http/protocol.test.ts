@@ -115,3 +115,14 @@ describe('http --base-url', () => {
     expect(body.meta.location).toBe(res.headers.get('location'))
   })
 })
+
+describe('http auth details', () => {
+  test('the token is checked before the body is parsed, only from the header, scheme in any case', async () => {
+    const t = makeTestApp()
+    await expectScimError(await t.request('POST', '/scim/v2/Users', '{bad', { authorization: '' }), 401)
+    await expectScimError(await t.request('POST', '/scim/v2/Users', 'x', { authorization: '', 'content-type': 'text/plain' }), 401)
+    await expectScimError(await t.request('GET', '/scim/v2/Users?access_token=test-token', undefined, { authorization: '' }), 401)
+    expect((await t.request('GET', '/scim/v2/Users', undefined, { authorization: 'bearer test-token' })).status).toBe(200)
+    expect((await t.request('GET', '/healthz', undefined, { authorization: '' })).status).toBe(200)
+  })
+})

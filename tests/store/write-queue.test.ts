@@ -37,3 +37,18 @@ test('a later turn starts a new batch', async () => {
   await queue.run(() => insert('b'))
   expect(queue.batches).toBe(2)
 })
+
+test('an error that aborts the whole transaction fails every job of the batch, and the queue carries on', async () => {
+  const { db, queue, insert } = setup()
+  db.run('PRAGMA max_page_count = 3')
+  const settled = await Promise.allSettled([
+    queue.run(() => insert('small')),
+    queue.run(() => insert('x'.repeat(100_000))), // SQLITE_FULL: SQLite rolls back the transaction
+    queue.run(() => insert('other')),
+  ])
+  expect(settled.every((s) => s.status === 'rejected')).toBe(true)
+  expect(db.inTransaction).toBe(false)
+  db.run('PRAGMA max_page_count = 100000')
+  await queue.run(() => insert('after'))
+  expect((db.query('SELECT k FROM t').all() as { k: string }[]).map((r) => r.k)).toEqual(['after'])
+})
