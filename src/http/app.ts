@@ -31,6 +31,7 @@ export function createApp({ deps, tokenHashes, maxPayloadSize, log = defaultLog 
   const root = new Elysia()
     // A Tenant URL pasted with a trailing slash makes `…/scim/v2//Users`; serve it as `/scim/v2/Users`.
     .onRequest(({ request }) => {
+      if (request.url.indexOf('//', 8) < 0) return
       const fixed = collapseSlashes(request.url)
       if (fixed !== undefined) return self.handle!(new Request(fixed, request))
     })

@@ -1,11 +1,11 @@
 // POST /{type} (RFC 7644 §3.3): coerce, check references, insert, answer 201 with Location.
 import { coerceResource } from '../scim/schema/coerce'
-import { etagOf, locationOf } from '../scim/render'
+import { locationOf } from '../scim/render'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
 import { checkManager } from './references'
 import type { RequestInfo, ServiceResult } from './result'
-import { viewOf } from './view'
+import { renderView } from './view'
 
 export async function createResource(deps: ServiceDeps, type: ResourceType, body: unknown, req: RequestInfo): Promise<ServiceResult> {
   const { doc, members } = coerceResource(type, body, { mode: 'create' })
@@ -16,9 +16,6 @@ export async function createResource(deps: ServiceDeps, type: ResourceType, body
     tx.insert(type, created, members)
     return created
   })
-  return {
-    status: 201,
-    headers: { location: locationOf(req.base, type, row.id), etag: etagOf(row.version) },
-    body: viewOf(deps, type, row, req),
-  }
+  const view = renderView(deps, type, row, req)
+  return { status: 201, headers: { location: locationOf(req.base, type, row.id), etag: view.etag }, body: view.doc }
 }

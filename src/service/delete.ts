@@ -3,13 +3,14 @@ import { ScimError } from '../scim/errors'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps } from './context'
 import { checkIfMatch } from './preconditions'
+import { etagFor } from './view'
 import type { RequestInfo, ServiceResult } from './result'
 
 export async function deleteResource(deps: ServiceDeps, type: ResourceType, id: string, req: RequestInfo): Promise<ServiceResult> {
   await deps.store.write((tx) => {
     const row = tx.get(type, id)
     if (!row) throw ScimError.notFound(`${type.name} ${id} not found`)
-    checkIfMatch(req.ifMatch, row.version)
+    checkIfMatch(req.ifMatch, etagFor(deps, type, row))
     tx.delete(type, row)
   })
   return { status: 204 }

@@ -1,6 +1,5 @@
 // GET /{type}/{id} (RFC 7644 §3.4.1), with If-None-Match → 304.
 import { ScimError } from '../scim/errors'
-import { etagOf } from '../scim/render'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
 import { notModified } from './preconditions'
@@ -15,7 +14,7 @@ export function mustGet(deps: ServiceDeps, type: ResourceType, id: string): Stor
 
 export function getResource(deps: ServiceDeps, type: ResourceType, id: string, req: RequestInfo): ServiceResult {
   const row = mustGet(deps, type, id)
-  const etag = etagOf(row.version)
-  if (notModified(req.ifNoneMatch, row.version)) return { status: 304, headers: { etag } }
-  return { status: 200, headers: { etag }, json: viewJson(deps, type, row, req) }
+  const { json, etag } = viewJson(deps, type, row, req)
+  if (notModified(req.ifNoneMatch, etag)) return { status: 304, headers: { etag } }
+  return { status: 200, headers: { etag }, json }
 }

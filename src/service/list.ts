@@ -66,6 +66,6 @@ export function listResources(deps: ServiceDeps, filters: FilterCache, type: Res
   const paging = clampPaging(params.startIndex, params.count, deps.settings)
   const { total, rows } = queryRows(deps, filters, type, params, paging)
   const projection = projectionOf(type, req)
-  const resources = rows.map((row) => viewJson(deps, type, row, req, projection))
+  const resources = rows.map((row) => viewJson(deps, type, row, req, projection).json)
   return { status: 200, json: listResponseJson(total, paging.startIndex, resources) }
 }

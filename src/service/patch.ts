@@ -8,7 +8,7 @@ import type { ServiceDeps, StoredResource } from './context'
 import { checkIfMatch } from './preconditions'
 import { checkManager } from './references'
 import type { RequestInfo, ServiceResult } from './result'
-import { viewOf } from './view'
+import { etagFor, renderView } from './view'
 
 /**
  * Users answer 200 with the resource (Microsoft's validator expects it); groups answer 204,
@@ -20,7 +20,7 @@ export async function patchResource(deps: ServiceDeps, type: ResourceType, id: s
   const row = await deps.store.write((tx) => {
     const before = tx.get(type, id)
     if (!before) throw ScimError.notFound(`${type.name} ${id} not found`)
-    checkIfMatch(req.ifMatch, before.version)
+    checkIfMatch(req.ifMatch, etagFor(deps, type, before))
     const result = applyPatch(type, before.data, ops)
     if (!result.changed) return before
     checkManager(tx, before.data, result.doc, id)
@@ -29,7 +29,7 @@ export async function patchResource(deps: ServiceDeps, type: ResourceType, id: s
     if (result.memberOps.length > 0) tx.applyMemberOps(after, result.memberOps)
     return after
   })
-  const headers = { etag: etagOf(row.version) }
-  if (type.name === 'Group' && req.attributes === undefined) return { status: 204, headers }
-  return { status: 200, headers, body: viewOf(deps, type, row, req) }
+  if (type.name === 'Group' && req.attributes === undefined) return { status: 204, headers: { etag: etagOf(row.version) } }
+  const { doc, etag } = renderView(deps, type, row, req)
+  return { status: 200, headers: { etag }, body: doc }
 }

@@ -1,19 +1,18 @@
 // PUT /{type}/{id} (RFC 7644 §3.5.1): replace, keeping readOnly attributes and checking immutables.
 import { ScimError } from '../scim/errors'
 import { coerceResource } from '../scim/schema/coerce'
-import { etagOf } from '../scim/render'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
 import { checkIfMatch } from './preconditions'
 import { checkManager } from './references'
 import type { RequestInfo, ServiceResult } from './result'
-import { viewOf } from './view'
+import { etagFor, renderView } from './view'
 
 export async function replaceResource(deps: ServiceDeps, type: ResourceType, id: string, body: unknown, req: RequestInfo): Promise<ServiceResult> {
   const row = await deps.store.write((tx) => {
     const before = tx.get(type, id)
     if (!before) throw ScimError.notFound(`${type.name} ${id} not found`)
-    checkIfMatch(req.ifMatch, before.version)
+    checkIfMatch(req.ifMatch, etagFor(deps, type, before))
     const { doc, members } = coerceResource(type, body, { mode: 'replace', existing: before.data })
     checkManager(tx, before.data, doc, id)
     const after: StoredResource = { ...before, data: doc, version: before.version + 1, lastModified: deps.now().toISOString() }
@@ -22,5 +21,6 @@ export async function replaceResource(deps: ServiceDeps, type: ResourceType, id:
     if (members !== undefined) tx.applyMemberOps(after, [{ kind: 'clear' }, { kind: 'add', members }])
     return after
   })
-  return { status: 200, headers: { etag: etagOf(row.version) }, body: viewOf(deps, type, row, req) }
+  const { doc, etag } = renderView(deps, type, row, req)
+  return { status: 200, headers: { etag }, body: doc }
 }

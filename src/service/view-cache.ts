@@ -7,19 +7,19 @@ import { LRUCache } from 'lru-cache'
  * Keys carry all four, so a stale entry can never be served: it just stops being asked for.
  */
 export class ViewCache {
-  private readonly lru: LRUCache<string, string>
+  private readonly lru: LRUCache<string, { json: string; etag: string }>
 
   constructor(max = 10_000) {
     this.lru = new LRUCache({ max })
   }
 
-  getOrRender(id: string, version: number, epoch: number, base: string, render: () => string): string {
+  getOrRender(id: string, version: number, epoch: number, base: string, render: () => { json: string; etag: string }): { json: string; etag: string } {
     const key = `${id}\u0000${version}\u0000${epoch}\u0000${base}`
-    let json = this.lru.get(key)
-    if (json === undefined) {
-      json = render()
-      this.lru.set(key, json)
+    let view = this.lru.get(key)
+    if (view === undefined) {
+      view = render()
+      this.lru.set(key, view)
     }
-    return json
+    return view
   }
 }

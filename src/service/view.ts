@@ -1,6 +1,6 @@
 // Renders stored resources for responses: references looked up only when they will be shown.
 import { projectResource, parseAttributeList, type Projection } from '../scim/project'
-import { renderResource } from '../scim/render'
+import { etagOf, renderResource, versionTag } from '../scim/render'
 import type { Doc } from '../scim/document'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
@@ -19,20 +19,34 @@ function shows(p: Projection, name: string): boolean {
   return p.excluded?.get(name) !== true
 }
 
-/** The response body for one resource, honouring `attributes`/`excludedAttributes`. */
-export function viewOf(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, p = projectionOf(type, req)): Doc {
+/** The current ETag of a stored resource (a user's includes its groups). */
+export function etagFor(deps: ServiceDeps, type: ResourceType, row: StoredResource): string {
+  return type.name === 'User' ? versionTag(row.version, deps.store.groupsOf(row.id)) : etagOf(row.version)
+}
+
+/** The response body for one resource, honouring `attributes`/`excludedAttributes`, and its ETag. */
+export function renderView(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, p = projectionOf(type, req)): { doc: Doc; etag: string } {
   const members = type.name === 'Group' && shows(p, 'members') ? deps.store.members(row.id) : undefined
-  const groups = type.name === 'User' && shows(p, 'groups') ? deps.store.groupsOf(row.id) : undefined
-  const doc = renderResource(type, row, { base: req.base, members, groups })
-  return projectResource(type, doc, p)
+  const versionGroups = type.name === 'User' ? deps.store.groupsOf(row.id) : undefined
+  const groups = shows(p, 'groups') ? versionGroups : undefined
+  const doc = renderResource(type, row, { base: req.base, members, groups, versionGroups })
+  return { doc: projectResource(type, doc, p), etag: versionTag(row.version, versionGroups) }
+}
+
+export function viewOf(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, p = projectionOf(type, req)): Doc {
+  return renderView(deps, type, row, req, p).doc
 }
 
 /**
- * The same view, serialised. A user's default view (no attributes/excludedAttributes) is what
- * Entra reads for every object in every cycle, so it is served from the view cache.
+ * The same view, serialised, with its ETag. A user's default view (no attributes or
+ * excludedAttributes) is what Entra reads for every object in every cycle, so it is served
+ * from the view cache.
  */
-export function viewJson(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, p = projectionOf(type, req)): string {
-  const render = () => JSON.stringify(viewOf(deps, type, row, req, p))
+export function viewJson(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, p = projectionOf(type, req)): { json: string; etag: string } {
+  const render = () => {
+    const { doc, etag } = renderView(deps, type, row, req, p)
+    return { json: JSON.stringify(doc), etag }
+  }
   if (type.name !== 'User' || p.attributes || p.excluded) return render()
   return deps.views.getOrRender(row.id, row.version, deps.store.membershipEpoch(), req.base, render)
 }

@@ -56,3 +56,23 @@ describe('http regressions', () => {
     expect(rows.map((r) => r.data).join()).not.toContain('S3cret!')
   })
 })
+
+describe('http user ETags and groups', () => {
+  test("a user's ETag changes when its groups change, so If-None-Match never hides new groups", async () => {
+    const t = makeTestApp()
+    const created = await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'etag' })
+    const before = created.headers.get('etag')!
+    const u = await readJson(created)
+    await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'New', members: [{ value: u.id }] })
+    const res = await t.request('GET', `/scim/v2/Users/${u.id}`, undefined, { 'if-none-match': before })
+    expect(res.status).toBe(200)
+    const body = await readJson(res)
+    expect(body.groups).toHaveLength(1)
+    expect(res.headers.get('etag')).toBe(body.meta.version)
+    expect(body.meta.version).not.toBe(before)
+    const stale = await t.request('PATCH', `/scim/v2/Users/${u.id}`, patchBody({ op: 'replace', path: 'title', value: 'x' }), { 'if-match': before })
+    expect(stale.status).toBe(412)
+    const fresh = await t.request('PATCH', `/scim/v2/Users/${u.id}`, patchBody({ op: 'replace', path: 'title', value: 'x' }), { 'if-match': body.meta.version })
+    expect(fresh.status).toBe(200)
+  })
+})
