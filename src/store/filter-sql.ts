@@ -1,4 +1,5 @@
 // RFC 7644 §3.4.2.2 filters (resolved) → a Drizzle SQL where-clause over `resources`, plus §3.4.2.3 sort keys.
+import { URN_GROUP, URN_USER } from '../scim/constants'
 import { sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import { ScimError } from '../scim/errors'
@@ -80,6 +81,17 @@ function memberValue(m: Membership, field: MemberField | undefined, shown: strin
   }
 }
 
+/**
+ * A resource's `schemas`, as rows: its core schema, then every URN key holding an extension
+ * object (the same list render.ts writes).
+ */
+const SCHEMA_ROWS: RowSet = {
+  from: sql`(SELECT CASE ${resources.type} WHEN 'Group' THEN ${URN_GROUP} ELSE ${URN_USER} END AS value
+    UNION ALL SELECT key AS value FROM json_each(${resources.data}) WHERE type = 'object' AND key LIKE 'urn:%') e`,
+  where: sql`1`,
+  order: sql`1`,
+}
+
 /** Top-level leaf: promoted column, membership table, or JSON inside `data`. */
 function topTarget(ra: ResolvedAttr): Target {
   const attr = targetOf(ra)
@@ -90,6 +102,7 @@ function topTarget(ra: ResolvedAttr): Target {
     const field = ra.sub ? membership.fields[ra.sub.name.toLowerCase()] : 'otherId'
     return { attr, rows: membershipRows(membership), value: memberValue(membership, field, attr.path) }
   }
+  if (isCommon(ra.attr) && ra.attr.name === 'schemas') return { attr, rows: SCHEMA_ROWS, value: plain(sql`e.value`) }
   if (isCommon(ra.attr)) {
     // `meta pr`: every resource has meta. Anything else common and unpromoted (meta.location) is not stored.
     if (!ra.sub) return { attr, value: plain(sql`1`) }

@@ -76,3 +76,15 @@ describe('http user ETags and groups', () => {
     expect(fresh.status).toBe(200)
   })
 })
+
+describe('http schemas filter', () => {
+  test('schemas can be filtered, as the RFC 7644 §3.4.2.2 example does', async () => {
+    const t = makeTestApp()
+    await t.request('POST', '/scim/v2/Users', { userName: 'ext', [URN_ENTERPRISE]: { department: 'x' } })
+    await t.request('POST', '/scim/v2/Users', { userName: 'plain' })
+    const q = async (f: string) => (await readJson(await t.request('GET', `/scim/v2/Users?filter=${encodeURIComponent(f)}`))).totalResults
+    expect(await q(`schemas eq "${URN_ENTERPRISE}"`)).toBe(1)
+    expect(await q(`schemas eq "${URN_USER}"`)).toBe(2)
+    expect(await q(`not (schemas eq "${URN_ENTERPRISE.toUpperCase()}")`)).toBe(1)
+  })
+})

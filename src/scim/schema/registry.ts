@@ -11,6 +11,8 @@ import type { AttrPath } from '../filter/ast'
 
 /** Common attributes every resource carries (RFC 7643 §3.1); no schema document declares them. */
 const COMMON_ATTRIBUTES: AttributeDocument[] = [
+  // Filterable (`schemas eq "urn:…:enterprise:2.0:User"`, RFC 7644 §3.4.2.2); computed, never stored.
+  { name: 'schemas', type: 'string', multiValued: true, required: false, caseExact: false, mutability: 'readOnly', returned: 'always' },
   { name: 'id', type: 'string', multiValued: false, required: false, caseExact: true, mutability: 'readOnly', returned: 'always', uniqueness: 'server' },
   { name: 'externalId', type: 'string', multiValued: false, required: false, caseExact: true, mutability: 'readWrite', returned: 'default', uniqueness: 'none' },
   {
