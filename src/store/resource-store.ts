@@ -134,7 +134,9 @@ export function createResourceStore(
       }
       if (q.count === 0) return { total, rows: [] }
       // RFC 7644 §3.4.2.3: resources without the sort attribute go last ascending, first descending.
-      const order = q.sortBy ? orderBySql(q.sortBy, type, q.descending ? 'descending' : 'ascending') : []
+      // Without sortBy, pages follow the (type, name_ci) index: ordered by folded userName or
+      // displayName, so a deep page walks the index and stops, instead of sorting every row.
+      const order = q.sortBy ? orderBySql(q.sortBy, type, q.descending ? 'descending' : 'ascending') : [resources.nameCi]
       const rows = orm.select().from(resources).where(where).orderBy(...order, sql`rowid`)
         .limit(q.count).offset(q.startIndex - 1).all()
       return { total, rows: rows.map(fromRow) }
