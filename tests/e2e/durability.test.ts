@@ -7,6 +7,15 @@ import { freePort, spawnBinary } from '../helpers/process'
 
 const TOKEN = 'durability-token'
 
+const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json; charset=utf-8' }
+
+/** A fresh database file and port, and the binary serving them. */
+async function fresh(prefix: string) {
+  const db = join(mkdtempSync(join(tmpdir(), prefix)), 'scim.db')
+  const port = await freePort()
+  return { db, port, base: `http://127.0.0.1:${port}/scim/v2`, first: await serve(db, port) }
+}
+
 async function serve(db: string, port: number) {
   const child = await spawnBinary(['serve', '--port', String(port), '--host', '127.0.0.1', '--db', db, '--token', TOKEN])
   await child.waitFor('Tenant URL:')
@@ -14,11 +23,7 @@ async function serve(db: string, port: number) {
 }
 
 test('acknowledged writes survive SIGKILL in the middle of a write load', async () => {
-  const db = join(mkdtempSync(join(tmpdir(), 'scim-durability-')), 'scim.db')
-  const port = await freePort()
-  const base = `http://127.0.0.1:${port}/scim/v2`
-  const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json; charset=utf-8' }
-  const first = await serve(db, port)
+  const { db, port, base, first } = await fresh('scim-durability-')
 
   const acknowledged: string[] = []
   let stop = false
@@ -58,11 +63,7 @@ test('acknowledged writes survive SIGKILL in the middle of a write load', async 
 }, 60_000)
 
 test('SIGTERM under load: in-flight requests finish, the exit is clean, every 201 is kept', async () => {
-  const db = join(mkdtempSync(join(tmpdir(), 'scim-drain-')), 'scim.db')
-  const port = await freePort()
-  const base = `http://127.0.0.1:${port}/scim/v2`
-  const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json; charset=utf-8' }
-  const first = await serve(db, port)
+  const { db, port, base, first } = await fresh('scim-drain-')
   const statuses: number[] = []
   const acknowledged: string[] = []
   const requests = Array.from({ length: 300 }, async (_, i) => {

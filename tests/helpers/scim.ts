@@ -2,13 +2,13 @@
 import { expect } from 'bun:test'
 import { ScimError } from '../../src/scim/errors'
 
-export const URN_USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
-export const URN_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group'
-export const URN_ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
-export const URN_PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
+import { URN_PATCH_OP } from './entra'
+
+// Wire URNs are spelled out once for the tests (in entra.ts), independently of src/.
+export { URN_ENTERPRISE, URN_GROUP, URN_USER } from './entra'
 
 export function patchBody(...ops: object[]) {
-  return { schemas: [URN_PATCH], Operations: ops }
+  return { schemas: [URN_PATCH_OP], Operations: ops }
 }
 
 export async function readJson<T = Record<string, any>>(res: Response): Promise<T> {
