@@ -24,8 +24,6 @@ export function openDatabase(path: string, durability: Durability = 'full'): Ope
   sqlite.run('PRAGMA foreign_keys = ON')
   sqlite.run('PRAGMA busy_timeout = 5000')
   sqlite.run('PRAGMA temp_store = MEMORY')
-  // 64 MiB of page cache (default 2 MiB): at a million users the hot index pages stay in memory.
-  sqlite.run('PRAGMA cache_size = -65536')
   applyMigrations(sqlite, MIGRATIONS)
   return { sqlite, orm: drizzle({ client: sqlite, schema: tables }) }
 }
