@@ -39,8 +39,4 @@ export class LookupCache {
     if (nameKey !== null) this.lru.delete(this.key(type, 'name', nameKey))
     if (externalId !== null) this.lru.delete(this.key(type, 'externalId', externalId))
   }
-
-  clear(): void {
-    this.lru.clear()
-  }
 }

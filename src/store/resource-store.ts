@@ -3,7 +3,6 @@ import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import type { Database } from 'bun:sqlite'
 import type { ResourceType } from '../scim/schema/types'
-import { ScimError } from '../scim/errors'
 import type {
   ListQuery,
   MemberRow,
@@ -157,4 +156,3 @@ function dropNullDisplay(r: { value: string; type: string; display: string | nul
   return r.display === null ? { value: r.value, type: r.type } : { value: r.value, type: r.type, display: r.display }
 }
 
-export { ScimError }

@@ -1,25 +1,20 @@
 // GET /metrics: Prometheus text counters (lookup-cache hit ratio, group-commit batching).
 import { Elysia } from 'elysia'
-import type { ServiceDeps } from '../../service/context'
+import type { ServiceDeps, StoreStats } from '../../service/context'
+
+/** Each exported counter: its name, help text, and which store statistic it reports. */
+const COUNTERS: readonly { name: string; help: string; stat: keyof StoreStats }[] = [
+  { name: 'scim_lookup_cache_hits_total', help: 'userName/externalId/displayName eq lookups answered from the LRU cache.', stat: 'lookupHits' },
+  { name: 'scim_lookup_cache_misses_total', help: 'eq lookups that went to SQLite.', stat: 'lookupMisses' },
+  { name: 'scim_write_batches_total', help: 'Transactions committed (each with one sync).', stat: 'writeBatches' },
+  { name: 'scim_write_jobs_total', help: 'Write requests committed through those transactions.', stat: 'writeJobs' },
+]
 
 /** Behind the same bearer token as the API: Prometheus sends it with `authorization`. */
 export function metricsRoutes(deps: ServiceDeps) {
   return new Elysia().get('/metrics', () => {
-    const s = deps.store.stats()
-    const lines = [
-      '# HELP scim_lookup_cache_hits_total userName/externalId/displayName eq lookups answered from the LRU cache.',
-      '# TYPE scim_lookup_cache_hits_total counter',
-      `scim_lookup_cache_hits_total ${s.lookupHits}`,
-      '# HELP scim_lookup_cache_misses_total eq lookups that went to SQLite.',
-      '# TYPE scim_lookup_cache_misses_total counter',
-      `scim_lookup_cache_misses_total ${s.lookupMisses}`,
-      '# HELP scim_write_batches_total Transactions committed (each with one sync).',
-      '# TYPE scim_write_batches_total counter',
-      `scim_write_batches_total ${s.writeBatches}`,
-      '# HELP scim_write_jobs_total Write requests committed through those transactions.',
-      '# TYPE scim_write_jobs_total counter',
-      `scim_write_jobs_total ${s.writeJobs}`,
-    ]
-    return new Response(`${lines.join('\n')}\n`, { headers: { 'content-type': 'text/plain; version=0.0.4' } })
+    const stats = deps.store.stats()
+    const text = COUNTERS.map((c) => `# HELP ${c.name} ${c.help}\n# TYPE ${c.name} counter\n${c.name} ${stats[c.stat]}\n`).join('')
+    return new Response(text, { headers: { 'content-type': 'text/plain; version=0.0.4' } })
   })
 }

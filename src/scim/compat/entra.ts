@@ -1,6 +1,6 @@
 // Microsoft Entra PATCH quirks (RFC 7644 §3.5.2 deviations), see entra-wire.md §2.
 import { parseAttrPath } from '../filter/attr-path'
-import { isObject } from '../schema/coerce'
+import { isObject } from '../document'
 
 /**
  * True for a pathless-value key that is really a path: dotted (`name.givenName`) or

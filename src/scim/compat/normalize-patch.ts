@@ -2,7 +2,7 @@
 import { URN_PATCH_OP } from '../constants'
 import { ScimError } from '../errors'
 import { parsePatchPath } from '../path/parse'
-import { isObject } from '../schema/coerce'
+import { isObject } from '../document'
 import type { PatchOperation } from '../patch/types'
 import { dropNullRefs, splitPathKeys } from './entra'
 import { dropEchoedReadOnly } from './okta'

@@ -1,6 +1,7 @@
 // RFC 7644 §3.5.2 helpers shared by add/replace/remove: holders, clearing, primary, element lists.
 import { ScimError } from '../errors'
-import { deepEqual, isObject, type Doc } from '../schema/coerce'
+import { isObject, type Doc } from '../document'
+import { deepEqual } from '../schema/coerce'
 import type { CompiledAttribute } from '../schema/types'
 import type { AttrTarget } from './target'
 

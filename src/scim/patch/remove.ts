@@ -1,6 +1,7 @@
 // RFC 7644 §3.5.2.2 remove on one resolved target; removing what is absent is a no-op (Entra retries).
 import { ScimError } from '../errors'
-import { coerceElement, coerceValue, isObject, type Doc } from '../schema/coerce'
+import { isObject, type Doc } from '../document'
+import { coerceElement, coerceValue } from '../schema/coerce'
 import type { CompiledAttribute } from '../schema/types'
 import { assertMutable, contains, elementsOf, holderOf, pruneHolder, storeElements, unassign } from './doc'
 import { resolveElementFilter, selectIndices } from './select'

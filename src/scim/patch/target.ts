@@ -1,7 +1,8 @@
 // RFC 7644 §3.5.2 / §3.10: binds a PATCH path to a place in the stored document.
 import { ScimError } from '../errors'
 import type { FilterNode, PatchPath } from '../filter/ast'
-import { extensionDeclaring, isGroupMembers, isObject, type Doc } from '../schema/coerce'
+import { isObject, type Doc } from '../document'
+import { extensionDeclaring, isGroupMembers } from '../schema/coerce'
 import type { CompiledAttribute, CompiledSchema, ResourceType } from '../schema/types'
 
 /** Where a PATCH operation writes. */

@@ -1,13 +1,7 @@
 // RFC 7644 §3.5.2.1 add and §3.5.2.3 replace on one resolved target (they differ only in places).
 import { ScimError } from '../errors'
-import {
-  coerceElement,
-  coerceExtension,
-  coerceValue,
-  deepEqual,
-  isObject,
-  type Doc,
-} from '../schema/coerce'
+import { isObject, type Doc } from '../document'
+import { coerceElement, coerceExtension, coerceValue, deepEqual } from '../schema/coerce'
 import type { CompiledAttribute } from '../schema/types'
 import {
   assertMutable,

@@ -14,12 +14,12 @@
  * Declared attributes are canonicalised to schema casing and type-checked; a wrong type is
  * `invalidValue` naming the attribute path. readOnly input is ignored, never an error.
  */
+import { isObject, type Doc } from '../document'
 import { ScimError } from '../errors'
 import { URN_ENTERPRISE_USER, URN_GROUP } from '../constants'
 import type { CompiledAttribute, CompiledSchema, ResourceType } from './types'
 
 /** A stored resource document: canonical SCIM JSON without id, meta, schemas, members, groups. */
-export type Doc = Record<string, unknown>
 
 /** One Group member as stored in the membership table. */
 export interface MemberRef {
@@ -41,10 +41,6 @@ export interface CoercedResource {
   schemas: string[]
 }
 
-/** True for a JSON object (not null, not an array). */
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
 
 /** Structural JSON equality (key order ignored). */
 export function deepEqual(a: unknown, b: unknown): boolean {

@@ -121,11 +121,6 @@ export function createRegistry(
   }
 }
 
-/** The extension of `type` whose URN is exactly `urn` (case-insensitive), if declared. */
-export function extensionOf(type: ResourceType, urn: string): CompiledSchema | undefined {
-  return type.extensions.get(urn.toLowerCase())?.schema
-}
-
 /**
  * An unqualified name no core attribute has, declared by exactly one extension: Entra writes
  * `manager` and `department` without their URN in some shapes (entra-wire.md §1.5, §1.8).
