@@ -8,7 +8,6 @@ import type { ResourceStore, ServiceDeps } from './service/context'
 import { openDatabase, type Durability } from './store/db'
 import { storedTokenReader } from './cli/token-store'
 import { createResourceStore } from './store/resource-store'
-import { ViewCache } from './service/view-cache'
 
 export interface ServerOptions {
   db: string
@@ -38,7 +37,6 @@ export function createScimServer(options: ServerOptions): ScimServer {
   const registry = buildRegistry({ packs: (options.schemaPacks ?? []).map(loadPack), extensions: options.extraSchemas })
   const deps: ServiceDeps = {
     store,
-    views: new ViewCache(options.cacheSize),
     registry,
     settings: {
       baseUrl: options.baseUrl?.replace(/\/+$/, ''),

@@ -53,11 +53,66 @@ function pickSubs(value: unknown, subs: Set<string>, keep: boolean): unknown {
   return Array.isArray(value) ? value.map(pick) : pick(value)
 }
 
+const neverSubsCache = new WeakMap<CompiledAttribute, Set<string>>()
+
+/** Lower-cased names of an attribute's sub-attributes returned `never`, computed once per attribute. */
+function neverSubsOf(attr: CompiledAttribute): Set<string> {
+  let never = neverSubsCache.get(attr)
+  if (!never) {
+    never = new Set([...attr.sub.values()].filter((s) => s.returned === 'never').map((s) => s.name.toLowerCase()))
+    neverSubsCache.set(attr, never)
+  }
+  return never
+}
+
 /** Drops sub-attributes whose `returned` is `never` (none in the built-ins; custom schemas may). */
 function dropNeverSubs(attr: CompiledAttribute | undefined, value: unknown): unknown {
   if (!attr || attr.sub.size === 0) return value
-  const never = new Set([...attr.sub.values()].filter((s) => s.returned === 'never').map((s) => s.name.toLowerCase()))
+  const never = neverSubsOf(attr)
   return never.size === 0 ? value : pickSubs(value, never, false)
+}
+
+function allShownByDefault(attrs: Iterable<CompiledAttribute>): boolean {
+  for (const a of attrs) {
+    if (a.returned === 'never' || a.returned === 'request' || !allShownByDefault(a.sub.values())) return false
+  }
+  return true
+}
+
+/**
+ * What a default view (no attributes/excludedAttributes) can hide of a type: its top-level core
+ * attributes returned `never` or `request` (User's password), or null when a sub-attribute or an
+ * extension attribute can be hidden, which only the full projection handles.
+ */
+function hiddenByDefault(type: ResourceType): Set<string> | null {
+  const hidden = new Set<string>()
+  for (const a of [...type.common.values(), ...type.core.attributes.values()]) {
+    if (!allShownByDefault(a.sub.values())) return null
+    if (a.returned === 'never' || a.returned === 'request') hidden.add(a.name.toLowerCase())
+  }
+  for (const ext of type.extensions.values()) if (!allShownByDefault(ext.schema.attributes.values())) return null
+  return hidden
+}
+
+const hiddenCache = new WeakMap<ResourceType, Set<string> | null>()
+
+/**
+ * Whether the default view of `doc` is `doc` itself: it holds no attribute the type hides by
+ * default, and no empty extension object (projection drops those with their `schemas` entry).
+ */
+function defaultViewIsWhole(type: ResourceType, doc: Doc): boolean {
+  let hidden = hiddenCache.get(type)
+  if (hidden === undefined) {
+    hidden = hiddenByDefault(type)
+    hiddenCache.set(type, hidden)
+  }
+  if (hidden === null) return false
+  for (const name in doc) {
+    const value = doc[name]
+    if (hidden.size > 0 && hidden.has(name.toLowerCase())) return false
+    if (isObject(value) && Object.keys(value).length === 0 && name.toLowerCase().startsWith('urn:')) return false
+  }
+  return true
 }
 
 function projectValue(attr: CompiledAttribute | undefined, key: string, value: unknown, p: Projection): unknown {
@@ -77,6 +132,8 @@ function projectValue(attr: CompiledAttribute | undefined, key: string, value: u
 
 /** Applies `returned` rules and the request's attribute selection to a rendered resource. */
 export function projectResource(type: ResourceType, doc: Doc, p: Projection): Doc {
+  // The view Entra reads for every object: nothing selected, nothing hidden, so nothing to copy.
+  if (!p.attributes && !p.excluded && defaultViewIsWhole(type, doc)) return doc
   const out: Doc = {}
   const dropped = new Set<string>()
   for (const [name, value] of Object.entries(doc)) {

@@ -5,7 +5,6 @@ import type { Doc } from '../scim/document'
 import type { MemberOp, MemberRef } from '../scim/patch/members'
 import type { ResolvedFilter } from '../scim/filter/resolve'
 import type { ResolvedAttr } from '../scim/schema/registry'
-import type { ViewCache } from './view-cache'
 
 /** A resource as stored: the canonical document plus server-managed columns. */
 export interface StoredResource {
@@ -15,6 +14,13 @@ export interface StoredResource {
   readonly version: number
   readonly created: string
   readonly lastModified: string
+  /** A user's groups, read in the same statement as the row, and the membership epoch they belong to. */
+  readonly groupsRead?: GroupsSnapshot
+}
+
+export interface GroupsSnapshot {
+  readonly epoch: number
+  readonly refs: readonly MemberRow[]
 }
 
 /** A member row of a group, with the member's current display name. */
@@ -59,7 +65,8 @@ export interface ResourceStore {
   findByExternalId(type: ResourceType, externalId: string): readonly StoredResource[]
   query(type: ResourceType, query: ListQuery): { total: number; rows: StoredResource[] }
   members(groupId: string): MemberRow[]
-  groupsOf(memberId: string): MemberRow[]
+  /** A user's groups: those read with the row if no membership changed since, else looked up. */
+  groupsOf(user: StoredResource): readonly MemberRow[]
   /**
    * Runs `fn` in a transaction shared with other writes that arrive in the same tick (group
    * commit): one sync for the batch; an error in `fn` rolls back only its own changes.
@@ -67,8 +74,6 @@ export interface ResourceStore {
   write<T>(fn: (tx: WriteTx) => T): Promise<T>
   /** Counters for /metrics: lookup-cache hits and misses, write batches and the jobs in them. */
   stats(): StoreStats
-  /** Changes whenever a group or a membership changes, so cached user views know to refresh. */
-  membershipEpoch(): number
   close(): void
 }
 
@@ -81,7 +86,6 @@ export interface ServiceSettings {
 
 export interface ServiceDeps {
   store: ResourceStore
-  views: ViewCache
   registry: Registry
   settings: ServiceSettings
   now: () => Date

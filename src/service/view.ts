@@ -21,13 +21,13 @@ function shows(p: Projection, name: string): boolean {
 
 /** The current ETag of a stored resource (a user's includes its groups). */
 export function etagFor(deps: ServiceDeps, type: ResourceType, row: StoredResource): string {
-  return type.name === 'User' ? versionTag(row.version, deps.store.groupsOf(row.id)) : etagOf(row.version)
+  return type.name === 'User' ? versionTag(row.version, deps.store.groupsOf(row)) : etagOf(row.version)
 }
 
 /** The response body for one resource, honouring `attributes`/`excludedAttributes`, and its ETag. */
 export function renderView(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, p = projectionOf(type, req)): { doc: Doc; etag: string } {
   const members = type.name === 'Group' && shows(p, 'members') ? deps.store.members(row.id) : undefined
-  const versionGroups = type.name === 'User' ? deps.store.groupsOf(row.id) : undefined
+  const versionGroups = type.name === 'User' ? deps.store.groupsOf(row) : undefined
   const groups = shows(p, 'groups') ? versionGroups : undefined
   const doc = renderResource(type, row, { base: req.base, members, groups, versionGroups })
   return { doc: projectResource(type, doc, p), etag: versionTag(row.version, versionGroups) }
@@ -37,16 +37,8 @@ export function viewOf(deps: ServiceDeps, type: ResourceType, row: StoredResourc
   return renderView(deps, type, row, req, p).doc
 }
 
-/**
- * The same view, serialised, with its ETag. A user's default view (no attributes or
- * excludedAttributes) is what Entra reads for every object in every cycle, so it is served
- * from the view cache.
- */
+/** The same view, serialised, with its ETag. */
 export function viewJson(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, p = projectionOf(type, req)): { json: string; etag: string } {
-  const render = () => {
-    const { doc, etag } = renderView(deps, type, row, req, p)
-    return { json: JSON.stringify(doc), etag }
-  }
-  if (type.name !== 'User' || p.attributes || p.excluded) return render()
-  return deps.views.getOrRender(row.id, row.version, deps.store.membershipEpoch(), req.base, render)
+  const { doc, etag } = renderView(deps, type, row, req, p)
+  return { json: JSON.stringify(doc), etag }
 }

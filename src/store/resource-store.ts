@@ -3,26 +3,18 @@ import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import type { Database } from 'bun:sqlite'
 import type { ResourceType } from '../scim/schema/types'
-import type {
-  ListQuery,
-  MemberRow,
-  ResourceStore,
-  StoredResource,
-  WriteTx,
-} from '../service/context'
+import type { ListQuery, ResourceStore, WriteTx } from '../service/context'
 import { filterToSql, orderBySql } from './filter-sql'
 import { LookupCache } from './lookup-cache'
 import { applyMemberOps } from './member-ops'
 import { nameKeyOf, externalIdOf, toRow, fromRow } from './rows'
 import * as tables from './tables'
-import { groupMembers, resources } from './tables'
+import { resources } from './tables'
 import { WriteQueue } from './write-queue'
+import { HotStatements } from './hot-statements'
 import { translateConstraintError } from './errors'
 
 const { placeholder } = sql
-
-/** Display name of a member as the RFC's `display`: displayName, else userName. */
-const MEMBER_DISPLAY = sql<string | null>`coalesce(json_extract(${resources.data}, '$.displayName'), json_extract(${resources.data}, '$.userName'))`
 
 export function createResourceStore(
   orm: BunSQLiteDatabase<typeof tables>,
@@ -32,22 +24,6 @@ export function createResourceStore(
   const cache = new LookupCache(options.cacheSize ?? 10_000)
   const queue = new WriteQueue(sqlite)
 
-  const byId = orm.select().from(resources).where(and(eq(resources.type, placeholder('type')), eq(resources.id, placeholder('id')))).prepare()
-  const byName = orm.select().from(resources).where(and(eq(resources.type, placeholder('type')), eq(resources.nameCi, placeholder('name')))).orderBy(sql`rowid`).prepare()
-  const byExternalId = orm.select().from(resources).where(and(eq(resources.type, placeholder('type')), eq(resources.externalId, placeholder('externalId')))).orderBy(sql`rowid`).prepare()
-  const membersOf = orm
-    .select({ value: groupMembers.memberId, type: groupMembers.memberType, display: MEMBER_DISPLAY })
-    .from(groupMembers)
-    .innerJoin(resources, eq(resources.id, groupMembers.memberId))
-    .where(eq(groupMembers.groupId, placeholder('groupId')))
-    .orderBy(sql`${groupMembers}.rowid`)
-    .prepare()
-  const groupsOfMember = orm
-    .select({ value: groupMembers.groupId, type: sql<string>`'Group'`, display: MEMBER_DISPLAY })
-    .from(groupMembers)
-    .innerJoin(resources, eq(resources.id, groupMembers.groupId))
-    .where(eq(groupMembers.memberId, placeholder('memberId')))
-    .prepare()
   const insertRow = orm.insert(resources).values({
     id: placeholder('id'), type: placeholder('type'), nameCi: placeholder('nameCi'), externalId: placeholder('externalId'),
     data: placeholder('data'), version: placeholder('version'), created: placeholder('created'), lastModified: placeholder('lastModified'),
@@ -61,17 +37,14 @@ export function createResourceStore(
     'SELECT id, type FROM resources WHERE id IN (SELECT value FROM json_each(?))'
   )
 
-  const get = (type: ResourceType, id: string) => {
-    const row = byId.get({ type: type.name, id })
-    return row ? fromRow(row) : undefined
-  }
-
   // Unfiltered totals, recounted only after an insert or delete of that type: paging through a
   // million users would otherwise count them all on every page.
   const totals = new Map<string, number>()
 
   // Bumped by every write that can change what a user's `groups` attribute shows.
   let membershipEpoch = 0
+  const hot = new HotStatements(sqlite, () => membershipEpoch)
+  const get = (type: ResourceType, id: string) => hot.byId(type.name, id)
   const touchGroups = (type: ResourceType) => {
     if (type.name !== 'User') membershipEpoch++
   }
@@ -119,9 +92,9 @@ export function createResourceStore(
   return {
     get,
     findByName: (type, name) =>
-      cache.get(type.name, 'name', name, () => byName.all({ type: type.name, name }).map(fromRow)),
+      cache.get(type.name, 'name', name, () => hot.byName(type.name, name)),
     findByExternalId: (type, externalId) =>
-      cache.get(type.name, 'externalId', externalId, () => byExternalId.all({ type: type.name, externalId }).map(fromRow)),
+      cache.get(type.name, 'externalId', externalId, () => hot.byExternalId(type.name, externalId)),
     query(type, q: ListQuery) {
       const where: SQL = q.filter ? and(eq(resources.type, type.name), filterToSql(q.filter, type))! : eq(resources.type, type.name)
       const count = () => orm.select({ n: sql<number>`count(*)` }).from(resources).where(where).get()?.n ?? 0
@@ -140,19 +113,14 @@ export function createResourceStore(
         .limit(q.count).offset(q.startIndex - 1).all()
       return { total, rows: rows.map(fromRow) }
     },
-    members: (groupId) => membersOf.all({ groupId }).map(dropNullDisplay),
-    groupsOf: (memberId) => groupsOfMember.all({ memberId }).map(dropNullDisplay),
+    members: (groupId) => hot.members(groupId),
+    groupsOf: (user) => (user.groupsRead?.epoch === membershipEpoch ? user.groupsRead.refs : hot.groupsOf(user.id)),
     write: (fn) => queue.run(() => fn(tx)),
     stats: () => ({ lookupHits: cache.hits, lookupMisses: cache.misses, writeBatches: queue.batches, writeJobs: queue.jobs }),
-    membershipEpoch: () => membershipEpoch,
     close() {
       queue.flush()
       sqlite.close()
     },
   }
-}
-
-function dropNullDisplay(r: { value: string; type: string; display: string | null }): MemberRow {
-  return r.display === null ? { value: r.value, type: r.type } : { value: r.value, type: r.type, display: r.display }
 }
 
