@@ -1,4 +1,4 @@
-// Parsed-and-resolved filters, cached by text: Entra repeats the same few filter shapes all day.
+// Parsed-and-resolved filters, cached by text, so repeated compound filters are parsed once.
 import { LRUCache } from 'lru-cache'
 import type { FilterNode } from '../scim/filter/ast'
 import { parseFilter } from '../scim/filter/parser'
@@ -10,7 +10,11 @@ export interface CompiledFilter {
   resolved: ResolvedFilter
 }
 
-/** The parser stays pure; the cache belongs to its caller (house style §3.5). */
+/**
+ * The parser stays pure; the cache belongs to its caller (house style §3.5). A bare comparison
+ * (`userName eq "…"`, one per object per Entra cycle) is cheap to parse and seldom repeats, so
+ * it is not kept: caching it would cost an insert per request and evict the filters that repeat.
+ */
 export class FilterCache {
   private readonly lru = new LRUCache<string, CompiledFilter>({ max: 1000 })
 
@@ -20,7 +24,7 @@ export class FilterCache {
     if (!hit) {
       const ast = parseFilter(text)
       hit = { ast, resolved: resolveFilter(ast, type) }
-      this.lru.set(key, hit)
+      if (ast.kind !== 'compare') this.lru.set(key, hit)
     }
     return hit
   }

@@ -7,11 +7,11 @@ import type { ListQuery, ResourceStore, WriteTx } from '../service/context'
 import { filterToSql, orderBySql } from './filter-sql'
 import { LookupCache } from './lookup-cache'
 import { applyMemberOps } from './member-ops'
-import { nameKeyOf, externalIdOf, toRow, fromRow } from './rows'
+import { nameKeyOf, externalIdOf, toRow } from './rows'
 import * as tables from './tables'
 import { resources } from './tables'
 import { WriteQueue } from './write-queue'
-import { HotStatements } from './hot-statements'
+import { groupsColumn, HotStatements } from './hot-statements'
 import { translateConstraintError } from './errors'
 
 const { placeholder } = sql
@@ -109,9 +109,9 @@ export function createResourceStore(
       // Without sortBy, pages follow the (type, name_ci) index: ordered by folded userName or
       // displayName, so a deep page walks the index and stops, instead of sorting every row.
       const order = q.sortBy ? orderBySql(q.sortBy, type, q.descending ? 'descending' : 'ascending') : [resources.nameCi]
-      const rows = orm.select().from(resources).where(where).orderBy(...order, sql`rowid`)
+      const rows = orm.select(readFields(type.name)).from(resources).where(where).orderBy(...order, sql`rowid`)
         .limit(q.count).offset(q.startIndex - 1).all()
-      return { total, rows: rows.map(fromRow) }
+      return { total, rows: rows.map((row) => hot.toStored(type.name, row)) }
     },
     members: (groupId) => hot.members(groupId),
     groupsOf: (user) => (user.groupsRead?.epoch === membershipEpoch ? user.groupsRead.refs : hot.groupsOf(user.id)),
@@ -124,3 +124,16 @@ export function createResourceStore(
   }
 }
 
+
+/** The columns a list page renders from, a user's groups included (see hot-statements.ts). */
+function readFields(type: string) {
+  return {
+    rowid: sql<number>`${resources}.rowid`,
+    id: resources.id,
+    data: resources.data,
+    version: resources.version,
+    created: resources.created,
+    lastModified: resources.lastModified,
+    groups: sql<string | null>`${sql.raw(groupsColumn(type))}`,
+  }
+}

@@ -1,4 +1,4 @@
-// Converts between StoredResource and table rows, deriving the promoted lookup columns.
+// Converts StoredResource into table rows, deriving the promoted lookup columns.
 import type { ResourceType } from '../scim/schema/types'
 import type { Doc } from '../scim/document'
 import type { StoredResource } from '../service/context'
@@ -44,16 +44,5 @@ export function toRow(type: ResourceType, r: StoredResource): ResourceRow {
     version: r.version,
     created: r.created,
     lastModified: r.lastModified,
-  }
-}
-
-export function fromRow(row: ResourceRow): StoredResource {
-  return {
-    id: row.id,
-    type: row.type,
-    data: JSON.parse(row.data) as Doc,
-    version: row.version,
-    created: row.created,
-    lastModified: row.lastModified,
   }
 }

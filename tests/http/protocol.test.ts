@@ -13,6 +13,16 @@ describe('http protocol', () => {
     }
   })
 
+  test('a verified token is remembered, a wrong one is still refused after it', async () => {
+    const t = makeTestApp()
+    for (let round = 0; round < 3; round++) {
+      expect((await t.request('GET', '/scim/v2/Users')).status).toBe(200)
+      for (const authorization of ['Bearer test-token-', 'Bearer test-toke', 'Bearer Test-token', 'Bearer wrong']) {
+        await expectScimError(await t.request('GET', '/scim/v2/Users', undefined, { authorization }), 401)
+      }
+    }
+  })
+
   test('Test Connection: +-encoded userName filter on a random GUID → 200 empty ListResponse', async () => {
     const t = makeTestApp()
     const res = await t.request('GET', `/scim/v2/Users?filter=userName+eq+%22${crypto.randomUUID()}%22`, undefined, { accept: 'text/html' })
