@@ -114,7 +114,7 @@ export class HotStatements {
   toStored(type: string, row: ReadRow): StoredResource {
     const stored = { id: row.id, type, data: JSON.parse(row.data) as Doc, version: row.version, created: row.created, lastModified: row.lastModified }
     if (row.groups === null) return stored
-    const pairs = JSON.parse(row.groups) as [string, string | null][]
+    const pairs = row.groups === '[]' ? [] : (JSON.parse(row.groups) as [string, string | null][])
     const refs = pairs.map(([value, display]) => dropNullDisplay({ value, type: 'Group', display }))
     return { ...stored, groupsRead: { epoch: this.epoch(), refs } }
   }

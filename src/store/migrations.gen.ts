@@ -15,5 +15,14 @@ export const MIGRATIONS: EmbeddedMigration[] = [
       "CREATE INDEX `resources_type_external_id` ON `resources` (`type`,`external_id`);",
       "CREATE TABLE `settings` (\n\t`key` text PRIMARY KEY NOT NULL,\n\t`value` text NOT NULL\n);"
     ]
+  },
+  {
+    "tag": "0001_member_group_index",
+    "when": 1795333555112,
+    "hash": "9a13493065c8f0b0db0b0a9cb80ef9e3e4d1278e4ca34bca1089ae8a89d291f1",
+    "statements": [
+      "DROP INDEX `group_members_member`;",
+      "CREATE INDEX `group_members_member_group` ON `group_members` (`member_id`,`group_id`);"
+    ]
   }
 ]

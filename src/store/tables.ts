@@ -38,7 +38,8 @@ export const groupMembers = sqliteTable(
       .references(() => resources.id, { onDelete: 'cascade' }),
     memberType: text('member_type').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.groupId, t.memberId] }), index('group_members_member').on(t.memberId)]
+  // (member_id, group_id) covers "the groups of this user" without visiting the table rows.
+  (t) => [primaryKey({ columns: [t.groupId, t.memberId] }), index('group_members_member_group').on(t.memberId, t.groupId)]
 )
 
 /** Server settings that must survive restarts, such as bearer-token hashes. */
