@@ -1,6 +1,6 @@
 // LRU cache in front of the hot `userName eq` / `externalId eq` lookups Entra sends every cycle.
 import { LRUCache } from 'lru-cache'
-import type { StoredResource } from '../service/context'
+import type { RawRows } from './hot-statements'
 
 export type LookupKind = 'name' | 'externalId'
 
@@ -10,7 +10,7 @@ export type LookupKind = 'name' | 'externalId'
  * write invalidates the keys of the row before and after it changed, so no read sees a stale answer.
  */
 export class LookupCache {
-  private readonly lru: LRUCache<string, readonly StoredResource[]>
+  private readonly lru: LRUCache<string, RawRows>
   hits = 0
   misses = 0
 
@@ -22,7 +22,7 @@ export class LookupCache {
     return `${type}\u0000${kind}\u0000${value}`
   }
 
-  get(type: string, kind: LookupKind, value: string, load: () => readonly StoredResource[]): readonly StoredResource[] {
+  get(type: string, kind: LookupKind, value: string, load: () => RawRows): RawRows {
     const key = this.key(type, kind, value)
     const hit = this.lru.get(key)
     if (hit) {

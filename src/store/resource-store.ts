@@ -6,6 +6,7 @@ import type { ResourceType } from '../scim/schema/types'
 import type { ListQuery, ResourceStore, WriteTx } from '../service/context'
 import { filterToSql, orderBySql } from './filter-sql'
 import { LookupCache } from './lookup-cache'
+import { CountCache } from './count-cache'
 import { applyMemberOps } from './member-ops'
 import { nameKeyOf, externalIdOf, toRow } from './rows'
 import * as tables from './tables'
@@ -40,6 +41,7 @@ export function createResourceStore(
   // Unfiltered totals, recounted only after an insert or delete of that type: paging through a
   // million users would otherwise count them all on every page.
   const totals = new Map<string, number>()
+  const filteredTotals = new CountCache()
 
   // Bumped by every write that can change what a user's `groups` attribute shows.
   let membershipEpoch = 0
@@ -59,6 +61,7 @@ export function createResourceStore(
       }
       cache.invalidate(type.name, nameKeyOf(type, row.data), externalIdOf(row.data))
       totals.delete(type.name)
+      filteredTotals.forgetAll()
       touchGroups(type)
       if (members && members.length > 0) applyMemberOps(sqlite, row, [{ kind: 'add', members: [...members] }], tx)
     },
@@ -70,16 +73,19 @@ export function createResourceStore(
       }
       cache.invalidate(type.name, nameKeyOf(type, before.data), externalIdOf(before.data))
       cache.invalidate(type.name, nameKeyOf(type, after.data), externalIdOf(after.data))
+      filteredTotals.forgetAll()
       touchGroups(type)
     },
     applyMemberOps(group, ops) {
       membershipEpoch++
+      filteredTotals.forgetAll()
       applyMemberOps(sqlite, group, ops, tx)
     },
     delete(type, row) {
       deleteRow.run({ id: row.id })
       cache.invalidate(type.name, nameKeyOf(type, row.data), externalIdOf(row.data))
       totals.delete(type.name)
+      filteredTotals.forgetAll()
       touchGroups(type)
     },
     existing(ids) {
@@ -92,14 +98,14 @@ export function createResourceStore(
   return {
     get,
     findByName: (type, name) =>
-      cache.get(type.name, 'name', name, () => hot.byName(type.name, name)),
+      hot.stored(type.name, cache.get(type.name, 'name', name, () => hot.byName(type.name, name))),
     findByExternalId: (type, externalId) =>
-      cache.get(type.name, 'externalId', externalId, () => hot.byExternalId(type.name, externalId)),
+      hot.stored(type.name, cache.get(type.name, 'externalId', externalId, () => hot.byExternalId(type.name, externalId))),
     query(type, q: ListQuery) {
       const where: SQL = q.filter ? and(eq(resources.type, type.name), filterToSql(q.filter, type))! : eq(resources.type, type.name)
       const count = () => orm.select({ n: sql<number>`count(*)` }).from(resources).where(where).get()?.n ?? 0
       let total: number
-      if (q.filter) total = count()
+      if (q.filter) total = filteredTotals.get(q.filter, count)
       else {
         total = totals.get(type.name) ?? count()
         totals.set(type.name, total)
