@@ -4,7 +4,7 @@ export interface ServiceResult {
   status: number
   headers?: Record<string, string>
   body?: unknown
-  /** The body already serialised (cached views); takes precedence over `body`. */
+  /** The body already serialised (views rendered straight to JSON); takes precedence over `body`. */
   json?: string
 }
 
