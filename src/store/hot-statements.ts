@@ -128,11 +128,12 @@ export class HotStatements {
 
   /** A row read with READ_COLUMNS and groupsColumn(type), as a StoredResource. */
   toStored(type: string, row: ReadRow, epoch = this.epoch()): StoredResource {
-    const stored = { id: row.id, type, data: JSON.parse(row.data) as Doc, version: row.version, created: row.created, lastModified: row.lastModified }
-    if (row.groups === null) return stored
+    const data = JSON.parse(row.data) as Doc
+    const { id, version, created, lastModified } = row
+    if (row.groups === null) return { id, type, data, version, created, lastModified }
     const pairs = row.groups === '[]' ? [] : (JSON.parse(row.groups) as [string, string | null][])
     const refs = pairs.map(([value, display]) => dropNullDisplay({ value, type: 'Group', display }))
-    return { ...stored, groupsRead: { epoch, refs } }
+    return { id, type, data, version, created, lastModified, groupsRead: { epoch, refs } }
   }
 }
 

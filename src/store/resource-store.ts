@@ -12,7 +12,7 @@ import { nameKeyOf, externalIdOf, toRow } from './rows'
 import * as tables from './tables'
 import { resources } from './tables'
 import { WriteQueue } from './write-queue'
-import { groupsColumn, HotStatements } from './hot-statements'
+import { groupsColumn, HotStatements, READ_COLUMNS, type ReadRow } from './hot-statements'
 import { translateConstraintError } from './errors'
 
 const { placeholder } = sql
@@ -115,8 +115,8 @@ export function createResourceStore(
       // Without sortBy, pages follow the (type, name_ci) index: ordered by folded userName or
       // displayName, so a deep page walks the index and stops, instead of sorting every row.
       const order = q.sortBy ? orderBySql(q.sortBy, type, q.descending ? 'descending' : 'ascending') : [resources.nameCi]
-      const rows = orm.select(readFields(type.name)).from(resources).where(where).orderBy(...order, sql`rowid`)
-        .limit(q.count).offset(q.startIndex - 1).all()
+      const rows = orm.all<ReadRow>(sql`SELECT ${sql.raw(READ_COLUMNS)}, ${sql.raw(groupsColumn(type.name))} AS groups
+        FROM ${resources} WHERE ${where} ORDER BY ${sql.join(order, sql`, `)}, rowid LIMIT ${q.count} OFFSET ${q.startIndex - 1}`)
       return { total, rows: rows.map((row) => hot.toStored(type.name, row)) }
     },
     members: (groupId) => hot.members(groupId),
@@ -127,19 +127,5 @@ export function createResourceStore(
       queue.flush()
       sqlite.close()
     },
-  }
-}
-
-
-/** The columns a list page renders from, a user's groups included (see hot-statements.ts). */
-function readFields(type: string) {
-  return {
-    rowid: sql<number>`${resources}.rowid`,
-    id: resources.id,
-    data: resources.data,
-    version: resources.version,
-    created: resources.created,
-    lastModified: resources.lastModified,
-    groups: sql<string | null>`${sql.raw(groupsColumn(type))}`,
   }
 }

@@ -10,8 +10,8 @@ import { createRegistry, type Registry } from '../../src/scim/schema/registry'
 import type { ResourceType, ResourceTypeDocument, SchemaDocument } from '../../src/scim/schema/types'
 import type { OpenedDatabase } from '../../src/store/db'
 
-export const URN_USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
-export const URN_ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
+import { URN_ENTERPRISE, URN_USER } from './entra'
+export { URN_ENTERPRISE, URN_USER }
 /** A custom extension that gives the tests integer, decimal, dateTime, binary and multi-valued simple attributes. */
 export const URN_ACME = 'urn:example:params:scim:schemas:extension:acme:2.0:User'
 
