@@ -4,13 +4,22 @@ import type { RawRows } from './hot-statements'
 
 export type LookupKind = 'name' | 'externalId'
 
+/** Slots in the admission table: recent first-time lookups it remembers (4 bytes each). */
+const DOORKEEPER_SLOTS = 1 << 16
+
 /**
  * Keys are (resource type, kind, lookup value) and values the matching rows, including empty
  * results (Entra's Test Connection and create-if-missing probes are misses by design). Every
  * write invalidates the keys of the row before and after it changed, so no read sees a stale answer.
+ *
+ * A key is admitted on its second miss, not its first: an Entra cycle or a bulk import asks for
+ * each object once, and caching those one-off answers costs an insert, an eviction and garbage per
+ * request while pushing out the lookups that do repeat. A table of key hashes (a "doorkeeper", as
+ * in TinyLFU) remembers the first miss; a hash collision only admits a key one miss early.
  */
 export class LookupCache {
   private readonly lru: LRUCache<string, RawRows>
+  private readonly seen = new Uint32Array(DOORKEEPER_SLOTS)
   hits = 0
   misses = 0
 
@@ -31,8 +40,18 @@ export class LookupCache {
     }
     this.misses++
     const rows = load()
-    this.lru.set(key, rows)
+    if (this.seenBefore(key)) this.lru.set(key, rows)
     return rows
+  }
+
+  /** Records `key` in the doorkeeper; true when it was already there. */
+  private seenBefore(key: string): boolean {
+    // `| 1` keeps a real hash from ever equalling an empty slot's 0.
+    const hash = (Bun.hash.crc32(key) | 1) >>> 0
+    const slot = hash & (DOORKEEPER_SLOTS - 1)
+    if (this.seen[slot] === hash) return true
+    this.seen[slot] = hash
+    return false
   }
 
   invalidate(type: string, nameKey: string | null, externalId: string | null): void {

@@ -50,3 +50,26 @@ test('interleaved creates, renames, externalId changes and deletes never leave a
   expect(lookupHits).toBeGreaterThan(0)
   expect(lookupMisses).toBeGreaterThan(0)
 })
+
+test('a lookup is cached from its second miss on, and a write still invalidates it', async () => {
+  const { orm, sqlite } = openDatabase(':memory:', 'normal')
+  const store = createResourceStore(orm, sqlite, { cacheSize: 64 })
+  const type = buildRegistry().resourceType('User')!
+  const now = new Date().toISOString()
+  await store.write((tx) => tx.insert(type, { id: 'a', type: 'User', data: { userName: 'once' }, version: 1, created: now, lastModified: now }))
+  const counts = () => {
+    const { lookupHits, lookupMisses } = store.stats()
+    return [lookupHits, lookupMisses]
+  }
+  // One-off lookups of many different names never enter the cache.
+  for (let i = 0; i < 500; i++) store.findByName(type, `absent-${i}`)
+  expect(counts()).toEqual([0, 500])
+  store.findByName(type, 'once')
+  store.findByName(type, 'once')
+  expect(counts()).toEqual([0, 502])
+  expect(store.findByName(type, 'once').map((r) => r.id)).toEqual(['a'])
+  expect(counts()).toEqual([1, 502])
+  await store.write((tx) => tx.delete(type, tx.get(type, 'a')!))
+  expect(store.findByName(type, 'once')).toEqual([])
+  expect(counts()).toEqual([1, 503])
+})
