@@ -4,6 +4,7 @@ import { parseFilter, parseValueFilter, printFilter } from '../../../src/scim/fi
 import { ScimError } from '../../../src/scim/errors'
 import rfcExamples from '../../fixtures/filter/rfc7644-3.4.2.2.json'
 import errorCases from '../../fixtures/filter/errors.json'
+import { Rng } from '../../helpers/generate'
 
 const canon = (text: string): string => printFilter(parseFilter(text))
 
@@ -77,5 +78,34 @@ describe('scim/filter/parser', () => {
     expect(err.scimType).toBe(scimType as 'invalidFilter')
     expect(err.status).toBe(400)
     if (position !== null) expect(err.detail).toContain(`position ${position}`)
+  })
+})
+
+describe('scim/filter/parser one-comparison shortcut', () => {
+  /** Parses through the tokenizer: a parenthesised filter never takes the shortcut and has the same AST. */
+  const viaTokenizer = (filter: string) => parseFilter(`(${filter})`)
+  const outcome = (parse: () => unknown) => {
+    try {
+      return { ast: parse() }
+    } catch (err) {
+      return { error: (err as ScimError).scimType }
+    }
+  }
+
+  test('gives the AST the tokenizer gives, or the same error, for generated one-comparison filters', () => {
+    const rng = new Rng(11)
+    const attrs = ['userName', 'EXTERNALID', 'name.givenName', '$ref', 'not', 'Or', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', 'emails.value', 'a.b.c', 'urn:x', '9lives']
+    const ops = ['eq', 'EQ', 'Ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le', 'pr', 'xx']
+    const values = ['"bjensen"', '""', '"a b+c@example.com"', '"Ünïcödé ✓"', '"a\\"b"', '"tab\there"', '"x\u0041"', 'true', '42', 'bare', '"unterminated']
+    const spaces = [' ', '  ', '\t', '\n ']
+    for (let i = 0; i < 3000; i++) {
+      const filter = `${rng.chance(0.2) ? ' ' : ''}${rng.pick(attrs)}${rng.pick(spaces)}${rng.pick(ops)}${rng.pick(spaces)}${rng.pick(values)}${rng.chance(0.2) ? ' ' : ''}`
+      expect(outcome(() => parseFilter(filter))).toEqual(outcome(() => viaTokenizer(filter)))
+    }
+  })
+
+  test('a control character inside the string is still rejected, as JSON does', () => {
+    expect(() => parseFilter('userName eq "a\u0001b"')).toThrow(ScimError)
+    expect(() => parseFilter('userName eq "a\tb"')).toThrow(/invalid escape|position/)
   })
 })
