@@ -1,6 +1,7 @@
 // RFC 7644 §3.4.2.5 / §3.9: `attributes`, `excludedAttributes` and the schema's `returned` rules.
 import { isObject, type Doc } from './document'
 import { parseAttrPath } from './filter/attr-path'
+import { RENDERED_KEYS } from './render'
 import type { CompiledAttribute, ResourceType } from './schema/types'
 
 /** Selected attributes: key → whole attribute (true) or the set of lower-cased sub-attributes. */
@@ -96,16 +97,21 @@ function hiddenByDefault(type: ResourceType): Set<string> | null {
 
 const hiddenCache = new WeakMap<ResourceType, Set<string> | null>()
 
-/**
- * Whether the default view of `doc` is `doc` itself: it holds no attribute the type hides by
- * default, and no empty extension object (projection drops those with their `schemas` entry).
- */
-function defaultViewIsWhole(type: ResourceType, doc: Doc): boolean {
+function hiddenOf(type: ResourceType): Set<string> | null {
   let hidden = hiddenCache.get(type)
   if (hidden === undefined) {
     hidden = hiddenByDefault(type)
     hiddenCache.set(type, hidden)
   }
+  return hidden
+}
+
+/**
+ * Whether the default view of `doc` is `doc` itself: it holds no attribute the type hides by
+ * default, and no empty extension object (projection drops those with their `schemas` entry).
+ */
+function defaultViewIsWhole(type: ResourceType, doc: Doc): boolean {
+  const hidden = hiddenOf(type)
   if (hidden === null) return false
   for (const name in doc) {
     const value = doc[name]
@@ -113,6 +119,19 @@ function defaultViewIsWhole(type: ResourceType, doc: Doc): boolean {
     if (isObject(value) && Object.keys(value).length === 0 && name.toLowerCase().startsWith('urn:')) return false
   }
   return true
+}
+
+/**
+ * Whether projection `p` keeps all of a resource rendered from stored `data`, judged without
+ * rendering it: the default view, nothing hidden in the data, and none of the keys the renderer
+ * adds hidden by the type (a custom schema may make `members` returned `request`).
+ */
+export function viewKeepsAll(type: ResourceType, data: Doc, p: Projection): boolean {
+  if (p.attributes || p.excluded) return false
+  const hidden = hiddenOf(type)
+  if (hidden === null) return false
+  for (const key of RENDERED_KEYS) if (hidden.has(key)) return false
+  return defaultViewIsWhole(type, data)
 }
 
 function projectValue(attr: CompiledAttribute | undefined, key: string, value: unknown, p: Projection): unknown {

@@ -62,14 +62,21 @@ function withRefs(base: string, refs: readonly Reference[], groupsAttr: boolean)
   })
 }
 
-/** The full resource as a client sees it, before `attributes`/`excludedAttributes` projection. */
-export function renderResource(type: ResourceType, stored: RenderInput, ctx: RenderContext): Doc {
+/** The keys the renderer sets around a resource's stored data (coerce never stores them). */
+export const RENDERED_KEYS: readonly string[] = ['schemas', 'id', 'members', 'groups', 'meta']
+
+function schemasOf(type: ResourceType, data: Doc): string[] {
   const schemas = [type.core.id]
-  for (const key of Object.keys(stored.data)) {
+  for (const key of Object.keys(data)) {
     // Extension objects sit under their URN; declared or not (lenient policy), they are listed.
-    if (key.toLowerCase().startsWith('urn:') && isObject(stored.data[key])) schemas.push(key)
+    if (key.toLowerCase().startsWith('urn:') && isObject(data[key])) schemas.push(key)
   }
-  const out: Doc = { schemas, id: stored.id, ...stored.data }
+  return schemas
+}
+
+/** What follows the stored data: references to show, then meta (RFC 7643 §3.1). */
+function referencesAndMeta(type: ResourceType, stored: RenderInput, ctx: RenderContext): Doc {
+  const out: Doc = {}
   if (ctx.members !== undefined) out.members = withRefs(ctx.base, ctx.members, false)
   if (ctx.groups !== undefined && ctx.groups.length > 0 && type.core.id === URN_USER) {
     out.groups = withRefs(ctx.base, ctx.groups, true)
@@ -82,4 +89,23 @@ export function renderResource(type: ResourceType, stored: RenderInput, ctx: Ren
     version: versionTag(stored.version, ctx.versionGroups),
   }
   return out
+}
+
+/** The full resource as a client sees it, before `attributes`/`excludedAttributes` projection. */
+export function renderResource(type: ResourceType, stored: RenderInput, ctx: RenderContext): Doc {
+  return { schemas: schemasOf(type, stored.data), id: stored.id, ...stored.data, ...referencesAndMeta(type, stored, ctx) }
+}
+
+/**
+ * renderResource serialised, with `dataJson` (the stored text of `stored.data`) spliced in
+ * instead of copying the parsed data and serialising it again: the data is most of a view, and
+ * this is the view Entra reads for every object. Undefined when the data holds a key the renderer
+ * sets (never stored by coerce; the caller then serialises renderResource).
+ */
+export function renderResourceJson(type: ResourceType, stored: RenderInput, dataJson: string, ctx: RenderContext): string | undefined {
+  for (const key of RENDERED_KEYS) if (key in stored.data) return undefined
+  const head = JSON.stringify({ schemas: schemasOf(type, stored.data), id: stored.id })
+  const tail = JSON.stringify(referencesAndMeta(type, stored, ctx))
+  const data = dataJson.length > 2 ? `${dataJson.slice(1, -1)},` : ''
+  return `${head.slice(0, -1)},${data}${tail.slice(1)}`
 }

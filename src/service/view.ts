@@ -1,7 +1,8 @@
 // Renders stored resources for responses: references looked up only when they will be shown.
-import { projectResource, parseAttributeList, type Projection } from '../scim/project'
-import { etagOf, renderResource, versionTag } from '../scim/render'
+import { projectResource, parseAttributeList, viewKeepsAll, type Projection } from '../scim/project'
+import { etagOf, renderResource, renderResourceJson, versionTag, type RenderContext } from '../scim/render'
 import type { Doc } from '../scim/document'
+import { documentText } from '../scim/document-text'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
 import type { RequestInfo } from './result'
@@ -24,21 +25,32 @@ export function etagFor(deps: ServiceDeps, type: ResourceType, row: StoredResour
   return type.name === 'User' ? versionTag(row.version, deps.store.groupsOf(row)) : etagOf(row.version)
 }
 
-/** The response body for one resource, honouring `attributes`/`excludedAttributes`, and its ETag. */
-export function renderView(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, p = projectionOf(type, req)): { doc: Doc; etag: string } {
+/** What rendering a row needs besides the row: its references (read only when shown) and ETag. */
+function contextOf(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, p: Projection): { ctx: RenderContext; etag: string } {
   const members = type.name === 'Group' && shows(p, 'members') ? deps.store.members(row.id) : undefined
   const versionGroups = type.name === 'User' ? deps.store.groupsOf(row) : undefined
   const groups = shows(p, 'groups') ? versionGroups : undefined
-  const doc = renderResource(type, row, { base: req.base, members, groups, versionGroups })
-  return { doc: projectResource(type, doc, p), etag: versionTag(row.version, versionGroups) }
+  return { ctx: { base: req.base, members, groups, versionGroups }, etag: versionTag(row.version, versionGroups) }
+}
+
+/** The response body for one resource, honouring `attributes`/`excludedAttributes`, and its ETag. */
+export function renderView(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, p = projectionOf(type, req)): { doc: Doc; etag: string } {
+  const { ctx, etag } = contextOf(deps, type, row, req, p)
+  return { doc: projectResource(type, renderResource(type, row, ctx), p), etag }
 }
 
 export function viewOf(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, p = projectionOf(type, req)): Doc {
   return renderView(deps, type, row, req, p).doc
 }
 
-/** The same view, serialised, with its ETag. */
+/** The same view, serialised, with its ETag; a whole view of a document read from the database splices its stored text. */
 export function viewJson(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, p = projectionOf(type, req)): { json: string; etag: string } {
+  const text = documentText(row.data)
+  if (text !== undefined && viewKeepsAll(type, row.data, p)) {
+    const { ctx, etag } = contextOf(deps, type, row, req, p)
+    const json = renderResourceJson(type, row, text, ctx)
+    if (json !== undefined) return { json, etag }
+  }
   const { doc, etag } = renderView(deps, type, row, req, p)
   return { json: JSON.stringify(doc), etag }
 }

@@ -1,7 +1,7 @@
 // The per-request reads (by id, userName, externalId; a user's groups, a group's members) as raw bun:sqlite statements.
 import type { Database, Statement } from 'bun:sqlite'
 import type { MemberRow, StoredResource } from '../service/context'
-import type { Doc } from '../scim/document'
+import { parseDocument } from '../scim/document-text'
 
 /** Display name of a referenced resource as the RFC's `display`: displayName, else userName. */
 const DISPLAY_OF = (alias: string) => `coalesce(json_extract(${alias}.data, '$.displayName'), json_extract(${alias}.data, '$.userName'))`
@@ -128,7 +128,7 @@ export class HotStatements {
 
   /** A row read with READ_COLUMNS and groupsColumn(type), as a StoredResource. */
   toStored(type: string, row: ReadRow, epoch = this.epoch()): StoredResource {
-    const data = JSON.parse(row.data) as Doc
+    const data = parseDocument(row.data)
     const { id, version, created, lastModified } = row
     if (row.groups === null) return { id, type, data, version, created, lastModified }
     const pairs = row.groups === '[]' ? [] : (JSON.parse(row.groups) as [string, string | null][])

@@ -1,6 +1,7 @@
 // The default view's shortcut (the rendered document itself) equals the full projection.
 import { describe, expect, test } from 'bun:test'
-import { projectResource } from '../../src/scim/project'
+import { projectResource, viewKeepsAll } from '../../src/scim/project'
+import { URN_GROUP } from '../../src/scim/constants'
 import { createRegistry } from '../../src/scim/schema/registry'
 import type { ResourceTypeDocument, SchemaDocument } from '../../src/scim/schema/types'
 import { builtinRegistry, generateDataset, Rng, typeOf, URN_ENTERPRISE, URN_USER } from '../helpers/generate'
@@ -49,5 +50,17 @@ describe('scim/project default view', () => {
     const type = typeOf(createRegistry([user, vault], types), 'User')
     const doc = { schemas: [URN_USER, urn], id: '1', userName: 'a', [urn]: { key: { label: 'l', secret: 's' } } }
     expect(projectResource(type, doc, {})).toEqual({ schemas: [URN_USER, urn], id: '1', userName: 'a', [urn]: { key: { label: 'l' } } })
+  })
+
+  test('viewKeepsAll: only the default view, and not when the type hides a key the renderer adds', () => {
+    const data = { displayName: 'Sales' }
+    expect(viewKeepsAll(groupType, data, {})).toBe(true)
+    expect(viewKeepsAll(groupType, data, full)).toBe(false)
+    expect(viewKeepsAll(userType, { userName: 'a', password: 'x' }, {})).toBe(false)
+    const group = structuredClone(reg.schema(URN_GROUP)!.document) as unknown as { attributes: { name: string; returned: string }[] }
+    group.attributes.find((a) => a.name === 'members')!.returned = 'request'
+    const types: ResourceTypeDocument[] = [{ name: 'Group', endpoint: '/Groups', schema: URN_GROUP }]
+    const quietMembers = typeOf(createRegistry([group as unknown as SchemaDocument], types), 'Group')
+    expect(viewKeepsAll(quietMembers, data, {})).toBe(false)
   })
 })

@@ -1,0 +1,78 @@
+// A whole view spliced from the stored JSON equals the view rendered from the parsed document.
+import { describe, expect, test } from 'bun:test'
+import { documentText, parseDocument } from '../../src/scim/document-text'
+import { viewKeepsAll } from '../../src/scim/project'
+import type { ServiceDeps, StoredResource } from '../../src/service/context'
+import { renderView, viewJson } from '../../src/service/view'
+import { openDatabase } from '../../src/store/db'
+import { createResourceStore } from '../../src/store/resource-store'
+import { builtinRegistry, generateDataset, Rng, storeDataset, typeOf } from '../helpers/generate'
+
+function depsWithDataset(seed: number) {
+  const db = openDatabase(':memory:', 'normal')
+  const ds = generateDataset(new Rng(seed), 200, 30)
+  // An integer-like key goes first in a JS object, so a rendered view puts it before `schemas`
+  // while a spliced one keeps it where the stored text has it: the test can tell the paths apart.
+  for (const doc of [...ds.users, ...ds.groups].filter((_, i) => i % 3 === 0)) doc['7'] = 'undeclared, kept as sent'
+  storeDataset(db, ds)
+  const registry = builtinRegistry(true)
+  const deps: ServiceDeps = {
+    store: createResourceStore(db.orm, db.sqlite),
+    registry,
+    settings: { maxResults: 1000, defaultCount: 100 },
+    now: () => new Date(),
+    newId: () => crypto.randomUUID(),
+  }
+  return { deps, ds, registry }
+}
+
+/** The same row with a parsed copy of its data, which has no stored text: the rendered path. */
+const unspliced = (row: StoredResource): StoredResource => ({ ...row, data: structuredClone(row.data) })
+
+describe('service/view spliced JSON', () => {
+  const req = { base: 'https://scim.example.com/scim/v2' }
+
+  test('equals the rendered view for every generated user and group, read by id, by name and in pages', () => {
+    const { deps, ds, registry } = depsWithDataset(3)
+    let splicedMarked = 0
+    for (const [name, docs] of [['User', ds.users], ['Group', ds.groups]] as const) {
+      const type = typeOf(registry, name)
+      const pageRows = deps.store.query(type, { sortBy: undefined, descending: false, startIndex: 1, count: 1000 }).rows
+      for (const doc of docs) {
+        const byId = deps.store.get(type, doc.id as string)!
+        const key = String(name === 'User' ? doc.userName : doc.displayName).toLowerCase()
+        for (const row of [byId, ...deps.store.findByName(type, key), pageRows.find((r) => r.id === doc.id)!]) {
+          expect(documentText(row.data)).toBeDefined()
+          const { json, etag } = viewJson(deps, type, row, req)
+          const rendered = renderView(deps, type, unspliced(row), req)
+          expect(JSON.parse(json)).toEqual(rendered.doc)
+          expect(etag).toBe(rendered.etag)
+          const spliced = json !== JSON.stringify(rendered.doc)
+          // Only a view that keeps everything may be spliced; a marked one that does must be.
+          if (!viewKeepsAll(type, row.data, {})) expect(spliced).toBe(false)
+          else if ('7' in row.data) {
+            expect(spliced).toBe(true)
+            splicedMarked++
+          }
+        }
+      }
+    }
+    expect(splicedMarked).toBeGreaterThan(150)
+  })
+
+  test('a selection or exclusion, and a document changed after reading, take the rendered path', () => {
+    const { deps, ds, registry } = depsWithDataset(4)
+    const type = typeOf(registry, 'User')
+    const row = deps.store.get(type, ds.users[0]!.id as string)!
+    expect(JSON.parse(viewJson(deps, type, row, { ...req, attributes: 'userName' }).json)).toEqual(renderView(deps, type, row, { ...req, attributes: 'userName' }).doc)
+    expect(JSON.parse(viewJson(deps, type, row, { ...req, excludedAttributes: 'emails' }).json).emails).toBeUndefined()
+    const changed: StoredResource = { ...row, data: { ...row.data, title: 'Changed after reading' } }
+    expect(JSON.parse(viewJson(deps, type, changed, req).json).title).toBe('Changed after reading')
+  })
+
+  test('parsed documents remember their text; copies do not', () => {
+    const doc = parseDocument('{"userName":"a","0":1}')
+    expect(documentText(doc)).toBe('{"userName":"a","0":1}')
+    expect(documentText({ ...doc })).toBeUndefined()
+  })
+})
