@@ -1,6 +1,7 @@
 // LRU cache in front of the hot `userName eq` / `externalId eq` lookups Entra sends every cycle.
 import { LRUCache } from 'lru-cache'
 import type { RawRows } from './hot-statements'
+import { packRows, unpackRows } from './packed-rows'
 
 export type LookupKind = 'name' | 'externalId'
 
@@ -8,9 +9,10 @@ export type LookupKind = 'name' | 'externalId'
 const DOORKEEPER_SLOTS = 1 << 16
 
 /**
- * Keys are (resource type, kind, lookup value) and values the matching rows, including empty
- * results (Entra's Test Connection and create-if-missing probes are misses by design). Every
- * write invalidates the keys of the row before and after it changed, so no read sees a stale answer.
+ * Keys are (resource type, kind, lookup value) and values the matching rows, packed into one
+ * string (packed-rows.ts), including empty results (Entra's Test Connection and create-if-missing
+ * probes are misses by design). Every write invalidates the keys of the row before and after it
+ * changed, so no read sees a stale answer.
  *
  * A key is admitted on its second miss, not its first: an Entra cycle or a bulk import asks for
  * each object once, and caching those one-off answers costs an insert, an eviction and garbage per
@@ -18,7 +20,7 @@ const DOORKEEPER_SLOTS = 1 << 16
  * in TinyLFU) remembers the first miss; a hash collision only admits a key one miss early.
  */
 export class LookupCache {
-  private readonly lru: LRUCache<string, RawRows>
+  private readonly lru: LRUCache<string, string>
   private readonly seen = new Uint32Array(DOORKEEPER_SLOTS)
   hits = 0
   misses = 0
@@ -34,13 +36,14 @@ export class LookupCache {
   get(type: string, kind: LookupKind, value: string, load: () => RawRows): RawRows {
     const key = this.key(type, kind, value)
     const hit = this.lru.get(key)
-    if (hit) {
+    if (hit !== undefined) {
       this.hits++
-      return hit
+      return unpackRows(hit)
     }
     this.misses++
     const rows = load()
-    if (this.seenBefore(key)) this.lru.set(key, rows)
+    const packed = this.seenBefore(key) ? packRows(rows) : undefined
+    if (packed !== undefined) this.lru.set(key, packed)
     return rows
   }
 
