@@ -1,9 +1,9 @@
-// LRU cache in front of the hot `userName eq` / `externalId eq` lookups Entra sends every cycle.
+// LRU cache in front of the hot lookups: `userName eq` / `externalId eq` (Entra, every cycle) and by id.
 import { LRUCache } from 'lru-cache'
 import type { RawRows } from './hot-statements'
-import { packRows, unpackRows } from './packed-rows'
+import { packedEpoch, packRows, unpackRows } from './packed-rows'
 
-export type LookupKind = 'name' | 'externalId'
+export type LookupKind = 'id' | 'name' | 'externalId'
 
 /** Slots in the admission table: recent first-time lookups it remembers (4 bytes each). */
 const DOORKEEPER_SLOTS = 1 << 16
@@ -25,7 +25,8 @@ export class LookupCache {
   hits = 0
   misses = 0
 
-  constructor(max: number) {
+  /** `epoch()` is the store's membership epoch (see RawRows). */
+  constructor(max: number, private readonly epoch: () => number) {
     this.lru = new LRUCache({ max })
   }
 
@@ -36,13 +37,15 @@ export class LookupCache {
   get(type: string, kind: LookupKind, value: string, load: () => RawRows): RawRows {
     const key = this.key(type, kind, value)
     const hit = this.lru.get(key)
-    if (hit !== undefined) {
+    // An entry read before a membership change holds groups that may be stale: reloading the row
+    // with its groups is one statement, where using it would cost a second query for the groups.
+    if (hit !== undefined && packedEpoch(hit) === this.epoch()) {
       this.hits++
       return unpackRows(hit)
     }
     this.misses++
     const rows = load()
-    const packed = this.seenBefore(key) ? packRows(rows) : undefined
+    const packed = hit !== undefined || this.seenBefore(key) ? packRows(rows) : undefined
     if (packed !== undefined) this.lru.set(key, packed)
     return rows
   }
@@ -57,7 +60,8 @@ export class LookupCache {
     return false
   }
 
-  invalidate(type: string, nameKey: string | null, externalId: string | null): void {
+  invalidate(type: string, id: string, nameKey: string | null, externalId: string | null): void {
+    this.lru.delete(this.key(type, 'id', id))
     if (nameKey !== null) this.lru.delete(this.key(type, 'name', nameKey))
     if (externalId !== null) this.lru.delete(this.key(type, 'externalId', externalId))
   }

@@ -33,3 +33,9 @@ export function unpackRows(packed: string): RawRows {
   }
   return { epoch: Number(f[0]), rows }
 }
+
+/** The membership epoch a packed entry was read at, without unpacking it. */
+export function packedEpoch(packed: string): number {
+  const end = packed.indexOf(SEP)
+  return Number(end < 0 ? packed : packed.slice(0, end))
+}

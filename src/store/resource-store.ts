@@ -22,7 +22,7 @@ export function createResourceStore(
   sqlite: Database,
   options: { cacheSize?: number } = {}
 ): ResourceStore {
-  const cache = new LookupCache(options.cacheSize ?? 10_000)
+  const cache = new LookupCache(options.cacheSize ?? 10_000, () => membershipEpoch)
   const queue = new WriteQueue(sqlite)
 
   const insertRow = orm.insert(resources).values({
@@ -46,20 +46,24 @@ export function createResourceStore(
   // Bumped by every write that can change what a user's `groups` attribute shows.
   let membershipEpoch = 0
   const hot = new HotStatements(sqlite, () => membershipEpoch)
-  const get = (type: ResourceType, id: string) => hot.byId(type.name, id)
+  // Inside a write the batch's own uncommitted rows must be seen and must never enter the cache
+  // (a rolled-back job would leave them there), so writes read uncached; requests read cached.
+  const uncachedGet = (type: ResourceType, id: string) => hot.stored(type.name, hot.byId(type.name, id))[0]
+  const get = (type: ResourceType, id: string) =>
+    hot.stored(type.name, cache.get(type.name, 'id', id, () => hot.byId(type.name, id)))[0]
   const touchGroups = (type: ResourceType) => {
     if (type.name !== 'User') membershipEpoch++
   }
 
   const tx: WriteTx = {
-    get,
+    get: uncachedGet,
     insert(type, row, members) {
       try {
         insertRow.run(toRow(type, row))
       } catch (err) {
         throw translateConstraintError(err, type)
       }
-      cache.invalidate(type.name, nameKeyOf(type, row.data), externalIdOf(row.data))
+      cache.invalidate(type.name, row.id, nameKeyOf(type, row.data), externalIdOf(row.data))
       totals.delete(type.name)
       filteredTotals.forgetAll()
       touchGroups(type)
@@ -71,8 +75,8 @@ export function createResourceStore(
       } catch (err) {
         throw translateConstraintError(err, type)
       }
-      cache.invalidate(type.name, nameKeyOf(type, before.data), externalIdOf(before.data))
-      cache.invalidate(type.name, nameKeyOf(type, after.data), externalIdOf(after.data))
+      cache.invalidate(type.name, before.id, nameKeyOf(type, before.data), externalIdOf(before.data))
+      cache.invalidate(type.name, after.id, nameKeyOf(type, after.data), externalIdOf(after.data))
       filteredTotals.forgetAll()
       touchGroups(type)
     },
@@ -83,7 +87,7 @@ export function createResourceStore(
     },
     delete(type, row) {
       deleteRow.run({ id: row.id })
-      cache.invalidate(type.name, nameKeyOf(type, row.data), externalIdOf(row.data))
+      cache.invalidate(type.name, row.id, nameKeyOf(type, row.data), externalIdOf(row.data))
       totals.delete(type.name)
       filteredTotals.forgetAll()
       touchGroups(type)

@@ -1,5 +1,5 @@
-// The hot-lookup cache never serves a stale answer: random interleaved writes and reads, checked
-// against uncached SQL after every step.
+// The lookup cache never serves a stale answer: random interleaved writes and reads (by name,
+// externalId and id), checked against uncached SQL after every step.
 import { expect, test } from 'bun:test'
 import { buildRegistry } from '../../src/scim/schema/builtin'
 import type { StoredResource } from '../../src/service/context'
@@ -10,18 +10,29 @@ function prng(seed: number) {
   return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff)
 }
 
-test('interleaved creates, renames, externalId changes and deletes never leave a stale lookup', async () => {
+/** A store on a fresh in-memory database with a small cache, and a way to insert by name. */
+function freshStore() {
   const { orm, sqlite } = openDatabase(':memory:', 'normal')
   const store = createResourceStore(orm, sqlite, { cacheSize: 64 })
-  const type = buildRegistry().resourceType('User')!
+  const registry = buildRegistry()
+  const userType = registry.resourceType('User')!
+  const groupType = registry.resourceType('Group')!
+  const now = new Date().toISOString()
+  const insert = (type: typeof userType, id: string, data: Record<string, unknown>) =>
+    store.write((tx) => tx.insert(type, { id, type: type.name, data, version: 1, created: now, lastModified: now }))
+  return { store, sqlite, userType, groupType, now, insert }
+}
+
+test('interleaved creates, renames, externalId changes, updates and deletes never leave a stale lookup', async () => {
+  const { store, sqlite, userType: type, now } = freshStore()
   const rand = prng(7)
   const names = Array.from({ length: 12 }, (_, i) => `Name${i}@Example.com`)
   const externals = Array.from({ length: 6 }, (_, i) => `ext-${i}`)
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!
   const truthByName = sqlite.query<{ id: string }, [string]>("SELECT id FROM resources WHERE type = 'User' AND name_ci = ? ORDER BY rowid")
   const truthByExternal = sqlite.query<{ id: string }, [string]>("SELECT id FROM resources WHERE type = 'User' AND external_id = ? ORDER BY rowid")
+  const truthById = sqlite.query<{ version: number; data: string }, [string]>("SELECT version, data FROM resources WHERE type = 'User' AND id = ?")
   let n = 0
-  const now = new Date().toISOString()
 
   for (let step = 0; step < 3000; step++) {
     const roll = rand()
@@ -44,6 +55,11 @@ test('interleaved creates, renames, externalId changes and deletes never leave a
       expect(store.findByName(type, name.toLowerCase()).map((r) => r.id)).toEqual(truthByName.all(name.toLowerCase()).map((r) => r.id))
       const ext = pick(externals)
       expect(store.findByExternalId(type, ext).map((r) => r.id)).toEqual(truthByExternal.all(ext).map((r) => r.id))
+      // By id, over ids that exist and ids deleted earlier: the same version and data as the table.
+      const id = `id${Math.floor(rand() * n)}`
+      const row = store.get(type, id)
+      const truth = truthById.get(id)
+      expect(row && { version: row.version, data: row.data }).toEqual(truth ? { version: truth.version, data: JSON.parse(truth.data) } : undefined)
     }
   }
   const { lookupHits, lookupMisses } = store.stats()
@@ -52,11 +68,8 @@ test('interleaved creates, renames, externalId changes and deletes never leave a
 })
 
 test('a lookup is cached from its second miss on, and a write still invalidates it', async () => {
-  const { orm, sqlite } = openDatabase(':memory:', 'normal')
-  const store = createResourceStore(orm, sqlite, { cacheSize: 64 })
-  const type = buildRegistry().resourceType('User')!
-  const now = new Date().toISOString()
-  await store.write((tx) => tx.insert(type, { id: 'a', type: 'User', data: { userName: 'once' }, version: 1, created: now, lastModified: now }))
+  const { store, userType: type, insert } = freshStore()
+  await insert(type, 'a', { userName: 'once' })
   const counts = () => {
     const { lookupHits, lookupMisses } = store.stats()
     return [lookupHits, lookupMisses]
@@ -72,4 +85,34 @@ test('a lookup is cached from its second miss on, and a write still invalidates 
   await store.write((tx) => tx.delete(type, tx.get(type, 'a')!))
   expect(store.findByName(type, 'once')).toEqual([])
   expect(counts()).toEqual([1, 503])
+})
+
+test("a write's own reads of its uncommitted rows never enter the cache, so a rolled-back job leaves no trace", async () => {
+  const { store, userType: type, insert } = freshStore()
+  await insert(type, 'a', { userName: 'kept' })
+  const failed = store.write((tx) => {
+    const before = tx.get(type, 'a')!
+    tx.update(type, before, { ...before, data: { userName: 'rolled-back' }, version: 2 })
+    // Read the uncommitted row often enough that a cached read would have admitted it.
+    for (let i = 0; i < 3; i++) expect(tx.get(type, 'a')!.version).toBe(2)
+    throw new Error('job fails after its own reads')
+  })
+  await expect(failed).rejects.toThrow('job fails')
+  for (let i = 0; i < 3; i++) expect(store.get(type, 'a')).toMatchObject({ version: 1, data: { userName: 'kept' } })
+})
+
+test('an entry read before a membership change is reloaded with its groups, not served with stale ones', async () => {
+  const { store, userType, groupType, insert } = freshStore()
+  await insert(userType, 'u', { userName: 'member' })
+  await insert(groupType, 'g', { displayName: 'Sales' })
+  for (let i = 0; i < 3; i++) store.get(userType, 'u')
+  expect(store.stats().lookupHits).toBe(1)
+  await store.write((tx) => tx.applyMemberOps(tx.get(groupType, 'g')!, [{ kind: 'add', members: [{ value: 'u', type: 'User' }] }]))
+  const row = store.get(userType, 'u')!
+  expect(store.stats().lookupHits).toBe(1)
+  // Fresh groups came with the row: groupsOf answers from them without another query.
+  expect(store.groupsOf(row)).toBe(row.groupsRead!.refs)
+  expect(row.groupsRead!.refs).toEqual([{ value: 'g', type: 'Group', display: 'Sales' }])
+  store.get(userType, 'u')
+  expect(store.stats().lookupHits).toBe(2)
 })

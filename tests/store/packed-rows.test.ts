@@ -1,7 +1,7 @@
 // Rows packed for the lookup cache come back exactly as read, or are not packed at all.
 import { expect, test } from 'bun:test'
 import type { RawRows, ReadRow } from '../../src/store/hot-statements'
-import { packRows, unpackRows } from '../../src/store/packed-rows'
+import { packedEpoch, packRows, unpackRows } from '../../src/store/packed-rows'
 
 const row = (n: number, over: Partial<ReadRow> = {}): ReadRow => ({
   rowid: n, id: `id-${n}`, data: JSON.stringify({ userName: `u${n}`, note: 'tab\there, "quoted", \u0000 escaped, Ünïcödé ✓' }),
@@ -18,6 +18,7 @@ test('empty, one-row and several-row results round-trip, groups null or JSON', (
     const packed = packRows(raw)
     expect(typeof packed).toBe('string')
     expect(unpackRows(packed!)).toEqual(raw)
+    expect(packedEpoch(packed!)).toBe(raw.epoch)
   }
 })
 
