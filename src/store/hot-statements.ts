@@ -93,8 +93,9 @@ export class HotStatements {
     return s
   }
 
-  byId(type: string, id: string): RawRows {
-    return this.raw(this.statements(type).byId.all(id))
+  byId(type: string, id: string): StoredResource | undefined {
+    const row = this.statements(type).byId.get(id)
+    return row ? this.toStored(type, row, this.epoch()) : undefined
   }
 
   byName(type: string, nameKey: string): RawRows {

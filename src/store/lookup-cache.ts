@@ -1,9 +1,9 @@
-// LRU cache in front of the hot lookups: `userName eq` / `externalId eq` (Entra, every cycle) and by id.
+// LRU cache in front of the hot `userName eq` / `externalId eq` lookups Entra sends every cycle.
 import { LRUCache } from 'lru-cache'
 import type { RawRows } from './hot-statements'
 import { packedEpoch, packRows, unpackRows } from './packed-rows'
 
-export type LookupKind = 'id' | 'name' | 'externalId'
+export type LookupKind = 'name' | 'externalId'
 
 /** Slots in the admission table: recent first-time lookups it remembers (4 bytes each). */
 const DOORKEEPER_SLOTS = 1 << 16
@@ -60,8 +60,7 @@ export class LookupCache {
     return false
   }
 
-  invalidate(type: string, id: string, nameKey: string | null, externalId: string | null): void {
-    this.lru.delete(this.key(type, 'id', id))
+  invalidate(type: string, nameKey: string | null, externalId: string | null): void {
     if (nameKey !== null) this.lru.delete(this.key(type, 'name', nameKey))
     if (externalId !== null) this.lru.delete(this.key(type, 'externalId', externalId))
   }

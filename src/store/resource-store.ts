@@ -5,14 +5,14 @@ import type { Database } from 'bun:sqlite'
 import type { ResourceType } from '../scim/schema/types'
 import type { ListQuery, ResourceStore, WriteTx } from '../service/context'
 import { filterToSql, orderBySql } from './filter-sql'
-import { LookupCache } from './lookup-cache'
+import { LookupCache, type LookupKind } from './lookup-cache'
 import { CountCache } from './count-cache'
 import { applyMemberOps } from './member-ops'
 import { nameKeyOf, externalIdOf, toRow } from './rows'
 import * as tables from './tables'
 import { resources } from './tables'
 import { WriteQueue } from './write-queue'
-import { groupsColumn, HotStatements, READ_COLUMNS, type ReadRow } from './hot-statements'
+import { groupsColumn, HotStatements, READ_COLUMNS, type RawRows, type ReadRow } from './hot-statements'
 import { translateConstraintError } from './errors'
 
 const { placeholder } = sql
@@ -46,24 +46,24 @@ export function createResourceStore(
   // Bumped by every write that can change what a user's `groups` attribute shows.
   let membershipEpoch = 0
   const hot = new HotStatements(sqlite, () => membershipEpoch)
-  // Inside a write the batch's own uncommitted rows must be seen and must never enter the cache
-  // (a rolled-back job would leave them there), so writes read uncached; requests read cached.
-  const uncachedGet = (type: ResourceType, id: string) => hot.stored(type.name, hot.byId(type.name, id))[0]
-  const get = (type: ResourceType, id: string) =>
-    hot.stored(type.name, cache.get(type.name, 'id', id, () => hot.byId(type.name, id)))[0]
+  const get = (type: ResourceType, id: string) => hot.byId(type.name, id)
+  // A lookup made inside a write sees that write's uncommitted rows; a job that then fails would
+  // leave them in the cache, so such lookups go straight to SQLite.
+  const lookup = (type: string, kind: LookupKind, value: string, load: () => RawRows) =>
+    sqlite.inTransaction ? load() : cache.get(type, kind, value, load)
   const touchGroups = (type: ResourceType) => {
     if (type.name !== 'User') membershipEpoch++
   }
 
   const tx: WriteTx = {
-    get: uncachedGet,
+    get,
     insert(type, row, members) {
       try {
         insertRow.run(toRow(type, row))
       } catch (err) {
         throw translateConstraintError(err, type)
       }
-      cache.invalidate(type.name, row.id, nameKeyOf(type, row.data), externalIdOf(row.data))
+      cache.invalidate(type.name, nameKeyOf(type, row.data), externalIdOf(row.data))
       totals.delete(type.name)
       filteredTotals.forgetAll()
       touchGroups(type)
@@ -75,8 +75,8 @@ export function createResourceStore(
       } catch (err) {
         throw translateConstraintError(err, type)
       }
-      cache.invalidate(type.name, before.id, nameKeyOf(type, before.data), externalIdOf(before.data))
-      cache.invalidate(type.name, after.id, nameKeyOf(type, after.data), externalIdOf(after.data))
+      cache.invalidate(type.name, nameKeyOf(type, before.data), externalIdOf(before.data))
+      cache.invalidate(type.name, nameKeyOf(type, after.data), externalIdOf(after.data))
       filteredTotals.forgetAll()
       touchGroups(type)
     },
@@ -87,7 +87,7 @@ export function createResourceStore(
     },
     delete(type, row) {
       deleteRow.run({ id: row.id })
-      cache.invalidate(type.name, row.id, nameKeyOf(type, row.data), externalIdOf(row.data))
+      cache.invalidate(type.name, nameKeyOf(type, row.data), externalIdOf(row.data))
       totals.delete(type.name)
       filteredTotals.forgetAll()
       touchGroups(type)
@@ -101,10 +101,9 @@ export function createResourceStore(
 
   return {
     get,
-    findByName: (type, name) =>
-      hot.stored(type.name, cache.get(type.name, 'name', name, () => hot.byName(type.name, name))),
+    findByName: (type, name) => hot.stored(type.name, lookup(type.name, 'name', name, () => hot.byName(type.name, name))),
     findByExternalId: (type, externalId) =>
-      hot.stored(type.name, cache.get(type.name, 'externalId', externalId, () => hot.byExternalId(type.name, externalId))),
+      hot.stored(type.name, lookup(type.name, 'externalId', externalId, () => hot.byExternalId(type.name, externalId))),
     query(type, q: ListQuery) {
       const where: SQL = q.filter ? and(eq(resources.type, type.name), filterToSql(q.filter, type))! : eq(resources.type, type.name)
       const count = () => orm.select({ n: sql<number>`count(*)` }).from(resources).where(where).get()?.n ?? 0

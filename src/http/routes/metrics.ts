@@ -4,8 +4,8 @@ import type { ServiceDeps, StoreStats } from '../../service/context'
 
 /** Each exported counter: its name, help text, and which store statistic it reports. */
 const COUNTERS: readonly { name: string; help: string; stat: keyof StoreStats }[] = [
-  { name: 'scim_lookup_cache_hits_total', help: 'userName/externalId/displayName eq lookups and reads by id answered from the LRU cache.', stat: 'lookupHits' },
-  { name: 'scim_lookup_cache_misses_total', help: 'Cacheable lookups (eq and by id) that went to SQLite.', stat: 'lookupMisses' },
+  { name: 'scim_lookup_cache_hits_total', help: 'userName/externalId/displayName eq lookups answered from the LRU cache.', stat: 'lookupHits' },
+  { name: 'scim_lookup_cache_misses_total', help: 'eq lookups that went to SQLite.', stat: 'lookupMisses' },
   { name: 'scim_write_batches_total', help: 'Transactions committed (each with one sync).', stat: 'writeBatches' },
   { name: 'scim_write_jobs_total', help: 'Write requests committed through those transactions.', stat: 'writeJobs' },
 ]
