@@ -3,7 +3,7 @@
 import { cpus } from 'node:os'
 import { mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { parseOptions } from './config'
-import { SizeRun, type Recorder, type SizeState } from './phases'
+import { hitRatio, SizeRun, type Recorder, type SizeState } from './phases'
 import { crossTargets, render, summarize } from './report'
 
 const o = parseOptions(process.argv.slice(2), process.env)
@@ -29,7 +29,7 @@ try {
   for (const size of o.sizes) {
     const dir = `${o.tmp}/size-${size}`
     mkdirSync(dir, { recursive: true })
-    const st: SizeState = { size, dir, ids: [], usersInDb: 0, rss: [], baselineRss: [], seedRate: 0 }
+    const st: SizeState = { size, dir, ids: [], usersInDb: 0, rss: [], baselineRss: [], lookupCache: [], seedRate: 0 }
     states.push(st)
     const run = new SizeRun(o, rec, st)
     current = run
@@ -65,6 +65,7 @@ console.log(render(rows, extras))
 console.log()
 for (const st of states) {
   if (st.rss.length) console.log(`RSS @ ${st.size.toLocaleString('en')}: scim-server ${st.rss.map((r) => r.mb.toFixed(1)).join(' / ')} MB per round (read baseline ${st.baselineRss.map((r) => r.mb.toFixed(1)).join(' / ')} MB)`)
+  if (st.lookupCache.length) console.log(`lookup cache @ ${st.size.toLocaleString('en')}: ${st.lookupCache.map(hitRatio).join(' / ')} per round (the userName eq scenario)`)
 }
 if (rec.anomalies.length) {
   console.log(`\n${rec.anomalies.length} anomal${rec.anomalies.length === 1 ? 'y' : 'ies'}:`)

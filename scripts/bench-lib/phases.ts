@@ -26,6 +26,8 @@ export interface SizeState {
   usersInDb: number
   rss: { round: number; mb: number }[]
   baselineRss: { round: number; mb: number }[]
+  /** The lookup cache's counters after each round's read runs (only filter-eq uses the cache). */
+  lookupCache: { round: number; hits: number; misses: number }[]
   seedRate: number
   extraSeedRate?: number
 }
@@ -169,6 +171,14 @@ export class SizeRun {
     await this.probe(server, 'paged', 'GET', '/scim/v2/Users?startIndex=1000&count=50', undefined, (s, j) => (s !== 200 ? 'status' : j?.Resources?.length !== 50 ? `expected 50 resources, got ${j?.Resources?.length}` : null))
   }
 
+  /** Hits and misses of the server's lookup cache since it started, from GET /metrics. */
+  private async lookupCacheCounters(server: Server): Promise<{ hits: number; misses: number }> {
+    const res = await fetch(`http://127.0.0.1:${server.port}/metrics`, { headers: { authorization: `Bearer ${this.o.token}` } })
+    const text = await res.text()
+    const counter = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN)
+    return { hits: counter('scim_lookup_cache_hits_total'), misses: counter('scim_lookup_cache_misses_total') }
+  }
+
   /** Read scenarios 1–4 on the SCIM server, then the read baseline, `rounds` times. */
   async readPhase(): Promise<void> {
     for (let round = 1; round <= this.o.rounds; round++) {
@@ -183,6 +193,9 @@ export class SizeRun {
       const mb = rssMb(scim.pid)
       this.st.rss.push({ round, mb })
       this.log(`scim-server VmRSS after the read runs: ${mb.toFixed(1)} MB`)
+      const cache = await this.lookupCacheCounters(scim)
+      this.st.lookupCache.push({ round, ...cache })
+      this.log(`lookup cache after the read runs: ${cache.hits} hits, ${cache.misses} misses (${hitRatio(cache)})`)
       await this.stopScim()
 
       const base = await this.startBaseline('read')
@@ -288,4 +301,8 @@ export class SizeRun {
     if (got !== expected) this.anomaly(`group of ${expected} has ${got} members ${when}`)
     else this.log(`group check ${when}: ${got.toLocaleString('en')} members`)
   }
+}
+
+export function hitRatio(c: { hits: number; misses: number }): string {
+  return `${((100 * c.hits) / Math.max(1, c.hits + c.misses)).toFixed(1)}% hits`
 }
