@@ -43,7 +43,10 @@ export function viewOf(deps: ServiceDeps, type: ResourceType, row: StoredResourc
   return renderView(deps, type, row, req, p).doc
 }
 
-/** The same view, serialised, with its ETag; a whole view of a document read from the database splices its stored text. */
+/**
+ * The same view, serialised, with its ETag. A whole view of a document read from the database is
+ * written around its stored text (renderResourceJson) instead of being serialised again.
+ */
 export function viewJson(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, p = projectionOf(type, req)): { json: string; etag: string } {
   const text = documentText(row.data)
   if (text !== undefined && viewKeepsAll(type, row.data, p)) {
