@@ -2,6 +2,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import type { Database } from 'bun:sqlite'
+import type { Doc } from '../scim/document'
 import type { ResourceType } from '../scim/schema/types'
 import type { ListQuery, ResourceStore, WriteTx } from '../service/context'
 import { filterToSql, orderBySql } from './filter-sql'
@@ -51,7 +52,13 @@ export function createResourceStore(
   // leave them in the cache, so such lookups go straight to SQLite.
   const lookup = (type: string, kind: LookupKind, value: string, load: () => RawRows) =>
     sqlite.inTransaction ? load() : cache.get(type, kind, value, load)
-  const touchGroups = (type: ResourceType) => {
+  /**
+   * What any change to a row makes stale: the cached lookups of its values before and after,
+   * every filtered total, and (when a group changed) the groups read with users.
+   */
+  const rowChanged = (type: ResourceType, ...docs: Doc[]) => {
+    for (const data of docs) cache.invalidate(type.name, nameKeyOf(type, data), externalIdOf(data))
+    filteredTotals.forgetAll()
     if (type.name !== 'User') membershipEpoch++
   }
 
@@ -63,10 +70,8 @@ export function createResourceStore(
       } catch (err) {
         throw translateConstraintError(err, type)
       }
-      cache.invalidate(type.name, nameKeyOf(type, row.data), externalIdOf(row.data))
+      rowChanged(type, row.data)
       totals.delete(type.name)
-      filteredTotals.forgetAll()
-      touchGroups(type)
       if (members && members.length > 0) applyMemberOps(sqlite, row, [{ kind: 'add', members: [...members] }], tx)
     },
     update(type, before, after) {
@@ -75,10 +80,7 @@ export function createResourceStore(
       } catch (err) {
         throw translateConstraintError(err, type)
       }
-      cache.invalidate(type.name, nameKeyOf(type, before.data), externalIdOf(before.data))
-      cache.invalidate(type.name, nameKeyOf(type, after.data), externalIdOf(after.data))
-      filteredTotals.forgetAll()
-      touchGroups(type)
+      rowChanged(type, before.data, after.data)
     },
     applyMemberOps(group, ops) {
       membershipEpoch++
@@ -87,10 +89,8 @@ export function createResourceStore(
     },
     delete(type, row) {
       deleteRow.run({ id: row.id })
-      cache.invalidate(type.name, nameKeyOf(type, row.data), externalIdOf(row.data))
+      rowChanged(type, row.data)
       totals.delete(type.name)
-      filteredTotals.forgetAll()
-      touchGroups(type)
     },
     existing(ids) {
       const found = new Map<string, string>()
