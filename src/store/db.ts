@@ -1,8 +1,11 @@
-// Opens bun:sqlite with the PRAGMAs the server relies on and applies embedded migrations.
+// Opens bun:sqlite with the PRAGMAs the server relies on, applies embedded migrations, probes a write.
 import { Database } from 'bun:sqlite'
+import { existsSync } from 'node:fs'
+import { basename, resolve } from 'node:path'
 import { drizzle, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import { applyMigrations } from './migrate'
 import { MIGRATIONS } from './migrations.gen'
+import { probeWrite } from './readiness'
 import * as tables from './tables'
 
 export type Durability = 'full' | 'normal'
@@ -12,18 +15,53 @@ export interface OpenedDatabase {
   orm: BunSQLiteDatabase<typeof tables>
 }
 
+/** A database that cannot be used as asked; the message is whole, for one line on stderr. */
+export class DatabaseError extends Error {}
+
 /**
- * Opens (creating if needed) the database at `path` (`:memory:` allowed). WAL lets readers run
- * beside the single writer; `synchronous=FULL` syncs the WAL on every commit so no acknowledged
- * write is lost on power loss (the write queue batches commits to pay for that).
+ * Opens the database at `path` (`:memory:` allowed), creating it unless `create` is false (only
+ * `serve` creates one: a command run in the wrong directory must not leave a stray ./scim.db).
+ * WAL lets readers run beside the single writer; `synchronous=FULL` syncs the WAL on every
+ * commit so no acknowledged write is lost on power loss (the write queue batches commits to pay
+ * for that). A database this process cannot write is refused here, not on the first request.
  */
-export function openDatabase(path: string, durability: Durability = 'full'): OpenedDatabase {
-  const sqlite = new Database(path, { create: true, strict: true })
-  sqlite.run('PRAGMA journal_mode = WAL')
-  sqlite.run(`PRAGMA synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`)
-  sqlite.run('PRAGMA foreign_keys = ON')
-  sqlite.run('PRAGMA busy_timeout = 5000')
-  sqlite.run('PRAGMA temp_store = MEMORY')
-  applyMigrations(sqlite, MIGRATIONS)
+export function openDatabase(path: string, durability: Durability = 'full', { create = true } = {}): OpenedDatabase {
+  const shown = path === ':memory:' ? path : resolve(path)
+  if (!create && path !== ':memory:' && !existsSync(path)) {
+    throw new DatabaseError(`no database at ${shown}: only \`scim-server serve\` creates one; give --db the file the server uses`)
+  }
+  let sqlite: Database | undefined
+  try {
+    sqlite = new Database(path, { create, readwrite: true, strict: true })
+    sqlite.run('PRAGMA journal_mode = WAL')
+    sqlite.run(`PRAGMA synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`)
+    sqlite.run('PRAGMA foreign_keys = ON')
+    sqlite.run('PRAGMA busy_timeout = 5000')
+    sqlite.run('PRAGMA temp_store = MEMORY')
+    applyMigrations(sqlite, MIGRATIONS)
+    probeWrite(sqlite)
+  } catch (err) {
+    sqlite?.close()
+    throw openError(err, path)
+  }
   return { sqlite, orm: drizzle({ client: sqlite, schema: tables }) }
+}
+
+/**
+ * What went wrong opening database `path` (or a file beside it), as one line. SQLite says
+ * READONLY for a 0444 file or a read-only mount, READONLY_DIRECTORY or CANTOPEN when it cannot
+ * create the files beside an existing database: all mean "not writable here".
+ */
+export function openError(err: unknown, path: string): DatabaseError {
+  const shown = path === ':memory:' ? path : resolve(path)
+  const code = String((err as { code?: unknown }).code ?? '')
+  const reason = (err as Error).message
+  if (code.startsWith('SQLITE_READONLY') || (code === 'SQLITE_CANTOPEN' && existsSync(path))) {
+    const name = basename(shown)
+    return new DatabaseError(
+      `database ${shown} is not writable (${reason}): the server writes the file and keeps ${name}-wal, ${name}-shm and ${name}-lock beside it; ` +
+        'check the file mode, the directory permissions, and that the disk is not mounted read-only'
+    )
+  }
+  return new DatabaseError(`cannot open database ${shown}: ${reason}`)
 }

@@ -1,0 +1,50 @@
+// Opening the database: only serve creates one, and one that refuses writes is refused at once.
+import { describe, expect, test } from 'bun:test'
+import { Database } from 'bun:sqlite'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DatabaseError, openDatabase } from '../../src/store/db'
+import { MIGRATIONS } from '../../src/store/migrations.gen'
+import { probeWrite, readinessProblem } from '../../src/store/readiness'
+
+const tmpDb = () => join(mkdtempSync(join(tmpdir(), 'scim-db-')), 'scim.db')
+
+describe('openDatabase', () => {
+  test('with create: false, a missing file is an error and stays missing', () => {
+    const path = tmpDb()
+    expect(() => openDatabase(path, 'full', { create: false })).toThrow(DatabaseError)
+    expect(() => openDatabase(path, 'full', { create: false })).toThrow(`no database at ${path}`)
+    expect(existsSync(path)).toBe(false)
+  })
+
+  test('with create: false, an existing file opens', () => {
+    const path = tmpDb()
+    openDatabase(path).sqlite.close()
+    const { sqlite } = openDatabase(path, 'full', { create: false })
+    expect(readinessProblem(sqlite)).toBeUndefined()
+    sqlite.close()
+  })
+})
+
+describe('the write probe', () => {
+  // Root writes 0444 files, so SQLite's own read-only open stands in for a file that refuses writes.
+  test('fails on a database opened read-only, where BEGIN IMMEDIATE alone would pass', () => {
+    const path = tmpDb()
+    openDatabase(path).sqlite.close()
+    const ro = new Database(path, { readonly: true })
+    ro.run('BEGIN IMMEDIATE')
+    ro.run('ROLLBACK')
+    expect(() => probeWrite(ro)).toThrow(/readonly/)
+    expect(readinessProblem(ro)).toMatch(/^database is not writable: /)
+    ro.close()
+  })
+
+  test('a schema behind or ahead of this build is not ready', () => {
+    const { sqlite } = openDatabase(':memory:')
+    const later = { tag: 'later', when: Number.MAX_SAFE_INTEGER, hash: 'x', statements: [] }
+    expect(readinessProblem(sqlite, [...MIGRATIONS, later])).toMatch(/1 migration\(s\) behind/)
+    expect(readinessProblem(sqlite, MIGRATIONS.slice(0, -1))).toMatch(/1 migration\(s\) ahead/)
+    expect(readinessProblem(sqlite, MIGRATIONS)).toBeUndefined()
+  })
+})
