@@ -7,6 +7,7 @@ import { scimErrors, type ErrorLog } from './plugins/errors'
 import { scimJson } from './plugins/scim-json'
 import { baseOf } from './request-info'
 import { discoveryRoutes } from './routes/discovery'
+import { healthRoutes } from './routes/health'
 import { metricsRoutes } from './routes/metrics'
 import { resourceRoutes } from './routes/resources'
 
@@ -38,7 +39,7 @@ export function createApp({ deps, tokenHashes, maxPayloadSize, log = defaultLog 
     .use(auth(tokenHashes))
     .use(scimErrors(log))
     .use(scimJson)
-    .get('/healthz', () => new Response('ok\n', { headers: { 'content-type': 'text/plain' } }))
+    .use(healthRoutes(deps.store))
     .use(metricsRoutes(deps))
     .use(api)
   self.handle = (request) => root.handle(request)

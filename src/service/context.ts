@@ -74,6 +74,8 @@ export interface ResourceStore {
   write<T>(fn: (tx: WriteTx) => T): Promise<T>
   /** Counters for /metrics: lookup-cache hits and misses, write batches and the jobs in them. */
   stats(): StoreStats
+  /** Why the database cannot serve now (not writable, schema not this build's), or undefined when it can. */
+  readinessProblem(): string | undefined
   close(): void
 }
 

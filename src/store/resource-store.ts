@@ -15,6 +15,7 @@ import { resources } from './tables'
 import { WriteQueue } from './write-queue'
 import { groupsColumn, HotStatements, READ_COLUMNS, type RawRows, type ReadRow } from './hot-statements'
 import { translateConstraintError } from './errors'
+import { readinessProblem } from './readiness'
 
 const { placeholder } = sql
 
@@ -125,6 +126,7 @@ export function createResourceStore(
     members: (groupId) => hot.members(groupId),
     groupsOf: (user) => (user.groupsRead?.epoch === membershipEpoch ? user.groupsRead.refs : hot.groupsOf(user.id)),
     write: (fn) => queue.run(() => fn(tx)),
+    readinessProblem: () => readinessProblem(sqlite),
     stats: () => ({ lookupHits: cache.hits, lookupMisses: cache.misses, writeBatches: queue.batches, writeJobs: queue.jobs }),
     close() {
       queue.flush()
