@@ -17,6 +17,8 @@ export interface Config {
   durability: 'full' | 'normal'
   /** `token --reset`: forget stored tokens before issuing a new one. */
   reset: boolean
+  /** Log internal errors with their stack, not just one line. */
+  debug: boolean
 }
 
 /** A mistake in flags or environment: reported as one line, never a stack trace. */
@@ -36,6 +38,7 @@ const OPTIONS = {
   'max-results': { type: 'string', env: 'SCIM_MAX_RESULTS' },
   durability: { type: 'string', env: 'SCIM_DURABILITY' },
   reset: { type: 'boolean' },
+  debug: { type: 'boolean', env: 'SCIM_DEBUG' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const
@@ -64,6 +67,7 @@ Flags (each has an environment twin):
   --max-results N      SCIM_MAX_RESULTS   largest page a list query returns (default 1000)
   --durability MODE    SCIM_DURABILITY    full (default: every acknowledged write survives power loss)
                                           or normal (survives a crash of the process, not of the machine)
+  --debug              SCIM_DEBUG         log internal errors with their stack (default: one line each)
 `
 
 type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K] extends { type: 'boolean' } ? boolean : string }
@@ -74,7 +78,8 @@ function fromEnv(values: Values, env: Record<string, string | undefined>): Value
     if (out[name] !== undefined || !('env' in spec)) continue
     const raw = env[spec.env]
     if (raw === undefined || raw === '') continue
-    out[name] = 'multiple' in spec ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw
+    if (spec.type === 'boolean') out[name] = !/^(0|false|no|off)$/i.test(raw.trim())
+    else out[name] = 'multiple' in spec ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw
   }
   return out as Values
 }
@@ -117,6 +122,7 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
     maxResults: integer(values['max-results'], 'max-results', 1000, 1, 100_000),
     durability,
     reset: values.reset ?? false,
+    debug: values.debug ?? false,
   }
   if (config.command === 'serve' && config.port === 443 && !config.tlsCert) {
     throw new UsageError(

@@ -3,7 +3,7 @@ import { Elysia } from 'elysia'
 import type { ServiceDeps } from '../service/context'
 import { FilterCache } from '../service/filter-cache'
 import { auth } from './plugins/auth'
-import { scimErrors, type ErrorLog } from './plugins/errors'
+import { consoleErrorLog, scimErrors, type ErrorLog } from './plugins/errors'
 import { scimJson } from './plugins/scim-json'
 import { baseOf } from './request-info'
 import { discoveryRoutes } from './routes/discovery'
@@ -56,6 +56,4 @@ export function collapseSlashes(url: string): string | undefined {
   return url.slice(0, pathStart) + path.replace(/\/{2,}/g, '/') + (queryStart < 0 ? '' : url.slice(queryStart))
 }
 
-function defaultLog(message: string, error: unknown): void {
-  console.error(message, error)
-}
+const defaultLog = consoleErrorLog(false)

@@ -1,10 +1,19 @@
 // The single mapping point from anything thrown to a SCIM Error response (RFC 7644 §3.12).
+import { randomBytes } from 'node:crypto'
 import { Elysia } from 'elysia'
 import { ScimError } from '../../scim/errors'
 import { errorResponse } from '../respond'
 
 export interface ErrorLog {
   (message: string, error: unknown): void
+}
+
+/** The server's log for internal errors: one line each, the stack after it only when debugging. */
+export function consoleErrorLog(debug: boolean): ErrorLog {
+  return (message, error) => {
+    const stack = debug && error instanceof Error ? error.stack : undefined
+    console.error(stack ? `${message}\n${stack}` : message)
+  }
 }
 
 /** Framework errors are remapped: validation 422 → 400 invalidValue, parse → 400 invalidSyntax. */
@@ -24,10 +33,14 @@ export function scimErrors(log: ErrorLog) {
         return errorResponse(ScimError.invalidSyntax('request body is not valid JSON'))
       case 'NOT_FOUND':
         return errorResponse(ScimError.notFound(`no endpoint at ${new URL(request.url).pathname}`))
-      default:
-        // Never leak internals: the client gets a generic detail, the log gets the cause.
-        log(`internal error on ${request.method} ${new URL(request.url).pathname}`, error)
-        return errorResponse(new ScimError(500, 'internal server error'))
+      default: {
+        // Never leak internals: the client gets a generic detail, the log gets the cause, and
+        // the id they share lets an admin find one from the other.
+        const id = randomBytes(4).toString('hex')
+        const cause = (error instanceof Error ? error.message : String(error)).split('\n')[0]
+        log(`internal error ${id} on ${request.method} ${new URL(request.url).pathname}: ${cause}`, error)
+        return errorResponse(new ScimError(500, `internal server error (id ${id})`))
+      }
     }
   })
 }
