@@ -6,8 +6,10 @@ import { readSchemaFile } from './cli/schema-files'
 import { issueToken, storedTokenHashes } from './cli/token-store'
 import { generateToken, hashToken } from './cli/tokens'
 import { API_PREFIX } from './http/app'
+import { consoleErrorLog } from './http/plugins/errors'
 import { createScimServer, type ScimServer } from './server'
-import { openDatabase } from './store/db'
+import { DatabaseError, openDatabase } from './store/db'
+import { DatabaseInUseError, lockDatabase, type ServerLock } from './store/server-lock'
 import { VERSION } from './version'
 
 function fail(message: string, code = 1): never {
@@ -15,27 +17,44 @@ function fail(message: string, code = 1): never {
   process.exit(code)
 }
 
+/** Opens an existing database for an admin command: only `serve` creates one. */
 function openOrFail(config: Config): ReturnType<typeof openDatabase> {
   try {
-    return openDatabase(config.db, config.durability)
+    return openDatabase(config.db, config.durability, { create: false })
   } catch (err) {
-    return fail(`cannot open database ${config.db}: ${(err as Error).message}`)
+    return fail(err instanceof DatabaseError ? err.message : `cannot open database ${config.db}: ${(err as Error).message}`)
+  }
+}
+
+/** The PEM files, read before anything touches the database, so a wrong path fails the start cleanly. */
+async function readTls(config: Config): Promise<{ cert: string; key: string } | undefined> {
+  if (!config.tlsCert || !config.tlsKey) return undefined
+  const read = (flag: string, path: string) =>
+    Bun.file(path).text().catch((err: Error) => fail(`cannot read ${flag} ${path}: ${err.message}`))
+  return { cert: await read('--tls-cert', config.tlsCert), key: await read('--tls-key', config.tlsKey) }
+}
+
+/** One server per database file, taken before the database is opened, so a second server (a newer build, say) never migrates it under the first. */
+function lockOrFail(config: Config): ServerLock | undefined {
+  if (config.db === ':memory:') return undefined
+  try {
+    return lockDatabase(config.db)
+  } catch (err) {
+    return fail(err instanceof DatabaseInUseError || err instanceof DatabaseError ? err.message : `cannot lock database ${config.db}: ${(err as Error).message}`)
   }
 }
 
 async function serve(config: Config): Promise<void> {
-  // Tokens first: given ones are used as they are; otherwise the database's, issuing one on
-  // first start (a throwaway in-memory database just gets a fresh token each time).
+  const tls = await readTls(config)
+  const lock = lockOrFail(config)
+  // Given tokens are used as they are; a throwaway in-memory database gets a fresh one each time;
+  // otherwise the database's, the first of which is issued only once the server listens.
   let generated: string | undefined
   let tokenHashes: Buffer[] | undefined
   if (config.tokens.length > 0) tokenHashes = config.tokens.map(hashToken)
   else if (config.db === ':memory:') {
     generated = generateToken()
     tokenHashes = [hashToken(generated)]
-  } else {
-    const { sqlite } = openOrFail(config)
-    if (storedTokenHashes(sqlite).length === 0) generated = issueToken(sqlite, false)
-    sqlite.close()
   }
   let server: ScimServer
   try {
@@ -45,12 +64,11 @@ async function serve(config: Config): Promise<void> {
     ]
     server = createScimServer({
       db: config.db, durability: config.durability, tokenHashes, baseUrl: config.baseUrl,
-      schemaPacks: config.schemaPacks, extraSchemas, maxResults: config.maxResults,
+      schemaPacks: config.schemaPacks, extraSchemas, maxResults: config.maxResults, log: consoleErrorLog(config.debug),
     })
   } catch (err) {
-    return fail(err instanceof UsageError ? err.message : `cannot start: ${(err as Error).message}`)
+    return fail(err instanceof UsageError || err instanceof DatabaseError ? err.message : `cannot start: ${(err as Error).message}`)
   }
-  const tls = config.tlsCert && config.tlsKey ? { cert: Bun.file(config.tlsCert), key: Bun.file(config.tlsKey) } : undefined
   let listening
   try {
     listening = Bun.serve({ port: config.port, hostname: config.host, tls, fetch: (req) => server.app.handle(req), maxRequestBodySize: 10_485_760 })
@@ -61,6 +79,8 @@ async function serve(config: Config): Promise<void> {
     }
     return fail(`cannot listen on ${config.host}:${config.port}: ${message}`)
   }
+  // A start that failed before this point (port in use, say) showed nobody a token, so it stored none.
+  if (!tokenHashes && storedTokenHashes(server.sqlite).length === 0) generated = issueToken(server.sqlite, false)
   const scheme = tls ? 'https' : 'http'
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? hostname() : config.host
   const tenantUrl = config.baseUrl ?? `${scheme}://${shownHost}:${listening.port}${API_PREFIX}`
@@ -78,6 +98,7 @@ async function serve(config: Config): Promise<void> {
     console.log(`${signal}: finishing in-flight requests`)
     await listening.stop(false)
     server.store.close()
+    lock?.release()
     process.exit(0)
   }
   process.on('SIGTERM', () => void shutdown('SIGTERM'))

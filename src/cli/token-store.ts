@@ -20,14 +20,16 @@ export function issueToken(db: Database, reset: boolean): string {
 
 /**
  * The stored hashes, re-read at most every `maxAgeMs`, so `scim-server token --reset` run
- * beside a live server revokes the old tokens within a second, without a restart.
+ * beside a live server revokes the old tokens within a second, without a restart. An empty list
+ * is re-read on every ask: the first token is issued only once the server listens, and must
+ * work from the moment it is printed (a server without tokens accepts nobody anyway).
  */
 export function storedTokenReader(db: Database, maxAgeMs = 1000): () => readonly Buffer[] {
   let hashes = storedTokenHashes(db)
   let readAt = Date.now()
   return () => {
     const now = Date.now()
-    if (now - readAt > maxAgeMs) {
+    if (hashes.length === 0 || now - readAt > maxAgeMs) {
       hashes = storedTokenHashes(db)
       readAt = now
     }
