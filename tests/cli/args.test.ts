@@ -39,3 +39,10 @@ describe('cli/args', () => {
     expect(parseCommandLine(['-v'], {}).command).toBe('version')
   })
 })
+
+test('--debug and SCIM_DEBUG turn on stack traces in the error log; 0/false/no/off leave them off', () => {
+  expect(parseCommandLine([], {}).debug).toBe(false)
+  expect(parseCommandLine(['--debug'], {}).debug).toBe(true)
+  expect(parseCommandLine([], { SCIM_DEBUG: '1' }).debug).toBe(true)
+  for (const off of ['0', 'false', 'No', 'off']) expect(parseCommandLine([], { SCIM_DEBUG: off }).debug).toBe(false)
+})
