@@ -1,5 +1,6 @@
 // One server per database file: an OS lock on a companion `<db>-lock` file, gone when the process dies.
 import { Database } from 'bun:sqlite'
+import { existsSync, realpathSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { resolve } from 'node:path'
 import { openError } from './db'
@@ -27,9 +28,11 @@ interface Holder {
  */
 export function lockDatabase(dbPath: string): ServerLock {
   const shown = resolve(dbPath)
+  // SQLite follows symlinks to the database file; the lock must too, or two names slip past it.
+  const real = existsSync(dbPath) ? realpathSync(dbPath) : dbPath
   let lock: Database
   try {
-    lock = new Database(`${dbPath}-lock`, { create: true, strict: true })
+    lock = new Database(`${real}-lock`, { create: true, strict: true })
   } catch (err) {
     throw openError(err, dbPath)
   }
