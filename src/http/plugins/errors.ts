@@ -37,7 +37,7 @@ export function scimErrors(log: ErrorLog) {
         // Never leak internals: the client gets a generic detail, the log gets the cause, and
         // the id they share lets an admin find one from the other.
         const id = randomBytes(4).toString('hex')
-        const cause = (error instanceof Error ? error.message : String(error)).split('\n')[0]
+        const cause = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300)
         log(`internal error ${id} on ${request.method} ${new URL(request.url).pathname}: ${cause}`, error)
         return errorResponse(new ScimError(500, `internal server error (id ${id})`))
       }
