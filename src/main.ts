@@ -34,13 +34,17 @@ async function readTls(config: Config): Promise<{ cert: string; key: string } | 
   return { cert: await read('--tls-cert', config.tlsCert), key: await read('--tls-key', config.tlsKey) }
 }
 
-/** One server per database file, taken before the database is opened, so a second server (a newer build, say) never migrates it under the first. */
+/**
+ * One server per database file. Taken before the database is opened, so a second server (a newer
+ * build, say) never migrates it under the first.
+ */
 function lockOrFail(config: Config): ServerLock | undefined {
   if (config.db === ':memory:') return undefined
   try {
     return lockDatabase(config.db)
   } catch (err) {
-    return fail(err instanceof DatabaseInUseError || err instanceof DatabaseError ? err.message : `cannot lock database ${config.db}: ${(err as Error).message}`)
+    const known = err instanceof DatabaseInUseError || err instanceof DatabaseError
+    return fail(known ? err.message : `cannot lock database ${config.db}: ${(err as Error).message}`)
   }
 }
 
