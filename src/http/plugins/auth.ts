@@ -1,7 +1,7 @@
 // Bearer-token check (RFC 6750 §2.1, header only) before anything else runs, in constant time.
 import { Elysia } from 'elysia'
 import { ScimError } from '../../scim/errors'
-import { tokenMatches } from '../../cli/tokens'
+import { tokenMatches } from '../../auth/tokens'
 import { errorResponse } from '../respond'
 
 /** The credentials of `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 7235 §2.1). */
