@@ -1,6 +1,6 @@
 // Stored bearer-token hashes in the settings table: the plain token is never written anywhere.
 import type { Database } from 'bun:sqlite'
-import { generateToken, hashToken } from './tokens'
+import { generateToken, hashToken } from '../auth/tokens'
 
 const KEY = 'token_hashes'
 

@@ -2,8 +2,10 @@
 import { Elysia } from 'elysia'
 import type { ServiceDeps } from '../service/context'
 import { FilterCache } from '../service/filter-cache'
+import { frontDoor } from './front-door'
 import { auth } from './plugins/auth'
 import { consoleErrorLog, scimErrors, type ErrorLog } from './plugins/errors'
+import { routeFallback } from './route-fallback'
 import { scimJson } from './plugins/scim-json'
 import { baseOf } from './request-info'
 import { discoveryRoutes } from './routes/discovery'
@@ -28,32 +30,23 @@ export function createApp({ deps, tokenHashes, maxPayloadSize, log = defaultLog 
   const api = new Elysia({ prefix: API_PREFIX })
     .use(discoveryRoutes(deps, filters, { maxResults: deps.settings.maxResults, maxPayloadSize }, baseFor))
   for (const type of deps.registry.resourceTypes) api.use(resourceRoutes(deps, filters, type, baseFor))
-  const self: { handle?: (request: Request) => Promise<Response> } = {}
+  // Served without a token: exactly the paths of this controller, and nothing else.
+  const open = healthRoutes(deps.store)
+  const openPaths = new Set(open.routes.map((route) => route.path))
+  // Requests the app re-issues to itself (a canonical URL, a respelled endpoint) start over at `root`.
+  const self: { root?: { handle(request: Request): Promise<Response>; routes: { method: string; path: string }[] } } = {}
+  const reissue = (request: Request) => self.root!.handle(request)
   const root = new Elysia()
-    // A Tenant URL pasted with a trailing slash makes `…/scim/v2//Users`; serve it as `/scim/v2/Users`.
-    .onRequest(({ request }) => {
-      if (request.url.indexOf('//', 8) < 0) return
-      const fixed = collapseSlashes(request.url)
-      if (fixed !== undefined) return self.handle!(new Request(fixed, request))
-    })
-    .use(auth(tokenHashes))
+    .use(frontDoor(reissue))
+    .use(auth(tokenHashes, openPaths))
+    .use(routeFallback(() => self.root!.routes, reissue))
     .use(scimErrors(log))
     .use(scimJson)
-    .use(healthRoutes(deps.store))
+    .use(open)
     .use(metricsRoutes(deps))
     .use(api)
-  self.handle = (request) => root.handle(request)
+  self.root = root
   return root
-}
-
-/** The URL with runs of `/` in its path collapsed, or undefined when there are none. */
-export function collapseSlashes(url: string): string | undefined {
-  const pathStart = url.indexOf('/', url.indexOf('//') + 2)
-  if (pathStart < 0) return undefined
-  const queryStart = url.indexOf('?', pathStart)
-  const path = queryStart < 0 ? url.slice(pathStart) : url.slice(pathStart, queryStart)
-  if (!path.includes('//')) return undefined
-  return url.slice(0, pathStart) + path.replace(/\/{2,}/g, '/') + (queryStart < 0 ? '' : url.slice(queryStart))
 }
 
 const defaultLog = consoleErrorLog(false)

@@ -1,12 +1,10 @@
 // Extracts the per-request inputs services need (base URL, projections, preconditions).
 import type { RequestInfo } from '../service/result'
+import { originOf } from './front-door'
 
 /** The API base for meta.location: the configured --base-url, else this request's origin. */
 export function baseOf(request: Request, configured: string | undefined, prefix: string): string {
-  if (configured) return configured
-  const url = request.url
-  const originEnd = url.indexOf('/', url.indexOf('//') + 2)
-  return `${originEnd < 0 ? url : url.slice(0, originEnd)}${prefix}`
+  return configured || `${originOf(request)}${prefix}`
 }
 
 export function requestInfo(

@@ -13,7 +13,7 @@ export type ScimType =
   | 'invalidVers'
   | 'sensitive'
 
-export type ScimStatus = 304 | 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 500 | 501 | 503
+export type ScimStatus = 304 | 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 500 | 501 | 503
 
 /** Which status each scimType may travel with (RFC 7644 §3.12 Table 9, §3.3, §7.5.2). */
 const STATUS_OF_TYPE: Record<ScimType, ScimStatus> = {
@@ -93,6 +93,9 @@ export class ScimError extends Error {
   }
   static preconditionFailed(detail: string): ScimError {
     return new ScimError(412, detail)
+  }
+  static methodNotAllowed(detail: string): ScimError {
+    return new ScimError(405, detail)
   }
   static notImplemented(detail: string): ScimError {
     return new ScimError(501, detail)

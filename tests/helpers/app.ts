@@ -1,5 +1,5 @@
 // In-process test server: a fresh in-memory database per call, driven through app.handle().
-import { hashToken } from '../../src/cli/tokens'
+import { hashToken } from '../../src/auth/tokens'
 import { createScimServer, type ServerOptions, type ScimServer } from '../../src/server'
 
 export const TEST_TOKEN = 'test-token'

@@ -1,17 +1,8 @@
 // Bearer-token check (RFC 6750 §2.1, header only) before anything else runs, in constant time.
 import { Elysia } from 'elysia'
 import { ScimError } from '../../scim/errors'
-import { tokenMatches } from '../../cli/tokens'
+import { tokenMatches } from '../../auth/tokens'
 import { errorResponse } from '../respond'
-
-/** Paths served without a token: the load-balancer probe only. */
-const OPEN_PATHS = new Set(['/healthz'])
-
-function pathOf(url: string): string {
-  const start = url.indexOf('/', url.indexOf('//') + 2)
-  const end = url.indexOf('?', start)
-  return start < 0 ? '/' : url.slice(start, end < 0 ? undefined : end)
-}
 
 /** The credentials of `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 7235 §2.1). */
 export function bearerToken(header: string | null): string | undefined {
@@ -44,20 +35,25 @@ class VerifiedTokens {
   }
 }
 
-/**
- * Rejects every request but /healthz without a valid token, with 401 and WWW-Authenticate.
- * It runs on request arrival, before routing and body parsing, so an anonymous client can make
- * the server parse nothing; and it reads only the header (no `?access_token=`, which would put
- * the secret into proxy logs). `tokenHashes` is asked on each request so rotation takes effect live.
- */
 function unauthorized(): Response {
   return errorResponse(ScimError.unauthorized(), { 'www-authenticate': 'Bearer realm="scim"' })
 }
 
-export function auth(tokenHashes: () => readonly Buffer[]) {
+/**
+ * Rejects every request without a valid token, with 401 and WWW-Authenticate, except those whose
+ * path is exactly one of `openPaths` (the routes of the app's open controller). It runs on
+ * request arrival, before routing and body parsing, so an anonymous client can make the server
+ * parse nothing. The path it checks is the router's own (`path` of the context, after the front
+ * door made it the target's path), never a second reading of the URL: what is open is decided by
+ * the same parse that picks the route. Only the header is read (no `?access_token=`, which would
+ * put the secret into proxy logs); `tokenHashes` is asked on each request so rotation is live.
+ */
+export function auth(tokenHashes: () => readonly Buffer[], openPaths: ReadonlySet<string>) {
   const verified = new VerifiedTokens()
-  return new Elysia({ name: 'scim.auth' }).onRequest(({ request }) => {
-    if (OPEN_PATHS.has(pathOf(request.url))) return
+  return new Elysia({ name: 'scim.auth' }).onRequest((context) => {
+    // Elysia's context carries the router's path; should it ever not, nothing is open (fail closed).
+    const { request, path } = context as typeof context & { path?: string }
+    if (path !== undefined && openPaths.has(path)) return
     const token = bearerToken(request.headers.get('authorization'))
     if (token === undefined) return unauthorized()
     const hashes = tokenHashes()

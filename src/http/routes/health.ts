@@ -5,8 +5,8 @@ import type { ResourceStore } from '../../service/context'
 const TEXT = { 'content-type': 'text/plain; charset=utf-8' }
 
 /**
- * Both are for load balancers and monitors, so they answer without a token (see OPEN_PATHS in
- * plugins/auth.ts) and are never SCIM resources. /healthz never touches the database: a slow
+ * Both are for load balancers and monitors, so they answer without a token (the app serves the
+ * routes of this controller, and only those, without one) and are never SCIM resources. /healthz never touches the database: a slow
  * or broken disk must not get a live process restarted. /readyz asks the store, which commits a
  * small write; its answer is kept for `maxAgeMs` so probes anyone can send cost at most one
  * write a second.

@@ -1,4 +1,4 @@
-// Bearer tokens: generated strong, stored only as SHA-256 hashes, compared in constant time.
+// Bearer tokens (RFC 6750): generated strong, stored only as SHA-256 hashes, compared in constant time; shared by the CLI and the HTTP check.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 
 export function hashToken(token: string): Buffer {

@@ -1,0 +1,95 @@
+// The request target, parsed once on arrival (RFC 9112 §3.2) so routing and authentication agree.
+import { Elysia } from 'elysia'
+import { ScimError } from '../scim/errors'
+import { errorResponse } from './respond'
+
+/**
+ * Elysia finds a request's path by searching for `/` from character 11 of the URL (its
+ * `standardHostname` shortcut, which assumes a host of 4+ characters). With a shorter Host, such
+ * as `http://x/healthz?/scim/v2/Users`, it starts inside the path or the query and routes to
+ * something else than the target says. Requests whose origin is that short are re-issued under
+ * this origin, which is long enough, and their real origin is remembered for meta.location.
+ */
+const ROUTING_ORIGIN = 'http://scim-server.route'
+const ELYSIA_PATH_SEARCH_START = 11
+
+/** The public origin of requests that were re-issued under ROUTING_ORIGIN ('' when the client sent none). */
+const publicOrigins = new WeakMap<Request, string>()
+
+export interface Target {
+  /** `scheme://host[:port]`, or '' when Bun got no usable Host and the URL is only the target. */
+  origin: string
+  path: string
+  /** From the first `?` on, including it; '' when there is none. */
+  query: string
+}
+
+/**
+ * Splits `request.url` the way RFC 3986 §3 does: origin, path up to the first `?`, query. Bun builds
+ * the URL from the Host header and the raw target; with no Host, or one that is not a host name
+ * (`a/b`, `a b`), the URL is the bare target starting with `/`.
+ */
+export function parseTarget(url: string): Target {
+  let pathStart = 0
+  if (!url.startsWith('/')) {
+    const authority = url.indexOf('//')
+    pathStart = url.indexOf('/', authority + 2)
+    if (pathStart < 0) return { origin: url, path: '/', query: '' }
+  }
+  const queryStart = url.indexOf('?', pathStart)
+  return {
+    origin: url.slice(0, pathStart),
+    path: queryStart < 0 ? url.slice(pathStart) : url.slice(pathStart, queryStart),
+    query: queryStart < 0 ? '' : url.slice(queryStart),
+  }
+}
+
+/** Why a target cannot be served, or undefined when it can. */
+export function targetProblem(url: string, target: Target): string | undefined {
+  // Bun keeps a `#` the client sent; clients never send fragments, and the router would read it as part of the path.
+  if (url.includes('#')) return 'the request target contains a fragment (#)'
+  if (target.path.includes('%')) {
+    try {
+      decodeURIComponent(target.path)
+    } catch {
+      return 'the request path is not valid percent-encoded UTF-8'
+    }
+  }
+  return undefined
+}
+
+/**
+ * The path with runs of `/` collapsed (a Tenant URL pasted with a trailing slash makes
+ * `/scim/v2//Users`) and no trailing `/`: the router ignores one, so without this `/healthz/`
+ * would be routed as `/healthz` but not seen as it by the token check.
+ */
+export function canonicalPath(path: string): string {
+  const collapsed = path.includes('//') ? path.replace(/\/{2,}/g, '/') : path
+  return collapsed.length > 1 && collapsed.endsWith('/') ? collapsed.slice(0, -1) : collapsed
+}
+
+/** The origin the client used for `request`, before any re-issue. */
+export function originOf(request: Request): string {
+  return publicOrigins.get(request) ?? parseTarget(request.url).origin
+}
+
+/**
+ * The first hook of the app: rejects targets that cannot be served (400 with a SCIM Error) and
+ * re-issues, through `handle`, every request whose URL the router would read differently from
+ * parseTarget. Afterwards the router's `path` is the target's path, and authentication checks
+ * that same `path` (plugins/auth.ts), so the two can never disagree.
+ */
+export function frontDoor(handle: (request: Request) => Promise<Response>) {
+  return new Elysia({ name: 'scim.front-door' }).onRequest(({ request }) => {
+    if (publicOrigins.has(request)) return // re-issued below: its URL is canonical
+    const url = request.url
+    const target = parseTarget(url)
+    const problem = targetProblem(url, target)
+    if (problem) return errorResponse(ScimError.invalidSyntax(problem))
+    const path = canonicalPath(target.path)
+    if (path === target.path && target.origin.length >= ELYSIA_PATH_SEARCH_START) return
+    const routed = new Request(ROUTING_ORIGIN + path + target.query, request)
+    publicOrigins.set(routed, target.origin)
+    return handle(routed)
+  })
+}

@@ -1,0 +1,99 @@
+// The front door: one parse of the request target, canonical paths, and what unrouted requests get.
+import { describe, expect, test } from 'bun:test'
+import { canonicalPath, parseTarget, targetProblem } from '../../src/http/front-door'
+import { RouteTable } from '../../src/http/route-fallback'
+import { makeTestApp, TEST_TOKEN } from '../helpers/app'
+import { expectScimError, readJson } from '../helpers/scim'
+
+describe('parseTarget', () => {
+  test.each([
+    ['http://x/healthz?/scim/v2/Users', 'http://x', '/healthz', '?/scim/v2/Users'],
+    ['https://ab/scim/v2/Users', 'https://ab', '/scim/v2/Users', ''],
+    ['http://[::1]:8080/a?b?c', 'http://[::1]:8080', '/a', '?b?c'],
+    ['http://host', 'http://host', '/', ''],
+    // Bun's URL for a request with an empty or unusable Host is the bare target.
+    ['/scim/v2/Users?x', '', '/scim/v2/Users', '?x'],
+  ])('%s', (url, origin, path, query) => {
+    expect(parseTarget(url)).toEqual({ origin, path, query })
+  })
+
+  test('fragments and malformed percent-encoding are problems; encoded text is not', () => {
+    expect(targetProblem('http://h/a#b', parseTarget('http://h/a#b'))).toContain('fragment')
+    expect(targetProblem('http://h/a/%FF', parseTarget('http://h/a/%FF'))).toContain('percent')
+    expect(targetProblem('http://h/a/%C0%AF', parseTarget('http://h/a/%C0%AF'))).toContain('percent')
+    expect(targetProblem('http://h/a/%C3%A9?%FF', parseTarget('http://h/a/%C3%A9?%FF'))).toBeUndefined()
+  })
+
+  test('canonicalPath collapses slashes and drops a trailing one', () => {
+    expect(canonicalPath('/scim/v2//Users')).toBe('/scim/v2/Users')
+    expect(canonicalPath('/healthz/')).toBe('/healthz')
+    expect(canonicalPath('/')).toBe('/')
+  })
+})
+
+describe('RouteTable', () => {
+  const table = new RouteTable([
+    { method: 'GET', path: '/scim/v2/Users' },
+    { method: 'POST', path: '/scim/v2/Users' },
+    { method: 'GET', path: '/scim/v2/Users/:id' },
+  ])
+  test('respells static segments only, keeping ids as sent', () => {
+    expect(table.lookup('GET', '/scim/v2/users/AbC').respelled).toBe('/scim/v2/Users/AbC')
+    expect(table.lookup('GET', '/scim/v2/Users/AbC').respelled).toBeUndefined()
+  })
+  test('lists the methods a path has', () => {
+    expect(table.lookup('DELETE', '/scim/v2/Users').allowed).toEqual(['GET', 'HEAD', 'POST'])
+    expect(table.lookup('GET', '/nowhere').allowed).toEqual([])
+  })
+})
+
+describe('through the app', () => {
+  const { request, server } = makeTestApp()
+  const anonymous = (url: string, init: RequestInit = {}) => server.app.handle(new Request(url, init))
+
+  test('a short Host with a path in the query opens nothing', async () => {
+    const res = await anonymous('http://x/healthz?/scim/v2/Users')
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe('ok\n')
+    const post = await anonymous('http://abc/healthz?/scim/v2/Users', { method: 'POST', body: '{"userName":"intruder@evil"}', headers: { 'content-type': 'application/scim+json' } })
+    expect(post.status).toBe(405)
+    const users = await readJson(await request('GET', '/scim/v2/Users'))
+    expect(users.totalResults).toBe(0)
+  })
+
+  test('a short Host with the right token is routed by its real path', async () => {
+    const res = await anonymous('http://scm/scim/v2/Users', { headers: { authorization: `Bearer ${TEST_TOKEN}` } })
+    expect(res.status).toBe(200)
+    const created = await anonymous('https://x/scim/v2/Users', {
+      method: 'POST', body: '{"userName":"short@host"}', headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/scim+json' },
+    })
+    expect(created.status).toBe(201)
+    const body = await readJson(created)
+    expect(body.meta.location).toBe(`https://x/scim/v2/Users/${body.id}`)
+  })
+
+  test('a trailing slash on the open path is the open path; on others it needs a token', async () => {
+    expect(await (await anonymous('http://localhost/healthz/')).text()).toBe('ok\n')
+    expect((await anonymous('http://localhost/scim/v2/Users/')).status).toBe(401)
+  })
+
+  test('endpoints in any letter case', async () => {
+    await request('POST', '/scim/v2/Users', { userName: 'case@x' })
+    const res = await request('GET', '/scim/v2/users?filter=userName%20eq%20%22case@x%22')
+    expect(res.status).toBe(200)
+    expect((await readJson(res)).totalResults).toBe(1)
+    expect((await request('GET', '/scim/v2/serviceproviderconfig')).status).toBe(200)
+  })
+
+  test('OPTIONS and other unserved methods get 405 with Allow', async () => {
+    const res = await request('OPTIONS', '/scim/v2/Users')
+    await expectScimError(res, 405)
+    expect(res.headers.get('allow')).toBe('GET, HEAD, POST')
+  })
+
+  test.each(['/scim/v2/Schemas/%FF', '/scim/v2/Schemas/%E0', '/scim/v2/ResourceTypes/%C0%AF', '/scim/v2/Users/%FF'])(
+    'malformed percent-encoding %s is a 400 invalidSyntax', async (path) => {
+      await expectScimError(await request('GET', path), 400, 'invalidSyntax')
+    }
+  )
+})
