@@ -20,6 +20,8 @@ export interface ServerOptions {
   maxResults?: number
   defaultCount?: number
   maxPayloadSize?: number
+  /** Operations one POST /Bulk may hold (default 1000). */
+  maxBulkOperations?: number
   cacheSize?: number
   log?: (message: string, error: unknown) => void
 }
@@ -48,6 +50,6 @@ export function createScimServer(options: ServerOptions): ScimServer {
   }
   const fixed = options.tokenHashes
   const tokenHashes = fixed ? () => fixed : storedTokenReader(sqlite)
-  const app = createApp({ deps, tokenHashes, maxPayloadSize: options.maxPayloadSize ?? 10_485_760, log: options.log })
+  const app = createApp({ deps, tokenHashes, maxPayloadSize: options.maxPayloadSize ?? 10_485_760, maxBulkOperations: options.maxBulkOperations ?? 1000, log: options.log })
   return { app, store, deps, sqlite }
 }

@@ -7,7 +7,9 @@ import type { ServiceResult } from './result'
 
 export interface DiscoveryLimits {
   maxResults: number
+  /** The largest request body, bulk requests included (RFC 7644 §3.7.4). */
   maxPayloadSize: number
+  maxBulkOperations: number
 }
 
 /** Tells the truth about what this server supports; limits come from the running configuration. */
@@ -18,7 +20,7 @@ export function serviceProviderConfig(deps: ServiceDeps, base: string, limits: D
       schemas: [URN_SERVICE_PROVIDER_CONFIG],
       documentationUri: 'https://datatracker.ietf.org/doc/html/rfc7644',
       patch: { supported: true },
-      bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+      bulk: { supported: true, maxOperations: limits.maxBulkOperations, maxPayloadSize: limits.maxPayloadSize },
       filter: { supported: true, maxResults: limits.maxResults },
       changePassword: { supported: false },
       sort: { supported: true },

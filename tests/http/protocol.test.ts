@@ -38,10 +38,10 @@ describe('http protocol', () => {
     await expectScimError(await t.request('POST', '/scim/v2/Users', 'userName=x', { 'content-type': 'application/x-www-form-urlencoded' }), 415)
   })
 
-  test('unknown endpoints, Bulk and Me answer SCIM errors, never HTML or 500', async () => {
+  test('unknown endpoints, an empty Bulk and Me answer SCIM errors, never HTML or 500', async () => {
     const t = makeTestApp()
     await expectScimError(await t.request('GET', '/scim/v2/Nope'), 404)
-    await expectScimError(await t.request('POST', '/scim/v2/Bulk', {}), 501)
+    await expectScimError(await t.request('POST', '/scim/v2/Bulk', {}), 400, 'invalidSyntax')
     await expectScimError(await t.request('GET', '/scim/v2/Me'), 501)
   })
 
@@ -53,10 +53,10 @@ describe('http protocol', () => {
     await expectScimError(await t.request('GET', '/scim/v2/Users?sortBy=nosuch'), 400, 'invalidValue')
   })
 
-  test('discovery tells the truth: patch, sort, etag, filter on; bulk off; schemas listed', async () => {
+  test('discovery tells the truth: patch, sort, etag, filter and bulk on; schemas listed', async () => {
     const t = makeTestApp({ schemaPacks: ['alertmedia'] })
     const spc = await readJson(await t.request('GET', '/scim/v2/ServiceProviderConfig'))
-    expect(spc).toMatchObject({ patch: { supported: true }, bulk: { supported: false }, sort: { supported: true }, etag: { supported: true }, filter: { supported: true, maxResults: 1000 } })
+    expect(spc).toMatchObject({ patch: { supported: true }, bulk: { supported: true, maxOperations: 1000 }, sort: { supported: true }, etag: { supported: true }, filter: { supported: true, maxResults: 1000 } })
     const schemas = await readJson(await t.request('GET', '/scim/v2/Schemas'))
     const ids = schemas.Resources.map((s: { id: string }) => s.id)
     expect(ids).toContain(URN_USER)

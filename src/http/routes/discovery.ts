@@ -4,6 +4,7 @@ import { ScimError } from '../../scim/errors'
 import type { ServiceDeps } from '../../service/context'
 import { getResourceType, getSchema, listResourceTypes, listSchemas, serviceProviderConfig, type DiscoveryLimits } from '../../service/discovery'
 import type { FilterCache } from '../../service/filter-cache'
+import { runBulk } from '../../service/bulk'
 import { searchAll } from '../../service/search-all'
 import { SearchRequest, joinList } from '../models'
 import { requestInfo } from '../request-info'
@@ -20,9 +21,7 @@ export function discoveryRoutes(deps: ServiceDeps, filters: FilterCache, limits:
       const projection = { attributes: joinList(body.attributes), excludedAttributes: joinList(body.excludedAttributes) }
       return respond(searchAll(deps, filters, body, requestInfo(request, baseFor(request), projection)))
     }, { body: SearchRequest })
-    .all('/Bulk', () => {
-      throw ScimError.notImplemented('bulk operations are not supported (see /ServiceProviderConfig)')
-    })
+    .post('/Bulk', async ({ request, body }) => respond(await runBulk(deps, body, requestInfo(request, baseFor(request), {}), limits.maxBulkOperations)))
     .all('/Me', () => {
       throw ScimError.notImplemented('/Me is not supported: tokens here belong to provisioning clients, not users')
     })

@@ -1,0 +1,100 @@
+// POST /Bulk (RFC 7644 §3.7): each operation runs through the service it would reach if sent alone.
+import { parseBulkRequest, planBulk, resolvePathRef, resolveRefs, type BulkOperation } from '../scim/bulk'
+import { URN_BULK_RESPONSE } from '../scim/constants'
+import { ScimError, type ScimErrorBody } from '../scim/errors'
+import type { ResourceType } from '../scim/schema/types'
+import type { ServiceDeps } from './context'
+import { createResource } from './create'
+import { deleteResource } from './delete'
+import { patchResource } from './patch'
+import { replaceResource } from './replace'
+import type { RequestInfo, ServiceResult } from './result'
+
+/** One entry of a BulkResponse's Operations (RFC 7644 §3.7.3). */
+interface BulkAnswer {
+  method: string
+  bulkId?: string
+  version?: string
+  location?: string
+  status: string
+  response?: ScimErrorBody
+}
+
+/**
+ * Runs a bulk request. Operations run one by one, each atomic on its own and answered on its own
+ * (a failure rolls back only that operation), in an order where every `bulkId:x` reference follows
+ * the POST that creates x. With `failOnErrors`, processing stops once that many have failed; the
+ * operations not run are left out of the answer. Each operation passes the checks it would pass
+ * alone (validation, uniqueness, If-Match from its `version`).
+ */
+export async function runBulk(deps: ServiceDeps, body: unknown, req: RequestInfo, maxOperations: number): Promise<ServiceResult> {
+  const request = parseBulkRequest(body, maxOperations)
+  const plan = planBulk(request)
+  const createdIds = new Map<string, string>()
+  const failedBulkIds = new Set<string>()
+  const answers = new Map<number, BulkAnswer>()
+  let errors = 0
+  for (const index of plan.order) {
+    if (request.failOnErrors !== undefined && errors >= request.failOnErrors) break
+    const op = request.operations[index]!
+    let answer: BulkAnswer
+    try {
+      const refused = plan.refused.get(index) ?? dependencyFailure(op, failedBulkIds)
+      if (refused) throw refused
+      answer = await runOne(deps, op, createdIds, req)
+    } catch (err) {
+      if (!(err instanceof ScimError)) throw err
+      answer = { method: op.method, ...(op.bulkId ? { bulkId: op.bulkId } : {}), status: String(err.status), response: err.toJSON() }
+    }
+    if (Number(answer.status) >= 400) {
+      errors++
+      if (op.bulkId) failedBulkIds.add(op.bulkId)
+    }
+    answers.set(index, answer)
+  }
+  const inRequestOrder = [...answers.keys()].sort((a, b) => a - b).map((i) => answers.get(i)!)
+  return { status: 200, body: { schemas: [URN_BULK_RESPONSE], Operations: inRequestOrder } }
+}
+
+function dependencyFailure(op: BulkOperation, failed: ReadonlySet<string>): ScimError | undefined {
+  const ref = [...op.refs].find((r) => failed.has(r))
+  return ref === undefined ? undefined : new ScimError(409, `bulkId:${ref} was not created, so this operation that refers to it did not run`)
+}
+
+async function runOne(deps: ServiceDeps, op: BulkOperation, createdIds: Map<string, string>, req: RequestInfo): Promise<BulkAnswer> {
+  const { type, id } = target(deps, resolvePathRef(op.path, createdIds), op.method)
+  const info: RequestInfo = { base: req.base, ifMatch: op.version }
+  const data = resolveRefs(op.data, createdIds)
+  let result: ServiceResult
+  switch (op.method) {
+    case 'POST':
+      result = await createResource(deps, type, data, info)
+      break
+    case 'PUT':
+      result = await replaceResource(deps, type, id!, data, info)
+      break
+    case 'PATCH':
+      result = await patchResource(deps, type, id!, data, info)
+      break
+    case 'DELETE':
+      result = await deleteResource(deps, type, id!, info)
+      break
+  }
+  const createdId = op.method === 'POST' ? (result.body as { id: string }).id : id!
+  if (op.method === 'POST' && op.bulkId) createdIds.set(op.bulkId, createdId)
+  const answer: BulkAnswer = { method: op.method, location: `${req.base}${type.endpoint}/${createdId}`, status: String(result.status) }
+  if (op.bulkId) answer.bulkId = op.bulkId
+  const etag = result.headers?.etag
+  if (etag && op.method !== 'DELETE') answer.version = etag
+  return answer
+}
+
+/** The resource type and id an operation's path names: `/Users` for POST, `/Users/{id}` otherwise. */
+function target(deps: ServiceDeps, path: string, method: BulkOperation['method']): { type: ResourceType; id?: string } {
+  const [, endpoint = '', id, ...rest] = path.split('/')
+  const type = deps.registry.resourceTypes.find((t) => t.endpoint.toLowerCase() === `/${endpoint.toLowerCase()}`)
+  if (!type || rest.length > 0) throw ScimError.invalidPath(`${path} is not a resource endpoint (/Users, /Groups/{id}, …)`)
+  if (method === 'POST' && id !== undefined) throw ScimError.invalidPath(`a POST goes to ${type.endpoint}, not to ${path}`)
+  if (method !== 'POST' && !id) throw ScimError.invalidPath(`a ${method} needs a resource id: ${type.endpoint}/{id}`)
+  return { type, id }
+}

@@ -1,0 +1,102 @@
+// POST /Bulk over HTTP (RFC 7644 §3.7): references, errors, failOnErrors and advertised limits.
+import { describe, expect, test } from 'bun:test'
+import { makeTestApp } from '../helpers/app'
+import { expectScimError, readJson } from '../helpers/scim'
+
+const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest'
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
+const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group'
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
+
+interface Answer { method: string; bulkId?: string; version?: string; location?: string; status: string; response?: { scimType?: string; status: string } }
+
+async function bulk(t: ReturnType<typeof makeTestApp>, Operations: unknown[], extra: Record<string, unknown> = {}) {
+  const res = await t.request('POST', '/scim/v2/Bulk', { schemas: [BULK], Operations, ...extra })
+  expect(res.status).toBe(200)
+  const body = await readJson<{ schemas: string[]; Operations: Answer[] }>(res)
+  expect(body.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:BulkResponse'])
+  return body.Operations
+}
+
+describe('POST /Bulk', () => {
+  test('a group that names a user created later in the same request gets that user as a member', async () => {
+    const t = makeTestApp()
+    const answers = await bulk(t, [
+      { method: 'POST', path: '/Groups', bulkId: 'g', data: { schemas: [GROUP], displayName: 'Tour Guides', members: [{ type: 'User', value: 'bulkId:u' }] } },
+      { method: 'POST', path: '/Users', bulkId: 'u', data: { schemas: [USER], userName: 'alice@example.com' } },
+    ])
+    expect(answers.map((a) => [a.bulkId, a.status])).toEqual([['g', '201'], ['u', '201']])
+    const userId = answers[1]!.location!.split('/').pop()!
+    expect(answers[1]!.location).toBe(`http://localhost/scim/v2/Users/${userId}`)
+    const group = await readJson(await t.request('GET', answers[0]!.location!.replace('http://localhost', '')))
+    expect(group.members.map((m: { value: string }) => m.value)).toEqual([userId])
+    expect(answers[0]!.version).toBe(group.meta.version)
+  })
+
+  test('PUT, PATCH and DELETE reach resources by id or by bulkId, and honour version as If-Match', async () => {
+    const t = makeTestApp()
+    const [created] = await bulk(t, [{ method: 'POST', path: '/Users', bulkId: 'u', data: { schemas: [USER], userName: 'bob@example.com' } }])
+    const id = created!.location!.split('/').pop()!
+    const answers = await bulk(t, [
+      { method: 'PATCH', path: `/Users/${id}`, version: created!.version, data: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] } },
+      { method: 'PUT', path: `/Users/${id}`, version: created!.version, data: { schemas: [USER], userName: 'bob@example.com' } },
+      { method: 'POST', path: '/Users', bulkId: 'c', data: { schemas: [USER], userName: 'carol@example.com' } },
+      { method: 'DELETE', path: '/Users/bulkId:c' },
+    ])
+    expect(answers.map((a) => a.status)).toEqual(['200', '412', '201', '204'])
+    expect(answers[1]!.response?.status).toBe('412')
+    expect((await readJson(await t.request('GET', `/scim/v2/Users/${id}`))).active).toBe(false)
+    expect((await readJson(await t.request('GET', '/scim/v2/Users?filter=userName%20eq%20%22carol@example.com%22'))).totalResults).toBe(0)
+  })
+
+  test('each operation fails on its own; failOnErrors stops after that many errors', async () => {
+    const t = makeTestApp()
+    await t.request('POST', '/scim/v2/Users', { schemas: [USER], userName: 'taken@example.com' })
+    const ops = [
+      { method: 'POST', path: '/Users', bulkId: 'a', data: { schemas: [USER], userName: 'taken@example.com' } },
+      { method: 'POST', path: '/Users', bulkId: 'b', data: { schemas: [USER], userName: 'b@example.com' } },
+      { method: 'DELETE', path: '/Users/no-such-id' },
+      { method: 'POST', path: '/Users', bulkId: 'd', data: { schemas: [USER], userName: 'd@example.com' } },
+    ]
+    const all = await bulk(t, ops)
+    expect(all.map((a) => a.status)).toEqual(['409', '201', '404', '201'])
+    expect(all[0]!.response?.scimType).toBe('uniqueness')
+    const t2 = makeTestApp()
+    await t2.request('POST', '/scim/v2/Users', { schemas: [USER], userName: 'taken@example.com' })
+    const stopped = await bulk(t2, ops, { failOnErrors: 2 })
+    expect(stopped.map((a) => a.status)).toEqual(['409', '201', '404'])
+    expect((await readJson(await t2.request('GET', '/scim/v2/Users'))).totalResults).toBe(2)
+  })
+
+  test('circular references are refused with 409 and create nothing; a failed POST fails what refers to it', async () => {
+    const t = makeTestApp()
+    const answers = await bulk(t, [
+      { method: 'POST', path: '/Groups', bulkId: 'a', data: { schemas: [GROUP], displayName: 'A', members: [{ value: 'bulkId:b' }] } },
+      { method: 'POST', path: '/Groups', bulkId: 'b', data: { schemas: [GROUP], displayName: 'B', members: [{ value: 'bulkId:a' }] } },
+      { method: 'POST', path: '/Users', bulkId: 'bad', data: { schemas: [USER] } },
+      { method: 'POST', path: '/Groups', bulkId: 'c', data: { schemas: [GROUP], displayName: 'C', members: [{ value: 'bulkId:bad' }] } },
+    ])
+    expect(answers.map((a) => a.status)).toEqual(['409', '409', '400', '409'])
+    expect(answers[0]!.response).toMatchObject({ status: '409' })
+    expect((await readJson(await t.request('GET', '/scim/v2/Groups'))).totalResults).toBe(0)
+  })
+
+  test('limits are advertised and enforced', async () => {
+    const t = makeTestApp({ maxBulkOperations: 2 })
+    const spc = await readJson(await t.request('GET', '/scim/v2/ServiceProviderConfig'))
+    expect(spc.bulk).toEqual({ supported: true, maxOperations: 2, maxPayloadSize: 10_485_760 })
+    const three = Array.from({ length: 3 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `u${i}`, data: { userName: `u${i}` } }))
+    await expectScimError(await t.request('POST', '/scim/v2/Bulk', { schemas: [BULK], Operations: three }), 413)
+    expect((await readJson(await t.request('GET', '/scim/v2/Users'))).totalResults).toBe(0)
+  })
+
+  test('paths that are not resource endpoints are answered per operation', async () => {
+    const t = makeTestApp()
+    const answers = await bulk(t, [
+      { method: 'POST', path: '/Bulk', bulkId: 'x', data: {} },
+      { method: 'POST', path: '/Users/abc', bulkId: 'y', data: { userName: 'y' } },
+      { method: 'PATCH', path: '/Users', data: {} },
+    ])
+    expect(answers.map((a) => [a.status, a.response?.scimType])).toEqual([['400', 'invalidPath'], ['400', 'invalidPath'], ['400', 'invalidPath']])
+  })
+})
