@@ -19,6 +19,8 @@ export interface ServerOptions {
   extraSchemas?: readonly { schema: SchemaDocument; resourceType: string }[]
   maxResults?: number
   defaultCount?: number
+  /** Seconds a paging cursor stays valid (default 3600). */
+  cursorTimeout?: number
   maxPayloadSize?: number
   /** Operations one POST /Bulk may hold (default 1000). */
   maxBulkOperations?: number
@@ -44,6 +46,7 @@ export function createScimServer(options: ServerOptions): ScimServer {
       baseUrl: options.baseUrl?.replace(/\/+$/, ''),
       maxResults: options.maxResults ?? 1000,
       defaultCount: options.defaultCount ?? 100,
+      cursorTimeout: options.cursorTimeout ?? 3600,
     },
     now: () => new Date(),
     newId: randomUUID,

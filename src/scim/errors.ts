@@ -12,6 +12,9 @@ export type ScimType =
   | 'invalidValue'
   | 'invalidVers'
   | 'sensitive'
+  | 'invalidCursor'
+  | 'expiredCursor'
+  | 'invalidCount'
 
 export type ScimStatus = 304 | 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 500 | 501 | 503
 
@@ -27,6 +30,10 @@ const STATUS_OF_TYPE: Record<ScimType, ScimStatus> = {
   invalidValue: 400,
   invalidVers: 400,
   sensitive: 403,
+  // RFC 9865 §2.2 (cursor paging).
+  invalidCursor: 400,
+  expiredCursor: 400,
+  invalidCount: 400,
 }
 
 export interface ScimErrorBody {
@@ -81,6 +88,15 @@ export class ScimError extends Error {
   }
   static tooMany(detail: string): ScimError {
     return new ScimError(400, detail, 'tooMany')
+  }
+  static invalidCursor(detail: string): ScimError {
+    return new ScimError(400, detail, 'invalidCursor')
+  }
+  static expiredCursor(detail: string): ScimError {
+    return new ScimError(400, detail, 'expiredCursor')
+  }
+  static invalidCount(detail: string): ScimError {
+    return new ScimError(400, detail, 'invalidCount')
   }
   static uniqueness(detail: string): ScimError {
     return new ScimError(409, detail, 'uniqueness')

@@ -44,3 +44,9 @@ export function listResponse(total: number, startIndex: number, resources: unkno
 export function listResponseJson(total: number, startIndex: number, resources: readonly string[]): string {
   return `{"schemas":["${URN_LIST_RESPONSE}"],"totalResults":${total},"itemsPerPage":${resources.length},"startIndex":${startIndex},"Resources":[${resources.join(',')}]}`
 }
+
+/** A cursor-paged ListResponse (RFC 9865 §2.3): no startIndex; nextCursor only when a page follows. */
+export function cursorListResponseJson(total: number, resources: readonly string[], next?: string, previous?: string): string {
+  const cursors = `${next ? `,"nextCursor":${JSON.stringify(next)}` : ''}${previous ? `,"previousCursor":${JSON.stringify(previous)}` : ''}`
+  return `{"schemas":["${URN_LIST_RESPONSE}"],"totalResults":${total},"itemsPerPage":${resources.length}${cursors},"Resources":[${resources.join(',')}]}`
+}

@@ -5,6 +5,7 @@ import type { Doc } from '../scim/document'
 import type { MemberOp, MemberRef } from '../scim/patch/members'
 import type { ResolvedFilter } from '../scim/filter/resolve'
 import type { ResolvedAttr } from '../scim/schema/registry'
+import type { CursorPosition } from '../scim/cursor'
 
 /** A resource as stored: the canonical document plus server-managed columns. */
 export interface StoredResource {
@@ -44,6 +45,11 @@ export interface ListQuery {
   /** 1-based, already clamped. */
   startIndex: number
   count: number
+  /**
+   * Cursor paging (RFC 9865): the page is the `count` resources after (or, walking back, before)
+   * this id in id order; `sortBy` and `startIndex` do not apply. `total` still counts the whole query.
+   */
+  keyset?: CursorPosition
 }
 
 /** Writes run inside a transaction the store owns; every method here is synchronous. */
@@ -84,6 +90,8 @@ export interface ServiceSettings {
   baseUrl?: string
   maxResults: number
   defaultCount: number
+  /** How long a cursor stays valid, in seconds (RFC 9865 `cursorTimeout`). */
+  cursorTimeout: number
 }
 
 export interface ServiceDeps {

@@ -24,6 +24,15 @@ export function serviceProviderConfig(deps: ServiceDeps, base: string, limits: D
       filter: { supported: true, maxResults: limits.maxResults },
       changePassword: { supported: false },
       sort: { supported: true },
+      // RFC 9865 §4: both paging methods; index stays the default that Entra and Okta use.
+      pagination: {
+        cursor: true,
+        index: true,
+        defaultPaginationMethod: 'index',
+        defaultPageSize: deps.settings.defaultCount,
+        maxPageSize: deps.settings.maxResults,
+        cursorTimeout: deps.settings.cursorTimeout,
+      },
       etag: { supported: true },
       authenticationSchemes: [
         {

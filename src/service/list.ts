@@ -7,6 +7,7 @@ import { resolveAttrPath, type ResolvedAttr } from '../scim/schema/registry'
 import type { ResourceType } from '../scim/schema/types'
 import type { ListQuery, ServiceDeps, StoredResource } from './context'
 import type { FilterCache } from './filter-cache'
+import { listByCursor } from './list-cursor'
 import type { RequestInfo, ServiceResult } from './result'
 import { projectionOf, viewJson } from './view'
 
@@ -17,6 +18,8 @@ export interface ListParams {
   sortOrder?: string
   startIndex?: string | number
   count?: string | number
+  /** RFC 9865: present (even empty) means cursor paging. */
+  cursor?: string
 }
 
 /**
@@ -63,6 +66,7 @@ export function queryRows(deps: ServiceDeps, filters: FilterCache, type: Resourc
 }
 
 export function listResources(deps: ServiceDeps, filters: FilterCache, type: ResourceType, params: ListParams, req: RequestInfo): ServiceResult {
+  if (params.cursor !== undefined) return listByCursor(deps, filters, type, params, req)
   const paging = clampPaging(params.startIndex, params.count, deps.settings)
   const { total, rows } = queryRows(deps, filters, type, params, paging)
   const projection = projectionOf(type, req)

@@ -13,6 +13,7 @@ import { viewOf } from './view'
  * an attribute one type lacks simply excludes that type; a filter no type understands is an error.
  */
 export function searchAll(deps: ServiceDeps, filters: FilterCache, params: ListParams, req: RequestInfo): ServiceResult {
+  if (params.cursor !== undefined) throw ScimError.invalidValue('cursor paging is offered per resource type: POST /Users/.search or /Groups/.search')
   const paging = clampPaging(params.startIndex, params.count, deps.settings)
   const applicable: { type: ResourceType; total: number }[] = []
   let firstError: unknown

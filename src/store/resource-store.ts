@@ -1,5 +1,5 @@
 // The SQLite ResourceStore: prepared hot statements, cached lookups, group-committed writes.
-import { and, eq, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm'
 import type { BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import type { Database } from 'bun:sqlite'
 import type { Doc } from '../scim/document'
@@ -118,9 +118,19 @@ export function createResourceStore(
       // RFC 7644 §3.4.2.3: resources without the sort attribute go last ascending, first descending.
       // Without sortBy, pages follow the (type, name_ci) index: ordered by folded userName or
       // displayName, so a deep page walks the index and stops, instead of sorting every row.
-      const order = q.sortBy ? orderBySql(q.sortBy, type, q.descending ? 'descending' : 'ascending') : [resources.nameCi]
+      let order = q.sortBy ? orderBySql(q.sortBy, type, q.descending ? 'descending' : 'ascending') : [resources.nameCi]
+      let page = where
+      let offset = q.startIndex - 1
+      // A cursor walks the primary key, which no write changes, so a walk under concurrent writes
+      // returns every resource that existed throughout exactly once.
+      if (q.keyset) {
+        const after = q.keyset.direction === 'after'
+        page = and(where, after ? gt(resources.id, q.keyset.id) : lt(resources.id, q.keyset.id))!
+        order = [after ? asc(resources.id) : desc(resources.id)]
+        offset = 0
+      }
       const rows = orm.all<ReadRow>(sql`SELECT ${sql.raw(READ_COLUMNS)}, ${sql.raw(groupsColumn(type.name))} AS groups
-        FROM ${resources} WHERE ${where} ORDER BY ${sql.join(order, sql`, `)}, rowid LIMIT ${q.count} OFFSET ${q.startIndex - 1}`)
+        FROM ${resources} WHERE ${page} ORDER BY ${sql.join(order, sql`, `)}, rowid LIMIT ${q.count} OFFSET ${offset}`)
       return { total, rows: rows.map((row) => hot.toStored(type.name, row)) }
     },
     members: (groupId) => hot.members(groupId),

@@ -19,7 +19,7 @@ function depsWithDataset(seed: number) {
   const deps: ServiceDeps = {
     store: createResourceStore(db.orm, db.sqlite),
     registry,
-    settings: { maxResults: 1000, defaultCount: 100 },
+    settings: { maxResults: 1000, defaultCount: 100, cursorTimeout: 3600 },
     now: () => new Date(),
     newId: () => crypto.randomUUID(),
   }

@@ -1,0 +1,51 @@
+// GET /{type}?cursor= and POST /{type}/.search with `cursor` (RFC 9865): pages along the id order.
+import { decodeCursor, encodeCursor, queryFingerprint, type CursorPosition } from '../scim/cursor'
+import { ScimError } from '../scim/errors'
+import { cursorListResponseJson } from '../scim/list'
+import type { ResourceType } from '../scim/schema/types'
+import type { ServiceDeps } from './context'
+import type { FilterCache } from './filter-cache'
+import type { ListParams } from './list'
+import type { RequestInfo, ServiceResult } from './result'
+import { projectionOf, viewJson } from './view'
+
+/** The first page starts after every id: ids are non-empty strings. */
+const FROM_THE_START: CursorPosition = { direction: 'after', id: '' }
+
+function pageSize(raw: string | number | undefined, settings: { defaultCount: number; maxResults: number }): number {
+  if (raw === undefined || raw === '') return settings.defaultCount
+  const n = typeof raw === 'number' ? raw : Number(raw)
+  if (!Number.isInteger(n) || n < 0) throw ScimError.invalidCount(`count must be an integer from 0 to ${settings.maxResults} (maxPageSize), got '${raw}'`)
+  return Math.min(n, settings.maxResults)
+}
+
+/**
+ * One page of a cursor walk. An empty `cursor` asks for the first page; a page that has more
+ * after it carries `nextCursor` (its absence is the only end signal, RFC 9865 §2), and every page
+ * but the first carries `previousCursor`. Pages follow the primary key, which no write changes:
+ * a walk under concurrent writes sees every resource that existed throughout exactly once.
+ */
+export function listByCursor(deps: ServiceDeps, filters: FilterCache, type: ResourceType, params: ListParams, req: RequestInfo): ServiceResult {
+  const cursor = params.cursor ?? ''
+  if (params.startIndex !== undefined && params.startIndex !== '') throw ScimError.invalidValue('send either cursor or startIndex, not both (RFC 9865 §2)')
+  if (params.sortBy !== undefined && params.sortBy.trim() !== '') {
+    throw ScimError.invalidValue('sortBy does not combine with cursor paging: a cursor walks resources in a fixed order; use startIndex paging to sort')
+  }
+  const count = pageSize(params.count, deps.settings)
+  const fingerprint = queryFingerprint(type.name, params.filter)
+  const now = Math.floor(deps.now().getTime() / 1000)
+  const position = cursor === '' ? FROM_THE_START : decodeCursor(cursor, fingerprint, now, deps.settings.cursorTimeout)
+  const filter = params.filter !== undefined && params.filter.trim() !== '' ? filters.compile(type, params.filter).resolved : undefined
+  // One row more than the page tells whether another page follows in the walk's direction.
+  const { total, rows } = deps.store.query(type, { filter, startIndex: 1, count: count === 0 ? 0 : count + 1, keyset: position })
+  const beyond = rows.length > count
+  const forward = position.direction === 'after'
+  const page = forward ? rows.slice(0, count) : rows.slice(0, count).reverse()
+  const first = page[0]
+  const last = page[page.length - 1]
+  const next = last && (forward ? beyond : true) ? encodeCursor({ direction: 'after', id: last.id }, fingerprint, now) : undefined
+  const previous = first && (forward ? position !== FROM_THE_START : beyond) ? encodeCursor({ direction: 'before', id: first.id }, fingerprint, now) : undefined
+  const projection = projectionOf(type, req)
+  const resources = page.map((row) => viewJson(deps, type, row, req, projection).json)
+  return { status: 200, json: cursorListResponseJson(total, resources, next, previous) }
+}
