@@ -11,7 +11,8 @@ const check = Bun.spawnSync(['bun', 'run', `${root}scripts/embed-migrations.ts`,
 if (check.exitCode !== 0) process.exit(1)
 
 const build = Bun.spawnSync(
-  ['bun', 'build', `${root}src/main.ts`, '--compile', '--minify', '--define', `SCIM_SERVER_VERSION=${JSON.stringify(pkg.version)}`, '--outfile', outfile],
+  // The backup command's worker is a second entry point, so the binary carries it too.
+  ['bun', 'build', `${root}src/main.ts`, `${root}src/cli/vacuum-worker.ts`, '--compile', '--minify', '--define', `SCIM_SERVER_VERSION=${JSON.stringify(pkg.version)}`, '--outfile', outfile],
   { stdio: ['inherit', 'inherit', 'inherit'], cwd: root }
 )
 process.exit(build.exitCode ?? 1)

@@ -2,7 +2,9 @@
 import { hostname } from 'node:os'
 import { resolve } from 'node:path'
 import { parseCommandLine, USAGE, UsageError, type Config } from './cli/args'
+import { backupDatabase, CommandError, restoreDatabase } from './cli/backup'
 import { readSchemaFile } from './cli/schema-files'
+import { exportCommand, importCommand } from './cli/transfer'
 import { issueToken, storedTokenHashes } from './cli/token-store'
 import { generateToken, hashToken } from './auth/tokens'
 import { API_PREFIX } from './http/app'
@@ -48,6 +50,22 @@ function lockOrFail(config: Config): ServerLock | undefined {
   }
 }
 
+/** The server the flags describe (schemas, packs, limits); `serve` listens with it, admin commands use its services. */
+async function buildServer(config: Config, tokenHashes: readonly Buffer[] | undefined): Promise<ScimServer> {
+  try {
+    const extraSchemas = [
+      ...(await Promise.all(config.userSchemas.map(readSchemaFile))).map((schema) => ({ schema, resourceType: 'User' })),
+      ...(await Promise.all(config.groupSchemas.map(readSchemaFile))).map((schema) => ({ schema, resourceType: 'Group' })),
+    ]
+    return createScimServer({
+      db: config.db, durability: config.durability, tokenHashes, baseUrl: config.baseUrl,
+      schemaPacks: config.schemaPacks, extraSchemas, maxResults: config.maxResults, log: consoleErrorLog(config.debug),
+    })
+  } catch (err) {
+    return fail(err instanceof UsageError || err instanceof DatabaseError ? err.message : `cannot start: ${(err as Error).message}`)
+  }
+}
+
 async function serve(config: Config): Promise<void> {
   const tls = await readTls(config)
   const lock = lockOrFail(config)
@@ -60,19 +78,7 @@ async function serve(config: Config): Promise<void> {
     generated = generateToken()
     tokenHashes = [hashToken(generated)]
   }
-  let server: ScimServer
-  try {
-    const extraSchemas = [
-      ...(await Promise.all(config.userSchemas.map(readSchemaFile))).map((schema) => ({ schema, resourceType: 'User' })),
-      ...(await Promise.all(config.groupSchemas.map(readSchemaFile))).map((schema) => ({ schema, resourceType: 'Group' })),
-    ]
-    server = createScimServer({
-      db: config.db, durability: config.durability, tokenHashes, baseUrl: config.baseUrl,
-      schemaPacks: config.schemaPacks, extraSchemas, maxResults: config.maxResults, log: consoleErrorLog(config.debug),
-    })
-  } catch (err) {
-    return fail(err instanceof UsageError || err instanceof DatabaseError ? err.message : `cannot start: ${(err as Error).message}`)
-  }
+  const server = await buildServer(config, tokenHashes)
   let listening
   try {
     listening = Bun.serve({ port: config.port, hostname: config.host, tls, fetch: (req) => server.app.handle(req), maxRequestBodySize: 10_485_760 })
@@ -118,6 +124,36 @@ function token(config: Config): void {
   console.log(config.reset ? 'All earlier tokens for this database are revoked (a running server stops accepting them within a second).' : 'Earlier tokens stay valid; use --reset to revoke them.')
 }
 
+/** backup, restore, export and import: one line of outcome, exit 1 with one line on failure. */
+async function dataCommand(config: Config): Promise<void> {
+  if (config.db === ':memory:') fail(`${config.command} needs a database file (--db PATH)`)
+  try {
+    switch (config.command) {
+      case 'backup':
+        await backupDatabase(config.db, config.file!)
+        return
+      case 'restore':
+        console.log(restoreDatabase(config.db, config.file!))
+        return
+      default:
+    }
+    openOrFail(config).sqlite.close()
+    const server = await buildServer(config, [])
+    try {
+      if (config.command === 'export') await exportCommand(server, config.out)
+      else {
+        const { failed } = await importCommand(server, config.file!, ({ line, error }) => console.error(`line ${line}: ${error.status} ${error.scimType ?? ''} ${error.detail}`.replace(/  +/g, ' ')))
+        if (failed > 0) process.exitCode = 1
+      }
+    } finally {
+      server.store.close()
+    }
+  } catch (err) {
+    if (err instanceof CommandError) fail(err.message)
+    throw err
+  }
+}
+
 async function main(): Promise<void> {
   let config: Config
   try {
@@ -129,6 +165,7 @@ async function main(): Promise<void> {
   if (config.command === 'help') return void console.log(USAGE)
   if (config.command === 'version') return void console.log(VERSION)
   if (config.command === 'token') return token(config)
+  if (config.command !== 'serve') return dataCommand(config)
   await serve(config)
 }
 

@@ -2,7 +2,11 @@
 import { parseArgs } from 'node:util'
 
 export interface Config {
-  command: 'serve' | 'token' | 'help' | 'version'
+  command: 'serve' | 'token' | 'backup' | 'restore' | 'export' | 'import' | 'help' | 'version'
+  /** The FILE of backup, restore and import. */
+  file?: string
+  /** Where export writes (default: standard output). */
+  out?: string
   port: number
   host: string
   db: string
@@ -21,6 +25,9 @@ export interface Config {
   debug: boolean
 }
 
+const COMMANDS = new Set(['serve', 'token', 'backup', 'restore', 'export', 'import'])
+const FILE_COMMANDS = new Set(['backup', 'restore', 'import'])
+
 /** A mistake in flags or environment: reported as one line, never a stack trace. */
 export class UsageError extends Error {}
 
@@ -38,6 +45,8 @@ const OPTIONS = {
   'max-results': { type: 'string', env: 'SCIM_MAX_RESULTS' },
   durability: { type: 'string', env: 'SCIM_DURABILITY' },
   reset: { type: 'boolean' },
+  out: { type: 'string' },
+  format: { type: 'string' },
   debug: { type: 'boolean', env: 'SCIM_DEBUG' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -48,6 +57,11 @@ export const USAGE = `scim-server: a SCIM 2.0 server for Microsoft Entra ID prov
 Usage:
   scim-server [serve] [flags]     run the server (default)
   scim-server token [--reset]     issue a new secret token for --db (--reset revokes the others)
+  scim-server backup FILE         consistent copy of --db into FILE while a server keeps serving
+  scim-server restore FILE        put FILE in place of --db (the server must be stopped; the old file is kept aside)
+  scim-server export [--out FILE] every user and group as SCIM JSON lines (--format jsonl), to stdout by default
+  scim-server import FILE         JSON lines back through validation; matched by userName, displayName or
+                                  externalId, so running it again changes nothing
   scim-server --help | --version
 
 Flags (each has an environment twin):
@@ -100,15 +114,20 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
   }
   const values = fromEnv(parsed.values as Values, env)
   const [command = 'serve', ...extra] = parsed.positionals
-  if (command !== 'serve' && command !== 'token') throw new UsageError(`unknown command '${command}' (see --help)`)
-  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}' (see --help)`)
+  if (!COMMANDS.has(command)) throw new UsageError(`unknown command '${command}' (see --help)`)
+  const takesFile = FILE_COMMANDS.has(command)
+  if (takesFile && extra.length === 0) throw new UsageError(`${command} needs a FILE (see --help)`)
+  if (extra.length > (takesFile ? 1 : 0)) throw new UsageError(`unexpected argument '${extra[takesFile ? 1 : 0]}' (see --help)`)
+  if (values.format !== undefined && values.format !== 'jsonl') throw new UsageError(`--format must be jsonl, got '${values.format}'`)
   const durability = values.durability ?? 'full'
   if (durability !== 'full' && durability !== 'normal') throw new UsageError(`--durability must be full or normal, got '${durability}'`)
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
     throw new UsageError('--tls-cert and --tls-key go together: give both PEM files')
   }
   const config: Config = {
-    command: values.help ? 'help' : values.version ? 'version' : command,
+    command: values.help ? 'help' : values.version ? 'version' : (command as Config['command']),
+    file: takesFile ? extra[0] : undefined,
+    out: values.out,
     port: integer(values.port, 'port', 8080, 0, 65535),
     host: values.host ?? '0.0.0.0',
     db: values.db ?? './scim.db',

@@ -1,4 +1,5 @@
 // POST /{type} (RFC 7644 §3.3): coerce, check references, insert, answer 201 with Location.
+import { ScimError } from '../scim/errors'
 import { coerceResource } from '../scim/schema/coerce'
 import { locationOf } from '../scim/render'
 import type { ResourceType } from '../scim/schema/types'
@@ -7,11 +8,21 @@ import { checkManager } from './references'
 import type { RequestInfo, ServiceResult } from './result'
 import { renderView } from './view'
 
-export async function createResource(deps: ServiceDeps, type: ResourceType, body: unknown, req: RequestInfo): Promise<ServiceResult> {
+/** What an import keeps of an exported resource; a normal create assigns all of it. */
+export interface KeptIdentity {
+  id: string
+  version: number
+  created: string
+  lastModified: string
+}
+
+export async function createResource(deps: ServiceDeps, type: ResourceType, body: unknown, req: RequestInfo, kept?: KeptIdentity): Promise<ServiceResult> {
   const { doc, members } = coerceResource(type, body, { mode: 'create' })
   const row = await deps.store.write((tx) => {
     const now = deps.now().toISOString()
-    const created: StoredResource = { id: deps.newId(), type: type.name, data: doc, version: 1, created: now, lastModified: now }
+    const fresh = { id: deps.newId(), version: 1, created: now, lastModified: now }
+    if (kept && tx.existing([kept.id]).size > 0) throw ScimError.uniqueness(`id ${kept.id} is taken by another resource`)
+    const created: StoredResource = { ...(kept ?? fresh), type: type.name, data: doc }
     checkManager(tx, undefined, doc, created.id)
     tx.insert(type, created, members)
     return created

@@ -1,0 +1,106 @@
+// `scim-server export` and `import`: every user and group as SCIM JSON lines, and back.
+import { existsSync, statSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { API_PREFIX } from '../http/app'
+import { ScimError } from '../scim/errors'
+import type { ScimServer } from '../server'
+import { exportLines } from '../service/export'
+import { importLine, mayResolveLater, type LineFailure, type LineOutcome } from '../service/import'
+import type { RequestInfo } from '../service/result'
+import { CommandError } from './backup'
+import { readLines } from './lines'
+import { progress } from './progress'
+
+/** Lines imported at once: enough to fill each group commit, few enough to keep memory small. */
+const IN_FLIGHT = 64
+const MAX_LINE_BYTES = 16 * 1_048_576
+
+function requestInfo(server: ScimServer): RequestInfo {
+  return { base: server.deps.settings.baseUrl ?? API_PREFIX }
+}
+
+/** Writes every resource to `out` (a file) or standard output; returns the summary line. */
+export async function exportCommand(server: ScimServer, out: string | undefined): Promise<string> {
+  const started = performance.now()
+  const total = server.deps.registry.resourceTypes.reduce((n, type) => n + server.deps.store.query(type, { startIndex: 1, count: 0 }).total, 0)
+  const shown = progress('exporting', (n) => n.toLocaleString('en'))
+  const sink = out ? Bun.file(out).writer() : undefined
+  let written = 0
+  for (const line of exportLines(server.deps, requestInfo(server))) {
+    if (sink) sink.write(`${line}\n`)
+    else process.stdout.write(`${line}\n`)
+    written++
+    if (written % 1000 === 0) {
+      shown.update(written, total)
+      await sink?.flush()
+    }
+  }
+  await sink?.end()
+  const summary = `exported ${written} resources${out ? ` to ${resolve(out)}` : ''} in ${((performance.now() - started) / 1000).toFixed(1)} s`
+  shown.finish(summary)
+  return summary
+}
+
+interface ImportReport {
+  counts: Record<LineOutcome | 'failed', number>
+  failures: LineFailure[]
+}
+
+/**
+ * Imports `file` line by line, up to IN_FLIGHT lines at once (their writes share group commits).
+ * A line whose reference names a resource created by a later line is tried again after the
+ * pass, until a pass cures none; what still fails is reported with its line number.
+ */
+export async function importCommand(server: ScimServer, file: string, report: (failure: LineFailure) => void): Promise<{ summary: string; failed: number }> {
+  if (!existsSync(file)) throw new CommandError(`no file at ${resolve(file)}`)
+  const started = performance.now()
+  const size = statSync(file).size
+  const shown = progress(`importing ${file}`, (n) => `${(n / 1_048_576).toFixed(1)} MB`)
+  const result: ImportReport = { counts: { created: 0, updated: 0, unchanged: 0, failed: 0 }, failures: [] }
+  const req = requestInfo(server)
+  let retry: { line: number; text: string }[] = []
+  const running = new Set<Promise<void>>()
+  const run = (line: number, text: string, last: boolean) => {
+    const job: Promise<void> = importLine(server.deps, text, req)
+      .then(
+        (outcome) => void result.counts[outcome]++,
+        (err: unknown) => {
+          if (!(err instanceof ScimError)) throw err
+          if (!last && mayResolveLater(err)) retry.push({ line, text })
+          else result.failures.push({ line, error: err })
+        }
+      )
+      .finally(() => running.delete(job))
+    running.add(job)
+  }
+  const room = async () => {
+    if (running.size >= IN_FLIGHT) await Promise.race(running)
+  }
+  for await (const { line, text, bytesRead } of readLines(file, MAX_LINE_BYTES)) {
+    if (text.trim() === '') continue
+    run(line, text, false)
+    await room()
+    shown.update(bytesRead, size)
+  }
+  await Promise.all(running)
+  // Lines that referred to resources made by later lines run again, pass after pass, while a
+  // pass cures some; the last pass reports what still fails (a cycle of managers, a missing id).
+  for (let before = Infinity; retry.length > 0; ) {
+    const last = retry.length >= before
+    before = retry.length
+    const pass = retry.sort((a, b) => a.line - b.line)
+    retry = []
+    for (const { line, text } of pass) {
+      run(line, text, last)
+      await room()
+    }
+    await Promise.all(running)
+  }
+  result.failures.sort((a, b) => a.line - b.line)
+  for (const failure of result.failures) report(failure)
+  const { created, updated, unchanged } = result.counts
+  const failed = result.failures.length
+  const summary = `imported ${resolve(file)}: ${created} created, ${updated} updated, ${unchanged} unchanged, ${failed} failed, in ${((performance.now() - started) / 1000).toFixed(1)} s`
+  shown.finish(summary)
+  return { summary, failed }
+}

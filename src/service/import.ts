@@ -1,0 +1,84 @@
+// `scim-server import`: SCIM JSON lines back through the normal write path, idempotently.
+import { isObject, type Doc } from '../scim/document'
+import { ScimError } from '../scim/errors'
+import { coerceResource, deepEqual } from '../scim/schema/coerce'
+import type { ResourceType } from '../scim/schema/types'
+import type { ServiceDeps, StoredResource } from './context'
+import { createResource, type KeptIdentity } from './create'
+import { replaceResource } from './replace'
+import type { RequestInfo } from './result'
+
+export type LineOutcome = 'created' | 'updated' | 'unchanged'
+
+export interface LineFailure {
+  line: number
+  error: ScimError
+}
+
+function typeOf(deps: ServiceDeps, body: Doc): ResourceType {
+  const meta = isObject(body.meta) ? body.meta : {}
+  const named = typeof meta.resourceType === 'string' ? deps.registry.resourceType(meta.resourceType) : undefined
+  if (named) return named
+  const schemas = Array.isArray(body.schemas) ? body.schemas.map((s) => String(s).toLowerCase()) : []
+  const type = deps.registry.resourceTypes.find((t) => schemas.includes(t.core.lowerId))
+  if (!type) throw ScimError.invalidValue('the line names no resource type: give meta.resourceType or the core schema URN in schemas')
+  return type
+}
+
+/** The stored resource this line is: same id, else same userName / displayName, else same externalId. */
+function matchOf(deps: ServiceDeps, type: ResourceType, body: Doc): StoredResource | undefined {
+  if (typeof body.id === 'string') {
+    const byId = deps.store.get(type, body.id)
+    if (byId) return byId
+  }
+  const nameAttr = type.name === 'User' ? 'userName' : 'displayName'
+  const name = body[nameAttr]
+  const byName = typeof name === 'string' ? deps.store.findByName(type, name.toLowerCase())[0] : undefined
+  if (byName) return byName
+  return typeof body.externalId === 'string' ? deps.store.findByExternalId(type, body.externalId)[0] : undefined
+}
+
+/** The id, version and timestamps of an exported line, kept when the resource is new here. */
+function keptIdentity(body: Doc): KeptIdentity | undefined {
+  const meta = isObject(body.meta) ? body.meta : {}
+  const version = typeof meta.version === 'string' ? Number(/^W\/"(\d+)/.exec(meta.version)?.[1]) : NaN
+  if (typeof body.id !== 'string' || typeof meta.created !== 'string' || typeof meta.lastModified !== 'string' || !Number.isSafeInteger(version)) return undefined
+  return { id: body.id, version, created: meta.created, lastModified: meta.lastModified }
+}
+
+function sameMembers(deps: ServiceDeps, type: ResourceType, existing: StoredResource, body: Doc): boolean {
+  if (type.name !== 'Group' || body.members === undefined) return true
+  const now = deps.store.members(existing.id).map((m) => m.value).sort()
+  const sent = (Array.isArray(body.members) ? body.members : []).map((m) => (isObject(m) ? String(m.value) : '')).sort()
+  return deepEqual(now, sent)
+}
+
+/**
+ * Imports one JSON line (atomic on its own). A resource that exists already is replaced, or left
+ * alone when the line would change nothing, so importing the same file twice is a no-op; a new
+ * one is created with the exported id and meta, so export → import → export gives the same file.
+ */
+export async function importLine(deps: ServiceDeps, text: string, req: RequestInfo): Promise<LineOutcome> {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    throw ScimError.invalidSyntax('the line is not valid JSON')
+  }
+  if (!isObject(body)) throw ScimError.invalidSyntax('each line is one JSON object: a SCIM resource')
+  const type = typeOf(deps, body)
+  const existing = matchOf(deps, type, body)
+  if (!existing) {
+    await createResource(deps, type, body, req, keptIdentity(body))
+    return 'created'
+  }
+  const { doc } = coerceResource(type, body, { mode: 'replace', existing: existing.data })
+  if (deepEqual(doc, existing.data) && sameMembers(deps, type, existing, body)) return 'unchanged'
+  await replaceResource(deps, type, existing.id, body, req)
+  return 'updated'
+}
+
+/** An error that a later line may cure: a reference to a resource the file creates further on. */
+export function mayResolveLater(error: ScimError): boolean {
+  return error.scimType === 'invalidValue' && /unknown/.test(error.detail)
+}
