@@ -1,0 +1,17 @@
+// The selftest's suites in the order they run: connection first, content type last (it judges
+// every response the others received).
+import { DIALECTS } from '../entra'
+import type { Suite } from '../runner'
+import { connectionSuite } from './connection'
+import { entraGroupSuite } from './entra-groups'
+import { entraUserSuite } from './entra-users'
+import { oktaSuite } from './okta'
+import { protocolSuite } from './protocol'
+
+export const SUITES: readonly Suite<any>[] = [
+  connectionSuite,
+  ...DIALECTS.map(entraUserSuite),
+  ...DIALECTS.map(entraGroupSuite),
+  oktaSuite,
+  protocolSuite,
+]
