@@ -8,6 +8,7 @@ import { generateToken, hashToken } from './cli/tokens'
 import { API_PREFIX } from './http/app'
 import { createScimServer, type ScimServer } from './server'
 import { openDatabase } from './store/db'
+import { selftest } from './selftest/cli'
 import { VERSION } from './version'
 
 function fail(message: string, code = 1): never {
@@ -104,6 +105,7 @@ async function main(): Promise<void> {
   if (config.command === 'help') return void console.log(USAGE)
   if (config.command === 'version') return void console.log(VERSION)
   if (config.command === 'token') return token(config)
+  if (config.command === 'selftest') return process.exit(await selftest(config))
   await serve(config)
 }
 

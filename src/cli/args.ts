@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util'
 
 export interface Config {
-  command: 'serve' | 'token' | 'help' | 'version'
+  command: 'serve' | 'token' | 'selftest' | 'help' | 'version'
   port: number
   host: string
   db: string
@@ -17,6 +17,10 @@ export interface Config {
   durability: 'full' | 'normal'
   /** `token --reset`: forget stored tokens before issuing a new one. */
   reset: boolean
+  /** `selftest --url`: the Tenant URL to check. */
+  url?: string
+  /** `selftest --insecure`: skip TLS certificate verification (a self-signed test deployment). */
+  insecure: boolean
 }
 
 /** A mistake in flags or environment: reported as one line, never a stack trace. */
@@ -36,6 +40,8 @@ const OPTIONS = {
   'max-results': { type: 'string', env: 'SCIM_MAX_RESULTS' },
   durability: { type: 'string', env: 'SCIM_DURABILITY' },
   reset: { type: 'boolean' },
+  url: { type: 'string' },
+  insecure: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const
@@ -45,6 +51,11 @@ export const USAGE = `scim-server: a SCIM 2.0 server for Microsoft Entra ID prov
 Usage:
   scim-server [serve] [flags]     run the server (default)
   scim-server token [--reset]     issue a new secret token for --db (--reset revokes the others)
+  scim-server selftest --url URL --token T [--insecure]
+                                  replay Entra's and Okta's requests against a running deployment
+                                  (through its proxy), print pass/fail per check, clean up after
+                                  itself; exit 0 only when all pass. --insecure skips TLS
+                                  certificate verification, for a self-signed test deployment
   scim-server --help | --version
 
 Flags (each has an environment twin):
@@ -86,6 +97,19 @@ function integer(raw: string | undefined, name: string, fallback: number, min: n
   return n
 }
 
+/** `selftest` needs the Tenant URL (http or https) and one token to send. */
+function checkSelftest(config: Config): void {
+  if (config.url === undefined) throw new UsageError('selftest needs --url, the Tenant URL as given to Entra (e.g. https://scim.example.com/scim/v2)')
+  let scheme: string
+  try {
+    scheme = new URL(config.url).protocol
+  } catch {
+    throw new UsageError(`--url must be an absolute http:// or https:// URL, got '${config.url}'`)
+  }
+  if (scheme !== 'http:' && scheme !== 'https:') throw new UsageError(`--url must be an http:// or https:// URL, got '${config.url}'`)
+  if (config.tokens.length !== 1) throw new UsageError('selftest needs exactly one --token, the Secret Token as given to Entra')
+}
+
 export function parseCommandLine(argv: readonly string[], env: Record<string, string | undefined>): Config {
   let parsed
   try {
@@ -95,7 +119,7 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
   }
   const values = fromEnv(parsed.values as Values, env)
   const [command = 'serve', ...extra] = parsed.positionals
-  if (command !== 'serve' && command !== 'token') throw new UsageError(`unknown command '${command}' (see --help)`)
+  if (command !== 'serve' && command !== 'token' && command !== 'selftest') throw new UsageError(`unknown command '${command}' (see --help)`)
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}' (see --help)`)
   const durability = values.durability ?? 'full'
   if (durability !== 'full' && durability !== 'normal') throw new UsageError(`--durability must be full or normal, got '${durability}'`)
@@ -117,7 +141,10 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
     maxResults: integer(values['max-results'], 'max-results', 1000, 1, 100_000),
     durability,
     reset: values.reset ?? false,
+    url: values.url,
+    insecure: values.insecure ?? false,
   }
+  if (config.command === 'selftest') checkSelftest(config)
   if (config.command === 'serve' && config.port === 443 && !config.tlsCert) {
     throw new UsageError(
       'port 443 is for HTTPS, and Entra ID only provisions over HTTPS: give --tls-cert cert.pem --tls-key key.pem (a certificate from a public CA for this host name)'
