@@ -54,9 +54,10 @@ function noAnswer(err: unknown, timeoutMs: number): string {
   const message = e?.message ?? String(err)
   const code = (err as { code?: string })?.code
   const what = code && !message.includes(code) ? `${message} (${code})` : message
-  if (/certificate|self[- ]signed|ssl|tls|issuer/i.test(what)) {
+  if (/certificate|self[- ]signed|issuer|CERT_|UNABLE_TO_VERIFY/i.test(what)) {
     return `TLS failed: ${what}; Entra requires a certificate from a publicly trusted CA (--insecure skips verification for a test deployment only)`
   }
+  if (/EPROTO|handshake|\bssl\b|\btls\b/i.test(what)) return `TLS failed: ${what}; is this port serving https?`
   return `no answer: ${what}`
 }
 

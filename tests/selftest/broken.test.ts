@@ -129,3 +129,11 @@ describe('selftest against broken servers', () => {
     expect(reasonOf(run, 'connection: TLS')).toMatch(/TLS failed: self signed certificate \(DEPTH_ZERO_SELF_SIGNED_CERT\); Entra requires a certificate from a publicly trusted CA \(--insecure/)
   })
 })
+
+test('a port that does not speak TLS is reported as such, not as a certificate problem', async () => {
+  const plain: Breakage = () => Promise.reject(Object.assign(new Error('The TLS handshake failed. Does the server speak TLS on this port?'), { code: 'EPROTO' }))
+  const run = await runAgainst(plain, {}, 'https://localhost/scim/v2')
+  const reason = run.byName.get('connection: TLS')!.reason
+  expect(reason).toMatch(/TLS failed: The TLS handshake failed.*\(EPROTO\); is this port serving https\?$/)
+  expect(reason).not.toContain('publicly trusted')
+})
