@@ -1,5 +1,4 @@
-// Microsoft Entra provisioning's request bodies in both PATCH dialects (entra-wire §1.3, §1.7,
-// §1.8, §1.11, §2.1): the default one and the RFC-compliant one behind `?aadOptscim062020`.
+// Microsoft Entra's request bodies in both PATCH dialects: default and `?aadOptscim062020` (entra-wire §2.1).
 import {
   MANAGER_PATH,
   URN_ENTERPRISE,

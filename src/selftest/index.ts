@@ -1,5 +1,4 @@
-// `scim-server selftest`: replays Entra's (both PATCH dialects) and Okta's requests against a
-// running deployment and judges each answer. Pure: give it any fetch-like function.
+// `scim-server selftest`: replays Entra's and Okta's requests against a deployment via any fetch.
 import { SUITES } from './checks'
 import { runSuites, type Result, type SelftestOptions } from './runner'
 

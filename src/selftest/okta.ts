@@ -1,5 +1,4 @@
-// Okta's SCIM 2.0 request bodies (Okta developer docs, "Okta and SCIM Version 2.0"): whole-user
-// create and replace, path-less PATCH replaces, and group push membership changes.
+// Okta's SCIM 2.0 request bodies (Okta developer docs, "Okta and SCIM Version 2.0").
 import { URN_GROUP, URN_USER, type PatchOperation, type ScimObject } from './wire'
 
 export interface OktaUser {

@@ -1,5 +1,4 @@
-// Runs the selftest suites in order against one deployment, turns each check into a verdict,
-// and removes every resource the checks created, also when a check failed halfway.
+// Runs selftest suites in order, turns checks into verdicts, and removes what the checks created.
 import { answered, CheckFailure } from './expect'
 import { Session, type SessionOptions } from './session'
 
@@ -33,6 +32,8 @@ export interface Suite<S> {
 export interface SelftestOptions extends SessionOptions {
   /** Called as each verdict is known, so a terminal shows progress. */
   onResult?: (result: Result) => void
+  /** Once aborted (Ctrl-C), the remaining checks are skipped and the clean-up still runs. */
+  signal?: AbortSignal
 }
 
 function verdict(name: string, outcome: Outcome): Result {
@@ -50,11 +51,15 @@ async function runCheck<S>(name: string, check: Check<S>, session: Session, stat
   }
 }
 
-async function runSuite<S>(suite: Suite<S>, session: Session, emit: (r: Result) => void): Promise<void> {
+async function runSuite<S>(suite: Suite<S>, session: Session, emit: (r: Result) => void, signal?: AbortSignal): Promise<void> {
   const state = suite.state()
   let failed: string | undefined
   for (const check of suite.checks) {
     const name = `${suite.title}: ${check.name}`
+    if (signal?.aborted) {
+      emit({ name, status: 'skip', reason: 'not run: interrupted' })
+      continue
+    }
     if (failed !== undefined) {
       emit({ name, status: 'skip', reason: `not run: needs "${failed}", which failed` })
       continue
@@ -97,7 +102,7 @@ export async function runSuites(
     options.onResult?.(r)
   }
   try {
-    for (const suite of suites) await runSuite(suite, session, emit)
+    for (const suite of suites) await runSuite(suite, session, emit, options.signal)
   } finally {
     emit(await cleanUp(session))
   }

@@ -1,5 +1,4 @@
-// One selftest run's HTTP side: sends requests through a fetch-like function the way an IdP does,
-// records every exchange, and remembers what it created so the run can remove it again.
+// One selftest run's HTTP side: sends IdP-shaped requests, records exchanges, tracks what it created.
 import { CheckFailure } from './expect'
 
 /** `fetch` or anything shaped like it (tests pass one that calls `app.handle`). */

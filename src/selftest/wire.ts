@@ -1,6 +1,6 @@
-// What a SCIM client puts on the wire: URNs, PATCH envelopes and filter query strings.
-// Spelled out on the client side, apart from src/scim, so replaying them checks the server
-// against the RFC text rather than against its own constants.
+// What a SCIM client puts on the wire: URNs, PATCH envelopes, filter query strings.
+// Spelled out apart from src/scim, so a replay checks the server against the RFC text rather
+// than against the server's own constants.
 
 export const URN_USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
 export const URN_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group'

@@ -1,5 +1,4 @@
-// `scim-server selftest` run by the compiled binary against the compiled binary's `serve`:
-// over http (TLS only warns), over https with a self-signed certificate, and with a wrong token.
+// The compiled binary's selftest against its own serve: over http, over https, with a wrong token.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -137,3 +137,15 @@ test('a port that does not speak TLS is reported as such, not as a certificate p
   expect(reason).toMatch(/TLS failed: The TLS handshake failed.*\(EPROTO\); is this port serving https\?$/)
   expect(reason).not.toContain('publicly trusted')
 })
+
+test('a 201 without a Location header fails the location check', async () => {
+  const run = await runAgainst(async (u, init, next) => {
+    const res = await next(u, init)
+    if (res.status !== 201) return res
+    const headers = new Headers(res.headers)
+    headers.delete('location')
+    return new Response(await res.text(), { status: 201, headers })
+  })
+  expect(run.notPassed).toEqual(['protocol: ETag and meta.location'])
+  expect(run.byName.get('protocol: ETag and meta.location')!.reason).toMatch(/^the Location header of the 201 is null, meta\.location is "http:\/\/localhost\/scim\/v2\/Users\/[\w-]+"/)
+})

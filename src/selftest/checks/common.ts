@@ -1,12 +1,20 @@
 // Steps several suites share: create a user as Entra does, read a resource, delete and confirm.
 import { finishUserBody, getKey } from '../entra'
 import { expectStatus, fail, idOf, objectBody } from '../expect'
-import type { Session } from '../session'
+import type { Exchange, Session } from '../session'
 import { URN_ENTERPRISE, type ScimObject } from '../wire'
 
 export interface Created {
   id: string
   name: string
+  /** The 201 exchange itself, for checks on its headers. */
+  response: Exchange
+}
+
+/** A value an earlier check of the suite set; a suite skips the rest after a failure, so it is there. */
+export function need<T>(value: T | undefined): T {
+  if (value === undefined) fail('an earlier check left nothing to work on')
+  return value
 }
 
 /** `POST /Users` with Entra's body for a fresh user (entra-wire §1.3); tracked for clean-up. */
@@ -34,7 +42,7 @@ export async function create(s: Session, collection: string, body: ScimObject): 
   const id = idOf(x)
   s.track(`${collection}/${id}`)
   const name = getKey(body, 'userName') ?? getKey(body, 'displayName')
-  return { id, name: String(name) }
+  return { id, name: String(name), response: x }
 }
 
 export async function read(s: Session, path: string): Promise<ScimObject> {

@@ -1,5 +1,4 @@
-// What Entra's Test Connection and its periodic probe send (entra-wire §1.2), the 401 a wrong
-// token must get (§3.1), and whether the URL is one Entra will talk to at all (TLS).
+// Entra's Test Connection probes (entra-wire §1.2), the 401 for a wrong token, and TLS.
 import { expectList, expectScimError, fail } from '../expect'
 import type { Suite } from '../runner'
 import type { Session } from '../session'

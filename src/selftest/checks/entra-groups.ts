@@ -1,20 +1,14 @@
-// Entra's group lifecycle in one PATCH dialect (entra-wire §1.11, §2.1): create with the legacy
-// schema URI, member add, removing one member (never all of them), rename, delete.
+// Entra's group lifecycle in one PATCH dialect (entra-wire §1.11, §2.1).
 import { addMemberOps, getKey, groupBody, opName, removeMemberOps, type Dialect } from '../entra'
 import { expectList, expectValue, fail } from '../expect'
 import type { Suite } from '../runner'
 import type { Session } from '../session'
 import { filterQuery, patchBody } from '../wire'
-import { create, createEntraUser, deleteAndGone, memberIds, patch, read, type Created } from './common'
+import { create, createEntraUser, deleteAndGone, memberIds, need, patch, read, type Created } from './common'
 
 interface State {
   group?: Created
   members: Created[]
-}
-
-function need<T>(value: T | undefined): T {
-  if (value === undefined) fail('an earlier step left no group')
-  return value
 }
 
 function sorted(ids: readonly string[]): string[] {

@@ -1,20 +1,14 @@
-// Entra's user lifecycle in one PATCH dialect (entra-wire §1.1, §1.3–1.8, §2.1): match-then-create,
-// attribute update, manager link as a bare id, disable with "False"/false, delete.
+// Entra's user lifecycle in one PATCH dialect (entra-wire §1.1, §1.3–1.8, §2.1).
 import { activeOp, getKey, managerOp, writeOps, type Dialect } from '../entra'
 import { expectList, expectValue, fail } from '../expect'
 import type { Suite } from '../runner'
 import type { Session } from '../session'
 import { filterQuery, patchBody, URN_ENTERPRISE } from '../wire'
-import { createEntraUser, deleteAndGone, patch, read, workEmail, type Created } from './common'
+import { createEntraUser, deleteAndGone, need, patch, read, workEmail, type Created } from './common'
 
 interface State {
   user?: Created
   manager?: Created
-}
-
-function need<T>(value: T | undefined): T {
-  if (value === undefined) fail('an earlier step left no user')
-  return value
 }
 
 async function createUser(s: Session, st: State, dialect: Dialect) {

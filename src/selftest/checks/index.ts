@@ -1,5 +1,4 @@
-// The selftest's suites in the order they run: connection first, content type last (it judges
-// every response the others received).
+// The selftest's suites in run order: connection first, content type last (it judges all responses).
 import { DIALECTS } from '../entra'
 import type { Suite } from '../runner'
 import { connectionSuite } from './connection'

@@ -1,5 +1,4 @@
-// Okta's request shapes (Okta developer docs, "Okta and SCIM Version 2.0"): lookup by userName,
-// create, read, whole-user PUT, deactivation, and group push (members, rename, delete).
+// Okta's provisioning requests (Okta developer docs, "Okta and SCIM Version 2.0") and their answers.
 import { getKey } from '../entra'
 import { expectList, expectStatus, expectValue, fail, objectBody } from '../expect'
 import {
@@ -15,7 +14,7 @@ import {
 import type { Suite } from '../runner'
 import type { Session } from '../session'
 import { oktaFilterQuery, patchBody } from '../wire'
-import { create, deleteAndGone, memberIds, patch, read, type Created } from './common'
+import { create, deleteAndGone, memberIds, need, patch, read, type Created } from './common'
 
 /** Okta's bodies say `application/scim+json` without a charset. */
 const OKTA = { contentType: 'application/scim+json' }
@@ -26,9 +25,11 @@ interface State {
   group?: Created
 }
 
-function need<T>(value: T | undefined): T {
-  if (value === undefined) fail('an earlier step left nothing to work on')
-  return value
+async function connection(s: Session) {
+  // Okta's Test Connector Configuration: the first page of users, two at most.
+  const resources = expectList(await s.send('GET', '/Users?startIndex=1&count=2'))
+  if (resources.length > 2) fail(`GET /Users?startIndex=1&count=2 returned ${resources.length} users, more than count`)
+  return '200 ListResponse with at most 2 users'
 }
 
 async function lookup(s: Session, st: State) {
@@ -44,7 +45,7 @@ async function createUser(s: Session, st: State) {
   expectStatus(x, 201)
   const body = objectBody(x)
   if (typeof body.id !== 'string') fail('POST /Users answered 201 without an "id"')
-  st.user = { id: body.id, name: need(st.profile).userName }
+  st.user = { id: body.id, name: need(st.profile).userName, response: x }
   s.track(`/Users/${body.id}`)
   if (getKey(body, 'password') !== undefined) fail('POST /Users echoed the password back; RFC 7643 §4.1.1 says it is never returned')
   return `201 with an id, password not echoed, user ${body.id}`
@@ -110,6 +111,7 @@ export const oktaSuite: Suite<State> = {
   title: 'Okta',
   state: () => ({}),
   checks: [
+    { name: 'test connection', run: connection },
     { name: 'lookup by userName', run: lookup },
     { name: 'create user', run: createUser },
     { name: 'get user by id', run: readUser },

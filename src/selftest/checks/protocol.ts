@@ -1,5 +1,4 @@
-// Protocol details IdPs rely on: ETag and meta.location naming the URL given (a host-rewriting
-// proxy breaks them), SCIM Error bodies for 404 and 409, and the response media type.
+// Protocol details IdPs rely on: ETag, meta.location, 404/409 SCIM Error bodies, media type.
 import { finishUserBody, getKey } from '../entra'
 import { expectScimError, expectStatus, fail, objectBody } from '../expect'
 import type { Suite } from '../runner'
@@ -31,13 +30,17 @@ async function etagAndLocation(s: Session) {
   const got = await s.send('GET', path)
   expectStatus(got, 200)
   const meta = getKey(objectBody(got), 'meta')
-  checkLocation(s, getKey(meta, 'location'), user.id)
+  const location = getKey(meta, 'location')
+  checkLocation(s, location, user.id)
+  // RFC 7644 §3.3: the 201's Location header names the same URL as meta.location.
+  const header = user.response.headers.get('location')
+  if (header !== location) fail(`the Location header of the 201 is ${JSON.stringify(header)}, meta.location is ${JSON.stringify(location)}; RFC 7644 §3.3 wants both the same`)
   const etag = got.headers.get('etag')
   const version = getKey(meta, 'version')
   if (!etag) fail(`GET ${path} has no ETag header (RFC 7644 §3.14)`)
   if (version !== undefined && etag !== version) fail(`the ETag header ${etag} differs from meta.version ${JSON.stringify(version)}`)
   await deleteAndGone(s, path)
-  return `meta.location is ${s.base}/Users/{id}; ETag ${etag} matches meta.version`
+  return `Location and meta.location are ${s.base}/Users/{id}; ETag ${etag} matches meta.version`
 }
 
 async function notFound(s: Session) {
