@@ -5,7 +5,8 @@ const LABEL: Record<Status, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL'
 
 /** `PASS  Entra users (default PATCH): create — 201 with an id …` */
 export function formatResult(r: Result): string {
-  return `${LABEL[r.status]}  ${r.name} — ${r.reason}`
+  // One line per check, even when a server's error detail spans several.
+  return `${LABEL[r.status]}  ${r.name} — ${r.reason.replace(/\s*\n\s*/g, ' ')}`
 }
 
 export function summary(results: readonly Result[]): string {
