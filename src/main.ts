@@ -10,6 +10,7 @@ import { generateToken, hashToken } from './auth/tokens'
 import { API_PREFIX } from './http/app'
 import { consoleErrorLog } from './http/plugins/errors'
 import { createScimServer, type ScimServer } from './server'
+import { selftest } from './selftest/cli'
 import { DatabaseError, openDatabase } from './store/db'
 import { DatabaseInUseError, lockDatabase, type ServerLock } from './store/server-lock'
 import { VERSION } from './version'
@@ -165,6 +166,7 @@ async function main(): Promise<void> {
   if (config.command === 'help') return void console.log(USAGE)
   if (config.command === 'version') return void console.log(VERSION)
   if (config.command === 'token') return token(config)
+  if (config.command === 'selftest') return process.exit(await selftest(config))
   if (config.command !== 'serve') return dataCommand(config)
   await serve(config)
 }

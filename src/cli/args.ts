@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util'
 
 export interface Config {
-  command: 'serve' | 'token' | 'backup' | 'restore' | 'export' | 'import' | 'help' | 'version'
+  command: 'serve' | 'token' | 'selftest' | 'backup' | 'restore' | 'export' | 'import' | 'help' | 'version'
   /** The FILE of backup, restore and import. */
   file?: string
   /** Where export writes (default: standard output). */
@@ -23,9 +23,13 @@ export interface Config {
   reset: boolean
   /** Log internal errors with their stack, not just one line. */
   debug: boolean
+  /** `selftest --url`: the Tenant URL to check. */
+  url?: string
+  /** `selftest --insecure`: skip TLS certificate verification (a self-signed test deployment). */
+  insecure: boolean
 }
 
-const COMMANDS = new Set(['serve', 'token', 'backup', 'restore', 'export', 'import'])
+const COMMANDS = new Set(['serve', 'token', 'selftest', 'backup', 'restore', 'export', 'import'])
 const FILE_COMMANDS = new Set(['backup', 'restore', 'import'])
 
 /** A mistake in flags or environment: reported as one line, never a stack trace. */
@@ -48,6 +52,8 @@ const OPTIONS = {
   out: { type: 'string' },
   format: { type: 'string' },
   debug: { type: 'boolean', env: 'SCIM_DEBUG' },
+  url: { type: 'string' },
+  insecure: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const
@@ -62,6 +68,11 @@ Usage:
   scim-server export [--out FILE] every user and group as SCIM JSON lines (--format jsonl), to stdout by default
   scim-server import FILE         JSON lines back through validation; matched by userName, displayName or
                                   externalId, so running it again changes nothing
+  scim-server selftest --url URL --token T [--insecure]
+                                  replay Entra's and Okta's requests against a running deployment
+                                  (through its proxy), print pass/fail per check, clean up after
+                                  itself; exit 0 only when all pass. --insecure skips TLS
+                                  certificate verification, for a self-signed test deployment
   scim-server --help | --version
 
 Flags (each has an environment twin):
@@ -105,6 +116,19 @@ function integer(raw: string | undefined, name: string, fallback: number, min: n
   return n
 }
 
+/** `selftest` needs the Tenant URL (http or https) and one token to send. */
+function checkSelftest(config: Config): void {
+  if (config.url === undefined) throw new UsageError('selftest needs --url, the Tenant URL as given to Entra (e.g. https://scim.example.com/scim/v2)')
+  let scheme: string
+  try {
+    scheme = new URL(config.url).protocol
+  } catch {
+    throw new UsageError(`--url must be an absolute http:// or https:// URL, got '${config.url}'`)
+  }
+  if (scheme !== 'http:' && scheme !== 'https:') throw new UsageError(`--url must be an http:// or https:// URL, got '${config.url}'`)
+  if (config.tokens.length !== 1) throw new UsageError('selftest needs exactly one --token, the Secret Token as given to Entra')
+}
+
 export function parseCommandLine(argv: readonly string[], env: Record<string, string | undefined>): Config {
   let parsed
   try {
@@ -142,7 +166,10 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
     durability,
     reset: values.reset ?? false,
     debug: values.debug ?? false,
+    url: values.url,
+    insecure: values.insecure ?? false,
   }
+  if (config.command === 'selftest') checkSelftest(config)
   if (config.command === 'serve' && config.port === 443 && !config.tlsCert) {
     throw new UsageError(
       'port 443 is for HTTPS, and Entra ID only provisions over HTTPS: give --tls-cert cert.pem --tls-key key.pem (a certificate from a public CA for this host name)'

@@ -2,16 +2,26 @@
 // rows (the tutorial tables), and reads mapped values back out of returned resources.
 // Wire shapes follow entra-wire.md §1.3, §1.6–1.8, §1.11 and §2.1.
 
-export const URN_USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
-export const URN_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group'
-export const URN_ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
-export const URN_PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
-export const URN_LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse'
-export const URN_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error'
-/** Legacy group schema URI Entra still puts on every group create (entra-wire §1.11, Q13). */
-export const URN_LEGACY_MS_GROUP =
-  'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group'
-export const MANAGER_PATH = `${URN_ENTERPRISE}:manager`
+// The wire shapes themselves live in src/selftest, shared with `scim-server selftest`.
+import { finishUserBody, getKey, groupBody, writeOps, type Dialect } from '../../src/selftest/entra'
+import { MANAGER_PATH, URN_ENTERPRISE, type PatchOperation, type ScimObject } from '../../src/selftest/wire'
+
+export {
+  MANAGER_PATH,
+  URN_ENTERPRISE,
+  URN_ERROR,
+  URN_GROUP,
+  URN_LEGACY_MS_GROUP,
+  URN_LIST_RESPONSE,
+  URN_PATCH_OP,
+  URN_USER,
+  filterQuery,
+  patchBody,
+  type PatchBody,
+  type PatchOperation,
+  type ScimObject,
+} from '../../src/selftest/wire'
+export { activeOp, addMemberOps, getKey, managerOp, removeMemberOps, type Dialect } from '../../src/selftest/entra'
 
 /** One row of a tutorial's attribute-mapping table, as copied into a pack's `mapping`. */
 export interface MappingRow {
@@ -29,21 +39,6 @@ export interface Mapping {
 export interface AppPack {
   name: string
   mapping: Mapping
-}
-
-export type Dialect = 'default' | 'aadOptscim062020'
-
-export type ScimObject = Record<string, unknown>
-
-export interface PatchOperation {
-  op: string
-  path?: string
-  value?: unknown
-}
-
-export interface PatchBody {
-  schemas: string[]
-  Operations: PatchOperation[]
 }
 
 /** A mapping path split into where it lives in the JSON document. */
@@ -71,16 +66,6 @@ export function parsePath(path: string): ParsedPath {
     sub,
     filter: fAttr !== undefined ? { attr: fAttr, value: fValue ?? '' } : undefined,
   }
-}
-
-/** Case-insensitive key lookup (RFC 7643 §2.1: attribute names are case-insensitive). */
-export function getKey(obj: unknown, key: string): unknown {
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return undefined
-  const rec = obj as ScimObject
-  if (key in rec) return rec[key]
-  const lower = key.toLowerCase()
-  for (const k of Object.keys(rec)) if (k.toLowerCase() === lower) return rec[k]
-  return undefined
 }
 
 /** The existing key spelling for `key` in `obj`, or `key` itself when absent. */
@@ -231,108 +216,29 @@ export function makeValues(rows: readonly MappingRow[], ctx: ValueContext): Map<
 
 /**
  * The `POST /Users` body Entra sends (entra-wire §1.3): every mapped attribute, nested for dotted
- * paths, `[type eq "work"]` elements with `type`, extension attributes under their URN key, the
- * enterprise URN in `schemas` but vendor URNs left out (§1.3 "Custom extension attributes"),
- * plus `meta.resourceType` and `roles: []`. `manager` is linked later by PATCH (§1.1 step 5).
+ * paths, `[type eq "work"]` elements with `type`, extension attributes under their URN key, and
+ * the envelope `finishUserBody` adds. `manager` is linked later by PATCH (§1.1 step 5).
  */
 export function createUserBody(rows: readonly MappingRow[], values: Map<string, unknown>) {
-  const body: ScimObject = { schemas: [URN_USER] }
+  const body: ScimObject = { schemas: [] }
   for (const r of valueRows(rows)) setPath(body, r.path, values.get(r.path))
   if (rows.some(isActive)) body.active = true
-  const emails = getKey(body, 'emails')
-  if (Array.isArray(emails)) {
-    for (const e of emails as ScimObject[]) if (sameText(getKey(e, 'type'), 'work')) e.primary = true
-  }
-  if (getKey(body, URN_ENTERPRISE) !== undefined || rows.some(isManager)) {
-    ;(body.schemas as string[]).push(URN_ENTERPRISE)
-  }
-  body.meta = { resourceType: 'User' }
-  body.roles = []
-  return body
+  return finishUserBody(body, rows.some(isManager))
 }
 
-/** The `POST /Groups` body (entra-wire §1.11): empty `members`, legacy schema URI, meta. */
+/** The `POST /Groups` body (entra-wire §1.11) for the mapped group attributes. */
 export function createGroupBody(rows: readonly MappingRow[], values: Map<string, unknown>) {
-  const body: ScimObject = { schemas: [URN_GROUP, URN_LEGACY_MS_GROUP] }
-  for (const r of valueRows(rows)) setPath(body, r.path, values.get(r.path))
-  body.members = []
-  body.meta = { resourceType: 'Group' }
-  return body
+  const attributes: ScimObject = {}
+  for (const r of valueRows(rows)) setPath(attributes, r.path, values.get(r.path))
+  return groupBody(attributes)
 }
 
-export function patchBody(ops: PatchOperation[]): PatchBody {
-  return { schemas: [URN_PATCH_OP], Operations: ops }
-}
-
-function op(name: 'add' | 'replace' | 'remove', dialect: Dialect): string {
-  return dialect === 'default' ? name[0]!.toUpperCase() + name.slice(1) : name
-}
-
-/**
- * PATCH operations writing every plain-value row (entra-wire §2.1 "Replace multiple attributes").
- * `default`: one capitalised op per attribute, URN paths for extensions. `aadOptscim062020`:
- * filtered value paths as their own lowercase ops, everything else folded into one path-less
- * `replace` whose value object uses dotted / URN keys.
- */
+/** PATCH operations writing every plain-value row, in the dialect's shape (`writeOps`). */
 export function patchOps(
   rows: readonly MappingRow[],
   values: Map<string, unknown>,
   dialect: Dialect,
   opName: 'add' | 'replace' = 'replace'
 ): PatchOperation[] {
-  const ops: PatchOperation[] = []
-  const folded: ScimObject = {}
-  for (const r of valueRows(rows)) {
-    const value = values.get(r.path)
-    const p = parsePath(r.path)
-    if (dialect === 'default' || (p.kind === 'core' && p.filter)) {
-      ops.push({ op: op(opName, dialect), path: r.path, value })
-    } else {
-      folded[r.path] = value
-    }
-  }
-  if (Object.keys(folded).length > 0) ops.push({ op: 'replace', value: folded })
-  return ops
-}
-
-/** Disable / re-enable (entra-wire §1.7): `"False"`/`"True"` strings by default, booleans with the flag. */
-export function activeOp(active: boolean, dialect: Dialect): PatchOperation {
-  return dialect === 'default'
-    ? { op: 'Replace', path: 'active', value: active ? 'True' : 'False' }
-    : { op: 'replace', path: 'active', value: active }
-}
-
-/** Manager link (entra-wire §1.8, Q10): the manager's id as a bare string on the enterprise URN path. */
-export function managerOp(
-  managerId: string,
-  dialect: Dialect,
-  opName: 'add' | 'replace' = 'add'
-): PatchOperation {
-  return { op: op(opName, dialect), path: MANAGER_PATH, value: managerId }
-}
-
-/** Member adds, one operation per id (entra-wire §1.11); the default dialect carries `"$ref": null` (Q4). */
-export function addMemberOps(ids: readonly string[], dialect: Dialect): PatchOperation[] {
-  return ids.map((id) =>
-    dialect === 'default'
-      ? { op: 'Add', path: 'members', value: [{ $ref: null, value: id }] }
-      : { op: 'add', path: 'members', value: [{ value: id }] }
-  )
-}
-
-/** Member removal (entra-wire §2.1/§1.11, Q3): value list by default, value-filter path with the flag. */
-export function removeMemberOps(ids: readonly string[], dialect: Dialect): PatchOperation[] {
-  return ids.map((id) =>
-    dialect === 'default'
-      ? { op: 'Remove', path: 'members', value: [{ value: id }] }
-      : { op: 'remove', path: `members[value eq "${id}"]` }
-  )
-}
-
-/**
- * A filter query string as Entra encodes it (entra-wire §0): spaces as `+`, quotes as `%22`.
- * @example filterQuery('userName', 'a@b') // 'filter=userName+eq+%22a%40b%22'
- */
-export function filterQuery(path: string, value: string): string {
-  return `filter=${encodeURIComponent(`${path} eq "${value}"`).replace(/%20/g, '+')}`
+  return writeOps(valueRows(rows).map((r) => [r.path, values.get(r.path)] as const), dialect, opName)
 }

@@ -4,7 +4,7 @@ import { ScimError } from '../../src/scim/errors'
 
 import { URN_PATCH_OP } from './entra'
 
-// Wire URNs are spelled out once for the tests (in entra.ts), independently of src/.
+// Wire URNs are spelled out once for clients (src/selftest/wire.ts), independently of src/scim.
 export { URN_ENTERPRISE, URN_GROUP, URN_USER } from './entra'
 
 export function patchBody(...ops: object[]) {
