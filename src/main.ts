@@ -6,6 +6,7 @@ import { readSchemaFile } from './cli/schema-files'
 import { issueToken, storedTokenHashes } from './cli/token-store'
 import { generateToken, hashToken } from './cli/tokens'
 import { API_PREFIX } from './http/app'
+import { serverBodyBackstop } from './scim/limits'
 import { createScimServer, type ScimServer } from './server'
 import { openDatabase } from './store/db'
 import { VERSION } from './version'
@@ -45,7 +46,7 @@ async function serve(config: Config): Promise<void> {
     ]
     server = createScimServer({
       db: config.db, durability: config.durability, tokenHashes, baseUrl: config.baseUrl,
-      schemaPacks: config.schemaPacks, extraSchemas, maxResults: config.maxResults,
+      schemaPacks: config.schemaPacks, extraSchemas, maxResults: config.maxResults, limits: config.limits,
     })
   } catch (err) {
     return fail(err instanceof UsageError ? err.message : `cannot start: ${(err as Error).message}`)
@@ -53,7 +54,7 @@ async function serve(config: Config): Promise<void> {
   const tls = config.tlsCert && config.tlsKey ? { cert: Bun.file(config.tlsCert), key: Bun.file(config.tlsKey) } : undefined
   let listening
   try {
-    listening = Bun.serve({ port: config.port, hostname: config.host, tls, fetch: (req) => server.app.handle(req), maxRequestBodySize: 10_485_760 })
+    listening = Bun.serve({ port: config.port, hostname: config.host, tls, fetch: (req) => server.app.handle(req), maxRequestBodySize: serverBodyBackstop(config.limits) })
   } catch (err) {
     const message = (err as Error).message
     if (/EACCES|permission/i.test(message) && config.port < 1024) {

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import { createApp } from './http/app'
 import { buildRegistry } from './scim/schema/builtin'
+import { limitsWith, type Limits } from './scim/limits'
 import { loadPack } from './scim/schema/pack'
 import type { SchemaDocument } from './scim/schema/types'
 import type { ResourceStore, ServiceDeps } from './service/context'
@@ -19,7 +20,8 @@ export interface ServerOptions {
   extraSchemas?: readonly { schema: SchemaDocument; resourceType: string }[]
   maxResults?: number
   defaultCount?: number
-  maxPayloadSize?: number
+  /** Input limits; those not given keep their defaults (src/scim/limits.ts). */
+  limits?: Partial<Limits>
   cacheSize?: number
   log?: (message: string, error: unknown) => void
 }
@@ -33,7 +35,8 @@ export interface ScimServer {
 
 export function createScimServer(options: ServerOptions): ScimServer {
   const { sqlite, orm } = openDatabase(options.db, options.durability ?? 'full')
-  const store = createResourceStore(orm, sqlite, { cacheSize: options.cacheSize })
+  const limits = limitsWith(options.limits)
+  const store = createResourceStore(orm, sqlite, { cacheSize: options.cacheSize, limits })
   const registry = buildRegistry({ packs: (options.schemaPacks ?? []).map(loadPack), extensions: options.extraSchemas })
   const deps: ServiceDeps = {
     store,
@@ -42,12 +45,13 @@ export function createScimServer(options: ServerOptions): ScimServer {
       baseUrl: options.baseUrl?.replace(/\/+$/, ''),
       maxResults: options.maxResults ?? 1000,
       defaultCount: options.defaultCount ?? 100,
+      limits,
     },
     now: () => new Date(),
     newId: randomUUID,
   }
   const fixed = options.tokenHashes
   const tokenHashes = fixed ? () => fixed : storedTokenReader(sqlite)
-  const app = createApp({ deps, tokenHashes, maxPayloadSize: options.maxPayloadSize ?? 10_485_760, log: options.log })
+  const app = createApp({ deps, tokenHashes, maxPayloadSize: limits.maxRequestBytes, log: options.log })
   return { app, store, deps, sqlite }
 }

@@ -1,5 +1,6 @@
 // Command line and environment → a settled Config (flag, then environment twin, then default).
 import { parseArgs } from 'node:util'
+import { LIMIT_SETTINGS, type LimitName, type Limits } from '../scim/limits'
 
 export interface Config {
   command: 'serve' | 'token' | 'help' | 'version'
@@ -15,6 +16,8 @@ export interface Config {
   groupSchemas: string[]
   maxResults: number
   durability: 'full' | 'normal'
+  /** Input limits (src/scim/limits.ts), each from its flag, its environment twin or its default. */
+  limits: Limits
   /** `token --reset`: forget stored tokens before issuing a new one. */
   reset: boolean
 }
@@ -35,6 +38,11 @@ const OPTIONS = {
   'group-schema': { type: 'string', multiple: true, env: 'SCIM_GROUP_SCHEMAS' },
   'max-results': { type: 'string', env: 'SCIM_MAX_RESULTS' },
   durability: { type: 'string', env: 'SCIM_DURABILITY' },
+  'max-request-bytes': { type: 'string', env: 'SCIM_MAX_REQUEST_BYTES' },
+  'max-depth': { type: 'string', env: 'SCIM_MAX_DEPTH' },
+  'max-document-bytes': { type: 'string', env: 'SCIM_MAX_DOCUMENT_BYTES' },
+  'max-response-bytes': { type: 'string', env: 'SCIM_MAX_RESPONSE_BYTES' },
+  'cache-bytes': { type: 'string', env: 'SCIM_CACHE_BYTES' },
   reset: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -64,6 +72,14 @@ Flags (each has an environment twin):
   --max-results N      SCIM_MAX_RESULTS   largest page a list query returns (default 1000)
   --durability MODE    SCIM_DURABILITY    full (default: every acknowledged write survives power loss)
                                           or normal (survives a crash of the process, not of the machine)
+
+Limits (over one, a client gets a SCIM Error naming it):
+  --max-request-bytes N  SCIM_MAX_REQUEST_BYTES  largest request body (default 10485760; 413)
+  --max-depth N          SCIM_MAX_DEPTH          deepest nesting in a request body (default 64; 400 invalidSyntax)
+  --max-document-bytes N SCIM_MAX_DOCUMENT_BYTES largest stored resource after a write (default 1048576; 413)
+  --max-response-bytes N SCIM_MAX_RESPONSE_BYTES byte budget of a list page; a fuller page ends early
+                                                 and the client pages on (default 8388608)
+  --cache-bytes N        SCIM_CACHE_BYTES        byte budget of the lookup cache (default 67108864)
 `
 
 type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K] extends { type: 'boolean' } ? boolean : string }
@@ -84,6 +100,14 @@ function integer(raw: string | undefined, name: string, fallback: number, min: n
   const n = Number(raw)
   if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got '${raw}'`)
   return n
+}
+
+function limitsOf(values: Values): Limits {
+  const out = {} as Limits
+  for (const [name, s] of Object.entries(LIMIT_SETTINGS) as [LimitName, (typeof LIMIT_SETTINGS)[LimitName]][]) {
+    out[name] = integer(values[s.flag as keyof Values] as string | undefined, s.flag, s.default, s.min, s.max)
+  }
+  return out
 }
 
 export function parseCommandLine(argv: readonly string[], env: Record<string, string | undefined>): Config {
@@ -116,6 +140,7 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
     groupSchemas: values['group-schema'] ?? [],
     maxResults: integer(values['max-results'], 'max-results', 1000, 1, 100_000),
     durability,
+    limits: limitsOf(values),
     reset: values.reset ?? false,
   }
   if (config.command === 'serve' && config.port === 443 && !config.tlsCert) {

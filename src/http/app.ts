@@ -37,7 +37,7 @@ export function createApp({ deps, tokenHashes, maxPayloadSize, log = defaultLog 
     })
     .use(auth(tokenHashes))
     .use(scimErrors(log))
-    .use(scimJson)
+    .use(scimJson(deps.settings.limits))
     .get('/healthz', () => new Response('ok\n', { headers: { 'content-type': 'text/plain' } }))
     .use(metricsRoutes(deps))
     .use(api)

@@ -5,6 +5,7 @@ import type { Doc } from '../scim/document'
 import type { MemberOp, MemberRef } from '../scim/patch/members'
 import type { ResolvedFilter } from '../scim/filter/resolve'
 import type { ResolvedAttr } from '../scim/schema/registry'
+import type { Limits } from '../scim/limits'
 
 /** A resource as stored: the canonical document plus server-managed columns. */
 export interface StoredResource {
@@ -82,6 +83,7 @@ export interface ServiceSettings {
   baseUrl?: string
   maxResults: number
   defaultCount: number
+  limits: Limits
 }
 
 export interface ServiceDeps {
