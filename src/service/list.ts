@@ -3,6 +3,7 @@ import { parseAttrPath } from '../scim/filter/attr-path'
 import type { FilterNode } from '../scim/filter/ast'
 import { ScimError } from '../scim/errors'
 import { clampPaging, listResponseJson } from '../scim/list'
+import { fitsResponse, type Limits } from '../scim/limits'
 import { resolveAttrPath, type ResolvedAttr } from '../scim/schema/registry'
 import type { ResourceType } from '../scim/schema/types'
 import type { ListQuery, ServiceDeps, StoredResource } from './context'
@@ -66,6 +67,35 @@ export function listResources(deps: ServiceDeps, filters: FilterCache, type: Res
   const paging = clampPaging(params.startIndex, params.count, deps.settings)
   const { total, rows } = queryRows(deps, filters, type, params, paging)
   const projection = projectionOf(type, req)
-  const resources = rows.map((row) => viewJson(deps, type, row, req, projection).json)
-  return { status: 200, json: listResponseJson(total, paging.startIndex, resources) }
+  const page = emptyPage()
+  for (const row of rows) if (!addToPage(page, viewJson(deps, type, row, req, projection).json, deps.settings.limits)) break
+  return { status: 200, json: listResponseJson(total, paging.startIndex, page.resources) }
+}
+
+/** A list page being filled: serialised resources and the bytes they take. */
+export interface Page {
+  resources: string[]
+  bytes: number
+  full: boolean
+}
+
+export function emptyPage(): Page {
+  return { resources: [], bytes: 0, full: false }
+}
+
+/**
+ * Adds a resource while the response byte budget lasts; false (and `full`) once it is spent.
+ * RFC 7644 §3.4.2.4 lets a page hold fewer than `count`: itemsPerPage says how many it holds and
+ * the client pages on from there. Streaming would bound memory as well, but a streamed body that
+ * fails halfway cannot become an error response any more.
+ */
+export function addToPage(page: Page, json: string, limits: Limits): boolean {
+  const size = Buffer.byteLength(json)
+  if (page.full || !fitsResponse(page.bytes, size, limits)) {
+    page.full = true
+    return false
+  }
+  page.resources.push(json)
+  page.bytes += size
+  return true
 }
