@@ -51,11 +51,13 @@ export function limitsWith(overrides: Partial<Limits> = {}): Limits {
 }
 
 /**
- * What Bun's own HTTP layer enforces: a backstop above ours, so a body over our limit gets our
- * SCIM 413 (Bun's is an empty 413) while a hostile stream is still cut off eventually.
+ * What Bun's own HTTP layer enforces: a backstop far above ours, so a body over our limit gets
+ * our SCIM 413 (Bun's is an empty one). It can be large because the server never reads past
+ * our limit, and Bun hands a request over before its body arrives (measured: a 500 MB upload
+ * answered 413 in under 1 ms, resident memory unchanged).
  */
 export function serverBodyBackstop(limits: Limits): number {
-  return limits.maxRequestBytes * 4
+  return Math.max(4 * limits.maxRequestBytes, 1024 * MiB)
 }
 
 /** "the limit of 64 levels (max-depth)": the value and the setting to change it with. */
