@@ -1,5 +1,8 @@
 // Input limits over HTTP: depth, request and document size, list byte budget, storage full.
 import { describe, expect, test } from 'bun:test'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { makeTestApp, TEST_TOKEN, ENTRA_CONTENT_TYPE, type TestApp } from '../helpers/app'
 import { URN_GROUP, URN_USER, expectScimError, patchBody, readJson } from '../helpers/scim'
 
@@ -173,5 +176,25 @@ describe('http limits: storage full', () => {
     const groups = await readJson(await t.request('GET', '/scim/v2/Groups'))
     expect(groups.Resources.map((g: { id: string }) => g.id)).toEqual([group.id])
     expect((await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'new1@x' })).status).toBe(201)
+  })
+
+  test('on a WAL database file with full durability: the acknowledged writes survive a reopen, the refused ones are gone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scim-full-'))
+    try {
+      const db = join(dir, 'scim.db')
+      const first = makeTestApp({ db, log: () => {} })
+      const kept = await createUser(first, 'kept@x')
+      const free = fillDisk(first)
+      const refused = await Promise.all([1, 2, 3].map((i) => first.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: `n${i}@x`, title: 'w'.repeat(20_000) })))
+      for (const res of refused) await expectScimError(res, 503)
+      free()
+      first.server.store.close()
+      const again = makeTestApp({ db })
+      const all = await readJson(await again.request('GET', '/scim/v2/Users'))
+      expect(all.Resources.map((u: { id: string }) => u.id)).toEqual([kept])
+      again.server.store.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
