@@ -48,6 +48,8 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'v' },
 } as const
 
+const L = LIMIT_SETTINGS
+
 export const USAGE = `scim-server: a SCIM 2.0 server for Microsoft Entra ID provisioning, with embedded storage
 
 Usage:
@@ -73,13 +75,13 @@ Flags (each has an environment twin):
   --durability MODE    SCIM_DURABILITY    full (default: every acknowledged write survives power loss)
                                           or normal (survives a crash of the process, not of the machine)
 
-Limits (over one, a client gets a SCIM Error naming it):
-  --max-request-bytes N  SCIM_MAX_REQUEST_BYTES  largest request body (default 10485760; 413)
-  --max-depth N          SCIM_MAX_DEPTH          deepest nesting in a request body (default 64; 400 invalidSyntax)
-  --max-document-bytes N SCIM_MAX_DOCUMENT_BYTES largest stored resource after a write (default 1048576; 413)
+Limits (a request over one gets a SCIM Error that names it; the last two are budgets):
+  --max-request-bytes N  SCIM_MAX_REQUEST_BYTES  largest request body (default ${L.maxRequestBytes.default}; 413)
+  --max-depth N          SCIM_MAX_DEPTH          deepest nesting in a request body (default ${L.maxDepth.default}; 400 invalidSyntax)
+  --max-document-bytes N SCIM_MAX_DOCUMENT_BYTES largest stored resource after a write (default ${L.maxDocumentBytes.default}; 413)
   --max-response-bytes N SCIM_MAX_RESPONSE_BYTES byte budget of a list page; a fuller page ends early
-                                                 and the client pages on (default 8388608)
-  --cache-bytes N        SCIM_CACHE_BYTES        byte budget of the lookup cache (default 67108864)
+                                                 and the client pages on (default ${L.maxResponseBytes.default})
+  --cache-bytes N        SCIM_CACHE_BYTES        byte budget of the lookup cache (default ${L.cacheBytes.default})
 `
 
 type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K] extends { type: 'boolean' } ? boolean : string }
