@@ -4,7 +4,7 @@ import { clampPaging, listResponseJson } from '../scim/list'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps } from './context'
 import type { FilterCache } from './filter-cache'
-import { addToPage, emptyPage, queryRows, type ListParams } from './list'
+import { emptyPage, fillPage, queryRows, type ListParams } from './list'
 import type { RequestInfo, ServiceResult } from './result'
 import { viewJson } from './view'
 
@@ -35,9 +35,9 @@ export function searchAll(deps: ServiceDeps, filters: FilterCache, params: ListP
       continue
     }
     const want = paging.count - page.resources.length
-    const { rows } = queryRows(deps, filters, type, params, { startIndex: skip + 1, count: want })
+    fillPage(page, deps.settings.limits, { startIndex: skip + 1, count: want }, (slice) => queryRows(deps, filters, type, params, slice).rows,
+      (row) => viewJson(deps, type, row, req).json)
     skip = 0
-    for (const row of rows) if (!addToPage(page, viewJson(deps, type, row, req).json, deps.settings.limits)) break
   }
   return { status: 200, json: listResponseJson(total, paging.startIndex, page.resources) }
 }
