@@ -9,6 +9,7 @@ import { issueToken, storedTokenHashes } from './cli/token-store'
 import { generateToken, hashToken } from './auth/tokens'
 import { API_PREFIX } from './http/app'
 import { consoleErrorLog } from './http/plugins/errors'
+import { serverBodyBackstop } from './scim/limits'
 import { createScimServer, type ScimServer } from './server'
 import { selftest } from './selftest/cli'
 import { DatabaseError, openDatabase } from './store/db'
@@ -60,7 +61,7 @@ async function buildServer(config: Config, tokenHashes: readonly Buffer[] | unde
     ]
     return createScimServer({
       db: config.db, durability: config.durability, tokenHashes, baseUrl: config.baseUrl,
-      schemaPacks: config.schemaPacks, extraSchemas, maxResults: config.maxResults, log: consoleErrorLog(config.debug),
+      schemaPacks: config.schemaPacks, extraSchemas, maxResults: config.maxResults, limits: config.limits, log: consoleErrorLog(config.debug),
     })
   } catch (err) {
     return fail(err instanceof UsageError || err instanceof DatabaseError ? err.message : `cannot start: ${(err as Error).message}`)
@@ -82,7 +83,7 @@ async function serve(config: Config): Promise<void> {
   const server = await buildServer(config, tokenHashes)
   let listening
   try {
-    listening = Bun.serve({ port: config.port, hostname: config.host, tls, fetch: (req) => server.app.handle(req), maxRequestBodySize: 10_485_760 })
+    listening = Bun.serve({ port: config.port, hostname: config.host, tls, fetch: (req) => server.app.handle(req), maxRequestBodySize: serverBodyBackstop(config.limits) })
   } catch (err) {
     const message = (err as Error).message
     if (/EACCES|permission/i.test(message) && config.port < 1024) {

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import { createApp } from './http/app'
 import { buildRegistry } from './scim/schema/builtin'
+import { limitsWith, type Limits } from './scim/limits'
 import { loadPack } from './scim/schema/pack'
 import type { SchemaDocument } from './scim/schema/types'
 import type { ResourceStore, ServiceDeps } from './service/context'
@@ -21,9 +22,10 @@ export interface ServerOptions {
   defaultCount?: number
   /** Seconds a paging cursor stays valid (default 3600). */
   cursorTimeout?: number
-  maxPayloadSize?: number
   /** Operations one POST /Bulk may hold (default 1000). */
   maxBulkOperations?: number
+  /** Input limits; those not given keep their defaults (src/scim/limits.ts). */
+  limits?: Partial<Limits>
   cacheSize?: number
   log?: (message: string, error: unknown) => void
 }
@@ -37,7 +39,8 @@ export interface ScimServer {
 
 export function createScimServer(options: ServerOptions): ScimServer {
   const { sqlite, orm } = openDatabase(options.db, options.durability ?? 'full')
-  const store = createResourceStore(orm, sqlite, { cacheSize: options.cacheSize })
+  const limits = limitsWith(options.limits)
+  const store = createResourceStore(orm, sqlite, { cacheSize: options.cacheSize, limits })
   const registry = buildRegistry({ packs: (options.schemaPacks ?? []).map(loadPack), extensions: options.extraSchemas })
   const deps: ServiceDeps = {
     store,
@@ -47,12 +50,13 @@ export function createScimServer(options: ServerOptions): ScimServer {
       maxResults: options.maxResults ?? 1000,
       defaultCount: options.defaultCount ?? 100,
       cursorTimeout: options.cursorTimeout ?? 3600,
+      limits,
     },
     now: () => new Date(),
     newId: randomUUID,
   }
   const fixed = options.tokenHashes
   const tokenHashes = fixed ? () => fixed : storedTokenReader(sqlite)
-  const app = createApp({ deps, tokenHashes, maxPayloadSize: options.maxPayloadSize ?? 10_485_760, maxBulkOperations: options.maxBulkOperations ?? 1000, log: options.log })
+  const app = createApp({ deps, tokenHashes, maxPayloadSize: limits.maxRequestBytes, maxBulkOperations: options.maxBulkOperations ?? 1000, log: options.log })
   return { app, store, deps, sqlite }
 }

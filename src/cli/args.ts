@@ -1,5 +1,6 @@
 // Command line and environment → a settled Config (flag, then environment twin, then default).
 import { parseArgs } from 'node:util'
+import { LIMIT_SETTINGS, type LimitName, type Limits } from '../scim/limits'
 
 export interface Config {
   command: 'serve' | 'token' | 'selftest' | 'backup' | 'restore' | 'export' | 'import' | 'help' | 'version'
@@ -19,6 +20,8 @@ export interface Config {
   groupSchemas: string[]
   maxResults: number
   durability: 'full' | 'normal'
+  /** Input limits (src/scim/limits.ts), each from its flag, its environment twin or its default. */
+  limits: Limits
   /** `token --reset`: forget stored tokens before issuing a new one. */
   reset: boolean
   /** Log internal errors with their stack, not just one line. */
@@ -48,6 +51,11 @@ const OPTIONS = {
   'group-schema': { type: 'string', multiple: true, env: 'SCIM_GROUP_SCHEMAS' },
   'max-results': { type: 'string', env: 'SCIM_MAX_RESULTS' },
   durability: { type: 'string', env: 'SCIM_DURABILITY' },
+  'max-request-bytes': { type: 'string', env: 'SCIM_MAX_REQUEST_BYTES' },
+  'max-depth': { type: 'string', env: 'SCIM_MAX_DEPTH' },
+  'max-document-bytes': { type: 'string', env: 'SCIM_MAX_DOCUMENT_BYTES' },
+  'max-response-bytes': { type: 'string', env: 'SCIM_MAX_RESPONSE_BYTES' },
+  'cache-bytes': { type: 'string', env: 'SCIM_CACHE_BYTES' },
   reset: { type: 'boolean' },
   out: { type: 'string' },
   format: { type: 'string' },
@@ -57,6 +65,8 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const
+
+const L = LIMIT_SETTINGS
 
 export const USAGE = `scim-server: a SCIM 2.0 server for Microsoft Entra ID provisioning, with embedded storage
 
@@ -93,6 +103,14 @@ Flags (each has an environment twin):
   --durability MODE    SCIM_DURABILITY    full (default: every acknowledged write survives power loss)
                                           or normal (survives a crash of the process, not of the machine)
   --debug              SCIM_DEBUG         log internal errors with their stack (default: one line each)
+
+Limits (a request over one gets a SCIM Error that names it; the last two are budgets):
+  --max-request-bytes N  SCIM_MAX_REQUEST_BYTES  largest request body (default ${L.maxRequestBytes.default}; 413)
+  --max-depth N          SCIM_MAX_DEPTH          deepest nesting in a request body (default ${L.maxDepth.default}; 400 invalidSyntax)
+  --max-document-bytes N SCIM_MAX_DOCUMENT_BYTES largest stored resource after a write (default ${L.maxDocumentBytes.default}; 413)
+  --max-response-bytes N SCIM_MAX_RESPONSE_BYTES byte budget of a list page; a fuller page ends early
+                                                 and the client pages on (default ${L.maxResponseBytes.default})
+  --cache-bytes N        SCIM_CACHE_BYTES        byte budget of the lookup cache (default ${L.cacheBytes.default})
 `
 
 type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K] extends { type: 'boolean' } ? boolean : string }
@@ -127,6 +145,14 @@ function checkSelftest(config: Config): void {
   }
   if (scheme !== 'http:' && scheme !== 'https:') throw new UsageError(`--url must be an http:// or https:// URL, got '${config.url}'`)
   if (config.tokens.length !== 1) throw new UsageError('selftest needs exactly one --token, the Secret Token as given to Entra')
+}
+
+function limitsOf(values: Values): Limits {
+  const out = {} as Limits
+  for (const [name, s] of Object.entries(LIMIT_SETTINGS) as [LimitName, (typeof LIMIT_SETTINGS)[LimitName]][]) {
+    out[name] = integer(values[s.flag as keyof Values] as string | undefined, s.flag, s.default, s.min, s.max)
+  }
+  return out
 }
 
 export function parseCommandLine(argv: readonly string[], env: Record<string, string | undefined>): Config {
@@ -164,6 +190,7 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
     groupSchemas: values['group-schema'] ?? [],
     maxResults: integer(values['max-results'], 'max-results', 1000, 1, 100_000),
     durability,
+    limits: limitsOf(values),
     reset: values.reset ?? false,
     debug: values.debug ?? false,
     url: values.url,

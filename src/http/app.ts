@@ -43,7 +43,7 @@ export function createApp({ deps, tokenHashes, maxPayloadSize, maxBulkOperations
     .use(auth(tokenHashes, openPaths))
     .use(routeFallback(() => self.root!.routes, reissue))
     .use(scimErrors(log))
-    .use(scimJson)
+    .use(scimJson(deps.settings.limits))
     .use(open)
     .use(metricsRoutes(deps))
     .use(api)

@@ -6,6 +6,7 @@ import type { MemberOp, MemberRef } from '../scim/patch/members'
 import type { ResolvedFilter } from '../scim/filter/resolve'
 import type { ResolvedAttr } from '../scim/schema/registry'
 import type { CursorPosition } from '../scim/cursor'
+import type { Limits } from '../scim/limits'
 
 /** A resource as stored: the canonical document plus server-managed columns. */
 export interface StoredResource {
@@ -92,6 +93,7 @@ export interface ServiceSettings {
   defaultCount: number
   /** How long a cursor stays valid, in seconds (RFC 9865 `cursorTimeout`). */
   cursorTimeout: number
+  limits: Limits
 }
 
 export interface ServiceDeps {

@@ -2,7 +2,8 @@
 import { parseAttrPath } from '../scim/filter/attr-path'
 import type { FilterNode } from '../scim/filter/ast'
 import { ScimError } from '../scim/errors'
-import { clampPaging, listResponseJson } from '../scim/list'
+import { clampPaging, listResponseJson, type Paging } from '../scim/list'
+import { fitsResponse, type Limits } from '../scim/limits'
 import { resolveAttrPath, type ResolvedAttr } from '../scim/schema/registry'
 import type { ResourceType } from '../scim/schema/types'
 import type { ListQuery, ServiceDeps, StoredResource } from './context'
@@ -68,8 +69,70 @@ export function queryRows(deps: ServiceDeps, filters: FilterCache, type: Resourc
 export function listResources(deps: ServiceDeps, filters: FilterCache, type: ResourceType, params: ListParams, req: RequestInfo): ServiceResult {
   if (params.cursor !== undefined) return listByCursor(deps, filters, type, params, req)
   const paging = clampPaging(params.startIndex, params.count, deps.settings)
-  const { total, rows } = queryRows(deps, filters, type, params, paging)
   const projection = projectionOf(type, req)
-  const resources = rows.map((row) => viewJson(deps, type, row, req, projection).json)
-  return { status: 200, json: listResponseJson(total, paging.startIndex, resources) }
+  let total = 0
+  const page = emptyPage()
+  fillPage(page, deps.settings.limits, paging, (slice) => {
+    const result = queryRows(deps, filters, type, params, slice)
+    total = result.total
+    return result.rows
+  }, (row) => viewJson(deps, type, row, req, projection).json)
+  return { status: 200, json: listResponseJson(total, paging.startIndex, page.resources) }
+}
+
+/**
+ * Rows a page reads in its first query: above the default count (100) and Entra's page sizes,
+ * so most pages stay one query, while a count of 1,000 over large documents no longer loads
+ * all of them to render the few that fit the budget.
+ */
+const FIRST_READ = 200
+
+/** A list page being filled: serialised resources, the bytes they take, the largest one. */
+export interface Page {
+  resources: string[]
+  bytes: number
+  largest: number
+  full: boolean
+}
+
+export function emptyPage(): Page {
+  return { resources: [], bytes: 0, largest: 0, full: false }
+}
+
+/**
+ * Adds a resource while the response byte budget lasts; false (and `full`) once it is spent.
+ * RFC 7644 §3.4.2.4 lets a page hold fewer than `count`: itemsPerPage says how many it holds and
+ * the client pages on from there. Streaming would bound memory as well, but a streamed body that
+ * fails halfway cannot become an error response any more.
+ */
+export function addToPage(page: Page, json: string, limits: Limits): boolean {
+  const size = Buffer.byteLength(json)
+  if (page.full || !fitsResponse(page.bytes, size, limits)) {
+    page.full = true
+    return false
+  }
+  page.resources.push(json)
+  page.bytes += size
+  page.largest = Math.max(page.largest, size)
+  return true
+}
+
+/**
+ * Reads `paging.count` rows from `paging.startIndex` in slices and adds them until the budget is
+ * spent: the first slice is FIRST_READ rows, each later one what the rest of the budget holds
+ * at the size of the largest resource so far. A query reads its rows whole (parsed documents),
+ * so this, not the budget alone, is what bounds memory: 1,000 users of 100 KB had cost +400 MB.
+ */
+export function fillPage(page: Page, limits: Limits, paging: Paging, read: (slice: Paging) => readonly StoredResource[], render: (row: StoredResource) => string): void {
+  let startIndex = paging.startIndex
+  let left = paging.count
+  let want = Math.min(left, FIRST_READ)
+  for (;;) {
+    const rows = read({ startIndex, count: want })
+    for (const row of rows) if (!addToPage(page, render(row), limits)) return
+    left -= rows.length
+    if (rows.length < want || left <= 0) return
+    startIndex += rows.length
+    want = Math.min(left, Math.max(1, Math.floor((limits.maxResponseBytes - page.bytes) / Math.max(1, page.largest))))
+  }
 }

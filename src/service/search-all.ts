@@ -1,12 +1,12 @@
 // POST /.search at the service root (RFC 7644 §3.4.3): one result list across resource types.
 import { ScimError } from '../scim/errors'
-import { clampPaging, listResponse } from '../scim/list'
+import { clampPaging, listResponseJson } from '../scim/list'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps } from './context'
 import type { FilterCache } from './filter-cache'
-import { queryRows, type ListParams } from './list'
+import { emptyPage, fillPage, queryRows, type ListParams } from './list'
 import type { RequestInfo, ServiceResult } from './result'
-import { viewOf } from './view'
+import { viewJson } from './view'
 
 /**
  * Resource types are concatenated in registry order (Users, then Groups). A filter that names
@@ -27,18 +27,18 @@ export function searchAll(deps: ServiceDeps, filters: FilterCache, params: ListP
   }
   if (applicable.length === 0) throw firstError
   const total = applicable.reduce((sum, a) => sum + a.total, 0)
-  const resources: unknown[] = []
+  const page = emptyPage()
   let skip = paging.startIndex - 1
   for (const { type, total: n } of applicable) {
-    if (resources.length >= paging.count) break
+    if (page.full || page.resources.length >= paging.count) break
     if (skip >= n) {
       skip -= n
       continue
     }
-    const want = paging.count - resources.length
-    const { rows } = queryRows(deps, filters, type, params, { startIndex: skip + 1, count: want })
+    const want = paging.count - page.resources.length
+    fillPage(page, deps.settings.limits, { startIndex: skip + 1, count: want }, (slice) => queryRows(deps, filters, type, params, slice).rows,
+      (row) => viewJson(deps, type, row, req).json)
     skip = 0
-    for (const row of rows) resources.push(viewOf(deps, type, row, req))
   }
-  return { status: 200, body: listResponse(total, paging.startIndex, resources) }
+  return { status: 200, json: listResponseJson(total, paging.startIndex, page.resources) }
 }

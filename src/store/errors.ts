@@ -1,4 +1,4 @@
-// Translates SQLite constraint failures into SCIM errors that name the attribute, never the SQL.
+// Translates SQLite failures into SCIM errors: constraints name the attribute, a full disk is a 503; never the SQL.
 import { ScimError } from '../scim/errors'
 import type { ResourceType } from '../scim/schema/types'
 
@@ -11,4 +11,18 @@ export function translateConstraintError(err: unknown, type: ResourceType): unkn
     return ScimError.uniqueness(`a resource with this id already exists`)
   }
   return err
+}
+
+/**
+ * Result codes (extended ones included) that mean the database cannot take writes now rather
+ * than that the request is wrong: disk full, an I/O error, a read-only file or directory.
+ */
+const UNAVAILABLE_CODE = /^SQLITE_(FULL|IOERR|READONLY)(_|$)/
+
+/** Retrying later can succeed once space is freed, so the client gets 503 (Entra retries those). */
+export function translateStorageError(err: unknown): unknown {
+  const code = (err as { code?: unknown } | null)?.code
+  if (typeof code !== 'string' || !UNAVAILABLE_CODE.test(code)) return err
+  const reason = err instanceof Error ? `${code}: ${err.message}` : code
+  return new ScimError(503, 'the database cannot take writes right now (disk full or read-only); nothing was changed, retry later', undefined, { cause: reason })
 }

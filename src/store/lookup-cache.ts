@@ -25,9 +25,13 @@ export class LookupCache {
   hits = 0
   misses = 0
 
-  /** `epoch()` is the store's membership epoch (see RawRows). */
-  constructor(max: number, private readonly epoch: () => number) {
-    this.lru = new LRUCache({ max })
+  /**
+   * At most `max` entries and `maxBytes` of packed text, whichever is reached first: a count
+   * alone let 150 lookups of 1 MB users keep 135 MB. Sizes are string lengths, which is bytes
+   * for the ASCII text stored documents mostly are. `epoch()` is the store's membership epoch.
+   */
+  constructor(max: number, maxBytes: number, private readonly epoch: () => number) {
+    this.lru = new LRUCache({ max, maxSize: maxBytes, sizeCalculation: (value, key) => value.length + key.length })
   }
 
   private key(type: string, kind: LookupKind, value: string): string {

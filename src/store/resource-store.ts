@@ -3,6 +3,7 @@ import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm'
 import type { BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import type { Database } from 'bun:sqlite'
 import type { Doc } from '../scim/document'
+import { DEFAULT_LIMITS, type Limits } from '../scim/limits'
 import type { ResourceType } from '../scim/schema/types'
 import type { ListQuery, ResourceStore, WriteTx } from '../service/context'
 import { filterToSql, orderBySql } from './filter-sql'
@@ -22,9 +23,10 @@ const { placeholder } = sql
 export function createResourceStore(
   orm: BunSQLiteDatabase<typeof tables>,
   sqlite: Database,
-  options: { cacheSize?: number } = {}
+  options: { cacheSize?: number; limits?: Limits } = {}
 ): ResourceStore {
-  const cache = new LookupCache(options.cacheSize ?? 10_000, () => membershipEpoch)
+  const limits = options.limits ?? DEFAULT_LIMITS
+  const cache = new LookupCache(options.cacheSize ?? 10_000, limits.cacheBytes, () => membershipEpoch)
   const queue = new WriteQueue(sqlite)
 
   const insertRow = orm.insert(resources).values({
@@ -67,7 +69,7 @@ export function createResourceStore(
     get,
     insert(type, row, members) {
       try {
-        insertRow.run(toRow(type, row))
+        insertRow.run(toRow(type, row, limits))
       } catch (err) {
         throw translateConstraintError(err, type)
       }
@@ -77,7 +79,7 @@ export function createResourceStore(
     },
     update(type, before, after) {
       try {
-        updateRow.run(toRow(type, after))
+        updateRow.run(toRow(type, after, limits))
       } catch (err) {
         throw translateConstraintError(err, type)
       }

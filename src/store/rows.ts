@@ -1,6 +1,7 @@
 // Converts StoredResource into table rows, deriving the promoted lookup columns.
 import type { ResourceType } from '../scim/schema/types'
 import type { Doc } from '../scim/document'
+import { checkDocumentBytes, type Limits } from '../scim/limits'
 import type { StoredResource } from '../service/context'
 
 /** Which attribute each resource type promotes to `name_ci` (folded, indexed; unique for users). */
@@ -32,15 +33,19 @@ export type ResourceRow = {
   lastModified: string
 }
 
-export function toRow(type: ResourceType, r: StoredResource): ResourceRow {
+/** The row to write; a document over the size limit is refused here, the one place every write passes. */
+export function toRow(type: ResourceType, r: StoredResource, limits: Limits): ResourceRow {
   // Nothing here authenticates users, so a password (writeOnly, returned never) is not kept at all.
   const { password: _dropped, ...kept } = r.data
+  const data = JSON.stringify(kept)
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: most documents need no byte count at all.
+  if (data.length * 3 > limits.maxDocumentBytes) checkDocumentBytes(Buffer.byteLength(data), limits)
   return {
     id: r.id,
     type: type.name,
     nameCi: nameKeyOf(type, r.data),
     externalId: externalIdOf(r.data),
-    data: JSON.stringify(kept),
+    data,
     version: r.version,
     created: r.created,
     lastModified: r.lastModified,

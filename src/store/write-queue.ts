@@ -1,5 +1,6 @@
 // Group commit: writes that arrive in the same event-loop turn share one transaction and one sync.
 import type { Database } from 'bun:sqlite'
+import { translateStorageError } from './errors'
 
 interface Job {
   fn: () => unknown
@@ -23,7 +24,8 @@ export class WriteQueue {
 
   run<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject })
+      // Every failure leaves through here, so a full or read-only database is always the same 503.
+      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject: (error) => reject(translateStorageError(error)) })
       if (!this.scheduled) {
         this.scheduled = true
         setImmediate(() => this.flush())
@@ -65,9 +67,14 @@ export class WriteQueue {
       for (const job of batch) results.push(this.runJob(job))
       this.db.run('COMMIT')
     } catch (error) {
-      // Disk full, I/O error, out of memory: SQLite may already have rolled the whole batch back.
-      // Every request of the batch fails; the server itself carries on.
-      if (this.db.inTransaction) this.db.run('ROLLBACK')
+      // Disk full, I/O error, out of memory: SQLite may already have rolled the whole batch back
+      // (it does on SQLITE_FULL). Every request of the batch fails, none half-applied, and none
+      // was acknowledged yet; the server itself carries on.
+      try {
+        if (this.db.inTransaction) this.db.run('ROLLBACK')
+      } catch {
+        // The rollback failing too leaves nothing to undo here; the jobs still get their answer.
+      }
       for (const job of batch) job.reject(error)
       return
     }

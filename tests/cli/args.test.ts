@@ -1,6 +1,7 @@
 // Command line: flags, environment twins, defaults, and one-line usage errors.
 import { describe, expect, test } from 'bun:test'
-import { parseCommandLine, UsageError } from '../../src/cli/args'
+import { parseCommandLine, USAGE, UsageError } from '../../src/cli/args'
+import { DEFAULT_LIMITS, LIMIT_SETTINGS } from '../../src/scim/limits'
 
 describe('cli/args', () => {
   test('defaults serve on 8080, all interfaces, ./scim.db, full durability', () => {
@@ -45,4 +46,20 @@ test('--debug and SCIM_DEBUG turn on stack traces in the error log; 0/false/no/o
   expect(parseCommandLine(['--debug'], {}).debug).toBe(true)
   expect(parseCommandLine([], { SCIM_DEBUG: '1' }).debug).toBe(true)
   for (const off of ['0', 'false', 'No', 'off']) expect(parseCommandLine([], { SCIM_DEBUG: off }).debug).toBe(false)
+})
+
+describe('cli/args limits', () => {
+  test('every limit has a flag and an environment twin, defaults from src/scim/limits.ts', () => {
+    expect(parseCommandLine([], {}).limits).toEqual({ ...DEFAULT_LIMITS })
+    const c = parseCommandLine(['--max-depth', '32', '--max-document-bytes', '65536'], {
+      SCIM_MAX_DEPTH: '16', SCIM_MAX_REQUEST_BYTES: '2048', SCIM_MAX_RESPONSE_BYTES: '4096', SCIM_CACHE_BYTES: '8192',
+    })
+    expect(c.limits).toEqual({ maxDepth: 32, maxDocumentBytes: 65536, maxRequestBytes: 2048, maxResponseBytes: 4096, cacheBytes: 8192 })
+    for (const s of Object.values(LIMIT_SETTINGS)) expect(USAGE).toContain(`--${s.flag}`)
+  })
+
+  test('a limit out of its range is a usage error naming the flag', () => {
+    expect(() => parseCommandLine(['--max-depth', '5000'], {})).toThrow(/--max-depth must be a whole number from 8 to 512/)
+    expect(() => parseCommandLine([], { SCIM_MAX_REQUEST_BYTES: '1k' })).toThrow(/--max-request-bytes/)
+  })
 })

@@ -1,6 +1,7 @@
 // A whole view spliced from the stored JSON equals the view rendered from the parsed document.
 import { describe, expect, test } from 'bun:test'
 import { documentText, parseDocument } from '../../src/scim/document-text'
+import { DEFAULT_LIMITS } from '../../src/scim/limits'
 import { viewKeepsAll } from '../../src/scim/project'
 import type { ServiceDeps, StoredResource } from '../../src/service/context'
 import { renderView, viewJson } from '../../src/service/view'
@@ -19,7 +20,7 @@ function depsWithDataset(seed: number) {
   const deps: ServiceDeps = {
     store: createResourceStore(db.orm, db.sqlite),
     registry,
-    settings: { maxResults: 1000, defaultCount: 100, cursorTimeout: 3600 },
+    settings: { maxResults: 1000, defaultCount: 100, cursorTimeout: 3600, limits: DEFAULT_LIMITS },
     now: () => new Date(),
     newId: () => crypto.randomUUID(),
   }

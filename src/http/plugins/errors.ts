@@ -4,6 +4,9 @@ import { Elysia } from 'elysia'
 import { ScimError } from '../../scim/errors'
 import { errorResponse } from '../respond'
 
+/** How long a client should wait before retrying a write the database could not take. */
+const RETRY_AFTER_SECONDS = '30'
+
 export interface ErrorLog {
   (message: string, error: unknown): void
 }
@@ -24,6 +27,12 @@ export function scimErrors(log: ErrorLog) {
     if (scimError instanceof ScimError) {
       const err = scimError
       const headers: Record<string, string> = err.status === 401 ? { 'www-authenticate': 'Bearer realm="scim"' } : {}
+      if (err.status === 503) {
+        // Storage full or read-only: one line per failure (no stack, it says nothing new), and
+        // Retry-After so the client (Entra retries 503s) comes back once space is freed.
+        headers['retry-after'] = RETRY_AFTER_SECONDS
+        log(`storage unavailable on ${request.method} ${new URL(request.url).pathname}:`, String(err.cause ?? err.message))
+      }
       return errorResponse(err, headers)
     }
     switch (code) {

@@ -1,0 +1,128 @@
+// The input-limits policy: each limit's name, default and flag, and the checks that enforce it.
+import { ScimError } from './errors'
+
+/** Everything a client can make big or deep, bounded before it is stored or rendered. */
+export interface Limits {
+  /** Largest request body in bytes, checked before the body is read. */
+  maxRequestBytes: number
+  /** Deepest nesting of objects and arrays in a request body. */
+  maxDepth: number
+  /** Largest stored document (its JSON text in UTF-8) after a create, replace or patch. */
+  maxDocumentBytes: number
+  /** Byte budget of the resources in one list response; the page ends early when it is spent. */
+  maxResponseBytes: number
+  /** Byte budget of the lookup cache (its entry count is bounded separately). */
+  cacheBytes: number
+}
+
+export type LimitName = keyof Limits
+
+interface LimitSetting {
+  /** The command-line flag, without `--`; error details name it so an operator knows what to raise. */
+  flag: string
+  default: number
+  min: number
+  max: number
+}
+
+const MiB = 1_048_576
+
+/**
+ * Why these defaults: 10 MiB was the body size Bun enforced before, and a PUT of a large group
+ * (members are stored apart from the document) needs it. SQLite's JSON functions refuse text
+ * nested 1,000 levels or more, and one such document breaks every query that reads it, so depth
+ * stays far below that; SCIM resources are 3 or 4 levels deep. A user document is a few KB.
+ */
+export const LIMIT_SETTINGS: Record<LimitName, LimitSetting> = {
+  maxRequestBytes: { flag: 'max-request-bytes', default: 10 * MiB, min: 1024, max: 1024 * MiB },
+  maxDepth: { flag: 'max-depth', default: 64, min: 8, max: 512 },
+  maxDocumentBytes: { flag: 'max-document-bytes', default: MiB, min: 1024, max: 256 * MiB },
+  maxResponseBytes: { flag: 'max-response-bytes', default: 8 * MiB, min: 1024, max: 1024 * MiB },
+  cacheBytes: { flag: 'cache-bytes', default: 64 * MiB, min: 1024, max: 16 * 1024 * MiB },
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze(
+  Object.fromEntries(Object.entries(LIMIT_SETTINGS).map(([name, s]) => [name, s.default])) as unknown as Limits
+)
+
+/** The defaults with some limits overridden (tests and embedders). */
+export function limitsWith(overrides: Partial<Limits> = {}): Limits {
+  return { ...DEFAULT_LIMITS, ...overrides }
+}
+
+/**
+ * What Bun's own HTTP layer enforces: a backstop far above ours, so a body over our limit gets
+ * our SCIM 413 (Bun's is an empty one). It can be large because the server never reads past
+ * our limit, and Bun hands a request over before its body arrives (measured: a 500 MB upload
+ * answered 413 in under 1 ms, resident memory unchanged).
+ */
+export function serverBodyBackstop(limits: Limits): number {
+  return Math.max(4 * limits.maxRequestBytes, 1024 * MiB)
+}
+
+/** "the limit of 64 levels (max-depth)": the value and the setting to change it with. */
+function named(name: LimitName, limits: Limits, unit: string): string {
+  return `the limit of ${limits[name]} ${unit} (${LIMIT_SETTINGS[name].flag})`
+}
+
+/**
+ * A request body or stored document over its byte limit: 413, which RFC 7644 §3.12 lists for
+ * payloads over the server's limits. RFC 7644 defines no scimType for size (there is no
+ * "tooLarge"; `tooMany` is about filter results), so the detail names the limit instead.
+ */
+function tooLarge(what: string, name: LimitName, limits: Limits): ScimError {
+  return ScimError.payloadTooLarge(`${what} exceeds ${named(name, limits, 'bytes')}`)
+}
+
+/** Throws 413 when a request body of `bytes` (declared or read so far) is over the limit. */
+export function checkRequestBytes(bytes: number, limits: Limits): void {
+  if (bytes > limits.maxRequestBytes) throw tooLarge('request body', 'maxRequestBytes', limits)
+}
+
+/** Throws 413 when a document about to be stored is over the limit; nothing is written. */
+export function checkDocumentBytes(bytes: number, limits: Limits): void {
+  if (bytes > limits.maxDocumentBytes) throw tooLarge('the resource after this change', 'maxDocumentBytes', limits)
+}
+
+/** Whether a list page of `used` bytes may add a resource of `bytes`; the first always fits. */
+export function fitsResponse(used: number, bytes: number, limits: Limits): boolean {
+  return used === 0 || used + bytes <= limits.maxResponseBytes
+}
+
+/**
+ * The nesting depth of JSON text, found by a linear scan that skips strings, so it is known
+ * before JSON.parse or any recursive walk runs. Stops counting once past `stopAbove`. Text that
+ * is not JSON still gets a number; the parser reports its syntax error afterwards.
+ */
+export function nestingDepth(text: string, stopAbove = Infinity): number {
+  let depth = 0
+  let deepest = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x22) i = stringEnd(text, i)
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > deepest && (deepest = depth) > stopAbove) return deepest
+    } else if (c === 0x7d || c === 0x5d) depth--
+  }
+  return deepest
+}
+
+/** Index of the quote closing the string opened at `open` (or the end of the text). */
+function stringEnd(text: string, open: number): number {
+  let at = open
+  for (;;) {
+    at = text.indexOf('"', at + 1)
+    if (at < 0) return text.length
+    let backslashes = 0
+    while (text.charCodeAt(at - 1 - backslashes) === 0x5c) backslashes++
+    if (backslashes % 2 === 0) return at
+  }
+}
+
+/** Throws 400 invalidSyntax when JSON text nests deeper than the limit. */
+export function checkDepth(text: string, limits: Limits): void {
+  if (text.length <= limits.maxDepth) return
+  if (nestingDepth(text, limits.maxDepth) > limits.maxDepth) {
+    throw ScimError.invalidSyntax(`request body nests deeper than ${named('maxDepth', limits, 'levels')}`)
+  }
+}
