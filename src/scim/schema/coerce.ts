@@ -15,6 +15,7 @@
  * `invalidValue` naming the attribute path. readOnly input is ignored, never an error.
  */
 import { isObject, type Doc } from '../document'
+import { parseDateTime } from '../datetime'
 import { ScimError } from '../errors'
 import { URN_ENTERPRISE_USER, URN_GROUP } from '../constants'
 import type { CompiledAttribute, CompiledSchema, ResourceType } from './types'
@@ -54,9 +55,6 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]))
 }
 
-// xsd:dateTime (RFC 7643 §2.3.5); the calendar check is done by Date.parse below.
-const XSD_DATETIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/
-
 function describe(v: unknown): string {
   if (v === null) return 'null'
   if (v === undefined) return 'nothing'
@@ -83,7 +81,7 @@ function coerceScalar(attr: CompiledAttribute, v: unknown, where: string): unkno
       if (typeof v === 'number' && Number.isFinite(v)) return v
       throw wrongType(where, 'a number', v)
     case 'dateTime':
-      if (typeof v === 'string' && XSD_DATETIME.test(v) && !Number.isNaN(Date.parse(v))) return v
+      if (typeof v === 'string' && parseDateTime(v) !== undefined) return v
       throw wrongType(where, 'an xsd:dateTime string', v)
     case 'string':
     case 'reference':
