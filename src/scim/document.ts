@@ -1,8 +1,38 @@
-// The JSON document shape shared by coercion, PATCH, rendering and storage.
+// The JSON document shape shared by coercion, PATCH, rendering and storage, and its key lookups.
 
 /** A SCIM resource body: attribute name → JSON value, extensions under their URN keys. */
 export type Doc = Record<string, unknown>
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
+ * The key of `obj` that equals `key` ignoring case (RFC 7643 §2.1: attribute names are
+ * case-insensitive), an exact match first; `key` itself when `obj` has none, so undeclared names
+ * keep the casing they were sent with.
+ */
+export function keyIn(obj: unknown, key: string): string {
+  if (!isObject(obj) || Object.hasOwn(obj, key)) return key
+  const lower = key.toLowerCase()
+  return Object.keys(obj).find((k) => k.toLowerCase() === lower) ?? key
+}
+
+/** The own value under `key` matched ignoring case (see keyIn); undefined when there is none. */
+export function valueIn(obj: unknown, key: string): unknown {
+  if (!isObject(obj)) return undefined
+  const k = keyIn(obj, key)
+  return Object.hasOwn(obj, k) ? obj[k] : undefined
+}
+
+/** Structural JSON equality (key order ignored). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (Array.isArray(a)) {
+    return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]))
+  }
+  if (!isObject(a) || !isObject(b)) return false
+  const ka = Object.keys(a)
+  if (ka.length !== Object.keys(b).length) return false
+  return ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]))
 }

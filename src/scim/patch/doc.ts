@@ -1,16 +1,17 @@
 // RFC 7644 §3.5.2 helpers shared by add/replace/remove: holders, clearing, primary, element lists.
 import { ScimError } from '../errors'
-import { isObject, type Doc } from '../document'
-import { deepEqual } from '../schema/coerce'
+import { deepEqual, isObject, keyIn, type Doc } from '../document'
+import type { AttrTarget } from '../schema/resolve-key'
 import type { CompiledAttribute } from '../schema/types'
-import type { AttrTarget } from './target'
 
 /** `null` and `""` mean "clear" in add/replace (Microsoft's SCIM_Null_Update test, entra-wire.md §1.6). */
 export function isClear(value: unknown): boolean {
   return value === null || value === undefined || value === ''
 }
 
-/** The object holding the target attribute: the document, or its extension object. */
+/** The object holding the target attribute: the document, or its extension object (made when `create`). */
+export function holderOf(doc: Doc, t: AttrTarget, create: true): Doc
+export function holderOf(doc: Doc, t: AttrTarget, create: false): Doc | undefined
 export function holderOf(doc: Doc, t: AttrTarget, create: boolean): Doc | undefined {
   if (t.holderKey === undefined) return doc
   const h = doc[t.holderKey]
@@ -29,15 +30,19 @@ export function pruneHolder(doc: Doc, t: AttrTarget): void {
 }
 
 /**
- * Unassigns a declared attribute. Removing a required attribute is `invalidValue`: the resource
- * would lack "a required value" (RFC 7644 §3.12 Table 9), the same error a POST without it gets;
- * `mutability` is kept for the attribute's mutability (userName is readWrite).
+ * Unassigns a declared attribute. Removing a required one is left to checkRequired after the
+ * operation (`invalidValue`, as a POST without it gets, RFC 7644 §3.12 Table 9).
  */
 export function unassign(holder: Doc, attr: CompiledAttribute): void {
-  if (attr.required) throw ScimError.invalidValue(`attribute '${attr.path}' is required and cannot be removed`)
   if (holder[attr.name] === undefined) return
   assertMutable(attr, holder[attr.name], undefined)
   delete holder[attr.name]
+}
+
+/** RFC 7644 §3.5.2: a path naming a readOnly attribute or sub-attribute is `mutability`. */
+export function assertWritable(t: AttrTarget): void {
+  const readOnly = [t.subAttr, t.attr].find((a) => a?.mutability === 'readOnly')
+  if (readOnly) throw ScimError.mutability(`attribute '${readOnly.path}' is readOnly`)
 }
 
 /** RFC 7644 §3.5.2: an immutable attribute may be set once; changing it is `mutability`. */
@@ -78,7 +83,7 @@ export function settlePrimary(elements: unknown[], touched: ReadonlySet<unknown>
 export function contains(element: unknown, probe: unknown): boolean {
   if (!isObject(element) || !isObject(probe)) return deepEqual(element, probe)
   return Object.entries(probe).every(([k, v]) => {
-    const key = Object.keys(element).find((x) => x.toLowerCase() === k.toLowerCase())
-    return key !== undefined && deepEqual(element[key], v)
+    const key = keyIn(element, k)
+    return Object.hasOwn(element, key) && deepEqual(element[key], v)
   })
 }
