@@ -36,3 +36,16 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (ka.length !== Object.keys(b).length) return false
   return ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]))
 }
+
+/**
+ * A canonical JSON text of a value (object keys sorted), so two values are deepEqual exactly when
+ * their canonical texts are equal (for JSON values). Used as a hash key to compare many elements in linear time.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (isObject(value)) {
+    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort()
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'null'
+}

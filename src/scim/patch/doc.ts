@@ -1,6 +1,6 @@
 // RFC 7644 §3.5.2 helpers shared by add/replace/remove: holders, clearing, primary, element lists.
 import { ScimError } from '../errors'
-import { deepEqual, isObject, keyIn, type Doc } from '../document'
+import { canonicalJson, deepEqual, isObject, valueIn, type Doc } from '../document'
 import type { AttrTarget } from '../schema/resolve-key'
 import type { CompiledAttribute } from '../schema/types'
 
@@ -79,11 +79,43 @@ export function settlePrimary(elements: unknown[], touched: ReadonlySet<unknown>
   })
 }
 
-/** `element` has every key/value of `probe` (keys compared ignoring case). */
-export function contains(element: unknown, probe: unknown): boolean {
-  if (!isObject(element) || !isObject(probe)) return deepEqual(element, probe)
-  return Object.entries(probe).every(([k, v]) => {
-    const key = keyIn(element, k)
-    return Object.hasOwn(element, key) && deepEqual(element[key], v)
-  })
+/** The canonical texts of `obj`'s values under `keys` (lower-cased), or undefined when one is missing. */
+function projection(obj: Doc, keys: readonly string[]): string | undefined {
+  const parts: string[] = []
+  for (const k of keys) {
+    const v = valueIn(obj, k)
+    if (v === undefined) return undefined
+    parts.push(canonicalJson(v))
+  }
+  return parts.join(',')
+}
+
+/**
+ * A test for "the element has every key/value of one of `probes`" (keys compared ignoring case),
+ * as `remove` with a value needs it (RFC 7644 §3.5.2.2). Probes are hashed by canonical JSON and
+ * grouped by key set, so testing n elements against m probes costs O(n + m), not O(n × m).
+ */
+export function describedBy(probes: readonly unknown[]): (element: unknown) => boolean {
+  const scalars = new Set<string>()
+  const groups = new Map<string, { keys: string[]; hashes: Set<string> }>()
+  for (const probe of probes) {
+    if (!isObject(probe)) {
+      scalars.add(canonicalJson(probe))
+      continue
+    }
+    const keys = Object.keys(probe).map((k) => k.toLowerCase()).sort()
+    const id = keys.join('\u0000')
+    let group = groups.get(id)
+    if (!group) groups.set(id, (group = { keys, hashes: new Set() }))
+    const hash = projection(probe, keys)
+    if (hash !== undefined) group.hashes.add(hash)
+  }
+  return (element) => {
+    if (!isObject(element)) return scalars.has(canonicalJson(element))
+    for (const { keys, hashes } of groups.values()) {
+      const h = projection(element, keys)
+      if (h !== undefined && hashes.has(h)) return true
+    }
+    return false
+  }
 }

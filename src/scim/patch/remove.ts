@@ -4,7 +4,7 @@ import type { FilterNode } from '../filter/ast'
 import { coerceValue, isUnassignedComplex } from '../schema/coerce-value'
 import type { AttrTarget, Target } from '../schema/resolve-key'
 import type { CompiledAttribute } from '../schema/types'
-import { assertMutable, assertWritable, contains, elementsOf, holderOf, pruneHolder, storeElements, unassign } from './doc'
+import { assertMutable, assertWritable, describedBy, elementsOf, holderOf, pruneHolder, storeElements, unassign } from './doc'
 import { resolveElementFilter, selectIndices } from './select'
 
 /** Drops sub-attribute `sub` from one element; the element itself goes when nothing is left. */
@@ -34,9 +34,9 @@ function removeFiltered(holder: Doc, t: AttrTarget, attr: CompiledAttribute, fil
 
 /** `remove` with a `value` on a multi-valued attribute removes only the elements it describes. */
 function removeValues(holder: Doc, attr: CompiledAttribute, value: unknown): void {
-  const probes = (coerceValue(attr, value, attr.path) as unknown[] | undefined) ?? []
+  const described = describedBy((coerceValue(attr, value, attr.path) as unknown[] | undefined) ?? [])
   const elements = elementsOf(attr, holder[attr.name])
-  const kept = elements.filter((e) => !probes.some((p) => contains(e, p)))
+  const kept = elements.filter((e) => !described(e))
   if (kept.length === elements.length) return
   if (kept.length === 0) unassign(holder, attr)
   storeElements(holder, attr, kept)

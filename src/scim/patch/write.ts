@@ -1,6 +1,6 @@
 // RFC 7644 §3.5.2.1 add and §3.5.2.3 replace on one resolved target (they differ only in places).
 import { ScimError } from '../errors'
-import { deepEqual, isObject, keyIn, valueIn, type Doc } from '../document'
+import { canonicalJson, isObject, keyIn, valueIn, type Doc } from '../document'
 import { assertAttrName, coerceElement, coerceExtension, coerceValue, isUnassignedComplex } from '../schema/coerce-value'
 import type { AttrTarget, Target } from '../schema/resolve-key'
 import type { CompiledAttribute } from '../schema/types'
@@ -72,14 +72,24 @@ function writeComplex(op: WriteOp, holder: Doc, attr: CompiledAttribute, value: 
   else holder[attr.name] = next
 }
 
-/** Add appends to a multi-valued attribute, skipping elements already present (RFC 7644 §3.5.2.1). */
+/**
+ * Add appends to a multi-valued attribute, skipping elements already present (RFC 7644 §3.5.2.1).
+ * Elements are compared by canonical JSON in a hash map: linear, where a pairwise search took
+ * seconds for thousands of elements.
+ */
 function append(attr: CompiledAttribute, prev: unknown, next: unknown[]): unknown[] {
   const list = elementsOf(attr, prev)
+  const present = new Map(list.map((e) => [canonicalJson(e), e] as const))
   const touched = new Set<unknown>()
   for (const e of next) {
-    const same = list.find((x) => deepEqual(x, e))
-    if (same === undefined) list.push(e)
-    touched.add(same ?? e)
+    const key = canonicalJson(e)
+    let same = present.get(key)
+    if (same === undefined) {
+      list.push(e)
+      present.set(key, e)
+      same = e
+    }
+    touched.add(same)
   }
   if (attr.type === 'complex') settlePrimary(list, touched, attr.path)
   return list
