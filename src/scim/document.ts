@@ -25,11 +25,15 @@ export function valueIn(obj: unknown, key: string): unknown {
   return Object.hasOwn(obj, k) ? obj[k] : undefined
 }
 
-/** Structural JSON equality (key order ignored). */
+/**
+ * Structural JSON equality, ignoring the order of object keys and of array elements: RFC 7643
+ * §2.4 gives the values of a multi-valued attribute no order, so reordering them changes nothing.
+ */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true
   if (Array.isArray(a)) {
-    return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]))
+    if (!Array.isArray(b) || a.length !== b.length) return false
+    return a.every((x, i) => deepEqual(x, b[i])) || sameElements(a, b)
   }
   if (!isObject(a) || !isObject(b)) return false
   const ka = Object.keys(a)
@@ -37,12 +41,28 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]))
 }
 
+/** Whether two equally long arrays hold the same elements, counted by canonical JSON. */
+function sameElements(a: readonly unknown[], b: readonly unknown[]): boolean {
+  const counts = new Map<string, number>()
+  for (const x of a) {
+    const key = canonicalJson(x)
+    counts.set(key, (counts.get(key) ?? 0) + 1)
+  }
+  return b.every((y) => {
+    const key = canonicalJson(y)
+    const n = counts.get(key) ?? 0
+    counts.set(key, n - 1)
+    return n > 0
+  })
+}
+
 /**
- * A canonical JSON text of a value (object keys sorted), so two values are deepEqual exactly when
- * their canonical texts are equal (for JSON values). Used as a hash key to compare many elements in linear time.
+ * A canonical JSON text of a value (object keys and array elements sorted), so two JSON values are
+ * deepEqual exactly when their canonical texts are equal. Used as a hash key to compare many
+ * elements in linear time.
  */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).sort().join(',')}]`
   if (isObject(value)) {
     const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort()
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`

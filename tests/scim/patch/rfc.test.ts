@@ -81,6 +81,9 @@ describe('scim/patch no-ops give changed: false (RFC 7644 §3.5.2.1: no-ops SHAL
     ['an unqualified extension attribute', [{ op: 'replace', path: 'department', value: 'Tours' }]],
     ['a core-URN-qualified path', [{ op: 'replace', path: `${URN_USER}:userName`, value: 'bjensen' }]],
     ['clearing an unassigned attribute with null', [{ op: 'replace', path: 'nickName', value: null }]],
+    ['replace of the manager with its value only', [{ op: 'replace', path: `${ENT}:manager`, value: { value: 'm-1' } }]],
+    ['the manager as a bare string inside the extension object', [{ op: 'replace', path: ENT, value: { manager: 'm-1' } }]],
+    ['replace of a complex attribute with {}', [{ op: 'replace', path: 'name', value: {} }]],
     ['complex replace with the same sub-attributes', [{ op: 'replace', path: 'name', value: { familyName: 'Jensen' } }]],
     ['a no-op add followed by a no-op remove', [{ op: 'add', path: 'name.givenName', value: 'Barbara' }, { op: 'remove', path: 'title' }]],
   ]
@@ -88,6 +91,11 @@ describe('scim/patch no-ops give changed: false (RFC 7644 §3.5.2.1: no-ops SHAL
     const result = patch(bjensen, ...o)
     expect(result.doc).toEqual(bjensen)
     expect(result.changed).toBe(false)
+  })
+
+  test('replacing a multi-valued attribute with the same elements in another order changes nothing (RFC 7643 §2.4)', () => {
+    expect(patch(bjensen, { op: 'replace', path: 'emails', value: [bjensen.emails[1], bjensen.emails[0]] }).changed).toBe(false)
+    expect(patch(bjensen, { op: 'replace', path: 'emails', value: [bjensen.emails[1]] }).changed).toBe(true)
   })
 
   test('a change back and forth inside one request is no change either', () => {
