@@ -3,7 +3,7 @@
  * Undeclared-attribute policy (quoted by the README):
  *
  * Attributes that NO loaded schema declares are stored and returned exactly as sent, under the
- * key as sent, and never fail a request. Examples: MediusFlow's `name.displayName` stays inside
+ * key as sent, and never fail a request whose keys are attribute names. Examples: MediusFlow's `name.displayName` stays inside
  * `name` as `displayName`; an undeclared vendor extension object such as
  * `"urn:example:params:scim:schemas:extension:acme:2.0:User": {…}` is kept verbatim under that
  * key (and its URN is listed in `schemas`). Nothing about them is validated, canonicalised or
@@ -13,8 +13,10 @@
  *
  * Declared attributes are canonicalised to schema casing and type-checked; a wrong type is
  * `invalidValue` naming the attribute path. readOnly input is ignored, never an error. A key that
- * is not an attribute name or path (RFC 7643 §2.1 ATTRNAME), or is a value path, is `invalidPath`:
- * no key containing `[` or a space is ever stored. `null` means unassigned and is never stored.
+ * is not an attribute name or path (RFC 7643 §2.1 ATTRNAME), or is a value path, is `invalidPath`,
+ * at the top level and in objects one level down (extensions, complex values): no key containing
+ * `[` or a space is stored there. Deeper inside an undeclared value, the JSON is kept as sent.
+ * A top-level or sub-attribute `null` means unassigned and is never stored.
  */
 import { deepEqual, isObject, keyIn, type Doc } from '../document'
 import { ScimError } from '../errors'

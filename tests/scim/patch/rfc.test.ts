@@ -122,6 +122,16 @@ describe('scim/patch pathless keys that are value paths (RFC 7644 §3.5.2)', () 
       expect(catchScimError(() => patch(bjensen, { op: 'add', value: { [key]: 'v' } })).scimType).toBe('invalidPath')
     }
   )
+
+  test.each([
+    ['inside a complex value', { op: 'add', path: 'name', value: { 'given name': 'x' } }],
+    ['inside an element', { op: 'add', path: 'emails', value: [{ value: 'a@x', 'ty[pe]': 'work' }] }],
+    ['inside a filtered element', { op: 'add', path: 'emails[type eq "work"]', value: { 'x y': 1 } }],
+    ['inside an undeclared extension object', { op: 'add', value: { 'urn:example:params:scim:schemas:extension:acme:2.0:User': { 'bad key': 1 } } }],
+    ['inside a declared extension object', { op: 'replace', path: ENT, value: { 'dept[x]': 'D' } }],
+  ])('a key that is no attribute name %s is invalidPath', (_n, o) => {
+    expect(catchScimError(() => patch(bjensen, o)).scimType).toBe('invalidPath')
+  })
 })
 
 describe('scim/patch core schema URN keys (RFC 7643 §3)', () => {
