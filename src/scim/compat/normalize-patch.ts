@@ -2,9 +2,9 @@
 import { URN_PATCH_OP } from '../constants'
 import { ScimError } from '../errors'
 import { parsePatchPath } from '../path/parse'
-import { isObject } from '../document'
+import { isObject, keyIn } from '../document'
 import type { PatchOperation } from '../patch/types'
-import { dropNullRefs, splitPathKeys } from './entra'
+import { dropNullRefs } from './entra'
 import { dropEchoedReadOnly } from './okta'
 
 export type { PatchOperation } from '../patch/types'
@@ -13,9 +13,8 @@ const OPS = new Set(['add', 'remove', 'replace'])
 
 /** Reads a member case-insensitively: `Operations`/`operations`, `op`/`Op` (RFC 7643 §2.1 spirit). */
 function field(obj: Record<string, unknown>, name: string): { present: boolean; value: unknown } {
-  if (Object.hasOwn(obj, name)) return { present: true, value: obj[name] }
-  const key = Object.keys(obj).find((k) => k.toLowerCase() === name.toLowerCase())
-  return key === undefined ? { present: false, value: undefined } : { present: true, value: obj[key] }
+  const key = keyIn(obj, name)
+  return { present: Object.hasOwn(obj, key), value: obj[key] }
 }
 
 function checkSchemas(body: Record<string, unknown>): void {
@@ -42,8 +41,8 @@ function parsePath(index: number, op: string, raw: string): PatchOperation['path
   }
 }
 
-/** Normalises one raw operation into zero or more PatchOperations (quirk expansion). */
-function normalizeOne(raw: unknown, index: number): PatchOperation[] {
+/** Normalises one raw operation: op name, parsed path, IdP quirks removed from the value. */
+function normalizeOne(raw: unknown, index: number): PatchOperation {
   if (!isObject(raw)) throw fail(index, 'must be an object')
   const opField = field(raw, 'op').value
   // Entra's default dialect capitalises op names: "Add", "Replace", "Remove" (entra-wire.md §2.2 Q1).
@@ -60,24 +59,12 @@ function normalizeOne(raw: unknown, index: number): PatchOperation[] {
   if (rawPath !== undefined) {
     const out: PatchOperation = { op: kind, path: parsePath(index, kind, rawPath), index, rawPath }
     if (valueField.present) out.value = value
-    return [out]
+    return out
   }
-  if (kind === 'remove' || !isObject(value)) {
-    const out: PatchOperation = { op: kind, index }
-    if (valueField.present) out.value = value
-    return [out]
-  }
-  return expandPathless(kind, dropEchoedReadOnly(value), index)
-}
-
-/** Pathless add/replace: dotted and URN-qualified keys become path operations (entra-wire.md §2.1). */
-function expandPathless(op: 'add' | 'replace', value: Record<string, unknown>, index: number): PatchOperation[] {
-  const { plain, paths } = splitPathKeys(value)
-  const out: PatchOperation[] = []
-  if (Object.keys(plain).length > 0 || paths.length === 0) out.push({ op, value: plain, index })
-  for (const [key, v] of paths) {
-    out.push({ op, path: parsePath(index, op, key), value: dropNullRefs(v), index, rawPath: key })
-  }
+  // A pathless value's keys (dotted, URN-qualified, value paths) are resolved by applyPatch, with
+  // the same key resolver POST and PUT bodies use (src/scim/schema/resolve-key.ts).
+  const out: PatchOperation = { op: kind, index }
+  if (valueField.present) out.value = kind !== 'remove' && isObject(value) ? dropEchoedReadOnly(value) : value
   return out
 }
 
@@ -94,5 +81,5 @@ export function normalizePatchRequest(body: unknown): PatchOperation[] {
   if (!Array.isArray(ops) || ops.length === 0) {
     throw ScimError.invalidSyntax("PATCH body must have a non-empty 'Operations' array")
   }
-  return ops.flatMap((raw, i) => normalizeOne(raw, i))
+  return ops.map((raw, i) => normalizeOne(raw, i))
 }

@@ -1,4 +1,5 @@
 // RFC 7644 §3.4.2.2 filter semantics in memory: the query oracle and the PATCH element selector (§3.5.2).
+import { parseDateTime } from '../datetime'
 import type { CompiledAttribute } from '../schema/types'
 import type { CompareOp, CompValue } from './ast'
 import { assertNever } from './print'
@@ -97,8 +98,9 @@ function compareValue(actual: unknown, op: CompareOp, value: CompValue, attr: Co
       return typeof actual === typeof value ? order(actual as number, value as number, op) : op === 'ne'
     case 'dateTime': {
       // Instants, not text: "2011-05-13T04:42:34Z" equals "2011-05-13T04:42:34.000Z".
-      const a = typeof actual === 'string' ? Date.parse(actual) : NaN
-      return Number.isNaN(a) ? op === 'ne' : order(a, Date.parse(String(value)), op)
+      // Zone-less values are UTC, as coercion and the resolver read them (RFC 7643 §2.3.5).
+      const a = typeof actual === 'string' ? parseDateTime(actual) : undefined
+      return a === undefined ? op === 'ne' : order(a, parseDateTime(String(value)) ?? NaN, op)
     }
     case 'complex':
       return false // the resolver redirects complex comparisons to `value`

@@ -1,14 +1,11 @@
 // RFC 7644 §3.5.2 PATCH: applies normalised operations to a stored document, all or nothing.
 import { ScimError } from '../errors'
-import type { PatchPath } from '../filter/ast'
-import { parseAttrPath } from '../filter/attr-path'
-import { isObject, type Doc } from '../document'
-import { deepEqual } from '../schema/coerce'
+import { deepEqual, isObject, type Doc } from '../document'
+import { checkRequired } from '../schema/required'
+import { resolveKey, resolvePath, type Target } from '../schema/resolve-key'
 import type { ResourceType } from '../schema/types'
-import { isClear } from './doc'
 import { memberOps, type MemberOp } from './members'
 import { removeAttr, removeExtension } from './remove'
-import { resolveTarget, type Target } from './target'
 import type { PatchOperation } from './types'
 import { writeAttr, writeExtension } from './write'
 
@@ -36,38 +33,35 @@ class Patcher {
   ) {}
 
   run(op: PatchOperation): void {
-    if (op.path) return this.atPath(op.op, op.path, op.value, Object.hasOwn(op, 'value'), op.rawPath ?? '')
+    if (op.path) {
+      const t = resolvePath(this.type, this.doc, op.path, op.value, op.rawPath ?? '')
+      return this.apply(op.op, t, op.value, Object.hasOwn(op, 'value'))
+    }
     // RFC 7644 §3.5.2.2: "If 'path' is unspecified, the operation fails with … 'noTarget'".
     if (op.op === 'remove') throw ScimError.noTarget('remove requires a path')
-    if (!isObject(op.value)) throw ScimError.invalidValue(`a ${op.op} without path needs an object of attributes as value`)
-    for (const [key, value] of Object.entries(op.value)) this.pathless(op.op, key, value)
+    this.pathless(op.op, op.value)
   }
 
-  private pathless(op: 'add' | 'replace', key: string, value: unknown): void {
-    if (PATHLESS_IGNORED.has(key.toLowerCase())) return
-    const path = parseAttrPath(key)
-    if (!path) {
-      // Not even a valid attribute name: undeclared, stored as sent (coerce.ts header).
-      if (isClear(value)) delete this.doc[key]
-      else this.doc[key] = value
-      return
+  /**
+   * RFC 7644 §3.5.2.1/§3.5.2.3 without a path: each key of the value is resolved like a body key
+   * (dotted and URN keys, entra-wire.md §2.1; value paths; the core URN), then applied as that path.
+   */
+  private pathless(op: 'add' | 'replace', value: unknown): void {
+    if (!isObject(value)) throw ScimError.invalidValue(`a ${op} without path needs an object of attributes as value`)
+    for (const [key, v] of Object.entries(value)) {
+      if (PATHLESS_IGNORED.has(key.toLowerCase())) continue
+      const t = resolveKey(this.type, this.doc, key, v)
+      if (t.kind === 'attr' && t.attr?.mutability === 'readOnly' && t.sub === undefined) continue // `groups` echo
+      this.apply(op, t, v, true)
     }
-    const t = resolveTarget(this.type, this.doc, { path }, value, key)
-    if (t.kind === 'attr' && t.attr?.mutability === 'readOnly' && t.sub === undefined) return // `groups` echo
-    this.apply(op, t, value, true)
-  }
-
-  private atPath(op: PatchOperation['op'], path: PatchPath, value: unknown, hasValue: boolean, raw: string): void {
-    const { uri, name, sub } = path.path
-    // A path that is exactly the core schema URN addresses the resource itself, like no path.
-    if (uri !== undefined && sub === undefined && !path.filter && `${uri}:${name}`.toLowerCase() === this.type.core.lowerId) {
-      return this.run({ op, value, index: 0 } as PatchOperation)
-    }
-    this.apply(op, resolveTarget(this.type, this.doc, path, value, raw), value, hasValue)
   }
 
   private apply(op: PatchOperation['op'], t: Target, value: unknown, hasValue: boolean): void {
     switch (t.kind) {
+      case 'core':
+        // The core schema URN addresses the resource itself, like no path.
+        if (op === 'remove') throw ScimError.noTarget('remove requires a path')
+        return this.pathless(op, value)
       case 'members':
         this.memberOps.push(...memberOps(op, t, value, hasValue))
         return
@@ -100,6 +94,8 @@ export function applyPatch(type: ResourceType, doc: Doc, ops: readonly PatchOper
   for (const op of ops) {
     try {
       patcher.run(op)
+      // Each operation must leave a valid resource (RFC 7644 §3.5.2), so the error names the one that did not.
+      checkRequired(type, patcher.doc)
     } catch (err) {
       throw err instanceof ScimError ? located(err, op) : err
     }

@@ -1,16 +1,17 @@
 // RFC 7644 §3.5.2 helpers shared by add/replace/remove: holders, clearing, primary, element lists.
 import { ScimError } from '../errors'
-import { isObject, type Doc } from '../document'
-import { deepEqual } from '../schema/coerce'
+import { canonicalJson, deepEqual, isObject, valueIn, type Doc } from '../document'
+import type { AttrTarget } from '../schema/resolve-key'
 import type { CompiledAttribute } from '../schema/types'
-import type { AttrTarget } from './target'
 
 /** `null` and `""` mean "clear" in add/replace (Microsoft's SCIM_Null_Update test, entra-wire.md §1.6). */
 export function isClear(value: unknown): boolean {
   return value === null || value === undefined || value === ''
 }
 
-/** The object holding the target attribute: the document, or its extension object. */
+/** The object holding the target attribute: the document, or its extension object (made when `create`). */
+export function holderOf(doc: Doc, t: AttrTarget, create: true): Doc
+export function holderOf(doc: Doc, t: AttrTarget, create: false): Doc | undefined
 export function holderOf(doc: Doc, t: AttrTarget, create: boolean): Doc | undefined {
   if (t.holderKey === undefined) return doc
   const h = doc[t.holderKey]
@@ -29,15 +30,19 @@ export function pruneHolder(doc: Doc, t: AttrTarget): void {
 }
 
 /**
- * Unassigns a declared attribute. Removing a required attribute is `invalidValue`: the resource
- * would lack "a required value" (RFC 7644 §3.12 Table 9), the same error a POST without it gets;
- * `mutability` is kept for the attribute's mutability (userName is readWrite).
+ * Unassigns a declared attribute. Removing a required one is left to checkRequired after the
+ * operation (`invalidValue`, as a POST without it gets, RFC 7644 §3.12 Table 9).
  */
 export function unassign(holder: Doc, attr: CompiledAttribute): void {
-  if (attr.required) throw ScimError.invalidValue(`attribute '${attr.path}' is required and cannot be removed`)
   if (holder[attr.name] === undefined) return
   assertMutable(attr, holder[attr.name], undefined)
   delete holder[attr.name]
+}
+
+/** RFC 7644 §3.5.2: a path naming a readOnly attribute or sub-attribute is `mutability`. */
+export function assertWritable(t: AttrTarget): void {
+  const readOnly = [t.subAttr, t.attr].find((a) => a?.mutability === 'readOnly')
+  if (readOnly) throw ScimError.mutability(`attribute '${readOnly.path}' is readOnly`)
 }
 
 /** RFC 7644 §3.5.2: an immutable attribute may be set once; changing it is `mutability`. */
@@ -74,11 +79,43 @@ export function settlePrimary(elements: unknown[], touched: ReadonlySet<unknown>
   })
 }
 
-/** `element` has every key/value of `probe` (keys compared ignoring case). */
-export function contains(element: unknown, probe: unknown): boolean {
-  if (!isObject(element) || !isObject(probe)) return deepEqual(element, probe)
-  return Object.entries(probe).every(([k, v]) => {
-    const key = Object.keys(element).find((x) => x.toLowerCase() === k.toLowerCase())
-    return key !== undefined && deepEqual(element[key], v)
-  })
+/** The canonical texts of `obj`'s values under `keys` (lower-cased), or undefined when one is missing. */
+function projection(obj: Doc, keys: readonly string[]): string | undefined {
+  const parts: string[] = []
+  for (const k of keys) {
+    const v = valueIn(obj, k)
+    if (v === undefined) return undefined
+    parts.push(canonicalJson(v))
+  }
+  return parts.join(',')
+}
+
+/**
+ * A test for "the element has every key/value of one of `probes`" (keys compared ignoring case),
+ * as `remove` with a value needs it (RFC 7644 §3.5.2.2). Probes are hashed by canonical JSON and
+ * grouped by key set, so testing n elements against m probes costs O(n + m), not O(n × m).
+ */
+export function describedBy(probes: readonly unknown[]): (element: unknown) => boolean {
+  const scalars = new Set<string>()
+  const groups = new Map<string, { keys: string[]; hashes: Set<string> }>()
+  for (const probe of probes) {
+    if (!isObject(probe)) {
+      scalars.add(canonicalJson(probe))
+      continue
+    }
+    const keys = Object.keys(probe).map((k) => k.toLowerCase()).sort()
+    const id = keys.join('\u0000')
+    let group = groups.get(id)
+    if (!group) groups.set(id, (group = { keys, hashes: new Set() }))
+    const hash = projection(probe, keys)
+    if (hash !== undefined) group.hashes.add(hash)
+  }
+  return (element) => {
+    if (!isObject(element)) return scalars.has(canonicalJson(element))
+    for (const { keys, hashes } of groups.values()) {
+      const h = projection(element, keys)
+      if (h !== undefined && hashes.has(h)) return true
+    }
+    return false
+  }
 }

@@ -1,11 +1,11 @@
 // RFC 7644 §3.5.2 PATCH on Group `members` (RFC 7643 §4.2): a delta for the membership table.
 import { ScimError } from '../errors'
 import type { ResolvedFilter } from '../filter/resolve'
-import { coerceMembers, type MemberRef } from '../schema/coerce'
+import { coerceMembers, type MemberRef } from '../schema/coerce-value'
+import type { Target } from '../schema/resolve-key'
 import { memberIdsOf, resolveElementFilter } from './select'
-import type { Target } from './target'
 
-export type { MemberRef } from '../schema/coerce'
+export type { MemberRef } from '../schema/coerce-value'
 
 /**
  * One change to a group's membership, in request order. `removeWhere.filter` is the inside of

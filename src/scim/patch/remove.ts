@@ -1,20 +1,20 @@
 // RFC 7644 §3.5.2.2 remove on one resolved target; removing what is absent is a no-op (Entra retries).
-import { ScimError } from '../errors'
-import { isObject, type Doc } from '../document'
-import { coerceElement, coerceValue } from '../schema/coerce'
+import { isObject, keyIn, type Doc } from '../document'
+import type { FilterNode } from '../filter/ast'
+import { coerceValue, isUnassignedComplex } from '../schema/coerce-value'
+import type { AttrTarget, Target } from '../schema/resolve-key'
 import type { CompiledAttribute } from '../schema/types'
-import { assertMutable, contains, elementsOf, holderOf, pruneHolder, storeElements, unassign } from './doc'
+import { assertMutable, assertWritable, describedBy, elementsOf, holderOf, pruneHolder, storeElements, unassign } from './doc'
 import { resolveElementFilter, selectIndices } from './select'
-import { keyIn, type AttrTarget, type Target } from './target'
 
-/** Drops `sub` from one element; the element itself goes when nothing is left. */
-function dropSub(attr: CompiledAttribute, t: AttrTarget, element: unknown): unknown {
+/** Drops sub-attribute `sub` from one element; the element itself goes when nothing is left. */
+function dropSub(attr: CompiledAttribute, t: AttrTarget, sub: string, element: unknown): unknown {
   if (!isObject(element)) return element
   const copy = { ...element }
-  const key = t.subAttr ? t.subAttr.name : keyIn(copy, t.sub!)
+  const key = t.subAttr ? t.subAttr.name : keyIn(copy, sub)
   if (t.subAttr) assertMutable(t.subAttr, copy[key], undefined)
   delete copy[key]
-  return coerceElement(attr, copy, attr.path)
+  return isUnassignedComplex(attr, copy) ? undefined : copy
 }
 
 /**
@@ -23,32 +23,32 @@ function dropSub(attr: CompiledAttribute, t: AttrTarget, element: unknown): unkn
  * cycle (entra-wire.md §2.4), so a repeated removal must succeed. A single-valued complex counts
  * as one element (`manager[value eq "…"]`, entra-wire.md §1.8, scim-patch#453).
  */
-function removeFiltered(holder: Doc, t: AttrTarget, attr: CompiledAttribute): void {
-  const filter = resolveElementFilter(attr, t.filter!)
+function removeFiltered(holder: Doc, t: AttrTarget, attr: CompiledAttribute, filter: FilterNode): void {
   const elements = elementsOf(attr, holder[attr.name])
-  const indices = new Set(selectIndices(filter, elements))
+  const indices = new Set(selectIndices(resolveElementFilter(attr, filter), elements))
   if (indices.size === 0) return
-  const next = elements.map((e, i) => (!indices.has(i) ? e : t.sub !== undefined ? dropSub(attr, t, e) : undefined))
-  if (t.sub === undefined && attr.required && next.every((e) => e === undefined)) unassign(holder, attr)
+  const { sub } = t
+  const next = elements.map((e, i) => (!indices.has(i) ? e : sub !== undefined ? dropSub(attr, t, sub, e) : undefined))
   storeElements(holder, attr, next)
 }
 
 /** `remove` with a `value` on a multi-valued attribute removes only the elements it describes. */
 function removeValues(holder: Doc, attr: CompiledAttribute, value: unknown): void {
-  const probes = (coerceValue(attr, value, attr.path) as unknown[] | undefined) ?? []
+  const described = describedBy((coerceValue(attr, value, attr.path) as unknown[] | undefined) ?? [])
   const elements = elementsOf(attr, holder[attr.name])
-  const kept = elements.filter((e) => !probes.some((p) => contains(e, p)))
+  const kept = elements.filter((e) => !described(e))
   if (kept.length === elements.length) return
   if (kept.length === 0) unassign(holder, attr)
   storeElements(holder, attr, kept)
 }
 
 function removeDeclared(holder: Doc, t: AttrTarget, attr: CompiledAttribute, value: unknown, hasValue: boolean): void {
-  if (t.filter) return removeFiltered(holder, t, attr)
-  if (t.sub !== undefined) {
+  if (t.filter) return removeFiltered(holder, t, attr, t.filter)
+  const { sub } = t
+  if (sub !== undefined) {
     if (holder[attr.name] === undefined) return
     // `emails.display` without a filter addresses that sub-attribute of every element.
-    storeElements(holder, attr, elementsOf(attr, holder[attr.name]).map((e) => dropSub(attr, t, e)))
+    storeElements(holder, attr, elementsOf(attr, holder[attr.name]).map((e) => dropSub(attr, t, sub, e)))
     return
   }
   if (hasValue && value !== null && attr.multiValued) return removeValues(holder, attr, value)
@@ -57,14 +57,9 @@ function removeDeclared(holder: Doc, t: AttrTarget, attr: CompiledAttribute, val
 
 /** remove on an attribute target (declared or not). */
 export function removeAttr(doc: Doc, t: AttrTarget, value: unknown, hasValue: boolean): void {
-  if (t.attr?.mutability === 'readOnly' || t.subAttr?.mutability === 'readOnly') {
-    throw ScimError.mutability(`attribute '${t.subAttr?.path ?? t.attr!.path}' is readOnly`)
-  }
+  assertWritable(t)
   const holder = holderOf(doc, t, false)
-  if (!holder) {
-    if (t.attr?.required) unassign({}, t.attr)
-    return
-  }
+  if (!holder) return
   if (t.attr) removeDeclared(holder, t, t.attr, value, hasValue)
   else if (t.sub === undefined) delete holder[t.key]
   else if (isObject(holder[t.key])) {

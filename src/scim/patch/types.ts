@@ -6,7 +6,7 @@ export interface PatchOperation {
   op: 'add' | 'remove' | 'replace'
   path?: PatchPath
   value?: unknown
-  /** Index in the request's `Operations` array (quirk expansion keeps the original index). */
+  /** Index in the request's `Operations` array. */
   index: number
   /** The path text as sent, for error messages. */
   rawPath?: string

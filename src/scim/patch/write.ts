@@ -1,89 +1,134 @@
 // RFC 7644 §3.5.2.1 add and §3.5.2.3 replace on one resolved target (they differ only in places).
 import { ScimError } from '../errors'
-import { isObject, type Doc } from '../document'
-import { coerceElement, coerceExtension, coerceValue, deepEqual } from '../schema/coerce'
+import { canonicalJson, isObject, keyIn, valueIn, type Doc } from '../document'
+import { assertAttrName, coerceElement, coerceExtension, coerceValue, isUnassignedComplex } from '../schema/coerce-value'
+import type { AttrTarget, Target } from '../schema/resolve-key'
 import type { CompiledAttribute } from '../schema/types'
-import {
-  assertMutable,
-  elementsOf,
-  holderOf,
-  isClear,
-  pruneHolder,
-  settlePrimary,
-  storeElements,
-  unassign,
-} from './doc'
+import { assertMutable, assertWritable, elementsOf, holderOf, isClear, pruneHolder, settlePrimary, storeElements, unassign } from './doc'
 import { removeExtension } from './remove'
+import type { FilterNode } from '../filter/ast'
+import type { ResolvedFilter } from '../filter/resolve'
 import { elementFromFilter, resolveElementFilter, selectIndices } from './select'
-import { keyIn, type AttrTarget, type Target } from './target'
 
 type WriteOp = 'add' | 'replace'
 
-/** A reference's `$ref`/display describe its old `value`; a new `value` makes them stale. */
-function mergeComplex(attr: CompiledAttribute, prev: unknown, next: Record<string, unknown>): Record<string, unknown> {
-  if (!isObject(prev)) return next
-  const out = { ...prev, ...next }
-  if (attr.sub.has('$ref') && next.value !== undefined && next.value !== prev.value) {
-    for (const k of ['$ref', 'display', 'displayName']) if (!(k in next)) delete out[k]
+/** Sets (or, for null and "", clears) one sub-attribute inside an element object. */
+function writeSubInto(element: Doc, attr: CompiledAttribute, name: string, subAttr: CompiledAttribute | undefined, value: unknown): void {
+  if (!subAttr) {
+    // Undeclared sub-attribute (MediusFlow `name.displayName`): stored as sent (coerce.ts header).
+    assertAttrName(name, attr.path)
+    const k = keyIn(element, name)
+    if (isClear(value)) delete element[k]
+    else element[k] = value
+    return
+  }
+  const next = coerceValue(subAttr, value, subAttr.path)
+  assertMutable(subAttr, element[subAttr.name], next)
+  if (next === undefined) delete element[subAttr.name]
+  else element[subAttr.name] = next
+}
+
+/**
+ * `element` with `value`'s sub-attributes written into a copy: those in the value are set (each
+ * coerced), a null one is cleared (RFC 7643 §2.5), the others are left unchanged (RFC 7644
+ * §3.5.2.3). readOnly ones (manager.displayName) are server-set and ignored, as on POST.
+ */
+function mergeSubs(attr: CompiledAttribute, element: unknown, value: Doc): Doc {
+  const out: Doc = isObject(element) ? { ...element } : {}
+  for (const [k, v] of Object.entries(value)) {
+    const subAttr = attr.sub.get(k.toLowerCase())
+    if (subAttr?.mutability === 'readOnly') continue
+    writeSubInto(out, attr, subAttr?.name ?? k, subAttr, v)
   }
   return out
 }
 
-/** Add appends to a multi-valued attribute, skipping elements already present (RFC 7644 §3.5.2.1). */
+/** A reference's `$ref`/display describe its old `value`; a new `value` makes those not re-sent stale. */
+function dropStaleRef(attr: CompiledAttribute, prev: unknown, next: Doc, value: Doc): void {
+  if (!attr.sub.has('$ref') || !isObject(prev) || next.value === prev.value) return
+  for (const k of ['$ref', 'display', 'displayName']) {
+    const sent = valueIn(value, k) !== undefined && attr.sub.get(k.toLowerCase())?.mutability !== 'readOnly'
+    if (!sent) delete next[k]
+  }
+}
+
+/**
+ * A single-valued complex attribute (add and replace alike, RFC 7644 §3.5.2.1/§3.5.2.3): the value's
+ * sub-attributes are merged into the stored ones. Entra's bare-string manager is read first.
+ */
+function writeComplex(op: WriteOp, holder: Doc, attr: CompiledAttribute, value: unknown): void {
+  const prev = holder[attr.name]
+  const patch = isObject(value) ? value : coerceValue(attr, value, attr.path)
+  if (!isObject(patch)) {
+    // null, "" or [] clear; an add of [] adds nothing.
+    if (op === 'replace' || isClear(value)) unassign(holder, attr)
+    return
+  }
+  const merged = mergeSubs(attr, prev, patch)
+  dropStaleRef(attr, prev, merged, patch)
+  const next = isUnassignedComplex(attr, merged) ? undefined : merged
+  assertMutable(attr, prev, next)
+  if (next === undefined) delete holder[attr.name]
+  else holder[attr.name] = next
+}
+
+/**
+ * Add appends to a multi-valued attribute, skipping elements already present (RFC 7644 §3.5.2.1).
+ * Elements are compared by canonical JSON in a hash map: linear, where a pairwise search took
+ * seconds for thousands of elements.
+ */
 function append(attr: CompiledAttribute, prev: unknown, next: unknown[]): unknown[] {
   const list = elementsOf(attr, prev)
+  const present = new Map(list.map((e) => [canonicalJson(e), e] as const))
   const touched = new Set<unknown>()
   for (const e of next) {
-    const same = list.find((x) => deepEqual(x, e))
-    if (same === undefined) list.push(e)
-    touched.add(same ?? e)
+    const key = canonicalJson(e)
+    let same = present.get(key)
+    if (same === undefined) {
+      list.push(e)
+      present.set(key, e)
+      same = e
+    }
+    touched.add(same)
   }
   if (attr.type === 'complex') settlePrimary(list, touched, attr.path)
   return list
 }
 
+/** A simple or multi-valued attribute as a whole. */
 function writeWhole(op: WriteOp, holder: Doc, attr: CompiledAttribute, value: unknown): void {
   const prev = holder[attr.name]
   const next = coerceValue(attr, value, attr.path)
   if (next === undefined) {
-    // add of [] or {} adds nothing; replace with them, or either op with null/"", clears.
+    // add of [] adds nothing; replace with it, or either op with null/"", clears.
     if (op === 'replace' || isClear(value)) unassign(holder, attr)
     return
   }
-  let result: unknown = next
-  if (attr.multiValued) result = op === 'add' ? append(attr, prev, next as unknown[]) : next
-  else if (attr.type === 'complex') result = mergeComplex(attr, prev, next as Record<string, unknown>)
+  const result = attr.multiValued && op === 'add' ? append(attr, prev, next as unknown[]) : next
   assertMutable(attr, prev, result)
   holder[attr.name] = result
 }
 
-/** Sets (or clears) `t.sub` inside one element object. */
-function writeSubInto(element: Record<string, unknown>, t: AttrTarget, attr: CompiledAttribute, value: unknown): void {
-  const sub = t.sub!
-  if (!t.subAttr) {
-    // Undeclared sub-attribute (MediusFlow `name.displayName`): stored as sent (coerce.ts header).
-    const k = keyIn(element, sub)
-    if (isClear(value)) delete element[k]
-    else element[k] = value
-    return
+/** Appends the element a filter of `eq` tests describes; `noTarget` when it describes none. */
+function createElement(filter: ResolvedFilter, attr: CompiledAttribute, elements: unknown[]): number {
+  const base = elementFromFilter(filter)
+  if (!base || (!attr.multiValued && elements.length > 0)) {
+    throw ScimError.noTarget(`no element of '${attr.path}' matches the filter`)
   }
-  const next = coerceValue(t.subAttr, value, `${attr.path}.${t.subAttr.name}`)
-  assertMutable(t.subAttr, element[t.subAttr.name], next)
-  if (next === undefined) delete element[t.subAttr.name]
-  else element[t.subAttr.name] = next
+  return elements.push(base) - 1
 }
 
-function writeSub(holder: Doc, t: AttrTarget, attr: CompiledAttribute, value: unknown): void {
-  if (attr.multiValued) {
-    throw ScimError.invalidPath(`'${attr.path}' is multi-valued; address one element with '${attr.name}[filter].${t.sub}'`)
-  }
-  const prev = holder[attr.name]
-  const element = isObject(prev) ? { ...prev } : {}
-  writeSubInto(element, t, attr, value)
-  // Re-coerce the whole value: drops emptied objects and a manager left without `value`.
-  const next = coerceValue(attr, element, attr.path)
-  if (next === undefined) delete holder[attr.name]
-  else holder[attr.name] = next
+/**
+ * One matched element after the write, undefined when cleared. RFC 7644 §3.5.2.3's example:
+ * replace swaps the whole matched element, add merges into it; `.sub` writes that sub-attribute.
+ */
+function writtenElement(op: WriteOp, t: AttrTarget, attr: CompiledAttribute, element: unknown, value: unknown): unknown {
+  if (t.sub === undefined && isClear(value)) return undefined
+  const patch = t.sub !== undefined ? { [t.sub]: value } : isObject(value) ? value : coerceElement(attr, value, attr.path)
+  if (!isObject(patch)) throw ScimError.invalidValue(`'${t.label}' needs an object value`)
+  if (op === 'replace' && t.sub === undefined) return coerceElement(attr, patch, attr.path)
+  const merged = mergeSubs(attr, element, patch)
+  return isUnassignedComplex(attr, merged) ? undefined : merged
 }
 
 /**
@@ -92,36 +137,18 @@ function writeSub(holder: Doc, t: AttrTarget, attr: CompiledAttribute, value: un
  * same request then match it, so `addresses[type eq "work"].locality` + `….postalCode` merge into
  * one element (§2.2 Q8). A filter that cannot describe an element is `noTarget` (RFC 7644 §3.5.2.3).
  */
-function writeFiltered(op: WriteOp, holder: Doc, t: AttrTarget, attr: CompiledAttribute, value: unknown): void {
-  const filter = resolveElementFilter(attr, t.filter!)
+function writeFiltered(op: WriteOp, holder: Doc, t: AttrTarget, attr: CompiledAttribute, where: FilterNode, value: unknown): void {
+  const filter = resolveElementFilter(attr, where)
   const elements = elementsOf(attr, holder[attr.name])
   let indices = selectIndices(filter, elements)
-  let created = false
   if (indices.length === 0) {
     if (isClear(value)) return // nothing matched, so nothing to clear
-    const base = elementFromFilter(filter)
-    if (!base || (!attr.multiValued && elements.length > 0)) {
-      throw ScimError.noTarget(`no element of '${attr.path}' matches the filter`)
-    }
-    elements.push(base)
-    indices = [elements.length - 1]
-    created = true
+    indices = [createElement(filter, attr, elements)]
+    op = 'add' // the created element is what the filter says, plus the value merged in
   }
   const touched = new Set<unknown>()
   for (const i of indices) {
-    const current = elements[i] as Record<string, unknown>
-    let next: unknown
-    if (t.sub !== undefined) {
-      writeSubInto(current, t, attr, value)
-      next = coerceElement(attr, current, attr.path)
-    } else if (isClear(value)) {
-      next = undefined
-    } else {
-      const v = coerceElement(attr, value, attr.path)
-      if (v !== undefined && !isObject(v)) throw ScimError.invalidValue(`'${t.label}' needs an object value`)
-      // RFC 7644 §3.5.2.3 example: replace swaps the whole matched element; add merges into it.
-      next = op === 'replace' && !created ? v : coerceElement(attr, { ...current, ...(v ?? {}) }, attr.path)
-    }
+    const next = writtenElement(op, t, attr, elements[i], value)
     elements[i] = next
     if (next !== undefined) touched.add(next)
   }
@@ -131,15 +158,15 @@ function writeFiltered(op: WriteOp, holder: Doc, t: AttrTarget, attr: CompiledAt
 
 /** add/replace on an attribute target (declared or not). */
 export function writeAttr(op: WriteOp, doc: Doc, t: AttrTarget, value: unknown): void {
-  if (t.attr?.mutability === 'readOnly' || t.subAttr?.mutability === 'readOnly') {
-    throw ScimError.mutability(`attribute '${t.subAttr?.path ?? t.attr!.path}' is readOnly`)
-  }
-  const holder = holderOf(doc, t, true)!
+  assertWritable(t)
+  const holder = holderOf(doc, t, true)
   const attr = t.attr
   if (!attr) writeUndeclared(holder, t, value)
-  else if (t.filter) writeFiltered(op, holder, t, attr, value)
-  else if (t.sub !== undefined) writeSub(holder, t, attr, value)
-  else writeWhole(op, holder, attr, value)
+  else if (t.filter) writeFiltered(op, holder, t, attr, t.filter, value)
+  else if (attr.type === 'complex' && !attr.multiValued) writeComplex(op, holder, attr, t.sub !== undefined ? { [t.sub]: value } : value)
+  else if (t.sub !== undefined) {
+    throw ScimError.invalidPath(`'${attr.path}' is multi-valued; address one element with '${attr.name}[filter].${t.sub}'`)
+  } else writeWhole(op, holder, attr, value)
   pruneHolder(doc, t)
 }
 
@@ -166,6 +193,7 @@ export function writeExtension(op: WriteOp, doc: Doc, t: Extract<Target, { kind:
   if (!t.schema) {
     const merged: Record<string, unknown> = isObject(doc[t.urnKey]) ? { ...(doc[t.urnKey] as Doc) } : {}
     for (const [k, v] of Object.entries(value)) {
+      assertAttrName(k, t.urnKey)
       if (v === null) delete merged[keyIn(merged, k)]
       else merged[keyIn(merged, k)] = v
     }

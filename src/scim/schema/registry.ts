@@ -122,12 +122,19 @@ export function createRegistry(
 }
 
 /**
- * An unqualified name no core attribute has, declared by exactly one extension: Entra writes
- * `manager` and `department` without their URN in some shapes (entra-wire.md §1.5, §1.8).
+ * The one declared extension attribute an unqualified name can mean, when no core or common
+ * attribute has that name: Entra's docs write `"path":"manager"` and POST top-level `department`
+ * and `manager` (entra-wire.md §1.3 Example 2, §1.5, §1.8 Example 5). Ambiguous names resolve to
+ * nothing. Filters, bodies and PATCH paths all read unqualified names through this.
  */
-function onlyExtensionDeclaring(type: ResourceType, name: string): CompiledAttribute | undefined {
-  const found = [...type.extensions.values()].map((e) => e.schema.attributes.get(name)).filter((a) => a !== undefined)
-  return found.length === 1 ? found[0] : undefined
+export function extensionDeclaring(type: ResourceType, name: string): { schema: CompiledSchema; attr: CompiledAttribute } | undefined {
+  const lower = name.toLowerCase()
+  if (type.common.has(lower) || type.core.attributes.has(lower)) return undefined
+  const hits = [...type.extensions.values()].flatMap(({ schema }) => {
+    const attr = schema.attributes.get(lower)
+    return attr ? [{ schema, attr }] : []
+  })
+  return hits.length === 1 ? hits[0] : undefined
 }
 
 /**
@@ -139,7 +146,7 @@ export function resolveAttrPath(type: ResourceType, path: AttrPath): ResolvedAtt
   const name = path.name.toLowerCase()
   let attr: CompiledAttribute | undefined
   if (path.uri === undefined) {
-    attr = type.common.get(name) ?? type.core.attributes.get(name) ?? onlyExtensionDeclaring(type, name)
+    attr = type.common.get(name) ?? type.core.attributes.get(name) ?? extensionDeclaring(type, name)?.attr
   } else {
     const uri = path.uri.toLowerCase()
     if (uri === type.core.lowerId) attr = type.core.attributes.get(name) ?? type.common.get(name)

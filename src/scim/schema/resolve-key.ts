@@ -1,13 +1,17 @@
-// RFC 7644 §3.5.2 / §3.10: binds a PATCH path to a place in the stored document.
+// RFC 7643 §2.1, §3 / RFC 7644 §3.10, §3.5.2: what a body key or PATCH path names in a resource.
+import { isObject, keyIn, type Doc } from '../document'
 import { ScimError } from '../errors'
 import type { FilterNode, PatchPath } from '../filter/ast'
-import { isObject, type Doc } from '../document'
-import { extensionDeclaring, isGroupMembers } from '../schema/coerce'
-import type { CompiledAttribute, CompiledSchema, ResourceType } from '../schema/types'
+import { parsePatchPath } from '../path/parse'
+import { URN_GROUP } from '../constants'
+import { extensionDeclaring } from './registry'
+import type { CompiledAttribute, CompiledSchema, ResourceType } from './types'
 
-/** Where a PATCH operation writes. */
+/** What a key or path addresses. */
 export type Target =
-  /** A path that is exactly an extension URN: the whole extension object (`schema` when declared). */
+  /** Exactly the core schema URN: its value's keys are top-level attributes (RFC 7643 §3). */
+  | { kind: 'core'; label: string }
+  /** Exactly an extension URN: the whole extension object (`schema` when declared). */
   | { kind: 'extension'; urnKey: string; schema?: CompiledSchema; label: string }
   /** Group `members`, which live in their own table and never in the document. */
   | { kind: 'members'; attr: CompiledAttribute; filter?: FilterNode; sub?: string; label: string }
@@ -28,11 +32,9 @@ export interface AttrTarget {
   label: string
 }
 
-/** Existing key of `obj` equal to `key` ignoring case, else `key` (undeclared names keep their casing). */
-export function keyIn(obj: unknown, key: string): string {
-  if (!isObject(obj)) return key
-  if (Object.hasOwn(obj, key)) return key
-  return Object.keys(obj).find((k) => k.toLowerCase() === key.toLowerCase()) ?? key
+/** True when `type` is the Group resource type and `attr` its `members`. */
+export function isGroupMembers(type: ResourceType, attr: CompiledAttribute): boolean {
+  return type.core.id === URN_GROUP && attr.schema === URN_GROUP && attr.name === 'members' && !attr.parent
 }
 
 function attrTarget(holderKey: string | undefined, attr: CompiledAttribute | undefined, name: string, pp: PatchPath, label: string): Target {
@@ -75,21 +77,22 @@ function coreTarget(type: ResourceType, pp: PatchPath, doc: Doc, label: string):
 }
 
 /**
- * Resolves `pp` against `type`. Unqualified and core-URN-qualified names are core or common
- * attributes (entra-wire.md §2.2 Q12 reports `urn:…:core:2.0:User:role`); a declared extension URN
+ * Resolves a parsed path against `type` and the current document. Unqualified and
+ * core-URN-qualified names are core or common attributes (entra-wire.md §2.2 Q12 reports
+ * `urn:…:core:2.0:User:role`); the core URN alone is the resource itself; a declared extension URN
  * prefix selects that extension; anything else is undeclared and stored as sent (coerce.ts header).
- * An undeclared `urn:a:b:C` path with an object value (or one that already names a stored object)
- * is taken as a whole vendor extension object; otherwise as attribute `C` under key `urn:a:b`.
+ * An undeclared `urn:a:b:C` with an object value (or one that already names a stored object) is
+ * taken as a whole vendor extension object; otherwise as attribute `C` under key `urn:a:b`.
  */
-export function resolveTarget(type: ResourceType, doc: Doc, pp: PatchPath, value: unknown, label: string): Target {
+export function resolvePath(type: ResourceType, doc: Doc, pp: PatchPath, value: unknown, label: string): Target {
   const { uri, name } = pp.path
   if (uri === undefined) return coreTarget(type, pp, doc, label)
   const full = `${uri}:${name}`
   const subName = pp.path.sub ?? pp.sub
+  const whole = subName === undefined && !pp.filter
+  if (whole && full.toLowerCase() === type.core.lowerId) return { kind: 'core', label }
   const wholeExt = type.extensions.get(full.toLowerCase())
-  if (wholeExt && subName === undefined && !pp.filter) {
-    return { kind: 'extension', urnKey: wholeExt.schema.id, schema: wholeExt.schema, label }
-  }
+  if (wholeExt && whole) return { kind: 'extension', urnKey: wholeExt.schema.id, schema: wholeExt.schema, label }
   const lowerUri = uri.toLowerCase()
   if (lowerUri === type.core.lowerId) return coreTarget(type, { ...pp, path: { name, ...(pp.path.sub ? { sub: pp.path.sub } : {}) } }, doc, label)
   const ext = type.extensions.get(lowerUri)
@@ -99,9 +102,18 @@ export function resolveTarget(type: ResourceType, doc: Doc, pp: PatchPath, value
     return attrTarget(ext.schema.id, attr, key, pp, label)
   }
   const existingWhole = keyIn(doc, full)
-  if (subName === undefined && !pp.filter && (isObject(value) || isObject(doc[existingWhole]))) {
-    return { kind: 'extension', urnKey: existingWhole, label }
-  }
+  if (whole && (isObject(value) || isObject(doc[existingWhole]))) return { kind: 'extension', urnKey: existingWhole, label }
   const holderKey = keyIn(doc, uri)
   return attrTarget(holderKey, undefined, keyIn(doc[holderKey], name), pp, label)
+}
+
+/**
+ * Resolves a key of a request body (POST/PUT) or of a pathless PATCH value: a plain name, a dotted
+ * `name.givenName` (Entra, entra-wire.md §2.1), a URN-qualified name, an extension or core URN, or a
+ * value path `emails[type eq "work"].value`. Anything that is not an attribute path (RFC 7643 §2.1
+ * ATTRNAME, RFC 7644 §3.10) is `invalidPath`, so no such key is ever stored.
+ */
+export function resolveKey(type: ResourceType, doc: Doc, key: string, value: unknown): Target {
+  if (key.trim() !== key) throw ScimError.invalidPath(`'${key}' is not a valid attribute name`)
+  return resolvePath(type, doc, parsePatchPath(key), value, key)
 }

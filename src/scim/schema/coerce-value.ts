@@ -1,0 +1,175 @@
+// RFC 7643 §2.3–§2.5: one value for a declared attribute → its canonical stored form, or a typed error.
+import { parseDateTime } from '../datetime'
+import { isObject, valueIn, type Doc } from '../document'
+import { ScimError } from '../errors'
+import { parseAttrPath } from '../filter/attr-path'
+import { URN_ENTERPRISE_USER } from '../constants'
+import type { CompiledAttribute, CompiledSchema } from './types'
+
+/** One Group member as stored in the membership table. */
+export interface MemberRef {
+  value: string
+  type?: 'User' | 'Group'
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null'
+  if (v === undefined) return 'nothing'
+  if (Array.isArray(v)) return 'an array'
+  if (typeof v === 'object') return 'an object'
+  return `${typeof v} ${JSON.stringify(v)}`
+}
+
+export function wrongType(where: string, expected: string, v: unknown): ScimError {
+  return ScimError.invalidValue(`attribute '${where}': expected ${expected}, got ${describe(v)}`)
+}
+
+/** RFC 7643 §2.1 ATTRNAME: an undeclared key is stored as sent only when it is a valid name. */
+export function assertAttrName(key: string, where: string): void {
+  const p = parseAttrPath(key)
+  if (!p || p.uri !== undefined || p.sub !== undefined) throw ScimError.invalidPath(`'${key}' in '${where}' is not a valid attribute name`)
+}
+
+function coerceScalar(attr: CompiledAttribute, v: unknown, where: string): unknown {
+  switch (attr.type) {
+    case 'boolean':
+      if (typeof v === 'boolean') return v
+      // Entra's default dialect sends "True"/"False" strings (entra-wire.md §1.7, §2.2 Q2).
+      if (typeof v === 'string' && /^(true|false)$/i.test(v)) return v.toLowerCase() === 'true'
+      throw wrongType(where, 'a boolean', v)
+    case 'integer':
+      if (typeof v === 'number' && Number.isInteger(v)) return v
+      throw wrongType(where, 'an integer', v)
+    case 'decimal':
+      if (typeof v === 'number' && Number.isFinite(v)) return v
+      throw wrongType(where, 'a number', v)
+    case 'dateTime':
+      if (typeof v === 'string' && parseDateTime(v) !== undefined) return v
+      throw wrongType(where, 'an xsd:dateTime string', v)
+    case 'string':
+    case 'reference':
+    case 'binary':
+      if (typeof v !== 'string') throw wrongType(where, 'a string', v)
+      // An empty string is treated as unassigned (Microsoft's validator clears with "", §1.6).
+      return v === '' ? undefined : v
+    case 'complex':
+      return coerceComplex(attr, v, where)
+  }
+}
+
+function coerceComplex(attr: CompiledAttribute, v: unknown, where: string): unknown {
+  // Entra sends the manager id as a bare string (entra-wire.md §1.8, §2.2 Q10).
+  if (typeof v === 'string' && isManager(attr)) return v === '' ? undefined : { value: v }
+  if (!isObject(v)) throw wrongType(where, 'an object', v)
+  const out: Record<string, unknown> = {}
+  for (const [key, raw] of Object.entries(v)) {
+    const sub = attr.sub.get(key.toLowerCase())
+    if (!sub) {
+      // Undeclared sub-attribute (MediusFlow `name.displayName`): kept as sent, see coerce.ts header.
+      assertAttrName(key, where)
+      if (raw !== null) out[key] = raw
+      continue
+    }
+    // readOnly sub-attributes (manager.displayName) are server-computed: ignore input.
+    if (sub.mutability === 'readOnly' || raw === null) continue
+    const c = sub.multiValued ? coerceMulti(sub, raw, `${where}.${sub.name}`) : coerceScalar(sub, raw, `${where}.${sub.name}`)
+    if (c !== undefined) out[sub.name] = c
+  }
+  return isUnassignedComplex(attr, out) ? undefined : out
+}
+
+/**
+ * Whether a complex value with these sub-attributes means "unassigned": none left, or the manager
+ * without `value` (`{"value": ""}` clears the manager, entra-wire.md §1.8).
+ */
+export function isUnassignedComplex(attr: CompiledAttribute, value: Doc): boolean {
+  return Object.keys(value).length === 0 || (isManager(attr) && value.value === undefined)
+}
+
+function isManager(attr: CompiledAttribute): boolean {
+  return attr.name === 'manager' && attr.schema === URN_ENTERPRISE_USER && !attr.parent
+}
+
+function coerceMulti(attr: CompiledAttribute, v: unknown, where: string): unknown[] | undefined {
+  // Lenient: a single value for a multi-valued attribute is wrapped.
+  const list = Array.isArray(v) ? v : [v]
+  const out: unknown[] = []
+  list.forEach((item, i) => {
+    if (item === null) return
+    const c = coerceScalar(attr, item, `${where}[${i}]`)
+    if (c !== undefined) out.push(c)
+  })
+  if (attr.type === 'complex') assertOnePrimary(out, where)
+  return out.length === 0 ? undefined : out
+}
+
+/** RFC 7643 §2.4: at most one element of a multi-valued attribute may be `primary: true`. */
+export function assertOnePrimary(elements: readonly unknown[], where: string): void {
+  const primaries = elements.filter((e) => isObject(e) && e.primary === true).length
+  if (primaries > 1) throw ScimError.invalidValue(`attribute '${where}': more than one element has primary true`)
+}
+
+/**
+ * Coerces one value for a declared attribute to its canonical stored form. Returns undefined
+ * when the value means "unassigned" (null, "", [], {}, or an object whose sub-attributes are all
+ * null). Throws `invalidValue` naming `where` on a type mismatch.
+ * @example coerceValue(activeAttr, 'False', 'active') // false
+ */
+export function coerceValue(attr: CompiledAttribute, value: unknown, where: string): unknown {
+  if (value === null || value === undefined) return undefined
+  if (attr.multiValued) return coerceMulti(attr, value, where)
+  // The doc's manager form is a one-element array (entra-wire.md §1.8 "Example 5").
+  if (Array.isArray(value)) {
+    if (value.length === 0) return undefined
+    if (value.length > 1) throw wrongType(where, 'a single value', value)
+    return coerceValue(attr, value[0], where)
+  }
+  return coerceScalar(attr, value, where)
+}
+
+/**
+ * Coerces one element of a multi-valued attribute (or the value of a single-valued one):
+ * undefined when it is empty. Used by PATCH for `attr[filter]` element writes.
+ */
+export function coerceElement(attr: CompiledAttribute, value: unknown, where: string): unknown {
+  if (value === null || value === undefined) return undefined
+  return coerceScalar(attr, value, where)
+}
+
+/** Coerces an extension object: declared attributes canonicalised, undeclared kept as sent. */
+export function coerceExtension(schema: CompiledSchema, value: unknown, where: string): Doc | undefined {
+  if (value === null) return undefined
+  if (!isObject(value)) throw wrongType(where, 'an object', value)
+  const out: Doc = {}
+  for (const [key, raw] of Object.entries(value)) {
+    const attr = schema.attributes.get(key.toLowerCase())
+    if (!attr) {
+      assertAttrName(key, where)
+      if (raw !== null) out[key] = raw
+      continue
+    }
+    if (attr.mutability === 'readOnly') continue
+    const c = coerceValue(attr, raw, `${schema.id}:${attr.name}`)
+    if (c !== undefined) out[attr.name] = c
+  }
+  return Object.keys(out).length === 0 ? undefined : out
+}
+
+/** Coerces Group `members` input into member references (RFC 7643 §4.2). */
+export function coerceMembers(value: unknown, where = 'members'): MemberRef[] {
+  if (value === null || value === undefined) return []
+  const list = Array.isArray(value) ? value : [value]
+  const out = new Map<string, MemberRef>()
+  list.forEach((item, i) => {
+    if (item === null) return
+    if (!isObject(item)) throw wrongType(`${where}[${i}]`, 'an object', item)
+    const id = valueIn(item, 'value')
+    if (typeof id !== 'string' || id === '') throw wrongType(`${where}[${i}].value`, 'a non-empty string', id)
+    const ref: MemberRef = { value: id }
+    const t = valueIn(item, 'type')
+    if (typeof t === 'string' && /^(user|group)$/i.test(t)) ref.type = t.toLowerCase() === 'user' ? 'User' : 'Group'
+    else if (t !== undefined && t !== null) throw wrongType(`${where}[${i}].type`, '"User" or "Group"', t)
+    out.set(id, ref)
+  })
+  return [...out.values()]
+}
