@@ -1,7 +1,7 @@
 // `scim-server import`: SCIM JSON lines back through the normal write path, idempotently.
-import { isObject, type Doc } from '../scim/document'
+import { deepEqual, isObject, type Doc } from '../scim/document'
 import { ScimError } from '../scim/errors'
-import { coerceResource, deepEqual } from '../scim/schema/coerce'
+import { coerceResource } from '../scim/schema/coerce'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
 import { createResource, type KeptIdentity } from './create'
