@@ -1,11 +1,12 @@
 // Opens bun:sqlite with the PRAGMAs the server relies on and applies embedded migrations.
 import { Database } from 'bun:sqlite'
 import { drizzle, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
+import type { Durability } from './durability'
 import { applyMigrations } from './migrate'
 import { MIGRATIONS } from './migrations.gen'
 import * as tables from './tables'
 
-export type Durability = 'full' | 'normal'
+export type { Durability }
 
 export interface OpenedDatabase {
   sqlite: Database

@@ -1,0 +1,18 @@
+// ServerOptions, apart from server.ts so the package's declarations stop here (no Elysia, no Drizzle).
+import type { SchemaDocument } from './scim/schema/types'
+import type { Durability } from './store/durability'
+
+export interface ServerOptions {
+  db: string
+  durability?: Durability
+  /** Accepted token hashes; when absent, those stored in the database (`scim-server token`). */
+  tokenHashes?: readonly Buffer[]
+  baseUrl?: string
+  schemaPacks?: readonly string[]
+  extraSchemas?: readonly { schema: SchemaDocument; resourceType: string }[]
+  maxResults?: number
+  defaultCount?: number
+  maxPayloadSize?: number
+  cacheSize?: number
+  log?: (message: string, error: unknown) => void
+}
