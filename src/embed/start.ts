@@ -1,18 +1,13 @@
 // startScimServer(): a real SCIM server on 127.0.0.1 at a free port, in-process, for other projects' tests.
-import { rmSync } from 'node:fs'
 import { generateToken, hashToken } from '../cli/tokens'
 import { API_PREFIX } from '../http/app'
 import { createScimServer, type ScimServer } from '../server'
 import type { ServerOptions } from '../server-options'
+import { deleteAllResources } from './reset'
 import { seedResources } from './seed'
 import type { RunningScimServer, StartOptions } from './types'
 
 const DEFAULT_MAX_PAYLOAD = 10_485_760
-
-/** Removes a database file and its WAL companions, so reset() can start it afresh. */
-function removeDatabase(path: string): void {
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true })
-}
 
 /**
  * Starts a server in memory (unless `options.db` names a file) with a random bearer token (unless
@@ -24,14 +19,12 @@ function removeDatabase(path: string): void {
 export async function startScimServer(options: StartOptions = {}): Promise<RunningScimServer> {
   const { token = generateToken(), db = ':memory:', ...rest } = options
   const serverOptions: ServerOptions = { ...rest, db, tokenHashes: [hashToken(token)] }
-  const inMemory = db === ':memory:' || db === ''
-  let current: ScimServer = createScimServer(serverOptions)
+  const server: ScimServer = createScimServer(serverOptions)
   const listener = Bun.serve({
     hostname: '127.0.0.1',
     port: 0,
     maxRequestBodySize: options.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD,
-    // Read `current` per request, so reset() can swap the database behind the same port.
-    fetch: (request) => current.app.handle(request),
+    fetch: (request) => server.app.handle(request),
   })
   const origin = `http://127.0.0.1:${listener.port}`
   const url = `${origin}${API_PREFIX}`
@@ -40,7 +33,7 @@ export async function startScimServer(options: StartOptions = {}): Promise<Runni
   const stop = () => {
     stopped ??= (async () => {
       await listener.stop(true)
-      current.store.close()
+      server.store.close()
     })()
     return stopped
   }
@@ -48,13 +41,8 @@ export async function startScimServer(options: StartOptions = {}): Promise<Runni
     url,
     token,
     tenantUrl: (name) => `${origin}/tenants/${encodeURIComponent(name)}${API_PREFIX}`,
-    seed: (input) => seedResources(current.deps, current.deps.settings.baseUrl ?? url, input),
-    async reset() {
-      if (stopped) throw new Error('reset() after stop()')
-      current.store.close()
-      if (!inMemory) removeDatabase(db)
-      current = createScimServer(serverOptions)
-    },
+    seed: (input) => seedResources(server.deps, server.deps.settings.baseUrl ?? url, input),
+    reset: () => (stopped ? Promise.reject(new Error('reset() after stop()')) : deleteAllResources(server.deps)),
     stop,
     [Symbol.asyncDispose]: stop,
   }

@@ -52,7 +52,10 @@ export interface RunningScimServer {
    * `scimType`) and nothing of the call is kept.
    */
   seed(input: SeedInput): Promise<SeededResources>
-  /** Empties users and groups (a fresh database behind the same URL and token). Call between tests. */
+  /**
+   * Deletes every user and group (custom resource types too) through the store, keeping the URL,
+   * token and a file database's other contents. Call it between tests, not during requests.
+   */
   reset(): Promise<void>
   /** Closes the port and the database; safe to call twice. */
   stop(): Promise<void>

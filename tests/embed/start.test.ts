@@ -82,7 +82,7 @@ test('reset empties users and groups behind the same URL and token', async () =>
   const { users } = await server.seed({ users: [{ userName: 'gone' }] })
   await server.seed({ groups: [{ displayName: 'gone', members: [{ value: users[0]!.id }] }] })
   await server.reset()
-  for (const path of ['Users', 'Groups']) {
+  for (const path of ['Users', 'Groups', 'Users?filter=userName%20eq%20%22gone%22']) {
     const list = await readJson(await call(`${server.url}/${path}`, server.token))
     expect(list.totalResults).toBe(0)
   }
@@ -92,11 +92,12 @@ test('reset empties users and groups behind the same URL and token', async () =>
   expect(group.status).toBe(201)
 })
 
-test('reset on a database file starts that file afresh', async () => {
+test('reset empties a database file in place', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'scim-embed-'))
   try {
-    await using server = await startScimServer({ db: join(dir, 'scim.db') })
-    await server.seed({ users: [{ userName: 'kept-until-reset' }] })
+    await using server = await startScimServer({ db: join(dir, 'scim.db'), durability: 'normal' })
+    // More than one page of deletes (500).
+    await server.seed({ users: Array.from({ length: 600 }, (_, i) => ({ userName: `u${i}` })) })
     await server.reset()
     const list = await readJson(await call(`${server.url}/Users`, server.token))
     expect(list.totalResults).toBe(0)
