@@ -50,6 +50,7 @@ const BODY = `
     const { id } = await c.json()
     expect((await fetch(s.url + '/Users/' + id, { headers: h })).status).toBe(200)`
 
+/** The same suite with every test starting its own server, or sharing one reset before each test. */
 function suite(ownServer: boolean): string {
   const head = `import { afterAll, beforeEach, expect, test } from 'bun:test'\nimport { startScimServer } from '${entry}'\n`
   const shared = `const s = await startScimServer()\nbeforeEach(() => s.reset())\nafterAll(() => s.stop())\n`
@@ -77,10 +78,14 @@ function timeSuite(dir: string, name: string, source: string): number[] {
 await timeStarts()
 const dir = mkdtempSync(join(tmpdir(), 'scim-bench-embed-'))
 try {
+  // What bun test itself costs for as many empty tests importing the package: the floor.
+  const empty = `import { test } from 'bun:test'\nimport '${entry}'\n` + Array.from({ length: tests }, (_, i) => `test('t${i}', () => {})\n`).join('')
+  const floor = timeSuite(dir, 'empty', empty)
   const own = timeSuite(dir, 'own-server', suite(true))
   const shared = timeSuite(dir, 'shared-server', suite(false))
-  console.log(`${tests} tests, own server each (wall): ${summary(own)}`)
-  console.log(`${tests} tests, one server + reset (wall): ${summary(shared)}`)
+  console.log(`${tests} empty tests (wall):                ${summary(floor)}`)
+  console.log(`${tests} tests, own server each (wall):     ${summary(own)}`)
+  console.log(`${tests} tests, one server + reset (wall):  ${summary(shared)}`)
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

@@ -71,6 +71,8 @@ test('seed applies validation and writes nothing of a rejected batch', async () 
   const attempt = server.seed({ users: [{ userName: 'fresh' }, { userName: 'TAKEN' }], groups: [{ displayName: 'never' }] })
   await expect(attempt).rejects.toMatchObject({ name: 'ScimError', status: 409, scimType: 'uniqueness' })
   await expect(server.seed({ users: [{ displayName: 'no userName' }] })).rejects.toMatchObject({ status: 400 })
+  // A JavaScript caller is not held to the types: a non-object is a SCIM 400 too, not a TypeError.
+  await expect(server.seed({ groups: [null as never] })).rejects.toMatchObject({ name: 'ScimError', status: 400 })
   const users = await readJson(await call(`${server.url}/Users`, server.token))
   expect(users.Resources.map((u: { userName: string }) => u.userName)).toEqual(['taken'])
   const groups = await readJson(await call(`${server.url}/Groups`, server.token))
