@@ -1,9 +1,12 @@
-// reset(): deletes every resource through the store's own write path, so its caches stay coherent
-// and the app (already compiled by its first requests) keeps serving behind the same port.
+// reset(): deletes every resource through the store's write path, so its caches stay coherent.
 import type { ServiceDeps } from '../service/context'
 
 const PAGE = 500
 
+/**
+ * Empties the database in place rather than swapping in a new one: the app, already compiled by
+ * its first requests, keeps serving behind the same port (a fresh app pays ~3 ms per route again).
+ */
 export async function deleteAllResources(deps: ServiceDeps): Promise<void> {
   // Memberships go with either side (FK cascade), so the order of types does not matter.
   for (const type of deps.registry.resourceTypes) {

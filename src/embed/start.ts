@@ -20,12 +20,18 @@ export async function startScimServer(options: StartOptions = {}): Promise<Runni
   const { token = generateToken(), db = ':memory:', ...rest } = options
   const serverOptions: ServerOptions = { ...rest, db, tokenHashes: [hashToken(token)] }
   const server: ScimServer = createScimServer(serverOptions)
-  const listener = Bun.serve({
-    hostname: '127.0.0.1',
-    port: 0,
-    maxRequestBodySize: options.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD,
-    fetch: (request) => server.app.handle(request),
-  })
+  let listener: ReturnType<typeof Bun.serve>
+  try {
+    listener = Bun.serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      maxRequestBodySize: options.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD,
+      fetch: (request) => server.app.handle(request),
+    })
+  } catch (err) {
+    server.store.close()
+    throw err
+  }
   const origin = `http://127.0.0.1:${listener.port}`
   const url = `${origin}${API_PREFIX}`
   let stopped: Promise<void> | undefined

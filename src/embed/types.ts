@@ -1,5 +1,4 @@
-// The package's public shapes for embedding: nothing here may name Elysia or Drizzle types, because
-// a consumer type-checks these declarations under its own (possibly strictest) settings.
+// The package's public shapes; no Elysia or Drizzle types, as consumers check these under their own flags.
 import type { ServerOptions } from '../server-options'
 
 /** What createScimServer promises a library user: the app to mount, and a way to close storage. */
