@@ -29,6 +29,7 @@ export interface ScimResource {
   [attribute: string]: unknown
 }
 
+/** What seed() created, in the order given. */
 export interface SeededResources {
   users: ScimResource[]
   groups: ScimResource[]
