@@ -4,31 +4,13 @@ import { createApp } from './http/app'
 import { buildRegistry } from './scim/schema/builtin'
 import { limitsWith, type Limits } from './scim/limits'
 import { loadPack } from './scim/schema/pack'
-import type { SchemaDocument } from './scim/schema/types'
 import type { ResourceStore, ServiceDeps } from './service/context'
-import { openDatabase, type Durability } from './store/db'
+import { openDatabase } from './store/db'
 import { storedTokenReader } from './cli/token-store'
 import { createResourceStore } from './store/resource-store'
+import type { ServerOptions } from './server-options'
 
-export interface ServerOptions {
-  db: string
-  durability?: Durability
-  /** Accepted token hashes; when absent, those stored in the database (`scim-server token`). */
-  tokenHashes?: readonly Buffer[]
-  baseUrl?: string
-  schemaPacks?: readonly string[]
-  extraSchemas?: readonly { schema: SchemaDocument; resourceType: string }[]
-  maxResults?: number
-  defaultCount?: number
-  /** Seconds a paging cursor stays valid (default 3600). */
-  cursorTimeout?: number
-  /** Operations one POST /Bulk may hold (default 1000). */
-  maxBulkOperations?: number
-  /** Input limits; those not given keep their defaults (src/scim/limits.ts). */
-  limits?: Partial<Limits>
-  cacheSize?: number
-  log?: (message: string, error: unknown) => void
-}
+export type { ServerOptions }
 
 export interface ScimServer {
   app: ReturnType<typeof createApp>

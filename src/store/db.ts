@@ -3,12 +3,13 @@ import { Database } from 'bun:sqlite'
 import { existsSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { drizzle, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
+import type { Durability } from './durability'
 import { applyMigrations } from './migrate'
 import { MIGRATIONS } from './migrations.gen'
 import { probeWrite } from './readiness'
 import * as tables from './tables'
 
-export type Durability = 'full' | 'normal'
+export type { Durability }
 
 export interface OpenedDatabase {
   sqlite: Database

@@ -1,0 +1,41 @@
+// seed(): creates test data through the POST service (createResource), all of a call or none of it.
+import { ScimError } from '../scim/errors'
+import type { ResourceType } from '../scim/schema/types'
+import type { ServiceDeps } from '../service/context'
+import { createResource } from '../service/create'
+import { deleteResource } from '../service/delete'
+import type { ScimResource, SeededResources, SeedInput } from './types'
+
+function typeNamed(deps: ServiceDeps, name: string): ResourceType {
+  const type = deps.registry.resourceType(name)
+  if (!type) throw new Error(`resource type ${name} is not registered`)
+  return type
+}
+
+/**
+ * Creates `input.users`, then `input.groups`, in order. The first rejection deletes what this call
+ * created (newest first) and rethrows the ScimError with the failing entry named in its detail.
+ */
+export async function seedResources(deps: ServiceDeps, base: string, input: SeedInput): Promise<SeededResources> {
+  const done: { type: ResourceType; id: string }[] = []
+  const created: SeededResources = { users: [], groups: [] }
+  const batches = [
+    { key: 'users', type: typeNamed(deps, 'User'), bodies: input.users ?? [] },
+    { key: 'groups', type: typeNamed(deps, 'Group'), bodies: input.groups ?? [] },
+  ] as const
+  for (const { key, type, bodies } of batches) {
+    for (const [index, body] of bodies.entries()) {
+      try {
+        const result = await createResource(deps, type, body, { base })
+        const resource = result.body as ScimResource
+        done.push({ type, id: resource.id })
+        created[key].push(resource)
+      } catch (err) {
+        for (const { type: t, id } of done.reverse()) await deleteResource(deps, t, id, { base })
+        if (!(err instanceof ScimError)) throw err
+        throw new ScimError(err.status, `seed ${key}[${index}]: ${err.message}`, err.scimType, { cause: err })
+      }
+    }
+  }
+  return created
+}

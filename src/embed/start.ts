@@ -1,0 +1,55 @@
+// startScimServer(): a real SCIM server on 127.0.0.1 at a free port, in-process, for other projects' tests.
+import { generateToken, hashToken } from '../auth/tokens'
+import { API_PREFIX } from '../http/app'
+import { createScimServer, type ScimServer } from '../server'
+import { limitsWith, serverBodyBackstop } from '../scim/limits'
+import type { ServerOptions } from '../server-options'
+import { deleteAllResources } from './reset'
+import { seedResources } from './seed'
+import type { RunningScimServer, StartOptions } from './types'
+
+/**
+ * Starts a server in memory (unless `options.db` names a file) with a random bearer token (unless
+ * `options.token` is given), listening on `127.0.0.1:0`.
+ * @example
+ * await using scim = await startScimServer()
+ * const res = await fetch(`${scim.url}/Users`, { headers: { authorization: `Bearer ${scim.token}` } })
+ */
+export async function startScimServer(options: StartOptions = {}): Promise<RunningScimServer> {
+  const { token = generateToken(), db = ':memory:', ...rest } = options
+  const serverOptions: ServerOptions = { ...rest, db, tokenHashes: [hashToken(token)] }
+  const server: ScimServer = createScimServer(serverOptions)
+  let listener: ReturnType<typeof Bun.serve>
+  try {
+    listener = Bun.serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      // The app answers an oversized body with a SCIM 413; Bun's own limit is only a backstop.
+      maxRequestBodySize: serverBodyBackstop(limitsWith(options.limits)),
+      fetch: (request) => server.app.handle(request),
+    })
+  } catch (err) {
+    server.store.close()
+    throw err
+  }
+  const origin = `http://127.0.0.1:${listener.port}`
+  const url = `${origin}${API_PREFIX}`
+  let stopped: Promise<void> | undefined
+
+  const stop = () => {
+    stopped ??= (async () => {
+      await listener.stop(true)
+      server.store.close()
+    })()
+    return stopped
+  }
+  return {
+    url,
+    token,
+    tenantUrl: (name) => `${origin}/tenants/${encodeURIComponent(name)}${API_PREFIX}`,
+    seed: (input) => seedResources(server.deps, server.deps.settings.baseUrl ?? url, input),
+    reset: () => (stopped ? Promise.reject(new Error('reset() after stop()')) : deleteAllResources(server.deps)),
+    stop,
+    [Symbol.asyncDispose]: stop,
+  }
+}

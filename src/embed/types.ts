@@ -1,0 +1,63 @@
+// The package's public shapes; no Elysia or Drizzle types, as consumers check these under their own flags.
+import type { ServerOptions } from '../server-options'
+
+/** What createScimServer promises a library user: the app to mount, and a way to close storage. */
+export interface ScimServer {
+  /** Answers one HTTP request; hand it to `Bun.serve({ fetch })` or call it directly in tests. */
+  app: { handle(request: Request): Promise<Response> }
+  /** Flushes pending writes and closes the database. */
+  store: { close(): void }
+}
+
+/** startScimServer's options: any ServerOptions, with the database defaulting to `:memory:`. */
+export interface StartOptions extends Omit<ServerOptions, 'db' | 'tokenHashes'> {
+  /** A database file, or `:memory:` (the default). */
+  db?: string
+  /** The bearer token to accept; a random one per server when absent. */
+  token?: string
+}
+
+/** Request bodies as a client would POST them (`schemas` may be left out). */
+export interface SeedInput {
+  users?: readonly Record<string, unknown>[]
+  groups?: readonly Record<string, unknown>[]
+}
+
+/** A resource as the server answered its creation (RFC 7643 §3): `id`, `meta` and the stored attributes. */
+export interface ScimResource {
+  id: string
+  [attribute: string]: unknown
+}
+
+/** What seed() created, in the order given. */
+export interface SeededResources {
+  users: ScimResource[]
+  groups: ScimResource[]
+}
+
+/** A server listening on 127.0.0.1 at a free port; `await using` stops it at the end of the scope. */
+export interface RunningScimServer {
+  /** The default tenant's Tenant URL, `http://127.0.0.1:PORT/scim/v2`. */
+  readonly url: string
+  /** The bearer token the server accepts. */
+  readonly token: string
+  /**
+   * `http://127.0.0.1:PORT/tenants/NAME/scim/v2`. Only the default tenant (`url`) exists yet;
+   * requests under a named tenant are answered 404 until tenants arrive.
+   */
+  tenantUrl(name: string): string
+  /**
+   * Creates users, then groups, through the same service layer as POST (validation applies) and
+   * returns them in order. A rejected resource rejects the call with its ScimError (`status`,
+   * `scimType`) and nothing of the call is kept.
+   */
+  seed(input: SeedInput): Promise<SeededResources>
+  /**
+   * Deletes every user and group (custom resource types too) through the store, keeping the URL,
+   * token and a file database's other contents. Call it between tests, not during requests.
+   */
+  reset(): Promise<void>
+  /** Closes the port and the database; safe to call twice. */
+  stop(): Promise<void>
+  [Symbol.asyncDispose](): Promise<void>
+}

@@ -1,0 +1,24 @@
+// ServerOptions, apart from server.ts so the package's declarations stop here (no Elysia, no Drizzle).
+import type { Limits } from './scim/limits'
+import type { SchemaDocument } from './scim/schema/types'
+import type { Durability } from './store/durability'
+
+export interface ServerOptions {
+  db: string
+  durability?: Durability
+  /** Accepted token hashes; when absent, those stored in the database (`scim-server token`). */
+  tokenHashes?: readonly Buffer[]
+  baseUrl?: string
+  schemaPacks?: readonly string[]
+  extraSchemas?: readonly { schema: SchemaDocument; resourceType: string }[]
+  maxResults?: number
+  defaultCount?: number
+  /** Seconds a paging cursor stays valid (default 3600). */
+  cursorTimeout?: number
+  /** Operations one POST /Bulk may hold (default 1000). */
+  maxBulkOperations?: number
+  /** Input limits; those not given keep their defaults (src/scim/limits.ts). */
+  limits?: Partial<Limits>
+  cacheSize?: number
+  log?: (message: string, error: unknown) => void
+}

@@ -1,0 +1,122 @@
+// startScimServer: a real listening server per call, driven over HTTP with fetch as a consumer would.
+import { expect, test } from 'bun:test'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startScimServer } from '../../src/index'
+import { ENTRA_CONTENT_TYPE } from '../helpers/app'
+import { expectScimError, readJson, URN_GROUP, URN_USER } from '../helpers/scim'
+
+function call(url: string, token: string, method = 'GET', body?: unknown): Promise<Response> {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` }
+  if (body !== undefined) headers['content-type'] = ENTRA_CONTENT_TYPE
+  return fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+}
+
+test('serves the default tenant on 127.0.0.1 with a random token, and reads back what it stored', async () => {
+  await using server = await startScimServer()
+  expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/scim\/v2$/)
+  expect(server.token.length).toBeGreaterThanOrEqual(32)
+  const created = await call(`${server.url}/Users`, server.token, 'POST', { schemas: [URN_USER], userName: 'ada' })
+  expect(created.status).toBe(201)
+  const { id } = await readJson<{ id: string }>(created)
+  expect(created.headers.get('location')).toBe(`${server.url}/Users/${id}`)
+  const read = await readJson(await call(`${server.url}/Users/${id}`, server.token))
+  expect(read.userName).toBe('ada')
+})
+
+test('each server has its own port and token; a wrong token is a SCIM 401', async () => {
+  await using a = await startScimServer()
+  await using b = await startScimServer()
+  expect(a.url).not.toBe(b.url)
+  expect(a.token).not.toBe(b.token)
+  await expectScimError(await call(`${a.url}/Users`, b.token), 401)
+})
+
+test('a given token is the one accepted', async () => {
+  await using server = await startScimServer({ token: 'given-token' })
+  expect(server.token).toBe('given-token')
+  expect((await call(`${server.url}/Users`, 'given-token')).status).toBe(200)
+})
+
+test('tenantUrl names the tenant path under the same origin', async () => {
+  await using server = await startScimServer()
+  const origin = server.url.slice(0, -'/scim/v2'.length)
+  expect(server.tenantUrl('acme')).toBe(`${origin}/tenants/acme/scim/v2`)
+  expect(server.tenantUrl('a b/c')).toBe(`${origin}/tenants/a%20b%2Fc/scim/v2`)
+})
+
+test('ServerOptions pass through', async () => {
+  await using server = await startScimServer({ maxResults: 7 })
+  const config = await readJson(await call(`${server.url}/ServiceProviderConfig`, server.token))
+  expect(config.filter.maxResults).toBe(7)
+})
+
+test('seed creates through the service layer and returns the created resources', async () => {
+  await using server = await startScimServer()
+  const { users } = await server.seed({ users: [{ userName: 'u1' }, { userName: 'u2', active: false }] })
+  expect(users.map((u) => u['userName'])).toEqual(['u1', 'u2'])
+  const { groups } = await server.seed({ groups: [{ displayName: 'g', members: users.map((u) => ({ value: u.id })) }] })
+  expect(groups).toHaveLength(1)
+  const group = await readJson(await call(`${server.url}/Groups/${groups[0]!.id}`, server.token))
+  expect(group.members.map((m: { value: string }) => m.value).sort()).toEqual(users.map((u) => u.id).sort())
+  const user = await readJson(await call(`${server.url}/Users/${users[1]!.id}`, server.token))
+  expect(user.active).toBe(false)
+  expect(user.meta.location).toBe(`${server.url}/Users/${users[1]!.id}`)
+})
+
+test('seed applies validation and writes nothing of a rejected batch', async () => {
+  await using server = await startScimServer()
+  await server.seed({ users: [{ userName: 'taken' }] })
+  const attempt = server.seed({ users: [{ userName: 'fresh' }, { userName: 'TAKEN' }], groups: [{ displayName: 'never' }] })
+  await expect(attempt).rejects.toMatchObject({ name: 'ScimError', status: 409, scimType: 'uniqueness' })
+  await expect(server.seed({ users: [{ displayName: 'no userName' }] })).rejects.toMatchObject({ status: 400 })
+  // A JavaScript caller is not held to the types: a non-object is a SCIM 400 too, not a TypeError.
+  await expect(server.seed({ groups: [null as never] })).rejects.toMatchObject({ name: 'ScimError', status: 400 })
+  const users = await readJson(await call(`${server.url}/Users`, server.token))
+  expect(users.Resources.map((u: { userName: string }) => u.userName)).toEqual(['taken'])
+  const groups = await readJson(await call(`${server.url}/Groups`, server.token))
+  expect(groups.totalResults).toBe(0)
+})
+
+test('reset empties users and groups behind the same URL and token', async () => {
+  await using server = await startScimServer()
+  const { users } = await server.seed({ users: [{ userName: 'gone' }] })
+  await server.seed({ groups: [{ displayName: 'gone', members: [{ value: users[0]!.id }] }] })
+  await server.reset()
+  for (const path of ['Users', 'Groups', 'Users?filter=userName%20eq%20%22gone%22']) {
+    const list = await readJson(await call(`${server.url}/${path}`, server.token))
+    expect(list.totalResults).toBe(0)
+  }
+  const again = await call(`${server.url}/Users`, server.token, 'POST', { schemas: [URN_USER], userName: 'gone' })
+  expect(again.status).toBe(201)
+  const group = await call(`${server.url}/Groups`, server.token, 'POST', { schemas: [URN_GROUP], displayName: 'gone' })
+  expect(group.status).toBe(201)
+})
+
+test('reset empties a database file in place', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scim-embed-'))
+  try {
+    await using server = await startScimServer({ db: join(dir, 'scim.db'), durability: 'normal' })
+    // More than one page of deletes (500).
+    await server.seed({ users: Array.from({ length: 600 }, (_, i) => ({ userName: `u${i}` })) })
+    await server.reset()
+    const list = await readJson(await call(`${server.url}/Users`, server.token))
+    expect(list.totalResults).toBe(0)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('stop closes the port; stopping twice is harmless; await using stops too', async () => {
+  const server = await startScimServer()
+  await server.stop()
+  await server.stop()
+  await expect(fetch(`${server.url}/Users`)).rejects.toThrow()
+  let url = ''
+  {
+    await using scoped = await startScimServer()
+    url = scoped.url
+  }
+  await expect(fetch(`${url}/Users`)).rejects.toThrow()
+})
