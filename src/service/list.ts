@@ -3,7 +3,7 @@ import { parseAttrPath } from '../scim/filter/attr-path'
 import type { FilterNode } from '../scim/filter/ast'
 import { ScimError } from '../scim/errors'
 import { clampPaging, listResponseJson } from '../scim/list'
-import { resolveAttrPath, type ResolvedAttr } from '../scim/schema/registry'
+import { resolveAttribute, type ResolvedAttr } from '../scim/filter/resolve'
 import type { ResourceType } from '../scim/schema/types'
 import type { ListQuery, ServiceDeps, StoredResource } from './context'
 import type { FilterCache } from './filter-cache'
@@ -37,9 +37,9 @@ function hotLookup(deps: ServiceDeps, type: ResourceType, ast: FilterNode): read
 function resolveSort(type: ResourceType, sortBy: string | undefined): ResolvedAttr | undefined {
   if (sortBy === undefined || sortBy.trim() === '') return undefined
   const path = parseAttrPath(sortBy.trim())
-  const resolved = path && resolveAttrPath(type, path)
-  if (!resolved) throw ScimError.invalidValue(`sortBy names an unknown attribute '${sortBy}'`)
-  return resolved
+  if (!path) throw ScimError.invalidValue(`sortBy names an unknown attribute '${sortBy}'`)
+  // The filters' rule, with sortBy's scimType: unknown and never-returned attributes are refused.
+  return resolveAttribute(path, type, ScimError.invalidValue)
 }
 
 function descendingOf(order: string | undefined): boolean {

@@ -38,21 +38,29 @@ export function targetOf(r: ResolvedAttr): CompiledAttribute {
 }
 
 /**
- * Resolves one attribute path against a resource type, throwing `invalidFilter` naming it when the
- * schemas do not declare it. Also usable for `sortBy` (RFC 7644 §3.4.2.3).
+ * Never-returned attributes (password) can be neither filtered nor sorted on: either would let a
+ * client probe a value it is never shown (RFC 7643 §7 "returned").
  */
-export function resolveAttribute(path: AttrPath, type: ResourceType): ResolvedAttr {
+function isHidden(attr: CompiledAttribute): boolean {
+  return attr.returned === 'never'
+}
+
+/**
+ * Resolves one attribute path against a resource type, throwing `fail` (by default
+ * `invalidFilter`) naming it when the schemas do not declare it or it is never returned. The one
+ * rule for filters and for `sortBy` (RFC 7644 §3.4.2.3), which passes `invalidValue`.
+ */
+export function resolveAttribute(path: AttrPath, type: ResourceType, fail: (detail: string) => ScimError = ScimError.invalidFilter): ResolvedAttr {
   if (path.uri !== undefined) {
     const uri = path.uri.toLowerCase()
     if (uri !== type.core.lowerId && !type.extensions.has(uri)) {
-      throw ScimError.invalidFilter(`'${path.uri}' is not a schema of resource type ${type.name}`)
+      throw fail(`'${path.uri}' is not a schema of resource type ${type.name}`)
     }
   }
   const found = resolveAttrPath(type, path)
-  if (!found) throw ScimError.invalidFilter(`unknown attribute '${printAttrPath(path)}' for resource type ${type.name}`)
-  // Filtering on a never-returned attribute (password) would let a client probe its value.
-  if (found.attr.returned === 'never' || found.sub?.returned === 'never') {
-    throw ScimError.invalidFilter(`attribute '${printAttrPath(path)}' cannot be used in a filter`)
+  if (!found) throw fail(`unknown attribute '${printAttrPath(path)}' for resource type ${type.name}`)
+  if (isHidden(found.attr) || (found.sub && isHidden(found.sub))) {
+    throw fail(`attribute '${printAttrPath(path)}' is never returned, so it cannot be used in a filter or sortBy`)
   }
   return found
 }
@@ -127,7 +135,7 @@ function resolveInner(path: AttrPath, outer: CompiledAttribute): ResolvedAttr {
   if (!sub) {
     throw ScimError.invalidFilter(`'${printAttrPath(path)}' is not a sub-attribute of '${outer.name}'`)
   }
-  if (sub.returned === 'never') throw ScimError.invalidFilter(`attribute '${outer.name}.${sub.name}' cannot be used in a filter`)
+  if (isHidden(sub)) throw ScimError.invalidFilter(`attribute '${outer.name}.${sub.name}' is never returned, so it cannot be used in a filter`)
   return { attr: sub }
 }
 
