@@ -20,8 +20,8 @@ export type MemberField =
   | 'otherId'
   /** `group_members.member_type` (`members.type`). */
   | 'memberType'
-  /** The other resource's JS-folded userName/displayName column (`members.display`, `groups.display`). */
-  | 'otherName'
+  /** The other resource's display, `memberDisplaySql` (`members.display`, `groups.display`). */
+  | 'otherDisplay'
   /** A fixed value: every `groups` entry is `"direct"` (we do not flatten nested groups). */
   | { constant: string }
 
@@ -31,6 +31,16 @@ export interface Membership {
   self: 'group_id' | 'member_id'
   /** Sub-attribute (lower-cased) → its source. A sub-attribute missing here cannot be filtered. */
   fields: Readonly<Record<string, MemberField>>
+}
+
+/**
+ * A referenced resource's `display` (RFC 7643 §4.1.2, §4.2): its displayName, else its userName.
+ * The one definition: rendering (hot-statements.ts), PATCH member selection (member-ops.ts) and
+ * filters and sorting (filter-sql.ts) all read it, so a filter tests what a client is shown.
+ * `alias` is the resources alias of the other side of a membership row (a constant, never input).
+ */
+export function memberDisplaySql(alias: string): string {
+  return `coalesce(json_extract(${alias}.data, '$.displayName'), json_extract(${alias}.data, '$.userName'))`
 }
 
 /** Lookup key of an attribute: `<schema URN>:<dotted canonical path>`, lower-cased. */
@@ -57,11 +67,11 @@ export const PROMOTED: ReadonlyMap<string, PromotedColumn> = new Map([
 export const MEMBERSHIPS: ReadonlyMap<string, Membership> = new Map([
   [
     key(URN_GROUP, 'members'),
-    { self: 'group_id', fields: { value: 'otherId', type: 'memberType', display: 'otherName' } },
+    { self: 'group_id', fields: { value: 'otherId', type: 'memberType', display: 'otherDisplay' } },
   ],
   [
     key(URN_USER, 'groups'),
-    { self: 'member_id', fields: { value: 'otherId', display: 'otherName', type: { constant: 'direct' } } },
+    { self: 'member_id', fields: { value: 'otherId', display: 'otherDisplay', type: { constant: 'direct' } } },
   ],
 ])
 

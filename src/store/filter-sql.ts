@@ -6,7 +6,7 @@ import { ScimError } from '../scim/errors'
 import { assertNever } from '../scim/filter/print'
 import { targetOf, type ResolvedAttr, type ResolvedFilter } from '../scim/filter/resolve'
 import type { CompiledAttribute, ResourceType } from '../scim/schema/types'
-import { attrKey, isCommon, MEMBERSHIPS, PROMOTED, type MemberField, type Membership, type PromotedColumn } from './columns'
+import { attrKey, isCommon, memberDisplaySql, MEMBERSHIPS, PROMOTED, type MemberField, type Membership, type PromotedColumn } from './columns'
 import { compareSql, presentSql, type SqlValue } from './filter-sql-ops'
 import { groupMembers, resources } from './tables'
 
@@ -74,8 +74,8 @@ function memberValue(m: Membership, field: MemberField | undefined, shown: strin
       return plain(sql`${otherId}`)
     case 'memberType':
       return plain(sql`${groupMembers.memberType}`)
-    case 'otherName':
-      return { expr: sql`${other.nameCi}`, folded: true }
+    case 'otherDisplay':
+      return plain(sql.raw(memberDisplaySql('o')))
     default:
       return assertNever(field)
   }

@@ -166,7 +166,8 @@ export function generateDataset(rng: Rng, userCount: number, groupCount: number)
     const grp: Json = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], id, displayName: `${rng.pick(GROUP_NAMES)} ${g}`, meta: meta(rng, 'Group', id) }
     if (rng.chance(0.4)) grp.externalId = `G-${rng.hex(4)}`
     const memberIdx = new Set(Array.from({ length: rng.int(25) }, () => rng.int(userCount)))
-    const members = [...memberIdx].map((k) => ({ value: userIds[k]!, display: users[k]!.userName as string, type: 'User' }))
+    // A member shows as the group renders it: displayName, else userName (store/columns.ts memberDisplaySql).
+    const members = [...memberIdx].map((k) => ({ value: userIds[k]!, display: (users[k]!.displayName ?? users[k]!.userName) as string, type: 'User' }))
     if (g > 0 && rng.chance(0.3)) {
       const sub = rng.int(g)
       members.push({ value: groupIds[sub]!, display: String(groups[sub]!.displayName), type: 'Group' })

@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'bun:test'
 import type { SchemaDocument } from '../../src/scim/schema/types'
 import { makeTestApp } from '../helpers/app'
-import { expectScimError, readJson, URN_USER } from '../helpers/scim'
+import { expectScimError, patchBody, readJson, URN_GROUP, URN_USER } from '../helpers/scim'
 
 const URN_HR = 'urn:example:params:scim:schemas:extension:hr:2.0:User'
 const HR_SCHEMA = {
@@ -22,6 +22,36 @@ async function userNames(t: ReturnType<typeof makeTestApp>, path: string): Promi
   expect(res.status).toBe(200)
   return ((await readJson(res)).Resources as { userName: string }[]).map((r) => r.userName)
 }
+
+describe("http filters: a member's display is what the group shows", () => {
+  async function seeded() {
+    const t = makeTestApp()
+    const u = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'bjensen', displayName: 'Barbara Jensen' }))
+    const plain = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'jim' }))
+    const g = await readJson(await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'Tour Guides', members: [{ value: u.id }, { value: plain.id }] }))
+    return { t, u, plain, g }
+  }
+  const groups = async (t: ReturnType<typeof makeTestApp>, filter: string) =>
+    (await readJson(await t.request('GET', `/scim/v2/Groups?filter=${encodeURIComponent(filter)}`))).totalResults
+
+  test('members.display tests displayName, else userName, as rendered', async () => {
+    const { t, g } = await seeded()
+    const shown = (await readJson(await t.request('GET', `/scim/v2/Groups/${g.id}`))).members.map((m: { display: string }) => m.display)
+    expect(shown.sort()).toEqual(['Barbara Jensen', 'jim'])
+    expect(await groups(t, 'members.display eq "Barbara Jensen"')).toBe(1)
+    expect(await groups(t, 'members[display eq "barbara jensen"]')).toBe(1)
+    expect(await groups(t, 'members.display eq "jim"')).toBe(1)
+    expect(await groups(t, 'members.display eq "bjensen"')).toBe(0)
+  })
+
+  test('PATCH members[display eq …] removes the member shown with that display', async () => {
+    const { t, plain, g } = await seeded()
+    const res = await t.request('PATCH', `/scim/v2/Groups/${g.id}`, patchBody({ op: 'remove', path: 'members[display eq "Barbara Jensen"]' }))
+    expect(res.status).toBe(204)
+    const members = (await readJson(await t.request('GET', `/scim/v2/Groups/${g.id}`))).members as { value: string }[]
+    expect(members.map((m) => m.value)).toEqual([plain.id])
+  })
+})
 
 describe('http sorting: never-returned attributes', () => {
   test('sortBy a returned:"never" attribute is refused, as filters refuse it', async () => {
