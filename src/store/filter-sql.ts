@@ -7,7 +7,7 @@ import { assertNever } from '../scim/filter/print'
 import { targetOf, type ResolvedAttr, type ResolvedFilter } from '../scim/filter/resolve'
 import type { CompiledAttribute, ResourceType } from '../scim/schema/types'
 import { attrKey, isCommon, memberDisplaySql, MEMBERSHIPS, PROMOTED, type MemberField, type Membership, type PromotedColumn } from './columns'
-import { compareSql, presentSql, type SqlValue } from './filter-sql-ops'
+import { compareSql, instantSql, presentSql, type SqlValue } from './filter-sql-ops'
 import { groupMembers, resources } from './tables'
 
 /** The other side of a membership row, aliased so `"resources"` inside subqueries still means the outer row. */
@@ -216,9 +216,10 @@ export function filterToSql(node: ResolvedFilter, type: ResourceType): SQL {
   return toSql(node, topTarget)
 }
 
-/** A sort value: caseExact:false strings fold (ASCII-only lower(), except pre-folded columns). */
+/** A sort value: caseExact:false strings fold (ASCII-only lower(), except pre-folded columns); dateTimes sort as instants. */
 function sortValue(target: Target): SQL {
   const { attr, value } = target
+  if (attr.type === 'dateTime') return instantSql(value.expr)
   const stringy = attr.type === 'string' || attr.type === 'reference' || attr.type === 'binary'
   return stringy && !attr.caseExact && !value.folded ? sql`lower(${value.expr})` : value.expr
 }

@@ -105,6 +105,22 @@ export function randomDate(rng: Rng): string {
   return new Date(BASE + rng.int(SPAN)).toISOString()
 }
 
+const pad = (n: number, width = 2): string => String(Math.abs(n)).padStart(width, '0')
+
+/**
+ * A random instant as a client may write it and coercion accepts (RFC 7643 §2.3.5): UTC or an
+ * offset, zone-less (UTC), and 0–7 fraction digits, some below a millisecond, so text order is
+ * not instant order.
+ */
+export function writtenDate(rng: Rng): string {
+  const ms = BASE + rng.int(SPAN)
+  const offsetMin = rng.pick([0, 0, 120, -300, 330, -480, 840])
+  const local = new Date(ms + offsetMin * 60_000).toISOString().slice(0, 19)
+  const fraction = rng.pick(['', '', `.${pad(ms % 1000, 3)}`, `.${String(ms % 1000).padStart(3, '0').slice(0, 1)}`, `.${pad(ms % 1000, 3)}${rng.int(10000)}`, '.0005', '.9999'])
+  const zone = offsetMin === 0 ? rng.pick(['Z', 'Z', '', '+00:00']) : `${offsetMin < 0 ? '-' : '+'}${pad(Math.trunc(offsetMin / 60))}:${pad(offsetMin % 60)}`
+  return `${local}${fraction}${zone}`
+}
+
 function meta(rng: Rng, resourceType: string, id: string): Json {
   const created = randomDate(rng)
   const lastModified = new Date(Date.parse(created) + rng.int(SPAN / 4)).toISOString()
@@ -146,7 +162,7 @@ function makeUser(rng: Rng, i: number, ids: string[]): Json {
     const acme: Json = {}
     if (rng.chance(0.8)) acme.level = rng.int(10)
     if (rng.chance(0.7)) acme.score = Math.round(rng.next() * 1000) / 100
-    if (rng.chance(0.7)) acme.hiredAt = randomDate(rng)
+    if (rng.chance(0.7)) acme.hiredAt = rng.chance(0.2) ? randomDate(rng) : writtenDate(rng)
     if (rng.chance(0.7)) acme.contractor = rng.chance(0.5)
     if (rng.chance(0.4)) acme.badge = rng.pick(['QUJD', 'qUJd', 'ZGVm'])
     if (rng.chance(0.7)) acme.tags = Array.from({ length: rng.int(3) }, () => rng.pick(TAGS))

@@ -23,6 +23,44 @@ async function userNames(t: ReturnType<typeof makeTestApp>, path: string): Promi
   return ((await readJson(res)).Resources as { userName: string }[]).map((r) => r.userName)
 }
 
+describe('http filters: dateTime values inside documents compare as instants', () => {
+  const hired: Record<string, string> = {
+    plus2: '2024-03-01T10:00:00+02:00', // 08:00Z
+    utc9: '2024-03-01T09:00:00Z',
+    half: '2024-03-01T09:00:00.5Z',
+    minus5: '2024-03-01T04:00:00.250-05:00', // 09:00:00.25Z
+    sub: '2024-03-02T00:00:00.0005Z', // SQLite and instantOf round to .001
+  }
+  async function seeded() {
+    const t = hrApp()
+    for (const [userName, hiredAt] of Object.entries(hired)) {
+      const res = await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER, URN_HR], userName, [URN_HR]: { hiredAt } })
+      expect(res.status).toBe(201)
+    }
+    return t
+  }
+
+  test('eq on the exact stored text, and on the same instant written differently', async () => {
+    const t = await seeded()
+    expect(await userNames(t, q(`hiredAt eq "2024-03-01T10:00:00+02:00"`))).toEqual(['plus2'])
+    expect(await userNames(t, q(`hiredAt eq "2024-03-01T08:00:00.000Z"`))).toEqual(['plus2'])
+    expect(await userNames(t, q(`hiredAt eq "2024-03-01T09:00:00Z"`))).toEqual(['utc9'])
+    expect(await userNames(t, q(`hiredAt eq "2024-03-02T00:00:00.0005Z"`))).toEqual(['sub'])
+  })
+
+  test('gt/lt across time zones and fractional seconds', async () => {
+    const t = await seeded()
+    expect((await userNames(t, q(`hiredAt gt "2024-03-01T08:30:00Z"`))).sort()).toEqual(['half', 'minus5', 'sub', 'utc9'])
+    expect(await userNames(t, q(`hiredAt lt "2024-03-01T09:00:00.3Z"`) + '&sortBy=userName')).toEqual(['minus5', 'plus2', 'utc9'])
+    expect(await userNames(t, q(`hiredAt ge "2024-03-01T09:00:00.5Z"`) + '&sortBy=userName')).toEqual(['half', 'sub'])
+  })
+
+  test('sortBy a dateTime orders by instant', async () => {
+    const t = await seeded()
+    expect(await userNames(t, `/scim/v2/Users?sortBy=${URN_HR}:hiredAt&attributes=userName`)).toEqual(['plus2', 'utc9', 'minus5', 'half', 'sub'])
+  })
+})
+
 describe("http filters: a member's display is what the group shows", () => {
   async function seeded() {
     const t = makeTestApp()

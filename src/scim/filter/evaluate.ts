@@ -1,4 +1,5 @@
 // RFC 7644 §3.4.2.2 filter semantics in memory: the query oracle and the PATCH element selector (§3.5.2).
+import { instantOf } from '../date-time'
 import type { CompiledAttribute } from '../schema/types'
 import type { CompareOp, CompValue } from './ast'
 import { assertNever } from './print'
@@ -96,9 +97,10 @@ function compareValue(actual: unknown, op: CompareOp, value: CompValue, attr: Co
     case 'boolean':
       return typeof actual === typeof value ? order(actual as number, value as number, op) : op === 'ne'
     case 'dateTime': {
-      // Instants, not text: "2011-05-13T04:42:34Z" equals "2011-05-13T04:42:34.000Z".
-      const a = typeof actual === 'string' ? Date.parse(actual) : NaN
-      return Number.isNaN(a) ? op === 'ne' : order(a, Date.parse(String(value)), op)
+      // Instants, not text: "2011-05-13T04:42:34Z" equals "2011-05-13T04:42:34.000Z". Stored
+      // text is read as SQL reads it (instantOf); `value` is the resolver's toISOString() form.
+      const a = typeof actual === 'string' ? instantOf(actual) : undefined
+      return a === undefined ? op === 'ne' : order(a, Date.parse(String(value)), op)
     }
     case 'complex':
       return false // the resolver redirects complex comparisons to `value`

@@ -1,4 +1,5 @@
 // RFC 7644 §3.4.2.2 filter validation: binds every attribute path to the schema and checks op/value types.
+import { instantOf } from '../date-time'
 import { ScimError } from '../errors'
 import { resolveAttrPath, type ResolvedAttr } from '../schema/registry'
 import type { AttributeType, CompiledAttribute, ResourceType } from '../schema/types'
@@ -96,8 +97,14 @@ function checkValue(attr: CompiledAttribute, op: CompareOp, value: CompValue, sh
   }
 }
 
-/** ISO-8601 text → `toISOString()` form; a value without offset is read as UTC, not local time. */
+/**
+ * ISO-8601 text → `toISOString()` form; a value without offset is read as UTC, not local time.
+ * A full xsd:dateTime is read as stored values are (instantOf), so `eq` on the exact stored text
+ * matches even where Date.parse would truncate a sub-millisecond fraction differently.
+ */
 function normaliseDateTime(text: string): string | undefined {
+  const instant = instantOf(text)
+  if (instant !== undefined) return new Date(instant).toISOString()
   const m = DATE_TIME.exec(text)
   if (!m) return undefined
   const withZone = m[1] === undefined && text.length > 10 ? `${text}Z` : text
