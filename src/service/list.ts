@@ -1,6 +1,7 @@
 // GET /{type} and POST /{type}/.search (RFC 7644 §3.4.2, §3.4.3): filter, sort, page, project.
 import { parseAttrPath } from '../scim/filter/attr-path'
 import type { FilterNode } from '../scim/filter/ast'
+import { foldCase } from '../scim/case-fold'
 import { ScimError } from '../scim/errors'
 import { clampPaging, listResponseJson } from '../scim/list'
 import { resolveAttribute, type ResolvedAttr } from '../scim/filter/resolve'
@@ -29,7 +30,7 @@ function hotLookup(deps: ServiceDeps, type: ResourceType, ast: FilterNode): read
   const name = ast.path.name.toLowerCase()
   if (name === 'externalid') return deps.store.findByExternalId(type, ast.value)
   if ((name === 'username' && type.name === 'User') || (name === 'displayname' && type.name === 'Group')) {
-    return deps.store.findByName(type, ast.value.toLowerCase())
+    return deps.store.findByName(type, foldCase(ast.value))
   }
   return undefined
 }

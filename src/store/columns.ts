@@ -8,7 +8,7 @@ import { resources } from './tables'
 /** A SCIM attribute stored in a `resources` column instead of (or as well as) `data`. */
 export interface PromotedColumn {
   column: SQLiteColumn
-  /** The column holds the JS-folded (`toLowerCase()`) value: compare it with a JS-folded parameter. */
+  /** The column holds the foldCase()d value: compare it with a foldCase()d parameter. */
   folded?: true
   /** The column holds the integer version; the attribute is its weak ETag `W/"<n>"` (RFC 7644 §3.14). */
   weakEtag?: true

@@ -1,5 +1,6 @@
 // RFC 7644 §3.4.2.2 attribute operators as SQLite expressions: the one operator-semantics table (house style §3.6 rule 5).
 import { sql, type SQL } from 'drizzle-orm'
+import { foldCase } from '../scim/case-fold'
 import { DATE_TIME_GLOB } from '../scim/date-time'
 import type { CompareOp } from '../scim/filter/ast'
 import type { CompiledAttribute } from '../scim/schema/types'
@@ -7,7 +8,7 @@ import type { CompiledAttribute } from '../scim/schema/types'
 /** One SQL value a leaf tests; NULL when the attribute is missing. */
 export interface SqlValue {
   expr: SQL
-  /** Holds a JS-folded string (a promoted `name_ci` column): compare exactly with a JS-folded parameter. */
+  /** Holds a foldCase()d string (a promoted `name_ci` column): compare exactly with a foldCase()d parameter. */
   folded: boolean
 }
 
@@ -48,9 +49,11 @@ export function escapeLike(v: string): string {
 }
 
 /**
- * caseExact:false strings. SQLite lower() and LIKE fold ASCII only (no ICU in bun:sqlite), while
- * evaluate folds with toLowerCase(): the two agree on ASCII text only. Promoted name_ci columns
- * avoid this by storing JS-folded text (see `SqlValue.folded`).
+ * caseExact:false strings other than the promoted names. SQLite lower() and LIKE fold ASCII only
+ * (no ICU in bun:sqlite, which cannot register functions either), while evaluate uses foldCase:
+ * the two agree on ASCII letters; non-ASCII letters here match only in the same case. Promoted
+ * name_ci columns hold foldCase() text, so userName and group displayName fold fully (see
+ * `SqlValue.folded`).
  */
 function foldedString(x: SQL, op: CompareOp, v: string): SQL {
   switch (op) {
@@ -87,7 +90,7 @@ export function compareSql(x: SqlValue, op: CompareOp, value: string | number | 
     case 'reference':
     case 'binary': {
       const v = String(value)
-      if (x.folded) return exactString(x.expr, op, v.toLowerCase())
+      if (x.folded) return exactString(x.expr, op, foldCase(v))
       return attr.caseExact ? exactString(x.expr, op, v) : foldedString(x.expr, op, v)
     }
     case 'integer':

@@ -1,6 +1,6 @@
 // Seeded generators for filter tests: a PRNG, Users/Groups as full SCIM JSON and as stored rows, and random filters.
-// Generated strings are ASCII on purpose: SQLite lower()/LIKE fold ASCII only, while evaluate folds
-// with toLowerCase(), so the two sides are only expected to agree on ASCII text.
+// Generated strings are ASCII except some userNames: SQLite lower()/LIKE fold ASCII only, while evaluate
+// uses foldCase, so the two agree on other text only where it is stored folded (name_ci).
 import { sql } from 'drizzle-orm'
 import user from '../../src/scim/schema/builtin/user.json'
 import group from '../../src/scim/schema/builtin/group.json'
@@ -9,6 +9,7 @@ import resourceTypes from '../../src/scim/schema/builtin/resource-types.json'
 import { createRegistry, type Registry } from '../../src/scim/schema/registry'
 import type { ResourceType, ResourceTypeDocument, SchemaDocument } from '../../src/scim/schema/types'
 import type { OpenedDatabase } from '../../src/store/db'
+import { foldCase } from '../../src/scim/case-fold'
 
 import { URN_ENTERPRISE, URN_USER } from './entra'
 export { URN_ENTERPRISE, URN_USER }
@@ -95,6 +96,8 @@ export const DOMAINS = ['example.com', 'Example.org', 'test.net', 'foo.com']
 export const EMAIL_TYPES = ['work', 'home', 'other', 'Work']
 export const DEPARTMENTS = ['Sales', 'sales', 'R&D', 'Ops', 'IT']
 export const TAGS = ['alpha', 'Beta', 'gamma', 'b_e', 'x%y']
+/** userNames that only full case folding matches across case (final sigma, ß, ligature, long s, digraph). */
+export const UNICODE_NAMES = ['ΟΔΟΣ', 'οδος', 'Straße', 'STRASSE', 'ﬁnn', 'Ǆemal', 'ſam', 'Ωmega']
 export const GROUP_NAMES = ['Admins', 'admins-eu', 'Sales Team', 'Ops', 'Readers', 'Writers', 'All Staff', 'ops oncall']
 
 const BASE = Date.UTC(2020, 0, 1)
@@ -134,6 +137,8 @@ function makeUser(rng: Rng, i: number, ids: string[]): Json {
   const u: Json = { schemas: [URN_USER], id, userName: `${given}.${family}${i}`, meta: meta(rng, 'User', id) }
   if (rng.chance(0.9)) u.name = { givenName: given, familyName: family, ...(rng.chance(0.3) && { formatted: `${given} ${family}` }) }
   if (rng.chance(0.7)) u.displayName = rng.chance(0.1) ? '' : `${given} ${family}`
+  // Only where displayName hides it: members.display (coalesce(displayName, userName)) is compared with ASCII lower().
+  if (u.displayName !== undefined && rng.chance(0.15)) u.userName = `${rng.pick(UNICODE_NAMES)}.${i}`
   if (rng.chance(0.6)) u.title = rng.pick(TITLES)
   if (rng.chance(0.6)) u.userType = rng.pick(['Employee', 'employee', 'Intern', 'Contractor'])
   if (rng.chance(0.8)) u.active = rng.chance(0.7)
@@ -217,7 +222,7 @@ export function storeDataset(db: OpenedDatabase, ds: Dataset): void {
       const data = Object.fromEntries(Object.entries(r).filter(([k]) => !NOT_STORED.has(k)))
       const name = (m.resourceType === 'User' ? r.userName : r.displayName) as string
       const version = Number(/\d+/.exec(String(m.version))![0])
-      insert.run(r.id as string, m.resourceType as string, name.toLowerCase(), (r.externalId as string) ?? null, JSON.stringify(data), version, m.created as string, m.lastModified as string)
+      insert.run(r.id as string, m.resourceType as string, foldCase(name), (r.externalId as string) ?? null, JSON.stringify(data), version, m.created as string, m.lastModified as string)
     }
     for (const g of ds.groups) {
       for (const mem of g.members as { value: string; type: string }[]) member.run(g.id as string, mem.value, mem.type)

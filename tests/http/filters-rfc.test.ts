@@ -103,3 +103,25 @@ describe('http sorting: never-returned attributes', () => {
     await expectScimError(await t.request('GET', q('secret eq "aa"')), 400, 'invalidFilter')
   })
 })
+
+describe('http filters: full Unicode case folding for userName and group displayName', () => {
+  test('a final sigma, ß, ligatures and the Kelvin sign fold like their plain letters', async () => {
+    const t = makeTestApp()
+    for (const userName of ['ΟΔΟΣ', 'Straße', 'ﬁnn', '\u212Aelvin']) {
+      expect((await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName })).status).toBe(201)
+    }
+    for (const [dup, original] of [['οδοσ', 'ΟΔΟΣ'], ['STRASSE', 'Straße'], ['FINN', 'ﬁnn'], ['kelvin', '\u212Aelvin']]) {
+      await expectScimError(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: dup }), 409, 'uniqueness')
+      expect(await userNames(t, q(`userName eq "${dup}"`))).toEqual([original!])
+      expect(await userNames(t, q(`userName eq "${dup}" and active pr or userName eq "${dup}"`))).toEqual([original!])
+    }
+    expect(await userNames(t, q('userName sw "STRAS"'))).toEqual(['Straße'])
+  })
+
+  test('group displayName filters fold the same way', async () => {
+    const t = makeTestApp()
+    await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'ΟΔΟΣ' })
+    const found = await readJson(await t.request('GET', `/scim/v2/Groups?filter=${encodeURIComponent('displayName eq "οδοσ"')}`))
+    expect(found.totalResults).toBe(1)
+  })
+})

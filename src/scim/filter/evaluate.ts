@@ -1,4 +1,5 @@
 // RFC 7644 §3.4.2.2 filter semantics in memory: the query oracle and the PATCH element selector (§3.5.2).
+import { foldCase } from '../case-fold'
 import { instantOf } from '../date-time'
 import type { CompiledAttribute } from '../schema/types'
 import type { CompareOp, CompValue } from './ast'
@@ -69,8 +70,8 @@ function order(a: string | number, b: string | number, op: CompareOp): boolean {
 }
 
 function compareString(actual: string, op: CompareOp, value: string, caseExact: boolean): boolean {
-  const a = caseExact ? actual : actual.toLowerCase()
-  const v = caseExact ? value : value.toLowerCase()
+  const a = caseExact ? actual : foldCase(actual)
+  const v = caseExact ? value : foldCase(value)
   if (op === 'co') return a.includes(v)
   if (op === 'sw') return a.startsWith(v)
   if (op === 'ew') return a.endsWith(v)
