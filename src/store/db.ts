@@ -3,6 +3,7 @@ import { Database } from 'bun:sqlite'
 import { drizzle, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import { applyMigrations } from './migrate'
 import { MIGRATIONS } from './migrations.gen'
+import { refoldNames } from './refold'
 import * as tables from './tables'
 
 export type Durability = 'full' | 'normal'
@@ -25,5 +26,6 @@ export function openDatabase(path: string, durability: Durability = 'full'): Ope
   sqlite.run('PRAGMA busy_timeout = 5000')
   sqlite.run('PRAGMA temp_store = MEMORY')
   applyMigrations(sqlite, MIGRATIONS)
+  refoldNames(sqlite, console.warn)
   return { sqlite, orm: drizzle({ client: sqlite, schema: tables }) }
 }

@@ -7,7 +7,8 @@ import type { StoredResource } from '../service/context'
 /** Which attribute each resource type promotes to `name_ci`: its foldCase() (indexed; unique for users). */
 const NAME_ATTRIBUTE: Record<string, string> = { User: 'userName', Group: 'displayName' }
 
-export function nameKeyOf(type: ResourceType, data: Doc): string | null {
+/** The name_ci key of a document: foldCase of its type's name attribute, or null. */
+export function nameKeyOf(type: Pick<ResourceType, 'name'>, data: Doc): string | null {
   const attr = NAME_ATTRIBUTE[type.name]
   const value = attr ? data[attr] : undefined
   return typeof value === 'string' ? foldCase(value) : null
