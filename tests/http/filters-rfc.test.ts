@@ -125,3 +125,32 @@ describe('http filters: full Unicode case folding for userName and group display
     expect(found.totalResults).toBe(1)
   })
 })
+
+describe('http filters: every stored attribute is filtered on the value a client is shown', () => {
+  test('eq on each rendered value of users and groups finds the resource', async () => {
+    const t = makeTestApp()
+    const u = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'Ünal', externalId: 'e-1', displayName: 'Ü. Nal' }))
+    const lone = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'lone' }))
+    const g = await readJson(await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'Straße', externalId: 'g-1', members: [{ value: u.id }] }))
+    const shownU = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}`))
+    const shownG = await readJson(await t.request('GET', `/scim/v2/Groups/${g.id}`))
+    const leaves = (r: Record<string, any>, multi: string) => [
+      ['id', r.id], ['externalId', r.externalId], ['meta.created', r.meta.created], ['meta.lastModified', r.meta.lastModified],
+      ['meta.resourceType', r.meta.resourceType], [`${multi}.value`, r[multi][0].value], [`${multi}.display`, r[multi][0].display],
+      [`${multi}.type`, r[multi][0].type], ['schemas', r.schemas[0]],
+    ]
+    const cases: [string, string, string, string][] = [
+      ...leaves(shownU, 'groups').map(([a, v]) => ['Users', a, v, u.id] as [string, string, string, string]),
+      ['Users', 'userName', shownU.userName, u.id],
+      ...leaves(shownG, 'members').map(([a, v]) => ['Groups', a, v, g.id] as [string, string, string, string]),
+      ['Groups', 'displayName', shownG.displayName, g.id],
+      ['Groups', 'meta.version', shownG.meta.version, g.id],
+      ['Users', 'meta.version', (await readJson(await t.request('GET', `/scim/v2/Users/${lone.id}`))).meta.version, lone.id],
+    ]
+    for (const [endpoint, attr, value, id] of cases) {
+      const filter = `${attr} eq ${JSON.stringify(value)}`
+      const res = await readJson(await t.request('GET', `/scim/v2/${endpoint}?filter=${encodeURIComponent(filter)}&attributes=id`))
+      expect([attr, (res.Resources as { id: string }[]).some((r) => r.id === id)]).toEqual([attr, true])
+    }
+  })
+})
