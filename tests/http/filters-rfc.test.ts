@@ -101,6 +101,7 @@ describe('http sorting: never-returned attributes', () => {
     await expectScimError(await t.request('GET', '/scim/v2/Users?sortBy=password'), 400, 'invalidValue')
     await expectScimError(await t.request('POST', '/scim/v2/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], sortBy: 'secret' }), 400, 'invalidValue')
     await expectScimError(await t.request('GET', q('secret eq "aa"')), 400, 'invalidFilter')
+    await expectScimError(await t.request('POST', '/scim/v2/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], sortBy: 'password' }), 400, 'invalidValue')
   })
 })
 
