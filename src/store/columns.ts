@@ -36,8 +36,9 @@ export function memberDisplaySql(alias: string): string {
 
 /**
  * Where one SCIM attribute is kept, for filters and sorting: the one attribute → storage table
- * (house style §3.6). Everything a client is shown is read from here the way rendering shows it:
- * member `display` through memberDisplaySql, meta.version as render.ts etagOf writes it.
+ * (house style §3.6). Values a client is shown are read the way rendering shows them: member
+ * `display` through memberDisplaySql, meta.version as render.ts etagOf writes it (a user in
+ * groups is served versionTag's `W/"<n>-<hash>"`, which a filter cannot know).
  */
 export type Storage =
   /** A `resources` column; `folded`: it holds foldCase() text (name_ci). */
