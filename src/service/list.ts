@@ -1,10 +1,11 @@
 // GET /{type} and POST /{type}/.search (RFC 7644 §3.4.2, §3.4.3): filter, sort, page, project.
 import { parseAttrPath } from '../scim/filter/attr-path'
 import type { FilterNode } from '../scim/filter/ast'
+import { foldCase } from '../scim/case-fold'
 import { ScimError } from '../scim/errors'
 import { clampPaging, listResponseJson, type Paging } from '../scim/list'
 import { fitsResponse, type Limits } from '../scim/limits'
-import { resolveAttrPath, type ResolvedAttr } from '../scim/schema/registry'
+import { resolveAttribute, type ResolvedAttr } from '../scim/filter/resolve'
 import type { ResourceType } from '../scim/schema/types'
 import type { ListQuery, ServiceDeps, StoredResource } from './context'
 import type { FilterCache } from './filter-cache'
@@ -33,7 +34,7 @@ function hotLookup(deps: ServiceDeps, type: ResourceType, ast: FilterNode): read
   const name = ast.path.name.toLowerCase()
   if (name === 'externalid') return deps.store.findByExternalId(type, ast.value)
   if ((name === 'username' && type.name === 'User') || (name === 'displayname' && type.name === 'Group')) {
-    return deps.store.findByName(type, ast.value.toLowerCase())
+    return deps.store.findByName(type, foldCase(ast.value))
   }
   return undefined
 }
@@ -41,9 +42,9 @@ function hotLookup(deps: ServiceDeps, type: ResourceType, ast: FilterNode): read
 function resolveSort(type: ResourceType, sortBy: string | undefined): ResolvedAttr | undefined {
   if (sortBy === undefined || sortBy.trim() === '') return undefined
   const path = parseAttrPath(sortBy.trim())
-  const resolved = path && resolveAttrPath(type, path)
-  if (!resolved) throw ScimError.invalidValue(`sortBy names an unknown attribute '${sortBy}'`)
-  return resolved
+  if (!path) throw ScimError.invalidValue(`sortBy names an unknown attribute '${sortBy}'`)
+  // The filters' rule, with sortBy's scimType: unknown and never-returned attributes are refused.
+  return resolveAttribute(path, type, ScimError.invalidValue)
 }
 
 function descendingOf(order: string | undefined): boolean {

@@ -7,6 +7,7 @@ import type { Durability } from './durability'
 import { applyMigrations } from './migrate'
 import { MIGRATIONS } from './migrations.gen'
 import { probeWrite } from './readiness'
+import { refoldNames } from './refold'
 import * as tables from './tables'
 
 export type { Durability }
@@ -41,6 +42,7 @@ export function openDatabase(path: string, durability: Durability = 'full', { cr
     sqlite.run('PRAGMA temp_store = MEMORY')
     applyMigrations(sqlite, MIGRATIONS)
     probeWrite(sqlite)
+    refoldNames(sqlite, console.warn)
   } catch (err) {
     sqlite?.close()
     throw openError(err, path)

@@ -6,8 +6,8 @@ import { ScimError } from '../scim/errors'
 import { assertNever } from '../scim/filter/print'
 import { targetOf, type ResolvedAttr, type ResolvedFilter } from '../scim/filter/resolve'
 import type { CompiledAttribute, ResourceType } from '../scim/schema/types'
-import { attrKey, isCommon, MEMBERSHIPS, PROMOTED, type MemberField, type Membership, type PromotedColumn } from './columns'
-import { compareSql, presentSql, type SqlValue } from './filter-sql-ops'
+import { memberDisplaySql, storageOf, type MemberField, type Membership } from './columns'
+import { compareSql, instantSql, presentSql, type SqlValue } from './filter-sql-ops'
 import { groupMembers, resources } from './tables'
 
 /** The other side of a membership row, aliased so `"resources"` inside subqueries still means the outer row. */
@@ -50,11 +50,6 @@ function elementOrder(attr: CompiledAttribute): SQL {
 
 const plain = (expr: SQL): SqlValue => ({ expr, folded: false })
 
-function promotedValue(p: PromotedColumn): SqlValue {
-  if (p.weakEtag) return plain(sql`('W/"' || ${p.column} || '"')`)
-  return { expr: sql`${p.column}`, folded: p.folded === true }
-}
-
 function membershipRows(m: Membership): RowSet {
   const self = m.self === 'group_id' ? groupMembers.groupId : groupMembers.memberId
   const otherId = m.self === 'group_id' ? groupMembers.memberId : groupMembers.groupId
@@ -74,8 +69,8 @@ function memberValue(m: Membership, field: MemberField | undefined, shown: strin
       return plain(sql`${otherId}`)
     case 'memberType':
       return plain(sql`${groupMembers.memberType}`)
-    case 'otherName':
-      return { expr: sql`${other.nameCi}`, folded: true }
+    case 'otherDisplay':
+      return plain(sql.raw(memberDisplaySql('o')))
     default:
       return assertNever(field)
   }
@@ -92,26 +87,13 @@ const SCHEMA_ROWS: RowSet = {
   order: sql`1`,
 }
 
-/** Top-level leaf: promoted column, membership table, or JSON inside `data`. */
-function topTarget(ra: ResolvedAttr): Target {
+/** A leaf in the `data` document: one JSON value, or one row per element of a multi-valued attribute. */
+function documentTarget(ra: ResolvedAttr): Target {
   const attr = targetOf(ra)
-  const promoted = PROMOTED.get(attrKey(attr))
-  if (promoted) return { attr, value: promotedValue(promoted) }
-  const membership = MEMBERSHIPS.get(attrKey(ra.attr))
-  if (membership) {
-    const field = ra.sub ? membership.fields[ra.sub.name.toLowerCase()] : 'otherId'
-    return { attr, rows: membershipRows(membership), value: memberValue(membership, field, attr.path) }
-  }
-  if (isCommon(ra.attr) && ra.attr.name === 'schemas') return { attr, rows: SCHEMA_ROWS, value: plain(sql`e.value`) }
-  if (isCommon(ra.attr)) {
-    // `meta pr`: every resource has meta. Anything else common and unpromoted (meta.location) is not stored.
-    if (!ra.sub) return { attr, value: plain(sql`1`) }
-    throw ScimError.invalidFilter(`'${attr.path}' cannot be used in a filter`)
-  }
+  const labels = rootLabels(ra.attr)
   if (ra.attr.multiValued && ra.sub?.multiValued) {
     throw ScimError.invalidFilter(`'${attr.path}': multi-valued sub-attributes of multi-valued attributes cannot be filtered`)
   }
-  const labels = rootLabels(ra.attr)
   if (ra.attr.multiValued) {
     const rows = { from: sql`json_each(${resources.data}, ${jsonPath(labels)}) e`, where: sql`1`, order: elementOrder(ra.attr) }
     const value = ra.sub ? sql`json_extract(${ELEMENT}, ${jsonPath([ra.sub.name])})` : sql`e.value`
@@ -123,6 +105,34 @@ function topTarget(ra: ResolvedAttr): Target {
     return { attr, rows, value: plain(sql`e.value`) }
   }
   return { attr, value: plain(sql`json_extract(${resources.data}, ${jsonPath(full)})`) }
+}
+
+/** A top-level leaf, by where columns.ts says its attribute is kept. */
+function topTarget(ra: ResolvedAttr): Target {
+  const attr = targetOf(ra)
+  const storage = storageOf(ra.attr, ra.sub)
+  switch (storage.kind) {
+    case 'column':
+      return { attr, value: { expr: sql`${storage.column}`, folded: storage.folded } }
+    case 'etag':
+      // The text render.ts etagOf serves for the row's version.
+      return { attr, value: plain(sql`('W/"' || ${storage.column} || '"')`) }
+    case 'membership': {
+      const { membership } = storage
+      const field = ra.sub ? membership.fields[ra.sub.name.toLowerCase()] : 'otherId'
+      return { attr, rows: membershipRows(membership), value: memberValue(membership, field, attr.path) }
+    }
+    case 'schemas':
+      return { attr, rows: SCHEMA_ROWS, value: plain(sql`e.value`) }
+    case 'always':
+      return { attr, value: plain(sql`1`) }
+    case 'unstored':
+      throw ScimError.invalidFilter(`'${attr.path}' cannot be used in a filter`)
+    case 'document':
+      return documentTarget(ra)
+    default:
+      return assertNever(storage)
+  }
 }
 
 /** Inside `attr[...]` over json_each rows: leaves read sub-attributes of the current element. */
@@ -161,8 +171,9 @@ function compareLeaf(node: Extract<ResolvedFilter, { kind: 'compare' }>, scope: 
 
 function valuePathSql(node: Extract<ResolvedFilter, { kind: 'valuePath' }>): SQL {
   const outer = node.attr
-  const membership = MEMBERSHIPS.get(attrKey(outer))
-  if (membership) {
+  const storage = storageOf(outer)
+  if (storage.kind === 'membership') {
+    const { membership } = storage
     const { from, where } = membershipRows(membership)
     const scope: Scope = (ra) => ({
       attr: ra.attr,
@@ -177,7 +188,7 @@ function valuePathSql(node: Extract<ResolvedFilter, { kind: 'valuePath' }>): SQL
   }
   // Single-valued complex (`manager[value eq "x"]`): its one element is the object itself.
   const inner = toSql(node.filter, (ra) => topTarget({ attr: outer, sub: ra.attr }))
-  if (isCommon(outer)) return inner
+  if (storage.kind !== 'document') return inner // meta[...]: every resource has meta
   return sql`(coalesce(json_type(${resources.data}, ${jsonPath(rootLabels(outer))}) = 'object', 0) AND ${inner})`
 }
 
@@ -207,7 +218,8 @@ function toSql(node: ResolvedFilter, scope: Scope): SQL {
 /**
  * Translates a resolved filter into a where-clause over `resources` (one row = one resource of
  * `type`; the caller adds `type = ?`). Only bound parameters carry values and JSON paths. Agrees
- * with `evaluateFilter` on ASCII data (see filter-sql-ops.ts for the case-folding limit).
+ * with `evaluateFilter`, except on non-ASCII letters of caseExact:false strings outside name_ci
+ * (see filter-sql-ops.ts).
  * Throws `invalidFilter` for attributes that exist but are not stored (`meta.location`, `members.$ref`).
  * @example orm.select().from(resources).where(and(eq(resources.type, 'User'), filterToSql(f, userType)))
  */
@@ -216,9 +228,10 @@ export function filterToSql(node: ResolvedFilter, type: ResourceType): SQL {
   return toSql(node, topTarget)
 }
 
-/** A sort value: caseExact:false strings fold (ASCII-only lower(), except pre-folded columns). */
+/** A sort value: caseExact:false strings fold (ASCII-only lower(), except pre-folded columns); dateTimes sort as instants. */
 function sortValue(target: Target): SQL {
   const { attr, value } = target
+  if (attr.type === 'dateTime') return instantSql(value.expr)
   const stringy = attr.type === 'string' || attr.type === 'reference' || attr.type === 'binary'
   return stringy && !attr.caseExact && !value.folded ? sql`lower(${value.expr})` : value.expr
 }
@@ -238,8 +251,8 @@ export function sortKeySql(ra: ResolvedAttr, type: ResourceType): SQL {
     bound = { attr: ra.attr, sub: valueSub }
   }
   // meta.version sorts by its integer, not by the W/"n" text, so 10 follows 9.
-  const promoted = PROMOTED.get(attrKey(targetOf(bound)))
-  if (promoted?.weakEtag) return sql`${promoted.column}`
+  const storage = storageOf(bound.attr, bound.sub)
+  if (storage.kind === 'etag') return sql`${storage.column}`
   const target = topTarget(bound)
   if (!target.rows) return sortValue(target)
   const { from, where, order } = target.rows

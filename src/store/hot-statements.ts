@@ -2,9 +2,9 @@
 import type { Database, Statement } from 'bun:sqlite'
 import type { MemberRow, StoredResource } from '../service/context'
 import { parseDocument } from '../scim/document-text'
+import { memberDisplaySql } from './columns'
 
-/** Display name of a referenced resource as the RFC's `display`: displayName, else userName. */
-const DISPLAY_OF = (alias: string) => `coalesce(json_extract(${alias}.data, '$.displayName'), json_extract(${alias}.data, '$.userName'))`
+const DISPLAY_OF = memberDisplaySql
 
 /**
  * A user's groups as one JSON text, in the row's own statement: a second statement per read cost

@@ -4,6 +4,7 @@ import { ScimError } from '../scim/errors'
 import type { MemberOp } from '../scim/patch/members'
 import { matchesElement } from '../scim/filter/evaluate'
 import type { StoredResource, WriteTx } from '../service/context'
+import { memberDisplaySql } from './columns'
 
 const MEMBER_TYPES = new Set(['User', 'Group'])
 
@@ -43,7 +44,7 @@ export function applyMemberOps(db: Database, group: StoredResource, ops: readonl
         const rows = db
           .query<{ value: string; type: string; display: string | null }, [string]>(
             `SELECT m.member_id AS value, m.member_type AS type,
-               coalesce(json_extract(r.data, '$.displayName'), json_extract(r.data, '$.userName')) AS display
+               ${memberDisplaySql('r')} AS display
              FROM group_members m JOIN resources r ON r.id = m.member_id WHERE m.group_id = ?`
           )
           .all(group.id)

@@ -1,21 +1,18 @@
 // Converts StoredResource into table rows, deriving the promoted lookup columns.
+import { foldCase } from '../scim/case-fold'
 import type { ResourceType } from '../scim/schema/types'
 import type { Doc } from '../scim/document'
 import { checkDocumentBytes, type Limits } from '../scim/limits'
 import type { StoredResource } from '../service/context'
 
-/** Which attribute each resource type promotes to `name_ci` (folded, indexed; unique for users). */
+/** Which attribute each resource type promotes to `name_ci`: its foldCase() (indexed; unique for users). */
 const NAME_ATTRIBUTE: Record<string, string> = { User: 'userName', Group: 'displayName' }
 
-/** The folded lookup key for `name_ci`; JS folding is Unicode-aware where SQLite's lower() is not. */
-export function foldName(value: string): string {
-  return value.toLowerCase()
-}
-
-export function nameKeyOf(type: ResourceType, data: Doc): string | null {
+/** The name_ci key of a document: foldCase of its type's name attribute, or null. */
+export function nameKeyOf(type: Pick<ResourceType, 'name'>, data: Doc): string | null {
   const attr = NAME_ATTRIBUTE[type.name]
   const value = attr ? data[attr] : undefined
-  return typeof value === 'string' ? foldName(value) : null
+  return typeof value === 'string' ? foldCase(value) : null
 }
 
 export function externalIdOf(data: Doc): string | null {

@@ -1,5 +1,5 @@
 // Differential test: evaluateFilter (RFC 7644 §3.4.2.2 in memory) and filterToSql must select the same resources.
-// Data is ASCII only: SQLite lower()/LIKE fold ASCII, evaluate folds with toLowerCase() (see filter-sql-ops.ts).
+// Data is ASCII except some userNames, which SQL compares in name_ci: SQLite lower()/LIKE fold ASCII only (see filter-sql-ops.ts).
 import { describe, expect, test } from 'bun:test'
 import { parseFilter } from '../../src/scim/filter/parser'
 import { resolveFilter } from '../../src/scim/filter/resolve'

@@ -1,6 +1,6 @@
 // Seeded generators for filter tests: a PRNG, Users/Groups as full SCIM JSON and as stored rows, and random filters.
-// Generated strings are ASCII on purpose: SQLite lower()/LIKE fold ASCII only, while evaluate folds
-// with toLowerCase(), so the two sides are only expected to agree on ASCII text.
+// Generated strings are ASCII except some userNames: SQLite lower()/LIKE fold ASCII only, while evaluate
+// uses foldCase, so the two agree on other text only where it is stored folded (name_ci).
 import { sql } from 'drizzle-orm'
 import user from '../../src/scim/schema/builtin/user.json'
 import group from '../../src/scim/schema/builtin/group.json'
@@ -9,6 +9,7 @@ import resourceTypes from '../../src/scim/schema/builtin/resource-types.json'
 import { createRegistry, type Registry } from '../../src/scim/schema/registry'
 import type { ResourceType, ResourceTypeDocument, SchemaDocument } from '../../src/scim/schema/types'
 import type { OpenedDatabase } from '../../src/store/db'
+import { foldCase } from '../../src/scim/case-fold'
 
 import { URN_ENTERPRISE, URN_USER } from './entra'
 export { URN_ENTERPRISE, URN_USER }
@@ -95,6 +96,8 @@ export const DOMAINS = ['example.com', 'Example.org', 'test.net', 'foo.com']
 export const EMAIL_TYPES = ['work', 'home', 'other', 'Work']
 export const DEPARTMENTS = ['Sales', 'sales', 'R&D', 'Ops', 'IT']
 export const TAGS = ['alpha', 'Beta', 'gamma', 'b_e', 'x%y']
+/** userNames that only full case folding matches across case (final sigma, ß, ligature, long s, digraph). */
+export const UNICODE_NAMES = ['ΟΔΟΣ', 'οδος', 'Straße', 'STRASSE', 'ﬁnn', 'Ǆemal', 'ſam', 'Ωmega']
 export const GROUP_NAMES = ['Admins', 'admins-eu', 'Sales Team', 'Ops', 'Readers', 'Writers', 'All Staff', 'ops oncall']
 
 const BASE = Date.UTC(2020, 0, 1)
@@ -103,6 +106,22 @@ const SPAN = 4 * 365 * 24 * 3600 * 1000
 /** A random instant inside 2020–2023, as toISOString() text. */
 export function randomDate(rng: Rng): string {
   return new Date(BASE + rng.int(SPAN)).toISOString()
+}
+
+const pad = (n: number, width = 2): string => String(Math.abs(n)).padStart(width, '0')
+
+/**
+ * A random instant as a client may write it and coercion accepts (RFC 7643 §2.3.5): UTC or an
+ * offset, zone-less (UTC), and 0–7 fraction digits, some below a millisecond, so text order is
+ * not instant order.
+ */
+export function writtenDate(rng: Rng): string {
+  const ms = BASE + rng.int(SPAN)
+  const offsetMin = rng.pick([0, 0, 120, -300, 330, -480, 840])
+  const local = new Date(ms + offsetMin * 60_000).toISOString().slice(0, 19)
+  const fraction = rng.pick(['', '', `.${pad(ms % 1000, 3)}`, `.${String(ms % 1000).padStart(3, '0').slice(0, 1)}`, `.${pad(ms % 1000, 3)}${rng.int(10000)}`, '.0005', '.9999'])
+  const zone = offsetMin === 0 ? rng.pick(['Z', 'Z', '', '+00:00']) : `${offsetMin < 0 ? '-' : '+'}${pad(Math.trunc(offsetMin / 60))}:${pad(offsetMin % 60)}`
+  return `${local}${fraction}${zone}`
 }
 
 function meta(rng: Rng, resourceType: string, id: string): Json {
@@ -118,6 +137,8 @@ function makeUser(rng: Rng, i: number, ids: string[]): Json {
   const u: Json = { schemas: [URN_USER], id, userName: `${given}.${family}${i}`, meta: meta(rng, 'User', id) }
   if (rng.chance(0.9)) u.name = { givenName: given, familyName: family, ...(rng.chance(0.3) && { formatted: `${given} ${family}` }) }
   if (rng.chance(0.7)) u.displayName = rng.chance(0.1) ? '' : `${given} ${family}`
+  // Only where displayName hides it: members.display (coalesce(displayName, userName)) is compared with ASCII lower().
+  if (u.displayName !== undefined && rng.chance(0.15)) u.userName = `${rng.pick(UNICODE_NAMES)}.${i}`
   if (rng.chance(0.6)) u.title = rng.pick(TITLES)
   if (rng.chance(0.6)) u.userType = rng.pick(['Employee', 'employee', 'Intern', 'Contractor'])
   if (rng.chance(0.8)) u.active = rng.chance(0.7)
@@ -146,7 +167,7 @@ function makeUser(rng: Rng, i: number, ids: string[]): Json {
     const acme: Json = {}
     if (rng.chance(0.8)) acme.level = rng.int(10)
     if (rng.chance(0.7)) acme.score = Math.round(rng.next() * 1000) / 100
-    if (rng.chance(0.7)) acme.hiredAt = randomDate(rng)
+    if (rng.chance(0.7)) acme.hiredAt = rng.chance(0.2) ? randomDate(rng) : writtenDate(rng)
     if (rng.chance(0.7)) acme.contractor = rng.chance(0.5)
     if (rng.chance(0.4)) acme.badge = rng.pick(['QUJD', 'qUJd', 'ZGVm'])
     if (rng.chance(0.7)) acme.tags = Array.from({ length: rng.int(3) }, () => rng.pick(TAGS))
@@ -166,7 +187,8 @@ export function generateDataset(rng: Rng, userCount: number, groupCount: number)
     const grp: Json = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], id, displayName: `${rng.pick(GROUP_NAMES)} ${g}`, meta: meta(rng, 'Group', id) }
     if (rng.chance(0.4)) grp.externalId = `G-${rng.hex(4)}`
     const memberIdx = new Set(Array.from({ length: rng.int(25) }, () => rng.int(userCount)))
-    const members = [...memberIdx].map((k) => ({ value: userIds[k]!, display: users[k]!.userName as string, type: 'User' }))
+    // A member shows as the group renders it: displayName, else userName (store/columns.ts memberDisplaySql).
+    const members = [...memberIdx].map((k) => ({ value: userIds[k]!, display: (users[k]!.displayName ?? users[k]!.userName) as string, type: 'User' }))
     if (g > 0 && rng.chance(0.3)) {
       const sub = rng.int(g)
       members.push({ value: groupIds[sub]!, display: String(groups[sub]!.displayName), type: 'Group' })
@@ -200,7 +222,7 @@ export function storeDataset(db: OpenedDatabase, ds: Dataset): void {
       const data = Object.fromEntries(Object.entries(r).filter(([k]) => !NOT_STORED.has(k)))
       const name = (m.resourceType === 'User' ? r.userName : r.displayName) as string
       const version = Number(/\d+/.exec(String(m.version))![0])
-      insert.run(r.id as string, m.resourceType as string, name.toLowerCase(), (r.externalId as string) ?? null, JSON.stringify(data), version, m.created as string, m.lastModified as string)
+      insert.run(r.id as string, m.resourceType as string, foldCase(name), (r.externalId as string) ?? null, JSON.stringify(data), version, m.created as string, m.lastModified as string)
     }
     for (const g of ds.groups) {
       for (const mem of g.members as { value: string; type: string }[]) member.run(g.id as string, mem.value, mem.type)

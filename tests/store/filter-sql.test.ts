@@ -29,7 +29,7 @@ const ds: Dataset = {
       name: { givenName: 'jim', familyName: 'Smith' },
       emails: [{ value: 'jim@example.com', type: 'work' }, { value: 'JIM@home.org', type: 'home' }],
     },
-    { id: 'u3', userName: 'a\\b_c', meta: meta('User', '2013-01-01T00:00:00.000Z', 9), emails: [], [URN_ENTERPRISE]: { department: 'ops' } },
+    { id: 'u3', userName: 'a\\b_c', displayName: 'Zed', meta: meta('User', '2013-01-01T00:00:00.000Z', 9), emails: [], [URN_ENTERPRISE]: { department: 'ops' } },
   ],
   groups: [
     { id: 'g1', displayName: 'Tour Guides', meta: meta('Group', '2011-01-01T00:00:00.000Z', 1), members: [{ value: 'u1', type: 'User' }, { value: 'u2', type: 'User' }] },
@@ -39,7 +39,7 @@ const ds: Dataset = {
 // What the HTTP layer would render: groups[] on users, display on members.
 const rendered: Dataset = {
   users: ds.users.map((u) => ({ ...u, groups: ds.groups.filter((g) => (g.members as { value: string }[]).some((m) => m.value === u.id)).map((g) => ({ value: g.id, display: g.displayName, type: 'direct' })) })),
-  groups: ds.groups.map((g) => ({ ...g, members: (g.members as { value: string; type: string }[]).map((m) => ({ ...m, display: [...ds.users, ...ds.groups].find((r) => r.id === m.value)!.userName ?? [...ds.groups].find((r) => r.id === m.value)!.displayName })) })),
+  groups: ds.groups.map((g) => ({ ...g, members: (g.members as { value: string; type: string }[]).map((m) => ({ ...m, display: ((r) => r.displayName ?? r.userName)([...ds.users, ...ds.groups].find((r) => r.id === m.value)!) })) })),
 }
 
 let db: OpenedDatabase

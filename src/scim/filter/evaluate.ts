@@ -1,5 +1,6 @@
 // RFC 7644 §3.4.2.2 filter semantics in memory: the query oracle and the PATCH element selector (§3.5.2).
-import { parseDateTime } from '../datetime'
+import { foldCase } from '../case-fold'
+import { instantOf } from '../date-time'
 import type { CompiledAttribute } from '../schema/types'
 import type { CompareOp, CompValue } from './ast'
 import { assertNever } from './print'
@@ -69,8 +70,8 @@ function order(a: string | number, b: string | number, op: CompareOp): boolean {
 }
 
 function compareString(actual: string, op: CompareOp, value: string, caseExact: boolean): boolean {
-  const a = caseExact ? actual : actual.toLowerCase()
-  const v = caseExact ? value : value.toLowerCase()
+  const a = caseExact ? actual : foldCase(actual)
+  const v = caseExact ? value : foldCase(value)
   if (op === 'co') return a.includes(v)
   if (op === 'sw') return a.startsWith(v)
   if (op === 'ew') return a.endsWith(v)
@@ -97,10 +98,10 @@ function compareValue(actual: unknown, op: CompareOp, value: CompValue, attr: Co
     case 'boolean':
       return typeof actual === typeof value ? order(actual as number, value as number, op) : op === 'ne'
     case 'dateTime': {
-      // Instants, not text: "2011-05-13T04:42:34Z" equals "2011-05-13T04:42:34.000Z".
-      // Zone-less values are UTC, as coercion and the resolver read them (RFC 7643 §2.3.5).
-      const a = typeof actual === 'string' ? parseDateTime(actual) : undefined
-      return a === undefined ? op === 'ne' : order(a, parseDateTime(String(value)) ?? NaN, op)
+      // Instants, not text: "2011-05-13T04:42:34Z" equals "2011-05-13T04:42:34.000Z". Stored
+      // text is read as SQL reads it (instantOf); `value` is the resolver's toISOString() form.
+      const a = typeof actual === 'string' ? instantOf(actual) : undefined
+      return a === undefined ? op === 'ne' : order(a, Date.parse(String(value)), op)
     }
     case 'complex':
       return false // the resolver redirects complex comparisons to `value`

@@ -1,4 +1,5 @@
 // RFC 7644 §3.4.2.2 filter validation: binds every attribute path to the schema and checks op/value types.
+import { instantOf } from '../date-time'
 import { ScimError } from '../errors'
 import { resolveAttrPath, type ResolvedAttr } from '../schema/registry'
 import type { AttributeType, CompiledAttribute, ResourceType } from '../schema/types'
@@ -38,21 +39,29 @@ export function targetOf(r: ResolvedAttr): CompiledAttribute {
 }
 
 /**
- * Resolves one attribute path against a resource type, throwing `invalidFilter` naming it when the
- * schemas do not declare it. Also usable for `sortBy` (RFC 7644 §3.4.2.3).
+ * Never-returned attributes (password) can be neither filtered nor sorted on: either would let a
+ * client probe a value it is never shown (RFC 7643 §7 "returned").
  */
-export function resolveAttribute(path: AttrPath, type: ResourceType): ResolvedAttr {
+function isHidden(attr: CompiledAttribute): boolean {
+  return attr.returned === 'never'
+}
+
+/**
+ * Resolves one attribute path against a resource type, throwing `fail` (by default
+ * `invalidFilter`) naming it when the schemas do not declare it or it is never returned. The one
+ * rule for filters and for `sortBy` (RFC 7644 §3.4.2.3), which passes `invalidValue`.
+ */
+export function resolveAttribute(path: AttrPath, type: ResourceType, fail: (detail: string) => ScimError = ScimError.invalidFilter): ResolvedAttr {
   if (path.uri !== undefined) {
     const uri = path.uri.toLowerCase()
     if (uri !== type.core.lowerId && !type.extensions.has(uri)) {
-      throw ScimError.invalidFilter(`'${path.uri}' is not a schema of resource type ${type.name}`)
+      throw fail(`'${path.uri}' is not a schema of resource type ${type.name}`)
     }
   }
   const found = resolveAttrPath(type, path)
-  if (!found) throw ScimError.invalidFilter(`unknown attribute '${printAttrPath(path)}' for resource type ${type.name}`)
-  // Filtering on a never-returned attribute (password) would let a client probe its value.
-  if (found.attr.returned === 'never' || found.sub?.returned === 'never') {
-    throw ScimError.invalidFilter(`attribute '${printAttrPath(path)}' cannot be used in a filter`)
+  if (!found) throw fail(`unknown attribute '${printAttrPath(path)}' for resource type ${type.name}`)
+  if (isHidden(found.attr) || (found.sub && isHidden(found.sub))) {
+    throw fail(`attribute '${printAttrPath(path)}' is never returned, so it cannot be used in a filter or sortBy`)
   }
   return found
 }
@@ -88,8 +97,14 @@ function checkValue(attr: CompiledAttribute, op: CompareOp, value: CompValue, sh
   }
 }
 
-/** ISO-8601 text → `toISOString()` form; a value without offset is read as UTC, not local time. */
+/**
+ * ISO-8601 text → `toISOString()` form; a value without offset is read as UTC, not local time.
+ * A full xsd:dateTime is read as stored values are (instantOf), so `eq` on the exact stored text
+ * matches even where Date.parse would truncate a sub-millisecond fraction differently.
+ */
 function normaliseDateTime(text: string): string | undefined {
+  const instant = instantOf(text)
+  if (instant !== undefined) return new Date(instant).toISOString()
   const m = DATE_TIME.exec(text)
   if (!m) return undefined
   const withZone = m[1] === undefined && text.length > 10 ? `${text}Z` : text
@@ -127,7 +142,7 @@ function resolveInner(path: AttrPath, outer: CompiledAttribute): ResolvedAttr {
   if (!sub) {
     throw ScimError.invalidFilter(`'${printAttrPath(path)}' is not a sub-attribute of '${outer.name}'`)
   }
-  if (sub.returned === 'never') throw ScimError.invalidFilter(`attribute '${outer.name}.${sub.name}' cannot be used in a filter`)
+  if (isHidden(sub)) throw ScimError.invalidFilter(`attribute '${outer.name}.${sub.name}' is never returned, so it cannot be used in a filter`)
   return { attr: sub }
 }
 

@@ -108,6 +108,23 @@ describe('scim/filter/evaluate', () => {
     expect(matches('meta.created gt "2010-01-23"')).toBe(true)
   })
 
+  test('caseExact:false values fold with full Unicode case folding, not toLowerCase', () => {
+    const greek = { ...bare, userName: 'ΟΔΟΣ', displayName: 'Straße', emails: [{ value: 'ﬁnn@example.com' }] }
+    expect(matches('userName eq "οδοσ"', greek)).toBe(true) // toLowerCase gives οδος
+    expect(matches('displayName eq "STRASSE"', greek)).toBe(true)
+    expect(matches('emails.value sw "FINN"', greek)).toBe(true)
+    expect(matches('displayName eq "strase"', greek)).toBe(false)
+  })
+
+  test('stored dateTimes are read as SQLite reads them: zones, zone-less UTC, sub-millisecond rounding', () => {
+    const at = (lastModified: string) => ({ ...bare, meta: { resourceType: 'User', lastModified } })
+    expect(matches('meta.lastModified eq "2024-03-01T08:00:00Z"', at('2024-03-01T10:00:00+02:00'))).toBe(true)
+    expect(matches('meta.lastModified eq "2024-03-01T08:00:00Z"', at('2024-03-01T08:00:00'))).toBe(true)
+    expect(matches('meta.lastModified eq "2024-03-01T08:00:00.001Z"', at('2024-03-01T08:00:00.0005Z'))).toBe(true)
+    expect(matches('meta.lastModified gt "2024-03-01T08:30:00Z"', at('2024-03-01T10:00:00+02:00'))).toBe(false)
+    expect(matches('meta.lastModified lt "2030-01-01T00:00:00Z"', at('now'))).toBe(false)
+  })
+
   test('multi-valued: any element matches; booleans from Entra strings', () => {
     expect(matches('emails.value ew ".org"')).toBe(true)
     expect(matches('emails[primary eq "True"].value eq "bjensen@example.com"')).toBe(true)
