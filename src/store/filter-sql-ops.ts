@@ -1,7 +1,7 @@
 // RFC 7644 §3.4.2.2 attribute operators as SQLite expressions: the one operator-semantics table (house style §3.6 rule 5).
 import { sql, type SQL } from 'drizzle-orm'
 import { foldCase } from '../scim/case-fold'
-import { DATE_TIME_GLOB } from '../scim/date-time'
+import { DATE_TIME_GLOB } from '../scim/datetime'
 import type { CompareOp } from '../scim/filter/ast'
 import type { CompiledAttribute } from '../scim/schema/types'
 

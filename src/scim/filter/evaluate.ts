@@ -1,6 +1,6 @@
 // RFC 7644 §3.4.2.2 filter semantics in memory: the query oracle and the PATCH element selector (§3.5.2).
 import { foldCase } from '../case-fold'
-import { instantOf } from '../date-time'
+import { instantOf } from '../datetime'
 import type { CompiledAttribute } from '../schema/types'
 import type { CompareOp, CompValue } from './ast'
 import { assertNever } from './print'

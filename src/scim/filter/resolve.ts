@@ -1,5 +1,5 @@
 // RFC 7644 §3.4.2.2 filter validation: binds every attribute path to the schema and checks op/value types.
-import { instantOf } from '../date-time'
+import { instantOf } from '../datetime'
 import { ScimError } from '../errors'
 import { resolveAttrPath, type ResolvedAttr } from '../schema/registry'
 import type { AttributeType, CompiledAttribute, ResourceType } from '../schema/types'
