@@ -1,7 +1,70 @@
 // Rendering over HTTP as RFC 7643/7644 reads it: value-path attribute lists, empty multi-valued attributes, /Schemas labels.
 import { describe, expect, test } from 'bun:test'
-import { makeTestApp } from '../helpers/app'
-import { URN_ENTERPRISE, URN_GROUP, URN_USER, readJson } from '../helpers/scim'
+import { makeTestApp, type TestApp } from '../helpers/app'
+import { URN_ENTERPRISE, URN_GROUP, URN_USER, patchBody, readJson } from '../helpers/scim'
+
+const EMAILS = [
+  { value: 'b@work.example', type: 'work', primary: true },
+  { value: 'b@home.example', type: 'home' },
+  { value: 'b,comma@other.example', type: 'other', display: 'Other' },
+]
+
+async function user(t: TestApp, extra: Record<string, unknown> = {}): Promise<Record<string, any>> {
+  const res = await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER, URN_ENTERPRISE], userName: 'bjensen', emails: EMAILS, [URN_ENTERPRISE]: { department: 'Sales' }, ...extra })
+  expect(res.status).toBe(201)
+  return readJson(res)
+}
+
+const q = (name: string, value: string) => `${name}=${encodeURIComponent(value)}`
+
+describe('http empty multi-valued attributes are left out (RFC 7643 §2.5)', () => {
+  test('a group whose last member was removed has no members key, on GET, in lists and in PATCH and PUT answers', async () => {
+    const t = makeTestApp()
+    const u = await user(t)
+    const g = await readJson(await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'G', members: [{ value: u.id }] }))
+    expect(g.members).toHaveLength(1)
+    const rm = await t.request('PATCH', `/scim/v2/Groups/${g.id}?attributes=displayName,members`, patchBody({ op: 'remove', path: `members[value eq "${u.id}"]` }))
+    expect(rm.status).toBe(200)
+    expect('members' in (await readJson(rm))).toBe(false)
+    expect('members' in (await readJson(await t.request('GET', `/scim/v2/Groups/${g.id}`)))).toBe(false)
+    const list = await readJson(await t.request('GET', `/scim/v2/Groups?${q('filter', 'displayName eq "G"')}`))
+    expect('members' in list.Resources[0]).toBe(false)
+    const put = await readJson(await t.request('PUT', `/scim/v2/Groups/${g.id}`, { schemas: [URN_GROUP], displayName: 'G', members: [] }))
+    expect('members' in put).toBe(false)
+    const created = await readJson(await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'Empty', members: [] }))
+    expect('members' in created).toBe(false)
+  })
+
+  test('a user whose emails became empty has no emails key, in every answer', async () => {
+    const t = makeTestApp()
+    const u = await user(t)
+    for (const type of ['work', 'home', 'other']) {
+      const res = await t.request('PATCH', `/scim/v2/Users/${u.id}`, patchBody({ op: 'remove', path: `emails[type eq "${type}"]` }))
+      expect(res.status).toBe(200)
+    }
+    expect('emails' in (await readJson(await t.request('GET', `/scim/v2/Users/${u.id}`)))).toBe(false)
+    const put = await readJson(await t.request('PUT', `/scim/v2/Users/${u.id}`, { schemas: [URN_USER], userName: 'bjensen', emails: [], phoneNumbers: [], roles: [] }))
+    for (const name of ['emails', 'phoneNumbers', 'roles']) expect(name in put).toBe(false)
+  })
+
+  test('undeclared lists kept as sent are left out when empty, and an extension left empty goes with its schemas entry', async () => {
+    const t = makeTestApp()
+    const thing = 'urn:example:params:scim:schemas:extension:thing:2.0:User'
+    const created = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'a', nickNames: [], [thing]: { tags: [] }, [URN_ENTERPRISE]: { department: 'Ops', skills: [] } }))
+    const views = [
+      created,
+      await readJson(await t.request('GET', `/scim/v2/Users/${created.id}`)),
+      (await readJson(await t.request('GET', `/scim/v2/Users?${q('filter', 'userName eq "a"')}`))).Resources[0],
+      (await readJson(await t.request('GET', '/scim/v2/Users?count=10'))).Resources[0],
+    ]
+    for (const view of views) {
+      expect(view.schemas).toEqual([URN_USER, URN_ENTERPRISE])
+      expect('nickNames' in view).toBe(false)
+      expect(thing in view).toBe(false)
+      expect(view[URN_ENTERPRISE]).toEqual({ department: 'Ops' })
+    }
+  })
+})
 
 describe('http /Schemas labels (RFC 7643 §8.7.1)', () => {
   type Attr = { name: string; mutability: string; subAttributes?: Attr[] }
