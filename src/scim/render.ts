@@ -65,6 +65,9 @@ function withRefs(base: string, refs: readonly Reference[], groupsAttr: boolean)
 /** The keys the renderer sets around a resource's stored data (coerce never stores them). */
 export const RENDERED_KEYS: readonly string[] = ['schemas', 'id', 'members', 'groups', 'meta']
 
+/** Of those, the references: rendered only when the context carries them, which it does only when they are shown. */
+export const REFERENCE_KEYS: ReadonlySet<string> = new Set(['members', 'groups'])
+
 /**
  * A resource's `schemas` (RFC 7643 §3): the core URN, then the key of every extension object it
  * holds, declared or not (lenient policy). The one place the list is made: rendering, and again

@@ -1,7 +1,7 @@
 // Rendering over HTTP as RFC 7643/7644 reads it: value-path attribute lists, empty multi-valued attributes, /Schemas labels.
 import { describe, expect, test } from 'bun:test'
 import { makeTestApp, type TestApp } from '../helpers/app'
-import { URN_ENTERPRISE, URN_GROUP, URN_USER, patchBody, readJson } from '../helpers/scim'
+import { URN_ENTERPRISE, URN_GROUP, URN_USER, expectScimError, patchBody, readJson } from '../helpers/scim'
 
 const EMAILS = [
   { value: 'b@work.example', type: 'work', primary: true },
@@ -16,6 +16,74 @@ async function user(t: TestApp, extra: Record<string, unknown> = {}): Promise<Re
 }
 
 const q = (name: string, value: string) => `${name}=${encodeURIComponent(value)}`
+
+describe('http attributes/excludedAttributes with a value filter', () => {
+  test('attributes=emails[type eq "work"] returns the matching elements only, with the always-returned attributes', async () => {
+    const t = makeTestApp()
+    const u = await user(t)
+    const body = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}?${q('attributes', 'emails[type eq "work"]')}`))
+    expect(body).toEqual({ schemas: [URN_USER], id: u.id, emails: [EMAILS[0]] })
+  })
+
+  test('a sub-attribute after the filter, a comma inside the quoted value, and plain names alongside', async () => {
+    const t = makeTestApp()
+    const u = await user(t)
+    const sub = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}?${q('attributes', 'emails[type ne "work"].value')}`))
+    expect(sub.emails).toEqual([{ value: 'b@home.example' }, { value: 'b,comma@other.example' }])
+    const comma = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}?${q('attributes', 'emails[value co ","],userName')}`))
+    expect(comma).toEqual({ schemas: [URN_USER], id: u.id, userName: 'bjensen', emails: [EMAILS[2]] })
+    const two = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}?${q('attributes', 'emails[type eq "work"].value,emails[type eq "home"]')}`))
+    expect(two.emails).toEqual([{ value: 'b@work.example' }, EMAILS[1]])
+  })
+
+  test('excludedAttributes=emails[type eq "work"] drops the matching elements and keeps the rest of the resource', async () => {
+    const t = makeTestApp()
+    const u = await user(t)
+    const body = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}?${q('excludedAttributes', 'emails[type eq "work"]')}`))
+    expect(body.emails).toEqual([EMAILS[1], EMAILS[2]])
+    expect(body.userName).toBe('bjensen')
+    expect(body[URN_ENTERPRISE]).toEqual({ department: 'Sales' })
+    const display = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}?${q('excludedAttributes', 'emails[type eq "other"].display')}`))
+    expect(display.emails).toEqual([EMAILS[0], EMAILS[1], { value: 'b,comma@other.example', type: 'other' }])
+  })
+
+  test('no element matching leaves the attribute out', async () => {
+    const t = makeTestApp()
+    const u = await user(t)
+    const body = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}?${q('attributes', 'emails[type eq "fax"],userName')}`))
+    expect(body).toEqual({ schemas: [URN_USER], id: u.id, userName: 'bjensen' })
+  })
+
+  test('works on lists, POST /.search and group members', async () => {
+    const t = makeTestApp()
+    const u = await user(t)
+    const list = await readJson(await t.request('GET', `/scim/v2/Users?${q('filter', 'userName eq "bjensen"')}&${q('attributes', 'emails[primary eq true]')}`))
+    expect(list.Resources).toEqual([{ schemas: [URN_USER], id: u.id, emails: [EMAILS[0]] }])
+    const search = await readJson(await t.request('POST', '/scim/v2/Users/.search', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], attributes: ['emails[type eq "home"]', 'userName'],
+    }))
+    expect(search.Resources).toEqual([{ schemas: [URN_USER], id: u.id, userName: 'bjensen', emails: [EMAILS[1]] }])
+    const other = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'other' }))
+    const g = await readJson(await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'G', members: [{ value: u.id }, { value: other.id }] }))
+    const members = await readJson(await t.request('GET', `/scim/v2/Groups/${g.id}?${q('attributes', `members[value eq "${other.id}"].value`)}`))
+    expect(members).toEqual({ schemas: [URN_GROUP], id: g.id, members: [{ value: other.id }] })
+  })
+
+  test.each([
+    ['an unclosed bracket', 'emails[type eq "work"'],
+    ['a filter that does not parse', 'emails[type zz "work"]'],
+    ['an unknown sub-attribute in the filter', 'emails[kind eq "work"]'],
+    ['a filter on a simple attribute', 'userName[value eq "x"]'],
+    ['a filter on an undeclared attribute', 'nickNames[value eq "x"]'],
+    ['text after the closing bracket', 'emails[type eq "work"]value'],
+    ['an unterminated quote', 'emails[type eq "work]'],
+  ])('%s is 400 invalidValue, on GET by id, on lists and in excludedAttributes', async (_, list) => {
+    const t = makeTestApp()
+    const u = await user(t)
+    await expectScimError(await t.request('GET', `/scim/v2/Users/${u.id}?${q('attributes', list)}`), 400, 'invalidValue')
+    await expectScimError(await t.request('GET', `/scim/v2/Users?${q('excludedAttributes', list)}`), 400, 'invalidValue')
+  })
+})
 
 describe('http empty multi-valued attributes are left out (RFC 7643 §2.5)', () => {
   test('a group whose last member was removed has no members key, on GET, in lists and in PATCH and PUT answers', async () => {
