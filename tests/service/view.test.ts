@@ -78,6 +78,19 @@ describe('service/view spliced JSON', () => {
     expect(JSON.parse(viewJson(deps, type, changed, req).json).title).toBe('Changed after reading')
   })
 
+  test('a document read from the database cannot be changed in place in a source run, so its text cannot go stale', () => {
+    const { deps, ds, registry } = depsWithDataset(5)
+    const type = typeOf(registry, 'User')
+    const user = ds.users.find((u) => Array.isArray(u.emails) && u.emails.length > 0 && u.name)!
+    const row = deps.store.get(type, user.id as string)!
+    const data = row.data as { title?: string; name: { givenName?: string }; emails: { value: string }[] }
+    expect(() => { data.title = 'changed in place' }).toThrow(TypeError)
+    expect(() => { data.name.givenName = 'changed in place' }).toThrow(TypeError)
+    expect(() => { data.emails[0]!.value = 'changed@in.place' }).toThrow(TypeError)
+    expect(() => { data.emails.push({ value: 'pushed@in.place' }) }).toThrow(TypeError)
+    expect(JSON.parse(viewJson(deps, type, row, req).json)).toEqual(renderView(deps, type, unspliced(row), req).doc)
+  })
+
   test('parsed documents remember their text; copies do not', () => {
     const doc = parseDocument('{"userName":"a","0":1}')
     expect(documentText(doc)).toBe('{"userName":"a","0":1}')
