@@ -89,4 +89,21 @@ describe('scim/project default view', () => {
     expect(planOf(groupType, 'userName', undefined)).not.toBe(plan)
     expect(planOf(userType, undefined, 'userName')).not.toBe(plan)
   })
+
+  test('a request-only sub-attribute is shown only when named; an element left with nothing is left out', () => {
+    const urn = 'urn:example:params:scim:schemas:extension:badge:2.0:User'
+    const sub = (name: string, returned: string) => ({ name, type: 'string', multiValued: false, required: false, mutability: 'readWrite', returned })
+    const badge = {
+      id: urn,
+      attributes: [{ name: 'badges', type: 'complex', multiValued: true, required: false, mutability: 'readWrite', returned: 'default',
+        subAttributes: [sub('label', 'default'), sub('pin', 'request')] }],
+    } as unknown as SchemaDocument
+    const types: ResourceTypeDocument[] = [{ name: 'User', endpoint: '/Users', schema: URN_USER, schemaExtensions: [{ schema: urn, required: false }] }]
+    const type = typeOf(createRegistry([reg.schema(URN_USER)!.document, badge], types), 'User')
+    const doc = { schemas: [URN_USER, urn], id: '1', userName: 'a', [urn]: { badges: [{ label: 'l', pin: '1' }, { pin: '2' }] } }
+    expect(planOf(type, undefined, undefined).project(doc)[urn]).toEqual({ badges: [{ label: 'l' }] })
+    expect(planOf(type, `${urn}:badges`, undefined).project(doc)[urn]).toEqual({ badges: [{ label: 'l' }] })
+    expect(planOf(type, `${urn}:badges.pin`, undefined).project(doc)[urn]).toEqual({ badges: [{ pin: '1' }, { pin: '2' }] })
+    expect(planOf(type, undefined, `${urn}:badges.label`).project(doc)).toEqual({ schemas: [URN_USER], id: '1', userName: 'a' })
+  })
 })
