@@ -31,7 +31,10 @@ export function definitionOf(type: ResourceType, urn: string | undefined, name: 
   return type.extensions.get(urn.toLowerCase())?.schema.attributes.get(lower)
 }
 
-/** Splits at commas outside brackets and quoted strings: `emails[value co ","]` is one item. */
+/**
+ * Splits at commas outside brackets: `emails[value co ","]` is one item. Quotes only count inside
+ * brackets, where they are filter strings; outside, text that is no name is ignored as before.
+ */
 function splitList(list: string, param: string): string[] {
   const items: string[] = []
   let depth = 0
@@ -42,15 +45,15 @@ function splitList(list: string, param: string): string[] {
     if (quoted) {
       if (c === '\\') i++
       else if (c === '"') quoted = false
-    } else if (c === '"') quoted = true
-    else if (c === '[') depth++
-    else if (c === ']') depth--
-    else if (c === ',' && depth === 0) {
+    } else if (c === '[') depth++
+    else if (depth > 0 && c === ']') depth--
+    else if (depth > 0 && c === '"') quoted = true
+    else if (depth === 0 && c === ',') {
       items.push(list.slice(start, i))
       start = i + 1
     }
   }
-  if (quoted || depth !== 0) throw ScimError.invalidValue(`${param}: unbalanced brackets or quotes in '${list}'`)
+  if (depth !== 0) throw ScimError.invalidValue(`${param}: unclosed '[' or quote in '${list}'`)
   items.push(list.slice(start))
   return items
 }

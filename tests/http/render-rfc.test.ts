@@ -47,6 +47,15 @@ describe('http attributes/excludedAttributes with a value filter', () => {
     expect(display.emails).toEqual([EMAILS[0], EMAILS[1], { value: 'b,comma@other.example', type: 'other' }])
   })
 
+  test('quotes and brackets outside a value path stay as lenient as unknown names', async () => {
+    const t = makeTestApp()
+    const u = await user(t)
+    for (const list of ['"userName",userName', 'userName,userName]', 'userName",userName']) {
+      const body = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}?${q('attributes', list)}`))
+      expect(body).toEqual({ schemas: [URN_USER], id: u.id, userName: 'bjensen' })
+    }
+  })
+
   test('no element matching leaves the attribute out', async () => {
     const t = makeTestApp()
     const u = await user(t)
