@@ -94,6 +94,26 @@ describe('http attributes/excludedAttributes with a value filter', () => {
   })
 })
 
+describe('http a bad value path on a write', () => {
+  const bad = q('attributes', 'emails[type zz "work"]')
+
+  test('POST, PUT and PATCH answer 400 invalidValue and change nothing', async () => {
+    const t = makeTestApp()
+    await expectScimError(await t.request('POST', `/scim/v2/Users?${bad}`, { schemas: [URN_USER], userName: 'ghost' }), 400, 'invalidValue')
+    expect((await readJson(await t.request('GET', `/scim/v2/Users?${q('filter', 'userName eq "ghost"')}`))).totalResults).toBe(0)
+    const u = await user(t)
+    await expectScimError(await t.request('PUT', `/scim/v2/Users/${u.id}?${bad}`, { schemas: [URN_USER], userName: 'renamed' }), 400, 'invalidValue')
+    await expectScimError(await t.request('PATCH', `/scim/v2/Users/${u.id}?${bad}`, patchBody({ op: 'replace', path: 'userName', value: 'renamed' })), 400, 'invalidValue')
+    const g = await readJson(await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'G' }))
+    const groupBad = q('attributes', 'members[value zz "x"]')
+    await expectScimError(await t.request('PATCH', `/scim/v2/Groups/${g.id}?${groupBad}`, patchBody({ op: 'add', path: 'members', value: [{ value: u.id }] })), 400, 'invalidValue')
+    const after = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}`))
+    expect(after.userName).toBe('bjensen')
+    expect(after.meta.version).toBe(u.meta.version)
+    expect('members' in (await readJson(await t.request('GET', `/scim/v2/Groups/${g.id}`)))).toBe(false)
+  })
+})
+
 describe('http empty multi-valued attributes are left out (RFC 7643 §2.5)', () => {
   test('a group whose last member was removed has no members key, on GET, in lists and in PATCH and PUT answers', async () => {
     const t = makeTestApp()
