@@ -1,181 +1,243 @@
-// RFC 7644 §3.4.2.5 / §3.9: `attributes`, `excludedAttributes` and the schema's `returned` rules.
+// RFC 7644 §3.4.2.5 / §3.9: which attributes a view holds, decided once per resource type and request shape.
+import { keyOf, parseAttributeList, type Pick, type Selection } from './attribute-list'
 import { isObject, type Doc } from './document'
-import { parseAttrPath } from './filter/attr-path'
-import { RENDERED_KEYS } from './render'
+import { matchesElement } from './filter/evaluate'
+import { REFERENCE_KEYS, RENDERED_KEYS, schemasOf } from './render'
 import type { CompiledAttribute, ResourceType } from './schema/types'
 
-/** Selected attributes: key → whole attribute (true) or the set of lower-cased sub-attributes. */
-type Selection = Map<string, true | Set<string>>
+/** What a view does with one attribute's value: keep it as it is, leave it out, or rebuild it (undefined: out). */
+type Rule = 'whole' | 'drop' | ((value: unknown) => unknown)
 
-export interface Projection {
+/** The request's lists, as they apply to one scope (a whole extension named in `attributes` lifts the selection). */
+interface Lists {
   attributes?: Selection
   excluded?: Selection
 }
 
-/** Selection key of a top-level attribute: its lower-cased name, URN-qualified for extensions. */
-function keyOf(urn: string | undefined, name: string): string {
-  return urn === undefined ? name.toLowerCase() : `${urn.toLowerCase()}:${name.toLowerCase()}`
-}
-
-
-/** Parses a comma-separated attribute list; names it cannot read are ignored (RFC leaves it open). */
-export function parseAttributeList(type: ResourceType, list: string | undefined): Selection | undefined {
-  if (list === undefined || list.trim() === '') return undefined
-  const selection: Selection = new Map()
-  for (const raw of list.split(',')) {
-    const text = raw.trim()
-    if (text === '') continue
-    // A declared extension URN selects the whole extension. An undeclared one parses as
-    // uri + last segment, whose key is the same lower-cased URN, so it selects the whole too.
-    if (type.extensions.has(text.toLowerCase())) {
-      selection.set(text.toLowerCase(), true)
-      continue
-    }
-    const path = parseAttrPath(text)
-    if (!path) continue
-    const core = path.uri === undefined || path.uri.toLowerCase() === type.core.lowerId
-    const key = keyOf(core ? undefined : path.uri, path.name)
-    const current = selection.get(key)
-    if (path.sub === undefined) selection.set(key, true)
-    else if (current !== true) selection.set(key, (current ?? new Set<string>()).add(path.sub.toLowerCase()))
-  }
-  return selection
-}
-
-function definitionOf(type: ResourceType, urn: string | undefined, name: string): CompiledAttribute | undefined {
-  const lower = name.toLowerCase()
-  if (urn === undefined) return type.common.get(lower) ?? type.core.attributes.get(lower)
-  return type.extensions.get(urn.toLowerCase())?.schema.attributes.get(lower)
-}
-
-function pickSubs(value: unknown, subs: Set<string>, keep: boolean): unknown {
-  const pick = (el: unknown) =>
-    isObject(el) ? Object.fromEntries(Object.entries(el).filter(([k]) => subs.has(k.toLowerCase()) === keep)) : el
-  return Array.isArray(value) ? value.map(pick) : pick(value)
-}
-
-const neverSubsCache = new WeakMap<CompiledAttribute, Set<string>>()
-
-/** Lower-cased names of an attribute's sub-attributes returned `never`, computed once per attribute. */
-function neverSubsOf(attr: CompiledAttribute): Set<string> {
-  let never = neverSubsCache.get(attr)
-  if (!never) {
-    never = new Set([...attr.sub.values()].filter((s) => s.returned === 'never').map((s) => s.name.toLowerCase()))
-    neverSubsCache.set(attr, never)
-  }
-  return never
-}
-
-/** Drops sub-attributes whose `returned` is `never` (none in the built-ins; custom schemas may). */
-function dropNeverSubs(attr: CompiledAttribute | undefined, value: unknown): unknown {
-  if (!attr || attr.sub.size === 0) return value
-  const never = neverSubsOf(attr)
-  return never.size === 0 ? value : pickSubs(value, never, false)
-}
-
-function allShownByDefault(attrs: Iterable<CompiledAttribute>): boolean {
-  for (const a of attrs) {
-    if (a.returned === 'never' || a.returned === 'request' || !allShownByDefault(a.sub.values())) return false
-  }
-  return true
-}
+const isWhole = (p: Pick) => p.subs === undefined && p.filter === undefined
 
 /**
- * What a default view (no attributes/excludedAttributes) can hide of a type: its top-level core
- * attributes returned `never` or `request` (User's password), or null when a sub-attribute or an
- * extension attribute can be hidden, which only the full projection handles.
+ * Whether a sub-attribute stays, given the sub-attributes the request names (undefined: all) and
+ * those it excludes. `always` beats the lists, `never` beats everything (RFC 7643 §7 `returned`).
  */
-function hiddenByDefault(type: ResourceType): Set<string> | null {
-  const hidden = new Set<string>()
-  for (const a of [...type.common.values(), ...type.core.attributes.values()]) {
-    if (!allShownByDefault(a.sub.values())) return null
-    if (a.returned === 'never' || a.returned === 'request') hidden.add(a.name.toLowerCase())
-  }
-  for (const ext of type.extensions.values()) if (!allShownByDefault(ext.schema.attributes.values())) return null
-  return hidden
+function keepsSub(sub: CompiledAttribute | undefined, lower: string, named: ReadonlySet<string> | undefined, excluded: ReadonlySet<string> | undefined): boolean {
+  const returned = sub?.returned ?? 'default'
+  if (returned === 'never') return false
+  if (returned === 'always') return true
+  if (named) return named.has(lower)
+  if (returned === 'request') return false
+  return !excluded?.has(lower)
 }
 
-const hiddenCache = new WeakMap<ResourceType, Set<string> | null>()
-
-function hiddenOf(type: ResourceType): Set<string> | null {
-  let hidden = hiddenCache.get(type)
-  if (hidden === undefined) {
-    hidden = hiddenByDefault(type)
-    hiddenCache.set(type, hidden)
-  }
-  return hidden
+function union(picks: readonly Pick[]): ReadonlySet<string> | undefined {
+  if (picks.some((p) => p.subs === undefined)) return undefined
+  return new Set(picks.flatMap((p) => [...p.subs!]))
 }
 
-/**
- * Whether the default view of `doc` is `doc` itself: it holds no attribute the type hides by
- * default, and no empty extension object (projection drops those with their `schemas` entry).
- */
-function defaultViewIsWhole(type: ResourceType, doc: Doc): boolean {
-  const hidden = hiddenOf(type)
-  if (hidden === null) return false
-  for (const name in doc) {
-    const value = doc[name]
-    if (hidden.size > 0 && hidden.has(name.toLowerCase())) return false
-    if (isObject(value) && Object.keys(value).length === 0 && name.toLowerCase().startsWith('urn:')) return false
-  }
-  return true
-}
-
-/**
- * Whether projection `p` keeps all of a resource rendered from stored `data`, judged without
- * rendering it: the default view, nothing hidden in the data, and none of the keys the renderer
- * adds hidden by the type (a custom schema may make `members` returned `request`).
- */
-export function viewKeepsAll(type: ResourceType, data: Doc, p: Projection): boolean {
-  if (p.attributes || p.excluded) return false
-  const hidden = hiddenOf(type)
-  if (hidden === null) return false
-  for (const key of RENDERED_KEYS) if (hidden.has(key)) return false
-  return defaultViewIsWhole(type, data)
-}
-
-function projectValue(attr: CompiledAttribute | undefined, key: string, value: unknown, p: Projection): unknown {
-  const returned = attr?.returned ?? 'default'
-  if (returned === 'never') return undefined
-  if (returned === 'always') return dropNeverSubs(attr, value)
-  const wanted = p.attributes?.get(key)
-  if (p.attributes) {
-    if (wanted === undefined) return undefined
-    return dropNeverSubs(attr, wanted === true ? value : pickSubs(value, wanted, true))
-  }
-  if (returned === 'request') return undefined
-  const excluded = p.excluded?.get(key)
-  if (excluded === true) return undefined
-  return dropNeverSubs(attr, excluded ? pickSubs(value, excluded, false) : value)
-}
-
-/** Applies `returned` rules and the request's attribute selection to a rendered resource. */
-export function projectResource(type: ResourceType, doc: Doc, p: Projection): Doc {
-  // The view Entra reads for every object: nothing selected, nothing hidden, so nothing to copy.
-  if (!p.attributes && !p.excluded && defaultViewIsWhole(type, doc)) return doc
+/** Keeps the sub-attributes keepsSub accepts; an element left with none is no element at all. */
+function pickSubs(attr: CompiledAttribute | undefined, el: unknown, named: ReadonlySet<string> | undefined, excluded: ReadonlySet<string> | undefined): unknown {
+  if (!isObject(el)) return el
   const out: Doc = {}
-  const dropped = new Set<string>()
-  for (const [name, value] of Object.entries(doc)) {
-    if (name === 'schemas') {
-      out.schemas = value
-    } else if (name.toLowerCase().startsWith('urn:') && isObject(value)) {
-      const whole = name.toLowerCase()
-      if (p.excluded?.get(whole) === true) continue
-      const ext: Doc = {}
-      for (const [attrName, attrValue] of Object.entries(value)) {
-        const key = keyOf(name, attrName)
-        const selected = p.attributes?.has(whole) ? { ...p, attributes: undefined } : p
-        const v = projectValue(definitionOf(type, name, attrName), key, attrValue, selected)
-        if (v !== undefined) ext[attrName] = v
-      }
-      if (Object.keys(ext).length > 0) out[name] = ext
-      else dropped.add(name)
-    } else {
-      const v = projectValue(definitionOf(type, undefined, name), name.toLowerCase(), value, p)
-      if (v !== undefined) out[name] = v
-    }
+  let any = false
+  for (const key in el) {
+    const lower = key.toLowerCase()
+    if (!keepsSub(attr?.sub.get(lower), lower, named, excluded)) continue
+    out[key] = el[key]
+    any = true
   }
-  // `schemas` names only the extensions still present after projection.
-  if (dropped.size > 0 && Array.isArray(out.schemas)) out.schemas = out.schemas.filter((urn) => !dropped.has(urn as string))
-  return out
+  return any ? out : undefined
+}
+
+/** Applies `element` to each element of a multi-valued value (or to a single value); nothing left: undefined. */
+function eachElement(value: unknown, element: (el: unknown) => unknown): unknown {
+  if (!Array.isArray(value)) return element(value)
+  const out = []
+  for (const el of value) {
+    const v = element(el)
+    if (v !== undefined) out.push(v)
+  }
+  return out.length > 0 ? out : undefined
+}
+
+const matching = (picks: readonly Pick[], el: unknown) => picks.filter((p) => p.filter === undefined || matchesElement(p.filter, el))
+
+/** The rule for an attribute the lists name through `picks` (kept) or `excludes` (taken out). */
+function subRule(attr: CompiledAttribute | undefined, picks: readonly Pick[] | undefined, excludes: readonly Pick[] | undefined): Rule {
+  if (excludes?.some(isWhole)) return 'drop'
+  const filtered = (picks ?? excludes)?.some((p) => p.filter !== undefined)
+  if (filtered && picks) {
+    return (value) => eachElement(value, (el) => {
+      const m = matching(picks, el)
+      return m.length === 0 ? undefined : pickSubs(attr, el, union(m), undefined)
+    })
+  }
+  if (filtered && excludes) {
+    return (value) => eachElement(value, (el) => {
+      const m = matching(excludes, el)
+      if (m.some((p) => p.subs === undefined)) return undefined
+      return pickSubs(attr, el, undefined, m.length === 0 ? undefined : union(m))
+    })
+  }
+  const named = picks && union(picks)
+  const excluded = excludes && union(excludes)
+  const declared = attr ? [...attr.sub.values()] : []
+  const whole = !named && !excluded && declared.every((s) => keepsSub(s, s.name.toLowerCase(), undefined, undefined))
+  if (whole) return 'whole'
+  return (value) => eachElement(value, (el) => pickSubs(attr, el, named, excluded))
+}
+
+/** The one predicate: what the lists and `returned` make of attribute `attr` (undefined: undeclared) under `key`. */
+function ruleFor(attr: CompiledAttribute | undefined, key: string, lists: Lists): Rule {
+  const returned = attr?.returned ?? 'default'
+  if (returned === 'never') return 'drop'
+  if (returned === 'always') return subRule(attr, undefined, undefined)
+  if (lists.attributes) {
+    const picks = lists.attributes.get(key)
+    return picks ? subRule(attr, picks, undefined) : 'drop'
+  }
+  if (returned === 'request') return 'drop'
+  return subRule(attr, undefined, lists.excluded?.get(key))
+}
+
+/** Rules for attributes keyed by canonical and by lower-cased name (stored documents use the canonical one). */
+function rulesOf(attrs: Iterable<CompiledAttribute>, urn: string | undefined, lists: Lists): Map<string, Rule> {
+  const rules = new Map<string, Rule>()
+  for (const a of attrs) {
+    const rule = ruleFor(a, keyOf(urn, a.name), lists)
+    rules.set(a.name, rule)
+    rules.set(a.name.toLowerCase(), rule)
+  }
+  return rules
+}
+
+/** The plan for the attributes under one extension URN key. */
+class ExtensionPlan {
+  readonly dropped: boolean
+  private readonly lists: Lists
+  private readonly rules: Map<string, Rule>
+
+  constructor(type: ResourceType, readonly urn: string, lists: Lists) {
+    const whole = urn.toLowerCase()
+    this.dropped = lists.excluded?.get(whole)?.some(isWhole) === true
+    this.lists = lists.attributes?.has(whole) ? { excluded: lists.excluded } : lists
+    this.rules = rulesOf(type.extensions.get(whole)?.schema.attributes.values() ?? [], urn, this.lists)
+  }
+
+  rule(name: string): Rule {
+    return this.rules.get(name) ?? this.rules.get(name.toLowerCase()) ?? ruleFor(undefined, keyOf(this.urn, name), this.lists)
+  }
+
+  keepsWhole(value: Doc): boolean {
+    if (this.dropped) return false
+    for (const name in value) if (this.rule(name) !== 'whole') return false
+    return true
+  }
+
+  /** The extension object as the view holds it; undefined when nothing of it is left. */
+  project(value: Doc): Doc | undefined {
+    if (this.dropped) return undefined
+    const out: Doc = {}
+    let any = false
+    for (const name in value) {
+      const v = apply(this.rule(name), value[name])
+      if (v === undefined) continue
+      out[name] = v
+      any = true
+    }
+    return any ? out : undefined
+  }
+}
+
+function apply(rule: Rule, value: unknown): unknown {
+  return rule === 'whole' ? value : rule === 'drop' ? undefined : rule(value)
+}
+
+const isUrnObject = (name: string, value: unknown): value is Doc => isObject(value) && /^urn:/i.test(name)
+
+/** What one request shape (`attributes`, `excludedAttributes`) keeps of one resource type's views. */
+export class ViewPlan {
+  private readonly rules: Map<string, Rule>
+  private readonly extensions = new Map<string, ExtensionPlan>()
+  /** Whether every key the renderer adds around the stored data is kept as it is, or not rendered at all. */
+  readonly keepsRendered: boolean
+
+  constructor(private readonly type: ResourceType, private readonly lists: Lists) {
+    this.rules = rulesOf([...type.common.values(), ...type.core.attributes.values()], undefined, lists)
+    for (const { schema } of type.extensions.values()) {
+      const ext = new ExtensionPlan(type, schema.id, lists)
+      this.extensions.set(schema.id, ext)
+      this.extensions.set(schema.lowerId, ext)
+    }
+    // References left out are not rendered at all (their lookup is skipped), so they keep the rest whole.
+    this.keepsRendered = RENDERED_KEYS.every((k) => this.rule(k) === 'whole' || (REFERENCE_KEYS.has(k) && this.rule(k) === 'drop'))
+  }
+
+  private rule(name: string): Rule {
+    return this.rules.get(name) ?? this.rules.get(name.toLowerCase()) ?? ruleFor(undefined, name.toLowerCase(), this.lists)
+  }
+
+  private extension(urn: string): ExtensionPlan {
+    return this.extensions.get(urn) ?? this.extensions.get(urn.toLowerCase()) ?? new ExtensionPlan(this.type, urn, this.lists)
+  }
+
+  /** Whether the view can hold top-level attribute `name`: a costly lookup (members, groups) is skipped when not. */
+  shows(name: string): boolean {
+    return this.rule(name) !== 'drop'
+  }
+
+  /** Whether the view of `doc` (rendered, or stored data around which the kept rendered keys go) is `doc` itself. */
+  keepsWhole(doc: Doc): boolean {
+    for (const name in doc) {
+      const rule = this.rules.get(name)
+      if (rule === 'whole') continue
+      if (rule !== undefined) return false
+      const value = doc[name]
+      if (isUrnObject(name, value) ? !this.extension(name).keepsWhole(value) : this.rule(name) !== 'whole') return false
+    }
+    return true
+  }
+
+  /** The view of a rendered resource; the resource itself when nothing is to go (the view Entra reads). */
+  project(doc: Doc): Doc {
+    return this.keepsWhole(doc) ? doc : this.projectCopy(doc)
+  }
+
+  /** The view of a rendered resource, always built afresh; `schemas` names only the extensions left. */
+  projectCopy(doc: Doc): Doc {
+    const out: Doc = {}
+    let extensionGone = false
+    for (const name in doc) {
+      const value = doc[name]
+      const v = isUrnObject(name, value) ? this.extension(name).project(value) : apply(this.rule(name), value)
+      if (v !== undefined) out[name] = v
+      else if (isUrnObject(name, value)) extensionGone = true
+    }
+    if (extensionGone && out.schemas !== undefined) out.schemas = schemasOf(this.type, out)
+    return out
+  }
+}
+
+const plans = new WeakMap<ResourceType, Map<string, ViewPlan>>()
+/** Request shapes are client text: the cache keeps a bounded number of short ones per type. */
+const MAX_PLANS = 256
+const MAX_KEY = 1024
+
+/**
+ * The plan for a request's `attributes`/`excludedAttributes`, built once per resource type and
+ * request shape. Throws invalidValue for a value path that does not parse (attribute-list.ts).
+ */
+export function planOf(type: ResourceType, attributes: string | undefined, excludedAttributes: string | undefined): ViewPlan {
+  const key = `${attributes ?? ''}\u0000${excludedAttributes ?? ''}`
+  let byShape = plans.get(type)
+  const cached = byShape?.get(key)
+  if (cached) return cached
+  const plan = new ViewPlan(type, {
+    attributes: parseAttributeList(type, attributes, 'attributes'),
+    excluded: parseAttributeList(type, excludedAttributes, 'excludedAttributes'),
+  })
+  if (key.length > MAX_KEY) return plan
+  if (!byShape) plans.set(type, (byShape = new Map()))
+  if (byShape.size >= MAX_PLANS) byShape.clear()
+  byShape.set(key, plan)
+  return plan
 }

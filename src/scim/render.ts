@@ -65,19 +65,61 @@ function withRefs(base: string, refs: readonly Reference[], groupsAttr: boolean)
 /** The keys the renderer sets around a resource's stored data (coerce never stores them). */
 export const RENDERED_KEYS: readonly string[] = ['schemas', 'id', 'members', 'groups', 'meta']
 
-function schemasOf(type: ResourceType, data: Doc): string[] {
+/** Of those, the references: rendered only when the context carries them, which it does only when they are shown. */
+export const REFERENCE_KEYS: ReadonlySet<string> = new Set(['members', 'groups'])
+
+/**
+ * A resource's `schemas` (RFC 7643 §3): the core URN, then the key of every extension object it
+ * holds, declared or not (lenient policy). The one place the list is made: rendering, and again
+ * after a projection has left an extension out.
+ */
+export function schemasOf(type: ResourceType, doc: Doc): string[] {
   const schemas = [type.core.id]
-  for (const key of Object.keys(data)) {
-    // Extension objects sit under their URN; declared or not (lenient policy), they are listed.
-    if (key.toLowerCase().startsWith('urn:') && isObject(data[key])) schemas.push(key)
-  }
+  for (const key in doc) if (isObject(doc[key]) && /^urn:/i.test(key)) schemas.push(key)
   return schemas
+}
+
+const isEmptyList = (v: unknown) => Array.isArray(v) && v.length === 0
+
+function hasKeys(doc: Doc): boolean {
+  for (const _ in doc) return true
+  return false
+}
+
+/** An extension object without its empty lists; undefined when nothing is left. */
+function visibleExtension(ext: Doc): Doc | undefined {
+  let out: Doc | undefined
+  for (const key in ext) {
+    if (!isEmptyList(ext[key])) continue
+    out ??= { ...ext }
+    delete out[key]
+  }
+  const kept = out ?? ext
+  return hasKeys(kept) ? kept : undefined
+}
+
+/**
+ * The stored data as a view shows it: an empty multi-valued attribute is unassigned (RFC 7643
+ * §2.5), so `[]` is left out, and so is an extension object left empty. The data itself when
+ * nothing goes, which is what lets a view be spliced from the stored text.
+ */
+export function visibleData(data: Doc): Doc {
+  let out: Doc | undefined
+  for (const key in data) {
+    const value = data[key]
+    const kept = isEmptyList(value) ? undefined : isObject(value) && /^urn:/i.test(key) ? visibleExtension(value) : value
+    if (kept === value) continue
+    out ??= { ...data }
+    if (kept === undefined) delete out[key]
+    else out[key] = kept
+  }
+  return out ?? data
 }
 
 /** What follows the stored data: references to show, then meta (RFC 7643 §3.1). */
 function referencesAndMeta(type: ResourceType, stored: RenderInput, ctx: RenderContext): Doc {
   const out: Doc = {}
-  if (ctx.members !== undefined) out.members = withRefs(ctx.base, ctx.members, false)
+  if (ctx.members !== undefined && ctx.members.length > 0) out.members = withRefs(ctx.base, ctx.members, false)
   if (ctx.groups !== undefined && ctx.groups.length > 0 && type.core.id === URN_USER) {
     out.groups = withRefs(ctx.base, ctx.groups, true)
   }
@@ -93,17 +135,19 @@ function referencesAndMeta(type: ResourceType, stored: RenderInput, ctx: RenderC
 
 /** The full resource as a client sees it, before `attributes`/`excludedAttributes` projection. */
 export function renderResource(type: ResourceType, stored: RenderInput, ctx: RenderContext): Doc {
-  return { schemas: schemasOf(type, stored.data), id: stored.id, ...stored.data, ...referencesAndMeta(type, stored, ctx) }
+  const data = visibleData(stored.data)
+  return { schemas: schemasOf(type, data), id: stored.id, ...data, ...referencesAndMeta(type, stored, ctx) }
 }
 
 /**
  * renderResource serialised, with `dataJson` (the stored text of `stored.data`) spliced in
  * instead of copying the parsed data and serialising it again: the data is most of a view, and
  * this is the view Entra reads for every object. Undefined when the data holds a key the renderer
- * sets (never stored by coerce; the caller then serialises renderResource).
+ * sets (never stored by coerce) or something a view leaves out; the caller then serialises renderResource.
  */
 export function renderResourceJson(type: ResourceType, stored: RenderInput, dataJson: string, ctx: RenderContext): string | undefined {
   for (const key of RENDERED_KEYS) if (key in stored.data) return undefined
+  if (visibleData(stored.data) !== stored.data) return undefined
   const head = JSON.stringify({ schemas: schemasOf(type, stored.data), id: stored.id })
   const tail = JSON.stringify(referencesAndMeta(type, stored, ctx))
   const data = dataJson.length > 2 ? `${dataJson.slice(1, -1)},` : ''

@@ -6,7 +6,7 @@ import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
 import { checkManager } from './references'
 import type { RequestInfo, ServiceResult } from './result'
-import { renderView } from './view'
+import { projectionOf, renderView } from './view'
 
 /** What an import keeps of an exported resource; a normal create assigns all of it. */
 export interface KeptIdentity {
@@ -17,6 +17,8 @@ export interface KeptIdentity {
 }
 
 export async function createResource(deps: ServiceDeps, type: ResourceType, body: unknown, req: RequestInfo, kept?: KeptIdentity): Promise<ServiceResult> {
+  // Read before writing: a bad attributes list is a 400 with nothing stored.
+  const plan = projectionOf(type, req)
   const { doc, members } = coerceResource(type, body, { mode: 'create' })
   const row = await deps.store.write((tx) => {
     const now = deps.now().toISOString()
@@ -27,6 +29,6 @@ export async function createResource(deps: ServiceDeps, type: ResourceType, body
     tx.insert(type, created, members)
     return created
   })
-  const view = renderView(deps, type, row, req)
+  const view = renderView(deps, type, row, req, plan)
   return { status: 201, headers: { location: locationOf(req.base, type, row.id), etag: view.etag }, body: view.doc }
 }

@@ -8,7 +8,7 @@ import type { ServiceDeps, StoredResource } from './context'
 import { checkIfMatch } from './preconditions'
 import { checkManager } from './references'
 import type { RequestInfo, ServiceResult } from './result'
-import { etagFor, renderView } from './view'
+import { etagFor, projectionOf, renderView } from './view'
 
 /**
  * Users answer 200 with the resource (Microsoft's validator expects it); groups answer 204,
@@ -17,6 +17,8 @@ import { etagFor, renderView } from './view'
  */
 export async function patchResource(deps: ServiceDeps, type: ResourceType, id: string, body: unknown, req: RequestInfo): Promise<ServiceResult> {
   const ops = normalizePatchRequest(body)
+  // Read before writing: a bad attributes list is a 400 with nothing changed.
+  const plan = projectionOf(type, req)
   const row = await deps.store.write((tx) => {
     const before = tx.get(type, id)
     if (!before) throw ScimError.notFound(`${type.name} ${id} not found`)
@@ -30,6 +32,6 @@ export async function patchResource(deps: ServiceDeps, type: ResourceType, id: s
     return after
   })
   if (type.name === 'Group' && req.attributes === undefined) return { status: 204, headers: { etag: etagOf(row.version) } }
-  const { doc, etag } = renderView(deps, type, row, req)
+  const { doc, etag } = renderView(deps, type, row, req, plan)
   return { status: 200, headers: { etag }, body: doc }
 }

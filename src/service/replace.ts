@@ -6,9 +6,11 @@ import type { ServiceDeps, StoredResource } from './context'
 import { checkIfMatch } from './preconditions'
 import { checkManager } from './references'
 import type { RequestInfo, ServiceResult } from './result'
-import { etagFor, renderView } from './view'
+import { etagFor, projectionOf, renderView } from './view'
 
 export async function replaceResource(deps: ServiceDeps, type: ResourceType, id: string, body: unknown, req: RequestInfo): Promise<ServiceResult> {
+  // Read before writing: a bad attributes list is a 400 with nothing changed.
+  const plan = projectionOf(type, req)
   const row = await deps.store.write((tx) => {
     const before = tx.get(type, id)
     if (!before) throw ScimError.notFound(`${type.name} ${id} not found`)
@@ -21,6 +23,6 @@ export async function replaceResource(deps: ServiceDeps, type: ResourceType, id:
     if (members !== undefined) tx.applyMemberOps(after, [{ kind: 'clear' }, { kind: 'add', members }])
     return after
   })
-  const { doc, etag } = renderView(deps, type, row, req)
+  const { doc, etag } = renderView(deps, type, row, req, plan)
   return { status: 200, headers: { etag }, body: doc }
 }

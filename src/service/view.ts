@@ -1,5 +1,5 @@
 // Renders stored resources for responses: references looked up only when they will be shown.
-import { projectResource, parseAttributeList, viewKeepsAll, type Projection } from '../scim/project'
+import { planOf, type ViewPlan } from '../scim/project'
 import { etagOf, renderResource, renderResourceJson, versionTag, type RenderContext } from '../scim/render'
 import type { Doc } from '../scim/document'
 import { documentText } from '../scim/document-text'
@@ -7,17 +7,9 @@ import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
 import type { RequestInfo } from './result'
 
-export function projectionOf(type: ResourceType, req: RequestInfo): Projection {
-  return {
-    attributes: parseAttributeList(type, req.attributes),
-    excluded: parseAttributeList(type, req.excludedAttributes),
-  }
-}
-
-/** Whether the projection keeps attribute `name`, so a costly lookup can be skipped when not. */
-function shows(p: Projection, name: string): boolean {
-  if (p.attributes) return p.attributes.has(name)
-  return p.excluded?.get(name) !== true
+/** The request's `attributes`/`excludedAttributes` as a plan for `type` (built once per request shape). */
+export function projectionOf(type: ResourceType, req: RequestInfo): ViewPlan {
+  return planOf(type, req.attributes, req.excludedAttributes)
 }
 
 /** The current ETag of a stored resource (a user's includes its groups). */
@@ -26,34 +18,34 @@ export function etagFor(deps: ServiceDeps, type: ResourceType, row: StoredResour
 }
 
 /** What rendering a row needs besides the row: its references (read only when shown) and ETag. */
-function contextOf(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, p: Projection): { ctx: RenderContext; etag: string } {
-  const members = type.name === 'Group' && shows(p, 'members') ? deps.store.members(row.id) : undefined
+function contextOf(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, plan: ViewPlan): { ctx: RenderContext; etag: string } {
+  const members = type.name === 'Group' && plan.shows('members') ? deps.store.members(row.id) : undefined
   const versionGroups = type.name === 'User' ? deps.store.groupsOf(row) : undefined
-  const groups = shows(p, 'groups') ? versionGroups : undefined
+  const groups = plan.shows('groups') ? versionGroups : undefined
   return { ctx: { base: req.base, members, groups, versionGroups }, etag: versionTag(row.version, versionGroups) }
 }
 
 /** The response body for one resource, honouring `attributes`/`excludedAttributes`, and its ETag. */
-export function renderView(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, p = projectionOf(type, req)): { doc: Doc; etag: string } {
-  const { ctx, etag } = contextOf(deps, type, row, req, p)
-  return { doc: projectResource(type, renderResource(type, row, ctx), p), etag }
+export function renderView(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, plan = projectionOf(type, req)): { doc: Doc; etag: string } {
+  const { ctx, etag } = contextOf(deps, type, row, req, plan)
+  return { doc: plan.project(renderResource(type, row, ctx)), etag }
 }
 
-export function viewOf(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, p = projectionOf(type, req)): Doc {
-  return renderView(deps, type, row, req, p).doc
+export function viewOf(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, plan = projectionOf(type, req)): Doc {
+  return renderView(deps, type, row, req, plan).doc
 }
 
 /**
  * The same view, serialised, with its ETag. A whole view of a document read from the database is
  * written around its stored text (renderResourceJson) instead of being serialised again.
  */
-export function viewJson(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, p = projectionOf(type, req)): { json: string; etag: string } {
+export function viewJson(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, plan = projectionOf(type, req)): { json: string; etag: string } {
   const text = documentText(row.data)
-  if (text !== undefined && viewKeepsAll(type, row.data, p)) {
-    const { ctx, etag } = contextOf(deps, type, row, req, p)
+  if (text !== undefined && plan.keepsRendered && plan.keepsWhole(row.data)) {
+    const { ctx, etag } = contextOf(deps, type, row, req, plan)
     const json = renderResourceJson(type, row, text, ctx)
     if (json !== undefined) return { json, etag }
   }
-  const { doc, etag } = renderView(deps, type, row, req, p)
+  const { doc, etag } = renderView(deps, type, row, req, plan)
   return { json: JSON.stringify(doc), etag }
 }

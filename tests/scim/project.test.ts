@@ -1,13 +1,16 @@
 // The default view's shortcut (the rendered document itself) equals the full projection.
 import { describe, expect, test } from 'bun:test'
-import { projectResource, viewKeepsAll } from '../../src/scim/project'
+import { planOf } from '../../src/scim/project'
+import type { Doc } from '../../src/scim/document'
+import { schemasOf, visibleData } from '../../src/scim/render'
 import { URN_GROUP } from '../../src/scim/constants'
 import { createRegistry } from '../../src/scim/schema/registry'
-import type { ResourceTypeDocument, SchemaDocument } from '../../src/scim/schema/types'
+import type { ResourceType, ResourceTypeDocument, SchemaDocument } from '../../src/scim/schema/types'
 import { builtinRegistry, generateDataset, Rng, typeOf, URN_ENTERPRISE, URN_USER } from '../helpers/generate'
 
-/** The full projection with nothing selected: an empty excludedAttributes list. */
-const full = { excluded: new Map() }
+const view = (type: ResourceType, doc: Doc) => planOf(type, undefined, undefined).project(doc)
+/** The full projection of the default view, without the shortcut. */
+const full = (type: ResourceType, doc: Doc) => planOf(type, undefined, undefined).projectCopy(doc)
 
 describe('scim/project default view', () => {
   const reg = builtinRegistry(true)
@@ -18,21 +21,25 @@ describe('scim/project default view', () => {
     const ds = generateDataset(new Rng(5), 300, 40)
     for (const [type, docs] of [[userType, ds.users], [groupType, ds.groups]] as const) {
       for (const doc of docs) {
-        expect(projectResource(type, doc, {})).toEqual(projectResource(type, doc, full))
-        const emptyExtension = Object.entries(doc).some(([k, v]) => k.startsWith('urn:') && typeof v === 'object' && v !== null && Object.keys(v).length === 0)
-        if (!emptyExtension) expect(projectResource(type, doc, {})).toBe(doc)
+        // What projection sees is rendered: empty lists and extensions are gone already (render.ts).
+        const data = visibleData(doc)
+        const rendered = { ...data, schemas: schemasOf(type, data) }
+        expect(view(type, rendered)).toEqual(full(type, rendered))
+        expect(view(type, rendered)).toBe(rendered)
       }
     }
   })
 
   test('a password (returned never) is still removed, through the full projection', () => {
     const doc = { schemas: [URN_USER], id: '1', userName: 'a', password: 'secret' }
-    expect(projectResource(userType, doc, {})).toEqual({ schemas: [URN_USER], id: '1', userName: 'a' })
+    expect(view(userType, doc)).toEqual({ schemas: [URN_USER], id: '1', userName: 'a' })
   })
 
-  test('an empty extension object is dropped with its schemas entry', () => {
-    const doc = { schemas: [URN_USER, URN_ENTERPRISE], id: '1', userName: 'a', [URN_ENTERPRISE]: {} }
-    expect(projectResource(userType, doc, {})).toEqual({ schemas: [URN_USER], id: '1', userName: 'a' })
+  test('an extension left empty by the lists is dropped with its schemas entry', () => {
+    const doc = { schemas: [URN_USER, URN_ENTERPRISE], id: '1', userName: 'a', [URN_ENTERPRISE]: { department: 'x' } }
+    expect(planOf(userType, undefined, `${URN_ENTERPRISE}:department`).project(doc)).toEqual({ schemas: [URN_USER], id: '1', userName: 'a' })
+    expect(planOf(userType, 'userName', undefined).project(doc)).toEqual({ schemas: [URN_USER], id: '1', userName: 'a' })
+    expect(planOf(userType, URN_ENTERPRISE, undefined).project(doc)).toEqual({ schemas: [URN_USER, URN_ENTERPRISE], id: '1', [URN_ENTERPRISE]: { department: 'x' } })
   })
 
   test('a type with a sub-attribute returned never always takes the full projection', () => {
@@ -49,18 +56,54 @@ describe('scim/project default view', () => {
     const types: ResourceTypeDocument[] = [{ name: 'User', endpoint: '/Users', schema: URN_USER, schemaExtensions: [{ schema: urn, required: false }] }]
     const type = typeOf(createRegistry([user, vault], types), 'User')
     const doc = { schemas: [URN_USER, urn], id: '1', userName: 'a', [urn]: { key: { label: 'l', secret: 's' } } }
-    expect(projectResource(type, doc, {})).toEqual({ schemas: [URN_USER, urn], id: '1', userName: 'a', [urn]: { key: { label: 'l' } } })
+    expect(view(type, doc)).toEqual({ schemas: [URN_USER, urn], id: '1', userName: 'a', [urn]: { key: { label: 'l' } } })
   })
 
-  test('viewKeepsAll: only the default view, and not when the type hides a key the renderer adds', () => {
+  test('keepsWhole and keepsRendered: the default view keeps all, and not when the request hides a key the renderer adds', () => {
     const data = { displayName: 'Sales' }
-    expect(viewKeepsAll(groupType, data, {})).toBe(true)
-    expect(viewKeepsAll(groupType, data, full)).toBe(false)
-    expect(viewKeepsAll(userType, { userName: 'a', password: 'x' }, {})).toBe(false)
+    const keepsAll = (type: ResourceType, data: Doc, attributes?: string, excluded?: string) => {
+      const plan = planOf(type, attributes, excluded)
+      return plan.keepsRendered && plan.keepsWhole(data)
+    }
+    expect(keepsAll(groupType, data)).toBe(true)
+    expect(keepsAll(groupType, data, 'displayName')).toBe(false)
+    expect(keepsAll(groupType, data, undefined, 'meta')).toBe(false)
+    // Members left out are not looked up, so not rendered: the rest is whole.
+    expect(keepsAll(groupType, data, undefined, 'members')).toBe(true)
+    // Excluding what the data does not hold keeps the rest whole.
+    expect(keepsAll(groupType, data, undefined, 'externalId')).toBe(true)
+    expect(keepsAll(userType, { userName: 'a', password: 'x' })).toBe(false)
     const group = structuredClone(reg.schema(URN_GROUP)!.document) as unknown as { attributes: { name: string; returned: string }[] }
     group.attributes.find((a) => a.name === 'members')!.returned = 'request'
     const types: ResourceTypeDocument[] = [{ name: 'Group', endpoint: '/Groups', schema: URN_GROUP }]
     const quietMembers = typeOf(createRegistry([group as unknown as SchemaDocument], types), 'Group')
-    expect(viewKeepsAll(quietMembers, data, {})).toBe(false)
+    // A type that hides members by default does not look them up, so does not render them either.
+    expect(planOf(quietMembers, undefined, undefined).shows('members')).toBe(false)
+    expect(keepsAll(quietMembers, data)).toBe(true)
+    expect(planOf(quietMembers, 'members', undefined).shows('members')).toBe(true)
+  })
+
+  test('a plan is built once per resource type and request shape', () => {
+    const plan = planOf(userType, 'userName', undefined)
+    expect(planOf(userType, 'userName', undefined)).toBe(plan)
+    expect(planOf(groupType, 'userName', undefined)).not.toBe(plan)
+    expect(planOf(userType, undefined, 'userName')).not.toBe(plan)
+  })
+
+  test('a request-only sub-attribute is shown only when named; an element left with nothing is left out', () => {
+    const urn = 'urn:example:params:scim:schemas:extension:badge:2.0:User'
+    const sub = (name: string, returned: string) => ({ name, type: 'string', multiValued: false, required: false, mutability: 'readWrite', returned })
+    const badge = {
+      id: urn,
+      attributes: [{ name: 'badges', type: 'complex', multiValued: true, required: false, mutability: 'readWrite', returned: 'default',
+        subAttributes: [sub('label', 'default'), sub('pin', 'request')] }],
+    } as unknown as SchemaDocument
+    const types: ResourceTypeDocument[] = [{ name: 'User', endpoint: '/Users', schema: URN_USER, schemaExtensions: [{ schema: urn, required: false }] }]
+    const type = typeOf(createRegistry([reg.schema(URN_USER)!.document, badge], types), 'User')
+    const doc = { schemas: [URN_USER, urn], id: '1', userName: 'a', [urn]: { badges: [{ label: 'l', pin: '1' }, { pin: '2' }] } }
+    expect(planOf(type, undefined, undefined).project(doc)[urn]).toEqual({ badges: [{ label: 'l' }] })
+    expect(planOf(type, `${urn}:badges`, undefined).project(doc)[urn]).toEqual({ badges: [{ label: 'l' }] })
+    expect(planOf(type, `${urn}:badges.pin`, undefined).project(doc)[urn]).toEqual({ badges: [{ pin: '1' }, { pin: '2' }] })
+    expect(planOf(type, undefined, `${urn}:badges.label`).project(doc)).toEqual({ schemas: [URN_USER], id: '1', userName: 'a' })
   })
 })
