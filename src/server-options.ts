@@ -15,8 +15,6 @@ export interface ServerOptions {
   defaultCount?: number
   /** Seconds a paging cursor stays valid (default 3600). */
   cursorTimeout?: number
-  /** Operations one POST /Bulk may hold (default 1000). */
-  maxBulkOperations?: number
   /** Input limits; those not given keep their defaults (src/scim/limits.ts). */
   limits?: Partial<Limits>
   cacheSize?: number

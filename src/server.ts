@@ -39,6 +39,6 @@ export function createScimServer(options: ServerOptions): ScimServer {
   }
   const fixed = options.tokenHashes
   const tokenHashes = fixed ? () => fixed : storedTokenReader(sqlite)
-  const app = createApp({ deps, tokenHashes, maxPayloadSize: limits.maxRequestBytes, maxBulkOperations: options.maxBulkOperations ?? 1000, log: options.log })
+  const app = createApp({ deps, tokenHashes, log: options.log })
   return { app, store, deps, sqlite }
 }

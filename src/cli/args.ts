@@ -56,6 +56,7 @@ const OPTIONS = {
   'max-document-bytes': { type: 'string', env: 'SCIM_MAX_DOCUMENT_BYTES' },
   'max-response-bytes': { type: 'string', env: 'SCIM_MAX_RESPONSE_BYTES' },
   'cache-bytes': { type: 'string', env: 'SCIM_CACHE_BYTES' },
+  'max-bulk-operations': { type: 'string', env: 'SCIM_MAX_BULK_OPERATIONS' },
   reset: { type: 'boolean' },
   out: { type: 'string' },
   format: { type: 'string' },
@@ -111,6 +112,7 @@ Limits (a request over one gets a SCIM Error that names it; the last two are bud
   --max-response-bytes N SCIM_MAX_RESPONSE_BYTES byte budget of a list page; a fuller page ends early
                                                  and the client pages on (default ${L.maxResponseBytes.default})
   --cache-bytes N        SCIM_CACHE_BYTES        byte budget of the lookup cache (default ${L.cacheBytes.default})
+  --max-bulk-operations N SCIM_MAX_BULK_OPERATIONS operations one POST /Bulk may hold (default ${L.maxBulkOperations.default}; 413)
 `
 
 type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K] extends { type: 'boolean' } ? boolean : string }

@@ -20,17 +20,14 @@ export interface AppOptions {
   deps: ServiceDeps
   /** Accepted token hashes, asked per request so a rotation takes effect without a restart. */
   tokenHashes: () => readonly Buffer[]
-  maxPayloadSize: number
-  /** Operations one POST /Bulk may hold. */
-  maxBulkOperations: number
   log?: ErrorLog
 }
 
-export function createApp({ deps, tokenHashes, maxPayloadSize, maxBulkOperations, log = defaultLog }: AppOptions) {
+export function createApp({ deps, tokenHashes, log = defaultLog }: AppOptions) {
   const filters = new FilterCache()
   const baseFor = (request: Request) => baseOf(request, deps.settings.baseUrl, API_PREFIX)
   const api = new Elysia({ prefix: API_PREFIX })
-    .use(discoveryRoutes(deps, filters, { maxResults: deps.settings.maxResults, maxPayloadSize, maxBulkOperations }, baseFor))
+    .use(discoveryRoutes(deps, filters, baseFor))
   for (const type of deps.registry.resourceTypes) api.use(resourceRoutes(deps, filters, type, baseFor))
   // Served without a token: exactly the paths of this controller, and nothing else.
   const open = healthRoutes(deps.store)

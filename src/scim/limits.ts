@@ -13,6 +13,8 @@ export interface Limits {
   maxResponseBytes: number
   /** Byte budget of the lookup cache (its entry count is bounded separately). */
   cacheBytes: number
+  /** Operations one POST /Bulk may hold (RFC 7644 §3.7.4 maxOperations). */
+  maxBulkOperations: number
 }
 
 export type LimitName = keyof Limits
@@ -39,6 +41,7 @@ export const LIMIT_SETTINGS: Record<LimitName, LimitSetting> = {
   maxDocumentBytes: { flag: 'max-document-bytes', default: MiB, min: 1024, max: 256 * MiB },
   maxResponseBytes: { flag: 'max-response-bytes', default: 8 * MiB, min: 1024, max: 1024 * MiB },
   cacheBytes: { flag: 'cache-bytes', default: 64 * MiB, min: 1024, max: 16 * 1024 * MiB },
+  maxBulkOperations: { flag: 'max-bulk-operations', default: 1000, min: 1, max: 100_000 },
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze(

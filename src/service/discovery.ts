@@ -5,23 +5,17 @@ import { listResponse } from '../scim/list'
 import type { ServiceDeps } from './context'
 import type { ServiceResult } from './result'
 
-export interface DiscoveryLimits {
-  maxResults: number
-  /** The largest request body, bulk requests included (RFC 7644 §3.7.4). */
-  maxPayloadSize: number
-  maxBulkOperations: number
-}
-
 /** Tells the truth about what this server supports; limits come from the running configuration. */
-export function serviceProviderConfig(deps: ServiceDeps, base: string, limits: DiscoveryLimits): ServiceResult {
+export function serviceProviderConfig(deps: ServiceDeps, base: string): ServiceResult {
+  const { limits, maxResults } = deps.settings
   return {
     status: 200,
     body: {
       schemas: [URN_SERVICE_PROVIDER_CONFIG],
       documentationUri: 'https://datatracker.ietf.org/doc/html/rfc7644',
       patch: { supported: true },
-      bulk: { supported: true, maxOperations: limits.maxBulkOperations, maxPayloadSize: limits.maxPayloadSize },
-      filter: { supported: true, maxResults: limits.maxResults },
+      bulk: { supported: true, maxOperations: limits.maxBulkOperations, maxPayloadSize: limits.maxRequestBytes },
+      filter: { supported: true, maxResults },
       changePassword: { supported: false },
       sort: { supported: true },
       // RFC 9865 §4: both paging methods; index stays the default that Entra and Okta use.

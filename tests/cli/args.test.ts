@@ -54,7 +54,7 @@ describe('cli/args limits', () => {
     const c = parseCommandLine(['--max-depth', '32', '--max-document-bytes', '65536'], {
       SCIM_MAX_DEPTH: '16', SCIM_MAX_REQUEST_BYTES: '2048', SCIM_MAX_RESPONSE_BYTES: '4096', SCIM_CACHE_BYTES: '8192',
     })
-    expect(c.limits).toEqual({ maxDepth: 32, maxDocumentBytes: 65536, maxRequestBytes: 2048, maxResponseBytes: 4096, cacheBytes: 8192 })
+    expect(c.limits).toEqual({ maxDepth: 32, maxDocumentBytes: 65536, maxRequestBytes: 2048, maxResponseBytes: 4096, cacheBytes: 8192, maxBulkOperations: 1000 })
     for (const s of Object.values(LIMIT_SETTINGS)) expect(USAGE).toContain(`--${s.flag}`)
   })
 

@@ -82,7 +82,7 @@ describe('POST /Bulk', () => {
   })
 
   test('limits are advertised and enforced', async () => {
-    const t = makeTestApp({ maxBulkOperations: 2 })
+    const t = makeTestApp({ limits: { maxBulkOperations: 2 } })
     const spc = await readJson(await t.request('GET', '/scim/v2/ServiceProviderConfig'))
     expect(spc.bulk).toEqual({ supported: true, maxOperations: 2, maxPayloadSize: 10_485_760 })
     const three = Array.from({ length: 3 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `u${i}`, data: { userName: `u${i}` } }))

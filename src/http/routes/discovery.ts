@@ -2,7 +2,7 @@
 import { Elysia } from 'elysia'
 import { ScimError } from '../../scim/errors'
 import type { ServiceDeps } from '../../service/context'
-import { getResourceType, getSchema, listResourceTypes, listSchemas, serviceProviderConfig, type DiscoveryLimits } from '../../service/discovery'
+import { getResourceType, getSchema, listResourceTypes, listSchemas, serviceProviderConfig } from '../../service/discovery'
 import type { FilterCache } from '../../service/filter-cache'
 import { runBulk } from '../../service/bulk'
 import { searchAll } from '../../service/search-all'
@@ -10,9 +10,9 @@ import { SearchRequest, joinList } from '../models'
 import { requestInfo } from '../request-info'
 import { respond } from '../respond'
 
-export function discoveryRoutes(deps: ServiceDeps, filters: FilterCache, limits: DiscoveryLimits, baseFor: (r: Request) => string) {
+export function discoveryRoutes(deps: ServiceDeps, filters: FilterCache, baseFor: (r: Request) => string) {
   return new Elysia()
-    .get('/ServiceProviderConfig', ({ request }) => respond(serviceProviderConfig(deps, baseFor(request), limits)))
+    .get('/ServiceProviderConfig', ({ request }) => respond(serviceProviderConfig(deps, baseFor(request))))
     .get('/Schemas', ({ request }) => respond(listSchemas(deps, baseFor(request))))
     .get('/Schemas/:id', ({ request, params }) => respond(getSchema(deps, baseFor(request), params.id)))
     .get('/ResourceTypes', ({ request }) => respond(listResourceTypes(deps, baseFor(request))))
@@ -21,7 +21,7 @@ export function discoveryRoutes(deps: ServiceDeps, filters: FilterCache, limits:
       const projection = { attributes: joinList(body.attributes), excludedAttributes: joinList(body.excludedAttributes) }
       return respond(searchAll(deps, filters, body, requestInfo(request, baseFor(request), projection)))
     }, { body: SearchRequest })
-    .post('/Bulk', async ({ request, body }) => respond(await runBulk(deps, body, requestInfo(request, baseFor(request), {}), limits.maxBulkOperations)))
+    .post('/Bulk', async ({ request, body }) => respond(await runBulk(deps, body, requestInfo(request, baseFor(request), {}), deps.settings.limits.maxBulkOperations)))
     .all('/Me', () => {
       throw ScimError.notImplemented('/Me is not supported: tokens here belong to provisioning clients, not users')
     })
