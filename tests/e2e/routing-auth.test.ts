@@ -1,11 +1,9 @@
 // Against the binary: no request without a valid token reads or changes anything, whatever its Host and target.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { startBinary, type RunningBinary } from '../helpers/binary'
 import { freePort, spawnBinary } from '../helpers/process'
 import { rawRequest, type RawResponse } from '../helpers/raw-http'
+import { HAS_OPENSSL, selfSignedCert } from '../helpers/tls'
 
 let server: RunningBinary
 let port: number
@@ -148,12 +146,8 @@ describe('with the right token', () => {
 })
 
 // Over TLS the URL starts with `https://`, so the shortest hosts that misled the router were 1–2 characters.
-test.skipIf(!Bun.which('openssl'))('over TLS, short Hosts neither open the API nor break it', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'scim-tls-route-'))
-  const cert = join(dir, 'cert.pem')
-  const key = join(dir, 'key.pem')
-  const made = Bun.spawnSync(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'])
-  expect(made.exitCode).toBe(0)
+test.skipIf(!HAS_OPENSSL)('over TLS, short Hosts neither open the API nor break it', async () => {
+  const { cert, key } = selfSignedCert()
   const tlsPort = await freePort()
   const child = await spawnBinary(['--port', String(tlsPort), '--host', '127.0.0.1', '--db', ':memory:', '--token', 'right', '--tls-cert', cert, '--tls-key', key])
   try {

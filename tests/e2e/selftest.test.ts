@@ -1,10 +1,8 @@
 // The compiled binary's selftest against its own serve: over http, over https, with a wrong token.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { startBinary, type RunningBinary } from '../helpers/binary'
 import { freePort, runBinary, spawnBinary } from '../helpers/process'
+import { HAS_OPENSSL, selfSignedCert } from '../helpers/tls'
 
 const TIMEOUT = 60_000
 
@@ -56,12 +54,8 @@ describe('selftest (compiled binary)', () => {
 })
 
 // openssl makes the throwaway certificate, as in tls.test.ts.
-test.skipIf(!Bun.which('openssl'))('over https: a self-signed certificate fails TLS, --insecure turns it into a warning', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'scim-selftest-tls-'))
-  const cert = join(dir, 'cert.pem')
-  const key = join(dir, 'key.pem')
-  const made = Bun.spawnSync(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'])
-  expect(made.exitCode).toBe(0)
+test.skipIf(!HAS_OPENSSL)('over https: a self-signed certificate fails TLS, --insecure turns it into a warning', async () => {
+  const { cert, key } = selfSignedCert()
   const port = await freePort()
   const child = await spawnBinary(['--port', String(port), '--host', '127.0.0.1', '--db', ':memory:', '--token', 't', '--tls-cert', cert, '--tls-key', key])
   try {

@@ -23,3 +23,26 @@ export function typeNamed(reg: Registry, name: string): ResourceType {
   if (!t) throw new Error(`no resource type ${name}`)
   return t
 }
+
+/** The User type of a test registry with `extension` added as an optional User extension. */
+export function userTypeWith(extension: SchemaDocument): ResourceType {
+  const reg = testRegistry()
+  return typeNamed(
+    createRegistry(
+      [...reg.schemas.map((s) => s.document), extension],
+      reg.resourceTypes.map((t) => (t.name === 'User' ? { ...t.document, schemaExtensions: [{ schema: extension.id, required: false }] } : t.document))
+    ),
+    'User'
+  )
+}
+
+/** A complex attribute `name` with a required `number` and an optional `color` sub-attribute. */
+export function badgeAttribute(name: string, multiValued: boolean): SchemaDocument['attributes'][number] {
+  return {
+    name, type: 'complex', multiValued, required: false, mutability: 'readWrite', returned: 'default',
+    subAttributes: [
+      { name: 'number', type: 'string', multiValued: false, required: true, mutability: 'readWrite', returned: 'default' },
+      { name: 'color', type: 'string', multiValued: false, required: false, mutability: 'readWrite', returned: 'default' },
+    ],
+  }
+}

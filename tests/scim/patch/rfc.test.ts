@@ -3,10 +3,8 @@ import { describe, expect, test } from 'bun:test'
 import { normalizePatchRequest } from '../../../src/scim/compat/normalize-patch'
 import { URN_ENTERPRISE_USER, URN_PATCH_OP, URN_USER } from '../../../src/scim/constants'
 import { applyPatch } from '../../../src/scim/patch/apply'
-import { createRegistry } from '../../../src/scim/schema/registry'
-import type { SchemaDocument } from '../../../src/scim/schema/types'
 import { catchScimError } from '../../helpers/scim'
-import { testRegistry, typeNamed } from './registry'
+import { badgeAttribute, testRegistry, typeNamed, userTypeWith } from './registry'
 
 const reg = testRegistry()
 const USER = typeNamed(reg, 'User')
@@ -156,25 +154,7 @@ describe('scim/patch multi-valued attributes that become empty (RFC 7643 §2.5)'
 
 describe('scim/patch required sub-attributes (RFC 7643 §2.2 "required")', () => {
   const ACME = 'urn:example:params:scim:schemas:extension:acme:2.0:User'
-  const acme: SchemaDocument = {
-    id: ACME,
-    attributes: [
-      {
-        name: 'badge', type: 'complex', multiValued: false, required: false, mutability: 'readWrite', returned: 'default',
-        subAttributes: [
-          { name: 'number', type: 'string', multiValued: false, required: true, mutability: 'readWrite', returned: 'default' },
-          { name: 'color', type: 'string', multiValued: false, required: false, mutability: 'readWrite', returned: 'default' },
-        ],
-      },
-    ],
-  }
-  const ACME_USER = typeNamed(
-    createRegistry(
-      [...reg.schemas.map((s) => s.document), acme],
-      reg.resourceTypes.map((t) => (t.name === 'User' ? { ...t.document, schemaExtensions: [{ schema: ACME, required: false }] } : t.document))
-    ),
-    'User'
-  )
+  const ACME_USER = userTypeWith({ id: ACME, attributes: [badgeAttribute('badge', false)] })
   const withBadge = { userName: 'u', [ACME]: { badge: { number: '7', color: 'red' } } }
 
   test('removing the required sub-attribute is invalidValue naming it', () => {

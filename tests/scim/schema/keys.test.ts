@@ -2,10 +2,8 @@
 import { describe, expect, test } from 'bun:test'
 import { URN_ENTERPRISE_USER, URN_USER } from '../../../src/scim/constants'
 import { coerceResource, type CoerceOptions } from '../../../src/scim/schema/coerce'
-import { createRegistry } from '../../../src/scim/schema/registry'
-import type { SchemaDocument } from '../../../src/scim/schema/types'
 import { catchScimError } from '../../helpers/scim'
-import { testRegistry, typeNamed } from '../patch/registry'
+import { badgeAttribute, testRegistry, typeNamed, userTypeWith } from '../patch/registry'
 
 const reg = testRegistry()
 const USER = typeNamed(reg, 'User')
@@ -55,25 +53,7 @@ describe('scim/schema/coerce body keys', () => {
 
 describe('scim/schema/coerce required sub-attributes', () => {
   const ACME = 'urn:example:params:scim:schemas:extension:acme:2.0:User'
-  const acme: SchemaDocument = {
-    id: ACME,
-    attributes: [
-      {
-        name: 'badges', type: 'complex', multiValued: true, required: false, mutability: 'readWrite', returned: 'default',
-        subAttributes: [
-          { name: 'number', type: 'string', multiValued: false, required: true, mutability: 'readWrite', returned: 'default' },
-          { name: 'color', type: 'string', multiValued: false, required: false, mutability: 'readWrite', returned: 'default' },
-        ],
-      },
-    ],
-  }
-  const ACME_USER = typeNamed(
-    createRegistry(
-      [...reg.schemas.map((s) => s.document), acme],
-      reg.resourceTypes.map((t) => (t.name === 'User' ? { ...t.document, schemaExtensions: [{ schema: ACME, required: false }] } : t.document))
-    ),
-    'User'
-  )
+  const ACME_USER = userTypeWith({ id: ACME, attributes: [badgeAttribute('badges', true)] })
 
   test.each([CREATE, { mode: 'replace', existing: { userName: 'a' } } as CoerceOptions])('an element without the required sub-attribute is invalidValue naming it (%p)', (opts) => {
     const err = catchScimError(() => coerceResource(ACME_USER, { userName: 'a', [ACME]: { badges: [{ number: '1' }, { color: 'red' }] } }, opts))

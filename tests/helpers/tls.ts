@@ -1,0 +1,17 @@
+// A throwaway self-signed certificate for HTTPS tests; openssl ships with Debian, tests skip without it.
+import { expect } from 'bun:test'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export const HAS_OPENSSL = Bun.which('openssl') !== null
+
+/** Paths of a fresh PEM certificate for CN=localhost, valid one day, and its key. */
+export function selfSignedCert(): { cert: string; key: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'scim-tls-'))
+  const cert = join(dir, 'cert.pem')
+  const key = join(dir, 'key.pem')
+  const made = Bun.spawnSync(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'])
+  expect(made.exitCode).toBe(0)
+  return { cert, key }
+}
