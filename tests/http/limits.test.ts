@@ -199,35 +199,34 @@ describe('http limits: storage full', () => {
   })
 })
 
+/** How many rows each store query of `t` returns, from now on. */
+function rowsReadBy(t: ReturnType<typeof makeTestApp>): number[] {
+  const store = t.server.deps.store
+  const query = store.query.bind(store)
+  const read: number[] = []
+  store.query = (type, q) => {
+    const result = query(type, q)
+    read.push(result.rows.length)
+    return result
+  }
+  return read
+}
+
 describe('http limits: rows read for a list page', () => {
   test('rows past the byte budget are not read from the store: a 1,000-row page of large users reads 200', async () => {
     const t = makeTestApp({ limits: { maxResponseBytes: 32_768 }, maxResults: 1000 })
     for (let i = 0; i < 300; i++) await createUser(t, `big${String(i).padStart(3, '0')}@x`, { title: 'r'.repeat(3000) })
-    const store = t.server.deps.store
-    const query = store.query.bind(store)
-    const read: number[] = []
-    store.query = (type, q) => {
-      const result = query(type, q)
-      read.push(result.rows.length)
-      return result
-    }
+    const read = rowsReadBy(t)
     const page = await readJson(await t.request('GET', '/scim/v2/Users?count=1000'))
     expect(page.totalResults).toBe(300)
     expect(page.itemsPerPage).toBeLessThan(15)
     expect(read.reduce((a, b) => a + b, 0)).toBe(200)
     // A page that needs more than the first read goes on reading, sized by what is left of the budget.
-    read.length = 0
     const small = makeTestApp({ limits: { maxResponseBytes: 8 * 1024 * 1024 }, maxResults: 1000 })
     for (let i = 0; i < 250; i++) await createUser(small, `s${String(i).padStart(3, '0')}@x`)
-    const smallStore = small.server.deps.store
-    const smallQuery = smallStore.query.bind(smallStore)
-    smallStore.query = (type, q) => {
-      const result = smallQuery(type, q)
-      read.push(result.rows.length)
-      return result
-    }
+    const smallRead = rowsReadBy(small)
     const all = await readJson(await small.request('GET', '/scim/v2/Users?count=1000'))
     expect(all.itemsPerPage).toBe(250)
-    expect(read).toEqual([200, 50])
+    expect(smallRead).toEqual([200, 50])
   })
 })
