@@ -4,6 +4,7 @@ import type { ResourceType } from '../scim/schema/types'
 import type { Doc } from '../scim/document'
 import { checkDocumentBytes, type Limits } from '../scim/limits'
 import type { StoredResource } from '../service/context'
+import { checkStorableText } from '../scim/storable'
 
 /** Which attribute each resource type promotes to `name_ci`: its foldCase() (indexed; unique for users). */
 const NAME_ATTRIBUTE: Record<string, string> = { User: 'userName', Group: 'displayName' }
@@ -30,13 +31,14 @@ export type ResourceRow = {
   lastModified: string
 }
 
-/** The row to write; a document over the size limit is refused here, the one place every write passes. */
+/** The row to write; a document over the size limit, or one later reads could not serve, is refused here, the one place every write passes. */
 export function toRow(type: ResourceType, r: StoredResource, limits: Limits): ResourceRow {
   // Nothing here authenticates users, so a password (writeOnly, returned never) is not kept at all.
   const { password: _dropped, ...kept } = r.data
   const data = JSON.stringify(kept)
   // UTF-8 takes at most 3 bytes per UTF-16 unit: most documents need no byte count at all.
   if (data.length * 3 > limits.maxDocumentBytes) checkDocumentBytes(Buffer.byteLength(data), limits)
+  checkStorableText(kept, data)
   return {
     id: r.id,
     type: type.name,

@@ -1,0 +1,52 @@
+// What any stored document may hold, whatever its schema: keys a path can name, text that is Unicode.
+import { ScimError } from './errors'
+
+// `[` `]` would read as a value filter in any later path; C0 controls and DEL have no place in a key.
+const BAD_KEY = /[[\]\u0000-\u001f\u007f]/
+// A lone surrogate (JSON allows `\ud800`) is not Unicode text; NUL ends strings in C consumers.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+const NUL = '\u0000'
+
+function shown(text: string): string {
+  const clipped = text.length > 40 ? `${text.slice(0, 40)}…` : text
+  return JSON.stringify(clipped)
+}
+
+/**
+ * In JSON text with no backslash, a bracket followed by no quote until `":` sits inside a string that
+ * a colon follows: a key. Structural brackets are followed by a quote that opens a value instead.
+ */
+const BRACKET_KEY_IN_PLAIN_TEXT = /[[\]][^"]*":/
+
+/**
+ * checkStorable for a document and its JSON text, cheaply: text without a single backslash has no
+ * escaped character (no control character, no lone surrogate, no NUL), so only keys with brackets
+ * can be wrong, and one regular expression over the text finds those. Other text takes the walk.
+ */
+export function checkStorableText(doc: Record<string, unknown>, json: string): void {
+  if (json.includes('\\')) return checkStorable(doc)
+  if (BRACKET_KEY_IN_PLAIN_TEXT.test(json)) checkStorable(doc)
+}
+
+/**
+ * Rejects a document that later reads could not serve faithfully: a key with brackets or control
+ * characters anywhere (400 invalidPath), or a string that is not well-formed Unicode or holds NUL
+ * (400 invalidValue). Coercion keeps undeclared values as sent; this is the one check that runs
+ * over all of them, at the point every write stores its document. Iterative, so depth is no risk.
+ */
+export function checkStorable(doc: Record<string, unknown>): void {
+  const stack: unknown[] = [doc]
+  while (stack.length > 0) {
+    const v = stack.pop()
+    if (typeof v === 'string') {
+      if (v.includes(NUL) || LONE_SURROGATE.test(v)) throw ScimError.invalidValue(`the value ${shown(v)} is not well-formed Unicode text without NUL`)
+    } else if (Array.isArray(v)) {
+      for (const item of v) stack.push(item)
+    } else if (v !== null && typeof v === 'object') {
+      for (const [key, item] of Object.entries(v)) {
+        if (BAD_KEY.test(key) || LONE_SURROGATE.test(key)) throw ScimError.invalidPath(`the key ${shown(key)} cannot be stored: a key may not contain brackets or control characters`)
+        stack.push(item)
+      }
+    }
+  }
+}
