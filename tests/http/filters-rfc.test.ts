@@ -55,6 +55,18 @@ describe('http filters: dateTime values inside documents compare as instants', (
     expect(await userNames(t, q(`hiredAt ge "2024-03-01T09:00:00.5Z"`) + '&sortBy=userName')).toEqual(['half', 'sub'])
   })
 
+  test('a filter value that names no real instant is 400 invalidFilter, as it is in a document', async () => {
+    const t = await seeded()
+    for (const bad of ['2024-02-30T00:00:00Z', '2023-02-29', '2024-03-01T24:00:00Z', '2024-03-01T10:60:00Z', '2024-03-01T10:00:00+15:00']) {
+      await expectScimError(await t.request('GET', q(`hiredAt gt "${bad}"`)), 400, 'invalidFilter')
+      await expectScimError(await t.request('GET', q(`meta.lastModified gt "${bad}"`)), 400, 'invalidFilter')
+    }
+    // Shorter ISO forms still read as the instant they name.
+    expect((await userNames(t, q(`hiredAt lt "2024-03-02"`))).sort()).toEqual(['half', 'minus5', 'plus2', 'utc9'])
+    expect(await userNames(t, q(`hiredAt eq "2024-03-01 08:00z"`))).toEqual(['plus2'])
+    expect(await userNames(t, q(`hiredAt eq "2024-03-01T10:00:00+0200"`))).toEqual(['plus2'])
+  })
+
   test('sortBy a dateTime orders by instant', async () => {
     const t = await seeded()
     expect(await userNames(t, `/scim/v2/Users?sortBy=${URN_HR}:hiredAt&attributes=userName`)).toEqual(['plus2', 'utc9', 'minus5', 'half', 'sub'])

@@ -1,5 +1,5 @@
 // RFC 7644 §3.4.2.2 filter validation: binds every attribute path to the schema and checks op/value types.
-import { instantOf } from '../datetime'
+import { parseDateTime } from '../datetime'
 import { ScimError } from '../errors'
 import { resolveAttrPath, type ResolvedAttr } from '../schema/registry'
 import type { AttributeType, CompiledAttribute, ResourceType } from '../schema/types'
@@ -30,8 +30,9 @@ export type ResolvedFilter =
 const ORDERING = new Set<CompareOp>(['gt', 'ge', 'lt', 'le'])
 const SUBSTRING = new Set<CompareOp>(['co', 'sw', 'ew'])
 const STRINGY = new Set<AttributeType>(['string', 'reference'])
-// xsd:dateTime, with the date-only form tolerated; Date.parse alone accepts far too much ("1").
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?([Zz]|[+-]\d{2}:?\d{2})?$/
+// Shorter ISO-8601 forms a filter may use: a date alone, minutes without seconds, a space for T,
+// a lower-case z, an offset without its colon. Date.parse alone accepts far too much ("1").
+const LOOSE_DATE_TIME = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?)?(?:([Zz])|([+-]\d{2}):?(\d{2}))?$/
 
 /** The attribute a leaf finally tests: the sub-attribute when there is one. */
 export function targetOf(r: ResolvedAttr): CompiledAttribute {
@@ -98,18 +99,18 @@ function checkValue(attr: CompiledAttribute, op: CompareOp, value: CompValue, sh
 }
 
 /**
- * ISO-8601 text → `toISOString()` form; a value without offset is read as UTC, not local time.
- * A full xsd:dateTime is read as stored values are (instantOf), so `eq` on the exact stored text
- * matches even where Date.parse would truncate a sub-millisecond fraction differently.
+ * ISO-8601 text → `toISOString()` form, or undefined when it names no real instant (2024-02-30 is
+ * refused as it is in a document). A value without offset is UTC, not local time. The strict
+ * reader takes the instant as stored values are read (instantOf), so `eq` on the exact stored
+ * text matches; shorter forms are spelled out to the full form and read by the same reader.
  */
 function normaliseDateTime(text: string): string | undefined {
-  const instant = instantOf(text)
-  if (instant !== undefined) return new Date(instant).toISOString()
-  const m = DATE_TIME.exec(text)
+  const m = LOOSE_DATE_TIME.exec(text)
   if (!m) return undefined
-  const withZone = m[1] === undefined && text.length > 10 ? `${text}Z` : text
-  const ms = Date.parse(withZone)
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString()
+  const [, date, hoursMinutes = '00:00', seconds = ':00', z, offsetHours, offsetMinutes] = m
+  const zone = z !== undefined ? 'Z' : offsetHours !== undefined ? `${offsetHours}:${offsetMinutes}` : ''
+  const instant = parseDateTime(`${date}T${hoursMinutes}${seconds}${zone}`)
+  return instant === undefined ? undefined : new Date(instant).toISOString()
 }
 
 /** Checks operator/type compatibility (RFC 7644 §3.4.2.2 operator table) and redirects complex → value. */
