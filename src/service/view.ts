@@ -1,6 +1,6 @@
 // Renders stored resources for responses: references looked up only when they will be shown.
 import { projectResource, parseAttributeList, viewKeepsAll, type Projection } from '../scim/project'
-import { etagOf, renderResource, renderResourceJson, versionTag, type RenderContext } from '../scim/render'
+import { etagOf, renderResource, renderResourceJson, type RenderContext } from '../scim/render'
 import type { Doc } from '../scim/document'
 import { documentText } from '../scim/document-text'
 import type { ResourceType } from '../scim/schema/types'
@@ -20,17 +20,14 @@ function shows(p: Projection, name: string): boolean {
   return p.excluded?.get(name) !== true
 }
 
-/** The current ETag of a stored resource (a user's includes its groups). */
-export function etagFor(deps: ServiceDeps, type: ResourceType, row: StoredResource): string {
-  return type.name === 'User' ? versionTag(row.version, deps.store.groupsOf(row)) : etagOf(row.version)
-}
-
-/** What rendering a row needs besides the row: its references (read only when shown) and ETag. */
+/**
+ * What rendering a row needs besides the row: its references (read only when shown) and ETag. The
+ * version covers the references too: the store gives a resource a new one when they change.
+ */
 function contextOf(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, p: Projection): { ctx: RenderContext; etag: string } {
   const members = type.name === 'Group' && shows(p, 'members') ? deps.store.members(row.id) : undefined
-  const versionGroups = type.name === 'User' ? deps.store.groupsOf(row) : undefined
-  const groups = shows(p, 'groups') ? versionGroups : undefined
-  return { ctx: { base: req.base, members, groups, versionGroups }, etag: versionTag(row.version, versionGroups) }
+  const groups = type.name === 'User' && shows(p, 'groups') ? deps.store.groupsOf(row) : undefined
+  return { ctx: { base: req.base, members, groups }, etag: etagOf(row.version) }
 }
 
 /** The response body for one resource, honouring `attributes`/`excludedAttributes`, and its ETag. */

@@ -1,0 +1,168 @@
+// Versions over HTTP (RFC 7644 §3.14): a resource's ETag, meta.version and meta.lastModified change
+// exactly when the resource as served changes, including through its groups or members.
+import { describe, expect, test } from 'bun:test'
+import { makeTestApp, type TestApp } from '../helpers/app'
+import { URN_GROUP, URN_USER, patchBody, readJson } from '../helpers/scim'
+
+/** A test app whose clock moves one second per write, so lastModified changes are visible. */
+function app(): TestApp & { tick(): void } {
+  const t = makeTestApp()
+  let clock = Date.parse('2026-01-01T00:00:00Z')
+  t.server.deps.now = () => new Date(clock)
+  return { ...t, tick: () => (clock += 1000) }
+}
+
+async function user(t: TestApp, userName: string, extra: object = {}): Promise<string> {
+  return (await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName, ...extra }))).id as string
+}
+
+async function group(t: TestApp, displayName: string, members: string[] = []): Promise<string> {
+  const body = { schemas: [URN_GROUP], displayName, members: members.map((value) => ({ value })) }
+  return (await readJson(await t.request('POST', '/scim/v2/Groups', body))).id as string
+}
+
+/** GET with the ETag the client last saw: the served body when it changed, undefined on 304. */
+async function getIfChanged(t: TestApp, path: string, etag: string): Promise<Record<string, any> | undefined> {
+  const res = await t.request('GET', path, undefined, { 'if-none-match': etag })
+  if (res.status === 304) return undefined
+  expect(res.status).toBe(200)
+  const body = await readJson(res)
+  expect(res.headers.get('etag')).toBe(body.meta.version)
+  return body
+}
+
+async function get(t: TestApp, path: string): Promise<Record<string, any>> {
+  return readJson(await t.request('GET', path))
+}
+
+const patch = (t: TestApp, path: string, ...ops: object[]) => t.request('PATCH', path, patchBody(...ops))
+
+describe('a group changes version when its members change by a cascade or by their display', () => {
+  test('deleting a member user', async () => {
+    const t = app()
+    const [a, b] = [await user(t, 'a'), await user(t, 'b')]
+    const g = await group(t, 'G', [a, b])
+    const before = await get(t, `/scim/v2/Groups/${g}`)
+    t.tick()
+    expect((await t.request('DELETE', `/scim/v2/Users/${a}`)).status).toBe(204)
+    const after = await getIfChanged(t, `/scim/v2/Groups/${g}`, before.meta.version)
+    expect(after?.members.map((m: any) => m.value)).toEqual([b])
+    expect(after!.meta.version).not.toBe(before.meta.version)
+    expect(after!.meta.lastModified).not.toBe(before.meta.lastModified)
+  })
+
+  test("a member user's displayName (members[].display)", async () => {
+    const t = app()
+    const a = await user(t, 'a', { displayName: 'Ann' })
+    const g = await group(t, 'G', [a])
+    const before = await get(t, `/scim/v2/Groups/${g}`)
+    t.tick()
+    expect((await patch(t, `/scim/v2/Users/${a}`, { op: 'replace', path: 'displayName', value: 'Anna' })).status).toBe(200)
+    const after = await getIfChanged(t, `/scim/v2/Groups/${g}`, before.meta.version)
+    expect(after?.members[0].display).toBe('Anna')
+    expect(after!.meta.lastModified).not.toBe(before.meta.lastModified)
+  })
+
+  test("a member group's rename, in a nested group", async () => {
+    const t = app()
+    const inner = await group(t, 'Inner')
+    const outer = await group(t, 'Outer', [inner])
+    const before = await get(t, `/scim/v2/Groups/${outer}`)
+    t.tick()
+    await patch(t, `/scim/v2/Groups/${inner}`, { op: 'replace', path: 'displayName', value: 'Core' })
+    expect((await getIfChanged(t, `/scim/v2/Groups/${outer}`, before.meta.version))?.members[0].display).toBe('Core')
+  })
+
+  test('a change that leaves the display alone keeps the group as it was', async () => {
+    const t = app()
+    const a = await user(t, 'a', { displayName: 'Ann' })
+    const g = await group(t, 'G', [a])
+    const before = await get(t, `/scim/v2/Groups/${g}`)
+    t.tick()
+    await patch(t, `/scim/v2/Users/${a}`, { op: 'replace', path: 'title', value: 'Boss' })
+    expect(await getIfChanged(t, `/scim/v2/Groups/${g}`, before.meta.version)).toBeUndefined()
+  })
+})
+
+describe("a user changes version when its groups[] change", () => {
+  test('renaming one of its groups (groups[].display), read by id and through the lookup cache', async () => {
+    const t = app()
+    const a = await user(t, 'a', { externalId: 'ext-a' })
+    const g = await group(t, 'Sales', [a])
+    const byName = `/scim/v2/Users?filter=${encodeURIComponent('userName eq "a"')}`
+    const byExternalId = `/scim/v2/Users?filter=${encodeURIComponent('externalId eq "ext-a"')}`
+    // Twice each: the lookup cache admits a key on its second miss.
+    for (const path of [byName, byName, byExternalId, byExternalId]) await get(t, path)
+    const before = await get(t, `/scim/v2/Users/${a}`)
+    t.tick()
+    await patch(t, `/scim/v2/Groups/${g}`, { op: 'replace', path: 'displayName', value: 'Sales EMEA' })
+    const after = await getIfChanged(t, `/scim/v2/Users/${a}`, before.meta.version)
+    expect(after?.groups.map((x: any) => x.display)).toEqual(['Sales EMEA'])
+    expect(after!.meta.lastModified).not.toBe(before.meta.lastModified)
+    for (const path of [byName, byExternalId]) expect((await get(t, path)).Resources[0]).toEqual(after)
+  })
+
+  test('being added to and removed from a group, deleting the group', async () => {
+    const t = app()
+    const a = await user(t, 'a')
+    const g = await group(t, 'G')
+    const versions = [(await get(t, `/scim/v2/Users/${a}`)).meta.version]
+    const step = async (send: () => Promise<Response>) => {
+      t.tick()
+      await send()
+      const now = await get(t, `/scim/v2/Users/${a}`)
+      expect(versions).not.toContain(now.meta.version)
+      versions.push(now.meta.version)
+      return now
+    }
+    expect((await step(() => patch(t, `/scim/v2/Groups/${g}`, { op: 'add', path: 'members', value: [{ value: a }] }))).groups).toHaveLength(1)
+    expect((await step(() => patch(t, `/scim/v2/Groups/${g}`, { op: 'remove', path: `members[value eq "${a}"]` }))).groups).toBeUndefined()
+    await step(() => t.request('PUT', `/scim/v2/Groups/${g}`, { schemas: [URN_GROUP], displayName: 'G', members: [{ value: a }] }))
+    expect((await step(() => t.request('DELETE', `/scim/v2/Groups/${g}`))).groups).toBeUndefined()
+  })
+})
+
+describe('meta.version filters match the version served', () => {
+  test('for a user in a group and for the group', async () => {
+    const t = app()
+    const a = await user(t, 'a')
+    const g = await group(t, 'G', [a])
+    for (const path of [`/scim/v2/Users/${a}`, `/scim/v2/Groups/${g}`]) {
+      const served = await get(t, path)
+      const filter = `meta.version eq ${JSON.stringify(served.meta.version)}`
+      const list = await get(t, `${path.replace(/\/[^/]+$/, '')}?filter=${encodeURIComponent(filter)}`)
+      expect(list.Resources.map((r: any) => r.id)).toEqual([served.id])
+    }
+  })
+})
+
+describe('membership no-ops keep versions (RFC 7644 §3.5.2.1)', () => {
+  test('re-adding a member, removing an absent one, PUT with the same members', async () => {
+    const t = app()
+    const [a, b] = [await user(t, 'a'), await user(t, 'b')]
+    const g = await group(t, 'G', [a])
+    const groupBefore = await get(t, `/scim/v2/Groups/${g}`)
+    const userBefore = await get(t, `/scim/v2/Users/${a}`)
+    t.tick()
+    const noops = [
+      patch(t, `/scim/v2/Groups/${g}`, { op: 'add', path: 'members', value: [{ value: a }] }),
+      patch(t, `/scim/v2/Groups/${g}`, { op: 'remove', path: 'members', value: [{ value: b }] }),
+      patch(t, `/scim/v2/Groups/${g}`, { op: 'remove', path: `members[value eq "${b}"]` }),
+    ]
+    for (const res of await Promise.all(noops)) expect(res.status).toBe(204)
+    expect(await get(t, `/scim/v2/Groups/${g}`)).toEqual(groupBefore)
+    expect(await get(t, `/scim/v2/Users/${a}`)).toEqual(userBefore)
+    // A PUT always makes a new version of the group itself, but not of members it keeps.
+    await t.request('PUT', `/scim/v2/Groups/${g}`, { schemas: [URN_GROUP], displayName: 'G', members: [{ value: a }] })
+    expect(await get(t, `/scim/v2/Users/${a}`)).toEqual(userBefore)
+  })
+
+  test('a real change answers with the new ETag', async () => {
+    const t = app()
+    const [a, b] = [await user(t, 'a'), await user(t, 'b')]
+    const g = await group(t, 'G', [a])
+    const res = await patch(t, `/scim/v2/Groups/${g}`, { op: 'add', path: 'members', value: [{ value: a }, { value: b }] })
+    expect(res.status).toBe(204)
+    expect(res.headers.get('etag')).toBe((await get(t, `/scim/v2/Groups/${g}`)).meta.version)
+  })
+})
