@@ -68,6 +68,7 @@ export function createWriteTx(orm: BunSQLiteDatabase<typeof tables>, sqlite: Dat
     },
     delete(type, row, at) {
       caches.changed(dependents.showingOf(row.id, at))
+      if (type.name === 'User') caches.changed(dependents.reportsOf(row.id, at))
       // The row's memberships go with it (ON DELETE CASCADE).
       deleteRow.run({ id: row.id })
       caches.changed([keysOf(type, row)])

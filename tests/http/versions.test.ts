@@ -2,7 +2,7 @@
 // exactly when the resource as served changes, including through its groups or members.
 import { describe, expect, test } from 'bun:test'
 import { makeTestApp, type TestApp } from '../helpers/app'
-import { URN_GROUP, URN_USER, patchBody, readJson } from '../helpers/scim'
+import { URN_ENTERPRISE, URN_GROUP, URN_USER, patchBody, readJson } from '../helpers/scim'
 
 /** A test app whose clock moves one second per write, so lastModified changes are visible. */
 function app(): TestApp & { tick(): void } {
@@ -164,5 +164,28 @@ describe('membership no-ops keep versions (RFC 7644 §3.5.2.1)', () => {
     const res = await patch(t, `/scim/v2/Groups/${g}`, { op: 'add', path: 'members', value: [{ value: a }, { value: b }] })
     expect(res.status).toBe(204)
     expect(res.headers.get('etag')).toBe((await get(t, `/scim/v2/Groups/${g}`)).meta.version)
+  })
+})
+
+describe("deleting a manager leaves no dangling manager", () => {
+  test('reports lose manager, keep the rest of the extension, and get a new version', async () => {
+    const t = app()
+    const boss = await user(t, 'boss')
+    const r1 = await user(t, 'r1', { [URN_ENTERPRISE]: { department: 'Ops', manager: { value: boss } } })
+    const r2 = await user(t, 'r2', { [URN_ENTERPRISE]: { manager: { value: boss } } })
+    const other = await user(t, 'other', { [URN_ENTERPRISE]: { department: 'Ops' } })
+    const before = await Promise.all([r1, r2, other].map((id) => get(t, `/scim/v2/Users/${id}`)))
+    t.tick()
+    expect((await t.request('DELETE', `/scim/v2/Users/${boss}`)).status).toBe(204)
+    const [a1, a2, a3] = await Promise.all([r1, r2, other].map((id) => get(t, `/scim/v2/Users/${id}`)))
+    expect(a1![URN_ENTERPRISE]).toEqual({ department: 'Ops' })
+    expect(a1!.schemas).toContain(URN_ENTERPRISE)
+    expect(a2![URN_ENTERPRISE]).toBeUndefined()
+    expect(a2!.schemas).toEqual([URN_USER])
+    expect(a1!.meta.version).not.toBe(before[0]!.meta.version)
+    expect(a2!.meta.lastModified).not.toBe(before[1]!.meta.lastModified)
+    expect(a3).toEqual(before[2]!)
+    const filter = encodeURIComponent(`${URN_ENTERPRISE}:manager.value eq "${boss}"`)
+    expect((await get(t, `/scim/v2/Users?filter=${filter}`)).totalResults).toBe(0)
   })
 })
