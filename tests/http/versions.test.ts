@@ -189,3 +189,57 @@ describe("deleting a manager leaves no dangling manager", () => {
     expect((await get(t, `/scim/v2/Users?filter=${filter}`)).totalResults).toBe(0)
   })
 })
+
+describe('the version moves exactly when the resource as served does', () => {
+  function prng(seed: number) {
+    return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff)
+  }
+
+  test('random renames, title changes, membership changes and deletes, checked after each step', async () => {
+    const t = app()
+    const rand = prng(5)
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!
+    const users: string[] = []
+    const groups: string[] = []
+    for (let i = 0; i < 6; i++) users.push(await user(t, `u${i}`, i % 2 === 0 ? { displayName: `User ${i}` } : {}))
+    for (let i = 0; i < 3; i++) groups.push(await group(t, `g${i}`))
+    const all = async () => {
+      const seen = new Map<string, { version: string; form: string }>()
+      for (const path of ['/scim/v2/Users?count=100', '/scim/v2/Groups?count=100']) {
+        for (const r of (await get(t, path)).Resources as Record<string, any>[]) {
+          const { meta, ...form } = r
+          seen.set(r.id, { version: meta.version, form: JSON.stringify(form) })
+        }
+      }
+      return seen
+    }
+    let before = await all()
+    for (let step = 0; step < 150; step++) {
+      t.tick()
+      const roll = rand()
+      const g = pick(groups)
+      const member = pick([...users, ...groups.filter((x) => x !== g)])
+      if (roll < 0.3) await patch(t, `/scim/v2/Groups/${g}`, { op: 'add', path: 'members', value: [{ value: member }] })
+      else if (roll < 0.5) await patch(t, `/scim/v2/Groups/${g}`, { op: 'remove', path: `members[value eq "${member}"]` })
+      else if (roll < 0.6) await patch(t, `/scim/v2/Groups/${g}`, { op: 'replace', path: 'displayName', value: pick(['g-a', 'g-b', 'g-c']) })
+      else if (roll < 0.7) await patch(t, `/scim/v2/Users/${pick(users)}`, { op: 'replace', path: 'displayName', value: pick(['A', 'B']) })
+      else if (roll < 0.8) await patch(t, `/scim/v2/Users/${pick(users)}`, { op: 'replace', path: 'title', value: pick(['T1', 'T2']) })
+      else if (roll < 0.9 && users.length > 2) {
+        const u = users.splice(Math.floor(rand() * users.length), 1)[0]!
+        expect((await t.request('DELETE', `/scim/v2/Users/${u}`)).status).toBe(204)
+        users.push(await user(t, `n${step}`, { displayName: `New ${step}` }))
+      } else if (groups.length > 1) {
+        const gone = groups.splice(groups.indexOf(g), 1)[0]!
+        expect((await t.request('DELETE', `/scim/v2/Groups/${gone}`)).status).toBe(204)
+        groups.push(await group(t, `h${step}`))
+      }
+      const after = await all()
+      for (const [id, now] of after) {
+        const was = before.get(id)
+        if (was === undefined) continue
+        expect({ id, step, changed: now.version !== was.version }).toEqual({ id, step, changed: now.form !== was.form })
+      }
+      before = after
+    }
+  })
+})
