@@ -5,7 +5,7 @@ import { API_PREFIX } from '../http/app'
 import { ScimError } from '../scim/errors'
 import type { ScimServer } from '../server'
 import { exportLines } from '../service/export'
-import { importLine, mayResolveLater, type LineFailure, type LineOutcome } from '../service/import'
+import { importLine, mayResolveLater, restoreKeptMeta, type KeptResource, type LineFailure, type LineOutcome } from '../service/import'
 import type { RequestInfo } from '../service/result'
 import { CommandError } from './backup'
 import { readLines } from './lines'
@@ -58,10 +58,11 @@ export async function importCommand(server: ScimServer, file: string, report: (f
   const shown = progress(`importing ${file}`, (n) => `${(n / 1_048_576).toFixed(1)} MB`)
   const result: ImportReport = { counts: { created: 0, updated: 0, unchanged: 0, failed: 0 }, failures: [] }
   const req = requestInfo(server)
+  const kept: KeptResource[] = []
   let retry: { line: number; text: string }[] = []
   const running = new Set<Promise<void>>()
   const run = (line: number, text: string, last: boolean) => {
-    const job: Promise<void> = importLine(server.deps, text, req)
+    const job: Promise<void> = importLine(server.deps, text, req, kept)
       .then(
         (outcome) => void result.counts[outcome]++,
         (err: unknown) => {
@@ -96,6 +97,7 @@ export async function importCommand(server: ScimServer, file: string, report: (f
     }
     await Promise.all(running)
   }
+  await restoreKeptMeta(server.deps, kept)
   result.failures.sort((a, b) => a.line - b.line)
   for (const failure of result.failures) report(failure)
   const { created, updated, unchanged } = result.counts

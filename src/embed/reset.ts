@@ -16,7 +16,7 @@ export async function deleteAllResources(deps: ServiceDeps): Promise<void> {
       await deps.store.write((tx) => {
         for (const row of rows) {
           const fresh = tx.get(type, row.id)
-          if (fresh) tx.delete(type, fresh)
+          if (fresh) tx.delete(type, fresh, deps.now().toISOString())
         }
       })
     }

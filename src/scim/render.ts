@@ -24,26 +24,15 @@ export interface RenderContext {
   members?: readonly Reference[]
   /** A user's groups (read-only `groups` attribute), when they are to be shown. */
   groups?: readonly Reference[]
-  /** A user's groups, shown or not: they are part of its version (see versionTag). */
-  versionGroups?: readonly Reference[]
-}
-
-/** The weak ETag for a version (RFC 7644 §3.14); meta.version carries the same text. */
-export function etagOf(version: number): string {
-  return `W/"${version}"`
 }
 
 /**
- * A user's ETag: its row version, plus a fingerprint of its groups, which change without the
- * row changing (memberships live in their own table). FNV-1a over ids and names.
+ * The weak ETag for a version (RFC 7644 §3.14); meta.version carries the same text, and a
+ * `meta.version` filter compares the same text. The version moves whenever the resource as served
+ * does, references included, so nothing else goes into the tag.
  */
-export function versionTag(version: number, groups: readonly Reference[] | undefined): string {
-  if (!groups || groups.length === 0) return etagOf(version)
-  let h = 0x811c9dc5
-  for (const text of groups.map((g) => `${g.value}\u0000${g.display ?? ''}`).sort()) {
-    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
-  }
-  return `W/"${version}-${(h >>> 0).toString(36)}"`
+export function etagOf(version: number): string {
+  return `W/"${version}"`
 }
 
 export function locationOf(base: string, type: ResourceType, id: string): string {
@@ -128,7 +117,7 @@ function referencesAndMeta(type: ResourceType, stored: RenderInput, ctx: RenderC
     created: stored.created,
     lastModified: stored.lastModified,
     location: locationOf(ctx.base, type, stored.id),
-    version: versionTag(stored.version, ctx.versionGroups),
+    version: etagOf(stored.version),
   }
   return out
 }

@@ -16,13 +16,8 @@ export interface StoredResource {
   readonly version: number
   readonly created: string
   readonly lastModified: string
-  /** A user's groups, read in the same statement as the row, and the membership epoch they belong to. */
-  readonly groupsRead?: GroupsSnapshot
-}
-
-export interface GroupsSnapshot {
-  readonly epoch: number
-  readonly refs: readonly MemberRow[]
+  /** A user's groups, read in the same statement as the row. */
+  readonly groupsRead?: readonly MemberRow[]
 }
 
 /** A member row of a group, with the member's current display name. */
@@ -53,13 +48,19 @@ export interface ListQuery {
   keyset?: CursorPosition
 }
 
-/** Writes run inside a transaction the store owns; every method here is synchronous. */
+/**
+ * Writes run inside a transaction the store owns; every method here is synchronous. Resources
+ * that show the written one (a group its members' display, a user its groups, a report its
+ * manager) get a new version and lastModified `at` the same time (RFC 7644 §3.14).
+ */
 export interface WriteTx {
   get(type: ResourceType, id: string): StoredResource | undefined
   insert(type: ResourceType, row: StoredResource, members?: readonly MemberRef[]): void
   update(type: ResourceType, before: StoredResource, after: StoredResource): void
-  applyMemberOps(group: StoredResource, ops: readonly MemberOp[]): void
-  delete(type: ResourceType, row: StoredResource): void
+  /** False when no membership changed (re-adding a member, removing an absent one). */
+  applyMemberOps(group: StoredResource, ops: readonly MemberOp[], at: string): boolean
+  /** Memberships go with the row; a deleted user's reports lose their manager. */
+  delete(type: ResourceType, row: StoredResource, at: string): void
   /** Ids among `ids` that exist (any resource type), for reference checks. */
   existing(ids: readonly string[]): Map<string, string>
 }
@@ -72,7 +73,7 @@ export interface ResourceStore {
   findByExternalId(type: ResourceType, externalId: string): readonly StoredResource[]
   query(type: ResourceType, query: ListQuery): { total: number; rows: StoredResource[] }
   members(groupId: string): MemberRow[]
-  /** A user's groups: those read with the row if no membership changed since, else looked up. */
+  /** A user's groups: those read with the row, else looked up. */
   groupsOf(user: StoredResource): readonly MemberRow[]
   /**
    * Runs `fn` in a transaction shared with other writes that arrive in the same tick (group

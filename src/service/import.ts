@@ -1,5 +1,6 @@
 // `scim-server import`: SCIM JSON lines back through the normal write path, idempotently.
 import { deepEqual, isObject, type Doc } from '../scim/document'
+import { foldCase } from '../scim/case-fold'
 import { ScimError } from '../scim/errors'
 import { coerceResource } from '../scim/schema/coerce'
 import type { ResourceType } from '../scim/schema/types'
@@ -33,7 +34,7 @@ function matchOf(deps: ServiceDeps, type: ResourceType, body: Doc): StoredResour
   }
   const nameAttr = type.name === 'User' ? 'userName' : 'displayName'
   const name = body[nameAttr]
-  const byName = typeof name === 'string' ? deps.store.findByName(type, name.toLowerCase())[0] : undefined
+  const byName = typeof name === 'string' ? deps.store.findByName(type, foldCase(name))[0] : undefined
   if (byName) return byName
   return typeof body.externalId === 'string' ? deps.store.findByExternalId(type, body.externalId)[0] : undefined
 }
@@ -58,7 +59,13 @@ function sameMembers(deps: ServiceDeps, type: ResourceType, existing: StoredReso
  * alone when the line would change nothing, so importing the same file twice is a no-op; a new
  * one is created with the exported id and meta, so export → import → export gives the same file.
  */
-export async function importLine(deps: ServiceDeps, text: string, req: RequestInfo): Promise<LineOutcome> {
+/** A resource an import created with its exported identity, to be given that identity back at the end. */
+export interface KeptResource {
+  type: ResourceType
+  identity: KeptIdentity
+}
+
+export async function importLine(deps: ServiceDeps, text: string, req: RequestInfo, kept: KeptResource[]): Promise<LineOutcome> {
   let body: unknown
   try {
     body = JSON.parse(text)
@@ -69,13 +76,33 @@ export async function importLine(deps: ServiceDeps, text: string, req: RequestIn
   const type = typeOf(deps, body)
   const existing = matchOf(deps, type, body)
   if (!existing) {
-    await createResource(deps, type, body, req, keptIdentity(body))
+    const identity = keptIdentity(body)
+    await createResource(deps, type, body, req, identity)
+    if (identity) kept.push({ type, identity })
     return 'created'
   }
   const { doc } = coerceResource(type, body, { mode: 'replace', existing: existing.data })
   if (deepEqual(doc, existing.data) && sameMembers(deps, type, existing, body)) return 'unchanged'
   await replaceResource(deps, type, existing.id, body, req)
   return 'updated'
+}
+
+/**
+ * Puts back the exported version and lastModified of what the import created. Lines that came
+ * later (a group listing a user, a report naming its manager) changed how earlier resources are
+ * served, so the store moved their versions on; once the whole file is in, each is served as it
+ * was exported, and its exported meta is the true one again.
+ */
+export async function restoreKeptMeta(deps: ServiceDeps, kept: readonly KeptResource[]): Promise<void> {
+  for (let at = 0; at < kept.length; at += 500) {
+    await deps.store.write((tx) => {
+      for (const { type, identity } of kept.slice(at, at + 500)) {
+        const now = tx.get(type, identity.id)
+        if (!now || (now.version === identity.version && now.lastModified === identity.lastModified)) continue
+        tx.update(type, now, { ...now, version: identity.version, lastModified: identity.lastModified })
+      }
+    })
+  }
 }
 
 /** An error that a later line may cure: a reference to a resource the file creates further on. */

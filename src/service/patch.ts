@@ -1,14 +1,21 @@
 // PATCH /{type}/{id} (RFC 7644 §3.5.2): normalise IdP dialects, apply atomically, persist.
 import { normalizePatchRequest } from '../scim/compat/normalize-patch'
 import { ScimError } from '../scim/errors'
-import { applyPatch } from '../scim/patch/apply'
+import { applyPatch, type PatchResult } from '../scim/patch/apply'
 import { etagOf } from '../scim/render'
+import { deepEqual } from '../scim/document'
+import type { Doc } from '../scim/document'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
 import { checkIfMatch } from './preconditions'
 import { checkManager } from './references'
 import type { RequestInfo, ServiceResult } from './result'
-import { etagFor, projectionOf, renderView } from './view'
+import { projectionOf, renderView } from './view'
+
+/** The engine's `changed` also counts member ops, which may all be no-ops: then the document decides. */
+function documentChanged(before: Doc, result: PatchResult): boolean {
+  return result.memberOps.length === 0 ? result.changed : !deepEqual(before, result.doc)
+}
 
 /**
  * Users answer 200 with the resource (Microsoft's validator expects it); groups answer 204,
@@ -22,13 +29,16 @@ export async function patchResource(deps: ServiceDeps, type: ResourceType, id: s
   const row = await deps.store.write((tx) => {
     const before = tx.get(type, id)
     if (!before) throw ScimError.notFound(`${type.name} ${id} not found`)
-    checkIfMatch(req.ifMatch, etagFor(deps, type, before))
+    checkIfMatch(req.ifMatch, etagOf(before.version))
     const result = applyPatch(type, before.data, ops)
-    if (!result.changed) return before
+    const now = deps.now().toISOString()
+    // RFC 7644 §3.5.2.1: a PATCH that changes nothing (Entra's retried adds and removes) keeps
+    // version and lastModified.
+    const membersChanged = result.memberOps.length > 0 && tx.applyMemberOps(before, result.memberOps, now)
+    if (!membersChanged && !documentChanged(before.data, result)) return before
     checkManager(tx, before.data, result.doc, id)
-    const after: StoredResource = { ...before, data: result.doc, version: before.version + 1, lastModified: deps.now().toISOString() }
+    const after: StoredResource = { ...before, data: result.doc, version: before.version + 1, lastModified: now }
     tx.update(type, before, after)
-    if (result.memberOps.length > 0) tx.applyMemberOps(after, result.memberOps)
     return after
   })
   if (type.name === 'Group' && req.attributes === undefined) return { status: 204, headers: { etag: etagOf(row.version) } }

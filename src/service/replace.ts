@@ -1,12 +1,13 @@
 // PUT /{type}/{id} (RFC 7644 §3.5.1): replace, keeping readOnly attributes and checking immutables.
 import { ScimError } from '../scim/errors'
+import { etagOf } from '../scim/render'
 import { coerceResource } from '../scim/schema/coerce'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
 import { checkIfMatch } from './preconditions'
 import { checkManager } from './references'
 import type { RequestInfo, ServiceResult } from './result'
-import { etagFor, projectionOf, renderView } from './view'
+import { projectionOf, renderView } from './view'
 
 export async function replaceResource(deps: ServiceDeps, type: ResourceType, id: string, body: unknown, req: RequestInfo): Promise<ServiceResult> {
   // Read before writing: a bad attributes list is a 400 with nothing changed.
@@ -14,13 +15,13 @@ export async function replaceResource(deps: ServiceDeps, type: ResourceType, id:
   const row = await deps.store.write((tx) => {
     const before = tx.get(type, id)
     if (!before) throw ScimError.notFound(`${type.name} ${id} not found`)
-    checkIfMatch(req.ifMatch, etagFor(deps, type, before))
+    checkIfMatch(req.ifMatch, etagOf(before.version))
     const { doc, members } = coerceResource(type, body, { mode: 'replace', existing: before.data })
     checkManager(tx, before.data, doc, id)
     const after: StoredResource = { ...before, data: doc, version: before.version + 1, lastModified: deps.now().toISOString() }
     tx.update(type, before, after)
     // PUT replaces the member list only when the body carries one (RFC 7644 §3.5.1).
-    if (members !== undefined) tx.applyMemberOps(after, [{ kind: 'clear' }, { kind: 'add', members }])
+    if (members !== undefined) tx.applyMemberOps(after, [{ kind: 'clear' }, { kind: 'add', members }], after.lastModified)
     return after
   })
   const { doc, etag } = renderView(deps, type, row, req, plan)

@@ -1,6 +1,6 @@
 // Renders stored resources for responses: references looked up only when they will be shown.
 import { planOf, type ViewPlan } from '../scim/project'
-import { etagOf, renderResource, renderResourceJson, versionTag, type RenderContext } from '../scim/render'
+import { etagOf, renderResource, renderResourceJson, type RenderContext } from '../scim/render'
 import type { Doc } from '../scim/document'
 import { documentText } from '../scim/document-text'
 import type { ResourceType } from '../scim/schema/types'
@@ -12,17 +12,14 @@ export function projectionOf(type: ResourceType, req: RequestInfo): ViewPlan {
   return planOf(type, req.attributes, req.excludedAttributes)
 }
 
-/** The current ETag of a stored resource (a user's includes its groups). */
-export function etagFor(deps: ServiceDeps, type: ResourceType, row: StoredResource): string {
-  return type.name === 'User' ? versionTag(row.version, deps.store.groupsOf(row)) : etagOf(row.version)
-}
-
-/** What rendering a row needs besides the row: its references (read only when shown) and ETag. */
+/**
+ * What rendering a row needs besides the row: its references (read only when shown) and ETag. The
+ * version covers the references too: the store gives a resource a new one when they change.
+ */
 function contextOf(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, plan: ViewPlan): { ctx: RenderContext; etag: string } {
   const members = type.name === 'Group' && plan.shows('members') ? deps.store.members(row.id) : undefined
-  const versionGroups = type.name === 'User' ? deps.store.groupsOf(row) : undefined
-  const groups = plan.shows('groups') ? versionGroups : undefined
-  return { ctx: { base: req.base, members, groups, versionGroups }, etag: versionTag(row.version, versionGroups) }
+  const groups = type.name === 'User' && plan.shows('groups') ? deps.store.groupsOf(row) : undefined
+  return { ctx: { base: req.base, members, groups }, etag: etagOf(row.version) }
 }
 
 /** The response body for one resource, honouring `attributes`/`excludedAttributes`, and its ETag. */

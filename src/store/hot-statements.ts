@@ -1,10 +1,17 @@
 // The per-request reads (by id, userName, externalId; a user's groups, a group's members) as raw bun:sqlite statements.
 import type { Database, Statement } from 'bun:sqlite'
 import type { MemberRow, StoredResource } from '../service/context'
+import type { Doc } from '../scim/document'
 import { parseDocument } from '../scim/document-text'
 import { memberDisplaySql } from './columns'
 
 const DISPLAY_OF = memberDisplaySql
+
+/** DISPLAY_OF in JavaScript: what other resources show of `data` as their references' display. */
+export function displayOf(data: Doc): string | null {
+  if (typeof data.displayName === 'string') return data.displayName
+  return typeof data.userName === 'string' ? data.userName : null
+}
 
 /**
  * A user's groups as one JSON text, in the row's own statement: a second statement per read cost
@@ -31,13 +38,10 @@ export interface ReadRow {
 }
 
 /**
- * Matching rows as read, with the membership epoch they were read at. This, not parsed
- * documents, is what the lookup cache keeps (packed into one string, see packed-rows.ts).
+ * Matching rows as read. This, not parsed documents, is what the lookup cache keeps (packed into
+ * one string, see packed-rows.ts).
  */
-export interface RawRows {
-  readonly epoch: number
-  readonly rows: readonly ReadRow[]
-}
+export type RawRows = readonly ReadRow[]
 
 type RefRow = { value: string; type: string; display: string | null }
 
@@ -64,11 +68,7 @@ export class HotStatements {
   private readonly groupsOfMember: Statement<RefRow, [string]>
   private readonly membersOfGroup: Statement<RefRow, [string]>
 
-  /** `epoch()` is the store's membership epoch, stamped on the groups read with a user. */
-  constructor(
-    private readonly sqlite: Database,
-    private readonly epoch: () => number
-  ) {
+  constructor(private readonly sqlite: Database) {
     this.groupsOfMember = sqlite.query(
       `SELECT m.group_id AS value, 'Group' AS type, ${DISPLAY_OF('g')} AS display
        FROM group_members m JOIN resources g ON g.id = m.group_id WHERE m.member_id = ?`
@@ -95,7 +95,7 @@ export class HotStatements {
 
   byId(type: string, id: string): StoredResource | undefined {
     const row = this.statements(type).byId.get(id)
-    return row ? this.toStored(type, row, this.epoch()) : undefined
+    return row ? this.toStored(type, row) : undefined
   }
 
   byName(type: string, nameKey: string): RawRows {
@@ -116,22 +116,21 @@ export class HotStatements {
 
   private raw(rows: ReadRow[]): RawRows {
     if (rows.length > 1) rows.sort((a, b) => a.rowid - b.rowid)
-    return { epoch: this.epoch(), rows }
+    return rows
   }
 
-  /** Rows as read, as StoredResources; the groups carry the epoch they were read at. */
   stored(type: string, raw: RawRows): StoredResource[] {
-    return raw.rows.map((row) => this.toStored(type, row, raw.epoch))
+    return raw.map((row) => this.toStored(type, row))
   }
 
   /** A row read with READ_COLUMNS and groupsColumn(type), as a StoredResource. */
-  toStored(type: string, row: ReadRow, epoch = this.epoch()): StoredResource {
+  toStored(type: string, row: ReadRow): StoredResource {
     const data = parseDocument(row.data)
     const { id, version, created, lastModified } = row
     if (row.groups === null) return { id, type, data, version, created, lastModified }
     const pairs = row.groups === '[]' ? [] : (JSON.parse(row.groups) as [string, string | null][])
     const refs = pairs.map(([value, display]) => dropNullDisplay({ value, type: 'Group', display }))
-    return { id, type, data, version, created, lastModified, groupsRead: { epoch, refs } }
+    return { id, type, data, version, created, lastModified, groupsRead: refs }
   }
 }
 

@@ -1,7 +1,7 @@
 // LRU cache in front of the hot `userName eq` / `externalId eq` lookups Entra sends every cycle.
 import { LRUCache } from 'lru-cache'
 import type { RawRows } from './hot-statements'
-import { packedEpoch, packRows, unpackRows } from './packed-rows'
+import { packRows, unpackRows } from './packed-rows'
 
 export type LookupKind = 'name' | 'externalId'
 
@@ -11,8 +11,9 @@ const DOORKEEPER_SLOTS = 1 << 16
 /**
  * Keys are (resource type, kind, lookup value) and values the matching rows, packed into one
  * string (packed-rows.ts), including empty results (Entra's Test Connection and create-if-missing
- * probes are misses by design). Every write invalidates the keys of the row before and after it
- * changed, so no read sees a stale answer.
+ * probes are misses by design). A write invalidates the keys of every row it changes, before and
+ * after, including rows that change because their groups or members did (store/staleness.ts), so
+ * no read sees a stale answer.
  *
  * A key is admitted on its second miss, not its first: an Entra cycle or a bulk import asks for
  * each object once, and caching those one-off answers costs an insert, an eviction and garbage per
@@ -28,9 +29,9 @@ export class LookupCache {
   /**
    * At most `max` entries and `maxBytes` of packed text, whichever is reached first: a count
    * alone let 150 lookups of 1 MB users keep 135 MB. Sizes are string lengths, which is bytes
-   * for the ASCII text stored documents mostly are. `epoch()` is the store's membership epoch.
+   * for the ASCII text stored documents mostly are.
    */
-  constructor(max: number, maxBytes: number, private readonly epoch: () => number) {
+  constructor(max: number, maxBytes: number) {
     this.lru = new LRUCache({ max, maxSize: maxBytes, sizeCalculation: (value, key) => value.length + key.length })
   }
 
@@ -41,15 +42,13 @@ export class LookupCache {
   get(type: string, kind: LookupKind, value: string, load: () => RawRows): RawRows {
     const key = this.key(type, kind, value)
     const hit = this.lru.get(key)
-    // An entry read before a membership change holds groups that may be stale: reloading the row
-    // with its groups is one statement, where using it would cost a second query for the groups.
-    if (hit !== undefined && packedEpoch(hit) === this.epoch()) {
+    if (hit !== undefined) {
       this.hits++
       return unpackRows(hit)
     }
     this.misses++
     const rows = load()
-    const packed = hit !== undefined || this.seenBefore(key) ? packRows(rows) : undefined
+    const packed = this.seenBefore(key) ? packRows(rows) : undefined
     if (packed !== undefined) this.lru.set(key, packed)
     return rows
   }

@@ -3,24 +3,62 @@ import type { Database } from 'bun:sqlite'
 import { ScimError } from '../scim/errors'
 import type { MemberOp } from '../scim/patch/members'
 import { matchesElement } from '../scim/filter/evaluate'
-import type { StoredResource, WriteTx } from '../service/context'
+import type { StoredResource } from '../service/context'
 import { memberDisplaySql } from './columns'
 
 const MEMBER_TYPES = new Set(['User', 'Group'])
 
+/** A resource that is now a member where it was not, or the other way round. */
+export interface MemberChange {
+  id: string
+  type: string
+}
+
 /**
- * Runs `ops` in order against the membership of `group`. Added members must exist: a reference
- * to an unknown id is rejected (400 invalidValue) rather than stored dangling. Re-adding an
- * existing member is a no-op, because Entra retries adds it already made.
+ * Before and after of each member an op touched, so that a change undone later in the same
+ * request (clear, then re-add as PUT does) counts as no change.
  */
-export function applyMemberOps(db: Database, group: StoredResource, ops: readonly MemberOp[], tx: WriteTx): void {
+class Net {
+  private readonly was = new Map<string, boolean>()
+  private readonly is = new Map<string, MemberChange & { member: boolean }>()
+
+  touch(id: string, type: string, was: boolean, is: boolean): void {
+    if (!this.was.has(id)) this.was.set(id, was)
+    this.is.set(id, { id, type, member: is })
+  }
+
+  changes(): MemberChange[] {
+    const out: MemberChange[] = []
+    for (const m of this.is.values()) if (this.was.get(m.id) !== m.member) out.push({ id: m.id, type: m.type })
+    return out
+  }
+}
+
+/**
+ * Runs `ops` in order against the membership of `group` and returns the members that changed.
+ * Added members must exist: a reference to an unknown id is rejected (400 invalidValue) rather
+ * than stored dangling. Re-adding an existing member or removing an absent one changes nothing
+ * (Entra retries both), so it is not reported: RFC 7644 §3.5.2.1 keeps the version then.
+ */
+export function applyMemberOps(
+  db: Database,
+  group: StoredResource,
+  ops: readonly MemberOp[],
+  existing: (ids: readonly string[]) => Map<string, string>
+): MemberChange[] {
   const insert = db.query('INSERT OR IGNORE INTO group_members (group_id, member_id, member_type) VALUES (?, ?, ?)')
-  const removeMany = db.query('DELETE FROM group_members WHERE group_id = ? AND member_id IN (SELECT value FROM json_each(?))')
+  const removeMany = db.query<{ id: string; type: string }, [string, string]>(
+    'DELETE FROM group_members WHERE group_id = ? AND member_id IN (SELECT value FROM json_each(?)) RETURNING member_id AS id, member_type AS type'
+  )
+  const net = new Net()
+  const removed = (rows: { id: string; type: string }[]) => {
+    for (const r of rows) net.touch(r.id, r.type, true, false)
+  }
   for (const op of ops) {
     switch (op.kind) {
       case 'add': {
         const ids = [...new Set(op.members.map((m) => m.value))]
-        const found = tx.existing(ids)
+        const found = existing(ids)
         const missing = ids.filter((id) => !found.has(id))
         if (missing.length > 0) {
           throw ScimError.invalidValue(`members reference unknown resources: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`)
@@ -29,15 +67,20 @@ export function applyMemberOps(db: Database, group: StoredResource, ops: readonl
           const type = found.get(id)!
           if (!MEMBER_TYPES.has(type)) throw ScimError.invalidValue(`member ${id} is a ${type}, not a User or Group`)
           if (id === group.id) throw ScimError.invalidValue('a group cannot be a member of itself')
-          insert.run(group.id, id, type)
+          const added = insert.run(group.id, id, type).changes === 1
+          net.touch(id, type, !added, true)
         }
         break
       }
       case 'remove':
-        removeMany.run(group.id, JSON.stringify(op.values))
+        removed(removeMany.all(group.id, JSON.stringify(op.values)))
         break
       case 'clear':
-        db.query('DELETE FROM group_members WHERE group_id = ?').run(group.id)
+        removed(
+          db
+            .query<{ id: string; type: string }, [string]>('DELETE FROM group_members WHERE group_id = ? RETURNING member_id AS id, member_type AS type')
+            .all(group.id)
+        )
         break
       case 'removeWhere': {
         // Rare (filters other than `value eq`): evaluate in memory over this group's rows only.
@@ -49,11 +92,12 @@ export function applyMemberOps(db: Database, group: StoredResource, ops: readonl
           )
           .all(group.id)
         const doomed = rows.filter((r) => matchesElement(op.filter, r)).map((r) => r.value)
-        if (doomed.length > 0) removeMany.run(group.id, JSON.stringify(doomed))
+        if (doomed.length > 0) removed(removeMany.all(group.id, JSON.stringify(doomed)))
         break
       }
       default:
         throw new Error(`unknown member op ${JSON.stringify(op satisfies never)}`)
     }
   }
+  return net.changes()
 }

@@ -24,5 +24,13 @@ export const MIGRATIONS: EmbeddedMigration[] = [
       "DROP INDEX `group_members_member`;",
       "CREATE INDEX `group_members_member_group` ON `group_members` (`member_id`,`group_id`);"
     ]
+  },
+  {
+    "tag": "0002_manager_index",
+    "when": 1796118634149,
+    "hash": "c243d6f7ba9bf5059b911a74ca4e1a9918ff3fd4a8b3933804f309eab1415892",
+    "statements": [
+      "CREATE INDEX `resources_manager` ON `resources` ((data ->> '$.\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\".manager.value')) WHERE type = 'User' AND (data ->> '$.\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\".manager.value') IS NOT NULL;"
+    ]
   }
 ]

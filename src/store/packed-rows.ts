@@ -12,8 +12,8 @@ const SEP = '\u0000'
 const FIELDS = 7
 
 export function packRows(raw: RawRows): string | undefined {
-  const parts = [String(raw.epoch)]
-  for (const r of raw.rows) {
+  const parts: string[] = []
+  for (const r of raw) {
     const groups = r.groups ?? ''
     if (r.id.includes(SEP) || r.data.includes(SEP) || r.created.includes(SEP) || r.lastModified.includes(SEP) || groups.includes(SEP)) return undefined
     parts.push(String(r.rowid), r.id, r.data, String(r.version), r.created, r.lastModified, groups)
@@ -24,18 +24,12 @@ export function packRows(raw: RawRows): string | undefined {
 export function unpackRows(packed: string): RawRows {
   const f = packed.split(SEP)
   const rows: ReadRow[] = []
-  for (let i = 1; i + FIELDS <= f.length; i += FIELDS) {
+  for (let i = 0; i + FIELDS <= f.length; i += FIELDS) {
     const groups = f[i + 6]!
     rows.push({
       rowid: Number(f[i]), id: f[i + 1]!, data: f[i + 2]!, version: Number(f[i + 3]),
       created: f[i + 4]!, lastModified: f[i + 5]!, groups: groups === '' ? null : groups,
     })
   }
-  return { epoch: Number(f[0]), rows }
-}
-
-/** The membership epoch a packed entry was read at, without unpacking it. */
-export function packedEpoch(packed: string): number {
-  const end = packed.indexOf(SEP)
-  return Number(end < 0 ? packed : packed.slice(0, end))
+  return rows
 }

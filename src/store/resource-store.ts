@@ -2,23 +2,16 @@
 import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm'
 import type { BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import type { Database } from 'bun:sqlite'
-import type { Doc } from '../scim/document'
 import { DEFAULT_LIMITS, type Limits } from '../scim/limits'
-import type { ResourceType } from '../scim/schema/types'
-import type { ListQuery, ResourceStore, WriteTx } from '../service/context'
+import type { ListQuery, ResourceStore } from '../service/context'
 import { filterToSql, orderBySql } from './filter-sql'
-import { LookupCache, type LookupKind } from './lookup-cache'
-import { CountCache } from './count-cache'
-import { applyMemberOps } from './member-ops'
-import { nameKeyOf, externalIdOf, toRow } from './rows'
+import { groupsColumn, HotStatements, READ_COLUMNS, type ReadRow } from './hot-statements'
+import { ReadCaches } from './staleness'
 import * as tables from './tables'
 import { resources } from './tables'
 import { WriteQueue } from './write-queue'
-import { groupsColumn, HotStatements, READ_COLUMNS, type RawRows, type ReadRow } from './hot-statements'
-import { translateConstraintError } from './errors'
+import { createWriteTx } from './write-tx'
 import { readinessProblem } from './readiness'
-
-const { placeholder } = sql
 
 export function createResourceStore(
   orm: BunSQLiteDatabase<typeof tables>,
@@ -26,96 +19,20 @@ export function createResourceStore(
   options: { cacheSize?: number; limits?: Limits } = {}
 ): ResourceStore {
   const limits = options.limits ?? DEFAULT_LIMITS
-  const cache = new LookupCache(options.cacheSize ?? 10_000, limits.cacheBytes, () => membershipEpoch)
+  const caches = new ReadCaches(options.cacheSize ?? 10_000, limits.cacheBytes, () => sqlite.inTransaction)
   const queue = new WriteQueue(sqlite)
-
-  const insertRow = orm.insert(resources).values({
-    id: placeholder('id'), type: placeholder('type'), nameCi: placeholder('nameCi'), externalId: placeholder('externalId'),
-    data: placeholder('data'), version: placeholder('version'), created: placeholder('created'), lastModified: placeholder('lastModified'),
-  }).prepare()
-  const updateRow = orm.update(resources).set({
-    nameCi: sql`${placeholder('nameCi')}`, externalId: sql`${placeholder('externalId')}`, data: sql`${placeholder('data')}`,
-    version: sql`${placeholder('version')}`, lastModified: sql`${placeholder('lastModified')}`,
-  }).where(eq(resources.id, placeholder('id'))).prepare()
-  const deleteRow = orm.delete(resources).where(eq(resources.id, placeholder('id'))).prepare()
-  const existingIds = sqlite.query<{ id: string; type: string }, [string]>(
-    'SELECT id, type FROM resources WHERE id IN (SELECT value FROM json_each(?))'
-  )
-
-  // Unfiltered totals, recounted only after an insert or delete of that type: paging through a
-  // million users would otherwise count them all on every page.
-  const totals = new Map<string, number>()
-  const filteredTotals = new CountCache()
-
-  // Bumped by every write that can change what a user's `groups` attribute shows.
-  let membershipEpoch = 0
-  const hot = new HotStatements(sqlite, () => membershipEpoch)
-  const get = (type: ResourceType, id: string) => hot.byId(type.name, id)
-  // A lookup made inside a write sees that write's uncommitted rows; a job that then fails would
-  // leave them in the cache, so such lookups go straight to SQLite.
-  const lookup = (type: string, kind: LookupKind, value: string, load: () => RawRows) =>
-    sqlite.inTransaction ? load() : cache.get(type, kind, value, load)
-  /**
-   * What any change to a row makes stale: the cached lookups of its values before and after,
-   * every filtered total, and (when a group changed) the groups read with users.
-   */
-  const rowChanged = (type: ResourceType, ...docs: Doc[]) => {
-    for (const data of docs) cache.invalidate(type.name, nameKeyOf(type, data), externalIdOf(data))
-    filteredTotals.forgetAll()
-    if (type.name !== 'User') membershipEpoch++
-  }
-
-  const tx: WriteTx = {
-    get,
-    insert(type, row, members) {
-      try {
-        insertRow.run(toRow(type, row, limits))
-      } catch (err) {
-        throw translateConstraintError(err, type)
-      }
-      rowChanged(type, row.data)
-      totals.delete(type.name)
-      if (members && members.length > 0) applyMemberOps(sqlite, row, [{ kind: 'add', members: [...members] }], tx)
-    },
-    update(type, before, after) {
-      try {
-        updateRow.run(toRow(type, after, limits))
-      } catch (err) {
-        throw translateConstraintError(err, type)
-      }
-      rowChanged(type, before.data, after.data)
-    },
-    applyMemberOps(group, ops) {
-      membershipEpoch++
-      filteredTotals.forgetAll()
-      applyMemberOps(sqlite, group, ops, tx)
-    },
-    delete(type, row) {
-      deleteRow.run({ id: row.id })
-      rowChanged(type, row.data)
-      totals.delete(type.name)
-    },
-    existing(ids) {
-      const found = new Map<string, string>()
-      for (const r of existingIds.all(JSON.stringify(ids))) found.set(r.id, r.type)
-      return found
-    },
-  }
+  const hot = new HotStatements(sqlite)
+  const tx = createWriteTx(orm, sqlite, hot, caches, limits)
 
   return {
-    get,
-    findByName: (type, name) => hot.stored(type.name, lookup(type.name, 'name', name, () => hot.byName(type.name, name))),
+    get: (type, id) => hot.byId(type.name, id),
+    findByName: (type, name) => hot.stored(type.name, caches.lookup(type.name, 'name', name, () => hot.byName(type.name, name))),
     findByExternalId: (type, externalId) =>
-      hot.stored(type.name, lookup(type.name, 'externalId', externalId, () => hot.byExternalId(type.name, externalId))),
+      hot.stored(type.name, caches.lookup(type.name, 'externalId', externalId, () => hot.byExternalId(type.name, externalId))),
     query(type, q: ListQuery) {
       const where: SQL = q.filter ? and(eq(resources.type, type.name), filterToSql(q.filter, type))! : eq(resources.type, type.name)
       const count = () => orm.select({ n: sql<number>`count(*)` }).from(resources).where(where).get()?.n ?? 0
-      let total: number
-      if (q.filter) total = filteredTotals.get(q.filter, count)
-      else {
-        total = totals.get(type.name) ?? count()
-        totals.set(type.name, total)
-      }
+      const total = caches.total(type.name, q.filter, count)
       if (q.count === 0) return { total, rows: [] }
       // RFC 7644 §3.4.2.3: resources without the sort attribute go last ascending, first descending.
       // Without sortBy, pages follow the (type, name_ci) index: ordered by folded userName or
@@ -142,10 +59,12 @@ export function createResourceStore(
       return { total, rows: rows.map((row) => hot.toStored(type.name, row)) }
     },
     members: (groupId) => hot.members(groupId),
-    groupsOf: (user) => (user.groupsRead?.epoch === membershipEpoch ? user.groupsRead.refs : hot.groupsOf(user.id)),
+    // Groups read with the row are current: any change to them gave the user a new version and
+    // evicted its cached lookups.
+    groupsOf: (user) => user.groupsRead ?? hot.groupsOf(user.id),
     write: (fn) => queue.run(() => fn(tx)),
     readinessProblem: () => readinessProblem(sqlite),
-    stats: () => ({ lookupHits: cache.hits, lookupMisses: cache.misses, writeBatches: queue.batches, writeJobs: queue.jobs }),
+    stats: () => ({ lookupHits: caches.hits, lookupMisses: caches.misses, writeBatches: queue.batches, writeJobs: queue.jobs }),
     close() {
       queue.flush()
       sqlite.close()

@@ -1,6 +1,15 @@
 // Drizzle table definitions: resources as canonical JSON plus promoted columns, and memberships.
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { URN_ENTERPRISE_USER } from '../scim/constants'
+
+/**
+ * A user's manager id (enterprise extension), spelled once for the index below and for the
+ * query that finds a deleted manager's reports (store/dependents.ts): SQLite uses an expression
+ * index only for the very same expression. `->>` is json_extract without a comma, which
+ * drizzle-kit would split the expression at.
+ */
+export const MANAGER_ID = `(data ->> '$."${URN_ENTERPRISE_USER}".manager.value')`
 
 /**
  * One row per resource. `data` is the canonical SCIM document without `id`, `meta` and group
@@ -23,6 +32,8 @@ export const resources = sqliteTable(
     uniqueIndex('resources_user_name_unique').on(t.type, t.nameCi).where(sql`type = 'User'`),
     index('resources_type_name').on(t.type, t.nameCi),
     index('resources_type_external_id').on(t.type, t.externalId),
+    // Without it, deleting a user scanned every user for its reports (about 1.5 µs each).
+    index('resources_manager').on(sql`${sql.raw(MANAGER_ID)}`).where(sql.raw(`type = 'User' AND ${MANAGER_ID} IS NOT NULL`)),
   ]
 )
 

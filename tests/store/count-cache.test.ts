@@ -46,10 +46,10 @@ test('a filtered total never outlives a write that changes it', async () => {
     } else if (roll < 0.5 && groups.length > 0) {
       const g = pick(groups)
       const kind = rand() < 0.5 ? 'add' : 'remove'
-      await store.write((tx) => tx.applyMemberOps(tx.get(groupType, g)!, kind === 'add' ? [{ kind, members: [{ value: pick(users), type: 'User' }] }] : [{ kind, values: [pick(users)] }]))
+      await store.write((tx) => tx.applyMemberOps(tx.get(groupType, g)!, kind === 'add' ? [{ kind, members: [{ value: pick(users), type: 'User' }] }] : [{ kind, values: [pick(users)] }], now))
     } else if (roll < 0.55 && groups.length > 0) {
       const g = groups.splice(Math.floor(rand() * groups.length), 1)[0]!
-      await store.write((tx) => tx.delete(groupType, tx.get(groupType, g)!))
+      await store.write((tx) => tx.delete(groupType, tx.get(groupType, g)!, now))
     } else {
       for (const [type, texts] of [[userType, userFilters], [groupType, groupFilters]] as const) {
         const text = pick(texts)

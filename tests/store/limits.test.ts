@@ -9,14 +9,11 @@ import { LookupCache } from '../../src/store/lookup-cache'
 import { toRow } from '../../src/store/rows'
 import { WriteQueue } from '../../src/store/write-queue'
 
-const rowsOf = (data: string): RawRows => ({
-  epoch: 0,
-  rows: [{ rowid: 1, id: 'id', data, version: 1, created: 'c', lastModified: 'm', groups: null }],
-})
+const rowsOf = (data: string): RawRows => [{ rowid: 1, id: 'id', data, version: 1, created: 'c', lastModified: 'm', groups: null }]
 
 describe('store/lookup-cache byte budget', () => {
   test('entries are bounded by bytes, not only by count: 1 KB entries in a 10 KB budget keep under 10', () => {
-    const cache = new LookupCache(10_000, 10_240, () => 0)
+    const cache = new LookupCache(10_000, 10_240)
     const load = () => rowsOf('x'.repeat(1000))
     // Admitted on the second miss; a third pass, newest first, counts what stayed.
     for (let pass = 0; pass < 2; pass++) for (let i = 0; i < 100; i++) cache.get('User', 'name', `u${i}`, load)
@@ -28,7 +25,7 @@ describe('store/lookup-cache byte budget', () => {
   })
 
   test('an entry larger than the whole budget is simply not cached', () => {
-    const cache = new LookupCache(10_000, 1024, () => 0)
+    const cache = new LookupCache(10_000, 1024)
     const load = () => rowsOf('y'.repeat(5000))
     for (let i = 0; i < 3; i++) cache.get('User', 'name', 'big', load)
     expect(cache.hits).toBe(0)

@@ -1,0 +1,1 @@
+CREATE INDEX `resources_manager` ON `resources` ((data ->> '$."urn:ietf:params:scim:schemas:extension:enterprise:2.0:User".manager.value')) WHERE type = 'User' AND (data ->> '$."urn:ietf:params:scim:schemas:extension:enterprise:2.0:User".manager.value') IS NOT NULL;

@@ -1,0 +1,71 @@
+// What a write makes stale: the lookup cache, filtered totals and unfiltered totals, kept in one place.
+import { CountCache } from './count-cache'
+import type { RawRows } from './hot-statements'
+import { LookupCache, type LookupKind } from './lookup-cache'
+
+/** The promoted lookup columns of one row as stored: its type, folded name and externalId. */
+export interface RowKeys {
+  readonly type: string
+  readonly nameKey: string | null
+  readonly externalId: string | null
+}
+
+/**
+ * The read-side caches and the one rule that keeps them fresh: a write reports every row whose
+ * served form it changed, with the row's keys before and after (`changed`), and every insert or
+ * delete (`recount`). Rows change through others too (a group's members[].display, a user's
+ * groups[], a report's manager): those get a new version in the same transaction
+ * (store/dependents.ts) and are reported here like any other change.
+ */
+export class ReadCaches {
+  private readonly lookups: LookupCache
+  private readonly filteredTotals = new CountCache()
+  // Unfiltered totals, recounted only after an insert or delete of that type: paging through a
+  // million users would otherwise count them all on every page.
+  private readonly totals = new Map<string, number>()
+
+  constructor(
+    cacheSize: number,
+    cacheBytes: number,
+    private readonly inWrite: () => boolean
+  ) {
+    this.lookups = new LookupCache(cacheSize, cacheBytes)
+  }
+
+  /**
+   * A cached userName/displayName/externalId lookup. One made inside a write sees that write's
+   * uncommitted rows; a job that then fails would leave them in the cache, so it goes to SQLite.
+   */
+  lookup(type: string, kind: LookupKind, value: string, load: () => RawRows): RawRows {
+    return this.inWrite() ? load() : this.lookups.get(type, kind, value, load)
+  }
+
+  /** The total of a list: per filter object until any write, per type until an insert or delete. */
+  total(type: string, filter: object | undefined, count: () => number): number {
+    if (filter !== undefined) return this.filteredTotals.get(filter, count)
+    const known = this.totals.get(type)
+    if (known !== undefined) return known
+    const total = count()
+    this.totals.set(type, total)
+    return total
+  }
+
+  /** Rows whose served form changed. Any change can change any filtered total (`members.value`). */
+  changed(rows: Iterable<RowKeys>): void {
+    for (const r of rows) this.lookups.invalidate(r.type, r.nameKey, r.externalId)
+    this.filteredTotals.forgetAll()
+  }
+
+  /** A row of `type` was inserted or deleted. */
+  recount(type: string): void {
+    this.totals.delete(type)
+  }
+
+  get hits(): number {
+    return this.lookups.hits
+  }
+
+  get misses(): number {
+    return this.lookups.misses
+  }
+}
