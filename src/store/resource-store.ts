@@ -63,7 +63,7 @@ export function createResourceStore(
     // evicted its cached lookups.
     groupsOf: (user) => user.groupsRead ?? hot.groupsOf(user.id),
     write: (fn) => queue.run(() => fn(tx)),
-    readinessProblem: () => readinessProblem(sqlite),
+    readinessProblem: () => queue.storageProblem() ?? readinessProblem(sqlite),
     stats: () => ({ lookupHits: caches.hits, lookupMisses: caches.misses, writeBatches: queue.batches, writeJobs: queue.jobs }),
     close() {
       queue.flush()

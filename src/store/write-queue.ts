@@ -1,6 +1,10 @@
 // Group commit: writes that arrive in the same event-loop turn share one transaction and one sync.
 import type { Database } from 'bun:sqlite'
+import { ScimError } from '../scim/errors'
 import { translateStorageError } from './errors'
+
+/** How long a failed write keeps /readyz at 503: long enough for a balancer to notice, short enough to retry. */
+const STORAGE_FAILURE_MEMORY_MS = 10_000
 
 interface Job {
   fn: () => unknown
@@ -19,13 +23,35 @@ export class WriteQueue {
   private scheduled = false
   batches = 0
   jobs = 0
+  /** The last write the database refused (disk full, read-only), until a commit succeeds again. */
+  private storageFailure: { at: number; reason: string } | undefined
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => number = () => performance.now()
+  ) {}
+
+  /**
+   * Why writes fail now, while the last refusal is recent and no commit has succeeded since. A
+   * readiness probe cannot find out by writing: a small write still fits on a full disk when a
+   * real one does not.
+   */
+  storageProblem(): string | undefined {
+    const failure = this.storageFailure
+    if (!failure || this.now() - failure.at > STORAGE_FAILURE_MEMORY_MS) return undefined
+    return `writes are failing: ${failure.reason}`
+  }
+
+  private refused(error: unknown): unknown {
+    const translated = translateStorageError(error)
+    if (translated instanceof ScimError && translated.status === 503) this.storageFailure = { at: this.now(), reason: String(translated.cause) }
+    return translated
+  }
 
   run<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       // Every failure leaves through here, so a full or read-only database is always the same 503.
-      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject: (error) => reject(translateStorageError(error)) })
+      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject: (error) => reject(this.refused(error)) })
       if (!this.scheduled) {
         this.scheduled = true
         setImmediate(() => this.flush())
@@ -66,6 +92,7 @@ export class WriteQueue {
     try {
       for (const job of batch) results.push(this.runJob(job))
       this.db.run('COMMIT')
+      this.storageFailure = undefined
     } catch (error) {
       // Disk full, I/O error, out of memory: SQLite may already have rolled the whole batch back
       // (it does on SQLITE_FULL). Every request of the batch fails, none half-applied, and none

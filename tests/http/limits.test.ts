@@ -178,6 +178,20 @@ describe('http limits: storage full', () => {
     expect((await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'new1@x' })).status).toBe(201)
   })
 
+  test('while writes fail for lack of space, /readyz says so; it is ready again once a write commits', async () => {
+    const t = makeTestApp({ log: () => {} })
+    await createUser(t, 'kept@x')
+    const free = fillDisk(t)
+    await expectScimError(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'n@x', title: 'w'.repeat(20_000) }), 503)
+    const notReady = await t.server.app.handle(new Request('http://localhost/readyz'))
+    expect(notReady.status).toBe(503)
+    expect(await notReady.text()).toContain('writes are failing: SQLITE_FULL')
+    free()
+    expect((await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'n@x' })).status).toBe(201)
+    await Bun.sleep(1100) // /readyz answers are kept for a second
+    expect((await t.server.app.handle(new Request('http://localhost/readyz'))).status).toBe(200)
+  })
+
   test('on a WAL database file with full durability: the acknowledged writes survive a reopen, the refused ones are gone', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'scim-full-'))
     try {

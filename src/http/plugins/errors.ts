@@ -31,7 +31,7 @@ export function scimErrors(log: ErrorLog) {
         // Storage full or read-only: one line per failure (no stack, it says nothing new), and
         // Retry-After so the client (Entra retries 503s) comes back once space is freed.
         headers['retry-after'] = RETRY_AFTER_SECONDS
-        log(`storage unavailable on ${request.method} ${new URL(request.url).pathname}:`, String(err.cause ?? err.message))
+        log(`storage unavailable on ${request.method} ${new URL(request.url).pathname}: ${String(err.cause ?? err.message)}`, undefined)
       }
       return errorResponse(err, headers)
     }
