@@ -123,3 +123,14 @@ export class ScimError extends Error {
     return new ScimError(415, detail)
   }
 }
+
+/**
+ * A reference (a member, a manager) to a resource that does not exist: 400 invalidValue. Its own
+ * class because an import can cure it with a later line, and retries exactly these.
+ */
+export class UnknownReferenceError extends ScimError {
+  constructor(detail: string) {
+    super(400, detail, 'invalidValue')
+    this.name = 'UnknownReferenceError'
+  }
+}

@@ -1,7 +1,7 @@
 // `scim-server import`: SCIM JSON lines back through the normal write path, idempotently.
 import { deepEqual, isObject, type Doc } from '../scim/document'
 import { foldCase } from '../scim/case-fold'
-import { ScimError } from '../scim/errors'
+import { ScimError, UnknownReferenceError } from '../scim/errors'
 import { coerceResource } from '../scim/schema/coerce'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
@@ -107,5 +107,5 @@ export async function restoreKeptMeta(deps: ServiceDeps, kept: readonly KeptReso
 
 /** An error that a later line may cure: a reference to a resource the file creates further on. */
 export function mayResolveLater(error: ScimError): boolean {
-  return error.scimType === 'invalidValue' && /unknown/.test(error.detail)
+  return error instanceof UnknownReferenceError
 }
