@@ -63,6 +63,11 @@ export class LookupCache {
     return false
   }
 
+  /** Forgets every entry (another process changed the database). */
+  clear(): void {
+    this.lru.clear()
+  }
+
   invalidate(type: string, nameKey: string | null, externalId: string | null): void {
     if (nameKey !== null) this.lru.delete(this.key(type, 'name', nameKey))
     if (externalId !== null) this.lru.delete(this.key(type, 'externalId', externalId))

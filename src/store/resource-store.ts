@@ -19,7 +19,8 @@ export function createResourceStore(
   options: { cacheSize?: number; limits?: Limits } = {}
 ): ResourceStore {
   const limits = options.limits ?? DEFAULT_LIMITS
-  const caches = new ReadCaches(options.cacheSize ?? 10_000, limits.cacheBytes, () => sqlite.inTransaction)
+  const dataVersion = sqlite.query<{ data_version: number }, []>('PRAGMA data_version')
+  const caches = new ReadCaches(options.cacheSize ?? 10_000, limits.cacheBytes, () => sqlite.inTransaction, () => dataVersion.get()?.data_version ?? 0)
   const queue = new WriteQueue(sqlite)
   const hot = new HotStatements(sqlite)
   const tx = createWriteTx(orm, sqlite, hot, caches, limits)

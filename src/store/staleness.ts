@@ -3,6 +3,8 @@ import { CountCache } from './count-cache'
 import type { RawRows } from './hot-statements'
 import { LookupCache, type LookupKind } from './lookup-cache'
 
+const EXTERNAL_CHECK_MS = 250
+
 /** The promoted lookup columns of one row as stored: its type, folded name and externalId. */
 export interface RowKeys {
   readonly type: string
@@ -24,12 +26,39 @@ export class ReadCaches {
   // million users would otherwise count them all on every page.
   private readonly totals = new Map<string, number>()
 
+  private externalVersion: number | undefined
+  private externalCheckedAt = -Infinity
+
+  /**
+   * `dataVersion` is SQLite's `PRAGMA data_version`: it moves when another connection (an admin
+   * command such as import, another process) commits, never for this connection's own writes.
+   */
   constructor(
     cacheSize: number,
     cacheBytes: number,
-    private readonly inWrite: () => boolean
+    private readonly inWrite: () => boolean,
+    private readonly dataVersion: () => number = () => 0,
+    private readonly now: () => number = () => performance.now()
   ) {
     this.lookups = new LookupCache(cacheSize, cacheBytes)
+  }
+
+  /**
+   * Writes made by another process reach no `changed` call here, so at most every 250 ms the
+   * caches compare SQLite's data version and start afresh when it moved: what an admin command
+   * wrote is served within a second.
+   */
+  private followExternalWrites(): void {
+    const now = this.now()
+    if (now - this.externalCheckedAt < EXTERNAL_CHECK_MS) return
+    this.externalCheckedAt = now
+    const version = this.dataVersion()
+    if (this.externalVersion !== undefined && version !== this.externalVersion) {
+      this.lookups.clear()
+      this.filteredTotals.forgetAll()
+      this.totals.clear()
+    }
+    this.externalVersion = version
   }
 
   /**
@@ -37,11 +66,14 @@ export class ReadCaches {
    * uncommitted rows; a job that then fails would leave them in the cache, so it goes to SQLite.
    */
   lookup(type: string, kind: LookupKind, value: string, load: () => RawRows): RawRows {
-    return this.inWrite() ? load() : this.lookups.get(type, kind, value, load)
+    if (this.inWrite()) return load()
+    this.followExternalWrites()
+    return this.lookups.get(type, kind, value, load)
   }
 
   /** The total of a list: per filter object until any write, per type until an insert or delete. */
   total(type: string, filter: object | undefined, count: () => number): number {
+    this.followExternalWrites()
     if (filter !== undefined) return this.filteredTotals.get(filter, count)
     const known = this.totals.get(type)
     if (known !== undefined) return known
