@@ -53,6 +53,16 @@ function dropStaleRef(attr: CompiledAttribute, prev: unknown, next: Doc, value: 
 }
 
 /**
+ * The one merge of a complex value into a stored one, for `attr` and for each element `attr[filter]`
+ * selects: `mergeSubs`, stale reference parts dropped, undefined when nothing is left (unassigned).
+ */
+function mergeComplex(attr: CompiledAttribute, prev: unknown, patch: Doc): Doc | undefined {
+  const merged = mergeSubs(attr, prev, patch)
+  dropStaleRef(attr, prev, merged, patch)
+  return isUnassignedComplex(attr, merged) ? undefined : merged
+}
+
+/**
  * A single-valued complex attribute (add and replace alike, RFC 7644 §3.5.2.1/§3.5.2.3): the value's
  * sub-attributes are merged into the stored ones. Entra's bare-string manager is read first.
  */
@@ -64,9 +74,7 @@ function writeComplex(op: WriteOp, holder: Doc, attr: CompiledAttribute, value: 
     if (op === 'replace' || isClear(value)) unassign(holder, attr)
     return
   }
-  const merged = mergeSubs(attr, prev, patch)
-  dropStaleRef(attr, prev, merged, patch)
-  const next = isUnassignedComplex(attr, merged) ? undefined : merged
+  const next = mergeComplex(attr, prev, patch)
   assertMutable(attr, prev, next)
   if (next === undefined) delete holder[attr.name]
   else holder[attr.name] = next
@@ -120,18 +128,16 @@ function createElement(filter: ResolvedFilter, attr: CompiledAttribute, elements
 
 /**
  * One matched element after the write, undefined when cleared. Add and replace alike merge the
- * value's sub-attributes into the element with `mergeSubs`, as for a single-valued complex
- * attribute (RFC 7644 §3.5.2.3: sub-attributes not in the value are left unchanged; RFC 7643 §2.5:
- * null unassigns only that one); `.sub` writes that sub-attribute. An element left with no
- * sub-attributes is unassigned and removed: kept, it would be served as `{}`, which no filter can
- * select again.
+ * value into the element with `mergeComplex`, as for a single-valued complex attribute (RFC 7644
+ * §3.5.2.3: sub-attributes not in the value are left unchanged; RFC 7643 §2.5: null unassigns only
+ * that one); `.sub` writes that sub-attribute. An element left with no sub-attributes is unassigned
+ * and removed: kept, it would be served as `{}`, which no filter can select again.
  */
 function writtenElement(t: AttrTarget, attr: CompiledAttribute, element: unknown, value: unknown): unknown {
   if (t.sub === undefined && isClear(value)) return undefined
   const patch = t.sub !== undefined ? { [t.sub]: value } : isObject(value) ? value : coerceElement(attr, value, attr.path)
   if (!isObject(patch)) throw ScimError.invalidValue(`'${t.label}' needs an object value`)
-  const merged = mergeSubs(attr, element, patch)
-  return isUnassignedComplex(attr, merged) ? undefined : merged
+  return mergeComplex(attr, element, patch)
 }
 
 /**

@@ -7,6 +7,7 @@ import { catchScimError } from '../../helpers/scim'
 import { badgeAttribute, testRegistry, typeNamed, userTypeWith } from './registry'
 
 const USER = typeNamed(testRegistry(), 'User')
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
 const ACME = 'urn:example:params:scim:schemas:extension:acme:2.0:User'
 const ACME_USER = userTypeWith({ id: ACME, attributes: [badgeAttribute('badges', true)] })
 const ops = (...Operations: unknown[]) => normalizePatchRequest({ schemas: [URN_PATCH_OP], Operations })
@@ -67,5 +68,16 @@ describe('scim/patch replace attr[filter] merges into the matched elements', () 
     expect(err.status).toBe(400)
     expect(err.scimType).toBe('invalidValue')
     expect(doc[ACME].badges).toEqual([{ number: '1', color: 'red' }])
+  })
+
+  // The filtered merge is the same as `manager`'s: a new `value` makes a `$ref`/display not re-sent stale.
+  test.each([
+    ['replace', 'manager[value eq "m1"]', { value: 'm2' }],
+    ['add', 'manager[value eq "m1"]', { value: 'm2' }],
+    ['replace', 'manager[value eq "m1"].value', 'm2'],
+  ])('%s %s to another manager drops the old $ref and displayName', (op, path, value) => {
+    const doc = { userName: 'u', [ENTERPRISE]: { manager: { value: 'm1', $ref: '../Users/m1', displayName: 'Boss' } } }
+    const out = applyPatch(USER, doc, ops({ op, path: `${ENTERPRISE}:${path}`, value }))
+    expect(out.doc[ENTERPRISE]).toEqual({ manager: { value: 'm2' } })
   })
 })
