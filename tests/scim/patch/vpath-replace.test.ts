@@ -27,6 +27,11 @@ describe('scim/patch replace attr[filter] merges into the matched elements', () 
     expect(out.doc.emails).toEqual([{ value: 'w@x', type: 'work', primary: false }, { value: 'h@x', type: 'home' }])
   })
 
+  test('a pathless value keyed by the value path merges the same way', () => {
+    const out = applyPatch(USER, { userName: 'u', emails: emails() }, ops({ op: 'Replace', value: { 'emails[type eq "work"]': { primary: false } } }))
+    expect(out.doc.emails).toEqual([{ value: 'w@x', type: 'work', primary: false }, { value: 'h@x', type: 'home' }])
+  })
+
   test('{primary: null} unassigns primary only; the element stays', () => {
     const out = applyPatch(USER, { userName: 'u', emails: emails() }, ops({ op: 'replace', path: 'emails[type eq "work"]', value: { primary: null } }))
     expect(out.doc.emails).toEqual([{ value: 'w@x', type: 'work' }, { value: 'h@x', type: 'home' }])
