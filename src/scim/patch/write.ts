@@ -53,6 +53,16 @@ function dropStaleRef(attr: CompiledAttribute, prev: unknown, next: Doc, value: 
 }
 
 /**
+ * The one merge of a complex value into a stored one, for `attr` and for each element `attr[filter]`
+ * selects: `mergeSubs`, stale reference parts dropped, undefined when nothing is left (unassigned).
+ */
+function mergeComplex(attr: CompiledAttribute, prev: unknown, patch: Doc): Doc | undefined {
+  const merged = mergeSubs(attr, prev, patch)
+  dropStaleRef(attr, prev, merged, patch)
+  return isUnassignedComplex(attr, merged) ? undefined : merged
+}
+
+/**
  * A single-valued complex attribute (add and replace alike, RFC 7644 §3.5.2.1/§3.5.2.3): the value's
  * sub-attributes are merged into the stored ones. Entra's bare-string manager is read first.
  */
@@ -64,9 +74,7 @@ function writeComplex(op: WriteOp, holder: Doc, attr: CompiledAttribute, value: 
     if (op === 'replace' || isClear(value)) unassign(holder, attr)
     return
   }
-  const merged = mergeSubs(attr, prev, patch)
-  dropStaleRef(attr, prev, merged, patch)
-  const next = isUnassignedComplex(attr, merged) ? undefined : merged
+  const next = mergeComplex(attr, prev, patch)
   assertMutable(attr, prev, next)
   if (next === undefined) delete holder[attr.name]
   else holder[attr.name] = next
@@ -119,36 +127,37 @@ function createElement(filter: ResolvedFilter, attr: CompiledAttribute, elements
 }
 
 /**
- * One matched element after the write, undefined when cleared. RFC 7644 §3.5.2.3's example:
- * replace swaps the whole matched element, add merges into it; `.sub` writes that sub-attribute.
+ * One matched element after the write, undefined when cleared. Add and replace alike merge the
+ * value into the element with `mergeComplex`, as for a single-valued complex attribute (RFC 7644
+ * §3.5.2.3: sub-attributes not in the value are left unchanged; RFC 7643 §2.5: null unassigns only
+ * that one); `.sub` writes that sub-attribute. An element left with no sub-attributes is unassigned
+ * and removed: kept, it would be served as `{}`, which no filter can select again.
  */
-function writtenElement(op: WriteOp, t: AttrTarget, attr: CompiledAttribute, element: unknown, value: unknown): unknown {
+function writtenElement(t: AttrTarget, attr: CompiledAttribute, element: unknown, value: unknown): unknown {
   if (t.sub === undefined && isClear(value)) return undefined
   const patch = t.sub !== undefined ? { [t.sub]: value } : isObject(value) ? value : coerceElement(attr, value, attr.path)
   if (!isObject(patch)) throw ScimError.invalidValue(`'${t.label}' needs an object value`)
-  if (op === 'replace' && t.sub === undefined) return coerceElement(attr, patch, attr.path)
-  const merged = mergeSubs(attr, element, patch)
-  return isUnassignedComplex(attr, merged) ? undefined : merged
+  return mergeComplex(attr, element, patch)
 }
 
 /**
  * `attr[filter]` and `attr[filter].sub`. With no matching element, add and replace CREATE one from
- * the filter's `eq` clauses (Entra relies on it, entra-wire.md §2.2 Q7), and later operations in the
- * same request then match it, so `addresses[type eq "work"].locality` + `….postalCode` merge into
- * one element (§2.2 Q8). A filter that cannot describe an element is `noTarget` (RFC 7644 §3.5.2.3).
+ * the filter's `eq` clauses (Entra relies on it, entra-wire.md §2.2 Q7) and merge the value into
+ * it, and later operations in the same request then match it, so `addresses[type eq "work"].locality`
+ * + `….postalCode` merge into one element (§2.2 Q8). A filter that cannot describe an element is
+ * `noTarget` (RFC 7644 §3.5.2.3).
  */
-function writeFiltered(op: WriteOp, holder: Doc, t: AttrTarget, attr: CompiledAttribute, where: FilterNode, value: unknown): void {
+function writeFiltered(holder: Doc, t: AttrTarget, attr: CompiledAttribute, where: FilterNode, value: unknown): void {
   const filter = resolveElementFilter(attr, where)
   const elements = elementsOf(attr, holder[attr.name])
   let indices = selectIndices(filter, elements)
   if (indices.length === 0) {
     if (isClear(value)) return // nothing matched, so nothing to clear
     indices = [createElement(filter, attr, elements)]
-    op = 'add' // the created element is what the filter says, plus the value merged in
   }
   const touched = new Set<unknown>()
   for (const i of indices) {
-    const next = writtenElement(op, t, attr, elements[i], value)
+    const next = writtenElement(t, attr, elements[i], value)
     elements[i] = next
     if (next !== undefined) touched.add(next)
   }
@@ -162,7 +171,7 @@ export function writeAttr(op: WriteOp, doc: Doc, t: AttrTarget, value: unknown):
   const holder = holderOf(doc, t, true)
   const attr = t.attr
   if (!attr) writeUndeclared(holder, t, value)
-  else if (t.filter) writeFiltered(op, holder, t, attr, t.filter, value)
+  else if (t.filter) writeFiltered(holder, t, attr, t.filter, value)
   else if (attr.type === 'complex' && !attr.multiValued) writeComplex(op, holder, attr, t.sub !== undefined ? { [t.sub]: value } : value)
   else if (t.sub !== undefined) {
     throw ScimError.invalidPath(`'${attr.path}' is multi-valued; address one element with '${attr.name}[filter].${t.sub}'`)
