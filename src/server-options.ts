@@ -1,5 +1,5 @@
 // ServerOptions, apart from server.ts so the package's declarations stop here (no Elysia, no Drizzle).
-import type { Logger } from './log/logger'
+import type { Logger } from './log/types'
 import type { Limits } from './scim/limits'
 import type { SchemaDocument } from './scim/schema/types'
 import type { Durability } from './store/durability'

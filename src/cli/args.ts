@@ -1,6 +1,6 @@
 // Command line and environment → a settled Config (flag, then environment twin, then default).
 import { parseArgs } from 'node:util'
-import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../log/logger'
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../log/types'
 import { LIMIT_SETTINGS, type LimitName, type Limits } from '../scim/limits'
 
 export interface Config {

@@ -1,12 +1,9 @@
 // The server's logger: pino writing synchronously to stdout (no worker thread), as JSON or text.
-import pino, { type Logger as PinoLogger } from 'pino'
+import pino from 'pino'
 import { textLines } from './text-format'
+import type { Logger, LogFormat, LogLevel } from './types'
 
-export type Logger = PinoLogger
-export const LOG_FORMATS = ['json', 'text'] as const
-export type LogFormat = (typeof LOG_FORMATS)[number]
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
-export type LogLevel = (typeof LOG_LEVELS)[number]
+export type { Logger, LogFormat, LogLevel } from './types'
 
 /** Where log lines go: anything with a synchronous `write` of one JSON line (tests pass a collector). */
 export interface LineSink {

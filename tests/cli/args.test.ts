@@ -69,7 +69,7 @@ test('--metrics-listen binds loopback unless it names a host; --rate-limit is a 
   expect(parseCommandLine([], {}).rateLimit).toBe(0)
   expect(parseCommandLine(['--rate-limit', '25'], {}).rateLimit).toBe(25)
   expect(parseCommandLine([], { SCIM_RATE_LIMIT: '5' }).rateLimit).toBe(5)
-  expect(() => parseCommandLine(['--rate-limit', '-1'], {})).toThrow('--rate-limit must be a whole number')
+  expect(() => parseCommandLine(['--rate-limit=-1'], {})).toThrow('--rate-limit must be a whole number')
 })
 
 describe('cli/args limits', () => {

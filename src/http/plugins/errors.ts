@@ -1,6 +1,6 @@
 // The single mapping point from anything thrown to a SCIM Error response (RFC 7644 §3.12).
 import { Elysia } from 'elysia'
-import type { Logger } from '../../log/logger'
+import type { Logger } from '../../log/types'
 import { ScimError } from '../../scim/errors'
 import { contextOf } from '../request-context'
 import { newRequestId } from '../request-id'

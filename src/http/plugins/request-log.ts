@@ -1,6 +1,6 @@
 // One log line and one metrics sample per request, and its id in x-request-id.
 import { Elysia } from 'elysia'
-import type { Logger } from '../../log/logger'
+import type { Logger } from '../../log/types'
 import type { ServerMetrics } from '../../metrics/registry'
 import { canonicalPath, parseTarget } from '../front-door'
 import { attachContext, contextOf, type RequestContext } from '../request-context'
