@@ -85,6 +85,22 @@ describe('http request log', () => {
     expect(doubled).toMatchObject({ path: '/scim/v2//Users', route: '/scim/v2/Users', status: 200 })
   })
 
+  test('the IdP compatibility rules the PATCH normaliser applied are named in the line', async () => {
+    const t = loggedApp()
+    const user = (await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'dave' }))).id
+    const group = (await readJson(await t.request('POST', '/scim/v2/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'g' }))).id
+    // Entra: capitalised op names and "$ref": null in member values.
+    await t.request('PATCH', `/scim/v2/Groups/${group}`, patchBody({ op: 'Add', path: 'members', value: [{ $ref: null, value: user }] }))
+    // Okta: the resource id echoed in a path-less replace.
+    await t.request('PATCH', `/scim/v2/Users/${user}`, patchBody({ op: 'replace', value: { id: user, active: false } }))
+    // A plain RFC 7644 request fires none.
+    await t.request('PATCH', `/scim/v2/Users/${user}`, patchBody({ op: 'replace', path: 'active', value: true }))
+    const [, , entra, okta, plain] = t.requests()
+    expect(entra).toMatchObject({ status: 204, compat: ['op-case', 'null-ref'] })
+    expect(okta).toMatchObject({ status: 200, compat: ['echoed-read-only'] })
+    expect(plain).not.toHaveProperty('compat')
+  })
+
   test('below info level no request line is written; without a logger nothing is', async () => {
     const log = captureLog('warn' as 'info')
     const t = makeTestApp({ logger: log.logger })
