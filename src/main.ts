@@ -8,7 +8,8 @@ import { exportCommand, importCommand } from './cli/transfer'
 import { issueToken, storedTokenHashes } from './cli/token-store'
 import { generateToken, hashToken } from './auth/tokens'
 import { API_PREFIX } from './http/app'
-import { consoleErrorLog } from './http/plugins/errors'
+import { metricsResponse } from './http/routes/metrics'
+import { createLogger, type Logger } from './log/logger'
 import { serverBodyBackstop } from './scim/limits'
 import { createScimServer, type ScimServer } from './server'
 import { selftest } from './selftest/cli'
@@ -53,7 +54,7 @@ function lockOrFail(config: Config): ServerLock | undefined {
 }
 
 /** The server the flags describe (schemas, packs, limits); `serve` listens with it, admin commands use its services. */
-async function buildServer(config: Config, tokenHashes: readonly Buffer[] | undefined): Promise<ScimServer> {
+async function buildServer(config: Config, tokenHashes: readonly Buffer[] | undefined, logger?: Logger): Promise<ScimServer> {
   try {
     const extraSchemas = [
       ...(await Promise.all(config.userSchemas.map(readSchemaFile))).map((schema) => ({ schema, resourceType: 'User' })),
@@ -61,7 +62,7 @@ async function buildServer(config: Config, tokenHashes: readonly Buffer[] | unde
     ]
     return createScimServer({
       db: config.db, durability: config.durability, tokenHashes, baseUrl: config.baseUrl,
-      schemaPacks: config.schemaPacks, extraSchemas, maxResults: config.maxResults, limits: config.limits, log: consoleErrorLog(config.debug),
+      schemaPacks: config.schemaPacks, extraSchemas, maxResults: config.maxResults, limits: config.limits, logger, rateLimit: config.rateLimit,
     })
   } catch (err) {
     return fail(err instanceof UsageError || err instanceof DatabaseError ? err.message : `cannot start: ${(err as Error).message}`)
@@ -80,7 +81,9 @@ async function serve(config: Config): Promise<void> {
     generated = generateToken()
     tokenHashes = [hashToken(generated)]
   }
-  const server = await buildServer(config, tokenHashes)
+  // JSON for log shippers unless a person watches the terminal; stdout, so one stream holds it all.
+  const logger = createLogger({ format: config.logFormat ?? (process.stdout.isTTY ? 'text' : 'json'), level: config.logLevel })
+  const server = await buildServer(config, tokenHashes, logger)
   let listening
   try {
     listening = Bun.serve({ port: config.port, hostname: config.host, tls, fetch: (req) => server.app.handle(req), maxRequestBodySize: serverBodyBackstop(config.limits) })
@@ -90,6 +93,16 @@ async function serve(config: Config): Promise<void> {
       fail(`port ${config.port} needs root or the bind capability: sudo setcap 'cap_net_bind_service=+ep' ${process.execPath}`)
     }
     return fail(`cannot listen on ${config.host}:${config.port}: ${message}`)
+  }
+  let metricsListener: ReturnType<typeof Bun.serve> | undefined
+  if (config.metricsListen) {
+    const { host, port } = config.metricsListen
+    try {
+      // No token here: only GET /metrics, on loopback unless --metrics-listen names another host.
+      metricsListener = Bun.serve({ port, hostname: host, fetch: (req) => (req.method === 'GET' && new URL(req.url).pathname === '/metrics' ? metricsResponse(server.metrics) : new Response('not found\n', { status: 404 })) })
+    } catch (err) {
+      return fail(`cannot listen on ${host}:${port} for --metrics-listen: ${(err as Error).message}`)
+    }
   }
   // A start that failed before this point (port in use, say) showed nobody a token, so it stored none.
   if (!tokenHashes && storedTokenHashes(server.sqlite).length === 0) generated = issueToken(server.sqlite, false)
@@ -101,6 +114,7 @@ async function serve(config: Config): Promise<void> {
   if (generated) console.log(`Secret Token: ${generated}\n              (shown once: only its hash is stored; \`scim-server token\` issues another)`)
   else console.log(`Secret Token: ${config.tokens.length > 0 ? 'as given with --token / SCIM_TOKEN' : 'as issued earlier for this database'}`)
   console.log(`Database:     ${config.db === ':memory:' ? ':memory: (nothing is kept after exit)' : resolve(config.db)}`)
+  if (metricsListener) console.log(`Metrics:      http://${config.metricsListen!.host}:${metricsListener.port}/metrics (no token)`)
   if (!tls) console.log('Note: Entra ID provisions only over HTTPS; use --tls-cert/--tls-key or a TLS proxy in front.')
 
   let stopping = false
@@ -109,6 +123,7 @@ async function serve(config: Config): Promise<void> {
     stopping = true
     console.log(`${signal}: finishing in-flight requests`)
     await listening.stop(false)
+    await metricsListener?.stop(true)
     server.store.close()
     lock?.release()
     process.exit(0)

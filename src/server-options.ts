@@ -1,4 +1,5 @@
 // ServerOptions, apart from server.ts so the package's declarations stop here (no Elysia, no Drizzle).
+import type { Logger } from './log/types'
 import type { Limits } from './scim/limits'
 import type { SchemaDocument } from './scim/schema/types'
 import type { Durability } from './store/durability'
@@ -18,5 +19,8 @@ export interface ServerOptions {
   /** Input limits; those not given keep their defaults (src/scim/limits.ts). */
   limits?: Partial<Limits>
   cacheSize?: number
-  log?: (message: string, error: unknown) => void
+  /** Request lines and internal errors (src/log/logger.ts createLogger); without one the server writes no log. */
+  logger?: Logger
+  /** Requests per second per token, with bursts of twice that; 0 or absent: no limit. */
+  rateLimit?: number
 }

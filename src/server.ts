@@ -1,6 +1,7 @@
 // Assembles database, store, registry and HTTP app from settled options; main.ts and tests call it.
 import { randomUUID } from 'node:crypto'
 import { createApp } from './http/app'
+import { ServerMetrics } from './metrics/registry'
 import { buildRegistry } from './scim/schema/builtin'
 import { limitsWith, type Limits } from './scim/limits'
 import { loadPack } from './scim/schema/pack'
@@ -8,6 +9,7 @@ import type { ResourceStore, ServiceDeps } from './service/context'
 import { openDatabase } from './store/db'
 import { storedTokenReader } from './cli/token-store'
 import { createResourceStore } from './store/resource-store'
+import { observeCommits } from './store/write-queue'
 import type { ServerOptions } from './server-options'
 
 export type { ServerOptions }
@@ -17,6 +19,7 @@ export interface ScimServer {
   store: ResourceStore
   deps: ServiceDeps
   sqlite: ReturnType<typeof openDatabase>['sqlite']
+  metrics: ServerMetrics
 }
 
 export function createScimServer(options: ServerOptions): ScimServer {
@@ -39,6 +42,9 @@ export function createScimServer(options: ServerOptions): ScimServer {
   }
   const fixed = options.tokenHashes
   const tokenHashes = fixed ? () => fixed : storedTokenReader(sqlite)
-  const app = createApp({ deps, tokenHashes, log: options.log })
-  return { app, store, deps, sqlite }
+  const databaseBytes = sqlite.query('SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()')
+  const metrics = new ServerMetrics({ stats: () => store.stats(), databaseBytes: () => (databaseBytes.get() as { bytes: number }).bytes })
+  observeCommits(sqlite, metrics.commit)
+  const app = createApp({ deps, tokenHashes, metrics, logger: options.logger, rateLimit: options.rateLimit })
+  return { app, store, deps, sqlite, metrics }
 }

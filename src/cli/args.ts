@@ -1,5 +1,6 @@
 // Command line and environment → a settled Config (flag, then environment twin, then default).
 import { parseArgs } from 'node:util'
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../log/types'
 import { LIMIT_SETTINGS, type LimitName, type Limits } from '../scim/limits'
 
 export interface Config {
@@ -24,8 +25,14 @@ export interface Config {
   limits: Limits
   /** `token --reset`: forget stored tokens before issuing a new one. */
   reset: boolean
-  /** Log internal errors with their stack, not just one line. */
-  debug: boolean
+  /** `json` or `text`; undefined: json unless standard output is a terminal (main.ts decides). */
+  logFormat?: LogFormat
+  /** `--log-level`, or debug with `--debug` / SCIM_DEBUG (internal errors then carry their stack). */
+  logLevel: LogLevel
+  /** `--metrics-listen`: a second listener serving only GET /metrics, without a token. */
+  metricsListen?: { host: string; port: number }
+  /** Requests per second per token (0: no limit). */
+  rateLimit: number
   /** `selftest --url`: the Tenant URL to check. */
   url?: string
   /** `selftest --insecure`: skip TLS certificate verification (a self-signed test deployment). */
@@ -61,6 +68,10 @@ const OPTIONS = {
   out: { type: 'string' },
   format: { type: 'string' },
   debug: { type: 'boolean', env: 'SCIM_DEBUG' },
+  'log-format': { type: 'string', env: 'SCIM_LOG_FORMAT' },
+  'log-level': { type: 'string', env: 'SCIM_LOG_LEVEL' },
+  'metrics-listen': { type: 'string', env: 'SCIM_METRICS_LISTEN' },
+  'rate-limit': { type: 'string', env: 'SCIM_RATE_LIMIT' },
   url: { type: 'string' },
   insecure: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -103,7 +114,16 @@ Flags (each has an environment twin):
   --max-results N      SCIM_MAX_RESULTS   largest page a list query returns (default 1000)
   --durability MODE    SCIM_DURABILITY    full (default: every acknowledged write survives power loss)
                                           or normal (survives a crash of the process, not of the machine)
-  --debug              SCIM_DEBUG         log internal errors with their stack (default: one line each)
+  --log-format F       SCIM_LOG_FORMAT    json or text: one line per request (default: json, text when
+                                          standard output is a terminal)
+  --log-level L        SCIM_LOG_LEVEL     debug, info (default), warn or error; at debug, internal
+                                          errors carry their stack
+  --debug              SCIM_DEBUG         the same as --log-level debug
+  --metrics-listen A   SCIM_METRICS_LISTEN [HOST:]PORT of a second listener serving only GET /metrics,
+                                          without a token (HOST defaults to 127.0.0.1, loopback only);
+                                          on the main port /metrics needs the bearer token
+  --rate-limit N       SCIM_RATE_LIMIT    requests per second per token, bursts of 2N; over it 429 with
+                                          Retry-After (default 0: no limit)
 
 Limits (a request over one gets a SCIM Error that names it; the last two are budgets):
   --max-request-bytes N  SCIM_MAX_REQUEST_BYTES  largest request body (default ${L.maxRequestBytes.default}; 413)
@@ -147,6 +167,21 @@ function checkSelftest(config: Config): void {
   }
   if (scheme !== 'http:' && scheme !== 'https:') throw new UsageError(`--url must be an http:// or https:// URL, got '${config.url}'`)
   if (config.tokens.length !== 1) throw new UsageError('selftest needs exactly one --token, the Secret Token as given to Entra')
+}
+
+function oneOf<T extends string>(raw: string | undefined, name: string, allowed: readonly T[]): T | undefined {
+  if (raw === undefined) return undefined
+  if (!(allowed as readonly string[]).includes(raw)) throw new UsageError(`--${name} must be ${allowed.join(', ')}, got '${raw}'`)
+  return raw as T
+}
+
+/** `PORT`, `HOST:PORT` or `[IPv6]:PORT`; a bare port binds loopback, since the listener has no token check. */
+function listenAddress(raw: string | undefined): Config['metricsListen'] {
+  if (raw === undefined) return undefined
+  const m = /^(?:(\[[0-9A-Fa-f:.]+\]|[^:\s]+):)?(\d+)$/.exec(raw.trim())
+  if (!m) throw new UsageError(`--metrics-listen must be PORT or HOST:PORT, got '${raw}'`)
+  const host = m[1] === undefined ? '127.0.0.1' : m[1].replace(/^\[(.*)\]$/, '$1')
+  return { host, port: integer(m[2], 'metrics-listen', 0, 0, 65535) }
 }
 
 function limitsOf(values: Values): Limits {
@@ -194,7 +229,10 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
     durability,
     limits: limitsOf(values),
     reset: values.reset ?? false,
-    debug: values.debug ?? false,
+    logFormat: oneOf(values['log-format'], 'log-format', LOG_FORMATS),
+    logLevel: oneOf(values['log-level'], 'log-level', LOG_LEVELS) ?? (values.debug ? 'debug' : 'info'),
+    metricsListen: listenAddress(values['metrics-listen']),
+    rateLimit: integer(values['rate-limit'], 'rate-limit', 0, 0, 1_000_000),
     url: values.url,
     insecure: values.insecure ?? false,
   }

@@ -4,9 +4,14 @@ import type { ServiceDeps } from '../service/context'
 import { FilterCache } from '../service/filter-cache'
 import { frontDoor } from './front-door'
 import { auth } from './plugins/auth'
-import { consoleErrorLog, scimErrors, type ErrorLog } from './plugins/errors'
+import type { Logger } from '../log/types'
+import type { ServerMetrics } from '../metrics/registry'
+import { scimErrors } from './plugins/errors'
+import { rateLimit } from './plugins/rate-limit'
+import { observeRequests, routeRecorder } from './plugins/request-log'
 import { routeFallback } from './route-fallback'
 import { scimJson } from './plugins/scim-json'
+import { carryContext } from './request-context'
 import { baseOf } from './request-info'
 import { discoveryRoutes } from './routes/discovery'
 import { healthRoutes } from './routes/health'
@@ -20,10 +25,14 @@ export interface AppOptions {
   deps: ServiceDeps
   /** Accepted token hashes, asked per request so a rotation takes effect without a restart. */
   tokenHashes: () => readonly Buffer[]
-  log?: ErrorLog
+  metrics: ServerMetrics
+  /** Request lines and internal errors; none without one (an embedded server stays silent). */
+  logger?: Logger
+  /** Requests per second per token (plugins/rate-limit.ts); 0 or absent: no limit. */
+  rateLimit?: number
 }
 
-export function createApp({ deps, tokenHashes, log = defaultLog }: AppOptions) {
+export function createApp({ deps, tokenHashes, metrics, logger, rateLimit: rate = 0 }: AppOptions) {
   const filters = new FilterCache()
   const baseFor = (request: Request) => baseOf(request, deps.settings.baseUrl, API_PREFIX)
   const api = new Elysia({ prefix: API_PREFIX })
@@ -34,18 +43,26 @@ export function createApp({ deps, tokenHashes, log = defaultLog }: AppOptions) {
   const openPaths = new Set(open.routes.map((route) => route.path))
   // Requests the app re-issues to itself (a canonical URL, a respelled endpoint) start over at `root`.
   const self: { root?: { handle(request: Request): Promise<Response>; routes: { method: string; path: string }[] } } = {}
-  const reissue = (request: Request) => self.root!.handle(request)
+  // They keep the original's context and skip observeRequests: one request, one log line.
+  let inner: (request: Request) => Promise<Response>
+  const reissue = (request: Request, from: Request) => {
+    carryContext(from, request)
+    return inner(request)
+  }
   const root = new Elysia()
     .use(frontDoor(reissue))
     .use(auth(tokenHashes, openPaths))
+    .use(rateLimit({ rate, openPaths, refused: () => metrics.refused() }))
+    .use(routeRecorder())
     .use(routeFallback(() => self.root!.routes, reissue))
-    .use(scimErrors(log))
+    .use(scimErrors(logger))
     .use(scimJson(deps.settings.limits))
     .use(open)
-    .use(metricsRoutes(deps))
+    .use(metricsRoutes(metrics))
     .use(api)
   self.root = root
+  inner = root.handle
+  // Elysia's `handle` is an own property; wrapped here so every caller (Bun.serve, tests) is observed.
+  root.handle = observeRequests(inner, metrics, logger)
   return root
 }
-
-const defaultLog = consoleErrorLog(false)

@@ -79,7 +79,7 @@ export function originOf(request: Request): string {
  * parseTarget. Afterwards the router's `path` is the target's path, and authentication checks
  * that same `path` (plugins/auth.ts), so the two can never disagree.
  */
-export function frontDoor(handle: (request: Request) => Promise<Response>) {
+export function frontDoor(handle: (request: Request, from: Request) => Promise<Response>) {
   return new Elysia({ name: 'scim.front-door' }).onRequest(({ request }) => {
     if (publicOrigins.has(request)) return // re-issued below: its URL is canonical
     const url = request.url
@@ -90,6 +90,6 @@ export function frontDoor(handle: (request: Request) => Promise<Response>) {
     if (path === target.path && target.origin.length >= ELYSIA_PATH_SEARCH_START) return
     const routed = new Request(ROUTING_ORIGIN + path + target.query, request)
     publicOrigins.set(routed, target.origin)
-    return handle(routed)
+    return handle(routed, request)
   })
 }

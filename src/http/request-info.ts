@@ -1,6 +1,7 @@
 // Extracts the per-request inputs services need (base URL, projections, preconditions).
 import type { RequestInfo } from '../service/result'
 import { originOf } from './front-door'
+import { contextOf } from './request-context'
 
 /** The API base for meta.location: the configured --base-url, else this request's origin. */
 export function baseOf(request: Request, configured: string | undefined, prefix: string): string {
@@ -18,5 +19,16 @@ export function requestInfo(
     excludedAttributes: query.excludedAttributes,
     ifMatch: request.headers.get('if-match') ?? undefined,
     ifNoneMatch: request.headers.get('if-none-match') ?? undefined,
+    compat: compatSink(request),
+  }
+}
+
+/** Adds each rule once to the request's context, in the order they first fired. */
+function compatSink(request: Request): ((rule: string) => void) | undefined {
+  const ctx = contextOf(request)
+  if (!ctx) return undefined
+  return (rule) => {
+    const fired = (ctx.compat ??= [])
+    if (!fired.includes(rule)) fired.push(rule)
   }
 }

@@ -52,7 +52,7 @@ export class RouteTable {
  * endpoint names are not case-sensitive in practice), by re-issuing the request through `handle`.
  * A path that exists under other methods answers 405 with `Allow` (RFC 9110 §15.5.6), not 404.
  */
-export function routeFallback(routes: () => readonly { method: string; path: string }[], handle: (request: Request) => Promise<Response>) {
+export function routeFallback(routes: () => readonly { method: string; path: string }[], handle: (request: Request, from: Request) => Promise<Response>) {
   let table: RouteTable | undefined
   return new Elysia({ name: 'scim.route-fallback' }).onError({ as: 'global' }, ({ code, request, path }) => {
     if (code !== 'NOT_FOUND') return
@@ -61,7 +61,7 @@ export function routeFallback(routes: () => readonly { method: string; path: str
     if (found.respelled !== undefined) {
       const url = request.url
       const at = url.indexOf(path)
-      return handle(new Request(url.slice(0, at) + found.respelled + url.slice(at + path.length), request))
+      return handle(new Request(url.slice(0, at) + found.respelled + url.slice(at + path.length), request), request)
     }
     if (found.allowed.length > 0) {
       return errorResponse(ScimError.methodNotAllowed(`${request.method} is not allowed on ${path}; use ${found.allowed.join(', ')}`), { allow: found.allowed.join(', ') })

@@ -16,7 +16,7 @@ export type ScimType =
   | 'expiredCursor'
   | 'invalidCount'
 
-export type ScimStatus = 304 | 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 500 | 501 | 503
+export type ScimStatus = 304 | 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 429 | 500 | 501 | 503
 
 /** Which status each scimType may travel with (RFC 7644 §3.12 Table 9, §3.3, §7.5.2). */
 const STATUS_OF_TYPE: Record<ScimType, ScimStatus> = {

@@ -23,7 +23,7 @@ function documentChanged(before: Doc, result: PatchResult): boolean {
  * way a request that names `attributes` gets 200 with the resource (RFC 7644 §3.5.2).
  */
 export async function patchResource(deps: ServiceDeps, type: ResourceType, id: string, body: unknown, req: RequestInfo): Promise<ServiceResult> {
-  const ops = normalizePatchRequest(body)
+  const ops = normalizePatchRequest(body, req.compat)
   // Read before writing: a bad attributes list is a 400 with nothing changed.
   const plan = projectionOf(type, req)
   const row = await deps.store.write((tx) => {

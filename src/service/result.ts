@@ -16,4 +16,6 @@ export interface RequestInfo {
   excludedAttributes?: string
   ifMatch?: string
   ifNoneMatch?: string
+  /** Told which IdP compatibility rules fired (src/scim/compat), for the request log. */
+  compat?: (rule: string) => void
 }

@@ -5,6 +5,15 @@ import { translateStorageError } from './errors'
 
 /** How long a failed write keeps /readyz at 503: long enough for a balancer to notice, short enough to retry. */
 const STORAGE_FAILURE_MEMORY_MS = 10_000
+/** Told about each committed batch: how many jobs it held, and BEGIN to COMMIT in seconds (metrics). */
+export type CommitObserver = (jobs: number, seconds: number) => void
+
+/** Per database handle, so servers embedded side by side (test suites) never see each other's commits. */
+const observers = new WeakMap<Database, CommitObserver>()
+
+export function observeCommits(db: Database, observer: CommitObserver): void {
+  observers.set(db, observer)
+}
 
 interface Job {
   fn: () => unknown
@@ -83,6 +92,7 @@ export class WriteQueue {
     this.batches++
     this.jobs += batch.length
     const results: { ok: boolean; value: unknown }[] = []
+    const started = performance.now()
     try {
       this.db.run('BEGIN IMMEDIATE')
     } catch (error) {
@@ -105,6 +115,7 @@ export class WriteQueue {
       for (const job of batch) job.reject(error)
       return
     }
+    observers.get(this.db)?.(batch.length, (performance.now() - started) / 1000)
     batch.forEach((job, i) => {
       const r = results[i]!
       if (r.ok) job.resolve(r.value)

@@ -41,11 +41,35 @@ describe('cli/args', () => {
   })
 })
 
-test('--debug and SCIM_DEBUG turn on stack traces in the error log; 0/false/no/off leave them off', () => {
-  expect(parseCommandLine([], {}).debug).toBe(false)
-  expect(parseCommandLine(['--debug'], {}).debug).toBe(true)
-  expect(parseCommandLine([], { SCIM_DEBUG: '1' }).debug).toBe(true)
-  for (const off of ['0', 'false', 'No', 'off']) expect(parseCommandLine([], { SCIM_DEBUG: off }).debug).toBe(false)
+test('--debug and SCIM_DEBUG are --log-level debug; 0/false/no/off leave the level at info', () => {
+  expect(parseCommandLine([], {}).logLevel).toBe('info')
+  expect(parseCommandLine(['--debug'], {}).logLevel).toBe('debug')
+  expect(parseCommandLine([], { SCIM_DEBUG: '1' }).logLevel).toBe('debug')
+  for (const off of ['0', 'false', 'No', 'off']) expect(parseCommandLine([], { SCIM_DEBUG: off }).logLevel).toBe('info')
+  // An explicit level wins over the alias.
+  expect(parseCommandLine(['--debug', '--log-level', 'warn'], {}).logLevel).toBe('warn')
+})
+
+test('--log-level, --log-format and their environment twins take only the known words', () => {
+  expect(parseCommandLine(['--log-level', 'error'], {}).logLevel).toBe('error')
+  expect(parseCommandLine([], { SCIM_LOG_LEVEL: 'warn' }).logLevel).toBe('warn')
+  expect(parseCommandLine([], {}).logFormat).toBeUndefined()
+  expect(parseCommandLine(['--log-format', 'text'], {}).logFormat).toBe('text')
+  expect(parseCommandLine([], { SCIM_LOG_FORMAT: 'json' }).logFormat).toBe('json')
+  expect(() => parseCommandLine(['--log-level', 'verbose'], {})).toThrow("--log-level must be debug, info, warn, error, got 'verbose'")
+  expect(() => parseCommandLine([], { SCIM_LOG_FORMAT: 'pretty' })).toThrow("--log-format must be json, text, got 'pretty'")
+})
+
+test('--metrics-listen binds loopback unless it names a host; --rate-limit is a whole number, 0 by default', () => {
+  expect(parseCommandLine([], {}).metricsListen).toBeUndefined()
+  expect(parseCommandLine(['--metrics-listen', '9464'], {}).metricsListen).toEqual({ host: '127.0.0.1', port: 9464 })
+  expect(parseCommandLine(['--metrics-listen', '0.0.0.0:9464'], {}).metricsListen).toEqual({ host: '0.0.0.0', port: 9464 })
+  expect(parseCommandLine([], { SCIM_METRICS_LISTEN: '[::1]:9464' }).metricsListen).toEqual({ host: '::1', port: 9464 })
+  expect(() => parseCommandLine(['--metrics-listen', 'host:'], {})).toThrow('--metrics-listen must be PORT or HOST:PORT')
+  expect(parseCommandLine([], {}).rateLimit).toBe(0)
+  expect(parseCommandLine(['--rate-limit', '25'], {}).rateLimit).toBe(25)
+  expect(parseCommandLine([], { SCIM_RATE_LIMIT: '5' }).rateLimit).toBe(5)
+  expect(() => parseCommandLine(['--rate-limit=-1'], {})).toThrow('--rate-limit must be a whole number')
 })
 
 describe('cli/args limits', () => {

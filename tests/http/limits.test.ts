@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { makeTestApp, TEST_TOKEN, ENTRA_CONTENT_TYPE, type TestApp } from '../helpers/app'
 import { URN_GROUP, URN_USER, expectScimError, patchBody, readJson } from '../helpers/scim'
+import { captureLog } from '../helpers/log-capture'
 
 const deep = (n: number) => '['.repeat(n) + ']'.repeat(n)
 
@@ -147,8 +148,8 @@ describe('http limits: storage full', () => {
   }
 
   test('SQLITE_FULL is a 503 with Retry-After and a SCIM body, one log line, and nothing half-written', async () => {
-    const logged: unknown[][] = []
-    const t = makeTestApp({ log: (message, error) => logged.push([message, error]) })
+    const log = captureLog()
+    const t = makeTestApp({ logger: log.logger })
     const kept = await createUser(t, 'kept@x')
     const group = await readJson(await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'g', members: [{ value: kept }] }))
     const free = fillDisk(t)
@@ -164,10 +165,11 @@ describe('http limits: storage full', () => {
       expect(res.headers.get('retry-after')).toMatch(/^\d+$/)
       await expectScimError(res, 503)
     }
+    const logged = log.records().filter((r) => r.level === 'error')
     expect(logged).toHaveLength(results.length)
-    for (const [message, error] of logged) {
-      expect(`${message} ${error}`).toContain('SQLITE_FULL')
-      expect(`${message} ${error}`).not.toContain('\n')
+    for (const record of logged) {
+      expect(String(record.msg)).toContain('SQLITE_FULL')
+      expect(String(record.msg)).not.toContain('\n')
     }
     free()
     // Reads still work, and nothing of the failed batch is there.
@@ -179,7 +181,7 @@ describe('http limits: storage full', () => {
   })
 
   test('while writes fail for lack of space, /readyz says so; it is ready again once a write commits', async () => {
-    const t = makeTestApp({ log: () => {} })
+    const t = makeTestApp()
     await createUser(t, 'kept@x')
     const free = fillDisk(t)
     await expectScimError(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'n@x', title: 'w'.repeat(20_000) }), 503)
@@ -196,7 +198,7 @@ describe('http limits: storage full', () => {
     const dir = mkdtempSync(join(tmpdir(), 'scim-full-'))
     try {
       const db = join(dir, 'scim.db')
-      const first = makeTestApp({ db, log: () => {} })
+      const first = makeTestApp({ db })
       const kept = await createUser(first, 'kept@x')
       const free = fillDisk(first)
       const refused = await Promise.all([1, 2, 3].map((i) => first.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: `n${i}@x`, title: 'w'.repeat(20_000) })))

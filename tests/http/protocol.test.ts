@@ -104,19 +104,6 @@ describe('http protocol', () => {
   })
 })
 
-describe('http /metrics', () => {
-  test('reports lookup-cache hits and misses behind the bearer token', async () => {
-    const t = makeTestApp()
-    await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'm' })
-    // A lookup is cached on its second miss, so four of them are two misses and two hits.
-    for (let i = 0; i < 4; i++) await t.request('GET', '/scim/v2/Users?filter=userName+eq+%22m%22')
-    const text = await (await t.request('GET', '/metrics')).text()
-    expect(text).toContain('scim_lookup_cache_hits_total 2')
-    expect(text).toContain('scim_lookup_cache_misses_total 2')
-    expect((await t.request('GET', '/metrics', undefined, { authorization: 'Bearer nope' })).status).toBe(401)
-  })
-})
-
 describe('http --base-url', () => {
   test('meta.location, Location and $ref use the configured public URL behind a proxy', async () => {
     const t = makeTestApp({ baseUrl: 'https://scim.example.com/scim/v2/' })

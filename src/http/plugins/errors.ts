@@ -1,27 +1,28 @@
 // The single mapping point from anything thrown to a SCIM Error response (RFC 7644 §3.12).
-import { randomBytes } from 'node:crypto'
 import { Elysia } from 'elysia'
+import type { Logger } from '../../log/types'
 import { ScimError } from '../../scim/errors'
+import { contextOf } from '../request-context'
+import { newRequestId } from '../request-id'
 import { errorResponse } from '../respond'
 
 /** How long a client should wait before retrying a write the database could not take. */
 const RETRY_AFTER_SECONDS = '30'
 
-export interface ErrorLog {
-  (message: string, error: unknown): void
-}
-
-/** The server's log for internal errors: one line each, the stack after it only when debugging. */
-export function consoleErrorLog(debug: boolean): ErrorLog {
-  return (message, error) => {
-    const stack = debug && error instanceof Error ? error.stack : undefined
-    console.error(stack ? `${message}\n${stack}` : message)
-  }
+/**
+ * Server-side failures are one log line each, with the request id; the stack is in the same
+ * record only when the log level is debug. Without a logger (an embedded server) nothing is written.
+ */
+function logFailure(logger: Logger | undefined, id: string, message: string, error: unknown): void {
+  if (!logger) return
+  const stack = error instanceof Error && logger.isLevelEnabled('debug') ? error.stack : undefined
+  logger.error({ reqId: id, stack }, message)
 }
 
 /** Framework errors are remapped: validation 422 → 400 invalidValue, parse → 400 invalidSyntax. */
-export function scimErrors(log: ErrorLog) {
+export function scimErrors(logger: Logger | undefined) {
   return new Elysia({ name: 'scim.errors' }).onError({ as: 'global' }, ({ code, error, request }) => {
+    const id = () => contextOf(request)?.id ?? newRequestId()
     // Elysia wraps what a parser throws in a ParseError; the SCIM error inside is the answer.
     const scimError = error instanceof ScimError ? error : (error as { cause?: unknown })?.cause
     if (scimError instanceof ScimError) {
@@ -31,7 +32,8 @@ export function scimErrors(log: ErrorLog) {
         // Storage full or read-only: one line per failure (no stack, it says nothing new), and
         // Retry-After so the client (Entra retries 503s) comes back once space is freed.
         headers['retry-after'] = RETRY_AFTER_SECONDS
-        log(`storage unavailable on ${request.method} ${new URL(request.url).pathname}: ${String(err.cause ?? err.message)}`, undefined)
+        const cause = String(err.cause ?? err.message).split('\n')[0]
+        logFailure(logger, id(), `storage unavailable on ${request.method} ${new URL(request.url).pathname}: ${cause}`, undefined)
       }
       return errorResponse(err, headers)
     }
@@ -45,10 +47,10 @@ export function scimErrors(log: ErrorLog) {
       default: {
         // Never leak internals: the client gets a generic detail, the log gets the cause, and
         // the id they share lets an admin find one from the other.
-        const id = randomBytes(4).toString('hex')
+        const requestId = id()
         const cause = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300)
-        log(`internal error ${id} on ${request.method} ${new URL(request.url).pathname}: ${cause}`, error)
-        return errorResponse(new ScimError(500, `internal server error (id ${id})`))
+        logFailure(logger, requestId, `internal error on ${request.method} ${new URL(request.url).pathname}: ${cause}`, error)
+        return errorResponse(new ScimError(500, `internal server error (id ${requestId})`))
       }
     }
   })

@@ -11,6 +11,13 @@ export type { PatchOperation } from '../patch/types'
 
 const OPS = new Set(['add', 'remove', 'replace'])
 
+/** The IdP quirks this normaliser accepts, by the name the request log gives them. */
+export type PatchCompatRule = 'op-case' | 'null-ref' | 'echoed-read-only'
+/** Told each time a rule changes what the client sent (for the request log); may be told twice. */
+export type CompatSink = (rule: PatchCompatRule) => void
+
+const hasNullRef = (v: unknown) => (Array.isArray(v) ? v : [v]).some((o) => isObject(o) && o.$ref === null)
+
 /** Reads a member case-insensitively: `Operations`/`operations`, `op`/`Op` (RFC 7643 §2.1 spirit). */
 function field(obj: Record<string, unknown>, name: string): { present: boolean; value: unknown } {
   const key = keyIn(obj, name)
@@ -42,13 +49,14 @@ function parsePath(index: number, op: string, raw: string): PatchOperation['path
 }
 
 /** Normalises one raw operation: op name, parsed path, IdP quirks removed from the value. */
-function normalizeOne(raw: unknown, index: number): PatchOperation {
+function normalizeOne(raw: unknown, index: number, fired?: CompatSink): PatchOperation {
   if (!isObject(raw)) throw fail(index, 'must be an object')
   const opField = field(raw, 'op').value
   // Entra's default dialect capitalises op names: "Add", "Replace", "Remove" (entra-wire.md §2.2 Q1).
   const op = typeof opField === 'string' ? opField.trim().toLowerCase() : undefined
   if (op === undefined || !OPS.has(op)) throw fail(index, `unknown op ${JSON.stringify(opField ?? null)}; expected add, remove or replace`)
   const kind = op as PatchOperation['op']
+  if (fired && opField !== op) fired('op-case')
   const pathField = field(raw, 'path').value
   if (pathField !== undefined && pathField !== null && typeof pathField !== 'string') throw fail(index, "'path' must be a string")
   const rawPath = typeof pathField === 'string' && pathField.trim() !== '' ? pathField : undefined
@@ -56,6 +64,7 @@ function normalizeOne(raw: unknown, index: number): PatchOperation {
   if (kind !== 'remove' && !valueField.present) throw fail(index, `'${kind}' requires a 'value'`)
 
   const value = dropNullRefs(valueField.value)
+  if (fired && hasNullRef(valueField.value)) fired('null-ref')
   if (rawPath !== undefined) {
     const out: PatchOperation = { op: kind, path: parsePath(index, kind, rawPath), index, rawPath }
     if (valueField.present) out.value = value
@@ -65,6 +74,7 @@ function normalizeOne(raw: unknown, index: number): PatchOperation {
   // the same key resolver POST and PUT bodies use (src/scim/schema/resolve-key.ts).
   const out: PatchOperation = { op: kind, index }
   if (valueField.present) out.value = kind !== 'remove' && isObject(value) ? dropEchoedReadOnly(value) : value
+  if (fired && isObject(value) && isObject(out.value) && Object.keys(out.value).length < Object.keys(value).length) fired('echoed-read-only')
   return out
 }
 
@@ -74,12 +84,12 @@ function normalizeOne(raw: unknown, index: number): PatchOperation {
  * or operation and `invalidPath` for an unparsable path, both naming the operation index.
  * @example normalizePatchRequest({ schemas: [URN_PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] })
  */
-export function normalizePatchRequest(body: unknown): PatchOperation[] {
+export function normalizePatchRequest(body: unknown, fired?: CompatSink): PatchOperation[] {
   if (!isObject(body)) throw ScimError.invalidSyntax('PATCH body must be a JSON object')
   checkSchemas(body)
   const ops = field(body, 'Operations').value
   if (!Array.isArray(ops) || ops.length === 0) {
     throw ScimError.invalidSyntax("PATCH body must have a non-empty 'Operations' array")
   }
-  return ops.map((raw, i) => normalizeOne(raw, i))
+  return ops.map((raw, i) => normalizeOne(raw, i, fired))
 }

@@ -1,0 +1,81 @@
+// After authentication: label the request's token, and hold each token to --rate-limit requests a second.
+import { Elysia } from 'elysia'
+import { ScimError } from '../../scim/errors'
+import { contextOf } from '../request-context'
+import { errorResponse } from '../respond'
+import { tokenLabel } from '../token-label'
+import { bearerToken } from './auth'
+
+interface Bucket {
+  tokens: number
+  at: number
+}
+
+/**
+ * A token bucket per token: `rate` tokens a second, holding at most `2 × rate` (a burst of twice
+ * the rate). Only requests that passed authentication get here, so only valid tokens get a
+ * bucket; the map is capped all the same (the oldest bucket goes first), since tokens can be
+ * issued while the server runs.
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, Bucket>()
+
+  constructor(
+    private readonly rate: number,
+    private readonly now: () => number = () => performance.now() / 1000,
+    private readonly maxBuckets = 1024
+  ) {}
+
+  /** 0 when the request may go ahead (and takes a token), else whole seconds until one is available (≥ 1). */
+  take(key: string): number {
+    const now = this.now()
+    const burst = 2 * this.rate
+    let bucket = this.buckets.get(key)
+    if (!bucket) {
+      if (this.buckets.size >= this.maxBuckets) this.buckets.delete(this.buckets.keys().next().value!)
+      bucket = { tokens: burst, at: now }
+      this.buckets.set(key, bucket)
+    } else {
+      bucket.tokens = Math.min(burst, bucket.tokens + (now - bucket.at) * this.rate)
+      bucket.at = now
+    }
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1
+      return 0
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / this.rate))
+  }
+
+  get size(): number {
+    return this.buckets.size
+  }
+}
+
+export interface RateLimitOptions {
+  /** Requests per second per token; 0 turns the limit off. */
+  rate: number
+  /** Paths served without a token (plugins/auth.ts): nothing to label or limit there. */
+  openPaths: ReadonlySet<string>
+  refused: () => void
+  now?: () => number
+}
+
+/** Runs right after `auth` on request arrival, so a refused request costs no parsing. */
+export function rateLimit({ rate, openPaths, refused, now }: RateLimitOptions) {
+  const buckets = rate > 0 ? new TokenBuckets(rate, now) : undefined
+  return new Elysia({ name: 'scim.rate-limit' }).onRequest((context) => {
+    const { request, path } = context as typeof context & { path?: string }
+    if (path !== undefined && openPaths.has(path)) return
+    const ctx = contextOf(request)
+    // A request the app re-issued to itself (a respelled endpoint) was labelled and counted once already.
+    if (ctx?.tokenLabel !== undefined) return
+    const token = bearerToken(request.headers.get('authorization'))
+    if (token === undefined) return
+    const label = tokenLabel(token)
+    if (ctx) ctx.tokenLabel = label
+    const wait = buckets?.take(label) ?? 0
+    if (wait === 0) return
+    refused()
+    return errorResponse(new ScimError(429, `too many requests for this token; retry after ${wait} s`), { 'retry-after': String(wait) })
+  })
+}

@@ -1,0 +1,98 @@
+// One log line and one metrics sample per request, and its id in x-request-id.
+import { Elysia } from 'elysia'
+import type { Logger } from '../../log/types'
+import type { ServerMetrics } from '../../metrics/registry'
+import { canonicalPath, parseTarget } from '../front-door'
+import { attachContext, contextOf, type RequestContext } from '../request-context'
+import { requestId } from '../request-id'
+
+/** Every request's tenant until tenants exist; the field is there so they only fill it in. */
+export const DEFAULT_TENANT = 'default'
+/** The route label of a request no route matched (401 before routing, 404, a bad target). */
+export const UNROUTED = 'unrouted'
+
+type Handle = (request: Request) => Promise<Response>
+
+/**
+ * The names of the query parameters, never their values: a filter carries user names and mail
+ * addresses, and a misconfigured client may put a secret in any of them.
+ */
+export function queryNames(query: string): string | undefined {
+  if (query.length <= 1) return undefined
+  const names = new Set<string>()
+  for (const pair of query.slice(1).split('&')) {
+    if (pair === '') continue
+    const eq = pair.indexOf('=')
+    const raw = eq < 0 ? pair : pair.slice(0, eq)
+    let name = raw
+    try {
+      name = decodeURIComponent(raw.replace(/\+/g, ' '))
+    } catch {
+      // A malformed escape is logged as sent; the request itself is answered by the app.
+    }
+    names.add(name.slice(0, 64))
+  }
+  return [...names].join(',')
+}
+
+/** The resource a request addressed: its route's `:id`, or the new one a 201 points to. */
+function resourceIdOf(ctx: RequestContext, path: string, response: Response): string | undefined {
+  const location = response.status === 201 ? response.headers.get('location') : null
+  const source = location ?? (ctx.route?.endsWith('/:id') ? path : undefined)
+  if (source === undefined) return undefined
+  const last = source.slice(source.lastIndexOf('/') + 1)
+  try {
+    return decodeURIComponent(last)
+  } catch {
+    return last
+  }
+}
+
+/**
+ * Wraps the app's `handle`: gives the request its context (request id, tenant), lets the app
+ * answer, then sets x-request-id, counts the request in the metrics and writes one log line.
+ * Outside the app rather than a hook in it, so the answers that hooks give early (401, a bad
+ * target) and those of re-issued requests are logged exactly once, with their real duration.
+ * The line is built only when the logger would write it: embedded servers have no logger.
+ */
+export function observeRequests(handle: Handle, metrics: ServerMetrics, logger: Logger | undefined): Handle {
+  return async (request) => {
+    const started = performance.now()
+    const ctx: RequestContext = { id: requestId(request.headers.get('x-request-id')), tenant: DEFAULT_TENANT }
+    attachContext(request, ctx)
+    const response = await handle(request)
+    response.headers.set('x-request-id', ctx.id)
+    const ms = performance.now() - started
+    const route = ctx.route ?? UNROUTED
+    metrics.request(route, request.method, response.status, ms / 1000)
+    if (logger?.isLevelEnabled('info')) {
+      const target = parseTarget(request.url)
+      const path = canonicalPath(target.path)
+      logger.info({
+        reqId: ctx.id,
+        tenant: ctx.tenant,
+        token: ctx.tokenLabel,
+        method: request.method,
+        path: target.path,
+        query: queryNames(target.query),
+        route,
+        status: response.status,
+        ms: Math.round(ms * 100) / 100,
+        resource: resourceIdOf(ctx, path, response),
+        compat: ctx.compat,
+      }, 'request')
+    }
+    return response
+  }
+}
+
+/** Records the route the router matched, for the log line and the metrics' route label. */
+export function routeRecorder() {
+  const record = ({ request, route }: { request: Request; route?: string }) => {
+    const ctx = route === undefined ? undefined : contextOf(request)
+    if (ctx) ctx.route = route
+  }
+  return new Elysia({ name: 'scim.route-recorder' })
+    .onTransform({ as: 'global' }, (context) => record(context as { request: Request; route?: string }))
+    .onError({ as: 'global' }, (context) => record(context as { request: Request; route?: string }))
+}

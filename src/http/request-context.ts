@@ -1,0 +1,34 @@
+// What one request leaves behind for its log line and metrics, shared by the hooks that fill it in.
+
+/**
+ * Filled in as the request passes through the app: the request id first, the route once the
+ * router matched one. Tenant and token label are fields of their own so that per-tenant tokens
+ * (later) fill them without changing the log or the metrics.
+ */
+export interface RequestContext {
+  /** THE request id: in the x-request-id response header, every log line and a 500's detail. */
+  id: string
+  tenant: string
+  /** The token's fingerprint (token-label.ts), set once the token passed authentication. */
+  tokenLabel?: string
+  /** The router's pattern (`/scim/v2/Users/:id`), unset when no route was matched. */
+  route?: string
+  /** Names of the IdP compatibility rules that fired on this request (src/scim/compat). */
+  compat?: string[]
+}
+
+const contexts = new WeakMap<Request, RequestContext>()
+
+export function contextOf(request: Request): RequestContext | undefined {
+  return contexts.get(request)
+}
+
+export function attachContext(request: Request, context: RequestContext): void {
+  contexts.set(request, context)
+}
+
+/** A request the app re-issues to itself (front door, respelled endpoint) keeps the original's context. */
+export function carryContext(from: Request, to: Request): void {
+  const context = contexts.get(from)
+  if (context) contexts.set(to, context)
+}

@@ -1,0 +1,17 @@
+// The logger as the server uses it, apart from pino so the package's declarations stop here.
+
+export const LOG_FORMATS = ['json', 'text'] as const
+export type LogFormat = (typeof LOG_FORMATS)[number]
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+/**
+ * What the server calls on its logger: a pino logger (src/log/logger.ts createLogger) fits, and
+ * so does any object with these methods, for an embedding application with a logger of its own.
+ * Records are flat objects; `msg` is the message.
+ */
+export interface Logger {
+  isLevelEnabled(level: LogLevel): boolean
+  info(record: object, msg: string): void
+  error(record: object, msg: string): void
+}

@@ -1,0 +1,130 @@
+// The server's Prometheus metrics (prom-client): HTTP, write queue, lookup cache, database, process.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+
+/** What the metrics read at scrape time from the storage side (no store import here). */
+export interface MetricSources {
+  stats(): { lookupHits: number; lookupMisses: number; writeBatches: number; writeJobs: number }
+  /** page_count × page_size of the database file, in bytes. */
+  databaseBytes(): number
+}
+
+/** Request latency buckets, in seconds: a cached read is ~0.1 ms, a synced write several ms. */
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
+const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256]
+const COMMIT_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
+
+interface Child {
+  inc(): void
+}
+interface TimedChild {
+  observe(value: number): void
+}
+
+/** A counter whose value is a running total kept elsewhere, set from it at each scrape. */
+function mirroredCounter(registry: Registry, name: string, help: string, read: () => number) {
+  return new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset()
+      this.inc(read())
+    },
+  })
+}
+
+/**
+ * Process metrics (CPU, memory, event-loop lag, …) belong to the process, not to one server:
+ * one registry for them, made on first use, so embedding many servers (test suites) starts one
+ * set of collectors and none unless someone scrapes.
+ */
+let processRegistry: Registry | undefined
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry()
+    collectDefaultMetrics({ register: processRegistry })
+  }
+  return processRegistry
+}
+
+export class ServerMetrics {
+  private readonly registry = new Registry()
+  private readonly requests = new Counter({
+    name: 'scim_http_requests_total',
+    help: 'HTTP requests answered, by route pattern, method and status.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [this.registry],
+  })
+  private readonly latency = new Histogram({
+    name: 'scim_http_request_duration_seconds',
+    help: 'Time from arrival to response, by route pattern and method.',
+    labelNames: ['route', 'method'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  })
+  private readonly rateLimited = new Counter({
+    name: 'scim_rate_limited_total',
+    help: 'Requests refused with 429 by the per-token rate limit.',
+    registers: [this.registry],
+  })
+  private readonly batchSize = new Histogram({
+    name: 'scim_write_batch_size',
+    help: 'Write requests committed together in one transaction (group commit).',
+    buckets: BATCH_BUCKETS,
+    registers: [this.registry],
+  })
+  private readonly commitSeconds = new Histogram({
+    name: 'scim_write_commit_duration_seconds',
+    help: 'Time of one write transaction, BEGIN to durable COMMIT.',
+    buckets: COMMIT_BUCKETS,
+    registers: [this.registry],
+  })
+  // Labelled children looked up once per label set: prom-client hashes the labels on every call.
+  private readonly requestChildren = new Map<string, Child>()
+  private readonly latencyChildren = new Map<string, TimedChild>()
+
+  constructor(sources: MetricSources) {
+    const r = this.registry
+    mirroredCounter(r, 'scim_lookup_cache_hits_total', 'userName/externalId/displayName eq lookups answered from the LRU cache.', () => sources.stats().lookupHits)
+    mirroredCounter(r, 'scim_lookup_cache_misses_total', 'eq lookups that went to SQLite.', () => sources.stats().lookupMisses)
+    mirroredCounter(r, 'scim_write_batches_total', 'Transactions committed (each with one sync).', () => sources.stats().writeBatches)
+    mirroredCounter(r, 'scim_write_jobs_total', 'Write requests committed through those transactions.', () => sources.stats().writeJobs)
+    new Gauge({
+      name: 'scim_database_bytes',
+      help: 'Size of the database (page_count × page_size), read at scrape time.',
+      registers: [r],
+      collect() {
+        this.set(sources.databaseBytes())
+      },
+    })
+  }
+
+  /** One answered request; `route` is the router's pattern, or a fixed word when none matched. */
+  request(route: string, method: string, status: number, seconds: number): void {
+    const key = `${route} ${method}`
+    let timed = this.latencyChildren.get(key)
+    if (!timed) this.latencyChildren.set(key, (timed = this.latency.labels(route, method)))
+    timed.observe(seconds)
+    const statusKey = `${key} ${status}`
+    let counted = this.requestChildren.get(statusKey)
+    if (!counted) this.requestChildren.set(statusKey, (counted = this.requests.labels(route, method, String(status))))
+    counted.inc()
+  }
+
+  refused(): void {
+    this.rateLimited.inc()
+  }
+
+  /** One committed write batch (the write queue's hook). */
+  commit = (jobs: number, seconds: number): void => {
+    this.batchSize.observe(jobs)
+    this.commitSeconds.observe(seconds)
+  }
+
+  readonly contentType = this.registry.contentType
+
+  /** The Prometheus text exposition of this server's metrics and the process's. */
+  async text(): Promise<string> {
+    return (await this.registry.metrics()) + '\n' + (await processMetrics().metrics())
+  }
+}
