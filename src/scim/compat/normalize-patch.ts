@@ -1,6 +1,6 @@
 // RFC 7644 §3.5.2 PatchOp envelope validation, plus every IdP PATCH quirk, in one place.
 import { URN_PATCH_OP } from '../constants'
-import { ScimError } from '../errors'
+import { ScimError, quoted } from '../errors'
 import { parsePatchPath } from '../path/parse'
 import { isObject, keyIn } from '../document'
 import type { PatchOperation } from '../patch/types'
@@ -35,7 +35,7 @@ function parsePath(index: number, op: string, raw: string): PatchOperation['path
     return parsePatchPath(raw)
   } catch (err) {
     if (err instanceof ScimError) {
-      throw new ScimError(err.status, `operation ${index} (${op} "${raw}"): ${err.detail}`, err.scimType)
+      throw new ScimError(err.status, `operation ${index} (${op} ${quoted(raw)}): ${err.detail}`, err.scimType)
     }
     throw err
   }
