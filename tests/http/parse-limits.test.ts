@@ -86,4 +86,17 @@ describe('http parse limits', () => {
     await createUser(t)
     await expectShortError(await t.request('GET', `/scim/v2/Users?sortBy=${'b'.repeat(4000)}`), 'invalidValue')
   })
+
+  test('paging numbers, body keys and manager ids that are wrong are echoed clipped', async () => {
+    const t = makeTestApp()
+    const id = await createUser(t)
+    const junk = 'x'.repeat(3000)
+    await expectShortError(await t.request('GET', `/scim/v2/Users?count=${junk}`), 'invalidValue')
+    await expectShortError(await t.request('GET', `/scim/v2/Users?startIndex=${junk}`), 'invalidValue')
+    await expectShortError(await t.request('GET', `/scim/v2/Users?cursor=&count=${junk}`), 'invalidCount')
+    await expectShortError(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'k@x', [` ${junk}`]: 1 }), 'invalidPath')
+    await expectShortError(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'k@x', name: { [`${junk}!`]: 1 } }), 'invalidPath')
+    const manager = { 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { manager: { value: junk } } }
+    await expectShortError(await t.request('PATCH', `/scim/v2/Users/${id}`, patchBody({ op: 'add', value: manager })), 'invalidValue')
+  })
 })
