@@ -99,4 +99,16 @@ describe('http parse limits', () => {
     const manager = { 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { manager: { value: junk } } }
     await expectShortError(await t.request('PATCH', `/scim/v2/Users/${id}`, patchBody({ op: 'add', value: manager })), 'invalidValue')
   })
+
+  test('wrong values, op names, body paths and member sub-attributes are echoed clipped', async () => {
+    const t = makeTestApp()
+    const id = await createUser(t)
+    const junk = 'x'.repeat(3000)
+    await expectShortError(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'v@x', active: junk }), 'invalidValue')
+    await expectShortError(await t.request('PATCH', `/scim/v2/Users/${id}`, patchBody({ op: junk, path: 'title', value: 'x' })), 'invalidSyntax')
+    await expectShortError(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'v@x', [`emails[value eq "${junk}"]`]: {} }), 'invalidPath')
+    const group = await t.request('POST', '/scim/v2/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'g' })
+    const gid = ((await group.json()) as { id: string }).id
+    await expectShortError(await t.request('PATCH', `/scim/v2/Groups/${gid}`, patchBody({ op: 'replace', path: `members[value eq "${id}"].${'a'.repeat(3000)}`, value: 'x' })), 'mutability')
+  })
 })

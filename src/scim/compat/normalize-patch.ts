@@ -47,7 +47,7 @@ function normalizeOne(raw: unknown, index: number): PatchOperation {
   const opField = field(raw, 'op').value
   // Entra's default dialect capitalises op names: "Add", "Replace", "Remove" (entra-wire.md §2.2 Q1).
   const op = typeof opField === 'string' ? opField.trim().toLowerCase() : undefined
-  if (op === undefined || !OPS.has(op)) throw fail(index, `unknown op ${JSON.stringify(opField ?? null)}; expected add, remove or replace`)
+  if (op === undefined || !OPS.has(op)) throw fail(index, `unknown op ${typeof opField === 'string' ? quoted(opField) : JSON.stringify(opField ?? null).slice(0, 80)}; expected add, remove or replace`)
   const kind = op as PatchOperation['op']
   const pathField = field(raw, 'path').value
   if (pathField !== undefined && pathField !== null && typeof pathField !== 'string') throw fail(index, "'path' must be a string")

@@ -17,7 +17,7 @@ function describe(v: unknown): string {
   if (v === undefined) return 'nothing'
   if (Array.isArray(v)) return 'an array'
   if (typeof v === 'object') return 'an object'
-  return `${typeof v} ${JSON.stringify(v)}`
+  return typeof v === 'string' ? `string ${quoted(v)}` : `${typeof v} ${JSON.stringify(v)}`
 }
 
 export function wrongType(where: string, expected: string, v: unknown): ScimError {
