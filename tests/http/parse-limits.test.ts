@@ -111,4 +111,23 @@ describe('http parse limits', () => {
     const gid = ((await group.json()) as { id: string }).id
     await expectShortError(await t.request('PATCH', `/scim/v2/Groups/${gid}`, patchBody({ op: 'replace', path: `members[value eq "${id}"].${'a'.repeat(3000)}`, value: 'x' })), 'mutability')
   })
+
+  test('ids and paths inside Bulk, URL ids and If-Match are echoed clipped', async () => {
+    const t = makeTestApp()
+    const id = await createUser(t)
+    const junk = 'x'.repeat(3000)
+    const res = await t.request('POST', '/scim/v2/Bulk', {
+      schemas: [BULK],
+      Operations: [{ method: 'DELETE', path: `/Users/${junk}` }, { method: 'DELETE', path: `/Nowhere${junk}` }, { method: 'POST', bulkId: 'b', path: `/Users/${junk}`, data: {} }],
+    })
+    const body = await readJson<{ Operations: { status: string; response: { detail: string } }[] }>(res)
+    expect(body.Operations.map((op) => op.status)).toEqual(['404', '400', '400'])
+    for (const op of body.Operations) expect(op.response.detail.length).toBeLessThan(300)
+    const missing = await t.request('GET', `/scim/v2/Schemas/${junk}`)
+    expect(missing.status).toBe(404)
+    expect(((await missing.json()) as { detail: string }).detail.length).toBeLessThan(300)
+    const stale = await t.request('PUT', `/scim/v2/Users/${id}`, { schemas: [URN_USER], userName: 'limits@x' }, { 'if-match': `W/"${junk}"` })
+    expect(stale.status).toBe(412)
+    expect(((await stale.json()) as { detail: string }).detail.length).toBeLessThan(300)
+  })
 })
