@@ -1,6 +1,7 @@
 // RFC 7644 §3.4.2.5 `attributes` / `excludedAttributes` lists, read leniently (`emails[type eq "work"]`).
-import { ScimError } from './errors'
+import { ScimError, quoted } from './errors'
 import { parseAttrPath, printAttrPath } from './filter/attr-path'
+import { DEFAULT_FILTER_LIMITS } from './filter/parser'
 import { resolveValueFilter, type ResolvedFilter } from './filter/resolve'
 import { parsePatchPath } from './path/parse'
 import type { CompiledAttribute, ResourceType } from './schema/types'
@@ -38,22 +39,22 @@ export function definitionOf(type: ResourceType, urn: string | undefined, name: 
 function splitList(list: string, param: string): string[] {
   const items: string[] = []
   let depth = 0
-  let quoted = false
+  let inString = false
   let start = 0
   for (let i = 0; i < list.length; i++) {
     const c = list[i]
-    if (quoted) {
+    if (inString) {
       if (c === '\\') i++
-      else if (c === '"') quoted = false
+      else if (c === '"') inString = false
     } else if (c === '[') depth++
     else if (depth > 0 && c === ']') depth--
-    else if (depth > 0 && c === '"') quoted = true
+    else if (depth > 0 && c === '"') inString = true
     else if (depth === 0 && c === ',') {
       items.push(list.slice(start, i))
       start = i + 1
     }
   }
-  if (depth !== 0) throw ScimError.invalidValue(`${param}: unclosed '[' or quote in '${list}'`)
+  if (depth !== 0) throw ScimError.invalidValue(`${param}: unclosed '[' or quote in ${quoted(list)}`)
   items.push(list.slice(start))
   return items
 }
@@ -78,12 +79,12 @@ function readValuePath(type: ResourceType, text: string, param: string): { key: 
   const urn = coreOrUri(type, parsed.path.uri)
   const attr = definitionOf(type, urn, parsed.path.name)
   const shown = printAttrPath(parsed.path)
-  if (!attr || attr.type !== 'complex') throw ScimError.invalidValue(`${param}: '${shown}' is not a complex attribute, so it cannot take a [filter]`)
+  if (!attr || attr.type !== 'complex') throw ScimError.invalidValue(`${param}: ${quoted(shown)} is not a complex attribute, so it cannot take a [filter]`)
   let filter: ResolvedFilter
   try {
     filter = resolveValueFilter(parsed.filter!, attr)
   } catch (err) {
-    if (err instanceof ScimError) throw ScimError.invalidValue(`${param}: invalid filter on '${shown}': ${err.detail}`)
+    if (err instanceof ScimError) throw ScimError.invalidValue(`${param}: invalid filter on ${quoted(shown)}: ${err.detail}`)
     throw err
   }
   const subs = parsed.sub === undefined ? undefined : new Set([parsed.sub.toLowerCase()])
@@ -103,6 +104,9 @@ function add(selection: Map<string, Pick[]>, key: string, pick: Pick): void {
  */
 export function parseAttributeList(type: ResourceType, list: string | undefined, param: string): Selection | undefined {
   if (list === undefined || list.trim() === '') return undefined
+  // The filter length limit: a list is client text parsed like one, and may hold value filters.
+  const max = DEFAULT_FILTER_LIMITS.maxLength
+  if (list.length > max) throw ScimError.invalidValue(`${param} is longer than ${max} characters`)
   const selection = new Map<string, Pick[]>()
   for (const raw of splitList(list, param)) {
     const text = raw.trim()

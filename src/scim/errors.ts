@@ -36,6 +36,18 @@ const STATUS_OF_TYPE: Record<ScimType, ScimStatus> = {
   invalidCount: 400,
 }
 
+/** Most characters of client input an error detail echoes: enough to recognise, never a megabyte back. */
+export const MAX_ECHO = 80
+
+/**
+ * Client text as an error detail shows it: JSON-quoted (control characters escaped), clipped to
+ * MAX_ECHO characters with its full length noted, so a hostile input is never echoed whole.
+ */
+export function quoted(text: string): string {
+  if (text.length <= MAX_ECHO) return JSON.stringify(text)
+  return `${JSON.stringify(text.slice(0, MAX_ECHO))}… (${text.length} characters)`
+}
+
 export interface ScimErrorBody {
   schemas: [typeof URN_ERROR]
   status: string

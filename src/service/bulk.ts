@@ -1,7 +1,7 @@
 // POST /Bulk (RFC 7644 §3.7): each operation runs through the service it would reach if sent alone.
 import { parseBulkRequest, planBulk, resolvePathRef, resolveRefs, type BulkOperation } from '../scim/bulk'
 import { URN_BULK_RESPONSE } from '../scim/constants'
-import { ScimError, type ScimErrorBody } from '../scim/errors'
+import { ScimError, quoted, type ScimErrorBody } from '../scim/errors'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps } from './context'
 import { createResource } from './create'
@@ -93,8 +93,8 @@ async function runOne(deps: ServiceDeps, op: BulkOperation, createdIds: Map<stri
 function target(deps: ServiceDeps, path: string, method: BulkOperation['method']): { type: ResourceType; id?: string } {
   const [, endpoint = '', id, ...rest] = path.split('/')
   const type = deps.registry.resourceTypes.find((t) => t.endpoint.toLowerCase() === `/${endpoint.toLowerCase()}`)
-  if (!type || rest.length > 0) throw ScimError.invalidPath(`${path} is not a resource endpoint (/Users, /Groups/{id}, …)`)
-  if (method === 'POST' && id !== undefined) throw ScimError.invalidPath(`a POST goes to ${type.endpoint}, not to ${path}`)
+  if (!type || rest.length > 0) throw ScimError.invalidPath(`${quoted(path)} is not a resource endpoint (/Users, /Groups/{id}, …)`)
+  if (method === 'POST' && id !== undefined) throw ScimError.invalidPath(`a POST goes to ${type.endpoint}, not to ${quoted(path)}`)
   if (method !== 'POST' && !id) throw ScimError.invalidPath(`a ${method} needs a resource id: ${type.endpoint}/{id}`)
   return { type, id }
 }

@@ -1,5 +1,5 @@
 // DELETE /{type}/{id} (RFC 7644 §3.6): 204; memberships and references to it go with the resource.
-import { ScimError } from '../scim/errors'
+import { ScimError, quoted } from '../scim/errors'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps } from './context'
 import { checkIfMatch } from './preconditions'
@@ -9,7 +9,7 @@ import type { RequestInfo, ServiceResult } from './result'
 export async function deleteResource(deps: ServiceDeps, type: ResourceType, id: string, req: RequestInfo): Promise<ServiceResult> {
   await deps.store.write((tx) => {
     const row = tx.get(type, id)
-    if (!row) throw ScimError.notFound(`${type.name} ${id} not found`)
+    if (!row) throw ScimError.notFound(`${type.name} ${quoted(id)} not found`)
     checkIfMatch(req.ifMatch, etagOf(row.version))
     tx.delete(type, row, deps.now().toISOString())
   })

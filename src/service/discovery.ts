@@ -1,6 +1,6 @@
 // RFC 7644 §4 discovery: /ServiceProviderConfig, /Schemas and /ResourceTypes, from the registry.
 import { URN_RESOURCE_TYPE, URN_SCHEMA, URN_SERVICE_PROVIDER_CONFIG } from '../scim/constants'
-import { ScimError } from '../scim/errors'
+import { ScimError, quoted } from '../scim/errors'
 import { listResponse } from '../scim/list'
 import type { ServiceDeps } from './context'
 import type { ServiceResult } from './result'
@@ -53,7 +53,7 @@ export function listSchemas(deps: ServiceDeps, base: string): ServiceResult {
 
 export function getSchema(deps: ServiceDeps, base: string, id: string): ServiceResult {
   const schema = deps.registry.schema(id)
-  if (!schema) throw ScimError.notFound(`schema ${id} not found`)
+  if (!schema) throw ScimError.notFound(`schema ${quoted(id)} not found`)
   return { status: 200, body: schemaResource(schema.document, base) }
 }
 
@@ -78,6 +78,6 @@ export function listResourceTypes(deps: ServiceDeps, base: string): ServiceResul
 }
 
 export function getResourceType(deps: ServiceDeps, base: string, name: string): ServiceResult {
-  if (!deps.registry.resourceType(name)) throw ScimError.notFound(`resource type ${name} not found`)
+  if (!deps.registry.resourceType(name)) throw ScimError.notFound(`resource type ${quoted(name)} not found`)
   return { status: 200, body: resourceTypeResource(deps, name, base) }
 }

@@ -1,5 +1,5 @@
 // GET /{type}/{id} (RFC 7644 §3.4.1), with If-None-Match → 304.
-import { ScimError } from '../scim/errors'
+import { ScimError, quoted } from '../scim/errors'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
 import { notModified } from './preconditions'
@@ -8,7 +8,7 @@ import { viewJson } from './view'
 
 export function mustGet(deps: ServiceDeps, type: ResourceType, id: string): StoredResource {
   const row = deps.store.get(type, id)
-  if (!row) throw ScimError.notFound(`${type.name} ${id} not found`)
+  if (!row) throw ScimError.notFound(`${type.name} ${quoted(id)} not found`)
   return row
 }
 

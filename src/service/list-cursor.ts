@@ -1,6 +1,6 @@
 // GET /{type}?cursor= and POST /{type}/.search with `cursor` (RFC 9865): pages along the id order.
 import { decodeCursor, encodeCursor, queryFingerprint, type CursorPosition } from '../scim/cursor'
-import { ScimError } from '../scim/errors'
+import { ScimError, quoted } from '../scim/errors'
 import { cursorListResponseJson } from '../scim/list'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps } from './context'
@@ -15,7 +15,7 @@ const FROM_THE_START: CursorPosition = { direction: 'after', id: '' }
 function pageSize(raw: string | number | undefined, settings: { defaultCount: number; maxResults: number }): number {
   if (raw === undefined || raw === '') return settings.defaultCount
   const n = typeof raw === 'number' ? raw : Number(raw)
-  if (!Number.isInteger(n) || n < 0) throw ScimError.invalidCount(`count must be an integer from 0 to ${settings.maxResults} (maxPageSize), got '${raw}'`)
+  if (!Number.isInteger(n) || n < 0) throw ScimError.invalidCount(`count must be an integer from 0 to ${settings.maxResults} (maxPageSize), got ${quoted(String(raw))}`)
   return Math.min(n, settings.maxResults)
 }
 

@@ -2,9 +2,10 @@
 import { parseAttrPath } from '../scim/filter/attr-path'
 import type { FilterNode } from '../scim/filter/ast'
 import { foldCase } from '../scim/case-fold'
-import { ScimError } from '../scim/errors'
+import { ScimError, quoted } from '../scim/errors'
 import { clampPaging, listResponseJson, type Paging } from '../scim/list'
 import { fitsResponse, type Limits } from '../scim/limits'
+import { DEFAULT_FILTER_LIMITS } from '../scim/filter/parser'
 import { resolveAttribute, type ResolvedAttr } from '../scim/filter/resolve'
 import type { ResourceType } from '../scim/schema/types'
 import type { ListQuery, ServiceDeps, StoredResource } from './context'
@@ -41,8 +42,11 @@ function hotLookup(deps: ServiceDeps, type: ResourceType, ast: FilterNode): read
 
 function resolveSort(type: ResourceType, sortBy: string | undefined): ResolvedAttr | undefined {
   if (sortBy === undefined || sortBy.trim() === '') return undefined
+  // Client text held to the filter length limit, as every text the server parses.
+  const max = DEFAULT_FILTER_LIMITS.maxLength
+  if (sortBy.length > max) throw ScimError.invalidValue(`sortBy is longer than ${max} characters`)
   const path = parseAttrPath(sortBy.trim())
-  if (!path) throw ScimError.invalidValue(`sortBy names an unknown attribute '${sortBy}'`)
+  if (!path) throw ScimError.invalidValue(`sortBy names an unknown attribute ${quoted(sortBy)}`)
   // The filters' rule, with sortBy's scimType: unknown and never-returned attributes are refused.
   return resolveAttribute(path, type, ScimError.invalidValue)
 }
@@ -50,7 +54,7 @@ function resolveSort(type: ResourceType, sortBy: string | undefined): ResolvedAt
 function descendingOf(order: string | undefined): boolean {
   if (order === undefined || order === '') return false
   const lower = order.toLowerCase()
-  if (lower !== 'ascending' && lower !== 'descending') throw ScimError.invalidValue(`sortOrder must be ascending or descending, not '${order}'`)
+  if (lower !== 'ascending' && lower !== 'descending') throw ScimError.invalidValue(`sortOrder must be ascending or descending, not ${quoted(order)}`)
   return lower === 'descending'
 }
 

@@ -1,6 +1,6 @@
 // PATCH /{type}/{id} (RFC 7644 §3.5.2): normalise IdP dialects, apply atomically, persist.
 import { normalizePatchRequest } from '../scim/compat/normalize-patch'
-import { ScimError } from '../scim/errors'
+import { ScimError, quoted } from '../scim/errors'
 import { applyPatch, type PatchResult } from '../scim/patch/apply'
 import { etagOf } from '../scim/render'
 import { deepEqual } from '../scim/document'
@@ -28,7 +28,7 @@ export async function patchResource(deps: ServiceDeps, type: ResourceType, id: s
   const plan = projectionOf(type, req)
   const row = await deps.store.write((tx) => {
     const before = tx.get(type, id)
-    if (!before) throw ScimError.notFound(`${type.name} ${id} not found`)
+    if (!before) throw ScimError.notFound(`${type.name} ${quoted(id)} not found`)
     checkIfMatch(req.ifMatch, etagOf(before.version))
     const result = applyPatch(type, before.data, ops)
     const now = deps.now().toISOString()

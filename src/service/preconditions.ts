@@ -1,5 +1,5 @@
 // RFC 7644 §3.14 versioning: If-Match (412 on mismatch) and If-None-Match (304) with weak ETags.
-import { ScimError } from '../scim/errors'
+import { ScimError, quoted } from '../scim/errors'
 
 /** Weak comparison (RFC 7232 §2.3.2): W/ prefixes do not matter; `*` matches any version. */
 function matchesAny(header: string, etag: string): boolean {
@@ -12,7 +12,7 @@ function matchesAny(header: string, etag: string): boolean {
 
 export function checkIfMatch(header: string | undefined, etag: string): void {
   if (header !== undefined && header.trim() !== '' && !matchesAny(header, etag)) {
-    throw ScimError.preconditionFailed(`resource version is ${etag}, not ${header}`)
+    throw ScimError.preconditionFailed(`resource version is ${etag}, not ${quoted(header)}`)
   }
 }
 

@@ -1,7 +1,7 @@
 // Reference checks: a manager must be an existing user, never stored dangling.
 import { URN_ENTERPRISE_USER } from '../scim/constants'
 import { isObject, type Doc } from '../scim/document'
-import { ScimError, UnknownReferenceError } from '../scim/errors'
+import { ScimError, UnknownReferenceError, quoted } from '../scim/errors'
 import type { WriteTx } from './context'
 
 function managerOf(doc: Doc | undefined): string | undefined {
@@ -16,6 +16,6 @@ export function checkManager(tx: WriteTx, before: Doc | undefined, after: Doc, s
   if (next === undefined || next === managerOf(before)) return
   if (next === selfId) throw ScimError.invalidValue('a user cannot be their own manager')
   if (tx.existing([next]).get(next) !== 'User') {
-    throw new UnknownReferenceError(`manager references unknown user '${next}'`)
+    throw new UnknownReferenceError(`manager references unknown user ${quoted(next)}`)
   }
 }

@@ -1,5 +1,5 @@
 // PUT /{type}/{id} (RFC 7644 §3.5.1): replace, keeping readOnly attributes and checking immutables.
-import { ScimError } from '../scim/errors'
+import { ScimError, quoted } from '../scim/errors'
 import { etagOf } from '../scim/render'
 import { coerceResource } from '../scim/schema/coerce'
 import type { ResourceType } from '../scim/schema/types'
@@ -14,7 +14,7 @@ export async function replaceResource(deps: ServiceDeps, type: ResourceType, id:
   const plan = projectionOf(type, req)
   const row = await deps.store.write((tx) => {
     const before = tx.get(type, id)
-    if (!before) throw ScimError.notFound(`${type.name} ${id} not found`)
+    if (!before) throw ScimError.notFound(`${type.name} ${quoted(id)} not found`)
     checkIfMatch(req.ifMatch, etagOf(before.version))
     const { doc, members } = coerceResource(type, body, { mode: 'replace', existing: before.data })
     checkManager(tx, before.data, doc, id)

@@ -1,6 +1,6 @@
 // Applies PATCH member deltas to group_members row by row, never rewriting the group document.
 import type { Database } from 'bun:sqlite'
-import { ScimError, UnknownReferenceError } from '../scim/errors'
+import { ScimError, UnknownReferenceError, quoted } from '../scim/errors'
 import type { MemberOp } from '../scim/patch/members'
 import { matchesElement } from '../scim/filter/evaluate'
 import type { StoredResource } from '../service/context'
@@ -61,7 +61,7 @@ export function applyMemberOps(
         const found = existing(ids)
         const missing = ids.filter((id) => !found.has(id))
         if (missing.length > 0) {
-          throw new UnknownReferenceError(`members reference unknown resources: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`)
+          throw new UnknownReferenceError(`members reference unknown resources: ${missing.slice(0, 5).map(quoted).join(', ')}${missing.length > 5 ? ', …' : ''}`)
         }
         for (const id of ids) {
           const type = found.get(id)!

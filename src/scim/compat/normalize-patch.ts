@@ -1,6 +1,6 @@
 // RFC 7644 §3.5.2 PatchOp envelope validation, plus every IdP PATCH quirk, in one place.
 import { URN_PATCH_OP } from '../constants'
-import { ScimError } from '../errors'
+import { ScimError, quoted } from '../errors'
 import { parsePatchPath } from '../path/parse'
 import { isObject, keyIn } from '../document'
 import type { PatchOperation } from '../patch/types'
@@ -42,7 +42,7 @@ function parsePath(index: number, op: string, raw: string): PatchOperation['path
     return parsePatchPath(raw)
   } catch (err) {
     if (err instanceof ScimError) {
-      throw new ScimError(err.status, `operation ${index} (${op} "${raw}"): ${err.detail}`, err.scimType)
+      throw new ScimError(err.status, `operation ${index} (${op} ${quoted(raw)}): ${err.detail}`, err.scimType)
     }
     throw err
   }
@@ -54,7 +54,7 @@ function normalizeOne(raw: unknown, index: number, fired?: CompatSink): PatchOpe
   const opField = field(raw, 'op').value
   // Entra's default dialect capitalises op names: "Add", "Replace", "Remove" (entra-wire.md §2.2 Q1).
   const op = typeof opField === 'string' ? opField.trim().toLowerCase() : undefined
-  if (op === undefined || !OPS.has(op)) throw fail(index, `unknown op ${JSON.stringify(opField ?? null)}; expected add, remove or replace`)
+  if (op === undefined || !OPS.has(op)) throw fail(index, `unknown op ${typeof opField === 'string' ? quoted(opField) : JSON.stringify(opField ?? null).slice(0, 80)}; expected add, remove or replace`)
   const kind = op as PatchOperation['op']
   if (fired && opField !== op) fired('op-case')
   const pathField = field(raw, 'path').value

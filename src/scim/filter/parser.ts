@@ -1,5 +1,5 @@
 // RFC 7644 §3.4.2.2 recursive-descent filter parser: or → and → not → primary, with limits.
-import { ScimError } from '../errors'
+import { ScimError, quoted } from '../errors'
 import type { AttrPath, CompareOp, CompValue, FilterNode } from './ast'
 import { parseAttrPath } from './attr-path'
 import { tokenize, type Token } from './lexer'
@@ -10,7 +10,7 @@ const NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/
 export interface FilterLimits {
   /** Longest filter text accepted, in characters. */
   maxLength: number
-  /** Most AST nodes accepted. */
+  /** Most AST nodes accepted; also the deepest nesting of groups and value filters. */
   maxNodes: number
 }
 
@@ -19,6 +19,7 @@ export const DEFAULT_FILTER_LIMITS: FilterLimits = { maxLength: 4096, maxNodes: 
 class Parser {
   private i = 0
   private nodes = 0
+  private depth = 0
 
   constructor(
     private readonly tokens: Token[],
@@ -36,7 +37,7 @@ class Parser {
     return t.kind === 'word' && t.text.toLowerCase() === word
   }
   private fail(token: Token, expected: string): never {
-    const found = token.kind === 'end' ? 'end of filter' : `'${token.text}'`
+    const found = token.kind === 'end' ? 'end of filter' : quoted(token.text)
     throw ScimError.invalidFilter(`expected ${expected} at position ${token.pos}, found ${found}`)
   }
   private node<T extends FilterNode>(n: T): T {
@@ -44,6 +45,16 @@ class Parser {
       throw ScimError.invalidFilter(`filter has more than ${this.limits.maxNodes} expressions`)
     }
     return n
+  }
+  /**
+   * Entering a group or value filter: `(` and `not (` recurse before any node is counted, so
+   * depth is bounded here, by the node limit (each level holds at least one node), before the
+   * call stack runs out.
+   */
+  private enter(): void {
+    if (++this.depth > this.limits.maxNodes) {
+      throw ScimError.invalidFilter(`filter is nested more than ${this.limits.maxNodes} levels deep`)
+    }
   }
 
   parseAll(inValuePath = false): FilterNode {
@@ -79,10 +90,12 @@ class Parser {
   }
 
   private parseGroup(inValuePath: boolean): FilterNode {
+    this.enter()
     this.next() // '('
     const inner = this.parseOr(inValuePath)
     if (this.peek().kind !== 'rparen') this.fail(this.peek(), "')'")
     this.next()
+    this.depth--
     return inner
   }
 
@@ -95,7 +108,7 @@ class Parser {
     if (keyword === 'and' || keyword === 'or') this.fail(t, 'an attribute path or (')
     this.next()
     const path = parseAttrPath(t.text)
-    if (!path) throw ScimError.invalidFilter(`invalid attribute path '${t.text}' at position ${t.pos}`)
+    if (!path) throw ScimError.invalidFilter(`invalid attribute path ${quoted(t.text)} at position ${t.pos}`)
     if (this.peek().kind === 'lbracket') {
       if (inValuePath) throw ScimError.invalidFilter(`nested value filter at position ${this.peek().pos}`)
       return this.parseValuePath(path)
@@ -105,11 +118,13 @@ class Parser {
 
   /** `emails[type eq "work"]`, and the common extension `emails[type eq "work"].value eq "x"`. */
   private parseValuePath(path: AttrPath): FilterNode {
-    if (path.sub !== undefined) throw ScimError.invalidFilter(`a value filter cannot follow a sub-attribute ('${path.name}.${path.sub}[') at position ${this.peek().pos}`)
+    if (path.sub !== undefined) throw ScimError.invalidFilter(`a value filter cannot follow a sub-attribute (${quoted(`${path.name}.${path.sub}[`)}) at position ${this.peek().pos}`)
+    this.enter()
     this.next() // '['
     const inner = this.parseOr(true)
     if (this.peek().kind !== 'rbracket') this.fail(this.peek(), "']'")
     this.next()
+    this.depth--
     if (this.peek().kind !== 'subAttr') return this.node({ kind: 'valuePath', path, filter: inner })
     // Entra documents `emails[type eq "work"].value eq "x"` for matching: same element, both conditions.
     const sub = this.next().text
@@ -123,7 +138,7 @@ class Parser {
     const op = opToken.text.toLowerCase()
     this.next()
     if (op === 'pr') return this.node({ kind: 'present', path })
-    if (!COMPARE_OPS.has(op)) throw ScimError.invalidFilter(`unknown operator '${opToken.text}' at position ${opToken.pos}`)
+    if (!COMPARE_OPS.has(op)) throw ScimError.invalidFilter(`unknown operator ${quoted(opToken.text)} at position ${opToken.pos}`)
     const valueToken = this.peek()
     const value = this.parseValue()
     const node: FilterNode = { kind: 'compare', path, op: op as CompareOp, value }
@@ -168,21 +183,26 @@ function parseSimpleComparison(text: string): FilterNode | undefined {
   return path && { kind: 'compare', path, op: op as CompareOp, value }
 }
 
+function checkLength(text: string, limits: FilterLimits): void {
+  if (text.length > limits.maxLength) {
+    throw ScimError.invalidFilter(`filter is longer than ${limits.maxLength} characters`)
+  }
+}
+
 /**
  * Parses a SCIM filter into an AST. Throws ScimError `invalidFilter` with the position of the
  * problem. Keywords and operators are case-insensitive; `and` binds tighter than `or`.
  * @example parseFilter('userName eq "bjensen" and not (active eq false)')
  */
 export function parseFilter(text: string, limits: FilterLimits = DEFAULT_FILTER_LIMITS): FilterNode {
-  if (text.length > limits.maxLength) {
-    throw ScimError.invalidFilter(`filter is longer than ${limits.maxLength} characters`)
-  }
+  checkLength(text, limits)
   if (text.trim() === '') throw ScimError.invalidFilter('filter is empty')
   return (limits.maxNodes >= 1 ? parseSimpleComparison(text) : undefined) ?? new Parser(tokenize(text), limits).parseAll()
 }
 
 /** Parses the inside of a value filter (`members[value eq "x"]`): no nested brackets. */
 export function parseValueFilter(text: string, limits: FilterLimits = DEFAULT_FILTER_LIMITS): FilterNode {
+  checkLength(text, limits)
   if (text.trim() === '') throw ScimError.invalidFilter('value filter is empty')
   return new Parser(tokenize(text), limits).parseAll(true)
 }

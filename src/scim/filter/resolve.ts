@@ -1,6 +1,6 @@
 // RFC 7644 §3.4.2.2 filter validation: binds every attribute path to the schema and checks op/value types.
 import { parseDateTime } from '../datetime'
-import { ScimError } from '../errors'
+import { ScimError, quoted } from '../errors'
 import { resolveAttrPath, type ResolvedAttr } from '../schema/registry'
 import type { AttributeType, CompiledAttribute, ResourceType } from '../schema/types'
 import type { AttrPath, CompareOp, CompValue, FilterNode } from './ast'
@@ -56,11 +56,11 @@ export function resolveAttribute(path: AttrPath, type: ResourceType, fail: (deta
   if (path.uri !== undefined) {
     const uri = path.uri.toLowerCase()
     if (uri !== type.core.lowerId && !type.extensions.has(uri)) {
-      throw fail(`'${path.uri}' is not a schema of resource type ${type.name}`)
+      throw fail(`${quoted(path.uri)} is not a schema of resource type ${type.name}`)
     }
   }
   const found = resolveAttrPath(type, path)
-  if (!found) throw fail(`unknown attribute '${printAttrPath(path)}' for resource type ${type.name}`)
+  if (!found) throw fail(`unknown attribute ${quoted(printAttrPath(path))} for resource type ${type.name}`)
   if (isHidden(found.attr) || (found.sub && isHidden(found.sub))) {
     throw fail(`attribute '${printAttrPath(path)}' is never returned, so it cannot be used in a filter or sortBy`)
   }
@@ -74,7 +74,7 @@ function checkValue(attr: CompiledAttribute, op: CompareOp, value: CompValue, sh
     throw ScimError.invalidFilter(`'${op}' cannot compare '${shown}' with null`)
   }
   const bad = (): never => {
-    throw ScimError.invalidFilter(`${JSON.stringify(value)} is not a valid ${attr.type} value for '${shown}'`)
+    throw ScimError.invalidFilter(`${typeof value === 'string' ? quoted(value) : String(value)} is not a valid ${attr.type} value for '${shown}'`)
   }
   switch (attr.type) {
     case 'string':
@@ -141,7 +141,7 @@ function resolveCompare(path: AttrPath, op: CompareOp, value: CompValue, bound: 
 function resolveInner(path: AttrPath, outer: CompiledAttribute): ResolvedAttr {
   const sub = path.uri === undefined && path.sub === undefined ? outer.sub.get(path.name.toLowerCase()) : undefined
   if (!sub) {
-    throw ScimError.invalidFilter(`'${printAttrPath(path)}' is not a sub-attribute of '${outer.name}'`)
+    throw ScimError.invalidFilter(`${quoted(printAttrPath(path))} is not a sub-attribute of '${outer.name}'`)
   }
   if (isHidden(sub)) throw ScimError.invalidFilter(`attribute '${outer.name}.${sub.name}' is never returned, so it cannot be used in a filter`)
   return { attr: sub }
@@ -160,10 +160,10 @@ function resolveNode(node: FilterNode, bind: (path: AttrPath) => ResolvedAttr, t
       return resolveCompare(node.path, node.op, node.value, bind(node.path), node.raw)
     case 'valuePath': {
       // The parser only builds valuePaths at top level, so `type` is set here.
-      if (!type) throw ScimError.invalidFilter(`nested value filter on '${printAttrPath(node.path)}'`)
+      if (!type) throw ScimError.invalidFilter(`nested value filter on ${quoted(printAttrPath(node.path))}`)
       const outer = bind(node.path)
       if (outer.sub || outer.attr.type !== 'complex') {
-        throw ScimError.invalidFilter(`'${printAttrPath(node.path)}' is not a complex attribute, so it cannot take a [filter]`)
+        throw ScimError.invalidFilter(`${quoted(printAttrPath(node.path))} is not a complex attribute, so it cannot take a [filter]`)
       }
       return { kind: 'valuePath', path: node.path, attr: outer.attr, filter: resolveValueFilter(node.filter, outer.attr) }
     }

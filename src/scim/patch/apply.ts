@@ -1,5 +1,5 @@
 // RFC 7644 §3.5.2 PATCH: applies normalised operations to a stored document, all or nothing.
-import { ScimError } from '../errors'
+import { ScimError, quoted } from '../errors'
 import { deepEqual, isObject, type Doc } from '../document'
 import { checkRequired } from '../schema/required'
 import { resolveKey, resolvePath, type Target } from '../schema/resolve-key'
@@ -79,7 +79,7 @@ class Patcher {
 
 /** Prefixes an error with the operation it came from: `operation 2 (remove "members[…]"): …`. */
 function located(err: ScimError, op: PatchOperation): ScimError {
-  const where = op.rawPath !== undefined ? `${op.op} "${op.rawPath}"` : op.op
+  const where = op.rawPath !== undefined ? `${op.op} ${quoted(op.rawPath)}` : op.op
   return new ScimError(err.status, `operation ${op.index} (${where}): ${err.detail}`, err.scimType, { cause: err })
 }
 

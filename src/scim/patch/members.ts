@@ -1,5 +1,5 @@
 // RFC 7644 §3.5.2 PATCH on Group `members` (RFC 7643 §4.2): a delta for the membership table.
-import { ScimError } from '../errors'
+import { ScimError, quoted } from '../errors'
 import type { ResolvedFilter } from '../filter/resolve'
 import { coerceMembers, type MemberRef } from '../schema/coerce-value'
 import type { Target } from '../schema/resolve-key'
@@ -44,7 +44,7 @@ function removeOps(t: MembersTarget, value: unknown, hasValue: boolean): MemberO
  */
 export function memberOps(op: 'add' | 'remove' | 'replace', t: MembersTarget, value: unknown, hasValue: boolean): MemberOp[] {
   if (t.sub !== undefined) {
-    throw ScimError.mutability(`member sub-attribute '${t.sub}' is immutable; add or remove the member instead`)
+    throw ScimError.mutability(`member sub-attribute ${quoted(t.sub)} is immutable; add or remove the member instead`)
   }
   if (op === 'remove') return removeOps(t, value, hasValue)
   if (t.filter) throw ScimError.invalidPath(`'${op}' cannot take a members[filter] path; use add or remove`)

@@ -1,5 +1,5 @@
 // RFC 7644 §3.5.2.1 add and §3.5.2.3 replace on one resolved target (they differ only in places).
-import { ScimError } from '../errors'
+import { ScimError, quoted } from '../errors'
 import { canonicalJson, isObject, keyIn, valueIn, type Doc } from '../document'
 import { assertAttrName, coerceElement, coerceExtension, coerceValue, isUnassignedComplex } from '../schema/coerce-value'
 import type { AttrTarget, Target } from '../schema/resolve-key'
@@ -136,7 +136,7 @@ function createElement(filter: ResolvedFilter, attr: CompiledAttribute, elements
 function writtenElement(t: AttrTarget, attr: CompiledAttribute, element: unknown, value: unknown): unknown {
   if (t.sub === undefined && isClear(value)) return undefined
   const patch = t.sub !== undefined ? { [t.sub]: value } : isObject(value) ? value : coerceElement(attr, value, attr.path)
-  if (!isObject(patch)) throw ScimError.invalidValue(`'${t.label}' needs an object value`)
+  if (!isObject(patch)) throw ScimError.invalidValue(`${quoted(t.label)} needs an object value`)
   return mergeComplex(attr, element, patch)
 }
 
@@ -198,7 +198,7 @@ function writeUndeclared(holder: Doc, t: AttrTarget, value: unknown): void {
 /** A path that is exactly an extension URN: merge its attributes (RFC 7644 §3.5.2.1/§3.5.2.3). */
 export function writeExtension(op: WriteOp, doc: Doc, t: Extract<Target, { kind: 'extension' }>, value: unknown): void {
   if (isClear(value)) return removeExtension(doc, t)
-  if (!isObject(value)) throw ScimError.invalidValue(`'${t.label}' is an extension and needs an object value`)
+  if (!isObject(value)) throw ScimError.invalidValue(`${quoted(t.label)} is an extension and needs an object value`)
   if (!t.schema) {
     const merged: Record<string, unknown> = isObject(doc[t.urnKey]) ? { ...(doc[t.urnKey] as Doc) } : {}
     for (const [k, v] of Object.entries(value)) {

@@ -1,7 +1,7 @@
 // RFC 7643 §2.3–§2.5: one value for a declared attribute → its canonical stored form, or a typed error.
 import { parseDateTime } from '../datetime'
 import { isObject, valueIn, type Doc } from '../document'
-import { ScimError } from '../errors'
+import { ScimError, quoted } from '../errors'
 import { parseAttrPath } from '../filter/attr-path'
 import { URN_ENTERPRISE_USER } from '../constants'
 import type { CompiledAttribute, CompiledSchema } from './types'
@@ -17,7 +17,7 @@ function describe(v: unknown): string {
   if (v === undefined) return 'nothing'
   if (Array.isArray(v)) return 'an array'
   if (typeof v === 'object') return 'an object'
-  return `${typeof v} ${JSON.stringify(v)}`
+  return typeof v === 'string' ? `string ${quoted(v)}` : `${typeof v} ${JSON.stringify(v)}`
 }
 
 export function wrongType(where: string, expected: string, v: unknown): ScimError {
@@ -27,7 +27,7 @@ export function wrongType(where: string, expected: string, v: unknown): ScimErro
 /** RFC 7643 §2.1 ATTRNAME: an undeclared key is stored as sent only when it is a valid name. */
 export function assertAttrName(key: string, where: string): void {
   const p = parseAttrPath(key)
-  if (!p || p.uri !== undefined || p.sub !== undefined) throw ScimError.invalidPath(`'${key}' in '${where}' is not a valid attribute name`)
+  if (!p || p.uri !== undefined || p.sub !== undefined) throw ScimError.invalidPath(`${quoted(key)} in '${where}' is not a valid attribute name`)
 }
 
 function coerceScalar(attr: CompiledAttribute, v: unknown, where: string): unknown {

@@ -19,7 +19,7 @@
  * A top-level or sub-attribute `null` means unassigned and is never stored.
  */
 import { deepEqual, isObject, keyIn, type Doc } from '../document'
-import { ScimError } from '../errors'
+import { ScimError, quoted } from '../errors'
 import { assertAttrName, coerceExtension, coerceMembers, coerceValue, wrongType, type MemberRef } from './coerce-value'
 import { checkRequired } from './required'
 import { resolveKey, type AttrTarget, type Target } from './resolve-key'
@@ -88,7 +88,7 @@ class Builder {
         for (const [k, v] of Object.entries(raw)) this.add(k, v)
         return
       case 'members':
-        if (t.filter || t.sub !== undefined) throw ScimError.invalidPath(`'${t.label}' is a path; a body names whole attributes`)
+        if (t.filter || t.sub !== undefined) throw ScimError.invalidPath(`${quoted(t.label)} is a path; a body names whole attributes`)
         this.members = coerceMembers(raw)
         return
       case 'extension': {
@@ -103,7 +103,7 @@ class Builder {
   }
 
   private addAttr(t: AttrTarget, raw: unknown): void {
-    if (t.filter) throw ScimError.invalidPath(`'${t.label}' is a value path; a body names attributes, not elements`)
+    if (t.filter) throw ScimError.invalidPath(`${quoted(t.label)} is a value path; a body names attributes, not elements`)
     // id, meta, groups, manager.displayName: server-set, ignored (RFC 7643 §2.2).
     if (t.attr?.mutability === 'readOnly' || t.subAttr?.mutability === 'readOnly') return
     const stored = t.holderKey === undefined ? this.doc : this.doc[t.holderKey]
@@ -122,7 +122,7 @@ class Builder {
       if (next === undefined) return prev
       return attr.type === 'complex' && !attr.multiValued && isObject(prev) && isObject(next) ? { ...prev, ...next } : next
     }
-    if (attr?.multiValued) throw ScimError.invalidPath(`'${t.label}': '${attr.path}' is multi-valued; send its elements instead`)
+    if (attr?.multiValued) throw ScimError.invalidPath(`${quoted(t.label)}: '${attr.path}' is multi-valued; send its elements instead`)
     if (raw === null) return prev
     const merged = { ...(isObject(prev) ? prev : {}), [keyIn(prev, t.sub)]: raw }
     return attr ? coerceValue(attr, merged, attr.path) ?? prev : merged

@@ -1,6 +1,6 @@
 // RFC 7643 §2.1, §3 / RFC 7644 §3.10, §3.5.2: what a body key or PATCH path names in a resource.
 import { isObject, keyIn, type Doc } from '../document'
-import { ScimError } from '../errors'
+import { ScimError, quoted } from '../errors'
 import type { FilterNode, PatchPath } from '../filter/ast'
 import { parsePatchPath } from '../path/parse'
 import { URN_GROUP } from '../constants'
@@ -44,7 +44,7 @@ function attrTarget(holderKey: string | undefined, attr: CompiledAttribute | und
   if (attr) t.attr = attr
   if (pp.filter) {
     // Undeclared attributes have no types to evaluate a filter against.
-    if (!attr) throw ScimError.invalidPath(`'${label}' is not declared by any schema, so it cannot take a [filter]`)
+    if (!attr) throw ScimError.invalidPath(`${quoted(label)} is not declared by any schema, so it cannot take a [filter]`)
     if (attr.type !== 'complex') throw ScimError.invalidPath(`'${attr.path}' is not complex, so it cannot take a [filter]`)
     t.filter = pp.filter
   }
@@ -114,6 +114,6 @@ export function resolvePath(type: ResourceType, doc: Doc, pp: PatchPath, value: 
  * ATTRNAME, RFC 7644 §3.10) is `invalidPath`, so no such key is ever stored.
  */
 export function resolveKey(type: ResourceType, doc: Doc, key: string, value: unknown): Target {
-  if (key.trim() !== key) throw ScimError.invalidPath(`'${key}' is not a valid attribute name`)
+  if (key.trim() !== key) throw ScimError.invalidPath(`${quoted(key)} is not a valid attribute name`)
   return resolvePath(type, doc, parsePatchPath(key), value, key)
 }

@@ -68,7 +68,7 @@ describe('scim/compat/normalize-patch envelope', () => {
   test('an unparsable path is invalidPath naming the index and the path', () => {
     const err = errorOf({ Operations: [{ op: 'add', path: 'title', value: 1 }, { op: 'remove', path: 'emails[type eq "work"' }] })
     expect(err.scimType).toBe('invalidPath')
-    expect(err.detail).toStartWith('operation 1 (remove "emails[type eq "work"")')
+    expect(err.detail).toStartWith('operation 1 (remove "emails[type eq \\"work\\""): invalid path')
   })
 
   test('a non-string path is invalidSyntax', () => {

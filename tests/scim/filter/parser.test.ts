@@ -61,6 +61,30 @@ describe('scim/filter/parser', () => {
     expect(() => parseValueFilter('a[b pr]')).toThrow(ScimError)
   })
 
+  test('nesting deeper than maxNodes is invalidFilter, never a RangeError, in filters and value filters', () => {
+    const limits = { maxLength: 1_000_000, maxNodes: 200 }
+    for (const text of ['('.repeat(100_000) + 'a pr' + ')'.repeat(100_000), 'not ('.repeat(50_000) + 'a pr' + ')'.repeat(50_000)]) {
+      for (const parse of [parseFilter, parseValueFilter]) {
+        let caught: unknown
+        try {
+          parse(text, limits)
+        } catch (err) {
+          caught = err
+        }
+        expect(caught).toBeInstanceOf(ScimError)
+        expect((caught as ScimError).scimType).toBe('invalidFilter')
+        expect((caught as ScimError).detail).toContain('nested more than 200')
+      }
+    }
+    // Depth at the limit still parses: 199 groups around one comparison.
+    expect(canon('('.repeat(199) + 'a pr' + ')'.repeat(199))).toBe('a pr')
+  })
+
+  test('parseValueFilter applies the same length limit as parseFilter', () => {
+    expect(() => parseValueFilter('a pr', { maxLength: 3, maxNodes: 200 })).toThrow(/longer than 3/)
+    expect(() => parseValueFilter('value eq "' + 'x'.repeat(5000) + '"')).toThrow(/longer than 4096/)
+  })
+
   test('limits: maxLength and maxNodes give invalidFilter', () => {
     expect(() => parseFilter('a pr or '.repeat(10) + 'a pr', { maxLength: 4096, maxNodes: 5 })).toThrow(/more than 5/)
     expect(() => parseFilter('a pr', { maxLength: 3, maxNodes: 200 })).toThrow(/longer than 3/)

@@ -47,15 +47,15 @@ describe('scim/filter/resolve', () => {
     // An unqualified name no core attribute has resolves to the one extension declaring it
     // (Entra's reference check sends `manager eq "…"`); names nobody declares still fail.
     expect(leaf(resolve('department eq "x"')).attr.attr.schema).toBe(URN_ENTERPRISE)
-    expect(rejects('nobodyDeclares eq "x"')).toContain("'nobodyDeclares'")
+    expect(rejects('nobodyDeclares eq "x"')).toContain('"nobodyDeclares"')
   })
 
   test('undeclared attributes and sub-attributes are invalidFilter naming them, never dropped', () => {
-    expect(rejects('nickname2 eq "x"')).toContain("'nickname2'")
-    expect(rejects('name.middle eq "x"')).toContain("'name.middle'")
-    expect(rejects('emails[kind eq "work"]')).toContain("'kind' is not a sub-attribute of 'emails'")
-    expect(rejects('title pr and members pr')).toContain("'members'")
-    expect(rejects('userName pr', Group)).toContain("'userName'")
+    expect(rejects('nickname2 eq "x"')).toContain('"nickname2"')
+    expect(rejects('name.middle eq "x"')).toContain('"name.middle"')
+    expect(rejects('emails[kind eq "work"]')).toContain('"kind" is not a sub-attribute of \'emails\'')
+    expect(rejects('title pr and members pr')).toContain('"members"')
+    expect(rejects('userName pr', Group)).toContain('"userName"')
   })
 
   test('comparing a complex attribute means its value sub-attribute (RFC 7644 §3.4.2.2 examples)', () => {

@@ -36,7 +36,7 @@ describe('scim/patch/apply', () => {
     const err = catchScimError(() =>
       applyPatch(USER, doc, ops({ op: 'replace', path: 'nickName', value: 'changed' }, { op: 'remove', path: 'members[value eq "x"]' }, { op: 'add', path: 'title', value: 't' }))
     )
-    expect(err.detail).toStartWith('operation 1 (remove "members[value eq "x"]"): ')
+    expect(err.detail).toStartWith('operation 1 (remove "members[value eq \\"x\\"]"): ')
     expect(doc).toEqual(snapshot)
   })
 
