@@ -8,7 +8,7 @@ import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps } from './context'
 
 /** The filter is built here, not sent by a client: a stored value may be longer than a client's filter may be. */
-const ONE_COMPARISON: FilterLimits = { maxLength: Number.MAX_SAFE_INTEGER, maxNodes: 1 }
+const OWN_FILTER: FilterLimits = { maxLength: Number.MAX_SAFE_INTEGER, maxNodes: 4 }
 const SHOWN = 80
 
 function shown(value: string | number | boolean): string {
@@ -31,9 +31,10 @@ export function checkUniqueness(deps: ServiceDeps, type: ResourceType, before: D
       if (seen.has(key)) continue
       seen.add(key)
       // The filter machinery applies caseExact and matches any element of a multi-valued attribute.
-      const filter = resolveFilter(parseFilter(`${u.path} eq ${JSON.stringify(value)}`, ONE_COMPARISON), type)
-      const { rows } = deps.store.query(type, { filter, startIndex: 1, count: 2 })
-      if (rows.some((row) => row.id !== selfId)) {
+      // Only the count is read: one pass over the type's rows, where reading rows would add a second.
+      const text = `${u.path} eq ${JSON.stringify(value)} and not (id eq ${JSON.stringify(selfId)})`
+      const filter = resolveFilter(parseFilter(text, OWN_FILTER), type)
+      if (deps.store.query(type, { filter, startIndex: 1, count: 0 }).total > 0) {
         throw ScimError.uniqueness(`${u.path} ${shown(value)} is already used by another ${type.name}`)
       }
     }

@@ -19,6 +19,7 @@ const HR_SCHEMA = {
       name: 'keys', type: 'complex', multiValued: true, ...rw,
       subAttributes: [{ name: 'value', type: 'string', multiValued: false, caseExact: true, uniqueness: 'server', ...rw }],
     },
+    { name: 'since', type: 'dateTime', multiValued: false, uniqueness: 'server', ...rw },
     { name: 'team', type: 'string', multiValued: false, caseExact: false, uniqueness: 'none', ...rw },
   ],
 } as unknown as SchemaDocument
@@ -115,6 +116,16 @@ describe('uniqueness server/global on PUT and PATCH', () => {
     expect(await hrOf(t, b.id)).toEqual({ badge: 'B2' })
     const same = await t.request('PATCH', path, patchBody({ op: 'replace', path: `${URN_HR}:badge`, value: 'b2' }))
     expect(same.status).toBe(200)
+  })
+})
+
+describe('uniqueness server/global of dateTime values', () => {
+  test('the same instant written differently is the same value, and a resource never collides with itself', async () => {
+    const t = hrApp()
+    const a = await created(t, 'a', { since: '2024-03-01T10:00:00+02:00' })
+    await expectScimError(await t.request('POST', '/scim/v2/Users', user('b', { since: '2024-03-01T08:00:00.000Z' })), 409, 'uniqueness')
+    const own = await t.request('PUT', `/scim/v2/Users/${a.id}`, user('a', { since: '2024-03-01T08:00:00Z' }))
+    expect(own.status).toBe(200)
   })
 })
 
