@@ -6,6 +6,7 @@ import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
 import { checkManager } from './references'
 import type { RequestInfo, ServiceResult } from './result'
+import { checkUniqueness } from './uniqueness'
 import { projectionOf, renderView } from './view'
 
 /** What an import keeps of an exported resource; a normal create assigns all of it. */
@@ -26,6 +27,7 @@ export async function createResource(deps: ServiceDeps, type: ResourceType, body
     if (kept && tx.existing([kept.id]).size > 0) throw ScimError.uniqueness(`id ${kept.id} is taken by another resource`)
     const created: StoredResource = { ...(kept ?? fresh), type: type.name, data: doc }
     checkManager(tx, undefined, doc, created.id)
+    checkUniqueness(deps, type, undefined, doc, created.id)
     tx.insert(type, created, members)
     return created
   })

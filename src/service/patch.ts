@@ -10,6 +10,7 @@ import type { ServiceDeps, StoredResource } from './context'
 import { checkIfMatch } from './preconditions'
 import { checkManager } from './references'
 import type { RequestInfo, ServiceResult } from './result'
+import { checkUniqueness } from './uniqueness'
 import { projectionOf, renderView } from './view'
 
 /** The engine's `changed` also counts member ops, which may all be no-ops: then the document decides. */
@@ -37,6 +38,7 @@ export async function patchResource(deps: ServiceDeps, type: ResourceType, id: s
     const membersChanged = result.memberOps.length > 0 && tx.applyMemberOps(before, result.memberOps, now)
     if (!membersChanged && !documentChanged(before.data, result)) return before
     checkManager(tx, before.data, result.doc, id)
+    checkUniqueness(deps, type, before.data, result.doc, id)
     const after: StoredResource = { ...before, data: result.doc, version: before.version + 1, lastModified: now }
     tx.update(type, before, after)
     return after

@@ -7,6 +7,7 @@ import type { ServiceDeps, StoredResource } from './context'
 import { checkIfMatch } from './preconditions'
 import { checkManager } from './references'
 import type { RequestInfo, ServiceResult } from './result'
+import { checkUniqueness } from './uniqueness'
 import { projectionOf, renderView } from './view'
 
 export async function replaceResource(deps: ServiceDeps, type: ResourceType, id: string, body: unknown, req: RequestInfo): Promise<ServiceResult> {
@@ -18,6 +19,7 @@ export async function replaceResource(deps: ServiceDeps, type: ResourceType, id:
     checkIfMatch(req.ifMatch, etagOf(before.version))
     const { doc, members } = coerceResource(type, body, { mode: 'replace', existing: before.data })
     checkManager(tx, before.data, doc, id)
+    checkUniqueness(deps, type, before.data, doc, id)
     const after: StoredResource = { ...before, data: doc, version: before.version + 1, lastModified: deps.now().toISOString() }
     tx.update(type, before, after)
     // PUT replaces the member list only when the body carries one (RFC 7644 §3.5.1).
