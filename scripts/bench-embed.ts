@@ -79,7 +79,9 @@ await timeStarts()
 const dir = mkdtempSync(join(tmpdir(), 'scim-bench-embed-'))
 try {
   // What bun test itself costs for as many empty tests importing the package: the floor.
-  const empty = `import { test } from 'bun:test'\nimport '${entry}'\n` + Array.from({ length: tests }, (_, i) => `test('t${i}', () => {})\n`).join('')
+  const empty =
+    `import { test } from 'bun:test'\nimport '${entry}'\n` +
+    Array.from({ length: tests }, (_, i) => `test('t${i}', () => {})\n`).join('')
   const floor = timeSuite(dir, 'empty', empty)
   const own = timeSuite(dir, 'own-server', suite(true))
   const shared = timeSuite(dir, 'shared-server', suite(false))

@@ -89,7 +89,8 @@ function copyReachable(): number {
     queue.push(...deps)
   }
   const unexpected = [...bare].filter((b) => !ALLOWED_BARE.includes(b))
-  if (unexpected.length > 0) fail(`the public declarations import ${unexpected.join(', ')}; keep such types out of src/index.ts's reach`)
+  if (unexpected.length > 0)
+    fail(`the public declarations import ${unexpected.join(', ')}; keep such types out of src/index.ts's reach`)
   return seen.size
 }
 

@@ -8,7 +8,13 @@ import { parseArgs } from 'node:util'
 import { freshPort, startServer, stopServer } from './bench-lib/proc'
 import { call, seedUsers, type Api } from './bench-lib/seed'
 
-const { values } = parseArgs({ options: { users: { type: 'string', default: '1000000' }, bin: { type: 'string', default: './scim-server' }, count: { type: 'string', default: '1000' } } })
+const { values } = parseArgs({
+  options: {
+    users: { type: 'string', default: '1000000' },
+    bin: { type: 'string', default: './scim-server' },
+    count: { type: 'string', default: '1000' },
+  },
+})
 const users = Number(values.users)
 const pageSize = Number(values.count)
 const tmp = mkdtempSync(join(tmpdir(), 'scim-cursor-walk-'))
@@ -16,7 +22,20 @@ const port = freshPort()
 const token = `walk-${crypto.randomUUID()}`
 const server = await startServer({
   name: 'scim',
-  cmd: [values.bin, 'serve', '--host', '127.0.0.1', '--port', String(port), '--db', join(tmp, 'walk.db'), '--token', token, '--durability', 'normal'],
+  cmd: [
+    values.bin,
+    'serve',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--db',
+    join(tmp, 'walk.db'),
+    '--token',
+    token,
+    '--durability',
+    'normal',
+  ],
   port,
   core: 1,
   tmp,
@@ -37,9 +56,21 @@ try {
       const id = doomed[k % doomed.length]!
       await call(api, 'DELETE', `/Users/${id}`, undefined, [204, 404])
       const r = renamed[k % renamed.length]!
-      const patch = { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'userName', value: `renamed-${k}-${r}@example.com` }] }
+      const patch = {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'replace', path: 'userName', value: `renamed-${k}-${r}@example.com` }],
+      }
       await call(api, 'PATCH', `/Users/${r}`, JSON.stringify(patch))
-      await call(api, 'POST', '/Users', JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `walk-new-${k}@example.com` }), [201])
+      await call(
+        api,
+        'POST',
+        '/Users',
+        JSON.stringify({
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName: `walk-new-${k}@example.com`,
+        }),
+        [201]
+      )
       writes += 3
       k++
     }
@@ -60,7 +91,9 @@ try {
   await writer
   const missing = [...survivors].filter((id) => !seen.has(id))
   const twice = [...seen].filter(([, n]) => n > 1)
-  console.log(`walked ${pages} pages of ${pageSize} in ${seconds.toFixed(1)} s beside ${writes} concurrent writes; ${seen.size.toLocaleString('en')} users seen`)
+  console.log(
+    `walked ${pages} pages of ${pageSize} in ${seconds.toFixed(1)} s beside ${writes} concurrent writes; ${seen.size.toLocaleString('en')} users seen`
+  )
   console.log(`survivors missing: ${missing.length}; seen twice: ${twice.length}`)
   if (missing.length > 0 || twice.length > 0) process.exitCode = 1
 } finally {

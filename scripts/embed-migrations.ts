@@ -5,7 +5,9 @@ import { renderMigrationsModule } from './migrations-module'
 const target = new URL('../src/store/migrations.gen.ts', import.meta.url).pathname
 const fresh = await renderMigrationsModule(new URL('../drizzle/', import.meta.url).pathname)
 if (process.argv.includes('--check')) {
-  const current = await Bun.file(target).text().catch(() => '')
+  const current = await Bun.file(target)
+    .text()
+    .catch(() => '')
   if (current !== fresh) {
     console.error('src/store/migrations.gen.ts is stale: run bun run scripts/embed-migrations.ts')
     process.exit(1)

@@ -4,7 +4,10 @@ export {}
 const bin = process.argv[2] ?? './scim-server'
 const token = 'smoke-token'
 const port = 20000 + Math.floor(Math.random() * 20000)
-const proc = Bun.spawn([bin, 'serve', '--port', String(port), '--host', '127.0.0.1', '--db', ':memory:', '--token', token], { stdout: 'pipe', stderr: 'inherit' })
+const proc = Bun.spawn(
+  [bin, 'serve', '--port', String(port), '--host', '127.0.0.1', '--db', ':memory:', '--token', token],
+  { stdout: 'pipe', stderr: 'inherit' }
+)
 const base = `http://127.0.0.1:${port}/scim/v2`
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json; charset=utf-8' }
 
@@ -30,12 +33,29 @@ async function waitUp(): Promise<void> {
 await waitUp()
 const probe = await fetch(`${base}/Users?filter=userName+eq+%22${crypto.randomUUID()}%22`, { headers })
 const list = (await probe.json()) as { totalResults: number; Resources: unknown[] }
-check(probe.status === 200 && list.totalResults === 0 && list.Resources.length === 0, 'Test Connection probe → 200 empty ListResponse')
-check((await fetch(`${base}/Users`, { headers: { authorization: 'Bearer wrong' } })).status === 401, 'wrong token → 401')
-const created = await fetch(`${base}/Users`, { method: 'POST', headers, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'smoke@example.com', active: true }) })
+check(
+  probe.status === 200 && list.totalResults === 0 && list.Resources.length === 0,
+  'Test Connection probe → 200 empty ListResponse'
+)
+check(
+  (await fetch(`${base}/Users`, { headers: { authorization: 'Bearer wrong' } })).status === 401,
+  'wrong token → 401'
+)
+const created = await fetch(`${base}/Users`, {
+  method: 'POST',
+  headers,
+  body: JSON.stringify({
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+    userName: 'smoke@example.com',
+    active: true,
+  }),
+})
 const user = (await created.json()) as { id: string }
 check(created.status === 201 && typeof user.id === 'string', 'POST /Users → 201')
-check((await fetch(`${base}/Users/${user.id}`, { method: 'DELETE', headers })).status === 204, 'DELETE /Users/{id} → 204')
+check(
+  (await fetch(`${base}/Users/${user.id}`, { method: 'DELETE', headers })).status === 204,
+  'DELETE /Users/{id} → 204'
+)
 check((await fetch(`${base}/Users/${user.id}`, { headers })).status === 404, 'GET deleted user → 404')
 proc.kill('SIGTERM')
 check((await proc.exited) === 0, 'SIGTERM → clean exit 0')

@@ -5,7 +5,14 @@ import type { ScimServer } from './embed/types'
 
 export type { ServerOptions } from './server-options'
 export type { Durability } from './store/durability'
-export type { RunningScimServer, ScimResource, ScimServer, SeededResources, SeedInput, StartOptions } from './embed/types'
+export type {
+  RunningScimServer,
+  ScimResource,
+  ScimServer,
+  SeededResources,
+  SeedInput,
+  StartOptions,
+} from './embed/types'
 export { startScimServer } from './embed/start'
 export { hashToken, generateToken } from './auth/tokens'
 export { VERSION } from './version'

@@ -27,7 +27,9 @@ function openOrFail(config: Config): ReturnType<typeof openDatabase> {
   try {
     return openDatabase(config.db, config.durability, { create: false })
   } catch (err) {
-    return fail(err instanceof DatabaseError ? err.message : `cannot open database ${config.db}: ${(err as Error).message}`)
+    return fail(
+      err instanceof DatabaseError ? err.message : `cannot open database ${config.db}: ${(err as Error).message}`
+    )
   }
 }
 
@@ -35,7 +37,9 @@ function openOrFail(config: Config): ReturnType<typeof openDatabase> {
 async function readTls(config: Config): Promise<{ cert: string; key: string } | undefined> {
   if (!config.tlsCert || !config.tlsKey) return undefined
   const read = (flag: string, path: string) =>
-    Bun.file(path).text().catch((err: Error) => fail(`cannot read ${flag} ${path}: ${err.message}`))
+    Bun.file(path)
+      .text()
+      .catch((err: Error) => fail(`cannot read ${flag} ${path}: ${err.message}`))
   return { cert: await read('--tls-cert', config.tlsCert), key: await read('--tls-key', config.tlsKey) }
 }
 
@@ -54,18 +58,40 @@ function lockOrFail(config: Config): ServerLock | undefined {
 }
 
 /** The server the flags describe (schemas, packs, limits); `serve` listens with it, admin commands use its services. */
-async function buildServer(config: Config, tokenHashes: readonly Buffer[] | undefined, logger?: Logger): Promise<ScimServer> {
+async function buildServer(
+  config: Config,
+  tokenHashes: readonly Buffer[] | undefined,
+  logger?: Logger
+): Promise<ScimServer> {
   try {
     const extraSchemas = [
-      ...(await Promise.all(config.userSchemas.map(readSchemaFile))).map((schema) => ({ schema, resourceType: 'User' })),
-      ...(await Promise.all(config.groupSchemas.map(readSchemaFile))).map((schema) => ({ schema, resourceType: 'Group' })),
+      ...(await Promise.all(config.userSchemas.map(readSchemaFile))).map((schema) => ({
+        schema,
+        resourceType: 'User',
+      })),
+      ...(await Promise.all(config.groupSchemas.map(readSchemaFile))).map((schema) => ({
+        schema,
+        resourceType: 'Group',
+      })),
     ]
     return createScimServer({
-      db: config.db, durability: config.durability, tokenHashes, baseUrl: config.baseUrl,
-      schemaPacks: config.schemaPacks, extraSchemas, maxResults: config.maxResults, limits: config.limits, logger, rateLimit: config.rateLimit,
+      db: config.db,
+      durability: config.durability,
+      tokenHashes,
+      baseUrl: config.baseUrl,
+      schemaPacks: config.schemaPacks,
+      extraSchemas,
+      maxResults: config.maxResults,
+      limits: config.limits,
+      logger,
+      rateLimit: config.rateLimit,
     })
   } catch (err) {
-    return fail(err instanceof UsageError || err instanceof DatabaseError ? err.message : `cannot start: ${(err as Error).message}`)
+    return fail(
+      err instanceof UsageError || err instanceof DatabaseError
+        ? err.message
+        : `cannot start: ${(err as Error).message}`
+    )
   }
 }
 
@@ -82,15 +108,26 @@ async function serve(config: Config): Promise<void> {
     tokenHashes = [hashToken(generated)]
   }
   // JSON for log shippers unless a person watches the terminal; stdout, so one stream holds it all.
-  const logger = createLogger({ format: config.logFormat ?? (process.stdout.isTTY ? 'text' : 'json'), level: config.logLevel })
+  const logger = createLogger({
+    format: config.logFormat ?? (process.stdout.isTTY ? 'text' : 'json'),
+    level: config.logLevel,
+  })
   const server = await buildServer(config, tokenHashes, logger)
   let listening
   try {
-    listening = Bun.serve({ port: config.port, hostname: config.host, tls, fetch: (req) => server.app.handle(req), maxRequestBodySize: serverBodyBackstop(config.limits) })
+    listening = Bun.serve({
+      port: config.port,
+      hostname: config.host,
+      tls,
+      fetch: (req) => server.app.handle(req),
+      maxRequestBodySize: serverBodyBackstop(config.limits),
+    })
   } catch (err) {
     const message = (err as Error).message
     if (/EACCES|permission/i.test(message) && config.port < 1024) {
-      fail(`port ${config.port} needs root or the bind capability: sudo setcap 'cap_net_bind_service=+ep' ${process.execPath}`)
+      fail(
+        `port ${config.port} needs root or the bind capability: sudo setcap 'cap_net_bind_service=+ep' ${process.execPath}`
+      )
     }
     return fail(`cannot listen on ${config.host}:${config.port}: ${message}`)
   }
@@ -99,7 +136,14 @@ async function serve(config: Config): Promise<void> {
     const { host, port } = config.metricsListen
     try {
       // No token here: only GET /metrics, on loopback unless --metrics-listen names another host.
-      metricsListener = Bun.serve({ port, hostname: host, fetch: (req) => (req.method === 'GET' && new URL(req.url).pathname === '/metrics' ? metricsResponse(server.metrics) : new Response('not found\n', { status: 404 })) })
+      metricsListener = Bun.serve({
+        port,
+        hostname: host,
+        fetch: (req) =>
+          req.method === 'GET' && new URL(req.url).pathname === '/metrics'
+            ? metricsResponse(server.metrics)
+            : new Response('not found\n', { status: 404 }),
+      })
     } catch (err) {
       return fail(`cannot listen on ${host}:${port} for --metrics-listen: ${(err as Error).message}`)
     }
@@ -111,10 +155,19 @@ async function serve(config: Config): Promise<void> {
   const tenantUrl = config.baseUrl ?? `${scheme}://${shownHost}:${listening.port}${API_PREFIX}`
   console.log(`scim-server ${VERSION} listening on ${scheme}://${config.host}:${listening.port}`)
   console.log(`Tenant URL:   ${tenantUrl}`)
-  if (generated) console.log(`Secret Token: ${generated}\n              (shown once: only its hash is stored; \`scim-server token\` issues another)`)
-  else console.log(`Secret Token: ${config.tokens.length > 0 ? 'as given with --token / SCIM_TOKEN' : 'as issued earlier for this database'}`)
-  console.log(`Database:     ${config.db === ':memory:' ? ':memory: (nothing is kept after exit)' : resolve(config.db)}`)
-  if (metricsListener) console.log(`Metrics:      http://${config.metricsListen!.host}:${metricsListener.port}/metrics (no token)`)
+  if (generated)
+    console.log(
+      `Secret Token: ${generated}\n              (shown once: only its hash is stored; \`scim-server token\` issues another)`
+    )
+  else
+    console.log(
+      `Secret Token: ${config.tokens.length > 0 ? 'as given with --token / SCIM_TOKEN' : 'as issued earlier for this database'}`
+    )
+  console.log(
+    `Database:     ${config.db === ':memory:' ? ':memory: (nothing is kept after exit)' : resolve(config.db)}`
+  )
+  if (metricsListener)
+    console.log(`Metrics:      http://${config.metricsListen!.host}:${metricsListener.port}/metrics (no token)`)
   if (!tls) console.log('Note: Entra ID provisions only over HTTPS; use --tls-cert/--tls-key or a TLS proxy in front.')
 
   let stopping = false
@@ -138,7 +191,11 @@ function token(config: Config): void {
   const issued = issueToken(sqlite, config.reset)
   sqlite.close()
   console.log(`Secret Token: ${issued}`)
-  console.log(config.reset ? 'All earlier tokens for this database are revoked (a running server stops accepting them within a second).' : 'Earlier tokens stay valid; use --reset to revoke them.')
+  console.log(
+    config.reset
+      ? 'All earlier tokens for this database are revoked (a running server stops accepting them within a second).'
+      : 'Earlier tokens stay valid; use --reset to revoke them.'
+  )
 }
 
 /** backup, restore, export and import: one line of outcome, exit 1 with one line on failure. */
@@ -159,7 +216,9 @@ async function dataCommand(config: Config): Promise<void> {
     try {
       if (config.command === 'export') await exportCommand(server, config.out)
       else {
-        const { failed } = await importCommand(server, config.file!, ({ line, error }) => console.error(`line ${line}: ${error.status} ${error.scimType ?? ''} ${error.detail}`.replace(/  +/g, ' ')))
+        const { failed } = await importCommand(server, config.file!, ({ line, error }) =>
+          console.error(`line ${line}: ${error.status} ${error.scimType ?? ''} ${error.detail}`.replace(/ {2,}/g, ' '))
+        )
         if (failed > 0) process.exitCode = 1
       }
     } finally {

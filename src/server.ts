@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { createApp } from './http/app'
 import { ServerMetrics } from './metrics/registry'
 import { buildRegistry } from './scim/schema/builtin'
-import { limitsWith, type Limits } from './scim/limits'
+import { limitsWith } from './scim/limits'
 import { loadPack } from './scim/schema/pack'
 import type { ResourceStore, ServiceDeps } from './service/context'
 import { openDatabase } from './store/db'
@@ -42,8 +42,13 @@ export function createScimServer(options: ServerOptions): ScimServer {
   }
   const fixed = options.tokenHashes
   const tokenHashes = fixed ? () => fixed : storedTokenReader(sqlite)
-  const databaseBytes = sqlite.query('SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()')
-  const metrics = new ServerMetrics({ stats: () => store.stats(), databaseBytes: () => (databaseBytes.get() as { bytes: number }).bytes })
+  const databaseBytes = sqlite.query(
+    'SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()'
+  )
+  const metrics = new ServerMetrics({
+    stats: () => store.stats(),
+    databaseBytes: () => (databaseBytes.get() as { bytes: number }).bytes,
+  })
   observeCommits(sqlite, metrics.commit)
   const app = createApp({ deps, tokenHashes, metrics, logger: options.logger, rateLimit: options.rateLimit })
   return { app, store, deps, sqlite, metrics }

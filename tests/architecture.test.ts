@@ -17,19 +17,28 @@ async function importsOf(dir: string): Promise<{ file: string; specifier: string
 
 describe('architecture', () => {
   test('src/scim is pure: no HTTP, storage, cache or runtime imports', async () => {
-    const bad = (await importsOf('scim')).filter(({ specifier }) =>
-      /^(elysia|@elysiajs\/|drizzle-orm|bun:|bun$|lru-cache|node:)/.test(specifier) || specifier.includes('/store/') || specifier.includes('/http/') || specifier.includes('/service/')
+    const bad = (await importsOf('scim')).filter(
+      ({ specifier }) =>
+        /^(elysia|@elysiajs\/|drizzle-orm|bun:|bun$|lru-cache|node:)/.test(specifier) ||
+        specifier.includes('/store/') ||
+        specifier.includes('/http/') ||
+        specifier.includes('/service/')
     )
     expect(bad).toEqual([])
   })
 
   test('src/http never imports src/store', async () => {
-    const bad = (await importsOf('http')).filter(({ specifier }) => specifier.includes('/store/') || specifier.startsWith('drizzle-orm') || specifier === 'bun:sqlite')
+    const bad = (await importsOf('http')).filter(
+      ({ specifier }) =>
+        specifier.includes('/store/') || specifier.startsWith('drizzle-orm') || specifier === 'bun:sqlite'
+    )
     expect(bad).toEqual([])
   })
 
   test('src/store imports from src/service only the types it implements', async () => {
-    const bad = (await importsOf('store')).filter(({ specifier, typeOnly }) => (specifier.includes('/service/') && !typeOnly) || specifier.includes('/http/'))
+    const bad = (await importsOf('store')).filter(
+      ({ specifier, typeOnly }) => (specifier.includes('/service/') && !typeOnly) || specifier.includes('/http/')
+    )
     expect(bad).toEqual([])
   })
 

@@ -40,7 +40,18 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     if (v === undefined || v.startsWith('--')) fail(`--${name} needs a value`)
     return v
   }
-  const known = new Set(['--quick', '--sizes', '--only', '--rounds', '--seconds', '--tmp', '--bin', '--out', '--help', '-h'])
+  const known = new Set([
+    '--quick',
+    '--sizes',
+    '--only',
+    '--rounds',
+    '--seconds',
+    '--tmp',
+    '--bin',
+    '--out',
+    '--help',
+    '-h',
+  ])
   argv.forEach((a, i) => {
     if (a.startsWith('-') && !known.has(a)) fail(`unknown option ${a}`)
     if (!a.startsWith('-') && !(argv[i - 1] ?? '').startsWith('--')) fail(`unexpected argument ${a}`)

@@ -8,13 +8,18 @@ import { crossTargets, render, summarize } from './report'
 
 const o = parseOptions(process.argv.slice(2), process.env)
 const started = new Date()
-const stamp = started.toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z')
+const stamp = started
+  .toISOString()
+  .replace(/[:]/g, '-')
+  .replace(/\.\d+Z$/, 'Z')
 const rec: Recorder = { measurements: [], anomalies: [] }
 const states: SizeState[] = []
 let failure: string | null = null
 let current: SizeRun | null = null
 
-console.log(`bench: sizes ${o.sizes.join(', ')}; ${o.only === 'all' ? 'read + write' : o.only}; ${o.rounds} round(s) of ${o.seconds} s (+${o.warmupSeconds} s warm-up); wrk -t1 -c${o.connections} on core ${o.loadCore}, servers on core ${o.serverCore}`)
+console.log(
+  `bench: sizes ${o.sizes.join(', ')}; ${o.only === 'all' ? 'read + write' : o.only}; ${o.rounds} round(s) of ${o.seconds} s (+${o.warmupSeconds} s warm-up); wrk -t1 -c${o.connections} on core ${o.loadCore}, servers on core ${o.serverCore}`
+)
 console.log(`bench: binary ${o.bin} (built ${statSync(o.bin).mtime.toISOString()}), temp ${o.tmp}`)
 
 const stopOnSignal = async (signal: string) => {
@@ -56,16 +61,26 @@ const finished = new Date()
 const minutes = ((finished.getTime() - started.getTime()) / 60000).toFixed(1)
 
 console.log(`\n=== scim-server bench, ${started.toISOString()} (${minutes} min) ===`)
-console.log(`medians of ${o.rounds} round(s) of ${o.seconds} s; ratio = median of per-round req/s ÷ baseline req/s measured in the same round`)
+console.log(
+  `medians of ${o.rounds} round(s) of ${o.seconds} s; ratio = median of per-round req/s ÷ baseline req/s measured in the same round`
+)
 for (const st of states) {
-  console.log(`seeded ${st.size.toLocaleString('en')} users over HTTP at ${Math.round(st.seedRate).toLocaleString('en')}/s${st.extraSeedRate ? `; extra users for the group scenarios at ${Math.round(st.extraSeedRate).toLocaleString('en')}/s` : ''}`)
+  console.log(
+    `seeded ${st.size.toLocaleString('en')} users over HTTP at ${Math.round(st.seedRate).toLocaleString('en')}/s${st.extraSeedRate ? `; extra users for the group scenarios at ${Math.round(st.extraSeedRate).toLocaleString('en')}/s` : ''}`
+  )
 }
 console.log()
 console.log(render(rows, extras))
 console.log()
 for (const st of states) {
-  if (st.rss.length) console.log(`RSS @ ${st.size.toLocaleString('en')}: scim-server ${st.rss.map((r) => r.mb.toFixed(1)).join(' / ')} MB per round (read baseline ${st.baselineRss.map((r) => r.mb.toFixed(1)).join(' / ')} MB)`)
-  if (st.lookupCache.length) console.log(`lookup cache @ ${st.size.toLocaleString('en')}: ${st.lookupCache.map(hitRatio).join(' / ')} per round (the userName eq scenario)`)
+  if (st.rss.length)
+    console.log(
+      `RSS @ ${st.size.toLocaleString('en')}: scim-server ${st.rss.map((r) => r.mb.toFixed(1)).join(' / ')} MB per round (read baseline ${st.baselineRss.map((r) => r.mb.toFixed(1)).join(' / ')} MB)`
+    )
+  if (st.lookupCache.length)
+    console.log(
+      `lookup cache @ ${st.size.toLocaleString('en')}: ${st.lookupCache.map(hitRatio).join(' / ')} per round (the userName eq scenario)`
+    )
 }
 if (rec.anomalies.length) {
   console.log(`\n${rec.anomalies.length} anomal${rec.anomalies.length === 1 ? 'y' : 'ies'}:`)
@@ -77,19 +92,31 @@ if (rec.anomalies.length) {
 mkdirSync(o.outDir, { recursive: true })
 const file = `${o.outDir}/${stamp}.json`
 const { token: _token, ...options } = o
-writeFileSync(file, JSON.stringify({
-  started: started.toISOString(),
-  finished: finished.toISOString(),
-  command: o.command,
-  host: { cpus: cpus().length, cpu: cpus()[0]?.model, bun: Bun.version },
-  binary: { copyOf: `${new URL('../..', import.meta.url).pathname}scim-server`, mtime: statSync(o.bin).mtime.toISOString(), bytes: statSync(o.bin).size, sha256: new Bun.CryptoHasher('sha256').update(await Bun.file(o.bin).arrayBuffer()).digest('hex') },
-  options,
-  failure,
-  summary: rows,
-  crossTargets: extras,
-  sizes: states.map(({ ids: _ids, ...s }) => s),
-  anomalies: rec.anomalies,
-  measurements: rec.measurements,
-}, null, 2))
+writeFileSync(
+  file,
+  JSON.stringify(
+    {
+      started: started.toISOString(),
+      finished: finished.toISOString(),
+      command: o.command,
+      host: { cpus: cpus().length, cpu: cpus()[0]?.model, bun: Bun.version },
+      binary: {
+        copyOf: `${new URL('../..', import.meta.url).pathname}scim-server`,
+        mtime: statSync(o.bin).mtime.toISOString(),
+        bytes: statSync(o.bin).size,
+        sha256: new Bun.CryptoHasher('sha256').update(await Bun.file(o.bin).arrayBuffer()).digest('hex'),
+      },
+      options,
+      failure,
+      summary: rows,
+      crossTargets: extras,
+      sizes: states.map(({ ids: _ids, ...s }) => s),
+      anomalies: rec.anomalies,
+      measurements: rec.measurements,
+    },
+    null,
+    2
+  )
+)
 console.log(`\nresults: ${file}`)
 process.exit(failure ? 1 : 0)

@@ -48,14 +48,21 @@ interface ReadScenario {
 export const READ_SCENARIOS: ReadScenario[] = [
   { id: 'read.filter-eq', path: '/scim/v2/Users?filter=userName+eq+%22{}%22', list: 'names' },
   { id: 'read.get-id', path: '/scim/v2/Users/{}', list: 'ids' },
-  { id: 'read.compound', path: '/scim/v2/Users?filter=userName+sw+%22u12%22+and+active+eq+true+and+emails%5Btype+eq+%22work%22%5D' },
+  {
+    id: 'read.compound',
+    path: '/scim/v2/Users?filter=userName+sw+%22u12%22+and+active+eq+true+and+emails%5Btype+eq+%22work%22%5D',
+  },
   { id: 'read.paged', path: '/scim/v2/Users?startIndex={}&count=50', randMax: 1000 },
 ]
 
 export class SizeRun {
   private scim: Server | null = null
 
-  constructor(private readonly o: BenchOptions, private readonly rec: Recorder, readonly st: SizeState) {}
+  constructor(
+    private readonly o: BenchOptions,
+    private readonly rec: Recorder,
+    readonly st: SizeState
+  ) {}
 
   private api(server: Server): Api {
     return { base: `http://127.0.0.1:${server.port}/scim/v2`, token: this.o.token }
@@ -79,7 +86,20 @@ export class SizeRun {
       port,
       core: this.o.serverCore,
       tmp: this.o.tmp,
-      cmd: [this.o.bin, 'serve', '--port', String(port), '--host', '127.0.0.1', '--db', `${this.st.dir}/bench.db`, '--token', this.o.token, '--durability', 'full'],
+      cmd: [
+        this.o.bin,
+        'serve',
+        '--port',
+        String(port),
+        '--host',
+        '127.0.0.1',
+        '--db',
+        `${this.st.dir}/bench.db`,
+        '--token',
+        this.o.token,
+        '--durability',
+        'full',
+      ],
     })
     return this.scim
   }
@@ -98,7 +118,19 @@ export class SizeRun {
       port,
       core: this.o.serverCore,
       tmp: this.o.tmp,
-      cmd: [process.execPath, 'run', `${this.o.libDir}/baseline-server.ts`, '--mode', mode, '--port', String(port), '--db', `${this.st.dir}/baseline.db`, '--token', this.o.token],
+      cmd: [
+        process.execPath,
+        'run',
+        `${this.o.libDir}/baseline-server.ts`,
+        '--mode',
+        mode,
+        '--port',
+        String(port),
+        '--db',
+        `${this.st.dir}/baseline.db`,
+        '--token',
+        this.o.token,
+      ],
     })
   }
 
@@ -107,18 +139,40 @@ export class SizeRun {
     const scim = await this.startScim()
     this.log(`seeding ${this.st.size.toLocaleString('en')} users over HTTP (${this.o.concurrency} in flight)`)
     const baseline = openBaselineDb(`${this.st.dir}/baseline.db`)
-    const { ids, rate } = await seedUsers(this.api(scim), 0, this.st.size, { concurrency: this.o.concurrency, baseline })
+    const { ids, rate } = await seedUsers(this.api(scim), 0, this.st.size, {
+      concurrency: this.o.concurrency,
+      baseline,
+    })
     baseline.close()
     this.st.ids = ids
     this.st.usersInDb = this.st.size
     this.st.seedRate = rate
     writeList(`${this.st.dir}/ids.txt`, ids)
-    writeList(`${this.st.dir}/names.txt`, ids.map((_, i) => encodeURIComponent(userName(i))))
+    writeList(
+      `${this.st.dir}/names.txt`,
+      ids.map((_, i) => encodeURIComponent(userName(i)))
+    )
   }
 
-  private async measure(scenario: string, target: Target, server: Server, script: string, env: Record<string, string>, round: number): Promise<WrkResult> {
+  private async measure(
+    scenario: string,
+    target: Target,
+    server: Server,
+    script: string,
+    env: Record<string, string>,
+    round: number
+  ): Promise<WrkResult> {
     const run = (seconds: number) =>
-      runWrk({ url: `http://127.0.0.1:${server.port}`, script, seconds, connections: this.o.connections, core: this.o.loadCore, libDir: this.o.libDir, pidFile: `${this.o.tmp}/pids`, env: { BENCH_TOKEN: this.o.token, BENCH_SEED: String(Math.floor(Math.random() * 1e9)), ...env } })
+      runWrk({
+        url: `http://127.0.0.1:${server.port}`,
+        script,
+        seconds,
+        connections: this.o.connections,
+        core: this.o.loadCore,
+        libDir: this.o.libDir,
+        pidFile: `${this.o.tmp}/pids`,
+        env: { BENCH_TOKEN: this.o.token, BENCH_SEED: String(Math.floor(Math.random() * 1e9)), ...env },
+      })
     const warm = await run(this.o.warmupSeconds)
     if (warm.non2xx > 0) this.anomaly(`${scenario} (${target}) warm-up: ${warm.non2xx} non-2xx of ${warm.requests}`)
     await this.settle(server, `${scenario} warm-up`)
@@ -132,20 +186,40 @@ export class SizeRun {
   /** Lets queued requests finish so they do not spill into the next measurement. */
   private async settle(server: Server, after: string): Promise<void> {
     const secs = await drain(server)
-    if (secs > 1) this.log(`  (${server.name} needed ${secs.toFixed(1)} s to work off requests left in flight after ${after})`)
+    if (secs > 1)
+      this.log(`  (${server.name} needed ${secs.toFixed(1)} s to work off requests left in flight after ${after})`)
   }
 
   private record(scenario: string, target: Target, round: number, result: WrkResult): void {
-    this.rec.measurements.push({ scenario, size: this.st.size, round, target, dbUsers: this.st.usersInDb, loadavg: loadavg(), result })
+    this.rec.measurements.push({
+      scenario,
+      size: this.st.size,
+      round,
+      target,
+      dbUsers: this.st.usersInDb,
+      loadavg: loadavg(),
+      result,
+    })
     const errs = result.socketErrors
     const sock = errs.connect + errs.read + errs.write + errs.timeout
-    this.log(`${scenario.padEnd(22)} ${target.padEnd(8)} r${round} ${Math.round(result.rps).toString().padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms${result.non2xx ? `  non-2xx ${result.non2xx}` : ''}${sock ? `  socket errors ${JSON.stringify(errs)}` : ''}`)
-    if (result.non2xx > 0) this.anomaly(`${scenario} (${target}) round ${round}: ${result.non2xx} non-2xx of ${result.requests} responses`)
+    this.log(
+      `${scenario.padEnd(22)} ${target.padEnd(8)} r${round} ${Math.round(result.rps).toString().padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms${result.non2xx ? `  non-2xx ${result.non2xx}` : ''}${sock ? `  socket errors ${JSON.stringify(errs)}` : ''}`
+    )
+    if (result.non2xx > 0)
+      this.anomaly(`${scenario} (${target}) round ${round}: ${result.non2xx} non-2xx of ${result.requests} responses`)
     if (sock > 0) this.anomaly(`${scenario} (${target}) round ${round}: socket errors ${JSON.stringify(errs)}`)
   }
 
   /** One request of a scenario before load, to catch a wrong answer that wrk would not see. */
-  private async probe(server: Server, label: string, method: string, path: string, body: string | undefined, check: (status: number, json: any) => string | null): Promise<void> {
+  private async probe(
+    server: Server,
+    label: string,
+    method: string,
+    path: string,
+    body: string | undefined,
+    // biome-ignore lint/suspicious/noExplicitAny: each check reads the JSON answer of its own endpoint
+    check: (status: number, json: any) => string | null
+  ): Promise<void> {
     const res = await fetch(`http://127.0.0.1:${server.port}${path}`, {
       method,
       body,
@@ -157,23 +231,43 @@ export class SizeRun {
       json = text ? JSON.parse(text) : null
     } catch {}
     const problem = check(res.status, json)
-    if (problem) this.anomaly(`probe ${label}: ${method} ${path} → ${res.status}: ${problem}; body ${text.slice(0, 200)}`)
+    if (problem)
+      this.anomaly(`probe ${label}: ${method} ${path} → ${res.status}: ${problem}; body ${text.slice(0, 200)}`)
   }
 
   private async probeReads(server: Server, target: Target): Promise<void> {
     const i = Math.floor(this.st.size / 2)
     const name = encodeURIComponent(userName(i))
-    await this.probe(server, `${target} filter-eq`, 'GET', `/scim/v2/Users?filter=userName+eq+%22${name}%22`, undefined, (s, j) =>
-      s !== 200 ? 'status' : j?.totalResults !== 1 || j?.Resources?.[0]?.id !== this.st.ids[i] ? 'expected exactly the seeded user' : null)
+    await this.probe(
+      server,
+      `${target} filter-eq`,
+      'GET',
+      `/scim/v2/Users?filter=userName+eq+%22${name}%22`,
+      undefined,
+      (s, j) =>
+        s !== 200
+          ? 'status'
+          : j?.totalResults !== 1 || j?.Resources?.[0]?.id !== this.st.ids[i]
+            ? 'expected exactly the seeded user'
+            : null
+    )
     if (target === 'baseline') return
-    await this.probe(server, 'get-id', 'GET', `/scim/v2/Users/${this.st.ids[i]}`, undefined, (s, j) => (s !== 200 ? 'status' : j?.userName !== userName(i) ? 'wrong user' : null))
-    await this.probe(server, 'compound', 'GET', READ_SCENARIOS[2]!.path, undefined, (s, j) => (s !== 200 ? 'status' : !(j?.totalResults > 0) ? 'no results' : null))
-    await this.probe(server, 'paged', 'GET', '/scim/v2/Users?startIndex=1000&count=50', undefined, (s, j) => (s !== 200 ? 'status' : j?.Resources?.length !== 50 ? `expected 50 resources, got ${j?.Resources?.length}` : null))
+    await this.probe(server, 'get-id', 'GET', `/scim/v2/Users/${this.st.ids[i]}`, undefined, (s, j) =>
+      s !== 200 ? 'status' : j?.userName !== userName(i) ? 'wrong user' : null
+    )
+    await this.probe(server, 'compound', 'GET', READ_SCENARIOS[2]!.path, undefined, (s, j) =>
+      s !== 200 ? 'status' : !(j?.totalResults > 0) ? 'no results' : null
+    )
+    await this.probe(server, 'paged', 'GET', '/scim/v2/Users?startIndex=1000&count=50', undefined, (s, j) =>
+      s !== 200 ? 'status' : j?.Resources?.length !== 50 ? `expected 50 resources, got ${j?.Resources?.length}` : null
+    )
   }
 
   /** Hits and misses of the server's lookup cache since it started, from GET /metrics. */
   private async lookupCacheCounters(server: Server): Promise<{ hits: number; misses: number }> {
-    const res = await fetch(`http://127.0.0.1:${server.port}/metrics`, { headers: { authorization: `Bearer ${this.o.token}` } })
+    const res = await fetch(`http://127.0.0.1:${server.port}/metrics`, {
+      headers: { authorization: `Bearer ${this.o.token}` },
+    })
     const text = await res.text()
     const counter = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN)
     return { hits: counter('scim_lookup_cache_hits_total'), misses: counter('scim_lookup_cache_misses_total') }
@@ -200,7 +294,14 @@ export class SizeRun {
 
       const base = await this.startBaseline('read')
       await this.probeReads(base, 'baseline')
-      await this.measure('read.filter-eq', 'baseline', base, 'read.lua', { BENCH_PATH: READ_SCENARIOS[0]!.path, BENCH_LIST: `${this.st.dir}/names.txt` }, round)
+      await this.measure(
+        'read.filter-eq',
+        'baseline',
+        base,
+        'read.lua',
+        { BENCH_PATH: READ_SCENARIOS[0]!.path, BENCH_LIST: `${this.st.dir}/names.txt` },
+        round
+      )
       this.st.baselineRss.push({ round, mb: rssMb(base.pid) })
       await stopServer(base)
     }
@@ -211,17 +312,56 @@ export class SizeRun {
     for (let round = 1; round <= this.o.rounds; round++) {
       const scim = await this.startScim()
       const prefix = () => `w${Math.random().toString(36).slice(2, 8)}`
-      await this.probe(scim, 'post', 'POST', '/scim/v2/Users', JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `${prefix()}@example.com` }), (s, j) => (s !== 201 ? 'status' : typeof j?.id !== 'string' ? 'no id' : null))
-      const post = await this.measure('write.post', 'scim', scim, 'post-user.lua', { BENCH_PATH: '/scim/v2/Users', BENCH_PREFIX: prefix() }, round)
+      await this.probe(
+        scim,
+        'post',
+        'POST',
+        '/scim/v2/Users',
+        JSON.stringify({
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName: `${prefix()}@example.com`,
+        }),
+        (s, j) => (s !== 201 ? 'status' : typeof j?.id !== 'string' ? 'no id' : null)
+      )
+      const post = await this.measure(
+        'write.post',
+        'scim',
+        scim,
+        'post-user.lua',
+        { BENCH_PATH: '/scim/v2/Users', BENCH_PREFIX: prefix() },
+        round
+      )
       this.st.usersInDb += post.requests
       const id = this.st.ids[Math.floor(this.st.size / 3)]!
-      const patchBody = JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'active', value: 'False' }, { op: 'Replace', path: 'name.familyName', value: 'X' }] })
-      await this.probe(scim, 'patch-user', 'PATCH', `/scim/v2/Users/${id}`, patchBody, (s, j) => (s !== 200 ? 'status' : j?.active !== false || j?.name?.familyName !== 'X' ? 'patch not applied' : null))
-      await this.measure('write.patch-user', 'scim', scim, 'patch-user.lua', { BENCH_LIST: `${this.st.dir}/ids.txt` }, round)
+      const patchBody = JSON.stringify({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [
+          { op: 'Replace', path: 'active', value: 'False' },
+          { op: 'Replace', path: 'name.familyName', value: 'X' },
+        ],
+      })
+      await this.probe(scim, 'patch-user', 'PATCH', `/scim/v2/Users/${id}`, patchBody, (s, j) =>
+        s !== 200 ? 'status' : j?.active !== false || j?.name?.familyName !== 'X' ? 'patch not applied' : null
+      )
+      await this.measure(
+        'write.patch-user',
+        'scim',
+        scim,
+        'patch-user.lua',
+        { BENCH_LIST: `${this.st.dir}/ids.txt` },
+        round
+      )
       await this.stopScim()
 
       const base = await this.startBaseline('write')
-      await this.measure('write.post', 'baseline', base, 'post-user.lua', { BENCH_PATH: '/scim/v2/Users', BENCH_PREFIX: prefix() }, round)
+      await this.measure(
+        'write.post',
+        'baseline',
+        base,
+        'post-user.lua',
+        { BENCH_PATH: '/scim/v2/Users', BENCH_PREFIX: prefix() },
+        round
+      )
       await stopServer(base)
     }
   }
@@ -239,7 +379,9 @@ export class SizeRun {
     let all = this.st.ids
     if (all.length < needed) {
       const extra = needed - all.length
-      this.log(`seeding ${extra.toLocaleString('en')} extra users for the group scenarios (100k members + ${o.poolSize.toLocaleString('en')} spare)`)
+      this.log(
+        `seeding ${extra.toLocaleString('en')} extra users for the group scenarios (100k members + ${o.poolSize.toLocaleString('en')} spare)`
+      )
       const from = this.st.size + 10_000_000 // distinct names from the base users
       const more = await seedUsers(api, from, extra, { concurrency: o.concurrency })
       this.st.extraSeedRate = more.rate
@@ -250,9 +392,22 @@ export class SizeRun {
     const pool = all.slice(o.bigGroupSize, needed)
     writeList(`${this.st.dir}/pool.txt`, pool)
 
-    this.log(`creating ${o.smallGroups} groups of ${o.smallGroupSize} and 1 group of ${o.bigGroupSize.toLocaleString('en')}`)
+    this.log(
+      `creating ${o.smallGroups} groups of ${o.smallGroupSize} and 1 group of ${o.bigGroupSize.toLocaleString('en')}`
+    )
     const small = await createGroups(api, `bench-g${o.smallGroupSize}`, o.smallGroups, o.concurrency)
-    await patchMembersMany(api, 'Add', small.map((groupId, g) => ({ groupId, userIds: members.slice((g * o.smallGroupSize) % members.length, ((g * o.smallGroupSize) % members.length) + o.smallGroupSize) })), o.concurrency)
+    await patchMembersMany(
+      api,
+      'Add',
+      small.map((groupId, g) => ({
+        groupId,
+        userIds: members.slice(
+          (g * o.smallGroupSize) % members.length,
+          ((g * o.smallGroupSize) % members.length) + o.smallGroupSize
+        ),
+      })),
+      o.concurrency
+    )
     const [big] = await createGroups(api, `bench-g${o.bigGroupSize}`, 1, 1)
     await patchMembersMany(api, 'Add', [{ groupId: big!, userIds: members }], 4)
     writeList(`${this.st.dir}/groups-small.txt`, small)
@@ -260,11 +415,30 @@ export class SizeRun {
     await this.checkGroupSize(scim, big!, o.bigGroupSize, 'after seeding')
 
     for (let round = 1; round <= o.rounds; round++) {
-      for (const [scenario, groups] of [['write.member-add-100', small], ['write.member-add-100k', [big!]]] as const) {
+      for (const [scenario, groups] of [
+        ['write.member-add-100', small],
+        ['write.member-add-100k', [big!]],
+      ] as const) {
         const file = `${this.st.dir}/${groups.length > 1 ? 'groups-small' : 'groups-big'}.txt`
         const probeUser = pool[pool.length - 1]!
-        await this.probe(scim, scenario, 'PATCH', `/scim/v2/Groups/${groups[0]}`, JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Add', path: 'members', value: [{ value: probeUser }] }] }), (s) => (s !== 204 && s !== 200 ? 'status' : null))
-        await this.probe(scim, `${scenario} took effect`, 'GET', `/scim/v2/Users/${probeUser}`, undefined, (s, j) => (s !== 200 ? 'status' : !(j?.groups ?? []).some((g: { value: string }) => g.value === groups[0]) ? 'the user does not list the group in `groups`' : null))
+        await this.probe(
+          scim,
+          scenario,
+          'PATCH',
+          `/scim/v2/Groups/${groups[0]}`,
+          JSON.stringify({
+            schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+            Operations: [{ op: 'Add', path: 'members', value: [{ value: probeUser }] }],
+          }),
+          (s) => (s !== 204 && s !== 200 ? 'status' : null)
+        )
+        await this.probe(scim, `${scenario} took effect`, 'GET', `/scim/v2/Users/${probeUser}`, undefined, (s, j) =>
+          s !== 200
+            ? 'status'
+            : !(j?.groups ?? []).some((g: { value: string }) => g.value === groups[0])
+              ? 'the user does not list the group in `groups`'
+              : null
+        )
         await patchMembers(api, 'Remove', groups[0]!, [probeUser])
         await this.memberRun(scim, scenario, file, groups, pool, round, true)
         await this.memberRun(scim, scenario, file, groups, pool, round, false)
@@ -274,17 +448,33 @@ export class SizeRun {
     await this.stopScim()
   }
 
-  private async memberRun(scim: Server, scenario: string, file: string, groups: readonly string[], pool: string[], round: number, warm: boolean): Promise<void> {
+  private async memberRun(
+    scim: Server,
+    scenario: string,
+    file: string,
+    groups: readonly string[],
+    pool: string[],
+    round: number,
+    warm: boolean
+  ): Promise<void> {
     const run = await runWrk({
-      url: `http://127.0.0.1:${scim.port}`, script: 'member-add.lua', seconds: warm ? this.o.warmupSeconds : this.o.seconds,
-      connections: this.o.connections, core: this.o.loadCore, libDir: this.o.libDir, pidFile: `${this.o.tmp}/pids`,
+      url: `http://127.0.0.1:${scim.port}`,
+      script: 'member-add.lua',
+      seconds: warm ? this.o.warmupSeconds : this.o.seconds,
+      connections: this.o.connections,
+      core: this.o.loadCore,
+      libDir: this.o.libDir,
+      pidFile: `${this.o.tmp}/pids`,
       env: { BENCH_TOKEN: this.o.token, BENCH_GROUPS: file, BENCH_LIST: `${this.st.dir}/pool.txt`, BENCH_START: '0' },
     })
     assertAlive(scim)
     await this.settle(scim, scenario)
     if (!warm) this.record(scenario, 'scim', round, run)
     else if (run.non2xx) this.anomaly(`${scenario} warm-up: ${run.non2xx} non-2xx of ${run.requests}`)
-    if (run.wrapped) this.anomaly(`${scenario} round ${round}${warm ? ' warm-up' : ''}: ${run.sent} requests used up the pool of ${pool.length} spare users; later adds were re-adds`)
+    if (run.wrapped)
+      this.anomaly(
+        `${scenario} round ${round}${warm ? ' warm-up' : ''}: ${run.sent} requests used up the pool of ${pool.length} spare users; later adds were re-adds`
+      )
     // Request k added pool[k mod P] to groups[k mod K]; take every one of them out again.
     const byGroup = new Map<string, Set<string>>()
     for (let k = 0; k < run.sent; k++) {
@@ -292,7 +482,12 @@ export class SizeRun {
       if (!byGroup.has(g)) byGroup.set(g, new Set())
       byGroup.get(g)!.add(pool[k % pool.length]!)
     }
-    await patchMembersMany(this.api(scim), 'Remove', [...byGroup].map(([groupId, ids]) => ({ groupId, userIds: [...ids] })), 8)
+    await patchMembersMany(
+      this.api(scim),
+      'Remove',
+      [...byGroup].map(([groupId, ids]) => ({ groupId, userIds: [...ids] })),
+      8
+    )
   }
 
   private async checkGroupSize(scim: Server, groupId: string, expected: number, when: string): Promise<void> {

@@ -74,21 +74,63 @@ export function summarize(ms: Measurement[], sizes: number[]): Row[] {
       if (!runs.length) continue
       const ratio = pairedRatio(runs, baseRead)
       const targeted = id === 'read.filter-eq' || id === 'read.get-id'
-      rows.push({ scenario: id, size, ...stats(runs), ratio, ratioLabel: '× baseline', target: targeted ? '≥ 0.60× baseline' : '', verdict: targeted && ratio !== null ? verdict(ratio >= 0.6) : '' })
+      rows.push({
+        scenario: id,
+        size,
+        ...stats(runs),
+        ratio,
+        ratioLabel: '× baseline',
+        target: targeted ? '≥ 0.60× baseline' : '',
+        verdict: targeted && ratio !== null ? verdict(ratio >= 0.6) : '',
+      })
     }
-    if (baseRead.length) rows.push({ scenario: 'baseline.read', size, ...stats(baseRead), ratio: null, ratioLabel: '', target: '', verdict: '' })
+    if (baseRead.length)
+      rows.push({
+        scenario: 'baseline.read',
+        size,
+        ...stats(baseRead),
+        ratio: null,
+        ratioLabel: '',
+        target: '',
+        verdict: '',
+      })
     const post = pick(ms, 'write.post', size, 'scim')
     const basePost = pick(ms, 'write.post', size, 'baseline')
     if (post.length) {
       const ratio = pairedRatio(post, basePost)
-      rows.push({ scenario: 'write.post', size, ...stats(post), ratio, ratioLabel: '× baseline', target: '≥ 0.65× baseline', verdict: ratio === null ? '' : verdict(ratio >= 0.65) })
+      rows.push({
+        scenario: 'write.post',
+        size,
+        ...stats(post),
+        ratio,
+        ratioLabel: '× baseline',
+        target: '≥ 0.65× baseline',
+        verdict: ratio === null ? '' : verdict(ratio >= 0.65),
+      })
     }
-    if (basePost.length) rows.push({ scenario: 'baseline.write', size, ...stats(basePost), ratio: null, ratioLabel: '', target: '', verdict: '' })
+    if (basePost.length)
+      rows.push({
+        scenario: 'baseline.write',
+        size,
+        ...stats(basePost),
+        ratio: null,
+        ratioLabel: '',
+        target: '',
+        verdict: '',
+      })
     for (const id of ['write.patch-user', 'write.member-add-100', 'write.member-add-100k']) {
       const runs = pick(ms, id, size, 'scim')
       if (!runs.length) continue
       const s = stats(runs)
-      rows.push({ scenario: id, size, ...s, ratio: null, ratioLabel: '', target: '≥ 5000 req/s', verdict: verdict(s.rps! >= 5000) })
+      rows.push({
+        scenario: id,
+        size,
+        ...s,
+        ratio: null,
+        ratioLabel: '',
+        target: '≥ 5000 req/s',
+        verdict: verdict(s.rps! >= 5000),
+      })
     }
   }
   return rows
@@ -112,7 +154,12 @@ export function crossTargets(rows: Row[], sizes: number[], states: SizeState[]):
       const b = rows.find((r) => r.scenario === id && r.size === large)
       if (!a?.p99Ms || !b?.p99Ms) continue
       const x = b.p99Ms / a.p99Ms
-      out.push({ label: `${LABELS[id]!.trim()}: p99 ${fmtSize(large)} / p99 ${fmtSize(small)}`, value: `${x.toFixed(2)} (${b.p99Ms.toFixed(2)} / ${a.p99Ms.toFixed(2)} ms)`, target: '≤ 2.0', verdict: verdict(x <= 2) })
+      out.push({
+        label: `${LABELS[id]!.trim()}: p99 ${fmtSize(large)} / p99 ${fmtSize(small)}`,
+        value: `${x.toFixed(2)} (${b.p99Ms.toFixed(2)} / ${a.p99Ms.toFixed(2)} ms)`,
+        target: '≤ 2.0',
+        verdict: verdict(x <= 2),
+      })
     }
   }
   for (const size of sizes) {
@@ -120,25 +167,40 @@ export function crossTargets(rows: Row[], sizes: number[], states: SizeState[]):
     const b = rows.find((r) => r.scenario === 'write.member-add-100k' && r.size === size)
     if (a?.p50Ms && b?.p50Ms) {
       const x = b.p50Ms / a.p50Ms
-      out.push({ label: `(7/8) p50 group 100k / p50 group 100 @ ${fmtSize(size)}`, value: `${x.toFixed(2)} (${b.p50Ms.toFixed(2)} / ${a.p50Ms.toFixed(2)} ms)`, target: '≤ 1.30', verdict: verdict(x <= 1.3) })
+      out.push({
+        label: `(7/8) p50 group 100k / p50 group 100 @ ${fmtSize(size)}`,
+        value: `${x.toFixed(2)} (${b.p50Ms.toFixed(2)} / ${a.p50Ms.toFixed(2)} ms)`,
+        target: '≤ 1.30',
+        verdict: verdict(x <= 1.3),
+      })
     }
   }
   for (const st of states) {
     if (!st.rss.length) continue
     const max = Math.max(...st.rss.map((r) => r.mb))
     const applies = st.size >= 1_000_000
-    out.push({ label: `scim-server VmRSS after reads @ ${fmtSize(st.size)} (max of ${st.rss.length})`, value: `${max.toFixed(1)} MB`, target: applies ? '≤ 250 MB' : '(target is for 1M)', verdict: applies ? verdict(max <= 250) : '' })
+    out.push({
+      label: `scim-server VmRSS after reads @ ${fmtSize(st.size)} (max of ${st.rss.length})`,
+      value: `${max.toFixed(1)} MB`,
+      target: applies ? '≤ 250 MB' : '(target is for 1M)',
+      verdict: applies ? verdict(max <= 250) : '',
+    })
   }
   return out
 }
 
 export function fmtSize(n: number): string {
-  return n >= 1_000_000 && n % 1_000_000 === 0 ? `${n / 1_000_000}M` : n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n)
+  return n >= 1_000_000 && n % 1_000_000 === 0
+    ? `${n / 1_000_000}M`
+    : n >= 1000 && n % 1000 === 0
+      ? `${n / 1000}k`
+      : String(n)
 }
 
 function table(header: string[], body: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)))
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n')
 }
 
@@ -146,8 +208,26 @@ export function render(rows: Row[], extras: Extra[]): string {
   const n = (v: number | null, d = 2) => (v === null ? '—' : v.toFixed(d))
   const main = table(
     ['scenario', 'size', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'target', 'result', 'non-2xx', 'sock err', 'runs'],
-    rows.map((r) => [LABELS[r.scenario] ?? r.scenario, fmtSize(r.size), r.rps === null ? '—' : Math.round(r.rps).toString(), n(r.p50Ms), n(r.p99Ms), r.ratio === null ? '' : `${r.ratio.toFixed(2)}×`, r.target, r.verdict, String(r.non2xx), String(r.sockErrors), String(r.rounds)])
+    rows.map((r) => [
+      LABELS[r.scenario] ?? r.scenario,
+      fmtSize(r.size),
+      r.rps === null ? '—' : Math.round(r.rps).toString(),
+      n(r.p50Ms),
+      n(r.p99Ms),
+      r.ratio === null ? '' : `${r.ratio.toFixed(2)}×`,
+      r.target,
+      r.verdict,
+      String(r.non2xx),
+      String(r.sockErrors),
+      String(r.rounds),
+    ])
   )
-  const cross = extras.length ? '\n\n' + table(['cross-size / other targets', 'value', 'target', 'result'], extras.map((e) => [e.label, e.value, e.target, e.verdict])) : ''
+  const cross = extras.length
+    ? '\n\n' +
+      table(
+        ['cross-size / other targets', 'value', 'target', 'result'],
+        extras.map((e) => [e.label, e.value, e.target, e.verdict])
+      )
+    : ''
   return main + cross
 }

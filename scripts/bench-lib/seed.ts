@@ -37,7 +37,13 @@ function headers(api: Api): Record<string, string> {
 }
 
 /** One SCIM call with retries on network errors and 5xx; returns status and body text. */
-export async function call(api: Api, method: string, path: string, body?: string, expect: number[] = [200, 201, 204]): Promise<{ status: number; text: string }> {
+export async function call(
+  api: Api,
+  method: string,
+  path: string,
+  body?: string,
+  expect: number[] = [200, 201, 204]
+): Promise<{ status: number; text: string }> {
   let lastError = ''
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
@@ -75,12 +81,16 @@ function progress(label: string, total: number): { tick: () => void; end: () => 
         lastPrint = now
         const rate = done / ((now - started) / 1000)
         const eta = Math.round((total - done) / rate)
-        console.log(`  seed: ${label} ${done.toLocaleString('en')}/${total.toLocaleString('en')} (${Math.round(rate).toLocaleString('en')}/s, ETA ${Math.floor(eta / 60)}m${eta % 60}s)`)
+        console.log(
+          `  seed: ${label} ${done.toLocaleString('en')}/${total.toLocaleString('en')} (${Math.round(rate).toLocaleString('en')}/s, ETA ${Math.floor(eta / 60)}m${eta % 60}s)`
+        )
       }
     },
     end() {
       const secs = (performance.now() - started) / 1000
-      console.log(`  seed: ${label} ${done.toLocaleString('en')} in ${secs.toFixed(1)} s (${Math.round(done / secs).toLocaleString('en')}/s)`)
+      console.log(
+        `  seed: ${label} ${done.toLocaleString('en')} in ${secs.toFixed(1)} s (${Math.round(done / secs).toLocaleString('en')}/s)`
+      )
       return done / secs
     },
   }
@@ -90,7 +100,12 @@ function progress(label: string, total: number): { tick: () => void; end: () => 
  * Creates users u<from>…u<from+count-1>; returns their ids in index order and the rate.
  * Each 201 body is also inserted into `baseline` (id, user_name, data) when given.
  */
-export async function seedUsers(api: Api, from: number, count: number, opts: { concurrency: number; baseline?: Database }): Promise<{ ids: string[]; rate: number }> {
+export async function seedUsers(
+  api: Api,
+  from: number,
+  count: number,
+  opts: { concurrency: number; baseline?: Database }
+): Promise<{ ids: string[]; rate: number }> {
   const ids: string[] = new Array(count)
   const insert = opts.baseline?.prepare('INSERT OR REPLACE INTO users (id, user_name, data) VALUES (?, ?, ?)')
   let rows: [string, string, string][] = []
@@ -133,7 +148,10 @@ export async function createGroups(api: Api, prefix: string, count: number, conc
 }
 
 function memberPatch(op: 'Add' | 'Remove', userIds: string[]): string {
-  return JSON.stringify({ schemas: [PATCH_URN], Operations: [{ op, path: 'members', value: userIds.map((value) => ({ value })) }] })
+  return JSON.stringify({
+    schemas: [PATCH_URN],
+    Operations: [{ op, path: 'members', value: userIds.map((value) => ({ value })) }],
+  })
 }
 
 /** Adds or removes members of one group in PATCH batches of 1000 ids. */
@@ -144,10 +162,16 @@ export async function patchMembers(api: Api, op: 'Add' | 'Remove', groupId: stri
 }
 
 /** Many (group, members) PATCHes with bounded concurrency; labelled progress for long runs. */
-export async function patchMembersMany(api: Api, op: 'Add' | 'Remove', work: { groupId: string; userIds: string[] }[], concurrency: number): Promise<void> {
+export async function patchMembersMany(
+  api: Api,
+  op: 'Add' | 'Remove',
+  work: { groupId: string; userIds: string[] }[],
+  concurrency: number
+): Promise<void> {
   const batches: { groupId: string; userIds: string[] }[] = []
   for (const w of work) {
-    for (let at = 0; at < w.userIds.length; at += 1000) batches.push({ groupId: w.groupId, userIds: w.userIds.slice(at, at + 1000) })
+    for (let at = 0; at < w.userIds.length; at += 1000)
+      batches.push({ groupId: w.groupId, userIds: w.userIds.slice(at, at + 1000) })
   }
   const p = progress(`member ${op.toLowerCase()} batches`, batches.length)
   await pool(batches.length, concurrency, async (k) => {
@@ -159,5 +183,5 @@ export async function patchMembersMany(api: Api, op: 'Add' | 'Remove', work: { g
 }
 
 export function writeList(path: string, values: string[]): void {
-  writeFileSync(path, values.join('\n') + '\n')
+  writeFileSync(path, `${values.join('\n')}\n`)
 }

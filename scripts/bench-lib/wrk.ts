@@ -53,9 +53,19 @@ interface Summary {
 
 export async function runWrk(o: WrkOptions): Promise<WrkResult> {
   const cmd = [
-    'taskset', '-c', String(o.core),
-    'wrk', '-t1', `-c${o.connections}`, `-d${o.seconds}s`, '--timeout', '5s', '--latency',
-    '-s', `${o.libDir}/${o.script}`, o.url,
+    'taskset',
+    '-c',
+    String(o.core),
+    'wrk',
+    '-t1',
+    `-c${o.connections}`,
+    `-d${o.seconds}s`,
+    '--timeout',
+    '5s',
+    '--latency',
+    '-s',
+    `${o.libDir}/${o.script}`,
+    o.url,
   ]
   const proc = Bun.spawn(cmd, {
     env: { ...process.env, ...o.env, BENCH_LUA_DIR: o.libDir },
@@ -65,7 +75,11 @@ export async function runWrk(o: WrkOptions): Promise<WrkResult> {
   if (o.pidFile) appendFileSync(o.pidFile, `${proc.pid}\n`)
   // wrk stops itself after -d; this only guards against a hang while loading lists.
   const guard = setTimeout(() => proc.kill('SIGKILL'), (o.seconds + 60) * 1000)
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ])
   clearTimeout(guard)
   const line = out.split('\n').find((l) => l.startsWith('BENCHJSON '))
   if (code !== 0 || !line) throw new Error(`wrk failed (exit ${code}): ${cmd.join(' ')}\n${out}\n${err}`)

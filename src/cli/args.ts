@@ -135,7 +135,13 @@ Limits (a request over one gets a SCIM Error that names it; the last two are bud
   --max-bulk-operations N SCIM_MAX_BULK_OPERATIONS operations one POST /Bulk may hold (default ${L.maxBulkOperations.default}; 413)
 `
 
-type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K] extends { type: 'boolean' } ? boolean : string }
+type Values = {
+  [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true }
+    ? string[]
+    : (typeof OPTIONS)[K] extends { type: 'boolean' }
+      ? boolean
+      : string
+}
 
 function fromEnv(values: Values, env: Record<string, string | undefined>): Values {
   const out: Record<string, unknown> = { ...values }
@@ -144,7 +150,14 @@ function fromEnv(values: Values, env: Record<string, string | undefined>): Value
     const raw = env[spec.env]
     if (raw === undefined || raw === '') continue
     if (spec.type === 'boolean') out[name] = !/^(0|false|no|off)$/i.test(raw.trim())
-    else out[name] = 'multiple' in spec ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw
+    else
+      out[name] =
+        'multiple' in spec
+          ? raw
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : raw
   }
   return out as Values
 }
@@ -152,26 +165,33 @@ function fromEnv(values: Values, env: Record<string, string | undefined>): Value
 function integer(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback
   const n = Number(raw)
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got '${raw}'`)
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got '${raw}'`)
   return n
 }
 
 /** `selftest` needs the Tenant URL (http or https) and one token to send. */
 function checkSelftest(config: Config): void {
-  if (config.url === undefined) throw new UsageError('selftest needs --url, the Tenant URL as given to Entra (e.g. https://scim.example.com/scim/v2)')
+  if (config.url === undefined)
+    throw new UsageError(
+      'selftest needs --url, the Tenant URL as given to Entra (e.g. https://scim.example.com/scim/v2)'
+    )
   let scheme: string
   try {
     scheme = new URL(config.url).protocol
   } catch {
     throw new UsageError(`--url must be an absolute http:// or https:// URL, got '${config.url}'`)
   }
-  if (scheme !== 'http:' && scheme !== 'https:') throw new UsageError(`--url must be an http:// or https:// URL, got '${config.url}'`)
-  if (config.tokens.length !== 1) throw new UsageError('selftest needs exactly one --token, the Secret Token as given to Entra')
+  if (scheme !== 'http:' && scheme !== 'https:')
+    throw new UsageError(`--url must be an http:// or https:// URL, got '${config.url}'`)
+  if (config.tokens.length !== 1)
+    throw new UsageError('selftest needs exactly one --token, the Secret Token as given to Entra')
 }
 
 function oneOf<T extends string>(raw: string | undefined, name: string, allowed: readonly T[]): T | undefined {
   if (raw === undefined) return undefined
-  if (!(allowed as readonly string[]).includes(raw)) throw new UsageError(`--${name} must be ${allowed.join(', ')}, got '${raw}'`)
+  if (!(allowed as readonly string[]).includes(raw))
+    throw new UsageError(`--${name} must be ${allowed.join(', ')}, got '${raw}'`)
   return raw as T
 }
 
@@ -204,10 +224,13 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
   if (!COMMANDS.has(command)) throw new UsageError(`unknown command '${command}' (see --help)`)
   const takesFile = FILE_COMMANDS.has(command)
   if (takesFile && extra.length === 0) throw new UsageError(`${command} needs a FILE (see --help)`)
-  if (extra.length > (takesFile ? 1 : 0)) throw new UsageError(`unexpected argument '${extra[takesFile ? 1 : 0]}' (see --help)`)
-  if (values.format !== undefined && values.format !== 'jsonl') throw new UsageError(`--format must be jsonl, got '${values.format}'`)
+  if (extra.length > (takesFile ? 1 : 0))
+    throw new UsageError(`unexpected argument '${extra[takesFile ? 1 : 0]}' (see --help)`)
+  if (values.format !== undefined && values.format !== 'jsonl')
+    throw new UsageError(`--format must be jsonl, got '${values.format}'`)
   const durability = values.durability ?? 'full'
-  if (durability !== 'full' && durability !== 'normal') throw new UsageError(`--durability must be full or normal, got '${durability}'`)
+  if (durability !== 'full' && durability !== 'normal')
+    throw new UsageError(`--durability must be full or normal, got '${durability}'`)
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
     throw new UsageError('--tls-cert and --tls-key go together: give both PEM files')
   }

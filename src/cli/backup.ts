@@ -12,7 +12,10 @@ import { megabytes, progress } from './progress'
  * worker sits beside it; compiled, every bundled module has the binary's URL at the root of the
  * embedded src/ tree, where scripts/build.ts put the worker as a second entry point.
  */
-const VACUUM_WORKER = new URL(import.meta.url.endsWith('/backup.ts') ? './vacuum-worker.ts' : './cli/vacuum-worker.ts', import.meta.url).href
+const VACUUM_WORKER = new URL(
+  import.meta.url.endsWith('/backup.ts') ? './vacuum-worker.ts' : './cli/vacuum-worker.ts',
+  import.meta.url
+).href
 
 /** A failed admin command: one line for the operator, never a stack. */
 export class CommandError extends Error {}
@@ -27,7 +30,8 @@ function bytesOf(db: Database): number {
 export function describeDatabase(path: string): { users: number; groups: number } {
   const db = new Database(path, { readonly: true, strict: true })
   try {
-    const count = (type: string) => db.query<{ n: number }, [string]>('SELECT count(*) AS n FROM resources WHERE type = ?').get(type)?.n ?? 0
+    const count = (type: string) =>
+      db.query<{ n: number }, [string]>('SELECT count(*) AS n FROM resources WHERE type = ?').get(type)?.n ?? 0
     return { users: count('User'), groups: count('Group') }
   } finally {
     db.close()
@@ -41,7 +45,8 @@ export function describeDatabase(path: string): { users: number; groups: number 
  */
 export async function backupDatabase(dbPath: string, target: string): Promise<string> {
   if (!existsSync(dbPath)) throw new CommandError(`no database at ${resolve(dbPath)}`)
-  if (existsSync(target)) throw new CommandError(`${resolve(target)} exists; choose a new file name (a backup never overwrites)`)
+  if (existsSync(target))
+    throw new CommandError(`${resolve(target)} exists; choose a new file name (a backup never overwrites)`)
   const source = new Database(dbPath, { create: false, strict: true })
   const total = bytesOf(source)
   source.close()
@@ -109,7 +114,8 @@ export function restoreDatabase(dbPath: string, source: string): string {
     let aside: string | undefined
     if (existsSync(dbPath)) {
       aside = `${dbPath}.replaced-${new Date().toISOString().replace(/[:.]/g, '-')}`
-      for (const suffix of ['', '-wal', '-shm']) if (existsSync(dbPath + suffix)) renameSync(dbPath + suffix, aside + suffix)
+      for (const suffix of ['', '-wal', '-shm'])
+        if (existsSync(dbPath + suffix)) renameSync(dbPath + suffix, aside + suffix)
     }
     copyFileSync(source, dbPath)
     const { users, groups } = describeDatabase(dbPath)

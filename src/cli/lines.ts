@@ -1,7 +1,10 @@
 // Reads a file as lines without holding all of it: JSON-lines input for import.
 
 /** Yields each line with its 1-based number and the bytes read so far; CR before LF is dropped. */
-export async function* readLines(path: string, maxLineBytes: number): AsyncGenerator<{ line: number; text: string; bytesRead: number }> {
+export async function* readLines(
+  path: string,
+  maxLineBytes: number
+): AsyncGenerator<{ line: number; text: string; bytesRead: number }> {
   const decoder = new TextDecoder()
   let pending = ''
   let line = 0

@@ -11,7 +11,9 @@ export async function readSchemaFile(path: string): Promise<SchemaDocument> {
   }
   const d = doc as Partial<SchemaDocument>
   if (typeof d.id !== 'string' || !d.id.startsWith('urn:') || !Array.isArray(d.attributes)) {
-    throw new UsageError(`schema file ${path} is not an RFC 7643 schema document (needs "id": "urn:…" and "attributes": [...])`)
+    throw new UsageError(
+      `schema file ${path} is not an RFC 7643 schema document (needs "id": "urn:…" and "attributes": [...])`
+    )
   }
   for (const [i, a] of d.attributes.entries()) {
     if (typeof a?.name !== 'string' || typeof a?.type !== 'string') {

@@ -14,7 +14,10 @@ export function storedTokenHashes(db: Database): Buffer[] {
 export function issueToken(db: Database, reset: boolean): string {
   const token = generateToken()
   const hashes = [...(reset ? [] : storedTokenHashes(db)), hashToken(token)].map((h) => h.toString('hex'))
-  db.query('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(KEY, JSON.stringify(hashes))
+  db.query('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+    KEY,
+    JSON.stringify(hashes)
+  )
   return token
 }
 

@@ -5,7 +5,14 @@ import { API_PREFIX } from '../http/app'
 import { ScimError } from '../scim/errors'
 import type { ScimServer } from '../server'
 import { exportLines } from '../service/export'
-import { importLine, mayResolveLater, restoreKeptMeta, type KeptResource, type LineFailure, type LineOutcome } from '../service/import'
+import {
+  importLine,
+  mayResolveLater,
+  restoreKeptMeta,
+  type KeptResource,
+  type LineFailure,
+  type LineOutcome,
+} from '../service/import'
 import type { RequestInfo } from '../service/result'
 import { CommandError } from './backup'
 import { readLines } from './lines'
@@ -22,7 +29,10 @@ function requestInfo(server: ScimServer): RequestInfo {
 /** Writes every resource to `out` (a file) or standard output; returns the summary line. */
 export async function exportCommand(server: ScimServer, out: string | undefined): Promise<string> {
   const started = performance.now()
-  const total = server.deps.registry.resourceTypes.reduce((n, type) => n + server.deps.store.query(type, { startIndex: 1, count: 0 }).total, 0)
+  const total = server.deps.registry.resourceTypes.reduce(
+    (n, type) => n + server.deps.store.query(type, { startIndex: 1, count: 0 }).total,
+    0
+  )
   const shown = progress('exporting', (n) => n.toLocaleString('en'))
   const sink = out ? Bun.file(out).writer() : undefined
   let written = 0
@@ -51,7 +61,11 @@ interface ImportReport {
  * A line whose reference names a resource created by a later line is tried again after the
  * pass, until a pass cures none; what still fails is reported with its line number.
  */
-export async function importCommand(server: ScimServer, file: string, report: (failure: LineFailure) => void): Promise<{ summary: string; failed: number }> {
+export async function importCommand(
+  server: ScimServer,
+  file: string,
+  report: (failure: LineFailure) => void
+): Promise<{ summary: string; failed: number }> {
   if (!existsSync(file)) throw new CommandError(`no file at ${resolve(file)}`)
   const started = performance.now()
   const size = statSync(file).size

@@ -35,14 +35,14 @@ export interface AppOptions {
 export function createApp({ deps, tokenHashes, metrics, logger, rateLimit: rate = 0 }: AppOptions) {
   const filters = new FilterCache()
   const baseFor = (request: Request) => baseOf(request, deps.settings.baseUrl, API_PREFIX)
-  const api = new Elysia({ prefix: API_PREFIX })
-    .use(discoveryRoutes(deps, filters, baseFor))
+  const api = new Elysia({ prefix: API_PREFIX }).use(discoveryRoutes(deps, filters, baseFor))
   for (const type of deps.registry.resourceTypes) api.use(resourceRoutes(deps, filters, type, baseFor))
   // Served without a token: exactly the paths of this controller, and nothing else.
   const open = healthRoutes(deps.store)
   const openPaths = new Set(open.routes.map((route) => route.path))
   // Requests the app re-issues to itself (a canonical URL, a respelled endpoint) start over at `root`.
-  const self: { root?: { handle(request: Request): Promise<Response>; routes: { method: string; path: string }[] } } = {}
+  const self: { root?: { handle(request: Request): Promise<Response>; routes: { method: string; path: string }[] } } =
+    {}
   // They keep the original's context and skip observeRequests: one request, one log line.
   let inner: (request: Request) => Promise<Response>
   const reissue = (request: Request, from: Request) => {

@@ -1,5 +1,5 @@
 // Turns service results and errors into Responses with the SCIM media type.
-import { ScimError } from '../scim/errors'
+import type { ScimError } from '../scim/errors'
 import type { ServiceResult } from '../service/result'
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8'

@@ -25,7 +25,11 @@ export class RouteTable {
   constructor(routes: readonly { method: string; path: string }[]) {
     this.shapes = routes.map(({ method, path }) => {
       const spelled = path.split('/')
-      return { method, spelled, segments: spelled.map((s) => (s.startsWith(':') || s === '*' ? undefined : s.toLowerCase())) }
+      return {
+        method,
+        spelled,
+        segments: spelled.map((s) => (s.startsWith(':') || s === '*' ? undefined : s.toLowerCase())),
+      }
     })
   }
 
@@ -43,7 +47,10 @@ export class RouteTable {
       allowed.add(shape.method)
     }
     if (allowed.has('GET')) allowed.add('HEAD')
-    return { respelled: respelled === path ? undefined : respelled, allowed: allowed.has('ALL') ? [] : [...allowed].sort() }
+    return {
+      respelled: respelled === path ? undefined : respelled,
+      allowed: allowed.has('ALL') ? [] : [...allowed].sort(),
+    }
   }
 }
 
@@ -52,7 +59,10 @@ export class RouteTable {
  * endpoint names are not case-sensitive in practice), by re-issuing the request through `handle`.
  * A path that exists under other methods answers 405 with `Allow` (RFC 9110 §15.5.6), not 404.
  */
-export function routeFallback(routes: () => readonly { method: string; path: string }[], handle: (request: Request, from: Request) => Promise<Response>) {
+export function routeFallback(
+  routes: () => readonly { method: string; path: string }[],
+  handle: (request: Request, from: Request) => Promise<Response>
+) {
   let table: RouteTable | undefined
   return new Elysia({ name: 'scim.route-fallback' }).onError({ as: 'global' }, ({ code, request, path }) => {
     if (code !== 'NOT_FOUND') return
@@ -64,7 +74,10 @@ export function routeFallback(routes: () => readonly { method: string; path: str
       return handle(new Request(url.slice(0, at) + found.respelled + url.slice(at + path.length), request), request)
     }
     if (found.allowed.length > 0) {
-      return errorResponse(ScimError.methodNotAllowed(`${request.method} is not allowed on ${path}; use ${found.allowed.join(', ')}`), { allow: found.allowed.join(', ') })
+      return errorResponse(
+        ScimError.methodNotAllowed(`${request.method} is not allowed on ${path}; use ${found.allowed.join(', ')}`),
+        { allow: found.allowed.join(', ') }
+      )
     }
   })
 }

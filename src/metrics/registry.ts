@@ -85,10 +85,30 @@ export class ServerMetrics {
 
   constructor(sources: MetricSources) {
     const r = this.registry
-    mirroredCounter(r, 'scim_lookup_cache_hits_total', 'userName/externalId/displayName eq lookups answered from the LRU cache.', () => sources.stats().lookupHits)
-    mirroredCounter(r, 'scim_lookup_cache_misses_total', 'eq lookups that went to SQLite.', () => sources.stats().lookupMisses)
-    mirroredCounter(r, 'scim_write_batches_total', 'Transactions committed (each with one sync).', () => sources.stats().writeBatches)
-    mirroredCounter(r, 'scim_write_jobs_total', 'Write requests committed through those transactions.', () => sources.stats().writeJobs)
+    mirroredCounter(
+      r,
+      'scim_lookup_cache_hits_total',
+      'userName/externalId/displayName eq lookups answered from the LRU cache.',
+      () => sources.stats().lookupHits
+    )
+    mirroredCounter(
+      r,
+      'scim_lookup_cache_misses_total',
+      'eq lookups that went to SQLite.',
+      () => sources.stats().lookupMisses
+    )
+    mirroredCounter(
+      r,
+      'scim_write_batches_total',
+      'Transactions committed (each with one sync).',
+      () => sources.stats().writeBatches
+    )
+    mirroredCounter(
+      r,
+      'scim_write_jobs_total',
+      'Write requests committed through those transactions.',
+      () => sources.stats().writeJobs
+    )
     new Gauge({
       name: 'scim_database_bytes',
       help: 'Size of the database (page_count × page_size), read at scrape time.',
@@ -125,6 +145,6 @@ export class ServerMetrics {
 
   /** The Prometheus text exposition of this server's metrics and the process's. */
   async text(): Promise<string> {
-    return (await this.registry.metrics()) + '\n' + (await processMetrics().metrics())
+    return `${await this.registry.metrics()}\n${await processMetrics().metrics()}`
   }
 }

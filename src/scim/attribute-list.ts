@@ -79,12 +79,14 @@ function readValuePath(type: ResourceType, text: string, param: string): { key: 
   const urn = coreOrUri(type, parsed.path.uri)
   const attr = definitionOf(type, urn, parsed.path.name)
   const shown = printAttrPath(parsed.path)
-  if (!attr || attr.type !== 'complex') throw ScimError.invalidValue(`${param}: ${quoted(shown)} is not a complex attribute, so it cannot take a [filter]`)
+  if (attr?.type !== 'complex')
+    throw ScimError.invalidValue(`${param}: ${quoted(shown)} is not a complex attribute, so it cannot take a [filter]`)
   let filter: ResolvedFilter
   try {
     filter = resolveValueFilter(parsed.filter!, attr)
   } catch (err) {
-    if (err instanceof ScimError) throw ScimError.invalidValue(`${param}: invalid filter on ${quoted(shown)}: ${err.detail}`)
+    if (err instanceof ScimError)
+      throw ScimError.invalidValue(`${param}: invalid filter on ${quoted(shown)}: ${err.detail}`)
     throw err
   }
   const subs = parsed.sub === undefined ? undefined : new Set([parsed.sub.toLowerCase()])
@@ -124,7 +126,11 @@ export function parseAttributeList(type: ResourceType, list: string | undefined,
     }
     const path = parseAttrPath(text)
     if (!path) continue
-    add(selection, keyOf(coreOrUri(type, path.uri), path.name), path.sub === undefined ? {} : { subs: new Set([path.sub.toLowerCase()]) })
+    add(
+      selection,
+      keyOf(coreOrUri(type, path.uri), path.name),
+      path.sub === undefined ? {} : { subs: new Set([path.sub.toLowerCase()]) }
+    )
   }
   return selection
 }

@@ -38,9 +38,12 @@ export function parseBulkRequest(body: unknown, maxOperations: number): BulkRequ
     throw ScimError.invalidSyntax(`a bulk request lists ${URN_BULK_REQUEST} in schemas`)
   }
   const ops = body.Operations
-  if (!Array.isArray(ops) || ops.length === 0) throw ScimError.invalidSyntax('a bulk request needs a non-empty Operations array')
+  if (!Array.isArray(ops) || ops.length === 0)
+    throw ScimError.invalidSyntax('a bulk request needs a non-empty Operations array')
   if (ops.length > maxOperations) {
-    throw ScimError.payloadTooLarge(`a bulk request may hold ${maxOperations} operations (maxOperations); this one has ${ops.length}`)
+    throw ScimError.payloadTooLarge(
+      `a bulk request may hold ${maxOperations} operations (maxOperations); this one has ${ops.length}`
+    )
   }
   const fail = body.failOnErrors
   if (fail !== undefined && (typeof fail !== 'number' || !Number.isInteger(fail) || fail < 1)) {
@@ -54,11 +57,14 @@ function readOperation(raw: unknown, index: number): BulkOperation {
   if (!isObject(raw)) throw ScimError.invalidSyntax(`${where} is not an object`)
   const method = typeof raw.method === 'string' ? raw.method.toUpperCase() : ''
   if (!METHODS.has(method)) throw ScimError.invalidValue(`${where}.method must be POST, PUT, PATCH or DELETE`)
-  if (typeof raw.path !== 'string' || !raw.path.startsWith('/')) throw ScimError.invalidValue(`${where}.path must be a path such as /Users`)
+  if (typeof raw.path !== 'string' || !raw.path.startsWith('/'))
+    throw ScimError.invalidValue(`${where}.path must be a path such as /Users`)
   for (const key of ['bulkId', 'version'] as const) {
-    if (raw[key] !== undefined && (typeof raw[key] !== 'string' || raw[key] === '')) throw ScimError.invalidValue(`${where}.${key} must be a non-empty string`)
+    if (raw[key] !== undefined && (typeof raw[key] !== 'string' || raw[key] === ''))
+      throw ScimError.invalidValue(`${where}.${key} must be a non-empty string`)
   }
-  if (method === 'POST' && raw.bulkId === undefined) throw ScimError.invalidValue(`${where}: a POST needs a bulkId (RFC 7644 §3.7)`)
+  if (method === 'POST' && raw.bulkId === undefined)
+    throw ScimError.invalidValue(`${where}: a POST needs a bulkId (RFC 7644 §3.7)`)
   const refs = new Set<string>()
   const inPath = pathRef(raw.path)
   if (inPath !== undefined) refs.add(inPath)
@@ -114,7 +120,8 @@ export function planBulk(request: BulkRequest): BulkPlan {
   const definedBy = new Map<string, number>()
   for (const op of ops) {
     if (op.bulkId === undefined || op.method !== 'POST') continue
-    if (definedBy.has(op.bulkId)) refused.set(op.index, ScimError.invalidValue(`bulkId ${op.bulkId} is used by two operations`))
+    if (definedBy.has(op.bulkId))
+      refused.set(op.index, ScimError.invalidValue(`bulkId ${op.bulkId} is used by two operations`))
     else definedBy.set(op.bulkId, op.index)
   }
   const dependsOn = ops.map(() => new Set<number>())
@@ -123,7 +130,8 @@ export function planBulk(request: BulkRequest): BulkPlan {
     for (const ref of op.refs) {
       const definer = definedBy.get(ref)
       if (definer === undefined) {
-        if (!refused.has(op.index)) refused.set(op.index, ScimError.invalidValue(`bulkId:${ref} is not the bulkId of a POST in this request`))
+        if (!refused.has(op.index))
+          refused.set(op.index, ScimError.invalidValue(`bulkId:${ref} is not the bulkId of a POST in this request`))
       } else if (definer === op.index) {
         refused.set(op.index, circular([op.bulkId ?? ref]))
       } else if (!dependsOn[op.index]!.has(definer)) {
@@ -143,13 +151,17 @@ export function planBulk(request: BulkRequest): BulkPlan {
   }
   // Whatever never became ready waits on a cycle, directly or through an operation that does.
   for (const op of ops) {
-    if (waiting[op.index]! > 0 && !refused.has(op.index)) refused.set(op.index, circular(cycleThrough(op.index, dependsOn, ops)))
+    if (waiting[op.index]! > 0 && !refused.has(op.index))
+      refused.set(op.index, circular(cycleThrough(op.index, dependsOn, ops)))
   }
   return { order: order.concat(ops.filter((op) => waiting[op.index]! > 0).map((op) => op.index)), refused }
 }
 
 function circular(ids: string[]): ScimError {
-  return new ScimError(409, `circular bulkId references (${ids.map((id) => `bulkId:${id}`).join(' → ')}) are not resolved; split the request`)
+  return new ScimError(
+    409,
+    `circular bulkId references (${ids.map((id) => `bulkId:${id}`).join(' → ')}) are not resolved; split the request`
+  )
 }
 
 /** The bulkIds along the first cycle reached from `start` through unresolved dependencies. */
@@ -168,7 +180,8 @@ function cycleThrough(start: number, dependsOn: Set<number>[], ops: readonly Bul
 
 /** `data` with every whole-string `bulkId:<id>` replaced by the id its POST created. */
 export function resolveRefs<T>(data: T, ids: ReadonlyMap<string, string>): T {
-  if (typeof data === 'string') return (data.startsWith(REF_PREFIX) ? (ids.get(data.slice(REF_PREFIX.length)) ?? data) : data) as T
+  if (typeof data === 'string')
+    return (data.startsWith(REF_PREFIX) ? (ids.get(data.slice(REF_PREFIX.length)) ?? data) : data) as T
   if (Array.isArray(data)) return data.map((v) => resolveRefs(v, ids)) as T
   if (isObject(data)) return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, resolveRefs(v, ids)])) as T
   return data

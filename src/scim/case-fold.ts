@@ -55,6 +55,7 @@ function exceptions(): Map<number, string> {
   return table
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the test is for the whole ASCII range, controls included
 const ASCII = /^[\x00-\x7f]*$/
 
 /**

@@ -11,9 +11,7 @@ export const URN_BULK_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:BulkResp
 export const URN_SEARCH_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest'
 export const URN_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Schema'
 export const URN_RESOURCE_TYPE = 'urn:ietf:params:scim:schemas:core:2.0:ResourceType'
-export const URN_SERVICE_PROVIDER_CONFIG =
-  'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'
+export const URN_SERVICE_PROVIDER_CONFIG = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'
 
 /** Entra adds this pre-2018 group schema URI to every group create; it is accepted and dropped. */
-export const URN_LEGACY_MS_GROUP =
-  'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group'
+export const URN_LEGACY_MS_GROUP = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group'

@@ -19,7 +19,9 @@ export function queryFingerprint(type: string, filter: string | undefined): stri
 
 /** Encodes a position with the query it belongs to and when it was issued (seconds since the epoch). */
 export function encodeCursor(position: CursorPosition, fingerprint: string, issuedAt: number): string {
-  return Buffer.from(JSON.stringify([VERSION, position.direction === 'after' ? 'a' : 'b', position.id, fingerprint, issuedAt])).toString('base64url')
+  return Buffer.from(
+    JSON.stringify([VERSION, position.direction === 'after' ? 'a' : 'b', position.id, fingerprint, issuedAt])
+  ).toString('base64url')
 }
 
 /**
@@ -41,9 +43,14 @@ export function decodeCursor(text: string, fingerprint: string, now: number, tim
   if ((direction !== 'a' && direction !== 'b') || typeof id !== 'string' || typeof issuedAt !== 'number') {
     throw ScimError.invalidCursor('the cursor is not one this server issued; send an empty cursor for the first page')
   }
-  if (boundTo !== fingerprint) throw ScimError.invalidCursor('the cursor belongs to another query: repeat the filter of the request that returned it')
+  if (boundTo !== fingerprint)
+    throw ScimError.invalidCursor(
+      'the cursor belongs to another query: repeat the filter of the request that returned it'
+    )
   if (now - issuedAt > timeoutSeconds) {
-    throw ScimError.expiredCursor(`the cursor has expired: request the next page within cursorTimeout (${timeoutSeconds} s)`)
+    throw ScimError.expiredCursor(
+      `the cursor has expired: request the next page within cursorTimeout (${timeoutSeconds} s)`
+    )
   }
   return { direction: direction === 'a' ? 'after' : 'before', id }
 }

@@ -20,7 +20,14 @@ function daysIn(year: number, month: number): number {
 export function parseDateTime(text: string): number | undefined {
   const m = XSD_DATETIME.exec(text)
   if (!m) return undefined
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number]
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined
   if (hour > 23 || minute > 59 || second > 59) return undefined
   if (m[9] !== undefined) {
@@ -33,14 +40,14 @@ export function parseDateTime(text: string): number | undefined {
   return instantOf(text)
 }
 
-
 /**
  * The shape both readers accept: a full xsd:dateTime with a four-digit year and an optional zone
  * (zone-less is UTC), with the whitespace SQLite's parseTimezone skips around the zone. SQLite's
  * date parser is laxer before that (date-only, `now`, Julian day numbers), so filter-sql.ts
  * tests DATE_TIME_GLOB before it calls unixepoch().
  */
-const SHAPE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?[\t\n\v\f\r ]*([Zz]|[+-]\d{2}:\d{2})?[\t\n\v\f\r ]*$/
+const SHAPE =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?[\t\n\v\f\r ]*([Zz]|[+-]\d{2}:\d{2})?[\t\n\v\f\r ]*$/
 
 /** SHAPE's fixed-width head as a GLOB pattern; the tail (fraction, zone) is checked by unixepoch(). */
 export const DATE_TIME_GLOB = '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]*'
@@ -59,7 +66,7 @@ function fractionOf(digits: string | undefined): number {
     scale *= 10
   }
   frac /= scale
-  return frac > 0.999 ? 0.999 : frac
+  return Math.min(frac, 0.999)
 }
 
 /**

@@ -10,7 +10,8 @@ export interface Paging {
 function toInteger(raw: string | number | undefined, name: string): number | undefined {
   if (raw === undefined || raw === '') return undefined
   const n = typeof raw === 'number' ? raw : Number(raw)
-  if (!Number.isFinite(n) || !Number.isInteger(n)) throw ScimError.invalidValue(`${name} must be an integer, got ${quoted(String(raw))}`)
+  if (!Number.isFinite(n) || !Number.isInteger(n))
+    throw ScimError.invalidValue(`${name} must be an integer, got ${quoted(String(raw))}`)
   // Beyond any real result set; clamping keeps SQLite's 64-bit OFFSET from overflowing.
   if (!Number.isSafeInteger(n)) return n > 0 ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER
   return n
@@ -46,7 +47,12 @@ export function listResponseJson(total: number, startIndex: number, resources: r
 }
 
 /** A cursor-paged ListResponse (RFC 9865 §2.3): no startIndex; nextCursor only when a page follows. */
-export function cursorListResponseJson(total: number, resources: readonly string[], next?: string, previous?: string): string {
+export function cursorListResponseJson(
+  total: number,
+  resources: readonly string[],
+  next?: string,
+  previous?: string
+): string {
   const cursors = `${next ? `,"nextCursor":${JSON.stringify(next)}` : ''}${previous ? `,"previousCursor":${JSON.stringify(previous)}` : ''}`
   return `{"schemas":["${URN_LIST_RESPONSE}"],"totalResults":${total},"itemsPerPage":${resources.length}${cursors},"Resources":[${resources.join(',')}]}`
 }

@@ -20,7 +20,12 @@ const isWhole = (p: Pick) => p.subs === undefined && p.filter === undefined
  * Whether a sub-attribute stays, given the sub-attributes the request names (undefined: all) and
  * those it excludes. `always` beats the lists, `never` beats everything (RFC 7643 §7 `returned`).
  */
-function keepsSub(sub: CompiledAttribute | undefined, lower: string, named: ReadonlySet<string> | undefined, excluded: ReadonlySet<string> | undefined): boolean {
+function keepsSub(
+  sub: CompiledAttribute | undefined,
+  lower: string,
+  named: ReadonlySet<string> | undefined,
+  excluded: ReadonlySet<string> | undefined
+): boolean {
   const returned = sub?.returned ?? 'default'
   if (returned === 'never') return false
   if (returned === 'always') return true
@@ -35,7 +40,12 @@ function union(picks: readonly Pick[]): ReadonlySet<string> | undefined {
 }
 
 /** Keeps the sub-attributes keepsSub accepts; an element left with none is no element at all. */
-function pickSubs(attr: CompiledAttribute | undefined, el: unknown, named: ReadonlySet<string> | undefined, excluded: ReadonlySet<string> | undefined): unknown {
+function pickSubs(
+  attr: CompiledAttribute | undefined,
+  el: unknown,
+  named: ReadonlySet<string> | undefined,
+  excluded: ReadonlySet<string> | undefined
+): unknown {
   if (!isObject(el)) return el
   const out: Doc = {}
   let any = false
@@ -59,24 +69,31 @@ function eachElement(value: unknown, element: (el: unknown) => unknown): unknown
   return out.length > 0 ? out : undefined
 }
 
-const matching = (picks: readonly Pick[], el: unknown) => picks.filter((p) => p.filter === undefined || matchesElement(p.filter, el))
+const matching = (picks: readonly Pick[], el: unknown) =>
+  picks.filter((p) => p.filter === undefined || matchesElement(p.filter, el))
 
 /** The rule for an attribute the lists name through `picks` (kept) or `excludes` (taken out). */
-function subRule(attr: CompiledAttribute | undefined, picks: readonly Pick[] | undefined, excludes: readonly Pick[] | undefined): Rule {
+function subRule(
+  attr: CompiledAttribute | undefined,
+  picks: readonly Pick[] | undefined,
+  excludes: readonly Pick[] | undefined
+): Rule {
   if (excludes?.some(isWhole)) return 'drop'
   const filtered = (picks ?? excludes)?.some((p) => p.filter !== undefined)
   if (filtered && picks) {
-    return (value) => eachElement(value, (el) => {
-      const m = matching(picks, el)
-      return m.length === 0 ? undefined : pickSubs(attr, el, union(m), undefined)
-    })
+    return (value) =>
+      eachElement(value, (el) => {
+        const m = matching(picks, el)
+        return m.length === 0 ? undefined : pickSubs(attr, el, union(m), undefined)
+      })
   }
   if (filtered && excludes) {
-    return (value) => eachElement(value, (el) => {
-      const m = matching(excludes, el)
-      if (m.some((p) => p.subs === undefined)) return undefined
-      return pickSubs(attr, el, undefined, m.length === 0 ? undefined : union(m))
-    })
+    return (value) =>
+      eachElement(value, (el) => {
+        const m = matching(excludes, el)
+        if (m.some((p) => p.subs === undefined)) return undefined
+        return pickSubs(attr, el, undefined, m.length === 0 ? undefined : union(m))
+      })
   }
   const named = picks && union(picks)
   const excluded = excludes && union(excludes)
@@ -116,7 +133,11 @@ class ExtensionPlan {
   private readonly lists: Lists
   private readonly rules: Map<string, Rule>
 
-  constructor(type: ResourceType, readonly urn: string, lists: Lists) {
+  constructor(
+    type: ResourceType,
+    readonly urn: string,
+    lists: Lists
+  ) {
     const whole = urn.toLowerCase()
     this.dropped = lists.excluded?.get(whole)?.some(isWhole) === true
     this.lists = lists.attributes?.has(whole) ? { excluded: lists.excluded } : lists
@@ -124,7 +145,11 @@ class ExtensionPlan {
   }
 
   rule(name: string): Rule {
-    return this.rules.get(name) ?? this.rules.get(name.toLowerCase()) ?? ruleFor(undefined, keyOf(this.urn, name), this.lists)
+    return (
+      this.rules.get(name) ??
+      this.rules.get(name.toLowerCase()) ??
+      ruleFor(undefined, keyOf(this.urn, name), this.lists)
+    )
   }
 
   keepsWhole(value: Doc): boolean {
@@ -161,7 +186,10 @@ export class ViewPlan {
   /** Whether every key the renderer adds around the stored data is kept as it is, or not rendered at all. */
   readonly keepsRendered: boolean
 
-  constructor(private readonly type: ResourceType, private readonly lists: Lists) {
+  constructor(
+    private readonly type: ResourceType,
+    private readonly lists: Lists
+  ) {
     this.rules = rulesOf([...type.common.values(), ...type.core.attributes.values()], undefined, lists)
     for (const { schema } of type.extensions.values()) {
       const ext = new ExtensionPlan(type, schema.id, lists)
@@ -169,15 +197,23 @@ export class ViewPlan {
       this.extensions.set(schema.lowerId, ext)
     }
     // References left out are not rendered at all (their lookup is skipped), so they keep the rest whole.
-    this.keepsRendered = RENDERED_KEYS.every((k) => this.rule(k) === 'whole' || (REFERENCE_KEYS.has(k) && this.rule(k) === 'drop'))
+    this.keepsRendered = RENDERED_KEYS.every(
+      (k) => this.rule(k) === 'whole' || (REFERENCE_KEYS.has(k) && this.rule(k) === 'drop')
+    )
   }
 
   private rule(name: string): Rule {
-    return this.rules.get(name) ?? this.rules.get(name.toLowerCase()) ?? ruleFor(undefined, name.toLowerCase(), this.lists)
+    return (
+      this.rules.get(name) ?? this.rules.get(name.toLowerCase()) ?? ruleFor(undefined, name.toLowerCase(), this.lists)
+    )
   }
 
   private extension(urn: string): ExtensionPlan {
-    return this.extensions.get(urn) ?? this.extensions.get(urn.toLowerCase()) ?? new ExtensionPlan(this.type, urn, this.lists)
+    return (
+      this.extensions.get(urn) ??
+      this.extensions.get(urn.toLowerCase()) ??
+      new ExtensionPlan(this.type, urn, this.lists)
+    )
   }
 
   /** Whether the view can hold top-level attribute `name`: a costly lookup (members, groups) is skipped when not. */
@@ -226,7 +262,11 @@ const MAX_KEY = 1024
  * The plan for a request's `attributes`/`excludedAttributes`, built once per resource type and
  * request shape. Throws invalidValue for a value path that does not parse (attribute-list.ts).
  */
-export function planOf(type: ResourceType, attributes: string | undefined, excludedAttributes: string | undefined): ViewPlan {
+export function planOf(
+  type: ResourceType,
+  attributes: string | undefined,
+  excludedAttributes: string | undefined
+): ViewPlan {
   const key = `${attributes ?? ''}\u0000${excludedAttributes ?? ''}`
   let byShape = plans.get(type)
   const cached = byShape?.get(key)

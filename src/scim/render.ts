@@ -96,7 +96,11 @@ export function visibleData(data: Doc): Doc {
   let out: Doc | undefined
   for (const key in data) {
     const value = data[key]
-    const kept = isEmptyList(value) ? undefined : isObject(value) && /^urn:/i.test(key) ? visibleExtension(value) : value
+    const kept = isEmptyList(value)
+      ? undefined
+      : isObject(value) && /^urn:/i.test(key)
+        ? visibleExtension(value)
+        : value
     if (kept === value) continue
     out ??= { ...data }
     if (kept === undefined) delete out[key]
@@ -134,7 +138,12 @@ export function renderResource(type: ResourceType, stored: RenderInput, ctx: Ren
  * this is the view Entra reads for every object. Undefined when the data holds a key the renderer
  * sets (never stored by coerce) or something a view leaves out; the caller then serialises renderResource.
  */
-export function renderResourceJson(type: ResourceType, stored: RenderInput, dataJson: string, ctx: RenderContext): string | undefined {
+export function renderResourceJson(
+  type: ResourceType,
+  stored: RenderInput,
+  dataJson: string,
+  ctx: RenderContext
+): string | undefined {
   for (const key of RENDERED_KEYS) if (key in stored.data) return undefined
   if (visibleData(stored.data) !== stored.data) return undefined
   const head = JSON.stringify({ schemas: schemasOf(type, stored.data), id: stored.id })

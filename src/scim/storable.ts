@@ -2,6 +2,7 @@
 import { ScimError } from './errors'
 
 // `[` `]` would read as a value filter in any later path; C0 controls and DEL have no place in a key.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
 const BAD_KEY = /[[\]\u0000-\u001f\u007f]/
 // A lone surrogate (JSON allows `\ud800`) is not Unicode text; NUL ends strings in C consumers.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
@@ -39,12 +40,16 @@ export function checkStorable(doc: Record<string, unknown>): void {
   while (stack.length > 0) {
     const v = stack.pop()
     if (typeof v === 'string') {
-      if (v.includes(NUL) || LONE_SURROGATE.test(v)) throw ScimError.invalidValue(`the value ${shown(v)} is not well-formed Unicode text without NUL`)
+      if (v.includes(NUL) || LONE_SURROGATE.test(v))
+        throw ScimError.invalidValue(`the value ${shown(v)} is not well-formed Unicode text without NUL`)
     } else if (Array.isArray(v)) {
       for (const item of v) stack.push(item)
     } else if (v !== null && typeof v === 'object') {
       for (const [key, item] of Object.entries(v)) {
-        if (BAD_KEY.test(key) || LONE_SURROGATE.test(key)) throw ScimError.invalidPath(`the key ${shown(key)} cannot be stored: a key may not contain brackets or control characters`)
+        if (BAD_KEY.test(key) || LONE_SURROGATE.test(key))
+          throw ScimError.invalidPath(
+            `the key ${shown(key)} cannot be stored: a key may not contain brackets or control characters`
+          )
         stack.push(item)
       }
     }

@@ -7,7 +7,8 @@ import { tenantBase } from './session'
 export async function selftest(config: Config): Promise<number> {
   const url = config.url!
   const insecure = config.insecure
-  const fetcher: Fetcher = (target, init) => fetch(target, insecure ? { ...init, tls: { rejectUnauthorized: false } } : init)
+  const fetcher: Fetcher = (target, init) =>
+    fetch(target, insecure ? { ...init, tls: { rejectUnauthorized: false } } : init)
   console.log(`scim-server selftest against ${tenantBase(url)}`)
   // The first Ctrl-C stops the checks but still deletes what they created; a second one quits.
   const interrupt = new AbortController()

@@ -46,9 +46,12 @@ export function expectList(x: Exchange, total?: number): ScimObject[] {
   expectStatus(x, 200)
   const b = objectBody(x)
   const schemas = Array.isArray(b.schemas) ? b.schemas : []
-  if (!schemas.includes(URN_LIST_RESPONSE)) fail(`${answered(x)}: not a ListResponse (schemas ${JSON.stringify(b.schemas)})`)
-  if (typeof b.totalResults !== 'number') fail(`${x.method} ${x.path}: totalResults is ${JSON.stringify(b.totalResults)}, not a number`)
-  if (total !== undefined && b.totalResults !== total) fail(`${x.method} ${x.path}: totalResults is ${JSON.stringify(b.totalResults)}, expected ${total}`)
+  if (!schemas.includes(URN_LIST_RESPONSE))
+    fail(`${answered(x)}: not a ListResponse (schemas ${JSON.stringify(b.schemas)})`)
+  if (typeof b.totalResults !== 'number')
+    fail(`${x.method} ${x.path}: totalResults is ${JSON.stringify(b.totalResults)}, not a number`)
+  if (total !== undefined && b.totalResults !== total)
+    fail(`${x.method} ${x.path}: totalResults is ${JSON.stringify(b.totalResults)}, expected ${total}`)
   const resources = b.Resources ?? []
   if (!Array.isArray(resources)) fail(`${x.method} ${x.path}: Resources is not a list`)
   return resources as ScimObject[]
@@ -60,7 +63,8 @@ export function expectScimError(x: Exchange, status: number, scimType?: string):
   const b = x.body as ScimObject | undefined
   const schemas = b && Array.isArray(b.schemas) ? b.schemas : []
   if (!schemas.includes(URN_ERROR)) fail(`${answered(x)}: not a SCIM Error body (RFC 7644 §3.12)`)
-  if (b!.status !== String(status)) fail(`${answered(x)}: "status" is ${JSON.stringify(b!.status)}, RFC 7644 §3.12 wants the string "${status}"`)
+  if (b!.status !== String(status))
+    fail(`${answered(x)}: "status" is ${JSON.stringify(b!.status)}, RFC 7644 §3.12 wants the string "${status}"`)
   if (scimType !== undefined && b!.scimType !== scimType) {
     fail(`${answered(x)}: scimType is ${JSON.stringify(b!.scimType)}, expected "${scimType}"`)
   }

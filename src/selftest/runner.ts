@@ -46,12 +46,18 @@ async function runCheck<S>(name: string, check: Check<S>, session: Session, stat
   try {
     return verdict(name, await check.run(session, state))
   } catch (err) {
-    const reason = err instanceof CheckFailure ? err.message : `unexpected error: ${(err as Error)?.message ?? String(err)}`
+    const reason =
+      err instanceof CheckFailure ? err.message : `unexpected error: ${(err as Error)?.message ?? String(err)}`
     return { name, status: 'fail', reason }
   }
 }
 
-async function runSuite<S>(suite: Suite<S>, session: Session, emit: (r: Result) => void, signal?: AbortSignal): Promise<void> {
+async function runSuite<S>(
+  suite: Suite<S>,
+  session: Session,
+  emit: (r: Result) => void,
+  signal?: AbortSignal
+): Promise<void> {
   const state = suite.state()
   let failed: string | undefined
   for (const check of suite.checks) {
@@ -85,16 +91,25 @@ async function cleanUp(session: Session): Promise<Result> {
     }
   }
   if (stuck.length > 0) {
-    return { name, status: 'fail', reason: `could not delete ${stuck.length} test resource(s), remove them by hand: ${stuck.join('; ')}` }
+    return {
+      name,
+      status: 'fail',
+      reason: `could not delete ${stuck.length} test resource(s), remove them by hand: ${stuck.join('; ')}`,
+    }
   }
-  return { name, status: 'pass', reason: left.length === 0 ? 'every check removed what it created' : `deleted ${left.length} resource(s) that failed checks left behind` }
+  return {
+    name,
+    status: 'pass',
+    reason:
+      left.length === 0
+        ? 'every check removed what it created'
+        : `deleted ${left.length} resource(s) that failed checks left behind`,
+  }
 }
 
 /** Runs `suites` against the deployment at `options.url`; resolves with every verdict, in order. */
-export async function runSuites(
-  suites: readonly Suite<any>[],
-  options: SelftestOptions
-): Promise<Result[]> {
+// biome-ignore lint/suspicious/noExplicitAny: suites carry their own state types
+export async function runSuites(suites: readonly Suite<any>[], options: SelftestOptions): Promise<Result[]> {
   const session = new Session(options)
   const results: Result[] = []
   const emit = (r: Result) => {

@@ -9,8 +9,7 @@ export const URN_PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
 export const URN_LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse'
 export const URN_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error'
 /** Legacy group schema URI Entra still puts on every group create (entra-wire §1.11). */
-export const URN_LEGACY_MS_GROUP =
-  'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group'
+export const URN_LEGACY_MS_GROUP = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group'
 export const MANAGER_PATH = `${URN_ENTERPRISE}:manager`
 
 export type ScimObject = Record<string, unknown>

@@ -27,7 +27,12 @@ interface BulkAnswer {
  * operations not run are left out of the answer. Each operation passes the checks it would pass
  * alone (validation, uniqueness, If-Match from its `version`).
  */
-export async function runBulk(deps: ServiceDeps, body: unknown, req: RequestInfo, maxOperations: number): Promise<ServiceResult> {
+export async function runBulk(
+  deps: ServiceDeps,
+  body: unknown,
+  req: RequestInfo,
+  maxOperations: number
+): Promise<ServiceResult> {
   const request = parseBulkRequest(body, maxOperations)
   const plan = planBulk(request)
   const createdIds = new Map<string, string>()
@@ -44,7 +49,12 @@ export async function runBulk(deps: ServiceDeps, body: unknown, req: RequestInfo
       answer = await runOne(deps, op, createdIds, req)
     } catch (err) {
       if (!(err instanceof ScimError)) throw err
-      answer = { method: op.method, ...(op.bulkId ? { bulkId: op.bulkId } : {}), status: String(err.status), response: err.toJSON() }
+      answer = {
+        method: op.method,
+        ...(op.bulkId ? { bulkId: op.bulkId } : {}),
+        status: String(err.status),
+        response: err.toJSON(),
+      }
     }
     if (Number(answer.status) >= 400) {
       errors++
@@ -58,10 +68,17 @@ export async function runBulk(deps: ServiceDeps, body: unknown, req: RequestInfo
 
 function dependencyFailure(op: BulkOperation, failed: ReadonlySet<string>): ScimError | undefined {
   const ref = [...op.refs].find((r) => failed.has(r))
-  return ref === undefined ? undefined : new ScimError(409, `bulkId:${ref} was not created, so this operation that refers to it did not run`)
+  return ref === undefined
+    ? undefined
+    : new ScimError(409, `bulkId:${ref} was not created, so this operation that refers to it did not run`)
 }
 
-async function runOne(deps: ServiceDeps, op: BulkOperation, createdIds: Map<string, string>, req: RequestInfo): Promise<BulkAnswer> {
+async function runOne(
+  deps: ServiceDeps,
+  op: BulkOperation,
+  createdIds: Map<string, string>,
+  req: RequestInfo
+): Promise<BulkAnswer> {
   const { type, id } = target(deps, resolvePathRef(op.path, createdIds), op.method)
   const info: RequestInfo = { base: req.base, ifMatch: op.version }
   const data = resolveRefs(op.data, createdIds)
@@ -82,7 +99,11 @@ async function runOne(deps: ServiceDeps, op: BulkOperation, createdIds: Map<stri
   }
   const createdId = op.method === 'POST' ? (result.body as { id: string }).id : id!
   if (op.method === 'POST' && op.bulkId) createdIds.set(op.bulkId, createdId)
-  const answer: BulkAnswer = { method: op.method, location: `${req.base}${type.endpoint}/${createdId}`, status: String(result.status) }
+  const answer: BulkAnswer = {
+    method: op.method,
+    location: `${req.base}${type.endpoint}/${createdId}`,
+    status: String(result.status),
+  }
   if (op.bulkId) answer.bulkId = op.bulkId
   const etag = result.headers?.etag
   if (etag && op.method !== 'DELETE') answer.version = etag
@@ -93,8 +114,10 @@ async function runOne(deps: ServiceDeps, op: BulkOperation, createdIds: Map<stri
 function target(deps: ServiceDeps, path: string, method: BulkOperation['method']): { type: ResourceType; id?: string } {
   const [, endpoint = '', id, ...rest] = path.split('/')
   const type = deps.registry.resourceTypes.find((t) => t.endpoint.toLowerCase() === `/${endpoint.toLowerCase()}`)
-  if (!type || rest.length > 0) throw ScimError.invalidPath(`${quoted(path)} is not a resource endpoint (/Users, /Groups/{id}, …)`)
-  if (method === 'POST' && id !== undefined) throw ScimError.invalidPath(`a POST goes to ${type.endpoint}, not to ${quoted(path)}`)
+  if (!type || rest.length > 0)
+    throw ScimError.invalidPath(`${quoted(path)} is not a resource endpoint (/Users, /Groups/{id}, …)`)
+  if (method === 'POST' && id !== undefined)
+    throw ScimError.invalidPath(`a POST goes to ${type.endpoint}, not to ${quoted(path)}`)
   if (method !== 'POST' && !id) throw ScimError.invalidPath(`a ${method} needs a resource id: ${type.endpoint}/{id}`)
   return { type, id }
 }

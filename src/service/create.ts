@@ -17,14 +17,21 @@ export interface KeptIdentity {
   lastModified: string
 }
 
-export async function createResource(deps: ServiceDeps, type: ResourceType, body: unknown, req: RequestInfo, kept?: KeptIdentity): Promise<ServiceResult> {
+export async function createResource(
+  deps: ServiceDeps,
+  type: ResourceType,
+  body: unknown,
+  req: RequestInfo,
+  kept?: KeptIdentity
+): Promise<ServiceResult> {
   // Read before writing: a bad attributes list is a 400 with nothing stored.
   const plan = projectionOf(type, req)
   const { doc, members } = coerceResource(type, body, { mode: 'create' })
   const row = await deps.store.write((tx) => {
     const now = deps.now().toISOString()
     const fresh = { id: deps.newId(), version: 1, created: now, lastModified: now }
-    if (kept && tx.existing([kept.id]).size > 0) throw ScimError.uniqueness(`id ${kept.id} is taken by another resource`)
+    if (kept && tx.existing([kept.id]).size > 0)
+      throw ScimError.uniqueness(`id ${kept.id} is taken by another resource`)
     const created: StoredResource = { ...(kept ?? fresh), type: type.name, data: doc }
     checkManager(tx, undefined, doc, created.id)
     checkUniqueness(deps, type, undefined, doc, created.id)

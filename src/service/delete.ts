@@ -6,7 +6,12 @@ import { checkIfMatch } from './preconditions'
 import { etagOf } from '../scim/render'
 import type { RequestInfo, ServiceResult } from './result'
 
-export async function deleteResource(deps: ServiceDeps, type: ResourceType, id: string, req: RequestInfo): Promise<ServiceResult> {
+export async function deleteResource(
+  deps: ServiceDeps,
+  type: ResourceType,
+  id: string,
+  req: RequestInfo
+): Promise<ServiceResult> {
   await deps.store.write((tx) => {
     const row = tx.get(type, id)
     if (!row) throw ScimError.notFound(`${type.name} ${quoted(id)} not found`)

@@ -14,7 +14,11 @@ export function* exportLines(deps: ServiceDeps, req: RequestInfo): Generator<str
   for (const type of deps.registry.resourceTypes) {
     let after = ''
     for (;;) {
-      const { rows }: { rows: StoredResource[] } = deps.store.query(type, { startIndex: 1, count: PAGE, keyset: { direction: 'after', id: after } })
+      const { rows }: { rows: StoredResource[] } = deps.store.query(type, {
+        startIndex: 1,
+        count: PAGE,
+        keyset: { direction: 'after', id: after },
+      })
       for (const row of rows) yield viewJson(deps, type, row, req).json
       if (rows.length < PAGE) break
       after = rows[rows.length - 1]!.id

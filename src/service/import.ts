@@ -22,7 +22,10 @@ function typeOf(deps: ServiceDeps, body: Doc): ResourceType {
   if (named) return named
   const schemas = Array.isArray(body.schemas) ? body.schemas.map((s) => String(s).toLowerCase()) : []
   const type = deps.registry.resourceTypes.find((t) => schemas.includes(t.core.lowerId))
-  if (!type) throw ScimError.invalidValue('the line names no resource type: give meta.resourceType or the core schema URN in schemas')
+  if (!type)
+    throw ScimError.invalidValue(
+      'the line names no resource type: give meta.resourceType or the core schema URN in schemas'
+    )
   return type
 }
 
@@ -43,13 +46,22 @@ function matchOf(deps: ServiceDeps, type: ResourceType, body: Doc): StoredResour
 function keptIdentity(body: Doc): KeptIdentity | undefined {
   const meta = isObject(body.meta) ? body.meta : {}
   const version = typeof meta.version === 'string' ? Number(/^W\/"(\d+)/.exec(meta.version)?.[1]) : NaN
-  if (typeof body.id !== 'string' || typeof meta.created !== 'string' || typeof meta.lastModified !== 'string' || !Number.isSafeInteger(version)) return undefined
+  if (
+    typeof body.id !== 'string' ||
+    typeof meta.created !== 'string' ||
+    typeof meta.lastModified !== 'string' ||
+    !Number.isSafeInteger(version)
+  )
+    return undefined
   return { id: body.id, version, created: meta.created, lastModified: meta.lastModified }
 }
 
 function sameMembers(deps: ServiceDeps, type: ResourceType, existing: StoredResource, body: Doc): boolean {
   if (type.name !== 'Group' || body.members === undefined) return true
-  const now = deps.store.members(existing.id).map((m) => m.value).sort()
+  const now = deps.store
+    .members(existing.id)
+    .map((m) => m.value)
+    .sort()
   const sent = (Array.isArray(body.members) ? body.members : []).map((m) => (isObject(m) ? String(m.value) : '')).sort()
   return deepEqual(now, sent)
 }
@@ -65,7 +77,12 @@ export interface KeptResource {
   identity: KeptIdentity
 }
 
-export async function importLine(deps: ServiceDeps, text: string, req: RequestInfo, kept: KeptResource[]): Promise<LineOutcome> {
+export async function importLine(
+  deps: ServiceDeps,
+  text: string,
+  req: RequestInfo,
+  kept: KeptResource[]
+): Promise<LineOutcome> {
   let body: unknown
   try {
     body = JSON.parse(text)

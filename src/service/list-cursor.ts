@@ -15,7 +15,10 @@ const FROM_THE_START: CursorPosition = { direction: 'after', id: '' }
 function pageSize(raw: string | number | undefined, settings: { defaultCount: number; maxResults: number }): number {
   if (raw === undefined || raw === '') return settings.defaultCount
   const n = typeof raw === 'number' ? raw : Number(raw)
-  if (!Number.isInteger(n) || n < 0) throw ScimError.invalidCount(`count must be an integer from 0 to ${settings.maxResults} (maxPageSize), got ${quoted(String(raw))}`)
+  if (!Number.isInteger(n) || n < 0)
+    throw ScimError.invalidCount(
+      `count must be an integer from 0 to ${settings.maxResults} (maxPageSize), got ${quoted(String(raw))}`
+    )
   return Math.min(n, settings.maxResults)
 }
 
@@ -25,26 +28,47 @@ function pageSize(raw: string | number | undefined, settings: { defaultCount: nu
  * but the first carries `previousCursor`. Pages follow the primary key, which no write changes:
  * a walk under concurrent writes sees every resource that existed throughout exactly once.
  */
-export function listByCursor(deps: ServiceDeps, filters: FilterCache, type: ResourceType, params: ListParams, req: RequestInfo): ServiceResult {
+export function listByCursor(
+  deps: ServiceDeps,
+  filters: FilterCache,
+  type: ResourceType,
+  params: ListParams,
+  req: RequestInfo
+): ServiceResult {
   const cursor = params.cursor ?? ''
-  if (params.startIndex !== undefined && params.startIndex !== '') throw ScimError.invalidValue('send either cursor or startIndex, not both (RFC 9865 §2)')
+  if (params.startIndex !== undefined && params.startIndex !== '')
+    throw ScimError.invalidValue('send either cursor or startIndex, not both (RFC 9865 §2)')
   if (params.sortBy !== undefined && params.sortBy.trim() !== '') {
-    throw ScimError.invalidValue('sortBy does not combine with cursor paging: a cursor walks resources in a fixed order; use startIndex paging to sort')
+    throw ScimError.invalidValue(
+      'sortBy does not combine with cursor paging: a cursor walks resources in a fixed order; use startIndex paging to sort'
+    )
   }
   const count = pageSize(params.count, deps.settings)
   const fingerprint = queryFingerprint(type.name, params.filter)
   const now = Math.floor(deps.now().getTime() / 1000)
   const position = cursor === '' ? FROM_THE_START : decodeCursor(cursor, fingerprint, now, deps.settings.cursorTimeout)
-  const filter = params.filter !== undefined && params.filter.trim() !== '' ? filters.compile(type, params.filter).resolved : undefined
+  const filter =
+    params.filter !== undefined && params.filter.trim() !== ''
+      ? filters.compile(type, params.filter).resolved
+      : undefined
   // One row more than the page tells whether another page follows in the walk's direction.
-  const { total, rows } = deps.store.query(type, { filter, startIndex: 1, count: count === 0 ? 0 : count + 1, keyset: position })
+  const { total, rows } = deps.store.query(type, {
+    filter,
+    startIndex: 1,
+    count: count === 0 ? 0 : count + 1,
+    keyset: position,
+  })
   const beyond = rows.length > count
   const forward = position.direction === 'after'
   const page = forward ? rows.slice(0, count) : rows.slice(0, count).reverse()
   const first = page[0]
   const last = page[page.length - 1]
-  const next = last && (forward ? beyond : true) ? encodeCursor({ direction: 'after', id: last.id }, fingerprint, now) : undefined
-  const previous = first && (forward ? position !== FROM_THE_START : beyond) ? encodeCursor({ direction: 'before', id: first.id }, fingerprint, now) : undefined
+  const next =
+    last && (forward ? beyond : true) ? encodeCursor({ direction: 'after', id: last.id }, fingerprint, now) : undefined
+  const previous =
+    first && (forward ? position !== FROM_THE_START : beyond)
+      ? encodeCursor({ direction: 'before', id: first.id }, fingerprint, now)
+      : undefined
   const projection = projectionOf(type, req)
   const resources = page.map((row) => viewJson(deps, type, row, req, projection).json)
   return { status: 200, json: cursorListResponseJson(total, resources, next, previous) }

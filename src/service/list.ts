@@ -30,7 +30,8 @@ export interface ListParams {
  * for every object in every cycle, answered from the store's LRU-cached indexed lookups.
  */
 function hotLookup(deps: ServiceDeps, type: ResourceType, ast: FilterNode): readonly StoredResource[] | undefined {
-  if (ast.kind !== 'compare' || ast.op !== 'eq' || typeof ast.value !== 'string' || ast.path.sub !== undefined) return undefined
+  if (ast.kind !== 'compare' || ast.op !== 'eq' || typeof ast.value !== 'string' || ast.path.sub !== undefined)
+    return undefined
   if (ast.path.uri !== undefined && ast.path.uri.toLowerCase() !== type.core.lowerId) return undefined
   const name = ast.path.name.toLowerCase()
   if (name === 'externalid') return deps.store.findByExternalId(type, ast.value)
@@ -54,13 +55,21 @@ function resolveSort(type: ResourceType, sortBy: string | undefined): ResolvedAt
 function descendingOf(order: string | undefined): boolean {
   if (order === undefined || order === '') return false
   const lower = order.toLowerCase()
-  if (lower !== 'ascending' && lower !== 'descending') throw ScimError.invalidValue(`sortOrder must be ascending or descending, not ${quoted(order)}`)
+  if (lower !== 'ascending' && lower !== 'descending')
+    throw ScimError.invalidValue(`sortOrder must be ascending or descending, not ${quoted(order)}`)
   return lower === 'descending'
 }
 
 /** Runs one list query for one resource type and returns the page of rows and the total. */
-export function queryRows(deps: ServiceDeps, filters: FilterCache, type: ResourceType, params: ListParams, paging: { startIndex: number; count: number }) {
-  const compiled = params.filter !== undefined && params.filter.trim() !== '' ? filters.compile(type, params.filter) : undefined
+export function queryRows(
+  deps: ServiceDeps,
+  filters: FilterCache,
+  type: ResourceType,
+  params: ListParams,
+  paging: { startIndex: number; count: number }
+) {
+  const compiled =
+    params.filter !== undefined && params.filter.trim() !== '' ? filters.compile(type, params.filter) : undefined
   const sortBy = resolveSort(type, params.sortBy)
   const descending = descendingOf(params.sortOrder)
   const hot = compiled && !sortBy ? hotLookup(deps, type, compiled.ast) : undefined
@@ -71,17 +80,29 @@ export function queryRows(deps: ServiceDeps, filters: FilterCache, type: Resourc
   return deps.store.query(type, query)
 }
 
-export function listResources(deps: ServiceDeps, filters: FilterCache, type: ResourceType, params: ListParams, req: RequestInfo): ServiceResult {
+export function listResources(
+  deps: ServiceDeps,
+  filters: FilterCache,
+  type: ResourceType,
+  params: ListParams,
+  req: RequestInfo
+): ServiceResult {
   if (params.cursor !== undefined) return listByCursor(deps, filters, type, params, req)
   const paging = clampPaging(params.startIndex, params.count, deps.settings)
   const projection = projectionOf(type, req)
   let total = 0
   const page = emptyPage()
-  fillPage(page, deps.settings.limits, paging, (slice) => {
-    const result = queryRows(deps, filters, type, params, slice)
-    total = result.total
-    return result.rows
-  }, (row) => viewJson(deps, type, row, req, projection).json)
+  fillPage(
+    page,
+    deps.settings.limits,
+    paging,
+    (slice) => {
+      const result = queryRows(deps, filters, type, params, slice)
+      total = result.total
+      return result.rows
+    },
+    (row) => viewJson(deps, type, row, req, projection).json
+  )
   return { status: 200, json: listResponseJson(total, paging.startIndex, page.resources) }
 }
 
@@ -128,7 +149,13 @@ export function addToPage(page: Page, json: string, limits: Limits): boolean {
  * at the size of the largest resource so far. A query reads its rows whole (parsed documents),
  * so this, not the budget alone, is what bounds memory: 1,000 users of 100 KB had cost +400 MB.
  */
-export function fillPage(page: Page, limits: Limits, paging: Paging, read: (slice: Paging) => readonly StoredResource[], render: (row: StoredResource) => string): void {
+export function fillPage(
+  page: Page,
+  limits: Limits,
+  paging: Paging,
+  read: (slice: Paging) => readonly StoredResource[],
+  render: (row: StoredResource) => string
+): void {
   let startIndex = paging.startIndex
   let left = paging.count
   let want = Math.min(left, FIRST_READ)

@@ -23,7 +23,13 @@ function documentChanged(before: Doc, result: PatchResult): boolean {
  * as Entra asks, so a 100,000-member group is never serialised for a one-member change. Either
  * way a request that names `attributes` gets 200 with the resource (RFC 7644 §3.5.2).
  */
-export async function patchResource(deps: ServiceDeps, type: ResourceType, id: string, body: unknown, req: RequestInfo): Promise<ServiceResult> {
+export async function patchResource(
+  deps: ServiceDeps,
+  type: ResourceType,
+  id: string,
+  body: unknown,
+  req: RequestInfo
+): Promise<ServiceResult> {
   const ops = normalizePatchRequest(body, req.compat)
   // Read before writing: a bad attributes list is a 400 with nothing changed.
   const plan = projectionOf(type, req)
@@ -43,7 +49,8 @@ export async function patchResource(deps: ServiceDeps, type: ResourceType, id: s
     tx.update(type, before, after)
     return after
   })
-  if (type.name === 'Group' && req.attributes === undefined) return { status: 204, headers: { etag: etagOf(row.version) } }
+  if (type.name === 'Group' && req.attributes === undefined)
+    return { status: 204, headers: { etag: etagOf(row.version) } }
   const { doc, etag } = renderView(deps, type, row, req, plan)
   return { status: 200, headers: { etag }, body: doc }
 }

@@ -10,7 +10,13 @@ import type { RequestInfo, ServiceResult } from './result'
 import { checkUniqueness } from './uniqueness'
 import { projectionOf, renderView } from './view'
 
-export async function replaceResource(deps: ServiceDeps, type: ResourceType, id: string, body: unknown, req: RequestInfo): Promise<ServiceResult> {
+export async function replaceResource(
+  deps: ServiceDeps,
+  type: ResourceType,
+  id: string,
+  body: unknown,
+  req: RequestInfo
+): Promise<ServiceResult> {
   // Read before writing: a bad attributes list is a 400 with nothing changed.
   const plan = projectionOf(type, req)
   const row = await deps.store.write((tx) => {
@@ -20,10 +26,16 @@ export async function replaceResource(deps: ServiceDeps, type: ResourceType, id:
     const { doc, members } = coerceResource(type, body, { mode: 'replace', existing: before.data })
     checkManager(tx, before.data, doc, id)
     checkUniqueness(deps, type, before.data, doc, id)
-    const after: StoredResource = { ...before, data: doc, version: before.version + 1, lastModified: deps.now().toISOString() }
+    const after: StoredResource = {
+      ...before,
+      data: doc,
+      version: before.version + 1,
+      lastModified: deps.now().toISOString(),
+    }
     tx.update(type, before, after)
     // PUT replaces the member list only when the body carries one (RFC 7644 §3.5.1).
-    if (members !== undefined) tx.applyMemberOps(after, [{ kind: 'clear' }, { kind: 'add', members }], after.lastModified)
+    if (members !== undefined)
+      tx.applyMemberOps(after, [{ kind: 'clear' }, { kind: 'add', members }], after.lastModified)
     return after
   })
   const { doc, etag } = renderView(deps, type, row, req, plan)

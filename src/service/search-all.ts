@@ -12,8 +12,14 @@ import { viewJson } from './view'
  * Resource types are concatenated in registry order (Users, then Groups). A filter that names
  * an attribute one type lacks simply excludes that type; a filter no type understands is an error.
  */
-export function searchAll(deps: ServiceDeps, filters: FilterCache, params: ListParams, req: RequestInfo): ServiceResult {
-  if (params.cursor !== undefined) throw ScimError.invalidValue('cursor paging is offered per resource type: POST /Users/.search or /Groups/.search')
+export function searchAll(
+  deps: ServiceDeps,
+  filters: FilterCache,
+  params: ListParams,
+  req: RequestInfo
+): ServiceResult {
+  if (params.cursor !== undefined)
+    throw ScimError.invalidValue('cursor paging is offered per resource type: POST /Users/.search or /Groups/.search')
   const paging = clampPaging(params.startIndex, params.count, deps.settings)
   const applicable: { type: ResourceType; total: number }[] = []
   let firstError: unknown
@@ -36,8 +42,13 @@ export function searchAll(deps: ServiceDeps, filters: FilterCache, params: ListP
       continue
     }
     const want = paging.count - page.resources.length
-    fillPage(page, deps.settings.limits, { startIndex: skip + 1, count: want }, (slice) => queryRows(deps, filters, type, params, slice).rows,
-      (row) => viewJson(deps, type, row, req).json)
+    fillPage(
+      page,
+      deps.settings.limits,
+      { startIndex: skip + 1, count: want },
+      (slice) => queryRows(deps, filters, type, params, slice).rows,
+      (row) => viewJson(deps, type, row, req).json
+    )
     skip = 0
   }
   return { status: 200, json: listResponseJson(total, paging.startIndex, page.resources) }

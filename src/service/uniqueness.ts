@@ -23,7 +23,13 @@ function shown(value: string | number | boolean): string {
  * again: a PATCH of another attribute neither pays for the lookups nor fails over a duplicate
  * stored before the attribute was declared unique.
  */
-export function checkUniqueness(deps: ServiceDeps, type: ResourceType, before: Doc | undefined, after: Doc, selfId: string): void {
+export function checkUniqueness(
+  deps: ServiceDeps,
+  type: ResourceType,
+  before: Doc | undefined,
+  after: Doc,
+  selfId: string
+): void {
   for (const u of uniqueAttributes(type)) {
     const seen = new Set(before ? uniqueValues(u, before).map((v) => uniqueKey(u, v)) : [])
     for (const value of uniqueValues(u, after)) {

@@ -16,19 +16,37 @@ export function projectionOf(type: ResourceType, req: RequestInfo): ViewPlan {
  * What rendering a row needs besides the row: its references (read only when shown) and ETag. The
  * version covers the references too: the store gives a resource a new one when they change.
  */
-function contextOf(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, plan: ViewPlan): { ctx: RenderContext; etag: string } {
+function contextOf(
+  deps: ServiceDeps,
+  type: ResourceType,
+  row: StoredResource,
+  req: RequestInfo,
+  plan: ViewPlan
+): { ctx: RenderContext; etag: string } {
   const members = type.name === 'Group' && plan.shows('members') ? deps.store.members(row.id) : undefined
   const groups = type.name === 'User' && plan.shows('groups') ? deps.store.groupsOf(row) : undefined
   return { ctx: { base: req.base, members, groups }, etag: etagOf(row.version) }
 }
 
 /** The response body for one resource, honouring `attributes`/`excludedAttributes`, and its ETag. */
-export function renderView(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, plan = projectionOf(type, req)): { doc: Doc; etag: string } {
+export function renderView(
+  deps: ServiceDeps,
+  type: ResourceType,
+  row: StoredResource,
+  req: RequestInfo,
+  plan = projectionOf(type, req)
+): { doc: Doc; etag: string } {
   const { ctx, etag } = contextOf(deps, type, row, req, plan)
   return { doc: plan.project(renderResource(type, row, ctx)), etag }
 }
 
-export function viewOf(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, plan = projectionOf(type, req)): Doc {
+export function viewOf(
+  deps: ServiceDeps,
+  type: ResourceType,
+  row: StoredResource,
+  req: RequestInfo,
+  plan = projectionOf(type, req)
+): Doc {
   return renderView(deps, type, row, req, plan).doc
 }
 
@@ -36,7 +54,13 @@ export function viewOf(deps: ServiceDeps, type: ResourceType, row: StoredResourc
  * The same view, serialised, with its ETag. A whole view of a document read from the database is
  * written around its stored text (renderResourceJson) instead of being serialised again.
  */
-export function viewJson(deps: ServiceDeps, type: ResourceType, row: StoredResource, req: RequestInfo, plan = projectionOf(type, req)): { json: string; etag: string } {
+export function viewJson(
+  deps: ServiceDeps,
+  type: ResourceType,
+  row: StoredResource,
+  req: RequestInfo,
+  plan = projectionOf(type, req)
+): { json: string; etag: string } {
   const text = documentText(row.data)
   if (text !== undefined && plan.keepsRendered && plan.keepsWhole(row.data)) {
     const { ctx, etag } = contextOf(deps, type, row, req, plan)

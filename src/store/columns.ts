@@ -83,11 +83,20 @@ const STORAGE: ReadonlyMap<string, Storage> = new Map([
   [key(URN_GROUP, 'displayName'), column(resources.nameCi, true)],
   [
     key(URN_GROUP, 'members'),
-    { kind: 'membership', membership: { self: 'group_id', fields: { value: 'otherId', type: 'memberType', display: 'otherDisplay' } } },
+    {
+      kind: 'membership',
+      membership: { self: 'group_id', fields: { value: 'otherId', type: 'memberType', display: 'otherDisplay' } },
+    },
   ],
   [
     key(URN_USER, 'groups'),
-    { kind: 'membership', membership: { self: 'member_id', fields: { value: 'otherId', display: 'otherDisplay', type: { constant: 'direct' } } } },
+    {
+      kind: 'membership',
+      membership: {
+        self: 'member_id',
+        fields: { value: 'otherId', display: 'otherDisplay', type: { constant: 'direct' } },
+      },
+    },
   ],
 ])
 

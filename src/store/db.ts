@@ -30,7 +30,9 @@ export class DatabaseError extends Error {}
 export function openDatabase(path: string, durability: Durability = 'full', { create = true } = {}): OpenedDatabase {
   const shown = path === ':memory:' ? path : resolve(path)
   if (!create && path !== ':memory:' && !existsSync(path)) {
-    throw new DatabaseError(`no database at ${shown}: only \`scim-server serve\` creates one; give --db the file the server uses`)
+    throw new DatabaseError(
+      `no database at ${shown}: only \`scim-server serve\` creates one; give --db the file the server uses`
+    )
   }
   let sqlite: Database | undefined
   try {

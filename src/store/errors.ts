@@ -24,5 +24,10 @@ export function translateStorageError(err: unknown): unknown {
   const code = (err as { code?: unknown } | null)?.code
   if (typeof code !== 'string' || !UNAVAILABLE_CODE.test(code)) return err
   const reason = err instanceof Error ? `${code}: ${err.message}` : code
-  return new ScimError(503, 'the database cannot take writes right now (disk full or read-only); nothing was changed, retry later', undefined, { cause: reason })
+  return new ScimError(
+    503,
+    'the database cannot take writes right now (disk full or read-only); nothing was changed, retry later',
+    undefined,
+    { cause: reason }
+  )
 }

@@ -92,10 +92,16 @@ function documentTarget(ra: ResolvedAttr): Target {
   const attr = targetOf(ra)
   const labels = rootLabels(ra.attr)
   if (ra.attr.multiValued && ra.sub?.multiValued) {
-    throw ScimError.invalidFilter(`'${attr.path}': multi-valued sub-attributes of multi-valued attributes cannot be filtered`)
+    throw ScimError.invalidFilter(
+      `'${attr.path}': multi-valued sub-attributes of multi-valued attributes cannot be filtered`
+    )
   }
   if (ra.attr.multiValued) {
-    const rows = { from: sql`json_each(${resources.data}, ${jsonPath(labels)}) e`, where: sql`1`, order: elementOrder(ra.attr) }
+    const rows = {
+      from: sql`json_each(${resources.data}, ${jsonPath(labels)}) e`,
+      where: sql`1`,
+      order: elementOrder(ra.attr),
+    }
     const value = ra.sub ? sql`json_extract(${ELEMENT}, ${jsonPath([ra.sub.name])})` : sql`e.value`
     return { attr, rows, value: plain(value) }
   }
@@ -247,7 +253,8 @@ export function sortKeySql(ra: ResolvedAttr, type: ResourceType): SQL {
   const t = targetOf(ra)
   if (t.type === 'complex') {
     const valueSub = t.sub.get('value')
-    if (!valueSub || ra.sub) throw ScimError.invalidValue(`cannot sort by the complex attribute '${t.path}'; name a sub-attribute`)
+    if (!valueSub || ra.sub)
+      throw ScimError.invalidValue(`cannot sort by the complex attribute '${t.path}'; name a sub-attribute`)
     bound = { attr: ra.attr, sub: valueSub }
   }
   // meta.version sorts by its integer, not by the W/"n" text, so 10 follows 9.
@@ -265,7 +272,5 @@ export function sortKeySql(ra: ResolvedAttr, type: ResourceType): SQL {
  */
 export function orderBySql(ra: ResolvedAttr, type: ResourceType, order: 'ascending' | 'descending'): SQL[] {
   const key = sortKeySql(ra, type)
-  return order === 'ascending'
-    ? [sql`${key} IS NULL`, sql`${key} ASC`]
-    : [sql`${key} IS NULL DESC`, sql`${key} DESC`]
+  return order === 'ascending' ? [sql`${key} IS NULL`, sql`${key} ASC`] : [sql`${key} IS NULL DESC`, sql`${key} DESC`]
 }

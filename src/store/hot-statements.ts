@@ -25,7 +25,8 @@ export function groupsColumn(type: string): string {
 }
 
 /** What rendering needs of a row: the type is known, the promoted columns are copies of `data`. */
-export const READ_COLUMNS = 'resources.rowid AS rowid, resources.id AS id, resources.data AS data, resources.version AS version, resources.created AS created, resources.last_modified AS lastModified'
+export const READ_COLUMNS =
+  'resources.rowid AS rowid, resources.id AS id, resources.data AS data, resources.version AS version, resources.created AS created, resources.last_modified AS lastModified'
 
 export interface ReadRow {
   rowid: number

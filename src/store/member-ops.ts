@@ -61,7 +61,9 @@ export function applyMemberOps(
         const found = existing(ids)
         const missing = ids.filter((id) => !found.has(id))
         if (missing.length > 0) {
-          throw new UnknownReferenceError(`members reference unknown resources: ${missing.slice(0, 5).map(quoted).join(', ')}${missing.length > 5 ? ', …' : ''}`)
+          throw new UnknownReferenceError(
+            `members reference unknown resources: ${missing.slice(0, 5).map(quoted).join(', ')}${missing.length > 5 ? ', …' : ''}`
+          )
         }
         for (const id of ids) {
           const type = found.get(id)!
@@ -78,7 +80,9 @@ export function applyMemberOps(
       case 'clear':
         removed(
           db
-            .query<{ id: string; type: string }, [string]>('DELETE FROM group_members WHERE group_id = ? RETURNING member_id AS id, member_type AS type')
+            .query<{ id: string; type: string }, [string]>(
+              'DELETE FROM group_members WHERE group_id = ? RETURNING member_id AS id, member_type AS type'
+            )
             .all(group.id)
         )
         break

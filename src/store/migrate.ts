@@ -33,10 +33,15 @@ export function applyMigrations(db: Database, migrations: readonly EmbeddedMigra
  * has applied that this build does not know (a newer build migrated it). Reads only, so /readyz
  * can ask it; the bookkeeping table must exist (applyMigrations creates it).
  */
-export function migrationStatus(db: Database, migrations: readonly EmbeddedMigration[]): { pending: EmbeddedMigration[]; unknown: number } {
+export function migrationStatus(
+  db: Database,
+  migrations: readonly EmbeddedMigration[]
+): { pending: EmbeddedMigration[]; unknown: number } {
   const last = db.query('SELECT max(created_at) AS at FROM "__drizzle_migrations"').get() as { at: number | null }
   const pending = migrations.filter((m) => last.at === null || m.when > Number(last.at))
   const newest = migrations.reduce((max, m) => Math.max(max, m.when), 0)
-  const { unknown } = db.query('SELECT count(*) AS unknown FROM "__drizzle_migrations" WHERE created_at > ?').get(newest) as { unknown: number }
+  const { unknown } = db
+    .query('SELECT count(*) AS unknown FROM "__drizzle_migrations" WHERE created_at > ?')
+    .get(newest) as { unknown: number }
   return { pending, unknown }
 }

@@ -15,7 +15,14 @@ export function packRows(raw: RawRows): string | undefined {
   const parts: string[] = []
   for (const r of raw) {
     const groups = r.groups ?? ''
-    if (r.id.includes(SEP) || r.data.includes(SEP) || r.created.includes(SEP) || r.lastModified.includes(SEP) || groups.includes(SEP)) return undefined
+    if (
+      r.id.includes(SEP) ||
+      r.data.includes(SEP) ||
+      r.created.includes(SEP) ||
+      r.lastModified.includes(SEP) ||
+      groups.includes(SEP)
+    )
+      return undefined
     parts.push(String(r.rowid), r.id, r.data, String(r.version), r.created, r.lastModified, groups)
   }
   return parts.join(SEP)
@@ -27,8 +34,13 @@ export function unpackRows(packed: string): RawRows {
   for (let i = 0; i + FIELDS <= f.length; i += FIELDS) {
     const groups = f[i + 6]!
     rows.push({
-      rowid: Number(f[i]), id: f[i + 1]!, data: f[i + 2]!, version: Number(f[i + 3]),
-      created: f[i + 4]!, lastModified: f[i + 5]!, groups: groups === '' ? null : groups,
+      rowid: Number(f[i]),
+      id: f[i + 1]!,
+      data: f[i + 2]!,
+      version: Number(f[i + 3]),
+      created: f[i + 4]!,
+      lastModified: f[i + 5]!,
+      groups: groups === '' ? null : groups,
     })
   }
   return rows

@@ -9,16 +9,22 @@ import { MIGRATIONS } from './migrations.gen'
  * enough: SQLite grants it on a file it opened read-only.
  */
 export function probeWrite(db: Database): void {
-  db.query('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
-    .run('write_probe', new Date().toISOString())
+  db.query('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+    'write_probe',
+    new Date().toISOString()
+  )
 }
 
 /** Why the database cannot serve now, or undefined when it is readable, writable and its schema is this build's. */
-export function readinessProblem(db: Database, migrations: readonly EmbeddedMigration[] = MIGRATIONS): string | undefined {
+export function readinessProblem(
+  db: Database,
+  migrations: readonly EmbeddedMigration[] = MIGRATIONS
+): string | undefined {
   try {
     const { pending, unknown } = migrationStatus(db, migrations)
     if (pending.length > 0) return `database schema is ${pending.length} migration(s) behind this server`
-    if (unknown > 0) return `database schema is ${unknown} migration(s) ahead of this server (a newer version migrated it)`
+    if (unknown > 0)
+      return `database schema is ${unknown} migration(s) ahead of this server (a newer version migrated it)`
   } catch (err) {
     return `database is not readable: ${(err as Error).message}`
   }

@@ -43,11 +43,15 @@ export function refoldNames(db: Database, log: (line: string) => void): RefoldRe
         result.kept.push(row.id)
       }
     }
-    db.query('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(FOLD_SETTING, FOLD_VERSION)
+    db.query(
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'
+    ).run(FOLD_SETTING, FOLD_VERSION)
   })()
   if (result.kept.length > 0) {
     const ids = result.kept.slice(0, 10).join(', ') + (result.kept.length > 10 ? ', …' : '')
-    log(`scim-server: ${result.kept.length} user(s) keep their earlier userName key, because another user's userName now folds to the same name (ids: ${ids}); both stay readable; a userName filter finds the other one; rename one of each pair to resolve`)
+    log(
+      `scim-server: ${result.kept.length} user(s) keep their earlier userName key, because another user's userName now folds to the same name (ids: ${ids}); both stay readable; a userName filter finds the other one; rename one of each pair to resolve`
+    )
   }
   return result
 }

@@ -7,7 +7,7 @@ import type { ListQuery, ResourceStore } from '../service/context'
 import { filterToSql, orderBySql } from './filter-sql'
 import { groupsColumn, HotStatements, READ_COLUMNS, type ReadRow } from './hot-statements'
 import { ReadCaches } from './staleness'
-import * as tables from './tables'
+import type * as tables from './tables'
 import { resources } from './tables'
 import { WriteQueue } from './write-queue'
 import { createWriteTx } from './write-tx'
@@ -20,18 +20,32 @@ export function createResourceStore(
 ): ResourceStore {
   const limits = options.limits ?? DEFAULT_LIMITS
   const dataVersion = sqlite.query<{ data_version: number }, []>('PRAGMA data_version')
-  const caches = new ReadCaches(options.cacheSize ?? 10_000, limits.cacheBytes, () => sqlite.inTransaction, () => dataVersion.get()?.data_version ?? 0)
+  const caches = new ReadCaches(
+    options.cacheSize ?? 10_000,
+    limits.cacheBytes,
+    () => sqlite.inTransaction,
+    () => dataVersion.get()?.data_version ?? 0
+  )
   const queue = new WriteQueue(sqlite)
   const hot = new HotStatements(sqlite)
   const tx = createWriteTx(orm, sqlite, hot, caches, limits)
 
   return {
     get: (type, id) => hot.byId(type.name, id),
-    findByName: (type, name) => hot.stored(type.name, caches.lookup(type.name, 'name', name, () => hot.byName(type.name, name))),
+    findByName: (type, name) =>
+      hot.stored(
+        type.name,
+        caches.lookup(type.name, 'name', name, () => hot.byName(type.name, name))
+      ),
     findByExternalId: (type, externalId) =>
-      hot.stored(type.name, caches.lookup(type.name, 'externalId', externalId, () => hot.byExternalId(type.name, externalId))),
+      hot.stored(
+        type.name,
+        caches.lookup(type.name, 'externalId', externalId, () => hot.byExternalId(type.name, externalId))
+      ),
     query(type, q: ListQuery) {
-      const where: SQL = q.filter ? and(eq(resources.type, type.name), filterToSql(q.filter, type))! : eq(resources.type, type.name)
+      const where: SQL = q.filter
+        ? and(eq(resources.type, type.name), filterToSql(q.filter, type))!
+        : eq(resources.type, type.name)
       const count = () => orm.select({ n: sql<number>`count(*)` }).from(resources).where(where).get()?.n ?? 0
       const total = caches.total(type.name, q.filter, count)
       if (q.count === 0) return { total, rows: [] }
@@ -65,7 +79,12 @@ export function createResourceStore(
     groupsOf: (user) => user.groupsRead ?? hot.groupsOf(user.id),
     write: (fn) => queue.run(() => fn(tx)),
     readinessProblem: () => queue.storageProblem() ?? readinessProblem(sqlite),
-    stats: () => ({ lookupHits: caches.hits, lookupMisses: caches.misses, writeBatches: queue.batches, writeJobs: queue.jobs }),
+    stats: () => ({
+      lookupHits: caches.hits,
+      lookupMisses: caches.misses,
+      writeBatches: queue.batches,
+      writeJobs: queue.jobs,
+    }),
     close() {
       queue.flush()
       sqlite.close()

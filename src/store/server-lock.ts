@@ -41,7 +41,9 @@ export function lockDatabase(dbPath: string): ServerLock {
     lock.run('CREATE TABLE IF NOT EXISTS holder (pid INTEGER NOT NULL, host TEXT NOT NULL, since TEXT NOT NULL)')
     take(lock, shown)
     lock.run('DELETE FROM holder')
-    lock.query('INSERT INTO holder (pid, host, since) VALUES (?, ?, ?)').run(process.pid, hostname(), new Date().toISOString())
+    lock
+      .query('INSERT INTO holder (pid, host, since) VALUES (?, ?, ?)')
+      .run(process.pid, hostname(), new Date().toISOString())
     lock.run('COMMIT')
     take(lock, shown)
   } catch (err) {

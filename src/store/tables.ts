@@ -33,7 +33,9 @@ export const resources = sqliteTable(
     index('resources_type_name').on(t.type, t.nameCi),
     index('resources_type_external_id').on(t.type, t.externalId),
     // Without it, deleting a user scanned every user for its reports (about 1.5 µs each).
-    index('resources_manager').on(sql`${sql.raw(MANAGER_ID)}`).where(sql.raw(`type = 'User' AND ${MANAGER_ID} IS NOT NULL`)),
+    index('resources_manager')
+      .on(sql`${sql.raw(MANAGER_ID)}`)
+      .where(sql.raw(`type = 'User' AND ${MANAGER_ID} IS NOT NULL`)),
   ]
 )
 
@@ -50,7 +52,10 @@ export const groupMembers = sqliteTable(
     memberType: text('member_type').notNull(),
   },
   // (member_id, group_id) covers "the groups of this user" without visiting the table rows.
-  (t) => [primaryKey({ columns: [t.groupId, t.memberId] }), index('group_members_member_group').on(t.memberId, t.groupId)]
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.memberId] }),
+    index('group_members_member_group').on(t.memberId, t.groupId),
+  ]
 )
 
 /** Server settings that must survive restarts, such as bearer-token hashes. */

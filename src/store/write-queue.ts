@@ -53,14 +53,19 @@ export class WriteQueue {
 
   private refused(error: unknown): unknown {
     const translated = translateStorageError(error)
-    if (translated instanceof ScimError && translated.status === 503) this.storageFailure = { at: this.now(), reason: String(translated.cause) }
+    if (translated instanceof ScimError && translated.status === 503)
+      this.storageFailure = { at: this.now(), reason: String(translated.cause) }
     return translated
   }
 
   run<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       // Every failure leaves through here, so a full or read-only database is always the same 503.
-      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject: (error) => reject(this.refused(error)) })
+      this.pending.push({
+        fn,
+        resolve: resolve as (v: unknown) => void,
+        reject: (error) => reject(this.refused(error)),
+      })
       if (!this.scheduled) {
         this.scheduled = true
         setImmediate(() => this.flush())

@@ -10,7 +10,7 @@ import { displayOf, type HotStatements } from './hot-statements'
 import { applyMemberOps } from './member-ops'
 import { externalIdOf, nameKeyOf, toRow } from './rows'
 import type { ReadCaches, RowKeys } from './staleness'
-import * as tables from './tables'
+import type * as tables from './tables'
 import { resources } from './tables'
 import type { Limits } from '../scim/limits'
 
@@ -24,16 +24,41 @@ function keysOf(type: ResourceType, r: StoredResource): RowKeys {
  * Every method reports to `caches` each row whose served form it changed: the row itself, and the
  * rows that show it (Dependents), which get a new version in the same transaction.
  */
-export function createWriteTx(orm: BunSQLiteDatabase<typeof tables>, sqlite: Database, hot: HotStatements, caches: ReadCaches, limits: Limits): WriteTx {
-  const insertRow = orm.insert(resources).values({
-    id: placeholder('id'), type: placeholder('type'), nameCi: placeholder('nameCi'), externalId: placeholder('externalId'),
-    data: placeholder('data'), version: placeholder('version'), created: placeholder('created'), lastModified: placeholder('lastModified'),
-  }).prepare()
-  const updateRow = orm.update(resources).set({
-    nameCi: sql`${placeholder('nameCi')}`, externalId: sql`${placeholder('externalId')}`, data: sql`${placeholder('data')}`,
-    version: sql`${placeholder('version')}`, lastModified: sql`${placeholder('lastModified')}`,
-  }).where(eq(resources.id, placeholder('id'))).prepare()
-  const deleteRow = orm.delete(resources).where(eq(resources.id, placeholder('id'))).prepare()
+export function createWriteTx(
+  orm: BunSQLiteDatabase<typeof tables>,
+  sqlite: Database,
+  hot: HotStatements,
+  caches: ReadCaches,
+  limits: Limits
+): WriteTx {
+  const insertRow = orm
+    .insert(resources)
+    .values({
+      id: placeholder('id'),
+      type: placeholder('type'),
+      nameCi: placeholder('nameCi'),
+      externalId: placeholder('externalId'),
+      data: placeholder('data'),
+      version: placeholder('version'),
+      created: placeholder('created'),
+      lastModified: placeholder('lastModified'),
+    })
+    .prepare()
+  const updateRow = orm
+    .update(resources)
+    .set({
+      nameCi: sql`${placeholder('nameCi')}`,
+      externalId: sql`${placeholder('externalId')}`,
+      data: sql`${placeholder('data')}`,
+      version: sql`${placeholder('version')}`,
+      lastModified: sql`${placeholder('lastModified')}`,
+    })
+    .where(eq(resources.id, placeholder('id')))
+    .prepare()
+  const deleteRow = orm
+    .delete(resources)
+    .where(eq(resources.id, placeholder('id')))
+    .prepare()
   const existingIds = sqlite.query<{ id: string; type: string }, [string]>(
     'SELECT id, type FROM resources WHERE id IN (SELECT value FROM json_each(?))'
   )
@@ -49,7 +74,8 @@ export function createWriteTx(orm: BunSQLiteDatabase<typeof tables>, sqlite: Dat
       }
       caches.changed([keysOf(type, row)])
       caches.recount(type.name)
-      if (members && members.length > 0) tx.applyMemberOps(row, [{ kind: 'add', members: [...members] }], row.lastModified)
+      if (members && members.length > 0)
+        tx.applyMemberOps(row, [{ kind: 'add', members: [...members] }], row.lastModified)
     },
     update(type, before, after) {
       try {
@@ -58,13 +84,19 @@ export function createWriteTx(orm: BunSQLiteDatabase<typeof tables>, sqlite: Dat
         throw translateConstraintError(err, type)
       }
       caches.changed([keysOf(type, before), keysOf(type, after)])
-      if (displayOf(before.data) !== displayOf(after.data)) caches.changed(dependents.showingOf(after.id, after.lastModified))
+      if (displayOf(before.data) !== displayOf(after.data))
+        caches.changed(dependents.showingOf(after.id, after.lastModified))
     },
     applyMemberOps(group, ops, at) {
       const changes = applyMemberOps(sqlite, group, ops, tx.existing)
       if (changes.length === 0) return false
       // Only users show their groups; a nested group's own form does not change.
-      caches.changed(dependents.usersOf(changes.filter((c) => c.type === 'User').map((c) => c.id), at))
+      caches.changed(
+        dependents.usersOf(
+          changes.filter((c) => c.type === 'User').map((c) => c.id),
+          at
+        )
+      )
       return true
     },
     delete(type, row, at) {

@@ -6,18 +6,32 @@ import { DEFAULT_LIMITS, LIMIT_SETTINGS } from '../../src/scim/limits'
 describe('cli/args', () => {
   test('defaults serve on 8080, all interfaces, ./scim.db, full durability', () => {
     const c = parseCommandLine([], {})
-    expect(c).toMatchObject({ command: 'serve', port: 8080, host: '0.0.0.0', db: './scim.db', tokens: [], durability: 'full' })
+    expect(c).toMatchObject({
+      command: 'serve',
+      port: 8080,
+      host: '0.0.0.0',
+      db: './scim.db',
+      tokens: [],
+      durability: 'full',
+    })
   })
 
   test('flags win over their environment twins', () => {
-    const c = parseCommandLine(['serve', '--port', '9000', '--token', 'a', '--token', 'b'], { SCIM_PORT: '7000', SCIM_TOKEN: 'z', SCIM_DB: '/tmp/x.db' })
+    const c = parseCommandLine(['serve', '--port', '9000', '--token', 'a', '--token', 'b'], {
+      SCIM_PORT: '7000',
+      SCIM_TOKEN: 'z',
+      SCIM_DB: '/tmp/x.db',
+    })
     expect(c.port).toBe(9000)
     expect(c.tokens).toEqual(['a', 'b'])
     expect(c.db).toBe('/tmp/x.db')
   })
 
   test('list variables are comma-separated', () => {
-    expect(parseCommandLine([], { SCIM_SCHEMA_PACKS: 'alertmedia, atmos' }).schemaPacks).toEqual(['alertmedia', 'atmos'])
+    expect(parseCommandLine([], { SCIM_SCHEMA_PACKS: 'alertmedia, atmos' }).schemaPacks).toEqual([
+      'alertmedia',
+      'atmos',
+    ])
   })
 
   test('port 443 without a certificate stops with a message about HTTPS', () => {
@@ -56,16 +70,25 @@ test('--log-level, --log-format and their environment twins take only the known 
   expect(parseCommandLine([], {}).logFormat).toBeUndefined()
   expect(parseCommandLine(['--log-format', 'text'], {}).logFormat).toBe('text')
   expect(parseCommandLine([], { SCIM_LOG_FORMAT: 'json' }).logFormat).toBe('json')
-  expect(() => parseCommandLine(['--log-level', 'verbose'], {})).toThrow("--log-level must be debug, info, warn, error, got 'verbose'")
-  expect(() => parseCommandLine([], { SCIM_LOG_FORMAT: 'pretty' })).toThrow("--log-format must be json, text, got 'pretty'")
+  expect(() => parseCommandLine(['--log-level', 'verbose'], {})).toThrow(
+    "--log-level must be debug, info, warn, error, got 'verbose'"
+  )
+  expect(() => parseCommandLine([], { SCIM_LOG_FORMAT: 'pretty' })).toThrow(
+    "--log-format must be json, text, got 'pretty'"
+  )
 })
 
 test('--metrics-listen binds loopback unless it names a host; --rate-limit is a whole number, 0 by default', () => {
   expect(parseCommandLine([], {}).metricsListen).toBeUndefined()
   expect(parseCommandLine(['--metrics-listen', '9464'], {}).metricsListen).toEqual({ host: '127.0.0.1', port: 9464 })
-  expect(parseCommandLine(['--metrics-listen', '0.0.0.0:9464'], {}).metricsListen).toEqual({ host: '0.0.0.0', port: 9464 })
+  expect(parseCommandLine(['--metrics-listen', '0.0.0.0:9464'], {}).metricsListen).toEqual({
+    host: '0.0.0.0',
+    port: 9464,
+  })
   expect(parseCommandLine([], { SCIM_METRICS_LISTEN: '[::1]:9464' }).metricsListen).toEqual({ host: '::1', port: 9464 })
-  expect(() => parseCommandLine(['--metrics-listen', 'host:'], {})).toThrow('--metrics-listen must be PORT or HOST:PORT')
+  expect(() => parseCommandLine(['--metrics-listen', 'host:'], {})).toThrow(
+    '--metrics-listen must be PORT or HOST:PORT'
+  )
   expect(parseCommandLine([], {}).rateLimit).toBe(0)
   expect(parseCommandLine(['--rate-limit', '25'], {}).rateLimit).toBe(25)
   expect(parseCommandLine([], { SCIM_RATE_LIMIT: '5' }).rateLimit).toBe(5)
@@ -76,14 +99,26 @@ describe('cli/args limits', () => {
   test('every limit has a flag and an environment twin, defaults from src/scim/limits.ts', () => {
     expect(parseCommandLine([], {}).limits).toEqual({ ...DEFAULT_LIMITS })
     const c = parseCommandLine(['--max-depth', '32', '--max-document-bytes', '65536'], {
-      SCIM_MAX_DEPTH: '16', SCIM_MAX_REQUEST_BYTES: '2048', SCIM_MAX_RESPONSE_BYTES: '4096', SCIM_CACHE_BYTES: '8192',
+      SCIM_MAX_DEPTH: '16',
+      SCIM_MAX_REQUEST_BYTES: '2048',
+      SCIM_MAX_RESPONSE_BYTES: '4096',
+      SCIM_CACHE_BYTES: '8192',
     })
-    expect(c.limits).toEqual({ maxDepth: 32, maxDocumentBytes: 65536, maxRequestBytes: 2048, maxResponseBytes: 4096, cacheBytes: 8192, maxBulkOperations: 1000 })
+    expect(c.limits).toEqual({
+      maxDepth: 32,
+      maxDocumentBytes: 65536,
+      maxRequestBytes: 2048,
+      maxResponseBytes: 4096,
+      cacheBytes: 8192,
+      maxBulkOperations: 1000,
+    })
     for (const s of Object.values(LIMIT_SETTINGS)) expect(USAGE).toContain(`--${s.flag}`)
   })
 
   test('a limit out of its range is a usage error naming the flag', () => {
-    expect(() => parseCommandLine(['--max-depth', '5000'], {})).toThrow(/--max-depth must be a whole number from 8 to 512/)
+    expect(() => parseCommandLine(['--max-depth', '5000'], {})).toThrow(
+      /--max-depth must be a whole number from 8 to 512/
+    )
     expect(() => parseCommandLine([], { SCIM_MAX_REQUEST_BYTES: '1k' })).toThrow(/--max-request-bytes/)
   })
 })

@@ -13,10 +13,11 @@ test('token --reset revokes the old token on a live server without a restart', a
   const first = issueToken(admin.sqlite, false)
   const { app } = createScimServer({ db: path })
   const status = async (token: string) =>
-    (await app.handle(new Request('http://localhost/scim/v2/Users', { headers: { authorization: `Bearer ${token}` } }))).status
+    (await app.handle(new Request('http://localhost/scim/v2/Users', { headers: { authorization: `Bearer ${token}` } })))
+      .status
   expect(await status(first)).toBe(200)
   const second = issueToken(admin.sqlite, true)
-  expect((admin.sqlite.query("SELECT value FROM settings").get() as { value: string }).value).not.toContain(second)
+  expect((admin.sqlite.query('SELECT value FROM settings').get() as { value: string }).value).not.toContain(second)
   await Bun.sleep(1100)
   expect(await status(first)).toBe(401)
   expect(await status(second)).toBe(200)
@@ -26,7 +27,8 @@ test('the first token issued to a live server works at once', async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'scim-tokens-')), 'scim.db')
   const { app, sqlite } = createScimServer({ db: path })
   const status = async (token: string) =>
-    (await app.handle(new Request('http://localhost/scim/v2/Users', { headers: { authorization: `Bearer ${token}` } }))).status
+    (await app.handle(new Request('http://localhost/scim/v2/Users', { headers: { authorization: `Bearer ${token}` } })))
+      .status
   expect(await status('nothing-issued-yet')).toBe(401)
   expect(await status(issueToken(sqlite, false))).toBe(200)
 })

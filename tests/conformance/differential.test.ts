@@ -37,7 +37,10 @@ describe('conformance/differential', () => {
         continue
       }
       const docs = typeName === 'User' ? ds.users : ds.groups
-      const expected = docs.filter((d) => evaluateFilter(resolved, d)).map((d) => d.id as string).sort()
+      const expected = docs
+        .filter((d) => evaluateFilter(resolved, d))
+        .map((d) => d.id as string)
+        .sort()
       let actual: string[]
       try {
         actual = sqlIds(db, typeName, filterToSql(resolved, typeOf(registry, typeName)))
@@ -49,7 +52,9 @@ describe('conformance/differential', () => {
       if (actual.join() !== expected.join()) {
         const missing = expected.filter((id) => !actual.includes(id)).slice(0, 3)
         const extra = actual.filter((id) => !expected.includes(id)).slice(0, 3)
-        failures.push(`${typeName} ${text}\n  evaluate ${expected.length}, sql ${actual.length}; only evaluate: ${missing} only sql: ${extra}`)
+        failures.push(
+          `${typeName} ${text}\n  evaluate ${expected.length}, sql ${actual.length}; only evaluate: ${missing} only sql: ${extra}`
+        )
       }
     }
     if (failures.length > 0) console.log(failures.slice(0, 15).join('\n'))

@@ -101,7 +101,9 @@ const canFreeze = (() => {
 
 describe('a database the server cannot write', () => {
   const undos: (() => void)[] = []
-  afterAll(() => undos.forEach((undo) => undo()))
+  afterAll(() => {
+    for (const undo of undos) undo()
+  })
 
   const existingDb = () => {
     const db = tmpDb()

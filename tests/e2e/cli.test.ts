@@ -36,11 +36,16 @@ describe('scim-server command', () => {
     await first.waitFor('Database:')
     const token = /Secret Token: (\S+)/.exec(first.output())![1]!
     expect(token.length).toBeGreaterThanOrEqual(40)
-    const get = (t: string) => fetch(`http://127.0.0.1:${port}/scim/v2/Users`, { headers: { authorization: `Bearer ${t}` } })
+    const get = (t: string) =>
+      fetch(`http://127.0.0.1:${port}/scim/v2/Users`, { headers: { authorization: `Bearer ${t}` } })
     expect((await get(token)).status).toBe(200)
     first.proc.kill('SIGTERM')
     expect(await first.proc.exited).toBe(0)
-    expect(await Bun.file(db).text().catch(() => '')).not.toContain(token)
+    expect(
+      await Bun.file(db)
+        .text()
+        .catch(() => '')
+    ).not.toContain(token)
 
     const second = await spawnBinary(['--port', String(port), '--host', '127.0.0.1', '--db', db])
     await second.waitFor('Database:')
@@ -54,23 +59,59 @@ describe('scim-server command', () => {
   test('--schema adds an admin extension that is advertised, typed and filterable', async () => {
     const dir = tmp()
     const urn = 'urn:example:params:scim:schemas:extension:acme:2.0:User'
-    writeFileSync(join(dir, 'acme.json'), JSON.stringify({
-      id: urn, name: 'Acme',
-      attributes: [{ name: 'badge', type: 'integer', multiValued: false, required: false, mutability: 'readWrite', returned: 'default' }],
-    }))
+    writeFileSync(
+      join(dir, 'acme.json'),
+      JSON.stringify({
+        id: urn,
+        name: 'Acme',
+        attributes: [
+          {
+            name: 'badge',
+            type: 'integer',
+            multiValued: false,
+            required: false,
+            mutability: 'readWrite',
+            returned: 'default',
+          },
+        ],
+      })
+    )
     const port = await freePort()
-    const child = await spawnBinary(['--port', String(port), '--host', '127.0.0.1', '--db', ':memory:', '--token', 't', '--schema', join(dir, 'acme.json')])
+    const child = await spawnBinary([
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--db',
+      ':memory:',
+      '--token',
+      't',
+      '--schema',
+      join(dir, 'acme.json'),
+    ])
     await child.waitFor('Tenant URL:')
     const base = `http://127.0.0.1:${port}/scim/v2`
     const headers = { authorization: 'Bearer t', 'content-type': 'application/scim+json' }
     try {
-      const types = (await (await fetch(`${base}/ResourceTypes/User`, { headers })).json()) as { schemaExtensions: { schema: string }[] }
+      const types = (await (await fetch(`${base}/ResourceTypes/User`, { headers })).json()) as {
+        schemaExtensions: { schema: string }[]
+      }
       expect(types.schemaExtensions.map((e) => e.schema)).toContain(urn)
-      const ok = await fetch(`${base}/Users`, { method: 'POST', headers, body: JSON.stringify({ userName: 'a', [urn]: { badge: 7 } }) })
+      const ok = await fetch(`${base}/Users`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ userName: 'a', [urn]: { badge: 7 } }),
+      })
       expect(ok.status).toBe(201)
-      const bad = await fetch(`${base}/Users`, { method: 'POST', headers, body: JSON.stringify({ userName: 'b', [urn]: { badge: 'seven' } }) })
+      const bad = await fetch(`${base}/Users`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ userName: 'b', [urn]: { badge: 'seven' } }),
+      })
       expect(bad.status).toBe(400)
-      const found = (await (await fetch(`${base}/Users?filter=${encodeURIComponent(`${urn}:badge gt 5`)}`, { headers })).json()) as { totalResults: number }
+      const found = (await (
+        await fetch(`${base}/Users?filter=${encodeURIComponent(`${urn}:badge gt 5`)}`, { headers })
+      ).json()) as { totalResults: number }
       expect(found.totalResults).toBe(1)
     } finally {
       child.proc.kill('SIGTERM')

@@ -17,7 +17,17 @@ async function fresh(prefix: string) {
 }
 
 async function serve(db: string, port: number) {
-  const child = await spawnBinary(['serve', '--port', String(port), '--host', '127.0.0.1', '--db', db, '--token', TOKEN])
+  const child = await spawnBinary([
+    'serve',
+    '--port',
+    String(port),
+    '--host',
+    '127.0.0.1',
+    '--db',
+    db,
+    '--token',
+    TOKEN,
+  ])
   await child.waitFor('Tenant URL:')
   return child
 }
@@ -32,7 +42,11 @@ test('acknowledged writes survive SIGKILL in the middle of a write load', async 
     while (!stop) {
       const userName = `crash-${n++}@example.com`
       try {
-        const res = await fetch(`${base}/Users`, { method: 'POST', headers, body: JSON.stringify({ userName, active: true }) })
+        const res = await fetch(`${base}/Users`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ userName, active: true }),
+        })
         if (res.status === 201) acknowledged.push(userName)
       } catch {
         // The connection died with the server: this write was never acknowledged.
@@ -51,7 +65,10 @@ test('acknowledged writes survive SIGKILL in the middle of a write load', async 
   try {
     const missing = []
     for (const userName of acknowledged) {
-      const res = await fetch(`${base}/Users?filter=userName+eq+%22${encodeURIComponent(userName)}%22&attributes=userName`, { headers })
+      const res = await fetch(
+        `${base}/Users?filter=userName+eq+%22${encodeURIComponent(userName)}%22&attributes=userName`,
+        { headers }
+      )
       const body = (await res.json()) as { totalResults: number }
       if (body.totalResults !== 1) missing.push(userName)
     }
@@ -83,7 +100,9 @@ test('SIGTERM under load: in-flight requests finish, the exit is clean, every 20
   expect(statuses.filter((s) => s !== 201)).toEqual([])
   const second = await serve(db, port)
   try {
-    const list = (await (await fetch(`${base}/Users?count=1000&attributes=userName`, { headers })).json()) as { Resources: { userName: string }[] }
+    const list = (await (await fetch(`${base}/Users?count=1000&attributes=userName`, { headers })).json()) as {
+      Resources: { userName: string }[]
+    }
     const stored = new Set(list.Resources.map((r) => r.userName))
     expect(acknowledged.filter((u) => !stored.has(u))).toEqual([])
   } finally {

@@ -8,7 +8,16 @@ import { ScimError } from '../../src/scim/errors'
 import { evaluateFilter } from '../../src/scim/filter/evaluate'
 import { parseFilter } from '../../src/scim/filter/parser'
 import { resolveFilter } from '../../src/scim/filter/resolve'
-import { ACME_SCHEMA, URN_ENTERPRISE, builtinRegistry, generateDataset, randomFilter, Rng, typeOf, type Json } from '../helpers/generate'
+import {
+  ACME_SCHEMA,
+  URN_ENTERPRISE,
+  builtinRegistry,
+  generateDataset,
+  randomFilter,
+  Rng,
+  typeOf,
+  type Json,
+} from '../helpers/generate'
 import rfcFixtures from '../fixtures/filter/rfc7644-3.4.2.2.json'
 import { startBinary } from '../helpers/binary'
 
@@ -33,7 +42,10 @@ test(`${FILTERS} random filters and the RFC examples through the binary agree wi
     const all = (await (await server.client('GET', '/scim/v2/Users?count=1000')).json()) as { Resources: Json[] }
     expect(all.Resources).toHaveLength(USERS)
     const type = typeOf(builtinRegistry(true), 'User')
-    const filters = [...(rfcFixtures as { filter: string }[]).map((f) => f.filter), ...Array.from({ length: FILTERS }, () => randomFilter(rng, ds, 'User'))]
+    const filters = [
+      ...(rfcFixtures as { filter: string }[]).map((f) => f.filter),
+      ...Array.from({ length: FILTERS }, () => randomFilter(rng, ds, 'User')),
+    ]
     let checked = 0
     const failures: string[] = []
     for (const text of filters) {
@@ -46,11 +58,20 @@ test(`${FILTERS} random filters and the RFC examples through the binary agree wi
         if (res.status !== 400) failures.push(`${text}: expected 400, got ${res.status}`)
         continue
       }
-      const expected = all.Resources.filter((d) => evaluateFilter(resolved, d)).map((d) => d.id as string).sort()
-      const res = await server.client('GET', `/scim/v2/Users?filter=${encodeURIComponent(text).replace(/%20/g, '+')}&attributes=id&count=1000`)
+      const expected = all.Resources.filter((d) => evaluateFilter(resolved, d))
+        .map((d) => d.id as string)
+        .sort()
+      const res = await server.client(
+        'GET',
+        `/scim/v2/Users?filter=${encodeURIComponent(text).replace(/%20/g, '+')}&attributes=id&count=1000`
+      )
       const body = (await res.json()) as { totalResults: number; Resources: Json[] }
       const actual = body.Resources.map((r) => r.id as string).sort()
-      if (res.status !== 200 || JSON.stringify(actual) !== JSON.stringify(expected) || body.totalResults !== expected.length) {
+      if (
+        res.status !== 200 ||
+        JSON.stringify(actual) !== JSON.stringify(expected) ||
+        body.totalResults !== expected.length
+      ) {
         failures.push(`${text}: status ${res.status}, ${actual.length} ids, expected ${expected.length}`)
       }
       checked++

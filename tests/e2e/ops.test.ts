@@ -10,7 +10,11 @@ const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group'
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
 
-interface Served { child: Child; base: string; stop(): Promise<void> }
+interface Served {
+  child: Child
+  base: string
+  stop(): Promise<void>
+}
 
 async function serve(db: string): Promise<Served> {
   const port = await freePort()
@@ -27,7 +31,11 @@ async function serve(db: string): Promise<Served> {
 }
 
 async function call(s: Served, method: string, path: string, body?: unknown): Promise<Record<string, any>> {
-  const res = await fetch(`${s.base}${path}`, { method, headers: { authorization: 'Bearer t', 'content-type': 'application/scim+json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+  const res = await fetch(`${s.base}${path}`, {
+    method,
+    headers: { authorization: 'Bearer t', 'content-type': 'application/scim+json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
   return res.status === 204 ? {} : ((await res.json()) as Record<string, any>)
 }
 
@@ -98,16 +106,33 @@ describe('export and import', () => {
     const server = await serve(source)
     const ids: string[] = []
     for (let i = 0; i < 30; i++) {
-      const u = await call(server, 'POST', '/Users', { schemas: [USER, ENTERPRISE], userName: `p${i}@x`, externalId: `e${i}`, name: { givenName: `G${i}` }, [ENTERPRISE]: { department: 'Sales' } })
+      const u = await call(server, 'POST', '/Users', {
+        schemas: [USER, ENTERPRISE],
+        userName: `p${i}@x`,
+        externalId: `e${i}`,
+        name: { givenName: `G${i}` },
+        [ENTERPRISE]: { department: 'Sales' },
+      })
       ids.push(u.id)
     }
     // A management tree three levels deep whose edges point both ways in id order, so an import
     // meets references to lines still to come.
     for (let i = 1; i < 30; i++) {
-      await call(server, 'PATCH', `/Users/${ids[i]}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', path: `${ENTERPRISE}:manager`, value: { value: ids[i < 5 ? 0 : i % 5] } }] })
+      await call(server, 'PATCH', `/Users/${ids[i]}`, {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'add', path: `${ENTERPRISE}:manager`, value: { value: ids[i < 5 ? 0 : i % 5] } }],
+      })
     }
-    const staff = await call(server, 'POST', '/Groups', { schemas: [GROUP], displayName: 'staff', members: ids.slice(0, 10).map((value) => ({ value })) })
-    await call(server, 'POST', '/Groups', { schemas: [GROUP], displayName: 'all-staff', members: [{ value: staff.id, type: 'Group' }] })
+    const staff = await call(server, 'POST', '/Groups', {
+      schemas: [GROUP],
+      displayName: 'staff',
+      members: ids.slice(0, 10).map((value) => ({ value })),
+    })
+    await call(server, 'POST', '/Groups', {
+      schemas: [GROUP],
+      displayName: 'all-staff',
+      members: [{ value: staff.id, type: 'Group' }],
+    })
     await server.stop()
 
     const first = join(dir, 'first.jsonl')
@@ -130,14 +155,17 @@ describe('export and import', () => {
     const db = join(dir, 'c.db')
     await (await serve(db)).stop()
     const file = join(dir, 'in.jsonl')
-    writeFileSync(file, [
-      JSON.stringify({ schemas: [USER], userName: 'ok1@x' }),
-      '{not json',
-      JSON.stringify({ schemas: [USER], userName: 'ok2@x', emails: 'not-a-list' }),
-      '',
-      JSON.stringify({ schemas: [USER], externalId: 'no-user-name' }),
-      JSON.stringify({ schemas: [USER], userName: 'ok3@x' }),
-    ].join('\n'))
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({ schemas: [USER], userName: 'ok1@x' }),
+        '{not json',
+        JSON.stringify({ schemas: [USER], userName: 'ok2@x', emails: 'not-a-list' }),
+        '',
+        JSON.stringify({ schemas: [USER], externalId: 'no-user-name' }),
+        JSON.stringify({ schemas: [USER], userName: 'ok3@x' }),
+      ].join('\n')
+    )
     const { code, output } = await runBinary(['import', file, '--db', db])
     expect(code).toBe(1)
     expect(output).toMatch(/^line 2: 400 invalidSyntax/m)
@@ -151,6 +179,8 @@ describe('export and import', () => {
     expect((await runBinary(['export', '--db', join(dir, 'none.db')])).code).toBe(1)
     expect(existsSync(join(dir, 'none.db'))).toBe(false)
     expect((await runBinary(['import'])).output).toContain('import needs a FILE')
-    expect((await runBinary(['export', '--format', 'csv', '--db', join(dir, 'none.db')])).output).toContain('--format must be jsonl')
+    expect((await runBinary(['export', '--format', 'csv', '--db', join(dir, 'none.db')])).output).toContain(
+      '--format must be jsonl'
+    )
   })
 })

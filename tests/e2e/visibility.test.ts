@@ -13,7 +13,18 @@ interface Served {
 
 async function serve(extra: string[]): Promise<Served> {
   const port = await freePort()
-  const child = await spawnBinary(['serve', '--host', '127.0.0.1', '--port', String(port), '--db', ':memory:', '--token', TOKEN, ...extra])
+  const child = await spawnBinary([
+    'serve',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--db',
+    ':memory:',
+    '--token',
+    TOKEN,
+    ...extra,
+  ])
   await child.waitFor('Database:')
   return {
     child,
@@ -29,23 +40,45 @@ const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/sc
 
 /** The lines after the start-up block that parse as JSON objects. */
 function jsonLines(output: string): Record<string, unknown>[] {
-  return output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l))
+  return output
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l))
 }
 
 describe('e2e visibility', () => {
   test('json request lines on stdout after the plain start-up lines; the token is in none of them', async () => {
     const s = await serve(['--log-format', 'json'])
     try {
-      const created = await fetch(`${s.base}/scim/v2/Users`, { method: 'POST', headers: auth, body: JSON.stringify({ schemas: [USER], userName: 'e2e@x' }) })
+      const created = await fetch(`${s.base}/scim/v2/Users`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ schemas: [USER], userName: 'e2e@x' }),
+      })
       const id = ((await created.json()) as { id: string }).id
-      await fetch(`${s.base}/scim/v2/Users?filter=userName+eq+%22e2e%40x%22`, { headers: { ...auth, 'x-request-id': 'from-proxy-1' } })
+      await fetch(`${s.base}/scim/v2/Users?filter=userName+eq+%22e2e%40x%22`, {
+        headers: { ...auth, 'x-request-id': 'from-proxy-1' },
+      })
       await fetch(`${s.base}/scim/v2/Users`, { headers: { authorization: 'Bearer wrong-one' } })
       await s.child.waitFor('"status":401')
       const output = s.child.output()
-      expect(output).toMatch(/^scim-server \S+ listening on http:\/\/127\.0\.0\.1:\d+\nTenant URL: {3}http:\/\/127\.0\.0\.1:\d+\/scim\/v2\nSecret Token: as given with --token \/ SCIM_TOKEN\n/)
+      expect(output).toMatch(
+        /^scim-server \S+ listening on http:\/\/127\.0\.0\.1:\d+\nTenant URL: {3}http:\/\/127\.0\.0\.1:\d+\/scim\/v2\nSecret Token: as given with --token \/ SCIM_TOKEN\n/
+      )
       const lines = jsonLines(output)
-      expect(lines.map((l) => [l.method, l.status])).toEqual([['POST', 201], ['GET', 200], ['GET', 401]])
-      expect(lines[0]).toMatchObject({ level: 'info', msg: 'request', tenant: 'default', route: '/scim/v2/Users', resource: id, reqId: created.headers.get('x-request-id') })
+      expect(lines.map((l) => [l.method, l.status])).toEqual([
+        ['POST', 201],
+        ['GET', 200],
+        ['GET', 401],
+      ])
+      expect(lines[0]).toMatchObject({
+        level: 'info',
+        msg: 'request',
+        tenant: 'default',
+        route: '/scim/v2/Users',
+        resource: id,
+        reqId: created.headers.get('x-request-id'),
+      })
       expect(lines[1]).toMatchObject({ reqId: 'from-proxy-1', query: 'filter' })
       expect(output).not.toContain(TOKEN)
       expect(output).not.toContain('wrong-one')
@@ -60,7 +93,9 @@ describe('e2e visibility', () => {
     try {
       await fetch(`${s.base}/scim/v2/Users`, { headers: auth })
       await s.child.waitFor('status=200')
-      expect(s.child.output()).toMatch(/\n\S+Z INFO {2}request reqId=\S+ tenant=default token=[0-9a-f]{8} method=GET path=\/scim\/v2\/Users route=\/scim\/v2\/Users status=200 ms=[\d.]+\n/)
+      expect(s.child.output()).toMatch(
+        /\n\S+Z INFO {2}request reqId=\S+ tenant=default token=[0-9a-f]{8} method=GET path=\/scim\/v2\/Users route=\/scim\/v2\/Users status=200 ms=[\d.]+\n/
+      )
     } finally {
       await s.stop()
     }

@@ -54,11 +54,19 @@ test('the tarball holds dist/, package.json and README only, under 1 MB', () => 
   for (const path of paths) expect(path).toMatch(/^(dist\/.+\.(js|d\.ts)|package\.json|README\.md)$/)
 })
 
-test.each(['nodenext', 'bundler'])('the consumer type-checks under %s resolution with every strict flag', (setting) => {
-  expect(run([TSC, '--noEmit', '-p', `tsconfig.${setting}.json`], consumer)).toBe('')
-}, STEP_TIMEOUT_MS)
+test.each(['nodenext', 'bundler'])(
+  'the consumer type-checks under %s resolution with every strict flag',
+  (setting) => {
+    expect(run([TSC, '--noEmit', '-p', `tsconfig.${setting}.json`], consumer)).toBe('')
+  },
+  STEP_TIMEOUT_MS
+)
 
-test("the consumer's bun test starts a server and round-trips a user over HTTP", () => {
-  const out = run(['bun', 'test', './roundtrip.check.ts'], consumer)
-  expect(out).not.toContain('(fail)')
-}, STEP_TIMEOUT_MS)
+test(
+  "the consumer's bun test starts a server and round-trips a user over HTTP",
+  () => {
+    const out = run(['bun', 'test', './roundtrip.check.ts'], consumer)
+    expect(out).not.toContain('(fail)')
+  },
+  STEP_TIMEOUT_MS
+)

@@ -55,7 +55,7 @@ test('ServerOptions pass through', async () => {
 test('seed creates through the service layer and returns the created resources', async () => {
   await using server = await startScimServer()
   const { users } = await server.seed({ users: [{ userName: 'u1' }, { userName: 'u2', active: false }] })
-  expect(users.map((u) => u['userName'])).toEqual(['u1', 'u2'])
+  expect(users.map((u) => u.userName)).toEqual(['u1', 'u2'])
   const { groups } = await server.seed({ groups: [{ displayName: 'g', members: users.map((u) => ({ value: u.id })) }] })
   expect(groups).toHaveLength(1)
   const group = await readJson(await call(`${server.url}/Groups/${groups[0]!.id}`, server.token))
@@ -68,7 +68,10 @@ test('seed creates through the service layer and returns the created resources',
 test('seed applies validation and writes nothing of a rejected batch', async () => {
   await using server = await startScimServer()
   await server.seed({ users: [{ userName: 'taken' }] })
-  const attempt = server.seed({ users: [{ userName: 'fresh' }, { userName: 'TAKEN' }], groups: [{ displayName: 'never' }] })
+  const attempt = server.seed({
+    users: [{ userName: 'fresh' }, { userName: 'TAKEN' }],
+    groups: [{ displayName: 'never' }],
+  })
   await expect(attempt).rejects.toMatchObject({ name: 'ScimError', status: 409, scimType: 'uniqueness' })
   await expect(server.seed({ users: [{ displayName: 'no userName' }] })).rejects.toMatchObject({ status: 400 })
   // A JavaScript caller is not held to the types: a non-object is a SCIM 400 too, not a TypeError.

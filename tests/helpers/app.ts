@@ -18,7 +18,11 @@ export function makeTestApp(options: Partial<ServerOptions> = {}): TestApp {
     request(method, path, body, headers = {}) {
       const init: RequestInit = {
         method,
-        headers: { authorization: `Bearer ${TEST_TOKEN}`, ...(body !== undefined ? { 'content-type': ENTRA_CONTENT_TYPE } : {}), ...headers },
+        headers: {
+          authorization: `Bearer ${TEST_TOKEN}`,
+          ...(body !== undefined ? { 'content-type': ENTRA_CONTENT_TYPE } : {}),
+          ...headers,
+        },
       }
       if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body)
       return server.app.handle(new Request(`http://localhost${path}`, init))

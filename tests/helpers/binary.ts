@@ -81,7 +81,19 @@ export async function startBinary(args: string[] = []): Promise<RunningBinary> {
   const port = await freePort()
   const token = `e2e-${crypto.randomUUID()}`
   const baseUrl = `http://127.0.0.1:${port}`
-  const cmd = [bin, 'serve', '--port', String(port), '--host', '127.0.0.1', '--db', ':memory:', '--token', token, ...args]
+  const cmd = [
+    bin,
+    'serve',
+    '--port',
+    String(port),
+    '--host',
+    '127.0.0.1',
+    '--db',
+    ':memory:',
+    '--token',
+    token,
+    ...args,
+  ]
   const proc = Bun.spawn(cmd, { cwd: REPO_ROOT, stdout: 'pipe', stderr: 'pipe' })
   const out = { text: '' }
   drain(proc.stdout, out)

@@ -4,7 +4,7 @@
 
 // The wire shapes themselves live in src/selftest, shared with `scim-server selftest`.
 import { finishUserBody, getKey, groupBody, writeOps, type Dialect } from '../../src/selftest/entra'
-import { MANAGER_PATH, URN_ENTERPRISE, type PatchOperation, type ScimObject } from '../../src/selftest/wire'
+import { MANAGER_PATH, type PatchOperation, type ScimObject } from '../../src/selftest/wire'
 
 export {
   MANAGER_PATH,
@@ -163,8 +163,14 @@ let counter = 0
 const LANGS = ['en-US', 'de-DE', 'fr-FR', 'es-ES', 'it-IT', 'nl-NL', 'sv-SE', 'pl-PL']
 const LOCALES = ['en-GB', 'de-AT', 'fr-CA', 'es-MX', 'pt-BR', 'da-DK', 'fi-FI', 'nb-NO']
 const ZONES = [
-  'Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'Europe/Paris',
-  'America/Chicago', 'Australia/Sydney', 'Europe/Prague', 'America/Denver',
+  'Europe/Berlin',
+  'America/New_York',
+  'Asia/Tokyo',
+  'Europe/Paris',
+  'America/Chicago',
+  'Australia/Sydney',
+  'Europe/Prague',
+  'America/Denver',
 ]
 const COUNTRIES = ['DE', 'US', 'FR', 'CZ', 'SE', 'NL', 'IT', 'ES']
 
@@ -177,7 +183,11 @@ export interface ValueContext {
 function slug(path: string): string {
   const p = parsePath(path)
   const parts = p.kind === 'ext' ? [p.attr] : [p.attr, p.filter?.value, p.sub]
-  return parts.filter(Boolean).join('-').replace(/[^A-Za-z0-9-]/g, '').toLowerCase()
+  return parts
+    .filter(Boolean)
+    .join('-')
+    .replace(/[^A-Za-z0-9-]/g, '')
+    .toLowerCase()
 }
 
 /**
@@ -240,5 +250,9 @@ export function patchOps(
   dialect: Dialect,
   opName: 'add' | 'replace' = 'replace'
 ): PatchOperation[] {
-  return writeOps(valueRows(rows).map((r) => [r.path, values.get(r.path)] as const), dialect, opName)
+  return writeOps(
+    valueRows(rows).map((r) => [r.path, values.get(r.path)] as const),
+    dialect,
+    opName
+  )
 }

@@ -9,35 +9,126 @@ type Kind = 'str' | 'bool' | 'date' | 'int' | 'dec' | 'bin'
 type Leaf = [path: string, kind: Kind]
 type ValuePathSpec = [path: string, subs: Leaf[]]
 
-const META: Leaf[] = [['meta.created', 'date'], ['meta.lastModified', 'date'], ['meta.resourceType', 'str'], ['meta.version', 'str']]
-const META_SUBS: Leaf[] = [['created', 'date'], ['lastModified', 'date'], ['resourceType', 'str'], ['version', 'str']]
+const META: Leaf[] = [
+  ['meta.created', 'date'],
+  ['meta.lastModified', 'date'],
+  ['meta.resourceType', 'str'],
+  ['meta.version', 'str'],
+]
+const META_SUBS: Leaf[] = [
+  ['created', 'date'],
+  ['lastModified', 'date'],
+  ['resourceType', 'str'],
+  ['version', 'str'],
+]
 
 const USER_LEAVES: Leaf[] = [
-  ['userName', 'str'], ['displayName', 'str'], ['title', 'str'], ['userType', 'str'], ['name.givenName', 'str'],
-  ['name.familyName', 'str'], ['name.formatted', 'str'], ['externalId', 'str'], ['id', 'str'], ['emails', 'str'],
-  ['emails.value', 'str'], ['emails.type', 'str'], ['emails.display', 'str'], ['emails.primary', 'bool'],
-  ['phoneNumbers.value', 'str'], ['active', 'bool'], [`${CORE}:userName`, 'str'], [`${CORE}:name.familyName`, 'str'],
-  [`${ENT}:department`, 'str'], [`${ENT}:costCenter`, 'str'], [`${ENT}:employeeNumber`, 'str'], [`${ENT}:manager`, 'str'],
-  [`${ENT}:manager.value`, 'str'], [`${ENT}:manager.displayName`, 'str'], ['groups', 'str'], ['groups.value', 'str'],
-  ['groups.display', 'str'], ['groups.type', 'str'], [`${ACME}:level`, 'int'], [`${ACME}:score`, 'dec'],
-  [`${ACME}:hiredAt`, 'date'], [`${ACME}:contractor`, 'bool'], [`${ACME}:badge`, 'bin'], [`${ACME}:tags`, 'str'],
-  [`${ACME}:codes`, 'str'], [`${ACME}:codes.value`, 'str'], [`${ACME}:codes.kind`, 'str'], ...META,
+  ['userName', 'str'],
+  ['displayName', 'str'],
+  ['title', 'str'],
+  ['userType', 'str'],
+  ['name.givenName', 'str'],
+  ['name.familyName', 'str'],
+  ['name.formatted', 'str'],
+  ['externalId', 'str'],
+  ['id', 'str'],
+  ['emails', 'str'],
+  ['emails.value', 'str'],
+  ['emails.type', 'str'],
+  ['emails.display', 'str'],
+  ['emails.primary', 'bool'],
+  ['phoneNumbers.value', 'str'],
+  ['active', 'bool'],
+  [`${CORE}:userName`, 'str'],
+  [`${CORE}:name.familyName`, 'str'],
+  [`${ENT}:department`, 'str'],
+  [`${ENT}:costCenter`, 'str'],
+  [`${ENT}:employeeNumber`, 'str'],
+  [`${ENT}:manager`, 'str'],
+  [`${ENT}:manager.value`, 'str'],
+  [`${ENT}:manager.displayName`, 'str'],
+  ['groups', 'str'],
+  ['groups.value', 'str'],
+  ['groups.display', 'str'],
+  ['groups.type', 'str'],
+  [`${ACME}:level`, 'int'],
+  [`${ACME}:score`, 'dec'],
+  [`${ACME}:hiredAt`, 'date'],
+  [`${ACME}:contractor`, 'bool'],
+  [`${ACME}:badge`, 'bin'],
+  [`${ACME}:tags`, 'str'],
+  [`${ACME}:codes`, 'str'],
+  [`${ACME}:codes.value`, 'str'],
+  [`${ACME}:codes.kind`, 'str'],
+  ...META,
 ]
 const USER_VALUE_PATHS: ValuePathSpec[] = [
-  ['emails', [['value', 'str'], ['type', 'str'], ['primary', 'bool'], ['display', 'str']]],
-  ['phoneNumbers', [['value', 'str'], ['type', 'str']]],
-  ['groups', [['value', 'str'], ['display', 'str'], ['type', 'str']]],
-  [`${ENT}:manager`, [['value', 'str'], ['displayName', 'str']]],
-  ['name', [['givenName', 'str'], ['familyName', 'str']]],
-  [`${ACME}:codes`, [['value', 'str'], ['kind', 'str']]],
+  [
+    'emails',
+    [
+      ['value', 'str'],
+      ['type', 'str'],
+      ['primary', 'bool'],
+      ['display', 'str'],
+    ],
+  ],
+  [
+    'phoneNumbers',
+    [
+      ['value', 'str'],
+      ['type', 'str'],
+    ],
+  ],
+  [
+    'groups',
+    [
+      ['value', 'str'],
+      ['display', 'str'],
+      ['type', 'str'],
+    ],
+  ],
+  [
+    `${ENT}:manager`,
+    [
+      ['value', 'str'],
+      ['displayName', 'str'],
+    ],
+  ],
+  [
+    'name',
+    [
+      ['givenName', 'str'],
+      ['familyName', 'str'],
+    ],
+  ],
+  [
+    `${ACME}:codes`,
+    [
+      ['value', 'str'],
+      ['kind', 'str'],
+    ],
+  ],
   ['meta', META_SUBS],
 ]
 const GROUP_LEAVES: Leaf[] = [
-  ['displayName', 'str'], ['externalId', 'str'], ['id', 'str'], ['members', 'str'], ['members.value', 'str'],
-  ['members.display', 'str'], ['members.type', 'str'], ...META,
+  ['displayName', 'str'],
+  ['externalId', 'str'],
+  ['id', 'str'],
+  ['members', 'str'],
+  ['members.value', 'str'],
+  ['members.display', 'str'],
+  ['members.type', 'str'],
+  ...META,
 ]
 const GROUP_VALUE_PATHS: ValuePathSpec[] = [
-  ['members', [['value', 'str'], ['display', 'str'], ['type', 'str']]],
+  [
+    'members',
+    [
+      ['value', 'str'],
+      ['display', 'str'],
+      ['type', 'str'],
+    ],
+  ],
   ['meta', META_SUBS],
 ]
 
@@ -55,7 +146,10 @@ export function collect(resource: Json, path: string): unknown[] {
   const list = Array.isArray(v) ? v : v === undefined ? [] : [v]
   const values = sub ? list.map((e) => (e as Json)?.[sub]) : list
   // Complex with no sub-attribute compares `value`.
-  return values.flatMap((x) => (Array.isArray(x) ? x : [x])).map((x) => (x && typeof x === 'object' && 'value' in x ? (x as Json).value : x)).filter((x) => x !== undefined)
+  return values
+    .flatMap((x) => (Array.isArray(x) ? x : [x]))
+    .map((x) => (x && typeof x === 'object' && 'value' in x ? (x as Json).value : x))
+    .filter((x) => x !== undefined)
 }
 
 function mixCase(rng: Rng, s: string): string {
@@ -82,7 +176,10 @@ function stringValue(rng: Rng, seen: unknown[]): string {
 
 function dateValue(rng: Rng, seen: unknown[]): string {
   const strings = seen.filter((x): x is string => typeof x === 'string')
-  const iso = strings.length > 0 && rng.chance(0.6) ? rng.pick(strings) : new Date(Date.UTC(2020, 0, 1) + rng.int(4 * 365 * 86400000)).toISOString()
+  const iso =
+    strings.length > 0 && rng.chance(0.6)
+      ? rng.pick(strings)
+      : new Date(Date.UTC(2020, 0, 1) + rng.int(4 * 365 * 86400000)).toISOString()
   switch (rng.int(4)) {
     case 0:
       return iso.replace(/\.\d{3}Z$/, 'Z') // no milliseconds
@@ -155,7 +252,8 @@ function expr(ctx: FilterContext, depth: number, leaves: Leaf[], prefix: string 
     const [path, subs] = rng.pick(ctx.valuePaths)
     const inner = expr(ctx, Math.min(depth - 1, 2), subs, path)
     // Entra's `emails[type eq "work"].value eq "x"` form now and then.
-    if (path === 'emails' && rng.chance(0.2)) return `emails[${inner}].value co ${JSON.stringify(stringValue(rng, sample(ctx, 'emails.value')))}`
+    if (path === 'emails' && rng.chance(0.2))
+      return `emails[${inner}].value co ${JSON.stringify(stringValue(rng, sample(ctx, 'emails.value')))}`
     return `${spell(rng, path)}[${inner}]`
   }
   const leaf = rng.pick(leaves)

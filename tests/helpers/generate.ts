@@ -17,7 +17,13 @@ export { URN_ENTERPRISE, URN_USER }
 export const URN_ACME = 'urn:example:params:scim:schemas:extension:acme:2.0:User'
 
 const attr = (name: string, type: string, extra: Record<string, unknown> = {}) => ({
-  name, type, multiValued: false, required: false, mutability: 'readWrite', returned: 'default', ...extra,
+  name,
+  type,
+  multiValued: false,
+  required: false,
+  mutability: 'readWrite',
+  returned: 'default',
+  ...extra,
 })
 
 export const ACME_SCHEMA = {
@@ -119,15 +125,34 @@ export function writtenDate(rng: Rng): string {
   const ms = BASE + rng.int(SPAN)
   const offsetMin = rng.pick([0, 0, 120, -300, 330, -480, 840])
   const local = new Date(ms + offsetMin * 60_000).toISOString().slice(0, 19)
-  const fraction = rng.pick(['', '', `.${pad(ms % 1000, 3)}`, `.${String(ms % 1000).padStart(3, '0').slice(0, 1)}`, `.${pad(ms % 1000, 3)}${rng.int(10000)}`, '.0005', '.9999'])
-  const zone = offsetMin === 0 ? rng.pick(['Z', 'Z', '', '+00:00']) : `${offsetMin < 0 ? '-' : '+'}${pad(Math.trunc(offsetMin / 60))}:${pad(offsetMin % 60)}`
+  const fraction = rng.pick([
+    '',
+    '',
+    `.${pad(ms % 1000, 3)}`,
+    `.${String(ms % 1000)
+      .padStart(3, '0')
+      .slice(0, 1)}`,
+    `.${pad(ms % 1000, 3)}${rng.int(10000)}`,
+    '.0005',
+    '.9999',
+  ])
+  const zone =
+    offsetMin === 0
+      ? rng.pick(['Z', 'Z', '', '+00:00'])
+      : `${offsetMin < 0 ? '-' : '+'}${pad(Math.trunc(offsetMin / 60))}:${pad(offsetMin % 60)}`
   return `${local}${fraction}${zone}`
 }
 
 function meta(rng: Rng, resourceType: string, id: string): Json {
   const created = randomDate(rng)
   const lastModified = new Date(Date.parse(created) + rng.int(SPAN / 4)).toISOString()
-  return { resourceType, created, lastModified, version: `W/"${1 + rng.int(12)}"`, location: `https://scim.test/${resourceType}s/${id}` }
+  return {
+    resourceType,
+    created,
+    lastModified,
+    version: `W/"${1 + rng.int(12)}"`,
+    location: `https://scim.test/${resourceType}s/${id}`,
+  }
 }
 
 function makeUser(rng: Rng, i: number, ids: string[]): Json {
@@ -135,7 +160,8 @@ function makeUser(rng: Rng, i: number, ids: string[]): Json {
   const family = rng.pick(FAMILY)
   const id = ids[i]!
   const u: Json = { schemas: [URN_USER], id, userName: `${given}.${family}${i}`, meta: meta(rng, 'User', id) }
-  if (rng.chance(0.9)) u.name = { givenName: given, familyName: family, ...(rng.chance(0.3) && { formatted: `${given} ${family}` }) }
+  if (rng.chance(0.9))
+    u.name = { givenName: given, familyName: family, ...(rng.chance(0.3) && { formatted: `${given} ${family}` }) }
   if (rng.chance(0.7)) u.displayName = rng.chance(0.1) ? '' : `${given} ${family}`
   // Only where displayName hides it: members.display (coalesce(displayName, userName)) is compared with ASCII lower().
   if (u.displayName !== undefined && rng.chance(0.15)) u.userName = `${rng.pick(UNICODE_NAMES)}.${i}`
@@ -160,7 +186,8 @@ function makeUser(rng: Rng, i: number, ids: string[]): Json {
     if (rng.chance(0.8)) ext.department = rng.pick(DEPARTMENTS)
     if (rng.chance(0.5)) ext.costCenter = `CC${rng.int(20)}`
     if (rng.chance(0.5)) ext.employeeNumber = String(1000 + rng.int(200))
-    if (i > 0 && rng.chance(0.5)) ext.manager = { value: ids[rng.int(i)], ...(rng.chance(0.5) && { displayName: rng.pick(GIVEN) }) }
+    if (i > 0 && rng.chance(0.5))
+      ext.manager = { value: ids[rng.int(i)], ...(rng.chance(0.5) && { displayName: rng.pick(GIVEN) }) }
     u[URN_ENTERPRISE] = ext
   }
   if (rng.chance(0.5)) {
@@ -171,7 +198,11 @@ function makeUser(rng: Rng, i: number, ids: string[]): Json {
     if (rng.chance(0.7)) acme.contractor = rng.chance(0.5)
     if (rng.chance(0.4)) acme.badge = rng.pick(['QUJD', 'qUJd', 'ZGVm'])
     if (rng.chance(0.7)) acme.tags = Array.from({ length: rng.int(3) }, () => rng.pick(TAGS))
-    if (rng.chance(0.5)) acme.codes = Array.from({ length: 1 + rng.int(2) }, () => ({ value: rng.pick(['A1', 'a1', 'B2']), ...(rng.chance(0.7) && { kind: rng.pick(['x', 'Y']) }) }))
+    if (rng.chance(0.5))
+      acme.codes = Array.from({ length: 1 + rng.int(2) }, () => ({
+        value: rng.pick(['A1', 'a1', 'B2']),
+        ...(rng.chance(0.7) && { kind: rng.pick(['x', 'Y']) }),
+      }))
     u[URN_ACME] = acme
   }
   return u
@@ -184,11 +215,20 @@ export function generateDataset(rng: Rng, userCount: number, groupCount: number)
   const users = userIds.map((_, i) => makeUser(rng, i, userIds))
   const groups: Json[] = []
   groupIds.forEach((id, g) => {
-    const grp: Json = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], id, displayName: `${rng.pick(GROUP_NAMES)} ${g}`, meta: meta(rng, 'Group', id) }
+    const grp: Json = {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      id,
+      displayName: `${rng.pick(GROUP_NAMES)} ${g}`,
+      meta: meta(rng, 'Group', id),
+    }
     if (rng.chance(0.4)) grp.externalId = `G-${rng.hex(4)}`
     const memberIdx = new Set(Array.from({ length: rng.int(25) }, () => rng.int(userCount)))
     // A member shows as the group renders it: displayName, else userName (store/columns.ts memberDisplaySql).
-    const members = [...memberIdx].map((k) => ({ value: userIds[k]!, display: (users[k]!.displayName ?? users[k]!.userName) as string, type: 'User' }))
+    const members = [...memberIdx].map((k) => ({
+      value: userIds[k]!,
+      display: (users[k]!.displayName ?? users[k]!.userName) as string,
+      type: 'User',
+    }))
     if (g > 0 && rng.chance(0.3)) {
       const sub = rng.int(g)
       members.push({ value: groupIds[sub]!, display: String(groups[sub]!.displayName), type: 'Group' })
@@ -222,7 +262,16 @@ export function storeDataset(db: OpenedDatabase, ds: Dataset): void {
       const data = Object.fromEntries(Object.entries(r).filter(([k]) => !NOT_STORED.has(k)))
       const name = (m.resourceType === 'User' ? r.userName : r.displayName) as string
       const version = Number(/\d+/.exec(String(m.version))![0])
-      insert.run(r.id as string, m.resourceType as string, foldCase(name), (r.externalId as string) ?? null, JSON.stringify(data), version, m.created as string, m.lastModified as string)
+      insert.run(
+        r.id as string,
+        m.resourceType as string,
+        foldCase(name),
+        (r.externalId as string) ?? null,
+        JSON.stringify(data),
+        version,
+        m.created as string,
+        m.lastModified as string
+      )
     }
     for (const g of ds.groups) {
       for (const mem of g.members as { value: string; type: string }[]) member.run(g.id as string, mem.value, mem.type)

@@ -106,9 +106,7 @@ function expectScimError(ctx: Ctx, x: Exchange, status: number, what: string, sc
 async function search(ctx: Ctx, path: string, what: string): Promise<ScimObject[]> {
   const x = await call(ctx, 'GET', path)
   const body = expectStatus(ctx, x, 200, what)
-  expect(body.schemas, `${ctx.label} ${what}: ListResponse schema${show(x)}`).toContain(
-    URN_LIST_RESPONSE
-  )
+  expect(body.schemas, `${ctx.label} ${what}: ListResponse schema${show(x)}`).toContain(URN_LIST_RESPONSE)
   const resources = (body.Resources ?? []) as ScimObject[]
   expect(body.totalResults, `${ctx.label} ${what}: totalResults${show(x)}`).toBe(resources.length)
   return resources
@@ -125,7 +123,10 @@ async function expectFindsOnly(ctx: Ctx, path: string, id: string, what: string)
 
 async function expectFindsNone(ctx: Ctx, path: string, what: string) {
   const found = await search(ctx, path, what)
-  expect(found.map((r) => r.id), `${ctx.label} ${what}: expected no match, GET ${BASE}${path}`).toEqual([])
+  expect(
+    found.map((r) => r.id),
+    `${ctx.label} ${what}: expected no match, GET ${BASE}${path}`
+  ).toEqual([])
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -148,7 +149,13 @@ function normalize(v: unknown, top = true): unknown {
   return v
 }
 
-function expectRoundTrip(ctx: Ctx, resource: ScimObject, rows: readonly MappingRow[], values: Map<string, unknown>, what: string) {
+function expectRoundTrip(
+  ctx: Ctx,
+  resource: ScimObject,
+  rows: readonly MappingRow[],
+  values: Map<string, unknown>,
+  what: string
+) {
   for (const r of valueRows(rows)) {
     expect(
       readPath(resource, r.path),
@@ -267,7 +274,9 @@ async function linkManager(ctx: Ctx, u: User, manager: User, opName: 'add' | 're
   const res = await getResource(ctx, `/Users/${u.id}`, what)
   const m = readPath(res, `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager`)
   expect(typeof m, `${ctx.label} ${what}: manager must be a complex {value}; got ${JSON.stringify(m)}`).toBe('object')
-  expect(readManagerId(res), `${ctx.label} ${what}: manager.value; resource ${clip(JSON.stringify(res))}`).toBe(manager.id)
+  expect(readManagerId(res), `${ctx.label} ${what}: manager.value; resource ${clip(JSON.stringify(res))}`).toBe(
+    manager.id
+  )
 }
 
 /** PATCH every mapped attribute to a new value; GET shows the new values and nothing else changed. */
@@ -314,12 +323,19 @@ async function disableEnable(ctx: Ctx, u: User) {
   const got = await getResource(ctx, `/Users/${u.id}`, `disabled user ${u.n} GET`)
   expect(got.active, `${ctx.label} disabled user ${u.n}: GET active`).toBe(false)
   const userName = String(u.values.get('userName'))
-  const found = await expectFindsOnly(ctx, `/Users?${filterQuery('userName', userName)}`, u.id, `disabled user ${u.n} filter`)
+  const found = await expectFindsOnly(
+    ctx,
+    `/Users?${filterQuery('userName', userName)}`,
+    u.id,
+    `disabled user ${u.n} filter`
+  )
   expect(found.active, `${ctx.label} disabled user ${u.n}: filter result active`).toBe(false)
   const on = await patch(ctx, `/Users/${u.id}`, [activeOp(true, ctx.dialect)], 200, `enable user ${u.n}`)
   expect(on.active, `${ctx.label} enable user ${u.n}: PATCH response active`).toBe(true)
   const after = await getResource(ctx, `/Users/${u.id}`, `enabled user ${u.n} GET`)
-  expect(normalize(after), `${ctx.label} disable+enable user ${u.n} changed other attributes`).toEqual(normalize(before))
+  expect(normalize(after), `${ctx.label} disable+enable user ${u.n} changed other attributes`).toEqual(
+    normalize(before)
+  )
 }
 
 async function deleteAndGone(ctx: Ctx, type: 'Users' | 'Groups', id: string, what: string) {
@@ -354,7 +370,9 @@ async function checkGroup(ctx: Ctx, rows: readonly MappingRow[], g: Group, what:
   for (const r of rows.filter((row) => row.filter)) {
     const q = `/Groups?excludedAttributes=members&${filterQuery(r.path, String(g.values.get(r.path)))}`
     const found = await expectFindsOnly(ctx, q, g.id, `${what}: filter group ${g.n} by ${r.path}`)
-    expect('members' in found, `${ctx.label} ${what}: filtered group has members despite excludedAttributes`).toBe(false)
+    expect('members' in found, `${ctx.label} ${what}: filtered group has members despite excludedAttributes`).toBe(
+      false
+    )
   }
 }
 
@@ -391,7 +409,11 @@ async function groupLifecycle(ctx: Ctx, rows: readonly MappingRow[], users: User
   a.values = makeValues(rows, { seed: `${ctx.tag}-g1-v2`, slot: 5 })
   await patch(ctx, path(a), patchOps(rows, a.values, ctx.dialect), 204, 'rename group 1')
   await checkGroup(ctx, rows, a, 'after rename')
-  await expectFindsNone(ctx, `/Groups?excludedAttributes=members&${filterQuery('displayName', oldName)}`, 'old group name')
+  await expectFindsNone(
+    ctx,
+    `/Groups?excludedAttributes=members&${filterQuery('displayName', oldName)}`,
+    'old group name'
+  )
   await expectMembers(ctx, a, [u1, u3], 'after rename')
   await deleteAndGone(ctx, 'Users', u1.id, 'user 1 (member of both groups)')
   await expectMembers(ctx, a, [u3], 'after deleting user 1')
@@ -437,13 +459,20 @@ export async function runLifecycle(client: Client, pack: AppPack, dialect: Diale
   await filterUsers(ctx, rows, users, 'after update')
   if (hasManager) {
     await linkManager(ctx, u3, u2, 'replace')
-    expect(readManagerId(await getResource(ctx, `/Users/${u2.id}`, 'manager kept')), `${ctx.label} user 2 manager kept`).toBe(u1.id)
+    expect(
+      readManagerId(await getResource(ctx, `/Users/${u2.id}`, 'manager kept')),
+      `${ctx.label} user 2 manager kept`
+    ).toBe(u1.id)
   }
   if (rows.some(isActive)) await disableEnable(ctx, u1)
   const sparse = await sparseUser(ctx, rows)
 
   if (hasGroups) await groupLifecycle(ctx, groupRows, users)
   else await deleteAndGone(ctx, 'Users', u1.id, 'user 1')
-  await expectFindsNone(ctx, `/Users?${filterQuery('userName', String(u1.values.get('userName')))}`, 'deleted user 1 by userName')
+  await expectFindsNone(
+    ctx,
+    `/Users?${filterQuery('userName', String(u1.values.get('userName')))}`,
+    'deleted user 1 by userName'
+  )
   for (const u of [u2, u3, sparse]) await deleteAndGone(ctx, 'Users', u.id, `user ${u.n}`)
 }

@@ -11,13 +11,7 @@ function pack(json: { name: string; mapping: unknown }): AppPack {
 }
 
 /** All five apps, in tutorial order. */
-export const APP_PACKS: readonly AppPack[] = [
-  pack(alertmedia),
-  pack(alvao),
-  pack(mediusflow),
-  pack(h5mag),
-  pack(atmos),
-]
+export const APP_PACKS: readonly AppPack[] = [pack(alertmedia), pack(alvao), pack(mediusflow), pack(h5mag), pack(atmos)]
 
 export const DIALECTS: readonly Dialect[] = ['default', 'aadOptscim062020']
 

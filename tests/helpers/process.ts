@@ -10,12 +10,18 @@ export interface Child {
 
 export async function spawnBinary(args: string[], env: Record<string, string> = {}): Promise<Child> {
   const bin = await ensureBinary()
-  const proc = Bun.spawn([bin, ...args], { cwd: REPO_ROOT, stdout: 'pipe', stderr: 'pipe', env: { ...process.env, ...env } })
+  const proc = Bun.spawn([bin, ...args], {
+    cwd: REPO_ROOT,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: { ...process.env, ...env },
+  })
   const out = { text: '' }
   for (const stream of [proc.stdout, proc.stderr]) {
     void (async () => {
       const decoder = new TextDecoder()
-      for await (const chunk of stream as ReadableStream<Uint8Array>) out.text += decoder.decode(chunk, { stream: true })
+      for await (const chunk of stream as ReadableStream<Uint8Array>)
+        out.text += decoder.decode(chunk, { stream: true })
     })()
   }
   return {
@@ -24,7 +30,8 @@ export async function spawnBinary(args: string[], env: Record<string, string> = 
     async waitFor(text, ms = 15_000) {
       const deadline = Date.now() + ms
       while (!out.text.includes(text)) {
-        if (proc.exitCode !== null) throw new Error(`exited with ${proc.exitCode} before printing '${text}':\n${out.text}`)
+        if (proc.exitCode !== null)
+          throw new Error(`exited with ${proc.exitCode} before printing '${text}':\n${out.text}`)
         if (Date.now() > deadline) throw new Error(`no '${text}' within ${ms} ms:\n${out.text}`)
         await Bun.sleep(25)
       }

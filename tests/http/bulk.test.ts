@@ -8,7 +8,14 @@ const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group'
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
 
-interface Answer { method: string; bulkId?: string; version?: string; location?: string; status: string; response?: { scimType?: string; status: string } }
+interface Answer {
+  method: string
+  bulkId?: string
+  version?: string
+  location?: string
+  status: string
+  response?: { scimType?: string; status: string }
+}
 
 async function bulk(t: ReturnType<typeof makeTestApp>, Operations: unknown[], extra: Record<string, unknown> = {}) {
   const res = await t.request('POST', '/scim/v2/Bulk', { schemas: [BULK], Operations, ...extra })
@@ -22,10 +29,18 @@ describe('POST /Bulk', () => {
   test('a group that names a user created later in the same request gets that user as a member', async () => {
     const t = makeTestApp()
     const answers = await bulk(t, [
-      { method: 'POST', path: '/Groups', bulkId: 'g', data: { schemas: [GROUP], displayName: 'Tour Guides', members: [{ type: 'User', value: 'bulkId:u' }] } },
+      {
+        method: 'POST',
+        path: '/Groups',
+        bulkId: 'g',
+        data: { schemas: [GROUP], displayName: 'Tour Guides', members: [{ type: 'User', value: 'bulkId:u' }] },
+      },
       { method: 'POST', path: '/Users', bulkId: 'u', data: { schemas: [USER], userName: 'alice@example.com' } },
     ])
-    expect(answers.map((a) => [a.bulkId, a.status])).toEqual([['g', '201'], ['u', '201']])
+    expect(answers.map((a) => [a.bulkId, a.status])).toEqual([
+      ['g', '201'],
+      ['u', '201'],
+    ])
     const userId = answers[1]!.location!.split('/').pop()!
     expect(answers[1]!.location).toBe(`http://localhost/scim/v2/Users/${userId}`)
     const group = await readJson(await t.request('GET', answers[0]!.location!.replace('http://localhost', '')))
@@ -35,18 +50,33 @@ describe('POST /Bulk', () => {
 
   test('PUT, PATCH and DELETE reach resources by id or by bulkId, and honour version as If-Match', async () => {
     const t = makeTestApp()
-    const [created] = await bulk(t, [{ method: 'POST', path: '/Users', bulkId: 'u', data: { schemas: [USER], userName: 'bob@example.com' } }])
+    const [created] = await bulk(t, [
+      { method: 'POST', path: '/Users', bulkId: 'u', data: { schemas: [USER], userName: 'bob@example.com' } },
+    ])
     const id = created!.location!.split('/').pop()!
     const answers = await bulk(t, [
-      { method: 'PATCH', path: `/Users/${id}`, version: created!.version, data: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] } },
-      { method: 'PUT', path: `/Users/${id}`, version: created!.version, data: { schemas: [USER], userName: 'bob@example.com' } },
+      {
+        method: 'PATCH',
+        path: `/Users/${id}`,
+        version: created!.version,
+        data: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] },
+      },
+      {
+        method: 'PUT',
+        path: `/Users/${id}`,
+        version: created!.version,
+        data: { schemas: [USER], userName: 'bob@example.com' },
+      },
       { method: 'POST', path: '/Users', bulkId: 'c', data: { schemas: [USER], userName: 'carol@example.com' } },
       { method: 'DELETE', path: '/Users/bulkId:c' },
     ])
     expect(answers.map((a) => a.status)).toEqual(['200', '412', '201', '204'])
     expect(answers[1]!.response?.status).toBe('412')
     expect((await readJson(await t.request('GET', `/scim/v2/Users/${id}`))).active).toBe(false)
-    expect((await readJson(await t.request('GET', '/scim/v2/Users?filter=userName%20eq%20%22carol@example.com%22'))).totalResults).toBe(0)
+    expect(
+      (await readJson(await t.request('GET', '/scim/v2/Users?filter=userName%20eq%20%22carol@example.com%22')))
+        .totalResults
+    ).toBe(0)
   })
 
   test('each operation fails on its own; failOnErrors stops after that many errors', async () => {
@@ -71,10 +101,25 @@ describe('POST /Bulk', () => {
   test('circular references are refused with 409 and create nothing; a failed POST fails what refers to it', async () => {
     const t = makeTestApp()
     const answers = await bulk(t, [
-      { method: 'POST', path: '/Groups', bulkId: 'a', data: { schemas: [GROUP], displayName: 'A', members: [{ value: 'bulkId:b' }] } },
-      { method: 'POST', path: '/Groups', bulkId: 'b', data: { schemas: [GROUP], displayName: 'B', members: [{ value: 'bulkId:a' }] } },
+      {
+        method: 'POST',
+        path: '/Groups',
+        bulkId: 'a',
+        data: { schemas: [GROUP], displayName: 'A', members: [{ value: 'bulkId:b' }] },
+      },
+      {
+        method: 'POST',
+        path: '/Groups',
+        bulkId: 'b',
+        data: { schemas: [GROUP], displayName: 'B', members: [{ value: 'bulkId:a' }] },
+      },
       { method: 'POST', path: '/Users', bulkId: 'bad', data: { schemas: [USER] } },
-      { method: 'POST', path: '/Groups', bulkId: 'c', data: { schemas: [GROUP], displayName: 'C', members: [{ value: 'bulkId:bad' }] } },
+      {
+        method: 'POST',
+        path: '/Groups',
+        bulkId: 'c',
+        data: { schemas: [GROUP], displayName: 'C', members: [{ value: 'bulkId:bad' }] },
+      },
     ])
     expect(answers.map((a) => a.status)).toEqual(['409', '409', '400', '409'])
     expect(answers[0]!.response).toMatchObject({ status: '409' })
@@ -85,7 +130,12 @@ describe('POST /Bulk', () => {
     const t = makeTestApp({ limits: { maxBulkOperations: 2 } })
     const spc = await readJson(await t.request('GET', '/scim/v2/ServiceProviderConfig'))
     expect(spc.bulk).toEqual({ supported: true, maxOperations: 2, maxPayloadSize: 10_485_760 })
-    const three = Array.from({ length: 3 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `u${i}`, data: { userName: `u${i}` } }))
+    const three = Array.from({ length: 3 }, (_, i) => ({
+      method: 'POST',
+      path: '/Users',
+      bulkId: `u${i}`,
+      data: { userName: `u${i}` },
+    }))
     await expectScimError(await t.request('POST', '/scim/v2/Bulk', { schemas: [BULK], Operations: three }), 413)
     expect((await readJson(await t.request('GET', '/scim/v2/Users'))).totalResults).toBe(0)
   })
@@ -97,6 +147,10 @@ describe('POST /Bulk', () => {
       { method: 'POST', path: '/Users/abc', bulkId: 'y', data: { userName: 'y' } },
       { method: 'PATCH', path: '/Users', data: {} },
     ])
-    expect(answers.map((a) => [a.status, a.response?.scimType])).toEqual([['400', 'invalidPath'], ['400', 'invalidPath'], ['400', 'invalidPath']])
+    expect(answers.map((a) => [a.status, a.response?.scimType])).toEqual([
+      ['400', 'invalidPath'],
+      ['400', 'invalidPath'],
+      ['400', 'invalidPath'],
+    ])
   })
 })

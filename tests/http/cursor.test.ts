@@ -5,11 +5,23 @@ import { expectScimError, readJson } from '../helpers/scim'
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
 
-interface Page { totalResults: number; itemsPerPage: number; nextCursor?: string; previousCursor?: string; startIndex?: number; Resources: { id: string; userName: string }[] }
+interface Page {
+  totalResults: number
+  itemsPerPage: number
+  nextCursor?: string
+  previousCursor?: string
+  startIndex?: number
+  Resources: { id: string; userName: string }[]
+}
 
 async function seeded(n: number, options = {}) {
   const t = makeTestApp(options)
-  for (let i = 0; i < n; i++) await t.request('POST', '/scim/v2/Users', { schemas: [USER], userName: `u${String(i).padStart(3, '0')}`, title: i % 2 ? 'odd' : 'even' })
+  for (let i = 0; i < n; i++)
+    await t.request('POST', '/scim/v2/Users', {
+      schemas: [USER],
+      userName: `u${String(i).padStart(3, '0')}`,
+      title: i % 2 ? 'odd' : 'even',
+    })
   return t
 }
 
@@ -43,11 +55,22 @@ describe('cursor paging', () => {
 
   test('the same walk with a filter and through POST /.search', async () => {
     const t = await seeded(12)
-    const res = await t.request('POST', '/scim/v2/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'title eq "odd"', cursor: '', count: 4 })
+    const res = await t.request('POST', '/scim/v2/Users/.search', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+      filter: 'title eq "odd"',
+      cursor: '',
+      count: 4,
+    })
     const first = await readJson<Page>(res)
     expect(first.totalResults).toBe(6)
     expect(first.Resources).toHaveLength(4)
-    const second = await readJson<Page>(await t.request('POST', '/scim/v2/Users/.search', { filter: 'title eq "odd"', cursor: first.nextCursor, count: 4 }))
+    const second = await readJson<Page>(
+      await t.request('POST', '/scim/v2/Users/.search', {
+        filter: 'title eq "odd"',
+        cursor: first.nextCursor,
+        count: 4,
+      })
+    )
     expect(second.Resources).toHaveLength(2)
     expect(second.nextCursor).toBeUndefined()
   })
@@ -68,7 +91,10 @@ describe('cursor paging', () => {
       const victim = doomed[step]
       if (victim) await t.request('DELETE', `/scim/v2/Users/${victim.id}`)
       const renamed = all[(step * 5 + 1) % all.length]!
-      await t.request('PATCH', `/scim/v2/Users/${renamed.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'userName', value: `zz-${step}-${renamed.userName}` }] })
+      await t.request('PATCH', `/scim/v2/Users/${renamed.id}`, {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'replace', path: 'userName', value: `zz-${step}-${renamed.userName}` }],
+      })
       await t.request('POST', '/scim/v2/Users', { schemas: [USER], userName: `new-${step}` })
       step++
     } while (cursor !== '')
@@ -82,17 +108,32 @@ describe('cursor paging', () => {
     t.server.deps.now = () => new Date(clock)
     const first = await page(t, 'cursor=&count=1')
     await expectScimError(await t.request('GET', '/scim/v2/Users?cursor=garbage'), 400, 'invalidCursor')
-    await expectScimError(await t.request('GET', `/scim/v2/Users?cursor=${first.nextCursor}&filter=title%20eq%20%22odd%22`), 400, 'invalidCursor')
+    await expectScimError(
+      await t.request('GET', `/scim/v2/Users?cursor=${first.nextCursor}&filter=title%20eq%20%22odd%22`),
+      400,
+      'invalidCursor'
+    )
     await expectScimError(await t.request('GET', '/scim/v2/Users?cursor=&count=-1'), 400, 'invalidCount')
     await expectScimError(await t.request('GET', '/scim/v2/Users?cursor=&startIndex=2'), 400, 'invalidValue')
     await expectScimError(await t.request('GET', '/scim/v2/Users?cursor=&sortBy=userName'), 400, 'invalidValue')
     clock += 3601_000
-    await expectScimError(await t.request('GET', `/scim/v2/Users?cursor=${first.nextCursor}&count=1`), 400, 'expiredCursor')
+    await expectScimError(
+      await t.request('GET', `/scim/v2/Users?cursor=${first.nextCursor}&count=1`),
+      400,
+      'expiredCursor'
+    )
   })
 
   test('/ServiceProviderConfig advertises both paging methods', async () => {
     const t = makeTestApp()
     const spc = await readJson(await t.request('GET', '/scim/v2/ServiceProviderConfig'))
-    expect(spc.pagination).toEqual({ cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: 100, maxPageSize: 1000, cursorTimeout: 3600 })
+    expect(spc.pagination).toEqual({
+      cursor: true,
+      index: true,
+      defaultPaginationMethod: 'index',
+      defaultPageSize: 100,
+      maxPageSize: 1000,
+      cursorTimeout: 3600,
+    })
   })
 })

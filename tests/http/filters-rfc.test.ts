@@ -9,8 +9,23 @@ const HR_SCHEMA = {
   id: URN_HR,
   name: 'HR',
   attributes: [
-    { name: 'hiredAt', type: 'dateTime', multiValued: false, required: false, mutability: 'readWrite', returned: 'default' },
-    { name: 'secret', type: 'string', multiValued: false, required: false, caseExact: false, mutability: 'writeOnly', returned: 'never' },
+    {
+      name: 'hiredAt',
+      type: 'dateTime',
+      multiValued: false,
+      required: false,
+      mutability: 'readWrite',
+      returned: 'default',
+    },
+    {
+      name: 'secret',
+      type: 'string',
+      multiValued: false,
+      required: false,
+      caseExact: false,
+      mutability: 'writeOnly',
+      returned: 'never',
+    },
   ],
 } as unknown as SchemaDocument
 
@@ -34,7 +49,11 @@ describe('http filters: dateTime values inside documents compare as instants', (
   async function seeded() {
     const t = hrApp()
     for (const [userName, hiredAt] of Object.entries(hired)) {
-      const res = await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER, URN_HR], userName, [URN_HR]: { hiredAt } })
+      const res = await t.request('POST', '/scim/v2/Users', {
+        schemas: [URN_USER, URN_HR],
+        userName,
+        [URN_HR]: { hiredAt },
+      })
       expect(res.status).toBe(201)
     }
     return t
@@ -50,14 +69,29 @@ describe('http filters: dateTime values inside documents compare as instants', (
 
   test('gt/lt across time zones and fractional seconds', async () => {
     const t = await seeded()
-    expect((await userNames(t, q(`hiredAt gt "2024-03-01T08:30:00Z"`))).sort()).toEqual(['half', 'minus5', 'sub', 'utc9'])
-    expect(await userNames(t, q(`hiredAt lt "2024-03-01T09:00:00.3Z"`) + '&sortBy=userName')).toEqual(['minus5', 'plus2', 'utc9'])
-    expect(await userNames(t, q(`hiredAt ge "2024-03-01T09:00:00.5Z"`) + '&sortBy=userName')).toEqual(['half', 'sub'])
+    expect((await userNames(t, q(`hiredAt gt "2024-03-01T08:30:00Z"`))).sort()).toEqual([
+      'half',
+      'minus5',
+      'sub',
+      'utc9',
+    ])
+    expect(await userNames(t, `${q(`hiredAt lt "2024-03-01T09:00:00.3Z"`)}&sortBy=userName`)).toEqual([
+      'minus5',
+      'plus2',
+      'utc9',
+    ])
+    expect(await userNames(t, `${q(`hiredAt ge "2024-03-01T09:00:00.5Z"`)}&sortBy=userName`)).toEqual(['half', 'sub'])
   })
 
   test('a filter value that names no real instant is 400 invalidFilter, as it is in a document', async () => {
     const t = await seeded()
-    for (const bad of ['2024-02-30T00:00:00Z', '2023-02-29', '2024-03-01T24:00:00Z', '2024-03-01T10:60:00Z', '2024-03-01T10:00:00+15:00']) {
+    for (const bad of [
+      '2024-02-30T00:00:00Z',
+      '2023-02-29',
+      '2024-03-01T24:00:00Z',
+      '2024-03-01T10:60:00Z',
+      '2024-03-01T10:00:00+15:00',
+    ]) {
       await expectScimError(await t.request('GET', q(`hiredAt gt "${bad}"`)), 400, 'invalidFilter')
       await expectScimError(await t.request('GET', q(`meta.lastModified gt "${bad}"`)), 400, 'invalidFilter')
     }
@@ -69,16 +103,34 @@ describe('http filters: dateTime values inside documents compare as instants', (
 
   test('sortBy a dateTime orders by instant', async () => {
     const t = await seeded()
-    expect(await userNames(t, `/scim/v2/Users?sortBy=${URN_HR}:hiredAt&attributes=userName`)).toEqual(['plus2', 'utc9', 'minus5', 'half', 'sub'])
+    expect(await userNames(t, `/scim/v2/Users?sortBy=${URN_HR}:hiredAt&attributes=userName`)).toEqual([
+      'plus2',
+      'utc9',
+      'minus5',
+      'half',
+      'sub',
+    ])
   })
 })
 
 describe("http filters: a member's display is what the group shows", () => {
   async function seeded() {
     const t = makeTestApp()
-    const u = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'bjensen', displayName: 'Barbara Jensen' }))
+    const u = await readJson(
+      await t.request('POST', '/scim/v2/Users', {
+        schemas: [URN_USER],
+        userName: 'bjensen',
+        displayName: 'Barbara Jensen',
+      })
+    )
     const plain = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'jim' }))
-    const g = await readJson(await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'Tour Guides', members: [{ value: u.id }, { value: plain.id }] }))
+    const g = await readJson(
+      await t.request('POST', '/scim/v2/Groups', {
+        schemas: [URN_GROUP],
+        displayName: 'Tour Guides',
+        members: [{ value: u.id }, { value: plain.id }],
+      })
+    )
     return { t, u, plain, g }
   }
   const groups = async (t: ReturnType<typeof makeTestApp>, filter: string) =>
@@ -86,7 +138,9 @@ describe("http filters: a member's display is what the group shows", () => {
 
   test('members.display tests displayName, else userName, as rendered', async () => {
     const { t, g } = await seeded()
-    const shown = (await readJson(await t.request('GET', `/scim/v2/Groups/${g.id}`))).members.map((m: { display: string }) => m.display)
+    const shown = (await readJson(await t.request('GET', `/scim/v2/Groups/${g.id}`))).members.map(
+      (m: { display: string }) => m.display
+    )
     expect(shown.sort()).toEqual(['Barbara Jensen', 'jim'])
     expect(await groups(t, 'members.display eq "Barbara Jensen"')).toBe(1)
     expect(await groups(t, 'members[display eq "barbara jensen"]')).toBe(1)
@@ -96,7 +150,11 @@ describe("http filters: a member's display is what the group shows", () => {
 
   test('PATCH members[display eq …] removes the member shown with that display', async () => {
     const { t, plain, g } = await seeded()
-    const res = await t.request('PATCH', `/scim/v2/Groups/${g.id}`, patchBody({ op: 'remove', path: 'members[display eq "Barbara Jensen"]' }))
+    const res = await t.request(
+      'PATCH',
+      `/scim/v2/Groups/${g.id}`,
+      patchBody({ op: 'remove', path: 'members[display eq "Barbara Jensen"]' })
+    )
     expect(res.status).toBe(204)
     const members = (await readJson(await t.request('GET', `/scim/v2/Groups/${g.id}`))).members as { value: string }[]
     expect(members.map((m) => m.value)).toEqual([plain.id])
@@ -106,14 +164,36 @@ describe("http filters: a member's display is what the group shows", () => {
 describe('http sorting: never-returned attributes', () => {
   test('sortBy a returned:"never" attribute is refused, as filters refuse it', async () => {
     const t = hrApp()
-    for (const [userName, secret] of [['a', 'zz'], ['b', 'aa']]) {
-      await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER, URN_HR], userName, password: 'S3cret!', [URN_HR]: { secret } })
+    for (const [userName, secret] of [
+      ['a', 'zz'],
+      ['b', 'aa'],
+    ]) {
+      await t.request('POST', '/scim/v2/Users', {
+        schemas: [URN_USER, URN_HR],
+        userName,
+        password: 'S3cret!',
+        [URN_HR]: { secret },
+      })
     }
     await expectScimError(await t.request('GET', `/scim/v2/Users?sortBy=${URN_HR}:secret`), 400, 'invalidValue')
     await expectScimError(await t.request('GET', '/scim/v2/Users?sortBy=password'), 400, 'invalidValue')
-    await expectScimError(await t.request('POST', '/scim/v2/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], sortBy: 'secret' }), 400, 'invalidValue')
+    await expectScimError(
+      await t.request('POST', '/scim/v2/Users/.search', {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+        sortBy: 'secret',
+      }),
+      400,
+      'invalidValue'
+    )
     await expectScimError(await t.request('GET', q('secret eq "aa"')), 400, 'invalidFilter')
-    await expectScimError(await t.request('POST', '/scim/v2/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], sortBy: 'password' }), 400, 'invalidValue')
+    await expectScimError(
+      await t.request('POST', '/scim/v2/.search', {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+        sortBy: 'password',
+      }),
+      400,
+      'invalidValue'
+    )
   })
 })
 
@@ -123,8 +203,17 @@ describe('http filters: full Unicode case folding for userName and group display
     for (const userName of ['ΟΔΟΣ', 'Straße', 'ﬁnn', '\u212Aelvin']) {
       expect((await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName })).status).toBe(201)
     }
-    for (const [dup, original] of [['οδοσ', 'ΟΔΟΣ'], ['STRASSE', 'Straße'], ['FINN', 'ﬁnn'], ['kelvin', '\u212Aelvin']]) {
-      await expectScimError(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: dup }), 409, 'uniqueness')
+    for (const [dup, original] of [
+      ['οδοσ', 'ΟΔΟΣ'],
+      ['STRASSE', 'Straße'],
+      ['FINN', 'ﬁnn'],
+      ['kelvin', '\u212Aelvin'],
+    ]) {
+      await expectScimError(
+        await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: dup }),
+        409,
+        'uniqueness'
+      )
       expect(await userNames(t, q(`userName eq "${dup}"`))).toEqual([original!])
       expect(await userNames(t, q(`userName eq "${dup}" and active pr or userName eq "${dup}"`))).toEqual([original!])
     }
@@ -134,7 +223,9 @@ describe('http filters: full Unicode case folding for userName and group display
   test('group displayName filters fold the same way', async () => {
     const t = makeTestApp()
     await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'ΟΔΟΣ' })
-    const found = await readJson(await t.request('GET', `/scim/v2/Groups?filter=${encodeURIComponent('displayName eq "οδοσ"')}`))
+    const found = await readJson(
+      await t.request('GET', `/scim/v2/Groups?filter=${encodeURIComponent('displayName eq "οδοσ"')}`)
+    )
     expect(found.totalResults).toBe(1)
   })
 })
@@ -142,15 +233,35 @@ describe('http filters: full Unicode case folding for userName and group display
 describe('http filters: every stored attribute is filtered on the value a client is shown', () => {
   test('eq on each rendered value of users and groups finds the resource', async () => {
     const t = makeTestApp()
-    const u = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'Ünal', externalId: 'e-1', displayName: 'Ü. Nal' }))
+    const u = await readJson(
+      await t.request('POST', '/scim/v2/Users', {
+        schemas: [URN_USER],
+        userName: 'Ünal',
+        externalId: 'e-1',
+        displayName: 'Ü. Nal',
+      })
+    )
     const lone = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'lone' }))
-    const g = await readJson(await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'Straße', externalId: 'g-1', members: [{ value: u.id }] }))
+    const g = await readJson(
+      await t.request('POST', '/scim/v2/Groups', {
+        schemas: [URN_GROUP],
+        displayName: 'Straße',
+        externalId: 'g-1',
+        members: [{ value: u.id }],
+      })
+    )
     const shownU = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}`))
     const shownG = await readJson(await t.request('GET', `/scim/v2/Groups/${g.id}`))
     const leaves = (r: Record<string, any>, multi: string) => [
-      ['id', r.id], ['externalId', r.externalId], ['meta.created', r.meta.created], ['meta.lastModified', r.meta.lastModified],
-      ['meta.resourceType', r.meta.resourceType], [`${multi}.value`, r[multi][0].value], [`${multi}.display`, r[multi][0].display],
-      [`${multi}.type`, r[multi][0].type], ['schemas', r.schemas[0]],
+      ['id', r.id],
+      ['externalId', r.externalId],
+      ['meta.created', r.meta.created],
+      ['meta.lastModified', r.meta.lastModified],
+      ['meta.resourceType', r.meta.resourceType],
+      [`${multi}.value`, r[multi][0].value],
+      [`${multi}.display`, r[multi][0].display],
+      [`${multi}.type`, r[multi][0].type],
+      ['schemas', r.schemas[0]],
     ]
     const cases: [string, string, string, string][] = [
       ...leaves(shownU, 'groups').map(([a, v]) => ['Users', a, v, u.id] as [string, string, string, string]),
@@ -158,11 +269,18 @@ describe('http filters: every stored attribute is filtered on the value a client
       ...leaves(shownG, 'members').map(([a, v]) => ['Groups', a, v, g.id] as [string, string, string, string]),
       ['Groups', 'displayName', shownG.displayName, g.id],
       ['Groups', 'meta.version', shownG.meta.version, g.id],
-      ['Users', 'meta.version', (await readJson(await t.request('GET', `/scim/v2/Users/${lone.id}`))).meta.version, lone.id],
+      [
+        'Users',
+        'meta.version',
+        (await readJson(await t.request('GET', `/scim/v2/Users/${lone.id}`))).meta.version,
+        lone.id,
+      ],
     ]
     for (const [endpoint, attr, value, id] of cases) {
       const filter = `${attr} eq ${JSON.stringify(value)}`
-      const res = await readJson(await t.request('GET', `/scim/v2/${endpoint}?filter=${encodeURIComponent(filter)}&attributes=id`))
+      const res = await readJson(
+        await t.request('GET', `/scim/v2/${endpoint}?filter=${encodeURIComponent(filter)}&attributes=id`)
+      )
       expect([attr, (res.Resources as { id: string }[]).some((r) => r.id === id)]).toEqual([attr, true])
     }
   })

@@ -55,7 +55,11 @@ describe('through the app', () => {
     const res = await anonymous('http://x/healthz?/scim/v2/Users')
     expect(res.status).toBe(200)
     expect(await res.text()).toBe('ok\n')
-    const post = await anonymous('http://abc/healthz?/scim/v2/Users', { method: 'POST', body: '{"userName":"intruder@evil"}', headers: { 'content-type': 'application/scim+json' } })
+    const post = await anonymous('http://abc/healthz?/scim/v2/Users', {
+      method: 'POST',
+      body: '{"userName":"intruder@evil"}',
+      headers: { 'content-type': 'application/scim+json' },
+    })
     expect(post.status).toBe(405)
     const users = await readJson(await request('GET', '/scim/v2/Users'))
     expect(users.totalResults).toBe(0)
@@ -65,7 +69,9 @@ describe('through the app', () => {
     const res = await anonymous('http://scm/scim/v2/Users', { headers: { authorization: `Bearer ${TEST_TOKEN}` } })
     expect(res.status).toBe(200)
     const created = await anonymous('https://x/scim/v2/Users', {
-      method: 'POST', body: '{"userName":"short@host"}', headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/scim+json' },
+      method: 'POST',
+      body: '{"userName":"short@host"}',
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/scim+json' },
     })
     expect(created.status).toBe(201)
     const body = await readJson(created)
@@ -92,7 +98,8 @@ describe('through the app', () => {
   })
 
   test.each(['/scim/v2/Schemas/%FF', '/scim/v2/Schemas/%E0', '/scim/v2/ResourceTypes/%C0%AF', '/scim/v2/Users/%FF'])(
-    'malformed percent-encoding %s is a 400 invalidSyntax', async (path) => {
+    'malformed percent-encoding %s is a 400 invalidSyntax',
+    async (path) => {
       await expectScimError(await request('GET', path), 400, 'invalidSyntax')
     }
   )

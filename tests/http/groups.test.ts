@@ -6,7 +6,10 @@ import { URN_GROUP, URN_USER, expectScimError, patchBody, readJson } from '../he
 async function users(t: TestApp, n: number): Promise<string[]> {
   const ids = []
   for (let i = 0; i < n; i++) {
-    ids.push((await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: `u${i}` }))).id as string)
+    ids.push(
+      (await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: `u${i}` })))
+        .id as string
+    )
   }
   return ids
 }
@@ -21,7 +24,10 @@ describe('http /Groups', () => {
     const t = makeTestApp()
     const res = await t.request('POST', '/scim/v2/Groups', {
       schemas: [URN_GROUP, 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group'],
-      externalId: '8aa1a0c0', displayName: 'Org Admin', members: [], meta: { resourceType: 'Group' },
+      externalId: '8aa1a0c0',
+      displayName: 'Org Admin',
+      members: [],
+      meta: { resourceType: 'Group' },
     })
     const g = await readJson(res)
     expect(res.status).toBe(201)
@@ -33,10 +39,18 @@ describe('http /Groups', () => {
   test('excludedAttributes=members leaves the key out, on GET and on filtered lists', async () => {
     const t = makeTestApp()
     const [u] = await users(t, 1)
-    const g = await readJson(await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'Sales', members: [{ value: u }] }))
+    const g = await readJson(
+      await t.request('POST', '/scim/v2/Groups', {
+        schemas: [URN_GROUP],
+        displayName: 'Sales',
+        members: [{ value: u }],
+      })
+    )
     const one = await readJson(await t.request('GET', `/scim/v2/Groups/${g.id}?excludedAttributes=members`))
     expect('members' in one).toBe(false)
-    const list = await readJson(await t.request('GET', '/scim/v2/Groups?excludedAttributes=members&filter=displayName+eq+%22sales%22'))
+    const list = await readJson(
+      await t.request('GET', '/scim/v2/Groups?excludedAttributes=members&filter=displayName+eq+%22sales%22')
+    )
     expect(list.totalResults).toBe(1)
     expect('members' in list.Resources[0]).toBe(false)
   })
@@ -45,18 +59,45 @@ describe('http /Groups', () => {
     const t = makeTestApp()
     const ids = await users(t, 5)
     const g = await readJson(await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'G' }))
-    const add = await t.request('PATCH', `/scim/v2/Groups/${g.id}`, patchBody({ op: 'Add', path: 'members', value: ids.slice(0, 4).map((value) => ({ $ref: null, value })) }))
+    const add = await t.request(
+      'PATCH',
+      `/scim/v2/Groups/${g.id}`,
+      patchBody({ op: 'Add', path: 'members', value: ids.slice(0, 4).map((value) => ({ $ref: null, value })) })
+    )
     expect(add.status).toBe(204)
-    expect((await t.request('PATCH', `/scim/v2/Groups/${g.id}`, patchBody({ op: 'Add', path: 'members', value: [{ value: ids[0] }] }))).status).toBe(204)
-    expect((await t.request('PATCH', `/scim/v2/Groups/${g.id}`, patchBody({ op: 'Remove', path: 'members', value: [{ value: ids[1] }] }))).status).toBe(204)
+    expect(
+      (
+        await t.request(
+          'PATCH',
+          `/scim/v2/Groups/${g.id}`,
+          patchBody({ op: 'Add', path: 'members', value: [{ value: ids[0] }] })
+        )
+      ).status
+    ).toBe(204)
+    expect(
+      (
+        await t.request(
+          'PATCH',
+          `/scim/v2/Groups/${g.id}`,
+          patchBody({ op: 'Remove', path: 'members', value: [{ value: ids[1] }] })
+        )
+      ).status
+    ).toBe(204)
     expect(await memberIds(t, g.id)).toEqual([ids[0], ids[2], ids[3]].sort() as string[])
   })
 
   test('aadOptscim062020 dialect: remove members[value eq "…"]; removing a non-member succeeds', async () => {
     const t = makeTestApp()
     const ids = await users(t, 3)
-    const g = await readJson(await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'G', members: ids.map((value) => ({ value })) }))
-    const rm = (id: string) => t.request('PATCH', `/scim/v2/Groups/${g.id}`, patchBody({ op: 'remove', path: `members[value eq "${id}"]` }))
+    const g = await readJson(
+      await t.request('POST', '/scim/v2/Groups', {
+        schemas: [URN_GROUP],
+        displayName: 'G',
+        members: ids.map((value) => ({ value })),
+      })
+    )
+    const rm = (id: string) =>
+      t.request('PATCH', `/scim/v2/Groups/${g.id}`, patchBody({ op: 'remove', path: `members[value eq "${id}"]` }))
     expect((await rm(ids[2]!)).status).toBe(204)
     expect((await rm(ids[2]!)).status).toBe(204)
     expect(await memberIds(t, g.id)).toEqual([ids[0], ids[1]].sort() as string[])
@@ -66,10 +107,14 @@ describe('http /Groups', () => {
     const t = makeTestApp()
     const [u] = await users(t, 1)
     const g = await readJson(await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'G' }))
-    const res = await t.request('PATCH', `/scim/v2/Groups/${g.id}`, patchBody(
-      { op: 'Replace', path: 'displayName', value: 'Renamed' },
-      { op: 'Add', path: 'members', value: [{ value: u }, { value: 'ghost' }] },
-    ))
+    const res = await t.request(
+      'PATCH',
+      `/scim/v2/Groups/${g.id}`,
+      patchBody(
+        { op: 'Replace', path: 'displayName', value: 'Renamed' },
+        { op: 'Add', path: 'members', value: [{ value: u }, { value: 'ghost' }] }
+      )
+    )
     await expectScimError(res, 400, 'invalidValue')
     const after = await readJson(await t.request('GET', `/scim/v2/Groups/${g.id}`))
     expect(after.displayName).toBe('G')
@@ -79,8 +124,18 @@ describe('http /Groups', () => {
   test('PATCH with attributes answers 200 with the group; deleting a user removes it from groups', async () => {
     const t = makeTestApp()
     const ids = await users(t, 2)
-    const g = await readJson(await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'G', members: ids.map((value) => ({ value })) }))
-    const res = await t.request('PATCH', `/scim/v2/Groups/${g.id}?attributes=displayName`, patchBody({ op: 'Replace', path: 'displayName', value: 'H' }))
+    const g = await readJson(
+      await t.request('POST', '/scim/v2/Groups', {
+        schemas: [URN_GROUP],
+        displayName: 'G',
+        members: ids.map((value) => ({ value })),
+      })
+    )
+    const res = await t.request(
+      'PATCH',
+      `/scim/v2/Groups/${g.id}?attributes=displayName`,
+      patchBody({ op: 'Replace', path: 'displayName', value: 'H' })
+    )
     expect(res.status).toBe(200)
     expect((await readJson(res)).displayName).toBe('H')
     expect((await t.request('DELETE', `/scim/v2/Users/${ids[0]}`)).status).toBe(204)
@@ -90,10 +145,16 @@ describe('http /Groups', () => {
   test('a user lists its groups (read-only groups attribute) and can be filtered by membership', async () => {
     const t = makeTestApp()
     const [u, other] = await users(t, 2)
-    const g = await readJson(await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'Team', members: [{ value: u }] }))
+    const g = await readJson(
+      await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'Team', members: [{ value: u }] })
+    )
     const got = await readJson(await t.request('GET', `/scim/v2/Users/${u}`))
-    expect(got.groups).toEqual([{ value: g.id, $ref: `http://localhost/scim/v2/Groups/${g.id}`, display: 'Team', type: 'direct' }])
-    const byMember = await readJson(await t.request('GET', `/scim/v2/Groups?filter=members.value+eq+%22${u}%22&excludedAttributes=members`))
+    expect(got.groups).toEqual([
+      { value: g.id, $ref: `http://localhost/scim/v2/Groups/${g.id}`, display: 'Team', type: 'direct' },
+    ])
+    const byMember = await readJson(
+      await t.request('GET', `/scim/v2/Groups?filter=members.value+eq+%22${u}%22&excludedAttributes=members`)
+    )
     expect(byMember.Resources.map((r: { id: string }) => r.id)).toEqual([g.id])
     const none = await readJson(await t.request('GET', `/scim/v2/Groups?filter=members.value+eq+%22${other}%22`))
     expect(none.totalResults).toBe(0)

@@ -3,7 +3,9 @@ import { describe, expect, test } from 'bun:test'
 import { makeTestApp, TEST_TOKEN } from '../helpers/app'
 
 const get = (app: ReturnType<typeof makeTestApp>, path: string, token?: string) =>
-  app.server.app.handle(new Request(`http://localhost${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {}))
+  app.server.app.handle(
+    new Request(`http://localhost${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {})
+  )
 
 async function expectText(res: Response, status: number, text: RegExp): Promise<void> {
   expect(res.status).toBe(status)
@@ -37,7 +39,11 @@ describe('/readyz', () => {
   test('is 503 when the schema is not the one this build migrates to', async () => {
     const app = makeTestApp()
     app.server.sqlite.run('DELETE FROM "__drizzle_migrations" WHERE id = (SELECT max(id) FROM "__drizzle_migrations")')
-    await expectText(await get(app, '/readyz', TEST_TOKEN), 503, /^not ready: database schema is 1 migration\(s\) behind/)
+    await expectText(
+      await get(app, '/readyz', TEST_TOKEN),
+      503,
+      /^not ready: database schema is 1 migration\(s\) behind/
+    )
   })
 
   // Runs once /readyz is an open path in src/http/plugins/auth.ts (OPEN_PATHS), like /healthz.

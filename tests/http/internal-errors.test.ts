@@ -41,7 +41,12 @@ test('without a logger an embedded server writes nothing, even for internal erro
     throw new Error('boom')
   }
   const written: unknown[] = []
-  const spies = [spyOn(console, 'error'), spyOn(console, 'log'), spyOn(process.stdout, 'write'), spyOn(process.stderr, 'write')]
+  const spies = [
+    spyOn(console, 'error'),
+    spyOn(console, 'log'),
+    spyOn(process.stdout, 'write'),
+    spyOn(process.stderr, 'write'),
+  ]
   for (const spy of spies) spy.mockImplementation(((...args: unknown[]) => void written.push(args)) as never)
   try {
     await expectScimError(await t.request('GET', '/scim/v2/Users'), 500)

@@ -12,7 +12,7 @@ const deep = (n: number) => '['.repeat(n) + ']'.repeat(n)
 async function createUser(t: TestApp, userName: string, extra: Record<string, unknown> = {}): Promise<string> {
   const res = await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName, ...extra })
   expect(res.status).toBe(201)
-  return (await res.json() as { id: string }).id
+  return ((await res.json()) as { id: string }).id
 }
 
 /** A request whose body arrives as a stream, without Content-Length (chunked on the wire). */
@@ -25,7 +25,9 @@ function streamed(path: string, text: string): Request {
     },
   })
   return new Request(`http://localhost${path}`, {
-    method: 'POST', body, headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': ENTRA_CONTENT_TYPE },
+    method: 'POST',
+    body,
+    headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': ENTRA_CONTENT_TYPE },
   })
 }
 
@@ -45,16 +47,28 @@ describe('http limits: nesting depth', () => {
   test('100,000 levels answer 400 on POST and on a PATCH add, not a stack overflow', async () => {
     const t = makeTestApp()
     const id = await createUser(t, 'u@x')
-    await expectScimError(await t.request('POST', '/scim/v2/Users', `{"userName":"d@x","x":${deep(100_000)}}`), 400, 'invalidSyntax')
+    await expectScimError(
+      await t.request('POST', '/scim/v2/Users', `{"userName":"d@x","x":${deep(100_000)}}`),
+      400,
+      'invalidSyntax'
+    )
     const patch = JSON.stringify(patchBody({ op: 'add', path: 'title', value: 'x' })).replace('"x"', deep(100_000))
     await expectScimError(await t.request('PATCH', `/scim/v2/Users/${id}`, patch), 400, 'invalidSyntax')
-    await expectScimError(await t.request('POST', '/scim/v2/Users', `{"x":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`), 400, 'invalidSyntax')
+    await expectScimError(
+      await t.request('POST', '/scim/v2/Users', `{"x":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`),
+      400,
+      'invalidSyntax'
+    )
   })
 
   test('brackets inside strings do not count, and the limit is a setting', async () => {
     const t = makeTestApp({ limits: { maxDepth: 8 } })
     await createUser(t, 'brackets@x', { title: '[[[[[[[[[[[[{{{{{{{{{{\\"[[[[[[[[[' })
-    const res = await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'n@x', x: [[[[[[[[['too deep']]]]]]]]] })
+    const res = await t.request('POST', '/scim/v2/Users', {
+      schemas: [URN_USER],
+      userName: 'n@x',
+      x: [[[[[[[[['too deep']]]]]]]]],
+    })
     expect((await expectScimError(res, 400, 'invalidSyntax')).detail).toContain('8 levels (max-depth)')
   })
 })
@@ -71,7 +85,9 @@ describe('http limits: request size', () => {
   test('a streamed body without Content-Length is cut off at the limit with the same 413', async () => {
     const t = makeTestApp({ limits: { maxRequestBytes: 2048 } })
     const big = JSON.stringify({ schemas: [URN_USER], userName: 'big@x', title: 'x'.repeat(40_000) })
-    expect((await expectScimError(await t.server.app.handle(streamed('/scim/v2/Users', big)), 413)).detail).toContain('max-request-bytes')
+    expect((await expectScimError(await t.server.app.handle(streamed('/scim/v2/Users', big)), 413)).detail).toContain(
+      'max-request-bytes'
+    )
     const small = JSON.stringify({ schemas: [URN_USER], userName: 'small@x' })
     expect((await t.server.app.handle(streamed('/scim/v2/Users', small))).status).toBe(201)
   })
@@ -82,15 +98,26 @@ describe('http limits: stored document size', () => {
 
   test('POST, PUT and PATCH cannot make a resource larger than the limit; the stored one is unchanged', async () => {
     const t = makeTestApp({ limits })
-    await expectScimError(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'a@x', title: 'x'.repeat(5000) }), 413)
+    await expectScimError(
+      await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'a@x', title: 'x'.repeat(5000) }),
+      413
+    )
     const id = await createUser(t, 'b@x', { title: 'small' })
     const before = await readJson(await t.request('GET', `/scim/v2/Users/${id}`))
-    const put = await t.request('PUT', `/scim/v2/Users/${id}`, { schemas: [URN_USER], userName: 'b@x', title: 'y'.repeat(5000) })
+    const put = await t.request('PUT', `/scim/v2/Users/${id}`, {
+      schemas: [URN_USER],
+      userName: 'b@x',
+      title: 'y'.repeat(5000),
+    })
     expect((await expectScimError(put, 413)).detail).toContain('4096 bytes (max-document-bytes)')
     // Each PATCH is small; together they would grow the user past the limit.
     let status = 200
     for (let i = 0; i < 10 && status === 200; i++) {
-      const res = await t.request('PATCH', `/scim/v2/Users/${id}`, patchBody({ op: 'add', path: 'emails', value: [{ value: `${'e'.repeat(900)}${i}@x`, type: 'other' }] }))
+      const res = await t.request(
+        'PATCH',
+        `/scim/v2/Users/${id}`,
+        patchBody({ op: 'add', path: 'emails', value: [{ value: `${'e'.repeat(900)}${i}@x`, type: 'other' }] })
+      )
       status = res.status
       if (status !== 200) await expectScimError(res, 413)
     }
@@ -105,7 +132,8 @@ describe('http limits: list response budget', () => {
   test('a page ends when its byte budget is spent; itemsPerPage tells the truth and paging on reaches all', async () => {
     const t = makeTestApp({ limits: { maxResponseBytes: 16_384 } })
     const ids = new Set<string>()
-    for (let i = 0; i < 30; i++) ids.add(await createUser(t, `user${String(i).padStart(2, '0')}@x`, { title: 'z'.repeat(1500) }))
+    for (let i = 0; i < 30; i++)
+      ids.add(await createUser(t, `user${String(i).padStart(2, '0')}@x`, { title: 'z'.repeat(1500) }))
     const seen = new Set<string>()
     let startIndex = 1
     let pages = 0
@@ -124,7 +152,12 @@ describe('http limits: list response budget', () => {
     }
     expect(seen).toEqual(ids)
     // The root /.search shares the budget.
-    const all = await readJson(await t.request('POST', '/scim/v2/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], count: 100 }))
+    const all = await readJson(
+      await t.request('POST', '/scim/v2/.search', {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+        count: 100,
+      })
+    )
     expect(all.itemsPerPage).toBe(all.Resources.length)
     expect(all.itemsPerPage).toBeLessThan(30)
   })
@@ -151,15 +184,26 @@ describe('http limits: storage full', () => {
     const log = captureLog()
     const t = makeTestApp({ logger: log.logger })
     const kept = await createUser(t, 'kept@x')
-    const group = await readJson(await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'g', members: [{ value: kept }] }))
+    const group = await readJson(
+      await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'g', members: [{ value: kept }] })
+    )
     const free = fillDisk(t)
     const big = { title: 'w'.repeat(20_000) }
     // Several writes in one tick share one group-commit batch.
     const results = await Promise.all([
       t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'new1@x', ...big }),
       t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'new2@x', ...big }),
-      t.request('PATCH', `/scim/v2/Users/${kept}`, patchBody({ op: 'replace', path: 'title', value: 'w'.repeat(20_000) })),
-      t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'g2', members: [{ value: kept }], description: 'w'.repeat(20_000) }),
+      t.request(
+        'PATCH',
+        `/scim/v2/Users/${kept}`,
+        patchBody({ op: 'replace', path: 'title', value: 'w'.repeat(20_000) })
+      ),
+      t.request('POST', '/scim/v2/Groups', {
+        schemas: [URN_GROUP],
+        displayName: 'g2',
+        members: [{ value: kept }],
+        description: 'w'.repeat(20_000),
+      }),
     ])
     for (const res of results) {
       expect(res.headers.get('retry-after')).toMatch(/^\d+$/)
@@ -184,7 +228,10 @@ describe('http limits: storage full', () => {
     const t = makeTestApp()
     await createUser(t, 'kept@x')
     const free = fillDisk(t)
-    await expectScimError(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'n@x', title: 'w'.repeat(20_000) }), 503)
+    await expectScimError(
+      await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'n@x', title: 'w'.repeat(20_000) }),
+      503
+    )
     const notReady = await t.server.app.handle(new Request('http://localhost/readyz'))
     expect(notReady.status).toBe(503)
     expect(await notReady.text()).toContain('writes are failing: SQLITE_FULL')
@@ -201,7 +248,15 @@ describe('http limits: storage full', () => {
       const first = makeTestApp({ db })
       const kept = await createUser(first, 'kept@x')
       const free = fillDisk(first)
-      const refused = await Promise.all([1, 2, 3].map((i) => first.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: `n${i}@x`, title: 'w'.repeat(20_000) })))
+      const refused = await Promise.all(
+        [1, 2, 3].map((i) =>
+          first.request('POST', '/scim/v2/Users', {
+            schemas: [URN_USER],
+            userName: `n${i}@x`,
+            title: 'w'.repeat(20_000),
+          })
+        )
+      )
       for (const res of refused) await expectScimError(res, 503)
       free()
       first.server.store.close()

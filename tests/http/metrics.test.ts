@@ -42,7 +42,9 @@ describe('http /metrics', () => {
   test('write batches: size and commit latency histograms from the write queue, and the running totals', async () => {
     const t = makeTestApp()
     // Three writes in one tick share one group-commit batch.
-    await Promise.all(['a', 'b', 'c'].map((u) => t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: u })))
+    await Promise.all(
+      ['a', 'b', 'c'].map((u) => t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: u }))
+    )
     await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'd' })
     const text = await (await t.request('GET', '/metrics')).text()
     expect(sample(text, 'scim_write_batch_size_count')).toBe(2)
@@ -55,10 +57,13 @@ describe('http /metrics', () => {
 
   test('the database size is read at scrape time; process metrics are there', async () => {
     const t = makeTestApp()
-    const page = t.server.sqlite.query('SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()')
+    const page = t.server.sqlite.query(
+      'SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()'
+    )
     const before = sample(await (await t.request('GET', '/metrics')).text(), 'scim_database_bytes')
     expect(before).toBe((page.get() as { b: number }).b)
-    for (let i = 0; i < 20; i++) await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: `u${i}`, title: 'x'.repeat(2000) })
+    for (let i = 0; i < 20; i++)
+      await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: `u${i}`, title: 'x'.repeat(2000) })
     const text = await (await t.request('GET', '/metrics')).text()
     expect(sample(text, 'scim_database_bytes')).toBe((page.get() as { b: number }).b)
     expect(sample(text, 'scim_database_bytes')!).toBeGreaterThan(before!)

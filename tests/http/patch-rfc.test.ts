@@ -8,12 +8,38 @@ const ACME = 'urn:example:params:scim:schemas:extension:acme:2.0:User'
 const acme: SchemaDocument = {
   id: ACME,
   attributes: [
-    { name: 'hired', type: 'dateTime', multiValued: false, required: false, mutability: 'readWrite', returned: 'default' },
     {
-      name: 'badge', type: 'complex', multiValued: false, required: false, mutability: 'readWrite', returned: 'default',
+      name: 'hired',
+      type: 'dateTime',
+      multiValued: false,
+      required: false,
+      mutability: 'readWrite',
+      returned: 'default',
+    },
+    {
+      name: 'badge',
+      type: 'complex',
+      multiValued: false,
+      required: false,
+      mutability: 'readWrite',
+      returned: 'default',
       subAttributes: [
-        { name: 'number', type: 'string', multiValued: false, required: true, mutability: 'readWrite', returned: 'default' },
-        { name: 'color', type: 'string', multiValued: false, required: false, mutability: 'readWrite', returned: 'default' },
+        {
+          name: 'number',
+          type: 'string',
+          multiValued: false,
+          required: true,
+          mutability: 'readWrite',
+          returned: 'default',
+        },
+        {
+          name: 'color',
+          type: 'string',
+          multiValued: false,
+          required: false,
+          mutability: 'readWrite',
+          returned: 'default',
+        },
       ],
     },
   ],
@@ -25,7 +51,8 @@ async function createUser(t: TestApp, body: Record<string, unknown>) {
   return readJson(res)
 }
 
-const patchUser = (t: TestApp, id: string, ...ops: object[]) => t.request('PATCH', `/scim/v2/Users/${id}`, patchBody(...ops))
+const patchUser = (t: TestApp, id: string, ...ops: object[]) =>
+  t.request('PATCH', `/scim/v2/Users/${id}`, patchBody(...ops))
 
 describe('http PATCH complex attributes keep sub-attributes not in the value (RFC 7644 §3.5.2.3)', () => {
   test.each([
@@ -43,7 +70,9 @@ describe('http PATCH complex attributes keep sub-attributes not in the value (RF
     const t = makeTestApp()
     const m = await createUser(t, { userName: 'boss' })
     const u = await createUser(t, { userName: 'emp', [URN_ENTERPRISE]: { manager: { value: m.id }, department: 'D' } })
-    const after = await readJson(await patchUser(t, u.id, { op: 'replace', path: `${URN_ENTERPRISE}:manager`, value: { displayName: null } }))
+    const after = await readJson(
+      await patchUser(t, u.id, { op: 'replace', path: `${URN_ENTERPRISE}:manager`, value: { displayName: null } })
+    )
     expect(after[URN_ENTERPRISE].manager.value).toBe(m.id)
     expect(after[URN_ENTERPRISE].department).toBe('D')
   })
@@ -58,7 +87,12 @@ describe('http PATCH no-ops keep version and lastModified (RFC 7644 §3.5.2.1)',
     ['a value-path key with the same value', { op: 'replace', value: { 'emails[type eq "work"].value': 'b@x' } }],
   ])('%s', async (_n, op) => {
     const t = makeTestApp()
-    const u = await createUser(t, { userName: 'babs', displayName: 'Babs', active: false, emails: [{ value: 'b@x', type: 'work' }] })
+    const u = await createUser(t, {
+      userName: 'babs',
+      displayName: 'Babs',
+      active: false,
+      emails: [{ value: 'b@x', type: 'work' }],
+    })
     const after = await readJson(await patchUser(t, u.id, op))
     expect(after.meta.version).toBe(u.meta.version)
     expect(after.meta.lastModified).toBe(u.meta.lastModified)
@@ -69,7 +103,9 @@ describe('http keys that are value paths or not attribute names', () => {
   test('a pathless value-path key is applied as that path', async () => {
     const t = makeTestApp()
     const u = await createUser(t, { userName: 'vp', emails: [{ value: 'old@x', type: 'work' }] })
-    const after = await readJson(await patchUser(t, u.id, { op: 'replace', value: { 'emails[type eq "work"].value': 'new@x' } }))
+    const after = await readJson(
+      await patchUser(t, u.id, { op: 'replace', value: { 'emails[type eq "work"].value': 'new@x' } })
+    )
     expect(after.emails).toEqual([{ value: 'new@x', type: 'work' }])
     expect(Object.keys(after).filter((k) => k.includes('['))).toEqual([])
   })
@@ -77,18 +113,33 @@ describe('http keys that are value paths or not attribute names', () => {
   test('a pathless key that is no attribute path is 400 invalidPath and changes nothing', async () => {
     const t = makeTestApp()
     const u = await createUser(t, { userName: 'bad' })
-    await expectScimError(await patchUser(t, u.id, { op: 'add', value: { title: 'T', 'emails[type eq': 'x' } }), 400, 'invalidPath')
+    await expectScimError(
+      await patchUser(t, u.id, { op: 'add', value: { title: 'T', 'emails[type eq': 'x' } }),
+      400,
+      'invalidPath'
+    )
     const after = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}`))
     expect(after.title).toBeUndefined()
     expect(after.meta.version).toBe(u.meta.version)
   })
 
-  test.each(['emails[type eq "work"].value', 'bad key', 'a]b'])('POST and PUT with the key %p are 400 invalidPath', async (key) => {
-    const t = makeTestApp()
-    await expectScimError(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'k', [key]: 'x' }), 400, 'invalidPath')
-    const u = await createUser(t, { userName: 'k2' })
-    await expectScimError(await t.request('PUT', `/scim/v2/Users/${u.id}`, { schemas: [URN_USER], userName: 'k2', [key]: 'x' }), 400, 'invalidPath')
-  })
+  test.each(['emails[type eq "work"].value', 'bad key', 'a]b'])(
+    'POST and PUT with the key %p are 400 invalidPath',
+    async (key) => {
+      const t = makeTestApp()
+      await expectScimError(
+        await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'k', [key]: 'x' }),
+        400,
+        'invalidPath'
+      )
+      const u = await createUser(t, { userName: 'k2' })
+      await expectScimError(
+        await t.request('PUT', `/scim/v2/Users/${u.id}`, { schemas: [URN_USER], userName: 'k2', [key]: 'x' }),
+        400,
+        'invalidPath'
+      )
+    }
+  )
 })
 
 describe('http bodies keyed by the core schema URN (RFC 7643 §3)', () => {
@@ -98,14 +149,21 @@ describe('http bodies keyed by the core schema URN (RFC 7643 §3)', () => {
     expect(u.schemas).toEqual([URN_USER])
     expect(u.userName).toBe('nested')
     expect(u.name).toEqual({ givenName: 'N', familyName: 'Ested' })
-    const found = await readJson(await t.request('GET', `/scim/v2/Users?filter=${encodeURIComponent('name.givenName eq "N"')}`))
+    const found = await readJson(
+      await t.request('GET', `/scim/v2/Users?filter=${encodeURIComponent('name.givenName eq "N"')}`)
+    )
     expect(found.totalResults).toBe(1)
   })
 
   test('PUT and pathless PATCH do the same', async () => {
     const t = makeTestApp()
     const u = await createUser(t, { userName: 'p' })
-    const put = await readJson(await t.request('PUT', `/scim/v2/Users/${u.id}`, { schemas: [URN_USER], [URN_USER]: { userName: 'p', title: 'T' } }))
+    const put = await readJson(
+      await t.request('PUT', `/scim/v2/Users/${u.id}`, {
+        schemas: [URN_USER],
+        [URN_USER]: { userName: 'p', title: 'T' },
+      })
+    )
     expect(put.title).toBe('T')
     expect(put.schemas).toEqual([URN_USER])
     const patched = await readJson(await patchUser(t, u.id, { op: 'add', value: { [URN_USER]: { nickName: 'n' } } }))
@@ -115,21 +173,48 @@ describe('http bodies keyed by the core schema URN (RFC 7643 §3)', () => {
 })
 
 describe('http dateTime values (RFC 7643 §2.3.5)', () => {
-  test.each(['2024-02-30T00:00:00Z', '2024-01-01T24:00:00Z', '2023-02-29T10:00:00'])('%s is 400 invalidValue on POST and PATCH', async (hired) => {
-    const t = makeTestApp({ extraSchemas: [{ schema: acme, resourceType: 'User' }] })
-    await expectScimError(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'd', [ACME]: { hired } }), 400, 'invalidValue')
-    const u = await createUser(t, { userName: 'd2' })
-    await expectScimError(await patchUser(t, u.id, { op: 'add', path: `${ACME}:hired`, value: hired }), 400, 'invalidValue')
-  })
+  test.each(['2024-02-30T00:00:00Z', '2024-01-01T24:00:00Z', '2023-02-29T10:00:00'])(
+    '%s is 400 invalidValue on POST and PATCH',
+    async (hired) => {
+      const t = makeTestApp({ extraSchemas: [{ schema: acme, resourceType: 'User' }] })
+      await expectScimError(
+        await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'd', [ACME]: { hired } }),
+        400,
+        'invalidValue'
+      )
+      const u = await createUser(t, { userName: 'd2' })
+      await expectScimError(
+        await patchUser(t, u.id, { op: 'add', path: `${ACME}:hired`, value: hired }),
+        400,
+        'invalidValue'
+      )
+    }
+  )
 })
 
 describe('http required sub-attributes (RFC 7643 §2.2)', () => {
   test('POST, PUT and the result of PATCH must carry them', async () => {
     const t = makeTestApp({ extraSchemas: [{ schema: acme, resourceType: 'User' }] })
-    const err = await expectScimError(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'r', [ACME]: { badge: { color: 'red' } } }), 400, 'invalidValue')
+    const err = await expectScimError(
+      await t.request('POST', '/scim/v2/Users', {
+        schemas: [URN_USER],
+        userName: 'r',
+        [ACME]: { badge: { color: 'red' } },
+      }),
+      400,
+      'invalidValue'
+    )
     expect(err.detail).toContain(`${ACME}:badge.number`)
     const u = await createUser(t, { userName: 'r2', [ACME]: { badge: { number: '7', color: 'red' } } })
-    await expectScimError(await t.request('PUT', `/scim/v2/Users/${u.id}`, { schemas: [URN_USER], userName: 'r2', [ACME]: { badge: { color: 'red' } } }), 400, 'invalidValue')
+    await expectScimError(
+      await t.request('PUT', `/scim/v2/Users/${u.id}`, {
+        schemas: [URN_USER],
+        userName: 'r2',
+        [ACME]: { badge: { color: 'red' } },
+      }),
+      400,
+      'invalidValue'
+    )
     await expectScimError(await patchUser(t, u.id, { op: 'remove', path: `${ACME}:badge.number` }), 400, 'invalidValue')
     const after = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}`))
     expect(after[ACME]).toEqual({ badge: { number: '7', color: 'red' } })

@@ -7,15 +7,39 @@ import { URN_USER, expectScimError, patchBody, readJson } from '../helpers/scim'
 const ACME = 'urn:example:params:scim:schemas:extension:acme:2.0:User'
 const acme: SchemaDocument = {
   id: ACME,
-  attributes: [{
-    name: 'badges', type: 'complex', multiValued: true, required: false, mutability: 'readWrite', returned: 'default',
-    subAttributes: [
-      { name: 'number', type: 'string', multiValued: false, required: true, mutability: 'readWrite', returned: 'default' },
-      { name: 'color', type: 'string', multiValued: false, required: false, mutability: 'readWrite', returned: 'default' },
-    ],
-  }],
+  attributes: [
+    {
+      name: 'badges',
+      type: 'complex',
+      multiValued: true,
+      required: false,
+      mutability: 'readWrite',
+      returned: 'default',
+      subAttributes: [
+        {
+          name: 'number',
+          type: 'string',
+          multiValued: false,
+          required: true,
+          mutability: 'readWrite',
+          returned: 'default',
+        },
+        {
+          name: 'color',
+          type: 'string',
+          multiValued: false,
+          required: false,
+          mutability: 'readWrite',
+          returned: 'default',
+        },
+      ],
+    },
+  ],
 }
-const EMAILS = [{ value: 'w@x.example', type: 'work', primary: true }, { value: 'h@x.example', type: 'home' }]
+const EMAILS = [
+  { value: 'w@x.example', type: 'work', primary: true },
+  { value: 'h@x.example', type: 'home' },
+]
 
 async function createUser(t: TestApp, body: Record<string, unknown>) {
   const res = await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], ...body })
@@ -41,27 +65,49 @@ describe('http PATCH replace emails[type eq "work"] merges into the element', ()
     const t = makeTestApp()
     const u = await createUser(t, { userName: 'merge', emails: EMAILS })
     const after = await patched(t, u.id, op)
-    expect(after.emails).toEqual([{ value: 'w@x.example', type: 'work', primary: false }, { value: 'h@x.example', type: 'home' }])
+    expect(after.emails).toEqual([
+      { value: 'w@x.example', type: 'work', primary: false },
+      { value: 'h@x.example', type: 'home' },
+    ])
   })
 
   test('{primary: null} unassigns primary only; the email stays', async () => {
     const t = makeTestApp()
     const u = await createUser(t, { userName: 'nullprimary', emails: EMAILS })
     const after = await patched(t, u.id, { op: 'replace', path: 'emails[type eq "work"]', value: { primary: null } })
-    expect(after.emails).toEqual([{ value: 'w@x.example', type: 'work' }, { value: 'h@x.example', type: 'home' }])
+    expect(after.emails).toEqual([
+      { value: 'w@x.example', type: 'work' },
+      { value: 'h@x.example', type: 'home' },
+    ])
   })
 
   test('in an extension: badges[color eq "red"] keeps number', async () => {
     const t = makeTestApp({ extraSchemas: [{ schema: acme, resourceType: 'User' }] })
-    const u = await createUser(t, { userName: 'badged', schemas: [URN_USER, ACME], [ACME]: { badges: [{ number: '7', color: 'red' }] } })
-    const after = await patched(t, u.id, { op: 'Replace', path: `${ACME}:badges[color eq "red"]`, value: { color: 'green' } })
+    const u = await createUser(t, {
+      userName: 'badged',
+      schemas: [URN_USER, ACME],
+      [ACME]: { badges: [{ number: '7', color: 'red' }] },
+    })
+    const after = await patched(t, u.id, {
+      op: 'Replace',
+      path: `${ACME}:badges[color eq "red"]`,
+      value: { color: 'green' },
+    })
     expect(after[ACME]).toEqual({ badges: [{ number: '7', color: 'green' }] })
   })
 
   test('clearing a required sub-attribute is 400 invalidValue and changes nothing', async () => {
     const t = makeTestApp({ extraSchemas: [{ schema: acme, resourceType: 'User' }] })
-    const u = await createUser(t, { userName: 'required', schemas: [URN_USER, ACME], [ACME]: { badges: [{ number: '7', color: 'red' }] } })
-    const res = await t.request('PATCH', `/scim/v2/Users/${u.id}`, patchBody({ op: 'replace', path: `${ACME}:badges[color eq "red"]`, value: { number: null } }))
+    const u = await createUser(t, {
+      userName: 'required',
+      schemas: [URN_USER, ACME],
+      [ACME]: { badges: [{ number: '7', color: 'red' }] },
+    })
+    const res = await t.request(
+      'PATCH',
+      `/scim/v2/Users/${u.id}`,
+      patchBody({ op: 'replace', path: `${ACME}:badges[color eq "red"]`, value: { number: null } })
+    )
     await expectScimError(res, 400, 'invalidValue')
     const after = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}`))
     expect(after.meta.version).toBe(u.meta.version)

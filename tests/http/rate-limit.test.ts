@@ -52,7 +52,10 @@ describe('rate limit: http', () => {
 
   test('invalid tokens and open paths get no bucket; a respelled endpoint costs one request, not two', async () => {
     const t = makeTestApp({ rateLimit: 1 })
-    for (let i = 0; i < 10; i++) expect((await t.request('GET', '/scim/v2/Users', undefined, { authorization: `Bearer wrong-${i}` })).status).toBe(401)
+    for (let i = 0; i < 10; i++)
+      expect((await t.request('GET', '/scim/v2/Users', undefined, { authorization: `Bearer wrong-${i}` })).status).toBe(
+        401
+      )
     for (let i = 0; i < 10; i++) expect((await t.request('GET', '/healthz')).status).toBe(200)
     // The valid token still has its whole burst of 2.
     expect((await t.request('GET', '/scim/v2/users')).status).toBe(200)

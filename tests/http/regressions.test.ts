@@ -7,9 +7,14 @@ describe('http regressions', () => {
   test('remove members with an empty or null value removes nobody', async () => {
     const t = makeTestApp()
     const u = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'stay' }))
-    const g = await readJson(await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'G', members: [{ value: u.id }] }))
+    const g = await readJson(
+      await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'G', members: [{ value: u.id }] })
+    )
     for (const value of [[], null]) {
-      expect((await t.request('PATCH', `/scim/v2/Groups/${g.id}`, patchBody({ op: 'Remove', path: 'members', value }))).status).toBe(204)
+      expect(
+        (await t.request('PATCH', `/scim/v2/Groups/${g.id}`, patchBody({ op: 'Remove', path: 'members', value })))
+          .status
+      ).toBe(204)
     }
     expect((await readJson(await t.request('GET', `/scim/v2/Groups/${g.id}`))).members).toHaveLength(1)
   })
@@ -26,8 +31,16 @@ describe('http regressions', () => {
   test("Entra's manager reference check: id eq … and manager eq … (unqualified)", async () => {
     const t = makeTestApp()
     const boss = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'boss' }))
-    const u = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'u', [URN_ENTERPRISE]: { manager: { value: boss.id } } }))
-    const res = await readJson(await t.request('GET', `/scim/v2/Users?filter=id+eq+%22${u.id}%22+and+manager+eq+%22${boss.id}%22&attributes=id`))
+    const u = await readJson(
+      await t.request('POST', '/scim/v2/Users', {
+        schemas: [URN_USER],
+        userName: 'u',
+        [URN_ENTERPRISE]: { manager: { value: boss.id } },
+      })
+    )
+    const res = await readJson(
+      await t.request('GET', `/scim/v2/Users?filter=id+eq+%22${u.id}%22+and+manager+eq+%22${boss.id}%22&attributes=id`)
+    )
     expect(res.Resources).toEqual([{ schemas: [URN_USER], id: u.id }])
   })
 
@@ -40,12 +53,22 @@ describe('http regressions', () => {
   test('attributes/excludedAttributes reach sub-attributes of extension attributes', async () => {
     const t = makeTestApp()
     const boss = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'b2' }))
-    const u = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'u2', [URN_ENTERPRISE]: { department: 'D', manager: { value: boss.id } } }))
-    const only = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}?attributes=${URN_ENTERPRISE}:manager.value`))
+    const u = await readJson(
+      await t.request('POST', '/scim/v2/Users', {
+        schemas: [URN_USER],
+        userName: 'u2',
+        [URN_ENTERPRISE]: { department: 'D', manager: { value: boss.id } },
+      })
+    )
+    const only = await readJson(
+      await t.request('GET', `/scim/v2/Users/${u.id}?attributes=${URN_ENTERPRISE}:manager.value`)
+    )
     expect(only[URN_ENTERPRISE]).toEqual({ manager: { value: boss.id } })
     const none = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}?attributes=userName`))
     expect(none.schemas).toEqual([URN_USER])
-    const without = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}?excludedAttributes=${URN_ENTERPRISE}:department`))
+    const without = await readJson(
+      await t.request('GET', `/scim/v2/Users/${u.id}?excludedAttributes=${URN_ENTERPRISE}:department`)
+    )
     expect(without[URN_ENTERPRISE]).toEqual({ manager: { value: boss.id } })
   })
 
@@ -70,9 +93,19 @@ describe('http user ETags and groups', () => {
     expect(body.groups).toHaveLength(1)
     expect(res.headers.get('etag')).toBe(body.meta.version)
     expect(body.meta.version).not.toBe(before)
-    const stale = await t.request('PATCH', `/scim/v2/Users/${u.id}`, patchBody({ op: 'replace', path: 'title', value: 'x' }), { 'if-match': before })
+    const stale = await t.request(
+      'PATCH',
+      `/scim/v2/Users/${u.id}`,
+      patchBody({ op: 'replace', path: 'title', value: 'x' }),
+      { 'if-match': before }
+    )
     expect(stale.status).toBe(412)
-    const fresh = await t.request('PATCH', `/scim/v2/Users/${u.id}`, patchBody({ op: 'replace', path: 'title', value: 'x' }), { 'if-match': body.meta.version })
+    const fresh = await t.request(
+      'PATCH',
+      `/scim/v2/Users/${u.id}`,
+      patchBody({ op: 'replace', path: 'title', value: 'x' }),
+      { 'if-match': body.meta.version }
+    )
     expect(fresh.status).toBe(200)
   })
 })
@@ -82,7 +115,8 @@ describe('http schemas filter', () => {
     const t = makeTestApp()
     await t.request('POST', '/scim/v2/Users', { userName: 'ext', [URN_ENTERPRISE]: { department: 'x' } })
     await t.request('POST', '/scim/v2/Users', { userName: 'plain' })
-    const q = async (f: string) => (await readJson(await t.request('GET', `/scim/v2/Users?filter=${encodeURIComponent(f)}`))).totalResults
+    const q = async (f: string) =>
+      (await readJson(await t.request('GET', `/scim/v2/Users?filter=${encodeURIComponent(f)}`))).totalResults
     expect(await q(`schemas eq "${URN_ENTERPRISE}"`)).toBe(1)
     expect(await q(`schemas eq "${URN_USER}"`)).toBe(2)
     expect(await q(`not (schemas eq "${URN_ENTERPRISE.toUpperCase()}")`)).toBe(1)

@@ -10,7 +10,13 @@ const EMAILS = [
 ]
 
 async function user(t: TestApp, extra: Record<string, unknown> = {}): Promise<Record<string, any>> {
-  const res = await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER, URN_ENTERPRISE], userName: 'bjensen', emails: EMAILS, [URN_ENTERPRISE]: { department: 'Sales' }, ...extra })
+  const res = await t.request('POST', '/scim/v2/Users', {
+    schemas: [URN_USER, URN_ENTERPRISE],
+    userName: 'bjensen',
+    emails: EMAILS,
+    [URN_ENTERPRISE]: { department: 'Sales' },
+    ...extra,
+  })
   expect(res.status).toBe(201)
   return readJson(res)
 }
@@ -21,29 +27,44 @@ describe('http attributes/excludedAttributes with a value filter', () => {
   test('attributes=emails[type eq "work"] returns the matching elements only, with the always-returned attributes', async () => {
     const t = makeTestApp()
     const u = await user(t)
-    const body = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}?${q('attributes', 'emails[type eq "work"]')}`))
+    const body = await readJson(
+      await t.request('GET', `/scim/v2/Users/${u.id}?${q('attributes', 'emails[type eq "work"]')}`)
+    )
     expect(body).toEqual({ schemas: [URN_USER], id: u.id, emails: [EMAILS[0]] })
   })
 
   test('a sub-attribute after the filter, a comma inside the quoted value, and plain names alongside', async () => {
     const t = makeTestApp()
     const u = await user(t)
-    const sub = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}?${q('attributes', 'emails[type ne "work"].value')}`))
+    const sub = await readJson(
+      await t.request('GET', `/scim/v2/Users/${u.id}?${q('attributes', 'emails[type ne "work"].value')}`)
+    )
     expect(sub.emails).toEqual([{ value: 'b@home.example' }, { value: 'b,comma@other.example' }])
-    const comma = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}?${q('attributes', 'emails[value co ","],userName')}`))
+    const comma = await readJson(
+      await t.request('GET', `/scim/v2/Users/${u.id}?${q('attributes', 'emails[value co ","],userName')}`)
+    )
     expect(comma).toEqual({ schemas: [URN_USER], id: u.id, userName: 'bjensen', emails: [EMAILS[2]] })
-    const two = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}?${q('attributes', 'emails[type eq "work"].value,emails[type eq "home"]')}`))
+    const two = await readJson(
+      await t.request(
+        'GET',
+        `/scim/v2/Users/${u.id}?${q('attributes', 'emails[type eq "work"].value,emails[type eq "home"]')}`
+      )
+    )
     expect(two.emails).toEqual([{ value: 'b@work.example' }, EMAILS[1]])
   })
 
   test('excludedAttributes=emails[type eq "work"] drops the matching elements and keeps the rest of the resource', async () => {
     const t = makeTestApp()
     const u = await user(t)
-    const body = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}?${q('excludedAttributes', 'emails[type eq "work"]')}`))
+    const body = await readJson(
+      await t.request('GET', `/scim/v2/Users/${u.id}?${q('excludedAttributes', 'emails[type eq "work"]')}`)
+    )
     expect(body.emails).toEqual([EMAILS[1], EMAILS[2]])
     expect(body.userName).toBe('bjensen')
     expect(body[URN_ENTERPRISE]).toEqual({ department: 'Sales' })
-    const display = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}?${q('excludedAttributes', 'emails[type eq "other"].display')}`))
+    const display = await readJson(
+      await t.request('GET', `/scim/v2/Users/${u.id}?${q('excludedAttributes', 'emails[type eq "other"].display')}`)
+    )
     expect(display.emails).toEqual([EMAILS[0], EMAILS[1], { value: 'b,comma@other.example', type: 'other' }])
   })
 
@@ -59,22 +80,40 @@ describe('http attributes/excludedAttributes with a value filter', () => {
   test('no element matching leaves the attribute out', async () => {
     const t = makeTestApp()
     const u = await user(t)
-    const body = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}?${q('attributes', 'emails[type eq "fax"],userName')}`))
+    const body = await readJson(
+      await t.request('GET', `/scim/v2/Users/${u.id}?${q('attributes', 'emails[type eq "fax"],userName')}`)
+    )
     expect(body).toEqual({ schemas: [URN_USER], id: u.id, userName: 'bjensen' })
   })
 
   test('works on lists, POST /.search and group members', async () => {
     const t = makeTestApp()
     const u = await user(t)
-    const list = await readJson(await t.request('GET', `/scim/v2/Users?${q('filter', 'userName eq "bjensen"')}&${q('attributes', 'emails[primary eq true]')}`))
+    const list = await readJson(
+      await t.request(
+        'GET',
+        `/scim/v2/Users?${q('filter', 'userName eq "bjensen"')}&${q('attributes', 'emails[primary eq true]')}`
+      )
+    )
     expect(list.Resources).toEqual([{ schemas: [URN_USER], id: u.id, emails: [EMAILS[0]] }])
-    const search = await readJson(await t.request('POST', '/scim/v2/Users/.search', {
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], attributes: ['emails[type eq "home"]', 'userName'],
-    }))
+    const search = await readJson(
+      await t.request('POST', '/scim/v2/Users/.search', {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+        attributes: ['emails[type eq "home"]', 'userName'],
+      })
+    )
     expect(search.Resources).toEqual([{ schemas: [URN_USER], id: u.id, userName: 'bjensen', emails: [EMAILS[1]] }])
     const other = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'other' }))
-    const g = await readJson(await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'G', members: [{ value: u.id }, { value: other.id }] }))
-    const members = await readJson(await t.request('GET', `/scim/v2/Groups/${g.id}?${q('attributes', `members[value eq "${other.id}"].value`)}`))
+    const g = await readJson(
+      await t.request('POST', '/scim/v2/Groups', {
+        schemas: [URN_GROUP],
+        displayName: 'G',
+        members: [{ value: u.id }, { value: other.id }],
+      })
+    )
+    const members = await readJson(
+      await t.request('GET', `/scim/v2/Groups/${g.id}?${q('attributes', `members[value eq "${other.id}"].value`)}`)
+    )
     expect(members).toEqual({ schemas: [URN_GROUP], id: g.id, members: [{ value: other.id }] })
   })
 
@@ -89,8 +128,16 @@ describe('http attributes/excludedAttributes with a value filter', () => {
   ])('%s is 400 invalidValue, on GET by id, on lists and in excludedAttributes', async (_, list) => {
     const t = makeTestApp()
     const u = await user(t)
-    await expectScimError(await t.request('GET', `/scim/v2/Users/${u.id}?${q('attributes', list)}`), 400, 'invalidValue')
-    await expectScimError(await t.request('GET', `/scim/v2/Users?${q('excludedAttributes', list)}`), 400, 'invalidValue')
+    await expectScimError(
+      await t.request('GET', `/scim/v2/Users/${u.id}?${q('attributes', list)}`),
+      400,
+      'invalidValue'
+    )
+    await expectScimError(
+      await t.request('GET', `/scim/v2/Users?${q('excludedAttributes', list)}`),
+      400,
+      'invalidValue'
+    )
   })
 })
 
@@ -99,14 +146,40 @@ describe('http a bad value path on a write', () => {
 
   test('POST, PUT and PATCH answer 400 invalidValue and change nothing', async () => {
     const t = makeTestApp()
-    await expectScimError(await t.request('POST', `/scim/v2/Users?${bad}`, { schemas: [URN_USER], userName: 'ghost' }), 400, 'invalidValue')
-    expect((await readJson(await t.request('GET', `/scim/v2/Users?${q('filter', 'userName eq "ghost"')}`))).totalResults).toBe(0)
+    await expectScimError(
+      await t.request('POST', `/scim/v2/Users?${bad}`, { schemas: [URN_USER], userName: 'ghost' }),
+      400,
+      'invalidValue'
+    )
+    expect(
+      (await readJson(await t.request('GET', `/scim/v2/Users?${q('filter', 'userName eq "ghost"')}`))).totalResults
+    ).toBe(0)
     const u = await user(t)
-    await expectScimError(await t.request('PUT', `/scim/v2/Users/${u.id}?${bad}`, { schemas: [URN_USER], userName: 'renamed' }), 400, 'invalidValue')
-    await expectScimError(await t.request('PATCH', `/scim/v2/Users/${u.id}?${bad}`, patchBody({ op: 'replace', path: 'userName', value: 'renamed' })), 400, 'invalidValue')
+    await expectScimError(
+      await t.request('PUT', `/scim/v2/Users/${u.id}?${bad}`, { schemas: [URN_USER], userName: 'renamed' }),
+      400,
+      'invalidValue'
+    )
+    await expectScimError(
+      await t.request(
+        'PATCH',
+        `/scim/v2/Users/${u.id}?${bad}`,
+        patchBody({ op: 'replace', path: 'userName', value: 'renamed' })
+      ),
+      400,
+      'invalidValue'
+    )
     const g = await readJson(await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'G' }))
     const groupBad = q('attributes', 'members[value zz "x"]')
-    await expectScimError(await t.request('PATCH', `/scim/v2/Groups/${g.id}?${groupBad}`, patchBody({ op: 'add', path: 'members', value: [{ value: u.id }] })), 400, 'invalidValue')
+    await expectScimError(
+      await t.request(
+        'PATCH',
+        `/scim/v2/Groups/${g.id}?${groupBad}`,
+        patchBody({ op: 'add', path: 'members', value: [{ value: u.id }] })
+      ),
+      400,
+      'invalidValue'
+    )
     const after = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}`))
     expect(after.userName).toBe('bjensen')
     expect(after.meta.version).toBe(u.meta.version)
@@ -118,17 +191,27 @@ describe('http empty multi-valued attributes are left out (RFC 7643 §2.5)', () 
   test('a group whose last member was removed has no members key, on GET, in lists and in PATCH and PUT answers', async () => {
     const t = makeTestApp()
     const u = await user(t)
-    const g = await readJson(await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'G', members: [{ value: u.id }] }))
+    const g = await readJson(
+      await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'G', members: [{ value: u.id }] })
+    )
     expect(g.members).toHaveLength(1)
-    const rm = await t.request('PATCH', `/scim/v2/Groups/${g.id}?attributes=displayName,members`, patchBody({ op: 'remove', path: `members[value eq "${u.id}"]` }))
+    const rm = await t.request(
+      'PATCH',
+      `/scim/v2/Groups/${g.id}?attributes=displayName,members`,
+      patchBody({ op: 'remove', path: `members[value eq "${u.id}"]` })
+    )
     expect(rm.status).toBe(200)
     expect('members' in (await readJson(rm))).toBe(false)
     expect('members' in (await readJson(await t.request('GET', `/scim/v2/Groups/${g.id}`)))).toBe(false)
     const list = await readJson(await t.request('GET', `/scim/v2/Groups?${q('filter', 'displayName eq "G"')}`))
     expect('members' in list.Resources[0]).toBe(false)
-    const put = await readJson(await t.request('PUT', `/scim/v2/Groups/${g.id}`, { schemas: [URN_GROUP], displayName: 'G', members: [] }))
+    const put = await readJson(
+      await t.request('PUT', `/scim/v2/Groups/${g.id}`, { schemas: [URN_GROUP], displayName: 'G', members: [] })
+    )
     expect('members' in put).toBe(false)
-    const created = await readJson(await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'Empty', members: [] }))
+    const created = await readJson(
+      await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'Empty', members: [] })
+    )
     expect('members' in created).toBe(false)
   })
 
@@ -136,18 +219,38 @@ describe('http empty multi-valued attributes are left out (RFC 7643 §2.5)', () 
     const t = makeTestApp()
     const u = await user(t)
     for (const type of ['work', 'home', 'other']) {
-      const res = await t.request('PATCH', `/scim/v2/Users/${u.id}`, patchBody({ op: 'remove', path: `emails[type eq "${type}"]` }))
+      const res = await t.request(
+        'PATCH',
+        `/scim/v2/Users/${u.id}`,
+        patchBody({ op: 'remove', path: `emails[type eq "${type}"]` })
+      )
       expect(res.status).toBe(200)
     }
     expect('emails' in (await readJson(await t.request('GET', `/scim/v2/Users/${u.id}`)))).toBe(false)
-    const put = await readJson(await t.request('PUT', `/scim/v2/Users/${u.id}`, { schemas: [URN_USER], userName: 'bjensen', emails: [], phoneNumbers: [], roles: [] }))
+    const put = await readJson(
+      await t.request('PUT', `/scim/v2/Users/${u.id}`, {
+        schemas: [URN_USER],
+        userName: 'bjensen',
+        emails: [],
+        phoneNumbers: [],
+        roles: [],
+      })
+    )
     for (const name of ['emails', 'phoneNumbers', 'roles']) expect(name in put).toBe(false)
   })
 
   test('undeclared lists kept as sent are left out when empty, and an extension left empty goes with its schemas entry', async () => {
     const t = makeTestApp()
     const thing = 'urn:example:params:scim:schemas:extension:thing:2.0:User'
-    const created = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'a', nickNames: [], [thing]: { tags: [] }, [URN_ENTERPRISE]: { department: 'Ops', skills: [] } }))
+    const created = await readJson(
+      await t.request('POST', '/scim/v2/Users', {
+        schemas: [URN_USER],
+        userName: 'a',
+        nickNames: [],
+        [thing]: { tags: [] },
+        [URN_ENTERPRISE]: { department: 'Ops', skills: [] },
+      })
+    )
     const views = [
       created,
       await readJson(await t.request('GET', `/scim/v2/Users/${created.id}`)),
@@ -201,7 +304,8 @@ describe('http /Schemas labels (RFC 7643 §8.7.1)', () => {
         for (const a of attrs) {
           const path = `${prefix}${a.name}`
           const label = `${a.mutability}/${a.returned}`
-          const expected = special[path] ?? (path.startsWith(`${URN_USER}:groups`) ? 'readOnly/default' : 'readWrite/default')
+          const expected =
+            special[path] ?? (path.startsWith(`${URN_USER}:groups`) ? 'readOnly/default' : 'readWrite/default')
           if (label !== expected) seen[path] = `${label}, not ${expected}`
           visit((a.subAttributes ?? []) as (Attr & { returned: string })[], `${path}.`)
         }

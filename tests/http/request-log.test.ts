@@ -11,7 +11,11 @@ const LABEL = hashToken(TEST_TOKEN).toString('hex', 0, 8 / 2)
 
 function loggedApp(level: 'info' | 'debug' = 'info') {
   const log = captureLog(level)
-  return { ...makeTestApp({ logger: log.logger }), log, requests: () => log.records().filter((r) => r.msg === 'request') }
+  return {
+    ...makeTestApp({ logger: log.logger }),
+    log,
+    requests: () => log.records().filter((r) => r.msg === 'request'),
+  }
 }
 
 describe('http request log', () => {
@@ -22,8 +26,24 @@ describe('http request log', () => {
     const got = await t.request('GET', `/scim/v2/Users/${id}`)
     const lines = t.requests()
     expect(lines).toHaveLength(2)
-    expect(lines[0]).toMatchObject({ level: 'info', reqId: created.headers.get('x-request-id'), tenant: 'default', token: LABEL, method: 'POST', path: '/scim/v2/Users', route: '/scim/v2/Users', status: 201, resource: id })
-    expect(lines[1]).toMatchObject({ reqId: got.headers.get('x-request-id'), method: 'GET', route: '/scim/v2/Users/:id', status: 200, resource: id })
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      reqId: created.headers.get('x-request-id'),
+      tenant: 'default',
+      token: LABEL,
+      method: 'POST',
+      path: '/scim/v2/Users',
+      route: '/scim/v2/Users',
+      status: 201,
+      resource: id,
+    })
+    expect(lines[1]).toMatchObject({
+      reqId: got.headers.get('x-request-id'),
+      method: 'GET',
+      route: '/scim/v2/Users/:id',
+      status: 200,
+      resource: id,
+    })
     expect(typeof lines[1]!.ms).toBe('number')
     expect(Date.parse(String(lines[1]!.time))).not.toBeNaN()
     expect(lines[0]!.reqId).not.toBe(lines[1]!.reqId)
@@ -42,7 +62,10 @@ describe('http request log', () => {
 
   test('query values are never logged, only the parameter names', async () => {
     const t = loggedApp()
-    await t.request('GET', '/scim/v2/Users?filter=userName+eq+%22secret%40example.com%22&count=5&count=6&attributes=userName')
+    await t.request(
+      'GET',
+      '/scim/v2/Users?filter=userName+eq+%22secret%40example.com%22&count=5&count=6&attributes=userName'
+    )
     const [line] = t.requests()
     expect(line).toMatchObject({ path: '/scim/v2/Users', query: 'filter,count,attributes' })
     expect(t.log.lines.join('')).not.toContain('secret')
@@ -63,7 +86,8 @@ describe('http request log', () => {
     await t.request('GET', '/scim/v2/Users')
     const all = t.log.lines.join('')
     expect(t.requests()).toHaveLength(6)
-    for (const secret of [TEST_TOKEN, 'wrong-token-value', 'Bearer', 'authorization']) expect(all.toLowerCase()).not.toContain(secret.toLowerCase())
+    for (const secret of [TEST_TOKEN, 'wrong-token-value', 'Bearer', 'authorization'])
+      expect(all.toLowerCase()).not.toContain(secret.toLowerCase())
   })
 
   test('answers given before routing are logged once, unrouted and without a token label', async () => {
@@ -76,21 +100,40 @@ describe('http request log', () => {
 
   test('a re-issued request (respelled endpoint, doubled slash) is one line with the route it was served by', async () => {
     const t = loggedApp()
-    const id = (await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'carol' }))).id
+    const id = (await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'carol' })))
+      .id
     await t.request('GET', `/scim/v2/users/${id}`)
     await t.request('GET', '/scim/v2//Users')
     const [, respelled, doubled] = t.requests()
     expect(t.requests()).toHaveLength(3)
-    expect(respelled).toMatchObject({ path: `/scim/v2/users/${id}`, route: '/scim/v2/Users/:id', status: 200, resource: id, token: LABEL })
+    expect(respelled).toMatchObject({
+      path: `/scim/v2/users/${id}`,
+      route: '/scim/v2/Users/:id',
+      status: 200,
+      resource: id,
+      token: LABEL,
+    })
     expect(doubled).toMatchObject({ path: '/scim/v2//Users', route: '/scim/v2/Users', status: 200 })
   })
 
   test('the IdP compatibility rules the PATCH normaliser applied are named in the line', async () => {
     const t = loggedApp()
-    const user = (await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'dave' }))).id
-    const group = (await readJson(await t.request('POST', '/scim/v2/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'g' }))).id
+    const user = (await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'dave' })))
+      .id
+    const group = (
+      await readJson(
+        await t.request('POST', '/scim/v2/Groups', {
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+          displayName: 'g',
+        })
+      )
+    ).id
     // Entra: capitalised op names and "$ref": null in member values.
-    await t.request('PATCH', `/scim/v2/Groups/${group}`, patchBody({ op: 'Add', path: 'members', value: [{ $ref: null, value: user }] }))
+    await t.request(
+      'PATCH',
+      `/scim/v2/Groups/${group}`,
+      patchBody({ op: 'Add', path: 'members', value: [{ $ref: null, value: user }] })
+    )
     // Okta: the resource id echoed in a path-less replace.
     await t.request('PATCH', `/scim/v2/Users/${user}`, patchBody({ op: 'replace', value: { id: user, active: false } }))
     // A plain RFC 7644 request fires none.
@@ -111,9 +154,23 @@ describe('http request log', () => {
   })
 
   test('the text format is one readable line per record, values quoted only when needed', () => {
-    const line = formatTextLine({ level: 'info', time: '2026-12-01T10:00:00.000Z', msg: 'request', reqId: 'a-1', path: '/scim/v2/Users', query: 'filter,count', status: 200, compat: ['op-case', 'null-ref'], note: 'two words' })
-    expect(line).toBe('2026-12-01T10:00:00.000Z INFO  request reqId=a-1 path=/scim/v2/Users query=filter,count status=200 compat=op-case,null-ref note="two words"')
-    expect(formatTextLine({ level: 'error', time: 't', msg: 'internal error', stack: 'Error: x\n  at y' })).toBe('t ERROR internal error\n    Error: x\n      at y')
+    const line = formatTextLine({
+      level: 'info',
+      time: '2026-12-01T10:00:00.000Z',
+      msg: 'request',
+      reqId: 'a-1',
+      path: '/scim/v2/Users',
+      query: 'filter,count',
+      status: 200,
+      compat: ['op-case', 'null-ref'],
+      note: 'two words',
+    })
+    expect(line).toBe(
+      '2026-12-01T10:00:00.000Z INFO  request reqId=a-1 path=/scim/v2/Users query=filter,count status=200 compat=op-case,null-ref note="two words"'
+    )
+    expect(formatTextLine({ level: 'error', time: 't', msg: 'internal error', stack: 'Error: x\n  at y' })).toBe(
+      't ERROR internal error\n    Error: x\n      at y'
+    )
   })
 
   test('the text logger writes the same records as lines', async () => {
@@ -121,6 +178,8 @@ describe('http request log', () => {
     const t = makeTestApp({ logger: log.logger })
     await t.request('GET', '/scim/v2/Users?count=1')
     expect(log.lines).toHaveLength(1)
-    expect(log.lines[0]).toMatch(/^\S+Z INFO  request reqId=\S+ tenant=default token=[0-9a-f]{8} method=GET path=\/scim\/v2\/Users query=count route=\/scim\/v2\/Users status=200 ms=[\d.]+\n$/)
+    expect(log.lines[0]).toMatch(
+      /^\S+Z INFO {2}request reqId=\S+ tenant=default token=[0-9a-f]{8} method=GET path=\/scim\/v2\/Users query=count route=\/scim\/v2\/Users status=200 ms=[\d.]+\n$/
+    )
   })
 })

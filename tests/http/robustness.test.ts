@@ -4,31 +4,68 @@ import { makeTestApp } from '../helpers/app'
 import { URN_ENTERPRISE, URN_USER, patchBody } from '../helpers/scim'
 
 function prng(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff)
+  return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
 }
 
 const rand = prng(42)
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!
-const NAMES = ['userName', 'name', 'name.givenName', 'emails', 'emails[type eq "work"].value', 'active', 'title', 'members', 'meta', 'id',
-  'groups', `${URN_ENTERPRISE}:manager`, `${URN_ENTERPRISE}:manager.value`, `${URN_ENTERPRISE}`, 'addresses[type eq "work"].locality',
-  'phoneNumbers', 'x509Certificates', 'urn:x:y:Z:attr', 'emails[value co "a"]', 'roles[primary eq "True"].value', 'bad path!', '']
+const NAMES = [
+  'userName',
+  'name',
+  'name.givenName',
+  'emails',
+  'emails[type eq "work"].value',
+  'active',
+  'title',
+  'members',
+  'meta',
+  'id',
+  'groups',
+  `${URN_ENTERPRISE}:manager`,
+  `${URN_ENTERPRISE}:manager.value`,
+  `${URN_ENTERPRISE}`,
+  'addresses[type eq "work"].locality',
+  'phoneNumbers',
+  'x509Certificates',
+  'urn:x:y:Z:attr',
+  'emails[value co "a"]',
+  'roles[primary eq "True"].value',
+  'bad path!',
+  '',
+]
 function value(depth = 0): unknown {
   const kind = Math.floor(rand() * (depth > 1 ? 6 : 8))
   switch (kind) {
-    case 0: return null
-    case 1: return rand() < 0.5
-    case 2: return Math.floor(rand() * 1000) - 500
-    case 3: return pick(['', 'x', 'True', 'False', '2020-01-01T00:00:00Z', 'not a date'])
-    case 4: return pick([[], {}])
-    case 5: return 'é'.repeat(Math.floor(rand() * 3))
-    case 6: return Array.from({ length: 1 + Math.floor(rand() * 3) }, () => value(depth + 1))
-    default: return Object.fromEntries(Array.from({ length: 1 + Math.floor(rand() * 3) }, () => [pick(['value', 'type', 'primary', 'display', 'givenName', '$ref']), value(depth + 1)]))
+    case 0:
+      return null
+    case 1:
+      return rand() < 0.5
+    case 2:
+      return Math.floor(rand() * 1000) - 500
+    case 3:
+      return pick(['', 'x', 'True', 'False', '2020-01-01T00:00:00Z', 'not a date'])
+    case 4:
+      return pick([[], {}])
+    case 5:
+      return 'é'.repeat(Math.floor(rand() * 3))
+    case 6:
+      return Array.from({ length: 1 + Math.floor(rand() * 3) }, () => value(depth + 1))
+    default:
+      return Object.fromEntries(
+        Array.from({ length: 1 + Math.floor(rand() * 3) }, () => [
+          pick(['value', 'type', 'primary', 'display', 'givenName', '$ref']),
+          value(depth + 1),
+        ])
+      )
   }
 }
 
 async function expectNo500(res: Response, what: string) {
   if (res.status >= 500) throw new Error(`${what} → ${res.status}: ${await res.text()}`)
-  if (res.status >= 400) expect((await res.json() as { schemas: string[] }).schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error'])
+  if (res.status >= 400)
+    expect(((await res.json()) as { schemas: string[] }).schemas).toEqual([
+      'urn:ietf:params:scim:api:messages:2.0:Error',
+    ])
 }
 
 test('600 random creates, PATCHes and filters: only 2xx and 4xx, 4xx always a SCIM Error', async () => {
@@ -36,9 +73,11 @@ test('600 random creates, PATCHes and filters: only 2xx and 4xx, 4xx always a SC
   const users: string[] = []
   for (let i = 0; i < 200; i++) {
     const body: Record<string, unknown> = { schemas: [URN_USER], userName: rand() < 0.9 ? `u${i}` : value() }
-    for (let k = 0; k < 3; k++) body[pick(['name', 'emails', 'active', 'title', 'addresses', URN_ENTERPRISE, 'groups', 'meta', 'roles'])] = value()
+    for (let k = 0; k < 3; k++)
+      body[pick(['name', 'emails', 'active', 'title', 'addresses', URN_ENTERPRISE, 'groups', 'meta', 'roles'])] =
+        value()
     const res = await t.request('POST', '/scim/v2/Users', body)
-    if (res.status === 201) users.push((await res.clone().json() as { id: string }).id)
+    if (res.status === 201) users.push(((await res.clone().json()) as { id: string }).id)
     await expectNo500(res, `POST ${JSON.stringify(body)}`)
   }
   for (let i = 0; i < 200; i++) {
@@ -51,9 +90,29 @@ test('600 random creates, PATCHes and filters: only 2xx and 4xx, 4xx always a SC
     const body = patchBody(...ops)
     await expectNo500(await t.request('PATCH', `/scim/v2/Users/${pick(users)}`, body), `PATCH ${JSON.stringify(body)}`)
   }
-  const filters = ['userName eq', 'emails[type eq "work"', 'name.givenName co 5', 'meta.created gt "yesterday"', 'active gt true', 'not (x)', '((', 'userName eq "a" or', 'emails.value ew "é"', 'title pr and not (title eq "x")']
+  const filters = [
+    'userName eq',
+    'emails[type eq "work"',
+    'name.givenName co 5',
+    'meta.created gt "yesterday"',
+    'active gt true',
+    'not (x)',
+    '((',
+    'userName eq "a" or',
+    'emails.value ew "é"',
+    'title pr and not (title eq "x")',
+  ]
   for (let i = 0; i < 200; i++) {
-    const f = rand() < 0.5 ? pick(filters) : `${pick(NAMES)} ${pick(['eq', 'ne', 'co', 'gt', 'pr', 'xx'])} ${JSON.stringify(value(2))}`
-    await expectNo500(await t.request('GET', `/scim/v2/Users?filter=${encodeURIComponent(f)}&sortBy=${encodeURIComponent(pick(NAMES))}`), `filter ${f}`)
+    const f =
+      rand() < 0.5
+        ? pick(filters)
+        : `${pick(NAMES)} ${pick(['eq', 'ne', 'co', 'gt', 'pr', 'xx'])} ${JSON.stringify(value(2))}`
+    await expectNo500(
+      await t.request(
+        'GET',
+        `/scim/v2/Users?filter=${encodeURIComponent(f)}&sortBy=${encodeURIComponent(pick(NAMES))}`
+      ),
+      `filter ${f}`
+    )
   }
 }, 60_000)

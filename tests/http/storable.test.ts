@@ -9,9 +9,20 @@ const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
 describe('stored documents', () => {
   test('a bracketed key inside an undeclared value is 400 invalidPath on POST and PATCH, and nothing is stored', async () => {
     const t = makeTestApp()
-    await expectScimError(await t.request('POST', '/scim/v2/Users', { schemas: [USER], userName: 'j@x', x: { 'emails[type eq "w"]': 1 } }), 400, 'invalidPath')
+    await expectScimError(
+      await t.request('POST', '/scim/v2/Users', { schemas: [USER], userName: 'j@x', x: { 'emails[type eq "w"]': 1 } }),
+      400,
+      'invalidPath'
+    )
     const created = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [USER], userName: 'k@x' }))
-    await expectScimError(await t.request('PATCH', `/scim/v2/Users/${created.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', value: { x: { 'a[b': 'Z' } } }] }), 400, 'invalidPath')
+    await expectScimError(
+      await t.request('PATCH', `/scim/v2/Users/${created.id}`, {
+        schemas: [PATCH_OP],
+        Operations: [{ op: 'add', value: { x: { 'a[b': 'Z' } } }],
+      }),
+      400,
+      'invalidPath'
+    )
     const after = await readJson(await t.request('GET', `/scim/v2/Users/${created.id}`))
     expect(after.x).toBeUndefined()
     expect(after.meta.version).toBe(created.meta.version)

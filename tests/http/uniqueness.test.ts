@@ -16,8 +16,13 @@ const HR_SCHEMA = {
     { name: 'employeeNo', type: 'integer', multiValued: false, uniqueness: 'server', ...rw },
     { name: 'tags', type: 'string', multiValued: true, caseExact: false, uniqueness: 'server', ...rw },
     {
-      name: 'keys', type: 'complex', multiValued: true, ...rw,
-      subAttributes: [{ name: 'value', type: 'string', multiValued: false, caseExact: true, uniqueness: 'server', ...rw }],
+      name: 'keys',
+      type: 'complex',
+      multiValued: true,
+      ...rw,
+      subAttributes: [
+        { name: 'value', type: 'string', multiValued: false, caseExact: true, uniqueness: 'server', ...rw },
+      ],
     },
     { name: 'since', type: 'dateTime', multiValued: false, uniqueness: 'server', ...rw },
     { name: 'team', type: 'string', multiValued: false, caseExact: false, uniqueness: 'none', ...rw },
@@ -25,7 +30,11 @@ const HR_SCHEMA = {
 } as unknown as SchemaDocument
 
 const hrApp = () => makeTestApp({ extraSchemas: [{ schema: HR_SCHEMA, resourceType: 'User' }] })
-const user = (userName: string, hr: Record<string, unknown>) => ({ schemas: [URN_USER, URN_HR], userName, [URN_HR]: hr })
+const user = (userName: string, hr: Record<string, unknown>) => ({
+  schemas: [URN_USER, URN_HR],
+  userName,
+  [URN_HR]: hr,
+})
 
 async function created(t: TestApp, userName: string, hr: Record<string, unknown>): Promise<Record<string, any>> {
   const res = await t.request('POST', '/scim/v2/Users', user(userName, hr))
@@ -43,7 +52,11 @@ describe('uniqueness server/global on POST', () => {
   test('an equal value is 409 uniqueness naming the attribute; caseExact:false ignores case', async () => {
     const t = hrApp()
     await created(t, 'a', { badge: 'B1', serial: 'S1', employeeNo: 7 })
-    const dup = await expectScimError(await t.request('POST', '/scim/v2/Users', user('b', { badge: 'b1' })), 409, 'uniqueness')
+    const dup = await expectScimError(
+      await t.request('POST', '/scim/v2/Users', user('b', { badge: 'b1' })),
+      409,
+      'uniqueness'
+    )
     expect(dup.detail).toContain('badge')
     await expectScimError(await t.request('POST', '/scim/v2/Users', user('c', { employeeNo: 7 })), 409, 'uniqueness')
     await expectScimError(await t.request('POST', '/scim/v2/Users', user('d', { serial: 'S1' })), 409, 'uniqueness')
@@ -59,9 +72,17 @@ describe('uniqueness server/global on POST', () => {
   test('multi-valued attributes collide on any element, sub-attributes of complex ones too', async () => {
     const t = hrApp()
     await created(t, 'a', { tags: ['red', 'Blue'], keys: [{ value: 'k1' }, { value: 'k2' }] })
-    const tag = await expectScimError(await t.request('POST', '/scim/v2/Users', user('b', { tags: ['green', 'blue'] })), 409, 'uniqueness')
+    const tag = await expectScimError(
+      await t.request('POST', '/scim/v2/Users', user('b', { tags: ['green', 'blue'] })),
+      409,
+      'uniqueness'
+    )
     expect(tag.detail).toContain('tags')
-    const key = await expectScimError(await t.request('POST', '/scim/v2/Users', user('c', { keys: [{ value: 'k2' }] })), 409, 'uniqueness')
+    const key = await expectScimError(
+      await t.request('POST', '/scim/v2/Users', user('c', { keys: [{ value: 'k2' }] })),
+      409,
+      'uniqueness'
+    )
     expect(key.detail).toContain('keys.value')
     await created(t, 'd', { tags: ['green'], keys: [{ value: 'K2' }] })
   })
@@ -70,7 +91,11 @@ describe('uniqueness server/global on POST', () => {
     const t = hrApp()
     const long = 'x'.repeat(5000)
     await created(t, 'a', { badge: long })
-    const dup = await expectScimError(await t.request('POST', '/scim/v2/Users', user('b', { badge: long })), 409, 'uniqueness')
+    const dup = await expectScimError(
+      await t.request('POST', '/scim/v2/Users', user('b', { badge: long })),
+      409,
+      'uniqueness'
+    )
     expect(dup.detail.length).toBeLessThan(300)
   })
 
@@ -100,7 +125,11 @@ describe('uniqueness server/global on PUT and PATCH', () => {
     const t = hrApp()
     await created(t, 'a', { badge: 'B1' })
     const b = await created(t, 'b', { badge: 'B2' })
-    await expectScimError(await t.request('PUT', `/scim/v2/Users/${b.id}`, user('b', { badge: 'b1' })), 409, 'uniqueness')
+    await expectScimError(
+      await t.request('PUT', `/scim/v2/Users/${b.id}`, user('b', { badge: 'b1' })),
+      409,
+      'uniqueness'
+    )
     expect((await hrOf(t, b.id)).badge).toBe('B2')
     const keep = await t.request('PUT', `/scim/v2/Users/${b.id}`, user('b', { badge: 'B2', team: 't' }))
     expect(keep.status).toBe(200)
@@ -111,8 +140,16 @@ describe('uniqueness server/global on PUT and PATCH', () => {
     await created(t, 'a', { badge: 'B1', tags: ['red'] })
     const b = await created(t, 'b', { badge: 'B2' })
     const path = `/scim/v2/Users/${b.id}`
-    await expectScimError(await t.request('PATCH', path, patchBody({ op: 'replace', path: `${URN_HR}:badge`, value: 'B1' })), 409, 'uniqueness')
-    await expectScimError(await t.request('PATCH', path, patchBody({ op: 'add', path: `${URN_HR}:tags`, value: ['RED'] })), 409, 'uniqueness')
+    await expectScimError(
+      await t.request('PATCH', path, patchBody({ op: 'replace', path: `${URN_HR}:badge`, value: 'B1' })),
+      409,
+      'uniqueness'
+    )
+    await expectScimError(
+      await t.request('PATCH', path, patchBody({ op: 'add', path: `${URN_HR}:tags`, value: ['RED'] })),
+      409,
+      'uniqueness'
+    )
     expect(await hrOf(t, b.id)).toEqual({ badge: 'B2' })
     const same = await t.request('PATCH', path, patchBody({ op: 'replace', path: `${URN_HR}:badge`, value: 'b2' }))
     expect(same.status).toBe(200)
@@ -123,7 +160,11 @@ describe('uniqueness server/global of dateTime values', () => {
   test('the same instant written differently is the same value, and a resource never collides with itself', async () => {
     const t = hrApp()
     const a = await created(t, 'a', { since: '2024-03-01T10:00:00+02:00' })
-    await expectScimError(await t.request('POST', '/scim/v2/Users', user('b', { since: '2024-03-01T08:00:00.000Z' })), 409, 'uniqueness')
+    await expectScimError(
+      await t.request('POST', '/scim/v2/Users', user('b', { since: '2024-03-01T08:00:00.000Z' })),
+      409,
+      'uniqueness'
+    )
     const own = await t.request('PUT', `/scim/v2/Users/${a.id}`, user('a', { since: '2024-03-01T08:00:00Z' }))
     expect(own.status).toBe(200)
   })
@@ -141,8 +182,16 @@ describe('uniqueness server/global in Bulk', () => {
       ],
     })
     expect(res.status).toBe(200)
-    const ops = (await readJson(res)).Operations as { bulkId: string; status: string; response?: { scimType?: string } }[]
-    expect(ops.map((o) => [o.bulkId, o.status])).toEqual([['a', '201'], ['b', '409'], ['c', '201']])
+    const ops = (await readJson(res)).Operations as {
+      bulkId: string
+      status: string
+      response?: { scimType?: string }
+    }[]
+    expect(ops.map((o) => [o.bulkId, o.status])).toEqual([
+      ['a', '201'],
+      ['b', '409'],
+      ['c', '201'],
+    ])
     expect(ops[1]!.response?.scimType).toBe('uniqueness')
   })
 })

@@ -8,7 +8,11 @@ const user = (userName: string, extra: object = {}) => ({ schemas: [URN_USER], u
 describe('http /Users', () => {
   test('POST answers 201 with Location, ETag and server-set meta; readOnly input is ignored', async () => {
     const t = makeTestApp()
-    const res = await t.request('POST', '/scim/v2/Users', user('bjensen', { id: 'client-id', meta: { resourceType: 'User', created: '1999-01-01T00:00:00Z' }, roles: [] }))
+    const res = await t.request(
+      'POST',
+      '/scim/v2/Users',
+      user('bjensen', { id: 'client-id', meta: { resourceType: 'User', created: '1999-01-01T00:00:00Z' }, roles: [] })
+    )
     const body = await readJson(res)
     expect(res.status).toBe(201)
     expect(body.id).not.toBe('client-id')
@@ -29,24 +33,44 @@ describe('http /Users', () => {
 
   test('missing userName is 400 invalidValue; a non-object body is 400 invalidSyntax', async () => {
     const t = makeTestApp()
-    await expectScimError(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], active: true }), 400, 'invalidValue')
+    await expectScimError(
+      await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], active: true }),
+      400,
+      'invalidValue'
+    )
     await expectScimError(await t.request('POST', '/scim/v2/Users', '[1,2]'), 400, 'invalidSyntax')
     await expectScimError(await t.request('POST', '/scim/v2/Users', '{"userName":'), 400, 'invalidSyntax')
   })
 
   test('a wrongly typed declared attribute is 400 invalidValue', async () => {
     const t = makeTestApp()
-    await expectScimError(await t.request('POST', '/scim/v2/Users', user('x', { active: 'perhaps' })), 400, 'invalidValue')
-    await expectScimError(await t.request('POST', '/scim/v2/Users', user('y', { name: 'not an object' })), 400, 'invalidValue')
+    await expectScimError(
+      await t.request('POST', '/scim/v2/Users', user('x', { active: 'perhaps' })),
+      400,
+      'invalidValue'
+    )
+    await expectScimError(
+      await t.request('POST', '/scim/v2/Users', user('y', { name: 'not an object' })),
+      400,
+      'invalidValue'
+    )
   })
 
   test('Entra create body with nulls, string booleans and a malformed extension URN is accepted', async () => {
     const t = makeTestApp()
     const res = await t.request('POST', '/scim/v2/Users', {
       schemas: [URN_USER, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0User'],
-      externalId: 'jyoung', userName: 'jyoung@testuser.com', active: 'True', addresses: null, displayName: 'Joy Young',
-      emails: [{ type: 'work', value: 'jyoung@Contoso.com', primary: true }], meta: { resourceType: 'User' },
-      name: { familyName: 'Young', givenName: 'Joy', formatted: null }, phoneNumbers: null, preferredLanguage: null, title: null,
+      externalId: 'jyoung',
+      userName: 'jyoung@testuser.com',
+      active: 'True',
+      addresses: null,
+      displayName: 'Joy Young',
+      emails: [{ type: 'work', value: 'jyoung@Contoso.com', primary: true }],
+      meta: { resourceType: 'User' },
+      name: { familyName: 'Young', givenName: 'Joy', formatted: null },
+      phoneNumbers: null,
+      preferredLanguage: null,
+      title: null,
     })
     const body = await readJson(res)
     expect(res.status).toBe(201)
@@ -65,9 +89,22 @@ describe('http /Users', () => {
 
   test('attributes and excludedAttributes shape the response; id and schemas always stay', async () => {
     const t = makeTestApp()
-    const created = await readJson(await t.request('POST', '/scim/v2/Users', user('p', { name: { givenName: 'G', familyName: 'F' }, [URN_ENTERPRISE]: { department: 'D', costCenter: 'C' } })))
-    const only = await readJson(await t.request('GET', `/scim/v2/Users/${created.id}?attributes=name.givenName,${URN_ENTERPRISE}:department`))
-    expect(only).toEqual({ schemas: created.schemas, id: created.id, name: { givenName: 'G' }, [URN_ENTERPRISE]: { department: 'D' } })
+    const created = await readJson(
+      await t.request(
+        'POST',
+        '/scim/v2/Users',
+        user('p', { name: { givenName: 'G', familyName: 'F' }, [URN_ENTERPRISE]: { department: 'D', costCenter: 'C' } })
+      )
+    )
+    const only = await readJson(
+      await t.request('GET', `/scim/v2/Users/${created.id}?attributes=name.givenName,${URN_ENTERPRISE}:department`)
+    )
+    expect(only).toEqual({
+      schemas: created.schemas,
+      id: created.id,
+      name: { givenName: 'G' },
+      [URN_ENTERPRISE]: { department: 'D' },
+    })
     const without = await readJson(await t.request('GET', `/scim/v2/Users/${created.id}?excludedAttributes=name,meta`))
     expect(without.name).toBeUndefined()
     expect(without.meta).toBeUndefined()
@@ -84,7 +121,9 @@ describe('http /Users', () => {
 
   test('PUT replaces the resource, keeps id and created, bumps the version', async () => {
     const t = makeTestApp()
-    const created = await readJson(await t.request('POST', '/scim/v2/Users', user('r', { title: 'Old', nickName: 'n' })))
+    const created = await readJson(
+      await t.request('POST', '/scim/v2/Users', user('r', { title: 'Old', nickName: 'n' }))
+    )
     const res = await t.request('PUT', `/scim/v2/Users/${created.id}`, user('r', { title: 'New' }))
     const replaced = await readJson(res)
     expect(res.status).toBe(200)

@@ -13,7 +13,8 @@ function app(): TestApp & { tick(): void } {
 }
 
 async function user(t: TestApp, userName: string, extra: object = {}): Promise<string> {
-  return (await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName, ...extra }))).id as string
+  return (await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName, ...extra })))
+    .id as string
 }
 
 async function group(t: TestApp, displayName: string, members: string[] = []): Promise<string> {
@@ -57,7 +58,9 @@ describe('a group changes version when its members change by a cascade or by the
     const g = await group(t, 'G', [a])
     const before = await get(t, `/scim/v2/Groups/${g}`)
     t.tick()
-    expect((await patch(t, `/scim/v2/Users/${a}`, { op: 'replace', path: 'displayName', value: 'Anna' })).status).toBe(200)
+    expect((await patch(t, `/scim/v2/Users/${a}`, { op: 'replace', path: 'displayName', value: 'Anna' })).status).toBe(
+      200
+    )
     const after = await getIfChanged(t, `/scim/v2/Groups/${g}`, before.meta.version)
     expect(after?.members[0].display).toBe('Anna')
     expect(after!.meta.lastModified).not.toBe(before.meta.lastModified)
@@ -84,7 +87,7 @@ describe('a group changes version when its members change by a cascade or by the
   })
 })
 
-describe("a user changes version when its groups[] change", () => {
+describe('a user changes version when its groups[] change', () => {
   test('renaming one of its groups (groups[].display), read by id and through the lookup cache', async () => {
     const t = app()
     const a = await user(t, 'a', { externalId: 'ext-a' })
@@ -115,9 +118,15 @@ describe("a user changes version when its groups[] change", () => {
       versions.push(now.meta.version)
       return now
     }
-    expect((await step(() => patch(t, `/scim/v2/Groups/${g}`, { op: 'add', path: 'members', value: [{ value: a }] }))).groups).toHaveLength(1)
-    expect((await step(() => patch(t, `/scim/v2/Groups/${g}`, { op: 'remove', path: `members[value eq "${a}"]` }))).groups).toBeUndefined()
-    await step(() => t.request('PUT', `/scim/v2/Groups/${g}`, { schemas: [URN_GROUP], displayName: 'G', members: [{ value: a }] }))
+    expect(
+      (await step(() => patch(t, `/scim/v2/Groups/${g}`, { op: 'add', path: 'members', value: [{ value: a }] }))).groups
+    ).toHaveLength(1)
+    expect(
+      (await step(() => patch(t, `/scim/v2/Groups/${g}`, { op: 'remove', path: `members[value eq "${a}"]` }))).groups
+    ).toBeUndefined()
+    await step(() =>
+      t.request('PUT', `/scim/v2/Groups/${g}`, { schemas: [URN_GROUP], displayName: 'G', members: [{ value: a }] })
+    )
     expect((await step(() => t.request('DELETE', `/scim/v2/Groups/${g}`))).groups).toBeUndefined()
   })
 })
@@ -161,13 +170,17 @@ describe('membership no-ops keep versions (RFC 7644 §3.5.2.1)', () => {
     const t = app()
     const [a, b] = [await user(t, 'a'), await user(t, 'b')]
     const g = await group(t, 'G', [a])
-    const res = await patch(t, `/scim/v2/Groups/${g}`, { op: 'add', path: 'members', value: [{ value: a }, { value: b }] })
+    const res = await patch(t, `/scim/v2/Groups/${g}`, {
+      op: 'add',
+      path: 'members',
+      value: [{ value: a }, { value: b }],
+    })
     expect(res.status).toBe(204)
     expect(res.headers.get('etag')).toBe((await get(t, `/scim/v2/Groups/${g}`)).meta.version)
   })
 })
 
-describe("deleting a manager leaves no dangling manager", () => {
+describe('deleting a manager leaves no dangling manager', () => {
   test('reports lose manager, keep the rest of the extension, and get a new version', async () => {
     const t = app()
     const boss = await user(t, 'boss')
@@ -192,7 +205,7 @@ describe("deleting a manager leaves no dangling manager", () => {
 
 describe('the version moves exactly when the resource as served does', () => {
   function prng(seed: number) {
-    return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff)
+    return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
   }
 
   test('random renames, title changes, membership changes and deletes, checked after each step', async () => {
@@ -220,10 +233,18 @@ describe('the version moves exactly when the resource as served does', () => {
       const g = pick(groups)
       const member = pick([...users, ...groups.filter((x) => x !== g)])
       if (roll < 0.3) await patch(t, `/scim/v2/Groups/${g}`, { op: 'add', path: 'members', value: [{ value: member }] })
-      else if (roll < 0.5) await patch(t, `/scim/v2/Groups/${g}`, { op: 'remove', path: `members[value eq "${member}"]` })
-      else if (roll < 0.6) await patch(t, `/scim/v2/Groups/${g}`, { op: 'replace', path: 'displayName', value: pick(['g-a', 'g-b', 'g-c']) })
-      else if (roll < 0.7) await patch(t, `/scim/v2/Users/${pick(users)}`, { op: 'replace', path: 'displayName', value: pick(['A', 'B']) })
-      else if (roll < 0.8) await patch(t, `/scim/v2/Users/${pick(users)}`, { op: 'replace', path: 'title', value: pick(['T1', 'T2']) })
+      else if (roll < 0.5)
+        await patch(t, `/scim/v2/Groups/${g}`, { op: 'remove', path: `members[value eq "${member}"]` })
+      else if (roll < 0.6)
+        await patch(t, `/scim/v2/Groups/${g}`, {
+          op: 'replace',
+          path: 'displayName',
+          value: pick(['g-a', 'g-b', 'g-c']),
+        })
+      else if (roll < 0.7)
+        await patch(t, `/scim/v2/Users/${pick(users)}`, { op: 'replace', path: 'displayName', value: pick(['A', 'B']) })
+      else if (roll < 0.8)
+        await patch(t, `/scim/v2/Users/${pick(users)}`, { op: 'replace', path: 'title', value: pick(['T1', 'T2']) })
       else if (roll < 0.9 && users.length > 2) {
         const u = users.splice(Math.floor(rand() * users.length), 1)[0]!
         expect((await t.request('DELETE', `/scim/v2/Users/${u}`)).status).toBe(204)

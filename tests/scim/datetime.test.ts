@@ -72,24 +72,42 @@ describe('scim/datetime readers agree', () => {
     }
   })
 
-  test.each(['2024-02-30T00:00:00Z', '2024-01-01T25:00:00Z'])('coercion rejects %s with invalidValue naming the attribute', (hired) => {
-    const ACME = 'urn:example:params:scim:schemas:extension:acme:2.0:User'
-    const schema: SchemaDocument = {
-      id: ACME,
-      attributes: [{ name: 'hired', type: 'dateTime', multiValued: false, required: false, mutability: 'readWrite', returned: 'default' }],
+  test.each(['2024-02-30T00:00:00Z', '2024-01-01T25:00:00Z'])(
+    'coercion rejects %s with invalidValue naming the attribute',
+    (hired) => {
+      const ACME = 'urn:example:params:scim:schemas:extension:acme:2.0:User'
+      const schema: SchemaDocument = {
+        id: ACME,
+        attributes: [
+          {
+            name: 'hired',
+            type: 'dateTime',
+            multiValued: false,
+            required: false,
+            mutability: 'readWrite',
+            returned: 'default',
+          },
+        ],
+      }
+      const withAcme = createRegistry(
+        [...reg.schemas.map((s) => s.document), schema],
+        reg.resourceTypes.map((t) =>
+          t.name === 'User' ? { ...t.document, schemaExtensions: [{ schema: ACME, required: false }] } : t.document
+        )
+      )
+      const err = catchScimError(() =>
+        coerceResource(typeNamed(withAcme, 'User'), { userName: 'u', [ACME]: { hired } }, { mode: 'create' })
+      )
+      expect(err.scimType).toBe('invalidValue')
+      expect(err.detail).toContain(`${ACME}:hired`)
     }
-    const withAcme = createRegistry(
-      [...reg.schemas.map((s) => s.document), schema],
-      reg.resourceTypes.map((t) => (t.name === 'User' ? { ...t.document, schemaExtensions: [{ schema: ACME, required: false }] } : t.document))
-    )
-    const err = catchScimError(() => coerceResource(typeNamed(withAcme, 'User'), { userName: 'u', [ACME]: { hired } }, { mode: 'create' }))
-    expect(err.scimType).toBe('invalidValue')
-    expect(err.detail).toContain(`${ACME}:hired`)
-  })
+  )
 })
 
 const db = new Database(':memory:')
-const sqlite = db.query<{ v: number | null }, [string, string]>(`SELECT CASE WHEN ?1 GLOB ?2 THEN unixepoch(?1, 'subsec') END AS v`)
+const sqlite = db.query<{ v: number | null }, [string, string]>(
+  `SELECT CASE WHEN ?1 GLOB ?2 THEN unixepoch(?1, 'subsec') END AS v`
+)
 const inSql = (text: string): number | null => sqlite.get(text, DATE_TIME_GLOB)!.v
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0')
@@ -100,8 +118,33 @@ function randomText(rng: Rng): string {
   const field = (max: number, over: number) => (rng.chance(0.1) ? rng.int(over) : rng.int(max))
   const date = `${pad(year, 4)}-${pad(field(12, 14) || 1)}-${pad(field(28, 33) + (rng.chance(0.9) ? 1 : 0))}`
   const time = `${pad(field(24, 26))}:${pad(field(60, 62))}:${pad(field(60, 62))}`
-  const fraction = rng.pick(['', '', '.5', '.0005', '.0004999', '.9999', `.${rng.int(1e9)}`, '.', '.123456789012345678'])
-  const zone = rng.pick(['', 'Z', 'z', ' Z', 'Z ', '+02:00', '-05:30', '+14:00', '+15:00', '-00:00', '+05:60', '+0500', 'ZZ', ' '])
+  const fraction = rng.pick([
+    '',
+    '',
+    '.5',
+    '.0005',
+    '.0004999',
+    '.9999',
+    `.${rng.int(1e9)}`,
+    '.',
+    '.123456789012345678',
+  ])
+  const zone = rng.pick([
+    '',
+    'Z',
+    'z',
+    ' Z',
+    'Z ',
+    '+02:00',
+    '-05:30',
+    '+14:00',
+    '+15:00',
+    '-00:00',
+    '+05:60',
+    '+0500',
+    'ZZ',
+    ' ',
+  ])
   return rng.pick(['T', 'T', 'T', ' ', 't']) === 'T' ? `${date}T${time}${fraction}${zone}` : `${date} ${time}${zone}`
 }
 
@@ -111,7 +154,14 @@ describe('scim/date-time', () => {
     expect(instantOf('2024-03-01T08:00:00')).toBe(Date.UTC(2024, 2, 1, 8)) // zone-less is UTC
     expect(instantOf('2024-01-01T00:00:00.0005Z')).toBe(Date.UTC(2024, 0, 1, 0, 0, 0, 1))
     expect(instantOf('0001-01-01T00:00:00Z')).toBe(-62135596800000) // not 1901: years below 100 are years
-    for (const bad of ['2024-01-01', 'now', '2459000.5', '2024-01-01T23:59:60Z', '10000-01-01T00:00:00Z', '-0001-01-01T00:00:00Z']) {
+    for (const bad of [
+      '2024-01-01',
+      'now',
+      '2459000.5',
+      '2024-01-01T23:59:60Z',
+      '10000-01-01T00:00:00Z',
+      '-0001-01-01T00:00:00Z',
+    ]) {
       expect(instantOf(bad)).toBeUndefined()
       expect(inSql(bad)).toBeNull()
     }

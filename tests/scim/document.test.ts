@@ -25,8 +25,14 @@ describe('scim/document', () => {
   })
 
   test.each([
-    [{ b: 1, a: [3, { y: 1, x: 2 }] }, { a: [{ x: 2, y: 1 }, 3], b: 1 }],
-    [['a', 'b'], ['b', 'a']],
+    [
+      { b: 1, a: [3, { y: 1, x: 2 }] },
+      { a: [{ x: 2, y: 1 }, 3], b: 1 },
+    ],
+    [
+      ['a', 'b'],
+      ['b', 'a'],
+    ],
   ])('canonicalJson is equal exactly when deepEqual is: %p', (a, b) => {
     expect(canonicalJson(a)).toBe(canonicalJson(b))
     expect(deepEqual(a, b)).toBe(true)

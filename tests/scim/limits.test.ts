@@ -1,6 +1,16 @@
 // The input-limits policy: depth found by a linear scan, checks that name their limit.
 import { describe, expect, test } from 'bun:test'
-import { checkDepth, checkDocumentBytes, checkRequestBytes, DEFAULT_LIMITS, fitsResponse, LIMIT_SETTINGS, limitsWith, nestingDepth, serverBodyBackstop } from '../../src/scim/limits'
+import {
+  checkDepth,
+  checkDocumentBytes,
+  checkRequestBytes,
+  DEFAULT_LIMITS,
+  fitsResponse,
+  LIMIT_SETTINGS,
+  limitsWith,
+  nestingDepth,
+  serverBodyBackstop,
+} from '../../src/scim/limits'
 import { catchScimError } from '../helpers/scim'
 
 describe('scim/limits', () => {
@@ -36,7 +46,11 @@ describe('scim/limits', () => {
     const limits = limitsWith({ maxRequestBytes: 100, maxDocumentBytes: 50 })
     expect(() => checkRequestBytes(100, limits)).not.toThrow()
     const req = catchScimError(() => checkRequestBytes(101, limits))
-    expect([req.status, req.scimType, req.detail]).toEqual([413, undefined, 'request body exceeds the limit of 100 bytes (max-request-bytes)'])
+    expect([req.status, req.scimType, req.detail]).toEqual([
+      413,
+      undefined,
+      'request body exceeds the limit of 100 bytes (max-request-bytes)',
+    ])
     expect(catchScimError(() => checkDocumentBytes(51, limits)).detail).toContain('50 bytes (max-document-bytes)')
   })
 
@@ -47,7 +61,7 @@ describe('scim/limits', () => {
     expect(fitsResponse(60, 41, limits)).toBe(false)
   })
 
-  test('every default lies within its own range, depth far below SQLite\'s 1,000, and Bun\'s backstop above ours', () => {
+  test("every default lies within its own range, depth far below SQLite's 1,000, and Bun's backstop above ours", () => {
     for (const [name, s] of Object.entries(LIMIT_SETTINGS)) {
       expect(s.default).toBeGreaterThanOrEqual(s.min)
       expect(s.default).toBeLessThanOrEqual(s.max)

@@ -19,7 +19,10 @@ describe('scim/project default view', () => {
 
   test('equals the full projection for generated users and groups, and is the document itself when nothing is to drop', () => {
     const ds = generateDataset(new Rng(5), 300, 40)
-    for (const [type, docs] of [[userType, ds.users], [groupType, ds.groups]] as const) {
+    for (const [type, docs] of [
+      [userType, ds.users],
+      [groupType, ds.groups],
+    ] as const) {
       for (const doc of docs) {
         // What projection sees is rendered: empty lists and extensions are gone already (render.ts).
         const data = visibleData(doc)
@@ -37,26 +40,68 @@ describe('scim/project default view', () => {
 
   test('an extension left empty by the lists is dropped with its schemas entry', () => {
     const doc = { schemas: [URN_USER, URN_ENTERPRISE], id: '1', userName: 'a', [URN_ENTERPRISE]: { department: 'x' } }
-    expect(planOf(userType, undefined, `${URN_ENTERPRISE}:department`).project(doc)).toEqual({ schemas: [URN_USER], id: '1', userName: 'a' })
-    expect(planOf(userType, 'userName', undefined).project(doc)).toEqual({ schemas: [URN_USER], id: '1', userName: 'a' })
-    expect(planOf(userType, URN_ENTERPRISE, undefined).project(doc)).toEqual({ schemas: [URN_USER, URN_ENTERPRISE], id: '1', [URN_ENTERPRISE]: { department: 'x' } })
+    expect(planOf(userType, undefined, `${URN_ENTERPRISE}:department`).project(doc)).toEqual({
+      schemas: [URN_USER],
+      id: '1',
+      userName: 'a',
+    })
+    expect(planOf(userType, 'userName', undefined).project(doc)).toEqual({
+      schemas: [URN_USER],
+      id: '1',
+      userName: 'a',
+    })
+    expect(planOf(userType, URN_ENTERPRISE, undefined).project(doc)).toEqual({
+      schemas: [URN_USER, URN_ENTERPRISE],
+      id: '1',
+      [URN_ENTERPRISE]: { department: 'x' },
+    })
   })
 
   test('a type with a sub-attribute returned never always takes the full projection', () => {
     const urn = 'urn:example:params:scim:schemas:extension:vault:2.0:User'
     const vault = {
       id: urn,
-      attributes: [{ name: 'key', type: 'complex', multiValued: false, required: false, mutability: 'readWrite', returned: 'default',
-        subAttributes: [
-          { name: 'label', type: 'string', multiValued: false, required: false, mutability: 'readWrite', returned: 'default' },
-          { name: 'secret', type: 'string', multiValued: false, required: false, mutability: 'writeOnly', returned: 'never' },
-        ] }],
+      attributes: [
+        {
+          name: 'key',
+          type: 'complex',
+          multiValued: false,
+          required: false,
+          mutability: 'readWrite',
+          returned: 'default',
+          subAttributes: [
+            {
+              name: 'label',
+              type: 'string',
+              multiValued: false,
+              required: false,
+              mutability: 'readWrite',
+              returned: 'default',
+            },
+            {
+              name: 'secret',
+              type: 'string',
+              multiValued: false,
+              required: false,
+              mutability: 'writeOnly',
+              returned: 'never',
+            },
+          ],
+        },
+      ],
     } as unknown as SchemaDocument
     const user = reg.schema(URN_USER)!.document
-    const types: ResourceTypeDocument[] = [{ name: 'User', endpoint: '/Users', schema: URN_USER, schemaExtensions: [{ schema: urn, required: false }] }]
+    const types: ResourceTypeDocument[] = [
+      { name: 'User', endpoint: '/Users', schema: URN_USER, schemaExtensions: [{ schema: urn, required: false }] },
+    ]
     const type = typeOf(createRegistry([user, vault], types), 'User')
     const doc = { schemas: [URN_USER, urn], id: '1', userName: 'a', [urn]: { key: { label: 'l', secret: 's' } } }
-    expect(view(type, doc)).toEqual({ schemas: [URN_USER, urn], id: '1', userName: 'a', [urn]: { key: { label: 'l' } } })
+    expect(view(type, doc)).toEqual({
+      schemas: [URN_USER, urn],
+      id: '1',
+      userName: 'a',
+      [urn]: { key: { label: 'l' } },
+    })
   })
 
   test('keepsWhole and keepsRendered: the default view keeps all, and not when the request hides a key the renderer adds', () => {
@@ -73,7 +118,9 @@ describe('scim/project default view', () => {
     // Excluding what the data does not hold keeps the rest whole.
     expect(keepsAll(groupType, data, undefined, 'externalId')).toBe(true)
     expect(keepsAll(userType, { userName: 'a', password: 'x' })).toBe(false)
-    const group = structuredClone(reg.schema(URN_GROUP)!.document) as unknown as { attributes: { name: string; returned: string }[] }
+    const group = structuredClone(reg.schema(URN_GROUP)!.document) as unknown as {
+      attributes: { name: string; returned: string }[]
+    }
     group.attributes.find((a) => a.name === 'members')!.returned = 'request'
     const types: ResourceTypeDocument[] = [{ name: 'Group', endpoint: '/Groups', schema: URN_GROUP }]
     const quietMembers = typeOf(createRegistry([group as unknown as SchemaDocument], types), 'Group')
@@ -92,18 +139,47 @@ describe('scim/project default view', () => {
 
   test('a request-only sub-attribute is shown only when named; an element left with nothing is left out', () => {
     const urn = 'urn:example:params:scim:schemas:extension:badge:2.0:User'
-    const sub = (name: string, returned: string) => ({ name, type: 'string', multiValued: false, required: false, mutability: 'readWrite', returned })
+    const sub = (name: string, returned: string) => ({
+      name,
+      type: 'string',
+      multiValued: false,
+      required: false,
+      mutability: 'readWrite',
+      returned,
+    })
     const badge = {
       id: urn,
-      attributes: [{ name: 'badges', type: 'complex', multiValued: true, required: false, mutability: 'readWrite', returned: 'default',
-        subAttributes: [sub('label', 'default'), sub('pin', 'request')] }],
+      attributes: [
+        {
+          name: 'badges',
+          type: 'complex',
+          multiValued: true,
+          required: false,
+          mutability: 'readWrite',
+          returned: 'default',
+          subAttributes: [sub('label', 'default'), sub('pin', 'request')],
+        },
+      ],
     } as unknown as SchemaDocument
-    const types: ResourceTypeDocument[] = [{ name: 'User', endpoint: '/Users', schema: URN_USER, schemaExtensions: [{ schema: urn, required: false }] }]
+    const types: ResourceTypeDocument[] = [
+      { name: 'User', endpoint: '/Users', schema: URN_USER, schemaExtensions: [{ schema: urn, required: false }] },
+    ]
     const type = typeOf(createRegistry([reg.schema(URN_USER)!.document, badge], types), 'User')
-    const doc = { schemas: [URN_USER, urn], id: '1', userName: 'a', [urn]: { badges: [{ label: 'l', pin: '1' }, { pin: '2' }] } }
+    const doc = {
+      schemas: [URN_USER, urn],
+      id: '1',
+      userName: 'a',
+      [urn]: { badges: [{ label: 'l', pin: '1' }, { pin: '2' }] },
+    }
     expect(planOf(type, undefined, undefined).project(doc)[urn]).toEqual({ badges: [{ label: 'l' }] })
     expect(planOf(type, `${urn}:badges`, undefined).project(doc)[urn]).toEqual({ badges: [{ label: 'l' }] })
-    expect(planOf(type, `${urn}:badges.pin`, undefined).project(doc)[urn]).toEqual({ badges: [{ pin: '1' }, { pin: '2' }] })
-    expect(planOf(type, undefined, `${urn}:badges.label`).project(doc)).toEqual({ schemas: [URN_USER], id: '1', userName: 'a' })
+    expect(planOf(type, `${urn}:badges.pin`, undefined).project(doc)[urn]).toEqual({
+      badges: [{ pin: '1' }, { pin: '2' }],
+    })
+    expect(planOf(type, undefined, `${urn}:badges.label`).project(doc)).toEqual({
+      schemas: [URN_USER],
+      id: '1',
+      userName: 'a',
+    })
   })
 })

@@ -1,6 +1,6 @@
 // What any stored document may hold: keys without brackets or control characters, well-formed text.
 import { describe, expect, test } from 'bun:test'
-import { ScimError } from '../../src/scim/errors'
+import type { ScimError } from '../../src/scim/errors'
 import { checkStorable, checkStorableText } from '../../src/scim/storable'
 import { Rng } from '../helpers/generate'
 

@@ -20,5 +20,7 @@ test('src/selftest imports only itself, plus the Config type from src/cli/args',
 })
 
 test('the report keeps every check on one line', () => {
-  expect(formatResult({ name: 'x', status: 'fail', reason: 'GET /Users answered 500 (boom\n  at line 2)' })).toBe('FAIL  x — GET /Users answered 500 (boom at line 2)')
+  expect(formatResult({ name: 'x', status: 'fail', reason: 'GET /Users answered 500 (boom\n  at line 2)' })).toBe(
+    'FAIL  x — GET /Users answered 500 (boom at line 2)'
+  )
 })

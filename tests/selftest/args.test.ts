@@ -4,8 +4,16 @@ import { parseCommandLine, UsageError } from '../../src/cli/args'
 
 describe('selftest arguments', () => {
   test('--url, --token and --insecure settle into the config', () => {
-    const c = parseCommandLine(['selftest', '--url', 'https://scim.example.com/scim/v2', '--token', 't', '--insecure'], {})
-    expect(c).toMatchObject({ command: 'selftest', url: 'https://scim.example.com/scim/v2', tokens: ['t'], insecure: true })
+    const c = parseCommandLine(
+      ['selftest', '--url', 'https://scim.example.com/scim/v2', '--token', 't', '--insecure'],
+      {}
+    )
+    expect(c).toMatchObject({
+      command: 'selftest',
+      url: 'https://scim.example.com/scim/v2',
+      tokens: ['t'],
+      insecure: true,
+    })
     expect(parseCommandLine(['selftest', '--url', 'http://h/scim/v2', '--token', 't'], {}).insecure).toBe(false)
   })
 

@@ -22,7 +22,9 @@ describe('selftest against broken servers', () => {
       return res.status === 204 ? res : reshape(res, { headers: { 'content-type': 'application/json' } })
     })
     expect(run.notPassed).toEqual(['protocol: content type'])
-    expect(reasonOf(run, 'protocol: content type')).toMatch(/not application\/scim\+json.*"application\/json".*Entra requires application\/scim\+json/)
+    expect(reasonOf(run, 'protocol: content type')).toMatch(
+      /not application\/scim\+json.*"application\/json".*Entra requires application\/scim\+json/
+    )
     expect(exitCode(run.results)).toBe(1)
   })
 
@@ -47,7 +49,9 @@ describe('selftest against broken servers', () => {
       // The crash page is text/plain, which the media-type check rightly reports too.
       'protocol: content type',
     ])
-    expect(reasonOf(run, 'Entra users (default PATCH): update')).toMatch(/^PATCH \/Users\/[\w-]+ answered 500 \(internal error\), expected 200 or 204$/)
+    expect(reasonOf(run, 'Entra users (default PATCH): update')).toMatch(
+      /^PATCH \/Users\/[\w-]+ answered 500 \(internal error\), expected 200 or 204$/
+    )
     expect(run.byName.get('Entra users (default PATCH): disable')!.reason).toContain('needs "update"')
     const cleanUp = run.byName.get('clean-up: nothing left behind')!
     expect(cleanUp.status).toBe('pass')
@@ -66,7 +70,9 @@ describe('selftest against broken servers', () => {
       return next(u, { ...init, body: JSON.stringify(body) })
     })
     expect(run.notPassed).toEqual(['protocol: 409 on a duplicate userName'])
-    expect(reasonOf(run, 'protocol: 409 on a duplicate userName')).toMatch(/answered 201: the server creates duplicates, where Entra expects 409 uniqueness/)
+    expect(reasonOf(run, 'protocol: 409 on a duplicate userName')).toMatch(
+      /answered 201: the server creates duplicates, where Entra expects 409 uniqueness/
+    )
     expect(await run.left()).toEqual({ users: 0, groups: 0 })
   })
 
@@ -81,10 +87,15 @@ describe('selftest against broken servers', () => {
 
   test('a proxy that injects a valid token for everyone fails the 401 check', async () => {
     const run = await runAgainst((u, init, next) =>
-      next(u, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${TEST_TOKEN}` } })
+      next(u, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${TEST_TOKEN}` },
+      })
     )
     expect(run.notPassed).toEqual(['connection: wrong token gets 401'])
-    expect(reasonOf(run, 'connection: wrong token gets 401')).toMatch(/a wrong token got 200: the deployment does not check tokens/)
+    expect(reasonOf(run, 'connection: wrong token gets 401')).toMatch(
+      /a wrong token got 200: the deployment does not check tokens/
+    )
   })
 
   test('404 for a filter that matches nothing fails Test Connection with the quarantine warning', async () => {
@@ -94,7 +105,9 @@ describe('selftest against broken servers', () => {
       const body = (await res.clone().json()) as { totalResults?: number }
       return body.totalResults === 0 ? reshape(res, { status: 404 }) : res
     })
-    expect(reasonOf(run, 'connection: Test Connection (Users)')).toMatch(/answered 404; Entra needs 200 with an empty ListResponse and quarantines/)
+    expect(reasonOf(run, 'connection: Test Connection (Users)')).toMatch(
+      /answered 404; Entra needs 200 with an empty ListResponse and quarantines/
+    )
     expect(reasonOf(run, 'connection: Test Connection (Groups)')).toMatch(/answered 404.*expected 200/)
     expect(exitCode(run.results)).toBe(1)
   })
@@ -117,21 +130,31 @@ describe('selftest against broken servers', () => {
   })
 
   test('an unreachable server fails every check with the network error, and exits non-zero', async () => {
-    const run = await runAgainst(() => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })))
+    const run = await runAgainst(() =>
+      Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }))
+    )
     expect(run.results.some((r) => r.status === 'pass' && r.name !== 'clean-up: nothing left behind')).toBe(false)
-    expect(reasonOf(run, 'connection: Test Connection (Users)')).toMatch(/^GET \/Users\?filter=userName\+eq\+%22[\w-]+%22: no answer: connect ECONNREFUSED/)
+    expect(reasonOf(run, 'connection: Test Connection (Users)')).toMatch(
+      /^GET \/Users\?filter=userName\+eq\+%22[\w-]+%22: no answer: connect ECONNREFUSED/
+    )
     expect(exitCode(run.results)).toBe(1)
   })
 
   test('an untrusted certificate fails the TLS check; with --insecure it only warns', async () => {
-    const untrusted: Breakage = () => Promise.reject(Object.assign(new Error('self signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }))
+    const untrusted: Breakage = () =>
+      Promise.reject(Object.assign(new Error('self signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }))
     const run = await runAgainst(untrusted, {}, 'https://localhost/scim/v2')
-    expect(reasonOf(run, 'connection: TLS')).toMatch(/TLS failed: self signed certificate \(DEPTH_ZERO_SELF_SIGNED_CERT\); Entra requires a certificate from a publicly trusted CA \(--insecure/)
+    expect(reasonOf(run, 'connection: TLS')).toMatch(
+      /TLS failed: self signed certificate \(DEPTH_ZERO_SELF_SIGNED_CERT\); Entra requires a certificate from a publicly trusted CA \(--insecure/
+    )
   })
 })
 
 test('a port that does not speak TLS is reported as such, not as a certificate problem', async () => {
-  const plain: Breakage = () => Promise.reject(Object.assign(new Error('The TLS handshake failed. Does the server speak TLS on this port?'), { code: 'EPROTO' }))
+  const plain: Breakage = () =>
+    Promise.reject(
+      Object.assign(new Error('The TLS handshake failed. Does the server speak TLS on this port?'), { code: 'EPROTO' })
+    )
   const run = await runAgainst(plain, {}, 'https://localhost/scim/v2')
   const reason = run.byName.get('connection: TLS')!.reason
   expect(reason).toMatch(/TLS failed: The TLS handshake failed.*\(EPROTO\); is this port serving https\?$/)
@@ -147,5 +170,7 @@ test('a 201 without a Location header fails the location check', async () => {
     return new Response(await res.text(), { status: 201, headers })
   })
   expect(run.notPassed).toEqual(['protocol: ETag and meta.location'])
-  expect(run.byName.get('protocol: ETag and meta.location')!.reason).toMatch(/^the Location header of the 201 is null, meta\.location is "http:\/\/localhost\/scim\/v2\/Users\/[\w-]+"/)
+  expect(run.byName.get('protocol: ETag and meta.location')!.reason).toMatch(
+    /^the Location header of the 201 is null, meta\.location is "http:\/\/localhost\/scim\/v2\/Users\/[\w-]+"/
+  )
 })

@@ -13,7 +13,12 @@ test('an abort midway skips the rest as interrupted, and the clean-up deletes wh
     if (init.method === 'POST' && ++posts === 3) interrupt.abort()
     return res
   }
-  const results = await runSelftest({ url: 'http://localhost/scim/v2', token: TEST_TOKEN, fetch, signal: interrupt.signal })
+  const results = await runSelftest({
+    url: 'http://localhost/scim/v2',
+    token: TEST_TOKEN,
+    fetch,
+    signal: interrupt.signal,
+  })
   const skipped = results.filter((r) => r.status === 'skip')
   expect(skipped.length).toBeGreaterThan(20)
   expect(skipped.every((r) => r.reason === 'not run: interrupted' || r.reason.startsWith('not run: needs'))).toBe(true)

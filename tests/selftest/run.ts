@@ -20,12 +20,17 @@ export interface Run {
 /** Wraps the app's fetch; `next` is the unbroken server. */
 export type Breakage = (url: string, init: RequestInit, next: Fetcher) => Promise<Response>
 
-export async function runAgainst(breakage?: Breakage, options: Partial<ServerOptions> = {}, url = TENANT_URL): Promise<Run> {
+export async function runAgainst(
+  breakage?: Breakage,
+  options: Partial<ServerOptions> = {},
+  url = TENANT_URL
+): Promise<Run> {
   const app = makeTestApp(options)
   const next: Fetcher = (u, init) => app.server.app.handle(new Request(u, init))
   const fetch: Fetcher = breakage ? (u, init) => breakage(u, init, next) : next
   const results = await runSelftest({ url, token: TEST_TOKEN, fetch })
-  const count = async (path: string) => ((await (await app.request('GET', path)).json()) as { totalResults: number }).totalResults
+  const count = async (path: string) =>
+    ((await (await app.request('GET', path)).json()) as { totalResults: number }).totalResults
   return {
     app,
     results,
@@ -36,7 +41,10 @@ export async function runAgainst(breakage?: Breakage, options: Partial<ServerOpt
 }
 
 /** A copy of `res` with other headers or status, same body. */
-export async function reshape(res: Response, change: { status?: number; headers?: Record<string, string> }): Promise<Response> {
+export async function reshape(
+  res: Response,
+  change: { status?: number; headers?: Record<string, string> }
+): Promise<Response> {
   const headers = new Headers(res.headers)
   for (const [k, v] of Object.entries(change.headers ?? {})) headers.set(k, v)
   return new Response(res.status === 204 ? null : await res.text(), { status: change.status ?? res.status, headers })

@@ -32,48 +32,64 @@ function depsWithDataset(seed: number) {
 const unspliced = (row: StoredResource): StoredResource => ({ ...row, data: structuredClone(row.data) })
 
 describe('service/view spliced JSON', () => {
-  const req: { base: string; attributes?: string; excludedAttributes?: string } = { base: 'https://scim.example.com/scim/v2' }
+  const req: { base: string; attributes?: string; excludedAttributes?: string } = {
+    base: 'https://scim.example.com/scim/v2',
+  }
 
   // The default view, and the ones Entra asks for groups: leaving out what is only looked up to be
   // shown (members, groups) keeps the rest of the view whole, so these are spliced too.
   const shapes = [{}, { excludedAttributes: 'members' }, { excludedAttributes: 'groups,members' }]
 
-  test.each(shapes)('equals the rendered view for every generated user and group, read by id, by name and in pages (%o)', (shape) => {
-    const { deps, ds, registry } = depsWithDataset(3)
-    const request = { ...req, ...shape }
-    let splicedMarked = 0
-    for (const [name, docs] of [['User', ds.users], ['Group', ds.groups]] as const) {
-      const type = typeOf(registry, name)
-      const pageRows = deps.store.query(type, { sortBy: undefined, descending: false, startIndex: 1, count: 1000 }).rows
-      for (const doc of docs) {
-        const byId = deps.store.get(type, doc.id as string)!
-        const key = String(name === 'User' ? doc.userName : doc.displayName).toLowerCase()
-        for (const row of [byId, ...deps.store.findByName(type, key), pageRows.find((r) => r.id === doc.id)!]) {
-          expect(documentText(row.data)).toBeDefined()
-          const { json, etag } = viewJson(deps, type, row, request)
-          const rendered = renderView(deps, type, unspliced(row), request)
-          expect(JSON.parse(json)).toEqual(rendered.doc)
-          expect(etag).toBe(rendered.etag)
-          const spliced = json !== JSON.stringify(rendered.doc)
-          // Only a view that keeps everything may be spliced (nothing for the lists or for
-          // rendering to leave out, such as an empty list); a marked one that does must be.
-          const plan = planOf(type, request.attributes, request.excludedAttributes)
-          if (!(plan.keepsRendered && plan.keepsWhole(row.data)) || visibleData(row.data) !== row.data) expect(spliced).toBe(false)
-          else if ('7' in row.data) {
-            expect(spliced).toBe(true)
-            splicedMarked++
+  test.each(shapes)(
+    'equals the rendered view for every generated user and group, read by id, by name and in pages (%o)',
+    (shape) => {
+      const { deps, ds, registry } = depsWithDataset(3)
+      const request = { ...req, ...shape }
+      let splicedMarked = 0
+      for (const [name, docs] of [
+        ['User', ds.users],
+        ['Group', ds.groups],
+      ] as const) {
+        const type = typeOf(registry, name)
+        const pageRows = deps.store.query(type, {
+          sortBy: undefined,
+          descending: false,
+          startIndex: 1,
+          count: 1000,
+        }).rows
+        for (const doc of docs) {
+          const byId = deps.store.get(type, doc.id as string)!
+          const key = String(name === 'User' ? doc.userName : doc.displayName).toLowerCase()
+          for (const row of [byId, ...deps.store.findByName(type, key), pageRows.find((r) => r.id === doc.id)!]) {
+            expect(documentText(row.data)).toBeDefined()
+            const { json, etag } = viewJson(deps, type, row, request)
+            const rendered = renderView(deps, type, unspliced(row), request)
+            expect(JSON.parse(json)).toEqual(rendered.doc)
+            expect(etag).toBe(rendered.etag)
+            const spliced = json !== JSON.stringify(rendered.doc)
+            // Only a view that keeps everything may be spliced (nothing for the lists or for
+            // rendering to leave out, such as an empty list); a marked one that does must be.
+            const plan = planOf(type, request.attributes, request.excludedAttributes)
+            if (!(plan.keepsRendered && plan.keepsWhole(row.data)) || visibleData(row.data) !== row.data)
+              expect(spliced).toBe(false)
+            else if ('7' in row.data) {
+              expect(spliced).toBe(true)
+              splicedMarked++
+            }
           }
         }
       }
+      expect(splicedMarked).toBeGreaterThan(150)
     }
-    expect(splicedMarked).toBeGreaterThan(150)
-  })
+  )
 
   test('a selection or exclusion, and a document changed after reading, take the rendered path', () => {
     const { deps, ds, registry } = depsWithDataset(4)
     const type = typeOf(registry, 'User')
     const row = deps.store.get(type, ds.users[0]!.id as string)!
-    expect(JSON.parse(viewJson(deps, type, row, { ...req, attributes: 'userName' }).json)).toEqual(renderView(deps, type, row, { ...req, attributes: 'userName' }).doc)
+    expect(JSON.parse(viewJson(deps, type, row, { ...req, attributes: 'userName' }).json)).toEqual(
+      renderView(deps, type, row, { ...req, attributes: 'userName' }).doc
+    )
     expect(JSON.parse(viewJson(deps, type, row, { ...req, excludedAttributes: 'emails' }).json).emails).toBeUndefined()
     const changed: StoredResource = { ...row, data: { ...row.data, title: 'Changed after reading' } }
     expect(JSON.parse(viewJson(deps, type, changed, req).json).title).toBe('Changed after reading')
@@ -85,10 +101,18 @@ describe('service/view spliced JSON', () => {
     const user = ds.users.find((u) => Array.isArray(u.emails) && u.emails.length > 0 && u.name)!
     const row = deps.store.get(type, user.id as string)!
     const data = row.data as { title?: string; name: { givenName?: string }; emails: { value: string }[] }
-    expect(() => { data.title = 'changed in place' }).toThrow(TypeError)
-    expect(() => { data.name.givenName = 'changed in place' }).toThrow(TypeError)
-    expect(() => { data.emails[0]!.value = 'changed@in.place' }).toThrow(TypeError)
-    expect(() => { data.emails.push({ value: 'pushed@in.place' }) }).toThrow(TypeError)
+    expect(() => {
+      data.title = 'changed in place'
+    }).toThrow(TypeError)
+    expect(() => {
+      data.name.givenName = 'changed in place'
+    }).toThrow(TypeError)
+    expect(() => {
+      data.emails[0]!.value = 'changed@in.place'
+    }).toThrow(TypeError)
+    expect(() => {
+      data.emails.push({ value: 'pushed@in.place' })
+    }).toThrow(TypeError)
     expect(JSON.parse(viewJson(deps, type, row, req).json)).toEqual(renderView(deps, type, unspliced(row), req).doc)
   })
 

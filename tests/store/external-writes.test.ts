@@ -16,10 +16,13 @@ test('a lookup cached by the server follows a create, rename and delete made thr
     const server = makeTestApp({ db })
     const other = makeTestApp({ db })
     // Looked up three times: cached (a key enters on its second miss), empty.
-    for (let i = 0; i < 3; i++) expect((await readJson(await server.request('GET', byName('late@x')))).totalResults).toBe(0)
+    for (let i = 0; i < 3; i++)
+      expect((await readJson(await server.request('GET', byName('late@x')))).totalResults).toBe(0)
     const total = async () => (await readJson(await server.request('GET', '/scim/v2/Users?count=0'))).totalResults
     expect(await total()).toBe(0)
-    const created = await readJson(await other.request('POST', '/scim/v2/Users', { schemas: [USER], userName: 'late@x' }))
+    const created = await readJson(
+      await other.request('POST', '/scim/v2/Users', { schemas: [USER], userName: 'late@x' })
+    )
     await Bun.sleep(300)
     expect((await readJson(await server.request('GET', byName('late@x')))).totalResults).toBe(1)
     expect(await total()).toBe(1)

@@ -14,32 +14,83 @@ import { builtinRegistry, sqlIds, storeDataset, typeOf, URN_ENTERPRISE, type Dat
 const registry = builtinRegistry()
 const User = typeOf(registry, 'User')
 const Group = typeOf(registry, 'Group')
-const meta = (type: string, created: string, version: number) => ({ resourceType: type, created, lastModified: created, version: `W/"${version}"` })
+const meta = (type: string, created: string, version: number) => ({
+  resourceType: type,
+  created,
+  lastModified: created,
+  version: `W/"${version}"`,
+})
 
 const ds: Dataset = {
   users: [
     {
-      id: 'u1', userName: 'BJensen', externalId: 'Ext-1', title: '50%_off', active: true, meta: meta('User', '2011-01-01T00:00:00.000Z', 3),
+      id: 'u1',
+      userName: 'BJensen',
+      externalId: 'Ext-1',
+      title: '50%_off',
+      active: true,
+      meta: meta('User', '2011-01-01T00:00:00.000Z', 3),
       name: { givenName: 'Barbara', familyName: 'Jensen' },
-      emails: [{ value: 'b@home.org', type: 'home' }, { value: 'bjensen@example.com', type: 'work', primary: true }],
+      emails: [
+        { value: 'b@home.org', type: 'home' },
+        { value: 'bjensen@example.com', type: 'work', primary: true },
+      ],
       [URN_ENTERPRISE]: { department: 'Sales', manager: { value: 'u2', displayName: 'Jim' } },
     },
     {
-      id: 'u2', userName: 'jim', title: '50off', active: false, meta: meta('User', '2012-06-01T12:00:00.000Z', 10),
+      id: 'u2',
+      userName: 'jim',
+      title: '50off',
+      active: false,
+      meta: meta('User', '2012-06-01T12:00:00.000Z', 10),
       name: { givenName: 'jim', familyName: 'Smith' },
-      emails: [{ value: 'jim@example.com', type: 'work' }, { value: 'JIM@home.org', type: 'home' }],
+      emails: [
+        { value: 'jim@example.com', type: 'work' },
+        { value: 'JIM@home.org', type: 'home' },
+      ],
     },
-    { id: 'u3', userName: 'a\\b_c', displayName: 'Zed', meta: meta('User', '2013-01-01T00:00:00.000Z', 9), emails: [], [URN_ENTERPRISE]: { department: 'ops' } },
+    {
+      id: 'u3',
+      userName: 'a\\b_c',
+      displayName: 'Zed',
+      meta: meta('User', '2013-01-01T00:00:00.000Z', 9),
+      emails: [],
+      [URN_ENTERPRISE]: { department: 'ops' },
+    },
   ],
   groups: [
-    { id: 'g1', displayName: 'Tour Guides', meta: meta('Group', '2011-01-01T00:00:00.000Z', 1), members: [{ value: 'u1', type: 'User' }, { value: 'u2', type: 'User' }] },
-    { id: 'g2', displayName: 'ops', meta: meta('Group', '2011-01-01T00:00:00.000Z', 1), members: [{ value: 'g1', type: 'Group' }] },
+    {
+      id: 'g1',
+      displayName: 'Tour Guides',
+      meta: meta('Group', '2011-01-01T00:00:00.000Z', 1),
+      members: [
+        { value: 'u1', type: 'User' },
+        { value: 'u2', type: 'User' },
+      ],
+    },
+    {
+      id: 'g2',
+      displayName: 'ops',
+      meta: meta('Group', '2011-01-01T00:00:00.000Z', 1),
+      members: [{ value: 'g1', type: 'Group' }],
+    },
   ],
 }
 // What the HTTP layer would render: groups[] on users, display on members.
 const rendered: Dataset = {
-  users: ds.users.map((u) => ({ ...u, groups: ds.groups.filter((g) => (g.members as { value: string }[]).some((m) => m.value === u.id)).map((g) => ({ value: g.id, display: g.displayName, type: 'direct' })) })),
-  groups: ds.groups.map((g) => ({ ...g, members: (g.members as { value: string; type: string }[]).map((m) => ({ ...m, display: ((r) => r.displayName ?? r.userName)([...ds.users, ...ds.groups].find((r) => r.id === m.value)!) })) })),
+  users: ds.users.map((u) => ({
+    ...u,
+    groups: ds.groups
+      .filter((g) => (g.members as { value: string }[]).some((m) => m.value === u.id))
+      .map((g) => ({ value: g.id, display: g.displayName, type: 'direct' })),
+  })),
+  groups: ds.groups.map((g) => ({
+    ...g,
+    members: (g.members as { value: string; type: string }[]).map((m) => ({
+      ...m,
+      display: ((r) => r.displayName ?? r.userName)([...ds.users, ...ds.groups].find((r) => r.id === m.value)!),
+    })),
+  })),
 }
 
 let db: OpenedDatabase
@@ -145,7 +196,9 @@ describe('store/filter-sql', () => {
 
   function sorted(path: string, order: 'ascending' | 'descending' = 'ascending', type = User): string[] {
     const ra = resolveAttribute(parseAttrPath(path)!, type)
-    const rows = db.orm.all<{ id: string }>(sql`SELECT id FROM resources WHERE type = ${type.name} ORDER BY ${sql.join(orderBySql(ra, type, order), sql`, `)}, id`)
+    const rows = db.orm.all<{ id: string }>(
+      sql`SELECT id FROM resources WHERE type = ${type.name} ORDER BY ${sql.join(orderBySql(ra, type, order), sql`, `)}, id`
+    )
     return rows.map((r) => r.id)
   }
 

@@ -5,7 +5,11 @@ import { groupsColumn, READ_COLUMNS } from '../../src/store/hot-statements'
 
 function plan(sql: string): string {
   const { sqlite } = openDatabase(':memory:', 'normal')
-  return sqlite.query<{ detail: string }, [string]>(`EXPLAIN QUERY PLAN ${sql}`).all('x').map((r) => r.detail).join(' | ')
+  return sqlite
+    .query<{ detail: string }, [string]>(`EXPLAIN QUERY PLAN ${sql}`)
+    .all('x')
+    .map((r) => r.detail)
+    .join(' | ')
 }
 
 const select = `SELECT ${READ_COLUMNS}, ${groupsColumn('User')} AS groups FROM resources WHERE type = 'User' AND`

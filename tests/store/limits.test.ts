@@ -9,7 +9,9 @@ import { LookupCache } from '../../src/store/lookup-cache'
 import { toRow } from '../../src/store/rows'
 import { WriteQueue } from '../../src/store/write-queue'
 
-const rowsOf = (data: string): RawRows => [{ rowid: 1, id: 'id', data, version: 1, created: 'c', lastModified: 'm', groups: null }]
+const rowsOf = (data: string): RawRows => [
+  { rowid: 1, id: 'id', data, version: 1, created: 'c', lastModified: 'm', groups: null },
+]
 
 describe('store/lookup-cache byte budget', () => {
   test('entries are bounded by bytes, not only by count: 1 KB entries in a 10 KB budget keep under 10', () => {
@@ -34,12 +36,25 @@ describe('store/lookup-cache byte budget', () => {
 
 describe('store/rows toRow', () => {
   const type = buildRegistry().resourceType('User')!
-  const row = (title: string) => ({ id: 'i', type: 'User', data: { userName: 'u', title }, version: 1, created: 'c', lastModified: 'm' })
+  const row = (title: string) => ({
+    id: 'i',
+    type: 'User',
+    data: { userName: 'u', title },
+    version: 1,
+    created: 'c',
+    lastModified: 'm',
+  })
 
   test('counts UTF-8 bytes: 1,000 three-byte characters are 3,000 bytes', () => {
     const limits = limitsWith({ maxDocumentBytes: 2048 })
     expect(() => toRow(type, row('a'.repeat(1000)), limits)).not.toThrow()
-    const err = (() => { try { toRow(type, row('€'.repeat(1000)), limits) } catch (e) { return e } })()
+    const err = (() => {
+      try {
+        toRow(type, row('€'.repeat(1000)), limits)
+      } catch (e) {
+        return e
+      }
+    })()
     expect(err).toBeInstanceOf(ScimError)
     expect((err as ScimError).status).toBe(413)
   })
@@ -59,7 +74,11 @@ describe('store/write-queue storage full', () => {
     const db = fullDatabase()
     const queue = new WriteQueue(db)
     const insert = (k: string) => () => db.run('INSERT INTO t VALUES (?, ?)', [k, 'v'.repeat(8000)])
-    const settled = await Promise.allSettled([queue.run(insert('a')), queue.run(insert('b')), queue.run(() => db.run("UPDATE t SET v = 'y' WHERE k = 'kept'"))])
+    const settled = await Promise.allSettled([
+      queue.run(insert('a')),
+      queue.run(insert('b')),
+      queue.run(() => db.run("UPDATE t SET v = 'y' WHERE k = 'kept'")),
+    ])
     for (const s of settled) {
       expect(s.status).toBe('rejected')
       const reason = (s as PromiseRejectedResult).reason

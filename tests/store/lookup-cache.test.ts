@@ -7,7 +7,7 @@ import { openDatabase } from '../../src/store/db'
 import { createResourceStore } from '../../src/store/resource-store'
 
 function prng(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff)
+  return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
 }
 
 /** A store on a fresh in-memory database with a small cache, and a way to insert by name. */
@@ -29,29 +29,45 @@ test('interleaved creates, renames, externalId changes and deletes never leave a
   const names = Array.from({ length: 12 }, (_, i) => `Name${i}@Example.com`)
   const externals = Array.from({ length: 6 }, (_, i) => `ext-${i}`)
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!
-  const truthByName = sqlite.query<{ id: string }, [string]>("SELECT id FROM resources WHERE type = 'User' AND name_ci = ? ORDER BY rowid")
-  const truthByExternal = sqlite.query<{ id: string }, [string]>("SELECT id FROM resources WHERE type = 'User' AND external_id = ? ORDER BY rowid")
+  const truthByName = sqlite.query<{ id: string }, [string]>(
+    "SELECT id FROM resources WHERE type = 'User' AND name_ci = ? ORDER BY rowid"
+  )
+  const truthByExternal = sqlite.query<{ id: string }, [string]>(
+    "SELECT id FROM resources WHERE type = 'User' AND external_id = ? ORDER BY rowid"
+  )
   let n = 0
 
   for (let step = 0; step < 3000; step++) {
     const roll = rand()
     const rows = sqlite.query<{ id: string }, []>('SELECT id FROM resources').all()
     if (roll < 0.3) {
-      const row: StoredResource = { id: `id${n++}`, type: 'User', data: { userName: pick(names), externalId: pick(externals) }, version: 1, created: now, lastModified: now }
+      const row: StoredResource = {
+        id: `id${n++}`,
+        type: 'User',
+        data: { userName: pick(names), externalId: pick(externals) },
+        version: 1,
+        created: now,
+        lastModified: now,
+      }
       await store.write((tx) => tx.insert(type, row)).catch(() => undefined) // duplicate userName: 409, fine
     } else if (roll < 0.5 && rows.length > 0) {
       const id = pick(rows).id
-      await store.write((tx) => {
-        const before = tx.get(type, id)!
-        const data = rand() < 0.5 ? { ...before.data, userName: pick(names) } : { ...before.data, externalId: pick(externals) }
-        tx.update(type, before, { ...before, data, version: before.version + 1 })
-      }).catch(() => undefined)
+      await store
+        .write((tx) => {
+          const before = tx.get(type, id)!
+          const data =
+            rand() < 0.5 ? { ...before.data, userName: pick(names) } : { ...before.data, externalId: pick(externals) }
+          tx.update(type, before, { ...before, data, version: before.version + 1 })
+        })
+        .catch(() => undefined)
     } else if (roll < 0.6 && rows.length > 0) {
       const id = pick(rows).id
       await store.write((tx) => tx.delete(type, tx.get(type, id)!, now))
     } else {
       const name = pick(names)
-      expect(store.findByName(type, name.toLowerCase()).map((r) => r.id)).toEqual(truthByName.all(name.toLowerCase()).map((r) => r.id))
+      expect(store.findByName(type, name.toLowerCase()).map((r) => r.id)).toEqual(
+        truthByName.all(name.toLowerCase()).map((r) => r.id)
+      )
       const ext = pick(externals)
       expect(store.findByExternalId(type, ext).map((r) => r.id)).toEqual(truthByExternal.all(ext).map((r) => r.id))
     }
@@ -81,7 +97,7 @@ test('a lookup is cached from its second miss on, and a write still invalidates 
   expect(counts()).toEqual([1, 503])
 })
 
-test("lookups inside a write see its uncommitted rows but never cache them, so a failed job leaves no trace", async () => {
+test('lookups inside a write see its uncommitted rows but never cache them, so a failed job leaves no trace', async () => {
   const { store, userType: type, insert } = freshStore()
   await insert(type, 'a', { userName: 'kept' })
   for (let i = 0; i < 2; i++) store.findByName(type, 'kept')
@@ -105,7 +121,9 @@ test('an entry read before a membership change is reloaded with its groups, not 
   await insert(groupType, 'g', { displayName: 'Sales' })
   for (let i = 0; i < 3; i++) store.findByName(userType, 'member')
   expect(store.stats().lookupHits).toBe(1)
-  await store.write((tx) => tx.applyMemberOps(tx.get(groupType, 'g')!, [{ kind: 'add', members: [{ value: 'u', type: 'User' }] }], now))
+  await store.write((tx) =>
+    tx.applyMemberOps(tx.get(groupType, 'g')!, [{ kind: 'add', members: [{ value: 'u', type: 'User' }] }], now)
+  )
   const [row] = store.findByName(userType, 'member')
   expect(store.stats().lookupHits).toBe(1)
   // Fresh groups came with the row: groupsOf answers from them without another query.

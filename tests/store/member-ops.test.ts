@@ -7,7 +7,9 @@ import { applyMemberOps } from '../../src/store/member-ops'
 function setup() {
   const { sqlite } = openDatabase(':memory:', 'normal')
   const add = (id: string, type: string) =>
-    sqlite.query("INSERT INTO resources (id, type, data, version, created, last_modified) VALUES (?, ?, '{}', 1, 'x', 'x')").run(id, type)
+    sqlite
+      .query("INSERT INTO resources (id, type, data, version, created, last_modified) VALUES (?, ?, '{}', 1, 'x', 'x')")
+      .run(id, type)
   for (const id of ['a', 'b', 'c', 'd']) add(id, 'User')
   add('h', 'Group')
   add('g', 'Group')
@@ -21,7 +23,9 @@ function setup() {
     return found
   }
   const run = (ops: Parameters<typeof applyMemberOps>[2]) =>
-    applyMemberOps(sqlite, group, ops, existing).map((c) => `${c.id}:${c.type}`).sort()
+    applyMemberOps(sqlite, group, ops, existing)
+      .map((c) => `${c.id}:${c.type}`)
+      .sort()
   return { run }
 }
 
@@ -35,6 +39,11 @@ test('adds and removes report only real changes; clear then add reports the diff
   // PUT members [a, b] over [a, c, h]: b joins, c and h leave, a stays.
   expect(run([{ kind: 'clear' }, { kind: 'add', members: members('a', 'b') }])).toEqual(['b:User', 'c:User', 'h:Group'])
   // Added and removed again in one request: no change.
-  expect(run([{ kind: 'add', members: members('d') }, { kind: 'remove', values: ['d'] }])).toEqual([])
+  expect(
+    run([
+      { kind: 'add', members: members('d') },
+      { kind: 'remove', values: ['d'] },
+    ])
+  ).toEqual([])
   expect(run([{ kind: 'remove', values: ['a', 'd'] }])).toEqual(['a:User'])
 })

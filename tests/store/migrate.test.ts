@@ -10,7 +10,9 @@ test('applies every migration once and records drizzle bookkeeping', () => {
   expect(applyMigrations(db, MIGRATIONS)).toBe(0)
   const rows = db.query('SELECT hash FROM "__drizzle_migrations"').all() as { hash: string }[]
   expect(rows.map((r) => r.hash)).toEqual(MIGRATIONS.map((m) => m.hash))
-  const tables = (db.query("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name)
+  const tables = (db.query("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+    (t) => t.name
+  )
   expect(tables).toContain('resources')
   expect(tables).toContain('group_members')
 })

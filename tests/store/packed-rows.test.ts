@@ -4,8 +4,14 @@ import type { RawRows, ReadRow } from '../../src/store/hot-statements'
 import { packRows, unpackRows } from '../../src/store/packed-rows'
 
 const row = (n: number, over: Partial<ReadRow> = {}): ReadRow => ({
-  rowid: n, id: `id-${n}`, data: JSON.stringify({ userName: `u${n}`, note: 'tab\there, "quoted", \u0000 escaped, Ünïcödé ✓' }),
-  version: n + 1, created: '2026-01-02T03:04:05.678Z', lastModified: '2026-02-03T04:05:06.789Z', groups: '[]', ...over,
+  rowid: n,
+  id: `id-${n}`,
+  data: JSON.stringify({ userName: `u${n}`, note: 'tab\there, "quoted", \u0000 escaped, Ünïcödé ✓' }),
+  version: n + 1,
+  created: '2026-01-02T03:04:05.678Z',
+  lastModified: '2026-02-03T04:05:06.789Z',
+  groups: '[]',
+  ...over,
 })
 
 test('empty, one-row and several-row results round-trip, groups null or JSON', () => {

@@ -13,14 +13,24 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 function oldDatabase(users: string[], groups: string[] = []): OpenedDatabase {
   const db = openDatabase(':memory:')
   db.sqlite.run("DELETE FROM settings WHERE key = 'name_ci_fold'")
-  const insert = db.sqlite.prepare("INSERT INTO resources (id, type, name_ci, data, version, created, last_modified) VALUES (?, ?, ?, ?, 1, '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z')")
-  users.forEach((userName, i) => insert.run(`u${i}`, 'User', userName.toLowerCase(), JSON.stringify({ userName })))
-  groups.forEach((displayName, i) => insert.run(`g${i}`, 'Group', displayName.toLowerCase(), JSON.stringify({ displayName })))
+  const insert = db.sqlite.prepare(
+    "INSERT INTO resources (id, type, name_ci, data, version, created, last_modified) VALUES (?, ?, ?, ?, 1, '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z')"
+  )
+  for (const [i, userName] of users.entries())
+    insert.run(`u${i}`, 'User', userName.toLowerCase(), JSON.stringify({ userName }))
+  for (const [i, displayName] of groups.entries()) {
+    insert.run(`g${i}`, 'Group', displayName.toLowerCase(), JSON.stringify({ displayName }))
+  }
   return db
 }
 
 const keys = (db: OpenedDatabase) =>
-  Object.fromEntries(db.sqlite.query<{ id: string; k: string }, []>('SELECT id, name_ci AS k FROM resources ORDER BY id').all().map((r) => [r.id, r.k]))
+  Object.fromEntries(
+    db.sqlite
+      .query<{ id: string; k: string }, []>('SELECT id, name_ci AS k FROM resources ORDER BY id')
+      .all()
+      .map((r) => [r.id, r.k])
+  )
 
 describe('store/refold', () => {
   test('refolds non-ASCII keys of users and groups once, and records it', () => {
@@ -47,7 +57,9 @@ describe('store/refold', () => {
     const path = join(dir, 'old.db')
     const first = openDatabase(path)
     first.sqlite.run("DELETE FROM settings WHERE key = 'name_ci_fold'")
-    first.sqlite.run("INSERT INTO resources (id, type, name_ci, data, version, created, last_modified) VALUES ('u', 'User', 'straße', '{\"userName\":\"Straße\"}', 1, 'x', 'x')")
+    first.sqlite.run(
+      "INSERT INTO resources (id, type, name_ci, data, version, created, last_modified) VALUES ('u', 'User', 'straße', '{\"userName\":\"Straße\"}', 1, 'x', 'x')"
+    )
     first.sqlite.close()
     const again = openDatabase(path)
     expect(keys(again)).toEqual({ u: 'strasse' })

@@ -11,7 +11,14 @@ function setup() {
 
 test('writes queued in the same turn share one batch and each gets its own result', async () => {
   const { db, queue, insert } = setup()
-  const results = await Promise.all(['a', 'b', 'c'].map((k) => queue.run(() => (insert(k), k.toUpperCase()))))
+  const results = await Promise.all(
+    ['a', 'b', 'c'].map((k) =>
+      queue.run(() => {
+        insert(k)
+        return k.toUpperCase()
+      })
+    )
+  )
   expect(results).toEqual(['A', 'B', 'C'])
   expect(queue.batches).toBe(1)
   expect(db.query('SELECT count(*) AS n FROM t').get()).toEqual({ n: 3 })

@@ -33,7 +33,12 @@ export function scimErrors(logger: Logger | undefined) {
         // Retry-After so the client (Entra retries 503s) comes back once space is freed.
         headers['retry-after'] = RETRY_AFTER_SECONDS
         const cause = String(err.cause ?? err.message).split('\n')[0]
-        logFailure(logger, id(), `storage unavailable on ${request.method} ${new URL(request.url).pathname}: ${cause}`, undefined)
+        logFailure(
+          logger,
+          id(),
+          `storage unavailable on ${request.method} ${new URL(request.url).pathname}: ${cause}`,
+          undefined
+        )
       }
       return errorResponse(err, headers)
     }
@@ -49,7 +54,12 @@ export function scimErrors(logger: Logger | undefined) {
         // the id they share lets an admin find one from the other.
         const requestId = id()
         const cause = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300)
-        logFailure(logger, requestId, `internal error on ${request.method} ${new URL(request.url).pathname}: ${cause}`, error)
+        logFailure(
+          logger,
+          requestId,
+          `internal error on ${request.method} ${new URL(request.url).pathname}: ${cause}`,
+          error
+        )
         return errorResponse(new ScimError(500, `internal server error (id ${requestId})`))
       }
     }

@@ -76,6 +76,8 @@ export function rateLimit({ rate, openPaths, refused, now }: RateLimitOptions) {
     const wait = buckets?.take(label) ?? 0
     if (wait === 0) return
     refused()
-    return errorResponse(new ScimError(429, `too many requests for this token; retry after ${wait} s`), { 'retry-after': String(wait) })
+    return errorResponse(new ScimError(429, `too many requests for this token; retry after ${wait} s`), {
+      'retry-after': String(wait),
+    })
   })
 }

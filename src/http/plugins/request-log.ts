@@ -68,19 +68,22 @@ export function observeRequests(handle: Handle, metrics: ServerMetrics, logger: 
     if (logger?.isLevelEnabled('info')) {
       const target = parseTarget(request.url)
       const path = canonicalPath(target.path)
-      logger.info({
-        reqId: ctx.id,
-        tenant: ctx.tenant,
-        token: ctx.tokenLabel,
-        method: request.method,
-        path: target.path,
-        query: queryNames(target.query),
-        route,
-        status: response.status,
-        ms: Math.round(ms * 100) / 100,
-        resource: resourceIdOf(ctx, path, response),
-        compat: ctx.compat,
-      }, 'request')
+      logger.info(
+        {
+          reqId: ctx.id,
+          tenant: ctx.tenant,
+          token: ctx.tokenLabel,
+          method: request.method,
+          path: target.path,
+          query: queryNames(target.query),
+          route,
+          status: response.status,
+          ms: Math.round(ms * 100) / 100,
+          resource: resourceIdOf(ctx, path, response),
+          compat: ctx.compat,
+        },
+        'request'
+      )
     }
     return response
   }

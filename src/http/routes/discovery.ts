@@ -2,7 +2,13 @@
 import { Elysia } from 'elysia'
 import { ScimError } from '../../scim/errors'
 import type { ServiceDeps } from '../../service/context'
-import { getResourceType, getSchema, listResourceTypes, listSchemas, serviceProviderConfig } from '../../service/discovery'
+import {
+  getResourceType,
+  getSchema,
+  listResourceTypes,
+  listSchemas,
+  serviceProviderConfig,
+} from '../../service/discovery'
 import type { FilterCache } from '../../service/filter-cache'
 import { runBulk } from '../../service/bulk'
 import { searchAll } from '../../service/search-all'
@@ -17,11 +23,22 @@ export function discoveryRoutes(deps: ServiceDeps, filters: FilterCache, baseFor
     .get('/Schemas/:id', ({ request, params }) => respond(getSchema(deps, baseFor(request), params.id)))
     .get('/ResourceTypes', ({ request }) => respond(listResourceTypes(deps, baseFor(request))))
     .get('/ResourceTypes/:name', ({ request, params }) => respond(getResourceType(deps, baseFor(request), params.name)))
-    .post('/.search', ({ request, body }) => {
-      const projection = { attributes: joinList(body.attributes), excludedAttributes: joinList(body.excludedAttributes) }
-      return respond(searchAll(deps, filters, body, requestInfo(request, baseFor(request), projection)))
-    }, { body: SearchRequest })
-    .post('/Bulk', async ({ request, body }) => respond(await runBulk(deps, body, requestInfo(request, baseFor(request), {}), deps.settings.limits.maxBulkOperations)))
+    .post(
+      '/.search',
+      ({ request, body }) => {
+        const projection = {
+          attributes: joinList(body.attributes),
+          excludedAttributes: joinList(body.excludedAttributes),
+        }
+        return respond(searchAll(deps, filters, body, requestInfo(request, baseFor(request), projection)))
+      },
+      { body: SearchRequest }
+    )
+    .post('/Bulk', async ({ request, body }) =>
+      respond(
+        await runBulk(deps, body, requestInfo(request, baseFor(request), {}), deps.settings.limits.maxBulkOperations)
+      )
+    )
     .all('/Me', () => {
       throw ScimError.notImplemented('/Me is not supported: tokens here belong to provisioning clients, not users')
     })

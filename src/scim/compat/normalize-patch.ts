@@ -29,7 +29,8 @@ function checkSchemas(body: Record<string, unknown>): void {
   // Lenient when absent (some clients omit it); a present list must name the PatchOp URN, since
   // anything else means the client sent the wrong kind of message (e.g. a whole resource).
   if (!present) return
-  const ok = Array.isArray(value) && value.some((s) => typeof s === 'string' && s.toLowerCase() === URN_PATCH_OP.toLowerCase())
+  const ok =
+    Array.isArray(value) && value.some((s) => typeof s === 'string' && s.toLowerCase() === URN_PATCH_OP.toLowerCase())
   if (!ok) throw ScimError.invalidSyntax(`PATCH body 'schemas' must contain "${URN_PATCH_OP}"`)
 }
 
@@ -54,11 +55,16 @@ function normalizeOne(raw: unknown, index: number, fired?: CompatSink): PatchOpe
   const opField = field(raw, 'op').value
   // Entra's default dialect capitalises op names: "Add", "Replace", "Remove" (entra-wire.md §2.2 Q1).
   const op = typeof opField === 'string' ? opField.trim().toLowerCase() : undefined
-  if (op === undefined || !OPS.has(op)) throw fail(index, `unknown op ${typeof opField === 'string' ? quoted(opField) : JSON.stringify(opField ?? null).slice(0, 80)}; expected add, remove or replace`)
+  if (op === undefined || !OPS.has(op))
+    throw fail(
+      index,
+      `unknown op ${typeof opField === 'string' ? quoted(opField) : JSON.stringify(opField ?? null).slice(0, 80)}; expected add, remove or replace`
+    )
   const kind = op as PatchOperation['op']
   if (fired && opField !== op) fired('op-case')
   const pathField = field(raw, 'path').value
-  if (pathField !== undefined && pathField !== null && typeof pathField !== 'string') throw fail(index, "'path' must be a string")
+  if (pathField !== undefined && pathField !== null && typeof pathField !== 'string')
+    throw fail(index, "'path' must be a string")
   const rawPath = typeof pathField === 'string' && pathField.trim() !== '' ? pathField : undefined
   const valueField = field(raw, 'value')
   if (kind !== 'remove' && !valueField.present) throw fail(index, `'${kind}' requires a 'value'`)
@@ -74,7 +80,8 @@ function normalizeOne(raw: unknown, index: number, fired?: CompatSink): PatchOpe
   // the same key resolver POST and PUT bodies use (src/scim/schema/resolve-key.ts).
   const out: PatchOperation = { op: kind, index }
   if (valueField.present) out.value = kind !== 'remove' && isObject(value) ? dropEchoedReadOnly(value) : value
-  if (fired && isObject(value) && isObject(out.value) && Object.keys(out.value).length < Object.keys(value).length) fired('echoed-read-only')
+  if (fired && isObject(value) && isObject(out.value) && Object.keys(out.value).length < Object.keys(value).length)
+    fired('echoed-read-only')
   return out
 }
 

@@ -1,7 +1,7 @@
 // RFC 7644 §3.10 attribute paths: split a URN-qualified, dotted path into uri, name and sub-attribute.
 import type { AttrPath } from './ast'
 
-const ATTR_NAME = /^(\$ref|[A-Za-z][A-Za-z0-9_\-]*)$/
+const ATTR_NAME = /^(\$ref|[A-Za-z][A-Za-z0-9_-]*)$/
 
 /**
  * Parses `urn:…:User:name.givenName` into { uri, name, sub }. The URN is everything before the

@@ -104,7 +104,8 @@ class Parser {
     if (t.kind === 'lparen') return this.parseGroup(inValuePath)
     if (t.kind !== 'word') this.fail(t, 'an attribute path or (')
     const keyword = t.text.toLowerCase()
-    if (keyword === 'not') throw ScimError.invalidFilter(`'not' must be followed by '(' at position ${this.tokens[this.i + 1]!.pos}`)
+    if (keyword === 'not')
+      throw ScimError.invalidFilter(`'not' must be followed by '(' at position ${this.tokens[this.i + 1]!.pos}`)
     if (keyword === 'and' || keyword === 'or') this.fail(t, 'an attribute path or (')
     this.next()
     const path = parseAttrPath(t.text)
@@ -118,7 +119,10 @@ class Parser {
 
   /** `emails[type eq "work"]`, and the common extension `emails[type eq "work"].value eq "x"`. */
   private parseValuePath(path: AttrPath): FilterNode {
-    if (path.sub !== undefined) throw ScimError.invalidFilter(`a value filter cannot follow a sub-attribute (${quoted(`${path.name}.${path.sub}[`)}) at position ${this.peek().pos}`)
+    if (path.sub !== undefined)
+      throw ScimError.invalidFilter(
+        `a value filter cannot follow a sub-attribute (${quoted(`${path.name}.${path.sub}[`)}) at position ${this.peek().pos}`
+      )
     this.enter()
     this.next() // '['
     const inner = this.parseOr(true)
@@ -138,7 +142,8 @@ class Parser {
     const op = opToken.text.toLowerCase()
     this.next()
     if (op === 'pr') return this.node({ kind: 'present', path })
-    if (!COMPARE_OPS.has(op)) throw ScimError.invalidFilter(`unknown operator ${quoted(opToken.text)} at position ${opToken.pos}`)
+    if (!COMPARE_OPS.has(op))
+      throw ScimError.invalidFilter(`unknown operator ${quoted(opToken.text)} at position ${opToken.pos}`)
     const valueToken = this.peek()
     const value = this.parseValue()
     const node: FilterNode = { kind: 'compare', path, op: op as CompareOp, value }
@@ -170,7 +175,9 @@ class Parser {
  * parser. Anything else (escapes, control characters, other shapes) takes the full parser, which
  * gives the same AST for this form (the parser tests check the two agree).
  */
-const SIMPLE_COMPARISON = /^[ \t\r\n]*([A-Za-z$][A-Za-z0-9_\-$:.]*)[ \t\r\n]+([A-Za-z]{2})[ \t\r\n]+"([^"\\\u0000-\u001f]*)"[ \t\r\n]*$/
+const SIMPLE_COMPARISON =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON strings may not hold raw control characters; those take the full parser
+  /^[ \t\r\n]*([A-Za-z$][A-Za-z0-9_\-$:.]*)[ \t\r\n]+([A-Za-z]{2})[ \t\r\n]+"([^"\\\u0000-\u001f]*)"[ \t\r\n]*$/
 const KEYWORDS = new Set(['and', 'or', 'not'])
 
 function parseSimpleComparison(text: string): FilterNode | undefined {
@@ -197,7 +204,9 @@ function checkLength(text: string, limits: FilterLimits): void {
 export function parseFilter(text: string, limits: FilterLimits = DEFAULT_FILTER_LIMITS): FilterNode {
   checkLength(text, limits)
   if (text.trim() === '') throw ScimError.invalidFilter('filter is empty')
-  return (limits.maxNodes >= 1 ? parseSimpleComparison(text) : undefined) ?? new Parser(tokenize(text), limits).parseAll()
+  return (
+    (limits.maxNodes >= 1 ? parseSimpleComparison(text) : undefined) ?? new Parser(tokenize(text), limits).parseAll()
+  )
 }
 
 /** Parses the inside of a value filter (`members[value eq "x"]`): no nested brackets. */

@@ -32,7 +32,8 @@ const SUBSTRING = new Set<CompareOp>(['co', 'sw', 'ew'])
 const STRINGY = new Set<AttributeType>(['string', 'reference'])
 // Shorter ISO-8601 forms a filter may use: a date alone, minutes without seconds, a space for T,
 // a lower-case z, an offset without its colon. Date.parse alone accepts far too much ("1").
-const LOOSE_DATE_TIME = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?)?(?:([Zz])|([+-]\d{2}):?(\d{2}))?$/
+const LOOSE_DATE_TIME =
+  /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?)?(?:([Zz])|([+-]\d{2}):?(\d{2}))?$/
 
 /** The attribute a leaf finally tests: the sub-attribute when there is one. */
 export function targetOf(r: ResolvedAttr): CompiledAttribute {
@@ -52,7 +53,11 @@ function isHidden(attr: CompiledAttribute): boolean {
  * `invalidFilter`) naming it when the schemas do not declare it or it is never returned. The one
  * rule for filters and for `sortBy` (RFC 7644 §3.4.2.3), which passes `invalidValue`.
  */
-export function resolveAttribute(path: AttrPath, type: ResourceType, fail: (detail: string) => ScimError = ScimError.invalidFilter): ResolvedAttr {
+export function resolveAttribute(
+  path: AttrPath,
+  type: ResourceType,
+  fail: (detail: string) => ScimError = ScimError.invalidFilter
+): ResolvedAttr {
   if (path.uri !== undefined) {
     const uri = path.uri.toLowerCase()
     if (uri !== type.core.lowerId && !type.extensions.has(uri)) {
@@ -74,7 +79,9 @@ function checkValue(attr: CompiledAttribute, op: CompareOp, value: CompValue, sh
     throw ScimError.invalidFilter(`'${op}' cannot compare '${shown}' with null`)
   }
   const bad = (): never => {
-    throw ScimError.invalidFilter(`${typeof value === 'string' ? quoted(value) : String(value)} is not a valid ${attr.type} value for '${shown}'`)
+    throw ScimError.invalidFilter(
+      `${typeof value === 'string' ? quoted(value) : String(value)} is not a valid ${attr.type} value for '${shown}'`
+    )
   }
   switch (attr.type) {
     case 'string':
@@ -90,7 +97,7 @@ function checkValue(attr: CompiledAttribute, op: CompareOp, value: CompValue, sh
       if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true'
       return bad()
     case 'dateTime':
-      return typeof value === 'string' ? normaliseDateTime(value) ?? bad() : bad()
+      return typeof value === 'string' ? (normaliseDateTime(value) ?? bad()) : bad()
     case 'complex':
       return bad()
     default:
@@ -114,7 +121,13 @@ function normaliseDateTime(text: string): string | undefined {
 }
 
 /** Checks operator/type compatibility (RFC 7644 §3.4.2.2 operator table) and redirects complex → value. */
-function resolveCompare(path: AttrPath, op: CompareOp, value: CompValue, bound: ResolvedAttr, raw?: string): ResolvedFilter {
+function resolveCompare(
+  path: AttrPath,
+  op: CompareOp,
+  value: CompValue,
+  bound: ResolvedAttr,
+  raw?: string
+): ResolvedFilter {
   const shown = printAttrPath(path)
   let attr = bound
   const target = targetOf(bound)
@@ -122,7 +135,8 @@ function resolveCompare(path: AttrPath, op: CompareOp, value: CompValue, bound: 
     if (ORDERING.has(op)) throw ScimError.invalidFilter(`'${op}' cannot order the complex attribute '${shown}'`)
     // RFC 7644 §3.4.2.2 examples: `emails co "example.com"` tests the `value` sub-attribute.
     const valueSub = target.sub.get('value')
-    if (!valueSub || bound.sub) throw ScimError.invalidFilter(`the complex attribute '${shown}' cannot be compared directly`)
+    if (!valueSub || bound.sub)
+      throw ScimError.invalidFilter(`the complex attribute '${shown}' cannot be compared directly`)
     attr = { attr: bound.attr, sub: valueSub }
   }
   const t = targetOf(attr)
@@ -143,11 +157,18 @@ function resolveInner(path: AttrPath, outer: CompiledAttribute): ResolvedAttr {
   if (!sub) {
     throw ScimError.invalidFilter(`${quoted(printAttrPath(path))} is not a sub-attribute of '${outer.name}'`)
   }
-  if (isHidden(sub)) throw ScimError.invalidFilter(`attribute '${outer.name}.${sub.name}' is never returned, so it cannot be used in a filter`)
+  if (isHidden(sub))
+    throw ScimError.invalidFilter(
+      `attribute '${outer.name}.${sub.name}' is never returned, so it cannot be used in a filter`
+    )
   return { attr: sub }
 }
 
-function resolveNode(node: FilterNode, bind: (path: AttrPath) => ResolvedAttr, type: ResourceType | undefined): ResolvedFilter {
+function resolveNode(
+  node: FilterNode,
+  bind: (path: AttrPath) => ResolvedAttr,
+  type: ResourceType | undefined
+): ResolvedFilter {
   switch (node.kind) {
     case 'and':
     case 'or':
@@ -163,9 +184,16 @@ function resolveNode(node: FilterNode, bind: (path: AttrPath) => ResolvedAttr, t
       if (!type) throw ScimError.invalidFilter(`nested value filter on ${quoted(printAttrPath(node.path))}`)
       const outer = bind(node.path)
       if (outer.sub || outer.attr.type !== 'complex') {
-        throw ScimError.invalidFilter(`${quoted(printAttrPath(node.path))} is not a complex attribute, so it cannot take a [filter]`)
+        throw ScimError.invalidFilter(
+          `${quoted(printAttrPath(node.path))} is not a complex attribute, so it cannot take a [filter]`
+        )
       }
-      return { kind: 'valuePath', path: node.path, attr: outer.attr, filter: resolveValueFilter(node.filter, outer.attr) }
+      return {
+        kind: 'valuePath',
+        path: node.path,
+        attr: outer.attr,
+        filter: resolveValueFilter(node.filter, outer.attr),
+      }
     }
     default:
       return assertNever(node)

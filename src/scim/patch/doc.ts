@@ -103,7 +103,9 @@ export function describedBy(probes: readonly unknown[]): (element: unknown) => b
       scalars.add(canonicalJson(probe))
       continue
     }
-    const keys = Object.keys(probe).map((k) => k.toLowerCase()).sort()
+    const keys = Object.keys(probe)
+      .map((k) => k.toLowerCase())
+      .sort()
     const id = keys.join('\u0000')
     let group = groups.get(id)
     if (!group) groups.set(id, (group = { keys, hashes: new Set() }))

@@ -42,7 +42,12 @@ function removeOps(t: MembersTarget, value: unknown, hasValue: boolean): MemberO
  * `remove` removes the given ids, the ids of a `value eq` filter, the matches of any other filter,
  * or, with neither value nor filter, everything (RFC 7644 §3.5.2.2).
  */
-export function memberOps(op: 'add' | 'remove' | 'replace', t: MembersTarget, value: unknown, hasValue: boolean): MemberOp[] {
+export function memberOps(
+  op: 'add' | 'remove' | 'replace',
+  t: MembersTarget,
+  value: unknown,
+  hasValue: boolean
+): MemberOp[] {
   if (t.sub !== undefined) {
     throw ScimError.mutability(`member sub-attribute ${quoted(t.sub)} is immutable; add or remove the member instead`)
   }

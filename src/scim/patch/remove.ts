@@ -4,7 +4,16 @@ import type { FilterNode } from '../filter/ast'
 import { coerceValue, isUnassignedComplex } from '../schema/coerce-value'
 import type { AttrTarget, Target } from '../schema/resolve-key'
 import type { CompiledAttribute } from '../schema/types'
-import { assertMutable, assertWritable, describedBy, elementsOf, holderOf, pruneHolder, storeElements, unassign } from './doc'
+import {
+  assertMutable,
+  assertWritable,
+  describedBy,
+  elementsOf,
+  holderOf,
+  pruneHolder,
+  storeElements,
+  unassign,
+} from './doc'
 import { resolveElementFilter, selectIndices } from './select'
 
 /** Drops sub-attribute `sub` from one element; the element itself goes when nothing is left. */
@@ -48,7 +57,11 @@ function removeDeclared(holder: Doc, t: AttrTarget, attr: CompiledAttribute, val
   if (sub !== undefined) {
     if (holder[attr.name] === undefined) return
     // `emails.display` without a filter addresses that sub-attribute of every element.
-    storeElements(holder, attr, elementsOf(attr, holder[attr.name]).map((e) => dropSub(attr, t, sub, e)))
+    storeElements(
+      holder,
+      attr,
+      elementsOf(attr, holder[attr.name]).map((e) => dropSub(attr, t, sub, e))
+    )
     return
   }
   if (hasValue && value !== null && attr.multiValued) return removeValues(holder, attr, value)

@@ -60,7 +60,12 @@ export function memberIdsOf(filter: ResolvedFilter): string[] | undefined {
     const r = memberIdsOf(filter.right)
     return l && r ? [...l, ...r] : undefined
   }
-  if (filter.kind === 'compare' && filter.op === 'eq' && typeof filter.value === 'string' && filter.attr.attr.name === 'value') {
+  if (
+    filter.kind === 'compare' &&
+    filter.op === 'eq' &&
+    typeof filter.value === 'string' &&
+    filter.attr.attr.name === 'value'
+  ) {
     return [filter.value]
   }
   return undefined

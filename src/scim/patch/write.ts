@@ -1,10 +1,26 @@
 // RFC 7644 §3.5.2.1 add and §3.5.2.3 replace on one resolved target (they differ only in places).
 import { ScimError, quoted } from '../errors'
 import { canonicalJson, isObject, keyIn, valueIn, type Doc } from '../document'
-import { assertAttrName, coerceElement, coerceExtension, coerceValue, isUnassignedComplex } from '../schema/coerce-value'
+import {
+  assertAttrName,
+  coerceElement,
+  coerceExtension,
+  coerceValue,
+  isUnassignedComplex,
+} from '../schema/coerce-value'
 import type { AttrTarget, Target } from '../schema/resolve-key'
 import type { CompiledAttribute } from '../schema/types'
-import { assertMutable, assertWritable, elementsOf, holderOf, isClear, pruneHolder, settlePrimary, storeElements, unassign } from './doc'
+import {
+  assertMutable,
+  assertWritable,
+  elementsOf,
+  holderOf,
+  isClear,
+  pruneHolder,
+  settlePrimary,
+  storeElements,
+  unassign,
+} from './doc'
 import { removeExtension } from './remove'
 import type { FilterNode } from '../filter/ast'
 import type { ResolvedFilter } from '../filter/resolve'
@@ -13,7 +29,13 @@ import { elementFromFilter, resolveElementFilter, selectIndices } from './select
 type WriteOp = 'add' | 'replace'
 
 /** Sets (or, for null and "", clears) one sub-attribute inside an element object. */
-function writeSubInto(element: Doc, attr: CompiledAttribute, name: string, subAttr: CompiledAttribute | undefined, value: unknown): void {
+function writeSubInto(
+  element: Doc,
+  attr: CompiledAttribute,
+  name: string,
+  subAttr: CompiledAttribute | undefined,
+  value: unknown
+): void {
   if (!subAttr) {
     // Undeclared sub-attribute (MediusFlow `name.displayName`): stored as sent (coerce.ts header).
     assertAttrName(name, attr.path)
@@ -135,7 +157,8 @@ function createElement(filter: ResolvedFilter, attr: CompiledAttribute, elements
  */
 function writtenElement(t: AttrTarget, attr: CompiledAttribute, element: unknown, value: unknown): unknown {
   if (t.sub === undefined && isClear(value)) return undefined
-  const patch = t.sub !== undefined ? { [t.sub]: value } : isObject(value) ? value : coerceElement(attr, value, attr.path)
+  const patch =
+    t.sub !== undefined ? { [t.sub]: value } : isObject(value) ? value : coerceElement(attr, value, attr.path)
   if (!isObject(patch)) throw ScimError.invalidValue(`${quoted(t.label)} needs an object value`)
   return mergeComplex(attr, element, patch)
 }
@@ -172,9 +195,12 @@ export function writeAttr(op: WriteOp, doc: Doc, t: AttrTarget, value: unknown):
   const attr = t.attr
   if (!attr) writeUndeclared(holder, t, value)
   else if (t.filter) writeFiltered(holder, t, attr, t.filter, value)
-  else if (attr.type === 'complex' && !attr.multiValued) writeComplex(op, holder, attr, t.sub !== undefined ? { [t.sub]: value } : value)
+  else if (attr.type === 'complex' && !attr.multiValued)
+    writeComplex(op, holder, attr, t.sub !== undefined ? { [t.sub]: value } : value)
   else if (t.sub !== undefined) {
-    throw ScimError.invalidPath(`'${attr.path}' is multi-valued; address one element with '${attr.name}[filter].${t.sub}'`)
+    throw ScimError.invalidPath(
+      `'${attr.path}' is multi-valued; address one element with '${attr.name}[filter].${t.sub}'`
+    )
   } else writeWhole(op, holder, attr, value)
   pruneHolder(doc, t)
 }

@@ -33,7 +33,7 @@ export function parsePatchPath(text: string): PatchPath {
   }
   const rest = trimmed.slice(close + 1)
   if (rest === '') return { path, filter }
-  const sub = /^\.(\$ref|[A-Za-z][A-Za-z0-9_\-]*)$/.exec(rest)?.[1]
+  const sub = /^\.(\$ref|[A-Za-z][A-Za-z0-9_-]*)$/.exec(rest)?.[1]
   if (!sub) throw ScimError.invalidPath(`invalid path ${quoted(text)}: unexpected ${quoted(rest)} after ']'`)
   return { path, filter, sub }
 }

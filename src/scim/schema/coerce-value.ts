@@ -27,7 +27,8 @@ export function wrongType(where: string, expected: string, v: unknown): ScimErro
 /** RFC 7643 §2.1 ATTRNAME: an undeclared key is stored as sent only when it is a valid name. */
 export function assertAttrName(key: string, where: string): void {
   const p = parseAttrPath(key)
-  if (!p || p.uri !== undefined || p.sub !== undefined) throw ScimError.invalidPath(`${quoted(key)} in '${where}' is not a valid attribute name`)
+  if (!p || p.uri !== undefined || p.sub !== undefined)
+    throw ScimError.invalidPath(`${quoted(key)} in '${where}' is not a valid attribute name`)
 }
 
 function coerceScalar(attr: CompiledAttribute, v: unknown, where: string): unknown {
@@ -72,7 +73,9 @@ function coerceComplex(attr: CompiledAttribute, v: unknown, where: string): unkn
     }
     // readOnly sub-attributes (manager.displayName) are server-computed: ignore input.
     if (sub.mutability === 'readOnly' || raw === null) continue
-    const c = sub.multiValued ? coerceMulti(sub, raw, `${where}.${sub.name}`) : coerceScalar(sub, raw, `${where}.${sub.name}`)
+    const c = sub.multiValued
+      ? coerceMulti(sub, raw, `${where}.${sub.name}`)
+      : coerceScalar(sub, raw, `${where}.${sub.name}`)
     if (c !== undefined) out[sub.name] = c
   }
   return isUnassignedComplex(attr, out) ? undefined : out

@@ -88,7 +88,8 @@ class Builder {
         for (const [k, v] of Object.entries(raw)) this.add(k, v)
         return
       case 'members':
-        if (t.filter || t.sub !== undefined) throw ScimError.invalidPath(`${quoted(t.label)} is a path; a body names whole attributes`)
+        if (t.filter || t.sub !== undefined)
+          throw ScimError.invalidPath(`${quoted(t.label)} is a path; a body names whole attributes`)
         this.members = coerceMembers(raw)
         return
       case 'extension': {
@@ -103,7 +104,8 @@ class Builder {
   }
 
   private addAttr(t: AttrTarget, raw: unknown): void {
-    if (t.filter) throw ScimError.invalidPath(`${quoted(t.label)} is a value path; a body names attributes, not elements`)
+    if (t.filter)
+      throw ScimError.invalidPath(`${quoted(t.label)} is a value path; a body names attributes, not elements`)
     // id, meta, groups, manager.displayName: server-set, ignored (RFC 7643 §2.2).
     if (t.attr?.mutability === 'readOnly' || t.subAttr?.mutability === 'readOnly') return
     const stored = t.holderKey === undefined ? this.doc : this.doc[t.holderKey]
@@ -120,12 +122,15 @@ class Builder {
       if (!attr) return raw === null ? prev : raw
       const next = coerceValue(attr, raw, attr.path)
       if (next === undefined) return prev
-      return attr.type === 'complex' && !attr.multiValued && isObject(prev) && isObject(next) ? { ...prev, ...next } : next
+      return attr.type === 'complex' && !attr.multiValued && isObject(prev) && isObject(next)
+        ? { ...prev, ...next }
+        : next
     }
-    if (attr?.multiValued) throw ScimError.invalidPath(`${quoted(t.label)}: '${attr.path}' is multi-valued; send its elements instead`)
+    if (attr?.multiValued)
+      throw ScimError.invalidPath(`${quoted(t.label)}: '${attr.path}' is multi-valued; send its elements instead`)
     if (raw === null) return prev
     const merged = { ...(isObject(prev) ? prev : {}), [keyIn(prev, t.sub)]: raw }
-    return attr ? coerceValue(attr, merged, attr.path) ?? prev : merged
+    return attr ? (coerceValue(attr, merged, attr.path) ?? prev) : merged
   }
 }
 
@@ -134,7 +139,8 @@ function checkImmutable(type: ResourceType, doc: Doc, existing: Doc): void {
   const visit = (attrs: Iterable<CompiledAttribute>, next: Doc, prev: Doc): void => {
     for (const attr of attrs) {
       if (attr.mutability !== 'immutable' || prev[attr.name] === undefined) continue
-      if (next[attr.name] === undefined) next[attr.name] = prev[attr.name] // omitted: keep the stored value
+      if (next[attr.name] === undefined)
+        next[attr.name] = prev[attr.name] // omitted: keep the stored value
       else if (!deepEqual(next[attr.name], prev[attr.name])) {
         throw ScimError.mutability(`attribute '${attr.path}' is immutable and already has a value`)
       }

@@ -12,17 +12,87 @@ import type { AttrPath } from '../filter/ast'
 /** Common attributes every resource carries (RFC 7643 §3.1); no schema document declares them. */
 const COMMON_ATTRIBUTES: AttributeDocument[] = [
   // Filterable (`schemas eq "urn:…:enterprise:2.0:User"`, RFC 7644 §3.4.2.2); computed, never stored.
-  { name: 'schemas', type: 'string', multiValued: true, required: false, caseExact: false, mutability: 'readOnly', returned: 'always' },
-  { name: 'id', type: 'string', multiValued: false, required: false, caseExact: true, mutability: 'readOnly', returned: 'always', uniqueness: 'server' },
-  { name: 'externalId', type: 'string', multiValued: false, required: false, caseExact: true, mutability: 'readWrite', returned: 'default', uniqueness: 'none' },
   {
-    name: 'meta', type: 'complex', multiValued: false, required: false, mutability: 'readOnly', returned: 'default',
+    name: 'schemas',
+    type: 'string',
+    multiValued: true,
+    required: false,
+    caseExact: false,
+    mutability: 'readOnly',
+    returned: 'always',
+  },
+  {
+    name: 'id',
+    type: 'string',
+    multiValued: false,
+    required: false,
+    caseExact: true,
+    mutability: 'readOnly',
+    returned: 'always',
+    uniqueness: 'server',
+  },
+  {
+    name: 'externalId',
+    type: 'string',
+    multiValued: false,
+    required: false,
+    caseExact: true,
+    mutability: 'readWrite',
+    returned: 'default',
+    uniqueness: 'none',
+  },
+  {
+    name: 'meta',
+    type: 'complex',
+    multiValued: false,
+    required: false,
+    mutability: 'readOnly',
+    returned: 'default',
     subAttributes: [
-      { name: 'resourceType', type: 'string', multiValued: false, required: false, caseExact: true, mutability: 'readOnly', returned: 'default' },
-      { name: 'created', type: 'dateTime', multiValued: false, required: false, mutability: 'readOnly', returned: 'default' },
-      { name: 'lastModified', type: 'dateTime', multiValued: false, required: false, mutability: 'readOnly', returned: 'default' },
-      { name: 'location', type: 'reference', multiValued: false, required: false, caseExact: true, mutability: 'readOnly', returned: 'default', referenceTypes: ['uri'] },
-      { name: 'version', type: 'string', multiValued: false, required: false, caseExact: true, mutability: 'readOnly', returned: 'default' },
+      {
+        name: 'resourceType',
+        type: 'string',
+        multiValued: false,
+        required: false,
+        caseExact: true,
+        mutability: 'readOnly',
+        returned: 'default',
+      },
+      {
+        name: 'created',
+        type: 'dateTime',
+        multiValued: false,
+        required: false,
+        mutability: 'readOnly',
+        returned: 'default',
+      },
+      {
+        name: 'lastModified',
+        type: 'dateTime',
+        multiValued: false,
+        required: false,
+        mutability: 'readOnly',
+        returned: 'default',
+      },
+      {
+        name: 'location',
+        type: 'reference',
+        multiValued: false,
+        required: false,
+        caseExact: true,
+        mutability: 'readOnly',
+        returned: 'default',
+        referenceTypes: ['uri'],
+      },
+      {
+        name: 'version',
+        type: 'string',
+        multiValued: false,
+        required: false,
+        caseExact: true,
+        mutability: 'readOnly',
+        returned: 'default',
+      },
     ],
   },
 ]
@@ -93,9 +163,7 @@ export function createRegistry(
 ): Registry {
   const docsById = new Map(schemaDocs.map((d) => [d.id.toLowerCase(), d]))
   const compiled = new Map<string, CompiledSchema>()
-  const extensionIds = new Set(
-    typeDocs.flatMap((t) => (t.schemaExtensions ?? []).map((e) => e.schema.toLowerCase()))
-  )
+  const extensionIds = new Set(typeDocs.flatMap((t) => (t.schemaExtensions ?? []).map((e) => e.schema.toLowerCase())))
   for (const [id, doc] of docsById) compiled.set(id, compileSchema(doc, extensionIds.has(id)))
 
   const need = (id: string, type: string): CompiledSchema => {
@@ -110,7 +178,14 @@ export function createRegistry(
     for (const e of doc.schemaExtensions ?? []) {
       extensions.set(e.schema.toLowerCase(), { schema: need(e.schema, doc.name), required: e.required })
     }
-    return { name: doc.name, endpoint: doc.endpoint, document: doc, core: need(doc.schema, doc.name), extensions, common }
+    return {
+      name: doc.name,
+      endpoint: doc.endpoint,
+      document: doc,
+      core: need(doc.schema, doc.name),
+      extensions,
+      common,
+    }
   })
   const byName = new Map(types.map((t) => [t.name.toLowerCase(), t]))
   return {
@@ -127,7 +202,10 @@ export function createRegistry(
  * and `manager` (entra-wire.md §1.3 Example 2, §1.5, §1.8 Example 5). Ambiguous names resolve to
  * nothing. Filters, bodies and PATCH paths all read unqualified names through this.
  */
-export function extensionDeclaring(type: ResourceType, name: string): { schema: CompiledSchema; attr: CompiledAttribute } | undefined {
+export function extensionDeclaring(
+  type: ResourceType,
+  name: string
+): { schema: CompiledSchema; attr: CompiledAttribute } | undefined {
   const lower = name.toLowerCase()
   if (type.common.has(lower) || type.core.attributes.has(lower)) return undefined
   const hits = [...type.extensions.values()].flatMap(({ schema }) => {

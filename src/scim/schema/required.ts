@@ -34,7 +34,11 @@ function planOf(type: ResourceType): Plan {
   if (!plan) {
     plan = {
       core: rulesOf(type, type.core.attributes.values()),
-      extensions: [...type.extensions.values()].map(({ schema, required }) => ({ schema, required, rules: rulesOf(type, schema.attributes.values()) })),
+      extensions: [...type.extensions.values()].map(({ schema, required }) => ({
+        schema,
+        required,
+        rules: rulesOf(type, schema.attributes.values()),
+      })),
     }
     plans.set(type, plan)
   }

@@ -37,15 +37,23 @@ export function isGroupMembers(type: ResourceType, attr: CompiledAttribute): boo
   return type.core.id === URN_GROUP && attr.schema === URN_GROUP && attr.name === 'members' && !attr.parent
 }
 
-function attrTarget(holderKey: string | undefined, attr: CompiledAttribute | undefined, name: string, pp: PatchPath, label: string): Target {
+function attrTarget(
+  holderKey: string | undefined,
+  attr: CompiledAttribute | undefined,
+  name: string,
+  pp: PatchPath,
+  label: string
+): Target {
   const subName = pp.path.sub ?? pp.sub
   const t: AttrTarget = { kind: 'attr', key: attr?.name ?? name, label }
   if (holderKey !== undefined) t.holderKey = holderKey
   if (attr) t.attr = attr
   if (pp.filter) {
     // Undeclared attributes have no types to evaluate a filter against.
-    if (!attr) throw ScimError.invalidPath(`${quoted(label)} is not declared by any schema, so it cannot take a [filter]`)
-    if (attr.type !== 'complex') throw ScimError.invalidPath(`'${attr.path}' is not complex, so it cannot take a [filter]`)
+    if (!attr)
+      throw ScimError.invalidPath(`${quoted(label)} is not declared by any schema, so it cannot take a [filter]`)
+    if (attr.type !== 'complex')
+      throw ScimError.invalidPath(`'${attr.path}' is not complex, so it cannot take a [filter]`)
     t.filter = pp.filter
   }
   if (subName !== undefined) {
@@ -94,7 +102,8 @@ export function resolvePath(type: ResourceType, doc: Doc, pp: PatchPath, value: 
   const wholeExt = type.extensions.get(full.toLowerCase())
   if (wholeExt && whole) return { kind: 'extension', urnKey: wholeExt.schema.id, schema: wholeExt.schema, label }
   const lowerUri = uri.toLowerCase()
-  if (lowerUri === type.core.lowerId) return coreTarget(type, { ...pp, path: { name, ...(pp.path.sub ? { sub: pp.path.sub } : {}) } }, doc, label)
+  if (lowerUri === type.core.lowerId)
+    return coreTarget(type, { ...pp, path: { name, ...(pp.path.sub ? { sub: pp.path.sub } : {}) } }, doc, label)
   const ext = type.extensions.get(lowerUri)
   if (ext) {
     const attr = ext.schema.attributes.get(name.toLowerCase())
@@ -102,7 +111,8 @@ export function resolvePath(type: ResourceType, doc: Doc, pp: PatchPath, value: 
     return attrTarget(ext.schema.id, attr, key, pp, label)
   }
   const existingWhole = keyIn(doc, full)
-  if (whole && (isObject(value) || isObject(doc[existingWhole]))) return { kind: 'extension', urnKey: existingWhole, label }
+  if (whole && (isObject(value) || isObject(doc[existingWhole])))
+    return { kind: 'extension', urnKey: existingWhole, label }
   const holderKey = keyIn(doc, uri)
   return attrTarget(holderKey, undefined, keyIn(doc[holderKey], name), pp, label)
 }

@@ -26,7 +26,11 @@ function indexEnforced(type: ResourceType, attr: CompiledAttribute): boolean {
  * never-returned ones cannot be filtered on, so a lookup would have to bypass the filter rules.
  */
 function checkable(attr: CompiledAttribute): boolean {
-  return (attr.uniqueness === 'server' || attr.uniqueness === 'global') && attr.type !== 'complex' && attr.returned !== 'never'
+  return (
+    (attr.uniqueness === 'server' || attr.uniqueness === 'global') &&
+    attr.type !== 'complex' &&
+    attr.returned !== 'never'
+  )
 }
 
 function collect(type: ResourceType): UniqueAttribute[] {

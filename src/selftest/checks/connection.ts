@@ -7,19 +7,27 @@ import { filterQuery } from '../wire'
 async function tls(s: Session) {
   const scheme = new URL(s.base).protocol
   if (scheme === 'http:') {
-    return { warn: 'the URL is http://: Entra provisions only over https with a certificate from a publicly trusted CA; put TLS in front (or --tls-cert/--tls-key) before pressing Test Connection' }
+    return {
+      warn: 'the URL is http://: Entra provisions only over https with a certificate from a publicly trusted CA; put TLS in front (or --tls-cert/--tls-key) before pressing Test Connection',
+    }
   }
   if (scheme !== 'https:') fail(`the URL scheme is ${scheme}, Entra needs https://`)
   // Any request proves the handshake; an untrusted certificate fails it with the reason.
   await s.send('GET', '/ServiceProviderConfig')
-  if (s.insecure) return { warn: 'https answered, but --insecure skipped certificate verification: Entra accepts only a publicly trusted certificate' }
+  if (s.insecure)
+    return {
+      warn: 'https answered, but --insecure skipped certificate verification: Entra accepts only a publicly trusted certificate',
+    }
   return 'https with a certificate this machine trusts (Entra needs a publicly trusted CA)'
 }
 
 async function testConnectionUsers(s: Session) {
   // A random GUID as the matching attribute, exactly as Test Connection does.
   const x = await s.send('GET', `/Users?${filterQuery('userName', crypto.randomUUID())}`)
-  if (x.status === 404) fail('GET /Users?filter=userName eq "<random>" answered 404; Entra needs 200 with an empty ListResponse and quarantines the job otherwise')
+  if (x.status === 404)
+    fail(
+      'GET /Users?filter=userName eq "<random>" answered 404; Entra needs 200 with an empty ListResponse and quarantines the job otherwise'
+    )
   expectList(x, 0)
   return '200 ListResponse, totalResults 0 for a random userName'
 }
@@ -31,8 +39,13 @@ async function testConnectionGroups(s: Session) {
 }
 
 async function wrongToken(s: Session) {
-  const x = await s.send('GET', `/Users?${filterQuery('userName', crypto.randomUUID())}`, undefined, { token: `wrong-${crypto.randomUUID()}` })
-  if (x.status >= 200 && x.status < 300) fail(`a wrong token got ${x.status}: the deployment does not check tokens, anyone who reaches it can read and write users`)
+  const x = await s.send('GET', `/Users?${filterQuery('userName', crypto.randomUUID())}`, undefined, {
+    token: `wrong-${crypto.randomUUID()}`,
+  })
+  if (x.status >= 200 && x.status < 300)
+    fail(
+      `a wrong token got ${x.status}: the deployment does not check tokens, anyone who reaches it can read and write users`
+    )
   expectScimError(x, 401)
   return '401 with a SCIM Error body'
 }

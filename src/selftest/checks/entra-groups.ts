@@ -38,7 +38,8 @@ async function removeMember(s: Session, st: State, dialect: Dialect) {
   const [gone, kept] = st.members
   await patch(s, path, patchBody(removeMemberOps([gone!.id], dialect)))
   const left = memberIds(await read(s, path))
-  if (left.length === 0) fail('removing one member emptied the group: the server treats Entra\'s member removal as "remove all members"')
+  if (left.length === 0)
+    fail('removing one member emptied the group: the server treats Entra\'s member removal as "remove all members"')
   expectValue('members after removing one', left, [kept!.id])
   return dialect === 'default'
     ? 'Remove path "members" with a value list removes only that member'

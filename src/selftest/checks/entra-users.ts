@@ -50,7 +50,10 @@ async function updateUser(s: Session, st: State, dialect: Dialect) {
   const enterprise = getKey(got, URN_ENTERPRISE)
   expectValue('enterprise department after PATCH', getKey(enterprise, 'department'), 'Selftest updated')
   expectValue('enterprise manager.value after PATCH', getKey(getKey(enterprise, 'manager'), 'value'), manager.id)
-  const shape = dialect === 'default' ? 'capitalised ops, one per attribute' : 'lowercase ops, one path-less replace with dotted keys'
+  const shape =
+    dialect === 'default'
+      ? 'capitalised ops, one per attribute'
+      : 'lowercase ops, one path-less replace with dotted keys'
   return `PATCH (${shape}) and the manager as a bare id are applied and read back`
 }
 
@@ -59,7 +62,9 @@ async function disableUser(s: Session, st: State, dialect: Dialect) {
   await patch(s, path, patchBody([activeOp(false, dialect)]))
   const active = getKey(await read(s, path), 'active')
   if (active !== false) fail(`active after PATCH is ${JSON.stringify(active)}, expected the boolean false`)
-  return dialect === 'default' ? 'Replace active "False" (a string) reads back as false' : 'replace active false reads back as false'
+  return dialect === 'default'
+    ? 'Replace active "False" (a string) reads back as false'
+    : 'replace active false reads back as false'
 }
 
 async function deleteUser(s: Session, st: State) {

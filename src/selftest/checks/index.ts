@@ -7,6 +7,7 @@ import { entraUserSuite } from './entra-users'
 import { oktaSuite } from './okta'
 import { protocolSuite } from './protocol'
 
+// biome-ignore lint/suspicious/noExplicitAny: each suite has its own state type; the runner treats them alike
 export const SUITES: readonly Suite<any>[] = [
   connectionSuite,
   ...DIALECTS.map(entraUserSuite),

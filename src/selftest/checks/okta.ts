@@ -36,7 +36,10 @@ async function lookup(s: Session, st: State) {
   const name = s.name('okta')
   st.profile = { userName: `${name}@selftest.invalid`, givenName: 'Selftest', familyName: 'Okta', externalId: name }
   // Okta pages its lookups: startIndex=1&count=100.
-  expectList(await s.send('GET', `/Users?${oktaFilterQuery('userName', st.profile.userName)}&startIndex=1&count=100`), 0)
+  expectList(
+    await s.send('GET', `/Users?${oktaFilterQuery('userName', st.profile.userName)}&startIndex=1&count=100`),
+    0
+  )
   return '200 ListResponse, totalResults 0 for a new userName'
 }
 
@@ -47,7 +50,8 @@ async function createUser(s: Session, st: State) {
   if (typeof body.id !== 'string') fail('POST /Users answered 201 without an "id"')
   st.user = { id: body.id, name: need(st.profile).userName, response: x }
   s.track(`/Users/${body.id}`)
-  if (getKey(body, 'password') !== undefined) fail('POST /Users echoed the password back; RFC 7643 §4.1.1 says it is never returned')
+  if (getKey(body, 'password') !== undefined)
+    fail('POST /Users echoed the password back; RFC 7643 §4.1.1 says it is never returned')
   return `201 with an id, password not echoed, user ${body.id}`
 }
 
@@ -73,14 +77,19 @@ async function deactivate(s: Session, st: State) {
   const path = `/Users/${need(st.user).id}`
   await patch(s, path, patchBody(oktaDeactivateOps()))
   const active = getKey(await read(s, path), 'active')
-  if (active !== false) fail(`active after {"op":"replace","value":{"active":false}} is ${JSON.stringify(active)}, expected false`)
+  if (active !== false)
+    fail(`active after {"op":"replace","value":{"active":false}} is ${JSON.stringify(active)}, expected false`)
   return 'path-less replace {active: false} deactivates'
 }
 
 async function pushGroup(s: Session, st: State) {
   st.group = await create(s, '/Groups', oktaCreateGroup(s.name('okta-group')))
   const group = st.group
-  await patch(s, `/Groups/${group.id}`, patchBody(oktaAddMemberOps([{ id: need(st.user).id, display: need(st.user).name }])))
+  await patch(
+    s,
+    `/Groups/${group.id}`,
+    patchBody(oktaAddMemberOps([{ id: need(st.user).id, display: need(st.user).name }]))
+  )
   expectValue('members after the add', memberIds(await read(s, `/Groups/${group.id}`)), [need(st.user).id])
   return 'POST /Groups, then add members with value and display'
 }

@@ -19,7 +19,9 @@ function checkLocation(s: Session, location: unknown, id: string): void {
   const want = new URL(expected)
   const fix = `start the server with --base-url ${s.base}`
   if (got.host !== want.host || got.protocol !== want.protocol) {
-    fail(`meta.location is ${location}, on ${got.protocol}//${got.host} rather than the ${want.protocol}//${want.host} given with --url: a proxy in front rewrites the Host (or the scheme), so clients following it go astray; ${fix}`)
+    fail(
+      `meta.location is ${location}, on ${got.protocol}//${got.host} rather than the ${want.protocol}//${want.host} given with --url: a proxy in front rewrites the Host (or the scheme), so clients following it go astray; ${fix}`
+    )
   }
   fail(`meta.location is ${location}, expected ${expected}: a proxy rewrites the path prefix; ${fix}`)
 }
@@ -34,11 +36,15 @@ async function etagAndLocation(s: Session) {
   checkLocation(s, location, user.id)
   // RFC 7644 §3.3: the 201's Location header names the same URL as meta.location.
   const header = user.response.headers.get('location')
-  if (header !== location) fail(`the Location header of the 201 is ${JSON.stringify(header)}, meta.location is ${JSON.stringify(location)}; RFC 7644 §3.3 wants both the same`)
+  if (header !== location)
+    fail(
+      `the Location header of the 201 is ${JSON.stringify(header)}, meta.location is ${JSON.stringify(location)}; RFC 7644 §3.3 wants both the same`
+    )
   const etag = got.headers.get('etag')
   const version = getKey(meta, 'version')
   if (!etag) fail(`GET ${path} has no ETag header (RFC 7644 §3.14)`)
-  if (version !== undefined && etag !== version) fail(`the ETag header ${etag} differs from meta.version ${JSON.stringify(version)}`)
+  if (version !== undefined && etag !== version)
+    fail(`the ETag header ${etag} differs from meta.version ${JSON.stringify(version)}`)
   await deleteAndGone(s, path)
   return `Location and meta.location are ${s.base}/Users/{id}; ETag ${etag} matches meta.version`
 }
@@ -56,7 +62,9 @@ async function conflict(s: Session) {
     // The server made a second user; keep it on the clean-up list.
     const b = x.body as { id?: unknown } | undefined
     if (typeof b?.id === 'string') s.track(`/Users/${b.id}`)
-    fail(`a second POST /Users with the same userName answered ${x.status}: the server creates duplicates, where Entra expects 409 uniqueness`)
+    fail(
+      `a second POST /Users with the same userName answered ${x.status}: the server creates duplicates, where Entra expects 409 uniqueness`
+    )
   }
   expectScimError(x, 409, 'uniqueness')
   await deleteAndGone(s, `/Users/${first.id}`)
@@ -74,7 +82,9 @@ async function contentType(s: Session) {
   if (withBody.length === 0) fail('no response had a body')
   if (wrong.length > 0) {
     const x = wrong[0]!
-    fail(`${wrong.length} of ${withBody.length} responses were not application/scim+json, e.g. ${x.method} ${x.path} → ${x.status} with Content-Type ${JSON.stringify(x.headers.get('content-type'))}; Entra requires application/scim+json`)
+    fail(
+      `${wrong.length} of ${withBody.length} responses were not application/scim+json, e.g. ${x.method} ${x.path} → ${x.status} with Content-Type ${JSON.stringify(x.headers.get('content-type'))}; Entra requires application/scim+json`
+    )
   }
   return `all ${withBody.length} responses with a body were application/scim+json (requests sent application/scim+json; charset=utf-8)`
 }

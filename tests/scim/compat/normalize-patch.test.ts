@@ -22,7 +22,9 @@ function view(body: unknown) {
   return normalizePatchRequest(body).map((o) => ({
     op: o.op,
     index: o.index,
-    path: o.path ? `${printAttrPath(o.path.path)}${o.path.filter ? '[…]' : ''}${o.path.sub ? `.${o.path.sub}` : ''}` : undefined,
+    path: o.path
+      ? `${printAttrPath(o.path.path)}${o.path.filter ? '[…]' : ''}${o.path.sub ? `.${o.path.sub}` : ''}`
+      : undefined,
     value: o.value,
   }))
 }
@@ -34,22 +36,38 @@ describe('scim/compat/normalize-patch envelope', () => {
     ['missing Operations', { schemas: [URN_PATCH_OP] }],
     ['empty Operations (scimmy#59 validator case)', { schemas: [URN_PATCH_OP], Operations: [] }],
     ['Operations not an array', { schemas: [URN_PATCH_OP], Operations: { op: 'add' } }],
-    ['schemas present without the PatchOp URN', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], Operations: [{ op: 'add', path: 'title', value: 'x' }] }],
+    [
+      'schemas present without the PatchOp URN',
+      {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        Operations: [{ op: 'add', path: 'title', value: 'x' }],
+      },
+    ],
   ]
   test.each(bad)('rejects %s with invalidSyntax', (_name, body) => {
     expect(errorOf(body).scimType).toBe('invalidSyntax')
   })
 
   test('accepts a body without schemas (lenient)', () => {
-    expect(view({ Operations: [{ op: 'add', path: 'title', value: 'x' }] })).toEqual([{ op: 'add', index: 0, path: 'title', value: 'x' }])
+    expect(view({ Operations: [{ op: 'add', path: 'title', value: 'x' }] })).toEqual([
+      { op: 'add', index: 0, path: 'title', value: 'x' },
+    ])
   })
 
   test('accepts the PatchOp URN in any case and a lower-case "operations" key', () => {
-    expect(view({ schemas: [URN_PATCH_OP.toUpperCase()], operations: [{ op: 'remove', path: 'title' }] })).toHaveLength(1)
+    expect(view({ schemas: [URN_PATCH_OP.toUpperCase()], operations: [{ op: 'remove', path: 'title' }] })).toHaveLength(
+      1
+    )
   })
 
   test('names the index of an unknown op', () => {
-    const err = errorOf({ Operations: [{ op: 'add', path: 'a', value: 1 }, { op: 'add', path: 'b', value: 2 }, { op: 'copy', path: 'c' }] })
+    const err = errorOf({
+      Operations: [
+        { op: 'add', path: 'a', value: 1 },
+        { op: 'add', path: 'b', value: 2 },
+        { op: 'copy', path: 'c' },
+      ],
+    })
     expect(err.scimType).toBe('invalidSyntax')
     expect(err.detail).toContain('operation 2')
     expect(err.detail).toContain('"copy"')
@@ -66,7 +84,12 @@ describe('scim/compat/normalize-patch envelope', () => {
   })
 
   test('an unparsable path is invalidPath naming the index and the path', () => {
-    const err = errorOf({ Operations: [{ op: 'add', path: 'title', value: 1 }, { op: 'remove', path: 'emails[type eq "work"' }] })
+    const err = errorOf({
+      Operations: [
+        { op: 'add', path: 'title', value: 1 },
+        { op: 'remove', path: 'emails[type eq "work"' },
+      ],
+    })
     expect(err.scimType).toBe('invalidPath')
     expect(err.detail).toStartWith('operation 1 (remove "emails[type eq \\"work\\""): invalid path')
   })
@@ -81,13 +104,21 @@ describe('scim/compat/normalize-patch envelope', () => {
 })
 
 describe('scim/compat/normalize-patch quirks', () => {
-  test.each(['Add', 'ADD', 'add', 'Replace', 'replace', 'Remove', 'remove'])('op %s is case-insensitive (entra-wire.md §2.2 Q1)', (op) => {
-    const [o] = normalizePatchRequest({ Operations: [{ op, path: 'title', value: 'x' }] })
-    expect(o!.op).toBe(op.toLowerCase() as never)
-  })
+  test.each(['Add', 'ADD', 'add', 'Replace', 'replace', 'Remove', 'remove'])(
+    'op %s is case-insensitive (entra-wire.md §2.2 Q1)',
+    (op) => {
+      const [o] = normalizePatchRequest({ Operations: [{ op, path: 'title', value: 'x' }] })
+      expect(o!.op).toBe(op.toLowerCase() as never)
+    }
+  )
 
   test('keeps the raw path and the original index', () => {
-    const [, o] = normalizePatchRequest({ Operations: [{ op: 'add', path: 'title', value: 'x' }, { op: 'Replace', path: 'emails[type eq "work"].value', value: 'w' }] })
+    const [, o] = normalizePatchRequest({
+      Operations: [
+        { op: 'add', path: 'title', value: 'x' },
+        { op: 'Replace', path: 'emails[type eq "work"].value', value: 'w' },
+      ],
+    })
     expect(o!.index).toBe(1)
     expect(o!.rawPath).toBe('emails[type eq "work"].value')
     expect(o!.path!.sub).toBe('value')
@@ -95,22 +126,47 @@ describe('scim/compat/normalize-patch quirks', () => {
 
   test('keeps a pathless value whole: its dotted and URN keys are resolved by applyPatch (entra-wire.md §2.1)', () => {
     const value = { displayName: 'Bjfe', 'name.givenName': 'Kkom', [`${ENT}:employeeNumber`]: 'Aklq' }
-    expect(view({ Operations: [{ op: 'replace', value }] })).toEqual([{ op: 'replace', index: 0, path: undefined, value }])
+    expect(view({ Operations: [{ op: 'replace', value }] })).toEqual([
+      { op: 'replace', index: 0, path: undefined, value },
+    ])
   })
 
-  test('drops Okta\'s echoed id (and schemas/meta) from a pathless replace', () => {
-    expect(view({ Operations: [{ op: 'replace', value: { id: '23a35c27', active: false } }] })).toEqual([{ op: 'replace', index: 0, path: undefined, value: { active: false } }])
-    expect(view({ Operations: [{ op: 'replace', value: { ID: 'x', schemas: [], meta: {}, displayName: 'd' } }] })[0]!.value).toEqual({ displayName: 'd' })
+  test("drops Okta's echoed id (and schemas/meta) from a pathless replace", () => {
+    expect(view({ Operations: [{ op: 'replace', value: { id: '23a35c27', active: false } }] })).toEqual([
+      { op: 'replace', index: 0, path: undefined, value: { active: false } },
+    ])
+    expect(
+      view({ Operations: [{ op: 'replace', value: { ID: 'x', schemas: [], meta: {}, displayName: 'd' } }] })[0]!.value
+    ).toEqual({ displayName: 'd' })
   })
 
   test('drops "$ref": null from member values (entra-wire.md §2.2 Q4)', () => {
-    const [o] = normalizePatchRequest({ Operations: [{ op: 'Add', path: 'members', value: [{ $ref: null, value: 'f648' }, { $ref: 'https://x/Users/a', value: 'a' }] }] })
+    const [o] = normalizePatchRequest({
+      Operations: [
+        {
+          op: 'Add',
+          path: 'members',
+          value: [
+            { $ref: null, value: 'f648' },
+            { $ref: 'https://x/Users/a', value: 'a' },
+          ],
+        },
+      ],
+    })
     expect(o!.value).toEqual([{ value: 'f648' }, { $ref: 'https://x/Users/a', value: 'a' }])
   })
 
   test('keeps the value of a remove (Entra member removal, entra-wire.md §2.2 Q3)', () => {
-    const [o] = normalizePatchRequest({ Operations: [{ op: 'Remove', path: 'members', value: [{ $ref: null, value: 'u1' }] }] })
-    expect(o).toEqual({ op: 'remove', path: { path: { name: 'members' } }, value: [{ value: 'u1' }], index: 0, rawPath: 'members' })
+    const [o] = normalizePatchRequest({
+      Operations: [{ op: 'Remove', path: 'members', value: [{ $ref: null, value: 'u1' }] }],
+    })
+    expect(o).toEqual({
+      op: 'remove',
+      path: { path: { name: 'members' } },
+      value: [{ value: 'u1' }],
+      index: 0,
+      rawPath: 'members',
+    })
   })
 
   test('a remove without path stays pathless (applyPatch answers noTarget)', () => {

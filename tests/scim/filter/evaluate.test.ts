@@ -26,10 +26,27 @@ const bjensen = {
   ],
   roles: [{ value: 'admin', primary: true }],
   groups: [{ value: 'e9e30dba-f08f-4109-8486-d5c6a331660a', display: 'Tour Guides', type: 'direct' }],
-  [URN_ENTERPRISE]: { employeeNumber: '701984', department: 'Tour Operations', manager: { value: '26118915-6090-4610-87e4-49d8ca9f808d', displayName: 'John Smith' } },
-  meta: { resourceType: 'User', created: '2010-01-23T04:56:22Z', lastModified: '2011-05-13T04:42:34.000Z', version: 'W/"3"', location: 'https://example.com/v2/Users/2819c223' },
+  [URN_ENTERPRISE]: {
+    employeeNumber: '701984',
+    department: 'Tour Operations',
+    manager: { value: '26118915-6090-4610-87e4-49d8ca9f808d', displayName: 'John Smith' },
+  },
+  meta: {
+    resourceType: 'User',
+    created: '2010-01-23T04:56:22Z',
+    lastModified: '2011-05-13T04:42:34.000Z',
+    version: 'W/"3"',
+    location: 'https://example.com/v2/Users/2819c223',
+  },
 }
-const bare = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: 'b', userName: 'Bare', emails: [], displayName: null, meta: { resourceType: 'User' } }
+const bare = {
+  schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+  id: 'b',
+  userName: 'Bare',
+  emails: [],
+  displayName: null,
+  meta: { resourceType: 'User' },
+}
 const tourGuides = {
   id: 'e9e30dba-f08f-4109-8486-d5c6a331660a',
   displayName: 'Tour Guides',
@@ -37,7 +54,12 @@ const tourGuides = {
     { value: '2819c223-7f76-453a-919d-413861904646', display: 'bjensen@example.com', type: 'User' },
     { value: '902c246b-6245-4190-8e05-00816be7344a', display: 'Mandy Pepperidge', type: 'User' },
   ],
-  meta: { resourceType: 'Group', created: '2010-01-23T04:56:22Z', lastModified: '2011-05-13T04:42:34Z', version: 'W/"9"' },
+  meta: {
+    resourceType: 'Group',
+    created: '2010-01-23T04:56:22Z',
+    lastModified: '2011-05-13T04:42:34Z',
+    version: 'W/"9"',
+  },
 }
 
 const matches = (text: string, resource: Record<string, unknown> = bjensen, type = User): boolean =>

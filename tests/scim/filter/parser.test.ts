@@ -52,18 +52,23 @@ describe('scim/filter/parser', () => {
     })
   })
 
-  test("Entra's emails[type eq \"work\"].value eq \"x\" reads as one element with both conditions", () => {
+  test('Entra\'s emails[type eq "work"].value eq "x" reads as one element with both conditions', () => {
     expect(canon('emails[type eq "work"].value eq "x"')).toBe('emails[type eq "work" and value eq "x"]')
   })
 
   test('value filters accept and/or/not inside but no nested brackets', () => {
-    expect(printFilter(parseValueFilter('type eq "work" and not (primary eq true)'))).toBe('type eq "work" and not (primary eq true)')
+    expect(printFilter(parseValueFilter('type eq "work" and not (primary eq true)'))).toBe(
+      'type eq "work" and not (primary eq true)'
+    )
     expect(() => parseValueFilter('a[b pr]')).toThrow(ScimError)
   })
 
   test('nesting deeper than maxNodes is invalidFilter, never a RangeError, in filters and value filters', () => {
     const limits = { maxLength: 1_000_000, maxNodes: 200 }
-    for (const text of ['('.repeat(100_000) + 'a pr' + ')'.repeat(100_000), 'not ('.repeat(50_000) + 'a pr' + ')'.repeat(50_000)]) {
+    for (const text of [
+      `${'('.repeat(100_000)}a pr${')'.repeat(100_000)}`,
+      `${'not ('.repeat(50_000)}a pr${')'.repeat(50_000)}`,
+    ]) {
       for (const parse of [parseFilter, parseValueFilter]) {
         let caught: unknown
         try {
@@ -77,16 +82,16 @@ describe('scim/filter/parser', () => {
       }
     }
     // Depth at the limit still parses: 199 groups around one comparison.
-    expect(canon('('.repeat(199) + 'a pr' + ')'.repeat(199))).toBe('a pr')
+    expect(canon(`${'('.repeat(199)}a pr${')'.repeat(199)}`)).toBe('a pr')
   })
 
   test('parseValueFilter applies the same length limit as parseFilter', () => {
     expect(() => parseValueFilter('a pr', { maxLength: 3, maxNodes: 200 })).toThrow(/longer than 3/)
-    expect(() => parseValueFilter('value eq "' + 'x'.repeat(5000) + '"')).toThrow(/longer than 4096/)
+    expect(() => parseValueFilter(`value eq "${'x'.repeat(5000)}"`)).toThrow(/longer than 4096/)
   })
 
   test('limits: maxLength and maxNodes give invalidFilter', () => {
-    expect(() => parseFilter('a pr or '.repeat(10) + 'a pr', { maxLength: 4096, maxNodes: 5 })).toThrow(/more than 5/)
+    expect(() => parseFilter(`${'a pr or '.repeat(10)}a pr`, { maxLength: 4096, maxNodes: 5 })).toThrow(/more than 5/)
     expect(() => parseFilter('a pr', { maxLength: 3, maxNodes: 200 })).toThrow(/longer than 3/)
   })
 
@@ -118,9 +123,33 @@ describe('scim/filter/parser one-comparison shortcut', () => {
 
   test('gives the AST the tokenizer gives, or the same error, for generated one-comparison filters', () => {
     const rng = new Rng(11)
-    const attrs = ['userName', 'EXTERNALID', 'name.givenName', '$ref', 'not', 'Or', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', 'emails.value', 'a.b.c', 'urn:x', '9lives']
+    const attrs = [
+      'userName',
+      'EXTERNALID',
+      'name.givenName',
+      '$ref',
+      'not',
+      'Or',
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department',
+      'emails.value',
+      'a.b.c',
+      'urn:x',
+      '9lives',
+    ]
     const ops = ['eq', 'EQ', 'Ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le', 'pr', 'xx']
-    const values = ['"bjensen"', '""', '"a b+c@example.com"', '"Ünïcödé ✓"', '"a\\"b"', '"tab\there"', '"x\u0041"', 'true', '42', 'bare', '"unterminated']
+    const values = [
+      '"bjensen"',
+      '""',
+      '"a b+c@example.com"',
+      '"Ünïcödé ✓"',
+      '"a\\"b"',
+      '"tab\there"',
+      '"x\u0041"',
+      'true',
+      '42',
+      'bare',
+      '"unterminated',
+    ]
     const spaces = [' ', '  ', '\t', '\n ']
     for (let i = 0; i < 3000; i++) {
       const filter = `${rng.chance(0.2) ? ' ' : ''}${rng.pick(attrs)}${rng.pick(spaces)}${rng.pick(ops)}${rng.pick(spaces)}${rng.pick(values)}${rng.chance(0.2) ? ' ' : ''}`

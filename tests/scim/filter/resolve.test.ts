@@ -119,10 +119,16 @@ describe('scim/filter/resolve', () => {
     expect(m).toMatchObject({ kind: 'valuePath', attr: { name: 'manager' } })
     const e = resolve('emails[type eq "work" and value co "@example.com"]')
     if (e.kind !== 'valuePath') throw new Error('expected valuePath')
-    expect(e.filter).toMatchObject({ kind: 'and', left: { attr: { attr: { name: 'type' } } }, right: { attr: { attr: { name: 'value' } } } })
+    expect(e.filter).toMatchObject({
+      kind: 'and',
+      left: { attr: { attr: { name: 'type' } } },
+      right: { attr: { attr: { name: 'value' } } },
+    })
     expect(rejects('userName[value eq "x"]')).toContain('not a complex attribute')
     expect(rejects('emails[emails.type eq "work"]')).toContain('not a sub-attribute')
-    expect(rejects('emails[urn:ietf:params:scim:schemas:core:2.0:User:type eq "work"]')).toContain('not a sub-attribute')
+    expect(rejects('emails[urn:ietf:params:scim:schemas:core:2.0:User:type eq "work"]')).toContain(
+      'not a sub-attribute'
+    )
   })
 
   test('never-returned attributes (password) cannot be filtered', () => {
@@ -130,7 +136,12 @@ describe('scim/filter/resolve', () => {
   })
 
   test('common attributes id, externalId and meta.* resolve on every type (RFC 7643 §3.1)', () => {
-    for (const text of ['id eq "x"', 'externalId eq "x"', 'meta.resourceType eq "Group"', 'meta.version eq "W/\\"1\\""']) {
+    for (const text of [
+      'id eq "x"',
+      'externalId eq "x"',
+      'meta.resourceType eq "Group"',
+      'meta.version eq "W/\\"1\\""',
+    ]) {
       expect(() => resolve(text, Group)).not.toThrow()
     }
   })
@@ -138,7 +149,11 @@ describe('scim/filter/resolve', () => {
   test('resolveValueFilter binds a PATCH path filter to the outer attribute (RFC 7644 §3.5.2)', () => {
     const members = Group.core.attributes.get('members')!
     const f = resolveValueFilter(parseFilter('value eq "abc" and TYPE eq "User"'), members)
-    expect(f).toMatchObject({ kind: 'and', left: { attr: { attr: { name: 'value' } } }, right: { attr: { attr: { name: 'type' } } } })
+    expect(f).toMatchObject({
+      kind: 'and',
+      left: { attr: { attr: { name: 'value' } } },
+      right: { attr: { attr: { name: 'type' } } },
+    })
     expect(() => resolveValueFilter(parseFilter('nope eq "x"'), members)).toThrow(/not a sub-attribute of 'members'/)
   })
 })

@@ -20,7 +20,9 @@ interface PatchCase {
 }
 
 const DIR = join(import.meta.dir, '../../fixtures/patch')
-const FILES = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort()
+const FILES = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
 
 /** removeWhere carries a resolved filter (with schema back-references); compare its kind only. */
 function comparable(ops: MemberOp[]): unknown[] {

@@ -30,7 +30,11 @@ export function userTypeWith(extension: SchemaDocument): ResourceType {
   return typeNamed(
     createRegistry(
       [...reg.schemas.map((s) => s.document), extension],
-      reg.resourceTypes.map((t) => (t.name === 'User' ? { ...t.document, schemaExtensions: [{ schema: extension.id, required: false }] } : t.document))
+      reg.resourceTypes.map((t) =>
+        t.name === 'User'
+          ? { ...t.document, schemaExtensions: [{ schema: extension.id, required: false }] }
+          : t.document
+      )
     ),
     'User'
   )
@@ -39,10 +43,29 @@ export function userTypeWith(extension: SchemaDocument): ResourceType {
 /** A complex attribute `name` with a required `number` and an optional `color` sub-attribute. */
 export function badgeAttribute(name: string, multiValued: boolean): SchemaDocument['attributes'][number] {
   return {
-    name, type: 'complex', multiValued, required: false, mutability: 'readWrite', returned: 'default',
+    name,
+    type: 'complex',
+    multiValued,
+    required: false,
+    mutability: 'readWrite',
+    returned: 'default',
     subAttributes: [
-      { name: 'number', type: 'string', multiValued: false, required: true, mutability: 'readWrite', returned: 'default' },
-      { name: 'color', type: 'string', multiValued: false, required: false, mutability: 'readWrite', returned: 'default' },
+      {
+        name: 'number',
+        type: 'string',
+        multiValued: false,
+        required: true,
+        mutability: 'readWrite',
+        returned: 'default',
+      },
+      {
+        name: 'color',
+        type: 'string',
+        multiValued: false,
+        required: false,
+        mutability: 'readWrite',
+        returned: 'default',
+      },
     ],
   }
 }

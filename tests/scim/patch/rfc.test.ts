@@ -16,7 +16,10 @@ const bjensen = {
   userName: 'bjensen',
   active: false,
   name: { givenName: 'Barbara', familyName: 'Jensen' },
-  emails: [{ value: 'b@work', type: 'work', primary: true }, { value: 'b@home', type: 'home' }],
+  emails: [
+    { value: 'b@work', type: 'work', primary: true },
+    { value: 'b@home', type: 'home' },
+  ],
   [ENT]: { department: 'Tours', manager: { value: 'm-1', displayName: 'Mgr' } },
 }
 
@@ -30,12 +33,18 @@ describe('scim/patch complex attributes: sub-attributes not in the value stay (R
   })
 
   test('{givenName: null, familyName: "X"} clears one and sets the other', () => {
-    expect(patch(bjensen, { op: 'replace', path: 'name', value: { givenName: null, familyName: 'X' } }).doc.name).toEqual({ familyName: 'X' })
-    expect(patch(bjensen, { op: 'Replace', value: { name: { givenName: null, familyName: 'X' } } }).doc.name).toEqual({ familyName: 'X' })
+    expect(
+      patch(bjensen, { op: 'replace', path: 'name', value: { givenName: null, familyName: 'X' } }).doc.name
+    ).toEqual({ familyName: 'X' })
+    expect(patch(bjensen, { op: 'Replace', value: { name: { givenName: null, familyName: 'X' } } }).doc.name).toEqual({
+      familyName: 'X',
+    })
   })
 
   test('every sub-attribute null leaves the attribute unassigned', () => {
-    expect(patch(bjensen, { op: 'replace', path: 'name', value: { givenName: null, familyName: null } }).doc.name).toBeUndefined()
+    expect(
+      patch(bjensen, { op: 'replace', path: 'name', value: { givenName: null, familyName: null } }).doc.name
+    ).toBeUndefined()
   })
 
   test('extension complex: a readOnly sub-attribute null is ignored, the manager stays', () => {
@@ -49,13 +58,22 @@ describe('scim/patch complex attributes: sub-attributes not in the value stay (R
   })
 
   test('a filtered element add clears a null sub-attribute and keeps the others', () => {
-    const { doc } = patch(bjensen, { op: 'add', path: 'emails[type eq "home"]', value: { value: null, display: 'Home' } })
+    const { doc } = patch(bjensen, {
+      op: 'add',
+      path: 'emails[type eq "home"]',
+      value: { value: null, display: 'Home' },
+    })
     expect(doc.emails).toEqual([bjensen.emails[0], { type: 'home', display: 'Home' }])
   })
 
   test('Entra quirks stay: manager as a bare string, "" clears it', () => {
-    expect(patch(bjensen, { op: 'Replace', path: `${ENT}:manager`, value: 'm-2' }).doc[ENT]).toEqual({ department: 'Tours', manager: { value: 'm-2' } })
-    expect(patch(bjensen, { op: 'Replace', path: `${ENT}:manager`, value: { value: '' } }).doc[ENT]).toEqual({ department: 'Tours' })
+    expect(patch(bjensen, { op: 'Replace', path: `${ENT}:manager`, value: 'm-2' }).doc[ENT]).toEqual({
+      department: 'Tours',
+      manager: { value: 'm-2' },
+    })
+    expect(patch(bjensen, { op: 'Replace', path: `${ENT}:manager`, value: { value: '' } }).doc[ENT]).toEqual({
+      department: 'Tours',
+    })
   })
 })
 
@@ -63,27 +81,57 @@ describe('scim/patch no-ops give changed: false (RFC 7644 §3.5.2.1: no-ops SHAL
   const cases: [string, unknown[]][] = [
     ['replace with the same value', [{ op: 'replace', path: 'userName', value: 'bjensen' }]],
     ['replace active with the Entra "False" string', [{ op: 'Replace', path: 'active', value: 'False' }]],
-    ['pathless replace with different attribute-name case', [{ op: 'replace', value: { USERNAME: 'bjensen', Name: { GIVENNAME: 'Barbara' } } }]],
+    [
+      'pathless replace with different attribute-name case',
+      [{ op: 'replace', value: { USERNAME: 'bjensen', Name: { GIVENNAME: 'Barbara' } } }],
+    ],
     ['a dotted path in other case', [{ op: 'replace', path: 'NAME.familyname', value: 'Jensen' }]],
-    ['add of an existing multi-valued element', [{ op: 'add', path: 'emails', value: [{ Type: 'home', value: 'b@home' }] }]],
-    ['add of an existing element with its primary flag', [{ op: 'add', path: 'emails', value: [{ value: 'b@work', type: 'work', primary: 'True' }] }]],
+    [
+      'add of an existing multi-valued element',
+      [{ op: 'add', path: 'emails', value: [{ Type: 'home', value: 'b@home' }] }],
+    ],
+    [
+      'add of an existing element with its primary flag',
+      [{ op: 'add', path: 'emails', value: [{ value: 'b@work', type: 'work', primary: 'True' }] }],
+    ],
     ['remove of an absent attribute', [{ op: 'remove', path: 'title' }]],
     ['remove of an absent sub-attribute', [{ op: 'remove', path: 'name.middleName' }]],
     ['remove with a filter that matches nothing', [{ op: 'remove', path: 'emails[type eq "other"]' }]],
     ['remove of an absent value', [{ op: 'remove', path: 'emails', value: [{ value: 'nobody@x' }] }]],
-    ['replace of a filtered sub-attribute with its value', [{ op: 'replace', path: 'emails[type eq "work"].value', value: 'b@work' }]],
-    ['pathless value-path key with the same value', [{ op: 'replace', value: { 'emails[type eq "work"].value': 'b@work' } }]],
+    [
+      'replace of a filtered sub-attribute with its value',
+      [{ op: 'replace', path: 'emails[type eq "work"].value', value: 'b@work' }],
+    ],
+    [
+      'pathless value-path key with the same value',
+      [{ op: 'replace', value: { 'emails[type eq "work"].value': 'b@work' } }],
+    ],
     ['the manager as the same bare string', [{ op: 'Replace', path: `${ENT}:manager`, value: 'm-1' }]],
     ['the extension URN path with the same values', [{ op: 'replace', path: ENT, value: { department: 'Tours' } }]],
     ['a pathless extension URN key with the same values', [{ op: 'add', value: { [ENT]: { Department: 'Tours' } } }]],
     ['an unqualified extension attribute', [{ op: 'replace', path: 'department', value: 'Tours' }]],
     ['a core-URN-qualified path', [{ op: 'replace', path: `${URN_USER}:userName`, value: 'bjensen' }]],
     ['clearing an unassigned attribute with null', [{ op: 'replace', path: 'nickName', value: null }]],
-    ['replace of the manager with its value only', [{ op: 'replace', path: `${ENT}:manager`, value: { value: 'm-1' } }]],
-    ['the manager as a bare string inside the extension object', [{ op: 'replace', path: ENT, value: { manager: 'm-1' } }]],
+    [
+      'replace of the manager with its value only',
+      [{ op: 'replace', path: `${ENT}:manager`, value: { value: 'm-1' } }],
+    ],
+    [
+      'the manager as a bare string inside the extension object',
+      [{ op: 'replace', path: ENT, value: { manager: 'm-1' } }],
+    ],
     ['replace of a complex attribute with {}', [{ op: 'replace', path: 'name', value: {} }]],
-    ['complex replace with the same sub-attributes', [{ op: 'replace', path: 'name', value: { familyName: 'Jensen' } }]],
-    ['a no-op add followed by a no-op remove', [{ op: 'add', path: 'name.givenName', value: 'Barbara' }, { op: 'remove', path: 'title' }]],
+    [
+      'complex replace with the same sub-attributes',
+      [{ op: 'replace', path: 'name', value: { familyName: 'Jensen' } }],
+    ],
+    [
+      'a no-op add followed by a no-op remove',
+      [
+        { op: 'add', path: 'name.givenName', value: 'Barbara' },
+        { op: 'remove', path: 'title' },
+      ],
+    ],
   ]
   test.each(cases)('%s', (_name, o) => {
     const result = patch(bjensen, ...o)
@@ -92,12 +140,16 @@ describe('scim/patch no-ops give changed: false (RFC 7644 §3.5.2.1: no-ops SHAL
   })
 
   test('replacing a multi-valued attribute with the same elements in another order changes nothing (RFC 7643 §2.4)', () => {
-    expect(patch(bjensen, { op: 'replace', path: 'emails', value: [bjensen.emails[1], bjensen.emails[0]] }).changed).toBe(false)
+    expect(
+      patch(bjensen, { op: 'replace', path: 'emails', value: [bjensen.emails[1], bjensen.emails[0]] }).changed
+    ).toBe(false)
     expect(patch(bjensen, { op: 'replace', path: 'emails', value: [bjensen.emails[1]] }).changed).toBe(true)
   })
 
   test('a change back and forth inside one request is no change either', () => {
-    expect(patch(bjensen, { op: 'replace', path: 'title', value: 'x' }, { op: 'remove', path: 'title' }).changed).toBe(false)
+    expect(patch(bjensen, { op: 'replace', path: 'title', value: 'x' }, { op: 'remove', path: 'title' }).changed).toBe(
+      false
+    )
   })
 })
 
@@ -114,18 +166,26 @@ describe('scim/patch pathless keys that are value paths (RFC 7644 §3.5.2)', () 
     expect(doc).toEqual({ userName: 'u', phoneNumbers: [{ type: 'mobile', value: '555' }] })
   })
 
-  test.each(['emails[type eq "work"', 'emails]', 'bad key', 'a..b', 'name.givenName.x', '[x]', 'emails[type eq "work"]x'])(
-    'the key %p is invalidPath',
-    (key) => {
-      expect(catchScimError(() => patch(bjensen, { op: 'add', value: { [key]: 'v' } })).scimType).toBe('invalidPath')
-    }
-  )
+  test.each([
+    'emails[type eq "work"',
+    'emails]',
+    'bad key',
+    'a..b',
+    'name.givenName.x',
+    '[x]',
+    'emails[type eq "work"]x',
+  ])('the key %p is invalidPath', (key) => {
+    expect(catchScimError(() => patch(bjensen, { op: 'add', value: { [key]: 'v' } })).scimType).toBe('invalidPath')
+  })
 
   test.each([
     ['inside a complex value', { op: 'add', path: 'name', value: { 'given name': 'x' } }],
     ['inside an element', { op: 'add', path: 'emails', value: [{ value: 'a@x', 'ty[pe]': 'work' }] }],
     ['inside a filtered element', { op: 'add', path: 'emails[type eq "work"]', value: { 'x y': 1 } }],
-    ['inside an undeclared extension object', { op: 'add', value: { 'urn:example:params:scim:schemas:extension:acme:2.0:User': { 'bad key': 1 } } }],
+    [
+      'inside an undeclared extension object',
+      { op: 'add', value: { 'urn:example:params:scim:schemas:extension:acme:2.0:User': { 'bad key': 1 } } },
+    ],
     ['inside a declared extension object', { op: 'replace', path: ENT, value: { 'dept[x]': 'D' } }],
   ])('a key that is no attribute name %s is invalidPath', (_n, o) => {
     expect(catchScimError(() => patch(bjensen, o)).scimType).toBe('invalidPath')
@@ -134,7 +194,10 @@ describe('scim/patch pathless keys that are value paths (RFC 7644 §3.5.2)', () 
 
 describe('scim/patch core schema URN keys (RFC 7643 §3)', () => {
   test('a pathless key equal to the core URN applies its attributes as top-level ones', () => {
-    const { doc } = patch(bjensen, { op: 'replace', value: { [URN_USER]: { title: 'Boss', name: { givenName: null } } } })
+    const { doc } = patch(bjensen, {
+      op: 'replace',
+      value: { [URN_USER]: { title: 'Boss', name: { givenName: null } } },
+    })
     expect(doc.title).toBe('Boss')
     expect(doc.name).toEqual({ familyName: 'Jensen' })
     expect(doc[URN_USER]).toBeUndefined()
@@ -158,18 +221,24 @@ describe('scim/patch required sub-attributes (RFC 7643 §2.2 "required")', () =>
   const withBadge = { userName: 'u', [ACME]: { badge: { number: '7', color: 'red' } } }
 
   test('removing the required sub-attribute is invalidValue naming it', () => {
-    const err = catchScimError(() => applyPatch(ACME_USER, withBadge, ops({ op: 'remove', path: `${ACME}:badge.number` })))
+    const err = catchScimError(() =>
+      applyPatch(ACME_USER, withBadge, ops({ op: 'remove', path: `${ACME}:badge.number` }))
+    )
     expect(err.scimType).toBe('invalidValue')
     expect(err.detail).toContain(`${ACME}:badge.number`)
   })
 
   test('adding the complex attribute without its required sub-attribute is invalidValue', () => {
-    const err = catchScimError(() => applyPatch(ACME_USER, { userName: 'u' }, ops({ op: 'add', path: `${ACME}:badge`, value: { color: 'blue' } })))
+    const err = catchScimError(() =>
+      applyPatch(ACME_USER, { userName: 'u' }, ops({ op: 'add', path: `${ACME}:badge`, value: { color: 'blue' } }))
+    )
     expect(err.scimType).toBe('invalidValue')
     expect(err.detail).toContain(`${ACME}:badge.number`)
   })
 
   test('removing the whole complex attribute is fine: it is not required', () => {
-    expect(applyPatch(ACME_USER, withBadge, ops({ op: 'remove', path: `${ACME}:badge` })).doc).toEqual({ userName: 'u' })
+    expect(applyPatch(ACME_USER, withBadge, ops({ op: 'remove', path: `${ACME}:badge` })).doc).toEqual({
+      userName: 'u',
+    })
   })
 })

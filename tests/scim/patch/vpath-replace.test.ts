@@ -18,28 +18,67 @@ const emails = () => [
 
 describe('scim/patch replace attr[filter] merges into the matched elements', () => {
   test.each(['replace', 'Replace'])('%s {primary: false} keeps value and type', (op) => {
-    const out = applyPatch(USER, { userName: 'u', emails: emails() }, ops({ op, path: 'emails[type eq "work"]', value: { primary: false } }))
-    expect(out.doc.emails).toEqual([{ value: 'w@x', type: 'work', primary: false }, { value: 'h@x', type: 'home' }])
+    const out = applyPatch(
+      USER,
+      { userName: 'u', emails: emails() },
+      ops({ op, path: 'emails[type eq "work"]', value: { primary: false } })
+    )
+    expect(out.doc.emails).toEqual([
+      { value: 'w@x', type: 'work', primary: false },
+      { value: 'h@x', type: 'home' },
+    ])
   })
 
   test('Entra\'s "False" string is coerced inside the merge', () => {
-    const out = applyPatch(USER, { userName: 'u', emails: emails() }, ops({ op: 'Replace', path: 'emails[type eq "work"]', value: { primary: 'False' } }))
-    expect(out.doc.emails).toEqual([{ value: 'w@x', type: 'work', primary: false }, { value: 'h@x', type: 'home' }])
+    const out = applyPatch(
+      USER,
+      { userName: 'u', emails: emails() },
+      ops({ op: 'Replace', path: 'emails[type eq "work"]', value: { primary: 'False' } })
+    )
+    expect(out.doc.emails).toEqual([
+      { value: 'w@x', type: 'work', primary: false },
+      { value: 'h@x', type: 'home' },
+    ])
   })
 
   test('a pathless value keyed by the value path merges the same way', () => {
-    const out = applyPatch(USER, { userName: 'u', emails: emails() }, ops({ op: 'Replace', value: { 'emails[type eq "work"]': { primary: false } } }))
-    expect(out.doc.emails).toEqual([{ value: 'w@x', type: 'work', primary: false }, { value: 'h@x', type: 'home' }])
+    const out = applyPatch(
+      USER,
+      { userName: 'u', emails: emails() },
+      ops({ op: 'Replace', value: { 'emails[type eq "work"]': { primary: false } } })
+    )
+    expect(out.doc.emails).toEqual([
+      { value: 'w@x', type: 'work', primary: false },
+      { value: 'h@x', type: 'home' },
+    ])
   })
 
   test('{primary: null} unassigns primary only; the element stays', () => {
-    const out = applyPatch(USER, { userName: 'u', emails: emails() }, ops({ op: 'replace', path: 'emails[type eq "work"]', value: { primary: null } }))
-    expect(out.doc.emails).toEqual([{ value: 'w@x', type: 'work' }, { value: 'h@x', type: 'home' }])
+    const out = applyPatch(
+      USER,
+      { userName: 'u', emails: emails() },
+      ops({ op: 'replace', path: 'emails[type eq "work"]', value: { primary: null } })
+    )
+    expect(out.doc.emails).toEqual([
+      { value: 'w@x', type: 'work' },
+      { value: 'h@x', type: 'home' },
+    ])
   })
 
   test('every matched element gets the merge', () => {
-    const doc = { userName: 'u', emails: [{ value: 'a@x', type: 'work' }, { value: 'b@x', type: 'work' }, { value: 'h@x', type: 'home' }] }
-    const out = applyPatch(USER, doc, ops({ op: 'replace', path: 'emails[type eq "work"]', value: { display: 'Work' } }))
+    const doc = {
+      userName: 'u',
+      emails: [
+        { value: 'a@x', type: 'work' },
+        { value: 'b@x', type: 'work' },
+        { value: 'h@x', type: 'home' },
+      ],
+    }
+    const out = applyPatch(
+      USER,
+      doc,
+      ops({ op: 'replace', path: 'emails[type eq "work"]', value: { display: 'Work' } })
+    )
     expect(out.doc.emails).toEqual([
       { value: 'a@x', type: 'work', display: 'Work' },
       { value: 'b@x', type: 'work', display: 'Work' },
@@ -48,28 +87,71 @@ describe('scim/patch replace attr[filter] merges into the matched elements', () 
   })
 
   test('primary: true in the merged value demotes the other primaries (RFC 7644 §3.5.2)', () => {
-    const doc = { userName: 'u', emails: [{ value: 'w@x', type: 'work', primary: true }, { value: 'h@x', type: 'home' }] }
+    const doc = {
+      userName: 'u',
+      emails: [
+        { value: 'w@x', type: 'work', primary: true },
+        { value: 'h@x', type: 'home' },
+      ],
+    }
     const out = applyPatch(USER, doc, ops({ op: 'replace', path: 'emails[type eq "home"]', value: { primary: true } }))
-    expect(out.doc.emails).toEqual([{ value: 'w@x', type: 'work', primary: false }, { value: 'h@x', type: 'home', primary: true }])
+    expect(out.doc.emails).toEqual([
+      { value: 'w@x', type: 'work', primary: false },
+      { value: 'h@x', type: 'home', primary: true },
+    ])
   })
 
   // An element with no sub-attributes is unassigned (RFC 7643 §2.5), as an emptied single-valued
   // complex attribute is: kept, it would be served as `{}` that no filter can address again.
   test('an element the merge leaves with no sub-attributes is removed; one with some left stays', () => {
-    const doc = { userName: 'u', emails: [{ value: 'a@x', type: 'work' }, { type: 'work', display: 'D' }, { value: 'h@x', type: 'home' }] }
-    const out = applyPatch(USER, doc, ops({ op: 'replace', path: 'emails[type eq "work"]', value: { type: null, display: null } }))
+    const doc = {
+      userName: 'u',
+      emails: [
+        { value: 'a@x', type: 'work' },
+        { type: 'work', display: 'D' },
+        { value: 'h@x', type: 'home' },
+      ],
+    }
+    const out = applyPatch(
+      USER,
+      doc,
+      ops({ op: 'replace', path: 'emails[type eq "work"]', value: { type: null, display: null } })
+    )
     expect(out.doc.emails).toEqual([{ value: 'a@x' }, { value: 'h@x', type: 'home' }])
   })
 
   test('in an extension: badges[color eq "red"] merges and keeps number', () => {
-    const doc = { userName: 'u', [ACME]: { badges: [{ number: '1', color: 'red' }, { number: '2', color: 'blue' }] } }
-    const out = applyPatch(ACME_USER, doc, ops({ op: 'replace', path: `${ACME}:badges[color eq "red"]`, value: { color: 'green' } }))
-    expect(out.doc[ACME]).toEqual({ badges: [{ number: '1', color: 'green' }, { number: '2', color: 'blue' }] })
+    const doc = {
+      userName: 'u',
+      [ACME]: {
+        badges: [
+          { number: '1', color: 'red' },
+          { number: '2', color: 'blue' },
+        ],
+      },
+    }
+    const out = applyPatch(
+      ACME_USER,
+      doc,
+      ops({ op: 'replace', path: `${ACME}:badges[color eq "red"]`, value: { color: 'green' } })
+    )
+    expect(out.doc[ACME]).toEqual({
+      badges: [
+        { number: '1', color: 'green' },
+        { number: '2', color: 'blue' },
+      ],
+    })
   })
 
   test('clearing a required sub-attribute of a matched element is 400 invalidValue, not a dropped element', () => {
     const doc = { userName: 'u', [ACME]: { badges: [{ number: '1', color: 'red' }] } }
-    const err = catchScimError(() => applyPatch(ACME_USER, doc, ops({ op: 'replace', path: `${ACME}:badges[color eq "red"]`, value: { number: null } })))
+    const err = catchScimError(() =>
+      applyPatch(
+        ACME_USER,
+        doc,
+        ops({ op: 'replace', path: `${ACME}:badges[color eq "red"]`, value: { number: null } })
+      )
+    )
     expect(err.status).toBe(400)
     expect(err.scimType).toBe('invalidValue')
     expect(doc[ACME].badges).toEqual([{ number: '1', color: 'red' }])

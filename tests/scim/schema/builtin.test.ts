@@ -4,9 +4,21 @@ import user from '../../../src/scim/schema/builtin/user.json'
 import group from '../../../src/scim/schema/builtin/group.json'
 import enterpriseUser from '../../../src/scim/schema/builtin/enterprise-user.json'
 import resourceTypes from '../../../src/scim/schema/builtin/resource-types.json'
-import { applyPacks, loadPack, PACK_NAMES, PACKS, type MappingRow, type VendorPack } from '../../../src/scim/schema/pack'
+import {
+  applyPacks,
+  loadPack,
+  PACK_NAMES,
+  PACKS,
+  type MappingRow,
+  type VendorPack,
+} from '../../../src/scim/schema/pack'
 import { createRegistry, resolveAttrPath, type Registry } from '../../../src/scim/schema/registry'
-import type { AttributeDocument, ResourceType, ResourceTypeDocument, SchemaDocument } from '../../../src/scim/schema/types'
+import type {
+  AttributeDocument,
+  ResourceType,
+  ResourceTypeDocument,
+  SchemaDocument,
+} from '../../../src/scim/schema/types'
 import type { AttrPath } from '../../../src/scim/filter/ast'
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
@@ -96,7 +108,12 @@ describe('builtin schema documents', () => {
     expect(groupsAttr?.sub.get('type')?.canonicalValues).toEqual(['direct', 'indirect'])
     expect([...(groupsAttr?.sub.keys() ?? [])]).toEqual(['value', '$ref', 'display', 'type'])
     expect(resolveAttrPath(users, { name: 'phoneNumbers', sub: 'type' })?.sub?.canonicalValues).toEqual([
-      'work', 'home', 'mobile', 'fax', 'pager', 'other',
+      'work',
+      'home',
+      'mobile',
+      'fax',
+      'pager',
+      'other',
     ])
     expect(resolveAttrPath(users, { name: 'addresses', sub: 'primary' })?.sub?.type).toBe('boolean')
     expect(resolveAttrPath(users, { name: 'x509Certificates', sub: 'value' })?.sub?.type).toBe('binary')
@@ -121,7 +138,9 @@ describe('builtin schema documents', () => {
     const r = resolveAttrPath(users, { uri: ENTERPRISE, name: 'manager', sub: 'value' })
     expect(r?.attr.inExtension).toBe(true)
     expect(r?.sub?.path).toBe(`${ENTERPRISE}:manager.value`)
-    expect(resolveAttrPath(users, { uri: ENTERPRISE, name: 'manager', sub: 'displayName' })?.sub?.mutability).toBe('readOnly')
+    expect(resolveAttrPath(users, { uri: ENTERPRISE, name: 'manager', sub: 'displayName' })?.sub?.mutability).toBe(
+      'readOnly'
+    )
     // Extensions belong to User only.
     expect(resolveAttrPath(groups, { uri: ENTERPRISE, name: 'manager' })).toBeUndefined()
   })
@@ -163,11 +182,18 @@ describe('vendor packs', () => {
           expect(s.meta).toEqual({ resourceType: 'Schema', location: `/Schemas/${s.id}` })
           for (const a of s.attributes) {
             expect(a).toMatchObject({
-              type: 'string', multiValued: false, required: false, caseExact: false, mutability: 'readWrite', returned: 'default',
+              type: 'string',
+              multiValued: false,
+              required: false,
+              caseExact: false,
+              mutability: 'readWrite',
+              returned: 'default',
             })
           }
           // Every attribute is one the table maps, and every mapped one is declared.
-          const mapped = pack.mapping.User.filter((r) => r.path.startsWith(`${s.id}:`)).map((r) => r.path.slice(s.id.length + 1))
+          const mapped = pack.mapping.User.filter((r) => r.path.startsWith(`${s.id}:`)).map((r) =>
+            r.path.slice(s.id.length + 1)
+          )
           expect(s.attributes.map((a) => a.name)).toEqual(mapped)
         }
         for (const e of pack.extensions) expect(e).toMatchObject({ resourceType: 'User', required: false })
@@ -208,7 +234,8 @@ describe('vendor packs', () => {
     expect(typeOf(reg, 'Group').extensions.size).toBe(0)
     // Same-named attributes in different extensions stay apart.
     const title = resolveAttrPath(users, {
-      uri: 'urn:ietf:params:scim:schemas:extension:alertmedia:2.0:CustomAttribute:User', name: 'title',
+      uri: 'urn:ietf:params:scim:schemas:extension:alertmedia:2.0:CustomAttribute:User',
+      name: 'title',
     })
     expect(title?.attr.schema).toBe('urn:ietf:params:scim:schemas:extension:alertmedia:2.0:CustomAttribute:User')
     expect(resolveAttrPath(users, { name: 'title' })?.attr.schema).toBe('urn:ietf:params:scim:schemas:core:2.0:User')

@@ -2,7 +2,6 @@
 import { catchScimError } from '../../helpers/scim'
 import { describe, expect, test } from 'bun:test'
 import { URN_ENTERPRISE_USER, URN_GROUP, URN_LEGACY_MS_GROUP, URN_USER } from '../../../src/scim/constants'
-import { ScimError } from '../../../src/scim/errors'
 import { coerceResource, type CoerceOptions } from '../../../src/scim/schema/coerce'
 import { coerceValue } from '../../../src/scim/schema/coerce-value'
 import { createRegistry } from '../../../src/scim/schema/registry'
@@ -23,17 +22,40 @@ const ACME = 'urn:example:params:scim:schemas:extension:acme:2.0:User'
 const acmeSchema: SchemaDocument = {
   id: ACME,
   attributes: [
-    { name: 'badge', type: 'integer', multiValued: false, required: false, mutability: 'immutable', returned: 'default' },
-    { name: 'score', type: 'decimal', multiValued: false, required: false, mutability: 'readWrite', returned: 'default' },
-    { name: 'hired', type: 'dateTime', multiValued: false, required: false, mutability: 'readWrite', returned: 'default' },
+    {
+      name: 'badge',
+      type: 'integer',
+      multiValued: false,
+      required: false,
+      mutability: 'immutable',
+      returned: 'default',
+    },
+    {
+      name: 'score',
+      type: 'decimal',
+      multiValued: false,
+      required: false,
+      mutability: 'readWrite',
+      returned: 'default',
+    },
+    {
+      name: 'hired',
+      type: 'dateTime',
+      multiValued: false,
+      required: false,
+      mutability: 'readWrite',
+      returned: 'default',
+    },
     { name: 'tags', type: 'string', multiValued: true, required: false, mutability: 'readWrite', returned: 'default' },
   ],
 }
 const acmeTypes = (resourceTypes as ResourceTypeDocument[]).map((t) =>
   t.name === 'User' ? { ...t, schemaExtensions: [...(t.schemaExtensions ?? []), { schema: ACME, required: false }] } : t
 )
-const ACME_USER = typeNamed(createRegistry([user, group, enterprise, acmeSchema] as SchemaDocument[], acmeTypes), 'User')
-
+const ACME_USER = typeNamed(
+  createRegistry([user, group, enterprise, acmeSchema] as SchemaDocument[], acmeTypes),
+  'User'
+)
 
 describe('scim/schema/coerce coerceResource', () => {
   test('Entra create user (entra-wire.md §1.3): meta ignored, roles [] unassigned, schemas computed', () => {
@@ -92,7 +114,11 @@ describe('scim/schema/coerce coerceResource', () => {
   test('attribute names and extension URN keys are case-insensitive → canonical casing', () => {
     const { doc, schemas } = coerceResource(
       USER,
-      { USERNAME: 'b', Name: { GIVENNAME: 'B' }, 'URN:IETF:PARAMS:SCIM:SCHEMAS:EXTENSION:ENTERPRISE:2.0:USER': { EmployeeNumber: '7' } },
+      {
+        USERNAME: 'b',
+        Name: { GIVENNAME: 'B' },
+        'URN:IETF:PARAMS:SCIM:SCHEMAS:EXTENSION:ENTERPRISE:2.0:USER': { EmployeeNumber: '7' },
+      },
       CREATE
     )
     expect(doc).toEqual({ userName: 'b', name: { givenName: 'B' }, [URN_ENTERPRISE_USER]: { employeeNumber: '7' } })
@@ -100,30 +126,50 @@ describe('scim/schema/coerce coerceResource', () => {
   })
 
   test('readOnly input (id, meta, groups) is ignored, never an error', () => {
-    const { doc } = coerceResource(USER, { id: 'x', meta: { created: 'x' }, groups: [{ value: 'g' }], userName: 'u' }, CREATE)
+    const { doc } = coerceResource(
+      USER,
+      { id: 'x', meta: { created: 'x' }, groups: [{ value: 'g' }], userName: 'u' },
+      CREATE
+    )
     expect(doc).toEqual({ userName: 'u' })
   })
 
   test('null sub-attributes are dropped (addresses[0].formatted: null, better-auth#11015); $ref: null too', () => {
     const { doc } = coerceResource(
       USER,
-      { userName: 'u', addresses: [{ formatted: null, type: 'work', locality: 'X' }], [URN_ENTERPRISE_USER]: { manager: { value: 'm', $ref: null } } },
+      {
+        userName: 'u',
+        addresses: [{ formatted: null, type: 'work', locality: 'X' }],
+        [URN_ENTERPRISE_USER]: { manager: { value: 'm', $ref: null } },
+      },
       CREATE
     )
-    expect(doc).toEqual({ userName: 'u', addresses: [{ type: 'work', locality: 'X' }], [URN_ENTERPRISE_USER]: { manager: { value: 'm' } } })
+    expect(doc).toEqual({
+      userName: 'u',
+      addresses: [{ type: 'work', locality: 'X' }],
+      [URN_ENTERPRISE_USER]: { manager: { value: 'm' } },
+    })
   })
 
   test('null, [] and {} mean unassigned', () => {
-    const { doc } = coerceResource(USER, { userName: 'u', title: null, emails: [], name: {}, [URN_ENTERPRISE_USER]: {} }, CREATE)
+    const { doc } = coerceResource(
+      USER,
+      { userName: 'u', title: null, emails: [], name: {}, [URN_ENTERPRISE_USER]: {} },
+      CREATE
+    )
     expect(doc).toEqual({ userName: 'u' })
   })
 
   test('a single value for a multi-valued attribute is wrapped (lenient)', () => {
-    expect(coerceResource(USER, { userName: 'u', emails: { value: 'a@x' } }, CREATE).doc.emails).toEqual([{ value: 'a@x' }])
+    expect(coerceResource(USER, { userName: 'u', emails: { value: 'a@x' } }, CREATE).doc.emails).toEqual([
+      { value: 'a@x' },
+    ])
   })
 
   test('canonicalValues are not enforced (Entra sends "untyped", entra-wire.md §5.1)', () => {
-    expect(coerceResource(USER, { userName: 'u', emails: [{ value: 'a@x', type: 'untyped' }] }, CREATE).doc.emails).toEqual([{ value: 'a@x', type: 'untyped' }])
+    expect(
+      coerceResource(USER, { userName: 'u', emails: [{ value: 'a@x', type: 'untyped' }] }, CREATE).doc.emails
+    ).toEqual([{ value: 'a@x', type: 'untyped' }])
   })
 
   test('active "True"/"False" strings become booleans (AzureAD/SCIMReferenceCode#21)', () => {
@@ -132,7 +178,10 @@ describe('scim/schema/coerce coerceResource', () => {
   })
 
   test('the enterprise manager as a bare string becomes { value }', () => {
-    expect(coerceResource(USER, { userName: 'u', [URN_ENTERPRISE_USER]: { manager: '271' } }, CREATE).doc).toEqual({ userName: 'u', [URN_ENTERPRISE_USER]: { manager: { value: '271' } } })
+    expect(coerceResource(USER, { userName: 'u', [URN_ENTERPRISE_USER]: { manager: '271' } }, CREATE).doc).toEqual({
+      userName: 'u',
+      [URN_ENTERPRISE_USER]: { manager: { value: '271' } },
+    })
   })
 
   const required: [string, unknown][] = [
@@ -147,7 +196,11 @@ describe('scim/schema/coerce coerceResource', () => {
   })
 
   test('required is enforced on replace too, and Group displayName is required', () => {
-    expect(catchScimError(() => coerceResource(USER, { name: { givenName: 'x' } }, { mode: 'replace', existing: { userName: 'u' } })).scimType).toBe('invalidValue')
+    expect(
+      catchScimError(() =>
+        coerceResource(USER, { name: { givenName: 'x' } }, { mode: 'replace', existing: { userName: 'u' } })
+      ).scimType
+    ).toBe('invalidValue')
     expect(catchScimError(() => coerceResource(GROUP, { members: [] }, CREATE)).detail).toContain('displayName')
   })
 
@@ -162,7 +215,16 @@ describe('scim/schema/coerce coerceResource', () => {
     ['a string for a complex attribute', { name: 'Barbara' }, 'name'],
     ['a number inside a multi-valued complex', { emails: [{ value: 7 }] }, 'emails[0].value'],
     ['an array for a single-valued attribute', { title: ['a', 'b'] }, 'title'],
-    ['two primaries in one attribute', { emails: [{ value: 'a', primary: true }, { value: 'b', primary: 'True' }] }, 'emails'],
+    [
+      'two primaries in one attribute',
+      {
+        emails: [
+          { value: 'a', primary: true },
+          { value: 'b', primary: 'True' },
+        ],
+      },
+      'emails',
+    ],
     ['a non-object extension', { [URN_ENTERPRISE_USER]: 'x' }, URN_ENTERPRISE_USER],
   ]
   test.each(wrong)('%s is invalidValue naming the attribute', (_n, extra, where) => {
@@ -173,19 +235,32 @@ describe('scim/schema/coerce coerceResource', () => {
 
   test('valid decimal, integer, dateTime (stored as given), multi-valued strings', () => {
     const ext = { badge: 7, score: 1.5, hired: '2020-01-01T08:00:00+02:00', tags: 'solo' }
-    expect(coerceResource(ACME_USER, { userName: 'u', [ACME]: ext }, CREATE).doc[ACME]).toEqual({ ...ext, tags: ['solo'] })
+    expect(coerceResource(ACME_USER, { userName: 'u', [ACME]: ext }, CREATE).doc[ACME]).toEqual({
+      ...ext,
+      tags: ['solo'],
+    })
   })
 
   test('immutable: on replace a different value is mutability; the same value or an omission is fine', () => {
     const existing = { userName: 'u', [ACME]: { badge: 7 } }
-    const err = catchScimError(() => coerceResource(ACME_USER, { userName: 'u', [ACME]: { badge: 8 } }, { mode: 'replace', existing }))
+    const err = catchScimError(() =>
+      coerceResource(ACME_USER, { userName: 'u', [ACME]: { badge: 8 } }, { mode: 'replace', existing })
+    )
     expect(err.scimType).toBe('mutability')
-    expect(coerceResource(ACME_USER, { userName: 'u', [ACME]: { badge: 7 } }, { mode: 'replace', existing }).doc[ACME]).toEqual({ badge: 7 })
+    expect(
+      coerceResource(ACME_USER, { userName: 'u', [ACME]: { badge: 7 } }, { mode: 'replace', existing }).doc[ACME]
+    ).toEqual({ badge: 7 })
     expect(coerceResource(ACME_USER, { userName: 'u' }, { mode: 'replace', existing }).doc[ACME]).toEqual({ badge: 7 })
   })
 
   test('immutable: an unset attribute may be set on replace', () => {
-    expect(coerceResource(ACME_USER, { userName: 'u', [ACME]: { badge: 1 } }, { mode: 'replace', existing: { userName: 'u' } }).doc[ACME]).toEqual({ badge: 1 })
+    expect(
+      coerceResource(
+        ACME_USER,
+        { userName: 'u', [ACME]: { badge: 1 } },
+        { mode: 'replace', existing: { userName: 'u' } }
+      ).doc[ACME]
+    ).toEqual({ badge: 1 })
   })
 
   test('undeclared attributes are stored exactly as sent, under the key as sent', () => {
@@ -212,19 +287,44 @@ describe('scim/schema/coerce coerceResource', () => {
   })
 
   test('a URN-qualified key of a declared extension attribute is nested under the extension', () => {
-    expect(coerceResource(USER, { userName: 'u', [`${URN_ENTERPRISE_USER}:costCenter`]: '4130' }, CREATE).doc).toEqual({ userName: 'u', [URN_ENTERPRISE_USER]: { costCenter: '4130' } })
+    expect(coerceResource(USER, { userName: 'u', [`${URN_ENTERPRISE_USER}:costCenter`]: '4130' }, CREATE).doc).toEqual({
+      userName: 'u',
+      [URN_ENTERPRISE_USER]: { costCenter: '4130' },
+    })
   })
 })
 
 describe('scim/schema/coerce groups', () => {
   test('Entra create group (entra-wire.md §1.11): legacy MS URN accepted and dropped, members: [] returned separately', () => {
-    const body = { schemas: [URN_GROUP, URN_LEGACY_MS_GROUP], externalId: '8aa1a0c0', displayName: 'displayName', meta: { resourceType: 'Group' }, members: [] }
-    expect(coerceResource(GROUP, body, CREATE)).toEqual({ doc: { externalId: '8aa1a0c0', displayName: 'displayName' }, members: [], schemas: [URN_GROUP] })
+    const body = {
+      schemas: [URN_GROUP, URN_LEGACY_MS_GROUP],
+      externalId: '8aa1a0c0',
+      displayName: 'displayName',
+      meta: { resourceType: 'Group' },
+      members: [],
+    }
+    expect(coerceResource(GROUP, body, CREATE)).toEqual({
+      doc: { externalId: '8aa1a0c0', displayName: 'displayName' },
+      members: [],
+      schemas: [URN_GROUP],
+    })
   })
 
   test('members: value required, display/$ref dropped, type canonicalised, duplicates merged', () => {
-    const body = { displayName: 'g', members: [{ value: 'a', display: 'A', $ref: null }, { value: 'b', type: 'user' }, { value: 'c', type: 'GROUP' }, { value: 'a' }] }
-    expect(coerceResource(GROUP, body, CREATE).members).toEqual([{ value: 'a' }, { value: 'b', type: 'User' }, { value: 'c', type: 'Group' }])
+    const body = {
+      displayName: 'g',
+      members: [
+        { value: 'a', display: 'A', $ref: null },
+        { value: 'b', type: 'user' },
+        { value: 'c', type: 'GROUP' },
+        { value: 'a' },
+      ],
+    }
+    expect(coerceResource(GROUP, body, CREATE).members).toEqual([
+      { value: 'a' },
+      { value: 'b', type: 'User' },
+      { value: 'c', type: 'Group' },
+    ])
   })
 
   const badMembers: [string, unknown][] = [
@@ -235,7 +335,9 @@ describe('scim/schema/coerce groups', () => {
     ['an unknown member type', [{ value: 'a', type: 'Device' }]],
   ]
   test.each(badMembers)('%s is invalidValue', (_n, members) => {
-    expect(catchScimError(() => coerceResource(GROUP, { displayName: 'g', members }, CREATE)).scimType).toBe('invalidValue')
+    expect(catchScimError(() => coerceResource(GROUP, { displayName: 'g', members }, CREATE)).scimType).toBe(
+      'invalidValue'
+    )
   })
 
   test('members: null is an empty list', () => {
@@ -246,7 +348,9 @@ describe('scim/schema/coerce groups', () => {
 describe('scim/schema/coerce coerceValue', () => {
   const active = USER.core.attributes.get('active')!
   const emails = USER.core.attributes.get('emails')!
-  const manager = typeNamed(reg, 'User').extensions.get(URN_ENTERPRISE_USER.toLowerCase())!.schema.attributes.get('manager')!
+  const manager = typeNamed(reg, 'User')
+    .extensions.get(URN_ENTERPRISE_USER.toLowerCase())!
+    .schema.attributes.get('manager')!
 
   test.each([
     ['False', false],
@@ -260,7 +364,10 @@ describe('scim/schema/coerce coerceValue', () => {
   test('manager: bare string, {value}, one-element array with $ref, and the clearing forms', () => {
     expect(coerceValue(manager, '271', 'manager')).toEqual({ value: '271' })
     expect(coerceValue(manager, { value: 'x', displayName: 'ignored' }, 'manager')).toEqual({ value: 'x' })
-    expect(coerceValue(manager, [{ $ref: 'https://x/Users/1', value: '1' }], 'manager')).toEqual({ $ref: 'https://x/Users/1', value: '1' })
+    expect(coerceValue(manager, [{ $ref: 'https://x/Users/1', value: '1' }], 'manager')).toEqual({
+      $ref: 'https://x/Users/1',
+      value: '1',
+    })
     expect(coerceValue(manager, '', 'manager')).toBeUndefined()
     expect(coerceValue(manager, { value: '' }, 'manager')).toBeUndefined()
     expect(coerceValue(manager, [], 'manager')).toBeUndefined()
@@ -271,6 +378,7 @@ describe('scim/schema/coerce coerceValue', () => {
   })
 
   test('non-object bodies are invalidSyntax', () => {
-    for (const body of [null, [], 'x', 5]) expect(catchScimError(() => coerceResource(USER, body, CREATE)).scimType).toBe('invalidSyntax')
+    for (const body of [null, [], 'x', 5])
+      expect(catchScimError(() => coerceResource(USER, body, CREATE)).scimType).toBe('invalidSyntax')
   })
 })

@@ -13,10 +13,22 @@ const X = {
   attributes: [
     { name: 'badge', type: 'string', multiValued: false, uniqueness: 'server', ...rw },
     { name: 'serial', type: 'string', multiValued: false, caseExact: true, uniqueness: 'global', ...rw },
-    { name: 'pin', type: 'string', multiValued: false, uniqueness: 'server', ...rw, mutability: 'writeOnly', returned: 'never' },
+    {
+      name: 'pin',
+      type: 'string',
+      multiValued: false,
+      uniqueness: 'server',
+      ...rw,
+      mutability: 'writeOnly',
+      returned: 'never',
+    },
     { name: 'plain', type: 'string', multiValued: false, ...rw },
     {
-      name: 'keys', type: 'complex', multiValued: true, uniqueness: 'server', ...rw,
+      name: 'keys',
+      type: 'complex',
+      multiValued: true,
+      uniqueness: 'server',
+      ...rw,
       subAttributes: [
         { name: 'value', type: 'string', multiValued: false, caseExact: true, uniqueness: 'server', ...rw },
         { name: 'label', type: 'string', multiValued: false, ...rw },
@@ -34,7 +46,11 @@ describe('uniqueAttributes', () => {
 
   test('an extension lists its unique scalar attributes and sub-attributes, by filter path; cached per type', () => {
     const type = userTypeWith(X)
-    expect(uniqueAttributes(type).map((u) => u.path)).toEqual([`${URN_X}:badge`, `${URN_X}:serial`, `${URN_X}:keys.value`])
+    expect(uniqueAttributes(type).map((u) => u.path)).toEqual([
+      `${URN_X}:badge`,
+      `${URN_X}:serial`,
+      `${URN_X}:keys.value`,
+    ])
     expect(uniqueAttributes(type)).toBe(uniqueAttributes(type))
     expect(uniqueAttributes(typeNamed(testRegistry(), 'User'))).toEqual([])
   })
