@@ -46,6 +46,12 @@ export interface ListQuery {
    * this id in id order; `sortBy` and `startIndex` do not apply. `total` still counts the whole query.
    */
   keyset?: CursorPosition
+  /**
+   * Stop reading rows once their stored text passes this many bytes (the row that passes it is
+   * returned, so the caller sees the budget is spent): a page never holds more in memory than
+   * it could send.
+   */
+  maxBytes?: number
 }
 
 /**

@@ -3,11 +3,12 @@ import { decodeCursor, encodeCursor, queryFingerprint, type CursorPosition } fro
 import { ScimError, quoted } from '../scim/errors'
 import { cursorListResponseJson } from '../scim/list'
 import type { ResourceType } from '../scim/schema/types'
-import type { ServiceDeps } from './context'
+import type { ServiceDeps, StoredResource } from './context'
 import type { FilterCache } from './filter-cache'
 import type { ListParams } from './list'
 import type { RequestInfo, ServiceResult } from './result'
 import { projectionOf, viewJson } from './view'
+import { fitsResponse } from '../scim/limits'
 
 /** The first page starts after every id: ids are non-empty strings. */
 const FROM_THE_START: CursorPosition = { direction: 'after', id: '' }
@@ -51,16 +52,30 @@ export function listByCursor(
     params.filter !== undefined && params.filter.trim() !== ''
       ? filters.compile(type, params.filter).resolved
       : undefined
-  // One row more than the page tells whether another page follows in the walk's direction.
+  // One row more than the page tells whether another page follows in the walk's direction. The
+  // page also ends where the response budget does, like an index page; the cursor goes on from there.
+  const { limits } = deps.settings
   const { total, rows } = deps.store.query(type, {
     filter,
     startIndex: 1,
     count: count === 0 ? 0 : count + 1,
     keyset: position,
+    maxBytes: limits.maxResponseBytes,
   })
-  const beyond = rows.length > count
+  const projection = projectionOf(type, req)
+  const kept: { row: StoredResource; json: string }[] = []
+  let bytes = 0
+  for (const row of rows.slice(0, count)) {
+    const json = viewJson(deps, type, row, req, projection).json
+    const size = Buffer.byteLength(json)
+    if (!fitsResponse(bytes, size, limits)) break
+    kept.push({ row, json })
+    bytes += size
+  }
+  const beyond = rows.length > kept.length
   const forward = position.direction === 'after'
-  const page = forward ? rows.slice(0, count) : rows.slice(0, count).reverse()
+  if (!forward) kept.reverse()
+  const page = kept.map((k) => k.row)
   const first = page[0]
   const last = page[page.length - 1]
   const next =
@@ -69,7 +84,13 @@ export function listByCursor(
     first && (forward ? position !== FROM_THE_START : beyond)
       ? encodeCursor({ direction: 'before', id: first.id }, fingerprint, now)
       : undefined
-  const projection = projectionOf(type, req)
-  const resources = page.map((row) => viewJson(deps, type, row, req, projection).json)
-  return { status: 200, json: cursorListResponseJson(total, resources, next, previous) }
+  return {
+    status: 200,
+    json: cursorListResponseJson(
+      total,
+      kept.map((k) => k.json),
+      next,
+      previous
+    ),
+  }
 }

@@ -66,7 +66,7 @@ export function queryRows(
   filters: FilterCache,
   type: ResourceType,
   params: ListParams,
-  paging: { startIndex: number; count: number }
+  paging: { startIndex: number; count: number; maxBytes?: number }
 ) {
   const compiled =
     params.filter !== undefined && params.filter.trim() !== '' ? filters.compile(type, params.filter) : undefined
@@ -153,14 +153,14 @@ export function fillPage(
   page: Page,
   limits: Limits,
   paging: Paging,
-  read: (slice: Paging) => readonly StoredResource[],
+  read: (slice: Paging & { maxBytes: number }) => readonly StoredResource[],
   render: (row: StoredResource) => string
 ): void {
   let startIndex = paging.startIndex
   let left = paging.count
   let want = Math.min(left, FIRST_READ)
   for (;;) {
-    const rows = read({ startIndex, count: want })
+    const rows = read({ startIndex, count: want, maxBytes: limits.maxResponseBytes - page.bytes })
     for (const row of rows) if (!addToPage(page, render(row), limits)) return
     left -= rows.length
     if (rows.length < want || left <= 0) return

@@ -31,8 +31,16 @@ export interface Membership {
  * `alias` is the resources alias of the other side of a membership row (a constant, never input).
  */
 export function memberDisplaySql(alias: string): string {
-  return `coalesce(json_extract(${alias}.data, '$.displayName'), json_extract(${alias}.data, '$.userName'))`
+  return `substr(coalesce(json_extract(${alias}.data, '$.displayName'), json_extract(${alias}.data, '$.userName')), 1, ${MAX_DISPLAY_CHARACTERS})`
 }
+
+/**
+ * A reference's `display` shows at most this many characters (code points) of the other resource's
+ * name. It is derived and for display only (RFC 7643 §4.1.2, §4.2), and it is what bounds a group
+ * as served: a group repeats the name of each of its members, which may each be up to the stored
+ * document limit long. Filters and PATCH value filters read the same shortened text.
+ */
+export const MAX_DISPLAY_CHARACTERS = 256
 
 /**
  * Where one SCIM attribute is kept, for filters and sorting: the one attribute → storage table

@@ -3,14 +3,18 @@ import type { Database, Statement } from 'bun:sqlite'
 import type { MemberRow, StoredResource } from '../service/context'
 import type { Doc } from '../scim/document'
 import { parseDocument } from '../scim/document-text'
-import { memberDisplaySql } from './columns'
+import { MAX_DISPLAY_CHARACTERS, memberDisplaySql } from './columns'
 
 const DISPLAY_OF = memberDisplaySql
 
 /** DISPLAY_OF in JavaScript: what other resources show of `data` as their references' display. */
 export function displayOf(data: Doc): string | null {
-  if (typeof data.displayName === 'string') return data.displayName
-  return typeof data.userName === 'string' ? data.userName : null
+  const name =
+    typeof data.displayName === 'string' ? data.displayName : typeof data.userName === 'string' ? data.userName : null
+  // SQLite's substr counts code points; so must this, or a name cut inside a surrogate pair differs.
+  return name === null || name.length <= MAX_DISPLAY_CHARACTERS
+    ? name
+    : Array.from(name).slice(0, MAX_DISPLAY_CHARACTERS).join('')
 }
 
 /**

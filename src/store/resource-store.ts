@@ -1,7 +1,7 @@
 // The SQLite ResourceStore: prepared hot statements, cached lookups, group-committed writes.
 import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm'
 import type { BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
-import type { Database } from 'bun:sqlite'
+import type { Database, SQLQueryBindings } from 'bun:sqlite'
 import { DEFAULT_LIMITS, type Limits } from '../scim/limits'
 import type { ListQuery, ResourceStore } from '../service/context'
 import { filterToSql, orderBySql } from './filter-sql'
@@ -29,6 +29,21 @@ export function createResourceStore(
   const queue = new WriteQueue(sqlite)
   const hot = new HotStatements(sqlite)
   const tx = createWriteTx(orm, sqlite, hot, caches, limits)
+  // Drizzle's dialect turns a query into text and parameters, so the rows can be read one at a time.
+  const dialect = (orm as unknown as { dialect: { sqlToQuery(query: SQL): { sql: string; params: unknown[] } } })
+    .dialect
+  /** The rows of `select`, read one by one until their stored text passes `maxBytes`. */
+  const readWithin = (select: SQL, maxBytes: number): ReadRow[] => {
+    const { sql: text, params } = dialect.sqlToQuery(select)
+    const rows: ReadRow[] = []
+    let bytes = 0
+    for (const row of sqlite.query<ReadRow, SQLQueryBindings[]>(text).iterate(...(params as SQLQueryBindings[]))) {
+      rows.push(row)
+      bytes += row.data.length + (row.groups?.length ?? 0)
+      if (bytes > maxBytes) break
+    }
+    return rows
+  }
 
   return {
     get: (type, id) => hot.byId(type.name, id),
@@ -69,8 +84,9 @@ export function createResourceStore(
         offset = 0
         tieBreak = sql``
       }
-      const rows = orm.all<ReadRow>(sql`SELECT ${sql.raw(READ_COLUMNS)}, ${sql.raw(groupsColumn(type.name))} AS groups
-        FROM ${resources} WHERE ${page} ORDER BY ${sql.join(order, sql`, `)}${tieBreak} LIMIT ${q.count} OFFSET ${offset}`)
+      const select = sql`SELECT ${sql.raw(READ_COLUMNS)}, ${sql.raw(groupsColumn(type.name))} AS groups
+        FROM ${resources} WHERE ${page} ORDER BY ${sql.join(order, sql`, `)}${tieBreak} LIMIT ${q.count} OFFSET ${offset}`
+      const rows = q.maxBytes === undefined ? orm.all<ReadRow>(select) : readWithin(select, q.maxBytes)
       return { total, rows: rows.map((row) => hot.toStored(type.name, row)) }
     },
     members: (groupId) => hot.members(groupId),
