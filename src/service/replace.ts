@@ -1,4 +1,5 @@
 // PUT /{type}/{id} (RFC 7644 §3.5.1): replace, keeping readOnly attributes and checking immutables.
+import { deepEqual } from '../scim/document'
 import { ScimError, quoted } from '../scim/errors'
 import { etagOf } from '../scim/render'
 import { coerceResource } from '../scim/schema/coerce'
@@ -26,16 +27,14 @@ export async function replaceResource(
     const { doc, members } = coerceResource(type, body, { mode: 'replace', existing: before.data })
     checkManager(tx, before.data, doc, id)
     checkUniqueness(deps, type, before.data, doc, id)
-    const after: StoredResource = {
-      ...before,
-      data: doc,
-      version: before.version + 1,
-      lastModified: deps.now().toISOString(),
-    }
-    tx.update(type, before, after)
+    const at = deps.now().toISOString()
     // PUT replaces the member list only when the body carries one (RFC 7644 §3.5.1).
-    if (members !== undefined)
-      tx.applyMemberOps(after, [{ kind: 'clear' }, { kind: 'add', members }], after.lastModified)
+    const membersChanged =
+      members !== undefined && tx.applyMemberOps(before, [{ kind: 'clear' }, { kind: 'add', members }], at)
+    // A PUT that changes nothing served keeps the version and lastModified, as a no-op PATCH does.
+    if (!membersChanged && deepEqual(before.data, doc)) return before
+    const after: StoredResource = { ...before, data: doc, version: before.version + 1, lastModified: at }
+    tx.update(type, before, after)
     return after
   })
   const { doc, etag } = renderView(deps, type, row, req, plan)

@@ -161,9 +161,19 @@ describe('membership no-ops keep versions (RFC 7644 §3.5.2.1)', () => {
     for (const res of await Promise.all(noops)) expect(res.status).toBe(204)
     expect(await get(t, `/scim/v2/Groups/${g}`)).toEqual(groupBefore)
     expect(await get(t, `/scim/v2/Users/${a}`)).toEqual(userBefore)
-    // A PUT always makes a new version of the group itself, but not of members it keeps.
+    // A PUT that changes nothing served keeps every version, the group's own included.
     await t.request('PUT', `/scim/v2/Groups/${g}`, { schemas: [URN_GROUP], displayName: 'G', members: [{ value: a }] })
     expect(await get(t, `/scim/v2/Users/${a}`)).toEqual(userBefore)
+    expect(await get(t, `/scim/v2/Groups/${g}`)).toEqual(groupBefore)
+    const userPut = await t.request('PUT', `/scim/v2/Users/${a}`, {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'a',
+    })
+    expect(userPut.status).toBe(200)
+    expect(await get(t, `/scim/v2/Users/${a}`)).toEqual(userBefore)
+    // A PUT that does change something moves the version.
+    await t.request('PUT', `/scim/v2/Groups/${g}`, { schemas: [URN_GROUP], displayName: 'G2', members: [{ value: a }] })
+    expect((await get(t, `/scim/v2/Groups/${g}`)).meta.version).not.toBe(groupBefore.meta.version)
   })
 
   test('a real change answers with the new ETag', async () => {
