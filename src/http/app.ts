@@ -2,16 +2,16 @@
 import { Elysia } from 'elysia'
 import type { ServiceDeps } from '../service/context'
 import { FilterCache } from '../service/filter-cache'
-import { frontDoor } from './front-door'
+import { frontDoor, parseTarget } from './front-door'
 import { auth } from './plugins/auth'
 import type { Logger } from '../log/types'
 import type { ServerMetrics } from '../metrics/registry'
 import { scimErrors } from './plugins/errors'
 import { rateLimit } from './plugins/rate-limit'
-import { observeRequests, routeRecorder } from './plugins/request-log'
+import { observeRequests } from './plugins/request-log'
 import { routeFallback } from './route-fallback'
 import { scimJson } from './plugins/scim-json'
-import { carryContext } from './request-context'
+import { carryContext, contextOf } from './request-context'
 import { baseOf } from './request-info'
 import { discoveryRoutes } from './routes/discovery'
 import { healthRoutes } from './routes/health'
@@ -47,13 +47,15 @@ export function createApp({ deps, tokenHashes, metrics, logger, rateLimit: rate 
   let inner: (request: Request) => Promise<Response>
   const reissue = (request: Request, from: Request) => {
     carryContext(from, request)
+    // The request is served under the re-issued path: that is what its route label is found from.
+    const ctx = contextOf(request)
+    if (ctx) ctx.route = parseTarget(request.url).path
     return inner(request)
   }
   const root = new Elysia()
     .use(frontDoor(reissue))
     .use(auth(tokenHashes, openPaths))
-    .use(rateLimit({ rate, openPaths, refused: () => metrics.refused() }))
-    .use(routeRecorder())
+    .use(rateLimit({ rate, refused: () => metrics.refused() }))
     .use(routeFallback(() => self.root!.routes, reissue))
     .use(scimErrors(logger))
     .use(scimJson(deps.settings.limits))
@@ -63,6 +65,6 @@ export function createApp({ deps, tokenHashes, metrics, logger, rateLimit: rate 
   self.root = root
   inner = root.handle
   // Elysia's `handle` is an own property; wrapped here so every caller (Bun.serve, tests) is observed.
-  root.handle = observeRequests(inner, metrics, logger)
+  root.handle = observeRequests(inner, metrics, logger, () => root.routes)
   return root
 }

@@ -2,6 +2,7 @@
 import { Elysia } from 'elysia'
 import { ScimError } from '../scim/errors'
 import { errorResponse } from './respond'
+import { contextOf } from './request-context'
 
 /**
  * Elysia finds a request's path by searching for `/` from character 11 of the URL (its
@@ -87,7 +88,12 @@ export function frontDoor(handle: (request: Request, from: Request) => Promise<R
     const problem = targetProblem(url, target)
     if (problem) return errorResponse(ScimError.invalidSyntax(problem))
     const path = canonicalPath(target.path)
-    if (path === target.path && target.origin.length >= ELYSIA_PATH_SEARCH_START) return
+    if (path === target.path && target.origin.length >= ELYSIA_PATH_SEARCH_START) {
+      // The path it is served under, so the request log need not parse the target again.
+      const ctx = contextOf(request)
+      if (ctx) ctx.route = path
+      return
+    }
     const routed = new Request(ROUTING_ORIGIN + path + target.query, request)
     publicOrigins.set(routed, target.origin)
     return handle(routed, request)

@@ -11,8 +11,10 @@ export interface RequestContext {
   tenant: string
   /** The token's fingerprint (token-label.ts), set once the token passed authentication. */
   tokenLabel?: string
-  /** The router's pattern (`/scim/v2/Users/:id`), unset when no route was matched. */
+  /** The canonical path the request was served under (its route label is found from it). */
   route?: string
+  /** Counted against the token's rate limit already (a re-issued request is not counted twice). */
+  counted?: boolean
   /** Names of the IdP compatibility rules that fired on this request (src/scim/compat). */
   compat?: string[]
 }

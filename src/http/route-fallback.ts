@@ -18,6 +18,39 @@ export interface Fallback {
   allowed: string[]
 }
 
+/**
+ * The route pattern a request was served by (`/scim/v2/Users/:id`), for logs and metrics, found
+ * after the answer instead of by a hook on every route (a global hook slowed every request): a
+ * static route is looked up whole, and the few routes with a `:param` segment by shape.
+ */
+export class RoutePatterns {
+  private readonly exact = new Map<string, Set<string>>()
+  private readonly dynamic: { method: string; shape: RegExp; pattern: string }[] = []
+
+  constructor(routes: readonly { method: string; path: string }[]) {
+    for (const { method, path } of routes) {
+      if (!path.includes('/:')) {
+        const methods = this.exact.get(path) ?? new Set<string>()
+        methods.add(method)
+        this.exact.set(path, methods)
+        continue
+      }
+      const source = path
+        .split('/')
+        .map((s) => (s.startsWith(':') ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      this.dynamic.push({ method, shape: new RegExp(`^${source.join('/')}$`), pattern: path })
+    }
+  }
+
+  patternOf(method: string, path: string): string | undefined {
+    const m = method === 'HEAD' ? 'GET' : method
+    const methods = this.exact.get(path)
+    if (methods && (methods.has(m) || methods.has('ALL'))) return path
+    for (const r of this.dynamic) if ((r.method === m || r.method === 'ALL') && r.shape.test(path)) return r.pattern
+    return undefined
+  }
+}
+
 /** Matches a path against the app's routes ignoring the case of static segments. */
 export class RouteTable {
   private readonly shapes: RouteShape[]

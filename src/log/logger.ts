@@ -18,15 +18,25 @@ export interface LoggerOptions {
   sink?: LineSink
 }
 
+/** How long a line may wait for the next write, and how much may wait before one is made at once. */
+const FLUSH_EVERY_MS = 50
+const FLUSH_AT_BYTES = 64 * 1024
+
 /**
- * Standard output, one synchronous write per event-loop turn instead of one per line: under load
- * a turn answers several requests, and a write per line cost a system call per request plus a
- * wake-up of whatever reads the pipe (measured: a write per line halved read throughput). A line
- * waits at most until the turn ends; lines still pending when the process exits are written then.
+ * Standard output, written synchronously in batches: every 50 ms, or at once when 64 KiB wait.
+ * A write per line cost a system call per request and halved read throughput; a write per
+ * event-loop turn was still one per request under load, since a turn often answers one request
+ * (measured with wrk, GET by id: 30k req/s with it, against 40k with no request log). Lines still
+ * pending when the process exits are written then; a kill -9 loses at most the last 50 ms of them.
  */
 function stdoutPerTurn(): LineSink {
   let pending: string[] = []
+  let pendingBytes = 0
+  let timer: ReturnType<typeof setTimeout> | undefined
   const flush = () => {
+    if (timer) clearTimeout(timer)
+    timer = undefined
+    pendingBytes = 0
     if (pending.length === 0) return
     let bytes = Buffer.from(pending.join(''))
     pending = []
@@ -42,7 +52,11 @@ function stdoutPerTurn(): LineSink {
   process.on('exit', flush)
   return {
     write(line: string) {
-      if (pending.push(line) === 1) setImmediate(flush)
+      pending.push(line)
+      pendingBytes += line.length
+      if (pendingBytes >= FLUSH_AT_BYTES) flush()
+      // unref: a pending flush never keeps a stopping process alive; 'exit' writes what is left.
+      else if (!timer) timer = setTimeout(flush, FLUSH_EVERY_MS).unref()
     },
   }
 }

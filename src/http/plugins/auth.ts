@@ -3,6 +3,8 @@ import { Elysia } from 'elysia'
 import { ScimError } from '../../scim/errors'
 import { tokenMatches } from '../../auth/tokens'
 import { errorResponse } from '../respond'
+import { contextOf } from '../request-context'
+import { tokenLabel } from '../token-label'
 
 /** The credentials of `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 7235 §2.1). */
 export function bearerToken(header: string | null): string | undefined {
@@ -57,8 +59,12 @@ export function auth(tokenHashes: () => readonly Buffer[], openPaths: ReadonlySe
     const token = bearerToken(request.headers.get('authorization'))
     if (token === undefined) return unauthorized()
     const hashes = tokenHashes()
-    if (verified.has(token, hashes)) return
-    if (!tokenMatches(token, hashes)) return unauthorized()
-    verified.add(token)
+    if (!verified.has(token, hashes)) {
+      if (!tokenMatches(token, hashes)) return unauthorized()
+      verified.add(token)
+    }
+    // The request's token label for its log line, metrics and rate limit, from the token just checked.
+    const ctx = contextOf(request)
+    if (ctx && ctx.tokenLabel === undefined) ctx.tokenLabel = tokenLabel(token)
   })
 }

@@ -3,8 +3,6 @@ import { Elysia } from 'elysia'
 import { ScimError } from '../../scim/errors'
 import { contextOf } from '../request-context'
 import { errorResponse } from '../respond'
-import { tokenLabel } from '../token-label'
-import { bearerToken } from './auth'
 
 interface Bucket {
   tokens: number
@@ -54,26 +52,24 @@ export class TokenBuckets {
 export interface RateLimitOptions {
   /** Requests per second per token; 0 turns the limit off. */
   rate: number
-  /** Paths served without a token (plugins/auth.ts): nothing to label or limit there. */
-  openPaths: ReadonlySet<string>
   refused: () => void
   now?: () => number
 }
 
-/** Runs right after `auth` on request arrival, so a refused request costs no parsing. */
-export function rateLimit({ rate, openPaths, refused, now }: RateLimitOptions) {
-  const buckets = rate > 0 ? new TokenBuckets(rate, now) : undefined
-  return new Elysia({ name: 'scim.rate-limit' }).onRequest((context) => {
-    const { request, path } = context as typeof context & { path?: string }
-    if (path !== undefined && openPaths.has(path)) return
+/**
+ * Runs right after `auth` on request arrival, so a refused request costs no parsing; it reads the
+ * label auth gave the request. Without a limit (the default) it adds no hook at all.
+ */
+export function rateLimit({ rate, refused, now }: RateLimitOptions) {
+  const plugin = new Elysia({ name: 'scim.rate-limit' })
+  if (rate <= 0) return plugin
+  const buckets = new TokenBuckets(rate, now)
+  return plugin.onRequest(({ request }) => {
     const ctx = contextOf(request)
-    // A request the app re-issued to itself (a respelled endpoint) was labelled and counted once already.
-    if (ctx?.tokenLabel !== undefined) return
-    const token = bearerToken(request.headers.get('authorization'))
-    if (token === undefined) return
-    const label = tokenLabel(token)
-    if (ctx) ctx.tokenLabel = label
-    const wait = buckets?.take(label) ?? 0
+    // Open paths and requests re-issued by the app itself carry no fresh label to count.
+    if (ctx?.tokenLabel === undefined || ctx.counted) return
+    ctx.counted = true
+    const wait = buckets.take(ctx.tokenLabel)
     if (wait === 0) return
     refused()
     return errorResponse(new ScimError(429, `too many requests for this token; retry after ${wait} s`), {

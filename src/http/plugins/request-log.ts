@@ -1,10 +1,10 @@
 // One log line and one metrics sample per request, and its id in x-request-id.
-import { Elysia } from 'elysia'
 import type { Logger } from '../../log/types'
 import type { ServerMetrics } from '../../metrics/registry'
 import { canonicalPath, parseTarget } from '../front-door'
 import { attachContext, contextOf, type RequestContext } from '../request-context'
 import { requestId } from '../request-id'
+import { RoutePatterns } from '../route-fallback'
 
 /** Every request's tenant until tenants exist; the field is there so they only fill it in. */
 export const DEFAULT_TENANT = 'default'
@@ -36,9 +36,9 @@ export function queryNames(query: string): string | undefined {
 }
 
 /** The resource a request addressed: its route's `:id`, or the new one a 201 points to. */
-function resourceIdOf(ctx: RequestContext, path: string, response: Response): string | undefined {
+function resourceIdOf(route: string, path: string, response: Response): string | undefined {
   const location = response.status === 201 ? response.headers.get('location') : null
-  const source = location ?? (ctx.route?.endsWith('/:id') ? path : undefined)
+  const source = location ?? (route.endsWith('/:id') ? path : undefined)
   if (source === undefined) return undefined
   const last = source.slice(source.lastIndexOf('/') + 1)
   try {
@@ -55,7 +55,13 @@ function resourceIdOf(ctx: RequestContext, path: string, response: Response): st
  * target) and those of re-issued requests are logged exactly once, with their real duration.
  * The line is built only when the logger would write it: embedded servers have no logger.
  */
-export function observeRequests(handle: Handle, metrics: ServerMetrics, logger: Logger | undefined): Handle {
+export function observeRequests(
+  handle: Handle,
+  metrics: ServerMetrics,
+  logger: Logger | undefined,
+  routes: () => readonly { method: string; path: string }[]
+): Handle {
+  let patterns: RoutePatterns | undefined
   return async (request) => {
     const started = performance.now()
     const ctx: RequestContext = { id: requestId(request.headers.get('x-request-id')), tenant: DEFAULT_TENANT }
@@ -63,7 +69,10 @@ export function observeRequests(handle: Handle, metrics: ServerMetrics, logger: 
     const response = await handle(request)
     response.headers.set('x-request-id', ctx.id)
     const ms = performance.now() - started
-    const route = ctx.route ?? UNROUTED
+    // The route of the request as served (a re-issued one records the path it was re-issued with).
+    patterns ??= new RoutePatterns(routes())
+    const servedPath = ctx.route ?? canonicalPath(parseTarget(request.url).path)
+    const route = patterns.patternOf(request.method, servedPath) ?? UNROUTED
     metrics.request(route, request.method, response.status, ms / 1000)
     if (logger?.isLevelEnabled('info')) {
       const target = parseTarget(request.url)
@@ -79,7 +88,7 @@ export function observeRequests(handle: Handle, metrics: ServerMetrics, logger: 
           route,
           status: response.status,
           ms: Math.round(ms * 100) / 100,
-          resource: resourceIdOf(ctx, path, response),
+          resource: resourceIdOf(route, path, response),
           compat: ctx.compat,
         },
         'request'
@@ -87,15 +96,4 @@ export function observeRequests(handle: Handle, metrics: ServerMetrics, logger: 
     }
     return response
   }
-}
-
-/** Records the route the router matched, for the log line and the metrics' route label. */
-export function routeRecorder() {
-  const record = ({ request, route }: { request: Request; route?: string }) => {
-    const ctx = route === undefined ? undefined : contextOf(request)
-    if (ctx) ctx.route = route
-  }
-  return new Elysia({ name: 'scim.route-recorder' })
-    .onTransform({ as: 'global' }, (context) => record(context as { request: Request; route?: string }))
-    .onError({ as: 'global' }, (context) => record(context as { request: Request; route?: string }))
 }
