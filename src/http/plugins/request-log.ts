@@ -41,6 +41,7 @@ function resourceIdOf(route: string, path: string, response: Response): string |
   const source = location ?? (route.endsWith('/:id') ? path : undefined)
   if (source === undefined) return undefined
   const last = source.slice(source.lastIndexOf('/') + 1)
+  if (!last.includes('%')) return last
   try {
     return decodeURIComponent(last)
   } catch {
