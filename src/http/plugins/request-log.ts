@@ -2,7 +2,7 @@
 import type { Logger } from '../../log/types'
 import type { ServerMetrics } from '../../metrics/registry'
 import { canonicalPath, parseTarget } from '../front-door'
-import { attachContext, contextOf, type RequestContext } from '../request-context'
+import { attachContext, type RequestContext } from '../request-context'
 import { requestId } from '../request-id'
 import { RoutePatterns } from '../route-fallback'
 
