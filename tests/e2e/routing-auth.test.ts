@@ -1,9 +1,8 @@
 // Against the binary: no request without a valid token reads or changes anything, whatever its Host and target.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { startBinary, type RunningBinary } from '../helpers/binary'
-import { freePort, spawnBinary } from '../helpers/process'
 import { rawRequest, type RawResponse } from '../helpers/raw-http'
-import { HAS_OPENSSL, selfSignedCert } from '../helpers/tls'
+import { HAS_OPENSSL, spawnTlsBinary } from '../helpers/tls'
 
 let server: RunningBinary
 let port: number
@@ -216,22 +215,7 @@ describe('with the right token', () => {
 test.skipIf(!HAS_OPENSSL)(
   'over TLS, short Hosts neither open the API nor break it',
   async () => {
-    const { cert, key } = selfSignedCert()
-    const tlsPort = await freePort()
-    const child = await spawnBinary([
-      '--port',
-      String(tlsPort),
-      '--host',
-      '127.0.0.1',
-      '--db',
-      ':memory:',
-      '--token',
-      'right',
-      '--tls-cert',
-      cert,
-      '--tls-key',
-      key,
-    ])
+    const { child, port: tlsPort } = await spawnTlsBinary('right')
     try {
       await child.waitFor('Tenant URL:')
       for (const host of ['x', 'ab', 'abc']) {

@@ -1,8 +1,8 @@
 // The compiled binary's selftest against its own serve: over http, over https, with a wrong token.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { startBinary, type RunningBinary } from '../helpers/binary'
-import { freePort, runBinary, spawnBinary } from '../helpers/process'
-import { HAS_OPENSSL, selfSignedCert } from '../helpers/tls'
+import { runBinary } from '../helpers/process'
+import { HAS_OPENSSL, spawnTlsBinary } from '../helpers/tls'
 
 const TIMEOUT = 60_000
 
@@ -89,22 +89,7 @@ describe('selftest (compiled binary)', () => {
 test.skipIf(!HAS_OPENSSL)(
   'over https: a self-signed certificate fails TLS, --insecure turns it into a warning',
   async () => {
-    const { cert, key } = selfSignedCert()
-    const port = await freePort()
-    const child = await spawnBinary([
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-      '--db',
-      ':memory:',
-      '--token',
-      't',
-      '--tls-cert',
-      cert,
-      '--tls-key',
-      key,
-    ])
+    const { child, port } = await spawnTlsBinary('t')
     try {
       await child.waitFor('Tenant URL:')
       const url = `https://127.0.0.1:${port}/scim/v2`

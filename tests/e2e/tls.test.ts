@@ -1,28 +1,12 @@
 // HTTPS as Entra needs it: the binary serves TLS from PEM files given with --tls-cert/--tls-key.
 import { expect, test } from 'bun:test'
-import { freePort, spawnBinary } from '../helpers/process'
-import { HAS_OPENSSL, selfSignedCert } from '../helpers/tls'
+import { HAS_OPENSSL, spawnTlsBinary } from '../helpers/tls'
 
 // openssl makes the throwaway certificate; it ships with Debian, but say so plainly if it is absent.
 test.skipIf(!HAS_OPENSSL)(
   'serves the SCIM API over HTTPS and prints an https Tenant URL',
   async () => {
-    const { cert, key } = selfSignedCert()
-    const port = await freePort()
-    const child = await spawnBinary([
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-      '--db',
-      ':memory:',
-      '--token',
-      't',
-      '--tls-cert',
-      cert,
-      '--tls-key',
-      key,
-    ])
+    const { child, port } = await spawnTlsBinary('t')
     try {
       await child.waitFor('Tenant URL:')
       expect(child.output()).toContain(`Tenant URL:   https://127.0.0.1:${port}/scim/v2`)

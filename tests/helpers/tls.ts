@@ -3,6 +3,7 @@ import { expect } from 'bun:test'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort, spawnBinary, type Child } from './process'
 
 export const HAS_OPENSSL = Bun.which('openssl') !== null
 
@@ -29,4 +30,13 @@ export function selfSignedCert(): { cert: string; key: string } {
   ])
   expect(made.exitCode).toBe(0)
   return { cert, key }
+}
+
+/** The binary serving HTTPS on a free loopback port with a fresh self-signed certificate and token `token`. */
+export async function spawnTlsBinary(token: string): Promise<{ child: Child; port: number }> {
+  const { cert, key } = selfSignedCert()
+  const port = await freePort()
+  const args = ['--port', String(port), '--host', '127.0.0.1', '--db', ':memory:', '--token', token]
+  const child = await spawnBinary([...args, '--tls-cert', cert, '--tls-key', key])
+  return { child, port }
 }

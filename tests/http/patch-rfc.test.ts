@@ -3,6 +3,7 @@ import { describe, expect, test } from 'bun:test'
 import type { SchemaDocument } from '../../src/scim/schema/types'
 import { makeTestApp, type TestApp } from '../helpers/app'
 import { URN_ENTERPRISE, URN_USER, expectScimError, patchBody, readJson } from '../helpers/scim'
+import { badgeAttribute } from '../scim/patch/registry'
 
 const ACME = 'urn:example:params:scim:schemas:extension:acme:2.0:User'
 const acme: SchemaDocument = {
@@ -16,32 +17,7 @@ const acme: SchemaDocument = {
       mutability: 'readWrite',
       returned: 'default',
     },
-    {
-      name: 'badge',
-      type: 'complex',
-      multiValued: false,
-      required: false,
-      mutability: 'readWrite',
-      returned: 'default',
-      subAttributes: [
-        {
-          name: 'number',
-          type: 'string',
-          multiValued: false,
-          required: true,
-          mutability: 'readWrite',
-          returned: 'default',
-        },
-        {
-          name: 'color',
-          type: 'string',
-          multiValued: false,
-          required: false,
-          mutability: 'readWrite',
-          returned: 'default',
-        },
-      ],
-    },
+    badgeAttribute('badge', false),
   ],
 }
 
