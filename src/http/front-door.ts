@@ -14,8 +14,8 @@ import { contextOf } from './request-context'
 const ROUTING_ORIGIN = 'http://scim-server.route'
 const ELYSIA_PATH_SEARCH_START = 11
 
-/** The public origin of requests that were re-issued under ROUTING_ORIGIN ('' when the client sent none). */
-const publicOrigins = new WeakMap<Request, string>()
+/** Requests this front door re-issued: their URL is canonical already. */
+const reissued = new WeakSet<Request>()
 
 export interface Target {
   /** `scheme://host[:port]`, or '' when Bun got no usable Host and the URL is only the target. */
@@ -71,7 +71,7 @@ export function canonicalPath(path: string): string {
 
 /** The origin the client used for `request`, before any re-issue. */
 export function originOf(request: Request): string {
-  return publicOrigins.get(request) ?? parseTarget(request.url).origin
+  return contextOf(request)?.origin ?? parseTarget(request.url).origin
 }
 
 /**
@@ -82,20 +82,22 @@ export function originOf(request: Request): string {
  */
 export function frontDoor(handle: (request: Request, from: Request) => Promise<Response>) {
   return new Elysia({ name: 'scim.front-door' }).onRequest(({ request }) => {
-    if (publicOrigins.has(request)) return // re-issued below: its URL is canonical
+    if (reissued.has(request)) return // re-issued below: its URL is canonical
     const url = request.url
     const target = parseTarget(url)
     const problem = targetProblem(url, target)
     if (problem) return errorResponse(ScimError.invalidSyntax(problem))
     const path = canonicalPath(target.path)
-    if (path === target.path && target.origin.length >= ELYSIA_PATH_SEARCH_START) {
-      // The path it is served under, so the request log need not parse the target again.
-      const ctx = contextOf(request)
-      if (ctx) ctx.route = path
-      return
+    // What this one parse found, for meta.location (originOf) and the request log; a re-issued
+    // request carries the same context, so its public origin survives the routing origin.
+    const ctx = contextOf(request)
+    if (ctx) {
+      ctx.origin = target.origin
+      ctx.route = path
     }
+    if (path === target.path && target.origin.length >= ELYSIA_PATH_SEARCH_START) return
     const routed = new Request(ROUTING_ORIGIN + path + target.query, request)
-    publicOrigins.set(routed, target.origin)
+    reissued.add(routed)
     return handle(routed, request)
   })
 }

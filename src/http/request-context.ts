@@ -11,6 +11,8 @@ export interface RequestContext {
   tenant: string
   /** The token's fingerprint (token-label.ts), set once the token passed authentication. */
   tokenLabel?: string
+  /** The origin the client addressed (`scheme://host[:port]`, '' without a usable Host), for meta.location. */
+  origin?: string
   /** The canonical path the request was served under (its route label is found from it). */
   route?: string
   /** Counted against the token's rate limit already (a re-issued request is not counted twice). */
