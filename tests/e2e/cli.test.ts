@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort, runBinary, spawnBinary } from '../helpers/process'
+import { attribute } from '../helpers/schema'
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'scim-cli-'))
 
@@ -64,16 +65,7 @@ describe('scim-server command', () => {
       JSON.stringify({
         id: urn,
         name: 'Acme',
-        attributes: [
-          {
-            name: 'badge',
-            type: 'integer',
-            multiValued: false,
-            required: false,
-            mutability: 'readWrite',
-            returned: 'default',
-          },
-        ],
+        attributes: [attribute('badge', 'integer')],
       })
     )
     const port = await freePort()

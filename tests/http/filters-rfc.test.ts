@@ -3,20 +3,14 @@ import { describe, expect, test } from 'bun:test'
 import type { SchemaDocument } from '../../src/scim/schema/types'
 import { makeTestApp } from '../helpers/app'
 import { expectScimError, patchBody, readJson, URN_GROUP, URN_USER } from '../helpers/scim'
+import { attribute } from '../helpers/schema'
 
 const URN_HR = 'urn:example:params:scim:schemas:extension:hr:2.0:User'
 const HR_SCHEMA = {
   id: URN_HR,
   name: 'HR',
   attributes: [
-    {
-      name: 'hiredAt',
-      type: 'dateTime',
-      multiValued: false,
-      required: false,
-      mutability: 'readWrite',
-      returned: 'default',
-    },
+    attribute('hiredAt', 'dateTime'),
     {
       name: 'secret',
       type: 'string',

@@ -4,21 +4,12 @@ import type { SchemaDocument } from '../../src/scim/schema/types'
 import { makeTestApp, type TestApp } from '../helpers/app'
 import { URN_ENTERPRISE, URN_USER, expectScimError, patchBody, readJson } from '../helpers/scim'
 import { badgeAttribute } from '../scim/patch/registry'
+import { attribute } from '../helpers/schema'
 
 const ACME = 'urn:example:params:scim:schemas:extension:acme:2.0:User'
 const acme: SchemaDocument = {
   id: ACME,
-  attributes: [
-    {
-      name: 'hired',
-      type: 'dateTime',
-      multiValued: false,
-      required: false,
-      mutability: 'readWrite',
-      returned: 'default',
-    },
-    badgeAttribute('badge', false),
-  ],
+  attributes: [attribute('hired', 'dateTime'), badgeAttribute('badge', false)],
 }
 
 async function createUser(t: TestApp, body: Record<string, unknown>) {

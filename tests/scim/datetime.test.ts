@@ -11,6 +11,7 @@ import { createRegistry } from '../../src/scim/schema/registry'
 import type { SchemaDocument } from '../../src/scim/schema/types'
 import { catchScimError } from '../helpers/scim'
 import { testRegistry, typeNamed } from './patch/registry'
+import { attribute } from '../helpers/schema'
 
 describe('scim/datetime parseDateTime', () => {
   test.each([
@@ -78,16 +79,7 @@ describe('scim/datetime readers agree', () => {
       const ACME = 'urn:example:params:scim:schemas:extension:acme:2.0:User'
       const schema: SchemaDocument = {
         id: ACME,
-        attributes: [
-          {
-            name: 'hired',
-            type: 'dateTime',
-            multiValued: false,
-            required: false,
-            mutability: 'readWrite',
-            returned: 'default',
-          },
-        ],
+        attributes: [attribute('hired', 'dateTime')],
       }
       const withAcme = createRegistry(
         [...reg.schemas.map((s) => s.document), schema],

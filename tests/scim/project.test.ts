@@ -7,6 +7,7 @@ import { URN_GROUP } from '../../src/scim/constants'
 import { createRegistry } from '../../src/scim/schema/registry'
 import type { ResourceType, ResourceTypeDocument, SchemaDocument } from '../../src/scim/schema/types'
 import { builtinRegistry, generateDataset, Rng, typeOf, URN_ENTERPRISE, URN_USER } from '../helpers/generate'
+import { attribute } from '../helpers/schema'
 
 const view = (type: ResourceType, doc: Doc) => planOf(type, undefined, undefined).project(doc)
 /** The full projection of the default view, without the shortcut. */
@@ -70,22 +71,8 @@ describe('scim/project default view', () => {
           mutability: 'readWrite',
           returned: 'default',
           subAttributes: [
-            {
-              name: 'label',
-              type: 'string',
-              multiValued: false,
-              required: false,
-              mutability: 'readWrite',
-              returned: 'default',
-            },
-            {
-              name: 'secret',
-              type: 'string',
-              multiValued: false,
-              required: false,
-              mutability: 'writeOnly',
-              returned: 'never',
-            },
+            attribute('label', 'string'),
+            attribute('secret', 'string', { mutability: 'writeOnly', returned: 'never' }),
           ],
         },
       ],

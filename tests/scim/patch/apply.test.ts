@@ -8,6 +8,7 @@ import { applyPatch } from '../../../src/scim/patch/apply'
 import { createRegistry } from '../../../src/scim/schema/registry'
 import type { SchemaDocument } from '../../../src/scim/schema/types'
 import { testRegistry, typeNamed } from './registry'
+import { attribute } from '../../helpers/schema'
 
 const reg = testRegistry()
 const USER = typeNamed(reg, 'User')
@@ -16,16 +17,7 @@ const GROUP = typeNamed(reg, 'Group')
 const ACME = 'urn:example:params:scim:schemas:extension:acme:2.0:User'
 const acmeSchema: SchemaDocument = {
   id: ACME,
-  attributes: [
-    {
-      name: 'badge',
-      type: 'integer',
-      multiValued: false,
-      required: false,
-      mutability: 'immutable',
-      returned: 'default',
-    },
-  ],
+  attributes: [attribute('badge', 'integer', { mutability: 'immutable' })],
 }
 const ACME_USER = typeNamed(
   createRegistry(

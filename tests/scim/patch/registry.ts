@@ -6,6 +6,7 @@ import resourceTypes from '../../../src/scim/schema/builtin/resource-types.json'
 import { applyPacks, loadPack } from '../../../src/scim/schema/pack'
 import { createRegistry, type Registry } from '../../../src/scim/schema/registry'
 import type { ResourceType, ResourceTypeDocument, SchemaDocument } from '../../../src/scim/schema/types'
+import { attribute } from '../../helpers/schema'
 
 const SCHEMAS = [user, group, enterprise] as SchemaDocument[]
 const TYPES = resourceTypes as ResourceTypeDocument[]
@@ -49,23 +50,6 @@ export function badgeAttribute(name: string, multiValued: boolean): SchemaDocume
     required: false,
     mutability: 'readWrite',
     returned: 'default',
-    subAttributes: [
-      {
-        name: 'number',
-        type: 'string',
-        multiValued: false,
-        required: true,
-        mutability: 'readWrite',
-        returned: 'default',
-      },
-      {
-        name: 'color',
-        type: 'string',
-        multiValued: false,
-        required: false,
-        mutability: 'readWrite',
-        returned: 'default',
-      },
-    ],
+    subAttributes: [attribute('number', 'string', { required: true }), attribute('color', 'string')],
   }
 }

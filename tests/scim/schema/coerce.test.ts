@@ -11,6 +11,7 @@ import group from '../../../src/scim/schema/builtin/group.json'
 import enterprise from '../../../src/scim/schema/builtin/enterprise-user.json'
 import resourceTypes from '../../../src/scim/schema/builtin/resource-types.json'
 import { testRegistry, typeNamed } from '../patch/registry'
+import { attribute } from '../../helpers/schema'
 
 const reg = testRegistry()
 const USER = typeNamed(reg, 'User')
@@ -22,30 +23,9 @@ const ACME = 'urn:example:params:scim:schemas:extension:acme:2.0:User'
 const acmeSchema: SchemaDocument = {
   id: ACME,
   attributes: [
-    {
-      name: 'badge',
-      type: 'integer',
-      multiValued: false,
-      required: false,
-      mutability: 'immutable',
-      returned: 'default',
-    },
-    {
-      name: 'score',
-      type: 'decimal',
-      multiValued: false,
-      required: false,
-      mutability: 'readWrite',
-      returned: 'default',
-    },
-    {
-      name: 'hired',
-      type: 'dateTime',
-      multiValued: false,
-      required: false,
-      mutability: 'readWrite',
-      returned: 'default',
-    },
+    attribute('badge', 'integer', { mutability: 'immutable' }),
+    attribute('score', 'decimal'),
+    attribute('hired', 'dateTime'),
     { name: 'tags', type: 'string', multiValued: true, required: false, mutability: 'readWrite', returned: 'default' },
   ],
 }
