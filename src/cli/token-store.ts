@@ -1,23 +1,33 @@
-// Stored bearer-token hashes in the settings table: the plain token is never written anywhere.
+// The default tenant's bearer tokens in the tokens table: only hashes are stored, never a plain token.
 import type { Database } from 'bun:sqlite'
+import { randomBytes } from 'node:crypto'
 import { generateToken, hashToken } from '../auth/tokens'
 
-const KEY = 'token_hashes'
+const TENANT = 'default'
 
+/** Hashes of the default tenant's provisioning tokens that have not expired. */
 export function storedTokenHashes(db: Database): Buffer[] {
-  const row = db.query<{ value: string }, [string]>('SELECT value FROM settings WHERE key = ?').get(KEY)
-  if (!row) return []
-  return (JSON.parse(row.value) as string[]).map((hex) => Buffer.from(hex, 'hex'))
+  const rows = db
+    .query<{ hash: string }, [string, string]>(
+      "SELECT hash FROM tokens WHERE tenant = ? AND scope = 'provision' AND (expires IS NULL OR expires > ?)"
+    )
+    .all(TENANT, new Date().toISOString())
+  return rows.map((row) => Buffer.from(row.hash, 'hex'))
 }
 
 /** Issues a new token, stores its hash beside the existing ones (or alone with `reset`), returns it. */
 export function issueToken(db: Database, reset: boolean): string {
   const token = generateToken()
-  const hashes = [...(reset ? [] : storedTokenHashes(db)), hashToken(token)].map((h) => h.toString('hex'))
-  db.query('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
-    KEY,
-    JSON.stringify(hashes)
-  )
+  db.transaction(() => {
+    if (reset) db.query('DELETE FROM tokens WHERE tenant = ?').run(TENANT)
+    db.query('INSERT INTO tokens (id, tenant, scope, hash, created) VALUES (?, ?, ?, ?, ?)').run(
+      randomBytes(6).toString('hex'),
+      TENANT,
+      'provision',
+      hashToken(token).toString('hex'),
+      new Date().toISOString()
+    )
+  })()
   return token
 }
 

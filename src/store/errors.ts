@@ -4,7 +4,7 @@ import type { ResourceType } from '../scim/schema/types'
 
 export function translateConstraintError(err: unknown, type: ResourceType): unknown {
   const message = err instanceof Error ? err.message : ''
-  if (message.includes('UNIQUE constraint failed: resources.type, resources.name_ci')) {
+  if (message.includes('UNIQUE constraint failed: resources.tenant, resources.type, resources.name_ci')) {
     return ScimError.uniqueness(`a ${type.name} with this userName already exists`)
   }
   if (message.includes('UNIQUE constraint failed: resources.id')) {

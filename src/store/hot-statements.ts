@@ -73,7 +73,11 @@ export class HotStatements {
   private readonly groupsOfMember: Statement<RefRow, [string]>
   private readonly membersOfGroup: Statement<RefRow, [string]>
 
-  constructor(private readonly sqlite: Database) {
+  /** `tenant` is a literal of every statement, for the same reason the type is (see above). */
+  constructor(
+    private readonly sqlite: Database,
+    private readonly tenant: string
+  ) {
     this.groupsOfMember = sqlite.query(
       `SELECT m.group_id AS value, 'Group' AS type, ${DISPLAY_OF('g')} AS display
        FROM group_members m JOIN resources g ON g.id = m.group_id WHERE m.member_id = ?`
@@ -87,7 +91,7 @@ export class HotStatements {
   private statements(type: string): TypeStatements {
     let s = this.perType.get(type)
     if (!s) {
-      const select = `SELECT ${READ_COLUMNS}, ${groupsColumn(type)} AS groups FROM resources WHERE type = ${sqlString(type)} AND`
+      const select = `SELECT ${READ_COLUMNS}, ${groupsColumn(type)} AS groups FROM resources WHERE tenant = ${sqlString(this.tenant)} AND type = ${sqlString(type)} AND`
       s = {
         byId: this.sqlite.query(`${select} id = ?`),
         byName: this.sqlite.query(`${select} name_ci = ?`),

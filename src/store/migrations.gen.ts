@@ -32,5 +32,26 @@ export const MIGRATIONS: EmbeddedMigration[] = [
     "statements": [
       "CREATE INDEX `resources_manager` ON `resources` ((data ->> '$.\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\".manager.value')) WHERE type = 'User' AND (data ->> '$.\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\".manager.value') IS NOT NULL;"
     ]
+  },
+  {
+    "tag": "0003_tenants",
+    "when": 1796126173408,
+    "hash": "34f43a1291a9a36549cd640dbc1d9ffedf16369971ee48402f2f1dfcfd687ea5",
+    "statements": [
+      "CREATE TABLE `tenants` (\n\t`name` text PRIMARY KEY NOT NULL,\n\t`packs` text DEFAULT '[]' NOT NULL,\n\t`schemas` text DEFAULT '[]' NOT NULL,\n\t`settings` text DEFAULT '{}' NOT NULL,\n\t`created` text NOT NULL\n);",
+      "CREATE TABLE `tokens` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`tenant` text NOT NULL,\n\t`label` text,\n\t`scope` text DEFAULT 'provision' NOT NULL,\n\t`hash` text NOT NULL,\n\t`created` text NOT NULL,\n\t`expires` text,\n\t`last_used` text,\n\tFOREIGN KEY (`tenant`) REFERENCES `tenants`(`name`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE UNIQUE INDEX `tokens_hash` ON `tokens` (`hash`);",
+      "CREATE INDEX `tokens_tenant` ON `tokens` (`tenant`);",
+      "DROP INDEX `resources_user_name_unique`;",
+      "DROP INDEX `resources_type_name`;",
+      "DROP INDEX `resources_type_external_id`;",
+      "ALTER TABLE `resources` ADD `tenant` text DEFAULT 'default' NOT NULL;",
+      "CREATE UNIQUE INDEX `resources_tenant_user_name_unique` ON `resources` (`tenant`,`type`,`name_ci`) WHERE type = 'User';",
+      "CREATE INDEX `resources_tenant_type_name` ON `resources` (`tenant`,`type`,`name_ci`);",
+      "CREATE INDEX `resources_tenant_type_external_id` ON `resources` (`tenant`,`type`,`external_id`);",
+      "INSERT INTO `tenants` (`name`, `created`) VALUES ('default', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));",
+      "INSERT INTO `tokens` (`id`, `tenant`, `label`, `scope`, `hash`, `created`) SELECT lower(hex(randomblob(6))), 'default', 'issued before tenants', 'provision', `value`, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM json_each((SELECT `value` FROM `settings` WHERE `key` = 'token_hashes'));",
+      "DELETE FROM `settings` WHERE `key` = 'token_hashes';"
+    ]
   }
 ]

@@ -16,9 +16,17 @@ import { readinessProblem } from './readiness'
 export function createResourceStore(
   orm: BunSQLiteDatabase<typeof tables>,
   sqlite: Database,
-  options: { cacheSize?: number; limits?: Limits } = {}
+  options: {
+    cacheSize?: number
+    limits?: Limits
+    /** Whose resources this store reads and writes (tenants.name); every query is scoped to it. */
+    tenant?: string
+    /** Stores of several tenants over one database share its write queue: one transaction at a time. */
+    queue?: WriteQueue
+  } = {}
 ): ResourceStore {
   const limits = options.limits ?? DEFAULT_LIMITS
+  const tenant = options.tenant ?? 'default'
   const dataVersion = sqlite.query<{ data_version: number }, []>('PRAGMA data_version')
   const caches = new ReadCaches(
     options.cacheSize ?? 10_000,
@@ -26,9 +34,9 @@ export function createResourceStore(
     () => sqlite.inTransaction,
     () => dataVersion.get()?.data_version ?? 0
   )
-  const queue = new WriteQueue(sqlite)
-  const hot = new HotStatements(sqlite)
-  const tx = createWriteTx(orm, sqlite, hot, caches, limits)
+  const queue = options.queue ?? new WriteQueue(sqlite)
+  const hot = new HotStatements(sqlite, tenant)
+  const tx = createWriteTx(orm, sqlite, hot, caches, limits, tenant)
   // Drizzle's dialect turns a query into text and parameters, so the rows can be read one at a time.
   const dialect = (orm as unknown as { dialect: { sqlToQuery(query: SQL): { sql: string; params: unknown[] } } })
     .dialect
@@ -58,14 +66,13 @@ export function createResourceStore(
         caches.lookup(type.name, 'externalId', externalId, () => hot.byExternalId(type.name, externalId))
       ),
     query(type, q: ListQuery) {
-      const where: SQL = q.filter
-        ? and(eq(resources.type, type.name), filterToSql(q.filter, type))!
-        : eq(resources.type, type.name)
+      const scope = and(eq(resources.tenant, tenant), eq(resources.type, type.name))!
+      const where: SQL = q.filter ? and(scope, filterToSql(q.filter, type))! : scope
       const count = () => orm.select({ n: sql<number>`count(*)` }).from(resources).where(where).get()?.n ?? 0
       const total = caches.total(type.name, q.filter, count)
       if (q.count === 0) return { total, rows: [] }
       // RFC 7644 §3.4.2.3: resources without the sort attribute go last ascending, first descending.
-      // Without sortBy, pages follow the (type, name_ci) index: ordered by folded userName or
+      // Without sortBy, pages follow the (tenant, type, name_ci) index: ordered by folded userName or
       // displayName, so a deep page walks the index and stops, instead of sorting every row.
       let order = q.sortBy ? orderBySql(q.sortBy, type, q.descending ? 'descending' : 'ascending') : [resources.nameCi]
       let page = where
@@ -78,7 +85,7 @@ export function createResourceStore(
       if (q.keyset) {
         const after = q.keyset.direction === 'after'
         const bound = after ? gt(resources.id, q.keyset.id) : lt(resources.id, q.keyset.id)
-        const ofType = sql`+${resources.type} = ${type.name}`
+        const ofType = sql`+${resources.tenant} = ${tenant} AND +${resources.type} = ${type.name}`
         page = (q.filter ? and(ofType, filterToSql(q.filter, type), bound) : and(ofType, bound))!
         order = [after ? asc(resources.id) : desc(resources.id)]
         offset = 0

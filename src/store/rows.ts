@@ -22,6 +22,7 @@ export function externalIdOf(data: Doc): string | null {
 
 export type ResourceRow = {
   id: string
+  tenant: string
   type: string
   nameCi: string | null
   externalId: string | null
@@ -32,7 +33,7 @@ export type ResourceRow = {
 }
 
 /** The row to write; a document over the size limit, or one later reads could not serve, is refused here, the one place every write passes. */
-export function toRow(type: ResourceType, r: StoredResource, limits: Limits): ResourceRow {
+export function toRow(tenant: string, type: ResourceType, r: StoredResource, limits: Limits): ResourceRow {
   // Nothing here authenticates users, so a password (writeOnly, returned never) is not kept at all.
   const { password: _dropped, ...kept } = r.data
   const data = JSON.stringify(kept)
@@ -41,6 +42,7 @@ export function toRow(type: ResourceType, r: StoredResource, limits: Limits): Re
   checkStorableText(kept, data)
   return {
     id: r.id,
+    tenant,
     type: type.name,
     nameCi: nameKeyOf(type, r.data),
     externalId: externalIdOf(r.data),

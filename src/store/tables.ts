@@ -20,6 +20,8 @@ export const resources = sqliteTable(
   'resources',
   {
     id: text('id').primaryKey(),
+    /** The tenant the resource belongs to (tenants.name); ids are unique across tenants too. */
+    tenant: text('tenant').notNull().default('default'),
     type: text('type').notNull(),
     nameCi: text('name_ci'),
     externalId: text('external_id'),
@@ -29,9 +31,10 @@ export const resources = sqliteTable(
     lastModified: text('last_modified').notNull(),
   },
   (t) => [
-    uniqueIndex('resources_user_name_unique').on(t.type, t.nameCi).where(sql`type = 'User'`),
-    index('resources_type_name').on(t.type, t.nameCi),
-    index('resources_type_external_id').on(t.type, t.externalId),
+    // Uniqueness and hot lookups are per tenant: the same userName may exist in two tenants.
+    uniqueIndex('resources_tenant_user_name_unique').on(t.tenant, t.type, t.nameCi).where(sql`type = 'User'`),
+    index('resources_tenant_type_name').on(t.tenant, t.type, t.nameCi),
+    index('resources_tenant_type_external_id').on(t.tenant, t.type, t.externalId),
     // Without it, deleting a user scanned every user for its reports (about 1.5 µs each).
     index('resources_manager')
       .on(sql`${sql.raw(MANAGER_ID)}`)
@@ -63,3 +66,42 @@ export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 })
+
+/**
+ * One row per tenant: the default one (`default`, served at /scim/v2) and every named one (served
+ * at /tenants/NAME/scim/v2). Packs, schema documents and settings are JSON, so the binary needs
+ * no files beside it.
+ */
+export const tenants = sqliteTable('tenants', {
+  name: text('name').primaryKey(),
+  /** Names of the built-in schema packs the tenant serves, as a JSON array. */
+  packs: text('packs').notNull().default('[]'),
+  /** Extra schema documents (`--schema`, `--group-schema`), as a JSON array of {target, schema}. */
+  schemas: text('schemas').notNull().default('[]'),
+  /** Per-tenant settings (page limits, compatibility, rate limit, push receivers), as a JSON object. */
+  settings: text('settings').notNull().default('{}'),
+  created: text('created').notNull(),
+})
+
+/**
+ * Bearer tokens: only the SHA-256 of each is stored. A token belongs to one tenant and has a
+ * scope: `provision` (full SCIM access), `read` (reads and searches only) or `metrics`.
+ */
+export const tokens = sqliteTable(
+  'tokens',
+  {
+    id: text('id').primaryKey(),
+    tenant: text('tenant')
+      .notNull()
+      .references(() => tenants.name, { onDelete: 'cascade' }),
+    label: text('label'),
+    scope: text('scope').notNull().default('provision'),
+    /** Hex SHA-256 of the token. */
+    hash: text('hash').notNull(),
+    created: text('created').notNull(),
+    expires: text('expires'),
+    /** Updated at most once a minute, off the request's hot path. */
+    lastUsed: text('last_used'),
+  },
+  (t) => [uniqueIndex('tokens_hash').on(t.hash), index('tokens_tenant').on(t.tenant)]
+)

@@ -29,12 +29,14 @@ export function createWriteTx(
   sqlite: Database,
   hot: HotStatements,
   caches: ReadCaches,
-  limits: Limits
+  limits: Limits,
+  tenant: string
 ): WriteTx {
   const insertRow = orm
     .insert(resources)
     .values({
       id: placeholder('id'),
+      tenant: placeholder('tenant'),
       type: placeholder('type'),
       nameCi: placeholder('nameCi'),
       externalId: placeholder('externalId'),
@@ -59,8 +61,8 @@ export function createWriteTx(
     .delete(resources)
     .where(eq(resources.id, placeholder('id')))
     .prepare()
-  const existingIds = sqlite.query<{ id: string; type: string }, [string]>(
-    'SELECT id, type FROM resources WHERE id IN (SELECT value FROM json_each(?))'
+  const existingIds = sqlite.query<{ id: string; type: string }, [string, string]>(
+    'SELECT id, type FROM resources WHERE id IN (SELECT value FROM json_each(?1)) AND tenant = ?2'
   )
   const dependents = new Dependents(sqlite)
 
@@ -68,7 +70,7 @@ export function createWriteTx(
     get: (type, id) => hot.byId(type.name, id),
     insert(type, row, members) {
       try {
-        insertRow.run(toRow(type, row, limits))
+        insertRow.run(toRow(tenant, type, row, limits))
       } catch (err) {
         throw translateConstraintError(err, type)
       }
@@ -79,7 +81,7 @@ export function createWriteTx(
     },
     update(type, before, after) {
       try {
-        updateRow.run(toRow(type, after, limits))
+        updateRow.run(toRow(tenant, type, after, limits))
       } catch (err) {
         throw translateConstraintError(err, type)
       }
@@ -107,9 +109,10 @@ export function createWriteTx(
       caches.changed([keysOf(type, row)])
       caches.recount(type.name)
     },
+    // Only this tenant's ids exist for it: a member or manager reference never crosses tenants.
     existing(ids) {
       const found = new Map<string, string>()
-      for (const r of existingIds.all(JSON.stringify(ids))) found.set(r.id, r.type)
+      for (const r of existingIds.all(JSON.stringify(ids), tenant)) found.set(r.id, r.type)
       return found
     },
   }

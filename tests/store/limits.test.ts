@@ -47,10 +47,10 @@ describe('store/rows toRow', () => {
 
   test('counts UTF-8 bytes: 1,000 three-byte characters are 3,000 bytes', () => {
     const limits = limitsWith({ maxDocumentBytes: 2048 })
-    expect(() => toRow(type, row('a'.repeat(1000)), limits)).not.toThrow()
+    expect(() => toRow('default', type, row('a'.repeat(1000)), limits)).not.toThrow()
     const err = (() => {
       try {
-        toRow(type, row('€'.repeat(1000)), limits)
+        toRow('default', type, row('€'.repeat(1000)), limits)
       } catch (e) {
         return e
       }
