@@ -7,7 +7,7 @@ import { limitsWith } from './scim/limits'
 import { loadPack } from './scim/schema/pack'
 import type { ResourceStore, ServiceDeps } from './service/context'
 import { openDatabase } from './store/db'
-import { storedTokenReader } from './cli/token-store'
+import { fixedTokens, storedTokens } from './auth/token-registry'
 import { createResourceStore } from './store/resource-store'
 import { observeCommits } from './store/write-queue'
 import type { ServerOptions } from './server-options'
@@ -40,8 +40,7 @@ export function createScimServer(options: ServerOptions): ScimServer {
     now: () => new Date(),
     newId: randomUUID,
   }
-  const fixed = options.tokenHashes
-  const tokenHashes = fixed ? () => fixed : storedTokenReader(sqlite)
+  const tokens = options.tokenHashes ? fixedTokens(options.tokenHashes) : storedTokens(sqlite)
   const databaseBytes = sqlite.query(
     'SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()'
   )
@@ -50,6 +49,6 @@ export function createScimServer(options: ServerOptions): ScimServer {
     databaseBytes: () => (databaseBytes.get() as { bytes: number }).bytes,
   })
   observeCommits(sqlite, metrics.commit)
-  const app = createApp({ deps, tokenHashes, metrics, logger: options.logger, rateLimit: options.rateLimit })
+  const app = createApp({ deps, tokens, metrics, logger: options.logger, rateLimit: options.rateLimit })
   return { app, store, deps, sqlite, metrics }
 }

@@ -1,5 +1,6 @@
 // createApp(deps): the Elysia application, without listen(), so tests drive it through app.handle().
 import { Elysia } from 'elysia'
+import type { TokenSource } from '../auth/token-registry'
 import type { ServiceDeps } from '../service/context'
 import { FilterCache } from '../service/filter-cache'
 import { frontDoor, parseTarget } from './front-door'
@@ -23,8 +24,8 @@ export const API_PREFIX = '/scim/v2'
 
 export interface AppOptions {
   deps: ServiceDeps
-  /** Accepted token hashes, asked per request so a rotation takes effect without a restart. */
-  tokenHashes: () => readonly Buffer[]
+  /** The accepted tokens, asked per request so an issue or a revocation takes effect without a restart. */
+  tokens: TokenSource
   metrics: ServerMetrics
   /** Request lines and internal errors; none without one (an embedded server stays silent). */
   logger?: Logger
@@ -32,7 +33,7 @@ export interface AppOptions {
   rateLimit?: number
 }
 
-export function createApp({ deps, tokenHashes, metrics, logger, rateLimit: rate = 0 }: AppOptions) {
+export function createApp({ deps, tokens, metrics, logger, rateLimit: rate = 0 }: AppOptions) {
   const filters = new FilterCache()
   const baseFor = (request: Request) => baseOf(request, deps.settings.baseUrl, API_PREFIX)
   const api = new Elysia({ prefix: API_PREFIX }).use(discoveryRoutes(deps, filters, baseFor))
@@ -54,7 +55,7 @@ export function createApp({ deps, tokenHashes, metrics, logger, rateLimit: rate 
   }
   const root = new Elysia()
     .use(frontDoor(reissue))
-    .use(auth(tokenHashes, openPaths))
+    .use(auth(tokens, openPaths))
     .use(rateLimit({ rate, refused: () => metrics.refused() }))
     .use(routeFallback(() => self.root!.routes, reissue))
     .use(scimErrors(logger))

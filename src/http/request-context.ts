@@ -1,4 +1,5 @@
 // What one request leaves behind for its log line and metrics, shared by the hooks that fill it in.
+import type { TokenRecord } from '../auth/token-registry'
 
 /**
  * Filled in as the request passes through the app: the request id first, the route once the
@@ -9,8 +10,10 @@ export interface RequestContext {
   /** THE request id: in the x-request-id response header, every log line and a 500's detail. */
   id: string
   tenant: string
-  /** The token's fingerprint (token-label.ts), set once the token passed authentication. */
+  /** The token's name, else its fingerprint (token-label.ts), set once the token passed authentication. */
   tokenLabel?: string
+  /** The record of the token that passed authentication: its tenant, scope and id. */
+  token?: TokenRecord
   /** The origin the client addressed (`scheme://host[:port]`, '' without a usable Host), for meta.location. */
   origin?: string
   /** The canonical path the request was served under (its route label is found from it). */

@@ -1,0 +1,92 @@
+// Which tenant and scope a presented bearer token grants: the tokens table, re-read within a second of any change.
+import type { Database } from 'bun:sqlite'
+import { hashToken } from './tokens'
+
+/** `provision`: full SCIM access; `read`: reads and searches only; `metrics`: GET /metrics only. */
+export type TokenScope = 'provision' | 'read' | 'metrics'
+
+export interface TokenRecord {
+  id: string
+  tenant: string
+  /** The admin's name for the token (`token --name`), if given. */
+  label: string | null
+  scope: TokenScope
+  /** ISO time after which the token is refused, or null for never. */
+  expires: string | null
+}
+
+/** Finds the record of a token by the SHA-256 of it; implemented over the database and over fixed lists. */
+export interface TokenSource {
+  /** The current records by hex hash; a new Map object whenever the set changed. */
+  byHash(): ReadonlyMap<string, TokenRecord>
+}
+
+/**
+ * Tokens given on the command line or to an embedded server: provisioning tokens of the default
+ * tenant, never stored.
+ */
+export function fixedTokens(hashes: readonly Buffer[]): TokenSource {
+  const map = new Map<string, TokenRecord>()
+  for (const [i, hash] of hashes.entries()) {
+    const record: TokenRecord = {
+      id: `given-${i + 1}`,
+      tenant: 'default',
+      label: null,
+      scope: 'provision',
+      expires: null,
+    }
+    map.set(hash.toString('hex'), record)
+  }
+  return { byHash: () => map }
+}
+
+/**
+ * The tokens table, re-read at most every `maxAgeMs` (so a token issued or revoked by the command
+ * line beside a live server takes effect within a second, without a restart), and on every ask
+ * while it is empty: the first token is issued once the server listens and must work at once.
+ * Lookups go by the token's hash, so the table holds nothing that would let a reader sign in.
+ */
+export function storedTokens(db: Database, maxAgeMs = 1000): TokenSource {
+  const select = db.query<TokenRecord & { hash: string }, []>(
+    'SELECT id, tenant, label, scope, expires, hash FROM tokens'
+  )
+  const read = () => new Map(select.all().map(({ hash, ...record }) => [hash, record] as const))
+  let map = read()
+  let readAt = Date.now()
+  return {
+    byHash() {
+      const now = Date.now()
+      if (map.size === 0 || now - readAt >= maxAgeMs) {
+        const fresh = read()
+        if (!sameRecords(fresh, map)) map = fresh
+        readAt = now
+      }
+      return map
+    },
+  }
+}
+
+function sameRecords(a: ReadonlyMap<string, TokenRecord>, b: ReadonlyMap<string, TokenRecord>): boolean {
+  if (a.size !== b.size) return false
+  for (const [hash, x] of a) {
+    const y = b.get(hash)
+    if (
+      !y ||
+      y.id !== x.id ||
+      y.tenant !== x.tenant ||
+      y.scope !== x.scope ||
+      y.expires !== x.expires ||
+      y.label !== x.label
+    )
+      return false
+  }
+  return true
+}
+
+/** The record a token grants now: none when unknown or expired. */
+export function resolveToken(source: TokenSource, token: string, now = Date.now()): TokenRecord | undefined {
+  const record = source.byHash().get(hashToken(token).toString('hex'))
+  if (!record) return undefined
+  if (record.expires !== null && Date.parse(record.expires) <= now) return undefined
+  return record
+}
