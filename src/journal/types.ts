@@ -1,0 +1,46 @@
+// The provisioning journal's entry: one committed change of one resource, hash-chained per tenant.
+
+/** One attribute-level change: the path (as in a PATCH path) with its value before and after. */
+export interface JournalChange {
+  path: string
+  /** Absent when the attribute had no value before. */
+  before?: unknown
+  /** Absent when the attribute has no value after. */
+  after?: unknown
+}
+
+export type JournalOp = 'create' | 'replace' | 'patch' | 'delete'
+
+export interface JournalEntry {
+  /** Position in the whole journal, in commit order (the tenant's entries are those with its name, in seq order). */
+  seq: number
+  tenant: string
+  /** ISO time of the change (the resource's meta.lastModified after it, or the delete time). */
+  at: string
+  /** The label of the token that made the change; null for the command line or a restore. */
+  actor: string | null
+  requestId: string | null
+  op: JournalOp
+  resourceType: string
+  resourceId: string
+  versionBefore: number | null
+  versionAfter: number | null
+  /** Attribute-level changes; passwords never appear. */
+  changes: JournalChange[]
+  /** Names of the IdP compatibility rules that fired on the request. */
+  compat: string[]
+  /** True when the change follows from another one (a deleted user leaving its groups, a report losing its manager). */
+  cascade: boolean
+  /** Hex SHA-256 of the tenant's previous entry (or of its checkpoint), '' for the first. */
+  prevHash: string
+  /** Hex SHA-256 over prevHash and this entry's canonical form. */
+  hash: string
+}
+
+/** What other parts (change events, the console) read of the journal; src/journal implements it. */
+export interface JournalReader {
+  /** The tenant's entries with seq > `afterSeq`, in seq order, at most `limit`. */
+  after(tenant: string, afterSeq: number, limit: number): JournalEntry[]
+  /** Called after each commit that appended entries, with the tenants they belong to. */
+  onAppend(listener: (tenants: ReadonlySet<string>) => void): () => void
+}
