@@ -2,6 +2,7 @@
 import { writeSync } from 'node:fs'
 import pino from 'pino'
 import { textLines } from './text-format'
+import { ensureTracingHasSubscribers } from './tracing-channel'
 import type { Logger, LogFormat, LogLevel } from './types'
 
 export type { Logger, LogFormat, LogLevel } from './types'
@@ -67,6 +68,7 @@ function stdoutPerTurn(): LineSink {
  * made from those same records (text-format.ts), so both formats always carry the same fields.
  */
 export function createLogger({ format, level, sink }: LoggerOptions): Logger {
+  ensureTracingHasSubscribers()
   const out = sink ?? stdoutPerTurn()
   return pino(
     {
