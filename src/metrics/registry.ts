@@ -1,5 +1,6 @@
 // The server's Prometheus metrics (prom-client): HTTP, write queue, lookup cache, database, process.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { RequestTally } from './request-tally'
 
 /** What the metrics read at scrape time from the storage side (no store import here). */
 export interface MetricSources {
@@ -12,13 +13,6 @@ export interface MetricSources {
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256]
 const COMMIT_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
-
-interface Child {
-  inc(): void
-}
-interface TimedChild {
-  observe(value: number): void
-}
 
 /** A counter whose value is a running total kept elsewhere, set from it at each scrape. */
 function mirroredCounter(registry: Registry, name: string, help: string, read: () => number) {
@@ -49,19 +43,6 @@ function processMetrics(): Registry {
 
 export class ServerMetrics {
   private readonly registry = new Registry()
-  private readonly requests = new Counter({
-    name: 'scim_http_requests_total',
-    help: 'HTTP requests answered, by route pattern, method and status.',
-    labelNames: ['route', 'method', 'status'] as const,
-    registers: [this.registry],
-  })
-  private readonly latency = new Histogram({
-    name: 'scim_http_request_duration_seconds',
-    help: 'Time from arrival to response, by route pattern and method.',
-    labelNames: ['route', 'method'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
-  })
   private readonly rateLimited = new Counter({
     name: 'scim_rate_limited_total',
     help: 'Requests refused with 429 by the per-token rate limit.',
@@ -79,9 +60,12 @@ export class ServerMetrics {
     buckets: COMMIT_BUCKETS,
     registers: [this.registry],
   })
-  // Labelled children looked up once per label set: prom-client hashes the labels on every call.
-  private readonly requestChildren = new Map<string, Child>()
-  private readonly latencyChildren = new Map<string, TimedChild>()
+  private readonly requests = new RequestTally(this.registry, LATENCY_BUCKETS, {
+    requests: 'scim_http_requests_total',
+    requestsHelp: 'HTTP requests answered, by tenant, route pattern, method and status.',
+    latency: 'scim_http_request_duration_seconds',
+    latencyHelp: 'Time from arrival to response, by tenant, route pattern and method.',
+  })
 
   constructor(sources: MetricSources) {
     const r = this.registry
@@ -120,15 +104,8 @@ export class ServerMetrics {
   }
 
   /** One answered request; `route` is the router's pattern, or a fixed word when none matched. */
-  request(route: string, method: string, status: number, seconds: number): void {
-    const key = `${route} ${method}`
-    let timed = this.latencyChildren.get(key)
-    if (!timed) this.latencyChildren.set(key, (timed = this.latency.labels(route, method)))
-    timed.observe(seconds)
-    const statusKey = `${key} ${status}`
-    let counted = this.requestChildren.get(statusKey)
-    if (!counted) this.requestChildren.set(statusKey, (counted = this.requests.labels(route, method, String(status))))
-    counted.inc()
+  request(tenant: string, route: string, method: string, status: number, seconds: number): void {
+    this.requests.record(tenant, route, method, status, seconds)
   }
 
   refused(): void {

@@ -111,7 +111,9 @@ describe('e2e visibility', () => {
       const scrape = await fetch(`http://127.0.0.1:${metricsPort}/metrics`)
       expect(scrape.status).toBe(200)
       const text = await scrape.text()
-      expect(text).toMatch(/^scim_http_requests_total\{route="\/scim\/v2\/Users",method="GET",status="200"\} 1$/m)
+      expect(text).toMatch(
+        /^scim_http_requests_total\{tenant="default",route="\/scim\/v2\/Users",method="GET",status="200"\} 1$/m
+      )
       expect(text).toMatch(/^scim_database_bytes \d+$/m)
       expect(text).toContain('process_resident_memory_bytes')
       expect((await fetch(`http://127.0.0.1:${metricsPort}/scim/v2/Users`)).status).toBe(404)

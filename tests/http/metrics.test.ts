@@ -19,11 +19,21 @@ describe('http /metrics', () => {
     const res = await t.request('GET', '/metrics')
     expect(res.headers.get('content-type')).toStartWith('text/plain; version=0.0.4')
     const text = await res.text()
-    expect(sample(text, 'scim_http_requests_total{route="/scim/v2/Users",method="POST",status="201"}')).toBe(1)
-    expect(sample(text, 'scim_http_requests_total{route="/scim/v2/Users/:id",method="GET",status="200"}')).toBe(1)
-    expect(sample(text, 'scim_http_requests_total{route="/scim/v2/Users/:id",method="GET",status="404"}')).toBe(1)
-    expect(sample(text, 'scim_http_requests_total{route="/scim/v2/Users",method="GET",status="401"}')).toBe(1)
-    expect(sample(text, 'scim_http_request_duration_seconds_count{route="/scim/v2/Users/:id",method="GET"}')).toBe(2)
+    expect(
+      sample(text, 'scim_http_requests_total{tenant="default",route="/scim/v2/Users",method="POST",status="201"}')
+    ).toBe(1)
+    expect(
+      sample(text, 'scim_http_requests_total{tenant="default",route="/scim/v2/Users/:id",method="GET",status="200"}')
+    ).toBe(1)
+    expect(
+      sample(text, 'scim_http_requests_total{tenant="default",route="/scim/v2/Users/:id",method="GET",status="404"}')
+    ).toBe(1)
+    expect(
+      sample(text, 'scim_http_requests_total{tenant="default",route="/scim/v2/Users",method="GET",status="401"}')
+    ).toBe(1)
+    expect(
+      sample(text, 'scim_http_request_duration_seconds_count{tenant="default",route="/scim/v2/Users/:id",method="GET"}')
+    ).toBe(2)
     expect(text).not.toContain(id)
   })
 
@@ -77,6 +87,8 @@ describe('http /metrics', () => {
     await a.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'only-a' })
     const text = await (await b.request('GET', '/metrics')).text()
     expect(sample(text, 'scim_write_batch_size_count')).toBe(0)
-    expect(sample(text, 'scim_http_requests_total{route="/scim/v2/Users",method="POST",status="201"}')).toBeUndefined()
+    expect(
+      sample(text, 'scim_http_requests_total{tenant="default",route="/scim/v2/Users",method="POST",status="201"}')
+    ).toBeUndefined()
   })
 })

@@ -47,7 +47,9 @@ describe('rate limit: http', () => {
     // /metrics on the API port is limited like the rest, so the count is read from the registry.
     const text = await t.server.metrics.text()
     expect(text).toMatch(/^scim_rate_limited_total 1$/m)
-    expect(text).toMatch(/^scim_http_requests_total\{route="\/scim\/v2\/Users",method="GET",status="429"\} 1$/m)
+    expect(text).toMatch(
+      /^scim_http_requests_total\{tenant="default",route="\/scim\/v2\/Users",method="GET",status="429"\} 1$/m
+    )
   })
 
   test('invalid tokens and open paths get no bucket; a respelled endpoint costs one request, not two', async () => {

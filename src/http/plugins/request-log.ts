@@ -74,7 +74,7 @@ export function observeRequests(
     patterns ??= new RoutePatterns(routes())
     const servedPath = ctx.route ?? canonicalPath(parseTarget(request.url).path)
     const route = patterns.patternOf(request.method, servedPath) ?? UNROUTED
-    metrics.request(route, request.method, response.status, ms / 1000)
+    metrics.request(ctx.tenant, route, request.method, response.status, ms / 1000)
     if (logger?.isLevelEnabled('info')) {
       const target = parseTarget(request.url)
       const path = canonicalPath(target.path)
