@@ -94,6 +94,7 @@ export function frontDoor(handle: (request: Request, from: Request) => Promise<R
     if (ctx) {
       ctx.origin = target.origin
       ctx.route = path
+      ctx.target ??= target // a re-issued request keeps what the client sent
     }
     if (path === target.path && target.origin.length >= ELYSIA_PATH_SEARCH_START) return
     const routed = new Request(ROUTING_ORIGIN + path + target.query, request)

@@ -18,6 +18,8 @@ export interface RequestContext {
   origin?: string
   /** The canonical path the request was served under (its route label is found from it). */
   route?: string
+  /** The target's path and query as the client sent them (front-door.ts parsed them once), for the log line. */
+  target?: { path: string; query: string }
   /** Counted against the token's rate limit already (a re-issued request is not counted twice). */
   counted?: boolean
   /** Names of the IdP compatibility rules that fired on this request (src/scim/compat). */

@@ -76,8 +76,7 @@ export function observeRequests(
     const route = patterns.patternOf(request.method, servedPath) ?? UNROUTED
     metrics.request(ctx.tenant, route, request.method, response.status, ms / 1000)
     if (logger?.isLevelEnabled('info')) {
-      const target = parseTarget(request.url)
-      const path = canonicalPath(target.path)
+      const target = ctx.target ?? parseTarget(request.url)
       logger.info(
         {
           reqId: ctx.id,
@@ -89,7 +88,7 @@ export function observeRequests(
           route,
           status: response.status,
           ms: Math.round(ms * 100) / 100,
-          resource: resourceIdOf(route, path, response),
+          resource: resourceIdOf(route, servedPath, response),
           compat: ctx.compat,
         },
         'request'
