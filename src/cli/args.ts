@@ -118,7 +118,7 @@ Flags (each has an environment twin):
   --debug              SCIM_DEBUG         the same as --log-level debug
   --metrics-listen A   SCIM_METRICS_LISTEN [HOST:]PORT of a second listener serving only GET /metrics,
                                           without a token (HOST defaults to 127.0.0.1, loopback only);
-                                          on the main port /metrics needs the bearer token
+                                          on the main port /metrics needs a metrics token
   --rate-limit N       SCIM_RATE_LIMIT    requests per second per token, bursts of 2N; over it 429 with
                                           Retry-After (default 0: no limit)
 
