@@ -7,6 +7,7 @@ import { readSchemaFile } from './cli/schema-files'
 import { exportCommand, importCommand } from './cli/transfer'
 import { tokenCommand } from './cli/token-command'
 import { issueToken, storedTokenHashes } from './cli/token-store'
+import { METRICS_PATH } from './auth/scopes'
 import { generateToken, hashToken } from './auth/tokens'
 import { API_PREFIX } from './http/app'
 import { metricsResponse } from './http/routes/metrics'
@@ -141,7 +142,7 @@ async function serve(config: Config): Promise<void> {
         port,
         hostname: host,
         fetch: (req) =>
-          req.method === 'GET' && new URL(req.url).pathname === '/metrics'
+          req.method === 'GET' && new URL(req.url).pathname === METRICS_PATH
             ? metricsResponse(server.metrics)
             : new Response('not found\n', { status: 404 }),
       })
