@@ -5,7 +5,9 @@ import { parseCommandLine, USAGE, UsageError, type Config } from './cli/args'
 import { backupDatabase, CommandError, restoreDatabase } from './cli/backup'
 import { readSchemaFile } from './cli/schema-files'
 import { exportCommand, importCommand } from './cli/transfer'
+import { tokenCommand } from './cli/token-command'
 import { issueToken, storedTokenHashes } from './cli/token-store'
+import { METRICS_PATH } from './auth/scopes'
 import { generateToken, hashToken } from './auth/tokens'
 import { API_PREFIX } from './http/app'
 import { metricsResponse } from './http/routes/metrics'
@@ -140,7 +142,7 @@ async function serve(config: Config): Promise<void> {
         port,
         hostname: host,
         fetch: (req) =>
-          req.method === 'GET' && new URL(req.url).pathname === '/metrics'
+          req.method === 'GET' && new URL(req.url).pathname === METRICS_PATH
             ? metricsResponse(server.metrics)
             : new Response('not found\n', { status: 404 }),
       })
@@ -185,19 +187,6 @@ async function serve(config: Config): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'))
 }
 
-function token(config: Config): void {
-  if (config.db === ':memory:') fail('token needs a database file (--db PATH)')
-  const { sqlite } = openOrFail(config)
-  const issued = issueToken(sqlite, config.reset)
-  sqlite.close()
-  console.log(`Secret Token: ${issued}`)
-  console.log(
-    config.reset
-      ? 'All earlier tokens for this database are revoked (a running server stops accepting them within a second).'
-      : 'Earlier tokens stay valid; use --reset to revoke them.'
-  )
-}
-
 /** backup, restore, export and import: one line of outcome, exit 1 with one line on failure. */
 async function dataCommand(config: Config): Promise<void> {
   if (config.db === ':memory:') fail(`${config.command} needs a database file (--db PATH)`)
@@ -231,16 +220,17 @@ async function dataCommand(config: Config): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2)
+  if (argv[0] === 'token') return tokenCommand(argv.slice(1), process.env)
   let config: Config
   try {
-    config = parseCommandLine(process.argv.slice(2), process.env)
+    config = parseCommandLine(argv, process.env)
   } catch (err) {
     if (err instanceof UsageError) fail(err.message, 2)
     throw err
   }
   if (config.command === 'help') return void console.log(USAGE)
   if (config.command === 'version') return void console.log(VERSION)
-  if (config.command === 'token') return token(config)
   if (config.command === 'selftest') return process.exit(await selftest(config))
   if (config.command !== 'serve') return dataCommand(config)
   await serve(config)

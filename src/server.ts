@@ -8,6 +8,7 @@ import { loadPack } from './scim/schema/pack'
 import type { ResourceStore, ServiceDeps } from './service/context'
 import { openDatabase } from './store/db'
 import { fixedTokens, storedTokens } from './auth/token-registry'
+import { LastUsed, usageWriter } from './auth/last-used'
 import { createResourceStore } from './store/resource-store'
 import { observeCommits } from './store/write-queue'
 import type { ServerOptions } from './server-options'
@@ -25,7 +26,16 @@ export interface ScimServer {
 export function createScimServer(options: ServerOptions): ScimServer {
   const { sqlite, orm } = openDatabase(options.db, options.durability ?? 'full')
   const limits = limitsWith(options.limits)
-  const store = createResourceStore(orm, sqlite, { cacheSize: options.cacheSize, limits })
+  const stored = createResourceStore(orm, sqlite, { cacheSize: options.cacheSize, limits })
+  // Tokens' last uses are written through the store's write queue, and before it closes.
+  const lastUsed = new LastUsed(usageWriter(sqlite, (fn) => stored.write(fn)))
+  const store: ResourceStore = {
+    ...stored,
+    close() {
+      void lastUsed.close()
+      stored.close()
+    },
+  }
   const registry = buildRegistry({ packs: (options.schemaPacks ?? []).map(loadPack), extensions: options.extraSchemas })
   const deps: ServiceDeps = {
     store,
@@ -40,7 +50,7 @@ export function createScimServer(options: ServerOptions): ScimServer {
     now: () => new Date(),
     newId: randomUUID,
   }
-  const tokens = options.tokenHashes ? fixedTokens(options.tokenHashes) : storedTokens(sqlite)
+  const tokens = options.tokenHashes ? fixedTokens(options.tokenHashes) : storedTokens(sqlite, 1000, lastUsed)
   const databaseBytes = sqlite.query(
     'SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()'
   )

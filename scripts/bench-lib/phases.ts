@@ -57,6 +57,7 @@ export const READ_SCENARIOS: ReadScenario[] = [
 
 export class SizeRun {
   private scim: Server | null = null
+  private metricsPort = 0
 
   constructor(
     private readonly o: BenchOptions,
@@ -81,6 +82,8 @@ export class SizeRun {
   async startScim(): Promise<Server> {
     if (this.scim && this.scim.proc.exitCode === null) return this.scim
     const port = freshPort()
+    // /metrics on the API port wants a metrics-scope token; the --token given here provisions.
+    this.metricsPort = freshPort()
     this.scim = await startServer({
       name: `scim-${this.st.size}`,
       port,
@@ -99,6 +102,8 @@ export class SizeRun {
         this.o.token,
         '--durability',
         'full',
+        '--metrics-listen',
+        String(this.metricsPort),
       ],
     })
     return this.scim
@@ -263,11 +268,9 @@ export class SizeRun {
     )
   }
 
-  /** Hits and misses of the server's lookup cache since it started, from GET /metrics. */
-  private async lookupCacheCounters(server: Server): Promise<{ hits: number; misses: number }> {
-    const res = await fetch(`http://127.0.0.1:${server.port}/metrics`, {
-      headers: { authorization: `Bearer ${this.o.token}` },
-    })
+  /** Hits and misses of the server's lookup cache since it started, from GET /metrics on --metrics-listen. */
+  private async lookupCacheCounters(_server: Server): Promise<{ hits: number; misses: number }> {
+    const res = await fetch(`http://127.0.0.1:${this.metricsPort}/metrics`)
     const text = await res.text()
     const counter = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN)
     return { hits: counter('scim_lookup_cache_hits_total'), misses: counter('scim_lookup_cache_misses_total') }

@@ -19,6 +19,8 @@ export interface TokenRecord {
 export interface TokenSource {
   /** The current records by hex hash; a new Map object whenever the set changed. */
   byHash(): ReadonlyMap<string, TokenRecord>
+  /** Told of each request a record's token authenticated (stored tokens keep `last_used`); cheap, never writes. */
+  used?(record: TokenRecord): void
 }
 
 /**
@@ -45,8 +47,9 @@ export function fixedTokens(hashes: readonly Buffer[]): TokenSource {
  * line beside a live server takes effect within a second, without a restart), and on every ask
  * while it is empty: the first token is issued once the server listens and must work at once.
  * Lookups go by the token's hash, so the table holds nothing that would let a reader sign in.
+ * `usage` (auth/last-used.ts) hears of every use, for `tokens.last_used`.
  */
-export function storedTokens(db: Database, maxAgeMs = 1000): TokenSource {
+export function storedTokens(db: Database, maxAgeMs = 1000, usage?: { seen(id: string): void }): TokenSource {
   const select = db.query<TokenRecord & { hash: string }, []>(
     'SELECT id, tenant, label, scope, expires, hash FROM tokens'
   )
@@ -63,6 +66,7 @@ export function storedTokens(db: Database, maxAgeMs = 1000): TokenSource {
       }
       return map
     },
+    used: usage ? (record) => usage.seen(record.id) : undefined,
   }
 }
 

@@ -4,7 +4,7 @@ import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../log/t
 import { LIMIT_SETTINGS, type LimitName, type Limits } from '../scim/limits'
 
 export interface Config {
-  command: 'serve' | 'token' | 'selftest' | 'backup' | 'restore' | 'export' | 'import' | 'help' | 'version'
+  command: 'serve' | 'selftest' | 'backup' | 'restore' | 'export' | 'import' | 'help' | 'version'
   /** The FILE of backup, restore and import. */
   file?: string
   /** Where export writes (default: standard output). */
@@ -23,8 +23,6 @@ export interface Config {
   durability: 'full' | 'normal'
   /** Input limits (src/scim/limits.ts), each from its flag, its environment twin or its default. */
   limits: Limits
-  /** `token --reset`: forget stored tokens before issuing a new one. */
-  reset: boolean
   /** `json` or `text`; undefined: json unless standard output is a terminal (main.ts decides). */
   logFormat?: LogFormat
   /** `--log-level`, or debug with `--debug` / SCIM_DEBUG (internal errors then carry their stack). */
@@ -39,7 +37,7 @@ export interface Config {
   insecure: boolean
 }
 
-const COMMANDS = new Set(['serve', 'token', 'selftest', 'backup', 'restore', 'export', 'import'])
+const COMMANDS = new Set(['serve', 'selftest', 'backup', 'restore', 'export', 'import'])
 const FILE_COMMANDS = new Set(['backup', 'restore', 'import'])
 
 /** A mistake in flags or environment: reported as one line, never a stack trace. */
@@ -64,7 +62,6 @@ const OPTIONS = {
   'max-response-bytes': { type: 'string', env: 'SCIM_MAX_RESPONSE_BYTES' },
   'cache-bytes': { type: 'string', env: 'SCIM_CACHE_BYTES' },
   'max-bulk-operations': { type: 'string', env: 'SCIM_MAX_BULK_OPERATIONS' },
-  reset: { type: 'boolean' },
   out: { type: 'string' },
   format: { type: 'string' },
   debug: { type: 'boolean', env: 'SCIM_DEBUG' },
@@ -84,7 +81,7 @@ export const USAGE = `scim-server: a SCIM 2.0 server for Microsoft Entra ID prov
 
 Usage:
   scim-server [serve] [flags]     run the server (default)
-  scim-server token [--reset]     issue a new secret token for --db (--reset revokes the others)
+  scim-server token [list|revoke] issue, list or revoke secret tokens of --db (see token --help)
   scim-server backup FILE         consistent copy of --db into FILE while a server keeps serving
   scim-server restore FILE        put FILE in place of --db (the server must be stopped; the old file is kept aside)
   scim-server export [--out FILE] every user and group as SCIM JSON lines (--format jsonl), to stdout by default
@@ -121,7 +118,7 @@ Flags (each has an environment twin):
   --debug              SCIM_DEBUG         the same as --log-level debug
   --metrics-listen A   SCIM_METRICS_LISTEN [HOST:]PORT of a second listener serving only GET /metrics,
                                           without a token (HOST defaults to 127.0.0.1, loopback only);
-                                          on the main port /metrics needs the bearer token
+                                          on the main port /metrics needs a metrics token
   --rate-limit N       SCIM_RATE_LIMIT    requests per second per token, bursts of 2N; over it 429 with
                                           Retry-After (default 0: no limit)
 
@@ -251,7 +248,6 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
     maxResults: integer(values['max-results'], 'max-results', 1000, 1, 100_000),
     durability,
     limits: limitsOf(values),
-    reset: values.reset ?? false,
     logFormat: oneOf(values['log-format'], 'log-format', LOG_FORMATS),
     logLevel: oneOf(values['log-level'], 'log-level', LOG_LEVELS) ?? (values.debug ? 'debug' : 'info'),
     metricsListen: listenAddress(values['metrics-listen']),

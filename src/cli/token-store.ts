@@ -1,7 +1,6 @@
 // Tenants' bearer tokens in the tokens table: only hashes are stored, never a plain token.
 import type { Database } from 'bun:sqlite'
-import { randomBytes } from 'node:crypto'
-import { generateToken, hashToken } from '../auth/tokens'
+import { issueTokenRecord, resetTokens } from '../auth/token-admin'
 
 /** Hashes of a tenant's provisioning tokens that have not expired. */
 export function storedTokenHashes(db: Database, tenant = 'default'): Buffer[] {
@@ -13,18 +12,10 @@ export function storedTokenHashes(db: Database, tenant = 'default'): Buffer[] {
   return rows.map((row) => Buffer.from(row.hash, 'hex'))
 }
 
-/** Issues a tenant a new token, stores its hash beside the others (or alone with `reset`), returns it. */
+/**
+ * Issues a tenant a provisioning token beside the others (or alone with `reset`), returns it;
+ * the first start and `tenant add` use it, through the one issuing path in auth/token-admin.ts.
+ */
 export function issueToken(db: Database, reset: boolean, tenant = 'default'): string {
-  const token = generateToken()
-  db.transaction(() => {
-    if (reset) db.query('DELETE FROM tokens WHERE tenant = ?').run(tenant)
-    db.query('INSERT INTO tokens (id, tenant, scope, hash, created) VALUES (?, ?, ?, ?, ?)').run(
-      randomBytes(6).toString('hex'),
-      tenant,
-      'provision',
-      hashToken(token).toString('hex'),
-      new Date().toISOString()
-    )
-  })()
-  return token
+  return (reset ? resetTokens(db, tenant) : issueTokenRecord(db, { tenant })).token
 }

@@ -1,6 +1,6 @@
 // GET /metrics: Prometheus text from prom-client: requests by route pattern, latency, writes, cache, database, process.
 import { describe, expect, test } from 'bun:test'
-import { makeTestApp } from '../helpers/app'
+import { makeScopedApp } from '../helpers/scoped-app'
 import { URN_USER, readJson } from '../helpers/scim'
 
 /** The value of the sample `name{labels}` (labels as printed), or undefined when absent. */
@@ -11,12 +11,12 @@ function sample(text: string, series: string): number | undefined {
 
 describe('http /metrics', () => {
   test('requests are counted by route pattern (never the raw path), method and status, with a latency histogram', async () => {
-    const t = makeTestApp()
+    const t = makeScopedApp()
     const id = (await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'm' }))).id
     await t.request('GET', `/scim/v2/Users/${id}`)
     await t.request('GET', '/scim/v2/Users/no-such-id')
     await t.request('GET', '/scim/v2/Users', undefined, { authorization: 'Bearer nope' })
-    const res = await t.request('GET', '/metrics')
+    const res = await t.as('metrics', 'GET', '/metrics')
     expect(res.headers.get('content-type')).toStartWith('text/plain; version=0.0.4')
     const text = await res.text()
     expect(
@@ -37,26 +37,28 @@ describe('http /metrics', () => {
     expect(text).not.toContain(id)
   })
 
-  test('lookup-cache hits and misses, behind the bearer token', async () => {
-    const t = makeTestApp()
+  test('lookup-cache hits and misses, behind a metrics token', async () => {
+    const t = makeScopedApp()
     await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'm' })
     // A lookup is cached on its second miss, so four of them are two misses and two hits.
     for (let i = 0; i < 4; i++) await t.request('GET', '/scim/v2/Users?filter=userName+eq+%22m%22')
-    const text = await (await t.request('GET', '/metrics')).text()
+    const text = await (await t.as('metrics', 'GET', '/metrics')).text()
     expect(text).toContain('# TYPE scim_lookup_cache_hits_total counter')
     expect(sample(text, 'scim_lookup_cache_hits_total')).toBe(2)
     expect(sample(text, 'scim_lookup_cache_misses_total')).toBe(2)
     expect((await t.request('GET', '/metrics', undefined, { authorization: 'Bearer nope' })).status).toBe(401)
+    // A provisioning token does not read the figures of every tenant: 403, as in http/scopes.test.ts.
+    expect((await t.request('GET', '/metrics')).status).toBe(403)
   })
 
   test('write batches: size and commit latency histograms from the write queue, and the running totals', async () => {
-    const t = makeTestApp()
+    const t = makeScopedApp()
     // Three writes in one tick share one group-commit batch.
     await Promise.all(
       ['a', 'b', 'c'].map((u) => t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: u }))
     )
     await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'd' })
-    const text = await (await t.request('GET', '/metrics')).text()
+    const text = await (await t.as('metrics', 'GET', '/metrics')).text()
     expect(sample(text, 'scim_write_batch_size_count')).toBe(2)
     expect(sample(text, 'scim_write_batch_size_sum')).toBe(4)
     expect(sample(text, 'scim_write_batch_size_bucket{le="1"}')).toBe(1)
@@ -66,15 +68,15 @@ describe('http /metrics', () => {
   })
 
   test('the database size is read at scrape time; process metrics are there', async () => {
-    const t = makeTestApp()
+    const t = makeScopedApp()
     const page = t.server.sqlite.query(
       'SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()'
     )
-    const before = sample(await (await t.request('GET', '/metrics')).text(), 'scim_database_bytes')
+    const before = sample(await (await t.as('metrics', 'GET', '/metrics')).text(), 'scim_database_bytes')
     expect(before).toBe((page.get() as { b: number }).b)
     for (let i = 0; i < 20; i++)
       await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: `u${i}`, title: 'x'.repeat(2000) })
-    const text = await (await t.request('GET', '/metrics')).text()
+    const text = await (await t.as('metrics', 'GET', '/metrics')).text()
     expect(sample(text, 'scim_database_bytes')).toBe((page.get() as { b: number }).b)
     expect(sample(text, 'scim_database_bytes')!).toBeGreaterThan(before!)
     expect(text).toContain('# TYPE process_cpu_user_seconds_total counter')
@@ -82,10 +84,10 @@ describe('http /metrics', () => {
   })
 
   test('two embedded servers keep their own metrics', async () => {
-    const a = makeTestApp()
-    const b = makeTestApp()
+    const a = makeScopedApp()
+    const b = makeScopedApp()
     await a.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'only-a' })
-    const text = await (await b.request('GET', '/metrics')).text()
+    const text = await (await b.as('metrics', 'GET', '/metrics')).text()
     expect(sample(text, 'scim_write_batch_size_count')).toBe(0)
     expect(
       sample(text, 'scim_http_requests_total{tenant="default",route="/scim/v2/Users",method="POST",status="201"}')

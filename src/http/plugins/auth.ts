@@ -65,10 +65,11 @@ export function auth(tokens: TokenSource, openPaths: ReadonlySet<string>) {
     const record = resolved.resolve(tokens, token)
     const ctx = contextOf(request)
     if (!record || record.tenant !== (ctx?.tenant ?? 'default')) return unauthorized()
-    // The token for scope checks, its label for the log line, metrics and rate limit.
+    // The token for scope checks, its label for the log line, metrics and rate limit; its use for last_used.
     if (ctx && ctx.token === undefined) {
       ctx.token = record
       ctx.tokenLabel = record.label ?? tokenLabel(token)
+      tokens.used?.(record)
     }
   })
 }

@@ -1,5 +1,6 @@
 // GET /metrics: the server's Prometheus metrics in the text exposition format.
 import { Elysia } from 'elysia'
+import { METRICS_PATH } from '../../auth/scopes'
 import type { ServerMetrics } from '../../metrics/registry'
 
 /** The response of a scrape; the metrics listener (main.ts) serves the same without a token. */
@@ -8,9 +9,10 @@ export async function metricsResponse(metrics: ServerMetrics): Promise<Response>
 }
 
 /**
- * On the API port it is behind the bearer token like the API (Prometheus sends it with
- * `authorization`); every token can read it until tokens get scopes.
+ * On the API port it needs a bearer token of scope `metrics` (plugins/scopes.ts), which only the
+ * default tenant issues: the figures span every tenant, so a tenant's provisioning token must not
+ * read them. Prometheus sends the token with `authorization`.
  */
 export function metricsRoutes(metrics: ServerMetrics) {
-  return new Elysia().get('/metrics', () => metricsResponse(metrics))
+  return new Elysia().get(METRICS_PATH, () => metricsResponse(metrics))
 }

@@ -1,0 +1,33 @@
+// What each token scope may do: the one rule the HTTP layer asks after authentication.
+import type { TokenScope } from './token-registry'
+
+/** The Prometheus scrape path, on the API port (plugins/scopes.ts) and on --metrics-listen. */
+export const METRICS_PATH = '/metrics'
+
+const NEEDS_METRICS_TOKEN =
+  '/metrics needs a metrics token (scim-server token --scope metrics) or the --metrics-listen listener'
+
+/**
+ * Why a token of `scope` may not send `method` to `path` (the router's path), or undefined when it
+ * may. `provision`: all of SCIM, not /metrics (it counts every tenant's traffic). `read`: GET
+ * (resources, lists, discovery) and POST to a `.search` endpoint (RFC 7644 §3.4.3, type-level or
+ * root), which reads; every other method writes. `metrics`: GET /metrics and nothing else.
+ * Paths compare without letter case, as the route fallback serves `/scim/v2/users` as `/Users`.
+ */
+export function scopeRefusal(scope: TokenScope, method: string, path: string): string | undefined {
+  const lower = path.toLowerCase()
+  const metrics = lower === METRICS_PATH
+  const reads = method === 'GET' || method === 'HEAD'
+  switch (scope) {
+    case 'provision':
+      return metrics ? `this is a provisioning token; ${NEEDS_METRICS_TOKEN}` : undefined
+    case 'read':
+      if (metrics) return `this is a read-only token; ${NEEDS_METRICS_TOKEN}`
+      if (reads || (method === 'POST' && lower.endsWith('/.search'))) return undefined
+      return `this token is read-only: it may GET and search (POST .search); ${method} needs a provisioning token`
+    case 'metrics':
+      return metrics && reads ? undefined : 'this is a metrics token: it may only GET /metrics'
+    default:
+      return `unknown token scope '${scope as string}'`
+  }
+}

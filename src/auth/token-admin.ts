@@ -1,0 +1,111 @@
+// A tenant's bearer tokens over their life: issue, list, revoke, reset; for the command line and the admin console.
+import type { Database } from 'bun:sqlite'
+import { randomBytes } from 'node:crypto'
+import type { TokenRecord, TokenScope } from './token-registry'
+import { generateToken, hashToken } from './tokens'
+
+export const TOKEN_SCOPES: readonly TokenScope[] = ['provision', 'read', 'metrics']
+
+/** A request the tokens table cannot honour (unknown tenant, bad scope, past expiry); the message is one whole line. */
+export class TokenAdminError extends Error {}
+
+export interface IssueOptions {
+  tenant: string
+  /** The admin's name for the token, shown by `token list` and in the request log. */
+  label?: string | null
+  /** Default `provision`. */
+  scope?: string
+  /** When the token stops working; absent or null for never. */
+  expires?: Date | null
+}
+
+/** What `token list` shows of a token: never the token, never its hash. */
+export interface TokenInfo extends TokenRecord {
+  created: string
+  lastUsed: string | null
+}
+
+export interface IssuedToken {
+  record: TokenRecord
+  /** The token itself: shown once, only its SHA-256 is stored. */
+  token: string
+}
+
+function checkTenant(db: Database, tenant: string): void {
+  const found = db.query<{ n: number }, [string]>('SELECT count(*) AS n FROM tenants WHERE name = ?').get(tenant)
+  if (!found?.n) throw new TokenAdminError(`no tenant named '${tenant}'`)
+}
+
+/** The record `options` describe, checked before anything is written. */
+function recordFor(db: Database, options: IssueOptions, now: Date): TokenRecord {
+  const { tenant, label = null, scope = 'provision', expires = null } = options
+  checkTenant(db, tenant)
+  if (!(TOKEN_SCOPES as readonly string[]).includes(scope))
+    throw new TokenAdminError(`scope must be ${TOKEN_SCOPES.join(', ')}, got '${scope}'`)
+  // /metrics counts the requests of every tenant, so only the default tenant's admin may read it.
+  if (scope === 'metrics' && tenant !== 'default')
+    throw new TokenAdminError('metrics tokens belong to the default tenant: /metrics covers every tenant')
+  // Labels reach log lines and terminals: no control characters, and short enough to read.
+  if (label !== null && !/^[^\p{Cc}]{1,64}$/u.test(label))
+    throw new TokenAdminError('a token name is 1 to 64 characters, without control characters')
+  if (expires !== null && !(expires.getTime() > now.getTime()))
+    throw new TokenAdminError('a token must expire in the future')
+  return {
+    id: randomBytes(6).toString('hex'),
+    tenant,
+    label,
+    scope: scope as TokenScope,
+    expires: expires === null ? null : expires.toISOString(),
+  }
+}
+
+function insert(db: Database, record: TokenRecord, token: string, now: Date): void {
+  db.query('INSERT INTO tokens (id, tenant, label, scope, hash, created, expires) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+    record.id,
+    record.tenant,
+    record.label,
+    record.scope,
+    hashToken(token).toString('hex'),
+    now.toISOString(),
+    record.expires
+  )
+}
+
+/**
+ * Issues a token of `options.tenant` beside its others (several valid tokens let an admin rotate
+ * without downtime). A running server on the same database accepts it within a second.
+ */
+export function issueTokenRecord(db: Database, options: IssueOptions, now = new Date()): IssuedToken {
+  const record = recordFor(db, options, now)
+  const token = generateToken()
+  insert(db, record, token, now)
+  return { record, token }
+}
+
+/** Issues one token of `tenant` and revokes all its others, in one transaction: there is never a moment without one. */
+export function resetTokens(
+  db: Database,
+  tenant: string,
+  options: Omit<IssueOptions, 'tenant'> = {},
+  now = new Date()
+): IssuedToken {
+  return db.transaction(() => {
+    const issued = issueTokenRecord(db, { ...options, tenant }, now)
+    db.query('DELETE FROM tokens WHERE tenant = ? AND id <> ?').run(tenant, issued.record.id)
+    return issued
+  })()
+}
+
+/** Every token (of `tenant` when given), by tenant and age. */
+export function listTokens(db: Database, tenant?: string): TokenInfo[] {
+  if (tenant !== undefined) checkTenant(db, tenant)
+  const columns = 'id, tenant, label, scope, created, expires, last_used AS lastUsed'
+  return tenant === undefined
+    ? db.query<TokenInfo, []>(`SELECT ${columns} FROM tokens ORDER BY tenant, created, id`).all()
+    : db.query<TokenInfo, [string]>(`SELECT ${columns} FROM tokens WHERE tenant = ? ORDER BY created, id`).all(tenant)
+}
+
+/** Deletes the token with `id`; false when there is none. A running server refuses it within a second. */
+export function revokeToken(db: Database, id: string): boolean {
+  return db.query('DELETE FROM tokens WHERE id = ?').run(id).changes > 0
+}
