@@ -1,0 +1,71 @@
+// Assembles change events over a JournalReader: keys, acknowledged positions, poll and push.
+import type { Database } from 'bun:sqlite'
+import type { JournalReader } from '../journal/types'
+import { EventKeys } from './key-store'
+import { signCompact } from './jws'
+import { pollEvents, type PollDeps } from './poll'
+import { parsePollRequest } from './poll-request'
+import { PushManager } from './push-manager'
+import type { PushOptions } from './push'
+import { storedPushUrls } from './push-urls'
+import { EVENTS_PATH, securityEvents } from './security-events'
+import type { Feed } from './set'
+import { StreamPositions } from './streams'
+import type { EventService } from './types'
+
+export interface EventsOptions {
+  db: Database
+  journal: JournalReader
+  /** The endpoint of a resource type (`/Users`), for `sub_id.uri`. */
+  endpointOf(resourceType: string): string
+  /** A tenant's public SCIM base URL, for pushed SETs; undefined: not known, nothing is pushed. */
+  publicBase(tenant: string): string | undefined
+  now: () => Date
+  /** The most SETs one poll response carries (default 1000). */
+  maxEvents?: number
+  /** How long a long poll waits for a change (default 30 s, well under proxies' idle timeouts). */
+  longPollMs?: number
+  push?: PushOptions
+  /** How often push receivers are re-read from the tenants table (default 5 s); 0: never by itself. */
+  reloadEveryMs?: number
+}
+
+export function createEvents(options: EventsOptions): EventService {
+  const { db, journal, endpointOf } = options
+  const keys = new EventKeys(db, options.now)
+  const positions = new StreamPositions(db)
+  const feedAt = (base: string): Feed => ({ issuer: base, audience: `${base}${EVENTS_PATH}`, endpointOf })
+  const pollDeps: PollDeps = {
+    reader: journal,
+    positions,
+    sign: (tenant, claims) => signCompact(claims, keys.signingKey(tenant)),
+    maxEvents: options.maxEvents ?? 1000,
+    longPollMs: options.longPollMs ?? 30_000,
+  }
+  const push = new PushManager(
+    {
+      ...pollDeps,
+      feedOf: (tenant) => {
+        const base = options.publicBase(tenant)
+        return base === undefined ? undefined : feedAt(base)
+      },
+    },
+    options.push
+  )
+  const reloadPushUrls = () => push.configure(storedPushUrls(db))
+  reloadPushUrls()
+  const every = options.reloadEveryMs ?? 5000
+  const timer = every > 0 ? setInterval(reloadPushUrls, every) : undefined
+  timer?.unref?.()
+  return {
+    poll: (tenant, base, body, signal) => pollEvents(pollDeps, tenant, feedAt(base), parsePollRequest(body), signal),
+    jwks: (tenant) => keys.jwks(tenant),
+    securityEvents,
+    undelivered: () => push.undelivered(),
+    reloadPushUrls,
+    async close() {
+      if (timer) clearInterval(timer)
+      await push.close()
+    },
+  }
+}
