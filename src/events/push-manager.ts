@@ -39,6 +39,11 @@ export class PushManager {
     return total
   }
 
+  /** Resolves once every receiver has nothing left to send (a drain before shutdown, a test's sync point). */
+  async whenIdle(): Promise<void> {
+    await Promise.all([...this.receivers.values()].map((r) => r.whenIdle()))
+  }
+
   stats(): ReceiverStats {
     const sum: ReceiverStats = { delivered: 0, rejected: 0, retries: 0 }
     for (const { stats } of this.receivers.values()) {

@@ -61,6 +61,8 @@ export class PushReceiver {
   private readonly stream: string
   private dirty = true
   private wake = () => {}
+  private idle = false
+  private readonly idleWaiters: (() => void)[] = []
   private readonly options: Required<PushOptions>
   readonly done: Promise<void>
 
@@ -87,10 +89,11 @@ export class PushReceiver {
     this.wake()
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.stop.abort()
     this.wake()
-    return this.done
+    await this.done
+    for (const resolve of this.idleWaiters.splice(0)) resolve()
   }
 
   /** Events of the tenant this receiver has not accepted yet. */
@@ -99,9 +102,20 @@ export class PushReceiver {
     return pendingEntries(this.deps.reader, this.tenant, cursor, BACKLOG_COUNT_CAP).entries.length
   }
 
+  /** Resolves once the receiver has accepted everything there is (or has no feed yet) and waits. */
+  whenIdle(): Promise<void> {
+    if (this.idle && !this.dirty) return Promise.resolve()
+    return new Promise((resolve) => this.idleWaiters.push(resolve))
+  }
+
   private async run(): Promise<void> {
     while (!this.stop.signal.aborted) {
-      if (!this.dirty) await new Promise<void>((resolve) => (this.wake = resolve))
+      if (!this.dirty) {
+        this.idle = true
+        for (const resolve of this.idleWaiters.splice(0)) resolve()
+        await new Promise<void>((resolve) => (this.wake = resolve))
+        this.idle = false
+      }
       this.dirty = false
       const feed = this.deps.feedOf(this.tenant)
       if (!feed) continue
@@ -143,7 +157,8 @@ export class PushReceiver {
         method: 'POST',
         headers: { 'content-type': 'application/secevent+jwt', accept: 'application/json' },
         body: set,
-        signal: AbortSignal.any([this.stop.signal, AbortSignal.timeout(timeoutMs)]),
+        // Not aborted by close(): an attempt under way ends (or times out), so an accepted SET is recorded.
+        signal: AbortSignal.timeout(timeoutMs),
       })
       // RFC 8935 §2.2: 202 Accepted; any 2xx is taken as accepted.
       if (response.status >= 200 && response.status < 300) {

@@ -62,6 +62,7 @@ export function createEvents(options: EventsOptions): EventService {
     jwks: (tenant) => keys.jwks(tenant),
     securityEvents,
     undelivered: () => push.undelivered(),
+    pushIdle: () => push.whenIdle(),
     reloadPushUrls,
     async close() {
       if (timer) clearInterval(timer)

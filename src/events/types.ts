@@ -12,6 +12,8 @@ export interface EventService {
   securityEvents(base: string): SecurityEvents
   /** Events pushed receivers have not accepted yet, summed over receivers (for /metrics). */
   undelivered(): number
+  /** Resolves once every push receiver has sent all it can (a receiver that keeps failing holds it). */
+  pushIdle(): Promise<void>
   /** Re-reads every tenant's push receivers (tenants.settings `pushUrls`). */
   reloadPushUrls(): void
   close(): Promise<void>
