@@ -52,19 +52,25 @@ export function createEvents(options: EventsOptions): EventService {
     },
     options.push
   )
+  // Ends waiting long polls at close, so a shutdown does not wait for their timeout.
+  const closing = new AbortController()
   const reloadPushUrls = () => push.configure(storedPushUrls(db))
   reloadPushUrls()
   const every = options.reloadEveryMs ?? 5000
   const timer = every > 0 ? setInterval(reloadPushUrls, every) : undefined
   timer?.unref?.()
   return {
-    poll: (tenant, base, body, signal) => pollEvents(pollDeps, tenant, feedAt(base), parsePollRequest(body), signal),
+    poll: (tenant, base, body, signal) => {
+      const until = signal ? AbortSignal.any([signal, closing.signal]) : closing.signal
+      return pollEvents(pollDeps, tenant, feedAt(base), parsePollRequest(body), until)
+    },
     jwks: (tenant) => keys.jwks(tenant),
     securityEvents,
     undelivered: () => push.undelivered(),
     pushIdle: () => push.whenIdle(),
     reloadPushUrls,
     async close() {
+      closing.abort()
       if (timer) clearInterval(timer)
       await push.close()
     },

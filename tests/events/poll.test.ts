@@ -92,6 +92,15 @@ describe('events/poll', () => {
     expect(claims.map((c) => c.events)).toEqual([{ 'urn:ietf:params:scim:event:prov:delete': {} }])
   })
 
+  test('closing the events ends a waiting long poll at once, with no SETs', async () => {
+    const { t, journal } = eventsApp()
+    const before = journal.listenerCount
+    const waiting = poll(t, {})
+    await journal.listenersAbove(before)
+    await t.server.deps.events!.close()
+    expect(await waiting).toEqual({ sets: {}, moreAvailable: false })
+  })
+
   test("a long poll with nothing for its tenant (only another tenant's entries) answers empty after its wait", async () => {
     const { t, journal } = eventsApp(new MemoryJournal(), ':memory:', 5)
     journal.commit(...users(1, 'other'))
