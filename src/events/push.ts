@@ -109,25 +109,39 @@ export class PushReceiver {
   }
 
   private async run(): Promise<void> {
-    while (!this.stop.signal.aborted) {
-      if (!this.dirty) {
-        this.idle = true
-        for (const resolve of this.idleWaiters.splice(0)) resolve()
-        await new Promise<void>((resolve) => (this.wake = resolve))
-        this.idle = false
+    for (let failures = 0; !this.stop.signal.aborted; ) {
+      try {
+        await this.pass()
+        failures = 0
+      } catch {
+        // Reading the journal or storing the position failed (database busy, or closed under a
+        // shutdown): look again after a back-off instead of ending this receiver's deliveries.
+        this.dirty = true
+        const { sleep, baseDelayMs, maxDelayMs } = this.options
+        await sleep(backoffDelay(failures++, baseDelayMs, maxDelayMs), this.stop.signal)
       }
-      this.dirty = false
-      const feed = this.deps.feedOf(this.tenant)
-      if (!feed) continue
-      for (;;) {
-        const cursor = this.deps.positions.cursor(this.tenant, this.stream)
-        const { entries } = pendingEntries(this.deps.reader, this.tenant, cursor, 100)
-        if (entries.length === 0 || this.stop.signal.aborted) break
-        for (const entry of entries) {
-          const set = this.deps.sign(this.tenant, setClaims(entry, feed))
-          if (!(await this.deliver(set))) return
-          this.deps.positions.advance(this.tenant, this.stream, entry.seq)
-        }
+    }
+  }
+
+  /** Waits for news unless there is some, then delivers every pending SET in order. */
+  private async pass(): Promise<void> {
+    if (!this.dirty) {
+      this.idle = true
+      for (const resolve of this.idleWaiters.splice(0)) resolve()
+      await new Promise<void>((resolve) => (this.wake = resolve))
+      this.idle = false
+    }
+    this.dirty = false
+    const feed = this.deps.feedOf(this.tenant)
+    if (!feed) return
+    for (;;) {
+      const cursor = this.deps.positions.cursor(this.tenant, this.stream)
+      const { entries } = pendingEntries(this.deps.reader, this.tenant, cursor, 100)
+      if (entries.length === 0 || this.stop.signal.aborted) return
+      for (const entry of entries) {
+        const set = this.deps.sign(this.tenant, setClaims(entry, feed))
+        if (!(await this.deliver(set))) return
+        this.deps.positions.advance(this.tenant, this.stream, entry.seq)
       }
     }
   }

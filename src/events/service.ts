@@ -57,7 +57,14 @@ export function createEvents(options: EventsOptions): EventService {
   const reloadPushUrls = () => push.configure(storedPushUrls(db))
   reloadPushUrls()
   const every = options.reloadEveryMs ?? 5000
-  const timer = every > 0 ? setInterval(reloadPushUrls, every) : undefined
+  const reloadQuietly = () => {
+    try {
+      reloadPushUrls()
+    } catch {
+      // The database was busy or is closing: the receivers stay as they were until the next reload.
+    }
+  }
+  const timer = every > 0 ? setInterval(reloadQuietly, every) : undefined
   timer?.unref?.()
   return {
     poll: (tenant, base, body, signal) => {

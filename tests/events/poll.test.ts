@@ -29,6 +29,8 @@ afterEach(async () => {
 async function poll(t: TestApp, body: object) {
   const res = await t.request('POST', EVENTS, body)
   expect(res.status).toBe(200)
+  // RFC 8936 §2.2: the response is plain JSON.
+  expect(res.headers.get('content-type')).toStartWith('application/json')
   return (await res.json()) as { sets: Record<string, string>; moreAvailable: boolean }
 }
 

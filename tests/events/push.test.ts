@@ -166,6 +166,25 @@ describe('events/push', () => {
     expect(uris(late.accepted)).toEqual(['/Users/u0', '/Users/u1', '/Users/u2', '/Users/u3'])
   })
 
+  test('a failing journal read is retried after a back-off; the receiver keeps delivering', async () => {
+    const r = receiver([])
+    cleanups.push(r.stop)
+    const journal = new MemoryJournal()
+    const after = journal.after.bind(journal)
+    let failing = 2
+    journal.after = (tenant, seq, limit) => {
+      if (failing-- > 0) throw new Error('database is locked')
+      return after(tenant, seq, limit)
+    }
+    const delays: number[] = []
+    const { service, sqlite } = events(journal, ':memory:', delays)
+    setPushUrls(sqlite, 'default', [r.url])
+    service.reloadPushUrls()
+    journal.commit(...users(1))
+    await r.received(1)
+    expect(delays).toEqual([100, 200])
+  })
+
   test('back-off doubles from the base delay up to the cap', () => {
     expect([0, 1, 2, 3, 4, 5, 60].map((n) => backoffDelay(n, 1000, 10_000))).toEqual([
       1000, 2000, 4000, 8000, 10_000, 10_000, 10_000,
