@@ -94,6 +94,17 @@ describe('events/poll', () => {
     expect(claims.map((c) => c.events)).toEqual([{ 'urn:ietf:params:scim:event:prov:delete': {} }])
   })
 
+  test('a poll without a body is a long poll with every default (RFC 8936 §2.1: returnImmediately false)', async () => {
+    const { t, journal } = eventsApp()
+    const before = journal.listenerCount
+    const waiting = t.request('POST', EVENTS)
+    await journal.listenersAbove(before)
+    journal.commit(...users(2))
+    const res = await waiting
+    expect(res.status).toBe(200)
+    expect(Object.keys(((await res.json()) as { sets: object }).sets)).toHaveLength(2)
+  })
+
   test('closing the events ends a waiting long poll at once, with no SETs', async () => {
     const { t, journal } = eventsApp()
     const before = journal.listenerCount
