@@ -29,6 +29,7 @@ export interface PrivateJwk {
   d: string
 }
 
+/** A tenant's signing key: its kid, the JWK as stored, and the parsed key node:crypto signs with. */
 export interface SigningKey {
   kid: string
   jwk: PrivateJwk
@@ -49,10 +50,12 @@ export function newSigningKey(): SigningKey {
   return signingKeyOf(privateKey.export({ format: 'jwk' }) as PrivateJwk)
 }
 
+/** A stored private JWK as a key to sign with, its kid derived again (so a stored kid cannot disagree). */
 export function signingKeyOf(jwk: PrivateJwk): SigningKey {
   return { kid: thumbprint(jwk), jwk, key: createPrivateKey({ key: { ...jwk }, format: 'jwk' }) }
 }
 
+/** The public half, for the JWKS: never `d`. */
 export function publicJwkOf(key: Pick<SigningKey, 'kid' | 'jwk'>): PublicJwk {
   const { kty, crv, x, y } = key.jwk
   return { kty, crv, x, y, kid: key.kid, use: 'sig', alg: 'ES256' }

@@ -1,7 +1,16 @@
 // Each tenant's event-signing key in the event_keys table (bun:sqlite), made when first needed.
 import type { Database } from 'bun:sqlite'
-import { newSigningKey, publicJwkOf, signingKeyOf, type PrivateJwk, type PublicJwk, type SigningKey } from './jws'
+import {
+  newSigningKey,
+  publicJwkOf,
+  signingKeyOf,
+  thumbprint,
+  type PrivateJwk,
+  type PublicJwk,
+  type SigningKey,
+} from './jws'
 
+/** Read once per tenant and kept: the key never changes while the server runs. */
 export class EventKeys {
   private readonly current = new Map<string, SigningKey>()
   private readonly readKeys
@@ -35,9 +44,10 @@ export class EventKeys {
   /** The tenant's public keys (RFC 7517 §5 JWK Set): every stored one, so older SETs still verify. */
   jwks(tenant: string): { keys: PublicJwk[] } {
     this.signingKey(tenant)
-    const keys = this.readKeys
-      .all(tenant)
-      .map((row) => publicJwkOf({ kid: row.kid, jwk: JSON.parse(row.private_jwk) as PrivateJwk }))
+    const keys = this.readKeys.all(tenant).map((row) => {
+      const jwk = JSON.parse(row.private_jwk) as PrivateJwk
+      return publicJwkOf({ kid: thumbprint(jwk), jwk })
+    })
     return { keys }
   }
 }

@@ -1,6 +1,7 @@
 // Runs one PushReceiver per configured receiver URL and tenant, and counts what they still owe.
 import { PushReceiver, type PushDeps, type PushOptions, type ReceiverStats } from './push'
 
+/** Receivers are keyed by tenant and URL, so the same URL for two tenants is two streams. */
 export class PushManager {
   private readonly receivers = new Map<string, PushReceiver>()
   private readonly unsubscribe: () => void

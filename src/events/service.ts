@@ -30,6 +30,10 @@ export interface EventsOptions {
   reloadEveryMs?: number
 }
 
+/**
+ * The events of every tenant over one database and journal. Nothing here runs on the write path:
+ * SETs are built from the journal when a receiver asks or a push receiver is woken by onAppend.
+ */
 export function createEvents(options: EventsOptions): EventService {
   const { db, journal, endpointOf } = options
   const keys = new EventKeys(db, options.now)

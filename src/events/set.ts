@@ -21,6 +21,7 @@ export interface ScimSubject {
   externalId?: string
 }
 
+/** The JWT claims of one SET (RFC 8417 §2.2; `sub_id` from RFC 9493 as RFC 9967 §2.1 requires). */
 export interface SetClaims {
   iss: string
   iat: number

@@ -5,6 +5,7 @@ import type { StreamCursor } from './pending'
 /** The poll endpoint's stream; a push receiver's is `push <url>`. */
 export const POLL_STREAM = 'poll'
 
+/** The stream of one RFC 8935 receiver: its position is its own, apart from the poll's and other receivers'. */
 export function pushStream(url: string): string {
   return `push ${url}`
 }
@@ -38,6 +39,7 @@ export class StreamPositions {
     this.dropAcks = db.query('DELETE FROM event_acks WHERE tenant = ? AND stream = ? AND seq <= ?')
   }
 
+  /** Where the receiver is: position 0 and no acknowledgements for a stream never seen. */
   cursor(tenant: string, stream: string): StreamCursor {
     const ackedSeq = this.readSeq.get(tenant, stream)?.acked_seq ?? 0
     return { ackedSeq, acked: new Set(this.readAcks.all(tenant, stream).map((r) => r.seq)) }
