@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { verifyCompact, type PublicJwk } from '../../src/events/jws'
 import type { SetClaims } from '../../src/events/set'
 import { EMITTED_EVENT_URIS } from '../../src/events/uris'
-import { makeTestApp, type TestApp } from '../helpers/app'
+import { makeTestApp, TEST_TOKEN, type TestApp } from '../helpers/app'
 import { expectScimError } from '../helpers/scim'
 import { MemoryJournal } from './memory-journal'
 
@@ -103,6 +103,23 @@ describe('events/poll', () => {
     const res = await waiting
     expect(res.status).toBe(200)
     expect(Object.keys(((await res.json()) as { sets: object }).sets)).toHaveLength(2)
+  })
+
+  test('a long poll whose client goes away stops waiting and unsubscribes', async () => {
+    const { t, journal } = eventsApp()
+    const before = journal.listenerCount
+    const gone = new AbortController()
+    const request = new Request(`http://localhost${EVENTS}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
+      body: '{}',
+      signal: gone.signal,
+    })
+    const waiting = t.server.app.handle(request)
+    await journal.listenersAbove(before)
+    gone.abort()
+    expect((await waiting).status).toBe(200)
+    expect(journal.listenerCount).toBe(before)
   })
 
   test('closing the events ends a waiting long poll at once, with no SETs', async () => {
