@@ -51,3 +51,8 @@ export class EventKeys {
     return { keys }
   }
 }
+
+/** Makes the tenant's signing key now unless it has one (for `tenant add`, so a new tenant's JWKS is ready at once). */
+export function ensureEventKey(db: Database, tenant: string, now: () => Date = () => new Date()): string {
+  return new EventKeys(db, now).signingKey(tenant).kid
+}

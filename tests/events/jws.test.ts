@@ -1,6 +1,8 @@
 // ES256 compact JWS: what is signed verifies with the published key, and nothing else does.
 import { describe, expect, test } from 'bun:test'
 import { newSigningKey, publicJwkOf, signCompact, thumbprint, verifyCompact } from '../../src/events/jws'
+import { EventKeys, ensureEventKey } from '../../src/events/key-store'
+import { openDatabase } from '../../src/store/db'
 
 describe('events/jws', () => {
   test('a SET signed with the key verifies with its public JWK, and carries typ secevent+jwt (RFC 8417 §2.3)', () => {
@@ -28,5 +30,21 @@ describe('events/jws', () => {
     expect(key.kid).toMatch(/^[A-Za-z0-9_-]{43}$/)
     expect(newSigningKey().kid).not.toBe(key.kid)
     expect(publicJwkOf(key)).not.toHaveProperty('d')
+  })
+})
+
+describe('events/key-store', () => {
+  test('a tenant gets one key, made on first use or by ensureEventKey, kept in event_keys', () => {
+    const { sqlite } = openDatabase(':memory:')
+    try {
+      const kid = ensureEventKey(sqlite, 'default')
+      expect(ensureEventKey(sqlite, 'default')).toBe(kid)
+      const keys = new EventKeys(sqlite, () => new Date())
+      expect(keys.signingKey('default').kid).toBe(kid)
+      expect(keys.jwks('default').keys.map((k) => k.kid)).toEqual([kid])
+      expect(sqlite.query('SELECT count(*) AS n FROM event_keys').get()).toEqual({ n: 1 })
+    } finally {
+      sqlite.close()
+    }
   })
 })
