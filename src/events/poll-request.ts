@@ -1,7 +1,7 @@
-// The RFC 8936 §2.1 poll request body, checked: maxEvents, returnImmediately, ack, setErrs.
+// The RFC 8936 poll request body, checked: maxEvents, returnImmediately, ack, setErrs.
 import { ScimError } from '../scim/errors'
 
-/** RFC 8936 §2.4 error of one SET the recipient could not process. */
+/** RFC 8936 error of one SET the recipient could not process. */
 export interface SetError {
   err: string
   description?: string
@@ -10,7 +10,7 @@ export interface SetError {
 export interface PollRequest {
   /** Absent: as many as the server returns in one response. */
   maxEvents?: number
-  /** RFC 8936 §2.1: false (long polling) unless the recipient asks for an immediate answer. */
+  /** RFC 8936: false (long polling) unless the recipient asks for an immediate answer. */
   returnImmediately: boolean
   ack: string[]
   setErrs: Record<string, SetError>
@@ -21,7 +21,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** The poll request in `body` (an empty body is a poll with every default), or a 400 SCIM Error. */
 export function parsePollRequest(body: unknown): PollRequest {
   if (body === undefined || body === null) return { returnImmediately: false, ack: [], setErrs: {} }
-  if (!isObject(body)) throw ScimError.invalidSyntax('a poll request is a JSON object (RFC 8936 §2.1)')
+  if (!isObject(body)) throw ScimError.invalidSyntax('a poll request is a JSON object (RFC 8936)')
   const { maxEvents, returnImmediately = false, ack = [], setErrs = {} } = body
   if (maxEvents !== undefined && !(Number.isSafeInteger(maxEvents) && (maxEvents as number) >= 0)) {
     throw ScimError.invalidValue('"maxEvents" must be a non-negative integer')

@@ -5,7 +5,7 @@ import { jtiOf, seqOfJti, setClaims, type Feed, type SetClaims } from './set'
 import { pendingEntries, type StreamCursor } from './pending'
 import { POLL_STREAM } from './streams'
 
-/** RFC 8936 §2.2 poll response. */
+/** RFC 8936 poll response. */
 export interface PollResponse {
   sets: Record<string, string>
   moreAvailable: boolean

@@ -29,7 +29,7 @@ afterEach(async () => {
 async function poll(t: TestApp, body: object) {
   const res = await t.request('POST', EVENTS, body)
   expect(res.status).toBe(200)
-  // RFC 8936 §2.2: the response is plain JSON.
+  // RFC 8936: the response is plain JSON.
   expect(res.headers.get('content-type')).toStartWith('application/json')
   return (await res.json()) as { sets: Record<string, string>; moreAvailable: boolean }
 }
@@ -94,7 +94,7 @@ describe('events/poll', () => {
     expect(claims.map((c) => c.events)).toEqual([{ 'urn:ietf:params:scim:event:prov:delete': {} }])
   })
 
-  test('a poll without a body is a long poll with every default (RFC 8936 §2.1: returnImmediately false)', async () => {
+  test('a poll without a body is a long poll with every default (RFC 8936: returnImmediately false)', async () => {
     const { t, journal } = eventsApp()
     const before = journal.listenerCount
     const waiting = t.request('POST', EVENTS)
