@@ -3,6 +3,8 @@ import type { Logger } from './log/types'
 import type { Limits } from './scim/limits'
 import type { SchemaDocument } from './scim/schema/types'
 import type { Durability } from './store/durability'
+import type { JournalReader } from './journal/types'
+import type { PushOptions } from './events/push'
 
 export interface ServerOptions {
   db: string
@@ -23,4 +25,8 @@ export interface ServerOptions {
   logger?: Logger
   /** Requests per second per token, with bursts of twice that; 0 or absent: no limit. */
   rateLimit?: number
+  /** The journal change events are read from; without one the server offers no events. */
+  journal?: JournalReader
+  /** Change-event tuning: SETs per poll, long-poll wait, push retries (src/events/service.ts). */
+  events?: { maxEvents?: number; longPollMs?: number; push?: PushOptions; reloadEveryMs?: number }
 }

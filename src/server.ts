@@ -10,6 +10,7 @@ import { openDatabase } from './store/db'
 import { fixedTokens, storedTokens } from './auth/token-registry'
 import { LastUsed, usageWriter } from './auth/last-used'
 import { createResourceStore } from './store/resource-store'
+import { createEvents } from './events/service'
 import { observeCommits } from './store/write-queue'
 import type { ServerOptions } from './server-options'
 
@@ -49,6 +50,17 @@ export function createScimServer(options: ServerOptions): ScimServer {
     },
     now: () => new Date(),
     newId: randomUUID,
+  }
+  if (options.journal) {
+    deps.events = createEvents({
+      db: sqlite,
+      journal: options.journal,
+      endpointOf: (name) => registry.resourceType(name)?.endpoint ?? `/${name}`,
+      // Pushed SETs name the tenant by its public URL, which only --base-url gives ahead of requests.
+      publicBase: (tenant) => (tenant === 'default' ? deps.settings.baseUrl : undefined),
+      now: deps.now,
+      ...options.events,
+    })
   }
   const tokens = options.tokenHashes ? fixedTokens(options.tokenHashes) : storedTokens(sqlite, 1000, lastUsed)
   const databaseBytes = sqlite.query(

@@ -16,6 +16,7 @@ import { scimJson } from './plugins/scim-json'
 import { carryContext, contextOf } from './request-context'
 import { baseOf } from './request-info'
 import { discoveryRoutes } from './routes/discovery'
+import { eventKeyRoutes, eventRoutes } from './routes/events'
 import { healthRoutes } from './routes/health'
 import { metricsRoutes } from './routes/metrics'
 import { resourceRoutes } from './routes/resources'
@@ -39,8 +40,9 @@ export function createApp({ deps, tokens, metrics, logger, rateLimit: rate = 0 }
   const baseFor = (request: Request) => baseOf(request, deps.settings.baseUrl, API_PREFIX)
   const api = new Elysia({ prefix: API_PREFIX }).use(discoveryRoutes(deps, filters, baseFor))
   for (const type of deps.registry.resourceTypes) api.use(resourceRoutes(deps, filters, type, baseFor))
+  api.use(eventRoutes(deps.events, baseFor))
   // Served without a token: exactly the paths of this controller, and nothing else.
-  const open = healthRoutes(deps.store)
+  const open = new Elysia().use(healthRoutes(deps.store)).use(eventKeyRoutes(deps.events, API_PREFIX))
   const openPaths = new Set(open.routes.map((route) => route.path))
   // Requests the app re-issues to itself (a canonical URL, a respelled endpoint) start over at `root`.
   const self: { root?: { handle(request: Request): Promise<Response>; routes: { method: string; path: string }[] } } =

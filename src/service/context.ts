@@ -7,6 +7,7 @@ import type { ResolvedFilter } from '../scim/filter/resolve'
 import type { ResolvedAttr } from '../scim/schema/registry'
 import type { CursorPosition } from '../scim/cursor'
 import type { Limits } from '../scim/limits'
+import type { EventService } from '../events/types'
 
 /** A resource as stored: the canonical document plus server-managed columns. */
 export interface StoredResource {
@@ -109,4 +110,6 @@ export interface ServiceDeps {
   settings: ServiceSettings
   now: () => Date
   newId: () => string
+  /** Change events (src/events), when the server has a journal to read them from. */
+  events?: EventService
 }

@@ -37,6 +37,8 @@ export function serviceProviderConfig(deps: ServiceDeps, base: string): ServiceR
           primary: true,
         },
       ],
+      // RFC 9967 §4: present only when events are on.
+      ...(deps.events ? { securityEvents: deps.events.securityEvents(base) } : {}),
       meta: { resourceType: 'ServiceProviderConfig', location: `${base}/ServiceProviderConfig` },
     },
   }

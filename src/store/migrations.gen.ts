@@ -53,5 +53,16 @@ export const MIGRATIONS: EmbeddedMigration[] = [
       "INSERT INTO `tokens` (`id`, `tenant`, `label`, `scope`, `hash`, `created`) SELECT lower(hex(randomblob(6))), 'default', 'issued before tenants', 'provision', `value`, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM json_each((SELECT `value` FROM `settings` WHERE `key` = 'token_hashes'));",
       "DELETE FROM `settings` WHERE `key` = 'token_hashes';"
     ]
+  },
+  {
+    "tag": "0004_events",
+    "when": 1796126699291,
+    "hash": "6eb0525e37c9951d9c6712fd1109d986e25e4bd0b4ad67df5937bb95ce718f7b",
+    "statements": [
+      "CREATE TABLE `event_acks` (\n\t`tenant` text NOT NULL,\n\t`stream` text NOT NULL,\n\t`seq` integer NOT NULL,\n\tPRIMARY KEY(`tenant`, `stream`, `seq`),\n\tFOREIGN KEY (`tenant`,`stream`) REFERENCES `event_streams`(`tenant`,`stream`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE TABLE `event_keys` (\n\t`kid` text PRIMARY KEY NOT NULL,\n\t`tenant` text NOT NULL,\n\t`private_jwk` text NOT NULL,\n\t`created` text NOT NULL,\n\tFOREIGN KEY (`tenant`) REFERENCES `tenants`(`name`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE INDEX `event_keys_tenant` ON `event_keys` (`tenant`);",
+      "CREATE TABLE `event_streams` (\n\t`tenant` text NOT NULL,\n\t`stream` text NOT NULL,\n\t`acked_seq` integer DEFAULT 0 NOT NULL,\n\tPRIMARY KEY(`tenant`, `stream`),\n\tFOREIGN KEY (`tenant`) REFERENCES `tenants`(`name`) ON UPDATE no action ON DELETE cascade\n);"
+    ]
   }
 ]

@@ -1,6 +1,6 @@
 // Drizzle table definitions: resources as canonical JSON plus promoted columns, and memberships.
 import { sql } from 'drizzle-orm'
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { foreignKey, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { URN_ENTERPRISE_USER } from '../scim/constants'
 
 /**
@@ -104,4 +104,58 @@ export const tokens = sqliteTable(
     lastUsed: text('last_used'),
   },
   (t) => [uniqueIndex('tokens_hash').on(t.hash), index('tokens_tenant').on(t.tenant)]
+)
+
+/**
+ * Each tenant's key for signing its change events (RFC 8417 SETs as JWS, ES256), made the first
+ * time the tenant's events or keys are asked for. `private_jwk` is the P-256 private key as a JWK
+ * (RFC 7517); `kid` is its RFC 7638 thumbprint, which the published JWKS carries.
+ */
+export const eventKeys = sqliteTable(
+  'event_keys',
+  {
+    kid: text('kid').primaryKey(),
+    tenant: text('tenant')
+      .notNull()
+      .references(() => tenants.name, { onDelete: 'cascade' }),
+    privateJwk: text('private_jwk').notNull(),
+    created: text('created').notNull(),
+  },
+  (t) => [index('event_keys_tenant').on(t.tenant)]
+)
+
+/**
+ * How far each receiver of a tenant's events got: `poll` for the RFC 8936 poll endpoint, or
+ * `push <url>` for an RFC 8935 receiver. Every journal entry up to `acked_seq` is acknowledged;
+ * entries after it are delivered again until acknowledged, however long the receiver was away.
+ */
+export const eventStreams = sqliteTable(
+  'event_streams',
+  {
+    tenant: text('tenant')
+      .notNull()
+      .references(() => tenants.name, { onDelete: 'cascade' }),
+    stream: text('stream').notNull(),
+    ackedSeq: integer('acked_seq').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenant, t.stream] })]
+)
+
+/**
+ * Acknowledgements ahead of a stream's `acked_seq` (a poll client may ack events out of order);
+ * the position moves past them once the events before them are acknowledged too.
+ */
+export const eventAcks = sqliteTable(
+  'event_acks',
+  {
+    tenant: text('tenant').notNull(),
+    stream: text('stream').notNull(),
+    seq: integer('seq').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenant, t.stream, t.seq] }),
+    foreignKey({ columns: [t.tenant, t.stream], foreignColumns: [eventStreams.tenant, eventStreams.stream] }).onDelete(
+      'cascade'
+    ),
+  ]
 )

@@ -1,0 +1,45 @@
+// The RFC 8936 poll request body, checked: maxEvents, returnImmediately, ack, setErrs.
+import { ScimError } from '../scim/errors'
+
+/** RFC 8936 error of one SET the recipient could not process. */
+export interface SetError {
+  err: string
+  description?: string
+}
+
+export interface PollRequest {
+  /** Absent: as many as the server returns in one response. */
+  maxEvents?: number
+  /** RFC 8936: false (long polling) unless the recipient asks for an immediate answer. */
+  returnImmediately: boolean
+  ack: string[]
+  setErrs: Record<string, SetError>
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** The poll request in `body` (an empty body is a poll with every default), or a 400 SCIM Error. */
+export function parsePollRequest(body: unknown): PollRequest {
+  if (body === undefined || body === null) return { returnImmediately: false, ack: [], setErrs: {} }
+  if (!isObject(body)) throw ScimError.invalidSyntax('a poll request is a JSON object (RFC 8936)')
+  const { maxEvents, returnImmediately = false, ack = [], setErrs = {} } = body
+  if (maxEvents !== undefined && !(Number.isSafeInteger(maxEvents) && (maxEvents as number) >= 0)) {
+    throw ScimError.invalidValue('"maxEvents" must be a non-negative integer')
+  }
+  if (typeof returnImmediately !== 'boolean') throw ScimError.invalidValue('"returnImmediately" must be a boolean')
+  if (!Array.isArray(ack) || !ack.every((jti) => typeof jti === 'string')) {
+    throw ScimError.invalidValue('"ack" must be an array of jti strings')
+  }
+  if (!isObject(setErrs)) throw ScimError.invalidValue('"setErrs" must be an object keyed by jti')
+  for (const [jti, error] of Object.entries(setErrs)) {
+    if (!isObject(error) || typeof error.err !== 'string') {
+      throw ScimError.invalidValue(`"setErrs" of ${JSON.stringify(jti)} must be an object with an "err" string`)
+    }
+  }
+  return {
+    maxEvents: maxEvents as number | undefined,
+    returnImmediately,
+    ack: ack as string[],
+    setErrs: setErrs as Record<string, SetError>,
+  }
+}

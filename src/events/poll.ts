@@ -1,0 +1,103 @@
+// RFC 8936 poll: acknowledge, then return the tenant's unacknowledged SETs in commit order.
+import type { JournalReader } from '../journal/types'
+import type { PollRequest } from './poll-request'
+import { jtiOf, seqOfJti, setClaims, type Feed, type SetClaims } from './set'
+import { pendingEntries, type StreamCursor } from './pending'
+import { POLL_STREAM } from './streams'
+
+/** RFC 8936 poll response. */
+export interface PollResponse {
+  sets: Record<string, string>
+  moreAvailable: boolean
+}
+
+export interface PollDeps {
+  reader: JournalReader
+  positions: {
+    cursor(tenant: string, stream: string): StreamCursor
+    acknowledge(tenant: string, stream: string, seqs: readonly number[]): void
+    advance(tenant: string, stream: string, seq: number): void
+  }
+  sign(tenant: string, claims: SetClaims): string
+  /** The most SETs one response carries (a recipient may ask for fewer). */
+  maxEvents: number
+  /** How long a long poll waits for a change before it answers with no SETs. */
+  longPollMs: number
+}
+
+/**
+ * One poll of the tenant's stream. Acknowledged SETs (`ack`, and `setErrs`: received, though the
+ * recipient could not use them) are never returned again; the others are returned on every poll
+ * until acknowledged. With nothing to return and `returnImmediately` false, the poll waits for
+ * the tenant's next journal append (or `longPollMs`, or the client going away) and answers then.
+ */
+export async function pollEvents(
+  deps: PollDeps,
+  tenant: string,
+  feed: Feed,
+  request: PollRequest,
+  signal?: AbortSignal
+): Promise<PollResponse> {
+  deps.positions.acknowledge(tenant, POLL_STREAM, acknowledged(deps.reader, tenant, request))
+  const max = Math.min(request.maxEvents ?? deps.maxEvents, deps.maxEvents)
+  // Subscribed before the read, so an append between the read and the wait is not missed.
+  const append =
+    !request.returnImmediately && max > 0 ? nextAppend(deps.reader, tenant, deps.longPollMs, signal) : undefined
+  try {
+    let found = read(deps, tenant, max)
+    if (found.entries.length === 0 && append) {
+      await append.promise
+      found = read(deps, tenant, max)
+    }
+    const sets: Record<string, string> = {}
+    for (const entry of found.entries) sets[jtiOf(entry)] = deps.sign(tenant, setClaims(entry, feed))
+    return { sets, moreAvailable: found.more }
+  } finally {
+    append?.cancel()
+  }
+}
+
+function read(deps: PollDeps, tenant: string, max: number) {
+  const cursor = deps.positions.cursor(tenant, POLL_STREAM)
+  const found = pendingEntries(deps.reader, tenant, cursor, max)
+  if (found.settledSeq > cursor.ackedSeq) deps.positions.advance(tenant, POLL_STREAM, found.settledSeq)
+  return found
+}
+
+/**
+ * The positions of the acknowledged jtis that name one of this tenant's entries exactly; others
+ * (unknown, another tenant's, a future position) are ignored, so a stray ack never hides an event.
+ */
+function acknowledged(reader: JournalReader, tenant: string, request: PollRequest): number[] {
+  const seqs: number[] = []
+  for (const jti of [...request.ack, ...Object.keys(request.setErrs)]) {
+    const seq = seqOfJti(jti)
+    if (seq === undefined) continue
+    const entry = reader.after(tenant, seq - 1, 1)[0]
+    if (entry && entry.seq === seq && jtiOf(entry) === jti) seqs.push(seq)
+  }
+  return seqs
+}
+
+/** Resolves on the tenant's next append, after `ms`, or when `signal` aborts, whichever is first. */
+export function nextAppend(reader: JournalReader, tenant: string, ms: number, signal?: AbortSignal) {
+  let done = () => {}
+  const promise = new Promise<void>((resolve) => {
+    done = resolve
+  })
+  const unsubscribe = reader.onAppend((tenants) => {
+    if (tenants.has(tenant)) done()
+  })
+  const timer = setTimeout(() => done(), ms)
+  const onAbort = () => done()
+  signal?.addEventListener('abort', onAbort)
+  return {
+    promise,
+    cancel() {
+      unsubscribe()
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+      done()
+    },
+  }
+}

@@ -1,0 +1,54 @@
+// The push receivers of each tenant: `pushUrls` in tenants.settings (bun:sqlite).
+import type { Database } from 'bun:sqlite'
+
+/** Receivers must be absolute http(s) URLs; anything else is refused before it is stored. */
+export function pushUrlProblem(url: string): string | undefined {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return `${url} is not an absolute URL`
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return `${url} is not an http or https URL`
+  if (parsed.username || parsed.password) return `${url} carries credentials; they would be stored in clear`
+  return undefined
+}
+
+/**
+ * Sets the tenant's RFC 8935 receivers (replacing earlier ones; [] removes them all), for
+ * `tenant set NAME --push-url URL…`. Throws an Error naming the bad URL or the missing tenant.
+ * A running server picks the change up within its reload interval.
+ */
+export function setPushUrls(db: Database, tenant: string, urls: readonly string[]): void {
+  for (const url of urls) {
+    const problem = pushUrlProblem(url)
+    if (problem) throw new Error(problem)
+  }
+  const changed = db
+    .query("UPDATE tenants SET settings = json_set(settings, '$.pushUrls', json(?)) WHERE name = ?")
+    .run(JSON.stringify([...new Set(urls)]), tenant)
+  if (changed.changes === 0) throw new Error(`no tenant ${tenant}`)
+}
+
+/** Every tenant's receivers, as stored. */
+export function storedPushUrls(db: Database): Map<string, string[]> {
+  const out = new Map<string, string[]>()
+  const rows = db.query<{ name: string; urls: string | null }, []>(
+    "SELECT name, json_extract(settings, '$.pushUrls') AS urls FROM tenants"
+  )
+  for (const row of rows.all()) {
+    const urls = parseUrls(row.urls)
+    if (urls.length > 0) out.set(row.name, urls)
+  }
+  return out
+}
+
+function parseUrls(text: string | null): string[] {
+  if (text === null) return []
+  try {
+    const value = JSON.parse(text) as unknown
+    return Array.isArray(value) ? value.filter((u): u is string => typeof u === 'string' && !pushUrlProblem(u)) : []
+  } catch {
+    return []
+  }
+}

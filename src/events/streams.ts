@@ -1,0 +1,65 @@
+// Receivers' acknowledged positions in the event_streams and event_acks tables (bun:sqlite).
+import type { Database } from 'bun:sqlite'
+import type { StreamCursor } from './pending'
+
+/** The poll endpoint's stream; a push receiver's is `push <url>`. */
+export const POLL_STREAM = 'poll'
+
+/** The stream of one RFC 8935 receiver: its position is its own, apart from the poll's and other receivers'. */
+export function pushStream(url: string): string {
+  return `push ${url}`
+}
+
+/**
+ * Survives restarts: a receiver that comes back after a day starts where its acknowledgements
+ * stopped. Positions are journal seqs, so the state per receiver is one row plus the few
+ * acknowledgements that arrived ahead of an unacknowledged event.
+ */
+export class StreamPositions {
+  private readonly readSeq
+  private readonly readAcks
+  private readonly addStream
+  private readonly addAck
+  private readonly moveTo
+  private readonly dropAcks
+
+  constructor(private readonly db: Database) {
+    this.readSeq = db.query<{ acked_seq: number }, [string, string]>(
+      'SELECT acked_seq FROM event_streams WHERE tenant = ? AND stream = ?'
+    )
+    this.readAcks = db.query<{ seq: number }, [string, string]>(
+      'SELECT seq FROM event_acks WHERE tenant = ? AND stream = ?'
+    )
+    this.addStream = db.query('INSERT OR IGNORE INTO event_streams (tenant, stream, acked_seq) VALUES (?, ?, 0)')
+    this.addAck = db.query(
+      `INSERT OR IGNORE INTO event_acks (tenant, stream, seq)
+       SELECT ?1, ?2, ?3 WHERE ?3 > (SELECT acked_seq FROM event_streams WHERE tenant = ?1 AND stream = ?2)`
+    )
+    this.moveTo = db.query('UPDATE event_streams SET acked_seq = max(acked_seq, ?3) WHERE tenant = ?1 AND stream = ?2')
+    this.dropAcks = db.query('DELETE FROM event_acks WHERE tenant = ? AND stream = ? AND seq <= ?')
+  }
+
+  /** Where the receiver is: position 0 and no acknowledgements for a stream never seen. */
+  cursor(tenant: string, stream: string): StreamCursor {
+    const ackedSeq = this.readSeq.get(tenant, stream)?.acked_seq ?? 0
+    return { ackedSeq, acked: new Set(this.readAcks.all(tenant, stream).map((r) => r.seq)) }
+  }
+
+  /** Records acknowledgements of single positions (any order), in one transaction. */
+  acknowledge(tenant: string, stream: string, seqs: readonly number[]): void {
+    if (seqs.length === 0) return
+    this.db.transaction(() => {
+      this.addStream.run(tenant, stream)
+      for (const seq of seqs) this.addAck.run(tenant, stream, seq)
+    })()
+  }
+
+  /** Everything up to `seq` is acknowledged: the position moves there (never back). */
+  advance(tenant: string, stream: string, seq: number): void {
+    this.db.transaction(() => {
+      this.addStream.run(tenant, stream)
+      this.moveTo.run(tenant, stream, seq)
+      this.dropAcks.run(tenant, stream, seq)
+    })()
+  }
+}

@@ -1,0 +1,20 @@
+// What the HTTP layer and the services see of change events (src/events/service.ts makes one).
+import type { PublicJwk } from './jws'
+import type { PollResponse } from './poll'
+import type { SecurityEvents } from './security-events'
+
+export interface EventService {
+  /** One RFC 8936 poll of the tenant's stream; `base` is the tenant's SCIM base URL (the SETs' `iss`). */
+  poll(tenant: string, base: string, body: unknown, signal?: AbortSignal): Promise<PollResponse>
+  /** The tenant's public signing keys as an RFC 7517 JWK Set. */
+  jwks(tenant: string): { keys: PublicJwk[] }
+  /** RFC 9967 §4 `securityEvents` for the tenant at `base`. */
+  securityEvents(base: string): SecurityEvents
+  /** Events pushed receivers have not accepted yet, summed over receivers (for /metrics). */
+  undelivered(): number
+  /** Resolves once every push receiver has sent all it can (a receiver that keeps failing holds it). */
+  pushIdle(): Promise<void>
+  /** Re-reads every tenant's push receivers (tenants.settings `pushUrls`). */
+  reloadPushUrls(): void
+  close(): Promise<void>
+}

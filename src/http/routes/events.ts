@@ -1,0 +1,38 @@
+// RFC 8936 poll endpoint (token needed) and the tenant's signing keys as a JWKS (open).
+import { Elysia } from 'elysia'
+import { EVENTS_PATH, JWKS_PATH } from '../../events/security-events'
+import type { EventService } from '../../events/types'
+import { contextOf } from '../request-context'
+
+const tenantOf = (request: Request) => contextOf(request)?.tenant ?? 'default'
+
+/**
+ * `POST {tenant URL}/Events`: a poll only reads the journal and moves the caller's acknowledged
+ * position, so it is a read (a `read`-scope token may poll). The response is RFC 8936's JSON;
+ * a long poll ends early when the client goes away (request.signal).
+ */
+export function eventRoutes(events: EventService | undefined, baseFor: (request: Request) => string) {
+  const routes = new Elysia()
+  if (!events) return routes
+  return routes.post(EVENTS_PATH, async ({ request, body }) => {
+    const response = await events.poll(tenantOf(request), baseFor(request), body, request.signal)
+    return Response.json(response)
+  })
+}
+
+/**
+ * `GET {tenant URL}/Events/jwks.json`: the public keys the tenant's SETs verify with (RFC 7517
+ * §5), served without a token: the app serves its open controller's routes, this among them,
+ * without one, so the token check has one rule only.
+ */
+export function eventKeyRoutes(events: EventService | undefined, prefix: string) {
+  const routes = new Elysia()
+  if (!events) return routes
+  return routes.get(
+    `${prefix}${JWKS_PATH}`,
+    ({ request }) =>
+      new Response(JSON.stringify(events.jwks(tenantOf(request))), {
+        headers: { 'content-type': 'application/jwk-set+json', 'cache-control': 'max-age=300' },
+      })
+  )
+}

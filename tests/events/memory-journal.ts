@@ -1,0 +1,74 @@
+// An in-memory JournalReader for the events tests: entries appended by hand, listeners told after each commit.
+import { createHash } from 'node:crypto'
+import type { JournalEntry, JournalReader } from '../../src/journal/types'
+
+export type EntryInput = Partial<JournalEntry> & Pick<JournalEntry, 'op' | 'resourceId'>
+
+export class MemoryJournal implements JournalReader {
+  readonly entries: JournalEntry[] = []
+  private readonly listeners = new Set<(tenants: ReadonlySet<string>) => void>()
+  private readonly waiting: (() => void)[] = []
+  private readonly lastHash = new Map<string, string>()
+
+  /** Appends the inputs as one commit, in order, and then tells the listeners. */
+  commit(...inputs: EntryInput[]): JournalEntry[] {
+    const added = inputs.map((input) => {
+      const tenant = input.tenant ?? 'default'
+      const seq = (this.entries[this.entries.length - 1]?.seq ?? 0) + 1
+      const prevHash = this.lastHash.get(tenant) ?? ''
+      const entry: JournalEntry = {
+        seq,
+        tenant,
+        at: '2026-12-01T10:00:00.000Z',
+        actor: null,
+        requestId: null,
+        resourceType: 'User',
+        versionBefore: input.op === 'create' ? null : 1,
+        versionAfter: input.op === 'delete' ? null : 2,
+        changes: [],
+        compat: [],
+        cascade: false,
+        ...input,
+        prevHash,
+        hash: createHash('sha256').update(`${prevHash}:${seq}:${input.resourceId}`).digest('hex'),
+      }
+      this.lastHash.set(tenant, entry.hash)
+      this.entries.push(entry)
+      return entry
+    })
+    const tenants = new Set(added.map((e) => e.tenant))
+    for (const listener of [...this.listeners]) listener(tenants)
+    return added
+  }
+
+  after(tenant: string, afterSeq: number, limit: number): JournalEntry[] {
+    // Entries are in seq order: binary search for the first one past afterSeq.
+    let lo = 0
+    let hi = this.entries.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (this.entries[mid]!.seq <= afterSeq) lo = mid + 1
+      else hi = mid
+    }
+    const out: JournalEntry[] = []
+    for (let i = lo; i < this.entries.length && out.length < limit; i++) {
+      if (this.entries[i]!.tenant === tenant) out.push(this.entries[i]!)
+    }
+    return out
+  }
+
+  onAppend(listener: (tenants: ReadonlySet<string>) => void): () => void {
+    this.listeners.add(listener)
+    for (const resolve of this.waiting.splice(0)) resolve()
+    return () => this.listeners.delete(listener)
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size
+  }
+
+  /** Resolves once more than `count` listeners are subscribed (a long poll is waiting). */
+  async listenersAbove(count: number): Promise<void> {
+    while (this.listeners.size <= count) await new Promise<void>((resolve) => this.waiting.push(resolve))
+  }
+}

@@ -1,0 +1,37 @@
+// Poll bodies shaped as RFC 8936's examples (poll with ack, with setErrs, long poll) parse as the RFC means them.
+import { describe, expect, test } from 'bun:test'
+import { parsePollRequest } from '../../src/events/poll-request'
+
+describe('events/poll-request', () => {
+  test('a poll with acknowledgements and an immediate return ', () => {
+    const body = {
+      ack: ['4d3559ec67504aaba65d40b0363faad8', '3d0c3cf797584bd193bd0fb1bd4e7d30'],
+      returnImmediately: true,
+    }
+    expect(parsePollRequest(body)).toEqual({ ...body, maxEvents: undefined, setErrs: {} })
+  })
+
+  test('a poll reporting an error for one SET ', () => {
+    const body = {
+      ack: ['3d0c3cf797584bd193bd0fb1bd4e7d30'],
+      setErrs: {
+        '4d3559ec67504aaba65d40b0363faad8': {
+          err: 'authentication_failed',
+          description: 'The SET could not be authenticated',
+        },
+      },
+      returnImmediately: true,
+    }
+    expect(parsePollRequest(body)).toEqual({ ...body, maxEvents: undefined })
+  })
+
+  test('maxEvents with a long poll, and every default for an empty body ', () => {
+    expect(parsePollRequest({ maxEvents: 10, returnImmediately: false })).toEqual({
+      maxEvents: 10,
+      returnImmediately: false,
+      ack: [],
+      setErrs: {},
+    })
+    expect(parsePollRequest(undefined)).toEqual({ returnImmediately: false, ack: [], setErrs: {} })
+  })
+})

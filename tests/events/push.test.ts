@@ -1,0 +1,204 @@
+// RFC 8935 push to receivers on 127.0.0.1: order, retries with exponential back-off, rejection, backlog, restart.
+import { afterEach, describe, expect, test } from 'bun:test'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { verifyCompact } from '../../src/events/jws'
+import { backoffDelay } from '../../src/events/push'
+import { pushUrlProblem, setPushUrls } from '../../src/events/push-urls'
+import { createEvents } from '../../src/events/service'
+import type { SetClaims } from '../../src/events/set'
+import type { EventService } from '../../src/events/types'
+import { openDatabase } from '../../src/store/db'
+import { MemoryJournal } from './memory-journal'
+
+const BASE = 'https://scim.example.com/scim/v2'
+
+/** A receiver that answers each attempt with the next status of `script` (then 202), and keeps what it accepted. */
+function receiver(script: number[]) {
+  const accepted: { body: string; type: string | null }[] = []
+  const waiters: { count: number; resolve: () => void }[] = []
+  let attempts = 0
+  const server = Bun.serve({
+    hostname: '127.0.0.1',
+    port: 0,
+    async fetch(request) {
+      const body = await request.text()
+      const status = script[attempts++] ?? 202
+      if (status === 202) {
+        accepted.push({ body, type: request.headers.get('content-type') })
+        for (const w of waiters) if (accepted.length >= w.count) w.resolve()
+        return new Response(null, { status })
+      }
+      if (status === 400) return Response.json({ err: 'invalid_request', description: 'refused' }, { status })
+      return new Response('busy', { status })
+    },
+  })
+  return {
+    url: `http://127.0.0.1:${server.port}/events`,
+    accepted,
+    attempts: () => attempts,
+    /** Resolves once `count` SETs were accepted. */
+    received: (count: number) =>
+      new Promise<void>((resolve) => (accepted.length >= count ? resolve() : waiters.push({ count, resolve }))),
+    stop: () => server.stop(true),
+  }
+}
+
+const cleanups: (() => unknown)[] = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+function events(journal: MemoryJournal, db = ':memory:', delays: number[] = [], sleep?: () => Promise<void>) {
+  const { sqlite } = openDatabase(db)
+  const service = createEvents({
+    db: sqlite,
+    journal,
+    endpointOf: () => '/Users',
+    publicBase: () => BASE,
+    now: () => new Date(),
+    reloadEveryMs: 0,
+    push: {
+      baseDelayMs: 100,
+      maxDelayMs: 1000,
+      sleep: async (ms) => {
+        delays.push(ms)
+        await sleep?.()
+      },
+    },
+  })
+  const close = async () => {
+    await service.close()
+    sqlite.close()
+  }
+  cleanups.push(close)
+  return { service, sqlite, close }
+}
+
+const claimsOf = (service: EventService, set: string) => verifyCompact(set, service.jwks('default').keys) as SetClaims
+const users = (n: number, from = 0) =>
+  Array.from({ length: n }, (_, i) => ({ op: 'create' as const, resourceId: `u${from + i}` }))
+
+describe('events/push', () => {
+  test('a receiver that fails its first attempts gets every SET, in commit order, after exponential back-off', async () => {
+    const r = receiver([503, 500, 503])
+    cleanups.push(r.stop)
+    const journal = new MemoryJournal()
+    const delays: number[] = []
+    const { service, sqlite } = events(journal, ':memory:', delays)
+    setPushUrls(sqlite, 'default', [r.url])
+    service.reloadPushUrls()
+    journal.commit(...users(2))
+    journal.commit(...users(1, 2))
+    await r.received(3)
+    expect(r.attempts()).toBe(6)
+    expect(delays).toEqual([100, 200, 400])
+    expect(r.accepted.map((a) => a.type)).toEqual(Array(3).fill('application/secevent+jwt'))
+    const claims = r.accepted.map((a) => claimsOf(service, a.body))
+    expect(claims.map((c) => c.sub_id.uri)).toEqual(['/Users/u0', '/Users/u1', '/Users/u2'])
+    expect(claims[0]!.iss).toBe(BASE)
+    await service.pushIdle()
+    expect(service.undelivered()).toBe(0)
+  })
+
+  test('the undelivered counter holds what a failing receiver still owes', async () => {
+    const r = receiver([503, 503, 503])
+    cleanups.push(r.stop)
+    const journal = new MemoryJournal()
+    let release = () => {}
+    const retrying = new Promise<void>((resolve) => (release = resolve))
+    let entered = () => {}
+    const waitingToRetry = new Promise<void>((resolve) => (entered = resolve))
+    const { service, sqlite } = events(journal, ':memory:', [], async () => {
+      entered()
+      await retrying
+    })
+    setPushUrls(sqlite, 'default', [r.url])
+    service.reloadPushUrls()
+    journal.commit(...users(4))
+    await waitingToRetry
+    expect(service.undelivered()).toBe(4)
+    release()
+    await service.pushIdle()
+    expect(r.accepted).toHaveLength(4)
+    expect(service.undelivered()).toBe(0)
+  })
+
+  test('a SET the receiver refuses with an RFC 8935 error (400, err) is not resent; the next one follows', async () => {
+    const r = receiver([400])
+    cleanups.push(r.stop)
+    const journal = new MemoryJournal()
+    const delays: number[] = []
+    const { service, sqlite } = events(journal, ':memory:', delays)
+    setPushUrls(sqlite, 'default', [r.url])
+    service.reloadPushUrls()
+    journal.commit(...users(2))
+    await r.received(1)
+    expect(claimsOf(service, r.accepted[0]!.body).sub_id.uri).toBe('/Users/u1')
+    expect(r.attempts()).toBe(2)
+    expect(delays).toEqual([])
+  })
+
+  test('after a restart a receiver gets only what it had not accepted, and each receiver has its own position', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scim-push-'))
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+    const db = join(dir, 'scim.db')
+    const r = receiver([])
+    cleanups.push(r.stop)
+    const journal = new MemoryJournal()
+    const first = events(journal, db)
+    setPushUrls(first.sqlite, 'default', [r.url])
+    first.service.reloadPushUrls()
+    journal.commit(...users(2))
+    await r.received(2)
+    await first.close()
+    journal.commit(...users(2, 2))
+    const late = receiver([])
+    cleanups.push(late.stop)
+    const second = events(journal, db)
+    setPushUrls(second.sqlite, 'default', [r.url, late.url])
+    second.service.reloadPushUrls()
+    await r.received(4)
+    await late.received(4)
+    const uris = (list: { body: string }[]) => list.map((a) => claimsOf(second.service, a.body).sub_id.uri)
+    expect(uris(r.accepted)).toEqual(['/Users/u0', '/Users/u1', '/Users/u2', '/Users/u3'])
+    expect(uris(late.accepted)).toEqual(['/Users/u0', '/Users/u1', '/Users/u2', '/Users/u3'])
+  })
+
+  test('a failing journal read is retried after a back-off; the receiver keeps delivering', async () => {
+    const r = receiver([])
+    cleanups.push(r.stop)
+    const journal = new MemoryJournal()
+    const after = journal.after.bind(journal)
+    let failing = 2
+    journal.after = (tenant, seq, limit) => {
+      if (failing-- > 0) throw new Error('database is locked')
+      return after(tenant, seq, limit)
+    }
+    const delays: number[] = []
+    const { service, sqlite } = events(journal, ':memory:', delays)
+    setPushUrls(sqlite, 'default', [r.url])
+    service.reloadPushUrls()
+    journal.commit(...users(1))
+    await r.received(1)
+    expect(delays).toEqual([100, 200])
+  })
+
+  test('back-off doubles from the base delay up to the cap', () => {
+    expect([0, 1, 2, 3, 4, 5, 60].map((n) => backoffDelay(n, 1000, 10_000))).toEqual([
+      1000, 2000, 4000, 8000, 10_000, 10_000, 10_000,
+    ])
+  })
+
+  test('push URLs must be absolute http(s) URLs without credentials, of an existing tenant', () => {
+    expect(pushUrlProblem('https://apps.example.com/events')).toBeUndefined()
+    expect(pushUrlProblem('/events')).toContain('not an absolute URL')
+    expect(pushUrlProblem('ftp://x/y')).toContain('not an http')
+    expect(pushUrlProblem('https://u:p@x/y')).toContain('credentials')
+    const { sqlite } = openDatabase(':memory:')
+    cleanups.push(() => sqlite.close())
+    expect(() => setPushUrls(sqlite, 'nobody', ['https://x/y'])).toThrow('no tenant nobody')
+    expect(() => setPushUrls(sqlite, 'default', ['nope'])).toThrow('not an absolute URL')
+  })
+})
