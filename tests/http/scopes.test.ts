@@ -146,3 +146,16 @@ test.each([
 ] as const)('%s may not %s %s', (scope, method, path) => {
   expect(scopeRefusal(scope, method, path)).toBeDefined()
 })
+
+test.each([
+  ['read', 'POST', '/scim/v2/Events'],
+  ['provision', 'POST', '/scim/v2/Events'],
+  ['read', 'GET', '/scim/v2/Events/jwks.json'],
+] as const)('%s may %s %s: an RFC 8936 poll only reads', (scope, method, path) => {
+  expect(scopeRefusal(scope, method, path)).toBeUndefined()
+})
+
+test('a read token polls events through the HTTP stack', async () => {
+  const res = await t.as('read', 'POST', '/scim/v2/Events', { returnImmediately: true })
+  expect(res.status).not.toBe(403)
+})
