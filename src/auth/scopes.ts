@@ -1,7 +1,7 @@
 // What each token scope may do: the one rule the HTTP layer asks after authentication.
 import type { TokenScope } from './token-registry'
 
-/** The Prometheus scrape path, on the API port (plugins/scopes.ts) and on --metrics-listen. */
+/** The Prometheus scrape path, on the API port (checked by plugins/auth.ts) and on --metrics-listen. */
 export const METRICS_PATH = '/metrics'
 
 /** The RFC 8936 poll endpoint under a Tenant URL (routes/events.ts): a POST that only reads the journal. */

@@ -8,7 +8,6 @@ import { auth } from './plugins/auth'
 import type { Logger } from '../log/types'
 import type { ServerMetrics } from '../metrics/registry'
 import { scimErrors } from './plugins/errors'
-import { scopes } from './plugins/scopes'
 import { rateLimit } from './plugins/rate-limit'
 import { observeRequests } from './plugins/request-log'
 import { routeFallback } from './route-fallback'
@@ -59,7 +58,6 @@ export function createApp({ deps, tokens, metrics, logger, rateLimit: rate = 0 }
   const root = new Elysia()
     .use(frontDoor(reissue))
     .use(auth(tokens, openPaths))
-    .use(scopes())
     .use(rateLimit({ rate, refused: () => metrics.refused() }))
     .use(routeFallback(() => self.root!.routes, reissue))
     .use(scimErrors(logger))

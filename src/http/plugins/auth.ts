@@ -1,6 +1,7 @@
-// Bearer-token check (RFC 6750 §2.1, header only) before anything else runs, in constant time.
+// Bearer-token check (RFC 6750 §2.1, header only) and the token scope rule, before anything else runs.
 import { Elysia } from 'elysia'
 import { ScimError } from '../../scim/errors'
+import { scopeRefusal } from '../../auth/scopes'
 import { resolveToken, type TokenRecord, type TokenSource } from '../../auth/token-registry'
 import { errorResponse } from '../respond'
 import { contextOf } from '../request-context'
@@ -65,6 +66,11 @@ export function auth(tokens: TokenSource, openPaths: ReadonlySet<string>) {
     const record = resolved.resolve(tokens, token)
     const ctx = contextOf(request)
     if (!record || record.tenant !== (ctx?.tenant ?? 'default')) return unauthorized()
+    // What the token's scope allows (auth/scopes.ts), on the same router path: a refused write is
+    // a 403 (RFC 7644 §3.12) before routing and body parsing, so it changes nothing. Without the
+    // router's path nothing but plain reads is known to be safe (fail closed).
+    const refusal = scopeRefusal(record.scope, request.method, path ?? '')
+    if (refusal !== undefined) return errorResponse(new ScimError(403, refusal))
     // The token for scope checks, its label for the log line, metrics and rate limit; its use for last_used.
     if (ctx && ctx.token === undefined) {
       ctx.token = record

@@ -9,7 +9,7 @@ export async function metricsResponse(metrics: ServerMetrics): Promise<Response>
 }
 
 /**
- * On the API port it needs a bearer token of scope `metrics` (plugins/scopes.ts), which only the
+ * On the API port it needs a bearer token of scope `metrics` (checked by plugins/auth.ts), which only the
  * default tenant issues: the figures span every tenant, so a tenant's provisioning token must not
  * read them. Prometheus sends the token with `authorization`.
  */
