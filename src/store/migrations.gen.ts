@@ -53,5 +53,16 @@ export const MIGRATIONS: EmbeddedMigration[] = [
       "INSERT INTO `tokens` (`id`, `tenant`, `label`, `scope`, `hash`, `created`) SELECT lower(hex(randomblob(6))), 'default', 'issued before tenants', 'provision', `value`, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM json_each((SELECT `value` FROM `settings` WHERE `key` = 'token_hashes'));",
       "DELETE FROM `settings` WHERE `key` = 'token_hashes';"
     ]
+  },
+  {
+    "tag": "0004_admin_console",
+    "when": 1796126695545,
+    "hash": "d327fafe7df79ad5e613b9d54afd85dc4fac25ac3db93169b5fc73b5c6300de5",
+    "statements": [
+      "CREATE TABLE `admin_links` (\n\t`hash` text PRIMARY KEY NOT NULL,\n\t`admin` text NOT NULL,\n\t`created` text NOT NULL,\n\t`expires` text NOT NULL,\n\tFOREIGN KEY (`admin`) REFERENCES `admins`(`name`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE TABLE `admin_sessions` (\n\t`id_hash` text PRIMARY KEY NOT NULL,\n\t`admin` text NOT NULL,\n\t`csrf` text NOT NULL,\n\t`created` text NOT NULL,\n\t`expires` text NOT NULL,\n\tFOREIGN KEY (`admin`) REFERENCES `admins`(`name`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE INDEX `admin_sessions_admin` ON `admin_sessions` (`admin`);",
+      "CREATE TABLE `admins` (\n\t`name` text PRIMARY KEY NOT NULL,\n\t`password_hash` text,\n\t`created` text NOT NULL\n);"
+    ]
   }
 ]

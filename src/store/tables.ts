@@ -105,3 +105,41 @@ export const tokens = sqliteTable(
   },
   (t) => [uniqueIndex('tokens_hash').on(t.hash), index('tokens_tenant').on(t.tenant)]
 )
+
+/**
+ * Accounts of the admin console (/admin), apart from bearer tokens: a token never signs anyone
+ * in and an account never calls the SCIM API. `password_hash` is Bun.password's argon2id PHC
+ * string; null until the account sets one through a one-time sign-in link.
+ */
+export const admins = sqliteTable('admins', {
+  name: text('name').primaryKey(),
+  passwordHash: text('password_hash'),
+  created: text('created').notNull(),
+})
+
+/** Signed-in console sessions: only the SHA-256 of the cookie's random id is stored. */
+export const adminSessions = sqliteTable(
+  'admin_sessions',
+  {
+    /** Hex SHA-256 of the session id the cookie carries. */
+    idHash: text('id_hash').primaryKey(),
+    admin: text('admin')
+      .notNull()
+      .references(() => admins.name, { onDelete: 'cascade' }),
+    /** The session's CSRF token, sent back in forms and the x-csrf-token header of every change. */
+    csrf: text('csrf').notNull(),
+    created: text('created').notNull(),
+    expires: text('expires').notNull(),
+  },
+  (t) => [index('admin_sessions_admin').on(t.admin)]
+)
+
+/** One-time sign-in links (`admin add NAME --link`): the SHA-256 of the link's token, used once. */
+export const adminLinks = sqliteTable('admin_links', {
+  hash: text('hash').primaryKey(),
+  admin: text('admin')
+    .notNull()
+    .references(() => admins.name, { onDelete: 'cascade' }),
+  created: text('created').notNull(),
+  expires: text('expires').notNull(),
+})
