@@ -18,11 +18,13 @@ header.top nav a{text-decoration:none;padding:.25rem .1rem}
 header.top nav a[aria-current=page]{font-weight:700;border-bottom:2px solid var(--accent)}
 header.top form{margin-left:auto;display:flex;align-items:center;gap:.5rem;color:var(--muted)}
 main{max-width:72rem;margin:0 auto;padding:1rem}
-h1{font-size:1.5rem;margin:.5rem 0 1rem}
+h1{font-size:1.5rem;margin:.5rem 0 1rem;overflow-wrap:anywhere}
 h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:1rem}
 .card{background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:1rem}
-.card .n{font-size:2rem;font-weight:700}
+.card h2{margin:0}
+.card .n{font-size:2rem;font-weight:700;margin:.25rem 0}
+.card p{margin:0}
 .muted{color:var(--muted)}
 table{width:100%;border-collapse:collapse;background:var(--card);border:1px solid var(--line)}
 th,td{text-align:left;padding:.45rem .6rem;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}
@@ -44,6 +46,7 @@ dl.attrs dl.attrs{padding:.25rem .5rem;border:none;border-left:2px solid var(--l
 .sign-in form{display:flex;flex-direction:column;gap:.75rem;background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:1.25rem}
 .sign-in label{display:flex;flex-direction:column;gap:.25rem;font-weight:600}
 .cols{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+.cols>section{min-width:0}
 @media (max-width:48rem){.cols{grid-template-columns:1fr}dl.attrs{grid-template-columns:1fr}dl.attrs dt{margin-top:.4rem}
  table.list thead{display:none}table.list tr{display:block;border-bottom:1px solid var(--line);padding:.4rem 0}table.list td{display:block;border:none;padding:.1rem .6rem}
  table.list td[data-label]::before{content:attr(data-label) ": ";color:var(--muted);font-size:.85rem}}
