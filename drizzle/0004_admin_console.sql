@@ -21,3 +21,5 @@ CREATE TABLE `admins` (
 	`password_hash` text,
 	`created` text NOT NULL
 );
+--> statement-breakpoint
+CREATE INDEX `resources_tenant_type_modified` ON `resources` (`tenant`,`type`,`last_modified`);

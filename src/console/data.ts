@@ -3,8 +3,9 @@ import type { Doc } from '../scim/document'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps } from '../service/context'
 import type { FilterCache } from '../service/filter-cache'
+import { modifiedSince as modifiedSinceOf, recentlyModified as recentViews } from '../service/activity'
 import { getResource } from '../service/get'
-import { listResources, queryRows } from '../service/list'
+import { queryRows } from '../service/list'
 import { listByCursor } from '../service/list-cursor'
 import type { RequestInfo, ServiceResult } from '../service/result'
 
@@ -56,23 +57,10 @@ export function listPage(
   return { resources: body.Resources, total: body.totalResults, next: body.nextCursor, previous: body.previousCursor }
 }
 
-/** The most recently modified resources of `type`, newest first, as GET /{type}?sortBy=meta.lastModified serves them. */
-export function recentlyModified(
-  deps: ServiceDeps,
-  filters: FilterCache,
-  type: ResourceType,
-  count: number,
-  req: RequestInfo
-): Doc[] {
+/** The most recently modified resources of `type`, newest first, as the API serves them (groups without members). */
+export function recentlyModified(deps: ServiceDeps, type: ResourceType, count: number, req: RequestInfo): Doc[] {
   const view = type.name === 'Group' ? { ...req, excludedAttributes: 'members' } : req
-  const result = listResources(
-    deps,
-    filters,
-    type,
-    { sortBy: 'meta.lastModified', sortOrder: 'descending', count },
-    view
-  )
-  return bodyOf<{ Resources: Doc[] }>(result).Resources
+  return recentViews(deps, type, count, view).map((json) => JSON.parse(json) as Doc)
 }
 
 /** The resource as GET /{type}/{id} serves it (a ScimError 404 when there is none). */
@@ -80,8 +68,7 @@ export function resourceAsServed(deps: ServiceDeps, type: ResourceType, id: stri
   return bodyOf<Doc>(getResource(deps, type, id, req))
 }
 
-/** Resources of `type` modified since `since`, with the instant cut to the minute so the count's cache holds for it. */
-export function modifiedSince(deps: ServiceDeps, filters: FilterCache, type: ResourceType, since: Date): number {
-  const minute = new Date(Math.floor(since.getTime() / 60_000) * 60_000).toISOString()
-  return countOf(deps, filters, type, `meta.lastModified gt ${JSON.stringify(minute)}`)
+/** Resources of `type` modified after `since`. */
+export function modifiedSince(deps: ServiceDeps, type: ResourceType, since: Date): number {
+  return modifiedSinceOf(deps, type, since)
 }

@@ -93,13 +93,13 @@ export function pageRoutes({ sessions, depsFor, apiBase, now }: PageDeps) {
           return {
             type: kind,
             total: countOf(deps, filters, type),
-            last5m: modifiedSince(deps, filters, type, new Date(at - 5 * 60_000)),
-            lastHour: modifiedSince(deps, filters, type, new Date(at - 3600_000)),
-            lastDay: modifiedSince(deps, filters, type, new Date(at - 86_400_000)),
+            last5m: modifiedSince(deps, type, new Date(at - 5 * 60_000)),
+            lastHour: modifiedSince(deps, type, new Date(at - 3600_000)),
+            lastDay: modifiedSince(deps, type, new Date(at - 86_400_000)),
           }
         })
         const recent = KINDS.flatMap((kind) =>
-          recentlyModified(deps, filters, typeNamed(deps, kind)!, RECENT, req).map((doc) => ({ type: kind, doc }))
+          recentlyModified(deps, typeNamed(deps, kind)!, RECENT, req).map((doc) => ({ type: kind, doc }))
         )
         const modified = (d: { doc: { meta?: unknown } }) =>
           (d.doc.meta as { lastModified?: string }).lastModified ?? ''

@@ -56,13 +56,14 @@ export const MIGRATIONS: EmbeddedMigration[] = [
   },
   {
     "tag": "0004_admin_console",
-    "when": 1796126695545,
-    "hash": "d327fafe7df79ad5e613b9d54afd85dc4fac25ac3db93169b5fc73b5c6300de5",
+    "when": 1796127547472,
+    "hash": "acc7611de89e8828510da8a3a67f0ea32630c9c3430615100a60f57404da9ceb",
     "statements": [
       "CREATE TABLE `admin_links` (\n\t`hash` text PRIMARY KEY NOT NULL,\n\t`admin` text NOT NULL,\n\t`created` text NOT NULL,\n\t`expires` text NOT NULL,\n\tFOREIGN KEY (`admin`) REFERENCES `admins`(`name`) ON UPDATE no action ON DELETE cascade\n);",
       "CREATE TABLE `admin_sessions` (\n\t`id_hash` text PRIMARY KEY NOT NULL,\n\t`admin` text NOT NULL,\n\t`csrf` text NOT NULL,\n\t`created` text NOT NULL,\n\t`expires` text NOT NULL,\n\tFOREIGN KEY (`admin`) REFERENCES `admins`(`name`) ON UPDATE no action ON DELETE cascade\n);",
       "CREATE INDEX `admin_sessions_admin` ON `admin_sessions` (`admin`);",
-      "CREATE TABLE `admins` (\n\t`name` text PRIMARY KEY NOT NULL,\n\t`password_hash` text,\n\t`created` text NOT NULL\n);"
+      "CREATE TABLE `admins` (\n\t`name` text PRIMARY KEY NOT NULL,\n\t`password_hash` text,\n\t`created` text NOT NULL\n);",
+      "CREATE INDEX `resources_tenant_type_modified` ON `resources` (`tenant`,`type`,`last_modified`);"
     ]
   }
 ]

@@ -155,9 +155,9 @@ describe('console in Chromium', () => {
     const page = await newPage()
     await signIn(page)
     await page.keyboard.press('Tab')
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content')
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content')
     await page.keyboard.press('Enter')
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main')
+    expect(await page.evaluate('document.activeElement?.id')).toBe('main')
   }, 60_000)
 
   test('on a phone the list reads as one column and the page does not scroll sideways', async () => {
@@ -165,11 +165,11 @@ describe('console in Chromium', () => {
     await signIn(page)
     await shot(page, 'dashboard-phone')
     await page.goto(`${base}/admin/users`)
-    const width = await page.evaluate(() => document.documentElement.scrollWidth)
+    const width = await page.evaluate<number>('document.documentElement.scrollWidth')
     expect(width).toBeLessThanOrEqual(375)
     await shot(page, 'users-phone')
     await page.goto(`${base}/admin/user?id=${userId}`)
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375)
     await shot(page, 'user-phone')
   }, 60_000)
 

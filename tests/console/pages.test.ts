@@ -74,11 +74,12 @@ describe('console pages', () => {
     let pages = 0
     let last = ''
     while (path) {
-      const page = await (await browser.get(path)).text()
+      const page: string = await (await browser.get(path)).text()
       seen.push(...detailLinks(page, 'user'))
       pages++
       last = page
-      const next = /href="([^"]+)" *>Next page/.exec(page) ?? /rel="next" href="([^"]+)"/.exec(page)
+      const next: RegExpExecArray | null =
+        /href="([^"]+)" *>Next page/.exec(page) ?? /rel="next" href="([^"]+)"/.exec(page)
       path = next?.[1]?.replaceAll('&amp;', '&')
     }
     expect(pages).toBe(3)
