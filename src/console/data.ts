@@ -1,7 +1,7 @@
 // What the console shows, read through the same services that answer SCIM, so both always agree.
 import type { Doc } from '../scim/document'
 import type { ResourceType } from '../scim/schema/types'
-import type { ServiceDeps } from '../service/context'
+import type { MemberRow, ServiceDeps } from '../service/context'
 import type { FilterCache } from '../service/filter-cache'
 import { modifiedSince as modifiedSinceOf, recentlyModified as recentViews } from '../service/activity'
 import { getResource } from '../service/get'
@@ -11,6 +11,8 @@ import type { RequestInfo, ServiceResult } from '../service/result'
 
 /** Rows on one page of the users or groups list. */
 export const PAGE_SIZE = 50
+/** Members a group page links to; a larger group's JSON is shown without its member list. */
+export const MEMBER_LINKS = 1000
 
 export interface ListPage {
   resources: Doc[]
@@ -71,4 +73,9 @@ export function resourceAsServed(deps: ServiceDeps, type: ResourceType, id: stri
 /** Resources of `type` modified after `since`. */
 export function modifiedSince(deps: ServiceDeps, type: ResourceType, since: Date): number {
   return modifiedSinceOf(deps, type, since)
+}
+
+/** A group's first `limit` members, as its `members` attribute serves them, and how many it has. */
+export function membersOf(deps: ServiceDeps, groupId: string, limit: number): { total: number; rows: MemberRow[] } {
+  return deps.store.memberPage(groupId, limit)
 }

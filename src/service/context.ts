@@ -83,6 +83,8 @@ export interface ResourceStore {
   /** How many resources of `type` have a lastModified after `since` (ISO 8601 text). */
   modifiedSince(type: ResourceType, since: string): number
   members(groupId: string): MemberRow[]
+  /** The group's first `limit` members (in `members` order) and how many it has in all. */
+  memberPage(groupId: string, limit: number): { total: number; rows: MemberRow[] }
   /** A user's groups: those read with the row, else looked up. */
   groupsOf(user: StoredResource): readonly MemberRow[]
   /**

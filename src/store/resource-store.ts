@@ -13,6 +13,7 @@ import { WriteQueue } from './write-queue'
 import { createWriteTx } from './write-tx'
 import { readinessProblem } from './readiness'
 import { activityReads } from './activity'
+import { memberPageReads } from './member-page'
 
 export function createResourceStore(
   orm: BunSQLiteDatabase<typeof tables>,
@@ -39,6 +40,7 @@ export function createResourceStore(
   const hot = new HotStatements(sqlite, tenant)
   const tx = createWriteTx(orm, sqlite, hot, caches, limits, tenant)
   const activity = activityReads(sqlite, hot, tenant)
+  const memberPage = memberPageReads(sqlite)
   // Drizzle's dialect turns a query into text and parameters, so the rows can be read one at a time.
   const dialect = (orm as unknown as { dialect: { sqlToQuery(query: SQL): { sql: string; params: unknown[] } } })
     .dialect
@@ -101,6 +103,7 @@ export function createResourceStore(
     recentlyModified: (type, limit) => activity.recentlyModified(type.name, limit),
     modifiedSince: (type, since) => activity.modifiedSince(type.name, since),
     members: (groupId) => hot.members(groupId),
+    memberPage,
     // Groups read with the row are current: any change to them gave the user a new version and
     // evicted its cached lookups.
     groupsOf: (user) => user.groupsRead ?? hot.groupsOf(user.id),

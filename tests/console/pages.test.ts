@@ -143,6 +143,25 @@ describe('console pages', () => {
     expect(page).toContain('Members <span class="muted">(1)</span>')
   })
 
+  test('a group larger than the page shows its first 1,000 members and its JSON without them', async () => {
+    const { app, browser } = await signedIn()
+    const ids: string[] = []
+    for (let i = 0; i < 1001; i++) ids.push(await createUser(app, `m${i}@example.com`))
+    const created = await app.scim('POST', '/Groups', {
+      schemas: [URN_GROUP],
+      displayName: 'Everyone',
+      members: ids.map((value) => ({ value })),
+    })
+    const group = (await created.json()) as { id: string }
+    const page = await (await browser.get(`/admin/group?id=${group.id}`)).text()
+    expect(page).toContain('Members <span class="muted">(1,001)</span>')
+    expect(page).toContain('The first 1,000 are listed; 1 more are not.')
+    expect(detailLinks(page, 'user')).toEqual(ids.slice(0, 1000))
+    const json = /<pre id="resource-json"[^>]*>([\s\S]*?)<\/pre>/.exec(page)![1]!.replaceAll('&quot;', '"')
+    const served = await (await app.scim('GET', `/Groups/${group.id}?excludedAttributes=members`)).json()
+    expect(JSON.parse(json)).toEqual(served)
+  }, 30_000)
+
   test('an unknown id is a 404 page', async () => {
     const { browser } = await signedIn()
     const res = await browser.get('/admin/user?id=nope')

@@ -43,3 +43,28 @@ test('both reads walk the (tenant, type, last_modified) index instead of sorting
   )
   expect(since).toContain('resources_tenant_type_modified (tenant=? AND type=? AND last_modified>?)')
 })
+
+test('memberPage gives the first members in the order they joined, with the total', async () => {
+  const t = makeTestApp()
+  const ids: string[] = []
+  for (const userName of ['m1', 'm2', 'm3']) {
+    const res = await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName })
+    ids.push(((await res.json()) as { id: string }).id)
+  }
+  const group = await t.request('POST', '/scim/v2/Groups', {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+    displayName: 'g',
+    members: [ids[2], ids[0], ids[1]].map((value) => ({ value })),
+  })
+  const gid = ((await group.json()) as { id: string }).id
+  const { store } = t.server
+  expect(store.memberPage(gid, 2)).toEqual({
+    total: 3,
+    rows: [
+      { value: ids[2]!, type: 'User', display: 'm3' },
+      { value: ids[0]!, type: 'User', display: 'm1' },
+    ],
+  })
+  expect(store.memberPage(gid, 10).rows).toEqual(store.members(gid))
+  expect(store.memberPage('nope', 10)).toEqual({ total: 0, rows: [] })
+})

@@ -85,34 +85,45 @@ ${listing}`,
 export interface DetailView {
   kind: Kind
   doc: Doc
-  /** The JSON exactly as the SCIM API serves the resource. */
+  /** The JSON exactly as the SCIM API serves the resource (for a large group: as ?excludedAttributes=members serves it). */
   json: string
+  /** A group too large to show whole: its first members and how many it has; the JSON is then without them. */
+  members?: { total: number; rows: readonly Ref[] }
 }
 
-function related(kind: Kind, doc: Doc): Html {
-  const list = (kind === 'User' ? doc.groups : doc.members) as
-    | { value: string; display?: string; type?: string }[]
-    | undefined
+type Ref = { value: string; display?: string; type?: string }
+
+function related(kind: Kind, doc: Doc, members: DetailView['members']): Html {
+  const list = members?.rows ?? ((kind === 'User' ? doc.groups : doc.members) as readonly Ref[] | undefined) ?? []
+  const total = members?.total ?? list.length
   const title = kind === 'User' ? 'Groups' : 'Members'
-  if (!list || list.length === 0)
+  if (total === 0)
     return html`<h2>${title}</h2><p class="muted">${kind === 'User' ? 'In no group.' : 'No members.'}</p>`
-  const target = (item: { type?: string }) => (kind === 'User' || item.type === 'Group' ? '/group' : '/user')
-  return html`<h2>${title} <span class="muted">(${list.length.toLocaleString('en')})</span></h2>
+  const target = (item: Ref) => (kind === 'User' || item.type === 'Group' ? '/group' : '/user')
+  const more = total - list.length
+  return html`<h2>${title} <span class="muted">(${total.toLocaleString('en')})</span></h2>${
+    more > 0
+      ? html`<p class="muted">The first ${list.length.toLocaleString('en')} are listed; ${more.toLocaleString('en')} more are not.</p>`
+      : ''
+  }
 <ul>${list.map((m) => html`<li><a href="${href(target(m), { id: m.value })}">${m.display ?? m.value}</a>${m.type ? html` <span class="muted">${m.type}</span>` : ''}</li>`)}</ul>`
 }
 
 export function detailPage(session: { admin: string; csrf: string }, view: DetailView): Html {
-  const { kind, doc, json } = view
+  const { kind, doc, json, members } = view
   // Groups and members are listed as links below the attributes instead of inside them.
   const { groups: _groups, members: _members, ...attributes } = doc
+  const served = members
+    ? html`<p class="muted">This group has ${members.total.toLocaleString('en')} members, more than this page shows: the JSON is what <code>GET /Groups/{id}?excludedAttributes=members</code> serves.</p>`
+    : ''
   return page({
     title: nameOf(doc),
     session,
     current: LIST[kind].nav,
     body: html`<p><a href="${href(LIST[kind].path)}">← ${LIST[kind].title}</a></p>
 <h1>${nameOf(doc)} <span class="muted">· ${kind}</span></h1>
-<div class="cols"><section aria-labelledby="readable"><h2 id="readable">Attributes</h2>${readable(attributes)}${related(kind, doc)}</section>
-<section aria-labelledby="as-served"><h2 id="as-served">As served by SCIM</h2>
+<div class="cols"><section aria-labelledby="readable"><h2 id="readable">Attributes</h2>${readable(attributes)}${related(kind, doc, members)}</section>
+<section aria-labelledby="as-served"><h2 id="as-served">As served by SCIM</h2>${served}
 <p><button type="button" class="plain" data-copy="resource-json">Copy JSON</button></p>
 <pre id="resource-json" tabindex="0" aria-label="JSON">${json}</pre></section></div>`,
   })
