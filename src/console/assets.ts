@@ -62,3 +62,10 @@ document.addEventListener('click', function (event) {
   navigator.clipboard.writeText(source.textContent).then(function () { button.textContent = 'Copied' })
 })
 `
+
+/**
+ * Named in every page's head, so browsers do not ask for /favicon.ico, which is outside the
+ * console and answers 401 without a SCIM token.
+ */
+export const CONSOLE_ICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0b5cad"/><path d="M4 11V5h5a2 2 0 0 1 0 4H6" stroke="#fff" stroke-width="2" fill="none"/></svg>'

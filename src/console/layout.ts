@@ -35,7 +35,8 @@ export function page({ title, session, current, body }: Shell): Html {
     : ''
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · scim-server console</title><link rel="stylesheet" href="${href('/console.css')}">
+<title>${title} · scim-server console</title><link rel="icon" href="${href('/icon.svg')}" type="image/svg+xml">
+<link rel="stylesheet" href="${href('/console.css')}">
 <script src="${href('/console.js')}" defer></script></head>
 <body><a class="skip" href="#main">Skip to content</a>
 <header class="top"><a class="brand" href="${href('')}">scim-server</a>${nav}</header>

@@ -2,7 +2,7 @@
 import { Elysia } from 'elysia'
 import type { ServiceDeps } from '../service/context'
 import type { AdminStore } from './admin-store'
-import { CONSOLE_CSS, CONSOLE_JS } from './assets'
+import { CONSOLE_CSS, CONSOLE_ICON, CONSOLE_JS } from './assets'
 import { pageRoutes } from './page-routes'
 import { CONSOLE_PREFIX } from './paths'
 import { assetResponse } from './respond'
@@ -32,6 +32,7 @@ export function consoleRoutes(options: ConsoleOptions) {
   return new Elysia({ prefix: CONSOLE_PREFIX })
     .get('/console.css', () => assetResponse(CONSOLE_CSS, 'text/css'))
     .get('/console.js', () => assetResponse(CONSOLE_JS, 'text/javascript'))
+    .get('/icon.svg', () => assetResponse(CONSOLE_ICON, 'image/svg+xml'))
     .use(signInRoutes({ admins: options.admins, sessions, secure, now, policy: options.signInPolicy }))
     .use(pageRoutes({ sessions, depsFor: options.depsFor, apiBase: options.apiBase, now }))
 }

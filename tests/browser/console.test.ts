@@ -30,6 +30,8 @@ let userId: string
 let groupId: string
 /** Every URL the browser asked for: all must be the server's own. */
 const requested: string[] = []
+/** Errors the pages logged (a Content-Security-Policy violation among them): there must be none. */
+const pageErrors: string[] = []
 
 async function scim(method: string, path: string, body?: unknown): Promise<Response> {
   return fetch(`${base}/scim/v2${path}`, {
@@ -47,6 +49,10 @@ async function newPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
   const context = await browser.newContext({ viewport })
   const page = await context.newPage()
   page.on('request', (r) => requested.push(r.url()))
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(`${page.url()}: ${m.text()}`)
+  })
+  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`))
   return page
 }
 
@@ -173,8 +179,9 @@ describe('console in Chromium', () => {
     await shot(page, 'user-phone')
   }, 60_000)
 
-  test('every asset comes from the server itself: no CDN, no web font', () => {
+  test('every asset comes from the server itself (no CDN, no web font), and no page logged an error', () => {
     expect(requested.length).toBeGreaterThan(0)
     expect(requested.filter((url) => !url.startsWith(`${base}/`))).toEqual([])
+    expect(pageErrors).toEqual([])
   })
 })

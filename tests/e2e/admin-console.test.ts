@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { ensureBinary, REPO_ROOT } from '../helpers/binary'
 import { csrfOf, form } from '../helpers/console'
 import { freePort, spawnBinary } from '../helpers/process'
+import { HAS_OPENSSL, spawnTlsBinary } from '../helpers/tls'
 
 async function admin(args: string[], stdin = ''): Promise<{ code: number; output: string }> {
   const proc = Bun.spawn([await ensureBinary(), 'admin', ...args], {
@@ -93,3 +94,25 @@ describe('scim-server admin', () => {
     }
   }, 60_000)
 })
+
+test.skipIf(!HAS_OPENSSL)(
+  'over the server’s TLS the console is served with Secure cookies',
+  async () => {
+    const { child, port } = await spawnTlsBinary('t')
+    try {
+      await child.waitFor('Tenant URL:')
+      const res = await fetch(`https://127.0.0.1:${port}/admin/sign-in`, { tls: { rejectUnauthorized: false } })
+      expect(res.status).toBe(200)
+      const cookie = res.headers.getSetCookie()[0]!
+      expect(cookie).toStartWith('scim_console_form=')
+      expect(cookie).toContain('; Secure')
+      expect(cookie).toContain('HttpOnly')
+      const css = await fetch(`https://127.0.0.1:${port}/admin/console.css`, { tls: { rejectUnauthorized: false } })
+      expect(css.headers.get('content-type')).toStartWith('text/css')
+    } finally {
+      child.proc.kill('SIGTERM')
+      await child.proc.exited
+    }
+  },
+  30_000
+)
