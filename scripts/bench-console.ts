@@ -45,6 +45,23 @@ function seed(path: string, n: number): void {
 }
 
 if (!existsSync(db)) seed(db, users)
+// One large group (the first 100,000 users, or all when fewer), for its detail page.
+{
+  const { sqlite } = openDatabase(db, 'normal')
+  if (!sqlite.query("SELECT 1 FROM resources WHERE id = 'big-group-100k'").get()) {
+    const t = new Date().toISOString()
+    sqlite.run(
+      `INSERT INTO resources (id, tenant, type, name_ci, data, version, created, last_modified)
+       VALUES ('big-group-100k', 'default', 'Group', 'big group', '{"displayName":"Big group"}', 1, ?, ?)`,
+      [t, t]
+    )
+    sqlite.run(
+      `INSERT INTO group_members (group_id, member_id, member_type)
+       SELECT 'big-group-100k', id, 'User' FROM resources WHERE type = 'User' LIMIT 100000`
+    )
+  }
+  sqlite.close()
+}
 const server = createScimServer({ db, durability: 'normal', tokenHashes: [] })
 const admins = createAdminStore(server.sqlite)
 admins.save('bench', await hashPassword(PASSWORD), new Date().toISOString())
@@ -106,5 +123,11 @@ await measure(
   'filter userName eq "u500000@example.com"',
   `/admin/users?q=${encodeURIComponent('userName eq "u500000@example.com"')}`
 )
+await measure(
+  'filter no index serves: emails.value co "u99999"',
+  `/admin/users?q=${encodeURIComponent('emails.value co "u99999"')}`,
+  5
+)
 await measure('dashboard', '/admin', Math.min(rounds, 30))
+await measure('group of 100,000 members', '/admin/group?id=big-group-100k', Math.min(rounds, 30))
 server.store.close()
