@@ -162,6 +162,22 @@ describe('console pages', () => {
     expect(JSON.parse(json)).toEqual(served)
   }, 30_000)
 
+  test('only the default tenant is shown: another tenant’s users are in no count, list or page', async () => {
+    const { app, browser } = await signedIn()
+    await createUser(app, 'ada@example.com')
+    app.server.sqlite.run(
+      `INSERT INTO resources (id, tenant, type, name_ci, data, version, created, last_modified)
+       VALUES ('other-1', 'other', 'User', 'eve@example.com', '{"userName":"eve@example.com"}', 1,
+               '2026-01-01T00:00:00.000Z', '2099-01-01T00:00:00.000Z')`
+    )
+    const dashboard = await (await browser.get('/admin')).text()
+    expect(dashboard).toMatch(/id="count-User">Users<\/h2><p class="n">1</)
+    expect(dashboard).not.toContain('eve@example.com')
+    const list = await (await browser.get('/admin/users?q=eve')).text()
+    expect(list).toContain('0 users match.')
+    expect((await browser.get('/admin/user?id=other-1')).status).toBe(404)
+  })
+
   test('an unknown id is a 404 page', async () => {
     const { browser } = await signedIn()
     const res = await browser.get('/admin/user?id=nope')
