@@ -241,7 +241,7 @@ async function main(): Promise<void> {
   if (argv[0] === 'admin') return adminCommand(argv.slice(1), process.env)
   let config: Config
   try {
-    config = parseCommandLine(process.argv.slice(2), process.env)
+    config = parseCommandLine(argv, process.env)
   } catch (err) {
     if (err instanceof UsageError) fail(err.message, 2)
     throw err
