@@ -30,7 +30,7 @@ export function dashboardPage(session: { admin: string; csrf: string }, data: Da
   const cards = data.pace.map(
     (p) => html`<section class="card" aria-labelledby="count-${p.type}">
 <h2 id="count-${p.type}">${PLURAL[p.type]}</h2><p class="n">${p.total.toLocaleString('en')}</p>
-<p class="muted">modified in the last 5 minutes: ${p.last5m.toLocaleString('en')}<br>last hour: ${p.lastHour.toLocaleString('en')} (${(p.lastHour / 60).toFixed(1)} a minute)<br>last 24 hours: ${p.lastDay.toLocaleString('en')}</p></section>`
+<p class="muted">modified in the last 5 minutes: ${p.last5m.toLocaleString('en')} (${(p.last5m / 5).toLocaleString('en', { maximumFractionDigits: 1 })} a minute)<br>last hour: ${p.lastHour.toLocaleString('en')}<br>last 24 hours: ${p.lastDay.toLocaleString('en')}</p></section>`
   )
   const rows = data.recent.map(
     ({ type, doc }) =>
