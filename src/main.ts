@@ -2,6 +2,7 @@
 import { hostname } from 'node:os'
 import { resolve } from 'node:path'
 import { parseCommandLine, USAGE, UsageError, type Config } from './cli/args'
+import { adminCommand } from './cli/admin-command'
 import { backupDatabase, CommandError, restoreDatabase } from './cli/backup'
 import { readSchemaFile } from './cli/schema-files'
 import { exportCommand, importCommand } from './cli/transfer'
@@ -9,6 +10,7 @@ import { tokenCommand } from './cli/token-command'
 import { issueToken, storedTokenHashes } from './cli/token-store'
 import { METRICS_PATH } from './auth/scopes'
 import { generateToken, hashToken } from './auth/tokens'
+import { rememberClientAddress } from './console/client-address'
 import { API_PREFIX } from './http/app'
 import { metricsResponse } from './http/routes/metrics'
 import { createLogger, type Logger } from './log/logger'
@@ -121,7 +123,11 @@ async function serve(config: Config): Promise<void> {
       port: config.port,
       hostname: config.host,
       tls,
-      fetch: (req) => server.app.handle(req),
+      fetch: (req, bun) => {
+        // The console limits sign-in attempts per peer address, which only the listener knows.
+        rememberClientAddress(req, bun.requestIP(req)?.address)
+        return server.app.handle(req)
+      },
       maxRequestBodySize: serverBodyBackstop(config.limits),
     })
   } catch (err) {
@@ -222,6 +228,7 @@ async function dataCommand(config: Config): Promise<void> {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2)
   if (argv[0] === 'token') return tokenCommand(argv.slice(1), process.env)
+  if (argv[0] === 'admin') return adminCommand(argv.slice(1), process.env)
   let config: Config
   try {
     config = parseCommandLine(argv, process.env)

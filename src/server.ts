@@ -1,5 +1,6 @@
 // Assembles database, store, registry and HTTP app from settled options; main.ts and tests call it.
 import { randomUUID } from 'node:crypto'
+import { createAdminStore } from './console/admin-store'
 import { createApp } from './http/app'
 import { ServerMetrics } from './metrics/registry'
 import { buildRegistry } from './scim/schema/builtin'
@@ -71,6 +72,13 @@ export function createScimServer(options: ServerOptions): ScimServer {
     databaseBytes: () => (databaseBytes.get() as { bytes: number }).bytes,
   })
   observeCommits(sqlite, metrics.commit)
-  const app = createApp({ deps, tokens, metrics, logger: options.logger, rateLimit: options.rateLimit })
+  const app = createApp({
+    deps,
+    tokens,
+    metrics,
+    logger: options.logger,
+    rateLimit: options.rateLimit,
+    console: { admins: createAdminStore(sqlite) },
+  })
   return { app, store, deps, sqlite, metrics }
 }

@@ -1,6 +1,7 @@
 // createApp(deps): the Elysia application, without listen(), so tests drive it through app.handle().
 import { Elysia } from 'elysia'
 import type { TokenSource } from '../auth/token-registry'
+import { type ConsoleOptions, consoleRoutes } from '../console/routes'
 import type { ServiceDeps } from '../service/context'
 import { FilterCache } from '../service/filter-cache'
 import { frontDoor, parseTarget } from './front-door'
@@ -32,17 +33,27 @@ export interface AppOptions {
   logger?: Logger
   /** Requests per second per token (plugins/rate-limit.ts); 0 or absent: no limit. */
   rateLimit?: number
+  /** The admin console at /admin (src/console); its pages read the default tenant through `deps`. */
+  console?: Omit<ConsoleOptions, 'depsFor' | 'apiBase'>
 }
 
-export function createApp({ deps, tokens, metrics, logger, rateLimit: rate = 0 }: AppOptions) {
+export function createApp({ deps, tokens, metrics, logger, rateLimit: rate = 0, console: admin }: AppOptions) {
   const filters = new FilterCache()
   const baseFor = (request: Request) => baseOf(request, deps.settings.baseUrl, API_PREFIX)
   const api = new Elysia({ prefix: API_PREFIX }).use(discoveryRoutes(deps, filters, baseFor))
   for (const type of deps.registry.resourceTypes) api.use(resourceRoutes(deps, filters, type, baseFor))
   api.use(eventRoutes(deps.events, baseFor))
-  // Served without a token: exactly the paths of this controller, and nothing else.
+  // Served without a token: exactly the paths of these controllers, and nothing else. The console
+  // checks its own session instead, so no SCIM token opens it and no console cookie opens the API.
   const open = new Elysia().use(healthRoutes(deps.store)).use(eventKeyRoutes(deps.events, API_PREFIX))
-  const openPaths = new Set(open.routes.map((route) => route.path))
+  const consoleApp = admin
+    ? consoleRoutes({
+        ...admin,
+        depsFor: (tenant) => (tenant === 'default' ? deps : undefined),
+        apiBase: (_tenant, request) => baseFor(request),
+      })
+    : new Elysia()
+  const openPaths = new Set([...open.routes, ...consoleApp.routes].map((route) => route.path))
   // Requests the app re-issues to itself (a canonical URL, a respelled endpoint) start over at `root`.
   const self: { root?: { handle(request: Request): Promise<Response>; routes: { method: string; path: string }[] } } =
     {}
@@ -61,6 +72,9 @@ export function createApp({ deps, tokens, metrics, logger, rateLimit: rate = 0 }
     .use(rateLimit({ rate, refused: () => metrics.refused() }))
     .use(routeFallback(() => self.root!.routes, reissue))
     .use(scimErrors(logger))
+    // Before scimJson: its global parser refuses the console's urlencoded forms, and a hook
+    // applies only to the routes registered after it.
+    .use(consoleApp)
     .use(scimJson(deps.settings.limits))
     .use(open)
     .use(metricsRoutes(metrics))

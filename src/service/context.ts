@@ -79,7 +79,13 @@ export interface ResourceStore {
   findByName(type: ResourceType, name: string): readonly StoredResource[]
   findByExternalId(type: ResourceType, externalId: string): readonly StoredResource[]
   query(type: ResourceType, query: ListQuery): { total: number; rows: StoredResource[] }
+  /** The `limit` most recently modified resources of `type`, newest first. */
+  recentlyModified(type: ResourceType, limit: number): StoredResource[]
+  /** How many resources of `type` have a lastModified after `since` (ISO 8601 text). */
+  modifiedSince(type: ResourceType, since: string): number
   members(groupId: string): MemberRow[]
+  /** The group's first `limit` members (in `members` order) and how many it has in all. */
+  memberPage(groupId: string, limit: number): { total: number; rows: MemberRow[] }
   /** A user's groups: those read with the row, else looked up. */
   groupsOf(user: StoredResource): readonly MemberRow[]
   /**

@@ -64,5 +64,17 @@ export const MIGRATIONS: EmbeddedMigration[] = [
       "CREATE INDEX `event_keys_tenant` ON `event_keys` (`tenant`);",
       "CREATE TABLE `event_streams` (\n\t`tenant` text NOT NULL,\n\t`stream` text NOT NULL,\n\t`acked_seq` integer DEFAULT 0 NOT NULL,\n\tPRIMARY KEY(`tenant`, `stream`),\n\tFOREIGN KEY (`tenant`) REFERENCES `tenants`(`name`) ON UPDATE no action ON DELETE cascade\n);"
     ]
+  },
+  {
+    "tag": "0005_admin_console",
+    "when": 1796128859648,
+    "hash": "acc7611de89e8828510da8a3a67f0ea32630c9c3430615100a60f57404da9ceb",
+    "statements": [
+      "CREATE TABLE `admin_links` (\n\t`hash` text PRIMARY KEY NOT NULL,\n\t`admin` text NOT NULL,\n\t`created` text NOT NULL,\n\t`expires` text NOT NULL,\n\tFOREIGN KEY (`admin`) REFERENCES `admins`(`name`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE TABLE `admin_sessions` (\n\t`id_hash` text PRIMARY KEY NOT NULL,\n\t`admin` text NOT NULL,\n\t`csrf` text NOT NULL,\n\t`created` text NOT NULL,\n\t`expires` text NOT NULL,\n\tFOREIGN KEY (`admin`) REFERENCES `admins`(`name`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE INDEX `admin_sessions_admin` ON `admin_sessions` (`admin`);",
+      "CREATE TABLE `admins` (\n\t`name` text PRIMARY KEY NOT NULL,\n\t`password_hash` text,\n\t`created` text NOT NULL\n);",
+      "CREATE INDEX `resources_tenant_type_modified` ON `resources` (`tenant`,`type`,`last_modified`);"
+    ]
   }
 ]

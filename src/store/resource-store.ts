@@ -12,6 +12,8 @@ import { resources } from './tables'
 import { WriteQueue } from './write-queue'
 import { createWriteTx } from './write-tx'
 import { readinessProblem } from './readiness'
+import { activityReads } from './activity'
+import { memberPageReads } from './member-page'
 
 export function createResourceStore(
   orm: BunSQLiteDatabase<typeof tables>,
@@ -37,6 +39,8 @@ export function createResourceStore(
   const queue = options.queue ?? new WriteQueue(sqlite)
   const hot = new HotStatements(sqlite, tenant)
   const tx = createWriteTx(orm, sqlite, hot, caches, limits, tenant)
+  const activity = activityReads(sqlite, hot, tenant)
+  const memberPage = memberPageReads(sqlite)
   // Drizzle's dialect turns a query into text and parameters, so the rows can be read one at a time.
   const dialect = (orm as unknown as { dialect: { sqlToQuery(query: SQL): { sql: string; params: unknown[] } } })
     .dialect
@@ -96,7 +100,10 @@ export function createResourceStore(
       const rows = q.maxBytes === undefined ? orm.all<ReadRow>(select) : readWithin(select, q.maxBytes)
       return { total, rows: rows.map((row) => hot.toStored(type.name, row)) }
     },
+    recentlyModified: (type, limit) => activity.recentlyModified(type.name, limit),
+    modifiedSince: (type, since) => activity.modifiedSince(type.name, since),
     members: (groupId) => hot.members(groupId),
+    memberPage,
     // Groups read with the row are current: any change to them gave the user a new version and
     // evicted its cached lookups.
     groupsOf: (user) => user.groupsRead ?? hot.groupsOf(user.id),

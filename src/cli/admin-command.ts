@@ -1,0 +1,129 @@
+// `scim-server admin add|list|remove`: the admin console's accounts, kept in the server's database.
+import { parseArgs } from 'node:util'
+import { spawnSync } from 'node:child_process'
+import { ADMIN_NAME, createAdminStore, randomSecret, secretHash } from '../console/admin-store'
+import { CONSOLE_PREFIX, LINK_PATH } from '../console/paths'
+import { hashPassword, MIN_PASSWORD_LENGTH } from '../console/passwords'
+import { DatabaseError, openDatabase } from '../store/db'
+
+export const ADMIN_USAGE = `Usage:
+  scim-server admin add NAME [--link [--url URL]] [--db PATH]
+      creates the console account NAME (or sets a new password for it, signing it out everywhere)
+      with the password read from standard input (one line, at least ${MIN_PASSWORD_LENGTH} characters);
+      --link instead prints a one-time sign-in link, valid 24 hours, where NAME chooses a password
+      (--url is the server's public address, e.g. https://scim.example.com)
+  scim-server admin list [--db PATH]
+  scim-server admin remove NAME [--db PATH]     deletes the account and ends its sessions
+--db (or SCIM_DB) is the server's database file (default ./scim.db); it must exist.`
+
+/** How long a printed sign-in link works. */
+const LINK_HOURS = 24
+
+class AdminError extends Error {}
+
+/** Reads one line from standard input; on a terminal, asks for it without echoing it. */
+async function readPassword(): Promise<string> {
+  const tty = process.stdin.isTTY
+  const stty = (arg: string) => spawnSync('stty', [arg], { stdio: ['inherit', 'ignore', 'ignore'] })
+  if (tty) {
+    process.stderr.write('Password: ')
+    stty('-echo')
+  }
+  try {
+    const reader = Bun.stdin.stream().getReader()
+    const decoder = new TextDecoder()
+    let text = ''
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      text += decoder.decode(value, { stream: true })
+      if (text.includes('\n')) break
+    }
+    reader.releaseLock()
+    return text.split(/\r?\n/)[0] ?? ''
+  } finally {
+    if (tty) {
+      stty('echo')
+      process.stderr.write('\n')
+    }
+  }
+}
+
+async function run(argv: readonly string[], env: Record<string, string | undefined>): Promise<void> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        db: { type: 'string' },
+        link: { type: 'boolean' },
+        url: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+      allowPositionals: true,
+      strict: true,
+    })
+  } catch (err) {
+    throw new AdminError(`${(err as Error).message}\n${ADMIN_USAGE}`)
+  }
+  const { values, positionals } = parsed
+  const [action, name, ...extra] = positionals
+  if (values.help || action === undefined) return void console.log(ADMIN_USAGE)
+  if (extra.length > 0) throw new AdminError(`unexpected argument '${extra[0]}'\n${ADMIN_USAGE}`)
+  const wantsName = action === 'add' || action === 'remove'
+  if (!['add', 'list', 'remove'].includes(action))
+    throw new AdminError(`unknown admin action '${action}'\n${ADMIN_USAGE}`)
+  if (wantsName && (name === undefined || !ADMIN_NAME.test(name)))
+    throw new AdminError(`admin ${action} needs a NAME of letters, digits and . _ @ - (at most 64)`)
+  if ((values.link || values.url) && action !== 'add') throw new AdminError('--link and --url go with admin add')
+  if (values.url && !values.link) throw new AdminError('--url goes with --link')
+  const path = values.db ?? env.SCIM_DB ?? './scim.db'
+  if (path === ':memory:') throw new AdminError('admin needs the database file of the server (--db PATH)')
+  // The password is read before the database is opened: a prompt never holds the file open.
+  const password = action === 'add' && !values.link ? await readPassword() : undefined
+  if (password !== undefined && password.length < MIN_PASSWORD_LENGTH)
+    throw new AdminError(`the password must have at least ${MIN_PASSWORD_LENGTH} characters`)
+  let opened
+  try {
+    opened = openDatabase(path, 'full', { create: false })
+  } catch (err) {
+    throw new AdminError(err instanceof DatabaseError ? err.message : `cannot open database ${path}: ${String(err)}`)
+  }
+  const admins = createAdminStore(opened.sqlite)
+  const now = new Date()
+  try {
+    if (action === 'list') {
+      const all = admins.list()
+      if (all.length === 0) console.log('no console accounts; add one with: scim-server admin add NAME')
+      for (const a of all) console.log(`${a.name}\tcreated ${a.created}${a.hasPassword ? '' : '\t(no password yet)'}`)
+    } else if (action === 'remove') {
+      if (!admins.remove(name!)) throw new AdminError(`no console account '${name}'`)
+      console.log(`removed ${name}; its sessions have ended`)
+    } else if (password !== undefined) {
+      const { existed } = admins.save(name!, await hashPassword(password), now.toISOString())
+      if (existed) admins.endSessionsOf(name!)
+      console.log(existed ? `new password set for ${name}; its sessions have ended` : `added ${name}`)
+    } else {
+      admins.save(name!, null, now.toISOString())
+      const token = randomSecret()
+      const expires = new Date(now.getTime() + LINK_HOURS * 3600_000).toISOString()
+      admins.createLink(secretHash(token), name!, now.toISOString(), expires)
+      const base = (values.url ?? '').replace(/\/+$/, '')
+      console.log(`Sign-in link for ${name} (works once, until ${expires}):`)
+      console.log(`${base || 'https://YOUR-SERVER'}${CONSOLE_PREFIX}${LINK_PATH}?token=${token}`)
+    }
+  } finally {
+    opened.sqlite.close()
+  }
+}
+
+/** Runs the command; one line on standard error and exit status 1 (2 for usage) when it fails. */
+export async function adminCommand(argv: readonly string[], env: Record<string, string | undefined>): Promise<void> {
+  try {
+    await run(argv, env)
+  } catch (err) {
+    if (!(err instanceof AdminError)) throw err
+    console.error(`scim-server: ${err.message}`)
+    process.exitCode = err.message.includes('Usage:') ? 2 : 1
+  }
+}

@@ -1,0 +1,71 @@
+// The console's style sheet and script, embedded as strings: the binary needs no file beside it.
+
+/** System fonts only (no web fonts to fetch), one column on a phone, a focus ring on everything. */
+export const CONSOLE_CSS = `
+:root{--bg:#f6f7f9;--fg:#1b1f24;--muted:#5b6470;--card:#fff;--line:#d8dde3;--accent:#0b5cad;--accent-fg:#fff;--bad:#a4161a;--ok:#17663a;
+font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;line-height:1.45;color-scheme:light dark}
+@media (prefers-color-scheme:dark){:root{--bg:#14171b;--fg:#e6e9ed;--muted:#9aa4af;--card:#1d2126;--line:#333a42;--accent:#6cb0ff;--accent-fg:#0b1520;--bad:#ff8a8a;--ok:#7ad69b}}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--fg)}
+a{color:var(--accent)}
+:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+.skip{position:absolute;left:-9999px;top:0;background:var(--card);padding:.5rem 1rem;z-index:10}
+.skip:focus{left:.5rem;top:.5rem}
+header.top{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1.5rem;padding:.6rem 1rem;background:var(--card);border-bottom:1px solid var(--line)}
+header.top .brand{font-weight:700;text-decoration:none;color:var(--fg)}
+header.top nav ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:0;padding:0}
+header.top nav a{text-decoration:none;padding:.25rem .1rem}
+header.top nav a[aria-current=page]{font-weight:700;border-bottom:2px solid var(--accent)}
+header.top form{margin-left:auto;display:flex;align-items:center;gap:.5rem;color:var(--muted)}
+main{max-width:72rem;margin:0 auto;padding:1rem}
+h1{font-size:1.5rem;margin:.5rem 0 1rem;overflow-wrap:anywhere}
+h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:1rem}
+.card{background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:1rem}
+.card h2{margin:0}
+.card .n{font-size:2rem;font-weight:700;margin:.25rem 0}
+.card p{margin:0}
+.muted{color:var(--muted)}
+table{width:100%;border-collapse:collapse;background:var(--card);border:1px solid var(--line)}
+th,td{text-align:left;padding:.45rem .6rem;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}
+th{font-size:.85rem;color:var(--muted);font-weight:600}
+form.search{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end;margin-bottom:1rem}
+form.search label{display:flex;flex-direction:column;flex:1 1 20rem;font-weight:600}
+input[type=text],input[type=search],input[type=password]{font:inherit;padding:.5rem;border:1px solid var(--line);border-radius:.35rem;background:var(--card);color:var(--fg);width:100%}
+button,.button{font:inherit;padding:.5rem 1rem;border-radius:.35rem;border:1px solid var(--accent);background:var(--accent);color:var(--accent-fg);cursor:pointer;text-decoration:none;display:inline-block}
+button.plain{background:transparent;color:var(--accent)}
+.pager{display:flex;gap:1rem;margin:1rem 0;align-items:center;flex-wrap:wrap}
+.notice{padding:.75rem 1rem;border-radius:.35rem;border:1px solid var(--line);background:var(--card);margin:0 0 1rem}
+.notice.bad{border-color:var(--bad);color:var(--bad)}
+pre{background:var(--card);border:1px solid var(--line);border-radius:.35rem;padding:1rem;overflow:auto;max-height:40rem;font-size:.85rem}
+dl.attrs{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.25rem 1rem;margin:0;background:var(--card);border:1px solid var(--line);border-radius:.35rem;padding:1rem}
+dl.attrs dt{font-weight:600;color:var(--muted)}
+dl.attrs dd{margin:0;overflow-wrap:anywhere}
+dl.attrs dl.attrs{padding:.25rem .5rem;border:none;border-left:2px solid var(--line);border-radius:0}
+.sign-in{max-width:24rem;margin:4rem auto}
+.sign-in form{display:flex;flex-direction:column;gap:.75rem;background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:1.25rem}
+.sign-in label{display:flex;flex-direction:column;gap:.25rem;font-weight:600}
+.cols{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+.cols>section{min-width:0}
+@media (max-width:48rem){.cols{grid-template-columns:1fr}dl.attrs{grid-template-columns:1fr}dl.attrs dt{margin-top:.4rem}
+ table.list thead{display:none}table.list tr{display:block;border-bottom:1px solid var(--line);padding:.4rem 0}table.list td{display:block;border:none;padding:.1rem .6rem}
+ table.list td[data-label]::before{content:attr(data-label) ": ";color:var(--muted);font-size:.85rem}}
+`
+
+/** Progressive enhancement only: every page works without it. Copies the JSON of a resource. */
+export const CONSOLE_JS = `
+document.addEventListener('click', function (event) {
+  var button = event.target.closest && event.target.closest('[data-copy]')
+  if (!button) return
+  var source = document.getElementById(button.getAttribute('data-copy'))
+  if (!source || !navigator.clipboard) return
+  navigator.clipboard.writeText(source.textContent).then(function () { button.textContent = 'Copied' })
+})
+`
+
+/**
+ * Named in every page's head, so browsers do not ask for /favicon.ico, which is outside the
+ * console and answers 401 without a SCIM token.
+ */
+export const CONSOLE_ICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0b5cad"/><path d="M4 11V5h5a2 2 0 0 1 0 4H6" stroke="#fff" stroke-width="2" fill="none"/></svg>'

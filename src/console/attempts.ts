@@ -1,0 +1,44 @@
+// Sign-in attempts per account and per client address: a few failures, then a wait.
+
+export interface AttemptPolicy {
+  /** Failures allowed within `windowMs` before further attempts are refused. */
+  failures: number
+  windowMs: number
+}
+
+/**
+ * Failed attempts per key within a sliding window. Only failures count, so an admin who signs in
+ * is never held up by their own successes; a success clears the account's count. The map is
+ * capped (the oldest key goes first): addresses are client-chosen, memory is not.
+ */
+export class AttemptLimiter {
+  private readonly failed = new Map<string, number[]>()
+
+  constructor(
+    private readonly policy: AttemptPolicy,
+    private readonly maxKeys = 10_000
+  ) {}
+
+  /** 0 when `key` may try now, else whole seconds until it may. */
+  wait(key: string, now: number): number {
+    const recent = this.recent(key, now)
+    if (recent.length < this.policy.failures) return 0
+    return Math.max(1, Math.ceil((recent[0]! + this.policy.windowMs - now) / 1000))
+  }
+
+  fail(key: string, now: number): void {
+    const recent = this.recent(key, now)
+    recent.push(now)
+    this.failed.delete(key)
+    if (this.failed.size >= this.maxKeys) this.failed.delete(this.failed.keys().next().value!)
+    this.failed.set(key, recent.slice(-this.policy.failures))
+  }
+
+  clear(key: string): void {
+    this.failed.delete(key)
+  }
+
+  private recent(key: string, now: number): number[] {
+    return (this.failed.get(key) ?? []).filter((at) => at > now - this.policy.windowMs)
+  }
+}

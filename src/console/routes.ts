@@ -1,0 +1,38 @@
+// The admin console's controller at /admin: sign-in, pages and the embedded assets.
+import { Elysia } from 'elysia'
+import type { ServiceDeps } from '../service/context'
+import type { AdminStore } from './admin-store'
+import { CONSOLE_CSS, CONSOLE_ICON, CONSOLE_JS } from './assets'
+import { pageRoutes } from './page-routes'
+import { CONSOLE_PREFIX } from './paths'
+import { assetResponse } from './respond'
+import { ConsoleSessions } from './sessions'
+import { type SignInPolicy, signInRoutes } from './sign-in-routes'
+
+export interface ConsoleOptions {
+  admins: AdminStore
+  /** A tenant's services (today only `default`; the tenants registry answers for all of them). */
+  depsFor: (tenant: string) => ServiceDeps | undefined
+  apiBase: (tenant: string, request: Request) => string
+  now?: () => number
+  sessionTtlMs?: number
+  signInPolicy?: SignInPolicy
+}
+
+/**
+ * Every route here is open to the SCIM token check (the app passes them as open paths) and
+ * guarded instead by the console's own session check (sessions.ts): a bearer token opens no
+ * console page, and a console cookie opens no SCIM endpoint. All paths are static (a resource is
+ * `/admin/user?id=…`), so the app's set of open paths names each of them exactly.
+ */
+export function consoleRoutes(options: ConsoleOptions) {
+  const now = options.now ?? Date.now
+  const sessions = new ConsoleSessions(options.admins, now, options.sessionTtlMs)
+  const secure = (request: Request) => options.apiBase('default', request).startsWith('https:')
+  return new Elysia({ prefix: CONSOLE_PREFIX })
+    .get('/console.css', () => assetResponse(CONSOLE_CSS, 'text/css'))
+    .get('/console.js', () => assetResponse(CONSOLE_JS, 'text/javascript'))
+    .get('/icon.svg', () => assetResponse(CONSOLE_ICON, 'image/svg+xml'))
+    .use(signInRoutes({ admins: options.admins, sessions, secure, now, policy: options.signInPolicy }))
+    .use(pageRoutes({ sessions, depsFor: options.depsFor, apiBase: options.apiBase, now }))
+}

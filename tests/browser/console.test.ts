@@ -1,0 +1,187 @@
+// The admin console in Debian's Chromium, against the compiled binary: sign in, search, open a user,
+// see a PATCH sent through the SCIM API on reload. Screenshots of each page go to test-results/console/.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { type Browser, chromium, type Page } from 'playwright-core'
+import { ensureBinary, REPO_ROOT } from '../helpers/binary'
+import { type Child, freePort, spawnBinary } from '../helpers/process'
+
+const CHROMIUM = '/usr/bin/chromium'
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
+const SHOTS = resolve(REPO_ROOT, 'test-results/console')
+const TOKEN = `browser-${crypto.randomUUID()}`
+const PASSWORD = 'correct horse battery'
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
+
+let server: Child
+let base: string
+let browser: Browser
+let userId: string
+let groupId: string
+/** Every URL the browser asked for: all must be the server's own. */
+const requested: string[] = []
+/** Errors the pages logged (a Content-Security-Policy violation among them): there must be none. */
+const pageErrors: string[] = []
+
+async function scim(method: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${base}/scim/v2${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json; charset=utf-8' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
+}
+
+async function newPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const context = await browser.newContext({ viewport })
+  const page = await context.newPage()
+  page.on('request', (r) => requested.push(r.url()))
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(`${page.url()}: ${m.text()}`)
+  })
+  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`))
+  return page
+}
+
+async function signIn(page: Page): Promise<void> {
+  await page.goto(`${base}/admin`)
+  await page.getByLabel('Account name').fill('ada')
+  await page.getByLabel('Password').fill(PASSWORD)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL(`${base}/admin`)
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: run scripts/ensure-chromium.sh (scripts/test runs it first)`)
+  mkdirSync(SHOTS, { recursive: true })
+  const db = join(mkdtempSync(join(tmpdir(), 'scim-browser-')), 'scim.db')
+  const port = await freePort()
+  base = `http://127.0.0.1:${port}`
+  server = await spawnBinary(['--port', String(port), '--host', '127.0.0.1', '--db', db, '--token', TOKEN])
+  await server.waitFor('Database:')
+  const add = Bun.spawn([await ensureBinary(), 'admin', 'add', 'ada', '--db', db], {
+    stdin: new Blob([`${PASSWORD}\n`]),
+    stdout: 'ignore',
+    stderr: 'inherit',
+  })
+  expect(await add.exited).toBe(0)
+  const names = ['ada.lovelace@example.com', 'alan.turing@example.com', 'grace.hopper@example.com']
+  const ids: string[] = []
+  for (const userName of names) {
+    const res = await scim('POST', '/Users', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName,
+      active: true,
+      displayName: userName.split('@')[0],
+      name: { givenName: userName.split('.')[0], familyName: userName.split('.')[1]!.split('@')[0] },
+      emails: [{ value: userName, type: 'work', primary: true }],
+    })
+    expect(res.status).toBe(201)
+    ids.push(((await res.json()) as { id: string }).id)
+  }
+  userId = ids[0]!
+  const group = await scim('POST', '/Groups', {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+    displayName: 'Analytical Engines',
+    members: ids.slice(0, 2).map((value) => ({ value })),
+  })
+  groupId = ((await group.json()) as { id: string }).id
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS })
+}, 60_000)
+
+afterAll(async () => {
+  await browser?.close()
+  server?.proc.kill('SIGTERM')
+  await server?.proc.exited
+})
+
+describe('console in Chromium', () => {
+  test('sign in, search a user, open it, see its JSON, and a PATCH through SCIM on reload', async () => {
+    const page = await newPage()
+    await page.goto(`${base}/admin`)
+    await expect(page.url()).toBe(`${base}/admin/sign-in`)
+    await shot(page, 'sign-in')
+    await signIn(page)
+    await expect(page.getByRole('heading', { name: 'Users' })).toBeDefined()
+    expect(await page.locator('#count-User + .n').textContent()).toBe('3')
+    await shot(page, 'dashboard')
+
+    await page.getByRole('link', { name: 'Users', exact: true }).click()
+    await page.waitForURL(`${base}/admin/users`)
+    await shot(page, 'users')
+    await page.getByLabel('Search users').fill('ada')
+    await page.getByLabel('Search users').press('Enter')
+    await page.waitForURL(/q=ada/)
+    expect(await page.getByRole('status').textContent()).toBe('1 user match.')
+    await shot(page, 'users-search')
+
+    await page.getByRole('link', { name: 'ada.lovelace@example.com' }).click()
+    await page.waitForURL(`${base}/admin/user?id=${userId}`)
+    const served = await (await scim('GET', `/Users/${userId}`)).json()
+    expect(JSON.parse((await page.locator('#resource-json').textContent())!)).toEqual(served)
+    expect(await page.getByRole('link', { name: 'Analytical Engines' }).count()).toBe(1)
+    await shot(page, 'user')
+
+    // What Entra sends to rename a user: a capitalised op without a path.
+    const patched = await scim('PATCH', `/Users/${userId}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'Replace', value: { displayName: 'Countess of Lovelace', 'name.givenName': 'Augusta' } }],
+    })
+    expect(patched.status).toBe(200)
+    await page.reload()
+    const json = JSON.parse((await page.locator('#resource-json').textContent())!)
+    expect(json.displayName).toBe('Countess of Lovelace')
+    expect(json.name.givenName).toBe('Augusta')
+    expect(json).toEqual(await (await scim('GET', `/Users/${userId}`)).json())
+    await shot(page, 'user-after-patch')
+
+    await page.getByRole('link', { name: 'Analytical Engines' }).click()
+    await page.waitForURL(`${base}/admin/group?id=${groupId}`)
+    expect(await page.getByRole('heading', { name: /Members/ }).textContent()).toContain('(2)')
+    await shot(page, 'group')
+    await page.getByRole('link', { name: 'Groups', exact: true }).click()
+    await shot(page, 'groups')
+  }, 60_000)
+
+  test('keyboard: the first Tab reaches the skip link, which moves focus to the content', async () => {
+    const page = await newPage()
+    await signIn(page)
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content')
+    await page.keyboard.press('Enter')
+    expect(await page.evaluate('document.activeElement?.id')).toBe('main')
+  }, 60_000)
+
+  test('on a phone the list reads as one column and the page does not scroll sideways', async () => {
+    const page = await newPage({ width: 375, height: 740 })
+    await signIn(page)
+    await shot(page, 'dashboard-phone')
+    await page.goto(`${base}/admin/users`)
+    const width = await page.evaluate<number>('document.documentElement.scrollWidth')
+    expect(width).toBeLessThanOrEqual(375)
+    await shot(page, 'users-phone')
+    await page.goto(`${base}/admin/user?id=${userId}`)
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375)
+    await shot(page, 'user-phone')
+  }, 60_000)
+
+  test('every asset comes from the server itself (no CDN, no web font), and no page logged an error', () => {
+    expect(requested.length).toBeGreaterThan(0)
+    expect(requested.filter((url) => !url.startsWith(`${base}/`))).toEqual([])
+    expect(pageErrors).toEqual([])
+  })
+})
