@@ -1,0 +1,91 @@
+// Every leniency the server applies to what an IdP sends, named once (request log, journal, README).
+
+/** One compatibility rule: where the RFC is bent for a client, and what the server does instead. */
+export interface CompatRuleInfo {
+  /** What the IdP sends. */
+  sends: string
+  /** What the server does with it (where RFC 7643/7644 would refuse it or mean something else). */
+  does: string
+}
+
+/**
+ * The catalogue. A rule is told to the request's sink each time it changes what was sent; input
+ * that is already RFC-conformant fires nothing. The README's table lists the same rules (a test
+ * keeps them equal).
+ */
+export const COMPAT_RULES = {
+  'op-case': {
+    sends: 'PATCH `"op": "Add"` / `"Replace"` / `"Remove"` (Entra, entra-wire.md §2.2 Q1)',
+    does: 'reads the op name case-insensitively',
+  },
+  'patch-schemas-missing': {
+    sends: 'a PatchOp body without `schemas`',
+    does: 'accepts it as a PatchOp',
+  },
+  'empty-path': {
+    sends: 'a PATCH operation with `"path": ""` or `"path": null`',
+    does: 'treats it as an operation without a path',
+  },
+  'null-ref': {
+    sends: '`"$ref": null` in member values (Entra, §2.2 Q4)',
+    does: 'drops the null `$ref`',
+  },
+  'echoed-read-only': {
+    sends: '`id`, `schemas`, `meta` or `groups` inside a path-less PATCH value (Okta)',
+    does: 'ignores them instead of answering `mutability`',
+  },
+  'bool-string': {
+    sends: '`"True"` / `"False"` (any case) for a boolean such as `active` (Entra, §2.2 Q2)',
+    does: 'stores the boolean',
+  },
+  'manager-string': {
+    sends: 'the manager as a bare id string (Entra, §2.2 Q10)',
+    does: 'stores `{"value": id}`',
+  },
+  'array-as-single': {
+    sends: 'a one-element array for a single-valued attribute (Entra\'s manager "Example 5")',
+    does: 'stores the element',
+  },
+  'single-as-multi': {
+    sends: 'a lone value for a multi-valued attribute (`"emails": {…}`, a member object)',
+    does: 'stores a one-element list',
+  },
+  'empty-string': {
+    sends: '`""` as a value (Microsoft\'s validator clears attributes with it)',
+    does: 'treats it as unassigned: nothing stored, or the attribute cleared',
+  },
+  'path-key': {
+    sends:
+      '`name.givenName`, `urn:…:User:employeeNumber`, the core URN or `emails[type eq "work"].value` as a key of a body or path-less PATCH value (Entra `aadOptscim062020`, §2.1)',
+    does: 'resolves the key as that attribute path',
+  },
+  'unqualified-extension': {
+    sends: 'an extension attribute without its URN (`manager`, `employeeNumber`)',
+    does: 'means the one extension that declares it',
+  },
+  'legacy-group-urn': {
+    sends: "Entra's `http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group` in `schemas` (§2.2 Q13)",
+    does: 'ignores it (`schemas` is computed)',
+  },
+  'vpath-create': {
+    sends: 'add or replace on `emails[type eq "work"].value` when no element matches (Entra, §2.2 Q7)',
+    does: "creates the element from the filter's `eq` tests instead of `noTarget`",
+  },
+  'vpath-no-match': {
+    sends: 'remove (or a clearing replace) on a value path that matches nothing (Entra retries)',
+    does: 'succeeds without a change instead of `noTarget`',
+  },
+  'remove-by-value': {
+    sends: 'remove with path `members` (or another multi-valued attribute) and a `value` (Entra, §2.2 Q3)',
+    does: 'removes only the elements the value lists, never all of them',
+  },
+} as const satisfies Record<string, CompatRuleInfo>
+
+/** The name of one compatibility rule, as the request log and the journal give it. */
+export type CompatRule = keyof typeof COMPAT_RULES
+
+/** Every rule name, in catalogue order. */
+export const COMPAT_RULE_NAMES = Object.keys(COMPAT_RULES) as CompatRule[]
+
+/** Told each time a rule changes what the client sent; may be told the same rule more than once. */
+export type CompatSink = (rule: CompatRule) => void
