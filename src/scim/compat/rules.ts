@@ -14,8 +14,9 @@ export interface CompatRuleInfo {
  * keeps them equal).
  */
 export const COMPAT_RULES = {
+  // entra-wire.md §2.2 Q1
   'op-case': {
-    sends: 'PATCH `"op": "Add"` / `"Replace"` / `"Remove"` (Entra, entra-wire.md §2.2 Q1)',
+    sends: 'PATCH `"op": "Add"`, `"Replace"`, `"Remove"` (Entra)',
     does: 'reads the op name case-insensitively',
   },
   'patch-schemas-missing': {
@@ -26,57 +27,69 @@ export const COMPAT_RULES = {
     sends: 'a PATCH operation with `"path": ""` or `"path": null`',
     does: 'treats it as an operation without a path',
   },
+  // entra-wire.md §1.11, §2.2 Q4
   'null-ref': {
-    sends: '`"$ref": null` in member values (Entra, §2.2 Q4)',
+    sends: '`"$ref": null` in member values (Entra)',
     does: 'drops the null `$ref`',
   },
+  // elimity-com/scim internal/idp_test/testdata/okta/update_group_name.json
   'echoed-read-only': {
     sends: '`id`, `schemas`, `meta` or `groups` inside a path-less PATCH value (Okta)',
     does: 'ignores them instead of answering `mutability`',
   },
+  // entra-wire.md §1.7, §2.2 Q2
   'bool-string': {
-    sends: '`"True"` / `"False"` (any case) for a boolean such as `active` (Entra, §2.2 Q2)',
+    sends: '`"True"` or `"False"` (any case) for a boolean such as `active` (Entra)',
     does: 'stores the boolean',
   },
+  // entra-wire.md §1.8, §2.2 Q10
   'manager-string': {
-    sends: 'the manager as a bare id string (Entra, §2.2 Q10)',
+    sends: 'the manager as a bare id string (Entra)',
     does: 'stores `{"value": id}`',
   },
+  // entra-wire.md §1.8 "Example 5"
   'array-as-single': {
-    sends: 'a one-element array for a single-valued attribute (Entra\'s manager "Example 5")',
+    sends: "a one-element array for a single-valued attribute (the manager in Entra's documentation)",
     does: 'stores the element',
   },
   'single-as-multi': {
-    sends: 'a lone value for a multi-valued attribute (`"emails": {…}`, a member object)',
+    sends: 'a lone value for a multi-valued attribute (`"emails": {…}`, one member object)',
     does: 'stores a one-element list',
   },
+  // entra-wire.md §1.6 (Microsoft's validator clears attributes with "")
   'empty-string': {
     sends: '`""` as a value (Microsoft\'s validator clears attributes with it)',
     does: 'treats it as unassigned: nothing stored, or the attribute cleared',
   },
+  // entra-wire.md §2.1 (aadOptscim062020 "Replace multiple attributes")
   'path-key': {
     sends:
-      '`name.givenName`, `urn:…:User:employeeNumber`, the core URN or `emails[type eq "work"].value` as a key of a body or path-less PATCH value (Entra `aadOptscim062020`, §2.1)',
+      '`name.givenName`, `urn:…:User:employeeNumber`, the core URN or `emails[type eq "work"].value` as a key of a body or path-less PATCH value (Entra with `aadOptscim062020`)',
     does: 'resolves the key as that attribute path',
   },
+  // entra-wire.md §1.3 Example 2, §1.8
   'unqualified-extension': {
     sends: 'an extension attribute without its URN (`manager`, `employeeNumber`)',
     does: 'means the one extension that declares it',
   },
+  // entra-wire.md §1.11, §2.2 Q13
   'legacy-group-urn': {
-    sends: "Entra's `http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group` in `schemas` (§2.2 Q13)",
+    sends: "Entra's `http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group` in `schemas`",
     does: 'ignores it (`schemas` is computed)',
   },
+  // entra-wire.md §1.6, §2.2 Q7, Q8
   'vpath-create': {
-    sends: 'add or replace on `emails[type eq "work"].value` when no element matches (Entra, §2.2 Q7)',
-    does: "creates the element from the filter's `eq` tests instead of `noTarget`",
+    sends: 'add or replace on `emails[type eq "work"].value` when no element matches (Entra)',
+    does: "creates the element from the filter's `eq` tests instead of answering `noTarget`",
   },
+  // entra-wire.md §2.4 (failed operations are retried every cycle)
   'vpath-no-match': {
-    sends: 'remove (or a clearing replace) on a value path that matches nothing (Entra retries)',
-    does: 'succeeds without a change instead of `noTarget`',
+    sends: "remove, or a clearing replace, on a value path that matches nothing (Entra's retries)",
+    does: 'succeeds without a change instead of answering `noTarget`',
   },
+  // entra-wire.md §1.11, §2.2 Q3; azure-docs#30826
   'remove-by-value': {
-    sends: 'remove with path `members` (or another multi-valued attribute) and a `value` (Entra, §2.2 Q3)',
+    sends: 'remove with path `members` (or another multi-valued attribute) and a `value` (Entra)',
     does: 'removes only the elements the value lists, never all of them',
   },
 } as const satisfies Record<string, CompatRuleInfo>
