@@ -76,9 +76,13 @@ const cases: Record<CompatRule, { fires: Send; quiet: Send }> = {
     fires: patchUser({ op: 'Replace', path: 'title', value: 'x' }),
     quiet: patchUser({ op: 'replace', path: 'title', value: 'x' }),
   },
-  'patch-schemas-missing': {
+  'schemas-missing': {
     fires: patchUserRaw({ Operations: [{ op: 'add', path: 'title', value: 'x' }] }),
     quiet: patchUser({ op: 'add', path: 'title', value: 'x' }),
+  },
+  'schemas-incomplete': {
+    fires: createUser({ [URN_ENTERPRISE]: { employeeNumber: '7' } }),
+    quiet: createUser({ schemas: [URN_USER, URN_ENTERPRISE], [URN_ENTERPRISE]: { employeeNumber: '7' } }),
   },
   'empty-path': {
     fires: patchUser({ op: 'replace', path: '', value: { title: 'x' } }),

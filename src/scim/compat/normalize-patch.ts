@@ -24,7 +24,7 @@ function checkSchemas(body: Record<string, unknown>, fired?: CompatSink): void {
   const { present, value } = field(body, 'schemas')
   // Lenient when absent (some clients omit it); a present list must name the PatchOp URN, since
   // anything else means the client sent the wrong kind of message (e.g. a whole resource).
-  if (!present) return fired?.('patch-schemas-missing')
+  if (!present) return fired?.('schemas-missing')
   const ok =
     Array.isArray(value) && value.some((s) => typeof s === 'string' && s.toLowerCase() === URN_PATCH_OP.toLowerCase())
   if (!ok) throw ScimError.invalidSyntax(`PATCH body 'schemas' must contain "${URN_PATCH_OP}"`)

@@ -19,9 +19,14 @@ export const COMPAT_RULES = {
     sends: 'PATCH `"op": "Add"`, `"Replace"`, `"Remove"` (Entra)',
     does: 'reads the op name case-insensitively',
   },
-  'patch-schemas-missing': {
-    sends: 'a PatchOp body without `schemas`',
-    does: 'accepts it as a PatchOp',
+  'schemas-missing': {
+    sends: 'a POST, PUT or PatchOp body without a `schemas` list',
+    does: "accepts it (a resource's `schemas` is computed)",
+  },
+  // entra-wire.md §2.2 Q12
+  'schemas-incomplete': {
+    sends: 'a POST or PUT body whose `schemas` leaves out the core or an extension URN the body uses',
+    does: 'accepts it and computes `schemas` from the body',
   },
   'empty-path': {
     sends: 'a PATCH operation with `"path": ""` or `"path": null`',

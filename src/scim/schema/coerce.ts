@@ -20,7 +20,7 @@
  */
 import { reportKey } from '../compat/keys'
 import type { CompatSink } from '../compat/rules'
-import { URN_LEGACY_MS_GROUP } from '../constants'
+import { reportSchemas } from '../compat/schemas'
 import { deepEqual, isObject, keyIn, type Doc } from '../document'
 import { ScimError, quoted } from '../errors'
 import { assertAttrName, coerceExtension, coerceMembers, coerceValue, wrongType, type MemberRef } from './coerce-value'
@@ -75,6 +75,8 @@ function verbatimObject(raw: unknown, where: string): Doc | undefined {
 class Builder {
   readonly doc: Doc = {}
   members?: MemberRef[]
+  /** The `schemas` the body sent, for the compatibility report only. */
+  sentSchemas?: unknown
 
   constructor(
     readonly type: ResourceType,
@@ -83,16 +85,13 @@ class Builder {
 
   add(key: string, raw: unknown): void {
     // Computed from the document (the legacy MS group URN is dropped, entra-wire.md §1.11).
-    if (key.toLowerCase() === 'schemas') return this.noteLegacyUrn(raw)
+    if (key.toLowerCase() === 'schemas') {
+      this.sentSchemas = raw
+      return
+    }
     const t = resolveKey(this.type, this.doc, key, raw)
     reportKey(key, t, this.fired)
     this.addTarget(t, raw)
-  }
-
-  private noteLegacyUrn(raw: unknown): void {
-    const legacy = URN_LEGACY_MS_GROUP.toLowerCase()
-    if (Array.isArray(raw) && raw.some((u) => typeof u === 'string' && u.toLowerCase() === legacy))
-      this.fired?.('legacy-group-urn')
   }
 
   private addTarget(t: Target, raw: unknown): void {
@@ -185,6 +184,7 @@ export function coerceResource(type: ResourceType, body: unknown, opts: CoerceOp
   checkRequired(type, b.doc)
   if (opts.mode === 'replace' && opts.existing) checkImmutable(type, b.doc, opts.existing)
   const result: CoercedResource = { doc: b.doc, schemas: schemasOf(type, b.doc) }
+  reportSchemas(b.sentSchemas, result.schemas, opts.compat)
   if (b.members !== undefined) result.members = b.members
   return result
 }

@@ -46,6 +46,9 @@ function createFires(type: ResourceType, body: Record<string, unknown>): CompatR
 }
 
 const user = (extra: Record<string, unknown>) => createFires(USER, { schemas: [URN_USER], userName: 'bob', ...extra })
+/** A user body that lists the enterprise extension it carries. */
+const entUser = (extra: Record<string, unknown>) =>
+  createFires(USER, { schemas: [URN_USER, URN_ENTERPRISE_USER], userName: 'bob', ...extra })
 
 /** Per rule: a request that needs it (fires exactly that rule) and the RFC form (fires none). */
 const cases: Record<CompatRule, { fires: () => CompatRule[]; quiet: () => CompatRule[] }> = {
@@ -53,9 +56,13 @@ const cases: Record<CompatRule, { fires: () => CompatRule[]; quiet: () => Compat
     fires: () => patch(USER, ALICE, { op: 'Replace', path: 'title', value: 'x' }),
     quiet: () => patch(USER, ALICE, { op: 'replace', path: 'title', value: 'x' }),
   },
-  'patch-schemas-missing': {
-    fires: () => patchFires(USER, ALICE, { Operations: [{ op: 'add', path: 'title', value: 'x' }] }),
-    quiet: () => patch(USER, ALICE, { op: 'add', path: 'title', value: 'x' }),
+  'schemas-missing': {
+    fires: () => createFires(USER, { userName: 'bob' }),
+    quiet: () => user({}),
+  },
+  'schemas-incomplete': {
+    fires: () => user({ [URN_ENTERPRISE_USER]: { employeeNumber: '7' } }),
+    quiet: () => entUser({ [URN_ENTERPRISE_USER]: { employeeNumber: '7' } }),
   },
   'empty-path': {
     fires: () => patch(USER, ALICE, { op: 'replace', path: '', value: { title: 'x' } }),
@@ -75,12 +82,12 @@ const cases: Record<CompatRule, { fires: () => CompatRule[]; quiet: () => Compat
     quiet: () => user({ active: false }),
   },
   'manager-string': {
-    fires: () => user({ [URN_ENTERPRISE_USER]: { manager: 'm1' } }),
-    quiet: () => user({ [URN_ENTERPRISE_USER]: { manager: { value: 'm1' } } }),
+    fires: () => entUser({ [URN_ENTERPRISE_USER]: { manager: 'm1' } }),
+    quiet: () => entUser({ [URN_ENTERPRISE_USER]: { manager: { value: 'm1' } } }),
   },
   'array-as-single': {
-    fires: () => user({ [URN_ENTERPRISE_USER]: { manager: [{ value: 'm1' }] } }),
-    quiet: () => user({ [URN_ENTERPRISE_USER]: { manager: { value: 'm1' } } }),
+    fires: () => entUser({ [URN_ENTERPRISE_USER]: { manager: [{ value: 'm1' }] } }),
+    quiet: () => entUser({ [URN_ENTERPRISE_USER]: { manager: { value: 'm1' } } }),
   },
   'single-as-multi': {
     fires: () => user({ emails: { value: 'b@example.com' } }),
@@ -154,8 +161,25 @@ describe('scim/compat/rules in more places', () => {
   })
 
   test('unqualified-extension fires on a POST body key as well', () => {
-    expect(user({ employeeNumber: '7' })).toEqual(['unqualified-extension'])
-    expect(user({ [URN_ENTERPRISE_USER]: { employeeNumber: '7' } })).toEqual([])
+    expect(entUser({ employeeNumber: '7' })).toEqual(['unqualified-extension'])
+    expect(entUser({ [URN_ENTERPRISE_USER]: { employeeNumber: '7' } })).toEqual([])
+  })
+
+  test('schemas-missing fires for a PatchOp body without schemas, schemas-incomplete for a body without the core URN', () => {
+    expect(patchFires(USER, ALICE, { Operations: [{ op: 'add', path: 'title', value: 'x' }] })).toEqual([
+      'schemas-missing',
+    ])
+    expect(createFires(USER, { schemas: 'urn:ietf:params:scim:schemas:core:2.0:User', userName: 'bob' })).toEqual([
+      'schemas-missing',
+    ])
+    expect(createFires(USER, { schemas: [URN_ENTERPRISE_USER], userName: 'bob' })).toEqual(['schemas-incomplete'])
+    expect(createFires(USER, { schemas: [URN_USER.toUpperCase()], userName: 'bob' })).toEqual([])
+  })
+
+  test('legacy-group-urn is the only rule for a group body that lists it next to the core URN', () => {
+    expect(createFires(GROUP, { schemas: [URN_LEGACY_MS_GROUP, URN_GROUP], displayName: 'g', members: [] })).toEqual([
+      'legacy-group-urn',
+    ])
   })
 
   test('echoed-read-only fires for an echoed groups list; a PATCH path naming id is still mutability', () => {
@@ -182,7 +206,7 @@ describe('scim/compat/rules in more places', () => {
     const fired: CompatRule[] = []
     coerceResource(
       USER,
-      { userName: 'bob', active: 'True' },
+      { schemas: [URN_USER], userName: 'bob', active: 'True' },
       { mode: 'replace', existing: { userName: 'bob' }, compat: (r) => fired.push(r) }
     )
     expect(fired).toEqual(['bool-string'])
