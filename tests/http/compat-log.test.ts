@@ -65,6 +65,10 @@ const createUser =
   (extra: Record<string, unknown>): Send =>
   (w) =>
     w.t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'carol', ...extra })
+const list =
+  (filter: string): Send =>
+  (w) =>
+    w.t.request('GET', `/scim/v2/Users?filter=${encodeURIComponent(filter)}`)
 const createGroup =
   (schemas: string[]): Send =>
   (w) =>
@@ -128,6 +132,10 @@ const cases: Record<CompatRule, { fires: Send; quiet: Send }> = {
     fires: createGroup([URN_GROUP, URN_LEGACY_MS_GROUP]),
     quiet: createGroup([URN_GROUP]),
   },
+  'filter-unquoted': {
+    fires: list('externalId eq jyoung'),
+    quiet: list('externalId eq "jyoung"'),
+  },
   'vpath-create': {
     fires: patchUser({ op: 'add', path: 'emails[type eq "home"].value', value: 'home@example.com' }),
     quiet: patchUser({ op: 'add', path: 'emails[type eq "work"].value', value: 'new@example.com' }),
@@ -169,6 +177,25 @@ describe('http request log: compat', () => {
       { op: 'Replace', path: 'userType', value: 'False' }
     )(w)
     expect(last().compat).toEqual(['op-case', 'bool-string'])
+  })
+
+  test('a cached filter reports its rules on every request, through each way of listing', async () => {
+    const { w, last } = await world()
+    const filter = 'externalId eq jyoung and roles[primary eq "True"]'
+    const rules = ['filter-unquoted', 'bool-string']
+    for (let i = 0; i < 2; i++) {
+      expect((await list(filter)(w)).status).toBe(200)
+      expect(last().compat).toEqual(rules)
+    }
+    const search = { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter }
+    expect((await w.t.request('POST', '/scim/v2/Users/.search', search)).status).toBe(200)
+    expect(last().compat).toEqual(rules)
+    expect((await w.t.request('POST', '/scim/v2/.search', { ...search, filter: 'manager.value eq "x"' })).status).toBe(
+      200
+    )
+    expect(last().compat).toEqual(['unqualified-extension'])
+    expect((await w.t.request('GET', `/scim/v2/Users?cursor&filter=${encodeURIComponent(filter)}`)).status).toBe(200)
+    expect(last().compat).toEqual(rules)
   })
 
   test('a PUT body reports its rules as a POST body does', async () => {

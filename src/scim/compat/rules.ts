@@ -44,7 +44,8 @@ export const COMPAT_RULES = {
   },
   // entra-wire.md §1.7, §2.2 Q2
   'bool-string': {
-    sends: '`"True"` or `"False"` (any case) for a boolean such as `active` (Entra)',
+    sends:
+      '`"True"` or `"False"` (any case) for a boolean such as `active`, also in a filter (`roles[primary eq "True"]`; Entra)',
     does: 'stores the boolean',
   },
   // entra-wire.md §1.8, §2.2 Q10
@@ -74,13 +75,18 @@ export const COMPAT_RULES = {
   },
   // entra-wire.md §1.3 Example 2, §1.8
   'unqualified-extension': {
-    sends: 'an extension attribute without its URN (`manager`, `employeeNumber`)',
+    sends: 'an extension attribute without its URN (`manager`, `employeeNumber`), in a body, a PATCH path or a filter',
     does: 'means the one extension that declares it',
   },
   // entra-wire.md §1.11, §2.2 Q13
   'legacy-group-urn': {
     sends: "Entra's `http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group` in `schemas`",
     does: 'ignores it (`schemas` is computed)',
+  },
+  // entra-wire.md §2.2 Q16 (an unquoted value in one Entra doc example)
+  'filter-unquoted': {
+    sends: 'a filter value without quotes (`externalId eq jyoung`, or `externalId eq 00271` on a string attribute)',
+    does: 'reads it as the string written',
   },
   // entra-wire.md §1.6, §2.2 Q7, Q8
   'vpath-create': {

@@ -147,7 +147,8 @@ class Parser {
     const valueToken = this.peek()
     const value = this.parseValue()
     const node: FilterNode = { kind: 'compare', path, op: op as CompareOp, value }
-    if (typeof value === 'number' && valueToken.kind === 'word') node.raw = valueToken.text
+    if ((typeof value === 'number' || typeof value === 'string') && valueToken.kind === 'word')
+      node.raw = valueToken.text
     return this.node(node)
   }
 

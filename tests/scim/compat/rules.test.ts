@@ -10,6 +10,9 @@ import {
   URN_USER,
 } from '../../../src/scim/constants'
 import type { Doc } from '../../../src/scim/document'
+import { reportFilter } from '../../../src/scim/compat/filter'
+import { parseFilter } from '../../../src/scim/filter/parser'
+import { resolveFilter } from '../../../src/scim/filter/resolve'
 import { applyPatch } from '../../../src/scim/patch/apply'
 import { coerceResource } from '../../../src/scim/schema/coerce'
 import type { ResourceType } from '../../../src/scim/schema/types'
@@ -49,6 +52,14 @@ const user = (extra: Record<string, unknown>) => createFires(USER, { schemas: [U
 /** A user body that lists the enterprise extension it carries. */
 const entUser = (extra: Record<string, unknown>) =>
   createFires(USER, { schemas: [URN_USER, URN_ENTERPRISE_USER], userName: 'bob', ...extra })
+
+/** The rules a list filter fires (tests/scim/compat/filter.test.ts has more). */
+function filterFires(text: string): CompatRule[] {
+  const fired: CompatRule[] = []
+  const ast = parseFilter(text)
+  reportFilter(ast, resolveFilter(ast, USER), USER, (r) => fired.push(r))
+  return fired
+}
 
 /** Per rule: a request that needs it (fires exactly that rule) and the RFC form (fires none). */
 const cases: Record<CompatRule, { fires: () => CompatRule[]; quiet: () => CompatRule[] }> = {
@@ -108,6 +119,10 @@ const cases: Record<CompatRule, { fires: () => CompatRule[]; quiet: () => Compat
   'legacy-group-urn': {
     fires: () => createFires(GROUP, { schemas: [URN_GROUP, URN_LEGACY_MS_GROUP], displayName: 'g' }),
     quiet: () => createFires(GROUP, { schemas: [URN_GROUP], displayName: 'g' }),
+  },
+  'filter-unquoted': {
+    fires: () => filterFires('externalId eq jyoung'),
+    quiet: () => filterFires('externalId eq "jyoung"'),
   },
   'vpath-create': {
     fires: () => patch(USER, ALICE, { op: 'add', path: 'emails[type eq "home"].value', value: 'h@example.com' }),
