@@ -132,6 +132,10 @@ const cases: Record<CompatRule, { fires: Send; quiet: Send }> = {
     fires: createGroup([URN_GROUP, URN_LEGACY_MS_GROUP]),
     quiet: createGroup([URN_GROUP]),
   },
+  'undeclared-attribute': {
+    fires: createUser({ favoriteColor: 'green' }),
+    quiet: createUser({ nickName: 'green' }),
+  },
   'filter-unquoted': {
     fires: list('externalId eq jyoung'),
     quiet: list('externalId eq "jyoung"'),

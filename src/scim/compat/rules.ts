@@ -46,7 +46,7 @@ export const COMPAT_RULES = {
   'bool-string': {
     sends:
       '`"True"` or `"False"` (any case) for a boolean such as `active`, also in a filter (`roles[primary eq "True"]`; Entra)',
-    does: 'stores the boolean',
+    does: 'reads it as the boolean',
   },
   // entra-wire.md §1.8, §2.2 Q10
   'manager-string': {
@@ -82,6 +82,12 @@ export const COMPAT_RULES = {
   'legacy-group-urn': {
     sends: "Entra's `http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group` in `schemas`",
     does: 'ignores it (`schemas` is computed)',
+  },
+  // src/scim/schema/coerce.ts header (the undeclared-attribute policy)
+  'undeclared-attribute': {
+    sends:
+      "an attribute no loaded schema declares (MediusFlow's `name.displayName`, an extension whose pack is not enabled)",
+    does: 'stores it as sent, where a strict server would refuse it; it cannot be filtered on',
   },
   // entra-wire.md §2.2 Q16 (an unquoted value in one Entra doc example)
   'filter-unquoted': {

@@ -1,5 +1,5 @@
 // RFC 7644 §3.5.2 PATCH: applies normalised operations to a stored document, all or nothing.
-import { reportKey, reportUnqualified } from '../compat/keys'
+import { reportKey, reportTarget } from '../compat/keys'
 import { isEchoedKey } from '../compat/okta'
 import type { CompatSink } from '../compat/rules'
 import { ScimError, quoted } from '../errors'
@@ -35,7 +35,7 @@ class Patcher {
   run(op: PatchOperation): void {
     if (op.path) {
       const t = resolvePath(this.type, this.doc, op.path, op.value, op.rawPath ?? '')
-      reportUnqualified(op.path.path.uri !== undefined, t, this.fired)
+      reportTarget(op.path.path.uri !== undefined, t, op.op === 'remove' ? undefined : op.value, this.fired)
       return this.apply(op.op, t, op.value, Object.hasOwn(op, 'value'))
     }
     // RFC 7644 §3.5.2.2: "If 'path' is unspecified, the operation fails with … 'noTarget'".
@@ -61,7 +61,7 @@ class Patcher {
         this.fired?.('echoed-read-only')
         continue
       }
-      reportKey(key, t, this.fired)
+      reportKey(key, t, v, this.fired)
       this.apply(op, t, v, true)
     }
   }

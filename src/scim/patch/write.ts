@@ -43,7 +43,10 @@ function writeSubInto(
     assertAttrName(name, attr.path)
     const k = keyIn(element, name)
     if (isClear(value, fired)) delete element[k]
-    else element[k] = value
+    else {
+      element[k] = value
+      fired?.('undeclared-attribute')
+    }
     return
   }
   const next = coerceValue(subAttr, value, subAttr.path, fired)

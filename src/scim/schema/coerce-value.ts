@@ -83,7 +83,7 @@ function coerceComplex(attr: CompiledAttribute, v: unknown, where: string, fired
     if (!sub) {
       // Undeclared sub-attribute (MediusFlow `name.displayName`): kept as sent, see coerce.ts header.
       assertAttrName(key, where)
-      if (raw !== null) out[key] = raw
+      if (raw !== null) keepUndeclared(out, key, raw, fired)
       continue
     }
     // readOnly sub-attributes (manager.displayName) are server-computed: ignore input.
@@ -94,6 +94,12 @@ function coerceComplex(attr: CompiledAttribute, v: unknown, where: string, fired
     if (c !== undefined) out[sub.name] = c
   }
   return isUnassignedComplex(attr, out) ? undefined : out
+}
+
+/** Stores a value no schema declares as sent (rule `undeclared-attribute`). */
+function keepUndeclared(out: Doc, key: string, raw: unknown, fired?: CompatSink): void {
+  out[key] = raw
+  fired?.('undeclared-attribute')
 }
 
 /**
@@ -177,7 +183,7 @@ export function coerceExtension(
     const attr = schema.attributes.get(key.toLowerCase())
     if (!attr) {
       assertAttrName(key, where)
-      if (raw !== null) out[key] = raw
+      if (raw !== null) keepUndeclared(out, key, raw, fired)
       continue
     }
     if (attr.mutability === 'readOnly') continue

@@ -90,7 +90,7 @@ class Builder {
       return
     }
     const t = resolveKey(this.type, this.doc, key, raw)
-    reportKey(key, t, this.fired)
+    reportKey(key, t, raw, this.fired)
     this.addTarget(t, raw)
   }
 

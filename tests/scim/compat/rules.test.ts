@@ -120,6 +120,10 @@ const cases: Record<CompatRule, { fires: () => CompatRule[]; quiet: () => Compat
     fires: () => createFires(GROUP, { schemas: [URN_GROUP, URN_LEGACY_MS_GROUP], displayName: 'g' }),
     quiet: () => createFires(GROUP, { schemas: [URN_GROUP], displayName: 'g' }),
   },
+  'undeclared-attribute': {
+    fires: () => user({ favoriteColor: 'green' }),
+    quiet: () => user({ nickName: 'green' }),
+  },
   'filter-unquoted': {
     fires: () => filterFires('externalId eq jyoung'),
     quiet: () => filterFires('externalId eq "jyoung"'),
@@ -215,6 +219,23 @@ describe('scim/compat/rules in more places', () => {
     expect(patch(USER, ALICE, { op: 'replace', path: 'emails[type eq "home"]', value: null })).toEqual([
       'vpath-no-match',
     ])
+  })
+
+  test('undeclared-attribute fires wherever a body or PATCH stores what no schema declares, and not for a null', () => {
+    const vendor = 'urn:example:params:scim:schemas:extension:vendor:2.0:User'
+    expect(user({ name: { givenName: 'B', displayName: 'B' } })).toEqual(['undeclared-attribute'])
+    expect(entUser({ [URN_ENTERPRISE_USER]: { employeeNumber: '7', badge: 'x' } })).toEqual(['undeclared-attribute'])
+    expect(createFires(USER, { schemas: [URN_USER, vendor], userName: 'b', [vendor]: { a: 1 } })).toEqual([
+      'undeclared-attribute',
+    ])
+    expect(user({ favoriteColor: null })).toEqual([])
+    expect(patch(USER, ALICE, { op: 'add', path: 'favoriteColor', value: 'green' })).toEqual(['undeclared-attribute'])
+    expect(patch(USER, ALICE, { op: 'add', path: 'name.displayName', value: 'A' })).toEqual(['undeclared-attribute'])
+    expect(patch(USER, ALICE, { op: 'replace', path: 'name', value: { displayName: 'A' } })).toEqual([
+      'undeclared-attribute',
+    ])
+    expect(patch(USER, ALICE, { op: 'add', path: vendor, value: { a: 1 } })).toEqual(['undeclared-attribute'])
+    expect(patch(USER, ALICE, { op: 'remove', path: 'favoriteColor' })).toEqual([])
   })
 
   test('a PUT body fires the same rules as a POST body', () => {
