@@ -1,6 +1,16 @@
 // The request log names each IdP compatibility rule a request needed (src/scim/compat/rules.ts), and no other.
 import { describe, expect, test } from 'bun:test'
 import { COMPAT_RULE_NAMES, type CompatRule } from '../../src/scim/compat/rules'
+import {
+  activeOp,
+  addMemberOps,
+  DIALECTS,
+  groupBody,
+  managerOp,
+  removeMemberOps,
+  writeOps,
+} from '../../src/selftest/entra'
+import { patchBody as entraPatch } from '../../src/selftest/wire'
 import { makeTestApp, type TestApp } from '../helpers/app'
 import { URN_LEGACY_MS_GROUP } from '../helpers/entra'
 import { captureLog } from '../helpers/log-capture'
@@ -200,6 +210,41 @@ describe('http request log: compat', () => {
     expect(last().compat).toEqual(['unqualified-extension'])
     expect((await w.t.request('GET', `/scim/v2/Users?cursor&filter=${encodeURIComponent(filter)}`)).status).toBe(200)
     expect(last().compat).toEqual(rules)
+  })
+
+  test.each(DIALECTS)("Entra's %s dialect: each lifecycle request names the rules it needed", async (dialect) => {
+    const { w, last } = await world()
+    const flag = dialect === 'aadOptscim062020'
+    const seen = async (method: string, path: string, body: unknown) => {
+      expect((await w.t.request(method, path, body)).status).toBeLessThan(300)
+      return last().compat ?? []
+    }
+    const user = `/scim/v2/Users/${w.alice}`
+    const group = `/scim/v2/Groups/${w.group}`
+    expect(await seen('POST', '/scim/v2/Groups', groupBody({ displayName: `e-${dialect}` }))).toEqual([
+      'legacy-group-urn',
+    ])
+    const attributes = writeOps(
+      [
+        ['displayName', 'Alice'],
+        ['name.givenName', 'Alice'],
+        ['emails[type eq "work"].value', 'alice@example.com'],
+      ],
+      dialect
+    )
+    expect(await seen('PATCH', user, entraPatch(attributes))).toEqual(flag ? ['path-key'] : ['op-case'])
+    expect(await seen('PATCH', user, entraPatch([managerOp(w.manager, dialect)]))).toEqual(
+      flag ? ['manager-string'] : ['op-case', 'manager-string']
+    )
+    expect(await seen('PATCH', user, entraPatch([activeOp(false, dialect)]))).toEqual(
+      flag ? [] : ['op-case', 'bool-string']
+    )
+    expect(await seen('PATCH', group, entraPatch(addMemberOps([w.alice], dialect)))).toEqual(
+      flag ? [] : ['op-case', 'null-ref']
+    )
+    expect(await seen('PATCH', group, entraPatch(removeMemberOps([w.alice], dialect)))).toEqual(
+      flag ? [] : ['op-case', 'remove-by-value']
+    )
   })
 
   test('a PUT body reports its rules as a POST body does', async () => {
