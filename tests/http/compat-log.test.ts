@@ -150,6 +150,10 @@ const cases: Record<CompatRule, { fires: Send; quiet: Send }> = {
     fires: list('externalId eq jyoung'),
     quiet: list('externalId eq "jyoung"'),
   },
+  'filter-vpath-sub': {
+    fires: list('emails[type eq "work"].value eq "alice@example.com"'),
+    quiet: list('emails[type eq "work" and value eq "alice@example.com"]'),
+  },
   'vpath-create': {
     fires: patchUser({ op: 'add', path: 'emails[type eq "home"].value', value: 'home@example.com' }),
     quiet: patchUser({ op: 'add', path: 'emails[type eq "work"].value', value: 'new@example.com' }),

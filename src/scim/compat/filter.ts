@@ -1,4 +1,4 @@
-// The filter leniencies a list request needed (filter-unquoted, bool-string, unqualified-extension).
+// The filter leniencies a list request needed (filter-unquoted, filter-vpath-sub, bool-string, …).
 import type { FilterNode } from '../filter/ast'
 import type { ResolvedFilter } from '../filter/resolve'
 import type { ResourceType } from '../schema/types'
@@ -20,7 +20,7 @@ function reportUnqualified(
  * Walks a parsed filter and its resolved twin (resolveFilter keeps the shape node for node) and
  * reports what RFC 7644 §3.4.2.2 would refuse: a value without quotes read as a string
  * (`externalId eq jyoung` in an Entra doc example, `externalId eq 00271` on a string attribute),
- * a quoted boolean (`roles[primary eq "True"]`), an extension attribute without its URN.
+ * a comparison after a value filter (`emails[type eq "work"].value eq "x"`), a quoted boolean (`roles[primary eq "True"]`), an extension attribute without its URN.
  * Works on cached filters, so every request that sends one reports it.
  */
 export function reportFilter(ast: FilterNode, res: ResolvedFilter, type: ResourceType, fired?: CompatSink): void {
@@ -49,6 +49,7 @@ function walk(ast: FilterNode, res: ResolvedFilter, type: ResourceType, top: boo
       return
     case 'valuePath':
       if (ast.kind !== 'valuePath') return
+      if (ast.trailing !== undefined) fired('filter-vpath-sub')
       reportUnqualified(res, type, fired)
       walk(ast.filter, res.filter, type, false, fired)
       return

@@ -94,6 +94,11 @@ export const COMPAT_RULES = {
     sends: 'a filter value without quotes (`externalId eq jyoung`, or `externalId eq 00271` on a string attribute)',
     does: 'reads it as the string written',
   },
+  // entra-wire.md §1.5 (the matching filter Entra documents)
+  'filter-vpath-sub': {
+    sends: 'a filter `emails[type eq "work"].value eq "x"` (Entra\'s documented matching form)',
+    does: 'reads it as `emails[type eq "work" and value eq "x"]`',
+  },
   // entra-wire.md §1.6, §2.2 Q7, Q8
   'vpath-create': {
     sends: 'add or replace on `emails[type eq "work"].value` when no element matches (Entra)',

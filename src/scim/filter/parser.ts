@@ -133,7 +133,8 @@ class Parser {
     // Entra documents `emails[type eq "work"].value eq "x"` for matching: same element, both conditions.
     const sub = this.next().text
     const cond = this.parseComparison({ name: sub })
-    return this.node({ kind: 'valuePath', path, filter: this.node({ kind: 'and', left: inner, right: cond }) })
+    const filter = this.node({ kind: 'and', left: inner, right: cond })
+    return this.node({ kind: 'valuePath', path, filter, trailing: sub })
   }
 
   private parseComparison(path: AttrPath): FilterNode {

@@ -40,6 +40,11 @@ describe('scim/compat/filter', () => {
     expect(fires('roles[primary eq true]')).toEqual([])
   })
 
+  test('filter-vpath-sub: Entra\'s `emails[type eq "work"].value eq "x"`, not the RFC\'s bracketed form', () => {
+    expect(fires('emails[type eq "work"].value eq "x"')).toEqual(['filter-vpath-sub'])
+    expect(fires('emails[type eq "work" and value eq "x"]')).toEqual([])
+  })
+
   test('unqualified-extension: an extension attribute named without its URN', () => {
     expect(fires('manager.value eq "m1"')).toEqual(['unqualified-extension'])
     expect(fires('employeeNumber pr')).toEqual(['unqualified-extension'])

@@ -128,6 +128,10 @@ const cases: Record<CompatRule, { fires: () => CompatRule[]; quiet: () => Compat
     fires: () => filterFires('externalId eq jyoung'),
     quiet: () => filterFires('externalId eq "jyoung"'),
   },
+  'filter-vpath-sub': {
+    fires: () => filterFires('emails[type eq "work"].value eq "x"'),
+    quiet: () => filterFires('emails[type eq "work" and value eq "x"]'),
+  },
   'vpath-create': {
     fires: () => patch(USER, ALICE, { op: 'add', path: 'emails[type eq "home"].value', value: 'h@example.com' }),
     quiet: () => patch(USER, ALICE, { op: 'add', path: 'emails[type eq "work"].value', value: 'w@example.com' }),
