@@ -1,4 +1,4 @@
-// RFC 7644 §3.5.2 PatchOp envelope validation, plus every IdP PATCH quirk, in one place.
+// RFC 7644 §3.5.2 PatchOp envelope validation and the IdP quirks of the envelope (op case, path, $ref).
 import { URN_PATCH_OP } from '../constants'
 import { ScimError, quoted } from '../errors'
 import { parsePatchPath } from '../path/parse'
@@ -45,7 +45,10 @@ function parsePath(index: number, op: string, raw: string): PatchOperation['path
   }
 }
 
-/** Normalises one raw operation: op name, parsed path, IdP quirks removed from the value. */
+/**
+ * Normalises one raw operation: op name, parsed path, null `$ref`s removed from the value. What a
+ * value means (echoed readOnly keys, path keys, value-path creation) is applyPatch's to decide.
+ */
 function normalizeOne(raw: unknown, index: number, fired?: CompatSink): PatchOperation {
   if (!isObject(raw)) throw fail(index, 'must be an object')
   const opField = field(raw, 'op').value
@@ -82,8 +85,9 @@ function normalizeOne(raw: unknown, index: number, fired?: CompatSink): PatchOpe
 
 /**
  * Validates a PatchOp body (RFC 7644 §3.5.2) and returns its operations in a canonical form:
- * lower-case op names, parsed paths, IdP quirks removed, each quirk told to `fired`. Throws `invalidSyntax` for a bad envelope
- * or operation and `invalidPath` for an unparsable path, both naming the operation index.
+ * lower-case op names, parsed paths, envelope quirks removed and told to `fired`. Throws
+ * `invalidSyntax` for a bad envelope or operation and `invalidPath` for an unparsable path, both
+ * naming the operation index.
  * @example normalizePatchRequest({ schemas: [URN_PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] })
  */
 export function normalizePatchRequest(body: unknown, fired?: CompatSink): PatchOperation[] {
