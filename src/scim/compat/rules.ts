@@ -19,6 +19,10 @@ export const COMPAT_RULES = {
     sends: 'PATCH `"op": "Add"`, `"Replace"`, `"Remove"` (Entra)',
     does: 'reads the op name case-insensitively',
   },
+  'empty-path': {
+    sends: 'a PATCH operation with `"path": ""` or `"path": null`',
+    does: 'treats it as an operation without a path',
+  },
   'schemas-missing': {
     sends: 'a POST, PUT or PatchOp body without a `schemas` list',
     does: "accepts it (a resource's `schemas` is computed)",
@@ -28,14 +32,27 @@ export const COMPAT_RULES = {
     sends: 'a POST or PUT body whose `schemas` leaves out the core or an extension URN the body uses',
     does: 'accepts it and computes `schemas` from the body',
   },
-  'empty-path': {
-    sends: 'a PATCH operation with `"path": ""` or `"path": null`',
-    does: 'treats it as an operation without a path',
+  // entra-wire.md §1.11, §2.2 Q13
+  'legacy-group-urn': {
+    sends: "Entra's `http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group` in `schemas`",
+    does: 'ignores it (`schemas` is computed)',
   },
-  // entra-wire.md §1.11, §2.2 Q4
-  'null-ref': {
-    sends: '`"$ref": null` in member values (Entra)',
-    does: 'drops the null `$ref`',
+  // entra-wire.md §2.1 (aadOptscim062020 "Replace multiple attributes")
+  'path-key': {
+    sends:
+      '`name.givenName`, `urn:…:User:employeeNumber`, the core URN or `emails[type eq "work"].value` as a key of a body or path-less PATCH value (Entra with `aadOptscim062020`)',
+    does: 'resolves the key as that attribute path',
+  },
+  // entra-wire.md §1.3 Example 2, §1.8
+  'unqualified-extension': {
+    sends: 'an extension attribute without its URN (`manager`, `employeeNumber`), in a body, a PATCH path or a filter',
+    does: 'means the one extension that declares it',
+  },
+  // src/scim/schema/coerce.ts header (the undeclared-attribute policy)
+  'undeclared-attribute': {
+    sends:
+      "an attribute no loaded schema declares (MediusFlow's `name.displayName`, an extension whose pack is not enabled)",
+    does: 'stores it as sent, where a strict server would refuse it; it cannot be filtered on',
   },
   // elimity-com/scim internal/idp_test/testdata/okta/update_group_name.json
   'echoed-read-only': {
@@ -67,37 +84,10 @@ export const COMPAT_RULES = {
     sends: '`""` as a value (Microsoft\'s validator clears attributes with it)',
     does: 'treats it as unassigned: nothing stored, or the attribute cleared',
   },
-  // entra-wire.md §2.1 (aadOptscim062020 "Replace multiple attributes")
-  'path-key': {
-    sends:
-      '`name.givenName`, `urn:…:User:employeeNumber`, the core URN or `emails[type eq "work"].value` as a key of a body or path-less PATCH value (Entra with `aadOptscim062020`)',
-    does: 'resolves the key as that attribute path',
-  },
-  // entra-wire.md §1.3 Example 2, §1.8
-  'unqualified-extension': {
-    sends: 'an extension attribute without its URN (`manager`, `employeeNumber`), in a body, a PATCH path or a filter',
-    does: 'means the one extension that declares it',
-  },
-  // entra-wire.md §1.11, §2.2 Q13
-  'legacy-group-urn': {
-    sends: "Entra's `http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group` in `schemas`",
-    does: 'ignores it (`schemas` is computed)',
-  },
-  // src/scim/schema/coerce.ts header (the undeclared-attribute policy)
-  'undeclared-attribute': {
-    sends:
-      "an attribute no loaded schema declares (MediusFlow's `name.displayName`, an extension whose pack is not enabled)",
-    does: 'stores it as sent, where a strict server would refuse it; it cannot be filtered on',
-  },
-  // entra-wire.md §2.2 Q16 (an unquoted value in one Entra doc example)
-  'filter-unquoted': {
-    sends: 'a filter value without quotes (`externalId eq jyoung`, or `externalId eq 00271` on a string attribute)',
-    does: 'reads it as the string written',
-  },
-  // entra-wire.md §1.5 (the matching filter Entra documents)
-  'filter-vpath-sub': {
-    sends: 'a filter `emails[type eq "work"].value eq "x"` (Entra\'s documented matching form)',
-    does: 'reads it as `emails[type eq "work" and value eq "x"]`',
+  // entra-wire.md §1.11, §2.2 Q4
+  'null-ref': {
+    sends: '`"$ref": null` in member values (Entra)',
+    does: 'drops the null `$ref`',
   },
   // entra-wire.md §1.6, §2.2 Q7, Q8
   'vpath-create': {
@@ -113,6 +103,16 @@ export const COMPAT_RULES = {
   'remove-by-value': {
     sends: 'remove with path `members` (or another multi-valued attribute) and a `value` (Entra)',
     does: 'removes only the elements the value lists, never all of them',
+  },
+  // entra-wire.md §2.2 Q16 (an unquoted value in one Entra doc example)
+  'filter-unquoted': {
+    sends: 'a filter value without quotes (`externalId eq jyoung`, or `externalId eq 00271` on a string attribute)',
+    does: 'reads it as the string written',
+  },
+  // entra-wire.md §1.5 (the matching filter Entra documents)
+  'filter-vpath-sub': {
+    sends: 'a filter `emails[type eq "work"].value eq "x"` (Entra\'s documented matching form)',
+    does: 'reads it as `emails[type eq "work" and value eq "x"]`',
   },
 } as const satisfies Record<string, CompatRuleInfo>
 
