@@ -80,7 +80,7 @@ async function runOne(
   req: RequestInfo
 ): Promise<BulkAnswer> {
   const { type, id } = target(deps, resolvePathRef(op.path, createdIds), op.method)
-  const info: RequestInfo = { base: req.base, ifMatch: op.version }
+  const info: RequestInfo = { base: req.base, ifMatch: op.version, compat: req.compat }
   const data = resolveRefs(op.data, createdIds)
   let result: ServiceResult
   switch (op.method) {

@@ -26,7 +26,7 @@ export async function createResource(
 ): Promise<ServiceResult> {
   // Read before writing: a bad attributes list is a 400 with nothing stored.
   const plan = projectionOf(type, req)
-  const { doc, members } = coerceResource(type, body, { mode: 'create' })
+  const { doc, members } = coerceResource(type, body, { mode: 'create', compat: req.compat })
   const row = await deps.store.write((tx) => {
     const now = deps.now().toISOString()
     const fresh = { id: deps.newId(), version: 1, created: now, lastModified: now }

@@ -1,5 +1,7 @@
 // Parsed-and-resolved filters, cached by text, so repeated compound filters are parsed once.
 import { LRUCache } from 'lru-cache'
+import { reportFilter } from '../scim/compat/filter'
+import type { CompatSink } from '../scim/compat/rules'
 import type { FilterNode } from '../scim/filter/ast'
 import { parseFilter } from '../scim/filter/parser'
 import { resolveFilter, type ResolvedFilter } from '../scim/filter/resolve'
@@ -18,7 +20,8 @@ export interface CompiledFilter {
 export class FilterCache {
   private readonly lru = new LRUCache<string, CompiledFilter>({ max: 1000 })
 
-  compile(type: ResourceType, text: string): CompiledFilter {
+  /** `fired` is told the filter's IdP leniencies on every call, cached or not. */
+  compile(type: ResourceType, text: string, fired?: CompatSink): CompiledFilter {
     const key = `${type.name}\u0000${text}`
     let hit = this.lru.get(key)
     if (!hit) {
@@ -26,6 +29,7 @@ export class FilterCache {
       hit = { ast, resolved: resolveFilter(ast, type) }
       if (ast.kind !== 'compare') this.lru.set(key, hit)
     }
+    reportFilter(hit.ast, hit.resolved, type, fired)
     return hit
   }
 }

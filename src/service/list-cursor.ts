@@ -50,7 +50,7 @@ export function listByCursor(
   const position = cursor === '' ? FROM_THE_START : decodeCursor(cursor, fingerprint, now, deps.settings.cursorTimeout)
   const filter =
     params.filter !== undefined && params.filter.trim() !== ''
-      ? filters.compile(type, params.filter).resolved
+      ? filters.compile(type, params.filter, req.compat).resolved
       : undefined
   // One row more than the page tells whether another page follows in the walk's direction. The
   // page also ends where the response budget does, like an index page; the cursor goes on from there.

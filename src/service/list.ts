@@ -66,10 +66,11 @@ export function queryRows(
   filters: FilterCache,
   type: ResourceType,
   params: ListParams,
-  paging: { startIndex: number; count: number; maxBytes?: number }
+  paging: { startIndex: number; count: number; maxBytes?: number },
+  fired?: RequestInfo['compat']
 ) {
   const compiled =
-    params.filter !== undefined && params.filter.trim() !== '' ? filters.compile(type, params.filter) : undefined
+    params.filter !== undefined && params.filter.trim() !== '' ? filters.compile(type, params.filter, fired) : undefined
   const sortBy = resolveSort(type, params.sortBy)
   const descending = descendingOf(params.sortOrder)
   const hot = compiled && !sortBy ? hotLookup(deps, type, compiled.ast) : undefined
@@ -97,7 +98,7 @@ export function listResources(
     deps.settings.limits,
     paging,
     (slice) => {
-      const result = queryRows(deps, filters, type, params, slice)
+      const result = queryRows(deps, filters, type, params, slice, req.compat)
       total = result.total
       return result.rows
     },

@@ -37,7 +37,7 @@ export async function patchResource(
     const before = tx.get(type, id)
     if (!before) throw ScimError.notFound(`${type.name} ${quoted(id)} not found`)
     checkIfMatch(req.ifMatch, etagOf(before.version))
-    const result = applyPatch(type, before.data, ops)
+    const result = applyPatch(type, before.data, ops, req.compat)
     const now = deps.now().toISOString()
     // RFC 7644 §3.5.2.1: a PATCH that changes nothing (Entra's retried adds and removes) keeps
     // version and lastModified.

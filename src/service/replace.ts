@@ -24,7 +24,7 @@ export async function replaceResource(
     const before = tx.get(type, id)
     if (!before) throw ScimError.notFound(`${type.name} ${quoted(id)} not found`)
     checkIfMatch(req.ifMatch, etagOf(before.version))
-    const { doc, members } = coerceResource(type, body, { mode: 'replace', existing: before.data })
+    const { doc, members } = coerceResource(type, body, { mode: 'replace', existing: before.data, compat: req.compat })
     checkManager(tx, before.data, doc, id)
     checkUniqueness(deps, type, before.data, doc, id)
     const at = deps.now().toISOString()

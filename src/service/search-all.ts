@@ -25,7 +25,10 @@ export function searchAll(
   let firstError: unknown
   for (const type of deps.registry.resourceTypes) {
     try {
-      applicable.push({ type, total: queryRows(deps, filters, type, params, { startIndex: 1, count: 0 }).total })
+      applicable.push({
+        type,
+        total: queryRows(deps, filters, type, params, { startIndex: 1, count: 0 }, req.compat).total,
+      })
     } catch (err) {
       if (!(err instanceof ScimError)) throw err
       firstError ??= err

@@ -17,10 +17,13 @@ export type FilterNode =
   | { kind: 'and' | 'or'; left: FilterNode; right: FilterNode }
   | { kind: 'not'; expr: FilterNode }
   | { kind: 'present'; path: AttrPath }
-  /** `raw`: the text of an unquoted number, so a string attribute can match it as written (`externalId eq 00271`). */
+  /** `raw`: the text of an unquoted number or bare word, so a string attribute matches it as written (`externalId eq 00271`). */
   | { kind: 'compare'; path: AttrPath; op: CompareOp; value: CompValue; raw?: string }
-  /** `emails[type eq "work"]`: one element must satisfy the whole inner filter. */
-  | { kind: 'valuePath'; path: AttrPath; filter: FilterNode }
+  /**
+   * `emails[type eq "work"]`: one element must satisfy the whole inner filter. `trailing` is the
+   * sub-attribute of Entra's `emails[type eq "work"].value eq "x"`, already folded into `filter`.
+   */
+  | { kind: 'valuePath'; path: AttrPath; filter: FilterNode; trailing?: string }
 
 /**
  * A PATCH path (RFC 7644 §3.5.2): `attrPath`, or `valuePath [ "." subAttr ]`.

@@ -133,7 +133,8 @@ class Parser {
     // Entra documents `emails[type eq "work"].value eq "x"` for matching: same element, both conditions.
     const sub = this.next().text
     const cond = this.parseComparison({ name: sub })
-    return this.node({ kind: 'valuePath', path, filter: this.node({ kind: 'and', left: inner, right: cond }) })
+    const filter = this.node({ kind: 'and', left: inner, right: cond })
+    return this.node({ kind: 'valuePath', path, filter, trailing: sub })
   }
 
   private parseComparison(path: AttrPath): FilterNode {
@@ -147,7 +148,8 @@ class Parser {
     const valueToken = this.peek()
     const value = this.parseValue()
     const node: FilterNode = { kind: 'compare', path, op: op as CompareOp, value }
-    if (typeof value === 'number' && valueToken.kind === 'word') node.raw = valueToken.text
+    if ((typeof value === 'number' || typeof value === 'string') && valueToken.kind === 'word')
+      node.raw = valueToken.text
     return this.node(node)
   }
 

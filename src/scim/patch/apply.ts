@@ -1,4 +1,7 @@
 // RFC 7644 §3.5.2 PATCH: applies normalised operations to a stored document, all or nothing.
+import { reportKey, reportTarget } from '../compat/keys'
+import { isEchoedKey } from '../compat/okta'
+import type { CompatSink } from '../compat/rules'
 import { ScimError, quoted } from '../errors'
 import { deepEqual, isObject, type Doc } from '../document'
 import { checkRequired } from '../schema/required'
@@ -20,21 +23,19 @@ export interface PatchResult {
   memberOps: MemberOp[]
 }
 
-// readOnly echoes in a pathless value are ignored like on POST (coerce.ts): Okta and others send
-// whole resources. A *path* naming them is still `mutability`.
-const PATHLESS_IGNORED = new Set(['id', 'meta', 'schemas'])
-
 class Patcher {
   readonly memberOps: MemberOp[] = []
 
   constructor(
     readonly type: ResourceType,
-    readonly doc: Doc
+    readonly doc: Doc,
+    readonly fired?: CompatSink
   ) {}
 
   run(op: PatchOperation): void {
     if (op.path) {
       const t = resolvePath(this.type, this.doc, op.path, op.value, op.rawPath ?? '')
+      reportTarget(op.path.path.uri !== undefined, t, op.op === 'remove' ? undefined : op.value, this.fired)
       return this.apply(op.op, t, op.value, Object.hasOwn(op, 'value'))
     }
     // RFC 7644 §3.5.2.2: "If 'path' is unspecified, the operation fails with … 'noTarget'".
@@ -49,9 +50,18 @@ class Patcher {
   private pathless(op: 'add' | 'replace', value: unknown): void {
     if (!isObject(value)) throw ScimError.invalidValue(`a ${op} without path needs an object of attributes as value`)
     for (const [key, v] of Object.entries(value)) {
-      if (PATHLESS_IGNORED.has(key.toLowerCase())) continue
+      // readOnly echoes (Okta's `id`, whole resources' `meta`, `groups`) are ignored, as on POST
+      // (coerce.ts); a *path* naming them is still `mutability`.
+      if (isEchoedKey(key)) {
+        this.fired?.('echoed-read-only')
+        continue
+      }
       const t = resolveKey(this.type, this.doc, key, v)
-      if (t.kind === 'attr' && t.attr?.mutability === 'readOnly' && t.sub === undefined) continue // `groups` echo
+      if (t.kind === 'attr' && t.attr?.mutability === 'readOnly' && t.sub === undefined) {
+        this.fired?.('echoed-read-only')
+        continue
+      }
+      reportKey(key, t, v, this.fired)
       this.apply(op, t, v, true)
     }
   }
@@ -63,15 +73,15 @@ class Patcher {
         if (op === 'remove') throw ScimError.noTarget('remove requires a path')
         return this.pathless(op, value)
       case 'members':
-        this.memberOps.push(...memberOps(op, t, value, hasValue))
+        this.memberOps.push(...memberOps(op, t, value, hasValue, this.fired))
         return
       case 'extension':
         if (op === 'remove') removeExtension(this.doc, t)
-        else writeExtension(op, this.doc, t, value)
+        else writeExtension(op, this.doc, t, value, this.fired)
         return
       case 'attr':
-        if (op === 'remove') removeAttr(this.doc, t, value, hasValue)
-        else writeAttr(op, this.doc, t, value)
+        if (op === 'remove') removeAttr(this.doc, t, value, hasValue, this.fired)
+        else writeAttr(op, this.doc, t, value, this.fired)
         return
     }
   }
@@ -86,11 +96,17 @@ function located(err: ScimError, op: PatchOperation): ScimError {
 /**
  * Applies PATCH operations (RFC 7644 §3.5.2) to a copy of `doc`. All or nothing: the first failing
  * operation throws a ScimError naming its index and path, and `doc` is never modified. Group
- * `members` changes come back as `memberOps`, never in the document.
- * @example applyPatch(userType, doc, normalizePatchRequest(body))
+ * `members` changes come back as `memberOps`, never in the document. Each IdP leniency applied is
+ * told to `fired` (src/scim/compat/rules.ts).
+ * @example applyPatch(userType, doc, normalizePatchRequest(body, fired), fired)
  */
-export function applyPatch(type: ResourceType, doc: Doc, ops: readonly PatchOperation[]): PatchResult {
-  const patcher = new Patcher(type, structuredClone(doc))
+export function applyPatch(
+  type: ResourceType,
+  doc: Doc,
+  ops: readonly PatchOperation[],
+  fired?: CompatSink
+): PatchResult {
+  const patcher = new Patcher(type, structuredClone(doc), fired)
   for (const op of ops) {
     try {
       patcher.run(op)

@@ -1,11 +1,16 @@
 // RFC 7644 §3.5.2 helpers shared by add/replace/remove: holders, clearing, primary, element lists.
+import type { CompatSink } from '../compat/rules'
 import { ScimError } from '../errors'
 import { canonicalJson, deepEqual, isObject, valueIn, type Doc } from '../document'
 import type { AttrTarget } from '../schema/resolve-key'
 import type { CompiledAttribute } from '../schema/types'
 
-/** `null` and `""` mean "clear" in add/replace (Microsoft's SCIM_Null_Update test, entra-wire.md §1.6). */
-export function isClear(value: unknown): boolean {
+/**
+ * `null` and `""` mean "clear" in add/replace (Microsoft's SCIM_Null_Update test, entra-wire.md §1.6).
+ * `""` is a leniency (RFC 7643 §2.5 names null), told to `fired` when the caller clears on it.
+ */
+export function isClear(value: unknown, fired?: CompatSink): boolean {
+  if (value === '') fired?.('empty-string')
   return value === null || value === undefined || value === ''
 }
 

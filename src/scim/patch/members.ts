@@ -1,4 +1,5 @@
 // RFC 7644 §3.5.2 PATCH on Group `members` (RFC 7643 §4.2): a delta for the membership table.
+import type { CompatSink } from '../compat/rules'
 import { ScimError, quoted } from '../errors'
 import type { ResolvedFilter } from '../filter/resolve'
 import { coerceMembers, type MemberRef } from '../schema/coerce-value'
@@ -20,7 +21,7 @@ export type MemberOp =
 
 type MembersTarget = Extract<Target, { kind: 'members' }>
 
-function removeOps(t: MembersTarget, value: unknown, hasValue: boolean): MemberOp[] {
+function removeOps(t: MembersTarget, value: unknown, hasValue: boolean, fired?: CompatSink): MemberOp[] {
   if (t.filter) {
     const filter = resolveElementFilter(t.attr, t.filter)
     const ids = memberIdsOf(filter)
@@ -31,8 +32,9 @@ function removeOps(t: MembersTarget, value: unknown, hasValue: boolean): MemberO
   // (azure-docs#30826), so a value always narrows the removal to those ids.
   // Only a remove with no value at all clears the group; an empty or null value removes nothing.
   if (hasValue) {
+    fired?.('remove-by-value')
     if (value === null || (Array.isArray(value) && value.length === 0)) return []
-    return [{ kind: 'remove', values: coerceMembers(value).map((m) => m.value) }]
+    return [{ kind: 'remove', values: coerceMembers(value, fired).map((m) => m.value) }]
   }
   return [{ kind: 'clear' }]
 }
@@ -46,14 +48,15 @@ export function memberOps(
   op: 'add' | 'remove' | 'replace',
   t: MembersTarget,
   value: unknown,
-  hasValue: boolean
+  hasValue: boolean,
+  fired?: CompatSink
 ): MemberOp[] {
   if (t.sub !== undefined) {
     throw ScimError.mutability(`member sub-attribute ${quoted(t.sub)} is immutable; add or remove the member instead`)
   }
-  if (op === 'remove') return removeOps(t, value, hasValue)
+  if (op === 'remove') return removeOps(t, value, hasValue, fired)
   if (t.filter) throw ScimError.invalidPath(`'${op}' cannot take a members[filter] path; use add or remove`)
-  const members = coerceMembers(value)
+  const members = coerceMembers(value, fired)
   const out: MemberOp[] = op === 'replace' ? [{ kind: 'clear' }] : []
   if (members.length > 0) out.push({ kind: 'add', members })
   return out

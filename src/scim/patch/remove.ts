@@ -1,4 +1,5 @@
 // RFC 7644 §3.5.2.2 remove on one resolved target; removing what is absent is a no-op (Entra retries).
+import type { CompatSink } from '../compat/rules'
 import { isObject, keyIn, type Doc } from '../document'
 import type { FilterNode } from '../filter/ast'
 import { coerceValue, isUnassignedComplex } from '../schema/coerce-value'
@@ -32,18 +33,28 @@ function dropSub(attr: CompiledAttribute, t: AttrTarget, sub: string, element: u
  * cycle (entra-wire.md §2.4), so a repeated removal must succeed. A single-valued complex counts
  * as one element (`manager[value eq "…"]`, entra-wire.md §1.8, scim-patch#453).
  */
-function removeFiltered(holder: Doc, t: AttrTarget, attr: CompiledAttribute, filter: FilterNode): void {
+function removeFiltered(
+  holder: Doc,
+  t: AttrTarget,
+  attr: CompiledAttribute,
+  filter: FilterNode,
+  fired?: CompatSink
+): void {
   const elements = elementsOf(attr, holder[attr.name])
   const indices = new Set(selectIndices(resolveElementFilter(attr, filter), elements))
-  if (indices.size === 0) return
+  if (indices.size === 0) return fired?.('vpath-no-match')
   const { sub } = t
   const next = elements.map((e, i) => (!indices.has(i) ? e : sub !== undefined ? dropSub(attr, t, sub, e) : undefined))
   storeElements(holder, attr, next)
 }
 
-/** `remove` with a `value` on a multi-valued attribute removes only the elements it describes. */
-function removeValues(holder: Doc, attr: CompiledAttribute, value: unknown): void {
-  const described = describedBy((coerceValue(attr, value, attr.path) as unknown[] | undefined) ?? [])
+/**
+ * `remove` with a `value` on a multi-valued attribute removes only the elements it describes, where
+ * RFC 7644 §3.5.2.2 would remove them all (Entra's member removal, entra-wire.md §2.2 Q3).
+ */
+function removeValues(holder: Doc, attr: CompiledAttribute, value: unknown, fired?: CompatSink): void {
+  fired?.('remove-by-value')
+  const described = describedBy((coerceValue(attr, value, attr.path, fired) as unknown[] | undefined) ?? [])
   const elements = elementsOf(attr, holder[attr.name])
   const kept = elements.filter((e) => !described(e))
   if (kept.length === elements.length) return
@@ -51,8 +62,15 @@ function removeValues(holder: Doc, attr: CompiledAttribute, value: unknown): voi
   storeElements(holder, attr, kept)
 }
 
-function removeDeclared(holder: Doc, t: AttrTarget, attr: CompiledAttribute, value: unknown, hasValue: boolean): void {
-  if (t.filter) return removeFiltered(holder, t, attr, t.filter)
+function removeDeclared(
+  holder: Doc,
+  t: AttrTarget,
+  attr: CompiledAttribute,
+  value: unknown,
+  hasValue: boolean,
+  fired?: CompatSink
+): void {
+  if (t.filter) return removeFiltered(holder, t, attr, t.filter, fired)
   const { sub } = t
   if (sub !== undefined) {
     if (holder[attr.name] === undefined) return
@@ -64,16 +82,20 @@ function removeDeclared(holder: Doc, t: AttrTarget, attr: CompiledAttribute, val
     )
     return
   }
-  if (hasValue && value !== null && attr.multiValued) return removeValues(holder, attr, value)
+  if (hasValue && value !== null && attr.multiValued) return removeValues(holder, attr, value, fired)
   unassign(holder, attr)
 }
 
 /** remove on an attribute target (declared or not). */
-export function removeAttr(doc: Doc, t: AttrTarget, value: unknown, hasValue: boolean): void {
+export function removeAttr(doc: Doc, t: AttrTarget, value: unknown, hasValue: boolean, fired?: CompatSink): void {
   assertWritable(t)
   const holder = holderOf(doc, t, false)
-  if (!holder) return
-  if (t.attr) removeDeclared(holder, t, t.attr, value, hasValue)
+  if (!holder) {
+    // No extension object, so a value filter inside it matched nothing.
+    if (t.filter) fired?.('vpath-no-match')
+    return
+  }
+  if (t.attr) removeDeclared(holder, t, t.attr, value, hasValue, fired)
   else if (t.sub === undefined) delete holder[t.key]
   else if (isObject(holder[t.key])) {
     const obj = { ...(holder[t.key] as Doc) }

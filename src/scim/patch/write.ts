@@ -1,4 +1,5 @@
 // RFC 7644 §3.5.2.1 add and §3.5.2.3 replace on one resolved target (they differ only in places).
+import type { CompatSink } from '../compat/rules'
 import { ScimError, quoted } from '../errors'
 import { canonicalJson, isObject, keyIn, valueIn, type Doc } from '../document'
 import {
@@ -34,17 +35,21 @@ function writeSubInto(
   attr: CompiledAttribute,
   name: string,
   subAttr: CompiledAttribute | undefined,
-  value: unknown
+  value: unknown,
+  fired?: CompatSink
 ): void {
   if (!subAttr) {
     // Undeclared sub-attribute (MediusFlow `name.displayName`): stored as sent (coerce.ts header).
     assertAttrName(name, attr.path)
     const k = keyIn(element, name)
-    if (isClear(value)) delete element[k]
-    else element[k] = value
+    if (isClear(value, fired)) delete element[k]
+    else {
+      element[k] = value
+      fired?.('undeclared-attribute')
+    }
     return
   }
-  const next = coerceValue(subAttr, value, subAttr.path)
+  const next = coerceValue(subAttr, value, subAttr.path, fired)
   assertMutable(subAttr, element[subAttr.name], next)
   if (next === undefined) delete element[subAttr.name]
   else element[subAttr.name] = next
@@ -55,12 +60,12 @@ function writeSubInto(
  * coerced), a null one is cleared (RFC 7643 §2.5), the others are left unchanged (RFC 7644
  * §3.5.2.3). readOnly ones (manager.displayName) are server-set and ignored, as on POST.
  */
-function mergeSubs(attr: CompiledAttribute, element: unknown, value: Doc): Doc {
+function mergeSubs(attr: CompiledAttribute, element: unknown, value: Doc, fired?: CompatSink): Doc {
   const out: Doc = isObject(element) ? { ...element } : {}
   for (const [k, v] of Object.entries(value)) {
     const subAttr = attr.sub.get(k.toLowerCase())
     if (subAttr?.mutability === 'readOnly') continue
-    writeSubInto(out, attr, subAttr?.name ?? k, subAttr, v)
+    writeSubInto(out, attr, subAttr?.name ?? k, subAttr, v, fired)
   }
   return out
 }
@@ -78,8 +83,8 @@ function dropStaleRef(attr: CompiledAttribute, prev: unknown, next: Doc, value: 
  * The one merge of a complex value into a stored one, for `attr` and for each element `attr[filter]`
  * selects: `mergeSubs`, stale reference parts dropped, undefined when nothing is left (unassigned).
  */
-function mergeComplex(attr: CompiledAttribute, prev: unknown, patch: Doc): Doc | undefined {
-  const merged = mergeSubs(attr, prev, patch)
+function mergeComplex(attr: CompiledAttribute, prev: unknown, patch: Doc, fired?: CompatSink): Doc | undefined {
+  const merged = mergeSubs(attr, prev, patch, fired)
   dropStaleRef(attr, prev, merged, patch)
   return isUnassignedComplex(attr, merged) ? undefined : merged
 }
@@ -88,15 +93,15 @@ function mergeComplex(attr: CompiledAttribute, prev: unknown, patch: Doc): Doc |
  * A single-valued complex attribute (add and replace alike, RFC 7644 §3.5.2.1/§3.5.2.3): the value's
  * sub-attributes are merged into the stored ones. Entra's bare-string manager is read first.
  */
-function writeComplex(op: WriteOp, holder: Doc, attr: CompiledAttribute, value: unknown): void {
+function writeComplex(op: WriteOp, holder: Doc, attr: CompiledAttribute, value: unknown, fired?: CompatSink): void {
   const prev = holder[attr.name]
-  const patch = isObject(value) ? value : coerceValue(attr, value, attr.path)
+  const patch = isObject(value) ? value : coerceValue(attr, value, attr.path, fired)
   if (!isObject(patch)) {
     // null, "" or [] clear; an add of [] adds nothing.
     if (op === 'replace' || isClear(value)) unassign(holder, attr)
     return
   }
-  const next = mergeComplex(attr, prev, patch)
+  const next = mergeComplex(attr, prev, patch, fired)
   assertMutable(attr, prev, next)
   if (next === undefined) delete holder[attr.name]
   else holder[attr.name] = next
@@ -126,9 +131,9 @@ function append(attr: CompiledAttribute, prev: unknown, next: unknown[]): unknow
 }
 
 /** A simple or multi-valued attribute as a whole. */
-function writeWhole(op: WriteOp, holder: Doc, attr: CompiledAttribute, value: unknown): void {
+function writeWhole(op: WriteOp, holder: Doc, attr: CompiledAttribute, value: unknown, fired?: CompatSink): void {
   const prev = holder[attr.name]
-  const next = coerceValue(attr, value, attr.path)
+  const next = coerceValue(attr, value, attr.path, fired)
   if (next === undefined) {
     // add of [] adds nothing; replace with it, or either op with null/"", clears.
     if (op === 'replace' || isClear(value)) unassign(holder, attr)
@@ -140,11 +145,17 @@ function writeWhole(op: WriteOp, holder: Doc, attr: CompiledAttribute, value: un
 }
 
 /** Appends the element a filter of `eq` tests describes; `noTarget` when it describes none. */
-function createElement(filter: ResolvedFilter, attr: CompiledAttribute, elements: unknown[]): number {
+function createElement(
+  filter: ResolvedFilter,
+  attr: CompiledAttribute,
+  elements: unknown[],
+  fired?: CompatSink
+): number {
   const base = elementFromFilter(filter)
   if (!base || (!attr.multiValued && elements.length > 0)) {
     throw ScimError.noTarget(`no element of '${attr.path}' matches the filter`)
   }
+  fired?.('vpath-create')
   return elements.push(base) - 1
 }
 
@@ -155,12 +166,18 @@ function createElement(filter: ResolvedFilter, attr: CompiledAttribute, elements
  * that one); `.sub` writes that sub-attribute. An element left with no sub-attributes is unassigned
  * and removed: kept, it would be served as `{}`, which no filter can select again.
  */
-function writtenElement(t: AttrTarget, attr: CompiledAttribute, element: unknown, value: unknown): unknown {
-  if (t.sub === undefined && isClear(value)) return undefined
+function writtenElement(
+  t: AttrTarget,
+  attr: CompiledAttribute,
+  element: unknown,
+  value: unknown,
+  fired?: CompatSink
+): unknown {
+  if (t.sub === undefined && isClear(value, fired)) return undefined
   const patch =
-    t.sub !== undefined ? { [t.sub]: value } : isObject(value) ? value : coerceElement(attr, value, attr.path)
+    t.sub !== undefined ? { [t.sub]: value } : isObject(value) ? value : coerceElement(attr, value, attr.path, fired)
   if (!isObject(patch)) throw ScimError.invalidValue(`${quoted(t.label)} needs an object value`)
-  return mergeComplex(attr, element, patch)
+  return mergeComplex(attr, element, patch, fired)
 }
 
 /**
@@ -170,17 +187,25 @@ function writtenElement(t: AttrTarget, attr: CompiledAttribute, element: unknown
  * + `….postalCode` merge into one element (§2.2 Q8). A filter that cannot describe an element is
  * `noTarget` (RFC 7644 §3.5.2.3).
  */
-function writeFiltered(holder: Doc, t: AttrTarget, attr: CompiledAttribute, where: FilterNode, value: unknown): void {
+function writeFiltered(
+  holder: Doc,
+  t: AttrTarget,
+  attr: CompiledAttribute,
+  where: FilterNode,
+  value: unknown,
+  fired?: CompatSink
+): void {
   const filter = resolveElementFilter(attr, where)
   const elements = elementsOf(attr, holder[attr.name])
   let indices = selectIndices(filter, elements)
   if (indices.length === 0) {
-    if (isClear(value)) return // nothing matched, so nothing to clear
-    indices = [createElement(filter, attr, elements)]
+    // Nothing matched, so nothing to clear: RFC 7644 §3.5.2.3 would say noTarget.
+    if (isClear(value, fired)) return fired?.('vpath-no-match')
+    indices = [createElement(filter, attr, elements, fired)]
   }
   const touched = new Set<unknown>()
   for (const i of indices) {
-    const next = writtenElement(t, attr, elements[i], value)
+    const next = writtenElement(t, attr, elements[i], value, fired)
     elements[i] = next
     if (next !== undefined) touched.add(next)
   }
@@ -189,41 +214,47 @@ function writeFiltered(holder: Doc, t: AttrTarget, attr: CompiledAttribute, wher
 }
 
 /** add/replace on an attribute target (declared or not). */
-export function writeAttr(op: WriteOp, doc: Doc, t: AttrTarget, value: unknown): void {
+export function writeAttr(op: WriteOp, doc: Doc, t: AttrTarget, value: unknown, fired?: CompatSink): void {
   assertWritable(t)
   const holder = holderOf(doc, t, true)
   const attr = t.attr
-  if (!attr) writeUndeclared(holder, t, value)
-  else if (t.filter) writeFiltered(holder, t, attr, t.filter, value)
+  if (!attr) writeUndeclared(holder, t, value, fired)
+  else if (t.filter) writeFiltered(holder, t, attr, t.filter, value, fired)
   else if (attr.type === 'complex' && !attr.multiValued)
-    writeComplex(op, holder, attr, t.sub !== undefined ? { [t.sub]: value } : value)
+    writeComplex(op, holder, attr, t.sub !== undefined ? { [t.sub]: value } : value, fired)
   else if (t.sub !== undefined) {
     throw ScimError.invalidPath(
       `'${attr.path}' is multi-valued; address one element with '${attr.name}[filter].${t.sub}'`
     )
-  } else writeWhole(op, holder, attr, value)
+  } else writeWhole(op, holder, attr, value, fired)
   pruneHolder(doc, t)
 }
 
 /** Undeclared attributes: stored exactly as sent, `null`/"" clears (coerce.ts header). */
-function writeUndeclared(holder: Doc, t: AttrTarget, value: unknown): void {
+function writeUndeclared(holder: Doc, t: AttrTarget, value: unknown, fired?: CompatSink): void {
   if (t.sub === undefined) {
-    if (isClear(value)) delete holder[t.key]
+    if (isClear(value, fired)) delete holder[t.key]
     else holder[t.key] = value
     return
   }
   const prev = holder[t.key]
   const obj: Record<string, unknown> = isObject(prev) ? { ...prev } : {}
   const k = keyIn(obj, t.sub)
-  if (isClear(value)) delete obj[k]
+  if (isClear(value, fired)) delete obj[k]
   else obj[k] = value
   if (Object.keys(obj).length === 0) delete holder[t.key]
   else holder[t.key] = obj
 }
 
 /** A path that is exactly an extension URN: merge its attributes (RFC 7644 §3.5.2.1/§3.5.2.3). */
-export function writeExtension(op: WriteOp, doc: Doc, t: Extract<Target, { kind: 'extension' }>, value: unknown): void {
-  if (isClear(value)) return removeExtension(doc, t)
+export function writeExtension(
+  op: WriteOp,
+  doc: Doc,
+  t: Extract<Target, { kind: 'extension' }>,
+  value: unknown,
+  fired?: CompatSink
+): void {
+  if (isClear(value, fired)) return removeExtension(doc, t)
   if (!isObject(value)) throw ScimError.invalidValue(`${quoted(t.label)} is an extension and needs an object value`)
   if (!t.schema) {
     const merged: Record<string, unknown> = isObject(doc[t.urnKey]) ? { ...(doc[t.urnKey] as Doc) } : {}
@@ -236,12 +267,12 @@ export function writeExtension(op: WriteOp, doc: Doc, t: Extract<Target, { kind:
     else doc[t.urnKey] = merged
     return
   }
-  coerceExtension(t.schema, value, t.urnKey) // type-checks the whole object up front
+  coerceExtension(t.schema, value, t.urnKey, fired) // type-checks the whole object up front
   for (const [k, v] of Object.entries(value)) {
     const attr = t.schema.attributes.get(k.toLowerCase())
     if (attr?.mutability === 'readOnly') continue
     const target: AttrTarget = { kind: 'attr', holderKey: t.urnKey, key: attr?.name ?? k, label: `${t.urnKey}:${k}` }
     if (attr) target.attr = attr
-    writeAttr(op, doc, target, v)
+    writeAttr(op, doc, target, v, fired)
   }
 }

@@ -4,6 +4,7 @@ import { isObject, valueIn, type Doc } from '../document'
 import { ScimError, quoted } from '../errors'
 import { parseAttrPath } from '../filter/attr-path'
 import { URN_ENTERPRISE_USER } from '../constants'
+import type { CompatSink } from '../compat/rules'
 import type { CompiledAttribute, CompiledSchema } from './types'
 
 /** One Group member as stored in the membership table. */
@@ -31,12 +32,15 @@ export function assertAttrName(key: string, where: string): void {
     throw ScimError.invalidPath(`${quoted(key)} in '${where}' is not a valid attribute name`)
 }
 
-function coerceScalar(attr: CompiledAttribute, v: unknown, where: string): unknown {
+function coerceScalar(attr: CompiledAttribute, v: unknown, where: string, fired?: CompatSink): unknown {
   switch (attr.type) {
     case 'boolean':
       if (typeof v === 'boolean') return v
       // Entra's default dialect sends "True"/"False" strings (entra-wire.md §1.7, §2.2 Q2).
-      if (typeof v === 'string' && /^(true|false)$/i.test(v)) return v.toLowerCase() === 'true'
+      if (typeof v === 'string' && /^(true|false)$/i.test(v)) {
+        fired?.('bool-string')
+        return v.toLowerCase() === 'true'
+      }
       throw wrongType(where, 'a boolean', v)
     case 'integer':
       if (typeof v === 'number' && Number.isInteger(v)) return v
@@ -52,15 +56,26 @@ function coerceScalar(attr: CompiledAttribute, v: unknown, where: string): unkno
     case 'binary':
       if (typeof v !== 'string') throw wrongType(where, 'a string', v)
       // An empty string is treated as unassigned (Microsoft's validator clears with "", §1.6).
-      return v === '' ? undefined : v
+      return emptyIsUnassigned(v, fired)
     case 'complex':
-      return coerceComplex(attr, v, where)
+      return coerceComplex(attr, v, where, fired)
   }
 }
 
-function coerceComplex(attr: CompiledAttribute, v: unknown, where: string): unknown {
+/** `""` means unassigned, a leniency (RFC 7643 §2.5 names only null and []). */
+function emptyIsUnassigned(v: string, fired?: CompatSink): string | undefined {
+  if (v !== '') return v
+  fired?.('empty-string')
+  return undefined
+}
+
+function coerceComplex(attr: CompiledAttribute, v: unknown, where: string, fired?: CompatSink): unknown {
   // Entra sends the manager id as a bare string (entra-wire.md §1.8, §2.2 Q10).
-  if (typeof v === 'string' && isManager(attr)) return v === '' ? undefined : { value: v }
+  if (typeof v === 'string' && isManager(attr)) {
+    fired?.('manager-string')
+    const id = emptyIsUnassigned(v, fired)
+    return id === undefined ? undefined : { value: id }
+  }
   if (!isObject(v)) throw wrongType(where, 'an object', v)
   const out: Record<string, unknown> = {}
   for (const [key, raw] of Object.entries(v)) {
@@ -68,17 +83,23 @@ function coerceComplex(attr: CompiledAttribute, v: unknown, where: string): unkn
     if (!sub) {
       // Undeclared sub-attribute (MediusFlow `name.displayName`): kept as sent, see coerce.ts header.
       assertAttrName(key, where)
-      if (raw !== null) out[key] = raw
+      if (raw !== null) keepUndeclared(out, key, raw, fired)
       continue
     }
     // readOnly sub-attributes (manager.displayName) are server-computed: ignore input.
     if (sub.mutability === 'readOnly' || raw === null) continue
     const c = sub.multiValued
-      ? coerceMulti(sub, raw, `${where}.${sub.name}`)
-      : coerceScalar(sub, raw, `${where}.${sub.name}`)
+      ? coerceMulti(sub, raw, `${where}.${sub.name}`, fired)
+      : coerceScalar(sub, raw, `${where}.${sub.name}`, fired)
     if (c !== undefined) out[sub.name] = c
   }
   return isUnassignedComplex(attr, out) ? undefined : out
+}
+
+/** Stores a value no schema declares as sent (rule `undeclared-attribute`). */
+function keepUndeclared(out: Doc, key: string, raw: unknown, fired?: CompatSink): void {
+  out[key] = raw
+  fired?.('undeclared-attribute')
 }
 
 /**
@@ -93,17 +114,24 @@ function isManager(attr: CompiledAttribute): boolean {
   return attr.name === 'manager' && attr.schema === URN_ENTERPRISE_USER && !attr.parent
 }
 
-function coerceMulti(attr: CompiledAttribute, v: unknown, where: string): unknown[] | undefined {
+function coerceMulti(attr: CompiledAttribute, v: unknown, where: string, fired?: CompatSink): unknown[] | undefined {
   // Lenient: a single value for a multi-valued attribute is wrapped.
-  const list = Array.isArray(v) ? v : [v]
+  const list = asList(v, fired)
   const out: unknown[] = []
   list.forEach((item, i) => {
     if (item === null) return
-    const c = coerceScalar(attr, item, `${where}[${i}]`)
+    const c = coerceScalar(attr, item, `${where}[${i}]`, fired)
     if (c !== undefined) out.push(c)
   })
   if (attr.type === 'complex') assertOnePrimary(out, where)
   return out.length === 0 ? undefined : out
+}
+
+/** The elements of a multi-valued input; a lone value is one element (rule `single-as-multi`). */
+function asList(v: unknown, fired?: CompatSink): readonly unknown[] {
+  if (Array.isArray(v)) return v
+  fired?.('single-as-multi')
+  return [v]
 }
 
 /** RFC 7643 §2.4: at most one element of a multi-valued attribute may be `primary: true`. */
@@ -115,32 +143,39 @@ export function assertOnePrimary(elements: readonly unknown[], where: string): v
 /**
  * Coerces one value for a declared attribute to its canonical stored form. Returns undefined
  * when the value means "unassigned" (null, "", [], {}, or an object whose sub-attributes are all
- * null). Throws `invalidValue` naming `where` on a type mismatch.
- * @example coerceValue(activeAttr, 'False', 'active') // false
+ * null). Throws `invalidValue` naming `where` on a type mismatch. Each leniency applied is told
+ * to `fired` (src/scim/compat/rules.ts).
+ * @example coerceValue(activeAttr, 'False', 'active') // false, fires 'bool-string'
  */
-export function coerceValue(attr: CompiledAttribute, value: unknown, where: string): unknown {
+export function coerceValue(attr: CompiledAttribute, value: unknown, where: string, fired?: CompatSink): unknown {
   if (value === null || value === undefined) return undefined
-  if (attr.multiValued) return coerceMulti(attr, value, where)
+  if (attr.multiValued) return coerceMulti(attr, value, where, fired)
   // The doc's manager form is a one-element array (entra-wire.md §1.8 "Example 5").
   if (Array.isArray(value)) {
     if (value.length === 0) return undefined
     if (value.length > 1) throw wrongType(where, 'a single value', value)
-    return coerceValue(attr, value[0], where)
+    fired?.('array-as-single')
+    return coerceValue(attr, value[0], where, fired)
   }
-  return coerceScalar(attr, value, where)
+  return coerceScalar(attr, value, where, fired)
 }
 
 /**
  * Coerces one element of a multi-valued attribute (or the value of a single-valued one):
  * undefined when it is empty. Used by PATCH for `attr[filter]` element writes.
  */
-export function coerceElement(attr: CompiledAttribute, value: unknown, where: string): unknown {
+export function coerceElement(attr: CompiledAttribute, value: unknown, where: string, fired?: CompatSink): unknown {
   if (value === null || value === undefined) return undefined
-  return coerceScalar(attr, value, where)
+  return coerceScalar(attr, value, where, fired)
 }
 
 /** Coerces an extension object: declared attributes canonicalised, undeclared kept as sent. */
-export function coerceExtension(schema: CompiledSchema, value: unknown, where: string): Doc | undefined {
+export function coerceExtension(
+  schema: CompiledSchema,
+  value: unknown,
+  where: string,
+  fired?: CompatSink
+): Doc | undefined {
   if (value === null) return undefined
   if (!isObject(value)) throw wrongType(where, 'an object', value)
   const out: Doc = {}
@@ -148,20 +183,20 @@ export function coerceExtension(schema: CompiledSchema, value: unknown, where: s
     const attr = schema.attributes.get(key.toLowerCase())
     if (!attr) {
       assertAttrName(key, where)
-      if (raw !== null) out[key] = raw
+      if (raw !== null) keepUndeclared(out, key, raw, fired)
       continue
     }
     if (attr.mutability === 'readOnly') continue
-    const c = coerceValue(attr, raw, `${schema.id}:${attr.name}`)
+    const c = coerceValue(attr, raw, `${schema.id}:${attr.name}`, fired)
     if (c !== undefined) out[attr.name] = c
   }
   return Object.keys(out).length === 0 ? undefined : out
 }
 
 /** Coerces Group `members` input into member references (RFC 7643 §4.2). */
-export function coerceMembers(value: unknown, where = 'members'): MemberRef[] {
+export function coerceMembers(value: unknown, fired?: CompatSink, where = 'members'): MemberRef[] {
   if (value === null || value === undefined) return []
-  const list = Array.isArray(value) ? value : [value]
+  const list = asList(value, fired)
   const out = new Map<string, MemberRef>()
   list.forEach((item, i) => {
     if (item === null) return

@@ -18,6 +18,9 @@
  * `[` or a space is stored there. Deeper inside an undeclared value, the JSON is kept as sent.
  * A top-level or sub-attribute `null` means unassigned and is never stored.
  */
+import { reportKey } from '../compat/keys'
+import type { CompatSink } from '../compat/rules'
+import { reportSchemas } from '../compat/schemas'
 import { deepEqual, isObject, keyIn, type Doc } from '../document'
 import { ScimError, quoted } from '../errors'
 import { assertAttrName, coerceExtension, coerceMembers, coerceValue, wrongType, type MemberRef } from './coerce-value'
@@ -31,6 +34,8 @@ export interface CoerceOptions {
   mode: 'create' | 'replace'
   /** The stored document, for `immutable` checks on replace. */
   existing?: Doc
+  /** Told each IdP compatibility rule the body needed (src/scim/compat/rules.ts). */
+  compat?: CompatSink
 }
 
 export interface CoercedResource {
@@ -70,13 +75,23 @@ function verbatimObject(raw: unknown, where: string): Doc | undefined {
 class Builder {
   readonly doc: Doc = {}
   members?: MemberRef[]
+  /** The `schemas` the body sent, for the compatibility report only. */
+  sentSchemas?: unknown
 
-  constructor(readonly type: ResourceType) {}
+  constructor(
+    readonly type: ResourceType,
+    readonly fired?: CompatSink
+  ) {}
 
   add(key: string, raw: unknown): void {
     // Computed from the document (the legacy MS group URN is dropped, entra-wire.md §1.11).
-    if (key.toLowerCase() === 'schemas') return
-    this.addTarget(resolveKey(this.type, this.doc, key, raw), raw)
+    if (key.toLowerCase() === 'schemas') {
+      this.sentSchemas = raw
+      return
+    }
+    const t = resolveKey(this.type, this.doc, key, raw)
+    reportKey(key, t, raw, this.fired)
+    this.addTarget(t, raw)
   }
 
   private addTarget(t: Target, raw: unknown): void {
@@ -90,10 +105,10 @@ class Builder {
       case 'members':
         if (t.filter || t.sub !== undefined)
           throw ScimError.invalidPath(`${quoted(t.label)} is a path; a body names whole attributes`)
-        this.members = coerceMembers(raw)
+        this.members = coerceMembers(raw, this.fired)
         return
       case 'extension': {
-        const next = t.schema ? coerceExtension(t.schema, raw, t.schema.id) : verbatimObject(raw, t.urnKey)
+        const next = t.schema ? coerceExtension(t.schema, raw, t.schema.id, this.fired) : verbatimObject(raw, t.urnKey)
         const prev = this.doc[t.urnKey]
         if (next !== undefined) this.doc[t.urnKey] = isObject(prev) ? { ...prev, ...next } : next
         return
@@ -120,7 +135,7 @@ class Builder {
     const attr: CompiledAttribute | undefined = t.attr
     if (t.sub === undefined) {
       if (!attr) return raw === null ? prev : raw
-      const next = coerceValue(attr, raw, attr.path)
+      const next = coerceValue(attr, raw, attr.path, this.fired)
       if (next === undefined) return prev
       return attr.type === 'complex' && !attr.multiValued && isObject(prev) && isObject(next)
         ? { ...prev, ...next }
@@ -130,7 +145,7 @@ class Builder {
       throw ScimError.invalidPath(`${quoted(t.label)}: '${attr.path}' is multi-valued; send its elements instead`)
     if (raw === null) return prev
     const merged = { ...(isObject(prev) ? prev : {}), [keyIn(prev, t.sub)]: raw }
-    return attr ? (coerceValue(attr, merged, attr.path) ?? prev) : merged
+    return attr ? (coerceValue(attr, merged, attr.path, this.fired) ?? prev) : merged
   }
 }
 
@@ -164,11 +179,12 @@ function checkImmutable(type: ResourceType, doc: Doc, existing: Doc): void {
  */
 export function coerceResource(type: ResourceType, body: unknown, opts: CoerceOptions): CoercedResource {
   if (!isObject(body)) throw ScimError.invalidSyntax('request body must be a JSON object')
-  const b = new Builder(type)
+  const b = new Builder(type, opts.compat)
   for (const [key, raw] of Object.entries(body)) b.add(key, raw)
   checkRequired(type, b.doc)
   if (opts.mode === 'replace' && opts.existing) checkImmutable(type, b.doc, opts.existing)
   const result: CoercedResource = { doc: b.doc, schemas: schemasOf(type, b.doc) }
+  reportSchemas(b.sentSchemas, result.schemas, opts.compat)
   if (b.members !== undefined) result.members = b.members
   return result
 }

@@ -83,6 +83,12 @@ describe('scim/patch/apply', () => {
     expect(result.changed).toBe(true)
   })
 
+  test("a pathless value's echoed id, schemas, meta and groups are ignored (Okta; RFC 7644 §3.5.2.3)", () => {
+    const doc = { userName: 'u', title: 'old' }
+    const value = { ID: 'x', schemas: [], meta: {}, groups: [{ value: 'g' }], title: 'new' }
+    expect(applyPatch(USER, doc, ops({ op: 'replace', value })).doc).toEqual({ userName: 'u', title: 'new' })
+  })
+
   test('changed is false when the result deep-equals the input and there are no member ops', () => {
     const doc = { userName: 'u', active: false }
     expect(applyPatch(USER, doc, ops({ op: 'Replace', path: 'active', value: 'False' })).changed).toBe(false)
