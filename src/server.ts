@@ -11,6 +11,8 @@ import { fixedTokens, storedTokens } from './auth/token-registry'
 import { createResourceStore } from './store/resource-store'
 import { observeCommits } from './store/write-queue'
 import type { ServerOptions } from './server-options'
+import { journalOf } from './journal/journal'
+import type { JournalReader } from './journal/types'
 
 export type { ServerOptions }
 
@@ -20,12 +22,14 @@ export interface ScimServer {
   deps: ServiceDeps
   sqlite: ReturnType<typeof openDatabase>['sqlite']
   metrics: ServerMetrics
+  /** The provisioning journal of every tenant of this database (change events and the console read it). */
+  journal: JournalReader
 }
 
 export function createScimServer(options: ServerOptions): ScimServer {
   const { sqlite, orm } = openDatabase(options.db, options.durability ?? 'full')
   const limits = limitsWith(options.limits)
-  const store = createResourceStore(orm, sqlite, { cacheSize: options.cacheSize, limits })
+  const store = createResourceStore(orm, sqlite, { cacheSize: options.cacheSize, limits, journal: options.journal })
   const registry = buildRegistry({ packs: (options.schemaPacks ?? []).map(loadPack), extensions: options.extraSchemas })
   const deps: ServiceDeps = {
     store,
@@ -50,5 +54,5 @@ export function createScimServer(options: ServerOptions): ScimServer {
   })
   observeCommits(sqlite, metrics.commit)
   const app = createApp({ deps, tokens, metrics, logger: options.logger, rateLimit: options.rateLimit })
-  return { app, store, deps, sqlite, metrics }
+  return { app, store, deps, sqlite, metrics, journal: journalOf(sqlite).reader }
 }

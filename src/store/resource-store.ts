@@ -12,6 +12,7 @@ import { resources } from './tables'
 import { WriteQueue } from './write-queue'
 import { createWriteTx } from './write-tx'
 import { readinessProblem } from './readiness'
+import { journalOf } from '../journal/journal'
 
 export function createResourceStore(
   orm: BunSQLiteDatabase<typeof tables>,
@@ -23,6 +24,11 @@ export function createResourceStore(
     tenant?: string
     /** Stores of several tenants over one database share its write queue: one transaction at a time. */
     queue?: WriteQueue
+    /**
+     * False runs without the provisioning journal: a benchmark switch (SCIM_JOURNAL=off), to
+     * measure what the journal costs. On by default; all stores of a database share one journal.
+     */
+    journal?: boolean
   } = {}
 ): ResourceStore {
   const limits = options.limits ?? DEFAULT_LIMITS
@@ -36,7 +42,9 @@ export function createResourceStore(
   )
   const queue = options.queue ?? new WriteQueue(sqlite)
   const hot = new HotStatements(sqlite, tenant)
-  const tx = createWriteTx(orm, sqlite, hot, caches, limits, tenant)
+  const journal = options.journal === false ? undefined : journalOf(sqlite)
+  if (journal) queue.onBatchEnd(journal.batchEnded)
+  const tx = createWriteTx(orm, sqlite, hot, caches, limits, tenant, journal?.appender)
   // Drizzle's dialect turns a query into text and parameters, so the rows can be read one at a time.
   const dialect = (orm as unknown as { dialect: { sqlToQuery(query: SQL): { sql: string; params: unknown[] } } })
     .dialect

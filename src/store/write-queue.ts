@@ -34,6 +34,8 @@ export class WriteQueue {
   jobs = 0
   /** The last write the database refused (disk full, read-only), until a commit succeeds again. */
   private storageFailure: { at: number; reason: string } | undefined
+  /** Told when each batch ends, committed or not (the journal tells its readers after a commit). */
+  private readonly batchListeners = new Set<(committed: boolean) => void>()
 
   constructor(
     private readonly db: Database,
@@ -56,6 +58,15 @@ export class WriteQueue {
     if (translated instanceof ScimError && translated.status === 503)
       this.storageFailure = { at: this.now(), reason: String(translated.cause) }
     return translated
+  }
+
+  /** `listener` runs after each batch's COMMIT (true) or rollback (false); adding it twice adds it once. */
+  onBatchEnd(listener: (committed: boolean) => void): void {
+    this.batchListeners.add(listener)
+  }
+
+  private ended(committed: boolean): void {
+    for (const listener of this.batchListeners) listener(committed)
   }
 
   run<T>(fn: () => T): Promise<T> {
@@ -117,9 +128,11 @@ export class WriteQueue {
       } catch {
         // The rollback failing too leaves nothing to undo here; the jobs still get their answer.
       }
+      this.ended(false)
       for (const job of batch) job.reject(error)
       return
     }
+    this.ended(true)
     observers.get(this.db)?.(batch.length, (performance.now() - started) / 1000)
     batch.forEach((job, i) => {
       const r = results[i]!
