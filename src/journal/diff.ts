@@ -81,6 +81,13 @@ function keysOf(path: string): string[] {
   return [path.slice(0, cut), ...path.slice(cut + 1).split('.')]
 }
 
+/** The value at `path` of `doc`, undefined when it has none. */
+export function pathValue(doc: Doc, path: string): unknown {
+  let at: unknown = doc
+  for (const key of keysOf(path)) at = isObject(at) ? at[key] : undefined
+  return at
+}
+
 /**
  * Sets `path` of `doc` to `value`, or removes it when `value` is undefined (and any object it
  * leaves empty): the inverse of diffDocuments, used to rebuild a document from entries.
