@@ -19,6 +19,14 @@ import type { Limits } from '../scim/limits'
 
 const { placeholder } = sql
 
+/**
+ * The ids among a JSON array that exist for the tenant. `+tenant` keeps SQLite on the primary
+ * key: given `tenant = ?` it chose a tenant index and read every row of the tenant (6 ms a member
+ * add at 60k users) to find a handful of ids.
+ */
+export const EXISTING_IDS =
+  'SELECT id, type FROM resources WHERE id IN (SELECT value FROM json_each(?1)) AND +tenant = ?2'
+
 function keysOf(type: ResourceType, r: StoredResource): RowKeys {
   return { type: type.name, nameKey: nameKeyOf(type, r.data), externalId: externalIdOf(r.data) }
 }
@@ -65,9 +73,7 @@ export function createWriteTx(
     .delete(resources)
     .where(eq(resources.id, placeholder('id')))
     .prepare()
-  const existingIds = sqlite.query<{ id: string; type: string }, [string, string]>(
-    'SELECT id, type FROM resources WHERE id IN (SELECT value FROM json_each(?1)) AND tenant = ?2'
-  )
+  const existingIds = sqlite.query<{ id: string; type: string }, [string, string]>(EXISTING_IDS)
   const dependents = new Dependents(sqlite)
 
   const tx: WriteTx = {
