@@ -88,7 +88,7 @@ async function buildServer(
       logger,
       rateLimit: config.rateLimit,
       // A benchmark switch only: measures what the journal costs (scripts/bench); never for production.
-      journal: process.env.SCIM_JOURNAL !== 'off',
+      journaling: process.env.SCIM_JOURNAL !== 'off',
     })
   } catch (err) {
     return fail(

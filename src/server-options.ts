@@ -24,5 +24,5 @@ export interface ServerOptions {
   /** Requests per second per token, with bursts of twice that; 0 or absent: no limit. */
   rateLimit?: number
   /** False: no provisioning journal. A benchmark switch only (SCIM_JOURNAL=off), to measure its cost. */
-  journal?: boolean
+  journaling?: boolean
 }

@@ -29,7 +29,11 @@ export interface ScimServer {
 export function createScimServer(options: ServerOptions): ScimServer {
   const { sqlite, orm } = openDatabase(options.db, options.durability ?? 'full')
   const limits = limitsWith(options.limits)
-  const store = createResourceStore(orm, sqlite, { cacheSize: options.cacheSize, limits, journal: options.journal })
+  const store = createResourceStore(orm, sqlite, {
+    cacheSize: options.cacheSize,
+    limits,
+    journaling: options.journaling,
+  })
   const registry = buildRegistry({ packs: (options.schemaPacks ?? []).map(loadPack), extensions: options.extraSchemas })
   const deps: ServiceDeps = {
     store,

@@ -1,6 +1,6 @@
 // The fixed text an entry's hash covers: canonical JSON (sorted keys, no whitespace), and the chain hash.
 import { createHash } from 'node:crypto'
-import type { JournalEntry } from './types'
+import type { JournalChange, JournalEntry } from './types'
 
 /**
  * Canonical JSON: object keys sorted by UTF-16 code units (JavaScript's default sort), members
@@ -8,15 +8,26 @@ import type { JournalEntry } from './types'
  * numbers as JSON.stringify writes them. The same value always gives the same text.
  */
 export function canonical(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null'
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonical(v))).join(',')}]`
-  if (typeof value === 'object' && value !== null) {
-    const obj = value as Record<string, unknown>
-    const keys = Object.keys(obj)
-      .filter((k) => obj[k] !== undefined)
-      .sort()
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(',')}}`
+  const obj = value as Record<string, unknown>
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort()
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(',')}}`
+}
+
+/** canonical(changes) without sorting each change's keys: they are always after, before, path. */
+function canonicalChanges(changes: readonly JournalChange[]): string {
+  let out = '['
+  for (const c of changes) {
+    if (out.length > 1) out += ','
+    out += '{'
+    if (c.after !== undefined) out += `"after":${canonical(c.after)},`
+    if (c.before !== undefined) out += `"before":${canonical(c.before)},`
+    out += `"path":${JSON.stringify(c.path)}}`
   }
-  return JSON.stringify(value) ?? 'null'
+  return `${out}]`
 }
 
 /** An entry as stored: every field of JournalEntry, with `changes` and `compat` as canonical JSON text. */
@@ -55,7 +66,9 @@ export function entryText(c: EntryColumns): string {
 
 /** hash = hex SHA-256 over the UTF-8 of prevHash (hex, '' for a tenant's first entry) followed by the entry's canonical text. */
 export function chainHash(prevHash: string, text: string): string {
-  return createHash('sha256').update(prevHash).update(text).digest('hex')
+  return createHash('sha256')
+    .update(prevHash + text)
+    .digest('hex')
 }
 
 /** The stored columns of an entry. */
@@ -71,7 +84,7 @@ export function columnsOf(e: Omit<JournalEntry, 'hash'>): EntryColumns {
     resourceId: e.resourceId,
     versionBefore: e.versionBefore,
     versionAfter: e.versionAfter,
-    changes: canonical(e.changes),
+    changes: canonicalChanges(e.changes),
     compat: canonical(e.compat),
     cascade: e.cascade ? 1 : 0,
     prevHash: e.prevHash,

@@ -56,12 +56,11 @@ export const MIGRATIONS: EmbeddedMigration[] = [
   },
   {
     "tag": "0004_journal",
-    "when": 1796126721245,
-    "hash": "c14087f4a1d8b80ff68c81538bed985ba7c718d7e9a27f9cc460479c05d76ba8",
+    "when": 1796127640748,
+    "hash": "eae4daf2d8a97a5f3812579a131e6f581ba56c79f0764a8a2f3ac92c99ac05d6",
     "statements": [
       "CREATE TABLE `journal` (\n\t`seq` integer PRIMARY KEY NOT NULL,\n\t`tenant` text NOT NULL,\n\t`at` text NOT NULL,\n\t`actor` text,\n\t`request_id` text,\n\t`op` text NOT NULL,\n\t`resource_type` text NOT NULL,\n\t`resource_id` text NOT NULL,\n\t`version_before` integer,\n\t`version_after` integer,\n\t`changes` text NOT NULL,\n\t`compat` text NOT NULL,\n\t`cascade` integer NOT NULL,\n\t`prev_hash` text NOT NULL,\n\t`hash` text NOT NULL\n);",
-      "CREATE INDEX `journal_tenant_seq` ON `journal` (`tenant`,`seq`);",
-      "CREATE INDEX `journal_tenant_at` ON `journal` (`tenant`,`at`);",
+      "CREATE INDEX `journal_tenant_seq_at` ON `journal` (`tenant`,`seq`,`at`);",
       "CREATE TABLE `journal_chains` (\n\t`tenant` text PRIMARY KEY NOT NULL,\n\t`head_seq` integer NOT NULL,\n\t`head_hash` text NOT NULL,\n\t`checkpoint_seq` integer,\n\t`checkpoint_hash` text\n);"
     ]
   }

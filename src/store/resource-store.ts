@@ -28,7 +28,7 @@ export function createResourceStore(
      * False runs without the provisioning journal: a benchmark switch (SCIM_JOURNAL=off), to
      * measure what the journal costs. On by default; all stores of a database share one journal.
      */
-    journal?: boolean
+    journaling?: boolean
   } = {}
 ): ResourceStore {
   const limits = options.limits ?? DEFAULT_LIMITS
@@ -42,7 +42,7 @@ export function createResourceStore(
   )
   const queue = options.queue ?? new WriteQueue(sqlite)
   const hot = new HotStatements(sqlite, tenant)
-  const journal = options.journal === false ? undefined : journalOf(sqlite)
+  const journal = options.journaling === false ? undefined : journalOf(sqlite)
   if (journal) queue.onBatchEnd(journal.batchEnded)
   const tx = createWriteTx(orm, sqlite, hot, caches, limits, tenant, journal?.appender)
   // Drizzle's dialect turns a query into text and parameters, so the rows can be read one at a time.

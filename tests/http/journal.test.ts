@@ -275,8 +275,8 @@ describe('http journal entries', () => {
     expect(seen).toEqual([1])
   })
 
-  test('SCIM_JOURNAL=off (journal: false) appends nothing', async () => {
-    const t = makeTestApp({ journal: false })
+  test('SCIM_JOURNAL=off (journaling: false) appends nothing', async () => {
+    const t = makeTestApp({ journaling: false })
     await user(t, 'a')
     expect(entries(t)).toEqual([])
   })
