@@ -6,7 +6,10 @@ import type { JournalEntry } from './types'
 export interface ResourceHistory {
   type: string
   id: string
-  /** False when its first entry after T is its create: it did not exist at T, a restore leaves it alone. */
+  /**
+   * False when its first entry after T is its create: it did not exist at T, so only what other
+   * changes did to it (cascades: a deleted manager, a deleted member) is to be put back.
+   */
   existed: boolean
   /** True when its last entry is its delete. */
   deleted: boolean
@@ -20,7 +23,9 @@ export interface ResourceHistory {
 
 /**
  * Folds `entries` (seq order, all after T) into one history per resource: the first entry to
- * touch a path holds its value at T in `before`, whatever later entries did to it.
+ * touch a path holds its value at T in `before`, whatever later entries did to it. For a
+ * resource created after T only cascades count: their `before` is what it had before another
+ * resource's delete took it away.
  */
 export function historiesSince(entries: Iterable<JournalEntry>): Map<string, ResourceHistory> {
   const out = new Map<string, ResourceHistory>()
@@ -40,6 +45,7 @@ export function historiesSince(entries: Iterable<JournalEntry>): Map<string, Res
     }
     h.deleted = e.op === 'delete'
     if (e.op === 'delete') h.lastVersion = e.versionBefore
+    if (!h.existed && !e.cascade) continue
     for (const c of e.changes) {
       const member = memberOfPath(c.path)
       if (member !== undefined) {

@@ -61,7 +61,8 @@ async function attempt(step: RestoreStep, run: () => Promise<unknown>): Promise<
  * from T on, in seq order): deleted users and groups are created again under their old id (so
  * the identity provider's stored ids keep working), changed ones are replaced by their state at
  * T, and group memberships of resources that existed at T are re-added or removed. Resources
- * created after T are left alone. Every write goes through the services, so it is validated and
+ * created after T keep what they have, except what a restored resource's delete took from them
+ * (their manager, a member). Every write goes through the services, so it is validated and
  * journaled like any other; running a restore twice changes nothing the second time.
  */
 export async function restoreSince(
@@ -71,7 +72,8 @@ export async function restoreSince(
   dryRun: boolean
 ): Promise<RestoreStep[]> {
   const all = historiesSince(entries)
-  const histories = [...all.values()].filter((h) => h.existed)
+  // What existed at T, and what was made later but lost something to a cascade and still exists.
+  const histories = [...all.values()].filter((h) => h.existed || !h.deleted)
   const typeOf = (h: ResourceHistory) => deps.registry.resourceType(h.type)
   // Users first: groups list them, and they are what a scoping mistake removes.
   histories.sort((a, b) => Number(a.type !== 'User') - Number(b.type !== 'User'))
