@@ -22,8 +22,7 @@ export class JournalAppender {
         (SELECT head_hash FROM journal_chains WHERE tenant = ?1) AS hash`)
     this.insert = sqlite.query(`INSERT INTO journal (seq, tenant, at, actor, request_id, op, resource_type,
         resource_id, version_before, version_after, changes, compat, cascade, prev_hash, hash)
-      VALUES ($seq, $tenant, $at, $actor, $requestId, $op, $resourceType, $resourceId, $versionBefore,
-        $versionAfter, $changes, $compat, $cascade, $prevHash, $hash)`)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)`)
     this.advance = sqlite.query(`INSERT INTO journal_chains (tenant, head_seq, head_hash) VALUES (?1, ?2, ?3)
       ON CONFLICT (tenant) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash`)
   }
@@ -31,12 +30,29 @@ export class JournalAppender {
   /** Appends one entry for `tenant`; must run inside the transaction of the change it records. */
   append(tenant: string, draft: JournalDraft): JournalEntry {
     const head = this.head.get(tenant)!
-    const unhashed = { ...draft, seq: head.last + 1, tenant, prevHash: head.hash ?? '' }
-    const columns = columnsOf(unhashed)
-    const hash = chainHash(unhashed.prevHash, entryText(columns))
-    this.insert.run({ ...columns, hash } as never)
-    this.advance.run(tenant, unhashed.seq, hash)
+    const entry = { ...draft, seq: head.last + 1, tenant, prevHash: head.hash ?? '', hash: '' }
+    const c = columnsOf(entry)
+    entry.hash = chainHash(c.prevHash, entryText(c))
+    // Positional parameters: binding an object by name cost more than the insert itself.
+    this.insert.run(
+      c.seq,
+      c.tenant,
+      c.at,
+      c.actor,
+      c.requestId,
+      c.op,
+      c.resourceType,
+      c.resourceId,
+      c.versionBefore,
+      c.versionAfter,
+      c.changes,
+      c.compat,
+      c.cascade,
+      c.prevHash,
+      entry.hash
+    )
+    this.advance.run(tenant, entry.seq, entry.hash)
     this.pending.add(tenant)
-    return { ...unhashed, hash }
+    return entry
   }
 }
