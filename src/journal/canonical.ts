@@ -1,6 +1,5 @@
 // The fixed text an entry's hash covers: canonical JSON (sorted keys, no whitespace), and the chain hash.
-import { createHash } from 'node:crypto'
-import type { JournalChange, JournalEntry } from './types'
+import type { JournalChange, JournalDraft, JournalEntry } from './types'
 
 /**
  * Canonical JSON: object keys sorted by UTF-16 code units (JavaScript's default sort), members
@@ -66,16 +65,14 @@ export function entryText(c: EntryColumns): string {
 
 /** hash = hex SHA-256 over the UTF-8 of prevHash (hex, '' for a tenant's first entry) followed by the entry's canonical text. */
 export function chainHash(prevHash: string, text: string): string {
-  return createHash('sha256')
-    .update(prevHash + text)
-    .digest('hex')
+  return Bun.SHA256.hash(prevHash + text, 'hex')
 }
 
-/** The stored columns of an entry. */
-export function columnsOf(e: Omit<JournalEntry, 'hash'>): EntryColumns {
+/** The stored columns of an entry: `draft` at `seq` in `tenant`'s chain after `prevHash`. */
+export function columnsOf(e: JournalDraft, seq: number, tenant: string, prevHash: string): EntryColumns {
   return {
-    seq: e.seq,
-    tenant: e.tenant,
+    seq,
+    tenant,
     at: e.at,
     actor: e.actor,
     requestId: e.requestId,
@@ -87,7 +84,7 @@ export function columnsOf(e: Omit<JournalEntry, 'hash'>): EntryColumns {
     changes: canonicalChanges(e.changes),
     compat: canonical(e.compat),
     cascade: e.cascade ? 1 : 0,
-    prevHash: e.prevHash,
+    prevHash,
   }
 }
 

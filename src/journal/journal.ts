@@ -6,8 +6,13 @@ import { SqliteJournalReader } from './reader'
 export interface Journal {
   appender: JournalAppender
   reader: SqliteJournalReader
-  /** The write queue's word that a batch ended: committed, its tenants go to the reader; else they are forgotten. */
-  batchEnded: (committed: boolean) => void
+  /** What the write queue tells the journal: where batches begin and end (BatchObserver). */
+  batches: {
+    batchStarted(): void
+    jobRolledBack(): void
+    /** Committed, the batch's tenants go to the reader; else they are forgotten. */
+    batchEnded(committed: boolean): void
+  }
 }
 
 const journals = new WeakMap<Database, Journal>()
@@ -21,13 +26,18 @@ export function journalOf(sqlite: Database): Journal {
   if (!journal) {
     const appender = new JournalAppender(sqlite)
     const reader = new SqliteJournalReader(sqlite)
-    const batchEnded = (committed: boolean) => {
-      if (appender.pending.size === 0) return
-      const tenants = new Set(appender.pending)
-      appender.pending.clear()
-      if (committed) reader.committed(tenants)
+    const batches = {
+      batchStarted: () => appender.openBatch(),
+      jobRolledBack: () => appender.forgetHeads(),
+      batchEnded(committed: boolean) {
+        appender.closeBatch()
+        if (appender.pending.size === 0) return
+        const tenants = new Set(appender.pending)
+        appender.pending.clear()
+        if (committed) reader.committed(tenants)
+      },
     }
-    journal = { appender, reader, batchEnded }
+    journal = { appender, reader, batches }
     journals.set(sqlite, journal)
   }
   return journal

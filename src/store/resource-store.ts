@@ -43,7 +43,7 @@ export function createResourceStore(
   const queue = options.queue ?? new WriteQueue(sqlite)
   const hot = new HotStatements(sqlite, tenant)
   const journal = options.journaling === false ? undefined : journalOf(sqlite)
-  if (journal) queue.onBatchEnd(journal.batchEnded)
+  if (journal) queue.observeBatches(journal.batches)
   const tx = createWriteTx(orm, sqlite, hot, caches, limits, tenant, journal?.appender)
   // Drizzle's dialect turns a query into text and parameters, so the rows can be read one at a time.
   const dialect = (orm as unknown as { dialect: { sqlToQuery(query: SQL): { sql: string; params: unknown[] } } })

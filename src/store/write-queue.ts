@@ -15,6 +15,16 @@ export function observeCommits(db: Database, observer: CommitObserver): void {
   observers.set(db, observer)
 }
 
+/** Told where a batch's transaction begins and ends, and when a job of it was rolled back. */
+export interface BatchObserver {
+  /** BEGIN succeeded: the batch's jobs run next, in one transaction. */
+  batchStarted(): void
+  /** A job threw: its writes were rolled back to its savepoint; the batch goes on. */
+  jobRolledBack(): void
+  /** After COMMIT (true), or after the whole batch was rolled back (false). */
+  batchEnded(committed: boolean): void
+}
+
 interface Job {
   fn: () => unknown
   resolve: (value: unknown) => void
@@ -34,8 +44,8 @@ export class WriteQueue {
   jobs = 0
   /** The last write the database refused (disk full, read-only), until a commit succeeds again. */
   private storageFailure: { at: number; reason: string } | undefined
-  /** Told when each batch ends, committed or not (the journal tells its readers after a commit). */
-  private readonly batchListeners = new Set<(committed: boolean) => void>()
+  /** Told where each batch and failed job begins and ends (the journal's chain head lives in them). */
+  private readonly batchObservers = new Set<BatchObserver>()
 
   constructor(
     private readonly db: Database,
@@ -60,13 +70,13 @@ export class WriteQueue {
     return translated
   }
 
-  /** `listener` runs after each batch's COMMIT (true) or rollback (false); adding it twice adds it once. */
-  onBatchEnd(listener: (committed: boolean) => void): void {
-    this.batchListeners.add(listener)
+  /** Adds `observer` (once, however often it is added) to those told about each batch. */
+  observeBatches(observer: BatchObserver): void {
+    this.batchObservers.add(observer)
   }
 
   private ended(committed: boolean): void {
-    for (const listener of this.batchListeners) listener(committed)
+    for (const o of this.batchObservers) o.batchEnded(committed)
   }
 
   run<T>(fn: () => T): Promise<T> {
@@ -95,6 +105,7 @@ export class WriteQueue {
       if (!this.db.inTransaction) throw error
       this.db.run('ROLLBACK TO job')
       this.db.run('RELEASE job')
+      for (const o of this.batchObservers) o.jobRolledBack()
       return { ok: false, value: error }
     }
   }
@@ -115,6 +126,7 @@ export class WriteQueue {
       for (const job of batch) job.reject(error)
       return
     }
+    for (const o of this.batchObservers) o.batchStarted()
     try {
       for (const job of batch) results.push(this.runJob(job))
       this.db.run('COMMIT')

@@ -27,10 +27,10 @@ describe('journal/canonical', () => {
   })
 
   test('the text spliced from stored columns is canonical(entry without hash)', () => {
-    expect(entryText(columnsOf(entry))).toBe(canonical(entry))
-    expect(entryText(columnsOf({ ...entry, actor: null, versionBefore: null, cascade: false, changes: [] }))).toBe(
-      canonical({ ...entry, actor: null, versionBefore: null, cascade: false, changes: [] })
-    )
+    const { seq, tenant, prevHash, ...draft } = entry
+    expect(entryText(columnsOf(draft, seq, tenant, prevHash))).toBe(canonical(entry))
+    const bare = { ...draft, actor: null, versionBefore: null, cascade: false, changes: [] }
+    expect(entryText(columnsOf(bare, seq, tenant, prevHash))).toBe(canonical({ ...bare, seq, tenant, prevHash }))
   })
 
   test('hash = SHA-256(prevHash || canonical text), hex', () => {

@@ -88,6 +88,34 @@ describe('journal/chain', () => {
     expect(verifyJournal(sqlite)).toMatchObject({ ok: true })
   })
 
+  test("a job that failed mid-batch, between two tenants' appends, leaves both chains and the seq order whole", async () => {
+    const { sqlite, queue, stores } = setup()
+    const [main, acme] = stores as [ReturnType<typeof createResourceStore>, ReturnType<typeof createResourceStore>]
+    const outcomes = await Promise.allSettled([
+      main.write((tx) => tx.journal(draft('a'))),
+      acme.write((tx) => tx.journal(draft('b'))),
+      main.write((tx) => {
+        tx.journal(draft('lost-1'))
+        tx.journal(draft('lost-2'))
+        throw new Error('refused')
+      }),
+      acme.write((tx) => tx.journal(draft('c'))),
+      main.write((tx) => tx.journal(draft('d'))),
+    ])
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled'])
+    expect(queue.batches).toBe(1)
+    const rows = sqlite
+      .query<{ seq: number; resource_id: string }, []>('SELECT seq, resource_id FROM journal ORDER BY seq')
+      .all()
+    expect(rows).toEqual([
+      { seq: 1, resource_id: 'a' },
+      { seq: 2, resource_id: 'b' },
+      { seq: 3, resource_id: 'c' },
+      { seq: 4, resource_id: 'd' },
+    ])
+    expect(verifyJournal(sqlite)).toMatchObject({ ok: true })
+  })
+
   test('an edited entry is named', async () => {
     const { sqlite } = await filled()
     sqlite.run(`UPDATE journal SET changes = '[{"after":"mallory","path":"userName"}]' WHERE seq = 3`)
