@@ -75,6 +75,10 @@ export async function restoreSince(
   // What existed at T, and what was made later but lost something to a cascade and still exists.
   const histories = [...all.values()].filter((h) => h.existed || !h.deleted)
   const typeOf = (h: ResourceHistory) => deps.registry.resourceType(h.type)
+  const exists = (typeName: string, id: string) => {
+    const type = deps.registry.resourceType(typeName)
+    return type !== undefined && deps.store.get(type, id) !== undefined
+  }
   // Users first: groups list them, and they are what a scoping mistake removes.
   histories.sort((a, b) => Number(a.type !== 'User') - Number(b.type !== 'User'))
   const steps: RestoreStep[] = []
@@ -115,7 +119,8 @@ export async function restoreSince(
     const add: string[] = []
     const remove: string[] = []
     for (const [member, was] of h.members) {
-      if (was.present && !now.has(member)) add.push(member)
+      // A member whose own restore failed is left out, so the others still go back.
+      if (was.present && !now.has(member) && (dryRun || exists(was.type, member))) add.push(member)
       // A member created after T joined after T too, and stays: only what existed at T goes back.
       if (!was.present && now.has(member) && all.get(member)?.existed !== false) remove.push(member)
     }

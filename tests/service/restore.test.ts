@@ -99,4 +99,22 @@ describe('service/restore', () => {
       ['patch', g],
     ])
   })
+
+  test('a user that cannot come back (its userName is taken since) is reported; the rest of its group still comes back', async () => {
+    const t = makeTestApp()
+    const a = await post(t, '/scim/v2/Users', { schemas: [URN_USER], userName: 'a' })
+    const b = await post(t, '/scim/v2/Users', { schemas: [URN_USER], userName: 'b' })
+    const g = await post(t, '/scim/v2/Groups', {
+      schemas: [URN_GROUP],
+      displayName: 'G',
+      members: [{ value: a }, { value: b }],
+    })
+    const mark = since(t, 0).at(-1)!.seq
+    await t.request('DELETE', `/scim/v2/Users/${a}`)
+    await t.request('DELETE', `/scim/v2/Users/${b}`)
+    await post(t, '/scim/v2/Users', { schemas: [URN_USER], userName: 'A' })
+    const steps = await restoreSince(t.server.deps, since(t, mark), { base: '/scim/v2' }, false)
+    expect(steps.filter((s) => s.error).map((s) => [s.id, s.error!.status])).toEqual([[a, 409]])
+    expect(await members(t, g)).toEqual([b])
+  })
 })
