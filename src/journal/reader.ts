@@ -21,7 +21,9 @@ export class SqliteJournalReader implements JournalReader {
   }
 
   after(tenant: string, afterSeq: number, limit: number): JournalEntry[] {
-    return this.page.all(tenant, afterSeq, Math.max(0, Math.floor(limit))).map(entryOf)
+    // SQLite's LIMIT -1 is no limit: what `Infinity` asks for.
+    const rows = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : -1
+    return this.page.all(tenant, afterSeq, rows).map(entryOf)
   }
 
   onAppend(listener: (tenants: ReadonlySet<string>) => void): () => void {

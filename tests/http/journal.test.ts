@@ -275,6 +275,15 @@ describe('http journal entries', () => {
     expect(seen).toEqual([1])
   })
 
+  test('after() pages by seq and limit; Infinity is no limit', async () => {
+    const t = makeTestApp()
+    for (const name of ['a', 'b', 'c']) await user(t, name)
+    expect(t.server.journal.after('default', 1, 1).map((e) => e.seq)).toEqual([2])
+    expect(t.server.journal.after('default', 0, Number.POSITIVE_INFINITY).map((e) => e.seq)).toEqual([1, 2, 3])
+    expect(t.server.journal.after('default', 0, 0)).toEqual([])
+    expect(t.server.journal.after('other', 0, 10)).toEqual([])
+  })
+
   test('SCIM_JOURNAL=off (journaling: false) appends nothing', async () => {
     const t = makeTestApp({ journaling: false })
     await user(t, 'a')
