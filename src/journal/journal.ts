@@ -9,7 +9,9 @@ export interface Journal {
   /** What the write queue tells the journal: where batches begin and end (BatchObserver). */
   batches: {
     batchStarted(): void
+    jobStarted(): void
     jobRolledBack(): void
+    beforeCommit(): void
     /** Committed, the batch's tenants go to the reader; else they are forgotten. */
     batchEnded(committed: boolean): void
   }
@@ -28,7 +30,9 @@ export function journalOf(sqlite: Database): Journal {
     const reader = new SqliteJournalReader(sqlite)
     const batches = {
       batchStarted: () => appender.openBatch(),
-      jobRolledBack: () => appender.forgetHeads(),
+      jobStarted: () => appender.jobStarted(),
+      jobRolledBack: () => appender.jobRolledBack(),
+      beforeCommit: () => appender.writeHeads(),
       batchEnded(committed: boolean) {
         appender.closeBatch()
         if (appender.pending.size === 0) return

@@ -19,8 +19,12 @@ export function observeCommits(db: Database, observer: CommitObserver): void {
 export interface BatchObserver {
   /** BEGIN succeeded: the batch's jobs run next, in one transaction. */
   batchStarted(): void
+  /** A job of the batch is about to run. */
+  jobStarted(): void
   /** A job threw: its writes were rolled back to its savepoint; the batch goes on. */
   jobRolledBack(): void
+  /** Every job ran; the last writes of the batch go in now, before COMMIT (throwing fails the batch). */
+  beforeCommit(): void
   /** After COMMIT (true), or after the whole batch was rolled back (false). */
   batchEnded(committed: boolean): void
 }
@@ -97,6 +101,7 @@ export class WriteQueue {
   /** One job under its own savepoint; throws only when the whole transaction is gone. */
   private runJob(job: Job): { ok: boolean; value: unknown } {
     this.db.run('SAVEPOINT job')
+    for (const o of this.batchObservers) o.jobStarted()
     try {
       const value = job.fn()
       this.db.run('RELEASE job')
@@ -129,6 +134,7 @@ export class WriteQueue {
     for (const o of this.batchObservers) o.batchStarted()
     try {
       for (const job of batch) results.push(this.runJob(job))
+      for (const o of this.batchObservers) o.beforeCommit()
       this.db.run('COMMIT')
       this.storageFailure = undefined
     } catch (error) {
