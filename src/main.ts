@@ -17,6 +17,8 @@ import { createLogger, type Logger } from './log/logger'
 import { serverBodyBackstop } from './scim/limits'
 import { createScimServer, type ScimServer } from './server'
 import { selftest } from './selftest/cli'
+import { journalCommand } from './cli/journal-command'
+import { keepJournalFor } from './journal/retention'
 import { DatabaseError, openDatabase } from './store/db'
 import { DatabaseInUseError, lockDatabase, type ServerLock } from './store/server-lock'
 import { VERSION } from './version'
@@ -89,6 +91,8 @@ async function buildServer(
       limits: config.limits,
       logger,
       rateLimit: config.rateLimit,
+      // A benchmark switch only: measures what the journal costs (scripts/bench); never for production.
+      journaling: process.env.SCIM_JOURNAL !== 'off',
     })
   } catch (err) {
     return fail(
@@ -117,6 +121,12 @@ async function serve(config: Config): Promise<void> {
     level: config.logLevel,
   })
   const server = await buildServer(config, tokenHashes, logger)
+  if (config.journalRetentionDays !== undefined)
+    keepJournalFor(server.sqlite, config.journalRetentionDays, (pruned, error) =>
+      error
+        ? logger.error({ err: String(error) }, 'journal retention: pruning failed, retried in an hour')
+        : logger.info({ pruned }, 'journal retention: pruned old entries')
+    )
   let listening
   try {
     listening = Bun.serve({
@@ -229,6 +239,7 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2)
   if (argv[0] === 'token') return tokenCommand(argv.slice(1), process.env)
   if (argv[0] === 'admin') return adminCommand(argv.slice(1), process.env)
+  if (argv[0] === 'journal') return void (process.exitCode = await journalCommand(argv.slice(1), process.env))
   let config: Config
   try {
     config = parseCommandLine(argv, process.env)

@@ -25,8 +25,10 @@ export interface ServerOptions {
   logger?: Logger
   /** Requests per second per token, with bursts of twice that; 0 or absent: no limit. */
   rateLimit?: number
-  /** The journal change events are read from; without one the server offers no events. */
+  /** The journal change events are read from instead of the database's own (tests); without a journal the server offers no events. */
   journal?: JournalReader
   /** Change-event tuning: SETs per poll, long-poll wait, push retries (src/events/service.ts). */
   events?: { maxEvents?: number; longPollMs?: number; push?: PushOptions; reloadEveryMs?: number }
+  /** False: no provisioning journal. A benchmark switch only (SCIM_JOURNAL=off), to measure its cost. */
+  journaling?: boolean
 }

@@ -14,6 +14,8 @@ import { createResourceStore } from './store/resource-store'
 import { createEvents } from './events/service'
 import { observeCommits } from './store/write-queue'
 import type { ServerOptions } from './server-options'
+import { journalOf } from './journal/journal'
+import type { JournalReader } from './journal/types'
 
 export type { ServerOptions }
 
@@ -23,12 +25,18 @@ export interface ScimServer {
   deps: ServiceDeps
   sqlite: ReturnType<typeof openDatabase>['sqlite']
   metrics: ServerMetrics
+  /** The provisioning journal of every tenant of this database (change events and the console read it). */
+  journal: JournalReader
 }
 
 export function createScimServer(options: ServerOptions): ScimServer {
   const { sqlite, orm } = openDatabase(options.db, options.durability ?? 'full')
   const limits = limitsWith(options.limits)
-  const stored = createResourceStore(orm, sqlite, { cacheSize: options.cacheSize, limits })
+  const stored = createResourceStore(orm, sqlite, {
+    cacheSize: options.cacheSize,
+    limits,
+    journaling: options.journaling,
+  })
   // Tokens' last uses are written through the store's write queue, and before it closes.
   const lastUsed = new LastUsed(usageWriter(sqlite, (fn) => stored.write(fn)))
   const store: ResourceStore = {
@@ -52,10 +60,12 @@ export function createScimServer(options: ServerOptions): ScimServer {
     now: () => new Date(),
     newId: randomUUID,
   }
-  if (options.journal) {
+  // Change events are the journal's entries: on whenever the journal is (a test may hand in its own reader).
+  const journal = options.journal ?? (options.journaling === false ? undefined : journalOf(sqlite).reader)
+  if (journal) {
     deps.events = createEvents({
       db: sqlite,
-      journal: options.journal,
+      journal,
       endpointOf: (name) => registry.resourceType(name)?.endpoint ?? `/${name}`,
       // Pushed SETs name the tenant by its public URL, which only --base-url gives ahead of requests.
       publicBase: (tenant) => (tenant === 'default' ? deps.settings.baseUrl : undefined),
@@ -80,5 +90,5 @@ export function createScimServer(options: ServerOptions): ScimServer {
     rateLimit: options.rateLimit,
     console: { admins: createAdminStore(sqlite) },
   })
-  return { app, store, deps, sqlite, metrics }
+  return { app, store, deps, sqlite, metrics, journal: journalOf(sqlite).reader }
 }

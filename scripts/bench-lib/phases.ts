@@ -7,7 +7,8 @@ import { call, createGroups, patchMembers, patchMembersMany, seedUsers, userName
 import { runWrk, type WrkResult } from './wrk'
 import { openBaselineDb } from './baseline-server'
 
-export type Target = 'scim' | 'baseline'
+/** `nojournal`: the same binary with SCIM_JOURNAL=off, so the journal's cost is a ratio of one run. */
+export type Target = 'scim' | 'baseline' | 'nojournal'
 
 export interface Measurement {
   scenario: string
@@ -79,16 +80,17 @@ export class SizeRun {
     console.log(`  ! ${line}`)
   }
 
-  async startScim(): Promise<Server> {
+  async startScim(journal = true): Promise<Server> {
     if (this.scim && this.scim.proc.exitCode === null) return this.scim
     const port = freshPort()
     // /metrics on the API port wants a metrics-scope token; the --token given here provisions.
     this.metricsPort = freshPort()
     this.scim = await startServer({
-      name: `scim-${this.st.size}`,
+      name: `scim-${this.st.size}${journal ? '' : '-nojournal'}`,
       port,
       core: this.o.serverCore,
       tmp: this.o.tmp,
+      env: journal ? {} : { SCIM_JOURNAL: 'off' },
       cmd: [
         this.o.bin,
         'serve',
@@ -310,51 +312,62 @@ export class SizeRun {
     }
   }
 
-  /** Scenarios 5 (POST vs the write baseline) and 6 (Entra-style user PATCH). */
+  /** Scenarios 5 and 6 on one server: durable POST /Users, then Entra's user PATCH. */
+  private async postAndPatch(scim: Server, target: Target, round: number): Promise<void> {
+    const prefix = () => `w${Math.random().toString(36).slice(2, 8)}`
+    await this.probe(
+      scim,
+      'post',
+      'POST',
+      '/scim/v2/Users',
+      JSON.stringify({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: `${prefix()}@example.com`,
+      }),
+      (s, j) => (s !== 201 ? 'status' : typeof j?.id !== 'string' ? 'no id' : null)
+    )
+    const post = await this.measure(
+      'write.post',
+      target,
+      scim,
+      'post-user.lua',
+      { BENCH_PATH: '/scim/v2/Users', BENCH_PREFIX: prefix() },
+      round
+    )
+    this.st.usersInDb += post.requests
+    const id = this.st.ids[Math.floor(this.st.size / 3)]!
+    const patchBody = JSON.stringify({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [
+        { op: 'Replace', path: 'active', value: 'False' },
+        { op: 'Replace', path: 'name.familyName', value: 'X' },
+      ],
+    })
+    await this.probe(scim, 'patch-user', 'PATCH', `/scim/v2/Users/${id}`, patchBody, (s, j) =>
+      s !== 200 ? 'status' : j?.active !== false || j?.name?.familyName !== 'X' ? 'patch not applied' : null
+    )
+    await this.measure(
+      'write.patch-user',
+      target,
+      scim,
+      'patch-user.lua',
+      { BENCH_LIST: `${this.st.dir}/ids.txt` },
+      round
+    )
+  }
+
+  /**
+   * Scenarios 5 (POST vs the write baseline) and 6 (Entra-style user PATCH), each also on the
+   * same binary with the journal off, in the same round: journal on ÷ off is the journal's cost.
+   * The order of the two alternates by round, so drift during a round favours neither.
+   */
   async writePhase(): Promise<void> {
     for (let round = 1; round <= this.o.rounds; round++) {
-      const scim = await this.startScim()
-      const prefix = () => `w${Math.random().toString(36).slice(2, 8)}`
-      await this.probe(
-        scim,
-        'post',
-        'POST',
-        '/scim/v2/Users',
-        JSON.stringify({
-          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-          userName: `${prefix()}@example.com`,
-        }),
-        (s, j) => (s !== 201 ? 'status' : typeof j?.id !== 'string' ? 'no id' : null)
-      )
-      const post = await this.measure(
-        'write.post',
-        'scim',
-        scim,
-        'post-user.lua',
-        { BENCH_PATH: '/scim/v2/Users', BENCH_PREFIX: prefix() },
-        round
-      )
-      this.st.usersInDb += post.requests
-      const id = this.st.ids[Math.floor(this.st.size / 3)]!
-      const patchBody = JSON.stringify({
-        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-        Operations: [
-          { op: 'Replace', path: 'active', value: 'False' },
-          { op: 'Replace', path: 'name.familyName', value: 'X' },
-        ],
-      })
-      await this.probe(scim, 'patch-user', 'PATCH', `/scim/v2/Users/${id}`, patchBody, (s, j) =>
-        s !== 200 ? 'status' : j?.active !== false || j?.name?.familyName !== 'X' ? 'patch not applied' : null
-      )
-      await this.measure(
-        'write.patch-user',
-        'scim',
-        scim,
-        'patch-user.lua',
-        { BENCH_LIST: `${this.st.dir}/ids.txt` },
-        round
-      )
-      await this.stopScim()
+      for (const journal of round % 2 === 1 ? [true, false] : [false, true]) {
+        const scim = await this.startScim(journal)
+        await this.postAndPatch(scim, journal ? 'scim' : 'nojournal', round)
+        await this.stopScim()
+      }
 
       const base = await this.startBaseline('write')
       await this.measure(
@@ -362,7 +375,7 @@ export class SizeRun {
         'baseline',
         base,
         'post-user.lua',
-        { BENCH_PATH: '/scim/v2/Users', BENCH_PREFIX: prefix() },
+        { BENCH_PATH: '/scim/v2/Users', BENCH_PREFIX: `w${Math.random().toString(36).slice(2, 8)}` },
         round
       )
       await stopServer(base)

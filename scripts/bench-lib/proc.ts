@@ -26,10 +26,13 @@ export async function startServer(opts: {
   port: number
   core: number
   tmp: string
+  /** Added to this process's environment (e.g. SCIM_JOURNAL=off). */
+  env?: Record<string, string>
 }): Promise<Server> {
   const logPath = `${opts.tmp}/${opts.name}.log`
   const log = createWriteStream(logPath, { flags: 'a' })
   const proc = Bun.spawn(['taskset', '-c', String(opts.core), ...opts.cmd], {
+    env: { ...process.env, ...opts.env },
     stdout: 'pipe',
     stderr: 'pipe',
   })

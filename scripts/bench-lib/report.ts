@@ -28,6 +28,8 @@ const LABELS: Record<string, string> = {
   'write.patch-user': '(6) PATCH user (Entra)',
   'write.member-add-100': '(7) PATCH +1 member, group 100',
   'write.member-add-100k': '(8) PATCH +1 member, group 100k',
+  'journal.post': '    (5) journal off (ratio: on ÷ off)',
+  'journal.patch-user': '    (6) journal off (ratio: on ÷ off)',
 }
 
 export function median(values: number[]): number {
@@ -36,7 +38,7 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
 }
 
-function pick(ms: Measurement[], scenario: string, size: number, target: 'scim' | 'baseline'): Measurement[] {
+function pick(ms: Measurement[], scenario: string, size: number, target: Measurement['target']): Measurement[] {
   return ms.filter((m) => m.scenario === scenario && m.size === size && m.target === target)
 }
 
@@ -130,6 +132,22 @@ export function summarize(ms: Measurement[], sizes: number[]): Row[] {
         ratioLabel: '',
         target: '≥ 5000 req/s',
         verdict: verdict(s.rps! >= 5000),
+      })
+    }
+    // The journal's cost: the same binary and round with SCIM_JOURNAL=off as the baseline.
+    for (const id of ['write.post', 'write.patch-user']) {
+      const on = pick(ms, id, size, 'scim')
+      const off = pick(ms, id, size, 'nojournal')
+      if (!on.length || !off.length) continue
+      const ratio = pairedRatio(on, off)
+      rows.push({
+        scenario: id.replace('write.', 'journal.'),
+        size,
+        ...stats(off),
+        ratio,
+        ratioLabel: '× journal off',
+        target: '≥ 0.90× journal off',
+        verdict: ratio === null ? '' : verdict(ratio >= 0.9),
       })
     }
   }

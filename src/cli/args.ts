@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util'
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../log/types'
 import { LIMIT_SETTINGS, type LimitName, type Limits } from '../scim/limits'
+import { parseRetention } from '../journal/retention'
 
 export interface Config {
   command: 'serve' | 'selftest' | 'backup' | 'restore' | 'export' | 'import' | 'help' | 'version'
@@ -31,6 +32,8 @@ export interface Config {
   metricsListen?: { host: string; port: number }
   /** Requests per second per token (0: no limit). */
   rateLimit: number
+  /** `--journal-retention`: days the journal keeps entries (undefined: all, forever). */
+  journalRetentionDays?: number
   /** `selftest --url`: the Tenant URL to check. */
   url?: string
   /** `selftest --insecure`: skip TLS certificate verification (a self-signed test deployment). */
@@ -69,6 +72,7 @@ const OPTIONS = {
   'log-level': { type: 'string', env: 'SCIM_LOG_LEVEL' },
   'metrics-listen': { type: 'string', env: 'SCIM_METRICS_LISTEN' },
   'rate-limit': { type: 'string', env: 'SCIM_RATE_LIMIT' },
+  'journal-retention': { type: 'string', env: 'SCIM_JOURNAL_RETENTION' },
   url: { type: 'string' },
   insecure: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -87,6 +91,9 @@ Usage:
   scim-server export [--out FILE] every user and group as SCIM JSON lines (--format jsonl), to stdout by default
   scim-server import FILE         JSON lines back through validation; matched by userName, displayName or
                                   externalId, so running it again changes nothing
+  scim-server journal verify|export|restore
+                                  check, export (jsonl, cef) or undo from the provisioning journal
+                                  (see \`scim-server journal --help\`)
   scim-server selftest --url URL --token T [--insecure]
                                   replay Entra's and Okta's requests against a running deployment
                                   (through its proxy), print pass/fail per check, clean up after
@@ -121,6 +128,9 @@ Flags (each has an environment twin):
                                           on the main port /metrics needs a metrics token
   --rate-limit N       SCIM_RATE_LIMIT    requests per second per token, bursts of 2N; over it 429 with
                                           Retry-After (default 0: no limit)
+  --journal-retention Nd SCIM_JOURNAL_RETENTION prune journal entries older than N days, keeping a
+                                          checkpoint hash so \`journal verify\` still proves the rest
+                                          (default: keep all). See \`scim-server journal --help\`
 
 Limits (a request over one gets a SCIM Error that names it; the last two are budgets):
   --max-request-bytes N  SCIM_MAX_REQUEST_BYTES  largest request body (default ${L.maxRequestBytes.default}; 413)
@@ -201,6 +211,14 @@ function listenAddress(raw: string | undefined): Config['metricsListen'] {
   return { host, port: integer(m[2], 'metrics-listen', 0, 0, 65535) }
 }
 
+function retentionOf(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined
+  const days = parseRetention(raw)
+  if (days === undefined)
+    throw new UsageError(`--journal-retention must be a number of days such as 400d, got '${raw}'`)
+  return days
+}
+
 function limitsOf(values: Values): Limits {
   const out = {} as Limits
   for (const [name, s] of Object.entries(LIMIT_SETTINGS) as [LimitName, (typeof LIMIT_SETTINGS)[LimitName]][]) {
@@ -252,6 +270,7 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
     logLevel: oneOf(values['log-level'], 'log-level', LOG_LEVELS) ?? (values.debug ? 'debug' : 'info'),
     metricsListen: listenAddress(values['metrics-listen']),
     rateLimit: integer(values['rate-limit'], 'rate-limit', 0, 0, 1_000_000),
+    journalRetentionDays: retentionOf(values['journal-retention']),
     url: values.url,
     insecure: values.insecure ?? false,
   }

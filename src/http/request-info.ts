@@ -20,7 +20,15 @@ export function requestInfo(
     ifMatch: request.headers.get('if-match') ?? undefined,
     ifNoneMatch: request.headers.get('if-none-match') ?? undefined,
     compat: compatSink(request),
+    ...journalOrigin(request),
   }
+}
+
+/** Who made the change and in which request, for the journal: from the context auth filled in. */
+function journalOrigin(request: Request): Pick<RequestInfo, 'actor' | 'requestId' | 'firedCompat'> {
+  const ctx = contextOf(request)
+  if (!ctx) return {}
+  return { actor: ctx.tokenLabel, requestId: ctx.id, firedCompat: () => ctx.compat ?? [] }
 }
 
 /** Adds each rule once to the request's context, in the order they first fired. */

@@ -44,3 +44,6 @@ export interface JournalReader {
   /** Called after each commit that appended entries, with the tenants they belong to. */
   onAppend(listener: (tenants: ReadonlySet<string>) => void): () => void
 }
+
+/** What a change hands the journal; the journal adds the tenant, the sequence number and the chain. */
+export type JournalDraft = Omit<JournalEntry, 'seq' | 'tenant' | 'prevHash' | 'hash'>

@@ -80,7 +80,15 @@ async function runOne(
   req: RequestInfo
 ): Promise<BulkAnswer> {
   const { type, id } = target(deps, resolvePathRef(op.path, createdIds), op.method)
-  const info: RequestInfo = { base: req.base, ifMatch: op.version, compat: req.compat }
+  // Each operation is journaled on its own, under the bulk request's token and request id.
+  const info: RequestInfo = {
+    base: req.base,
+    ifMatch: op.version,
+    compat: req.compat,
+    actor: req.actor,
+    requestId: req.requestId,
+    firedCompat: req.firedCompat,
+  }
   const data = resolveRefs(op.data, createdIds)
   let result: ServiceResult
   switch (op.method) {

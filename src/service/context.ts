@@ -8,6 +8,8 @@ import type { ResolvedAttr } from '../scim/schema/registry'
 import type { CursorPosition } from '../scim/cursor'
 import type { Limits } from '../scim/limits'
 import type { EventService } from '../events/types'
+import type { MemberDelta } from '../journal/diff'
+import type { JournalChange, JournalDraft } from '../journal/types'
 
 /** A resource as stored: the canonical document plus server-managed columns. */
 export interface StoredResource {
@@ -62,14 +64,30 @@ export interface ListQuery {
  */
 export interface WriteTx {
   get(type: ResourceType, id: string): StoredResource | undefined
-  insert(type: ResourceType, row: StoredResource, members?: readonly MemberRef[]): void
+  /** The members added with the row. */
+  insert(type: ResourceType, row: StoredResource, members?: readonly MemberRef[]): MemberDelta[]
   update(type: ResourceType, before: StoredResource, after: StoredResource): void
-  /** False when no membership changed (re-adding a member, removing an absent one). */
-  applyMemberOps(group: StoredResource, ops: readonly MemberOp[], at: string): boolean
-  /** Memberships go with the row; a deleted user's reports lose their manager. */
-  delete(type: ResourceType, row: StoredResource, at: string): void
+  /** The members that joined or left; none when no membership changed (re-adding a member, removing an absent one). */
+  applyMemberOps(group: StoredResource, ops: readonly MemberOp[], at: string): readonly MemberDelta[]
+  /**
+   * Memberships go with the row; a deleted user's reports lose their manager. Returns those
+   * changes of other resources (groups losing the member, reports losing their manager), which
+   * the journal records as cascades.
+   */
+  delete(type: ResourceType, row: StoredResource, at: string): Cascade[]
   /** Ids among `ids` that exist (any resource type), for reference checks. */
   existing(ids: readonly string[]): Map<string, string>
+  /** Appends a journal entry for this tenant in this transaction (nothing when the journal is off). */
+  journal(draft: JournalDraft): void
+}
+
+/** A change of another resource that a delete caused. */
+export interface Cascade {
+  type: string
+  id: string
+  versionBefore: number
+  versionAfter: number
+  changes: JournalChange[]
 }
 
 /** Storage behind the services (go-scim's db.DB); src/store/resource-store.ts implements it. */

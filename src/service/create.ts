@@ -7,6 +7,8 @@ import type { ServiceDeps, StoredResource } from './context'
 import { checkManager } from './references'
 import type { RequestInfo, ServiceResult } from './result'
 import { checkUniqueness } from './uniqueness'
+import { diffDocuments, memberChanges } from '../journal/diff'
+import { journalChange } from './journal-entry'
 import { projectionOf, renderView } from './view'
 
 /** What an import keeps of an exported resource; a normal create assigns all of it. */
@@ -35,7 +37,9 @@ export async function createResource(
     const created: StoredResource = { ...(kept ?? fresh), type: type.name, data: doc }
     checkManager(tx, undefined, doc, created.id)
     checkUniqueness(deps, type, undefined, doc, created.id)
-    tx.insert(type, created, members)
+    const added = tx.insert(type, created, members)
+    const changes = [...diffDocuments(undefined, doc), ...memberChanges(added)]
+    journalChange(tx, req, 'create', type, undefined, created, changes, created.lastModified)
     return created
   })
   const view = renderView(deps, type, row, req, plan)

@@ -5,6 +5,8 @@ import type { ServiceDeps } from './context'
 import { checkIfMatch } from './preconditions'
 import { etagOf } from '../scim/render'
 import type { RequestInfo, ServiceResult } from './result'
+import { diffDocuments, memberChanges } from '../journal/diff'
+import { journalCascades, journalChange } from './journal-entry'
 
 export async function deleteResource(
   deps: ServiceDeps,
@@ -16,7 +18,16 @@ export async function deleteResource(
     const row = tx.get(type, id)
     if (!row) throw ScimError.notFound(`${type.name} ${quoted(id)} not found`)
     checkIfMatch(req.ifMatch, etagOf(row.version))
-    tx.delete(type, row, deps.now().toISOString())
+    const at = deps.now().toISOString()
+    // The entry holds everything the resource was, members included, so a restore can rebuild it.
+    const members = type.name === 'Group' ? deps.store.members(row.id) : []
+    const cascades = tx.delete(type, row, at)
+    const changes = [
+      ...diffDocuments(row.data, undefined),
+      ...memberChanges(members.map((m) => ({ id: m.value, type: m.type, added: false }))),
+    ]
+    journalChange(tx, req, 'delete', type, row, undefined, changes, at)
+    journalCascades(tx, req, cascades, at)
   })
   return { status: 204 }
 }

@@ -11,6 +11,8 @@ import { checkIfMatch } from './preconditions'
 import { checkManager } from './references'
 import type { RequestInfo, ServiceResult } from './result'
 import { checkUniqueness } from './uniqueness'
+import { diffDocuments, memberChanges } from '../journal/diff'
+import { journalChange } from './journal-entry'
 import { projectionOf, renderView } from './view'
 
 /** The engine's `changed` also counts member ops, which may all be no-ops: then the document decides. */
@@ -41,12 +43,14 @@ export async function patchResource(
     const now = deps.now().toISOString()
     // RFC 7644 §3.5.2.1: a PATCH that changes nothing (Entra's retried adds and removes) keeps
     // version and lastModified.
-    const membersChanged = result.memberOps.length > 0 && tx.applyMemberOps(before, result.memberOps, now)
-    if (!membersChanged && !documentChanged(before.data, result)) return before
+    const moved = result.memberOps.length > 0 ? tx.applyMemberOps(before, result.memberOps, now) : []
+    if (moved.length === 0 && !documentChanged(before.data, result)) return before
     checkManager(tx, before.data, result.doc, id)
     checkUniqueness(deps, type, before.data, result.doc, id)
     const after: StoredResource = { ...before, data: result.doc, version: before.version + 1, lastModified: now }
     tx.update(type, before, after)
+    const changes = [...diffDocuments(before.data, result.doc), ...memberChanges(moved)]
+    journalChange(tx, req, 'patch', type, before, after, changes, now)
     return after
   })
   if (type.name === 'Group' && req.attributes === undefined)

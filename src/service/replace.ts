@@ -9,6 +9,8 @@ import { checkIfMatch } from './preconditions'
 import { checkManager } from './references'
 import type { RequestInfo, ServiceResult } from './result'
 import { checkUniqueness } from './uniqueness'
+import { diffDocuments, memberChanges } from '../journal/diff'
+import { journalChange } from './journal-entry'
 import { projectionOf, renderView } from './view'
 
 export async function replaceResource(
@@ -29,12 +31,14 @@ export async function replaceResource(
     checkUniqueness(deps, type, before.data, doc, id)
     const at = deps.now().toISOString()
     // PUT replaces the member list only when the body carries one (RFC 7644 §3.5.1).
-    const membersChanged =
-      members !== undefined && tx.applyMemberOps(before, [{ kind: 'clear' }, { kind: 'add', members }], at)
+    const moved =
+      members === undefined ? [] : tx.applyMemberOps(before, [{ kind: 'clear' }, { kind: 'add', members }], at)
     // A PUT that changes nothing served keeps the version and lastModified, as a no-op PATCH does.
-    if (!membersChanged && deepEqual(before.data, doc)) return before
+    if (moved.length === 0 && deepEqual(before.data, doc)) return before
     const after: StoredResource = { ...before, data: doc, version: before.version + 1, lastModified: at }
     tx.update(type, before, after)
+    const changes = [...diffDocuments(before.data, doc), ...memberChanges(moved)]
+    journalChange(tx, req, 'replace', type, before, after, changes, at)
     return after
   })
   const { doc, etag } = renderView(deps, type, row, req, plan)

@@ -18,4 +18,10 @@ export interface RequestInfo {
   ifNoneMatch?: string
   /** Told which IdP compatibility rules fired (src/scim/compat), for the request log. */
   compat?: (rule: string) => void
+  /** The label of the token that asks, for the journal; absent (null in entries) from the command line. */
+  actor?: string
+  /** The request id (x-request-id), for the journal. */
+  requestId?: string
+  /** The compatibility rules that fired on the request so far, for the journal. */
+  firedCompat?: () => readonly string[]
 }

@@ -6,7 +6,13 @@ import { MANAGER_ID } from './tables'
 
 /** `version` and `last_modified` of the matched rows move on; their lookup keys come back for the caches. */
 const BUMP = 'version = version + 1, last_modified = ?2'
-const KEYS = 'RETURNING type, name_ci AS nameKey, external_id AS externalId'
+const KEYS = 'RETURNING id, version, type, name_ci AS nameKey, external_id AS externalId'
+
+/** A row that got a new version: its id and that version (for the journal), and its lookup keys. */
+export interface Bumped extends RowKeys {
+  readonly id: string
+  readonly version: number
+}
 
 const EXT = `$."${URN_ENTERPRISE_USER}"`
 
@@ -18,9 +24,10 @@ const EXT = `$."${URN_ENTERPRISE_USER}"`
  * large group one statement; the rows it returns are what the caches must forget.
  */
 export class Dependents {
-  private readonly showing: Statement<RowKeys, [string, string]>
-  private readonly users: Statement<RowKeys, [string, string]>
-  private readonly reports: Statement<RowKeys, [string, string]>
+  private readonly showing: Statement<Bumped, [string, string]>
+  private readonly users: Statement<Bumped, [string, string]>
+  private readonly reports: Statement<Bumped, [string, string]>
+  private readonly managers: Statement<{ id: string; manager: string }, [string]>
 
   constructor(sqlite: Database) {
     // Both sides of group_members, each through its own index: the groups listing the row as a
@@ -36,20 +43,25 @@ export class Dependents {
         WHEN (SELECT count(*) FROM json_each(data, '${EXT}')) = 1 THEN json_remove(data, '${EXT}')
         ELSE json_remove(data, '${EXT}.manager') END
       WHERE type = 'User' AND ${MANAGER_ID} = ?1 ${KEYS}`)
+    this.managers = sqlite.query(`SELECT id, json_extract(data, '${EXT}.manager') AS manager FROM resources
+      WHERE type = 'User' AND ${MANAGER_ID} = ?1`)
   }
 
   /** `id` is deleted or its display name changed: the resources that show it as a reference. */
-  showingOf(id: string, at: string): RowKeys[] {
+  showingOf(id: string, at: string): Bumped[] {
     return this.showing.all(id, at)
   }
 
   /** Users whose `groups` gained or lost a group. */
-  usersOf(ids: readonly string[], at: string): RowKeys[] {
+  usersOf(ids: readonly string[], at: string): Bumped[] {
     return ids.length === 0 ? [] : this.users.all(JSON.stringify(ids), at)
   }
 
-  /** A deleted user's reports: their manager goes, as nothing dangling is stored. */
-  reportsOf(managerId: string, at: string): RowKeys[] {
-    return this.reports.all(managerId, at)
+  /** A deleted user's reports: their manager goes, as nothing dangling is stored; with the manager each had. */
+  reportsOf(managerId: string, at: string): (Bumped & { manager: unknown })[] {
+    const had = this.managers.all(managerId)
+    if (had.length === 0) return []
+    const managers = new Map(had.map((r) => [r.id, JSON.parse(r.manager) as unknown]))
+    return this.reports.all(managerId, at).map((r) => ({ ...r, manager: managers.get(r.id) }))
   }
 }

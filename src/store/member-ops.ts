@@ -8,10 +8,11 @@ import { memberDisplaySql } from './columns'
 
 const MEMBER_TYPES = new Set(['User', 'Group'])
 
-/** A resource that is now a member where it was not, or the other way round. */
+/** A resource that is now a member where it was not (`added`), or the other way round. */
 export interface MemberChange {
   id: string
   type: string
+  added: boolean
 }
 
 /**
@@ -20,7 +21,7 @@ export interface MemberChange {
  */
 class Net {
   private readonly was = new Map<string, boolean>()
-  private readonly is = new Map<string, MemberChange & { member: boolean }>()
+  private readonly is = new Map<string, { id: string; type: string; member: boolean }>()
 
   touch(id: string, type: string, was: boolean, is: boolean): void {
     if (!this.was.has(id)) this.was.set(id, was)
@@ -29,7 +30,8 @@ class Net {
 
   changes(): MemberChange[] {
     const out: MemberChange[] = []
-    for (const m of this.is.values()) if (this.was.get(m.id) !== m.member) out.push({ id: m.id, type: m.type })
+    for (const m of this.is.values())
+      if (this.was.get(m.id) !== m.member) out.push({ id: m.id, type: m.type, added: m.member })
     return out
   }
 }

@@ -76,5 +76,15 @@ export const MIGRATIONS: EmbeddedMigration[] = [
       "CREATE TABLE `admins` (\n\t`name` text PRIMARY KEY NOT NULL,\n\t`password_hash` text,\n\t`created` text NOT NULL\n);",
       "CREATE INDEX `resources_tenant_type_modified` ON `resources` (`tenant`,`type`,`last_modified`);"
     ]
+  },
+  {
+    "tag": "0006_journal",
+    "when": 1796130463486,
+    "hash": "eae4daf2d8a97a5f3812579a131e6f581ba56c79f0764a8a2f3ac92c99ac05d6",
+    "statements": [
+      "CREATE TABLE `journal` (\n\t`seq` integer PRIMARY KEY NOT NULL,\n\t`tenant` text NOT NULL,\n\t`at` text NOT NULL,\n\t`actor` text,\n\t`request_id` text,\n\t`op` text NOT NULL,\n\t`resource_type` text NOT NULL,\n\t`resource_id` text NOT NULL,\n\t`version_before` integer,\n\t`version_after` integer,\n\t`changes` text NOT NULL,\n\t`compat` text NOT NULL,\n\t`cascade` integer NOT NULL,\n\t`prev_hash` text NOT NULL,\n\t`hash` text NOT NULL\n);",
+      "CREATE INDEX `journal_tenant_seq_at` ON `journal` (`tenant`,`seq`,`at`);",
+      "CREATE TABLE `journal_chains` (\n\t`tenant` text PRIMARY KEY NOT NULL,\n\t`head_seq` integer NOT NULL,\n\t`head_hash` text NOT NULL,\n\t`checkpoint_seq` integer,\n\t`checkpoint_hash` text\n);"
+    ]
   }
 ]

@@ -14,6 +14,7 @@ import { createWriteTx } from './write-tx'
 import { readinessProblem } from './readiness'
 import { activityReads } from './activity'
 import { memberPageReads } from './member-page'
+import { journalOf } from '../journal/journal'
 
 export function createResourceStore(
   orm: BunSQLiteDatabase<typeof tables>,
@@ -25,6 +26,11 @@ export function createResourceStore(
     tenant?: string
     /** Stores of several tenants over one database share its write queue: one transaction at a time. */
     queue?: WriteQueue
+    /**
+     * False runs without the provisioning journal: a benchmark switch (SCIM_JOURNAL=off), to
+     * measure what the journal costs. On by default; all stores of a database share one journal.
+     */
+    journaling?: boolean
   } = {}
 ): ResourceStore {
   const limits = options.limits ?? DEFAULT_LIMITS
@@ -38,7 +44,9 @@ export function createResourceStore(
   )
   const queue = options.queue ?? new WriteQueue(sqlite)
   const hot = new HotStatements(sqlite, tenant)
-  const tx = createWriteTx(orm, sqlite, hot, caches, limits, tenant)
+  const journal = options.journaling === false ? undefined : journalOf(sqlite)
+  if (journal) queue.observeBatches(journal.batches)
+  const tx = createWriteTx(orm, sqlite, hot, caches, limits, tenant, journal?.appender)
   const activity = activityReads(sqlite, hot, tenant)
   const memberPage = memberPageReads(sqlite)
   // Drizzle's dialect turns a query into text and parameters, so the rows can be read one at a time.

@@ -200,3 +200,45 @@ export const adminLinks = sqliteTable('admin_links', {
   created: text('created').notNull(),
   expires: text('expires').notNull(),
 })
+
+/**
+ * The provisioning journal: one row per committed change, hash-chained per tenant (src/journal).
+ * `seq` is global commit order; `changes` and `compat` hold canonical JSON, spliced verbatim into
+ * the hashed text, so verifying a row needs no JSON parsing.
+ */
+export const journal = sqliteTable(
+  'journal',
+  {
+    seq: integer('seq').primaryKey(),
+    tenant: text('tenant').notNull(),
+    at: text('at').notNull(),
+    actor: text('actor'),
+    requestId: text('request_id'),
+    op: text('op').notNull(),
+    resourceType: text('resource_type').notNull(),
+    resourceId: text('resource_id').notNull(),
+    versionBefore: integer('version_before'),
+    versionAfter: integer('version_after'),
+    changes: text('changes').notNull(),
+    compat: text('compat').notNull(),
+    cascade: integer('cascade').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  // Readers and verify walk one tenant in seq order. `at` rides along in the same index rather
+  // than in one of its own: export, restore and retention find their start time by scanning it
+  // (rare admin work), and each append maintains one index instead of two.
+  (t) => [index('journal_tenant_seq_at').on(t.tenant, t.seq, t.at)]
+)
+
+/**
+ * Each tenant's chain: its last entry (so deleting the newest entries is seen too) and, once
+ * retention pruned older entries, the last pruned one, onto which the first kept entry chains.
+ */
+export const journalChains = sqliteTable('journal_chains', {
+  tenant: text('tenant').primaryKey(),
+  headSeq: integer('head_seq').notNull(),
+  headHash: text('head_hash').notNull(),
+  checkpointSeq: integer('checkpoint_seq'),
+  checkpointHash: text('checkpoint_hash'),
+})

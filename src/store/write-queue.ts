@@ -15,6 +15,20 @@ export function observeCommits(db: Database, observer: CommitObserver): void {
   observers.set(db, observer)
 }
 
+/** Told where a batch's transaction begins and ends, and when a job of it was rolled back. */
+export interface BatchObserver {
+  /** BEGIN succeeded: the batch's jobs run next, in one transaction. */
+  batchStarted(): void
+  /** A job of the batch is about to run. */
+  jobStarted(): void
+  /** A job threw: its writes were rolled back to its savepoint; the batch goes on. */
+  jobRolledBack(): void
+  /** Every job ran; the last writes of the batch go in now, before COMMIT (throwing fails the batch). */
+  beforeCommit(): void
+  /** After COMMIT (true), or after the whole batch was rolled back (false). */
+  batchEnded(committed: boolean): void
+}
+
 interface Job {
   fn: () => unknown
   resolve: (value: unknown) => void
@@ -34,6 +48,8 @@ export class WriteQueue {
   jobs = 0
   /** The last write the database refused (disk full, read-only), until a commit succeeds again. */
   private storageFailure: { at: number; reason: string } | undefined
+  /** Told where each batch and failed job begins and ends (the journal's chain head lives in them). */
+  private readonly batchObservers = new Set<BatchObserver>()
 
   constructor(
     private readonly db: Database,
@@ -58,6 +74,15 @@ export class WriteQueue {
     return translated
   }
 
+  /** Adds `observer` (once, however often it is added) to those told about each batch. */
+  observeBatches(observer: BatchObserver): void {
+    this.batchObservers.add(observer)
+  }
+
+  private ended(committed: boolean): void {
+    for (const o of this.batchObservers) o.batchEnded(committed)
+  }
+
   run<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       // Every failure leaves through here, so a full or read-only database is always the same 503.
@@ -76,6 +101,7 @@ export class WriteQueue {
   /** One job under its own savepoint; throws only when the whole transaction is gone. */
   private runJob(job: Job): { ok: boolean; value: unknown } {
     this.db.run('SAVEPOINT job')
+    for (const o of this.batchObservers) o.jobStarted()
     try {
       const value = job.fn()
       this.db.run('RELEASE job')
@@ -84,6 +110,7 @@ export class WriteQueue {
       if (!this.db.inTransaction) throw error
       this.db.run('ROLLBACK TO job')
       this.db.run('RELEASE job')
+      for (const o of this.batchObservers) o.jobRolledBack()
       return { ok: false, value: error }
     }
   }
@@ -104,8 +131,10 @@ export class WriteQueue {
       for (const job of batch) job.reject(error)
       return
     }
+    for (const o of this.batchObservers) o.batchStarted()
     try {
       for (const job of batch) results.push(this.runJob(job))
+      for (const o of this.batchObservers) o.beforeCommit()
       this.db.run('COMMIT')
       this.storageFailure = undefined
     } catch (error) {
@@ -117,9 +146,11 @@ export class WriteQueue {
       } catch {
         // The rollback failing too leaves nothing to undo here; the jobs still get their answer.
       }
+      this.ended(false)
       for (const job of batch) job.reject(error)
       return
     }
+    this.ended(true)
     observers.get(this.db)?.(batch.length, (performance.now() - started) / 1000)
     batch.forEach((job, i) => {
       const r = results[i]!

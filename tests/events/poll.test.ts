@@ -208,8 +208,13 @@ describe('events/poll', () => {
     })
   })
 
-  test('without a journal there are no events: no securityEvents, no poll endpoint', async () => {
-    const t = makeTestApp()
+  test('events follow the database journal by default, and there are none with the journal off', async () => {
+    const on = makeTestApp()
+    const spcOn = (await (await on.request('GET', '/scim/v2/ServiceProviderConfig')).json()) as object
+    expect(spcOn).toHaveProperty('securityEvents')
+    expect((await on.request('POST', EVENTS, { returnImmediately: true })).status).toBe(200)
+    on.server.store.close()
+    const t = makeTestApp({ journaling: false })
     const spc = (await (await t.request('GET', '/scim/v2/ServiceProviderConfig')).json()) as object
     expect(spc).not.toHaveProperty('securityEvents')
     expect((await t.request('POST', EVENTS, {})).status).toBe(404)

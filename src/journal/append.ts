@@ -1,0 +1,121 @@
+// Appends entries inside the writer's transaction; the chain head comes from the database.
+import type { Database, Statement } from 'bun:sqlite'
+import { chainHash, columnsOf, entryText } from './canonical'
+import type { JournalDraft } from './types'
+
+interface Head {
+  seq: number
+  hash: string
+}
+
+/** The in-batch state a job starts from, put back when the job is rolled back to its savepoint. */
+interface Saved {
+  last: number | undefined
+  heads: Map<string, Head>
+}
+
+/**
+ * The head (last seq overall, the tenant's last hash) is read in the transaction that appends,
+ * so a batch whose COMMIT failed or another process writing the same file (an admin command
+ * beside the server) leave nothing stale behind; one connection holds the write lock at a time,
+ * so two appends never read the same head. Within one write-queue batch the heads are kept in
+ * memory: read once per tenant, written back once per tenant just before COMMIT (one read and
+ * one upsert per batch instead of per entry), and a job rolled back to its savepoint puts back
+ * the heads it started from. Appends outside a batch read and write the head every time.
+ */
+export class JournalAppender {
+  private readonly head: Statement<{ last: number; hash: string | null }, [string]>
+  private readonly insert: Statement
+  private readonly advance: Statement
+  /** Tenants that got entries in the open transaction, told to readers once it commits. */
+  readonly pending = new Set<string>()
+  private inBatch = false
+  private last: number | undefined
+  /** The batch's heads, including those not yet written back. */
+  private heads = new Map<string, Head>()
+  private saved: Saved | undefined
+
+  constructor(sqlite: Database) {
+    this.head = sqlite.query(`SELECT coalesce((SELECT max(head_seq) FROM journal_chains), 0) AS last,
+        (SELECT head_hash FROM journal_chains WHERE tenant = ?1) AS hash`)
+    this.insert = sqlite.query(`INSERT INTO journal (seq, tenant, at, actor, request_id, op, resource_type,
+        resource_id, version_before, version_after, changes, compat, cascade, prev_hash, hash)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)`)
+    this.advance = sqlite.query(`INSERT INTO journal_chains (tenant, head_seq, head_hash) VALUES (?1, ?2, ?3)
+      ON CONFLICT (tenant) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash`)
+  }
+
+  /** A write-queue batch began: heads are kept in memory until it ends. */
+  openBatch(): void {
+    this.reset()
+    this.inBatch = true
+  }
+
+  jobStarted(): void {
+    this.saved = undefined
+  }
+
+  /** The job's entries are gone with its savepoint: so are the heads they moved. */
+  jobRolledBack(): void {
+    if (!this.saved) return
+    this.last = this.saved.last
+    this.heads = this.saved.heads
+    this.saved = undefined
+  }
+
+  /** Writes the batch's heads back, inside its transaction, right before COMMIT. */
+  writeHeads(): void {
+    for (const [tenant, head] of this.heads) this.advance.run(tenant, head.seq, head.hash)
+  }
+
+  closeBatch(): void {
+    this.reset()
+    this.inBatch = false
+  }
+
+  private reset(): void {
+    this.last = undefined
+    this.heads = new Map()
+    this.saved = undefined
+  }
+
+  /** Appends one entry for `tenant`; must run inside the transaction of the change it records. */
+  append(tenant: string, draft: JournalDraft): void {
+    // Only a job that appends pays for its snapshot.
+    if (this.inBatch && !this.saved) this.saved = { last: this.last, heads: new Map(this.heads) }
+    let prevHash = this.heads.get(tenant)?.hash
+    if (prevHash === undefined) {
+      const head = this.head.get(tenant)!
+      // Within a batch the stored maximum lags behind heads not written back yet.
+      if (this.last === undefined) this.last = head.last
+      prevHash = head.hash ?? ''
+    }
+    const c = columnsOf(draft, this.last! + 1, tenant, prevHash)
+    const hash = chainHash(prevHash, entryText(c))
+    // Positional parameters: binding an object by name cost more than the insert itself.
+    this.insert.run(
+      c.seq,
+      c.tenant,
+      c.at,
+      c.actor,
+      c.requestId,
+      c.op,
+      c.resourceType,
+      c.resourceId,
+      c.versionBefore,
+      c.versionAfter,
+      c.changes,
+      c.compat,
+      c.cascade,
+      prevHash,
+      hash
+    )
+    this.last = c.seq
+    if (this.inBatch) this.heads.set(tenant, { seq: c.seq, hash })
+    else {
+      this.advance.run(tenant, c.seq, hash)
+      this.last = undefined
+    }
+    this.pending.add(tenant)
+  }
+}

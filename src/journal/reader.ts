@@ -1,0 +1,47 @@
+// JournalReader over the journal table: a tenant's entries after a seq, and word after each commit.
+import type { Database, Statement } from 'bun:sqlite'
+import { entryOf, type EntryColumns } from './canonical'
+import type { JournalEntry, JournalReader } from './types'
+
+/** The columns of a journal row under their JournalEntry names. */
+export const ENTRY_COLUMNS = `seq, tenant, at, actor, request_id AS requestId, op, resource_type AS resourceType,
+  resource_id AS resourceId, version_before AS versionBefore, version_after AS versionAfter, changes, compat,
+  cascade, prev_hash AS prevHash, hash`
+
+export type EntryRow = EntryColumns & { hash: string }
+
+export class SqliteJournalReader implements JournalReader {
+  private readonly page: Statement<EntryRow, [string, number, number]>
+  private readonly listeners = new Set<(tenants: ReadonlySet<string>) => void>()
+
+  constructor(sqlite: Database) {
+    this.page = sqlite.query(
+      `SELECT ${ENTRY_COLUMNS} FROM journal WHERE tenant = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3`
+    )
+  }
+
+  after(tenant: string, afterSeq: number, limit: number): JournalEntry[] {
+    // SQLite's LIMIT -1 is no limit: what `Infinity` asks for.
+    const rows = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : -1
+    return this.page.all(tenant, afterSeq, rows).map(entryOf)
+  }
+
+  onAppend(listener: (tenants: ReadonlySet<string>) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /**
+   * Called by the write queue once a batch committed: listeners then read what it appended. A
+   * listener that throws is its own problem; the other listeners and the writer carry on.
+   */
+  committed(tenants: ReadonlySet<string>): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(tenants)
+      } catch {
+        // A reader's failure must not turn a committed write into an error.
+      }
+    }
+  }
+}

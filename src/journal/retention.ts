@@ -1,0 +1,72 @@
+// --journal-retention: entries older than the retention go, a checkpoint hash per tenant stays.
+import type { Database } from 'bun:sqlite'
+
+const DAY_MS = 86_400_000
+/** Entries deleted per transaction: short enough that writers waiting behind a prune barely notice. */
+const CHUNK = 10_000
+
+/** `400d` → 400; undefined for anything else (the caller names the flag in its error). */
+export function parseRetention(raw: string): number | undefined {
+  const m = /^\s*(\d{1,6})\s*d\s*$/i.exec(raw)
+  const days = m ? Number(m[1]) : Number.NaN
+  return days >= 1 ? days : undefined
+}
+
+/**
+ * Deletes each tenant's entries older than `cutoff` (ISO time), oldest first and always a prefix
+ * of its chain, CHUNK at a time. Each chunk records its last entry's seq and hash as the
+ * tenant's checkpoint in the same transaction, so `journal verify` starts the chain there and
+ * still proves every kept entry. Returns how many entries went.
+ */
+export function pruneJournal(sqlite: Database, cutoff: string): number {
+  const tenants = sqlite.query<{ tenant: string }, []>('SELECT tenant FROM journal_chains').all()
+  const lastOld = sqlite.query<{ seq: number | null }, [string, string]>(
+    'SELECT max(seq) AS seq FROM journal WHERE tenant = ?1 AND at < ?2'
+  )
+  const chunkEnd = sqlite.query<{ seq: number; hash: string }, [string, number, number]>(
+    `SELECT seq, hash FROM (SELECT seq, hash FROM journal WHERE tenant = ?1 AND seq <= ?2 ORDER BY seq LIMIT ?3)
+     ORDER BY seq DESC LIMIT 1`
+  )
+  const checkpoint = sqlite.query(
+    'UPDATE journal_chains SET checkpoint_seq = ?2, checkpoint_hash = ?3 WHERE tenant = ?1'
+  )
+  const drop = sqlite.query('DELETE FROM journal WHERE tenant = ?1 AND seq <= ?2')
+  let pruned = 0
+  for (const { tenant } of tenants) {
+    // A clock stepped back may leave a newer-looking entry inside the prefix; it goes with it.
+    const upTo = lastOld.get(tenant, cutoff)?.seq
+    if (upTo === null || upTo === undefined) continue
+    for (;;) {
+      const end = chunkEnd.get(tenant, upTo, CHUNK)
+      if (!end) break
+      sqlite
+        .transaction(() => {
+          checkpoint.run(tenant, end.seq, end.hash)
+          pruned += drop.run(tenant, end.seq).changes
+        })
+        .immediate()
+    }
+  }
+  return pruned
+}
+
+/** Prunes now and then hourly while the server runs; returns the stop function. */
+export function keepJournalFor(
+  sqlite: Database,
+  days: number,
+  report: (pruned: number, error?: unknown) => void
+): () => void {
+  const run = () => {
+    try {
+      const pruned = pruneJournal(sqlite, new Date(Date.now() - days * DAY_MS).toISOString())
+      if (pruned > 0) report(pruned)
+    } catch (err) {
+      // A busy or full database: the next hour tries again; the journal keeps its entries meanwhile.
+      report(0, err)
+    }
+  }
+  run()
+  const timer = setInterval(run, 3_600_000)
+  timer.unref()
+  return () => clearInterval(timer)
+}

@@ -1,0 +1,81 @@
+// Walks each tenant's chain: recomputes every hash, checks every link, and the head against the last entry.
+import type { Database } from 'bun:sqlite'
+import { chainHash, entryText } from './canonical'
+import { ENTRY_COLUMNS, type EntryRow } from './reader'
+
+export interface TenantVerdict {
+  tenant: string
+  /** Entries checked (those kept after pruning). */
+  count: number
+  /** The newest entry's hash: keep it elsewhere to tell later that nothing was rewritten. */
+  head: string
+  /** The seq of the last pruned entry, when retention pruned some. */
+  checkpointSeq: number | null
+}
+
+export type Verdict =
+  | { ok: true; tenants: TenantVerdict[] }
+  | { ok: false; tenant: string; seq: number | null; problem: string }
+
+interface Chain {
+  tenant: string
+  headSeq: number | null
+  headHash: string | null
+  checkpointSeq: number | null
+  checkpointHash: string | null
+}
+
+/**
+ * Checks the chains of `tenant` (or of every tenant). The first bad entry is named with why:
+ * its hash does not cover its content (edited), its prevHash is not the hash of the entry before
+ * it (one deleted or moved in between), or the chain's head is not the last entry (newest deleted).
+ */
+export function verifyJournal(sqlite: Database, tenant?: string): Verdict {
+  const chains = sqlite
+    .query<Chain, [string | null]>(
+      `SELECT t.tenant, c.head_seq AS headSeq, c.head_hash AS headHash, c.checkpoint_seq AS checkpointSeq,
+         c.checkpoint_hash AS checkpointHash
+       FROM (SELECT tenant FROM journal_chains UNION SELECT DISTINCT tenant FROM journal) t
+       LEFT JOIN journal_chains c ON c.tenant = t.tenant
+       WHERE ?1 IS NULL OR t.tenant = ?1 ORDER BY t.tenant`
+    )
+    .all(tenant ?? null)
+  if (tenant !== undefined && chains.length === 0)
+    return { ok: true, tenants: [{ tenant, count: 0, head: '', checkpointSeq: null }] }
+  const rows = sqlite.query<EntryRow, [string]>(`SELECT ${ENTRY_COLUMNS} FROM journal WHERE tenant = ?1 ORDER BY seq`)
+  const verdicts: TenantVerdict[] = []
+  for (const chain of chains) {
+    if (chain.headSeq === null)
+      return { ok: false, tenant: chain.tenant, seq: null, problem: 'the tenant has entries but no chain head' }
+    let prev = chain.checkpointHash ?? ''
+    let prevSeq = chain.checkpointSeq
+    let count = 0
+    for (const row of rows.iterate(chain.tenant)) {
+      if (chainHash(row.prevHash, entryText(row)) !== row.hash)
+        return bad(chain.tenant, row.seq, 'its hash does not match its content: the entry was edited')
+      if (row.prevHash !== prev) {
+        const before = prevSeq === null ? 'the start of the chain' : `entry ${prevSeq}`
+        return bad(
+          chain.tenant,
+          row.seq,
+          `its prevHash is not the hash of ${before}: an entry between them was deleted, or entries were reordered`
+        )
+      }
+      prev = row.hash
+      prevSeq = row.seq
+      count++
+    }
+    if (prevSeq !== chain.headSeq || prev !== chain.headHash)
+      return bad(
+        chain.tenant,
+        chain.headSeq,
+        `the chain's head is entry ${chain.headSeq} but the last entry is ${prevSeq ?? 'none'}: the newest entries were deleted`
+      )
+    verdicts.push({ tenant: chain.tenant, count, head: prev, checkpointSeq: chain.checkpointSeq })
+  }
+  return { ok: true, tenants: verdicts }
+}
+
+function bad(tenant: string, seq: number | null, problem: string): Verdict {
+  return { ok: false, tenant, seq, problem }
+}

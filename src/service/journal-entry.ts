@@ -1,0 +1,50 @@
+// The journal entries a service appends for its change, and for the changes that change caused.
+import type { JournalChange, JournalOp } from '../journal/types'
+import type { ResourceType } from '../scim/schema/types'
+import type { Cascade, StoredResource, WriteTx } from './context'
+import type { RequestInfo } from './result'
+
+function origin(req: RequestInfo) {
+  return { actor: req.actor ?? null, requestId: req.requestId ?? null, compat: [...(req.firedCompat?.() ?? [])] }
+}
+
+/** Appends the entry of one change of `type` `id`, from `before` (absent for a create) to `after` (absent for a delete). */
+export function journalChange(
+  tx: WriteTx,
+  req: RequestInfo,
+  op: JournalOp,
+  type: ResourceType,
+  before: StoredResource | undefined,
+  after: StoredResource | undefined,
+  changes: JournalChange[],
+  at: string
+): void {
+  tx.journal({
+    at,
+    ...origin(req),
+    op,
+    resourceType: type.name,
+    resourceId: (after ?? before)!.id,
+    versionBefore: before?.version ?? null,
+    versionAfter: after?.version ?? null,
+    changes,
+    cascade: false,
+  })
+}
+
+/** Appends one entry per resource a delete changed besides the deleted one (`cascade: true`). */
+export function journalCascades(tx: WriteTx, req: RequestInfo, cascades: readonly Cascade[], at: string): void {
+  const from = origin(req)
+  for (const c of cascades)
+    tx.journal({
+      at,
+      ...from,
+      op: 'patch',
+      resourceType: c.type,
+      resourceId: c.id,
+      versionBefore: c.versionBefore,
+      versionAfter: c.versionAfter,
+      changes: c.changes,
+      cascade: true,
+    })
+}
