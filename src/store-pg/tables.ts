@@ -6,7 +6,6 @@ import {
   foreignKey,
   index,
   integer,
-  jsonb,
   pgTable,
   primaryKey,
   text,
@@ -28,6 +27,17 @@ export const MANAGER_ID = `(data -> '${URN_ENTERPRISE_USER}' -> 'manager' ->> 'v
 const codePointText = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' })
 
 /**
+ * jsonb that Bun's SQL client encodes itself: drizzle-orm 0.45's own jsonb() stringifies the
+ * value first, and over drizzle-orm/bun-sql that stores a JSON *string* (jsonb_typeof 'string'),
+ * which no jsonb operator can look into (tests/store-pg/bun-sql.test.ts).
+ */
+const document = customType<{ data: Record<string, unknown>; driverData: Record<string, unknown> }>({
+  dataType: () => 'jsonb',
+  toDriver: (value) => value,
+  fromDriver: (value) => value,
+})
+
+/**
  * One row per resource, as in the SQLite store: `data` is the canonical SCIM document without
  * `id`, `meta` and group `members`; `name_ci` is the JS-folded userName or displayName.
  * `seq` stands in for SQLite's rowid: insertion order, the tie-break of sorted pages and the
@@ -43,7 +53,7 @@ export const resources = pgTable(
     type: text('type').notNull(),
     nameCi: codePointText('name_ci'),
     externalId: codePointText('external_id'),
-    data: jsonb('data').notNull(),
+    data: document('data').notNull(),
     version: integer('version').notNull(),
     created: text('created').notNull(),
     lastModified: text('last_modified').notNull(),
