@@ -12,7 +12,17 @@ import { filterToSql, orderBySql } from '../../src/store/filter-sql'
 import { pgFilterToSql, pgOrderBySql } from '../../src/store-pg/filter-sql'
 import { applyPgMigrations } from '../../src/store-pg/migrate'
 import { MIGRATIONS } from '../../src/store-pg/migrations.gen'
-import { builtinRegistry, generateDataset, randomFilter, Rng, sqlIds, storeDataset, typeOf } from '../helpers/generate'
+import { STORE_DATASET } from '../fixtures/filter/store-dataset'
+import {
+  builtinRegistry,
+  type Dataset,
+  generateDataset,
+  randomFilter,
+  Rng,
+  sqlIds,
+  storeDataset,
+  typeOf,
+} from '../helpers/generate'
 import { storePgDataset } from '../helpers/pg-dataset'
 import { freshDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
 
@@ -84,33 +94,48 @@ const RANDOM_FILTERS = Number(process.env.DIFF_FILTERS ?? 1500)
 
 const server = await testPostgres()
 
+/** One dataset written to both stores. */
+interface Pair {
+  lite: OpenedDatabase
+  pg: TestDatabase
+  orm: ReturnType<typeof drizzle>
+}
+
+async function openPair(ds: Dataset): Promise<Pair> {
+  const pg = await freshDatabase(server!)
+  await applyPgMigrations(pg.sql, MIGRATIONS)
+  await storePgDataset(pg.sql, ds)
+  const lite = openDatabase(':memory:')
+  storeDataset(lite, ds)
+  return { lite, pg, orm: drizzle({ client: pg.sql }) }
+}
+
 describe.skipIf(!server)('store-pg/filter-sql', () => {
   const registry = builtinRegistry(true)
   const rng = new Rng(14)
   const ds = generateDataset(rng, 600, 30)
-  let pg: TestDatabase
+  let pairs: Pair[] = []
+  let big: Pair
   let lite: OpenedDatabase
   let orm: ReturnType<typeof drizzle>
 
   beforeAll(async () => {
-    pg = await freshDatabase(server!)
-    await applyPgMigrations(pg.sql, MIGRATIONS)
-    await storePgDataset(pg.sql, ds)
-    orm = drizzle({ client: pg.sql })
-    lite = openDatabase(':memory:')
-    storeDataset(lite, ds)
+    big = await openPair(ds)
+    pairs = [big, await openPair(STORE_DATASET)]
+    lite = big.lite
+    orm = big.orm
   })
   afterAll(async () => {
-    await pg?.drop()
+    for (const p of pairs) await p.pg.drop()
   })
 
-  async function pgIds(type: string, where: SQL): Promise<string[]> {
-    const rows = await orm.execute<{ id: string }>(sql`SELECT id FROM resources WHERE type = ${type} AND ${where}`)
+  async function pgIds(pair: Pair, type: string, where: SQL): Promise<string[]> {
+    const rows = await pair.orm.execute<{ id: string }>(sql`SELECT id FROM resources WHERE type = ${type} AND ${where}`)
     return rows.map((r) => r.id).sort()
   }
 
   /** Both stores' ids for `text`, or undefined when the resolver rejects it (both stores never see it). */
-  async function both(text: string, typeName: string): Promise<[string[], string[]] | undefined> {
+  async function both(text: string, typeName: string, pair = big): Promise<[string[], string[]] | undefined> {
     const type = typeOf(registry, typeName)
     let resolved
     try {
@@ -119,13 +144,36 @@ describe.skipIf(!server)('store-pg/filter-sql', () => {
       if (err instanceof ScimError && err.scimType === 'invalidFilter') return undefined
       throw err
     }
-    return [sqlIds(lite, typeName, filterToSql(resolved, type)), await pgIds(typeName, pgFilterToSql(resolved, type))]
+    return [
+      sqlIds(pair.lite, typeName, filterToSql(resolved, type)),
+      await pgIds(pair, typeName, pgFilterToSql(resolved, type)),
+    ]
   }
 
-  test.each(STORE_CASES)('%s (%s) matches what SQLite matches', async (text, typeName) => {
-    const got = await both(text, typeName)
-    expect(got).toBeDefined()
-    expect(got![1]).toEqual(got![0])
+  test.each(STORE_CASES)('%s (%s) matches what SQLite matches, on both datasets', async (text, typeName) => {
+    for (const pair of pairs) {
+      const got = await both(text, typeName, pair)
+      expect(got).toBeDefined()
+      expect(got![1]).toEqual(got![0])
+    }
+  })
+
+  test('the tests/store cases select what they pin there (u1–u3, g1–g2)', async () => {
+    const small = pairs[1]!
+    const expected: [string, string, string[]][] = [
+      ['userName co "\\\\b_"', 'User', ['u3']],
+      ['title co "%_"', 'User', ['u1']],
+      ['title ne "50off"', 'User', ['u1', 'u3']],
+      ['emails[type eq "home" and value co "example"]', 'User', []],
+      ['emails.type eq "home" and emails.value co "example"', 'User', ['u1', 'u2']],
+      ['meta.version eq "W/\\"10\\""', 'User', ['u2']],
+      [`${URN_ENTERPRISE}:manager eq "u2"`, 'User', ['u1']],
+      ['groups[value eq "g1" and type eq "direct"]', 'User', ['u1', 'u2']],
+      ['not (groups pr)', 'User', ['u3']],
+      ['members eq "G1"', 'Group', ['g2']],
+      ['members[display sw "tour" and type eq "Group"]', 'Group', ['g2']],
+    ]
+    for (const [text, typeName, ids] of expected) expect((await both(text, typeName, small))?.[1]).toEqual(ids)
   })
 
   test(`${RANDOM_FILTERS} random filters: PostgreSQL and SQLite select the same resources`, async () => {
