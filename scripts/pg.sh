@@ -10,8 +10,8 @@
 # stop   stops the server in DIR and removes DIR.
 # Without DIR, url and stop use the folder the last start made (recorded in $PG_POINTER).
 #
-# As root, the server runs as Debian's `postgres` system user (the package creates it; initdb refuses
-# root), or as `nobody` when that user is missing. As anyone else it runs as that user.
+# As root, the server runs as $PG_USER when set, else Debian's `postgres` system user (the package
+# creates it; initdb refuses root), else `nobody`. As anyone else it runs as that user.
 set -euo pipefail
 
 POINTER="${PG_POINTER:-${TMPDIR:-/tmp}/scim-pg.$(id -u).last}"
@@ -49,18 +49,23 @@ install_postgres() {
 }
 
 # The user the server runs as, and how to run a command as that user.
-run_as() {
+server_user() {
   if [ "$(id -u)" != 0 ]; then
-    "$@"
+    id -un
+  elif [ -n "${PG_USER:-}" ]; then
+    echo "$PG_USER"
+  elif id postgres >/dev/null 2>&1; then
+    echo postgres
   else
-    local user=postgres
-    id "$user" >/dev/null 2>&1 || user=nobody
-    runuser -u "$user" -- "$@"
+    echo nobody
   fi
 }
 
-server_user() {
-  if [ "$(id -u)" != 0 ]; then id -un; elif id postgres >/dev/null 2>&1; then echo postgres; else echo nobody; fi
+# run_as USER COMMAND...: root switches to USER; anyone else runs the command as themselves.
+run_as() {
+  local user="$1"
+  shift
+  if [ "$(id -u)" != 0 ]; then "$@"; else runuser -u "$user" -- "$@"; fi
 }
 
 # A port the kernel hands out as free right now (the start retries if another process takes it first).
@@ -91,16 +96,18 @@ start() {
   [ -n "$dir" ] || { dir="$(mktemp -d "${TMPDIR:-/tmp}/scim-pg.XXXXXX")"; record=1; }
   mkdir -p "$dir/data" "$dir/socket"
   chmod 755 "$dir"
-  [ "$(id -u)" != 0 ] || chown -R "$(server_user)" "$dir/data" "$dir/socket"
+  local user
+  user="$(server_user)"
+  [ "$(id -u)" != 0 ] || chown -R "$user" "$dir/data" "$dir/socket"
   chmod 700 "$dir/data"
-  run_as "$bin/initdb" -D "$dir/data" -U scim --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+  run_as "$user" "$bin/initdb" -D "$dir/data" -U scim --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
     { cat "$dir/initdb.log" >&2; die "initdb failed (log above)"; }
   local port attempt
   for attempt in 1 2 3 4 5; do
     port="$(free_port)"
     touch "$dir/server.log"
-    [ "$(id -u)" != 0 ] || chown "$(server_user)" "$dir/server.log"
-    if run_as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+    [ "$(id -u)" != 0 ] || chown "$user" "$dir/server.log"
+    if run_as "$user" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
       -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir/socket -c max_connections=200" \
       start >/dev/null; then
       break
@@ -119,7 +126,7 @@ start() {
       "$0" stop "$dir" >/dev/null 2>&1 || true
     ) </dev/null >/dev/null 2>&1 &
   fi
-  echo "pg.sh: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') as $(server_user) in $dir" >&2
+  echo "pg.sh: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') as $user in $dir" >&2
   echo "$url"
 }
 
@@ -133,8 +140,13 @@ resolve_dir() {
 stop() {
   local dir
   dir="$(resolve_dir "${1:-}")"
-  if [ -f "$dir/data/postmaster.pid" ]; then
-    run_as "$(cat "$dir/bindir")/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+  # As the user who owns the cluster, whichever that was at start; a server already gone is fine.
+  local owner pg_ctl
+  owner="$(stat -c %U "$dir/data" 2>/dev/null || id -un)"
+  pg_ctl="$(cat "$dir/bindir")/pg_ctl"
+  if [ -f "$dir/data/postmaster.pid" ] && run_as "$owner" "$pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+    run_as "$owner" "$pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null ||
+      die "could not stop the server in $dir (left in place)"
   fi
   rm -rf "$dir"
   [ "$(cat "$POINTER" 2>/dev/null)" != "$dir" ] || rm -f "$POINTER"
