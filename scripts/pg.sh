@@ -92,8 +92,9 @@ start() {
   local bin
   bin="$(bindir)" || { install_postgres; bin="$(bindir)" || die 'postgresql binaries not found after install'; }
   local record=''
-  # Only a folder made here becomes "the last start"; a caller that names DIR keeps track of it.
-  [ -n "$dir" ] || { dir="$(mktemp -d "${TMPDIR:-/tmp}/scim-pg.XXXXXX")"; record=1; }
+  # Only a folder made here for no owner becomes "the last start": a caller that names DIR keeps
+  # track of it, and an owned server must not take the place of one started by hand.
+  [ -n "$dir" ] || { dir="$(mktemp -d "${TMPDIR:-/tmp}/scim-pg.XXXXXX")"; [ -n "$owner" ] || record=1; }
   mkdir -p "$dir/data" "$dir/socket"
   chmod 755 "$dir"
   local user
