@@ -1,18 +1,28 @@
-// Turns drizzle-kit's output in drizzle/ into src/store/migrations.gen.ts, so the binary embeds it.
-// Usage: bun run scripts/embed-migrations.ts [--check]   (--check exits 1 when the file is stale)
+// Turns drizzle-kit's output in drizzle/ (SQLite) and drizzle/pg/ (PostgreSQL) into generated modules the binary embeds.
+// Usage: bun run scripts/embed-migrations.ts [--check]   (--check exits 1 when a module is stale)
 import { renderMigrationsModule } from './migrations-module'
 
-const target = new URL('../src/store/migrations.gen.ts', import.meta.url).pathname
-const fresh = await renderMigrationsModule(new URL('../drizzle/', import.meta.url).pathname)
-if (process.argv.includes('--check')) {
-  const current = await Bun.file(target)
-    .text()
-    .catch(() => '')
-  if (current !== fresh) {
-    console.error('src/store/migrations.gen.ts is stale: run bun run scripts/embed-migrations.ts')
-    process.exit(1)
+/** Each migrations folder and the module made from it. */
+const MODULES = [
+  { source: 'drizzle/', target: 'src/store/migrations.gen.ts' },
+  { source: 'drizzle/pg/', target: 'src/store-pg/migrations.gen.ts' },
+]
+
+const root = new URL('../', import.meta.url).pathname
+let stale = false
+for (const { source, target } of MODULES) {
+  const fresh = await renderMigrationsModule(`${root}${source}`, source)
+  if (process.argv.includes('--check')) {
+    const current = await Bun.file(`${root}${target}`)
+      .text()
+      .catch(() => '')
+    if (current !== fresh) {
+      console.error(`${target} is stale: run bun run scripts/embed-migrations.ts`)
+      stale = true
+    }
+  } else {
+    await Bun.write(`${root}${target}`, fresh)
+    console.log(`wrote ${root}${target}`)
   }
-} else {
-  await Bun.write(target, fresh)
-  console.log(`wrote ${target}`)
 }
+if (stale) process.exit(1)

@@ -1,0 +1,64 @@
+// Translates PostgreSQL failures into SCIM errors by SQLSTATE and constraint name, as src/store/errors.ts does for SQLite; never the SQL.
+import { ScimError } from '../scim/errors'
+import type { ResourceType } from '../scim/schema/types'
+
+/** What Bun's PostgresError carries that the translation reads (Drizzle wraps it as `cause`). */
+interface ServerError {
+  errno?: unknown
+  constraint?: unknown
+}
+
+/** The server's error under Drizzle's DrizzleQueryError wrapper, if any. */
+function serverError(err: unknown): ServerError | undefined {
+  let e: unknown = err
+  for (let depth = 0; depth < 3 && e && typeof e === 'object'; depth++) {
+    if (typeof (e as ServerError).errno === 'string') return e as ServerError
+    e = (e as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+/** The SQLSTATE of a server error (e.g. `23505`), or undefined for anything else. */
+export function sqlState(err: unknown): string | undefined {
+  const errno = serverError(err)?.errno
+  return typeof errno === 'string' ? errno : undefined
+}
+
+/** unique_violation on the per-tenant userName index or the primary key: 409 uniqueness (RFC 7644 §3.12). */
+export function translatePgConstraintError(err: unknown, type: ResourceType): unknown {
+  const e = serverError(err)
+  if (e?.errno !== '23505') return err
+  if (e.constraint === 'resources_tenant_user_name_unique') {
+    return ScimError.uniqueness(`a ${type.name} with this userName already exists`)
+  }
+  if (e.constraint === 'resources_pkey') return ScimError.uniqueness('a resource with this id already exists')
+  return err
+}
+
+/**
+ * Conflicts between concurrent transactions (serialization_failure, deadlock_detected): the
+ * transaction was rolled back whole and may simply be run again.
+ */
+export function isRetryable(err: unknown): boolean {
+  const state = sqlState(err)
+  return state === '40001' || state === '40P01'
+}
+
+/**
+ * SQLSTATE classes that mean the server cannot take the write now rather than that the request
+ * is wrong: 53 insufficient resources (disk full, out of memory, too many connections), 57P01-03
+ * the server shutting down or starting, 08 connection failures, 25006 a read-only transaction
+ * (a hot standby behind the load balancer).
+ */
+const UNAVAILABLE = /^(53|08|57P0[123]$|25006$)/
+
+/** 503 for a server that cannot take writes now (Entra retries those); anything else unchanged. */
+export function translatePgStorageError(err: unknown): unknown {
+  const state = sqlState(err)
+  const connection = (err as { code?: unknown } | null)?.code
+  const refused = typeof connection === 'string' && connection.startsWith('ERR_POSTGRES_CONNECTION')
+  if (!refused && (state === undefined || !UNAVAILABLE.test(state))) return err
+  return new ScimError(503, 'the database cannot take writes right now; nothing was changed, retry later', undefined, {
+    cause: state ?? connection,
+  })
+}

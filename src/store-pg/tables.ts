@@ -1,0 +1,174 @@
+// The tables of src/store/tables.ts in Drizzle's PostgreSQL dialect: `data` as jsonb, the same indexes.
+import { sql } from 'drizzle-orm'
+import {
+  bigint,
+  customType,
+  foreignKey,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core'
+import { URN_ENTERPRISE_USER } from '../scim/constants'
+
+/**
+ * A user's manager id (enterprise extension), spelled once for the index below and for the query
+ * that finds a deleted manager's reports: PostgreSQL uses an expression index only for the same
+ * expression. Quoted as a string literal, not bound: an index cannot hold a parameter.
+ */
+export const MANAGER_ID = `(data -> '${URN_ENTERPRISE_USER}' -> 'manager' ->> 'value')`
+
+/**
+ * Text ordered by code point, as SQLite orders it, whatever collation the database was created
+ * with; for the promoted columns, whose indexes serve `sw` ranges and sorting (filter-sql.ts).
+ */
+const codePointText = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' })
+
+/**
+ * jsonb that Bun's SQL client encodes itself: drizzle-orm 0.45's own jsonb() stringifies the
+ * value first, and over drizzle-orm/bun-sql that stores a JSON *string* (jsonb_typeof 'string'),
+ * which no jsonb operator can look into (tests/store-pg/bun-sql.test.ts).
+ */
+const document = customType<{ data: Record<string, unknown>; driverData: Record<string, unknown> }>({
+  dataType: () => 'jsonb',
+  toDriver: (value) => value,
+  fromDriver: (value) => value,
+})
+
+/**
+ * One row per resource, as in the SQLite store: `data` is the canonical SCIM document without
+ * `id`, `meta` and group `members`; `name_ci` is the JS-folded userName or displayName.
+ * `seq` stands in for SQLite's rowid: insertion order, the tie-break of sorted pages and the
+ * position cursors resume from.
+ */
+export const resources = pgTable(
+  'resources',
+  {
+    id: text('id').primaryKey(),
+    seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+    /** The tenant the resource belongs to (tenants.name); ids are unique across tenants too. */
+    tenant: text('tenant').notNull().default('default'),
+    type: text('type').notNull(),
+    nameCi: codePointText('name_ci'),
+    externalId: codePointText('external_id'),
+    data: document('data').notNull(),
+    version: integer('version').notNull(),
+    created: text('created').notNull(),
+    lastModified: text('last_modified').notNull(),
+  },
+  (t) => [
+    // Uniqueness and hot lookups are per tenant: the same userName may exist in two tenants.
+    uniqueIndex('resources_tenant_user_name_unique').on(t.tenant, t.type, t.nameCi).where(sql`type = 'User'`),
+    index('resources_tenant_type_name').on(t.tenant, t.type, t.nameCi),
+    index('resources_tenant_type_external_id').on(t.tenant, t.type, t.externalId),
+    uniqueIndex('resources_seq').on(t.seq),
+    // Deleting a user finds its reports through this instead of scanning every user.
+    index('resources_manager')
+      .on(sql`${sql.raw(MANAGER_ID)}`)
+      .where(sql.raw(`type = 'User' AND ${MANAGER_ID} IS NOT NULL`)),
+  ]
+)
+
+/**
+ * Group membership, kept apart so adding one member never rewrites a large group. `seq` keeps
+ * the order members were added in (SQLite's rowid), which `members` is served and sorted in.
+ */
+export const groupMembers = pgTable(
+  'group_members',
+  {
+    groupId: text('group_id')
+      .notNull()
+      .references(() => resources.id, { onDelete: 'cascade' }),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => resources.id, { onDelete: 'cascade' }),
+    memberType: text('member_type').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+  },
+  // (member_id, group_id) covers "the groups of this user" without visiting the table rows.
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.memberId] }),
+    index('group_members_member_group').on(t.memberId, t.groupId),
+  ]
+)
+
+/** Server settings that must survive restarts. */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+})
+
+/**
+ * One row per tenant: `default` (served at /scim/v2) and every named one. Packs, schema documents
+ * and settings stay JSON text, as in the SQLite store, so both stores hand services the same values.
+ */
+export const tenants = pgTable('tenants', {
+  name: text('name').primaryKey(),
+  packs: text('packs').notNull().default('[]'),
+  schemas: text('schemas').notNull().default('[]'),
+  settings: text('settings').notNull().default('{}'),
+  created: text('created').notNull(),
+})
+
+/** Bearer tokens: only the hex SHA-256 of each is stored; scope `provision`, `read` or `metrics`. */
+export const tokens = pgTable(
+  'tokens',
+  {
+    id: text('id').primaryKey(),
+    tenant: text('tenant')
+      .notNull()
+      .references(() => tenants.name, { onDelete: 'cascade' }),
+    label: text('label'),
+    scope: text('scope').notNull().default('provision'),
+    hash: text('hash').notNull(),
+    created: text('created').notNull(),
+    expires: text('expires'),
+    lastUsed: text('last_used'),
+  },
+  (t) => [uniqueIndex('tokens_hash').on(t.hash), index('tokens_tenant').on(t.tenant)]
+)
+
+/** Each tenant's ES256 key for signing its change events (RFC 8417 SETs), as a private JWK. */
+export const eventKeys = pgTable(
+  'event_keys',
+  {
+    kid: text('kid').primaryKey(),
+    tenant: text('tenant')
+      .notNull()
+      .references(() => tenants.name, { onDelete: 'cascade' }),
+    privateJwk: text('private_jwk').notNull(),
+    created: text('created').notNull(),
+  },
+  (t) => [index('event_keys_tenant').on(t.tenant)]
+)
+
+/** How far each receiver (`poll`, `push <url>`) of a tenant's events got: every entry up to `acked_seq`. */
+export const eventStreams = pgTable(
+  'event_streams',
+  {
+    tenant: text('tenant')
+      .notNull()
+      .references(() => tenants.name, { onDelete: 'cascade' }),
+    stream: text('stream').notNull(),
+    ackedSeq: bigint('acked_seq', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenant, t.stream] })]
+)
+
+/** Acknowledgements ahead of a stream's `acked_seq` (RFC 8936 poll clients may ack out of order). */
+export const eventAcks = pgTable(
+  'event_acks',
+  {
+    tenant: text('tenant').notNull(),
+    stream: text('stream').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenant, t.stream, t.seq] }),
+    foreignKey({ columns: [t.tenant, t.stream], foreignColumns: [eventStreams.tenant, eventStreams.stream] }).onDelete(
+      'cascade'
+    ),
+  ]
+)

@@ -1,0 +1,82 @@
+// PostgreSQL failures as SCIM errors: uniqueness from the constraint names, retryable conflicts, 503 when the server cannot write.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { SQL } from 'bun'
+import { drizzle } from 'drizzle-orm/bun-sql'
+import { ScimError } from '../../src/scim/errors'
+import { isRetryable, translatePgConstraintError, translatePgStorageError } from '../../src/store-pg/errors'
+import { applyPgMigrations } from '../../src/store-pg/migrate'
+import { MIGRATIONS } from '../../src/store-pg/migrations.gen'
+import { resources } from '../../src/store-pg/tables'
+import { builtinRegistry, typeOf } from '../helpers/generate'
+import { freshDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
+
+const server = await testPostgres()
+const User = typeOf(builtinRegistry(), 'User')
+const fail = (p: PromiseLike<unknown>) =>
+  Promise.resolve(p).then(
+    () => undefined,
+    (err: unknown) => err
+  )
+
+const row = (id: string, name: string) => ({
+  id,
+  type: 'User',
+  nameCi: name,
+  data: { userName: name },
+  version: 1,
+  created: '2026-01-01T00:00:00.000Z',
+  lastModified: '2026-01-01T00:00:00.000Z',
+})
+
+describe.skipIf(!server)('store-pg/errors', () => {
+  let db: TestDatabase
+  let orm: ReturnType<typeof drizzle>
+  beforeAll(async () => {
+    db = await freshDatabase(server!)
+    await applyPgMigrations(db.sql, MIGRATIONS)
+    orm = drizzle({ client: db.sql })
+    await orm.insert(resources).values(row('u1', 'bjensen'))
+  })
+  afterAll(async () => {
+    await db?.drop()
+  })
+
+  test('a second userName in the tenant and a reused id are 409 uniqueness, without SQL in the detail', async () => {
+    for (const [r, detail] of [
+      [row('u2', 'bjensen'), 'a User with this userName already exists'],
+      [row('u1', 'other'), 'a resource with this id already exists'],
+    ] as const) {
+      const err = translatePgConstraintError(await fail(orm.insert(resources).values(r)), User)
+      expect(err).toBeInstanceOf(ScimError)
+      expect((err as ScimError).status).toBe(409)
+      expect((err as ScimError).scimType).toBe('uniqueness')
+      expect((err as ScimError).message).toBe(detail)
+    }
+  })
+
+  test('the same userName in another tenant is allowed (the index is per tenant)', async () => {
+    await orm.insert(resources).values({ ...row('u3', 'bjensen'), tenant: 'acme' })
+  })
+
+  test('a serialization failure between two transactions is retryable; other errors are not', async () => {
+    const a = await db.sql.reserve()
+    const b = new SQL(db.url, { max: 1 })
+    await a`BEGIN ISOLATION LEVEL SERIALIZABLE`
+    await a`SELECT version FROM resources WHERE id = 'u1'`
+    await b`UPDATE resources SET version = version + 1 WHERE id = 'u1'`
+    const err = await fail(a`UPDATE resources SET version = version + 1 WHERE id = 'u1'`)
+    await a`ROLLBACK`
+    a.release()
+    await b.close()
+    expect(isRetryable(err)).toBe(true)
+    expect(isRetryable(await fail(db.sql`SELECT 1/0`))).toBe(false)
+  })
+
+  test('a server that refuses connections is a 503; a bad query is passed on unchanged', async () => {
+    const closed = new SQL('postgres://scim@127.0.0.1:1/none', { max: 1, connectionTimeout: 2 })
+    const err = translatePgStorageError(await fail(closed`SELECT 1`))
+    expect((err as ScimError).status).toBe(503)
+    const bad = await fail(db.sql`SELECT 1/0`)
+    expect(translatePgStorageError(bad)).toBe(bad)
+  })
+})
