@@ -7,6 +7,10 @@ export interface MetricSources {
   stats(): { lookupHits: number; lookupMisses: number; writeBatches: number; writeJobs: number }
   /** page_count × page_size of the database file, in bytes. */
   databaseBytes(): number
+  /** Journal entries kept, per tenant (pruned ones are gone). */
+  journalEntries?(): readonly { tenant: string; entries: number }[]
+  /** Change events that push receivers have not accepted yet. */
+  eventsUndelivered?(): number
 }
 
 /** Request latency buckets, in seconds: a cached read is ~0.1 ms, a synced write several ms. */
@@ -101,6 +105,27 @@ export class ServerMetrics {
         this.set(sources.databaseBytes())
       },
     })
+    const { journalEntries, eventsUndelivered } = sources
+    if (journalEntries)
+      new Gauge({
+        name: 'scim_journal_entries',
+        help: 'Provisioning journal entries kept, by tenant, read at scrape time.',
+        labelNames: ['tenant'] as const,
+        registers: [r],
+        collect() {
+          this.reset()
+          for (const { tenant, entries } of journalEntries()) this.set({ tenant }, entries)
+        },
+      })
+    if (eventsUndelivered)
+      new Gauge({
+        name: 'scim_events_undelivered',
+        help: 'Change events (RFC 8935 push) that receivers have not accepted yet, over all tenants.',
+        registers: [r],
+        collect() {
+          this.set(eventsUndelivered())
+        },
+      })
   }
 
   /** One answered request; `route` is the router's pattern, or a fixed word when none matched. */

@@ -37,6 +37,17 @@ describe('http /metrics', () => {
     expect(text).not.toContain(id)
   })
 
+  test('journal entries by tenant and undelivered change events are read at scrape time', async () => {
+    const t = makeScopedApp()
+    const before = await (await t.as('metrics', 'GET', '/metrics')).text()
+    expect(sample(before, 'scim_journal_entries{tenant="default"}')).toBeUndefined()
+    expect(sample(before, 'scim_events_undelivered')).toBe(0)
+    const id = (await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'j' }))).id
+    await t.request('DELETE', `/scim/v2/Users/${id}`)
+    const after = await (await t.as('metrics', 'GET', '/metrics')).text()
+    expect(sample(after, 'scim_journal_entries{tenant="default"}')).toBe(2)
+  })
+
   test('lookup-cache hits and misses, behind a metrics token', async () => {
     const t = makeScopedApp()
     await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'm' })
