@@ -10,7 +10,7 @@ import { tokenCommand } from './cli/token-command'
 import { issueToken, storedTokenHashes } from './cli/token-store'
 import { METRICS_PATH } from './auth/scopes'
 import { generateToken, hashToken } from './auth/tokens'
-import { rememberClientAddress } from './console/client-address'
+import { rememberListener } from './console/client-address'
 import { API_PREFIX } from './http/app'
 import { metricsResponse } from './http/routes/metrics'
 import { createLogger, type Logger } from './log/logger'
@@ -135,7 +135,7 @@ async function serve(config: Config): Promise<void> {
       tls,
       fetch: (req, bun) => {
         // The console limits sign-in attempts per peer address, which only the listener knows.
-        rememberClientAddress(req, bun.requestIP(req)?.address)
+        rememberListener(req, bun)
         return server.app.handle(req)
       },
       maxRequestBodySize: serverBodyBackstop(config.limits),

@@ -1,10 +1,24 @@
-// The TCP peer of a request, told by the listener (Bun.serve's requestIP), for per-address limits.
+// The TCP peer of a request, asked of the listener (Bun.serve's requestIP) only when needed, for per-address limits.
+
+/** What of Bun's Server this needs. */
+export interface PeerSource {
+  requestIP(request: Request): { address: string } | null
+}
 
 const addresses = new WeakMap<Request, string>()
+const listeners = new WeakMap<Request, PeerSource>()
 
-/** Called by the listener before the app sees the request; in-process requests have none. */
+/** A request's known peer address (tests and in-process callers that have one). */
 export function rememberClientAddress(request: Request, address: string | undefined): void {
   if (address !== undefined) addresses.set(request, address)
+}
+
+/**
+ * Called by the listener before the app sees the request. Only the listener is kept: asking it
+ * for the address cost ~2 µs on every request, and only sign-in attempts need it.
+ */
+export function rememberListener(request: Request, listener: PeerSource): void {
+  listeners.set(request, listener)
 }
 
 /**
@@ -13,5 +27,5 @@ export function rememberClientAddress(request: Request, address: string | undefi
  * the proxy's address, and the per-account limit still holds.
  */
 export function clientAddress(request: Request): string {
-  return addresses.get(request) ?? 'unknown'
+  return addresses.get(request) ?? listeners.get(request)?.requestIP(request)?.address ?? 'unknown'
 }
