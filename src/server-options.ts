@@ -21,6 +21,8 @@ export interface ServerOptions {
   cacheSize?: number
   /** Request lines and internal errors (src/log/logger.ts createLogger); without one the server writes no log. */
   logger?: Logger
-  /** Requests per second per token, with bursts of twice that; 0 or absent: no limit. */
+  /** Requests per second per token, with bursts of twice that; 0 or absent: no limit. A tenant may set its own. */
   rateLimit?: number
+  /** How often the tenants table is read again, in ms (default 250); 0 in tests: on every request. */
+  tenantRefreshMs?: number
 }

@@ -1,8 +1,10 @@
 // createApp(deps): the Elysia application, without listen(), so tests drive it through app.handle().
 import { Elysia } from 'elysia'
 import type { TokenSource } from '../auth/token-registry'
-import type { ServiceDeps } from '../service/context'
-import { FilterCache } from '../service/filter-cache'
+import type { Limits } from '../scim/limits'
+import type { ResourceStore } from '../service/context'
+import { API_PREFIX } from '../tenants/name'
+import type { TenantSource } from '../tenants/types'
 import { frontDoor, parseTarget } from './front-door'
 import { auth } from './plugins/auth'
 import type { Logger } from '../log/types'
@@ -13,33 +15,35 @@ import { observeRequests } from './plugins/request-log'
 import { routeFallback } from './route-fallback'
 import { scimJson } from './plugins/scim-json'
 import { carryContext, contextOf } from './request-context'
-import { baseOf } from './request-info'
 import { discoveryRoutes } from './routes/discovery'
 import { healthRoutes } from './routes/health'
 import { metricsRoutes } from './routes/metrics'
 import { resourceRoutes } from './routes/resources'
+import { servedBy } from './tenant-of'
 
-/** Where the SCIM API lives; the Tenant URL an admin pastes into Entra ends with it. */
-export const API_PREFIX = '/scim/v2'
+export { API_PREFIX }
 
 export interface AppOptions {
-  deps: ServiceDeps
+  /** Every tenant's services, found per request by the tenant the front door read from the path. */
+  tenants: TenantSource
+  /** The resource types every tenant serves (User, Group): routed once, each tenant's own schemas per request. */
+  resourceTypes: readonly { name: string; endpoint: string }[]
+  /** The database's readiness, for /readyz. */
+  store: Pick<ResourceStore, 'readinessProblem'>
+  limits: Limits
   /** The accepted tokens, asked per request so an issue or a revocation takes effect without a restart. */
   tokens: TokenSource
   metrics: ServerMetrics
   /** Request lines and internal errors; none without one (an embedded server stays silent). */
   logger?: Logger
-  /** Requests per second per token (plugins/rate-limit.ts); 0 or absent: no limit. */
-  rateLimit?: number
 }
 
-export function createApp({ deps, tokens, metrics, logger, rateLimit: rate = 0 }: AppOptions) {
-  const filters = new FilterCache()
-  const baseFor = (request: Request) => baseOf(request, deps.settings.baseUrl, API_PREFIX)
-  const api = new Elysia({ prefix: API_PREFIX }).use(discoveryRoutes(deps, filters, baseFor))
-  for (const type of deps.registry.resourceTypes) api.use(resourceRoutes(deps, filters, type, baseFor))
+export function createApp({ tenants, resourceTypes, store, limits, tokens, metrics, logger }: AppOptions) {
+  const served = servedBy(tenants)
+  const api = new Elysia({ prefix: API_PREFIX }).use(discoveryRoutes(served))
+  for (const type of resourceTypes) api.use(resourceRoutes(served, type.name, type.endpoint))
   // Served without a token: exactly the paths of this controller, and nothing else.
-  const open = healthRoutes(deps.store)
+  const open = healthRoutes(store)
   const openPaths = new Set(open.routes.map((route) => route.path))
   // Requests the app re-issues to itself (a canonical URL, a respelled endpoint) start over at `root`.
   const self: { root?: { handle(request: Request): Promise<Response>; routes: { method: string; path: string }[] } } =
@@ -56,10 +60,11 @@ export function createApp({ deps, tokens, metrics, logger, rateLimit: rate = 0 }
   const root = new Elysia()
     .use(frontDoor(reissue))
     .use(auth(tokens, openPaths))
-    .use(rateLimit({ rate, refused: () => metrics.refused() }))
+    // Each tenant's --rate-limit, or the server's; auth passed, so the tenant exists.
+    .use(rateLimit({ rate: (tenant) => tenants.get(tenant)?.rateLimit ?? 0, refused: () => metrics.refused() }))
     .use(routeFallback(() => self.root!.routes, reissue))
     .use(scimErrors(logger))
-    .use(scimJson(deps.settings.limits))
+    .use(scimJson(limits))
     .use(open)
     .use(metricsRoutes(metrics))
     .use(api)
