@@ -4,6 +4,7 @@ import { resolve } from 'node:path'
 import { parseCommandLine, USAGE, UsageError, type Config } from './cli/args'
 import { backupDatabase, CommandError, restoreDatabase } from './cli/backup'
 import { readSchemaFile } from './cli/schema-files'
+import { tenantCommand } from './cli/tenant-command'
 import { exportCommand, importCommand } from './cli/transfer'
 import { issueToken, storedTokenHashes } from './cli/token-store'
 import { generateToken, hashToken } from './auth/tokens'
@@ -231,6 +232,8 @@ async function dataCommand(config: Config): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2)
+  if (argv[0] === 'tenant') return tenantCommand(argv.slice(1), process.env)
   let config: Config
   try {
     config = parseCommandLine(process.argv.slice(2), process.env)
