@@ -20,6 +20,8 @@ export interface ScimServer {
   /** The default tenant's services. */
   deps: ServiceDeps
   tenants: TenantRegistry
+  /** After this process changed tenants or tokens itself: served at once, not within a second. */
+  tenantsChanged(): void
   sqlite: ReturnType<typeof openDatabase>['sqlite']
   metrics: ServerMetrics
 }
@@ -28,12 +30,12 @@ export interface ScimServer {
  * Tokens given as hashes (`--token`, an embedded server's) stand for the default tenant's stored
  * ones, as before tenants; named tenants' tokens are always those in the database.
  */
-function givenAndStored(given: TokenSource, stored: TokenSource): TokenSource {
+function givenAndStored(given: TokenSource, stored: () => TokenSource): TokenSource {
   let against: ReadonlyMap<string, TokenRecord> | undefined
   let merged: ReadonlyMap<string, TokenRecord> = new Map()
   return {
     byHash() {
-      const current = stored.byHash()
+      const current = stored().byHash()
       if (current !== against) {
         against = current
         const map = new Map(given.byHash())
@@ -70,8 +72,14 @@ export function createScimServer(options: ServerOptions): ScimServer {
   })
   const deps = tenants.default.deps
   const store = tenants.defaultStore
-  const stored = storedTokens(sqlite)
-  const tokens = options.tokenHashes ? givenAndStored(fixedTokens(options.tokenHashes), stored) : stored
+  // A fresh reader reads the table at once: how this process's own changes take effect immediately.
+  let stored = storedTokens(sqlite)
+  const current: TokenSource = { byHash: () => stored.byHash() }
+  const tokens = options.tokenHashes ? givenAndStored(fixedTokens(options.tokenHashes), () => stored) : current
+  const tenantsChanged = () => {
+    stored = storedTokens(sqlite)
+    tenants.refresh(true)
+  }
   const databaseBytes = sqlite.query(
     'SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()'
   )
@@ -90,5 +98,5 @@ export function createScimServer(options: ServerOptions): ScimServer {
     metrics,
     logger: options.logger,
   })
-  return { app, store, deps, tenants, sqlite, metrics }
+  return { app, store, deps, tenants, tenantsChanged, sqlite, metrics }
 }

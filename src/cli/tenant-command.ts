@@ -3,19 +3,12 @@ import type { Database } from 'bun:sqlite'
 import { parseArgs } from 'node:util'
 import { PACK_NAMES } from '../scim/schema/pack'
 import { DatabaseError, openDatabase } from '../store/db'
-import {
-  registryOf,
-  SETTING_BOUNDS,
-  type TenantConfig,
-  type TenantSchema,
-  type TenantSettings,
-} from '../tenants/config'
+import { configOf, SETTING_BOUNDS, type TenantConfig, type TenantSchema, type TenantSettings } from '../tenants/config'
+import { checkSchemas, createTenant, TenantError } from '../tenants/create'
 import { DEFAULT_TENANT, isTenantName, tenantPrefix } from '../tenants/name'
-import { countTenant, deleteTenant, insertTenant, readTenant, readTenants, updateTenant } from '../tenants/rows'
-import { configOf } from '../tenants/config'
+import { countTenant, deleteTenant, readTenant, readTenants, updateTenant } from '../tenants/rows'
 import { UsageError } from './args'
 import { readSchemaFile } from './schema-files'
-import { issueToken } from './token-store'
 
 export const TENANT_USAGE = `Usage:
   scim-server tenant add NAME [--schema-pack P]... [--schema FILE]... [--group-schema FILE]... [settings]
@@ -86,8 +79,7 @@ export async function tenantCommand(argv: readonly string[], env: Record<string,
   }
 }
 
-/** A refused change (an unknown tenant, a name taken, a missing --yes): exit 1. */
-export class TenantError extends Error {}
+export { TenantError }
 
 export async function runTenantCommand(
   argv: readonly string[],
@@ -188,24 +180,18 @@ async function changeOf(values: Values): Promise<Change> {
   }
 }
 
-/** The packs and documents must build a registry, exactly as `serve` builds one from its flags. */
 function checked(config: Omit<TenantConfig, 'created'>): Omit<TenantConfig, 'created'> {
-  try {
-    registryOf(config.packs, config.schemas)
-  } catch (err) {
-    throw new UsageError(`the tenant's schemas do not load: ${(err as Error).message}`)
-  }
+  checkSchemas(config)
   return config
 }
 
 function add(db: Database, name: string, change: Change): Outcome {
-  if (readTenant(db, name)) throw new TenantError(`tenant ${name} exists already (tenant set ${name} changes it)`)
-  const config = checked({ name, packs: change.packs ?? [], schemas: change.schemas ?? [], settings: change.settings })
-  let token = ''
-  db.transaction(() => {
-    insertTenant(db, config)
-    token = issueToken(db, false, name)
-  })()
+  const token = createTenant(db, {
+    name,
+    packs: change.packs ?? [],
+    schemas: change.schemas ?? [],
+    settings: change.settings,
+  })
   return {
     lines: [
       `Tenant:       ${name}`,

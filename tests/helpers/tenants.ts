@@ -23,7 +23,7 @@ export function addTenant(
 ): TestTenant {
   insertTenant(app.server.sqlite, { name, packs, schemas: [], settings })
   const token = issueToken(app.server.sqlite, false, name)
-  app.server.tenants.refresh(true)
+  app.server.tenantsChanged()
   return {
     name,
     token,
