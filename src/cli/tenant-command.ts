@@ -23,7 +23,8 @@ export const TENANT_USAGE = `Usage:
   scim-server tenant remove NAME --yes
                                   delete the tenant with its users, groups, memberships and tokens
 Settings: --max-results N, --default-count N, --rate-limit N (requests a second per token; 0: none);
-each one not set takes the server's flag. Every command takes --db PATH (env SCIM_DB, default ./scim.db);
+each one not set takes the server's flag. --strict-patch refuses the PATCH deviations Entra and Okta
+send (capitalised op names, "$ref": null, an echoed id) with 400, for clients that speak RFC 7644. Every command takes --db PATH (env SCIM_DB, default ./scim.db);
 a running server on the same database sees the change within a second.`
 
 const OPTIONS = {
@@ -36,6 +37,7 @@ const OPTIONS = {
   'max-results': { type: 'string' },
   'default-count': { type: 'string' },
   'rate-limit': { type: 'string' },
+  'strict-patch': { type: 'boolean' },
   unset: { type: 'string', multiple: true },
   yes: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -51,17 +53,20 @@ type Values = {
   'max-results'?: string
   'default-count'?: string
   'rate-limit'?: string
+  'strict-patch'?: boolean
   unset?: string[]
   yes?: boolean
   help?: boolean
 }
 
-/** Setting flags and the settings they set. */
-const SETTING_FLAGS: Readonly<Record<string, keyof TenantSettings>> = {
+/** Numeric setting flags and the settings they set. */
+const SETTING_FLAGS: Readonly<Record<string, keyof typeof SETTING_BOUNDS>> = {
   'max-results': 'maxResults',
   'default-count': 'defaultCount',
   'rate-limit': 'rateLimit',
 }
+/** What --unset takes: every setting flag. */
+const UNSET: Readonly<Record<string, keyof TenantSettings>> = { ...SETTING_FLAGS, 'strict-patch': 'strictPatch' }
 
 /** What a command prints; a thrown UsageError becomes one line and exit 2, a TenantError exit 1. */
 interface Outcome {
@@ -135,7 +140,7 @@ interface Change {
   unset: (keyof TenantSettings)[]
 }
 
-function integer(raw: string, flag: string, key: keyof TenantSettings): number {
+function integer(raw: string, flag: string, key: keyof typeof SETTING_BOUNDS): number {
   const { min, max } = SETTING_BOUNDS[key]
   const n = Number(raw)
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max)
@@ -164,9 +169,10 @@ async function changeOf(values: Values): Promise<Change> {
     const raw = values[flag as keyof Values] as string | undefined
     if (raw !== undefined) settings[key] = integer(raw, flag, key)
   }
+  if (values['strict-patch']) settings.strictPatch = true
   const unset = (values.unset ?? []).map((flag) => {
-    const key = SETTING_FLAGS[flag.replace(/^--/, '')]
-    if (!key) throw new UsageError(`--unset takes ${Object.keys(SETTING_FLAGS).join(', ')}, got '${flag}'`)
+    const key = UNSET[flag.replace(/^--/, '')]
+    if (!key) throw new UsageError(`--unset takes ${Object.keys(UNSET).join(', ')}, got '${flag}'`)
     return key
   })
   return {

@@ -18,6 +18,13 @@ function documentChanged(before: Doc, result: PatchResult): boolean {
   return result.memberOps.length === 0 ? result.changed : !deepEqual(before, result.doc)
 }
 
+/** A strict tenant's answer where a compatibility rule would have accepted the request. */
+function refuseDeviation(rule: string): never {
+  throw ScimError.invalidSyntax(
+    `this tenant accepts PATCH only as RFC 7644 §3.5.2 defines it; the request needs the ${rule} compatibility rule (lower-case op names, no "$ref": null, no echoed id, schemas or meta)`
+  )
+}
+
 /**
  * Users answer 200 with the resource (Microsoft's validator expects it); groups answer 204,
  * as Entra asks, so a 100,000-member group is never serialised for a one-member change. Either
@@ -30,7 +37,7 @@ export async function patchResource(
   body: unknown,
   req: RequestInfo
 ): Promise<ServiceResult> {
-  const ops = normalizePatchRequest(body, req.compat)
+  const ops = normalizePatchRequest(body, deps.settings.strictPatch ? refuseDeviation : req.compat)
   // Read before writing: a bad attributes list is a 400 with nothing changed.
   const plan = projectionOf(type, req)
   const row = await deps.store.write((tx) => {

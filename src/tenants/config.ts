@@ -18,7 +18,11 @@ export interface TenantSettings {
   defaultCount?: number
   /** Requests per second per token (0: none); overrides --rate-limit for this tenant's tokens. */
   rateLimit?: number
+  /** Refuse IdP PATCH deviations (src/scim/compat) instead of accepting them; off by default, as Entra needs them. */
+  strictPatch?: boolean
 }
+
+type NumericSetting = Exclude<keyof TenantSettings, 'strictPatch'>
 
 export interface TenantConfig {
   name: string
@@ -29,7 +33,7 @@ export interface TenantConfig {
 }
 
 /** The settings `tenant set` accepts, with their bounds (the same as the serve flags'). */
-export const SETTING_BOUNDS: Readonly<Record<keyof TenantSettings, { min: number; max: number }>> = {
+export const SETTING_BOUNDS: Readonly<Record<NumericSetting, { min: number; max: number }>> = {
   maxResults: { min: 1, max: 100_000 },
   defaultCount: { min: 0, max: 100_000 },
   rateLimit: { min: 0, max: 1_000_000 },
@@ -55,10 +59,11 @@ export function configOf(row: TenantRow): TenantConfig {
   }
   const settings = parse<Record<string, unknown>>(row.settings, {}, (v) => typeof v === 'object' && v !== null)
   const known: TenantSettings = {}
-  for (const key of Object.keys(SETTING_BOUNDS) as (keyof TenantSettings)[]) {
+  for (const key of Object.keys(SETTING_BOUNDS) as NumericSetting[]) {
     const value = settings[key]
     if (typeof value === 'number' && Number.isInteger(value)) known[key] = value
   }
+  if (settings.strictPatch === true) known.strictPatch = true
   return {
     name: row.name,
     packs: parse<string[]>(row.packs, [], Array.isArray),

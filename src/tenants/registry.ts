@@ -138,6 +138,7 @@ export class TenantRegistry implements TenantSource {
         defaultCount: config.settings.defaultCount ?? defaults.defaultCount,
         cursorTimeout: defaults.cursorTimeout,
         limits: defaults.limits,
+        strictPatch: config.settings.strictPatch,
       },
       now: () => new Date(),
       newId: randomUUID,

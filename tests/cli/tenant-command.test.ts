@@ -56,14 +56,14 @@ describe('cli/tenant-command', () => {
         attributes: [{ name: 'badge', type: 'string', multiValued: false }],
       })
     )
-    await run(db, 'set', 'acme', '--schema-pack', 'h5mag', '--schema', schema, '--rate-limit', '5')
+    await run(db, 'set', 'acme', '--schema-pack', 'h5mag', '--schema', schema, '--rate-limit', '5', '--strict-patch')
     const { sqlite } = openDatabase(db)
     const after = readTenant(sqlite, 'acme')!
     expect(after.packs).toEqual(['h5mag'])
     expect(after.schemas.map((s) => [s.target, s.schema.id])).toEqual([['User', 'urn:example:badge']])
-    expect(after.settings).toEqual({ rateLimit: 5 })
+    expect(after.settings).toEqual({ rateLimit: 5, strictPatch: true })
     sqlite.close()
-    await run(db, 'set', 'acme', '--unset', 'rate-limit', '--clear-packs')
+    await run(db, 'set', 'acme', '--unset', 'rate-limit', '--unset', 'strict-patch', '--clear-packs')
     const { sqlite: again } = openDatabase(db)
     expect(readTenant(again, 'acme')).toMatchObject({ packs: [], settings: {} })
     again.close()

@@ -225,4 +225,29 @@ describe('tenants: isolation', () => {
     expect(statuses).toContain(429)
     for (let i = 0; i < 4; i++) expect((await app.request('GET', '/scim/v2/Users')).status).toBe(200)
   })
+
+  test('a strict tenant refuses IdP PATCH deviations with 400 invalidSyntax; others keep accepting them', async () => {
+    const app = makeTestApp({ tenantRefreshMs: 0 })
+    const strict = addTenant(app, 'strict', { settings: { strictPatch: true } })
+    const lenient = addTenant(app, 'lenient')
+    for (const t of [strict, lenient, defaultTenant(app)]) {
+      const u = await create(t, '/scim/v2/Users', user('patch@example.com'))
+      const entra = patchBody({ op: 'Replace', path: 'active', value: false })
+      const rfc = patchBody({ op: 'replace', path: 'active', value: false })
+      const echoed = patchBody({ op: 'replace', value: { id: u.id, active: true } })
+      if (t === strict) {
+        const refused = await expectScimError(
+          await t.request('PATCH', `/scim/v2/Users/${u.id}`, entra),
+          400,
+          'invalidSyntax'
+        )
+        expect(refused.detail).toContain('op-case')
+        await expectScimError(await t.request('PATCH', `/scim/v2/Users/${u.id}`, echoed), 400, 'invalidSyntax')
+        expect((await t.request('PATCH', `/scim/v2/Users/${u.id}`, rfc)).status).toBe(200)
+      } else {
+        expect((await t.request('PATCH', `/scim/v2/Users/${u.id}`, entra)).status).toBe(200)
+        expect((await t.request('PATCH', `/scim/v2/Users/${u.id}`, echoed)).status).toBe(200)
+      }
+    }
+  })
 })
