@@ -119,7 +119,10 @@ export function frontDoor(handle: (request: Request, from: Request) => Promise<R
     if (ctx) {
       ctx.origin = target.origin
       ctx.route = path
-      ctx.tenant = tenant.tenant
+      // Only a tenant prefix names a tenant (a context starts as the default's): a request the app
+      // re-issues to itself (a respelled endpoint) has lost its prefix and keeps the tenant its
+      // original named.
+      if (tenant.tenant !== DEFAULT_TENANT) ctx.tenant = tenant.tenant
     }
     if (path === target.path && target.origin.length >= ELYSIA_PATH_SEARCH_START) return
     const routed = new Request(ROUTING_ORIGIN + path + target.query, request)

@@ -36,6 +36,15 @@ describe('tenants: routing', () => {
     expect(config.meta.location).toBe('http://localhost/tenants/acme/scim/v2/ServiceProviderConfig')
   })
 
+  test('a respelled endpoint (/users) and a doubled slash stay in the tenant they were sent to', async () => {
+    const { a } = setup()
+    await create(a, '/scim/v2/Users', user('case@example.com'))
+    for (const path of ['/scim/v2/users', '/scim/v2//Users', '/scim/v2/Users/']) {
+      const list = await readJson(await a.request('GET', path))
+      expect(list.totalResults, path).toBe(1)
+    }
+  })
+
   test("/Schemas and /ResourceTypes of a tenant show exactly its schemas (its pack, not another tenant's)", async () => {
     const { a, b, d } = setup()
     const ids = async (t: TestTenant) =>
