@@ -54,7 +54,10 @@ export async function startScimServer(options: StartOptions = {}): Promise<Runni
       const token = createTenant(server.sqlite, {
         name,
         packs: [...(tenant.schemaPacks ?? [])],
-        schemas: [],
+        schemas: (tenant.extraSchemas ?? []).map(({ schema, resourceType }) => ({
+          schema,
+          target: resourceType as 'User' | 'Group',
+        })),
         settings: JSON.parse(JSON.stringify(settings)),
       })
       server.tenantsChanged()

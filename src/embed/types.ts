@@ -39,6 +39,8 @@ export interface SeededResources {
 export interface TenantOptions {
   /** Vendor schema packs: alertmedia, alvao, mediusflow, h5mag, atmos. */
   schemaPacks?: readonly string[]
+  /** Extra schema documents, each an extension of its resource type, as ServerOptions.extraSchemas. */
+  extraSchemas?: ServerOptions['extraSchemas']
   /** Largest page its lists return (the server's maxResults when absent). */
   maxResults?: number
   /** Page size when a list asks for none. */
