@@ -6,7 +6,7 @@ import { WriteQueue } from '../../src/store/write-queue'
 import { insertTenant, updateTenant } from '../../src/tenants/rows'
 import { TenantRegistry, tenantBaseUrl } from '../../src/tenants/registry'
 
-function registry(now: () => number = () => 0) {
+function registry(now: () => number = () => 0, cacheBytes?: number) {
   const { sqlite, orm } = openDatabase(':memory:', 'normal')
   const tenants = new TenantRegistry({
     sqlite,
@@ -19,7 +19,7 @@ function registry(now: () => number = () => 0) {
       defaultCount: 100,
       cursorTimeout: 3600,
       rateLimit: 0,
-      limits: limitsWith({}),
+      limits: limitsWith(cacheBytes === undefined ? {} : { cacheBytes }),
       packs: [],
       schemas: [],
     },
@@ -55,6 +55,44 @@ describe('tenants/registry', () => {
       }
     }
     expect(tenants.default.deps.store.stats().lookupHits).toBeGreaterThan(0)
+  })
+
+  test('--cache-bytes bounds the lookups of all tenants together: 1 KB entries of two tenants in 10 KB keep under 10', async () => {
+    const { sqlite, tenants } = registry(() => 0, 10_240)
+    const names = ['a', 'b']
+    for (const name of names) insertTenant(sqlite, { name, packs: [], schemas: [], settings: {} })
+    tenants.refresh(true)
+    const at = new Date().toISOString()
+    for (const name of names) {
+      const { store, registry: types } = tenants.require(name).deps
+      const type = types.resourceType('User')!
+      await store.write((tx) => {
+        for (let i = 0; i < 50; i++)
+          tx.insert(type, {
+            id: `${name}-${i}`,
+            type: 'User',
+            data: { userName: `u${i}`, title: 'x'.repeat(1000) },
+            version: 1,
+            created: at,
+            lastModified: at,
+          })
+      })
+    }
+    const keys = names.flatMap((name) => Array.from({ length: 50 }, (_, i) => [name, `u${i}`] as const))
+    const lookAll = (order: (readonly [string, string])[]) => {
+      for (const [name, userName] of order) {
+        const { store, registry: types } = tenants.require(name).deps
+        store.findByName(types.resourceType('User')!, userName)
+      }
+    }
+    // Admitted on the second miss; a third pass, newest first, counts what stayed.
+    lookAll(keys)
+    lookAll(keys)
+    const before = tenants.default.deps.store.stats().lookupHits
+    lookAll([...keys].reverse())
+    const kept = tenants.default.deps.store.stats().lookupHits - before
+    expect(kept).toBeGreaterThan(0)
+    expect(kept).toBeLessThanOrEqual(10)
   })
 
   test("follows the tenants table: a new row is served, a changed row rebuilds that tenant's services, a removed one is gone", () => {
