@@ -1,4 +1,4 @@
-// createApp(deps): the Elysia application, without listen(), so tests drive it through app.handle().
+// createApp(options): the Elysia application for every tenant, without listen(), so tests drive it through app.handle().
 import { Elysia } from 'elysia'
 import type { TokenSource } from '../auth/token-registry'
 import type { Limits } from '../scim/limits'
