@@ -259,4 +259,25 @@ describe('tenants: isolation', () => {
       }
     }
   })
+
+  test("/Bulk of a tenant writes into that tenant only, its locations under the tenant's URL", async () => {
+    const { a, b, d } = setup()
+    const res = await a.request('POST', '/scim/v2/Bulk', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+      Operations: [
+        { method: 'POST', path: '/Users', bulkId: 'u', data: user('bulk@example.com') },
+        {
+          method: 'POST',
+          path: '/Groups',
+          bulkId: 'g',
+          data: { schemas: [URN_GROUP], displayName: 'bulk', members: [{ value: 'bulkId:u' }] },
+        },
+      ],
+    })
+    const body = await readJson(res)
+    expect(body.Operations.map((o: { status: string }) => o.status)).toEqual(['201', '201'])
+    for (const o of body.Operations) expect(o.location).toStartWith('http://localhost/tenants/acme/scim/v2/')
+    expect((await readJson(await a.request('GET', '/scim/v2/Users'))).totalResults).toBe(1)
+    for (const t of [b, d]) expect((await readJson(await t.request('GET', '/scim/v2/Users'))).totalResults).toBe(0)
+  })
 })
