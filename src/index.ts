@@ -6,12 +6,14 @@ import type { ScimServer } from './embed/types'
 export type { ServerOptions } from './server-options'
 export type { Durability } from './store/durability'
 export type {
+  CreatedTenant,
   RunningScimServer,
   ScimResource,
   ScimServer,
   SeededResources,
   SeedInput,
   StartOptions,
+  TenantOptions,
 } from './embed/types'
 export { startScimServer } from './embed/start'
 export { hashToken, generateToken } from './auth/tokens'

@@ -5,8 +5,9 @@ import { parseCommandLine, USAGE, UsageError, type Config } from './cli/args'
 import { adminCommand } from './cli/admin-command'
 import { backupDatabase, CommandError, restoreDatabase } from './cli/backup'
 import { readSchemaFile } from './cli/schema-files'
-import { exportCommand, importCommand } from './cli/transfer'
 import { tokenCommand } from './cli/token-command'
+import { tenantCommand } from './cli/tenant-command'
+import { exportCommand, importCommand, takeTenantFlag } from './cli/transfer'
 import { issueToken, storedTokenHashes } from './cli/token-store'
 import { METRICS_PATH } from './auth/scopes'
 import { generateToken, hashToken } from './auth/tokens'
@@ -204,7 +205,7 @@ async function serve(config: Config): Promise<void> {
 }
 
 /** backup, restore, export and import: one line of outcome, exit 1 with one line on failure. */
-async function dataCommand(config: Config): Promise<void> {
+async function dataCommand(config: Config, tenant: string): Promise<void> {
   if (config.db === ':memory:') fail(`${config.command} needs a database file (--db PATH)`)
   try {
     switch (config.command) {
@@ -219,10 +220,16 @@ async function dataCommand(config: Config): Promise<void> {
     openOrFail(config).sqlite.close()
     const server = await buildServer(config, [])
     try {
-      if (config.command === 'export') await exportCommand(server, config.out)
+      if (config.command === 'export') await exportCommand(server, config.out, tenant)
       else {
-        const { failed } = await importCommand(server, config.file!, ({ line, error }) =>
-          console.error(`line ${line}: ${error.status} ${error.scimType ?? ''} ${error.detail}`.replace(/ {2,}/g, ' '))
+        const { failed } = await importCommand(
+          server,
+          config.file!,
+          ({ line, error }) =>
+            console.error(
+              `line ${line}: ${error.status} ${error.scimType ?? ''} ${error.detail}`.replace(/ {2,}/g, ' ')
+            ),
+          tenant
         )
         if (failed > 0) process.exitCode = 1
       }
@@ -240,17 +247,22 @@ async function main(): Promise<void> {
   if (argv[0] === 'token') return tokenCommand(argv.slice(1), process.env)
   if (argv[0] === 'admin') return adminCommand(argv.slice(1), process.env)
   if (argv[0] === 'journal') return void (process.exitCode = await journalCommand(argv.slice(1), process.env))
+  if (argv[0] === 'tenant') return tenantCommand(argv.slice(1), process.env)
   let config: Config
+  let tenant = 'default'
   try {
-    config = parseCommandLine(argv, process.env)
+    // export and import move one tenant's resources; their other flags are the common ones.
+    const words = argv[0] === 'export' || argv[0] === 'import' ? takeTenantFlag(argv) : { tenant, rest: argv }
+    tenant = words.tenant
+    config = parseCommandLine(words.rest, process.env)
   } catch (err) {
-    if (err instanceof UsageError) fail(err.message, 2)
+    if (err instanceof UsageError || err instanceof CommandError) fail(err.message, 2)
     throw err
   }
   if (config.command === 'help') return void console.log(USAGE)
   if (config.command === 'version') return void console.log(VERSION)
   if (config.command === 'selftest') return process.exit(await selftest(config))
-  if (config.command !== 'serve') return dataCommand(config)
+  if (config.command !== 'serve') return dataCommand(config, tenant)
   await serve(config)
 }
 

@@ -23,7 +23,7 @@ export interface ServerOptions {
   cacheSize?: number
   /** Request lines and internal errors (src/log/logger.ts createLogger); without one the server writes no log. */
   logger?: Logger
-  /** Requests per second per token, with bursts of twice that; 0 or absent: no limit. */
+  /** Requests per second per token, with bursts of twice that; 0 or absent: no limit. A tenant may set its own. */
   rateLimit?: number
   /** The journal change events are read from instead of the database's own (tests); without a journal the server offers no events. */
   journal?: JournalReader
@@ -31,4 +31,6 @@ export interface ServerOptions {
   events?: { maxEvents?: number; longPollMs?: number; push?: PushOptions; reloadEveryMs?: number }
   /** False: no provisioning journal. A benchmark switch only (SCIM_JOURNAL=off), to measure its cost. */
   journaling?: boolean
+  /** How often the tenants table is read again, in ms (default 250); 0 in tests: on every request. */
+  tenantRefreshMs?: number
 }

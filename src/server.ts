@@ -1,79 +1,120 @@
-// Assembles database, store, registry and HTTP app from settled options; main.ts and tests call it.
-import { randomUUID } from 'node:crypto'
-import { createAdminStore } from './console/admin-store'
-import { createApp } from './http/app'
-import { ServerMetrics } from './metrics/registry'
-import { buildRegistry } from './scim/schema/builtin'
-import { limitsWith } from './scim/limits'
-import { loadPack } from './scim/schema/pack'
-import type { ResourceStore, ServiceDeps } from './service/context'
-import { openDatabase } from './store/db'
-import { fixedTokens, storedTokens } from './auth/token-registry'
+// Assembles database, tenants, stores, registries and HTTP app from settled options; main.ts and tests call it.
 import { LastUsed, usageWriter } from './auth/last-used'
-import { createResourceStore } from './store/resource-store'
+import { createAdminStore } from './console/admin-store'
 import { createEvents } from './events/service'
-import { observeCommits } from './store/write-queue'
-import type { ServerOptions } from './server-options'
+import { createApp } from './http/app'
 import { journalOf } from './journal/journal'
 import type { JournalReader } from './journal/types'
+import { ServerMetrics } from './metrics/registry'
+import { limitsWith } from './scim/limits'
+import { BUILTIN_RESOURCE_TYPES } from './scim/schema/builtin'
+import type { ResourceStore, ServiceDeps } from './service/context'
+import { openDatabase } from './store/db'
+import { fixedTokens, storedTokens, type TokenRecord, type TokenSource } from './auth/token-registry'
+import { observeCommits, WriteQueue } from './store/write-queue'
+import { DEFAULT_TENANT } from './tenants/name'
+import { TenantRegistry, tenantBaseUrl } from './tenants/registry'
+import type { ServerOptions } from './server-options'
 
 export type { ServerOptions }
 
 export interface ScimServer {
   app: ReturnType<typeof createApp>
+  /** The default tenant's store; closing it flushes every tenant's writes and closes the database. */
   store: ResourceStore
+  /** The default tenant's services. */
   deps: ServiceDeps
+  tenants: TenantRegistry
+  /** After this process changed tenants or tokens itself: served at once, not within a second. */
+  tenantsChanged(): void
   sqlite: ReturnType<typeof openDatabase>['sqlite']
   metrics: ServerMetrics
   /** The provisioning journal of every tenant of this database (change events and the console read it). */
   journal: JournalReader
 }
 
+/**
+ * Tokens given as hashes (`--token`, an embedded server's) stand for the default tenant's stored
+ * ones, as before tenants; named tenants' tokens are always those in the database.
+ */
+function givenAndStored(given: TokenSource, stored: () => TokenSource): TokenSource {
+  let against: ReadonlyMap<string, TokenRecord> | undefined
+  let merged: ReadonlyMap<string, TokenRecord> = new Map()
+  return {
+    byHash() {
+      const current = stored().byHash()
+      if (current !== against) {
+        against = current
+        const map = new Map(given.byHash())
+        for (const [hash, record] of current) if (record.tenant !== DEFAULT_TENANT) map.set(hash, record)
+        merged = map
+      }
+      return merged
+    },
+    // Given tokens have no row: only stored ones keep last_used.
+    used: (record) => stored().used?.(record),
+  }
+}
+
 export function createScimServer(options: ServerOptions): ScimServer {
   const { sqlite, orm } = openDatabase(options.db, options.durability ?? 'full')
   const limits = limitsWith(options.limits)
-  const stored = createResourceStore(orm, sqlite, {
-    cacheSize: options.cacheSize,
-    limits,
-    journaling: options.journaling,
-  })
-  // Tokens' last uses are written through the store's write queue, and before it closes.
-  const lastUsed = new LastUsed(usageWriter(sqlite, (fn) => stored.write(fn)))
-  const store: ResourceStore = {
-    ...stored,
-    close() {
-      void lastUsed.close()
-      stored.close()
-    },
-  }
-  const registry = buildRegistry({ packs: (options.schemaPacks ?? []).map(loadPack), extensions: options.extraSchemas })
-  const deps: ServiceDeps = {
-    store,
-    registry,
-    settings: {
-      baseUrl: options.baseUrl?.replace(/\/+$/, ''),
+  const baseUrl = options.baseUrl?.replace(/\/+$/, '')
+  // Change events are the journal's entries: on whenever the journal is (a test may hand in its own reader).
+  const journal = options.journal ?? (options.journaling === false ? undefined : journalOf(sqlite).reader)
+  const events = journal
+    ? createEvents({
+        db: sqlite,
+        journal,
+        endpointOf: (name) => BUILTIN_RESOURCE_TYPES.find((t) => t.name === name)?.endpoint ?? `/${name}`,
+        // Pushed SETs name the tenant by its public URL, which only --base-url gives ahead of requests.
+        publicBase: (tenant) => (tenant === DEFAULT_TENANT ? baseUrl : tenantBaseUrl(baseUrl, tenant)),
+        now: () => new Date(),
+        ...options.events,
+      })
+    : undefined
+  const tenants = new TenantRegistry({
+    sqlite,
+    orm,
+    queue: new WriteQueue(sqlite),
+    cacheSize: options.cacheSize ?? 10_000,
+    refreshMs: options.tenantRefreshMs,
+    defaults: {
+      baseUrl,
+      journaling: options.journaling,
+      events,
       maxResults: options.maxResults ?? 1000,
       defaultCount: options.defaultCount ?? 100,
       cursorTimeout: options.cursorTimeout ?? 3600,
+      rateLimit: options.rateLimit ?? 0,
       limits,
+      packs: options.schemaPacks ?? [],
+      schemas: (options.extraSchemas ?? []).map(({ schema, resourceType }) => ({
+        schema,
+        target: resourceType as 'User' | 'Group',
+      })),
     },
-    now: () => new Date(),
-    newId: randomUUID,
+  })
+  const deps = tenants.default.deps
+  const defaultStore = tenants.defaultStore
+  // Tokens' last uses are written through the (shared) write queue, and before the database closes.
+  const lastUsed = new LastUsed(usageWriter(sqlite, (fn) => defaultStore.write(fn)))
+  const store: ResourceStore = {
+    ...defaultStore,
+    close() {
+      void lastUsed.close()
+      void events?.close()
+      defaultStore.close()
+    },
   }
-  // Change events are the journal's entries: on whenever the journal is (a test may hand in its own reader).
-  const journal = options.journal ?? (options.journaling === false ? undefined : journalOf(sqlite).reader)
-  if (journal) {
-    deps.events = createEvents({
-      db: sqlite,
-      journal,
-      endpointOf: (name) => registry.resourceType(name)?.endpoint ?? `/${name}`,
-      // Pushed SETs name the tenant by its public URL, which only --base-url gives ahead of requests.
-      publicBase: (tenant) => (tenant === 'default' ? deps.settings.baseUrl : undefined),
-      now: deps.now,
-      ...options.events,
-    })
+  // A fresh reader reads the table at once: how this process's own changes take effect immediately.
+  let stored = storedTokens(sqlite, 1000, lastUsed)
+  const current: TokenSource = { byHash: () => stored.byHash(), used: (record) => stored.used?.(record) }
+  const tokens = options.tokenHashes ? givenAndStored(fixedTokens(options.tokenHashes), () => stored) : current
+  const tenantsChanged = () => {
+    stored = storedTokens(sqlite, 1000, lastUsed)
+    tenants.refresh(true)
   }
-  const tokens = options.tokenHashes ? fixedTokens(options.tokenHashes) : storedTokens(sqlite, 1000, lastUsed)
   const databaseBytes = sqlite.query(
     'SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()'
   )
@@ -82,19 +123,23 @@ export function createScimServer(options: ServerOptions): ScimServer {
     'SELECT tenant, count(*) AS entries FROM journal GROUP BY tenant'
   )
   const metrics = new ServerMetrics({
+    // One write queue and one lookup cache serve every tenant: the default store's counters are all of theirs.
     stats: () => store.stats(),
     databaseBytes: () => (databaseBytes.get() as { bytes: number }).bytes,
     journalEntries: () => journalCounts.all(),
-    eventsUndelivered: deps.events ? () => deps.events!.undelivered() : undefined,
+    eventsUndelivered: events ? () => events.undelivered() : undefined,
   })
   observeCommits(sqlite, metrics.commit)
   const app = createApp({
-    deps,
+    tenants,
+    resourceTypes: BUILTIN_RESOURCE_TYPES,
+    store,
+    limits,
     tokens,
     metrics,
     logger: options.logger,
-    rateLimit: options.rateLimit,
+    events,
     console: { admins: createAdminStore(sqlite) },
   })
-  return { app, store, deps, sqlite, metrics, journal: journalOf(sqlite).reader }
+  return { app, store, deps, tenants, tenantsChanged, sqlite, metrics, journal: journalOf(sqlite).reader }
 }

@@ -91,9 +91,12 @@ Usage:
   scim-server export [--out FILE] every user and group as SCIM JSON lines (--format jsonl), to stdout by default
   scim-server import FILE         JSON lines back through validation; matched by userName, displayName or
                                   externalId, so running it again changes nothing
+                                  (export and import take --tenant NAME; the default tenant without it)
   scim-server journal verify|export|restore
                                   check, export (jsonl, cef) or undo from the provisioning journal
                                   (see \`scim-server journal --help\`)
+  scim-server tenant add|list|show|set|remove ...
+                                  tenants served at /tenants/NAME/scim/v2 (see scim-server tenant --help)
   scim-server selftest --url URL --token T [--insecure]
                                   replay Entra's and Okta's requests against a running deployment
                                   (through its proxy), print pass/fail per check, clean up after

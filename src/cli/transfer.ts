@@ -1,15 +1,17 @@
 // `scim-server export` and `import`: every user and group as SCIM JSON lines, and back.
 import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { API_PREFIX } from '../http/app'
 import { ScimError } from '../scim/errors'
 import type { ScimServer } from '../server'
+import type { ServiceDeps } from '../service/context'
+import { DEFAULT_TENANT, isTenantName, tenantPrefix } from '../tenants/name'
 import { exportLines } from '../service/export'
 import {
   importLine,
   mayResolveLater,
   restoreKeptMeta,
   type KeptResource,
+  type RenamedIds,
   type LineFailure,
   type LineOutcome,
 } from '../service/import'
@@ -22,21 +24,50 @@ import { progress } from './progress'
 const IN_FLIGHT = 64
 const MAX_LINE_BYTES = 16 * 1_048_576
 
-function requestInfo(server: ScimServer): RequestInfo {
-  return { base: server.deps.settings.baseUrl ?? API_PREFIX }
+/**
+ * Takes `--tenant NAME` (or `--tenant=NAME`) out of export's or import's words, leaving the rest
+ * for the common parser: the tenant whose resources are moved, the default one without it.
+ */
+export function takeTenantFlag(argv: readonly string[]): { tenant: string; rest: string[] } {
+  const rest: string[] = []
+  let tenant = DEFAULT_TENANT
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!
+    if (word === '--tenant') tenant = argv[++i] ?? ''
+    else if (word.startsWith('--tenant=')) tenant = word.slice('--tenant='.length)
+    else {
+      rest.push(word)
+      continue
+    }
+    if (!isTenantName(tenant))
+      throw new CommandError(`--tenant needs a tenant name ([a-z0-9][a-z0-9-]{0,62}), got '${tenant}'`)
+  }
+  return { tenant, rest }
 }
 
-/** Writes every resource to `out` (a file) or standard output; returns the summary line. */
-export async function exportCommand(server: ScimServer, out: string | undefined): Promise<string> {
+/** The tenant's services, and the base its resources' meta.location is written with. */
+function tenantOf(server: ScimServer, tenant: string): { deps: ServiceDeps; req: RequestInfo } {
+  const services = server.tenants.get(tenant)
+  if (!services) throw new CommandError(`no tenant is called ${tenant} (scim-server tenant list shows them)`)
+  return { deps: services.deps, req: { base: services.deps.settings.baseUrl ?? tenantPrefix(tenant) } }
+}
+
+/** Writes every resource of `tenant` to `out` (a file) or standard output; returns the summary line. */
+export async function exportCommand(
+  server: ScimServer,
+  out: string | undefined,
+  tenant = DEFAULT_TENANT
+): Promise<string> {
   const started = performance.now()
-  const total = server.deps.registry.resourceTypes.reduce(
-    (n, type) => n + server.deps.store.query(type, { startIndex: 1, count: 0 }).total,
+  const { deps, req } = tenantOf(server, tenant)
+  const total = deps.registry.resourceTypes.reduce(
+    (n, type) => n + deps.store.query(type, { startIndex: 1, count: 0 }).total,
     0
   )
   const shown = progress('exporting', (n) => n.toLocaleString('en'))
   const sink = out ? Bun.file(out).writer() : undefined
   let written = 0
-  for (const line of exportLines(server.deps, requestInfo(server))) {
+  for (const line of exportLines(deps, req)) {
     if (sink) sink.write(`${line}\n`)
     else process.stdout.write(`${line}\n`)
     written++
@@ -64,19 +95,21 @@ interface ImportReport {
 export async function importCommand(
   server: ScimServer,
   file: string,
-  report: (failure: LineFailure) => void
+  report: (failure: LineFailure) => void,
+  tenant = DEFAULT_TENANT
 ): Promise<{ summary: string; failed: number }> {
   if (!existsSync(file)) throw new CommandError(`no file at ${resolve(file)}`)
+  const { deps, req } = tenantOf(server, tenant)
   const started = performance.now()
   const size = statSync(file).size
   const shown = progress(`importing ${file}`, (n) => `${(n / 1_048_576).toFixed(1)} MB`)
   const result: ImportReport = { counts: { created: 0, updated: 0, unchanged: 0, failed: 0 }, failures: [] }
-  const req = requestInfo(server)
   const kept: KeptResource[] = []
+  const renamed: RenamedIds = new Map()
   let retry: { line: number; text: string }[] = []
   const running = new Set<Promise<void>>()
   const run = (line: number, text: string, last: boolean) => {
-    const job: Promise<void> = importLine(server.deps, text, req, kept)
+    const job: Promise<void> = importLine(deps, text, req, kept, renamed)
       .then(
         (outcome) => void result.counts[outcome]++,
         (err: unknown) => {
@@ -111,7 +144,7 @@ export async function importCommand(
     }
     await Promise.all(running)
   }
-  await restoreKeptMeta(server.deps, kept)
+  await restoreKeptMeta(deps, kept)
   result.failures.sort((a, b) => a.line - b.line)
   for (const failure of result.failures) report(failure)
   const { created, updated, unchanged } = result.counts

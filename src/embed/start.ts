@@ -1,6 +1,7 @@
 // startScimServer(): a real SCIM server on 127.0.0.1 at a free port, in-process, for other projects' tests.
 import { generateToken, hashToken } from '../auth/tokens'
 import { API_PREFIX } from '../http/app'
+import { createTenant } from '../tenants/create'
 import { createScimServer, type ScimServer } from '../server'
 import { limitsWith, serverBodyBackstop } from '../scim/limits'
 import type { ServerOptions } from '../server-options'
@@ -34,6 +35,7 @@ export async function startScimServer(options: StartOptions = {}): Promise<Runni
   }
   const origin = `http://127.0.0.1:${listener.port}`
   const url = `${origin}${API_PREFIX}`
+  const tenantUrl = (name: string) => `${origin}/tenants/${encodeURIComponent(name)}${API_PREFIX}`
   let stopped: Promise<void> | undefined
 
   const stop = () => {
@@ -46,7 +48,21 @@ export async function startScimServer(options: StartOptions = {}): Promise<Runni
   return {
     url,
     token,
-    tenantUrl: (name) => `${origin}/tenants/${encodeURIComponent(name)}${API_PREFIX}`,
+    tenantUrl,
+    createTenant(name, tenant = {}) {
+      const settings = { maxResults: tenant.maxResults, defaultCount: tenant.defaultCount, rateLimit: tenant.rateLimit }
+      const token = createTenant(server.sqlite, {
+        name,
+        packs: [...(tenant.schemaPacks ?? [])],
+        schemas: (tenant.extraSchemas ?? []).map(({ schema, resourceType }) => ({
+          schema,
+          target: resourceType as 'User' | 'Group',
+        })),
+        settings: JSON.parse(JSON.stringify(settings)),
+      })
+      server.tenantsChanged()
+      return { name, url: tenantUrl(name), token }
+    },
     seed: (input) => seedResources(server.deps, server.deps.settings.baseUrl ?? url, input),
     reset: () => (stopped ? Promise.reject(new Error('reset() after stop()')) : deleteAllResources(server.deps)),
     stop,

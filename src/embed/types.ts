@@ -35,6 +35,28 @@ export interface SeededResources {
   groups: ScimResource[]
 }
 
+/** What a tenant created by `createTenant` serves besides the built-in schemas, and its settings. */
+export interface TenantOptions {
+  /** Vendor schema packs: alertmedia, alvao, mediusflow, h5mag, atmos. */
+  schemaPacks?: readonly string[]
+  /** Extra schema documents, each an extension of its resource type, as ServerOptions.extraSchemas. */
+  extraSchemas?: ServerOptions['extraSchemas']
+  /** Largest page its lists return (the server's maxResults when absent). */
+  maxResults?: number
+  /** Page size when a list asks for none. */
+  defaultCount?: number
+  /** Requests per second per token of this tenant; 0: none. */
+  rateLimit?: number
+}
+
+/** A tenant createTenant made: its Tenant URL and its first bearer token. */
+export interface CreatedTenant {
+  readonly name: string
+  /** `http://127.0.0.1:PORT/tenants/NAME/scim/v2`. */
+  readonly url: string
+  readonly token: string
+}
+
 /** A server listening on 127.0.0.1 at a free port; `await using` stops it at the end of the scope. */
 export interface RunningScimServer {
   /** The default tenant's Tenant URL, `http://127.0.0.1:PORT/scim/v2`. */
@@ -42,10 +64,15 @@ export interface RunningScimServer {
   /** The bearer token the server accepts. */
   readonly token: string
   /**
-   * `http://127.0.0.1:PORT/tenants/NAME/scim/v2`. Only the default tenant (`url`) exists yet;
-   * requests under a named tenant are answered 404 until tenants arrive.
+   * `http://127.0.0.1:PORT/tenants/NAME/scim/v2`: where tenant NAME is served once createTenant
+   * (or `scim-server tenant add` on the same database file) made it.
    */
   tenantUrl(name: string): string
+  /**
+   * Creates tenant NAME (`[a-z0-9][a-z0-9-]{0,62}`) with its own data, schemas, settings and a
+   * token, served at once. Throws on a bad or taken name or an unknown pack.
+   */
+  createTenant(name: string, options?: TenantOptions): CreatedTenant
   /**
    * Creates users, then groups, through the same service layer as POST (validation applies) and
    * returns them in order. A rejected resource rejects the call with its ScimError (`status`,

@@ -1,9 +1,12 @@
-// createApp(deps): the Elysia application, without listen(), so tests drive it through app.handle().
+// createApp(options): the Elysia application for every tenant, without listen(), so tests drive it through app.handle().
 import { Elysia } from 'elysia'
 import type { TokenSource } from '../auth/token-registry'
 import { type ConsoleOptions, consoleRoutes } from '../console/routes'
-import type { ServiceDeps } from '../service/context'
-import { FilterCache } from '../service/filter-cache'
+import type { EventService } from '../events/types'
+import type { Limits } from '../scim/limits'
+import type { ResourceStore } from '../service/context'
+import { API_PREFIX, tenantPrefix } from '../tenants/name'
+import type { TenantSource } from '../tenants/types'
 import { frontDoor, parseTarget } from './front-door'
 import { auth } from './plugins/auth'
 import type { Logger } from '../log/types'
@@ -20,37 +23,44 @@ import { eventKeyRoutes, eventRoutes } from './routes/events'
 import { healthRoutes } from './routes/health'
 import { metricsRoutes } from './routes/metrics'
 import { resourceRoutes } from './routes/resources'
+import { servedBy } from './tenant-of'
 
-/** Where the SCIM API lives; the Tenant URL an admin pastes into Entra ends with it. */
-export const API_PREFIX = '/scim/v2'
+export { API_PREFIX }
 
 export interface AppOptions {
-  deps: ServiceDeps
+  /** Every tenant's services, found per request by the tenant the front door read from the path. */
+  tenants: TenantSource
+  /** The resource types every tenant serves (User, Group): routed once, each tenant's own schemas per request. */
+  resourceTypes: readonly { name: string; endpoint: string }[]
+  /** The database's readiness, for /readyz. */
+  store: Pick<ResourceStore, 'readinessProblem'>
+  limits: Limits
   /** The accepted tokens, asked per request so an issue or a revocation takes effect without a restart. */
   tokens: TokenSource
   metrics: ServerMetrics
   /** Request lines and internal errors; none without one (an embedded server stays silent). */
   logger?: Logger
-  /** Requests per second per token (plugins/rate-limit.ts); 0 or absent: no limit. */
-  rateLimit?: number
-  /** The admin console at /admin (src/console); its pages read the default tenant through `deps`. */
+  /** Change events of every tenant (src/events): the poll endpoint and each tenant's JWKS. */
+  events?: EventService
+  /** The admin console at /admin (src/console); its pages read each tenant through `tenants`. */
   console?: Omit<ConsoleOptions, 'depsFor' | 'apiBase'>
 }
 
-export function createApp({ deps, tokens, metrics, logger, rateLimit: rate = 0, console: admin }: AppOptions) {
-  const filters = new FilterCache()
-  const baseFor = (request: Request) => baseOf(request, deps.settings.baseUrl, API_PREFIX)
-  const api = new Elysia({ prefix: API_PREFIX }).use(discoveryRoutes(deps, filters, baseFor))
-  for (const type of deps.registry.resourceTypes) api.use(resourceRoutes(deps, filters, type, baseFor))
-  api.use(eventRoutes(deps.events, baseFor))
+export function createApp(options: AppOptions) {
+  const { tenants, resourceTypes, store, limits, tokens, metrics, logger, events, console: admin } = options
+  const served = servedBy(tenants)
+  const api = new Elysia({ prefix: API_PREFIX }).use(discoveryRoutes(served))
+  for (const type of resourceTypes) api.use(resourceRoutes(served, type.name, type.endpoint))
+  api.use(eventRoutes(events, (request) => served(request).base))
   // Served without a token: exactly the paths of these controllers, and nothing else. The console
   // checks its own session instead, so no SCIM token opens it and no console cookie opens the API.
-  const open = new Elysia().use(healthRoutes(deps.store)).use(eventKeyRoutes(deps.events, API_PREFIX))
+  const known = (tenant: string) => tenants.get(tenant) !== undefined
+  const open = new Elysia().use(healthRoutes(store)).use(eventKeyRoutes(events, API_PREFIX, known))
   const consoleApp = admin
     ? consoleRoutes({
         ...admin,
-        depsFor: (tenant) => (tenant === 'default' ? deps : undefined),
-        apiBase: (_tenant, request) => baseFor(request),
+        depsFor: (tenant) => tenants.get(tenant)?.deps,
+        apiBase: (tenant, request) => baseOf(request, tenants.get(tenant)?.deps.settings.baseUrl, tenantPrefix(tenant)),
       })
     : new Elysia()
   const openPaths = new Set([...open.routes, ...consoleApp.routes].map((route) => route.path))
@@ -69,13 +79,14 @@ export function createApp({ deps, tokens, metrics, logger, rateLimit: rate = 0, 
   const root = new Elysia()
     .use(frontDoor(reissue))
     .use(auth(tokens, openPaths))
-    .use(rateLimit({ rate, refused: () => metrics.refused() }))
+    // Each tenant's --rate-limit, or the server's; auth passed, so the tenant exists.
+    .use(rateLimit({ rate: (tenant) => tenants.get(tenant)?.rateLimit ?? 0, refused: () => metrics.refused() }))
     .use(routeFallback(() => self.root!.routes, reissue))
     .use(scimErrors(logger))
     // Before scimJson: its global parser refuses the console's urlencoded forms, and a hook
     // applies only to the routes registered after it.
     .use(consoleApp)
-    .use(scimJson(deps.settings.limits))
+    .use(scimJson(limits))
     .use(open)
     .use(metricsRoutes(metrics))
     .use(api)

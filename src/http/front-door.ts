@@ -3,6 +3,7 @@ import { Elysia } from 'elysia'
 import { ScimError } from '../scim/errors'
 import { errorResponse } from './respond'
 import { contextOf } from './request-context'
+import { API_PREFIX, DEFAULT_TENANT, isTenantName } from '../tenants/name'
 
 /**
  * Elysia finds a request's path by searching for `/` from character 11 of the URL (its
@@ -69,6 +70,26 @@ export function canonicalPath(path: string): string {
   return collapsed.length > 1 && collapsed.endsWith('/') ? collapsed.slice(0, -1) : collapsed
 }
 
+const TENANTS = '/tenants/'
+
+/**
+ * `/tenants/NAME/scim/v2/...` → tenant NAME and the path `/scim/v2/...` the routes serve; any other
+ * path is the default tenant's as it is. A string is why the path names no tenant: a name
+ * outside the pattern, the default tenant under a second URL, or nothing under its /scim/v2.
+ */
+export function tenantOfPath(path: string): { tenant: string; path: string } | string {
+  if (!path.startsWith(TENANTS)) return { tenant: DEFAULT_TENANT, path }
+  const end = path.indexOf('/', TENANTS.length)
+  const name = end < 0 ? path.slice(TENANTS.length) : path.slice(TENANTS.length, end)
+  const rest = end < 0 ? '' : path.slice(end)
+  if (!isTenantName(name))
+    return `no tenant is called ${JSON.stringify(name.slice(0, 80))}: names are [a-z0-9][a-z0-9-]{0,62}`
+  if (name === DEFAULT_TENANT) return `the default tenant is served at ${API_PREFIX}`
+  if (rest !== API_PREFIX && !rest.startsWith(`${API_PREFIX}/`))
+    return `a tenant serves only its SCIM API, at /tenants/${name}${API_PREFIX}`
+  return { tenant: name, path: rest }
+}
+
 /** The origin the client used for `request`, before any re-issue. */
 export function originOf(request: Request): string {
   return contextOf(request)?.origin ?? parseTarget(request.url).origin
@@ -87,7 +108,11 @@ export function frontDoor(handle: (request: Request, from: Request) => Promise<R
     const target = parseTarget(url)
     const problem = targetProblem(url, target)
     if (problem) return errorResponse(ScimError.invalidSyntax(problem))
-    const path = canonicalPath(target.path)
+    // A named tenant's requests are served by the same routes as the default tenant's, under its
+    // name in the context: auth accepts only its tokens, and the routes find its services by it.
+    const tenant = tenantOfPath(canonicalPath(target.path))
+    if (typeof tenant === 'string') return errorResponse(ScimError.notFound(tenant))
+    const path = tenant.path
     // What this one parse found, for meta.location (originOf) and the request log; a re-issued
     // request carries the same context, so its public origin survives the routing origin.
     const ctx = contextOf(request)
@@ -95,6 +120,10 @@ export function frontDoor(handle: (request: Request, from: Request) => Promise<R
       ctx.origin = target.origin
       ctx.route = path
       ctx.target ??= target // a re-issued request keeps what the client sent
+      // Only a tenant prefix names a tenant (a context starts as the default's): a request the app
+      // re-issues to itself (a respelled endpoint) has lost its prefix and keeps the tenant its
+      // original named.
+      if (tenant.tenant !== DEFAULT_TENANT) ctx.tenant = tenant.tenant
     }
     if (path === target.path && target.origin.length >= ELYSIA_PATH_SEARCH_START) return
     const routed = new Request(ROUTING_ORIGIN + path + target.query, request)

@@ -126,6 +126,11 @@ export interface ServiceSettings {
   /** How long a cursor stays valid, in seconds (RFC 9865 `cursorTimeout`). */
   cursorTimeout: number
   limits: Limits
+  /**
+   * Refuse what src/scim/compat would otherwise accept from IdPs (Entra's `"op": "Replace"` and
+   * `"$ref": null`, Okta's echoed `id`): for a tenant whose clients speak RFC 7644 exactly.
+   */
+  strictPatch?: boolean
 }
 
 export interface ServiceDeps {

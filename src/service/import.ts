@@ -1,6 +1,7 @@
 // `scim-server import`: SCIM JSON lines back through the normal write path, idempotently.
 import { deepEqual, isObject, type Doc } from '../scim/document'
 import { foldCase } from '../scim/case-fold'
+import { URN_ENTERPRISE_USER } from '../scim/constants'
 import { ScimError, UnknownReferenceError } from '../scim/errors'
 import { coerceResource } from '../scim/schema/coerce'
 import type { ResourceType } from '../scim/schema/types'
@@ -77,27 +78,64 @@ export interface KeptResource {
   identity: KeptIdentity
 }
 
+/**
+ * Exported ids that stand for other ids here: ids are unique across the tenants of a database, so
+ * a tenant's export imported into another tenant of the same database gets fresh ids (and so does
+ * a resource matched by name under another id). Later lines' member and manager values follow.
+ */
+export type RenamedIds = Map<string, string>
+
+/** The line with its member and manager values mapped through `renamed`. */
+function followRenames(body: Doc, renamed: RenamedIds): Doc {
+  if (renamed.size === 0) return body
+  const rename = (ref: unknown) =>
+    isObject(ref) && typeof ref.value === 'string' && renamed.has(ref.value)
+      ? { ...ref, value: renamed.get(ref.value) }
+      : ref
+  const out: Doc = { ...body }
+  if (Array.isArray(body.members)) out.members = body.members.map(rename)
+  const enterprise = body[URN_ENTERPRISE_USER]
+  if (isObject(enterprise) && enterprise.manager !== undefined)
+    out[URN_ENTERPRISE_USER] = { ...enterprise, manager: rename(enterprise.manager) }
+  return out
+}
+
 export async function importLine(
   deps: ServiceDeps,
   text: string,
   req: RequestInfo,
-  kept: KeptResource[]
+  kept: KeptResource[],
+  renamed: RenamedIds = new Map()
 ): Promise<LineOutcome> {
-  let body: unknown
+  let parsed: unknown
   try {
-    body = JSON.parse(text)
+    parsed = JSON.parse(text)
   } catch {
     throw ScimError.invalidSyntax('the line is not valid JSON')
   }
-  if (!isObject(body)) throw ScimError.invalidSyntax('each line is one JSON object: a SCIM resource')
+  if (!isObject(parsed)) throw ScimError.invalidSyntax('each line is one JSON object: a SCIM resource')
+  const body = followRenames(parsed, renamed)
   const type = typeOf(deps, body)
   const existing = matchOf(deps, type, body)
+  const exportedId = typeof body.id === 'string' ? body.id : undefined
   if (!existing) {
     const identity = keptIdentity(body)
-    await createResource(deps, type, body, req, identity)
-    if (identity) kept.push({ type, identity })
+    if (identity) {
+      try {
+        await createResource(deps, type, body, req, identity)
+        kept.push({ type, identity })
+        return 'created'
+      } catch (err) {
+        // The id is another tenant's (matchOf saw none of this one's): a fresh id, below.
+        if (!(err instanceof ScimError && err.scimType === 'uniqueness')) throw err
+      }
+    }
+    const created = await createResource(deps, type, body, req)
+    const id = (created.body as { id?: unknown }).id
+    if (exportedId !== undefined && typeof id === 'string' && id !== exportedId) renamed.set(exportedId, id)
     return 'created'
   }
+  if (exportedId !== undefined && existing.id !== exportedId) renamed.set(exportedId, existing.id)
   const { doc } = coerceResource(type, body, { mode: 'replace', existing: existing.data })
   if (deepEqual(doc, existing.data) && sameMembers(deps, type, existing, body)) return 'unchanged'
   await replaceResource(deps, type, existing.id, body, req)

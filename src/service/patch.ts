@@ -20,6 +20,13 @@ function documentChanged(before: Doc, result: PatchResult): boolean {
   return result.memberOps.length === 0 ? result.changed : !deepEqual(before, result.doc)
 }
 
+/** A strict tenant's answer where a compatibility rule would have accepted the request. */
+function refuseDeviation(rule: string): never {
+  throw ScimError.invalidSyntax(
+    `this tenant accepts PATCH only as RFC 7644 §3.5.2 defines it; the request needs the ${rule} compatibility rule (lower-case op names, no "$ref": null, no echoed id, schemas or meta)`
+  )
+}
+
 /**
  * Users answer 200 with the resource (Microsoft's validator expects it); groups answer 204,
  * as Entra asks, so a 100,000-member group is never serialised for a one-member change. Either
@@ -32,14 +39,16 @@ export async function patchResource(
   body: unknown,
   req: RequestInfo
 ): Promise<ServiceResult> {
-  const ops = normalizePatchRequest(body, req.compat)
+  // A strict tenant refuses every compatibility rule the request would need, wherever it fires.
+  const fired = deps.settings.strictPatch ? refuseDeviation : req.compat
+  const ops = normalizePatchRequest(body, fired)
   // Read before writing: a bad attributes list is a 400 with nothing changed.
   const plan = projectionOf(type, req)
   const row = await deps.store.write((tx) => {
     const before = tx.get(type, id)
     if (!before) throw ScimError.notFound(`${type.name} ${quoted(id)} not found`)
     checkIfMatch(req.ifMatch, etagOf(before.version))
-    const result = applyPatch(type, before.data, ops, req.compat)
+    const result = applyPatch(type, before.data, ops, fired)
     const now = deps.now().toISOString()
     // RFC 7644 §3.5.2.1: a PATCH that changes nothing (Entra's retried adds and removes) keeps
     // version and lastModified.

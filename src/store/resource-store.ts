@@ -6,6 +6,7 @@ import { DEFAULT_LIMITS, type Limits } from '../scim/limits'
 import type { ListQuery, ResourceStore } from '../service/context'
 import { filterToSql, orderBySql } from './filter-sql'
 import { groupsColumn, HotStatements, READ_COLUMNS, type ReadRow } from './hot-statements'
+import type { LookupCache } from './lookup-cache'
 import { ReadCaches } from './staleness'
 import type * as tables from './tables'
 import { resources } from './tables'
@@ -31,16 +32,20 @@ export function createResourceStore(
      * measure what the journal costs. On by default; all stores of a database share one journal.
      */
     journaling?: boolean
+    /** A lookup cache shared with the other tenants' stores (its bounds then hold for all together). */
+    lookups?: LookupCache
   } = {}
 ): ResourceStore {
   const limits = options.limits ?? DEFAULT_LIMITS
   const tenant = options.tenant ?? 'default'
   const dataVersion = sqlite.query<{ data_version: number }, []>('PRAGMA data_version')
   const caches = new ReadCaches(
-    options.cacheSize ?? 10_000,
-    limits.cacheBytes,
+    options.lookups ?? { cacheSize: options.cacheSize ?? 10_000, cacheBytes: limits.cacheBytes },
     () => sqlite.inTransaction,
-    () => dataVersion.get()?.data_version ?? 0
+    () => dataVersion.get()?.data_version ?? 0,
+    undefined,
+    // Tenant names cannot hold NUL, so no two tenants' keys meet.
+    `${tenant}\u0000`
   )
   const queue = options.queue ?? new WriteQueue(sqlite)
   const hot = new HotStatements(sqlite, tenant)

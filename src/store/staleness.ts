@@ -34,13 +34,14 @@ export class ReadCaches {
    * command such as import, another process) commits, never for this connection's own writes.
    */
   constructor(
-    cacheSize: number,
-    cacheBytes: number,
+    lookups: LookupCache | { cacheSize: number; cacheBytes: number },
     private readonly inWrite: () => boolean,
     private readonly dataVersion: () => number = () => 0,
-    private readonly now: () => number = () => performance.now()
+    private readonly now: () => number = () => performance.now(),
+    /** Prefixes every lookup key: the stores of several tenants share one cache and one byte budget. */
+    private readonly scope = ''
   ) {
-    this.lookups = new LookupCache(cacheSize, cacheBytes)
+    this.lookups = lookups instanceof LookupCache ? lookups : new LookupCache(lookups.cacheSize, lookups.cacheBytes)
   }
 
   /**
@@ -68,7 +69,7 @@ export class ReadCaches {
   lookup(type: string, kind: LookupKind, value: string, load: () => RawRows): RawRows {
     if (this.inWrite()) return load()
     this.followExternalWrites()
-    return this.lookups.get(type, kind, value, load)
+    return this.lookups.get(this.scope + type, kind, value, load)
   }
 
   /** The total of a list: per filter object until any write, per type until an insert or delete. */
@@ -84,7 +85,7 @@ export class ReadCaches {
 
   /** Rows whose served form changed. Any change can change any filtered total (`members.value`). */
   changed(rows: Iterable<RowKeys>): void {
-    for (const r of rows) this.lookups.invalidate(r.type, r.nameKey, r.externalId)
+    for (const r of rows) this.lookups.invalidate(this.scope + r.type, r.nameKey, r.externalId)
     this.filteredTotals.forgetAll()
   }
 

@@ -123,3 +123,34 @@ test('stop closes the port; stopping twice is harmless; await using stops too', 
   }
   await expect(fetch(`${url}/Users`)).rejects.toThrow()
 })
+
+test('createTenant serves a named tenant at tenantUrl(name) at once, with its own token and pack', async () => {
+  await using server = await startScimServer()
+  const badge = {
+    id: 'urn:example:badge',
+    name: 'Badge',
+    attributes: [{ name: 'badge', type: 'string', multiValued: false }],
+  } as never
+  const acme = server.createTenant('acme', {
+    schemaPacks: ['alertmedia'],
+    maxResults: 5,
+    extraSchemas: [{ schema: badge, resourceType: 'User' }],
+  })
+  expect(acme.url).toBe(server.tenantUrl('acme'))
+  const created = await call(`${acme.url}/Users`, acme.token, 'POST', { schemas: [URN_USER], userName: 'ada' })
+  expect(created.status).toBe(201)
+  expect(created.headers.get('location')).toStartWith(`${acme.url}/Users/`)
+  const config = await readJson(await call(`${acme.url}/ServiceProviderConfig`, acme.token))
+  expect(config.filter.maxResults).toBe(5)
+  const schemas = await readJson(await call(`${acme.url}/Schemas`, acme.token))
+  expect(schemas.Resources.map((s: { id: string }) => s.id)).toContain('urn:example:badge')
+  // A second tenant works at once too, and neither token opens the other's URL or the default's.
+  const beta = server.createTenant('beta')
+  expect((await call(`${beta.url}/Users`, beta.token)).status).toBe(200)
+  await expectScimError(await call(`${beta.url}/Users`, acme.token), 401)
+  await expectScimError(await call(`${server.url}/Users`, acme.token), 401)
+  await expectScimError(await call(`${acme.url}/Users`, server.token), 401)
+  expect(() => server.createTenant('acme')).toThrow('exists already')
+  expect(() => server.createTenant('Bad Name')).toThrow('is not')
+  expect(() => server.createTenant('gamma', { schemaPacks: ['nope'] })).toThrow('unknown pack')
+})

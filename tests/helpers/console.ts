@@ -6,6 +6,7 @@ import { rememberClientAddress } from '../../src/console/client-address'
 import { hashPassword } from '../../src/console/passwords'
 import type { SignInPolicy } from '../../src/console/sign-in-routes'
 import { createApp } from '../../src/http/app'
+import { BUILTIN_RESOURCE_TYPES } from '../../src/scim/schema/builtin'
 import { createScimServer, type ScimServer } from '../../src/server'
 import { TEST_TOKEN } from './app'
 
@@ -29,7 +30,10 @@ export async function makeConsoleApp(options: { policy?: SignInPolicy; ttlMs?: n
   admins.save(ADMIN, await hashPassword(PASSWORD), new Date().toISOString())
   const clock = { now: Date.now() }
   const app = createApp({
-    deps: server.deps,
+    tenants: server.tenants,
+    resourceTypes: BUILTIN_RESOURCE_TYPES,
+    store: server.store,
+    limits: server.deps.settings.limits,
     tokens: fixedTokens([hashToken(TEST_TOKEN)]),
     metrics: server.metrics,
     console: { admins, now: () => clock.now, sessionTtlMs: options.ttlMs, signInPolicy: options.policy },

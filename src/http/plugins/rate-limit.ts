@@ -50,26 +50,32 @@ export class TokenBuckets {
 }
 
 export interface RateLimitOptions {
-  /** Requests per second per token; 0 turns the limit off. */
-  rate: number
+  /** Requests per second per token of a tenant (each tenant may set its own); 0 turns the limit off. */
+  rate: (tenant: string) => number
   refused: () => void
   now?: () => number
 }
 
 /**
  * Runs right after `auth` on request arrival, so a refused request costs no parsing; it reads the
- * label auth gave the request. Without a limit (the default) it adds no hook at all.
+ * label auth gave the request. Each tenant's tokens fill buckets of that tenant's rate; a tenant
+ * whose rate changed starts with fresh buckets, one without a limit costs a lookup.
  */
 export function rateLimit({ rate, refused, now }: RateLimitOptions) {
-  const plugin = new Elysia({ name: 'scim.rate-limit' })
-  if (rate <= 0) return plugin
-  const buckets = new TokenBuckets(rate, now)
-  return plugin.onRequest(({ request }) => {
+  const byTenant = new Map<string, { rate: number; buckets: TokenBuckets }>()
+  return new Elysia({ name: 'scim.rate-limit' }).onRequest(({ request }) => {
     const ctx = contextOf(request)
     // Open paths and requests re-issued by the app itself carry no fresh label to count.
     if (ctx?.tokenLabel === undefined || ctx.counted) return
+    const limit = rate(ctx.tenant)
+    if (limit <= 0) return
     ctx.counted = true
-    const wait = buckets.take(ctx.tokenLabel)
+    let tenant = byTenant.get(ctx.tenant)
+    if (tenant?.rate !== limit) {
+      tenant = { rate: limit, buckets: new TokenBuckets(limit, now) }
+      byTenant.set(ctx.tenant, tenant)
+    }
+    const wait = tenant.buckets.take(ctx.token?.id ?? ctx.tokenLabel)
     if (wait === 0) return
     refused()
     return errorResponse(new ScimError(429, `too many requests for this token; retry after ${wait} s`), {

@@ -5,9 +5,8 @@ import { canonicalPath, parseTarget } from '../front-door'
 import { attachContext, type RequestContext } from '../request-context'
 import { requestId } from '../request-id'
 import { RoutePatterns } from '../route-fallback'
+import { DEFAULT_TENANT } from '../../tenants/name'
 
-/** Every request's tenant until tenants exist; the field is there so they only fill it in. */
-export const DEFAULT_TENANT = 'default'
 /** The route label of a request no route matched (401 before routing, 404, a bad target). */
 export const UNROUTED = 'unrouted'
 

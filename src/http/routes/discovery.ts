@@ -1,7 +1,6 @@
 // Discovery endpoints (RFC 7644 §4), the root /.search, and 501s for what is not offered.
 import { Elysia } from 'elysia'
 import { ScimError } from '../../scim/errors'
-import type { ServiceDeps } from '../../service/context'
 import {
   getResourceType,
   getSchema,
@@ -9,36 +8,52 @@ import {
   listSchemas,
   serviceProviderConfig,
 } from '../../service/discovery'
-import type { FilterCache } from '../../service/filter-cache'
 import { runBulk } from '../../service/bulk'
 import { searchAll } from '../../service/search-all'
 import { SearchRequest, joinList } from '../models'
 import { requestInfo } from '../request-info'
 import { respond } from '../respond'
+import type { ServedBy } from '../tenant-of'
 
-export function discoveryRoutes(deps: ServiceDeps, filters: FilterCache, baseFor: (r: Request) => string) {
+/** Each request is answered from the services and schemas of the tenant it addresses (`served`). */
+export function discoveryRoutes(served: ServedBy) {
   return new Elysia()
-    .get('/ServiceProviderConfig', ({ request }) => respond(serviceProviderConfig(deps, baseFor(request))))
-    .get('/Schemas', ({ request }) => respond(listSchemas(deps, baseFor(request))))
-    .get('/Schemas/:id', ({ request, params }) => respond(getSchema(deps, baseFor(request), params.id)))
-    .get('/ResourceTypes', ({ request }) => respond(listResourceTypes(deps, baseFor(request))))
-    .get('/ResourceTypes/:name', ({ request, params }) => respond(getResourceType(deps, baseFor(request), params.name)))
+    .get('/ServiceProviderConfig', ({ request }) => {
+      const { deps, base } = served(request)
+      return respond(serviceProviderConfig(deps, base))
+    })
+    .get('/Schemas', ({ request }) => {
+      const { deps, base } = served(request)
+      return respond(listSchemas(deps, base))
+    })
+    .get('/Schemas/:id', ({ request, params }) => {
+      const { deps, base } = served(request)
+      return respond(getSchema(deps, base, params.id))
+    })
+    .get('/ResourceTypes', ({ request }) => {
+      const { deps, base } = served(request)
+      return respond(listResourceTypes(deps, base))
+    })
+    .get('/ResourceTypes/:name', ({ request, params }) => {
+      const { deps, base } = served(request)
+      return respond(getResourceType(deps, base, params.name))
+    })
     .post(
       '/.search',
       ({ request, body }) => {
+        const { deps, filters, base } = served(request)
         const projection = {
           attributes: joinList(body.attributes),
           excludedAttributes: joinList(body.excludedAttributes),
         }
-        return respond(searchAll(deps, filters, body, requestInfo(request, baseFor(request), projection)))
+        return respond(searchAll(deps, filters, body, requestInfo(request, base, projection)))
       },
       { body: SearchRequest }
     )
-    .post('/Bulk', async ({ request, body }) =>
-      respond(
-        await runBulk(deps, body, requestInfo(request, baseFor(request), {}), deps.settings.limits.maxBulkOperations)
-      )
-    )
+    .post('/Bulk', async ({ request, body }) => {
+      const { deps, base } = served(request)
+      return respond(await runBulk(deps, body, requestInfo(request, base, {}), deps.settings.limits.maxBulkOperations))
+    })
     .all('/Me', () => {
       throw ScimError.notImplemented('/Me is not supported: tokens here belong to provisioning clients, not users')
     })

@@ -2,6 +2,7 @@
 import { Elysia } from 'elysia'
 import { EVENTS_PATH, JWKS_PATH } from '../../events/security-events'
 import type { EventService } from '../../events/types'
+import { ScimError } from '../../scim/errors'
 import { contextOf } from '../request-context'
 
 const tenantOf = (request: Request) => contextOf(request)?.tenant ?? 'default'
@@ -25,14 +26,15 @@ export function eventRoutes(events: EventService | undefined, baseFor: (request:
  * §5), served without a token: the app serves its open controller's routes, this among them,
  * without one, so the token check has one rule only.
  */
-export function eventKeyRoutes(events: EventService | undefined, prefix: string) {
+export function eventKeyRoutes(events: EventService | undefined, prefix: string, known: (tenant: string) => boolean) {
   const routes = new Elysia()
   if (!events) return routes
-  return routes.get(
-    `${prefix}${JWKS_PATH}`,
-    ({ request }) =>
-      new Response(JSON.stringify(events.jwks(tenantOf(request))), {
-        headers: { 'content-type': 'application/jwk-set+json', 'cache-control': 'max-age=300' },
-      })
-  )
+  return routes.get(`${prefix}${JWKS_PATH}`, ({ request }) => {
+    // Open to anyone: an unknown tenant gets a 404 and no key is made for it.
+    const tenant = tenantOf(request)
+    if (!known(tenant)) throw ScimError.notFound(`no tenant is called ${tenant}`)
+    return new Response(JSON.stringify(events.jwks(tenant)), {
+      headers: { 'content-type': 'application/jwk-set+json', 'cache-control': 'max-age=300' },
+    })
+  })
 }

@@ -1,10 +1,9 @@
 // One generic controller per resource type: list, search, create, get, replace, patch, delete.
 import { Elysia } from 'elysia'
+import { ScimError } from '../../scim/errors'
 import type { ResourceType } from '../../scim/schema/types'
-import type { ServiceDeps } from '../../service/context'
 import { createResource } from '../../service/create'
 import { deleteResource } from '../../service/delete'
-import type { FilterCache } from '../../service/filter-cache'
 import { getResource } from '../../service/get'
 import { listResources } from '../../service/list'
 import { patchResource } from '../../service/patch'
@@ -12,51 +11,74 @@ import { replaceResource } from '../../service/replace'
 import { ListQuery, ResourceQuery, SearchRequest, joinList } from '../models'
 import { requestInfo } from '../request-info'
 import { respond } from '../respond'
+import type { Served, ServedBy } from '../tenant-of'
 
-export function resourceRoutes(
-  deps: ServiceDeps,
-  filters: FilterCache,
-  type: ResourceType,
-  baseFor: (r: Request) => string
-) {
-  const info = (request: Request, query: { attributes?: string; excludedAttributes?: string }) =>
-    requestInfo(request, baseFor(request), query)
-  return new Elysia({ prefix: type.endpoint })
-    .get('', ({ request, query }) => respond(listResources(deps, filters, type, query, info(request, query))), {
-      query: ListQuery,
-    })
+/**
+ * Routed once, at `endpoint`, for every tenant: each request takes the resource type of that name
+ * from the registry of the tenant it addresses, whose schemas (packs, documents) are its own.
+ */
+export function resourceRoutes(served: ServedBy, name: string, endpoint: string) {
+  const open = (request: Request): Served & { type: ResourceType } => {
+    const tenant = served(request)
+    const type = tenant.deps.registry.resourceType(name)
+    if (!type) throw ScimError.notFound(`this tenant has no resource type ${name}`)
+    return { ...tenant, type }
+  }
+  return new Elysia({ prefix: endpoint })
+    .get(
+      '',
+      ({ request, query }) => {
+        const { deps, filters, type, base } = open(request)
+        return respond(listResources(deps, filters, type, query, requestInfo(request, base, query)))
+      },
+      { query: ListQuery }
+    )
     .post(
       '/.search',
       ({ request, body }) => {
+        const { deps, filters, type, base } = open(request)
         const projection = {
           attributes: joinList(body.attributes),
           excludedAttributes: joinList(body.excludedAttributes),
         }
-        return respond(listResources(deps, filters, type, body, info(request, projection)))
+        return respond(listResources(deps, filters, type, body, requestInfo(request, base, projection)))
       },
       { body: SearchRequest }
     )
     .post(
       '',
-      async ({ request, body, query }) => respond(await createResource(deps, type, body, info(request, query))),
+      async ({ request, body, query }) => {
+        const { deps, type, base } = open(request)
+        return respond(await createResource(deps, type, body, requestInfo(request, base, query)))
+      },
       { query: ResourceQuery }
     )
-    .get('/:id', ({ request, params, query }) => respond(getResource(deps, type, params.id, info(request, query))), {
-      query: ResourceQuery,
-    })
+    .get(
+      '/:id',
+      ({ request, params, query }) => {
+        const { deps, type, base } = open(request)
+        return respond(getResource(deps, type, params.id, requestInfo(request, base, query)))
+      },
+      { query: ResourceQuery }
+    )
     .put(
       '/:id',
-      async ({ request, params, body, query }) =>
-        respond(await replaceResource(deps, type, params.id, body, info(request, query))),
+      async ({ request, params, body, query }) => {
+        const { deps, type, base } = open(request)
+        return respond(await replaceResource(deps, type, params.id, body, requestInfo(request, base, query)))
+      },
       { query: ResourceQuery }
     )
     .patch(
       '/:id',
-      async ({ request, params, body, query }) =>
-        respond(await patchResource(deps, type, params.id, body, info(request, query))),
+      async ({ request, params, body, query }) => {
+        const { deps, type, base } = open(request)
+        return respond(await patchResource(deps, type, params.id, body, requestInfo(request, base, query)))
+      },
       { query: ResourceQuery }
     )
-    .delete('/:id', async ({ request, params }) =>
-      respond(await deleteResource(deps, type, params.id, info(request, {})))
-    )
+    .delete('/:id', async ({ request, params }) => {
+      const { deps, type, base } = open(request)
+      return respond(await deleteResource(deps, type, params.id, requestInfo(request, base, {})))
+    })
 }

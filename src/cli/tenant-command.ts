@@ -1,0 +1,277 @@
+// `scim-server tenant add|list|show|set|remove`: tenants as rows of the database, beside a running server.
+import type { Database } from 'bun:sqlite'
+import { parseArgs } from 'node:util'
+import { PACK_NAMES } from '../scim/schema/pack'
+import { DatabaseError, openDatabase } from '../store/db'
+import { configOf, SETTING_BOUNDS, type TenantConfig, type TenantSchema, type TenantSettings } from '../tenants/config'
+import { checkSchemas, createTenant, TenantError } from '../tenants/create'
+import { DEFAULT_TENANT, isTenantName, tenantPrefix } from '../tenants/name'
+import { countTenant, deleteTenant, readTenant, readTenants, updateTenant } from '../tenants/rows'
+import { UsageError } from './args'
+import { readSchemaFile } from './schema-files'
+
+export const TENANT_USAGE = `Usage:
+  scim-server tenant add NAME [--schema-pack P]... [--schema FILE]... [--group-schema FILE]... [settings]
+                                  create tenant NAME (served at /tenants/NAME/scim/v2) and print its
+                                  first Secret Token; creates --db when it does not exist
+  scim-server tenant list         every tenant, the default one included: packs, users, groups, tokens
+  scim-server tenant show NAME    one tenant: URL path, packs, schemas, settings, counts
+  scim-server tenant set NAME [--schema-pack P]... [--clear-packs] [--schema FILE]... [--group-schema FILE]...
+                          [--clear-schemas] [settings] [--unset SETTING]...
+                                  change packs (given ones replace the list), schema documents (given
+                                  ones replace those of their resource type) and settings
+  scim-server tenant remove NAME --yes
+                                  delete the tenant with its users, groups, memberships and tokens
+Settings: --max-results N, --default-count N, --rate-limit N (requests a second per token; 0: none);
+each one not set takes the server's flag. --strict-patch refuses the PATCH deviations Entra and Okta
+send (capitalised op names, "$ref": null, an echoed id) with 400, for clients that speak RFC 7644. Every command takes --db PATH (env SCIM_DB, default ./scim.db);
+a running server on the same database sees the change within a second.`
+
+const OPTIONS = {
+  db: { type: 'string' },
+  'schema-pack': { type: 'string', multiple: true },
+  schema: { type: 'string', multiple: true },
+  'group-schema': { type: 'string', multiple: true },
+  'clear-packs': { type: 'boolean' },
+  'clear-schemas': { type: 'boolean' },
+  'max-results': { type: 'string' },
+  'default-count': { type: 'string' },
+  'rate-limit': { type: 'string' },
+  'strict-patch': { type: 'boolean' },
+  unset: { type: 'string', multiple: true },
+  yes: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+type Values = {
+  db?: string
+  'schema-pack'?: string[]
+  schema?: string[]
+  'group-schema'?: string[]
+  'clear-packs'?: boolean
+  'clear-schemas'?: boolean
+  'max-results'?: string
+  'default-count'?: string
+  'rate-limit'?: string
+  'strict-patch'?: boolean
+  unset?: string[]
+  yes?: boolean
+  help?: boolean
+}
+
+/** Numeric setting flags and the settings they set. */
+const SETTING_FLAGS: Readonly<Record<string, keyof typeof SETTING_BOUNDS>> = {
+  'max-results': 'maxResults',
+  'default-count': 'defaultCount',
+  'rate-limit': 'rateLimit',
+}
+/** What --unset takes: every setting flag. */
+const UNSET: Readonly<Record<string, keyof TenantSettings>> = { ...SETTING_FLAGS, 'strict-patch': 'strictPatch' }
+
+/** What a command prints; a thrown UsageError becomes one line and exit 2, a TenantError exit 1. */
+interface Outcome {
+  lines: string[]
+}
+
+/** The tenant family's entry from main.ts: the words after `tenant`, and the environment. */
+export async function tenantCommand(argv: readonly string[], env: Record<string, string | undefined>): Promise<void> {
+  try {
+    for (const line of (await runTenantCommand(argv, env)).lines) console.log(line)
+  } catch (err) {
+    if (!(err instanceof UsageError || err instanceof DatabaseError || err instanceof TenantError)) throw err
+    console.error(`scim-server: ${err.message}`)
+    process.exitCode = err instanceof UsageError ? 2 : 1
+  }
+}
+
+export { TenantError }
+
+export async function runTenantCommand(
+  argv: readonly string[],
+  env: Record<string, string | undefined>
+): Promise<Outcome> {
+  let parsed
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true })
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.split('\n')[0]} (see tenant --help)`)
+  }
+  const values = parsed.values as Values
+  const [sub, name, ...extra] = parsed.positionals
+  if (values.help || sub === undefined) return { lines: [TENANT_USAGE] }
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}' (see tenant --help)`)
+  const needsName = sub !== 'list'
+  if (!['add', 'list', 'show', 'set', 'remove'].includes(sub))
+    throw new UsageError(`unknown tenant command '${sub}' (see tenant --help)`)
+  if (needsName && name === undefined) throw new UsageError(`tenant ${sub} needs a NAME`)
+  if (!needsName && name !== undefined) throw new UsageError(`unexpected argument '${name}' (see tenant --help)`)
+  if (name !== undefined && !isTenantName(name))
+    throw new UsageError(`tenant name '${name}' is not [a-z0-9][a-z0-9-]{0,62} (lower-case letters, digits, -)`)
+  const path = values.db ?? env.SCIM_DB ?? './scim.db'
+  if (path === ':memory:') throw new UsageError('tenant needs a database file (--db PATH)')
+  // Read and checked before the database is touched: a wrong file changes nothing.
+  const change = await changeOf(values)
+  const { sqlite } = openDatabase(path, 'full', { create: sub === 'add' })
+  try {
+    switch (sub) {
+      case 'add':
+        return add(sqlite, name!, change)
+      case 'list':
+        return list(sqlite)
+      case 'show':
+        return show(sqlite, name!)
+      case 'set':
+        return set(sqlite, name!, change)
+      default:
+        return remove(sqlite, name!, values.yes === true)
+    }
+  } finally {
+    sqlite.close()
+  }
+}
+
+interface Change {
+  packs?: string[]
+  clearPacks: boolean
+  schemas?: TenantSchema[]
+  clearSchemas: boolean
+  targets: Set<'User' | 'Group'>
+  settings: TenantSettings
+  unset: (keyof TenantSettings)[]
+}
+
+function integer(raw: string, flag: string, key: keyof typeof SETTING_BOUNDS): number {
+  const { min, max } = SETTING_BOUNDS[key]
+  const n = Number(raw)
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max)
+    throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, got '${raw}'`)
+  return n
+}
+
+async function changeOf(values: Values): Promise<Change> {
+  const packs = values['schema-pack']?.map((p) => p.trim().toLowerCase())
+  for (const p of packs ?? [])
+    if (!(PACK_NAMES as readonly string[]).includes(p))
+      throw new UsageError(`unknown schema pack '${p}'; known packs: ${PACK_NAMES.join(', ')}`)
+  const targets = new Set<'User' | 'Group'>()
+  const schemas: TenantSchema[] = []
+  for (const [flag, target] of [
+    ['schema', 'User'],
+    ['group-schema', 'Group'],
+  ] as const) {
+    for (const file of values[flag] ?? []) {
+      schemas.push({ target, schema: await readSchemaFile(file) })
+      targets.add(target)
+    }
+  }
+  const settings: TenantSettings = {}
+  for (const [flag, key] of Object.entries(SETTING_FLAGS)) {
+    const raw = values[flag as keyof Values] as string | undefined
+    if (raw !== undefined) settings[key] = integer(raw, flag, key)
+  }
+  if (values['strict-patch']) settings.strictPatch = true
+  const unset = (values.unset ?? []).map((flag) => {
+    const key = UNSET[flag.replace(/^--/, '')]
+    if (!key) throw new UsageError(`--unset takes ${Object.keys(UNSET).join(', ')}, got '${flag}'`)
+    return key
+  })
+  return {
+    packs: [...new Set(packs)].length > 0 ? [...new Set(packs)] : undefined,
+    clearPacks: values['clear-packs'] === true,
+    schemas: schemas.length > 0 ? schemas : undefined,
+    clearSchemas: values['clear-schemas'] === true,
+    targets,
+    settings,
+    unset,
+  }
+}
+
+function checked(config: Omit<TenantConfig, 'created'>): Omit<TenantConfig, 'created'> {
+  checkSchemas(config)
+  return config
+}
+
+function add(db: Database, name: string, change: Change): Outcome {
+  const token = createTenant(db, {
+    name,
+    packs: change.packs ?? [],
+    schemas: change.schemas ?? [],
+    settings: change.settings,
+  })
+  return {
+    lines: [
+      `Tenant:       ${name}`,
+      `Tenant URL:   ${tenantPrefix(name)} (after the server's origin, e.g. https://host${tenantPrefix(name)})`,
+      `Secret Token: ${token}`,
+      '              (shown once: only its hash is stored)',
+    ],
+  }
+}
+
+function describePacks(packs: readonly string[]): string {
+  return packs.length > 0 ? packs.join(',') : '-'
+}
+
+function list(db: Database): Outcome {
+  const rows = readTenants(db).map((row) => {
+    const config = configOf(row)
+    const counts = countTenant(db, row.name)
+    return [row.name, describePacks(config.packs), String(counts.users), String(counts.groups), String(counts.tokens)]
+  })
+  const table = [['NAME', 'PACKS', 'USERS', 'GROUPS', 'TOKENS'], ...rows]
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)))
+  return {
+    lines: table.map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd()
+    ),
+  }
+}
+
+function find(db: Database, name: string): TenantConfig {
+  const config = readTenant(db, name)
+  if (!config) throw new TenantError(`no tenant is called ${name} (tenant list shows them)`)
+  return config
+}
+
+function show(db: Database, name: string): Outcome {
+  const config = find(db, name)
+  const counts = countTenant(db, name)
+  const settings = Object.entries(config.settings).map(([k, v]) => `${k}=${v}`)
+  return {
+    lines: [
+      `Tenant:       ${name}`,
+      `Tenant URL:   ${tenantPrefix(name)}`,
+      `Created:      ${config.created}`,
+      `Packs:        ${describePacks(config.packs)}${name === DEFAULT_TENANT ? ' (and those of serve --schema-pack)' : ''}`,
+      `Schemas:      ${config.schemas.length > 0 ? config.schemas.map((s) => `${s.schema.id} (${s.target})`).join(', ') : '-'}`,
+      `Settings:     ${settings.length > 0 ? settings.join(', ') : "- (the server's flags)"}`,
+      `Users:        ${counts.users}`,
+      `Groups:       ${counts.groups} (${counts.memberships} memberships)`,
+      `Tokens:       ${counts.tokens}`,
+    ],
+  }
+}
+
+function set(db: Database, name: string, change: Change): Outcome {
+  const before = find(db, name)
+  const packs = change.clearPacks ? [] : (change.packs ?? before.packs)
+  let schemas = change.clearSchemas ? [] : before.schemas
+  if (change.schemas) schemas = [...schemas.filter((s) => !change.targets.has(s.target)), ...change.schemas]
+  const settings: TenantSettings = { ...before.settings, ...change.settings }
+  for (const key of change.unset) delete settings[key]
+  updateTenant(db, checked({ name, packs, schemas, settings }))
+  return { lines: [`tenant ${name} changed; a running server serves it so within a second`, ...show(db, name).lines] }
+}
+
+function remove(db: Database, name: string, yes: boolean): Outcome {
+  if (name === DEFAULT_TENANT) throw new TenantError('the default tenant cannot be removed: /scim/v2 always serves it')
+  find(db, name)
+  const counts = countTenant(db, name)
+  const what = `${counts.users} users, ${counts.groups} groups, ${counts.memberships} memberships and ${counts.tokens} tokens`
+  if (!yes) throw new TenantError(`tenant remove ${name} deletes it with its ${what}; add --yes to do so`)
+  deleteTenant(db, name)
+  return { lines: [`tenant ${name} removed, with its ${what}`] }
+}

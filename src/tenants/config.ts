@@ -1,0 +1,85 @@
+// What a tenants row holds, read back from its JSON columns, and the services it describes.
+import { buildRegistry } from '../scim/schema/builtin'
+import { loadPack } from '../scim/schema/pack'
+import type { Registry } from '../scim/schema/registry'
+import type { SchemaDocument } from '../scim/schema/types'
+
+/** An admin schema document (`--schema`, `--group-schema`) and the resource type it extends. */
+export interface TenantSchema {
+  target: 'User' | 'Group'
+  schema: SchemaDocument
+}
+
+/** Settings a tenant may set; each one absent takes the server's flag. */
+export interface TenantSettings {
+  /** Largest page a list returns. */
+  maxResults?: number
+  /** Page size when a list asks for none. */
+  defaultCount?: number
+  /** Requests per second per token (0: none); overrides --rate-limit for this tenant's tokens. */
+  rateLimit?: number
+  /** Refuse IdP PATCH deviations (src/scim/compat) instead of accepting them; off by default, as Entra needs them. */
+  strictPatch?: boolean
+}
+
+type NumericSetting = Exclude<keyof TenantSettings, 'strictPatch'>
+
+export interface TenantConfig {
+  name: string
+  packs: string[]
+  schemas: TenantSchema[]
+  settings: TenantSettings
+  created: string
+}
+
+/** The settings `tenant set` accepts, with their bounds (the same as the serve flags'). */
+export const SETTING_BOUNDS: Readonly<Record<NumericSetting, { min: number; max: number }>> = {
+  maxResults: { min: 1, max: 100_000 },
+  defaultCount: { min: 0, max: 100_000 },
+  rateLimit: { min: 0, max: 1_000_000 },
+}
+
+export interface TenantRow {
+  name: string
+  packs: string
+  schemas: string
+  settings: string
+  created: string
+}
+
+/** A row as stored; a column that is not the JSON it should be reads as empty rather than failing every request. */
+export function configOf(row: TenantRow): TenantConfig {
+  const parse = <T>(text: string, fallback: T, ok: (v: unknown) => boolean): T => {
+    try {
+      const value = JSON.parse(text) as unknown
+      return ok(value) ? (value as T) : fallback
+    } catch {
+      return fallback
+    }
+  }
+  const settings = parse<Record<string, unknown>>(row.settings, {}, (v) => typeof v === 'object' && v !== null)
+  const known: TenantSettings = {}
+  for (const key of Object.keys(SETTING_BOUNDS) as NumericSetting[]) {
+    const value = settings[key]
+    if (typeof value === 'number' && Number.isInteger(value)) known[key] = value
+  }
+  if (settings.strictPatch === true) known.strictPatch = true
+  return {
+    name: row.name,
+    packs: parse<string[]>(row.packs, [], Array.isArray),
+    schemas: parse<TenantSchema[]>(row.schemas, [], Array.isArray),
+    settings: known,
+    created: row.created,
+  }
+}
+
+/**
+ * The tenant's registry: built-ins, its packs, its schema documents, the same way `serve` builds
+ * one from its flags, so a pack or document `serve` would refuse throws here too.
+ */
+export function registryOf(packs: readonly string[], schemas: readonly TenantSchema[]): Registry {
+  return buildRegistry({
+    packs: packs.map(loadPack),
+    extensions: schemas.map(({ target, schema }) => ({ schema, resourceType: target })),
+  })
+}

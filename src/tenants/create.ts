@@ -1,0 +1,31 @@
+// Creating a tenant: the one mechanism behind `tenant add` and an embedded server's createTenant.
+import type { Database } from 'bun:sqlite'
+import { issueToken } from '../cli/token-store'
+import { registryOf, type TenantConfig } from './config'
+import { isTenantName } from './name'
+import { insertTenant, readTenant } from './rows'
+
+/** A tenant change refused: a bad name, a name taken, schemas that do not load, an unknown tenant. */
+export class TenantError extends Error {}
+
+/** Refuses packs or documents that would not build a registry, exactly as `serve` would refuse its flags. */
+export function checkSchemas(config: Pick<TenantConfig, 'packs' | 'schemas'>): void {
+  try {
+    registryOf(config.packs, config.schemas)
+  } catch (err) {
+    throw new TenantError(`the tenant's schemas do not load: ${(err as Error).message}`)
+  }
+}
+
+/** Adds the row and the tenant's first provisioning token in one transaction; returns the token. */
+export function createTenant(db: Database, config: Omit<TenantConfig, 'created'>): string {
+  const { name } = config
+  if (!isTenantName(name))
+    throw new TenantError(`tenant name '${name}' is not [a-z0-9][a-z0-9-]{0,62} (lower-case letters, digits, -)`)
+  if (readTenant(db, name)) throw new TenantError(`tenant ${name} exists already`)
+  checkSchemas(config)
+  return db.transaction(() => {
+    insertTenant(db, config)
+    return issueToken(db, false, name)
+  })()
+}

@@ -1,0 +1,155 @@
+// TenantRegistry: each tenant's services (store, schemas, settings, filters), built on first use, following the tenants table.
+import type { Database } from 'bun:sqlite'
+import { randomUUID } from 'node:crypto'
+import type { BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
+import { ScimError } from '../scim/errors'
+import type { Limits } from '../scim/limits'
+import type { EventService } from '../events/types'
+import type { ResourceStore, ServiceDeps } from '../service/context'
+import { FilterCache } from '../service/filter-cache'
+import { LookupCache } from '../store/lookup-cache'
+import { createResourceStore } from '../store/resource-store'
+import type * as tables from '../store/tables'
+import type { WriteQueue } from '../store/write-queue'
+import { configOf, registryOf, type TenantConfig, type TenantRow, type TenantSchema } from './config'
+import { API_PREFIX, DEFAULT_TENANT, tenantPrefix } from './name'
+import { readTenants } from './rows'
+import type { TenantServices, TenantSource } from './types'
+
+/** How often the tenants table is read again: another process's `tenant add/set/remove` shows within a second. */
+const REFRESH_MS = 250
+
+/** What the server's flags give every tenant unless its row says otherwise, and the default tenant's schemas. */
+export interface TenantDefaults {
+  /** The default tenant's absolute API base (--base-url); named tenants' bases are derived from it. */
+  baseUrl?: string
+  maxResults: number
+  defaultCount: number
+  cursorTimeout: number
+  rateLimit: number
+  limits: Limits
+  /** False: no provisioning journal (the benchmark switch SCIM_JOURNAL=off). */
+  journaling?: boolean
+  /** Change events of every tenant (one service reads the database's journal for all). */
+  events?: EventService
+  /** Schema packs and documents of the default tenant, from `serve`'s flags, before its row's own. */
+  packs: readonly string[]
+  schemas: readonly TenantSchema[]
+}
+
+export interface TenantRegistryOptions {
+  sqlite: Database
+  orm: BunSQLiteDatabase<typeof tables>
+  /** ONE write queue for every tenant's store: SQLite has one writer, so writes share its group commits. */
+  queue: WriteQueue
+  /** ONE lookup cache: --cache-bytes bounds what all tenants keep together. */
+  cacheSize: number
+  defaults: TenantDefaults
+  refreshMs?: number
+  now?: () => number
+}
+
+/** `--base-url https://h/scim/v2` → `https://h/tenants/NAME/scim/v2`; undefined: from each request's origin. */
+export function tenantBaseUrl(baseUrl: string | undefined, name: string): string | undefined {
+  if (!baseUrl) return undefined
+  const root = baseUrl.endsWith(API_PREFIX) ? baseUrl.slice(0, -API_PREFIX.length) : baseUrl
+  return root + tenantPrefix(name)
+}
+
+/**
+ * Maps a tenant name to its services. Each tenant gets its own store (every query scoped to it),
+ * registry, settings and filter cache; all share the database connection, its write queue and one
+ * lookup cache. The rows are read again at most every `refreshMs`; a tenant whose row changed is
+ * rebuilt on its next request, one that was removed is gone.
+ */
+export class TenantRegistry implements TenantSource {
+  private rows = new Map<string, string>()
+  private readonly built = new Map<string, { row: string; services: TenantServices }>()
+  private readAt = -Infinity
+  private readonly lookups: LookupCache
+  private readonly refreshMs: number
+  private readonly now: () => number
+  /** The default tenant's store, built at start: /readyz, metrics and shutdown use it. */
+  readonly defaultStore: ResourceStore
+
+  constructor(private readonly options: TenantRegistryOptions) {
+    this.lookups = new LookupCache(options.cacheSize, options.defaults.limits.cacheBytes)
+    this.refreshMs = options.refreshMs ?? REFRESH_MS
+    this.now = options.now ?? (() => performance.now())
+    this.defaultStore = this.require(DEFAULT_TENANT).deps.store
+  }
+
+  /** The default tenant's services: it always exists, with or without its row. */
+  get default(): TenantServices {
+    return this.require(DEFAULT_TENANT)
+  }
+
+  require(name: string): TenantServices {
+    const services = this.get(name)
+    if (!services) throw new Error(`no tenant ${name}`)
+    return services
+  }
+
+  get(name: string): TenantServices | undefined {
+    this.refresh()
+    const row = this.rows.get(name) ?? (name === DEFAULT_TENANT ? '' : undefined)
+    if (row === undefined) return undefined
+    const known = this.built.get(name)
+    if (known && known.row === row) return known.services
+    const services = this.build(name, row)
+    this.built.set(name, { row, services })
+    return services
+  }
+
+  /** Reads the tenants table again now (after this process changed it) instead of within refreshMs. */
+  refresh(force = false): void {
+    const now = this.now()
+    if (!force && now - this.readAt < this.refreshMs) return
+    this.readAt = now
+    const rows = new Map<string, string>()
+    for (const row of readTenants(this.options.sqlite)) rows.set(row.name, JSON.stringify(row))
+    this.rows = rows
+    for (const name of this.built.keys()) if (name !== DEFAULT_TENANT && !rows.has(name)) this.built.delete(name)
+  }
+
+  private build(name: string, rowText: string): TenantServices {
+    const { defaults } = this.options
+    const config: TenantConfig = rowText
+      ? configOf(JSON.parse(rowText) as TenantRow)
+      : { name, packs: [], schemas: [], settings: {}, created: '' }
+    const isDefault = name === DEFAULT_TENANT
+    const packs = isDefault ? [...new Set([...defaults.packs, ...config.packs])] : config.packs
+    const schemas = isDefault ? [...defaults.schemas, ...config.schemas] : config.schemas
+    let registry: ServiceDeps['registry']
+    try {
+      registry = registryOf(packs, schemas)
+    } catch (err) {
+      // Stored by a newer build, say: the tenant cannot be served, the others still are.
+      throw new ScimError(503, `tenant ${name} cannot be served: its schemas do not load (${(err as Error).message})`)
+    }
+    const { sqlite, orm, queue } = this.options
+    const store = createResourceStore(orm, sqlite, {
+      tenant: name,
+      queue,
+      lookups: this.lookups,
+      limits: defaults.limits,
+      journaling: defaults.journaling,
+    })
+    const deps: ServiceDeps = {
+      store,
+      registry,
+      settings: {
+        baseUrl: isDefault ? defaults.baseUrl : tenantBaseUrl(defaults.baseUrl, name),
+        maxResults: config.settings.maxResults ?? defaults.maxResults,
+        defaultCount: config.settings.defaultCount ?? defaults.defaultCount,
+        cursorTimeout: defaults.cursorTimeout,
+        limits: defaults.limits,
+        strictPatch: config.settings.strictPatch,
+      },
+      now: () => new Date(),
+      newId: randomUUID,
+      events: defaults.events,
+    }
+    return { name, deps, filters: new FilterCache(), rateLimit: config.settings.rateLimit ?? defaults.rateLimit }
+  }
+}

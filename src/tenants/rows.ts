@@ -1,0 +1,69 @@
+// The tenants table: read, add, change and remove rows, and count what a tenant holds.
+import type { Database } from 'bun:sqlite'
+import { DEFAULT_TENANT } from './name'
+import { configOf, type TenantConfig, type TenantRow } from './config'
+
+export function readTenants(db: Database): TenantRow[] {
+  return db.query<TenantRow, []>('SELECT name, packs, schemas, settings, created FROM tenants ORDER BY name').all()
+}
+
+export function readTenant(db: Database, name: string): TenantConfig | undefined {
+  const row = db
+    .query<TenantRow, [string]>('SELECT name, packs, schemas, settings, created FROM tenants WHERE name = ?')
+    .get(name)
+  return row ? configOf(row) : undefined
+}
+
+export function insertTenant(db: Database, config: Omit<TenantConfig, 'created'>): void {
+  db.query('INSERT INTO tenants (name, packs, schemas, settings, created) VALUES (?, ?, ?, ?, ?)').run(
+    config.name,
+    JSON.stringify(config.packs),
+    JSON.stringify(config.schemas),
+    JSON.stringify(config.settings),
+    new Date().toISOString()
+  )
+}
+
+export function updateTenant(db: Database, config: Omit<TenantConfig, 'created'>): void {
+  db.query('UPDATE tenants SET packs = ?, schemas = ?, settings = ? WHERE name = ?').run(
+    JSON.stringify(config.packs),
+    JSON.stringify(config.schemas),
+    JSON.stringify(config.settings),
+    config.name
+  )
+}
+
+export interface TenantCounts {
+  users: number
+  groups: number
+  memberships: number
+  tokens: number
+}
+
+export function countTenant(db: Database, name: string): TenantCounts {
+  const n = (sql: string) => db.query<{ n: number }, [string]>(sql).get(name)?.n ?? 0
+  return {
+    users: n("SELECT count(*) AS n FROM resources WHERE tenant = ? AND type = 'User'"),
+    groups: n("SELECT count(*) AS n FROM resources WHERE tenant = ? AND type = 'Group'"),
+    memberships: n(
+      'SELECT count(*) AS n FROM group_members WHERE group_id IN (SELECT id FROM resources WHERE tenant = ?)'
+    ),
+    tokens: n('SELECT count(*) AS n FROM tokens WHERE tenant = ?'),
+  }
+}
+
+/**
+ * Deletes the tenant with everything it holds, in one transaction: its memberships and resources
+ * (group_members cascades from resources), its tokens (they cascade from the row). Returns what
+ * went. The default tenant is never removed: /scim/v2 always has one behind it.
+ */
+export function deleteTenant(db: Database, name: string): TenantCounts {
+  if (name === DEFAULT_TENANT) throw new Error('the default tenant cannot be removed')
+  return db.transaction(() => {
+    const counts = countTenant(db, name)
+    db.query('DELETE FROM resources WHERE tenant = ?').run(name)
+    db.query('DELETE FROM tokens WHERE tenant = ?').run(name)
+    db.query('DELETE FROM tenants WHERE name = ?').run(name)
+    return counts
+  })()
+}

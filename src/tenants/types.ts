@@ -1,0 +1,17 @@
+// What the HTTP layer asks of the tenants: one tenant's services, found by name per request.
+import type { ServiceDeps } from '../service/context'
+import type { FilterCache } from '../service/filter-cache'
+
+/** Everything that serves one tenant: its store, registry and settings, and its parsed filters. */
+export interface TenantServices {
+  readonly name: string
+  readonly deps: ServiceDeps
+  readonly filters: FilterCache
+  /** Requests per second per token of this tenant; 0: no limit. */
+  readonly rateLimit: number
+}
+
+export interface TenantSource {
+  /** The tenant's services, or undefined when no such tenant exists (now). */
+  get(name: string): TenantServices | undefined
+}

@@ -1,0 +1,125 @@
+// TenantRegistry: one lookup cache and one write queue for all tenants, keys kept apart; rows followed.
+import { describe, expect, test } from 'bun:test'
+import { limitsWith } from '../../src/scim/limits'
+import { openDatabase } from '../../src/store/db'
+import { WriteQueue } from '../../src/store/write-queue'
+import { insertTenant, updateTenant } from '../../src/tenants/rows'
+import { TenantRegistry, tenantBaseUrl } from '../../src/tenants/registry'
+
+function registry(now: () => number = () => 0, cacheBytes?: number) {
+  const { sqlite, orm } = openDatabase(':memory:', 'normal')
+  const tenants = new TenantRegistry({
+    sqlite,
+    orm,
+    queue: new WriteQueue(sqlite),
+    cacheSize: 1000,
+    now,
+    defaults: {
+      maxResults: 1000,
+      defaultCount: 100,
+      cursorTimeout: 3600,
+      rateLimit: 0,
+      limits: limitsWith(cacheBytes === undefined ? {} : { cacheBytes }),
+      packs: [],
+      schemas: [],
+    },
+  })
+  return { sqlite, tenants }
+}
+
+describe('tenants/registry', () => {
+  test('cached name lookups of one tenant never answer for another (one shared cache, keys per tenant)', async () => {
+    const { sqlite, tenants } = registry()
+    for (const name of ['a', 'b']) insertTenant(sqlite, { name, packs: [], schemas: [], settings: {} })
+    tenants.refresh(true)
+    const at = new Date().toISOString()
+    for (const name of ['a', 'b']) {
+      const { store, registry: types } = tenants.require(name).deps
+      const type = types.resourceType('User')!
+      await store.write((tx) =>
+        tx.insert(type, {
+          id: `id-${name}`,
+          type: 'User',
+          data: { userName: 'same' },
+          version: 1,
+          created: at,
+          lastModified: at,
+        })
+      )
+    }
+    // Admitted on the second miss, served from the cache on the third and later.
+    for (let round = 0; round < 4; round++) {
+      for (const name of ['a', 'b']) {
+        const { store, registry: types } = tenants.require(name).deps
+        expect(store.findByName(types.resourceType('User')!, 'same').map((r) => r.id)).toEqual([`id-${name}`])
+      }
+    }
+    expect(tenants.default.deps.store.stats().lookupHits).toBeGreaterThan(0)
+  })
+
+  test('--cache-bytes bounds the lookups of all tenants together: 1 KB entries of two tenants in 10 KB keep under 10', async () => {
+    const { sqlite, tenants } = registry(() => 0, 10_240)
+    const names = ['a', 'b']
+    for (const name of names) insertTenant(sqlite, { name, packs: [], schemas: [], settings: {} })
+    tenants.refresh(true)
+    const at = new Date().toISOString()
+    for (const name of names) {
+      const { store, registry: types } = tenants.require(name).deps
+      const type = types.resourceType('User')!
+      await store.write((tx) => {
+        for (let i = 0; i < 50; i++)
+          tx.insert(type, {
+            id: `${name}-${i}`,
+            type: 'User',
+            data: { userName: `u${i}`, title: 'x'.repeat(1000) },
+            version: 1,
+            created: at,
+            lastModified: at,
+          })
+      })
+    }
+    const keys = names.flatMap((name) => Array.from({ length: 50 }, (_, i) => [name, `u${i}`] as const))
+    const lookAll = (order: (readonly [string, string])[]) => {
+      for (const [name, userName] of order) {
+        const { store, registry: types } = tenants.require(name).deps
+        store.findByName(types.resourceType('User')!, userName)
+      }
+    }
+    // Admitted on the second miss; a third pass, newest first, counts what stayed.
+    lookAll(keys)
+    lookAll(keys)
+    const before = tenants.default.deps.store.stats().lookupHits
+    lookAll([...keys].reverse())
+    const kept = tenants.default.deps.store.stats().lookupHits - before
+    expect(kept).toBeGreaterThan(0)
+    expect(kept).toBeLessThanOrEqual(10)
+  })
+
+  test("follows the tenants table: a new row is served, a changed row rebuilds that tenant's services, a removed one is gone", () => {
+    let clock = 0
+    const { sqlite, tenants } = registry(() => clock)
+    expect(tenants.get('late')).toBeUndefined()
+    insertTenant(sqlite, { name: 'late', packs: [], schemas: [], settings: {} })
+    // Not before the refresh interval has passed: the table is read at most every 250 ms.
+    expect(tenants.get('late')).toBeUndefined()
+    clock += 250
+    const first = tenants.get('late')!
+    expect(first.deps.settings.maxResults).toBe(1000)
+    updateTenant(sqlite, { name: 'late', packs: ['alertmedia'], schemas: [], settings: { maxResults: 5 } })
+    clock += 250
+    const second = tenants.get('late')!
+    expect(second).not.toBe(first)
+    expect(second.deps.settings.maxResults).toBe(5)
+    expect(second.deps.registry.schemas.length).toBeGreaterThan(first.deps.registry.schemas.length)
+    sqlite.run("DELETE FROM tenants WHERE name = 'late'")
+    clock += 250
+    expect(tenants.get('late')).toBeUndefined()
+    expect(tenants.get('default')).toBeDefined()
+  })
+
+  test('a named tenant base follows --base-url: https://h/scim/v2 → https://h/tenants/NAME/scim/v2', () => {
+    expect(tenantBaseUrl('https://h/scim/v2', 'acme')).toBe('https://h/tenants/acme/scim/v2')
+    expect(tenantBaseUrl('https://h/scim/v2', 'default')).toBe('https://h/scim/v2')
+    expect(tenantBaseUrl(undefined, 'acme')).toBeUndefined()
+  })
+})
