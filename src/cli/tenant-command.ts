@@ -1,4 +1,5 @@
 // `scim-server tenant add|list|show|set|remove`: tenants as rows of the database, beside a running server.
+import { pushUrlProblem } from '../events/push-urls'
 import type { Database } from 'bun:sqlite'
 import { parseArgs } from 'node:util'
 import { PACK_NAMES } from '../scim/schema/pack'
@@ -24,7 +25,8 @@ export const TENANT_USAGE = `Usage:
                                   delete the tenant with its users, groups, memberships and tokens
 Settings: --max-results N, --default-count N, --rate-limit N (requests a second per token; 0: none);
 each one not set takes the server's flag. --strict-patch refuses the PATCH deviations Entra and Okta
-send (capitalised op names, "$ref": null, an echoed id) with 400, for clients that speak RFC 7644. Every command takes --db PATH (env SCIM_DB, default ./scim.db);
+send (capitalised op names, "$ref": null, an echoed id) with 400, for clients that speak RFC 7644.
+--push-url URL (repeatable; replaces the list) pushes the tenant's change events (RFC 8935) there. Every command takes --db PATH (env SCIM_DB, default ./scim.db);
 a running server on the same database sees the change within a second.`
 
 const OPTIONS = {
@@ -39,6 +41,7 @@ const OPTIONS = {
   'rate-limit': { type: 'string' },
   'strict-patch': { type: 'boolean' },
   unset: { type: 'string', multiple: true },
+  'push-url': { type: 'string', multiple: true },
   yes: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
@@ -54,6 +57,7 @@ type Values = {
   'default-count'?: string
   'rate-limit'?: string
   'strict-patch'?: boolean
+  'push-url'?: string[]
   unset?: string[]
   yes?: boolean
   help?: boolean
@@ -66,7 +70,11 @@ const SETTING_FLAGS: Readonly<Record<string, keyof typeof SETTING_BOUNDS>> = {
   'rate-limit': 'rateLimit',
 }
 /** What --unset takes: every setting flag. */
-const UNSET: Readonly<Record<string, keyof TenantSettings>> = { ...SETTING_FLAGS, 'strict-patch': 'strictPatch' }
+const UNSET: Readonly<Record<string, keyof TenantSettings>> = {
+  ...SETTING_FLAGS,
+  'strict-patch': 'strictPatch',
+  'push-url': 'pushUrls',
+}
 
 /** What a command prints; a thrown UsageError becomes one line and exit 2, a TenantError exit 1. */
 interface Outcome {
@@ -170,6 +178,14 @@ async function changeOf(values: Values): Promise<Change> {
     if (raw !== undefined) settings[key] = integer(raw, flag, key)
   }
   if (values['strict-patch']) settings.strictPatch = true
+  const pushUrls = values['push-url']
+  if (pushUrls) {
+    for (const url of pushUrls) {
+      const problem = pushUrlProblem(url)
+      if (problem) throw new UsageError(`--push-url: ${problem}`)
+    }
+    settings.pushUrls = [...new Set(pushUrls)]
+  }
   const unset = (values.unset ?? []).map((flag) => {
     const key = UNSET[flag.replace(/^--/, '')]
     if (!key) throw new UsageError(`--unset takes ${Object.keys(UNSET).join(', ')}, got '${flag}'`)
@@ -239,7 +255,7 @@ function find(db: Database, name: string): TenantConfig {
 function show(db: Database, name: string): Outcome {
   const config = find(db, name)
   const counts = countTenant(db, name)
-  const settings = Object.entries(config.settings).map(([k, v]) => `${k}=${v}`)
+  const settings = Object.entries(config.settings).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(' ') : v}`)
   return {
     lines: [
       `Tenant:       ${name}`,

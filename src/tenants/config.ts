@@ -20,9 +20,11 @@ export interface TenantSettings {
   rateLimit?: number
   /** Refuse IdP PATCH deviations (src/scim/compat) instead of accepting them; off by default, as Entra needs them. */
   strictPatch?: boolean
+  /** RFC 8935 receivers the tenant's change events are pushed to (src/events/push-manager.ts reads them). */
+  pushUrls?: string[]
 }
 
-type NumericSetting = Exclude<keyof TenantSettings, 'strictPatch'>
+type NumericSetting = Exclude<keyof TenantSettings, 'strictPatch' | 'pushUrls'>
 
 export interface TenantConfig {
   name: string
@@ -64,6 +66,8 @@ export function configOf(row: TenantRow): TenantConfig {
     if (typeof value === 'number' && Number.isInteger(value)) known[key] = value
   }
   if (settings.strictPatch === true) known.strictPatch = true
+  const push = settings.pushUrls
+  if (Array.isArray(push) && push.every((u) => typeof u === 'string')) known.pushUrls = push as string[]
   return {
     name: row.name,
     packs: parse<string[]>(row.packs, [], Array.isArray),

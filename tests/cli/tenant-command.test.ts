@@ -22,6 +22,24 @@ function tempDb(): string {
 const run = (db: string, ...argv: string[]) => runTenantCommand(argv, { SCIM_DB: db }).then((o) => o.lines.join('\n'))
 
 describe('cli/tenant-command', () => {
+  test('set --push-url stores the receivers, later settings keep them, --unset push-url clears them', async () => {
+    const db = tempDb()
+    await run(db, 'add', 'acme')
+    await run(db, 'set', 'acme', '--push-url', 'https://app.example/events', '--push-url', 'http://127.0.0.1:9/e')
+    await run(db, 'set', 'acme', '--rate-limit', '5')
+    const { sqlite } = openDatabase(db)
+    expect(readTenant(sqlite, 'acme')?.settings).toEqual({
+      rateLimit: 5,
+      pushUrls: ['https://app.example/events', 'http://127.0.0.1:9/e'],
+    })
+    sqlite.close()
+    await expect(run(db, 'set', 'acme', '--push-url', 'ftp://x/y')).rejects.toThrow(UsageError)
+    await run(db, 'set', 'acme', '--unset', 'push-url')
+    const again = openDatabase(db).sqlite
+    expect(readTenant(again, 'acme')?.settings).toEqual({ rateLimit: 5 })
+    again.close()
+  })
+
   test('add creates the database, the row and a token, printing the Tenant URL path and the Secret Token', async () => {
     const db = tempDb()
     const out = await run(db, 'add', 'acme', '--schema-pack', 'alertmedia', '--max-results', '50')
