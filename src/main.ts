@@ -168,7 +168,10 @@ async function serve(config: Config): Promise<void> {
     }
   }
   // A start that failed before this point (port in use, say) showed nobody a token, so it stored none.
-  if (!tokenHashes && storedTokenHashes(server.sqlite).length === 0) generated = issueToken(server.sqlite, false)
+  if (!tokenHashes && storedTokenHashes(server.sqlite).length === 0) {
+    generated = issueToken(server.sqlite, false)
+    server.tenantsChanged() // served from the moment it is printed
+  }
   const scheme = tls ? 'https' : 'http'
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? hostname() : config.host
   const tenantUrl = config.baseUrl ?? `${scheme}://${shownHost}:${listening.port}${API_PREFIX}`

@@ -44,8 +44,10 @@ export function fixedTokens(hashes: readonly Buffer[]): TokenSource {
 
 /**
  * The tokens table, re-read at most every `maxAgeMs` (so a token issued or revoked by the command
- * line beside a live server takes effect within a second, without a restart), and on every ask
- * while it is empty: the first token is issued once the server listens and must work at once.
+ * line beside a live server takes effect within a second, without a restart). The token `serve`
+ * issues once it listens works at once because the server then opens a fresh reader
+ * (ScimServer.tenantsChanged); an empty table is not re-read on every request, which cost a
+ * query per request for servers that take their tokens from --token.
  * Lookups go by the token's hash, so the table holds nothing that would let a reader sign in.
  * `usage` (auth/last-used.ts) hears of every use, for `tokens.last_used`.
  */
@@ -59,7 +61,7 @@ export function storedTokens(db: Database, maxAgeMs = 1000, usage?: { seen(id: s
   return {
     byHash() {
       const now = Date.now()
-      if (map.size === 0 || now - readAt >= maxAgeMs) {
+      if (now - readAt >= maxAgeMs) {
         const fresh = read()
         if (!sameRecords(fresh, map)) map = fresh
         readAt = now

@@ -25,6 +25,8 @@ export function makeScopedApp(options: Partial<ServerOptions> = {}): ScopedApp {
     read: issueTokenRecord(db, { tenant: 'default', label: 'reader', scope: 'read' }).token,
     metrics: issueTokenRecord(db, { tenant: 'default', label: 'prometheus', scope: 'metrics' }).token,
   }
+  // Issued in this process: served at once, as `serve` does with the token it prints.
+  t.server.tenantsChanged()
   const as: ScopedApp['as'] = (scope, method, path, body, headers = {}) =>
     t.request(method, path, body, { authorization: `Bearer ${tokens[scope]}`, ...headers })
   return {
