@@ -17,10 +17,25 @@ export type ServedBy = (request: Request) => Served
  * passed auth (within the second the token list takes to follow) is a 404, as any unknown resource.
  */
 export function servedBy(tenants: TenantSource): ServedBy {
+  // One Served per tenant and base, made once: a spread and a concatenation on every request
+  // were ~0.4 µs of a cached read. Bases come from the Host header, which any client chooses,
+  // so each tenant keeps a few and starts over past that.
+  const made = new WeakMap<TenantServices, Map<string, Served>>()
   return (request) => {
     const name = contextOf(request)?.tenant ?? DEFAULT_TENANT
     const services = tenants.get(name)
     if (!services) throw ScimError.notFound(`no tenant is called ${name}`)
-    return { ...services, base: baseOf(request, services.deps.settings.baseUrl, tenantPrefix(name)) }
+    const base = baseOf(request, services.deps.settings.baseUrl, tenantPrefix(name))
+    let bases = made.get(services)
+    if (!bases) made.set(services, (bases = new Map()))
+    let served = bases.get(base)
+    if (!served) {
+      if (bases.size >= MAX_BASES) bases.clear()
+      served = { ...services, base }
+      bases.set(base, served)
+    }
+    return served
   }
 }
+
+const MAX_BASES = 16

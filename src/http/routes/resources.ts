@@ -18,11 +18,18 @@ import type { Served, ServedBy } from '../tenant-of'
  * from the registry of the tenant it addresses, whose schemas (packs, documents) are its own.
  */
 export function resourceRoutes(served: ServedBy, name: string, endpoint: string) {
+  // Made once per Served (tenant and base), not per request.
+  const withType = new WeakMap<Served, Served & { type: ResourceType }>()
   const open = (request: Request): Served & { type: ResourceType } => {
     const tenant = served(request)
-    const type = tenant.deps.registry.resourceType(name)
-    if (!type) throw ScimError.notFound(`this tenant has no resource type ${name}`)
-    return { ...tenant, type }
+    let opened = withType.get(tenant)
+    if (!opened) {
+      const type = tenant.deps.registry.resourceType(name)
+      if (!type) throw ScimError.notFound(`this tenant has no resource type ${name}`)
+      opened = { ...tenant, type }
+      withType.set(tenant, opened)
+    }
+    return opened
   }
   return new Elysia({ prefix: endpoint })
     .get(
