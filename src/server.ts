@@ -88,7 +88,7 @@ export function createScimServer(options: ServerOptions): ScimServer {
     metrics,
     logger: options.logger,
     rateLimit: options.rateLimit,
-    console: { admins: createAdminStore(sqlite) },
+    console: { admins: createAdminStore(sqlite), db: sqlite },
   })
   return { app, store, deps, sqlite, metrics, journal: journalOf(sqlite).reader }
 }
