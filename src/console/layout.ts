@@ -23,6 +23,7 @@ const NAV: { key: Shell['current']; label: string; path: string }[] = [
   { key: 'users', label: 'Users', path: '/users' },
   { key: 'groups', label: 'Groups', path: '/groups' },
   { key: 'journal', label: 'Journal', path: '/journal' },
+  { key: 'tokens', label: 'Tokens', path: '/tokens' },
 ]
 
 export function page({ title, session, current, body }: Shell): Html {

@@ -12,6 +12,7 @@ import { CONSOLE_PREFIX } from './paths'
 import { assetResponse } from './respond'
 import { ConsoleSessions } from './sessions'
 import { type SignInPolicy, signInRoutes } from './sign-in-routes'
+import { tokenRoutes } from './token-routes'
 
 export interface ConsoleOptions {
   admins: AdminStore
@@ -44,4 +45,5 @@ export function consoleRoutes(options: ConsoleOptions) {
     .use(signInRoutes({ admins: options.admins, sessions, secure, now, policy: options.signInPolicy }))
     .use(pageRoutes({ ...gate, journal, now }))
     .use(journalRoutes({ ...gate, db: options.db, journal, reader: journalOf(options.db).reader }))
+    .use(tokenRoutes({ ...gate, db: options.db, now }))
 }
