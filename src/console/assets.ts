@@ -45,19 +45,26 @@ dl.attrs dl.attrs{padding:.25rem .5rem;border:none;border-left:2px solid var(--l
 .sign-in{max-width:24rem;margin:4rem auto}
 .sign-in form{display:flex;flex-direction:column;gap:.75rem;background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:1.25rem}
 .sign-in label{display:flex;flex-direction:column;gap:.25rem;font-weight:600}
-form.filters label{flex:1 1 10rem}
+form.filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr))}
+form.filters button{justify-self:start}
 .actions{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;margin:0 0 1rem}
 .actions form{margin:0}
 table.changes{font-size:.85rem;border:none}
 table.changes th,table.changes td{padding:.15rem .4rem}
-table.entries code{overflow-wrap:anywhere}
+table.entries td,table.entries th{overflow-wrap:break-word}
+table.entries td[data-label=Time],table.entries td[data-label="Request id"],table.changes .muted{white-space:nowrap}
+table.changes td+td code,table.entries td[data-label=Resource] a{overflow-wrap:anywhere}
+.live p{margin:.25rem 0 .75rem}
 output.notice{display:block}
+.issued h2{margin-top:0}
+select{font-weight:400}
 .issued code{font-size:1rem;padding:.25rem .4rem;border:1px solid var(--line);border-radius:.25rem;background:var(--bg);overflow-wrap:anywhere}
 .card code{overflow-wrap:anywhere}
 .cols{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
 .cols>section{min-width:0}
 @media (max-width:48rem){.cols{grid-template-columns:1fr}dl.attrs{grid-template-columns:1fr}dl.attrs dt{margin-top:.4rem}
  table.list thead{display:none}table.list tr{display:block;border-bottom:1px solid var(--line);padding:.4rem 0}table.list td{display:block;border:none;padding:.1rem .6rem}
+ table.entries td,table.entries th{overflow-wrap:anywhere}table.entries td[data-label=Time]{white-space:normal}
  table.list td[data-label]::before{content:attr(data-label) ": ";color:var(--muted);font-size:.85rem}}
 `
 
@@ -79,7 +86,8 @@ function consoleLive(box) {
   var status = box.querySelector('[data-live-status]')
   var rows = box.querySelector('[data-live-rows]')
   var table = rows.closest('table')
-  var prefix = box.getAttribute('data-live').replace(//live$/, '')
+  // The console's prefix: the stream is served at <prefix>/live.
+  var prefix = box.getAttribute('data-live').slice(0, -'/live'.length)
   function say(text, reload) {
     status.textContent = text + ' '
     if (reload) {

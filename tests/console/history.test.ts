@@ -21,10 +21,7 @@ function historyRows(page: string): string[][] {
   const section = page.slice(page.indexOf('id="history"'))
   const body = section.slice(section.indexOf('<tbody>'))
   return [...body.matchAll(/<tr data-seq="\d+">([\s\S]*?)<\/tr>\s*(?=<tr data-seq|<\/tbody>)/g)].map((m) =>
-    m[1]!
-      .split('<td data-label="')
-      .slice(1)
-      .map((cell) => cell.slice(cell.indexOf('">') + 2))
+    m[1]!.split(/<td data-label="(?:Time|Actor|Operation|Request id|Changes)">/).slice(1)
   )
 }
 
@@ -54,12 +51,14 @@ describe('history on the detail page', () => {
       expect(r[1]!.length).toBeGreaterThan(0)
       expect(r[3]).toMatch(/<code>[^<]+<\/code>/)
     }
-    expect(rows[0]![4]).toContain('<td><code>active</code></td><td><code>true</code></td><td><code>false</code></td>')
+    expect(rows[0]![4]).toContain(
+      '<td data-label="Attribute"><code>active</code></td><td data-label="Before"><code>true</code></td><td data-label="After"><code>false</code></td>'
+    )
     expect(rows[1]![4]).toContain(
-      '<td><code>displayName</code></td><td><code>&quot;Ada&quot;</code></td><td><code>&quot;Countess of Lovelace&quot;</code></td>'
+      '<td data-label="Attribute"><code>displayName</code></td><td data-label="Before"><code>&quot;Ada&quot;</code></td><td data-label="After"><code>&quot;Countess of Lovelace&quot;</code></td>'
     )
     expect(rows[2]![4]).toContain(
-      '<td><code>userName</code></td><td><span class="muted">(none)</span></td><td><code>&quot;ada@example.com&quot;</code></td>'
+      '<td data-label="Attribute"><code>userName</code></td><td data-label="Before"><span class="muted">(none)</span></td><td data-label="After"><code>&quot;ada@example.com&quot;</code></td>'
     )
     // Bob's entries are not Ada's history.
     expect(page).not.toContain('bob@example.com')

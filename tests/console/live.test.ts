@@ -27,6 +27,16 @@ async function events(
 }
 
 describe('live updates', () => {
+  test('console.js, which listens to the stream, is served and parses as JavaScript', async () => {
+    const { browser } = await signedIn()
+    const res = await browser.get('/admin/console.js')
+    expect(res.status).toBe(200)
+    const script = await res.text()
+    expect(script).toContain('new EventSource(')
+    // A syntax error (an escape lost in the template string) would stop every enhancement.
+    expect(() => new Function(script)).not.toThrow()
+  })
+
   test('entries committed after the stream opened arrive as events, without attribute values', async () => {
     const { app, browser } = await signedIn()
     const before = await app.scim('POST', '/Users', { schemas: [URN_USER], userName: 'old@example.com' })

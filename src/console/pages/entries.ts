@@ -11,7 +11,7 @@ function shown(value: unknown): Html {
 function changesTable(changes: readonly JournalChange[]): Html {
   if (changes.length === 0) return html`<span class="muted">no attribute changed</span>`
   return html`<table class="changes"><thead><tr><th scope="col">Attribute</th><th scope="col">Before</th><th scope="col">After</th></tr></thead>
-<tbody>${changes.map((c) => html`<tr><td><code>${c.path}</code></td><td>${shown(c.before)}</td><td>${shown(c.after)}</td></tr>`)}</tbody></table>`
+<tbody>${changes.map((c) => html`<tr><td data-label="Attribute"><code>${c.path}</code></td><td data-label="Before">${shown(c.before)}</td><td data-label="After">${shown(c.after)}</td></tr>`)}</tbody></table>`
 }
 
 /** The detail page of an entry's resource (deleted ones too: the page then says it is gone). */

@@ -108,6 +108,7 @@ ${filterForm(query, view.tenants)}
 <button type="submit">Verify chain</button></form></div>
 ${shown}
 ${liveSection()}
+<h2>Entries</h2>
 ${listing}`,
   })
 }

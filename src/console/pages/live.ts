@@ -9,7 +9,7 @@ import { LIVE_PATH } from '../paths'
  */
 export function liveSection(): Html {
   return html`<section class="live" aria-labelledby="live-title" data-live="${href(LIVE_PATH)}">
-<h2 id="live-title">New entries</h2>
+<h2 id="live-title">New since this page loaded</h2>
 <p class="muted" data-live-status role="status">Entries committed after this page loaded are not shown: <a href="">reload the page</a> to see them.</p>
 <table class="list entries" hidden><thead><tr><th scope="col">Time</th><th scope="col">Actor</th><th scope="col">Operation</th><th scope="col">Resource</th><th scope="col">Changes</th></tr></thead>
 <tbody data-live-rows></tbody></table></section>`

@@ -66,7 +66,8 @@ export function tokensPage(session: Session, view: TokensView): Html {
 <p class="muted">Paste it into Entra (Provisioning → Admin credentials → Tenant URL), with a token as the Secret Token.</p>
 <p><code id="tenant-url">${view.tenantUrl}</code> <button type="button" class="plain" data-copy="tenant-url">Copy URL</button></p></section>
 <h2 id="issue-title">Issue a token</h2>${issueForm(session.csrf)}
-<h2>Tokens of this tenant</h2>${list}`,
+<h2>Tokens of this tenant</h2>${list}
+<p class="muted">A server started with <code>--token</code> (or <code>SCIM_TOKENS</code>) accepts only those tokens, not the ones listed here.</p>`,
   })
 }
 
