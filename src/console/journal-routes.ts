@@ -21,8 +21,12 @@ export interface JournalRouteDeps extends GuardDeps {
 const TENANTS = [TENANT]
 /** Entries one live read sends at most; the next append sends the rest. */
 const LIVE_BATCH = 100
-/** A comment line this often keeps proxies from closing an idle stream. */
-const HEARTBEAT_MS = 25_000
+/**
+ * A comment line this often keeps the stream from looking idle: Bun.serve closes a connection
+ * after 10 s without traffic (its default idleTimeout), and proxies do after a minute or so. A
+ * dropped stream costs nothing but the reconnect: EventSource resumes from Last-Event-ID.
+ */
+const HEARTBEAT_MS = 5_000
 
 function queryOf(raw: Record<string, string | undefined>): JournalQuery {
   const v = (k: string) => (raw[k] ?? '').trim()
