@@ -139,7 +139,7 @@ export function createScimServer(options: ServerOptions): ScimServer {
     metrics,
     logger: options.logger,
     events,
-    console: { admins: createAdminStore(sqlite) },
+    console: { admins: createAdminStore(sqlite), db: sqlite },
   })
   return { app, store, deps, tenants, tenantsChanged, sqlite, metrics, journal: journalOf(sqlite).reader }
 }

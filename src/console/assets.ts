@@ -31,7 +31,7 @@ th,td{text-align:left;padding:.45rem .6rem;border-bottom:1px solid var(--line);v
 th{font-size:.85rem;color:var(--muted);font-weight:600}
 form.search{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end;margin-bottom:1rem}
 form.search label{display:flex;flex-direction:column;flex:1 1 20rem;font-weight:600}
-input[type=text],input[type=search],input[type=password]{font:inherit;padding:.5rem;border:1px solid var(--line);border-radius:.35rem;background:var(--card);color:var(--fg);width:100%}
+input[type=text],input[type=search],input[type=password],select{font:inherit;padding:.5rem;border:1px solid var(--line);border-radius:.35rem;background:var(--card);color:var(--fg);width:100%}
 button,.button{font:inherit;padding:.5rem 1rem;border-radius:.35rem;border:1px solid var(--accent);background:var(--accent);color:var(--accent-fg);cursor:pointer;text-decoration:none;display:inline-block}
 button.plain{background:transparent;color:var(--accent)}
 .pager{display:flex;gap:1rem;margin:1rem 0;align-items:center;flex-wrap:wrap}
@@ -45,14 +45,35 @@ dl.attrs dl.attrs{padding:.25rem .5rem;border:none;border-left:2px solid var(--l
 .sign-in{max-width:24rem;margin:4rem auto}
 .sign-in form{display:flex;flex-direction:column;gap:.75rem;background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:1.25rem}
 .sign-in label{display:flex;flex-direction:column;gap:.25rem;font-weight:600}
+form.filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr))}
+form.filters button{justify-self:start}
+.actions{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;margin:0 0 1rem}
+.actions form{margin:0}
+table.changes{font-size:.85rem;border:none}
+table.changes th,table.changes td{padding:.15rem .4rem}
+table.entries td,table.entries th{overflow-wrap:break-word}
+table.entries td[data-label=Time],table.entries td[data-label="Request id"],table.changes .muted{white-space:nowrap}
+table.changes td+td code,table.entries td[data-label=Resource] a{overflow-wrap:anywhere}
+.live p{margin:.25rem 0 .75rem}
+output.notice{display:block}
+.issued h2{margin-top:0}
+select{font-weight:400}
+.issued code{font-size:1rem;padding:.25rem .4rem;border:1px solid var(--line);border-radius:.25rem;background:var(--bg);overflow-wrap:anywhere}
+.card code{overflow-wrap:anywhere}
 .cols{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
 .cols>section{min-width:0}
 @media (max-width:48rem){.cols{grid-template-columns:1fr}dl.attrs{grid-template-columns:1fr}dl.attrs dt{margin-top:.4rem}
  table.list thead{display:none}table.list tr{display:block;border-bottom:1px solid var(--line);padding:.4rem 0}table.list td{display:block;border:none;padding:.1rem .6rem}
+ table.entries td,table.entries th{overflow-wrap:anywhere}table.entries td[data-label=Time]{white-space:normal}
  table.list td[data-label]::before{content:attr(data-label) ": ";color:var(--muted);font-size:.85rem}}
 `
 
-/** Progressive enhancement only: every page works without it. Copies the JSON of a resource. */
+/**
+ * Progressive enhancement only: every page works without it. Copies a resource's JSON, a new
+ * token or the Tenant URL; and where a page has a [data-live] box, listens to the journal's
+ * server-sent events and adds each new entry as a row (built with textContent, never as markup).
+ * When the stream cannot run the box says so and offers a reload.
+ */
 export const CONSOLE_JS = `
 document.addEventListener('click', function (event) {
   var button = event.target.closest && event.target.closest('[data-copy]')
@@ -61,6 +82,53 @@ document.addEventListener('click', function (event) {
   if (!source || !navigator.clipboard) return
   navigator.clipboard.writeText(source.textContent).then(function () { button.textContent = 'Copied' })
 })
+function consoleLive(box) {
+  var status = box.querySelector('[data-live-status]')
+  var rows = box.querySelector('[data-live-rows]')
+  var table = rows.closest('table')
+  // The console's prefix: the stream is served at <prefix>/live.
+  var prefix = box.getAttribute('data-live').slice(0, -'/live'.length)
+  function say(text, reload) {
+    status.textContent = text + ' '
+    if (reload) {
+      var a = document.createElement('a')
+      a.href = ''
+      a.textContent = 'Reload the page'
+      status.appendChild(a)
+    }
+  }
+  function cell(tr, label, text, href) {
+    var td = document.createElement('td')
+    td.setAttribute('data-label', label)
+    if (href) {
+      var a = document.createElement('a')
+      a.href = href
+      a.textContent = text
+      td.appendChild(a)
+    } else td.textContent = text
+    tr.appendChild(td)
+  }
+  if (!window.EventSource) return say('This browser has no live updates.', true)
+  var source = new EventSource(box.getAttribute('data-live'))
+  source.onopen = function () { say('Live: new entries appear here as they are committed.', false) }
+  source.onerror = function () {
+    say(source.readyState === EventSource.CLOSED ? 'Live updates stopped.' : 'Live updates interrupted, reconnecting.', true)
+  }
+  source.addEventListener('journal', function (event) {
+    var e = JSON.parse(event.data)
+    var tr = document.createElement('tr')
+    tr.setAttribute('data-seq', e.seq)
+    var page = e.resourceType === 'User' ? '/user' : e.resourceType === 'Group' ? '/group' : ''
+    cell(tr, 'Time', e.at + ' #' + e.seq)
+    cell(tr, 'Actor', e.actor === null ? '(unnamed token or command line)' : e.actor)
+    cell(tr, 'Operation', e.op)
+    cell(tr, 'Resource', e.resourceType + ' ' + e.resourceId, page && prefix + page + '?id=' + encodeURIComponent(e.resourceId))
+    cell(tr, 'Changes', e.changes + (e.changes === 1 ? ' attribute' : ' attributes'))
+    rows.insertBefore(tr, rows.firstChild)
+    table.hidden = false
+  })
+}
+document.querySelectorAll('[data-live]').forEach(consoleLive)
 `
 
 /**

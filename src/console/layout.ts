@@ -14,7 +14,7 @@ export interface Shell {
   /** The signed-in account, with its session's CSRF token for the sign-out form; absent on sign-in pages. */
   session?: { admin: string; csrf: string }
   /** The navigation entry to mark as the current page. */
-  current?: 'dashboard' | 'users' | 'groups'
+  current?: 'dashboard' | 'users' | 'groups' | 'journal' | 'tokens'
   body: Part
 }
 
@@ -22,6 +22,8 @@ const NAV: { key: Shell['current']; label: string; path: string }[] = [
   { key: 'dashboard', label: 'Dashboard', path: '' },
   { key: 'users', label: 'Users', path: '/users' },
   { key: 'groups', label: 'Groups', path: '/groups' },
+  { key: 'journal', label: 'Journal', path: '/journal' },
+  { key: 'tokens', label: 'Tokens', path: '/tokens' },
 ]
 
 export function page({ title, session, current, body }: Shell): Html {

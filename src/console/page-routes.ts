@@ -3,7 +3,6 @@ import { Elysia } from 'elysia'
 import { ScimError } from '../scim/errors'
 import type { ServiceDeps } from '../service/context'
 import { FilterCache } from '../service/filter-cache'
-import type { RequestInfo } from '../service/result'
 import {
   countOf,
   listPage as readList,
@@ -14,29 +13,24 @@ import {
   resourceAsServed,
   typeNamed,
 } from './data'
+import { guard, type GuardDeps, TENANT } from './guard'
+import type { JournalData } from './journal-data'
 import { href } from './layout'
 import { dashboardPage, type Pace } from './pages/dashboard'
-import { detailPage, listPage, messagePage } from './pages/resources'
-import { SIGN_IN_PATH } from './paths'
+import { detailPage, listPage } from './pages/resources'
 import { htmlResponse, redirect } from './respond'
 import { readSearch } from './search'
-import type { ConsoleSessions, SignedIn } from './sessions'
 
-/** The tenant the pages show. The tenants page will choose among those `depsFor` knows. */
-const TENANT = 'default'
 /** How many recently modified resources the dashboard lists. */
 const RECENT = 10
 const KINDS = ['User', 'Group'] as const
 
-export interface PageDeps {
-  sessions: ConsoleSessions
-  depsFor: (tenant: string) => ServiceDeps | undefined
-  /** The SCIM API base of a tenant for this request, so meta.location reads as the API serves it. */
-  apiBase: (tenant: string, request: Request) => string
+export interface PageDeps extends GuardDeps {
+  journal: JournalData
   now: () => number
 }
 
-export function pageRoutes({ sessions, depsFor, apiBase, now }: PageDeps) {
+export function pageRoutes({ sessions, depsFor, apiBase, journal, now }: PageDeps) {
   // Filters resolve against a tenant's registry, so each tenant's deps get a cache of their own.
   const caches = new WeakMap<ServiceDeps, FilterCache>()
   const filtersOf = (deps: ServiceDeps) => {
@@ -44,27 +38,8 @@ export function pageRoutes({ sessions, depsFor, apiBase, now }: PageDeps) {
     if (!cache) caches.set(deps, (cache = new FilterCache()))
     return cache
   }
-  /**
-   * Runs `render` for a signed-in request with its tenant's deps; everything else goes to the
-   * sign-in page. A ScimError (a refused filter, an expired cursor, an unknown id) becomes a
-   * page with its status and detail, as the API would have answered it.
-   */
-  const signedIn =
-    (
-      render: (s: SignedIn, deps: ServiceDeps, req: RequestInfo, query: Record<string, string | undefined>) => Response
-    ) =>
-    ({ request, query }: { request: Request; query: Record<string, string | undefined> }) => {
-      const session = sessions.current(request)
-      if (!session) return redirect(href(SIGN_IN_PATH))
-      const deps = depsFor(TENANT)
-      if (!deps) return htmlResponse(messagePage(session, 'No such tenant', `Tenant ${TENANT} is not served.`), 404)
-      try {
-        return render(session, deps, { base: apiBase(TENANT, request) }, query)
-      } catch (err) {
-        if (!(err instanceof ScimError)) throw err
-        return htmlResponse(messagePage(session, err.status === 404 ? 'Not found' : 'Refused', err.detail), err.status)
-      }
-    }
+  const signedIn = guard({ sessions, depsFor, apiBase }).page
+  const historyOf = (kind: string, id: string) => journal.page({ tenant: TENANT, resourceType: kind, resourceId: id })
 
   const list = (kind: (typeof KINDS)[number]) =>
     signedIn((session, deps, req, query) => {
@@ -95,12 +70,13 @@ export function pageRoutes({ sessions, depsFor, apiBase, now }: PageDeps) {
         const slim = resourceAsServed(deps, type, id, { ...req, excludedAttributes: 'members' })
         const members = membersOf(deps, id, MEMBER_LINKS)
         if (members.total > MEMBER_LINKS) {
-          const view = { kind, doc: slim, json: JSON.stringify(slim, null, 2), members }
+          const view = { kind, doc: slim, json: JSON.stringify(slim, null, 2), members, history: historyOf(kind, id) }
           return htmlResponse(detailPage(session, view))
         }
       }
       const doc = resourceAsServed(deps, type, id, req)
-      return htmlResponse(detailPage(session, { kind, doc, json: JSON.stringify(doc, null, 2) }))
+      const history = historyOf(kind, id)
+      return htmlResponse(detailPage(session, { kind, doc, json: JSON.stringify(doc, null, 2), history }))
     })
 
   return new Elysia()
@@ -125,7 +101,15 @@ export function pageRoutes({ sessions, depsFor, apiBase, now }: PageDeps) {
         const modified = (d: { doc: { meta?: unknown } }) =>
           (d.doc.meta as { lastModified?: string }).lastModified ?? ''
         recent.sort((a, b) => modified(b).localeCompare(modified(a)))
-        return htmlResponse(dashboardPage(session, { tenant: TENANT, pace, recent: recent.slice(0, RECENT) }))
+        return htmlResponse(
+          dashboardPage(session, {
+            tenant: TENANT,
+            pace,
+            recent: recent.slice(0, RECENT),
+            journal: journal.summary(TENANT, at),
+            undelivered: deps.events?.undelivered(),
+          })
+        )
       })
     )
     .get('/users', list('User'))

@@ -1,16 +1,23 @@
-// The admin console's controller at /admin: sign-in, pages and the embedded assets.
+// The admin console's controller at /admin: sign-in, pages, journal, tokens and the embedded assets.
+import type { Database } from 'bun:sqlite'
 import { Elysia } from 'elysia'
+import { journalOf } from '../journal/journal'
 import type { ServiceDeps } from '../service/context'
 import type { AdminStore } from './admin-store'
 import { CONSOLE_CSS, CONSOLE_ICON, CONSOLE_JS } from './assets'
+import { journalData } from './journal-data'
+import { journalRoutes } from './journal-routes'
 import { pageRoutes } from './page-routes'
 import { CONSOLE_PREFIX } from './paths'
 import { assetResponse } from './respond'
 import { ConsoleSessions } from './sessions'
 import { type SignInPolicy, signInRoutes } from './sign-in-routes'
+import { tokenRoutes } from './token-routes'
 
 export interface ConsoleOptions {
   admins: AdminStore
+  /** The server's database: its journal (history, journal page, live updates) and its tokens table. */
+  db: Database
   /** A tenant's services (today only `default`; the tenants registry answers for all of them). */
   depsFor: (tenant: string) => ServiceDeps | undefined
   apiBase: (tenant: string, request: Request) => string
@@ -29,10 +36,14 @@ export function consoleRoutes(options: ConsoleOptions) {
   const now = options.now ?? Date.now
   const sessions = new ConsoleSessions(options.admins, now, options.sessionTtlMs)
   const secure = (request: Request) => options.apiBase('default', request).startsWith('https:')
+  const gate = { sessions, depsFor: options.depsFor, apiBase: options.apiBase }
+  const journal = journalData(options.db)
   return new Elysia({ prefix: CONSOLE_PREFIX })
     .get('/console.css', () => assetResponse(CONSOLE_CSS, 'text/css'))
     .get('/console.js', () => assetResponse(CONSOLE_JS, 'text/javascript'))
     .get('/icon.svg', () => assetResponse(CONSOLE_ICON, 'image/svg+xml'))
     .use(signInRoutes({ admins: options.admins, sessions, secure, now, policy: options.signInPolicy }))
-    .use(pageRoutes({ sessions, depsFor: options.depsFor, apiBase: options.apiBase, now }))
+    .use(pageRoutes({ ...gate, journal, now }))
+    .use(journalRoutes({ ...gate, db: options.db, journal, reader: journalOf(options.db).reader }))
+    .use(tokenRoutes({ ...gate, db: options.db, now }))
 }

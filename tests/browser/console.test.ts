@@ -1,5 +1,6 @@
 // The admin console in Debian's Chromium, against the compiled binary: sign in, search, open a user,
-// see a PATCH sent through the SCIM API on reload. Screenshots of each page go to test-results/console/.
+// see a PATCH sent through the SCIM API on reload and in its history, watch the journal live, verify
+// it, issue and revoke a token. Screenshots of each page go to test-results/console/.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -28,6 +29,7 @@ let base: string
 let browser: Browser
 let userId: string
 let groupId: string
+let ids: string[]
 /** Every URL the browser asked for: all must be the server's own. */
 const requested: string[] = []
 /** Errors the pages logged (a Content-Security-Policy violation among them): there must be none. */
@@ -80,7 +82,7 @@ beforeAll(async () => {
   })
   expect(await add.exited).toBe(0)
   const names = ['ada.lovelace@example.com', 'alan.turing@example.com', 'grace.hopper@example.com']
-  const ids: string[] = []
+  ids = []
   for (const userName of names) {
     const res = await scim('POST', '/Users', {
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
@@ -157,6 +159,74 @@ describe('console in Chromium', () => {
     await shot(page, 'groups')
   }, 60_000)
 
+  test('the PATCH appears in the user’s history; the journal shows a new entry live and verifies its chain', async () => {
+    const page = await newPage()
+    await signIn(page)
+    await page.goto(`${base}/admin/user?id=${userId}`)
+    const history = page.locator('section[aria-labelledby=history] table.entries > tbody > tr')
+    // Newest first: the Entra-style rename of the first test, then the create.
+    expect(await history.count()).toBe(2)
+    const newest = (await history.first().textContent())!
+    expect(newest).toContain('patch')
+    expect(newest).toContain('Countess of Lovelace')
+    expect((await history.last().textContent())!).toContain('create')
+    await shot(page, 'user-history')
+
+    await page.goto(`${base}/admin/journal`)
+    await page.locator('[data-live-status]', { hasText: 'Live:' }).waitFor()
+    const patched = await scim('PATCH', `/Users/${ids[2]}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
+    })
+    expect(patched.status).toBe(200)
+    const live = page.locator('[data-live-rows] > tr')
+    await live.first().waitFor()
+    expect(await live.count()).toBe(1)
+    expect((await live.first().textContent())!).toContain(`User ${ids[2]}`)
+    await shot(page, 'journal-live')
+
+    await page.getByRole('button', { name: 'Verify chain' }).click()
+    await page.waitForURL(`${base}/admin/journal/verify`)
+    const exported = (await (await page.request.get(`${base}/admin/journal/export`)).text()).trimEnd().split('\n')
+    expect(exported.length).toBeGreaterThan(5)
+    expect(await page.locator('#verify-result').textContent()).toContain(
+      `tenant default: ${exported.length} entries intact`
+    )
+    await shot(page, 'journal-verified')
+
+    await page.goto(`${base}/admin`)
+    await shot(page, 'dashboard-journal')
+  }, 60_000)
+
+  test('issue a token (shown once), then revoke it after confirming', async () => {
+    const page = await newPage()
+    await signIn(page)
+    await page.getByRole('link', { name: 'Tokens', exact: true }).click()
+    await page.waitForURL(`${base}/admin/tokens`)
+    expect(await page.locator('#tenant-url').textContent()).toBe(`${base}/scim/v2`)
+    await page.getByLabel('Label').fill('entra-browser')
+    await page.getByLabel('Scope').selectOption('provision')
+    await page.getByLabel('Expires').selectOption('30')
+    await page.getByRole('button', { name: 'Issue token' }).click()
+    await page.waitForURL(`${base}/admin/tokens/issue`)
+    const token = (await page.locator('#new-token').textContent())!
+    expect(token.length).toBeGreaterThan(20)
+    const id = /Token ([0-9a-f]+) issued/.exec((await page.locator('#issued-title').textContent())!)![1]!
+    await shot(page, 'token-issued')
+
+    await page.goto(`${base}/admin/tokens`)
+    expect(await page.locator('#new-token').count()).toBe(0)
+    expect(await page.content()).not.toContain(token)
+    await page.getByRole('button', { name: `Revoke token ${id}` }).click()
+    await page.waitForURL(`${base}/admin/tokens/revoke`)
+    await shot(page, 'token-revoke')
+    await page.getByRole('button', { name: `Revoke token ${id}` }).click()
+    await page.waitForURL(`${base}/admin/tokens?revoked=${id}`)
+    expect(await page.getByRole('status').textContent()).toBe(`Token ${id} revoked.`)
+    expect(await page.getByRole('button', { name: `Revoke token ${id}` }).count()).toBe(0)
+    await shot(page, 'tokens')
+  }, 60_000)
+
   test('keyboard: the first Tab reaches the skip link, which moves focus to the content', async () => {
     const page = await newPage()
     await signIn(page)
@@ -177,6 +247,11 @@ describe('console in Chromium', () => {
     await page.goto(`${base}/admin/user?id=${userId}`)
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375)
     await shot(page, 'user-phone')
+    for (const name of ['journal', 'tokens']) {
+      await page.goto(`${base}/admin/${name}`)
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375)
+      await shot(page, `${name}-phone`)
+    }
   }, 60_000)
 
   test('every asset comes from the server itself (no CDN, no web font), and no page logged an error', () => {

@@ -36,7 +36,13 @@ export async function makeConsoleApp(options: { policy?: SignInPolicy; ttlMs?: n
     limits: server.deps.settings.limits,
     tokens: fixedTokens([hashToken(TEST_TOKEN)]),
     metrics: server.metrics,
-    console: { admins, now: () => clock.now, sessionTtlMs: options.ttlMs, signInPolicy: options.policy },
+    console: {
+      admins,
+      db: server.sqlite,
+      now: () => clock.now,
+      sessionTtlMs: options.ttlMs,
+      signInPolicy: options.policy,
+    },
   })
   const handle = (request: Request) => app.handle(request)
   return {

@@ -2,6 +2,10 @@
 import type { Doc } from '../../scim/document'
 import { html, type Html } from '../html'
 import { href, page } from '../layout'
+import type { JournalSummary } from '../journal-data'
+import { RECENT_WINDOW } from '../journal-data'
+import { actorOf, resourceLink } from './entries'
+import { liveSection } from './live'
 import { nameOf } from './resource-view'
 
 export interface Pace {
@@ -17,6 +21,9 @@ export interface DashboardData {
   tenant: string
   pace: Pace[]
   recent: { type: 'User' | 'Group'; doc: Doc }[]
+  journal: JournalSummary
+  /** Change events pushed receivers have not accepted yet (every tenant's); undefined when events are off. */
+  undelivered?: number
 }
 
 const PLURAL = { User: 'Users', Group: 'Groups' }
@@ -24,6 +31,28 @@ const PLURAL = { User: 'Users', Group: 'Groups' }
 function when(doc: Doc): string {
   const meta = doc.meta as { lastModified?: string } | undefined
   return meta?.lastModified ?? ''
+}
+
+const n = (x: number) => x.toLocaleString('en')
+
+/** The journal's side: the newest entry, entries per period, and the compatibility rules that fired most. */
+function journalCards(j: JournalSummary, undelivered: number | undefined): Html {
+  const last = j.last
+    ? html`<p><time datetime="${j.last.at}">${j.last.at}</time></p><p class="muted">${j.last.op} of ${resourceLink(j.last)} by ${actorOf(j.last)}</p>`
+    : html`<p class="muted">No journal entries yet.</p>`
+  const rules =
+    j.compat.length === 0
+      ? html`<p class="muted">None fired.</p>`
+      : html`<ol>${j.compat.map((c) => html`<li><code>${c.rule}</code> <span class="muted">${n(c.count)}×</span></li>`)}</ol>`
+  const events =
+    undelivered === undefined
+      ? ''
+      : html`<section class="card" aria-labelledby="events"><h2 id="events">Change events</h2><p class="n" id="undelivered">${n(undelivered)}</p>
+<p class="muted">pushed but not yet accepted by their receivers (all tenants)</p></section>`
+  return html`<div class="cards"><section class="card" aria-labelledby="last-entry"><h2 id="last-entry">Last change</h2>${last}</section>
+<section class="card" aria-labelledby="journal-pace"><h2 id="journal-pace">Journal entries</h2><p class="n" id="pace-5m">${n(j.last5m)}</p>
+<p class="muted">in the last 5 minutes (${(j.last5m / 5).toLocaleString('en', { maximumFractionDigits: 1 })} a minute)<br>last hour: ${n(j.lastHour)}<br>last 24 hours: ${n(j.lastDay)}</p></section>
+<section class="card" aria-labelledby="compat-top"><h2 id="compat-top">Compatibility rules</h2>${rules}<p class="muted">most fired, in the newest ${n(RECENT_WINDOW)} entries</p></section>${events}</div>`
 }
 
 export function dashboardPage(session: { admin: string; csrf: string }, data: DashboardData): Html {
@@ -42,7 +71,10 @@ export function dashboardPage(session: { admin: string; csrf: string }, data: Da
     current: 'dashboard',
     body: html`<h1>Dashboard <span class="muted">· tenant ${data.tenant}</span></h1>
 <div class="cards">${cards}</div>
-<h2>Last provisioning activity</h2>
+<h2>Provisioning journal</h2>
+${journalCards(data.journal, data.undelivered)}
+${liveSection()}
+<h2>Last modified</h2>
 ${
   rows.length === 0
     ? html`<p class="notice">Nothing provisioned yet.</p>`

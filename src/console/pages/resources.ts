@@ -1,9 +1,11 @@
 // The users and groups lists (search box, cursor pager) and a resource's detail page.
 import type { Doc } from '../../scim/document'
 import type { ListPage } from '../data'
+import type { JournalPage } from '../journal-data'
 import { html, type Html } from '../html'
 import { href, page } from '../layout'
 import type { Search } from '../search'
+import { entriesTable } from './entries'
 import { nameOf, readable } from './resource-view'
 
 type Kind = 'User' | 'Group'
@@ -89,6 +91,8 @@ export interface DetailView {
   json: string
   /** A group too large to show whole: its first members and how many it has; the JSON is then without them. */
   members?: { total: number; rows: readonly Ref[] }
+  /** The resource's journal entries, newest first (one page; the journal page has the rest). */
+  history: JournalPage
 }
 
 type Ref = { value: string; display?: string; type?: string }
@@ -110,7 +114,7 @@ function related(kind: Kind, doc: Doc, members: DetailView['members']): Html {
 }
 
 export function detailPage(session: { admin: string; csrf: string }, view: DetailView): Html {
-  const { kind, doc, json, members } = view
+  const { kind, doc, json, members, history } = view
   // Groups and members are listed as links below the attributes instead of inside them.
   const { groups: _groups, members: _members, ...attributes } = doc
   const served = members
@@ -125,8 +129,23 @@ export function detailPage(session: { admin: string; csrf: string }, view: Detai
 <div class="cols"><section aria-labelledby="readable"><h2 id="readable">Attributes</h2>${readable(attributes)}${related(kind, doc, members)}</section>
 <section aria-labelledby="as-served"><h2 id="as-served">As served by SCIM</h2>${served}
 <p><button type="button" class="plain" data-copy="resource-json">Copy JSON</button></p>
-<pre id="resource-json" tabindex="0" aria-label="JSON">${json}</pre></section></div>`,
+<pre id="resource-json" tabindex="0" aria-label="JSON">${json}</pre></section></div>
+${historySection(kind, String(doc.id), history)}`,
   })
+}
+
+function historySection(kind: Kind, id: string, history: JournalPage): Html {
+  const all = href('/journal', { type: kind, id })
+  const body =
+    history.entries.length === 0
+      ? html`<p class="muted">No journal entries (the journal is off, or they were pruned).</p>`
+      : html`${entriesTable(history.entries, 'Newest first', false)}${
+          history.older === undefined
+            ? ''
+            : html`<p><a href="${href('/journal', { type: kind, id, before: String(history.older) })}">Older entries</a></p>`
+        }`
+  return html`<section aria-labelledby="history"><h2 id="history">History</h2>
+<p class="muted">Every change the journal recorded, with what each attribute was before and after. <a href="${all}">In the journal</a></p>${body}</section>`
 }
 
 export function messagePage(

@@ -1,0 +1,132 @@
+// What the console reads of the provisioning journal: a resource's history, filtered pages, the dashboard's pace.
+import type { Database } from 'bun:sqlite'
+import { entryOf } from '../journal/canonical'
+import { ENTRY_COLUMNS, type EntryRow } from '../journal/reader'
+import type { JournalEntry } from '../journal/types'
+
+/** Entries on one page of the journal and of a resource's history. */
+export const JOURNAL_PAGE = 50
+/** The dashboard's pace and compatibility counts look at this many of the newest entries, so it stays fast on a large journal. */
+export const RECENT_WINDOW = 10_000
+
+export const JOURNAL_OPS = ['create', 'replace', 'patch', 'delete'] as const
+
+/** The journal page's filter: every field but the tenant is optional; times are ISO 8601 (UTC). */
+export interface JournalFilter {
+  tenant: string
+  actor?: string
+  op?: string
+  resourceType?: string
+  resourceId?: string
+  from?: string
+  to?: string
+}
+
+export interface JournalPage {
+  entries: JournalEntry[]
+  /** The seq to ask `before` for the next (older) page, when there is one. */
+  older?: number
+}
+
+export interface JournalSummary {
+  last?: JournalEntry
+  /** Entries within the last 5 minutes, hour and 24 hours (among the newest RECENT_WINDOW). */
+  last5m: number
+  lastHour: number
+  lastDay: number
+  /** Compatibility rules by how often they fired (among the newest RECENT_WINDOW entries), most first. */
+  compat: { rule: string; count: number }[]
+}
+
+/** The filter's columns and how each compares; only the fields given become conditions. */
+const CONDITIONS: [keyof JournalFilter, string][] = [
+  ['actor', 'actor = ?'],
+  ['op', 'op = ?'],
+  ['resourceType', 'resource_type = ?'],
+  ['resourceId', 'resource_id = ?'],
+  ['from', 'at >= ?'],
+  ['to', 'at <= ?'],
+]
+
+/**
+ * The WHERE clause with only the conditions the filter has, and its values. A written-out
+ * condition (not `?2 IS NULL OR actor = ?2`) is one SQLite can serve from an index; bun:sqlite's
+ * db.query caches each of the few distinct texts this makes.
+ */
+function where(f: JournalFilter): { sql: string; values: string[] } {
+  const parts = ['tenant = ?']
+  const values = [f.tenant]
+  for (const [key, condition] of CONDITIONS) {
+    const value = f[key]
+    if (value === undefined || value === '') continue
+    parts.push(condition)
+    values.push(value)
+  }
+  return { sql: parts.join(' AND '), values }
+}
+
+/** The reads the console makes, prepared once per database. */
+export function journalData(db: Database) {
+  const newest = db.query<EntryRow, [string]>(
+    `SELECT ${ENTRY_COLUMNS} FROM journal WHERE tenant = ?1 ORDER BY seq DESC LIMIT 1`
+  )
+  const pace = db.query<{ m5: number | null; h1: number | null; d1: number | null }, [string, string, string, string]>(
+    `SELECT sum(at >= ?2) AS m5, sum(at >= ?3) AS h1, sum(at >= ?4) AS d1
+     FROM (SELECT at FROM journal WHERE tenant = ?1 ORDER BY seq DESC LIMIT ${RECENT_WINDOW})`
+  )
+  const compat = db.query<{ rule: string; count: number }, [string]>(
+    `SELECT r.value AS rule, count(*) AS count
+     FROM (SELECT compat FROM journal WHERE tenant = ?1 ORDER BY seq DESC LIMIT ${RECENT_WINDOW}) j, json_each(j.compat) r
+     GROUP BY r.value ORDER BY count DESC, rule LIMIT 5`
+  )
+  const lastSeq = db.query<{ seq: number | null }, [string]>('SELECT max(seq) AS seq FROM journal WHERE tenant = ?1')
+  return {
+    /** One page, newest first, of the entries `filter` matches with seq below `before`. */
+    page(filter: JournalFilter, before?: number, limit = JOURNAL_PAGE): JournalPage {
+      const w = where(filter)
+      const rows = db
+        .query<EntryRow, (string | number)[]>(
+          `SELECT ${ENTRY_COLUMNS} FROM journal WHERE ${w.sql}${before === undefined ? '' : ' AND seq < ?'} ORDER BY seq DESC LIMIT ?`
+        )
+        .all(...w.values, ...(before === undefined ? [] : [before]), limit + 1)
+      const entries = rows.slice(0, limit).map(entryOf)
+      return rows.length > limit ? { entries, older: entries[entries.length - 1]!.seq } : { entries }
+    },
+    /** Every matching entry in seq order, one row at a time (the export). */
+    *all(filter: JournalFilter): Generator<JournalEntry> {
+      const w = where(filter)
+      const rows = db.query<EntryRow, string[]>(`SELECT ${ENTRY_COLUMNS} FROM journal WHERE ${w.sql} ORDER BY seq`)
+      for (const row of rows.iterate(...w.values)) yield entryOf(row)
+    },
+    summary(tenant: string, now: number): JournalSummary {
+      const row = newest.get(tenant)
+      const since = (ms: number) => new Date(now - ms).toISOString()
+      const p = pace.get(tenant, since(5 * 60_000), since(3600_000), since(86_400_000))
+      return {
+        last: row ? entryOf(row) : undefined,
+        last5m: p?.m5 ?? 0,
+        lastHour: p?.h1 ?? 0,
+        lastDay: p?.d1 ?? 0,
+        compat: compat.all(tenant),
+      }
+    },
+    /** The tenant's newest seq (0 without entries): where live updates start. */
+    lastSeq: (tenant: string) => lastSeq.get(tenant)?.seq ?? 0,
+  }
+}
+
+export type JournalData = ReturnType<typeof journalData>
+
+/**
+ * A time from the filter form: ISO 8601 text, or what a datetime-local field sends
+ * (2026-05-01T09:00, read as UTC like every time the journal stores), normalised to the stored
+ * form so text order is time order. Undefined when empty; null when it is not a time.
+ */
+export function timeOf(raw: string | undefined): string | undefined | null {
+  const text = (raw ?? '').trim()
+  if (text === '') return undefined
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return null
+  const zoned = /[zZ]|[+-]\d{2}:?\d{2}$/.test(text.slice(10)) ? text : `${text}Z`
+  const t = Date.parse(zoned)
+  return Number.isNaN(t) ? null : new Date(t).toISOString()
+}

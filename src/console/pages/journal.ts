@@ -1,0 +1,114 @@
+// The journal page: filters, a page of entries newest first, export, and the result of verifying the chain.
+import type { Verdict } from '../../journal/verify'
+import { html, type Html } from '../html'
+import { JOURNAL_OPS, type JournalPage } from '../journal-data'
+import { href, page } from '../layout'
+import { entriesTable } from './entries'
+import { liveSection } from './live'
+
+/** The filter as typed into the form (echoed back as it was), keyed by query parameter. */
+export interface JournalQuery {
+  tenant: string
+  actor: string
+  op: string
+  type: string
+  id: string
+  from: string
+  to: string
+}
+
+export interface JournalView {
+  query: JournalQuery
+  tenants: readonly string[]
+  /** The page, or why the filter could not run. */
+  result: JournalPage | { error: string }
+  /** What `scim-server journal verify` prints for the tenant, after the Verify button. */
+  verdict?: { lines: string[]; ok: boolean }
+}
+
+/** The lines `journal verify` prints: a count per tenant when intact, else the first bad entry. */
+export function verdictLines(verdict: Verdict, seconds: number): { lines: string[]; ok: boolean } {
+  if (!verdict.ok) {
+    const at = verdict.seq === null ? '' : ` at entry ${verdict.seq}`
+    return { ok: false, lines: [`journal of tenant ${verdict.tenant} is broken${at}: ${verdict.problem}`] }
+  }
+  const lines = verdict.tenants.map((t) => {
+    const pruned = t.checkpointSeq === null ? '' : `, pruned up to entry ${t.checkpointSeq}`
+    return `tenant ${t.tenant}: ${t.count} entries intact${pruned}${t.head ? `, head ${t.head}` : ''}`
+  })
+  const total = verdict.tenants.reduce((sum, t) => sum + t.count, 0)
+  lines.push(
+    `journal intact: ${total} entries in ${verdict.tenants.length} tenant(s), checked in ${seconds.toFixed(1)} s`
+  )
+  return { ok: true, lines }
+}
+
+function select(name: string, label: string, value: string, options: readonly (readonly [string, string])[]): Html {
+  return html`<label>${label} <select name="${name}">${options.map(
+    ([v, text]) => html`<option value="${v}"${v === value ? html` selected` : ''}>${text}</option>`
+  )}</select></label>`
+}
+
+function text(name: string, label: string, value: string, placeholder = ''): Html {
+  return html`<label>${label} <input type="text" name="${name}" value="${value}" placeholder="${placeholder}"></label>`
+}
+
+function filterForm(q: JournalQuery, tenants: readonly string[]): Html {
+  return html`<form class="search filters" method="get" action="${href('/journal')}" aria-label="Filter the journal">
+${select(
+  'tenant',
+  'Tenant',
+  q.tenant,
+  tenants.map((t) => [t, t] as const)
+)}
+${text('actor', 'Actor (token label)', q.actor)}
+${select('op', 'Operation', q.op, [['', 'any'], ...JOURNAL_OPS.map((o) => [o, o] as const)])}
+${select('type', 'Resource type', q.type, [
+  ['', 'any'],
+  ['User', 'User'],
+  ['Group', 'Group'],
+])}
+${text('id', 'Resource id', q.id)}
+${text('from', 'From (UTC)', q.from, '2026-05-01T09:00')}
+${text('to', 'To (UTC)', q.to, '2026-05-01T18:00')}
+<button type="submit">Filter</button></form>`
+}
+
+/** The filter's query parameters, for the export and paging links. */
+function params(q: JournalQuery): Record<string, string> {
+  return { ...q }
+}
+
+export function journalPage(session: { admin: string; csrf: string }, view: JournalView): Html {
+  const { query, result, verdict } = view
+  const shown = verdict
+    ? html`<output id="verify-result" class="notice${verdict.ok ? '' : ' bad'}" role="${verdict.ok ? 'status' : 'alert'}">${verdict.lines.map((l) => html`<span>${l}</span><br>`)}</output>`
+    : ''
+  let listing: Html
+  if ('error' in result) listing = html`<p class="notice bad" role="alert">${result.error}</p>`
+  else {
+    listing = html`${
+      result.entries.length === 0
+        ? html`<p class="notice" role="status">No entry matches.</p>`
+        : entriesTable(result.entries, 'Newest first', true)
+    }<nav class="pager" aria-label="Pages">${
+      result.older === undefined
+        ? ''
+        : html`<a class="button" rel="next" href="${href('/journal', { ...params(query), before: String(result.older) })}">Older entries</a>`
+    }</nav>`
+  }
+  return page({
+    title: 'Journal',
+    session,
+    current: 'journal',
+    body: html`<h1>Journal <span class="muted">· tenant ${query.tenant}</span></h1>
+${filterForm(query, view.tenants)}
+<div class="actions"><a class="button plain" href="${href('/journal/export', params(query))}" download>Export (JSON lines)</a>
+<form method="post" action="${href('/journal/verify')}"><input type="hidden" name="csrf" value="${session.csrf}"><input type="hidden" name="tenant" value="${query.tenant}">
+<button type="submit">Verify chain</button></form></div>
+${shown}
+${liveSection()}
+<h2>Entries</h2>
+${listing}`,
+  })
+}

@@ -1,0 +1,86 @@
+// The tokens page and its two changes: issue (the token shown once) and revoke (after a confirmation step).
+import type { Database } from 'bun:sqlite'
+import { Elysia } from 'elysia'
+import { issueTokenRecord, listTokens, revokeToken, TokenAdminError } from '../auth/token-admin'
+import { guard, type GuardDeps, TENANT } from './guard'
+import { href } from './layout'
+import { EXPIRY_DAYS, revokePage, tokensPage, type TokensView } from './pages/tokens'
+import { htmlResponse, redirect } from './respond'
+import type { RequestInfo } from '../service/result'
+import type { SignedIn } from './sessions'
+
+export interface TokenRouteDeps extends GuardDeps {
+  db: Database
+  now: () => number
+}
+
+export function tokenRoutes(deps: TokenRouteDeps) {
+  const { db, now } = deps
+  const { page, change } = guard(deps)
+  // The Tenant URL is the SCIM base this request reached the server by (or --base-url).
+  const render = (session: SignedIn, req: RequestInfo, extra: Partial<TokensView> = {}, status = 200) =>
+    htmlResponse(
+      tokensPage(session, {
+        tenant: TENANT,
+        tenantUrl: req.base,
+        tokens: listTokens(db, TENANT),
+        now: now(),
+        ...extra,
+      }),
+      status
+    )
+  // Only this tenant's tokens: an id of another tenant's token is as unknown as one never issued.
+  const ownToken = (id: string) => listTokens(db, TENANT).find((t) => t.id === id)
+
+  return new Elysia()
+    .get(
+      '/tokens',
+      page((session, _deps, req, query) =>
+        render(
+          session,
+          req,
+          /^[0-9a-f]{12}$/.test(query.revoked ?? '')
+            ? { notice: { text: `Token ${query.revoked} revoked.`, bad: false } }
+            : {}
+        )
+      )
+    )
+    .post(
+      '/tokens/issue',
+      change((session, _deps, req, form) => {
+        const days = Number(form.get('expires') ?? '0')
+        if (!(EXPIRY_DAYS as readonly number[]).includes(days))
+          return render(session, req, { notice: { text: 'Choose an expiry from the list.', bad: true } }, 400)
+        const label = (form.get('label') ?? '').trim()
+        try {
+          const issued = issueTokenRecord(
+            db,
+            {
+              tenant: TENANT,
+              label: label === '' ? null : label,
+              scope: form.get('scope') ?? 'provision',
+              expires: days === 0 ? null : new Date(now() + days * 86_400_000),
+            },
+            new Date(now())
+          )
+          return render(session, req, { issued }, 201)
+        } catch (err) {
+          if (!(err instanceof TokenAdminError)) throw err
+          return render(session, req, { notice: { text: `Not issued: ${err.message}.`, bad: true } }, 400)
+        }
+      }),
+      { parse: 'none' }
+    )
+    .post(
+      '/tokens/revoke',
+      change((session, _deps, req, form) => {
+        const id = form.get('id') ?? ''
+        const token = ownToken(id)
+        if (!token) return render(session, req, { notice: { text: `No token ${id} in this tenant.`, bad: true } }, 404)
+        if (form.get('confirm') !== 'yes') return htmlResponse(revokePage(session, token))
+        revokeToken(db, token.id)
+        return redirect(href('/tokens', { revoked: token.id }))
+      }),
+      { parse: 'none' }
+    )
+}
