@@ -9,73 +9,14 @@ import { escapeLike } from '../../src/store/filter-sql-ops'
 import { openDatabase, type OpenedDatabase } from '../../src/store/db'
 import { resources } from '../../src/store/tables'
 import { ScimError } from '../../src/scim/errors'
+import { STORE_DATASET } from '../fixtures/filter/store-dataset'
 import { builtinRegistry, sqlIds, storeDataset, typeOf, URN_ENTERPRISE, type Dataset } from '../helpers/generate'
 
 const registry = builtinRegistry()
 const User = typeOf(registry, 'User')
 const Group = typeOf(registry, 'Group')
-const meta = (type: string, created: string, version: number) => ({
-  resourceType: type,
-  created,
-  lastModified: created,
-  version: `W/"${version}"`,
-})
-
-const ds: Dataset = {
-  users: [
-    {
-      id: 'u1',
-      userName: 'BJensen',
-      externalId: 'Ext-1',
-      title: '50%_off',
-      active: true,
-      meta: meta('User', '2011-01-01T00:00:00.000Z', 3),
-      name: { givenName: 'Barbara', familyName: 'Jensen' },
-      emails: [
-        { value: 'b@home.org', type: 'home' },
-        { value: 'bjensen@example.com', type: 'work', primary: true },
-      ],
-      [URN_ENTERPRISE]: { department: 'Sales', manager: { value: 'u2', displayName: 'Jim' } },
-    },
-    {
-      id: 'u2',
-      userName: 'jim',
-      title: '50off',
-      active: false,
-      meta: meta('User', '2012-06-01T12:00:00.000Z', 10),
-      name: { givenName: 'jim', familyName: 'Smith' },
-      emails: [
-        { value: 'jim@example.com', type: 'work' },
-        { value: 'JIM@home.org', type: 'home' },
-      ],
-    },
-    {
-      id: 'u3',
-      userName: 'a\\b_c',
-      displayName: 'Zed',
-      meta: meta('User', '2013-01-01T00:00:00.000Z', 9),
-      emails: [],
-      [URN_ENTERPRISE]: { department: 'ops' },
-    },
-  ],
-  groups: [
-    {
-      id: 'g1',
-      displayName: 'Tour Guides',
-      meta: meta('Group', '2011-01-01T00:00:00.000Z', 1),
-      members: [
-        { value: 'u1', type: 'User' },
-        { value: 'u2', type: 'User' },
-      ],
-    },
-    {
-      id: 'g2',
-      displayName: 'ops',
-      meta: meta('Group', '2011-01-01T00:00:00.000Z', 1),
-      members: [{ value: 'g1', type: 'Group' }],
-    },
-  ],
-}
+/** Wildcards in text, ne on missing values, memberships: the dataset the PostgreSQL filter tests share. */
+const ds: Dataset = STORE_DATASET
 // What the HTTP layer would render: groups[] on users, display on members.
 const rendered: Dataset = {
   users: ds.users.map((u) => ({
