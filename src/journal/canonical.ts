@@ -1,32 +1,95 @@
 // The fixed text an entry's hash covers: canonical JSON (sorted keys, no whitespace), and the chain hash.
 import type { JournalChange, JournalDraft, JournalEntry } from './types'
 
+/** ordered() found an object JSON.stringify would not write in the order of its sorted keys. */
+const UNORDERED = Symbol('unordered')
+
+/**
+ * A copy of `value` whose objects hold their keys in sorted order (members whose value is
+ * undefined left out, functions and symbols as null, as canonical() writes them), so that
+ * JSON.stringify, which writes keys in insertion order, writes the canonical text in one native
+ * pass. UNORDERED when an object has a key JavaScript orders by itself: an array index ("0",
+ * "12") always comes first, by number, and "__proto__" would set the copy's prototype.
+ */
+function ordered(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null)
+    return typeof value === 'function' || typeof value === 'symbol' ? null : value
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length)
+    for (let i = 0; i < value.length; i++) {
+      const v = ordered(value[i])
+      if (v === UNORDERED) return UNORDERED
+      out[i] = v
+    }
+    return out
+  }
+  const obj = value as Record<string, unknown>
+  const keys = Object.keys(obj).sort()
+  const out: Record<string, unknown> = {}
+  for (const k of keys) {
+    const first = k.charCodeAt(0)
+    if ((first >= 48 && first <= 57) || k === '__proto__') return UNORDERED
+    const v = obj[k]
+    if (v === undefined) continue
+    const o = ordered(v)
+    if (o === UNORDERED) return UNORDERED
+    out[k] = o
+  }
+  return out
+}
+
+/**
+ * Canonical JSON written member by member: the definition, and the text of values ordered()
+ * cannot copy.
+ */
+function written(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null'
+  let out: string
+  if (Array.isArray(value)) {
+    out = '['
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ','
+      const v = value[i]
+      out += v === undefined ? 'null' : written(v)
+    }
+    return `${out}]`
+  }
+  const obj = value as Record<string, unknown>
+  out = '{'
+  for (const k of Object.keys(obj).sort()) {
+    const v = obj[k]
+    if (v === undefined) continue
+    if (out.length > 1) out += ','
+    out += `${JSON.stringify(k)}:${written(v)}`
+  }
+  return `${out}}`
+}
+
 /**
  * Canonical JSON: object keys sorted by UTF-16 code units (JavaScript's default sort), members
  * whose value is undefined left out, no whitespace, arrays in their own order, strings and
- * numbers as JSON.stringify writes them. The same value always gives the same text.
+ * numbers as JSON.stringify writes them. The same value always gives the same text. Every
+ * entry of every write comes through here (a create's changes hold the whole document), so the
+ * text is one JSON.stringify of a key-ordered copy, which costs less than writing it member by
+ * member (written, kept for the values ordered() refuses).
  */
 export function canonical(value: unknown): string {
-  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null'
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonical(v))).join(',')}]`
-  const obj = value as Record<string, unknown>
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort()
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(',')}}`
+  const copy = ordered(value)
+  return copy === UNORDERED ? written(value) : (JSON.stringify(copy) ?? 'null')
 }
 
 /** canonical(changes) without sorting each change's keys: they are always after, before, path. */
 function canonicalChanges(changes: readonly JournalChange[]): string {
-  let out = '['
-  for (const c of changes) {
-    if (out.length > 1) out += ','
-    out += '{'
-    if (c.after !== undefined) out += `"after":${canonical(c.after)},`
-    if (c.before !== undefined) out += `"before":${canonical(c.before)},`
-    out += `"path":${JSON.stringify(c.path)}}`
+  const out: unknown[] = new Array(changes.length)
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!
+    const after = ordered(c.after)
+    const before = ordered(c.before)
+    if (after === UNORDERED || before === UNORDERED) return written(changes)
+    // Undefined members are left out by JSON.stringify, as canonical() leaves them out.
+    out[i] = { after, before, path: c.path }
   }
-  return `${out}]`
+  return JSON.stringify(out)
 }
 
 /** An entry as stored: every field of JournalEntry, with `changes` and `compat` as canonical JSON text. */

@@ -7,12 +7,20 @@ import type { JournalChange } from './types'
  * store does not keep it (RFC 7643 §4.1.1: returned "never").
  */
 function hidden(key: string): boolean {
-  return key.toLowerCase() === 'password'
+  return key.length === 8 && key.toLowerCase() === 'password'
 }
 
 /** Extension attributes sit under their schema URN (RFC 7643 §3.3); their paths are `URN:attr`. */
 function isUrn(key: string): boolean {
   return key.toLowerCase().startsWith('urn:')
+}
+
+/** The keys of either object, sorted; a create or a delete (one side absent) needs no merging. */
+function unionKeys(before: Doc | undefined, after: Doc | undefined): string[] {
+  if (before === undefined) return Object.keys(after ?? {}).sort()
+  const keys = Object.keys(before)
+  if (after !== undefined) for (const k of Object.keys(after)) if (!Object.hasOwn(before, k)) keys.push(k)
+  return keys.sort()
 }
 
 function walk(before: unknown, after: unknown, path: string, sep: string, out: JournalChange[]): void {
@@ -22,8 +30,7 @@ function walk(before: unknown, after: unknown, path: string, sep: string, out: J
   if ((isObject(before) || before === undefined) && (isObject(after) || after === undefined)) {
     const b = (before ?? {}) as Doc
     const a = (after ?? {}) as Doc
-    const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].sort()
-    for (const key of keys) {
+    for (const key of unionKeys(before as Doc | undefined, after as Doc | undefined)) {
       if (hidden(key)) continue
       const sub = path === '' ? key : `${path}${sep}${key}`
       walk(b[key], a[key], sub, path === '' && isUrn(key) ? ':' : '.', out)

@@ -77,8 +77,11 @@ export interface WriteTx {
   delete(type: ResourceType, row: StoredResource, at: string): Cascade[]
   /** Ids among `ids` that exist (any resource type), for reference checks. */
   existing(ids: readonly string[]): Map<string, string>
-  /** Appends a journal entry for this tenant in this transaction (nothing when the journal is off). */
-  journal(draft: JournalDraft): void
+  /**
+   * Appends a journal entry for this tenant in this transaction (nothing when the journal is
+   * off). A function is called only when the journal is on, so a server without one skips the diff.
+   */
+  journal(draft: JournalDraft | (() => JournalDraft)): void
 }
 
 /** A change of another resource that a delete caused. */

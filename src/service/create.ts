@@ -38,7 +38,7 @@ export async function createResource(
     checkManager(tx, undefined, doc, created.id)
     checkUniqueness(deps, type, undefined, doc, created.id)
     const added = tx.insert(type, created, members)
-    const changes = [...diffDocuments(undefined, doc), ...memberChanges(added)]
+    const changes = () => [...diffDocuments(undefined, doc), ...memberChanges(added)]
     journalChange(tx, req, 'create', type, undefined, created, changes, created.lastModified)
     return created
   })

@@ -22,7 +22,7 @@ export async function deleteResource(
     // The entry holds everything the resource was, members included, so a restore can rebuild it.
     const members = type.name === 'Group' ? deps.store.members(row.id) : []
     const cascades = tx.delete(type, row, at)
-    const changes = [
+    const changes = () => [
       ...diffDocuments(row.data, undefined),
       ...memberChanges(members.map((m) => ({ id: m.value, type: m.type, added: false }))),
     ]

@@ -8,7 +8,11 @@ function origin(req: RequestInfo) {
   return { actor: req.actor ?? null, requestId: req.requestId ?? null, compat: [...(req.firedCompat?.() ?? [])] }
 }
 
-/** Appends the entry of one change of `type` `id`, from `before` (absent for a create) to `after` (absent for a delete). */
+/**
+ * Appends the entry of one change of `type` `id`, from `before` (absent for a create) to `after`
+ * (absent for a delete). `changes` is called only when the journal is on: the diff is the
+ * journal's work, and a server without one does not pay for it.
+ */
 export function journalChange(
   tx: WriteTx,
   req: RequestInfo,
@@ -16,10 +20,10 @@ export function journalChange(
   type: ResourceType,
   before: StoredResource | undefined,
   after: StoredResource | undefined,
-  changes: JournalChange[],
+  changes: () => JournalChange[],
   at: string
 ): void {
-  tx.journal({
+  tx.journal(() => ({
     at,
     ...origin(req),
     op,
@@ -27,9 +31,9 @@ export function journalChange(
     resourceId: (after ?? before)!.id,
     versionBefore: before?.version ?? null,
     versionAfter: after?.version ?? null,
-    changes,
+    changes: changes(),
     cascade: false,
-  })
+  }))
 }
 
 /** Appends one entry per resource a delete changed besides the deleted one (`cascade: true`). */

@@ -58,7 +58,7 @@ export async function patchResource(
     checkUniqueness(deps, type, before.data, result.doc, id)
     const after: StoredResource = { ...before, data: result.doc, version: before.version + 1, lastModified: now }
     tx.update(type, before, after)
-    const changes = [...diffDocuments(before.data, result.doc), ...memberChanges(moved)]
+    const changes = () => [...diffDocuments(before.data, result.doc), ...memberChanges(moved)]
     journalChange(tx, req, 'patch', type, before, after, changes, now)
     return after
   })

@@ -37,7 +37,7 @@ export async function replaceResource(
     if (moved.length === 0 && deepEqual(before.data, doc)) return before
     const after: StoredResource = { ...before, data: doc, version: before.version + 1, lastModified: at }
     tx.update(type, before, after)
-    const changes = [...diffDocuments(before.data, doc), ...memberChanges(moved)]
+    const changes = () => [...diffDocuments(before.data, doc), ...memberChanges(moved)]
     journalChange(tx, req, 'replace', type, before, after, changes, at)
     return after
   })

@@ -144,7 +144,7 @@ export function createWriteTx(
       return cascades
     },
     journal(draft) {
-      journal?.append(tenant, draft)
+      if (journal) journal.append(tenant, typeof draft === 'function' ? draft() : draft)
     },
     // Only this tenant's ids exist for it: a member or manager reference never crosses tenants.
     existing(ids) {

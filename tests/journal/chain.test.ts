@@ -156,4 +156,20 @@ describe('journal/chain', () => {
       tenants: [{ tenant: 'acme', count: 0, head: '', checkpointSeq: null }],
     })
   })
+
+  test('a draft given as a function is built only when the journal is on', async () => {
+    const { sqlite, orm } = openDatabase(':memory:')
+    const queue = new WriteQueue(sqlite)
+    let built = 0
+    const lazy = () => {
+      built++
+      return draft('lazy')
+    }
+    await createResourceStore(orm, sqlite, { queue, journaling: false }).write((tx) => tx.journal(lazy))
+    expect(built).toBe(0)
+    expect(sqlite.query('SELECT count(*) AS n FROM journal').get()).toEqual({ n: 0 })
+    await createResourceStore(orm, sqlite, { queue }).write((tx) => tx.journal(lazy))
+    expect(built).toBe(1)
+    expect(verifyJournal(sqlite)).toMatchObject({ ok: true, tenants: [{ tenant: 'default', count: 1 }] })
+  })
 })
