@@ -1,6 +1,6 @@
 // Change events against the compiled binary: RFC 8936 poll in commit order with ack and
 // redelivery (across a restart), long poll, ES256 signatures against the published JWKS,
-// `eventUris`, a read-scope token, and RFC 8935 push with retries and back-off.
+// `eventUris`, a read-scope token, and RFC 8935 push with retries, back-off and a restart between.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { webcrypto } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
@@ -367,6 +367,67 @@ describe('change events (compiled binary)', () => {
       await Bun.sleep(500)
       expect(attempts).toHaveLength(5)
     } finally {
+      await receiver.stop(true)
+    }
+  }, 60_000)
+
+  test('push: a SET the receiver has not accepted before a restart is delivered after it, once, and nothing earlier again', async () => {
+    let accepting = false
+    const bodies: { status: number; body: string }[] = []
+    const receiver = Bun.serve({
+      port: 0,
+      hostname: '127.0.0.1',
+      async fetch(req) {
+        const status = accepting ? 202 : 503
+        bodies.push({ status, body: await req.text() })
+        return new Response(null, { status })
+      },
+    })
+    try {
+      const url = `http://127.0.0.1:${receiver.port}/default`
+      const set = await runBinary(['tenant', 'set', 'default', '--push-url', url, '--db', db])
+      expect(set.code, set.output).toBe(0)
+      // A new receiver starts at the start of the journal: wait for the first attempt, then accept.
+      const first = Date.now() + 15_000
+      while (bodies.length === 0 && Date.now() < first) await Bun.sleep(50)
+      expect(bodies.length).toBeGreaterThan(0)
+      accepting = true
+      const { sets } = await now()
+      expect(sets).toEqual({})
+      const journalled = Date.now() + 15_000
+      // Every entry so far: the default tenant's journal as its poll stream saw it.
+      const polled = [
+        ...new Set(seen.filter((s) => claimsOf(s).iss === `${origin}/scim/v2`).map((s) => claimsOf(s).jti)),
+      ]
+      const deliveredNow = () => bodies.filter((b) => b.status === 202).map((b) => claimsOf(b.body).jti)
+      while (deliveredNow().length < polled.length && Date.now() < journalled) await Bun.sleep(50)
+      // The receiver got exactly what the poll stream got, in the same (commit) order.
+      expect(deliveredNow()).toEqual(polled.toSorted((a, b) => seqOf(a) - seqOf(b)))
+
+      accepting = false
+      const id = await created('/Users', { schemas: [URN_USER], userName: 'restart@example.com' })
+      const tried = Date.now() + 10_000
+      while (!bodies.some((b) => b.status === 503 && claimsOf(b.body).sub_id.id === id) && Date.now() < tried)
+        await Bun.sleep(50)
+      expect(bodies.some((b) => b.status === 503 && claimsOf(b.body).sub_id.id === id)).toBe(true)
+      const before = bodies.filter((b) => b.status === 202).map((b) => b.body)
+      await stop(server)
+      accepting = true
+      const mark = bodies.length
+      server = await start()
+      const after = Date.now() + 10_000
+      while (!bodies.slice(mark).some((b) => b.status === 202) && Date.now() < after) await Bun.sleep(50)
+      await Bun.sleep(300)
+      const resent = bodies.slice(mark)
+      expect(resent.map((b) => claimsOf(b.body).sub_id.id)).toEqual([id])
+      expect(resent.map((b) => b.status)).toEqual([202])
+      seen.push(...before, resent[0]!.body)
+      // Accepted ones were each accepted once.
+      const jtis = [...before, resent[0]!.body].map((b) => claimsOf(b).jti)
+      expect(new Set(jtis).size).toBe(jtis.length)
+      expect(jtis.map(seqOf)).toEqual(jtis.map(seqOf).toSorted((a, b) => a - b))
+    } finally {
+      await runBinary(['tenant', 'set', 'default', '--unset', 'push-url', '--db', db])
       await receiver.stop(true)
     }
   }, 60_000)
