@@ -3,126 +3,25 @@
 // `eventUris`, a read-scope token, and RFC 8935 push with retries, back-off and a restart between.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { webcrypto } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { freePort, runBinary, spawnBinary, type Child } from '../helpers/process'
+import { claimsOf, decode, EventsBinary, PROV, seqOf, summary } from '../helpers/events-binary'
+import { runBinary } from '../helpers/process'
 
 const URN_USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
 const URN_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group'
 const URN_PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
-const PROV = 'urn:ietf:params:scim:event:prov:'
 
-interface Claims {
-  iss: string
-  jti: string
-  aud: string[]
-  sub_id: { format: string; uri: string; id: string }
-  events: Record<string, Record<string, unknown>>
-}
-
-interface PollResponse {
-  sets: Record<string, string>
-  moreAvailable: boolean
-}
-
-let db: string
-let port: number
-let origin: string
-let server: Child
-let secret: string
-/** Every SET the binary handed out over this file (poll and push), for the signature and eventUris checks. */
-const seen: string[] = []
-
-const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>
-const claimsOf = (set: string) => decode(set.split('.')[1]!) as unknown as Claims
-const seqOf = (jti: string) => Number(jti.split('.')[0])
-
-async function start(): Promise<Child> {
-  const child = await spawnBinary([
-    'serve',
-    '--host',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--db',
-    db,
-    '--base-url',
-    `${origin}/scim/v2`,
-  ])
-  await child.waitFor('Database:')
-  return child
-}
-
-async function stop(child: Child): Promise<void> {
-  if (child.proc.exitCode === null) child.proc.kill('SIGTERM')
-  await child.proc.exited
-}
-
-/** A request to the default tenant (or `prefix`'s) as Entra sends it. */
-async function scim(method: string, path: string, body?: unknown, token = secret, prefix = '') {
-  const headers: Record<string, string> = { authorization: `Bearer ${token}` }
-  if (body !== undefined) headers['content-type'] = 'application/scim+json; charset=utf-8'
-  return fetch(`${origin}${prefix}/scim/v2${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-}
-
-async function created(path: string, body: unknown, prefix = '', token = secret): Promise<string> {
-  const res = await scim('POST', path, body, token, prefix)
-  expect(res.status).toBe(201)
-  return ((await res.json()) as { id: string }).id
-}
-
-async function poll(body: Record<string, unknown>, token = secret): Promise<PollResponse> {
-  const res = await fetch(`${origin}/scim/v2/Events`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  })
-  expect(res.status).toBe(200)
-  const out = (await res.json()) as PollResponse
-  seen.push(...Object.values(out.sets))
-  return out
-}
-
-const now = (body: Record<string, unknown> = {}) => poll({ returnImmediately: true, maxEvents: 1000, ...body })
-
-/** Acknowledges everything pending, so a test starts from an empty stream. */
-async function drain(): Promise<void> {
-  for (let ack: string[] = []; ; ) {
-    const { sets } = await now({ ack })
-    ack = Object.keys(sets)
-    if (ack.length === 0) return
-  }
-}
-
-/** What each SET says, in the order received: `create /Users/<id>`, with extra events after a +. */
-const summary = (sets: Record<string, string>) =>
-  Object.values(sets).map((set) => {
-    const { events, sub_id } = claimsOf(set)
-    const names = Object.keys(events)
-      .map((uri) => uri.slice(PROV.length).replace(/:notice$/, ''))
-      .sort((a, b) => Number(a.endsWith('activate')) - Number(b.endsWith('activate')))
-    return `${names.join('+')} ${sub_id.uri}`
-  })
+let ev: EventsBinary
+const scim: EventsBinary['scim'] = (...args) => ev.scim(...args)
+const created: EventsBinary['created'] = (...args) => ev.created(...args)
+const poll: EventsBinary['poll'] = (...args) => ev.poll(...args)
+const now: EventsBinary['now'] = (...args) => ev.now(...args)
+const drain = () => ev.drain()
 
 beforeAll(async () => {
-  db = join(mkdtempSync(join(tmpdir(), 'scim-e2e-events-')), 'scim.db')
-  port = await freePort()
-  origin = `http://127.0.0.1:${port}`
-  server = await start()
-  const deadline = Date.now() + 10_000
-  let match: RegExpExecArray | null = null
-  while (!(match = /^Secret Token: (\S+)$/m.exec(server.output())) && Date.now() < deadline) await Bun.sleep(25)
-  secret = match![1]!
+  ev = await EventsBinary.open()
 }, 60_000)
 
-afterAll(async () => {
-  await stop(server)
-})
+afterAll(() => ev.stop())
 
 describe('change events (compiled binary)', () => {
   test('polls in commit order; acked SETs never come again, unacked ones do, also after a restart', async () => {
@@ -173,8 +72,8 @@ describe('change events (compiled binary)', () => {
     for (const [jti, set] of Object.entries(first.sets)) {
       const claims = claimsOf(set)
       expect(claims.jti).toBe(jti)
-      expect(claims.iss).toBe(`${origin}/scim/v2`)
-      expect(claims.aud).toEqual([`${origin}/scim/v2/Events`])
+      expect(claims.iss).toBe(`${ev.origin}/scim/v2`)
+      expect(claims.aud).toEqual([`${ev.origin}/scim/v2/Events`])
     }
 
     // Ack the 1st, 3rd and 5th: the others come again, in order, with the same jtis.
@@ -185,8 +84,8 @@ describe('change events (compiled binary)', () => {
     expect(Object.keys((await now()).sets)).toEqual(rest)
 
     // The acknowledged position is in the database: a restarted binary redelivers exactly the rest.
-    await stop(server)
-    server = await start()
+    await ev.stop()
+    await ev.start()
     const third = await now()
     expect(Object.keys(third.sets)).toEqual(rest)
     expect(summary(third.sets)).toEqual(expected.filter((_, i) => ![0, 2, 4].includes(i)))
@@ -257,10 +156,10 @@ describe('change events (compiled binary)', () => {
     const t0 = performance.now()
     let stopped: number
     try {
-      await stop(server)
+      await ev.stop()
       stopped = performance.now() - t0
     } finally {
-      server = await start()
+      await ev.start()
     }
     const outcome = await waiting
     expect(outcome === 'closed' || Object.keys(outcome).length === 0).toBe(true)
@@ -270,14 +169,14 @@ describe('change events (compiled binary)', () => {
   }, 30_000)
 
   test('a read-scope token polls but gets 403 on a write', async () => {
-    const issued = await runBinary(['token', '--db', db, '--name', 'events-reader', '--scope', 'read'])
+    const issued = await runBinary(['token', '--db', ev.db, '--name', 'events-reader', '--scope', 'read'])
     expect(issued.code, issued.output).toBe(0)
     const reader = /^Secret Token: (\S+)$/m.exec(issued.output)![1]!
     // The server re-reads the tokens table about once a second.
     const deadline = Date.now() + 5_000
     let status = 0
     while (Date.now() < deadline) {
-      const res = await fetch(`${origin}/scim/v2/Events`, {
+      const res = await fetch(`${ev.origin}/scim/v2/Events`, {
         method: 'POST',
         headers: { authorization: `Bearer ${reader}`, 'content-type': 'application/json' },
         body: JSON.stringify({ returnImmediately: true }),
@@ -300,7 +199,7 @@ describe('change events (compiled binary)', () => {
   }, 30_000)
 
   test('push: a receiver failing its first two attempts gets every SET once, in order, after spaced retries', async () => {
-    const added = await runBinary(['tenant', 'add', 'pushed', '--db', db])
+    const added = await runBinary(['tenant', 'add', 'pushed', '--db', ev.db])
     expect(added.code, added.output).toBe(0)
     const token = /Secret Token: (\S+)/.exec(added.output)![1]!
     const prefix = '/tenants/pushed'
@@ -323,7 +222,7 @@ describe('change events (compiled binary)', () => {
         '--push-url',
         `http://127.0.0.1:${receiver.port}/events`,
         '--db',
-        db,
+        ev.db,
       ])
       expect(set.code, set.output).toBe(0)
       // The new tenant is served within about a second of `tenant add`.
@@ -345,8 +244,8 @@ describe('change events (compiled binary)', () => {
       const accepted = attempts.filter((a) => a.status === 202)
       expect(accepted).toHaveLength(3)
       expect(accepted.every((a) => a.type?.startsWith('application/secevent+jwt'))).toBe(true)
-      seen.push(...accepted.map((a) => a.body))
-      const base = `${origin}${prefix}/scim/v2`
+      ev.seen.push(...accepted.map((a) => a.body))
+      const base = `${ev.origin}${prefix}/scim/v2`
       const claims = accepted.map((a) => claimsOf(a.body))
       expect(claims.map((c) => `${Object.keys(c.events).join('+')} ${c.sub_id.uri}`)).toEqual([
         `${PROV}create:notice /Users/${ids[0]}`,
@@ -385,7 +284,7 @@ describe('change events (compiled binary)', () => {
     })
     try {
       const url = `http://127.0.0.1:${receiver.port}/default`
-      const set = await runBinary(['tenant', 'set', 'default', '--push-url', url, '--db', db])
+      const set = await runBinary(['tenant', 'set', 'default', '--push-url', url, '--db', ev.db])
       expect(set.code, set.output).toBe(0)
       // A new receiver starts at the start of the journal: wait for the first attempt, then accept.
       const first = Date.now() + 15_000
@@ -397,7 +296,7 @@ describe('change events (compiled binary)', () => {
       const journalled = Date.now() + 15_000
       // Every entry so far: the default tenant's journal as its poll stream saw it.
       const polled = [
-        ...new Set(seen.filter((s) => claimsOf(s).iss === `${origin}/scim/v2`).map((s) => claimsOf(s).jti)),
+        ...new Set(ev.seen.filter((s) => claimsOf(s).iss === `${ev.origin}/scim/v2`).map((s) => claimsOf(s).jti)),
       ]
       const deliveredNow = () => bodies.filter((b) => b.status === 202).map((b) => claimsOf(b.body).jti)
       while (deliveredNow().length < polled.length && Date.now() < journalled) await Bun.sleep(50)
@@ -411,32 +310,32 @@ describe('change events (compiled binary)', () => {
         await Bun.sleep(50)
       expect(bodies.some((b) => b.status === 503 && claimsOf(b.body).sub_id.id === id)).toBe(true)
       const before = bodies.filter((b) => b.status === 202).map((b) => b.body)
-      await stop(server)
+      await ev.stop()
       accepting = true
       const mark = bodies.length
-      server = await start()
+      await ev.start()
       const after = Date.now() + 10_000
       while (!bodies.slice(mark).some((b) => b.status === 202) && Date.now() < after) await Bun.sleep(50)
       await Bun.sleep(300)
       const resent = bodies.slice(mark)
       expect(resent.map((b) => claimsOf(b.body).sub_id.id)).toEqual([id])
       expect(resent.map((b) => b.status)).toEqual([202])
-      seen.push(...before, resent[0]!.body)
+      ev.seen.push(...before, resent[0]!.body)
       // Accepted ones were each accepted once.
       const jtis = [...before, resent[0]!.body].map((b) => claimsOf(b).jti)
       expect(new Set(jtis).size).toBe(jtis.length)
       expect(jtis.map(seqOf)).toEqual(jtis.map(seqOf).toSorted((a, b) => a - b))
     } finally {
-      await runBinary(['tenant', 'set', 'default', '--unset', 'push-url', '--db', db])
+      await runBinary(['tenant', 'set', 'default', '--unset', 'push-url', '--db', ev.db])
       await receiver.stop(true)
     }
   }, 60_000)
 
   test('every SET verifies with the published JWKS, and eventUris is exactly what was emitted', async () => {
-    expect(seen.length).toBeGreaterThan(0)
+    expect(ev.seen.length).toBeGreaterThan(0)
     const keys = new Map<string, CryptoKey>()
     for (const prefix of ['', '/tenants/pushed']) {
-      const res = await fetch(`${origin}${prefix}/scim/v2/Events/jwks.json`)
+      const res = await fetch(`${ev.origin}${prefix}/scim/v2/Events/jwks.json`)
       expect(res.status).toBe(200)
       const { keys: jwks } = (await res.json()) as { keys: (webcrypto.JsonWebKey & { kid: string })[] }
       for (const jwk of jwks) {
@@ -448,7 +347,7 @@ describe('change events (compiled binary)', () => {
       }
     }
     const emitted = new Set<string>()
-    for (const set of seen) {
+    for (const set of ev.seen) {
       const [header, payload, signature] = set.split('.') as [string, string, string]
       const head = decode(header) as { alg: string; kid: string; typ: string }
       expect(head.alg).toBe('ES256')
@@ -465,7 +364,7 @@ describe('change events (compiled binary)', () => {
       for (const uri of Object.keys(claimsOf(set).events)) emitted.add(uri)
     }
     // A SET with one byte changed does not verify.
-    const [h, p, s] = seen[0]!.split('.') as [string, string, string]
+    const [h, p, s] = ev.seen[0]!.split('.') as [string, string, string]
     const tampered = Buffer.from(s, 'base64url')
     tampered[0]! ^= 1
     const key = keys.get((decode(h) as { kid: string }).kid)!
@@ -480,7 +379,7 @@ describe('change events (compiled binary)', () => {
 
     const res = await scim('GET', '/ServiceProviderConfig')
     const config = (await res.json()) as { securityEvents: { eventUris: string[]; pollEndpoint: string } }
-    expect(config.securityEvents.pollEndpoint).toBe(`${origin}/scim/v2/Events`)
+    expect(config.securityEvents.pollEndpoint).toBe(`${ev.origin}/scim/v2/Events`)
     expect(config.securityEvents.eventUris.toSorted()).toEqual([...emitted].toSorted())
     expect(config.securityEvents.eventUris).toHaveLength(new Set(config.securityEvents.eventUris).size)
   }, 30_000)
