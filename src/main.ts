@@ -197,6 +197,8 @@ async function serve(config: Config): Promise<void> {
     if (stopping) return
     stopping = true
     console.log(`${signal}: finishing in-flight requests`)
+    // Long polls would otherwise hold the drain for up to 30 s each.
+    server.endWaits()
     await listening.stop(false)
     await metricsListener?.stop(true)
     server.store.close()

@@ -31,6 +31,8 @@ export interface ScimServer {
   metrics: ServerMetrics
   /** The provisioning journal of every tenant of this database (change events and the console read it). */
   journal: JournalReader
+  /** Ends waiting long polls (now and later): call before a graceful stop drains requests. */
+  endWaits(): void
 }
 
 /**
@@ -141,5 +143,15 @@ export function createScimServer(options: ServerOptions): ScimServer {
     events,
     console: { admins: createAdminStore(sqlite), db: sqlite },
   })
-  return { app, store, deps, tenants, tenantsChanged, sqlite, metrics, journal: journalOf(sqlite).reader }
+  return {
+    app,
+    store,
+    deps,
+    tenants,
+    tenantsChanged,
+    sqlite,
+    metrics,
+    journal: journalOf(sqlite).reader,
+    endWaits: () => events?.endWaits(),
+  }
 }

@@ -90,6 +90,8 @@ export function nextAppend(reader: JournalReader, tenant: string, ms: number, si
   })
   const timer = setTimeout(() => done(), ms)
   const onAbort = () => done()
+  // An already aborted signal fires no abort event: a poll arriving during a shutdown's drain.
+  if (signal?.aborted) done()
   signal?.addEventListener('abort', onAbort)
   return {
     promise,

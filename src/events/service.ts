@@ -80,6 +80,7 @@ export function createEvents(options: EventsOptions): EventService {
     undelivered: () => push.undelivered(),
     pushIdle: () => push.whenIdle(),
     reloadPushUrls,
+    endWaits: () => closing.abort(),
     async close() {
       closing.abort()
       if (timer) clearInterval(timer)

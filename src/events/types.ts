@@ -16,5 +16,10 @@ export interface EventService {
   pushIdle(): Promise<void>
   /** Re-reads every tenant's push receivers (tenants.settings `pushUrls`). */
   reloadPushUrls(): void
+  /**
+   * Answers every waiting long poll now, and every later one at once: a shutdown's first step, so
+   * draining in-flight requests does not wait out their 30 s. close() does it too.
+   */
+  endWaits(): void
   close(): Promise<void>
 }

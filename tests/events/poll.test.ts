@@ -131,6 +131,18 @@ describe('events/poll', () => {
     expect(await waiting).toEqual({ sets: {}, moreAvailable: false })
   })
 
+  test('endWaits (before a shutdown drains requests) ends waiting long polls, and later ones answer at once', async () => {
+    const { t, journal } = eventsApp()
+    const before = journal.listenerCount
+    const waiting = poll(t, {})
+    await journal.listenersAbove(before)
+    t.server.endWaits()
+    expect(await waiting).toEqual({ sets: {}, moreAvailable: false })
+    // A request still arriving on a kept-alive connection during the drain does not wait either.
+    expect(await poll(t, { returnImmediately: false })).toEqual({ sets: {}, moreAvailable: false })
+    expect(journal.listenerCount).toBe(before)
+  })
+
   test("a long poll with nothing for its tenant (only another tenant's entries) answers empty after its wait", async () => {
     const { t, journal } = eventsApp(new MemoryJournal(), ':memory:', 5)
     journal.commit(...users(1, 'other'))
