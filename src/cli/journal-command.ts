@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util'
 import { API_PREFIX } from '../http/app'
 import { cefLine } from '../journal/cef'
 import { entriesSince } from '../journal/query'
-import { verifyJournal } from '../journal/verify'
+import { verdictLines, verifyJournal } from '../journal/verify'
 import { buildRegistry } from '../scim/schema/builtin'
 import { limitsWith } from '../scim/limits'
 import { loadPack } from '../scim/schema/pack'
@@ -150,21 +150,9 @@ export async function journalCommand(
 
 function verify({ sqlite }: OpenedDatabase, args: JournalArgs): number {
   const started = performance.now()
-  const verdict = verifyJournal(sqlite, args.tenant)
-  if (!verdict.ok) {
-    const at = verdict.seq === null ? '' : ` at entry ${verdict.seq}`
-    console.error(`journal of tenant ${verdict.tenant} is broken${at}: ${verdict.problem}`)
-    return 1
-  }
-  let total = 0
-  for (const t of verdict.tenants) {
-    total += t.count
-    const pruned = t.checkpointSeq === null ? '' : `, pruned up to entry ${t.checkpointSeq}`
-    console.log(`tenant ${t.tenant}: ${t.count} entries intact${pruned}${t.head ? `, head ${t.head}` : ''}`)
-  }
-  const seconds = ((performance.now() - started) / 1000).toFixed(1)
-  console.log(`journal intact: ${total} entries in ${verdict.tenants.length} tenant(s), checked in ${seconds} s`)
-  return 0
+  const { ok, lines } = verdictLines(verifyJournal(sqlite, args.tenant), (performance.now() - started) / 1000)
+  for (const line of lines) (ok ? console.log : console.error)(line)
+  return ok ? 0 : 1
 }
 
 async function exportEntries({ sqlite }: OpenedDatabase, args: JournalArgs): Promise<number> {

@@ -79,3 +79,20 @@ export function verifyJournal(sqlite: Database, tenant?: string): Verdict {
 function bad(tenant: string, seq: number | null, problem: string): Verdict {
   return { ok: false, tenant, seq, problem }
 }
+
+/** The lines `journal verify` prints: a count per tenant when intact, else the first bad entry. */
+export function verdictLines(verdict: Verdict, seconds: number): { lines: string[]; ok: boolean } {
+  if (!verdict.ok) {
+    const at = verdict.seq === null ? '' : ` at entry ${verdict.seq}`
+    return { ok: false, lines: [`journal of tenant ${verdict.tenant} is broken${at}: ${verdict.problem}`] }
+  }
+  const lines = verdict.tenants.map((t) => {
+    const pruned = t.checkpointSeq === null ? '' : `, pruned up to entry ${t.checkpointSeq}`
+    return `tenant ${t.tenant}: ${t.count} entries intact${pruned}${t.head ? `, head ${t.head}` : ''}`
+  })
+  const total = verdict.tenants.reduce((sum, t) => sum + t.count, 0)
+  lines.push(
+    `journal intact: ${total} entries in ${verdict.tenants.length} tenant(s), checked in ${seconds.toFixed(1)} s`
+  )
+  return { ok: true, lines }
+}

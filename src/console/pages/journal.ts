@@ -1,5 +1,4 @@
 // The journal page: filters, a page of entries newest first, export, and the result of verifying the chain.
-import type { Verdict } from '../../journal/verify'
 import { html, type Html } from '../html'
 import { JOURNAL_OPS, type JournalPage } from '../journal-data'
 import { href, page } from '../layout'
@@ -24,23 +23,6 @@ export interface JournalView {
   result: JournalPage | { error: string }
   /** What `scim-server journal verify` prints for the tenant, after the Verify button. */
   verdict?: { lines: string[]; ok: boolean }
-}
-
-/** The lines `journal verify` prints: a count per tenant when intact, else the first bad entry. */
-export function verdictLines(verdict: Verdict, seconds: number): { lines: string[]; ok: boolean } {
-  if (!verdict.ok) {
-    const at = verdict.seq === null ? '' : ` at entry ${verdict.seq}`
-    return { ok: false, lines: [`journal of tenant ${verdict.tenant} is broken${at}: ${verdict.problem}`] }
-  }
-  const lines = verdict.tenants.map((t) => {
-    const pruned = t.checkpointSeq === null ? '' : `, pruned up to entry ${t.checkpointSeq}`
-    return `tenant ${t.tenant}: ${t.count} entries intact${pruned}${t.head ? `, head ${t.head}` : ''}`
-  })
-  const total = verdict.tenants.reduce((sum, t) => sum + t.count, 0)
-  lines.push(
-    `journal intact: ${total} entries in ${verdict.tenants.length} tenant(s), checked in ${seconds.toFixed(1)} s`
-  )
-  return { ok: true, lines }
 }
 
 function select(name: string, label: string, value: string, options: readonly (readonly [string, string])[]): Html {
