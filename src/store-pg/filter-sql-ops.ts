@@ -3,29 +3,10 @@ import { sql, type SQL } from 'drizzle-orm'
 import { foldCase } from '../scim/case-fold'
 import type { CompareOp } from '../scim/filter/ast'
 import type { CompiledAttribute } from '../scim/schema/types'
-import { escapeLike } from '../store/filter-sql-ops'
+import { binary, escapeLike, type SqlValue } from '../store/filter-sql-ops'
 import { instantMsSql } from './instant'
 
-/** One SQL value a leaf tests, typed by its attribute (text, numeric or boolean); NULL when missing. */
-export interface SqlValue {
-  expr: SQL
-  /** Holds a foldCase()d string (a promoted `name_ci` column): compare exactly with a foldCase()d parameter. */
-  folded: boolean
-}
-
-const OP: Readonly<Record<'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le', SQL>> = {
-  eq: sql`=`,
-  ne: sql`<>`,
-  gt: sql`>`,
-  ge: sql`>=`,
-  lt: sql`<`,
-  le: sql`<=`,
-}
-
-function binary(x: SQL, op: CompareOp, v: unknown): SQL {
-  if (op === 'co' || op === 'sw' || op === 'ew') throw new Error(`unreachable: resolver rejects ${op} here`)
-  return sql`${x} ${OP[op]} ${v}`
-}
+export type { SqlValue }
 
 /**
  * Text compared by code point, as SQLite compares it, whatever the database's collation: jsonb

@@ -5,7 +5,7 @@ import { DATE_TIME_GLOB } from '../scim/datetime'
 import type { CompareOp } from '../scim/filter/ast'
 import type { CompiledAttribute } from '../scim/schema/types'
 
-/** One SQL value a leaf tests; NULL when the attribute is missing. */
+/** One SQL value a leaf tests; NULL when the attribute is missing. Shared with src/store-pg. */
 export interface SqlValue {
   expr: SQL
   /** Holds a foldCase()d string (a promoted `name_ci` column): compare exactly with a foldCase()d parameter. */
@@ -22,7 +22,8 @@ const OP: Readonly<Record<'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le', SQL>> = {
   le: sql`<=`,
 }
 
-function binary(x: SQL, op: CompareOp, v: unknown): SQL {
+/** `x op v` for the ordering operators: standard SQL, so the PostgreSQL translator uses it too. */
+export function binary(x: SQL, op: CompareOp, v: unknown): SQL {
   if (op === 'co' || op === 'sw' || op === 'ew') throw new Error(`unreachable: resolver rejects ${op} here`)
   return sql`${x} ${OP[op]} ${v}`
 }
