@@ -41,7 +41,7 @@ async function play(store: AsyncResourceStore, seed: number, steps: number): Pro
   const members = async (tx: AsyncWriteTx) => {
     const found = await tx.existing(USERS)
     const ids = pickUsers().filter((id) => found.has(id) || rng.chance(0.05))
-    return ids.map((value) => ({ value, type: 'User' }))
+    return ids.map((value) => ({ value, type: 'User' as const }))
   }
   // Weights: mostly inserts and membership changes, so groups fill up before deletes empty them.
   const KINDS = [0, 0, 0, 0, 1, 1, 2, 2, 2, 2, 2, 2, 3, 3, 4, 4, 5, 5, 6]
