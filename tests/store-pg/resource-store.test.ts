@@ -1,9 +1,11 @@
-// What only the PostgreSQL store does: deadlocked jobs run again, committed writes are announced to other replicas, readiness.
+// What only the PostgreSQL store does: deadlocked jobs run again, committed writes are announced to other replicas, replicas share one chain, readiness.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { SQL } from 'bun'
 import { drizzle } from 'drizzle-orm/bun-sql'
 import type { StoredResource } from '../../src/service/context'
 import { type Invalidation, subscribeInvalidations } from '../../src/store-pg/invalidation'
+import { pgJournalAfter } from '../../src/store-pg/journal-read'
+import { verifyPgJournal } from '../../src/store-pg/journal-verify'
 import { applyPgMigrations } from '../../src/store-pg/migrate'
 import { MIGRATIONS } from '../../src/store-pg/migrations.gen'
 import { createPgResourceStore } from '../../src/store-pg/resource-store'
@@ -88,6 +90,43 @@ describe.skipIf(!server)('store-pg/resource-store', () => {
     expect(heard).toEqual([{ tenant: 'default', ids: ['n1'] }])
     await subscription.unlisten()
     await listener.close()
+  })
+
+  test('two replicas (each its own client) appending for one tenant at once: one chain, read back in seq order', async () => {
+    const replicas = [new SQL(db.url, { max: 3 }), new SQL(db.url, { max: 3 })]
+    const stores = replicas.map((client) => createPgResourceStore(drizzle({ client }), { tenant: 'acme' }))
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        stores[i % 2]!.write(async (tx) => {
+          const r = user(`acme-${i}`)
+          await tx.insert(User, r)
+          await tx.journal({
+            at: T0,
+            actor: `replica ${i % 2}`,
+            requestId: null,
+            op: 'create',
+            resourceType: 'User',
+            resourceId: r.id,
+            versionBefore: null,
+            versionAfter: 1,
+            changes: [{ path: 'userName', after: r.id }],
+            compat: [],
+            cascade: false,
+          })
+        })
+      )
+    )
+    await Promise.all(replicas.map((r) => r.close()))
+    const verdict = await verifyPgJournal(db.sql, 'acme')
+    expect(verdict.ok && verdict.tenants.map((t) => t.count)).toEqual([40])
+    const all = await pgJournalAfter(db.sql, 'acme', 0, Infinity)
+    expect(all.map((e) => e.resourceId).sort()).toEqual(Array.from({ length: 40 }, (_, i) => `acme-${i}`).sort())
+    all.forEach((e, i) => {
+      expect(e.prevHash).toBe(i === 0 ? '' : all[i - 1]!.hash)
+    })
+    const rest = await pgJournalAfter(db.sql, 'acme', all[29]!.seq, 5)
+    expect(rest.map((e) => e.seq)).toEqual(all.slice(30, 35).map((e) => e.seq))
+    expect(rest[0]).toMatchObject({ tenant: 'acme', op: 'create', cascade: false, compat: [], versionAfter: 1 })
   })
 
   test("readiness: a migrated database serves; one missing this build's migrations does not", async () => {
