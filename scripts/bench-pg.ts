@@ -1,11 +1,18 @@
-// Per-request cost on PostgreSQL: a prepared lookup and a durable insert, through Bun SQL and (when installed) the `postgres` package, raw and under Drizzle.
+// Per-request cost on PostgreSQL: a prepared lookup, a read by id and a durable insert, through Bun SQL and (when installed) the `postgres` package, raw and under Drizzle, and through the PostgreSQL store.
 // Usage: bun run scripts/bench-pg.ts [URL]   (without URL it starts a throwaway server with scripts/pg.sh)
 // The `postgres` package is not a dependency: `bun add --no-save postgres` to include it in the comparison.
 import { SQL } from 'bun'
 import { and, eq, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/bun-sql'
+import resourceTypes from '../src/scim/schema/builtin/resource-types.json'
+import enterpriseUser from '../src/scim/schema/builtin/enterprise-user.json'
+import group from '../src/scim/schema/builtin/group.json'
+import user from '../src/scim/schema/builtin/user.json'
+import { createRegistry } from '../src/scim/schema/registry'
+import type { ResourceTypeDocument, SchemaDocument } from '../src/scim/schema/types'
 import { applyPgMigrations } from '../src/store-pg/migrate'
 import { MIGRATIONS } from '../src/store-pg/migrations.gen'
+import { createPgResourceStore } from '../src/store-pg/resource-store'
 import { resources } from '../src/store-pg/tables'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1000)
@@ -26,10 +33,14 @@ const doc = (i: number) => ({
   lastModified: '2026-01-01T00:00:00.000Z',
 })
 
-/** One client's two operations: `insert(i)` writes resource i, `lookup(i)` reads one by name through a prepared statement. */
+/**
+ * One client's operations: `insert(i)` writes resource i, `lookup(i)` reads one by name through a
+ * prepared statement, `get(i)` reads one by id (where measured).
+ */
 interface Contender {
   insert(i: number): Promise<unknown>
   lookup(i: number): Promise<unknown>
+  get?(i: number): Promise<unknown>
 }
 
 /**
@@ -62,9 +73,46 @@ const contenders: Record<string, Contender> = {
     },
     lookup: (i) =>
       client`SELECT id, data FROM resources WHERE tenant = 'default' AND type = 'User' AND name_ci = ${`user${i}`}`,
+    get: (i) =>
+      client`SELECT id, data, version, created, last_modified FROM resources WHERE tenant = 'default' AND type = 'User' AND id = ${`b${i}`}`,
   },
   'Drizzle over Bun SQL': drizzleContender(drizzle({ client }), 'bench_lookup_bun'),
 }
+
+// The store as the services will call it: an insert is a write job (BEGIN, INSERT, COMMIT), a
+// get reads the row with the user's groups; with the journal, a job also appends its entry.
+const registry = createRegistry(
+  [user, group, enterpriseUser] as unknown as SchemaDocument[],
+  resourceTypes as unknown as ResourceTypeDocument[]
+)
+const User = registry.resourceType('User')!
+function storeContender(journaling: boolean): Contender {
+  const store = createPgResourceStore(drizzle({ client }), { journaling })
+  return {
+    insert: (i) =>
+      store.write(async (tx) => {
+        const { nameCi: _, ...r } = doc(i)
+        await tx.insert(User, r)
+        await tx.journal({
+          at: r.lastModified,
+          actor: null,
+          requestId: null,
+          op: 'create',
+          resourceType: 'User',
+          resourceId: r.id,
+          versionBefore: null,
+          versionAfter: 1,
+          changes: [{ path: 'userName', after: r.data.userName }],
+          compat: [],
+          cascade: false,
+        })
+      }),
+    lookup: (i) => store.findByName(User, `user${i}`),
+    get: (i) => store.get(User, `b${i}`),
+  }
+}
+contenders['PG store'] = storeContender(false)
+contenders['PG store + journal'] = storeContender(true)
 
 // A variable specifier: the package is optional, so neither tsc nor the bundler may require it.
 const optional = ['postgres', 'drizzle-orm/postgres-js']
@@ -106,6 +154,7 @@ async function time(run: () => Promise<unknown>, into: number[]) {
 // Blocks alternate between contenders, so drift on this noisy machine touches each alike.
 const inserts: Record<string, number[]> = {}
 const lookups: Record<string, number[]> = {}
+const gets: Record<string, number[]> = {}
 const names = Object.keys(contenders)
 let next = 0
 for (let b = 0; b < BLOCKS; b++) {
@@ -114,14 +163,17 @@ for (let b = 0; b < BLOCKS; b++) {
     for (let i = 0; i < ROUNDS; i++) await time(() => c.insert(next++), (inserts[name] ??= []))
   }
 }
+// Fresh statistics before the reads: a plan prepared over the empty table's would scan it.
+await client`ANALYZE resources`
 for (let b = 0; b < BLOCKS; b++) {
   for (const name of names) {
     const c = contenders[name]!
     for (let i = 0; i < ROUNDS; i++) await time(() => c.lookup((i * 7919) % next), (lookups[name] ??= []))
+    if (c.get) for (let i = 0; i < ROUNDS; i++) await time(() => c.get!((i * 7919) % next), (gets[name] ??= []))
   }
 }
 console.log(`µs per call, ${ROUNDS * BLOCKS} sequential calls each, ${next} rows at the end`)
-const cols = ['insert p50', 'insert p10', 'lookup p50', 'lookup p10']
+const cols = ['insert p50', 'insert p10', 'lookup p50', 'lookup p10', 'get p50', 'get p10']
 console.log(`${'client'.padEnd(24)}${cols.map((c) => c.padStart(12)).join('')}`)
 for (const name of names) {
   const cells = [
@@ -129,8 +181,10 @@ for (const name of names) {
     quantile(inserts[name]!, 0.1),
     quantile(lookups[name]!, 0.5),
     quantile(lookups[name]!, 0.1),
+    gets[name] && quantile(gets[name], 0.5),
+    gets[name] && quantile(gets[name], 0.1),
   ]
-  console.log(`${name.padEnd(24)}${cells.map((v) => v.toFixed(0).padStart(12)).join('')}`)
+  console.log(`${name.padEnd(24)}${cells.map((v) => (v === undefined ? '-' : v.toFixed(0)).padStart(12)).join('')}`)
 }
 // Every client must have stored documents as jsonb objects, or the comparison would be unfair.
 const [odd] = await client`SELECT count(*)::int AS n FROM resources WHERE jsonb_typeof(data) <> 'object'`

@@ -32,5 +32,27 @@ export const MIGRATIONS: EmbeddedMigration[] = [
       "CREATE INDEX \"tokens_tenant\" ON \"tokens\" USING btree (\"tenant\");",
       "INSERT INTO \"tenants\" (\"name\", \"created\") VALUES ('default', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'));"
     ]
+  },
+  {
+    "tag": "0001_journal_console",
+    "when": 1796134885481,
+    "hash": "ae67a0eaea6c2392520807ffc3dc45a0d9d70539c722cd8685e936be3b7470c6",
+    "statements": [
+      "CREATE SEQUENCE \"public\".\"journal_seq\" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;",
+      "CREATE TABLE \"admin_links\" (\n\t\"hash\" text PRIMARY KEY NOT NULL,\n\t\"admin\" text NOT NULL,\n\t\"created\" text NOT NULL,\n\t\"expires\" text NOT NULL\n);",
+      "CREATE TABLE \"admin_sessions\" (\n\t\"id_hash\" text PRIMARY KEY NOT NULL,\n\t\"admin\" text NOT NULL,\n\t\"csrf\" text NOT NULL,\n\t\"created\" text NOT NULL,\n\t\"expires\" text NOT NULL\n);",
+      "CREATE TABLE \"admins\" (\n\t\"name\" text PRIMARY KEY NOT NULL,\n\t\"password_hash\" text,\n\t\"created\" text NOT NULL\n);",
+      "CREATE TABLE \"journal\" (\n\t\"seq\" bigint PRIMARY KEY NOT NULL,\n\t\"tenant\" text NOT NULL,\n\t\"at\" text NOT NULL,\n\t\"actor\" text,\n\t\"request_id\" text,\n\t\"op\" text NOT NULL,\n\t\"resource_type\" text NOT NULL,\n\t\"resource_id\" text NOT NULL,\n\t\"version_before\" integer,\n\t\"version_after\" integer,\n\t\"changes\" text NOT NULL,\n\t\"compat\" text NOT NULL,\n\t\"cascade\" integer NOT NULL,\n\t\"prev_hash\" text NOT NULL,\n\t\"hash\" text NOT NULL\n);",
+      "CREATE TABLE \"journal_chains\" (\n\t\"tenant\" text PRIMARY KEY NOT NULL,\n\t\"head_seq\" bigint NOT NULL,\n\t\"head_hash\" text NOT NULL,\n\t\"checkpoint_seq\" bigint,\n\t\"checkpoint_hash\" text\n);",
+      "ALTER TABLE \"group_members\" ALTER COLUMN \"group_id\" SET DATA TYPE text COLLATE \"C\";",
+      "ALTER TABLE \"group_members\" ALTER COLUMN \"member_id\" SET DATA TYPE text COLLATE \"C\";",
+      "ALTER TABLE \"resources\" ALTER COLUMN \"id\" SET DATA TYPE text COLLATE \"C\";",
+      "ALTER TABLE \"resources\" ALTER COLUMN \"last_modified\" SET DATA TYPE text COLLATE \"C\";",
+      "ALTER TABLE \"admin_links\" ADD CONSTRAINT \"admin_links_admin_admins_name_fk\" FOREIGN KEY (\"admin\") REFERENCES \"public\".\"admins\"(\"name\") ON DELETE cascade ON UPDATE no action;",
+      "ALTER TABLE \"admin_sessions\" ADD CONSTRAINT \"admin_sessions_admin_admins_name_fk\" FOREIGN KEY (\"admin\") REFERENCES \"public\".\"admins\"(\"name\") ON DELETE cascade ON UPDATE no action;",
+      "CREATE INDEX \"admin_sessions_admin\" ON \"admin_sessions\" USING btree (\"admin\");",
+      "CREATE INDEX \"journal_tenant_seq_at\" ON \"journal\" USING btree (\"tenant\",\"seq\",\"at\");",
+      "CREATE INDEX \"resources_tenant_type_modified\" ON \"resources\" USING btree (\"tenant\",\"type\",\"last_modified\");"
+    ]
   }
 ]

@@ -6,6 +6,7 @@ import {
   foreignKey,
   index,
   integer,
+  pgSequence,
   pgTable,
   primaryKey,
   text,
@@ -46,7 +47,8 @@ const document = customType<{ data: Record<string, unknown>; driverData: Record<
 export const resources = pgTable(
   'resources',
   {
-    id: text('id').primaryKey(),
+    // Code-point order: cursors walk the primary key in the order SQLite's binary text keeps it.
+    id: codePointText('id').primaryKey(),
     seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
     /** The tenant the resource belongs to (tenants.name); ids are unique across tenants too. */
     tenant: text('tenant').notNull().default('default'),
@@ -56,7 +58,8 @@ export const resources = pgTable(
     data: document('data').notNull(),
     version: integer('version').notNull(),
     created: text('created').notNull(),
-    lastModified: text('last_modified').notNull(),
+    // Code-point order, so the activity index below serves its text comparisons whatever the locale.
+    lastModified: codePointText('last_modified').notNull(),
   },
   (t) => [
     // Uniqueness and hot lookups are per tenant: the same userName may exist in two tenants.
@@ -64,6 +67,8 @@ export const resources = pgTable(
     index('resources_tenant_type_name').on(t.tenant, t.type, t.nameCi),
     index('resources_tenant_type_external_id').on(t.tenant, t.type, t.externalId),
     uniqueIndex('resources_seq').on(t.seq),
+    // The console's most recently modified resources and recent-change counts walk this.
+    index('resources_tenant_type_modified').on(t.tenant, t.type, t.lastModified),
     // Deleting a user finds its reports through this instead of scanning every user.
     index('resources_manager')
       .on(sql`${sql.raw(MANAGER_ID)}`)
@@ -78,10 +83,11 @@ export const resources = pgTable(
 export const groupMembers = pgTable(
   'group_members',
   {
-    groupId: text('group_id')
+    // The collation of the key they reference (resources.id).
+    groupId: codePointText('group_id')
       .notNull()
       .references(() => resources.id, { onDelete: 'cascade' }),
-    memberId: text('member_id')
+    memberId: codePointText('member_id')
       .notNull()
       .references(() => resources.id, { onDelete: 'cascade' }),
     memberType: text('member_type').notNull(),
@@ -172,3 +178,80 @@ export const eventAcks = pgTable(
     ),
   ]
 )
+
+/** Accounts of the admin console (/admin); `password_hash` is Bun.password's argon2id PHC string. */
+export const admins = pgTable('admins', {
+  name: text('name').primaryKey(),
+  passwordHash: text('password_hash'),
+  created: text('created').notNull(),
+})
+
+/** Signed-in console sessions: only the SHA-256 of the cookie's random id is stored. */
+export const adminSessions = pgTable(
+  'admin_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    admin: text('admin')
+      .notNull()
+      .references(() => admins.name, { onDelete: 'cascade' }),
+    csrf: text('csrf').notNull(),
+    created: text('created').notNull(),
+    expires: text('expires').notNull(),
+  },
+  (t) => [index('admin_sessions_admin').on(t.admin)]
+)
+
+/** One-time sign-in links: the SHA-256 of the link's token, used once. */
+export const adminLinks = pgTable('admin_links', {
+  hash: text('hash').primaryKey(),
+  admin: text('admin')
+    .notNull()
+    .references(() => admins.name, { onDelete: 'cascade' }),
+  created: text('created').notNull(),
+  expires: text('expires').notNull(),
+})
+
+/**
+ * Journal positions. SQLite numbers an entry max(head)+1 under its single writer; here replicas
+ * append for several tenants at once (each tenant under its own lock, tenant-lock.ts), so the
+ * number comes from a sequence: taken under the tenant's lock, a tenant's entries still number in
+ * commit order, and the number is known before the hash that covers it is computed.
+ */
+export const journalSeq = pgSequence('journal_seq', { startWith: 1, increment: 1 })
+
+/**
+ * The provisioning journal, as src/store/tables.ts keeps it: one row per committed change,
+ * hash-chained per tenant; `changes` and `compat` hold canonical JSON text, spliced verbatim into
+ * the hashed text (src/journal/canonical.ts entryText), so they are text, not jsonb (which would
+ * reorder keys).
+ */
+export const journal = pgTable(
+  'journal',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey(),
+    tenant: text('tenant').notNull(),
+    at: text('at').notNull(),
+    actor: text('actor'),
+    requestId: text('request_id'),
+    op: text('op').notNull(),
+    resourceType: text('resource_type').notNull(),
+    resourceId: text('resource_id').notNull(),
+    versionBefore: integer('version_before'),
+    versionAfter: integer('version_after'),
+    changes: text('changes').notNull(),
+    compat: text('compat').notNull(),
+    cascade: integer('cascade').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [index('journal_tenant_seq_at').on(t.tenant, t.seq, t.at)]
+)
+
+/** Each tenant's chain head and, after retention pruned older entries, its checkpoint. */
+export const journalChains = pgTable('journal_chains', {
+  tenant: text('tenant').primaryKey(),
+  headSeq: bigint('head_seq', { mode: 'number' }).notNull(),
+  headHash: text('head_hash').notNull(),
+  checkpointSeq: bigint('checkpoint_seq', { mode: 'number' }),
+  checkpointHash: text('checkpoint_hash'),
+})

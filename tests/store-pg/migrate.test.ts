@@ -35,10 +35,15 @@ describe.skipIf(!server)('store-pg/migrate', () => {
     expect(tenants.map((r: { name: string }) => r.name)).toEqual(['default'])
     const tables = await db.sql`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`
     expect(tables.map((r: { tablename: string }) => r.tablename)).toEqual([
+      'admin_links',
+      'admin_sessions',
+      'admins',
       'event_acks',
       'event_keys',
       'event_streams',
       'group_members',
+      'journal',
+      'journal_chains',
       'resources',
       'settings',
       'tenants',

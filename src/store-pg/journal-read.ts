@@ -1,0 +1,25 @@
+// A tenant's journal entries after a position, from PostgreSQL: what src/journal/reader.ts after() reads from SQLite.
+import type { SQL } from 'bun'
+import { entryOf } from '../journal/canonical'
+import type { EntryRow } from '../journal/reader'
+import type { JournalEntry } from '../journal/types'
+import { PG_ENTRY_COLUMNS } from './journal'
+
+/**
+ * The tenant's entries with seq > `afterSeq`, in seq order, at most `limit` (Infinity: all).
+ * Under the tenant's append lock seq grows in commit order, so a reader that resumes after the
+ * last seq it saw misses nothing a later commit adds.
+ */
+export async function pgJournalAfter(
+  sql: SQL,
+  tenant: string,
+  afterSeq: number,
+  limit: number
+): Promise<JournalEntry[]> {
+  const rows = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : null
+  const found = (await sql.unsafe(
+    `SELECT ${PG_ENTRY_COLUMNS} FROM journal WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+    [tenant, afterSeq, rows]
+  )) as EntryRow[]
+  return found.map((r) => entryOf({ ...r, seq: Number(r.seq) }))
+}

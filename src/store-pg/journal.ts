@@ -1,0 +1,69 @@
+// The provisioning journal in PostgreSQL: appends chained per tenant under the tenant's lock, with the hashing of src/journal.
+import type { SQL } from 'bun'
+import { chainHash, columnsOf, entryText, type EntryColumns } from '../journal/canonical'
+import type { JournalDraft } from '../journal/types'
+import { lockTenant } from './tenant-lock'
+
+/** A journal row's columns under their EntryColumns names (quoted: PostgreSQL folds bare aliases). */
+export const PG_ENTRY_COLUMNS = `seq, tenant, at, actor, request_id AS "requestId", op, resource_type AS "resourceType",
+  resource_id AS "resourceId", version_before AS "versionBefore", version_after AS "versionAfter", changes, compat,
+  cascade, prev_hash AS "prevHash", hash`
+
+// The entry and the chain's new head in one statement: one round trip per entry after the first.
+const INSERT = `WITH e AS (INSERT INTO journal (seq, tenant, at, actor, request_id, op, resource_type, resource_id,
+    version_before, version_after, changes, compat, cascade, prev_hash, hash)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING seq, tenant, hash)
+  INSERT INTO journal_chains (tenant, head_seq, head_hash) SELECT tenant, seq, hash FROM e
+  ON CONFLICT (tenant) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash`
+
+/**
+ * One transaction's appends for one tenant. The first takes the tenant's advisory lock (held to
+ * commit), and only then reads the chain's head: under READ COMMITTED each statement sees what
+ * committed before it began, so the head read after the lock is the one the last holder wrote,
+ * and two replicas never chain onto the same entry. Later appends in the same transaction
+ * continue from the head kept here.
+ */
+export class PgJournalAppends {
+  private prevHash: string | undefined
+
+  constructor(
+    private readonly tx: SQL,
+    private readonly tenant: string
+  ) {}
+
+  async append(draft: JournalDraft): Promise<void> {
+    let seq: number
+    if (this.prevHash === undefined) {
+      await lockTenant(this.tx, this.tenant)
+      const [row] = (await this.tx.unsafe(
+        `SELECT nextval('journal_seq')::text AS seq, (SELECT head_hash FROM journal_chains WHERE tenant = $1) AS hash`,
+        [this.tenant]
+      )) as { seq: string; hash: string | null }[]
+      seq = Number(row!.seq)
+      this.prevHash = row!.hash ?? ''
+    } else {
+      const [row] = (await this.tx.unsafe(`SELECT nextval('journal_seq')::text AS seq`)) as { seq: string }[]
+      seq = Number(row!.seq)
+    }
+    const c: EntryColumns = columnsOf(draft, seq, this.tenant, this.prevHash)
+    const hash = chainHash(this.prevHash, entryText(c))
+    await this.tx.unsafe(INSERT, [
+      c.seq,
+      c.tenant,
+      c.at,
+      c.actor,
+      c.requestId,
+      c.op,
+      c.resourceType,
+      c.resourceId,
+      c.versionBefore,
+      c.versionAfter,
+      c.changes,
+      c.compat,
+      c.cascade,
+      c.prevHash,
+      hash,
+    ])
+    this.prevHash = hash
+  }
+}

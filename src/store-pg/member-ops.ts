@@ -1,0 +1,99 @@
+// Applies PATCH member deltas to group_members row by row in PostgreSQL: src/store/member-ops.ts over a transaction.
+import type { SQL } from 'bun'
+import { ScimError, UnknownReferenceError, quoted } from '../scim/errors'
+import { matchesElement } from '../scim/filter/evaluate'
+import type { MemberOp } from '../scim/patch/members'
+import type { StoredResource } from '../service/context'
+import type { MemberChange } from '../store/member-ops'
+import { displayPgSql } from './reads'
+
+const MEMBER_TYPES = new Set(['User', 'Group'])
+
+/**
+ * Before and after of each member an op touched, so a change undone later in the same request
+ * counts as no change. The same bookkeeping as the SQLite store's (not exported there).
+ */
+class Net {
+  private readonly was = new Map<string, boolean>()
+  private readonly is = new Map<string, { id: string; type: string; member: boolean }>()
+
+  touch(id: string, type: string, was: boolean, is: boolean): void {
+    if (!this.was.has(id)) this.was.set(id, was)
+    this.is.set(id, { id, type, member: is })
+  }
+
+  changes(): MemberChange[] {
+    const out: MemberChange[] = []
+    for (const m of this.is.values())
+      if (this.was.get(m.id) !== m.member) out.push({ id: m.id, type: m.type, added: m.member })
+    return out
+  }
+}
+
+// Rows go in the order the ids were given, so `seq` keeps the order members joined in.
+const ADD = `INSERT INTO group_members (group_id, member_id, member_type)
+  SELECT $1, x.e ->> 0, x.e ->> 1 FROM jsonb_array_elements($2::text::jsonb) WITH ORDINALITY AS x(e, n) ORDER BY x.n
+  ON CONFLICT DO NOTHING RETURNING member_id AS id`
+const REMOVE = `DELETE FROM group_members WHERE group_id = $1 AND member_id IN (SELECT jsonb_array_elements_text($2::text::jsonb))
+  RETURNING member_id AS id, member_type AS type`
+const CLEAR = 'DELETE FROM group_members WHERE group_id = $1 RETURNING member_id AS id, member_type AS type'
+const ROWS = `SELECT m.member_id AS value, m.member_type AS type, ${displayPgSql('r')} AS display
+  FROM group_members m JOIN resources r ON r.id = m.member_id WHERE m.group_id = $1`
+
+/**
+ * Runs `ops` in order against the membership of `group` and returns the members that changed,
+ * with the rules of the SQLite store: added members must exist in the tenant (else 400), be a
+ * User or Group and not the group itself; re-adding a member or removing an absent one is no change.
+ */
+export async function applyPgMemberOps(
+  tx: SQL,
+  group: StoredResource,
+  ops: readonly MemberOp[],
+  existing: (ids: readonly string[]) => Promise<Map<string, string>>
+): Promise<MemberChange[]> {
+  const net = new Net()
+  const removed = (rows: { id: string; type: string }[]) => {
+    for (const r of rows) net.touch(r.id, r.type, true, false)
+  }
+  for (const op of ops) {
+    switch (op.kind) {
+      case 'add': {
+        const ids = [...new Set(op.members.map((m) => m.value))]
+        const found = await existing(ids)
+        const missing = ids.filter((id) => !found.has(id))
+        if (missing.length > 0) {
+          throw new UnknownReferenceError(
+            `members reference unknown resources: ${missing.slice(0, 5).map(quoted).join(', ')}${missing.length > 5 ? ', …' : ''}`
+          )
+        }
+        for (const id of ids) {
+          const type = found.get(id)!
+          if (!MEMBER_TYPES.has(type)) throw ScimError.invalidValue(`member ${id} is a ${type}, not a User or Group`)
+          if (id === group.id) throw ScimError.invalidValue('a group cannot be a member of itself')
+        }
+        const rows = (await tx.unsafe(ADD, [group.id, JSON.stringify(ids.map((id) => [id, found.get(id)]))])) as {
+          id: string
+        }[]
+        const added = new Set(rows.map((r) => r.id))
+        for (const id of ids) net.touch(id, found.get(id)!, !added.has(id), true)
+        break
+      }
+      case 'remove':
+        removed(await tx.unsafe(REMOVE, [group.id, JSON.stringify(op.values)]))
+        break
+      case 'clear':
+        removed(await tx.unsafe(CLEAR, [group.id]))
+        break
+      case 'removeWhere': {
+        // Rare (filters other than `value eq`): evaluate in memory over this group's rows only.
+        const rows = (await tx.unsafe(ROWS, [group.id])) as { value: string; type: string; display: string | null }[]
+        const doomed = rows.filter((r) => matchesElement(op.filter, r)).map((r) => r.value)
+        if (doomed.length > 0) removed(await tx.unsafe(REMOVE, [group.id, JSON.stringify(doomed)]))
+        break
+      }
+      default:
+        throw new Error(`unknown member op ${JSON.stringify(op satisfies never)}`)
+    }
+  }
+  return net.changes()
+}

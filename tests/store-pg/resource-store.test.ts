@@ -1,0 +1,145 @@
+// What only the PostgreSQL store does: deadlocked jobs run again, committed writes are announced to other replicas, replicas share one chain, readiness.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { SQL } from 'bun'
+import { drizzle } from 'drizzle-orm/bun-sql'
+import type { StoredResource } from '../../src/service/context'
+import { type Invalidation, subscribeInvalidations } from '../../src/store-pg/invalidation'
+import { pgJournalAfter } from '../../src/store-pg/journal-read'
+import { verifyPgJournal } from '../../src/store-pg/journal-verify'
+import { applyPgMigrations } from '../../src/store-pg/migrate'
+import { MIGRATIONS } from '../../src/store-pg/migrations.gen'
+import { createPgResourceStore } from '../../src/store-pg/resource-store'
+import { builtinRegistry, typeOf } from '../helpers/generate'
+import { freshDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
+
+const server = await testPostgres()
+const User = typeOf(builtinRegistry(), 'User')
+const T0 = '2026-01-01T00:00:00.000Z'
+const user = (id: string): StoredResource => ({
+  id,
+  type: 'User',
+  data: { userName: id },
+  version: 1,
+  created: T0,
+  lastModified: T0,
+})
+
+describe.skipIf(!server)('store-pg/resource-store', () => {
+  let db: TestDatabase
+  beforeAll(async () => {
+    db = await freshDatabase(server!)
+    await applyPgMigrations(db.sql, MIGRATIONS)
+  })
+  afterAll(async () => {
+    await db?.drop()
+  })
+
+  test('two jobs that lock two rows in opposite orders deadlock; the one PostgreSQL aborts runs again and both commit', async () => {
+    const store = createPgResourceStore(drizzle({ client: db.sql }))
+    await store.write(async (tx) => {
+      await tx.insert(User, user('a'))
+      await tx.insert(User, user('b'))
+    })
+    const runs = { first: 0, second: 0 }
+    let firstHas!: () => void
+    let secondHas!: () => void
+    const firstLocked = new Promise<void>((r) => (firstHas = r))
+    const secondLocked = new Promise<void>((r) => (secondHas = r))
+    const swap = (name: 'first' | 'second', mine: string, theirs: string, locked: () => void, wait: Promise<void>) =>
+      store.write(async (tx) => {
+        runs[name]++
+        const row = (await tx.get(User, mine))!
+        locked()
+        await wait
+        await tx.get(User, theirs)
+        await tx.update(User, row, { ...row, data: { userName: mine, title: name }, version: row.version + 1 })
+      })
+    await Promise.all([
+      swap('first', 'a', 'b', firstHas, secondLocked),
+      swap('second', 'b', 'a', secondHas, firstLocked),
+    ])
+    expect(runs.first + runs.second).toBe(3)
+    expect([(await store.get(User, 'a'))!.data.title, (await store.get(User, 'b'))!.data.title]).toEqual([
+      'first',
+      'second',
+    ])
+  })
+
+  test('with publish, a committed write names its ids on the invalidation channel; a rolled-back one names nothing', async () => {
+    const store = createPgResourceStore(drizzle({ client: db.sql }), { tenant: 'default', publish: true })
+    const listener = new SQL(db.url, { max: 1 })
+    const heard: Invalidation[] = []
+    let arrived!: () => void
+    const next = () => new Promise<void>((r) => (arrived = r))
+    const waiting = next()
+    const subscription = await subscribeInvalidations(listener, {
+      drop: (change) => {
+        heard.push(change)
+        arrived()
+      },
+      dropAll: () => {},
+    })
+    await store
+      .write(async (tx) => {
+        await tx.insert(User, user('rolled-back'))
+        throw new Error('no')
+      })
+      .catch(() => {})
+    await store.write((tx) => tx.insert(User, user('n1')))
+    await waiting
+    expect(heard).toEqual([{ tenant: 'default', ids: ['n1'] }])
+    await subscription.unlisten()
+    await listener.close()
+  })
+
+  test('two replicas (each its own client) appending for one tenant at once: one chain, read back in seq order', async () => {
+    const replicas = [new SQL(db.url, { max: 3 }), new SQL(db.url, { max: 3 })]
+    const stores = replicas.map((client) => createPgResourceStore(drizzle({ client }), { tenant: 'acme' }))
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        stores[i % 2]!.write(async (tx) => {
+          const r = user(`acme-${i}`)
+          await tx.insert(User, r)
+          await tx.journal({
+            at: T0,
+            actor: `replica ${i % 2}`,
+            requestId: null,
+            op: 'create',
+            resourceType: 'User',
+            resourceId: r.id,
+            versionBefore: null,
+            versionAfter: 1,
+            changes: [{ path: 'userName', after: r.id }],
+            compat: [],
+            cascade: false,
+          })
+        })
+      )
+    )
+    await Promise.all(replicas.map((r) => r.close()))
+    const verdict = await verifyPgJournal(db.sql, 'acme')
+    expect(verdict.ok && verdict.tenants.map((t) => t.count)).toEqual([40])
+    const all = await pgJournalAfter(db.sql, 'acme', 0, Infinity)
+    expect(all.map((e) => e.resourceId).sort()).toEqual(Array.from({ length: 40 }, (_, i) => `acme-${i}`).sort())
+    all.forEach((e, i) => {
+      expect(e.prevHash).toBe(i === 0 ? '' : all[i - 1]!.hash)
+    })
+    const rest = await pgJournalAfter(db.sql, 'acme', all[29]!.seq, 5)
+    expect(rest.map((e) => e.seq)).toEqual(all.slice(30, 35).map((e) => e.seq))
+    expect(rest[0]).toMatchObject({ tenant: 'acme', op: 'create', cascade: false, compat: [], versionAfter: 1 })
+  })
+
+  test("readiness: a migrated database serves; one missing this build's migrations does not", async () => {
+    expect(await createPgResourceStore(drizzle({ client: db.sql })).readinessProblem()).toBeUndefined()
+    const empty = await freshDatabase(server!)
+    try {
+      await empty.sql.unsafe(
+        'CREATE SCHEMA drizzle; CREATE TABLE drizzle.__drizzle_migrations (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)'
+      )
+      const problem = await createPgResourceStore(drizzle({ client: empty.sql })).readinessProblem()
+      expect(problem).toBe(`the database lacks ${MIGRATIONS.length} migration(s) of this build`)
+    } finally {
+      await empty.drop()
+    }
+  })
+})
