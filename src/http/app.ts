@@ -23,7 +23,7 @@ import { eventKeyRoutes, eventRoutes } from './routes/events'
 import { healthRoutes } from './routes/health'
 import { metricsRoutes } from './routes/metrics'
 import { resourceRoutes } from './routes/resources'
-import { servedBy } from './tenant-of'
+import { servedBy, servicesOf } from './tenant-of'
 
 export { API_PREFIX }
 
@@ -80,7 +80,12 @@ export function createApp(options: AppOptions) {
     .use(frontDoor(reissue))
     .use(auth(tokens, openPaths))
     // Each tenant's --rate-limit, or the server's; auth passed, so the tenant exists.
-    .use(rateLimit({ rate: (tenant) => tenants.get(tenant)?.rateLimit ?? 0, refused: () => metrics.refused() }))
+    .use(
+      rateLimit({
+        rate: (_, request) => servicesOf(tenants, request)?.rateLimit ?? 0,
+        refused: () => metrics.refused(),
+      })
+    )
     .use(routeFallback(() => self.root!.routes, reissue))
     .use(scimErrors(logger))
     // Before scimJson: its global parser refuses the console's urlencoded forms, and a hook
