@@ -5,36 +5,9 @@ import type { MemberOp } from '../scim/patch/members'
 import { matchesElement } from '../scim/filter/evaluate'
 import type { StoredResource } from '../service/context'
 import { memberDisplaySql } from './columns'
+import { MEMBER_TYPES, type MemberChange, Net } from './member-net'
 
-const MEMBER_TYPES = new Set(['User', 'Group'])
-
-/** A resource that is now a member where it was not (`added`), or the other way round. */
-export interface MemberChange {
-  id: string
-  type: string
-  added: boolean
-}
-
-/**
- * Before and after of each member an op touched, so that a change undone later in the same
- * request (clear, then re-add as PUT does) counts as no change.
- */
-class Net {
-  private readonly was = new Map<string, boolean>()
-  private readonly is = new Map<string, { id: string; type: string; member: boolean }>()
-
-  touch(id: string, type: string, was: boolean, is: boolean): void {
-    if (!this.was.has(id)) this.was.set(id, was)
-    this.is.set(id, { id, type, member: is })
-  }
-
-  changes(): MemberChange[] {
-    const out: MemberChange[] = []
-    for (const m of this.is.values())
-      if (this.was.get(m.id) !== m.member) out.push({ id: m.id, type: m.type, added: m.member })
-    return out
-  }
-}
+export type { MemberChange } from './member-net'
 
 /**
  * Runs `ops` in order against the membership of `group` and returns the members that changed.
