@@ -1,10 +1,9 @@
 // Applies PATCH member deltas to group_members row by row in PostgreSQL: src/store/member-ops.ts over a transaction.
 import type { SQL } from 'bun'
-import { ScimError, UnknownReferenceError, quoted } from '../scim/errors'
 import { matchesElement } from '../scim/filter/evaluate'
 import type { MemberOp } from '../scim/patch/members'
 import type { StoredResource } from '../service/context'
-import { MEMBER_TYPES, type MemberChange, Net } from '../store/member-net'
+import { checkNewMembers, type MemberChange, Net } from '../store/member-net'
 import { displayPgSql } from './reads'
 
 // Rows go in the order the ids were given, so `seq` keeps the order members joined in.
@@ -37,17 +36,7 @@ export async function applyPgMemberOps(
       case 'add': {
         const ids = [...new Set(op.members.map((m) => m.value))]
         const found = await existing(ids)
-        const missing = ids.filter((id) => !found.has(id))
-        if (missing.length > 0) {
-          throw new UnknownReferenceError(
-            `members reference unknown resources: ${missing.slice(0, 5).map(quoted).join(', ')}${missing.length > 5 ? ', …' : ''}`
-          )
-        }
-        for (const id of ids) {
-          const type = found.get(id)!
-          if (!MEMBER_TYPES.has(type)) throw ScimError.invalidValue(`member ${id} is a ${type}, not a User or Group`)
-          if (id === group.id) throw ScimError.invalidValue('a group cannot be a member of itself')
-        }
+        checkNewMembers(ids, found, group.id)
         const rows = (await tx.unsafe(ADD, [group.id, JSON.stringify(ids.map((id) => [id, found.get(id)]))])) as {
           id: string
         }[]

@@ -1,4 +1,5 @@
 // Which members a run of PATCH member ops changed, for either store: the net of each member's before and after.
+import { ScimError, UnknownReferenceError, quoted } from '../scim/errors'
 
 /** What a group may hold (RFC 7643 §4.2): users and groups. */
 export const MEMBER_TYPES = new Set(['User', 'Group'])
@@ -28,5 +29,23 @@ export class Net {
     for (const m of this.is.values())
       if (this.was.get(m.id) !== m.member) out.push({ id: m.id, type: m.type, added: m.member })
     return out
+  }
+}
+
+/**
+ * The ids `ops` add, checked against what exists (`found`: id → type): every one must exist in
+ * the tenant (400 otherwise, never a dangling member), be a User or Group, and not be the group.
+ */
+export function checkNewMembers(ids: readonly string[], found: ReadonlyMap<string, string>, groupId: string): void {
+  const missing = ids.filter((id) => !found.has(id))
+  if (missing.length > 0) {
+    throw new UnknownReferenceError(
+      `members reference unknown resources: ${missing.slice(0, 5).map(quoted).join(', ')}${missing.length > 5 ? ', …' : ''}`
+    )
+  }
+  for (const id of ids) {
+    const type = found.get(id)!
+    if (!MEMBER_TYPES.has(type)) throw ScimError.invalidValue(`member ${id} is a ${type}, not a User or Group`)
+    if (id === groupId) throw ScimError.invalidValue('a group cannot be a member of itself')
   }
 }

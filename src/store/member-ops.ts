@@ -1,11 +1,10 @@
 // Applies PATCH member deltas to group_members row by row, never rewriting the group document.
 import type { Database } from 'bun:sqlite'
-import { ScimError, UnknownReferenceError, quoted } from '../scim/errors'
 import type { MemberOp } from '../scim/patch/members'
 import { matchesElement } from '../scim/filter/evaluate'
 import type { StoredResource } from '../service/context'
 import { memberDisplaySql } from './columns'
-import { MEMBER_TYPES, type MemberChange, Net } from './member-net'
+import { checkNewMembers, type MemberChange, Net } from './member-net'
 
 export type { MemberChange } from './member-net'
 
@@ -34,16 +33,9 @@ export function applyMemberOps(
       case 'add': {
         const ids = [...new Set(op.members.map((m) => m.value))]
         const found = existing(ids)
-        const missing = ids.filter((id) => !found.has(id))
-        if (missing.length > 0) {
-          throw new UnknownReferenceError(
-            `members reference unknown resources: ${missing.slice(0, 5).map(quoted).join(', ')}${missing.length > 5 ? ', …' : ''}`
-          )
-        }
+        checkNewMembers(ids, found, group.id)
         for (const id of ids) {
           const type = found.get(id)!
-          if (!MEMBER_TYPES.has(type)) throw ScimError.invalidValue(`member ${id} is a ${type}, not a User or Group`)
-          if (id === group.id) throw ScimError.invalidValue('a group cannot be a member of itself')
           const added = insert.run(group.id, id, type).changes === 1
           net.touch(id, type, !added, true)
         }
