@@ -5,9 +5,9 @@ import { type ConsoleOptions, consoleRoutes } from '../console/routes'
 import type { EventService } from '../events/types'
 import type { Limits } from '../scim/limits'
 import type { ResourceStore } from '../service/context'
-import { API_PREFIX, tenantPrefix } from '../tenants/name'
+import { API_PREFIX, TENANT_API_ROUTE, tenantPrefix } from '../tenants/name'
 import type { TenantSource } from '../tenants/types'
-import { frontDoor, parseTarget } from './front-door'
+import { apiPathOf, frontDoor, parseTarget } from './front-door'
 import { auth } from './plugins/auth'
 import type { Logger } from '../log/types'
 import type { ServerMetrics } from '../metrics/registry'
@@ -23,7 +23,7 @@ import { eventKeyRoutes, eventRoutes } from './routes/events'
 import { healthRoutes } from './routes/health'
 import { metricsRoutes } from './routes/metrics'
 import { resourceRoutes } from './routes/resources'
-import { servedBy } from './tenant-of'
+import { servedBy, servicesOf } from './tenant-of'
 
 export { API_PREFIX }
 
@@ -49,13 +49,20 @@ export interface AppOptions {
 export function createApp(options: AppOptions) {
   const { tenants, resourceTypes, store, limits, tokens, metrics, logger, events, console: admin } = options
   const served = servedBy(tenants)
-  const api = new Elysia({ prefix: API_PREFIX }).use(discoveryRoutes(served))
-  for (const type of resourceTypes) api.use(resourceRoutes(served, type.name, type.endpoint))
-  api.use(eventRoutes(events, (request) => served(request).base))
+  // The same routes for the default tenant and, under its prefix, for every named one: the front
+  // door put the tenant into the request's context, and the routes serve whichever it names.
+  const apiAt = (prefix: string) => {
+    const api = new Elysia({ prefix }).use(discoveryRoutes(served))
+    for (const type of resourceTypes) api.use(resourceRoutes(served, type.name, type.endpoint))
+    return api.use(eventRoutes(events, (request) => served(request).base))
+  }
   // Served without a token: exactly the paths of these controllers, and nothing else. The console
   // checks its own session instead, so no SCIM token opens it and no console cookie opens the API.
   const known = (tenant: string) => tenants.get(tenant) !== undefined
-  const open = new Elysia().use(healthRoutes(store)).use(eventKeyRoutes(events, API_PREFIX, known))
+  const open = new Elysia()
+    .use(healthRoutes(store))
+    .use(eventKeyRoutes(events, API_PREFIX, known))
+    .use(eventKeyRoutes(events, TENANT_API_ROUTE, known))
   const consoleApp = admin
     ? consoleRoutes({
         ...admin,
@@ -63,7 +70,10 @@ export function createApp(options: AppOptions) {
         apiBase: (tenant, request) => baseOf(request, tenants.get(tenant)?.deps.settings.baseUrl, tenantPrefix(tenant)),
       })
     : new Elysia()
-  const openPaths = new Set([...open.routes, ...consoleApp.routes].map((route) => route.path))
+  // As the token check compares them: without a named tenant's prefix (plugins/auth.ts).
+  const openPaths = new Set(
+    [...open.routes, ...consoleApp.routes].map((route) => route.path).filter((path) => !path.startsWith('/tenants/'))
+  )
   // Requests the app re-issues to itself (a canonical URL, a respelled endpoint) start over at `root`.
   const self: { root?: { handle(request: Request): Promise<Response>; routes: { method: string; path: string }[] } } =
     {}
@@ -71,16 +81,25 @@ export function createApp(options: AppOptions) {
   let inner: (request: Request) => Promise<Response>
   const reissue = (request: Request, from: Request) => {
     carryContext(from, request)
-    // The request is served under the re-issued path: that is what its route label is found from.
+    // The request is served under the re-issued path: that is what its route label is found from
+    // (as the routes are written, without a named tenant's prefix).
     const ctx = contextOf(request)
-    if (ctx) ctx.route = parseTarget(request.url).path
+    if (ctx) {
+      const path = parseTarget(request.url).path
+      ctx.route = apiPathOf(path) ?? path
+    }
     return inner(request)
   }
   const root = new Elysia()
     .use(frontDoor(reissue))
     .use(auth(tokens, openPaths))
     // Each tenant's --rate-limit, or the server's; auth passed, so the tenant exists.
-    .use(rateLimit({ rate: (tenant) => tenants.get(tenant)?.rateLimit ?? 0, refused: () => metrics.refused() }))
+    .use(
+      rateLimit({
+        rate: (_, request) => servicesOf(tenants, request)?.rateLimit ?? 0,
+        refused: () => metrics.refused(),
+      })
+    )
     .use(routeFallback(() => self.root!.routes, reissue))
     .use(scimErrors(logger))
     // Before scimJson: its global parser refuses the console's urlencoded forms, and a hook
@@ -89,7 +108,8 @@ export function createApp(options: AppOptions) {
     .use(scimJson(limits))
     .use(open)
     .use(metricsRoutes(metrics))
-    .use(api)
+    .use(apiAt(API_PREFIX))
+    .use(apiAt(TENANT_API_ROUTE))
   self.root = root
   inner = root.handle
   // Elysia's `handle` is an own property; wrapped here so every caller (Bun.serve, tests) is observed.

@@ -1,5 +1,6 @@
 // What one request leaves behind for its log line and metrics, shared by the hooks that fill it in.
 import type { TokenRecord } from '../auth/token-registry'
+import type { TenantServices } from '../tenants/types'
 
 /**
  * Filled in as the request passes through the app: the request id first, the route once the
@@ -22,6 +23,8 @@ export interface RequestContext {
   target?: { path: string; query: string }
   /** Counted against the token's rate limit already (a re-issued request is not counted twice). */
   counted?: boolean
+  /** The addressed tenant's services, found once a request (tenant-of.ts servicesOf), not by each hook again. */
+  services?: TenantServices
   /** Names of the IdP compatibility rules that fired on this request (src/scim/compat). */
   compat?: string[]
 }

@@ -25,6 +25,8 @@ export interface Fallback {
  */
 export class RoutePatterns {
   private readonly exact = new Map<string, Set<string>>()
+  /** Routes whose one `:param` is the last segment (`/scim/v2/Users/:id`), by method and the path before it. */
+  private readonly lastParam = new Map<string, string>()
   private readonly dynamic: { method: string; shape: RegExp; pattern: string }[] = []
 
   constructor(routes: readonly { method: string; path: string }[]) {
@@ -33,6 +35,12 @@ export class RoutePatterns {
         const methods = this.exact.get(path) ?? new Set<string>()
         methods.add(method)
         this.exact.set(path, methods)
+        continue
+      }
+      const parent = path.slice(0, path.lastIndexOf('/'))
+      if (path.lastIndexOf('/:') === parent.length && !parent.includes('/:')) {
+        const key = `${method} ${parent}`
+        if (!this.lastParam.has(key)) this.lastParam.set(key, path)
         continue
       }
       const source = path
@@ -46,6 +54,13 @@ export class RoutePatterns {
     const m = method === 'HEAD' ? 'GET' : method
     const methods = this.exact.get(path)
     if (methods && (methods.has(m) || methods.has('ALL'))) return path
+    // One lookup for the usual `/:id` routes instead of a regular expression per route.
+    const slash = path.lastIndexOf('/')
+    if (slash >= 0 && slash < path.length - 1) {
+      const parent = path.slice(0, slash)
+      const found = this.lastParam.get(`${m} ${parent}`) ?? this.lastParam.get(`ALL ${parent}`)
+      if (found !== undefined) return found
+    }
     for (const r of this.dynamic) if ((r.method === m || r.method === 'ALL') && r.shape.test(path)) return r.pattern
     return undefined
   }

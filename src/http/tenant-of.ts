@@ -12,6 +12,14 @@ export interface Served extends TenantServices {
 
 export type ServedBy = (request: Request) => Served
 
+/** The services of the tenant `request` addresses, looked up once and kept in its context. */
+export function servicesOf(tenants: TenantSource, request: Request): TenantServices | undefined {
+  const ctx = contextOf(request)
+  if (!ctx) return tenants.get(DEFAULT_TENANT)
+  ctx.services ??= tenants.get(ctx.tenant)
+  return ctx.services
+}
+
 /**
  * Routes close over this instead of one tenant's services. A tenant removed after its token
  * passed auth (within the second the token list takes to follow) is a 404, as any unknown resource.
@@ -23,7 +31,7 @@ export function servedBy(tenants: TenantSource): ServedBy {
   const made = new WeakMap<TenantServices, Map<string, Served>>()
   return (request) => {
     const name = contextOf(request)?.tenant ?? DEFAULT_TENANT
-    const services = tenants.get(name)
+    const services = servicesOf(tenants, request)
     if (!services) throw ScimError.notFound(`no tenant is called ${name}`)
     const base = baseOf(request, services.deps.settings.baseUrl, tenantPrefix(name))
     let bases = made.get(services)

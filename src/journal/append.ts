@@ -1,6 +1,6 @@
 // Appends entries inside the writer's transaction; the chain head comes from the database.
 import type { Database, Statement } from 'bun:sqlite'
-import { chainHash, columnsOf, entryText } from './canonical'
+import { chainHash, columnsOf, entryText, entryValues } from './canonical'
 import type { JournalDraft } from './types'
 
 interface Head {
@@ -93,23 +93,7 @@ export class JournalAppender {
     const c = columnsOf(draft, this.last! + 1, tenant, prevHash)
     const hash = chainHash(prevHash, entryText(c))
     // Positional parameters: binding an object by name cost more than the insert itself.
-    this.insert.run(
-      c.seq,
-      c.tenant,
-      c.at,
-      c.actor,
-      c.requestId,
-      c.op,
-      c.resourceType,
-      c.resourceId,
-      c.versionBefore,
-      c.versionAfter,
-      c.changes,
-      c.compat,
-      c.cascade,
-      prevHash,
-      hash
-    )
+    this.insert.run(...entryValues(c, hash))
     this.last = c.seq
     if (this.inBatch) this.heads.set(tenant, { seq: c.seq, hash })
     else {

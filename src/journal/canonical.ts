@@ -126,6 +126,27 @@ export function entryText(c: EntryColumns): string {
   )
 }
 
+/** The journal row's values in column order (seq … prev_hash, hash), as both stores' INSERT binds them. */
+export function entryValues(c: EntryColumns, hash: string) {
+  return [
+    c.seq,
+    c.tenant,
+    c.at,
+    c.actor,
+    c.requestId,
+    c.op,
+    c.resourceType,
+    c.resourceId,
+    c.versionBefore,
+    c.versionAfter,
+    c.changes,
+    c.compat,
+    c.cascade,
+    c.prevHash,
+    hash,
+  ] as const
+}
+
 /** hash = hex SHA-256 over the UTF-8 of prevHash (hex, '' for a tenant's first entry) followed by the entry's canonical text. */
 export function chainHash(prevHash: string, text: string): string {
   return Bun.SHA256.hash(prevHash + text, 'hex')

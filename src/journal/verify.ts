@@ -1,6 +1,6 @@
 // Walks each tenant's chain: recomputes every hash, checks every link, and the head against the last entry.
 import type { Database } from 'bun:sqlite'
-import { chainHash, entryText } from './canonical'
+import { badEntry, ChainWalk, isIntact } from './chain-walk'
 import { ENTRY_COLUMNS, type EntryRow } from './reader'
 
 export interface TenantVerdict {
@@ -45,39 +45,17 @@ export function verifyJournal(sqlite: Database, tenant?: string): Verdict {
   const rows = sqlite.query<EntryRow, [string]>(`SELECT ${ENTRY_COLUMNS} FROM journal WHERE tenant = ?1 ORDER BY seq`)
   const verdicts: TenantVerdict[] = []
   for (const chain of chains) {
-    if (chain.headSeq === null)
-      return { ok: false, tenant: chain.tenant, seq: null, problem: 'the tenant has entries but no chain head' }
-    let prev = chain.checkpointHash ?? ''
-    let prevSeq = chain.checkpointSeq
-    let count = 0
+    if (chain.headSeq === null) return badEntry(chain.tenant, null, 'the tenant has entries but no chain head')
+    const walk = new ChainWalk(chain.tenant, chain.checkpointSeq, chain.checkpointHash)
     for (const row of rows.iterate(chain.tenant)) {
-      if (chainHash(row.prevHash, entryText(row)) !== row.hash)
-        return bad(chain.tenant, row.seq, 'its hash does not match its content: the entry was edited')
-      if (row.prevHash !== prev) {
-        const before = prevSeq === null ? 'the start of the chain' : `entry ${prevSeq}`
-        return bad(
-          chain.tenant,
-          row.seq,
-          `its prevHash is not the hash of ${before}: an entry between them was deleted, or entries were reordered`
-        )
-      }
-      prev = row.hash
-      prevSeq = row.seq
-      count++
+      const broken = walk.step(row)
+      if (broken) return broken
     }
-    if (prevSeq !== chain.headSeq || prev !== chain.headHash)
-      return bad(
-        chain.tenant,
-        chain.headSeq,
-        `the chain's head is entry ${chain.headSeq} but the last entry is ${prevSeq ?? 'none'}: the newest entries were deleted`
-      )
-    verdicts.push({ tenant: chain.tenant, count, head: prev, checkpointSeq: chain.checkpointSeq })
+    const verdict = walk.finish(chain.headSeq, chain.headHash)
+    if (!isIntact(verdict)) return verdict
+    verdicts.push(verdict)
   }
   return { ok: true, tenants: verdicts }
-}
-
-function bad(tenant: string, seq: number | null, problem: string): Verdict {
-  return { ok: false, tenant, seq, problem }
 }
 
 /** The lines `journal verify` prints: a count per tenant when intact, else the first bad entry. */

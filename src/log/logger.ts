@@ -3,7 +3,8 @@ import { writeSync } from 'node:fs'
 import pino from 'pino'
 import { textLines } from './text-format'
 import { ensureTracingHasSubscribers } from './tracing-channel'
-import type { Logger, LogFormat, LogLevel } from './types'
+import { requestLineJson } from './request-line'
+import type { Logger, LogFormat, LogLevel, RequestRecord } from './types'
 
 export type { Logger, LogFormat, LogLevel } from './types'
 
@@ -94,13 +95,14 @@ function isoTimePerMillisecond(): () => string {
 export function createLogger({ format, level, sink }: LoggerOptions): Logger {
   ensureTracingHasSubscribers()
   const out = sink ?? stdoutPerTurn()
-  return pino(
-    {
-      level,
-      base: undefined,
-      timestamp: isoTimePerMillisecond(),
-      formatters: { level: (label) => ({ level: label }) },
-    },
-    format === 'text' ? textLines(out) : out
+  const destination = format === 'text' ? textLines(out) : out
+  const time = isoTimePerMillisecond()
+  const logger = pino(
+    { level, base: undefined, timestamp: time, formatters: { level: (label) => ({ level: label }) } },
+    destination
   )
+  const request = (record: RequestRecord) => {
+    if (logger.isLevelEnabled('info')) destination.write(requestLineJson(record, time()))
+  }
+  return Object.assign(logger, { request })
 }

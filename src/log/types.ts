@@ -1,4 +1,7 @@
 // The logger as the server uses it, apart from pino so the package's declarations stop here.
+import type { RequestRecord } from './request-line'
+
+export type { RequestRecord } from './request-line'
 
 export const LOG_FORMATS = ['json', 'text'] as const
 export type LogFormat = (typeof LOG_FORMATS)[number]
@@ -14,4 +17,9 @@ export interface Logger {
   isLevelEnabled(level: LogLevel): boolean
   info(record: object, msg: string): void
   error(record: object, msg: string): void
+  /**
+   * One request's line at info level, the same as `info(record, 'request')`: createLogger's
+   * logger writes it without pino's serializer (the line every request pays for); others need not.
+   */
+  request?(record: RequestRecord): void
 }

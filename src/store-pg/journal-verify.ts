@@ -1,6 +1,6 @@
 // Walks each tenant's chain in PostgreSQL as src/journal/verify.ts walks SQLite's: every hash recomputed, every link and the head checked.
 import type { SQL } from 'bun'
-import { chainHash, entryText } from '../journal/canonical'
+import { badEntry, ChainWalk, isIntact } from '../journal/chain-walk'
 import type { EntryRow } from '../journal/reader'
 import type { TenantVerdict, Verdict } from '../journal/verify'
 import { PG_ENTRY_COLUMNS } from './journal'
@@ -15,8 +15,6 @@ interface Chain {
   checkpointSeq: string | null
   checkpointHash: string | null
 }
-
-const bad = (tenant: string, seq: number | null, problem: string): Verdict => ({ ok: false, tenant, seq, problem })
 
 /**
  * Checks the chains of `tenant` (or of every tenant), with the verdicts and wording of
@@ -36,12 +34,9 @@ export async function verifyPgJournal(sql: SQL, tenant?: string): Promise<Verdic
     return { ok: true, tenants: [{ tenant, count: 0, head: '', checkpointSeq: null }] }
   const verdicts: TenantVerdict[] = []
   for (const chain of chains) {
-    if (chain.headSeq === null) return bad(chain.tenant, null, 'the tenant has entries but no chain head')
-    const headSeq = Number(chain.headSeq)
+    if (chain.headSeq === null) return badEntry(chain.tenant, null, 'the tenant has entries but no chain head')
     const checkpointSeq = chain.checkpointSeq === null ? null : Number(chain.checkpointSeq)
-    let prev = chain.checkpointHash ?? ''
-    let prevSeq = checkpointSeq
-    let count = 0
+    const walk = new ChainWalk(chain.tenant, checkpointSeq, chain.checkpointHash)
     let after = -1
     for (;;) {
       const rows = (await sql.unsafe(
@@ -50,30 +45,15 @@ export async function verifyPgJournal(sql: SQL, tenant?: string): Promise<Verdic
       )) as EntryRow[]
       for (const raw of rows) {
         const row = { ...raw, seq: Number(raw.seq) }
-        if (chainHash(row.prevHash, entryText(row)) !== row.hash)
-          return bad(chain.tenant, row.seq, 'its hash does not match its content: the entry was edited')
-        if (row.prevHash !== prev) {
-          const before = prevSeq === null ? 'the start of the chain' : `entry ${prevSeq}`
-          return bad(
-            chain.tenant,
-            row.seq,
-            `its prevHash is not the hash of ${before}: an entry between them was deleted, or entries were reordered`
-          )
-        }
-        prev = row.hash
-        prevSeq = row.seq
+        const broken = walk.step(row)
+        if (broken) return broken
         after = row.seq
-        count++
       }
       if (rows.length < PAGE) break
     }
-    if (prevSeq !== headSeq || prev !== chain.headHash)
-      return bad(
-        chain.tenant,
-        headSeq,
-        `the chain's head is entry ${headSeq} but the last entry is ${prevSeq ?? 'none'}: the newest entries were deleted`
-      )
-    verdicts.push({ tenant: chain.tenant, count, head: prev, checkpointSeq })
+    const verdict = walk.finish(Number(chain.headSeq), chain.headHash)
+    if (!isIntact(verdict)) return verdict
+    verdicts.push(verdict)
   }
   return { ok: true, tenants: verdicts }
 }

@@ -1,6 +1,6 @@
 // The provisioning journal in PostgreSQL: appends chained per tenant under the tenant's lock, with the hashing of src/journal.
 import type { SQL } from 'bun'
-import { chainHash, columnsOf, entryText, type EntryColumns } from '../journal/canonical'
+import { chainHash, columnsOf, entryText, entryValues, type EntryColumns } from '../journal/canonical'
 import type { JournalDraft } from '../journal/types'
 import { lockTenant } from './tenant-lock'
 
@@ -47,23 +47,7 @@ export class PgJournalAppends {
     }
     const c: EntryColumns = columnsOf(draft, seq, this.tenant, this.prevHash)
     const hash = chainHash(this.prevHash, entryText(c))
-    await this.tx.unsafe(INSERT, [
-      c.seq,
-      c.tenant,
-      c.at,
-      c.actor,
-      c.requestId,
-      c.op,
-      c.resourceType,
-      c.resourceId,
-      c.versionBefore,
-      c.versionAfter,
-      c.changes,
-      c.compat,
-      c.cascade,
-      c.prevHash,
-      hash,
-    ])
+    await this.tx.unsafe(INSERT, [...entryValues(c, hash)])
     this.prevHash = hash
   }
 }

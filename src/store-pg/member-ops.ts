@@ -1,34 +1,10 @@
 // Applies PATCH member deltas to group_members row by row in PostgreSQL: src/store/member-ops.ts over a transaction.
 import type { SQL } from 'bun'
-import { ScimError, UnknownReferenceError, quoted } from '../scim/errors'
 import { matchesElement } from '../scim/filter/evaluate'
 import type { MemberOp } from '../scim/patch/members'
 import type { StoredResource } from '../service/context'
-import type { MemberChange } from '../store/member-ops'
+import { checkNewMembers, type MemberChange, Net } from '../store/member-net'
 import { displayPgSql } from './reads'
-
-const MEMBER_TYPES = new Set(['User', 'Group'])
-
-/**
- * Before and after of each member an op touched, so a change undone later in the same request
- * counts as no change. The same bookkeeping as the SQLite store's (not exported there).
- */
-class Net {
-  private readonly was = new Map<string, boolean>()
-  private readonly is = new Map<string, { id: string; type: string; member: boolean }>()
-
-  touch(id: string, type: string, was: boolean, is: boolean): void {
-    if (!this.was.has(id)) this.was.set(id, was)
-    this.is.set(id, { id, type, member: is })
-  }
-
-  changes(): MemberChange[] {
-    const out: MemberChange[] = []
-    for (const m of this.is.values())
-      if (this.was.get(m.id) !== m.member) out.push({ id: m.id, type: m.type, added: m.member })
-    return out
-  }
-}
 
 // Rows go in the order the ids were given, so `seq` keeps the order members joined in.
 const ADD = `INSERT INTO group_members (group_id, member_id, member_type)
@@ -60,17 +36,7 @@ export async function applyPgMemberOps(
       case 'add': {
         const ids = [...new Set(op.members.map((m) => m.value))]
         const found = await existing(ids)
-        const missing = ids.filter((id) => !found.has(id))
-        if (missing.length > 0) {
-          throw new UnknownReferenceError(
-            `members reference unknown resources: ${missing.slice(0, 5).map(quoted).join(', ')}${missing.length > 5 ? ', …' : ''}`
-          )
-        }
-        for (const id of ids) {
-          const type = found.get(id)!
-          if (!MEMBER_TYPES.has(type)) throw ScimError.invalidValue(`member ${id} is a ${type}, not a User or Group`)
-          if (id === group.id) throw ScimError.invalidValue('a group cannot be a member of itself')
-        }
+        checkNewMembers(ids, found, group.id)
         const rows = (await tx.unsafe(ADD, [group.id, JSON.stringify(ids.map((id) => [id, found.get(id)]))])) as {
           id: string
         }[]

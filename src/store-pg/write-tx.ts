@@ -1,9 +1,7 @@
 // The AsyncWriteTx a PostgreSQL write job gets: row and membership writes under row locks, and the rows each one changes.
 import type { SQL } from 'bun'
-import { diffDocuments, memberChanges } from '../journal/diff'
-import { URN_ENTERPRISE_USER } from '../scim/constants'
 import type { Limits } from '../scim/limits'
-import type { Cascade } from '../service/context'
+import { managerCascades, memberCascades } from '../store/cascades'
 import { displayOf } from '../store/hot-statements'
 import { toRow } from '../store/rows'
 import type { AsyncWriteTx } from './async-store'
@@ -100,28 +98,11 @@ export function createPgWriteTx(
     async delete(type, row, at) {
       const showing = await pgDependents.showingOf(tx, row.id, at)
       note(showing)
-      // Groups that listed the row lose a member: a change of their own. Users that listed a
-      // deleted group only show it (readOnly, derived), so they are no cascade.
-      const cascades: Cascade[] = showing
-        .filter((r) => r.type === 'Group')
-        .map((g) => ({
-          type: 'Group',
-          id: g.id,
-          versionBefore: g.version - 1,
-          versionAfter: g.version,
-          changes: memberChanges([{ id: row.id, type: type.name, added: false }]),
-        }))
+      const cascades = memberCascades(showing, { id: row.id, type: type.name })
       if (type.name === 'User') {
         const reports = await pgDependents.reportsOf(tx, row.id, at)
         note(reports)
-        for (const r of reports)
-          cascades.push({
-            type: 'User',
-            id: r.id,
-            versionBefore: r.version - 1,
-            versionAfter: r.version,
-            changes: diffDocuments({ [URN_ENTERPRISE_USER]: { manager: r.manager } }, undefined),
-          })
+        cascades.push(...managerCascades(reports))
       }
       // The row's memberships go with it (ON DELETE CASCADE).
       await tx.unsafe('DELETE FROM resources WHERE id = $1', [row.id])

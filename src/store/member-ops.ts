@@ -1,40 +1,12 @@
 // Applies PATCH member deltas to group_members row by row, never rewriting the group document.
 import type { Database } from 'bun:sqlite'
-import { ScimError, UnknownReferenceError, quoted } from '../scim/errors'
 import type { MemberOp } from '../scim/patch/members'
 import { matchesElement } from '../scim/filter/evaluate'
 import type { StoredResource } from '../service/context'
 import { memberDisplaySql } from './columns'
+import { checkNewMembers, type MemberChange, Net } from './member-net'
 
-const MEMBER_TYPES = new Set(['User', 'Group'])
-
-/** A resource that is now a member where it was not (`added`), or the other way round. */
-export interface MemberChange {
-  id: string
-  type: string
-  added: boolean
-}
-
-/**
- * Before and after of each member an op touched, so that a change undone later in the same
- * request (clear, then re-add as PUT does) counts as no change.
- */
-class Net {
-  private readonly was = new Map<string, boolean>()
-  private readonly is = new Map<string, { id: string; type: string; member: boolean }>()
-
-  touch(id: string, type: string, was: boolean, is: boolean): void {
-    if (!this.was.has(id)) this.was.set(id, was)
-    this.is.set(id, { id, type, member: is })
-  }
-
-  changes(): MemberChange[] {
-    const out: MemberChange[] = []
-    for (const m of this.is.values())
-      if (this.was.get(m.id) !== m.member) out.push({ id: m.id, type: m.type, added: m.member })
-    return out
-  }
-}
+export type { MemberChange } from './member-net'
 
 /**
  * Runs `ops` in order against the membership of `group` and returns the members that changed.
@@ -61,16 +33,9 @@ export function applyMemberOps(
       case 'add': {
         const ids = [...new Set(op.members.map((m) => m.value))]
         const found = existing(ids)
-        const missing = ids.filter((id) => !found.has(id))
-        if (missing.length > 0) {
-          throw new UnknownReferenceError(
-            `members reference unknown resources: ${missing.slice(0, 5).map(quoted).join(', ')}${missing.length > 5 ? ', …' : ''}`
-          )
-        }
+        checkNewMembers(ids, found, group.id)
         for (const id of ids) {
           const type = found.get(id)!
-          if (!MEMBER_TYPES.has(type)) throw ScimError.invalidValue(`member ${id} is a ${type}, not a User or Group`)
-          if (id === group.id) throw ScimError.invalidValue('a group cannot be a member of itself')
           const added = insert.run(group.id, id, type).changes === 1
           net.touch(id, type, !added, true)
         }

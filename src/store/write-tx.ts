@@ -3,10 +3,9 @@ import { eq, sql } from 'drizzle-orm'
 import type { BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import type { Database } from 'bun:sqlite'
 import type { ResourceType } from '../scim/schema/types'
-import type { Cascade, StoredResource, WriteTx } from '../service/context'
-import { diffDocuments, memberChanges } from '../journal/diff'
+import { managerCascades, memberCascades } from './cascades'
+import type { StoredResource, WriteTx } from '../service/context'
 import type { JournalAppender } from '../journal/append'
-import { URN_ENTERPRISE_USER } from '../scim/constants'
 import { Dependents } from './dependents'
 import { translateConstraintError } from './errors'
 import { displayOf, type HotStatements } from './hot-statements'
@@ -114,28 +113,11 @@ export function createWriteTx(
     delete(type, row, at) {
       const showing = dependents.showingOf(row.id, at)
       caches.changed(showing)
-      // Groups that listed the row lose a member: a change of their own. Users that listed a
-      // deleted group in `groups` only show it (readOnly, derived), so they are no cascade.
-      const cascades: Cascade[] = showing
-        .filter((r) => r.type === 'Group')
-        .map((g) => ({
-          type: 'Group',
-          id: g.id,
-          versionBefore: g.version - 1,
-          versionAfter: g.version,
-          changes: memberChanges([{ id: row.id, type: type.name, added: false }]),
-        }))
+      const cascades = memberCascades(showing, { id: row.id, type: type.name })
       if (type.name === 'User') {
         const reports = dependents.reportsOf(row.id, at)
         caches.changed(reports)
-        for (const r of reports)
-          cascades.push({
-            type: 'User',
-            id: r.id,
-            versionBefore: r.version - 1,
-            versionAfter: r.version,
-            changes: diffDocuments({ [URN_ENTERPRISE_USER]: { manager: r.manager } }, undefined),
-          })
+        cascades.push(...managerCascades(reports))
       }
       // The row's memberships go with it (ON DELETE CASCADE).
       deleteRow.run({ id: row.id })

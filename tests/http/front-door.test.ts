@@ -4,6 +4,7 @@ import { canonicalPath, parseTarget, targetProblem } from '../../src/http/front-
 import { RouteTable } from '../../src/http/route-fallback'
 import { makeTestApp, TEST_TOKEN } from '../helpers/app'
 import { expectScimError, readJson } from '../helpers/scim'
+import { addTenant } from '../helpers/tenants'
 
 describe('parseTarget', () => {
   test.each([
@@ -103,4 +104,60 @@ describe('through the app', () => {
       await expectScimError(await request('GET', path), 400, 'invalidSyntax')
     }
   )
+})
+
+describe("a named tenant's paths, routed as they came", () => {
+  const app = makeTestApp()
+  const acme = addTenant(app, 'acme')
+  const anonymous = (url: string, init: RequestInit = {}) => app.server.app.handle(new Request(url, init))
+  const as = (token: string, url: string, init: RequestInit = {}) =>
+    anonymous(url, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } })
+
+  test('a short Host with an open path in the query opens nothing of the tenant', async () => {
+    await expectScimError(await anonymous('http://x/tenants/acme/scim/v2/Users?/healthz'), 401)
+    await expectScimError(await anonymous('http://x/tenants/acme/healthz?/scim/v2/Users'), 404)
+    await expectScimError(await anonymous('http://x/tenants/acme/scim/v2/Users?/scim/v2/Events/jwks.json'), 401)
+  })
+
+  test("the tenant's JWKS is open under its prefix; an unknown tenant's is a 404", async () => {
+    const keys = await anonymous('http://localhost/tenants/acme/scim/v2/Events/jwks.json')
+    expect(keys.status).toBe(200)
+    expect(((await keys.json()) as { keys: unknown[] }).keys.length).toBeGreaterThan(0)
+    await expectScimError(await anonymous('http://localhost/tenants/nobody/scim/v2/Events/jwks.json'), 404)
+  })
+
+  test("another tenant's token, or none, is refused; the tenant's own sees only its data", async () => {
+    await acme.request('POST', '/scim/v2/Users', { userName: 'only@acme' })
+    await expectScimError(await as(TEST_TOKEN, 'http://localhost/tenants/acme/scim/v2/Users'), 401)
+    const own = await readJson(await as(acme.token, 'http://localhost/tenants/acme/scim/v2/Users'))
+    expect(own.Resources.map((u: { userName: string }) => u.userName)).toEqual(['only@acme'])
+    expect((await readJson(await app.request('GET', '/scim/v2/Users'))).totalResults).toBe(0)
+  })
+
+  test('doubled slashes, a trailing slash, a short Host and letter case keep the tenant', async () => {
+    for (const url of [
+      'http://localhost/tenants/acme/scim/v2//Users/',
+      'http://ab/tenants/acme/scim/v2/Users',
+      'http://localhost/tenants/acme/scim/v2/users',
+    ]) {
+      const res = await as(acme.token, url)
+      expect(res.status).toBe(200)
+      const body = await readJson(res)
+      expect(body.Resources.map((u: { userName: string }) => u.userName)).toEqual(['only@acme'])
+    }
+    await expectScimError(await as(TEST_TOKEN, 'http://localhost/tenants/acme/scim/v2//Users/'), 401)
+  })
+
+  test("meta.location and the route label name the tenant's URL and the route as written", async () => {
+    const res = await as(acme.token, 'https://scim.example.com/tenants/acme/scim/v2/Users', {
+      method: 'POST',
+      body: '{"userName":"where@acme"}',
+      headers: { 'content-type': 'application/scim+json' },
+    })
+    const body = await readJson(res)
+    expect(body.meta.location).toBe(`https://scim.example.com/tenants/acme/scim/v2/Users/${body.id}`)
+    const metrics = await app.server.metrics.text()
+    expect(metrics).toContain('tenant="acme",route="/scim/v2/Users",method="POST",status="201"')
+    expect(metrics).not.toContain('route="/tenants/')
+  })
 })

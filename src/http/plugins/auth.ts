@@ -3,6 +3,7 @@ import { Elysia } from 'elysia'
 import { ScimError } from '../../scim/errors'
 import { scopeRefusal } from '../../auth/scopes'
 import { resolveToken, type TokenRecord, type TokenSource } from '../../auth/token-registry'
+import { apiPathOf } from '../front-door'
 import { errorResponse } from '../respond'
 import { contextOf } from '../request-context'
 import { tokenLabel } from '../token-label'
@@ -63,7 +64,10 @@ export function auth(tokens: TokenSource, openPaths: ReadonlySet<string>) {
   const resolved = new ResolvedTokens()
   return new Elysia({ name: 'scim.auth' }).onRequest((context) => {
     // Elysia's context carries the router's path; should it ever not, nothing is open (fail closed).
-    const { request, path } = context as typeof context & { path?: string }
+    const { request, path: routed } = context as typeof context & { path?: string }
+    // A named tenant's paths are checked as the routes are written, without /tenants/NAME; a path
+    // under /tenants/ that names no tenant's API is undefined, so nothing of it is open.
+    const path = routed === undefined ? undefined : apiPathOf(routed)
     if (path !== undefined && openPaths.has(path)) return
     const token = bearerToken(request.headers.get('authorization'))
     if (token === undefined) return unauthorized()

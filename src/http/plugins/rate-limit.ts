@@ -51,7 +51,7 @@ export class TokenBuckets {
 
 export interface RateLimitOptions {
   /** Requests per second per token of a tenant (each tenant may set its own); 0 turns the limit off. */
-  rate: (tenant: string) => number
+  rate: (tenant: string, request: Request) => number
   refused: () => void
   now?: () => number
 }
@@ -67,7 +67,7 @@ export function rateLimit({ rate, refused, now }: RateLimitOptions) {
     const ctx = contextOf(request)
     // Open paths and requests re-issued by the app itself carry no fresh label to count.
     if (ctx?.tokenLabel === undefined || ctx.counted) return
-    const limit = rate(ctx.tenant)
+    const limit = rate(ctx.tenant, request)
     if (limit <= 0) return
     ctx.counted = true
     let tenant = byTenant.get(ctx.tenant)

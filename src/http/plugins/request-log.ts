@@ -1,5 +1,5 @@
 // One log line and one metrics sample per request, and its id in x-request-id.
-import type { Logger } from '../../log/types'
+import type { Logger, RequestRecord } from '../../log/types'
 import type { ServerMetrics } from '../../metrics/registry'
 import { canonicalPath, parseTarget } from '../front-door'
 import { attachContext, type RequestContext } from '../request-context'
@@ -76,22 +76,21 @@ export function observeRequests(
     metrics.request(ctx.tenant, route, request.method, response.status, ms / 1000)
     if (logger?.isLevelEnabled('info')) {
       const target = ctx.target ?? parseTarget(request.url)
-      logger.info(
-        {
-          reqId: ctx.id,
-          tenant: ctx.tenant,
-          token: ctx.tokenLabel,
-          method: request.method,
-          path: target.path,
-          query: queryNames(target.query),
-          route,
-          status: response.status,
-          ms: Math.round(ms * 100) / 100,
-          resource: resourceIdOf(route, servedPath, response),
-          compat: ctx.compat,
-        },
-        'request'
-      )
+      const record: RequestRecord = {
+        reqId: ctx.id,
+        tenant: ctx.tenant,
+        token: ctx.tokenLabel,
+        method: request.method,
+        path: target.path,
+        query: queryNames(target.query),
+        route,
+        status: response.status,
+        ms: Math.round(ms * 100) / 100,
+        resource: resourceIdOf(route, servedPath, response),
+        compat: ctx.compat,
+      }
+      if (logger.request) logger.request(record)
+      else logger.info(record, 'request')
     }
     return response
   }

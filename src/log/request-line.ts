@@ -1,0 +1,41 @@
+// The request log line as JSON, built directly: the one line every request writes.
+
+/** What one request's line says (src/http/plugins/request-log.ts fills it in). */
+export interface RequestRecord {
+  reqId: string
+  tenant: string
+  token: string | undefined
+  method: string
+  path: string
+  query: string | undefined
+  route: string
+  status: number
+  ms: number
+  resource: string | undefined
+  compat: readonly string[] | undefined
+}
+
+/** Characters JSON cannot hold as they are (RFC 8259 §7), and lone surrogates (well-formed JSON.stringify). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must be escaped
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/
+
+function quoted(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`
+}
+
+const optional = (key: string, value: string | undefined) => (value === undefined ? '' : `,"${key}":${quoted(value)}`)
+
+/**
+ * The same text pino writes for `info(record, 'request')` with the logger's options (level as a
+ * word, then `time`, the record's fields in order without the undefined ones, then `msg`): pino's
+ * generic serializer walked the record key by key and cost ~1 µs more a request, a tenth of a
+ * cached read. `time` is the `,"time":"…"` field the logger's timestamp function makes.
+ */
+export function requestLineJson(r: RequestRecord, time: string): string {
+  return (
+    `{"level":"info"${time},"reqId":${quoted(r.reqId)},"tenant":${quoted(r.tenant)}${optional('token', r.token)}` +
+    `,"method":${quoted(r.method)},"path":${quoted(r.path)}${optional('query', r.query)},"route":${quoted(r.route)}` +
+    `,"status":${r.status},"ms":${r.ms}${optional('resource', r.resource)}` +
+    `${r.compat === undefined ? '' : `,"compat":${JSON.stringify(r.compat)}`},"msg":"request"}\n`
+  )
+}
