@@ -141,7 +141,7 @@ export function createScimServer(options: ServerOptions): ScimServer {
     metrics,
     logger: options.logger,
     events,
-    console: { admins: createAdminStore(sqlite), db: sqlite },
+    console: { admins: createAdminStore(sqlite), db: sqlite, tenantsChanged },
   })
   return {
     app,
