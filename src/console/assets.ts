@@ -16,8 +16,8 @@ header.top .brand{font-weight:700;text-decoration:none;color:var(--fg)}
 header.top nav ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:0;padding:0}
 header.top nav a{text-decoration:none;padding:.25rem .1rem}
 header.top nav a[aria-current=page]{font-weight:700;border-bottom:2px solid var(--accent)}
-header.top form{margin-left:auto;display:flex;align-items:center;gap:.5rem;color:var(--muted)}
-header.top form.picker+form{margin-left:0}
+header.top .account{margin-left:auto;display:flex;flex-wrap:wrap;justify-content:flex-end;align-items:center;gap:.5rem 1.25rem}
+header.top form{display:flex;align-items:center;gap:.5rem;color:var(--muted)}
 header.top .picker select{width:auto;padding:.25rem .4rem}
 header.top .picker button{padding:.25rem .6rem}
 main{max-width:72rem;margin:0 auto;padding:1rem}
@@ -37,6 +37,7 @@ form.search label{display:flex;flex-direction:column;flex:1 1 20rem;font-weight:
 input[type=text],input[type=search],input[type=password],select{font:inherit;padding:.5rem;border:1px solid var(--line);border-radius:.35rem;background:var(--card);color:var(--fg);width:100%}
 button,.button{font:inherit;padding:.5rem 1rem;border-radius:.35rem;border:1px solid var(--accent);background:var(--accent);color:var(--accent-fg);cursor:pointer;text-decoration:none;display:inline-block}
 button.plain{background:transparent;color:var(--accent)}
+td button.plain{padding:.15rem .6rem}
 .pager{display:flex;gap:1rem;margin:1rem 0;align-items:center;flex-wrap:wrap}
 .notice{padding:.75rem 1rem;border-radius:.35rem;border:1px solid var(--line);background:var(--card);margin:0 0 1rem}
 .notice.bad{border-color:var(--bad);color:var(--bad)}

@@ -74,9 +74,9 @@ export function page({ title, viewer, current, body }: Shell): Html {
     ? html`<nav aria-label="Console"><ul>${NAV.map(
         (n) =>
           html`<li><a href="${tenantHref(viewer.tenant, n.path)}"${n.key === current ? html` aria-current="page"` : ''}>${n.label}</a></li>`
-      )}</ul></nav>${picker(viewer, current)}
+      )}</ul></nav><div class="account">${picker(viewer, current)}
       <form method="post" action="${href('/sign-out')}"><span>${viewer.admin}</span>
-        <input type="hidden" name="csrf" value="${viewer.csrf}"><button class="plain" type="submit">Sign out</button></form>`
+        <input type="hidden" name="csrf" value="${viewer.csrf}"><button class="plain" type="submit">Sign out</button></form></div>`
     : ''
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

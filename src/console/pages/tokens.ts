@@ -1,6 +1,7 @@
 // The tokens page: the tenant's bearer tokens, the form that issues one (shown once), and revoking one.
 import type { IssuedToken, TokenInfo } from '../../auth/token-admin'
 import { TOKEN_SCOPES } from '../../auth/token-admin'
+import { DEFAULT_TENANT } from '../../tenants/name'
 import { html, type Html } from '../html'
 import { page, tenantHref, type Viewer } from '../layout'
 
@@ -64,7 +65,12 @@ export function tokensPage(v: Viewer, view: TokensView): Html {
 <p><code id="tenant-url">${view.tenantUrl}</code> <button type="button" class="plain" data-copy="tenant-url">Copy URL</button></p></section>
 <h2 id="issue-title">Issue a token</h2>${issueForm(v)}
 <h2>Tokens of this tenant</h2>${list}
-<p class="muted">A server started with <code>--token</code> (or <code>SCIM_TOKENS</code>) accepts only those tokens, not the ones listed here.</p>`,
+${
+  // --token stands for the default tenant's stored tokens only; named tenants' are always these.
+  v.tenant === DEFAULT_TENANT
+    ? html`<p class="muted">A server started with <code>--token</code> (or <code>SCIM_TOKENS</code>) accepts only those tokens for this tenant, not the ones listed here.</p>`
+    : ''
+}`,
   })
 }
 
