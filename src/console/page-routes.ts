@@ -1,10 +1,9 @@
 // The signed-in pages: dashboard, users, groups and a resource's detail, all read through the services.
 import { Elysia } from 'elysia'
 import { ScimError } from '../scim/errors'
-import type { ServiceDeps } from '../service/context'
-import { FilterCache } from '../service/filter-cache'
 import {
   countOf,
+  filtersOf,
   listPage as readList,
   MEMBER_LINKS,
   membersOf,
@@ -32,13 +31,6 @@ export interface PageDeps extends GuardDeps {
 
 export function pageRoutes(deps: PageDeps) {
   const { journal, now } = deps
-  // Filters resolve against a tenant's registry, so each tenant's deps get a cache of their own.
-  const caches = new WeakMap<ServiceDeps, FilterCache>()
-  const filtersOf = (deps: ServiceDeps) => {
-    let cache = caches.get(deps)
-    if (!cache) caches.set(deps, (cache = new FilterCache()))
-    return cache
-  }
   const signedIn = guard(deps).page
   const historyOf = (tenant: string, kind: string, id: string) =>
     journal.page({ tenant, resourceType: kind, resourceId: id })

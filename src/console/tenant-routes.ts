@@ -1,9 +1,12 @@
 // The tenants page and its one change: create a tenant with its packs, through the same function as `tenant add`.
 import type { Database } from 'bun:sqlite'
 import { Elysia } from 'elysia'
+import { ScimError } from '../scim/errors'
+import type { ServiceDeps } from '../service/context'
 import { configOf } from '../tenants/config'
 import { addTenant, TenantError } from '../tenants/create'
-import { countTenant, readTenants } from '../tenants/rows'
+import { readTenants } from '../tenants/rows'
+import { countOf, filtersOf, typeNamed } from './data'
 import { guard, type GuardDeps } from './guard'
 import { html } from './html'
 import { tenantHref, type Viewer } from './layout'
@@ -19,17 +22,33 @@ export interface TenantRouteDeps extends GuardDeps {
 export function tenantRoutes(deps: TenantRouteDeps) {
   const { db, apiBase, tenantsChanged } = deps
   const { page, change } = guard(deps)
+  /**
+   * A tenant whose schemas no longer load (stored by a newer build, say) throws its 503 on every
+   * use: it is still listed, without what only its services know.
+   */
+  const unlessUnserved = <T>(read: () => T): T | undefined => {
+    try {
+      return read()
+    } catch (err) {
+      if (err instanceof ScimError) return undefined
+      throw err
+    }
+  }
+  // The dashboard's counts, through the services: kept totals, not a count(*) of each tenant per render.
+  const count = (tenant: ServiceDeps, type: string) => {
+    const t = typeNamed(tenant, type)
+    return t ? countOf(tenant, filtersOf(tenant), t) : undefined
+  }
   const render = (v: Viewer, request: Request, extra: Partial<TenantsView> = {}, status = 200) => {
     const tenants = readTenants(db).map((row) => {
-      const config = configOf(row)
-      const counts = countTenant(db, row.name)
+      const served = unlessUnserved(() => deps.depsFor(row.name))
       return {
         name: row.name,
-        users: counts.users,
-        groups: counts.groups,
-        packs: config.packs,
+        users: served && count(served, 'User'),
+        groups: served && count(served, 'Group'),
+        packs: configOf(row).packs,
         created: row.created,
-        tenantUrl: apiBase(row.name, request),
+        tenantUrl: served && apiBase(row.name, request),
       }
     })
     return htmlResponse(tenantsPage(v, { tenants, ...extra }), status)

@@ -187,6 +187,23 @@ describe('console tenants page', () => {
     expect(rows[1]).toContain(`<code id="url-default">${ORIGIN}/scim/v2</code>`)
   })
 
+  test('a tenant whose schemas no longer load is still listed, without counts; its pages say why', async () => {
+    const { app, browser } = await signedIn()
+    // As a newer build might have stored it: a pack this build does not know.
+    app.server.sqlite.run(
+      `INSERT INTO tenants (name, packs, created) VALUES ('future', '["nosuch"]', '2026-01-01T00:00:00.000Z')`
+    )
+    app.server.tenantsChanged()
+    const res = await browser.get('/admin/tenants')
+    expect(res.status).toBe(200)
+    const row = /<tr><td data-label="Name"><a href="\/admin\?tenant=future">(.*?)<\/tr>/s.exec(await res.text())![1]!
+    expect(row).toContain('<td data-label="Users"><span class="muted">—</span></td>')
+    expect(row).toContain('not served: its schemas do not load')
+    const users = await browser.get('/admin/users?tenant=future')
+    expect(users.status).toBe(503)
+    expect(await users.text()).toContain('tenant future cannot be served')
+  })
+
   test('creates a tenant with its packs, served at once; its first token is issued on its tokens page', async () => {
     const { app, browser, csrf } = await signedIn()
     const res = await browser.post(

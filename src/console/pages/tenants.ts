@@ -5,12 +5,13 @@ import { page, tenantHref, type Viewer } from '../layout'
 
 export interface TenantRowView {
   name: string
-  users: number
-  groups: number
+  /** Absent when the tenant cannot be served now (its schemas do not load). */
+  users?: number
+  groups?: number
   packs: readonly string[]
   created: string
-  /** The SCIM base to paste into Entra as the Tenant URL. */
-  tenantUrl: string
+  /** The SCIM base to paste into Entra as the Tenant URL; absent when the tenant cannot be served now. */
+  tenantUrl?: string
 }
 
 export interface TenantsView {
@@ -20,14 +21,18 @@ export interface TenantsView {
   notice?: { text: Html | string; bad: boolean }
 }
 
-const n = (x: number) => x.toLocaleString('en')
+const n = (x: number | undefined) => (x === undefined ? html`<span class="muted">—</span>` : x.toLocaleString('en'))
 
 function row(v: Viewer, t: TenantRowView): Html {
   const packs = t.packs.length === 0 ? html`<span class="muted">none</span>` : t.packs.join(', ')
   return html`<tr><td data-label="Name"><a href="${tenantHref(t.name, '')}">${t.name}</a>${t.name === v.tenant ? html` <span class="muted">(shown)</span>` : ''}</td>
 <td data-label="Users">${n(t.users)}</td><td data-label="Groups">${n(t.groups)}</td><td data-label="Packs">${packs}</td>
 <td data-label="Created">${t.created === '' ? html`<span class="muted">—</span>` : t.created}</td>
-<td data-label="Tenant URL"><code id="url-${t.name}">${t.tenantUrl}</code> <button type="button" class="plain" data-copy="url-${t.name}" aria-label="Copy the Tenant URL of ${t.name}">Copy</button></td>
+<td data-label="Tenant URL">${
+    t.tenantUrl === undefined
+      ? html`<span class="muted">not served: its schemas do not load</span>`
+      : html`<code id="url-${t.name}">${t.tenantUrl}</code> <button type="button" class="plain" data-copy="url-${t.name}" aria-label="Copy the Tenant URL of ${t.name}">Copy</button>`
+  }</td>
 <td><a href="${tenantHref(t.name, '/tokens')}" aria-label="Tokens of ${t.name}">Tokens</a></td></tr>`
 }
 
