@@ -2,6 +2,7 @@
 import type { Database } from 'bun:sqlite'
 import { Elysia } from 'elysia'
 import type { JournalEntry, JournalReader } from '../journal/types'
+import { ScimError } from '../scim/errors'
 import { verifyJournal } from '../journal/verify'
 import { guard, type GuardDeps, tenantOf } from './guard'
 import { JOURNAL_OPS, type JournalData, type JournalFilter, timeOf } from './journal-data'
@@ -88,7 +89,15 @@ export function journalRoutes(deps: JournalRouteDeps) {
   const live = ({ request, query }: { request: Request; query: Record<string, string | undefined> }) => {
     if (!sessions.current(request)) return new Response('sign in first\n', { status: 401, headers: SECURITY_HEADERS })
     const tenant = tenantOf(query)
-    if (!deps.depsFor(tenant)) return new Response('no such tenant\n', { status: 404, headers: SECURITY_HEADERS })
+    let exists: boolean
+    try {
+      exists = deps.depsFor(tenant) !== undefined
+    } catch (err) {
+      // A tenant that cannot be served (its schemas do not load) has a journal all the same.
+      if (!(err instanceof ScimError)) throw err
+      exists = true
+    }
+    if (!exists) return new Response('no such tenant\n', { status: 404, headers: SECURITY_HEADERS })
     const resumed = Number(request.headers.get('last-event-id'))
     let from = Number.isSafeInteger(resumed) && resumed > 0 ? resumed : journal.lastSeq(tenant)
     const text = new TextEncoder()

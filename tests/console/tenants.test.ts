@@ -82,6 +82,7 @@ describe('console tenant picker', () => {
     }
     expect((await browser.get('/admin/live?tenant=nope')).status).toBe(404)
     expect((await browser.get('/admin/users?tenant=..%2Fdefault')).status).toBe(404)
+    expect((await browser.get('/admin/users?tenant=default&tenant=acme')).status).toBe(404)
   })
 
   test("one tenant's users, details and journal are never on another tenant's pages", async () => {
@@ -202,6 +203,10 @@ describe('console tenants page', () => {
     const users = await browser.get('/admin/users?tenant=future')
     expect(users.status).toBe(503)
     expect(await users.text()).toContain('tenant future cannot be served')
+    // Its journal is there all the same: the live stream opens.
+    const live = await browser.get('/admin/live?tenant=future')
+    expect(live.status).toBe(200)
+    await live.body!.cancel()
   })
 
   test('creates a tenant with its packs, served at once; its first token is issued on its tokens page', async () => {
