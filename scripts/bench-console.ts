@@ -1,20 +1,28 @@
 // Server-side time to render admin console pages over a large tenant (a benchmark, not a timed test).
-// Usage: bun run scripts/bench-console.ts [--users 1000000] [--rounds 300] [--db PATH]
+// Usage: bun run scripts/bench-console.ts [--users 1000000] [--entries 1000000] [--rounds 300] [--db PATH]
 // The database is made once (users written straight into SQLite in the shape the server stores
-// them, spread over the last 30 days) and kept for later runs; each page is rendered through
-// app.handle() with a signed-in session, so the figures are the server's own time, no network.
+// them, spread over the last 30 days, and journal entries: ten for each of the first tenth of
+// them) and kept for later runs; each page is rendered through app.handle() with a signed-in
+// session, so the figures are the server's own time, no network.
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { createAdminStore } from '../src/console/admin-store'
+import { journalData } from '../src/console/journal-data'
 import { hashPassword } from '../src/console/passwords'
 import { createScimServer } from '../src/server'
 import { openDatabase } from '../src/store/db'
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
-  options: { users: { type: 'string' }, rounds: { type: 'string' }, db: { type: 'string' } },
+  options: {
+    users: { type: 'string' },
+    entries: { type: 'string' },
+    rounds: { type: 'string' },
+    db: { type: 'string' },
+  },
 })
 const users = Number(values.users ?? 1_000_000)
+const entries = Number(values.entries ?? 1_000_000)
 const rounds = Number(values.rounds ?? 300)
 const db = values.db ?? `/tmp/scim-console-bench-${users}.db`
 const ORIGIN = 'http://console.bench:8080'
@@ -62,6 +70,42 @@ if (!existsSync(db)) seed(db, users)
   }
   sqlite.close()
 }
+/**
+ * `n` journal entries of the default tenant, each of the first n/10 users created and then patched
+ * nine times, interleaved in seq order as a provisioning cycle writes them: a user's ten entries
+ * lie n/10 apart. Their hashes are placeholders (`journal verify` would refuse them): the reads
+ * measured here never look at them.
+ */
+function seedJournal(path: string, n: number): void {
+  const { sqlite } = openDatabase(path, 'normal')
+  const have = sqlite.query<{ n: number }, []>("SELECT count(*) AS n FROM journal WHERE tenant = 'default'").get()!.n
+  if (have >= n) return sqlite.close()
+  const started = performance.now()
+  const per = Math.ceil(n / 10)
+  const zero = '0'.repeat(64)
+  sqlite.run('DELETE FROM journal')
+  sqlite.run(
+    `WITH u AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM
+                  (SELECT id FROM resources WHERE tenant = 'default' AND type = 'User' ORDER BY id LIMIT ?1)),
+          r(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM r WHERE i < 9)
+     INSERT INTO journal (seq, tenant, at, actor, request_id, op, resource_type, resource_id, version_before,
+                          version_after, changes, compat, cascade, prev_hash, hash)
+     SELECT r.i * ?1 + u.k + 1, 'default', strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || (?2 - r.i * ?1 - u.k) || ' seconds'),
+            'entra', NULL, CASE r.i WHEN 0 THEN 'create' ELSE 'patch' END, 'User', u.id,
+            CASE r.i WHEN 0 THEN NULL ELSE r.i END, r.i + 1,
+            json_array(json_object('path', 'displayName', 'before', 'Name ' || r.i, 'after', 'Name ' || (r.i + 1))),
+            '[]', 0, ?3, ?3
+     FROM r, u ORDER BY 1`,
+    [per, n, zero]
+  )
+  sqlite.run('ANALYZE journal')
+  sqlite.close()
+  console.log(
+    `seeded ${n.toLocaleString('en')} journal entries in ${((performance.now() - started) / 1000).toFixed(1)} s`
+  )
+}
+seedJournal(db, entries)
+
 const server = createScimServer({ db, durability: 'normal', tokenHashes: [] })
 const admins = createAdminStore(server.sqlite)
 admins.save('bench', await hashPassword(PASSWORD), new Date().toISOString())
@@ -130,4 +174,38 @@ await measure(
 )
 await measure('dashboard', '/admin', Math.min(rounds, 30))
 await measure('group of 100,000 members', '/admin/group?id=big-group-100k', Math.min(rounds, 30))
+
+// A user's history: the journal read of its detail page, and the page. "without the index" runs
+// the same in a transaction that drops journal_tenant_resource and is rolled back after, so both
+// are measured back to back over the same file.
+const journal = journalData(server.sqlite)
+const someone = server.sqlite
+  .query<{ id: string }, [number]>('SELECT resource_id AS id FROM journal WHERE seq = ?')
+  .get(Math.ceil(entries / 20))!.id
+const filter = { tenant: 'default', resourceType: 'User', resourceId: someone }
+const shown = journal.page(filter).entries.length
+async function history(label: string): Promise<void> {
+  const n = Math.min(rounds, 30)
+  const times: number[] = []
+  for (let i = 0; i < n + 3; i++) {
+    const started = performance.now()
+    if (journal.page(filter).entries.length !== shown) throw new Error('the history read changed its answer')
+    if (i >= 3) times.push(performance.now() - started)
+  }
+  times.sort((a, b) => a - b)
+  const f = (x: number) => x.toFixed(2).padStart(8)
+  console.log(
+    `${`history read (${shown} entries) ${label}`.padEnd(44)} p50 ${f(quantile(times, 0.5))} ms  p99 ${f(quantile(times, 0.99))} ms  (${n} reads)`
+  )
+  await measure(`user page with its history ${label}`, `/admin/user?id=${someone}`, n)
+}
+console.log(`journal: ${entries.toLocaleString('en')} entries`)
+await history('with the index')
+server.sqlite.run('BEGIN')
+server.sqlite.run('DROP INDEX journal_tenant_resource')
+try {
+  await history('without it')
+} finally {
+  server.sqlite.run('ROLLBACK')
+}
 server.store.close()

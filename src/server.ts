@@ -31,7 +31,7 @@ export interface ScimServer {
   metrics: ServerMetrics
   /** The provisioning journal of every tenant of this database (change events and the console read it). */
   journal: JournalReader
-  /** Ends waiting long polls (now and later): call before a graceful stop drains requests. */
+  /** Ends waiting long polls and the console's live streams (now and later): call before a graceful stop drains requests. */
   endWaits(): void
 }
 
@@ -132,6 +132,8 @@ export function createScimServer(options: ServerOptions): ScimServer {
     eventsUndelivered: events ? () => events.undelivered() : undefined,
   })
   observeCommits(sqlite, metrics.commit)
+  // Aborted by endWaits: the console's live streams end, as long polls do, before a stop drains requests.
+  const closing = new AbortController()
   const app = createApp({
     tenants,
     resourceTypes: BUILTIN_RESOURCE_TYPES,
@@ -141,7 +143,7 @@ export function createScimServer(options: ServerOptions): ScimServer {
     metrics,
     logger: options.logger,
     events,
-    console: { admins: createAdminStore(sqlite), db: sqlite },
+    console: { admins: createAdminStore(sqlite), db: sqlite, tenantsChanged, closing: closing.signal },
   })
   return {
     app,
@@ -152,6 +154,9 @@ export function createScimServer(options: ServerOptions): ScimServer {
     sqlite,
     metrics,
     journal: journalOf(sqlite).reader,
-    endWaits: () => events?.endWaits(),
+    endWaits: () => {
+      events?.endWaits()
+      closing.abort()
+    },
   }
 }

@@ -16,7 +16,10 @@ header.top .brand{font-weight:700;text-decoration:none;color:var(--fg)}
 header.top nav ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:0;padding:0}
 header.top nav a{text-decoration:none;padding:.25rem .1rem}
 header.top nav a[aria-current=page]{font-weight:700;border-bottom:2px solid var(--accent)}
-header.top form{margin-left:auto;display:flex;align-items:center;gap:.5rem;color:var(--muted)}
+header.top .account{margin-left:auto;display:flex;flex-wrap:wrap;justify-content:flex-end;align-items:center;gap:.5rem 1.25rem}
+header.top form{display:flex;align-items:center;gap:.5rem;color:var(--muted)}
+header.top .picker select{width:auto;padding:.25rem .4rem}
+header.top .picker button{padding:.25rem .6rem}
 main{max-width:72rem;margin:0 auto;padding:1rem}
 h1{font-size:1.5rem;margin:.5rem 0 1rem;overflow-wrap:anywhere}
 h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
@@ -34,6 +37,7 @@ form.search label{display:flex;flex-direction:column;flex:1 1 20rem;font-weight:
 input[type=text],input[type=search],input[type=password],select{font:inherit;padding:.5rem;border:1px solid var(--line);border-radius:.35rem;background:var(--card);color:var(--fg);width:100%}
 button,.button{font:inherit;padding:.5rem 1rem;border-radius:.35rem;border:1px solid var(--accent);background:var(--accent);color:var(--accent-fg);cursor:pointer;text-decoration:none;display:inline-block}
 button.plain{background:transparent;color:var(--accent)}
+td button.plain{padding:.15rem .6rem}
 .pager{display:flex;gap:1rem;margin:1rem 0;align-items:center;flex-wrap:wrap}
 .notice{padding:.75rem 1rem;border-radius:.35rem;border:1px solid var(--line);background:var(--card);margin:0 0 1rem}
 .notice.bad{border-color:var(--bad);color:var(--bad)}
@@ -45,6 +49,12 @@ dl.attrs dl.attrs{padding:.25rem .5rem;border:none;border-left:2px solid var(--l
 .sign-in{max-width:24rem;margin:4rem auto}
 .sign-in form{display:flex;flex-direction:column;gap:.75rem;background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:1.25rem}
 .sign-in label{display:flex;flex-direction:column;gap:.25rem;font-weight:600}
+form.create{display:flex;flex-direction:column;gap:.75rem;background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:1rem;max-width:40rem}
+form.create>label{display:flex;flex-direction:column;gap:.25rem;font-weight:600}
+form.create p{margin:0}
+form.create fieldset{border:1px solid var(--line);border-radius:.35rem;margin:0;display:flex;flex-wrap:wrap;gap:.5rem 1.25rem}
+form.create button{align-self:flex-start}
+label.check{display:inline-flex;gap:.35rem;align-items:center}
 form.filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr))}
 form.filters button{justify-self:start}
 .actions{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;margin:0 0 1rem}
@@ -86,8 +96,11 @@ function consoleLive(box) {
   var status = box.querySelector('[data-live-status]')
   var rows = box.querySelector('[data-live-rows]')
   var table = rows.closest('table')
-  // The console's prefix: the stream is served at <prefix>/live.
-  var prefix = box.getAttribute('data-live').slice(0, -'/live'.length)
+  // The tenant's detail pages, with or without a query already (the tenant rides in it).
+  function detail(type, id) {
+    var page = type === 'User' ? box.getAttribute('data-user') : type === 'Group' ? box.getAttribute('data-group') : ''
+    return page && page + (page.indexOf('?') < 0 ? '?' : '&') + 'id=' + encodeURIComponent(id)
+  }
   function say(text, reload) {
     status.textContent = text + ' '
     if (reload) {
@@ -118,11 +131,10 @@ function consoleLive(box) {
     var e = JSON.parse(event.data)
     var tr = document.createElement('tr')
     tr.setAttribute('data-seq', e.seq)
-    var page = e.resourceType === 'User' ? '/user' : e.resourceType === 'Group' ? '/group' : ''
     cell(tr, 'Time', e.at + ' #' + e.seq)
     cell(tr, 'Actor', e.actor === null ? '(unnamed token or command line)' : e.actor)
     cell(tr, 'Operation', e.op)
-    cell(tr, 'Resource', e.resourceType + ' ' + e.resourceId, page && prefix + page + '?id=' + encodeURIComponent(e.resourceId))
+    cell(tr, 'Resource', e.resourceType + ' ' + e.resourceId, detail(e.resourceType, e.resourceId))
     cell(tr, 'Changes', e.changes + (e.changes === 1 ? ' attribute' : ' attributes'))
     rows.insertBefore(tr, rows.firstChild)
     table.hidden = false

@@ -2,7 +2,7 @@
 import type { Doc } from '../scim/document'
 import type { ResourceType } from '../scim/schema/types'
 import type { MemberRow, ServiceDeps } from '../service/context'
-import type { FilterCache } from '../service/filter-cache'
+import { FilterCache } from '../service/filter-cache'
 import { modifiedSince as modifiedSinceOf, recentlyModified as recentViews } from '../service/activity'
 import { getResource } from '../service/get'
 import { queryRows } from '../service/list'
@@ -23,6 +23,16 @@ export interface ListPage {
 
 function bodyOf<T>(result: ServiceResult): T {
   return JSON.parse(result.json ?? JSON.stringify(result.body ?? null)) as T
+}
+
+// Filters resolve against a tenant's registry, so each tenant's deps get a cache of their own.
+const caches = new WeakMap<ServiceDeps, FilterCache>()
+
+/** The console's parsed filters for the tenant `deps` serves. */
+export function filtersOf(deps: ServiceDeps): FilterCache {
+  let cache = caches.get(deps)
+  if (!cache) caches.set(deps, (cache = new FilterCache()))
+  return cache
 }
 
 /** The resource type by name (User, Group); undefined when this tenant does not serve it. */

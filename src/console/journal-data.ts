@@ -65,6 +65,19 @@ function where(f: JournalFilter): { sql: string; values: string[] } {
   return { sql: parts.join(' AND '), values }
 }
 
+/** The statement of one page: entries `filter` matches with seq below `before`, newest first, `limit` of them. */
+export function pageQuery(
+  filter: JournalFilter,
+  before?: number,
+  limit = JOURNAL_PAGE
+): { sql: string; values: (string | number)[] } {
+  const w = where(filter)
+  return {
+    sql: `SELECT ${ENTRY_COLUMNS} FROM journal WHERE ${w.sql}${before === undefined ? '' : ' AND seq < ?'} ORDER BY seq DESC LIMIT ?`,
+    values: [...w.values, ...(before === undefined ? [] : [before]), limit],
+  }
+}
+
 /** The reads the console makes, prepared once per database. */
 export function journalData(db: Database) {
   const newest = db.query<EntryRow, [string]>(
@@ -83,12 +96,9 @@ export function journalData(db: Database) {
   return {
     /** One page, newest first, of the entries `filter` matches with seq below `before`. */
     page(filter: JournalFilter, before?: number, limit = JOURNAL_PAGE): JournalPage {
-      const w = where(filter)
-      const rows = db
-        .query<EntryRow, (string | number)[]>(
-          `SELECT ${ENTRY_COLUMNS} FROM journal WHERE ${w.sql}${before === undefined ? '' : ' AND seq < ?'} ORDER BY seq DESC LIMIT ?`
-        )
-        .all(...w.values, ...(before === undefined ? [] : [before]), limit + 1)
+      // One row more than the page: whether there is an older page.
+      const q = pageQuery(filter, before, limit + 1)
+      const rows = db.query<EntryRow, (string | number)[]>(q.sql).all(...q.values)
       const entries = rows.slice(0, limit).map(entryOf)
       return rows.length > limit ? { entries, older: entries[entries.length - 1]!.seq } : { entries }
     },

@@ -2,12 +2,14 @@
 import type { Database } from 'bun:sqlite'
 import { Elysia } from 'elysia'
 import type { JournalEntry, JournalReader } from '../journal/types'
+import { ScimError } from '../scim/errors'
 import { verifyJournal } from '../journal/verify'
-import { guard, type GuardDeps, TENANT } from './guard'
+import { guard, type GuardDeps, tenantOf } from './guard'
 import { JOURNAL_OPS, type JournalData, type JournalFilter, timeOf } from './journal-data'
 import { verdictLines } from '../journal/verify'
 import { journalPage, type JournalQuery, type JournalView } from './pages/journal'
 import { LIVE_PATH } from './paths'
+import type { Viewer } from './layout'
 import { htmlResponse, SECURITY_HEADERS } from './respond'
 import type { ConsoleSessions } from './sessions'
 
@@ -16,10 +18,10 @@ export interface JournalRouteDeps extends GuardDeps {
   journal: JournalData
   reader: JournalReader
   sessions: ConsoleSessions
+  /** Aborted when the server stops: open live streams end, so a graceful stop does not wait on them. */
+  closing?: AbortSignal
 }
 
-/** The tenants the filter offers; the tenants registry will list them all. */
-const TENANTS = [TENANT]
 /** Entries one live read sends at most; the next append sends the rest. */
 const LIVE_BATCH = 100
 /**
@@ -32,7 +34,6 @@ const HEARTBEAT_MS = 5_000
 function queryOf(raw: Record<string, string | undefined>): JournalQuery {
   const v = (k: string) => (raw[k] ?? '').trim()
   return {
-    tenant: v('tenant') || TENANT,
     actor: v('actor'),
     op: v('op'),
     type: v('type'),
@@ -42,16 +43,15 @@ function queryOf(raw: Record<string, string | undefined>): JournalQuery {
   }
 }
 
-/** The filter the query asks for, or why it cannot run (an unknown tenant or operation, a time that is not one). */
-function filterOf(q: JournalQuery): JournalFilter | { error: string } {
-  if (!TENANTS.includes(q.tenant)) return { error: `No tenant named ${q.tenant}.` }
+/** The filter the query asks for in `tenant`'s journal, or why it cannot run (an unknown operation, a time that is not one). */
+function filterOf(tenant: string, q: JournalQuery): JournalFilter | { error: string } {
   if (q.op !== '' && !(JOURNAL_OPS as readonly string[]).includes(q.op))
     return { error: `Operation must be one of ${JOURNAL_OPS.join(', ')}.` }
   const from = timeOf(q.from)
   const to = timeOf(q.to)
   if (from === null || to === null)
     return { error: 'Times are ISO 8601 in UTC, such as 2026-05-01T09:00 or 2026-05-01T09:00:00Z.' }
-  return { tenant: q.tenant, actor: q.actor, op: q.op, resourceType: q.type, resourceId: q.id, from, to }
+  return { tenant, actor: q.actor, op: q.op, resourceType: q.type, resourceId: q.id, from, to }
 }
 
 /** What a live row needs of an entry: never the values before and after, only how many changed. */
@@ -69,33 +69,37 @@ function liveEvent(e: JournalEntry): string {
 }
 
 export function journalRoutes(deps: JournalRouteDeps) {
-  const { db, journal, reader, sessions } = deps
+  const { db, journal, reader, sessions, closing } = deps
   const { page, change } = guard(deps)
-  const render = (
-    session: Parameters<typeof journalPage>[0],
-    q: JournalQuery,
-    before: string | undefined,
-    verdict?: JournalView['verdict']
-  ) => {
-    const filter = filterOf(q)
+  const render = (v: Viewer, q: JournalQuery, before: string | undefined, verdict?: JournalView['verdict']) => {
+    const filter = filterOf(v.tenant, q)
     const seq = Number(before)
     const result =
       'error' in filter ? filter : journal.page(filter, Number.isSafeInteger(seq) && seq > 0 ? seq : undefined)
-    return htmlResponse(
-      journalPage(session, { query: q, tenants: TENANTS, result, verdict }),
-      'error' in result ? 400 : 200
-    )
+    return htmlResponse(journalPage(v, { query: q, result, verdict }), 'error' in result ? 400 : 200)
   }
 
   /**
-   * New entries of the tenant as server-sent events from the journal's onAppend, from the
-   * newest entry at connect (or the Last-Event-ID a reconnecting EventSource sends). The session
-   * is checked at connect and before every send: a signed-out or expired session ends the stream.
+   * New entries of the tenant the URL names as server-sent events from the journal's onAppend,
+   * from the newest entry at connect (or the Last-Event-ID a reconnecting EventSource sends). The
+   * session is checked at connect and before every send: a signed-out or expired session ends the
+   * stream. A server stopping ends it too (`closing`); the browser's reconnect then finds the
+   * server gone or restarted and resumes from its Last-Event-ID.
    */
-  const live = ({ request }: { request: Request }) => {
+  const live = ({ request, query }: { request: Request; query: Record<string, string | undefined> }) => {
     if (!sessions.current(request)) return new Response('sign in first\n', { status: 401, headers: SECURITY_HEADERS })
+    const tenant = tenantOf(query)
+    let exists: boolean
+    try {
+      exists = deps.depsFor(tenant) !== undefined
+    } catch (err) {
+      // A tenant that cannot be served (its schemas do not load) has a journal all the same.
+      if (!(err instanceof ScimError)) throw err
+      exists = true
+    }
+    if (!exists) return new Response('no such tenant\n', { status: 404, headers: SECURITY_HEADERS })
     const resumed = Number(request.headers.get('last-event-id'))
-    let from = Number.isSafeInteger(resumed) && resumed > 0 ? resumed : journal.lastSeq(TENANT)
+    let from = Number.isSafeInteger(resumed) && resumed > 0 ? resumed : journal.lastSeq(tenant)
     const text = new TextEncoder()
     let stop = () => {}
     const body = new ReadableStream<Uint8Array>({
@@ -110,22 +114,26 @@ export function journalRoutes(deps: JournalRouteDeps) {
         }
         const send = () => {
           if (!sessions.current(request)) return end()
-          const entries = reader.after(TENANT, from, LIVE_BATCH)
+          const entries = reader.after(tenant, from, LIVE_BATCH)
           for (const e of entries) controller.enqueue(text.encode(liveEvent(e)))
           if (entries.length > 0) from = entries[entries.length - 1]!.seq
         }
         // retry: how long the browser waits before it reconnects a dropped stream.
         controller.enqueue(text.encode(': journal entries\nretry: 5000\n\n'))
         const off = reader.onAppend((tenants) => {
-          if (tenants.has(TENANT)) send()
+          if (tenants.has(tenant)) send()
         })
         const beat = setInterval(() => controller.enqueue(text.encode(': beat\n\n')), HEARTBEAT_MS)
         beat.unref?.()
         stop = () => {
           off()
           clearInterval(beat)
+          closing?.removeEventListener('abort', end)
         }
         request.signal.addEventListener('abort', end)
+        // A stream opened while the server is already stopping ends at once (no abort event comes).
+        if (closing?.aborted) end()
+        else closing?.addEventListener('abort', end)
       },
       cancel: () => stop(),
     })
@@ -137,13 +145,13 @@ export function journalRoutes(deps: JournalRouteDeps) {
   return new Elysia()
     .get(
       '/journal',
-      page((session, _deps, _req, query) => render(session, queryOf(query), query.before))
+      page((v, _deps, _req, query) => render(v, queryOf(query), query.before))
     )
     .get(
       '/journal/export',
-      page((session, _deps, _req, query) => {
-        const filter = filterOf(queryOf(query))
-        if ('error' in filter) return render(session, queryOf(query), undefined)
+      page((v, _deps, _req, query) => {
+        const filter = filterOf(v.tenant, queryOf(query))
+        if ('error' in filter) return render(v, queryOf(query), undefined)
         // The same lines as `scim-server journal export`, read one entry at a time.
         const entries = journal.all(filter)
         const text = new TextEncoder()
@@ -174,12 +182,10 @@ export function journalRoutes(deps: JournalRouteDeps) {
     )
     .post(
       '/journal/verify',
-      change((session, _deps, _req, form) => {
-        const q = queryOf({ tenant: form.get('tenant') ?? undefined })
-        if (!TENANTS.includes(q.tenant)) return render(session, q, undefined)
+      change((v) => {
         const started = performance.now()
-        const verdict = verifyJournal(db, q.tenant)
-        return render(session, q, undefined, verdictLines(verdict, (performance.now() - started) / 1000))
+        const verdict = verifyJournal(db, v.tenant)
+        return render(v, queryOf({}), undefined, verdictLines(verdict, (performance.now() - started) / 1000))
       }),
       { parse: 'none' }
     )

@@ -1,10 +1,9 @@
 // The signed-in pages: dashboard, users, groups and a resource's detail, all read through the services.
 import { Elysia } from 'elysia'
 import { ScimError } from '../scim/errors'
-import type { ServiceDeps } from '../service/context'
-import { FilterCache } from '../service/filter-cache'
 import {
   countOf,
+  filtersOf,
   listPage as readList,
   MEMBER_LINKS,
   membersOf,
@@ -13,9 +12,9 @@ import {
   resourceAsServed,
   typeNamed,
 } from './data'
-import { guard, type GuardDeps, TENANT } from './guard'
+import { guard, type GuardDeps } from './guard'
 import type { JournalData } from './journal-data'
-import { href } from './layout'
+import { tenantHref } from './layout'
 import { dashboardPage, type Pace } from './pages/dashboard'
 import { detailPage, listPage } from './pages/resources'
 import { htmlResponse, redirect } from './respond'
@@ -30,19 +29,14 @@ export interface PageDeps extends GuardDeps {
   now: () => number
 }
 
-export function pageRoutes({ sessions, depsFor, apiBase, journal, now }: PageDeps) {
-  // Filters resolve against a tenant's registry, so each tenant's deps get a cache of their own.
-  const caches = new WeakMap<ServiceDeps, FilterCache>()
-  const filtersOf = (deps: ServiceDeps) => {
-    let cache = caches.get(deps)
-    if (!cache) caches.set(deps, (cache = new FilterCache()))
-    return cache
-  }
-  const signedIn = guard({ sessions, depsFor, apiBase }).page
-  const historyOf = (kind: string, id: string) => journal.page({ tenant: TENANT, resourceType: kind, resourceId: id })
+export function pageRoutes(deps: PageDeps) {
+  const { journal, now } = deps
+  const signedIn = guard(deps).page
+  const historyOf = (tenant: string, kind: string, id: string) =>
+    journal.page({ tenant, resourceType: kind, resourceId: id })
 
   const list = (kind: (typeof KINDS)[number]) =>
-    signedIn((session, deps, req, query) => {
+    signedIn((v, deps, req, query) => {
       const type = typeNamed(deps, kind)!
       const q = query.q ?? ''
       const search = readSearch(q, kind)
@@ -55,13 +49,13 @@ export function pageRoutes({ sessions, depsFor, apiBase, journal, now }: PageDep
         result = { error: err.detail }
         status = err.status
       }
-      return htmlResponse(listPage(session, { kind, q, search, result }), status)
+      return htmlResponse(listPage(v, { kind, q, search, result }), status)
     })
 
   const detail = (kind: (typeof KINDS)[number]) =>
-    signedIn((session, deps, req, query) => {
+    signedIn((v, deps, req, query) => {
       const id = query.id ?? ''
-      if (id === '') return redirect(href(kind === 'User' ? '/users' : '/groups'))
+      if (id === '') return redirect(tenantHref(v.tenant, kind === 'User' ? '/users' : '/groups'))
       const type = typeNamed(deps, kind)!
       if (kind === 'Group') {
         // A large group is shown without its member list in the JSON (as ?excludedAttributes=members
@@ -70,19 +64,25 @@ export function pageRoutes({ sessions, depsFor, apiBase, journal, now }: PageDep
         const slim = resourceAsServed(deps, type, id, { ...req, excludedAttributes: 'members' })
         const members = membersOf(deps, id, MEMBER_LINKS)
         if (members.total > MEMBER_LINKS) {
-          const view = { kind, doc: slim, json: JSON.stringify(slim, null, 2), members, history: historyOf(kind, id) }
-          return htmlResponse(detailPage(session, view))
+          const view = {
+            kind,
+            doc: slim,
+            json: JSON.stringify(slim, null, 2),
+            members,
+            history: historyOf(v.tenant, kind, id),
+          }
+          return htmlResponse(detailPage(v, view))
         }
       }
       const doc = resourceAsServed(deps, type, id, req)
-      const history = historyOf(kind, id)
-      return htmlResponse(detailPage(session, { kind, doc, json: JSON.stringify(doc, null, 2), history }))
+      const history = historyOf(v.tenant, kind, id)
+      return htmlResponse(detailPage(v, { kind, doc, json: JSON.stringify(doc, null, 2), history }))
     })
 
   return new Elysia()
     .get(
       '',
-      signedIn((session, deps, req) => {
+      signedIn((v, deps, req) => {
         const filters = filtersOf(deps)
         const at = now()
         const pace: Pace[] = KINDS.map((kind) => {
@@ -102,11 +102,10 @@ export function pageRoutes({ sessions, depsFor, apiBase, journal, now }: PageDep
           (d.doc.meta as { lastModified?: string }).lastModified ?? ''
         recent.sort((a, b) => modified(b).localeCompare(modified(a)))
         return htmlResponse(
-          dashboardPage(session, {
-            tenant: TENANT,
+          dashboardPage(v, {
             pace,
             recent: recent.slice(0, RECENT),
-            journal: journal.summary(TENANT, at),
+            journal: journal.summary(v.tenant, at),
             undelivered: deps.events?.undelivered(),
           })
         )

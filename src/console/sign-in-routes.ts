@@ -139,7 +139,7 @@ export function signInRoutes({ admins, sessions, secure, now, policy = DEFAULT_S
         const form = await readForm(request)
         if (!sessions.csrfOk(session, request, form))
           return htmlResponse(
-            messagePage(session, 'Refused', 'The request did not carry this session’s CSRF token.'),
+            messagePage(undefined, 'Refused', 'The request did not carry this session’s CSRF token.'),
             403
           )
         return redirect(href(SIGN_IN_PATH), { 'set-cookie': sessions.end(session, secure(request)) })

@@ -2,42 +2,42 @@
 import type { Database } from 'bun:sqlite'
 import { Elysia } from 'elysia'
 import { issueTokenRecord, listTokens, revokeToken, TokenAdminError } from '../auth/token-admin'
-import { guard, type GuardDeps, TENANT } from './guard'
-import { href } from './layout'
+import { guard, type GuardDeps } from './guard'
+import { tenantHref, type Viewer } from './layout'
 import { EXPIRY_DAYS, revokePage, tokensPage, type TokensView } from './pages/tokens'
 import { htmlResponse, redirect } from './respond'
 import type { RequestInfo } from '../service/result'
-import type { SignedIn } from './sessions'
 
 export interface TokenRouteDeps extends GuardDeps {
   db: Database
   now: () => number
+  /** After a token was issued or revoked: the SCIM API accepts or refuses it from the next request. */
+  tokensChanged: () => void
 }
 
 export function tokenRoutes(deps: TokenRouteDeps) {
-  const { db, now } = deps
+  const { db, now, tokensChanged } = deps
   const { page, change } = guard(deps)
   // The Tenant URL is the SCIM base this request reached the server by (or --base-url).
-  const render = (session: SignedIn, req: RequestInfo, extra: Partial<TokensView> = {}, status = 200) =>
+  const render = (v: Viewer, req: RequestInfo, extra: Partial<TokensView> = {}, status = 200) =>
     htmlResponse(
-      tokensPage(session, {
-        tenant: TENANT,
+      tokensPage(v, {
         tenantUrl: req.base,
-        tokens: listTokens(db, TENANT),
+        tokens: listTokens(db, v.tenant),
         now: now(),
         ...extra,
       }),
       status
     )
   // Only this tenant's tokens: an id of another tenant's token is as unknown as one never issued.
-  const ownToken = (id: string) => listTokens(db, TENANT).find((t) => t.id === id)
+  const ownToken = (tenant: string, id: string) => listTokens(db, tenant).find((t) => t.id === id)
 
   return new Elysia()
     .get(
       '/tokens',
-      page((session, _deps, req, query) =>
+      page((v, _deps, req, query) =>
         render(
-          session,
+          v,
           req,
           /^[0-9a-f]{12}$/.test(query.revoked ?? '')
             ? { notice: { text: `Token ${query.revoked} revoked.`, bad: false } }
@@ -47,39 +47,41 @@ export function tokenRoutes(deps: TokenRouteDeps) {
     )
     .post(
       '/tokens/issue',
-      change((session, _deps, req, form) => {
+      change((v, _deps, req, form) => {
         const days = Number(form.get('expires') ?? '0')
         if (!(EXPIRY_DAYS as readonly number[]).includes(days))
-          return render(session, req, { notice: { text: 'Choose an expiry from the list.', bad: true } }, 400)
+          return render(v, req, { notice: { text: 'Choose an expiry from the list.', bad: true } }, 400)
         const label = (form.get('label') ?? '').trim()
         try {
           const issued = issueTokenRecord(
             db,
             {
-              tenant: TENANT,
+              tenant: v.tenant,
               label: label === '' ? null : label,
               scope: form.get('scope') ?? 'provision',
               expires: days === 0 ? null : new Date(now() + days * 86_400_000),
             },
             new Date(now())
           )
-          return render(session, req, { issued }, 201)
+          tokensChanged()
+          return render(v, req, { issued }, 201)
         } catch (err) {
           if (!(err instanceof TokenAdminError)) throw err
-          return render(session, req, { notice: { text: `Not issued: ${err.message}.`, bad: true } }, 400)
+          return render(v, req, { notice: { text: `Not issued: ${err.message}.`, bad: true } }, 400)
         }
       }),
       { parse: 'none' }
     )
     .post(
       '/tokens/revoke',
-      change((session, _deps, req, form) => {
+      change((v, _deps, req, form) => {
         const id = form.get('id') ?? ''
-        const token = ownToken(id)
-        if (!token) return render(session, req, { notice: { text: `No token ${id} in this tenant.`, bad: true } }, 404)
-        if (form.get('confirm') !== 'yes') return htmlResponse(revokePage(session, token))
+        const token = ownToken(v.tenant, id)
+        if (!token) return render(v, req, { notice: { text: `No token ${id} in this tenant.`, bad: true } }, 404)
+        if (form.get('confirm') !== 'yes') return htmlResponse(revokePage(v, token))
         revokeToken(db, token.id)
-        return redirect(href('/tokens', { revoked: token.id }))
+        tokensChanged()
+        return redirect(tenantHref(v.tenant, '/tokens', { revoked: token.id }))
       }),
       { parse: 'none' }
     )

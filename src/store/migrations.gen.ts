@@ -86,5 +86,13 @@ export const MIGRATIONS: EmbeddedMigration[] = [
       "CREATE INDEX `journal_tenant_seq_at` ON `journal` (`tenant`,`seq`,`at`);",
       "CREATE TABLE `journal_chains` (\n\t`tenant` text PRIMARY KEY NOT NULL,\n\t`head_seq` integer NOT NULL,\n\t`head_hash` text NOT NULL,\n\t`checkpoint_seq` integer,\n\t`checkpoint_hash` text\n);"
     ]
+  },
+  {
+    "tag": "0007_journal_history_index",
+    "when": 1796135215194,
+    "hash": "a5d4c087a56b27fbae7267ea6fbe704837178be5b940e90361729538d4c3daa6",
+    "statements": [
+      "CREATE INDEX `journal_tenant_resource` ON `journal` (`tenant`,`resource_id`);"
+    ]
   }
 ]

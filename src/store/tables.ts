@@ -228,7 +228,13 @@ export const journal = sqliteTable(
   // Readers and verify walk one tenant in seq order. `at` rides along in the same index rather
   // than in one of its own: export, restore and retention find their start time by scanning it
   // (rare admin work), and each append maintains one index instead of two.
-  (t) => [index('journal_tenant_seq_at').on(t.tenant, t.seq, t.at)]
+  // A resource's history (the console's detail page, the journal filtered by id) reads
+  // (tenant, resource_id); seq, the rowid, ends every index, so newest first walks it backwards
+  // without a sort. Without it the read walked the tenant's entries: 0.3 s at a million.
+  (t) => [
+    index('journal_tenant_seq_at').on(t.tenant, t.seq, t.at),
+    index('journal_tenant_resource').on(t.tenant, t.resourceId),
+  ]
 )
 
 /**

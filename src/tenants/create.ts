@@ -17,15 +17,24 @@ export function checkSchemas(config: Pick<TenantConfig, 'packs' | 'schemas'>): v
   }
 }
 
-/** Adds the row and the tenant's first provisioning token in one transaction; returns the token. */
-export function createTenant(db: Database, config: Omit<TenantConfig, 'created'>): string {
+/**
+ * Checks and adds the row, without a token: the console's create form, whose tenant gets its
+ * first token on its own tokens page. A bad name, a name taken or schemas that do not load
+ * change nothing.
+ */
+export function addTenant(db: Database, config: Omit<TenantConfig, 'created'>): void {
   const { name } = config
   if (!isTenantName(name))
     throw new TenantError(`tenant name '${name}' is not [a-z0-9][a-z0-9-]{0,62} (lower-case letters, digits, -)`)
   if (readTenant(db, name)) throw new TenantError(`tenant ${name} exists already`)
   checkSchemas(config)
+  insertTenant(db, config)
+}
+
+/** Adds the row and the tenant's first provisioning token in one transaction; returns the token. */
+export function createTenant(db: Database, config: Omit<TenantConfig, 'created'>): string {
   return db.transaction(() => {
-    insertTenant(db, config)
-    return issueToken(db, false, name)
+    addTenant(db, config)
+    return issueToken(db, false, config.name)
   })()
 }

@@ -1,6 +1,7 @@
 // The admin console in Debian's Chromium, against the compiled binary: sign in, search, open a user,
 // see a PATCH sent through the SCIM API on reload and in its history, watch the journal live, verify
-// it, issue and revoke a token. Screenshots of each page go to test-results/console/.
+// it, issue and revoke a token, create a tenant and switch to it. Screenshots of each page go to
+// test-results/console/.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -227,6 +228,54 @@ describe('console in Chromium', () => {
     await shot(page, 'tokens')
   }, 60_000)
 
+  test('create a tenant from the keyboard, switch to it with the picker, issue its token and see its Tenant URL', async () => {
+    const page = await newPage()
+    await signIn(page)
+    await page.getByRole('link', { name: 'Tenants', exact: true }).click()
+    await page.waitForURL(`${base}/admin/tenants`)
+    await shot(page, 'tenants')
+    // No mouse: type the name, Tab to a pack and tick it with Space, Tab on to the button, Enter.
+    await page.getByLabel('Name', { exact: true }).focus()
+    await page.keyboard.type('acme-hr')
+    await page.keyboard.press('Tab')
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate('document.activeElement?.value')).toBe('alvao')
+    await page.keyboard.press('Space')
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Tab')
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Create tenant')
+    await page.keyboard.press('Enter')
+    await page.waitForURL(`${base}/admin/tenants?created=acme-hr`)
+    expect(await page.getByRole('status').textContent()).toContain('Tenant acme-hr created.')
+    expect(await page.locator('#url-acme-hr').textContent()).toBe(`${base}/tenants/acme-hr/scim/v2`)
+    await shot(page, 'tenants-created')
+
+    // The picker, by keyboard too: on the tokens page, choose the tenant and press Switch.
+    await page.getByRole('link', { name: 'Tokens', exact: true }).click()
+    await page.waitForURL(`${base}/admin/tokens`)
+    await page.getByLabel('Tenant', { exact: true }).focus()
+    await page.keyboard.type('acme')
+    await page.keyboard.press('Tab')
+    await page.keyboard.press('Enter')
+    await page.waitForURL(`${base}/admin/tokens?tenant=acme-hr`)
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Tokens · tenant acme-hr')
+    expect(await page.locator('#tenant-url').textContent()).toBe(`${base}/tenants/acme-hr/scim/v2`)
+    await page.getByLabel('Label').fill('entra-acme')
+    await page.getByRole('button', { name: 'Issue token' }).click()
+    await page.waitForURL(`${base}/admin/tokens/issue?tenant=acme-hr`)
+    const token = (await page.locator('#new-token').textContent())!
+    await shot(page, 'tenant-token-issued')
+    // The new tenant is served with it at once, and it opens no other tenant.
+    const users = await fetch(`${base}/tenants/acme-hr/scim/v2/Users`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+    expect(users.status).toBe(200)
+    expect((await fetch(`${base}/scim/v2/Users`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401)
+    // Every link of the page stays in the tenant.
+    await page.getByRole('link', { name: 'Users', exact: true }).click()
+    await page.waitForURL(`${base}/admin/users?tenant=acme-hr`)
+    expect(await page.getByRole('status').textContent()).toBe('0 users match.')
+  }, 60_000)
+
   test('keyboard: the first Tab reaches the skip link, which moves focus to the content', async () => {
     const page = await newPage()
     await signIn(page)
@@ -247,7 +296,7 @@ describe('console in Chromium', () => {
     await page.goto(`${base}/admin/user?id=${userId}`)
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375)
     await shot(page, 'user-phone')
-    for (const name of ['journal', 'tokens']) {
+    for (const name of ['journal', 'tokens', 'tenants']) {
       await page.goto(`${base}/admin/${name}`)
       expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375)
       await shot(page, `${name}-phone`)

@@ -1,5 +1,6 @@
 // A resource's journal history on its detail page, and the journal's side of the dashboard.
 import { describe, expect, test } from 'bun:test'
+import { type JournalFilter, pageQuery } from '../../src/console/journal-data'
 import { Browser, type ConsoleTestApp, makeConsoleApp } from '../helpers/console'
 import { URN_USER, patchBody } from '../helpers/scim'
 
@@ -108,5 +109,31 @@ describe('the dashboard reads the journal', () => {
     for (const { rule } of fired) expect(page).toContain(`<code>${rule}</code>`)
     expect(page).toMatch(/id="undelivered">0</)
     expect(page).toContain('data-live="/admin/live"')
+  })
+})
+
+describe('the history read', () => {
+  test('is served by the (tenant, resource_id) index, newest first with no sort, not by a walk of the tenant', async () => {
+    const app = await makeConsoleApp()
+    const plan = (filter: JournalFilter, before?: number) => {
+      const q = pageQuery(filter, before)
+      return app.server.sqlite
+        .query<{ detail: string }, (string | number)[]>(`EXPLAIN QUERY PLAN ${q.sql}`)
+        .all(...q.values)
+        .map((r) => r.detail)
+    }
+    // The detail page's history, its older page, and the journal page filtered by a resource id.
+    for (const filter of [
+      { tenant: 'default', resourceType: 'User', resourceId: 'x' },
+      { tenant: 'default', resourceId: 'x' },
+    ]) {
+      for (const before of [undefined, 1000]) {
+        const steps = plan(filter, before)
+        expect(steps.join('\n')).toMatch(
+          /^SEARCH journal USING INDEX journal_tenant_resource \(tenant=\? AND resource_id=\?/
+        )
+        expect(steps.join('\n')).not.toContain('TEMP B-TREE')
+      }
+    }
   })
 })

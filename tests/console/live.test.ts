@@ -81,4 +81,21 @@ describe('live updates', () => {
     const got = await events(reader, 1)
     expect(got).toEqual([])
   })
+
+  test('endWaits (a stopping server) ends an open stream, and one opened afterwards ends at once', async () => {
+    const app = await makeConsoleApp({ served: true })
+    const browser = new Browser(app)
+    expect((await browser.signIn()).status).toBe(303)
+    const open = (await browser.get('/admin/live')).body!.getReader()
+    app.server.endWaits()
+    const drain = async (reader: typeof open) => {
+      let text = ''
+      for (let r = await reader.read(); !r.done; r = await reader.read()) text += new TextDecoder().decode(r.value)
+      return text
+    }
+    expect(await drain(open)).toContain(': journal entries')
+    const late = await browser.get('/admin/live')
+    expect(late.status).toBe(200)
+    expect(await drain(late.body!.getReader())).toContain('retry: 5000')
+  })
 })

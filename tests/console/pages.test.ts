@@ -162,7 +162,7 @@ describe('console pages', () => {
     expect(JSON.parse(json)).toEqual(served)
   }, 30_000)
 
-  test('only the default tenant is shown: another tenant’s users are in no count, list or page', async () => {
+  test('the default tenant’s pages show none of another tenant’s users: in no count, list or page', async () => {
     const { app, browser } = await signedIn()
     await createUser(app, 'ada@example.com')
     app.server.sqlite.run(

@@ -24,26 +24,35 @@ export interface ConsoleTestApp {
   scim(method: string, path: string, body?: unknown): Promise<Response>
 }
 
-export async function makeConsoleApp(options: { policy?: SignInPolicy; ttlMs?: number } = {}): Promise<ConsoleTestApp> {
+/**
+ * `served`: the app createScimServer builds, as the binary serves it (stored tokens of every
+ * tenant, the server's own tenantsChanged, the real clock); otherwise one on `clock` whose SCIM
+ * API takes only the test token.
+ */
+export async function makeConsoleApp(
+  options: { policy?: SignInPolicy; ttlMs?: number; served?: boolean } = {}
+): Promise<ConsoleTestApp> {
   const server = createScimServer({ db: ':memory:', tokenHashes: [hashToken(TEST_TOKEN)] })
   const admins = createAdminStore(server.sqlite)
   admins.save(ADMIN, await hashPassword(PASSWORD), new Date().toISOString())
   const clock = { now: Date.now() }
-  const app = createApp({
-    tenants: server.tenants,
-    resourceTypes: BUILTIN_RESOURCE_TYPES,
-    store: server.store,
-    limits: server.deps.settings.limits,
-    tokens: fixedTokens([hashToken(TEST_TOKEN)]),
-    metrics: server.metrics,
-    console: {
-      admins,
-      db: server.sqlite,
-      now: () => clock.now,
-      sessionTtlMs: options.ttlMs,
-      signInPolicy: options.policy,
-    },
-  })
+  const app = options.served
+    ? server.app
+    : createApp({
+        tenants: server.tenants,
+        resourceTypes: BUILTIN_RESOURCE_TYPES,
+        store: server.store,
+        limits: server.deps.settings.limits,
+        tokens: fixedTokens([hashToken(TEST_TOKEN)]),
+        metrics: server.metrics,
+        console: {
+          admins,
+          db: server.sqlite,
+          now: () => clock.now,
+          sessionTtlMs: options.ttlMs,
+          signInPolicy: options.policy,
+        },
+      })
   const handle = (request: Request) => app.handle(request)
   return {
     server,

@@ -1,7 +1,7 @@
 // The dashboard of one tenant: how many users and groups, what changed last and how fast.
 import type { Doc } from '../../scim/document'
 import { html, type Html } from '../html'
-import { href, page } from '../layout'
+import { page, tenantHref, type Viewer } from '../layout'
 import type { JournalSummary } from '../journal-data'
 import { RECENT_WINDOW } from '../journal-data'
 import { actorOf, resourceLink } from './entries'
@@ -18,7 +18,6 @@ export interface Pace {
 }
 
 export interface DashboardData {
-  tenant: string
   pace: Pace[]
   recent: { type: 'User' | 'Group'; doc: Doc }[]
   journal: JournalSummary
@@ -36,9 +35,9 @@ function when(doc: Doc): string {
 const n = (x: number) => x.toLocaleString('en')
 
 /** The journal's side: the newest entry, entries per period, and the compatibility rules that fired most. */
-function journalCards(j: JournalSummary, undelivered: number | undefined): Html {
+function journalCards(tenant: string, j: JournalSummary, undelivered: number | undefined): Html {
   const last = j.last
-    ? html`<p><time datetime="${j.last.at}">${j.last.at}</time></p><p class="muted">${j.last.op} of ${resourceLink(j.last)} by ${actorOf(j.last)}</p>`
+    ? html`<p><time datetime="${j.last.at}">${j.last.at}</time></p><p class="muted">${j.last.op} of ${resourceLink(tenant, j.last)} by ${actorOf(j.last)}</p>`
     : html`<p class="muted">No journal entries yet.</p>`
   const rules =
     j.compat.length === 0
@@ -55,7 +54,7 @@ function journalCards(j: JournalSummary, undelivered: number | undefined): Html 
 <section class="card" aria-labelledby="compat-top"><h2 id="compat-top">Compatibility rules</h2>${rules}<p class="muted">most fired, in the newest ${n(RECENT_WINDOW)} entries</p></section>${events}</div>`
 }
 
-export function dashboardPage(session: { admin: string; csrf: string }, data: DashboardData): Html {
+export function dashboardPage(v: Viewer, data: DashboardData): Html {
   const cards = data.pace.map(
     (p) => html`<section class="card" aria-labelledby="count-${p.type}">
 <h2 id="count-${p.type}">${PLURAL[p.type]}</h2><p class="n">${p.total.toLocaleString('en')}</p>
@@ -63,17 +62,17 @@ export function dashboardPage(session: { admin: string; csrf: string }, data: Da
   )
   const rows = data.recent.map(
     ({ type, doc }) =>
-      html`<tr><td data-label="Type">${type}</td><td data-label="Name"><a href="${href(type === 'User' ? '/user' : '/group', { id: String(doc.id) })}">${nameOf(doc)}</a></td><td data-label="Modified"><time datetime="${when(doc)}">${when(doc)}</time></td></tr>`
+      html`<tr><td data-label="Type">${type}</td><td data-label="Name"><a href="${tenantHref(v.tenant, type === 'User' ? '/user' : '/group', { id: String(doc.id) })}">${nameOf(doc)}</a></td><td data-label="Modified"><time datetime="${when(doc)}">${when(doc)}</time></td></tr>`
   )
   return page({
     title: 'Dashboard',
-    session,
+    viewer: v,
     current: 'dashboard',
-    body: html`<h1>Dashboard <span class="muted">· tenant ${data.tenant}</span></h1>
+    body: html`<h1>Dashboard <span class="muted">· tenant ${v.tenant}</span></h1>
 <div class="cards">${cards}</div>
 <h2>Provisioning journal</h2>
-${journalCards(data.journal, data.undelivered)}
-${liveSection()}
+${journalCards(v.tenant, data.journal, data.undelivered)}
+${liveSection(v.tenant)}
 <h2>Last modified</h2>
 ${
   rows.length === 0

@@ -1,13 +1,12 @@
 // The journal page: filters, a page of entries newest first, export, and the result of verifying the chain.
 import { html, type Html } from '../html'
 import { JOURNAL_OPS, type JournalPage } from '../journal-data'
-import { href, page } from '../layout'
+import { href, page, tenantField, tenantHref, type Viewer } from '../layout'
 import { entriesTable } from './entries'
 import { liveSection } from './live'
 
-/** The filter as typed into the form (echoed back as it was), keyed by query parameter. */
+/** The filter as typed into the form (echoed back as it was), keyed by query parameter; the tenant is the page's. */
 export interface JournalQuery {
-  tenant: string
   actor: string
   op: string
   type: string
@@ -18,7 +17,6 @@ export interface JournalQuery {
 
 export interface JournalView {
   query: JournalQuery
-  tenants: readonly string[]
   /** The page, or why the filter could not run. */
   result: JournalPage | { error: string }
   /** What `scim-server journal verify` prints for the tenant, after the Verify button. */
@@ -35,14 +33,8 @@ function text(name: string, label: string, value: string, placeholder = ''): Htm
   return html`<label>${label} <input type="text" name="${name}" value="${value}" placeholder="${placeholder}"></label>`
 }
 
-function filterForm(q: JournalQuery, tenants: readonly string[]): Html {
-  return html`<form class="search filters" method="get" action="${href('/journal')}" aria-label="Filter the journal">
-${select(
-  'tenant',
-  'Tenant',
-  q.tenant,
-  tenants.map((t) => [t, t] as const)
-)}
+function filterForm(tenant: string, q: JournalQuery): Html {
+  return html`<form class="search filters" method="get" action="${href('/journal')}" aria-label="Filter the journal">${tenantField(tenant)}
 ${text('actor', 'Actor (token label)', q.actor)}
 ${select('op', 'Operation', q.op, [['', 'any'], ...JOURNAL_OPS.map((o) => [o, o] as const)])}
 ${select('type', 'Resource type', q.type, [
@@ -56,12 +48,7 @@ ${text('to', 'To (UTC)', q.to, '2026-05-01T18:00')}
 <button type="submit">Filter</button></form>`
 }
 
-/** The filter's query parameters, for the export and paging links. */
-function params(q: JournalQuery): Record<string, string> {
-  return { ...q }
-}
-
-export function journalPage(session: { admin: string; csrf: string }, view: JournalView): Html {
+export function journalPage(v: Viewer, view: JournalView): Html {
   const { query, result, verdict } = view
   const shown = verdict
     ? html`<output id="verify-result" class="notice${verdict.ok ? '' : ' bad'}" role="${verdict.ok ? 'status' : 'alert'}">${verdict.lines.map((l) => html`<span>${l}</span><br>`)}</output>`
@@ -72,24 +59,24 @@ export function journalPage(session: { admin: string; csrf: string }, view: Jour
     listing = html`${
       result.entries.length === 0
         ? html`<p class="notice" role="status">No entry matches.</p>`
-        : entriesTable(result.entries, 'Newest first', true)
+        : entriesTable(v.tenant, result.entries, 'Newest first', true)
     }<nav class="pager" aria-label="Pages">${
       result.older === undefined
         ? ''
-        : html`<a class="button" rel="next" href="${href('/journal', { ...params(query), before: String(result.older) })}">Older entries</a>`
+        : html`<a class="button" rel="next" href="${tenantHref(v.tenant, '/journal', { ...query, before: String(result.older) })}">Older entries</a>`
     }</nav>`
   }
   return page({
     title: 'Journal',
-    session,
+    viewer: v,
     current: 'journal',
-    body: html`<h1>Journal <span class="muted">· tenant ${query.tenant}</span></h1>
-${filterForm(query, view.tenants)}
-<div class="actions"><a class="button plain" href="${href('/journal/export', params(query))}" download>Export (JSON lines)</a>
-<form method="post" action="${href('/journal/verify')}"><input type="hidden" name="csrf" value="${session.csrf}"><input type="hidden" name="tenant" value="${query.tenant}">
+    body: html`<h1>Journal <span class="muted">· tenant ${v.tenant}</span></h1>
+${filterForm(v.tenant, query)}
+<div class="actions"><a class="button plain" href="${tenantHref(v.tenant, '/journal/export', { ...query })}" download>Export (JSON lines)</a>
+<form method="post" action="${tenantHref(v.tenant, '/journal/verify')}"><input type="hidden" name="csrf" value="${v.csrf}">
 <button type="submit">Verify chain</button></form></div>
 ${shown}
-${liveSection()}
+${liveSection(v.tenant)}
 <h2>Entries</h2>
 ${listing}`,
   })

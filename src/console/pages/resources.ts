@@ -3,7 +3,7 @@ import type { Doc } from '../../scim/document'
 import type { ListPage } from '../data'
 import type { JournalPage } from '../journal-data'
 import { html, type Html } from '../html'
-import { href, page } from '../layout'
+import { href, page, tenantField, tenantHref, type Viewer } from '../layout'
 import type { Search } from '../search'
 import { entriesTable } from './entries'
 import { nameOf, readable } from './resource-view'
@@ -24,8 +24,8 @@ function firstEmail(doc: Doc): string | undefined {
   return (emails?.find((e) => e.primary) ?? emails?.[0])?.value
 }
 
-function row(kind: Kind, doc: Doc): Html {
-  const link = html`<td data-label="${kind === 'User' ? 'userName' : 'displayName'}"><a href="${href(DETAIL[kind], { id: String(doc.id) })}">${nameOf(doc)}</a></td>`
+function row(tenant: string, kind: Kind, doc: Doc): Html {
+  const link = html`<td data-label="${kind === 'User' ? 'userName' : 'displayName'}"><a href="${tenantHref(tenant, DETAIL[kind], { id: String(doc.id) })}">${nameOf(doc)}</a></td>`
   const modified = (doc.meta as { lastModified?: string } | undefined)?.lastModified
   if (kind === 'Group') return html`<tr>${link}${cell('externalId', doc.externalId)}${cell('Modified', modified)}</tr>`
   const name = (doc.name as { formatted?: string; givenName?: string; familyName?: string } | undefined) ?? {}
@@ -41,7 +41,7 @@ export interface ListView {
   result: ListPage | { error: string }
 }
 
-export function listPage(session: { admin: string; csrf: string }, view: ListView): Html {
+export function listPage(v: Viewer, view: ListView): Html {
   const { kind, q, search, result } = view
   const meta = LIST[kind]
   const heads =
@@ -56,11 +56,11 @@ export function listPage(session: { admin: string; csrf: string }, view: ListVie
   else {
     const pager = html`<nav class="pager" aria-label="Pages">${
       result.previous
-        ? html`<a class="button" rel="prev" href="${href(meta.path, { q, cursor: result.previous })}">Previous page</a>`
+        ? html`<a class="button" rel="prev" href="${tenantHref(v.tenant, meta.path, { q, cursor: result.previous })}">Previous page</a>`
         : ''
     }${
       result.next
-        ? html`<a class="button" rel="next" href="${href(meta.path, { q, cursor: result.next })}">Next page</a>`
+        ? html`<a class="button" rel="next" href="${tenantHref(v.tenant, meta.path, { q, cursor: result.next })}">Next page</a>`
         : ''
     }</nav>`
     listing = html`<p role="status">${result.total.toLocaleString('en')} ${result.total === 1 ? kind.toLowerCase() : `${kind.toLowerCase()}s`} match.</p>${ran}
@@ -68,15 +68,15 @@ ${
   result.resources.length === 0
     ? ''
     : html`<table class="list"><thead><tr>${heads.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
-<tbody>${result.resources.map((doc) => row(kind, doc))}</tbody></table>`
+<tbody>${result.resources.map((doc) => row(v.tenant, kind, doc))}</tbody></table>`
 }${pager}`
   }
   return page({
     title: meta.title,
-    session,
+    viewer: v,
     current: meta.nav,
     body: html`<h1>${meta.title}</h1>
-<form class="search" method="get" action="${href(meta.path)}" role="search">
+<form class="search" method="get" action="${href(meta.path)}" role="search">${tenantField(v.tenant)}
 <label>Search ${meta.title.toLowerCase()} <input type="search" name="q" value="${q}" aria-describedby="search-help"></label>
 <button type="submit">Search</button></form>
 <p id="search-help" class="muted">A SCIM filter (<code>${attribute} sw "ad"</code>, <code>emails.value co "example.com"</code>) or plain text, which matches the start of ${attribute}.</p>
@@ -97,7 +97,7 @@ export interface DetailView {
 
 type Ref = { value: string; display?: string; type?: string }
 
-function related(kind: Kind, doc: Doc, members: DetailView['members']): Html {
+function related(tenant: string, kind: Kind, doc: Doc, members: DetailView['members']): Html {
   const list = members?.rows ?? ((kind === 'User' ? doc.groups : doc.members) as readonly Ref[] | undefined) ?? []
   const total = members?.total ?? list.length
   const title = kind === 'User' ? 'Groups' : 'Members'
@@ -110,10 +110,10 @@ function related(kind: Kind, doc: Doc, members: DetailView['members']): Html {
       ? html`<p class="muted">The first ${list.length.toLocaleString('en')} are listed; ${more.toLocaleString('en')} more are not.</p>`
       : ''
   }
-<ul>${list.map((m) => html`<li><a href="${href(target(m), { id: m.value })}">${m.display ?? m.value}</a>${m.type ? html` <span class="muted">${m.type}</span>` : ''}</li>`)}</ul>`
+<ul>${list.map((m) => html`<li><a href="${tenantHref(tenant, target(m), { id: m.value })}">${m.display ?? m.value}</a>${m.type ? html` <span class="muted">${m.type}</span>` : ''}</li>`)}</ul>`
 }
 
-export function detailPage(session: { admin: string; csrf: string }, view: DetailView): Html {
+export function detailPage(v: Viewer, view: DetailView): Html {
   const { kind, doc, json, members, history } = view
   // Groups and members are listed as links below the attributes instead of inside them.
   const { groups: _groups, members: _members, ...attributes } = doc
@@ -122,36 +122,32 @@ export function detailPage(session: { admin: string; csrf: string }, view: Detai
     : ''
   return page({
     title: nameOf(doc),
-    session,
+    viewer: v,
     current: LIST[kind].nav,
-    body: html`<p><a href="${href(LIST[kind].path)}">← ${LIST[kind].title}</a></p>
+    body: html`<p><a href="${tenantHref(v.tenant, LIST[kind].path)}">← ${LIST[kind].title}</a></p>
 <h1>${nameOf(doc)} <span class="muted">· ${kind}</span></h1>
-<div class="cols"><section aria-labelledby="readable"><h2 id="readable">Attributes</h2>${readable(attributes)}${related(kind, doc, members)}</section>
+<div class="cols"><section aria-labelledby="readable"><h2 id="readable">Attributes</h2>${readable(attributes)}${related(v.tenant, kind, doc, members)}</section>
 <section aria-labelledby="as-served"><h2 id="as-served">As served by SCIM</h2>${served}
 <p><button type="button" class="plain" data-copy="resource-json">Copy JSON</button></p>
 <pre id="resource-json" tabindex="0" aria-label="JSON">${json}</pre></section></div>
-${historySection(kind, String(doc.id), history)}`,
+${historySection(v.tenant, kind, String(doc.id), history)}`,
   })
 }
 
-function historySection(kind: Kind, id: string, history: JournalPage): Html {
-  const all = href('/journal', { type: kind, id })
+function historySection(tenant: string, kind: Kind, id: string, history: JournalPage): Html {
+  const all = tenantHref(tenant, '/journal', { type: kind, id })
   const body =
     history.entries.length === 0
       ? html`<p class="muted">No journal entries (the journal is off, or they were pruned).</p>`
-      : html`${entriesTable(history.entries, 'Newest first', false)}${
+      : html`${entriesTable(tenant, history.entries, 'Newest first', false)}${
           history.older === undefined
             ? ''
-            : html`<p><a href="${href('/journal', { type: kind, id, before: String(history.older) })}">Older entries</a></p>`
+            : html`<p><a href="${tenantHref(tenant, '/journal', { type: kind, id, before: String(history.older) })}">Older entries</a></p>`
         }`
   return html`<section aria-labelledby="history"><h2 id="history">History</h2>
 <p class="muted">Every change the journal recorded, with what each attribute was before and after. <a href="${all}">In the journal</a></p>${body}</section>`
 }
 
-export function messagePage(
-  session: { admin: string; csrf: string } | undefined,
-  title: string,
-  message: string
-): Html {
-  return page({ title, session, body: html`<h1>${title}</h1><p class="notice bad" role="alert">${message}</p>` })
+export function messagePage(v: Viewer | undefined, title: string, message: string): Html {
+  return page({ title, viewer: v, body: html`<h1>${title}</h1><p class="notice bad" role="alert">${message}</p>` })
 }

@@ -1,0 +1,1 @@
+CREATE INDEX `journal_tenant_resource` ON `journal` (`tenant`,`resource_id`);
