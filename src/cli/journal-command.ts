@@ -1,5 +1,5 @@
 // `scim-server journal verify|export|restore`: check the chain, hand it to a SIEM, undo a mistake.
-import { randomUUID } from 'node:crypto'
+import { newResourceId } from '../scim/resource-id'
 import { parseArgs } from 'node:util'
 import { API_PREFIX } from '../http/app'
 import { cefLine } from '../journal/cef'
@@ -180,7 +180,7 @@ async function restore(opened: OpenedDatabase, args: JournalArgs): Promise<numbe
     registry: buildRegistry({ packs: args.packs.map(loadPack), extensions }),
     settings: { maxResults: 1000, defaultCount: 100, cursorTimeout: 3600, limits },
     now: () => new Date(),
-    newId: randomUUID,
+    newId: newResourceId,
   }
   // Entries of the restore itself come after T too: read them all before writing any.
   const entries = [...entriesSince(opened.sqlite, tenant, args.since)]

@@ -1,6 +1,6 @@
 // TenantRegistry: each tenant's services (store, schemas, settings, filters), built on first use, following the tenants table.
 import type { Database } from 'bun:sqlite'
-import { randomUUID } from 'node:crypto'
+import { newResourceId } from '../scim/resource-id'
 import type { BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import { ScimError } from '../scim/errors'
 import type { Limits } from '../scim/limits'
@@ -147,7 +147,7 @@ export class TenantRegistry implements TenantSource {
         strictPatch: config.settings.strictPatch,
       },
       now: () => new Date(),
-      newId: randomUUID,
+      newId: newResourceId,
       events: defaults.events,
     }
     return { name, deps, filters: new FilterCache(), rateLimit: config.settings.rateLimit ?? defaults.rateLimit }
