@@ -4,13 +4,22 @@ import { Database } from 'bun:sqlite'
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DatabaseError, openDatabase } from '../../src/store/db'
+import { DatabaseError, MMAP_BYTES, PAGE_CACHE_KIB, openDatabase } from '../../src/store/db'
 import { MIGRATIONS } from '../../src/store/migrations.gen'
 import { probeWrite, readinessProblem } from '../../src/store/readiness'
 
 const tmpDb = () => join(mkdtempSync(join(tmpdir(), 'scim-db-')), 'scim.db')
 
 describe('openDatabase', () => {
+  test('a file database gets a 64 MiB page cache and a memory-mapped file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scim-db-'))
+    const { sqlite } = openDatabase(join(dir, 'scim.db'))
+    expect(sqlite.query('PRAGMA cache_size').get()).toEqual({ cache_size: -PAGE_CACHE_KIB })
+    expect(sqlite.query('PRAGMA mmap_size').get()).toEqual({ mmap_size: MMAP_BYTES })
+    expect(PAGE_CACHE_KIB).toBe(65536)
+    sqlite.close()
+  })
+
   test('with create: false, a missing file is an error and stays missing', () => {
     const path = tmpDb()
     expect(() => openDatabase(path, 'full', { create: false })).toThrow(DatabaseError)
