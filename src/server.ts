@@ -59,8 +59,8 @@ function givenAndStored(given: TokenSource, stored: () => TokenSource): TokenSou
 }
 
 export function createScimServer(options: ServerOptions): ScimServer {
-  const { sqlite, orm } = openDatabase(options.db, options.durability ?? 'full')
   const limits = limitsWith(options.limits)
+  const { sqlite, orm } = openDatabase(options.db, options.durability ?? 'full', { mmapBytes: limits.dbMmapBytes })
   const baseUrl = options.baseUrl?.replace(/\/+$/, '')
   // Change events are the journal's entries: on whenever the journal is (a test may hand in its own reader).
   const journal = options.journal ?? (options.journaling === false ? undefined : journalOf(sqlite).reader)

@@ -64,6 +64,7 @@ const OPTIONS = {
   'max-document-bytes': { type: 'string', env: 'SCIM_MAX_DOCUMENT_BYTES' },
   'max-response-bytes': { type: 'string', env: 'SCIM_MAX_RESPONSE_BYTES' },
   'cache-bytes': { type: 'string', env: 'SCIM_CACHE_BYTES' },
+  'db-mmap-bytes': { type: 'string', env: 'SCIM_DB_MMAP_BYTES' },
   'max-bulk-operations': { type: 'string', env: 'SCIM_MAX_BULK_OPERATIONS' },
   out: { type: 'string' },
   format: { type: 'string' },
@@ -143,6 +144,9 @@ Limits (a request over one gets a SCIM Error that names it; the last two are bud
                                                  and the client pages on (default ${L.maxResponseBytes.default})
   --cache-bytes N        SCIM_CACHE_BYTES        byte budget of the lookup cache (default ${L.cacheBytes.default})
   --max-bulk-operations N SCIM_MAX_BULK_OPERATIONS operations one POST /Bulk may hold (default ${L.maxBulkOperations.default}; 413)
+  --db-mmap-bytes N      SCIM_DB_MMAP_BYTES      read up to N bytes of the database file through a memory map
+                                                 (default ${L.dbMmapBytes.default}: none); faster on large databases,
+                                                 and the mapped pages count into the resident size
 `
 
 type Values = {

@@ -15,6 +15,11 @@ export interface Limits {
   cacheBytes: number
   /** Operations one POST /Bulk may hold (RFC 7644 §3.7.4 maxOperations). */
   maxBulkOperations: number
+  /**
+   * How much of the database file SQLite reads through a memory map (0: none). Mapped pages are
+   * the OS file cache's, but they count into the process's resident size, so it is opt-in.
+   */
+  dbMmapBytes: number
 }
 
 export type LimitName = keyof Limits
@@ -42,6 +47,7 @@ export const LIMIT_SETTINGS: Record<LimitName, LimitSetting> = {
   maxResponseBytes: { flag: 'max-response-bytes', default: 8 * MiB, min: 1024, max: 1024 * MiB },
   cacheBytes: { flag: 'cache-bytes', default: 64 * MiB, min: 1024, max: 16 * 1024 * MiB },
   maxBulkOperations: { flag: 'max-bulk-operations', default: 1000, min: 1, max: 100_000 },
+  dbMmapBytes: { flag: 'db-mmap-bytes', default: 0, min: 0, max: 64 * 1024 * MiB },
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze(

@@ -103,6 +103,7 @@ describe('cli/args limits', () => {
       SCIM_MAX_REQUEST_BYTES: '2048',
       SCIM_MAX_RESPONSE_BYTES: '4096',
       SCIM_CACHE_BYTES: '8192',
+      SCIM_DB_MMAP_BYTES: '1073741824',
     })
     expect(c.limits).toEqual({
       maxDepth: 32,
@@ -111,6 +112,7 @@ describe('cli/args limits', () => {
       maxResponseBytes: 4096,
       cacheBytes: 8192,
       maxBulkOperations: 1000,
+      dbMmapBytes: 1073741824,
     })
     for (const s of Object.values(LIMIT_SETTINGS)) expect(USAGE).toContain(`--${s.flag}`)
   })

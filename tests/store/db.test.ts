@@ -4,20 +4,23 @@ import { Database } from 'bun:sqlite'
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DatabaseError, MMAP_BYTES, PAGE_CACHE_KIB, openDatabase } from '../../src/store/db'
+import { DatabaseError, PAGE_CACHE_KIB, openDatabase } from '../../src/store/db'
 import { MIGRATIONS } from '../../src/store/migrations.gen'
 import { probeWrite, readinessProblem } from '../../src/store/readiness'
 
 const tmpDb = () => join(mkdtempSync(join(tmpdir(), 'scim-db-')), 'scim.db')
 
 describe('openDatabase', () => {
-  test('a file database gets a 64 MiB page cache and a memory-mapped file', () => {
+  test('a file database gets a 64 MiB page cache, and a memory map only when asked', () => {
     const dir = mkdtempSync(join(tmpdir(), 'scim-db-'))
-    const { sqlite } = openDatabase(join(dir, 'scim.db'))
-    expect(sqlite.query('PRAGMA cache_size').get()).toEqual({ cache_size: -PAGE_CACHE_KIB })
-    expect(sqlite.query('PRAGMA mmap_size').get()).toEqual({ mmap_size: MMAP_BYTES })
+    const plain = openDatabase(join(dir, 'a.db')).sqlite
+    expect(plain.query('PRAGMA cache_size').get()).toEqual({ cache_size: -PAGE_CACHE_KIB })
     expect(PAGE_CACHE_KIB).toBe(65536)
-    sqlite.close()
+    expect(plain.query('PRAGMA mmap_size').get()).toEqual({ mmap_size: 0 })
+    plain.close()
+    const mapped = openDatabase(join(dir, 'b.db'), 'full', { mmapBytes: 256 * 1024 * 1024 }).sqlite
+    expect(mapped.query('PRAGMA mmap_size').get()).toEqual({ mmap_size: 256 * 1024 * 1024 })
+    mapped.close()
   })
 
   test('with create: false, a missing file is an error and stays missing', () => {
