@@ -71,9 +71,11 @@ export function createEvents(options: EventsOptions): EventService {
   const timer = every > 0 ? setInterval(reloadQuietly, every) : undefined
   timer?.unref?.()
   return {
-    poll: (tenant, base, body, signal) => {
-      const until = signal ? AbortSignal.any([signal, closing.signal]) : closing.signal
-      return pollEvents(pollDeps, tenant, feedAt(base), parsePollRequest(body), until)
+    poll: (tenant, base, body, by = {}) => {
+      const until = by.signal ? AbortSignal.any([by.signal, closing.signal]) : closing.signal
+      const request = parsePollRequest(body)
+      const stream = positions.pollStream(tenant, by.token)
+      return pollEvents(pollDeps, tenant, stream, feedAt(base), request, until)
     },
     jwks: (tenant) => keys.jwks(tenant),
     securityEvents,
