@@ -111,3 +111,23 @@ export function dropRevokedTokenStreams(db: Database): void {
        AND substr(stream, ${POLL_STREAM.length + 2}) NOT IN (SELECT id FROM tokens)`
   ).run()
 }
+
+/** The tenant's last journal position (0 while it has none): a stream placed here gets what is appended from now on. */
+export function journalHead(db: Database, tenant: string): number {
+  const row = db.query<{ seq: number }, [string]>('SELECT coalesce(max(seq), 0) AS seq FROM journal WHERE tenant = ?')
+  return row.get(tenant)?.seq ?? 0
+}
+
+/** Puts `stream` at `seq`, forgetting where it was and what it acknowledged beyond it. */
+export function placeStream(db: Database, tenant: string, stream: string, seq: number): void {
+  db.query('DELETE FROM event_acks WHERE tenant = ? AND stream = ?').run(tenant, stream)
+  db.query(
+    `INSERT INTO event_streams (tenant, stream, acked_seq) VALUES (?1, ?2, ?3)
+     ON CONFLICT (tenant, stream) DO UPDATE SET acked_seq = excluded.acked_seq`
+  ).run(tenant, stream, seq)
+}
+
+/** Forgets `stream` (its acknowledgements go with it, by the foreign key's cascade). */
+export function dropStream(db: Database, tenant: string, stream: string): void {
+  db.query('DELETE FROM event_streams WHERE tenant = ? AND stream = ?').run(tenant, stream)
+}

@@ -295,9 +295,19 @@ describe('change events (compiled binary)', () => {
     })
     try {
       const url = `http://127.0.0.1:${receiver.port}/default`
-      const set = await runBinary(['tenant', 'set', 'default', '--push-url', url, '--db', ev.db])
+      const set = await runBinary([
+        'tenant',
+        'set',
+        'default',
+        '--push-url',
+        url,
+        '--push-from',
+        'oldest',
+        '--db',
+        ev.db,
+      ])
       expect(set.code, set.output).toBe(0)
-      // A new receiver starts at the start of the journal: wait for the first attempt, then accept.
+      // With --push-from oldest a new receiver starts at the start of the journal: wait for the first attempt, then accept.
       const first = Date.now() + 15_000
       while (bodies.length === 0 && Date.now() < first) await Bun.sleep(50)
       expect(bodies.length).toBeGreaterThan(0)
@@ -341,6 +351,33 @@ describe('change events (compiled binary)', () => {
       await receiver.stop(true)
     }
   }, 60_000)
+
+  test('push: a receiver added without --push-from gets what happens from then on, nothing earlier', async () => {
+    const bodies: string[] = []
+    const receiver = Bun.serve({
+      port: 0,
+      hostname: '127.0.0.1',
+      async fetch(req) {
+        bodies.push(await req.text())
+        return new Response(null, { status: 202 })
+      },
+    })
+    try {
+      const url = `http://127.0.0.1:${receiver.port}/late`
+      const set = await runBinary(['tenant', 'set', 'default', '--push-url', url, '--db', ev.db])
+      expect(set.code, set.output).toBe(0)
+      // Its position was placed when it was added, so this write counts even before the server's reload.
+      const id = await created('/Users', { schemas: [URN_USER], userName: 'late@example.com' })
+      const until = Date.now() + 15_000
+      while (bodies.length === 0 && Date.now() < until) await Bun.sleep(50)
+      await Bun.sleep(300)
+      expect(bodies.map((b) => claimsOf(b).sub_id.id)).toEqual([id])
+      ev.seen.push(...bodies)
+    } finally {
+      await runBinary(['tenant', 'set', 'default', '--unset', 'push-url', '--db', ev.db])
+      await receiver.stop(true)
+    }
+  }, 30_000)
 
   test('every SET verifies with the published JWKS, and eventUris is exactly what was emitted', async () => {
     expect(ev.seen.length).toBeGreaterThan(0)
