@@ -16,6 +16,8 @@ export interface PollDeps {
     cursor(tenant: string, stream: string): StreamCursor
     acknowledge(tenant: string, stream: string, seqs: readonly number[]): void
     advance(tenant: string, stream: string, seq: number): void
+    /** Runs `fn` in one transaction: the position writes in it share one commit (one sync of the disk). */
+    atomically<T>(fn: () => T): T
   }
   sign(tenant: string, claims: SetClaims): string
   /** The most SETs one response carries (a recipient may ask for fewer). */
@@ -27,8 +29,9 @@ export interface PollDeps {
 /**
  * One poll of `stream`, the caller's position among the tenant's events. Acknowledged SETs
  * (`ack`, and `setErrs`: received, though the recipient could not use them) are never returned
- * again; the others are returned on every poll until acknowledged. With nothing to return and `returnImmediately` false, the poll waits for
- * the tenant's next journal append (or `longPollMs`, or the client going away) and answers then.
+ * again; the others are returned on every poll until acknowledged. With nothing to return and
+ * `returnImmediately` false, the poll waits for the tenant's next journal append (or `longPollMs`,
+ * or the client going away) and answers then.
  */
 export async function pollEvents(
   deps: PollDeps,
@@ -38,13 +41,17 @@ export async function pollEvents(
   request: PollRequest,
   signal?: AbortSignal
 ): Promise<PollResponse> {
-  deps.positions.acknowledge(tenant, stream, acknowledged(deps.reader, tenant, request))
   const max = Math.min(request.maxEvents ?? deps.maxEvents, deps.maxEvents)
   // Subscribed before the read, so an append between the read and the wait is not missed.
   const append =
     !request.returnImmediately && max > 0 ? nextAppend(deps.reader, tenant, deps.longPollMs, signal) : undefined
   try {
-    let found = read(deps, tenant, stream, max)
+    // Recording the acks and moving the position past them commit together: with synchronous=FULL
+    // each commit waits for the disk (4.5 ms measured), on the thread that serves every request.
+    let found = deps.positions.atomically(() => {
+      deps.positions.acknowledge(tenant, stream, acknowledged(deps.reader, tenant, request))
+      return read(deps, tenant, stream, max)
+    })
     if (found.entries.length === 0 && append) {
       await append.promise
       found = read(deps, tenant, stream, max)

@@ -76,6 +76,11 @@ export class StreamPositions {
     return stream
   }
 
+  /** Runs `fn` in one transaction (the writes of the methods it calls nest in it as savepoints). */
+  atomically<T>(fn: () => T): T {
+    return this.db.transaction(fn)()
+  }
+
   /** Where the receiver is: position 0 and no acknowledgements for a stream never seen. */
   cursor(tenant: string, stream: string): StreamCursor {
     const ackedSeq = this.readSeq.get(tenant, stream)?.acked_seq ?? 0
