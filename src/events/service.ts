@@ -28,6 +28,11 @@ export interface EventsOptions {
   push?: PushOptions
   /** How often push receivers are re-read from the tenants table (default 5 s); 0: never by itself. */
   reloadEveryMs?: number
+  /**
+   * Runs a job of position writes in a transaction and resolves once it is durable: the server's
+   * write queue, so they share its group commits. Default: a transaction of their own.
+   */
+  write?: <T>(fn: () => T) => Promise<T>
 }
 
 /**
@@ -37,7 +42,7 @@ export interface EventsOptions {
 export function createEvents(options: EventsOptions): EventService {
   const { db, journal, endpointOf } = options
   const keys = new EventKeys(db, options.now)
-  const positions = new StreamPositions(db)
+  const positions = new StreamPositions(db, options.write)
   const feedAt = (base: string): Feed => ({ issuer: base, audience: `${base}${EVENTS_PATH}`, endpointOf })
   const pollDeps: PollDeps = {
     reader: journal,

@@ -35,7 +35,14 @@ export class StreamPositions {
   private readonly copyStream
   private readonly copyAcks
 
-  constructor(private readonly db: Database) {
+  /**
+   * `write` runs a job in a transaction and resolves once it is durable: the server's write queue,
+   * so position writes share the commits of requests instead of syncing the disk on their own.
+   */
+  constructor(
+    private readonly db: Database,
+    private readonly write: <T>(fn: () => T) => Promise<T> = async (fn) => db.transaction(fn)()
+  ) {
     this.readSeq = db.query<{ acked_seq: number }, [string, string]>(
       'SELECT acked_seq FROM event_streams WHERE tenant = ? AND stream = ?'
     )
@@ -76,9 +83,12 @@ export class StreamPositions {
     return stream
   }
 
-  /** Runs `fn` in one transaction (the writes of the methods it calls nest in it as savepoints). */
-  atomically<T>(fn: () => T): T {
-    return this.db.transaction(fn)()
+  /**
+   * Runs `fn` in one transaction of the writer (the writes of the methods it calls nest in it as
+   * savepoints) and resolves once that committed.
+   */
+  atomically<T>(fn: () => T): Promise<T> {
+    return this.write(fn)
   }
 
   /** Where the receiver is: position 0 and no acknowledgements for a stream never seen. */
