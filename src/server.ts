@@ -64,6 +64,7 @@ export function createScimServer(options: ServerOptions): ScimServer {
   const baseUrl = options.baseUrl?.replace(/\/+$/, '')
   // Change events are the journal's entries: on whenever the journal is (a test may hand in its own reader).
   const journal = options.journal ?? (options.journaling === false ? undefined : journalOf(sqlite).reader)
+  const queue = new WriteQueue(sqlite)
   const events = journal
     ? createEvents({
         db: sqlite,
@@ -72,13 +73,15 @@ export function createScimServer(options: ServerOptions): ScimServer {
         // Pushed SETs name the tenant by its public URL, which only --base-url gives ahead of requests.
         publicBase: (tenant) => (tenant === DEFAULT_TENANT ? baseUrl : tenantBaseUrl(baseUrl, tenant)),
         now: () => new Date(),
+        // Acknowledged positions share the requests' group commits instead of syncing on their own.
+        write: (fn) => queue.run(fn),
         ...options.events,
       })
     : undefined
   const tenants = new TenantRegistry({
     sqlite,
     orm,
-    queue: new WriteQueue(sqlite),
+    queue,
     cacheSize: options.cacheSize ?? 10_000,
     refreshMs: options.tenantRefreshMs,
     defaults: {

@@ -1,6 +1,7 @@
 // A tenant's bearer tokens over their life: issue, list, revoke, reset; for the command line and the admin console.
 import type { Database } from 'bun:sqlite'
 import { randomBytes } from 'node:crypto'
+import { dropRevokedTokenStreams } from '../events/streams'
 import type { TokenRecord, TokenScope } from './token-registry'
 import { generateToken, hashToken } from './tokens'
 
@@ -92,6 +93,7 @@ export function resetTokens(
   return db.transaction(() => {
     const issued = issueTokenRecord(db, { ...options, tenant }, now)
     db.query('DELETE FROM tokens WHERE tenant = ? AND id <> ?').run(tenant, issued.record.id)
+    dropRevokedTokenStreams(db)
     return issued
   })()
 }
@@ -105,7 +107,14 @@ export function listTokens(db: Database, tenant?: string): TokenInfo[] {
     : db.query<TokenInfo, [string]>(`SELECT ${columns} FROM tokens WHERE tenant = ? ORDER BY created, id`).all(tenant)
 }
 
-/** Deletes the token with `id`; false when there is none. A running server refuses it within a second. */
+/**
+ * Deletes the token with `id`, and its change-event position; false when there is none. A running
+ * server refuses it within a second.
+ */
 export function revokeToken(db: Database, id: string): boolean {
-  return db.query('DELETE FROM tokens WHERE id = ?').run(id).changes > 0
+  return db.transaction(() => {
+    const gone = db.query('DELETE FROM tokens WHERE id = ?').run(id).changes > 0
+    if (gone) dropRevokedTokenStreams(db)
+    return gone
+  })()
 }

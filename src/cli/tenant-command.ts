@@ -1,5 +1,5 @@
 // `scim-server tenant add|list|show|set|remove`: tenants as rows of the database, beside a running server.
-import { pushUrlProblem } from '../events/push-urls'
+import { placePushStreams, PUSH_STARTS, pushUrlProblem, type PushStart } from '../events/push-urls'
 import type { Database } from 'bun:sqlite'
 import { parseArgs } from 'node:util'
 import { PACK_NAMES } from '../scim/schema/pack'
@@ -26,7 +26,9 @@ export const TENANT_USAGE = `Usage:
 Settings: --max-results N, --default-count N, --rate-limit N (requests a second per token; 0: none);
 each one not set takes the server's flag. --strict-patch refuses the PATCH deviations Entra and Okta
 send (capitalised op names, "$ref": null, an echoed id) with 400, for clients that speak RFC 7644.
---push-url URL (repeatable; replaces the list) pushes the tenant's change events (RFC 8935) there. Every command takes --db PATH (env SCIM_DB, default ./scim.db);
+--push-url URL (repeatable; replaces the list) pushes the tenant's change events (RFC 8935) there;
+a receiver it adds gets the events from then on, or with --push-from oldest also every earlier one
+the journal keeps. Every command takes --db PATH (env SCIM_DB, default ./scim.db);
 a running server on the same database sees the change within a second.`
 
 const OPTIONS = {
@@ -42,6 +44,7 @@ const OPTIONS = {
   'strict-patch': { type: 'boolean' },
   unset: { type: 'string', multiple: true },
   'push-url': { type: 'string', multiple: true },
+  'push-from': { type: 'string' },
   yes: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
@@ -58,6 +61,7 @@ type Values = {
   'rate-limit'?: string
   'strict-patch'?: boolean
   'push-url'?: string[]
+  'push-from'?: string
   unset?: string[]
   yes?: boolean
   help?: boolean
@@ -146,6 +150,7 @@ interface Change {
   targets: Set<'User' | 'Group'>
   settings: TenantSettings
   unset: (keyof TenantSettings)[]
+  pushFrom: PushStart
 }
 
 function integer(raw: string, flag: string, key: keyof typeof SETTING_BOUNDS): number {
@@ -186,6 +191,11 @@ async function changeOf(values: Values): Promise<Change> {
     }
     settings.pushUrls = [...new Set(pushUrls)]
   }
+  const pushFrom = values['push-from'] ?? 'head'
+  if (!(PUSH_STARTS as readonly string[]).includes(pushFrom))
+    throw new UsageError(`--push-from takes ${PUSH_STARTS.join(' or ')}, got '${pushFrom}'`)
+  if (values['push-from'] !== undefined && !pushUrls)
+    throw new UsageError('--push-from goes with --push-url: it says where the receivers being added start')
   const unset = (values.unset ?? []).map((flag) => {
     const key = UNSET[flag.replace(/^--/, '')]
     if (!key) throw new UsageError(`--unset takes ${Object.keys(UNSET).join(', ')}, got '${flag}'`)
@@ -199,6 +209,7 @@ async function changeOf(values: Values): Promise<Change> {
     targets,
     settings,
     unset,
+    pushFrom: pushFrom as PushStart,
   }
 }
 
@@ -208,12 +219,16 @@ function checked(config: Omit<TenantConfig, 'created'>): Omit<TenantConfig, 'cre
 }
 
 function add(db: Database, name: string, change: Change): Outcome {
-  const token = createTenant(db, {
-    name,
-    packs: change.packs ?? [],
-    schemas: change.schemas ?? [],
-    settings: change.settings,
-  })
+  const token = db.transaction(() => {
+    const first = createTenant(db, {
+      name,
+      packs: change.packs ?? [],
+      schemas: change.schemas ?? [],
+      settings: change.settings,
+    })
+    placePushStreams(db, name, [], change.settings.pushUrls ?? [], change.pushFrom)
+    return first
+  })()
   return {
     lines: [
       `Tenant:       ${name}`,
@@ -278,7 +293,10 @@ function set(db: Database, name: string, change: Change): Outcome {
   if (change.schemas) schemas = [...schemas.filter((s) => !change.targets.has(s.target)), ...change.schemas]
   const settings: TenantSettings = { ...before.settings, ...change.settings }
   for (const key of change.unset) delete settings[key]
-  updateTenant(db, checked({ name, packs, schemas, settings }))
+  db.transaction(() => {
+    updateTenant(db, checked({ name, packs, schemas, settings }))
+    placePushStreams(db, name, before.settings.pushUrls ?? [], settings.pushUrls ?? [], change.pushFrom)
+  })()
   return { lines: [`tenant ${name} changed; a running server serves it so within a second`, ...show(db, name).lines] }
 }
 

@@ -1,9 +1,8 @@
-// RFC 8936 poll: acknowledge, then return the tenant's unacknowledged SETs in commit order.
+// RFC 8936 poll: acknowledge, then return the caller's unacknowledged SETs of the tenant in commit order.
 import type { JournalReader } from '../journal/types'
 import type { PollRequest } from './poll-request'
 import { jtiOf, seqOfJti, setClaims, type Feed, type SetClaims } from './set'
 import { pendingEntries, type StreamCursor } from './pending'
-import { POLL_STREAM } from './streams'
 
 /** RFC 8936 poll response. */
 export interface PollResponse {
@@ -17,6 +16,8 @@ export interface PollDeps {
     cursor(tenant: string, stream: string): StreamCursor
     acknowledge(tenant: string, stream: string, seqs: readonly number[]): void
     advance(tenant: string, stream: string, seq: number): void
+    /** Runs `fn` in one transaction, shared with other writes, and resolves once it is durable. */
+    atomically<T>(fn: () => T): Promise<T>
   }
   sign(tenant: string, claims: SetClaims): string
   /** The most SETs one response carries (a recipient may ask for fewer). */
@@ -26,28 +27,35 @@ export interface PollDeps {
 }
 
 /**
- * One poll of the tenant's stream. Acknowledged SETs (`ack`, and `setErrs`: received, though the
- * recipient could not use them) are never returned again; the others are returned on every poll
- * until acknowledged. With nothing to return and `returnImmediately` false, the poll waits for
- * the tenant's next journal append (or `longPollMs`, or the client going away) and answers then.
+ * One poll of `stream`, the caller's position among the tenant's events. Acknowledged SETs
+ * (`ack`, and `setErrs`: received, though the recipient could not use them) are never returned
+ * again; the others are returned on every poll until acknowledged. With nothing to return and
+ * `returnImmediately` false, the poll waits for the tenant's next journal append (or `longPollMs`,
+ * or the client going away) and answers then.
  */
 export async function pollEvents(
   deps: PollDeps,
   tenant: string,
+  stream: string,
   feed: Feed,
   request: PollRequest,
   signal?: AbortSignal
 ): Promise<PollResponse> {
-  deps.positions.acknowledge(tenant, POLL_STREAM, acknowledged(deps.reader, tenant, request))
   const max = Math.min(request.maxEvents ?? deps.maxEvents, deps.maxEvents)
   // Subscribed before the read, so an append between the read and the wait is not missed.
   const append =
     !request.returnImmediately && max > 0 ? nextAppend(deps.reader, tenant, deps.longPollMs, signal) : undefined
   try {
-    let found = read(deps, tenant, max)
+    // Recording the acks and moving the position past them commit together, with the requests'
+    // writes of the moment: with synchronous=FULL a commit of its own waits for the disk (4.5 ms
+    // measured), on the thread that serves every request.
+    let found = await deps.positions.atomically(() => {
+      deps.positions.acknowledge(tenant, stream, acknowledged(deps.reader, tenant, request))
+      return read(deps, tenant, stream, max)
+    })
     if (found.entries.length === 0 && append) {
       await append.promise
-      found = read(deps, tenant, max)
+      found = read(deps, tenant, stream, max)
     }
     const sets: Record<string, string> = {}
     for (const entry of found.entries) sets[jtiOf(entry)] = deps.sign(tenant, setClaims(entry, feed))
@@ -57,10 +65,10 @@ export async function pollEvents(
   }
 }
 
-function read(deps: PollDeps, tenant: string, max: number) {
-  const cursor = deps.positions.cursor(tenant, POLL_STREAM)
+function read(deps: PollDeps, tenant: string, stream: string, max: number) {
+  const cursor = deps.positions.cursor(tenant, stream)
   const found = pendingEntries(deps.reader, tenant, cursor, max)
-  if (found.settledSeq > cursor.ackedSeq) deps.positions.advance(tenant, POLL_STREAM, found.settledSeq)
+  if (found.settledSeq > cursor.ackedSeq) deps.positions.advance(tenant, stream, found.settledSeq)
   return found
 }
 

@@ -1,5 +1,13 @@
 // The push receivers of each tenant: `pushUrls` in tenants.settings (bun:sqlite).
 import type { Database } from 'bun:sqlite'
+import { dropStream, journalHead, placeStream, pushStream } from './streams'
+
+/**
+ * Where a receiver starts when it is added: `head`, the journal's end at that moment (it gets
+ * what happens from then on), or `oldest`, the oldest entry the journal keeps (the history too).
+ */
+export type PushStart = 'head' | 'oldest'
+export const PUSH_STARTS: readonly PushStart[] = ['head', 'oldest']
 
 /** Receivers must be absolute http(s) URLs; anything else is refused before it is stored. */
 export function pushUrlProblem(url: string): string | undefined {
@@ -15,19 +23,42 @@ export function pushUrlProblem(url: string): string | undefined {
 }
 
 /**
- * Sets the tenant's RFC 8935 receivers (replacing earlier ones; [] removes them all), for
- * `tenant set NAME --push-url URL…`. Throws an Error naming the bad URL or the missing tenant.
- * A running server picks the change up within its reload interval.
+ * Sets the tenant's RFC 8935 receivers (replacing earlier ones; [] removes them all), with the
+ * positions of those added and removed (placePushStreams). Throws an Error naming the bad URL or
+ * the missing tenant. A running server picks the change up within its reload interval.
  */
-export function setPushUrls(db: Database, tenant: string, urls: readonly string[]): void {
+export function setPushUrls(db: Database, tenant: string, urls: readonly string[], from: PushStart = 'head'): void {
   for (const url of urls) {
     const problem = pushUrlProblem(url)
     if (problem) throw new Error(problem)
   }
-  const changed = db
-    .query("UPDATE tenants SET settings = json_set(settings, '$.pushUrls', json(?)) WHERE name = ?")
-    .run(JSON.stringify([...new Set(urls)]), tenant)
-  if (changed.changes === 0) throw new Error(`no tenant ${tenant}`)
+  db.transaction(() => {
+    const before = storedPushUrls(db).get(tenant) ?? []
+    const changed = db
+      .query("UPDATE tenants SET settings = json_set(settings, '$.pushUrls', json(?)) WHERE name = ?")
+      .run(JSON.stringify([...new Set(urls)]), tenant)
+    if (changed.changes === 0) throw new Error(`no tenant ${tenant}`)
+    placePushStreams(db, tenant, before, urls, from)
+  })()
+}
+
+/**
+ * The positions that go with a change of the tenant's receivers from `before` to `after`: each
+ * added receiver starts at `from`, each removed one loses its position (added again later, it is
+ * a new receiver), the others keep theirs. Call it in the transaction that stores `after`, once
+ * that wrote: the write lock is then held, so no entry commits between the head read and the
+ * list taking effect.
+ */
+export function placePushStreams(
+  db: Database,
+  tenant: string,
+  before: readonly string[],
+  after: readonly string[],
+  from: PushStart = 'head'
+): void {
+  const start = from === 'oldest' ? 0 : journalHead(db, tenant)
+  for (const url of after) if (!before.includes(url)) placeStream(db, tenant, pushStream(url), start)
+  for (const url of before) if (!after.includes(url)) dropStream(db, tenant, pushStream(url))
 }
 
 /** Every tenant's receivers, as stored. */

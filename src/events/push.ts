@@ -141,7 +141,8 @@ export class PushReceiver {
       for (const entry of entries) {
         const set = this.deps.sign(this.tenant, setClaims(entry, feed))
         if (!(await this.deliver(set))) return
-        this.deps.positions.advance(this.tenant, this.stream, entry.seq)
+        // Through the shared writer: one accepted SET does not cost a disk sync of its own.
+        await this.deps.positions.atomically(() => this.deps.positions.advance(this.tenant, this.stream, entry.seq))
       }
     }
   }

@@ -28,6 +28,11 @@ export interface EventsOptions {
   push?: PushOptions
   /** How often push receivers are re-read from the tenants table (default 5 s); 0: never by itself. */
   reloadEveryMs?: number
+  /**
+   * Runs a job of position writes in a transaction and resolves once it is durable: the server's
+   * write queue, so they share its group commits. Default: a transaction of their own.
+   */
+  write?: <T>(fn: () => T) => Promise<T>
 }
 
 /**
@@ -37,7 +42,7 @@ export interface EventsOptions {
 export function createEvents(options: EventsOptions): EventService {
   const { db, journal, endpointOf } = options
   const keys = new EventKeys(db, options.now)
-  const positions = new StreamPositions(db)
+  const positions = new StreamPositions(db, options.write)
   const feedAt = (base: string): Feed => ({ issuer: base, audience: `${base}${EVENTS_PATH}`, endpointOf })
   const pollDeps: PollDeps = {
     reader: journal,
@@ -71,9 +76,11 @@ export function createEvents(options: EventsOptions): EventService {
   const timer = every > 0 ? setInterval(reloadQuietly, every) : undefined
   timer?.unref?.()
   return {
-    poll: (tenant, base, body, signal) => {
-      const until = signal ? AbortSignal.any([signal, closing.signal]) : closing.signal
-      return pollEvents(pollDeps, tenant, feedAt(base), parsePollRequest(body), until)
+    poll: (tenant, base, body, by = {}) => {
+      const until = by.signal ? AbortSignal.any([by.signal, closing.signal]) : closing.signal
+      const request = parsePollRequest(body)
+      const stream = positions.pollStream(tenant, by.token)
+      return pollEvents(pollDeps, tenant, stream, feedAt(base), request, until)
     },
     jwks: (tenant) => keys.jwks(tenant),
     securityEvents,

@@ -2,8 +2,17 @@
 import type { Database } from 'bun:sqlite'
 import type { StreamCursor } from './pending'
 
-/** The poll endpoint's stream; a push receiver's is `push <url>`. */
+/**
+ * The shared poll stream: the server's own tokens (`--token`, an embedded server's) poll it, as
+ * every poller did before each stored token had one of its own (tokenStream). A push receiver's
+ * is `push <url>`.
+ */
 export const POLL_STREAM = 'poll'
+
+/** The stream a stored token polls: its position is its own, so two apps never acknowledge each other's events. */
+export function tokenStream(id: string): string {
+  return `${POLL_STREAM} ${id}`
+}
 
 /** The stream of one RFC 8935 receiver: its position is its own, apart from the poll's and other receivers'. */
 export function pushStream(url: string): string {
@@ -22,8 +31,18 @@ export class StreamPositions {
   private readonly addAck
   private readonly moveTo
   private readonly dropAcks
+  private readonly isStoredToken
+  private readonly copyStream
+  private readonly copyAcks
 
-  constructor(private readonly db: Database) {
+  /**
+   * `write` runs a job in a transaction and resolves once it is durable: the server's write queue,
+   * so position writes share the commits of requests instead of syncing the disk on their own.
+   */
+  constructor(
+    private readonly db: Database,
+    private readonly write: <T>(fn: () => T) => Promise<T> = async (fn) => db.transaction(fn)()
+  ) {
     this.readSeq = db.query<{ acked_seq: number }, [string, string]>(
       'SELECT acked_seq FROM event_streams WHERE tenant = ? AND stream = ?'
     )
@@ -37,6 +56,39 @@ export class StreamPositions {
     )
     this.moveTo = db.query('UPDATE event_streams SET acked_seq = max(acked_seq, ?3) WHERE tenant = ?1 AND stream = ?2')
     this.dropAcks = db.query('DELETE FROM event_acks WHERE tenant = ? AND stream = ? AND seq <= ?')
+    this.isStoredToken = db.query<{ id: string }, [string, string]>('SELECT id FROM tokens WHERE id = ? AND tenant = ?')
+    this.copyStream = db.query(
+      `INSERT OR IGNORE INTO event_streams (tenant, stream, acked_seq)
+       VALUES (?1, ?2, coalesce((SELECT acked_seq FROM event_streams WHERE tenant = ?1 AND stream = '${POLL_STREAM}'), 0))`
+    )
+    this.copyAcks = db.query(
+      `INSERT OR IGNORE INTO event_acks (tenant, stream, seq)
+       SELECT tenant, ?2, seq FROM event_acks WHERE tenant = ?1 AND stream = '${POLL_STREAM}'`
+    )
+  }
+
+  /**
+   * The stream the token with `tokenId` polls: its own when it is a stored token of the tenant,
+   * else (the server's --token, no token) the shared one. A token's stream starts on its first
+   * poll as a copy of the shared stream, so an app that polled before streams were per token
+   * loses no position, else at the oldest entry; from then on it moves alone.
+   */
+  pollStream(tenant: string, tokenId: string | undefined): string {
+    if (tokenId === undefined || !this.isStoredToken.get(tokenId, tenant)) return POLL_STREAM
+    const stream = tokenStream(tokenId)
+    if (this.readSeq.get(tenant, stream)) return stream
+    this.db.transaction(() => {
+      if (this.copyStream.run(tenant, stream).changes > 0) this.copyAcks.run(tenant, stream)
+    })()
+    return stream
+  }
+
+  /**
+   * Runs `fn` in one transaction of the writer (the writes of the methods it calls nest in it as
+   * savepoints) and resolves once that committed.
+   */
+  atomically<T>(fn: () => T): Promise<T> {
+    return this.write(fn)
   }
 
   /** Where the receiver is: position 0 and no acknowledgements for a stream never seen. */
@@ -62,4 +114,35 @@ export class StreamPositions {
       this.dropAcks.run(tenant, stream, seq)
     })()
   }
+}
+
+/**
+ * Drops the poll streams of tokens that no longer exist (with their acknowledgements, by the
+ * foreign key's cascade): run after tokens are revoked, so a stream never outlives its token.
+ */
+export function dropRevokedTokenStreams(db: Database): void {
+  db.query(
+    `DELETE FROM event_streams WHERE stream LIKE '${POLL_STREAM} %'
+       AND substr(stream, ${POLL_STREAM.length + 2}) NOT IN (SELECT id FROM tokens)`
+  ).run()
+}
+
+/** The tenant's last journal position (0 while it has none): a stream placed here gets what is appended from now on. */
+export function journalHead(db: Database, tenant: string): number {
+  const row = db.query<{ seq: number }, [string]>('SELECT coalesce(max(seq), 0) AS seq FROM journal WHERE tenant = ?')
+  return row.get(tenant)?.seq ?? 0
+}
+
+/** Puts `stream` at `seq`, forgetting where it was and what it acknowledged beyond it. */
+export function placeStream(db: Database, tenant: string, stream: string, seq: number): void {
+  db.query('DELETE FROM event_acks WHERE tenant = ? AND stream = ?').run(tenant, stream)
+  db.query(
+    `INSERT INTO event_streams (tenant, stream, acked_seq) VALUES (?1, ?2, ?3)
+     ON CONFLICT (tenant, stream) DO UPDATE SET acked_seq = excluded.acked_seq`
+  ).run(tenant, stream, seq)
+}
+
+/** Forgets `stream` (its acknowledgements go with it, by the foreign key's cascade). */
+export function dropStream(db: Database, tenant: string, stream: string): void {
+  db.query('DELETE FROM event_streams WHERE tenant = ? AND stream = ?').run(tenant, stream)
 }

@@ -4,8 +4,16 @@ import type { PollResponse } from './poll'
 import type { SecurityEvents } from './security-events'
 
 export interface EventService {
-  /** One RFC 8936 poll of the tenant's stream; `base` is the tenant's SCIM base URL (the SETs' `iss`). */
-  poll(tenant: string, base: string, body: unknown, signal?: AbortSignal): Promise<PollResponse>
+  /**
+   * One RFC 8936 poll of the tenant's events; `base` is the tenant's SCIM base URL (the SETs' `iss`),
+   * `by.token` the id of the token that polls (each stored token has a position of its own).
+   */
+  poll(
+    tenant: string,
+    base: string,
+    body: unknown,
+    by?: { token?: string; signal?: AbortSignal }
+  ): Promise<PollResponse>
   /** The tenant's public signing keys as an RFC 7517 JWK Set. */
   jwks(tenant: string): { keys: PublicJwk[] }
   /** RFC 9967 §4 `securityEvents` for the tenant at `base`. */

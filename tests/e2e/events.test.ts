@@ -1,6 +1,7 @@
 // Change events against the compiled binary: RFC 8936 poll in commit order with ack and
 // redelivery (across a restart), long poll, ES256 signatures against the published JWKS,
-// `eventUris`, a read-scope token, and RFC 8935 push with retries, back-off and a restart between.
+// `eventUris`, two pollers with a stream each (one a read-scope token), and RFC 8935 push with
+// retries, back-off and a restart between.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { webcrypto } from 'node:crypto'
 import { claimsOf, decode, EventsBinary, PROV, seqOf, summary } from '../helpers/events-binary'
@@ -168,7 +169,8 @@ describe('change events (compiled binary)', () => {
     console.log(`events e2e: SIGTERM with a long poll waiting exited in ${stopped.toFixed(0)} ms`)
   }, 30_000)
 
-  test('a read-scope token polls but gets 403 on a write', async () => {
+  test('two pollers: a read-scope token has its own stream from the oldest entry, acks of one leave the other alone, and it cannot write', async () => {
+    await drain()
     const issued = await runBinary(['token', '--db', ev.db, '--name', 'events-reader', '--scope', 'read'])
     expect(issued.code, issued.output).toBe(0)
     const reader = /^Secret Token: (\S+)$/m.exec(issued.output)![1]!
@@ -179,7 +181,7 @@ describe('change events (compiled binary)', () => {
       const res = await fetch(`${ev.origin}/scim/v2/Events`, {
         method: 'POST',
         headers: { authorization: `Bearer ${reader}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ returnImmediately: true }),
+        body: JSON.stringify({ returnImmediately: true, maxEvents: 0 }),
       })
       status = res.status
       await res.arrayBuffer()
@@ -187,15 +189,24 @@ describe('change events (compiled binary)', () => {
       await Bun.sleep(50)
     }
     expect(status).toBe(200)
+    // Everything the first poller acknowledged is still there for the new one, in commit order.
+    const everything = [...new Set(ev.seen.map((s) => claimsOf(s).jti))].toSorted((a, b) => seqOf(a) - seqOf(b))
+    const history = await poll({ returnImmediately: true, maxEvents: 1000 }, reader)
+    expect(Object.keys(history.sets)).toEqual(everything)
     await created('/Users', { schemas: [URN_USER], userName: 'dan@example.com' })
-    const polled = await poll({ returnImmediately: true }, reader)
-    expect(Object.keys(polled.sets)).toHaveLength(1)
+    const fresh = await poll({ returnImmediately: true, ack: everything }, reader)
+    expect(summary(fresh.sets)).toHaveLength(1)
+    const dan = Object.keys(fresh.sets)
+    // The first poller gets the same event, and its ack does not take it from the reader.
+    expect(Object.keys((await now()).sets)).toEqual(dan)
+    expect((await now({ ack: dan })).sets).toEqual({})
+    expect(Object.keys((await poll({ returnImmediately: true }, reader)).sets)).toEqual(dan)
+    expect((await poll({ returnImmediately: true, ack: dan }, reader)).sets).toEqual({})
     const write = await scim('POST', '/Users', { schemas: [URN_USER], userName: 'eve@example.com' }, reader)
     expect(write.status).toBe(403)
     const body = (await write.json()) as { schemas: string[]; status: string }
     expect(body.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error'])
     expect(body.status).toBe('403')
-    await now({ ack: Object.keys(polled.sets) })
   }, 30_000)
 
   test('push: a receiver failing its first two attempts gets every SET once, in order, after spaced retries', async () => {
@@ -284,9 +295,19 @@ describe('change events (compiled binary)', () => {
     })
     try {
       const url = `http://127.0.0.1:${receiver.port}/default`
-      const set = await runBinary(['tenant', 'set', 'default', '--push-url', url, '--db', ev.db])
+      const set = await runBinary([
+        'tenant',
+        'set',
+        'default',
+        '--push-url',
+        url,
+        '--push-from',
+        'oldest',
+        '--db',
+        ev.db,
+      ])
       expect(set.code, set.output).toBe(0)
-      // A new receiver starts at the start of the journal: wait for the first attempt, then accept.
+      // With --push-from oldest a new receiver starts at the start of the journal: wait for the first attempt, then accept.
       const first = Date.now() + 15_000
       while (bodies.length === 0 && Date.now() < first) await Bun.sleep(50)
       expect(bodies.length).toBeGreaterThan(0)
@@ -330,6 +351,33 @@ describe('change events (compiled binary)', () => {
       await receiver.stop(true)
     }
   }, 60_000)
+
+  test('push: a receiver added without --push-from gets what happens from then on, nothing earlier', async () => {
+    const bodies: string[] = []
+    const receiver = Bun.serve({
+      port: 0,
+      hostname: '127.0.0.1',
+      async fetch(req) {
+        bodies.push(await req.text())
+        return new Response(null, { status: 202 })
+      },
+    })
+    try {
+      const url = `http://127.0.0.1:${receiver.port}/late`
+      const set = await runBinary(['tenant', 'set', 'default', '--push-url', url, '--db', ev.db])
+      expect(set.code, set.output).toBe(0)
+      // Its position was placed when it was added, so this write counts even before the server's reload.
+      const id = await created('/Users', { schemas: [URN_USER], userName: 'late@example.com' })
+      const until = Date.now() + 15_000
+      while (bodies.length === 0 && Date.now() < until) await Bun.sleep(50)
+      await Bun.sleep(300)
+      expect(bodies.map((b) => claimsOf(b).sub_id.id)).toEqual([id])
+      ev.seen.push(...bodies)
+    } finally {
+      await runBinary(['tenant', 'set', 'default', '--unset', 'push-url', '--db', ev.db])
+      await receiver.stop(true)
+    }
+  }, 30_000)
 
   test('every SET verifies with the published JWKS, and eventUris is exactly what was emitted', async () => {
     expect(ev.seen.length).toBeGreaterThan(0)

@@ -11,39 +11,9 @@ import type { SetClaims } from '../../src/events/set'
 import type { EventService } from '../../src/events/types'
 import { openDatabase } from '../../src/store/db'
 import { MemoryJournal } from './memory-journal'
+import { receiver } from './receiver'
 
 const BASE = 'https://scim.example.com/scim/v2'
-
-/** A receiver that answers each attempt with the next status of `script` (then 202), and keeps what it accepted. */
-function receiver(script: number[]) {
-  const accepted: { body: string; type: string | null }[] = []
-  const waiters: { count: number; resolve: () => void }[] = []
-  let attempts = 0
-  const server = Bun.serve({
-    hostname: '127.0.0.1',
-    port: 0,
-    async fetch(request) {
-      const body = await request.text()
-      const status = script[attempts++] ?? 202
-      if (status === 202) {
-        accepted.push({ body, type: request.headers.get('content-type') })
-        for (const w of waiters) if (accepted.length >= w.count) w.resolve()
-        return new Response(null, { status })
-      }
-      if (status === 400) return Response.json({ err: 'invalid_request', description: 'refused' }, { status })
-      return new Response('busy', { status })
-    },
-  })
-  return {
-    url: `http://127.0.0.1:${server.port}/events`,
-    accepted,
-    attempts: () => attempts,
-    /** Resolves once `count` SETs were accepted. */
-    received: (count: number) =>
-      new Promise<void>((resolve) => (accepted.length >= count ? resolve() : waiters.push({ count, resolve }))),
-    stop: () => server.stop(true),
-  }
-}
 
 const cleanups: (() => unknown)[] = []
 afterEach(async () => {
@@ -157,7 +127,7 @@ describe('events/push', () => {
     const late = receiver([])
     cleanups.push(late.stop)
     const second = events(journal, db)
-    setPushUrls(second.sqlite, 'default', [r.url, late.url])
+    setPushUrls(second.sqlite, 'default', [r.url, late.url], 'oldest')
     second.service.reloadPushUrls()
     await r.received(4)
     await late.received(4)

@@ -10,13 +10,15 @@ const tenantOf = (request: Request) => contextOf(request)?.tenant ?? 'default'
 /**
  * `POST {tenant URL}/Events`: a poll only reads the journal and moves the caller's acknowledged
  * position, so it is a read (a `read`-scope token may poll). The response is RFC 8936's JSON;
- * a long poll ends early when the client goes away (request.signal).
+ * a long poll ends early when the client goes away (request.signal). Each stored token polls
+ * its own position (src/events/streams.ts).
  */
 export function eventRoutes(events: EventService | undefined, baseFor: (request: Request) => string) {
   const routes = new Elysia()
   if (!events) return routes
   return routes.post(EVENTS_PATH, async ({ request, body }) => {
-    const response = await events.poll(tenantOf(request), baseFor(request), body, request.signal)
+    const token = contextOf(request)?.token?.id
+    const response = await events.poll(tenantOf(request), baseFor(request), body, { token, signal: request.signal })
     return Response.json(response)
   })
 }
