@@ -128,8 +128,9 @@ export const eventKeys = sqliteTable(
 )
 
 /**
- * How far each receiver of a tenant's events got: `poll` for the RFC 8936 poll endpoint, or
- * `push <url>` for an RFC 8935 receiver. Every journal entry up to `acked_seq` is acknowledged;
+ * How far each receiver of a tenant's events got: `poll <token id>` for a stored token polling
+ * the RFC 8936 endpoint, `poll` for the server's `--token` ones, or `push <url>` for an RFC 8935
+ * receiver. Every journal entry up to `acked_seq` is acknowledged;
  * entries after it are delivered again until acknowledged, however long the receiver was away.
  */
 export const eventStreams = sqliteTable(
