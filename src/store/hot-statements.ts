@@ -78,13 +78,17 @@ export class HotStatements {
     private readonly sqlite: Database,
     private readonly tenant: string
   ) {
+    // `= +?`, not `= ?`: SQLite (3.54 as Bun ships it) prepares a join whose WHERE compares an
+    // indexed column with a bare parameter again on every execution after binding (~4.5 µs, most
+    // of the read); the unary plus keeps the same plan (both lookups by index) without that.
+    // A user's groups, read after every create/replace/patch of a user: 5.4 → 0.4 µs.
     this.groupsOfMember = sqlite.query(
       `SELECT m.group_id AS value, 'Group' AS type, ${DISPLAY_OF('g')} AS display
-       FROM group_members m JOIN resources g ON g.id = m.group_id WHERE m.member_id = ?`
+       FROM group_members m JOIN resources g ON g.id = m.group_id WHERE m.member_id = +?`
     )
     this.membersOfGroup = sqlite.query(
       `SELECT m.member_id AS value, m.member_type AS type, ${DISPLAY_OF('r')} AS display
-       FROM group_members m JOIN resources r ON r.id = m.member_id WHERE m.group_id = ? ORDER BY m.rowid`
+       FROM group_members m JOIN resources r ON r.id = m.member_id WHERE m.group_id = +? ORDER BY m.rowid`
     )
   }
 

@@ -55,11 +55,12 @@ export function applyMemberOps(
         break
       case 'removeWhere': {
         // Rare (filters other than `value eq`): evaluate in memory over this group's rows only.
+        // `+?`: a join's bare parameter makes SQLite prepare it again each time (hot-statements.ts).
         const rows = db
           .query<{ value: string; type: string; display: string | null }, [string]>(
             `SELECT m.member_id AS value, m.member_type AS type,
                ${memberDisplaySql('r')} AS display
-             FROM group_members m JOIN resources r ON r.id = m.member_id WHERE m.group_id = ?`
+             FROM group_members m JOIN resources r ON r.id = m.member_id WHERE m.group_id = +?`
           )
           .all(group.id)
         const doomed = rows.filter((r) => matchesElement(op.filter, r)).map((r) => r.value)
