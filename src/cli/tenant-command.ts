@@ -304,8 +304,11 @@ function remove(db: Database, name: string, yes: boolean): Outcome {
   if (name === DEFAULT_TENANT) throw new TenantError('the default tenant cannot be removed: /scim/v2 always serves it')
   find(db, name)
   const counts = countTenant(db, name)
-  const what = `${counts.users} users, ${counts.groups} groups, ${counts.memberships} memberships and ${counts.tokens} tokens`
-  if (!yes) throw new TenantError(`tenant remove ${name} deletes it with its ${what}; add --yes to do so`)
+  const what = `${counts.users} users, ${counts.groups} groups, ${counts.memberships} memberships, ${counts.tokens} tokens and ${counts.journalEntries} journal entries`
+  if (!yes)
+    throw new TenantError(
+      `tenant remove ${name} deletes it with its ${what}; add --yes to do so (\`scim-server journal export --tenant ${name}\` keeps a copy of the journal)`
+    )
   deleteTenant(db, name)
   return { lines: [`tenant ${name} removed, with its ${what}`] }
 }

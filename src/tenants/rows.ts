@@ -38,6 +38,8 @@ export interface TenantCounts {
   groups: number
   memberships: number
   tokens: number
+  /** Provisioning journal entries (they hold the resources' values, before and after). */
+  journalEntries: number
 }
 
 export function countTenant(db: Database, name: string): TenantCounts {
@@ -49,13 +51,17 @@ export function countTenant(db: Database, name: string): TenantCounts {
       'SELECT count(*) AS n FROM group_members WHERE group_id IN (SELECT id FROM resources WHERE tenant = ?)'
     ),
     tokens: n('SELECT count(*) AS n FROM tokens WHERE tenant = ?'),
+    journalEntries: n('SELECT count(*) AS n FROM journal WHERE tenant = ?'),
   }
 }
 
 /**
  * Deletes the tenant with everything it holds, in one transaction: its memberships and resources
- * (group_members cascades from resources), its tokens (they cascade from the row). Returns what
- * went. The default tenant is never removed: /scim/v2 always has one behind it.
+ * (group_members cascades from resources), its tokens, signing keys and event positions (they
+ * cascade from the row), and its journal with the chain's head. The journal goes too because its
+ * entries hold the resources' values, and because a tenant made again under the same name would
+ * otherwise continue the old chain and hand the old tenant's changes to its new pollers. Returns
+ * what went. The default tenant is never removed: /scim/v2 always has one behind it.
  */
 export function deleteTenant(db: Database, name: string): TenantCounts {
   if (name === DEFAULT_TENANT) throw new Error('the default tenant cannot be removed')
@@ -63,6 +69,8 @@ export function deleteTenant(db: Database, name: string): TenantCounts {
     const counts = countTenant(db, name)
     db.query('DELETE FROM resources WHERE tenant = ?').run(name)
     db.query('DELETE FROM tokens WHERE tenant = ?').run(name)
+    db.query('DELETE FROM journal WHERE tenant = ?').run(name)
+    db.query('DELETE FROM journal_chains WHERE tenant = ?').run(name)
     db.query('DELETE FROM tenants WHERE name = ?').run(name)
     return counts
   })()

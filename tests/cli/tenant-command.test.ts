@@ -94,7 +94,7 @@ describe('cli/tenant-command', () => {
     await run(db, 'add', 'acme')
     const refused = await run(db, 'remove', 'acme').catch((e: Error) => e)
     expect(refused).toBeInstanceOf(TenantError)
-    expect((refused as Error).message).toContain('0 users, 0 groups, 0 memberships and 1 tokens')
+    expect((refused as Error).message).toContain('0 users, 0 groups, 0 memberships, 1 tokens and 0 journal entries')
     expect(await run(db, 'remove', 'acme', '--yes')).toContain('tenant acme removed')
     await expect(run(db, 'show', 'acme')).rejects.toBeInstanceOf(TenantError)
     await expect(run(db, 'remove', 'default', '--yes')).rejects.toBeInstanceOf(TenantError)
