@@ -3,6 +3,7 @@ import type { JournalChange, JournalOp } from '../journal/types'
 import type { ResourceType } from '../scim/schema/types'
 import type { Cascade, StoredResource, WriteTx } from './context'
 import type { RequestInfo } from './result'
+import type { Effect } from './effect'
 
 function origin(req: RequestInfo) {
   return { actor: req.actor ?? null, requestId: req.requestId ?? null, compat: [...(req.firedCompat?.() ?? [])] }
@@ -13,7 +14,7 @@ function origin(req: RequestInfo) {
  * (absent for a delete). `changes` is called only when the journal is on: the diff is the
  * journal's work, and a server without one does not pay for it.
  */
-export function journalChange(
+export function* journalChange(
   tx: WriteTx,
   req: RequestInfo,
   op: JournalOp,
@@ -22,8 +23,8 @@ export function journalChange(
   after: StoredResource | undefined,
   changes: () => JournalChange[],
   at: string
-): void {
-  tx.journal(() => ({
+): Effect<void> {
+  yield* tx.journal(() => ({
     at,
     ...origin(req),
     op,
@@ -37,10 +38,15 @@ export function journalChange(
 }
 
 /** Appends one entry per resource a delete changed besides the deleted one (`cascade: true`). */
-export function journalCascades(tx: WriteTx, req: RequestInfo, cascades: readonly Cascade[], at: string): void {
+export function* journalCascades(
+  tx: WriteTx,
+  req: RequestInfo,
+  cascades: readonly Cascade[],
+  at: string
+): Effect<void> {
   const from = origin(req)
   for (const c of cascades)
-    tx.journal({
+    yield* tx.journal({
       at,
       ...from,
       op: 'patch',

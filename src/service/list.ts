@@ -9,6 +9,7 @@ import { DEFAULT_FILTER_LIMITS } from '../scim/filter/parser'
 import { resolveAttribute, type ResolvedAttr } from '../scim/filter/resolve'
 import type { ResourceType } from '../scim/schema/types'
 import type { ListQuery, ServiceDeps, StoredResource } from './context'
+import type { Effect } from './effect'
 import type { FilterCache } from './filter-cache'
 import { listByCursor } from './list-cursor'
 import type { RequestInfo, ServiceResult } from './result'
@@ -29,14 +30,18 @@ export interface ListParams {
  * `userName eq "x"`, `externalId eq "x"` and group `displayName eq "x"`: the lookups Entra sends
  * for every object in every cycle, answered from the store's LRU-cached indexed lookups.
  */
-function hotLookup(deps: ServiceDeps, type: ResourceType, ast: FilterNode): readonly StoredResource[] | undefined {
+function* hotLookup(
+  deps: ServiceDeps,
+  type: ResourceType,
+  ast: FilterNode
+): Effect<readonly StoredResource[] | undefined> {
   if (ast.kind !== 'compare' || ast.op !== 'eq' || typeof ast.value !== 'string' || ast.path.sub !== undefined)
     return undefined
   if (ast.path.uri !== undefined && ast.path.uri.toLowerCase() !== type.core.lowerId) return undefined
   const name = ast.path.name.toLowerCase()
-  if (name === 'externalid') return deps.store.findByExternalId(type, ast.value)
+  if (name === 'externalid') return yield* deps.store.findByExternalId(type, ast.value)
   if ((name === 'username' && type.name === 'User') || (name === 'displayname' && type.name === 'Group')) {
-    return deps.store.findByName(type, foldCase(ast.value))
+    return yield* deps.store.findByName(type, foldCase(ast.value))
   }
   return undefined
 }
@@ -61,48 +66,50 @@ function descendingOf(order: string | undefined): boolean {
 }
 
 /** Runs one list query for one resource type and returns the page of rows and the total. */
-export function queryRows(
+export function* queryRows(
   deps: ServiceDeps,
   filters: FilterCache,
   type: ResourceType,
   params: ListParams,
   paging: { startIndex: number; count: number; maxBytes?: number },
   fired?: RequestInfo['compat']
-) {
+): Effect<{ total: number; rows: readonly StoredResource[] }> {
   const compiled =
     params.filter !== undefined && params.filter.trim() !== '' ? filters.compile(type, params.filter, fired) : undefined
   const sortBy = resolveSort(type, params.sortBy)
   const descending = descendingOf(params.sortOrder)
-  const hot = compiled && !sortBy ? hotLookup(deps, type, compiled.ast) : undefined
+  const hot = compiled && !sortBy ? yield* hotLookup(deps, type, compiled.ast) : undefined
   if (hot) {
     return { total: hot.length, rows: hot.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count) }
   }
   const query: ListQuery = { filter: compiled?.resolved, sortBy, descending, ...paging }
-  return deps.store.query(type, query)
+  return yield* deps.store.query(type, query)
 }
 
-export function listResources(
+export function* listResources(
   deps: ServiceDeps,
   filters: FilterCache,
   type: ResourceType,
   params: ListParams,
   req: RequestInfo
-): ServiceResult {
-  if (params.cursor !== undefined) return listByCursor(deps, filters, type, params, req)
+): Effect<ServiceResult> {
+  if (params.cursor !== undefined) return yield* listByCursor(deps, filters, type, params, req)
   const paging = clampPaging(params.startIndex, params.count, deps.settings)
   const projection = projectionOf(type, req)
   let total = 0
   const page = emptyPage()
-  fillPage(
+  yield* fillPage(
     page,
     deps.settings.limits,
     paging,
-    (slice) => {
-      const result = queryRows(deps, filters, type, params, slice, req.compat)
+    function* (slice) {
+      const result = yield* queryRows(deps, filters, type, params, slice, req.compat)
       total = result.total
       return result.rows
     },
-    (row) => viewJson(deps, type, row, req, projection).json
+    function* (row) {
+      return (yield* viewJson(deps, type, row, req, projection)).json
+    }
   )
   return { status: 200, json: listResponseJson(total, paging.startIndex, page.resources) }
 }
@@ -150,19 +157,19 @@ export function addToPage(page: Page, json: string, limits: Limits): boolean {
  * at the size of the largest resource so far. A query reads its rows whole (parsed documents),
  * so this, not the budget alone, is what bounds memory: 1,000 users of 100 KB had cost +400 MB.
  */
-export function fillPage(
+export function* fillPage(
   page: Page,
   limits: Limits,
   paging: Paging,
-  read: (slice: Paging & { maxBytes: number }) => readonly StoredResource[],
-  render: (row: StoredResource) => string
-): void {
+  read: (slice: Paging & { maxBytes: number }) => Effect<readonly StoredResource[]>,
+  render: (row: StoredResource) => Effect<string>
+): Effect<void> {
   let startIndex = paging.startIndex
   let left = paging.count
   let want = Math.min(left, FIRST_READ)
   for (;;) {
-    const rows = read({ startIndex, count: want, maxBytes: limits.maxResponseBytes - page.bytes })
-    for (const row of rows) if (!addToPage(page, render(row), limits)) return
+    const rows = yield* read({ startIndex, count: want, maxBytes: limits.maxResponseBytes - page.bytes })
+    for (const row of rows) if (!addToPage(page, yield* render(row), limits)) return
     left -= rows.length
     if (rows.length < want || left <= 0) return
     startIndex += rows.length
