@@ -13,7 +13,8 @@ import type { Effect } from './effect'
 import type { FilterCache } from './filter-cache'
 import { listByCursor } from './list-cursor'
 import type { RequestInfo, ServiceResult } from './result'
-import { projectionOf, viewJson } from './view'
+import { knownReferences, projectionOf, readReferences, viewJsonWith } from './view'
+import type { ViewPlan } from '../scim/project'
 
 /** Query parameters, from the URL or a SearchRequest body, as strings or numbers. */
 export interface ListParams {
@@ -30,18 +31,14 @@ export interface ListParams {
  * `userName eq "x"`, `externalId eq "x"` and group `displayName eq "x"`: the lookups Entra sends
  * for every object in every cycle, answered from the store's LRU-cached indexed lookups.
  */
-function* hotLookup(
-  deps: ServiceDeps,
-  type: ResourceType,
-  ast: FilterNode
-): Effect<readonly StoredResource[] | undefined> {
+function hotLookupOf(type: ResourceType, ast: FilterNode): { by: 'name' | 'externalId'; value: string } | undefined {
   if (ast.kind !== 'compare' || ast.op !== 'eq' || typeof ast.value !== 'string' || ast.path.sub !== undefined)
     return undefined
   if (ast.path.uri !== undefined && ast.path.uri.toLowerCase() !== type.core.lowerId) return undefined
   const name = ast.path.name.toLowerCase()
-  if (name === 'externalid') return yield* deps.store.findByExternalId(type, ast.value)
+  if (name === 'externalid') return { by: 'externalId', value: ast.value }
   if ((name === 'username' && type.name === 'User') || (name === 'displayname' && type.name === 'Group')) {
-    return yield* deps.store.findByName(type, foldCase(ast.value))
+    return { by: 'name', value: foldCase(ast.value) }
   }
   return undefined
 }
@@ -65,6 +62,21 @@ function descendingOf(order: string | undefined): boolean {
   return lower === 'descending'
 }
 
+/** What a list query asks of the store: a hot lookup, or a query without its paging. */
+function planRows(
+  filters: FilterCache,
+  type: ResourceType,
+  params: ListParams,
+  fired: RequestInfo['compat']
+): { hot?: { by: 'name' | 'externalId'; value: string }; query: Omit<ListQuery, 'startIndex' | 'count'> } {
+  const compiled =
+    params.filter !== undefined && params.filter.trim() !== '' ? filters.compile(type, params.filter, fired) : undefined
+  const sortBy = resolveSort(type, params.sortBy)
+  const descending = descendingOf(params.sortOrder)
+  const hot = compiled && !sortBy ? hotLookupOf(type, compiled.ast) : undefined
+  return { hot, query: { filter: compiled?.resolved, sortBy, descending } }
+}
+
 /** Runs one list query for one resource type and returns the page of rows and the total. */
 export function* queryRows(
   deps: ServiceDeps,
@@ -74,16 +86,14 @@ export function* queryRows(
   paging: { startIndex: number; count: number; maxBytes?: number },
   fired?: RequestInfo['compat']
 ): Effect<{ total: number; rows: readonly StoredResource[] }> {
-  const compiled =
-    params.filter !== undefined && params.filter.trim() !== '' ? filters.compile(type, params.filter, fired) : undefined
-  const sortBy = resolveSort(type, params.sortBy)
-  const descending = descendingOf(params.sortOrder)
-  const hot = compiled && !sortBy ? yield* hotLookup(deps, type, compiled.ast) : undefined
-  if (hot) {
-    return { total: hot.length, rows: hot.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count) }
-  }
-  const query: ListQuery = { filter: compiled?.resolved, sortBy, descending, ...paging }
-  return yield* deps.store.query(type, query)
+  // The planning is plain code: only the store calls are in the generator.
+  const { hot, query } = planRows(filters, type, params, fired)
+  if (!hot) return yield* deps.store.query(type, { ...query, ...paging })
+  const found =
+    hot.by === 'name'
+      ? yield* deps.store.findByName(type, hot.value)
+      : yield* deps.store.findByExternalId(type, hot.value)
+  return { total: found.length, rows: found.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count) }
 }
 
 export function* listResources(
@@ -95,22 +105,9 @@ export function* listResources(
 ): Effect<ServiceResult> {
   if (params.cursor !== undefined) return yield* listByCursor(deps, filters, type, params, req)
   const paging = clampPaging(params.startIndex, params.count, deps.settings)
-  const projection = projectionOf(type, req)
-  let total = 0
   const page = emptyPage()
-  yield* fillPage(
-    page,
-    deps.settings.limits,
-    paging,
-    function* (slice) {
-      const result = yield* queryRows(deps, filters, type, params, slice, req.compat)
-      total = result.total
-      return result.rows
-    },
-    function* (row) {
-      return (yield* viewJson(deps, type, row, req, projection)).json
-    }
-  )
+  const source = { filters, type, params, fired: req.compat }
+  const total = yield* fillPage(deps, page, paging, source, req, projectionOf(type, req))
   return { status: 200, json: listResponseJson(total, paging.startIndex, page.resources) }
 }
 
@@ -151,27 +148,43 @@ export function addToPage(page: Page, json: string, limits: Limits): boolean {
   return true
 }
 
+/** Where a page's rows come from: one resource type's list query. */
+export interface RowSource {
+  filters: FilterCache
+  type: ResourceType
+  params: ListParams
+  fired?: RequestInfo['compat']
+}
+
 /**
- * Reads `paging.count` rows from `paging.startIndex` in slices and adds them until the budget is
- * spent: the first slice is FIRST_READ rows, each later one what the rest of the budget holds
- * at the size of the largest resource so far. A query reads its rows whole (parsed documents),
- * so this, not the budget alone, is what bounds memory: 1,000 users of 100 KB had cost +400 MB.
+ * Reads `paging.count` rows of `source` from `paging.startIndex` in slices and adds their views
+ * until the budget is spent: the first slice is FIRST_READ rows, each later one what the rest of
+ * the budget holds at the size of the largest resource so far. A query reads its rows whole
+ * (parsed documents), so this, not the budget alone, is what bounds memory: 1,000 users of 100 KB
+ * had cost +400 MB. Returns the query's total.
  */
 export function* fillPage(
+  deps: ServiceDeps,
   page: Page,
-  limits: Limits,
   paging: Paging,
-  read: (slice: Paging & { maxBytes: number }) => Effect<readonly StoredResource[]>,
-  render: (row: StoredResource) => Effect<string>
-): Effect<void> {
+  source: RowSource,
+  req: RequestInfo,
+  projection: ViewPlan
+): Effect<number> {
+  const { limits } = deps.settings
+  const { filters, type, params, fired } = source
   let startIndex = paging.startIndex
   let left = paging.count
   let want = Math.min(left, FIRST_READ)
   for (;;) {
-    const rows = yield* read({ startIndex, count: want, maxBytes: limits.maxResponseBytes - page.bytes })
-    for (const row of rows) if (!addToPage(page, yield* render(row), limits)) return
+    const slice = { startIndex, count: want, maxBytes: limits.maxResponseBytes - page.bytes }
+    const { total, rows } = yield* queryRows(deps, filters, type, params, slice, fired)
+    for (const row of rows) {
+      const refs = knownReferences(type, row, projection) ?? (yield* readReferences(deps, type, row))
+      if (!addToPage(page, viewJsonWith(type, row, req, projection, refs).json, limits)) return total
+    }
     left -= rows.length
-    if (rows.length < want || left <= 0) return
+    if (rows.length < want || left <= 0) return total
     startIndex += rows.length
     want = Math.min(left, Math.max(1, Math.floor((limits.maxResponseBytes - page.bytes) / Math.max(1, page.largest))))
   }

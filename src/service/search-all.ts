@@ -7,7 +7,7 @@ import type { Effect } from './effect'
 import type { FilterCache } from './filter-cache'
 import { emptyPage, fillPage, queryRows, type ListParams } from './list'
 import type { RequestInfo, ServiceResult } from './result'
-import { viewJson } from './view'
+import { projectionOf } from './view'
 
 /**
  * Resource types are concatenated in registry order (Users, then Groups). A filter that names
@@ -47,15 +47,12 @@ export function* searchAll(
     }
     const want = paging.count - page.resources.length
     yield* fillPage(
+      deps,
       page,
-      deps.settings.limits,
       { startIndex: skip + 1, count: want },
-      function* (slice) {
-        return (yield* queryRows(deps, filters, type, params, slice)).rows
-      },
-      function* (row) {
-        return (yield* viewJson(deps, type, row, req)).json
-      }
+      { filters, type, params },
+      req,
+      projectionOf(type, req)
     )
     skip = 0
   }
