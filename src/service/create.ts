@@ -5,11 +5,10 @@ import { locationOf } from '../scim/render'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
 import { awaited, type Effect } from './effect'
-import { checkManager } from './references'
 import type { RequestInfo, ServiceResult } from './result'
-import { checkUniqueness } from './uniqueness'
+import { checkAgainstOthers } from './write-checks'
 import { diffDocuments, memberChanges } from '../journal/diff'
-import { journalChange } from './journal-entry'
+import { changeEntry } from './journal-entry'
 import { projectionOf, renderView } from './view'
 
 /** What an import keeps of an exported resource; a normal create assigns all of it. */
@@ -37,11 +36,10 @@ export function* createResource(
       if (kept && (yield* tx.existing([kept.id])).size > 0)
         throw ScimError.uniqueness(`id ${kept.id} is taken by another resource`)
       const created: StoredResource = { ...(kept ?? fresh), type: type.name, data: doc }
-      yield* checkManager(tx, undefined, doc, created.id)
-      yield* checkUniqueness(tx, type, undefined, doc, created.id)
+      yield* checkAgainstOthers(tx, type, undefined, doc, created.id)
       const added = yield* tx.insert(type, created, members)
       const changes = () => [...diffDocuments(undefined, doc), ...memberChanges(added)]
-      yield* journalChange(tx, req, 'create', type, undefined, created, changes, created.lastModified)
+      yield* tx.journal(changeEntry(req, 'create', type, undefined, created, changes, created.lastModified))
       return created
     })
   )

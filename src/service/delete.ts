@@ -7,7 +7,7 @@ import { checkIfMatch } from './preconditions'
 import { etagOf } from '../scim/render'
 import type { RequestInfo, ServiceResult } from './result'
 import { diffDocuments, memberChanges } from '../journal/diff'
-import { journalCascades, journalChange } from './journal-entry'
+import { changeEntry, journalCascades } from './journal-entry'
 
 export function* deleteResource(
   deps: ServiceDeps,
@@ -28,7 +28,7 @@ export function* deleteResource(
         ...diffDocuments(row.data, undefined),
         ...memberChanges(members.map((m) => ({ id: m.value, type: m.type, added: false }))),
       ]
-      yield* journalChange(tx, req, 'delete', type, row, undefined, changes, at)
+      yield* tx.journal(changeEntry(req, 'delete', type, row, undefined, changes, at))
       yield* journalCascades(tx, req, cascades, at)
     })
   )

@@ -1,5 +1,5 @@
 // The journal entries a service appends for its change, and for the changes that change caused.
-import type { JournalChange, JournalOp } from '../journal/types'
+import type { JournalChange, JournalDraft, JournalOp } from '../journal/types'
 import type { ResourceType } from '../scim/schema/types'
 import type { Cascade, StoredResource, WriteTx } from './context'
 import type { RequestInfo } from './result'
@@ -10,12 +10,11 @@ function origin(req: RequestInfo) {
 }
 
 /**
- * Appends the entry of one change of `type` `id`, from `before` (absent for a create) to `after`
- * (absent for a delete). `changes` is called only when the journal is on: the diff is the
- * journal's work, and a server without one does not pay for it.
+ * The entry of one change of `type` `id`, from `before` (absent for a create) to `after` (absent
+ * for a delete), for tx.journal. A function, called only when the journal is on: the diff
+ * (`changes`) is the journal's work, and a server without one does not pay for it.
  */
-export function* journalChange(
-  tx: WriteTx,
+export function changeEntry(
   req: RequestInfo,
   op: JournalOp,
   type: ResourceType,
@@ -23,8 +22,8 @@ export function* journalChange(
   after: StoredResource | undefined,
   changes: () => JournalChange[],
   at: string
-): Effect<void> {
-  yield* tx.journal(() => ({
+): () => JournalDraft {
+  return () => ({
     at,
     ...origin(req),
     op,
@@ -34,7 +33,7 @@ export function* journalChange(
     versionAfter: after?.version ?? null,
     changes: changes(),
     cascade: false,
-  }))
+  })
 }
 
 /** Appends one entry per resource a delete changed besides the deleted one (`cascade: true`). */

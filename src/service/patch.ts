@@ -9,11 +9,10 @@ import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
 import { awaited, type Effect } from './effect'
 import { checkIfMatch } from './preconditions'
-import { checkManager } from './references'
 import type { RequestInfo, ServiceResult } from './result'
-import { checkUniqueness } from './uniqueness'
+import { checkAgainstOthers } from './write-checks'
 import { diffDocuments, memberChanges } from '../journal/diff'
-import { journalChange } from './journal-entry'
+import { changeEntry } from './journal-entry'
 import { projectionOf, renderView } from './view'
 
 /** The engine's `changed` also counts member ops, which may all be no-ops: then the document decides. */
@@ -56,12 +55,11 @@ export function* patchResource(
       // version and lastModified.
       const moved = result.memberOps.length > 0 ? yield* tx.applyMemberOps(before, result.memberOps, now) : []
       if (moved.length === 0 && !documentChanged(before.data, result)) return before
-      yield* checkManager(tx, before.data, result.doc, id)
-      yield* checkUniqueness(tx, type, before.data, result.doc, id)
+      yield* checkAgainstOthers(tx, type, before.data, result.doc, id)
       const after: StoredResource = { ...before, data: result.doc, version: before.version + 1, lastModified: now }
       yield* tx.update(type, before, after)
       const changes = () => [...diffDocuments(before.data, result.doc), ...memberChanges(moved)]
-      yield* journalChange(tx, req, 'patch', type, before, after, changes, now)
+      yield* tx.journal(changeEntry(req, 'patch', type, before, after, changes, now))
       return after
     })
   )

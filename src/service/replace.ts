@@ -7,11 +7,10 @@ import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
 import { awaited, type Effect } from './effect'
 import { checkIfMatch } from './preconditions'
-import { checkManager } from './references'
 import type { RequestInfo, ServiceResult } from './result'
-import { checkUniqueness } from './uniqueness'
+import { checkAgainstOthers } from './write-checks'
 import { diffDocuments, memberChanges } from '../journal/diff'
-import { journalChange } from './journal-entry'
+import { changeEntry } from './journal-entry'
 import { projectionOf, renderView } from './view'
 
 export function* replaceResource(
@@ -33,8 +32,7 @@ export function* replaceResource(
         existing: before.data,
         compat: req.compat,
       })
-      yield* checkManager(tx, before.data, doc, id)
-      yield* checkUniqueness(tx, type, before.data, doc, id)
+      yield* checkAgainstOthers(tx, type, before.data, doc, id)
       const at = deps.now().toISOString()
       // PUT replaces the member list only when the body carries one (RFC 7644 §3.5.1).
       const moved =
@@ -44,7 +42,7 @@ export function* replaceResource(
       const after: StoredResource = { ...before, data: doc, version: before.version + 1, lastModified: at }
       yield* tx.update(type, before, after)
       const changes = () => [...diffDocuments(before.data, doc), ...memberChanges(moved)]
-      yield* journalChange(tx, req, 'replace', type, before, after, changes, at)
+      yield* tx.journal(changeEntry(req, 'replace', type, before, after, changes, at))
       return after
     })
   )
