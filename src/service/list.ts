@@ -63,12 +63,17 @@ function descendingOf(order: string | undefined): boolean {
 }
 
 /** What a list query asks of the store: a hot lookup, or a query without its paging. */
+interface PlannedRows {
+  hot?: { by: 'name' | 'externalId'; value: string }
+  query: Omit<ListQuery, 'startIndex' | 'count'>
+}
+
 function planRows(
   filters: FilterCache,
   type: ResourceType,
   params: ListParams,
   fired: RequestInfo['compat']
-): { hot?: { by: 'name' | 'externalId'; value: string }; query: Omit<ListQuery, 'startIndex' | 'count'> } {
+): PlannedRows {
   const compiled =
     params.filter !== undefined && params.filter.trim() !== '' ? filters.compile(type, params.filter, fired) : undefined
   const sortBy = resolveSort(type, params.sortBy)
@@ -77,8 +82,25 @@ function planRows(
   return { hot, query: { filter: compiled?.resolved, sortBy, descending } }
 }
 
+/** The page `paging` of what a hot lookup found, and how many it found. */
+function hotPage(found: readonly StoredResource[], paging: { startIndex: number; count: number }) {
+  return { total: found.length, rows: found.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count) }
+}
+
+/** The store calls of a planned list query: the hot lookup, or the query with its paging. */
+function* readRows(
+  deps: ServiceDeps,
+  type: ResourceType,
+  { hot, query }: PlannedRows,
+  paging: { startIndex: number; count: number; maxBytes?: number }
+): Effect<{ total: number; rows: readonly StoredResource[] }> {
+  if (!hot) return yield* deps.store.query(type, { ...query, ...paging })
+  if (hot.by === 'name') return hotPage(yield* deps.store.findByName(type, hot.value), paging)
+  return hotPage(yield* deps.store.findByExternalId(type, hot.value), paging)
+}
+
 /** Runs one list query for one resource type and returns the page of rows and the total. */
-export function* queryRows(
+export function queryRows(
   deps: ServiceDeps,
   filters: FilterCache,
   type: ResourceType,
@@ -86,14 +108,8 @@ export function* queryRows(
   paging: { startIndex: number; count: number; maxBytes?: number },
   fired?: RequestInfo['compat']
 ): Effect<{ total: number; rows: readonly StoredResource[] }> {
-  // The planning is plain code: only the store calls are in the generator.
-  const { hot, query } = planRows(filters, type, params, fired)
-  if (!hot) return yield* deps.store.query(type, { ...query, ...paging })
-  const found =
-    hot.by === 'name'
-      ? yield* deps.store.findByName(type, hot.value)
-      : yield* deps.store.findByExternalId(type, hot.value)
-  return { total: found.length, rows: found.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count) }
+  // The planning is plain code (and throws at once for a bad filter); only the store calls are effects.
+  return readRows(deps, type, planRows(filters, type, params, fired), paging)
 }
 
 export function* listResources(
@@ -105,9 +121,24 @@ export function* listResources(
 ): Effect<ServiceResult> {
   if (params.cursor !== undefined) return yield* listByCursor(deps, filters, type, params, req)
   const paging = clampPaging(params.startIndex, params.count, deps.settings)
+  const planned = planRows(filters, type, params, req.compat)
+  const projection = projectionOf(type, req)
   const page = emptyPage()
-  const source = { filters, type, params, fired: req.compat }
-  const total = yield* fillPage(deps, page, paging, source, req, projectionOf(type, req))
+  let total: number
+  if (planned.hot) {
+    // Entra's lookups: the few rows found are in memory at once, so the page is filled from them
+    // here, without slices and without the generators that reading in slices takes.
+    const { hot } = planned
+    const found =
+      hot.by === 'name'
+        ? yield* deps.store.findByName(type, hot.value)
+        : yield* deps.store.findByExternalId(type, hot.value)
+    total = found.length
+    for (const row of hotPage(found, paging).rows) {
+      const refs = knownReferences(type, row, projection) ?? (yield* readReferences(deps, type, row))
+      if (!addToPage(page, viewJsonWith(type, row, req, projection, refs).json, deps.settings.limits)) break
+    }
+  } else total = yield* fillPlanned(deps, page, paging, type, planned, req, projection)
   return { status: 200, json: listResponseJson(total, paging.startIndex, page.resources) }
 }
 
@@ -163,7 +194,7 @@ export interface RowSource {
  * (parsed documents), so this, not the budget alone, is what bounds memory: 1,000 users of 100 KB
  * had cost +400 MB. Returns the query's total.
  */
-export function* fillPage(
+export function fillPage(
   deps: ServiceDeps,
   page: Page,
   paging: Paging,
@@ -171,14 +202,26 @@ export function* fillPage(
   req: RequestInfo,
   projection: ViewPlan
 ): Effect<number> {
+  const planned = planRows(source.filters, source.type, source.params, source.fired)
+  return fillPlanned(deps, page, paging, source.type, planned, req, projection)
+}
+
+function* fillPlanned(
+  deps: ServiceDeps,
+  page: Page,
+  paging: Paging,
+  type: ResourceType,
+  planned: PlannedRows,
+  req: RequestInfo,
+  projection: ViewPlan
+): Effect<number> {
   const { limits } = deps.settings
-  const { filters, type, params, fired } = source
   let startIndex = paging.startIndex
   let left = paging.count
   let want = Math.min(left, FIRST_READ)
   for (;;) {
     const slice = { startIndex, count: want, maxBytes: limits.maxResponseBytes - page.bytes }
-    const { total, rows } = yield* queryRows(deps, filters, type, params, slice, fired)
+    const { total, rows } = yield* readRows(deps, type, planned, slice)
     for (const row of rows) {
       const refs = knownReferences(type, row, projection) ?? (yield* readReferences(deps, type, row))
       if (!addToPage(page, viewJsonWith(type, row, req, projection, refs).json, limits)) return total
