@@ -84,6 +84,9 @@ export function createPgResourceStore(
     return problem
   }
 
+  // One check at a time: callers while one runs share its answer.
+  const check = () => (checking ??= checkReadiness().finally(() => (checking = undefined)))
+
   return {
     get: (type, id) => awaited(reads.byId(client, type.name, id)),
     findByName: (type, name) => awaited(reads.byName(client, type.name, name)),
@@ -109,14 +112,10 @@ export function createPgResourceStore(
       }
     },
     stats: () => ({ lookupHits: 0, lookupMisses: 0, ...counters }),
-    checkReadiness() {
-      checking ??= checkReadiness().finally(() => (checking = undefined))
-      return checking
-    },
+    checkReadiness: check,
     readinessProblem() {
       // The probe cannot wait for the database: it answers the last check and starts the next.
-      if (!readiness || performance.now() - readiness.at > READINESS_MAX_AGE_MS)
-        checking ??= checkReadiness().finally(() => (checking = undefined))
+      if (!readiness || performance.now() - readiness.at > READINESS_MAX_AGE_MS) void check()
       return readiness ? readiness.problem : 'the database has not been checked yet'
     },
     close: () => void client.close(),
