@@ -9,6 +9,7 @@ import enterpriseUser from '../src/scim/schema/builtin/enterprise-user.json'
 import group from '../src/scim/schema/builtin/group.json'
 import user from '../src/scim/schema/builtin/user.json'
 import { createRegistry } from '../src/scim/schema/registry'
+import { run } from '../src/service/effect'
 import type { ResourceTypeDocument, SchemaDocument } from '../src/scim/schema/types'
 import { applyPgMigrations } from '../src/store-pg/migrate'
 import { MIGRATIONS } from '../src/store-pg/migrations.gen'
@@ -90,10 +91,10 @@ function storeContender(journaling: boolean): Contender {
   const store = createPgResourceStore(drizzle({ client }), { journaling })
   return {
     insert: (i) =>
-      store.write(async (tx) => {
+      store.write(function* (tx) {
         const { nameCi: _, ...r } = doc(i)
-        await tx.insert(User, r)
-        await tx.journal({
+        yield* tx.insert(User, r)
+        yield* tx.journal({
           at: r.lastModified,
           actor: null,
           requestId: null,
@@ -107,8 +108,8 @@ function storeContender(journaling: boolean): Contender {
           cascade: false,
         })
       }),
-    lookup: (i) => store.findByName(User, `user${i}`),
-    get: (i) => store.get(User, `b${i}`),
+    lookup: async (i) => run(store.findByName(User, `user${i}`)),
+    get: async (i) => run(store.get(User, `b${i}`)),
   }
 }
 contenders['PG store'] = storeContender(false)

@@ -103,7 +103,13 @@ export function createScimServer(options: ServerOptions): ScimServer {
   const deps = tenants.default.deps
   const defaultStore = tenants.defaultStore
   // Tokens' last uses are written through the (shared) write queue, and before the database closes.
-  const lastUsed = new LastUsed(usageWriter(sqlite, (fn) => defaultStore.write(fn)))
+  const lastUsed = new LastUsed(
+    usageWriter(sqlite, (fn) =>
+      defaultStore.write(function* () {
+        fn()
+      })
+    )
+  )
   const store: ResourceStore = {
     ...defaultStore,
     close() {

@@ -35,11 +35,35 @@ describe('architecture', () => {
     expect(bad).toEqual([])
   })
 
-  test('src/store imports from src/service only the types it implements', async () => {
-    const bad = (await importsOf('store')).filter(
-      ({ specifier, typeOnly }) => (specifier.includes('/service/') && !typeOnly) || specifier.includes('/http/')
+  // The effect drivers (service/effect.ts) belong to the port: a store runs its jobs' effects with them.
+  test('src/store and src/store-pg import from src/service only the types they implement and the effect drivers', async () => {
+    const bad = [...(await importsOf('store')), ...(await importsOf('store-pg'))].filter(
+      ({ specifier, typeOnly }) =>
+        (specifier.includes('/service/') && !typeOnly && !specifier.endsWith('/service/effect')) ||
+        specifier.includes('/http/')
     )
     expect(bad).toEqual([])
+  })
+
+  /**
+   * A store call is an effect, which does nothing until it is driven: one called without `yield*`
+   * (or run, or awaited) is a write or read silently skipped, which no type check catches.
+   */
+  test('every store and transaction call in the services and their callers is driven', async () => {
+    const methods =
+      'get|findByName|findByExternalId|query|recentlyModified|modifiedSince|members|memberPage|groupsOf|insert|update|applyMemberOps|delete|existing|journal'
+    const call = new RegExp(`(^|[^.\\w])((?:deps\\.)?store|tx)\\.(${methods})\\(`, 'g')
+    const undriven = []
+    for (const dir of ['service', 'console', 'embed', 'cli', 'http']) {
+      for await (const file of new Glob(`${dir}/**/*.ts`).scan(root)) {
+        const text = await Bun.file(root + file).text()
+        for (const m of text.matchAll(call)) {
+          const before = text.slice(Math.max(0, m.index - 12), m.index + m[1]!.length)
+          if (!/(yield\* |run\(|awaited\()\(?$/.test(before)) undriven.push(`${file}: ${m[0].trim()}`)
+        }
+      }
+    }
+    expect(undriven).toEqual([])
   })
 
   test('only main.ts reads process.argv or process.env', async () => {

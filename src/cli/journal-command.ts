@@ -10,6 +10,7 @@ import { limitsWith } from '../scim/limits'
 import { loadPack } from '../scim/schema/pack'
 import type { ServiceDeps } from '../service/context'
 import { restoreSince } from '../service/restore'
+import { run } from '../service/effect'
 import { DatabaseError, openDatabase, type OpenedDatabase } from '../store/db'
 import { createResourceStore } from '../store/resource-store'
 import { VERSION } from '../version'
@@ -184,7 +185,7 @@ async function restore(opened: OpenedDatabase, args: JournalArgs): Promise<numbe
   }
   // Entries of the restore itself come after T too: read them all before writing any.
   const entries = [...entriesSince(opened.sqlite, tenant, args.since)]
-  const steps = await restoreSince(deps, entries, { base: API_PREFIX }, args.dryRun)
+  const steps = await run(restoreSince(deps, entries, { base: API_PREFIX }, args.dryRun))
   const verb = args.dryRun ? 'would ' : ''
   let failed = 0
   for (const s of steps) {

@@ -5,7 +5,8 @@ import { ScimError } from '../scim/errors'
 import type { ScimServer } from '../server'
 import type { ServiceDeps } from '../service/context'
 import { DEFAULT_TENANT, isTenantName, tenantPrefix } from '../tenants/name'
-import { exportLines } from '../service/export'
+import { EXPORT_START, type ExportPosition, exportPage } from '../service/export'
+import { run } from '../service/effect'
 import {
   importLine,
   mayResolveLater,
@@ -60,21 +61,22 @@ export async function exportCommand(
 ): Promise<string> {
   const started = performance.now()
   const { deps, req } = tenantOf(server, tenant)
-  const total = deps.registry.resourceTypes.reduce(
-    (n, type) => n + deps.store.query(type, { startIndex: 1, count: 0 }).total,
-    0
-  )
+  let total = 0
+  for (const type of deps.registry.resourceTypes)
+    total += (await run(deps.store.query(type, { startIndex: 1, count: 0 }))).total
   const shown = progress('exporting', (n) => n.toLocaleString('en'))
   const sink = out ? Bun.file(out).writer() : undefined
   let written = 0
-  for (const line of exportLines(deps, req)) {
-    if (sink) sink.write(`${line}\n`)
-    else process.stdout.write(`${line}\n`)
-    written++
-    if (written % 1000 === 0) {
-      shown.update(written, total)
-      await sink?.flush()
+  for (let at: ExportPosition | undefined = EXPORT_START; at; ) {
+    const page: { lines: string[]; next?: ExportPosition } = await run(exportPage(deps, req, at))
+    for (const line of page.lines) {
+      if (sink) sink.write(`${line}\n`)
+      else process.stdout.write(`${line}\n`)
     }
+    written += page.lines.length
+    shown.update(written, total)
+    await sink?.flush()
+    at = page.next
   }
   await sink?.end()
   const summary = `exported ${written} resources${out ? ` to ${resolve(out)}` : ''} in ${((performance.now() - started) / 1000).toFixed(1)} s`
@@ -108,8 +110,9 @@ export async function importCommand(
   const renamed: RenamedIds = new Map()
   let retry: { line: number; text: string }[] = []
   const running = new Set<Promise<void>>()
-  const run = (line: number, text: string, last: boolean) => {
-    const job: Promise<void> = importLine(deps, text, req, kept, renamed)
+  const start = (line: number, text: string, last: boolean) => {
+    const job: Promise<void> = Promise.resolve()
+      .then(() => run(importLine(deps, text, req, kept, renamed)))
       .then(
         (outcome) => void result.counts[outcome]++,
         (err: unknown) => {
@@ -126,7 +129,7 @@ export async function importCommand(
   }
   for await (const { line, text, bytesRead } of readLines(file, MAX_LINE_BYTES)) {
     if (text.trim() === '') continue
-    run(line, text, false)
+    start(line, text, false)
     await room()
     shown.update(bytesRead, size)
   }
@@ -139,12 +142,12 @@ export async function importCommand(
     const pass = retry.sort((a, b) => a.line - b.line)
     retry = []
     for (const { line, text } of pass) {
-      run(line, text, last)
+      start(line, text, last)
       await room()
     }
     await Promise.all(running)
   }
-  await restoreKeptMeta(deps, kept)
+  await run(restoreKeptMeta(deps, kept))
   result.failures.sort((a, b) => a.line - b.line)
   for (const failure of result.failures) report(failure)
   const { created, updated, unchanged } = result.counts

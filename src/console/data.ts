@@ -1,7 +1,9 @@
 // What the console shows, read through the same services that answer SCIM, so both always agree.
+// Each read runs its service with run(): it answers once the store has (at once, for SQLite).
 import type { Doc } from '../scim/document'
 import type { ResourceType } from '../scim/schema/types'
 import type { MemberRow, ServiceDeps } from '../service/context'
+import { run } from '../service/effect'
 import { FilterCache } from '../service/filter-cache'
 import { modifiedSince as modifiedSinceOf, recentlyModified as recentViews } from '../service/activity'
 import { getResource } from '../service/get'
@@ -41,8 +43,13 @@ export function typeNamed(deps: ServiceDeps, name: string): ResourceType | undef
 }
 
 /** How many resources of `type` match `filter` (all without one): a count-only list query. */
-export function countOf(deps: ServiceDeps, filters: FilterCache, type: ResourceType, filter?: string): number {
-  return queryRows(deps, filters, type, { filter }, { startIndex: 1, count: 0 }).total
+export async function countOf(
+  deps: ServiceDeps,
+  filters: FilterCache,
+  type: ResourceType,
+  filter?: string
+): Promise<number> {
+  return (await run(queryRows(deps, filters, type, { filter }, { startIndex: 1, count: 0 }))).total
 }
 
 /**
@@ -50,42 +57,52 @@ export function countOf(deps: ServiceDeps, filters: FilterCache, type: ResourceT
  * primary key, so the first page and the ten-thousandth cost the same on a million users. Groups
  * are listed without their members, which only the detail page shows.
  */
-export function listPage(
+export async function listPage(
   deps: ServiceDeps,
   filters: FilterCache,
   type: ResourceType,
   params: { filter?: string; cursor?: string },
   req: RequestInfo
-): ListPage {
+): Promise<ListPage> {
   const view = type.name === 'Group' ? { ...req, excludedAttributes: 'members' } : req
-  const result = listByCursor(
-    deps,
-    filters,
-    type,
-    { filter: params.filter, cursor: params.cursor ?? '', count: PAGE_SIZE },
-    view
+  const result = await run(
+    listByCursor(deps, filters, type, { filter: params.filter, cursor: params.cursor ?? '', count: PAGE_SIZE }, view)
   )
   const body = bodyOf<{ totalResults: number; Resources: Doc[]; nextCursor?: string; previousCursor?: string }>(result)
   return { resources: body.Resources, total: body.totalResults, next: body.nextCursor, previous: body.previousCursor }
 }
 
 /** The most recently modified resources of `type`, newest first, as the API serves them (groups without members). */
-export function recentlyModified(deps: ServiceDeps, type: ResourceType, count: number, req: RequestInfo): Doc[] {
+export async function recentlyModified(
+  deps: ServiceDeps,
+  type: ResourceType,
+  count: number,
+  req: RequestInfo
+): Promise<Doc[]> {
   const view = type.name === 'Group' ? { ...req, excludedAttributes: 'members' } : req
-  return recentViews(deps, type, count, view).map((json) => JSON.parse(json) as Doc)
+  return (await run(recentViews(deps, type, count, view))).map((json) => JSON.parse(json) as Doc)
 }
 
 /** The resource as GET /{type}/{id} serves it (a ScimError 404 when there is none). */
-export function resourceAsServed(deps: ServiceDeps, type: ResourceType, id: string, req: RequestInfo): Doc {
-  return bodyOf<Doc>(getResource(deps, type, id, req))
+export async function resourceAsServed(
+  deps: ServiceDeps,
+  type: ResourceType,
+  id: string,
+  req: RequestInfo
+): Promise<Doc> {
+  return bodyOf<Doc>(await run(getResource(deps, type, id, req)))
 }
 
 /** Resources of `type` modified after `since`. */
-export function modifiedSince(deps: ServiceDeps, type: ResourceType, since: Date): number {
-  return modifiedSinceOf(deps, type, since)
+export async function modifiedSince(deps: ServiceDeps, type: ResourceType, since: Date): Promise<number> {
+  return await run(modifiedSinceOf(deps, type, since))
 }
 
 /** A group's first `limit` members, as its `members` attribute serves them, and how many it has. */
-export function membersOf(deps: ServiceDeps, groupId: string, limit: number): { total: number; rows: MemberRow[] } {
-  return deps.store.memberPage(groupId, limit)
+export async function membersOf(
+  deps: ServiceDeps,
+  groupId: string,
+  limit: number
+): Promise<{ total: number; rows: MemberRow[] }> {
+  return await run(deps.store.memberPage(groupId, limit))
 }

@@ -19,7 +19,13 @@ export interface GuardDeps {
 }
 
 type Query = Record<string, string | undefined>
-export type PageRender = (v: Viewer, deps: ServiceDeps, req: RequestInfo, query: Query, request: Request) => Response
+export type PageRender = (
+  v: Viewer,
+  deps: ServiceDeps,
+  req: RequestInfo,
+  query: Query,
+  request: Request
+) => Response | Promise<Response>
 export type ChangeRender = (
   v: Viewer,
   deps: ServiceDeps,

@@ -1,5 +1,6 @@
 // The signed-in pages: dashboard, users, groups and a resource's detail, all read through the services.
 import { Elysia } from 'elysia'
+import type { Doc } from '../scim/document'
 import { ScimError } from '../scim/errors'
 import {
   countOf,
@@ -36,14 +37,14 @@ export function pageRoutes(deps: PageDeps) {
     journal.page({ tenant, resourceType: kind, resourceId: id })
 
   const list = (kind: (typeof KINDS)[number]) =>
-    signedIn((v, deps, req, query) => {
+    signedIn(async (v, deps, req, query) => {
       const type = typeNamed(deps, kind)!
       const q = query.q ?? ''
       const search = readSearch(q, kind)
       let result: Parameters<typeof listPage>[1]['result']
       let status = 200
       try {
-        result = readList(deps, filtersOf(deps), type, { filter: search.filter, cursor: query.cursor }, req)
+        result = await readList(deps, filtersOf(deps), type, { filter: search.filter, cursor: query.cursor }, req)
       } catch (err) {
         if (!(err instanceof ScimError)) throw err
         result = { error: err.detail }
@@ -53,7 +54,7 @@ export function pageRoutes(deps: PageDeps) {
     })
 
   const detail = (kind: (typeof KINDS)[number]) =>
-    signedIn((v, deps, req, query) => {
+    signedIn(async (v, deps, req, query) => {
       const id = query.id ?? ''
       if (id === '') return redirect(tenantHref(v.tenant, kind === 'User' ? '/users' : '/groups'))
       const type = typeNamed(deps, kind)!
@@ -61,8 +62,8 @@ export function pageRoutes(deps: PageDeps) {
         // A large group is shown without its member list in the JSON (as ?excludedAttributes=members
         // serves it) and with its first members as links: 100,000 members made a 43 MB page that
         // held the server for 1.4 s, 700 ms of it reading every member.
-        const slim = resourceAsServed(deps, type, id, { ...req, excludedAttributes: 'members' })
-        const members = membersOf(deps, id, MEMBER_LINKS)
+        const slim = await resourceAsServed(deps, type, id, { ...req, excludedAttributes: 'members' })
+        const members = await membersOf(deps, id, MEMBER_LINKS)
         if (members.total > MEMBER_LINKS) {
           const view = {
             kind,
@@ -74,7 +75,7 @@ export function pageRoutes(deps: PageDeps) {
           return htmlResponse(detailPage(v, view))
         }
       }
-      const doc = resourceAsServed(deps, type, id, req)
+      const doc = await resourceAsServed(deps, type, id, req)
       const history = historyOf(v.tenant, kind, id)
       return htmlResponse(detailPage(v, { kind, doc, json: JSON.stringify(doc, null, 2), history }))
     })
@@ -82,22 +83,22 @@ export function pageRoutes(deps: PageDeps) {
   return new Elysia()
     .get(
       '',
-      signedIn((v, deps, req) => {
+      signedIn(async (v, deps, req) => {
         const filters = filtersOf(deps)
         const at = now()
-        const pace: Pace[] = KINDS.map((kind) => {
+        const pace: Pace[] = []
+        const recent: { type: (typeof KINDS)[number]; doc: Doc }[] = []
+        for (const kind of KINDS) {
           const type = typeNamed(deps, kind)!
-          return {
+          pace.push({
             type: kind,
-            total: countOf(deps, filters, type),
-            last5m: modifiedSince(deps, type, new Date(at - 5 * 60_000)),
-            lastHour: modifiedSince(deps, type, new Date(at - 3600_000)),
-            lastDay: modifiedSince(deps, type, new Date(at - 86_400_000)),
-          }
-        })
-        const recent = KINDS.flatMap((kind) =>
-          recentlyModified(deps, typeNamed(deps, kind)!, RECENT, req).map((doc) => ({ type: kind, doc }))
-        )
+            total: await countOf(deps, filters, type),
+            last5m: await modifiedSince(deps, type, new Date(at - 5 * 60_000)),
+            lastHour: await modifiedSince(deps, type, new Date(at - 3600_000)),
+            lastDay: await modifiedSince(deps, type, new Date(at - 86_400_000)),
+          })
+          for (const doc of await recentlyModified(deps, type, RECENT, req)) recent.push({ type: kind, doc })
+        }
         const modified = (d: { doc: { meta?: unknown } }) =>
           (d.doc.meta as { lastModified?: string }).lastModified ?? ''
         recent.sort((a, b) => modified(b).localeCompare(modified(a)))

@@ -10,7 +10,7 @@ import { countOf, filtersOf, typeNamed } from './data'
 import { guard, type GuardDeps } from './guard'
 import { html } from './html'
 import { tenantHref, type Viewer } from './layout'
-import { type TenantsView, tenantsPage } from './pages/tenants'
+import { type TenantRowView, type TenantsView, tenantsPage } from './pages/tenants'
 import { htmlResponse, redirect } from './respond'
 
 export interface TenantRouteDeps extends GuardDeps {
@@ -39,18 +39,19 @@ export function tenantRoutes(deps: TenantRouteDeps) {
     const t = typeNamed(tenant, type)
     return t ? countOf(tenant, filtersOf(tenant), t) : undefined
   }
-  const render = (v: Viewer, request: Request, extra: Partial<TenantsView> = {}, status = 200) => {
-    const tenants = readTenants(db).map((row) => {
+  const render = async (v: Viewer, request: Request, extra: Partial<TenantsView> = {}, status = 200) => {
+    const tenants: TenantRowView[] = []
+    for (const row of readTenants(db)) {
       const served = unlessUnserved(() => deps.depsFor(row.name))
-      return {
+      tenants.push({
         name: row.name,
-        users: served && count(served, 'User'),
-        groups: served && count(served, 'Group'),
+        users: served && (await count(served, 'User')),
+        groups: served && (await count(served, 'Group')),
         packs: configOf(row).packs,
         created: row.created,
         tenantUrl: served && apiBase(row.name, request),
-      }
-    })
+      })
+    }
     return htmlResponse(tenantsPage(v, { tenants, ...extra }), status)
   }
 

@@ -4,6 +4,7 @@ import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps } from '../service/context'
 import { createResource } from '../service/create'
 import { deleteResource } from '../service/delete'
+import { run } from '../service/effect'
 import type { ScimResource, SeededResources, SeedInput } from './types'
 
 function typeNamed(deps: ServiceDeps, name: string): ResourceType {
@@ -26,12 +27,12 @@ export async function seedResources(deps: ServiceDeps, base: string, input: Seed
   for (const { key, type, bodies } of batches) {
     for (const [index, body] of bodies.entries()) {
       try {
-        const result = await createResource(deps, type, body, { base })
+        const result = await run(createResource(deps, type, body, { base }))
         const resource = result.body as ScimResource
         done.push({ type, id: resource.id })
         created[key].push(resource)
       } catch (err) {
-        for (const { type: t, id } of done.reverse()) await deleteResource(deps, t, id, { base })
+        for (const { type: t, id } of done.reverse()) await run(deleteResource(deps, t, id, { base }))
         if (!(err instanceof ScimError)) throw err
         throw new ScimError(err.status, `seed ${key}[${index}]: ${err.message}`, err.scimType, { cause: err })
       }

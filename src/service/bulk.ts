@@ -5,6 +5,7 @@ import { ScimError, quoted, type ScimErrorBody } from '../scim/errors'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps } from './context'
 import { createResource } from './create'
+import type { Effect } from './effect'
 import { deleteResource } from './delete'
 import { patchResource } from './patch'
 import { replaceResource } from './replace'
@@ -27,12 +28,12 @@ interface BulkAnswer {
  * operations not run are left out of the answer. Each operation passes the checks it would pass
  * alone (validation, uniqueness, If-Match from its `version`).
  */
-export async function runBulk(
+export function* runBulk(
   deps: ServiceDeps,
   body: unknown,
   req: RequestInfo,
   maxOperations: number
-): Promise<ServiceResult> {
+): Effect<ServiceResult> {
   const request = parseBulkRequest(body, maxOperations)
   const plan = planBulk(request)
   const createdIds = new Map<string, string>()
@@ -46,7 +47,7 @@ export async function runBulk(
     try {
       const refused = plan.refused.get(index) ?? dependencyFailure(op, failedBulkIds)
       if (refused) throw refused
-      answer = await runOne(deps, op, createdIds, req)
+      answer = yield* runOne(deps, op, createdIds, req)
     } catch (err) {
       if (!(err instanceof ScimError)) throw err
       answer = {
@@ -73,12 +74,12 @@ function dependencyFailure(op: BulkOperation, failed: ReadonlySet<string>): Scim
     : new ScimError(409, `bulkId:${ref} was not created, so this operation that refers to it did not run`)
 }
 
-async function runOne(
+function* runOne(
   deps: ServiceDeps,
   op: BulkOperation,
   createdIds: Map<string, string>,
   req: RequestInfo
-): Promise<BulkAnswer> {
+): Effect<BulkAnswer> {
   const { type, id } = target(deps, resolvePathRef(op.path, createdIds), op.method)
   // Each operation is journaled on its own, under the bulk request's token and request id.
   const info: RequestInfo = {
@@ -93,16 +94,16 @@ async function runOne(
   let result: ServiceResult
   switch (op.method) {
     case 'POST':
-      result = await createResource(deps, type, data, info)
+      result = yield* createResource(deps, type, data, info)
       break
     case 'PUT':
-      result = await replaceResource(deps, type, id!, data, info)
+      result = yield* replaceResource(deps, type, id!, data, info)
       break
     case 'PATCH':
-      result = await patchResource(deps, type, id!, data, info)
+      result = yield* patchResource(deps, type, id!, data, info)
       break
     case 'DELETE':
-      result = await deleteResource(deps, type, id!, info)
+      result = yield* deleteResource(deps, type, id!, info)
       break
   }
   const createdId = op.method === 'POST' ? (result.body as { id: string }).id : id!

@@ -10,6 +10,7 @@ import type { Limits } from '../scim/limits'
 import type { EventService } from '../events/types'
 import type { MemberDelta } from '../journal/diff'
 import type { JournalChange, JournalDraft } from '../journal/types'
+import type { Effect } from './effect'
 
 /** A resource as stored: the canonical document plus server-managed columns. */
 export interface StoredResource {
@@ -58,30 +59,35 @@ export interface ListQuery {
 }
 
 /**
- * Writes run inside a transaction the store owns; every method here is synchronous. Resources
- * that show the written one (a group its members' display, a user its groups, a report its
- * manager) get a new version and lastModified `at` the same time (RFC 7644 §3.14).
+ * Writes run inside a transaction the store owns; each method is an Effect (src/service/effect.ts),
+ * which a synchronous store answers without yielding. Resources that show the written one (a group
+ * its members' display, a user its groups, a report its manager) get a new version and
+ * lastModified `at` the same time (RFC 7644 §3.14).
  */
 export interface WriteTx {
-  get(type: ResourceType, id: string): StoredResource | undefined
+  get(type: ResourceType, id: string): Effect<StoredResource | undefined>
+  /** A list query read through this transaction: it sees the rows the job (and its batch) wrote. */
+  query(type: ResourceType, query: ListQuery): Effect<{ total: number; rows: StoredResource[] }>
+  /** A group's members as this transaction sees them. */
+  members(groupId: string): Effect<MemberRow[]>
   /** The members added with the row. */
-  insert(type: ResourceType, row: StoredResource, members?: readonly MemberRef[]): MemberDelta[]
-  update(type: ResourceType, before: StoredResource, after: StoredResource): void
+  insert(type: ResourceType, row: StoredResource, members?: readonly MemberRef[]): Effect<MemberDelta[]>
+  update(type: ResourceType, before: StoredResource, after: StoredResource): Effect<void>
   /** The members that joined or left; none when no membership changed (re-adding a member, removing an absent one). */
-  applyMemberOps(group: StoredResource, ops: readonly MemberOp[], at: string): readonly MemberDelta[]
+  applyMemberOps(group: StoredResource, ops: readonly MemberOp[], at: string): Effect<readonly MemberDelta[]>
   /**
    * Memberships go with the row; a deleted user's reports lose their manager. Returns those
    * changes of other resources (groups losing the member, reports losing their manager), which
    * the journal records as cascades.
    */
-  delete(type: ResourceType, row: StoredResource, at: string): Cascade[]
+  delete(type: ResourceType, row: StoredResource, at: string): Effect<Cascade[]>
   /** Ids among `ids` that exist (any resource type), for reference checks. */
-  existing(ids: readonly string[]): Map<string, string>
+  existing(ids: readonly string[]): Effect<Map<string, string>>
   /**
    * Appends a journal entry for this tenant in this transaction (nothing when the journal is
    * off). A function is called only when the journal is on, so a server without one skips the diff.
    */
-  journal(draft: JournalDraft | (() => JournalDraft)): void
+  journal(draft: JournalDraft | (() => JournalDraft)): Effect<void>
 }
 
 /** A change of another resource that a delete caused. */
@@ -93,27 +99,31 @@ export interface Cascade {
   changes: JournalChange[]
 }
 
-/** Storage behind the services (go-scim's db.DB); src/store/resource-store.ts implements it. */
+/**
+ * Storage behind the services (go-scim's db.DB): src/store/resource-store.ts (SQLite, whose effects
+ * never yield) and src/store-pg/resource-store.ts (PostgreSQL) implement it. Reads are Effects.
+ */
 export interface ResourceStore {
-  get(type: ResourceType, id: string): StoredResource | undefined
+  get(type: ResourceType, id: string): Effect<StoredResource | undefined>
   /** Hot lookups, served from the LRU cache: folded userName / group displayName, and externalId. */
-  findByName(type: ResourceType, name: string): readonly StoredResource[]
-  findByExternalId(type: ResourceType, externalId: string): readonly StoredResource[]
-  query(type: ResourceType, query: ListQuery): { total: number; rows: StoredResource[] }
+  findByName(type: ResourceType, name: string): Effect<readonly StoredResource[]>
+  findByExternalId(type: ResourceType, externalId: string): Effect<readonly StoredResource[]>
+  query(type: ResourceType, query: ListQuery): Effect<{ total: number; rows: StoredResource[] }>
   /** The `limit` most recently modified resources of `type`, newest first. */
-  recentlyModified(type: ResourceType, limit: number): StoredResource[]
+  recentlyModified(type: ResourceType, limit: number): Effect<StoredResource[]>
   /** How many resources of `type` have a lastModified after `since` (ISO 8601 text). */
-  modifiedSince(type: ResourceType, since: string): number
-  members(groupId: string): MemberRow[]
+  modifiedSince(type: ResourceType, since: string): Effect<number>
+  members(groupId: string): Effect<MemberRow[]>
   /** The group's first `limit` members (in `members` order) and how many it has in all. */
-  memberPage(groupId: string, limit: number): { total: number; rows: MemberRow[] }
+  memberPage(groupId: string, limit: number): Effect<{ total: number; rows: MemberRow[] }>
   /** A user's groups: those read with the row, else looked up. */
-  groupsOf(user: StoredResource): readonly MemberRow[]
+  groupsOf(user: StoredResource): Effect<readonly MemberRow[]>
   /**
    * Runs `fn` in a transaction shared with other writes that arrive in the same tick (group
-   * commit): one sync for the batch; an error in `fn` rolls back only its own changes.
+   * commit): one sync for the batch; an error in `fn` rolls back only its own changes. The job's
+   * effect reads and writes through `tx` only: a synchronous store refuses one that yields.
    */
-  write<T>(fn: (tx: WriteTx) => T): Promise<T>
+  write<T>(fn: (tx: WriteTx) => Effect<T>): Promise<T>
   /** Counters for /metrics: lookup-cache hits and misses, write batches and the jobs in them. */
   stats(): StoreStats
   /** Why the database cannot serve now (not writable, schema not this build's), or undefined when it can. */

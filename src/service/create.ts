@@ -4,11 +4,11 @@ import { coerceResource } from '../scim/schema/coerce'
 import { locationOf } from '../scim/render'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
-import { checkManager } from './references'
+import { awaited, type Effect } from './effect'
 import type { RequestInfo, ServiceResult } from './result'
-import { checkUniqueness } from './uniqueness'
+import { checkAgainstOthers } from './write-checks'
 import { diffDocuments, memberChanges } from '../journal/diff'
-import { journalChange } from './journal-entry'
+import { changeEntry } from './journal-entry'
 import { projectionOf, renderView } from './view'
 
 /** What an import keeps of an exported resource; a normal create assigns all of it. */
@@ -19,29 +19,33 @@ export interface KeptIdentity {
   lastModified: string
 }
 
-export async function createResource(
+export function* createResource(
   deps: ServiceDeps,
   type: ResourceType,
   body: unknown,
   req: RequestInfo,
   kept?: KeptIdentity
-): Promise<ServiceResult> {
+): Effect<ServiceResult> {
   // Read before writing: a bad attributes list is a 400 with nothing stored.
   const plan = projectionOf(type, req)
   const { doc, members } = coerceResource(type, body, { mode: 'create', compat: req.compat })
-  const row = await deps.store.write((tx) => {
-    const now = deps.now().toISOString()
-    const fresh = { id: deps.newId(), version: 1, created: now, lastModified: now }
-    if (kept && tx.existing([kept.id]).size > 0)
-      throw ScimError.uniqueness(`id ${kept.id} is taken by another resource`)
-    const created: StoredResource = { ...(kept ?? fresh), type: type.name, data: doc }
-    checkManager(tx, undefined, doc, created.id)
-    checkUniqueness(deps, type, undefined, doc, created.id)
-    const added = tx.insert(type, created, members)
-    const changes = () => [...diffDocuments(undefined, doc), ...memberChanges(added)]
-    journalChange(tx, req, 'create', type, undefined, created, changes, created.lastModified)
-    return created
-  })
-  const view = renderView(deps, type, row, req, plan)
+  const row = yield* awaited(
+    deps.store.write(function* (tx) {
+      const now = deps.now().toISOString()
+      const fresh = { id: deps.newId(), version: 1, created: now, lastModified: now }
+      if (kept && (yield* tx.existing([kept.id])).size > 0)
+        throw ScimError.uniqueness(`id ${kept.id} is taken by another resource`)
+      const created: StoredResource = { ...(kept ?? fresh), type: type.name, data: doc }
+      yield* checkAgainstOthers(tx, type, undefined, doc, created.id)
+      const added = yield* tx.insert(type, created, members)
+      const changes = () => [...diffDocuments(undefined, doc), ...memberChanges(added)]
+      yield* tx.journal(changeEntry(req, 'create', type, undefined, created, changes, created.lastModified))
+      return created
+    })
+  )
+  // A user just created is in no group (memberships are made through groups, and a new id has
+  // none): its `groups` need no read.
+  const shown = type.name === 'User' ? { ...row, groupsRead: [] } : row
+  const view = yield* renderView(deps, type, shown, req, plan)
   return { status: 201, headers: { location: locationOf(req.base, type, row.id), etag: view.etag }, body: view.doc }
 }

@@ -2,32 +2,35 @@
 import { ScimError, quoted } from '../scim/errors'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps } from './context'
+import { awaited, type Effect } from './effect'
 import { checkIfMatch } from './preconditions'
 import { etagOf } from '../scim/render'
 import type { RequestInfo, ServiceResult } from './result'
 import { diffDocuments, memberChanges } from '../journal/diff'
-import { journalCascades, journalChange } from './journal-entry'
+import { changeEntry, journalCascades } from './journal-entry'
 
-export async function deleteResource(
+export function* deleteResource(
   deps: ServiceDeps,
   type: ResourceType,
   id: string,
   req: RequestInfo
-): Promise<ServiceResult> {
-  await deps.store.write((tx) => {
-    const row = tx.get(type, id)
-    if (!row) throw ScimError.notFound(`${type.name} ${quoted(id)} not found`)
-    checkIfMatch(req.ifMatch, etagOf(row.version))
-    const at = deps.now().toISOString()
-    // The entry holds everything the resource was, members included, so a restore can rebuild it.
-    const members = type.name === 'Group' ? deps.store.members(row.id) : []
-    const cascades = tx.delete(type, row, at)
-    const changes = () => [
-      ...diffDocuments(row.data, undefined),
-      ...memberChanges(members.map((m) => ({ id: m.value, type: m.type, added: false }))),
-    ]
-    journalChange(tx, req, 'delete', type, row, undefined, changes, at)
-    journalCascades(tx, req, cascades, at)
-  })
+): Effect<ServiceResult> {
+  yield* awaited(
+    deps.store.write(function* (tx) {
+      const row = yield* tx.get(type, id)
+      if (!row) throw ScimError.notFound(`${type.name} ${quoted(id)} not found`)
+      checkIfMatch(req.ifMatch, etagOf(row.version))
+      const at = deps.now().toISOString()
+      // The entry holds everything the resource was, members included, so a restore can rebuild it.
+      const members = type.name === 'Group' ? yield* tx.members(row.id) : []
+      const cascades = yield* tx.delete(type, row, at)
+      const changes = () => [
+        ...diffDocuments(row.data, undefined),
+        ...memberChanges(members.map((m) => ({ id: m.value, type: m.type, added: false }))),
+      ]
+      yield* tx.journal(changeEntry(req, 'delete', type, row, undefined, changes, at))
+      yield* journalCascades(tx, req, cascades, at)
+    })
+  )
   return { status: 204 }
 }

@@ -1,20 +1,27 @@
 // GET /{type}/{id} (RFC 7644 §3.4.1), with If-None-Match → 304.
 import { ScimError, quoted } from '../scim/errors'
 import type { ResourceType } from '../scim/schema/types'
-import type { ServiceDeps, StoredResource } from './context'
+import type { ServiceDeps } from './context'
+import type { Effect } from './effect'
 import { notModified } from './preconditions'
 import type { RequestInfo, ServiceResult } from './result'
-import { viewJson } from './view'
+import { knownReferences, projectionOf, readReferences, viewJsonWith } from './view'
 
-export function mustGet(deps: ServiceDeps, type: ResourceType, id: string): StoredResource {
-  const row = deps.store.get(type, id)
+export function* getResource(
+  deps: ServiceDeps,
+  type: ResourceType,
+  id: string,
+  req: RequestInfo
+): Effect<ServiceResult> {
+  const row = yield* deps.store.get(type, id)
   if (!row) throw ScimError.notFound(`${type.name} ${quoted(id)} not found`)
-  return row
+  // viewJson's steps, without a generator of its own: the hottest read of all runs two (this and get).
+  const plan = projectionOf(type, req)
+  const refs = knownReferences(type, row, plan) ?? (yield* readReferences(deps, type, row))
+  return answer(req, viewJsonWith(type, row, req, plan, refs))
 }
 
-export function getResource(deps: ServiceDeps, type: ResourceType, id: string, req: RequestInfo): ServiceResult {
-  const row = mustGet(deps, type, id)
-  const { json, etag } = viewJson(deps, type, row, req)
+function answer(req: RequestInfo, { json, etag }: { json: string; etag: string }): ServiceResult {
   if (notModified(req.ifNoneMatch, etag)) return { status: 304, headers: { etag } }
   return { status: 200, headers: { etag }, json }
 }

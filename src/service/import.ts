@@ -7,6 +7,7 @@ import { coerceResource } from '../scim/schema/coerce'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
 import { createResource, type KeptIdentity } from './create'
+import { awaited, type Effect } from './effect'
 import { replaceResource } from './replace'
 import type { RequestInfo } from './result'
 
@@ -31,16 +32,18 @@ function typeOf(deps: ServiceDeps, body: Doc): ResourceType {
 }
 
 /** The stored resource this line is: same id, else same userName / displayName, else same externalId. */
-function matchOf(deps: ServiceDeps, type: ResourceType, body: Doc): StoredResource | undefined {
+function* matchOf(deps: ServiceDeps, type: ResourceType, body: Doc): Effect<StoredResource | undefined> {
   if (typeof body.id === 'string') {
-    const byId = deps.store.get(type, body.id)
+    const byId = yield* deps.store.get(type, body.id)
     if (byId) return byId
   }
   const nameAttr = type.name === 'User' ? 'userName' : 'displayName'
   const name = body[nameAttr]
-  const byName = typeof name === 'string' ? deps.store.findByName(type, foldCase(name))[0] : undefined
+  const byName = typeof name === 'string' ? (yield* deps.store.findByName(type, foldCase(name)))[0] : undefined
   if (byName) return byName
-  return typeof body.externalId === 'string' ? deps.store.findByExternalId(type, body.externalId)[0] : undefined
+  return typeof body.externalId === 'string'
+    ? (yield* deps.store.findByExternalId(type, body.externalId))[0]
+    : undefined
 }
 
 /** The id, version and timestamps of an exported line, kept when the resource is new here. */
@@ -57,12 +60,9 @@ function keptIdentity(body: Doc): KeptIdentity | undefined {
   return { id: body.id, version, created: meta.created, lastModified: meta.lastModified }
 }
 
-function sameMembers(deps: ServiceDeps, type: ResourceType, existing: StoredResource, body: Doc): boolean {
+function* sameMembers(deps: ServiceDeps, type: ResourceType, existing: StoredResource, body: Doc): Effect<boolean> {
   if (type.name !== 'Group' || body.members === undefined) return true
-  const now = deps.store
-    .members(existing.id)
-    .map((m) => m.value)
-    .sort()
+  const now = (yield* deps.store.members(existing.id)).map((m) => m.value).sort()
   const sent = (Array.isArray(body.members) ? body.members : []).map((m) => (isObject(m) ? String(m.value) : '')).sort()
   return deepEqual(now, sent)
 }
@@ -100,13 +100,13 @@ function followRenames(body: Doc, renamed: RenamedIds): Doc {
   return out
 }
 
-export async function importLine(
+export function* importLine(
   deps: ServiceDeps,
   text: string,
   req: RequestInfo,
   kept: KeptResource[],
   renamed: RenamedIds = new Map()
-): Promise<LineOutcome> {
+): Effect<LineOutcome> {
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
@@ -116,13 +116,13 @@ export async function importLine(
   if (!isObject(parsed)) throw ScimError.invalidSyntax('each line is one JSON object: a SCIM resource')
   const body = followRenames(parsed, renamed)
   const type = typeOf(deps, body)
-  const existing = matchOf(deps, type, body)
+  const existing = yield* matchOf(deps, type, body)
   const exportedId = typeof body.id === 'string' ? body.id : undefined
   if (!existing) {
     const identity = keptIdentity(body)
     if (identity) {
       try {
-        await createResource(deps, type, body, req, identity)
+        yield* createResource(deps, type, body, req, identity)
         kept.push({ type, identity })
         return 'created'
       } catch (err) {
@@ -130,15 +130,15 @@ export async function importLine(
         if (!(err instanceof ScimError && err.scimType === 'uniqueness')) throw err
       }
     }
-    const created = await createResource(deps, type, body, req)
+    const created = yield* createResource(deps, type, body, req)
     const id = (created.body as { id?: unknown }).id
     if (exportedId !== undefined && typeof id === 'string' && id !== exportedId) renamed.set(exportedId, id)
     return 'created'
   }
   if (exportedId !== undefined && existing.id !== exportedId) renamed.set(exportedId, existing.id)
   const { doc } = coerceResource(type, body, { mode: 'replace', existing: existing.data })
-  if (deepEqual(doc, existing.data) && sameMembers(deps, type, existing, body)) return 'unchanged'
-  await replaceResource(deps, type, existing.id, body, req)
+  if (deepEqual(doc, existing.data) && (yield* sameMembers(deps, type, existing, body))) return 'unchanged'
+  yield* replaceResource(deps, type, existing.id, body, req)
   return 'updated'
 }
 
@@ -148,15 +148,17 @@ export async function importLine(
  * served, so the store moved their versions on; once the whole file is in, each is served as it
  * was exported, and its exported meta is the true one again.
  */
-export async function restoreKeptMeta(deps: ServiceDeps, kept: readonly KeptResource[]): Promise<void> {
+export function* restoreKeptMeta(deps: ServiceDeps, kept: readonly KeptResource[]): Effect<void> {
   for (let at = 0; at < kept.length; at += 500) {
-    await deps.store.write((tx) => {
-      for (const { type, identity } of kept.slice(at, at + 500)) {
-        const now = tx.get(type, identity.id)
-        if (!now || (now.version === identity.version && now.lastModified === identity.lastModified)) continue
-        tx.update(type, now, { ...now, version: identity.version, lastModified: identity.lastModified })
-      }
-    })
+    yield* awaited(
+      deps.store.write(function* (tx) {
+        for (const { type, identity } of kept.slice(at, at + 500)) {
+          const now = yield* tx.get(type, identity.id)
+          if (!now || (now.version === identity.version && now.lastModified === identity.lastModified)) continue
+          yield* tx.update(type, now, { ...now, version: identity.version, lastModified: identity.lastModified })
+        }
+      })
+    )
   }
 }
 

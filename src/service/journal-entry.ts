@@ -1,20 +1,20 @@
 // The journal entries a service appends for its change, and for the changes that change caused.
-import type { JournalChange, JournalOp } from '../journal/types'
+import type { JournalChange, JournalDraft, JournalOp } from '../journal/types'
 import type { ResourceType } from '../scim/schema/types'
 import type { Cascade, StoredResource, WriteTx } from './context'
 import type { RequestInfo } from './result'
+import type { Effect } from './effect'
 
 function origin(req: RequestInfo) {
   return { actor: req.actor ?? null, requestId: req.requestId ?? null, compat: [...(req.firedCompat?.() ?? [])] }
 }
 
 /**
- * Appends the entry of one change of `type` `id`, from `before` (absent for a create) to `after`
- * (absent for a delete). `changes` is called only when the journal is on: the diff is the
- * journal's work, and a server without one does not pay for it.
+ * The entry of one change of `type` `id`, from `before` (absent for a create) to `after` (absent
+ * for a delete), for tx.journal. A function, called only when the journal is on: the diff
+ * (`changes`) is the journal's work, and a server without one does not pay for it.
  */
-export function journalChange(
-  tx: WriteTx,
+export function changeEntry(
   req: RequestInfo,
   op: JournalOp,
   type: ResourceType,
@@ -22,8 +22,8 @@ export function journalChange(
   after: StoredResource | undefined,
   changes: () => JournalChange[],
   at: string
-): void {
-  tx.journal(() => ({
+): () => JournalDraft {
+  return () => ({
     at,
     ...origin(req),
     op,
@@ -33,14 +33,19 @@ export function journalChange(
     versionAfter: after?.version ?? null,
     changes: changes(),
     cascade: false,
-  }))
+  })
 }
 
 /** Appends one entry per resource a delete changed besides the deleted one (`cascade: true`). */
-export function journalCascades(tx: WriteTx, req: RequestInfo, cascades: readonly Cascade[], at: string): void {
+export function* journalCascades(
+  tx: WriteTx,
+  req: RequestInfo,
+  cascades: readonly Cascade[],
+  at: string
+): Effect<void> {
   const from = origin(req)
   for (const c of cascades)
-    tx.journal({
+    yield* tx.journal({
       at,
       ...from,
       op: 'patch',

@@ -4,6 +4,7 @@ import { ScimError, quoted } from '../scim/errors'
 import { cursorListResponseJson } from '../scim/list'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
+import type { Effect } from './effect'
 import type { FilterCache } from './filter-cache'
 import type { ListParams } from './list'
 import type { RequestInfo, ServiceResult } from './result'
@@ -29,13 +30,13 @@ function pageSize(raw: string | number | undefined, settings: { defaultCount: nu
  * but the first carries `previousCursor`. Pages follow the primary key, which no write changes:
  * a walk under concurrent writes sees every resource that existed throughout exactly once.
  */
-export function listByCursor(
+export function* listByCursor(
   deps: ServiceDeps,
   filters: FilterCache,
   type: ResourceType,
   params: ListParams,
   req: RequestInfo
-): ServiceResult {
+): Effect<ServiceResult> {
   const cursor = params.cursor ?? ''
   if (params.startIndex !== undefined && params.startIndex !== '')
     throw ScimError.invalidValue('send either cursor or startIndex, not both (RFC 9865 §2)')
@@ -55,7 +56,7 @@ export function listByCursor(
   // One row more than the page tells whether another page follows in the walk's direction. The
   // page also ends where the response budget does, like an index page; the cursor goes on from there.
   const { limits } = deps.settings
-  const { total, rows } = deps.store.query(type, {
+  const { total, rows } = yield* deps.store.query(type, {
     filter,
     startIndex: 1,
     count: count === 0 ? 0 : count + 1,
@@ -66,7 +67,7 @@ export function listByCursor(
   const kept: { row: StoredResource; json: string }[] = []
   let bytes = 0
   for (const row of rows.slice(0, count)) {
-    const json = viewJson(deps, type, row, req, projection).json
+    const json = (yield* viewJson(deps, type, row, req, projection)).json
     const size = Buffer.byteLength(json)
     if (!fitsResponse(bytes, size, limits)) break
     kept.push({ row, json })

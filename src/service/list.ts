@@ -9,10 +9,12 @@ import { DEFAULT_FILTER_LIMITS } from '../scim/filter/parser'
 import { resolveAttribute, type ResolvedAttr } from '../scim/filter/resolve'
 import type { ResourceType } from '../scim/schema/types'
 import type { ListQuery, ServiceDeps, StoredResource } from './context'
+import type { Effect } from './effect'
 import type { FilterCache } from './filter-cache'
 import { listByCursor } from './list-cursor'
 import type { RequestInfo, ServiceResult } from './result'
-import { projectionOf, viewJson } from './view'
+import { knownReferences, projectionOf, readReferences, viewJsonWith } from './view'
+import type { ViewPlan } from '../scim/project'
 
 /** Query parameters, from the URL or a SearchRequest body, as strings or numbers. */
 export interface ListParams {
@@ -29,14 +31,14 @@ export interface ListParams {
  * `userName eq "x"`, `externalId eq "x"` and group `displayName eq "x"`: the lookups Entra sends
  * for every object in every cycle, answered from the store's LRU-cached indexed lookups.
  */
-function hotLookup(deps: ServiceDeps, type: ResourceType, ast: FilterNode): readonly StoredResource[] | undefined {
+function hotLookupOf(type: ResourceType, ast: FilterNode): { by: 'name' | 'externalId'; value: string } | undefined {
   if (ast.kind !== 'compare' || ast.op !== 'eq' || typeof ast.value !== 'string' || ast.path.sub !== undefined)
     return undefined
   if (ast.path.uri !== undefined && ast.path.uri.toLowerCase() !== type.core.lowerId) return undefined
   const name = ast.path.name.toLowerCase()
-  if (name === 'externalid') return deps.store.findByExternalId(type, ast.value)
+  if (name === 'externalid') return { by: 'externalId', value: ast.value }
   if ((name === 'username' && type.name === 'User') || (name === 'displayname' && type.name === 'Group')) {
-    return deps.store.findByName(type, foldCase(ast.value))
+    return { by: 'name', value: foldCase(ast.value) }
   }
   return undefined
 }
@@ -60,6 +62,43 @@ function descendingOf(order: string | undefined): boolean {
   return lower === 'descending'
 }
 
+/** What a list query asks of the store: a hot lookup, or a query without its paging. */
+interface PlannedRows {
+  hot?: { by: 'name' | 'externalId'; value: string }
+  query: Omit<ListQuery, 'startIndex' | 'count'>
+}
+
+function planRows(
+  filters: FilterCache,
+  type: ResourceType,
+  params: ListParams,
+  fired: RequestInfo['compat']
+): PlannedRows {
+  const compiled =
+    params.filter !== undefined && params.filter.trim() !== '' ? filters.compile(type, params.filter, fired) : undefined
+  const sortBy = resolveSort(type, params.sortBy)
+  const descending = descendingOf(params.sortOrder)
+  const hot = compiled && !sortBy ? hotLookupOf(type, compiled.ast) : undefined
+  return { hot, query: { filter: compiled?.resolved, sortBy, descending } }
+}
+
+/** The page `paging` of what a hot lookup found, and how many it found. */
+function hotPage(found: readonly StoredResource[], paging: { startIndex: number; count: number }) {
+  return { total: found.length, rows: found.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count) }
+}
+
+/** The store calls of a planned list query: the hot lookup, or the query with its paging. */
+function* readRows(
+  deps: ServiceDeps,
+  type: ResourceType,
+  { hot, query }: PlannedRows,
+  paging: { startIndex: number; count: number; maxBytes?: number }
+): Effect<{ total: number; rows: readonly StoredResource[] }> {
+  if (!hot) return yield* deps.store.query(type, { ...query, ...paging })
+  if (hot.by === 'name') return hotPage(yield* deps.store.findByName(type, hot.value), paging)
+  return hotPage(yield* deps.store.findByExternalId(type, hot.value), paging)
+}
+
 /** Runs one list query for one resource type and returns the page of rows and the total. */
 export function queryRows(
   deps: ServiceDeps,
@@ -68,42 +107,38 @@ export function queryRows(
   params: ListParams,
   paging: { startIndex: number; count: number; maxBytes?: number },
   fired?: RequestInfo['compat']
-) {
-  const compiled =
-    params.filter !== undefined && params.filter.trim() !== '' ? filters.compile(type, params.filter, fired) : undefined
-  const sortBy = resolveSort(type, params.sortBy)
-  const descending = descendingOf(params.sortOrder)
-  const hot = compiled && !sortBy ? hotLookup(deps, type, compiled.ast) : undefined
-  if (hot) {
-    return { total: hot.length, rows: hot.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count) }
-  }
-  const query: ListQuery = { filter: compiled?.resolved, sortBy, descending, ...paging }
-  return deps.store.query(type, query)
+): Effect<{ total: number; rows: readonly StoredResource[] }> {
+  // The planning is plain code (and throws at once for a bad filter); only the store calls are effects.
+  return readRows(deps, type, planRows(filters, type, params, fired), paging)
 }
 
-export function listResources(
+export function* listResources(
   deps: ServiceDeps,
   filters: FilterCache,
   type: ResourceType,
   params: ListParams,
   req: RequestInfo
-): ServiceResult {
-  if (params.cursor !== undefined) return listByCursor(deps, filters, type, params, req)
+): Effect<ServiceResult> {
+  if (params.cursor !== undefined) return yield* listByCursor(deps, filters, type, params, req)
   const paging = clampPaging(params.startIndex, params.count, deps.settings)
+  const planned = planRows(filters, type, params, req.compat)
   const projection = projectionOf(type, req)
-  let total = 0
   const page = emptyPage()
-  fillPage(
-    page,
-    deps.settings.limits,
-    paging,
-    (slice) => {
-      const result = queryRows(deps, filters, type, params, slice, req.compat)
-      total = result.total
-      return result.rows
-    },
-    (row) => viewJson(deps, type, row, req, projection).json
-  )
+  let total: number
+  if (planned.hot) {
+    // Entra's lookups: the few rows found are in memory at once, so the page is filled from them
+    // here, without slices and without the generators that reading in slices takes.
+    const { hot } = planned
+    const found =
+      hot.by === 'name'
+        ? yield* deps.store.findByName(type, hot.value)
+        : yield* deps.store.findByExternalId(type, hot.value)
+    total = found.length
+    for (const row of hotPage(found, paging).rows) {
+      const refs = knownReferences(type, row, projection) ?? (yield* readReferences(deps, type, row))
+      if (!addToPage(page, viewJsonWith(type, row, req, projection, refs).json, deps.settings.limits)) break
+    }
+  } else total = yield* fillPlanned(deps, page, paging, type, planned, req, projection)
   return { status: 200, json: listResponseJson(total, paging.startIndex, page.resources) }
 }
 
@@ -144,27 +179,55 @@ export function addToPage(page: Page, json: string, limits: Limits): boolean {
   return true
 }
 
+/** Where a page's rows come from: one resource type's list query. */
+export interface RowSource {
+  filters: FilterCache
+  type: ResourceType
+  params: ListParams
+  fired?: RequestInfo['compat']
+}
+
 /**
- * Reads `paging.count` rows from `paging.startIndex` in slices and adds them until the budget is
- * spent: the first slice is FIRST_READ rows, each later one what the rest of the budget holds
- * at the size of the largest resource so far. A query reads its rows whole (parsed documents),
- * so this, not the budget alone, is what bounds memory: 1,000 users of 100 KB had cost +400 MB.
+ * Reads `paging.count` rows of `source` from `paging.startIndex` in slices and adds their views
+ * until the budget is spent: the first slice is FIRST_READ rows, each later one what the rest of
+ * the budget holds at the size of the largest resource so far. A query reads its rows whole
+ * (parsed documents), so this, not the budget alone, is what bounds memory: 1,000 users of 100 KB
+ * had cost +400 MB. Returns the query's total.
  */
 export function fillPage(
+  deps: ServiceDeps,
   page: Page,
-  limits: Limits,
   paging: Paging,
-  read: (slice: Paging & { maxBytes: number }) => readonly StoredResource[],
-  render: (row: StoredResource) => string
-): void {
+  source: RowSource,
+  req: RequestInfo,
+  projection: ViewPlan
+): Effect<number> {
+  const planned = planRows(source.filters, source.type, source.params, source.fired)
+  return fillPlanned(deps, page, paging, source.type, planned, req, projection)
+}
+
+function* fillPlanned(
+  deps: ServiceDeps,
+  page: Page,
+  paging: Paging,
+  type: ResourceType,
+  planned: PlannedRows,
+  req: RequestInfo,
+  projection: ViewPlan
+): Effect<number> {
+  const { limits } = deps.settings
   let startIndex = paging.startIndex
   let left = paging.count
   let want = Math.min(left, FIRST_READ)
   for (;;) {
-    const rows = read({ startIndex, count: want, maxBytes: limits.maxResponseBytes - page.bytes })
-    for (const row of rows) if (!addToPage(page, render(row), limits)) return
+    const slice = { startIndex, count: want, maxBytes: limits.maxResponseBytes - page.bytes }
+    const { total, rows } = yield* readRows(deps, type, planned, slice)
+    for (const row of rows) {
+      const refs = knownReferences(type, row, projection) ?? (yield* readReferences(deps, type, row))
+      if (!addToPage(page, viewJsonWith(type, row, req, projection, refs).json, limits)) return total
+    }
     left -= rows.length
-    if (rows.length < want || left <= 0) return
+    if (rows.length < want || left <= 0) return total
     startIndex += rows.length
     want = Math.min(left, Math.max(1, Math.floor((limits.maxResponseBytes - page.bytes) / Math.max(1, page.largest))))
   }

@@ -7,12 +7,12 @@ import { deepEqual } from '../scim/document'
 import type { Doc } from '../scim/document'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
+import { awaited, type Effect } from './effect'
 import { checkIfMatch } from './preconditions'
-import { checkManager } from './references'
 import type { RequestInfo, ServiceResult } from './result'
-import { checkUniqueness } from './uniqueness'
+import { checkAgainstOthers } from './write-checks'
 import { diffDocuments, memberChanges } from '../journal/diff'
-import { journalChange } from './journal-entry'
+import { changeEntry } from './journal-entry'
 import { projectionOf, renderView } from './view'
 
 /** The engine's `changed` also counts member ops, which may all be no-ops: then the document decides. */
@@ -32,38 +32,39 @@ function refuseDeviation(rule: string): never {
  * as Entra asks, so a 100,000-member group is never serialised for a one-member change. Either
  * way a request that names `attributes` gets 200 with the resource (RFC 7644 §3.5.2).
  */
-export async function patchResource(
+export function* patchResource(
   deps: ServiceDeps,
   type: ResourceType,
   id: string,
   body: unknown,
   req: RequestInfo
-): Promise<ServiceResult> {
+): Effect<ServiceResult> {
   // A strict tenant refuses every compatibility rule the request would need, wherever it fires.
   const fired = deps.settings.strictPatch ? refuseDeviation : req.compat
   const ops = normalizePatchRequest(body, fired)
   // Read before writing: a bad attributes list is a 400 with nothing changed.
   const plan = projectionOf(type, req)
-  const row = await deps.store.write((tx) => {
-    const before = tx.get(type, id)
-    if (!before) throw ScimError.notFound(`${type.name} ${quoted(id)} not found`)
-    checkIfMatch(req.ifMatch, etagOf(before.version))
-    const result = applyPatch(type, before.data, ops, fired)
-    const now = deps.now().toISOString()
-    // RFC 7644 §3.5.2.1: a PATCH that changes nothing (Entra's retried adds and removes) keeps
-    // version and lastModified.
-    const moved = result.memberOps.length > 0 ? tx.applyMemberOps(before, result.memberOps, now) : []
-    if (moved.length === 0 && !documentChanged(before.data, result)) return before
-    checkManager(tx, before.data, result.doc, id)
-    checkUniqueness(deps, type, before.data, result.doc, id)
-    const after: StoredResource = { ...before, data: result.doc, version: before.version + 1, lastModified: now }
-    tx.update(type, before, after)
-    const changes = () => [...diffDocuments(before.data, result.doc), ...memberChanges(moved)]
-    journalChange(tx, req, 'patch', type, before, after, changes, now)
-    return after
-  })
+  const row = yield* awaited(
+    deps.store.write(function* (tx) {
+      const before = yield* tx.get(type, id)
+      if (!before) throw ScimError.notFound(`${type.name} ${quoted(id)} not found`)
+      checkIfMatch(req.ifMatch, etagOf(before.version))
+      const result = applyPatch(type, before.data, ops, fired)
+      const now = deps.now().toISOString()
+      // RFC 7644 §3.5.2.1: a PATCH that changes nothing (Entra's retried adds and removes) keeps
+      // version and lastModified.
+      const moved = result.memberOps.length > 0 ? yield* tx.applyMemberOps(before, result.memberOps, now) : []
+      if (moved.length === 0 && !documentChanged(before.data, result)) return before
+      yield* checkAgainstOthers(tx, type, before.data, result.doc, id)
+      const after: StoredResource = { ...before, data: result.doc, version: before.version + 1, lastModified: now }
+      yield* tx.update(type, before, after)
+      const changes = () => [...diffDocuments(before.data, result.doc), ...memberChanges(moved)]
+      yield* tx.journal(changeEntry(req, 'patch', type, before, after, changes, now))
+      return after
+    })
+  )
   if (type.name === 'Group' && req.attributes === undefined)
     return { status: 204, headers: { etag: etagOf(row.version) } }
-  const { doc, etag } = renderView(deps, type, row, req, plan)
+  const { doc, etag } = yield* renderView(deps, type, row, req, plan)
   return { status: 200, headers: { etag }, body: doc }
 }

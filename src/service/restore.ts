@@ -9,6 +9,7 @@ import { schemasOf } from '../scim/schema/coerce'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps } from './context'
 import { createResource } from './create'
+import type { Effect } from './effect'
 import { patchResource } from './patch'
 import { replaceResource } from './replace'
 import type { RequestInfo } from './result'
@@ -46,9 +47,9 @@ function withoutManager(doc: Doc): Doc {
   return out
 }
 
-async function attempt(step: RestoreStep, run: () => Promise<unknown>): Promise<RestoreStep> {
+function* attempt(step: RestoreStep, write: Effect<unknown>): Effect<RestoreStep> {
   try {
-    await run()
+    yield* write
   } catch (err) {
     if (!(err instanceof ScimError)) throw err
     step.error = err
@@ -65,19 +66,19 @@ async function attempt(step: RestoreStep, run: () => Promise<unknown>): Promise<
  * (their manager, a member). Every write goes through the services, so it is validated and
  * journaled like any other; running a restore twice changes nothing the second time.
  */
-export async function restoreSince(
+export function* restoreSince(
   deps: ServiceDeps,
   entries: Iterable<JournalEntry>,
   req: RequestInfo,
   dryRun: boolean
-): Promise<RestoreStep[]> {
+): Effect<RestoreStep[]> {
   const all = historiesSince(entries)
   // What existed at T, and what was made later but lost something to a cascade and still exists.
   const histories = [...all.values()].filter((h) => h.existed || !h.deleted)
   const typeOf = (h: ResourceHistory) => deps.registry.resourceType(h.type)
-  const exists = (typeName: string, id: string) => {
+  function* exists(typeName: string, id: string): Effect<boolean> {
     const type = deps.registry.resourceType(typeName)
-    return type !== undefined && deps.store.get(type, id) !== undefined
+    return type !== undefined && (yield* deps.store.get(type, id)) !== undefined
   }
   // Users first: groups list them, and they are what a scoping mistake removes.
   histories.sort((a, b) => Number(a.type !== 'User') - Number(b.type !== 'User'))
@@ -88,14 +89,14 @@ export async function restoreSince(
   for (const h of histories) {
     const type = typeOf(h)
     if (!type) continue
-    const current = deps.store.get(type, h.id)
+    const current = yield* deps.store.get(type, h.id)
     const target = documentAt(h, current?.data)
     if (!current && h.deleted) {
       const step: RestoreStep = { action: 'recreate', type: h.type, id: h.id, detail: nameOf(target) }
       const at = deps.now().toISOString()
       const identity = { id: h.id, version: (h.lastVersion ?? 0) + 1, created: at, lastModified: at }
       const first = withoutManager(target)
-      if (!dryRun) await attempt(step, () => createResource(deps, type, body(type, first), req, identity))
+      if (!dryRun) yield* attempt(step, createResource(deps, type, body(type, first), req, identity))
       steps.push(step)
       if (!step.error && first !== target) reverts.push({ h, type, target })
     } else if (current && !deepEqual(target, current.data)) {
@@ -108,19 +109,19 @@ export async function restoreSince(
   for (const { h, type, target, step } of reverts) {
     if (dryRun) continue
     const done = step ?? { action: 'revert', type: h.type, id: h.id, detail: 'manager' }
-    await attempt(done, () => replaceResource(deps, type, h.id, body(type, target), req))
+    yield* attempt(done, replaceResource(deps, type, h.id, body(type, target), req))
     if (!step && done.error) steps.push(done)
   }
   for (const h of histories) {
     if (h.type !== 'Group' || h.members.size === 0) continue
     const type = typeOf(h)!
-    if (!dryRun && !deps.store.get(type, h.id)) continue
-    const now = new Set(deps.store.members(h.id).map((m) => m.value))
+    if (!dryRun && !(yield* deps.store.get(type, h.id))) continue
+    const now = new Set((yield* deps.store.members(h.id)).map((m) => m.value))
     const add: string[] = []
     const remove: string[] = []
     for (const [member, was] of h.members) {
       // A member whose own restore failed is left out, so the others still go back.
-      if (was.present && !now.has(member) && (dryRun || exists(was.type, member))) add.push(member)
+      if (was.present && !now.has(member) && (dryRun || (yield* exists(was.type, member)))) add.push(member)
       // A member created after T joined after T too, and stays: only what existed at T goes back.
       if (!was.present && now.has(member) && all.get(member)?.existed !== false) remove.push(member)
     }
@@ -136,7 +137,7 @@ export async function restoreSince(
       ...(remove.length > 0 ? [{ op: 'remove', path: 'members', value: remove.map((value) => ({ value })) }] : []),
     ]
     if (!dryRun)
-      await attempt(step, () => patchResource(deps, type, h.id, { schemas: [URN_PATCH_OP], Operations: ops }, req))
+      yield* attempt(step, patchResource(deps, type, h.id, { schemas: [URN_PATCH_OP], Operations: ops }, req))
     steps.push(step)
   }
   return steps

@@ -3,21 +3,22 @@ import { ScimError } from '../scim/errors'
 import { clampPaging, listResponseJson } from '../scim/list'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps } from './context'
+import type { Effect } from './effect'
 import type { FilterCache } from './filter-cache'
 import { emptyPage, fillPage, queryRows, type ListParams } from './list'
 import type { RequestInfo, ServiceResult } from './result'
-import { viewJson } from './view'
+import { projectionOf } from './view'
 
 /**
  * Resource types are concatenated in registry order (Users, then Groups). A filter that names
  * an attribute one type lacks simply excludes that type; a filter no type understands is an error.
  */
-export function searchAll(
+export function* searchAll(
   deps: ServiceDeps,
   filters: FilterCache,
   params: ListParams,
   req: RequestInfo
-): ServiceResult {
+): Effect<ServiceResult> {
   if (params.cursor !== undefined)
     throw ScimError.invalidValue('cursor paging is offered per resource type: POST /Users/.search or /Groups/.search')
   const paging = clampPaging(params.startIndex, params.count, deps.settings)
@@ -27,7 +28,7 @@ export function searchAll(
     try {
       applicable.push({
         type,
-        total: queryRows(deps, filters, type, params, { startIndex: 1, count: 0 }, req.compat).total,
+        total: (yield* queryRows(deps, filters, type, params, { startIndex: 1, count: 0 }, req.compat)).total,
       })
     } catch (err) {
       if (!(err instanceof ScimError)) throw err
@@ -45,12 +46,13 @@ export function searchAll(
       continue
     }
     const want = paging.count - page.resources.length
-    fillPage(
+    yield* fillPage(
+      deps,
       page,
-      deps.settings.limits,
       { startIndex: skip + 1, count: want },
-      (slice) => queryRows(deps, filters, type, params, slice).rows,
-      (row) => viewJson(deps, type, row, req).json
+      { filters, type, params },
+      req,
+      projectionOf(type, req)
     )
     skip = 0
   }

@@ -1,10 +1,14 @@
-// The AsyncWriteTx a PostgreSQL write job gets: row and membership writes under row locks, and the rows each one changes.
+// The WriteTx a PostgreSQL write job gets: row and membership writes under row locks, and the rows each one changes.
 import type { SQL } from 'bun'
 import type { Limits } from '../scim/limits'
 import { managerCascades, memberCascades } from '../store/cascades'
 import { displayOf } from '../store/hot-statements'
 import { toRow } from '../store/rows'
-import type { AsyncWriteTx } from './async-store'
+import type { MemberOp, MemberRef } from '../scim/patch/members'
+import type { ResourceType } from '../scim/schema/types'
+import type { StoredResource, WriteTx } from '../service/context'
+import { awaited } from '../service/effect'
+import { pgListQuery } from './list-query'
 import { pgDependents } from './dependents'
 import { translatePgConstraintError } from './errors'
 import { PgJournalAppends } from './journal'
@@ -40,7 +44,7 @@ export function createPgWriteTx(
   limits: Limits,
   journaling: boolean,
   touched: Touched
-): AsyncWriteTx {
+): WriteTx {
   const appends = new PgJournalAppends(tx, tenant)
   const note = (rows: Iterable<{ id: string }>) => {
     for (const r of rows) touched.ids.add(r.id)
@@ -53,66 +57,74 @@ export function createPgWriteTx(
     return found
   }
 
-  const wtx: AsyncWriteTx = {
-    get: (type, id) => reads.byId(tx, type.name, id, true),
-    async insert(type, row, members) {
-      const r = toRow(tenant, type, row, limits)
-      try {
-        await tx.unsafe(INSERT, [
-          r.id,
-          r.tenant,
-          r.type,
-          r.nameCi,
-          r.externalId,
-          r.data,
-          r.version,
-          r.created,
-          r.lastModified,
-        ])
-      } catch (err) {
-        throw translatePgConstraintError(err, type)
-      }
-      note([row])
-      if (!members || members.length === 0) return []
-      return [...(await wtx.applyMemberOps(row, [{ kind: 'add', members: [...members] }], row.lastModified))]
-    },
-    async update(type, before, after) {
-      const r = toRow(tenant, type, after, limits)
-      try {
-        await tx.unsafe(UPDATE, [r.id, r.nameCi, r.externalId, r.data, r.version, r.lastModified])
-      } catch (err) {
-        throw translatePgConstraintError(err, type)
-      }
-      note([after])
-      if (displayOf(before.data) !== displayOf(after.data))
-        note(await pgDependents.showingOf(tx, after.id, after.lastModified))
-    },
-    async applyMemberOps(group, ops, at) {
-      const changes = await applyPgMemberOps(tx, group, ops, existing)
-      if (changes.length === 0) return changes
-      // Only users show their groups; a nested group's own form does not change.
-      const users = changes.filter((c) => c.type === 'User').map((c) => c.id)
-      note(await pgDependents.usersOf(tx, users, at))
-      return changes
-    },
-    async delete(type, row, at) {
-      const showing = await pgDependents.showingOf(tx, row.id, at)
-      note(showing)
-      const cascades = memberCascades(showing, { id: row.id, type: type.name })
-      if (type.name === 'User') {
-        const reports = await pgDependents.reportsOf(tx, row.id, at)
-        note(reports)
-        cascades.push(...managerCascades(reports))
-      }
-      // The row's memberships go with it (ON DELETE CASCADE).
-      await tx.unsafe('DELETE FROM resources WHERE id = $1', [row.id])
-      note([row])
-      return cascades
-    },
-    async journal(draft) {
-      if (journaling) await appends.append(typeof draft === 'function' ? draft() : draft)
-    },
-    existing,
+  const memberOps = async (group: StoredResource, ops: readonly MemberOp[], at: string) => {
+    const changes = await applyPgMemberOps(tx, group, ops, existing)
+    if (changes.length === 0) return changes
+    // Only users show their groups; a nested group's own form does not change.
+    const users = changes.filter((c) => c.type === 'User').map((c) => c.id)
+    note(await pgDependents.usersOf(tx, users, at))
+    return changes
   }
-  return wtx
+  const insert = async (type: ResourceType, row: StoredResource, members?: readonly MemberRef[]) => {
+    const r = toRow(tenant, type, row, limits)
+    try {
+      await tx.unsafe(INSERT, [
+        r.id,
+        r.tenant,
+        r.type,
+        r.nameCi,
+        r.externalId,
+        r.data,
+        r.version,
+        r.created,
+        r.lastModified,
+      ])
+    } catch (err) {
+      throw translatePgConstraintError(err, type)
+    }
+    note([row])
+    if (!members || members.length === 0) return []
+    return [...(await memberOps(row, [{ kind: 'add', members: [...members] }], row.lastModified))]
+  }
+  const update = async (type: ResourceType, before: StoredResource, after: StoredResource) => {
+    const r = toRow(tenant, type, after, limits)
+    try {
+      await tx.unsafe(UPDATE, [r.id, r.nameCi, r.externalId, r.data, r.version, r.lastModified])
+    } catch (err) {
+      throw translatePgConstraintError(err, type)
+    }
+    note([after])
+    if (displayOf(before.data) !== displayOf(after.data))
+      note(await pgDependents.showingOf(tx, after.id, after.lastModified))
+  }
+  const remove = async (type: ResourceType, row: StoredResource, at: string) => {
+    const showing = await pgDependents.showingOf(tx, row.id, at)
+    note(showing)
+    const cascades = memberCascades(showing, { id: row.id, type: type.name })
+    if (type.name === 'User') {
+      const reports = await pgDependents.reportsOf(tx, row.id, at)
+      note(reports)
+      cascades.push(...managerCascades(reports))
+    }
+    // The row's memberships go with it (ON DELETE CASCADE).
+    await tx.unsafe('DELETE FROM resources WHERE id = $1', [row.id])
+    note([row])
+    return cascades
+  }
+
+  // Each method waits for its statements through awaited(): the store's write drives the job's effect.
+  return {
+    get: (type, id) => awaited(reads.byId(tx, type.name, id, true)),
+    // Through the transaction: the job sees its own rows (the pool's other connections would not).
+    query: (type, q) => awaited(pgListQuery(tx, tenant, type, q)),
+    members: (groupId) => awaited(reads.members(tx, groupId)),
+    insert: (type, row, members) => awaited(insert(type, row, members)),
+    update: (type, before, after) => awaited(update(type, before, after)),
+    applyMemberOps: (group, ops, at) => awaited(memberOps(group, ops, at)),
+    delete: (type, row, at) => awaited(remove(type, row, at)),
+    *journal(draft) {
+      if (journaling) yield* awaited(appends.append(typeof draft === 'function' ? draft() : draft))
+    },
+    existing: (ids) => awaited(existing(ids)),
+  }
 }

@@ -3,7 +3,9 @@ import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm'
 import type { BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import type { Database, SQLQueryBindings } from 'bun:sqlite'
 import { DEFAULT_LIMITS, type Limits } from '../scim/limits'
-import type { ListQuery, ResourceStore } from '../service/context'
+import type { ListQuery, ResourceStore, StoredResource } from '../service/context'
+import { runSync } from '../service/effect'
+import type { ResourceType } from '../scim/schema/types'
 import { filterToSql, orderBySql } from './filter-sql'
 import { groupsColumn, HotStatements, READ_COLUMNS, type ReadRow } from './hot-statements'
 import type { LookupCache } from './lookup-cache'
@@ -51,7 +53,6 @@ export function createResourceStore(
   const hot = new HotStatements(sqlite, tenant)
   const journal = options.journaling === false ? undefined : journalOf(sqlite)
   if (journal) queue.observeBatches(journal.batches)
-  const tx = createWriteTx(orm, sqlite, hot, caches, limits, tenant, journal?.appender)
   const activity = activityReads(sqlite, hot, tenant)
   const memberPage = memberPageReads(sqlite)
   // Drizzle's dialect turns a query into text and parameters, so the rows can be read one at a time.
@@ -70,57 +71,82 @@ export function createResourceStore(
     return rows
   }
 
+  /** The list query, read the same way by the store and inside a write job (one connection). */
+  const query = (type: ResourceType, q: ListQuery): { total: number; rows: StoredResource[] } => {
+    const scope = and(eq(resources.tenant, tenant), eq(resources.type, type.name))!
+    const where: SQL = q.filter ? and(scope, filterToSql(q.filter, type))! : scope
+    const count = () => orm.select({ n: sql<number>`count(*)` }).from(resources).where(where).get()?.n ?? 0
+    const total = caches.total(type.name, q.filter, count)
+    if (q.count === 0) return { total, rows: [] }
+    // RFC 7644 §3.4.2.3: resources without the sort attribute go last ascending, first descending.
+    // Without sortBy, pages follow the (tenant, type, name_ci) index: ordered by folded userName or
+    // displayName, so a deep page walks the index and stops, instead of sorting every row.
+    let order = q.sortBy ? orderBySql(q.sortBy, type, q.descending ? 'descending' : 'ascending') : [resources.nameCi]
+    let page = where
+    let offset = q.startIndex - 1
+    let tieBreak = sql`, rowid`
+    // A cursor walks the primary key, which no write changes, so a walk under concurrent writes
+    // returns every resource that existed throughout exactly once. `+type` keeps SQLite off the
+    // type indexes, so it reads the key in order and stops after `count` rows instead of sorting
+    // every resource of the type (at 1M users: 330 ms a page before, 3.5 ms after).
+    if (q.keyset) {
+      const after = q.keyset.direction === 'after'
+      const bound = after ? gt(resources.id, q.keyset.id) : lt(resources.id, q.keyset.id)
+      const ofType = sql`+${resources.tenant} = ${tenant} AND +${resources.type} = ${type.name}`
+      page = (q.filter ? and(ofType, filterToSql(q.filter, type), bound) : and(ofType, bound))!
+      order = [after ? asc(resources.id) : desc(resources.id)]
+      offset = 0
+      tieBreak = sql``
+    }
+    const select = sql`SELECT ${sql.raw(READ_COLUMNS)}, ${sql.raw(groupsColumn(type.name))} AS groups
+      FROM ${resources} WHERE ${page} ORDER BY ${sql.join(order, sql`, `)}${tieBreak} LIMIT ${q.count} OFFSET ${offset}`
+    const rows = q.maxBytes === undefined ? orm.all<ReadRow>(select) : readWithin(select, q.maxBytes)
+    return { total, rows: rows.map((row) => hot.toStored(type.name, row)) }
+  }
+
+  const members = (groupId: string) => hot.members(groupId)
+  const tx = createWriteTx(orm, sqlite, hot, caches, limits, tenant, journal?.appender, { query, members })
+
+  // Effects that never yield (src/service/effect.ts): a generator step around each read.
   return {
-    get: (type, id) => hot.byId(type.name, id),
-    findByName: (type, name) =>
-      hot.stored(
+    *get(type, id) {
+      return hot.byId(type.name, id)
+    },
+    *findByName(type, name) {
+      return hot.stored(
         type.name,
         caches.lookup(type.name, 'name', name, () => hot.byName(type.name, name))
-      ),
-    findByExternalId: (type, externalId) =>
-      hot.stored(
+      )
+    },
+    *findByExternalId(type, externalId) {
+      return hot.stored(
         type.name,
         caches.lookup(type.name, 'externalId', externalId, () => hot.byExternalId(type.name, externalId))
-      ),
-    query(type, q: ListQuery) {
-      const scope = and(eq(resources.tenant, tenant), eq(resources.type, type.name))!
-      const where: SQL = q.filter ? and(scope, filterToSql(q.filter, type))! : scope
-      const count = () => orm.select({ n: sql<number>`count(*)` }).from(resources).where(where).get()?.n ?? 0
-      const total = caches.total(type.name, q.filter, count)
-      if (q.count === 0) return { total, rows: [] }
-      // RFC 7644 §3.4.2.3: resources without the sort attribute go last ascending, first descending.
-      // Without sortBy, pages follow the (tenant, type, name_ci) index: ordered by folded userName or
-      // displayName, so a deep page walks the index and stops, instead of sorting every row.
-      let order = q.sortBy ? orderBySql(q.sortBy, type, q.descending ? 'descending' : 'ascending') : [resources.nameCi]
-      let page = where
-      let offset = q.startIndex - 1
-      let tieBreak = sql`, rowid`
-      // A cursor walks the primary key, which no write changes, so a walk under concurrent writes
-      // returns every resource that existed throughout exactly once. `+type` keeps SQLite off the
-      // type indexes, so it reads the key in order and stops after `count` rows instead of sorting
-      // every resource of the type (at 1M users: 330 ms a page before, 3.5 ms after).
-      if (q.keyset) {
-        const after = q.keyset.direction === 'after'
-        const bound = after ? gt(resources.id, q.keyset.id) : lt(resources.id, q.keyset.id)
-        const ofType = sql`+${resources.tenant} = ${tenant} AND +${resources.type} = ${type.name}`
-        page = (q.filter ? and(ofType, filterToSql(q.filter, type), bound) : and(ofType, bound))!
-        order = [after ? asc(resources.id) : desc(resources.id)]
-        offset = 0
-        tieBreak = sql``
-      }
-      const select = sql`SELECT ${sql.raw(READ_COLUMNS)}, ${sql.raw(groupsColumn(type.name))} AS groups
-        FROM ${resources} WHERE ${page} ORDER BY ${sql.join(order, sql`, `)}${tieBreak} LIMIT ${q.count} OFFSET ${offset}`
-      const rows = q.maxBytes === undefined ? orm.all<ReadRow>(select) : readWithin(select, q.maxBytes)
-      return { total, rows: rows.map((row) => hot.toStored(type.name, row)) }
+      )
     },
-    recentlyModified: (type, limit) => activity.recentlyModified(type.name, limit),
-    modifiedSince: (type, since) => activity.modifiedSince(type.name, since),
-    members: (groupId) => hot.members(groupId),
-    memberPage,
+    *query(type, q) {
+      return query(type, q)
+    },
+    *recentlyModified(type, limit) {
+      return activity.recentlyModified(type.name, limit)
+    },
+    *modifiedSince(type, since) {
+      return activity.modifiedSince(type.name, since)
+    },
+    *members(groupId) {
+      return members(groupId)
+    },
+    *memberPage(groupId, limit) {
+      return memberPage(groupId, limit)
+    },
     // Groups read with the row are current: any change to them gave the user a new version and
     // evicted its cached lookups.
-    groupsOf: (user) => user.groupsRead ?? hot.groupsOf(user.id),
-    write: (fn) => queue.run(() => fn(tx)),
+    *groupsOf(user) {
+      return user.groupsRead ?? hot.groupsOf(user.id)
+    },
+    // The job runs inside the batch's transaction and must end before anything else touches the
+    // connection: runSync refuses a job that waits.
+    write: (fn) => queue.run(() => runSync(fn(tx))),
     readinessProblem: () => queue.storageProblem() ?? readinessProblem(sqlite),
     stats: () => ({
       lookupHits: caches.hits,

@@ -4,7 +4,8 @@ import type { BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import type { Database } from 'bun:sqlite'
 import type { ResourceType } from '../scim/schema/types'
 import { managerCascades, memberCascades } from './cascades'
-import type { StoredResource, WriteTx } from '../service/context'
+import type { ListQuery, MemberRow, StoredResource, WriteTx } from '../service/context'
+import type { MemberOp } from '../scim/patch/members'
 import type { JournalAppender } from '../journal/append'
 import { Dependents } from './dependents'
 import { translateConstraintError } from './errors'
@@ -41,7 +42,11 @@ export function createWriteTx(
   caches: ReadCaches,
   limits: Limits,
   tenant: string,
-  journal: JournalAppender | undefined
+  journal: JournalAppender | undefined,
+  reads: {
+    query: (type: ResourceType, q: ListQuery) => { total: number; rows: StoredResource[] }
+    members: (groupId: string) => MemberRow[]
+  }
 ): WriteTx {
   const insertRow = orm
     .insert(resources)
@@ -75,9 +80,38 @@ export function createWriteTx(
   const existingIds = sqlite.query<{ id: string; type: string }, [string, string]>(EXISTING_IDS)
   const dependents = new Dependents(sqlite)
 
-  const tx: WriteTx = {
-    get: (type, id) => hot.byId(type.name, id),
-    insert(type, row, members) {
+  // Plain functions, which the methods below and each other call without a generator step.
+  const existing = (ids: readonly string[]) => {
+    const found = new Map<string, string>()
+    for (const r of existingIds.all(JSON.stringify(ids), tenant)) found.set(r.id, r.type)
+    return found
+  }
+  const memberOps = (group: StoredResource, ops: readonly MemberOp[], at: string) => {
+    const changes = applyMemberOps(sqlite, group, ops, existing)
+    if (changes.length === 0) return changes
+    // Only users show their groups; a nested group's own form does not change.
+    caches.changed(
+      dependents.usersOf(
+        changes.filter((c) => c.type === 'User').map((c) => c.id),
+        at
+      )
+    )
+    return changes
+  }
+
+  // Effects that never yield (src/service/effect.ts): the write queue runs them with runSync.
+  return {
+    *get(type, id) {
+      return hot.byId(type.name, id)
+    },
+    // The store's own reads: one connection, so they see this transaction's rows.
+    *query(type, q) {
+      return reads.query(type, q)
+    },
+    *members(groupId) {
+      return reads.members(groupId)
+    },
+    *insert(type, row, members) {
       try {
         insertRow.run(toRow(tenant, type, row, limits))
       } catch (err) {
@@ -86,9 +120,9 @@ export function createWriteTx(
       caches.changed([keysOf(type, row)])
       caches.recount(type.name)
       if (!members || members.length === 0) return []
-      return [...tx.applyMemberOps(row, [{ kind: 'add', members: [...members] }], row.lastModified)]
+      return [...memberOps(row, [{ kind: 'add', members: [...members] }], row.lastModified)]
     },
-    update(type, before, after) {
+    *update(type, before, after) {
       try {
         updateRow.run(toRow(tenant, type, after, limits))
       } catch (err) {
@@ -98,19 +132,10 @@ export function createWriteTx(
       if (displayOf(before.data) !== displayOf(after.data))
         caches.changed(dependents.showingOf(after.id, after.lastModified))
     },
-    applyMemberOps(group, ops, at) {
-      const changes = applyMemberOps(sqlite, group, ops, tx.existing)
-      if (changes.length === 0) return changes
-      // Only users show their groups; a nested group's own form does not change.
-      caches.changed(
-        dependents.usersOf(
-          changes.filter((c) => c.type === 'User').map((c) => c.id),
-          at
-        )
-      )
-      return changes
+    *applyMemberOps(group, ops, at) {
+      return memberOps(group, ops, at)
     },
-    delete(type, row, at) {
+    *delete(type, row, at) {
       const showing = dependents.showingOf(row.id, at)
       caches.changed(showing)
       const cascades = memberCascades(showing, { id: row.id, type: type.name })
@@ -125,15 +150,12 @@ export function createWriteTx(
       caches.recount(type.name)
       return cascades
     },
-    journal(draft) {
+    *journal(draft) {
       if (journal) journal.append(tenant, typeof draft === 'function' ? draft() : draft)
     },
     // Only this tenant's ids exist for it: a member or manager reference never crosses tenants.
-    existing(ids) {
-      const found = new Map<string, string>()
-      for (const r of existingIds.all(JSON.stringify(ids), tenant)) found.set(r.id, r.type)
-      return found
+    *existing(ids) {
+      return existing(ids)
     },
   }
-  return tx
 }

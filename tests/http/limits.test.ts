@@ -275,8 +275,8 @@ function rowsReadBy(t: ReturnType<typeof makeTestApp>): number[] {
   const store = t.server.deps.store
   const query = store.query.bind(store)
   const read: number[] = []
-  store.query = (type, q) => {
-    const result = query(type, q)
+  store.query = function* (type, q) {
+    const result = yield* query(type, q)
     read.push(result.rows.length)
     return result
   }

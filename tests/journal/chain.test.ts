@@ -46,9 +46,9 @@ describe('journal/chain', () => {
         (async () => {
           for (let i = 0; i < 10; i++) {
             const store = stores[w % 2]!
-            await store.write((tx) => {
-              tx.journal(draft(`w${w}-${i}`))
-              if (i % 3 === 0) tx.journal(draft(`w${w}-${i}-cascade`))
+            await store.write(function* (tx) {
+              yield* tx.journal(draft(`w${w}-${i}`))
+              if (i % 3 === 0) yield* tx.journal(draft(`w${w}-${i}-cascade`))
             })
           }
         })()
@@ -71,8 +71,8 @@ describe('journal/chain', () => {
     const store = stores[0]!
     const outcomes = await Promise.allSettled([
       store.write((tx) => tx.journal(draft('a'))),
-      store.write((tx) => {
-        tx.journal(draft('b'))
+      store.write(function* (tx) {
+        yield* tx.journal(draft('b'))
         throw new Error('refused after appending')
       }),
       store.write((tx) => tx.journal(draft('c'))),
@@ -94,9 +94,9 @@ describe('journal/chain', () => {
     const outcomes = await Promise.allSettled([
       main.write((tx) => tx.journal(draft('a'))),
       acme.write((tx) => tx.journal(draft('b'))),
-      main.write((tx) => {
-        tx.journal(draft('lost-1'))
-        tx.journal(draft('lost-2'))
+      main.write(function* (tx) {
+        yield* tx.journal(draft('lost-1'))
+        yield* tx.journal(draft('lost-2'))
         throw new Error('refused')
       }),
       acme.write((tx) => tx.journal(draft('c'))),

@@ -1,5 +1,6 @@
 // import at the service level: each line goes through the write services, so it is journaled.
 import { describe, expect, test } from 'bun:test'
+import { run } from '../../src/service/effect'
 import { importLine } from '../../src/service/import'
 import { makeTestApp } from '../helpers/app'
 import { URN_USER } from '../helpers/scim'
@@ -8,7 +9,7 @@ describe('service/import journaling', () => {
   test('an imported line is journaled like any write, with actor and request id null', async () => {
     const t = makeTestApp()
     const line = JSON.stringify({ schemas: [URN_USER], userName: 'imported', title: 'T' })
-    expect(await importLine(t.server.deps, line, { base: '/scim/v2' }, [])).toBe('created')
+    expect(await run(importLine(t.server.deps, line, { base: '/scim/v2' }, []))).toBe('created')
     expect(t.server.journal.after('default', 0, 10)).toMatchObject([
       {
         op: 'create',

@@ -1,5 +1,6 @@
 // journal restore at the service level: deleted groups with their members, changed documents, later resources kept.
 import { describe, expect, test } from 'bun:test'
+import { run } from '../../src/service/effect'
 import { restoreSince } from '../../src/service/restore'
 import { makeTestApp, type TestApp } from '../helpers/app'
 import { URN_ENTERPRISE, URN_GROUP, URN_USER, patchBody, readJson } from '../helpers/scim'
@@ -42,7 +43,7 @@ describe('service/restore', () => {
       patchBody({ op: 'replace', path: 'displayName', value: 'Renamed' })
     )
     await t.request('DELETE', `/scim/v2/Users/${b}`)
-    const steps = await restoreSince(t.server.deps, since(t, mark), { base: '/scim/v2' }, false)
+    const steps = await run(restoreSince(t.server.deps, since(t, mark), { base: '/scim/v2' }, false))
     expect(steps.filter((s) => s.error)).toEqual([])
     expect(steps.map((s) => [s.action, s.id]).sort()).toEqual(
       [
@@ -57,7 +58,7 @@ describe('service/restore', () => {
     expect(await members(t, outer)).toEqual([inner, b].sort())
     expect((await readJson(await t.request('GET', `/scim/v2/Groups/${outer}`))).displayName).toBe('Outer')
     // Once more: nothing left to do.
-    expect(await restoreSince(t.server.deps, since(t, mark), { base: '/scim/v2' }, false)).toEqual([])
+    expect(await run(restoreSince(t.server.deps, since(t, mark), { base: '/scim/v2' }, false))).toEqual([])
   })
 
   test('a dry run plans the same steps and writes nothing', async () => {
@@ -65,7 +66,7 @@ describe('service/restore', () => {
     const a = await post(t, '/scim/v2/Users', { schemas: [URN_USER], userName: 'a', title: 'T' })
     await t.request('PATCH', `/scim/v2/Users/${a}`, patchBody({ op: 'remove', path: 'title' }))
     const before = since(t, 0).length
-    const steps = await restoreSince(t.server.deps, since(t, 1), { base: '/scim/v2' }, true)
+    const steps = await run(restoreSince(t.server.deps, since(t, 1), { base: '/scim/v2' }, true))
     expect(steps).toMatchObject([{ action: 'revert', id: a, detail: 'title' }])
     expect(since(t, 0)).toHaveLength(before)
   })
@@ -86,7 +87,7 @@ describe('service/restore', () => {
       patchBody({ op: 'add', path: 'members', value: [{ value: later }] })
     )
     await t.request('DELETE', `/scim/v2/Users/${boss}`)
-    const steps = await restoreSince(t.server.deps, since(t, mark), { base: '/scim/v2' }, false)
+    const steps = await run(restoreSince(t.server.deps, since(t, mark), { base: '/scim/v2' }, false))
     expect(steps.filter((s) => s.error)).toEqual([])
     expect(await members(t, g)).toEqual([boss, later].sort())
     // `later` exists only since T and stays; the manager the delete cascaded away comes back.
@@ -113,7 +114,7 @@ describe('service/restore', () => {
     await t.request('DELETE', `/scim/v2/Users/${a}`)
     await t.request('DELETE', `/scim/v2/Users/${b}`)
     await post(t, '/scim/v2/Users', { schemas: [URN_USER], userName: 'A' })
-    const steps = await restoreSince(t.server.deps, since(t, mark), { base: '/scim/v2' }, false)
+    const steps = await run(restoreSince(t.server.deps, since(t, mark), { base: '/scim/v2' }, false))
     expect(steps.filter((s) => s.error).map((s) => [s.id, s.error!.status])).toEqual([[a, 409]])
     expect(await members(t, g)).toEqual([b])
   })

@@ -26,9 +26,9 @@ describe.skipIf(!server)('store-pg/journal-verify', () => {
     await db.sql`TRUNCATE resources, group_members, journal, journal_chains`
     const store = createPgResourceStore(drizzle({ client: db.sql }))
     for (const id of ['a', 'b', 'c'])
-      await store.write(async (tx) => {
-        await tx.insert(User, { id, type: 'User', data: { userName: id }, version: 1, created: T0, lastModified: T0 })
-        await tx.journal({
+      await store.write(function* (tx) {
+        yield* tx.insert(User, { id, type: 'User', data: { userName: id }, version: 1, created: T0, lastModified: T0 })
+        yield* tx.journal({
           at: T0,
           actor: null,
           requestId: null,

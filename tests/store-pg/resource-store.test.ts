@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { SQL } from 'bun'
 import { drizzle } from 'drizzle-orm/bun-sql'
 import type { StoredResource } from '../../src/service/context'
+import { awaited, run } from '../../src/service/effect'
 import { type Invalidation, subscribeInvalidations } from '../../src/store-pg/invalidation'
 import { pgJournalAfter } from '../../src/store-pg/journal-read'
 import { verifyPgJournal } from '../../src/store-pg/journal-verify'
@@ -36,9 +37,9 @@ describe.skipIf(!server)('store-pg/resource-store', () => {
 
   test('two jobs that lock two rows in opposite orders deadlock; the one PostgreSQL aborts runs again and both commit', async () => {
     const store = createPgResourceStore(drizzle({ client: db.sql }))
-    await store.write(async (tx) => {
-      await tx.insert(User, user('a'))
-      await tx.insert(User, user('b'))
+    await store.write(function* (tx) {
+      yield* tx.insert(User, user('a'))
+      yield* tx.insert(User, user('b'))
     })
     const runs = { first: 0, second: 0 }
     let firstHas!: () => void
@@ -46,20 +47,20 @@ describe.skipIf(!server)('store-pg/resource-store', () => {
     const firstLocked = new Promise<void>((r) => (firstHas = r))
     const secondLocked = new Promise<void>((r) => (secondHas = r))
     const swap = (name: 'first' | 'second', mine: string, theirs: string, locked: () => void, wait: Promise<void>) =>
-      store.write(async (tx) => {
+      store.write(function* (tx) {
         runs[name]++
-        const row = (await tx.get(User, mine))!
+        const row = (yield* tx.get(User, mine))!
         locked()
-        await wait
-        await tx.get(User, theirs)
-        await tx.update(User, row, { ...row, data: { userName: mine, title: name }, version: row.version + 1 })
+        yield* awaited(wait)
+        yield* tx.get(User, theirs)
+        yield* tx.update(User, row, { ...row, data: { userName: mine, title: name }, version: row.version + 1 })
       })
     await Promise.all([
       swap('first', 'a', 'b', firstHas, secondLocked),
       swap('second', 'b', 'a', secondHas, firstLocked),
     ])
     expect(runs.first + runs.second).toBe(3)
-    expect([(await store.get(User, 'a'))!.data.title, (await store.get(User, 'b'))!.data.title]).toEqual([
+    expect([(await run(store.get(User, 'a')))!.data.title, (await run(store.get(User, 'b')))!.data.title]).toEqual([
       'first',
       'second',
     ])
@@ -80,8 +81,8 @@ describe.skipIf(!server)('store-pg/resource-store', () => {
       dropAll: () => {},
     })
     await store
-      .write(async (tx) => {
-        await tx.insert(User, user('rolled-back'))
+      .write(function* (tx) {
+        yield* tx.insert(User, user('rolled-back'))
         throw new Error('no')
       })
       .catch(() => {})
@@ -97,10 +98,10 @@ describe.skipIf(!server)('store-pg/resource-store', () => {
     const stores = replicas.map((client) => createPgResourceStore(drizzle({ client }), { tenant: 'acme' }))
     await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        stores[i % 2]!.write(async (tx) => {
+        stores[i % 2]!.write(function* (tx) {
           const r = user(`acme-${i}`)
-          await tx.insert(User, r)
-          await tx.journal({
+          yield* tx.insert(User, r)
+          yield* tx.journal({
             at: T0,
             actor: `replica ${i % 2}`,
             requestId: null,
@@ -130,14 +131,20 @@ describe.skipIf(!server)('store-pg/resource-store', () => {
   })
 
   test("readiness: a migrated database serves; one missing this build's migrations does not", async () => {
-    expect(await createPgResourceStore(drizzle({ client: db.sql })).readinessProblem()).toBeUndefined()
+    const ready = createPgResourceStore(drizzle({ client: db.sql }))
+    // The probe answers without waiting: nothing is known before the first check has finished.
+    expect(ready.readinessProblem()).toBe('the database has not been checked yet')
+    expect(await ready.checkReadiness()).toBeUndefined()
+    expect(ready.readinessProblem()).toBeUndefined()
     const empty = await freshDatabase(server!)
     try {
       await empty.sql.unsafe(
         'CREATE SCHEMA drizzle; CREATE TABLE drizzle.__drizzle_migrations (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)'
       )
-      const problem = await createPgResourceStore(drizzle({ client: empty.sql })).readinessProblem()
+      const unmigrated = createPgResourceStore(drizzle({ client: empty.sql }))
+      const problem = await unmigrated.checkReadiness()
       expect(problem).toBe(`the database lacks ${MIGRATIONS.length} migration(s) of this build`)
+      expect(unmigrated.readinessProblem()).toBe(problem)
     } finally {
       await empty.drop()
     }

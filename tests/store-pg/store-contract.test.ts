@@ -1,4 +1,4 @@
-// One contract for both stores: the SQLite store (through asyncOf) and the PostgreSQL store give the same results.
+// One contract for both stores, through the one ResourceStore interface: SQLite and PostgreSQL give the same results.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test'
 import { diffDocuments } from '../../src/journal/diff'
 import type { JournalDraft } from '../../src/journal/types'
@@ -7,8 +7,8 @@ import { URN_ENTERPRISE_USER } from '../../src/scim/constants'
 import { ScimError } from '../../src/scim/errors'
 import { parseAttrPath, parseFilter } from '../../src/scim/filter'
 import { resolveAttribute, resolveFilter } from '../../src/scim/filter/resolve'
-import type { StoredResource } from '../../src/service/context'
-import type { AsyncResourceStore, AsyncWriteTx } from '../../src/store-pg/async-store'
+import type { ResourceStore, StoredResource } from '../../src/service/context'
+import { awaited, run } from '../../src/service/effect'
 import { builtinRegistry, typeOf } from '../helpers/generate'
 import { testPostgres } from '../helpers/postgres'
 import { pgHarness, sqliteHarness, type StoreHarness } from './store-harness'
@@ -63,7 +63,7 @@ const shown = (r: StoredResource | undefined) =>
 const ungrouped = (r: StoredResource) => ({ ...shown(r)!, groups: [] })
 
 const kinds: [string, () => Promise<StoreHarness | undefined>][] = [
-  ['SQLite (asyncOf)', async () => sqliteHarness()],
+  ['SQLite', async () => sqliteHarness()],
   ['PostgreSQL', async () => (server ? await pgHarness(server) : undefined)],
 ]
 
@@ -72,10 +72,10 @@ for (const [kind, make] of kinds) {
     let harness: StoreHarness
     let tenants = 0
     /** A store over a tenant of its own (ids are unique across tenants, so the tables start empty). */
-    const fresh = (): AsyncResourceStore => harness.open(`t${++tenants}`)
-    const insertAll = (store: AsyncResourceStore, rows: StoredResource[]) =>
-      store.write(async (tx) => {
-        for (const r of rows) await tx.insert(r.type === 'User' ? User : Group, r)
+    const fresh = (): ResourceStore => harness.open(`t${++tenants}`)
+    const insertAll = (store: ResourceStore, rows: StoredResource[]) =>
+      store.write(function* (tx) {
+        for (const r of rows) yield* tx.insert(r.type === 'User' ? User : Group, r)
       })
 
     beforeAll(async () => {
@@ -92,24 +92,41 @@ for (const [kind, make] of kinds) {
       const store = fresh()
       const ann = user('u1', 'Ann', { title: 'Engineer' })
       await store.write((tx) => tx.insert(User, ann))
-      expect(shown(await store.get(User, 'u1'))).toEqual(ungrouped(ann))
-      expect(await store.get(Group, 'u1')).toBeUndefined()
+      expect(shown(await run(store.get(User, 'u1')))).toEqual(ungrouped(ann))
+      expect(await run(store.get(Group, 'u1'))).toBeUndefined()
       const replaced = { ...ann, data: { userName: 'Ann', title: 'Manager' }, version: 2, lastModified: at(1) }
-      await store.write(async (tx) => tx.update(User, (await tx.get(User, 'u1'))!, replaced))
-      expect(shown(await store.get(User, 'u1'))).toEqual(ungrouped(replaced))
-      const cascades = await store.write(async (tx) => tx.delete(User, (await tx.get(User, 'u1'))!, at(2)))
+      await store.write(function* (tx) {
+        return yield* tx.update(User, (yield* tx.get(User, 'u1'))!, replaced)
+      })
+      expect(shown(await run(store.get(User, 'u1')))).toEqual(ungrouped(replaced))
+      const cascades = await store.write(function* (tx) {
+        return yield* tx.delete(User, (yield* tx.get(User, 'u1'))!, at(2))
+      })
       expect(cascades).toEqual([])
-      expect(await store.get(User, 'u1')).toBeUndefined()
+      expect(await run(store.get(User, 'u1'))).toBeUndefined()
+    })
+
+    // What a uniqueness check and a delete's journal entry read inside a job: on PostgreSQL the
+    // pool's other connections would not see the job's uncommitted rows.
+    test("a job's query and members read through its own transaction: they see its writes", async () => {
+      const store = fresh()
+      const seen = await store.write(function* (tx) {
+        yield* tx.insert(User, user('u1', 'ann', { title: 'T' }))
+        yield* tx.insert(Group, group('g1', 'Ops'), [{ value: 'u1', type: 'User' }])
+        const titled = yield* tx.query(User, { filter: filterOf('title eq "T"'), startIndex: 1, count: 0 })
+        return { total: titled.total, members: yield* tx.members('g1') }
+      })
+      expect(seen).toEqual({ total: 1, members: [{ value: 'u1', type: 'User', display: 'ann' }] })
     })
 
     test('a job that throws changes nothing', async () => {
       const store = fresh()
-      const failed = store.write(async (tx) => {
-        await tx.insert(User, user('u1', 'ann'))
+      const failed = store.write(function* (tx) {
+        yield* tx.insert(User, user('u1', 'ann'))
         throw ScimError.invalidValue('changed my mind')
       })
       expect((await refusal(failed)).status).toBe(400)
-      expect(await store.get(User, 'u1')).toBeUndefined()
+      expect(await run(store.get(User, 'u1'))).toBeUndefined()
     })
 
     test('uniqueness: a folded userName or an id taken is 409 uniqueness, per tenant', async () => {
@@ -119,11 +136,11 @@ for (const [kind, make] of kinds) {
       expect([sameName.status, sameName.scimType]).toEqual([409, 'uniqueness'])
       const sameId = await refusal(insertAll(store, [group('u1', 'Admins')]))
       expect([sameId.status, sameId.scimType]).toEqual([409, 'uniqueness'])
-      expect(await store.get(User, 'u2')).toBeUndefined()
+      expect(await run(store.get(User, 'u2'))).toBeUndefined()
       // Groups may share a displayName; another tenant may reuse a userName.
       await insertAll(store, [group('g1', 'Ops'), group('g2', 'ops')])
       await insertAll(fresh(), [user('v1', 'Straße')])
-      expect(ids(await store.findByName(User, 'strasse'))).toEqual(['u1'])
+      expect(ids(await run(store.findByName(User, 'strasse')))).toEqual(['u1'])
     })
 
     test('lookups: folded userName and displayName, exact externalId, in insertion order', async () => {
@@ -134,11 +151,11 @@ for (const [kind, make] of kinds) {
         group('g2', 'OPS'),
         user('u2', 'bob', { externalId: 'e1' }),
       ])
-      expect(ids(await store.findByName(User, foldCase('STRASSE')))).toEqual(['u1'])
-      expect(ids(await store.findByName(Group, foldCase('ops')))).toEqual(['g1', 'g2'])
-      expect(ids(await store.findByExternalId(User, 'E1'))).toEqual(['u1'])
-      expect(ids(await store.findByExternalId(User, 'e1'))).toEqual(['u2'])
-      expect(await store.findByName(User, 'nobody')).toEqual([])
+      expect(ids(await run(store.findByName(User, foldCase('STRASSE'))))).toEqual(['u1'])
+      expect(ids(await run(store.findByName(Group, foldCase('ops'))))).toEqual(['g1', 'g2'])
+      expect(ids(await run(store.findByExternalId(User, 'E1')))).toEqual(['u1'])
+      expect(ids(await run(store.findByExternalId(User, 'e1')))).toEqual(['u2'])
+      expect(await run(store.findByName(User, 'nobody'))).toEqual([])
     })
 
     test('query: filter, sort, startIndex/count, totals, keyset cursors, byte budget', async () => {
@@ -150,34 +167,40 @@ for (const [kind, make] of kinds) {
           user(`u${i}`, `user${(7 * i) % 6}`, title === undefined ? {} : { title, emails: [{ value: `x${i}@a.b` }] }, i)
         )
       )
-      const all = await store.query(User, { startIndex: 1, count: 10 })
+      const all = await run(store.query(User, { startIndex: 1, count: 10 }))
       expect(all.total).toBe(6)
       // No sortBy: folded userName order.
       expect(ids(all.rows)).toEqual(['u0', 'u1', 'u2', 'u3', 'u4', 'u5'])
       const eng = filterOf('title co "eng"')
-      expect(ids((await store.query(User, { filter: eng, startIndex: 1, count: 10 })).rows)).toEqual(['u0', 'u1', 'u5'])
+      expect(ids((await run(store.query(User, { filter: eng, startIndex: 1, count: 10 }))).rows)).toEqual([
+        'u0',
+        'u1',
+        'u5',
+      ])
       const byTitle = resolveAttribute(parseAttrPath('title')!, User)
-      const sorted = await store.query(User, { sortBy: byTitle, descending: true, startIndex: 2, count: 3 })
+      const sorted = await run(store.query(User, { sortBy: byTitle, descending: true, startIndex: 2, count: 3 }))
       // caseExact:false text sorts folded; descending puts the resource without a title first.
       expect([sorted.total, ids(sorted.rows)]).toEqual([6, ['u3', 'u5', 'u2']])
-      const ascending = await store.query(User, { sortBy: byTitle, startIndex: 1, count: 10 })
+      const ascending = await run(store.query(User, { sortBy: byTitle, startIndex: 1, count: 10 }))
       expect(ids(ascending.rows)).toEqual(['u0', 'u1', 'u2', 'u5', 'u3', 'u4'])
-      const withEmail = await store.query(User, { filter: filterOf('emails pr'), startIndex: 1, count: 0 })
+      const withEmail = await run(store.query(User, { filter: filterOf('emails pr'), startIndex: 1, count: 0 }))
       expect(withEmail).toEqual({ total: 5, rows: [] })
-      const after = await store.query(User, { keyset: { id: 'u1', direction: 'after' }, startIndex: 1, count: 2 })
+      const after = await run(store.query(User, { keyset: { id: 'u1', direction: 'after' }, startIndex: 1, count: 2 }))
       expect([after.total, ids(after.rows)]).toEqual([6, ['u2', 'u3']])
-      const before = await store.query(User, {
-        filter: eng,
-        keyset: { id: 'u5', direction: 'before' },
-        startIndex: 1,
-        count: 5,
-      })
+      const before = await run(
+        store.query(User, {
+          filter: eng,
+          keyset: { id: 'u5', direction: 'before' },
+          startIndex: 1,
+          count: 5,
+        })
+      )
       expect([before.total, ids(before.rows)]).toEqual([3, ['u1', 'u0']])
       // About 70 bytes a document: the second passes the budget and is the last returned.
-      const budget = await store.query(User, { startIndex: 1, count: 10, maxBytes: 100 })
+      const budget = await run(store.query(User, { startIndex: 1, count: 10, maxBytes: 100 }))
       expect(ids(budget.rows)).toEqual(['u0', 'u1'])
-      expect(ids(await store.recentlyModified(User, 2))).toEqual(['u5', 'u4'])
-      expect(await store.modifiedSince(User, at(3))).toBe(2)
+      expect(ids(await run(store.recentlyModified(User, 2)))).toEqual(['u5', 'u4'])
+      expect(await run(store.modifiedSince(User, at(3)))).toBe(2)
     })
 
     test('members: rows with display, version bumps of the users and groups that show a change', async () => {
@@ -193,24 +216,24 @@ for (const [kind, make] of kinds) {
         { id: 'u2', type: 'User', added: true },
         { id: 'u1', type: 'User', added: true },
       ])
-      expect(await store.members('g1')).toEqual([
+      expect(await run(store.members('g1'))).toEqual([
         { value: 'u2', type: 'User', display: 'bob' },
         { value: 'u1', type: 'User', display: 'Ann A' },
       ])
-      expect(await store.memberPage('g1', 1)).toEqual({
+      expect(await run(store.memberPage('g1', 1))).toEqual({
         total: 2,
         rows: [{ value: 'u2', type: 'User', display: 'bob' }],
       })
       // A user's groups are part of it as served: joining gave u1 a new version.
-      const u1 = await store.get(User, 'u1')
+      const u1 = await run(store.get(User, 'u1'))
       expect([u1!.version, u1!.lastModified, u1!.groupsRead]).toEqual([
         2,
         at(1),
         [{ value: 'g1', type: 'Group', display: 'Ops' }],
       ])
-      expect(await store.groupsOf((await store.get(User, 'u3'))!)).toEqual([])
-      const g1 = (await store.get(Group, 'g1'))!
-      const moved = await store.write(async (tx) =>
+      expect(await run(store.groupsOf((await run(store.get(User, 'u3')))!))).toEqual([])
+      const g1 = (await run(store.get(Group, 'g1')))!
+      const moved = await store.write((tx) =>
         tx.applyMemberOps(
           g1,
           [
@@ -230,8 +253,8 @@ for (const [kind, make] of kinds) {
         { id: 'u3', type: 'User', added: true },
         { id: 'u1', type: 'User', added: false },
       ])
-      expect((await store.members('g1')).map((m) => m.value)).toEqual(['u2', 'u3'])
-      expect([(await store.get(User, 'u1'))!.version, (await store.get(User, 'u2'))!.version]).toEqual([3, 2])
+      expect((await run(store.members('g1'))).map((m) => m.value)).toEqual(['u2', 'u3'])
+      expect([(await run(store.get(User, 'u1')))!.version, (await run(store.get(User, 'u2')))!.version]).toEqual([3, 2])
       // Re-adding and removing the absent change nothing.
       const none = await store.write((tx) =>
         tx.applyMemberOps(
@@ -245,13 +268,13 @@ for (const [kind, make] of kinds) {
       )
       expect(none).toEqual([])
       // A member's new display name is part of the group as served: the group gets a new version.
-      const u2 = (await store.get(User, 'u2'))!
+      const u2 = (await run(store.get(User, 'u2')))!
       await store.write((tx) =>
         tx.update(User, u2, { ...u2, data: { userName: 'bobby' }, version: u2.version + 1, lastModified: at(4) })
       )
-      const after = (await store.get(Group, 'g1'))!
+      const after = (await run(store.get(Group, 'g1')))!
       expect([after.version, after.lastModified]).toEqual([2, at(4)])
-      expect((await store.members('g1'))[0]).toEqual({ value: 'u2', type: 'User', display: 'bobby' })
+      expect((await run(store.members('g1')))[0]).toEqual({ value: 'u2', type: 'User', display: 'bobby' })
       const unknown = await refusal(
         store.write((tx) =>
           tx.applyMemberOps(after, [{ kind: 'add', members: [{ value: 'nope', type: 'User' }] }], at(5))
@@ -292,7 +315,9 @@ for (const [kind, make] of kinds) {
           { value: 'r1', type: 'User' },
         ])
       )
-      const cascades = await store.write(async (tx) => tx.delete(User, (await tx.get(User, 'boss'))!, at(9)))
+      const cascades = await store.write(function* (tx) {
+        return yield* tx.delete(User, (yield* tx.get(User, 'boss'))!, at(9))
+      })
       const byId = [...cascades].sort((a, b) => a.id.localeCompare(b.id))
       expect(byId).toEqual([
         {
@@ -317,18 +342,20 @@ for (const [kind, make] of kinds) {
           changes: [{ path: `${URN_ENTERPRISE_USER}:manager.value`, before: 'boss' }],
         },
       ])
-      expect((await store.get(User, 'r1'))!.data).toEqual({ userName: 'r1' })
-      expect((await store.get(User, 'r2'))!.data).toEqual({
+      expect((await run(store.get(User, 'r1')))!.data).toEqual({ userName: 'r1' })
+      expect((await run(store.get(User, 'r2')))!.data).toEqual({
         userName: 'r2',
         [URN_ENTERPRISE_USER]: { department: 'Ops' },
       })
-      expect((await store.get(User, 'r3'))!.data).toEqual({ userName: 'r3', ...manager('r1') })
-      expect(await store.members('g1')).toEqual([{ value: 'r1', type: 'User', display: 'r1' }])
-      expect((await store.get(Group, 'g1'))!.lastModified).toBe(at(9))
+      expect((await run(store.get(User, 'r3')))!.data).toEqual({ userName: 'r3', ...manager('r1') })
+      expect(await run(store.members('g1'))).toEqual([{ value: 'r1', type: 'User', display: 'r1' }])
+      expect((await run(store.get(Group, 'g1')))!.lastModified).toBe(at(9))
       // Deleting a group: its members' `groups` change, with a new version each; no cascade.
-      const groupGone = await store.write(async (tx) => tx.delete(Group, (await tx.get(Group, 'g1'))!, at(10)))
+      const groupGone = await store.write(function* (tx) {
+        return yield* tx.delete(Group, (yield* tx.get(Group, 'g1'))!, at(10))
+      })
       expect(groupGone).toEqual([])
-      const r1 = (await store.get(User, 'r1'))!
+      const r1 = (await run(store.get(User, 'r1')))!
       expect([r1.version, r1.groupsRead]).toEqual([4, []])
     })
 
@@ -336,17 +363,17 @@ for (const [kind, make] of kinds) {
       const store = fresh()
       await insertAll(store, [user('u1', 'ann', { title: '0' })])
       const bump = () =>
-        store.write(async (tx: AsyncWriteTx) => {
-          const before = (await tx.get(User, 'u1'))!
+        store.write(function* (tx) {
+          const before = (yield* tx.get(User, 'u1'))!
           const n = Number(before.data.title) + 1
-          await tx.update(User, before, {
+          yield* tx.update(User, before, {
             ...before,
             data: { ...before.data, title: String(n) },
             version: before.version + 1,
           })
         })
       await Promise.all(Array.from({ length: 8 }, bump))
-      const after = (await store.get(User, 'u1'))!
+      const after = (await run(store.get(User, 'u1')))!
       expect([after.data.title, after.version]).toEqual(['8', 9])
     })
 
@@ -358,14 +385,16 @@ for (const [kind, make] of kinds) {
       const held = new Promise<void>((r) => (release = r))
       let locked!: () => void
       const hasLock = new Promise<void>((r) => (locked = r))
-      const first = store.write(async (tx) => {
-        const before = (await tx.get(User, 'u1'))!
+      const first = store.write(function* (tx) {
+        const before = (yield* tx.get(User, 'u1'))!
         locked()
-        await held
-        await tx.update(User, before, { ...before, data: { ...before.data, title: 'second' }, version: 2 })
+        yield* awaited(held)
+        yield* tx.update(User, before, { ...before, data: { ...before.data, title: 'second' }, version: 2 })
       })
       await hasLock
-      const second = store.write(async (tx) => (await tx.get(User, 'u1'))!.data.title)
+      const second = store.write(function* (tx) {
+        return (yield* tx.get(User, 'u1'))!.data.title
+      })
       while ((await harness.lockWaiters()) === 0) await Bun.sleep(5)
       release()
       await first
@@ -377,11 +406,11 @@ for (const [kind, make] of kinds) {
       const b = fresh()
       await Promise.all(
         Array.from({ length: 32 }, (_, i) =>
-          (i % 2 === 0 ? a : b).write(async (tx) => {
+          (i % 2 === 0 ? a : b).write(function* (tx) {
             const r = user(`j${i}`, `j${i}`, { title: `T${i}` })
-            await tx.insert(User, r)
-            await tx.journal(created(r))
-            await tx.journal(() => ({ ...created(r), op: 'patch', versionBefore: 1, versionAfter: 1, cascade: true }))
+            yield* tx.insert(User, r)
+            yield* tx.journal(created(r))
+            yield* tx.journal(() => ({ ...created(r), op: 'patch', versionBefore: 1, versionAfter: 1, cascade: true }))
           })
         )
       )

@@ -6,8 +6,8 @@ import { ScimError } from '../../src/scim/errors'
 import { parseAttrPath } from '../../src/scim/filter'
 import { resolveAttribute } from '../../src/scim/filter/resolve'
 import type { MemberOp } from '../../src/scim/patch/members'
-import type { StoredResource } from '../../src/service/context'
-import type { AsyncResourceStore, AsyncWriteTx } from '../../src/store-pg/async-store'
+import type { ResourceStore, StoredResource, WriteTx } from '../../src/service/context'
+import { run } from '../../src/service/effect'
 import { builtinRegistry, Rng, typeOf } from '../helpers/generate'
 import { testPostgres } from '../helpers/postgres'
 import { pgHarness, sqliteHarness, type StoreHarness } from './store-harness'
@@ -31,15 +31,15 @@ async function outcome(p: Promise<unknown>): Promise<unknown> {
 }
 
 /** Runs `steps` random writes on `store` and returns what each answered. */
-async function play(store: AsyncResourceStore, seed: number, steps: number): Promise<unknown[]> {
+async function play(store: ResourceStore, seed: number, steps: number): Promise<unknown[]> {
   const rng = new Rng(seed)
   const answers: unknown[] = []
   let clock = 0
   const at = () => new Date(Date.UTC(2026, 0, 1, 0, 0, clock++)).toISOString()
   const pickUsers = () => USERS.filter(() => rng.chance(0.3))
   /** Existing users mostly; now and then an unknown id, which refuses the whole add. */
-  const members = async (tx: AsyncWriteTx) => {
-    const found = await tx.existing(USERS)
+  const members = function* (tx: WriteTx) {
+    const found = yield* tx.existing(USERS)
     const ids = pickUsers().filter((id) => found.has(id) || rng.chance(0.05))
     return ids.map((value) => ({ value, type: 'User' as const }))
   }
@@ -48,7 +48,7 @@ async function play(store: AsyncResourceStore, seed: number, steps: number): Pro
   for (let step = 0; step < steps; step++) {
     const when = at()
     const kind = rng.pick(KINDS)
-    const job = store.write(async (tx) => {
+    const job = store.write(function* (tx) {
       switch (kind) {
         case 0: {
           const id = rng.pick(USERS)
@@ -56,7 +56,7 @@ async function play(store: AsyncResourceStore, seed: number, steps: number): Pro
           if (rng.chance(0.5)) data.displayName = rng.pick(NAMES)
           if (rng.chance(0.4)) data[URN_ENTERPRISE_USER] = { manager: { value: rng.pick(USERS) }, department: 'D' }
           const r: StoredResource = { id, type: 'User', data, version: 1, created: when, lastModified: when }
-          return tx.insert(User, r)
+          return yield* tx.insert(User, r)
         }
         case 1: {
           const id = rng.pick(GROUPS)
@@ -68,10 +68,10 @@ async function play(store: AsyncResourceStore, seed: number, steps: number): Pro
             created: when,
             lastModified: when,
           }
-          return tx.insert(Group, r, await members(tx))
+          return yield* tx.insert(Group, r, yield* members(tx))
         }
         case 2: {
-          const g = await tx.get(Group, rng.pick(GROUPS))
+          const g = yield* tx.get(Group, rng.pick(GROUPS))
           if (!g) return 'no group'
           const ops: MemberOp[] = []
           for (let n = rng.int(3) + 1; n > 0; n--) {
@@ -79,20 +79,20 @@ async function play(store: AsyncResourceStore, seed: number, steps: number): Pro
             if (choice === 0) ops.push({ kind: 'clear' })
             else if (choice < 4) ops.push({ kind: 'remove', values: pickUsers() })
             else if (rng.chance(0.1)) ops.push({ kind: 'add', members: [{ value: rng.pick(GROUPS), type: 'Group' }] })
-            else ops.push({ kind: 'add', members: await members(tx) })
+            else ops.push({ kind: 'add', members: yield* members(tx) })
           }
-          return tx.applyMemberOps(g, ops, when)
+          return yield* tx.applyMemberOps(g, ops, when)
         }
         case 3: {
-          const u = await tx.get(User, rng.pick(USERS))
+          const u = yield* tx.get(User, rng.pick(USERS))
           if (!u) return 'no user'
           const data = { ...u.data, displayName: rng.pick(NAMES), userName: `${rng.pick(NAMES)}${rng.int(3)}` }
-          return tx.update(User, u, { ...u, data, version: u.version + 1, lastModified: when })
+          return yield* tx.update(User, u, { ...u, data, version: u.version + 1, lastModified: when })
         }
         case 4: {
-          const g = await tx.get(Group, rng.pick(GROUPS))
+          const g = yield* tx.get(Group, rng.pick(GROUPS))
           if (!g) return 'no group'
-          return tx.update(Group, g, {
+          return yield* tx.update(Group, g, {
             ...g,
             data: { displayName: rng.pick(NAMES) },
             version: g.version + 1,
@@ -100,12 +100,12 @@ async function play(store: AsyncResourceStore, seed: number, steps: number): Pro
           })
         }
         case 5: {
-          const u = await tx.get(User, rng.pick(USERS))
-          return u ? tx.delete(User, u, when) : 'no user'
+          const u = yield* tx.get(User, rng.pick(USERS))
+          return u ? yield* tx.delete(User, u, when) : 'no user'
         }
         default: {
-          const g = await tx.get(Group, rng.pick(GROUPS))
-          return g ? tx.delete(Group, g, when) : 'no group'
+          const g = yield* tx.get(Group, rng.pick(GROUPS))
+          return g ? yield* tx.delete(Group, g, when) : 'no group'
         }
       }
     })
@@ -115,19 +115,19 @@ async function play(store: AsyncResourceStore, seed: number, steps: number): Pro
 }
 
 /** Every resource and membership as the store reads them, and a few sorted lists. */
-async function snapshot(store: AsyncResourceStore): Promise<unknown> {
+async function snapshot(store: ResourceStore): Promise<unknown> {
   const rows = []
-  for (const id of USERS) rows.push(await store.get(User, id))
-  for (const id of GROUPS) rows.push(await store.get(Group, id), await store.members(id))
+  for (const id of USERS) rows.push(await run(store.get(User, id)))
+  for (const id of GROUPS) rows.push(await run(store.get(Group, id)), await run(store.members(id)))
   const lists = []
   for (const path of ['userName', 'displayName', 'meta.lastModified', 'meta.version', 'groups.display']) {
     const sortBy = resolveAttribute(parseAttrPath(path)!, User)
     for (const descending of [false, true])
-      lists.push((await store.query(User, { sortBy, descending, startIndex: 1, count: 50 })).rows.map((r) => r.id))
+      lists.push((await run(store.query(User, { sortBy, descending, startIndex: 1, count: 50 }))).rows.map((r) => r.id))
   }
-  lists.push((await store.query(Group, { startIndex: 1, count: 50 })).rows.map((r) => r.id))
+  lists.push((await run(store.query(Group, { startIndex: 1, count: 50 }))).rows.map((r) => r.id))
   const lookups = []
-  for (const name of NAMES) lookups.push((await store.findByName(User, foldCase(`${name}0`))).map((r) => r.id))
+  for (const name of NAMES) lookups.push((await run(store.findByName(User, foldCase(`${name}0`)))).map((r) => r.id))
   return { rows, lists, lookups }
 }
 

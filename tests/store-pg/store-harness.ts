@@ -1,11 +1,11 @@
-// The two stores the contract suite runs against: the SQLite store through asyncOf, and the PostgreSQL store.
+// The two stores the contract suite runs against, through the one ResourceStore interface: SQLite and PostgreSQL.
 import { SQL } from 'bun'
 import { drizzle } from 'drizzle-orm/bun-sql'
 import type { Verdict } from '../../src/journal/verify'
+import type { ResourceStore } from '../../src/service/context'
 import { verifyJournal } from '../../src/journal/verify'
 import { openDatabase } from '../../src/store/db'
 import { createResourceStore } from '../../src/store/resource-store'
-import { type AsyncResourceStore, asyncOf } from '../../src/store-pg/async-store'
 import { verifyPgJournal } from '../../src/store-pg/journal-verify'
 import { applyPgMigrations } from '../../src/store-pg/migrate'
 import { MIGRATIONS } from '../../src/store-pg/migrations.gen'
@@ -14,7 +14,7 @@ import { freshDatabase } from '../helpers/postgres'
 
 /** One store kind: stores per tenant over one database, its journal's verdict, and (PostgreSQL) who waits for a row lock. */
 export interface StoreHarness {
-  open(tenant: string): AsyncResourceStore
+  open(tenant: string): ResourceStore
   verify(tenant?: string): Promise<Verdict>
   /** Removes every resource, membership and journal entry, so each test starts from nothing. */
   reset(): Promise<void>
@@ -26,7 +26,7 @@ export interface StoreHarness {
 export function sqliteHarness(): StoreHarness {
   const { orm, sqlite } = openDatabase(':memory:')
   return {
-    open: (tenant) => asyncOf(createResourceStore(orm, sqlite, { tenant })),
+    open: (tenant) => createResourceStore(orm, sqlite, { tenant }),
     verify: async (tenant) => verifyJournal(sqlite, tenant),
     reset: async () => {
       sqlite.run('DELETE FROM resources; DELETE FROM journal; DELETE FROM journal_chains')

@@ -2,6 +2,7 @@
 import { expect, test } from 'bun:test'
 import { makeTestApp } from '../helpers/app'
 import { URN_USER } from '../helpers/scim'
+import { syncStore } from '../helpers/sync-store'
 
 test('recentlyModified is newest first and modifiedSince counts after the instant, in the store’s tenant only', async () => {
   const t = makeTestApp()
@@ -11,7 +12,8 @@ test('recentlyModified is newest first and modifiedSince counts after the instan
     ids.push(((await res.json()) as { id: string }).id)
   }
   const [a, b, c] = ids as [string, string, string]
-  const { sqlite, store, deps } = t.server
+  const { sqlite, deps } = t.server
+  const store = syncStore(t.server.store)
   const setModified = sqlite.query('UPDATE resources SET last_modified = ? WHERE id = ?')
   setModified.run('2026-01-01T00:00:00.000Z', a)
   setModified.run('2026-03-01T00:00:00.000Z', b)
@@ -57,7 +59,7 @@ test('memberPage gives the first members in the order they joined, with the tota
     members: [ids[2], ids[0], ids[1]].map((value) => ({ value })),
   })
   const gid = ((await group.json()) as { id: string }).id
-  const { store } = t.server
+  const store = syncStore(t.server.store)
   expect(store.memberPage(gid, 2)).toEqual({
     total: 3,
     rows: [

@@ -6,6 +6,7 @@ import type { StoredResource } from '../../src/service/context'
 import { FilterCache } from '../../src/service/filter-cache'
 import { openDatabase } from '../../src/store/db'
 import { createResourceStore } from '../../src/store/resource-store'
+import { syncStore } from '../helpers/sync-store'
 
 function prng(seed: number) {
   return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
@@ -13,7 +14,7 @@ function prng(seed: number) {
 
 test('a filtered total never outlives a write that changes it', async () => {
   const { orm, sqlite } = openDatabase(':memory:', 'normal')
-  const store = createResourceStore(orm, sqlite)
+  const store = syncStore(createResourceStore(orm, sqlite))
   const registry = buildRegistry()
   const userType = registry.resourceType('User')!
   const groupType = registry.resourceType('Group')!

@@ -5,6 +5,7 @@ import { buildRegistry } from '../../src/scim/schema/builtin'
 import type { StoredResource } from '../../src/service/context'
 import { openDatabase } from '../../src/store/db'
 import { createResourceStore } from '../../src/store/resource-store'
+import { syncStore } from '../helpers/sync-store'
 
 function prng(seed: number) {
   return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
@@ -12,7 +13,7 @@ function prng(seed: number) {
 
 test('groups read with a user, also through the lookup cache, are never stale', async () => {
   const { orm, sqlite } = openDatabase(':memory:', 'normal')
-  const store = createResourceStore(orm, sqlite, { cacheSize: 64 })
+  const store = syncStore(createResourceStore(orm, sqlite, { cacheSize: 64 }))
   const registry = buildRegistry()
   const userType = registry.resourceType('User')!
   const groupType = registry.resourceType('Group')!

@@ -5,6 +5,7 @@ import { buildRegistry } from '../../src/scim/schema/builtin'
 import type { StoredResource } from '../../src/service/context'
 import { openDatabase } from '../../src/store/db'
 import { createResourceStore } from '../../src/store/resource-store'
+import { syncStore } from '../helpers/sync-store'
 
 function prng(seed: number) {
   return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
@@ -13,7 +14,7 @@ function prng(seed: number) {
 /** A store on a fresh in-memory database with a small cache, and a way to insert by name. */
 function freshStore() {
   const { orm, sqlite } = openDatabase(':memory:', 'normal')
-  const store = createResourceStore(orm, sqlite, { cacheSize: 64 })
+  const store = syncStore(createResourceStore(orm, sqlite, { cacheSize: 64 }))
   const registry = buildRegistry()
   const userType = registry.resourceType('User')!
   const groupType = registry.resourceType('Group')!

@@ -1,6 +1,7 @@
 // TenantRegistry: one lookup cache and one write queue for all tenants, keys kept apart; rows followed.
 import { describe, expect, test } from 'bun:test'
 import { limitsWith } from '../../src/scim/limits'
+import { runSync } from '../../src/service/effect'
 import { openDatabase } from '../../src/store/db'
 import { WriteQueue } from '../../src/store/write-queue'
 import { insertTenant, updateTenant } from '../../src/tenants/rows'
@@ -51,7 +52,7 @@ describe('tenants/registry', () => {
     for (let round = 0; round < 4; round++) {
       for (const name of ['a', 'b']) {
         const { store, registry: types } = tenants.require(name).deps
-        expect(store.findByName(types.resourceType('User')!, 'same').map((r) => r.id)).toEqual([`id-${name}`])
+        expect(runSync(store.findByName(types.resourceType('User')!, 'same')).map((r) => r.id)).toEqual([`id-${name}`])
       }
     }
     expect(tenants.default.deps.store.stats().lookupHits).toBeGreaterThan(0)
@@ -66,9 +67,9 @@ describe('tenants/registry', () => {
     for (const name of names) {
       const { store, registry: types } = tenants.require(name).deps
       const type = types.resourceType('User')!
-      await store.write((tx) => {
+      await store.write(function* (tx) {
         for (let i = 0; i < 50; i++)
-          tx.insert(type, {
+          yield* tx.insert(type, {
             id: `${name}-${i}`,
             type: 'User',
             data: { userName: `u${i}`, title: 'x'.repeat(1000) },
@@ -82,7 +83,7 @@ describe('tenants/registry', () => {
     const lookAll = (order: (readonly [string, string])[]) => {
       for (const [name, userName] of order) {
         const { store, registry: types } = tenants.require(name).deps
-        store.findByName(types.resourceType('User')!, userName)
+        runSync(store.findByName(types.resourceType('User')!, userName))
       }
     }
     // Admitted on the second miss; a third pass, newest first, counts what stayed.

@@ -12,7 +12,7 @@ import { runBulk } from '../../service/bulk'
 import { searchAll } from '../../service/search-all'
 import { SearchRequest, joinList } from '../models'
 import { requestInfo } from '../request-info'
-import { respond } from '../respond'
+import { respond, respondTo } from '../respond'
 import type { ServedBy } from '../tenant-of'
 
 /** Each request is answered from the services and schemas of the tenant it addresses (`served`). */
@@ -46,13 +46,13 @@ export function discoveryRoutes(served: ServedBy) {
           attributes: joinList(body.attributes),
           excludedAttributes: joinList(body.excludedAttributes),
         }
-        return respond(searchAll(deps, filters, body, requestInfo(request, base, projection)))
+        return respondTo(searchAll(deps, filters, body, requestInfo(request, base, projection)))
       },
       { body: SearchRequest }
     )
-    .post('/Bulk', async ({ request, body }) => {
+    .post('/Bulk', ({ request, body }) => {
       const { deps, base } = served(request)
-      return respond(await runBulk(deps, body, requestInfo(request, base, {}), deps.settings.limits.maxBulkOperations))
+      return respondTo(runBulk(deps, body, requestInfo(request, base, {}), deps.settings.limits.maxBulkOperations))
     })
     .all('/Me', () => {
       throw ScimError.notImplemented('/Me is not supported: tokens here belong to provisioning clients, not users')

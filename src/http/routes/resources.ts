@@ -10,7 +10,7 @@ import { patchResource } from '../../service/patch'
 import { replaceResource } from '../../service/replace'
 import { ListQuery, ResourceQuery, SearchRequest, joinList } from '../models'
 import { requestInfo } from '../request-info'
-import { respond } from '../respond'
+import { respondTo } from '../respond'
 import type { Served, ServedBy } from '../tenant-of'
 
 /**
@@ -36,7 +36,7 @@ export function resourceRoutes(served: ServedBy, name: string, endpoint: string)
       '',
       ({ request, query }) => {
         const { deps, filters, type, base } = open(request)
-        return respond(listResources(deps, filters, type, query, requestInfo(request, base, query)))
+        return respondTo(listResources(deps, filters, type, query, requestInfo(request, base, query)))
       },
       { query: ListQuery }
     )
@@ -48,15 +48,15 @@ export function resourceRoutes(served: ServedBy, name: string, endpoint: string)
           attributes: joinList(body.attributes),
           excludedAttributes: joinList(body.excludedAttributes),
         }
-        return respond(listResources(deps, filters, type, body, requestInfo(request, base, projection)))
+        return respondTo(listResources(deps, filters, type, body, requestInfo(request, base, projection)))
       },
       { body: SearchRequest }
     )
     .post(
       '',
-      async ({ request, body, query }) => {
+      ({ request, body, query }) => {
         const { deps, type, base } = open(request)
-        return respond(await createResource(deps, type, body, requestInfo(request, base, query)))
+        return respondTo(createResource(deps, type, body, requestInfo(request, base, query)))
       },
       { query: ResourceQuery }
     )
@@ -64,28 +64,28 @@ export function resourceRoutes(served: ServedBy, name: string, endpoint: string)
       '/:id',
       ({ request, params, query }) => {
         const { deps, type, base } = open(request)
-        return respond(getResource(deps, type, params.id, requestInfo(request, base, query)))
+        return respondTo(getResource(deps, type, params.id, requestInfo(request, base, query)))
       },
       { query: ResourceQuery }
     )
     .put(
       '/:id',
-      async ({ request, params, body, query }) => {
+      ({ request, params, body, query }) => {
         const { deps, type, base } = open(request)
-        return respond(await replaceResource(deps, type, params.id, body, requestInfo(request, base, query)))
+        return respondTo(replaceResource(deps, type, params.id, body, requestInfo(request, base, query)))
       },
       { query: ResourceQuery }
     )
     .patch(
       '/:id',
-      async ({ request, params, body, query }) => {
+      ({ request, params, body, query }) => {
         const { deps, type, base } = open(request)
-        return respond(await patchResource(deps, type, params.id, body, requestInfo(request, base, query)))
+        return respondTo(patchResource(deps, type, params.id, body, requestInfo(request, base, query)))
       },
       { query: ResourceQuery }
     )
-    .delete('/:id', async ({ request, params }) => {
+    .delete('/:id', ({ request, params }) => {
       const { deps, type, base } = open(request)
-      return respond(await deleteResource(deps, type, params.id, requestInfo(request, base, {})))
+      return respondTo(deleteResource(deps, type, params.id, requestInfo(request, base, {})))
     })
 }
