@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ensureBinary, REPO_ROOT } from '../helpers/binary'
-import { csrfOf, form } from '../helpers/console'
+import { signInOverHttp } from '../helpers/console'
 import { freePort, spawnBinary } from '../helpers/process'
 import { HAS_OPENSSL, spawnTlsBinary } from '../helpers/tls'
 
@@ -23,19 +23,7 @@ async function admin(args: string[], stdin = ''): Promise<{ code: number; output
   return { code, output: out + err }
 }
 
-/** Signs in over HTTP as a browser would; returns the session cookie pair, or the failing response. */
-async function signIn(base: string, name: string, password: string): Promise<{ cookie?: string; status: number }> {
-  const page = await fetch(`${base}/admin/sign-in`)
-  const pre = page.headers.getSetCookie()[0]!.split(';')[0]!
-  const res = await fetch(`${base}/admin/sign-in`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded' },
-    body: form({ csrf: csrfOf(await page.text()), name, password }),
-  })
-  const session = res.headers.getSetCookie().find((c) => c.startsWith('scim_console='))
-  return { cookie: session?.split(';')[0], status: res.status }
-}
+const signIn = signInOverHttp
 
 describe('scim-server admin', () => {
   test('refuses a database that does not exist, and creates none', async () => {

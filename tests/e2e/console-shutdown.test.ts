@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ensureBinary, REPO_ROOT } from '../helpers/binary'
-import { csrfOf, form } from '../helpers/console'
+import { signInOverHttp } from '../helpers/console'
 import { freePort, spawnBinary } from '../helpers/process'
 
 const PASSWORD = 'correct horse battery'
@@ -19,21 +19,11 @@ async function addAdmin(db: string): Promise<void> {
   expect(await proc.exited).toBe(0)
 }
 
-/** Signs in over HTTP as a browser would; returns the session cookie pair. */
+/** Signs in as ada; the session cookie pair. */
 async function signIn(base: string): Promise<string> {
-  const page = await fetch(`${base}/admin/sign-in`)
-  const pre = page.headers.getSetCookie()[0]!.split(';')[0]!
-  const res = await fetch(`${base}/admin/sign-in`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded' },
-    body: form({ csrf: csrfOf(await page.text()), name: 'ada', password: PASSWORD }),
-  })
-  expect(res.status).toBe(303)
-  return res.headers
-    .getSetCookie()
-    .find((c) => c.startsWith('scim_console='))!
-    .split(';')[0]!
+  const { cookie, status } = await signInOverHttp(base, 'ada', PASSWORD)
+  expect(status).toBe(303)
+  return cookie!
 }
 
 describe('console live stream and shutdown', () => {

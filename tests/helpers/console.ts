@@ -138,3 +138,21 @@ export class Browser {
     return res
   }
 }
+
+/** Signs in to a listening server's console over HTTP as a browser would: its session cookie pair (if any) and the status. */
+export async function signInOverHttp(
+  base: string,
+  name: string,
+  password: string
+): Promise<{ cookie?: string; status: number }> {
+  const page = await fetch(`${base}/admin/sign-in`)
+  const pre = page.headers.getSetCookie()[0]!.split(';')[0]!
+  const res = await fetch(`${base}/admin/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded' },
+    body: form({ csrf: csrfOf(await page.text()), name, password }),
+  })
+  const session = res.headers.getSetCookie().find((c) => c.startsWith('scim_console='))
+  return { cookie: session?.split(';')[0], status: res.status }
+}

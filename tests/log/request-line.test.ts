@@ -33,9 +33,7 @@ const records: RequestRecord[] = [
   base,
   { ...base, token: undefined, query: undefined, resource: undefined, compat: undefined },
   { ...base, status: 401, ms: 1234.5, compat: [] },
-  ...hostile.flatMap((text) => [
-    { ...base, path: text, query: text, token: text, resource: text, reqId: text, method: text, compat: [text] },
-  ]),
+  ...hostile.flatMap((text) => [{ ...base, path: text, query: text, token: text, resource: text, compat: [text] }]),
 ]
 
 /** The line pino writes for `info(record, 'request')`, and the one `request(record)` writes, from one logger. */
@@ -72,5 +70,16 @@ describe('requestLineJson', () => {
     const logger = createLogger({ format: 'json', level: 'warn', sink: { write: (line) => lines.push(line) } })
     logger.request?.(base)
     expect(lines).toEqual([])
+  })
+})
+
+describe('the fields written without escaping', () => {
+  test("a client's x-request-id with characters JSON escapes is replaced, so reqId is always safe text", async () => {
+    const { requestId } = await import('../../src/http/request-id')
+    for (const hostile of ['a"b', 'back\\slash', 'line\nbreak', '\u0000', 'é', 'x'.repeat(65)]) {
+      expect(requestId(hostile)).not.toBe(hostile)
+      expect(requestId(hostile)).toMatch(/^[A-Za-z0-9._:-]+$/)
+    }
+    expect(requestId('proxy-id_1.2:3')).toBe('proxy-id_1.2:3')
   })
 })
