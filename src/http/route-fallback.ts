@@ -102,6 +102,8 @@ export class RouteTable {
   }
 }
 
+const TENANTS_PREFIX = '/tenants/'
+
 /**
  * Lenient where third-party suites expect it: `/scim/v2/users` is served as `/scim/v2/Users` (SCIM
  * endpoint names are not case-sensitive in practice), by re-issuing the request through `handle`.
@@ -114,6 +116,9 @@ export function routeFallback(
   let table: RouteTable | undefined
   return new Elysia({ name: 'scim.route-fallback' }).onError({ as: 'global' }, ({ code, request, path }) => {
     if (code !== 'NOT_FOUND') return
+    // Only the front door reads a tenant from the path, and only from `/tenants/` as written: a
+    // `/Tenants/…` respelled here would reach a tenant's routes under the default tenant's context.
+    if (!path.startsWith(TENANTS_PREFIX) && path.toLowerCase().startsWith(TENANTS_PREFIX)) return
     table ??= new RouteTable(routes())
     const found = table.lookup(request.method, path)
     if (found.respelled !== undefined) {

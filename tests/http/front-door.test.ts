@@ -148,6 +148,14 @@ describe("a named tenant's paths, routed as they came", () => {
     await expectScimError(await as(TEST_TOKEN, 'http://localhost/tenants/acme/scim/v2//Users/'), 401)
   })
 
+  test('a tenant prefix in another letter case names no tenant: 404, not the default tenant under an alias', async () => {
+    await acme.request('POST', '/scim/v2/Users', { userName: 'case@acme' })
+    for (const url of ['http://localhost/Tenants/acme/scim/v2/Users', 'http://localhost/TENANTS/acme/scim/v2/Users']) {
+      await expectScimError(await as(TEST_TOKEN, url), 404)
+      await expectScimError(await as(acme.token, url), 401)
+    }
+  })
+
   test("meta.location and the route label name the tenant's URL and the route as written", async () => {
     const res = await as(acme.token, 'https://scim.example.com/tenants/acme/scim/v2/Users', {
       method: 'POST',
