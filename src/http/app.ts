@@ -5,7 +5,7 @@ import { type ConsoleOptions, consoleRoutes } from '../console/routes'
 import type { EventService } from '../events/types'
 import type { Limits } from '../scim/limits'
 import type { ResourceStore } from '../service/context'
-import { API_PREFIX, TENANT_API_ROUTE, tenantPrefix } from '../tenants/name'
+import { API_PREFIX, TENANT_API_ROUTE, TENANTS_PREFIX, tenantPrefix } from '../tenants/name'
 import type { TenantSource } from '../tenants/types'
 import { apiPathOf, frontDoor, parseTarget } from './front-door'
 import { auth } from './plugins/auth'
@@ -72,7 +72,7 @@ export function createApp(options: AppOptions) {
     : new Elysia()
   // As the token check compares them: without a named tenant's prefix (plugins/auth.ts).
   const openPaths = new Set(
-    [...open.routes, ...consoleApp.routes].map((route) => route.path).filter((path) => !path.startsWith('/tenants/'))
+    [...open.routes, ...consoleApp.routes].map((route) => route.path).filter((path) => !path.startsWith(TENANTS_PREFIX))
   )
   // Requests the app re-issues to itself (a canonical URL, a respelled endpoint) start over at `root`.
   const self: { root?: { handle(request: Request): Promise<Response>; routes: { method: string; path: string }[] } } =
@@ -96,7 +96,7 @@ export function createApp(options: AppOptions) {
     // Each tenant's --rate-limit, or the server's; auth passed, so the tenant exists.
     .use(
       rateLimit({
-        rate: (_, request) => servicesOf(tenants, request)?.rateLimit ?? 0,
+        rate: (request) => servicesOf(tenants, request)?.rateLimit ?? 0,
         refused: () => metrics.refused(),
       })
     )

@@ -3,7 +3,7 @@ import { Elysia } from 'elysia'
 import { ScimError } from '../scim/errors'
 import { errorResponse } from './respond'
 import { contextOf } from './request-context'
-import { API_PREFIX, DEFAULT_TENANT, isTenantName } from '../tenants/name'
+import { API_PREFIX, DEFAULT_TENANT, isTenantName, TENANTS_PREFIX } from '../tenants/name'
 
 /**
  * Elysia finds a request's path by searching for `/` from character 11 of the URL (its
@@ -70,17 +70,15 @@ export function canonicalPath(path: string): string {
   return collapsed.length > 1 && collapsed.endsWith('/') ? collapsed.slice(0, -1) : collapsed
 }
 
-const TENANTS = '/tenants/'
-
 /**
  * `/tenants/NAME/scim/v2/...` → tenant NAME and the path `/scim/v2/...` the routes serve; any other
  * path is the default tenant's as it is. A string is why the path names no tenant: a name
  * outside the pattern, the default tenant under a second URL, or nothing under its /scim/v2.
  */
 export function tenantOfPath(path: string): { tenant: string; path: string } | string {
-  if (!path.startsWith(TENANTS)) return { tenant: DEFAULT_TENANT, path }
-  const end = path.indexOf('/', TENANTS.length)
-  const name = end < 0 ? path.slice(TENANTS.length) : path.slice(TENANTS.length, end)
+  if (!path.startsWith(TENANTS_PREFIX)) return { tenant: DEFAULT_TENANT, path }
+  const end = path.indexOf('/', TENANTS_PREFIX.length)
+  const name = end < 0 ? path.slice(TENANTS_PREFIX.length) : path.slice(TENANTS_PREFIX.length, end)
   const rest = end < 0 ? '' : path.slice(end)
   if (!isTenantName(name))
     return `no tenant is called ${JSON.stringify(name.slice(0, 80))}: names are [a-z0-9][a-z0-9-]{0,62}`

@@ -2,6 +2,7 @@
 import { Elysia } from 'elysia'
 import { ScimError } from '../scim/errors'
 import { errorResponse } from './respond'
+import { TENANTS_PREFIX } from '../tenants/name'
 
 interface RouteShape {
   method: string
@@ -101,8 +102,6 @@ export class RouteTable {
     }
   }
 }
-
-const TENANTS_PREFIX = '/tenants/'
 
 /**
  * Lenient where third-party suites expect it: `/scim/v2/users` is served as `/scim/v2/Users` (SCIM

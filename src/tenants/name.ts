@@ -13,10 +13,13 @@ export function isTenantName(name: string): boolean {
 /** Where the SCIM API of the default tenant lives; the Tenant URL an admin pastes into Entra ends with it. */
 export const API_PREFIX = '/scim/v2'
 
+/** What every named tenant's paths start with, exactly so spelled. */
+export const TENANTS_PREFIX = '/tenants/'
+
 /** How the router sees a named tenant's API: its routes are mounted under this, the name a parameter. */
-export const TENANT_API_ROUTE = `/tenants/:tenant${API_PREFIX}`
+export const TENANT_API_ROUTE = `${TENANTS_PREFIX}:tenant${API_PREFIX}`
 
 /** The path of a tenant's SCIM API: /scim/v2 for the default one, /tenants/NAME/scim/v2 for the others. */
 export function tenantPrefix(name: string): string {
-  return name === DEFAULT_TENANT ? API_PREFIX : `/tenants/${name}${API_PREFIX}`
+  return name === DEFAULT_TENANT ? API_PREFIX : `${TENANTS_PREFIX}${name}${API_PREFIX}`
 }

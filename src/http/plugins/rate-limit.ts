@@ -50,8 +50,8 @@ export class TokenBuckets {
 }
 
 export interface RateLimitOptions {
-  /** Requests per second per token of a tenant (each tenant may set its own); 0 turns the limit off. */
-  rate: (tenant: string, request: Request) => number
+  /** Requests per second per token of the tenant `request` addresses (each may set its own); 0: no limit. */
+  rate: (request: Request) => number
   refused: () => void
   now?: () => number
 }
@@ -67,7 +67,7 @@ export function rateLimit({ rate, refused, now }: RateLimitOptions) {
     const ctx = contextOf(request)
     // Open paths and requests re-issued by the app itself carry no fresh label to count.
     if (ctx?.tokenLabel === undefined || ctx.counted) return
-    const limit = rate(ctx.tenant, request)
+    const limit = rate(request)
     if (limit <= 0) return
     ctx.counted = true
     let tenant = byTenant.get(ctx.tenant)
