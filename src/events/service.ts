@@ -10,6 +10,7 @@ import type { PushOptions } from './push'
 import { storedPushUrls } from './push-urls'
 import { EVENTS_PATH, securityEvents } from './security-events'
 import type { Feed } from './set'
+import { SignedSets } from './signed-sets'
 import { StreamPositions } from './streams'
 import type { EventService } from './types'
 
@@ -44,10 +45,12 @@ export function createEvents(options: EventsOptions): EventService {
   const keys = new EventKeys(db, options.now)
   const positions = new StreamPositions(db, options.write)
   const feedAt = (base: string): Feed => ({ issuer: base, audience: `${base}${EVENTS_PATH}`, endpointOf })
+  // One signed SET per entry and feed, whoever takes it first: the poller and the push receivers share it.
+  const signed = new SignedSets((tenant, claims) => signCompact(claims, keys.signingKey(tenant)))
   const pollDeps: PollDeps = {
     reader: journal,
     positions,
-    sign: (tenant, claims) => signCompact(claims, keys.signingKey(tenant)),
+    setOf: (entry, feed) => signed.of(entry, feed),
     maxEvents: options.maxEvents ?? 1000,
     longPollMs: options.longPollMs ?? 30_000,
   }

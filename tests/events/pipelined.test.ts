@@ -1,0 +1,122 @@
+// Pushed SETs pipelined on one HTTP/1.1 connection: responses parsed in order, the connection's end handled.
+import { afterEach, describe, expect, test } from 'bun:test'
+import { createServer, type Server } from 'node:net'
+import { parseResponse, PipelinedConnection } from '../../src/events/pipelined'
+import { outcomeOf } from '../../src/events/push'
+
+const cleanups: (() => unknown)[] = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+const bytes = (s: string) => Buffer.from(s, 'latin1')
+
+/** A TCP server that answers each connection with `reply(received so far)` whenever bytes arrive. */
+function rawServer(reply: (received: string) => string | undefined): Promise<{ port: number; connections: number }> {
+  const state = { port: 0, connections: 0 }
+  const server: Server = createServer((socket) => {
+    state.connections++
+    let received = ''
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1')
+      const out = reply(received)
+      if (out !== undefined) socket.end(out)
+    })
+  })
+  cleanups.push(() => new Promise((resolve) => server.close(resolve)))
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      state.port = (server.address() as { port: number }).port
+      resolve(state)
+    })
+  )
+}
+
+describe('events/pipelined', () => {
+  test('responses come off the front one at a time: Content-Length, chunked, interim 1xx, none for 204', () => {
+    const two = parseResponse(bytes('HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\nHTTP/1.1 400 Bad Request\r\n'))
+    expect(two?.answer).toEqual({ status: 202, body: '' })
+    expect(parseResponse(two!.rest)).toBeUndefined()
+    const chunked = parseResponse(
+      bytes(
+        'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 400 Bad Request\r\nTransfer-Encoding: chunked\r\n\r\n7\r\n{"err":\r\na\r\n"invalid"}\r\n0\r\n\r\nX'
+      )
+    )
+    expect(chunked?.answer).toEqual({ status: 400, body: '{"err":"invalid"}' })
+    expect(chunked?.rest.toString()).toBe('X')
+    expect(parseResponse(bytes('HTTP/1.1 204 No Content\r\n\r\n'))?.answer).toEqual({ status: 204, body: '' })
+    expect(parseResponse(bytes('HTTP/1.1 202 Accepted\r\nContent-Length: 5\r\n\r\nab'))).toBeUndefined()
+    expect(parseResponse(bytes('HTTP/1.1 202 Accepted\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'))?.close).toBe(
+      true
+    )
+    // Without a length the body runs to the connection's end.
+    expect(parseResponse(bytes('HTTP/1.0 503 Busy\r\n\r\nbusy'))).toBeUndefined()
+    expect(parseResponse(bytes('HTTP/1.0 503 Busy\r\n\r\nbusy'), true)?.answer).toEqual({ status: 503, body: 'busy' })
+    expect(() => parseResponse(bytes('SSH-2.0-OpenSSH\r\n\r\n'))).toThrow('not an HTTP/1.1 response')
+  })
+
+  test('a 2xx is accepted, a 400 with an RFC 8935 err refused, anything else retried', () => {
+    expect(outcomeOf({ status: 202, body: '' })).toBe('delivered')
+    expect(outcomeOf({ status: 400, body: '{"err":"invalid_request"}' })).toBe('rejected')
+    expect(outcomeOf({ status: 400, body: '<html>bad gateway</html>' })).toBe('retry')
+    expect(outcomeOf({ status: 503, body: '' })).toBe('retry')
+  })
+
+  test('bodies posted together reach the receiver in order on one connection, and each gets its own answer', async () => {
+    const seen: string[] = []
+    const ports = new Set<number>()
+    const server = Bun.serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      async fetch(request, srv) {
+        ports.add(srv.requestIP(request)!.port)
+        const body = await request.text()
+        seen.push(body)
+        expect(request.headers.get('content-type')).toBe('application/secevent+jwt')
+        return body === 'b3'
+          ? Response.json({ err: 'invalid_request' }, { status: 400 })
+          : new Response(null, { status: 202 })
+      },
+    })
+    cleanups.push(() => server.stop(true))
+    const connection = new PipelinedConnection(new URL(`http://127.0.0.1:${server.port}/events`))
+    cleanups.push(() => connection.close())
+    const bodies = Array.from({ length: 20 }, (_, i) => `b${i}`)
+    const answers = await connection.post(bodies, 5000)
+    expect(seen).toEqual(bodies)
+    expect(answers.map((a) => (a.status === 'fulfilled' ? a.value.status : 0))).toEqual(
+      bodies.map((b) => (b === 'b3' ? 400 : 202))
+    )
+    expect((await connection.post(['again'], 5000))[0]).toEqual({
+      status: 'fulfilled',
+      value: { status: 202, body: '' },
+    })
+    expect(ports.size).toBe(1)
+  })
+
+  test('after an answer with Connection: close, the requests sent behind it are unanswered; the next post reconnects', async () => {
+    const state = await rawServer((received) =>
+      received.includes('\r\n\r\nfirst')
+        ? 'HTTP/1.1 202 Accepted\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'
+        : undefined
+    )
+    const connection = new PipelinedConnection(new URL(`http://127.0.0.1:${state.port}/`))
+    cleanups.push(() => connection.close())
+    const [first, second] = await connection.post(['first', 'second'], 5000)
+    expect(first).toEqual({ status: 'fulfilled', value: { status: 202, body: '' } })
+    expect(second?.status).toBe('rejected')
+    await connection.post(['first'], 5000)
+    expect(state.connections).toBe(2)
+  })
+
+  test('a receiver that never answers is given up on after the timeout; one that is not there fails at once', async () => {
+    const silent = await rawServer(() => undefined)
+    const connection = new PipelinedConnection(new URL(`http://127.0.0.1:${silent.port}/`))
+    cleanups.push(() => connection.close())
+    const [answer] = await connection.post(['x'], 50)
+    expect(answer?.status).toBe('rejected')
+    const gone = new PipelinedConnection(new URL('http://127.0.0.1:1/'))
+    const [refused] = await gone.post(['x'], 5000)
+    expect(refused?.status).toBe('rejected')
+  })
+})
