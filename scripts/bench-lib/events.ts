@@ -4,7 +4,7 @@
 // backlog (journal head − their acknowledged position) sampled through each run: a ratio bought
 // with a backlog that grows is not a pass.
 import { Database } from 'bun:sqlite'
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { assertAlive, drain, freshPort, startServer, stopServer, type Server } from './proc'
 import { runWrk, type WrkResult } from './wrk'
 
@@ -74,6 +74,8 @@ interface RunResult {
   target: Target
   round: number
   wrk: WrkResult
+  /** The server's CPU time (user + system) over the measured run, per request answered. */
+  cpuUsPerRequest: number
   /** Backlog (events the consumer has not acknowledged) through the measured run, and at its end. */
   samples: Sample[]
   endPush: number
@@ -170,6 +172,12 @@ function positions(file: string): { head: number; push: number; poll: number } {
   }
 }
 
+/** User + system CPU seconds of a process so far (/proc/<pid>/stat, clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
 async function undeliveredMetric(metricsPort: number): Promise<number | null> {
   try {
     const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()
@@ -250,7 +258,9 @@ async function measureOnce(s: Setup, round: number): Promise<RunResult> {
       poll: s.target === 'consumers' ? p.head - p.poll : 0,
     })
     const sampler = setInterval(() => samples.push(backlogOf(positions(s.db))), SAMPLE_MS)
+    const cpuBefore = cpuSeconds(server.pid)
     const result = await wrk(o.seconds)
+    const cpuUsPerRequest = ((cpuSeconds(server.pid) - cpuBefore) * 1e6) / Math.max(1, result.requests)
     clearInterval(sampler)
     const end = backlogOf(positions(s.db))
     samples.push(end)
@@ -279,6 +289,7 @@ async function measureOnce(s: Setup, round: number): Promise<RunResult> {
       target: s.target,
       round,
       wrk: result,
+      cpuUsPerRequest,
       samples,
       endPush: end.push,
       endPoll: end.poll,
@@ -313,7 +324,7 @@ for (let round = 1; round <= o.rounds; round++) {
     results.push(r)
     const trail = r.samples.map((x) => `${x.push}/${x.poll}`).join(' ')
     console.log(
-      `  round ${round} ${target.padEnd(9)} ${Math.round(r.wrk.rps).toLocaleString('en').padStart(6)} req/s  p50 ${r.wrk.p50Ms.toFixed(2)} ms  p99 ${r.wrk.p99Ms.toFixed(2)} ms${r.wrk.non2xx ? `  non-2xx ${r.wrk.non2xx}` : ''}` +
+      `  round ${round} ${target.padEnd(9)} ${Math.round(r.wrk.rps).toLocaleString('en').padStart(6)} req/s  p50 ${r.wrk.p50Ms.toFixed(2)} ms  p99 ${r.wrk.p99Ms.toFixed(2)} ms  server CPU ${r.cpuUsPerRequest.toFixed(0)} µs/request${r.wrk.non2xx ? `  non-2xx ${r.wrk.non2xx}` : ''}` +
         (target === 'consumers'
           ? `\n    backlog push/poll each second: ${trail}; /metrics undelivered ${r.metricsUndelivered}; caught up ${r.caughtUpS === null ? `not within ${CATCH_UP_MS / 1000} s` : `${r.caughtUpS.toFixed(1)} s`} after the run; consumer ${JSON.stringify(r.consumer)}`
           : '')
@@ -327,6 +338,10 @@ const ratios = results
 const withC = results.filter((r) => r.target === 'consumers')
 const without = results.filter((r) => r.target === 'none')
 const ratio = median(ratios)
+// Less sensitive to other work on the machine than req/s: what the server's core spends per POST.
+const cpuRatios = withC.map(
+  (r) => results.find((n) => n.target === 'none' && n.round === r.round)!.cpuUsPerRequest / r.cpuUsPerRequest
+)
 // Not growing: at the end of each run each consumer is less than one second of writes behind.
 const bounded = withC.every((r) => Math.max(r.endPush, r.endPoll) <= r.wrk.rps)
 const pass = ratio >= 0.9 && bounded && withC.every((r) => r.caughtUpS !== null)
@@ -346,6 +361,9 @@ console.log(
     )} req/s  p99 ${median(withC.map((r) => r.wrk.p99Ms)).toFixed(2)} ms  ratio ${ratio.toFixed(3)} (per round ${ratios.map((x) => x.toFixed(3)).join(', ')})`
 )
 console.log(
+  `server CPU per POST: ${Math.round(median(without.map((r) => r.cpuUsPerRequest)))} µs without consumers, ${Math.round(median(withC.map((r) => r.cpuUsPerRequest)))} µs with; CPU ratio (without ÷ with) ${median(cpuRatios).toFixed(3)} (per round ${cpuRatios.map((x) => x.toFixed(3)).join(', ')})`
+)
+console.log(
   `backlog at the end of each run (push/poll): ${withC.map((r) => `${r.endPush}/${r.endPoll}`).join(', ')}; ${bounded ? 'each under one second of writes' : 'MORE than one second of writes: the consumers fall behind'}`
 )
 console.log(`${pass ? 'PASS' : 'FAIL'} (≥ 0.90× with a bounded backlog)`)
@@ -363,6 +381,7 @@ writeFileSync(
       options,
       ratio,
       ratios,
+      cpuRatios,
       bounded,
       pass,
       results: results.map(({ wrk, ...r }) => ({ ...r, wrk: { ...wrk, raw: undefined } })),
