@@ -79,6 +79,9 @@ function dechunk(bytes: Buffer, at: number): { body: string; end: number } | und
   }
 }
 
+/** A request sent behind an answer that closed the connection: the receiver never read it, so it can go again at once. */
+export class Unanswered extends Error {}
+
 interface Waiter {
   resolve(answer: Answer): void
   reject(error: Error): void
@@ -96,14 +99,30 @@ export class PipelinedConnection {
   private bytes: Buffer = Buffer.alloc(0)
   private readonly waiting: Waiter[] = []
   private readonly head: string
+  /** The receiver ended the connection after an answer (`Connection: close`): it takes one request per connection. */
+  closesEach = false
+  /** Answers read on the current connection. */
+  private answered = 0
 
   constructor(private readonly url: URL) {
     const host = url.host
     this.head = `POST ${url.pathname || '/'}${url.search} HTTP/1.1\r\nHost: ${host}\r\ncontent-type: application/secevent+jwt\r\naccept: application/json\r\n`
   }
 
-  /** One POST per body, in order; each settles with the receiver's answer, or the error that left it without one. */
-  post(bodies: readonly string[], timeoutMs: number): Promise<PromiseSettledResult<Answer>[]> {
+  /**
+   * One POST per body, in order; each settles with the receiver's answer, or the error that left
+   * it without one. A kept-alive connection the receiver closed just as the requests went out (its
+   * idle timeout) answers nothing: they go once more on a fresh connection.
+   */
+  async post(bodies: readonly string[], timeoutMs: number): Promise<PromiseSettledResult<Answer>[]> {
+    const reused = this.socket !== undefined && !this.socket.destroyed && this.answered > 0
+    const answers = await this.send(bodies, timeoutMs)
+    if (reused && answers.every((a) => a.status === 'rejected' && !(a.reason instanceof Unanswered)))
+      return this.send(bodies, timeoutMs)
+    return answers
+  }
+
+  private send(bodies: readonly string[], timeoutMs: number): Promise<PromiseSettledResult<Answer>[]> {
     const socket = this.open()
     const answers = bodies.map(() => new Promise<Answer>((resolve, reject) => this.waiting.push({ resolve, reject })))
     let request = ''
@@ -128,6 +147,7 @@ export class PipelinedConnection {
         : connectTcp({ host, port })
     socket.setNoDelay(true)
     this.bytes = Buffer.alloc(0)
+    this.answered = 0
     socket.on('data', (chunk: Buffer) => this.read(socket, chunk, false))
     socket.on('end', () => this.read(socket, Buffer.alloc(0), true))
     socket.on('error', (error) => {
@@ -148,9 +168,11 @@ export class PipelinedConnection {
         const parsed = parseResponse(this.bytes, ended)
         if (!parsed) break
         this.bytes = parsed.rest
+        this.answered++
         this.waiting.shift()?.resolve(parsed.answer)
         if (parsed.close) {
-          this.fail(new Error('the receiver closed the connection'))
+          this.closesEach = true
+          this.fail(new Unanswered('sent behind an answer that closed the connection'))
           return
         }
       }

@@ -2,7 +2,7 @@
 import type { JournalReader } from '../journal/types'
 import { pendingEntries } from './pending'
 import type { PollDeps } from './poll'
-import { PipelinedConnection, type Answer } from './pipelined'
+import { PipelinedConnection, Unanswered, type Answer } from './pipelined'
 import type { Feed } from './set'
 import { pushStream } from './streams'
 
@@ -180,11 +180,20 @@ export class PushReceiver {
    */
   private async send(sets: readonly string[]): Promise<number> {
     const outcomes = await this.attempt(sets)
-    const failed = outcomes.indexOf('retry')
+    // A receiver that closes the connection after each answer read only the first: the rest go
+    // again at once, one per connection from now on. That is no failure of theirs.
+    if (this.connection.closesEach) this.width = 1
+    const unsent = outcomes.indexOf('unsent')
+    if (unsent > 0 && !outcomes.slice(0, unsent).includes('retry')) {
+      for (const outcome of outcomes.slice(0, unsent)) this.stats[outcome as Settled]++
+      return unsent
+    }
+    const failed = outcomes.findIndex((o) => o === 'retry' || o === 'unsent')
     for (const outcome of failed < 0 ? outcomes : outcomes.slice(0, failed)) this.stats[outcome as Settled]++
     if (failed < 0) {
       this.streak += sets.length
-      if (this.streak >= SLOW_START) this.width = Math.min(this.options.window, this.width * 2)
+      if (this.streak >= SLOW_START && !this.connection.closesEach)
+        this.width = Math.min(this.options.window, this.width * 2)
       return sets.length
     }
     this.streak = 0
@@ -195,7 +204,7 @@ export class PushReceiver {
       await sleep(backoffDelay(attempt, baseDelayMs, maxDelayMs), this.stop.signal)
       if (this.stop.signal.aborted) break
       const [outcome] = await this.attempt([sets[failed]!])
-      if (outcome !== 'retry') {
+      if (outcome !== 'retry' && outcome !== 'unsent') {
         this.stats[outcome as Settled]++
         return failed + 1
       }
@@ -204,10 +213,15 @@ export class PushReceiver {
     return failed
   }
 
-  /** One attempt of each SET, pipelined: what each answer means (an attempt without an answer is to be retried). */
-  private async attempt(sets: readonly string[]): Promise<Outcome[]> {
+  /**
+   * One attempt of each SET, pipelined: what each answer means; one without an answer is to be
+   * retried, or `unsent` when the receiver closed the connection before reading it.
+   */
+  private async attempt(sets: readonly string[]): Promise<(Outcome | 'unsent')[]> {
     const answers = await this.connection.post(sets, this.options.timeoutMs)
-    return answers.map((a) => (a.status === 'fulfilled' ? outcomeOf(a.value) : 'retry'))
+    return answers.map((a) =>
+      a.status === 'fulfilled' ? outcomeOf(a.value) : a.reason instanceof Unanswered ? 'unsent' : 'retry'
+    )
   }
 }
 

@@ -142,6 +142,45 @@ describe('events/consumer cost', () => {
     expect(service.undelivered()).toBe(0)
   })
 
+  test('a receiver that closes the connection after each answer gets every SET in order, one per connection, without back-off', async () => {
+    const seqs: number[] = []
+    const ports = new Set<number>()
+    const server = Bun.serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      async fetch(request, srv) {
+        ports.add(srv.requestIP(request)!.port)
+        const payload = (await request.text()).split('.')[1]!
+        seqs.push(Number(JSON.parse(Buffer.from(payload, 'base64url').toString()).jti.split('.')[0]))
+        return new Response(null, { status: 202, headers: { connection: 'close' } })
+      },
+    })
+    cleanups.push(() => server.stop(true))
+    const journal = new MemoryJournal()
+    const { sqlite } = openDatabase(':memory:')
+    const delays: number[] = []
+    const service = createEvents({
+      db: sqlite,
+      journal,
+      endpointOf: () => '/Users',
+      publicBase: () => BASE,
+      now: () => new Date(),
+      reloadEveryMs: 0,
+      push: { sleep: async (ms) => void delays.push(ms) },
+    })
+    cleanups.push(async () => {
+      await service.close()
+      sqlite.close()
+    })
+    setPushUrls(sqlite, 'default', [`http://127.0.0.1:${server.port}/events`])
+    service.reloadPushUrls()
+    const entries = journal.commit(...users(30))
+    await service.pushIdle()
+    expect(seqs).toEqual(entries.map((e) => e.seq))
+    expect(ports.size).toBe(30)
+    expect(delays).toEqual([])
+  })
+
   test('a poll acknowledging what the last one returned reads the journal once and stores no single acks', async () => {
     const journal = new MemoryJournal()
     const { reader, counts } = countingReader(journal)
