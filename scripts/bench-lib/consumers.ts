@@ -1,7 +1,7 @@
 // The consumers of scripts/bench --events, in one process beside wrk: an RFC 8935 push receiver
 // (Bun.serve on 127.0.0.1, 202 for every SET) and an RFC 8936 long poller that acks what it got.
 // GET /stats on the receiver's port answers what each has taken so far.
-//   bun consumers.ts --port P [--poll URL --token T --max N]
+//   bun consumers.ts [--port P (default: any free one)] [--poll URL --token T --max N]
 import { parseArgs } from 'node:util'
 
 const { values } = parseArgs({
@@ -23,9 +23,9 @@ function jtiOfSet(set: string): string {
   return (JSON.parse(Buffer.from(payload, 'base64url').toString()) as { jti: string }).jti
 }
 
-Bun.serve({
+const receiver = Bun.serve({
   hostname: '127.0.0.1',
-  port: Number(values.port),
+  port: Number(values.port ?? 0),
   async fetch(request) {
     if (request.method === 'GET') return Response.json(stats)
     const set = await request.text()
@@ -59,5 +59,5 @@ async function pollForever(url: string, token: string, max: number): Promise<nev
   }
 }
 
-console.log('consumers ready')
+console.log(`consumers ready on ${receiver.port}`)
 if (values.poll && values.token) void pollForever(values.poll, values.token, Number(values.max))

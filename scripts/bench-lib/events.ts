@@ -60,7 +60,6 @@ interface Setup {
   writeToken: string
   /** The poller's read token (consumers only): a stored token has a stream of its own. */
   readToken?: string
-  receiverPort: number
 }
 
 interface Sample {
@@ -118,11 +117,11 @@ function serverCmd(s: Setup, port: number, metricsPort: number): string[] {
   ]
 }
 
-/** A database for `target`: created by one start of the server; the consumers' side gets a read token and a receiver. */
+/** A database for `target`: created by one start of the server, with wrk's token; the consumers' side gets the poller's read token. */
 async function prepare(target: Target): Promise<Setup> {
   const dir = `${o.tmp}/events-${target}`
   mkdirSync(dir, { recursive: true })
-  const setup: Setup = { target, db: `${dir}/bench.db`, writeToken: '', receiverPort: freshPort() }
+  const setup: Setup = { target, db: `${dir}/bench.db`, writeToken: '' }
   const port = freshPort()
   const server = await startServer({
     name: `events-${target}-init`,
@@ -137,16 +136,6 @@ async function prepare(target: Target): Promise<Setup> {
   setup.writeToken = await issued('--name', 'bench-writer')
   if (target === 'consumers') {
     setup.readToken = await issued('--name', 'bench-poller', '--scope', 'read')
-    await run([
-      o.bin,
-      'tenant',
-      'set',
-      'default',
-      '--push-url',
-      `http://127.0.0.1:${setup.receiverPort}/events`,
-      '--db',
-      setup.db,
-    ])
   }
   return setup
 }
@@ -192,8 +181,9 @@ async function measureOnce(s: Setup, round: number): Promise<RunResult> {
   const port = freshPort()
   const metricsPort = freshPort()
   let consumers: ReturnType<typeof Bun.spawn> | undefined
+  let receiverPort = 0
   if (s.target === 'consumers') {
-    // The receiver must listen before the server pushes; the poller retries until the server is up.
+    // The receiver listens on a free port before the server starts; the poller retries until the server is up.
     consumers = Bun.spawn(
       [
         'taskset',
@@ -202,8 +192,6 @@ async function measureOnce(s: Setup, round: number): Promise<RunResult> {
         process.execPath,
         'run',
         `${o.libDir}/consumers.ts`,
-        '--port',
-        String(s.receiverPort),
         '--poll',
         `http://127.0.0.1:${port}/scim/v2/Events`,
         '--token',
@@ -216,12 +204,25 @@ async function measureOnce(s: Setup, round: number): Promise<RunResult> {
     appendFileSync(`${o.tmp}/pids`, `${consumers.pid}\n`)
     const reader = (consumers.stdout as ReadableStream<Uint8Array>).getReader()
     let said = ''
-    while (!said.includes('consumers ready')) {
+    while (!/consumers ready on \d+/.test(said)) {
       const { value, done } = await reader.read()
       if (done) throw new Error(`the consumers exited before they were ready: ${said}`)
       said += new TextDecoder().decode(value)
     }
     reader.releaseLock()
+    receiverPort = Number(/consumers ready on (\d+)/.exec(said)![1])
+    // Through the server's own command; a receiver URL new to the list starts at the journal's
+    // head, so each run's backlog is its own.
+    await run([
+      o.bin,
+      'tenant',
+      'set',
+      'default',
+      '--push-url',
+      `http://127.0.0.1:${receiverPort}/events`,
+      '--db',
+      s.db,
+    ])
   }
   const server: Server = await startServer({
     name: `events-${s.target}-r${round}`,
@@ -283,7 +284,7 @@ async function measureOnce(s: Setup, round: number): Promise<RunResult> {
     await drain(server)
     const consumer =
       s.target === 'consumers'
-        ? ((await (await fetch(`http://127.0.0.1:${s.receiverPort}/stats`)).json()) as Record<string, number>)
+        ? ((await (await fetch(`http://127.0.0.1:${receiverPort}/stats`)).json()) as Record<string, number>)
         : undefined
     return {
       target: s.target,
