@@ -94,7 +94,7 @@ interface Waiter {
  * does not keep the connection open answers `Connection: close`, and what was sent behind that
  * answer is reported unanswered (to be sent again).
  */
-export class PipelinedConnection {
+export class PipelinedConnection implements Transport {
   private socket: Socket | undefined
   private bytes: Buffer = Buffer.alloc(0)
   private readonly waiting: Waiter[] = []
@@ -104,7 +104,11 @@ export class PipelinedConnection {
   /** Answers read on the current connection. */
   private answered = 0
 
-  constructor(private readonly url: URL) {
+  /** `ca`: certificates to trust besides the system's (tests); the receiver's certificate is always checked. */
+  constructor(
+    private readonly url: URL,
+    private readonly ca?: string
+  ) {
     const host = url.host
     this.head = `POST ${url.pathname || '/'}${url.search} HTTP/1.1\r\nHost: ${host}\r\ncontent-type: application/secevent+jwt\r\naccept: application/json\r\n`
   }
@@ -143,7 +147,7 @@ export class PipelinedConnection {
     const host = this.url.hostname.replace(/^\[|\]$/g, '')
     const socket =
       this.url.protocol === 'https:'
-        ? connectTls({ host, port, servername: /^[\d.:]+$/.test(host) ? undefined : host })
+        ? connectTls({ host, port, servername: /^[\d.:]+$/.test(host) ? undefined : host, ca: this.ca })
         : connectTcp({ host, port })
     socket.setNoDelay(true)
     this.bytes = Buffer.alloc(0)
@@ -191,4 +195,63 @@ export class PipelinedConnection {
     this.bytes = Buffer.alloc(0)
     for (const waiter of this.waiting.splice(0)) waiter.reject(error)
   }
+}
+
+/** How the push receiver sends a wave: pipelined on a socket of its own, or through fetch one at a time. */
+export interface Transport {
+  post(bodies: readonly string[], timeoutMs: number): Promise<PromiseSettledResult<Answer>[]>
+  close(): void
+  /** True once the receiver showed that it takes one request per connection. */
+  readonly closesEach: boolean
+}
+
+/**
+ * Through fetch, which goes through the HTTP(S)_PROXY the environment names, one request after
+ * the other (never two in flight, so the order holds), when a proxy stands between the server
+ * and the receiver: a socket of our own would go around it.
+ */
+export class FetchTransport implements Transport {
+  readonly closesEach = true
+
+  constructor(private readonly url: string) {}
+
+  async post(bodies: readonly string[], timeoutMs: number): Promise<PromiseSettledResult<Answer>[]> {
+    const out: PromiseSettledResult<Answer>[] = []
+    for (const body of bodies) {
+      try {
+        const response = await fetch(this.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/secevent+jwt', accept: 'application/json' },
+          body,
+          signal: AbortSignal.timeout(timeoutMs),
+        })
+        out.push({ status: 'fulfilled', value: { status: response.status, body: await response.text() } })
+      } catch (error) {
+        out.push({ status: 'rejected', reason: error })
+      }
+    }
+    return out
+  }
+
+  close(): void {}
+}
+
+/** The proxy the environment sets for `url` (curl's rules: HTTPS_PROXY / HTTP_PROXY, except hosts NO_PROXY names). */
+export function proxyFor(url: URL, env: Record<string, string | undefined>): string | undefined {
+  const proxy = url.protocol === 'https:' ? (env.HTTPS_PROXY ?? env.https_proxy) : (env.HTTP_PROXY ?? env.http_proxy)
+  if (!proxy) return undefined
+  const host = url.hostname.toLowerCase()
+  for (const raw of (env.NO_PROXY ?? env.no_proxy ?? '').split(',')) {
+    const entry = raw.trim().toLowerCase().replace(/:\d+$/, '')
+    if (entry === '*') return undefined
+    const suffix = entry.replace(/^\*?\./, '')
+    if (entry && (host === suffix || host.endsWith(`.${suffix}`))) return undefined
+  }
+  return proxy
+}
+
+/** The transport to a receiver: fetch through a proxy the environment sets, else a pipelined connection. */
+export function transportFor(url: string, env: Record<string, string | undefined> = process.env): Transport {
+  const parsed = new URL(url)
+  return proxyFor(parsed, env) ? new FetchTransport(url) : new PipelinedConnection(parsed)
 }

@@ -2,7 +2,7 @@
 import type { JournalReader } from '../journal/types'
 import { pendingEntries } from './pending'
 import type { PollDeps } from './poll'
-import { PipelinedConnection, Unanswered, type Answer } from './pipelined'
+import { transportFor, Unanswered, type Answer, type Transport } from './pipelined'
 import type { Feed } from './set'
 import { pushStream } from './streams'
 
@@ -73,7 +73,7 @@ export class PushReceiver {
   readonly stats: ReceiverStats = { delivered: 0, rejected: 0, retries: 0 }
   private readonly stop = new AbortController()
   private readonly stream: string
-  private readonly connection: PipelinedConnection
+  private readonly connection: Transport
   private dirty = true
   private wake = () => {}
   private idle = false
@@ -90,7 +90,7 @@ export class PushReceiver {
     options: PushOptions = {}
   ) {
     this.stream = pushStream(url)
-    this.connection = new PipelinedConnection(new URL(url))
+    this.connection = transportFor(url)
     this.options = {
       sleep: options.sleep ?? defaultSleep,
       baseDelayMs: options.baseDelayMs ?? 1000,

@@ -1,8 +1,10 @@
 // Pushed SETs pipelined on one HTTP/1.1 connection: responses parsed in order, the connection's end handled.
 import { afterEach, describe, expect, test } from 'bun:test'
+import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
-import { parseResponse, PipelinedConnection } from '../../src/events/pipelined'
+import { FetchTransport, parseResponse, PipelinedConnection, proxyFor, transportFor } from '../../src/events/pipelined'
 import { outcomeOf } from '../../src/events/push'
+import { HAS_OPENSSL, selfSignedCert } from '../helpers/tls'
 
 const cleanups: (() => unknown)[] = []
 afterEach(async () => {
@@ -118,5 +120,67 @@ describe('events/pipelined', () => {
     const gone = new PipelinedConnection(new URL('http://127.0.0.1:1/'))
     const [refused] = await gone.post(['x'], 5000)
     expect(refused?.status).toBe('rejected')
+  })
+
+  test.skipIf(!HAS_OPENSSL)(
+    'over https the receiver certificate is checked, and pipelined answers come back in order',
+    async () => {
+      const { cert, key } = selfSignedCert()
+      const seen: string[] = []
+      const server = Bun.serve({
+        hostname: '127.0.0.1',
+        port: 0,
+        tls: { cert: Bun.file(cert), key: Bun.file(key) },
+        async fetch(request) {
+          seen.push(await request.text())
+          return new Response(null, { status: 202 })
+        },
+      })
+      cleanups.push(() => server.stop(true))
+      const url = new URL(`https://localhost:${server.port}/events`)
+      const trusting = new PipelinedConnection(url, readFileSync(cert, 'utf8'))
+      cleanups.push(() => trusting.close())
+      const answers = await trusting.post(['a', 'b', 'c'], 5000)
+      expect(answers.map((a) => a.status === 'fulfilled' && a.value.status)).toEqual([202, 202, 202])
+      expect(seen).toEqual(['a', 'b', 'c'])
+      const [untrusted] = await new PipelinedConnection(url).post(['d'], 5000)
+      expect(untrusted?.status).toBe('rejected')
+      expect(seen).toEqual(['a', 'b', 'c'])
+    }
+  )
+
+  test('behind a proxy the environment sets, SETs go through fetch one at a time; NO_PROXY hosts get the pipelined connection', () => {
+    const url = new URL('https://apps.example.com/events')
+    expect(proxyFor(url, {})).toBeUndefined()
+    expect(proxyFor(url, { HTTPS_PROXY: 'http://proxy:3128' })).toBe('http://proxy:3128')
+    expect(proxyFor(url, { https_proxy: 'http://proxy:3128' })).toBe('http://proxy:3128')
+    expect(proxyFor(url, { HTTP_PROXY: 'http://proxy:3128' })).toBeUndefined()
+    expect(proxyFor(url, { HTTPS_PROXY: 'http://p', NO_PROXY: 'localhost, .example.com' })).toBeUndefined()
+    expect(proxyFor(url, { HTTPS_PROXY: 'http://p', NO_PROXY: 'example.org' })).toBe('http://p')
+    expect(proxyFor(url, { HTTPS_PROXY: 'http://p', NO_PROXY: '*' })).toBeUndefined()
+    expect(transportFor(url.href, { HTTPS_PROXY: 'http://p' })).toBeInstanceOf(FetchTransport)
+    expect(transportFor(url.href, {})).toBeInstanceOf(PipelinedConnection)
+  })
+
+  test('through fetch the bodies go one after the other, each with its answer', async () => {
+    const seen: string[] = []
+    let inFlight = 0
+    let most = 0
+    const server = Bun.serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      async fetch(request) {
+        most = Math.max(most, ++inFlight)
+        seen.push(await request.text())
+        await Bun.sleep(1)
+        inFlight--
+        return new Response(null, { status: seen.length === 2 ? 503 : 202 })
+      },
+    })
+    cleanups.push(() => server.stop(true))
+    const answers = await new FetchTransport(`http://127.0.0.1:${server.port}/`).post(['a', 'b', 'c'], 5000)
+    expect(answers.map((a) => a.status === 'fulfilled' && a.value.status)).toEqual([202, 503, 202])
+    expect(seen).toEqual(['a', 'b', 'c'])
+    expect(most).toBe(1)
   })
 })
