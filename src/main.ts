@@ -16,7 +16,9 @@ import { API_PREFIX } from './http/app'
 import { metricsResponse } from './http/routes/metrics'
 import { createLogger, type Logger } from './log/logger'
 import { serverBodyBackstop } from './scim/limits'
-import { createScimServer, type ScimServer } from './server'
+import { createScimServer, type ScimServer, type ServerOptions } from './server'
+import { createPgScimServer, type PgScimServer } from './server-pg'
+import { isPostgresUrl, shownPostgresUrl } from './store-pg/url'
 import { selftest } from './selftest/cli'
 import { journalCommand } from './cli/journal-command'
 import { keepJournalFor } from './journal/retention'
@@ -64,49 +66,122 @@ function lockOrFail(config: Config): ServerLock | undefined {
   }
 }
 
-/** The server the flags describe (schemas, packs, limits); `serve` listens with it, admin commands use its services. */
+/** The server options the flags describe (schemas, packs, limits), for either store. */
+async function serverOptions(
+  config: Config,
+  tokenHashes: readonly Buffer[] | undefined,
+  logger?: Logger
+): Promise<ServerOptions> {
+  const extraSchemas = [
+    ...(await Promise.all(config.userSchemas.map(readSchemaFile))).map((schema) => ({
+      schema,
+      resourceType: 'User',
+    })),
+    ...(await Promise.all(config.groupSchemas.map(readSchemaFile))).map((schema) => ({
+      schema,
+      resourceType: 'Group',
+    })),
+  ]
+  return {
+    db: config.db,
+    durability: config.durability,
+    tokenHashes,
+    baseUrl: config.baseUrl,
+    schemaPacks: config.schemaPacks,
+    extraSchemas,
+    maxResults: config.maxResults,
+    limits: config.limits,
+    logger,
+    rateLimit: config.rateLimit,
+    // A benchmark switch only: measures what the journal costs (scripts/bench); never for production.
+    journaling: process.env.SCIM_JOURNAL !== 'off',
+  }
+}
+
+function startFailure(err: unknown): never {
+  return fail(
+    err instanceof UsageError || err instanceof DatabaseError ? err.message : `cannot start: ${(err as Error).message}`
+  )
+}
+
+/** The server the flags describe; `serve` listens with it, admin commands use its services. */
 async function buildServer(
   config: Config,
   tokenHashes: readonly Buffer[] | undefined,
   logger?: Logger
 ): Promise<ScimServer> {
   try {
-    const extraSchemas = [
-      ...(await Promise.all(config.userSchemas.map(readSchemaFile))).map((schema) => ({
-        schema,
-        resourceType: 'User',
-      })),
-      ...(await Promise.all(config.groupSchemas.map(readSchemaFile))).map((schema) => ({
-        schema,
-        resourceType: 'Group',
-      })),
-    ]
-    return createScimServer({
-      db: config.db,
-      durability: config.durability,
-      tokenHashes,
-      baseUrl: config.baseUrl,
-      schemaPacks: config.schemaPacks,
-      extraSchemas,
-      maxResults: config.maxResults,
-      limits: config.limits,
-      logger,
-      rateLimit: config.rateLimit,
-      // A benchmark switch only: measures what the journal costs (scripts/bench); never for production.
-      journaling: process.env.SCIM_JOURNAL !== 'off',
-    })
+    return createScimServer(await serverOptions(config, tokenHashes, logger))
   } catch (err) {
-    return fail(
-      err instanceof UsageError || err instanceof DatabaseError
-        ? err.message
-        : `cannot start: ${(err as Error).message}`
+    return startFailure(err)
+  }
+}
+
+/** What `serve` needs of a built server, whichever store is behind it. */
+interface Served {
+  app: { handle(request: Request): Response | Promise<Response> }
+  metrics: ScimServer['metrics']
+  endWaits(): void
+  /** The default tenant's first token when the database has none that works (issued once it listens). */
+  issueFirstToken(): Promise<string | undefined>
+  /** Flushes writes, closes the database, lets another server have it. */
+  close(): Promise<void>
+  /** The start banner's Database line. */
+  database: string
+}
+
+async function servedOnSqlite(config: Config, tokenHashes: Buffer[] | undefined, logger: Logger): Promise<Served> {
+  const lock = lockOrFail(config)
+  const server = await buildServer(config, tokenHashes, logger)
+  if (config.journalRetentionDays !== undefined)
+    keepJournalFor(server.sqlite, config.journalRetentionDays, (pruned, error) =>
+      error
+        ? logger.error({ err: String(error) }, 'journal retention: pruning failed, retried in an hour')
+        : logger.info({ pruned }, 'journal retention: pruned old entries')
     )
+  return {
+    app: server.app,
+    metrics: server.metrics,
+    endWaits: server.endWaits,
+    async issueFirstToken() {
+      // Given tokens (--token, :memory:'s) leave the table alone.
+      if (tokenHashes || storedTokenHashes(server.sqlite).length > 0) return undefined
+      const token = issueToken(server.sqlite, false)
+      server.tenantsChanged() // served from the moment it is printed
+      return token
+    },
+    async close() {
+      server.store.close()
+      lock?.release()
+    },
+    database: config.db === ':memory:' ? ':memory: (nothing is kept after exit)' : resolve(config.db),
+  }
+}
+
+async function servedOnPostgres(config: Config, tokenHashes: Buffer[] | undefined, logger: Logger): Promise<Served> {
+  // Both read SQLite's tables directly for now: refused rather than silently not done.
+  if (config.journalRetentionDays !== undefined)
+    fail('--journal-retention-days is not available with a PostgreSQL database yet')
+  let server: PgScimServer
+  try {
+    server = await createPgScimServer(await serverOptions(config, tokenHashes, logger))
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof DatabaseError) return startFailure(err)
+    return fail(`cannot use the database ${shownPostgresUrl(config.db)}: ${(err as Error).message}`)
+  }
+  return {
+    app: server.app,
+    metrics: server.metrics,
+    endWaits: server.endWaits,
+    issueFirstToken: () => (tokenHashes ? Promise.resolve(undefined) : server.issueFirstToken()),
+    close: () => server.close(),
+    database: `${shownPostgresUrl(config.db)} (PostgreSQL; change events and the console are not served on it yet)`,
   }
 }
 
 async function serve(config: Config): Promise<void> {
   const tls = await readTls(config)
-  const lock = lockOrFail(config)
+  const onPostgres = isPostgresUrl(config.db)
   // Given tokens are used as they are; a throwaway in-memory database gets a fresh one each time;
   // otherwise the database's, the first of which is issued only once the server listens.
   let generated: string | undefined
@@ -121,13 +196,9 @@ async function serve(config: Config): Promise<void> {
     format: config.logFormat ?? (process.stdout.isTTY ? 'text' : 'json'),
     level: config.logLevel,
   })
-  const server = await buildServer(config, tokenHashes, logger)
-  if (config.journalRetentionDays !== undefined)
-    keepJournalFor(server.sqlite, config.journalRetentionDays, (pruned, error) =>
-      error
-        ? logger.error({ err: String(error) }, 'journal retention: pruning failed, retried in an hour')
-        : logger.info({ pruned }, 'journal retention: pruned old entries')
-    )
+  const server = onPostgres
+    ? await servedOnPostgres(config, tokenHashes, logger)
+    : await servedOnSqlite(config, tokenHashes, logger)
   let listening
   try {
     listening = Bun.serve({
@@ -168,10 +239,7 @@ async function serve(config: Config): Promise<void> {
     }
   }
   // A start that failed before this point (port in use, say) showed nobody a token, so it stored none.
-  if (!tokenHashes && storedTokenHashes(server.sqlite).length === 0) {
-    generated = issueToken(server.sqlite, false)
-    server.tenantsChanged() // served from the moment it is printed
-  }
+  generated ??= await server.issueFirstToken()
   const scheme = tls ? 'https' : 'http'
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? hostname() : config.host
   const tenantUrl = config.baseUrl ?? `${scheme}://${shownHost}:${listening.port}${API_PREFIX}`
@@ -185,9 +253,7 @@ async function serve(config: Config): Promise<void> {
     console.log(
       `Secret Token: ${config.tokens.length > 0 ? 'as given with --token / SCIM_TOKEN' : 'as issued earlier for this database'}`
     )
-  console.log(
-    `Database:     ${config.db === ':memory:' ? ':memory: (nothing is kept after exit)' : resolve(config.db)}`
-  )
+  console.log(`Database:     ${server.database}`)
   if (metricsListener)
     console.log(`Metrics:      http://${config.metricsListen!.host}:${metricsListener.port}/metrics (no token)`)
   if (!tls) console.log('Note: Entra ID provisions only over HTTPS; use --tls-cert/--tls-key or a TLS proxy in front.')
@@ -201,8 +267,7 @@ async function serve(config: Config): Promise<void> {
     server.endWaits()
     await listening.stop(false)
     await metricsListener?.stop(true)
-    server.store.close()
-    lock?.release()
+    await server.close()
     process.exit(0)
   }
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
