@@ -21,7 +21,8 @@ import { createPgScimServer, type PgScimServer } from './server-pg'
 import { isPostgresUrl, shownPostgresUrl } from './store-pg/url'
 import { selftest } from './selftest/cli'
 import { journalCommand } from './cli/journal-command'
-import { keepJournalFor } from './journal/retention'
+import { keepJournalFor, pruneJournal } from './journal/retention'
+import { pgPruneJournal } from './store-pg/journal-prune'
 import { DatabaseError, openDatabase } from './store/db'
 import { DatabaseInUseError, lockDatabase, type ServerLock } from './store/server-lock'
 import { VERSION } from './version'
@@ -117,6 +118,15 @@ async function buildServer(
   }
 }
 
+/** --journal-retention: prunes hourly, saying in the log what went or what failed. */
+function keepJournal(days: number, logger: Logger, prune: (cutoff: string) => number | Promise<number>): void {
+  keepJournalFor(prune, days, (pruned, error) =>
+    error
+      ? logger.error({ err: String(error) }, 'journal retention: pruning failed, retried in an hour')
+      : logger.info({ pruned }, 'journal retention: pruned old entries')
+  )
+}
+
 /** What `serve` needs of a built server, whichever store is behind it. */
 interface Served {
   app: { handle(request: Request): Response | Promise<Response> }
@@ -134,11 +144,7 @@ async function servedOnSqlite(config: Config, tokenHashes: Buffer[] | undefined,
   const lock = lockOrFail(config)
   const server = await buildServer(config, tokenHashes, logger)
   if (config.journalRetentionDays !== undefined)
-    keepJournalFor(server.sqlite, config.journalRetentionDays, (pruned, error) =>
-      error
-        ? logger.error({ err: String(error) }, 'journal retention: pruning failed, retried in an hour')
-        : logger.info({ pruned }, 'journal retention: pruned old entries')
-    )
+    keepJournal(config.journalRetentionDays, logger, (cutoff) => pruneJournal(server.sqlite, cutoff))
   return {
     app: server.app,
     metrics: server.metrics,
@@ -159,9 +165,6 @@ async function servedOnSqlite(config: Config, tokenHashes: Buffer[] | undefined,
 }
 
 async function servedOnPostgres(config: Config, tokenHashes: Buffer[] | undefined, logger: Logger): Promise<Served> {
-  // Both read SQLite's tables directly for now: refused rather than silently not done.
-  if (config.journalRetentionDays !== undefined)
-    fail('--journal-retention-days is not available with a PostgreSQL database yet')
   let server: PgScimServer
   try {
     server = await createPgScimServer(await serverOptions(config, tokenHashes, logger))
@@ -169,6 +172,8 @@ async function servedOnPostgres(config: Config, tokenHashes: Buffer[] | undefine
     if (err instanceof UsageError || err instanceof DatabaseError) return startFailure(err)
     return fail(`cannot use the database ${shownPostgresUrl(config.db)}: ${(err as Error).message}`)
   }
+  if (config.journalRetentionDays !== undefined)
+    keepJournal(config.journalRetentionDays, logger, (cutoff) => pgPruneJournal(server.sql, cutoff))
   return {
     app: server.app,
     metrics: server.metrics,

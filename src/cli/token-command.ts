@@ -12,11 +12,9 @@ import {
   type TokenInfo,
 } from '../auth/token-admin'
 import type { Database } from 'bun:sqlite'
-import { SQL } from 'bun'
-import { isPostgresUrl, shownPostgresUrl } from '../store-pg/url'
+import { isPostgresUrl } from '../store-pg/url'
 import { awaited, type Effect, run } from '../service/effect'
-import { pgMigrationStatus } from '../store-pg/migrate'
-import { MIGRATIONS } from '../store-pg/migrations.gen'
+import { openPgForCommand } from '../store-pg/open-command'
 import { pgIssueToken, pgListTokens, pgResetTokens, pgRevokeToken } from '../store-pg/tokens'
 import { DatabaseError, openDatabase } from '../store/db'
 import { DurationError, parseDuration } from './duration'
@@ -223,32 +221,24 @@ function sqliteTokenTable(path: string, out: Output): TokenTable | undefined {
 }
 
 function pgTokenTable(url: string): TokenTable {
-  const sql = new SQL(url)
-  // A database no server has started on yet has no tokens table: said as such, not as a missing relation.
-  const ready = pgMigrationStatus(sql, MIGRATIONS).catch(() => {
-    throw new DatabaseError(
-      `the database ${shownPostgresUrl(url)} cannot be read or has no scim-server tables yet (start \`scim-server serve --db URL\` once)`
-    )
-  })
+  // Every call waits for the check; a refused database fails the command's first call.
+  const opening = openPgForCommand(url)
   return {
     *list(tenant) {
-      yield* awaited(ready)
-      return yield* awaited(pgListTokens(sql, tenant))
+      return yield* awaited(pgListTokens(yield* awaited(opening), tenant))
     },
     *revoke(id) {
-      yield* awaited(ready)
-      return yield* awaited(pgRevokeToken(sql, id))
+      return yield* awaited(pgRevokeToken(yield* awaited(opening), id))
     },
     *issue(options, now) {
-      yield* awaited(ready)
-      return yield* awaited(pgIssueToken(sql, options, now))
+      return yield* awaited(pgIssueToken(yield* awaited(opening), options, now))
     },
     *reset(tenant, options, now) {
-      yield* awaited(ready)
-      return yield* awaited(pgResetTokens(sql, tenant, options, now))
+      return yield* awaited(pgResetTokens(yield* awaited(opening), tenant, options, now))
     },
     *close() {
-      yield* awaited(sql.close())
+      const sql = yield* awaited(opening.catch(() => undefined))
+      if (sql) yield* awaited(sql.close())
     },
   }
 }
