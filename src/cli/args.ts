@@ -108,7 +108,8 @@ Usage:
 Flags (each has an environment twin):
   --port N             SCIM_PORT          listen port (default 8080)
   --host ADDR          SCIM_HOST          listen address (default 0.0.0.0: all interfaces, Entra must reach it)
-  --db PATH            SCIM_DB            SQLite database file (default ./scim.db; :memory: for a throwaway one)
+  --db PATH            SCIM_DB            SQLite database file (default ./scim.db; :memory: for a throwaway one),
+                                          or postgres://user:pass@host:port/db for replicas over PostgreSQL
   --token T            SCIM_TOKEN         accepted bearer token; repeat the flag, or comma-separate in the
                                           variable. Without one, a token is generated on first start,
                                           printed once, and only its hash is stored in the database
