@@ -114,6 +114,22 @@ describe.skipIf(!server)('server on PostgreSQL', () => {
     }
   })
 
+  test("a stored token's last use is written when the server closes; /metrics counts the database and journal", async () => {
+    const own = await createPgScimServer({ db: db.url })
+    const { record, token } = await pgIssueToken(db.sql, { tenant: 'default' })
+    const metricsToken = await pgIssueToken(db.sql, { tenant: 'default', scope: 'metrics' })
+    await own.tenantsChanged()
+    expect((await call(own, token, 'GET', '/scim/v2/Users')).status).toBe(200)
+    const scraped = await call(own, metricsToken.token, 'GET', '/metrics')
+    expect(scraped.status).toBe(200)
+    const text = await scraped.text()
+    expect(Number(/^scim_database_bytes (\d+)/m.exec(text)?.[1])).toBeGreaterThan(0)
+    expect(text).toMatch(/^scim_journal_entries\{tenant="default"\} [1-9]/m)
+    await own.close()
+    const [row] = await db.sql`SELECT last_used FROM tokens WHERE id = ${record.id}`
+    expect(typeof row.last_used).toBe('string')
+  })
+
   test('readiness is answered from the database check', async () => {
     const ready = await a.app.handle(new Request('http://localhost/readyz'))
     expect(ready.status).toBe(200)
