@@ -7,6 +7,7 @@ import { applyPgMigrations } from '../../src/store-pg/migrate'
 import { MIGRATIONS } from '../../src/store-pg/migrations.gen'
 import { createPgResourceStore } from '../../src/store-pg/resource-store'
 import { builtinRegistry, typeOf } from '../helpers/generate'
+import { createDraft } from '../helpers/journal-draft'
 import { freshDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
 
 const server = await testPostgres()
@@ -24,19 +25,7 @@ describe.skipIf(!server)('store-pg/journal-prune', () => {
       const id = `u${day}`
       await store.write(function* (tx) {
         yield* tx.insert(User, { id, type: 'User', data: { userName: id }, version: 1, created: at, lastModified: at })
-        yield* tx.journal({
-          at,
-          actor: null,
-          requestId: null,
-          op: 'create',
-          resourceType: 'User',
-          resourceId: id,
-          versionBefore: null,
-          versionAfter: 1,
-          changes: [{ path: 'userName', after: id }],
-          compat: [],
-          cascade: false,
-        })
+        yield* tx.journal(createDraft(id, at, null))
       })
     }
   })
