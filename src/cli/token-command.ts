@@ -12,14 +12,12 @@ import {
   type TokenInfo,
 } from '../auth/token-admin'
 import type { Database } from 'bun:sqlite'
-import { SQL } from 'bun'
-import { isPostgresUrl, shownPostgresUrl } from '../store-pg/url'
+import { isPostgresUrl } from '../store-pg/url'
 import { awaited, type Effect, run } from '../service/effect'
-import { pgMigrationStatus } from '../store-pg/migrate'
-import { MIGRATIONS } from '../store-pg/migrations.gen'
 import { pgIssueToken, pgListTokens, pgResetTokens, pgRevokeToken } from '../store-pg/tokens'
 import { DatabaseError, openDatabase } from '../store/db'
 import { DurationError, parseDuration } from './duration'
+import { pgCommandDatabase } from './pg-database'
 
 export const TOKEN_USAGE = `Usage:
   scim-server token [--tenant NAME] [--name LABEL] [--scope provision|read|metrics] [--expires 90d]
@@ -223,13 +221,7 @@ function sqliteTokenTable(path: string, out: Output): TokenTable | undefined {
 }
 
 function pgTokenTable(url: string): TokenTable {
-  const sql = new SQL(url)
-  // A database no server has started on yet has no tokens table: said as such, not as a missing relation.
-  const ready = pgMigrationStatus(sql, MIGRATIONS).catch(() => {
-    throw new DatabaseError(
-      `the database ${shownPostgresUrl(url)} cannot be read or has no scim-server tables yet (start \`scim-server serve --db URL\` once)`
-    )
-  })
+  const { sql, ready } = pgCommandDatabase(url)
   return {
     *list(tenant) {
       yield* awaited(ready)

@@ -38,7 +38,7 @@ export function openDatabase(
   // serve and token take a postgres:// URL; every other command reads the SQLite file's tables itself.
   if (isPostgresUrl(path))
     throw new DatabaseError(
-      `this works on a SQLite database file, not yet on PostgreSQL (${shownPostgresUrl(path)}): on PostgreSQL, serve and token are available`
+      `this works on a SQLite database file, not yet on PostgreSQL (${shownPostgresUrl(path)}): on PostgreSQL, serve, token and tenant are available`
     )
   const shown = path === ':memory:' ? path : resolve(path)
   if (!create && path !== ':memory:' && !existsSync(path)) {
