@@ -63,6 +63,12 @@ describe.skipIf(!server)('tenant command on PostgreSQL', () => {
   afterAll(async () => {
     await db?.drop()
   })
+  /** How many sessions of the test database wait for a lock now. */
+  const lockWaiters = async () =>
+    (
+      await db.sql`SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'`
+    )[0].n as number
   afterEach(async () => {
     await db.sql`DELETE FROM resources`
     await db.sql`DELETE FROM journal`
@@ -143,12 +149,37 @@ describe.skipIf(!server)('tenant command on PostgreSQL', () => {
   })
 
   test('two adds of one name at once: one tenant and one token, the other told the name is taken', async () => {
-    const results = await Promise.allSettled([run(db.url, 'add', 'twin'), run(db.url, 'add', 'twin')])
+    let adds: Promise<PromiseSettledResult<string>[]> | undefined
+    // A row of the name, written and not yet rolled back, holds both adds up at once (each waits for a lock).
+    const held = db.sql.begin(async (tx) => {
+      await tx`INSERT INTO tenants (name, created) VALUES ('twin', 'now')`
+      adds = Promise.allSettled([run(db.url, 'add', 'twin'), run(db.url, 'add', 'twin')])
+      while ((await lockWaiters()) < 2) await Bun.sleep(10)
+      throw new Error('rolled back')
+    })
+    await expect(held).rejects.toThrow('rolled back')
+    const results = await adds!
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected'])
     const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult
     expect(refused.reason).toBeInstanceOf(TenantError)
     const [row] = await db.sql`SELECT count(*)::int AS n FROM tokens WHERE tenant = 'twin'`
     expect(row.n).toBe(1)
+  })
+
+  test('two sets at once keep both changes: each reads the row it changes under the lock', async () => {
+    await run(db.url, 'add', 'acme')
+    let sets: Promise<unknown> | undefined
+    // Both sets are started while the row is locked, and released only once both wait for a lock.
+    await db.sql.begin(async (tx) => {
+      await tx`SELECT name FROM tenants WHERE name = 'acme' FOR UPDATE`
+      sets = Promise.all([
+        run(db.url, 'set', 'acme', '--rate-limit', '5'),
+        run(db.url, 'set', 'acme', '--max-results', '9'),
+      ])
+      while ((await lockWaiters()) < 2) await Bun.sleep(10)
+    })
+    await sets
+    expect((await pgReadTenant(db.sql, 'acme'))?.settings).toEqual({ rateLimit: 5, maxResults: 9 })
   })
 
   describe('beside a running server', () => {
