@@ -7,7 +7,7 @@ import { backupDatabase, CommandError, restoreDatabase } from './cli/backup'
 import { readSchemaFile } from './cli/schema-files'
 import { tokenCommand } from './cli/token-command'
 import { tenantCommand } from './cli/tenant-command'
-import { exportCommand, importCommand, takeTenantFlag } from './cli/transfer'
+import { exportCommand, importCommand, pgTransferServer, takeTenantFlag, type TransferServer } from './cli/transfer'
 import { issueToken, storedTokenHashes } from './cli/token-store'
 import { METRICS_PATH } from './auth/scopes'
 import { generateToken, hashToken } from './auth/tokens'
@@ -279,9 +279,27 @@ async function serve(config: Config): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'))
 }
 
+/** export's and import's services: a server over the SQLite file or the PostgreSQL database, closed when done. */
+async function transferServer(config: Config): Promise<TransferServer & { close(): void | Promise<void> }> {
+  if (!isPostgresUrl(config.db)) {
+    openOrFail(config).sqlite.close()
+    const server = await buildServer(config, [])
+    return { tenants: server.tenants, close: () => server.store.close() }
+  }
+  try {
+    const server = await pgTransferServer(await serverOptions(config, []))
+    return { tenants: server.tenants, close: () => server.close() }
+  } catch (err) {
+    return startFailure(err)
+  }
+}
+
 /** backup, restore, export and import: one line of outcome, exit 1 with one line on failure. */
 async function dataCommand(config: Config, tenant: string): Promise<void> {
   if (config.db === ':memory:') fail(`${config.command} needs a database file (--db PATH)`)
+  // Both copy the SQLite file itself; PostgreSQL has its own tools for that.
+  if ((config.command === 'backup' || config.command === 'restore') && isPostgresUrl(config.db))
+    fail(`${config.command} copies a SQLite database file; for PostgreSQL use pg_dump and pg_restore`)
   try {
     switch (config.command) {
       case 'backup':
@@ -292,8 +310,7 @@ async function dataCommand(config: Config, tenant: string): Promise<void> {
         return
       default:
     }
-    openOrFail(config).sqlite.close()
-    const server = await buildServer(config, [])
+    const server = await transferServer(config)
     try {
       if (config.command === 'export') await exportCommand(server, config.out, tenant)
       else {
@@ -309,7 +326,7 @@ async function dataCommand(config: Config, tenant: string): Promise<void> {
         if (failed > 0) process.exitCode = 1
       }
     } finally {
-      server.store.close()
+      await server.close()
     }
   } catch (err) {
     if (err instanceof CommandError) fail(err.message)

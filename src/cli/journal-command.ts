@@ -16,11 +16,11 @@ import { run } from '../service/effect'
 import { DatabaseError, openDatabase } from '../store/db'
 import { pgEntriesSince } from '../store-pg/journal-read'
 import { verifyPgJournal } from '../store-pg/journal-verify'
-import { openPgForCommand } from '../store-pg/open-command'
 import { createPgResourceStore } from '../store-pg/resource-store'
 import { isPostgresUrl } from '../store-pg/url'
 import { createResourceStore } from '../store/resource-store'
 import { VERSION } from '../version'
+import { pgCommandDatabase } from './pg-database'
 import { readSchemaFile } from './schema-files'
 
 export const JOURNAL_USAGE = `Usage:
@@ -180,7 +180,13 @@ function sqliteJournalDatabase(path: string): JournalDatabase {
 }
 
 async function pgJournalDatabase(url: string): Promise<JournalDatabase> {
-  const sql = await openPgForCommand(url)
+  const { sql, ready } = pgCommandDatabase(url)
+  try {
+    await ready
+  } catch (err) {
+    await sql.close()
+    throw err
+  }
   const orm = drizzle({ client: sql })
   return {
     verify: (tenant) => verifyPgJournal(sql, tenant),

@@ -14,10 +14,10 @@ import {
 import type { Database } from 'bun:sqlite'
 import { isPostgresUrl } from '../store-pg/url'
 import { awaited, type Effect, run } from '../service/effect'
-import { openPgForCommand } from '../store-pg/open-command'
 import { pgIssueToken, pgListTokens, pgResetTokens, pgRevokeToken } from '../store-pg/tokens'
 import { DatabaseError, openDatabase } from '../store/db'
 import { DurationError, parseDuration } from './duration'
+import { pgCommandDatabase } from './pg-database'
 
 export const TOKEN_USAGE = `Usage:
   scim-server token [--tenant NAME] [--name LABEL] [--scope provision|read|metrics] [--expires 90d]
@@ -221,24 +221,26 @@ function sqliteTokenTable(path: string, out: Output): TokenTable | undefined {
 }
 
 function pgTokenTable(url: string): TokenTable {
-  // Every call waits for the check; a refused database fails the command's first call.
-  const opening = openPgForCommand(url)
+  const { sql, ready } = pgCommandDatabase(url)
   return {
     *list(tenant) {
-      return yield* awaited(pgListTokens(yield* awaited(opening), tenant))
+      yield* awaited(ready)
+      return yield* awaited(pgListTokens(sql, tenant))
     },
     *revoke(id) {
-      return yield* awaited(pgRevokeToken(yield* awaited(opening), id))
+      yield* awaited(ready)
+      return yield* awaited(pgRevokeToken(sql, id))
     },
     *issue(options, now) {
-      return yield* awaited(pgIssueToken(yield* awaited(opening), options, now))
+      yield* awaited(ready)
+      return yield* awaited(pgIssueToken(sql, options, now))
     },
     *reset(tenant, options, now) {
-      return yield* awaited(pgResetTokens(yield* awaited(opening), tenant, options, now))
+      yield* awaited(ready)
+      return yield* awaited(pgResetTokens(sql, tenant, options, now))
     },
     *close() {
-      const sql = yield* awaited(opening.catch(() => undefined))
-      if (sql) yield* awaited(sql.close())
+      yield* awaited(sql.close())
     },
   }
 }
