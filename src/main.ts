@@ -19,6 +19,7 @@ import { serverBodyBackstop } from './scim/limits'
 import { createScimServer, type ScimServer } from './server'
 import { selftest } from './selftest/cli'
 import { journalCommand } from './cli/journal-command'
+import { migrateDbCommand } from './cli/migrate-db'
 import { keepJournalFor } from './journal/retention'
 import { DatabaseError, openDatabase } from './store/db'
 import { DatabaseInUseError, lockDatabase, type ServerLock } from './store/server-lock'
@@ -253,6 +254,7 @@ async function main(): Promise<void> {
   if (argv[0] === 'admin') return adminCommand(argv.slice(1), process.env)
   if (argv[0] === 'journal') return void (process.exitCode = await journalCommand(argv.slice(1), process.env))
   if (argv[0] === 'tenant') return tenantCommand(argv.slice(1), process.env)
+  if (argv[0] === 'migrate-db') return void (process.exitCode = await migrateDbCommand(argv.slice(1)))
   let config: Config
   let tenant = 'default'
   try {
