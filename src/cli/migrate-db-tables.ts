@@ -180,13 +180,19 @@ export const SKIPPED_TABLES: Readonly<Record<string, string>> = {
 export const STATE_TABLES: readonly string[] = [...COPIED_TABLES.map((t) => t.name), ...Object.keys(SKIPPED_TABLES)]
 
 /**
- * Sequences to move past the copied numbers, so the PostgreSQL store's next row or journal entry
- * gets a number after them (setval ignores NULL: an empty table leaves its sequence alone).
+ * Run once every row is in: sequences moved past the copied numbers, so the PostgreSQL store's
+ * next row or journal entry gets a number after them (setval ignores NULL: an empty table leaves
+ * its sequence alone), and the tables analysed.
  */
-export const SEQUENCES_AFTER_COPY = [
+export const AFTER_COPY = [
   "SELECT setval(pg_get_serial_sequence('resources', 'seq'), (SELECT max(seq) FROM resources))",
   "SELECT setval(pg_get_serial_sequence('group_members', 'seq'), (SELECT max(seq) FROM group_members))",
   "SELECT setval('journal_seq', (SELECT max(seq) FROM journal))",
+  // Statistics for the planner, taken in the copy's transaction: without them it plans the
+  // verification's paged walk of the journal (and the first requests) as if the tables were
+  // empty. Measured at 200,000 entries: that walk took 3.3 to 4.9 s without, 1.1 s after an
+  // ANALYZE of 0.7 s.
+  `ANALYZE ${COPIED_TABLES.map((t) => t.name).join(', ')}`,
 ]
 
 /** The SQLite page read: `limit` rows after rowid `after`, the rowid first. */

@@ -13,7 +13,7 @@ import { MIGRATIONS as PG_MIGRATIONS } from '../store-pg/migrations.gen'
 import { verifyPgJournal } from '../store-pg/journal-verify'
 import { copyTable, CopyError, type Counts, sourceCounts, targetCounts, totalRows } from './migrate-db-copy'
 import { comparisonLines, contentsProblem, shownUrl, verdictsAgree } from './migrate-db-report'
-import { COPIED_TABLES, SEQUENCES_AFTER_COPY, STATE_TABLES } from './migrate-db-tables'
+import { COPIED_TABLES, AFTER_COPY, STATE_TABLES } from './migrate-db-tables'
 import { progress } from './progress'
 
 export const MIGRATE_DB_USAGE = `Usage:
@@ -96,6 +96,8 @@ function openSource(path: string): { db: Database; lock: ServerLock } {
   let db: Database | undefined
   try {
     db = new Database(path, { readonly: true, strict: true })
+    // Another process closing the database (an admin command) checkpoints it under a brief lock.
+    db.run('PRAGMA busy_timeout = 5000')
     const status = migrationStatus(db, MIGRATIONS)
     if (status.unknown > 0)
       throw new MigrateError(`${shown} was written by a newer scim-server: migrate it with that version`)
@@ -209,7 +211,7 @@ async function copyInto(
       `${shownUrl(to)} already holds ${problem}: migrate-db copies into a database without data and never merges or overwrites; give --to a new database (createdb NAME)`
     )
   for (const t of COPIED_TABLES) await copyTable(db, tx, t, copied)
-  for (const statement of SEQUENCES_AFTER_COPY) await tx.unsafe(statement)
+  for (const statement of AFTER_COPY) await tx.unsafe(statement)
   const compared = comparisonLines(expected, await targetCounts(tx))
   const targetVerdict = await verifyPgJournal(tx)
   const lines = [...compared.lines, ...journalLines(sourceVerdict, targetVerdict)]
