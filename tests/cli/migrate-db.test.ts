@@ -16,6 +16,7 @@ import { getResource } from '../../src/service/get'
 import { FilterCache } from '../../src/service/filter-cache'
 import { type ListParams, listResources } from '../../src/service/list'
 import { openDatabase } from '../../src/store/db'
+import { lockDatabase } from '../../src/store/server-lock'
 import { createResourceStore } from '../../src/store/resource-store'
 import { verifyPgJournal } from '../../src/store-pg/journal-verify'
 import { applyPgMigrations } from '../../src/store-pg/migrate'
@@ -247,6 +248,18 @@ describe.skipIf(!server)('cli/migrate-db', () => {
       n: number
     }[]
     expect(row!.n).toBe(0)
+  })
+
+  test('a source a server holds is refused: writes after the copy would not reach PostgreSQL', async () => {
+    const held = lockDatabase(source.path)
+    try {
+      const target = await fresh()
+      const { code, err } = await migrate('--from', source.path, '--to', target.url)
+      expect(code).toBe(1)
+      expect(err.join('\n')).toContain('is in use by another scim-server')
+    } finally {
+      held.release()
+    }
   })
 
   test('a source this build has not migrated is refused: it is opened read-only and never migrated here', async () => {
