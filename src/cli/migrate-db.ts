@@ -15,6 +15,9 @@ import { copyTable, CopyError, type Counts, sourceCounts, targetCounts, totalRow
 import { comparisonLines, contentsProblem, shownUrl, verdictsAgree } from './migrate-db-report'
 import { COPIED_TABLES, AFTER_COPY, STATE_TABLES } from './migrate-db-tables'
 import { progress } from './progress'
+import type { Output } from './token-command'
+
+export type { Output }
 
 export const MIGRATE_DB_USAGE = `Usage:
   scim-server migrate-db --from PATH --to postgres://USER:PASSWORD@HOST:PORT/DATABASE
@@ -25,12 +28,6 @@ export const MIGRATE_DB_USAGE = `Usage:
 Stop the server on PATH first (migrate-db refuses while one holds it): writes after the copy
 would not reach PostgreSQL. The copy is one transaction: a failed or interrupted run leaves the
 PostgreSQL database without data, ready for another try. Console sessions are not copied.`
-
-/** What the command prints; main.ts passes the console, tests a recorder. */
-export interface Output {
-  log(line: string): void
-  error(line: string): void
-}
 
 /** The command cannot run as asked (exit 2), or refused / failed (exit 1); one line for the operator. */
 class MigrateUsageError extends Error {}
