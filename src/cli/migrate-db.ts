@@ -6,6 +6,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { verifyJournal, type Verdict } from '../journal/verify'
 import { migrationStatus } from '../store/migrate'
+import { FOLD_SETTING, FOLD_VERSION } from '../store/refold'
 import { MIGRATIONS } from '../store/migrations.gen'
 import { lockDatabase, type ServerLock } from '../store/server-lock'
 import { applyPgMigrations, pgMigrationStatus } from '../store-pg/migrate'
@@ -101,6 +102,12 @@ function openSource(path: string): { db: Database; lock: ServerLock } {
     if (status.pending.length > 0)
       throw new MigrateError(
         `${shown} lacks ${status.pending.length} migration(s) of this build: start this build's server on it once (or run \`scim-server token list --db ${path}\`), then migrate`
+      )
+    // name_ci keys are copied as they are; the PostgreSQL store looks names up by this build's folding.
+    const fold = db.query<{ value: string }, [string]>('SELECT value FROM settings WHERE key = ?').get(FOLD_SETTING)
+    if (fold?.value !== FOLD_VERSION)
+      throw new MigrateError(
+        `${shown} holds userName keys folded by an earlier rule: start this build's server on it once (or run \`scim-server token list --db ${path}\`), then migrate`
       )
     return { db, lock }
   } catch (err) {

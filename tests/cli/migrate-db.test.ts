@@ -275,6 +275,22 @@ describe.skipIf(!server)('cli/migrate-db', () => {
     expect(err.join('\n')).toMatch(/lacks \d+ migration\(s\) of this build/)
   })
 
+  test('a source whose userName keys an earlier build folded is refused until this build has opened it', async () => {
+    const stale = `${source.path}.stale`
+    const copy = openDatabase(source.path, 'normal', { create: false })
+    copy.sqlite.run(`VACUUM INTO '${stale}'`)
+    copy.sqlite.close()
+    const db = new Database(stale)
+    db.run("UPDATE settings SET value = 'lower' WHERE key = 'name_ci_fold'")
+    db.close()
+    const target = await fresh()
+    const { code, err } = await migrate('--from', stale, '--to', target.url)
+    expect(code).toBe(1)
+    expect(err.join('\n')).toContain('holds userName keys folded by an earlier rule')
+    openDatabase(stale, 'normal', { create: false }).sqlite.close()
+    expect((await migrate('--from', stale, '--to', target.url)).code).toBe(0)
+  })
+
   test('a row that fails to insert rolls the whole copy back: the target holds no data', async () => {
     const target = await fresh()
     await applyPgMigrations(target.sql, MIGRATIONS)
