@@ -81,7 +81,7 @@ export async function migrateDbCommand(argv: readonly string[], out: Output = co
   }
 }
 
-/** The source, read-only, after checking that this build migrated it; refuses while a server holds it. */
+/** The source, read-only, once this build has migrated it and folded its names; refused while a server holds it. */
 function openSource(path: string): { db: Database; lock: ServerLock } {
   const shown = resolve(path)
   if (!existsSync(path)) throw new MigrateError(`no database at ${shown}: give --from the file the server uses`)
