@@ -21,6 +21,7 @@ import { createPgScimServer, type PgScimServer } from './server-pg'
 import { isPostgresUrl, shownPostgresUrl } from './store-pg/url'
 import { selftest } from './selftest/cli'
 import { journalCommand } from './cli/journal-command'
+import { migrateDbCommand } from './cli/migrate-db'
 import { keepJournalFor, pruneJournal } from './journal/retention'
 import { pgPruneJournal } from './store-pg/journal-prune'
 import { DatabaseError, openDatabase } from './store/db'
@@ -340,6 +341,7 @@ async function main(): Promise<void> {
   if (argv[0] === 'admin') return adminCommand(argv.slice(1), process.env)
   if (argv[0] === 'journal') return void (process.exitCode = await journalCommand(argv.slice(1), process.env))
   if (argv[0] === 'tenant') return tenantCommand(argv.slice(1), process.env)
+  if (argv[0] === 'migrate-db') return void (process.exitCode = await migrateDbCommand(argv.slice(1)))
   let config: Config
   let tenant = 'default'
   try {

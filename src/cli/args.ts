@@ -98,6 +98,8 @@ Usage:
                                   (see \`scim-server journal --help\`)
   scim-server tenant add|list|show|set|remove ...
                                   tenants served at /tenants/NAME/scim/v2 (see scim-server tenant --help)
+  scim-server migrate-db --from FILE --to postgres://...
+                                  copy a SQLite database into an empty PostgreSQL one and verify it
   scim-server selftest --url URL --token T [--insecure]
                                   replay Entra's and Okta's requests against a running deployment
                                   (through its proxy), print pass/fail per check, clean up after
