@@ -7,7 +7,7 @@ import { backupDatabase, CommandError, restoreDatabase } from './cli/backup'
 import { readSchemaFile } from './cli/schema-files'
 import { tokenCommand } from './cli/token-command'
 import { tenantCommand } from './cli/tenant-command'
-import { exportCommand, importCommand, takeTenantFlag } from './cli/transfer'
+import { exportCommand, importCommand, pgTransferServer, takeTenantFlag, type TransferServer } from './cli/transfer'
 import { issueToken, storedTokenHashes } from './cli/token-store'
 import { METRICS_PATH } from './auth/scopes'
 import { generateToken, hashToken } from './auth/tokens'
@@ -16,10 +16,14 @@ import { API_PREFIX } from './http/app'
 import { metricsResponse } from './http/routes/metrics'
 import { createLogger, type Logger } from './log/logger'
 import { serverBodyBackstop } from './scim/limits'
-import { createScimServer, type ScimServer } from './server'
+import { createScimServer, type ScimServer, type ServerOptions } from './server'
+import { createPgScimServer, type PgScimServer } from './server-pg'
+import { isPostgresUrl, shownPostgresUrl } from './store-pg/url'
 import { selftest } from './selftest/cli'
 import { journalCommand } from './cli/journal-command'
-import { keepJournalFor } from './journal/retention'
+import { migrateDbCommand } from './cli/migrate-db'
+import { keepJournalFor, pruneJournal } from './journal/retention'
+import { pgPruneJournal } from './store-pg/journal-prune'
 import { DatabaseError, openDatabase } from './store/db'
 import { DatabaseInUseError, lockDatabase, type ServerLock } from './store/server-lock'
 import { VERSION } from './version'
@@ -64,49 +68,126 @@ function lockOrFail(config: Config): ServerLock | undefined {
   }
 }
 
-/** The server the flags describe (schemas, packs, limits); `serve` listens with it, admin commands use its services. */
+/** The server options the flags describe (schemas, packs, limits), for either store. */
+async function serverOptions(
+  config: Config,
+  tokenHashes: readonly Buffer[] | undefined,
+  logger?: Logger
+): Promise<ServerOptions> {
+  const extraSchemas = [
+    ...(await Promise.all(config.userSchemas.map(readSchemaFile))).map((schema) => ({
+      schema,
+      resourceType: 'User',
+    })),
+    ...(await Promise.all(config.groupSchemas.map(readSchemaFile))).map((schema) => ({
+      schema,
+      resourceType: 'Group',
+    })),
+  ]
+  return {
+    db: config.db,
+    durability: config.durability,
+    tokenHashes,
+    baseUrl: config.baseUrl,
+    schemaPacks: config.schemaPacks,
+    extraSchemas,
+    maxResults: config.maxResults,
+    limits: config.limits,
+    logger,
+    rateLimit: config.rateLimit,
+    // A benchmark switch only: measures what the journal costs (scripts/bench); never for production.
+    journaling: process.env.SCIM_JOURNAL !== 'off',
+  }
+}
+
+function startFailure(err: unknown): never {
+  return fail(
+    err instanceof UsageError || err instanceof DatabaseError ? err.message : `cannot start: ${(err as Error).message}`
+  )
+}
+
+/** The server the flags describe; `serve` listens with it, admin commands use its services. */
 async function buildServer(
   config: Config,
   tokenHashes: readonly Buffer[] | undefined,
   logger?: Logger
 ): Promise<ScimServer> {
   try {
-    const extraSchemas = [
-      ...(await Promise.all(config.userSchemas.map(readSchemaFile))).map((schema) => ({
-        schema,
-        resourceType: 'User',
-      })),
-      ...(await Promise.all(config.groupSchemas.map(readSchemaFile))).map((schema) => ({
-        schema,
-        resourceType: 'Group',
-      })),
-    ]
-    return createScimServer({
-      db: config.db,
-      durability: config.durability,
-      tokenHashes,
-      baseUrl: config.baseUrl,
-      schemaPacks: config.schemaPacks,
-      extraSchemas,
-      maxResults: config.maxResults,
-      limits: config.limits,
-      logger,
-      rateLimit: config.rateLimit,
-      // A benchmark switch only: measures what the journal costs (scripts/bench); never for production.
-      journaling: process.env.SCIM_JOURNAL !== 'off',
-    })
+    return createScimServer(await serverOptions(config, tokenHashes, logger))
   } catch (err) {
-    return fail(
-      err instanceof UsageError || err instanceof DatabaseError
-        ? err.message
-        : `cannot start: ${(err as Error).message}`
-    )
+    return startFailure(err)
+  }
+}
+
+/** --journal-retention: prunes hourly, saying in the log what went or what failed. */
+function keepJournal(days: number, logger: Logger, prune: (cutoff: string) => number | Promise<number>): void {
+  keepJournalFor(prune, days, (pruned, error) =>
+    error
+      ? logger.error({ err: String(error) }, 'journal retention: pruning failed, retried in an hour')
+      : logger.info({ pruned }, 'journal retention: pruned old entries')
+  )
+}
+
+/** What `serve` needs of a built server, whichever store is behind it. */
+interface Served {
+  app: { handle(request: Request): Response | Promise<Response> }
+  metrics: ScimServer['metrics']
+  endWaits(): void
+  /** The default tenant's first token when the database has none that works (issued once it listens). */
+  issueFirstToken(): Promise<string | undefined>
+  /** Flushes writes, closes the database, lets another server have it. */
+  close(): Promise<void>
+  /** The start banner's Database line. */
+  database: string
+}
+
+async function servedOnSqlite(config: Config, tokenHashes: Buffer[] | undefined, logger: Logger): Promise<Served> {
+  const lock = lockOrFail(config)
+  const server = await buildServer(config, tokenHashes, logger)
+  if (config.journalRetentionDays !== undefined)
+    keepJournal(config.journalRetentionDays, logger, (cutoff) => pruneJournal(server.sqlite, cutoff))
+  return {
+    app: server.app,
+    metrics: server.metrics,
+    endWaits: server.endWaits,
+    async issueFirstToken() {
+      // Given tokens (--token, :memory:'s) leave the table alone.
+      if (tokenHashes || storedTokenHashes(server.sqlite).length > 0) return undefined
+      const token = issueToken(server.sqlite, false)
+      server.tenantsChanged() // served from the moment it is printed
+      return token
+    },
+    async close() {
+      server.store.close()
+      lock?.release()
+    },
+    database: config.db === ':memory:' ? ':memory: (nothing is kept after exit)' : resolve(config.db),
+  }
+}
+
+async function servedOnPostgres(config: Config, tokenHashes: Buffer[] | undefined, logger: Logger): Promise<Served> {
+  let server: PgScimServer
+  try {
+    server = await createPgScimServer(await serverOptions(config, tokenHashes, logger))
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof DatabaseError) return startFailure(err)
+    return fail(`cannot use the database ${shownPostgresUrl(config.db)}: ${(err as Error).message}`)
+  }
+  if (config.journalRetentionDays !== undefined)
+    keepJournal(config.journalRetentionDays, logger, (cutoff) => pgPruneJournal(server.sql, cutoff))
+  return {
+    app: server.app,
+    metrics: server.metrics,
+    endWaits: server.endWaits,
+    issueFirstToken: () => (tokenHashes ? Promise.resolve(undefined) : server.issueFirstToken()),
+    close: () => server.close(),
+    database: `${shownPostgresUrl(config.db)} (PostgreSQL; change events and the console are not served on it yet)`,
   }
 }
 
 async function serve(config: Config): Promise<void> {
   const tls = await readTls(config)
-  const lock = lockOrFail(config)
+  const onPostgres = isPostgresUrl(config.db)
   // Given tokens are used as they are; a throwaway in-memory database gets a fresh one each time;
   // otherwise the database's, the first of which is issued only once the server listens.
   let generated: string | undefined
@@ -121,13 +202,9 @@ async function serve(config: Config): Promise<void> {
     format: config.logFormat ?? (process.stdout.isTTY ? 'text' : 'json'),
     level: config.logLevel,
   })
-  const server = await buildServer(config, tokenHashes, logger)
-  if (config.journalRetentionDays !== undefined)
-    keepJournalFor(server.sqlite, config.journalRetentionDays, (pruned, error) =>
-      error
-        ? logger.error({ err: String(error) }, 'journal retention: pruning failed, retried in an hour')
-        : logger.info({ pruned }, 'journal retention: pruned old entries')
-    )
+  const server = onPostgres
+    ? await servedOnPostgres(config, tokenHashes, logger)
+    : await servedOnSqlite(config, tokenHashes, logger)
   let listening
   try {
     listening = Bun.serve({
@@ -168,10 +245,7 @@ async function serve(config: Config): Promise<void> {
     }
   }
   // A start that failed before this point (port in use, say) showed nobody a token, so it stored none.
-  if (!tokenHashes && storedTokenHashes(server.sqlite).length === 0) {
-    generated = issueToken(server.sqlite, false)
-    server.tenantsChanged() // served from the moment it is printed
-  }
+  generated ??= await server.issueFirstToken()
   const scheme = tls ? 'https' : 'http'
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? hostname() : config.host
   const tenantUrl = config.baseUrl ?? `${scheme}://${shownHost}:${listening.port}${API_PREFIX}`
@@ -185,9 +259,7 @@ async function serve(config: Config): Promise<void> {
     console.log(
       `Secret Token: ${config.tokens.length > 0 ? 'as given with --token / SCIM_TOKEN' : 'as issued earlier for this database'}`
     )
-  console.log(
-    `Database:     ${config.db === ':memory:' ? ':memory: (nothing is kept after exit)' : resolve(config.db)}`
-  )
+  console.log(`Database:     ${server.database}`)
   if (metricsListener)
     console.log(`Metrics:      http://${config.metricsListen!.host}:${metricsListener.port}/metrics (no token)`)
   if (!tls) console.log('Note: Entra ID provisions only over HTTPS; use --tls-cert/--tls-key or a TLS proxy in front.')
@@ -201,17 +273,34 @@ async function serve(config: Config): Promise<void> {
     server.endWaits()
     await listening.stop(false)
     await metricsListener?.stop(true)
-    server.store.close()
-    lock?.release()
+    await server.close()
     process.exit(0)
   }
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
   process.on('SIGINT', () => void shutdown('SIGINT'))
 }
 
+/** export's and import's services: a server over the SQLite file or the PostgreSQL database, closed when done. */
+async function transferServer(config: Config): Promise<TransferServer & { close(): void | Promise<void> }> {
+  if (!isPostgresUrl(config.db)) {
+    openOrFail(config).sqlite.close()
+    const server = await buildServer(config, [])
+    return { tenants: server.tenants, close: () => server.store.close() }
+  }
+  try {
+    const server = await pgTransferServer(await serverOptions(config, []))
+    return { tenants: server.tenants, close: () => server.close() }
+  } catch (err) {
+    return startFailure(err)
+  }
+}
+
 /** backup, restore, export and import: one line of outcome, exit 1 with one line on failure. */
 async function dataCommand(config: Config, tenant: string): Promise<void> {
   if (config.db === ':memory:') fail(`${config.command} needs a database file (--db PATH)`)
+  // Both copy the SQLite file itself; PostgreSQL has its own tools for that.
+  if ((config.command === 'backup' || config.command === 'restore') && isPostgresUrl(config.db))
+    fail(`${config.command} copies a SQLite database file; for PostgreSQL use pg_dump and pg_restore`)
   try {
     switch (config.command) {
       case 'backup':
@@ -222,8 +311,7 @@ async function dataCommand(config: Config, tenant: string): Promise<void> {
         return
       default:
     }
-    openOrFail(config).sqlite.close()
-    const server = await buildServer(config, [])
+    const server = await transferServer(config)
     try {
       if (config.command === 'export') await exportCommand(server, config.out, tenant)
       else {
@@ -239,7 +327,7 @@ async function dataCommand(config: Config, tenant: string): Promise<void> {
         if (failed > 0) process.exitCode = 1
       }
     } finally {
-      server.store.close()
+      await server.close()
     }
   } catch (err) {
     if (err instanceof CommandError) fail(err.message)
@@ -253,6 +341,7 @@ async function main(): Promise<void> {
   if (argv[0] === 'admin') return adminCommand(argv.slice(1), process.env)
   if (argv[0] === 'journal') return void (process.exitCode = await journalCommand(argv.slice(1), process.env))
   if (argv[0] === 'tenant') return tenantCommand(argv.slice(1), process.env)
+  if (argv[0] === 'migrate-db') return void (process.exitCode = await migrateDbCommand(argv.slice(1)))
   let config: Config
   let tenant = 'default'
   try {

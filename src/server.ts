@@ -2,18 +2,20 @@
 import { LastUsed, usageWriter } from './auth/last-used'
 import { createAdminStore } from './console/admin-store'
 import { createEvents } from './events/service'
+import type { EventService } from './events/types'
 import { createApp } from './http/app'
 import { journalOf } from './journal/journal'
 import type { JournalReader } from './journal/types'
 import { ServerMetrics } from './metrics/registry'
-import { limitsWith } from './scim/limits'
+import { type Limits, limitsWith } from './scim/limits'
 import { BUILTIN_RESOURCE_TYPES } from './scim/schema/builtin'
 import type { ResourceStore, ServiceDeps } from './service/context'
 import { openDatabase } from './store/db'
 import { fixedTokens, storedTokens, type TokenRecord, type TokenSource } from './auth/token-registry'
 import { observeCommits, WriteQueue } from './store/write-queue'
 import { DEFAULT_TENANT } from './tenants/name'
-import { TenantRegistry, tenantBaseUrl } from './tenants/registry'
+import { type TenantDefaults, TenantRegistry, tenantBaseUrl } from './tenants/registry'
+import { sqliteTenantStores } from './tenants/sqlite-stores'
 import type { ServerOptions } from './server-options'
 
 export type { ServerOptions }
@@ -39,7 +41,7 @@ export interface ScimServer {
  * Tokens given as hashes (`--token`, an embedded server's) stand for the default tenant's stored
  * ones, as before tenants; named tenants' tokens are always those in the database.
  */
-function givenAndStored(given: TokenSource, stored: () => TokenSource): TokenSource {
+export function givenAndStored(given: TokenSource, stored: () => TokenSource): TokenSource {
   let against: ReadonlyMap<string, TokenRecord> | undefined
   let merged: ReadonlyMap<string, TokenRecord> = new Map()
   return {
@@ -55,6 +57,29 @@ function givenAndStored(given: TokenSource, stored: () => TokenSource): TokenSou
     },
     // Given tokens have no row: only stored ones keep last_used.
     used: (record) => stored().used?.(record),
+  }
+}
+
+/** What the server's options give every tenant (TenantRegistry's defaults), for either store. */
+export function tenantDefaults(
+  options: ServerOptions,
+  baseUrl: string | undefined,
+  limits: Limits,
+  events: EventService | undefined
+): TenantDefaults {
+  return {
+    baseUrl,
+    events,
+    maxResults: options.maxResults ?? 1000,
+    defaultCount: options.defaultCount ?? 100,
+    cursorTimeout: options.cursorTimeout ?? 3600,
+    rateLimit: options.rateLimit ?? 0,
+    limits,
+    packs: options.schemaPacks ?? [],
+    schemas: (options.extraSchemas ?? []).map(({ schema, resourceType }) => ({
+      schema,
+      target: resourceType as 'User' | 'Group',
+    })),
   }
 }
 
@@ -79,26 +104,16 @@ export function createScimServer(options: ServerOptions): ScimServer {
       })
     : undefined
   const tenants = new TenantRegistry({
-    sqlite,
-    orm,
-    queue,
-    cacheSize: options.cacheSize ?? 10_000,
-    refreshMs: options.tenantRefreshMs,
-    defaults: {
-      baseUrl,
-      journaling: options.journaling,
-      events,
-      maxResults: options.maxResults ?? 1000,
-      defaultCount: options.defaultCount ?? 100,
-      cursorTimeout: options.cursorTimeout ?? 3600,
-      rateLimit: options.rateLimit ?? 0,
+    stores: sqliteTenantStores({
+      sqlite,
+      orm,
+      queue,
+      cacheSize: options.cacheSize ?? 10_000,
       limits,
-      packs: options.schemaPacks ?? [],
-      schemas: (options.extraSchemas ?? []).map(({ schema, resourceType }) => ({
-        schema,
-        target: resourceType as 'User' | 'Group',
-      })),
-    },
+      journaling: options.journaling,
+    }),
+    refreshMs: options.tenantRefreshMs,
+    defaults: tenantDefaults(options, baseUrl, limits, events),
   })
   const deps = tenants.default.deps
   const defaultStore = tenants.defaultStore

@@ -34,13 +34,20 @@ export interface IssuedToken {
 
 function checkTenant(db: Database, tenant: string): void {
   const found = db.query<{ n: number }, [string]>('SELECT count(*) AS n FROM tenants WHERE name = ?').get(tenant)
-  if (!found?.n) throw new TokenAdminError(`no tenant named '${tenant}'`)
+  if (!found?.n) throw noTenant(tenant)
 }
+
+export const noTenant = (tenant: string) => new TokenAdminError(`no tenant named '${tenant}'`)
 
 /** The record `options` describe, checked before anything is written. */
 function recordFor(db: Database, options: IssueOptions, now: Date): TokenRecord {
+  checkTenant(db, options.tenant)
+  return validTokenRecord(options, now)
+}
+
+/** The record `options` describe, with a fresh id, or a TokenAdminError saying what is wrong; the tenant's existence is the caller's check. */
+export function validTokenRecord(options: IssueOptions, now: Date): TokenRecord {
   const { tenant, label = null, scope = 'provision', expires = null } = options
-  checkTenant(db, tenant)
   if (!(TOKEN_SCOPES as readonly string[]).includes(scope))
     throw new TokenAdminError(`scope must be ${TOKEN_SCOPES.join(', ')}, got '${scope}'`)
   // /metrics counts the requests of every tenant, so only the default tenant's admin may read it.

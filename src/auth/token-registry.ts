@@ -52,23 +52,38 @@ export function fixedTokens(hashes: readonly Buffer[]): TokenSource {
  * `usage` (auth/last-used.ts) hears of every use, for `tokens.last_used`.
  */
 export function storedTokens(db: Database, maxAgeMs = 1000, usage?: { seen(id: string): void }): TokenSource {
-  const select = db.query<TokenRecord & { hash: string }, []>(
-    'SELECT id, tenant, label, scope, expires, hash FROM tokens'
-  )
-  const read = () => new Map(select.all().map(({ hash, ...record }) => [hash, record] as const))
-  let map = read()
+  const select = db.query<TokenRow, []>('SELECT id, tenant, label, scope, expires, hash FROM tokens')
+  const follow = tokenMapFollower()
+  let map = follow(select.all())
   let readAt = Date.now()
   return {
     byHash() {
       const now = Date.now()
       if (now - readAt >= maxAgeMs) {
-        const fresh = read()
-        if (!sameRecords(fresh, map)) map = fresh
+        map = follow(select.all())
         readAt = now
       }
       return map
     },
     used: usage ? (record) => usage.seen(record.id) : undefined,
+  }
+}
+
+/** A stored token's row: its record and the hex hash it is found by. */
+export type TokenRow = TokenRecord & { hash: string }
+
+/**
+ * Turns each read of the tokens table into the map byHash() answers: the same Map object while
+ * the records are unchanged, so callers that memoise on it (givenAndStored) rebuild only on change.
+ */
+export function tokenMapFollower(): (rows: readonly TokenRow[]) => ReadonlyMap<string, TokenRecord> {
+  let map: ReadonlyMap<string, TokenRecord> = new Map()
+  return (rows) => {
+    const fresh = new Map(
+      rows.map(({ hash, id, tenant, label, scope, expires }) => [hash, { id, tenant, label, scope, expires }] as const)
+    )
+    if (!sameRecords(fresh, map)) map = fresh
+    return map
   }
 }
 

@@ -98,6 +98,8 @@ Usage:
                                   (see \`scim-server journal --help\`)
   scim-server tenant add|list|show|set|remove ...
                                   tenants served at /tenants/NAME/scim/v2 (see scim-server tenant --help)
+  scim-server migrate-db --from FILE --to postgres://...
+                                  copy a SQLite database into an empty PostgreSQL one and verify it
   scim-server selftest --url URL --token T [--insecure]
                                   replay Entra's and Okta's requests against a running deployment
                                   (through its proxy), print pass/fail per check, clean up after
@@ -108,7 +110,8 @@ Usage:
 Flags (each has an environment twin):
   --port N             SCIM_PORT          listen port (default 8080)
   --host ADDR          SCIM_HOST          listen address (default 0.0.0.0: all interfaces, Entra must reach it)
-  --db PATH            SCIM_DB            SQLite database file (default ./scim.db; :memory: for a throwaway one)
+  --db PATH            SCIM_DB            SQLite database file (default ./scim.db; :memory: for a throwaway one),
+                                          or postgres://user:pass@host:port/db for replicas over PostgreSQL
   --token T            SCIM_TOKEN         accepted bearer token; repeat the flag, or comma-separate in the
                                           variable. Without one, a token is generated on first start,
                                           printed once, and only its hash is stored in the database

@@ -1,19 +1,26 @@
 // `scim-server journal verify|export|restore`: check the chain, hand it to a SIEM, undo a mistake.
 import { newResourceId } from '../scim/resource-id'
 import { parseArgs } from 'node:util'
+import { drizzle } from 'drizzle-orm/bun-sql'
 import { API_PREFIX } from '../http/app'
 import { cefLine } from '../journal/cef'
 import { entriesSince } from '../journal/query'
-import { verdictLines, verifyJournal } from '../journal/verify'
+import type { JournalEntry } from '../journal/types'
+import { type Verdict, verdictLines, verifyJournal } from '../journal/verify'
 import { buildRegistry } from '../scim/schema/builtin'
-import { limitsWith } from '../scim/limits'
+import { type Limits, limitsWith } from '../scim/limits'
 import { loadPack } from '../scim/schema/pack'
-import type { ServiceDeps } from '../service/context'
+import type { ResourceStore, ServiceDeps } from '../service/context'
 import { restoreSince } from '../service/restore'
 import { run } from '../service/effect'
-import { DatabaseError, openDatabase, type OpenedDatabase } from '../store/db'
+import { DatabaseError, openDatabase } from '../store/db'
+import { pgEntriesSince } from '../store-pg/journal-read'
+import { verifyPgJournal } from '../store-pg/journal-verify'
+import { createPgResourceStore } from '../store-pg/resource-store'
+import { isPostgresUrl } from '../store-pg/url'
 import { createResourceStore } from '../store/resource-store'
 import { VERSION } from '../version'
+import { pgCommandDatabase } from './pg-database'
 import { readSchemaFile } from './schema-files'
 
 export const JOURNAL_USAGE = `Usage:
@@ -24,7 +31,8 @@ export const JOURNAL_USAGE = `Usage:
   scim-server journal restore --tenant NAME --since T [--dry-run] [--schema-pack NAME] [--schema FILE] [--group-schema FILE]
       put back what was deleted or changed from T on (users with their group memberships), through the
       normal write path; --dry-run prints what it would do. Give the server's schema flags.
-Every subcommand takes --db PATH (or SCIM_DB; default ./scim.db), the database the server uses.`
+Every subcommand takes --db PATH (or SCIM_DB; default ./scim.db), the database the server uses, or the
+postgres://… URL of its replicas' database.`
 
 /** A journal command that cannot run as asked: one line, exit 2. */
 class JournalUsageError extends Error {}
@@ -95,7 +103,7 @@ export function parseJournalArgs(argv: readonly string[], env: Record<string, st
   }
   if (sub === 'restore' && (args.tenant === undefined || args.since === undefined))
     throw new JournalUsageError('journal restore needs --tenant NAME and --since T')
-  if (args.db === ':memory:') throw new JournalUsageError('journal needs a database file (--db PATH)')
+  if (args.db === ':memory:') throw new JournalUsageError('journal needs a database file (--db PATH) or URL')
   return args
 }
 
@@ -128,9 +136,9 @@ export async function journalCommand(
     console.log(JOURNAL_USAGE)
     return 0
   }
-  let opened: OpenedDatabase
+  let journal: JournalDatabase
   try {
-    opened = openDatabase(args.db, 'full', { create: false })
+    journal = isPostgresUrl(args.db) ? await pgJournalDatabase(args.db) : sqliteJournalDatabase(args.db)
   } catch (err) {
     console.error(`scim-server: ${err instanceof DatabaseError ? err.message : (err as Error).message}`)
     return 1
@@ -138,28 +146,67 @@ export async function journalCommand(
   try {
     switch (args.sub) {
       case 'verify':
-        return verify(opened, args)
+        return await verify(journal, args)
       case 'export':
-        return await exportEntries(opened, args)
+        return await exportEntries(journal, args)
       case 'restore':
-        return await restore(opened, args)
+        return await restore(journal, args)
     }
   } finally {
-    opened.sqlite.close()
+    await journal.close()
   }
 }
 
-function verify({ sqlite }: OpenedDatabase, args: JournalArgs): number {
+/** What the subcommands need of the database, on SQLite or PostgreSQL. */
+interface JournalDatabase {
+  verify(tenant: string | undefined): Verdict | Promise<Verdict>
+  entriesSince(
+    tenant: string | undefined,
+    since: string | undefined
+  ): Iterable<JournalEntry> | AsyncIterable<JournalEntry>
+  /** A tenant's store, for restore's writes through the normal write path. */
+  storeFor(tenant: string, limits: Limits): ResourceStore
+  close(): void | Promise<void>
+}
+
+function sqliteJournalDatabase(path: string): JournalDatabase {
+  const opened = openDatabase(path, 'full', { create: false })
+  return {
+    verify: (tenant) => verifyJournal(opened.sqlite, tenant),
+    entriesSince: (tenant, since) => entriesSince(opened.sqlite, tenant, since),
+    storeFor: (tenant, limits) => createResourceStore(opened.orm, opened.sqlite, { tenant, limits }),
+    close: () => opened.sqlite.close(),
+  }
+}
+
+async function pgJournalDatabase(url: string): Promise<JournalDatabase> {
+  const { sql, ready } = pgCommandDatabase(url)
+  try {
+    await ready
+  } catch (err) {
+    await sql.close()
+    throw err
+  }
+  const orm = drizzle({ client: sql })
+  return {
+    verify: (tenant) => verifyPgJournal(sql, tenant),
+    entriesSince: (tenant, since) => pgEntriesSince(sql, tenant, since),
+    storeFor: (tenant, limits) => createPgResourceStore(orm, { tenant, limits }),
+    close: () => sql.close(),
+  }
+}
+
+async function verify(journal: JournalDatabase, args: JournalArgs): Promise<number> {
   const started = performance.now()
-  const { ok, lines } = verdictLines(verifyJournal(sqlite, args.tenant), (performance.now() - started) / 1000)
+  const { ok, lines } = verdictLines(await journal.verify(args.tenant), (performance.now() - started) / 1000)
   for (const line of lines) (ok ? console.log : console.error)(line)
   return ok ? 0 : 1
 }
 
-async function exportEntries({ sqlite }: OpenedDatabase, args: JournalArgs): Promise<number> {
+async function exportEntries(journal: JournalDatabase, args: JournalArgs): Promise<number> {
   const sink = args.out ? Bun.file(args.out).writer() : Bun.stdout.writer()
   let n = 0
-  for (const e of entriesSince(sqlite, args.tenant, args.since)) {
+  for await (const e of journal.entriesSince(args.tenant, args.since)) {
     sink.write(`${args.format === 'cef' ? cefLine(e, VERSION) : JSON.stringify(e)}\n`)
     n++
   }
@@ -168,14 +215,14 @@ async function exportEntries({ sqlite }: OpenedDatabase, args: JournalArgs): Pro
   return 0
 }
 
-async function restore(opened: OpenedDatabase, args: JournalArgs): Promise<number> {
+async function restore(journal: JournalDatabase, args: JournalArgs): Promise<number> {
   const tenant = args.tenant!
   const extensions = [
     ...(await Promise.all(args.userSchemas.map(readSchemaFile))).map((schema) => ({ schema, resourceType: 'User' })),
     ...(await Promise.all(args.groupSchemas.map(readSchemaFile))).map((schema) => ({ schema, resourceType: 'Group' })),
   ]
   const limits = limitsWith()
-  const store = createResourceStore(opened.orm, opened.sqlite, { tenant, limits })
+  const store = journal.storeFor(tenant, limits)
   const deps: ServiceDeps = {
     store,
     registry: buildRegistry({ packs: args.packs.map(loadPack), extensions }),
@@ -184,7 +231,8 @@ async function restore(opened: OpenedDatabase, args: JournalArgs): Promise<numbe
     newId: newResourceId,
   }
   // Entries of the restore itself come after T too: read them all before writing any.
-  const entries = [...entriesSince(opened.sqlite, tenant, args.since)]
+  const entries: JournalEntry[] = []
+  for await (const entry of journal.entriesSince(tenant, args.since)) entries.push(entry)
   const steps = await run(restoreSince(deps, entries, { base: API_PREFIX }, args.dryRun))
   const verb = args.dryRun ? 'would ' : ''
   let failed = 0

@@ -1,15 +1,17 @@
 // `scim-server tenant add|list|show|set|remove`: tenants as rows of the database, beside a running server.
-import { placePushStreams, PUSH_STARTS, pushUrlProblem, type PushStart } from '../events/push-urls'
-import type { Database } from 'bun:sqlite'
+import { PUSH_STARTS, pushUrlProblem, type PushStart } from '../events/push-urls'
 import { parseArgs } from 'node:util'
 import { PACK_NAMES } from '../scim/schema/pack'
-import { DatabaseError, openDatabase } from '../store/db'
+import { type Effect, run } from '../service/effect'
+import { isPostgresUrl } from '../store-pg/url'
+import { DatabaseError } from '../store/db'
 import { configOf, SETTING_BOUNDS, type TenantConfig, type TenantSchema, type TenantSettings } from '../tenants/config'
-import { checkSchemas, createTenant, TenantError } from '../tenants/create'
+import { noSuchTenant, TenantError } from '../tenants/create'
 import { DEFAULT_TENANT, isTenantName, tenantPrefix } from '../tenants/name'
-import { countTenant, deleteTenant, readTenant, readTenants, updateTenant } from '../tenants/rows'
+import type { TenantCounts } from '../tenants/rows'
 import { UsageError } from './args'
 import { readSchemaFile } from './schema-files'
+import { type NewTenant, pgTenantTable, sqliteTenantTable, type TenantTable } from './tenant-table'
 
 export const TENANT_USAGE = `Usage:
   scim-server tenant add NAME [--schema-pack P]... [--schema FILE]... [--group-schema FILE]... [settings]
@@ -28,8 +30,9 @@ each one not set takes the server's flag. --strict-patch refuses the PATCH devia
 send (capitalised op names, "$ref": null, an echoed id) with 400, for clients that speak RFC 7644.
 --push-url URL (repeatable; replaces the list) pushes the tenant's change events (RFC 8935) there;
 a receiver it adds gets the events from then on, or with --push-from oldest also every earlier one
-the journal keeps. Every command takes --db PATH (env SCIM_DB, default ./scim.db);
-a running server on the same database sees the change within a second.`
+the journal keeps. Every command takes --db PATH (env SCIM_DB, default ./scim.db), or a
+postgres://… URL naming the PostgreSQL database of a server's replicas (add creates the tables there
+when no server has yet); a running server on the same database sees the change within a second.`
 
 const OPTIONS = {
   db: { type: 'string' },
@@ -123,22 +126,34 @@ export async function runTenantCommand(
   if (path === ':memory:') throw new UsageError('tenant needs a database file (--db PATH)')
   // Read and checked before the database is touched: a wrong file changes nothing.
   const change = await changeOf(values)
-  const { sqlite } = openDatabase(path, 'full', { create: sub === 'add' })
+  // Only add may start a database: a SQLite file it creates, a PostgreSQL database it migrates.
+  const table = isPostgresUrl(path) ? pgTenantTable(path, sub === 'add') : sqliteTenantTable(path, sub === 'add')
+  return await run(command(table, sub, name, change, values.yes === true))
+}
+
+/** One command over either store's table; the table is closed whatever happens. */
+function* command(
+  table: TenantTable,
+  sub: string,
+  name: string | undefined,
+  change: Change,
+  yes: boolean
+): Effect<Outcome> {
   try {
     switch (sub) {
       case 'add':
-        return add(sqlite, name!, change)
+        return yield* add(table, name!, change)
       case 'list':
-        return list(sqlite)
+        return yield* list(table)
       case 'show':
-        return show(sqlite, name!)
+        return yield* show(table, name!)
       case 'set':
-        return set(sqlite, name!, change)
+        return yield* set(table, name!, change)
       default:
-        return remove(sqlite, name!, values.yes === true)
+        return yield* remove(table, name!, yes)
     }
   } finally {
-    sqlite.close()
+    yield* table.close()
   }
 }
 
@@ -213,22 +228,11 @@ async function changeOf(values: Values): Promise<Change> {
   }
 }
 
-function checked(config: Omit<TenantConfig, 'created'>): Omit<TenantConfig, 'created'> {
-  checkSchemas(config)
-  return config
-}
-
-function add(db: Database, name: string, change: Change): Outcome {
-  const token = db.transaction(() => {
-    const first = createTenant(db, {
-      name,
-      packs: change.packs ?? [],
-      schemas: change.schemas ?? [],
-      settings: change.settings,
-    })
-    placePushStreams(db, name, [], change.settings.pushUrls ?? [], change.pushFrom)
-    return first
-  })()
+function* add(table: TenantTable, name: string, change: Change): Effect<Outcome> {
+  const token = yield* table.add(
+    { name, packs: change.packs ?? [], schemas: change.schemas ?? [], settings: change.settings },
+    change.pushFrom
+  )
   return {
     lines: [
       `Tenant:       ${name}`,
@@ -243,16 +247,23 @@ function describePacks(packs: readonly string[]): string {
   return packs.length > 0 ? packs.join(',') : '-'
 }
 
-function list(db: Database): Outcome {
-  const rows = readTenants(db).map((row) => {
+function* list(table: TenantTable): Effect<Outcome> {
+  const rows: string[][] = []
+  for (const row of yield* table.rows()) {
     const config = configOf(row)
-    const counts = countTenant(db, row.name)
-    return [row.name, describePacks(config.packs), String(counts.users), String(counts.groups), String(counts.tokens)]
-  })
-  const table = [['NAME', 'PACKS', 'USERS', 'GROUPS', 'TOKENS'], ...rows]
-  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)))
+    const counts = yield* table.count(row.name)
+    rows.push([
+      row.name,
+      describePacks(config.packs),
+      String(counts.users),
+      String(counts.groups),
+      String(counts.tokens),
+    ])
+  }
+  const lines = [['NAME', 'PACKS', 'USERS', 'GROUPS', 'TOKENS'], ...rows]
+  const widths = lines[0]!.map((_, i) => Math.max(...lines.map((r) => r[i]!.length)))
   return {
-    lines: table.map((r) =>
+    lines: lines.map((r) =>
       r
         .map((cell, i) => cell.padEnd(widths[i]!))
         .join('  ')
@@ -261,15 +272,15 @@ function list(db: Database): Outcome {
   }
 }
 
-function find(db: Database, name: string): TenantConfig {
-  const config = readTenant(db, name)
-  if (!config) throw new TenantError(`no tenant is called ${name} (tenant list shows them)`)
+function* find(table: TenantTable, name: string): Effect<TenantConfig> {
+  const config = yield* table.find(name)
+  if (!config) throw noSuchTenant(name)
   return config
 }
 
-function show(db: Database, name: string): Outcome {
-  const config = find(db, name)
-  const counts = countTenant(db, name)
+function* show(table: TenantTable, name: string): Effect<Outcome> {
+  const config = yield* find(table, name)
+  const counts = yield* table.count(name)
   const settings = Object.entries(config.settings).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(' ') : v}`)
   return {
     lines: [
@@ -286,29 +297,32 @@ function show(db: Database, name: string): Outcome {
   }
 }
 
-function set(db: Database, name: string, change: Change): Outcome {
-  const before = find(db, name)
+/** The tenant `before` with `change` applied: given packs replace the list, given documents those of their resource type. */
+function changed(before: TenantConfig, change: Change): NewTenant {
   const packs = change.clearPacks ? [] : (change.packs ?? before.packs)
   let schemas = change.clearSchemas ? [] : before.schemas
   if (change.schemas) schemas = [...schemas.filter((s) => !change.targets.has(s.target)), ...change.schemas]
   const settings: TenantSettings = { ...before.settings, ...change.settings }
   for (const key of change.unset) delete settings[key]
-  db.transaction(() => {
-    updateTenant(db, checked({ name, packs, schemas, settings }))
-    placePushStreams(db, name, before.settings.pushUrls ?? [], settings.pushUrls ?? [], change.pushFrom)
-  })()
-  return { lines: [`tenant ${name} changed; a running server serves it so within a second`, ...show(db, name).lines] }
+  return { name: before.name, packs, schemas, settings }
 }
 
-function remove(db: Database, name: string, yes: boolean): Outcome {
+function* set(table: TenantTable, name: string, change: Change): Effect<Outcome> {
+  yield* table.change(name, (before) => changed(before, change), change.pushFrom)
+  const shown = yield* show(table, name)
+  return { lines: [`tenant ${name} changed; a running server serves it so within a second`, ...shown.lines] }
+}
+
+function what(counts: TenantCounts): string {
+  return `${counts.users} users, ${counts.groups} groups, ${counts.memberships} memberships, ${counts.tokens} tokens and ${counts.journalEntries} journal entries`
+}
+
+function* remove(table: TenantTable, name: string, yes: boolean): Effect<Outcome> {
   if (name === DEFAULT_TENANT) throw new TenantError('the default tenant cannot be removed: /scim/v2 always serves it')
-  find(db, name)
-  const counts = countTenant(db, name)
-  const what = `${counts.users} users, ${counts.groups} groups, ${counts.memberships} memberships, ${counts.tokens} tokens and ${counts.journalEntries} journal entries`
+  yield* find(table, name)
   if (!yes)
     throw new TenantError(
-      `tenant remove ${name} deletes it with its ${what}; add --yes to do so (\`scim-server journal export --tenant ${name}\` keeps a copy of the journal)`
+      `tenant remove ${name} deletes it with its ${what(yield* table.count(name))}; add --yes to do so (\`scim-server journal export --tenant ${name}\` keeps a copy of the journal)`
     )
-  deleteTenant(db, name)
-  return { lines: [`tenant ${name} removed, with its ${what}`] }
+  return { lines: [`tenant ${name} removed, with its ${what(yield* table.remove(name))}`] }
 }

@@ -8,10 +8,16 @@ import {
   TOKEN_SCOPES,
   TokenAdminError,
   type IssuedToken,
+  type IssueOptions,
   type TokenInfo,
 } from '../auth/token-admin'
+import type { Database } from 'bun:sqlite'
+import { isPostgresUrl } from '../store-pg/url'
+import { awaited, type Effect, run } from '../service/effect'
+import { pgIssueToken, pgListTokens, pgResetTokens, pgRevokeToken } from '../store-pg/tokens'
 import { DatabaseError, openDatabase } from '../store/db'
 import { DurationError, parseDuration } from './duration'
+import { pgCommandDatabase } from './pg-database'
 
 export const TOKEN_USAGE = `Usage:
   scim-server token [--tenant NAME] [--name LABEL] [--scope provision|read|metrics] [--expires 90d]
@@ -22,7 +28,8 @@ export const TOKEN_USAGE = `Usage:
                                   id, tenant, name, scope, created, expires, last used
   scim-server token revoke ID     revoke one token
 
-  --db PATH (SCIM_DB, default ./scim.db) is the server's database file; it must exist.
+  --db PATH (SCIM_DB, default ./scim.db) is the server's database file; it must exist. A
+  postgres://… URL names the PostgreSQL database of a server's replicas instead.
   --tenant defaults to 'default'. Scopes: provision (full SCIM access), read (GET, POST .search
   and discovery only), metrics (GET /metrics only; default tenant). --expires takes a whole
   number and d, h, m or s. A running server sees every change within a second.`
@@ -113,7 +120,7 @@ function shown(time: string | null): string {
   return time === null ? '-' : time.replace(/\.\d{3}Z$/, 'Z')
 }
 
-function table(tokens: readonly TokenInfo[], now: Date): string[] {
+function tableLines(tokens: readonly TokenInfo[], now: Date): string[] {
   const rows = [
     ['ID', 'TENANT', 'NAME', 'SCOPE', 'CREATED', 'EXPIRES', 'LAST USED'],
     ...tokens.map((t) => [
@@ -155,7 +162,7 @@ export function runTokenCommand(
   env: Record<string, string | undefined>,
   out: Output,
   now = new Date()
-): number {
+): number | Promise<number> {
   let parsed: Parsed
   try {
     parsed = parse(argv, env, now)
@@ -173,20 +180,84 @@ export function runTokenCommand(
     out.error('scim-server: token needs a database file (--db PATH)')
     return 2
   }
-  let db
+  const table = isPostgresUrl(path) ? pgTokenTable(path) : sqliteTokenTable(path, out)
+  return table === undefined ? 1 : run(command(action, table, out, now))
+}
+
+/** The tokens table as effects (src/service/effect.ts): at once on SQLite, awaited on PostgreSQL, one command code for both. */
+interface TokenTable {
+  list(tenant: string | undefined): Effect<TokenInfo[]>
+  revoke(id: string): Effect<boolean>
+  issue(options: IssueOptions, now: Date): Effect<IssuedToken>
+  reset(tenant: string, options: Omit<IssueOptions, 'tenant'>, now: Date): Effect<IssuedToken>
+  close(): Effect<void>
+}
+
+function sqliteTokenTable(path: string, out: Output): TokenTable | undefined {
+  let db: Database
   try {
     db = openDatabase(path, 'full', { create: false }).sqlite
   } catch (err) {
     out.error(`scim-server: ${err instanceof DatabaseError ? err.message : (err as Error).message}`)
-    return 1
+    return undefined
   }
+  return {
+    *list(tenant) {
+      return listTokens(db, tenant)
+    },
+    *revoke(id) {
+      return revokeToken(db, id)
+    },
+    *issue(options, now) {
+      return issueTokenRecord(db, options, now)
+    },
+    *reset(tenant, options, now) {
+      return resetTokens(db, tenant, options, now)
+    },
+    *close() {
+      db.close()
+    },
+  }
+}
+
+function pgTokenTable(url: string): TokenTable {
+  const { sql, ready } = pgCommandDatabase(url)
+  return {
+    *list(tenant) {
+      yield* awaited(ready)
+      return yield* awaited(pgListTokens(sql, tenant))
+    },
+    *revoke(id) {
+      yield* awaited(ready)
+      return yield* awaited(pgRevokeToken(sql, id))
+    },
+    *issue(options, now) {
+      yield* awaited(ready)
+      return yield* awaited(pgIssueToken(sql, options, now))
+    },
+    *reset(tenant, options, now) {
+      yield* awaited(ready)
+      return yield* awaited(pgResetTokens(sql, tenant, options, now))
+    },
+    *close() {
+      yield* awaited(sql.close())
+    },
+  }
+}
+
+function* command(
+  action: Exclude<Action, { kind: 'help' }>,
+  table: TokenTable,
+  out: Output,
+  now: Date
+): Effect<number> {
   try {
     switch (action.kind) {
       case 'list':
-        for (const line of table(listTokens(db, action.tenant), now)) out.log(line)
+        for (const line of tableLines(yield* table.list(action.tenant), now)) out.log(line)
         return 0
       case 'revoke':
-        if (!revokeToken(db, action.id)) {
+        if (!(yield* table.revoke(action.id))) {
           out.error(`scim-server: no token with id '${action.id}' (see token list)`)
           return 1
         }
@@ -195,22 +266,22 @@ export function runTokenCommand(
       case 'issue': {
         const options = { label: action.label, scope: action.scope, expires: action.expires }
         const result = action.reset
-          ? resetTokens(db, action.tenant, options, now)
-          : issueTokenRecord(db, { ...options, tenant: action.tenant }, now)
+          ? yield* table.reset(action.tenant, options, now)
+          : yield* table.issue({ ...options, tenant: action.tenant }, now)
         for (const line of issued(result, action.reset)) out.log(line)
         return 0
       }
     }
   } catch (err) {
-    if (!(err instanceof TokenAdminError)) throw err
+    if (!(err instanceof TokenAdminError || err instanceof DatabaseError)) throw err
     out.error(`scim-server: ${err.message}`)
-    return 2
+    return err instanceof DatabaseError ? 1 : 2
   } finally {
-    db.close()
+    yield* table.close()
   }
 }
 
 /** main.ts's entry: the console for output, the exit code for the process. */
-export function tokenCommand(argv: readonly string[], env: Record<string, string | undefined>): void {
-  process.exitCode = runTokenCommand(argv, env, console)
+export async function tokenCommand(argv: readonly string[], env: Record<string, string | undefined>): Promise<void> {
+  process.exitCode = await runTokenCommand(argv, env, console)
 }

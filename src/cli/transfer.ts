@@ -2,8 +2,9 @@
 import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ScimError } from '../scim/errors'
-import type { ScimServer } from '../server'
+import { createPgScimServer, type PgScimServer, type PgServerOptions } from '../server-pg'
 import type { ServiceDeps } from '../service/context'
+import type { TenantSource } from '../tenants/types'
 import { DEFAULT_TENANT, isTenantName, tenantPrefix } from '../tenants/name'
 import { EXPORT_START, type ExportPosition, exportPage } from '../service/export'
 import { run } from '../service/effect'
@@ -19,7 +20,13 @@ import {
 import type { RequestInfo } from '../service/result'
 import { CommandError } from './backup'
 import { readLines } from './lines'
+import { pgCommandDatabase } from './pg-database'
 import { progress } from './progress'
+
+/** What export and import need of a server, whichever store is behind it: the tenants' services. */
+export interface TransferServer {
+  tenants: TenantSource
+}
 
 /** Lines imported at once: enough to fill each group commit, few enough to keep memory small. */
 const IN_FLIGHT = 64
@@ -47,7 +54,7 @@ export function takeTenantFlag(argv: readonly string[]): { tenant: string; rest:
 }
 
 /** The tenant's services, and the base its resources' meta.location is written with. */
-function tenantOf(server: ScimServer, tenant: string): { deps: ServiceDeps; req: RequestInfo } {
+function tenantOf(server: TransferServer, tenant: string): { deps: ServiceDeps; req: RequestInfo } {
   const services = server.tenants.get(tenant)
   if (!services) throw new CommandError(`no tenant is called ${tenant} (scim-server tenant list shows them)`)
   return { deps: services.deps, req: { base: services.deps.settings.baseUrl ?? tenantPrefix(tenant) } }
@@ -55,7 +62,7 @@ function tenantOf(server: ScimServer, tenant: string): { deps: ServiceDeps; req:
 
 /** Writes every resource of `tenant` to `out` (a file) or standard output; returns the summary line. */
 export async function exportCommand(
-  server: ScimServer,
+  server: TransferServer,
   out: string | undefined,
   tenant = DEFAULT_TENANT
 ): Promise<string> {
@@ -95,7 +102,7 @@ interface ImportReport {
  * pass, until a pass cures none; what still fails is reported with its line number.
  */
 export async function importCommand(
-  server: ScimServer,
+  server: TransferServer,
   file: string,
   report: (failure: LineFailure) => void,
   tenant = DEFAULT_TENANT
@@ -155,4 +162,19 @@ export async function importCommand(
   const summary = `imported ${resolve(file)}: ${created} created, ${updated} updated, ${unchanged} unchanged, ${failed} failed, in ${((performance.now() - started) / 1000).toFixed(1)} s`
   shown.finish(summary)
   return { summary, failed }
+}
+
+/**
+ * The server export and import use on a postgres:// --db: the same services as `serve --db
+ * postgres://…`, on a database a server has started on already (neither command starts one:
+ * a DatabaseError says so). Close it when done.
+ */
+export async function pgTransferServer(options: PgServerOptions): Promise<PgScimServer> {
+  const { sql, ready } = pgCommandDatabase(options.db)
+  try {
+    await ready
+  } finally {
+    await sql.close()
+  }
+  return await createPgScimServer(options)
 }

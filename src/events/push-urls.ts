@@ -56,9 +56,24 @@ export function placePushStreams(
   after: readonly string[],
   from: PushStart = 'head'
 ): void {
+  const { place, drop } = pushStreamChanges(before, after)
   const start = from === 'oldest' ? 0 : journalHead(db, tenant)
-  for (const url of after) if (!before.includes(url)) placeStream(db, tenant, pushStream(url), start)
-  for (const url of before) if (!after.includes(url)) dropStream(db, tenant, pushStream(url))
+  for (const stream of place) placeStream(db, tenant, stream, start)
+  for (const stream of drop) dropStream(db, tenant, stream)
+}
+
+/**
+ * The streams a change of receivers from `before` to `after` places (those added) and drops
+ * (those removed); both stores apply it (placePushStreams here, store-pg/tenants.ts there).
+ */
+export function pushStreamChanges(
+  before: readonly string[],
+  after: readonly string[]
+): { place: string[]; drop: string[] } {
+  return {
+    place: after.filter((url) => !before.includes(url)).map(pushStream),
+    drop: before.filter((url) => !after.includes(url)).map(pushStream),
+  }
 }
 
 /** Every tenant's receivers, as stored. */

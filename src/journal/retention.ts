@@ -3,7 +3,7 @@ import type { Database } from 'bun:sqlite'
 
 const DAY_MS = 86_400_000
 /** Entries deleted per transaction: short enough that writers waiting behind a prune barely notice. */
-const CHUNK = 10_000
+export const PRUNE_CHUNK = 10_000
 
 /** `400d` → 400; undefined for anything else (the caller names the flag in its error). */
 export function parseRetention(raw: string): number | undefined {
@@ -14,7 +14,7 @@ export function parseRetention(raw: string): number | undefined {
 
 /**
  * Deletes each tenant's entries older than `cutoff` (ISO time), oldest first and always a prefix
- * of its chain, CHUNK at a time. Each chunk records its last entry's seq and hash as the
+ * of its chain, PRUNE_CHUNK at a time. Each chunk records its last entry's seq and hash as the
  * tenant's checkpoint in the same transaction, so `journal verify` starts the chain there and
  * still proves every kept entry. Returns how many entries went.
  */
@@ -37,7 +37,7 @@ export function pruneJournal(sqlite: Database, cutoff: string): number {
     const upTo = lastOld.get(tenant, cutoff)?.seq
     if (upTo === null || upTo === undefined) continue
     for (;;) {
-      const end = chunkEnd.get(tenant, upTo, CHUNK)
+      const end = chunkEnd.get(tenant, upTo, PRUNE_CHUNK)
       if (!end) break
       sqlite
         .transaction(() => {
@@ -50,23 +50,23 @@ export function pruneJournal(sqlite: Database, cutoff: string): number {
   return pruned
 }
 
-/** Prunes now and then hourly while the server runs; returns the stop function. */
+/** Prunes now and then hourly while the server runs; returns the stop function. `prune` is pruneJournal over the server's database (or pgPruneJournal). */
 export function keepJournalFor(
-  sqlite: Database,
+  prune: (cutoff: string) => number | Promise<number>,
   days: number,
   report: (pruned: number, error?: unknown) => void
 ): () => void {
-  const run = () => {
+  const run = async () => {
     try {
-      const pruned = pruneJournal(sqlite, new Date(Date.now() - days * DAY_MS).toISOString())
+      const pruned = await prune(new Date(Date.now() - days * DAY_MS).toISOString())
       if (pruned > 0) report(pruned)
     } catch (err) {
       // A busy or full database: the next hour tries again; the journal keeps its entries meanwhile.
       report(0, err)
     }
   }
-  run()
-  const timer = setInterval(run, 3_600_000)
+  void run()
+  const timer = setInterval(() => void run(), 3_600_000)
   timer.unref()
   return () => clearInterval(timer)
 }

@@ -23,3 +23,24 @@ export async function pgJournalAfter(
   )) as EntryRow[]
   return found.map((r) => entryOf({ ...r, seq: Number(r.seq) }))
 }
+
+/** Entries read per query by pgEntriesSince: a million entries never sit in memory at once. */
+const PAGE = 1000
+
+/**
+ * The entries of `tenant` (every tenant when undefined) whose time is `since` or later (all when
+ * undefined), in seq order, a page at a time: what src/journal/query.ts entriesSince reads from SQLite.
+ */
+export async function* pgEntriesSince(sql: SQL, tenant?: string, since?: string): AsyncGenerator<JournalEntry> {
+  let after = 0
+  for (;;) {
+    const rows = (await sql.unsafe(
+      `SELECT ${PG_ENTRY_COLUMNS} FROM journal WHERE ($1::text IS NULL OR tenant = $1) AND ($2::text IS NULL OR at >= $2)
+         AND seq > $3 ORDER BY seq LIMIT ${PAGE}`,
+      [tenant ?? null, since ?? null, after]
+    )) as EntryRow[]
+    for (const r of rows) yield entryOf({ ...r, seq: Number(r.seq) })
+    if (rows.length < PAGE) return
+    after = Number(rows[rows.length - 1]!.seq)
+  }
+}

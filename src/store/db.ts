@@ -1,5 +1,6 @@
 // Opens bun:sqlite with the PRAGMAs the server relies on, applies embedded migrations, probes a write.
 import { Database } from 'bun:sqlite'
+import { isPostgresUrl, shownPostgresUrl } from '../store-pg/url'
 import { existsSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { drizzle, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
@@ -34,6 +35,11 @@ export function openDatabase(
   durability: Durability = 'full',
   { create = true, mmapBytes = 0 }: { create?: boolean; mmapBytes?: number } = {}
 ): OpenedDatabase {
+  // serve, token, tenant, export and import take a postgres:// URL; every other command reads the SQLite file's tables itself.
+  if (isPostgresUrl(path))
+    throw new DatabaseError(
+      `this works on a SQLite database file, not yet on PostgreSQL (${shownPostgresUrl(path)}): on PostgreSQL, serve, token, tenant, journal, export and import are available`
+    )
   const shown = path === ':memory:' ? path : resolve(path)
   if (!create && path !== ':memory:' && !existsSync(path)) {
     throw new DatabaseError(

@@ -4,8 +4,8 @@ import type { Doc } from '../scim/document'
 import { nameKeyOf } from './rows'
 
 /** The `settings` row that records which folding name_ci holds; a new value refolds again. */
-const FOLD_SETTING = 'name_ci_fold'
-const FOLD_VERSION = 'unicode-14.0-cf'
+export const FOLD_SETTING = 'name_ci_fold'
+export const FOLD_VERSION = 'unicode-14.0-cf'
 
 export interface RefoldResult {
   refolded: number

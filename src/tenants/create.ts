@@ -17,17 +17,28 @@ export function checkSchemas(config: Pick<TenantConfig, 'packs' | 'schemas'>): v
   }
 }
 
+/** The refusal of a change to a tenant that is not there. */
+export const noSuchTenant = (name: string) => new TenantError(`no tenant is called ${name} (tenant list shows them)`)
+
+/**
+ * Refuses a new tenant, in this order, for a bad name, a name `taken` already, or schemas that
+ * do not load; every store checks a tenant it adds with this before it writes the row.
+ */
+export function checkNewTenant(config: Omit<TenantConfig, 'created'>, taken: boolean): void {
+  const { name } = config
+  if (!isTenantName(name))
+    throw new TenantError(`tenant name '${name}' is not [a-z0-9][a-z0-9-]{0,62} (lower-case letters, digits, -)`)
+  if (taken) throw new TenantError(`tenant ${name} exists already`)
+  checkSchemas(config)
+}
+
 /**
  * Checks and adds the row, without a token: the console's create form, whose tenant gets its
  * first token on its own tokens page. A bad name, a name taken or schemas that do not load
  * change nothing.
  */
 export function addTenant(db: Database, config: Omit<TenantConfig, 'created'>): void {
-  const { name } = config
-  if (!isTenantName(name))
-    throw new TenantError(`tenant name '${name}' is not [a-z0-9][a-z0-9-]{0,62} (lower-case letters, digits, -)`)
-  if (readTenant(db, name)) throw new TenantError(`tenant ${name} exists already`)
-  checkSchemas(config)
+  checkNewTenant(config, readTenant(db, config.name) !== undefined)
   insertTenant(db, config)
 }
 

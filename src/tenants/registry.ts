@@ -1,19 +1,12 @@
 // TenantRegistry: each tenant's services (store, schemas, settings, filters), built on first use, following the tenants table.
-import type { Database } from 'bun:sqlite'
 import { newResourceId } from '../scim/resource-id'
-import type { BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import { ScimError } from '../scim/errors'
 import type { Limits } from '../scim/limits'
 import type { EventService } from '../events/types'
 import type { ResourceStore, ServiceDeps } from '../service/context'
 import { FilterCache } from '../service/filter-cache'
-import { LookupCache } from '../store/lookup-cache'
-import { createResourceStore } from '../store/resource-store'
-import type * as tables from '../store/tables'
-import type { WriteQueue } from '../store/write-queue'
 import { configOf, registryOf, type TenantConfig, type TenantRow, type TenantSchema } from './config'
 import { API_PREFIX, DEFAULT_TENANT, tenantPrefix } from './name'
-import { readTenants } from './rows'
 import type { TenantServices, TenantSource } from './types'
 
 /** How often the tenants table is read again: another process's `tenant add/set/remove` shows within a second. */
@@ -28,8 +21,6 @@ export interface TenantDefaults {
   cursorTimeout: number
   rateLimit: number
   limits: Limits
-  /** False: no provisioning journal (the benchmark switch SCIM_JOURNAL=off). */
-  journaling?: boolean
   /** Change events of every tenant (one service reads the database's journal for all). */
   events?: EventService
   /** Schema packs and documents of the default tenant, from `serve`'s flags, before its row's own. */
@@ -37,13 +28,16 @@ export interface TenantDefaults {
   schemas: readonly TenantSchema[]
 }
 
+/** Where the tenants' rows and stores come from: SQLite (tenants/sqlite-stores.ts) or PostgreSQL (store-pg/tenant-stores.ts). */
+export interface TenantStores {
+  /** The tenants table as it stands (SQLite reads it at once; PostgreSQL answers its last background read). */
+  readRows(): readonly TenantRow[]
+  /** A new store for one tenant: every query scoped to it, the connection and caches shared by all tenants. */
+  storeFor(name: string): ResourceStore
+}
+
 export interface TenantRegistryOptions {
-  sqlite: Database
-  orm: BunSQLiteDatabase<typeof tables>
-  /** ONE write queue for every tenant's store: SQLite has one writer, so writes share its group commits. */
-  queue: WriteQueue
-  /** ONE lookup cache: --cache-bytes bounds what all tenants keep together. */
-  cacheSize: number
+  stores: TenantStores
   defaults: TenantDefaults
   refreshMs?: number
   now?: () => number
@@ -58,22 +52,21 @@ export function tenantBaseUrl(baseUrl: string | undefined, name: string): string
 
 /**
  * Maps a tenant name to its services. Each tenant gets its own store (every query scoped to it),
- * registry, settings and filter cache; all share the database connection, its write queue and one
- * lookup cache. The rows are read again at most every `refreshMs`; a tenant whose row changed is
+ * registry, settings and filter cache; all share what `stores` shares (SQLite: the connection,
+ * its write queue and one lookup cache). The rows are read again at most every `refreshMs`; a tenant whose row changed is
  * rebuilt on its next request, one that was removed is gone.
  */
 export class TenantRegistry implements TenantSource {
   private rows = new Map<string, string>()
   private readonly built = new Map<string, { row: string; services: TenantServices }>()
   private readAt = -Infinity
-  private readonly lookups: LookupCache
+  private lastRead: readonly TenantRow[] | undefined
   private readonly refreshMs: number
   private readonly now: () => number
   /** The default tenant's store, built at start: /readyz, metrics and shutdown use it. */
   readonly defaultStore: ResourceStore
 
   constructor(private readonly options: TenantRegistryOptions) {
-    this.lookups = new LookupCache(options.cacheSize, options.defaults.limits.cacheBytes)
     this.refreshMs = options.refreshMs ?? REFRESH_MS
     this.now = options.now ?? (() => performance.now())
     this.defaultStore = this.require(DEFAULT_TENANT).deps.store
@@ -106,8 +99,12 @@ export class TenantRegistry implements TenantSource {
     const now = this.now()
     if (!force && now - this.readAt < this.refreshMs) return
     this.readAt = now
+    const read = this.options.stores.readRows()
+    // A source that answers from a snapshot hands back the same array until it changes.
+    if (read === this.lastRead) return
+    this.lastRead = read
     const rows = new Map<string, string>()
-    for (const row of readTenants(this.options.sqlite)) rows.set(row.name, JSON.stringify(row))
+    for (const row of read) rows.set(row.name, JSON.stringify(row))
     this.rows = rows
     for (const name of this.built.keys()) if (name !== DEFAULT_TENANT && !rows.has(name)) this.built.delete(name)
   }
@@ -127,14 +124,7 @@ export class TenantRegistry implements TenantSource {
       // Stored by a newer build, say: the tenant cannot be served, the others still are.
       throw new ScimError(503, `tenant ${name} cannot be served: its schemas do not load (${(err as Error).message})`)
     }
-    const { sqlite, orm, queue } = this.options
-    const store = createResourceStore(orm, sqlite, {
-      tenant: name,
-      queue,
-      lookups: this.lookups,
-      limits: defaults.limits,
-      journaling: defaults.journaling,
-    })
+    const store = this.options.stores.storeFor(name)
     const deps: ServiceDeps = {
       store,
       registry,

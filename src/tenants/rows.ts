@@ -64,7 +64,7 @@ export function countTenant(db: Database, name: string): TenantCounts {
  * what went. The default tenant is never removed: /scim/v2 always has one behind it.
  */
 export function deleteTenant(db: Database, name: string): TenantCounts {
-  if (name === DEFAULT_TENANT) throw new Error('the default tenant cannot be removed')
+  checkRemovable(name)
   return db.transaction(() => {
     const counts = countTenant(db, name)
     db.query('DELETE FROM resources WHERE tenant = ?').run(name)
@@ -74,4 +74,9 @@ export function deleteTenant(db: Database, name: string): TenantCounts {
     db.query('DELETE FROM tenants WHERE name = ?').run(name)
     return counts
   })()
+}
+
+/** The guard of every store's removal: the default tenant stays, whatever the caller checked. */
+export function checkRemovable(name: string): void {
+  if (name === DEFAULT_TENANT) throw new Error('the default tenant cannot be removed')
 }

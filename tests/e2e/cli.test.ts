@@ -22,6 +22,12 @@ describe('scim-server command', () => {
     [['--port', '443'], /HTTPS.*--tls-cert/],
     [['--db', '/nonexistent-dir/x/scim.db', '--port', '0'], /cannot open database/],
     [['--schema-pack', 'nosuch', '--db', ':memory:', '--token', 't', '--port', '0'], /unknown pack "nosuch"/],
+    [['backup', '/tmp/x.db', '--db', 'postgres://scim:pw@127.0.0.1:1/scim'], /backup copies a SQLite .*pg_dump/],
+    [['restore', '/tmp/x.db', '--db', 'postgres://scim:pw@127.0.0.1:1/scim'], /restore copies a SQLite .*pg_restore/],
+    [
+      ['--db', 'postgres://scim:pw@127.0.0.1:1/scim', '--port', '0'],
+      /cannot use the database postgres:\/\/scim:\*\*\*@127\.0\.0\.1:1\/scim/,
+    ],
   ])('%p stops with one clear line and no stack trace', async (args, message) => {
     const { code, output } = await runBinary(args)
     expect(code).not.toBe(0)

@@ -5,23 +5,9 @@ import { createResourceStore } from '../../src/store/resource-store'
 import { WriteQueue } from '../../src/store/write-queue'
 import { journalOf } from '../../src/journal/journal'
 import { verifyJournal } from '../../src/journal/verify'
-import type { JournalDraft } from '../../src/journal/types'
+import { createDraft } from '../helpers/journal-draft'
 
-function draft(id: string): JournalDraft {
-  return {
-    at: new Date().toISOString(),
-    actor: 'test',
-    requestId: null,
-    op: 'create',
-    resourceType: 'User',
-    resourceId: id,
-    versionBefore: null,
-    versionAfter: 1,
-    changes: [{ path: 'userName', after: id }],
-    compat: [],
-    cascade: false,
-  }
-}
+const draft = (id: string) => createDraft(id)
 
 /** Two tenants' stores over one database, sharing its write queue as the server's stores do. */
 function setup() {

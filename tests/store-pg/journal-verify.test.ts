@@ -6,6 +6,7 @@ import { applyPgMigrations } from '../../src/store-pg/migrate'
 import { MIGRATIONS } from '../../src/store-pg/migrations.gen'
 import { createPgResourceStore } from '../../src/store-pg/resource-store'
 import { builtinRegistry, typeOf } from '../helpers/generate'
+import { createDraft } from '../helpers/journal-draft'
 import { freshDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
 
 const server = await testPostgres()
@@ -28,19 +29,7 @@ describe.skipIf(!server)('store-pg/journal-verify', () => {
     for (const id of ['a', 'b', 'c'])
       await store.write(function* (tx) {
         yield* tx.insert(User, { id, type: 'User', data: { userName: id }, version: 1, created: T0, lastModified: T0 })
-        yield* tx.journal({
-          at: T0,
-          actor: null,
-          requestId: null,
-          op: 'create',
-          resourceType: 'User',
-          resourceId: id,
-          versionBefore: null,
-          versionAfter: 1,
-          changes: [{ path: 'userName', after: id }],
-          compat: [],
-          cascade: false,
-        })
+        yield* tx.journal(createDraft(id, T0, null))
       })
     seqs = ((await db.sql`SELECT seq::int AS seq FROM journal ORDER BY seq`) as { seq: number }[]).map((r) => r.seq)
   })

@@ -30,6 +30,14 @@ describe('openDatabase', () => {
     expect(existsSync(path)).toBe(false)
   })
 
+  test('a postgres:// URL is refused with a sentence (the commands that read SQLite tables), its password masked, no file made', () => {
+    const cwd = process.cwd()
+    const url = 'postgres://scim:secret@127.0.0.1:5432/scim'
+    expect(() => openDatabase(url)).toThrow(DatabaseError)
+    expect(() => openDatabase(url)).toThrow('not yet on PostgreSQL (postgres://scim:***@127.0.0.1:5432/scim)')
+    expect(existsSync(join(cwd, 'postgres:'))).toBe(false)
+  })
+
   test('with create: false, an existing file opens', () => {
     const path = tmpDb()
     openDatabase(path).sqlite.close()

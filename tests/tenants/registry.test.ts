@@ -6,21 +6,20 @@ import { openDatabase } from '../../src/store/db'
 import { WriteQueue } from '../../src/store/write-queue'
 import { insertTenant, updateTenant } from '../../src/tenants/rows'
 import { TenantRegistry, tenantBaseUrl } from '../../src/tenants/registry'
+import { sqliteTenantStores } from '../../src/tenants/sqlite-stores'
 
 function registry(now: () => number = () => 0, cacheBytes?: number) {
   const { sqlite, orm } = openDatabase(':memory:', 'normal')
+  const limits = limitsWith(cacheBytes === undefined ? {} : { cacheBytes })
   const tenants = new TenantRegistry({
-    sqlite,
-    orm,
-    queue: new WriteQueue(sqlite),
-    cacheSize: 1000,
+    stores: sqliteTenantStores({ sqlite, orm, queue: new WriteQueue(sqlite), cacheSize: 1000, limits }),
     now,
     defaults: {
       maxResults: 1000,
       defaultCount: 100,
       cursorTimeout: 3600,
       rateLimit: 0,
-      limits: limitsWith(cacheBytes === undefined ? {} : { cacheBytes }),
+      limits,
       packs: [],
       schemas: [],
     },

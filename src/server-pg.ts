@@ -1,0 +1,135 @@
+// Assembles the server over PostgreSQL (`--db postgres://…`): migrations under a lock, tenants and tokens followed across replicas, the app.
+import { SQL } from 'bun'
+import { drizzle } from 'drizzle-orm/bun-sql'
+import { LastUsed } from './auth/last-used'
+import { fixedTokens, type TokenSource } from './auth/token-registry'
+import { createApp } from './http/app'
+import type { Logger } from './log/types'
+import { ServerMetrics } from './metrics/registry'
+import { limitsWith } from './scim/limits'
+import { BUILTIN_RESOURCE_TYPES } from './scim/schema/builtin'
+import type { ResourceStore, ServiceDeps } from './service/context'
+import { givenAndStored, type ServerOptions, tenantDefaults } from './server'
+import { PgDirectory } from './store-pg/directory'
+import { applyPgMigrations } from './store-pg/migrate'
+import { MIGRATIONS } from './store-pg/migrations.gen'
+import { createPgResourceStore, type PgResourceStore } from './store-pg/resource-store'
+import { pgIssueFirstToken, pgUsageWriter } from './store-pg/tokens'
+import { TenantRegistry } from './tenants/registry'
+
+export { isPostgresUrl, shownPostgresUrl } from './store-pg/url'
+
+/** How often the gauges that cost a query (database size, journal entries) are read again for /metrics. */
+const GAUGE_REFRESH_MS = 5000
+
+export interface PgScimServer {
+  app: ReturnType<typeof createApp>
+  /** The default tenant's store; closing it ends the database connection of every tenant. */
+  store: PgResourceStore
+  deps: ServiceDeps
+  tenants: TenantRegistry
+  /** After this process changed tenants or tokens itself: read both tables now. */
+  tenantsChanged(): Promise<void>
+  sql: SQL
+  metrics: ServerMetrics
+  /** The default tenant's first token, issued when it has none that works (undefined: it has one). */
+  issueFirstToken(): Promise<string | undefined>
+  endWaits(): void
+  /** Stops the background reads, writes the tokens' last uses, closes the connection. */
+  close(): Promise<void>
+}
+
+export interface PgServerOptions extends ServerOptions {
+  /** Told of background reads that failed (the last good snapshot keeps serving meanwhile). */
+  logger?: Logger
+}
+
+/**
+ * The same app as createScimServer's, over PostgreSQL. Every replica of a database runs this:
+ * migrations are applied at start under an advisory lock (the second replica waits, then finds
+ * none pending); resources are read from the database on every request (nothing is cached, so a
+ * write acknowledged by one replica is seen by the next read on any other); tenants and tokens
+ * are read again every 250 ms in the background (store-pg/directory.ts).
+ * Not yet on PostgreSQL: change events and the admin console (both read SQLite tables directly);
+ * the server starts without them and says so.
+ */
+export async function createPgScimServer(options: PgServerOptions): Promise<PgScimServer> {
+  const limits = limitsWith(options.limits)
+  const baseUrl = options.baseUrl?.replace(/\/+$/, '')
+  const sql = new SQL(options.db)
+  await applyPgMigrations(sql, MIGRATIONS)
+  const orm = drizzle({ client: sql })
+  const lastUsed = new LastUsed(pgUsageWriter(sql))
+  const directory = new PgDirectory(sql, {
+    usage: lastUsed,
+    onError: (err) => options.logger?.error({ err: String(err) }, 'tenants and tokens could not be read again'),
+  })
+  await directory.start()
+  const tenants = new TenantRegistry({
+    stores: {
+      readRows: () => directory.tenants(),
+      storeFor: (tenant) => createPgResourceStore(orm, { tenant, limits, journaling: options.journaling }),
+    },
+    // The snapshot is in memory: the registry may look at it on every request.
+    refreshMs: 0,
+    defaults: tenantDefaults(options, baseUrl, limits, undefined),
+  })
+  const defaultStore = tenants.defaultStore as PgResourceStore
+  await defaultStore.checkReadiness()
+  const stored = directory.tokens()
+  const tokens: TokenSource = options.tokenHashes
+    ? givenAndStored(fixedTokens(options.tokenHashes), () => stored)
+    : stored
+
+  const gauges = { bytes: 0, journal: [] as { tenant: string; entries: number }[] }
+  const readGauges = async () => {
+    const [size] = await sql`SELECT pg_database_size(current_database())::float8 AS bytes`
+    const counts = await sql`SELECT tenant, count(*)::int AS entries FROM journal GROUP BY tenant`
+    gauges.bytes = Number(size?.bytes ?? 0)
+    gauges.journal = [...counts] as { tenant: string; entries: number }[]
+  }
+  await readGauges()
+  const gaugeTimer = setInterval(() => void readGauges().catch(() => {}), GAUGE_REFRESH_MS)
+  gaugeTimer.unref?.()
+  const metrics = new ServerMetrics({
+    stats: () => defaultStore.stats(),
+    databaseBytes: () => gauges.bytes,
+    journalEntries: () => gauges.journal,
+  })
+
+  let closed: Promise<void> | undefined
+  const close = () =>
+    (closed ??= (async () => {
+      directory.stop()
+      clearInterval(gaugeTimer)
+      await lastUsed.close()
+      await sql.close()
+    })())
+  // Shutdown closes the default store: that must also write the last uses before the connection goes.
+  const store: PgResourceStore = { ...defaultStore, close: () => void close() }
+  const app = createApp({
+    tenants,
+    resourceTypes: BUILTIN_RESOURCE_TYPES,
+    store: store as ResourceStore,
+    limits,
+    tokens,
+    metrics,
+    logger: options.logger,
+  })
+  return {
+    app,
+    store,
+    deps: tenants.default.deps,
+    tenants,
+    tenantsChanged: () => directory.refresh(),
+    sql,
+    metrics,
+    issueFirstToken: async () => {
+      const token = await pgIssueFirstToken(sql)
+      if (token) await directory.refresh()
+      return token
+    },
+    endWaits: () => {},
+    close,
+  }
+}

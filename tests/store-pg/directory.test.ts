@@ -1,0 +1,49 @@
+// PgDirectory: the snapshot of tenants and tokens, the same map while nothing changed, the last good read kept on failure.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { SQL } from 'bun'
+import { PgDirectory } from '../../src/store-pg/directory'
+import { applyPgMigrations } from '../../src/store-pg/migrate'
+import { MIGRATIONS } from '../../src/store-pg/migrations.gen'
+import { pgIssueToken } from '../../src/store-pg/tokens'
+import { freshDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
+
+const server = await testPostgres()
+
+describe.skipIf(!server)('store-pg/directory', () => {
+  let db: TestDatabase
+  beforeAll(async () => {
+    db = await freshDatabase(server!)
+    await applyPgMigrations(db.sql, MIGRATIONS)
+  })
+  afterAll(async () => {
+    await db?.drop()
+  })
+
+  test('reads both tables; an unchanged token table gives the same map object, a change a new one', async () => {
+    const directory = new PgDirectory(db.sql)
+    await directory.refresh()
+    expect(directory.tenants().map((t) => t.name)).toEqual(['default'])
+    const before = directory.tokens().byHash()
+    await directory.refresh()
+    expect(directory.tokens().byHash()).toBe(before)
+    const { record } = await pgIssueToken(db.sql, { tenant: 'default', label: 'hr', scope: 'read' })
+    await directory.refresh()
+    const after = directory.tokens().byHash()
+    expect(after).not.toBe(before)
+    expect([...after.values()]).toContainEqual(record)
+  })
+
+  test('a read that fails keeps the last snapshot serving and is reported', async () => {
+    const sql = new SQL(db.url, { max: 1 })
+    const errors: unknown[] = []
+    const directory = new PgDirectory(sql, { everyMs: 10, onError: (err) => errors.push(err) })
+    await directory.start()
+    const tokens = directory.tokens().byHash()
+    await sql.close()
+    await Bun.sleep(60)
+    directory.stop()
+    expect(errors.length).toBeGreaterThan(0)
+    expect(directory.tokens().byHash()).toBe(tokens)
+    expect(directory.tenants().map((t) => t.name)).toEqual(['default'])
+  })
+})
