@@ -1,5 +1,7 @@
 // Which of a tenant's journal entries a receiver still has to get, from its acknowledged position.
-import type { JournalEntry, JournalReader } from '../journal/types'
+import type { JournalEntry, JournalFeed } from '../journal/types'
+import type { Effect } from '../service/effect'
+import { taken } from './store'
 
 /** A receiver's acknowledgements: everything up to `ackedSeq`, and these single positions after it. */
 export interface StreamCursor {
@@ -32,21 +34,22 @@ export function readSize(cursor: StreamCursor, max: number, acks = 0): number {
  * Reads the journal from the receiver's position on, skipping entries acknowledged out of order,
  * and notes how far the acknowledgements are now contiguous (so the position can move up and the
  * single acknowledgements below it be forgotten). `first`, when given, is the read after the
- * position the caller already made: the entries it got for the `asked` it asked.
+ * position the caller already made: the entries it got for the `asked` it asked. An effect: it
+ * waits only for a store that answers with promises.
  */
-export function pendingEntries(
-  reader: JournalReader,
+export function* pendingEntries(
+  reader: JournalFeed,
   tenant: string,
   cursor: StreamCursor,
   max: number,
   first?: { entries: JournalEntry[]; asked: number }
-): Pending {
+): Effect<Pending> {
   const entries: JournalEntry[] = []
   let settledSeq = cursor.ackedSeq
   let contiguous = true
   let from = cursor.ackedSeq
   let size = first ? first.asked : readSize(cursor, max)
-  let batch = first ? first.entries : reader.after(tenant, from, size)
+  let batch = first ? first.entries : yield* taken(reader.after(tenant, from, size))
   for (;;) {
     for (const entry of batch) {
       if (cursor.acked.has(entry.seq)) {
@@ -62,6 +65,6 @@ export function pendingEntries(
     if (batch.length < size || !last) return { entries, more: false, settledSeq }
     from = last.seq
     size = BATCH
-    batch = reader.after(tenant, from, size)
+    batch = yield* taken(reader.after(tenant, from, size))
   }
 }

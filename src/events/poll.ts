@@ -1,8 +1,10 @@
 // RFC 8936 poll: acknowledge, then return the caller's unacknowledged SETs of the tenant in commit order.
-import type { JournalEntry, JournalReader } from '../journal/types'
+import type { JournalEntry, JournalFeed } from '../journal/types'
+import { type Effect, run } from '../service/effect'
 import type { PollRequest } from './poll-request'
 import { jtiOf, seqOfJti, type Feed } from './set'
 import { pendingEntries, readSize, type Pending, type StreamCursor } from './pending'
+import { type Later, type StreamStore, taken } from './store'
 
 /** RFC 8936 poll response. */
 export interface PollResponse {
@@ -11,16 +13,10 @@ export interface PollResponse {
 }
 
 export interface PollDeps {
-  reader: JournalReader
-  positions: {
-    cursor(tenant: string, stream: string): StreamCursor
-    acknowledge(tenant: string, stream: string, seqs: readonly number[]): void
-    advance(tenant: string, stream: string, seq: number): void
-    /** Runs `fn` in one transaction, shared with other writes, and resolves once it is durable. */
-    atomically<T>(fn: () => T): Promise<T>
-  }
+  reader: JournalFeed
+  positions: Pick<StreamStore, 'cursor' | 'acknowledge' | 'advance' | 'atomically'>
   /** The entry's signed SET in the feed (src/events/signed-sets.ts: signed once, shared by the tenant's consumers). */
-  setOf(entry: JournalEntry, feed: Feed): string
+  setOf(entry: JournalEntry, feed: Feed): Later<string>
   /** The most SETs one response carries (a recipient may ask for fewer). */
   maxEvents: number
   /** How long a long poll waits for a change before it answers with no SETs. */
@@ -50,14 +46,13 @@ export async function pollEvents(
     // Recording the acks and moving the position past them commit together, with the requests'
     // writes of the moment: with synchronous=FULL a commit of its own waits for the disk (4.5 ms
     // measured), on the thread that serves every request.
-    let found = await deps.positions.atomically(() => settle(deps, tenant, stream, request, max))
+    // Over SQLite the effect runs straight through inside the writer's transaction.
+    let found = await deps.positions.atomically(() => run(settle(deps, tenant, stream, request, max)))
     if (found.entries.length === 0 && append) {
       await append.promise
-      found = settle(deps, tenant, stream, undefined, max)
+      found = await run(settle(deps, tenant, stream, undefined, max))
     }
-    const sets: Record<string, string> = {}
-    for (const entry of found.entries) sets[jtiOf(entry)] = deps.setOf(entry, feed)
-    return { sets, moreAvailable: found.more }
+    return { sets: await run(signedSets(deps, found.entries, feed)), moreAvailable: found.more }
   } finally {
     append?.cancel()
   }
@@ -70,25 +65,32 @@ export async function pollEvents(
  * the acks. Acks that close the gap after the position move it (no row each); only those ahead
  * of an unacknowledged entry are stored one by one.
  */
-function settle(
+function* settle(
   deps: PollDeps,
   tenant: string,
   stream: string,
   request: PollRequest | undefined,
   max: number
-): Pending {
-  const cursor = deps.positions.cursor(tenant, stream)
+): Effect<Pending> {
+  const cursor = yield* taken(deps.positions.cursor(tenant, stream))
   const claimed = request ? claimedAcks(request) : []
   const asked = readSize(cursor, max, claimed.length)
-  const first = { entries: deps.reader.after(tenant, cursor.ackedSeq, asked), asked }
+  const first = { entries: yield* taken(deps.reader.after(tenant, cursor.ackedSeq, asked)), asked }
   const bySeq = new Map(first.entries.map((entry) => [entry.seq, entry]))
-  const acks = acknowledged(deps.reader, tenant, cursor, claimed, bySeq)
+  const acks = yield* acknowledged(deps.reader, tenant, cursor, claimed, bySeq)
   const acked = acks.length === 0 ? cursor.acked : new Set([...cursor.acked, ...acks])
-  const found = pendingEntries(deps.reader, tenant, { ackedSeq: cursor.ackedSeq, acked }, max, first)
-  if (found.settledSeq > cursor.ackedSeq) deps.positions.advance(tenant, stream, found.settledSeq)
+  const found = yield* pendingEntries(deps.reader, tenant, { ackedSeq: cursor.ackedSeq, acked }, max, first)
+  if (found.settledSeq > cursor.ackedSeq) yield* taken(deps.positions.advance(tenant, stream, found.settledSeq))
   const ahead = acks.filter((seq) => seq > found.settledSeq)
-  if (ahead.length > 0) deps.positions.acknowledge(tenant, stream, ahead)
+  if (ahead.length > 0) yield* taken(deps.positions.acknowledge(tenant, stream, ahead))
   return found
+}
+
+/** The entries' SETs by jti, in commit order. */
+function* signedSets(deps: PollDeps, entries: readonly JournalEntry[], feed: Feed): Effect<Record<string, string>> {
+  const sets: Record<string, string> = {}
+  for (const entry of entries) sets[jtiOf(entry)] = yield* taken(deps.setOf(entry, feed))
+  return sets
 }
 
 /** Every jti the request acknowledges (`ack`, and `setErrs`: received, though not usable), with the position it names. */
@@ -106,24 +108,24 @@ function claimedAcks(request: PollRequest): { jti: string; seq: number }[] {
  * others (unknown, another tenant's, a future position, one acknowledged before) are ignored, so
  * a stray ack never hides an event. `bySeq` holds the entries already read; any other is looked up.
  */
-function acknowledged(
-  reader: JournalReader,
+function* acknowledged(
+  reader: JournalFeed,
   tenant: string,
   cursor: StreamCursor,
   claimed: readonly { jti: string; seq: number }[],
   bySeq: ReadonlyMap<number, JournalEntry>
-): number[] {
+): Effect<number[]> {
   const seqs: number[] = []
   for (const { jti, seq } of claimed) {
     if (seq <= cursor.ackedSeq || cursor.acked.has(seq)) continue
-    const entry = bySeq.get(seq) ?? reader.after(tenant, seq - 1, 1)[0]
+    const entry = bySeq.get(seq) ?? (yield* taken(reader.after(tenant, seq - 1, 1)))[0]
     if (entry && entry.seq === seq && jtiOf(entry) === jti) seqs.push(seq)
   }
   return seqs
 }
 
 /** Resolves on the tenant's next append, after `ms`, or when `signal` aborts, whichever is first. */
-export function nextAppend(reader: JournalReader, tenant: string, ms: number, signal?: AbortSignal) {
+export function nextAppend(reader: JournalFeed, tenant: string, ms: number, signal?: AbortSignal) {
   let done = () => {}
   const promise = new Promise<void>((resolve) => {
     done = resolve

@@ -1,4 +1,5 @@
 // Runs one PushReceiver per configured receiver URL and tenant, and counts what they still owe.
+import type { Effect } from '../service/effect'
 import { PushReceiver, type PushDeps, type PushOptions, type ReceiverStats } from './push'
 
 /** Receivers are keyed by tenant and URL, so the same URL for two tenants is two streams. */
@@ -33,10 +34,13 @@ export class PushManager {
     }
   }
 
-  /** Events not yet accepted, summed over every receiver (an event owed to two receivers counts twice). */
-  undelivered(): number {
+  /**
+   * Events not yet accepted, summed over every receiver this server delivers to (an event owed to
+   * two receivers counts twice).
+   */
+  *undelivered(): Effect<number> {
     let total = 0
-    for (const receiver of this.receivers.values()) total += receiver.backlog()
+    for (const receiver of [...this.receivers.values()]) total += yield* receiver.backlog()
     return total
   }
 

@@ -1,9 +1,11 @@
 // RFC 8935 push: each receiver URL of a tenant gets the tenant's SETs in commit order, pipelined, with retries.
-import type { JournalReader } from '../journal/types'
-import { pendingEntries } from './pending'
+import type { JournalEntry, JournalFeed } from '../journal/types'
+import { type Effect, run } from '../service/effect'
+import { pendingEntries, type StreamCursor } from './pending'
 import type { PollDeps } from './poll'
 import { transportFor, Unanswered, type Answer, type Transport } from './pipelined'
 import type { Feed } from './set'
+import { type PushTurns, taken } from './store'
 import { pushStream } from './streams'
 
 export interface PushOptions {
@@ -19,11 +21,15 @@ export interface PushOptions {
 }
 
 export interface PushDeps {
-  reader: JournalReader
+  reader: JournalFeed
   positions: PollDeps['positions']
   setOf: PollDeps['setOf']
   /** The tenant's feed; undefined while its public URL is unknown (nothing is pushed then). */
   feedOf(tenant: string): Feed | undefined
+  /** Which server delivers to each receiver (several replicas); absent: this one, always. */
+  turns?: PushTurns
+  /** How often a receiver whose turn is another server's looks again (default 2 s). */
+  turnRetryMs?: number
 }
 
 /** The wait before retry number `attempt` (0 for the first retry): exponential, capped. */
@@ -80,6 +86,9 @@ export class PushReceiver {
   private width = 1
   private streak = 0
   private readonly idleWaiters: (() => void)[] = []
+  /** False while another server delivers to this receiver: this one then counts no backlog. */
+  private turn = true
+  private turnTimer: ReturnType<typeof setTimeout> | undefined
   private readonly options: Required<PushOptions>
   readonly done: Promise<void>
 
@@ -109,15 +118,22 @@ export class PushReceiver {
 
   async close(): Promise<void> {
     this.stop.abort()
+    clearTimeout(this.turnTimer)
     this.wake()
     await this.done
     for (const resolve of this.idleWaiters.splice(0)) resolve()
+    try {
+      await this.deps.turns?.release(this.tenant, this.stream)
+    } catch {
+      // The connection is gone: so is the turn it held.
+    }
   }
 
-  /** Events of the tenant this receiver has not accepted yet. */
-  backlog(): number {
-    const cursor = this.deps.positions.cursor(this.tenant, this.stream)
-    return pendingEntries(this.deps.reader, this.tenant, cursor, BACKLOG_COUNT_CAP).entries.length
+  /** Events of the tenant this receiver has not accepted yet (none while another server delivers to it). */
+  *backlog(): Effect<number> {
+    if (!this.turn) return 0
+    const cursor = yield* taken(this.deps.positions.cursor(this.tenant, this.stream))
+    return (yield* pendingEntries(this.deps.reader, this.tenant, cursor, BACKLOG_COUNT_CAP)).entries.length
   }
 
   /** Resolves once the receiver has accepted everything there is (or has no feed yet) and waits. */
@@ -152,14 +168,15 @@ export class PushReceiver {
     this.dirty = false
     const feed = this.deps.feedOf(this.tenant)
     if (!feed) return
+    if (!(await this.myTurn())) return
     const { positions } = this.deps
-    let cursor = positions.cursor(this.tenant, this.stream)
+    let cursor = await positions.cursor(this.tenant, this.stream)
     let stored: Promise<unknown> = Promise.resolve()
     try {
       for (;;) {
-        const { entries } = pendingEntries(this.deps.reader, this.tenant, cursor, this.width)
+        const { entries, sets } = await run(this.wave(cursor, feed))
         if (entries.length === 0 || this.stop.signal.aborted) return
-        const settled = await this.send(entries.map((entry) => this.deps.setOf(entry, feed)))
+        const settled = await this.send(sets)
         if (settled === 0) return
         const last = entries[settled - 1]!.seq
         // One position write per wave, through the shared writer (no disk sync of its own); the
@@ -171,6 +188,31 @@ export class PushReceiver {
     } finally {
       await stored
     }
+  }
+
+  /** The next wave: up to `width` pending entries from `cursor` on, with their SETs. */
+  private *wave(cursor: StreamCursor, feed: Feed): Effect<{ entries: JournalEntry[]; sets: string[] }> {
+    const { entries } = yield* pendingEntries(this.deps.reader, this.tenant, cursor, this.width)
+    const sets: string[] = []
+    for (const entry of entries) sets.push(yield* taken(this.deps.setOf(entry, feed)))
+    return { entries, sets }
+  }
+
+  /**
+   * True when this server delivers to the receiver now. Else the server whose turn it is does, and
+   * this one looks again every turnRetryMs (and at each append): when that server stops, its turn
+   * ends with its connection and one of the others takes over, from the stored position.
+   */
+  private async myTurn(): Promise<boolean> {
+    const { turns } = this.deps
+    if (!turns) return true
+    this.turn = await turns.mine(this.tenant, this.stream)
+    if (!this.turn) {
+      clearTimeout(this.turnTimer)
+      this.turnTimer = setTimeout(() => this.notify(), this.deps.turnRetryMs ?? 2000)
+      this.turnTimer.unref?.()
+    }
+    return this.turn
   }
 
   /**

@@ -1,8 +1,9 @@
-// Assembles change events over a JournalReader: keys, acknowledged positions, poll and push.
+// Assembles change events over an EventStore (SQLite's here, PostgreSQL's in store-pg/events-store.ts): keys, positions, poll and push.
 import type { Database } from 'bun:sqlite'
 import type { JournalReader } from '../journal/types'
+import { run } from '../service/effect'
 import { EventKeys } from './key-store'
-import { signCompact } from './jws'
+import { type SigningKey, signCompact } from './jws'
 import { pollEvents, type PollDeps } from './poll'
 import { parsePollRequest } from './poll-request'
 import { PushManager } from './push-manager'
@@ -11,12 +12,13 @@ import { storedPushUrls } from './push-urls'
 import { EVENTS_PATH, securityEvents } from './security-events'
 import type { Feed } from './set'
 import { SignedSets } from './signed-sets'
+import type { EventStore } from './store'
+import { thenOf } from './store'
 import { dropEndedStreamsLater, StreamPositions } from './streams'
 import type { EventService } from './types'
 
-export interface EventsOptions {
-  db: Database
-  journal: JournalReader
+/** How change events are served, whatever the store. */
+export interface EventServiceOptions {
   /** The endpoint of a resource type (`/Users`), for `sub_id.uri`. */
   endpointOf(resourceType: string): string
   /** A tenant's public SCIM base URL, for pushed SETs; undefined: not known, nothing is pushed. */
@@ -32,6 +34,11 @@ export interface EventsOptions {
    * dropped (default 5 s); 0: never by itself.
    */
   reloadEveryMs?: number
+}
+
+export interface EventsOptions extends EventServiceOptions {
+  db: Database
+  journal: JournalReader
   /**
    * Runs a job of position writes in a transaction and resolves once it is durable: the server's
    * write queue, so they share its group commits. Default: a transaction of their own.
@@ -39,21 +46,52 @@ export interface EventsOptions {
   write?: <T>(fn: () => T) => Promise<T>
 }
 
-/**
- * The events of every tenant over one database and journal. Nothing here runs on the write path:
- * SETs are built from the journal when a receiver asks or a push receiver is woken by onAppend.
- */
+/** Change events over one SQLite database: every read answers at once, position writes go through `write`. */
+export function sqliteEventStore(
+  db: Database,
+  journal: JournalReader,
+  now: () => Date,
+  write?: <T>(fn: () => T) => Promise<T>
+): EventStore {
+  const positions = new StreamPositions(db, write)
+  return {
+    journal,
+    positions,
+    keys: new EventKeys(db, now),
+    pushUrls: () => storedPushUrls(db),
+    dropEndedStreams: (at) => dropEndedStreamsLater(db, at, (fn) => positions.atomically(fn)),
+  }
+}
+
+/** The events of every tenant of one SQLite database and journal (createEventService over sqliteEventStore). */
 export function createEvents(options: EventsOptions): EventService {
-  const { db, journal, endpointOf } = options
-  const keys = new EventKeys(db, options.now)
-  const positions = new StreamPositions(db, options.write)
+  return createEventService(sqliteEventStore(options.db, options.journal, options.now, options.write), options)
+}
+
+/**
+ * The events of every tenant over one store. Nothing here runs on the write path: SETs are built
+ * from the journal when a receiver asks or a push receiver is woken by onAppend (on PostgreSQL,
+ * by any replica's append).
+ */
+export function createEventService(store: EventStore, options: EventServiceOptions): EventService {
+  const { journal, positions, keys } = store
+  const { endpointOf } = options
   const feedAt = (base: string): Feed => ({ issuer: base, audience: `${base}${EVENTS_PATH}`, endpointOf })
   // One signed SET per entry and feed, whoever takes it first: the poller and the push receivers share it.
-  const signed = new SignedSets((tenant, claims) => signCompact(claims, keys.signingKey(tenant)))
+  // A tenant's key is read once (made on its first use) and kept: it never changes while the server runs.
+  const known = new Map<string, SigningKey>()
+  const signed = new SignedSets((tenant, claims) => signCompact(claims, known.get(tenant)!))
+  const setOf: PollDeps['setOf'] = (entry, feed) => {
+    if (known.has(entry.tenant)) return signed.of(entry, feed)
+    return thenOf(keys.signingKey(entry.tenant), (key) => {
+      known.set(entry.tenant, key)
+      return signed.of(entry, feed)
+    })
+  }
   const pollDeps: PollDeps = {
     reader: journal,
     positions,
-    setOf: (entry, feed) => signed.of(entry, feed),
+    setOf,
     maxEvents: options.maxEvents ?? 1000,
     longPollMs: options.longPollMs ?? 30_000,
   }
@@ -64,35 +102,44 @@ export function createEvents(options: EventsOptions): EventService {
         const base = options.publicBase(tenant)
         return base === undefined ? undefined : feedAt(base)
       },
+      turns: store.turns,
+      turnRetryMs: store.turnRetryMs,
     },
     options.push
   )
   // Ends waiting long polls at close, so a shutdown does not wait for their timeout.
   const closing = new AbortController()
-  const reloadPushUrls = () => push.configure(storedPushUrls(db))
+  const reloadPushUrls = () => push.configure(store.pushUrls())
   reloadPushUrls()
   const every = options.reloadEveryMs ?? 5000
   const reloadQuietly = () => {
     try {
       reloadPushUrls()
       // A token that expired can never poll again: its stream goes as a revoked one's does.
-      dropEndedStreamsLater(db, options.now(), (fn) => positions.atomically(fn))?.catch(() => {})
+      store.dropEndedStreams(options.now())?.catch(() => {})
     } catch {
       // The database was busy or is closing: the receivers stay as they were until the next reload.
     }
   }
   const timer = every > 0 ? setInterval(reloadQuietly, every) : undefined
   timer?.unref?.()
+  // Over a store that answers later, /metrics gets the count of the scrape before (each scrape counts again).
+  let undelivered = 0
   return {
-    poll: (tenant, base, body, by = {}) => {
+    poll: async (tenant, base, body, by = {}) => {
       const until = by.signal ? AbortSignal.any([by.signal, closing.signal]) : closing.signal
       const request = parsePollRequest(body)
-      const stream = positions.pollStream(tenant, by.token)
+      const stream = await positions.pollStream(tenant, by.token)
       return pollEvents(pollDeps, tenant, stream, feedAt(base), request, until)
     },
     jwks: (tenant) => keys.jwks(tenant),
     securityEvents,
-    undelivered: () => push.undelivered(),
+    undelivered: () => {
+      const counted = run(push.undelivered())
+      if (!(counted instanceof Promise)) return counted
+      counted.then((n) => (undelivered = n)).catch(() => {})
+      return undelivered
+    },
     pushIdle: () => push.whenIdle(),
     reloadPushUrls,
     endWaits: () => closing.abort(),
@@ -100,6 +147,7 @@ export function createEvents(options: EventsOptions): EventService {
       closing.abort()
       if (timer) clearInterval(timer)
       await push.close()
+      await store.close?.()
     },
   }
 }

@@ -2,6 +2,7 @@
 import type { PublicJwk } from './jws'
 import type { PollResponse } from './poll'
 import type { SecurityEvents } from './security-events'
+import type { Later } from './store'
 
 export interface EventService {
   /**
@@ -14,11 +15,14 @@ export interface EventService {
     body: unknown,
     by?: { token?: string; signal?: AbortSignal }
   ): Promise<PollResponse>
-  /** The tenant's public signing keys as an RFC 7517 JWK Set. */
-  jwks(tenant: string): { keys: PublicJwk[] }
+  /** The tenant's public signing keys as an RFC 7517 JWK Set (over PostgreSQL, a promise of it). */
+  jwks(tenant: string): Later<{ keys: PublicJwk[] }>
   /** RFC 9967 §4 `securityEvents` for the tenant at `base`. */
   securityEvents(base: string): SecurityEvents
-  /** Events pushed receivers have not accepted yet, summed over receivers (for /metrics). */
+  /**
+   * Events pushed receivers have not accepted yet, summed over the receivers this server delivers
+   * to (for /metrics; over PostgreSQL, as counted for the scrape before).
+   */
   undelivered(): number
   /** Resolves once every push receiver has sent all it can (a receiver that keeps failing holds it). */
   pushIdle(): Promise<void>

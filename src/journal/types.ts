@@ -37,12 +37,20 @@ export interface JournalEntry {
   hash: string
 }
 
-/** What other parts (change events, the console) read of the journal; src/journal implements it. */
-export interface JournalReader {
+/**
+ * What change events read of the journal, over either store: SQLite's reader answers at once,
+ * PostgreSQL's (src/store-pg/events-journal.ts) with a promise and hears every replica's appends.
+ */
+export interface JournalFeed {
   /** The tenant's entries with seq > `afterSeq`, in seq order, at most `limit`. */
-  after(tenant: string, afterSeq: number, limit: number): JournalEntry[]
+  after(tenant: string, afterSeq: number, limit: number): JournalEntry[] | Promise<JournalEntry[]>
   /** Called after each commit that appended entries, with the tenants they belong to. */
   onAppend(listener: (tenants: ReadonlySet<string>) => void): () => void
+}
+
+/** The journal read synchronously (SQLite; the console and the tests read it so); src/journal implements it. */
+export interface JournalReader extends JournalFeed {
+  after(tenant: string, afterSeq: number, limit: number): JournalEntry[]
 }
 
 /** What a change hands the journal; the journal adds the tenant, the sequence number and the chain. */

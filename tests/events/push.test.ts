@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { verifyCompact } from '../../src/events/jws'
+import { type PublicJwk, verifyCompact } from '../../src/events/jws'
 import { backoffDelay } from '../../src/events/push'
 import { pushUrlProblem, setPushUrls } from '../../src/events/push-urls'
 import { createEvents } from '../../src/events/service'
@@ -46,7 +46,9 @@ function events(journal: MemoryJournal, db = ':memory:', delays: number[] = [], 
   return { service, sqlite, close }
 }
 
-const claimsOf = (service: EventService, set: string) => verifyCompact(set, service.jwks('default').keys) as SetClaims
+// Over SQLite the keys are there at once.
+const keysOf = (service: EventService) => (service.jwks('default') as { keys: PublicJwk[] }).keys
+const claimsOf = (service: EventService, set: string) => verifyCompact(set, keysOf(service)) as SetClaims
 const users = (n: number, from = 0) =>
   Array.from({ length: n }, (_, i) => ({ op: 'create' as const, resourceId: `u${from + i}` }))
 

@@ -31,11 +31,11 @@ export function eventRoutes(events: EventService | undefined, baseFor: (request:
 export function eventKeyRoutes(events: EventService | undefined, prefix: string, known: (tenant: string) => boolean) {
   const routes = new Elysia()
   if (!events) return routes
-  return routes.get(`${prefix}${JWKS_PATH}`, ({ request }) => {
+  return routes.get(`${prefix}${JWKS_PATH}`, async ({ request }) => {
     // Open to anyone: an unknown tenant gets a 404 and no key is made for it.
     const tenant = tenantOf(request)
     if (!known(tenant)) throw ScimError.notFound(`no tenant is called ${tenant}`)
-    return new Response(JSON.stringify(events.jwks(tenant)), {
+    return new Response(JSON.stringify(await events.jwks(tenant)), {
       headers: { 'content-type': 'application/jwk-set+json', 'cache-control': 'max-age=300' },
     })
   })

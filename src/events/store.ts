@@ -1,0 +1,70 @@
+// What change events read and write, over either store: values at once (SQLite) or promises (PostgreSQL).
+import type { JournalFeed } from '../journal/types'
+import type { Effect } from '../service/effect'
+import type { PublicJwk, SigningKey } from './jws'
+import type { StreamCursor } from './pending'
+
+/** A value now (a synchronous store) or later (an asynchronous one). */
+export type Later<T> = T | Promise<T>
+
+/**
+ * Takes a Later inside an effect (src/service/effect.ts): a value is returned without a yield, so
+ * over SQLite the poll and push code runs straight through, as it did before PostgreSQL.
+ */
+export function* taken<T>(value: Later<T>): Effect<T> {
+  return value instanceof Promise ? ((yield value) as T) : value
+}
+
+/** Receivers' acknowledged positions (event_streams, event_acks): streams.ts on SQLite, store-pg/events-streams.ts. */
+export interface StreamStore {
+  /** The stream a token polls (its own when it is a stored token of the tenant, else the shared one). */
+  pollStream(tenant: string, tokenId: string | undefined): Later<string>
+  /** Where the receiver is: position 0 and no acknowledgements for a stream never seen. */
+  cursor(tenant: string, stream: string): Later<StreamCursor>
+  /** Records acknowledgements of single positions (any order). */
+  acknowledge(tenant: string, stream: string, seqs: readonly number[]): Later<void>
+  /** Everything up to `seq` is acknowledged: the position moves there (never back). */
+  advance(tenant: string, stream: string, seq: number): Later<void>
+  /** Runs `fn` in one transaction, shared with other writes, and resolves once it is durable. */
+  atomically<T>(fn: () => T): Promise<T>
+}
+
+/** Each tenant's signing key (event_keys): key-store.ts on SQLite, store-pg/events-keys.ts. */
+export interface KeyStore {
+  /** The key the tenant's SETs are signed with, made on first use (one per tenant, however many servers). */
+  signingKey(tenant: string): Later<SigningKey>
+  /** The tenant's public keys as an RFC 7517 JWK Set. */
+  jwks(tenant: string): Later<{ keys: PublicJwk[] }>
+}
+
+/**
+ * Which server delivers to a push receiver, so that replicas never push one event twice. A
+ * single SQLite server has no such rule (every receiver is its own).
+ */
+export interface PushTurns {
+  /** True while this server is the one delivering to the tenant's `stream`; false: another is. */
+  mine(tenant: string, stream: string): Later<boolean>
+  /** This server stops delivering to the stream (the receiver was removed, or the server stops). */
+  release(tenant: string, stream: string): Later<void>
+}
+
+/** Everything change events keep in a database, over one store. */
+export interface EventStore {
+  journal: JournalFeed
+  positions: StreamStore
+  keys: KeyStore
+  /** Every tenant's push receivers (tenants.settings `pushUrls`), as stored. */
+  pushUrls(): ReadonlyMap<string, readonly string[]>
+  /** Drops the poll streams of tokens revoked or expired at `now`; undefined when there were none. */
+  dropEndedStreams(now: Date): Promise<unknown> | undefined
+  /** Absent: this server delivers to every receiver. */
+  turns?: PushTurns
+  /** How often a receiver another server delivers to is looked at again (it takes over when that one stops). */
+  turnRetryMs?: number
+  close?(): Promise<void>
+}
+
+/** `f` of the value, at once when it is there (a synchronous store), else once it arrives. */
+export function thenOf<T, U>(value: Later<T>, f: (value: T) => U): Later<U> {
+  return value instanceof Promise ? value.then(f) : f(value)
+}
