@@ -3,6 +3,8 @@ import { SQL } from 'bun'
 import { drizzle } from 'drizzle-orm/bun-sql'
 import { LastUsed } from './auth/last-used'
 import { fixedTokens, type TokenSource } from './auth/token-registry'
+import { createEventService } from './events/service'
+import type { EventService } from './events/types'
 import { createApp } from './http/app'
 import type { Logger } from './log/types'
 import { ServerMetrics } from './metrics/registry'
@@ -11,11 +13,13 @@ import { BUILTIN_RESOURCE_TYPES } from './scim/schema/builtin'
 import type { ResourceStore, ServiceDeps } from './service/context'
 import { givenAndStored, type ServerOptions, tenantDefaults } from './server'
 import { PgDirectory } from './store-pg/directory'
+import { pgEventStore } from './store-pg/events-store'
 import { applyPgMigrations } from './store-pg/migrate'
 import { MIGRATIONS } from './store-pg/migrations.gen'
 import { createPgResourceStore, type PgResourceStore } from './store-pg/resource-store'
 import { pgIssueFirstToken, pgUsageWriter } from './store-pg/tokens'
-import { TenantRegistry } from './tenants/registry'
+import { DEFAULT_TENANT } from './tenants/name'
+import { TenantRegistry, tenantBaseUrl } from './tenants/registry'
 
 export { isPostgresUrl, shownPostgresUrl } from './store-pg/url'
 
@@ -32,6 +36,8 @@ export interface PgScimServer {
   tenantsChanged(): Promise<void>
   sql: SQL
   metrics: ServerMetrics
+  /** Change events (undefined when the journal is off), served by every replica alike. */
+  events: EventService | undefined
   /** The default tenant's first token, issued when it has none that works (undefined: it has one). */
   issueFirstToken(): Promise<string | undefined>
   endWaits(): void
@@ -49,9 +55,12 @@ export interface PgServerOptions extends ServerOptions {
  * migrations are applied at start under an advisory lock (the second replica waits, then finds
  * none pending); resources are read from the database on every request (nothing is cached, so a
  * write acknowledged by one replica is seen by the next read on any other); tenants and tokens
- * are read again every 250 ms in the background (store-pg/directory.ts).
- * Not yet on PostgreSQL: change events and the admin console (both read SQLite tables directly);
- * the server starts without them and says so.
+ * are read again every 250 ms in the background (store-pg/directory.ts). Change events are on
+ * whenever the journal is: any replica's append wakes every replica's long polls and push
+ * receivers, positions and keys are in the database, and one replica at a time pushes to each
+ * receiver (store-pg/events-store.ts).
+ * Not yet on PostgreSQL: the admin console (it reads SQLite tables directly); the server starts
+ * without it and says so.
  */
 export async function createPgScimServer(options: PgServerOptions): Promise<PgScimServer> {
   const limits = limitsWith(options.limits)
@@ -65,6 +74,16 @@ export async function createPgScimServer(options: PgServerOptions): Promise<PgSc
     onError: (err) => options.logger?.error({ err: String(err) }, 'tenants and tokens could not be read again'),
   })
   await directory.start()
+  const events =
+    options.journaling === false
+      ? undefined
+      : createEventService(await pgEventStore(sql, { tenants: () => directory.tenants(), now: () => new Date() }), {
+          endpointOf: (name) => BUILTIN_RESOURCE_TYPES.find((t) => t.name === name)?.endpoint ?? `/${name}`,
+          // Pushed SETs name the tenant by its public URL, which only --base-url gives ahead of requests.
+          publicBase: (tenant) => (tenant === DEFAULT_TENANT ? baseUrl : tenantBaseUrl(baseUrl, tenant)),
+          now: () => new Date(),
+          ...options.events,
+        })
   const tenants = new TenantRegistry({
     stores: {
       readRows: () => directory.tenants(),
@@ -72,7 +91,7 @@ export async function createPgScimServer(options: PgServerOptions): Promise<PgSc
     },
     // The snapshot is in memory: the registry may look at it on every request.
     refreshMs: 0,
-    defaults: tenantDefaults(options, baseUrl, limits, undefined),
+    defaults: tenantDefaults(options, baseUrl, limits, events),
   })
   const defaultStore = tenants.defaultStore as PgResourceStore
   await defaultStore.checkReadiness()
@@ -95,6 +114,7 @@ export async function createPgScimServer(options: PgServerOptions): Promise<PgSc
     stats: () => defaultStore.stats(),
     databaseBytes: () => gauges.bytes,
     journalEntries: () => gauges.journal,
+    eventsUndelivered: events ? () => events.undelivered() : undefined,
   })
 
   let closed: Promise<void> | undefined
@@ -102,6 +122,7 @@ export async function createPgScimServer(options: PgServerOptions): Promise<PgSc
     (closed ??= (async () => {
       directory.stop()
       clearInterval(gaugeTimer)
+      await events?.close()
       await lastUsed.close()
       await sql.close()
     })())
@@ -115,6 +136,7 @@ export async function createPgScimServer(options: PgServerOptions): Promise<PgSc
     tokens,
     metrics,
     logger: options.logger,
+    events,
   })
   return {
     app,
@@ -124,12 +146,13 @@ export async function createPgScimServer(options: PgServerOptions): Promise<PgSc
     tenantsChanged: () => directory.refresh(),
     sql,
     metrics,
+    events,
     issueFirstToken: async () => {
       const token = await pgIssueFirstToken(sql)
       if (token) await directory.refresh()
       return token
     },
-    endWaits: () => {},
+    endWaits: () => events?.endWaits(),
     close,
   }
 }

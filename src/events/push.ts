@@ -18,6 +18,8 @@ export interface PushOptions {
   timeoutMs?: number
   /** The most SETs in flight to one receiver at a time (default 32). */
   window?: number
+  /** How often a receiver another server delivers to is looked at again (default 2 s): the delay of a takeover. */
+  turnRetryMs?: number
 }
 
 export interface PushDeps {
@@ -28,8 +30,6 @@ export interface PushDeps {
   feedOf(tenant: string): Feed | undefined
   /** Which server delivers to each receiver (several replicas); absent: this one, always. */
   turns?: PushTurns
-  /** How often a receiver whose turn is another server's looks again (default 2 s). */
-  turnRetryMs?: number
 }
 
 /** The wait before retry number `attempt` (0 for the first retry): exponential, capped. */
@@ -106,6 +106,7 @@ export class PushReceiver {
       maxDelayMs: options.maxDelayMs ?? 300_000,
       timeoutMs: options.timeoutMs ?? 10_000,
       window: Math.max(1, options.window ?? 32),
+      turnRetryMs: options.turnRetryMs ?? 2000,
     }
     this.done = this.run().finally(() => this.connection.close())
   }
@@ -209,7 +210,7 @@ export class PushReceiver {
     this.turn = await turns.mine(this.tenant, this.stream)
     if (!this.turn) {
       clearTimeout(this.turnTimer)
-      this.turnTimer = setTimeout(() => this.notify(), this.deps.turnRetryMs ?? 2000)
+      this.turnTimer = setTimeout(() => this.notify(), this.options.turnRetryMs)
       this.turnTimer.unref?.()
     }
     return this.turn

@@ -103,7 +103,6 @@ export function createEventService(store: EventStore, options: EventServiceOptio
         return base === undefined ? undefined : feedAt(base)
       },
       turns: store.turns,
-      turnRetryMs: store.turnRetryMs,
     },
     options.push
   )

@@ -59,8 +59,6 @@ export interface EventStore {
   dropEndedStreams(now: Date): Promise<unknown> | undefined
   /** Absent: this server delivers to every receiver. */
   turns?: PushTurns
-  /** How often a receiver another server delivers to is looked at again (it takes over when that one stops). */
-  turnRetryMs?: number
   close?(): Promise<void>
 }
 

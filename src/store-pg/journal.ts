@@ -4,6 +4,9 @@ import { chainHash, columnsOf, entryText, entryValues, type EntryColumns } from 
 import type { JournalDraft } from '../journal/types'
 import { lockTenant } from './tenant-lock'
 
+/** The channel each append notifies, with the tenant's name as payload (heard by store-pg/events-journal.ts). */
+export const JOURNAL_CHANNEL = 'scim_journal'
+
 /** A journal row's columns under their EntryColumns names (quoted: PostgreSQL folds bare aliases). */
 export const PG_ENTRY_COLUMNS = `seq, tenant, at, actor, request_id AS "requestId", op, resource_type AS "resourceType",
   resource_id AS "resourceId", version_before AS "versionBefore", version_after AS "versionAfter", changes, compat,
@@ -21,7 +24,7 @@ const INSERT = `WITH e AS (INSERT INTO journal (seq, tenant, at, actor, request_
  * commit), and only then reads the chain's head: under READ COMMITTED each statement sees what
  * committed before it began, so the head read after the lock is the one the last holder wrote,
  * and two replicas never chain onto the same entry. Later appends in the same transaction
- * continue from the head kept here.
+ * continue from the head kept here. The first also announces the append to every replica.
  */
 export class PgJournalAppends {
   private prevHash: string | undefined
@@ -35,8 +38,11 @@ export class PgJournalAppends {
     let seq: number
     if (this.prevHash === undefined) {
       await lockTenant(this.tx, this.tenant)
+      // The NOTIFY rides on the head read (no round trip of its own); PostgreSQL delivers it at
+      // commit, to every replica's change events (store-pg/events-journal.ts).
       const [row] = (await this.tx.unsafe(
-        `SELECT nextval('journal_seq')::text AS seq, (SELECT head_hash FROM journal_chains WHERE tenant = $1) AS hash`,
+        `SELECT nextval('journal_seq')::text AS seq, (SELECT head_hash FROM journal_chains WHERE tenant = $1) AS hash,
+           pg_notify('${JOURNAL_CHANNEL}', $1) AS notified`,
         [this.tenant]
       )) as { seq: string; hash: string | null }[]
       seq = Number(row!.seq)
