@@ -154,8 +154,7 @@ async function round(r: number): Promise<Round> {
     const poller = await consumers([
       '--poll',
       `http://127.0.0.1:${port}/scim/v2/Events`,
-      '--token',
-      pollerToken,
+      `--token=${pollerToken}`,
       '--max',
       '100',
     ])
@@ -189,8 +188,7 @@ async function round(r: number): Promise<Round> {
     const both = await consumers([
       '--poll',
       `http://127.0.0.1:${port}/scim/v2/Events`,
-      '--token',
-      pollerToken,
+      `--token=${pollerToken}`,
       '--max',
       '100',
     ])
