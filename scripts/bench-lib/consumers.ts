@@ -53,7 +53,8 @@ async function pollForever(url: string, token: string, max: number): Promise<nev
       for (const jti of ack) stats.polledSeq = Math.max(stats.polledSeq, seqOf(jti))
     } catch (error) {
       // Until the server listens the poll cannot connect; anything else is worth a line.
-      if (stats.polls > 0 && stats.pollErrors++ < 3) console.error(`consumers: ${String(error)}`)
+      stats.pollErrors++
+      if (!String(error).includes('ECONNREFUSED') && stats.pollErrors < 4) console.error(`consumers: ${String(error)}`)
       await Bun.sleep(100)
     }
   }

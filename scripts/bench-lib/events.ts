@@ -194,8 +194,8 @@ async function measureOnce(s: Setup, round: number): Promise<RunResult> {
         `${o.libDir}/consumers.ts`,
         '--poll',
         `http://127.0.0.1:${port}/scim/v2/Events`,
-        '--token',
-        s.readToken!,
+        // One word: a token may start with '-', which parseArgs would take for an option.
+        `--token=${s.readToken!}`,
         '--max',
         String(o.pollMax),
       ],
