@@ -1,7 +1,5 @@
 // What change events read and write, over either store: values at once (SQLite) or promises (PostgreSQL).
-import type { JournalFeed } from '../journal/types'
 import type { Effect } from '../service/effect'
-import type { PublicJwk, SigningKey } from './jws'
 import type { StreamCursor } from './pending'
 
 /** A value now (a synchronous store) or later (an asynchronous one). */
@@ -29,14 +27,6 @@ export interface StreamStore {
   atomically<T>(fn: () => T): Promise<T>
 }
 
-/** Each tenant's signing key (event_keys): key-store.ts on SQLite, store-pg/events-keys.ts. */
-export interface KeyStore {
-  /** The key the tenant's SETs are signed with, made on first use (one per tenant, however many servers). */
-  signingKey(tenant: string): Later<SigningKey>
-  /** The tenant's public keys as an RFC 7517 JWK Set. */
-  jwks(tenant: string): Later<{ keys: PublicJwk[] }>
-}
-
 /**
  * Which server delivers to a push receiver, so that replicas never push one event twice. A
  * single SQLite server has no such rule (every receiver is its own).
@@ -46,20 +36,6 @@ export interface PushTurns {
   mine(tenant: string, stream: string): Later<boolean>
   /** This server stops delivering to the stream (the receiver was removed, or the server stops). */
   release(tenant: string, stream: string): Later<void>
-}
-
-/** Everything change events keep in a database, over one store. */
-export interface EventStore {
-  journal: JournalFeed
-  positions: StreamStore
-  keys: KeyStore
-  /** Every tenant's push receivers (tenants.settings `pushUrls`), as stored. */
-  pushUrls(): ReadonlyMap<string, readonly string[]>
-  /** Drops the poll streams of tokens revoked or expired at `now`; undefined when there were none. */
-  dropEndedStreams(now: Date): Promise<unknown> | undefined
-  /** Absent: this server delivers to every receiver. */
-  turns?: PushTurns
-  close?(): Promise<void>
 }
 
 /** `f` of the value, at once when it is there (a synchronous store), else once it arrives. */

@@ -9,7 +9,7 @@ import {
   type PublicJwk,
   type SigningKey,
 } from '../events/jws'
-import type { KeyStore } from '../events/store'
+import type { KeyStore } from '../events/event-store'
 import { lockTenant } from './tenant-lock'
 
 type KeyRow = { kid: string; private_jwk: string }

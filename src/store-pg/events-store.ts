@@ -1,7 +1,7 @@
 // Change events' store over PostgreSQL, shared by the replicas: journal feed, positions, keys, receivers and push turns.
 import type { SQL } from 'bun'
 import { pushUrlProblem } from '../events/push-urls'
-import type { EventStore } from '../events/store'
+import type { EventStore } from '../events/event-store'
 import { configOf, type TenantRow } from '../tenants/config'
 import { PgEventKeys } from './events-keys'
 import { PgJournalFeed } from './events-journal'
