@@ -1,6 +1,7 @@
 // Push across two replicas on one PostgreSQL database: one replica delivers to a receiver at a time, another takes over.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createPgScimServer, type PgScimServer } from '../../src/server-pg'
+import { TURN_LOCK_SPACE } from '../../src/store-pg/events-turns'
 import { pgChangeTenant } from '../../src/store-pg/tenants'
 import { pgIssueToken } from '../../src/store-pg/tokens'
 import { receiver } from '../events/receiver'
@@ -71,7 +72,7 @@ describe.skipIf(!server)('push across replicas on PostgreSQL', () => {
     expect(seqs).toEqual(seqs.toSorted((x, y) => x - y))
   })
 
-  test('when the replica delivering stops, the other takes over from the stored position', async () => {
+  test('when the replica delivering (A, since the first test) stops, the other takes over from the stored position', async () => {
     const before = r.accepted.length
     await a.close()
     for (let i = 0; i < 3; i++) await createUser(b)
@@ -79,5 +80,18 @@ describe.skipIf(!server)('push across replicas on PostgreSQL', () => {
     await b.events!.pushIdle()
     expect(jtis()).toHaveLength(before + 3)
     expect(new Set(jtis()).size).toBe(before + 3)
+  })
+
+  test('a replica whose connection is cut takes its turn again on a new one: nothing lost, nothing twice', async () => {
+    const before = r.accepted.length
+    // A connection cut by the network or the server: its session ends, and the locks it held go.
+    const cut = await db.sql`SELECT pg_terminate_backend(pid) AS done FROM pg_locks
+      WHERE locktype = 'advisory' AND classid = ${TURN_LOCK_SPACE}::int::oid`
+    expect(cut).toHaveLength(1)
+    for (let i = 0; i < 6; i++) await createUser(b)
+    await r.received(before + 6)
+    await b.events!.pushIdle()
+    expect(jtis()).toHaveLength(before + 6)
+    expect(new Set(jtis()).size).toBe(before + 6)
   })
 })
