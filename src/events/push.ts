@@ -169,12 +169,15 @@ export class PushReceiver {
     this.dirty = false
     const feed = this.deps.feedOf(this.tenant)
     if (!feed) return
-    if (!(await this.myTurn())) return
     const { positions } = this.deps
-    let cursor = await positions.cursor(this.tenant, this.stream)
+    let cursor: StreamCursor | undefined
     let stored: Promise<unknown> = Promise.resolve()
     try {
       for (;;) {
+        // Asked before each wave: a server that lost its turn (its connection dropped) stops
+        // within a wave, instead of pushing alongside the server that took over.
+        if (this.deps.turns && !(await this.myTurn(this.deps.turns))) return
+        cursor ??= await positions.cursor(this.tenant, this.stream)
         const { entries, sets } = await run(this.wave(cursor, feed))
         if (entries.length === 0 || this.stop.signal.aborted) return
         const settled = await this.send(sets)
@@ -204,9 +207,7 @@ export class PushReceiver {
    * this one looks again every turnRetryMs (and at each append): when that server stops, its turn
    * ends with its connection and one of the others takes over, from the stored position.
    */
-  private async myTurn(): Promise<boolean> {
-    const { turns } = this.deps
-    if (!turns) return true
+  private async myTurn(turns: PushTurns): Promise<boolean> {
     this.turn = await turns.mine(this.tenant, this.stream)
     if (!this.turn) {
       clearTimeout(this.turnTimer)
@@ -245,7 +246,7 @@ export class PushReceiver {
     const { sleep, baseDelayMs, maxDelayMs } = this.options
     for (let attempt = 0; !this.stop.signal.aborted; attempt++) {
       await sleep(backoffDelay(attempt, baseDelayMs, maxDelayMs), this.stop.signal)
-      if (this.stop.signal.aborted) break
+      if (this.stop.signal.aborted || (this.deps.turns && !(await this.myTurn(this.deps.turns)))) break
       const [outcome] = await this.attempt([sets[failed]!])
       if (outcome !== 'retry' && outcome !== 'unsent') {
         this.stats[outcome as Settled]++
