@@ -9,9 +9,10 @@ import {
   type PublicJwk,
   type SigningKey,
 } from './jws'
+import type { KeyStore } from './event-store'
 
 /** Read once per tenant and kept: the key never changes while the server runs. */
-export class EventKeys {
+export class EventKeys implements KeyStore {
   private readonly current = new Map<string, SigningKey>()
   private readonly readKeys
   private readonly insertKey

@@ -23,7 +23,10 @@ export interface StreamStore {
   acknowledge(tenant: string, stream: string, seqs: readonly number[]): Later<void>
   /** Everything up to `seq` is acknowledged: the position moves there (never back). */
   advance(tenant: string, stream: string, seq: number): Later<void>
-  /** Runs `fn` in one transaction, shared with other writes, and resolves once it is durable. */
+  /**
+   * Runs `fn` in one transaction, shared with other writes, and resolves once it is durable (on
+   * PostgreSQL each position write is one statement, durable on its own: `fn` just runs).
+   */
   atomically<T>(fn: () => T): Promise<T>
 }
 

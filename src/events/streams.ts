@@ -1,6 +1,7 @@
 // Receivers' acknowledged positions in the event_streams and event_acks tables (bun:sqlite).
 import type { Database } from 'bun:sqlite'
 import type { StreamCursor } from './pending'
+import type { StreamStore } from './store'
 
 /**
  * The shared poll stream: the server's own tokens (`--token`, an embedded server's) poll it, as
@@ -24,7 +25,7 @@ export function pushStream(url: string): string {
  * stopped. Positions are journal seqs, so the state per receiver is one row plus the few
  * acknowledgements that arrived ahead of an unacknowledged event.
  */
-export class StreamPositions {
+export class StreamPositions implements StreamStore {
   private readonly readSeq
   private readonly readAcks
   private readonly addStream
