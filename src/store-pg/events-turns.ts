@@ -5,11 +5,16 @@ import type { PushTurns } from '../events/store'
 /** The first key of the turn locks (the second is hashtext of tenant and stream); apart from the tenant locks' space. */
 export const TURN_LOCK_SPACE = 1_430_645
 
-// Held already on this session (pg_locks) or taken now: asking again never stacks a second hold,
-// and a hold lost with a dropped connection is seen as lost. CASE evaluates in order.
-const MINE = `SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
-    AND granted AND objsubid = 2 AND classid = ($1::int)::oid AND objid = (hashtext($2::text))::oid)
-  THEN true ELSE pg_try_advisory_lock($1::int, hashtext($2::text)) END AS mine`
+/** True when this session holds the stream's lock ($1 the space, $2 the key). */
+const HELD = `EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
+    AND granted AND objsubid = 2 AND classid = ($1::int)::oid AND objid = (hashtext($2::text))::oid)`
+
+// Held already on this session or taken now: asking again never stacks a second hold, and a hold
+// lost with a dropped connection is seen as lost. CASE evaluates in order.
+const MINE = `SELECT CASE WHEN ${HELD} THEN true ELSE pg_try_advisory_lock($1::int, hashtext($2::text)) END AS mine`
+
+// Only a lock this session holds (unlocking another's would only warn).
+const RELEASE = `SELECT CASE WHEN ${HELD} THEN pg_advisory_unlock($1::int, hashtext($2::text)) END AS released`
 
 /**
  * One replica at a time delivers to a receiver, so no event is pushed twice by two replicas. The
@@ -42,10 +47,7 @@ export class PgPushTurns implements PushTurns {
   async release(tenant: string, stream: string): Promise<void> {
     const held = this.connection
     if (!held || this.closed) return
-    await (await held).unsafe('SELECT pg_advisory_unlock($1::int, hashtext($2::text))', [
-      TURN_LOCK_SPACE,
-      keyOf(tenant, stream),
-    ])
+    await (await held).unsafe(RELEASE, [TURN_LOCK_SPACE, keyOf(tenant, stream)])
   }
 
   /** Ends the session, and every turn it held with it (closed, not returned to the pool, where the locks would stay). */
