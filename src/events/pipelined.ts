@@ -250,8 +250,8 @@ export function proxyFor(url: URL, env: Record<string, string | undefined>): str
   return proxy
 }
 
-/** The transport to a receiver: fetch through a proxy the environment sets, else a pipelined connection. */
-export function transportFor(url: string, env: Record<string, string | undefined> = process.env): Transport {
+/** The transport to a receiver: fetch through a proxy `env` sets, else a pipelined connection. */
+export function transportFor(url: string, env: Record<string, string | undefined>): Transport {
   const parsed = new URL(url)
   return proxyFor(parsed, env) ? new FetchTransport(url) : new PipelinedConnection(parsed)
 }

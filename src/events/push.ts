@@ -16,6 +16,11 @@ export interface PushOptions {
   timeoutMs?: number
   /** The most SETs in flight to one receiver at a time (default 32). */
   window?: number
+  /**
+   * The environment's HTTPS_PROXY / HTTP_PROXY / NO_PROXY (main.ts hands in its environment): a
+   * receiver behind a proxy gets its SETs through fetch, which uses it. Default: none.
+   */
+  proxyEnv?: Record<string, string | undefined>
 }
 
 export interface PushDeps {
@@ -90,13 +95,14 @@ export class PushReceiver {
     options: PushOptions = {}
   ) {
     this.stream = pushStream(url)
-    this.connection = transportFor(url)
+    this.connection = transportFor(url, options.proxyEnv ?? {})
     this.options = {
       sleep: options.sleep ?? defaultSleep,
       baseDelayMs: options.baseDelayMs ?? 1000,
       maxDelayMs: options.maxDelayMs ?? 300_000,
       timeoutMs: options.timeoutMs ?? 10_000,
       window: Math.max(1, options.window ?? 32),
+      proxyEnv: options.proxyEnv ?? {},
     }
     this.done = this.run().finally(() => this.connection.close())
   }
