@@ -184,7 +184,13 @@ export class PipelinedConnection implements Transport {
       this.fail(error instanceof Error ? error : new Error(String(error)))
       return
     }
-    if (ended) this.fail(new Error('the receiver closed the connection'))
+    if (!ended) return
+    // Answers came, then the end without `Connection: close` (a server or proxy that does not
+    // keep connections): the requests behind them were never read either.
+    if (this.answered > 0 && this.waiting.length > 0) {
+      this.closesEach = true
+      this.fail(new Unanswered('sent on a connection the receiver ended after an answer'))
+    } else this.fail(new Error('the receiver closed the connection'))
   }
 
   /** Drops the connection: every request still waiting was not answered. */
