@@ -184,7 +184,13 @@ export class PipelinedConnection implements Transport {
       this.fail(error instanceof Error ? error : new Error(String(error)))
       return
     }
-    if (ended) this.fail(new Error('the receiver closed the connection'))
+    if (!ended) return
+    // Answers came, then the end without `Connection: close` (a server or proxy that does not
+    // keep connections): the requests behind them were never read either.
+    if (this.answered > 0 && this.waiting.length > 0) {
+      this.closesEach = true
+      this.fail(new Unanswered('sent on a connection the receiver ended after an answer'))
+    } else this.fail(new Error('the receiver closed the connection'))
   }
 
   /** Drops the connection: every request still waiting was not answered. */
@@ -250,8 +256,8 @@ export function proxyFor(url: URL, env: Record<string, string | undefined>): str
   return proxy
 }
 
-/** The transport to a receiver: fetch through a proxy the environment sets, else a pipelined connection. */
-export function transportFor(url: string, env: Record<string, string | undefined> = process.env): Transport {
+/** The transport to a receiver: fetch through a proxy `env` sets, else a pipelined connection. */
+export function transportFor(url: string, env: Record<string, string | undefined>): Transport {
   const parsed = new URL(url)
   return proxyFor(parsed, env) ? new FetchTransport(url) : new PipelinedConnection(parsed)
 }

@@ -20,6 +20,11 @@ export interface PushOptions {
   window?: number
   /** How often a receiver another server delivers to is looked at again (default 2 s): the delay of a takeover. */
   turnRetryMs?: number
+  /**
+   * The environment's HTTPS_PROXY / HTTP_PROXY / NO_PROXY (main.ts hands in its environment): a
+   * receiver behind a proxy gets its SETs through fetch, which uses it. Default: none.
+   */
+  proxyEnv?: Record<string, string | undefined>
 }
 
 export interface PushDeps {
@@ -99,7 +104,7 @@ export class PushReceiver {
     options: PushOptions = {}
   ) {
     this.stream = pushStream(url)
-    this.connection = transportFor(url)
+    this.connection = transportFor(url, options.proxyEnv ?? {})
     this.options = {
       sleep: options.sleep ?? defaultSleep,
       baseDelayMs: options.baseDelayMs ?? 1000,
@@ -107,6 +112,7 @@ export class PushReceiver {
       timeoutMs: options.timeoutMs ?? 10_000,
       window: Math.max(1, options.window ?? 32),
       turnRetryMs: options.turnRetryMs ?? 2000,
+      proxyEnv: options.proxyEnv ?? {},
     }
     this.done = this.run().finally(() => this.connection.close())
   }

@@ -2,7 +2,14 @@
 import { afterEach, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
-import { FetchTransport, parseResponse, PipelinedConnection, proxyFor, transportFor } from '../../src/events/pipelined'
+import {
+  FetchTransport,
+  parseResponse,
+  PipelinedConnection,
+  proxyFor,
+  transportFor,
+  Unanswered,
+} from '../../src/events/pipelined'
 import { outcomeOf } from '../../src/events/push'
 import { HAS_OPENSSL, selfSignedCert } from '../helpers/tls'
 
@@ -109,6 +116,18 @@ describe('events/pipelined', () => {
     expect(second?.status).toBe('rejected')
     await connection.post(['first'], 5000)
     expect(state.connections).toBe(2)
+  })
+
+  test('a receiver that ends the connection after one answer without saying so: the rest are unanswered too', async () => {
+    const state = await rawServer((received) =>
+      received.includes('\r\n\r\nfirst') ? 'HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n' : undefined
+    )
+    const connection = new PipelinedConnection(new URL(`http://127.0.0.1:${state.port}/`))
+    cleanups.push(() => connection.close())
+    const [first, second] = await connection.post(['first', 'second'], 5000)
+    expect(first).toEqual({ status: 'fulfilled', value: { status: 202, body: '' } })
+    expect(second?.status === 'rejected' && second.reason).toBeInstanceOf(Unanswered)
+    expect(connection.closesEach).toBe(true)
   })
 
   test('a receiver that never answers is given up on after the timeout; one that is not there fails at once', async () => {
