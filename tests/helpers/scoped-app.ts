@@ -1,6 +1,7 @@
 // A test app whose tokens are stored as `scim-server token` stores them: one of each scope.
-import { issueTokenRecord } from '../../src/auth/token-admin'
+import { issueTokenRecord, validTokenRecord } from '../../src/auth/token-admin'
 import type { TokenScope } from '../../src/auth/token-registry'
+import { generateToken, hashToken } from '../../src/auth/tokens'
 import type { ServerOptions } from '../../src/server'
 import { makeTestApp, type TestApp } from './app'
 
@@ -16,21 +17,47 @@ export interface ScopedApp extends TestApp {
   ): Promise<Response>
 }
 
+const LABELS: Record<TokenScope, string> = { provision: 'provisioner', read: 'reader', metrics: 'prometheus' }
+
 export function makeScopedApp(options: Partial<ServerOptions> = {}): ScopedApp {
-  // No given tokens: the server reads the tokens table, as a served database file does.
-  const t = makeTestApp({ ...options, tokenHashes: undefined })
-  const db = t.server.sqlite
-  const tokens = {
-    provision: issueTokenRecord(db, { tenant: 'default', label: 'provisioner' }).token,
-    read: issueTokenRecord(db, { tenant: 'default', label: 'reader', scope: 'read' }).token,
-    metrics: issueTokenRecord(db, { tenant: 'default', label: 'prometheus', scope: 'metrics' }).token,
+  const tokens = {} as Record<TokenScope, string>
+  // No given tokens: the server reads the tokens table, as a served database does.
+  const t = makeTestApp({ ...options, tokenHashes: undefined }, async (app) => {
+    for (const scope of Object.keys(LABELS) as TokenScope[]) {
+      const options = { tenant: 'default', label: LABELS[scope], scope }
+      if (!app.pg) {
+        tokens[scope] = issueTokenRecord(app.server.sqlite, options).token
+        continue
+      }
+      const record = validTokenRecord(options, new Date())
+      tokens[scope] = generateToken()
+      await app.pg.sql`INSERT INTO tokens (id, tenant, label, scope, hash, created, expires)
+        VALUES (${record.id}, ${record.tenant}, ${record.label}, ${record.scope},
+          ${hashToken(tokens[scope]).toString('hex')}, ${new Date().toISOString()}, ${record.expires})`
+    }
+    // Issued in this process: served at once, as `serve` does with the token it prints.
+    if (app.pg) await app.pg.tenantsChanged()
+    else app.server.tenantsChanged()
+  })
+  // On PostgreSQL the tokens exist once the server is up: read them after that.
+  const as: ScopedApp['as'] = async (scope, method, path, body, headers = {}) => {
+    await t.ready
+    return t.request(method, path, body, { authorization: `Bearer ${tokens[scope]}`, ...headers })
   }
-  // Issued in this process: served at once, as `serve` does with the token it prints.
-  t.server.tenantsChanged()
-  const as: ScopedApp['as'] = (scope, method, path, body, headers = {}) =>
-    t.request(method, path, body, { authorization: `Bearer ${tokens[scope]}`, ...headers })
+  // Not a spread: on PostgreSQL `server` is a getter that throws until the server is up.
   return {
-    ...t,
+    get server() {
+      return t.server
+    },
+    get pg() {
+      return t.pg
+    },
+    get ready() {
+      return t.ready
+    },
+    setup: t.setup,
+    handle: t.handle,
+    journal: t.journal,
     tokens,
     as,
     request: (method, path, body, headers) => as('provision', method, path, body, headers),
