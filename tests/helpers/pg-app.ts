@@ -20,7 +20,6 @@ interface MigratedState {
 
 /** Where each database keeps a copy of the rows the migrations left, to put them back after each use. */
 const SEED_SCHEMA = 'test_seed'
-const MIGRATIONS_TABLE = '"__drizzle_migrations"'
 
 let base: Promise<{ serverUrl: string; admin: SQL }> | undefined
 let state: MigratedState | undefined
@@ -39,9 +38,10 @@ function server() {
 const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`
 
 async function migratedState(sql: SQL): Promise<MigratedState> {
-  const tables = (await sql`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`)
-    .map((r: { tablename: string }) => quoted(r.tablename))
-    .filter((t: string) => t !== MIGRATIONS_TABLE) as string[]
+  // The migrations' own bookkeeping is in the drizzle schema, apart from these.
+  const tables = (await sql`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`).map(
+    (r: { tablename: string }) => quoted(r.tablename)
+  ) as string[]
   const seeded: string[] = []
   for (const table of tables) {
     const [row] = await sql.unsafe(`SELECT count(*)::int AS n FROM ${table}`)
