@@ -1,8 +1,8 @@
 // A test app whose tokens are stored as `scim-server token` stores them: one of each scope.
-import { issueTokenRecord, validTokenRecord } from '../../src/auth/token-admin'
+import { issueTokenRecord } from '../../src/auth/token-admin'
 import type { TokenScope } from '../../src/auth/token-registry'
-import { generateToken, hashToken } from '../../src/auth/tokens'
 import type { ServerOptions } from '../../src/server'
+import { pgIssueToken } from '../../src/store-pg/tokens'
 import { makeTestApp, type TestApp } from './app'
 
 export interface ScopedApp extends TestApp {
@@ -29,11 +29,7 @@ export function makeScopedApp(options: Partial<ServerOptions> = {}): ScopedApp {
         tokens[scope] = issueTokenRecord(app.server.sqlite, options).token
         continue
       }
-      const record = validTokenRecord(options, new Date())
-      tokens[scope] = generateToken()
-      await app.pg.sql`INSERT INTO tokens (id, tenant, label, scope, hash, created, expires)
-        VALUES (${record.id}, ${record.tenant}, ${record.label}, ${record.scope},
-          ${hashToken(tokens[scope]).toString('hex')}, ${new Date().toISOString()}, ${record.expires})`
+      tokens[scope] = (await pgIssueToken(app.pg.sql, options)).token
     }
     // Issued in this process: served at once, as `serve` does with the token it prints.
     if (app.pg) await app.pg.tenantsChanged()
