@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { verifyPgJournal } from '../../src/store-pg/journal-verify'
 import { MIGRATIONS } from '../../src/store-pg/migrations.gen'
-import { runLifecycle } from '../helpers/lifecycle'
+import { URN_GROUP, URN_PATCH_OP, URN_USER } from '../helpers/entra'
+import { runLifecycle, type Client } from '../helpers/lifecycle'
 import { APP_PACKS, DIALECTS } from '../helpers/packs'
 import { freshDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
 import { runBinary } from '../helpers/process'
@@ -82,6 +83,44 @@ describe.skipIf(!server)('two replicas on one PostgreSQL database (compiled bina
     expect(statuses).toEqual([401, 401])
     // The first token was not touched.
     for (const r of replicas) expect((await r.client(token)('GET', '/scim/v2/Users')).status).toBe(200)
+  })
+
+  test('one userName POSTed to both replicas at once: one 201, one 409 uniqueness', async () => {
+    const body = { schemas: [URN_USER], userName: `both-${crypto.randomUUID()}@example.com` }
+    const answers = await Promise.all(replicas.map((r) => r.client(token)('POST', '/scim/v2/Users', body)))
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409])
+    const conflict = answers.find((r) => r.status === 409)!
+    expect(((await conflict.json()) as { scimType: string }).scimType).toBe('uniqueness')
+  })
+
+  test('members added to one group through both replicas at once are all kept (row locks, no lost update)', async () => {
+    const [a, b] = replicas.map((r) => r.client(token)) as [Client, Client]
+    const group = await a('POST', '/scim/v2/Groups', {
+      schemas: [URN_GROUP],
+      displayName: `race-${crypto.randomUUID()}`,
+    })
+    const groupId = ((await group.json()) as { id: string }).id
+    const ids: string[] = []
+    for (let i = 0; i < 20; i++) {
+      const res = await (i % 2 ? b : a)('POST', '/scim/v2/Users', {
+        schemas: [URN_USER],
+        userName: `race-${i}-${groupId}`,
+      })
+      ids.push(((await res.json()) as { id: string }).id)
+    }
+    const patched = await Promise.all(
+      ids.map((id, i) =>
+        (i % 2 ? b : a)('PATCH', `/scim/v2/Groups/${groupId}`, {
+          schemas: [URN_PATCH_OP],
+          Operations: [{ op: 'add', path: 'members', value: [{ value: id }] }],
+        })
+      )
+    )
+    expect(patched.map((r) => r.status).filter((s) => s >= 300)).toEqual([])
+    for (const read of [a, b]) {
+      const got = (await (await read('GET', `/scim/v2/Groups/${groupId}`)).json()) as { members: { value: string }[] }
+      expect(got.members.map((m) => m.value).sort()).toEqual([...ids].sort())
+    }
   })
 
   test('the journal written by both replicas verifies: one unbroken chain', async () => {
