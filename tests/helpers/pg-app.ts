@@ -7,6 +7,7 @@ import { testPostgres, withDatabase } from './postgres'
 
 /** A migrated database and a connection to empty it with. */
 interface Pooled {
+  name: string
   url: string
   sql: SQL
 }
@@ -73,7 +74,7 @@ async function acquire(): Promise<Pooled> {
   state ??= await migratedState(sql)
   await sql.unsafe(`CREATE SCHEMA ${SEED_SCHEMA}`)
   for (const table of state.seeded) await sql.unsafe(`CREATE TABLE ${SEED_SCHEMA}.${table} AS SELECT * FROM ${table}`)
-  return { url, sql }
+  return { name, url, sql }
 }
 
 /** Puts the database back as the migrations left it, and into the pool. */
@@ -102,7 +103,13 @@ export async function startPgApp(options: PgServerOptions): Promise<PgScimServer
   // Decided now: an app made outside a test (a describe body) may finish starting during one.
   const owner = testRunning ? inTest : outside
   const db = await acquire()
-  const server = await createPgScimServer({ ...options, db: db.url })
+  let server: PgScimServer
+  try {
+    server = await createPgScimServer({ ...options, db: db.url })
+  } catch (err) {
+    await release(db)
+    throw err
+  }
   owner.push({ server, db })
   return server
 }
@@ -110,9 +117,23 @@ export async function startPgApp(options: PgServerOptions): Promise<PgScimServer
 async function closeAll(open: Open[]): Promise<void> {
   for (const { server, db } of open.splice(0)) {
     await server.close()
-    // A database that cannot be emptied is not reused (its connection is let go).
-    await release(db).catch(() => db.sql.close())
+    // A database that cannot be emptied is not reused (it is dropped at the end of the run).
+    await release(db).catch(() => broken.push(db))
   }
+}
+
+/** Databases that could not be emptied, dropped with the pool at the end of the run. */
+const broken: Pooled[] = []
+
+/** Drops every database this run made: a server named by SCIM_TEST_PG_URL outlives the run. */
+async function dropPool(): Promise<void> {
+  if (!base) return
+  const { admin } = await base
+  for (const db of [...free.splice(0), ...broken.splice(0)]) {
+    await db.sql.close()
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${quoted(db.name)} WITH (FORCE)`)
+  }
+  await admin.close()
 }
 
 /** Registered by tests/helpers/pg-preload.ts around every test. */
@@ -127,5 +148,6 @@ export const pgAppHooks = {
   async afterAll(): Promise<void> {
     await closeAll(inTest)
     await closeAll(outside)
+    await dropPool()
   },
 }
