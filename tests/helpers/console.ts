@@ -200,7 +200,7 @@ export function form(fields: Record<string, string>): string {
 export class Browser {
   readonly cookies = new Map<string, string>()
   constructor(
-    private readonly app: ConsoleTestApp,
+    private readonly app: Pick<ConsoleTestApp, 'handle'>,
     private readonly origin = ORIGIN
   ) {}
 
