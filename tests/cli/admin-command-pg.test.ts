@@ -77,5 +77,6 @@ describe.skipIf(!server)('admin command on PostgreSQL', () => {
       code: 1,
       err: "scim-server: no console account 'grace'",
     })
-  })
+    // Two servers started and seven argon2 hashes or checks: seconds on a busy machine.
+  }, 30_000)
 })

@@ -1,6 +1,6 @@
 // An in-process app with the admin console on a controllable clock, over SQLite or PostgreSQL, and a browser-like client for it.
 import type { Database } from 'bun:sqlite'
-import type { SQL } from 'bun'
+import { SQL } from 'bun'
 import type { IssuedToken, IssueOptions } from '../../src/auth/token-admin'
 import { fixedTokens } from '../../src/auth/token-registry'
 import { hashToken } from '../../src/auth/tokens'
@@ -17,7 +17,9 @@ import { pgAdminStore } from '../../src/store-pg/console-admins'
 import { pgConsoleData } from '../../src/store-pg/console-data'
 import type { TenantRow } from '../../src/tenants/config'
 import { TEST_TOKEN } from './app'
-import { freshDatabase, type TestDatabase, testPostgres } from './postgres'
+import { applyPgMigrations } from '../../src/store-pg/migrate'
+import { MIGRATIONS } from '../../src/store-pg/migrations.gen'
+import { testPostgres, withDatabase } from './postgres'
 
 export const ORIGIN = 'http://localhost:8080'
 export const ADMIN = 'ada'
@@ -159,12 +161,42 @@ function sqliteFixture() {
   return { server, sqlite: db, admins: createAdminStore(db), data: sqliteConsoleData(db), rows }
 }
 
+let template: Promise<string> | undefined
+let made = 0
+
+/**
+ * A migrated database the apps' databases are copied from (CREATE DATABASE … TEMPLATE): a copy
+ * takes a fraction of the migrations' time, and every console suite makes dozens of apps. It
+ * lives as long as the test server (scripts/pg.sh removes the server with the run).
+ */
+function migratedTemplate(serverUrl: string): Promise<string> {
+  template ??= (async () => {
+    const name = `scim_console_template_${process.pid}`
+    const admin = new SQL(serverUrl, { max: 1 })
+    await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+    await admin.unsafe(`CREATE DATABASE "${name}"`)
+    const sql = new SQL(withDatabase(serverUrl, name), { max: 1 })
+    await applyPgMigrations(sql, MIGRATIONS)
+    // A template may have no other connection while it is copied.
+    await sql.close()
+    await admin.close()
+    return name
+  })()
+  return template
+}
+
 async function pgFixture(url: string) {
-  const db: TestDatabase = await freshDatabase(url)
-  const server: PgScimServer = await createPgScimServer({ db: db.url, tokenHashes: [hashToken(TEST_TOKEN)] })
+  const name = `scim_console_${process.pid}_${++made}`
+  const admin = new SQL(url, { max: 1 })
+  await admin.unsafe(`CREATE DATABASE "${name}" TEMPLATE "${await migratedTemplate(url)}"`)
+  const server: PgScimServer = await createPgScimServer({
+    db: withDatabase(url, name),
+    tokenHashes: [hashToken(TEST_TOKEN)],
+  })
   opened.push(async () => {
     await server.close()
-    await db.drop()
+    await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+    await admin.close()
   })
   const sql: SQL = server.sql
   const rows: Rows = async <T>(text: string, ...values: (string | number | null)[]) => [
