@@ -25,7 +25,7 @@ import { verifyPgJournal } from './journal-verify'
 export const LIVE_POLL_MS = 500
 
 /** Entries the export reads per query: a million-entry export never sits in memory. */
-const EXPORT_PAGE = 1000
+export const EXPORT_PAGE = 1000
 
 const PG_JOURNAL: JournalSqlDialect = {
   columns: PG_ENTRY_COLUMNS,
@@ -104,7 +104,10 @@ class AppendPoller {
 }
 
 /** The console's journal over PostgreSQL: the statements of console/journal-data.ts in this dialect. */
-export function pgConsoleJournal(sql: SQL, pollMs = LIVE_POLL_MS): ConsoleJournal {
+export function pgConsoleJournal(
+  sql: SQL,
+  { pollMs = LIVE_POLL_MS, exportPage = EXPORT_PAGE }: { pollMs?: number; exportPage?: number } = {}
+): ConsoleJournal {
   const poller = new AppendPoller(sql, pollMs)
   const rows = async (q: { sql: string; values: (string | number)[] }) =>
     entriesOf((await sql.unsafe(q.sql, q.values)) as EntryRow[])
@@ -115,9 +118,9 @@ export function pgConsoleJournal(sql: SQL, pollMs = LIVE_POLL_MS): ConsoleJourna
     async *all(filter) {
       let after = 0
       for (;;) {
-        const page = await rows(exportQuery(filter, after, EXPORT_PAGE, PG_JOURNAL))
+        const page = await rows(exportQuery(filter, after, exportPage, PG_JOURNAL))
         yield* page
-        if (page.length < EXPORT_PAGE) return
+        if (page.length < exportPage) return
         after = page[page.length - 1]!.seq
       }
     },

@@ -50,6 +50,8 @@ export interface ConsoleTestApp {
   store: ConsoleStore['name']
   /** The SQLite database, on SQLite (for what only SQLite has, such as its query plans). */
   sqlite?: Database
+  /** The PostgreSQL client, on PostgreSQL. */
+  pg?: SQL
   admins: AdminStore
   /** The console's journal, tokens and tenants, as the app reads them. */
   data: ConsoleData
@@ -116,6 +118,7 @@ export async function makeConsoleApp(
   return {
     store: store.name,
     sqlite: fixture.sqlite,
+    pg: fixture.pg,
     admins,
     data: fixture.data,
     handle,
@@ -158,7 +161,7 @@ function sqliteFixture() {
   const rows: Rows = async <T>(text: string, ...values: (string | number | null)[]) =>
     db.query<T, (string | number | null)[]>(text.replace(/\$(\d+)/g, '?$1')).all(...values)
   // Left open, as before: the server's write queue may still hold a timer on it.
-  return { server, sqlite: db, admins: createAdminStore(db), data: sqliteConsoleData(db), rows }
+  return { server, sqlite: db, pg: undefined, admins: createAdminStore(db), data: sqliteConsoleData(db), rows }
 }
 
 let template: Promise<string> | undefined
@@ -204,7 +207,14 @@ async function pgFixture(url: string) {
   ]
   const tenantRows = () =>
     rows<TenantRow>('SELECT name, packs, schemas, settings, created FROM tenants ORDER BY name COLLATE "C"')
-  return { server, sqlite: undefined, admins: pgAdminStore(sql), data: pgConsoleData(sql, { tenantRows }), rows }
+  return {
+    server,
+    sqlite: undefined,
+    pg: sql,
+    admins: pgAdminStore(sql),
+    data: pgConsoleData(sql, { tenantRows }),
+    rows,
+  }
 }
 
 /** The `name=value` of a Set-Cookie header for `name`, or undefined. */
