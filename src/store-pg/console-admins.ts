@@ -16,6 +16,8 @@ export function pgAdminStore(sql: SQL): AdminStore {
       return rows.map((r): AdminAccount => ({ name: r.name, hasPassword: r.has, created: r.created }))
     },
     passwordHash: async (name) => {
+      // PostgreSQL text holds no NUL (it refuses the query): such a name, typed at sign-in, is no account.
+      if (name.includes('\0')) return undefined
       const [row] = (await sql`SELECT password_hash AS h FROM admins WHERE name = ${name}`) as { h: string | null }[]
       return row === undefined ? undefined : row.h
     },

@@ -3,6 +3,7 @@ import type { SQL } from 'bun'
 import {
   exportQuery,
   JOURNAL_PAGE,
+  type JournalFilter,
   type JournalSqlDialect,
   pageOf,
   pageQuery,
@@ -32,6 +33,12 @@ const PG_JOURNAL: JournalSqlDialect = {
   param: (n) => `$${n}`,
   timeCollation: ' COLLATE "C"',
 }
+
+/**
+ * A filter value with NUL in it matches no entry (PostgreSQL text cannot hold one, and refuses
+ * the query): the console's answer to it is the empty one SQLite gives.
+ */
+const matchesNothing = (filter: JournalFilter) => Object.values(filter).some((v) => v?.includes('\0'))
 
 function entriesOf(rows: readonly EntryRow[]): JournalEntry[] {
   // bigint columns arrive as text from Bun's client.
@@ -113,9 +120,11 @@ export function pgConsoleJournal(
     entriesOf((await sql.unsafe(q.sql, q.values)) as EntryRow[])
   return {
     async page(filter, before, limit = JOURNAL_PAGE) {
+      if (matchesNothing(filter)) return { entries: [] }
       return pageOf(await rows(pageQuery(filter, before, limit + 1, PG_JOURNAL)), limit)
     },
     async *all(filter) {
+      if (matchesNothing(filter)) return
       let after = 0
       for (;;) {
         const page = await rows(exportQuery(filter, after, exportPage, PG_JOURNAL))

@@ -54,6 +54,15 @@ for (const store of STORES)
         3, 2, 1,
       ])
       expect(seqs(await (await browser.get('/admin/journal?actor=nobody')).text())).toEqual([])
+      // A value no entry can hold matches none (PostgreSQL text holds no NUL).
+      for (const query of ['actor=%00', 'type=User%00', `id=${ada}%00`]) {
+        const res = await browser.get(`/admin/journal?${query}`)
+        expect(res.status).toBe(200)
+        expect(seqs(await res.text())).toEqual([])
+      }
+      const exported = await browser.get('/admin/journal/export?actor=%00')
+      expect(exported.status).toBe(200)
+      expect(await exported.text()).toBe('')
       expect(seqs(await (await browser.get('/admin/journal?from=2999-01-01T00:00')).text())).toEqual([])
       expect(seqs(await (await browser.get('/admin/journal?to=2000-01-01')).text())).toEqual([])
       expect(seqs(await (await browser.get('/admin/journal?from=2000-01-01T00:00Z&to=2999-01-01')).text())).toEqual([

@@ -63,6 +63,8 @@ for (const store of STORES)
         [ADMIN, 'wrong password!'],
         ['nobody', PASSWORD],
         [ADMIN, ''],
+        // No account has a NUL in its name (PostgreSQL text cannot even hold one).
+        [`${ADMIN}\u0000`, PASSWORD],
       ]) {
         const browser = new Browser(app)
         const res = await browser.signIn(name, password)
