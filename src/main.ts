@@ -181,7 +181,7 @@ async function servedOnPostgres(config: Config, tokenHashes: Buffer[] | undefine
     endWaits: server.endWaits,
     issueFirstToken: () => (tokenHashes ? Promise.resolve(undefined) : server.issueFirstToken()),
     close: () => server.close(),
-    database: `${shownPostgresUrl(config.db)} (PostgreSQL; change events and the console are not served on it yet)`,
+    database: `${shownPostgresUrl(config.db)} (PostgreSQL; change events are not served on it yet)`,
   }
 }
 

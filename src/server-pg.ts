@@ -10,6 +10,8 @@ import { limitsWith } from './scim/limits'
 import { BUILTIN_RESOURCE_TYPES } from './scim/schema/builtin'
 import type { ResourceStore, ServiceDeps } from './service/context'
 import { givenAndStored, type ServerOptions, tenantDefaults } from './server'
+import { pgAdminStore } from './store-pg/console-admins'
+import { pgConsoleData } from './store-pg/console-data'
 import { PgDirectory } from './store-pg/directory'
 import { applyPgMigrations } from './store-pg/migrate'
 import { MIGRATIONS } from './store-pg/migrations.gen'
@@ -50,8 +52,9 @@ export interface PgServerOptions extends ServerOptions {
  * none pending); resources are read from the database on every request (nothing is cached, so a
  * write acknowledged by one replica is seen by the next read on any other); tenants and tokens
  * are read again every 250 ms in the background (store-pg/directory.ts).
- * Not yet on PostgreSQL: change events and the admin console (both read SQLite tables directly);
- * the server starts without them and says so.
+ * The admin console is served too, its sessions in the database (a sign-in on one replica is
+ * valid on all). Not yet on PostgreSQL: change events (they read SQLite tables directly); the
+ * server starts without them and says so.
  */
 export async function createPgScimServer(options: PgServerOptions): Promise<PgScimServer> {
   const limits = limitsWith(options.limits)
@@ -107,6 +110,8 @@ export async function createPgScimServer(options: PgServerOptions): Promise<PgSc
     })())
   // Shutdown closes the default store: that must also write the last uses before the connection goes.
   const store: PgResourceStore = { ...defaultStore, close: () => void close() }
+  // Aborted by endWaits: the console's live streams end before a stop drains requests.
+  const closing = new AbortController()
   const app = createApp({
     tenants,
     resourceTypes: BUILTIN_RESOURCE_TYPES,
@@ -115,6 +120,13 @@ export async function createPgScimServer(options: PgServerOptions): Promise<PgSc
     tokens,
     metrics,
     logger: options.logger,
+    console: {
+      admins: pgAdminStore(sql),
+      data: pgConsoleData(sql, { tenantRows: () => directory.tenants() }),
+      // This replica serves its own change from the next request; the others within 250 ms.
+      tenantsChanged: () => directory.refresh(),
+      closing: closing.signal,
+    },
   })
   return {
     app,
@@ -129,7 +141,7 @@ export async function createPgScimServer(options: PgServerOptions): Promise<PgSc
       if (token) await directory.refresh()
       return token
     },
-    endWaits: () => {},
+    endWaits: () => closing.abort(),
     close,
   }
 }
