@@ -50,8 +50,10 @@ export function createPgWriteTx(
   const note = (rows: Iterable<{ id: string }>) => {
     for (const r of rows) touched.ids.add(r.id)
   }
-  const existing = async (ids: readonly string[]) => {
+  const existing = async (given: readonly string[]) => {
     const found = new Map<string, string>()
+    // As for reads by key (reads.ts): an id with NUL names no row, and PostgreSQL could not compare it.
+    const ids = given.filter((id) => !id.includes('\u0000'))
     if (ids.length === 0) return found
     const rows = (await tx.unsafe(EXISTING, [JSON.stringify(ids), tenant])) as { id: string; type: string }[]
     for (const r of rows) found.set(r.id, r.type)
