@@ -183,13 +183,13 @@ const someone = server.sqlite
   .query<{ id: string }, [number]>('SELECT resource_id AS id FROM journal WHERE seq = ?')
   .get(Math.ceil(entries / 20))!.id
 const filter = { tenant: 'default', resourceType: 'User', resourceId: someone }
-const shown = journal.page(filter).entries.length
+const shown = (await journal.page(filter)).entries.length
 async function history(label: string): Promise<void> {
   const n = Math.min(rounds, 30)
   const times: number[] = []
   for (let i = 0; i < n + 3; i++) {
     const started = performance.now()
-    if (journal.page(filter).entries.length !== shown) throw new Error('the history read changed its answer')
+    if ((await journal.page(filter)).entries.length !== shown) throw new Error('the history read changed its answer')
     if (i >= 3) times.push(performance.now() - started)
   }
   times.sort((a, b) => a - b)

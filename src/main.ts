@@ -183,7 +183,7 @@ async function servedOnPostgres(config: Config, tokenHashes: Buffer[] | undefine
     endWaits: server.endWaits,
     issueFirstToken: () => (tokenHashes ? Promise.resolve(undefined) : server.issueFirstToken()),
     close: () => server.close(),
-    database: `${shownPostgresUrl(config.db)} (PostgreSQL; the console is not served on it yet)`,
+    database: `${shownPostgresUrl(config.db)} (PostgreSQL)`,
   }
 }
 

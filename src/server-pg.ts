@@ -12,6 +12,8 @@ import { limitsWith } from './scim/limits'
 import { BUILTIN_RESOURCE_TYPES } from './scim/schema/builtin'
 import type { ResourceStore, ServiceDeps } from './service/context'
 import { givenAndStored, type ServerOptions, tenantDefaults } from './server'
+import { pgAdminStore } from './store-pg/console-admins'
+import { pgConsoleData } from './store-pg/console-data'
 import { PgDirectory } from './store-pg/directory'
 import { pgEventStore } from './store-pg/events-store'
 import { applyPgMigrations } from './store-pg/migrate'
@@ -58,9 +60,8 @@ export interface PgServerOptions extends ServerOptions {
  * are read again every 250 ms in the background (store-pg/directory.ts). Change events are on
  * whenever the journal is: any replica's append wakes every replica's long polls and push
  * receivers, positions and keys are in the database, and one replica at a time pushes to each
- * receiver (store-pg/events-store.ts).
- * Not yet on PostgreSQL: the admin console (it reads SQLite tables directly); the server starts
- * without it and says so.
+ * receiver (store-pg/events-store.ts). The admin console is served too, its sessions in the
+ * database (a sign-in on one replica is valid on all).
  */
 export async function createPgScimServer(options: PgServerOptions): Promise<PgScimServer> {
   const limits = limitsWith(options.limits)
@@ -128,6 +129,8 @@ export async function createPgScimServer(options: PgServerOptions): Promise<PgSc
     })())
   // Shutdown closes the default store: that must also write the last uses before the connection goes.
   const store: PgResourceStore = { ...defaultStore, close: () => void close() }
+  // Aborted by endWaits: the console's live streams end before a stop drains requests.
+  const closing = new AbortController()
   const app = createApp({
     tenants,
     resourceTypes: BUILTIN_RESOURCE_TYPES,
@@ -137,6 +140,13 @@ export async function createPgScimServer(options: PgServerOptions): Promise<PgSc
     metrics,
     logger: options.logger,
     events,
+    console: {
+      admins: pgAdminStore(sql),
+      data: pgConsoleData(sql, { tenantRows: () => directory.tenants() }),
+      // This replica serves its own change from the next request; the others within 250 ms.
+      tenantsChanged: () => directory.refresh(),
+      closing: closing.signal,
+    },
   })
   return {
     app,
@@ -152,7 +162,10 @@ export async function createPgScimServer(options: PgServerOptions): Promise<PgSc
       if (token) await directory.refresh()
       return token
     },
-    endWaits: () => events?.endWaits(),
+    endWaits: () => {
+      events?.endWaits()
+      closing.abort()
+    },
     close,
   }
 }

@@ -1,9 +1,12 @@
 // `scim-server admin add|list|remove`: the admin console's accounts, kept in the server's database.
 import { parseArgs } from 'node:util'
 import { spawnSync } from 'node:child_process'
-import { ADMIN_NAME, createAdminStore, randomSecret, secretHash } from '../console/admin-store'
+import { ADMIN_NAME, type AdminStore, createAdminStore, randomSecret, secretHash } from '../console/admin-store'
 import { CONSOLE_PREFIX, LINK_PATH } from '../console/paths'
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../console/passwords'
+import { pgAdminStore } from '../store-pg/console-admins'
+import { openPgCommandDatabase } from './pg-database'
+import { isPostgresUrl } from '../store-pg/url'
 import { DatabaseError, openDatabase } from '../store/db'
 
 export const ADMIN_USAGE = `Usage:
@@ -14,12 +17,35 @@ export const ADMIN_USAGE = `Usage:
       (--url is the server's public address, e.g. https://scim.example.com)
   scim-server admin list [--db PATH]
   scim-server admin remove NAME [--db PATH]     deletes the account and ends its sessions
---db (or SCIM_DB) is the server's database file (default ./scim.db); it must exist.`
+--db (or SCIM_DB) is the server's database file (default ./scim.db); it must exist. A
+postgres://… URL names the PostgreSQL database of a server's replicas instead: an account made
+there signs in on every replica.`
 
 /** How long a printed sign-in link works. */
 const LINK_HOURS = 24
 
 class AdminError extends Error {}
+
+/** Where the command reads its password and writes its lines; main.ts passes the terminal, tests their own. */
+export interface AdminIo {
+  readPassword(): Promise<string>
+  log(line: string): void
+  error(line: string): void
+}
+
+/** The accounts of the database `path` names, opened for one command; `close` ends the connection. */
+async function openAdmins(path: string): Promise<{ admins: AdminStore; close(): Promise<void> }> {
+  try {
+    if (isPostgresUrl(path)) {
+      const sql = await openPgCommandDatabase(path)
+      return { admins: pgAdminStore(sql), close: () => sql.close() }
+    }
+    const { sqlite } = openDatabase(path, 'full', { create: false })
+    return { admins: createAdminStore(sqlite), close: async () => sqlite.close() }
+  } catch (err) {
+    throw new AdminError(err instanceof DatabaseError ? err.message : `cannot open database ${path}: ${String(err)}`)
+  }
+}
 
 /** Reads one line from standard input; on a terminal, asks for it without echoing it. */
 async function readPassword(): Promise<string> {
@@ -49,7 +75,7 @@ async function readPassword(): Promise<string> {
   }
 }
 
-async function run(argv: readonly string[], env: Record<string, string | undefined>): Promise<void> {
+async function run(argv: readonly string[], env: Record<string, string | undefined>, io: AdminIo): Promise<void> {
   let parsed
   try {
     parsed = parseArgs({
@@ -68,7 +94,7 @@ async function run(argv: readonly string[], env: Record<string, string | undefin
   }
   const { values, positionals } = parsed
   const [action, name, ...extra] = positionals
-  if (values.help || action === undefined) return void console.log(ADMIN_USAGE)
+  if (values.help || action === undefined) return void io.log(ADMIN_USAGE)
   if (extra.length > 0) throw new AdminError(`unexpected argument '${extra[0]}'\n${ADMIN_USAGE}`)
   const wantsName = action === 'add' || action === 'remove'
   if (!['add', 'list', 'remove'].includes(action))
@@ -80,50 +106,58 @@ async function run(argv: readonly string[], env: Record<string, string | undefin
   const path = values.db ?? env.SCIM_DB ?? './scim.db'
   if (path === ':memory:') throw new AdminError('admin needs the database file of the server (--db PATH)')
   // The password is read before the database is opened: a prompt never holds the file open.
-  const password = action === 'add' && !values.link ? await readPassword() : undefined
+  const password = action === 'add' && !values.link ? await io.readPassword() : undefined
   if (password !== undefined && password.length < MIN_PASSWORD_LENGTH)
     throw new AdminError(`the password must have at least ${MIN_PASSWORD_LENGTH} characters`)
-  let opened
-  try {
-    opened = openDatabase(path, 'full', { create: false })
-  } catch (err) {
-    throw new AdminError(err instanceof DatabaseError ? err.message : `cannot open database ${path}: ${String(err)}`)
-  }
-  const admins = createAdminStore(opened.sqlite)
+  const { admins, close } = await openAdmins(path)
   const now = new Date()
   try {
     if (action === 'list') {
-      const all = admins.list()
-      if (all.length === 0) console.log('no console accounts; add one with: scim-server admin add NAME')
-      for (const a of all) console.log(`${a.name}\tcreated ${a.created}${a.hasPassword ? '' : '\t(no password yet)'}`)
+      const all = await admins.list()
+      if (all.length === 0) io.log('no console accounts; add one with: scim-server admin add NAME')
+      for (const a of all) io.log(`${a.name}\tcreated ${a.created}${a.hasPassword ? '' : '\t(no password yet)'}`)
     } else if (action === 'remove') {
-      if (!admins.remove(name!)) throw new AdminError(`no console account '${name}'`)
-      console.log(`removed ${name}; its sessions have ended`)
+      if (!(await admins.remove(name!))) throw new AdminError(`no console account '${name}'`)
+      io.log(`removed ${name}; its sessions have ended`)
     } else if (password !== undefined) {
-      const { existed } = admins.save(name!, await hashPassword(password), now.toISOString())
-      if (existed) admins.endSessionsOf(name!)
-      console.log(existed ? `new password set for ${name}; its sessions have ended` : `added ${name}`)
+      const { existed } = await admins.save(name!, await hashPassword(password), now.toISOString())
+      if (existed) await admins.endSessionsOf(name!)
+      io.log(existed ? `new password set for ${name}; its sessions have ended` : `added ${name}`)
     } else {
-      admins.save(name!, null, now.toISOString())
+      await admins.save(name!, null, now.toISOString())
       const token = randomSecret()
       const expires = new Date(now.getTime() + LINK_HOURS * 3600_000).toISOString()
-      admins.createLink(secretHash(token), name!, now.toISOString(), expires)
+      await admins.createLink(secretHash(token), name!, now.toISOString(), expires)
       const base = (values.url ?? '').replace(/\/+$/, '')
-      console.log(`Sign-in link for ${name} (works once, until ${expires}):`)
-      console.log(`${base || 'https://YOUR-SERVER'}${CONSOLE_PREFIX}${LINK_PATH}?token=${token}`)
+      io.log(`Sign-in link for ${name} (works once, until ${expires}):`)
+      io.log(`${base || 'https://YOUR-SERVER'}${CONSOLE_PREFIX}${LINK_PATH}?token=${token}`)
     }
   } finally {
-    opened.sqlite.close()
+    await close()
   }
 }
 
-/** Runs the command; one line on standard error and exit status 1 (2 for usage) when it fails. */
-export async function adminCommand(argv: readonly string[], env: Record<string, string | undefined>): Promise<void> {
+/** Runs `admin` with the words after it; returns the exit status: 0 done, 1 failed, 2 a usage mistake. */
+export async function runAdminCommand(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  io: AdminIo
+): Promise<number> {
   try {
-    await run(argv, env)
+    await run(argv, env, io)
+    return 0
   } catch (err) {
     if (!(err instanceof AdminError)) throw err
-    console.error(`scim-server: ${err.message}`)
-    process.exitCode = err.message.includes('Usage:') ? 2 : 1
+    io.error(`scim-server: ${err.message}`)
+    return err.message.includes('Usage:') ? 2 : 1
   }
+}
+
+/** main.ts's entry: the terminal for the password and the lines, the exit status for the process. */
+export async function adminCommand(argv: readonly string[], env: Record<string, string | undefined>): Promise<void> {
+  process.exitCode = await runAdminCommand(argv, env, {
+    readPassword,
+    log: (line) => console.log(line),
+    error: (line) => console.error(line),
+  })
 }

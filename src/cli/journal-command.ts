@@ -20,7 +20,7 @@ import { createPgResourceStore } from '../store-pg/resource-store'
 import { isPostgresUrl } from '../store-pg/url'
 import { createResourceStore } from '../store/resource-store'
 import { VERSION } from '../version'
-import { pgCommandDatabase } from './pg-database'
+import { openPgCommandDatabase } from './pg-database'
 import { readSchemaFile } from './schema-files'
 
 export const JOURNAL_USAGE = `Usage:
@@ -180,13 +180,7 @@ function sqliteJournalDatabase(path: string): JournalDatabase {
 }
 
 async function pgJournalDatabase(url: string): Promise<JournalDatabase> {
-  const { sql, ready } = pgCommandDatabase(url)
-  try {
-    await ready
-  } catch (err) {
-    await sql.close()
-    throw err
-  }
+  const sql = await openPgCommandDatabase(url)
   const orm = drizzle({ client: sql })
   return {
     verify: (tenant) => verifyPgJournal(sql, tenant),

@@ -38,3 +38,15 @@ export function pgCommandDatabase(url: string, { migrate = false }: { migrate?: 
   ready.catch(() => {})
   return { sql, ready }
 }
+
+/** pgCommandDatabase, waited for: the client once the tables are known to be there (closed, and the DatabaseError thrown, otherwise). */
+export async function openPgCommandDatabase(url: string): Promise<SQL> {
+  const { sql, ready } = pgCommandDatabase(url)
+  try {
+    await ready
+    return sql
+  } catch (err) {
+    await sql.close()
+    throw err
+  }
+}

@@ -14,24 +14,30 @@ export interface AdminSession {
   expires: string
 }
 
-/** What the console and `scim-server admin` read and write; secrets arrive and leave only as hashes. */
+/**
+ * What the console and `scim-server admin` read and write; secrets arrive and leave only as hashes.
+ * Asynchronous, with one implementation per database (this file's for SQLite,
+ * store-pg/console-admins.ts for PostgreSQL): its callers are request handlers and a command,
+ * which wait anyway, and none of it runs inside the SQLite write queue's synchronous jobs, so
+ * effects (src/service/effect.ts) would buy nothing here.
+ */
 export interface AdminStore {
-  list(): AdminAccount[]
+  list(): Promise<AdminAccount[]>
   /** The account's argon2id hash: null without a password, undefined without the account. */
-  passwordHash(name: string): string | null | undefined
+  passwordHash(name: string): Promise<string | null | undefined>
   /** Creates the account or sets its password (null keeps the one it has); false when it was new. */
-  save(name: string, passwordHash: string | null, at: string): { existed: boolean }
+  save(name: string, passwordHash: string | null, at: string): Promise<{ existed: boolean }>
   /** Deletes the account with its sessions and links; false when there was none. */
-  remove(name: string): boolean
+  remove(name: string): Promise<boolean>
   /** Ends every session of the account (its password changed). */
-  endSessionsOf(name: string): void
-  createSession(idHash: string, admin: string, csrf: string, at: string, expires: string): void
+  endSessionsOf(name: string): Promise<void>
+  createSession(idHash: string, admin: string, csrf: string, at: string, expires: string): Promise<void>
   /** The session with this id hash, unless it has expired at `now` (ISO). */
-  session(idHash: string, now: string): AdminSession | undefined
-  endSession(idHash: string): void
-  createLink(hash: string, admin: string, at: string, expires: string): void
+  session(idHash: string, now: string): Promise<AdminSession | undefined>
+  endSession(idHash: string): Promise<void>
+  createLink(hash: string, admin: string, at: string, expires: string): Promise<void>
   /** Uses up the link: its account when it was valid at `now`, and it is gone either way. */
-  takeLink(hash: string, now: string): string | undefined
+  takeLink(hash: string, now: string): Promise<string | undefined>
 }
 
 /** Hex SHA-256: session ids and link tokens are stored only this way. */
@@ -77,32 +83,33 @@ export function createAdminStore(db: Database): AdminStore {
     ),
     dropLink: db.query<unknown, [string]>('DELETE FROM admin_links WHERE hash = ?'),
   }
+  // Each answers at once; async only to fit the interface both databases implement.
   return {
-    list: () => q.list.all().map((r) => ({ name: r.name, hasPassword: r.has === 1, created: r.created })),
-    passwordHash: (name) => {
+    list: async () => q.list.all().map((r) => ({ name: r.name, hasPassword: r.has === 1, created: r.created })),
+    passwordHash: async (name) => {
       const row = q.hash.get(name)
       return row === null ? undefined : row.h
     },
-    save: (name, hash, at) =>
+    save: async (name, hash, at) =>
       db.transaction(() => {
         const existed = q.hash.get(name) !== null
         if (!existed) q.insert.run(name, hash, at)
         else if (hash !== null) q.setHash.run(hash, name)
         return { existed }
       })(),
-    remove: (name) => q.remove.run(name).changes > 0,
-    endSessionsOf: (name) => void q.endOf.run(name),
-    createSession: (idHash, admin, csrf, at, expires) => {
+    remove: async (name) => q.remove.run(name).changes > 0,
+    endSessionsOf: async (name) => void q.endOf.run(name),
+    createSession: async (idHash, admin, csrf, at, expires) => {
       q.sweepSessions.run(at)
       q.createSession.run(idHash, admin, csrf, at, expires)
     },
-    session: (idHash, now) => q.session.get(idHash, now) ?? undefined,
-    endSession: (idHash) => void q.endSession.run(idHash),
-    createLink: (hash, admin, at, expires) => {
+    session: async (idHash, now) => q.session.get(idHash, now) ?? undefined,
+    endSession: async (idHash) => void q.endSession.run(idHash),
+    createLink: async (hash, admin, at, expires) => {
       q.sweepLinks.run(at)
       q.createLink.run(hash, admin, at, expires)
     },
-    takeLink: (hash, now) =>
+    takeLink: async (hash, now) =>
       db.transaction(() => {
         const row = q.link.get(hash)
         if (!row) return undefined

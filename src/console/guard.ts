@@ -15,7 +15,7 @@ export interface GuardDeps {
   /** The SCIM API base of a tenant for this request, so meta.location reads as the API serves it. */
   apiBase: (tenant: string, request: Request) => string
   /** Every tenant's name, for the picker (read per page: a tenant added elsewhere shows on the next one). */
-  tenantNames: () => readonly string[]
+  tenantNames: () => Promise<readonly string[]>
 }
 
 type Query = Record<string, string | undefined>
@@ -40,8 +40,8 @@ export function tenantOf(query: Query): string {
 }
 
 export function guard({ sessions, depsFor, apiBase, tenantNames }: GuardDeps) {
-  const viewerOf = (session: SignedIn, tenant: string): Viewer => {
-    const names = tenantNames()
+  const viewerOf = async (session: SignedIn, tenant: string): Promise<Viewer> => {
+    const names = await tenantNames()
     return {
       admin: session.admin,
       csrf: session.csrf,
@@ -61,12 +61,12 @@ export function guard({ sessions, depsFor, apiBase, tenantNames }: GuardDeps) {
     fn: (v: Viewer, deps: ServiceDeps, req: RequestInfo) => Response | Promise<Response>
   ) => {
     const tenant = tenantOf(query)
-    const v = viewerOf(session, tenant)
+    const v = await viewerOf(session, tenant)
     try {
       const deps = depsFor(tenant)
       if (!deps)
         return htmlResponse(
-          messagePage(viewerOf(session, DEFAULT_TENANT), 'No such tenant', `There is no tenant named ${tenant}.`),
+          messagePage(await viewerOf(session, DEFAULT_TENANT), 'No such tenant', `There is no tenant named ${tenant}.`),
           404
         )
       return await fn(v, deps, { base: apiBase(tenant, request) })
@@ -79,8 +79,8 @@ export function guard({ sessions, depsFor, apiBase, tenantNames }: GuardDeps) {
     /** A GET page: signed-in requests are rendered, everything else goes to the sign-in page. */
     page:
       (render: PageRender) =>
-      ({ request, query }: { request: Request; query: Query }) => {
-        const session = sessions.current(request)
+      async ({ request, query }: { request: Request; query: Query }) => {
+        const session = await sessions.current(request)
         if (!session) return redirect(href(SIGN_IN_PATH))
         return withDeps(session, request, query, (v, deps, req) => render(v, deps, req, query, request))
       },
@@ -91,18 +91,18 @@ export function guard({ sessions, depsFor, apiBase, tenantNames }: GuardDeps) {
     change:
       (act: ChangeRender) =>
       async ({ request, query }: { request: Request; query: Query }) => {
-        const session = sessions.current(request)
+        const session = await sessions.current(request)
         if (!session) return redirect(href(SIGN_IN_PATH))
         const form = await readForm(request)
         if (!form)
           return htmlResponse(
-            messagePage(viewerOf(session, DEFAULT_TENANT), 'Too large', 'That form is too large.'),
+            messagePage(await viewerOf(session, DEFAULT_TENANT), 'Too large', 'That form is too large.'),
             413
           )
         if (!sessions.csrfOk(session, request, form))
           return htmlResponse(
             messagePage(
-              viewerOf(session, DEFAULT_TENANT),
+              await viewerOf(session, DEFAULT_TENANT),
               'Refused',
               'The request did not carry this session’s CSRF token.'
             ),

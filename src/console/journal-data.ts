@@ -1,8 +1,11 @@
-// What the console reads of the provisioning journal: a resource's history, filtered pages, the dashboard's pace.
+// What the console reads of the provisioning journal (history, filtered pages, the dashboard's pace): its statements, and SQLite's reads.
 import type { Database } from 'bun:sqlite'
 import { entryOf } from '../journal/canonical'
+import { journalOf } from '../journal/journal'
 import { ENTRY_COLUMNS, type EntryRow } from '../journal/reader'
 import type { JournalEntry } from '../journal/types'
+import { verifyJournal } from '../journal/verify'
+import type { ConsoleJournal } from './console-store'
 
 /** Entries on one page of the journal and of a resource's history. */
 export const JOURNAL_PAGE = 50
@@ -38,29 +41,41 @@ export interface JournalSummary {
   compat: { rule: string; count: number }[]
 }
 
+/** How one database spells the journal's statements: its column list and its placeholders. */
+export interface JournalSqlDialect {
+  columns: string
+  /** The placeholder of the `n`th value (from 1). */
+  param: (n: number) => string
+  /** Appended to time comparisons: PostgreSQL compares ISO text by code point only when told. */
+  timeCollation: string
+}
+
+export const SQLITE_JOURNAL: JournalSqlDialect = { columns: ENTRY_COLUMNS, param: () => '?', timeCollation: '' }
+
 /** The filter's columns and how each compares; only the fields given become conditions. */
 const CONDITIONS: [keyof JournalFilter, string][] = [
-  ['actor', 'actor = ?'],
-  ['op', 'op = ?'],
-  ['resourceType', 'resource_type = ?'],
-  ['resourceId', 'resource_id = ?'],
-  ['from', 'at >= ?'],
-  ['to', 'at <= ?'],
+  ['actor', 'actor = '],
+  ['op', 'op = '],
+  ['resourceType', 'resource_type = '],
+  ['resourceId', 'resource_id = '],
+  ['from', 'at >= '],
+  ['to', 'at <= '],
 ]
 
 /**
  * The WHERE clause with only the conditions the filter has, and its values. A written-out
- * condition (not `?2 IS NULL OR actor = ?2`) is one SQLite can serve from an index; bun:sqlite's
- * db.query caches each of the few distinct texts this makes.
+ * condition (not `?2 IS NULL OR actor = ?2`) is one the database can serve from an index; each
+ * of the few distinct texts this makes is prepared once (bun:sqlite's db.query caches them).
  */
-function where(f: JournalFilter): { sql: string; values: string[] } {
-  const parts = ['tenant = ?']
-  const values = [f.tenant]
+function where(f: JournalFilter, d: JournalSqlDialect): { sql: string; values: (string | number)[] } {
+  const parts = [`tenant = ${d.param(1)}`]
+  const values: (string | number)[] = [f.tenant]
   for (const [key, condition] of CONDITIONS) {
     const value = f[key]
     if (value === undefined || value === '') continue
-    parts.push(condition)
     values.push(value)
+    const time = key === 'from' || key === 'to' ? d.timeCollation : ''
+    parts.push(`${condition}${d.param(values.length)}${time}`)
   }
   return { sql: parts.join(' AND '), values }
 }
@@ -69,17 +84,44 @@ function where(f: JournalFilter): { sql: string; values: string[] } {
 export function pageQuery(
   filter: JournalFilter,
   before?: number,
-  limit = JOURNAL_PAGE
+  limit = JOURNAL_PAGE,
+  d = SQLITE_JOURNAL
 ): { sql: string; values: (string | number)[] } {
-  const w = where(filter)
+  const w = where(filter, d)
+  if (before !== undefined) w.values.push(before)
+  const seq = before === undefined ? '' : ` AND seq < ${d.param(w.values.length)}`
+  w.values.push(limit)
   return {
-    sql: `SELECT ${ENTRY_COLUMNS} FROM journal WHERE ${w.sql}${before === undefined ? '' : ' AND seq < ?'} ORDER BY seq DESC LIMIT ?`,
-    values: [...w.values, ...(before === undefined ? [] : [before]), limit],
+    sql: `SELECT ${d.columns} FROM journal WHERE ${w.sql}${seq} ORDER BY seq DESC LIMIT ${d.param(w.values.length)}`,
+    values: w.values,
   }
 }
 
-/** The reads the console makes, prepared once per database. */
-export function journalData(db: Database) {
+/** The statement of the export's next rows: entries `filter` matches with seq above `after`, oldest first. */
+export function exportQuery(
+  filter: JournalFilter,
+  after: number,
+  limit: number,
+  d: JournalSqlDialect
+): { sql: string; values: (string | number)[] } {
+  const w = where(filter, d)
+  w.values.push(after)
+  const seq = ` AND seq > ${d.param(w.values.length)}`
+  w.values.push(limit)
+  return {
+    sql: `SELECT ${d.columns} FROM journal WHERE ${w.sql}${seq} ORDER BY seq LIMIT ${d.param(w.values.length)}`,
+    values: w.values,
+  }
+}
+
+/** A page of `limit` from `limit + 1` rows read: whether there is an older page. */
+export function pageOf(entries: JournalEntry[], limit: number): JournalPage {
+  const shown = entries.slice(0, limit)
+  return entries.length > limit ? { entries: shown, older: shown[shown.length - 1]!.seq } : { entries: shown }
+}
+
+/** The console's journal in the server's SQLite database, its statements prepared once. */
+export function journalData(db: Database): ConsoleJournal {
   const newest = db.query<EntryRow, [string]>(
     `SELECT ${ENTRY_COLUMNS} FROM journal WHERE tenant = ?1 ORDER BY seq DESC LIMIT 1`
   )
@@ -93,22 +135,27 @@ export function journalData(db: Database) {
      GROUP BY r.value ORDER BY count DESC, rule LIMIT 5`
   )
   const lastSeq = db.query<{ seq: number | null }, [string]>('SELECT max(seq) AS seq FROM journal WHERE tenant = ?1')
+  const reader = journalOf(db).reader
+  // Each method answers at once; async only to fit the interface both databases implement.
   return {
-    /** One page, newest first, of the entries `filter` matches with seq below `before`. */
-    page(filter: JournalFilter, before?: number, limit = JOURNAL_PAGE): JournalPage {
-      // One row more than the page: whether there is an older page.
+    async page(filter, before, limit = JOURNAL_PAGE) {
       const q = pageQuery(filter, before, limit + 1)
-      const rows = db.query<EntryRow, (string | number)[]>(q.sql).all(...q.values)
-      const entries = rows.slice(0, limit).map(entryOf)
-      return rows.length > limit ? { entries, older: entries[entries.length - 1]!.seq } : { entries }
+      return pageOf(
+        db
+          .query<EntryRow, (string | number)[]>(q.sql)
+          .all(...q.values)
+          .map(entryOf),
+        limit
+      )
     },
-    /** Every matching entry in seq order, one row at a time (the export). */
-    *all(filter: JournalFilter): Generator<JournalEntry> {
-      const w = where(filter)
-      const rows = db.query<EntryRow, string[]>(`SELECT ${ENTRY_COLUMNS} FROM journal WHERE ${w.sql} ORDER BY seq`)
+    async *all(filter) {
+      const w = where(filter, SQLITE_JOURNAL)
+      const rows = db.query<EntryRow, (string | number)[]>(
+        `SELECT ${ENTRY_COLUMNS} FROM journal WHERE ${w.sql} ORDER BY seq`
+      )
       for (const row of rows.iterate(...w.values)) yield entryOf(row)
     },
-    summary(tenant: string, now: number): JournalSummary {
+    async summary(tenant, now) {
       const row = newest.get(tenant)
       const since = (ms: number) => new Date(now - ms).toISOString()
       const p = pace.get(tenant, since(5 * 60_000), since(3600_000), since(86_400_000))
@@ -120,12 +167,16 @@ export function journalData(db: Database) {
         compat: compat.all(tenant),
       }
     },
-    /** The tenant's newest seq (0 without entries): where live updates start. */
-    lastSeq: (tenant: string) => lastSeq.get(tenant)?.seq ?? 0,
+    lastSeq: async (tenant) => lastSeq.get(tenant)?.seq ?? 0,
+    after: async (tenant, afterSeq, limit) => reader.after(tenant, afterSeq, limit),
+    // The write queue tells the reader after each commit: no polling on one process's database.
+    onAppend: (tenant, listener) =>
+      reader.onAppend((tenants) => {
+        if (tenants.has(tenant)) listener()
+      }),
+    verify: async (tenant) => verifyJournal(db, tenant),
   }
 }
-
-export type JournalData = ReturnType<typeof journalData>
 
 /**
  * A time from the filter form: ISO 8601 text, or what a datetime-local field sends

@@ -1,11 +1,10 @@
 // The journal page, its export and chain check, and the live stream of new entries (server-sent events).
-import type { Database } from 'bun:sqlite'
 import { Elysia } from 'elysia'
-import type { JournalEntry, JournalReader } from '../journal/types'
+import type { JournalEntry } from '../journal/types'
 import { ScimError } from '../scim/errors'
-import { verifyJournal } from '../journal/verify'
+import type { ConsoleJournal } from './console-store'
 import { guard, type GuardDeps, tenantOf } from './guard'
-import { JOURNAL_OPS, type JournalData, type JournalFilter, timeOf } from './journal-data'
+import { JOURNAL_OPS, type JournalFilter, timeOf } from './journal-data'
 import { verdictLines } from '../journal/verify'
 import { journalPage, type JournalQuery, type JournalView } from './pages/journal'
 import { LIVE_PATH } from './paths'
@@ -14,9 +13,7 @@ import { htmlResponse, SECURITY_HEADERS } from './respond'
 import type { ConsoleSessions } from './sessions'
 
 export interface JournalRouteDeps extends GuardDeps {
-  db: Database
-  journal: JournalData
-  reader: JournalReader
+  journal: ConsoleJournal
   sessions: ConsoleSessions
   /** Aborted when the server stops: open live streams end, so a graceful stop does not wait on them. */
   closing?: AbortSignal
@@ -69,25 +66,28 @@ function liveEvent(e: JournalEntry): string {
 }
 
 export function journalRoutes(deps: JournalRouteDeps) {
-  const { db, journal, reader, sessions, closing } = deps
+  const { journal, sessions, closing } = deps
   const { page, change } = guard(deps)
-  const render = (v: Viewer, q: JournalQuery, before: string | undefined, verdict?: JournalView['verdict']) => {
+  const render = async (v: Viewer, q: JournalQuery, before: string | undefined, verdict?: JournalView['verdict']) => {
     const filter = filterOf(v.tenant, q)
     const seq = Number(before)
     const result =
-      'error' in filter ? filter : journal.page(filter, Number.isSafeInteger(seq) && seq > 0 ? seq : undefined)
+      'error' in filter ? filter : await journal.page(filter, Number.isSafeInteger(seq) && seq > 0 ? seq : undefined)
     return htmlResponse(journalPage(v, { query: q, result, verdict }), 'error' in result ? 400 : 200)
   }
 
   /**
-   * New entries of the tenant the URL names as server-sent events from the journal's onAppend,
-   * from the newest entry at connect (or the Last-Event-ID a reconnecting EventSource sends). The
+   * New entries of the tenant the URL names as server-sent events from the journal's onAppend
+   * (on SQLite the write queue's word after each commit; on PostgreSQL a poll of the tenant's
+   * newest seq, which sees every replica's appends), from the newest entry at connect (or the
+   * Last-Event-ID a reconnecting EventSource sends). The
    * session is checked at connect and before every send: a signed-out or expired session ends the
    * stream. A server stopping ends it too (`closing`); the browser's reconnect then finds the
    * server gone or restarted and resumes from its Last-Event-ID.
    */
-  const live = ({ request, query }: { request: Request; query: Record<string, string | undefined> }) => {
-    if (!sessions.current(request)) return new Response('sign in first\n', { status: 401, headers: SECURITY_HEADERS })
+  const live = async ({ request, query }: { request: Request; query: Record<string, string | undefined> }) => {
+    if (!(await sessions.current(request)))
+      return new Response('sign in first\n', { status: 401, headers: SECURITY_HEADERS })
     const tenant = tenantOf(query)
     let exists: boolean
     try {
@@ -99,7 +99,7 @@ export function journalRoutes(deps: JournalRouteDeps) {
     }
     if (!exists) return new Response('no such tenant\n', { status: 404, headers: SECURITY_HEADERS })
     const resumed = Number(request.headers.get('last-event-id'))
-    let from = Number.isSafeInteger(resumed) && resumed > 0 ? resumed : journal.lastSeq(tenant)
+    let from = Number.isSafeInteger(resumed) && resumed > 0 ? resumed : await journal.lastSeq(tenant)
     const text = new TextEncoder()
     let stop = () => {}
     const body = new ReadableStream<Uint8Array>({
@@ -112,20 +112,28 @@ export function journalRoutes(deps: JournalRouteDeps) {
             // Already closed by the client.
           }
         }
-        const send = () => {
-          if (!sessions.current(request)) return end()
-          const entries = reader.after(tenant, from, LIVE_BATCH)
+        let ended = false
+        const read = async () => {
+          if (ended) return
+          if (!(await sessions.current(request))) return end()
+          const entries = await journal.after(tenant, from, LIVE_BATCH)
+          if (ended) return
           for (const e of entries) controller.enqueue(text.encode(liveEvent(e)))
           if (entries.length > 0) from = entries[entries.length - 1]!.seq
         }
+        // One read at a time, each after the one before: two appends in quick succession must not
+        // both read from the same `from` and send its entries twice.
+        let reading: Promise<void> = Promise.resolve()
+        const send = () => {
+          reading = reading.then(read).catch(() => end())
+        }
         // retry: how long the browser waits before it reconnects a dropped stream.
         controller.enqueue(text.encode(': journal entries\nretry: 5000\n\n'))
-        const off = reader.onAppend((tenants) => {
-          if (tenants.has(tenant)) send()
-        })
+        const off = journal.onAppend(tenant, send)
         const beat = setInterval(() => controller.enqueue(text.encode(': beat\n\n')), HEARTBEAT_MS)
         beat.unref?.()
         stop = () => {
+          ended = true
           off()
           clearInterval(beat)
           closing?.removeEventListener('abort', end)
@@ -152,14 +160,14 @@ export function journalRoutes(deps: JournalRouteDeps) {
       page((v, _deps, _req, query) => {
         const filter = filterOf(v.tenant, queryOf(query))
         if ('error' in filter) return render(v, queryOf(query), undefined)
-        // The same lines as `scim-server journal export`, read one entry at a time.
+        // The same lines as `scim-server journal export`, read a few entries at a time.
         const entries = journal.all(filter)
         const text = new TextEncoder()
         const body = new ReadableStream<Uint8Array>({
-          pull(controller) {
+          async pull(controller) {
             let chunk = ''
             for (let i = 0; i < 500; i++) {
-              const next = entries.next()
+              const next = await entries.next()
               if (next.done) {
                 if (chunk) controller.enqueue(text.encode(chunk))
                 return controller.close()
@@ -182,9 +190,9 @@ export function journalRoutes(deps: JournalRouteDeps) {
     )
     .post(
       '/journal/verify',
-      change((v) => {
+      change(async (v) => {
         const started = performance.now()
-        const verdict = verifyJournal(db, v.tenant)
+        const verdict = await journal.verify(v.tenant)
         return render(v, queryOf({}), undefined, verdictLines(verdict, (performance.now() - started) / 1000))
       }),
       { parse: 'none' }

@@ -14,7 +14,7 @@ import {
   typeNamed,
 } from './data'
 import { guard, type GuardDeps } from './guard'
-import type { JournalData } from './journal-data'
+import type { ConsoleJournal } from './console-store'
 import { tenantHref } from './layout'
 import { dashboardPage, type Pace } from './pages/dashboard'
 import { detailPage, listPage } from './pages/resources'
@@ -26,7 +26,7 @@ const RECENT = 10
 const KINDS = ['User', 'Group'] as const
 
 export interface PageDeps extends GuardDeps {
-  journal: JournalData
+  journal: ConsoleJournal
   now: () => number
 }
 
@@ -70,13 +70,13 @@ export function pageRoutes(deps: PageDeps) {
             doc: slim,
             json: JSON.stringify(slim, null, 2),
             members,
-            history: historyOf(v.tenant, kind, id),
+            history: await historyOf(v.tenant, kind, id),
           }
           return htmlResponse(detailPage(v, view))
         }
       }
       const doc = await resourceAsServed(deps, type, id, req)
-      const history = historyOf(v.tenant, kind, id)
+      const history = await historyOf(v.tenant, kind, id)
       return htmlResponse(detailPage(v, { kind, doc, json: JSON.stringify(doc, null, 2), history }))
     })
 
@@ -106,7 +106,7 @@ export function pageRoutes(deps: PageDeps) {
           dashboardPage(v, {
             pace,
             recent: recent.slice(0, RECENT),
-            journal: journal.summary(v.tenant, at),
+            journal: await journal.summary(v.tenant, at),
             undelivered: deps.events?.undelivered(),
           })
         )

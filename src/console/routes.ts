@@ -1,12 +1,10 @@
 // The admin console's controller at /admin: sign-in, pages, journal, tokens and the embedded assets.
 import type { Database } from 'bun:sqlite'
 import { Elysia } from 'elysia'
-import { journalOf } from '../journal/journal'
 import type { ServiceDeps } from '../service/context'
-import { readTenants } from '../tenants/rows'
 import type { AdminStore } from './admin-store'
 import { CONSOLE_CSS, CONSOLE_ICON, CONSOLE_JS } from './assets'
-import { journalData } from './journal-data'
+import { type ConsoleData, sqliteConsoleData } from './console-store'
 import { journalRoutes } from './journal-routes'
 import { pageRoutes } from './page-routes'
 import { CONSOLE_PREFIX } from './paths'
@@ -18,13 +16,15 @@ import { tokenRoutes } from './token-routes'
 
 export interface ConsoleOptions {
   admins: AdminStore
-  /** The server's database: its journal (history, journal page, live updates) and its tokens table. */
-  db: Database
+  /** The server's SQLite database: its journal (history, journal page, live updates), tokens and tenants tables. */
+  db?: Database
+  /** Those on another database (PostgreSQL: store-pg/console-data.ts), instead of `db`. */
+  data?: ConsoleData
   /** A tenant's services, from the tenants registry; undefined for a tenant that does not exist. */
   depsFor: (tenant: string) => ServiceDeps | undefined
   apiBase: (tenant: string, request: Request) => string
   /** After the console added a tenant or issued or revoked a token: served (or refused) from the next request. */
-  tenantsChanged?: () => void
+  tenantsChanged?: () => void | Promise<void>
   /** Aborted when the server stops, which ends open live streams. */
   closing?: AbortSignal
   now?: () => number
@@ -43,25 +43,19 @@ export function consoleRoutes(options: ConsoleOptions) {
   const now = options.now ?? Date.now
   const sessions = new ConsoleSessions(options.admins, now, options.sessionTtlMs)
   const secure = (request: Request) => options.apiBase('default', request).startsWith('https:')
-  const tenantNames = () => readTenants(options.db).map((row) => row.name)
+  const data = options.data ?? (options.db && sqliteConsoleData(options.db))
+  if (!data) throw new Error('the console needs its database: db or data')
+  const tenantNames = async () => (await data.tenants.rows()).map((row) => row.name)
   const gate = { sessions, depsFor: options.depsFor, apiBase: options.apiBase, tenantNames }
   const tenantsChanged = options.tenantsChanged ?? (() => {})
-  const journal = journalData(options.db)
+  const journal = data.journal
   return new Elysia({ prefix: CONSOLE_PREFIX })
     .get('/console.css', () => assetResponse(CONSOLE_CSS, 'text/css'))
     .get('/console.js', () => assetResponse(CONSOLE_JS, 'text/javascript'))
     .get('/icon.svg', () => assetResponse(CONSOLE_ICON, 'image/svg+xml'))
     .use(signInRoutes({ admins: options.admins, sessions, secure, now, policy: options.signInPolicy }))
     .use(pageRoutes({ ...gate, journal, now }))
-    .use(
-      journalRoutes({
-        ...gate,
-        db: options.db,
-        journal,
-        reader: journalOf(options.db).reader,
-        closing: options.closing,
-      })
-    )
-    .use(tokenRoutes({ ...gate, db: options.db, now, tokensChanged: tenantsChanged }))
-    .use(tenantRoutes({ ...gate, db: options.db, tenantsChanged }))
+    .use(journalRoutes({ ...gate, journal, closing: options.closing }))
+    .use(tokenRoutes({ ...gate, tokens: data.tokens, now, tokensChanged: tenantsChanged }))
+    .use(tenantRoutes({ ...gate, tenants: data.tenants, tenantsChanged }))
 }

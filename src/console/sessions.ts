@@ -19,22 +19,22 @@ export class ConsoleSessions {
 
   /**
    * The session the request's cookie names, read from the database on every request, so
-   * `admin remove` or a new password ends it at once. A bearer token is never looked at: the
+   * `admin remove` or a new password ends it at once (on every replica sharing the database). A bearer token is never looked at: the
    * console and the SCIM API share no credential.
    */
-  current(request: Request): SignedIn | undefined {
+  async current(request: Request): Promise<SignedIn | undefined> {
     const id = cookieValue(request.headers.get('cookie'), SESSION_COOKIE)
     if (!id || id.length > 128) return undefined
     const idHash = secretHash(id)
-    const session = this.admins.session(idHash, new Date(this.now()).toISOString())
+    const session = await this.admins.session(idHash, new Date(this.now()).toISOString())
     return session ? { ...session, idHash } : undefined
   }
 
   /** Starts a session for `admin`; returns the Set-Cookie that carries its id (stored only hashed). */
-  start(admin: string, secure: boolean): string {
+  async start(admin: string, secure: boolean): Promise<string> {
     const id = randomSecret()
     const at = this.now()
-    this.admins.createSession(
+    await this.admins.createSession(
       secretHash(id),
       admin,
       randomSecret(),
@@ -45,8 +45,8 @@ export class ConsoleSessions {
   }
 
   /** Ends the session; returns the Set-Cookie that deletes the cookie. */
-  end(session: SignedIn, secure: boolean): string {
-    this.admins.endSession(session.idHash)
+  async end(session: SignedIn, secure: boolean): Promise<string> {
+    await this.admins.endSession(session.idHash)
     return setCookie(SESSION_COOKIE, '', 0, secure)
   }
 

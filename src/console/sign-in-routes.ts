@@ -51,16 +51,16 @@ export function signInRoutes({ admins, sessions, secure, now, policy = DEFAULT_S
   /** The form came from a page this server served to this browser (RFC 6265 SameSite=Strict cookie). */
   const fromOurForm = (request: Request, form: URLSearchParams) =>
     sameSecret(cookieValue(request.headers.get('cookie'), FORM_COOKIE), form.get('csrf') ?? undefined)
-  const signedIn = (request: Request, admin: string) => {
+  const signedIn = async (request: Request, admin: string) => {
     const headers = new Headers({ location: href('') })
-    headers.append('set-cookie', sessions.start(admin, secure(request)))
+    headers.append('set-cookie', await sessions.start(admin, secure(request)))
     headers.append('set-cookie', setCookie(FORM_COOKIE, '', 0, secure(request)))
     return redirect(href(''), headers)
   }
 
   return new Elysia()
-    .get(SIGN_IN_PATH, ({ request }) =>
-      sessions.current(request) ? redirect(href('')) : formPage(request, (pre) => signInPage(pre))
+    .get(SIGN_IN_PATH, async ({ request }) =>
+      (await sessions.current(request)) ? redirect(href('')) : formPage(request, (pre) => signInPage(pre))
     )
     .post(
       SIGN_IN_PATH,
@@ -83,7 +83,7 @@ export function signInRoutes({ admins, sessions, secure, now, policy = DEFAULT_S
           return page
         }
         const password = form.get('password') ?? ''
-        if (name === '' || !(await checkPassword(password, admins.passwordHash(name)))) {
+        if (name === '' || !(await checkPassword(password, await admins.passwordHash(name)))) {
           byAddress.fail(address, at)
           byAccount.fail(name.toLowerCase(), at)
           return formPage(request, (pre) => signInPage(pre, 'Wrong account name or password.', name), 401)
@@ -113,7 +113,7 @@ export function signInRoutes({ admins, sessions, secure, now, policy = DEFAULT_S
             problem = `A password has ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters.`
           if (problem) return formPage(request, (pre) => linkPage(pre, token, problem), 400)
         }
-        const admin = token === '' ? undefined : admins.takeLink(secretHash(token), new Date(now()).toISOString())
+        const admin = token === '' ? undefined : await admins.takeLink(secretHash(token), new Date(now()).toISOString())
         if (!admin)
           return htmlResponse(
             messagePage(
@@ -124,8 +124,8 @@ export function signInRoutes({ admins, sessions, secure, now, policy = DEFAULT_S
             400
           )
         if (password !== '') {
-          admins.save(admin, await hashPassword(password), new Date(now()).toISOString())
-          admins.endSessionsOf(admin)
+          await admins.save(admin, await hashPassword(password), new Date(now()).toISOString())
+          await admins.endSessionsOf(admin)
         }
         return signedIn(request, admin)
       },
@@ -134,7 +134,7 @@ export function signInRoutes({ admins, sessions, secure, now, policy = DEFAULT_S
     .post(
       '/sign-out',
       async ({ request }) => {
-        const session = sessions.current(request)
+        const session = await sessions.current(request)
         if (!session) return redirect(href(SIGN_IN_PATH))
         const form = await readForm(request)
         if (!sessions.csrfOk(session, request, form))
@@ -142,7 +142,7 @@ export function signInRoutes({ admins, sessions, secure, now, policy = DEFAULT_S
             messagePage(undefined, 'Refused', 'The request did not carry this session’s CSRF token.'),
             403
           )
-        return redirect(href(SIGN_IN_PATH), { 'set-cookie': sessions.end(session, secure(request)) })
+        return redirect(href(SIGN_IN_PATH), { 'set-cookie': await sessions.end(session, secure(request)) })
       },
       { parse: 'none' }
     )

@@ -1,11 +1,10 @@
 // The tenants page and its one change: create a tenant with its packs, through the same function as `tenant add`.
-import type { Database } from 'bun:sqlite'
 import { Elysia } from 'elysia'
 import { ScimError } from '../scim/errors'
 import type { ServiceDeps } from '../service/context'
 import { configOf } from '../tenants/config'
-import { addTenant, TenantError } from '../tenants/create'
-import { readTenants } from '../tenants/rows'
+import { TenantError } from '../tenants/create'
+import type { ConsoleTenants } from './console-store'
 import { countOf, filtersOf, typeNamed } from './data'
 import { guard, type GuardDeps } from './guard'
 import { html } from './html'
@@ -14,13 +13,13 @@ import { type TenantRowView, type TenantsView, tenantsPage } from './pages/tenan
 import { htmlResponse, redirect } from './respond'
 
 export interface TenantRouteDeps extends GuardDeps {
-  db: Database
+  tenants: ConsoleTenants
   /** After a tenant was added: the SCIM API serves it from the next request. */
-  tenantsChanged: () => void
+  tenantsChanged: () => void | Promise<void>
 }
 
 export function tenantRoutes(deps: TenantRouteDeps) {
-  const { db, apiBase, tenantsChanged } = deps
+  const { apiBase, tenantsChanged } = deps
   const { page, change } = guard(deps)
   /**
    * A tenant whose schemas no longer load (stored by a newer build, say) throws its 503 on every
@@ -41,7 +40,7 @@ export function tenantRoutes(deps: TenantRouteDeps) {
   }
   const render = async (v: Viewer, request: Request, extra: Partial<TenantsView> = {}, status = 200) => {
     const tenants: TenantRowView[] = []
-    for (const row of readTenants(db)) {
+    for (const row of await deps.tenants.rows()) {
       const served = unlessUnserved(() => deps.depsFor(row.name))
       tenants.push({
         name: row.name,
@@ -70,18 +69,18 @@ export function tenantRoutes(deps: TenantRouteDeps) {
     )
     .post(
       '/tenants/create',
-      change((v, _deps, _req, form, request) => {
+      change(async (v, _deps, _req, form, request) => {
         const name = (form.get('name') ?? '').trim()
         // As `tenant add --schema-pack` reads its packs: trimmed, lower case, each once.
         const packs = [...new Set(form.getAll('pack').map((p) => p.trim().toLowerCase()))]
         try {
-          addTenant(db, { name, packs, schemas: [], settings: {} })
+          await deps.tenants.add({ name, packs, schemas: [], settings: {} })
         } catch (err) {
           if (!(err instanceof TenantError)) throw err
           const notice = { text: `Not created: ${err.message}.`, bad: true }
           return render(v, request, { form: { name, packs }, notice }, 400)
         }
-        tenantsChanged()
+        await tenantsChanged()
         return redirect(tenantHref(v.tenant, '/tenants', { created: name }))
       }),
       { parse: 'none' }

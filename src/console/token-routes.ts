@@ -1,7 +1,7 @@
 // The tokens page and its two changes: issue (the token shown once) and revoke (after a confirmation step).
-import type { Database } from 'bun:sqlite'
 import { Elysia } from 'elysia'
-import { issueTokenRecord, listTokens, revokeToken, TokenAdminError } from '../auth/token-admin'
+import { TokenAdminError } from '../auth/token-admin'
+import type { ConsoleTokens } from './console-store'
 import { guard, type GuardDeps } from './guard'
 import { tenantHref, type Viewer } from './layout'
 import { EXPIRY_DAYS, revokePage, tokensPage, type TokensView } from './pages/tokens'
@@ -9,28 +9,28 @@ import { htmlResponse, redirect } from './respond'
 import type { RequestInfo } from '../service/result'
 
 export interface TokenRouteDeps extends GuardDeps {
-  db: Database
+  tokens: ConsoleTokens
   now: () => number
   /** After a token was issued or revoked: the SCIM API accepts or refuses it from the next request. */
-  tokensChanged: () => void
+  tokensChanged: () => void | Promise<void>
 }
 
 export function tokenRoutes(deps: TokenRouteDeps) {
-  const { db, now, tokensChanged } = deps
+  const { tokens, now, tokensChanged } = deps
   const { page, change } = guard(deps)
   // The Tenant URL is the SCIM base this request reached the server by (or --base-url).
-  const render = (v: Viewer, req: RequestInfo, extra: Partial<TokensView> = {}, status = 200) =>
+  const render = async (v: Viewer, req: RequestInfo, extra: Partial<TokensView> = {}, status = 200) =>
     htmlResponse(
       tokensPage(v, {
         tenantUrl: req.base,
-        tokens: listTokens(db, v.tenant),
+        tokens: await tokens.list(v.tenant),
         now: now(),
         ...extra,
       }),
       status
     )
   // Only this tenant's tokens: an id of another tenant's token is as unknown as one never issued.
-  const ownToken = (tenant: string, id: string) => listTokens(db, tenant).find((t) => t.id === id)
+  const ownToken = async (tenant: string, id: string) => (await tokens.list(tenant)).find((t) => t.id === id)
 
   return new Elysia()
     .get(
@@ -47,14 +47,13 @@ export function tokenRoutes(deps: TokenRouteDeps) {
     )
     .post(
       '/tokens/issue',
-      change((v, _deps, req, form) => {
+      change(async (v, _deps, req, form) => {
         const days = Number(form.get('expires') ?? '0')
         if (!(EXPIRY_DAYS as readonly number[]).includes(days))
           return render(v, req, { notice: { text: 'Choose an expiry from the list.', bad: true } }, 400)
         const label = (form.get('label') ?? '').trim()
         try {
-          const issued = issueTokenRecord(
-            db,
+          const issued = await tokens.issue(
             {
               tenant: v.tenant,
               label: label === '' ? null : label,
@@ -63,7 +62,7 @@ export function tokenRoutes(deps: TokenRouteDeps) {
             },
             new Date(now())
           )
-          tokensChanged()
+          await tokensChanged()
           return render(v, req, { issued }, 201)
         } catch (err) {
           if (!(err instanceof TokenAdminError)) throw err
@@ -74,13 +73,13 @@ export function tokenRoutes(deps: TokenRouteDeps) {
     )
     .post(
       '/tokens/revoke',
-      change((v, _deps, req, form) => {
+      change(async (v, _deps, req, form) => {
         const id = form.get('id') ?? ''
-        const token = ownToken(v.tenant, id)
+        const token = await ownToken(v.tenant, id)
         if (!token) return render(v, req, { notice: { text: `No token ${id} in this tenant.`, bad: true } }, 404)
         if (form.get('confirm') !== 'yes') return htmlResponse(revokePage(v, token))
-        revokeToken(db, token.id)
-        tokensChanged()
+        await tokens.revoke(token.id)
+        await tokensChanged()
         return redirect(tenantHref(v.tenant, '/tokens', { revoked: token.id }))
       }),
       { parse: 'none' }

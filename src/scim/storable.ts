@@ -8,6 +8,11 @@ const BAD_KEY = /[[\]\u0000-\u001f\u007f]/
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 const NUL = '\u0000'
 
+/** Text a document may hold: well-formed Unicode without NUL (what every write checks, and what a filter may compare with). */
+export function isStorableText(text: string): boolean {
+  return !text.includes(NUL) && !LONE_SURROGATE.test(text)
+}
+
 function shown(text: string): string {
   const clipped = text.length > 40 ? `${text.slice(0, 40)}…` : text
   return JSON.stringify(clipped)
@@ -40,7 +45,7 @@ export function checkStorable(doc: Record<string, unknown>): void {
   while (stack.length > 0) {
     const v = stack.pop()
     if (typeof v === 'string') {
-      if (v.includes(NUL) || LONE_SURROGATE.test(v))
+      if (!isStorableText(v))
         throw ScimError.invalidValue(`the value ${shown(v)} is not well-formed Unicode text without NUL`)
     } else if (Array.isArray(v)) {
       for (const item of v) stack.push(item)

@@ -71,6 +71,8 @@ const MEMBER_COUNT = 'SELECT count(*)::int AS n FROM group_members WHERE group_i
 /** The reads of one tenant, over `q`: the pooled client, or a write's transaction (which then sees its own changes). */
 export function pgReads(tenant: string) {
   const byKey = async (q: SQL, type: string, column: string, value: string, lock = false) => {
+    // PostgreSQL text cannot hold NUL (the query would fail): such a key names no stored row.
+    if (value.includes('\u0000')) return []
     const rows = (await q.unsafe(selectOf(type, `${column} = $3 ORDER BY resources.seq`, lock), [
       tenant,
       type,

@@ -47,16 +47,27 @@ export async function pgCreateTenant(
   now = new Date()
 ): Promise<string> {
   return await sql.begin(async (tx) => {
-    await lockTenant(tx, config.name)
-    const [found] = await tx`SELECT count(*)::int AS n FROM tenants WHERE name = ${config.name}`
-    checkNewTenant(config, (found?.n ?? 0) > 0)
-    await tx`INSERT INTO tenants (name, packs, schemas, settings, created)
-      VALUES (${config.name}, ${JSON.stringify(config.packs)}, ${JSON.stringify(config.schemas)},
-              ${JSON.stringify(config.settings)}, ${now.toISOString()})`
-    const { token } = await pgIssueToken(tx, { tenant: config.name }, now)
-    await placePushStreams(tx, config.name, [], config.settings.pushUrls ?? [], pushFrom)
-    return token
+    await insertTenant(tx, config, pushFrom, now)
+    return (await pgIssueToken(tx, { tenant: config.name }, now)).token
   })
+}
+
+/**
+ * The same add without a token: the console's create form, whose tenant gets its first token on
+ * its own tokens page (tenants/create.ts addTenant on SQLite).
+ */
+export async function pgAddTenant(sql: SQL, config: NewTenant, now = new Date()): Promise<void> {
+  await sql.begin((tx) => insertTenant(tx, config, 'head', now))
+}
+
+async function insertTenant(tx: SQL, config: NewTenant, pushFrom: PushStart, now: Date): Promise<void> {
+  await lockTenant(tx, config.name)
+  const [found] = await tx`SELECT count(*)::int AS n FROM tenants WHERE name = ${config.name}`
+  checkNewTenant(config, (found?.n ?? 0) > 0)
+  await tx`INSERT INTO tenants (name, packs, schemas, settings, created)
+    VALUES (${config.name}, ${JSON.stringify(config.packs)}, ${JSON.stringify(config.schemas)},
+            ${JSON.stringify(config.settings)}, ${now.toISOString()})`
+  await placePushStreams(tx, config.name, [], config.settings.pushUrls ?? [], pushFrom)
 }
 
 /**

@@ -14,6 +14,7 @@ import { translatePgConstraintError } from './errors'
 import { PgJournalAppends } from './journal'
 import { applyPgMemberOps } from './member-ops'
 import type { PgReads } from './reads'
+import { lockTenant } from './tenant-lock'
 
 // The document goes as text and is parsed by the server: Bun would encode a string bound to a
 // jsonb parameter as a JSON string, and toRow (the one place every write passes its checks) gives text.
@@ -49,8 +50,10 @@ export function createPgWriteTx(
   const note = (rows: Iterable<{ id: string }>) => {
     for (const r of rows) touched.ids.add(r.id)
   }
-  const existing = async (ids: readonly string[]) => {
+  const existing = async (given: readonly string[]) => {
     const found = new Map<string, string>()
+    // As for reads by key (reads.ts): an id with NUL names no row, and PostgreSQL could not compare it.
+    const ids = given.filter((id) => !id.includes('\u0000'))
     if (ids.length === 0) return found
     const rows = (await tx.unsafe(EXISTING, [JSON.stringify(ids), tenant])) as { id: string; type: string }[]
     for (const r of rows) found.set(r.id, r.type)
@@ -116,7 +119,10 @@ export function createPgWriteTx(
   return {
     get: (type, id) => awaited(reads.byId(tx, type.name, id, true)),
     // Through the transaction: the job sees its own rows (the pool's other connections would not).
-    query: (type, q) => awaited(pgListQuery(tx, tenant, type, q)),
+    // A write job queries only to check that its unique values are free (service/write-checks.ts):
+    // under READ COMMITTED two jobs would both find the value free and both commit it, so the
+    // check runs under the tenant's lock, held to commit, and sees the rows of any job that held it before.
+    query: (type, q) => awaited(lockTenant(tx, tenant).then(() => pgListQuery(tx, tenant, type, q))),
     members: (groupId) => awaited(reads.members(tx, groupId)),
     insert: (type, row, members) => awaited(insert(type, row, members)),
     update: (type, before, after) => awaited(update(type, before, after)),

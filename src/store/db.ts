@@ -35,10 +35,10 @@ export function openDatabase(
   durability: Durability = 'full',
   { create = true, mmapBytes = 0 }: { create?: boolean; mmapBytes?: number } = {}
 ): OpenedDatabase {
-  // serve, token, tenant, export and import take a postgres:// URL; every other command reads the SQLite file's tables itself.
+  // The commands that take a postgres:// URL open it themselves; whatever reaches here reads SQLite's tables.
   if (isPostgresUrl(path))
     throw new DatabaseError(
-      `this works on a SQLite database file, not yet on PostgreSQL (${shownPostgresUrl(path)}): on PostgreSQL, serve, token, tenant, journal, export and import are available`
+      `this works on a SQLite database file, not yet on PostgreSQL (${shownPostgresUrl(path)}): on PostgreSQL, serve, token, tenant, admin, journal, export and import are available`
     )
   const shown = path === ':memory:' ? path : resolve(path)
   if (!create && path !== ':memory:' && !existsSync(path)) {

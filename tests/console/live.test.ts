@@ -1,10 +1,21 @@
 // Live updates: /admin/live streams each new journal entry of the tenant as a server-sent event.
-import { describe, expect, test } from 'bun:test'
-import { Browser, type ConsoleTestApp, csrfOf, form, makeConsoleApp } from '../helpers/console'
+import { afterEach, describe, expect, test } from 'bun:test'
+import {
+  Browser,
+  type ConsoleTestApp,
+  csrfOf,
+  form,
+  makeConsoleApp,
+  closeConsoleApps,
+  type ConsoleStore,
+  consoleStores,
+} from '../helpers/console'
+
+const STORES = await consoleStores()
 import { URN_USER, patchBody } from '../helpers/scim'
 
-async function signedIn(): Promise<{ app: ConsoleTestApp; browser: Browser }> {
-  const app = await makeConsoleApp()
+async function signedIn(store: ConsoleStore): Promise<{ app: ConsoleTestApp; browser: Browser }> {
+  const app = await makeConsoleApp({ store })
   const browser = new Browser(app)
   expect((await browser.signIn()).status).toBe(303)
   return { app, browser }
@@ -26,76 +37,78 @@ async function events(
   return found().map((m) => ({ id: Number(m[1]), ...JSON.parse(m[2]!) }))
 }
 
-describe('live updates', () => {
-  test('console.js, which listens to the stream, is served and parses as JavaScript', async () => {
-    const { browser } = await signedIn()
-    const res = await browser.get('/admin/console.js')
-    expect(res.status).toBe(200)
-    const script = await res.text()
-    expect(script).toContain('new EventSource(')
-    // A syntax error (an escape lost in the template string) would stop every enhancement.
-    expect(() => new Function(script)).not.toThrow()
-  })
+for (const store of STORES)
+  describe.skipIf(store.skip)(`live updates (${store.name})`, () => {
+    afterEach(closeConsoleApps)
+    test('console.js, which listens to the stream, is served and parses as JavaScript', async () => {
+      const { browser } = await signedIn(store)
+      const res = await browser.get('/admin/console.js')
+      expect(res.status).toBe(200)
+      const script = await res.text()
+      expect(script).toContain('new EventSource(')
+      // A syntax error (an escape lost in the template string) would stop every enhancement.
+      expect(() => new Function(script)).not.toThrow()
+    })
 
-  test('entries committed after the stream opened arrive as events, without attribute values', async () => {
-    const { app, browser } = await signedIn()
-    const before = await app.scim('POST', '/Users', { schemas: [URN_USER], userName: 'old@example.com' })
-    expect(before.status).toBe(201)
-    const res = await browser.get('/admin/live')
-    expect(res.status).toBe(200)
-    expect(res.headers.get('content-type')).toStartWith('text/event-stream')
-    const reader = res.body!.getReader()
-    const created = await app.scim('POST', '/Users', { schemas: [URN_USER], userName: 'ada@example.com' })
-    const id = ((await created.json()) as { id: string }).id
-    await app.scim('PATCH', `/Users/${id}`, patchBody({ op: 'replace', path: 'displayName', value: 'Secret Name' }))
-    const got = await events(reader, 2)
-    await reader.cancel()
-    expect(got.map((e) => [e.id, e.seq, e.op, e.resourceType, e.resourceId])).toEqual([
-      [2, 2, 'create', 'User', id],
-      [3, 3, 'patch', 'User', id],
-    ])
-    expect(got[1]!.changes).toBe(1)
-    expect(JSON.stringify(got)).not.toContain('Secret Name')
-  })
+    test('entries committed after the stream opened arrive as events, without attribute values', async () => {
+      const { app, browser } = await signedIn(store)
+      const before = await app.scim('POST', '/Users', { schemas: [URN_USER], userName: 'old@example.com' })
+      expect(before.status).toBe(201)
+      const res = await browser.get('/admin/live')
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toStartWith('text/event-stream')
+      const reader = res.body!.getReader()
+      const created = await app.scim('POST', '/Users', { schemas: [URN_USER], userName: 'ada@example.com' })
+      const id = ((await created.json()) as { id: string }).id
+      await app.scim('PATCH', `/Users/${id}`, patchBody({ op: 'replace', path: 'displayName', value: 'Secret Name' }))
+      const got = await events(reader, 2)
+      await reader.cancel()
+      expect(got.map((e) => [e.id, e.seq, e.op, e.resourceType, e.resourceId])).toEqual([
+        [2, 2, 'create', 'User', id],
+        [3, 3, 'patch', 'User', id],
+      ])
+      expect(got[1]!.changes).toBe(1)
+      expect(JSON.stringify(got)).not.toContain('Secret Name')
+    })
 
-  test('a reconnecting EventSource resumes after its Last-Event-ID', async () => {
-    const { app, browser } = await signedIn()
-    for (const userName of ['a@example.com', 'b@example.com'])
-      await app.scim('POST', '/Users', { schemas: [URN_USER], userName })
-    const res = await browser.get('/admin/live', { 'last-event-id': '1' })
-    const reader = res.body!.getReader()
-    await app.scim('POST', '/Users', { schemas: [URN_USER], userName: 'c@example.com' })
-    const got = await events(reader, 2)
-    await reader.cancel()
-    expect(got.map((e) => e.seq)).toEqual([2, 3])
-  })
+    test('a reconnecting EventSource resumes after its Last-Event-ID', async () => {
+      const { app, browser } = await signedIn(store)
+      for (const userName of ['a@example.com', 'b@example.com'])
+        await app.scim('POST', '/Users', { schemas: [URN_USER], userName })
+      const res = await browser.get('/admin/live', { 'last-event-id': '1' })
+      const reader = res.body!.getReader()
+      await app.scim('POST', '/Users', { schemas: [URN_USER], userName: 'c@example.com' })
+      const got = await events(reader, 2)
+      await reader.cancel()
+      expect(got.map((e) => e.seq)).toEqual([2, 3])
+    })
 
-  test('without a session the stream is refused; signing out ends an open one', async () => {
-    const { app, browser } = await signedIn()
-    expect((await new Browser(app).get('/admin/live')).status).toBe(401)
-    const res = await browser.get('/admin/live')
-    const reader = res.body!.getReader()
-    const page = await (await browser.get('/admin')).text()
-    expect((await browser.post('/admin/sign-out', form({ csrf: csrfOf(page) }))).status).toBe(303)
-    await app.scim('POST', '/Users', { schemas: [URN_USER], userName: 'late@example.com' })
-    const got = await events(reader, 1)
-    expect(got).toEqual([])
-  })
+    test('without a session the stream is refused; signing out ends an open one', async () => {
+      const { app, browser } = await signedIn(store)
+      expect((await new Browser(app).get('/admin/live')).status).toBe(401)
+      const res = await browser.get('/admin/live')
+      const reader = res.body!.getReader()
+      const page = await (await browser.get('/admin')).text()
+      expect((await browser.post('/admin/sign-out', form({ csrf: csrfOf(page) }))).status).toBe(303)
+      await app.scim('POST', '/Users', { schemas: [URN_USER], userName: 'late@example.com' })
+      const got = await events(reader, 1)
+      expect(got).toEqual([])
+    })
 
-  test('endWaits (a stopping server) ends an open stream, and one opened afterwards ends at once', async () => {
-    const app = await makeConsoleApp({ served: true })
-    const browser = new Browser(app)
-    expect((await browser.signIn()).status).toBe(303)
-    const open = (await browser.get('/admin/live')).body!.getReader()
-    app.server.endWaits()
-    const drain = async (reader: typeof open) => {
-      let text = ''
-      for (let r = await reader.read(); !r.done; r = await reader.read()) text += new TextDecoder().decode(r.value)
-      return text
-    }
-    expect(await drain(open)).toContain(': journal entries')
-    const late = await browser.get('/admin/live')
-    expect(late.status).toBe(200)
-    expect(await drain(late.body!.getReader())).toContain('retry: 5000')
+    test('endWaits (a stopping server) ends an open stream, and one opened afterwards ends at once', async () => {
+      const app = await makeConsoleApp({ store, served: true })
+      const browser = new Browser(app)
+      expect((await browser.signIn()).status).toBe(303)
+      const open = (await browser.get('/admin/live')).body!.getReader()
+      app.endWaits()
+      const drain = async (reader: typeof open) => {
+        let text = ''
+        for (let r = await reader.read(); !r.done; r = await reader.read()) text += new TextDecoder().decode(r.value)
+        return text
+      }
+      expect(await drain(open)).toContain(': journal entries')
+      const late = await browser.get('/admin/live')
+      expect(late.status).toBe(200)
+      expect(await drain(late.body!.getReader())).toContain('retry: 5000')
+    })
   })
-})

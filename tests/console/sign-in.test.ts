@@ -1,219 +1,241 @@
 // The console's sign-in: session cookies, CSRF on every change, expiry, rate limits, one-time links.
-import { describe, expect, test } from 'bun:test'
+import { afterEach, describe, expect, test } from 'bun:test'
 import { randomSecret, secretHash } from '../../src/console/admin-store'
 import { TEST_TOKEN } from '../helpers/app'
-import { ADMIN, Browser, cookieFrom, csrfOf, form, makeConsoleApp, ORIGIN, PASSWORD } from '../helpers/console'
+import {
+  ADMIN,
+  Browser,
+  cookieFrom,
+  csrfOf,
+  form,
+  makeConsoleApp,
+  ORIGIN,
+  PASSWORD,
+  closeConsoleApps,
+  consoleStores,
+} from '../helpers/console'
+
+const STORES = await consoleStores()
 import { expectScimError } from '../helpers/scim'
 
-describe('console sign-in', () => {
-  test('a page without a session sends the browser to the sign-in page', async () => {
-    const app = await makeConsoleApp()
-    for (const path of ['/admin', '/admin/users', '/admin/groups', '/admin/user?id=x', '/admin/group?id=x']) {
-      const res = await new Browser(app).get(path)
-      expect(res.status).toBe(303)
-      expect(res.headers.get('location')).toBe('/admin/sign-in')
-    }
-  })
+for (const store of STORES)
+  describe.skipIf(store.skip)(`console sign-in (${store.name})`, () => {
+    afterEach(closeConsoleApps)
+    test('a page without a session sends the browser to the sign-in page', async () => {
+      const app = await makeConsoleApp({ store })
+      for (const path of ['/admin', '/admin/users', '/admin/groups', '/admin/user?id=x', '/admin/group?id=x']) {
+        const res = await new Browser(app).get(path)
+        expect(res.status).toBe(303)
+        expect(res.headers.get('location')).toBe('/admin/sign-in')
+      }
+    })
 
-  test('the right password starts a session whose cookie is HttpOnly, SameSite=Strict and only for /admin', async () => {
-    const app = await makeConsoleApp()
-    const browser = new Browser(app)
-    const res = await browser.signIn()
-    expect(res.status).toBe(303)
-    expect(res.headers.get('location')).toBe('/admin')
-    const cookie = cookieFrom(res, 'scim_console')!
-    expect(cookie.value.length).toBeGreaterThanOrEqual(43)
-    expect(cookie.attributes).toContain('HttpOnly')
-    expect(cookie.attributes).toContain('SameSite=Strict')
-    expect(cookie.attributes).toContain('Path=/admin')
-    expect(cookie.attributes).not.toContain('Secure')
-    // Only the hash of the id is stored.
-    const stored = app.server.sqlite.query('SELECT id_hash FROM admin_sessions').all() as { id_hash: string }[]
-    expect(stored).toEqual([{ id_hash: secretHash(cookie.value) }])
-    const dashboard = await browser.get('/admin')
-    expect(dashboard.status).toBe(200)
-    expect(await dashboard.text()).toContain('Dashboard')
-  })
-
-  test('over https the session cookie is Secure', async () => {
-    const app = await makeConsoleApp()
-    const res = await new Browser(app, 'https://scim.example.com').signIn()
-    expect(res.status).toBe(303)
-    expect(cookieFrom(res, 'scim_console')!.attributes).toContain('Secure')
-  })
-
-  test('a wrong password or an unknown account is 401 with no session', async () => {
-    const app = await makeConsoleApp()
-    for (const [name, password] of [
-      [ADMIN, 'wrong password!'],
-      ['nobody', PASSWORD],
-      [ADMIN, ''],
-    ]) {
+    test('the right password starts a session whose cookie is HttpOnly, SameSite=Strict and only for /admin', async () => {
+      const app = await makeConsoleApp({ store })
       const browser = new Browser(app)
-      const res = await browser.signIn(name, password)
-      expect(res.status).toBe(401)
+      const res = await browser.signIn()
+      expect(res.status).toBe(303)
+      expect(res.headers.get('location')).toBe('/admin')
+      const cookie = cookieFrom(res, 'scim_console')!
+      expect(cookie.value.length).toBeGreaterThanOrEqual(43)
+      expect(cookie.attributes).toContain('HttpOnly')
+      expect(cookie.attributes).toContain('SameSite=Strict')
+      expect(cookie.attributes).toContain('Path=/admin')
+      expect(cookie.attributes).not.toContain('Secure')
+      // Only the hash of the id is stored.
+      const stored = await app.rows<{ id_hash: string }>('SELECT id_hash FROM admin_sessions')
+      expect(stored).toEqual([{ id_hash: secretHash(cookie.value) }])
+      const dashboard = await browser.get('/admin')
+      expect(dashboard.status).toBe(200)
+      expect(await dashboard.text()).toContain('Dashboard')
+    })
+
+    test('over https the session cookie is Secure', async () => {
+      const app = await makeConsoleApp({ store })
+      const res = await new Browser(app, 'https://scim.example.com').signIn()
+      expect(res.status).toBe(303)
+      expect(cookieFrom(res, 'scim_console')!.attributes).toContain('Secure')
+    })
+
+    test('a wrong password or an unknown account is 401 with no session', async () => {
+      const app = await makeConsoleApp({ store })
+      for (const [name, password] of [
+        [ADMIN, 'wrong password!'],
+        ['nobody', PASSWORD],
+        [ADMIN, ''],
+        // No account has a NUL in its name (PostgreSQL text cannot even hold one).
+        [`${ADMIN}\u0000`, PASSWORD],
+      ]) {
+        const browser = new Browser(app)
+        const res = await browser.signIn(name, password)
+        expect(res.status).toBe(401)
+        expect(cookieFrom(res, 'scim_console')).toBeUndefined()
+        expect(await res.text()).toContain('Wrong account name or password')
+      }
+    })
+
+    test('a sign-in posted without the token of a form this server served is refused (403)', async () => {
+      const app = await makeConsoleApp({ store })
+      const browser = new Browser(app)
+      // No form cookie at all (a page on another site posting to /admin/sign-in) ...
+      const res = await browser.post('/admin/sign-in', form({ csrf: 'x', name: ADMIN, password: PASSWORD }))
+      expect(res.status).toBe(403)
       expect(cookieFrom(res, 'scim_console')).toBeUndefined()
-      expect(await res.text()).toContain('Wrong account name or password')
-    }
-  })
-
-  test('a sign-in posted without the token of a form this server served is refused (403)', async () => {
-    const app = await makeConsoleApp()
-    const browser = new Browser(app)
-    // No form cookie at all (a page on another site posting to /admin/sign-in) ...
-    const res = await browser.post('/admin/sign-in', form({ csrf: 'x', name: ADMIN, password: PASSWORD }))
-    expect(res.status).toBe(403)
-    expect(cookieFrom(res, 'scim_console')).toBeUndefined()
-    // ... or a field that does not match the cookie.
-    await browser.get('/admin/sign-in')
-    const again = await browser.post('/admin/sign-in', form({ csrf: randomSecret(), name: ADMIN, password: PASSWORD }))
-    expect(again.status).toBe(403)
-  })
-
-  test('every change needs the session CSRF token, in the form or the x-csrf-token header', async () => {
-    const app = await makeConsoleApp()
-    const browser = new Browser(app)
-    await browser.signIn()
-    const page = await (await browser.get('/admin')).text()
-    const csrf = csrfOf(page)
-    expect((await browser.post('/admin/sign-out', '')).status).toBe(403)
-    expect((await browser.post('/admin/sign-out', form({ csrf: 'not-it' }))).status).toBe(403)
-    expect((await browser.post('/admin/sign-out', '', { 'x-csrf-token': 'not-it' })).status).toBe(403)
-    // Still signed in after the refusals.
-    expect((await browser.get('/admin')).status).toBe(200)
-    const out = await browser.post('/admin/sign-out', '', { 'x-csrf-token': csrf })
-    expect(out.status).toBe(303)
-    expect(cookieFrom(out, 'scim_console')!.attributes).toContain('Max-Age=0')
-    expect((await browser.get('/admin')).status).toBe(303)
-    expect(app.server.sqlite.query('SELECT count(*) AS n FROM admin_sessions').get()).toEqual({ n: 0 })
-  })
-
-  test('the form field works as well as the header', async () => {
-    const app = await makeConsoleApp()
-    const browser = new Browser(app)
-    await browser.signIn()
-    const csrf = csrfOf(await (await browser.get('/admin/users')).text())
-    expect((await browser.post('/admin/sign-out', form({ csrf }))).status).toBe(303)
-    expect((await browser.get('/admin/users')).status).toBe(303)
-  })
-
-  test('a session ends at its expiry', async () => {
-    const app = await makeConsoleApp({ ttlMs: 60_000 })
-    const browser = new Browser(app)
-    await browser.signIn()
-    app.clock.now += 59_000
-    expect((await browser.get('/admin')).status).toBe(200)
-    app.clock.now += 2_000
-    const res = await browser.get('/admin')
-    expect(res.status).toBe(303)
-    expect(res.headers.get('location')).toBe('/admin/sign-in')
-  })
-
-  test('removing the account or giving it a new password ends its sessions at once', async () => {
-    const app = await makeConsoleApp()
-    const browser = new Browser(app)
-    await browser.signIn()
-    app.admins.endSessionsOf(ADMIN)
-    expect((await browser.get('/admin')).status).toBe(303)
-    await browser.signIn()
-    expect((await browser.get('/admin')).status).toBe(200)
-    expect(app.admins.remove(ADMIN)).toBe(true)
-    expect((await browser.get('/admin')).status).toBe(303)
-  })
-
-  test('failed sign-ins are limited per account: then even the right password waits (429, Retry-After)', async () => {
-    const app = await makeConsoleApp({
-      policy: { account: { failures: 3, windowMs: 60_000 }, address: { failures: 100, windowMs: 60_000 } },
+      // ... or a field that does not match the cookie.
+      await browser.get('/admin/sign-in')
+      const again = await browser.post(
+        '/admin/sign-in',
+        form({ csrf: randomSecret(), name: ADMIN, password: PASSWORD })
+      )
+      expect(again.status).toBe(403)
     })
-    for (let i = 0; i < 3; i++)
-      expect((await new Browser(app).signIn(ADMIN, 'wrong password!', `10.0.0.${i}`)).status).toBe(401)
-    const refused = await new Browser(app).signIn(ADMIN, PASSWORD, '10.0.0.9')
-    expect(refused.status).toBe(429)
-    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
-    expect(cookieFrom(refused, 'scim_console')).toBeUndefined()
-    app.clock.now += 61_000
-    expect((await new Browser(app).signIn(ADMIN, PASSWORD, '10.0.0.9')).status).toBe(303)
-  })
 
-  test('failed sign-ins are limited per client address, over all account names', async () => {
-    const app = await makeConsoleApp({
-      policy: { account: { failures: 100, windowMs: 60_000 }, address: { failures: 3, windowMs: 60_000 } },
+    test('every change needs the session CSRF token, in the form or the x-csrf-token header', async () => {
+      const app = await makeConsoleApp({ store })
+      const browser = new Browser(app)
+      await browser.signIn()
+      const page = await (await browser.get('/admin')).text()
+      const csrf = csrfOf(page)
+      expect((await browser.post('/admin/sign-out', '')).status).toBe(403)
+      expect((await browser.post('/admin/sign-out', form({ csrf: 'not-it' }))).status).toBe(403)
+      expect((await browser.post('/admin/sign-out', '', { 'x-csrf-token': 'not-it' })).status).toBe(403)
+      // Still signed in after the refusals.
+      expect((await browser.get('/admin')).status).toBe(200)
+      const out = await browser.post('/admin/sign-out', '', { 'x-csrf-token': csrf })
+      expect(out.status).toBe(303)
+      expect(cookieFrom(out, 'scim_console')!.attributes).toContain('Max-Age=0')
+      expect((await browser.get('/admin')).status).toBe(303)
+      expect(await app.count('admin_sessions')).toBe(0)
     })
-    for (const name of ['a', 'b', 'c'])
-      expect((await new Browser(app).signIn(name, 'guess guess guess', '192.0.2.1')).status).toBe(401)
-    expect((await new Browser(app).signIn(ADMIN, PASSWORD, '192.0.2.1')).status).toBe(429)
-    // Another address is not held up.
-    expect((await new Browser(app).signIn(ADMIN, PASSWORD, '192.0.2.2')).status).toBe(303)
-  })
 
-  test('a one-time link signs in once, and can set the password', async () => {
-    const app = await makeConsoleApp()
-    const token = randomSecret()
-    const at = new Date(app.clock.now).toISOString()
-    app.admins.save('grace', null, at)
-    app.admins.createLink(secretHash(token), 'grace', at, new Date(app.clock.now + 3600_000).toISOString())
-    const browser = new Browser(app)
-    const page = await (await browser.get(`/admin/link?token=${token}`)).text()
-    const csrf = csrfOf(page)
-    // A mistyped repeat does not use the link up.
-    const typo = await browser.post(
-      '/admin/link',
-      form({ csrf, token, password: 'a new long password', repeat: 'other' })
-    )
-    expect(typo.status).toBe(400)
-    const csrf2 = csrfOf(await typo.text())
-    const res = await browser.post(
-      '/admin/link',
-      form({ csrf: csrf2, token, password: 'a new long password', repeat: 'a new long password' })
-    )
-    expect(res.status).toBe(303)
-    expect((await browser.get('/admin')).status).toBe(200)
-    // Used up: a second use is refused.
-    const other = new Browser(app)
-    const csrf3 = csrfOf(await (await other.get(`/admin/link?token=${token}`)).text())
-    expect((await other.post('/admin/link', form({ csrf: csrf3, token }))).status).toBe(400)
-    // The password it set works.
-    expect((await new Browser(app).signIn('grace', 'a new long password')).status).toBe(303)
-  })
+    test('the form field works as well as the header', async () => {
+      const app = await makeConsoleApp({ store })
+      const browser = new Browser(app)
+      await browser.signIn()
+      const csrf = csrfOf(await (await browser.get('/admin/users')).text())
+      expect((await browser.post('/admin/sign-out', form({ csrf }))).status).toBe(303)
+      expect((await browser.get('/admin/users')).status).toBe(303)
+    })
 
-  test('an expired link is refused', async () => {
-    const app = await makeConsoleApp()
-    const token = randomSecret()
-    const at = new Date(app.clock.now).toISOString()
-    app.admins.save('grace', null, at)
-    app.admins.createLink(secretHash(token), 'grace', at, new Date(app.clock.now + 1000).toISOString())
-    app.clock.now += 2000
-    const browser = new Browser(app)
-    const csrf = csrfOf(await (await browser.get(`/admin/link?token=${token}`)).text())
-    expect((await browser.post('/admin/link', form({ csrf, token }))).status).toBe(400)
-  })
-})
-
-describe('console and SCIM API credentials are separate', () => {
-  test('a SCIM bearer token opens no console page', async () => {
-    const app = await makeConsoleApp()
-    for (const path of ['/admin', '/admin/users', '/admin/user?id=x']) {
-      const res = await new Browser(app).get(path, { authorization: `Bearer ${TEST_TOKEN}` })
+    test('a session ends at its expiry', async () => {
+      const app = await makeConsoleApp({ store, ttlMs: 60_000 })
+      const browser = new Browser(app)
+      await browser.signIn()
+      app.clock.now += 59_000
+      expect((await browser.get('/admin')).status).toBe(200)
+      app.clock.now += 2_000
+      const res = await browser.get('/admin')
       expect(res.status).toBe(303)
       expect(res.headers.get('location')).toBe('/admin/sign-in')
-    }
-    const out = await new Browser(app).post('/admin/sign-out', '', { authorization: `Bearer ${TEST_TOKEN}` })
-    expect(out.status).toBe(303)
-    expect(out.headers.get('location')).toBe('/admin/sign-in')
+    })
+
+    test('removing the account or giving it a new password ends its sessions at once', async () => {
+      const app = await makeConsoleApp({ store })
+      const browser = new Browser(app)
+      await browser.signIn()
+      await app.admins.endSessionsOf(ADMIN)
+      expect((await browser.get('/admin')).status).toBe(303)
+      await browser.signIn()
+      expect((await browser.get('/admin')).status).toBe(200)
+      expect(await app.admins.remove(ADMIN)).toBe(true)
+      expect((await browser.get('/admin')).status).toBe(303)
+    })
+
+    test('failed sign-ins are limited per account: then even the right password waits (429, Retry-After)', async () => {
+      const app = await makeConsoleApp({
+        policy: { account: { failures: 3, windowMs: 60_000 }, address: { failures: 100, windowMs: 60_000 } },
+      })
+      for (let i = 0; i < 3; i++)
+        expect((await new Browser(app).signIn(ADMIN, 'wrong password!', `10.0.0.${i}`)).status).toBe(401)
+      const refused = await new Browser(app).signIn(ADMIN, PASSWORD, '10.0.0.9')
+      expect(refused.status).toBe(429)
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+      expect(cookieFrom(refused, 'scim_console')).toBeUndefined()
+      app.clock.now += 61_000
+      expect((await new Browser(app).signIn(ADMIN, PASSWORD, '10.0.0.9')).status).toBe(303)
+    })
+
+    test('failed sign-ins are limited per client address, over all account names', async () => {
+      const app = await makeConsoleApp({
+        policy: { account: { failures: 100, windowMs: 60_000 }, address: { failures: 3, windowMs: 60_000 } },
+      })
+      for (const name of ['a', 'b', 'c'])
+        expect((await new Browser(app).signIn(name, 'guess guess guess', '192.0.2.1')).status).toBe(401)
+      expect((await new Browser(app).signIn(ADMIN, PASSWORD, '192.0.2.1')).status).toBe(429)
+      // Another address is not held up.
+      expect((await new Browser(app).signIn(ADMIN, PASSWORD, '192.0.2.2')).status).toBe(303)
+    })
+
+    test('a one-time link signs in once, and can set the password', async () => {
+      const app = await makeConsoleApp({ store })
+      const token = randomSecret()
+      const at = new Date(app.clock.now).toISOString()
+      await app.admins.save('grace', null, at)
+      await app.admins.createLink(secretHash(token), 'grace', at, new Date(app.clock.now + 3600_000).toISOString())
+      const browser = new Browser(app)
+      const page = await (await browser.get(`/admin/link?token=${token}`)).text()
+      const csrf = csrfOf(page)
+      // A mistyped repeat does not use the link up.
+      const typo = await browser.post(
+        '/admin/link',
+        form({ csrf, token, password: 'a new long password', repeat: 'other' })
+      )
+      expect(typo.status).toBe(400)
+      const csrf2 = csrfOf(await typo.text())
+      const res = await browser.post(
+        '/admin/link',
+        form({ csrf: csrf2, token, password: 'a new long password', repeat: 'a new long password' })
+      )
+      expect(res.status).toBe(303)
+      expect((await browser.get('/admin')).status).toBe(200)
+      // Used up: a second use is refused.
+      const other = new Browser(app)
+      const csrf3 = csrfOf(await (await other.get(`/admin/link?token=${token}`)).text())
+      expect((await other.post('/admin/link', form({ csrf: csrf3, token }))).status).toBe(400)
+      // The password it set works.
+      expect((await new Browser(app).signIn('grace', 'a new long password')).status).toBe(303)
+    })
+
+    test('an expired link is refused', async () => {
+      const app = await makeConsoleApp({ store })
+      const token = randomSecret()
+      const at = new Date(app.clock.now).toISOString()
+      await app.admins.save('grace', null, at)
+      await app.admins.createLink(secretHash(token), 'grace', at, new Date(app.clock.now + 1000).toISOString())
+      app.clock.now += 2000
+      const browser = new Browser(app)
+      const csrf = csrfOf(await (await browser.get(`/admin/link?token=${token}`)).text())
+      expect((await browser.post('/admin/link', form({ csrf, token }))).status).toBe(400)
+    })
   })
 
-  test('a console session opens no SCIM endpoint', async () => {
-    const app = await makeConsoleApp()
-    const browser = new Browser(app)
-    await browser.signIn()
-    expect((await browser.get('/admin')).status).toBe(200)
-    for (const path of ['/scim/v2/Users', '/scim/v2/Groups', '/scim/v2/ServiceProviderConfig', '/metrics'])
-      await expectScimError(await browser.get(path), 401)
-  })
+for (const store of STORES)
+  describe.skipIf(store.skip)(`console and SCIM API credentials are separate (${store.name})`, () => {
+    afterEach(closeConsoleApps)
+    test('a SCIM bearer token opens no console page', async () => {
+      const app = await makeConsoleApp({ store })
+      for (const path of ['/admin', '/admin/users', '/admin/user?id=x']) {
+        const res = await new Browser(app).get(path, { authorization: `Bearer ${TEST_TOKEN}` })
+        expect(res.status).toBe(303)
+        expect(res.headers.get('location')).toBe('/admin/sign-in')
+      }
+      const out = await new Browser(app).post('/admin/sign-out', '', { authorization: `Bearer ${TEST_TOKEN}` })
+      expect(out.status).toBe(303)
+      expect(out.headers.get('location')).toBe('/admin/sign-in')
+    })
 
-  test('only the console routes are open: other paths under /admin still need a token', async () => {
-    const app = await makeConsoleApp()
-    await expectScimError(await app.handle(new Request(`${ORIGIN}/admin/elsewhere`)), 401)
-    await expectScimError(await app.handle(new Request(`${ORIGIN}/admin/users/x`)), 401)
+    test('a console session opens no SCIM endpoint', async () => {
+      const app = await makeConsoleApp({ store })
+      const browser = new Browser(app)
+      await browser.signIn()
+      expect((await browser.get('/admin')).status).toBe(200)
+      for (const path of ['/scim/v2/Users', '/scim/v2/Groups', '/scim/v2/ServiceProviderConfig', '/metrics'])
+        await expectScimError(await browser.get(path), 401)
+    })
+
+    test('only the console routes are open: other paths under /admin still need a token', async () => {
+      const app = await makeConsoleApp({ store })
+      await expectScimError(await app.handle(new Request(`${ORIGIN}/admin/elsewhere`)), 401)
+      await expectScimError(await app.handle(new Request(`${ORIGIN}/admin/users/x`)), 401)
+    })
   })
-})

@@ -74,7 +74,8 @@ describe.skipIf(!server)('e2e: change events on two replicas over PostgreSQL', (
   })
 
   test('the banner no longer says events are not served on PostgreSQL', () => {
-    expect(replicas[0]!.child.output()).toContain('(PostgreSQL; the console is not served on it yet)')
+    expect(replicas[0]!.child.output()).toMatch(/^Database: +postgres:\/\/\S+ \(PostgreSQL\)$/m)
+    expect(replicas[0]!.child.output()).not.toContain('not served')
   })
 
   test('a long poll on one binary is answered by a write through the other', async () => {

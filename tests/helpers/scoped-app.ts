@@ -2,6 +2,7 @@
 import { issueTokenRecord } from '../../src/auth/token-admin'
 import type { TokenScope } from '../../src/auth/token-registry'
 import type { ServerOptions } from '../../src/server'
+import { pgIssueToken } from '../../src/store-pg/tokens'
 import { makeTestApp, type TestApp } from './app'
 
 export interface ScopedApp extends TestApp {
@@ -16,21 +17,43 @@ export interface ScopedApp extends TestApp {
   ): Promise<Response>
 }
 
+const LABELS: Record<TokenScope, string> = { provision: 'provisioner', read: 'reader', metrics: 'prometheus' }
+
 export function makeScopedApp(options: Partial<ServerOptions> = {}): ScopedApp {
-  // No given tokens: the server reads the tokens table, as a served database file does.
-  const t = makeTestApp({ ...options, tokenHashes: undefined })
-  const db = t.server.sqlite
-  const tokens = {
-    provision: issueTokenRecord(db, { tenant: 'default', label: 'provisioner' }).token,
-    read: issueTokenRecord(db, { tenant: 'default', label: 'reader', scope: 'read' }).token,
-    metrics: issueTokenRecord(db, { tenant: 'default', label: 'prometheus', scope: 'metrics' }).token,
+  const tokens = {} as Record<TokenScope, string>
+  // No given tokens: the server reads the tokens table, as a served database does.
+  const t = makeTestApp({ ...options, tokenHashes: undefined }, async (app) => {
+    for (const scope of Object.keys(LABELS) as TokenScope[]) {
+      const options = { tenant: 'default', label: LABELS[scope], scope }
+      if (!app.pg) {
+        tokens[scope] = issueTokenRecord(app.server.sqlite, options).token
+        continue
+      }
+      tokens[scope] = (await pgIssueToken(app.pg.sql, options)).token
+    }
+    // Issued in this process: served at once, as `serve` does with the token it prints.
+    if (app.pg) await app.pg.tenantsChanged()
+    else app.server.tenantsChanged()
+  })
+  // On PostgreSQL the tokens exist once the server is up: read them after that.
+  const as: ScopedApp['as'] = async (scope, method, path, body, headers = {}) => {
+    await t.ready
+    return t.request(method, path, body, { authorization: `Bearer ${tokens[scope]}`, ...headers })
   }
-  // Issued in this process: served at once, as `serve` does with the token it prints.
-  t.server.tenantsChanged()
-  const as: ScopedApp['as'] = (scope, method, path, body, headers = {}) =>
-    t.request(method, path, body, { authorization: `Bearer ${tokens[scope]}`, ...headers })
+  // Not a spread: on PostgreSQL `server` is a getter that throws until the server is up.
   return {
-    ...t,
+    get server() {
+      return t.server
+    },
+    get pg() {
+      return t.pg
+    },
+    get ready() {
+      return t.ready
+    },
+    setup: t.setup,
+    handle: t.handle,
+    journal: t.journal,
     tokens,
     as,
     request: (method, path, body, headers) => as('provision', method, path, body, headers),

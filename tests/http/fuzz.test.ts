@@ -320,7 +320,7 @@ async function probe(
     },
   }
   if (body !== undefined && method !== 'GET' && method !== 'HEAD') init.body = body
-  const res = await t.server.app.handle(new Request(`http://localhost${path}`, init))
+  const res = await t.handle(new Request(`http://localhost${path}`, init))
   const text = method === 'HEAD' ? '' : await res.clone().text()
   // 501 is what RFC 7644 asks for /Me and /Bulk when they are not offered; it must still be a SCIM Error.
   const bad =

@@ -6,11 +6,12 @@ import { expectScimError } from '../helpers/scim'
 
 function failingApp(level: 'info' | 'debug') {
   const log = captureLog(level)
-  const t = makeTestApp({ logger: log.logger })
-  t.server.deps.store.query = () => {
-    throw new Error('disk on fire\n    at somewhere (x.ts:1:1)')
-  }
-  return { ...t, log }
+  const t = makeTestApp({ logger: log.logger }, (a) => {
+    a.server.deps.store.query = () => {
+      throw new Error('disk on fire\n    at somewhere (x.ts:1:1)')
+    }
+  })
+  return Object.assign(t, { log })
 }
 
 test('the error line and the 500 detail carry the request id; no internals reach the client', async () => {
@@ -36,10 +37,11 @@ test('at debug level the error record carries the stack', async () => {
 })
 
 test('without a logger an embedded server writes nothing, even for internal errors', async () => {
-  const t = makeTestApp()
-  t.server.deps.store.query = () => {
-    throw new Error('boom')
-  }
+  const t = makeTestApp({}, (a) => {
+    a.server.deps.store.query = () => {
+      throw new Error('boom')
+    }
+  })
   const written: unknown[] = []
   const spies = [
     spyOn(console, 'error'),

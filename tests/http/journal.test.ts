@@ -3,12 +3,14 @@ import { describe, expect, test } from 'bun:test'
 import type { JournalEntry } from '../../src/journal/types'
 import { hashToken } from '../../src/auth/tokens'
 import { makeTestApp, TEST_TOKEN, type TestApp } from '../helpers/app'
+import { sqliteOnly } from '../helpers/test-store'
 import { URN_ENTERPRISE, URN_GROUP, URN_USER, patchBody, readJson } from '../helpers/scim'
 
 const LABEL = hashToken(TEST_TOKEN).toString('hex', 0, 4)
 
-function entries(t: TestApp): JournalEntry[] {
-  return t.server.journal.after('default', 0, 1000)
+/** The default tenant's entries, read from whichever store serves (t.journal). */
+function entries(t: TestApp): Promise<JournalEntry[]> {
+  return t.journal('default', 0, 1000)
 }
 
 async function user(t: TestApp, userName: string, extra: object = {}): Promise<string> {
@@ -38,7 +40,7 @@ describe('http journal entries', () => {
       emails: [{ value: 'a@example.com', type: 'work' }],
     })
     const id = (await readJson(res)).id
-    const [e, ...rest] = entries(t)
+    const [e, ...rest] = await entries(t)
     expect(rest).toEqual([])
     expect(e).toMatchObject({
       seq: 1,
@@ -76,7 +78,7 @@ describe('http journal entries', () => {
       )
     )
     expect(res.status).toBe(200)
-    const e = entries(t)[1]!
+    const e = (await entries(t))[1]!
     expect(e).toMatchObject({
       op: 'patch',
       versionBefore: 1,
@@ -89,7 +91,7 @@ describe('http journal entries', () => {
     ])
     expect(e.compat.length).toBeGreaterThan(0)
     expect(JSON.stringify(e)).not.toContain('never-journaled')
-    expect(e.prevHash).toBe(entries(t)[0]!.hash)
+    expect(e.prevHash).toBe((await entries(t))[0]!.hash)
   })
 
   test('a PATCH or PUT that changes nothing appends nothing', async () => {
@@ -97,14 +99,14 @@ describe('http journal entries', () => {
     const id = await user(t, 'carol', { active: true })
     await t.request('PATCH', `/scim/v2/Users/${id}`, patchBody({ op: 'replace', path: 'active', value: true }))
     await t.request('PUT', `/scim/v2/Users/${id}`, { schemas: [URN_USER], userName: 'carol', active: true })
-    expect(entries(t)).toHaveLength(1)
+    expect(await entries(t)).toHaveLength(1)
   })
 
   test('a PUT: replace, with removed attributes as changes without after', async () => {
     const t = makeTestApp()
     const id = await user(t, 'dave', { title: 'Engineer', nickName: 'D' })
     await t.request('PUT', `/scim/v2/Users/${id}`, { schemas: [URN_USER], userName: 'dave', title: 'Manager' })
-    const e = entries(t)[1]!
+    const e = (await entries(t))[1]!
     expect(e).toMatchObject({ op: 'replace', versionBefore: 1, versionAfter: 2 })
     expect(e.changes).toEqual([
       { path: 'nickName', before: 'D' },
@@ -116,7 +118,7 @@ describe('http journal entries', () => {
     const t = makeTestApp()
     const [a, b] = [await user(t, 'a'), await user(t, 'b')]
     const g = await group(t, 'Sales', [a])
-    expect(entries(t)[2]!.changes).toEqual([
+    expect((await entries(t))[2]!.changes).toEqual([
       { path: 'displayName', after: 'Sales' },
       { path: `members[value eq "${a}"]`, after: { value: a, type: 'User' } },
     ])
@@ -128,7 +130,7 @@ describe('http journal entries', () => {
         { op: 'remove', path: `members[value eq "${a}"]` }
       )
     )
-    const patched = entries(t)[3]!
+    const patched = (await entries(t))[3]!
     expect(patched).toMatchObject({
       op: 'patch',
       resourceType: 'Group',
@@ -142,13 +144,13 @@ describe('http journal entries', () => {
     ])
     // Entra's retried add changes nothing, so it is no entry.
     await t.request('PATCH', `/scim/v2/Groups/${g}`, patchBody({ op: 'add', path: 'members', value: [{ value: b }] }))
-    expect(entries(t)).toHaveLength(4)
+    expect(await entries(t)).toHaveLength(4)
     await t.request('PUT', `/scim/v2/Groups/${g}`, {
       schemas: [URN_GROUP],
       displayName: 'Sales',
       members: [{ value: a }],
     })
-    expect(entries(t)[4]!.changes).toEqual([
+    expect((await entries(t))[4]!.changes).toEqual([
       { path: `members[value eq "${b}"]`, before: { value: b, type: 'User' } },
       { path: `members[value eq "${a}"]`, after: { value: a, type: 'User' } },
     ])
@@ -164,7 +166,7 @@ describe('http journal entries', () => {
     const version = (await readJson(await t.request('GET', `/scim/v2/Users/${boss}`))).meta.version
     const res = await t.request('DELETE', `/scim/v2/Users/${boss}`)
     expect(res.status).toBe(204)
-    const [deleted, ...cascades] = entries(t).slice(4)
+    const [deleted, ...cascades] = (await entries(t)).slice(4)
     expect(deleted).toMatchObject({ op: 'delete', resourceId: boss, versionAfter: null, cascade: false })
     expect(`W/"${deleted!.versionBefore}"`).toBe(version)
     expect(deleted!.requestId).toBe(res.headers.get('x-request-id'))
@@ -198,7 +200,7 @@ describe('http journal entries', () => {
     const inner = await group(t, 'Inner', [a])
     const outer = await group(t, 'Outer', [inner])
     await t.request('DELETE', `/scim/v2/Groups/${inner}`)
-    const [deleted, cascade, ...rest] = entries(t).slice(3)
+    const [deleted, cascade, ...rest] = (await entries(t)).slice(3)
     expect(rest).toEqual([])
     expect(deleted).toMatchObject({ op: 'delete', resourceId: inner })
     expect(deleted!.changes).toEqual([
@@ -216,7 +218,7 @@ describe('http journal entries', () => {
     const a = await user(t, 'a', { displayName: 'A' })
     await group(t, 'G', [a])
     await t.request('PATCH', `/scim/v2/Users/${a}`, patchBody({ op: 'replace', path: 'displayName', value: 'B' }))
-    expect(entries(t).map((e) => e.resourceType)).toEqual(['User', 'Group', 'User'])
+    expect((await entries(t)).map((e) => e.resourceType)).toEqual(['User', 'Group', 'User'])
   })
 
   test('a failed request appends nothing: uniqueness, unknown member, failed If-Match', async () => {
@@ -232,7 +234,7 @@ describe('http journal entries', () => {
     expect(bad.status).toBe(400)
     const stale = await t.request('DELETE', `/scim/v2/Users/${a}`, undefined, { 'if-match': 'W/"9"' })
     expect(stale.status).toBe(412)
-    expect(entries(t).map((e) => e.op)).toEqual(['create', 'create'])
+    expect((await entries(t)).map((e) => e.op)).toEqual(['create', 'create'])
   })
 
   test('bulk: each operation its own entry, under the bulk request id', async () => {
@@ -251,7 +253,7 @@ describe('http journal entries', () => {
       ],
     })
     expect(res.status).toBe(200)
-    const all = entries(t)
+    const all = await entries(t)
     expect(all.map((e) => [e.op, e.resourceType, e.cascade])).toEqual([
       ['create', 'User', false],
       ['create', 'Group', false],
@@ -262,31 +264,34 @@ describe('http journal entries', () => {
     expect(new Set(all.map((e) => e.actor))).toEqual(new Set([LABEL]))
   })
 
-  test('onAppend is told after the commit, and a listener reading then sees the entry', async () => {
-    const t = makeTestApp()
-    const seen: number[] = []
-    const stop = t.server.journal.onAppend((tenants) => {
-      for (const tenant of tenants) seen.push(...t.server.journal.after(tenant, 0, 10).map((e) => e.seq))
-    })
-    await user(t, 'a')
-    expect(seen).toEqual([1])
-    stop()
-    await user(t, 'b')
-    expect(seen).toEqual([1])
-  })
+  sqliteOnly('onAppend is the in-process journal reader of SQLite (change events read it)')(
+    'onAppend is told after the commit, and a listener reading then sees the entry',
+    async () => {
+      const t = makeTestApp()
+      const seen: number[] = []
+      const stop = t.server.journal.onAppend((tenants) => {
+        for (const tenant of tenants) seen.push(...t.server.journal.after(tenant, 0, 10).map((e) => e.seq))
+      })
+      await user(t, 'a')
+      expect(seen).toEqual([1])
+      stop()
+      await user(t, 'b')
+      expect(seen).toEqual([1])
+    }
+  )
 
   test('after() pages by seq and limit; Infinity is no limit', async () => {
     const t = makeTestApp()
     for (const name of ['a', 'b', 'c']) await user(t, name)
-    expect(t.server.journal.after('default', 1, 1).map((e) => e.seq)).toEqual([2])
-    expect(t.server.journal.after('default', 0, Number.POSITIVE_INFINITY).map((e) => e.seq)).toEqual([1, 2, 3])
-    expect(t.server.journal.after('default', 0, 0)).toEqual([])
-    expect(t.server.journal.after('other', 0, 10)).toEqual([])
+    expect((await t.journal('default', 1, 1)).map((e) => e.seq)).toEqual([2])
+    expect((await t.journal('default', 0, Number.POSITIVE_INFINITY)).map((e) => e.seq)).toEqual([1, 2, 3])
+    expect(await t.journal('default', 0, 0)).toEqual([])
+    expect(await t.journal('other', 0, 10)).toEqual([])
   })
 
   test('SCIM_JOURNAL=off (journaling: false) appends nothing', async () => {
     const t = makeTestApp({ journaling: false })
     await user(t, 'a')
-    expect(entries(t)).toEqual([])
+    expect(await entries(t)).toEqual([])
   })
 })

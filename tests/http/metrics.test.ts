@@ -2,6 +2,7 @@
 import { describe, expect, test } from 'bun:test'
 import { makeScopedApp } from '../helpers/scoped-app'
 import { URN_USER, readJson } from '../helpers/scim'
+import { PG_GAP, sqliteOnly } from '../helpers/test-store'
 
 /** The value of the sample `name{labels}` (labels as printed), or undefined when absent. */
 function sample(text: string, series: string): number | undefined {
@@ -37,62 +38,74 @@ describe('http /metrics', () => {
     expect(text).not.toContain(id)
   })
 
-  test('journal entries by tenant and undelivered change events are read at scrape time', async () => {
-    const t = makeScopedApp()
-    const before = await (await t.as('metrics', 'GET', '/metrics')).text()
-    expect(sample(before, 'scim_journal_entries{tenant="default"}')).toBeUndefined()
-    expect(sample(before, 'scim_events_undelivered')).toBe(0)
-    const id = (await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'j' }))).id
-    await t.request('DELETE', `/scim/v2/Users/${id}`)
-    const after = await (await t.as('metrics', 'GET', '/metrics')).text()
-    expect(sample(after, 'scim_journal_entries{tenant="default"}')).toBe(2)
-  })
+  sqliteOnly(`${PG_GAP.events}; and there the journal gauge is read every 5 s, not at scrape time`)(
+    'journal entries by tenant and undelivered change events are read at scrape time',
+    async () => {
+      const t = makeScopedApp()
+      const before = await (await t.as('metrics', 'GET', '/metrics')).text()
+      expect(sample(before, 'scim_journal_entries{tenant="default"}')).toBeUndefined()
+      expect(sample(before, 'scim_events_undelivered')).toBe(0)
+      const id = (await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'j' }))).id
+      await t.request('DELETE', `/scim/v2/Users/${id}`)
+      const after = await (await t.as('metrics', 'GET', '/metrics')).text()
+      expect(sample(after, 'scim_journal_entries{tenant="default"}')).toBe(2)
+    }
+  )
 
-  test('lookup-cache hits and misses, behind a metrics token', async () => {
-    const t = makeScopedApp()
-    await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'm' })
-    // A lookup is cached on its second miss, so four of them are two misses and two hits.
-    for (let i = 0; i < 4; i++) await t.request('GET', '/scim/v2/Users?filter=userName+eq+%22m%22')
-    const text = await (await t.as('metrics', 'GET', '/metrics')).text()
-    expect(text).toContain('# TYPE scim_lookup_cache_hits_total counter')
-    expect(sample(text, 'scim_lookup_cache_hits_total')).toBe(2)
-    expect(sample(text, 'scim_lookup_cache_misses_total')).toBe(2)
-    expect((await t.request('GET', '/metrics', undefined, { authorization: 'Bearer nope' })).status).toBe(401)
-    // A provisioning token does not read the figures of every tenant: 403, as in http/scopes.test.ts.
-    expect((await t.request('GET', '/metrics')).status).toBe(403)
-  })
+  sqliteOnly("the lookup cache is the SQLite store's: on PostgreSQL every lookup reads the database")(
+    'lookup-cache hits and misses, behind a metrics token',
+    async () => {
+      const t = makeScopedApp()
+      await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'm' })
+      // A lookup is cached on its second miss, so four of them are two misses and two hits.
+      for (let i = 0; i < 4; i++) await t.request('GET', '/scim/v2/Users?filter=userName+eq+%22m%22')
+      const text = await (await t.as('metrics', 'GET', '/metrics')).text()
+      expect(text).toContain('# TYPE scim_lookup_cache_hits_total counter')
+      expect(sample(text, 'scim_lookup_cache_hits_total')).toBe(2)
+      expect(sample(text, 'scim_lookup_cache_misses_total')).toBe(2)
+      expect((await t.request('GET', '/metrics', undefined, { authorization: 'Bearer nope' })).status).toBe(401)
+      // A provisioning token does not read the figures of every tenant: 403, as in http/scopes.test.ts.
+      expect((await t.request('GET', '/metrics')).status).toBe(403)
+    }
+  )
 
-  test('write batches: size and commit latency histograms from the write queue, and the running totals', async () => {
-    const t = makeScopedApp()
-    // Three writes in one tick share one group-commit batch.
-    await Promise.all(
-      ['a', 'b', 'c'].map((u) => t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: u }))
-    )
-    await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'd' })
-    const text = await (await t.as('metrics', 'GET', '/metrics')).text()
-    expect(sample(text, 'scim_write_batch_size_count')).toBe(2)
-    expect(sample(text, 'scim_write_batch_size_sum')).toBe(4)
-    expect(sample(text, 'scim_write_batch_size_bucket{le="1"}')).toBe(1)
-    expect(sample(text, 'scim_write_commit_duration_seconds_count')).toBe(2)
-    expect(sample(text, 'scim_write_batches_total')).toBe(2)
-    expect(sample(text, 'scim_write_jobs_total')).toBe(4)
-  })
+  sqliteOnly("the group-commit write queue is the SQLite store's")(
+    'write batches: size and commit latency histograms from the write queue, and the running totals',
+    async () => {
+      const t = makeScopedApp()
+      // Three writes in one tick share one group-commit batch.
+      await Promise.all(
+        ['a', 'b', 'c'].map((u) => t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: u }))
+      )
+      await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'd' })
+      const text = await (await t.as('metrics', 'GET', '/metrics')).text()
+      expect(sample(text, 'scim_write_batch_size_count')).toBe(2)
+      expect(sample(text, 'scim_write_batch_size_sum')).toBe(4)
+      expect(sample(text, 'scim_write_batch_size_bucket{le="1"}')).toBe(1)
+      expect(sample(text, 'scim_write_commit_duration_seconds_count')).toBe(2)
+      expect(sample(text, 'scim_write_batches_total')).toBe(2)
+      expect(sample(text, 'scim_write_jobs_total')).toBe(4)
+    }
+  )
 
-  test('the database size is read at scrape time; process metrics are there', async () => {
-    const t = makeScopedApp()
-    const page = t.server.sqlite.query(
-      'SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()'
-    )
-    const before = sample(await (await t.as('metrics', 'GET', '/metrics')).text(), 'scim_database_bytes')
-    expect(before).toBe((page.get() as { b: number }).b)
-    for (let i = 0; i < 20; i++)
-      await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: `u${i}`, title: 'x'.repeat(2000) })
-    const text = await (await t.as('metrics', 'GET', '/metrics')).text()
-    expect(sample(text, 'scim_database_bytes')).toBe((page.get() as { b: number }).b)
-    expect(sample(text, 'scim_database_bytes')!).toBeGreaterThan(before!)
-    expect(text).toContain('# TYPE process_cpu_user_seconds_total counter')
-    expect(text).toContain('nodejs_heap_size_used_bytes')
-  })
+  sqliteOnly("compares with SQLite's page count PRAGMAs")(
+    'the database size is read at scrape time; process metrics are there',
+    async () => {
+      const t = makeScopedApp()
+      const page = t.server.sqlite.query(
+        'SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()'
+      )
+      const before = sample(await (await t.as('metrics', 'GET', '/metrics')).text(), 'scim_database_bytes')
+      expect(before).toBe((page.get() as { b: number }).b)
+      for (let i = 0; i < 20; i++)
+        await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: `u${i}`, title: 'x'.repeat(2000) })
+      const text = await (await t.as('metrics', 'GET', '/metrics')).text()
+      expect(sample(text, 'scim_database_bytes')).toBe((page.get() as { b: number }).b)
+      expect(sample(text, 'scim_database_bytes')!).toBeGreaterThan(before!)
+      expect(text).toContain('# TYPE process_cpu_user_seconds_total counter')
+      expect(text).toContain('nodejs_heap_size_used_bytes')
+    }
+  )
 
   test('two embedded servers keep their own metrics', async () => {
     const a = makeScopedApp()

@@ -75,7 +75,11 @@ describe('http regressions', () => {
   test('a password is accepted but never stored', async () => {
     const t = makeTestApp()
     await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'pw', password: 'S3cret!' })
-    const rows = t.server.sqlite.query('SELECT data FROM resources').all() as { data: string }[]
+    const rows = (
+      t.pg
+        ? await t.pg.sql`SELECT data::text AS data FROM resources`
+        : t.server.sqlite.query('SELECT data FROM resources').all()
+    ) as { data: string }[]
     expect(rows.map((r) => r.data).join()).not.toContain('S3cret!')
   })
 })

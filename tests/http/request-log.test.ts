@@ -11,11 +11,10 @@ const LABEL = hashToken(TEST_TOKEN).toString('hex', 0, 8 / 2)
 
 function loggedApp(level: 'info' | 'debug' = 'info') {
   const log = captureLog(level)
-  return {
-    ...makeTestApp({ logger: log.logger }),
+  return Object.assign(makeTestApp({ logger: log.logger }), {
     log,
     requests: () => log.records().filter((r) => r.msg === 'request'),
-  }
+  })
 }
 
 describe('http request log', () => {

@@ -116,3 +116,37 @@ test('600 random creates, PATCHes and filters: only 2xx and 4xx, 4xx always a SC
     )
   }
 }, 60_000)
+
+// No stored text holds NUL (writes refuse it), and PostgreSQL cannot even compare with it: an id
+// with NUL names nothing on either store, and a filter value with NUL is refused as the write would be.
+test('NUL in a path id is a 404 on every method; NUL in a filter value is a 400 invalidFilter', async () => {
+  const t = makeTestApp()
+  const user = { schemas: [URN_USER], userName: 'nul-probe' }
+  const patch = patchBody({ op: 'replace', path: 'title', value: 'x' })
+  for (const [method, body] of [['GET'], ['PATCH', patch], ['PUT', user], ['DELETE']] as const)
+    for (const type of ['Users', 'Groups']) {
+      const res = await t.request(method, `/scim/v2/${type}/a%00b`, body)
+      expect({ method, type, status: res.status }).toEqual({ method, type, status: 404 })
+    }
+  for (const filter of [
+    'userName eq "a\\u0000b"',
+    'externalId eq "\\u0000"',
+    'title co "\\u0000"',
+    'emails[value eq "\\u0000"]',
+    'id eq "\\u0000"',
+    'title ne "\\ud800"',
+  ]) {
+    const res = await t.request('GET', `/scim/v2/Users?filter=${encodeURIComponent(filter)}`)
+    expect({ filter, status: res.status, scimType: ((await res.json()) as { scimType?: string }).scimType }).toEqual({
+      filter,
+      status: 400,
+      scimType: 'invalidFilter',
+    })
+  }
+  const members = await t.request('POST', '/scim/v2/Groups', {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+    displayName: 'nul-members',
+    members: [{ value: 'a\u0000b' }],
+  })
+  expect(members.status).toBe(400)
+})

@@ -31,8 +31,10 @@ describe('RoutePatterns', () => {
     expect(patterns.patternOf('GET', '/nothing')).toBeUndefined()
   })
 
-  test("each of the app's routes, with its parameters filled in, is labelled with its own pattern", () => {
-    const app = makeTestApp().server.app
+  test("each of the app's routes, with its parameters filled in, is labelled with its own pattern", async () => {
+    const t = makeTestApp()
+    await t.ready
+    const app = t.server.app
     const all = app.routes.map(({ method, path }) => ({ method, path }))
     const labels = new RoutePatterns(all)
     let checked = 0

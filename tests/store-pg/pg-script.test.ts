@@ -38,5 +38,7 @@ test.skipIf(!installed)(
     expect(refused).toBeInstanceOf(Error)
     await gone.close()
     expect(pgSh(['url', dir]).code).not.toBe(0)
-  }
+  },
+  // initdb and a server start: seconds on a loaded 2-core machine, more than bun's default 5 s.
+  60_000
 )

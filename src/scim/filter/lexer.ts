@@ -1,5 +1,6 @@
 // RFC 7644 §3.4.2.2 filter tokens: a hand-written scanner that keeps positions for error messages.
 import { ScimError } from '../errors'
+import { isStorableText } from '../storable'
 
 export type TokenKind = 'word' | 'string' | 'lparen' | 'rparen' | 'lbracket' | 'rbracket' | 'subAttr' | 'end'
 
@@ -23,11 +24,18 @@ function readString(src: string, start: number): { value: string; end: number } 
     else i++
   }
   if (i >= src.length) throw ScimError.invalidFilter(`unterminated string starting at position ${start + 1}`)
+  let value: string
   try {
-    return { value: JSON.parse(src.slice(start, i + 1)) as string, end: i + 1 }
+    value = JSON.parse(src.slice(start, i + 1)) as string
   } catch {
     throw ScimError.invalidFilter(`invalid escape in string starting at position ${start + 1}`)
   }
+  // No stored value holds such text (writes refuse it), and PostgreSQL cannot even compare with it.
+  if (!isStorableText(value))
+    throw ScimError.invalidFilter(
+      `the string starting at position ${start + 1} is not well-formed Unicode text without NUL`
+    )
+  return { value, end: i + 1 }
 }
 
 /** Splits a filter into tokens; throws `invalidFilter` naming the position of the first bad character. */
