@@ -16,8 +16,3 @@ export function sqliteOnly(reason: string): typeof test {
     test.skip(`${name} [SQLite only: ${reason}]`, fn as () => void, options)) as unknown as typeof test
   return skipped
 }
-
-/** The gaps sqliteOnly names that are work still to do on PostgreSQL (src/server-pg.ts says so at start). */
-export const PG_GAP = {
-  events: 'change events are not served on PostgreSQL yet',
-}

@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'bun:test'
 import { makeScopedApp } from '../helpers/scoped-app'
 import { URN_USER, readJson } from '../helpers/scim'
-import { PG_GAP, sqliteOnly } from '../helpers/test-store'
+import { sqliteOnly } from '../helpers/test-store'
 
 /** The value of the sample `name{labels}` (labels as printed), or undefined when absent. */
 function sample(text: string, series: string): number | undefined {
@@ -38,7 +38,7 @@ describe('http /metrics', () => {
     expect(text).not.toContain(id)
   })
 
-  sqliteOnly(`${PG_GAP.events}; and there the journal gauge is read every 5 s, not at scrape time`)(
+  sqliteOnly('on PostgreSQL the journal gauge is read every 5 s, not at scrape time')(
     'journal entries by tenant and undelivered change events are read at scrape time',
     async () => {
       const t = makeScopedApp()
