@@ -11,7 +11,7 @@ import { ServerMetrics } from './metrics/registry'
 import { limitsWith } from './scim/limits'
 import { BUILTIN_RESOURCE_TYPES } from './scim/schema/builtin'
 import type { ResourceStore, ServiceDeps } from './service/context'
-import { givenAndStored, type ServerOptions, tenantDefaults } from './server'
+import { eventAddresses, givenAndStored, type ServerOptions, tenantDefaults } from './server'
 import { pgAdminStore } from './store-pg/console-admins'
 import { pgConsoleData } from './store-pg/console-data'
 import { PgDirectory } from './store-pg/directory'
@@ -20,8 +20,7 @@ import { applyPgMigrations } from './store-pg/migrate'
 import { MIGRATIONS } from './store-pg/migrations.gen'
 import { createPgResourceStore, type PgResourceStore } from './store-pg/resource-store'
 import { pgIssueFirstToken, pgUsageWriter } from './store-pg/tokens'
-import { DEFAULT_TENANT } from './tenants/name'
-import { TenantRegistry, tenantBaseUrl } from './tenants/registry'
+import { TenantRegistry } from './tenants/registry'
 
 export { isPostgresUrl, shownPostgresUrl } from './store-pg/url'
 
@@ -79,9 +78,7 @@ export async function createPgScimServer(options: PgServerOptions): Promise<PgSc
     options.journaling === false
       ? undefined
       : createEventService(await pgEventStore(sql, { tenants: () => directory.tenants(), now: () => new Date() }), {
-          endpointOf: (name) => BUILTIN_RESOURCE_TYPES.find((t) => t.name === name)?.endpoint ?? `/${name}`,
-          // Pushed SETs name the tenant by its public URL, which only --base-url gives ahead of requests.
-          publicBase: (tenant) => (tenant === DEFAULT_TENANT ? baseUrl : tenantBaseUrl(baseUrl, tenant)),
+          ...eventAddresses(baseUrl),
           now: () => new Date(),
           ...options.events,
         })

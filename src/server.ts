@@ -1,7 +1,7 @@
 // Assembles database, tenants, stores, registries and HTTP app from settled options; main.ts and tests call it.
 import { LastUsed, usageWriter } from './auth/last-used'
 import { createAdminStore } from './console/admin-store'
-import { createEvents } from './events/service'
+import { createEvents, type EventsOptions } from './events/service'
 import type { EventService } from './events/types'
 import { createApp } from './http/app'
 import { journalOf } from './journal/journal'
@@ -60,6 +60,15 @@ export function givenAndStored(given: TokenSource, stored: () => TokenSource): T
   }
 }
 
+/** How change events name resources and tenants in their SETs, for either store. */
+export function eventAddresses(baseUrl: string | undefined): Pick<EventsOptions, 'endpointOf' | 'publicBase'> {
+  return {
+    endpointOf: (name) => BUILTIN_RESOURCE_TYPES.find((t) => t.name === name)?.endpoint ?? `/${name}`,
+    // Pushed SETs name the tenant by its public URL, which only --base-url gives ahead of requests.
+    publicBase: (tenant) => (tenant === DEFAULT_TENANT ? baseUrl : tenantBaseUrl(baseUrl, tenant)),
+  }
+}
+
 /** What the server's options give every tenant (TenantRegistry's defaults), for either store. */
 export function tenantDefaults(
   options: ServerOptions,
@@ -94,9 +103,7 @@ export function createScimServer(options: ServerOptions): ScimServer {
     ? createEvents({
         db: sqlite,
         journal,
-        endpointOf: (name) => BUILTIN_RESOURCE_TYPES.find((t) => t.name === name)?.endpoint ?? `/${name}`,
-        // Pushed SETs name the tenant by its public URL, which only --base-url gives ahead of requests.
-        publicBase: (tenant) => (tenant === DEFAULT_TENANT ? baseUrl : tenantBaseUrl(baseUrl, tenant)),
+        ...eventAddresses(baseUrl),
         now: () => new Date(),
         // Acknowledged positions share the requests' group commits instead of syncing on their own.
         write: (fn) => queue.run(fn),
