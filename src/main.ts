@@ -97,6 +97,8 @@ async function serverOptions(
     rateLimit: config.rateLimit,
     // A benchmark switch only: measures what the journal costs (scripts/bench); never for production.
     journaling: process.env.SCIM_JOURNAL !== 'off',
+    // Pushed change events go through the proxy the environment names, as fetch would.
+    events: { push: { proxyEnv: process.env } },
   }
 }
 

@@ -61,9 +61,16 @@ export function publicJwkOf(key: Pick<SigningKey, 'kid' | 'jwk'>): PublicJwk {
   return { kty, crv, x, y, kid: key.kid, use: 'sig', alg: 'ES256' }
 }
 
+/** Each key's encoded protected header: the same for every SET it signs. */
+const headers = new WeakMap<SigningKey, string>()
+
 /** `claims` as a compact JWS with the RFC 8417 §2.3 `typ` of a SET. */
 export function signCompact(claims: object, key: SigningKey): string {
-  const header = b64url(JSON.stringify({ alg: 'ES256', typ: 'secevent+jwt', kid: key.kid }))
+  let header = headers.get(key)
+  if (header === undefined) {
+    header = b64url(JSON.stringify({ alg: 'ES256', typ: 'secevent+jwt', kid: key.kid }))
+    headers.set(key, header)
+  }
   const input = `${header}.${b64url(JSON.stringify(claims))}`
   const signature = sign('sha256', Buffer.from(input), { key: key.key, dsaEncoding: 'ieee-p1363' })
   return `${input}.${b64url(signature)}`

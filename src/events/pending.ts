@@ -16,20 +16,38 @@ export interface Pending {
   settledSeq: number
 }
 
+/** The most entries one read takes: a receiver far behind reads its backlog in pieces. */
 const BATCH = 500
+
+/**
+ * How many entries the first read after the position takes to find `max` pending ones and tell
+ * whether more follow, when up to `acks` more may be acknowledged on the way: reading a full
+ * BATCH for a poll of ten decoded fifty times what it returned.
+ */
+export function readSize(cursor: StreamCursor, max: number, acks = 0): number {
+  return Math.min(BATCH, max + cursor.acked.size + acks + 1)
+}
 
 /**
  * Reads the journal from the receiver's position on, skipping entries acknowledged out of order,
  * and notes how far the acknowledgements are now contiguous (so the position can move up and the
- * single acknowledgements below it be forgotten).
+ * single acknowledgements below it be forgotten). `first`, when given, is the read after the
+ * position the caller already made: the entries it got for the `asked` it asked.
  */
-export function pendingEntries(reader: JournalReader, tenant: string, cursor: StreamCursor, max: number): Pending {
+export function pendingEntries(
+  reader: JournalReader,
+  tenant: string,
+  cursor: StreamCursor,
+  max: number,
+  first?: { entries: JournalEntry[]; asked: number }
+): Pending {
   const entries: JournalEntry[] = []
   let settledSeq = cursor.ackedSeq
   let contiguous = true
   let from = cursor.ackedSeq
+  let size = first ? first.asked : readSize(cursor, max)
+  let batch = first ? first.entries : reader.after(tenant, from, size)
   for (;;) {
-    const batch = reader.after(tenant, from, BATCH)
     for (const entry of batch) {
       if (cursor.acked.has(entry.seq)) {
         if (contiguous) settledSeq = entry.seq
@@ -40,8 +58,10 @@ export function pendingEntries(reader: JournalReader, tenant: string, cursor: St
       entries.push(entry)
     }
     const last = batch[batch.length - 1]
-    // Once `max` entries are found, one more batch at most tells whether more are pending.
-    if (batch.length < BATCH || !last) return { entries, more: false, settledSeq }
+    // A short read is the journal's end; after a full one, the next read tells what follows.
+    if (batch.length < size || !last) return { entries, more: false, settledSeq }
     from = last.seq
+    size = BATCH
+    batch = reader.after(tenant, from, size)
   }
 }

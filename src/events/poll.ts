@@ -1,8 +1,8 @@
 // RFC 8936 poll: acknowledge, then return the caller's unacknowledged SETs of the tenant in commit order.
-import type { JournalReader } from '../journal/types'
+import type { JournalEntry, JournalReader } from '../journal/types'
 import type { PollRequest } from './poll-request'
-import { jtiOf, seqOfJti, setClaims, type Feed, type SetClaims } from './set'
-import { pendingEntries, type StreamCursor } from './pending'
+import { jtiOf, seqOfJti, type Feed } from './set'
+import { pendingEntries, readSize, type Pending, type StreamCursor } from './pending'
 
 /** RFC 8936 poll response. */
 export interface PollResponse {
@@ -19,7 +19,8 @@ export interface PollDeps {
     /** Runs `fn` in one transaction, shared with other writes, and resolves once it is durable. */
     atomically<T>(fn: () => T): Promise<T>
   }
-  sign(tenant: string, claims: SetClaims): string
+  /** The entry's signed SET in the feed (src/events/signed-sets.ts: signed once, shared by the tenant's consumers). */
+  setOf(entry: JournalEntry, feed: Feed): string
   /** The most SETs one response carries (a recipient may ask for fewer). */
   maxEvents: number
   /** How long a long poll waits for a change before it answers with no SETs. */
@@ -49,39 +50,73 @@ export async function pollEvents(
     // Recording the acks and moving the position past them commit together, with the requests'
     // writes of the moment: with synchronous=FULL a commit of its own waits for the disk (4.5 ms
     // measured), on the thread that serves every request.
-    let found = await deps.positions.atomically(() => {
-      deps.positions.acknowledge(tenant, stream, acknowledged(deps.reader, tenant, request))
-      return read(deps, tenant, stream, max)
-    })
+    let found = await deps.positions.atomically(() => settle(deps, tenant, stream, request, max))
     if (found.entries.length === 0 && append) {
       await append.promise
-      found = read(deps, tenant, stream, max)
+      found = settle(deps, tenant, stream, undefined, max)
     }
     const sets: Record<string, string> = {}
-    for (const entry of found.entries) sets[jtiOf(entry)] = deps.sign(tenant, setClaims(entry, feed))
+    for (const entry of found.entries) sets[jtiOf(entry)] = deps.setOf(entry, feed)
     return { sets, moreAvailable: found.more }
   } finally {
     append?.cancel()
   }
 }
 
-function read(deps: PollDeps, tenant: string, stream: string, max: number) {
+/**
+ * Takes the request's acknowledgements and finds what is still pending, from one read of the
+ * journal in the usual case: the jtis an app acknowledges are those the previous poll returned,
+ * the first entries after its position, so the read that finds the pending entries also checks
+ * the acks. Acks that close the gap after the position move it (no row each); only those ahead
+ * of an unacknowledged entry are stored one by one.
+ */
+function settle(
+  deps: PollDeps,
+  tenant: string,
+  stream: string,
+  request: PollRequest | undefined,
+  max: number
+): Pending {
   const cursor = deps.positions.cursor(tenant, stream)
-  const found = pendingEntries(deps.reader, tenant, cursor, max)
+  const claimed = request ? claimedAcks(request) : []
+  const asked = readSize(cursor, max, claimed.length)
+  const first = { entries: deps.reader.after(tenant, cursor.ackedSeq, asked), asked }
+  const bySeq = new Map(first.entries.map((entry) => [entry.seq, entry]))
+  const acks = acknowledged(deps.reader, tenant, cursor, claimed, bySeq)
+  const acked = acks.length === 0 ? cursor.acked : new Set([...cursor.acked, ...acks])
+  const found = pendingEntries(deps.reader, tenant, { ackedSeq: cursor.ackedSeq, acked }, max, first)
   if (found.settledSeq > cursor.ackedSeq) deps.positions.advance(tenant, stream, found.settledSeq)
+  const ahead = acks.filter((seq) => seq > found.settledSeq)
+  if (ahead.length > 0) deps.positions.acknowledge(tenant, stream, ahead)
   return found
 }
 
-/**
- * The positions of the acknowledged jtis that name one of this tenant's entries exactly; others
- * (unknown, another tenant's, a future position) are ignored, so a stray ack never hides an event.
- */
-function acknowledged(reader: JournalReader, tenant: string, request: PollRequest): number[] {
-  const seqs: number[] = []
+/** Every jti the request acknowledges (`ack`, and `setErrs`: received, though not usable), with the position it names. */
+function claimedAcks(request: PollRequest): { jti: string; seq: number }[] {
+  const out: { jti: string; seq: number }[] = []
   for (const jti of [...request.ack, ...Object.keys(request.setErrs)]) {
     const seq = seqOfJti(jti)
-    if (seq === undefined) continue
-    const entry = reader.after(tenant, seq - 1, 1)[0]
+    if (seq !== undefined) out.push({ jti, seq })
+  }
+  return out
+}
+
+/**
+ * The positions of the acknowledged jtis that name one of this tenant's pending entries exactly;
+ * others (unknown, another tenant's, a future position, one acknowledged before) are ignored, so
+ * a stray ack never hides an event. `bySeq` holds the entries already read; any other is looked up.
+ */
+function acknowledged(
+  reader: JournalReader,
+  tenant: string,
+  cursor: StreamCursor,
+  claimed: readonly { jti: string; seq: number }[],
+  bySeq: ReadonlyMap<number, JournalEntry>
+): number[] {
+  const seqs: number[] = []
+  for (const { jti, seq } of claimed) {
+    if (seq <= cursor.ackedSeq || cursor.acked.has(seq)) continue
+    const entry = bySeq.get(seq) ?? reader.after(tenant, seq - 1, 1)[0]
     if (entry && entry.seq === seq && jtiOf(entry) === jti) seqs.push(seq)
   }
   return seqs

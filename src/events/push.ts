@@ -1,12 +1,12 @@
-// RFC 8935 push: each receiver URL of a tenant gets the tenant's SETs in commit order, with retries.
+// RFC 8935 push: each receiver URL of a tenant gets the tenant's SETs in commit order, pipelined, with retries.
 import type { JournalReader } from '../journal/types'
 import { pendingEntries } from './pending'
 import type { PollDeps } from './poll'
-import { setClaims, type Feed } from './set'
+import { transportFor, Unanswered, type Answer, type Transport } from './pipelined'
+import type { Feed } from './set'
 import { pushStream } from './streams'
 
 export interface PushOptions {
-  fetch?: (url: string, init: RequestInit) => Promise<Response>
   /** Waits `ms` or until `signal` aborts; tests pass one that records the delay and returns at once. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>
   /** The first retry waits this long; each further one twice as long, up to `maxDelayMs`. */
@@ -14,12 +14,19 @@ export interface PushOptions {
   maxDelayMs?: number
   /** One attempt gives up after this long. */
   timeoutMs?: number
+  /** The most SETs in flight to one receiver at a time (default 32). */
+  window?: number
+  /**
+   * The environment's HTTPS_PROXY / HTTP_PROXY / NO_PROXY (main.ts hands in its environment): a
+   * receiver behind a proxy gets its SETs through fetch, which uses it. Default: none.
+   */
+  proxyEnv?: Record<string, string | undefined>
 }
 
 export interface PushDeps {
   reader: JournalReader
   positions: PollDeps['positions']
-  sign: PollDeps['sign']
+  setOf: PollDeps['setOf']
   /** The tenant's feed; undefined while its public URL is unknown (nothing is pushed then). */
   feedOf(tenant: string): Feed | undefined
 }
@@ -51,17 +58,32 @@ export interface ReceiverStats {
 /** The most a receiver's backlog is counted to (each count reads the journal from its position). */
 const BACKLOG_COUNT_CAP = 100_000
 
+/** Accepted SETs in a row, with no failed attempt between, before a receiver gets more than one at a time. */
+const SLOW_START = 8
+
 /**
- * One receiver: delivers one SET at a time and moves its stored position only after the receiver
- * accepted it (202), so a restart resumes with the first SET not accepted and the order holds.
+ * One receiver. SETs go out strictly in commit order on one HTTP/1.1 connection, several in
+ * flight: a wave of up to `window` POSTs (RFC 8935 carries one SET per request) is pipelined
+ * (RFC 9112 §9.3.2), so the receiver reads them in order and answers them in order. One at a
+ * time a receiver got one SET per turn of a server whose turns each wait for a disk sync (150–300
+ * a second while writes ran faster). A receiver gets one SET at a time until SLOW_START SETs in a
+ * row were accepted at the first attempt, then waves that double up to `window`; after any failed
+ * attempt it is back to one at a time, so a receiver that fails gets its SETs in order with
+ * back-off, and the SETs sent behind a failed one in a wave are sent again after it (a receiver
+ * recognises them by jti). The stored position moves past the SETs answered before the first
+ * failure, in one write of the shared writer per wave, so a restart resumes with the first SET
+ * not accepted.
  */
 export class PushReceiver {
   readonly stats: ReceiverStats = { delivered: 0, rejected: 0, retries: 0 }
   private readonly stop = new AbortController()
   private readonly stream: string
+  private readonly connection: Transport
   private dirty = true
   private wake = () => {}
   private idle = false
+  private width = 1
+  private streak = 0
   private readonly idleWaiters: (() => void)[] = []
   private readonly options: Required<PushOptions>
   readonly done: Promise<void>
@@ -73,14 +95,16 @@ export class PushReceiver {
     options: PushOptions = {}
   ) {
     this.stream = pushStream(url)
+    this.connection = transportFor(url, options.proxyEnv ?? {})
     this.options = {
-      fetch: options.fetch ?? ((u, init) => fetch(u, init)),
       sleep: options.sleep ?? defaultSleep,
       baseDelayMs: options.baseDelayMs ?? 1000,
       maxDelayMs: options.maxDelayMs ?? 300_000,
       timeoutMs: options.timeoutMs ?? 10_000,
+      window: Math.max(1, options.window ?? 32),
+      proxyEnv: options.proxyEnv ?? {},
     }
-    this.done = this.run()
+    this.done = this.run().finally(() => this.connection.close())
   }
 
   /** The tenant's journal grew (or its feed may now be known): look again. */
@@ -134,65 +158,98 @@ export class PushReceiver {
     this.dirty = false
     const feed = this.deps.feedOf(this.tenant)
     if (!feed) return
-    for (;;) {
-      const cursor = this.deps.positions.cursor(this.tenant, this.stream)
-      const { entries } = pendingEntries(this.deps.reader, this.tenant, cursor, 100)
-      if (entries.length === 0 || this.stop.signal.aborted) return
-      for (const entry of entries) {
-        const set = this.deps.sign(this.tenant, setClaims(entry, feed))
-        if (!(await this.deliver(set))) return
-        // Through the shared writer: one accepted SET does not cost a disk sync of its own.
-        await this.deps.positions.atomically(() => this.deps.positions.advance(this.tenant, this.stream, entry.seq))
+    const { positions } = this.deps
+    let cursor = positions.cursor(this.tenant, this.stream)
+    let stored: Promise<unknown> = Promise.resolve()
+    try {
+      for (;;) {
+        const { entries } = pendingEntries(this.deps.reader, this.tenant, cursor, this.width)
+        if (entries.length === 0 || this.stop.signal.aborted) return
+        const settled = await this.send(entries.map((entry) => this.deps.setOf(entry, feed)))
+        if (settled === 0) return
+        const last = entries[settled - 1]!.seq
+        // One position write per wave, through the shared writer (no disk sync of its own); the
+        // next wave goes out while it commits, and the one after waits for it.
+        await stored
+        stored = positions.atomically(() => positions.advance(this.tenant, this.stream, last))
+        cursor = { ackedSeq: last, acked: cursor.acked }
       }
+    } finally {
+      await stored
     }
   }
 
-  /** Sends one SET until the receiver accepts or rejects it; false when stopped first. */
-  private async deliver(set: string): Promise<boolean> {
-    const { fetch, sleep, baseDelayMs, maxDelayMs, timeoutMs } = this.options
+  /**
+   * Sends a wave and returns how many of its SETs, from the first, the receiver accepted or
+   * refused; the first that failed is then retried alone with back-off until it is settled too.
+   * 0: closed before the first was settled.
+   */
+  private async send(sets: readonly string[]): Promise<number> {
+    const outcomes = await this.attempt(sets)
+    // A receiver that closes the connection after each answer read only the first: the rest go
+    // again at once, one per connection from now on. That is no failure of theirs.
+    if (this.connection.closesEach) this.width = 1
+    const unsent = outcomes.indexOf('unsent')
+    if (unsent > 0 && !outcomes.slice(0, unsent).includes('retry')) {
+      for (const outcome of outcomes.slice(0, unsent)) this.stats[outcome as Settled]++
+      return unsent
+    }
+    const failed = outcomes.findIndex((o) => o === 'retry' || o === 'unsent')
+    for (const outcome of failed < 0 ? outcomes : outcomes.slice(0, failed)) this.stats[outcome as Settled]++
+    if (failed < 0) {
+      this.streak += sets.length
+      if (this.streak >= SLOW_START && !this.connection.closesEach)
+        this.width = Math.min(this.options.window, this.width * 2)
+      return sets.length
+    }
+    this.streak = 0
+    this.width = 1
+    this.stats.retries++
+    const { sleep, baseDelayMs, maxDelayMs } = this.options
     for (let attempt = 0; !this.stop.signal.aborted; attempt++) {
-      const outcome = await this.attempt(fetch, set, timeoutMs)
-      if (outcome !== 'retry') {
-        this.stats[outcome]++
-        return true
+      await sleep(backoffDelay(attempt, baseDelayMs, maxDelayMs), this.stop.signal)
+      if (this.stop.signal.aborted) break
+      const [outcome] = await this.attempt([sets[failed]!])
+      if (outcome !== 'retry' && outcome !== 'unsent') {
+        this.stats[outcome as Settled]++
+        return failed + 1
       }
       this.stats.retries++
-      await sleep(backoffDelay(attempt, baseDelayMs, maxDelayMs), this.stop.signal)
     }
-    return false
+    return failed
   }
 
-  private async attempt(
-    fetch: Required<PushOptions>['fetch'],
-    set: string,
-    timeoutMs: number
-  ): Promise<'delivered' | 'rejected' | 'retry'> {
-    try {
-      const response = await fetch(this.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/secevent+jwt', accept: 'application/json' },
-        body: set,
-        // Not aborted by close(): an attempt under way ends (or times out), so an accepted SET is recorded.
-        signal: AbortSignal.timeout(timeoutMs),
-      })
-      // RFC 8935 §2.2: 202 Accepted; any 2xx is taken as accepted.
-      if (response.status >= 200 && response.status < 300) {
-        await response.body?.cancel()
-        return 'delivered'
-      }
-      if (response.status === 400 && (await rfc8935Error(response))) return 'rejected'
-      return 'retry'
-    } catch {
-      return 'retry'
-    }
+  /**
+   * One attempt of each SET, pipelined: what each answer means; one without an answer is to be
+   * retried, or `unsent` when the receiver closed the connection before reading it.
+   */
+  private async attempt(sets: readonly string[]): Promise<(Outcome | 'unsent')[]> {
+    const answers = await this.connection.post(sets, this.options.timeoutMs)
+    return answers.map((a) =>
+      a.status === 'fulfilled' ? outcomeOf(a.value) : a.reason instanceof Unanswered ? 'unsent' : 'retry'
+    )
   }
 }
 
+type Settled = 'delivered' | 'rejected'
+type Outcome = Settled | 'retry'
+
+/**
+ * RFC 8935 §2.2: 202 Accepted (any 2xx is taken as accepted); §2.3: a 400 with an error object
+ * (`err`) is a refusal that resending would not change. Anything else (a proxy's error page,
+ * 5xx, 429) is retried.
+ */
+export function outcomeOf(answer: Answer): Outcome {
+  if (answer.status >= 200 && answer.status < 300) return 'delivered'
+  if (answer.status === 400 && rfc8935Error(answer.body)) return 'rejected'
+  return 'retry'
+}
+
 /** True when a 400 carries the RFC 8935 §2.3 error object (`err`), not a proxy's error page. */
-async function rfc8935Error(response: Response): Promise<boolean> {
+function rfc8935Error(body: string): boolean {
   try {
-    const body = (await response.json()) as { err?: unknown }
-    return typeof body?.err === 'string'
+    const parsed = JSON.parse(body) as { err?: unknown }
+    return typeof parsed?.err === 'string'
   } catch {
     return false
   }

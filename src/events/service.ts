@@ -10,7 +10,8 @@ import type { PushOptions } from './push'
 import { storedPushUrls } from './push-urls'
 import { EVENTS_PATH, securityEvents } from './security-events'
 import type { Feed } from './set'
-import { StreamPositions } from './streams'
+import { SignedSets } from './signed-sets'
+import { dropEndedStreamsLater, StreamPositions } from './streams'
 import type { EventService } from './types'
 
 export interface EventsOptions {
@@ -26,7 +27,10 @@ export interface EventsOptions {
   /** How long a long poll waits for a change (default 30 s, well under proxies' idle timeouts). */
   longPollMs?: number
   push?: PushOptions
-  /** How often push receivers are re-read from the tenants table (default 5 s); 0: never by itself. */
+  /**
+   * How often push receivers are re-read from the tenants table, and expired tokens' streams
+   * dropped (default 5 s); 0: never by itself.
+   */
   reloadEveryMs?: number
   /**
    * Runs a job of position writes in a transaction and resolves once it is durable: the server's
@@ -44,10 +48,12 @@ export function createEvents(options: EventsOptions): EventService {
   const keys = new EventKeys(db, options.now)
   const positions = new StreamPositions(db, options.write)
   const feedAt = (base: string): Feed => ({ issuer: base, audience: `${base}${EVENTS_PATH}`, endpointOf })
+  // One signed SET per entry and feed, whoever takes it first: the poller and the push receivers share it.
+  const signed = new SignedSets((tenant, claims) => signCompact(claims, keys.signingKey(tenant)))
   const pollDeps: PollDeps = {
     reader: journal,
     positions,
-    sign: (tenant, claims) => signCompact(claims, keys.signingKey(tenant)),
+    setOf: (entry, feed) => signed.of(entry, feed),
     maxEvents: options.maxEvents ?? 1000,
     longPollMs: options.longPollMs ?? 30_000,
   }
@@ -69,6 +75,8 @@ export function createEvents(options: EventsOptions): EventService {
   const reloadQuietly = () => {
     try {
       reloadPushUrls()
+      // A token that expired can never poll again: its stream goes as a revoked one's does.
+      dropEndedStreamsLater(db, options.now(), (fn) => positions.atomically(fn))?.catch(() => {})
     } catch {
       // The database was busy or is closing: the receivers stay as they were until the next reload.
     }

@@ -100,7 +100,8 @@ function changeOf(changes: readonly JournalChange[], name: string): JournalChang
  */
 export function attributesOf(changes: readonly JournalChange[]): string[] {
   const seen = new Set<string>()
-  for (const change of changes) seen.add(withoutFilters(change.path))
+  // Most paths carry no filter: they are taken as they are, without a walk over their characters.
+  for (const { path } of changes) seen.add(path.includes('[') ? withoutFilters(path) : path)
   return [...seen]
 }
 

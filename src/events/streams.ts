@@ -116,15 +116,34 @@ export class StreamPositions {
   }
 }
 
+/** Stored tokens' poll streams whose token is gone (revoked) or expired at `now` (ISO time as ?1). */
+const ENDED_TOKEN_STREAMS = `stream LIKE '${POLL_STREAM} %'
+  AND substr(stream, ${POLL_STREAM.length + 2}) NOT IN (SELECT id FROM tokens WHERE expires IS NULL OR expires > ?1)`
+
 /**
- * Drops the poll streams of tokens that no longer exist (with their acknowledgements, by the
- * foreign key's cascade): run after tokens are revoked, so a stream never outlives its token.
+ * Drops the poll streams of tokens that can no longer poll (with their acknowledgements, by the
+ * foreign key's cascade): revoked ones, and expired ones, since an expired token is refused for
+ * good (an expiry cannot be extended; its replacement is a new token with a stream of its own).
+ * Run after tokens are revoked, and by the server now and then (dropEndedStreamsLater), so a
+ * stream never outlives its token.
  */
-export function dropRevokedTokenStreams(db: Database): void {
-  db.query(
-    `DELETE FROM event_streams WHERE stream LIKE '${POLL_STREAM} %'
-       AND substr(stream, ${POLL_STREAM.length + 2}) NOT IN (SELECT id FROM tokens)`
-  ).run()
+export function dropRevokedTokenStreams(db: Database, now: Date = new Date()): number {
+  return db.query(`DELETE FROM event_streams WHERE ${ENDED_TOKEN_STREAMS}`).run(now.toISOString()).changes
+}
+
+/**
+ * Drops ended tokens' streams through `write` (the server's writer) when there are any: the check
+ * is a read, so a server whose tokens are all valid writes nothing for it.
+ */
+export function dropEndedStreamsLater(
+  db: Database,
+  now: Date,
+  write: <T>(fn: () => T) => Promise<T>
+): Promise<number> | undefined {
+  const any = db.query<{ one: number }, [string]>(
+    `SELECT 1 AS one FROM event_streams WHERE ${ENDED_TOKEN_STREAMS} LIMIT 1`
+  )
+  return any.get(now.toISOString()) ? write(() => dropRevokedTokenStreams(db, now)) : undefined
 }
 
 /** The tenant's last journal position (0 while it has none): a stream placed here gets what is appended from now on. */

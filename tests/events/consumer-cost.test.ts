@@ -1,0 +1,231 @@
+// What consumers cost per event: one signature per entry for all of a tenant's consumers, one
+// journal read per poll, no acknowledgement rows for in-order acks, waves of pushed SETs.
+import { afterEach, describe, expect, test } from 'bun:test'
+import type { JournalEntry } from '../../src/journal/types'
+import { readSize } from '../../src/events/pending'
+import { pollEvents, type PollDeps } from '../../src/events/poll'
+import { setPushUrls } from '../../src/events/push-urls'
+import { createEvents } from '../../src/events/service'
+import type { Feed, SetClaims } from '../../src/events/set'
+import { SignedSets } from '../../src/events/signed-sets'
+import { StreamPositions } from '../../src/events/streams'
+import { openDatabase } from '../../src/store/db'
+import { MemoryJournal } from './memory-journal'
+
+const BASE = 'https://scim.example.com/scim/v2'
+const feed: Feed = { issuer: BASE, audience: `${BASE}/Events`, endpointOf: () => '/Users' }
+const users = (n: number, from = 0) =>
+  Array.from({ length: n }, (_, i) => ({ op: 'create' as const, resourceId: `u${from + i}` }))
+
+const cleanups: (() => unknown)[] = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+/** A JournalReader that counts its reads and the entries they returned. */
+function countingReader(journal: MemoryJournal) {
+  const counts = { reads: 0, entries: 0 }
+  const reader = {
+    after(tenant: string, seq: number, limit: number): JournalEntry[] {
+      const out = journal.after(tenant, seq, limit)
+      counts.reads++
+      counts.entries += out.length
+      return out
+    },
+    onAppend: journal.onAppend.bind(journal),
+  }
+  return { reader, counts }
+}
+
+describe('events/consumer cost', () => {
+  test('an entry is signed once per feed, whoever takes it first; another feed signs its own', () => {
+    const journal = new MemoryJournal()
+    const [entry] = journal.commit(...users(1))
+    const signed: SetClaims[] = []
+    const sets = new SignedSets((_, claims) => {
+      signed.push(claims)
+      return `set-${signed.length}`
+    })
+    expect(sets.of(entry!, feed)).toBe('set-1')
+    expect(sets.of(entry!, feed)).toBe('set-1')
+    expect(
+      sets.of(entry!, { ...feed, issuer: 'https://other/scim/v2', audience: 'https://other/scim/v2/Events' })
+    ).toBe('set-2')
+    expect(signed.map((c) => c.iss)).toEqual([BASE, 'https://other/scim/v2'])
+  })
+
+  test('past its capacity the oldest signed SETs go first', () => {
+    const journal = new MemoryJournal()
+    const entries = journal.commit(...users(3))
+    let n = 0
+    const sets = new SignedSets(() => `set-${++n}`, 2)
+    for (const e of entries) sets.of(e, feed)
+    expect(sets.of(entries[2]!, feed)).toBe('set-3')
+    expect(sets.of(entries[0]!, feed)).toBe('set-4')
+  })
+
+  test('the poller and a push receiver of the tenant get the same signed SET', async () => {
+    const bodies: string[] = []
+    const server = Bun.serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      async fetch(request) {
+        bodies.push(await request.text())
+        return new Response(null, { status: 202 })
+      },
+    })
+    cleanups.push(() => server.stop(true))
+    const journal = new MemoryJournal()
+    const { sqlite } = openDatabase(':memory:')
+    const service = createEvents({
+      db: sqlite,
+      journal,
+      endpointOf: () => '/Users',
+      publicBase: () => BASE,
+      now: () => new Date(),
+      reloadEveryMs: 0,
+    })
+    cleanups.push(async () => {
+      await service.close()
+      sqlite.close()
+    })
+    setPushUrls(sqlite, 'default', [`http://127.0.0.1:${server.port}/events`])
+    service.reloadPushUrls()
+    journal.commit(...users(3))
+    await service.pushIdle()
+    const polled = await service.poll('default', BASE, { returnImmediately: true })
+    // ES256 signatures are randomised: equal strings mean one signature served both.
+    expect(Object.values(polled.sets)).toEqual(bodies)
+  })
+
+  test('a healthy receiver gets waves of pipelined SETs on one connection, in commit order, one position write per wave', async () => {
+    const seqs: number[] = []
+    const ports = new Set<number>()
+    const server = Bun.serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      async fetch(request, srv) {
+        ports.add(srv.requestIP(request)!.port)
+        const payload = (await request.text()).split('.')[1]!
+        seqs.push(Number(JSON.parse(Buffer.from(payload, 'base64url').toString()).jti.split('.')[0]))
+        return new Response(null, { status: 202 })
+      },
+    })
+    cleanups.push(() => server.stop(true))
+    const journal = new MemoryJournal()
+    const { sqlite } = openDatabase(':memory:')
+    let writes = 0
+    const service = createEvents({
+      db: sqlite,
+      journal,
+      endpointOf: () => '/Users',
+      publicBase: () => BASE,
+      now: () => new Date(),
+      reloadEveryMs: 0,
+      write: async (fn) => {
+        writes++
+        return sqlite.transaction(fn)()
+      },
+    })
+    cleanups.push(async () => {
+      await service.close()
+      sqlite.close()
+    })
+    setPushUrls(sqlite, 'default', [`http://127.0.0.1:${server.port}/events`])
+    service.reloadPushUrls()
+    const entries = journal.commit(...users(200))
+    await service.pushIdle()
+    expect(seqs).toEqual(entries.map((e) => e.seq))
+    expect(ports.size).toBe(1)
+    // One at a time for the first 8, then waves of 2, 4, … 32.
+    expect(writes).toBeLessThan(25)
+    expect(service.undelivered()).toBe(0)
+  })
+
+  test('a receiver that closes the connection after each answer gets every SET in order, one per connection, without back-off', async () => {
+    const seqs: number[] = []
+    const ports = new Set<number>()
+    const server = Bun.serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      async fetch(request, srv) {
+        ports.add(srv.requestIP(request)!.port)
+        const payload = (await request.text()).split('.')[1]!
+        seqs.push(Number(JSON.parse(Buffer.from(payload, 'base64url').toString()).jti.split('.')[0]))
+        return new Response(null, { status: 202, headers: { connection: 'close' } })
+      },
+    })
+    cleanups.push(() => server.stop(true))
+    const journal = new MemoryJournal()
+    const { sqlite } = openDatabase(':memory:')
+    const delays: number[] = []
+    const service = createEvents({
+      db: sqlite,
+      journal,
+      endpointOf: () => '/Users',
+      publicBase: () => BASE,
+      now: () => new Date(),
+      reloadEveryMs: 0,
+      push: { sleep: async (ms) => void delays.push(ms) },
+    })
+    cleanups.push(async () => {
+      await service.close()
+      sqlite.close()
+    })
+    setPushUrls(sqlite, 'default', [`http://127.0.0.1:${server.port}/events`])
+    service.reloadPushUrls()
+    const entries = journal.commit(...users(30))
+    await service.pushIdle()
+    expect(seqs).toEqual(entries.map((e) => e.seq))
+    expect(ports.size).toBe(30)
+    expect(delays).toEqual([])
+  })
+
+  test('a poll acknowledging what the last one returned reads the journal once and stores no single acks', async () => {
+    const journal = new MemoryJournal()
+    const { reader, counts } = countingReader(journal)
+    const { sqlite } = openDatabase(':memory:')
+    cleanups.push(() => sqlite.close())
+    const positions = new StreamPositions(sqlite)
+    const deps: PollDeps = { reader, positions, setOf: (e) => `set ${e.seq}`, maxEvents: 1000, longPollMs: 10 }
+    journal.commit(...users(40))
+    const poll = (ack: string[], maxEvents: number) =>
+      pollEvents(deps, 'default', 'poll', feed, { ack, setErrs: {}, maxEvents, returnImmediately: true })
+    const first = Object.keys((await poll([], 10)).sets)
+    expect(first).toHaveLength(10)
+    counts.reads = 0
+    counts.entries = 0
+    const second = await poll(first, 10)
+    expect(Object.keys(second.sets)).toHaveLength(10)
+    expect(second.moreAvailable).toBe(true)
+    expect(counts.reads).toBe(1)
+    // The 10 acknowledged, the 10 returned, one to tell that more follow.
+    expect(counts.entries).toBe(21)
+    expect(sqlite.query('SELECT count(*) AS n FROM event_acks').get()).toEqual({ n: 0 })
+    expect(positions.cursor('default', 'poll')).toEqual({ ackedSeq: 10, acked: new Set() })
+  })
+
+  test('an ack ahead of an unacknowledged event is kept on its own; the position moves once the gap closes', async () => {
+    const journal = new MemoryJournal()
+    const { sqlite } = openDatabase(':memory:')
+    cleanups.push(() => sqlite.close())
+    const positions = new StreamPositions(sqlite)
+    const deps: PollDeps = { reader: journal, positions, setOf: () => 'set', maxEvents: 1000, longPollMs: 10 }
+    journal.commit(...users(4))
+    const poll = (ack: string[]) =>
+      pollEvents(deps, 'default', 'poll', feed, { ack, setErrs: {}, returnImmediately: true })
+    const jtis = Object.keys((await poll([])).sets)
+    expect(Object.keys((await poll([jtis[1]!, jtis[3]!])).sets)).toEqual([jtis[0]!, jtis[2]!])
+    expect(positions.cursor('default', 'poll')).toEqual({ ackedSeq: 0, acked: new Set([2, 4]) })
+    expect(Object.keys((await poll([jtis[0]!])).sets)).toEqual([jtis[2]!])
+    expect(positions.cursor('default', 'poll')).toEqual({ ackedSeq: 2, acked: new Set([4]) })
+    expect((await poll([jtis[2]!])).sets).toEqual({})
+    expect(positions.cursor('default', 'poll')).toEqual({ ackedSeq: 4, acked: new Set() })
+  })
+
+  test('a first read takes what a poll of `max` can need, never a whole batch for a few', () => {
+    expect(readSize({ ackedSeq: 0, acked: new Set() }, 10)).toBe(11)
+    expect(readSize({ ackedSeq: 0, acked: new Set([3, 5]) }, 10, 10)).toBe(23)
+    expect(readSize({ ackedSeq: 0, acked: new Set() }, 1000, 1000)).toBe(500)
+  })
+})
