@@ -272,7 +272,7 @@ export class PgBench {
   async start(): Promise<void> {
     this.pg = await startBenchPostgres(this.o.serverCore)
     console.log(
-      `bench: PostgreSQL ${this.pg.version} in ${this.pg.dir}, ${this.pg.affinity}: beside the server under test, for the baseline and the binary alike; wrk alone on core ${this.o.loadCore}`
+      `bench: PostgreSQL ${this.pg.version} in ${this.pg.dir}, ${this.pg.affinity}: beside the server under test, for the baseline and the binary alike; wrk on core ${this.o.loadCore}`
     )
   }
 
