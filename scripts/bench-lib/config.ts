@@ -4,6 +4,8 @@ export interface BenchOptions {
   quick: boolean
   sizes: number[]
   only: 'read' | 'write' | 'all'
+  /** `pg`: also the PostgreSQL store against a bare Bun + PostgreSQL baseline (pg-phases.ts). */
+  store: 'sqlite' | 'pg'
   rounds: number
   seconds: number
   warmupSeconds: number
@@ -25,12 +27,14 @@ export interface BenchOptions {
   command: string
 }
 
-const USAGE = `usage: scripts/bench [--quick] [--sizes 10000,1000000] [--only read|write] [--rounds N]
+const USAGE = `usage: scripts/bench [--quick] [--sizes 10000,1000000] [--only read|write] [--rounds N] [--store pg]
   --quick       3 s measurements, 1 round (default: 10 s, 3 rounds, medians reported)
   --sizes       seeded user counts, comma-separated (default 10000,1000000)
   --only        run only the read or only the write scenarios
   --rounds N    measurement rounds per scenario (medians of N)
-  --seconds S   override the measurement duration`
+  --seconds S   override the measurement duration
+  --store pg    also start a throwaway PostgreSQL and measure the store on it against a bare
+                Bun + PostgreSQL baseline, beside the SQLite rounds (default sizes then: 10000)`
 
 export function parseOptions(argv: string[], env: Record<string, string | undefined>): BenchOptions {
   const value = (name: string): string | undefined => {
@@ -49,6 +53,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     '--tmp',
     '--bin',
     '--out',
+    '--store',
     '--help',
     '-h',
   ])
@@ -61,7 +66,11 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     process.exit(0)
   }
   const quick = argv.includes('--quick')
-  const sizes = (value('sizes') ?? '10000,1000000').split(',').map((s) => Number(s.trim().replace(/_/g, '')))
+  const store = value('store') ?? 'sqlite'
+  if (store !== 'sqlite' && store !== 'pg') fail('--store wants sqlite or pg')
+  const sizes = (value('sizes') ?? (store === 'pg' ? '10000' : '10000,1000000'))
+    .split(',')
+    .map((s) => Number(s.trim().replace(/_/g, '')))
   if (sizes.some((n) => !Number.isInteger(n) || n < 1000)) fail('--sizes wants integers ≥ 1000')
   const only = value('only') ?? 'all'
   if (only !== 'read' && only !== 'write' && only !== 'all') fail('--only wants read or write')
@@ -75,6 +84,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     quick,
     sizes,
     only,
+    store,
     rounds,
     seconds,
     warmupSeconds: quick ? 1 : 2,

@@ -4,6 +4,7 @@ import { cpus } from 'node:os'
 import { mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { parseOptions } from './config'
 import { hitRatio, SizeRun, type Recorder, type SizeState } from './phases'
+import { PgBench } from './pg-phases'
 import { crossTargets, render, summarize } from './report'
 
 const o = parseOptions(process.argv.slice(2), process.env)
@@ -16,6 +17,7 @@ const rec: Recorder = { measurements: [], anomalies: [] }
 const states: SizeState[] = []
 let failure: string | null = null
 let current: SizeRun | null = null
+const pg = o.store === 'pg' ? new PgBench(o, rec) : null
 
 console.log(
   `bench: sizes ${o.sizes.join(', ')}; ${o.only === 'all' ? 'read + write' : o.only}; ${o.rounds} round(s) of ${o.seconds} s (+${o.warmupSeconds} s warm-up); wrk -t1 -c${o.connections} on core ${o.loadCore}, servers on core ${o.serverCore}`
@@ -25,12 +27,14 @@ console.log(`bench: binary ${o.bin} (built ${statSync(o.bin).mtime.toISOString()
 const stopOnSignal = async (signal: string) => {
   console.error(`bench: ${signal}, stopping servers`)
   await current?.stopScim().catch(() => {})
+  await pg?.stop()
   process.exit(130)
 }
 process.on('SIGINT', () => void stopOnSignal('SIGINT'))
 process.on('SIGTERM', () => void stopOnSignal('SIGTERM'))
 
 try {
+  await pg?.start()
   for (const size of o.sizes) {
     const dir = `${o.tmp}/size-${size}`
     mkdirSync(dir, { recursive: true })
@@ -48,11 +52,14 @@ try {
     } finally {
       await run.stopScim()
     }
+    await pg?.size(size, `${dir}/pg`)
     st.ids = [] // the lists stay in the temp dir; keep the JSON small
   }
 } catch (error) {
   failure = error instanceof Error ? (error.stack ?? error.message) : String(error)
   console.error(`\nbench: FAILED: ${failure}`)
+} finally {
+  await pg?.stop()
 }
 
 const rows = summarize(rec.measurements, o.sizes)
@@ -82,6 +89,7 @@ for (const st of states) {
       `lookup cache @ ${st.size.toLocaleString('en')}: ${st.lookupCache.map(hitRatio).join(' / ')} per round (the userName eq scenario)`
     )
 }
+pg?.print()
 if (rec.anomalies.length) {
   console.log(`\n${rec.anomalies.length} anomal${rec.anomalies.length === 1 ? 'y' : 'ies'}:`)
   for (const a of rec.anomalies) console.log(`  - ${a}`)
@@ -112,6 +120,7 @@ writeFileSync(
       crossTargets: extras,
       sizes: states.map(({ ids: _ids, ...s }) => s),
       anomalies: rec.anomalies,
+      postgres: pg?.results(),
       measurements: rec.measurements,
     },
     null,

@@ -161,7 +161,8 @@ export class SizeRun {
     )
   }
 
-  private async measure(
+  /** One warm-up and one measured wrk run, recorded (also driven by pg-phases.ts). */
+  async measure(
     scenario: string,
     target: Target,
     server: Server,
@@ -218,7 +219,7 @@ export class SizeRun {
   }
 
   /** One request of a scenario before load, to catch a wrong answer that wrk would not see. */
-  private async probe(
+  async probe(
     server: Server,
     label: string,
     method: string,

@@ -1,5 +1,6 @@
 // Turns the raw measurements into medians, ratios and PASS/FAIL rows; prints the table.
 import type { Measurement, SizeState } from './phases'
+import { PG_LABELS, pgRows } from './pg-report'
 
 export interface Row {
   scenario: string
@@ -38,11 +39,11 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
 }
 
-function pick(ms: Measurement[], scenario: string, size: number, target: Measurement['target']): Measurement[] {
+export function pick(ms: Measurement[], scenario: string, size: number, target: Measurement['target']): Measurement[] {
   return ms.filter((m) => m.scenario === scenario && m.size === size && m.target === target)
 }
 
-function stats(runs: Measurement[]): Pick<Row, 'rps' | 'p50Ms' | 'p99Ms' | 'non2xx' | 'sockErrors' | 'rounds'> {
+export function stats(runs: Measurement[]): Pick<Row, 'rps' | 'p50Ms' | 'p99Ms' | 'non2xx' | 'sockErrors' | 'rounds'> {
   if (runs.length === 0) return { rps: null, p50Ms: null, p99Ms: null, non2xx: 0, sockErrors: 0, rounds: 0 }
   return {
     rps: median(runs.map((r) => r.result.rps)),
@@ -55,7 +56,7 @@ function stats(runs: Measurement[]): Pick<Row, 'rps' | 'p50Ms' | 'p99Ms' | 'non2
 }
 
 /** Median over rounds of (scim req/s ÷ baseline req/s measured in the same round). */
-function pairedRatio(scim: Measurement[], base: Measurement[]): number | null {
+export function pairedRatio(scim: Measurement[], base: Measurement[]): number | null {
   const ratios = scim.flatMap((s) => {
     const b = base.find((x) => x.round === s.round)
     return b ? [s.result.rps / b.result.rps] : []
@@ -63,7 +64,7 @@ function pairedRatio(scim: Measurement[], base: Measurement[]): number | null {
   return ratios.length ? median(ratios) : null
 }
 
-function verdict(ok: boolean | null): Row['verdict'] {
+export function verdict(ok: boolean | null): Row['verdict'] {
   return ok === null ? '' : ok ? 'PASS' : 'FAIL'
 }
 
@@ -150,6 +151,7 @@ export function summarize(ms: Measurement[], sizes: number[]): Row[] {
         verdict: ratio === null ? '' : verdict(ratio >= 0.9),
       })
     }
+    rows.push(...pgRows(ms, size))
   }
   return rows
 }
@@ -227,7 +229,7 @@ export function render(rows: Row[], extras: Extra[]): string {
   const main = table(
     ['scenario', 'size', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'target', 'result', 'non-2xx', 'sock err', 'runs'],
     rows.map((r) => [
-      LABELS[r.scenario] ?? r.scenario,
+      LABELS[r.scenario] ?? PG_LABELS[r.scenario] ?? r.scenario,
       fmtSize(r.size),
       r.rps === null ? '—' : Math.round(r.rps).toString(),
       n(r.p50Ms),

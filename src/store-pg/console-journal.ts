@@ -28,7 +28,7 @@ export const LIVE_POLL_MS = 500
 /** Entries the export reads per query: a million-entry export never sits in memory. */
 export const EXPORT_PAGE = 1000
 
-const PG_JOURNAL: JournalSqlDialect = {
+export const PG_JOURNAL: JournalSqlDialect = {
   columns: PG_ENTRY_COLUMNS,
   param: (n) => `$${n}`,
   timeCollation: ' COLLATE "C"',

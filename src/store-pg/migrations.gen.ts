@@ -54,5 +54,13 @@ export const MIGRATIONS: EmbeddedMigration[] = [
       "CREATE INDEX \"journal_tenant_seq_at\" ON \"journal\" USING btree (\"tenant\",\"seq\",\"at\");",
       "CREATE INDEX \"resources_tenant_type_modified\" ON \"resources\" USING btree (\"tenant\",\"type\",\"last_modified\");"
     ]
+  },
+  {
+    "tag": "0002_journal_history_index",
+    "when": 1796146733825,
+    "hash": "0f27faf29668d12dbf8e090fdc6e5643e0668a0584b8eab48d813fc3ab0ea94c",
+    "statements": [
+      "CREATE INDEX \"journal_tenant_resource\" ON \"journal\" USING btree (\"tenant\",\"resource_id\",\"seq\");"
+    ]
   }
 ]

@@ -244,7 +244,12 @@ export const journal = pgTable(
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
-  (t) => [index('journal_tenant_seq_at').on(t.tenant, t.seq, t.at)]
+  // The second: one resource's history (the console's), newest first without a sort, as SQLite's
+  // journal_tenant_resource (whose entries end with the rowid, which is seq) serves it.
+  (t) => [
+    index('journal_tenant_seq_at').on(t.tenant, t.seq, t.at),
+    index('journal_tenant_resource').on(t.tenant, t.resourceId, t.seq),
+  ]
 )
 
 /** Each tenant's chain head and, after retention pruned older entries, its checkpoint. */

@@ -124,7 +124,7 @@ for (const store of STORES)
     })
   })
 
-// SQLite's plan: PostgreSQL's journal has no (tenant, resource_id) index yet.
+// SQLite's plan (PostgreSQL's: tests/store-pg/journal-history-plan.test.ts).
 describe('the history read', () => {
   test('is served by the (tenant, resource_id) index, newest first with no sort, not by a walk of the tenant', async () => {
     const app = await makeConsoleApp()

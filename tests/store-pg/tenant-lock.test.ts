@@ -17,27 +17,59 @@ describe.skipIf(!server)('store-pg/tenant-lock', () => {
     await db?.drop()
   })
 
-  test('40 appends over 4 connections to 2 tenants: each chain is one line, no two entries share a predecessor', async () => {
-    // Four clients stand for four replicas, each with its own connection.
+  /** 40 appends over 4 connections (four replicas) to 2 tenants; `head` reads a chain's last entry under the lock. */
+  async function appendConcurrently(
+    table: string,
+    head: (tx: SQL, tenant: string) => Promise<Record<string, unknown>[]>
+  ) {
     const replicas = Array.from({ length: 4 }, () => new SQL(db.url, { max: 1 }))
     const append = (sql: SQL, tenant: string, n: number) =>
       sql.begin(async (tx) => {
-        await lockTenant(tx, tenant)
-        const [last] = await tx`SELECT seq, hash FROM chain WHERE tenant = ${tenant} ORDER BY seq DESC LIMIT 1`
+        const [last] = await head(tx, tenant)
         const prev = (last?.hash as string | undefined) ?? 'genesis'
         const hash = createHash('sha256').update(`${prev}|${n}`).digest('hex')
-        await tx`INSERT INTO chain VALUES (${tenant}, ${(last?.seq ?? 0) + 1}, ${prev}, ${hash})`
+        await tx.unsafe(`INSERT INTO ${table} VALUES ($1, $2, $3, $4)`, [
+          tenant,
+          ((last?.seq as number) ?? 0) + 1,
+          prev,
+          hash,
+        ])
       })
     await Promise.all(
       Array.from({ length: 40 }, (_, i) => append(replicas[i % 4]!, i % 2 === 0 ? 'default' : 'acme', i))
     )
     await Promise.all(replicas.map((r) => r.close()))
+  }
+
+  test('40 appends over 4 connections to 2 tenants: each chain is one line, no two entries share a predecessor', async () => {
+    await appendConcurrently('chain', async (tx, tenant) => {
+      await lockTenant(tx, tenant)
+      return tx`SELECT seq, hash FROM chain WHERE tenant = ${tenant} ORDER BY seq DESC LIMIT 1`
+    })
+    await expectOneLine('chain')
+  })
+
+  test('the head read sent right behind the lock, without waiting for it (pipelined), still sees the last holder’s entry', async () => {
+    // The server runs a connection's statements one after another and each takes its snapshot
+    // when it starts, so the read behind a lock that waits sees what the holder committed.
+    await db.sql`CREATE TABLE chain2 (LIKE chain)`
+    await appendConcurrently('chain2', async (tx, tenant) => {
+      const [, rows] = await Promise.all([
+        lockTenant(tx, tenant),
+        tx`SELECT seq, hash FROM chain2 WHERE tenant = ${tenant} ORDER BY seq DESC LIMIT 1`,
+      ])
+      return rows
+    })
+    await expectOneLine('chain2')
+  })
+
+  async function expectOneLine(table: string) {
     for (const tenant of ['default', 'acme']) {
-      const rows = await db.sql`SELECT seq, prev, hash FROM chain WHERE tenant = ${tenant} ORDER BY seq`
+      const rows = await db.sql.unsafe(`SELECT seq, prev, hash FROM ${table} WHERE tenant = $1 ORDER BY seq`, [tenant])
       expect(rows.map((r: { seq: number }) => r.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
       rows.forEach((r: { prev: string }, i: number) => {
         expect(r.prev).toBe(i === 0 ? 'genesis' : rows[i - 1].hash)
       })
     }
-  })
+  }
 })

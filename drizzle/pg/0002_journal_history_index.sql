@@ -1,0 +1,1 @@
+CREATE INDEX "journal_tenant_resource" ON "journal" USING btree ("tenant","resource_id","seq");
