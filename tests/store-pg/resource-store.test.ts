@@ -30,6 +30,7 @@ describe.skipIf(!server)('store-pg/resource-store', () => {
   beforeAll(async () => {
     db = await freshDatabase(server!)
     await applyPgMigrations(db.sql, MIGRATIONS)
+    await db.sql`INSERT INTO tenants (name, created) VALUES ('acme', '2026-01-01T00:00:00.000Z')`
   })
   afterAll(async () => {
     await db?.drop()

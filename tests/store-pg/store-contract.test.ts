@@ -88,6 +88,14 @@ for (const [kind, make] of kinds) {
       await harness.reset()
     })
 
+    test('a store of a tenant removed since it was opened writes nothing: 404, no row, no journal entry', async () => {
+      const store = harness.open('gone')
+      const error = await refusal(insertAll(store, [user('u-gone', 'gone@example.com')]))
+      expect(error.status).toBe(404)
+      expect(await run(store.get(User, 'u-gone'))).toBeUndefined()
+      expect(await harness.verify('gone')).toMatchObject({ ok: true })
+    })
+
     test('create, get, replace, delete', async () => {
       const store = fresh()
       const ann = user('u1', 'Ann', { title: 'Engineer' })
