@@ -1,6 +1,7 @@
 // Translates PostgreSQL failures into SCIM errors by SQLSTATE and constraint name, as src/store/errors.ts does for SQLite; never the SQL.
 import { ScimError } from '../scim/errors'
 import type { ResourceType } from '../scim/schema/types'
+import { tenantGone } from '../store/errors'
 
 /** What Bun's PostgresError carries that the translation reads (Drizzle wraps it as `cause`). */
 interface ServerError {
@@ -24,9 +25,13 @@ export function sqlState(err: unknown): string | undefined {
   return typeof errno === 'string' ? errno : undefined
 }
 
+/** The foreign key from resources.tenant to tenants.name (drizzle-kit's name for it). */
+const RESOURCES_TENANT_FK = 'resources_tenant_tenants_name_fk'
+
 /** unique_violation on the per-tenant userName index or the primary key: 409 uniqueness (RFC 7644 §3.12). */
 export function translatePgConstraintError(err: unknown, type: ResourceType): unknown {
   const e = serverError(err)
+  if (e?.errno === '23503' && e.constraint === RESOURCES_TENANT_FK) return tenantGone()
   if (e?.errno !== '23505') return err
   if (e.constraint === 'resources_tenant_user_name_unique') {
     return ScimError.uniqueness(`a ${type.name} with this userName already exists`)

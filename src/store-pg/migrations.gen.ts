@@ -62,5 +62,13 @@ export const MIGRATIONS: EmbeddedMigration[] = [
     "statements": [
       "CREATE INDEX \"journal_tenant_resource\" ON \"journal\" USING btree (\"tenant\",\"resource_id\",\"seq\");"
     ]
+  },
+  {
+    "tag": "0003_resources_need_tenant",
+    "when": 1796147313582,
+    "hash": "1bad96400f1318caa1d9aa7bd1d024c3f22d04cac0e4703abf20e6ee82e68341",
+    "statements": [
+      "ALTER TABLE \"resources\" ADD CONSTRAINT \"resources_tenant_tenants_name_fk\" FOREIGN KEY (\"tenant\") REFERENCES \"public\".\"tenants\"(\"name\") ON DELETE cascade ON UPDATE no action;"
+    ]
   }
 ]

@@ -1,22 +1,27 @@
-// The PostgreSQL ResourceStore: effects that wait for Bun SQL's reads and lists, one transaction per write job.
+// The PostgreSQL ResourceStore: effects that wait for Bun SQL's reads and lists, write jobs committed in batches.
 import type { SQL } from 'bun'
 import type { BunSQLDatabase } from 'drizzle-orm/bun-sql'
 import { DEFAULT_LIMITS, type Limits } from '../scim/limits'
 import type { ResourceStore, WriteTx } from '../service/context'
 import { awaited, type Effect, run } from '../service/effect'
-import { isRetryable, translatePgStorageError } from './errors'
+import { translatePgStorageError } from './errors'
 import { publishInvalidation } from './invalidation'
 import { pgListQuery } from './list-query'
 import { pgMigrationStatus } from './migrate'
 import { MIGRATIONS } from './migrations.gen'
 import { pgReads } from './reads'
+import { PgJournalAppends } from './journal'
+import { type BatchState, PgWriteBatches } from './write-batches'
 import { createPgWriteTx, type Touched } from './write-tx'
 
 /** How old the last readiness check may be before readinessProblem starts another. */
 const READINESS_MAX_AGE_MS = 1000
 
-/** A job that lost a deadlock (or a serialization conflict) is run again this many times in all. */
-const ATTEMPTS = 3
+/** What the jobs of one transaction share: the tenant's journal chain and the ids they changed. */
+interface PgBatch {
+  appends: PgJournalAppends
+  touched: Touched
+}
 
 /** The PostgreSQL store: a ResourceStore, and the readiness check its probe answers from. */
 export interface PgResourceStore extends ResourceStore {
@@ -42,10 +47,10 @@ export interface PgStoreOptions {
  * The ResourceStore of src/service/context.ts on PostgreSQL: each read is an effect that yields
  * its query's promise, and a write job's effect is driven inside its transaction with `run`, which
  * awaits each statement the job yields.
- * There is no group commit: each job is its own transaction, and PostgreSQL's own group commit
- * (commit_delay, and concurrent transactions sharing WAL flushes) shares the syncs of jobs
- * arriving together, as the write queue does for SQLite. A job that loses a deadlock to another
- * (two jobs bumping each other's dependents) is rolled back whole and run again.
+ * Jobs that arrive while a transaction runs share the next one (write-batches.ts): the tenant's
+ * journal lock, held to COMMIT, would otherwise make its writes wait for each other's disk flush.
+ * A batch that loses a deadlock to another (two jobs bumping each other's dependents) is rolled
+ * back whole and run again.
  */
 export function createPgResourceStore(
   db: BunSQLDatabase & { $client: SQL },
@@ -56,18 +61,25 @@ export function createPgResourceStore(
   const limits = options.limits ?? DEFAULT_LIMITS
   const journaling = options.journaling !== false
   const reads = pgReads(tenant)
-  const counters = { writeBatches: 0, writeJobs: 0 }
+  // One journal appender and one set of touched ids per transaction: a batch's jobs continue one chain.
+  const batches = new PgWriteBatches(client, () => ({ beforeCommit: [] }))
+  const job =
+    <T>(fn: (tx: WriteTx) => Effect<T>) =>
+    async (tx: SQL, shared: BatchState & Partial<PgBatch>): Promise<T> => {
+      if (!shared.appends) {
+        const batch: PgBatch = { appends: new PgJournalAppends(tx, tenant), touched: { ids: new Set() } }
+        Object.assign(shared, batch)
+        if (options.publish)
+          shared.beforeCommit.push(async () => {
+            if (batch.touched.ids.size > 0) await publishInvalidation(tx, { tenant, ids: [...batch.touched.ids] })
+          })
+      }
+      const { appends, touched } = shared as PgBatch
+      return await run(fn(createPgWriteTx(tx, reads, tenant, limits, journaling, touched, appends)))
+    }
 
   let readiness: { problem: string | undefined; at: number } | undefined
   let checking: Promise<string | undefined> | undefined
-
-  const attempt = <T>(fn: (tx: WriteTx) => Effect<T>) =>
-    client.begin(async (tx) => {
-      const touched: Touched = { ids: new Set() }
-      const value = await run(fn(createPgWriteTx(tx, reads, tenant, limits, journaling, touched)))
-      if (options.publish && touched.ids.size > 0) await publishInvalidation(tx, { tenant, ids: [...touched.ids] })
-      return value
-    }) as Promise<T>
 
   const checkReadiness = async (): Promise<string | undefined> => {
     let problem: string | undefined
@@ -100,18 +112,13 @@ export function createPgResourceStore(
       return user.groupsRead ?? (yield* awaited(reads.groupsOf(client, user.id)))
     },
     async write(fn) {
-      counters.writeBatches++
-      counters.writeJobs++
-      for (let n = 1; ; n++) {
-        try {
-          return await attempt(fn)
-        } catch (err) {
-          if (n < ATTEMPTS && isRetryable(err)) continue
-          throw translatePgStorageError(err)
-        }
+      try {
+        return await batches.run(job(fn))
+      } catch (err) {
+        throw translatePgStorageError(err)
       }
     },
-    stats: () => ({ lookupHits: 0, lookupMisses: 0, ...counters }),
+    stats: () => ({ lookupHits: 0, lookupMisses: 0, ...batches.stats }),
     checkReadiness: check,
     readinessProblem() {
       // The probe cannot wait for the database: it answers the last check and starts the next.

@@ -1,6 +1,7 @@
 // The tables of src/store/tables.ts in Drizzle's PostgreSQL dialect: `data` as jsonb, the same indexes.
 import { sql } from 'drizzle-orm'
 import {
+  type AnyPgColumn,
   bigint,
   customType,
   foreignKey,
@@ -50,8 +51,15 @@ export const resources = pgTable(
     // Code-point order: cursors walk the primary key in the order SQLite's binary text keeps it.
     id: codePointText('id').primaryKey(),
     seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
-    /** The tenant the resource belongs to (tenants.name); ids are unique across tenants too. */
-    tenant: text('tenant').notNull().default('default'),
+    /**
+     * The tenant the resource belongs to (tenants.name); ids are unique across tenants too. A
+     * foreign key: a replica that has not yet seen a tenant's removal cannot write rows a tenant
+     * made again under the name would inherit.
+     */
+    tenant: text('tenant')
+      .notNull()
+      .default('default')
+      .references((): AnyPgColumn => tenants.name, { onDelete: 'cascade' }),
     type: text('type').notNull(),
     nameCi: codePointText('name_ci'),
     externalId: codePointText('external_id'),

@@ -44,9 +44,10 @@ export function createPgWriteTx(
   tenant: string,
   limits: Limits,
   journaling: boolean,
-  touched: Touched
+  touched: Touched,
+  /** The transaction's journal appender: the jobs of one batch continue one chain. */
+  appends: PgJournalAppends = new PgJournalAppends(tx, tenant)
 ): WriteTx {
-  const appends = new PgJournalAppends(tx, tenant)
   const note = (rows: Iterable<{ id: string }>) => {
     for (const r of rows) touched.ids.add(r.id)
   }

@@ -10,8 +10,12 @@ export function translateConstraintError(err: unknown, type: ResourceType): unkn
   if (message.includes('UNIQUE constraint failed: resources.id')) {
     return ScimError.uniqueness(`a resource with this id already exists`)
   }
+  if (message.includes('resources_need_tenant')) return tenantGone()
   return err
 }
+
+/** A write for a tenant removed since this server last read the tenants table (migration 0008's trigger, PostgreSQL's foreign key). */
+export const tenantGone = () => ScimError.notFound('this tenant no longer exists; nothing was changed')
 
 /**
  * Result codes (extended ones included) that mean the database cannot take writes now rather

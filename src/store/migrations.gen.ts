@@ -94,5 +94,13 @@ export const MIGRATIONS: EmbeddedMigration[] = [
     "statements": [
       "CREATE INDEX `journal_tenant_resource` ON `journal` (`tenant`,`resource_id`);"
     ]
+  },
+  {
+    "tag": "0008_resources_need_tenant",
+    "when": 1796146828214,
+    "hash": "d783c646a55ac98e375e075c02e7983d2ff788440a6b4f0337de4f31e31ab60b",
+    "statements": [
+      "-- A resource belongs to a tenant that exists: a server that has not yet seen a tenant's removal\n-- (it reads the tenants table every 250 ms) must not write rows a tenant made again under the\n-- same name would inherit. A trigger, not a foreign key, so no table is rebuilt to add it.\nCREATE TRIGGER `resources_need_tenant` BEFORE INSERT ON `resources`\nWHEN NOT EXISTS (SELECT 1 FROM `tenants` WHERE `name` = NEW.`tenant`)\nBEGIN\n  SELECT RAISE(ABORT, 'resources_need_tenant');\nEND;"
+    ]
   }
 ]

@@ -176,6 +176,7 @@ for (const store of STORES)
     test('the default tenant’s pages show none of another tenant’s users: in no count, list or page', async () => {
       const { app, browser } = await signedIn(store)
       await createUser(app, 'ada@example.com')
+      await app.rows("INSERT INTO tenants (name, created) VALUES ('other', '2026-01-01T00:00:00.000Z')")
       await app.rows(
         `INSERT INTO resources (id, tenant, type, name_ci, data, version, created, last_modified)
        VALUES ('other-1', 'other', 'User', 'eve@example.com', '{"userName":"eve@example.com"}', 1,

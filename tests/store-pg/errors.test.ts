@@ -35,6 +35,7 @@ describe.skipIf(!server)('store-pg/errors', () => {
     db = await freshDatabase(server!)
     await applyPgMigrations(db.sql, MIGRATIONS)
     orm = drizzle({ client: db.sql })
+    await db.sql`INSERT INTO tenants (name, created) VALUES ('acme', '2026-01-01T00:00:00.000Z')`
     await orm.insert(resources).values(row('u1', 'bjensen'))
   })
   afterAll(async () => {

@@ -30,13 +30,16 @@ describe.skipIf(!server)('store-pg/resource-store', () => {
   beforeAll(async () => {
     db = await freshDatabase(server!)
     await applyPgMigrations(db.sql, MIGRATIONS)
+    await db.sql`INSERT INTO tenants (name, created) VALUES ('acme', '2026-01-01T00:00:00.000Z')`
   })
   afterAll(async () => {
     await db?.drop()
   })
 
   test('two jobs that lock two rows in opposite orders deadlock; the one PostgreSQL aborts runs again and both commit', async () => {
+    // Two stores, as two replicas: one store's concurrent jobs share one transaction and never meet.
     const store = createPgResourceStore(drizzle({ client: db.sql }))
+    const replica = createPgResourceStore(drizzle({ client: db.sql }))
     await store.write(function* (tx) {
       yield* tx.insert(User, user('a'))
       yield* tx.insert(User, user('b'))
@@ -47,7 +50,7 @@ describe.skipIf(!server)('store-pg/resource-store', () => {
     const firstLocked = new Promise<void>((r) => (firstHas = r))
     const secondLocked = new Promise<void>((r) => (secondHas = r))
     const swap = (name: 'first' | 'second', mine: string, theirs: string, locked: () => void, wait: Promise<void>) =>
-      store.write(function* (tx) {
+      (name === 'first' ? store : replica).write(function* (tx) {
         runs[name]++
         const row = (yield* tx.get(User, mine))!
         locked()

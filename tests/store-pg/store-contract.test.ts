@@ -88,6 +88,14 @@ for (const [kind, make] of kinds) {
       await harness.reset()
     })
 
+    test('a store of a tenant removed since it was opened writes nothing: 404, no row, no journal entry', async () => {
+      const store = harness.open('gone')
+      const error = await refusal(insertAll(store, [user('u-gone', 'gone@example.com')]))
+      expect(error.status).toBe(404)
+      expect(await run(store.get(User, 'u-gone'))).toBeUndefined()
+      expect(await harness.verify('gone')).toMatchObject({ ok: true })
+    })
+
     test('create, get, replace, delete', async () => {
       const store = fresh()
       const ann = user('u1', 'Ann', { title: 'Engineer' })
@@ -379,7 +387,10 @@ for (const [kind, make] of kinds) {
 
     test('a second writer of a locked row waits for the first to commit, then reads its result', async () => {
       if (!harness.lockWaiters) return // SQLite runs one job at a time: nobody ever waits
-      const store = fresh()
+      // Two stores of one tenant, as two replicas have: one store's own jobs share a transaction.
+      const tenant = `t${++tenants}`
+      const store = harness.open(tenant)
+      const replica = harness.open(tenant)
       await insertAll(store, [user('u1', 'ann', { title: 'first' })])
       let release!: () => void
       const held = new Promise<void>((r) => (release = r))
@@ -392,7 +403,7 @@ for (const [kind, make] of kinds) {
         yield* tx.update(User, before, { ...before, data: { ...before.data, title: 'second' }, version: 2 })
       })
       await hasLock
-      const second = store.write(function* (tx) {
+      const second = replica.write(function* (tx) {
         return (yield* tx.get(User, 'u1'))!.data.title
       })
       while ((await harness.lockWaiters()) === 0) await Bun.sleep(5)

@@ -13,7 +13,11 @@ import { createPgResourceStore } from '../../src/store-pg/resource-store'
 import { freshDatabase } from '../helpers/postgres'
 
 /** One store kind: stores per tenant over one database, its journal's verdict, and (PostgreSQL) who waits for a row lock. */
+/** The tenants the suites open stores of (`t1`, `t2`, …): a resource needs its tenant's row. */
+const TENANTS = 200
+
 export interface StoreHarness {
+  /** A store of tenant `default` or `t1`…`t200` (rows made with the harness). */
   open(tenant: string): ResourceStore
   verify(tenant?: string): Promise<Verdict>
   /** Removes every resource, membership and journal entry, so each test starts from nothing. */
@@ -25,6 +29,8 @@ export interface StoreHarness {
 
 export function sqliteHarness(): StoreHarness {
   const { orm, sqlite } = openDatabase(':memory:')
+  const add = sqlite.query("INSERT INTO tenants (name, created) VALUES (?, '2026-01-01T00:00:00Z')")
+  for (let n = 1; n <= TENANTS; n++) add.run(`t${n}`)
   return {
     open: (tenant) => createResourceStore(orm, sqlite, { tenant }),
     verify: async (tenant) => verifyJournal(sqlite, tenant),
@@ -38,6 +44,8 @@ export function sqliteHarness(): StoreHarness {
 export async function pgHarness(serverUrl: string): Promise<StoreHarness> {
   const db = await freshDatabase(serverUrl)
   await applyPgMigrations(db.sql, MIGRATIONS)
+  await db.sql`INSERT INTO tenants (name, created)
+    SELECT 't' || n, '2026-01-01T00:00:00Z' FROM generate_series(1, ${TENANTS}::int) n`
   const orm = drizzle({ client: db.sql })
   // A second client watches the first one's connections.
   const watcher = new SQL(db.url, { max: 1 })

@@ -19,6 +19,7 @@ test('recentlyModified is newest first and modifiedSince counts after the instan
   setModified.run('2026-03-01T00:00:00.000Z', b)
   setModified.run('2026-02-01T00:00:00.000Z', c)
   // A resource of another tenant, modified last of all, is not this store's.
+  sqlite.run("INSERT INTO tenants (name, created) VALUES ('other', '2026-01-01T00:00:00.000Z')")
   sqlite.run(
     `INSERT INTO resources (id, tenant, type, name_ci, data, version, created, last_modified)
      VALUES ('other-1', 'other', 'User', 'z', '{"userName":"z"}', 1, '2026-04-01T00:00:00.000Z', '2026-04-01T00:00:00.000Z')`

@@ -34,3 +34,18 @@ describe('deleteTenant', () => {
     expect(verifyJournal(app.server.sqlite).ok).toBe(true)
   })
 })
+
+describe('a tenant removed while a server still serves it', () => {
+  test('a create before the server reads the tenants table again is a 404 and leaves nothing a new tenant of the name would inherit', async () => {
+    // The server reads the tenants table every minute here: it keeps serving acme's routes after the removal.
+    const app = makeTestApp({ tenantRefreshMs: 60_000 })
+    const acme = addTenant(app, 'acme')
+    expect((await acme.request('GET', '/scim/v2/Users')).status).toBe(200)
+    deleteTenant(app.server.sqlite, 'acme')
+    const late = await acme.request('POST', '/scim/v2/Users', { userName: 'late@acme.test' })
+    expect(late.status).toBe(404)
+    expect(count(app, 'SELECT count(*) AS n FROM resources WHERE tenant = ?')).toBe(0)
+    expect(count(app, 'SELECT count(*) AS n FROM journal WHERE tenant = ?')).toBe(0)
+    expect(count(app, 'SELECT count(*) AS n FROM journal_chains WHERE tenant = ?')).toBe(0)
+  })
+})

@@ -1,0 +1,1 @@
+ALTER TABLE "resources" ADD CONSTRAINT "resources_tenant_tenants_name_fk" FOREIGN KEY ("tenant") REFERENCES "public"."tenants"("name") ON DELETE cascade ON UPDATE no action;

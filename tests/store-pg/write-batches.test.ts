@@ -1,0 +1,67 @@
+// Group commit on PostgreSQL: concurrent jobs share transactions; a failing job is refused alone, the others commit; the chain holds.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { drizzle } from 'drizzle-orm/bun-sql'
+import { ScimError } from '../../src/scim/errors'
+import type { StoredResource } from '../../src/service/context'
+import { run } from '../../src/service/effect'
+import { verifyPgJournal } from '../../src/store-pg/journal-verify'
+import { applyPgMigrations } from '../../src/store-pg/migrate'
+import { MIGRATIONS } from '../../src/store-pg/migrations.gen'
+import { createPgResourceStore } from '../../src/store-pg/resource-store'
+import { builtinRegistry, typeOf } from '../helpers/generate'
+import { createDraft } from '../helpers/journal-draft'
+import { freshDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
+
+const server = await testPostgres()
+const User = typeOf(builtinRegistry(), 'User')
+const T0 = '2026-01-01T00:00:00.000Z'
+const user = (id: string, userName = id): StoredResource => ({
+  id,
+  type: 'User',
+  data: { userName },
+  version: 1,
+  created: T0,
+  lastModified: T0,
+})
+
+describe.skipIf(!server)('store-pg/write-batches', () => {
+  let db: TestDatabase
+  beforeAll(async () => {
+    db = await freshDatabase(server!)
+    await applyPgMigrations(db.sql, MIGRATIONS)
+  })
+  afterAll(async () => {
+    await db?.drop()
+  })
+
+  test('64 concurrent creates share transactions; one that fails is refused alone and the others commit, each journaled once', async () => {
+    const store = createPgResourceStore(drizzle({ client: db.sql }))
+    const create = (r: StoredResource, fail = false) =>
+      store.write(function* (tx) {
+        yield* tx.insert(User, r)
+        yield* tx.journal(createDraft(r.id, T0, null))
+        // After its statements ran: the whole transaction must not keep them.
+        if (fail) throw ScimError.invalidValue('refused on purpose')
+        return r.id
+      })
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 31 }, (_, i) => create(user(`b${i}`))),
+      create(user('bad'), true),
+      // The same userName as b0: a unique violation inside the batch, refused as 409.
+      create(user('dup', 'b0')),
+      ...Array.from({ length: 31 }, (_, i) => create(user(`c${i}`))),
+    ])
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as ScimError).status] : []))
+    expect(refused.sort()).toEqual([400, 409])
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(62)
+    const { writeBatches, writeJobs } = store.stats()
+    expect(writeJobs).toBe(64)
+    expect(writeBatches).toBeLessThan(writeJobs / 4)
+    const [rows] = await db.sql`SELECT count(*)::int AS n FROM resources`
+    expect(rows.n).toBe(62)
+    expect(await run(store.get(User, 'bad'))).toBeUndefined()
+    const [entries] = await db.sql`SELECT count(*)::int AS n, count(DISTINCT resource_id)::int AS ids FROM journal`
+    expect(entries).toEqual({ n: 62, ids: 62 })
+    expect((await verifyPgJournal(db.sql)).ok).toBe(true)
+  })
+})
