@@ -26,38 +26,50 @@ const INSERT = `WITH e AS (INSERT INTO journal (seq, tenant, at, actor, request_
  * and two replicas never chain onto the same entry. Later appends in the same transaction
  * continue from the head kept here. The first also announces the append to every replica.
  */
+/** Seqs taken at once when a transaction appends more entries than it expected. */
+const SEQ_BLOCK = 8
+
 export class PgJournalAppends {
   private prevHash: string | undefined
+  /** Journal seqs taken from the sequence and not yet used (under the tenant's lock, so in commit order). */
+  private seqs: number[] = []
 
+  /** `expected`: how many entries the transaction will likely append (its batch's job count). */
   constructor(
     private readonly tx: SQL,
-    private readonly tenant: string
+    private readonly tenant: string,
+    private readonly expected = 1
   ) {}
 
   async append(draft: JournalDraft): Promise<void> {
-    let seq: number
     if (this.prevHash === undefined) {
       // Sent together: Bun SQL pipelines a connection's prepared statements and the server runs
       // them in order (lockTenant sends its statement before it returns), so the head is still
       // read after the lock is granted, without a round trip for the lock's answer first. Every
       // journaled write of the tenant queues behind this lock: a round trip saved here is saved for all.
       // The NOTIFY rides on the head read (no statement of its own); PostgreSQL delivers it at
-      // commit, to every replica's change events (store-pg/events-journal.ts).
+      // commit, to every replica's change events (store-pg/events-journal.ts). The same statement
+      // takes the seqs of the batch's likely entries, so later appends need no statement for theirs.
       const [, rows] = await Promise.all([
         lockTenant(this.tx, this.tenant),
         this.tx.unsafe(
-          `SELECT nextval('journal_seq')::text AS seq, (SELECT head_hash FROM journal_chains WHERE tenant = $1) AS hash,
-             pg_notify('${JOURNAL_CHANNEL}', $1) AS notified`,
-          [this.tenant]
+          `SELECT array(SELECT nextval('journal_seq') FROM generate_series(1, $2::int))::text[] AS seqs,
+             (SELECT head_hash FROM journal_chains WHERE tenant = $1) AS hash, pg_notify('${JOURNAL_CHANNEL}', $1) AS notified`,
+          [this.tenant, Math.max(1, this.expected)]
         ),
       ])
-      const [row] = rows as { seq: string; hash: string | null }[]
-      seq = Number(row!.seq)
+      const [row] = rows as { seqs: string[]; hash: string | null }[]
+      this.seqs = row!.seqs.map(Number)
       this.prevHash = row!.hash ?? ''
-    } else {
-      const [row] = (await this.tx.unsafe(`SELECT nextval('journal_seq')::text AS seq`)) as { seq: string }[]
-      seq = Number(row!.seq)
+    } else if (this.seqs.length === 0) {
+      // More entries than jobs (cascades): a few more seqs at once. Unused ones are gaps, which
+      // readers (they resume after the last seq they saw) and verify (it follows the hashes) allow.
+      const [row] = (await this.tx.unsafe(
+        `SELECT array(SELECT nextval('journal_seq') FROM generate_series(1, ${SEQ_BLOCK}))::text[] AS seqs`
+      )) as { seqs: string[] }[]
+      this.seqs = row!.seqs.map(Number)
     }
+    const seq = this.seqs.shift()!
     const c: EntryColumns = columnsOf(draft, seq, this.tenant, this.prevHash)
     const hash = chainHash(this.prevHash, entryText(c))
     await this.tx.unsafe(INSERT, [...entryValues(c, hash)])

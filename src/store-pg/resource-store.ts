@@ -62,12 +62,12 @@ export function createPgResourceStore(
   const journaling = options.journaling !== false
   const reads = pgReads(tenant)
   // One journal appender and one set of touched ids per transaction: a batch's jobs continue one chain.
-  const batches = new PgWriteBatches(client, () => ({ beforeCommit: [] }))
+  const batches = new PgWriteBatches(client, (jobs) => ({ beforeCommit: [], jobs }))
   const job =
     <T>(fn: (tx: WriteTx) => Effect<T>) =>
     async (tx: SQL, shared: BatchState & Partial<PgBatch>): Promise<T> => {
       if (!shared.appends) {
-        const batch: PgBatch = { appends: new PgJournalAppends(tx, tenant), touched: { ids: new Set() } }
+        const batch: PgBatch = { appends: new PgJournalAppends(tx, tenant, shared.jobs), touched: { ids: new Set() } }
         Object.assign(shared, batch)
         if (options.publish)
           shared.beforeCommit.push(async () => {

@@ -18,6 +18,8 @@ interface Job<T = unknown> {
 export interface BatchState {
   /** Runs in the transaction after the last job, before COMMIT (the invalidation NOTIFY). */
   beforeCommit: (() => Promise<void>)[]
+  /** How many jobs the transaction runs. */
+  jobs: number
 }
 
 export interface BatchStats {
@@ -45,7 +47,7 @@ export class PgWriteBatches {
 
   constructor(
     private readonly client: SQL,
-    private readonly newState: () => BatchState
+    private readonly newState: (jobs: number) => BatchState
   ) {}
 
   run<T>(job: (tx: SQL, shared: BatchState) => Promise<T>): Promise<T> {
@@ -91,7 +93,7 @@ export class PgWriteBatches {
 
   private transaction(jobs: Job[], failed: { index: number; error?: unknown }): Promise<unknown[]> {
     return this.client.begin(async (tx) => {
-      const shared = this.newState()
+      const shared = this.newState(jobs.length)
       const values: unknown[] = []
       for (const [index, job] of jobs.entries()) {
         try {
