@@ -8,6 +8,7 @@ import type { ResourceStore } from '../service/context'
 import { API_PREFIX, TENANT_API_ROUTE, TENANTS_PREFIX, tenantPrefix } from '../tenants/name'
 import type { TenantSource } from '../tenants/types'
 import { apiPathOf, frontDoor, parseTarget } from './front-door'
+import { arrival } from './plugins/arrival'
 import { auth } from './plugins/auth'
 import type { Logger } from '../log/types'
 import type { ServerMetrics } from '../metrics/registry'
@@ -91,13 +92,15 @@ export function createApp(options: AppOptions) {
     return inner(request)
   }
   const root = new Elysia()
-    .use(frontDoor(reissue))
-    .use(auth(tokens, openPaths))
-    // Each tenant's --rate-limit, or the server's; auth passed, so the tenant exists.
     .use(
-      rateLimit({
-        rate: (request) => servicesOf(tenants, request)?.rateLimit ?? 0,
-        refused: () => metrics.refused(),
+      arrival({
+        frontDoor: frontDoor(reissue),
+        auth: auth(tokens, openPaths),
+        // Each tenant's --rate-limit, or the server's; auth passed, so the tenant exists.
+        rateLimit: rateLimit({
+          rate: (request) => servicesOf(tenants, request)?.rateLimit ?? 0,
+          refused: () => metrics.refused(),
+        }),
       })
     )
     .use(routeFallback(() => self.root!.routes, reissue))
