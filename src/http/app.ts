@@ -79,7 +79,7 @@ export function createApp(options: AppOptions) {
   const self: { root?: { handle(request: Request): Promise<Response>; routes: { method: string; path: string }[] } } =
     {}
   // They keep the original's context and skip observeRequests: one request, one log line.
-  let inner: (request: Request) => Promise<Response>
+  let inner: (request: Request) => Response | Promise<Response>
   const reissue = (request: Request, from: Request) => {
     carryContext(from, request)
     // The request is served under the re-issued path: that is what its route label is found from
@@ -114,7 +114,8 @@ export function createApp(options: AppOptions) {
     .use(apiAt(API_PREFIX))
     .use(apiAt(TENANT_API_ROUTE))
   self.root = root
-  inner = root.handle
+  // Elysia's own `handle` is an async wrapper around `fetch`: one more promise a request to settle.
+  inner = (request) => root.fetch(request) as Response | Promise<Response>
   // Elysia's `handle` is an own property; wrapped here so every caller (Bun.serve, tests) is observed.
   root.handle = observeRequests(inner, metrics, logger, () => root.routes)
   return root

@@ -114,7 +114,7 @@ export type Answer = Response | Promise<Response> | undefined
  * them under /scim/v2 made a second Request and a second pass through the router, ~4 µs a request.
  */
 export function frontDoor(
-  handle: (request: Request, from: Request) => Promise<Response>
+  handle: (request: Request, from: Request) => Response | Promise<Response>
 ): (request: Request, ctx: RequestContext | undefined) => Answer {
   return (request, ctx) => {
     if (reissued.has(request)) return // re-issued below: its URL is canonical

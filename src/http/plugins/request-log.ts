@@ -10,7 +10,7 @@ import { DEFAULT_TENANT } from '../../tenants/name'
 /** The route label of a request no route matched (401 before routing, 404, a bad target). */
 export const UNROUTED = 'unrouted'
 
-type Handle = (request: Request) => Promise<Response>
+type Handle = (request: Request) => Response | Promise<Response>
 
 /**
  * The names of the query parameters, never their values: a filter carries user names and mail
@@ -60,7 +60,7 @@ export function observeRequests(
   metrics: ServerMetrics,
   logger: Logger | undefined,
   routes: () => readonly { method: string; path: string }[]
-): Handle {
+): (request: Request) => Promise<Response> {
   let patterns: RoutePatterns | undefined
   return async (request) => {
     const started = performance.now()
