@@ -92,6 +92,14 @@ describe('http request log', () => {
     expect(t.log.lines.join('')).not.toContain('secret')
     expect(queryNames('')).toBeUndefined()
     expect(queryNames('?a%20b=1&&c&%zz=2')).toBe('a b,c,%zz')
+    // Each name once, in order; names only, decoded, at most 64 characters.
+    expect(queryNames('?filter=userName+eq+%22a%22')).toBe('filter')
+    expect(queryNames('?filter=a&filter=b')).toBe('filter')
+    expect(queryNames('?a=1&b=2&a=3&c=a=b')).toBe('a,b,c')
+    expect(queryNames('?a+b=1&a%20b=2')).toBe('a b')
+    expect(queryNames('?=x&')).toBe('')
+    expect(queryNames('?&')).toBe('')
+    expect(queryNames(`?${'n'.repeat(70)}=1&${'n'.repeat(64)}x=2`)).toBe('n'.repeat(64))
   })
 
   test('the bearer token and the Authorization header appear in no line, whatever the outcome', async () => {
