@@ -1,4 +1,5 @@
 // The request log line as JSON, built directly: the one line every request writes.
+import { jsonString } from '../scim/json-string'
 
 /**
  * What one request's line says (src/http/plugins/request-log.ts fills it in). `reqId`, `tenant`,
@@ -18,15 +19,8 @@ export interface RequestRecord {
   compat: readonly string[] | undefined
 }
 
-/** Characters JSON cannot hold as they are (RFC 8259 §7), and lone surrogates (well-formed JSON.stringify). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must be escaped
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/
-
-function quoted(text: string): string {
-  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`
-}
-
-const optional = (key: string, value: string | undefined) => (value === undefined ? '' : `,"${key}":${quoted(value)}`)
+const optional = (key: string, value: string | undefined) =>
+  value === undefined ? '' : `,"${key}":${jsonString(value)}`
 
 /**
  * `ms` as JSON writes it. The request log rounds it to hundredths, and those are written from the
@@ -55,7 +49,7 @@ export function requestLineJson(r: RequestRecord, time: string): string {
   // they are, which spares four of the seven escape checks a line made.
   return (
     `{"level":"info"${time},"reqId":"${r.reqId}","tenant":"${r.tenant}"${optional('token', r.token)}` +
-    `,"method":"${r.method}","path":${quoted(r.path)}${optional('query', r.query)},"route":"${r.route}"` +
+    `,"method":"${r.method}","path":${jsonString(r.path)}${optional('query', r.query)},"route":"${r.route}"` +
     `,"status":${r.status},"ms":${msText(r.ms)}${optional('resource', r.resource)}` +
     `${r.compat === undefined ? '' : `,"compat":${JSON.stringify(r.compat)}`},"msg":"request"}\n`
   )
