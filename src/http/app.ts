@@ -91,7 +91,9 @@ export function createApp(options: AppOptions) {
     }
     return inner(request)
   }
-  const root = new Elysia()
+  // normalize: every schema (http/models.ts) admits other properties, so Elysia's cleaning of
+  // query and body against them removed nothing and only copied them, on every request.
+  const root = new Elysia({ normalize: false })
     .use(
       arrival({
         frontDoor: frontDoor(reissue),
