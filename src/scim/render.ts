@@ -110,13 +110,19 @@ export function visibleData(data: Doc): Doc {
   return out ?? data
 }
 
-/** What follows the stored data: references to show, then meta (RFC 7643 §3.1). */
-function referencesAndMeta(type: ResourceType, stored: RenderInput, ctx: RenderContext): Doc {
+/** The references a view shows, rendered: a group's members, a user's groups; none when the context has none. */
+function shownReferences(type: ResourceType, ctx: RenderContext): Doc {
   const out: Doc = {}
   if (ctx.members !== undefined && ctx.members.length > 0) out.members = withRefs(ctx.base, ctx.members, false)
   if (ctx.groups !== undefined && ctx.groups.length > 0 && type.core.id === URN_USER) {
     out.groups = withRefs(ctx.base, ctx.groups, true)
   }
+  return out
+}
+
+/** What follows the stored data: references to show, then meta (RFC 7643 §3.1). */
+function referencesAndMeta(type: ResourceType, stored: RenderInput, ctx: RenderContext): Doc {
+  const out = shownReferences(type, ctx)
   out.meta = {
     resourceType: type.name,
     created: stored.created,
@@ -173,13 +179,9 @@ export function renderResourceJson(
   let schemas = jsonString(type.core.id)
   for (const urn of extensions) schemas += `,${jsonString(urn)}`
   const data = dataJson.length > 2 ? `${dataJson.slice(1, -1)},` : ''
-  let references = ''
-  if (ctx.members !== undefined && ctx.members.length > 0) {
-    references += `"members":${JSON.stringify(withRefs(ctx.base, ctx.members, false))},`
-  }
-  if (ctx.groups !== undefined && ctx.groups.length > 0 && type.core.id === URN_USER) {
-    references += `"groups":${JSON.stringify(withRefs(ctx.base, ctx.groups, true))},`
-  }
+  const refs = shownReferences(type, ctx)
+  const references = hasKeys(refs) ? `${JSON.stringify(refs).slice(1, -1)},` : ''
+  // referencesAndMeta's meta, as text (the test compares the two views byte for byte).
   const meta =
     `{"resourceType":${jsonString(type.name)},"created":${jsonString(stored.created)}` +
     `,"lastModified":${jsonString(stored.lastModified)},"location":${jsonString(locationOf(ctx.base, type, stored.id))}` +
