@@ -8,6 +8,7 @@ import type { ResourceStore } from '../service/context'
 import { API_PREFIX, TENANT_API_ROUTE, TENANTS_PREFIX, tenantPrefix } from '../tenants/name'
 import type { TenantSource } from '../tenants/types'
 import { apiPathOf, frontDoor, parseTarget } from './front-door'
+import { arrival } from './plugins/arrival'
 import { auth } from './plugins/auth'
 import type { Logger } from '../log/types'
 import type { ServerMetrics } from '../metrics/registry'
@@ -78,7 +79,7 @@ export function createApp(options: AppOptions) {
   const self: { root?: { handle(request: Request): Promise<Response>; routes: { method: string; path: string }[] } } =
     {}
   // They keep the original's context and skip observeRequests: one request, one log line.
-  let inner: (request: Request) => Promise<Response>
+  let inner: (request: Request) => Response | Promise<Response>
   const reissue = (request: Request, from: Request) => {
     carryContext(from, request)
     // The request is served under the re-issued path: that is what its route label is found from
@@ -90,14 +91,18 @@ export function createApp(options: AppOptions) {
     }
     return inner(request)
   }
-  const root = new Elysia()
-    .use(frontDoor(reissue))
-    .use(auth(tokens, openPaths))
-    // Each tenant's --rate-limit, or the server's; auth passed, so the tenant exists.
+  // normalize: every schema (http/models.ts) admits other properties, so Elysia's cleaning of
+  // query and body against them removed nothing and only copied them, on every request.
+  const root = new Elysia({ normalize: false })
     .use(
-      rateLimit({
-        rate: (request) => servicesOf(tenants, request)?.rateLimit ?? 0,
-        refused: () => metrics.refused(),
+      arrival({
+        frontDoor: frontDoor(reissue),
+        auth: auth(tokens, openPaths),
+        // Each tenant's --rate-limit, or the server's; auth passed, so the tenant exists.
+        rateLimit: rateLimit({
+          rate: (request) => servicesOf(tenants, request)?.rateLimit ?? 0,
+          refused: () => metrics.refused(),
+        }),
       })
     )
     .use(routeFallback(() => self.root!.routes, reissue))
@@ -111,7 +116,8 @@ export function createApp(options: AppOptions) {
     .use(apiAt(API_PREFIX))
     .use(apiAt(TENANT_API_ROUTE))
   self.root = root
-  inner = root.handle
+  // Elysia's own `handle` is an async wrapper around `fetch`: one more promise a request to settle.
+  inner = (request) => root.fetch(request) as Response | Promise<Response>
   // Elysia's `handle` is an own property; wrapped here so every caller (Bun.serve, tests) is observed.
   root.handle = observeRequests(inner, metrics, logger, () => root.routes)
   return root

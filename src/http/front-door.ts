@@ -1,8 +1,7 @@
 // The request target, parsed once on arrival (RFC 9112 §3.2) so routing and authentication agree.
-import { Elysia } from 'elysia'
 import { ScimError } from '../scim/errors'
 import { errorResponse } from './respond'
-import { contextOf } from './request-context'
+import { contextOf, type RequestContext } from './request-context'
 import { API_PREFIX, DEFAULT_TENANT, isTenantName, TENANTS_PREFIX } from '../tenants/name'
 
 /**
@@ -103,16 +102,21 @@ export function apiPathOf(path: string): string | undefined {
   return typeof tenant === 'string' ? undefined : tenant.path
 }
 
+/** What a step of the app's arrival hook (plugins/arrival.ts) answers: a response, or undefined to go on. */
+export type Answer = Response | Promise<Response> | undefined
+
 /**
- * The first hook of the app: rejects targets that cannot be served (400 with a SCIM Error) and
+ * The first step on arrival: rejects targets that cannot be served (400 with a SCIM Error) and
  * re-issues, through `handle`, every request whose URL the router would read differently from
  * parseTarget. Afterwards the router's `path` is the target's path, and authentication checks
  * that same `path` (plugins/auth.ts), so the two can never disagree. A named tenant's requests
  * are routed as they came (the API is mounted under /tenants/:tenant/scim/v2 as well): re-issuing
  * them under /scim/v2 made a second Request and a second pass through the router, ~4 µs a request.
  */
-export function frontDoor(handle: (request: Request, from: Request) => Promise<Response>) {
-  return new Elysia({ name: 'scim.front-door' }).onRequest(({ request }) => {
+export function frontDoor(
+  handle: (request: Request, from: Request) => Response | Promise<Response>
+): (request: Request, ctx: RequestContext | undefined) => Answer {
+  return (request, ctx) => {
     if (reissued.has(request)) return // re-issued below: its URL is canonical
     const url = request.url
     const target = parseTarget(url)
@@ -126,7 +130,6 @@ export function frontDoor(handle: (request: Request, from: Request) => Promise<R
     const path = tenant.path
     // What this one parse found, for meta.location (originOf) and the request log; a re-issued
     // request carries the same context, so its public origin survives the routing origin.
-    const ctx = contextOf(request)
     if (ctx) {
       ctx.origin = target.origin
       ctx.route = path
@@ -140,5 +143,5 @@ export function frontDoor(handle: (request: Request, from: Request) => Promise<R
     const routed = new Request(ROUTING_ORIGIN + canonical + target.query, request)
     reissued.add(routed)
     return handle(routed, request)
-  })
+  }
 }

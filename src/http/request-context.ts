@@ -29,18 +29,25 @@ export interface RequestContext {
   compat?: string[]
 }
 
-const contexts = new WeakMap<Request, RequestContext>()
+/**
+ * The context rides on the request itself, under a symbol no other code knows: a WeakMap set and
+ * the half-dozen lookups a request makes cost ~85 ns, a property ~20 ns. It goes with the request
+ * object and nothing else (a re-issued request is a new object: carryContext).
+ */
+const CONTEXT = Symbol('scim.request-context')
+
+type Carrier = Request & { [CONTEXT]?: RequestContext }
 
 export function contextOf(request: Request): RequestContext | undefined {
-  return contexts.get(request)
+  return (request as Carrier)[CONTEXT]
 }
 
 export function attachContext(request: Request, context: RequestContext): void {
-  contexts.set(request, context)
+  ;(request as Carrier)[CONTEXT] = context
 }
 
 /** A request the app re-issues to itself (front door, respelled endpoint) keeps the original's context. */
 export function carryContext(from: Request, to: Request): void {
-  const context = contexts.get(from)
-  if (context) contexts.set(to, context)
+  const context = (from as Carrier)[CONTEXT]
+  if (context) (to as Carrier)[CONTEXT] = context
 }

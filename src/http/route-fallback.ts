@@ -110,7 +110,7 @@ export class RouteTable {
  */
 export function routeFallback(
   routes: () => readonly { method: string; path: string }[],
-  handle: (request: Request, from: Request) => Promise<Response>
+  handle: (request: Request, from: Request) => Response | Promise<Response>
 ) {
   let table: RouteTable | undefined
   return new Elysia({ name: 'scim.route-fallback' }).onError({ as: 'global' }, ({ code, request, path }) => {

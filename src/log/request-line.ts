@@ -1,4 +1,5 @@
 // The request log line as JSON, built directly: the one line every request writes.
+import { jsonString } from '../scim/json-string'
 
 /**
  * What one request's line says (src/http/plugins/request-log.ts fills it in). `reqId`, `tenant`,
@@ -18,15 +19,23 @@ export interface RequestRecord {
   compat: readonly string[] | undefined
 }
 
-/** Characters JSON cannot hold as they are (RFC 8259 §7), and lone surrogates (well-formed JSON.stringify). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must be escaped
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/
+const optional = (key: string, value: string | undefined) =>
+  value === undefined ? '' : `,"${key}":${jsonString(value)}`
 
-function quoted(text: string): string {
-  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`
+/**
+ * `ms` as JSON writes it. The request log rounds it to hundredths, and those are written from the
+ * whole number of hundredths: turning a fraction into its shortest decimal text was ~0.25 µs of
+ * a ~0.4 µs line. Any other number is written as JSON would (the same text either way).
+ */
+export function msText(ms: number): string {
+  const hundredths = Math.round(ms * 100)
+  if (hundredths / 100 !== ms || hundredths < 0 || hundredths >= 1e15) return `${ms}`
+  const whole = Math.floor(hundredths / 100)
+  const rest = hundredths - whole * 100
+  if (rest === 0) return `${whole}`
+  if (rest % 10 === 0) return `${whole}.${rest / 10}`
+  return `${whole}.${rest < 10 ? '0' : ''}${rest}`
 }
-
-const optional = (key: string, value: string | undefined) => (value === undefined ? '' : `,"${key}":${quoted(value)}`)
 
 /**
  * The same text pino writes for `info(record, 'request')` with the logger's options (level as a
@@ -40,8 +49,8 @@ export function requestLineJson(r: RequestRecord, time: string): string {
   // they are, which spares four of the seven escape checks a line made.
   return (
     `{"level":"info"${time},"reqId":"${r.reqId}","tenant":"${r.tenant}"${optional('token', r.token)}` +
-    `,"method":"${r.method}","path":${quoted(r.path)}${optional('query', r.query)},"route":"${r.route}"` +
-    `,"status":${r.status},"ms":${r.ms}${optional('resource', r.resource)}` +
+    `,"method":"${r.method}","path":${jsonString(r.path)}${optional('query', r.query)},"route":"${r.route}"` +
+    `,"status":${r.status},"ms":${msText(r.ms)}${optional('resource', r.resource)}` +
     `${r.compat === undefined ? '' : `,"compat":${JSON.stringify(r.compat)}`},"msg":"request"}\n`
   )
 }

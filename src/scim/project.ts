@@ -254,6 +254,7 @@ export class ViewPlan {
 }
 
 const plans = new WeakMap<ResourceType, Map<string, ViewPlan>>()
+const wholeViews = new WeakMap<ResourceType, ViewPlan>()
 /** Request shapes are client text: the cache keeps a bounded number of short ones per type. */
 const MAX_PLANS = 256
 const MAX_KEY = 1024
@@ -267,6 +268,12 @@ export function planOf(
   attributes: string | undefined,
   excludedAttributes: string | undefined
 ): ViewPlan {
+  // The whole view, which nearly every read asks for, without making and hashing a key.
+  if (attributes === undefined && excludedAttributes === undefined) {
+    let whole = wholeViews.get(type)
+    if (!whole) wholeViews.set(type, (whole = new ViewPlan(type, { attributes: undefined, excluded: undefined })))
+    return whole
+  }
   const key = `${attributes ?? ''}\u0000${excludedAttributes ?? ''}`
   let byShape = plans.get(type)
   const cached = byShape?.get(key)

@@ -1,6 +1,7 @@
 // Builds the wire form of a stored resource: schemas, id, meta (RFC 7643 §3.1) and references.
 import { URN_USER } from './constants'
 import { isObject, type Doc } from './document'
+import { jsonString } from './json-string'
 import type { ResourceType } from './schema/types'
 
 export interface RenderInput {
@@ -109,13 +110,19 @@ export function visibleData(data: Doc): Doc {
   return out ?? data
 }
 
-/** What follows the stored data: references to show, then meta (RFC 7643 §3.1). */
-function referencesAndMeta(type: ResourceType, stored: RenderInput, ctx: RenderContext): Doc {
+/** The references a view shows, rendered: a group's members, a user's groups; none when the context has none. */
+function shownReferences(type: ResourceType, ctx: RenderContext): Doc {
   const out: Doc = {}
   if (ctx.members !== undefined && ctx.members.length > 0) out.members = withRefs(ctx.base, ctx.members, false)
   if (ctx.groups !== undefined && ctx.groups.length > 0 && type.core.id === URN_USER) {
     out.groups = withRefs(ctx.base, ctx.groups, true)
   }
+  return out
+}
+
+/** What follows the stored data: references to show, then meta (RFC 7643 §3.1). */
+function referencesAndMeta(type: ResourceType, stored: RenderInput, ctx: RenderContext): Doc {
+  const out = shownReferences(type, ctx)
   out.meta = {
     resourceType: type.name,
     created: stored.created,
@@ -133,10 +140,33 @@ export function renderResource(type: ResourceType, stored: RenderInput, ctx: Ren
 }
 
 /**
+ * The extension URNs of `data` when a view of it is the data as stored (visibleData keeps it, and
+ * it holds no key the renderer sets), else undefined: the checks of renderResourceJson and the
+ * `schemas` list in one walk over the keys.
+ */
+function splicedExtensions(data: Doc): string[] | undefined {
+  let extensions: string[] | undefined
+  for (const key in data) {
+    const value = data[key]
+    if (isEmptyList(value)) return undefined
+    if (key.length <= 7 && RENDERED_KEYS.includes(key)) return undefined
+    if (isObject(value) && /^urn:/i.test(key)) {
+      if (visibleExtension(value) !== value) return undefined
+      ;(extensions ??= []).push(key)
+    }
+  }
+  return extensions ?? NO_EXTENSIONS
+}
+
+const NO_EXTENSIONS: string[] = []
+
+/**
  * renderResource serialised, with `dataJson` (the stored text of `stored.data`) spliced in
  * instead of copying the parsed data and serialising it again: the data is most of a view, and
  * this is the view Entra reads for every object. Undefined when the data holds a key the renderer
- * sets (never stored by coerce) or something a view leaves out; the caller then serialises renderResource.
+ * sets (never stored by coerce) or something a view leaves out; the caller then serialises
+ * renderResource. The parts around the data are written directly: two objects built and
+ * serialised per view were ~0.3 µs of a cached read.
  */
 export function renderResourceJson(
   type: ResourceType,
@@ -144,10 +174,18 @@ export function renderResourceJson(
   dataJson: string,
   ctx: RenderContext
 ): string | undefined {
-  for (const key of RENDERED_KEYS) if (key in stored.data) return undefined
-  if (visibleData(stored.data) !== stored.data) return undefined
-  const head = JSON.stringify({ schemas: schemasOf(type, stored.data), id: stored.id })
-  const tail = JSON.stringify(referencesAndMeta(type, stored, ctx))
+  const extensions = splicedExtensions(stored.data)
+  if (extensions === undefined) return undefined
+  let schemas = jsonString(type.core.id)
+  for (const urn of extensions) schemas += `,${jsonString(urn)}`
   const data = dataJson.length > 2 ? `${dataJson.slice(1, -1)},` : ''
-  return `${head.slice(0, -1)},${data}${tail.slice(1)}`
+  const refs = shownReferences(type, ctx)
+  const references = hasKeys(refs) ? `${JSON.stringify(refs).slice(1, -1)},` : ''
+  // referencesAndMeta's meta, as text (the test compares the two views byte for byte).
+  const meta =
+    `{"resourceType":${jsonString(type.name)},"created":${jsonString(stored.created)}` +
+    `,"lastModified":${jsonString(stored.lastModified)},"location":${jsonString(locationOf(ctx.base, type, stored.id))}` +
+    // etagOf's text, written escaped: its quotes would always send it through JSON.stringify.
+    `,"version":"W/\\"${stored.version}\\""}`
+  return `{"schemas":[${schemas}],"id":${jsonString(stored.id)},${data}${references}"meta":${meta}}`
 }

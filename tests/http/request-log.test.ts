@@ -48,6 +48,28 @@ describe('http request log', () => {
     expect(lines[0]!.reqId).not.toBe(lines[1]!.reqId)
   })
 
+  test("every answer carries its own line's id in x-request-id: services, 304, errors, discovery, a respelled endpoint", async () => {
+    const t = loggedApp()
+    const created = await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'rid' })
+    const { id } = await readJson(created)
+    const etag = created.headers.get('etag')!
+    const answers = [
+      created,
+      await t.request('GET', `/scim/v2/Users/${id}`),
+      await t.request('GET', `/scim/v2/Users/${id}`, undefined, { 'if-none-match': etag }),
+      await t.request('GET', '/scim/v2/Users?filter=userName+eq+%22rid%22'),
+      await t.request('GET', '/scim/v2/Users/missing'),
+      await t.request('GET', '/scim/v2/users'),
+      await t.request('GET', '/scim/v2/ServiceProviderConfig'),
+      await t.request('DELETE', `/scim/v2/Users/${id}`),
+      await t.request('GET', `/scim/v2/Users/${id}`, undefined, { authorization: 'Bearer wrong' }),
+    ]
+    expect(answers.map((r) => r.status)).toEqual([201, 200, 304, 200, 404, 200, 200, 204, 401])
+    const ids = answers.map((r) => r.headers.get('x-request-id'))
+    expect(ids).toEqual(t.requests().map((r) => r.reqId as string))
+    expect(new Set(ids).size).toBe(answers.length)
+  })
+
   test('a short, safe incoming x-request-id is kept; anything else is replaced by one of ours', async () => {
     const t = loggedApp()
     const kept = await t.request('GET', '/scim/v2/Users', undefined, { 'x-request-id': '3f2b9c1e-proxy.7' })
@@ -70,6 +92,14 @@ describe('http request log', () => {
     expect(t.log.lines.join('')).not.toContain('secret')
     expect(queryNames('')).toBeUndefined()
     expect(queryNames('?a%20b=1&&c&%zz=2')).toBe('a b,c,%zz')
+    // Each name once, in order; names only, decoded, at most 64 characters.
+    expect(queryNames('?filter=userName+eq+%22a%22')).toBe('filter')
+    expect(queryNames('?filter=a&filter=b')).toBe('filter')
+    expect(queryNames('?a=1&b=2&a=3&c=a=b')).toBe('a,b,c')
+    expect(queryNames('?a+b=1&a%20b=2')).toBe('a b')
+    expect(queryNames('?=x&')).toBe('')
+    expect(queryNames('?&')).toBe('')
+    expect(queryNames(`?${'n'.repeat(70)}=1&${'n'.repeat(64)}x=2`)).toBe('n'.repeat(64))
   })
 
   test('the bearer token and the Authorization header appear in no line, whatever the outcome', async () => {

@@ -1,7 +1,7 @@
 // The hand-built request line is the very text pino writes for the same record, in both formats.
 import { describe, expect, test } from 'bun:test'
 import { createLogger, type LogFormat } from '../../src/log/logger'
-import type { RequestRecord } from '../../src/log/request-line'
+import { msText, type RequestRecord } from '../../src/log/request-line'
 
 const base: RequestRecord = {
   reqId: '3fa91c2e-1a',
@@ -33,6 +33,8 @@ const records: RequestRecord[] = [
   base,
   { ...base, token: undefined, query: undefined, resource: undefined, compat: undefined },
   { ...base, status: 401, ms: 1234.5, compat: [] },
+  // Durations as the request log rounds them (hundredths), and others.
+  ...[0, 0.01, 0.07, 0.1, 0.29, 1, 1.1, 12.34, 100.05, 99999.99, 1.23456, 1e-7, 5e21].map((ms) => ({ ...base, ms })),
   ...hostile.flatMap((text) => [{ ...base, path: text, query: text, token: text, resource: text, compat: [text] }]),
 ]
 
@@ -70,6 +72,16 @@ describe('requestLineJson', () => {
     const logger = createLogger({ format: 'json', level: 'warn', sink: { write: (line) => lines.push(line) } })
     logger.request?.(base)
     expect(lines).toEqual([])
+  })
+})
+
+describe('msText', () => {
+  test('every duration in hundredths is written as JSON writes it', () => {
+    for (let hundredths = 0; hundredths < 200_000; hundredths++) {
+      const ms = hundredths / 100
+      expect(msText(ms)).toBe(JSON.stringify(ms))
+    }
+    for (const ms of [1.23456, 1e-7, 5e21, 123456789.12, 0.005]) expect(msText(ms)).toBe(JSON.stringify(ms))
   })
 })
 

@@ -1,11 +1,10 @@
 // Bearer-token check (RFC 6750 §2.1, header only) and the token scope rule, before anything else runs.
-import { Elysia } from 'elysia'
 import { ScimError } from '../../scim/errors'
 import { scopeRefusal } from '../../auth/scopes'
 import { resolveToken, type TokenRecord, type TokenSource } from '../../auth/token-registry'
 import { apiPathOf } from '../front-door'
 import { errorResponse } from '../respond'
-import { contextOf } from '../request-context'
+import type { RequestContext } from '../request-context'
 import { tokenLabel } from '../token-label'
 
 /** The credentials of `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 7235 §2.1). */
@@ -53,18 +52,21 @@ function unauthorized(): Response {
 /**
  * Rejects every request without a valid token of the addressed tenant, with 401 and
  * WWW-Authenticate, except those whose path is exactly one of `openPaths` (the routes of the
- * app's open controller). It runs on request arrival, before routing and body parsing, so an
- * anonymous client can make the server parse nothing. The path it checks is the router's own
- * (`path` of the context, after the front door made it the target's path), never a second
- * reading of the URL: what is open is decided by the same parse that picks the route. The tenant
- * is the one the front door found in the target: a token of another tenant is as good as none.
- * Only the header is read (no `?access_token=`, which would put the secret into proxy logs).
+ * app's open controller). It runs on request arrival (plugins/arrival.ts), before routing and
+ * body parsing, so an anonymous client can make the server parse nothing. The path it checks is
+ * the router's own (`routed`, the `path` of Elysia's context, after the front door made it the
+ * target's path), never a second reading of the URL: what is open is decided by the same parse
+ * that picks the route. The tenant is the one the front door found in the target: a token of
+ * another tenant is as good as none. Only the header is read (no `?access_token=`, which would
+ * put the secret into proxy logs).
  */
-export function auth(tokens: TokenSource, openPaths: ReadonlySet<string>) {
+export function auth(
+  tokens: TokenSource,
+  openPaths: ReadonlySet<string>
+): (request: Request, routed: string | undefined, ctx: RequestContext | undefined) => Response | undefined {
   const resolved = new ResolvedTokens()
-  return new Elysia({ name: 'scim.auth' }).onRequest((context) => {
+  return (request, routed, ctx) => {
     // Elysia's context carries the router's path; should it ever not, nothing is open (fail closed).
-    const { request, path: routed } = context as typeof context & { path?: string }
     // A named tenant's paths are checked as the routes are written, without /tenants/NAME; a path
     // under /tenants/ that names no tenant's API is undefined, so nothing of it is open.
     const path = routed === undefined ? undefined : apiPathOf(routed)
@@ -72,7 +74,6 @@ export function auth(tokens: TokenSource, openPaths: ReadonlySet<string>) {
     const token = bearerToken(request.headers.get('authorization'))
     if (token === undefined) return unauthorized()
     const record = resolved.resolve(tokens, token)
-    const ctx = contextOf(request)
     if (!record || record.tenant !== (ctx?.tenant ?? 'default')) return unauthorized()
     // What the token's scope allows (auth/scopes.ts), on the same router path: a refused write is
     // a 403 (RFC 7644 §3.12) before routing and body parsing, so it changes nothing. Without the
@@ -85,5 +86,5 @@ export function auth(tokens: TokenSource, openPaths: ReadonlySet<string>) {
       ctx.tokenLabel = record.label ?? tokenLabel(token)
       tokens.used?.(record)
     }
-  })
+  }
 }

@@ -1,7 +1,6 @@
 // After authentication: label the request's token, and hold each token to --rate-limit requests a second.
-import { Elysia } from 'elysia'
 import { ScimError } from '../../scim/errors'
-import { contextOf } from '../request-context'
+import type { RequestContext } from '../request-context'
 import { errorResponse } from '../respond'
 
 interface Bucket {
@@ -57,14 +56,17 @@ export interface RateLimitOptions {
 }
 
 /**
- * Runs right after `auth` on request arrival, so a refused request costs no parsing; it reads the
- * label auth gave the request. Each tenant's tokens fill buckets of that tenant's rate; a tenant
- * whose rate changed starts with fresh buckets, one without a limit costs a lookup.
+ * Runs right after `auth` on request arrival (plugins/arrival.ts), so a refused request costs no
+ * parsing; it reads the label auth gave the request. Each tenant's tokens fill buckets of that
+ * tenant's rate; a tenant whose rate changed starts with fresh buckets, one without a limit costs a lookup.
  */
-export function rateLimit({ rate, refused, now }: RateLimitOptions) {
+export function rateLimit({
+  rate,
+  refused,
+  now,
+}: RateLimitOptions): (request: Request, ctx: RequestContext | undefined) => Response | undefined {
   const byTenant = new Map<string, { rate: number; buckets: TokenBuckets }>()
-  return new Elysia({ name: 'scim.rate-limit' }).onRequest(({ request }) => {
-    const ctx = contextOf(request)
+  return (request, ctx) => {
     // Open paths and requests re-issued by the app itself carry no fresh label to count.
     if (ctx?.tokenLabel === undefined || ctx.counted) return
     const limit = rate(request)
@@ -81,5 +83,5 @@ export function rateLimit({ rate, refused, now }: RateLimitOptions) {
     return errorResponse(new ScimError(429, `too many requests for this token; retry after ${wait} s`), {
       'retry-after': String(wait),
     })
-  })
+  }
 }

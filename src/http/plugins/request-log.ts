@@ -10,28 +10,41 @@ import { DEFAULT_TENANT } from '../../tenants/name'
 /** The route label of a request no route matched (401 before routing, 404, a bad target). */
 export const UNROUTED = 'unrouted'
 
-type Handle = (request: Request) => Promise<Response>
+type Handle = (request: Request) => Response | Promise<Response>
+
+/** A query parameter's name as the client meant it; one without escapes (the usual) as it is. */
+function decodedName(raw: string): string {
+  if (!raw.includes('%') && !raw.includes('+')) return raw
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '))
+  } catch {
+    // A malformed escape is logged as sent; the request itself is answered by the app.
+    return raw
+  }
+}
 
 /**
  * The names of the query parameters, never their values: a filter carries user names and mail
- * addresses, and a misconfigured client may put a secret in any of them.
+ * addresses, and a misconfigured client may put a secret in any of them. Each name once, in the
+ * order they came. Read in place: splitting the query, decoding every name and a Set for the
+ * usual single `filter` cost ~0.3 µs of a filtered read.
  */
 export function queryNames(query: string): string | undefined {
   if (query.length <= 1) return undefined
-  const names = new Set<string>()
-  for (const pair of query.slice(1).split('&')) {
-    if (pair === '') continue
-    const eq = pair.indexOf('=')
-    const raw = eq < 0 ? pair : pair.slice(0, eq)
-    let name = raw
-    try {
-      name = decodeURIComponent(raw.replace(/\+/g, ' '))
-    } catch {
-      // A malformed escape is logged as sent; the request itself is answered by the app.
+  let first: string | undefined
+  let names: Set<string> | undefined
+  for (let start = 1; start <= query.length; ) {
+    let end = query.indexOf('&', start)
+    if (end < 0) end = query.length
+    if (end > start) {
+      const eq = query.indexOf('=', start)
+      const name = decodedName(query.slice(start, eq >= 0 && eq < end ? eq : end)).slice(0, 64)
+      if (first === undefined) first = name
+      else if (names || name !== first) (names ??= new Set([first])).add(name)
     }
-    names.add(name.slice(0, 64))
+    start = end + 1
   }
-  return [...names].join(',')
+  return names ? [...names].join(',') : (first ?? '')
 }
 
 /** The resource a request addressed: its route's `:id`, or the new one a 201 points to. */
@@ -60,7 +73,7 @@ export function observeRequests(
   metrics: ServerMetrics,
   logger: Logger | undefined,
   routes: () => readonly { method: string; path: string }[]
-): Handle {
+): (request: Request) => Promise<Response> {
   let patterns: RoutePatterns | undefined
   return async (request) => {
     const started = performance.now()
