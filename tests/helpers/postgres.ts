@@ -1,5 +1,7 @@
 // A PostgreSQL server for the tests: SCIM_TEST_PG_URL when set, else one throwaway server per test run (scripts/pg.sh).
 import { SQL } from 'bun'
+import { applyPgMigrations } from '../../src/store-pg/migrate'
+import { MIGRATIONS } from '../../src/store-pg/migrations.gen'
 
 const PG_SH = new URL('../../scripts/pg.sh', import.meta.url).pathname
 
@@ -62,6 +64,13 @@ export async function freshDatabase(serverUrl: string): Promise<TestDatabase> {
       await admin.close()
     },
   }
+}
+
+/** freshDatabase with this build's migrations applied: what a server makes at its first start. */
+export async function migratedDatabase(serverUrl: string): Promise<TestDatabase> {
+  const db = await freshDatabase(serverUrl)
+  await applyPgMigrations(db.sql, MIGRATIONS)
+  return db
 }
 
 /** `url` with its database name replaced. */

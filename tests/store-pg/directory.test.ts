@@ -2,18 +2,15 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { SQL } from 'bun'
 import { PgDirectory } from '../../src/store-pg/directory'
-import { applyPgMigrations } from '../../src/store-pg/migrate'
-import { MIGRATIONS } from '../../src/store-pg/migrations.gen'
 import { pgIssueToken } from '../../src/store-pg/tokens'
-import { freshDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
+import { migratedDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
 
 const server = await testPostgres()
 
 describe.skipIf(!server)('store-pg/directory', () => {
   let db: TestDatabase
   beforeAll(async () => {
-    db = await freshDatabase(server!)
-    await applyPgMigrations(db.sql, MIGRATIONS)
+    db = await migratedDatabase(server!)
   })
   afterAll(async () => {
     await db?.drop()

@@ -2,17 +2,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { pageQuery } from '../../src/console/journal-data'
 import { PG_JOURNAL } from '../../src/store-pg/console-journal'
-import { applyPgMigrations } from '../../src/store-pg/migrate'
-import { MIGRATIONS } from '../../src/store-pg/migrations.gen'
-import { freshDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
+import { migratedDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
 
 const server = await testPostgres()
 
 describe.skipIf(!server)('store-pg: the history read', () => {
   let db: TestDatabase
   beforeAll(async () => {
-    db = await freshDatabase(server!)
-    await applyPgMigrations(db.sql, MIGRATIONS)
+    db = await migratedDatabase(server!)
     // 20,000 entries of 2,000 resources, with statistics: the planner chooses as it would on a real journal.
     await db.sql.unsafe(`INSERT INTO journal (seq, tenant, at, op, resource_type, resource_id, changes, compat, cascade, prev_hash, hash)
       SELECT n, 'default', '2026-01-01T00:00:00.000Z', 'patch', 'User', 'r' || (n % 2000), '[]', '[]', 0, '', ''

@@ -3,12 +3,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { drizzle } from 'drizzle-orm/bun-sql'
 import { pgPruneJournal } from '../../src/store-pg/journal-prune'
 import { verifyPgJournal } from '../../src/store-pg/journal-verify'
-import { applyPgMigrations } from '../../src/store-pg/migrate'
-import { MIGRATIONS } from '../../src/store-pg/migrations.gen'
 import { createPgResourceStore } from '../../src/store-pg/resource-store'
 import { builtinRegistry, typeOf } from '../helpers/generate'
 import { createDraft } from '../helpers/journal-draft'
-import { freshDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
+import { migratedDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
 
 const server = await testPostgres()
 const User = typeOf(builtinRegistry(), 'User')
@@ -16,8 +14,7 @@ const User = typeOf(builtinRegistry(), 'User')
 describe.skipIf(!server)('store-pg/journal-prune', () => {
   let db: TestDatabase
   beforeAll(async () => {
-    db = await freshDatabase(server!)
-    await applyPgMigrations(db.sql, MIGRATIONS)
+    db = await migratedDatabase(server!)
     const store = createPgResourceStore(drizzle({ client: db.sql }))
     // Ten entries a day apart, from 2026-01-01 on.
     for (let day = 1; day <= 10; day++) {

@@ -5,12 +5,10 @@ import { ScimError } from '../../src/scim/errors'
 import type { StoredResource } from '../../src/service/context'
 import { run } from '../../src/service/effect'
 import { verifyPgJournal } from '../../src/store-pg/journal-verify'
-import { applyPgMigrations } from '../../src/store-pg/migrate'
-import { MIGRATIONS } from '../../src/store-pg/migrations.gen'
 import { createPgResourceStore } from '../../src/store-pg/resource-store'
 import { builtinRegistry, typeOf } from '../helpers/generate'
 import { createDraft } from '../helpers/journal-draft'
-import { freshDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
+import { migratedDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
 
 const server = await testPostgres()
 const User = typeOf(builtinRegistry(), 'User')
@@ -27,8 +25,7 @@ const user = (id: string, userName = id): StoredResource => ({
 describe.skipIf(!server)('store-pg/write-batches', () => {
   let db: TestDatabase
   beforeAll(async () => {
-    db = await freshDatabase(server!)
-    await applyPgMigrations(db.sql, MIGRATIONS)
+    db = await migratedDatabase(server!)
   })
   afterAll(async () => {
     await db?.drop()
