@@ -7,7 +7,7 @@
 // CPU time moves less than req/s when other work shares the machine, and the minimum is the
 // run least disturbed.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { freshPort, startServer, stopServer, type Server } from './proc'
+import { freshPort, startServer, stopServer, type Server, runCommand } from './proc'
 
 function value(argv: string[], name: string, fallback?: string): string {
   const at = argv.indexOf(`--${name}`)
@@ -28,17 +28,6 @@ const o = {
 }
 const SERVER_CORE = 1
 const LOAD_CORE = 0
-
-async function run(cmd: string[]): Promise<string> {
-  const proc = Bun.spawn(cmd, { stdout: 'pipe', stderr: 'pipe' })
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ])
-  if (code !== 0) throw new Error(`${cmd.join(' ')} exited with ${code}: ${out}${err}`)
-  return out
-}
 
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
@@ -141,8 +130,8 @@ async function round(r: number): Promise<Round> {
   const db = `${dir}/bench.db`
   const port = freshPort()
   await stopServer(await serve(db, port, `event-cost-${r}-init`))
-  const writer = tokenOf(await run([o.bin, 'token', '--db', db, '--name', 'writer']))
-  const pollerToken = tokenOf(await run([o.bin, 'token', '--db', db, '--name', 'poller', '--scope', 'read']))
+  const writer = tokenOf(await runCommand([o.bin, 'token', '--db', db, '--name', 'writer']))
+  const pollerToken = tokenOf(await runCommand([o.bin, 'token', '--db', db, '--name', 'poller', '--scope', 'read']))
   let server = await serve(db, port, `event-cost-${r}`)
   const n = o.events
   try {
@@ -162,7 +151,7 @@ async function round(r: number): Promise<Round> {
     const total = n + 500
     const pollS = await cpuUntil(server, async () => (await poller.stats()).polled >= total)
     // The push receiver alone, from the oldest entry (the poller idles in its long poll meanwhile).
-    await run([
+    await runCommand([
       o.bin,
       'tenant',
       'set',
@@ -185,7 +174,16 @@ async function round(r: number): Promise<Round> {
     await poller.proc.exited
     await stopServer(server)
     const receiverPort = freshPort()
-    await run([o.bin, 'tenant', 'set', 'default', '--push-url', `http://127.0.0.1:${receiverPort}/events`, '--db', db])
+    await runCommand([
+      o.bin,
+      'tenant',
+      'set',
+      'default',
+      '--push-url',
+      `http://127.0.0.1:${receiverPort}/events`,
+      '--db',
+      db,
+    ])
     server = await serve(db, port, `event-cost-${r}-quiet`)
     await write(port, writer, n, 'b')
     await stopServer(server)

@@ -5,7 +5,7 @@
 // with a backlog that grows is not a pass.
 import { Database } from 'bun:sqlite'
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { assertAlive, drain, freshPort, startServer, stopServer, type Server } from './proc'
+import { assertAlive, drain, freshPort, startServer, stopServer, type Server, runCommand, optionReader } from './proc'
 import { runWrk, type WrkResult } from './wrk'
 
 interface Options {
@@ -20,12 +20,7 @@ interface Options {
 }
 
 function parse(argv: string[]): Options {
-  const value = (name: string, fallback?: string): string => {
-    const at = argv.indexOf(`--${name}`)
-    const v = at < 0 ? fallback : argv[at + 1]
-    if (v === undefined) throw new Error(`--${name} needs a value`)
-    return v
-  }
+  const value = optionReader(argv)
   const known = new Set(['--events', '--rounds', '--seconds', '--poll-max', '--bin', '--tmp', '--out', '--quick'])
   for (const a of argv) if (a.startsWith('--') && !known.has(a)) throw new Error(`unknown option ${a} with --events`)
   const quick = argv.includes('--quick')
@@ -86,17 +81,6 @@ interface RunResult {
   consumer?: Record<string, number>
 }
 
-async function run(cmd: string[]): Promise<string> {
-  const proc = Bun.spawn(cmd, { stdout: 'pipe', stderr: 'pipe' })
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ])
-  if (code !== 0) throw new Error(`${cmd.join(' ')} exited with ${code}: ${out}${err}`)
-  return out
-}
-
 function serverCmd(s: Setup, port: number, metricsPort: number): string[] {
   return [
     o.bin,
@@ -132,7 +116,7 @@ async function prepare(target: Target): Promise<Setup> {
   })
   await stopServer(server)
   const issued = async (...args: string[]) =>
-    /Secret Token: (\S+)/.exec(await run([o.bin, 'token', '--db', setup.db, ...args]))![1]!
+    /Secret Token: (\S+)/.exec(await runCommand([o.bin, 'token', '--db', setup.db, ...args]))![1]!
   setup.writeToken = await issued('--name', 'bench-writer')
   if (target === 'consumers') {
     setup.readToken = await issued('--name', 'bench-poller', '--scope', 'read')
@@ -213,7 +197,7 @@ async function measureOnce(s: Setup, round: number): Promise<RunResult> {
     receiverPort = Number(/consumers ready on (\d+)/.exec(said)![1])
     // Through the server's own command; a receiver URL new to the list starts at the journal's
     // head, so each run's backlog is its own.
-    await run([
+    await runCommand([
       o.bin,
       'tenant',
       'set',

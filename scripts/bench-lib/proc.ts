@@ -108,3 +108,25 @@ export async function drain(server: Server): Promise<number> {
   }
   return (performance.now() - started) / 1000
 }
+
+/** Runs a command to its end and returns its stdout; a non-zero exit throws with what it printed. */
+export async function runCommand(cmd: string[]): Promise<string> {
+  const proc = Bun.spawn(cmd, { stdout: 'pipe', stderr: 'pipe' })
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ])
+  if (code !== 0) throw new Error(`${cmd.join(' ')} exited with ${code}: ${out}${err}`)
+  return out
+}
+
+/** The value after `--name` in argv, else `fallback`; a flag without one throws. */
+export function optionReader(argv: readonly string[]): (name: string, fallback?: string) => string {
+  return (name, fallback) => {
+    const at = argv.indexOf(`--${name}`)
+    const v = at < 0 ? fallback : argv[at + 1]
+    if (v === undefined) throw new Error(`--${name} needs a value`)
+    return v
+  }
+}

@@ -4,7 +4,17 @@
 // A control serves one tenant holding as many users as the largest count holds in all, so what
 // the data's size costs (a 50× larger database) is told apart from what serving tenants costs.
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { assertAlive, drain, freshPort, rssMb, startServer, stopServer, type Server } from './proc'
+import {
+  assertAlive,
+  drain,
+  freshPort,
+  rssMb,
+  startServer,
+  stopServer,
+  type Server,
+  runCommand,
+  optionReader,
+} from './proc'
 import { call, userBody, userName, type Api } from './seed'
 import { runWrk } from './wrk'
 
@@ -20,12 +30,7 @@ interface Options {
 }
 
 function parse(argv: string[]): Options {
-  const value = (name: string, fallback?: string): string => {
-    const at = argv.indexOf(`--${name}`)
-    const v = at < 0 ? fallback : argv[at + 1]
-    if (v === undefined) throw new Error(`--${name} needs a value`)
-    return v
-  }
+  const value = optionReader(argv)
   const root = new URL('../..', import.meta.url).pathname.replace(/\/$/, '')
   const counts = value('tenants').split(',').map(Number)
   if (counts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--tenants wants positive integers, e.g. 1,50')
@@ -57,17 +62,6 @@ interface Setup {
   ids: string[][]
 }
 
-async function run(cmd: string[]): Promise<string> {
-  const proc = Bun.spawn(cmd, { stdout: 'pipe', stderr: 'pipe' })
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ])
-  if (code !== 0) throw new Error(`${cmd.join(' ')} exited with ${code}: ${out}${err}`)
-  return out
-}
-
 /** A database of `count` tenants t0…t<count-1> (added with `tenant add`), each seeded with o.users users over HTTP. */
 async function prepare(count: number, users: number): Promise<Setup> {
   const label = `${count}×${users.toLocaleString('en')}`
@@ -76,7 +70,7 @@ async function prepare(count: number, users: number): Promise<Setup> {
   const db = `${dir}/bench.db`
   const tokens: string[] = []
   for (let t = 0; t < count; t++) {
-    const out = await run([o.bin, 'tenant', 'add', `t${t}`, '--db', db])
+    const out = await runCommand([o.bin, 'tenant', 'add', `t${t}`, '--db', db])
     tokens.push(/Secret Token: (\S+)/.exec(out)![1]!)
   }
   const port = freshPort()
