@@ -24,7 +24,7 @@ import { TenantRegistry } from './tenants/registry'
 
 export { isPostgresUrl, shownPostgresUrl } from './store-pg/url'
 
-/** How often the gauges that cost a query (database size, journal entries) are read again for /metrics. */
+/** How old the gauges that cost a query (database size, journal entries) may be before a scrape reads them again. */
 const GAUGE_REFRESH_MS = 5000
 
 export interface PgScimServer {
@@ -98,20 +98,29 @@ export async function createPgScimServer(options: PgServerOptions): Promise<PgSc
     ? givenAndStored(fixedTokens(options.tokenHashes), () => stored)
     : stored
 
-  const gauges = { bytes: 0, journal: [] as { tenant: string; entries: number }[] }
+  // Read when scraped, at most every GAUGE_REFRESH_MS (the metrics read synchronously, so a scrape
+  // answers the last read and starts the next): a replica nobody scrapes counts no journal.
+  const gauges = { bytes: 0, journal: [] as { tenant: string; entries: number }[], at: 0 }
+  let reading: Promise<void> | undefined
   const readGauges = async () => {
+    gauges.at = performance.now()
     const [size] = await sql`SELECT pg_database_size(current_database())::float8 AS bytes`
     const counts = await sql`SELECT tenant, count(*)::int AS entries FROM journal GROUP BY tenant`
     gauges.bytes = Number(size?.bytes ?? 0)
     gauges.journal = [...counts] as { tenant: string; entries: number }[]
   }
+  const fresh = () => {
+    if (!reading && performance.now() - gauges.at > GAUGE_REFRESH_MS)
+      reading = readGauges()
+        .catch(() => {})
+        .finally(() => (reading = undefined))
+    return gauges
+  }
   await readGauges()
-  const gaugeTimer = setInterval(() => void readGauges().catch(() => {}), GAUGE_REFRESH_MS)
-  gaugeTimer.unref?.()
   const metrics = new ServerMetrics({
     stats: () => defaultStore.stats(),
-    databaseBytes: () => gauges.bytes,
-    journalEntries: () => gauges.journal,
+    databaseBytes: () => fresh().bytes,
+    journalEntries: () => fresh().journal,
     eventsUndelivered: events ? () => events.undelivered() : undefined,
   })
 
@@ -119,7 +128,6 @@ export async function createPgScimServer(options: PgServerOptions): Promise<PgSc
   const close = () =>
     (closed ??= (async () => {
       directory.stop()
-      clearInterval(gaugeTimer)
       await events?.close()
       await lastUsed.close()
       await sql.close()
