@@ -68,11 +68,15 @@ const MEMBER_PAGE = `SELECT m.member_id AS value, m.member_type AS type, ${displ
   JOIN resources r ON r.id = m.member_id ORDER BY m.seq`
 const MEMBER_COUNT = 'SELECT count(*)::int AS n FROM group_members WHERE group_id = $1'
 
+/** PostgreSQL text cannot hold NUL (a query binding one fails): a key with NUL names no stored row. */
+export function canNameRow(key: string): boolean {
+  return !key.includes('\u0000')
+}
+
 /** The reads of one tenant, over `q`: the pooled client, or a write's transaction (which then sees its own changes). */
 export function pgReads(tenant: string) {
   const byKey = async (q: SQL, type: string, column: string, value: string, lock = false) => {
-    // PostgreSQL text cannot hold NUL (the query would fail): such a key names no stored row.
-    if (value.includes('\u0000')) return []
+    if (!canNameRow(value)) return []
     const rows = (await q.unsafe(selectOf(type, `${column} = $3 ORDER BY resources.seq`, lock), [
       tenant,
       type,

@@ -13,7 +13,7 @@ import { pgDependents } from './dependents'
 import { translatePgConstraintError } from './errors'
 import { PgJournalAppends } from './journal'
 import { applyPgMemberOps } from './member-ops'
-import type { PgReads } from './reads'
+import { canNameRow, type PgReads } from './reads'
 import { lockTenant } from './tenant-lock'
 
 // The document goes as text and is parsed by the server: Bun would encode a string bound to a
@@ -53,8 +53,7 @@ export function createPgWriteTx(
   }
   const existing = async (given: readonly string[]) => {
     const found = new Map<string, string>()
-    // As for reads by key (reads.ts): an id with NUL names no row, and PostgreSQL could not compare it.
-    const ids = given.filter((id) => !id.includes('\u0000'))
+    const ids = given.filter(canNameRow)
     if (ids.length === 0) return found
     const rows = (await tx.unsafe(EXISTING, [JSON.stringify(ids), tenant])) as { id: string; type: string }[]
     for (const r of rows) found.set(r.id, r.type)
