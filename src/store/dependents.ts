@@ -10,7 +10,6 @@ const KEYS = 'RETURNING id, version, type, name_ci AS nameKey, external_id AS ex
 
 /** A row that got a new version: its id and that version (for the journal), and its lookup keys. */
 export interface Bumped extends RowKeys {
-  readonly id: string
   readonly version: number
 }
 

@@ -111,6 +111,12 @@ export class HotStatements {
     return row ? this.toStored(type, row) : undefined
   }
 
+  /** The row of `id` as RawRows (none or one), for the lookup cache. */
+  byIdRows(type: string, id: string): RawRows {
+    const row = this.statements(type).byId.get(id)
+    return row ? [row] : []
+  }
+
   byName(type: string, nameKey: string): RawRows {
     return this.raw(this.statements(type).byName.all(nameKey))
   }

@@ -1,9 +1,9 @@
-// LRU cache in front of the hot `userName eq` / `externalId eq` lookups Entra sends every cycle.
+// LRU cache in front of the hot reads: by id, and the `userName eq` / `externalId eq` lookups Entra sends every cycle.
 import { LRUCache } from 'lru-cache'
 import type { RawRows } from './hot-statements'
 import { packRows, unpackRows } from './packed-rows'
 
-export type LookupKind = 'name' | 'externalId'
+export type LookupKind = 'id' | 'name' | 'externalId'
 
 /** Slots in the admission table: recent first-time lookups it remembers (4 bytes each). */
 const DOORKEEPER_SLOTS = 1 << 16
@@ -68,7 +68,8 @@ export class LookupCache {
     this.lru.clear()
   }
 
-  invalidate(type: string, nameKey: string | null, externalId: string | null): void {
+  invalidate(type: string, id: string, nameKey: string | null, externalId: string | null): void {
+    this.lru.delete(this.key(type, 'id', id))
     if (nameKey !== null) this.lru.delete(this.key(type, 'name', nameKey))
     if (externalId !== null) this.lru.delete(this.key(type, 'externalId', externalId))
   }

@@ -110,7 +110,8 @@ export function createResourceStore(
   // Effects that never yield (src/service/effect.ts): a generator step around each read.
   return {
     *get(type, id) {
-      return hot.byId(type.name, id)
+      const [row] = caches.lookup(type.name, 'id', id, () => hot.byIdRows(type.name, id))
+      return row === undefined ? undefined : hot.toStored(type.name, row)
     },
     *findByName(type, name) {
       return hot.stored(

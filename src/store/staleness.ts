@@ -5,9 +5,10 @@ import { LookupCache, type LookupKind } from './lookup-cache'
 
 const EXTERNAL_CHECK_MS = 250
 
-/** The promoted lookup columns of one row as stored: its type, folded name and externalId. */
+/** The keys one row is cached under: its id, and its promoted lookup columns as stored (folded name, externalId). */
 export interface RowKeys {
   readonly type: string
+  readonly id: string
   readonly nameKey: string | null
   readonly externalId: string | null
 }
@@ -63,7 +64,7 @@ export class ReadCaches {
   }
 
   /**
-   * A cached userName/displayName/externalId lookup. One made inside a write sees that write's
+   * A cached read by id or userName/displayName/externalId lookup. One made inside a write sees that write's
    * uncommitted rows; a job that then fails would leave them in the cache, so it goes to SQLite.
    */
   lookup(type: string, kind: LookupKind, value: string, load: () => RawRows): RawRows {
@@ -85,7 +86,7 @@ export class ReadCaches {
 
   /** Rows whose served form changed. Any change can change any filtered total (`members.value`). */
   changed(rows: Iterable<RowKeys>): void {
-    for (const r of rows) this.lookups.invalidate(this.scope + r.type, r.nameKey, r.externalId)
+    for (const r of rows) this.lookups.invalidate(this.scope + r.type, r.id, r.nameKey, r.externalId)
     this.filteredTotals.forgetAll()
   }
 

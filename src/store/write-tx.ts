@@ -28,7 +28,7 @@ export const EXISTING_IDS =
   'SELECT id, type FROM resources WHERE id IN (SELECT value FROM json_each(?1)) AND +tenant = ?2'
 
 function keysOf(type: ResourceType, r: StoredResource): RowKeys {
-  return { type: type.name, nameKey: nameKeyOf(type, r.data), externalId: externalIdOf(r.data) }
+  return { type: type.name, id: r.id, nameKey: nameKeyOf(type, r.data), externalId: externalIdOf(r.data) }
 }
 
 /**

@@ -36,3 +36,32 @@ test('a lookup cached by the server follows a create, rename and delete made thr
     rmSync(dir, { recursive: true, force: true })
   }
 })
+
+test('a read by id cached by the server follows an update and a delete made through another connection', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scim-external-'))
+  try {
+    const db = join(dir, 'scim.db')
+    const server = makeTestApp({ db })
+    const other = makeTestApp({ db })
+    const created = await readJson(
+      await server.request('POST', '/scim/v2/Users', { schemas: [USER], userName: 'kept@x' })
+    )
+    const path = `/scim/v2/Users/${created.id}`
+    // Read three times: cached from the second miss on.
+    for (let i = 0; i < 3; i++) expect((await readJson(await server.request('GET', path))).displayName).toBeUndefined()
+    await other.request('PATCH', path, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'displayName', value: 'Renamed' }],
+    })
+    await Bun.sleep(300)
+    expect((await readJson(await server.request('GET', path))).displayName).toBe('Renamed')
+    for (let i = 0; i < 2; i++) await server.request('GET', path)
+    await other.request('DELETE', path)
+    await Bun.sleep(300)
+    expect((await server.request('GET', path)).status).toBe(404)
+    server.server.store.close()
+    other.server.store.close()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})

@@ -2,6 +2,7 @@
 // against uncached SQL after every step.
 import { expect, test } from 'bun:test'
 import { buildRegistry } from '../../src/scim/schema/builtin'
+import type { MemberOp } from '../../src/scim/patch/members'
 import type { StoredResource } from '../../src/service/context'
 import { openDatabase } from '../../src/store/db'
 import { createResourceStore } from '../../src/store/resource-store'
@@ -132,4 +133,76 @@ test('an entry read before a membership change is reloaded with its groups, not 
   expect(row!.groupsRead!).toEqual([{ value: 'g', type: 'Group', display: 'Sales' }])
   store.findByName(userType, 'member')
   expect(store.stats().lookupHits).toBe(2)
+})
+
+test('a read by id is cached from its second miss on, and every write that changes the row as served forgets it', async () => {
+  const { store, userType, groupType, insert, now } = freshStore()
+  await insert(userType, 'u', { userName: 'reader' })
+  await insert(groupType, 'g', { displayName: 'Sales' })
+  for (let i = 0; i < 3; i++) expect(store.get(userType, 'u')!.version).toBe(1)
+  expect(store.stats().lookupHits).toBe(1)
+  // The user's groups change through the group: the user's cached form goes.
+  await store.write((tx) =>
+    tx.applyMemberOps(tx.get(groupType, 'g')!, [{ kind: 'add', members: [{ value: 'u', type: 'User' }] }], now)
+  )
+  const read = store.get(userType, 'u')!
+  expect(read.version).toBe(2)
+  expect(read.groupsRead).toEqual([{ value: 'g', type: 'Group', display: 'Sales' }])
+  // A rename of the group changes the display the user serves.
+  for (let i = 0; i < 2; i++) store.get(userType, 'u')
+  await store.write((tx) => {
+    const g = tx.get(groupType, 'g')!
+    tx.update(groupType, g, { ...g, data: { displayName: 'Support' }, version: g.version + 1 })
+  })
+  expect(store.get(userType, 'u')!.groupsRead).toEqual([{ value: 'g', type: 'Group', display: 'Support' }])
+  // A miss is cached too, and the insert of that id forgets it.
+  for (let i = 0; i < 3; i++) expect(store.get(userType, 'late')).toBeUndefined()
+  await insert(userType, 'late', { userName: 'late' })
+  expect(store.get(userType, 'late')!.data.userName).toBe('late')
+  await store.write((tx) => tx.delete(userType, tx.get(userType, 'late')!, now))
+  expect(store.get(userType, 'late')).toBeUndefined()
+})
+
+test('interleaved writes to users and groups never leave a stale read by id', async () => {
+  const { store, sqlite, userType, groupType, now } = freshStore()
+  const rand = prng(11)
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!
+  const truth = sqlite.query<{ version: number; data: string }, [string]>(
+    'SELECT version, data FROM resources WHERE id = ?'
+  )
+  const ids = { User: Array.from({ length: 8 }, (_, i) => `u${i}`), Group: ['g0', 'g1', 'g2'] }
+  let n = 0
+  for (let step = 0; step < 3000; step++) {
+    const roll = rand()
+    const isGroup = rand() < 0.4
+    const type = isGroup ? groupType : userType
+    const id = pick(isGroup ? ids.Group : ids.User)
+    await store
+      .write((tx) => {
+        const before = tx.get(type, id)
+        if (roll < 0.25) {
+          const data = isGroup ? { displayName: `G${n++}` } : { userName: `n${n++}` }
+          if (!before) tx.insert(type, { id, type: type.name, data, version: 1, created: now, lastModified: now })
+          else tx.update(type, before, { ...before, data, version: before.version + 1 })
+        } else if (roll < 0.35 && before) tx.delete(type, before, now)
+        else if (roll < 0.55) {
+          const g = tx.get(groupType, pick(ids.Group))
+          const value = pick(ids.User)
+          const op: MemberOp =
+            rand() < 0.6 ? { kind: 'add', members: [{ value, type: 'User' }] } : { kind: 'remove', values: [value] }
+          if (g) tx.applyMemberOps(g, [op], now)
+        }
+      })
+      .catch(() => undefined)
+    for (const probe of [pick(ids.User), pick(ids.Group)]) {
+      const t = probe.startsWith('g') ? groupType : userType
+      const want = truth.get(probe)
+      const got = store.get(t, probe)
+      expect(got === undefined ? undefined : { version: got.version, data: got.data }).toEqual(
+        want === null ? undefined : { version: want.version, data: JSON.parse(want.data) }
+      )
+      if (got && t === userType) expect(got.groupsRead).toEqual(store.groupsOf({ ...got, groupsRead: undefined }))
+    }
+  }
+  expect(store.stats().lookupHits).toBeGreaterThan(0)
 })
