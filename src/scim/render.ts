@@ -160,6 +160,43 @@ function splicedExtensions(data: Doc): string[] | undefined {
 
 const NO_EXTENSIONS: string[] = []
 
+/** A type's names as JSON text, written into every view of it. */
+interface TypeTexts {
+  coreId: string
+  name: string
+  urn(urn: string): string
+}
+
+/**
+ * Made once per type, not per view: the escape check of each name was a tenth of the text a view
+ * writes around its data. Extension URNs are the keys coerce stored, the type's few declared ones;
+ * the memo starts over past MAX_URNS all the same.
+ */
+const typeTexts = new WeakMap<ResourceType, TypeTexts>()
+const MAX_URNS = 64
+
+function textsOf(type: ResourceType): TypeTexts {
+  let texts = typeTexts.get(type)
+  if (!texts) {
+    const urns = new Map<string, string>()
+    texts = {
+      coreId: jsonString(type.core.id),
+      name: jsonString(type.name),
+      urn: (urn) => {
+        let text = urns.get(urn)
+        if (text === undefined) {
+          if (urns.size >= MAX_URNS) urns.clear()
+          text = jsonString(urn)
+          urns.set(urn, text)
+        }
+        return text
+      },
+    }
+    typeTexts.set(type, texts)
+  }
+  return texts
+}
+
 /**
  * renderResource serialised, with `dataJson` (the stored text of `stored.data`) spliced in
  * instead of copying the parsed data and serialising it again: the data is most of a view, and
@@ -176,14 +213,15 @@ export function renderResourceJson(
 ): string | undefined {
   const extensions = splicedExtensions(stored.data)
   if (extensions === undefined) return undefined
-  let schemas = jsonString(type.core.id)
-  for (const urn of extensions) schemas += `,${jsonString(urn)}`
+  const texts = textsOf(type)
+  let schemas = texts.coreId
+  for (const urn of extensions) schemas += `,${texts.urn(urn)}`
   const data = dataJson.length > 2 ? `${dataJson.slice(1, -1)},` : ''
   const refs = shownReferences(type, ctx)
   const references = hasKeys(refs) ? `${JSON.stringify(refs).slice(1, -1)},` : ''
   // referencesAndMeta's meta, as text (the test compares the two views byte for byte).
   const meta =
-    `{"resourceType":${jsonString(type.name)},"created":${jsonString(stored.created)}` +
+    `{"resourceType":${texts.name},"created":${jsonString(stored.created)}` +
     `,"lastModified":${jsonString(stored.lastModified)},"location":${jsonString(locationOf(ctx.base, type, stored.id))}` +
     // etagOf's text, written escaped: its quotes would always send it through JSON.stringify.
     `,"version":"W/\\"${stored.version}\\""}`
