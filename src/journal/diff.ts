@@ -45,13 +45,30 @@ function walk(before: unknown, after: unknown, path: string, sep: string, out: J
 }
 
 /**
+ * What walk() finds when one side is absent, without comparing: every leaf of `doc` is a change,
+ * its value on `side`. Every create lists its whole document so; half the cost of the walk.
+ */
+function list(doc: Doc, path: string, sep: string, side: 'before' | 'after', out: JournalChange[]): void {
+  for (const key of Object.keys(doc).sort()) {
+    if (hidden(key)) continue
+    const value = doc[key]
+    if (value === undefined) continue
+    const sub = path === '' ? key : `${path}${sep}${key}`
+    if (isObject(value)) list(value, sub, path === '' && isUrn(key) ? ':' : '.', side, out)
+    else out.push(side === 'after' ? { path: sub, after: value } : { path: sub, before: value })
+  }
+}
+
+/**
  * The changes from `before` to `after` (either absent for a create or a delete), one per leaf
  * path as a PATCH would name it: `displayName`, `name.givenName`, `emails` (whole),
  * `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value`. Sorted by path.
  */
 export function diffDocuments(before: Doc | undefined, after: Doc | undefined): JournalChange[] {
   const out: JournalChange[] = []
-  walk(before, after, '', '.', out)
+  if (before === undefined && after !== undefined) list(after, '', '.', 'after', out)
+  else if (after === undefined && before !== undefined) list(before, '', '.', 'before', out)
+  else walk(before, after, '', '.', out)
   return out
 }
 
