@@ -1,5 +1,6 @@
 // The attribute-level change between two stored documents, and putting changes back on a document.
 import { deepEqual, isObject, type Doc } from '../scim/document'
+import { sortedKeys, sortKeys } from './keys'
 import type { JournalChange } from './types'
 
 /**
@@ -17,10 +18,10 @@ function isUrn(key: string): boolean {
 
 /** The keys of either object, sorted; a create or a delete (one side absent) needs no merging. */
 function unionKeys(before: Doc | undefined, after: Doc | undefined): string[] {
-  if (before === undefined) return Object.keys(after ?? {}).sort()
+  if (before === undefined) return sortedKeys(after ?? {})
   const keys = Object.keys(before)
   if (after !== undefined) for (const k of Object.keys(after)) if (!Object.hasOwn(before, k)) keys.push(k)
-  return keys.sort()
+  return sortKeys(keys)
 }
 
 function walk(before: unknown, after: unknown, path: string, sep: string, out: JournalChange[]): void {
@@ -49,7 +50,7 @@ function walk(before: unknown, after: unknown, path: string, sep: string, out: J
  * its value on `side`. Every create lists its whole document so; half the cost of the walk.
  */
 function list(doc: Doc, path: string, sep: string, side: 'before' | 'after', out: JournalChange[]): void {
-  for (const key of Object.keys(doc).sort()) {
+  for (const key of sortedKeys(doc)) {
     if (hidden(key)) continue
     const value = doc[key]
     if (value === undefined) continue
