@@ -1,11 +1,15 @@
 // Object keys in the order canonical JSON and the diff write them: by UTF-16 code units.
 
+/** Past this many keys the built-in sort: insertion takes time quadratic in the count. */
+const INSERTION_MAX = 16
+
 /**
  * Sorts `keys` in place as `Array.prototype.sort()` does for strings (by UTF-16 code units, which
  * is what `<` compares), by insertion: a resource's objects have a handful of keys, and the
  * built-in sort cost 2–5× more on them, on every journaled write.
  */
 export function sortKeys(keys: string[]): string[] {
+  if (keys.length > INSERTION_MAX) return keys.sort()
   for (let i = 1; i < keys.length; i++) {
     const key = keys[i]!
     let j = i - 1

@@ -18,11 +18,16 @@ describe('journal/keys', () => {
       return seed
     }
     for (let round = 0; round < 500; round++) {
-      const keys = Array.from({ length: next() % 12 }, () =>
+      const keys = Array.from({ length: next() % 24 }, () =>
         Array.from({ length: 1 + (next() % 4) }, () => alphabet[next() % alphabet.length]).join('')
       )
       expect(sortKeys([...keys])).toEqual([...keys].sort())
     }
+  })
+
+  test('a large key set sorts the same way (the built-in sort past a handful of keys)', () => {
+    const keys = Array.from({ length: 2000 }, (_, i) => `k${(i * 7919) % 2000}`)
+    expect(sortKeys([...keys])).toEqual([...keys].sort())
   })
 
   test("an object's keys, array-index keys included", () => {
