@@ -1,6 +1,6 @@
 // In-process CPU per write with the journal on and off: durable POST /Users and Entra's user PATCH.
 // Usage: bun run scripts/journal-cost.ts [--rounds 9] [--requests 4000] [--durability normal|full] [--only post|patch]
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -80,9 +80,18 @@ async function patch(s: Subject, i: number): Promise<void> {
   await send(s, 'PATCH', `/Users/${s.ids[(i * 7919) % s.ids.length]}`, patchBody(s.sent++))
 }
 
-/** CPU µs per request over `n` requests, IN_FLIGHT at a time. */
-async function measure(n: number, one: (i: number) => Promise<void>): Promise<number> {
+/**
+ * Bytes this process handed to write(2) so far: WAL frames and checkpoints, whole pages. Unlike
+ * CPU time it hardly moves when the machine is busy, and a durable commit waits for them.
+ */
+function written(): number {
+  return Number(/wchar: (\d+)/.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? Number.NaN)
+}
+
+/** CPU µs and bytes written per request over `n` requests, IN_FLIGHT at a time. */
+async function measure(n: number, one: (i: number) => Promise<void>): Promise<{ us: number; bytes: number }> {
   let next = 0
+  const bytes = written()
   const start = process.cpuUsage()
   await Promise.all(
     Array.from({ length: IN_FLIGHT }, async () => {
@@ -90,7 +99,7 @@ async function measure(n: number, one: (i: number) => Promise<void>): Promise<nu
     })
   )
   const used = process.cpuUsage(start)
-  return (used.user + used.system) / n
+  return { us: (used.user + used.system) / n, bytes: (written() - bytes) / n }
 }
 
 const on = subject('on', true)
@@ -98,7 +107,11 @@ const off = subject('off', false)
 const sides = values.journal === 'on' ? [on] : values.journal === 'off' ? [off] : [on, off]
 const kinds = values.only ? [values.only] : ['post', 'patch']
 const results: Record<string, { on: number[]; off: number[] }> = {}
-for (const kind of kinds) results[kind] = { on: [], off: [] }
+const bytes: Record<string, { on: number[]; off: number[] }> = {}
+for (const kind of kinds) {
+  results[kind] = { on: [], off: [] }
+  bytes[kind] = { on: [], off: [] }
+}
 // Warm both (JIT, caches) and give PATCH users to change.
 for (const s of sides) await measure(requests, () => post(s))
 for (let r = 0; r < rounds; r++) {
@@ -106,8 +119,9 @@ for (let r = 0; r < rounds; r++) {
   const order = r % 2 === 0 ? sides : [...sides].reverse()
   for (const kind of kinds)
     for (const s of order) {
-      const us = await measure(requests, kind === 'post' ? () => post(s) : (i) => patch(s, i))
-      results[kind]![s === on ? 'on' : 'off'].push(us)
+      const m = await measure(requests, kind === 'post' ? () => post(s) : (i) => patch(s, i))
+      results[kind]![s === on ? 'on' : 'off'].push(m.us)
+      bytes[kind]![s === on ? 'on' : 'off'].push(m.bytes)
     }
 }
 const min = (xs: number[]) => Math.min(...xs)
@@ -123,6 +137,10 @@ for (const kind of kinds) {
   }
   console.log(
     `${kind.padEnd(5)} off min ${min(b).toFixed(1)} µs median ${median(b).toFixed(1)} | on min ${min(a).toFixed(1)} µs median ${median(a).toFixed(1)} | off÷on min ${(min(b) / min(a)).toFixed(3)}× median ${(median(b) / median(a)).toFixed(3)}×`
+  )
+  const w = bytes[kind]!
+  console.log(
+    `${''.padEnd(5)} bytes written per request (median): off ${median(w.off).toFixed(0)} | on ${median(w.on).toFixed(0)}`
   )
 }
 on.server.store.close()

@@ -8,10 +8,10 @@ interface Head {
   hash: string
 }
 
-/** The in-batch state a job starts from, put back when the job is rolled back to its savepoint. */
-interface Saved {
-  last: number | undefined
-  heads: Map<string, Head>
+/** A tenant's in-batch head before the job moved it (undefined: the batch had none), put back if the job is rolled back. */
+interface Moved {
+  tenant: string
+  head: Head | undefined
 }
 
 /**
@@ -33,7 +33,14 @@ export class JournalAppender {
   private last: number | undefined
   /** The batch's heads, including those not yet written back. */
   private heads = new Map<string, Head>()
-  private saved: Saved | undefined
+  /**
+   * What the running job changed of the batch's state, to put back when it is rolled back to its
+   * savepoint: `last` as it found it, and each head it moved (an undo list rather than a copy of
+   * the heads per job: most jobs append once, to one tenant).
+   */
+  private appended = false
+  private savedLast: number | undefined
+  private moved: Moved[] = []
 
   constructor(sqlite: Database) {
     this.head = sqlite.query(`SELECT coalesce((SELECT max(head_seq) FROM journal_chains), 0) AS last,
@@ -52,15 +59,25 @@ export class JournalAppender {
   }
 
   jobStarted(): void {
-    this.saved = undefined
+    this.forget()
   }
 
   /** The job's entries are gone with its savepoint: so are the heads they moved. */
   jobRolledBack(): void {
-    if (!this.saved) return
-    this.last = this.saved.last
-    this.heads = this.saved.heads
-    this.saved = undefined
+    if (!this.appended) return
+    this.last = this.savedLast
+    for (let i = this.moved.length - 1; i >= 0; i--) {
+      const { tenant, head } = this.moved[i]!
+      if (head === undefined) this.heads.delete(tenant)
+      else this.heads.set(tenant, head)
+    }
+    this.forget()
+  }
+
+  private forget(): void {
+    this.appended = false
+    this.savedLast = undefined
+    this.moved.length = 0
   }
 
   /** Writes the batch's heads back, inside its transaction, right before COMMIT. */
@@ -76,14 +93,18 @@ export class JournalAppender {
   private reset(): void {
     this.last = undefined
     this.heads = new Map()
-    this.saved = undefined
+    this.forget()
   }
 
   /** Appends one entry for `tenant`; must run inside the transaction of the change it records. */
   append(tenant: string, draft: JournalDraft): void {
-    // Only a job that appends pays for its snapshot.
-    if (this.inBatch && !this.saved) this.saved = { last: this.last, heads: new Map(this.heads) }
-    let prevHash = this.heads.get(tenant)?.hash
+    // Only a job that appends pays for what it must put back.
+    if (this.inBatch && !this.appended) {
+      this.appended = true
+      this.savedLast = this.last
+    }
+    const before = this.heads.get(tenant)
+    let prevHash = before?.hash
     if (prevHash === undefined) {
       const head = this.head.get(tenant)!
       // Within a batch the stored maximum lags behind heads not written back yet.
@@ -95,8 +116,10 @@ export class JournalAppender {
     // Positional parameters: binding an object by name cost more than the insert itself.
     this.insert.run(...entryValues(c, hash))
     this.last = c.seq
-    if (this.inBatch) this.heads.set(tenant, { seq: c.seq, hash })
-    else {
+    if (this.inBatch) {
+      if (!this.moved.some((m) => m.tenant === tenant)) this.moved.push({ tenant, head: before })
+      this.heads.set(tenant, { seq: c.seq, hash })
+    } else {
       this.advance.run(tenant, c.seq, hash)
       this.last = undefined
     }

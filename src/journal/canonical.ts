@@ -1,4 +1,5 @@
 // The fixed text an entry's hash covers: canonical JSON (sorted keys, no whitespace), and the chain hash.
+import { sortedKeys } from './keys'
 import type { JournalChange, JournalDraft, JournalEntry } from './types'
 
 /** ordered() found an object JSON.stringify would not write in the order of its sorted keys. */
@@ -24,7 +25,7 @@ function ordered(value: unknown): unknown {
     return out
   }
   const obj = value as Record<string, unknown>
-  const keys = Object.keys(obj).sort()
+  const keys = sortedKeys(obj)
   const out: Record<string, unknown> = {}
   for (const k of keys) {
     const first = k.charCodeAt(0)
@@ -56,7 +57,7 @@ function written(value: unknown): string {
   }
   const obj = value as Record<string, unknown>
   out = '{'
-  for (const k of Object.keys(obj).sort()) {
+  for (const k of sortedKeys(obj)) {
     const v = obj[k]
     if (v === undefined) continue
     if (out.length > 1) out += ','

@@ -1,5 +1,6 @@
 // The attribute-level change between two stored documents, and putting changes back on a document.
 import { deepEqual, isObject, type Doc } from '../scim/document'
+import { sortedKeys, sortKeys } from './keys'
 import type { JournalChange } from './types'
 
 /**
@@ -17,10 +18,10 @@ function isUrn(key: string): boolean {
 
 /** The keys of either object, sorted; a create or a delete (one side absent) needs no merging. */
 function unionKeys(before: Doc | undefined, after: Doc | undefined): string[] {
-  if (before === undefined) return Object.keys(after ?? {}).sort()
+  if (before === undefined) return sortedKeys(after ?? {})
   const keys = Object.keys(before)
   if (after !== undefined) for (const k of Object.keys(after)) if (!Object.hasOwn(before, k)) keys.push(k)
-  return keys.sort()
+  return sortKeys(keys)
 }
 
 function walk(before: unknown, after: unknown, path: string, sep: string, out: JournalChange[]): void {
@@ -45,13 +46,30 @@ function walk(before: unknown, after: unknown, path: string, sep: string, out: J
 }
 
 /**
+ * What walk() finds when one side is absent, without comparing: every leaf of `doc` is a change,
+ * its value on `side`. Every create lists its whole document so; half the cost of the walk.
+ */
+function list(doc: Doc, path: string, sep: string, side: 'before' | 'after', out: JournalChange[]): void {
+  for (const key of sortedKeys(doc)) {
+    if (hidden(key)) continue
+    const value = doc[key]
+    if (value === undefined) continue
+    const sub = path === '' ? key : `${path}${sep}${key}`
+    if (isObject(value)) list(value, sub, path === '' && isUrn(key) ? ':' : '.', side, out)
+    else out.push(side === 'after' ? { path: sub, after: value } : { path: sub, before: value })
+  }
+}
+
+/**
  * The changes from `before` to `after` (either absent for a create or a delete), one per leaf
  * path as a PATCH would name it: `displayName`, `name.givenName`, `emails` (whole),
  * `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value`. Sorted by path.
  */
 export function diffDocuments(before: Doc | undefined, after: Doc | undefined): JournalChange[] {
   const out: JournalChange[] = []
-  walk(before, after, '', '.', out)
+  if (before === undefined && after !== undefined) list(after, '', '.', 'after', out)
+  else if (after === undefined && before !== undefined) list(before, '', '.', 'before', out)
+  else walk(before, after, '', '.', out)
   return out
 }
 

@@ -102,6 +102,29 @@ describe('journal/chain', () => {
     expect(verifyJournal(sqlite)).toMatchObject({ ok: true })
   })
 
+  test("a failed job that was its tenant's first in the batch leaves that tenant's head as stored", async () => {
+    const { sqlite, queue, stores } = setup()
+    const [main, acme] = stores as [ReturnType<typeof createResourceStore>, ReturnType<typeof createResourceStore>]
+    await acme.write((tx) => tx.journal(draft('before')))
+    const outcomes = await Promise.allSettled([
+      main.write((tx) => tx.journal(draft('a'))),
+      acme.write(function* (tx) {
+        yield* tx.journal(draft('lost'))
+        throw new Error('refused')
+      }),
+      acme.write((tx) => tx.journal(draft('b'))),
+    ])
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect(queue.batches).toBe(2)
+    const kept = journalOf(sqlite).reader.after('acme', 0, 10)
+    expect(kept.map((e) => [e.seq, e.resourceId])).toEqual([
+      [1, 'before'],
+      [3, 'b'],
+    ])
+    expect(kept[1]!.prevHash).toBe(kept[0]!.hash)
+    expect(verifyJournal(sqlite)).toMatchObject({ ok: true })
+  })
+
   test('an edited entry is named', async () => {
     const { sqlite } = await filled()
     sqlite.run(`UPDATE journal SET changes = '[{"after":"mallory","path":"userName"}]' WHERE seq = 3`)

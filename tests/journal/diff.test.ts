@@ -40,6 +40,33 @@ describe('journal/diff', () => {
     expect(diffDocuments({ userName: 'a' }, undefined)).toEqual([{ path: 'userName', before: 'a' }])
   })
 
+  test('a create or a delete lists exactly what comparing with an empty document finds', () => {
+    const doc = {
+      userName: 'a',
+      active: false,
+      nickName: null,
+      title: undefined,
+      name: { givenName: 'G', familyName: undefined, middleName: null },
+      addresses: [{ type: 'work', locality: 'L' }],
+      empty: {},
+      Password: 'x',
+      [EXT]: { department: 'D', manager: { value: 'm', displayName: 'M' }, passWord: 'y' },
+    }
+    expect(diffDocuments(undefined, doc)).toEqual(diffDocuments({}, doc))
+    expect(diffDocuments(doc, undefined)).toEqual(diffDocuments(doc, {}))
+    expect(diffDocuments(undefined, doc).map((c) => c.path)).toEqual([
+      'active',
+      'addresses',
+      'name.givenName',
+      'name.middleName',
+      'nickName',
+      `${EXT}:department`,
+      `${EXT}:manager.displayName`,
+      `${EXT}:manager.value`,
+      'userName',
+    ])
+  })
+
   test('a value that changes kind is one change at its path', () => {
     expect(diffDocuments({ name: 'flat' }, { name: { givenName: 'G' } })).toEqual([
       { path: 'name', before: 'flat', after: { givenName: 'G' } },
