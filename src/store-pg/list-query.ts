@@ -30,8 +30,12 @@ function within(rows: PgReadRow[], maxBytes: number): PgReadRow[] {
 /**
  * The page and total of `q`, as the SQLite store's query() reads them: without sortBy, pages
  * follow the (tenant, type, name_ci) index, ties in insertion order; a cursor walks the primary
- * key (code-point ordered, as SQLite's binary text), which no write changes. The total is counted
- * every time: a replica keeps no count another replica's write could make stale.
+ * key (code-point ordered, as SQLite's binary text), which no write changes. The total is never
+ * kept (another replica's write would make it stale): a page that holds the query's last row
+ * tells it (its offset plus its rows), so a filter matching less than a page is one statement;
+ * otherwise, and for cursors (whose page leaves out the rows before it), it is counted.
+ * Not `count(*) OVER ()` in the page: the window holds every matching row, documents included,
+ * before the LIMIT applies, where count(*) and the page's top-N sort hold none.
  */
 export async function pgListQuery(
   client: Client,
@@ -41,8 +45,9 @@ export async function pgListQuery(
 ): Promise<{ total: number; rows: StoredResource[] }> {
   const scope = and(eq(resources.tenant, tenant), eq(resources.type, type.name))!
   const where: SQL = q.filter ? and(scope, pgFilterToSql(q.filter, type))! : scope
-  const counted = run<{ n: number }>(client, sql`SELECT count(*)::int AS n FROM ${resources} WHERE ${where}`)
-  if (q.count === 0) return { total: (await counted)[0]?.n ?? 0, rows: [] }
+  const count = async () =>
+    (await run<{ n: number }>(client, sql`SELECT count(*)::int AS n FROM ${resources} WHERE ${where}`))[0]?.n ?? 0
+  if (q.count === 0) return { total: await count(), rows: [] }
   // RFC 7644 §3.4.2.3: resources without the sort attribute go last ascending, first descending.
   let order = q.sortBy
     ? pgOrderBySql(q.sortBy, type, q.descending ? 'descending' : 'ascending')
@@ -59,7 +64,15 @@ export async function pgListQuery(
   }
   const select = sql`SELECT ${sql.raw(PG_READ_COLUMNS)}, ${sql.raw(groupsPgColumn(type.name))} AS groups
     FROM ${resources} WHERE ${page} ORDER BY ${sql.join(order, sql`, `)}${tieBreak} LIMIT ${q.count} OFFSET ${offset}`
-  const [count, read] = await Promise.all([counted, run<PgReadRow>(client, select)])
+  let total: number
+  let read: PgReadRow[]
+  if (q.keyset) [total, read] = await Promise.all([count(), run<PgReadRow>(client, select)])
+  else {
+    read = await run<PgReadRow>(client, select)
+    // Fewer rows than asked for: the page ends the query, unless it starts past the end.
+    const last = read.length < q.count && (read.length > 0 || offset === 0)
+    total = last ? offset + read.length : await count()
+  }
   const rows = q.maxBytes === undefined ? read : within(read, q.maxBytes)
-  return { total: count[0]?.n ?? 0, rows: rows.map((row) => pgStored(type.name, row)) }
+  return { total, rows: rows.map((row) => pgStored(type.name, row)) }
 }

@@ -211,6 +211,39 @@ for (const [kind, make] of kinds) {
       expect(await run(store.modifiedSince(User, at(3)))).toBe(2)
     })
 
+    test('query totals at every paging edge: last page part full, past the end, a full page, no match, a cut budget', async () => {
+      const store = fresh()
+      await insertAll(
+        store,
+        Array.from({ length: 5 }, (_, i) => user(`p${i}`, `pager${i}`, i < 3 ? { title: 'T' } : {}, i))
+      )
+      const page = async (startIndex: number, count: number, more: { title?: boolean; maxBytes?: number } = {}) => {
+        const { total, rows } = await run(
+          store.query(User, {
+            filter: more.title ? filterOf('title eq "T"') : undefined,
+            startIndex,
+            count,
+            maxBytes: more.maxBytes,
+          })
+        )
+        return [total, ids(rows)]
+      }
+      expect(await page(1, 10)).toEqual([5, ['p0', 'p1', 'p2', 'p3', 'p4']])
+      expect(await page(4, 10)).toEqual([5, ['p3', 'p4']])
+      expect(await page(3, 2)).toEqual([5, ['p2', 'p3']])
+      expect(await page(5, 1)).toEqual([5, ['p4']])
+      expect(await page(6, 10)).toEqual([5, []])
+      expect(await page(100, 3)).toEqual([5, []])
+      expect(await page(2, 10, { title: true })).toEqual([3, ['p1', 'p2']])
+      expect(await page(4, 10, { title: true })).toEqual([3, []])
+      expect(await page(1, 10, { maxBytes: 1 })).toEqual([5, ['p0']])
+      expect(await page(2, 2, { maxBytes: 1 })).toEqual([5, ['p1']])
+      const none = await run(store.query(User, { filter: filterOf('title eq "none"'), startIndex: 1, count: 10 }))
+      expect(none).toEqual({ total: 0, rows: [] })
+      const past = await run(store.query(User, { filter: filterOf('title eq "none"'), startIndex: 3, count: 10 }))
+      expect(past).toEqual({ total: 0, rows: [] })
+    })
+
     test('members: rows with display, version bumps of the users and groups that show a change', async () => {
       const store = fresh()
       await insertAll(store, [user('u1', 'ann', { displayName: 'Ann A' }), user('u2', 'bob'), user('u3', 'cy')])
