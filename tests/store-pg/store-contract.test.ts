@@ -244,6 +244,42 @@ for (const [kind, make] of kinds) {
       expect(past).toEqual({ total: 0, rows: [] })
     })
 
+    test('one shape of query with new values each time finds what each value names', async () => {
+      const store = fresh()
+      const other = fresh()
+      await insertAll(store, [
+        user('s1', 'alpha', { title: 'Engineer', active: true, emails: [{ value: 'x1@a.b' }] }, 1),
+        user('s2', 'beta', { title: 'Banana', active: false, emails: [{ value: 'x2@a.b' }] }, 3),
+        user('s3', 'alpine', { title: 'Engineer', active: false }, 5),
+      ])
+      await insertAll(other, [user('o1', 'alto', { title: 'Engineer' })])
+      // In folded userName order: alpha, alpine, beta.
+      const found = async (text: string, on = store) =>
+        ids((await run(on.query(User, { filter: filterOf(text), startIndex: 1, count: 10 }))).rows)
+      for (const [text, want] of [
+        ['userName sw "al"', ['s1', 's3']],
+        ['userName sw "be"', ['s2']],
+        ['userName sw "zz"', []],
+        ['title co "ng"', ['s1', 's3']],
+        ['title co "ana"', ['s2']],
+        ['emails[value eq "x1@a.b"]', ['s1']],
+        ['emails[value eq "x2@a.b"]', ['s2']],
+        ['title eq "Engineer" and userName eq "alpine"', ['s3']],
+        ['title eq "Banana" and userName eq "beta"', ['s2']],
+        ['title eq "Banana" and userName eq "alpine"', []],
+        ['meta.lastModified gt "2026-01-01T00:02:00Z"', ['s3', 's2']],
+        ['meta.lastModified gt "2026-01-01T00:04:00Z"', ['s3']],
+        ['active eq true', ['s1']],
+        ['active eq false', ['s3', 's2']],
+      ] as const)
+        expect([text, await found(text)]).toEqual([text, [...want]])
+      expect(await found('userName sw "al"', other)).toEqual(['o1'])
+      const after = (id: string) =>
+        run(store.query(User, { keyset: { id, direction: 'after' }, startIndex: 1, count: 5 }))
+      expect(ids((await after('s1')).rows)).toEqual(['s2', 's3'])
+      expect(ids((await after('s2')).rows)).toEqual(['s3'])
+    })
+
     test('members: rows with display, version bumps of the users and groups that show a change', async () => {
       const store = fresh()
       await insertAll(store, [user('u1', 'ann', { displayName: 'Ann A' }), user('u2', 'bob'), user('u3', 'cy')])
