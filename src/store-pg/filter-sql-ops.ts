@@ -14,18 +14,30 @@ export type { SqlValue }
  */
 export const codePoint = (x: SQL): SQL => sql`(${x} COLLATE "C")`
 
+/**
+ * A comparison's value as SQL: `derive` turns the filter's value into the parameter bound there.
+ * pgFilterToSql binds the value itself; list-statements.ts binds a placeholder and derives the
+ * parameter again for each request, so one statement text serves every value.
+ */
+export type Bind = (derive: (value: string | number | boolean) => unknown) => SQL
+
+/** A string value as SQL, `f` applied to the (folded or as-given) text. */
+type TextBind = (f?: (text: string) => unknown) => SQL
+
+const same = (text: string) => text
+
 /** caseExact (or pre-folded) strings: exact comparison; substrings through strpos/left/right, not LIKE. */
-function exactString(x: SQL, op: CompareOp, v: string): SQL {
+function exactString(x: SQL, op: CompareOp, v: TextBind): SQL {
   switch (op) {
     case 'co':
-      return sql`strpos(${x}, ${v}) > 0`
+      return sql`strpos(${x}, ${v()}) > 0`
     case 'sw':
       // The range lets PostgreSQL use a C-collated index on x (name_ci); left() keeps the test exact.
-      return sql`(${codePoint(x)} >= ${v} AND ${codePoint(x)} < ${`${v}\u{10FFFF}`} AND left(${x}, length(${v})) = ${v})`
+      return sql`(${codePoint(x)} >= ${v()} AND ${codePoint(x)} < ${v((t) => `${t}\u{10FFFF}`)} AND left(${x}, length(${v()})) = ${v()})`
     case 'ew':
-      return sql`right(${x}, length(${v})) = ${v}`
+      return sql`right(${x}, length(${v()})) = ${v()}`
     default:
-      return binary(codePoint(x), op, v)
+      return binary(codePoint(x), op, v())
   }
 }
 
@@ -34,16 +46,16 @@ function exactString(x: SQL, op: CompareOp, v: string): SQL {
  * collation, which fold ASCII letters only, as SQLite's lower() and LIKE do, so both stores match
  * the same resources (non-ASCII letters match only in the same case; name_ci folds fully).
  */
-function foldedString(x: SQL, op: CompareOp, v: string): SQL {
+function foldedString(x: SQL, op: CompareOp, v: TextBind): SQL {
   switch (op) {
     case 'co':
-      return sql`${codePoint(x)} ILIKE ${`%${escapeLike(v)}%`} ESCAPE '\\'`
+      return sql`${codePoint(x)} ILIKE ${v((t) => `%${escapeLike(t)}%`)} ESCAPE '\\'`
     case 'sw':
-      return sql`${codePoint(x)} ILIKE ${`${escapeLike(v)}%`} ESCAPE '\\'`
+      return sql`${codePoint(x)} ILIKE ${v((t) => `${escapeLike(t)}%`)} ESCAPE '\\'`
     case 'ew':
-      return sql`${codePoint(x)} ILIKE ${`%${escapeLike(v)}`} ESCAPE '\\'`
+      return sql`${codePoint(x)} ILIKE ${v((t) => `%${escapeLike(t)}`)} ESCAPE '\\'`
     default:
-      return binary(sql`lower(${codePoint(x)})`, op, sql`lower(${v}::text COLLATE "C")`)
+      return binary(sql`lower(${codePoint(x)})`, op, sql`lower(${v()}::text COLLATE "C")`)
   }
 }
 
@@ -64,23 +76,23 @@ export function scalarOf(json: SQL, attr: CompiledAttribute): SQL {
   }
 }
 
-/** The comparison for a non-null value; NULL when `x` is NULL (callers COALESCE it). */
-export function compareSql(x: SqlValue, op: CompareOp, value: string | number | boolean, attr: CompiledAttribute): SQL {
+/** The comparison for a non-null value bound through `bind`; NULL when `x` is NULL (callers COALESCE it). */
+export function compareSql(x: SqlValue, op: CompareOp, bind: Bind, attr: CompiledAttribute): SQL {
   switch (attr.type) {
     case 'string':
     case 'reference':
     case 'binary': {
-      const v = String(value)
-      if (x.folded) return exactString(x.expr, op, foldCase(v))
-      return attr.caseExact ? exactString(x.expr, op, v) : foldedString(x.expr, op, v)
+      const fold = x.folded ? foldCase : same
+      const v: TextBind = (f = same) => bind((value) => f(fold(String(value))))
+      return x.folded || attr.caseExact ? exactString(x.expr, op, v) : foldedString(x.expr, op, v)
     }
     case 'integer':
     case 'decimal':
-      return binary(x.expr, op, sql`${value}::numeric`)
+      return binary(x.expr, op, sql`${bind((value) => value)}::numeric`)
     case 'dateTime':
-      return binary(instantMsSql(x.expr), op, sql`${Date.parse(String(value))}::bigint`)
+      return binary(instantMsSql(x.expr), op, sql`${bind((value) => Date.parse(String(value)))}::bigint`)
     case 'boolean':
-      return binary(x.expr, op, sql`${value === true}::boolean`)
+      return binary(x.expr, op, sql`${bind((value) => value === true)}::boolean`)
     case 'complex':
       throw new Error('unreachable: the resolver redirects complex comparisons to value')
   }

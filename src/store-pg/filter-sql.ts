@@ -6,7 +6,7 @@ import { assertNever } from '../scim/filter/print'
 import { targetOf, type ResolvedAttr, type ResolvedFilter } from '../scim/filter/resolve'
 import type { CompiledAttribute, ResourceType } from '../scim/schema/types'
 import { MAX_DISPLAY_CHARACTERS, storageOf, type MemberField, type Membership } from '../store/columns'
-import { codePoint, compareSql, presentSql, scalarOf, type SqlValue } from './filter-sql-ops'
+import { type Bind, codePoint, compareSql, presentSql, scalarOf, type SqlValue } from './filter-sql-ops'
 import { instantMsSql } from './instant'
 import { groupMembers, resources } from './tables'
 
@@ -35,6 +35,15 @@ interface Target {
 }
 
 type Scope = (ra: ResolvedAttr) => Target
+
+/** A comparison leaf of a resolved filter. */
+export type CompareNode = Extract<ResolvedFilter, { kind: 'compare' }>
+
+/** How each comparison's value enters the SQL (see Bind). */
+export type Binder = (node: CompareNode) => Bind
+
+/** Each value bound as itself. */
+const boundAsIs: Binder = (node) => (derive) => sql`${derive(node.value!)}`
 
 /**
  * A jsonb path as a text[] of bound labels: they are canonical names, but never spliced into SQL.
@@ -176,7 +185,7 @@ function overRows(target: Target, cond: SQL, trueWhenMissing: boolean): SQL {
   return trueWhenMissing ? sql`(${any} OR NOT EXISTS (SELECT 1 FROM ${from} WHERE ${where}))` : any
 }
 
-function compareLeaf(node: Extract<ResolvedFilter, { kind: 'compare' }>, scope: Scope): SQL {
+function compareLeaf(node: CompareNode, scope: Scope, bind: Binder): SQL {
   const target = scope(node.attr)
   if (node.value === null) {
     // RFC 7643 §2.5: `eq null` is "not present", `ne null` is "present".
@@ -186,11 +195,11 @@ function compareLeaf(node: Extract<ResolvedFilter, { kind: 'compare' }>, scope: 
   // As in the SQLite store: a missing value (NULL) satisfies only `ne`; other leaves stay bare
   // for index use, NULL acting as false under AND/OR and fixed before `not` negates (see toSql).
   const missing = node.op === 'ne'
-  const cmp = compareSql(target.value, node.op, node.value, target.attr)
+  const cmp = compareSql(target.value, node.op, bind(node), target.attr)
   return overRows(target, missing ? sql`coalesce(${cmp}, true)` : cmp, missing)
 }
 
-function valuePathSql(node: Extract<ResolvedFilter, { kind: 'valuePath' }>): SQL {
+function valuePathSql(node: Extract<ResolvedFilter, { kind: 'valuePath' }>, bind: Binder): SQL {
   const outer = node.attr
   const storage = storageOf(outer)
   if (storage.kind === 'membership') {
@@ -200,35 +209,35 @@ function valuePathSql(node: Extract<ResolvedFilter, { kind: 'valuePath' }>): SQL
       attr: ra.attr,
       value: memberValue(membership, membership.fields[ra.attr.name.toLowerCase()], ra.attr.path),
     })
-    return sql`EXISTS (SELECT 1 FROM ${from} WHERE ${where} AND ${toSql(node.filter, scope)})`
+    return sql`EXISTS (SELECT 1 FROM ${from} WHERE ${where} AND ${toSql(node.filter, scope, bind)})`
   }
   const json = sql`${resources.data} #> ${path(rootLabels(outer))}`
   if (outer.multiValued) {
     // ONE shared EXISTS, so every condition in [...] holds for the same element (RFC 7644 §3.4.2.2).
-    const inner = toSql(node.filter, elementScope(outer))
+    const inner = toSql(node.filter, elementScope(outer), bind)
     return sql`EXISTS (SELECT 1 FROM ${elements(json)} WHERE jsonb_typeof(e.value) = 'object' AND ${inner})`
   }
-  const inner = toSql(node.filter, (ra) => topTarget({ attr: outer, sub: ra.attr }))
+  const inner = toSql(node.filter, (ra) => topTarget({ attr: outer, sub: ra.attr }), bind)
   if (storage.kind !== 'document') return inner // meta[...]: every resource has meta
   return sql`(coalesce(jsonb_typeof(${json}) = 'object', false) AND ${inner})`
 }
 
-function toSql(node: ResolvedFilter, scope: Scope): SQL {
+function toSql(node: ResolvedFilter, scope: Scope, bind: Binder): SQL {
   switch (node.kind) {
     case 'and':
-      return sql`(${toSql(node.left, scope)} AND ${toSql(node.right, scope)})`
+      return sql`(${toSql(node.left, scope, bind)} AND ${toSql(node.right, scope, bind)})`
     case 'or':
-      return sql`(${toSql(node.left, scope)} OR ${toSql(node.right, scope)})`
+      return sql`(${toSql(node.left, scope, bind)} OR ${toSql(node.right, scope, bind)})`
     case 'not':
-      return sql`(NOT coalesce(${toSql(node.expr, scope)}, false))`
+      return sql`(NOT coalesce(${toSql(node.expr, scope, bind)}, false))`
     case 'present': {
       const target = scope(node.attr)
       return overRows(target, presentSql(target.value, target.attr), false)
     }
     case 'compare':
-      return compareLeaf(node, scope)
+      return compareLeaf(node, scope, bind)
     case 'valuePath':
-      return valuePathSql(node)
+      return valuePathSql(node, bind)
     default:
       return assertNever(node)
   }
@@ -237,13 +246,13 @@ function toSql(node: ResolvedFilter, scope: Scope): SQL {
 /**
  * Translates a resolved filter into a PostgreSQL where-clause over `resources` (the caller adds
  * `tenant = ? AND type = ?`), matching what src/store/filter-sql.ts filterToSql matches in SQLite.
- * Values and JSON paths travel only as bound parameters. Throws `invalidFilter` for attributes
- * that exist but are not stored.
+ * Values and JSON paths travel only as bound parameters (each value as `bind` says: as itself by
+ * default). Throws `invalidFilter` for attributes that exist but are not stored.
  * @example orm.select().from(resources).where(and(eq(resources.type, 'User'), pgFilterToSql(f, userType)))
  */
-export function pgFilterToSql(node: ResolvedFilter, type: ResourceType): SQL {
+export function pgFilterToSql(node: ResolvedFilter, type: ResourceType, bind: Binder = boundAsIs): SQL {
   void type // the column map is keyed by schema URN, so the type adds nothing yet
-  return toSql(node, topTarget)
+  return toSql(node, topTarget, bind)
 }
 
 /** A sort value: caseExact:false strings fold as filters fold them; text sorts by code point; dateTimes as instants. */

@@ -1,19 +1,9 @@
 // List queries (RFC 7644 §3.4.2) on PostgreSQL: filter, sort, startIndex/count, keyset cursors, a byte budget, the total.
 import type { SQL as Client } from 'bun'
-import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm'
-import { PgDialect } from 'drizzle-orm/pg-core'
 import type { ResourceType } from '../scim/schema/types'
 import type { ListQuery, StoredResource } from '../service/context'
-import { pgFilterToSql, pgOrderBySql } from './filter-sql'
-import { groupsPgColumn, PG_READ_COLUMNS, type PgReadRow, pgStored } from './reads'
-import { resources } from './tables'
-
-const dialect = new PgDialect()
-
-async function run<T>(client: Client, query: SQL): Promise<T[]> {
-  const { sql: text, params } = dialect.sqlToQuery(query)
-  return (await client.unsafe(text, params as unknown[])) as T[]
-}
+import { listStatements } from './list-statements'
+import { type PgReadRow, pgStored } from './reads'
 
 /** The first rows whose documents (and groups) as JSON text pass `maxBytes` together, the one that passes included. */
 function within(rows: PgReadRow[], maxBytes: number): PgReadRow[] {
@@ -30,8 +20,12 @@ function within(rows: PgReadRow[], maxBytes: number): PgReadRow[] {
 /**
  * The page and total of `q`, as the SQLite store's query() reads them: without sortBy, pages
  * follow the (tenant, type, name_ci) index, ties in insertion order; a cursor walks the primary
- * key (code-point ordered, as SQLite's binary text), which no write changes. The total is counted
- * every time: a replica keeps no count another replica's write could make stale.
+ * key (code-point ordered, as SQLite's binary text), which no write changes. The total is never
+ * kept (another replica's write would make it stale): a page that holds the query's last row
+ * tells it (its offset plus its rows), so a filter matching less than a page is one statement;
+ * otherwise, and for cursors (whose page leaves out the rows before it), it is counted.
+ * Not `count(*) OVER ()` in the page: the window holds every matching row, documents included,
+ * before the LIMIT applies, where count(*) and the page's top-N sort hold none.
  */
 export async function pgListQuery(
   client: Client,
@@ -39,27 +33,19 @@ export async function pgListQuery(
   type: ResourceType,
   q: ListQuery
 ): Promise<{ total: number; rows: StoredResource[] }> {
-  const scope = and(eq(resources.tenant, tenant), eq(resources.type, type.name))!
-  const where: SQL = q.filter ? and(scope, pgFilterToSql(q.filter, type))! : scope
-  const counted = run<{ n: number }>(client, sql`SELECT count(*)::int AS n FROM ${resources} WHERE ${where}`)
-  if (q.count === 0) return { total: (await counted)[0]?.n ?? 0, rows: [] }
-  // RFC 7644 §3.4.2.3: resources without the sort attribute go last ascending, first descending.
-  let order = q.sortBy
-    ? pgOrderBySql(q.sortBy, type, q.descending ? 'descending' : 'ascending')
-    : [sql`${resources.nameCi}`]
-  let page = where
-  let offset = q.startIndex - 1
-  let tieBreak = sql`, ${resources.seq}`
-  if (q.keyset) {
-    const after = q.keyset.direction === 'after'
-    page = and(where, after ? gt(resources.id, q.keyset.id) : lt(resources.id, q.keyset.id))!
-    order = [after ? asc(resources.id) : desc(resources.id)]
-    offset = 0
-    tieBreak = sql``
+  const { count: counted, page, offset } = listStatements(tenant, type, q)
+  const count = async () => ((await client.unsafe(counted.text, counted.params)) as { n: number }[])[0]?.n ?? 0
+  if (q.count === 0) return { total: await count(), rows: [] }
+  const select = async () => (await client.unsafe(page.text, page.params)) as PgReadRow[]
+  let total: number
+  let read: PgReadRow[]
+  if (q.keyset) [total, read] = await Promise.all([count(), select()])
+  else {
+    read = await select()
+    // Fewer rows than asked for: the page ends the query, unless it starts past the end.
+    const last = read.length < q.count && (read.length > 0 || offset === 0)
+    total = last ? offset + read.length : await count()
   }
-  const select = sql`SELECT ${sql.raw(PG_READ_COLUMNS)}, ${sql.raw(groupsPgColumn(type.name))} AS groups
-    FROM ${resources} WHERE ${page} ORDER BY ${sql.join(order, sql`, `)}${tieBreak} LIMIT ${q.count} OFFSET ${offset}`
-  const [count, read] = await Promise.all([counted, run<PgReadRow>(client, select)])
   const rows = q.maxBytes === undefined ? read : within(read, q.maxBytes)
-  return { total: count[0]?.n ?? 0, rows: rows.map((row) => pgStored(type.name, row)) }
+  return { total, rows: rows.map((row) => pgStored(type.name, row)) }
 }

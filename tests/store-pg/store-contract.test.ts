@@ -211,6 +211,75 @@ for (const [kind, make] of kinds) {
       expect(await run(store.modifiedSince(User, at(3)))).toBe(2)
     })
 
+    test('query totals at every paging edge: last page part full, past the end, a full page, no match, a cut budget', async () => {
+      const store = fresh()
+      await insertAll(
+        store,
+        Array.from({ length: 5 }, (_, i) => user(`p${i}`, `pager${i}`, i < 3 ? { title: 'T' } : {}, i))
+      )
+      const page = async (startIndex: number, count: number, more: { title?: boolean; maxBytes?: number } = {}) => {
+        const { total, rows } = await run(
+          store.query(User, {
+            filter: more.title ? filterOf('title eq "T"') : undefined,
+            startIndex,
+            count,
+            maxBytes: more.maxBytes,
+          })
+        )
+        return [total, ids(rows)]
+      }
+      expect(await page(1, 10)).toEqual([5, ['p0', 'p1', 'p2', 'p3', 'p4']])
+      expect(await page(4, 10)).toEqual([5, ['p3', 'p4']])
+      expect(await page(3, 2)).toEqual([5, ['p2', 'p3']])
+      expect(await page(5, 1)).toEqual([5, ['p4']])
+      expect(await page(6, 10)).toEqual([5, []])
+      expect(await page(100, 3)).toEqual([5, []])
+      expect(await page(2, 10, { title: true })).toEqual([3, ['p1', 'p2']])
+      expect(await page(4, 10, { title: true })).toEqual([3, []])
+      expect(await page(1, 10, { maxBytes: 1 })).toEqual([5, ['p0']])
+      expect(await page(2, 2, { maxBytes: 1 })).toEqual([5, ['p1']])
+      const none = await run(store.query(User, { filter: filterOf('title eq "none"'), startIndex: 1, count: 10 }))
+      expect(none).toEqual({ total: 0, rows: [] })
+      const past = await run(store.query(User, { filter: filterOf('title eq "none"'), startIndex: 3, count: 10 }))
+      expect(past).toEqual({ total: 0, rows: [] })
+    })
+
+    test('one shape of query with new values each time finds what each value names', async () => {
+      const store = fresh()
+      const other = fresh()
+      await insertAll(store, [
+        user('s1', 'alpha', { title: 'Engineer', active: true, emails: [{ value: 'x1@a.b' }] }, 1),
+        user('s2', 'beta', { title: 'Banana', active: false, emails: [{ value: 'x2@a.b' }] }, 3),
+        user('s3', 'alpine', { title: 'Engineer', active: false }, 5),
+      ])
+      await insertAll(other, [user('o1', 'alto', { title: 'Engineer' })])
+      // In folded userName order: alpha, alpine, beta.
+      const found = async (text: string, on = store) =>
+        ids((await run(on.query(User, { filter: filterOf(text), startIndex: 1, count: 10 }))).rows)
+      for (const [text, want] of [
+        ['userName sw "al"', ['s1', 's3']],
+        ['userName sw "be"', ['s2']],
+        ['userName sw "zz"', []],
+        ['title co "ng"', ['s1', 's3']],
+        ['title co "ana"', ['s2']],
+        ['emails[value eq "x1@a.b"]', ['s1']],
+        ['emails[value eq "x2@a.b"]', ['s2']],
+        ['title eq "Engineer" and userName eq "alpine"', ['s3']],
+        ['title eq "Banana" and userName eq "beta"', ['s2']],
+        ['title eq "Banana" and userName eq "alpine"', []],
+        ['meta.lastModified gt "2026-01-01T00:02:00Z"', ['s3', 's2']],
+        ['meta.lastModified gt "2026-01-01T00:04:00Z"', ['s3']],
+        ['active eq true', ['s1']],
+        ['active eq false', ['s3', 's2']],
+      ] as const)
+        expect([text, await found(text)]).toEqual([text, [...want]])
+      expect(await found('userName sw "al"', other)).toEqual(['o1'])
+      const after = (id: string) =>
+        run(store.query(User, { keyset: { id, direction: 'after' }, startIndex: 1, count: 5 }))
+      expect(ids((await after('s1')).rows)).toEqual(['s2', 's3'])
+      expect(ids((await after('s2')).rows)).toEqual(['s3'])
+    })
+
     test('members: rows with display, version bumps of the users and groups that show a change', async () => {
       const store = fresh()
       await insertAll(store, [user('u1', 'ann', { displayName: 'Ann A' }), user('u2', 'bob'), user('u3', 'cy')])
