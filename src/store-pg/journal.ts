@@ -3,6 +3,7 @@ import type { SQL } from 'bun'
 import { chainHash, columnsOf, entryText, entryValues, type EntryColumns } from '../journal/canonical'
 import type { JournalDraft } from '../journal/types'
 import { lockTenant } from './tenant-lock'
+import { type PendingRow, resourceInsert } from './write-rows'
 
 /** The channel each append notifies, with the tenant's name as payload (heard by store-pg/events-journal.ts). */
 export const JOURNAL_CHANNEL = 'scim_journal'
@@ -12,12 +13,17 @@ export const PG_ENTRY_COLUMNS = `seq, tenant, at, actor, request_id AS "requestI
   resource_id AS "resourceId", version_before AS "versionBefore", version_after AS "versionAfter", changes, compat,
   cascade, prev_hash AS "prevHash", hash`
 
-// The entry and the chain's new head in one statement: one round trip per entry after the first.
-const INSERT = `WITH e AS (INSERT INTO journal (seq, tenant, at, actor, request_id, op, resource_type, resource_id,
+const ENTRY = `INSERT INTO journal (seq, tenant, at, actor, request_id, op, resource_type, resource_id,
     version_before, version_after, changes, compat, cascade, prev_hash, hash)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING seq, tenant, hash)
-  INSERT INTO journal_chains (tenant, head_seq, head_hash) SELECT tenant, seq, hash FROM e
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING seq, tenant, hash`
+const HEAD = `INSERT INTO journal_chains (tenant, head_seq, head_hash) SELECT tenant, seq, hash FROM e
   ON CONFLICT (tenant) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash`
+// The entry and the chain's new head in one statement: one round trip per entry after the first.
+const INSERT = `WITH e AS (${ENTRY}) ${HEAD}`
+// The same led by the resource row the entry records (a create): one statement for the job's
+// writes. A WITH's data-modifying statements all run, whether or not the rest reads them; a
+// failing row insert (a taken userName) fails the statement, so no entry goes in without its row.
+const INSERT_WITH_ROW = `WITH r AS (${resourceInsert(16)}), e AS (${ENTRY}) ${HEAD}`
 
 /**
  * One transaction's appends for one tenant. The first takes the tenant's advisory lock (held to
@@ -41,7 +47,8 @@ export class PgJournalAppends {
     private readonly expected = 1
   ) {}
 
-  async append(draft: JournalDraft): Promise<void> {
+  /** `row`: a resource row to insert in the entry's statement, before the entry (its errors are the caller's to translate). */
+  async append(draft: JournalDraft, row?: PendingRow): Promise<void> {
     if (this.prevHash === undefined) {
       // Sent together: Bun SQL pipelines a connection's prepared statements and the server runs
       // them in order (lockTenant sends its statement before it returns), so the head is still
@@ -72,7 +79,8 @@ export class PgJournalAppends {
     const seq = this.seqs.shift()!
     const c: EntryColumns = columnsOf(draft, seq, this.tenant, this.prevHash)
     const hash = chainHash(this.prevHash, entryText(c))
-    await this.tx.unsafe(INSERT, [...entryValues(c, hash)])
+    const values = entryValues(c, hash)
+    await (row ? this.tx.unsafe(INSERT_WITH_ROW, [...values, ...row.values]) : this.tx.unsafe(INSERT, [...values]))
     this.prevHash = hash
   }
 }

@@ -75,7 +75,10 @@ export function createPgResourceStore(
           })
       }
       const { appends, touched } = shared as PgBatch
-      return await run(fn(createPgWriteTx(tx, reads, tenant, limits, journaling, touched, appends)))
+      const writeTx = createPgWriteTx(tx, reads, tenant, limits, journaling, touched, appends)
+      const value = await run(fn(writeTx))
+      await writeTx.flush()
+      return value
     }
 
   let readiness: { problem: string | undefined; at: number } | undefined

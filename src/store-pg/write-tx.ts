@@ -5,6 +5,7 @@ import { managerCascades, memberCascades } from '../store/cascades'
 import { displayOf } from '../store/hot-statements'
 import { toRow } from '../store/rows'
 import type { MemberOp, MemberRef } from '../scim/patch/members'
+import type { JournalDraft } from '../journal/types'
 import type { ResourceType } from '../scim/schema/types'
 import type { StoredResource, WriteTx } from '../service/context'
 import { awaited } from '../service/effect'
@@ -15,11 +16,9 @@ import { PgJournalAppends } from './journal'
 import { applyPgMemberOps } from './member-ops'
 import { canNameRow, type PgReads } from './reads'
 import { lockTenant } from './tenant-lock'
+import { type PendingRow, resourceInsert } from './write-rows'
 
-// The document goes as text and is parsed by the server: Bun would encode a string bound to a
-// jsonb parameter as a JSON string, and toRow (the one place every write passes its checks) gives text.
-const INSERT = `INSERT INTO resources (id, tenant, type, name_ci, external_id, data, version, created, last_modified)
-  VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9)`
+const INSERT = resourceInsert(1)
 const UPDATE = `UPDATE resources SET name_ci = $2, external_id = $3, data = $4::text::jsonb, version = $5, last_modified = $6
   WHERE id = $1`
 // Only this tenant's ids exist for it: a member or manager reference never crosses tenants.
@@ -29,6 +28,11 @@ const EXISTING =
 /** What a transaction changed, for the caller to pass on (cache invalidation across replicas). */
 export interface Touched {
   ids: Set<string>
+}
+
+/** A job's WriteTx, and `flush` to send what it holds back, which the job awaits before it is done. */
+export interface PgWriteTx extends WriteTx {
+  flush(): Promise<void>
 }
 
 /**
@@ -47,7 +51,31 @@ export function createPgWriteTx(
   touched: Touched,
   /** The transaction's journal appender: the jobs of one batch continue one chain. */
   appends: PgJournalAppends = new PgJournalAppends(tx, tenant)
-): WriteTx {
+): PgWriteTx {
+  // A created row without members is held back to go in one statement with its journal entry
+  // (every statement costs CPU on both sides of the connection): any other statement of the job
+  // sends it first, so the job's statements still run in the order it made them.
+  let pending: PendingRow | undefined
+  const flush = async () => {
+    const row = pending
+    if (!row) return
+    pending = undefined
+    try {
+      await tx.unsafe(INSERT, row.values as unknown[])
+    } catch (err) {
+      throw translatePgConstraintError(err, row.type)
+    }
+  }
+  const afterPending = <T>(next: () => Promise<T>): Promise<T> => (pending ? flush().then(next) : next())
+  const append = async (draft: JournalDraft) => {
+    const row = pending
+    pending = undefined
+    try {
+      await appends.append(draft, row)
+    } catch (err) {
+      throw row ? translatePgConstraintError(err, row.type) : err
+    }
+  }
   const note = (rows: Iterable<{ id: string }>) => {
     for (const r of rows) touched.ids.add(r.id)
   }
@@ -70,23 +98,11 @@ export function createPgWriteTx(
   }
   const insert = async (type: ResourceType, row: StoredResource, members?: readonly MemberRef[]) => {
     const r = toRow(tenant, type, row, limits)
-    try {
-      await tx.unsafe(INSERT, [
-        r.id,
-        r.tenant,
-        r.type,
-        r.nameCi,
-        r.externalId,
-        r.data,
-        r.version,
-        r.created,
-        r.lastModified,
-      ])
-    } catch (err) {
-      throw translatePgConstraintError(err, type)
-    }
+    const values = [r.id, r.tenant, r.type, r.nameCi, r.externalId, r.data, r.version, r.created, r.lastModified]
+    pending = { type, values }
     note([row])
     if (!members || members.length === 0) return []
+    await flush()
     return [...(await memberOps(row, [{ kind: 'add', members: [...members] }], row.lastModified))]
   }
   const update = async (type: ResourceType, before: StoredResource, after: StoredResource) => {
@@ -117,20 +133,22 @@ export function createPgWriteTx(
 
   // Each method waits for its statements through awaited(): the store's write drives the job's effect.
   return {
-    get: (type, id) => awaited(reads.byId(tx, type.name, id, true)),
+    get: (type, id) => awaited(afterPending(() => reads.byId(tx, type.name, id, true))),
     // Through the transaction: the job sees its own rows (the pool's other connections would not).
     // A write job queries only to check that its unique values are free (service/write-checks.ts):
     // under READ COMMITTED two jobs would both find the value free and both commit it, so the
     // check runs under the tenant's lock, held to commit, and sees the rows of any job that held it before.
-    query: (type, q) => awaited(lockTenant(tx, tenant).then(() => pgListQuery(tx, tenant, type, q))),
-    members: (groupId) => awaited(reads.members(tx, groupId)),
-    insert: (type, row, members) => awaited(insert(type, row, members)),
-    update: (type, before, after) => awaited(update(type, before, after)),
-    applyMemberOps: (group, ops, at) => awaited(memberOps(group, ops, at)),
-    delete: (type, row, at) => awaited(remove(type, row, at)),
+    query: (type, q) =>
+      awaited(afterPending(() => lockTenant(tx, tenant).then(() => pgListQuery(tx, tenant, type, q)))),
+    members: (groupId) => awaited(afterPending(() => reads.members(tx, groupId))),
+    insert: (type, row, members) => awaited(afterPending(() => insert(type, row, members))),
+    update: (type, before, after) => awaited(afterPending(() => update(type, before, after))),
+    applyMemberOps: (group, ops, at) => awaited(afterPending(() => memberOps(group, ops, at))),
+    delete: (type, row, at) => awaited(afterPending(() => remove(type, row, at))),
     *journal(draft) {
-      if (journaling) yield* awaited(appends.append(typeof draft === 'function' ? draft() : draft))
+      if (journaling) yield* awaited(append(typeof draft === 'function' ? draft() : draft))
     },
-    existing: (ids) => awaited(existing(ids)),
+    existing: (ids) => awaited(afterPending(() => existing(ids))),
+    flush,
   }
 }

@@ -61,4 +61,38 @@ describe.skipIf(!server)('store-pg/write-batches', () => {
     expect(entries).toEqual({ n: 62, ids: 62 })
     expect((await verifyPgJournal(db.sql)).ok).toBe(true)
   })
+  test("a created row goes with its journal entry, yet the job's own later reads see it; a taken userName is 409 with neither stored", async () => {
+    const store = createPgResourceStore(drizzle({ client: db.sql }), { tenant: 'default' })
+    const seen = await store.write(function* (tx) {
+      yield* tx.insert(User, user('own1'))
+      // Read before the entry is appended: the row must already be in the transaction.
+      const row = yield* tx.get(User, 'own1')
+      yield* tx.journal(createDraft('own1', T0, null))
+      return row?.data
+    })
+    expect(seen).toEqual({ userName: 'own1' })
+    const taken = store.write(function* (tx) {
+      yield* tx.insert(User, user('own2', 'OWN1'))
+      yield* tx.journal(createDraft('own2', T0, null))
+    })
+    expect(await taken.catch((e: ScimError) => [e.status, e.scimType])).toEqual([409, 'uniqueness'])
+    const [entries] = await db.sql`SELECT count(*)::int AS n FROM journal WHERE resource_id IN ('own1', 'own2')`
+    expect(entries.n).toBe(1)
+    expect(await run(store.get(User, 'own2'))).toBeUndefined()
+    expect((await verifyPgJournal(db.sql)).ok).toBe(true)
+  })
+
+  test('without the journal a created row is sent when its job ends, before COMMIT; a taken id is 409', async () => {
+    const store = createPgResourceStore(drizzle({ client: db.sql }), { journaling: false })
+    await store.write(function* (tx) {
+      yield* tx.insert(User, user('quiet1'))
+    })
+    expect((await run(store.get(User, 'quiet1')))?.data).toEqual({ userName: 'quiet1' })
+    const again = store.write(function* (tx) {
+      yield* tx.insert(User, user('quiet1', 'quiet2'))
+    })
+    expect(await again.catch((e: ScimError) => [e.status, e.scimType])).toEqual([409, 'uniqueness'])
+    const [entries] = await db.sql`SELECT count(*)::int AS n FROM journal WHERE resource_id LIKE 'quiet%'`
+    expect(entries.n).toBe(0)
+  })
 })
