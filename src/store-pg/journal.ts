@@ -15,28 +15,32 @@ export const PG_ENTRY_COLUMNS = `seq, tenant, at, actor, request_id AS "requestI
 
 const ENTRY = `INSERT INTO journal (seq, tenant, at, actor, request_id, op, resource_type, resource_id,
     version_before, version_after, changes, compat, cascade, prev_hash, hash)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING seq, tenant, hash`
-const HEAD = `INSERT INTO journal_chains (tenant, head_seq, head_hash) SELECT tenant, seq, hash FROM e
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`
+// The entry led by the resource row it records (a create): one statement for the job's writes. A
+// WITH's data-modifying statements all run, whether or not the rest reads them; a failing row
+// insert (a taken userName) fails the statement, so no entry goes in without its row.
+const ENTRY_WITH_ROW = `WITH r AS (${resourceInsert(16)}) ${ENTRY}`
+// Once per transaction, after its last entry: each update of the head row leaves a version that
+// later lookups of the row in the same transaction step over, so one per entry cost more per entry
+// the more entries a transaction held (a batch's jobs, write-batches.ts).
+const HEAD = `INSERT INTO journal_chains (tenant, head_seq, head_hash) VALUES ($1, $2, $3)
   ON CONFLICT (tenant) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash`
-// The entry and the chain's new head in one statement: one round trip per entry after the first.
-const INSERT = `WITH e AS (${ENTRY}) ${HEAD}`
-// The same led by the resource row the entry records (a create): one statement for the job's
-// writes. A WITH's data-modifying statements all run, whether or not the rest reads them; a
-// failing row insert (a taken userName) fails the statement, so no entry goes in without its row.
-const INSERT_WITH_ROW = `WITH r AS (${resourceInsert(16)}), e AS (${ENTRY}) ${HEAD}`
+
+/** Seqs taken at once when a transaction appends more entries than it expected. */
+const SEQ_BLOCK = 8
 
 /**
  * One transaction's appends for one tenant. The first takes the tenant's advisory lock (held to
  * commit), and only then reads the chain's head: under READ COMMITTED each statement sees what
  * committed before it began, so the head read after the lock is the one the last holder wrote,
  * and two replicas never chain onto the same entry. Later appends in the same transaction
- * continue from the head kept here. The first also announces the append to every replica.
+ * continue from the head kept here, and `finish` writes the last as the chain's head before
+ * COMMIT. The first also announces the append to every replica.
  */
-/** Seqs taken at once when a transaction appends more entries than it expected. */
-const SEQ_BLOCK = 8
-
 export class PgJournalAppends {
   private prevHash: string | undefined
+  /** The last entry appended here, which `finish` makes the chain's head. */
+  private head: number | undefined
   /** Journal seqs taken from the sequence and not yet used (under the tenant's lock, so in commit order). */
   private seqs: number[] = []
 
@@ -80,7 +84,14 @@ export class PgJournalAppends {
     const c: EntryColumns = columnsOf(draft, seq, this.tenant, this.prevHash)
     const hash = chainHash(this.prevHash, entryText(c))
     const values = entryValues(c, hash)
-    await (row ? this.tx.unsafe(INSERT_WITH_ROW, [...values, ...row.values]) : this.tx.unsafe(INSERT, [...values]))
+    await this.tx.unsafe(row ? ENTRY_WITH_ROW : ENTRY, row ? [...values, ...row.values] : [...values])
     this.prevHash = hash
+    this.head = seq
+  }
+
+  /** Writes the chain's new head, if anything was appended; the transaction runs it before COMMIT. */
+  async finish(): Promise<void> {
+    if (this.head === undefined) return
+    await this.tx.unsafe(HEAD, [this.tenant, this.head, this.prevHash])
   }
 }

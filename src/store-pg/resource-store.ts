@@ -69,6 +69,7 @@ export function createPgResourceStore(
       if (!shared.appends) {
         const batch: PgBatch = { appends: new PgJournalAppends(tx, tenant, shared.jobs), touched: { ids: new Set() } }
         Object.assign(shared, batch)
+        shared.beforeCommit.push(() => batch.appends.finish())
         if (options.publish)
           shared.beforeCommit.push(async () => {
             if (batch.touched.ids.size > 0) await publishInvalidation(tx, { tenant, ids: [...batch.touched.ids] })
