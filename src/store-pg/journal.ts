@@ -1,9 +1,9 @@
 // The provisioning journal in PostgreSQL: appends chained per tenant under the tenant's lock, with the hashing of src/journal.
 import type { SQL } from 'bun'
-import { chainHash, columnsOf, entryText, entryValues, type EntryColumns } from '../journal/canonical'
+import { chainHash, columnsOf, entryText, type EntryColumns } from '../journal/canonical'
 import type { JournalDraft } from '../journal/types'
 import { lockTenant } from './tenant-lock'
-import { type PendingRow, resourceInsert } from './write-rows'
+import type { PgWriteQueue } from './write-queue'
 
 /** The channel each append notifies, with the tenant's name as payload (heard by store-pg/events-journal.ts). */
 export const JOURNAL_CHANNEL = 'scim_journal'
@@ -13,19 +13,6 @@ export const PG_ENTRY_COLUMNS = `seq, tenant, at, actor, request_id AS "requestI
   resource_id AS "resourceId", version_before AS "versionBefore", version_after AS "versionAfter", changes, compat,
   cascade, prev_hash AS "prevHash", hash`
 
-const ENTRY = `INSERT INTO journal (seq, tenant, at, actor, request_id, op, resource_type, resource_id,
-    version_before, version_after, changes, compat, cascade, prev_hash, hash)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`
-// The entry led by the resource row it records (a create): one statement for the job's writes. A
-// WITH's data-modifying statements all run, whether or not the rest reads them; a failing row
-// insert (a taken userName) fails the statement, so no entry goes in without its row.
-const ENTRY_WITH_ROW = `WITH r AS (${resourceInsert(16)}) ${ENTRY}`
-// Once per transaction, after its last entry: each update of the head row leaves a version that
-// later lookups of the row in the same transaction step over, so one per entry cost more per entry
-// the more entries a transaction held (a batch's jobs, write-batches.ts).
-const HEAD = `INSERT INTO journal_chains (tenant, head_seq, head_hash) VALUES ($1, $2, $3)
-  ON CONFLICT (tenant) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash`
-
 /** Seqs taken at once when a transaction appends more entries than it expected. */
 const SEQ_BLOCK = 8
 
@@ -34,13 +21,12 @@ const SEQ_BLOCK = 8
  * commit), and only then reads the chain's head: under READ COMMITTED each statement sees what
  * committed before it began, so the head read after the lock is the one the last holder wrote,
  * and two replicas never chain onto the same entry. Later appends in the same transaction
- * continue from the head kept here, and `finish` writes the last as the chain's head before
- * COMMIT. The first also announces the append to every replica.
+ * continue from the head kept here. The entries wait in the batch's queue (write-queue.ts), whose
+ * last flush before COMMIT also writes the chain's new head. The first also announces the append
+ * to every replica.
  */
 export class PgJournalAppends {
   private prevHash: string | undefined
-  /** The last entry appended here, which `finish` makes the chain's head. */
-  private head: number | undefined
   /** Journal seqs taken from the sequence and not yet used (under the tenant's lock, so in commit order). */
   private seqs: number[] = []
 
@@ -48,11 +34,11 @@ export class PgJournalAppends {
   constructor(
     private readonly tx: SQL,
     private readonly tenant: string,
+    private readonly queue: PgWriteQueue,
     private readonly expected = 1
   ) {}
 
-  /** `row`: a resource row to insert in the entry's statement, before the entry (its errors are the caller's to translate). */
-  async append(draft: JournalDraft, row?: PendingRow): Promise<void> {
+  async append(draft: JournalDraft): Promise<void> {
     if (this.prevHash === undefined) {
       // Sent together: Bun SQL pipelines a connection's prepared statements and the server runs
       // them in order (lockTenant sends its statement before it returns), so the head is still
@@ -83,15 +69,23 @@ export class PgJournalAppends {
     const seq = this.seqs.shift()!
     const c: EntryColumns = columnsOf(draft, seq, this.tenant, this.prevHash)
     const hash = chainHash(this.prevHash, entryText(c))
-    const values = entryValues(c, hash)
-    await this.tx.unsafe(row ? ENTRY_WITH_ROW : ENTRY, row ? [...values, ...row.values] : [...values])
+    this.queue.entry({
+      seq,
+      tenant: c.tenant,
+      at: c.at,
+      actor: c.actor,
+      request_id: c.requestId,
+      op: c.op,
+      resource_type: c.resourceType,
+      resource_id: c.resourceId,
+      version_before: c.versionBefore,
+      version_after: c.versionAfter,
+      changes: c.changes,
+      compat: c.compat,
+      cascade: c.cascade,
+      prev_hash: c.prevHash,
+      hash,
+    })
     this.prevHash = hash
-    this.head = seq
-  }
-
-  /** Writes the chain's new head, if anything was appended; the transaction runs it before COMMIT. */
-  async finish(): Promise<void> {
-    if (this.head === undefined) return
-    await this.tx.unsafe(HEAD, [this.tenant, this.head, this.prevHash])
   }
 }

@@ -5,20 +5,18 @@ import { managerCascades, memberCascades } from '../store/cascades'
 import { displayOf } from '../store/hot-statements'
 import { toRow } from '../store/rows'
 import type { MemberOp, MemberRef } from '../scim/patch/members'
-import type { JournalDraft } from '../journal/types'
 import type { ResourceType } from '../scim/schema/types'
 import type { StoredResource, WriteTx } from '../service/context'
 import { awaited } from '../service/effect'
 import { pgListQuery } from './list-query'
 import { pgDependents } from './dependents'
 import { translatePgConstraintError } from './errors'
-import { PgJournalAppends } from './journal'
+import type { PgJournalAppends } from './journal'
 import { applyPgMemberOps } from './member-ops'
 import { canNameRow, type PgReads } from './reads'
 import { lockTenant } from './tenant-lock'
-import { type PendingRow, resourceInsert } from './write-rows'
+import type { PgWriteQueue } from './write-queue'
 
-const INSERT = resourceInsert(1)
 const UPDATE = `UPDATE resources SET name_ci = $2, external_id = $3, data = $4::text::jsonb, version = $5, last_modified = $6
   WHERE id = $1`
 // Only this tenant's ids exist for it: a member or manager reference never crosses tenants.
@@ -28,11 +26,6 @@ const EXISTING =
 /** What a transaction changed, for the caller to pass on (cache invalidation across replicas). */
 export interface Touched {
   ids: Set<string>
-}
-
-/** A job's WriteTx, and `flush` to send what it holds back, which the job awaits before it is done. */
-export interface PgWriteTx extends WriteTx {
-  flush(): Promise<void>
 }
 
 /**
@@ -50,32 +43,12 @@ export function createPgWriteTx(
   journaling: boolean,
   touched: Touched,
   /** The transaction's journal appender: the jobs of one batch continue one chain. */
-  appends: PgJournalAppends = new PgJournalAppends(tx, tenant)
-): PgWriteTx {
-  // A created row without members is held back to go in one statement with its journal entry
-  // (every statement costs CPU on both sides of the connection): any other statement of the job
-  // sends it first, so the job's statements still run in the order it made them.
-  let pending: PendingRow | undefined
-  const flush = async () => {
-    const row = pending
-    if (!row) return
-    pending = undefined
-    try {
-      await tx.unsafe(INSERT, row.values as unknown[])
-    } catch (err) {
-      throw translatePgConstraintError(err, row.type)
-    }
-  }
-  const afterPending = <T>(next: () => Promise<T>): Promise<T> => (pending ? flush().then(next) : next())
-  const append = async (draft: JournalDraft) => {
-    const row = pending
-    pending = undefined
-    try {
-      await appends.append(draft, row)
-    } catch (err) {
-      throw row ? translatePgConstraintError(err, row.type) : err
-    }
-  }
+  appends: PgJournalAppends,
+  /** The transaction's writes not yet sent (write-queue.ts). */
+  queue: PgWriteQueue
+): WriteTx {
+  // Every statement of a job first sends what the batch's queue holds, so it sees every write made before it.
+  const afterQueued = <T>(next: () => Promise<T>): Promise<T> => (queue.pending ? queue.flush().then(next) : next())
   const note = (rows: Iterable<{ id: string }>) => {
     for (const r of rows) touched.ids.add(r.id)
   }
@@ -98,11 +71,11 @@ export function createPgWriteTx(
   }
   const insert = async (type: ResourceType, row: StoredResource, members?: readonly MemberRef[]) => {
     const r = toRow(tenant, type, row, limits)
-    const values = [r.id, r.tenant, r.type, r.nameCi, r.externalId, r.data, r.version, r.created, r.lastModified]
-    pending = { type, values }
+    // A created row without members waits in the queue, to go with its journal entry.
+    queue.row(type, r)
     note([row])
     if (!members || members.length === 0) return []
-    await flush()
+    await queue.flush()
     return [...(await memberOps(row, [{ kind: 'add', members: [...members] }], row.lastModified))]
   }
   const update = async (type: ResourceType, before: StoredResource, after: StoredResource) => {
@@ -133,22 +106,21 @@ export function createPgWriteTx(
 
   // Each method waits for its statements through awaited(): the store's write drives the job's effect.
   return {
-    get: (type, id) => awaited(afterPending(() => reads.byId(tx, type.name, id, true))),
+    get: (type, id) => awaited(afterQueued(() => reads.byId(tx, type.name, id, true))),
     // Through the transaction: the job sees its own rows (the pool's other connections would not).
     // A write job queries only to check that its unique values are free (service/write-checks.ts):
     // under READ COMMITTED two jobs would both find the value free and both commit it, so the
     // check runs under the tenant's lock, held to commit, and sees the rows of any job that held it before.
-    query: (type, q) =>
-      awaited(afterPending(() => lockTenant(tx, tenant).then(() => pgListQuery(tx, tenant, type, q)))),
-    members: (groupId) => awaited(afterPending(() => reads.members(tx, groupId))),
-    insert: (type, row, members) => awaited(afterPending(() => insert(type, row, members))),
-    update: (type, before, after) => awaited(afterPending(() => update(type, before, after))),
-    applyMemberOps: (group, ops, at) => awaited(afterPending(() => memberOps(group, ops, at))),
-    delete: (type, row, at) => awaited(afterPending(() => remove(type, row, at))),
+    query: (type, q) => awaited(afterQueued(() => lockTenant(tx, tenant).then(() => pgListQuery(tx, tenant, type, q)))),
+    members: (groupId) => awaited(afterQueued(() => reads.members(tx, groupId))),
+    // Queued behind what waits, in order; with members it sends the queue itself.
+    insert: (type, row, members) => awaited(insert(type, row, members)),
+    update: (type, before, after) => awaited(afterQueued(() => update(type, before, after))),
+    applyMemberOps: (group, ops, at) => awaited(afterQueued(() => memberOps(group, ops, at))),
+    delete: (type, row, at) => awaited(afterQueued(() => remove(type, row, at))),
     *journal(draft) {
-      if (journaling) yield* awaited(append(typeof draft === 'function' ? draft() : draft))
+      if (journaling) yield* awaited(appends.append(typeof draft === 'function' ? draft() : draft))
     },
-    existing: (ids) => awaited(afterPending(() => existing(ids))),
-    flush,
+    existing: (ids) => awaited(afterQueued(() => existing(ids))),
   }
 }

@@ -82,7 +82,7 @@ describe.skipIf(!server)('store-pg/write-batches', () => {
     expect((await verifyPgJournal(db.sql)).ok).toBe(true)
   })
 
-  test('without the journal a created row is sent when its job ends, before COMMIT; a taken id is 409', async () => {
+  test('without the journal a created row is still sent before COMMIT; a taken id is 409', async () => {
     const store = createPgResourceStore(drizzle({ client: db.sql }), { journaling: false })
     await store.write(function* (tx) {
       yield* tx.insert(User, user('quiet1'))
@@ -94,5 +94,35 @@ describe.skipIf(!server)('store-pg/write-batches', () => {
     expect(await again.catch((e: ScimError) => [e.status, e.scimType])).toEqual([409, 'uniqueness'])
     const [entries] = await db.sql`SELECT count(*)::int AS n FROM journal WHERE resource_id LIKE 'quiet%'`
     expect(entries.n).toBe(0)
+  })
+  test("a held back row that fails in another job's statement fails only its own job: the batch runs again, each job's writes on their own", async () => {
+    const store = createPgResourceStore(drizzle({ client: db.sql }))
+    const create = (r: StoredResource) =>
+      store.write(function* (tx) {
+        yield* tx.insert(User, r)
+        yield* tx.journal(createDraft(r.id, T0, null))
+        return r.id
+      })
+    // The first job runs alone; the three after it arrive meanwhile and share the next transaction.
+    const first = create(user('held0'))
+    const results = await Promise.allSettled([
+      first,
+      create(user('held1', 'same')),
+      create(user('held2', 'SAME')),
+      // Its read sends the two rows before it, whose statement fails on the second's userName.
+      store.write(function* (tx) {
+        return (yield* tx.get(User, 'held1'))?.id
+      }),
+    ])
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as ScimError).status))).toEqual([
+      'held0',
+      'held1',
+      409,
+      'held1',
+    ])
+    expect(await run(store.get(User, 'held2'))).toBeUndefined()
+    const [entries] = await db.sql`SELECT count(*)::int AS n FROM journal WHERE resource_id LIKE 'held%'`
+    expect(entries.n).toBe(2)
+    expect((await verifyPgJournal(db.sql)).ok).toBe(true)
   })
 })
