@@ -57,7 +57,9 @@ export interface BatchStats {
  * A job that fails takes the transaction with it (its statements may have run, or left the
  * transaction aborted), so the batch is rolled back whole: the failing job gets its error (the
  * one it meets running after the jobs before it, as in any serial order) and the others run again
- * without it. A batch that loses a deadlock is run again whole, ATTEMPTS times in all.
+ * without it. A batch that loses a deadlock is run again whole, ATTEMPTS times in all. Creates
+ * and journal entries are held back and sent together (write-queue.ts); when such a statement of
+ * several jobs' writes fails, the batch runs again `direct`, each job's writes sent as it ends.
  */
 export class PgWriteBatches {
   private readonly pending: Job[] = []
