@@ -87,5 +87,6 @@ export class PgJournalAppends {
       hash,
     })
     this.prevHash = hash
+    if (this.queue.full) await this.queue.flush()
   }
 }

@@ -37,6 +37,12 @@ const FLUSH = `WITH r AS (INSERT INTO resources (id, tenant, type, name_ci, exte
   INSERT INTO journal_chains (tenant, head_seq, head_hash) SELECT $3, $4, $5 WHERE $4::bigint IS NOT NULL
   ON CONFLICT (tenant) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash`
 
+/**
+ * Held back writes past this many characters are sent at once: a batch of large documents then
+ * goes in a few statements, each far from PostgreSQL's limits on one value (jsonb ~255 MB).
+ */
+const FULL_CHARS = 8 * 1024 * 1024
+
 /** SQLSTATE classes a batch's data can cause (22 data exception, 23 integrity constraint). */
 const DATA_FAULT = /^2[23]/
 
@@ -55,6 +61,8 @@ export class PgWriteQueue {
   private head: { tenant: string; seq: number; hash: string } | undefined
   /** The jobs (indexes in the batch) whose writes wait. */
   private jobs = new Set<number>()
+  /** The length of the JSON text of the rows and entries that wait (about). */
+  private chars = 0
 
   constructor(
     private readonly tx: SQL,
@@ -70,19 +78,27 @@ export class PgWriteQueue {
     return this.rows.length > 0 || this.entries.length > 0
   }
 
+  /** Whether what waits is large enough to be sent now rather than with more. */
+  get full(): boolean {
+    return this.chars > FULL_CHARS
+  }
+
   row(type: ResourceType, r: QueuedRow): void {
     this.jobs.add(this.batch.job)
     this.types.push(type)
-    this.rows.push(
+    const row =
       `{"id":${j(r.id)},"tenant":${j(r.tenant)},"type":${j(r.type)},"name_ci":${j(r.nameCi)},"external_id":${j(r.externalId)}` +
-        `,"data":${r.data},"version":${r.version},"created":${j(r.created)},"last_modified":${j(r.lastModified)}}`
-    )
+      `,"data":${r.data},"version":${r.version},"created":${j(r.created)},"last_modified":${j(r.lastModified)}}`
+    this.rows.push(row)
+    this.chars += row.length
   }
 
   /** A journal entry's row (journal's column names), which becomes the chain's head at the last flush. */
-  entry(e: { tenant: string; seq: number; hash: string; [column: string]: unknown }): void {
+  entry(e: { tenant: string; seq: number; hash: string; changes: string; [column: string]: unknown }): void {
     this.jobs.add(this.batch.job)
     this.entries.push(e)
+    // Escaping may lengthen `changes` (a create's holds the document); the other columns are short.
+    this.chars += e.changes.length + 512
     this.head = { tenant: e.tenant, seq: e.seq, hash: e.hash }
   }
 
@@ -98,6 +114,7 @@ export class PgWriteQueue {
     this.types = []
     this.entries = []
     this.jobs.clear()
+    this.chars = 0
     try {
       await this.tx.unsafe(FLUSH, [rows, entries, head?.tenant ?? null, head?.seq ?? null, head?.hash ?? null])
     } catch (err) {

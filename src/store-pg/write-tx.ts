@@ -74,7 +74,10 @@ export function createPgWriteTx(
     // A created row without members waits in the queue, to go with its journal entry.
     queue.row(type, r)
     note([row])
-    if (!members || members.length === 0) return []
+    if (!members || members.length === 0) {
+      if (queue.full) await queue.flush()
+      return []
+    }
     await queue.flush()
     return [...(await memberOps(row, [{ kind: 'add', members: [...members] }], row.lastModified))]
   }

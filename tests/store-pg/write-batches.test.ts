@@ -125,4 +125,30 @@ describe.skipIf(!server)('store-pg/write-batches', () => {
     expect(entries.n).toBe(2)
     expect((await verifyPgJournal(db.sql)).ok).toBe(true)
   })
+  test('a batch of large documents goes in several statements, and every one commits with its entry', async () => {
+    const store = createPgResourceStore(drizzle({ client: db.sql }))
+    const big = (i: number): StoredResource => ({
+      ...user(`big${i}`),
+      data: { userName: `big${i}`, title: 'x'.repeat(900_000) },
+    })
+    const ids = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        store.write(function* (tx) {
+          yield* tx.insert(User, big(i))
+          yield* tx.journal({
+            ...createDraft(`big${i}`, T0, null),
+            changes: [{ path: 'title', after: 'x'.repeat(900_000) }],
+          })
+          return `big${i}`
+        })
+      )
+    )
+    expect(ids).toHaveLength(12)
+    const [rows] =
+      await db.sql`SELECT count(*)::int AS n, min(length(data ->> 'title'))::int AS len FROM resources WHERE id LIKE 'big%'`
+    expect(rows).toEqual({ n: 12, len: 900_000 })
+    const [entries] = await db.sql`SELECT count(*)::int AS n FROM journal WHERE resource_id LIKE 'big%'`
+    expect(entries.n).toBe(12)
+    expect((await verifyPgJournal(db.sql)).ok).toBe(true)
+  })
 })
