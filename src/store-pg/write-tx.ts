@@ -71,7 +71,8 @@ export function createPgWriteTx(
   }
   const insert = async (type: ResourceType, row: StoredResource, members?: readonly MemberRef[]) => {
     const r = toRow(tenant, type, row, limits)
-    // A created row without members waits in the queue, to go with its journal entry.
+    // The row waits in the queue, to go with its journal entry and the batch's other writes; with
+    // members it goes at once, before the membership rows that reference it.
     queue.row(type, r)
     note([row])
     if (!members || members.length === 0) {
