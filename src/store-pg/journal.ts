@@ -1,8 +1,9 @@
 // The provisioning journal in PostgreSQL: appends chained per tenant under the tenant's lock, with the hashing of src/journal.
 import type { SQL } from 'bun'
-import { chainHash, columnsOf, entryText, entryValues, type EntryColumns } from '../journal/canonical'
+import { chainHash, columnsOf, entryText, type EntryColumns } from '../journal/canonical'
 import type { JournalDraft } from '../journal/types'
 import { lockTenant } from './tenant-lock'
+import type { PgWriteQueue } from './write-queue'
 
 /** The channel each append notifies, with the tenant's name as payload (heard by store-pg/events-journal.ts). */
 export const JOURNAL_CHANNEL = 'scim_journal'
@@ -12,23 +13,18 @@ export const PG_ENTRY_COLUMNS = `seq, tenant, at, actor, request_id AS "requestI
   resource_id AS "resourceId", version_before AS "versionBefore", version_after AS "versionAfter", changes, compat,
   cascade, prev_hash AS "prevHash", hash`
 
-// The entry and the chain's new head in one statement: one round trip per entry after the first.
-const INSERT = `WITH e AS (INSERT INTO journal (seq, tenant, at, actor, request_id, op, resource_type, resource_id,
-    version_before, version_after, changes, compat, cascade, prev_hash, hash)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING seq, tenant, hash)
-  INSERT INTO journal_chains (tenant, head_seq, head_hash) SELECT tenant, seq, hash FROM e
-  ON CONFLICT (tenant) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash`
+/** Seqs taken at once when a transaction appends more entries than it expected. */
+const SEQ_BLOCK = 8
 
 /**
  * One transaction's appends for one tenant. The first takes the tenant's advisory lock (held to
  * commit), and only then reads the chain's head: under READ COMMITTED each statement sees what
  * committed before it began, so the head read after the lock is the one the last holder wrote,
  * and two replicas never chain onto the same entry. Later appends in the same transaction
- * continue from the head kept here. The first also announces the append to every replica.
+ * continue from the head kept here. The entries wait in the batch's queue (write-queue.ts), whose
+ * last flush before COMMIT also writes the chain's new head. The first also announces the append
+ * to every replica.
  */
-/** Seqs taken at once when a transaction appends more entries than it expected. */
-const SEQ_BLOCK = 8
-
 export class PgJournalAppends {
   private prevHash: string | undefined
   /** Journal seqs taken from the sequence and not yet used (under the tenant's lock, so in commit order). */
@@ -38,6 +34,7 @@ export class PgJournalAppends {
   constructor(
     private readonly tx: SQL,
     private readonly tenant: string,
+    private readonly queue: PgWriteQueue,
     private readonly expected = 1
   ) {}
 
@@ -72,7 +69,24 @@ export class PgJournalAppends {
     const seq = this.seqs.shift()!
     const c: EntryColumns = columnsOf(draft, seq, this.tenant, this.prevHash)
     const hash = chainHash(this.prevHash, entryText(c))
-    await this.tx.unsafe(INSERT, [...entryValues(c, hash)])
+    this.queue.entry({
+      seq,
+      tenant: c.tenant,
+      at: c.at,
+      actor: c.actor,
+      request_id: c.requestId,
+      op: c.op,
+      resource_type: c.resourceType,
+      resource_id: c.resourceId,
+      version_before: c.versionBefore,
+      version_after: c.versionAfter,
+      changes: c.changes,
+      compat: c.compat,
+      cascade: c.cascade,
+      prev_hash: c.prevHash,
+      hash,
+    })
     this.prevHash = hash
+    if (this.queue.full) await this.queue.flush()
   }
 }

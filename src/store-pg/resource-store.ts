@@ -12,6 +12,7 @@ import { MIGRATIONS } from './migrations.gen'
 import { pgReads } from './reads'
 import { PgJournalAppends } from './journal'
 import { type BatchState, PgWriteBatches } from './write-batches'
+import { PgWriteQueue } from './write-queue'
 import { createPgWriteTx, type Touched } from './write-tx'
 
 /** How old the last readiness check may be before readinessProblem starts another. */
@@ -20,6 +21,7 @@ const READINESS_MAX_AGE_MS = 1000
 /** What the jobs of one transaction share: the tenant's journal chain and the ids they changed. */
 interface PgBatch {
   appends: PgJournalAppends
+  queue: PgWriteQueue
   touched: Touched
 }
 
@@ -61,21 +63,26 @@ export function createPgResourceStore(
   const limits = options.limits ?? DEFAULT_LIMITS
   const journaling = options.journaling !== false
   const reads = pgReads(tenant)
-  // One journal appender and one set of touched ids per transaction: a batch's jobs continue one chain.
-  const batches = new PgWriteBatches(client, (jobs) => ({ beforeCommit: [], jobs }))
+  // One journal appender, one queue of writes and one set of touched ids per transaction: a batch's jobs continue one chain.
+  const batches = new PgWriteBatches(client, (jobs, direct) => ({ beforeCommit: [], jobs, direct, job: 0 }))
   const job =
     <T>(fn: (tx: WriteTx) => Effect<T>) =>
     async (tx: SQL, shared: BatchState & Partial<PgBatch>): Promise<T> => {
       if (!shared.appends) {
-        const batch: PgBatch = { appends: new PgJournalAppends(tx, tenant, shared.jobs), touched: { ids: new Set() } }
+        const queue = new PgWriteQueue(tx, shared)
+        const appends = new PgJournalAppends(tx, tenant, queue, shared.jobs)
+        const batch: PgBatch = { appends, queue, touched: { ids: new Set() } }
         Object.assign(shared, batch)
+        shared.beforeCommit.push(() => queue.flush(true))
         if (options.publish)
           shared.beforeCommit.push(async () => {
             if (batch.touched.ids.size > 0) await publishInvalidation(tx, { tenant, ids: [...batch.touched.ids] })
           })
       }
-      const { appends, touched } = shared as PgBatch
-      return await run(fn(createPgWriteTx(tx, reads, tenant, limits, journaling, touched, appends)))
+      const { appends, queue, touched } = shared as PgBatch
+      const value = await run(fn(createPgWriteTx(tx, reads, tenant, limits, journaling, touched, appends, queue)))
+      if (queue.direct) await queue.flush()
+      return value
     }
 
   let readiness: { problem: string | undefined; at: number } | undefined

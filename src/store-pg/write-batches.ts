@@ -20,6 +20,25 @@ export interface BatchState {
   beforeCommit: (() => Promise<void>)[]
   /** How many jobs the transaction runs. */
   jobs: number
+  /** Each job's writes go in statements of their own (after a statement of several jobs' failed). */
+  direct: boolean
+  /** The index of the job running now. */
+  job: number
+}
+
+/**
+ * A statement that carried writes held back from earlier statements failed (write-queue.ts):
+ * `job` is the one job whose writes it carried, its error `cause`; without `job` it carried
+ * several jobs' writes and which one made it fail is unknown, so the batch runs again with each
+ * job's writes sent on their own.
+ */
+export class DeferredWriteFailed extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly job?: number
+  ) {
+    super('a statement of held back writes failed', { cause })
+  }
 }
 
 export interface BatchStats {
@@ -38,7 +57,9 @@ export interface BatchStats {
  * A job that fails takes the transaction with it (its statements may have run, or left the
  * transaction aborted), so the batch is rolled back whole: the failing job gets its error (the
  * one it meets running after the jobs before it, as in any serial order) and the others run again
- * without it. A batch that loses a deadlock is run again whole, ATTEMPTS times in all.
+ * without it. A batch that loses a deadlock is run again whole, ATTEMPTS times in all. Creates
+ * and journal entries are held back and sent together (write-queue.ts); when such a statement of
+ * several jobs' writes fails, the batch runs again `direct`, each job's writes sent as it ends.
  */
 export class PgWriteBatches {
   private readonly pending: Job[] = []
@@ -47,7 +68,7 @@ export class PgWriteBatches {
 
   constructor(
     private readonly client: SQL,
-    private readonly newState: (jobs: number) => BatchState
+    private readonly newState: (jobs: number, direct: boolean) => BatchState
   ) {}
 
   run<T>(job: (tx: SQL, shared: BatchState) => Promise<T>): Promise<T> {
@@ -70,13 +91,23 @@ export class PgWriteBatches {
     this.stats.writeBatches++
     this.stats.writeJobs += batch.length
     let jobs = batch
+    let direct = false
     for (let attempt = 1; jobs.length > 0; ) {
       const failed: { index: number; error?: unknown } = { index: -1 }
       try {
-        const values = await this.transaction(jobs, failed)
+        const values = await this.transaction(jobs, failed, direct)
         for (const [i, job] of jobs.entries()) job.resolve(values[i])
         return
       } catch (err) {
+        const deferred = failed.index >= 0 ? failed.error : err
+        if (deferred instanceof DeferredWriteFailed) {
+          if (deferred.job === undefined) {
+            direct = true
+            continue
+          }
+          failed.index = deferred.job
+          failed.error = deferred.cause
+        }
         const own = failed.index >= 0 ? failed.error : undefined
         if (failed.index >= 0 && !isRetryable(own)) {
           // Its failure is what running after the jobs before it gives: theirs run again without it.
@@ -91,11 +122,12 @@ export class PgWriteBatches {
     }
   }
 
-  private transaction(jobs: Job[], failed: { index: number; error?: unknown }): Promise<unknown[]> {
+  private transaction(jobs: Job[], failed: { index: number; error?: unknown }, direct: boolean): Promise<unknown[]> {
     return this.client.begin(async (tx) => {
-      const shared = this.newState(jobs.length)
+      const shared = this.newState(jobs.length, direct)
       const values: unknown[] = []
       for (const [index, job] of jobs.entries()) {
+        shared.job = index
         try {
           values.push(await job.run(tx, shared))
         } catch (error) {

@@ -11,15 +11,12 @@ import { awaited } from '../service/effect'
 import { pgListQuery } from './list-query'
 import { pgDependents } from './dependents'
 import { translatePgConstraintError } from './errors'
-import { PgJournalAppends } from './journal'
+import type { PgJournalAppends } from './journal'
 import { applyPgMemberOps } from './member-ops'
 import { canNameRow, type PgReads } from './reads'
 import { lockTenant } from './tenant-lock'
+import type { PgWriteQueue } from './write-queue'
 
-// The document goes as text and is parsed by the server: Bun would encode a string bound to a
-// jsonb parameter as a JSON string, and toRow (the one place every write passes its checks) gives text.
-const INSERT = `INSERT INTO resources (id, tenant, type, name_ci, external_id, data, version, created, last_modified)
-  VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9)`
 const UPDATE = `UPDATE resources SET name_ci = $2, external_id = $3, data = $4::text::jsonb, version = $5, last_modified = $6
   WHERE id = $1`
 // Only this tenant's ids exist for it: a member or manager reference never crosses tenants.
@@ -46,8 +43,12 @@ export function createPgWriteTx(
   journaling: boolean,
   touched: Touched,
   /** The transaction's journal appender: the jobs of one batch continue one chain. */
-  appends: PgJournalAppends = new PgJournalAppends(tx, tenant)
+  appends: PgJournalAppends,
+  /** The transaction's writes not yet sent (write-queue.ts). */
+  queue: PgWriteQueue
 ): WriteTx {
+  // Every statement of a job first sends what the batch's queue holds, so it sees every write made before it.
+  const afterQueued = <T>(next: () => Promise<T>): Promise<T> => (queue.pending ? queue.flush().then(next) : next())
   const note = (rows: Iterable<{ id: string }>) => {
     for (const r of rows) touched.ids.add(r.id)
   }
@@ -70,23 +71,15 @@ export function createPgWriteTx(
   }
   const insert = async (type: ResourceType, row: StoredResource, members?: readonly MemberRef[]) => {
     const r = toRow(tenant, type, row, limits)
-    try {
-      await tx.unsafe(INSERT, [
-        r.id,
-        r.tenant,
-        r.type,
-        r.nameCi,
-        r.externalId,
-        r.data,
-        r.version,
-        r.created,
-        r.lastModified,
-      ])
-    } catch (err) {
-      throw translatePgConstraintError(err, type)
-    }
+    // The row waits in the queue, to go with its journal entry and the batch's other writes; with
+    // members it goes at once, before the membership rows that reference it.
+    queue.row(type, r)
     note([row])
-    if (!members || members.length === 0) return []
+    if (!members || members.length === 0) {
+      if (queue.full) await queue.flush()
+      return []
+    }
+    await queue.flush()
     return [...(await memberOps(row, [{ kind: 'add', members: [...members] }], row.lastModified))]
   }
   const update = async (type: ResourceType, before: StoredResource, after: StoredResource) => {
@@ -117,20 +110,21 @@ export function createPgWriteTx(
 
   // Each method waits for its statements through awaited(): the store's write drives the job's effect.
   return {
-    get: (type, id) => awaited(reads.byId(tx, type.name, id, true)),
+    get: (type, id) => awaited(afterQueued(() => reads.byId(tx, type.name, id, true))),
     // Through the transaction: the job sees its own rows (the pool's other connections would not).
     // A write job queries only to check that its unique values are free (service/write-checks.ts):
     // under READ COMMITTED two jobs would both find the value free and both commit it, so the
     // check runs under the tenant's lock, held to commit, and sees the rows of any job that held it before.
-    query: (type, q) => awaited(lockTenant(tx, tenant).then(() => pgListQuery(tx, tenant, type, q))),
-    members: (groupId) => awaited(reads.members(tx, groupId)),
+    query: (type, q) => awaited(afterQueued(() => lockTenant(tx, tenant).then(() => pgListQuery(tx, tenant, type, q)))),
+    members: (groupId) => awaited(afterQueued(() => reads.members(tx, groupId))),
+    // Queued behind what waits, in order; with members it sends the queue itself.
     insert: (type, row, members) => awaited(insert(type, row, members)),
-    update: (type, before, after) => awaited(update(type, before, after)),
-    applyMemberOps: (group, ops, at) => awaited(memberOps(group, ops, at)),
-    delete: (type, row, at) => awaited(remove(type, row, at)),
+    update: (type, before, after) => awaited(afterQueued(() => update(type, before, after))),
+    applyMemberOps: (group, ops, at) => awaited(afterQueued(() => memberOps(group, ops, at))),
+    delete: (type, row, at) => awaited(afterQueued(() => remove(type, row, at))),
     *journal(draft) {
       if (journaling) yield* awaited(appends.append(typeof draft === 'function' ? draft() : draft))
     },
-    existing: (ids) => awaited(existing(ids)),
+    existing: (ids) => awaited(afterQueued(() => existing(ids))),
   }
 }

@@ -135,6 +135,46 @@ describe.skipIf(!server)('store-pg/resource-store', () => {
     expect(rest[0]).toMatchObject({ tenant: 'acme', op: 'create', cascade: false, compat: [], versionAfter: 1 })
   })
 
+  test('two replicas creating one userName (folded) at once in batches: exactly one commits it, the other is 409, the rest of both batches commit', async () => {
+    const replicas = [new SQL(db.url, { max: 3 }), new SQL(db.url, { max: 3 })]
+    const stores = replicas.map((client) => createPgResourceStore(drizzle({ client }), { tenant: 'acme' }))
+    const create = (store: number, id: string, userName: string) =>
+      stores[store]!.write(function* (tx) {
+        yield* tx.insert(User, { ...user(id), data: { userName } })
+        yield* tx.journal({
+          at: T0,
+          actor: null,
+          requestId: null,
+          op: 'create',
+          resourceType: 'User',
+          resourceId: id,
+          versionBefore: null,
+          versionAfter: 1,
+          changes: [{ path: 'userName', after: userName }],
+          compat: [],
+          cascade: false,
+        })
+        return id
+      })
+    // Each replica's first job runs alone; the ones after it share its next transaction.
+    const results = await Promise.allSettled(
+      [0, 1].flatMap((r) => [
+        create(r, `race-${r}-first`, `race-${r}-first`),
+        ...Array.from({ length: 6 }, (_, i) => create(r, `race-${r}-${i}`, `race-${r}-${i}`)),
+        create(r, `race-${r}-taken`, r === 0 ? 'Race-Taken' : 'race-taken'),
+      ])
+    )
+    await Promise.all(replicas.map((r) => r.close()))
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { status?: number }).status] : []))
+    expect(refused).toEqual([409])
+    const [taken] = await db.sql`SELECT count(*)::int AS n FROM resources WHERE name_ci = 'race-taken'`
+    expect(taken.n).toBe(1)
+    const [rows] = await db.sql`SELECT count(*)::int AS n FROM resources WHERE id LIKE 'race-%'`
+    const [entries] = await db.sql`SELECT count(*)::int AS n FROM journal WHERE resource_id LIKE 'race-%'`
+    expect([rows.n, entries.n]).toEqual([15, 15])
+    expect((await verifyPgJournal(db.sql, 'acme')).ok).toBe(true)
+  })
+
   test("readiness: a migrated database serves; one missing this build's migrations does not", async () => {
     const ready = createPgResourceStore(drizzle({ client: db.sql }))
     // The probe answers without waiting: nothing is known before the first check has finished.

@@ -61,4 +61,94 @@ describe.skipIf(!server)('store-pg/write-batches', () => {
     expect(entries).toEqual({ n: 62, ids: 62 })
     expect((await verifyPgJournal(db.sql)).ok).toBe(true)
   })
+  test("a created row goes with its journal entry, yet the job's own later reads see it; a taken userName is 409 with neither stored", async () => {
+    const store = createPgResourceStore(drizzle({ client: db.sql }), { tenant: 'default' })
+    const seen = await store.write(function* (tx) {
+      yield* tx.insert(User, user('own1'))
+      // Read before the entry is appended: the row must already be in the transaction.
+      const row = yield* tx.get(User, 'own1')
+      yield* tx.journal(createDraft('own1', T0, null))
+      return row?.data
+    })
+    expect(seen).toEqual({ userName: 'own1' })
+    const taken = store.write(function* (tx) {
+      yield* tx.insert(User, user('own2', 'OWN1'))
+      yield* tx.journal(createDraft('own2', T0, null))
+    })
+    expect(await taken.catch((e: ScimError) => [e.status, e.scimType])).toEqual([409, 'uniqueness'])
+    const [entries] = await db.sql`SELECT count(*)::int AS n FROM journal WHERE resource_id IN ('own1', 'own2')`
+    expect(entries.n).toBe(1)
+    expect(await run(store.get(User, 'own2'))).toBeUndefined()
+    expect((await verifyPgJournal(db.sql)).ok).toBe(true)
+  })
+
+  test('without the journal a created row is still sent before COMMIT; a taken id is 409', async () => {
+    const store = createPgResourceStore(drizzle({ client: db.sql }), { journaling: false })
+    await store.write(function* (tx) {
+      yield* tx.insert(User, user('quiet1'))
+    })
+    expect((await run(store.get(User, 'quiet1')))?.data).toEqual({ userName: 'quiet1' })
+    const again = store.write(function* (tx) {
+      yield* tx.insert(User, user('quiet1', 'quiet2'))
+    })
+    expect(await again.catch((e: ScimError) => [e.status, e.scimType])).toEqual([409, 'uniqueness'])
+    const [entries] = await db.sql`SELECT count(*)::int AS n FROM journal WHERE resource_id LIKE 'quiet%'`
+    expect(entries.n).toBe(0)
+  })
+  test("a held back row that fails in another job's statement fails only its own job: the batch runs again, each job's writes on their own", async () => {
+    const store = createPgResourceStore(drizzle({ client: db.sql }))
+    const create = (r: StoredResource) =>
+      store.write(function* (tx) {
+        yield* tx.insert(User, r)
+        yield* tx.journal(createDraft(r.id, T0, null))
+        return r.id
+      })
+    // The first job runs alone; the three after it arrive meanwhile and share the next transaction.
+    const first = create(user('held0'))
+    const results = await Promise.allSettled([
+      first,
+      create(user('held1', 'same')),
+      create(user('held2', 'SAME')),
+      // Its read sends the two rows before it, whose statement fails on the second's userName.
+      store.write(function* (tx) {
+        return (yield* tx.get(User, 'held1'))?.id
+      }),
+    ])
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as ScimError).status))).toEqual([
+      'held0',
+      'held1',
+      409,
+      'held1',
+    ])
+    expect(await run(store.get(User, 'held2'))).toBeUndefined()
+    const [entries] = await db.sql`SELECT count(*)::int AS n FROM journal WHERE resource_id LIKE 'held%'`
+    expect(entries.n).toBe(2)
+    expect((await verifyPgJournal(db.sql)).ok).toBe(true)
+  })
+  test('a batch of large documents goes in several statements, and every one commits with its entry', async () => {
+    const store = createPgResourceStore(drizzle({ client: db.sql }))
+    const big = (i: number): StoredResource => ({
+      ...user(`big${i}`),
+      data: { userName: `big${i}`, title: 'x'.repeat(900_000) },
+    })
+    const ids = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        store.write(function* (tx) {
+          yield* tx.insert(User, big(i))
+          yield* tx.journal({
+            ...createDraft(`big${i}`, T0, null),
+            changes: [{ path: 'title', after: 'x'.repeat(900_000) }],
+          })
+          return `big${i}`
+        })
+      )
+    )
+    expect(ids).toHaveLength(12)
+    const [rows] =
+      await db.sql`SELECT count(*)::int AS n, min(length(data ->> 'title'))::int AS len FROM resources WHERE id LIKE 'big%'`
+    expect(rows).toEqual({ n: 12, len: 900_000 })
+    const [entries] = await db.sql`SELECT count(*)::int AS n FROM journal WHERE resource_id LIKE 'big%'`
+    expect(entries.n).toBe(12)
+    expect((await verifyPgJournal(db.sql)).ok).toBe(true)
+  })
 })

@@ -1,0 +1,126 @@
+// The writes a PostgreSQL batch holds back to send as one statement: created rows, journal entries and, last, the chain's new head.
+import type { SQL } from 'bun'
+import type { ResourceType } from '../scim/schema/types'
+import { translatePgConstraintError, sqlState } from './errors'
+import { type BatchState, DeferredWriteFailed } from './write-batches'
+
+/** A resource row's columns as toRow (src/store/rows.ts) gives them; `data` is the document's JSON text. */
+export interface QueuedRow {
+  id: string
+  tenant: string
+  type: string
+  nameCi: string | null
+  externalId: string | null
+  data: string
+  version: number
+  created: string
+  lastModified: string
+}
+
+const j = JSON.stringify
+
+// Rows and entries travel as one JSON array each: one statement, three parameters, whatever the
+// batch holds. Rows go in the order they were queued (their seq is the insertion order sorted
+// pages and cursors use); a failing row or entry fails the whole statement, so nothing goes in
+// halfway. The head is written once per transaction, by its last flush: each update of the head
+// row leaves a version the next lookup of it in the same transaction steps over.
+const FLUSH = `WITH r AS (INSERT INTO resources (id, tenant, type, name_ci, external_id, data, version, created, last_modified)
+    SELECT x.id, x.tenant, x.type, x.name_ci, x.external_id, x.data, x.version, x.created, x.last_modified
+    FROM ROWS FROM (jsonb_to_recordset($1::text::jsonb) AS (id text, tenant text, type text, name_ci text,
+      external_id text, data jsonb, version int, created text, last_modified text)) WITH ORDINALITY
+      AS x(id, tenant, type, name_ci, external_id, data, version, created, last_modified, n) ORDER BY x.n),
+  e AS (INSERT INTO journal (seq, tenant, at, actor, request_id, op, resource_type, resource_id, version_before,
+      version_after, changes, compat, cascade, prev_hash, hash)
+    SELECT * FROM jsonb_to_recordset($2::text::jsonb) AS y(seq bigint, tenant text, at text, actor text, request_id text,
+      op text, resource_type text, resource_id text, version_before int, version_after int, changes text, compat text,
+      cascade int, prev_hash text, hash text))
+  INSERT INTO journal_chains (tenant, head_seq, head_hash) SELECT $3, $4, $5 WHERE $4::bigint IS NOT NULL
+  ON CONFLICT (tenant) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash`
+
+/**
+ * Held back writes past this many characters are sent at once: a batch of large documents then
+ * goes in a few statements, each far from PostgreSQL's limits on one value (jsonb ~255 MB).
+ */
+const FULL_CHARS = 8 * 1024 * 1024
+
+/** SQLSTATE classes a batch's data can cause (22 data exception, 23 integrity constraint). */
+const DATA_FAULT = /^2[23]/
+
+/**
+ * Every statement costs CPU on both sides of the connection, so a batch's creates and journal
+ * entries wait here and go in one statement: before any other statement of any of its jobs (so
+ * each statement still sees every write made before it) and before COMMIT. A failure the data
+ * caused is handed to the batch as DeferredWriteFailed, naming the job when the statement carried
+ * one job's writes only; when it carried several, the batch runs again `direct`, where each job's
+ * writes are also sent when the job ends, so a failure is the job's own.
+ */
+export class PgWriteQueue {
+  private rows: string[] = []
+  private types: ResourceType[] = []
+  private entries: unknown[] = []
+  private head: { tenant: string; seq: number; hash: string } | undefined
+  /** The jobs (indexes in the batch) whose writes wait. */
+  private jobs = new Set<number>()
+  /** The length of the JSON text of the rows and entries that wait (about). */
+  private chars = 0
+
+  constructor(
+    private readonly tx: SQL,
+    /** The batch's state: which job is running, and whether each job's writes go on their own. */
+    private readonly batch: Pick<BatchState, 'job' | 'direct'>
+  ) {}
+
+  get direct(): boolean {
+    return this.batch.direct
+  }
+
+  get pending(): boolean {
+    return this.rows.length > 0 || this.entries.length > 0
+  }
+
+  /** Whether what waits is large enough to be sent now rather than with more. */
+  get full(): boolean {
+    return this.chars > FULL_CHARS
+  }
+
+  row(type: ResourceType, r: QueuedRow): void {
+    this.jobs.add(this.batch.job)
+    this.types.push(type)
+    const row =
+      `{"id":${j(r.id)},"tenant":${j(r.tenant)},"type":${j(r.type)},"name_ci":${j(r.nameCi)},"external_id":${j(r.externalId)}` +
+      `,"data":${r.data},"version":${r.version},"created":${j(r.created)},"last_modified":${j(r.lastModified)}}`
+    this.rows.push(row)
+    this.chars += row.length
+  }
+
+  /** A journal entry's row (journal's column names), which becomes the chain's head at the last flush. */
+  entry(e: { tenant: string; seq: number; hash: string; changes: string; [column: string]: unknown }): void {
+    this.jobs.add(this.batch.job)
+    this.entries.push(e)
+    // Escaping may lengthen `changes` (a create's holds the document); the other columns are short.
+    this.chars += e.changes.length + 512
+    this.head = { tenant: e.tenant, seq: e.seq, hash: e.hash }
+  }
+
+  /** Sends what waits; `last` (before COMMIT) also writes the chain's head. */
+  async flush(last = false): Promise<void> {
+    const head = last ? this.head : undefined
+    if (!this.pending && !head) return
+    const rows = `[${this.rows.join(',')}]`
+    const entries = j(this.entries)
+    const types = this.types
+    const jobs = [...this.jobs]
+    this.rows = []
+    this.types = []
+    this.entries = []
+    this.jobs.clear()
+    this.chars = 0
+    try {
+      await this.tx.unsafe(FLUSH, [rows, entries, head?.tenant ?? null, head?.seq ?? null, head?.hash ?? null])
+    } catch (err) {
+      if (!DATA_FAULT.test(sqlState(err) ?? '')) throw err
+      const own = types.length > 0 ? translatePgConstraintError(err, types[0]!) : err
+      throw new DeferredWriteFailed(own, jobs.length === 1 ? jobs[0] : undefined)
+    }
+  }
+}
