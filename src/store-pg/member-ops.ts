@@ -28,9 +28,7 @@ export async function applyPgMemberOps(
   existing: (ids: readonly string[]) => Promise<Map<string, string>>
 ): Promise<MemberChange[]> {
   const net = new Net()
-  const removed = (rows: { id: string; type: string }[]) => {
-    for (const r of rows) net.touch(r.id, r.type, true, false)
-  }
+  const removed = (rows: { id: string; type: string }[]) => net.removed(rows)
   for (const op of ops) {
     switch (op.kind) {
       case 'add': {

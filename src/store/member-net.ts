@@ -24,6 +24,15 @@ export class Net {
     this.is.set(id, { id, type, member: is })
   }
 
+  /**
+   * The members a DELETE … RETURNING took, touched in id order: the order rows come back in is the
+   * database's own (SQLite's plan, PostgreSQL's heap), so each store would report them differently.
+   */
+  removed(rows: readonly { id: string; type: string }[]): void {
+    const sorted = [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    for (const r of sorted) this.touch(r.id, r.type, true, false)
+  }
+
   changes(): MemberChange[] {
     const out: MemberChange[] = []
     for (const m of this.is.values())

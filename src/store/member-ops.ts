@@ -25,9 +25,7 @@ export function applyMemberOps(
     'DELETE FROM group_members WHERE group_id = ? AND member_id IN (SELECT value FROM json_each(?)) RETURNING member_id AS id, member_type AS type'
   )
   const net = new Net()
-  const removed = (rows: { id: string; type: string }[]) => {
-    for (const r of rows) net.touch(r.id, r.type, true, false)
-  }
+  const removed = (rows: { id: string; type: string }[]) => net.removed(rows)
   for (const op of ops) {
     switch (op.kind) {
       case 'add': {

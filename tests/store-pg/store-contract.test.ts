@@ -377,6 +377,25 @@ for (const [kind, make] of kinds) {
       ])
     })
 
+    test('members a removal or clear takes are reported in id order, whatever order the database returns them in', async () => {
+      const store = fresh()
+      await insertAll(store, [user('u1', 'ann'), user('u2', 'bob'), user('u3', 'cy'), group('g1', 'Ops')])
+      const add = (ids: string[]) => ({
+        kind: 'add' as const,
+        members: ids.map((value) => ({ value, type: 'User' as const })),
+      })
+      // Rows go in as u3, u1, u2: a table walked in insertion order returns them so.
+      const g1 = (await run(store.get(Group, 'g1')))!
+      await store.write((tx) => tx.applyMemberOps(g1, [add(['u3', 'u1', 'u2'])], at(1)))
+      const removed = await store.write((tx) =>
+        tx.applyMemberOps(g1, [{ kind: 'remove', values: ['u2', 'u3', 'u1'] }], at(2))
+      )
+      expect(removed.map((c) => c.id)).toEqual(['u1', 'u2', 'u3'])
+      await store.write((tx) => tx.applyMemberOps(g1, [add(['u3', 'u1', 'u2'])], at(3)))
+      const cleared = await store.write((tx) => tx.applyMemberOps(g1, [{ kind: 'clear' }], at(4)))
+      expect(cleared.map((c) => c.id)).toEqual(['u1', 'u2', 'u3'])
+    })
+
     test('delete cascades: groups lose the member, reports lose their manager, each with a new version', async () => {
       const store = fresh()
       const manager = (value: string) => ({ [URN_ENTERPRISE_USER]: { manager: { value } } })
