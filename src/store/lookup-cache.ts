@@ -9,6 +9,13 @@ export type LookupKind = 'name' | 'externalId'
 const DOORKEEPER_BITS = 1 << 20
 
 /**
+ * What an entry costs beyond its key and value text (the LRU's map entry and list slots), counted
+ * into the byte budget so that many small entries (the empty results of create-if-missing probes)
+ * are bounded honestly as well.
+ */
+const ENTRY_OVERHEAD_BYTES = 80
+
+/**
  * Keys are (resource type, kind, lookup value) and values the matching rows, packed into one
  * string (packed-rows.ts), including empty results (Entra's Test Connection and create-if-missing
  * probes are misses by design). A write invalidates the keys of every row it changes, before and
@@ -28,12 +35,18 @@ export class LookupCache {
   misses = 0
 
   /**
-   * At most `max` entries and `maxBytes` of packed text, whichever is reached first: a count
-   * alone let 150 lookups of 1 MB users keep 135 MB. Sizes are string lengths, which is bytes
-   * for the ASCII text stored documents mostly are.
+   * At most `maxBytes` of packed text and bookkeeping, and at most `max` entries when given: a
+   * count alone let 150 lookups of 1 MB users keep 135 MB, and a count of 10,000 under the 64 MiB
+   * default let the budget hold a twentieth of what it allowed (~700 bytes a user), so a server of
+   * 50 tenants kept 200 lookups a tenant. Sizes are string lengths, which is bytes for the ASCII
+   * text stored documents mostly are.
    */
-  constructor(max: number, maxBytes: number) {
-    this.lru = new LRUCache({ max, maxSize: maxBytes, sizeCalculation: (value, key) => value.length + key.length })
+  constructor(max: number | undefined, maxBytes: number) {
+    this.lru = new LRUCache({
+      max: max ?? 0,
+      maxSize: maxBytes,
+      sizeCalculation: (value, key) => value.length + key.length + ENTRY_OVERHEAD_BYTES,
+    })
   }
 
   private key(type: string, kind: LookupKind, value: string): string {
