@@ -132,14 +132,21 @@ function sampleOf(s: Subject): Pick[] {
   }))
 }
 
+/** Wall-clock µs a request of each block, per setup: CPU time leaves out waits for the disk. */
+const walls = new Map<string, number[]>()
+
 async function block(s: Subject, sample: Pick[], make: (s: Subject, p: Pick) => Request): Promise<number> {
   const before = process.cpuUsage()
+  const started = performance.now()
+  const wall = walls.get(s.label) ?? []
+  walls.set(s.label, wall)
   for (let k = 0; k < BLOCK; k++) {
     const response = await s.app.handle(make(s, sample[Math.floor(Math.random() * sample.length)]!))
     if (response.status !== 200) throw new Error(`${s.label}: ${response.status} ${await response.text()}`)
     await response.arrayBuffer()
   }
   const used = process.cpuUsage(before)
+  wall.push(((performance.now() - started) * 1000) / BLOCK)
   return (used.user + used.system) / BLOCK
 }
 
@@ -168,6 +175,15 @@ for (const scenario of scenarios) {
     const m = now.lookupMisses - before[i]!.lookupMisses
     return h + m === 0 ? '' : ` (lookup hits ${((100 * h) / (h + m)).toFixed(0)} %)`
   })
+  const wallOf = (s: Subject) => {
+    const xs = walls.get(s.label)?.slice(-blocks) ?? []
+    walls.delete(s.label)
+    return xs.length ? median(xs) : Number.NaN
+  }
+  const [wallMany, wallOne] = subjects.map(wallOf) as [number, number]
+  console.error(
+    `        wall-clock: ${wallMany.toFixed(1)} µs against ${wallOne.toFixed(1)} µs a request (${(wallMany / wallOne).toFixed(2)}×)`
+  )
   console.error(
     `${scenario.name.padEnd(7)} ${subjects[0]!.label}: ${many.toFixed(1)} µs${hits[0]}  ${subjects[1]!.label}: ${one.toFixed(1)} µs${hits[1]}  CPU ratio ${(many / one).toFixed(2)}× (req/s ${(one / many).toFixed(2)}×)`
   )
