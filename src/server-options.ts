@@ -20,6 +20,7 @@ export interface ServerOptions {
   cursorTimeout?: number
   /** Input limits; those not given keep their defaults (src/scim/limits.ts). */
   limits?: Partial<Limits>
+  /** Entries the lookup cache keeps at most (all tenants together); without it only limits.cacheBytes bounds it. */
   cacheSize?: number
   /** Request lines and internal errors (src/log/logger.ts createLogger); without one the server writes no log. */
   logger?: Logger

@@ -115,7 +115,7 @@ export function createScimServer(options: ServerOptions): ScimServer {
       sqlite,
       orm,
       queue,
-      cacheSize: options.cacheSize ?? 10_000,
+      cacheSize: options.cacheSize,
       limits,
       journaling: options.journaling,
     }),

@@ -5,8 +5,15 @@ import { packRows, unpackRows } from './packed-rows'
 
 export type LookupKind = 'id' | 'name' | 'externalId'
 
-/** Slots in the admission table: recent first-time lookups it remembers (4 bytes each). */
-const DOORKEEPER_SLOTS = 1 << 16
+/** Bits of the admission table (128 KiB): one per key hash, so ~500,000 first misses fit before it starts over. */
+const DOORKEEPER_BITS = 1 << 20
+
+/**
+ * What an entry costs beyond its key and value text (the LRU's map entry and list slots), counted
+ * into the byte budget so that many small entries (the empty results of create-if-missing probes)
+ * are bounded honestly as well.
+ */
+const ENTRY_OVERHEAD_BYTES = 80
 
 /**
  * Keys are (resource type, kind, lookup value) and values the matching rows, packed into one
@@ -17,22 +24,29 @@ const DOORKEEPER_SLOTS = 1 << 16
  *
  * A key is admitted on its second miss, not its first: an Entra cycle or a bulk import asks for
  * each object once, and caching those one-off answers costs an insert, an eviction and garbage per
- * request while pushing out the lookups that do repeat. A table of key hashes (a "doorkeeper", as
+ * request while pushing out the lookups that do repeat. A bit per key hash (a "doorkeeper", as
  * in TinyLFU) remembers the first miss; a hash collision only admits a key one miss early.
  */
 export class LookupCache {
   private readonly lru: LRUCache<string, string>
-  private readonly seen = new Uint32Array(DOORKEEPER_SLOTS)
+  private readonly seen = new Uint32Array(DOORKEEPER_BITS / 32)
+  private marked = 0
   hits = 0
   misses = 0
 
   /**
-   * At most `max` entries and `maxBytes` of packed text, whichever is reached first: a count
-   * alone let 150 lookups of 1 MB users keep 135 MB. Sizes are string lengths, which is bytes
-   * for the ASCII text stored documents mostly are.
+   * At most `maxBytes` of packed text and bookkeeping, and at most `max` entries when given: a
+   * count alone let 150 lookups of 1 MB users keep 135 MB, and a count of 10,000 under the 64 MiB
+   * default let the budget hold a twentieth of what it allowed (~700 bytes a user), so a server of
+   * 50 tenants kept 200 lookups a tenant. Sizes are string lengths, which is bytes for the ASCII
+   * text stored documents mostly are.
    */
-  constructor(max: number, maxBytes: number) {
-    this.lru = new LRUCache({ max, maxSize: maxBytes, sizeCalculation: (value, key) => value.length + key.length })
+  constructor(max: number | undefined, maxBytes: number) {
+    this.lru = new LRUCache({
+      max: max ?? 0,
+      maxSize: maxBytes,
+      sizeCalculation: (value, key) => value.length + key.length + ENTRY_OVERHEAD_BYTES,
+    })
   }
 
   private key(type: string, kind: LookupKind, value: string): string {
@@ -53,13 +67,22 @@ export class LookupCache {
     return rows
   }
 
-  /** Records `key` in the doorkeeper; true when it was already there. */
+  /**
+   * Records `key` in the doorkeeper; true when it was already there. A bit per hash, not the hash
+   * in a slot: two keys whose hashes shared a slot overwrote each other on every miss, so neither
+   * was ever admitted (with 20,000 keys in turn, a quarter of them). A shared bit admits a key one
+   * miss early instead. Once half the bits are set, it starts over, so stale marks do not pile up.
+   */
   private seenBefore(key: string): boolean {
-    // `| 1` keeps a real hash from ever equalling an empty slot's 0.
-    const hash = (Bun.hash.crc32(key) | 1) >>> 0
-    const slot = hash & (DOORKEEPER_SLOTS - 1)
-    if (this.seen[slot] === hash) return true
-    this.seen[slot] = hash
+    const bit = Bun.hash.crc32(key) & (DOORKEEPER_BITS - 1)
+    const word = bit >>> 5
+    const mask = 1 << (bit & 31)
+    if ((this.seen[word]! & mask) !== 0) return true
+    if (++this.marked > DOORKEEPER_BITS / 2) {
+      this.seen.fill(0)
+      this.marked = 1
+    }
+    this.seen[word]! |= mask
     return false
   }
 

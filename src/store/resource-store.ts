@@ -42,7 +42,7 @@ export function createResourceStore(
   const tenant = options.tenant ?? 'default'
   const dataVersion = sqlite.query<{ data_version: number }, []>('PRAGMA data_version')
   const caches = new ReadCaches(
-    options.lookups ?? { cacheSize: options.cacheSize ?? 10_000, cacheBytes: limits.cacheBytes },
+    options.lookups ?? { cacheSize: options.cacheSize, cacheBytes: limits.cacheBytes },
     () => sqlite.inTransaction,
     () => dataVersion.get()?.data_version ?? 0,
     undefined,

@@ -35,7 +35,7 @@ export class ReadCaches {
    * command such as import, another process) commits, never for this connection's own writes.
    */
   constructor(
-    lookups: LookupCache | { cacheSize: number; cacheBytes: number },
+    lookups: LookupCache | { cacheSize?: number; cacheBytes: number },
     private readonly inWrite: () => boolean,
     private readonly dataVersion: () => number = () => 0,
     private readonly now: () => number = () => performance.now(),

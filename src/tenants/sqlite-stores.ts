@@ -14,8 +14,8 @@ export interface SqliteTenantStoresOptions {
   orm: BunSQLiteDatabase<typeof tables>
   /** ONE write queue for every tenant's store: SQLite has one writer, so writes share its group commits. */
   queue: WriteQueue
-  /** ONE lookup cache: --cache-bytes bounds what all tenants keep together. */
-  cacheSize: number
+  /** ONE lookup cache: --cache-bytes bounds what all tenants keep together; this, when given, its entries too. */
+  cacheSize?: number
   limits: Limits
   /** False: no provisioning journal (the benchmark switch SCIM_JOURNAL=off). */
   journaling?: boolean

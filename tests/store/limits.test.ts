@@ -26,6 +26,26 @@ describe('store/lookup-cache byte budget', () => {
     expect(kept).toBeLessThanOrEqual(10)
   })
 
+  test('every key is admitted on its second miss, also with 20,000 in turn (none lost to a shared doorkeeper slot)', () => {
+    const cache = new LookupCache(100_000, 64 * 1024 * 1024)
+    const load = () => rowsOf('z'.repeat(100))
+    for (let pass = 0; pass < 2; pass++) for (let i = 0; i < 20_000; i++) cache.get('User', 'name', `u${i}`, load)
+    const before = cache.hits
+    for (let i = 0; i < 20_000; i++) cache.get('User', 'name', `u${i}`, load)
+    expect(cache.hits - before).toBe(20_000)
+  })
+
+  test("empty results count their entry's bookkeeping: a 16 KiB budget holds far fewer than 1,000", () => {
+    const cache = new LookupCache(undefined, 16 * 1024)
+    const load = (): RawRows => []
+    for (let pass = 0; pass < 2; pass++) for (let i = 0; i < 1000; i++) cache.get('User', 'name', `u${i}`, load)
+    const before = cache.hits
+    for (let i = 999; i >= 0; i--) cache.get('User', 'name', `u${i}`, load)
+    const kept = cache.hits - before
+    expect(kept).toBeGreaterThan(0)
+    expect(kept).toBeLessThan((16 * 1024) / 64)
+  })
+
   test('an entry larger than the whole budget is simply not cached', () => {
     const cache = new LookupCache(10_000, 1024)
     const load = () => rowsOf('y'.repeat(5000))

@@ -7,6 +7,8 @@ import { WriteQueue } from '../../src/store/write-queue'
 import { insertTenant, updateTenant } from '../../src/tenants/rows'
 import { TenantRegistry, tenantBaseUrl } from '../../src/tenants/registry'
 import { sqliteTenantStores } from '../../src/tenants/sqlite-stores'
+import { createScimServer } from '../../src/server'
+import { syncStore } from '../helpers/sync-store'
 
 function registry(now: () => number = () => 0, cacheBytes?: number) {
   const { sqlite, orm } = openDatabase(':memory:', 'normal')
@@ -121,5 +123,38 @@ describe('tenants/registry', () => {
     expect(tenantBaseUrl('https://h/scim/v2', 'acme')).toBe('https://h/tenants/acme/scim/v2')
     expect(tenantBaseUrl('https://h/scim/v2', 'default')).toBe('https://h/scim/v2')
     expect(tenantBaseUrl(undefined, 'acme')).toBeUndefined()
+  })
+})
+
+describe('a server of many tenants: the shared lookup cache', () => {
+  test('is bounded by --cache-bytes, not by 10,000 entries: 3 tenants × 4,000 users all stay cached', async () => {
+    const server = createScimServer({ db: ':memory:', durability: 'normal' })
+    const names = ['a', 'b', 'c']
+    for (const name of names) insertTenant(server.sqlite, { name, packs: [], schemas: [], settings: {} })
+    server.tenantsChanged()
+    const at = new Date().toISOString()
+    const stores = names.map((name) => {
+      const { store, registry: types } = server.tenants.require(name).deps
+      return { store: syncStore(store), type: types.resourceType('User')! }
+    })
+    for (const { store, type } of stores)
+      await store.write((tx) => {
+        for (let i = 0; i < 4000; i++)
+          tx.insert(type, {
+            id: `${type.name}-${i}-${Math.random()}`,
+            type: 'User',
+            data: { userName: `u${i}@example.com` },
+            version: 1,
+            created: at,
+            lastModified: at,
+          })
+      })
+    // A key is admitted on its second miss; the third pass is answered from the cache or not.
+    for (let pass = 0; pass < 2; pass++)
+      for (const { store, type } of stores) for (let i = 0; i < 4000; i++) store.findByName(type, `u${i}@example.com`)
+    const before = server.store.stats().lookupHits
+    for (const { store, type } of stores) for (let i = 0; i < 4000; i++) store.findByName(type, `u${i}@example.com`)
+    expect(server.store.stats().lookupHits - before).toBe(12_000)
+    server.store.close()
   })
 })
