@@ -127,7 +127,7 @@ export class HotStatements {
 
   /** The row of `id` as RawRows (none or one), for the lookup cache. */
   byIdRows(type: string, id: string): RawRows {
-    const row = this.statements(type).byId.get(id)
+    const row = this.statements(type).byId.get(id, this.tenant)
     return row ? [row] : []
   }
 

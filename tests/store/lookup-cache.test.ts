@@ -5,6 +5,7 @@ import { buildRegistry } from '../../src/scim/schema/builtin'
 import type { MemberOp } from '../../src/scim/patch/members'
 import type { StoredResource } from '../../src/service/context'
 import { openDatabase } from '../../src/store/db'
+import { LookupCache } from '../../src/store/lookup-cache'
 import { createResourceStore } from '../../src/store/resource-store'
 import { syncStore } from '../helpers/sync-store'
 
@@ -205,4 +206,22 @@ test('interleaved writes to users and groups never leave a stale read by id', as
     }
   }
   expect(store.stats().lookupHits).toBeGreaterThan(0)
+})
+
+test('stores of two tenants sharing one lookup cache never answer a read by id with the other tenant’s row', async () => {
+  const { orm, sqlite } = openDatabase(':memory:', 'normal')
+  sqlite.run("INSERT INTO tenants (name, created) VALUES ('b', '2026-01-01T00:00:00.000Z')")
+  const lookups = new LookupCache(1000, 1 << 20)
+  const a = syncStore(createResourceStore(orm, sqlite, { tenant: 'default', lookups }))
+  const b = syncStore(createResourceStore(orm, sqlite, { tenant: 'b', lookups }))
+  const type = buildRegistry().resourceType('User')!
+  const now = new Date().toISOString()
+  await a.write((tx) =>
+    tx.insert(type, { id: 'x', type: 'User', data: { userName: 'x' }, version: 1, created: now, lastModified: now })
+  )
+  for (let i = 0; i < 3; i++) {
+    expect(a.get(type, 'x')?.id).toBe('x')
+    expect(b.get(type, 'x')).toBeUndefined()
+  }
+  expect(a.stats().lookupHits).toBeGreaterThan(0)
 })
