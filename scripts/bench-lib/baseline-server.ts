@@ -5,16 +5,9 @@
 // The table is `users (id text primary key, user_name text, data text)` + an index on user_name;
 // seed.ts fills it with the very rows the SCIM server returned while seeding.
 import { Database } from 'bun:sqlite'
+import { optionReader, stopOnSignals } from './proc'
 
-function arg(name: string): string {
-  const at = process.argv.indexOf(`--${name}`)
-  const value = at > 0 ? process.argv[at + 1] : undefined
-  if (value === undefined) {
-    console.error(`baseline-server: missing --${name}`)
-    process.exit(2)
-  }
-  return value
-}
+const arg = optionReader(process.argv)
 
 /** Opens (and creates if needed) the baseline table; shared with seed.ts. */
 export function openBaselineDb(path: string): Database {
@@ -74,11 +67,5 @@ if (import.meta.main) {
     },
   })
   console.log(`baseline-server (${mode}) listening on ${server.url}`)
-  const stop = () => {
-    server.stop(true)
-    db.close()
-    process.exit(0)
-  }
-  process.on('SIGTERM', stop)
-  process.on('SIGINT', stop)
+  stopOnSignals(server, db)
 }

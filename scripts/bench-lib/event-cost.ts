@@ -7,7 +7,7 @@
 // CPU time moves less than req/s when other work shares the machine, and the minimum is the
 // run least disturbed.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { freshPort, startServer, stopServer, type Server, runCommand } from './proc'
+import { freshPort, startServer, stopServer, type Server, runCommand, serveArgs } from './proc'
 
 function value(argv: string[], name: string, fallback?: string): string {
   const at = argv.indexOf(`--${name}`)
@@ -43,14 +43,7 @@ async function serve(db: string, port: number, name: string): Promise<Server> {
     core: SERVER_CORE,
     tmp: o.tmp,
     cmd: [
-      o.bin,
-      'serve',
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-      '--db',
-      db,
+      ...serveArgs(o.bin, port, db),
       '--durability',
       'full',
       '--base-url',

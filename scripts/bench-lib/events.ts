@@ -5,7 +5,17 @@
 // with a backlog that grows is not a pass.
 import { Database } from 'bun:sqlite'
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { assertAlive, drain, freshPort, startServer, stopServer, type Server, runCommand, optionReader } from './proc'
+import {
+  assertAlive,
+  drain,
+  freshPort,
+  startServer,
+  stopServer,
+  type Server,
+  runCommand,
+  optionReader,
+  serveArgs,
+} from './proc'
 import { runWrk, type WrkResult } from './wrk'
 
 interface Options {
@@ -83,14 +93,7 @@ interface RunResult {
 
 function serverCmd(s: Setup, port: number, metricsPort: number): string[] {
   return [
-    o.bin,
-    'serve',
-    '--port',
-    String(port),
-    '--host',
-    '127.0.0.1',
-    '--db',
-    s.db,
+    ...serveArgs(o.bin, port, s.db),
     '--durability',
     'full',
     // Pushed SETs carry the tenant's public URL as `iss`; without it nothing is pushed.

@@ -7,7 +7,7 @@ import { createPgBaselineTable } from './pg-baseline-server'
 import { describeProfile, type PgProfile, profileRun } from './pg-profile'
 import { type BenchPostgres, startBenchPostgres } from './pg-server'
 import { type Recorder, SizeRun, type SizeState } from './phases'
-import { freshPort, startServer, stopServer, type Server } from './proc'
+import { freshPort, startServer, stopServer, type Server, serveArgs } from './proc'
 import { call, seedUsers, userName, writeList, type Api } from './seed'
 
 export const PG_FILTER = 'pg.filter-eq'
@@ -48,18 +48,7 @@ export class PgSizeRun {
       tmp: this.o.tmp,
       env: journal ? {} : { SCIM_JOURNAL: 'off' },
       // Durable as the baseline's INSERT is: PostgreSQL's synchronous_commit = on, its default.
-      cmd: [
-        this.o.bin,
-        'serve',
-        '--port',
-        String(port),
-        '--host',
-        '127.0.0.1',
-        '--db',
-        this.scimUrl,
-        '--token',
-        this.o.token,
-      ],
+      cmd: [...serveArgs(this.o.bin, port, this.scimUrl), '--token', this.o.token],
     })
   }
 

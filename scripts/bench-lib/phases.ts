@@ -2,7 +2,7 @@
 // write baseline, member-add scenarios. Servers alternate on the server core, never overlapping.
 import { loadavg } from 'node:os'
 import type { BenchOptions } from './config'
-import { assertAlive, drain, freshPort, rssMb, startServer, stopServer, type Server } from './proc'
+import { assertAlive, drain, freshPort, rssMb, startServer, stopServer, type Server, serveArgs } from './proc'
 import { call, createGroups, patchMembers, patchMembersMany, seedUsers, userName, writeList, type Api } from './seed'
 import { runWrk, type WrkResult } from './wrk'
 import { openBaselineDb } from './baseline-server'
@@ -92,14 +92,7 @@ export class SizeRun {
       tmp: this.o.tmp,
       env: journal ? {} : { SCIM_JOURNAL: 'off' },
       cmd: [
-        this.o.bin,
-        'serve',
-        '--port',
-        String(port),
-        '--host',
-        '127.0.0.1',
-        '--db',
-        `${this.st.dir}/bench.db`,
+        ...serveArgs(this.o.bin, port, `${this.st.dir}/bench.db`),
         '--token',
         this.o.token,
         '--durability',

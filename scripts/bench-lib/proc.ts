@@ -130,3 +130,19 @@ export function optionReader(argv: readonly string[]): (name: string, fallback?:
     return v
   }
 }
+
+/** The start of every bench's server command line: `BIN serve` on 127.0.0.1:PORT over DB (a file or a URL). */
+export function serveArgs(bin: string, port: number, db: string): string[] {
+  return [bin, 'serve', '--port', String(port), '--host', '127.0.0.1', '--db', db]
+}
+
+/** A bench's bare server ends on SIGTERM or SIGINT: the listener stopped, its database closed, exit 0. */
+export function stopOnSignals(server: { stop(closeActive: boolean): void }, db: { close(): void }): void {
+  const stop = () => {
+    server.stop(true)
+    db.close()
+    process.exit(0)
+  }
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
+}

@@ -10,16 +10,9 @@
 import { Database } from 'bun:sqlite'
 import { createHash } from 'node:crypto'
 import { rmSync } from 'node:fs'
+import { optionReader, stopOnSignals } from './proc'
 
-function arg(name: string): string {
-  const at = process.argv.indexOf(`--${name}`)
-  const value = at > 0 ? process.argv[at + 1] : undefined
-  if (value === undefined) {
-    console.error(`tenants-baseline: missing --${name}`)
-    process.exit(2)
-  }
-  return value
-}
+const arg = optionReader(process.argv)
 
 const SCIM_HEADERS = { 'content-type': 'application/scim+json; charset=utf-8' }
 const LIST_HEAD = '{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],'
@@ -111,11 +104,5 @@ if (import.meta.main) {
     },
   })
   console.log(`tenants-baseline listening on ${server.url}`)
-  const stop = () => {
-    server.stop(true)
-    db.close()
-    process.exit(0)
-  }
-  process.on('SIGTERM', stop)
-  process.on('SIGINT', stop)
+  stopOnSignals(server, db)
 }

@@ -16,6 +16,7 @@ import {
   type Server,
   runCommand,
   optionReader,
+  serveArgs,
 } from './proc'
 import { call, userBody, userName, type Api } from './seed'
 import { runWrk } from './wrk'
@@ -89,20 +90,7 @@ async function prepare(count: number, users: number): Promise<Setup> {
     port,
     core: SERVER_CORE,
     tmp: o.tmp,
-    cmd: [
-      o.bin,
-      'serve',
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-      '--db',
-      db,
-      '--log-level',
-      'warn',
-      '--metrics-listen',
-      String(metricsPort),
-    ],
+    cmd: [...serveArgs(o.bin, port, db), '--log-level', 'warn', '--metrics-listen', String(metricsPort)],
   })
   const ids: string[][] = tokens.map(() => new Array<string>(users))
   const started = performance.now()

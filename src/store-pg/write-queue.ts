@@ -1,21 +1,12 @@
 // The writes a PostgreSQL batch holds back to send as one statement: created rows, journal entries and, last, the chain's new head.
 import type { SQL } from 'bun'
 import type { ResourceType } from '../scim/schema/types'
+import type { ResourceRow } from '../store/rows'
 import { translatePgConstraintError, sqlState } from './errors'
 import { type BatchState, DeferredWriteFailed } from './write-batches'
 
 /** A resource row's columns as toRow (src/store/rows.ts) gives them; `data` is the document's JSON text. */
-export interface QueuedRow {
-  id: string
-  tenant: string
-  type: string
-  nameCi: string | null
-  externalId: string | null
-  data: string
-  version: number
-  created: string
-  lastModified: string
-}
+export type QueuedRow = ResourceRow
 
 const j = JSON.stringify
 

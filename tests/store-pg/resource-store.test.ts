@@ -12,6 +12,7 @@ import { MIGRATIONS } from '../../src/store-pg/migrations.gen'
 import { createPgResourceStore } from '../../src/store-pg/resource-store'
 import { builtinRegistry, typeOf } from '../helpers/generate'
 import { freshDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
+import { createDraft } from '../helpers/journal-draft'
 
 const server = await testPostgres()
 const User = typeOf(builtinRegistry(), 'User')
@@ -141,19 +142,7 @@ describe.skipIf(!server)('store-pg/resource-store', () => {
     const create = (store: number, id: string, userName: string) =>
       stores[store]!.write(function* (tx) {
         yield* tx.insert(User, { ...user(id), data: { userName } })
-        yield* tx.journal({
-          at: T0,
-          actor: null,
-          requestId: null,
-          op: 'create',
-          resourceType: 'User',
-          resourceId: id,
-          versionBefore: null,
-          versionAfter: 1,
-          changes: [{ path: 'userName', after: userName }],
-          compat: [],
-          cascade: false,
-        })
+        yield* tx.journal(createDraft(id, T0, null, userName))
         return id
       })
     // Each replica's first job runs alone; the ones after it share its next transaction.
