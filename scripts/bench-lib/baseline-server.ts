@@ -5,7 +5,7 @@
 // The table is `users (id text primary key, user_name text, data text)` + an index on user_name;
 // seed.ts fills it with the very rows the SCIM server returned while seeding.
 import { Database } from 'bun:sqlite'
-import { optionReader, stopOnSignals } from './proc'
+import { optionReader, serveBaseline } from './proc'
 
 const arg = optionReader(process.argv)
 
@@ -58,14 +58,5 @@ if (import.meta.main) {
   const db = openBaselineDb(arg('db'))
   const auth = `Bearer ${arg('token')}`
   const handler = mode === 'write' ? writeHandler(db, auth) : readHandler(db, auth)
-  const server = Bun.serve({
-    port: Number(arg('port')),
-    hostname: '127.0.0.1',
-    fetch(req) {
-      if (req.url.endsWith('/healthz')) return new Response('ok')
-      return handler(req)
-    },
-  })
-  console.log(`baseline-server (${mode}) listening on ${server.url}`)
-  stopOnSignals(server, db)
+  serveBaseline(`baseline-server (${mode})`, Number(arg('port')), handler, () => db.close())
 }

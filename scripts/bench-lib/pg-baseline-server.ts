@@ -6,16 +6,9 @@
 // index on user_name; pg-phases.ts fills it with the very rows the SCIM server returned while seeding.
 // Bun SQL's defaults as the server's own client has them: a pool of 10, tagged queries prepared.
 import { SQL } from 'bun'
+import { optionReader, serveBaseline } from './proc'
 
-function arg(name: string): string {
-  const at = process.argv.indexOf(`--${name}`)
-  const value = at > 0 ? process.argv[at + 1] : undefined
-  if (value === undefined) {
-    console.error(`pg-baseline-server: missing --${name}`)
-    process.exit(2)
-  }
-  return value
-}
+const arg = optionReader(process.argv)
 
 /** Creates the baseline table in the database `sql` is connected to; shared with pg-phases.ts. */
 export async function createPgBaselineTable(sql: SQL): Promise<void> {
@@ -60,20 +53,5 @@ if (import.meta.main) {
   const sql = new SQL(arg('url'))
   const auth = `Bearer ${arg('token')}`
   const handler = mode === 'write' ? writeHandler(sql, auth) : readHandler(sql, auth)
-  const server = Bun.serve({
-    port: Number(arg('port')),
-    hostname: '127.0.0.1',
-    fetch(req) {
-      if (req.url.endsWith('/healthz')) return new Response('ok')
-      return handler(req)
-    },
-  })
-  console.log(`pg-baseline-server (${mode}) listening on ${server.url}`)
-  const stop = async () => {
-    server.stop(true)
-    await sql.close()
-    process.exit(0)
-  }
-  process.on('SIGTERM', () => void stop())
-  process.on('SIGINT', () => void stop())
+  serveBaseline(`pg-baseline-server (${mode})`, Number(arg('port')), handler, () => sql.close())
 }

@@ -137,12 +137,28 @@ export function serveArgs(bin: string, port: number, db: string): string[] {
 }
 
 /** A bench's bare server ends on SIGTERM or SIGINT: the listener stopped, its database closed, exit 0. */
-export function stopOnSignals(server: { stop(closeActive: boolean): void }, db: { close(): void }): void {
-  const stop = () => {
+export function stopOnSignals(server: { stop(closeActive: boolean): void }, close: () => unknown): void {
+  const stop = async () => {
     server.stop(true)
-    db.close()
+    await close()
     process.exit(0)
   }
-  process.on('SIGTERM', stop)
-  process.on('SIGINT', stop)
+  process.on('SIGTERM', () => void stop())
+  process.on('SIGINT', () => void stop())
+}
+
+/** A bare baseline server on 127.0.0.1:`port`: /healthz for the bench's start-up probe, `handler` for the rest. */
+export function serveBaseline(
+  name: string,
+  port: number,
+  handler: (request: Request) => Response | Promise<Response>,
+  close: () => unknown
+): void {
+  const server = Bun.serve({
+    port,
+    hostname: '127.0.0.1',
+    fetch: (request) => (request.url.endsWith('/healthz') ? new Response('ok') : handler(request)),
+  })
+  console.log(`${name} listening on ${server.url}`)
+  stopOnSignals(server, close)
 }

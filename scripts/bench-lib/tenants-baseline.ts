@@ -104,5 +104,5 @@ if (import.meta.main) {
     },
   })
   console.log(`tenants-baseline listening on ${server.url}`)
-  stopOnSignals(server, db)
+  stopOnSignals(server, () => db.close())
 }
