@@ -1,24 +1,10 @@
 // A resource's journal history on its detail page, and the journal's side of the dashboard.
 import { afterEach, describe, expect, test } from 'bun:test'
 import { type JournalFilter, pageQuery } from '../../src/console/journal-data'
-import {
-  Browser,
-  type ConsoleTestApp,
-  makeConsoleApp,
-  closeConsoleApps,
-  type ConsoleStore,
-  consoleStores,
-} from '../helpers/console'
+import { type ConsoleTestApp, makeConsoleApp, closeConsoleApps, consoleStores, signedIn } from '../helpers/console'
 
 const STORES = await consoleStores()
 import { URN_USER, patchBody } from '../helpers/scim'
-
-async function signedIn(store: ConsoleStore): Promise<{ app: ConsoleTestApp; browser: Browser }> {
-  const app = await makeConsoleApp({ store })
-  const browser = new Browser(app)
-  expect((await browser.signIn()).status).toBe(303)
-  return { app, browser }
-}
 
 async function createUser(app: ConsoleTestApp, userName: string): Promise<string> {
   const res = await app.scim('POST', '/Users', { schemas: [URN_USER], userName, displayName: 'Ada', active: true })

@@ -5,21 +5,13 @@ import {
   type ConsoleTestApp,
   csrfOf,
   form,
-  makeConsoleApp,
   closeConsoleApps,
-  type ConsoleStore,
   consoleStores,
+  signedIn,
 } from '../helpers/console'
 
 const STORES = await consoleStores()
 import { URN_GROUP, URN_USER, patchBody } from '../helpers/scim'
-
-async function signedIn(store: ConsoleStore): Promise<{ app: ConsoleTestApp; browser: Browser }> {
-  const app = await makeConsoleApp({ store })
-  const browser = new Browser(app)
-  expect((await browser.signIn()).status).toBe(303)
-  return { app, browser }
-}
 
 async function provision(app: ConsoleTestApp): Promise<{ ada: string; group: string }> {
   const res = await app.scim('POST', '/Users', { schemas: [URN_USER], userName: 'ada@example.com' })

@@ -1,25 +1,9 @@
 // Live updates: /admin/live streams each new journal entry of the tenant as a server-sent event.
 import { afterEach, describe, expect, test } from 'bun:test'
-import {
-  Browser,
-  type ConsoleTestApp,
-  csrfOf,
-  form,
-  makeConsoleApp,
-  closeConsoleApps,
-  type ConsoleStore,
-  consoleStores,
-} from '../helpers/console'
+import { Browser, csrfOf, form, makeConsoleApp, closeConsoleApps, consoleStores, signedIn } from '../helpers/console'
 
 const STORES = await consoleStores()
 import { URN_USER, patchBody } from '../helpers/scim'
-
-async function signedIn(store: ConsoleStore): Promise<{ app: ConsoleTestApp; browser: Browser }> {
-  const app = await makeConsoleApp({ store })
-  const browser = new Browser(app)
-  expect((await browser.signIn()).status).toBe(303)
-  return { app, browser }
-}
 
 /** Reads the stream until `count` journal events arrived; returns their data. */
 async function events(

@@ -1,13 +1,6 @@
 // The console's pages read through the SCIM services: counts, lists with search and cursor paging, details.
 import { afterEach, describe, expect, test } from 'bun:test'
-import {
-  Browser,
-  type ConsoleTestApp,
-  makeConsoleApp,
-  closeConsoleApps,
-  type ConsoleStore,
-  consoleStores,
-} from '../helpers/console'
+import { type ConsoleTestApp, closeConsoleApps, consoleStores, signedIn } from '../helpers/console'
 
 const STORES = await consoleStores()
 import { URN_GROUP, URN_USER, patchBody } from '../helpers/scim'
@@ -16,13 +9,6 @@ async function createUser(app: ConsoleTestApp, userName: string, extra: object =
   const res = await app.scim('POST', '/Users', { schemas: [URN_USER], userName, active: true, ...extra })
   expect(res.status).toBe(201)
   return ((await res.json()) as { id: string }).id
-}
-
-async function signedIn(store: ConsoleStore): Promise<{ app: ConsoleTestApp; browser: Browser }> {
-  const app = await makeConsoleApp({ store })
-  const browser = new Browser(app)
-  expect((await browser.signIn()).status).toBe(303)
-  return { app, browser }
 }
 
 /** The hrefs of the detail links on a list page, in order. */

@@ -3,25 +3,18 @@ import { afterEach, describe, expect, test } from 'bun:test'
 import {
   Browser,
   type ConsoleTestApp,
-  csrfOf,
   form,
-  makeConsoleApp,
   ORIGIN,
   closeConsoleApps,
   type ConsoleStore,
   consoleStores,
+  signedIn,
 } from '../helpers/console'
 
 const STORES = await consoleStores()
 import { patchBody, URN_USER } from '../helpers/scim'
 
-async function signedIn(store: ConsoleStore): Promise<{ app: ConsoleTestApp; browser: Browser; csrf: string }> {
-  const app = await makeConsoleApp({ store, served: true })
-  const browser = new Browser(app)
-  expect((await browser.signIn()).status).toBe(303)
-  const csrf = csrfOf(await (await browser.get('/admin')).text())
-  return { app, browser, csrf }
-}
+const signedInServed = (store: ConsoleStore) => signedIn(store, { served: true, csrfFrom: '/admin' })
 
 /** A SCIM call as `token` to exactly `path` (a tenant prefix included). */
 function scimAs(app: ConsoleTestApp, token: string, method: string, path: string, body?: unknown) {
@@ -65,7 +58,7 @@ for (const store of STORES)
   describe.skipIf(store.skip)(`console tenant picker (${store.name})`, () => {
     afterEach(closeConsoleApps)
     test('every page shows the tenant its URL names, with a picker listing every tenant', async () => {
-      const { app, browser } = await signedIn(store)
+      const { app, browser } = await signedInServed(store)
       await tenantWithUser(app, 'acme', 'ada@acme.example')
       await tenantWithUser(app, 'zeta', 'zed@zeta.example')
       for (const path of ['', '/users', '/groups', '/journal', '/tokens', '/tenants']) {
@@ -84,7 +77,7 @@ for (const store of STORES)
     })
 
     test('a tenant that does not exist is a 404 page, on every page and the live stream', async () => {
-      const { browser } = await signedIn(store)
+      const { browser } = await signedInServed(store)
       for (const path of ['', '/users', '/user?id=x', '/journal', '/tokens']) {
         const res = await browser.get(`/admin${path}${path.includes('?') ? '&' : '?'}tenant=nope`)
         expect(res.status).toBe(404)
@@ -96,7 +89,7 @@ for (const store of STORES)
     })
 
     test("one tenant's users, details and journal are never on another tenant's pages", async () => {
-      const { app, browser } = await signedIn(store)
+      const { app, browser } = await signedInServed(store)
       const ada = await tenantWithUser(app, 'acme', 'ada@acme.example')
       const zed = await tenantWithUser(app, 'zeta', 'zed@zeta.example')
       await scimAs(
@@ -135,7 +128,7 @@ for (const store of STORES)
     })
 
     test("tokens are issued to, listed for and revoked in the page's tenant only", async () => {
-      const { app, browser, csrf } = await signedIn(store)
+      const { app, browser, csrf } = await signedInServed(store)
       await tenantWithUser(app, 'acme', 'ada@acme.example')
       await tenantWithUser(app, 'zeta', 'zed@zeta.example')
       const issued = await browser.post(
@@ -161,7 +154,7 @@ for (const store of STORES)
     })
 
     test("the live stream of a tenant sends its entries and none of another tenant's", async () => {
-      const { app, browser } = await signedIn(store)
+      const { app, browser } = await signedInServed(store)
       const acme = await tenantWithUser(app, 'acme', 'ada@acme.example')
       const zeta = await tenantWithUser(app, 'zeta', 'zed@zeta.example')
       const page = await (await browser.get('/admin?tenant=zeta')).text()
@@ -189,7 +182,7 @@ for (const store of STORES)
   describe.skipIf(store.skip)(`console tenants page (${store.name})`, () => {
     afterEach(closeConsoleApps)
     test('lists every tenant with its counts, packs, creation time and Tenant URL', async () => {
-      const { app, browser } = await signedIn(store)
+      const { app, browser } = await signedInServed(store)
       await tenantWithUser(app, 'acme', 'ada@acme.example')
       const page = await (await browser.get('/admin/tenants')).text()
       const rows = [...page.matchAll(/<tr><td data-label="Name">(.*?)<\/tr>/gs)].map((m) => m[1]!)
@@ -202,7 +195,7 @@ for (const store of STORES)
     })
 
     test('a tenant whose schemas no longer load is still listed, without counts; its pages say why', async () => {
-      const { app, browser } = await signedIn(store)
+      const { app, browser } = await signedInServed(store)
       // As a newer build might have stored it: a pack this build does not know.
       await app.rows(
         `INSERT INTO tenants (name, packs, created) VALUES ('future', '["nosuch"]', '2026-01-01T00:00:00.000Z')`
@@ -223,7 +216,7 @@ for (const store of STORES)
     })
 
     test('creates a tenant with its packs, served at once; its first token is issued on its tokens page', async () => {
-      const { app, browser, csrf } = await signedIn(store)
+      const { app, browser, csrf } = await signedInServed(store)
       const res = await browser.post(
         '/admin/tenants/create',
         `${form({ csrf, name: 'beta' })}&pack=alvao&pack=AtMoS&pack=alvao`
@@ -257,7 +250,7 @@ for (const store of STORES)
     })
 
     test('a bad name, a name taken or an unknown pack shows the error of `tenant add` and creates nothing', async () => {
-      const { app, browser, csrf } = await signedIn(store)
+      const { app, browser, csrf } = await signedInServed(store)
       const count = () => app.count('tenants')
       const before = count()
       for (const [fields, error] of [
@@ -282,7 +275,7 @@ for (const store of STORES)
     })
 
     test('creating needs a session and its CSRF token', async () => {
-      const { app, browser } = await signedIn(store)
+      const { app, browser } = await signedInServed(store)
       expect((await browser.post('/admin/tenants/create', form({ name: 'beta' }))).status).toBe(403)
       expect((await browser.post('/admin/tenants/create', form({ name: 'beta', csrf: 'x'.repeat(43) }))).status).toBe(
         403

@@ -1,26 +1,10 @@
 // The tokens page: list, issue (shown once, working at once), revoke after a confirmation, all behind CSRF.
 import { afterEach, describe, expect, test } from 'bun:test'
-import {
-  Browser,
-  type ConsoleTestApp,
-  csrfOf,
-  form,
-  makeConsoleApp,
-  ORIGIN,
-  closeConsoleApps,
-  type ConsoleStore,
-  consoleStores,
-} from '../helpers/console'
+import { Browser, form, ORIGIN, closeConsoleApps, type ConsoleStore, consoleStores, signedIn } from '../helpers/console'
 
 const STORES = await consoleStores()
 
-async function signedIn(store: ConsoleStore): Promise<{ app: ConsoleTestApp; browser: Browser; csrf: string }> {
-  const app = await makeConsoleApp({ store })
-  const browser = new Browser(app)
-  expect((await browser.signIn()).status).toBe(303)
-  const csrf = csrfOf(await (await browser.get('/admin/tokens')).text())
-  return { app, browser, csrf }
-}
+const signedInAtTokens = (store: ConsoleStore) => signedIn(store, { csrfFrom: '/admin/tokens' })
 
 const tokenShown = (page: string) => /<code id="new-token">([^<]+)<\/code>/.exec(page)?.[1]
 
@@ -28,7 +12,7 @@ for (const store of STORES)
   describe.skipIf(store.skip)(`tokens page (${store.name})`, () => {
     afterEach(closeConsoleApps)
     test('issues a token shown once with its label, scope and expiry; the list shows it without the secret', async () => {
-      const { app, browser, csrf } = await signedIn(store)
+      const { app, browser, csrf } = await signedInAtTokens(store)
       const res = await browser.post(
         '/admin/tokens/issue',
         form({ csrf, label: 'entra-prod', scope: 'read', expires: '30' })
@@ -54,7 +38,7 @@ for (const store of STORES)
     })
 
     test('refuses a bad scope, a bad expiry and a label with control characters, writing nothing', async () => {
-      const { app, browser, csrf } = await signedIn(store)
+      const { app, browser, csrf } = await signedInAtTokens(store)
       for (const fields of [
         { scope: 'root', expires: '0', label: 'x' },
         { scope: 'read', expires: '3', label: 'x' },
@@ -68,7 +52,7 @@ for (const store of STORES)
     })
 
     test('issue and revoke need the session’s CSRF token', async () => {
-      const { app, browser } = await signedIn(store)
+      const { app, browser } = await signedInAtTokens(store)
       expect((await browser.post('/admin/tokens/issue', form({ scope: 'read', expires: '0' }))).status).toBe(403)
       const { record } = await app.issueToken({ tenant: 'default', label: 'keep' })
       expect(
@@ -81,7 +65,7 @@ for (const store of STORES)
     })
 
     test('revoke asks first, then deletes the token of this tenant only', async () => {
-      const { app, browser, csrf } = await signedIn(store)
+      const { app, browser, csrf } = await signedInAtTokens(store)
       const { record } = await app.issueToken({ tenant: 'default', label: 'old' })
       const asked = await browser.post('/admin/tokens/revoke', form({ csrf, id: record.id }))
       expect(asked.status).toBe(200)
@@ -102,7 +86,7 @@ for (const store of STORES)
     })
 
     test('an expired token is marked, and last use is shown', async () => {
-      const { app, browser } = await signedIn(store)
+      const { app, browser } = await signedInAtTokens(store)
       const { record } = await app.issueToken({
         tenant: 'default',
         label: 'soon',

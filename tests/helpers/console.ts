@@ -304,3 +304,16 @@ export async function signInOverHttp(
   const session = res.headers.getSetCookie().find((c) => c.startsWith('scim_console='))
   return { cookie: session?.split(';')[0], status: res.status }
 }
+
+/** A console app over `store` with a browser signed in as ADMIN; with `csrfFrom`, the session's CSRF token read off that page. */
+export async function signedIn(
+  store: ConsoleStore,
+  options: { served?: boolean; csrfFrom?: string } = {}
+): Promise<{ app: ConsoleTestApp; browser: Browser; csrf: string }> {
+  const app = await makeConsoleApp({ store, served: options.served })
+  const browser = new Browser(app)
+  const answer = await browser.signIn()
+  if (answer.status !== 303) throw new Error(`sign-in answered ${answer.status}, not 303`)
+  const csrf = options.csrfFrom === undefined ? '' : csrfOf(await (await browser.get(options.csrfFrom)).text())
+  return { app, browser, csrf }
+}
