@@ -5,6 +5,7 @@
 // The table is `users (id text primary key, user_name text, data text)` + an index on user_name;
 // seed.ts fills it with the very rows the SCIM server returned while seeding.
 import { Database } from 'bun:sqlite'
+import { type BaselineStore, readHandler, writeHandler } from './baseline-handlers'
 import { optionReader, serveBaseline } from './proc'
 
 const arg = optionReader(process.argv)
@@ -19,44 +20,16 @@ export function openBaselineDb(path: string): Database {
   return db
 }
 
-const LIST_HEAD = '{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],'
-const SCIM_HEADERS = { 'content-type': 'application/scim+json; charset=utf-8' }
-const FILTER = /^userName eq "(.*)"$/
-
-function unauthorized(): Response {
-  return new Response('{"status":"401"}', { status: 401, headers: SCIM_HEADERS })
-}
-
-function readHandler(db: Database, auth: string): (req: Request) => Response {
+function storeOf(db: Database): BaselineStore {
   const byName = db.prepare<{ data: string }, [string]>('SELECT data FROM users WHERE user_name = ?')
-  return (req) => {
-    if (req.headers.get('authorization') !== auth) return unauthorized()
-    const url = new URL(req.url)
-    const match = FILTER.exec(url.searchParams.get('filter') ?? '')
-    if (!match) return new Response('{"status":"400"}', { status: 400, headers: SCIM_HEADERS })
-    const rows = byName.all(match[1]!)
-    const body = `${LIST_HEAD}"totalResults":${rows.length},"itemsPerPage":${rows.length},"startIndex":1,"Resources":[${rows.map((r) => r.data).join(',')}]}`
-    return new Response(body, { headers: SCIM_HEADERS })
-  }
-}
-
-function writeHandler(db: Database, auth: string): (req: Request) => Promise<Response> {
   const insert = db.prepare('INSERT INTO users (id, user_name, data) VALUES (?, ?, ?)')
-  return async (req) => {
-    if (req.headers.get('authorization') !== auth) return unauthorized()
-    if (req.method !== 'POST') return new Response(null, { status: 405 })
-    const doc = (await req.json()) as Record<string, unknown>
-    const id = crypto.randomUUID()
-    const data = JSON.stringify({ ...doc, id })
-    insert.run(id, String(doc.userName), data)
-    return new Response(data, { status: 201, headers: SCIM_HEADERS })
-  }
+  return { byName: (name) => byName.all(name), insert: (id, name, data) => insert.run(id, name, data) }
 }
 
 if (import.meta.main) {
   const mode = arg('mode')
   const db = openBaselineDb(arg('db'))
   const auth = `Bearer ${arg('token')}`
-  const handler = mode === 'write' ? writeHandler(db, auth) : readHandler(db, auth)
+  const handler = mode === 'write' ? writeHandler(storeOf(db), auth) : readHandler(storeOf(db), auth)
   serveBaseline(`baseline-server (${mode})`, Number(arg('port')), handler, () => db.close())
 }

@@ -7,7 +7,7 @@
 // CPU time moves less than req/s when other work shares the machine, and the minimum is the
 // run least disturbed.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { freshPort, startServer, stopServer, type Server, runCommand, serveArgs } from './proc'
+import { freshPort, startServer, stopServer, type Server, runCommand, serveArgs, setPushUrl } from './proc'
 
 function value(argv: string[], name: string, fallback?: string): string {
   const at = argv.indexOf(`--${name}`)
@@ -144,18 +144,7 @@ async function round(r: number): Promise<Round> {
     const total = n + 500
     const pollS = await cpuUntil(server, async () => (await poller.stats()).polled >= total)
     // The push receiver alone, from the oldest entry (the poller idles in its long poll meanwhile).
-    await runCommand([
-      o.bin,
-      'tenant',
-      'set',
-      'default',
-      '--push-url',
-      `http://127.0.0.1:${poller.port}/events`,
-      '--push-from',
-      'oldest',
-      '--db',
-      db,
-    ])
+    await setPushUrl(o.bin, db, `http://127.0.0.1:${poller.port}/events`, '--push-from', 'oldest')
     await stopServer(server)
     server = await serve(db, port, `event-cost-${r}-push`)
     const pushS = await cpuUntil(server, async () => (await poller.stats()).pushed >= total)
@@ -167,16 +156,7 @@ async function round(r: number): Promise<Round> {
     await poller.proc.exited
     await stopServer(server)
     const receiverPort = freshPort()
-    await runCommand([
-      o.bin,
-      'tenant',
-      'set',
-      'default',
-      '--push-url',
-      `http://127.0.0.1:${receiverPort}/events`,
-      '--db',
-      db,
-    ])
+    await setPushUrl(o.bin, db, `http://127.0.0.1:${receiverPort}/events`)
     server = await serve(db, port, `event-cost-${r}-quiet`)
     await write(port, writer, n, 'b')
     await stopServer(server)

@@ -15,6 +15,7 @@ import {
   runCommand,
   optionReader,
   serveArgs,
+  setPushUrl,
 } from './proc'
 import { runWrk, type WrkResult } from './wrk'
 
@@ -200,16 +201,7 @@ async function measureOnce(s: Setup, round: number): Promise<RunResult> {
     receiverPort = Number(/consumers ready on (\d+)/.exec(said)![1])
     // Through the server's own command; a receiver URL new to the list starts at the journal's
     // head, so each run's backlog is its own.
-    await runCommand([
-      o.bin,
-      'tenant',
-      'set',
-      'default',
-      '--push-url',
-      `http://127.0.0.1:${receiverPort}/events`,
-      '--db',
-      s.db,
-    ])
+    await setPushUrl(o.bin, s.db, `http://127.0.0.1:${receiverPort}/events`)
   }
   const server: Server = await startServer({
     name: `events-${s.target}-r${round}`,

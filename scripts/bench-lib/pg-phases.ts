@@ -6,7 +6,7 @@ import type { BenchOptions } from './config'
 import { createPgBaselineTable } from './pg-baseline-server'
 import { describeProfile, type PgProfile, profileRun } from './pg-profile'
 import { type BenchPostgres, startBenchPostgres } from './pg-server'
-import { type Recorder, SizeRun, type SizeState } from './phases'
+import { onlyUser, type Recorder, SizeRun, type SizeState } from './phases'
 import { freshPort, startServer, stopServer, type Server, serveArgs } from './proc'
 import { call, seedUsers, userName, writeList, type Api } from './seed'
 
@@ -119,12 +119,7 @@ export class PgSizeRun {
       'GET',
       FILTER_PATH.replace('{}', encodeURIComponent(userName(i))),
       undefined,
-      (s, j) =>
-        s !== 200
-          ? 'status'
-          : j?.totalResults !== 1 || j?.Resources?.[0]?.id !== this.st.ids[i]
-            ? 'expected exactly the seeded user'
-            : null
+      onlyUser(this.st.ids[i]!)
     )
   }
 

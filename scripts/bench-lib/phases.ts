@@ -56,6 +56,16 @@ export const READ_SCENARIOS: ReadScenario[] = [
   { id: 'read.paged', path: '/scim/v2/Users?startIndex={}&count=50', randMax: 1000 },
 ]
 
+/** A probe's check of a filter that names one seeded user: 200 with exactly that user. */
+export function onlyUser(id: string) {
+  return (s: number, j: { totalResults?: number; Resources?: { id?: string }[] } | undefined): string | null =>
+    s !== 200
+      ? 'status'
+      : j?.totalResults !== 1 || j?.Resources?.[0]?.id !== id
+        ? 'expected exactly the seeded user'
+        : null
+}
+
 export class SizeRun {
   private scim: Server | null = null
   private metricsPort = 0
@@ -245,12 +255,7 @@ export class SizeRun {
       'GET',
       `/scim/v2/Users?filter=userName+eq+%22${name}%22`,
       undefined,
-      (s, j) =>
-        s !== 200
-          ? 'status'
-          : j?.totalResults !== 1 || j?.Resources?.[0]?.id !== this.st.ids[i]
-            ? 'expected exactly the seeded user'
-            : null
+      onlyUser(this.st.ids[i]!)
     )
     if (target === 'baseline') return
     await this.probe(server, 'get-id', 'GET', `/scim/v2/Users/${this.st.ids[i]}`, undefined, (s, j) =>

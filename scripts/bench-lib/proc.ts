@@ -162,3 +162,8 @@ export function serveBaseline(
   console.log(`${name} listening on ${server.url}`)
   stopOnSignals(server, close)
 }
+
+/** Sets the default tenant's push receiver through the server's own command (a receiver new to the list starts at the journal's head). */
+export function setPushUrl(bin: string, db: string, url: string, ...more: string[]): Promise<string> {
+  return runCommand([bin, 'tenant', 'set', 'default', '--push-url', url, ...more, '--db', db])
+}
