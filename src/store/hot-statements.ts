@@ -156,15 +156,19 @@ export class HotStatements {
     return raw.map((row) => this.toStored(type, row))
   }
 
-  /** A row read with READ_COLUMNS and groupsColumn(type), as a StoredResource. */
   toStored(type: string, row: ReadRow): StoredResource {
-    const data = parseDocument(row.data)
-    const { id, version, created, lastModified } = row
-    if (row.groups === null) return { id, type, data, version, created, lastModified }
-    const pairs = row.groups === '[]' ? [] : (JSON.parse(row.groups) as [string, string | null][])
-    const refs = pairs.map(([value, display]) => dropNullDisplay({ value, type: 'Group', display }))
-    return { id, type, data, version, created, lastModified, groupsRead: refs }
+    return storedOf(type, row)
   }
+}
+
+/** A row read with READ_COLUMNS and groupsColumn(type) (or the PostgreSQL store's cached form), as a StoredResource. */
+export function storedOf(type: string, row: ReadRow): StoredResource {
+  const data = parseDocument(row.data)
+  const { id, version, created, lastModified } = row
+  if (row.groups === null) return { id, type, data, version, created, lastModified }
+  const pairs = row.groups === '[]' ? [] : (JSON.parse(row.groups) as [string, string | null][])
+  const refs = pairs.map(([value, display]) => dropNullDisplay({ value, type: 'Group', display }))
+  return { id, type, data, version, created, lastModified, groupsRead: refs }
 }
 
 function dropNullDisplay(r: RefRow): MemberRow {

@@ -62,9 +62,28 @@ export class LookupCache {
     }
     this.misses++
     const rows = load()
-    const packed = this.seenBefore(key) ? packRows(rows) : undefined
-    if (packed !== undefined) this.lru.set(key, packed)
+    this.admit(key, () => packRows(rows))
     return rows
+  }
+
+  /**
+   * The text cached under a key, for a caller that checks an entry before it counts as a hit (the
+   * PostgreSQL store's entries carry the journal head they were read at); it counts hits itself.
+   */
+  peek(type: string, kind: LookupKind, value: string): string | undefined {
+    return this.lru.get(this.key(type, kind, value))
+  }
+
+  /** Keeps the text `make` gives under a key, on the key's second miss (see admit). */
+  offer(type: string, kind: LookupKind, value: string, make: () => string | undefined): void {
+    this.admit(this.key(type, kind, value), make)
+  }
+
+  /** The doorkeeper's rule: a key is kept from its second miss on; `make` runs only then. */
+  private admit(key: string, make: () => string | undefined): void {
+    if (!this.seenBefore(key)) return
+    const text = make()
+    if (text !== undefined) this.lru.set(key, text)
   }
 
   /**
