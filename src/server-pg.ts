@@ -19,6 +19,7 @@ import { pgEventStore } from './store-pg/events-store'
 import { applyPgMigrations } from './store-pg/migrate'
 import { MIGRATIONS } from './store-pg/migrations.gen'
 import { createPgResourceStore, type PgResourceStore } from './store-pg/resource-store'
+import { LookupCache } from './store/lookup-cache'
 import { pgIssueFirstToken, pgUsageWriter } from './store-pg/tokens'
 import { TenantRegistry } from './tenants/registry'
 
@@ -82,10 +83,12 @@ export async function createPgScimServer(options: PgServerOptions): Promise<PgSc
           now: () => new Date(),
           ...options.events,
         })
+  // One lookup cache for every tenant's store, under the server's byte budget (as tenants/sqlite-stores.ts).
+  const lookups = new LookupCache(undefined, limits.cacheBytes)
   const tenants = new TenantRegistry({
     stores: {
       readRows: () => directory.tenants(),
-      storeFor: (tenant) => createPgResourceStore(orm, { tenant, limits, journaling: options.journaling }),
+      storeFor: (tenant) => createPgResourceStore(orm, { tenant, limits, journaling: options.journaling, lookups }),
     },
     // The snapshot is in memory: the registry may look at it on every request.
     refreshMs: 0,

@@ -25,13 +25,16 @@ export function sqlState(err: unknown): string | undefined {
   return typeof errno === 'string' ? errno : undefined
 }
 
-/** The foreign key from resources.tenant to tenants.name (drizzle-kit's name for it). */
-const RESOURCES_TENANT_FK = 'resources_tenant_tenants_name_fk'
+/**
+ * The foreign keys to tenants.name a write's rows meet (drizzle-kit's names): a resource's, and the
+ * tenant's change token (resource_changes, written in the same statement as created rows).
+ */
+const TENANT_FKS = new Set(['resources_tenant_tenants_name_fk', 'resource_changes_tenant_tenants_name_fk'])
 
 /** unique_violation on the per-tenant userName index or the primary key: 409 uniqueness (RFC 7644 §3.12). */
 export function translatePgConstraintError(err: unknown, type: ResourceType): unknown {
   const e = serverError(err)
-  if (e?.errno === '23503' && e.constraint === RESOURCES_TENANT_FK) return tenantGone()
+  if (e?.errno === '23503' && TENANT_FKS.has(String(e.constraint))) return tenantGone()
   if (e?.errno !== '23505') return err
   if (e.constraint === 'resources_tenant_user_name_unique') {
     return ScimError.uniqueness(`a ${type.name} with this userName already exists`)

@@ -70,5 +70,14 @@ export const MIGRATIONS: EmbeddedMigration[] = [
     "statements": [
       "ALTER TABLE \"resources\" ADD CONSTRAINT \"resources_tenant_tenants_name_fk\" FOREIGN KEY (\"tenant\") REFERENCES \"public\".\"tenants\"(\"name\") ON DELETE cascade ON UPDATE no action;"
     ]
+  },
+  {
+    "tag": "0004_resource_changes",
+    "when": 1796162311872,
+    "hash": "a31163bfd275e4bd9fb498e3414f251d485bdf7001df9a24af49a4f174c145ac",
+    "statements": [
+      "CREATE TABLE \"resource_changes\" (\n\t\"tenant\" text PRIMARY KEY NOT NULL,\n\t\"token\" text NOT NULL\n);",
+      "ALTER TABLE \"resource_changes\" ADD CONSTRAINT \"resource_changes_tenant_tenants_name_fk\" FOREIGN KEY (\"tenant\") REFERENCES \"public\".\"tenants\"(\"name\") ON DELETE cascade ON UPDATE no action;"
+    ]
   }
 ]

@@ -10,6 +10,8 @@ import { pgListQuery } from './list-query'
 import { pgMigrationStatus } from './migrate'
 import { MIGRATIONS } from './migrations.gen'
 import { pgReads } from './reads'
+import { pgCachedReads } from './cached-reads'
+import { LookupCache } from '../store/lookup-cache'
 import { PgJournalAppends } from './journal'
 import { type BatchState, PgWriteBatches } from './write-batches'
 import { PgWriteQueue } from './write-queue'
@@ -39,10 +41,12 @@ export interface PgStoreOptions {
   journaling?: boolean
   /**
    * Announce each committed write's ids on the invalidation channel (invalidation.ts), for
-   * replicas that cache lookups. Off by default: this store caches nothing, so every read
-   * already sees every committed write of every replica.
+   * listeners outside the store. Off by default: the store's own cached reads check the tenant's
+   * change token on every read (cached-reads.ts), so each sees every committed write of every replica.
    */
   publish?: boolean
+  /** The lookup cache shared by every tenant's store of a server (its byte budget is the server's); default: one of its own. */
+  lookups?: LookupCache
 }
 
 /**
@@ -63,6 +67,8 @@ export function createPgResourceStore(
   const limits = options.limits ?? DEFAULT_LIMITS
   const journaling = options.journaling !== false
   const reads = pgReads(tenant)
+  const lookups = options.lookups ?? new LookupCache(undefined, limits.cacheBytes)
+  const cached = pgCachedReads(client, tenant, lookups)
   // One journal appender, one queue of writes and one set of touched ids per transaction: a batch's jobs continue one chain.
   const batches = new PgWriteBatches(client, (jobs, direct) => ({ beforeCommit: [], jobs, direct, job: 0 }))
   const job =
@@ -73,7 +79,7 @@ export function createPgResourceStore(
         const appends = new PgJournalAppends(tx, tenant, queue, shared.jobs)
         const batch: PgBatch = { appends, queue, touched: { ids: new Set() } }
         Object.assign(shared, batch)
-        shared.beforeCommit.push(() => queue.flush(true))
+        shared.beforeCommit.push(() => queue.flush(true, batch.touched.ids.size > 0 ? tenant : undefined))
         if (options.publish)
           shared.beforeCommit.push(async () => {
             if (batch.touched.ids.size > 0) await publishInvalidation(tx, { tenant, ids: [...batch.touched.ids] })
@@ -107,9 +113,9 @@ export function createPgResourceStore(
   const check = () => (checking ??= checkReadiness().finally(() => (checking = undefined)))
 
   return {
-    get: (type, id) => awaited(reads.byId(client, type.name, id)),
-    findByName: (type, name) => awaited(reads.byName(client, type.name, name)),
-    findByExternalId: (type, externalId) => awaited(reads.byExternalId(client, type.name, externalId)),
+    get: (type, id) => awaited(cached.byId(type.name, id)),
+    findByName: (type, name) => awaited(cached.byName(type.name, name)),
+    findByExternalId: (type, externalId) => awaited(cached.byExternalId(type.name, externalId)),
     query: (type, q) => awaited(pgListQuery(client, tenant, type, q)),
     recentlyModified: (type, limit) => awaited(reads.recentlyModified(client, type.name, limit)),
     modifiedSince: (type, since) => awaited(reads.modifiedSince(client, type.name, since)),
@@ -125,7 +131,7 @@ export function createPgResourceStore(
         throw translatePgStorageError(err)
       }
     },
-    stats: () => ({ lookupHits: 0, lookupMisses: 0, ...batches.stats }),
+    stats: () => ({ lookupHits: lookups.hits, lookupMisses: lookups.misses, ...batches.stats }),
     checkReadiness: check,
     readinessProblem() {
       // The probe cannot wait for the database: it answers the last check and starts the next.

@@ -268,3 +268,16 @@ export const journalChains = pgTable('journal_chains', {
   checkpointSeq: bigint('checkpoint_seq', { mode: 'number' }),
   checkpointHash: text('checkpoint_hash'),
 })
+
+/**
+ * Each tenant's change token: a random value replaced in every transaction that changes any of
+ * the tenant's resources, so an entry a replica cached is current exactly while the token it was
+ * read with still is (cached-reads.ts). Random, not a counter: a tenant removed and added again
+ * must not meet a token of its earlier life.
+ */
+export const resourceChanges = pgTable('resource_changes', {
+  tenant: text('tenant')
+    .primaryKey()
+    .references(() => tenants.name, { onDelete: 'cascade' }),
+  token: text('token').notNull(),
+})

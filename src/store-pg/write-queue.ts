@@ -14,7 +14,8 @@ const j = JSON.stringify
 // batch holds. Rows go in the order they were queued (their seq is the insertion order sorted
 // pages and cursors use); a failing row or entry fails the whole statement, so nothing goes in
 // halfway. The head is written once per transaction, by its last flush: each update of the head
-// row leaves a version the next lookup of it in the same transaction steps over.
+// row leaves a version the next lookup of it in the same transaction steps over. So is the
+// tenant's change token (resource_changes), when the transaction changed any of its resources.
 const FLUSH = `WITH r AS (INSERT INTO resources (id, tenant, type, name_ci, external_id, data, version, created, last_modified)
     SELECT x.id, x.tenant, x.type, x.name_ci, x.external_id, x.data, x.version, x.created, x.last_modified
     FROM ROWS FROM (jsonb_to_recordset($1::text::jsonb) AS (id text, tenant text, type text, name_ci text,
@@ -24,7 +25,9 @@ const FLUSH = `WITH r AS (INSERT INTO resources (id, tenant, type, name_ci, exte
       version_after, changes, compat, cascade, prev_hash, hash)
     SELECT * FROM jsonb_to_recordset($2::text::jsonb) AS y(seq bigint, tenant text, at text, actor text, request_id text,
       op text, resource_type text, resource_id text, version_before int, version_after int, changes text, compat text,
-      cascade int, prev_hash text, hash text))
+      cascade int, prev_hash text, hash text)),
+  c AS (INSERT INTO resource_changes (tenant, token) SELECT $6, $7 WHERE $7::text IS NOT NULL
+    ON CONFLICT (tenant) DO UPDATE SET token = excluded.token)
   INSERT INTO journal_chains (tenant, head_seq, head_hash) SELECT $3, $4, $5 WHERE $4::bigint IS NOT NULL
   ON CONFLICT (tenant) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash`
 
@@ -93,10 +96,14 @@ export class PgWriteQueue {
     this.head = { tenant: e.tenant, seq: e.seq, hash: e.hash }
   }
 
-  /** Sends what waits; `last` (before COMMIT) also writes the chain's head. */
-  async flush(last = false): Promise<void> {
+  /**
+   * Sends what waits; `last` (before COMMIT) also writes the chain's head and, when the
+   * transaction changed resources of `changed` (a tenant), a new change token for it.
+   */
+  async flush(last = false, changed?: string): Promise<void> {
     const head = last ? this.head : undefined
-    if (!this.pending && !head) return
+    const token = last && changed !== undefined ? crypto.randomUUID() : null
+    if (!this.pending && !head && token === null) return
     const rows = `[${this.rows.join(',')}]`
     const entries = j(this.entries)
     const types = this.types
@@ -107,7 +114,15 @@ export class PgWriteQueue {
     this.jobs.clear()
     this.chars = 0
     try {
-      await this.tx.unsafe(FLUSH, [rows, entries, head?.tenant ?? null, head?.seq ?? null, head?.hash ?? null])
+      await this.tx.unsafe(FLUSH, [
+        rows,
+        entries,
+        head?.tenant ?? null,
+        head?.seq ?? null,
+        head?.hash ?? null,
+        changed ?? null,
+        token,
+      ])
     } catch (err) {
       if (!DATA_FAULT.test(sqlState(err) ?? '')) throw err
       const own = types.length > 0 ? translatePgConstraintError(err, types[0]!) : err

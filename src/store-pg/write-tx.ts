@@ -64,6 +64,7 @@ export function createPgWriteTx(
   const memberOps = async (group: StoredResource, ops: readonly MemberOp[], at: string) => {
     const changes = await applyPgMemberOps(tx, group, ops, existing)
     if (changes.length === 0) return changes
+    note([group])
     // Only users show their groups; a nested group's own form does not change.
     const users = changes.filter((c) => c.type === 'User').map((c) => c.id)
     note(await pgDependents.usersOf(tx, users, at))

@@ -44,6 +44,7 @@ describe.skipIf(!server)('store-pg/migrate', () => {
       'group_members',
       'journal',
       'journal_chains',
+      'resource_changes',
       'resources',
       'settings',
       'tenants',
