@@ -5,7 +5,10 @@ import type { Later, PushTurns, StreamStore } from './store'
 
 /** Each tenant's signing key (event_keys): key-store.ts on SQLite, store-pg/events-keys.ts. */
 export interface KeyStore {
-  /** The key the tenant's SETs are signed with, made on first use (one per tenant, however many servers). */
+  /**
+   * The key the tenant's SETs are signed with: its newest stored one, read again on each call (a
+   * tenant removed and added again has a new one), made on first use (one per tenant, however many servers).
+   */
   signingKey(tenant: string): Later<SigningKey>
   /** The tenant's public keys as an RFC 7517 JWK Set. */
   jwks(tenant: string): Later<{ keys: PublicJwk[] }>

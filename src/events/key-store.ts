@@ -1,45 +1,35 @@
 // Each tenant's event-signing key in the event_keys table (bun:sqlite), made when first needed.
 import type { Database } from 'bun:sqlite'
-import {
-  newSigningKey,
-  publicJwkOf,
-  signingKeyOf,
-  thumbprint,
-  type PrivateJwk,
-  type PublicJwk,
-  type SigningKey,
-} from './jws'
+import { newSigningKey, publicJwkOf, thumbprint, type PrivateJwk, type PublicJwk, type SigningKey } from './jws'
 import type { KeyStore } from './event-store'
+import { type KeyRow, KnownKeys } from './known-keys'
 
-/** Read once per tenant and kept: the key never changes while the server runs. */
+/** The newest row is read on each use (one indexed read), so a tenant removed and added again signs with its new key. */
 export class EventKeys implements KeyStore {
-  private readonly current = new Map<string, SigningKey>()
+  private readonly known = new KnownKeys()
   private readonly readKeys
+  private readonly readNewest
   private readonly insertKey
 
   constructor(
     db: Database,
     private readonly now: () => Date
   ) {
-    this.readKeys = db.query<{ kid: string; private_jwk: string }, [string]>(
-      'SELECT kid, private_jwk FROM event_keys WHERE tenant = ? ORDER BY created DESC, kid'
-    )
+    const newestFirst = 'SELECT kid, private_jwk FROM event_keys WHERE tenant = ? ORDER BY created DESC, kid'
+    this.readKeys = db.query<KeyRow, [string]>(newestFirst)
+    this.readNewest = db.query<KeyRow, [string]>(`${newestFirst} LIMIT 1`)
     this.insertKey = db.query('INSERT INTO event_keys (kid, tenant, private_jwk, created) VALUES (?, ?, ?, ?)')
   }
 
   /** The key the tenant's SETs are signed with: its newest, created and stored on first use. */
   signingKey(tenant: string): SigningKey {
-    const known = this.current.get(tenant)
-    if (known) return known
-    let row = this.readKeys.get(tenant)
+    let row = this.readNewest.get(tenant)
     if (!row) {
       const fresh = newSigningKey()
       this.insertKey.run(fresh.kid, tenant, JSON.stringify(fresh.jwk), this.now().toISOString())
       row = { kid: fresh.kid, private_jwk: JSON.stringify(fresh.jwk) }
     }
-    const key = signingKeyOf(JSON.parse(row.private_jwk) as PrivateJwk)
-    this.current.set(tenant, key)
-    return key
+    return this.known.of(tenant, row)
   }
 
   /** The tenant's public keys (RFC 7517 §5 JWK Set): every stored one, so older SETs still verify. */

@@ -15,8 +15,11 @@ export interface PollResponse {
 export interface PollDeps {
   reader: JournalFeed
   positions: Pick<StreamStore, 'cursor' | 'acknowledge' | 'advance' | 'atomically'>
-  /** The entry's signed SET in the feed (src/events/signed-sets.ts: signed once, shared by the tenant's consumers). */
-  setOf(entry: JournalEntry, feed: Feed): Later<string>
+  /**
+   * The signed SETs of the tenant's entries in the feed, in their order (src/events/signed-sets.ts:
+   * signed once, shared by the tenant's consumers), all with the key the tenant has now.
+   */
+  setsOf(tenant: string, entries: readonly JournalEntry[], feed: Feed): Later<string[]>
   /** The most SETs one response carries (a recipient may ask for fewer). */
   maxEvents: number
   /** How long a long poll waits for a change before it answers with no SETs. */
@@ -52,7 +55,7 @@ export async function pollEvents(
       await append.promise
       found = await run(settle(deps, tenant, stream, undefined, max))
     }
-    return { sets: await run(signedSets(deps, found.entries, feed)), moreAvailable: found.more }
+    return { sets: await run(signedSets(deps, tenant, found.entries, feed)), moreAvailable: found.more }
   } finally {
     append?.cancel()
   }
@@ -87,9 +90,17 @@ function* settle(
 }
 
 /** The entries' SETs by jti, in commit order. */
-function* signedSets(deps: PollDeps, entries: readonly JournalEntry[], feed: Feed): Effect<Record<string, string>> {
+function* signedSets(
+  deps: PollDeps,
+  tenant: string,
+  entries: readonly JournalEntry[],
+  feed: Feed
+): Effect<Record<string, string>> {
+  const signed = yield* taken(deps.setsOf(tenant, entries, feed))
   const sets: Record<string, string> = {}
-  for (const entry of entries) sets[jtiOf(entry)] = yield* taken(deps.setOf(entry, feed))
+  entries.forEach((entry, i) => {
+    sets[jtiOf(entry)] = signed[i]!
+  })
   return sets
 }
 

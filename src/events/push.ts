@@ -30,7 +30,7 @@ export interface PushOptions {
 export interface PushDeps {
   reader: JournalFeed
   positions: PollDeps['positions']
-  setOf: PollDeps['setOf']
+  setsOf: PollDeps['setsOf']
   /** The tenant's feed; undefined while its public URL is unknown (nothing is pushed then). */
   feedOf(tenant: string): Feed | undefined
   /** Which server delivers to each receiver (several replicas); absent: this one, always. */
@@ -203,9 +203,7 @@ export class PushReceiver {
   /** The next wave: up to `width` pending entries from `cursor` on, with their SETs. */
   private *wave(cursor: StreamCursor, feed: Feed): Effect<{ entries: JournalEntry[]; sets: string[] }> {
     const { entries } = yield* pendingEntries(this.deps.reader, this.tenant, cursor, this.width)
-    const sets: string[] = []
-    for (const entry of entries) sets.push(yield* taken(this.deps.setOf(entry, feed)))
-    return { entries, sets }
+    return { entries, sets: yield* taken(this.deps.setsOf(this.tenant, entries, feed)) }
   }
 
   /**

@@ -3,7 +3,6 @@ import type { Database } from 'bun:sqlite'
 import type { JournalReader } from '../journal/types'
 import { run } from '../service/effect'
 import { EventKeys } from './key-store'
-import { type SigningKey, signCompact } from './jws'
 import { pollEvents, type PollDeps } from './poll'
 import { parsePollRequest } from './poll-request'
 import { PushManager } from './push-manager'
@@ -77,21 +76,18 @@ export function createEventService(store: EventStore, options: EventServiceOptio
   const { journal, positions, keys } = store
   const { endpointOf } = options
   const feedAt = (base: string): Feed => ({ issuer: base, audience: `${base}${EVENTS_PATH}`, endpointOf })
-  // One signed SET per entry and feed, whoever takes it first: the poller and the push receivers share it.
-  // A tenant's key is read once (made on its first use) and kept: it never changes while the server runs.
-  const known = new Map<string, SigningKey>()
-  const signed = new SignedSets((tenant, claims) => signCompact(claims, known.get(tenant)!))
-  const setOf: PollDeps['setOf'] = (entry, feed) => {
-    if (known.has(entry.tenant)) return signed.of(entry, feed)
-    return thenOf(keys.signingKey(entry.tenant), (key) => {
-      known.set(entry.tenant, key)
-      return signed.of(entry, feed)
-    })
+  // One signed SET per entry, feed and key, whoever takes it first: the poller and the push receivers share it.
+  const signed = new SignedSets()
+  // The tenant's key is read once per batch, not kept for good: a tenant removed and added again
+  // (its key gone with its rows, a new one made) signs its next batch with the key its JWKS publishes.
+  const setsOf: PollDeps['setsOf'] = (tenant, entries, feed) => {
+    if (entries.length === 0) return []
+    return thenOf(keys.signingKey(tenant), (key) => entries.map((entry) => signed.of(entry, feed, key)))
   }
   const pollDeps: PollDeps = {
     reader: journal,
     positions,
-    setOf,
+    setsOf,
     maxEvents: options.maxEvents ?? 1000,
     longPollMs: options.longPollMs ?? 30_000,
   }

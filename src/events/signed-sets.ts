@@ -1,5 +1,6 @@
 // Each entry's SET signed once per feed and shared by every consumer of the tenant that takes it.
 import type { JournalEntry } from '../journal/types'
+import { signCompact, type SigningKey } from './jws'
 import { jtiOf, setClaims, type Feed, type SetClaims } from './set'
 
 /**
@@ -8,23 +9,24 @@ import { jtiOf, setClaims, type Feed, type SetClaims } from './set'
  * poller and each push receiver of a tenant get the same SET, so it is built and signed once, on
  * first delivery, and kept for the others and for retries. Consumers move forward through the
  * journal, so the oldest signed SETs go first once `capacity` is reached; one that lags further
- * behind than that signs its own again.
+ * behind than that signs its own again. The key's kid is part of the name: a SET signed with a
+ * key the tenant no longer has (removed and added again) is never handed out for its new key.
  */
 export class SignedSets {
   private readonly sets = new Map<string, string>()
 
   constructor(
-    private readonly sign: (tenant: string, claims: SetClaims) => string,
+    private readonly sign: (claims: SetClaims, key: SigningKey) => string = signCompact,
     private readonly capacity = 4096
   ) {}
 
-  /** The compact SET of `entry` in `feed`, signed now unless it already was. */
-  of(entry: JournalEntry, feed: Feed): string {
+  /** The compact SET of `entry` in `feed` signed with `key`, signed now unless it already was. */
+  of(entry: JournalEntry, feed: Feed, signingKey: SigningKey): string {
     // The jti names the entry (position and hash); issuer and audience name the feed.
-    const key = `${entry.tenant} ${feed.issuer} ${feed.audience} ${jtiOf(entry)}`
+    const key = `${entry.tenant} ${signingKey.kid} ${feed.issuer} ${feed.audience} ${jtiOf(entry)}`
     const known = this.sets.get(key)
     if (known !== undefined) return known
-    const set = this.sign(entry.tenant, setClaims(entry, feed))
+    const set = this.sign(setClaims(entry, feed), signingKey)
     if (this.sets.size >= this.capacity) this.sets.delete(this.sets.keys().next().value as string)
     this.sets.set(key, set)
     return set

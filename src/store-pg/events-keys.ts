@@ -1,18 +1,9 @@
 // Each tenant's event-signing key in PostgreSQL (event_keys): made once per tenant, however many replicas start together.
 import type { SQL } from 'bun'
-import {
-  newSigningKey,
-  publicJwkOf,
-  signingKeyOf,
-  thumbprint,
-  type PrivateJwk,
-  type PublicJwk,
-  type SigningKey,
-} from '../events/jws'
+import { newSigningKey, publicJwkOf, thumbprint, type PrivateJwk, type PublicJwk, type SigningKey } from '../events/jws'
 import type { KeyStore } from '../events/event-store'
+import { type KeyRow, KnownKeys } from '../events/known-keys'
 import { lockTenant } from './tenant-lock'
-
-type KeyRow = { kid: string; private_jwk: string }
 
 const NEWEST = 'SELECT kid, private_jwk FROM event_keys WHERE tenant = $1 ORDER BY created DESC, kid'
 
@@ -23,6 +14,8 @@ const NEWEST = 'SELECT kid, private_jwk FROM event_keys WHERE tenant = $1 ORDER 
  * (a SET one replica signed verifies with the JWKS another serves).
  */
 export class PgEventKeys implements KeyStore {
+  private readonly known = new KnownKeys()
+
   constructor(
     private readonly sql: SQL,
     private readonly now: () => Date
@@ -30,8 +23,7 @@ export class PgEventKeys implements KeyStore {
 
   async signingKey(tenant: string): Promise<SigningKey> {
     const [found] = (await this.sql.unsafe(`${NEWEST} LIMIT 1`, [tenant])) as KeyRow[]
-    const row = found ?? (await this.make(tenant))
-    return signingKeyOf(JSON.parse(row.private_jwk) as PrivateJwk)
+    return this.known.of(tenant, found ?? (await this.make(tenant)))
   }
 
   /** The tenant's public keys (RFC 7517 §5 JWK Set): every stored one, so older SETs still verify. */

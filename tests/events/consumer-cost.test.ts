@@ -2,6 +2,7 @@
 // journal read per poll, no acknowledgement rows for in-order acks, waves of pushed SETs.
 import { afterEach, describe, expect, test } from 'bun:test'
 import type { JournalEntry } from '../../src/journal/types'
+import { newSigningKey } from '../../src/events/jws'
 import { readSize } from '../../src/events/pending'
 import { pollEvents, type PollDeps } from '../../src/events/poll'
 import { setPushUrls } from '../../src/events/push-urls'
@@ -42,16 +43,19 @@ describe('events/consumer cost', () => {
     const journal = new MemoryJournal()
     const [entry] = journal.commit(...users(1))
     const signed: SetClaims[] = []
-    const sets = new SignedSets((_, claims) => {
+    const sets = new SignedSets((claims) => {
       signed.push(claims)
       return `set-${signed.length}`
     })
-    expect(sets.of(entry!, feed)).toBe('set-1')
-    expect(sets.of(entry!, feed)).toBe('set-1')
+    const key = newSigningKey()
+    expect(sets.of(entry!, feed, key)).toBe('set-1')
+    expect(sets.of(entry!, feed, key)).toBe('set-1')
     expect(
-      sets.of(entry!, { ...feed, issuer: 'https://other/scim/v2', audience: 'https://other/scim/v2/Events' })
+      sets.of(entry!, { ...feed, issuer: 'https://other/scim/v2', audience: 'https://other/scim/v2/Events' }, key)
     ).toBe('set-2')
     expect(signed.map((c) => c.iss)).toEqual([BASE, 'https://other/scim/v2'])
+    // Another key (the tenant removed and added again) signs its own: no SET of the old key is handed out.
+    expect(sets.of(entry!, feed, newSigningKey())).toBe('set-3')
   })
 
   test('past its capacity the oldest signed SETs go first', () => {
@@ -59,9 +63,10 @@ describe('events/consumer cost', () => {
     const entries = journal.commit(...users(3))
     let n = 0
     const sets = new SignedSets(() => `set-${++n}`, 2)
-    for (const e of entries) sets.of(e, feed)
-    expect(sets.of(entries[2]!, feed)).toBe('set-3')
-    expect(sets.of(entries[0]!, feed)).toBe('set-4')
+    const key = newSigningKey()
+    for (const e of entries) sets.of(e, feed, key)
+    expect(sets.of(entries[2]!, feed, key)).toBe('set-3')
+    expect(sets.of(entries[0]!, feed, key)).toBe('set-4')
   })
 
   test('the poller and a push receiver of the tenant get the same signed SET', async () => {
@@ -187,7 +192,13 @@ describe('events/consumer cost', () => {
     const { sqlite } = openDatabase(':memory:')
     cleanups.push(() => sqlite.close())
     const positions = new StreamPositions(sqlite)
-    const deps: PollDeps = { reader, positions, setOf: (e) => `set ${e.seq}`, maxEvents: 1000, longPollMs: 10 }
+    const deps: PollDeps = {
+      reader,
+      positions,
+      setsOf: (_, es) => es.map((e) => `set ${e.seq}`),
+      maxEvents: 1000,
+      longPollMs: 10,
+    }
     journal.commit(...users(40))
     const poll = (ack: string[], maxEvents: number) =>
       pollEvents(deps, 'default', 'poll', feed, { ack, setErrs: {}, maxEvents, returnImmediately: true })
@@ -210,7 +221,13 @@ describe('events/consumer cost', () => {
     const { sqlite } = openDatabase(':memory:')
     cleanups.push(() => sqlite.close())
     const positions = new StreamPositions(sqlite)
-    const deps: PollDeps = { reader: journal, positions, setOf: () => 'set', maxEvents: 1000, longPollMs: 10 }
+    const deps: PollDeps = {
+      reader: journal,
+      positions,
+      setsOf: (_, es) => es.map(() => 'set'),
+      maxEvents: 1000,
+      longPollMs: 10,
+    }
     journal.commit(...users(4))
     const poll = (ack: string[]) =>
       pollEvents(deps, 'default', 'poll', feed, { ack, setErrs: {}, returnImmediately: true })

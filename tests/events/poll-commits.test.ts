@@ -26,7 +26,13 @@ function countingPositions() {
 test('acknowledging and moving the position past the acks is one commit, and the next poll sees both', async () => {
   const journal = new MemoryJournal()
   const { positions, counted, close } = countingPositions()
-  const deps: PollDeps = { reader: journal, positions, setOf: () => 'set', maxEvents: 100, longPollMs: 10 }
+  const deps: PollDeps = {
+    reader: journal,
+    positions,
+    setsOf: (_, es) => es.map(() => 'set'),
+    maxEvents: 100,
+    longPollMs: 10,
+  }
   const feed = { issuer: 'https://x/scim/v2', audience: 'https://x/scim/v2/Events', endpointOf: () => '/Users' }
   journal.commit(...Array.from({ length: 3 }, (_, i) => ({ op: 'create' as const, resourceId: `u${i}` })))
   const poll = (ack: string[]) =>
