@@ -134,11 +134,17 @@ export async function importCommand(
   const room = async () => {
     if (running.size >= IN_FLIGHT) await Promise.race(running)
   }
-  for await (const { line, text, bytesRead } of readLines(file, MAX_LINE_BYTES)) {
-    if (text.trim() === '') continue
-    start(line, text, false)
-    await room()
-    shown.update(bytesRead, size)
+  try {
+    for await (const { line, text, bytesRead } of readLines(file, MAX_LINE_BYTES)) {
+      if (text.trim() === '') continue
+      start(line, text, false)
+      await room()
+      shown.update(bytesRead, size)
+    }
+  } catch (err) {
+    // A read that fails part way lets the lines already started finish before the server closes.
+    await Promise.allSettled(running)
+    throw err
   }
   await Promise.all(running)
   // Lines that referred to resources made by later lines run again, pass after pass, while a

@@ -174,6 +174,19 @@ describe('export and import', () => {
     expect(countUsers(db)).toBeGreaterThanOrEqual(2)
   }, 30_000)
 
+  test('importing /dev/null reports the normal summary and exits 0; a directory is one line of error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scim-ops-'))
+    const db = join(dir, 'd.db')
+    await (await serve(db)).stop()
+    const empty = await runBinary(['import', '/dev/null', '--db', db])
+    expect(empty.output).toContain('imported /dev/null: 0 created, 0 updated, 0 unchanged, 0 failed')
+    expect(empty.output).not.toContain('EPERM')
+    expect(empty.code).toBe(0)
+    const folder = await runBinary(['import', dir, '--db', db])
+    expect(folder.code).toBe(1)
+    expect(folder.output.trim()).toBe(`scim-server: cannot read ${dir}: EISDIR: illegal operation on a directory, read`)
+  }, 30_000)
+
   test('admin commands refuse a database that does not exist and a missing FILE', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'scim-ops-'))
     expect((await runBinary(['export', '--db', join(dir, 'none.db')])).code).toBe(1)

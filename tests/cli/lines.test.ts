@@ -1,0 +1,64 @@
+// readLines over what `import FILE` may be given: files, character devices, FIFOs, directories.
+import { afterEach, describe, expect, test } from 'bun:test'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CommandError } from '../../src/cli/backup'
+import { readLines } from '../../src/cli/lines'
+
+const dirs: string[] = []
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lines-'))
+  dirs.push(dir)
+  return dir
+}
+
+async function texts(path: string, maxLineBytes = 1024): Promise<string[]> {
+  const out: string[] = []
+  for await (const { text } of readLines(path, maxLineBytes)) out.push(text)
+  return out
+}
+
+async function failure(path: string, maxLineBytes = 1024): Promise<Error> {
+  try {
+    await texts(path, maxLineBytes)
+  } catch (err) {
+    return err as Error
+  }
+  throw new Error(`reading ${path} did not fail`)
+}
+
+describe('cli/lines', () => {
+  test('a file gives its lines, CR before LF dropped, the last one without a newline too', async () => {
+    const file = join(tempDir(), 'in.jsonl')
+    writeFileSync(file, 'a\r\nb\n\nc')
+    expect(await texts(file)).toEqual(['a', 'b', '', 'c'])
+  })
+
+  test('a character device with nothing in it (/dev/null) gives no lines', async () => {
+    expect(await texts('/dev/null')).toEqual([])
+  })
+
+  test('a FIFO gives what its writer wrote', async () => {
+    const fifo = join(tempDir(), 'fifo')
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0)
+    const writer = Bun.spawn(['sh', '-c', `printf 'x\\ny\\n' > '${fifo}'`])
+    expect(await texts(fifo)).toEqual(['x', 'y'])
+    expect(await writer.exited).toBe(0)
+  })
+
+  test('a directory, or a line without end (/dev/zero), is a CommandError of one line', async () => {
+    const dir = await failure(tempDir())
+    expect(dir).toBeInstanceOf(CommandError)
+    expect(dir.message).toStartWith('cannot read ')
+    expect(dir.message).not.toContain('\n')
+    const endless = await failure('/dev/zero', 4096)
+    expect(endless).toBeInstanceOf(CommandError)
+    expect(endless.message).toBe('line 1 is longer than 4096 bytes')
+  })
+})
