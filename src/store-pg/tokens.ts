@@ -58,16 +58,21 @@ export async function pgResetTokens(
   })
 }
 
-/** Every token (of `tenant` when given), by tenant and age; never a token or its hash. */
+/**
+ * Every token (of `tenant` when given), by tenant and age; never a token or its hash. Ordered in
+ * byte order (COLLATE "C"), as SQLite orders text, whatever the database's collation: both stores
+ * list the same tokens alike.
+ */
 export async function pgListTokens(sql: SQL, tenant?: string): Promise<TokenInfo[]> {
   if (tenant !== undefined) {
     const [found] = await sql`SELECT count(*)::int AS n FROM tenants WHERE name = ${tenant}`
     if (!found?.n) throw noTenant(tenant)
   }
   const rows = (await (tenant === undefined
-    ? sql`SELECT id, tenant, label, scope, created, expires, last_used AS "lastUsed" FROM tokens ORDER BY tenant, created, id`
+    ? sql`SELECT id, tenant, label, scope, created, expires, last_used AS "lastUsed" FROM tokens
+          ORDER BY tenant COLLATE "C", created COLLATE "C", id COLLATE "C"`
     : sql`SELECT id, tenant, label, scope, created, expires, last_used AS "lastUsed" FROM tokens
-          WHERE tenant = ${tenant} ORDER BY created, id`)) as TokenInfo[]
+          WHERE tenant = ${tenant} ORDER BY created COLLATE "C", id COLLATE "C"`)) as TokenInfo[]
   return [...rows]
 }
 

@@ -48,11 +48,14 @@ export interface TestDatabase {
   drop(): Promise<void>
 }
 
-/** Creates an empty database (one per test file or test, so tests never see each other's rows). */
-export async function freshDatabase(serverUrl: string): Promise<TestDatabase> {
+/**
+ * Creates an empty database (one per test file or test, so tests never see each other's rows);
+ * `options` go after CREATE DATABASE's name (a locale, say: `TEMPLATE template0 LOCALE_PROVIDER icu …`).
+ */
+export async function freshDatabase(serverUrl: string, options = ''): Promise<TestDatabase> {
   const name = `scim_test_${process.pid}_${++counter}_${Date.now().toString(36)}`
   const admin = new SQL(serverUrl, { max: 1 })
-  await admin.unsafe(`CREATE DATABASE "${name}"`)
+  await admin.unsafe(`CREATE DATABASE "${name}" ${options}`)
   const url = withDatabase(serverUrl, name)
   const sql = new SQL(url, { max: 4 })
   return {
