@@ -12,21 +12,14 @@ import { pgDeleteTenant } from '../../src/store-pg/tenants'
 import { LookupCache } from '../../src/store/lookup-cache'
 import { builtinRegistry, typeOf } from '../helpers/generate'
 import { freshDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
+import { storedRow, T0 } from '../helpers/stored'
 
 const server = await testPostgres()
 const registry = builtinRegistry()
 const User = typeOf(registry, 'User')
 const Group = typeOf(registry, 'Group')
-const T0 = '2026-01-01T00:00:00.000Z'
 const T1 = '2026-01-02T00:00:00.000Z'
-const resource = (type: string, id: string, data: Record<string, unknown>): StoredResource => ({
-  id,
-  type,
-  data,
-  version: 1,
-  created: T0,
-  lastModified: T0,
-})
+const resource = storedRow
 
 /** What a read shows, to compare cached with uncached reads. */
 const shown = (rows: readonly StoredResource[]) =>

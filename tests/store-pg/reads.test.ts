@@ -1,28 +1,20 @@
 // The PostgreSQL reads by key: several matches in insertion order whatever order the index holds them in, a user's groups read with the row.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { drizzle } from 'drizzle-orm/bun-sql'
-import type { StoredResource } from '../../src/service/context'
 import { run } from '../../src/service/effect'
 import { applyPgMigrations } from '../../src/store-pg/migrate'
 import { MIGRATIONS } from '../../src/store-pg/migrations.gen'
 import { createPgResourceStore, type PgResourceStore } from '../../src/store-pg/resource-store'
 import { builtinRegistry, typeOf } from '../helpers/generate'
 import { freshDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
+import { storedRow } from '../helpers/stored'
 
 const server = await testPostgres()
 const registry = builtinRegistry()
 const User = typeOf(registry, 'User')
 const Group = typeOf(registry, 'Group')
-const T0 = '2026-01-01T00:00:00.000Z'
 const T1 = '2026-01-02T00:00:00.000Z'
-const row = (type: string, id: string, data: Record<string, unknown>): StoredResource => ({
-  id,
-  type,
-  data,
-  version: 1,
-  created: T0,
-  lastModified: T0,
-})
+const row = storedRow
 
 describe.skipIf(!server)('store-pg/reads', () => {
   let db: TestDatabase
