@@ -85,6 +85,31 @@ describe.skipIf(!server)('two replicas on one PostgreSQL database (compiled bina
     for (const r of replicas) expect((await r.client(token)('GET', '/scim/v2/Users')).status).toBe(200)
   })
 
+  test('what one replica has cached is read fresh after a write through the other: PATCH, then DELETE', async () => {
+    const [a, b] = replicas.map((r) => r.client(token)) as [Client, Client]
+    // The token is both replicas' within a second of their start (the first test), also when this one runs alone.
+    for (const client of [a, b]) expect(await statusAfter(1000, 401, () => client('GET', '/scim/v2/Users'))).toBe(200)
+    const userName = `cached-${crypto.randomUUID()}@example.com`
+    const created = await a('POST', '/scim/v2/Users', { schemas: [URN_USER], userName, title: 'before' })
+    expect(created.status).toBe(201)
+    const { id } = (await created.json()) as { id: string }
+    const byName = `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`
+    const byId = `/scim/v2/Users/${id}`
+    // A key is kept from its second miss: after these, b answers both reads from its lookup cache.
+    for (let i = 0; i < 4; i++) {
+      expect((await b('GET', byName)).status).toBe(200)
+      expect((await b('GET', byId)).status).toBe(200)
+    }
+    const patch = { schemas: [URN_PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'after' }] }
+    expect((await a('PATCH', byId, patch)).status).toBe(200)
+    expect(((await (await b('GET', byId)).json()) as { title?: string }).title).toBe('after')
+    const listed = (await (await b('GET', byName)).json()) as { Resources: { title?: string }[] }
+    expect(listed.Resources.map((r) => r.title)).toEqual(['after'])
+    expect((await a('DELETE', byId)).status).toBe(204)
+    expect((await b('GET', byId)).status).toBe(404)
+    expect(((await (await b('GET', byName)).json()) as { totalResults: number }).totalResults).toBe(0)
+  })
+
   test('one userName POSTed to both replicas at once: one 201, one 409 uniqueness', async () => {
     const body = { schemas: [URN_USER], userName: `both-${crypto.randomUUID()}@example.com` }
     const answers = await Promise.all(replicas.map((r) => r.client(token)('POST', '/scim/v2/Users', body)))
