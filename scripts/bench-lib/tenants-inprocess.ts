@@ -1,6 +1,6 @@
 // In-process CPU per request with N tenants of M users against one tenant of N×M, through app.handle().
 // Usage: bun run scripts/bench-lib/tenants-inprocess.ts [--tenants 50] [--users 10000] [--blocks 20]
-//          [--warm 20] [--only get|filter|patch] [--alone many|one] [--dir DIR]
+//          [--warm 20] [--only get|filter|patch] [--alone many|one] [--journal on|off] [--dir DIR]
 // Both databases are seeded once into DIR (kept: later runs reuse them), then served as the
 // binary serves them (durability full; no request lines, as at --log-level warn). Requests are
 // spread as tenants.lua spreads them: random picks from a sample of 20,000 (tenant, user) pairs.
@@ -25,6 +25,8 @@ const only = arg('only', '')
 /** `many` or `one`: serve only that setup (to profile it alone). */
 const alone = arg('alone', '')
 const dir = arg('dir', '/tmp/scim-tenants-inprocess')
+/** `off` serves both without the journal (SCIM_JOURNAL=off), to tell the journal's share of a write from the rest. */
+const journaling = arg('journal', 'on') !== 'off'
 const BLOCK = 2000
 const SAMPLE = 20_000
 const ORIGIN = 'http://127.0.0.1:8080'
@@ -83,7 +85,7 @@ interface Subject {
 
 async function open(label: string, count: number, each: number): Promise<Subject> {
   const { db, seeded } = await seed(count, each)
-  const server = createScimServer({ db, durability: 'full' })
+  const server = createScimServer({ db, durability: 'full', journaling })
   return { label, app: server.app, seeded, stats: () => server.store.stats(), close: () => server.store.close() }
 }
 
