@@ -3,15 +3,19 @@ import type { SQL as Client } from 'bun'
 import type { ResourceType } from '../scim/schema/types'
 import type { ListQuery, StoredResource } from '../service/context'
 import { listStatements } from './list-statements'
-import { type PgReadRow, pgStored } from './reads'
+import { type ReadRow, storedOf } from '../store/hot-statements'
 
-/** The first rows whose documents (and groups) as JSON text pass `maxBytes` together, the one that passes included. */
-function within(rows: PgReadRow[], maxBytes: number): PgReadRow[] {
+/**
+ * The first rows whose documents (and groups) as JSON text pass `maxBytes` together, the one that
+ * passes included. The text as PostgreSQL sends it (jsonb's, with a space after each `:` and `,`)
+ * is a little longer than the SQLite store's, so a budget here holds a row or so fewer: it bounds
+ * what a read holds, and the response's own budget is counted on what is rendered (service/list.ts).
+ */
+function within(rows: ReadRow[], maxBytes: number): ReadRow[] {
   let bytes = 0
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!
-    // The text SQLite keeps is JSON.stringify of the document; its length is what both stores count.
-    bytes += JSON.stringify(row.data).length + (row.groups === null ? 0 : JSON.stringify(row.groups).length)
+    bytes += row.data.length + (row.groups === null ? 0 : row.groups.length)
     if (bytes > maxBytes) return rows.slice(0, i + 1)
   }
   return rows
@@ -36,9 +40,9 @@ export async function pgListQuery(
   const { count: counted, page, offset } = listStatements(tenant, type, q)
   const count = async () => ((await client.unsafe(counted.text, counted.params)) as { n: number }[])[0]?.n ?? 0
   if (q.count === 0) return { total: await count(), rows: [] }
-  const select = async () => (await client.unsafe(page.text, page.params)) as PgReadRow[]
+  const select = async () => (await client.unsafe(page.text, page.params)) as ReadRow[]
   let total: number
-  let read: PgReadRow[]
+  let read: ReadRow[]
   if (q.keyset) [total, read] = await Promise.all([count(), select()])
   else {
     read = await select()
@@ -47,5 +51,5 @@ export async function pgListQuery(
     total = last ? offset + read.length : await count()
   }
   const rows = q.maxBytes === undefined ? read : within(read, q.maxBytes)
-  return { total, rows: rows.map((row) => pgStored(type.name, row)) }
+  return { total, rows: rows.map((row) => storedOf(type.name, row)) }
 }

@@ -1,8 +1,8 @@
 // The PostgreSQL store's reads by key (id, folded name, externalId; members, groups, activity) as fixed statements over Bun SQL.
 import type { SQL } from 'bun'
-import type { Doc } from '../scim/document'
 import type { MemberRow, StoredResource } from '../service/context'
 import { MAX_DISPLAY_CHARACTERS } from '../store/columns'
+import { type ReadRow, storedOf } from '../store/hot-statements'
 
 /**
  * A referenced resource's `display`, as src/store/columns.ts memberDisplaySql defines it for
@@ -14,44 +14,31 @@ export function displayPgSql(alias: string): string {
 }
 
 /**
- * A user's groups as an array of [id, display] pairs, read in the row's own statement (as
- * src/store/hot-statements.ts groupsColumn does). Ordered by group id, the order SQLite's
+ * A user's groups as the JSON text of [id, display] pairs, read in the row's own statement, the
+ * form the SQLite store reads (src/store/hot-statements.ts groupsColumn), so both stores' rows
+ * become StoredResources the same way (storedOf). Ordered by group id, the order SQLite's
  * (member_id, group_id) index gives them. NULL for types other than User. An ARRAY of the
- * ordered rows, not jsonb_agg(… ORDER BY …): the ordered aggregate sets up a sort on every
+ * ordered rows, not json_agg(… ORDER BY …): the ordered aggregate sets up a sort on every
  * execution, even for a user in no group (measured ~2.5 µs of PostgreSQL CPU per read).
  */
 export function groupsPgColumn(type: string): string {
-  if (type !== 'User') return 'NULL::jsonb[]'
-  return `ARRAY(SELECT jsonb_build_array(m.group_id, ${displayPgSql('g')})
-    FROM group_members m JOIN resources g ON g.id = m.group_id WHERE m.member_id = resources.id ORDER BY m.group_id)`
+  if (type !== 'User') return 'NULL::text'
+  return `array_to_json(ARRAY(SELECT json_build_array(m.group_id, ${displayPgSql('g')})
+    FROM group_members m JOIN resources g ON g.id = m.group_id WHERE m.member_id = resources.id ORDER BY m.group_id))::text`
 }
 
-/** What rendering needs of a row (READ_COLUMNS of the SQLite store); `seq` stands for rowid. */
+/**
+ * What rendering needs of a row, as src/store/hot-statements.ts ReadRow: `seq` stands for rowid
+ * (a float8 is exact far past any seq), the document as jsonb's text, parsed by storedOf, which
+ * remembers it so that a whole view is written around it (src/service/view.ts).
+ */
 export const PG_READ_COLUMNS =
-  'resources.seq, resources.id, resources.data, resources.version, resources.created, resources.last_modified AS "lastModified"'
-
-export interface PgReadRow {
-  seq: string
-  id: string
-  data: Doc
-  version: number
-  created: string
-  lastModified: string
-  groups: [string, string | null][] | null
-}
+  'resources.seq::float8 AS rowid, resources.id, resources.data::text AS data, resources.version, resources.created, resources.last_modified AS "lastModified"'
 
 type RefRow = { value: string; type: string; display: string | null }
 
 function dropNullDisplay(r: RefRow): MemberRow {
   return r.display === null ? { value: r.value, type: r.type } : { value: r.value, type: r.type, display: r.display }
-}
-
-/** A row read with PG_READ_COLUMNS and groupsPgColumn(type), as a StoredResource. */
-export function pgStored(type: string, row: PgReadRow): StoredResource {
-  const { id, data, version, created, lastModified } = row
-  if (row.groups === null) return { id, type, data, version, created, lastModified }
-  const groupsRead = row.groups.map(([value, display]) => dropNullDisplay({ value, type: 'Group', display }))
-  return { id, type, data, version, created, lastModified, groupsRead }
 }
 
 /** The select every by-key read shares; `lock` adds FOR UPDATE of the row (a write's read). */
@@ -70,11 +57,6 @@ const MEMBER_PAGE = `SELECT m.member_id AS value, m.member_type AS type, ${displ
   JOIN resources r ON r.id = m.member_id ORDER BY m.seq`
 const MEMBER_COUNT = 'SELECT count(*)::int AS n FROM group_members WHERE group_id = $1'
 
-/** `seq` as PostgreSQL sends a bigint: digits, so the shorter is the smaller. */
-function bySeq(a: PgReadRow, b: PgReadRow): number {
-  return a.seq.length - b.seq.length || (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0)
-}
-
 /** PostgreSQL text cannot hold NUL (a query binding one fails): a key with NUL names no stored row. */
 export function canNameRow(key: string): boolean {
   return !key.includes('\u0000')
@@ -86,15 +68,14 @@ export function pgReads(tenant: string) {
   // (~1.5 µs of PostgreSQL CPU per read); several matches are put in insertion order here.
   const byKey = async (q: SQL, type: string, column: string, value: string, lock = false) => {
     if (!canNameRow(value)) return []
-    const rows = (await q.unsafe(selectOf(type, `${column} = $3`, lock), [tenant, type, value])) as PgReadRow[]
-    if (rows.length > 1) rows.sort(bySeq)
-    return rows.map((r) => pgStored(type, r))
+    const rows = (await q.unsafe(selectOf(type, `${column} = $3`, lock), [tenant, type, value])) as ReadRow[]
+    if (rows.length > 1) rows.sort((a, b) => a.rowid - b.rowid)
+    return rows.map((r) => storedOf(type, r))
   }
   return {
+    /** A write's read of one row, locked FOR UPDATE when `lock`; the other reads by key are cached-reads.ts's. */
     byId: async (q: SQL, type: string, id: string, lock = false): Promise<StoredResource | undefined> =>
       (await byKey(q, type, 'id', id, lock))[0],
-    byName: (q: SQL, type: string, nameKey: string) => byKey(q, type, 'name_ci', nameKey),
-    byExternalId: (q: SQL, type: string, externalId: string) => byKey(q, type, 'external_id', externalId),
     groupsOf: async (q: SQL, memberId: string): Promise<MemberRow[]> =>
       ((await q.unsafe(GROUPS_OF, [memberId])) as RefRow[]).map(dropNullDisplay),
     members: async (q: SQL, groupId: string): Promise<MemberRow[]> =>
@@ -109,7 +90,7 @@ export function pgReads(tenant: string) {
     /** Newest first along (tenant, type, last_modified); ties newest row first, as SQLite walks its index back. */
     recentlyModified: async (q: SQL, type: string, limit: number): Promise<StoredResource[]> => {
       const text = `${selectOf(type, 'true')} ORDER BY resources.last_modified DESC, resources.seq DESC LIMIT $3`
-      return ((await q.unsafe(text, [tenant, type, limit])) as PgReadRow[]).map((r) => pgStored(type, r))
+      return ((await q.unsafe(text, [tenant, type, limit])) as ReadRow[]).map((r) => storedOf(type, r))
     },
     modifiedSince: async (q: SQL, type: string, since: string): Promise<number> => {
       const rows = await q.unsafe(

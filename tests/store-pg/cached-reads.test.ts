@@ -6,7 +6,8 @@ import type { StoredResource } from '../../src/service/context'
 import { run } from '../../src/service/effect'
 import { applyPgMigrations } from '../../src/store-pg/migrate'
 import { MIGRATIONS } from '../../src/store-pg/migrations.gen'
-import { pgReads } from '../../src/store-pg/reads'
+import { selectOf } from '../../src/store-pg/reads'
+import { type ReadRow, storedOf } from '../../src/store/hot-statements'
 import { createPgResourceStore, type PgResourceStore } from '../../src/store-pg/resource-store'
 import { pgDeleteTenant } from '../../src/store-pg/tenants'
 import { LookupCache } from '../../src/store/lookup-cache'
@@ -33,7 +34,11 @@ describe.skipIf(!server)('store-pg/cached-reads', () => {
   let b: PgResourceStore
   const hitsOf = (s: PgResourceStore) => s.stats().lookupHits
   const byName = async (s: PgResourceStore, name: string) => shown(await run(s.findByName(User, name)))
-  const uncached = async (name: string) => shown(await pgReads('default').byName(db.sql, 'User', name))
+  // The uncached read: the very select the cache's statement wraps, straight from the pool.
+  const uncached = async (name: string) => {
+    const rows = (await db.sql.unsafe(selectOf('User', 'name_ci = $3'), ['default', 'User', name])) as ReadRow[]
+    return shown(rows.sort((x, y) => x.rowid - y.rowid).map((r) => storedOf('User', r)))
+  }
   /** Reads `name` on replica a until it is served from a's cache. */
   const cachedOnA = async (name: string) => {
     for (let i = 0; i < 3; i++) await byName(a, name)
