@@ -2,7 +2,7 @@
 import type { SQL } from 'bun'
 import type { MemberRow, StoredResource } from '../service/context'
 import { MAX_DISPLAY_CHARACTERS } from '../store/columns'
-import { type ReadRow, storedOf } from '../store/hot-statements'
+import { inInsertionOrder, type ReadRow, storedOf } from '../store/hot-statements'
 
 /**
  * A referenced resource's `display`, as src/store/columns.ts memberDisplaySql defines it for
@@ -69,8 +69,7 @@ export function pgReads(tenant: string) {
   const byKey = async (q: SQL, type: string, column: string, value: string, lock = false) => {
     if (!canNameRow(value)) return []
     const rows = (await q.unsafe(selectOf(type, `${column} = $3`, lock), [tenant, type, value])) as ReadRow[]
-    if (rows.length > 1) rows.sort((a, b) => a.rowid - b.rowid)
-    return rows.map((r) => storedOf(type, r))
+    return inInsertionOrder(rows).map((r) => storedOf(type, r))
   }
   return {
     /** A write's read of one row, locked FOR UPDATE when `lock`; the other reads by key are cached-reads.ts's. */

@@ -148,8 +148,7 @@ export class HotStatements {
   }
 
   private raw(rows: ReadRow[]): RawRows {
-    if (rows.length > 1) rows.sort((a, b) => a.rowid - b.rowid)
-    return rows
+    return inInsertionOrder(rows)
   }
 
   stored(type: string, raw: RawRows): StoredResource[] {
@@ -159,6 +158,12 @@ export class HotStatements {
   toStored(type: string, row: ReadRow): StoredResource {
     return storedOf(type, row)
   }
+}
+
+/** Several rows one key names, sorted in place into insertion order (rowid; the PostgreSQL store's seq). */
+export function inInsertionOrder(rows: ReadRow[]): ReadRow[] {
+  if (rows.length > 1) rows.sort((a, b) => a.rowid - b.rowid)
+  return rows
 }
 
 /** A row read with READ_COLUMNS and groupsColumn(type) (or the PostgreSQL store's cached form), as a StoredResource. */
