@@ -1,6 +1,7 @@
 // In-process CPU per request with N tenants of M users against one tenant of N×M, through app.handle().
 // Usage: bun run scripts/bench-lib/tenants-inprocess.ts [--tenants 50] [--users 10000] [--blocks 20]
 //          [--warm 20] [--only get|filter|patch] [--alone many|one] [--journal on|off] [--dir DIR]
+//          [--in-flight 1]
 // Both databases are seeded once into DIR (kept: later runs reuse them), then served as the
 // binary serves them (durability full; no request lines, as at --log-level warn). Requests are
 // spread as tenants.lua spreads them: random picks from a sample of 20,000 (tenant, user) pairs.
@@ -28,6 +29,8 @@ const dir = arg('dir', '/tmp/scim-tenants-inprocess')
 /** `off` serves both without the journal (SCIM_JOURNAL=off), to tell the journal's share of a write from the rest. */
 const journaling = arg('journal', 'on') !== 'off'
 const BLOCK = 2000
+/** Requests sent at once: 1 as before; 32 lets a write batch hold PATCHes of many tenants, as wrk's connections do. */
+const inFlight = Number(arg('in-flight', '1'))
 const SAMPLE = 20_000
 const ORIGIN = 'http://127.0.0.1:8080'
 
@@ -142,11 +145,16 @@ async function block(s: Subject, sample: Pick[], make: (s: Subject, p: Pick) => 
   const started = performance.now()
   const wall = walls.get(s.label) ?? []
   walls.set(s.label, wall)
-  for (let k = 0; k < BLOCK; k++) {
-    const response = await s.app.handle(make(s, sample[Math.floor(Math.random() * sample.length)]!))
-    if (response.status !== 200) throw new Error(`${s.label}: ${response.status} ${await response.text()}`)
-    await response.arrayBuffer()
-  }
+  let sent = 0
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (sent++ < BLOCK) {
+        const response = await s.app.handle(make(s, sample[Math.floor(Math.random() * sample.length)]!))
+        if (response.status !== 200) throw new Error(`${s.label}: ${response.status} ${await response.text()}`)
+        await response.arrayBuffer()
+      }
+    })
+  )
   const used = process.cpuUsage(before)
   wall.push(((performance.now() - started) * 1000) / BLOCK)
   return (used.user + used.system) / BLOCK
