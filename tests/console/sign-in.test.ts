@@ -201,6 +201,26 @@ for (const store of STORES)
       expect((await new Browser(app).signIn(ADMIN, PASSWORD, '192.0.2.2')).status).toBe(303)
     })
 
+    test('a chunked sign-in body past the form bound is refused (413) without being read to its end', async () => {
+      const app = await makeConsoleApp({ store })
+      const browser = new Browser(app)
+      const csrf = csrfOf(await (await browser.get('/admin/sign-in')).text())
+      let pulled = 0
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(`csrf=${csrf}&name=`))
+        },
+        pull(controller) {
+          if (pulled >= 64 * 1024 * 1024) return controller.close()
+          pulled += 64 * 1024
+          controller.enqueue(new Uint8Array(64 * 1024).fill(97))
+        },
+      })
+      const res = await browser.post('/admin/sign-in', body)
+      expect(res.status).toBe(413)
+      expect(pulled).toBeLessThan(1024 * 1024)
+    })
+
     test('a one-time link signs in once, and can set the password', async () => {
       const app = await makeConsoleApp({ store })
       const token = randomSecret()
