@@ -7,9 +7,12 @@ export interface AttemptPolicy {
 }
 
 /**
- * Failed attempts per key within a sliding window. Only failures count, so an admin who signs in
- * is never held up by their own successes; a success clears the account's count. The map is
- * capped (the oldest key goes first): addresses are client-chosen, memory is not.
+ * Failed attempts per key within a sliding window. An attempt counts as failed from the moment it
+ * is let through (`fail` before the password is checked), so guesses sent at the same time cannot
+ * all pass `wait` while the first ones are still being checked; a success takes its own back
+ * (`forgive`), so an admin who signs in is never held up by their own successes, and clears the
+ * account's count. The map is capped (the oldest key goes first): addresses are client-chosen,
+ * memory is not.
  */
 export class AttemptLimiter {
   private readonly failed = new Map<string, number[]>()
@@ -32,6 +35,13 @@ export class AttemptLimiter {
     this.failed.delete(key)
     if (this.failed.size >= this.maxKeys) this.failed.delete(this.failed.keys().next().value!)
     this.failed.set(key, recent.slice(-this.policy.failures))
+  }
+
+  /** Takes back the failure `fail(key, at)` counted for an attempt that then succeeded. */
+  forgive(key: string, at: number): void {
+    const recent = this.failed.get(key)
+    const i = recent?.lastIndexOf(at) ?? -1
+    if (i >= 0) recent!.splice(i, 1)
   }
 
   clear(key: string): void {

@@ -1,4 +1,5 @@
 // Console responses: HTML with headers that keep pages out of caches, frames and other origins.
+import { readBytesWithin } from '../http/bounded-body'
 import type { Html } from './html'
 
 /**
@@ -36,11 +37,8 @@ export function assetResponse(text: string, type: string): Response {
   })
 }
 
-/** A urlencoded form body, at most `maxBytes` (a console form is a few fields). */
+/** A urlencoded form body, at most `maxBytes` (a console form is a few fields), counted as it is read. */
 export async function readForm(request: Request, maxBytes = 16_384): Promise<URLSearchParams | undefined> {
-  const declared = Number(request.headers.get('content-length') ?? '0')
-  if (declared > maxBytes) return undefined
-  const text = await request.text()
-  if (text.length > maxBytes) return undefined
-  return new URLSearchParams(text)
+  const bytes = await readBytesWithin(request, maxBytes)
+  return bytes && new URLSearchParams(new TextDecoder().decode(bytes))
 }

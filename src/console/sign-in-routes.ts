@@ -83,11 +83,12 @@ export function signInRoutes({ admins, sessions, secure, now, policy = DEFAULT_S
           return page
         }
         const password = form.get('password') ?? ''
-        if (name === '' || !(await checkPassword(password, await admins.passwordHash(name)))) {
-          byAddress.fail(address, at)
-          byAccount.fail(name.toLowerCase(), at)
+        // Counted before the (slow) check, so attempts in flight together are all counted.
+        byAddress.fail(address, at)
+        byAccount.fail(name.toLowerCase(), at)
+        if (name === '' || !(await checkPassword(password, await admins.passwordHash(name))))
           return formPage(request, (pre) => signInPage(pre, 'Wrong account name or password.', name), 401)
-        }
+        byAddress.forgive(address, at)
         byAccount.clear(name.toLowerCase())
         return signedIn(request, name)
       },

@@ -155,6 +155,41 @@ for (const store of STORES)
       expect((await new Browser(app).signIn(ADMIN, PASSWORD, '10.0.0.9')).status).toBe(303)
     })
 
+    test('guesses sent at the same time count before their passwords are checked: no more get through than the limit', async () => {
+      const app = await makeConsoleApp({
+        policy: { account: { failures: 3, windowMs: 60_000 }, address: { failures: 100, windowMs: 60_000 } },
+      })
+      // Every form is loaded first, so all the posts are in flight together, each from its own address.
+      const browsers = Array.from({ length: 12 }, () => new Browser(app))
+      const pages = await Promise.all(browsers.map(async (b) => csrfOf(await (await b.get('/admin/sign-in')).text())))
+      const answers = await Promise.all(
+        browsers.map((b, i) =>
+          b.post(
+            '/admin/sign-in',
+            form({ csrf: pages[i]!, name: ADMIN, password: i === 11 ? PASSWORD : 'wrong password!' }),
+            {},
+            { address: `10.0.1.${i}` }
+          )
+        )
+      )
+      const statuses = answers.map((a) => a.status)
+      // Three attempts may have their password checked; the rest wait, the right password included.
+      expect(statuses.filter((s) => s === 401).length).toBe(3)
+      expect(statuses.filter((s) => s === 429).length).toBe(9)
+      expect(statuses[11]).toBe(429)
+    })
+
+    test('a right password after a wrong one from the same address leaves the address one failure, not two', async () => {
+      const app = await makeConsoleApp({
+        policy: { account: { failures: 100, windowMs: 60_000 }, address: { failures: 2, windowMs: 60_000 } },
+      })
+      expect((await new Browser(app).signIn('a', 'guess guess guess', '192.0.2.7')).status).toBe(401)
+      expect((await new Browser(app).signIn(ADMIN, PASSWORD, '192.0.2.7')).status).toBe(303)
+      // The success did not count against the address: one more guess is still allowed.
+      expect((await new Browser(app).signIn('b', 'guess guess guess', '192.0.2.7')).status).toBe(401)
+      expect((await new Browser(app).signIn(ADMIN, PASSWORD, '192.0.2.7')).status).toBe(429)
+    })
+
     test('failed sign-ins are limited per client address, over all account names', async () => {
       const app = await makeConsoleApp({
         policy: { account: { failures: 100, windowMs: 60_000 }, address: { failures: 3, windowMs: 60_000 } },
@@ -164,6 +199,26 @@ for (const store of STORES)
       expect((await new Browser(app).signIn(ADMIN, PASSWORD, '192.0.2.1')).status).toBe(429)
       // Another address is not held up.
       expect((await new Browser(app).signIn(ADMIN, PASSWORD, '192.0.2.2')).status).toBe(303)
+    })
+
+    test('a chunked sign-in body past the form bound is refused (413) without being read to its end', async () => {
+      const app = await makeConsoleApp({ store })
+      const browser = new Browser(app)
+      const csrf = csrfOf(await (await browser.get('/admin/sign-in')).text())
+      let pulled = 0
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(`csrf=${csrf}&name=`))
+        },
+        pull(controller) {
+          if (pulled >= 64 * 1024 * 1024) return controller.close()
+          pulled += 64 * 1024
+          controller.enqueue(new Uint8Array(64 * 1024).fill(97))
+        },
+      })
+      const res = await browser.post('/admin/sign-in', body)
+      expect(res.status).toBe(413)
+      expect(pulled).toBeLessThan(1024 * 1024)
     })
 
     test('a one-time link signs in once, and can set the password', async () => {

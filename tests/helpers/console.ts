@@ -254,7 +254,12 @@ export class Browser {
     return this.keep(await this.app.handle(new Request(this.origin + path, { headers: this.headers(headers) })))
   }
 
-  async post(path: string, body: string, headers: Record<string, string> = {}, init: { address?: string } = {}) {
+  async post(
+    path: string,
+    body: string | ReadableStream<Uint8Array>,
+    headers: Record<string, string> = {},
+    init: { address?: string } = {}
+  ) {
     const request = new Request(this.origin + path, {
       method: 'POST',
       body,
