@@ -60,13 +60,18 @@ export function isRetryable(err: unknown): boolean {
  */
 const UNAVAILABLE = /^(53|08|57P0[123]$|25006$)/
 
-/** 503 for a server that cannot take writes now (Entra retries those); anything else unchanged. */
+/** 503 for a server that cannot serve a read or take a write now (Entra retries those); anything else unchanged. */
 export function translatePgStorageError(err: unknown): unknown {
   const state = sqlState(err)
   const connection = (err as { code?: unknown } | null)?.code
   const refused = typeof connection === 'string' && connection.startsWith('ERR_POSTGRES_CONNECTION')
   if (!refused && (state === undefined || !UNAVAILABLE.test(state))) return err
-  return new ScimError(503, 'the database cannot take writes right now; nothing was changed, retry later', undefined, {
-    cause: state ?? connection,
-  })
+  return new ScimError(
+    503,
+    'the database cannot serve this request right now; nothing was changed, retry later',
+    undefined,
+    {
+      cause: state ?? connection,
+    }
+  )
 }
