@@ -93,6 +93,24 @@ export function checkDocumentBytes(bytes: number, limits: Limits): void {
   if (bytes > limits.maxDocumentBytes) throw tooLarge('the resource after this change', 'maxDocumentBytes', limits)
 }
 
+/**
+ * Most UTF-8 bytes of a value the stores index to find resources by: userName and a group's
+ * displayName (case-folded) and externalId. Fixed, not a setting: PostgreSQL's btree refuses an
+ * index row past 2,704 bytes (tenant and type share it), and both stores must accept the same
+ * values. Entra's longest such values are UPNs of at most 113 characters and displayNames of 256.
+ */
+export const MAX_LOOKUP_VALUE_BYTES = 1024
+
+/** Throws 400 invalidValue when `value` of `attribute` is over MAX_LOOKUP_VALUE_BYTES; nothing is written. */
+export function checkLookupValue(attribute: string, value: string | null): void {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: short values need no byte count.
+  if (value === null || value.length * 3 <= MAX_LOOKUP_VALUE_BYTES) return
+  if (Buffer.byteLength(value) <= MAX_LOOKUP_VALUE_BYTES) return
+  throw ScimError.invalidValue(
+    `${attribute} exceeds the limit of ${MAX_LOOKUP_VALUE_BYTES} bytes (UTF-8) for a value resources are looked up by`
+  )
+}
+
 /** Whether a list page of `used` bytes may add a resource of `bytes`; the first always fits. */
 export function fitsResponse(used: number, bytes: number, limits: Limits): boolean {
   return used === 0 || used + bytes <= limits.maxResponseBytes

@@ -31,10 +31,17 @@ export function sqlState(err: unknown): string | undefined {
  */
 const TENANT_FKS = new Set(['resources_tenant_tenants_name_fk', 'resource_changes_tenant_tenants_name_fk'])
 
-/** unique_violation on the per-tenant userName index or the primary key: 409 uniqueness (RFC 7644 §3.12). */
+/**
+ * unique_violation on the per-tenant userName index or the primary key: 409 uniqueness (RFC 7644 §3.12).
+ * program_limit_exceeded (54000: an index row or a value too large for PostgreSQL): 400 invalidValue.
+ * toRow (src/store/rows.ts) refuses the long lookup values that cause it on both stores; this is
+ * the safety net for any other value an index of this database holds.
+ */
 export function translatePgConstraintError(err: unknown, type: ResourceType): unknown {
   const e = serverError(err)
   if (e?.errno === '23503' && TENANT_FKS.has(String(e.constraint))) return tenantGone()
+  if (e?.errno === '54000')
+    return ScimError.invalidValue(`a value of this ${type.name} is too large for the database to index`)
   if (e?.errno !== '23505') return err
   if (e.constraint === 'resources_tenant_user_name_unique') {
     return ScimError.uniqueness(`a ${type.name} with this userName already exists`)

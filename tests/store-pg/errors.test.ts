@@ -80,4 +80,13 @@ describe.skipIf(!server)('store-pg/errors', () => {
     const bad = await fail(db.sql`SELECT 1/0`)
     expect(translatePgStorageError(bad)).toBe(bad)
   })
+
+  test("an index row over PostgreSQL's limit (54000) is 400 invalidValue, not a 500 (the net under toRow's bound)", async () => {
+    // Text that does not compress: md5 hex of successive numbers, 3,200 characters.
+    const md5s = (await db.sql`SELECT md5(n::text) AS h FROM generate_series(1, 100) n`) as { h: string }[]
+    const state = await fail(orm.insert(resources).values(row('u9', md5s.map((r) => r.h).join(''))))
+    const err = translatePgConstraintError(state, User)
+    expect(err).toBeInstanceOf(ScimError)
+    expect([(err as ScimError).status, (err as ScimError).scimType]).toEqual([400, 'invalidValue'])
+  })
 })
