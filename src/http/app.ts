@@ -53,7 +53,7 @@ export function createApp(options: AppOptions) {
   // The same routes for the default tenant and, under its prefix, for every named one: the front
   // door put the tenant into the request's context, and the routes serve whichever it names.
   const apiAt = (prefix: string) => {
-    const api = new Elysia({ prefix }).use(discoveryRoutes(served))
+    const api = new Elysia({ prefix }).use(discoveryRoutes(served, logger))
     for (const type of resourceTypes) api.use(resourceRoutes(served, type.name, type.endpoint))
     return api.use(eventRoutes(events, (request) => served(request).base))
   }

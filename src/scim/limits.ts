@@ -88,9 +88,61 @@ export function checkRequestBytes(bytes: number, limits: Limits): void {
   if (bytes > limits.maxRequestBytes) throw tooLarge('request body', 'maxRequestBytes', limits)
 }
 
+/** A number in exponent form, as JavaScript writes it: sign, one digit, the other digits, signed exponent. */
+const EXPONENT_NUMBER = /(-?)\d(?:\.(\d+))?e([+-]\d+)/g
+
+/**
+ * How many bytes more than in `json` (JSON.stringify's text) its numbers take written out in
+ * plain decimal, as PostgreSQL's jsonb writes every number: JavaScript uses exponent form for
+ * |n| ≥ 1e21 and 0 < |n| < 1e-6, so `1e+308` is 309 digits there and `5e-324` 326 characters,
+ * each also after the space jsonb puts before a value. Only those numbers cost more: any other
+ * document counts 0, so both stores accept the same documents and what either reads back is
+ * bounded by the size limit. Linear: each match inside a string resumes the search past that string.
+ */
+export function exponentNumberBytes(json: string): number {
+  let extra = 0
+  let at = 0
+  for (;;) {
+    EXPONENT_NUMBER.lastIndex = at
+    const m = EXPONENT_NUMBER.exec(json)
+    if (!m) return extra
+    // Skip the strings that start before the match; if one holds it, search on after it.
+    let quote = json.indexOf('"', at)
+    while (quote >= 0 && quote < m.index) {
+      at = stringEnd(json, quote) + 1
+      quote = at > m.index ? -1 : json.indexOf('"', at)
+    }
+    if (at > m.index) continue
+    const digits = 1 + (m[2]?.length ?? 0)
+    const exponent = Number(m[3])
+    // 1.5e+300: 301 digits; 1.5e-7: "0.00000015", "0." then the point's shift in zeros, then the digits.
+    const plain = exponent >= 0 ? Math.max(digits, exponent + 1) : 2 + -exponent - 1 + digits
+    extra += m[1]!.length + plain + 1 - m[0].length
+    at = m.index + m[0].length
+  }
+}
+
 /** Throws 413 when a document about to be stored is over the limit; nothing is written. */
 export function checkDocumentBytes(bytes: number, limits: Limits): void {
   if (bytes > limits.maxDocumentBytes) throw tooLarge('the resource after this change', 'maxDocumentBytes', limits)
+}
+
+/**
+ * Most UTF-8 bytes of a value the stores index to find resources by: userName and a group's
+ * displayName (case-folded) and externalId. Fixed, not a setting: PostgreSQL's btree refuses an
+ * index row past 2,704 bytes (tenant and type share it), and both stores must accept the same
+ * values. Entra's longest such values are UPNs of at most 113 characters and displayNames of 256.
+ */
+export const MAX_LOOKUP_VALUE_BYTES = 1024
+
+/** Throws 400 invalidValue when `value` of `attribute` is over MAX_LOOKUP_VALUE_BYTES; nothing is written. */
+export function checkLookupValue(attribute: string, value: string | null): void {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: short values need no byte count.
+  if (value === null || value.length * 3 <= MAX_LOOKUP_VALUE_BYTES) return
+  if (Buffer.byteLength(value) <= MAX_LOOKUP_VALUE_BYTES) return
+  throw ScimError.invalidValue(
+    `${attribute} exceeds the limit of ${MAX_LOOKUP_VALUE_BYTES} bytes (UTF-8) for a value resources are looked up by`
+  )
 }
 
 /** Whether a list page of `used` bytes may add a resource of `bytes`; the first always fits. */

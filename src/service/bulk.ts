@@ -48,8 +48,10 @@ export function* runBulk(
       const refused = plan.refused.get(index) ?? dependencyFailure(op, failedBulkIds)
       if (refused) throw refused
       answer = yield* runOne(deps, op, createdIds, req)
-    } catch (err) {
-      if (!(err instanceof ScimError)) throw err
+    } catch (caught) {
+      // Not a SCIM error: a 500 for this operation only (RFC 7644 §3.7.3), logged as a 500 is;
+      // the operations before it are committed and those after it still run.
+      const err = caught instanceof ScimError ? caught : internalFailure(req, caught)
       answer = {
         method: op.method,
         ...(op.bulkId ? { bulkId: op.bulkId } : {}),
@@ -65,6 +67,10 @@ export function* runBulk(
   }
   const inRequestOrder = [...answers.keys()].sort((a, b) => a - b).map((i) => answers.get(i)!)
   return { status: 200, body: { schemas: [URN_BULK_RESPONSE], Operations: inRequestOrder } }
+}
+
+function internalFailure(req: RequestInfo, err: unknown): ScimError {
+  return req.internalError?.(err) ?? new ScimError(500, 'internal server error')
 }
 
 function dependencyFailure(op: BulkOperation, failed: ReadonlySet<string>): ScimError | undefined {

@@ -1,4 +1,5 @@
 // What a service returns to the HTTP layer: a status, headers and an optional JSON body.
+import type { ScimError } from '../scim/errors'
 
 export interface ServiceResult {
   status: number
@@ -24,4 +25,9 @@ export interface RequestInfo {
   requestId?: string
   /** The compatibility rules that fired on the request so far, for the journal. */
   firedCompat?: () => readonly string[]
+  /**
+   * Logs an error no SCIM error describes, as the HTTP layer logs a 500, and gives the 500 to
+   * answer instead: for a Bulk operation, which answers on its own while the others go on.
+   */
+  internalError?: (error: unknown) => ScimError
 }

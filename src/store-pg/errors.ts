@@ -1,5 +1,5 @@
 // Translates PostgreSQL failures into SCIM errors by SQLSTATE and constraint name, as src/store/errors.ts does for SQLite; never the SQL.
-import { ScimError } from '../scim/errors'
+import { ScimError, UnknownReferenceError } from '../scim/errors'
 import type { ResourceType } from '../scim/schema/types'
 import { tenantGone } from '../store/errors'
 
@@ -31,10 +31,27 @@ export function sqlState(err: unknown): string | undefined {
  */
 const TENANT_FKS = new Set(['resources_tenant_tenants_name_fk', 'resource_changes_tenant_tenants_name_fk'])
 
-/** unique_violation on the per-tenant userName index or the primary key: 409 uniqueness (RFC 7644 §3.12). */
-export function translatePgConstraintError(err: unknown, type: ResourceType): unknown {
+/**
+ * A membership row whose member another transaction deleted after this one found it: the 400 an
+ * unknown member gets (src/store/member-net.ts). write-tx.ts locks the members it finds, so this
+ * is only the net under that.
+ */
+const MEMBER_FK = 'group_members_member_id_resources_id_fk'
+
+/**
+ * unique_violation on the per-tenant userName index or the primary key: 409 uniqueness (RFC 7644 §3.12).
+ * foreign_key_violation on a membership's member (MEMBER_FK): 400 invalidValue.
+ * program_limit_exceeded (54000: an index row or a value too large for PostgreSQL): 400 invalidValue.
+ * toRow (src/store/rows.ts) refuses the long lookup values that cause it on both stores; this is
+ * the safety net for any other value an index of this database holds.
+ */
+export function translatePgConstraintError(err: unknown, type: Pick<ResourceType, 'name'>): unknown {
   const e = serverError(err)
   if (e?.errno === '23503' && TENANT_FKS.has(String(e.constraint))) return tenantGone()
+  if (e?.errno === '23503' && e.constraint === MEMBER_FK)
+    return new UnknownReferenceError('members reference a resource deleted while this request ran')
+  if (e?.errno === '54000')
+    return ScimError.invalidValue(`a value of this ${type.name} is too large for the database to index`)
   if (e?.errno !== '23505') return err
   if (e.constraint === 'resources_tenant_user_name_unique') {
     return ScimError.uniqueness(`a ${type.name} with this userName already exists`)
@@ -60,13 +77,18 @@ export function isRetryable(err: unknown): boolean {
  */
 const UNAVAILABLE = /^(53|08|57P0[123]$|25006$)/
 
-/** 503 for a server that cannot take writes now (Entra retries those); anything else unchanged. */
+/** 503 for a server that cannot serve a read or take a write now (Entra retries those); anything else unchanged. */
 export function translatePgStorageError(err: unknown): unknown {
   const state = sqlState(err)
   const connection = (err as { code?: unknown } | null)?.code
   const refused = typeof connection === 'string' && connection.startsWith('ERR_POSTGRES_CONNECTION')
   if (!refused && (state === undefined || !UNAVAILABLE.test(state))) return err
-  return new ScimError(503, 'the database cannot take writes right now; nothing was changed, retry later', undefined, {
-    cause: state ?? connection,
-  })
+  return new ScimError(
+    503,
+    'the database cannot serve this request right now; nothing was changed, retry later',
+    undefined,
+    {
+      cause: state ?? connection,
+    }
+  )
 }

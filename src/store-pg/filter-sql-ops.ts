@@ -88,7 +88,9 @@ export function compareSql(x: SqlValue, op: CompareOp, bind: Bind, attr: Compile
     }
     case 'integer':
     case 'decimal':
-      return binary(x.expr, op, sql`${bind((value) => value)}::numeric`)
+      // The shortest text that reads back as the number (what JSON and SQLite hold), cast to
+      // numeric: a bound JS number travels as float8, whose cast to numeric keeps 15 digits only.
+      return binary(x.expr, op, sql`${bind((value) => String(value))}::numeric`)
     case 'dateTime':
       return binary(instantMsSql(x.expr), op, sql`${bind((value) => Date.parse(String(value)))}::bigint`)
     case 'boolean':

@@ -27,6 +27,20 @@ interface PgBatch {
   touched: Touched
 }
 
+/**
+ * Waits for one of the store's reads outside a transaction. A server that cannot be reached (or
+ * is starting, shutting down, out of connections) is the 503 writes give (errors.ts
+ * translatePgStorageError), not the driver's error, which would be a 500: every read entry point
+ * goes through here, as every write goes through `write`.
+ */
+function* read<T>(promise: Promise<T>): Effect<T> {
+  try {
+    return yield* awaited(promise)
+  } catch (err) {
+    throw translatePgStorageError(err)
+  }
+}
+
 /** The PostgreSQL store: a ResourceStore, and the readiness check its probe answers from. */
 export interface PgResourceStore extends ResourceStore {
   /** Asks the database whether it can serve (reachable, writable, migrated by this build). */
@@ -113,16 +127,16 @@ export function createPgResourceStore(
   const check = () => (checking ??= checkReadiness().finally(() => (checking = undefined)))
 
   return {
-    get: (type, id) => awaited(cached.byId(type.name, id)),
-    findByName: (type, name) => awaited(cached.byName(type.name, name)),
-    findByExternalId: (type, externalId) => awaited(cached.byExternalId(type.name, externalId)),
-    query: (type, q) => awaited(pgListQuery(client, tenant, type, q)),
-    recentlyModified: (type, limit) => awaited(reads.recentlyModified(client, type.name, limit)),
-    modifiedSince: (type, since) => awaited(reads.modifiedSince(client, type.name, since)),
-    members: (groupId) => awaited(reads.members(client, groupId)),
-    memberPage: (groupId, limit) => awaited(reads.memberPage(client, groupId, limit)),
+    get: (type, id) => read(cached.byId(type.name, id)),
+    findByName: (type, name) => read(cached.byName(type.name, name)),
+    findByExternalId: (type, externalId) => read(cached.byExternalId(type.name, externalId)),
+    query: (type, q) => read(pgListQuery(client, tenant, type, q)),
+    recentlyModified: (type, limit) => read(reads.recentlyModified(client, type.name, limit)),
+    modifiedSince: (type, since) => read(reads.modifiedSince(client, type.name, since)),
+    members: (groupId) => read(reads.members(client, groupId)),
+    memberPage: (groupId, limit) => read(reads.memberPage(client, groupId, limit)),
     *groupsOf(user) {
-      return user.groupsRead ?? (yield* awaited(reads.groupsOf(client, user.id)))
+      return user.groupsRead ?? (yield* read(reads.groupsOf(client, user.id)))
     },
     async write(fn) {
       try {

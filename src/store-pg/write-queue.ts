@@ -37,8 +37,8 @@ const FLUSH = `WITH r AS (INSERT INTO resources (id, tenant, type, name_ci, exte
  */
 const FULL_CHARS = 8 * 1024 * 1024
 
-/** SQLSTATE classes a batch's data can cause (22 data exception, 23 integrity constraint). */
-const DATA_FAULT = /^2[23]/
+/** SQLSTATEs a batch's data can cause (22 data exception, 23 integrity constraint, 54000 a value over a limit). */
+const DATA_FAULT = /^(2[23]|54000$)/
 
 /**
  * Every statement costs CPU on both sides of the connection, so a batch's creates and journal

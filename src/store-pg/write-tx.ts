@@ -20,8 +20,11 @@ import type { PgWriteQueue } from './write-queue'
 const UPDATE = `UPDATE resources SET name_ci = $2, external_id = $3, data = $4::text::jsonb, version = $5, last_modified = $6
   WHERE id = $1`
 // Only this tenant's ids exist for it: a member or manager reference never crosses tenants.
+// FOR KEY SHARE holds the rows found until commit, so another replica's DELETE of one waits for
+// this transaction (and its cascade then sees the new membership or report); a row that replica
+// has deleted but not committed is waited for and then not found. Updates of them do not wait.
 const EXISTING =
-  'SELECT id, type FROM resources WHERE id IN (SELECT jsonb_array_elements_text($1::text::jsonb)) AND tenant = $2'
+  'SELECT id, type FROM resources WHERE id IN (SELECT jsonb_array_elements_text($1::text::jsonb)) AND tenant = $2 FOR KEY SHARE'
 
 /** What a transaction changed, for the caller to pass on (cache invalidation across replicas). */
 export interface Touched {
@@ -62,7 +65,9 @@ export function createPgWriteTx(
   }
 
   const memberOps = async (group: StoredResource, ops: readonly MemberOp[], at: string) => {
-    const changes = await applyPgMemberOps(tx, group, ops, existing)
+    const changes = await applyPgMemberOps(tx, group, ops, existing).catch((err: unknown) => {
+      throw translatePgConstraintError(err, { name: group.type })
+    })
     if (changes.length === 0) return changes
     note([group])
     // Only users show their groups; a nested group's own form does not change.

@@ -2,7 +2,7 @@
 import { foldCase } from '../scim/case-fold'
 import type { ResourceType } from '../scim/schema/types'
 import type { Doc } from '../scim/document'
-import { checkDocumentBytes, type Limits } from '../scim/limits'
+import { checkDocumentBytes, checkLookupValue, exponentNumberBytes, type Limits } from '../scim/limits'
 import type { StoredResource } from '../service/context'
 import { checkStorableText } from '../scim/storable'
 
@@ -34,18 +34,25 @@ export type ResourceRow = {
 
 /** The row to write; a document over the size limit, or one later reads could not serve, is refused here, the one place every write passes. */
 export function toRow(tenant: string, type: ResourceType, r: StoredResource, limits: Limits): ResourceRow {
+  // The indexed lookup values are bounded alike on both stores (PostgreSQL's index cannot hold long ones).
+  const nameCi = nameKeyOf(type, r.data)
+  const externalId = externalIdOf(r.data)
+  checkLookupValue(NAME_ATTRIBUTE[type.name] ?? 'name', nameCi)
+  checkLookupValue('externalId', externalId)
   // Nothing here authenticates users, so a password (writeOnly, returned never) is not kept at all.
   const { password: _dropped, ...kept } = r.data
   const data = JSON.stringify(kept)
-  // UTF-8 takes at most 3 bytes per UTF-16 unit: most documents need no byte count at all.
-  if (data.length * 3 > limits.maxDocumentBytes) checkDocumentBytes(Buffer.byteLength(data), limits)
+  // Numbers in exponent form count as PostgreSQL writes them out, so the limit bounds what either
+  // store reads back. UTF-8 takes at most 3 bytes per UTF-16 unit: most documents need no byte count at all.
+  const longer = exponentNumberBytes(data)
+  if (data.length * 3 + longer > limits.maxDocumentBytes) checkDocumentBytes(Buffer.byteLength(data) + longer, limits)
   checkStorableText(kept, data)
   return {
     id: r.id,
     tenant,
     type: type.name,
-    nameCi: nameKeyOf(type, r.data),
-    externalId: externalIdOf(r.data),
+    nameCi,
+    externalId,
     data,
     version: r.version,
     created: r.created,

@@ -1,6 +1,7 @@
 // POST /Bulk over HTTP (RFC 7644 §3.7): references, errors, failOnErrors and advertised limits.
 import { describe, expect, test } from 'bun:test'
 import { makeTestApp } from '../helpers/app'
+import { captureLog } from '../helpers/log-capture'
 import { expectScimError, readJson } from '../helpers/scim'
 
 const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest'
@@ -152,5 +153,44 @@ describe('POST /Bulk', () => {
       ['400', 'invalidPath'],
       ['400', 'invalidPath'],
     ])
+  })
+
+  test('an operation that fails with an internal error is answered 500 with the request id; the others run (RFC 7644 §3.7.3)', async () => {
+    const log = captureLog('info')
+    const failing = (failOn: number) =>
+      makeTestApp({ logger: log.logger }, (a) => {
+        const store = a.server.deps.store
+        const write = store.write.bind(store)
+        let writes = 0
+        store.write = (fn) => (++writes === failOn ? Promise.reject(new Error('disk on fire')) : write(fn))
+      })
+    const ops = ['a', 'b', 'c'].map((n) => ({
+      method: 'POST',
+      path: '/Users',
+      bulkId: n,
+      data: { schemas: [USER], userName: n },
+    }))
+    const t = failing(2)
+    const res = await t.request('POST', '/scim/v2/Bulk', { schemas: [BULK], Operations: ops })
+    expect(res.status).toBe(200)
+    const id = res.headers.get('x-request-id')!
+    const answers = (await readJson<{ Operations: Answer[] }>(res)).Operations
+    expect(answers.map((a) => [a.bulkId, a.status])).toEqual([
+      ['a', '201'],
+      ['b', '500'],
+      ['c', '201'],
+    ])
+    expect(answers[1]!.response).toEqual({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: '500',
+      detail: `internal server error (id ${id})`,
+    } as never)
+    const errors = log.records().filter((r) => r.level === 'error')
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatchObject({ reqId: id, msg: 'internal error on POST /scim/v2/Bulk: disk on fire' })
+    expect((await readJson(await t.request('GET', '/scim/v2/Users'))).totalResults).toBe(2)
+    // It counts toward failOnErrors like any failed operation.
+    const stopped = await bulk(failing(1), ops, { failOnErrors: 1 })
+    expect(stopped.map((a) => [a.bulkId, a.status])).toEqual([['a', '500']])
   })
 })

@@ -5,6 +5,7 @@ import {
   checkDocumentBytes,
   checkRequestBytes,
   DEFAULT_LIMITS,
+  exponentNumberBytes,
   fitsResponse,
   LIMIT_SETTINGS,
   limitsWith,
@@ -69,5 +70,27 @@ describe('scim/limits', () => {
     }
     expect(LIMIT_SETTINGS.maxDepth.max).toBeLessThan(1000)
     expect(serverBodyBackstop(DEFAULT_LIMITS)).toBeGreaterThan(DEFAULT_LIMITS.maxRequestBytes)
+  })
+
+  test.each([
+    // [JS value, what PostgreSQL's jsonb text writes for it]
+    [1e21, '1000000000000000000000'],
+    [-1.5e300, `-15${'0'.repeat(299)}`],
+    [1e308, `1${'0'.repeat(308)}`],
+    [5e-324, `0.${'0'.repeat(323)}5`],
+    [-1.25e-7, '-0.000000125'],
+    [1.7976931348623157e308, `17976931348623157${'0'.repeat(292)}`],
+  ])('exponentNumberBytes counts %p at its plain decimal length and the space before it', (n, plain) => {
+    const json = JSON.stringify({ a: [n] })
+    expect(exponentNumberBytes(json)).toBe(plain.length + 1 - String(n).length)
+  })
+
+  test('exponentNumberBytes: numbers JavaScript writes out, and text in strings, cost nothing', () => {
+    expect(exponentNumberBytes(JSON.stringify({ a: [1e20, 1.5e-6, 0, -0.000001, 123.456] }))).toBe(0)
+    expect(exponentNumberBytes(JSON.stringify({ '1e+308': '1e+308', s: 'x\\"2e-9"\\', t: ['"', '5e+99'] }))).toBe(0)
+    // Outside strings again after them, one of each is counted.
+    expect(exponentNumberBytes(JSON.stringify({ s: '"1e+30"', n: 1e30, t: ['\\'], m: 1e-7 }))).toBe(
+      31 + 1 - 5 + (9 + 1 - 4)
+    )
   })
 })

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { SQL } from 'bun'
 import { drizzle } from 'drizzle-orm/bun-sql'
-import { ScimError } from '../../src/scim/errors'
+import { ScimError, UnknownReferenceError } from '../../src/scim/errors'
 import { isRetryable, translatePgConstraintError, translatePgStorageError } from '../../src/store-pg/errors'
 import { applyPgMigrations } from '../../src/store-pg/migrate'
 import { MIGRATIONS } from '../../src/store-pg/migrations.gen'
@@ -79,5 +79,23 @@ describe.skipIf(!server)('store-pg/errors', () => {
     expect((err as ScimError).status).toBe(503)
     const bad = await fail(db.sql`SELECT 1/0`)
     expect(translatePgStorageError(bad)).toBe(bad)
+  })
+
+  test("an index row over PostgreSQL's limit (54000) is 400 invalidValue, not a 500 (the net under toRow's bound)", async () => {
+    // Text that does not compress: md5 hex of successive numbers, 3,200 characters.
+    const md5s = (await db.sql`SELECT md5(n::text) AS h FROM generate_series(1, 100) n`) as { h: string }[]
+    const state = await fail(orm.insert(resources).values(row('u9', md5s.map((r) => r.h).join(''))))
+    const err = translatePgConstraintError(state, User)
+    expect(err).toBeInstanceOf(ScimError)
+    expect([(err as ScimError).status, (err as ScimError).scimType]).toEqual([400, 'invalidValue'])
+  })
+
+  test('a membership whose member is gone (a delete committed after the check) is 400 invalidValue, as an unknown member', async () => {
+    const err = translatePgConstraintError(
+      await fail(db.sql`INSERT INTO group_members (group_id, member_id, member_type) VALUES ('u1', 'gone', 'User')`),
+      { name: 'Group' }
+    )
+    expect(err).toBeInstanceOf(UnknownReferenceError)
+    expect([(err as ScimError).status, (err as ScimError).scimType]).toEqual([400, 'invalidValue'])
   })
 })

@@ -22,12 +22,12 @@ import {
   sqlIds,
   storeDataset,
   typeOf,
+  URN_ACME,
 } from '../helpers/generate'
 import { storePgDataset } from '../helpers/pg-dataset'
 import { freshDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
 
 const URN_ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
-const URN_ACME = 'urn:example:params:scim:schemas:extension:acme:2.0:User'
 
 /** The filters of tests/store/filter-sql.test.ts, which pin the SQLite store's semantics case by case. */
 const STORE_CASES: [string, 'User' | 'Group'][] = [
@@ -240,6 +240,42 @@ describe.skipIf(!server)('store-pg/filter-sql', () => {
   test('sortBy members.display on groups: the same order as SQLite', async () => {
     const [liteOrder, pgOrder] = await orders('members.display', 'ascending', typeOf(registry, 'Group'))
     expect(pgOrder).toEqual(liteOrder)
+  })
+
+  test("numbers compare with every digit JavaScript reads in them (beyond float8→numeric's 15), as on SQLite", async () => {
+    const at = (id: string, level: number, score: number) => ({
+      id,
+      userName: id,
+      meta: {
+        resourceType: 'User',
+        created: '2026-01-01T00:00:00.000Z',
+        lastModified: '2026-01-01T00:00:00.000Z',
+        version: 'W/"1"',
+      },
+      [URN_ACME]: { level, score },
+    })
+    const numbers = await openPair({
+      users: [
+        at('n1', 9007199254740992, 0.30000000000000004),
+        at('n2', 9007199254740000, 0.3),
+        at('n3', 123456789012345680, 1e-7),
+      ],
+      groups: [],
+    })
+    pairs.push(numbers)
+    const cases: [string, string[]][] = [
+      [`${URN_ACME}:level eq 9007199254740992`, ['n1']],
+      [`${URN_ACME}:level gt 9007199254740000`, ['n1', 'n3']],
+      [`${URN_ACME}:level eq 123456789012345680`, ['n3']],
+      [`${URN_ACME}:score eq 0.30000000000000004`, ['n1']],
+      [`${URN_ACME}:score eq 0.3`, ['n2']],
+      [`${URN_ACME}:score eq 1e-7`, ['n3']],
+      [`${URN_ACME}:score lt 0.30000000000000004`, ['n2', 'n3']],
+    ]
+    for (const [text, ids] of cases) {
+      const [lite, pg] = (await both(text, 'User', numbers))!
+      expect({ text, lite, pg }).toEqual({ text, lite: ids, pg: ids })
+    }
   })
 
   test('client text only ever travels as a bound parameter, JSON paths included', () => {

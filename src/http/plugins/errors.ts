@@ -49,21 +49,23 @@ export function scimErrors(logger: Logger | undefined) {
         return errorResponse(ScimError.invalidSyntax('request body is not valid JSON'))
       case 'NOT_FOUND':
         return errorResponse(ScimError.notFound(`no endpoint at ${new URL(request.url).pathname}`))
-      default: {
-        // Never leak internals: the client gets a generic detail, the log gets the cause, and
-        // the id they share lets an admin find one from the other.
-        const requestId = id()
-        const cause = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300)
-        logFailure(
-          logger,
-          requestId,
-          `internal error on ${request.method} ${new URL(request.url).pathname}: ${cause}`,
-          error
-        )
-        return errorResponse(new ScimError(500, `internal server error (id ${requestId})`))
-      }
+      default:
+        return errorResponse(internalError(logger, request, error))
     }
   })
+}
+
+/**
+ * An error no SCIM error describes: logged once with the request id, and the 500 the client gets
+ * instead. Never leak internals: the client gets a generic detail, the log gets the cause, and
+ * the id they share lets an admin find one from the other. Also what a Bulk operation that
+ * failed so answers (RFC 7644 §3.7.3: each operation has its own status).
+ */
+export function internalError(logger: Logger | undefined, request: Request, error: unknown): ScimError {
+  const requestId = contextOf(request)?.id ?? newRequestId()
+  const cause = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300)
+  logFailure(logger, requestId, `internal error on ${request.method} ${new URL(request.url).pathname}: ${cause}`, error)
+  return new ScimError(500, `internal server error (id ${requestId})`)
 }
 
 function validationDetail(error: unknown): string {

@@ -1,5 +1,6 @@
 // Discovery endpoints (RFC 7644 §4), the root /.search, and 501s for what is not offered.
 import { Elysia } from 'elysia'
+import type { Logger } from '../../log/types'
 import { ScimError } from '../../scim/errors'
 import {
   getResourceType,
@@ -11,12 +12,13 @@ import {
 import { runBulk } from '../../service/bulk'
 import { searchAll } from '../../service/search-all'
 import { SearchRequest, joinList } from '../models'
+import { internalError } from '../plugins/errors'
 import { requestInfo } from '../request-info'
 import { respond, respondTo } from '../respond'
 import type { ServedBy } from '../tenant-of'
 
-/** Each request is answered from the services and schemas of the tenant it addresses (`served`). */
-export function discoveryRoutes(served: ServedBy) {
+/** Each request is answered from the services and schemas of the tenant it addresses (`served`); `logger` logs a Bulk operation's internal error. */
+export function discoveryRoutes(served: ServedBy, logger?: Logger) {
   return new Elysia()
     .get('/ServiceProviderConfig', ({ request }) => {
       const { deps, base } = served(request)
@@ -52,7 +54,11 @@ export function discoveryRoutes(served: ServedBy) {
     )
     .post('/Bulk', ({ request, body }) => {
       const { deps, base } = served(request)
-      return respondTo(runBulk(deps, body, requestInfo(request, base, {}), deps.settings.limits.maxBulkOperations))
+      const info = {
+        ...requestInfo(request, base, {}),
+        internalError: (err: unknown) => internalError(logger, request, err),
+      }
+      return respondTo(runBulk(deps, body, info, deps.settings.limits.maxBulkOperations))
     })
     .all('/Me', () => {
       throw ScimError.notImplemented('/Me is not supported: tokens here belong to provisioning clients, not users')
