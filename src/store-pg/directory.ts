@@ -76,7 +76,9 @@ export class PgDirectory {
 
   private async read(): Promise<void> {
     const [tenants, tokens] = await Promise.all([
-      this.sql`SELECT name, packs, schemas, settings, created FROM tenants ORDER BY name` as Promise<TenantRow[]>,
+      this.sql`SELECT name, packs, schemas, settings, created, generation FROM tenants ORDER BY name` as Promise<
+        TenantRow[]
+      >,
       this.sql`SELECT id, tenant, label, scope, expires, hash FROM tokens` as Promise<TokenRow[]>,
     ])
     this.tenantRows = [...tenants]

@@ -11,7 +11,7 @@ import { pgMigrationStatus } from './migrate'
 import { MIGRATIONS } from './migrations.gen'
 import { pgReads } from './reads'
 import { pgCachedReads } from './cached-reads'
-import { LookupCache } from '../store/lookup-cache'
+import { LookupCache, lookupScope } from '../store/lookup-cache'
 import { PgJournalAppends } from './journal'
 import { type BatchState, PgWriteBatches } from './write-batches'
 import { PgWriteQueue } from './write-queue'
@@ -36,6 +36,8 @@ export interface PgResourceStore extends ResourceStore {
 export interface PgStoreOptions {
   /** Whose resources this store reads and writes (tenants.name); every query is scoped to it. */
   tenant?: string
+  /** Which life of the tenant's name (tenants.generation): its lookups are cached under it. */
+  generation?: string
   limits?: Limits
   /** False runs without the provisioning journal (SCIM_JOURNAL=off), as for the SQLite store. */
   journaling?: boolean
@@ -68,7 +70,7 @@ export function createPgResourceStore(
   const journaling = options.journaling !== false
   const reads = pgReads(tenant)
   const lookups = options.lookups ?? new LookupCache(undefined, limits.cacheBytes)
-  const cached = pgCachedReads(client, tenant, lookups)
+  const cached = pgCachedReads(client, tenant, lookups, lookupScope(tenant, options.generation))
   // One journal appender, one queue of writes and one set of touched ids per transaction: a batch's jobs continue one chain.
   const batches = new PgWriteBatches(client, (jobs, direct) => ({ beforeCommit: [], jobs, direct, job: 0 }))
   const job =

@@ -8,7 +8,7 @@ import { runSync } from '../service/effect'
 import type { ResourceType } from '../scim/schema/types'
 import { filterToSql, orderBySql } from './filter-sql'
 import { groupsColumn, HotStatements, READ_COLUMNS, type ReadRow } from './hot-statements'
-import type { LookupCache } from './lookup-cache'
+import { type LookupCache, lookupScope } from './lookup-cache'
 import { ReadCaches } from './staleness'
 import type * as tables from './tables'
 import { resources } from './tables'
@@ -27,6 +27,8 @@ export function createResourceStore(
     limits?: Limits
     /** Whose resources this store reads and writes (tenants.name); every query is scoped to it. */
     tenant?: string
+    /** Which life of the tenant's name (tenants.generation): its lookups are cached under it. */
+    generation?: string
     /** Stores of several tenants over one database share its write queue: one transaction at a time. */
     queue?: WriteQueue
     /**
@@ -46,8 +48,7 @@ export function createResourceStore(
     () => sqlite.inTransaction,
     () => dataVersion.get()?.data_version ?? 0,
     undefined,
-    // Tenant names cannot hold NUL, so no two tenants' keys meet.
-    `${tenant}\u0000`
+    lookupScope(tenant, options.generation)
   )
   const queue = options.queue ?? new WriteQueue(sqlite)
   const hot = new HotStatements(sqlite, tenant)

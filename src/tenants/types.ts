@@ -5,6 +5,8 @@ import type { FilterCache } from '../service/filter-cache'
 /** Everything that serves one tenant: its store, registry and settings, and its parsed filters. */
 export interface TenantServices {
   readonly name: string
+  /** Which life of the name these serve (tenants.generation); undefined for the default tenant without its row. */
+  readonly generation: string | undefined
   readonly deps: ServiceDeps
   readonly filters: FilterCache
   /** Requests per second per token of this tenant; 0: no limit. */
