@@ -87,7 +87,17 @@ export class TenantRegistry implements TenantSource {
     return services
   }
 
-  get(name: string): TenantServices | undefined {
+  get(name: string, generation?: string): TenantServices | undefined {
+    const services = this.current(name)
+    if (generation === undefined || services?.generation === undefined || services.generation === generation)
+      return services
+    // The token was read after the rows were: read them again before refusing it.
+    this.refresh(true)
+    const again = this.current(name)
+    return again?.generation === generation ? again : undefined
+  }
+
+  private current(name: string): TenantServices | undefined {
     this.refresh()
     const row = this.rows.get(name) ?? (name === DEFAULT_TENANT ? '' : undefined)
     if (row === undefined) return undefined

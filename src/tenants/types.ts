@@ -14,6 +14,10 @@ export interface TenantServices {
 }
 
 export interface TenantSource {
-  /** The tenant's services, or undefined when no such tenant exists (now). */
-  get(name: string): TenantServices | undefined
+  /**
+   * The tenant's services, or undefined when no such tenant exists (now). With `generation` (the
+   * one the request's token was read with), undefined too when the tenant of that name now is
+   * another life of it: removed and added again since.
+   */
+  get(name: string, generation?: string): TenantServices | undefined
 }

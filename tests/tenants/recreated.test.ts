@@ -51,6 +51,44 @@ async function cachedUserNotServedAgain(t: Running): Promise<void> {
   expect(found.totalResults).toBe(0)
 }
 
+/**
+ * A POST whose token passed before the tenant was removed and added again, and whose body comes
+ * only after: the write must not land in the new tenant of the name.
+ */
+async function lateWriteRefused(t: Running): Promise<void> {
+  const first = await t.add()
+  let send: ((text: string) => void) | undefined
+  let pending: Promise<Response> | undefined
+  const reading = new Promise<void>((resolve) => {
+    const body = new ReadableStream<Uint8Array>(
+      {
+        start(controller) {
+          send = (text) => {
+            controller.enqueue(new TextEncoder().encode(text))
+            controller.close()
+          }
+        },
+        // Asked for once the request passed authentication and its route reads the body.
+        pull: () => resolve(),
+      },
+      { highWaterMark: 0 }
+    )
+    pending = t.handle(request(first, 'POST', '/Users', body))
+  })
+  await reading
+  await t.remove()
+  const second = await t.add()
+  send!(JSON.stringify({ schemas: [USER], userName: 'late' }))
+  const late = await pending!
+  expect(late.status).toBe(404)
+  expect(((await late.json()) as { schemas: string[] }).schemas).toEqual([
+    'urn:ietf:params:scim:api:messages:2.0:Error',
+  ])
+  expect(await t.resources()).toBe(0)
+  // The new tenant's own token writes as ever.
+  expect((await call(t, second, 'POST', '/Users', { schemas: [USER], userName: 'late' })).status).toBe(201)
+}
+
 function sqliteServer(): Running & { close(): void } {
   const server = createScimServer({ db: ':memory:' })
   return {
@@ -75,6 +113,15 @@ describe('a tenant removed and added again, on SQLite', () => {
     const t = sqliteServer()
     try {
       await cachedUserNotServedAgain(t)
+    } finally {
+      t.close()
+    }
+  })
+
+  test('a write authenticated as the removed tenant is refused, and nothing is stored', async () => {
+    const t = sqliteServer()
+    try {
+      await lateWriteRefused(t)
     } finally {
       t.close()
     }
@@ -115,4 +162,7 @@ describe.skipIf(!pgServer)('a tenant removed and added again, on PostgreSQL', ()
   }
 
   test("the new tenant is not served the removed one's cached users", () => pgRunning(cachedUserNotServedAgain))
+
+  test('a write authenticated as the removed tenant is refused, and nothing is stored', () =>
+    pgRunning(lateWriteRefused))
 })
