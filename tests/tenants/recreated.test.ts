@@ -1,11 +1,11 @@
 // A tenant removed and added again under its name while the server runs: nothing of its earlier life is served or written into.
-import { afterAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { createScimServer } from '../../src/server'
 import { createPgScimServer } from '../../src/server-pg'
 import { pgCreateTenant, pgDeleteTenant } from '../../src/store-pg/tenants'
 import { createTenant } from '../../src/tenants/create'
 import { deleteTenant } from '../../src/tenants/rows'
-import { freshDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
+import { freshDatabase, testPostgres } from '../helpers/postgres'
 
 const pgServer = await testPostgres()
 const TENANT = '/tenants/kappa/scim/v2'
@@ -129,14 +129,8 @@ describe('a tenant removed and added again, on SQLite', () => {
 })
 
 describe.skipIf(!pgServer)('a tenant removed and added again, on PostgreSQL', () => {
-  const dbs: TestDatabase[] = []
-  afterAll(async () => {
-    for (const db of dbs) await db.drop()
-  })
-
   async function pgRunning(fn: (t: Running) => Promise<void>): Promise<void> {
     const db = await freshDatabase(pgServer!)
-    dbs.push(db)
     const server = await createPgScimServer({ db: db.url })
     const { sql } = db
     try {
@@ -158,6 +152,7 @@ describe.skipIf(!pgServer)('a tenant removed and added again, on PostgreSQL', ()
       })
     } finally {
       await server.close()
+      await db.drop()
     }
   }
 
