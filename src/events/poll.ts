@@ -4,7 +4,7 @@ import { ScimError } from '../scim/errors'
 import { type Effect, run } from '../service/effect'
 import type { PollRequest } from './poll-request'
 import { jtiOf, seqOfJti, type Feed } from './set'
-import { pendingEntries, readSize, type Pending, type StreamCursor } from './pending'
+import { BATCH, pendingEntries, readSize, type Pending, type StreamCursor } from './pending'
 import { type Later, type StreamStore, taken } from './store'
 
 /** RFC 8936 poll response. */
@@ -119,8 +119,7 @@ function* settle(
   const claimed = request ? claimedAcks(request) : []
   const asked = readSize(cursor, max, claimed.length)
   const first = { entries: yield* taken(deps.reader.after(tenant, cursor.ackedSeq, asked)), asked }
-  const bySeq = new Map(first.entries.map((entry) => [entry.seq, entry]))
-  const acks = yield* acknowledged(deps.reader, tenant, cursor, claimed, bySeq)
+  const acks = yield* acknowledged(deps.reader, tenant, cursor, claimed, first, deps.maxEvents + cursor.acked.size)
   const acked = acks.length === 0 ? cursor.acked : new Set([...cursor.acked, ...acks])
   const found = yield* pendingEntries(deps.reader, tenant, { ackedSeq: cursor.ackedSeq, acked }, max, first)
   // Asked after the reads: a token that still holds now held when they ran (a removed tenant's
@@ -161,22 +160,49 @@ function claimedAcks(request: PollRequest): { jti: string; seq: number }[] {
 /**
  * The positions of the acknowledged jtis that name one of this tenant's pending entries exactly;
  * others (unknown, another tenant's, a future position, one acknowledged before) are ignored, so
- * a stray ack never hides an event. `bySeq` holds the entries already read; any other is looked up.
+ * a stray ack never hides an event. Only entries a receiver can have been sent are looked at: a
+ * response holds the first maxEvents pending entries after the position, so every entry a
+ * receiver holds unacknowledged is among the first `reach` (maxEvents plus the acknowledged ones
+ * among them) after it. They are read in pages on from `first` (the read after the position),
+ * no further than the highest position claimed: a few reads whatever the request names, where a
+ * lookup per jti made 230,000 made-up ones hold the writer's transaction for 4.3 s.
  */
 function* acknowledged(
   reader: JournalFeed,
   tenant: string,
   cursor: StreamCursor,
   claimed: readonly { jti: string; seq: number }[],
-  bySeq: ReadonlyMap<number, JournalEntry>
+  first: { entries: JournalEntry[]; asked: number },
+  reach: number
 ): Effect<number[]> {
-  const seqs: number[] = []
-  for (const { jti, seq } of claimed) {
-    if (seq <= cursor.ackedSeq || cursor.acked.has(seq)) continue
-    const entry = bySeq.get(seq) ?? (yield* taken(reader.after(tenant, seq - 1, 1)))[0]
-    if (entry && entry.seq === seq && jtiOf(entry) === jti) seqs.push(seq)
+  const wanted = claimed.filter(({ seq }) => seq > cursor.ackedSeq && !cursor.acked.has(seq))
+  if (wanted.length === 0) return []
+  const seqs = new Set(wanted.map((c) => c.seq))
+  let highest = 0
+  for (const seq of seqs) highest = Math.max(highest, seq)
+  const found = new Map<number, JournalEntry>()
+  const note = (entries: readonly JournalEntry[]) => {
+    for (const entry of entries) if (seqs.has(entry.seq)) found.set(entry.seq, entry)
   }
-  return seqs
+  note(first.entries)
+  let page = first.entries
+  let size = first.asked
+  let read = page.length
+  // A short page is the journal's end.
+  while (page.length === size && read < reach) {
+    const last = page[page.length - 1]?.seq
+    if (last === undefined || last >= highest) break
+    size = Math.min(BATCH, reach - read)
+    page = yield* taken(reader.after(tenant, last, size))
+    note(page)
+    read += page.length
+  }
+  const acks = new Set<number>()
+  for (const { jti, seq } of wanted) {
+    const entry = found.get(seq)
+    if (entry && jtiOf(entry) === jti) acks.add(seq)
+  }
+  return [...acks]
 }
 
 /**
