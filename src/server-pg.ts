@@ -88,7 +88,8 @@ export async function createPgScimServer(options: PgServerOptions): Promise<PgSc
   const tenants = new TenantRegistry({
     stores: {
       readRows: () => directory.tenants(),
-      storeFor: (tenant) => createPgResourceStore(orm, { tenant, limits, journaling: options.journaling, lookups }),
+      storeFor: (tenant, generation) =>
+        createPgResourceStore(orm, { tenant, generation, limits, journaling: options.journaling, lookups }),
     },
     // The snapshot is in memory: the registry may look at it on every request.
     refreshMs: 0,

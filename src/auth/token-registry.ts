@@ -13,6 +13,12 @@ export interface TokenRecord {
   scope: TokenScope
   /** ISO time after which the token is refused, or null for never. */
   expires: string | null
+  /**
+   * The generation of its tenant when the token was read (tenants.generation): a request it
+   * authenticates is served only by that life of the tenant, never by one added again under the
+   * name. Undefined for tokens that are not stored (--token), which are the default tenant's.
+   */
+  generation?: string
 }
 
 /** Finds the record of a token by the SHA-256 of it; implemented over the database and over fixed lists. */
@@ -52,7 +58,7 @@ export function fixedTokens(hashes: readonly Buffer[]): TokenSource {
  * `usage` (auth/last-used.ts) hears of every use, for `tokens.last_used`.
  */
 export function storedTokens(db: Database, maxAgeMs = 1000, usage?: { seen(id: string): void }): TokenSource {
-  const select = db.query<TokenRow, []>('SELECT id, tenant, label, scope, expires, hash FROM tokens')
+  const select = db.query<TokenRow, []>(TOKEN_ROWS)
   const follow = tokenMapFollower()
   let map = follow(select.all())
   let readAt = Date.now()
@@ -69,6 +75,10 @@ export function storedTokens(db: Database, maxAgeMs = 1000, usage?: { seen(id: s
   }
 }
 
+/** Every stored token with its tenant's generation, read in one statement so the two belong together. */
+export const TOKEN_ROWS = `SELECT t.id, t.tenant, t.label, t.scope, t.expires, t.hash, n.generation
+  FROM tokens t JOIN tenants n ON n.name = t.tenant`
+
 /** A stored token's row: its record and the hex hash it is found by. */
 export type TokenRow = TokenRecord & { hash: string }
 
@@ -80,7 +90,10 @@ export function tokenMapFollower(): (rows: readonly TokenRow[]) => ReadonlyMap<s
   let map: ReadonlyMap<string, TokenRecord> = new Map()
   return (rows) => {
     const fresh = new Map(
-      rows.map(({ hash, id, tenant, label, scope, expires }) => [hash, { id, tenant, label, scope, expires }] as const)
+      rows.map(
+        ({ hash, id, tenant, label, scope, expires, generation }) =>
+          [hash, { id, tenant, label, scope, expires, generation }] as const
+      )
     )
     if (!sameRecords(fresh, map)) map = fresh
     return map
@@ -97,7 +110,8 @@ function sameRecords(a: ReadonlyMap<string, TokenRecord>, b: ReadonlyMap<string,
       y.tenant !== x.tenant ||
       y.scope !== x.scope ||
       y.expires !== x.expires ||
-      y.label !== x.label
+      y.label !== x.label ||
+      y.generation !== x.generation
     )
       return false
   }

@@ -17,7 +17,7 @@ import { countTenant, deleteTenant, readTenant, readTenants, type TenantCounts, 
 import { pgCommandDatabase } from './pg-database'
 
 /** A tenant as a command gives it to the table: the row without its creation time. */
-export type NewTenant = Omit<TenantConfig, 'created'>
+export type NewTenant = Omit<TenantConfig, 'created' | 'generation'>
 
 /**
  * What the `tenant` commands read and write (src/service/effect.ts): one command code drives

@@ -49,7 +49,7 @@ export interface ConsoleTokens {
  */
 export interface ConsoleTenants {
   rows(): Promise<readonly TenantRow[]>
-  add(config: Omit<TenantConfig, 'created'>): Promise<void>
+  add(config: Omit<TenantConfig, 'created' | 'generation'>): Promise<void>
 }
 
 export interface ConsoleData {

@@ -19,7 +19,7 @@ export interface Pending {
 }
 
 /** The most entries one read takes: a receiver far behind reads its backlog in pieces. */
-const BATCH = 500
+export const BATCH = 500
 
 /**
  * How many entries the first read after the position takes to find `max` pending ones and tell

@@ -3,7 +3,7 @@ import type { Database } from 'bun:sqlite'
 import type { JournalReader } from '../journal/types'
 import { run } from '../service/effect'
 import { EventKeys } from './key-store'
-import { pollEvents, type PollDeps } from './poll'
+import { pollEvents, type PollDeps, whileCredentialsHold } from './poll'
 import { parsePollRequest } from './poll-request'
 import { PushManager } from './push-manager'
 import type { PushOptions } from './push'
@@ -27,6 +27,11 @@ export interface EventServiceOptions {
   maxEvents?: number
   /** How long a long poll waits for a change (default 30 s, well under proxies' idle timeouts). */
   longPollMs?: number
+  /**
+   * How often a waiting long poll checks that its token still authenticates (default 1 s, the
+   * time a revocation takes to reach new requests).
+   */
+  credentialCheckMs?: number
   push?: PushOptions
   /**
    * How often push receivers are re-read from the tenants table, and expired tokens' streams
@@ -90,6 +95,7 @@ export function createEventService(store: EventStore, options: EventServiceOptio
     setsOf,
     maxEvents: options.maxEvents ?? 1000,
     longPollMs: options.longPollMs ?? 30_000,
+    credentialCheckMs: options.credentialCheckMs ?? 1000,
   }
   const push = new PushManager(
     {
@@ -124,8 +130,15 @@ export function createEventService(store: EventStore, options: EventServiceOptio
     poll: async (tenant, base, body, by = {}) => {
       const until = by.signal ? AbortSignal.any([by.signal, closing.signal]) : closing.signal
       const request = parsePollRequest(body)
-      const stream = await positions.pollStream(tenant, by.token)
-      return pollEvents(pollDeps, tenant, stream, feedAt(base), request, until)
+      const { token, generation } = by
+      const credentials =
+        token !== undefined && generation !== undefined
+          ? () => positions.tokenHolds(tenant, token, generation, options.now())
+          : undefined
+      return whileCredentialsHold(credentials, async () => {
+        const stream = await positions.pollStream(tenant, token)
+        return pollEvents(pollDeps, tenant, stream, feedAt(base), request, until, credentials)
+      })
     },
     jwks: (tenant) => keys.jwks(tenant),
     securityEvents,

@@ -17,6 +17,12 @@ export function* taken<T>(value: Later<T>): Effect<T> {
 export interface StreamStore {
   /** The stream a token polls (its own when it is a stored token of the tenant, else the shared one). */
   pollStream(tenant: string, tokenId: string | undefined): Later<string>
+  /**
+   * Whether the stored token `tokenId` still authenticates for this life of the tenant
+   * (`generation`) at `now`: not revoked, not expired, its tenant not removed (and added again).
+   * Read from the database, not the token snapshot a request was let in by.
+   */
+  tokenHolds(tenant: string, tokenId: string, generation: string, now: Date): Later<boolean>
   /** Where the receiver is: position 0 and no acknowledgements for a stream never seen. */
   cursor(tenant: string, stream: string): Later<StreamCursor>
   /** Records acknowledgements of single positions (any order). */

@@ -20,6 +20,10 @@ export function pushStream(url: string): string {
   return `push ${url}`
 }
 
+/** A stored token that still authenticates for one life of its tenant ($1 id, $2 tenant, $3 generation, $4 now): one text for both stores. */
+export const TOKEN_HOLDS = `SELECT 1 AS one FROM tokens t JOIN tenants n ON n.name = t.tenant
+  WHERE t.id = $1 AND t.tenant = $2 AND n.generation = $3 AND (t.expires IS NULL OR t.expires > $4)`
+
 /**
  * Survives restarts: a receiver that comes back after a day starts where its acknowledgements
  * stopped. Positions are journal seqs, so the state per receiver is one row plus the few
@@ -33,6 +37,7 @@ export class StreamPositions implements StreamStore {
   private readonly moveTo
   private readonly dropAcks
   private readonly isStoredToken
+  private readonly holds
   private readonly copyStream
   private readonly copyAcks
 
@@ -58,6 +63,7 @@ export class StreamPositions implements StreamStore {
     this.moveTo = db.query('UPDATE event_streams SET acked_seq = max(acked_seq, ?3) WHERE tenant = ?1 AND stream = ?2')
     this.dropAcks = db.query('DELETE FROM event_acks WHERE tenant = ? AND stream = ? AND seq <= ?')
     this.isStoredToken = db.query<{ id: string }, [string, string]>('SELECT id FROM tokens WHERE id = ? AND tenant = ?')
+    this.holds = db.query<{ one: number }, [string, string, string, string]>(TOKEN_HOLDS)
     this.copyStream = db.query(
       `INSERT OR IGNORE INTO event_streams (tenant, stream, acked_seq)
        VALUES (?1, ?2, coalesce((SELECT acked_seq FROM event_streams WHERE tenant = ?1 AND stream = '${POLL_STREAM}'), 0))`
@@ -82,6 +88,10 @@ export class StreamPositions implements StreamStore {
       if (this.copyStream.run(tenant, stream).changes > 0) this.copyAcks.run(tenant, stream)
     })()
     return stream
+  }
+
+  tokenHolds(tenant: string, tokenId: string, generation: string, now: Date): boolean {
+    return this.holds.get(tokenId, tenant, generation, now.toISOString()) !== null
   }
 
   /**

@@ -7,13 +7,15 @@ import type { Later } from './store'
 export interface EventService {
   /**
    * One RFC 8936 poll of the tenant's events; `base` is the tenant's SCIM base URL (the SETs' `iss`),
-   * `by.token` the id of the token that polls (each stored token has a position of its own).
+   * `by.token` the id of the token that polls (each stored token has a position of its own),
+   * `by.generation` its tenant's generation when it was let in: a long poll waits only while that
+   * token still authenticates for that life of the tenant, and is then answered 401.
    */
   poll(
     tenant: string,
     base: string,
     body: unknown,
-    by?: { token?: string; signal?: AbortSignal }
+    by?: { token?: string; generation?: string; signal?: AbortSignal }
   ): Promise<PollResponse>
   /** The tenant's public signing keys as an RFC 7517 JWK Set (over PostgreSQL, a promise of it). */
   jwks(tenant: string): Later<{ keys: PublicJwk[] }>

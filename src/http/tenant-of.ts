@@ -16,7 +16,8 @@ export type ServedBy = (request: Request) => Served
 export function servicesOf(tenants: TenantSource, request: Request): TenantServices | undefined {
   const ctx = contextOf(request)
   if (!ctx) return tenants.get(DEFAULT_TENANT)
-  ctx.services ??= tenants.get(ctx.tenant)
+  // The life of the tenant the token belongs to: one added again under the name is not it.
+  ctx.services ??= tenants.get(ctx.tenant, ctx.token?.generation)
   return ctx.services
 }
 

@@ -2,7 +2,7 @@
 import type { SQL } from 'bun'
 import type { StoredResource } from '../service/context'
 import { inInsertionOrder, type ReadRow, storedOf } from '../store/hot-statements'
-import type { LookupCache, LookupKind } from '../store/lookup-cache'
+import { type LookupCache, type LookupKind, lookupScope } from '../store/lookup-cache'
 import { packRows, unpackRows } from '../store/packed-rows'
 import { canNameRow, selectOf } from './reads'
 
@@ -29,7 +29,7 @@ type TokenRow = { token: string | null } & { [K in keyof ReadRow]: ReadRow[K] | 
 /**
  * Reads by id, folded name and externalId for one tenant, cached across requests. The cache is
  * the SQLite store's LookupCache (same byte budget, same admission on a key's second miss), its
- * keys scoped by tenant; what differs is how an entry is known to be fresh. SQLite sees every
+ * keys scoped by tenant and generation (`scope`, store/lookup-cache.ts lookupScope); what differs is how an entry is known to be fresh. SQLite sees every
  * write of its own process; here any replica may have written. Every transaction that changes a
  * resource of a tenant, or a row that shows one (store-pg/write-tx.ts `note`), gives the tenant a
  * new change token before it commits (store-pg/write-queue.ts), so an entry whose token is still
@@ -38,8 +38,7 @@ type TokenRow = { token: string | null } & { [K in keyof ReadRow]: ReadRow[K] | 
  * stale without asking, so a change costs at most one token read before reads go back to rows.
  * A tenant that never changed has no token, and nothing of it is cached until it does.
  */
-export function pgCachedReads(client: SQL, tenant: string, cache: LookupCache) {
-  const scope = `${tenant}\u0000`
+export function pgCachedReads(client: SQL, tenant: string, cache: LookupCache, scope = lookupScope(tenant)) {
   const statements = new Map<string, string>()
   let newest: string | null = null
   const statement = (type: string, kind: LookupKind) => {

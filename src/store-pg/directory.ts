@@ -1,6 +1,6 @@
 // The tenants and tokens tables of PostgreSQL, read again in the background: a change any replica made is served by all within a second.
 import type { SQL } from 'bun'
-import { type TokenRecord, type TokenRow, type TokenSource, tokenMapFollower } from '../auth/token-registry'
+import { TOKEN_ROWS, type TokenRecord, type TokenRow, type TokenSource, tokenMapFollower } from '../auth/token-registry'
 import type { TenantRow } from '../tenants/config'
 
 /** How often each replica reads the two tables: a change shows within this plus one query's time. */
@@ -76,8 +76,10 @@ export class PgDirectory {
 
   private async read(): Promise<void> {
     const [tenants, tokens] = await Promise.all([
-      this.sql`SELECT name, packs, schemas, settings, created FROM tenants ORDER BY name` as Promise<TenantRow[]>,
-      this.sql`SELECT id, tenant, label, scope, expires, hash FROM tokens` as Promise<TokenRow[]>,
+      this.sql`SELECT name, packs, schemas, settings, created, generation FROM tenants ORDER BY name` as Promise<
+        TenantRow[]
+      >,
+      this.sql.unsafe(TOKEN_ROWS) as Promise<TokenRow[]>,
     ])
     this.tenantRows = [...tenants]
     this.tokenMap = this.follow(tokens)

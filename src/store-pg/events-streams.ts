@@ -2,7 +2,7 @@
 import type { SQL } from 'bun'
 import type { StreamCursor } from '../events/pending'
 import type { StreamStore } from '../events/store'
-import { POLL_STREAM, tokenStream } from '../events/streams'
+import { POLL_STREAM, TOKEN_HOLDS, tokenStream } from '../events/streams'
 
 // A token's stream starts as a copy of the shared one (events/streams.ts pollStream): the row and
 // its acknowledgements in one statement, the acknowledgements only when the row is new.
@@ -48,6 +48,12 @@ export class PgStreamPositions implements StreamStore {
     if (!row?.token) return POLL_STREAM
     if (!row.stream) await this.sql.unsafe(COPY_STREAM, [tenant, stream])
     return stream
+  }
+
+  async tokenHolds(tenant: string, tokenId: string, generation: string, now: Date): Promise<boolean> {
+    return (
+      ((await this.sql.unsafe(TOKEN_HOLDS, [tokenId, tenant, generation, now.toISOString()])) as unknown[]).length > 0
+    )
   }
 
   async cursor(tenant: string, stream: string): Promise<StreamCursor> {

@@ -79,5 +79,13 @@ export const MIGRATIONS: EmbeddedMigration[] = [
       "CREATE TABLE \"resource_changes\" (\n\t\"tenant\" text PRIMARY KEY NOT NULL,\n\t\"token\" text NOT NULL\n);",
       "ALTER TABLE \"resource_changes\" ADD CONSTRAINT \"resource_changes_tenant_tenants_name_fk\" FOREIGN KEY (\"tenant\") REFERENCES \"public\".\"tenants\"(\"name\") ON DELETE cascade ON UPDATE no action;"
     ]
+  },
+  {
+    "tag": "0005_tenant_generation",
+    "when": 1796169465946,
+    "hash": "f3fca88bc74e0df52e178926e4ad47fb7ec628fbc3670f5bd93b68e30bc88b27",
+    "statements": [
+      "ALTER TABLE \"tenants\" ADD COLUMN \"generation\" text DEFAULT gen_random_uuid()::text NOT NULL;"
+    ]
   }
 ]

@@ -11,11 +11,12 @@ import { pgMigrationStatus } from './migrate'
 import { MIGRATIONS } from './migrations.gen'
 import { pgReads } from './reads'
 import { pgCachedReads } from './cached-reads'
-import { LookupCache } from '../store/lookup-cache'
+import { LookupCache, lookupScope } from '../store/lookup-cache'
 import { PgJournalAppends } from './journal'
 import { type BatchState, PgWriteBatches } from './write-batches'
 import { PgWriteQueue } from './write-queue'
-import { createPgWriteTx, type Touched } from './write-tx'
+import { createPgWriteTx, sameGeneration, type Touched } from './write-tx'
+import { tenantGone } from '../store/errors'
 
 /** How old the last readiness check may be before readinessProblem starts another. */
 const READINESS_MAX_AGE_MS = 1000
@@ -50,6 +51,8 @@ export interface PgResourceStore extends ResourceStore {
 export interface PgStoreOptions {
   /** Whose resources this store reads and writes (tenants.name); every query is scoped to it. */
   tenant?: string
+  /** Which life of the tenant's name (tenants.generation): its lookups are cached under it, its write batches check it. */
+  generation?: string
   limits?: Limits
   /** False runs without the provisioning journal (SCIM_JOURNAL=off), as for the SQLite store. */
   journaling?: boolean
@@ -82,7 +85,7 @@ export function createPgResourceStore(
   const journaling = options.journaling !== false
   const reads = pgReads(tenant)
   const lookups = options.lookups ?? new LookupCache(undefined, limits.cacheBytes)
-  const cached = pgCachedReads(client, tenant, lookups)
+  const cached = pgCachedReads(client, tenant, lookups, lookupScope(tenant, options.generation))
   // One journal appender, one queue of writes and one set of touched ids per transaction: a batch's jobs continue one chain.
   const batches = new PgWriteBatches(client, (jobs, direct) => ({ beforeCommit: [], jobs, direct, job: 0 }))
   const job =
@@ -93,6 +96,15 @@ export function createPgResourceStore(
         const appends = new PgJournalAppends(tx, tenant, queue, shared.jobs)
         const batch: PgBatch = { appends, queue, touched: { ids: new Set() } }
         Object.assign(shared, batch)
+        const { generation } = options
+        if (generation !== undefined) {
+          const same = sameGeneration(tx, tenant, generation)
+          // Awaited before COMMIT; a batch rolled back before then never asks.
+          same.catch(() => {})
+          shared.beforeCommit.push(async () => {
+            if (!(await same)) throw tenantGone()
+          })
+        }
         shared.beforeCommit.push(() => queue.flush(true, batch.touched.ids.size > 0 ? tenant : undefined))
         if (options.publish)
           shared.beforeCommit.push(async () => {

@@ -124,6 +124,8 @@ export const tenants = pgTable('tenants', {
   schemas: text('schemas').notNull().default('[]'),
   settings: text('settings').notNull().default('{}'),
   created: text('created').notNull(),
+  /** Which life of the name this is (src/store/tables.ts); the default gives each existing row its own. */
+  generation: text('generation').notNull().default(sql`gen_random_uuid()::text`),
 })
 
 /** Bearer tokens: only the hex SHA-256 of each is stored; scope `provision`, `read` or `metrics`. */

@@ -1,24 +1,24 @@
 // The tenants table on PostgreSQL: read, add (with the first token), change and remove tenants, with the checks of tenants/create.ts.
 import type { SQL } from 'bun'
 import { type PushStart, pushStreamChanges } from '../events/push-urls'
-import { configOf, type TenantConfig, type TenantRow } from '../tenants/config'
+import { configOf, newGeneration, type TenantConfig, type TenantRow } from '../tenants/config'
 import { checkNewTenant, noSuchTenant } from '../tenants/create'
 import { checkRemovable, type TenantCounts } from '../tenants/rows'
 import { lockTenant } from './tenant-lock'
 import { pgIssueToken } from './tokens'
 
-type NewTenant = Omit<TenantConfig, 'created'>
+type NewTenant = Omit<TenantConfig, 'created' | 'generation'>
 
 /** Every tenant row, by name in code-point order (as SQLite orders it, whatever the database's collation). */
 export async function pgReadTenants(sql: SQL): Promise<TenantRow[]> {
   return [
-    ...((await sql`SELECT name, packs, schemas, settings, created FROM tenants ORDER BY name COLLATE "C"`) as TenantRow[]),
+    ...((await sql`SELECT name, packs, schemas, settings, created, generation FROM tenants ORDER BY name COLLATE "C"`) as TenantRow[]),
   ]
 }
 
 export async function pgReadTenant(sql: SQL, name: string): Promise<TenantConfig | undefined> {
   const [row] =
-    (await sql`SELECT name, packs, schemas, settings, created FROM tenants WHERE name = ${name}`) as TenantRow[]
+    (await sql`SELECT name, packs, schemas, settings, created, generation FROM tenants WHERE name = ${name}`) as TenantRow[]
   return row ? configOf(row) : undefined
 }
 
@@ -64,9 +64,9 @@ async function insertTenant(tx: SQL, config: NewTenant, pushFrom: PushStart, now
   await lockTenant(tx, config.name)
   const [found] = await tx`SELECT count(*)::int AS n FROM tenants WHERE name = ${config.name}`
   checkNewTenant(config, (found?.n ?? 0) > 0)
-  await tx`INSERT INTO tenants (name, packs, schemas, settings, created)
+  await tx`INSERT INTO tenants (name, packs, schemas, settings, created, generation)
     VALUES (${config.name}, ${JSON.stringify(config.packs)}, ${JSON.stringify(config.schemas)},
-            ${JSON.stringify(config.settings)}, ${now.toISOString()})`
+            ${JSON.stringify(config.settings)}, ${now.toISOString()}, ${newGeneration()})`
   await placePushStreams(tx, config.name, [], config.settings.pushUrls ?? [], pushFrom)
 }
 
@@ -83,7 +83,7 @@ export async function pgChangeTenant(
 ): Promise<void> {
   await sql.begin(async (tx) => {
     await lockTenant(tx, name)
-    const [row] = (await tx`SELECT name, packs, schemas, settings, created FROM tenants
+    const [row] = (await tx`SELECT name, packs, schemas, settings, created, generation FROM tenants
       WHERE name = ${name} FOR UPDATE`) as TenantRow[]
     if (!row) throw noSuchTenant(name)
     const before = configOf(row)

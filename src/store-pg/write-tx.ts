@@ -26,6 +26,24 @@ const UPDATE = `UPDATE resources SET name_ci = $2, external_id = $3, data = $4::
 const EXISTING =
   'SELECT id, type FROM resources WHERE id IN (SELECT jsonb_array_elements_text($1::text::jsonb)) AND tenant = $2 FOR KEY SHARE'
 
+/**
+ * Whether `tenant` is still the life of the name a store was built for (tenants.generation), as
+ * src/store/tenant-generation.ts checks it on SQLite: a batch authenticated before `tenant remove`
+ * and `tenant add` of the name on any replica must not land in the new tenant (the foreign keys
+ * ask only for the name). Sent with the tenant's lock, which `tenant remove` and `tenant add`
+ * take too (store-pg/tenants.ts) and which this transaction then holds to COMMIT: the read runs
+ * after the lock is granted (Bun SQL pipelines the two, PostgreSQL runs them in order), so the
+ * answer stays true until the batch commits. Once per batch, without waiting for the answer
+ * before the jobs' statements go: the caller awaits it before COMMIT and the batch, its
+ * statements all rolled back, fails as for a removed tenant when it is false.
+ */
+export function sameGeneration(tx: SQL, tenant: string, generation: string): Promise<boolean> {
+  return Promise.all([
+    lockTenant(tx, tenant),
+    tx.unsafe('SELECT 1 AS same FROM tenants WHERE name = $1 AND generation = $2', [tenant, generation]),
+  ]).then(([, rows]) => (rows as unknown[]).length > 0)
+}
+
 /** What a transaction changed, for the caller to pass on (cache invalidation across replicas). */
 export interface Touched {
   ids: Set<string>

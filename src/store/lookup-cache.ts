@@ -5,6 +5,16 @@ import { packRows, unpackRows } from './packed-rows'
 
 export type LookupKind = 'id' | 'name' | 'externalId'
 
+/**
+ * What every key of one tenant's store starts with: its name and generation. The stores of all
+ * tenants share one cache, and a tenant removed and added again keeps its name, so the name alone
+ * would hand the new tenant the removed one's entries; under a new generation they are never
+ * looked at again and age out. Names and generations cannot hold NUL, so no two scopes meet.
+ */
+export function lookupScope(tenant: string, generation = ''): string {
+  return `${tenant}\u0000${generation}\u0000`
+}
+
 /** Bits of the admission table (128 KiB): one per key hash, so ~500,000 first misses fit before it starts over. */
 const DOORKEEPER_BITS = 1 << 20
 

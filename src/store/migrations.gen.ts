@@ -102,5 +102,14 @@ export const MIGRATIONS: EmbeddedMigration[] = [
     "statements": [
       "-- A resource belongs to a tenant that exists: a server that has not yet seen a tenant's removal\n-- (it reads the tenants table every 250 ms) must not write rows a tenant made again under the\n-- same name would inherit. A trigger, not a foreign key, so no table is rebuilt to add it.\nCREATE TRIGGER `resources_need_tenant` BEFORE INSERT ON `resources`\nWHEN NOT EXISTS (SELECT 1 FROM `tenants` WHERE `name` = NEW.`tenant`)\nBEGIN\n  SELECT RAISE(ABORT, 'resources_need_tenant');\nEND;"
     ]
+  },
+  {
+    "tag": "0009_tenant_generation",
+    "when": 1796169465391,
+    "hash": "f1d2637be0a9c62c37c6449c7fd8859ba1fe34b05ddfff5e48f7d035b8253403",
+    "statements": [
+      "ALTER TABLE `tenants` ADD `generation` text DEFAULT '' NOT NULL;",
+      "UPDATE `tenants` SET `generation` = lower(hex(randomblob(16)));"
+    ]
   }
 ]

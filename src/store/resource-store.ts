@@ -8,12 +8,13 @@ import { runSync } from '../service/effect'
 import type { ResourceType } from '../scim/schema/types'
 import { filterToSql, orderBySql } from './filter-sql'
 import { groupsColumn, HotStatements, READ_COLUMNS, type ReadRow } from './hot-statements'
-import type { LookupCache } from './lookup-cache'
+import { type LookupCache, lookupScope } from './lookup-cache'
 import { ReadCaches } from './staleness'
 import type * as tables from './tables'
 import { resources } from './tables'
 import { WriteQueue } from './write-queue'
 import { createWriteTx } from './write-tx'
+import { tenantGenerationCheck } from './tenant-generation'
 import { readinessProblem } from './readiness'
 import { activityReads } from './activity'
 import { memberPageReads } from './member-page'
@@ -27,6 +28,8 @@ export function createResourceStore(
     limits?: Limits
     /** Whose resources this store reads and writes (tenants.name); every query is scoped to it. */
     tenant?: string
+    /** Which life of the tenant's name (tenants.generation): its lookups are cached under it, its writes check it. */
+    generation?: string
     /** Stores of several tenants over one database share its write queue: one transaction at a time. */
     queue?: WriteQueue
     /**
@@ -46,8 +49,7 @@ export function createResourceStore(
     () => sqlite.inTransaction,
     () => dataVersion.get()?.data_version ?? 0,
     undefined,
-    // Tenant names cannot hold NUL, so no two tenants' keys meet.
-    `${tenant}\u0000`
+    lookupScope(tenant, options.generation)
   )
   const queue = options.queue ?? new WriteQueue(sqlite)
   const hot = new HotStatements(sqlite, tenant)
@@ -106,6 +108,7 @@ export function createResourceStore(
 
   const members = (groupId: string) => hot.members(groupId)
   const tx = createWriteTx(orm, sqlite, hot, caches, limits, tenant, journal?.appender, { query, members })
+  const sameTenant = tenantGenerationCheck(sqlite, queue, tenant, options.generation)
 
   // Effects that never yield (src/service/effect.ts): a generator step around each read.
   return {
@@ -147,7 +150,11 @@ export function createResourceStore(
     },
     // The job runs inside the batch's transaction and must end before anything else touches the
     // connection: runSync refuses a job that waits.
-    write: (fn) => queue.run(() => runSync(fn(tx))),
+    write: (fn) =>
+      queue.run(() => {
+        sameTenant()
+        return runSync(fn(tx))
+      }),
     readinessProblem: () => queue.storageProblem() ?? readinessProblem(sqlite),
     stats: () => ({
       lookupHits: caches.hits,

@@ -84,6 +84,13 @@ export const tenants = sqliteTable('tenants', {
   /** Per-tenant settings (page limits, compatibility, rate limit, push receivers), as a JSON object. */
   settings: text('settings').notNull().default('{}'),
   created: text('created').notNull(),
+  /**
+   * Random, written once when the row is added (migration 0009 gave existing rows one): which life
+   * of the name this is. A tenant removed and added again keeps its name and gets a new generation,
+   * so caches keyed by it and writes authenticated under the old one never meet the new tenant.
+   * `created` is not enough: it has millisecond resolution and comes from whichever clock wrote it.
+   */
+  generation: text('generation').notNull().default(''),
 })
 
 /**

@@ -32,6 +32,16 @@ export interface TenantConfig {
   schemas: TenantSchema[]
   settings: TenantSettings
   created: string
+  /** Which life of the name this is: random, new whenever the tenant is added (store/tables.ts tenants). */
+  generation: string
+}
+
+/** What an admin gives for a tenant: everything but what the store writes when it adds the row. */
+export type NewTenant = Omit<TenantConfig, 'created' | 'generation'>
+
+/** A tenant's generation when it is added: random, so no later tenant of the name meets it. */
+export function newGeneration(): string {
+  return crypto.randomUUID()
 }
 
 /** The settings `tenant set` accepts, with their bounds (the same as the serve flags'). */
@@ -47,6 +57,7 @@ export interface TenantRow {
   schemas: string
   settings: string
   created: string
+  generation: string
 }
 
 /** A row as stored; a column that is not the JSON it should be reads as empty rather than failing every request. */
@@ -74,6 +85,7 @@ export function configOf(row: TenantRow): TenantConfig {
     schemas: parse<TenantSchema[]>(row.schemas, [], Array.isArray),
     settings: known,
     created: row.created,
+    generation: row.generation,
   }
 }
 

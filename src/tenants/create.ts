@@ -24,7 +24,7 @@ export const noSuchTenant = (name: string) => new TenantError(`no tenant is call
  * Refuses a new tenant, in this order, for a bad name, a name `taken` already, or schemas that
  * do not load; every store checks a tenant it adds with this before it writes the row.
  */
-export function checkNewTenant(config: Omit<TenantConfig, 'created'>, taken: boolean): void {
+export function checkNewTenant(config: Omit<TenantConfig, 'created' | 'generation'>, taken: boolean): void {
   const { name } = config
   if (!isTenantName(name))
     throw new TenantError(`tenant name '${name}' is not [a-z0-9][a-z0-9-]{0,62} (lower-case letters, digits, -)`)
@@ -37,13 +37,13 @@ export function checkNewTenant(config: Omit<TenantConfig, 'created'>, taken: boo
  * first token on its own tokens page. A bad name, a name taken or schemas that do not load
  * change nothing.
  */
-export function addTenant(db: Database, config: Omit<TenantConfig, 'created'>): void {
+export function addTenant(db: Database, config: Omit<TenantConfig, 'created' | 'generation'>): void {
   checkNewTenant(config, readTenant(db, config.name) !== undefined)
   insertTenant(db, config)
 }
 
 /** Adds the row and the tenant's first provisioning token in one transaction; returns the token. */
-export function createTenant(db: Database, config: Omit<TenantConfig, 'created'>): string {
+export function createTenant(db: Database, config: Omit<TenantConfig, 'created' | 'generation'>): string {
   return db.transaction(() => {
     addTenant(db, config)
     return issueToken(db, false, config.name)

@@ -32,8 +32,12 @@ export interface TenantDefaults {
 export interface TenantStores {
   /** The tenants table as it stands (SQLite reads it at once; PostgreSQL answers its last background read). */
   readRows(): readonly TenantRow[]
-  /** A new store for one tenant: every query scoped to it, the connection and caches shared by all tenants. */
-  storeFor(name: string): ResourceStore
+  /**
+   * A new store for one tenant: every query scoped to it, the connection and caches shared by all
+   * tenants. `generation` (undefined: the default tenant without its row) scopes what the store
+   * caches, so a tenant added again under the name never meets the removed one's entries.
+   */
+  storeFor(name: string, generation: string | undefined): ResourceStore
 }
 
 export interface TenantRegistryOptions {
@@ -83,7 +87,17 @@ export class TenantRegistry implements TenantSource {
     return services
   }
 
-  get(name: string): TenantServices | undefined {
+  get(name: string, generation?: string): TenantServices | undefined {
+    const services = this.current(name)
+    if (generation === undefined || services?.generation === undefined || services.generation === generation)
+      return services
+    // The token was read after the rows were: read them again before refusing it.
+    this.refresh(true)
+    const again = this.current(name)
+    return again?.generation === generation ? again : undefined
+  }
+
+  private current(name: string): TenantServices | undefined {
     this.refresh()
     const row = this.rows.get(name) ?? (name === DEFAULT_TENANT ? '' : undefined)
     if (row === undefined) return undefined
@@ -113,7 +127,7 @@ export class TenantRegistry implements TenantSource {
     const { defaults } = this.options
     const config: TenantConfig = rowText
       ? configOf(JSON.parse(rowText) as TenantRow)
-      : { name, packs: [], schemas: [], settings: {}, created: '' }
+      : { name, packs: [], schemas: [], settings: {}, created: '', generation: '' }
     const isDefault = name === DEFAULT_TENANT
     const packs = isDefault ? [...new Set([...defaults.packs, ...config.packs])] : config.packs
     const schemas = isDefault ? [...defaults.schemas, ...config.schemas] : config.schemas
@@ -124,7 +138,8 @@ export class TenantRegistry implements TenantSource {
       // Stored by a newer build, say: the tenant cannot be served, the others still are.
       throw new ScimError(503, `tenant ${name} cannot be served: its schemas do not load (${(err as Error).message})`)
     }
-    const store = this.options.stores.storeFor(name)
+    const generation = rowText ? config.generation : undefined
+    const store = this.options.stores.storeFor(name, generation)
     const deps: ServiceDeps = {
       store,
       registry,
@@ -140,6 +155,12 @@ export class TenantRegistry implements TenantSource {
       newId: newResourceId,
       events: defaults.events,
     }
-    return { name, deps, filters: new FilterCache(), rateLimit: config.settings.rateLimit ?? defaults.rateLimit }
+    return {
+      name,
+      generation,
+      deps,
+      filters: new FilterCache(),
+      rateLimit: config.settings.rateLimit ?? defaults.rateLimit,
+    }
   }
 }

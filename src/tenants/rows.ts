@@ -1,30 +1,35 @@
 // The tenants table: read, add, change and remove rows, and count what a tenant holds.
 import type { Database } from 'bun:sqlite'
 import { DEFAULT_TENANT } from './name'
-import { configOf, type TenantConfig, type TenantRow } from './config'
+import { configOf, newGeneration, type NewTenant, type TenantConfig, type TenantRow } from './config'
 
 export function readTenants(db: Database): TenantRow[] {
-  return db.query<TenantRow, []>('SELECT name, packs, schemas, settings, created FROM tenants ORDER BY name').all()
+  return db
+    .query<TenantRow, []>('SELECT name, packs, schemas, settings, created, generation FROM tenants ORDER BY name')
+    .all()
 }
 
 export function readTenant(db: Database, name: string): TenantConfig | undefined {
   const row = db
-    .query<TenantRow, [string]>('SELECT name, packs, schemas, settings, created FROM tenants WHERE name = ?')
+    .query<TenantRow, [string]>(
+      'SELECT name, packs, schemas, settings, created, generation FROM tenants WHERE name = ?'
+    )
     .get(name)
   return row ? configOf(row) : undefined
 }
 
-export function insertTenant(db: Database, config: Omit<TenantConfig, 'created'>): void {
-  db.query('INSERT INTO tenants (name, packs, schemas, settings, created) VALUES (?, ?, ?, ?, ?)').run(
+export function insertTenant(db: Database, config: NewTenant): void {
+  db.query('INSERT INTO tenants (name, packs, schemas, settings, created, generation) VALUES (?, ?, ?, ?, ?, ?)').run(
     config.name,
     JSON.stringify(config.packs),
     JSON.stringify(config.schemas),
     JSON.stringify(config.settings),
-    new Date().toISOString()
+    new Date().toISOString(),
+    newGeneration()
   )
 }
 
-export function updateTenant(db: Database, config: Omit<TenantConfig, 'created'>): void {
+export function updateTenant(db: Database, config: NewTenant): void {
   db.query('UPDATE tenants SET packs = ?, schemas = ?, settings = ? WHERE name = ?').run(
     JSON.stringify(config.packs),
     JSON.stringify(config.schemas),

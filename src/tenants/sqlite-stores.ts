@@ -26,6 +26,7 @@ export function sqliteTenantStores(options: SqliteTenantStoresOptions): TenantSt
   const lookups = new LookupCache(options.cacheSize, limits.cacheBytes)
   return {
     readRows: () => readTenants(sqlite),
-    storeFor: (tenant) => createResourceStore(orm, sqlite, { tenant, queue, lookups, limits, journaling }),
+    storeFor: (tenant, generation) =>
+      createResourceStore(orm, sqlite, { tenant, generation, queue, lookups, limits, journaling }),
   }
 }

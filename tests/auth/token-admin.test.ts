@@ -29,7 +29,10 @@ test('an issued token is stored only as its hash, with its tenant, label, scope 
   const row = db.query('SELECT * FROM tokens').get() as Record<string, unknown>
   expect(row.hash).toBe(hashToken(token).toString('hex'))
   expect(JSON.stringify(row)).not.toContain(token)
-  expect(resolveToken(storedTokens(db), token, NOW.getTime())).toEqual(record)
+  // Read back with its tenant's generation: the life of the tenant it authenticates for.
+  const generation = (db.query("SELECT generation FROM tenants WHERE name = 'acme'").get() as { generation: string })
+    .generation
+  expect(resolveToken(storedTokens(db), token, NOW.getTime())).toEqual({ ...record, generation })
 })
 
 test('defaults: provisioning scope, no label, no expiry', () => {

@@ -198,6 +198,7 @@ describe('events/consumer cost', () => {
       setsOf: (_, es) => es.map((e) => `set ${e.seq}`),
       maxEvents: 1000,
       longPollMs: 10,
+      credentialCheckMs: 1000,
     }
     journal.commit(...users(40))
     const poll = (ack: string[], maxEvents: number) =>
@@ -227,6 +228,7 @@ describe('events/consumer cost', () => {
       setsOf: (_, es) => es.map(() => 'set'),
       maxEvents: 1000,
       longPollMs: 10,
+      credentialCheckMs: 1000,
     }
     journal.commit(...users(4))
     const poll = (ack: string[]) =>

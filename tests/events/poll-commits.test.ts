@@ -32,6 +32,7 @@ test('acknowledging and moving the position past the acks is one commit, and the
     setsOf: (_, es) => es.map(() => 'set'),
     maxEvents: 100,
     longPollMs: 10,
+    credentialCheckMs: 1000,
   }
   const feed = { issuer: 'https://x/scim/v2', audience: 'https://x/scim/v2/Events', endpointOf: () => '/Users' }
   journal.commit(...Array.from({ length: 3 }, (_, i) => ({ op: 'create' as const, resourceId: `u${i}` })))

@@ -4,7 +4,7 @@ import { limitsWith } from '../../src/scim/limits'
 import { runSync } from '../../src/service/effect'
 import { openDatabase } from '../../src/store/db'
 import { WriteQueue } from '../../src/store/write-queue'
-import { insertTenant, updateTenant } from '../../src/tenants/rows'
+import { deleteTenant, insertTenant, updateTenant } from '../../src/tenants/rows'
 import { TenantRegistry, tenantBaseUrl } from '../../src/tenants/registry'
 import { sqliteTenantStores } from '../../src/tenants/sqlite-stores'
 import { createScimServer } from '../../src/server'
@@ -123,6 +123,27 @@ describe('tenants/registry', () => {
     expect(tenantBaseUrl('https://h/scim/v2', 'acme')).toBe('https://h/tenants/acme/scim/v2')
     expect(tenantBaseUrl('https://h/scim/v2', 'default')).toBe('https://h/scim/v2')
     expect(tenantBaseUrl(undefined, 'acme')).toBeUndefined()
+  })
+
+  test("a token's generation finds only that life of the tenant, even before the rows are read again", () => {
+    let now = 0
+    const { sqlite, tenants } = registry(() => now)
+    insertTenant(sqlite, { name: 'kappa', packs: [], schemas: [], settings: {} })
+    tenants.refresh(true)
+    const old = tenants.get('kappa')!.generation!
+    expect(tenants.get('kappa', old)?.generation).toBe(old)
+    deleteTenant(sqlite, 'kappa')
+    insertTenant(sqlite, { name: 'kappa', packs: [], schemas: [], settings: {} })
+    const fresh = (sqlite.query("SELECT generation FROM tenants WHERE name = 'kappa'").get() as { generation: string })
+      .generation
+    expect(fresh).not.toBe(old)
+    // Within refreshMs the registry still serves the old life: the new tenant's token makes it read the rows again.
+    expect(tenants.get('kappa', fresh)?.generation).toBe(fresh)
+    // The removed tenant's token finds nothing, though a tenant of the name exists.
+    expect(tenants.get('kappa', old)).toBeUndefined()
+    now += 1000
+    expect(tenants.get('kappa', old)).toBeUndefined()
+    expect(tenants.get('kappa')?.generation).toBe(fresh)
   })
 })
 

@@ -45,8 +45,9 @@ class ResolvedTokens {
   }
 }
 
-function unauthorized(): Response {
-  return errorResponse(ScimError.unauthorized(), { 'www-authenticate': 'Bearer realm="scim"' })
+/** 401 with its WWW-Authenticate challenge (RFC 6750 §3): a missing or bad token, or one that stopped working. */
+export function unauthorized(error = ScimError.unauthorized()): Response {
+  return errorResponse(error, { 'www-authenticate': 'Bearer realm="scim"' })
 }
 
 /**

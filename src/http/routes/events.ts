@@ -3,6 +3,7 @@ import { Elysia } from 'elysia'
 import { EVENTS_PATH, JWKS_PATH } from '../../events/security-events'
 import type { EventService } from '../../events/types'
 import { ScimError } from '../../scim/errors'
+import { unauthorized } from '../plugins/auth'
 import { contextOf } from '../request-context'
 
 const tenantOf = (request: Request) => contextOf(request)?.tenant ?? 'default'
@@ -17,9 +18,15 @@ export function eventRoutes(events: EventService | undefined, baseFor: (request:
   const routes = new Elysia()
   if (!events) return routes
   return routes.post(EVENTS_PATH, async ({ request, body }) => {
-    const token = contextOf(request)?.token?.id
-    const response = await events.poll(tenantOf(request), baseFor(request), body, { token, signal: request.signal })
-    return Response.json(response)
+    const record = contextOf(request)?.token
+    const by = { token: record?.id, generation: record?.generation, signal: request.signal }
+    try {
+      return Response.json(await events.poll(tenantOf(request), baseFor(request), body, by))
+    } catch (err) {
+      // The token stopped authenticating while the poll waited: the answer a fresh request gets.
+      if (err instanceof ScimError && err.status === 401) return unauthorized(err)
+      throw err
+    }
   })
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE "tenants" ADD COLUMN "generation" text DEFAULT gen_random_uuid()::text NOT NULL;
