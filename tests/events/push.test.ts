@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type PublicJwk, verifyCompact } from '../../src/events/jws'
-import { backoffDelay } from '../../src/events/push'
+import { backoffDelay, defaultSleep } from '../../src/events/push'
 import { pushUrlProblem, setPushUrls } from '../../src/events/push-urls'
 import { createEvents } from '../../src/events/service'
 import type { SetClaims } from '../../src/events/set'
@@ -172,5 +172,21 @@ describe('events/push', () => {
     cleanups.push(() => sqlite.close())
     expect(() => setPushUrls(sqlite, 'nobody', ['https://x/y'])).toThrow('no tenant nobody')
     expect(() => setPushUrls(sqlite, 'default', ['nope'])).toThrow('not an absolute URL')
+  })
+})
+
+describe('events/push sleep between retries', () => {
+  test('each wait takes its abort listener off the receiver signal again, whether it ran out or was aborted', async () => {
+    const listeners = new Set<unknown>()
+    const signal = {
+      addEventListener: (_: string, f: unknown) => listeners.add(f),
+      removeEventListener: (_: string, f: unknown) => listeners.delete(f),
+    } as unknown as AbortSignal
+    for (let i = 0; i < 5; i++) await defaultSleep(1, signal)
+    expect(listeners.size).toBe(0)
+    const stop = new AbortController()
+    const waiting = defaultSleep(60_000, stop.signal)
+    stop.abort()
+    await waiting
   })
 })
