@@ -33,6 +33,7 @@ function countingReader(journal: MemoryJournal) {
       counts.entries += out.length
       return out
     },
+    seqsAfter: journal.seqsAfter.bind(journal),
     onAppend: journal.onAppend.bind(journal),
   }
   return { reader, counts }
