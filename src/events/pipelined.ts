@@ -18,6 +18,14 @@ export interface Parsed {
 const HEAD_END = Buffer.from('\r\n\r\n')
 
 /**
+ * The most of an unfinished answer kept while waiting for its end. A receiver answers 202 with
+ * no body, or 400 with a short JSON error (RFC 8935 §2.3); one that streams more than this (a
+ * broken or hostile receiver announcing a huge Content-Length) loses the connection instead of
+ * growing the server's memory for the whole of the request timeout.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024
+
+/**
  * The first complete response in `bytes`, or undefined while more bytes are needed. Interim 1xx
  * responses are skipped; a body is framed by Transfer-Encoding: chunked or Content-Length; one
  * with neither (other than 204 and 304, which have none) runs to the connection's end, so it
@@ -182,6 +190,10 @@ export class PipelinedConnection implements Transport {
       }
     } catch (error) {
       this.fail(error instanceof Error ? error : new Error(String(error)))
+      return
+    }
+    if (this.bytes.length > MAX_ANSWER_BYTES) {
+      this.fail(new Error(`an answer larger than ${MAX_ANSWER_BYTES} bytes`))
       return
     }
     if (!ended) return

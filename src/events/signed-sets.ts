@@ -11,13 +11,18 @@ import { jtiOf, setClaims, type Feed, type SetClaims } from './set'
  * journal, so the oldest signed SETs go first once `capacity` is reached; one that lags further
  * behind than that signs its own again. The key's kid is part of the name: a SET signed with a
  * key the tenant no longer has (removed and added again) is never handed out for its new key.
+ * Bounded in bytes as well as in count: a SET holds its entry's changes, so a create of a large
+ * document signs into a SET of up to the document's size (~1 MB), and 4,096 of those would be 4 GB.
  */
 export class SignedSets {
   private readonly sets = new Map<string, string>()
+  /** UTF-16 units held in keys and SETs (about bytes: names and SETs are ASCII). */
+  private held = 0
 
   constructor(
     private readonly sign: (claims: SetClaims, key: SigningKey) => string = signCompact,
-    private readonly capacity = 4096
+    private readonly capacity = 4096,
+    private readonly maxBytes = 8 * 1024 * 1024
   ) {}
 
   /** The compact SET of `entry` in `feed` signed with `key`, signed now unless it already was. */
@@ -27,8 +32,23 @@ export class SignedSets {
     const known = this.sets.get(key)
     if (known !== undefined) return known
     const set = this.sign(setClaims(entry, feed), signingKey)
-    if (this.sets.size >= this.capacity) this.sets.delete(this.sets.keys().next().value as string)
+    const size = key.length + set.length
+    // One larger than the whole budget is handed out unkept.
+    if (size > this.maxBytes) return set
+    while (this.sets.size >= this.capacity || this.held + size > this.maxBytes) this.evictOldest()
     this.sets.set(key, set)
+    this.held += size
     return set
+  }
+
+  /** Units held now (tests). */
+  get heldBytes(): number {
+    return this.held
+  }
+
+  private evictOldest(): void {
+    const [oldest, set] = this.sets.entries().next().value as [string, string]
+    this.sets.delete(oldest)
+    this.held -= oldest.length + set.length
   }
 }

@@ -10,20 +10,30 @@ export const ENTRY_COLUMNS = `seq, tenant, at, actor, request_id AS requestId, o
 
 export type EntryRow = EntryColumns & { hash: string }
 
+/** SQLite's LIMIT -1 is no limit: what `Infinity` asks for. */
+function rowLimit(limit: number): number {
+  return Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : -1
+}
+
 export class SqliteJournalReader implements JournalReader {
   private readonly page: Statement<EntryRow, [string, number, number]>
+  private readonly seqs: Statement<{ seq: number }, [string, number, number]>
   private readonly listeners = new Set<(tenants: ReadonlySet<string>) => void>()
 
   constructor(sqlite: Database) {
     this.page = sqlite.query(
       `SELECT ${ENTRY_COLUMNS} FROM journal WHERE tenant = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3`
     )
+    // The (tenant, seq, at) index alone answers it: no row is read.
+    this.seqs = sqlite.query('SELECT seq FROM journal WHERE tenant = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3')
+  }
+
+  seqsAfter(tenant: string, afterSeq: number, limit: number): number[] {
+    return this.seqs.all(tenant, afterSeq, rowLimit(limit)).map((r) => r.seq)
   }
 
   after(tenant: string, afterSeq: number, limit: number): JournalEntry[] {
-    // SQLite's LIMIT -1 is no limit: what `Infinity` asks for.
-    const rows = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : -1
-    return this.page.all(tenant, afterSeq, rows).map(entryOf)
+    return this.page.all(tenant, afterSeq, rowLimit(limit)).map(entryOf)
   }
 
   onAppend(listener: (tenants: ReadonlySet<string>) => void): () => void {

@@ -44,6 +44,8 @@ export interface JournalEntry {
 export interface JournalFeed {
   /** The tenant's entries with seq > `afterSeq`, in seq order, at most `limit`. */
   after(tenant: string, afterSeq: number, limit: number): JournalEntry[] | Promise<JournalEntry[]>
+  /** The seqs alone of the same entries: what counting a backlog needs, without reading the entries. */
+  seqsAfter(tenant: string, afterSeq: number, limit: number): number[] | Promise<number[]>
   /** Called after each commit that appended entries, with the tenants they belong to. */
   onAppend(listener: (tenants: ReadonlySet<string>) => void): () => void
 }
@@ -51,6 +53,7 @@ export interface JournalFeed {
 /** The journal read synchronously (SQLite; the console and the tests read it so); src/journal implements it. */
 export interface JournalReader extends JournalFeed {
   after(tenant: string, afterSeq: number, limit: number): JournalEntry[]
+  seqsAfter(tenant: string, afterSeq: number, limit: number): number[]
 }
 
 /** What a change hands the journal; the journal adds the tenant, the sequence number and the chain. */

@@ -2,7 +2,7 @@
 import type { SQL } from 'bun'
 import type { JournalEntry, JournalFeed } from '../journal/types'
 import { JOURNAL_CHANNEL } from './journal'
-import { pgJournalAfter } from './journal-read'
+import { pgJournalAfter, pgJournalSeqsAfter } from './journal-read'
 
 /**
  * Every replica's appends reach every replica's long polls and push receivers: the append's
@@ -33,6 +33,10 @@ export class PgJournalFeed implements JournalFeed {
 
   after(tenant: string, afterSeq: number, limit: number): Promise<JournalEntry[]> {
     return pgJournalAfter(this.sql, tenant, afterSeq, limit)
+  }
+
+  seqsAfter(tenant: string, afterSeq: number, limit: number): Promise<number[]> {
+    return pgJournalSeqsAfter(this.sql, tenant, afterSeq, limit)
   }
 
   onAppend(listener: (tenants: ReadonlySet<string>) => void): () => void {

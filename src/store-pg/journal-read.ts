@@ -24,6 +24,17 @@ export async function pgJournalAfter(
   return found.map((r) => entryOf({ ...r, seq: Number(r.seq) }))
 }
 
+/** The seqs of the entries pgJournalAfter would return, from the (tenant, seq) index alone. */
+export async function pgJournalSeqsAfter(sql: SQL, tenant: string, afterSeq: number, limit: number): Promise<number[]> {
+  const rows = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : null
+  const found = (await sql.unsafe('SELECT seq FROM journal WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3', [
+    tenant,
+    afterSeq,
+    rows,
+  ])) as { seq: string | number }[]
+  return found.map((r) => Number(r.seq))
+}
+
 /** Entries read per query by pgEntriesSince: a million entries never sit in memory at once. */
 const PAGE = 1000
 

@@ -33,6 +33,7 @@ function countingReader(journal: MemoryJournal) {
       counts.entries += out.length
       return out
     },
+    seqsAfter: journal.seqsAfter.bind(journal),
     onAppend: journal.onAppend.bind(journal),
   }
   return { reader, counts }
@@ -67,6 +68,23 @@ describe('events/consumer cost', () => {
     for (const e of entries) sets.of(e, feed, key)
     expect(sets.of(entries[2]!, feed, key)).toBe('set-3')
     expect(sets.of(entries[0]!, feed, key)).toBe('set-4')
+  })
+
+  test('the signed SETs kept are bounded in bytes: large ones push out the oldest, one over the budget is not kept', () => {
+    const journal = new MemoryJournal()
+    const entries = journal.commit(...users(6))
+    let n = 0
+    // Each SET is 4,000 units; the budget holds two of them with their keys, not three.
+    const sets = new SignedSets(() => `${++n}`.padEnd(4000, '.'), 4096, 9000)
+    const key = newSigningKey()
+    for (const e of entries.slice(0, 3)) sets.of(e, feed, key)
+    expect(sets.heldBytes).toBeLessThanOrEqual(9000)
+    // The third pushed out the first: asking for the first again signs anew; the third is still kept.
+    expect(sets.of(entries[2]!, feed, key).startsWith('3.')).toBe(true)
+    expect(sets.of(entries[0]!, feed, key).startsWith('4.')).toBe(true)
+    const huge = new SignedSets(() => 'x'.repeat(10_000), 4096, 9000)
+    huge.of(entries[5]!, feed, key)
+    expect(huge.heldBytes).toBe(0)
   })
 
   test('the poller and a push receiver of the tenant get the same signed SET', async () => {

@@ -41,6 +41,15 @@ export class MemoryJournal implements JournalReader {
     return added
   }
 
+  seqsAfter(tenant: string, afterSeq: number, limit: number): number[] {
+    const seqs: number[] = []
+    for (const e of this.entries) {
+      if (seqs.length >= limit) break
+      if (e.tenant === tenant && e.seq > afterSeq) seqs.push(e.seq)
+    }
+    return seqs
+  }
+
   after(tenant: string, afterSeq: number, limit: number): JournalEntry[] {
     // Entries are in seq order: binary search for the first one past afterSeq.
     let lo = 0

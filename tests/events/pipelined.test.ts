@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import {
   FetchTransport,
+  MAX_ANSWER_BYTES,
   parseResponse,
   PipelinedConnection,
   proxyFor,
@@ -128,6 +129,34 @@ describe('events/pipelined', () => {
     expect(first).toEqual({ status: 'fulfilled', value: { status: 202, body: '' } })
     expect(second?.status === 'rejected' && second.reason).toBeInstanceOf(Unanswered)
     expect(connection.closesEach).toBe(true)
+  })
+
+  test('a receiver that streams an answer larger than the bound loses the connection, long before the timeout', async () => {
+    let sent = 0
+    const server: Server = createServer((socket) => {
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n')
+        // Endless: 16 KiB at a time for as long as the socket takes it.
+        const more = () => {
+          while (!socket.destroyed && sent < 64 * 1024 * 1024) {
+            sent += 16 * 1024
+            if (!socket.write(Buffer.alloc(16 * 1024, 97))) return void socket.once('drain', more)
+          }
+        }
+        socket.on('error', () => {})
+        more()
+      })
+    })
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)))
+    const port = await new Promise<number>((resolve) =>
+      server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port))
+    )
+    const connection = new PipelinedConnection(new URL(`http://127.0.0.1:${port}/`))
+    cleanups.push(() => connection.close())
+    const [answer] = await connection.post(['x'], 60_000)
+    expect(answer?.status === 'rejected' && String(answer.reason)).toContain(`larger than ${MAX_ANSWER_BYTES} bytes`)
+    // The connection went after a bound's worth, not after what the receiver would have sent.
+    expect(sent).toBeLessThan(32 * 1024 * 1024)
   })
 
   test('a receiver that never answers is given up on after the timeout; one that is not there fails at once', async () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type PublicJwk, verifyCompact } from '../../src/events/jws'
-import { backoffDelay } from '../../src/events/push'
+import { backoffDelay, defaultSleep } from '../../src/events/push'
 import { pushUrlProblem, setPushUrls } from '../../src/events/push-urls'
 import { createEvents } from '../../src/events/service'
 import type { SetClaims } from '../../src/events/set'
@@ -90,7 +90,17 @@ describe('events/push', () => {
     service.reloadPushUrls()
     journal.commit(...users(4))
     await waitingToRetry
+    // Counted from positions alone: no entry is read to count it.
+    let entriesRead = 0
+    const after = journal.after.bind(journal)
+    journal.after = (tenant, seq, limit) => {
+      const out = after(tenant, seq, limit)
+      entriesRead += out.length
+      return out
+    }
     expect(service.undelivered()).toBe(4)
+    expect(entriesRead).toBe(0)
+    journal.after = after
     release()
     await service.pushIdle()
     expect(r.accepted).toHaveLength(4)
@@ -172,5 +182,21 @@ describe('events/push', () => {
     cleanups.push(() => sqlite.close())
     expect(() => setPushUrls(sqlite, 'nobody', ['https://x/y'])).toThrow('no tenant nobody')
     expect(() => setPushUrls(sqlite, 'default', ['nope'])).toThrow('not an absolute URL')
+  })
+})
+
+describe('events/push sleep between retries', () => {
+  test('each wait takes its abort listener off the receiver signal again, whether it ran out or was aborted', async () => {
+    const listeners = new Set<unknown>()
+    const signal = {
+      addEventListener: (_: string, f: unknown) => listeners.add(f),
+      removeEventListener: (_: string, f: unknown) => listeners.delete(f),
+    } as unknown as AbortSignal
+    for (let i = 0; i < 5; i++) await defaultSleep(1, signal)
+    expect(listeners.size).toBe(0)
+    const stop = new AbortController()
+    const waiting = defaultSleep(60_000, stop.signal)
+    stop.abort()
+    await waiting
   })
 })
