@@ -25,6 +25,7 @@ function polling(entries: number) {
       counts.reads++
       return journal.after(tenant, seq, limit)
     },
+    seqsAfter: journal.seqsAfter.bind(journal),
     onAppend: journal.onAppend.bind(journal),
   }
   const { sqlite } = openDatabase(':memory:')
