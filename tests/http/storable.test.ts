@@ -34,4 +34,53 @@ describe('stored documents', () => {
     const body = `{"schemas":["${USER}"],"userName":"${escaped}"}`
     await expectScimError(await t.request('POST', '/scim/v2/Users', body), 400, 'invalidValue')
   })
+
+  // `urn:x:y` reads as attribute `y` of URN `urn:x`, and `urn:x` is no attribute path: once stored, no
+  // later PUT, PATCH or import could name it again.
+  test.each(['urn:x:y', 'urn:x:1.0:y'])(
+    'a key %s whose holder no path can name is 400 invalidPath on every write',
+    async (key) => {
+      const t = makeTestApp()
+      await expectScimError(
+        await t.request('POST', '/scim/v2/Users', { schemas: [USER], userName: 'a@x', [key]: 5 }),
+        400,
+        'invalidPath'
+      )
+      const created = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [USER], userName: 'b@x' }))
+      const at = `/scim/v2/Users/${created.id}`
+      await expectScimError(
+        await t.request('PUT', at, { schemas: [USER], userName: 'b@x', [key]: [1, 2] }),
+        400,
+        'invalidPath'
+      )
+      for (const op of [
+        { op: 'add', path: key, value: 5 },
+        { op: 'replace', value: { [key]: 'v' } },
+      ]) {
+        await expectScimError(
+          await t.request('PATCH', at, { schemas: [PATCH_OP], Operations: [op] }),
+          400,
+          'invalidPath'
+        )
+      }
+      const after = await readJson(await t.request('GET', at))
+      expect(after.meta.version).toBe(created.meta.version)
+      expect(Object.keys(after).filter((k) => k.startsWith('urn:x'))).toEqual([])
+    }
+  )
+
+  test('extensions under a proper URN round-trip GET → PUT unchanged', async () => {
+    const t = makeTestApp()
+    const body = {
+      schemas: [USER],
+      userName: 'c@x',
+      'urn:example:params:scim:schemas:extension:acme:2.0:User': { costCenter: 'x', tags: ['a'] },
+      'urn:a:b:C': 5,
+    }
+    const created = await readJson(await t.request('POST', '/scim/v2/Users', body))
+    expect(created['urn:a:b']).toEqual({ C: 5 })
+    const put = await t.request('PUT', `/scim/v2/Users/${created.id}`, created)
+    expect(put.status).toBe(200)
+    expect(await readJson(put)).toEqual(created)
+  })
 })

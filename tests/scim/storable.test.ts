@@ -1,4 +1,4 @@
-// What any stored document may hold: keys without brackets or control characters, well-formed text.
+// What any stored document may hold: keys a path can name, without brackets or control characters, well-formed text.
 import { describe, expect, test } from 'bun:test'
 import type { ScimError } from '../../src/scim/errors'
 import { checkStorable, checkStorableText } from '../../src/scim/storable'
@@ -18,6 +18,9 @@ describe('checkStorable', () => {
     [{ x: { 'emails[type eq "w"]': 1 } }, 'invalidPath'],
     [{ x: [{ 'k]': 1 }] }, 'invalidPath'],
     [{ 'a\nb': 1 }, 'invalidPath'],
+    [{ 'urn:x': { y: 5 } }, 'invalidPath'],
+    [{ 'urn:x:1.0': { y: 5 } }, 'invalidPath'],
+    [{ 'urn:a:b': { C: 5 }, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { x: 1 } }, 'ok'],
     [{ userName: '\ud800@y' }, 'invalidValue'],
     [{ userName: 'z\udc00' }, 'invalidValue'],
     [{ userName: '\u0000z' }, 'invalidValue'],

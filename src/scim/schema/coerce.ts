@@ -9,7 +9,9 @@
  * key (and its URN is listed in `schemas`). Nothing about them is validated, canonicalised or
  * typed, and they are not filterable (a filter naming them is `invalidFilter`). A URN-qualified
  * key with a non-object value (`"urn:…:2.0:User:first_name": "x"`) is stored as attribute
- * `first_name` under the URN key, the same place a PATCH path of that text writes to.
+ * `first_name` under the URN key, the same place a PATCH path of that text writes to; when that
+ * URN key is itself no attribute path (`urn:x` of `urn:x:y`), the write is `invalidPath`
+ * (src/scim/storable.ts), since nothing could name it again.
  *
  * Declared attributes are canonicalised to schema casing and type-checked; a wrong type is
  * `invalidValue` naming the attribute path. readOnly input is ignored, never an error. A key that
