@@ -24,6 +24,10 @@ describe('checkStorable', () => {
     [{ userName: '\ud800@y' }, 'invalidValue'],
     [{ userName: 'z\udc00' }, 'invalidValue'],
     [{ userName: '\u0000z' }, 'invalidValue'],
+    [{ x: Number.POSITIVE_INFINITY }, 'invalidValue'],
+    [{ x: { y: [1, Number.NEGATIVE_INFINITY] } }, 'invalidValue'],
+    [{ x: [Number.NaN] }, 'invalidValue'],
+    [{ x: -0, y: [null, 1e-300] }, 'ok'],
     [{ a: 'fine [x]', b: ['[', ']'], c: { d: 'e: "f"' } }, 'ok'],
     [{ a: 'back\\slash', emoji: '\ud83d\ude00', tab: 'a\tb' }, 'ok'],
   ])('%j → %s, by the walk and by the text check alike', (doc, expected) => {
@@ -38,7 +42,7 @@ describe('checkStorable', () => {
     const value = (depth: number): unknown => {
       const kind = rng.int(depth > 2 ? 3 : 5)
       if (kind === 0) return text()
-      if (kind === 1) return rng.int(100)
+      if (kind === 1) return rng.pick([rng.int(100), Number.POSITIVE_INFINITY, Number.NaN])
       if (kind === 2) return null
       if (kind === 3) return Array.from({ length: rng.int(3) }, () => value(depth + 1))
       return Object.fromEntries(Array.from({ length: rng.int(3) }, () => [text(), value(depth + 1)]))
