@@ -9,11 +9,10 @@ import { tokenCommand } from './cli/token-command'
 import { tenantCommand } from './cli/tenant-command'
 import { exportCommand, importCommand, pgTransferServer, takeTenantFlag, type TransferServer } from './cli/transfer'
 import { issueToken, storedTokenHashes } from './cli/token-store'
-import { METRICS_PATH } from './auth/scopes'
 import { generateToken, hashToken } from './auth/tokens'
 import { rememberListener } from './console/client-address'
 import { API_PREFIX } from './http/app'
-import { metricsResponse } from './http/routes/metrics'
+import { listenerError, metricsListenerFetch } from './http/listeners'
 import { createLogger, type Logger } from './log/logger'
 import { serverBodyBackstop } from './scim/limits'
 import { createScimServer, type ScimServer, type ServerOptions } from './server'
@@ -218,6 +217,7 @@ async function serve(config: Config): Promise<void> {
         rememberListener(req, bun)
         return server.app.handle(req)
       },
+      error: listenerError(logger),
       maxRequestBodySize: serverBodyBackstop(config.limits),
     })
   } catch (err) {
@@ -237,10 +237,8 @@ async function serve(config: Config): Promise<void> {
       metricsListener = Bun.serve({
         port,
         hostname: host,
-        fetch: (req) =>
-          req.method === 'GET' && new URL(req.url).pathname === METRICS_PATH
-            ? metricsResponse(server.metrics)
-            : new Response('not found\n', { status: 404 }),
+        fetch: metricsListenerFetch(server.metrics),
+        error: listenerError(logger),
       })
     } catch (err) {
       return fail(`cannot listen on ${host}:${port} for --metrics-listen: ${(err as Error).message}`)

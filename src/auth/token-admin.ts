@@ -97,12 +97,16 @@ export function resetTokens(
   options: Omit<IssueOptions, 'tenant'> = {},
   now = new Date()
 ): IssuedToken {
-  return db.transaction(() => {
-    const issued = issueTokenRecord(db, { ...options, tenant }, now)
-    db.query('DELETE FROM tokens WHERE tenant = ? AND id <> ?').run(tenant, issued.record.id)
-    dropRevokedTokenStreams(db)
-    return issued
-  })()
+  // Immediate: issuing reads the tenant first, and a deferred transaction that has read cannot
+  // wait for the write lock (SQLITE_BUSY at once when a server wrote meanwhile).
+  return db
+    .transaction(() => {
+      const issued = issueTokenRecord(db, { ...options, tenant }, now)
+      db.query('DELETE FROM tokens WHERE tenant = ? AND id <> ?').run(tenant, issued.record.id)
+      dropRevokedTokenStreams(db)
+      return issued
+    })
+    .immediate()
 }
 
 /** Every token (of `tenant` when given), by tenant and age. */
@@ -119,9 +123,12 @@ export function listTokens(db: Database, tenant?: string): TokenInfo[] {
  * server refuses it within a second.
  */
 export function revokeToken(db: Database, id: string): boolean {
-  return db.transaction(() => {
-    const gone = db.query('DELETE FROM tokens WHERE id = ?').run(id).changes > 0
-    if (gone) dropRevokedTokenStreams(db)
-    return gone
-  })()
+  // Immediate, as every admin write: the lock is taken (or waited for) before anything runs.
+  return db
+    .transaction(() => {
+      const gone = db.query('DELETE FROM tokens WHERE id = ?').run(id).changes > 0
+      if (gone) dropRevokedTokenStreams(db)
+      return gone
+    })
+    .immediate()
 }

@@ -7,7 +7,7 @@ import { hashPassword, MIN_PASSWORD_LENGTH } from '../console/passwords'
 import { pgAdminStore } from '../store-pg/console-admins'
 import { openPgCommandDatabase } from './pg-database'
 import { isPostgresUrl } from '../store-pg/url'
-import { DatabaseError, openDatabase } from '../store/db'
+import { busyAsDatabaseError, DatabaseError, openDatabase } from '../store/db'
 
 export const ADMIN_USAGE = `Usage:
   scim-server admin add NAME [--link [--url URL]] [--db PATH]
@@ -146,8 +146,9 @@ export async function runAdminCommand(
   try {
     await run(argv, env, io)
     return 0
-  } catch (err) {
-    if (!(err instanceof AdminError)) throw err
+  } catch (thrown) {
+    const err = busyAsDatabaseError(thrown)
+    if (!(err instanceof AdminError || err instanceof DatabaseError)) throw err
     io.error(`scim-server: ${err.message}`)
     return err.message.includes('Usage:') ? 2 : 1
   }

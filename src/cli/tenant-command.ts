@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util'
 import { PACK_NAMES } from '../scim/schema/pack'
 import { type Effect, run } from '../service/effect'
 import { isPostgresUrl } from '../store-pg/url'
-import { DatabaseError } from '../store/db'
+import { busyAsDatabaseError, DatabaseError } from '../store/db'
 import { configOf, SETTING_BOUNDS, type TenantConfig, type TenantSchema, type TenantSettings } from '../tenants/config'
 import { noSuchTenant, TenantError } from '../tenants/create'
 import { DEFAULT_TENANT, isTenantName, tenantPrefix } from '../tenants/name'
@@ -92,7 +92,8 @@ interface Outcome {
 export async function tenantCommand(argv: readonly string[], env: Record<string, string | undefined>): Promise<void> {
   try {
     for (const line of (await runTenantCommand(argv, env)).lines) console.log(line)
-  } catch (err) {
+  } catch (thrown) {
+    const err = busyAsDatabaseError(thrown)
     if (!(err instanceof UsageError || err instanceof DatabaseError || err instanceof TenantError)) throw err
     console.error(`scim-server: ${err.message}`)
     process.exitCode = err instanceof UsageError ? 2 : 1

@@ -61,11 +61,14 @@ export function sqliteTenantTable(path: string, create: boolean): TenantTable {
       return countTenant(db, name)
     },
     *add(config, pushFrom) {
-      return db.transaction(() => {
-        const token = createTenant(db, config)
-        placePushStreams(db, config.name, [], config.settings.pushUrls ?? [], pushFrom)
-        return token
-      })()
+      // Immediate, as createTenant inside it (which then runs as a savepoint): it reads first.
+      return db
+        .transaction(() => {
+          const token = createTenant(db, config)
+          placePushStreams(db, config.name, [], config.settings.pushUrls ?? [], pushFrom)
+          return token
+        })
+        .immediate()
     },
     *change(name, edit, pushFrom) {
       // Immediate: the read below is then already under the write lock, so no change lands between.

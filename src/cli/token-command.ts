@@ -15,7 +15,7 @@ import type { Database } from 'bun:sqlite'
 import { isPostgresUrl } from '../store-pg/url'
 import { awaited, type Effect, run } from '../service/effect'
 import { pgIssueToken, pgListTokens, pgResetTokens, pgRevokeToken } from '../store-pg/tokens'
-import { DatabaseError, openDatabase } from '../store/db'
+import { busyAsDatabaseError, DatabaseError, openDatabase } from '../store/db'
 import { DurationError, parseDuration } from './duration'
 import { pgCommandDatabase } from './pg-database'
 
@@ -272,7 +272,8 @@ function* command(
         return 0
       }
     }
-  } catch (err) {
+  } catch (thrown) {
+    const err = busyAsDatabaseError(thrown)
     if (!(err instanceof TokenAdminError || err instanceof DatabaseError)) throw err
     out.error(`scim-server: ${err.message}`)
     return err instanceof DatabaseError ? 1 : 2

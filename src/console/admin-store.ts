@@ -90,13 +90,17 @@ export function createAdminStore(db: Database): AdminStore {
       const row = q.hash.get(name)
       return row === null ? undefined : row.h
     },
+    // Immediate, both: each reads first, and a deferred transaction that has read cannot wait for
+    // the write lock (SQLITE_BUSY at once when a server wrote meanwhile).
     save: async (name, hash, at) =>
-      db.transaction(() => {
-        const existed = q.hash.get(name) !== null
-        if (!existed) q.insert.run(name, hash, at)
-        else if (hash !== null) q.setHash.run(hash, name)
-        return { existed }
-      })(),
+      db
+        .transaction(() => {
+          const existed = q.hash.get(name) !== null
+          if (!existed) q.insert.run(name, hash, at)
+          else if (hash !== null) q.setHash.run(hash, name)
+          return { existed }
+        })
+        .immediate(),
     remove: async (name) => q.remove.run(name).changes > 0,
     endSessionsOf: async (name) => void q.endOf.run(name),
     createSession: async (idHash, admin, csrf, at, expires) => {
@@ -110,11 +114,13 @@ export function createAdminStore(db: Database): AdminStore {
       q.createLink.run(hash, admin, at, expires)
     },
     takeLink: async (hash, now) =>
-      db.transaction(() => {
-        const row = q.link.get(hash)
-        if (!row) return undefined
-        q.dropLink.run(hash)
-        return row.expires > now ? row.admin : undefined
-      })(),
+      db
+        .transaction(() => {
+          const row = q.link.get(hash)
+          if (!row) return undefined
+          q.dropLink.run(hash)
+          return row.expires > now ? row.admin : undefined
+        })
+        .immediate(),
   }
 }

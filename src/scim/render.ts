@@ -90,8 +90,9 @@ function visibleExtension(ext: Doc): Doc | undefined {
 
 /**
  * The stored data as a view shows it: an empty multi-valued attribute is unassigned (RFC 7643
- * §2.5), so `[]` is left out, and so is an extension object left empty. The data itself when
- * nothing goes, which is what lets a view be spliced from the stored text.
+ * §2.5), so `[]` is left out, and so is an extension object left empty. Writes no longer store
+ * either (coerce-value.ts `isUnassigned`); this hides those in documents stored before. The data
+ * itself when nothing goes, which is what lets a view be spliced from the stored text.
  */
 export function visibleData(data: Doc): Doc {
   let out: Doc | undefined

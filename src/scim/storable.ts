@@ -1,5 +1,6 @@
 // What any stored document may hold, whatever its schema: keys a path can name, text that is Unicode.
 import { ScimError } from './errors'
+import { parseAttrPath } from './filter/attr-path'
 
 // `[` `]` would read as a value filter in any later path; C0 controls and DEL have no place in a key.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
@@ -19,34 +20,63 @@ function shown(text: string): string {
 }
 
 /**
+ * A document's own keys are attributes and extension URNs, and a later PUT, PATCH or import names
+ * each of them as a path: a key parseAttrPath does not read as a name or `urn:…:name` (RFC 7644
+ * §3.10) could never be written again. Body keys are paths already; this catches the holder a
+ * URN-qualified key implies, such as `urn:x` for `urn:x:y`, whose URN has no second part.
+ */
+function checkTopKeys(doc: Record<string, unknown>): void {
+  for (const key of Object.keys(doc)) {
+    const path = parseAttrPath(key)
+    if (path === undefined || path.sub !== undefined)
+      throw ScimError.invalidPath(
+        `the key ${shown(key)} cannot be stored: no attribute path names it (a URN-qualified key is urn:<namespace>:…:<name>)`
+      )
+  }
+}
+
+/**
  * In JSON text with no backslash, a bracket followed by no quote until `":` sits inside a string that
  * a colon follows: a key. Structural brackets are followed by a quote that opens a value instead.
  */
 const BRACKET_KEY_IN_PLAIN_TEXT = /[[\]][^"]*":/
 
 /**
+ * JSON.stringify writes a non-finite number as `null`; stored documents seldom hold a null (only
+ * deep inside an undeclared value), so text with one takes the walk, which sees the number itself.
+ */
+const NULL_VALUE = /[:,[]null[,\]}]/
+
+/**
  * checkStorable for a document and its JSON text, cheaply: text without a single backslash has no
- * escaped character (no control character, no lone surrogate, no NUL), so only keys with brackets
- * can be wrong, and one regular expression over the text finds those. Other text takes the walk.
+ * escaped character (no control character, no lone surrogate, no NUL), and text without a null
+ * value has no non-finite number, so only keys with brackets and top-level keys can be wrong; a
+ * regular expression over the text finds the first, a look at the few top-level keys the second.
+ * Other text takes the walk.
  */
 export function checkStorableText(doc: Record<string, unknown>, json: string): void {
-  if (json.includes('\\')) return checkStorable(doc)
-  if (BRACKET_KEY_IN_PLAIN_TEXT.test(json)) checkStorable(doc)
+  if (json.includes('\\') || BRACKET_KEY_IN_PLAIN_TEXT.test(json) || NULL_VALUE.test(json)) return checkStorable(doc)
+  checkTopKeys(doc)
 }
 
 /**
  * Rejects a document that later reads could not serve faithfully: a key with brackets or control
- * characters anywhere (400 invalidPath), or a string that is not well-formed Unicode or holds NUL
- * (400 invalidValue). Coercion keeps undeclared values as sent; this is the one check that runs
- * over all of them, at the point every write stores its document. Iterative, so depth is no risk.
+ * characters anywhere or a top-level key no attribute path names (400 invalidPath), or a string
+ * that is not well-formed Unicode or holds NUL, or a number that is not finite (400 invalidValue).
+ * Coercion keeps undeclared values as sent; this is the one check that runs over all of them, at
+ * the point every write stores its document. Iterative, so depth is no risk.
  */
 export function checkStorable(doc: Record<string, unknown>): void {
+  checkTopKeys(doc)
   const stack: unknown[] = [doc]
   while (stack.length > 0) {
     const v = stack.pop()
     if (typeof v === 'string') {
       if (!isStorableText(v))
         throw ScimError.invalidValue(`the value ${shown(v)} is not well-formed Unicode text without NUL`)
+    } else if (typeof v === 'number') {
+      // JSON.parse reads 1e400 as Infinity, which JSON.stringify would write as null.
+      if (!Number.isFinite(v)) throw ScimError.invalidValue(`a number is too large to store: ${v}`)
     } else if (Array.isArray(v)) {
       for (const item of v) stack.push(item)
     } else if (v !== null && typeof v === 'object') {

@@ -71,6 +71,19 @@ export function openDatabase(
 }
 
 /**
+ * SQLITE_BUSY that outlasted busy_timeout: another connection (a server writing, say) held the
+ * write lock all that time. The admin commands say so in one line, without a stack; anything
+ * else comes back as it was.
+ */
+export function busyAsDatabaseError(err: unknown): unknown {
+  return isBusy(err) ? new DatabaseError('the database is busy; try again') : err
+}
+
+function isBusy(err: unknown): boolean {
+  return String((err as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_BUSY')
+}
+
+/**
  * What went wrong opening database `path` (or a file beside it), as one line. SQLite says
  * READONLY for a 0444 file or a read-only mount, READONLY_DIRECTORY or CANTOPEN when it cannot
  * create the files beside an existing database: all mean "not writable here".
@@ -79,6 +92,8 @@ export function openError(err: unknown, path: string): DatabaseError {
   const shown = path === ':memory:' ? path : resolve(path)
   const code = String((err as { code?: unknown }).code ?? '')
   const reason = (err as Error).message
+  // The write probe waited busy_timeout for a server's write lock.
+  if (isBusy(err)) return busyAsDatabaseError(err) as DatabaseError
   if (code.startsWith('SQLITE_READONLY') || (code === 'SQLITE_CANTOPEN' && existsSync(path))) {
     const name = basename(shown)
     return new DatabaseError(

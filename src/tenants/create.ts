@@ -44,8 +44,12 @@ export function addTenant(db: Database, config: Omit<TenantConfig, 'created' | '
 
 /** Adds the row and the tenant's first provisioning token in one transaction; returns the token. */
 export function createTenant(db: Database, config: Omit<TenantConfig, 'created' | 'generation'>): string {
-  return db.transaction(() => {
-    addTenant(db, config)
-    return issueToken(db, false, config.name)
-  })()
+  // Immediate: addTenant reads first, and a deferred transaction that has read is refused the
+  // write lock at once (SQLITE_BUSY, busy_timeout notwithstanding) when a server wrote meanwhile.
+  return db
+    .transaction(() => {
+      addTenant(db, config)
+      return issueToken(db, false, config.name)
+    })
+    .immediate()
 }

@@ -70,15 +70,18 @@ export function countTenant(db: Database, name: string): TenantCounts {
  */
 export function deleteTenant(db: Database, name: string): TenantCounts {
   checkRemovable(name)
-  return db.transaction(() => {
-    const counts = countTenant(db, name)
-    db.query('DELETE FROM resources WHERE tenant = ?').run(name)
-    db.query('DELETE FROM tokens WHERE tenant = ?').run(name)
-    db.query('DELETE FROM journal WHERE tenant = ?').run(name)
-    db.query('DELETE FROM journal_chains WHERE tenant = ?').run(name)
-    db.query('DELETE FROM tenants WHERE name = ?').run(name)
-    return counts
-  })()
+  // Immediate: it reads first, and a deferred transaction that reads cannot wait for the write lock.
+  return db
+    .transaction(() => {
+      const counts = countTenant(db, name)
+      db.query('DELETE FROM resources WHERE tenant = ?').run(name)
+      db.query('DELETE FROM tokens WHERE tenant = ?').run(name)
+      db.query('DELETE FROM journal WHERE tenant = ?').run(name)
+      db.query('DELETE FROM journal_chains WHERE tenant = ?').run(name)
+      db.query('DELETE FROM tenants WHERE name = ?').run(name)
+      return counts
+    })
+    .immediate()
 }
 
 /** The guard of every store's removal: the default tenant stays, whatever the caller checked. */

@@ -1,6 +1,7 @@
 // Against the binary: request lines on stdout (json and text), start-up lines unchanged, metrics on their own listener, 429s.
 import { describe, expect, test } from 'bun:test'
 import { freePort, spawnBinary, type Child } from '../helpers/process'
+import { rawRequest } from '../helpers/raw-http'
 
 const TOKEN = 'e2e-visibility-token-4f1d'
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
@@ -117,6 +118,11 @@ describe('e2e visibility', () => {
       expect(text).toMatch(/^scim_database_bytes \d+$/m)
       expect(text).toContain('process_resident_memory_bytes')
       expect((await fetch(`http://127.0.0.1:${metricsPort}/scim/v2/Users`)).status).toBe(404)
+      // A Host Bun cannot use leaves request.url the bare target: served all the same, never a 500 page.
+      const badHost = await rawRequest(metricsPort, { method: 'GET', target: '/metrics', host: 'a b' })
+      expect(badHost.status).toBe(200)
+      expect(badHost.body).toContain('process_resident_memory_bytes')
+      expect((await rawRequest(metricsPort, { method: 'GET', target: '/x', host: 'a b' })).status).toBe(404)
       expect((await fetch(`${s.base}/metrics`)).status).toBe(401)
       // A provisioning token does not read /metrics: that takes a metrics token (e2e/tokens.test.ts).
       expect((await fetch(`${s.base}/metrics`, { headers: auth })).status).toBe(403)

@@ -1,6 +1,7 @@
 // Over HTTP: nothing a later path or reader cannot handle is stored, at any depth of an undeclared value.
 import { describe, expect, test } from 'bun:test'
 import { makeTestApp } from '../helpers/app'
+import { attribute } from '../helpers/schema'
 import { expectScimError, readJson } from '../helpers/scim'
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
@@ -33,5 +34,98 @@ describe('stored documents', () => {
     const t = makeTestApp()
     const body = `{"schemas":["${USER}"],"userName":"${escaped}"}`
     await expectScimError(await t.request('POST', '/scim/v2/Users', body), 400, 'invalidValue')
+  })
+
+  // `urn:x:y` reads as attribute `y` of URN `urn:x`, and `urn:x` is no attribute path: once stored, no
+  // later PUT, PATCH or import could name it again.
+  test.each(['urn:x:y', 'urn:x:1.0:y'])(
+    'a key %s whose holder no path can name is 400 invalidPath on every write',
+    async (key) => {
+      const t = makeTestApp()
+      await expectScimError(
+        await t.request('POST', '/scim/v2/Users', { schemas: [USER], userName: 'a@x', [key]: 5 }),
+        400,
+        'invalidPath'
+      )
+      const created = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [USER], userName: 'b@x' }))
+      const at = `/scim/v2/Users/${created.id}`
+      await expectScimError(
+        await t.request('PUT', at, { schemas: [USER], userName: 'b@x', [key]: [1, 2] }),
+        400,
+        'invalidPath'
+      )
+      for (const op of [
+        { op: 'add', path: key, value: 5 },
+        { op: 'replace', value: { [key]: 'v' } },
+      ]) {
+        await expectScimError(
+          await t.request('PATCH', at, { schemas: [PATCH_OP], Operations: [op] }),
+          400,
+          'invalidPath'
+        )
+      }
+      const after = await readJson(await t.request('GET', at))
+      expect(after.meta.version).toBe(created.meta.version)
+      expect(Object.keys(after).filter((k) => k.startsWith('urn:x'))).toEqual([])
+    }
+  )
+
+  test('extensions under a proper URN round-trip GET → PUT unchanged', async () => {
+    const t = makeTestApp()
+    const body = {
+      schemas: [USER],
+      userName: 'c@x',
+      'urn:example:params:scim:schemas:extension:acme:2.0:User': { costCenter: 'x', tags: ['a'] },
+      'urn:a:b:C': 5,
+    }
+    const created = await readJson(await t.request('POST', '/scim/v2/Users', body))
+    expect(created['urn:a:b']).toEqual({ C: 5 })
+    const put = await t.request('PUT', `/scim/v2/Users/${created.id}`, created)
+    expect(put.status).toBe(200)
+    expect(await readJson(put)).toEqual(created)
+  })
+
+  // JSON.parse reads 1e400 as Infinity, which JSON.stringify would store as null: export → import would change the user.
+  test.each([
+    '"undecl":1e400',
+    '"undecl":{"a":[1,-1e999]}',
+    '"urn:example:params:scim:schemas:extension:acme:2.0:User":{"n":1e400}',
+    '"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"x":[1e400]}',
+  ])('a non-finite number (%s) is 400 invalidValue on POST, PUT and PATCH, and nothing is stored', async (member) => {
+    const t = makeTestApp()
+    await expectScimError(
+      await t.request('POST', '/scim/v2/Users', `{"schemas":["${USER}"],"userName":"a@x",${member}}`),
+      400,
+      'invalidValue'
+    )
+    const created = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [USER], userName: 'b@x' }))
+    const at = `/scim/v2/Users/${created.id}`
+    await expectScimError(
+      await t.request('PUT', at, `{"schemas":["${USER}"],"userName":"b@x",${member}}`),
+      400,
+      'invalidValue'
+    )
+    const patch = `{"schemas":["${PATCH_OP}"],"Operations":[{"op":"add","value":{${member}}}]}`
+    await expectScimError(await t.request('PATCH', at, patch), 400, 'invalidValue')
+    expect((await readJson(await t.request('GET', at))).meta.version).toBe(created.meta.version)
+    expect((await readJson(await t.request('GET', '/scim/v2/Users'))).totalResults).toBe(1)
+  })
+
+  test('a declared decimal or integer given 1e400 is 400 invalidValue, by the same check', async () => {
+    const acme = 'urn:example:params:scim:schemas:extension:acme:2.0:User'
+    const schema = { id: acme, attributes: [attribute('score', 'decimal'), attribute('badge', 'integer')] }
+    const t = makeTestApp({ extraSchemas: [{ schema, resourceType: 'User' }] })
+    for (const name of ['score', 'badge']) {
+      const body = `{"schemas":["${USER}"],"userName":"${name}@x","${acme}":{"${name}":1e400}}`
+      await expectScimError(await t.request('POST', '/scim/v2/Users', body), 400, 'invalidValue')
+    }
+  })
+
+  test('-0 and 1e-400 are finite and stored as 0', async () => {
+    const t = makeTestApp()
+    const res = await t.request('POST', '/scim/v2/Users', `{"schemas":["${USER}"],"userName":"z@x","a":-0,"b":1e-400}`)
+    const created = await readJson(res)
+    expect(res.status).toBe(201)
+    expect([created.a, created.b]).toEqual([0, 0])
   })
 })

@@ -276,3 +276,27 @@ describe('the version moves exactly when the resource as served does', () => {
     // Hundreds of requests: about 3.5 s on PostgreSQL on a loaded 2-core machine.
   }, 30_000)
 })
+
+// RFC 7643 §2.5: unassigned, null and an empty multi-valued attribute are one state, so a PUT of
+// exactly what GET returned changes nothing: no new version, no journal entry.
+describe('a PUT of a GET is a no-op', () => {
+  test.each([
+    ['an empty array', { x: [] }],
+    ['an undeclared extension of empty arrays and nulls', { 'urn:x:y:z': { a: [], b: null } }],
+    ['an extension with one empty array', { 'urn:x:y:z': { a: [], b: 1 } }],
+    ['an undeclared attribute of a declared extension', { [URN_ENTERPRISE]: { department: 'Ops', x: [] } }],
+    ['an undeclared sub-attribute', { name: { givenName: 'G', x: [] } }],
+    ['nulls', { x: null, y: { z: null } }],
+  ])('for a user created with %s', async (_, extra) => {
+    const t = app()
+    const id = await user(t, 'rt', extra)
+    const before = await get(t, `/scim/v2/Users/${id}`)
+    const entries = (await t.journal('default', 0, 1000)).length
+    t.tick()
+    const res = await t.request('PUT', `/scim/v2/Users/${id}`, before)
+    expect(res.status).toBe(200)
+    expect(await readJson(res)).toEqual(before)
+    expect(await get(t, `/scim/v2/Users/${id}`)).toEqual(before)
+    expect((await t.journal('default', 0, 1000)).length).toBe(entries)
+  })
+})

@@ -1,4 +1,4 @@
-// What any stored document may hold: keys without brackets or control characters, well-formed text.
+// What any stored document may hold: keys a path can name, without brackets or control characters, well-formed text.
 import { describe, expect, test } from 'bun:test'
 import type { ScimError } from '../../src/scim/errors'
 import { checkStorable, checkStorableText } from '../../src/scim/storable'
@@ -18,9 +18,16 @@ describe('checkStorable', () => {
     [{ x: { 'emails[type eq "w"]': 1 } }, 'invalidPath'],
     [{ x: [{ 'k]': 1 }] }, 'invalidPath'],
     [{ 'a\nb': 1 }, 'invalidPath'],
+    [{ 'urn:x': { y: 5 } }, 'invalidPath'],
+    [{ 'urn:x:1.0': { y: 5 } }, 'invalidPath'],
+    [{ 'urn:a:b': { C: 5 }, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { x: 1 } }, 'ok'],
     [{ userName: '\ud800@y' }, 'invalidValue'],
     [{ userName: 'z\udc00' }, 'invalidValue'],
     [{ userName: '\u0000z' }, 'invalidValue'],
+    [{ x: Number.POSITIVE_INFINITY }, 'invalidValue'],
+    [{ x: { y: [1, Number.NEGATIVE_INFINITY] } }, 'invalidValue'],
+    [{ x: [Number.NaN] }, 'invalidValue'],
+    [{ x: -0, y: [null, 1e-300] }, 'ok'],
     [{ a: 'fine [x]', b: ['[', ']'], c: { d: 'e: "f"' } }, 'ok'],
     [{ a: 'back\\slash', emoji: '\ud83d\ude00', tab: 'a\tb' }, 'ok'],
   ])('%j → %s, by the walk and by the text check alike', (doc, expected) => {
@@ -35,7 +42,7 @@ describe('checkStorable', () => {
     const value = (depth: number): unknown => {
       const kind = rng.int(depth > 2 ? 3 : 5)
       if (kind === 0) return text()
-      if (kind === 1) return rng.int(100)
+      if (kind === 1) return rng.pick([rng.int(100), Number.POSITIVE_INFINITY, Number.NaN])
       if (kind === 2) return null
       if (kind === 3) return Array.from({ length: rng.int(3) }, () => value(depth + 1))
       return Object.fromEntries(Array.from({ length: rng.int(3) }, () => [text(), value(depth + 1)]))

@@ -1,24 +1,31 @@
-// Request bodies: application/scim+json and application/json (any charset) parsed as JSON, within the limits.
+// Request bodies: application/scim+json and application/json in UTF-8, parsed as JSON within the limits.
 import { Elysia } from 'elysia'
 import { ScimError } from '../../scim/errors'
 import { checkDepth, checkRequestBytes, type Limits } from '../../scim/limits'
 
 const JSON_TYPES = /^application\/(scim\+)?json\b/i
+// RFC 9110 §8.3.1 parameter: `charset=value` or `charset="value"`, the name case-insensitive.
+const CHARSET = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i
+// `utf8` is the WHATWG label for the same encoding; clients send it.
+const UTF8 = /^utf-?8$/i
+// Fatal: bytes that are not UTF-8 throw instead of turning into U+FFFD that would be stored.
+// A leading BOM is dropped, as a lenient reader does (RFC 8259 §8.1 allows ignoring it).
+const UTF8_DECODER = new TextDecoder('utf-8', { fatal: true })
 
 /**
- * The body as text, never more than the limit: a declared Content-Length is checked before
+ * The body's bytes, never more than the limit: a declared Content-Length is checked before
  * anything is read, and a body without one (chunked) is read with a running byte count.
  */
-async function readBody(request: Request, limits: Limits): Promise<string> {
+async function readBytes(request: Request, limits: Limits): Promise<Uint8Array> {
   const declared = request.headers.get('content-length')
   if (declared !== null && declared.trim() !== '' && Number.isFinite(Number(declared))) {
     checkRequestBytes(Number(declared), limits)
-    const text = await request.text()
-    // A string is never longer in UTF-16 units than in UTF-8 bytes; a lying header is caught here.
-    checkRequestBytes(text.length, limits)
-    return text
+    const bytes = await request.bytes()
+    // A lying header is caught here.
+    checkRequestBytes(bytes.byteLength, limits)
+    return bytes
   }
-  if (request.body === null) return ''
+  if (request.body === null) return new Uint8Array()
   const reader = request.body.getReader()
   const chunks: Uint8Array[] = []
   let bytes = 0
@@ -32,7 +39,26 @@ async function readBody(request: Request, limits: Limits): Promise<string> {
     }
     chunks.push(value)
   }
-  return new TextDecoder().decode(Bun.concatArrayBuffers(chunks))
+  return new Uint8Array(Bun.concatArrayBuffers(chunks))
+}
+
+/** 415 unless the media type is JSON and its charset, if any, UTF-8 (RFC 8259 §8.1, RFC 7644 §3.1). */
+function checkMediaType(contentType: string): void {
+  if (!JSON_TYPES.test(contentType))
+    throw ScimError.unsupportedMediaType(`send application/scim+json, not ${contentType}`)
+  const m = CHARSET.exec(contentType)
+  const charset = m?.[1] ?? m?.[2]
+  if (charset !== undefined && !UTF8.test(charset))
+    throw ScimError.unsupportedMediaType(`JSON bodies are UTF-8: send charset=utf-8, not ${charset}`)
+}
+
+/** The bytes as text; 400 invalidSyntax when they are not UTF-8 (RFC 8259 §8.1). */
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return UTF8_DECODER.decode(bytes)
+  } catch {
+    throw ScimError.invalidSyntax('request body is not valid UTF-8')
+  }
 }
 
 /**
@@ -42,12 +68,14 @@ async function readBody(request: Request, limits: Limits): Promise<string> {
  * SQLite's JSON functions once stored, and 100,000 levels would overflow recursive code.
  */
 export function scimJson(limits: Limits) {
-  return new Elysia({ name: 'scim.json', seed: limits }).onParse({ as: 'global' }, async ({ request, contentType }) => {
-    const text = await readBody(request, limits)
+  return new Elysia({ name: 'scim.json', seed: limits }).onParse({ as: 'global' }, async ({ request }) => {
+    const bytes = await readBytes(request, limits)
+    if (bytes.byteLength === 0) return undefined
+    // The whole header: Elysia's `contentType` has its parameters cut off.
+    const contentType = request.headers.get('content-type')
+    if (contentType) checkMediaType(contentType)
+    const text = decodeUtf8(bytes)
     if (text.trim() === '') return undefined
-    if (contentType && !JSON_TYPES.test(contentType)) {
-      throw ScimError.unsupportedMediaType(`send application/scim+json, not ${contentType}`)
-    }
     checkDepth(text, limits)
     try {
       return JSON.parse(text) as unknown

@@ -18,7 +18,8 @@ function describe(v: unknown): string {
   if (v === undefined) return 'nothing'
   if (Array.isArray(v)) return 'an array'
   if (typeof v === 'object') return 'an object'
-  return typeof v === 'string' ? `string ${quoted(v)}` : `${typeof v} ${JSON.stringify(v)}`
+  // String(): JSON.stringify would show Infinity as null.
+  return typeof v === 'string' ? `string ${quoted(v)}` : `${typeof v} ${String(v)}`
 }
 
 export function wrongType(where: string, expected: string, v: unknown): ScimError {
@@ -46,7 +47,8 @@ function coerceScalar(attr: CompiledAttribute, v: unknown, where: string, fired?
       if (typeof v === 'number' && Number.isInteger(v)) return v
       throw wrongType(where, 'an integer', v)
     case 'decimal':
-      if (typeof v === 'number' && Number.isFinite(v)) return v
+      // Infinity (JSON's 1e400) is refused where every stored number is checked (src/scim/storable.ts).
+      if (typeof v === 'number') return v
       throw wrongType(where, 'a number', v)
     case 'dateTime':
       if (typeof v === 'string' && parseDateTime(v) !== undefined) return v
@@ -83,7 +85,7 @@ function coerceComplex(attr: CompiledAttribute, v: unknown, where: string, fired
     if (!sub) {
       // Undeclared sub-attribute (MediusFlow `name.displayName`): kept as sent, see coerce.ts header.
       assertAttrName(key, where)
-      if (raw !== null) keepUndeclared(out, key, raw, fired)
+      keepUndeclared(out, key, raw, fired)
       continue
     }
     // readOnly sub-attributes (manager.displayName) are server-computed: ignore input.
@@ -96,8 +98,18 @@ function coerceComplex(attr: CompiledAttribute, v: unknown, where: string, fired
   return isUnassignedComplex(attr, out) ? undefined : out
 }
 
-/** Stores a value no schema declares as sent (rule `undeclared-attribute`). */
-function keepUndeclared(out: Doc, key: string, raw: unknown, fired?: CompatSink): void {
+/**
+ * RFC 7643 §2.5: null and an empty multi-valued attribute both mean unassigned, for an undeclared
+ * attribute as for a declared one. Not storing them keeps what is stored what a GET shows, so a
+ * PUT of that GET changes nothing.
+ */
+export function isUnassigned(raw: unknown): boolean {
+  return raw === null || (Array.isArray(raw) && raw.length === 0)
+}
+
+/** Stores a value no schema declares as sent (rule `undeclared-attribute`), unless it is unassigned. */
+export function keepUndeclared(out: Doc, key: string, raw: unknown, fired?: CompatSink): void {
+  if (isUnassigned(raw)) return
   out[key] = raw
   fired?.('undeclared-attribute')
 }
@@ -183,7 +195,7 @@ export function coerceExtension(
     const attr = schema.attributes.get(key.toLowerCase())
     if (!attr) {
       assertAttrName(key, where)
-      if (raw !== null) keepUndeclared(out, key, raw, fired)
+      keepUndeclared(out, key, raw, fired)
       continue
     }
     if (attr.mutability === 'readOnly') continue

@@ -9,21 +9,32 @@
  * key (and its URN is listed in `schemas`). Nothing about them is validated, canonicalised or
  * typed, and they are not filterable (a filter naming them is `invalidFilter`). A URN-qualified
  * key with a non-object value (`"urn:…:2.0:User:first_name": "x"`) is stored as attribute
- * `first_name` under the URN key, the same place a PATCH path of that text writes to.
+ * `first_name` under the URN key, the same place a PATCH path of that text writes to; when that
+ * URN key is itself no attribute path (`urn:x` of `urn:x:y`), the write is `invalidPath`
+ * (src/scim/storable.ts), since nothing could name it again.
  *
  * Declared attributes are canonicalised to schema casing and type-checked; a wrong type is
  * `invalidValue` naming the attribute path. readOnly input is ignored, never an error. A key that
  * is not an attribute name or path (RFC 7643 §2.1 ATTRNAME), or is a value path, is `invalidPath`,
  * at the top level and in objects one level down (extensions, complex values): no key containing
  * `[` or a space is stored there. Deeper inside an undeclared value, the JSON is kept as sent.
- * A top-level or sub-attribute `null` means unassigned and is never stored.
+ * A top-level or sub-attribute `null` or `[]` means unassigned (RFC 7643 §2.5) and is never stored,
+ * in an extension object too: what is stored is what a GET shows.
  */
 import { reportKey } from '../compat/keys'
 import type { CompatSink } from '../compat/rules'
 import { reportSchemas } from '../compat/schemas'
 import { deepEqual, isObject, keyIn, type Doc } from '../document'
 import { ScimError, quoted } from '../errors'
-import { assertAttrName, coerceExtension, coerceMembers, coerceValue, wrongType, type MemberRef } from './coerce-value'
+import {
+  assertAttrName,
+  coerceExtension,
+  coerceMembers,
+  coerceValue,
+  isUnassigned,
+  wrongType,
+  type MemberRef,
+} from './coerce-value'
 import { checkRequired } from './required'
 import { resolveKey, type AttrTarget, type Target } from './resolve-key'
 import type { CompiledAttribute, ResourceType } from './types'
@@ -59,14 +70,14 @@ export function schemasOf(type: ResourceType, doc: Doc): string[] {
   return out
 }
 
-/** An undeclared extension object, kept as sent apart from unassigned (null) attributes. */
+/** An undeclared extension object, kept as sent apart from unassigned (null, []) attributes. */
 function verbatimObject(raw: unknown, where: string): Doc | undefined {
   if (raw === null) return undefined
   if (!isObject(raw)) throw wrongType(where, 'an object', raw)
   const out: Doc = {}
   for (const [k, v] of Object.entries(raw)) {
     assertAttrName(k, where)
-    if (v !== null) out[k] = v
+    if (!isUnassigned(v)) out[k] = v
   }
   return Object.keys(out).length === 0 ? undefined : out
 }
@@ -134,7 +145,7 @@ class Builder {
   private valueFor(t: AttrTarget, prev: unknown, raw: unknown): unknown {
     const attr: CompiledAttribute | undefined = t.attr
     if (t.sub === undefined) {
-      if (!attr) return raw === null ? prev : raw
+      if (!attr) return isUnassigned(raw) ? prev : raw
       const next = coerceValue(attr, raw, attr.path, this.fired)
       if (next === undefined) return prev
       return attr.type === 'complex' && !attr.multiValued && isObject(prev) && isObject(next)
@@ -143,7 +154,7 @@ class Builder {
     }
     if (attr?.multiValued)
       throw ScimError.invalidPath(`${quoted(t.label)}: '${attr.path}' is multi-valued; send its elements instead`)
-    if (raw === null) return prev
+    if (isUnassigned(raw)) return prev
     const merged = { ...(isObject(prev) ? prev : {}), [keyIn(prev, t.sub)]: raw }
     return attr ? (coerceValue(attr, merged, attr.path, this.fired) ?? prev) : merged
   }
