@@ -1,6 +1,7 @@
 // Request bodies: application/scim+json and application/json in UTF-8, parsed as JSON within the limits.
 import { Elysia } from 'elysia'
 import { ScimError } from '../../scim/errors'
+import { readBytesWithin } from '../bounded-body'
 import { checkDepth, checkRequestBytes, type Limits } from '../../scim/limits'
 
 const JSON_TYPES = /^application\/(scim\+)?json\b/i
@@ -12,34 +13,11 @@ const UTF8 = /^utf-?8$/i
 // A leading BOM is dropped, as a lenient reader does (RFC 8259 §8.1 allows ignoring it).
 const UTF8_DECODER = new TextDecoder('utf-8', { fatal: true })
 
-/**
- * The body's bytes, never more than the limit: a declared Content-Length is checked before
- * anything is read, and a body without one (chunked) is read with a running byte count.
- */
+/** The body's bytes, never more than the limit (413 past it), counted as they come when chunked. */
 async function readBytes(request: Request, limits: Limits): Promise<Uint8Array> {
-  const declared = request.headers.get('content-length')
-  if (declared !== null && declared.trim() !== '' && Number.isFinite(Number(declared))) {
-    checkRequestBytes(Number(declared), limits)
-    const bytes = await request.bytes()
-    // A lying header is caught here.
-    checkRequestBytes(bytes.byteLength, limits)
-    return bytes
-  }
-  if (request.body === null) return new Uint8Array()
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let bytes = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    bytes += value.byteLength
-    if (bytes > limits.maxRequestBytes) {
-      void reader.cancel()
-      checkRequestBytes(bytes, limits)
-    }
-    chunks.push(value)
-  }
-  return new Uint8Array(Bun.concatArrayBuffers(chunks))
+  const bytes = await readBytesWithin(request, limits.maxRequestBytes)
+  if (bytes === undefined) checkRequestBytes(limits.maxRequestBytes + 1, limits)
+  return bytes!
 }
 
 /** 415 unless the media type is JSON and its charset, if any, UTF-8 (RFC 8259 §8.1, RFC 7644 §3.1). */
