@@ -112,6 +112,8 @@ describe('cli/args limits', () => {
       maxResponseBytes: 4096,
       cacheBytes: 8192,
       maxBulkOperations: 1000,
+      maxPatchOperations: 1000,
+      maxPatchElements: 250_000,
       dbMmapBytes: 1073741824,
     })
     for (const s of Object.values(LIMIT_SETTINGS)) expect(USAGE).toContain(`--${s.flag}`)
