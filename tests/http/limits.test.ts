@@ -397,3 +397,20 @@ describe('http limits: PATCH work', () => {
     expect(left.members).toHaveLength(900)
   })
 })
+
+describe('http limits: filter terms on a member display', () => {
+  test('more than ten groups.display or members.display terms are a 400 invalidFilter, on GET and .search', async () => {
+    const t = makeTestApp()
+    const terms = (attr: string, n: number) => Array.from({ length: n }, (_, i) => `${attr} co "x${i}"`).join(' or ')
+    const get = (type: string, f: string) => t.request('GET', `/scim/v2/${type}?filter=${encodeURIComponent(f)}`)
+    await expectScimError(await get('Users', terms('groups.display', 11)), 400, 'invalidFilter')
+    await expectScimError(await get('Groups', terms('members.display', 11)), 400, 'invalidFilter')
+    const search = await t.request('POST', '/scim/v2/Users/.search', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+      filter: terms('groups.display', 11),
+    })
+    await expectScimError(search, 400, 'invalidFilter')
+    expect((await get('Users', terms('groups.display', 10))).status).toBe(200)
+    expect((await get('Users', terms('userName', 95))).status).toBe(200)
+  })
+})
