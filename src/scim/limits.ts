@@ -13,6 +13,8 @@ export interface Limits {
   maxResponseBytes: number
   /** Byte budget of the lookup cache (its entry count is bounded separately). */
   cacheBytes: number
+  /** Byte budget of the parsed-filter cache, one for all tenants (estimated from the filters' text). */
+  filterCacheBytes: number
   /** Operations one POST /Bulk may hold (RFC 7644 §3.7.4 maxOperations). */
   maxBulkOperations: number
   /** Operations one PATCH may hold (RFC 7644 §3.5.2 sets no bound; Bulk's maxOperations is the model). */
@@ -54,6 +56,7 @@ export const LIMIT_SETTINGS: Record<LimitName, LimitSetting> = {
   maxDocumentBytes: { flag: 'max-document-bytes', default: MiB, min: 1024, max: 256 * MiB },
   maxResponseBytes: { flag: 'max-response-bytes', default: 8 * MiB, min: 1024, max: 1024 * MiB },
   cacheBytes: { flag: 'cache-bytes', default: 64 * MiB, min: 1024, max: 16 * 1024 * MiB },
+  filterCacheBytes: { flag: 'filter-cache-bytes', default: 8 * MiB, min: 1024, max: 16 * 1024 * MiB },
   maxBulkOperations: { flag: 'max-bulk-operations', default: 1000, min: 1, max: 100_000 },
   maxPatchOperations: { flag: 'max-patch-operations', default: 1000, min: 1, max: 100_000 },
   maxPatchElements: { flag: 'max-patch-elements', default: 250_000, min: 1000, max: 1_000_000_000 },

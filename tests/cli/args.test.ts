@@ -111,6 +111,7 @@ describe('cli/args limits', () => {
       maxRequestBytes: 2048,
       maxResponseBytes: 4096,
       cacheBytes: 8192,
+      filterCacheBytes: 8 * 1_048_576,
       maxBulkOperations: 1000,
       maxPatchOperations: 1000,
       maxPatchElements: 250_000,

@@ -52,6 +52,16 @@ describe('http /metrics', () => {
     }
   )
 
+  test('the parsed-filter cache: hits, misses and its estimated bytes, all tenants together', async () => {
+    const t = makeScopedApp()
+    const f = encodeURIComponent('userName sw "a" and active eq true')
+    for (let i = 0; i < 3; i++) expect((await t.request('GET', `/scim/v2/Users?filter=${f}`)).status).toBe(200)
+    const text = await (await t.as('metrics', 'GET', '/metrics')).text()
+    expect(sample(text, 'scim_filter_cache_misses_total')).toBe(1)
+    expect(sample(text, 'scim_filter_cache_hits_total')).toBe(2)
+    expect(sample(text, 'scim_filter_cache_bytes')).toBeGreaterThan(0)
+  })
+
   sqliteOnly("the lookup cache is the SQLite store's: on PostgreSQL every lookup reads the database")(
     'lookup-cache hits and misses, behind a metrics token',
     async () => {
