@@ -126,6 +126,7 @@ export async function createPgScimServer(options: PgServerOptions): Promise<PgSc
     databaseBytes: () => fresh().bytes,
     journalEntries: () => fresh().journal,
     eventsUndelivered: events ? () => events.undelivered() : undefined,
+    filterCache: () => tenants.filters,
   })
 
   let closed: Promise<void> | undefined

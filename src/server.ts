@@ -161,6 +161,7 @@ export function createScimServer(options: ServerOptions): ScimServer {
     databaseBytes: () => (databaseBytes.get() as { bytes: number }).bytes,
     journalEntries: () => journalCounts.all(),
     eventsUndelivered: events ? () => events.undelivered() : undefined,
+    filterCache: () => tenants.filters,
   })
   observeCommits(sqlite, metrics.commit)
   // Aborted by endWaits: the console's live streams end, as long polls do, before a stop drains requests.

@@ -66,6 +66,9 @@ const OPTIONS = {
   'cache-bytes': { type: 'string', env: 'SCIM_CACHE_BYTES' },
   'db-mmap-bytes': { type: 'string', env: 'SCIM_DB_MMAP_BYTES' },
   'max-bulk-operations': { type: 'string', env: 'SCIM_MAX_BULK_OPERATIONS' },
+  'filter-cache-bytes': { type: 'string', env: 'SCIM_FILTER_CACHE_BYTES' },
+  'max-patch-operations': { type: 'string', env: 'SCIM_MAX_PATCH_OPERATIONS' },
+  'max-patch-elements': { type: 'string', env: 'SCIM_MAX_PATCH_ELEMENTS' },
   out: { type: 'string' },
   format: { type: 'string' },
   debug: { type: 'boolean', env: 'SCIM_DEBUG' },
@@ -146,7 +149,12 @@ Limits (a request over one gets a SCIM Error that names it; the last two are bud
   --max-response-bytes N SCIM_MAX_RESPONSE_BYTES byte budget of a list page; a fuller page ends early
                                                  and the client pages on (default ${L.maxResponseBytes.default})
   --cache-bytes N        SCIM_CACHE_BYTES        byte budget of the lookup cache (default ${L.cacheBytes.default})
+  --filter-cache-bytes N SCIM_FILTER_CACHE_BYTES byte budget of the parsed-filter cache, all tenants together
+                                                 (default ${L.filterCacheBytes.default})
   --max-bulk-operations N SCIM_MAX_BULK_OPERATIONS operations one POST /Bulk may hold (default ${L.maxBulkOperations.default}; 413)
+  --max-patch-operations N SCIM_MAX_PATCH_OPERATIONS operations one PATCH may hold (default ${L.maxPatchOperations.default}; 400 invalidValue)
+  --max-patch-elements N SCIM_MAX_PATCH_ELEMENTS elements of multi-valued attributes and members one PATCH's
+                                                 operations may visit in all (default ${L.maxPatchElements.default}; 400 invalidValue)
   --db-mmap-bytes N      SCIM_DB_MMAP_BYTES      read up to N bytes of the database file through a memory map
                                                  (default ${L.dbMmapBytes.default}: none); faster on large databases,
                                                  and the mapped pages count into the resident size

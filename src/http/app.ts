@@ -119,6 +119,6 @@ export function createApp(options: AppOptions) {
   // Elysia's own `handle` is an async wrapper around `fetch`: one more promise a request to settle.
   inner = (request) => root.fetch(request) as Response | Promise<Response>
   // Elysia's `handle` is an own property; wrapped here so every caller (Bun.serve, tests) is observed.
-  root.handle = observeRequests(inner, metrics, logger, () => root.routes)
+  root.handle = observeRequests(inner, metrics, logger, () => root.routes, known)
   return root
 }

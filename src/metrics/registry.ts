@@ -11,6 +11,8 @@ export interface MetricSources {
   journalEntries?(): readonly { tenant: string; entries: number }[]
   /** Change events that push receivers have not accepted yet. */
   eventsUndelivered?(): number
+  /** The parsed-filter cache every tenant shares. */
+  filterCache?(): { hits: number; misses: number; bytes: number }
 }
 
 /** Request latency buckets, in seconds: a cached read is ~0.1 ms, a synced write several ms. */
@@ -105,6 +107,29 @@ export class ServerMetrics {
         this.set(sources.databaseBytes())
       },
     })
+    const { filterCache } = sources
+    if (filterCache) {
+      mirroredCounter(
+        r,
+        'scim_filter_cache_hits_total',
+        'Compound filters answered parsed from the cache.',
+        () => filterCache().hits
+      )
+      mirroredCounter(
+        r,
+        'scim_filter_cache_misses_total',
+        'Compound filters parsed and resolved.',
+        () => filterCache().misses
+      )
+      new Gauge({
+        name: 'scim_filter_cache_bytes',
+        help: 'Estimated bytes of the parsed filters cached, all tenants together.',
+        registers: [r],
+        collect() {
+          this.set(filterCache().bytes)
+        },
+      })
+    }
     const { journalEntries, eventsUndelivered } = sources
     if (journalEntries)
       new Gauge({

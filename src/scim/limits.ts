@@ -13,8 +13,18 @@ export interface Limits {
   maxResponseBytes: number
   /** Byte budget of the lookup cache (its entry count is bounded separately). */
   cacheBytes: number
+  /** Byte budget of the parsed-filter cache, one for all tenants (estimated from the filters' text). */
+  filterCacheBytes: number
   /** Operations one POST /Bulk may hold (RFC 7644 §3.7.4 maxOperations). */
   maxBulkOperations: number
+  /** Operations one PATCH may hold (RFC 7644 §3.5.2 sets no bound; Bulk's maxOperations is the model). */
+  maxPatchOperations: number
+  /**
+   * Elements of multi-valued attributes (and group members) one PATCH's operations may visit in
+   * total: each operation on such an attribute reads all of its elements, so a few hundred
+   * operations on a 30,000-element list would otherwise hold the one thread for seconds.
+   */
+  maxPatchElements: number
   /**
    * How much of the database file SQLite reads through a memory map (0: none). Mapped pages are
    * the OS file cache's, but they count into the process's resident size, so it is opt-in.
@@ -46,7 +56,10 @@ export const LIMIT_SETTINGS: Record<LimitName, LimitSetting> = {
   maxDocumentBytes: { flag: 'max-document-bytes', default: MiB, min: 1024, max: 256 * MiB },
   maxResponseBytes: { flag: 'max-response-bytes', default: 8 * MiB, min: 1024, max: 1024 * MiB },
   cacheBytes: { flag: 'cache-bytes', default: 64 * MiB, min: 1024, max: 16 * 1024 * MiB },
+  filterCacheBytes: { flag: 'filter-cache-bytes', default: 8 * MiB, min: 1024, max: 16 * 1024 * MiB },
   maxBulkOperations: { flag: 'max-bulk-operations', default: 1000, min: 1, max: 100_000 },
+  maxPatchOperations: { flag: 'max-patch-operations', default: 1000, min: 1, max: 100_000 },
+  maxPatchElements: { flag: 'max-patch-elements', default: 250_000, min: 1000, max: 1_000_000_000 },
   dbMmapBytes: { flag: 'db-mmap-bytes', default: 0, min: 0, max: 64 * 1024 * MiB },
 }
 
@@ -177,6 +190,40 @@ function stringEnd(text: string, open: number): number {
     let backslashes = 0
     while (text.charCodeAt(at - 1 - backslashes) === 0x5c) backslashes++
     if (backslashes % 2 === 0) return at
+  }
+}
+
+/**
+ * Throws 400 invalidValue when a PATCH holds more operations than the limit. RFC 7644 has no
+ * scimType for it (Bulk's maxOperations is a 413 of the whole payload); the operations themselves
+ * are what is refused, so invalidValue, with the limit named.
+ */
+export function checkPatchOperations(count: number, limits: Limits): void {
+  if (count > limits.maxPatchOperations) {
+    throw ScimError.invalidValue(
+      `a PATCH may hold ${named('maxPatchOperations', limits, 'operations')}; this one has ${count}`
+    )
+  }
+}
+
+/**
+ * The element budget of one PATCH: `spend(n)` before visiting n elements, 400 invalidValue once
+ * the request as a whole would visit more than the limit. Nothing is written then.
+ */
+export class ElementBudget {
+  private left: number
+
+  constructor(readonly limits: Limits) {
+    this.left = limits.maxPatchElements
+  }
+
+  spend(elements: number): void {
+    this.left -= elements
+    if (this.left < 0) {
+      throw ScimError.invalidValue(
+        `this PATCH's operations would visit more than ${named('maxPatchElements', this.limits, 'elements')} of multi-valued attributes; send fewer operations per request`
+      )
+    }
   }
 }
 

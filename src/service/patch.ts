@@ -41,7 +41,8 @@ export function* patchResource(
 ): Effect<ServiceResult> {
   // A strict tenant refuses every compatibility rule the request would need, wherever it fires.
   const fired = deps.settings.strictPatch ? refuseDeviation : req.compat
-  const ops = normalizePatchRequest(body, fired)
+  const { limits } = deps.settings
+  const ops = normalizePatchRequest(body, fired, limits)
   // Read before writing: a bad attributes list is a 400 with nothing changed.
   const plan = projectionOf(type, req)
   const row = yield* awaited(
@@ -49,7 +50,7 @@ export function* patchResource(
       const before = yield* tx.get(type, id)
       if (!before) throw ScimError.notFound(`${type.name} ${quoted(id)} not found`)
       checkIfMatch(req.ifMatch, etagOf(before.version))
-      const result = applyPatch(type, before.data, ops, fired)
+      const result = applyPatch(type, before.data, ops, fired, limits)
       const now = deps.now().toISOString()
       // RFC 7644 §3.5.2.1: a PATCH that changes nothing (Entra's retried adds and removes) keeps
       // version and lastModified.

@@ -7,6 +7,7 @@ import { targetOf, type ResolvedAttr, type ResolvedFilter } from '../scim/filter
 import type { CompiledAttribute, ResourceType } from '../scim/schema/types'
 import { MAX_DISPLAY_CHARACTERS, storageOf, type MemberField, type Membership } from '../store/columns'
 import { type Bind, codePoint, compareSql, presentSql, scalarOf, type SqlValue } from './filter-sql-ops'
+import { anyOf, checkMemberDisplayTerms, existsRow, type RowSet, type RowTest } from '../store/filter-rows'
 import { instantMsSql } from './instant'
 import { groupMembers, resources } from './tables'
 
@@ -18,14 +19,6 @@ function columnOf(name: string): SQL {
   const c = (COLUMNS as Map<string, unknown>).get(name)
   if (!c) throw new Error(`resources has no column ${name}`)
   return sql`${c}`
-}
-
-/** The rows of a multi-valued attribute, one per element, correlated to the outer `resources` row. */
-interface RowSet {
-  from: SQL
-  where: SQL
-  /** Element order for sorting: primary first where there is one, then stored order. */
-  order: SQL
 }
 
 interface Target {
@@ -84,6 +77,7 @@ function sides(m: Membership): { self: SQL; other: SQL } {
 function membershipRows(m: Membership): RowSet {
   const { self, other } = sides(m)
   return {
+    key: `members:${m.self}`,
     from: sql`${groupMembers} JOIN ${resources} AS o ON o.id = ${other}`,
     where: sql`${self} = ${resources.id}`,
     order: sql`${groupMembers.seq}`,
@@ -107,6 +101,7 @@ function memberValue(m: Membership, field: MemberField | undefined, shown: strin
 
 /** A resource's `schemas`, as rows: its core schema, then every URN key holding an extension object. */
 const SCHEMA_ROWS: RowSet = {
+  key: 'schemas',
   from: sql`(SELECT CASE ${resources.type} WHEN 'Group' THEN ${URN_GROUP}::text ELSE ${URN_USER}::text END AS value
     UNION ALL SELECT key AS value FROM jsonb_each(${resources.data}) WHERE jsonb_typeof(value) = 'object' AND key LIKE 'urn:%') e`,
   where: sql`true`,
@@ -124,6 +119,7 @@ function documentTarget(ra: ResolvedAttr): Target {
   }
   if (ra.attr.multiValued) {
     const rows = {
+      key: `each:${JSON.stringify(labels)}`,
       from: elements(sql`${resources.data} #> ${path(labels)}`),
       where: sql`true`,
       order: elementOrder(ra.attr),
@@ -133,7 +129,12 @@ function documentTarget(ra: ResolvedAttr): Target {
   }
   const full = ra.sub ? [...labels, ra.sub.name] : labels
   if (ra.sub?.multiValued) {
-    const rows = { from: elements(sql`${resources.data} #> ${path(full)}`), where: sql`true`, order: sql`e.key` }
+    const rows = {
+      key: `each:${JSON.stringify(full)}`,
+      from: elements(sql`${resources.data} #> ${path(full)}`),
+      where: sql`true`,
+      order: sql`e.key`,
+    }
     return { attr, rows, value: plain(scalarOf(sql`e.value`, attr)) }
   }
   return { attr, value: plain(scalarOf(sql`${resources.data} #> ${path(full)}`, attr)) }
@@ -177,46 +178,81 @@ function elementScope(outer: CompiledAttribute): Scope {
   }
 }
 
-/** A leaf over its target: single value as is, or EXISTS over the rows (plus "no rows" when missing counts). */
-function overRows(target: Target, cond: SQL, trueWhenMissing: boolean): SQL {
-  if (!target.rows) return cond
-  const { from, where } = target.rows
-  const any = sql`EXISTS (SELECT 1 FROM ${from} WHERE ${where} AND ${cond})`
-  return trueWhenMissing ? sql`(${any} OR NOT EXISTS (SELECT 1 FROM ${from} WHERE ${where}))` : any
+/** A leaf's test: on its one value (no rows), or on each row of its attribute. */
+interface LeafTest {
+  target: Target
+  cond: SQL
+  trueWhenMissing: boolean
 }
 
-function compareLeaf(node: CompareNode, scope: Scope, bind: Binder): SQL {
+function leafTest(node: ResolvedFilter, scope: Scope, bind: Binder): LeafTest | undefined {
+  if (node.kind === 'present') {
+    const target = scope(node.attr)
+    return { target, cond: presentSql(target.value, target.attr), trueWhenMissing: false }
+  }
+  if (node.kind !== 'compare') return undefined
   const target = scope(node.attr)
   if (node.value === null) {
     // RFC 7643 §2.5: `eq null` is "not present", `ne null` is "present".
     const present = presentSql(target.value, target.attr)
-    return node.op === 'eq' ? overRows(target, sql`NOT ${present}`, true) : overRows(target, present, false)
+    return node.op === 'eq'
+      ? { target, cond: sql`NOT ${present}`, trueWhenMissing: true }
+      : { target, cond: present, trueWhenMissing: false }
   }
   // As in the SQLite store: a missing value (NULL) satisfies only `ne`; other leaves stay bare
   // for index use, NULL acting as false under AND/OR and fixed before `not` negates (see toSql).
   const missing = node.op === 'ne'
   const cmp = compareSql(target.value, node.op, bind(node), target.attr)
-  return overRows(target, missing ? sql`coalesce(${cmp}, true)` : cmp, missing)
+  return { target, cond: missing ? sql`coalesce(${cmp}, true)` : cmp, trueWhenMissing: missing }
 }
 
-function valuePathSql(node: Extract<ResolvedFilter, { kind: 'valuePath' }>, bind: Binder): SQL {
+/** A leaf over its target: single value as is, or EXISTS over the rows (plus "no rows" when missing counts). */
+function leafSql(leaf: LeafTest): SQL {
+  const { target, cond, trueWhenMissing } = leaf
+  return target.rows ? existsRow([{ rows: target.rows, cond, trueWhenMissing }]) : cond
+}
+
+/**
+ * `attr[filter]` over the rows of a multi-valued attribute (or the memberships): ONE row must
+ * satisfy every condition in [...] (RFC 7644 §3.4.2.2). Undefined for a single-valued complex.
+ */
+function valuePathTest(node: Extract<ResolvedFilter, { kind: 'valuePath' }>, bind: Binder): RowTest | undefined {
   const outer = node.attr
   const storage = storageOf(outer)
   if (storage.kind === 'membership') {
     const { membership } = storage
-    const { from, where } = membershipRows(membership)
     const scope: Scope = (ra) => ({
       attr: ra.attr,
       value: memberValue(membership, membership.fields[ra.attr.name.toLowerCase()], ra.attr.path),
     })
-    return sql`EXISTS (SELECT 1 FROM ${from} WHERE ${where} AND ${toSql(node.filter, scope, bind)})`
+    return { rows: membershipRows(membership), cond: toSql(node.filter, scope, bind), trueWhenMissing: false }
   }
+  if (!outer.multiValued) return undefined
+  const labels = rootLabels(outer)
+  const rows = {
+    key: `objects:${JSON.stringify(labels)}`,
+    from: elements(sql`${resources.data} #> ${path(labels)}`),
+    where: sql`jsonb_typeof(e.value) = 'object'`,
+    order: sql`e.key`,
+  }
+  return { rows, cond: toSql(node.filter, elementScope(outer), bind), trueWhenMissing: false }
+}
+
+/** A term of an `or`: a test of rows (to share one EXISTS with the others on those rows), or plain SQL. */
+function orTerm(node: ResolvedFilter, scope: Scope, bind: Binder): RowTest | SQL {
+  if (node.kind === 'valuePath') return valuePathTest(node, bind) ?? valuePathSql(node, bind)
+  const leaf = leafTest(node, scope, bind)
+  if (!leaf) return toSql(node, scope, bind)
+  const { target, cond, trueWhenMissing } = leaf
+  return target.rows ? { rows: target.rows, cond, trueWhenMissing } : cond
+}
+
+function valuePathSql(node: Extract<ResolvedFilter, { kind: 'valuePath' }>, bind: Binder): SQL {
+  const test = valuePathTest(node, bind)
+  if (test) return existsRow([test])
+  const outer = node.attr
+  const storage = storageOf(outer)
   const json = sql`${resources.data} #> ${path(rootLabels(outer))}`
-  if (outer.multiValued) {
-    // ONE shared EXISTS, so every condition in [...] holds for the same element (RFC 7644 §3.4.2.2).
-    const inner = toSql(node.filter, elementScope(outer), bind)
-    return sql`EXISTS (SELECT 1 FROM ${elements(json)} WHERE jsonb_typeof(e.value) = 'object' AND ${inner})`
-  }
   const inner = toSql(node.filter, (ra) => topTarget({ attr: outer, sub: ra.attr }), bind)
   if (storage.kind !== 'document') return inner // meta[...]: every resource has meta
   return sql`(coalesce(jsonb_typeof(${json}) = 'object', false) AND ${inner})`
@@ -227,15 +263,12 @@ function toSql(node: ResolvedFilter, scope: Scope, bind: Binder): SQL {
     case 'and':
       return sql`(${toSql(node.left, scope, bind)} AND ${toSql(node.right, scope, bind)})`
     case 'or':
-      return sql`(${toSql(node.left, scope, bind)} OR ${toSql(node.right, scope, bind)})`
+      return anyOf(node, (term) => orTerm(term, scope, bind))
     case 'not':
       return sql`(NOT coalesce(${toSql(node.expr, scope, bind)}, false))`
-    case 'present': {
-      const target = scope(node.attr)
-      return overRows(target, presentSql(target.value, target.attr), false)
-    }
+    case 'present':
     case 'compare':
-      return compareLeaf(node, scope, bind)
+      return leafSql(leafTest(node, scope, bind)!)
     case 'valuePath':
       return valuePathSql(node, bind)
     default:
@@ -251,6 +284,7 @@ function toSql(node: ResolvedFilter, scope: Scope, bind: Binder): SQL {
  * @example orm.select().from(resources).where(and(eq(resources.type, 'User'), pgFilterToSql(f, userType)))
  */
 export function pgFilterToSql(node: ResolvedFilter, type: ResourceType, bind: Binder = boundAsIs): SQL {
+  checkMemberDisplayTerms(node)
   void type // the column map is keyed by schema URN, so the type adds nothing yet
   return toSql(node, topTarget, bind)
 }

@@ -15,11 +15,17 @@ const REMOVE = `DELETE FROM group_members WHERE group_id = $1 AND member_id IN (
 const CLEAR = 'DELETE FROM group_members WHERE group_id = $1 RETURNING member_id AS id, member_type AS type'
 const ROWS = `SELECT m.member_id AS value, m.member_type AS type, ${displayPgSql('r')} AS display
   FROM group_members m JOIN resources r ON r.id = m.member_id WHERE m.group_id = $1`
+// The same rows for members just added, read from their resources.
+const ADDED_ROWS = `SELECT r.id AS value, r.type AS type, ${displayPgSql('r')} AS display
+  FROM resources r WHERE r.id IN (SELECT jsonb_array_elements_text($1::text::jsonb))`
+
+type MemberRow = { value: string; type: string; display: string | null }
 
 /**
  * Runs `ops` in order against the membership of `group` and returns the members that changed,
  * with the rules of the SQLite store: added members must exist in the tenant (else 400), be a
  * User or Group and not the group itself; re-adding a member or removing an absent one is no change.
+ * Member filters are tested against one read of the members, kept current by the ops between them.
  */
 export async function applyPgMemberOps(
   tx: SQL,
@@ -28,7 +34,12 @@ export async function applyPgMemberOps(
   existing: (ids: readonly string[]) => Promise<Map<string, string>>
 ): Promise<MemberChange[]> {
   const net = new Net()
-  const removed = (rows: { id: string; type: string }[]) => net.removed(rows)
+  // The members as filters see them, once a filter needs them.
+  let view: Map<string, MemberRow> | undefined
+  const removed = (rows: { id: string; type: string }[]) => {
+    net.removed(rows)
+    for (const r of rows) view?.delete(r.id)
+  }
   for (const op of ops) {
     switch (op.kind) {
       case 'add': {
@@ -40,6 +51,10 @@ export async function applyPgMemberOps(
         }[]
         const added = new Set(rows.map((r) => r.id))
         for (const id of ids) net.touch(id, found.get(id)!, !added.has(id), true)
+        if (view && added.size > 0) {
+          const fresh = (await tx.unsafe(ADDED_ROWS, [JSON.stringify([...added])])) as MemberRow[]
+          for (const row of fresh) view.set(row.value, row)
+        }
         break
       }
       case 'remove':
@@ -49,9 +64,11 @@ export async function applyPgMemberOps(
         removed(await tx.unsafe(CLEAR, [group.id]))
         break
       case 'removeWhere': {
-        // Rare (filters other than `value eq`): evaluate in memory over this group's rows only.
-        const rows = (await tx.unsafe(ROWS, [group.id])) as { value: string; type: string; display: string | null }[]
-        const doomed = rows.filter((r) => matchesElement(op.filter, r)).map((r) => r.value)
+        // Filters other than `value eq`: evaluated in memory over this group's members only.
+        view ??= new Map(((await tx.unsafe(ROWS, [group.id])) as MemberRow[]).map((r) => [r.value, r]))
+        op.budget.spend(view.size)
+        const doomed: string[] = []
+        for (const r of view.values()) if (matchesElement(op.filter, r)) doomed.push(r.value)
         if (doomed.length > 0) removed(await tx.unsafe(REMOVE, [group.id, JSON.stringify(doomed)]))
         break
       }

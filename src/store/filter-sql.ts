@@ -8,20 +8,13 @@ import { targetOf, type ResolvedAttr, type ResolvedFilter } from '../scim/filter
 import type { CompiledAttribute, ResourceType } from '../scim/schema/types'
 import { memberDisplaySql, storageOf, type MemberField, type Membership } from './columns'
 import { compareSql, instantSql, presentSql, type SqlValue } from './filter-sql-ops'
+import { anyOf, checkMemberDisplayTerms, existsRow, type RowSet, type RowTest } from './filter-rows'
 import { groupMembers, resources } from './tables'
 
 /** The other side of a membership row, aliased so `"resources"` inside subqueries still means the outer row. */
 const other = alias(resources, 'o')
 /** One element of a json_each, as JSON; NULL for non-object elements so json_extract never sees bare text. */
 const ELEMENT = sql`CASE WHEN e.type = 'object' THEN e.value END`
-
-/** The rows of a multi-valued attribute, one per element, correlated to the outer `resources` row. */
-interface RowSet {
-  from: SQL
-  where: SQL
-  /** Element order for sorting: primary first where there is one, then stored order. */
-  order: SQL
-}
 
 /** What a leaf tests: one value, or one value per row of `rows` (RFC "any value matches"). */
 interface Target {
@@ -54,6 +47,7 @@ function membershipRows(m: Membership): RowSet {
   const self = m.self === 'group_id' ? groupMembers.groupId : groupMembers.memberId
   const otherId = m.self === 'group_id' ? groupMembers.memberId : groupMembers.groupId
   return {
+    key: `members:${m.self}`,
     from: sql`${groupMembers} JOIN ${resources} AS o ON ${other.id} = ${otherId}`,
     where: sql`${self} = ${resources.id}`,
     order: sql`${groupMembers}.rowid`,
@@ -81,6 +75,7 @@ function memberValue(m: Membership, field: MemberField | undefined, shown: strin
  * object (the same list render.ts writes).
  */
 const SCHEMA_ROWS: RowSet = {
+  key: 'schemas',
   from: sql`(SELECT CASE ${resources.type} WHEN 'Group' THEN ${URN_GROUP} ELSE ${URN_USER} END AS value
     UNION ALL SELECT key AS value FROM json_each(${resources.data}) WHERE type = 'object' AND key LIKE 'urn:%') e`,
   where: sql`1`,
@@ -98,6 +93,7 @@ function documentTarget(ra: ResolvedAttr): Target {
   }
   if (ra.attr.multiValued) {
     const rows = {
+      key: `each:${jsonPath(labels)}`,
       from: sql`json_each(${resources.data}, ${jsonPath(labels)}) e`,
       where: sql`1`,
       order: elementOrder(ra.attr),
@@ -107,7 +103,12 @@ function documentTarget(ra: ResolvedAttr): Target {
   }
   const full = ra.sub ? [...labels, ra.sub.name] : labels
   if (ra.sub?.multiValued) {
-    const rows = { from: sql`json_each(${resources.data}, ${jsonPath(full)}) e`, where: sql`1`, order: sql`e.key` }
+    const rows = {
+      key: `each:${jsonPath(full)}`,
+      from: sql`json_each(${resources.data}, ${jsonPath(full)}) e`,
+      where: sql`1`,
+      order: sql`e.key`,
+    }
     return { attr, rows, value: plain(sql`e.value`) }
   }
   return { attr, value: plain(sql`json_extract(${resources.data}, ${jsonPath(full)})`) }
@@ -151,47 +152,83 @@ function elementScope(outer: CompiledAttribute): Scope {
   }
 }
 
-/** A leaf over its target: single value as is, or EXISTS over the rows (plus "no rows" when missing counts). */
-function overRows(target: Target, cond: SQL, trueWhenMissing: boolean): SQL {
-  if (!target.rows) return cond
-  const { from, where } = target.rows
-  const any = sql`EXISTS (SELECT 1 FROM ${from} WHERE ${where} AND ${cond})`
-  // No elements at all is a missing attribute, which satisfies `ne` and `eq null` (see evaluate.ts).
-  return trueWhenMissing ? sql`(${any} OR NOT EXISTS (SELECT 1 FROM ${from} WHERE ${where}))` : any
+/** A leaf's test: on its one value (no rows), or on each row of its attribute. */
+interface LeafTest {
+  target: Target
+  cond: SQL
+  trueWhenMissing: boolean
 }
 
-function compareLeaf(node: Extract<ResolvedFilter, { kind: 'compare' }>, scope: Scope): SQL {
+function compareTest(node: Extract<ResolvedFilter, { kind: 'compare' }>, scope: Scope): LeafTest {
   const target = scope(node.attr)
   if (node.value === null) {
     // RFC 7643 §2.5: `eq null` is "not present", `ne null` is "present".
     const present = presentSql(target.value)
-    return node.op === 'eq' ? overRows(target, sql`NOT ${present}`, true) : overRows(target, present, false)
+    return node.op === 'eq'
+      ? { target, cond: sql`NOT ${present}`, trueWhenMissing: true }
+      : { target, cond: present, trueWhenMissing: false }
   }
   // A missing value (NULL) must give the answer evaluate gives for `undefined`: true only for
   // `ne`. Other leaves stay bare so SQLite can use an index on them; NULL there acts as false
   // because AND/OR are monotone, and `not` turns it into false before negating (see toSql).
   const missing = node.op === 'ne'
   const cmp = compareSql(target.value, node.op, node.value, target.attr)
-  return overRows(target, missing ? sql`coalesce(${cmp}, 1)` : cmp, missing)
+  return { target, cond: missing ? sql`coalesce(${cmp}, 1)` : cmp, trueWhenMissing: missing }
 }
 
-function valuePathSql(node: Extract<ResolvedFilter, { kind: 'valuePath' }>): SQL {
+function leafTest(node: ResolvedFilter, scope: Scope): LeafTest | undefined {
+  if (node.kind === 'compare') return compareTest(node, scope)
+  if (node.kind !== 'present') return undefined
+  const target = scope(node.attr)
+  return { target, cond: presentSql(target.value), trueWhenMissing: false }
+}
+
+/** A leaf over its target: single value as is, or EXISTS over the rows (plus "no rows" when missing counts). */
+function leafSql(leaf: LeafTest): SQL {
+  const { target, cond, trueWhenMissing } = leaf
+  return target.rows ? existsRow([{ rows: target.rows, cond, trueWhenMissing }]) : cond
+}
+
+/**
+ * `attr[filter]` over the rows of a multi-valued attribute (or the memberships): ONE row must
+ * satisfy every condition in [...] (RFC 7644 §3.4.2.2). Undefined for a single-valued complex.
+ */
+function valuePathTest(node: Extract<ResolvedFilter, { kind: 'valuePath' }>): RowTest | undefined {
   const outer = node.attr
   const storage = storageOf(outer)
   if (storage.kind === 'membership') {
     const { membership } = storage
-    const { from, where } = membershipRows(membership)
     const scope: Scope = (ra) => ({
       attr: ra.attr,
       value: memberValue(membership, membership.fields[ra.attr.name.toLowerCase()], ra.attr.path),
     })
-    return sql`EXISTS (SELECT 1 FROM ${from} WHERE ${where} AND ${toSql(node.filter, scope)})`
+    return { rows: membershipRows(membership), cond: toSql(node.filter, scope), trueWhenMissing: false }
   }
-  if (outer.multiValued) {
-    // ONE shared EXISTS, so every condition in [...] holds for the same element (RFC 7644 §3.4.2.2).
-    const inner = toSql(node.filter, elementScope(outer))
-    return sql`EXISTS (SELECT 1 FROM json_each(${resources.data}, ${jsonPath(rootLabels(outer))}) e WHERE e.type = 'object' AND ${inner})`
+  if (!outer.multiValued) return undefined
+  const path = jsonPath(rootLabels(outer))
+  const rows = {
+    key: `objects:${path}`,
+    from: sql`json_each(${resources.data}, ${path}) e`,
+    where: sql`e.type = 'object'`,
+    order: sql`e.key`,
   }
+  return { rows, cond: toSql(node.filter, elementScope(outer)), trueWhenMissing: false }
+}
+
+/** A term of an `or`: a test of rows (to share one EXISTS with the others on those rows), or plain SQL. */
+function orTerm(node: ResolvedFilter, scope: Scope): RowTest | SQL {
+  if (node.kind === 'valuePath') return valuePathTest(node) ?? valuePathSql(node)
+  const leaf = leafTest(node, scope)
+  if (!leaf) return toSql(node, scope)
+  const { target, cond, trueWhenMissing } = leaf
+  return target.rows ? { rows: target.rows, cond, trueWhenMissing } : cond
+}
+
+function valuePathSql(node: Extract<ResolvedFilter, { kind: 'valuePath' }>): SQL {
+  const test = valuePathTest(node)
+  if (test) return existsRow([test])
+  const outer = node.attr
+  const storage = storageOf(outer)
   // Single-valued complex (`manager[value eq "x"]`): its one element is the object itself.
   const inner = toSql(node.filter, (ra) => topTarget({ attr: outer, sub: ra.attr }))
   if (storage.kind !== 'document') return inner // meta[...]: every resource has meta
@@ -203,17 +240,14 @@ function toSql(node: ResolvedFilter, scope: Scope): SQL {
     case 'and':
       return sql`(${toSql(node.left, scope)} AND ${toSql(node.right, scope)})`
     case 'or':
-      return sql`(${toSql(node.left, scope)} OR ${toSql(node.right, scope)})`
+      return anyOf(node, (term) => orTerm(term, scope))
     case 'not':
       // Leaves may be NULL (UNKNOWN) for missing values; as a whole they mean false, so fix that
       // before negating, or NOT would keep UNKNOWN and drop rows evaluate keeps.
       return sql`(NOT coalesce(${toSql(node.expr, scope)}, 0))`
-    case 'present': {
-      const target = scope(node.attr)
-      return overRows(target, presentSql(target.value), false)
-    }
+    case 'present':
     case 'compare':
-      return compareLeaf(node, scope)
+      return leafSql(leafTest(node, scope)!)
     case 'valuePath':
       return valuePathSql(node)
     default:
@@ -230,6 +264,7 @@ function toSql(node: ResolvedFilter, scope: Scope): SQL {
  * @example orm.select().from(resources).where(and(eq(resources.type, 'User'), filterToSql(f, userType)))
  */
 export function filterToSql(node: ResolvedFilter, type: ResourceType): SQL {
+  checkMemberDisplayTerms(node)
   void type // the column map is keyed by schema URN, so the type adds nothing yet
   return toSql(node, topTarget)
 }

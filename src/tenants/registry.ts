@@ -4,7 +4,7 @@ import { ScimError } from '../scim/errors'
 import type { Limits } from '../scim/limits'
 import type { EventService } from '../events/types'
 import type { ResourceStore, ServiceDeps } from '../service/context'
-import { FilterCache } from '../service/filter-cache'
+import { FilterPool } from '../service/filter-cache'
 import { configOf, registryOf, type TenantConfig, type TenantRow, type TenantSchema } from './config'
 import { API_PREFIX, DEFAULT_TENANT, tenantPrefix } from './name'
 import type { TenantServices, TenantSource } from './types'
@@ -56,7 +56,7 @@ export function tenantBaseUrl(baseUrl: string | undefined, name: string): string
 
 /**
  * Maps a tenant name to its services. Each tenant gets its own store (every query scoped to it),
- * registry, settings and filter cache; all share what `stores` shares (SQLite: the connection,
+ * registry, settings and a view of the one filter cache; all share what `stores` shares (SQLite: the connection,
  * its write queue and one lookup cache). The rows are read again at most every `refreshMs`; a tenant whose row changed is
  * rebuilt on its next request, one that was removed is gone.
  */
@@ -69,10 +69,13 @@ export class TenantRegistry implements TenantSource {
   private readonly now: () => number
   /** The default tenant's store, built at start: /readyz, metrics and shutdown use it. */
   readonly defaultStore: ResourceStore
+  /** Every tenant's parsed filters, under one byte budget (each tenant keys its own). */
+  readonly filters: FilterPool
 
   constructor(private readonly options: TenantRegistryOptions) {
     this.refreshMs = options.refreshMs ?? REFRESH_MS
     this.now = options.now ?? (() => performance.now())
+    this.filters = new FilterPool(options.defaults.limits.filterCacheBytes)
     this.defaultStore = this.require(DEFAULT_TENANT).deps.store
   }
 
@@ -159,7 +162,7 @@ export class TenantRegistry implements TenantSource {
       name,
       generation,
       deps,
-      filters: new FilterCache(),
+      filters: this.filters.scope(name),
       rateLimit: config.settings.rateLimit ?? defaults.rateLimit,
     }
   }

@@ -111,7 +111,10 @@ describe('cli/args limits', () => {
       maxRequestBytes: 2048,
       maxResponseBytes: 4096,
       cacheBytes: 8192,
+      filterCacheBytes: 8 * 1_048_576,
       maxBulkOperations: 1000,
+      maxPatchOperations: 1000,
+      maxPatchElements: 250_000,
       dbMmapBytes: 1073741824,
     })
     for (const s of Object.values(LIMIT_SETTINGS)) expect(USAGE).toContain(`--${s.flag}`)

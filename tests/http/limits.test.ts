@@ -352,3 +352,65 @@ describe('http limits: cursor pages and member display', () => {
     expect((await readJson(await t.request('GET', `/scim/v2/Groups?filter=${filter}`))).totalResults).toBe(1)
   })
 })
+
+describe('http limits: PATCH work', () => {
+  test('a PATCH with more operations than the limit is a 400 invalidValue naming it; nothing changes', async () => {
+    const t = makeTestApp({ limits: { maxPatchOperations: 5 } })
+    const id = await createUser(t, 'ops@x', { displayName: 'before' })
+    const ops = Array.from({ length: 6 }, (_, i) => ({ op: 'replace', path: 'displayName', value: `d${i}` }))
+    const body = await expectScimError(
+      await t.request('PATCH', `/scim/v2/Users/${id}`, patchBody(...ops)),
+      400,
+      'invalidValue'
+    )
+    expect(body.detail).toContain('5 operations (max-patch-operations)')
+    expect((await readJson(await t.request('GET', `/scim/v2/Users/${id}`))).displayName).toBe('before')
+    const ok = await t.request('PATCH', `/scim/v2/Users/${id}`, patchBody(...ops.slice(0, 5)))
+    expect(ok.status).toBe(200)
+  })
+
+  test('operations that together visit more elements than the limit are a 400 invalidValue naming it', async () => {
+    const t = makeTestApp({ limits: { maxPatchElements: 2000 } })
+    const emails = Array.from({ length: 900 }, (_, i) => ({ value: `${i}@x` }))
+    const id = await createUser(t, 'scan@x', { emails })
+    const remove = { op: 'remove', path: 'emails[value eq "nomatch"]' }
+    expect((await t.request('PATCH', `/scim/v2/Users/${id}`, patchBody(remove, remove))).status).toBe(200)
+    const res = await t.request('PATCH', `/scim/v2/Users/${id}`, patchBody(remove, remove, remove))
+    const body = await expectScimError(res, 400, 'invalidValue')
+    expect(body.detail).toContain('2000 elements (max-patch-elements)')
+  })
+
+  test('member filters visit the members once per operation against one read, and count toward the limit', async () => {
+    const t = makeTestApp({ limits: { maxPatchElements: 2000 } })
+    const ids = await Promise.all(Array.from({ length: 900 }, (_, i) => createUser(t, `m${i}@x`)))
+    const res = await t.request('POST', '/scim/v2/Groups', {
+      schemas: [URN_GROUP],
+      displayName: 'big',
+      members: ids.map((value) => ({ value })),
+    })
+    const gid = ((await res.json()) as { id: string }).id
+    const remove = { op: 'remove', path: 'members[display eq "nobody"]' }
+    expect((await t.request('PATCH', `/scim/v2/Groups/${gid}`, patchBody(remove, remove))).status).toBe(204)
+    const over = await t.request('PATCH', `/scim/v2/Groups/${gid}`, patchBody(remove, remove, remove))
+    expect((await expectScimError(over, 400, 'invalidValue')).detail).toContain('(max-patch-elements)')
+    const left = await readJson(await t.request('GET', `/scim/v2/Groups/${gid}?attributes=members`))
+    expect(left.members).toHaveLength(900)
+  })
+})
+
+describe('http limits: filter terms on a member display', () => {
+  test('more than ten groups.display or members.display terms are a 400 invalidFilter, on GET and .search', async () => {
+    const t = makeTestApp()
+    const terms = (attr: string, n: number) => Array.from({ length: n }, (_, i) => `${attr} co "x${i}"`).join(' or ')
+    const get = (type: string, f: string) => t.request('GET', `/scim/v2/${type}?filter=${encodeURIComponent(f)}`)
+    await expectScimError(await get('Users', terms('groups.display', 11)), 400, 'invalidFilter')
+    await expectScimError(await get('Groups', terms('members.display', 11)), 400, 'invalidFilter')
+    const search = await t.request('POST', '/scim/v2/Users/.search', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+      filter: terms('groups.display', 11),
+    })
+    await expectScimError(search, 400, 'invalidFilter')
+    expect((await get('Users', terms('groups.display', 10))).status).toBe(200)
+    expect((await get('Users', terms('userName', 95))).status).toBe(200)
+  })
+})

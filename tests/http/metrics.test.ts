@@ -2,6 +2,7 @@
 import { describe, expect, test } from 'bun:test'
 import { makeScopedApp } from '../helpers/scoped-app'
 import { URN_USER, readJson } from '../helpers/scim'
+import { addTenant } from '../helpers/tenants'
 import { sqliteOnly } from '../helpers/test-store'
 
 /** The value of the sample `name{labels}` (labels as printed), or undefined when absent. */
@@ -51,6 +52,47 @@ describe('http /metrics', () => {
       expect(sample(after, 'scim_journal_entries{tenant="default"}')).toBe(2)
     }
   )
+
+  test('the parsed-filter cache: hits, misses and its estimated bytes, all tenants together', async () => {
+    const t = makeScopedApp()
+    const f = encodeURIComponent('userName sw "a" and active eq true')
+    for (let i = 0; i < 3; i++) expect((await t.request('GET', `/scim/v2/Users?filter=${f}`)).status).toBe(200)
+    const text = await (await t.as('metrics', 'GET', '/metrics')).text()
+    expect(sample(text, 'scim_filter_cache_misses_total')).toBe(1)
+    expect(sample(text, 'scim_filter_cache_hits_total')).toBe(2)
+    expect(sample(text, 'scim_filter_cache_bytes')).toBeGreaterThan(0)
+  })
+
+  test('made-up tenant names add no series: only tenants the server has are label values', async () => {
+    const t = makeScopedApp()
+    const acme = addTenant(t, 'acme')
+    expect((await acme.request('GET', '/scim/v2/Users')).status).toBe(200)
+    const series = async () =>
+      (await (await t.as('metrics', 'GET', '/metrics')).text()).split('\n').filter((l) => l.startsWith('scim_http_'))
+    for (let i = 0; i < 200; i++)
+      await t.request('GET', `/tenants/made-up-${i}/scim/v2/Users`, undefined, { authorization: 'Bearer nope' })
+    await t.request('GET', '/tenants/made-up-0/scim/v2/Users')
+    await t.request('GET', `/tenants/${'x'.repeat(70)}/scim/v2/Users`)
+    await series() // the scrape itself is a request with series of its own
+    const before = (await series()).length
+    for (let i = 200; i < 400; i++)
+      await t.request('GET', `/tenants/made-up-${i}/scim/v2/Users`, undefined, { authorization: 'Bearer nope' })
+    const after = await series()
+    expect(after.some((l) => l.includes('made-up'))).toBe(false)
+    expect(
+      after.filter((l) => l.startsWith('scim_http_requests_total') && l.includes('tenant="_unknown"')).length
+    ).toBeGreaterThan(0)
+    expect(after.some((l) => l.includes('tenant="acme"'))).toBe(true)
+    expect(after.length).toBe(before)
+  })
+
+  test('method labels are fixed words: an unusual method is counted as "other"', async () => {
+    const t = makeScopedApp()
+    for (const method of ['PROPFIND', 'MKCOL', 'LOCK']) await t.request(method, '/scim/v2/Users')
+    const text = await (await t.as('metrics', 'GET', '/metrics')).text()
+    expect(text).not.toContain('PROPFIND')
+    expect(text).toContain('method="other"')
+  })
 
   sqliteOnly("the lookup cache is the SQLite store's: on PostgreSQL every lookup reads the database")(
     'lookup-cache hits and misses, behind a metrics token',

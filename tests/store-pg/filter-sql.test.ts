@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql, type SQL } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/bun-sql'
+import { PgDialect } from 'drizzle-orm/pg-core'
 import rfcFilters from '../fixtures/filter/rfc7644-3.4.2.2.json'
 import { ScimError } from '../../src/scim/errors'
 import { parseAttrPath, parseFilter } from '../../src/scim/filter'
@@ -299,4 +300,36 @@ describe.skipIf(!server)('store-pg/filter-sql', () => {
       expect(() => pgFilterToSql(resolveFilter(parseFilter(text), User), User)).toThrow(ScimError)
     }
   })
+})
+
+test('an or of tests over one multi-valued attribute is one EXISTS, as in the SQLite store', () => {
+  const registry = builtinRegistry(true)
+  const pgDialect = new PgDialect()
+  const exists = (text: string, typeName: string) => {
+    const type = typeOf(registry, typeName)
+    const q = pgDialect.sqlToQuery(pgFilterToSql(resolveFilter(parseFilter(text), type), type))
+    return q.sql.match(/EXISTS \(/g)?.length ?? 0
+  }
+  const anyOf = (n: number, leaf: (i: number) => string) => Array.from({ length: n }, (_, i) => leaf(i)).join(' or ')
+  expect(
+    exists(
+      anyOf(10, (i) => `groups.display co "g${i}"`),
+      'User'
+    )
+  ).toBe(1)
+  expect(
+    exists(
+      anyOf(10, (i) => `members[display co "u${i}" and type eq "User"]`),
+      'Group'
+    )
+  ).toBe(1)
+  expect(
+    exists(
+      anyOf(40, (i) => `emails.value ew "${i}.com"`),
+      'User'
+    )
+  ).toBe(1)
+  expect(
+    exists('groups.display eq "x" or userName eq "b" or groups.display ne "y" or emails.type eq null', 'User')
+  ).toBe(4)
 })

@@ -3,6 +3,7 @@ import { URN_PATCH_OP } from '../constants'
 import { ScimError, quoted } from '../errors'
 import { parsePatchPath } from '../path/parse'
 import { isObject, keyIn } from '../document'
+import { checkPatchOperations, DEFAULT_LIMITS, type Limits } from '../limits'
 import type { PatchOperation } from '../patch/types'
 import { dropNullRefs } from './entra'
 import type { CompatSink } from './rules'
@@ -87,15 +88,20 @@ function normalizeOne(raw: unknown, index: number, fired?: CompatSink): PatchOpe
  * Validates a PatchOp body (RFC 7644 §3.5.2) and returns its operations in a canonical form:
  * lower-case op names, parsed paths, envelope quirks removed and told to `fired`. Throws
  * `invalidSyntax` for a bad envelope or operation and `invalidPath` for an unparsable path, both
- * naming the operation index.
+ * naming the operation index, and `invalidValue` for more operations than `limits` allow.
  * @example normalizePatchRequest({ schemas: [URN_PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] })
  */
-export function normalizePatchRequest(body: unknown, fired?: CompatSink): PatchOperation[] {
+export function normalizePatchRequest(
+  body: unknown,
+  fired?: CompatSink,
+  limits: Limits = DEFAULT_LIMITS
+): PatchOperation[] {
   if (!isObject(body)) throw ScimError.invalidSyntax('PATCH body must be a JSON object')
   checkSchemas(body, fired)
   const ops = field(body, 'Operations').value
   if (!Array.isArray(ops) || ops.length === 0) {
     throw ScimError.invalidSyntax("PATCH body must have a non-empty 'Operations' array")
   }
+  checkPatchOperations(ops.length, limits)
   return ops.map((raw, i) => normalizeOne(raw, i, fired))
 }

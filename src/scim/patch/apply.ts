@@ -4,6 +4,7 @@ import { isEchoedKey } from '../compat/okta'
 import type { CompatSink } from '../compat/rules'
 import { ScimError, quoted } from '../errors'
 import { deepEqual, isObject, type Doc } from '../document'
+import { DEFAULT_LIMITS, ElementBudget, type Limits } from '../limits'
 import { checkRequired } from '../schema/required'
 import { resolveKey, resolvePath, type Target } from '../schema/resolve-key'
 import type { ResourceType } from '../schema/types'
@@ -23,12 +24,23 @@ export interface PatchResult {
   memberOps: MemberOp[]
 }
 
+/** The number of elements of every multi-valued attribute in `holder`: what an operation on it reads. */
+function elementCount(holder: unknown): number {
+  if (!isObject(holder)) return 0
+  let n = 0
+  for (const v of Object.values(holder)) if (Array.isArray(v)) n += v.length
+  return n
+}
+
 class Patcher {
   readonly memberOps: MemberOp[] = []
+  /** Core attribute names and extension URNs the current operation changed (checkRequired's `only`). */
+  readonly touched = new Set<string>()
 
   constructor(
     readonly type: ResourceType,
     readonly doc: Doc,
+    readonly budget: ElementBudget,
     readonly fired?: CompatSink
   ) {}
 
@@ -73,16 +85,25 @@ class Patcher {
         if (op === 'remove') throw ScimError.noTarget('remove requires a path')
         return this.pathless(op, value)
       case 'members':
-        this.memberOps.push(...memberOps(op, t, value, hasValue, this.fired))
+        // The store spends the budget on the members a filter is tested against.
+        this.memberOps.push(...memberOps(op, t, value, hasValue, this.budget, this.fired))
         return
       case 'extension':
+        this.touched.add(t.urnKey)
+        this.budget.spend(elementCount(this.doc[t.urnKey]))
         if (op === 'remove') removeExtension(this.doc, t)
         else writeExtension(op, this.doc, t, value, this.fired)
         return
-      case 'attr':
+      case 'attr': {
+        const holder = t.holderKey === undefined ? this.doc : this.doc[t.holderKey]
+        this.touched.add(t.holderKey ?? t.attr?.name ?? t.key)
+        // Every write or removal on a multi-valued attribute reads all of its elements.
+        const stored = isObject(holder) && t.attr?.multiValued ? holder[t.attr.name] : undefined
+        if (Array.isArray(stored)) this.budget.spend(stored.length)
         if (op === 'remove') removeAttr(this.doc, t, value, hasValue, this.fired)
         else writeAttr(op, this.doc, t, value, this.fired)
         return
+      }
     }
   }
 }
@@ -97,25 +118,30 @@ function located(err: ScimError, op: PatchOperation): ScimError {
  * Applies PATCH operations (RFC 7644 §3.5.2) to a copy of `doc`. All or nothing: the first failing
  * operation throws a ScimError naming its index and path, and `doc` is never modified. Group
  * `members` changes come back as `memberOps`, never in the document. Each IdP leniency applied is
- * told to `fired` (src/scim/compat/rules.ts).
+ * told to `fired` (src/scim/compat/rules.ts). The operations together may visit at most
+ * `limits.maxPatchElements` elements of multi-valued attributes (400 invalidValue).
  * @example applyPatch(userType, doc, normalizePatchRequest(body, fired), fired)
  */
 export function applyPatch(
   type: ResourceType,
   doc: Doc,
   ops: readonly PatchOperation[],
-  fired?: CompatSink
+  fired?: CompatSink,
+  limits: Limits = DEFAULT_LIMITS
 ): PatchResult {
-  const patcher = new Patcher(type, structuredClone(doc), fired)
-  for (const op of ops) {
+  const patcher = new Patcher(type, structuredClone(doc), new ElementBudget(limits), fired)
+  ops.forEach((op, i) => {
     try {
+      patcher.touched.clear()
       patcher.run(op)
-      // Each operation must leave a valid resource (RFC 7644 §3.5.2), so the error names the one that did not.
-      checkRequired(type, patcher.doc)
+      // Each operation must leave a valid resource (RFC 7644 §3.5.2), so the error names the one
+      // that did not. After the first, the rest of the document passed already: only what the
+      // operation changed is checked again, so n operations cost n small checks, not n whole ones.
+      checkRequired(type, patcher.doc, i === 0 ? undefined : patcher.touched)
     } catch (err) {
       throw err instanceof ScimError ? located(err, op) : err
     }
-  }
+  })
   const changed = patcher.memberOps.length > 0 || !deepEqual(doc, patcher.doc)
   return { doc: patcher.doc, changed, memberOps: patcher.memberOps }
 }

@@ -1,6 +1,7 @@
 // RFC 7644 §3.5.2 PATCH on Group `members` (RFC 7643 §4.2): a delta for the membership table.
 import type { CompatSink } from '../compat/rules'
 import { ScimError, quoted } from '../errors'
+import type { ElementBudget } from '../limits'
 import type { ResolvedFilter } from '../filter/resolve'
 import { coerceMembers, type MemberRef } from '../schema/coerce-value'
 import type { Target } from '../schema/resolve-key'
@@ -11,21 +12,27 @@ export type { MemberRef } from '../schema/coerce-value'
 /**
  * One change to a group's membership, in request order. `removeWhere.filter` is the inside of
  * `members[...]` bound by `resolveValueFilter(filter, membersAttr)`; test each member with
- * `matchesElement(filter, { value, type, display? })`.
+ * `matchesElement(filter, { value, type, display? })`, spending `budget` on the members tested.
  */
 export type MemberOp =
   | { kind: 'add'; members: MemberRef[] }
   | { kind: 'remove'; values: string[] }
-  | { kind: 'removeWhere'; filter: ResolvedFilter }
+  | { kind: 'removeWhere'; filter: ResolvedFilter; budget: ElementBudget }
   | { kind: 'clear' }
 
 type MembersTarget = Extract<Target, { kind: 'members' }>
 
-function removeOps(t: MembersTarget, value: unknown, hasValue: boolean, fired?: CompatSink): MemberOp[] {
+function removeOps(
+  t: MembersTarget,
+  value: unknown,
+  hasValue: boolean,
+  budget: ElementBudget,
+  fired?: CompatSink
+): MemberOp[] {
   if (t.filter) {
     const filter = resolveElementFilter(t.attr, t.filter)
     const ids = memberIdsOf(filter)
-    return [ids ? { kind: 'remove', values: [...new Set(ids)] } : { kind: 'removeWhere', filter }]
+    return [ids ? { kind: 'remove', values: [...new Set(ids)] } : { kind: 'removeWhere', filter, budget }]
   }
   // Entra's default dialect removes one member with path "members" plus value [{value:id}]
   // (entra-wire.md §1.11, §2.2 Q3). RFC-literal "remove everything" here wiped whole groups
@@ -49,12 +56,13 @@ export function memberOps(
   t: MembersTarget,
   value: unknown,
   hasValue: boolean,
+  budget: ElementBudget,
   fired?: CompatSink
 ): MemberOp[] {
   if (t.sub !== undefined) {
     throw ScimError.mutability(`member sub-attribute ${quoted(t.sub)} is immutable; add or remove the member instead`)
   }
-  if (op === 'remove') return removeOps(t, value, hasValue, fired)
+  if (op === 'remove') return removeOps(t, value, hasValue, budget, fired)
   if (t.filter) throw ScimError.invalidPath(`'${op}' cannot take a members[filter] path; use add or remove`)
   const members = coerceMembers(value, fired)
   const out: MemberOp[] = op === 'replace' ? [{ kind: 'clear' }] : []

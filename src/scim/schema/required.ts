@@ -67,11 +67,14 @@ function check(holder: Doc, rules: readonly Rule[]): void {
 /**
  * Fails with `invalidValue` naming the attribute when a required attribute, a required
  * sub-attribute of a complex value, or a required extension is missing from a stored document.
+ * With `only` (core attribute names and extension URNs), just those are checked: what PATCH needs
+ * after an operation that changed only them, the rest having passed before.
  */
-export function checkRequired(type: ResourceType, doc: Doc): void {
+export function checkRequired(type: ResourceType, doc: Doc, only?: ReadonlySet<string>): void {
   const plan = planOf(type)
-  check(doc, plan.core)
+  check(doc, only ? plan.core.filter((r) => only.has(r.attr.name)) : plan.core)
   for (const { schema, required, rules } of plan.extensions) {
+    if (only && !only.has(schema.id)) continue
     const ext = doc[schema.id]
     if (required && !isObject(ext)) throw ScimError.invalidValue(`extension '${schema.id}' is required`)
     if (isObject(ext)) check(ext, rules)

@@ -236,6 +236,38 @@ describe('scim/patch required sub-attributes (RFC 7643 §2.2 "required")', () =>
     expect(err.detail).toContain(`${ACME}:badge.number`)
   })
 
+  test('each operation is checked, not only the last: a later one leaving a required part out fails with its index', () => {
+    for (const [first, second] of [
+      [
+        { op: 'replace', path: 'displayName', value: 'd' },
+        { op: 'remove', path: `${ACME}:badge.number` },
+      ],
+      [
+        { op: 'remove', path: `${ACME}:badge.color` },
+        { op: 'remove', path: 'userName' },
+      ],
+      [
+        { op: 'add', path: `${ACME}:badge.color`, value: 'blue' },
+        { op: 'replace', path: `${ACME}:badge`, value: { number: null } },
+      ],
+    ]) {
+      const err = catchScimError(() =>
+        applyPatch(
+          ACME_USER,
+          withBadge,
+          ops(
+            first,
+            second,
+            { op: 'add', path: `${ACME}:badge.number`, value: '8' },
+            { op: 'add', path: 'userName', value: 'u' }
+          )
+        )
+      )
+      expect(err.scimType).toBe('invalidValue')
+      expect(err.detail).toStartWith('operation 1 ')
+    }
+  })
+
   test('removing the whole complex attribute is fine: it is not required', () => {
     expect(applyPatch(ACME_USER, withBadge, ops({ op: 'remove', path: `${ACME}:badge` })).doc).toEqual({
       userName: 'u',
