@@ -22,6 +22,7 @@ describe('listeners', () => {
     'the metrics listener serves GET /metrics with Host %p, 404 elsewhere',
     async (host) => {
       const t = makeTestApp()
+      await t.ready
       const port = listen({ fetch: metricsListenerFetch(t.server.metrics), error: listenerError() })
       const scrape = await rawRequest(port, { method: 'GET', target: '/metrics', host })
       expect(scrape.status).toBe(200)

@@ -80,9 +80,11 @@ describe('stored documents', () => {
     }
     const created = await readJson(await t.request('POST', '/scim/v2/Users', body))
     expect(created['urn:a:b']).toEqual({ C: 5 })
-    const put = await t.request('PUT', `/scim/v2/Users/${created.id}`, created)
+    // As GET serves it: PostgreSQL's jsonb orders keys its own way, and `schemas` follows them.
+    const before = await readJson(await t.request('GET', `/scim/v2/Users/${created.id}`))
+    const put = await t.request('PUT', `/scim/v2/Users/${created.id}`, before)
     expect(put.status).toBe(200)
-    expect(await readJson(put)).toEqual(created)
+    expect(await readJson(put)).toEqual(before)
   })
 
   // JSON.parse reads 1e400 as Infinity, which JSON.stringify would store as null: export → import would change the user.
