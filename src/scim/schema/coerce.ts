@@ -24,7 +24,7 @@
 import { reportKey } from '../compat/keys'
 import type { CompatSink } from '../compat/rules'
 import { reportSchemas } from '../compat/schemas'
-import { deepEqual, isObject, keyIn, type Doc } from '../document'
+import { deepEqual, isObject, KeyedBuild, keyIn, type Doc } from '../document'
 import { ScimError, quoted } from '../errors'
 import {
   assertAttrName,
@@ -84,7 +84,9 @@ function verbatimObject(raw: unknown, where: string): Doc | undefined {
 
 /** Builds the stored document key by key; each key means what resolveKey says, as in PATCH. */
 class Builder {
-  readonly doc: Doc = {}
+  /** Indexes the document's keys (and its dotted-key holders') while it is built: see KeyedBuild. */
+  readonly keys = new KeyedBuild()
+  readonly doc: Doc = this.keys.track({})
   members?: MemberRef[]
   /** The `schemas` the body sent, for the compatibility report only. */
   sentSchemas?: unknown
@@ -121,7 +123,7 @@ class Builder {
       case 'extension': {
         const next = t.schema ? coerceExtension(t.schema, raw, t.schema.id, this.fired) : verbatimObject(raw, t.urnKey)
         const prev = this.doc[t.urnKey]
-        if (next !== undefined) this.doc[t.urnKey] = isObject(prev) ? { ...prev, ...next } : next
+        if (next !== undefined) this.keys.set(this.doc, t.urnKey, isObject(prev) ? { ...prev, ...next } : next)
         return
       }
       case 'attr':
@@ -137,8 +139,10 @@ class Builder {
     const stored = t.holderKey === undefined ? this.doc : this.doc[t.holderKey]
     const value = this.valueFor(t, isObject(stored) ? stored[t.key] : undefined, raw)
     if (value === undefined) return
-    if (t.holderKey === undefined) this.doc[t.key] = value
-    else this.doc[t.holderKey] = { ...(isObject(stored) ? stored : {}), [t.key]: value }
+    if (t.holderKey === undefined) this.keys.set(this.doc, t.key, value)
+    // A holder this build made is its own to change in place: a copy per key was quadratic too.
+    else if (this.keys.tracks(stored)) this.keys.set(stored, t.key, value)
+    else this.keys.set(this.doc, t.holderKey, this.keys.track({ ...(isObject(stored) ? stored : {}), [t.key]: value }))
   }
 
   /** The attribute's value after this key: a dotted key or a complex object merges with `prev`. */
@@ -191,7 +195,11 @@ function checkImmutable(type: ResourceType, doc: Doc, existing: Doc): void {
 export function coerceResource(type: ResourceType, body: unknown, opts: CoerceOptions): CoercedResource {
   if (!isObject(body)) throw ScimError.invalidSyntax('request body must be a JSON object')
   const b = new Builder(type, opts.compat)
-  for (const [key, raw] of Object.entries(body)) b.add(key, raw)
+  try {
+    for (const [key, raw] of Object.entries(body)) b.add(key, raw)
+  } finally {
+    b.keys.done()
+  }
   checkRequired(type, b.doc)
   if (opts.mode === 'replace' && opts.existing) checkImmutable(type, b.doc, opts.existing)
   const result: CoercedResource = { doc: b.doc, schemas: schemasOf(type, b.doc) }

@@ -274,6 +274,55 @@ describe('scim/schema/coerce coerceResource', () => {
   })
 })
 
+describe('scim/schema/coerce work per key', () => {
+  /** Calls of String.prototype.toLowerCase while `fn` runs: the case-insensitive key matching's work. */
+  function lowerings(fn: () => void): number {
+    const original = String.prototype.toLowerCase
+    let calls = 0
+    String.prototype.toLowerCase = function (this: string) {
+      calls++
+      return original.call(this)
+    }
+    try {
+      fn()
+    } finally {
+      String.prototype.toLowerCase = original
+    }
+    return calls
+  }
+
+  test.each([
+    ['top-level undeclared keys', (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]))],
+    [
+      'dotted keys into one undeclared extension',
+      (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`urn:x:y:z:k${i}`, i])),
+    ],
+  ])('%s: matching each key against the document costs the same however many came before', (_, keys) => {
+    const body = (n: number) => ({ schemas: [URN_USER], userName: 'many@example.com', ...keys(n) })
+    const small = lowerings(() => coerceResource(USER, body(500), CREATE))
+    const large = lowerings(() => coerceResource(USER, body(4000), CREATE))
+    // Eight times the keys: about eight times the work, not sixty-four.
+    expect(large / small).toBeLessThan(12)
+    const doc = coerceResource(USER, body(4000), CREATE).doc
+    expect(Object.keys(doc).length).toBeGreaterThanOrEqual(2)
+  })
+
+  test('keys differing only in case still meet in one attribute: the first spelling, the last value', () => {
+    const body = {
+      schemas: [URN_USER],
+      userName: 'c@x',
+      Nick: { a: 1 },
+      NICK: { b: 2 },
+      foo: 1,
+      FOO: 2,
+      'urn:x:y:z:k': 1,
+      'URN:X:Y:Z:K': 2,
+    }
+    const { doc } = coerceResource(USER, body, CREATE)
+    expect(doc).toEqual({ userName: 'c@x', Nick: { b: 2 }, foo: 2, 'urn:x:y:z': { k: 2 } })
+  })
+})
+
 describe('scim/schema/coerce groups', () => {
   test('Entra create group (entra-wire.md §1.11): legacy MS URN accepted and dropped, members: [] returned separately', () => {
     const body = {
