@@ -1,7 +1,6 @@
 // What consumers cost per event: one signature per entry for all of a tenant's consumers, one
 // journal read per poll, no acknowledgement rows for in-order acks, waves of pushed SETs.
 import { afterEach, describe, expect, test } from 'bun:test'
-import type { JournalEntry } from '../../src/journal/types'
 import { newSigningKey } from '../../src/events/jws'
 import { readSize } from '../../src/events/pending'
 import { pollEvents, type PollDeps } from '../../src/events/poll'
@@ -11,7 +10,7 @@ import type { Feed, SetClaims } from '../../src/events/set'
 import { SignedSets } from '../../src/events/signed-sets'
 import { StreamPositions } from '../../src/events/streams'
 import { openDatabase } from '../../src/store/db'
-import { MemoryJournal } from './memory-journal'
+import { countingReader, MemoryJournal } from './memory-journal'
 
 const BASE = 'https://scim.example.com/scim/v2'
 const feed: Feed = { issuer: BASE, audience: `${BASE}/Events`, endpointOf: () => '/Users' }
@@ -22,22 +21,6 @@ const cleanups: (() => unknown)[] = []
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
-
-/** A JournalReader that counts its reads and the entries they returned. */
-function countingReader(journal: MemoryJournal) {
-  const counts = { reads: 0, entries: 0 }
-  const reader = {
-    after(tenant: string, seq: number, limit: number): JournalEntry[] {
-      const out = journal.after(tenant, seq, limit)
-      counts.reads++
-      counts.entries += out.length
-      return out
-    },
-    seqsAfter: journal.seqsAfter.bind(journal),
-    onAppend: journal.onAppend.bind(journal),
-  }
-  return { reader, counts }
-}
 
 describe('events/consumer cost', () => {
   test('an entry is signed once per feed, whoever takes it first; another feed signs its own', () => {

@@ -81,3 +81,19 @@ export class MemoryJournal implements JournalReader {
     while (this.listeners.size <= count) await new Promise<void>((resolve) => this.waiting.push(resolve))
   }
 }
+
+/** A reader of `journal` that counts its reads and the entries they returned. */
+export function countingReader(journal: MemoryJournal) {
+  const counts = { reads: 0, entries: 0 }
+  const reader = {
+    after(tenant: string, seq: number, limit: number): JournalEntry[] {
+      const out = journal.after(tenant, seq, limit)
+      counts.reads++
+      counts.entries += out.length
+      return out
+    },
+    seqsAfter: journal.seqsAfter.bind(journal),
+    onAppend: journal.onAppend.bind(journal),
+  }
+  return { reader, counts }
+}

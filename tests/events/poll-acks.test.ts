@@ -3,11 +3,10 @@ import { afterAll, describe, expect, test } from 'bun:test'
 import { pollEvents, type PollDeps } from '../../src/events/poll'
 import { MAX_ACKS, parsePollRequest } from '../../src/events/poll-request'
 import { StreamPositions } from '../../src/events/streams'
-import type { JournalEntry } from '../../src/journal/types'
 import { ScimError } from '../../src/scim/errors'
 import { openDatabase } from '../../src/store/db'
 import { makeTestApp } from '../helpers/app'
-import { MemoryJournal } from './memory-journal'
+import { countingReader, MemoryJournal } from './memory-journal'
 
 const feed = { issuer: 'https://x/scim/v2', audience: 'https://x/scim/v2/Events', endpointOf: () => '/Users' }
 const closers: (() => void)[] = []
@@ -19,15 +18,7 @@ afterAll(() => {
 function polling(entries: number) {
   const journal = new MemoryJournal()
   journal.commit(...Array.from({ length: entries }, (_, i) => ({ op: 'create' as const, resourceId: `u${i}` })))
-  const counts = { reads: 0 }
-  const reader = {
-    after(tenant: string, seq: number, limit: number): JournalEntry[] {
-      counts.reads++
-      return journal.after(tenant, seq, limit)
-    },
-    seqsAfter: journal.seqsAfter.bind(journal),
-    onAppend: journal.onAppend.bind(journal),
-  }
+  const { reader, counts } = countingReader(journal)
   const { sqlite } = openDatabase(':memory:')
   closers.push(() => sqlite.close())
   const positions = new StreamPositions(sqlite)
