@@ -27,37 +27,50 @@ export function keyIn(obj: unknown, key: string): string {
  */
 const keyIndexes = new WeakMap<object, Map<string, string>>()
 
-/** An object whose keys keyIn finds through an index: write them only with `set` until `done`. */
-export class KeyedBuild {
-  private readonly tracked = new Set<Doc>()
+/** Keys an object gets before it is indexed: scanning a handful costs less than keeping an index. */
+const INDEX_FROM = 32
 
-  /** Starts indexing `obj` (its keys so far included). */
+/**
+ * Objects whose keys keyIn finds through an index once they have many: write them only with `set`
+ * until `done`. Small ones (every document Entra sends) are only counted.
+ */
+export class KeyedBuild {
+  /** Keys set so far in each object, until it is indexed. */
+  private readonly counts = new Map<Doc, number>()
+
+  /** Starts following `obj` (its keys so far count). */
   track(obj: Doc): Doc {
-    const index = new Map<string, string>()
-    for (const k of Object.keys(obj)) {
-      const lower = k.toLowerCase()
-      if (!index.has(lower)) index.set(lower, k)
-    }
-    keyIndexes.set(obj, index)
-    this.tracked.add(obj)
+    this.counts.set(obj, Object.keys(obj).length)
     return obj
   }
 
   tracks(obj: unknown): obj is Doc {
-    return isObject(obj) && this.tracked.has(obj)
+    return isObject(obj) && this.counts.has(obj)
   }
 
   set(obj: Doc, key: string, value: unknown): void {
     obj[key] = value
     const index = keyIndexes.get(obj)
-    const lower = key.toLowerCase()
-    if (index && !index.has(lower)) index.set(lower, key)
+    if (index) {
+      const lower = key.toLowerCase()
+      if (!index.has(lower)) index.set(lower, key)
+      return
+    }
+    const n = this.counts.get(obj)
+    if (n === undefined) return
+    if (n < INDEX_FROM) return void this.counts.set(obj, n + 1)
+    const built = new Map<string, string>()
+    for (const k of Object.keys(obj)) {
+      const lower = k.toLowerCase()
+      if (!built.has(lower)) built.set(lower, k)
+    }
+    keyIndexes.set(obj, built)
   }
 
   /** The objects are handed on: later writers (PATCH) do not keep an index, so keyIn scans again. */
   done(): void {
-    for (const obj of this.tracked) keyIndexes.delete(obj)
-    this.tracked.clear()
+    for (const obj of this.counts.keys()) keyIndexes.delete(obj)
+    this.counts.clear()
   }
 }
 
