@@ -93,12 +93,13 @@ export function createPgResourceStore(
     async (tx: SQL, shared: BatchState & Partial<PgBatch>): Promise<T> => {
       if (!shared.appends) {
         const queue = new PgWriteQueue(tx, shared)
-        const appends = new PgJournalAppends(tx, tenant, queue, shared.jobs)
+        const { generation } = options
+        // The generation check takes the tenant's lock first, before any job's statement.
+        const same = generation === undefined ? undefined : sameGeneration(tx, tenant, generation)
+        const appends = new PgJournalAppends(tx, tenant, queue, shared.jobs, same !== undefined)
         const batch: PgBatch = { appends, queue, touched: { ids: new Set() } }
         Object.assign(shared, batch)
-        const { generation } = options
-        if (generation !== undefined) {
-          const same = sameGeneration(tx, tenant, generation)
+        if (same !== undefined) {
           // Awaited before COMMIT; a batch rolled back before then never asks.
           same.catch(() => {})
           shared.beforeCommit.push(async () => {
