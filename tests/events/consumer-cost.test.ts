@@ -10,7 +10,7 @@ import type { Feed, SetClaims } from '../../src/events/set'
 import { SignedSets } from '../../src/events/signed-sets'
 import { StreamPositions } from '../../src/events/streams'
 import { openDatabase } from '../../src/store/db'
-import { countingReader, MemoryJournal } from './memory-journal'
+import { countedPolling, MemoryJournal } from './memory-journal'
 
 const BASE = 'https://scim.example.com/scim/v2'
 const feed: Feed = { issuer: BASE, audience: `${BASE}/Events`, endpointOf: () => '/Users' }
@@ -189,18 +189,7 @@ describe('events/consumer cost', () => {
 
   test('a poll acknowledging what the last one returned reads the journal once and stores no single acks', async () => {
     const journal = new MemoryJournal()
-    const { reader, counts } = countingReader(journal)
-    const { sqlite } = openDatabase(':memory:')
-    cleanups.push(() => sqlite.close())
-    const positions = new StreamPositions(sqlite)
-    const deps: PollDeps = {
-      reader,
-      positions,
-      setsOf: (_, es) => es.map((e) => `set ${e.seq}`),
-      maxEvents: 1000,
-      longPollMs: 10,
-      credentialCheckMs: 1000,
-    }
+    const { deps, counts, positions, sqlite } = countedPolling(journal, (close) => cleanups.push(close))
     journal.commit(...users(40))
     const poll = (ack: string[], maxEvents: number) =>
       pollEvents(deps, 'default', 'poll', feed, { ack, setErrs: {}, maxEvents, returnImmediately: true })

@@ -1,6 +1,9 @@
 // An in-memory JournalReader for the events tests: entries appended by hand, listeners told after each commit.
 import { createHash } from 'node:crypto'
+import type { PollDeps } from '../../src/events/poll'
+import { StreamPositions } from '../../src/events/streams'
 import type { JournalEntry, JournalReader } from '../../src/journal/types'
+import { openDatabase } from '../../src/store/db'
 
 export type EntryInput = Partial<JournalEntry> & Pick<JournalEntry, 'op' | 'resourceId'>
 
@@ -96,4 +99,24 @@ export function countingReader(journal: MemoryJournal) {
     onAppend: journal.onAppend.bind(journal),
   }
   return { reader, counts }
+}
+
+/**
+ * Poll dependencies over `journal` with its reads counted, positions in a fresh in-memory
+ * database (closed through `closeLater`), and SETs that name their seq.
+ */
+export function countedPolling(journal: MemoryJournal, closeLater: (close: () => void) => void) {
+  const { reader, counts } = countingReader(journal)
+  const { sqlite } = openDatabase(':memory:')
+  closeLater(() => sqlite.close())
+  const positions = new StreamPositions(sqlite)
+  const deps: PollDeps = {
+    reader,
+    positions,
+    setsOf: (_, es) => es.map((e) => `set ${e.seq}`),
+    maxEvents: 1000,
+    longPollMs: 10,
+    credentialCheckMs: 1000,
+  }
+  return { deps, counts, positions, sqlite }
 }

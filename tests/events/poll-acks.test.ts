@@ -1,12 +1,10 @@
 // Acknowledgements are bounded work: at most MAX_ACKS a request, resolved with a few journal reads whatever they name.
 import { afterAll, describe, expect, test } from 'bun:test'
-import { pollEvents, type PollDeps } from '../../src/events/poll'
+import { pollEvents } from '../../src/events/poll'
 import { MAX_ACKS, parsePollRequest } from '../../src/events/poll-request'
-import { StreamPositions } from '../../src/events/streams'
 import { ScimError } from '../../src/scim/errors'
-import { openDatabase } from '../../src/store/db'
 import { makeTestApp } from '../helpers/app'
-import { countingReader, MemoryJournal } from './memory-journal'
+import { countedPolling, MemoryJournal } from './memory-journal'
 
 const feed = { issuer: 'https://x/scim/v2', audience: 'https://x/scim/v2/Events', endpointOf: () => '/Users' }
 const closers: (() => void)[] = []
@@ -18,18 +16,7 @@ afterAll(() => {
 function polling(entries: number) {
   const journal = new MemoryJournal()
   journal.commit(...Array.from({ length: entries }, (_, i) => ({ op: 'create' as const, resourceId: `u${i}` })))
-  const { reader, counts } = countingReader(journal)
-  const { sqlite } = openDatabase(':memory:')
-  closers.push(() => sqlite.close())
-  const positions = new StreamPositions(sqlite)
-  const deps: PollDeps = {
-    reader,
-    positions,
-    setsOf: (_, es) => es.map((e) => `set ${e.seq}`),
-    maxEvents: 1000,
-    longPollMs: 10,
-    credentialCheckMs: 1000,
-  }
+  const { deps, counts, positions } = countedPolling(journal, (close) => closers.push(close))
   const poll = (ack: string[]) =>
     pollEvents(deps, 'default', 'poll', feed, { ack, setErrs: {}, returnImmediately: true })
   return { poll, counts, positions }
