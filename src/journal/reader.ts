@@ -1,7 +1,7 @@
 // JournalReader over the journal table: a tenant's entries after a seq, and word after each commit.
 import type { Database, Statement } from 'bun:sqlite'
 import { entryOf, type EntryColumns } from './canonical'
-import type { JournalEntry, JournalReader } from './types'
+import type { EntryPage, JournalEntry, JournalReader } from './types'
 
 /** The columns of a journal row under their JournalEntry names. */
 export const ENTRY_COLUMNS = `seq, tenant, at, actor, request_id AS requestId, op, resource_type AS resourceType,
@@ -18,6 +18,7 @@ function rowLimit(limit: number): number {
 export class SqliteJournalReader implements JournalReader {
   private readonly page: Statement<EntryRow, [string, number, number]>
   private readonly seqs: Statement<{ seq: number }, [string, number, number]>
+  private readonly sized: Statement<EntryRow & { bytes: number }, [string, number, number]>
   private readonly listeners = new Set<(tenants: ReadonlySet<string>) => void>()
 
   constructor(sqlite: Database) {
@@ -26,6 +27,10 @@ export class SqliteJournalReader implements JournalReader {
     )
     // The (tenant, seq, at) index alone answers it: no row is read.
     this.seqs = sqlite.query('SELECT seq FROM journal WHERE tenant = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3')
+    this.sized = sqlite.query(
+      `SELECT ${ENTRY_COLUMNS}, octet_length(changes) + octet_length(compat) AS bytes FROM journal
+        WHERE tenant = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3`
+    )
   }
 
   seqsAfter(tenant: string, afterSeq: number, limit: number): number[] {
@@ -34,6 +39,20 @@ export class SqliteJournalReader implements JournalReader {
 
   after(tenant: string, afterSeq: number, limit: number): JournalEntry[] {
     return this.page.all(tenant, afterSeq, rowLimit(limit)).map(entryOf)
+  }
+
+  /** Rows stepped one at a time: the read stops at the first that does not fit, whose JSON is never parsed. */
+  within(tenant: string, afterSeq: number, limit: number, maxBytes: number): EntryPage {
+    const entries: JournalEntry[] = []
+    const bytes: number[] = []
+    let total = 0
+    for (const row of this.sized.iterate(tenant, afterSeq, rowLimit(limit))) {
+      if (entries.length > 0 && total + row.bytes > maxBytes) return { entries, bytes, cut: true }
+      entries.push(entryOf(row))
+      bytes.push(row.bytes)
+      total += row.bytes
+    }
+    return { entries, bytes, cut: false }
   }
 
   onAppend(listener: (tenants: ReadonlySet<string>) => void): () => void {

@@ -37,6 +37,15 @@ export interface JournalEntry {
   hash: string
 }
 
+/** Entries read within a byte budget (JournalFeed.within). */
+export interface EntryPage {
+  entries: JournalEntry[]
+  /** Each entry's stored text (its changes and compat JSON) in UTF-8 bytes, in the same order. */
+  bytes: number[]
+  /** True when the budget ended the read before `limit` entries: a short page is then no end of the journal. */
+  cut: boolean
+}
+
 /**
  * What change events read of the journal, over either store: SQLite's reader answers at once,
  * PostgreSQL's (src/store-pg/events-journal.ts) with a promise and hears every replica's appends.
@@ -46,6 +55,14 @@ export interface JournalFeed {
   after(tenant: string, afterSeq: number, limit: number): JournalEntry[] | Promise<JournalEntry[]>
   /** The seqs alone of the same entries: what counting a backlog needs, without reading the entries. */
   seqsAfter(tenant: string, afterSeq: number, limit: number): number[] | Promise<number[]>
+  /**
+   * The first of the entries after() returns whose stored text fits in `maxBytes` together, and
+   * always the first, however large (a single entry over the budget is still delivered, so a
+   * stream never stalls). A create of a 1 MB document is a 1 MB entry: 500 of them read whole
+   * held 500 MB for one poll. The rest of the page is not read (SQLite may read the one row that
+   * does not fit, and drops it).
+   */
+  within(tenant: string, afterSeq: number, limit: number, maxBytes: number): EntryPage | Promise<EntryPage>
   /** Called after each commit that appended entries, with the tenants they belong to. */
   onAppend(listener: (tenants: ReadonlySet<string>) => void): () => void
 }
@@ -54,6 +71,7 @@ export interface JournalFeed {
 export interface JournalReader extends JournalFeed {
   after(tenant: string, afterSeq: number, limit: number): JournalEntry[]
   seqsAfter(tenant: string, afterSeq: number, limit: number): number[]
+  within(tenant: string, afterSeq: number, limit: number, maxBytes: number): EntryPage
 }
 
 /** What a change hands the journal; the journal adds the tenant, the sequence number and the chain. */

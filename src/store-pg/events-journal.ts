@@ -1,8 +1,8 @@
 // The journal as change events read it on PostgreSQL: entries after a position, and word of every replica's appends.
 import type { SQL } from 'bun'
-import type { JournalEntry, JournalFeed } from '../journal/types'
+import type { EntryPage, JournalEntry, JournalFeed } from '../journal/types'
 import { JOURNAL_CHANNEL } from './journal'
-import { pgJournalAfter, pgJournalSeqsAfter } from './journal-read'
+import { pgJournalAfter, pgJournalSeqsAfter, pgJournalWithin } from './journal-read'
 
 /**
  * Every replica's appends reach every replica's long polls and push receivers: the append's
@@ -37,6 +37,10 @@ export class PgJournalFeed implements JournalFeed {
 
   seqsAfter(tenant: string, afterSeq: number, limit: number): Promise<number[]> {
     return pgJournalSeqsAfter(this.sql, tenant, afterSeq, limit)
+  }
+
+  within(tenant: string, afterSeq: number, limit: number, maxBytes: number): Promise<EntryPage> {
+    return pgJournalWithin(this.sql, tenant, afterSeq, limit, maxBytes)
   }
 
   onAppend(listener: (tenants: ReadonlySet<string>) => void): () => void {

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto'
 import type { PollDeps } from '../../src/events/poll'
 import { StreamPositions } from '../../src/events/streams'
-import type { JournalEntry, JournalReader } from '../../src/journal/types'
+import type { EntryPage, JournalEntry, JournalReader } from '../../src/journal/types'
 import { openDatabase } from '../../src/store/db'
 
 export type EntryInput = Partial<JournalEntry> & Pick<JournalEntry, 'op' | 'resourceId'>
@@ -69,6 +69,19 @@ export class MemoryJournal implements JournalReader {
     return out
   }
 
+  within(tenant: string, afterSeq: number, limit: number, maxBytes: number): EntryPage {
+    const page: EntryPage = { entries: [], bytes: [], cut: false }
+    let total = 0
+    for (const entry of this.after(tenant, afterSeq, limit)) {
+      const bytes = entryBytes(entry)
+      if (page.entries.length > 0 && total + bytes > maxBytes) return { ...page, cut: true }
+      page.entries.push(entry)
+      page.bytes.push(bytes)
+      total += bytes
+    }
+    return page
+  }
+
   onAppend(listener: (tenants: ReadonlySet<string>) => void): () => void {
     this.listeners.add(listener)
     for (const resolve of this.waiting.splice(0)) resolve()
@@ -85,15 +98,26 @@ export class MemoryJournal implements JournalReader {
   }
 }
 
-/** A reader of `journal` that counts its reads and the entries they returned. */
+/** An entry's stored text as the stores count it: its changes and compat as JSON, in UTF-8 bytes. */
+export function entryBytes(entry: JournalEntry): number {
+  return Buffer.byteLength(JSON.stringify(entry.changes)) + Buffer.byteLength(JSON.stringify(entry.compat))
+}
+
+/** A reader of `journal` that counts its reads, the entries they returned and those entries' bytes. */
 export function countingReader(journal: MemoryJournal) {
-  const counts = { reads: 0, entries: 0 }
+  const counts = { reads: 0, entries: 0, bytes: 0 }
+  const counted = (out: JournalEntry[]) => {
+    counts.reads++
+    counts.entries += out.length
+    for (const entry of out) counts.bytes += entryBytes(entry)
+    return out
+  }
   const reader = {
-    after(tenant: string, seq: number, limit: number): JournalEntry[] {
-      const out = journal.after(tenant, seq, limit)
-      counts.reads++
-      counts.entries += out.length
-      return out
+    after: (tenant: string, seq: number, limit: number) => counted(journal.after(tenant, seq, limit)),
+    within(tenant: string, seq: number, limit: number, maxBytes: number): EntryPage {
+      const page = journal.within(tenant, seq, limit, maxBytes)
+      counted(page.entries)
+      return page
     },
     seqsAfter: journal.seqsAfter.bind(journal),
     onAppend: journal.onAppend.bind(journal),
