@@ -28,8 +28,14 @@ export interface ServerOptions {
   rateLimit?: number
   /** The journal change events are read from instead of the database's own (tests); without a journal the server offers no events. */
   journal?: JournalReader
-  /** Change-event tuning: SETs per poll, long-poll wait, push retries (src/events/service.ts). */
-  events?: { maxEvents?: number; longPollMs?: number; push?: PushOptions; reloadEveryMs?: number }
+  /** Change-event tuning: SETs and bytes of entries per poll, long-poll wait, push retries (src/events/service.ts). */
+  events?: {
+    maxEvents?: number
+    maxEventBytes?: number
+    longPollMs?: number
+    push?: PushOptions
+    reloadEveryMs?: number
+  }
   /** False: no provisioning journal. A benchmark switch only (SCIM_JOURNAL=off), to measure its cost. */
   journaling?: boolean
   /** How often the tenants table is read again, in ms (default 250); 0 in tests: on every request. */

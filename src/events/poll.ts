@@ -4,7 +4,7 @@ import { ScimError } from '../scim/errors'
 import { type Effect, run } from '../service/effect'
 import type { PollRequest } from './poll-request'
 import { jtiOf, seqOfJti, type Feed } from './set'
-import { BATCH, pendingEntries, readSize, type Pending, type StreamCursor } from './pending'
+import { BATCH, type FirstRead, pendingEntries, readSize, type Pending, type StreamCursor } from './pending'
 import { type Later, type StreamStore, taken } from './store'
 
 /** RFC 8936 poll response. */
@@ -23,6 +23,11 @@ export interface PollDeps {
   setsOf(tenant: string, entries: readonly JournalEntry[], feed: Feed): Later<string[]>
   /** The most SETs one response carries (a recipient may ask for fewer). */
   maxEvents: number
+  /**
+   * The most stored entry text (changes and compat, UTF-8 bytes) one response carries and one
+   * journal read takes, beyond a first entry larger than that alone (src/events/pending.ts).
+   */
+  maxBytes: number
   /** How long a long poll waits for a change before it answers with no SETs. */
   longPollMs: number
   /** How often a waiting long poll asks whether its token still authenticates (PollCredentials). */
@@ -118,10 +123,18 @@ function* settle(
   const cursor = yield* taken(deps.positions.cursor(tenant, stream))
   const claimed = request ? claimedAcks(request) : []
   const asked = readSize(cursor, max, claimed.length)
-  const first = { entries: yield* taken(deps.reader.after(tenant, cursor.ackedSeq, asked)), asked }
-  const acks = yield* acknowledged(deps.reader, tenant, cursor, claimed, first, deps.maxEvents + cursor.acked.size)
+  const first = { ...(yield* taken(deps.reader.within(tenant, cursor.ackedSeq, asked, deps.maxBytes))), asked }
+  const reach = deps.maxEvents + cursor.acked.size
+  const acks = yield* acknowledged(deps.reader, tenant, cursor, claimed, first, reach, deps.maxBytes)
   const acked = acks.length === 0 ? cursor.acked : new Set([...cursor.acked, ...acks])
-  const found = yield* pendingEntries(deps.reader, tenant, { ackedSeq: cursor.ackedSeq, acked }, max, first)
+  const found = yield* pendingEntries(
+    deps.reader,
+    tenant,
+    { ackedSeq: cursor.ackedSeq, acked },
+    max,
+    deps.maxBytes,
+    first
+  )
   // Asked after the reads: a token that still holds now held when they ran (a removed tenant's
   // tokens go with it and never come back), so the entries are its tenant's, not a later one's of
   // the name; and before the writes, so a gone token moves no position.
@@ -165,43 +178,41 @@ function claimedAcks(request: PollRequest): { jti: string; seq: number }[] {
  * receiver holds unacknowledged is among the first `reach` (maxEvents plus the acknowledged ones
  * among them) after it. They are read in pages on from `first` (the read after the position),
  * no further than the highest position claimed: a few reads whatever the request names, where a
- * lookup per jti made 230,000 made-up ones hold the writer's transaction for 4.3 s.
+ * lookup per jti made 230,000 made-up ones hold the writer's transaction for 4.3 s. Each page is
+ * bounded by `maxBytes` as the poll's reads are, and only the jtis found are kept of it.
  */
 function* acknowledged(
   reader: JournalFeed,
   tenant: string,
   cursor: StreamCursor,
   claimed: readonly { jti: string; seq: number }[],
-  first: { entries: JournalEntry[]; asked: number },
-  reach: number
+  first: FirstRead,
+  reach: number,
+  maxBytes: number
 ): Effect<number[]> {
   const wanted = claimed.filter(({ seq }) => seq > cursor.ackedSeq && !cursor.acked.has(seq))
   if (wanted.length === 0) return []
   const seqs = new Set(wanted.map((c) => c.seq))
   let highest = 0
   for (const seq of seqs) highest = Math.max(highest, seq)
-  const found = new Map<number, JournalEntry>()
+  const found = new Map<number, string>()
   const note = (entries: readonly JournalEntry[]) => {
-    for (const entry of entries) if (seqs.has(entry.seq)) found.set(entry.seq, entry)
+    for (const entry of entries) if (seqs.has(entry.seq)) found.set(entry.seq, jtiOf(entry))
   }
   note(first.entries)
-  let page = first.entries
-  let size = first.asked
-  let read = page.length
-  // A short page is the journal's end.
-  while (page.length === size && read < reach) {
-    const last = page[page.length - 1]?.seq
+  let page: FirstRead = first
+  let read = page.entries.length
+  // A short page is the journal's end, unless the byte budget cut it.
+  while ((page.cut || page.entries.length === page.asked) && read < reach) {
+    const last = page.entries[page.entries.length - 1]?.seq
     if (last === undefined || last >= highest) break
-    size = Math.min(BATCH, reach - read)
-    page = yield* taken(reader.after(tenant, last, size))
-    note(page)
-    read += page.length
+    const asked = Math.min(BATCH, reach - read)
+    page = { ...(yield* taken(reader.within(tenant, last, asked, maxBytes))), asked }
+    note(page.entries)
+    read += page.entries.length
   }
   const acks = new Set<number>()
-  for (const { jti, seq } of wanted) {
-    const entry = found.get(seq)
-    if (entry && jtiOf(entry) === jti) acks.add(seq)
-  }
+  for (const { jti, seq } of wanted) if (found.get(seq) === jti) acks.add(seq)
   return [...acks]
 }
 

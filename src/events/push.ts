@@ -31,6 +31,8 @@ export interface PushDeps {
   reader: JournalFeed
   positions: PollDeps['positions']
   setsOf: PollDeps['setsOf']
+  /** The most stored entry text one wave is read from and carries, beyond a first larger entry (as a poll's). */
+  maxBytes: number
   /** The tenant's feed; undefined while its public URL is unknown (nothing is pushed then). */
   feedOf(tenant: string): Feed | undefined
   /** Which server delivers to each receiver (several replicas); absent: this one, always. */
@@ -207,9 +209,9 @@ export class PushReceiver {
     }
   }
 
-  /** The next wave: up to `width` pending entries from `cursor` on, with their SETs. */
+  /** The next wave: up to `width` pending entries from `cursor` on, within the byte budget, with their SETs. */
   private *wave(cursor: StreamCursor, feed: Feed): Effect<{ entries: JournalEntry[]; sets: string[] }> {
-    const { entries } = yield* pendingEntries(this.deps.reader, this.tenant, cursor, this.width)
+    const { entries } = yield* pendingEntries(this.deps.reader, this.tenant, cursor, this.width, this.deps.maxBytes)
     return { entries, sets: yield* taken(this.deps.setsOf(this.tenant, entries, feed)) }
   }
 

@@ -16,6 +16,13 @@ import { thenOf } from './store'
 import { dropEndedStreamsLater, StreamPositions } from './streams'
 import type { EventService } from './types'
 
+/**
+ * A create of a large document (up to the 1 MiB document limit) is an entry of about that size,
+ * whose SET names each of its attributes: four polls of 500 such entries held 3.5 GB. 4 MiB is
+ * thousands of ordinary entries (a few hundred bytes each), so only large ones meet it.
+ */
+export const DEFAULT_EVENT_BYTES = 4 * 1024 * 1024
+
 /** How change events are served, whatever the store. */
 export interface EventServiceOptions {
   /** The endpoint of a resource type (`/Users`), for `sub_id.uri`. */
@@ -25,6 +32,11 @@ export interface EventServiceOptions {
   now: () => Date
   /** The most SETs one poll response carries (default 1000). */
   maxEvents?: number
+  /**
+   * The most stored entry text (UTF-8 bytes of its changes) one poll response or push wave is read
+   * from and carries (default 4 MiB); a single larger entry still goes out alone.
+   */
+  maxEventBytes?: number
   /** How long a long poll waits for a change (default 30 s, well under proxies' idle timeouts). */
   longPollMs?: number
   /**
@@ -94,6 +106,7 @@ export function createEventService(store: EventStore, options: EventServiceOptio
     positions,
     setsOf,
     maxEvents: options.maxEvents ?? 1000,
+    maxBytes: options.maxEventBytes ?? DEFAULT_EVENT_BYTES,
     longPollMs: options.longPollMs ?? 30_000,
     credentialCheckMs: options.credentialCheckMs ?? 1000,
   }

@@ -217,6 +217,7 @@ describe('events/consumer cost', () => {
       positions,
       setsOf: (_, es) => es.map(() => 'set'),
       maxEvents: 1000,
+      maxBytes: 4 << 20,
       longPollMs: 10,
       credentialCheckMs: 1000,
     }

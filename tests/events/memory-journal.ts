@@ -127,9 +127,9 @@ export function countingReader(journal: MemoryJournal) {
 
 /**
  * Poll dependencies over `journal` with its reads counted, positions in a fresh in-memory
- * database (closed through `closeLater`), and SETs that name their seq.
+ * database (closed through `closeLater`), SETs that name their seq, and `maxBytes` of entry text a poll.
  */
-export function countedPolling(journal: MemoryJournal, closeLater: (close: () => void) => void) {
+export function countedPolling(journal: MemoryJournal, closeLater: (close: () => void) => void, maxBytes = 4 << 20) {
   const { reader, counts } = countingReader(journal)
   const { sqlite } = openDatabase(':memory:')
   closeLater(() => sqlite.close())
@@ -139,6 +139,7 @@ export function countedPolling(journal: MemoryJournal, closeLater: (close: () =>
     positions,
     setsOf: (_, es) => es.map((e) => `set ${e.seq}`),
     maxEvents: 1000,
+    maxBytes,
     longPollMs: 10,
     credentialCheckMs: 1000,
   }

@@ -31,6 +31,7 @@ test('acknowledging and moving the position past the acks is one commit, and the
     positions,
     setsOf: (_, es) => es.map(() => 'set'),
     maxEvents: 100,
+    maxBytes: 4 << 20,
     longPollMs: 10,
     credentialCheckMs: 1000,
   }
