@@ -9,6 +9,7 @@ import { verdictLines } from '../journal/verify'
 import { journalPage, type JournalQuery, type JournalView } from './pages/journal'
 import { LIVE_PATH } from './paths'
 import type { Viewer } from './layout'
+import type { LiveStreams } from './live-streams'
 import { htmlResponse, SECURITY_HEADERS } from './respond'
 import type { ConsoleSessions } from './sessions'
 
@@ -17,9 +18,11 @@ export interface JournalRouteDeps extends GuardDeps {
   sessions: ConsoleSessions
   /** Aborted when the server stops: open live streams end, so a graceful stop does not wait on them. */
   closing?: AbortSignal
+  /** Where each open stream is counted, with the bytes it holds (for /metrics). */
+  streams?: LiveStreams
 }
 
-/** Entries one live read sends at most; the next append sends the rest. */
+/** Entries one journal read of a live stream asks for; it reads on while there are more and room for them. */
 const LIVE_BATCH = 100
 /**
  * A comment line this often keeps the stream from looking idle: Bun.serve closes a connection
@@ -27,6 +30,12 @@ const LIVE_BATCH = 100
  * dropped stream costs nothing but the reconnect: EventSource resumes from Last-Event-ID.
  */
 const HEARTBEAT_MS = 5_000
+/**
+ * What one live stream may hold for a browser that does not read it (a stalled tab, a slow link):
+ * about 5,000 entries' events. Past it the stream sends nothing more until the browser has read
+ * all it holds, then one `skipped` event naming the entries it left out, and goes on from the newest.
+ */
+export const LIVE_QUEUE_BYTES = 1024 * 1024
 
 function queryOf(raw: Record<string, string | undefined>): JournalQuery {
   const v = (k: string) => (raw[k] ?? '').trim()
@@ -65,8 +74,13 @@ function liveEvent(e: JournalEntry): string {
   return `id: ${e.seq}\nevent: journal\ndata: ${JSON.stringify(data)}\n\n`
 }
 
+/** The entries after `after` up to `last` were not sent; its id makes a reconnect resume after them. */
+function skippedEvent(after: number, last: number): string {
+  return `id: ${last}\nevent: skipped\ndata: ${JSON.stringify({ first: after + 1, last })}\n\n`
+}
+
 export function journalRoutes(deps: JournalRouteDeps) {
-  const { journal, sessions, closing } = deps
+  const { journal, sessions, closing, streams } = deps
   const { page, change } = guard(deps)
   const render = async (v: Viewer, q: JournalQuery, before: string | undefined, verdict?: JournalView['verdict']) => {
     const filter = filterOf(v.tenant, q)
@@ -102,49 +116,95 @@ export function journalRoutes(deps: JournalRouteDeps) {
     let from = Number.isSafeInteger(resumed) && resumed > 0 ? resumed : await journal.lastSeq(tenant)
     const text = new TextEncoder()
     let stop = () => {}
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        const end = () => {
-          stop()
-          try {
-            controller.close()
-          } catch {
-            // Already closed by the client.
+    let resume = () => {}
+    // Counted in bytes, so desiredSize says how much more the stream may hold.
+    const strategy: QueuingStrategy<Uint8Array> = {
+      highWaterMark: LIVE_QUEUE_BYTES,
+      size: (chunk) => chunk?.byteLength ?? 0,
+    }
+    const body = new ReadableStream<Uint8Array>(
+      {
+        start(controller) {
+          const queued = () => LIVE_QUEUE_BYTES - (controller.desiredSize ?? LIVE_QUEUE_BYTES)
+          const closed = streams?.opened(queued)
+          /** Queues `chunk` if the stream has room for it; nothing is queued past LIVE_QUEUE_BYTES. */
+          const push = (chunk: Uint8Array) => {
+            if (chunk.byteLength > (controller.desiredSize ?? 0)) return false
+            controller.enqueue(chunk)
+            return true
           }
-        }
-        let ended = false
-        const read = async () => {
-          if (ended) return
-          if (!(await sessions.current(request))) return end()
-          const entries = await journal.after(tenant, from, LIVE_BATCH)
-          if (ended) return
-          for (const e of entries) controller.enqueue(text.encode(liveEvent(e)))
-          if (entries.length > 0) from = entries[entries.length - 1]!.seq
-        }
-        // One read at a time, each after the one before: two appends in quick succession must not
-        // both read from the same `from` and send its entries twice.
-        let reading: Promise<void> = Promise.resolve()
-        const send = () => {
-          reading = reading.then(read).catch(() => end())
-        }
-        // retry: how long the browser waits before it reconnects a dropped stream.
-        controller.enqueue(text.encode(': journal entries\nretry: 5000\n\n'))
-        const off = journal.onAppend(tenant, send)
-        const beat = setInterval(() => controller.enqueue(text.encode(': beat\n\n')), HEARTBEAT_MS)
-        beat.unref?.()
-        stop = () => {
-          ended = true
-          off()
-          clearInterval(beat)
-          closing?.removeEventListener('abort', end)
-        }
-        request.signal.addEventListener('abort', end)
-        // A stream opened while the server is already stopping ends at once (no abort event comes).
-        if (closing?.aborted) end()
-        else closing?.addEventListener('abort', end)
+          const end = () => {
+            stop()
+            try {
+              controller.close()
+            } catch {
+              // Already closed by the client.
+            }
+          }
+          let ended = false
+          // Set when an entry found no room: the stream reads no more entries until the browser
+          // has taken all it holds (appends meanwhile only check the session, so a sign-out ends it).
+          let behind = false
+          const read = async () => {
+            if (ended) return
+            if (!(await sessions.current(request))) return end()
+            if (behind) {
+              // Resuming only once all is read: a link that takes half the entries would otherwise
+              // be told of a gap at every other one, and each append would cost a journal read.
+              if (queued() > 0) return
+              const last = await journal.lastSeq(tenant)
+              if (ended || !push(text.encode(skippedEvent(from, last)))) return
+              from = last
+              behind = false
+              return
+            }
+            for (;;) {
+              const entries = await journal.after(tenant, from, LIVE_BATCH)
+              if (ended) return
+              for (const e of entries) {
+                if (!push(text.encode(liveEvent(e)))) {
+                  behind = true
+                  if (streams) streams.skips++
+                  return
+                }
+                from = e.seq
+              }
+              if (entries.length < LIVE_BATCH) return
+            }
+          }
+          // One read at a time, each after the one before: two appends in quick succession must not
+          // both read from the same `from` and send its entries twice.
+          let reading: Promise<void> = Promise.resolve()
+          const send = () => {
+            reading = reading.then(read).catch(() => end())
+          }
+          resume = () => {
+            if (behind) send()
+          }
+          // retry: how long the browser waits before it reconnects a dropped stream.
+          controller.enqueue(text.encode(': journal entries\nretry: 5000\n\n'))
+          const off = journal.onAppend(tenant, send)
+          // Left out when it finds no room: a full stream is not idle, its browser is slow.
+          const beat = setInterval(() => push(text.encode(': beat\n\n')), HEARTBEAT_MS)
+          beat.unref?.()
+          stop = () => {
+            ended = true
+            closed?.()
+            off()
+            clearInterval(beat)
+            closing?.removeEventListener('abort', end)
+          }
+          request.signal.addEventListener('abort', end)
+          // A stream opened while the server is already stopping ends at once (no abort event comes).
+          if (closing?.aborted) end()
+          else closing?.addEventListener('abort', end)
+        },
+        // Called as the browser takes what the stream holds.
+        pull: () => resume(),
+        cancel: () => stop(),
       },
-      cancel: () => stop(),
-    })
+      strategy
+    )
     return new Response(body, {
       headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS },
     })

@@ -6,6 +6,7 @@ import type { AdminStore } from './admin-store'
 import { CONSOLE_CSS, CONSOLE_ICON, CONSOLE_JS } from './assets'
 import { type ConsoleData, sqliteConsoleData } from './console-store'
 import { journalRoutes } from './journal-routes'
+import type { LiveStreams } from './live-streams'
 import { pageRoutes } from './page-routes'
 import { CONSOLE_PREFIX } from './paths'
 import { assetResponse } from './respond'
@@ -27,6 +28,8 @@ export interface ConsoleOptions {
   tenantsChanged?: () => void | Promise<void>
   /** Aborted when the server stops, which ends open live streams. */
   closing?: AbortSignal
+  /** Where open live streams are counted (for /metrics). */
+  liveStreams?: LiveStreams
   now?: () => number
   sessionTtlMs?: number
   signInPolicy?: SignInPolicy
@@ -55,7 +58,7 @@ export function consoleRoutes(options: ConsoleOptions) {
     .get('/icon.svg', () => assetResponse(CONSOLE_ICON, 'image/svg+xml'))
     .use(signInRoutes({ admins: options.admins, sessions, secure, now, policy: options.signInPolicy }))
     .use(pageRoutes({ ...gate, journal, now }))
-    .use(journalRoutes({ ...gate, journal, closing: options.closing }))
+    .use(journalRoutes({ ...gate, journal, closing: options.closing, streams: options.liveStreams }))
     .use(tokenRoutes({ ...gate, tokens: data.tokens, now, tokensChanged: tenantsChanged }))
     .use(tenantRoutes({ ...gate, tenants: data.tenants, tenantsChanged }))
 }

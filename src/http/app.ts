@@ -1,6 +1,7 @@
 // createApp(options): the Elysia application for every tenant, without listen(), so tests drive it through app.handle().
 import { Elysia } from 'elysia'
 import type { TokenSource } from '../auth/token-registry'
+import { LiveStreams } from '../console/live-streams'
 import { type ConsoleOptions, consoleRoutes } from '../console/routes'
 import type { EventService } from '../events/types'
 import type { Limits } from '../scim/limits'
@@ -44,7 +45,7 @@ export interface AppOptions {
   /** Change events of every tenant (src/events): the poll endpoint and each tenant's JWKS. */
   events?: EventService
   /** The admin console at /admin (src/console); its pages read each tenant through `tenants`. */
-  console?: Omit<ConsoleOptions, 'depsFor' | 'apiBase'>
+  console?: Omit<ConsoleOptions, 'depsFor' | 'apiBase' | 'liveStreams'>
 }
 
 export function createApp(options: AppOptions) {
@@ -64,9 +65,12 @@ export function createApp(options: AppOptions) {
     .use(healthRoutes(store))
     .use(eventKeyRoutes(events, API_PREFIX, known))
     .use(eventKeyRoutes(events, TENANT_API_ROUTE, known))
+  const liveStreams = new LiveStreams()
+  if (admin) metrics.watchLiveStreams(liveStreams)
   const consoleApp = admin
     ? consoleRoutes({
         ...admin,
+        liveStreams,
         depsFor: (tenant) => tenants.get(tenant)?.deps,
         apiBase: (tenant, request) => baseOf(request, tenants.get(tenant)?.deps.settings.baseUrl, tenantPrefix(tenant)),
       })

@@ -15,6 +15,13 @@ export interface MetricSources {
   filterCache?(): { hits: number; misses: number; bytes: number }
 }
 
+/** What the admin console's live streams report (console/live-streams.ts), one per app that serves the console. */
+export interface LiveStreamSource {
+  readonly open: number
+  readonly skips: number
+  queuedBytes(): number
+}
+
 /** Request latency buckets, in seconds: a cached read is ~0.1 ms, a synced write several ms. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256]
@@ -49,6 +56,7 @@ function processMetrics(): Registry {
 
 export class ServerMetrics {
   private readonly registry = new Registry()
+  private readonly liveStreams: LiveStreamSource[] = []
   private readonly rateLimited = new Counter({
     name: 'scim_rate_limited_total',
     help: 'Requests refused with 429 by the per-token rate limit.',
@@ -130,6 +138,30 @@ export class ServerMetrics {
         },
       })
     }
+    // Summed over every app over these metrics: the server builds one, a test suite may build more.
+    const live = (read: (s: LiveStreamSource) => number) => this.liveStreams.reduce((n, s) => n + read(s), 0)
+    new Gauge({
+      name: 'scim_console_live_streams',
+      help: 'Open live streams of the admin console (server-sent events to signed-in browsers).',
+      registers: [r],
+      collect() {
+        this.set(live((s) => s.open))
+      },
+    })
+    new Gauge({
+      name: 'scim_console_live_queued_bytes',
+      help: 'Bytes the console live streams hold for browsers that have not read them yet, all streams together.',
+      registers: [r],
+      collect() {
+        this.set(live((s) => s.queuedBytes()))
+      },
+    })
+    mirroredCounter(
+      r,
+      'scim_console_live_skips_total',
+      'Times a console live stream fell a whole queue behind its browser and sent a skipped event instead of entries.',
+      () => live((s) => s.skips)
+    )
     const { journalEntries, eventsUndelivered } = sources
     if (journalEntries)
       new Gauge({
@@ -151,6 +183,11 @@ export class ServerMetrics {
           this.set(eventsUndelivered())
         },
       })
+  }
+
+  /** The console of an app over these metrics: its live streams are counted in from the next scrape. */
+  watchLiveStreams(source: LiveStreamSource): void {
+    this.liveStreams.push(source)
   }
 
   /** One answered request; `route` is the router's pattern, or a fixed word when none matched. */

@@ -1,5 +1,6 @@
 // Live updates: /admin/live streams each new journal entry of the tenant as a server-sent event.
 import { afterEach, describe, expect, test } from 'bun:test'
+import { LIVE_QUEUE_BYTES } from '../../src/console/journal-routes'
 import { Browser, csrfOf, form, makeConsoleApp, closeConsoleApps, consoleStores, signedIn } from '../helpers/console'
 
 const STORES = await consoleStores()
@@ -20,6 +21,31 @@ async function events(
   }
   return found().map((m) => ({ id: Number(m[1]), ...JSON.parse(m[2]!) }))
 }
+
+/** Reads the stream until its text so far matches `pattern`; returns that text. */
+async function readUntil(reader: { read(): Promise<{ value?: Uint8Array; done: boolean }> }, pattern: RegExp) {
+  const decoder = new TextDecoder()
+  let text = ''
+  while (!pattern.test(text)) {
+    const { value, done } = await reader.read()
+    if (done) break
+    text += decoder.decode(value, { stream: true })
+  }
+  return text
+}
+
+/** The value of the unlabelled metric `name` in /metrics text (NaN when absent). */
+function sample(text: string, name: string): number {
+  return Number(
+    text
+      .split('\n')
+      .find((line) => line.startsWith(`${name} `))
+      ?.slice(name.length + 1)
+  )
+}
+
+/** Entries written while the stream is not read: their events (~180 bytes each) come to ~1.4 MiB. */
+const WRITES = 8_000
 
 for (const store of STORES)
   describe.skipIf(store.skip)(`live updates (${store.name})`, () => {
@@ -66,6 +92,51 @@ for (const store of STORES)
       await reader.cancel()
       expect(got.map((e) => e.seq)).toEqual([2, 3])
     })
+
+    test('a browser that stops reading is held to LIVE_QUEUE_BYTES; reading again, it is told which entries it missed, then gets new ones', async () => {
+      const { app, browser } = await signedIn(store)
+      const created = await app.scim('POST', '/Users', { schemas: [URN_USER], userName: 'busy@example.com' })
+      const id = ((await created.json()) as { id: string }).id
+      const reader = (await browser.get('/admin/live')).body!.getReader()
+      const rename = (name: string) =>
+        app.scim('PATCH', `/Users/${id}`, patchBody({ op: 'replace', path: 'displayName', value: name }))
+      // 50 at a time, as a busy provisioning client sends them (they commit together).
+      for (let i = 0; i < WRITES; i += 50) await Promise.all(Array.from({ length: 50 }, (_, k) => rename(`n${i + k}`)))
+      const live = async () => {
+        const text = await app.metrics()
+        return {
+          bytes: sample(text, 'scim_console_live_queued_bytes'),
+          skips: sample(text, 'scim_console_live_skips_total'),
+        }
+      }
+      // The stream reads the journal after commits (on PostgreSQL at its next poll): wait until it stopped.
+      let held = await live()
+      while (held.skips === 0 && held.bytes <= LIVE_QUEUE_BYTES) {
+        await Bun.sleep(20)
+        held = await live()
+      }
+      expect(held.bytes).toBeLessThanOrEqual(LIVE_QUEUE_BYTES)
+      // Full to within an event: the bound stopped it, not a stream that had fewer to send.
+      expect(held.bytes).toBeGreaterThan(LIVE_QUEUE_BYTES - 1_000)
+      expect(held.skips).toBe(1)
+
+      const text = await readUntil(reader, /event: skipped\ndata: .+\n\n/)
+      const sent = [...text.matchAll(/id: (\d+)\nevent: journal\n/g)].map((m) => Number(m[1]))
+      expect(sent.length).toBeGreaterThan(5_000)
+      expect(sent).toEqual(Array.from({ length: sent.length }, (_, i) => i + 2))
+      const skipped = /id: (\d+)\nevent: skipped\ndata: (.+)\n\n/.exec(text)!
+      expect(text.endsWith(skipped[0])).toBe(true)
+      const last = WRITES + 1
+      expect(Number(skipped[1])).toBe(last)
+      expect(JSON.parse(skipped[2]!)).toEqual({ first: sent.length + 2, last })
+
+      await rename('after')
+      const [next] = await events(reader, 1)
+      expect(next!.seq).toBe(last + 1)
+      // Read to the end: the stream holds nothing, and it did not fall behind again.
+      expect(await live()).toEqual({ bytes: 0, skips: 1 })
+      await reader.cancel()
+    }, 120_000)
 
     test('without a session the stream is refused; signing out ends an open one', async () => {
       const { app, browser } = await signedIn(store)

@@ -72,6 +72,8 @@ export interface ConsoleTestApp {
   tenantsChanged(): Promise<void>
   /** What a stopping server calls before it drains requests. */
   endWaits(): void
+  /** The text GET /metrics answers (which a provisioning token may not read). */
+  metrics(): Promise<string>
 }
 
 const opened: (() => Promise<void>)[] = []
@@ -153,6 +155,7 @@ export async function makeConsoleApp(
     },
     tenantsChanged: async () => void (await server.tenantsChanged()),
     endWaits: () => server.endWaits(),
+    metrics: () => server.metrics.text(),
   }
 }
 
