@@ -82,7 +82,8 @@ select{font-weight:400}
  * Progressive enhancement only: every page works without it. Copies a resource's JSON, a new
  * token or the Tenant URL; and where a page has a [data-live] box, listens to the journal's
  * server-sent events and adds each new entry as a row (built with textContent, never as markup).
- * When the stream cannot run the box says so and offers a reload.
+ * When the stream cannot run, or left entries out because the page fell behind, the box says so
+ * and offers a reload.
  */
 export const CONSOLE_JS = `
 document.addEventListener('click', function (event) {
@@ -138,6 +139,25 @@ function consoleLive(box) {
     cell(tr, 'Changes', e.changes + (e.changes === 1 ? ' attribute' : ' attributes'))
     rows.insertBefore(tr, rows.firstChild)
     table.hidden = false
+  })
+  // The page fell a whole stream's worth behind (a stalled tab, a slow link): the server left
+  // those entries out. A row marks the gap where it is; the rows after it are live again.
+  source.addEventListener('skipped', function (event) {
+    var s = JSON.parse(event.data)
+    var text = 'Entries #' + s.first + ' to #' + s.last + ' were skipped: this page fell behind.'
+    var tr = document.createElement('tr')
+    tr.setAttribute('data-skipped', s.first + '-' + s.last)
+    var td = document.createElement('td')
+    td.colSpan = 5
+    td.textContent = text + ' '
+    var a = document.createElement('a')
+    a.href = ''
+    a.textContent = 'Reload the page'
+    td.appendChild(a)
+    tr.appendChild(td)
+    rows.insertBefore(tr, rows.firstChild)
+    table.hidden = false
+    say(text, true)
   })
 }
 document.querySelectorAll('[data-live]').forEach(consoleLive)

@@ -199,6 +199,24 @@ describe('console in Chromium', () => {
     await shot(page, 'dashboard-journal')
   }, 60_000)
 
+  test('a page that fell behind its live stream marks the entries the server left out, with a reload link', async () => {
+    const page = await newPage()
+    await signIn(page)
+    // What the server sends a browser that stopped reading for a whole queue (tests/console/live.test.ts).
+    await page.route('**/admin/live**', (route) =>
+      route.fulfill({
+        contentType: 'text/event-stream',
+        body: 'retry: 60000\n\nid: 12\nevent: skipped\ndata: {"first":5,"last":12}\n\n',
+      })
+    )
+    await page.goto(`${base}/admin/journal`)
+    const gap = page.locator('[data-live-rows] > tr[data-skipped="5-12"]')
+    await gap.waitFor()
+    expect(await gap.textContent()).toBe('Entries #5 to #12 were skipped: this page fell behind. Reload the page')
+    expect(await gap.getByRole('link', { name: 'Reload the page' }).count()).toBe(1)
+    await shot(page, 'journal-live-skipped')
+  }, 60_000)
+
   test('issue a token (shown once), then revoke it after confirming', async () => {
     const page = await newPage()
     await signIn(page)
