@@ -28,3 +28,13 @@ export function parseDocument(text: string): Doc {
 export function documentText(doc: Doc): string | undefined {
   return texts.get(doc)
 }
+
+/**
+ * A copy of `doc` to change: parsed again from its stored text when it has one, which is about
+ * ten times cheaper than structuredClone (a user: 0.35 against 4 µs; a PATCH spent 11 µs of its
+ * ~130 cloning), and structuredClone otherwise.
+ */
+export function mutableCopy(doc: Doc): Doc {
+  const text = texts.get(doc)
+  return text !== undefined ? (JSON.parse(text) as Doc) : structuredClone(doc)
+}

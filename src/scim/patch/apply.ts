@@ -4,6 +4,7 @@ import { isEchoedKey } from '../compat/okta'
 import type { CompatSink } from '../compat/rules'
 import { ScimError, quoted } from '../errors'
 import { deepEqual, isObject, type Doc } from '../document'
+import { mutableCopy } from '../document-text'
 import { DEFAULT_LIMITS, ElementBudget, type Limits } from '../limits'
 import { checkRequired } from '../schema/required'
 import { resolveKey, resolvePath, type Target } from '../schema/resolve-key'
@@ -129,7 +130,7 @@ export function applyPatch(
   fired?: CompatSink,
   limits: Limits = DEFAULT_LIMITS
 ): PatchResult {
-  const patcher = new Patcher(type, structuredClone(doc), new ElementBudget(limits), fired)
+  const patcher = new Patcher(type, mutableCopy(doc), new ElementBudget(limits), fired)
   ops.forEach((op, i) => {
     try {
       patcher.touched.clear()
