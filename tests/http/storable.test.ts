@@ -130,4 +130,38 @@ describe('stored documents', () => {
     expect(res.status).toBe(201)
     expect([created.a, created.b]).toEqual([0, 0])
   })
+
+  // RFC 7643 §2.5: `[]` is unassigned for an undeclared attribute as for a declared one, on PATCH as on
+  // POST and PUT: nothing is stored for it, so a PATCH that sets it where nothing was changes nothing.
+  test.each([
+    ['a path', [{ op: 'add', path: 'bar', value: [] }]],
+    ['no path', [{ op: 'add', value: { bar: [] } }]],
+    ['replace', [{ op: 'replace', path: 'bar', value: [] }]],
+    ['an extension URN', [{ op: 'add', path: 'urn:x:y:bar', value: [] }]],
+    ['an extension object', [{ op: 'add', path: 'urn:x:y', value: { bar: [] } }]],
+    ['a sub-attribute', [{ op: 'add', path: 'bag.bar', value: [] }]],
+  ])('PATCH of an undeclared [] (%s) stores nothing and changes nothing', async (_, ops) => {
+    const t = makeTestApp()
+    const created = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [USER], userName: 'k@x' }))
+    const res = await t.request('PATCH', `/scim/v2/Users/${created.id}`, { schemas: [PATCH_OP], Operations: ops })
+    expect(res.status).toBe(200)
+    const after = await readJson(await t.request('GET', `/scim/v2/Users/${created.id}`))
+    expect(after.meta.version).toBe(created.meta.version)
+    expect(await t.journal('default', 0, 10)).toHaveLength(1)
+  })
+
+  test('PATCH replacing an undeclared value with [] removes it, as null does', async () => {
+    const t = makeTestApp()
+    const body = { schemas: [USER], userName: 'k@x', bar: 'a', 'urn:x:y': { bar: 'b' }, bag: { bar: 'c', keep: 1 } }
+    const created = await readJson(await t.request('POST', '/scim/v2/Users', body))
+    const ops = ['bar', 'urn:x:y:bar', 'bag.bar'].map((path) => ({ op: 'replace', path, value: [] }))
+    const res = await t.request('PATCH', `/scim/v2/Users/${created.id}`, { schemas: [PATCH_OP], Operations: ops })
+    expect(res.status).toBe(200)
+    const entries = await t.journal('default', 0, 10)
+    expect(entries).toHaveLength(2)
+    // What the journal keeps is what is stored: the values are gone, no [] left in their place.
+    expect(JSON.stringify(entries[1])).not.toContain('[]')
+    const after = await readJson(await t.request('GET', `/scim/v2/Users/${created.id}`))
+    expect([after.bar, after['urn:x:y'], after.bag]).toEqual([undefined, undefined, { keep: 1 }])
+  })
 })

@@ -14,6 +14,15 @@ export function isClear(value: unknown, fired?: CompatSink): boolean {
   return value === null || value === undefined || value === ''
 }
 
+/**
+ * Whether a value written to an undeclared attribute removes it rather than being stored: what
+ * clears any attribute, and `[]`, which RFC 7643 §2.5 makes unassigned as coerce's isUnassigned
+ * does on POST and PUT (stored, it showed in no GET yet made a new version and a journal entry).
+ */
+export function clearsUndeclared(value: unknown, fired?: CompatSink): boolean {
+  return isClear(value, fired) || (Array.isArray(value) && value.length === 0)
+}
+
 /** The object holding the target attribute: the document, or its extension object (made when `create`). */
 export function holderOf(doc: Doc, t: AttrTarget, create: true): Doc
 export function holderOf(doc: Doc, t: AttrTarget, create: false): Doc | undefined

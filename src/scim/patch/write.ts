@@ -14,6 +14,7 @@ import type { CompiledAttribute } from '../schema/types'
 import {
   assertMutable,
   assertWritable,
+  clearsUndeclared,
   elementsOf,
   holderOf,
   isClear,
@@ -42,7 +43,7 @@ function writeSubInto(
     // Undeclared sub-attribute (MediusFlow `name.displayName`): stored as sent (coerce.ts header).
     assertAttrName(name, attr.path)
     const k = keyIn(element, name)
-    if (isClear(value, fired)) delete element[k]
+    if (clearsUndeclared(value, fired)) delete element[k]
     else {
       element[k] = value
       fired?.('undeclared-attribute')
@@ -230,17 +231,17 @@ export function writeAttr(op: WriteOp, doc: Doc, t: AttrTarget, value: unknown, 
   pruneHolder(doc, t)
 }
 
-/** Undeclared attributes: stored exactly as sent, `null`/"" clears (coerce.ts header). */
+/** Undeclared attributes: stored exactly as sent; `null`, "" and `[]` clear (coerce.ts header). */
 function writeUndeclared(holder: Doc, t: AttrTarget, value: unknown, fired?: CompatSink): void {
   if (t.sub === undefined) {
-    if (isClear(value, fired)) delete holder[t.key]
+    if (clearsUndeclared(value, fired)) delete holder[t.key]
     else holder[t.key] = value
     return
   }
   const prev = holder[t.key]
   const obj: Record<string, unknown> = isObject(prev) ? { ...prev } : {}
   const k = keyIn(obj, t.sub)
-  if (isClear(value, fired)) delete obj[k]
+  if (clearsUndeclared(value, fired)) delete obj[k]
   else obj[k] = value
   if (Object.keys(obj).length === 0) delete holder[t.key]
   else holder[t.key] = obj
@@ -260,7 +261,7 @@ export function writeExtension(
     const merged: Record<string, unknown> = isObject(doc[t.urnKey]) ? { ...(doc[t.urnKey] as Doc) } : {}
     for (const [k, v] of Object.entries(value)) {
       assertAttrName(k, t.urnKey)
-      if (v === null) delete merged[keyIn(merged, k)]
+      if (clearsUndeclared(v, fired)) delete merged[keyIn(merged, k)]
       else merged[keyIn(merged, k)] = v
     }
     if (Object.keys(merged).length === 0) delete doc[t.urnKey]
