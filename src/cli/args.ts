@@ -153,7 +153,7 @@ Limits (a request over one gets a SCIM Error that names it; the last two are bud
                                                  (default ${L.filterCacheBytes.default})
   --max-bulk-operations N SCIM_MAX_BULK_OPERATIONS operations one POST /Bulk may hold (default ${L.maxBulkOperations.default}; 413)
   --max-patch-operations N SCIM_MAX_PATCH_OPERATIONS operations one PATCH may hold (default ${L.maxPatchOperations.default}; 400 invalidValue)
-  --max-patch-elements N SCIM_MAX_PATCH_ELEMENTS elements of multi-valued attributes and members one PATCH's
+  --max-patch-elements N SCIM_MAX_PATCH_ELEMENTS elements of multi-valued attributes and members one request's PATCH
                                                  operations may visit in all (default ${L.maxPatchElements.default}; 400 invalidValue)
   --db-mmap-bytes N      SCIM_DB_MMAP_BYTES      read up to N bytes of the database file through a memory map
                                                  (default ${L.dbMmapBytes.default}: none); faster on large databases,

@@ -207,23 +207,39 @@ export function checkPatchOperations(count: number, limits: Limits): void {
 }
 
 /**
- * The element budget of one PATCH: `spend(n)` before visiting n elements, 400 invalidValue once
- * the request as a whole would visit more than the limit. Nothing is written then.
+ * The element budget of one request: `spend(n)` before visiting n elements, 400 invalidValue once
+ * the request as a whole would visit more than the limit. Nothing is written then. A Bulk request's
+ * PATCHes draw on one (service/bulk.ts): each attempt of one spends from a budget of its own
+ * started at what is left (`attempt()`), and only the attempt that ended is charged back, so a
+ * store that runs a write again does not count it twice.
  */
 export class ElementBudget {
   private left: number
 
-  constructor(readonly limits: Limits) {
-    this.left = limits.maxPatchElements
+  constructor(
+    readonly limits: Limits,
+    left = limits.maxPatchElements
+  ) {
+    this.left = left
   }
 
   spend(elements: number): void {
     this.left -= elements
     if (this.left < 0) {
       throw ScimError.invalidValue(
-        `this PATCH's operations would visit more than ${named('maxPatchElements', this.limits, 'elements')} of multi-valued attributes; send fewer operations per request`
+        `this request's PATCH operations would visit more than ${named('maxPatchElements', this.limits, 'elements')} of multi-valued attributes; send fewer operations per request`
       )
     }
+  }
+
+  /** A budget for one attempt at one PATCH, starting from what is left of this one. */
+  attempt(): ElementBudget {
+    return new ElementBudget(this.limits, this.left)
+  }
+
+  /** Takes what an attempt made from `attempt()` spent. */
+  charge(attempt: ElementBudget): void {
+    this.left = Math.min(this.left, attempt.left)
   }
 }
 

@@ -2,6 +2,7 @@
 import { parseBulkRequest, planBulk, resolvePathRef, resolveRefs, type BulkOperation } from '../scim/bulk'
 import { URN_BULK_RESPONSE } from '../scim/constants'
 import { ScimError, quoted, type ScimErrorBody } from '../scim/errors'
+import { ElementBudget } from '../scim/limits'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps } from './context'
 import { createResource } from './create'
@@ -40,6 +41,8 @@ export function* runBulk(
   const failedBulkIds = new Set<string>()
   const answers = new Map<number, BulkAnswer>()
   let errors = 0
+  // One request, one limit: its PATCHes share the element budget a PATCH sent alone has.
+  const shared: RequestInfo = { ...req, elementBudget: new ElementBudget(deps.settings.limits) }
   for (const index of plan.order) {
     if (request.failOnErrors !== undefined && errors >= request.failOnErrors) break
     const op = request.operations[index]!
@@ -47,7 +50,7 @@ export function* runBulk(
     try {
       const refused = plan.refused.get(index) ?? dependencyFailure(op, failedBulkIds)
       if (refused) throw refused
-      answer = yield* runOne(deps, op, createdIds, req)
+      answer = yield* runOne(deps, op, createdIds, shared)
     } catch (caught) {
       // Not a SCIM error: a 500 for this operation only (RFC 7644 §3.7.3), logged as a 500 is;
       // the operations before it are committed and those after it still run.
@@ -95,6 +98,7 @@ function* runOne(
     actor: req.actor,
     requestId: req.requestId,
     firedCompat: req.firedCompat,
+    elementBudget: req.elementBudget,
   }
   const data = resolveRefs(op.data, createdIds)
   let result: ServiceResult

@@ -1,6 +1,7 @@
 // PATCH /{type}/{id} (RFC 7644 §3.5.2): normalise IdP dialects, apply atomically, persist.
 import { normalizePatchRequest } from '../scim/compat/normalize-patch'
 import { ScimError, quoted } from '../scim/errors'
+import { ElementBudget } from '../scim/limits'
 import { applyPatch, type PatchResult } from '../scim/patch/apply'
 import { etagOf } from '../scim/render'
 import { deepEqual } from '../scim/document'
@@ -45,24 +46,30 @@ export function* patchResource(
   const ops = normalizePatchRequest(body, fired, limits)
   // Read before writing: a bad attributes list is a 400 with nothing changed.
   const plan = projectionOf(type, req)
+  const shared = req.elementBudget ?? new ElementBudget(limits)
+  let spent: ElementBudget | undefined
   const row = yield* awaited(
-    deps.store.write(function* (tx) {
-      const before = yield* tx.get(type, id)
-      if (!before) throw ScimError.notFound(`${type.name} ${quoted(id)} not found`)
-      checkIfMatch(req.ifMatch, etagOf(before.version))
-      const result = applyPatch(type, before.data, ops, fired, limits)
-      const now = deps.now().toISOString()
-      // RFC 7644 §3.5.2.1: a PATCH that changes nothing (Entra's retried adds and removes) keeps
-      // version and lastModified.
-      const moved = result.memberOps.length > 0 ? yield* tx.applyMemberOps(before, result.memberOps, now) : []
-      if (moved.length === 0 && !documentChanged(before.data, result)) return before
-      yield* checkAgainstOthers(tx, type, before.data, result.doc, id)
-      const after: StoredResource = { ...before, data: result.doc, version: before.version + 1, lastModified: now }
-      yield* tx.update(type, before, after)
-      const changes = () => [...diffDocuments(before.data, result.doc), ...memberChanges(moved)]
-      yield* tx.journal(changeEntry(req, 'patch', type, before, after, changes, now))
-      return after
-    })
+    deps.store
+      .write(function* (tx) {
+        const before = yield* tx.get(type, id)
+        if (!before) throw ScimError.notFound(`${type.name} ${quoted(id)} not found`)
+        checkIfMatch(req.ifMatch, etagOf(before.version))
+        // A store may run this again (PostgreSQL re-runs a batch): each run spends from a fresh copy.
+        spent = shared.attempt()
+        const result = applyPatch(type, before.data, ops, fired, spent)
+        const now = deps.now().toISOString()
+        // RFC 7644 §3.5.2.1: a PATCH that changes nothing (Entra's retried adds and removes) keeps
+        // version and lastModified.
+        const moved = result.memberOps.length > 0 ? yield* tx.applyMemberOps(before, result.memberOps, now) : []
+        if (moved.length === 0 && !documentChanged(before.data, result)) return before
+        yield* checkAgainstOthers(tx, type, before.data, result.doc, id)
+        const after: StoredResource = { ...before, data: result.doc, version: before.version + 1, lastModified: now }
+        yield* tx.update(type, before, after)
+        const changes = () => [...diffDocuments(before.data, result.doc), ...memberChanges(moved)]
+        yield* tx.journal(changeEntry(req, 'patch', type, before, after, changes, now))
+        return after
+      })
+      .finally(() => spent && shared.charge(spent))
   )
   if (type.name === 'Group' && req.attributes === undefined)
     return { status: 204, headers: { etag: etagOf(row.version) } }

@@ -1,5 +1,6 @@
 // What a service returns to the HTTP layer: a status, headers and an optional JSON body.
 import type { ScimError } from '../scim/errors'
+import type { ElementBudget } from '../scim/limits'
 
 export interface ServiceResult {
   status: number
@@ -30,4 +31,9 @@ export interface RequestInfo {
    * answer instead: for a Bulk operation, which answers on its own while the others go on.
    */
   internalError?: (error: unknown) => ScimError
+  /**
+   * The elements of multi-valued attributes the request's PATCH operations may still visit: set by
+   * a Bulk request, whose PATCHes share one limit; a PATCH sent alone has a budget of its own.
+   */
+  elementBudget?: ElementBudget
 }

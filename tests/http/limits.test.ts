@@ -396,6 +396,31 @@ describe('http limits: PATCH work', () => {
     const left = await readJson(await t.request('GET', `/scim/v2/Groups/${gid}?attributes=members`))
     expect(left.members).toHaveLength(900)
   })
+
+  // A Bulk request is one request: its PATCHes share one budget, or 1,000 of them could each visit the
+  // whole limit and hold the server's one thread for minutes.
+  test('the PATCH operations of one Bulk request share the element limit; the next request has its own', async () => {
+    const t = makeTestApp({ limits: { maxPatchElements: 2000 } })
+    const emails = Array.from({ length: 900 }, (_, i) => ({ value: `${i}@x` }))
+    const id = await createUser(t, 'bulkscan@x', { emails })
+    const remove = { op: 'remove', path: 'emails[value eq "nomatch"]' }
+    const patch = { method: 'PATCH', path: `/Users/${id}`, data: patchBody(remove) }
+    const bulk = (n: number) => ({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+      Operations: Array.from({ length: n }, () => patch),
+    })
+    const statuses = async (n: number) => {
+      const res = await t.request('POST', '/scim/v2/Bulk', bulk(n))
+      expect(res.status).toBe(200)
+      const out = (await res.json()) as { Operations: { status: string; response?: { detail: string } }[] }
+      return out.Operations.map((o) => (o.status === '400' ? o.response!.detail : o.status))
+    }
+    const answers = await statuses(4)
+    expect(answers.slice(0, 2)).toEqual(['200', '200'])
+    expect(answers[2]).toContain('2000 elements (max-patch-elements)')
+    expect(answers[3]).toContain('2000 elements (max-patch-elements)')
+    expect(await statuses(2)).toEqual(['200', '200'])
+  })
 })
 
 describe('http limits: filter terms on a member display', () => {

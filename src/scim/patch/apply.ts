@@ -5,7 +5,7 @@ import type { CompatSink } from '../compat/rules'
 import { ScimError, quoted } from '../errors'
 import { deepEqual, isObject, type Doc } from '../document'
 import { mutableCopy } from '../document-text'
-import { DEFAULT_LIMITS, ElementBudget, type Limits } from '../limits'
+import { DEFAULT_LIMITS, ElementBudget } from '../limits'
 import { checkRequired } from '../schema/required'
 import { resolveKey, resolvePath, type Target } from '../schema/resolve-key'
 import type { ResourceType } from '../schema/types'
@@ -119,8 +119,8 @@ function located(err: ScimError, op: PatchOperation): ScimError {
  * Applies PATCH operations (RFC 7644 §3.5.2) to a copy of `doc`. All or nothing: the first failing
  * operation throws a ScimError naming its index and path, and `doc` is never modified. Group
  * `members` changes come back as `memberOps`, never in the document. Each IdP leniency applied is
- * told to `fired` (src/scim/compat/rules.ts). The operations together may visit at most
- * `limits.maxPatchElements` elements of multi-valued attributes (400 invalidValue).
+ * told to `fired` (src/scim/compat/rules.ts). The operations together may visit at most what is
+ * left of `budget` (the request's `maxPatchElements`) of multi-valued attributes (400 invalidValue).
  * @example applyPatch(userType, doc, normalizePatchRequest(body, fired), fired)
  */
 export function applyPatch(
@@ -128,9 +128,9 @@ export function applyPatch(
   doc: Doc,
   ops: readonly PatchOperation[],
   fired?: CompatSink,
-  limits: Limits = DEFAULT_LIMITS
+  budget: ElementBudget = new ElementBudget(DEFAULT_LIMITS)
 ): PatchResult {
-  const patcher = new Patcher(type, mutableCopy(doc), new ElementBudget(limits), fired)
+  const patcher = new Patcher(type, mutableCopy(doc), budget, fired)
   ops.forEach((op, i) => {
     try {
       patcher.touched.clear()
