@@ -55,10 +55,15 @@ export function stats(runs: Measurement[]): Pick<Row, 'rps' | 'p50Ms' | 'p99Ms' 
   }
 }
 
-/** Median over rounds of (scim req/s ÷ baseline req/s measured in the same round). */
+/**
+ * Median over rounds of (scim req/s ÷ baseline req/s measured in the same round): the baseline run
+ * made beside the scenario when there is one (`pair`), else the round's.
+ */
 export function pairedRatio(scim: Measurement[], base: Measurement[]): number | null {
   const ratios = scim.flatMap((s) => {
-    const b = base.find((x) => x.round === s.round)
+    const b =
+      base.find((x) => x.round === s.round && x.pair === s.scenario) ??
+      base.find((x) => x.round === s.round && x.pair === undefined)
     return b ? [s.result.rps / b.result.rps] : []
   })
   return ratios.length ? median(ratios) : null
