@@ -4,6 +4,8 @@ export interface AttemptPolicy {
   /** Failures allowed within `windowMs` before further attempts are refused. */
   failures: number
   windowMs: number
+  /** Keys kept at most (the oldest goes first); 10,000 unless set. */
+  maxKeys?: number
 }
 
 /**
@@ -17,10 +19,11 @@ export interface AttemptPolicy {
 export class AttemptLimiter {
   private readonly failed = new Map<string, number[]>()
 
-  constructor(
-    private readonly policy: AttemptPolicy,
-    private readonly maxKeys = 10_000
-  ) {}
+  private readonly maxKeys: number
+
+  constructor(private readonly policy: AttemptPolicy) {
+    this.maxKeys = policy.maxKeys ?? 10_000
+  }
 
   /** 0 when `key` may try now, else whole seconds until it may. */
   wait(key: string, now: number): number {

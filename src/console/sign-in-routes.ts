@@ -1,7 +1,7 @@
 // Sign-in with a password or a one-time link, and sign-out: the console's only unauthenticated actions.
 import { Elysia } from 'elysia'
 import type { AdminStore } from './admin-store'
-import { randomSecret, secretHash } from './admin-store'
+import { ADMIN_NAME, randomSecret, secretHash } from './admin-store'
 import { type AttemptPolicy, AttemptLimiter } from './attempts'
 import { clientAddress } from './client-address'
 import { href } from './layout'
@@ -70,9 +70,14 @@ export function signInRoutes({ admins, sessions, secure, now, policy = DEFAULT_S
         const name = (form.get('name') ?? '').trim()
         if (!fromOurForm(request, form))
           return formPage(request, (pre) => signInPage(pre, 'The form expired. Please sign in again.', name), 403)
+        // Only an account's name is counted per account: the name is whatever the client posts, and
+        // counting made-up ones let a flood of them push a real account's failures out of the limiter.
+        // The (quick) look-up comes first, so the wait and the count below run with no await between.
+        const hash = ADMIN_NAME.test(name) ? await admins.passwordHash(name) : undefined
+        const account = hash === undefined ? undefined : name
         const at = now()
         const address = clientAddress(request)
-        const wait = Math.max(byAddress.wait(address, at), byAccount.wait(name.toLowerCase(), at))
+        const wait = Math.max(byAddress.wait(address, at), account === undefined ? 0 : byAccount.wait(account, at))
         if (wait > 0) {
           const page = formPage(
             request,
@@ -85,11 +90,11 @@ export function signInRoutes({ admins, sessions, secure, now, policy = DEFAULT_S
         const password = form.get('password') ?? ''
         // Counted before the (slow) check, so attempts in flight together are all counted.
         byAddress.fail(address, at)
-        byAccount.fail(name.toLowerCase(), at)
-        if (name === '' || !(await checkPassword(password, await admins.passwordHash(name))))
+        if (account !== undefined) byAccount.fail(account, at)
+        if (!(await checkPassword(password, hash)))
           return formPage(request, (pre) => signInPage(pre, 'Wrong account name or password.', name), 401)
         byAddress.forgive(address, at)
-        byAccount.clear(name.toLowerCase())
+        byAccount.clear(account!)
         return signedIn(request, name)
       },
       { parse: 'none' }

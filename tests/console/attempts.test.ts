@@ -16,7 +16,7 @@ describe('console sign-in attempts', () => {
   })
 
   test('clear forgets a key; the number of keys kept is capped, oldest first', () => {
-    const limiter = new AttemptLimiter({ failures: 1, windowMs: 60_000 }, 2)
+    const limiter = new AttemptLimiter({ failures: 1, windowMs: 60_000, maxKeys: 2 })
     limiter.fail('a', 0)
     limiter.clear('a')
     expect(limiter.wait('a', 1)).toBe(0)

@@ -155,6 +155,24 @@ for (const store of STORES)
       expect((await new Browser(app).signIn(ADMIN, PASSWORD, '10.0.0.9')).status).toBe(303)
     })
 
+    // Names are whatever the client posts: were each one counted, made-up names (16 KiB each) would
+    // fill the limiter and push a real account's failures out, lifting its wait.
+    test('only names of accounts are counted per account: made-up names neither fill the limiter nor lift a wait', async () => {
+      const app = await makeConsoleApp({
+        policy: {
+          account: { failures: 3, windowMs: 60_000, maxKeys: 4 },
+          address: { failures: 100, windowMs: 60_000 },
+        },
+      })
+      for (let i = 0; i < 3; i++)
+        expect((await new Browser(app).signIn(ADMIN, 'wrong password!', `10.0.2.${i}`)).status).toBe(401)
+      for (let i = 0; i < 4; i++)
+        expect((await new Browser(app).signIn(`nobody-${i}-${'x'.repeat(2000)}`, 'guess', `10.0.3.${i}`)).status).toBe(
+          401
+        )
+      expect((await new Browser(app).signIn(ADMIN, PASSWORD, '10.0.2.9')).status).toBe(429)
+    })
+
     test('guesses sent at the same time count before their passwords are checked: no more get through than the limit', async () => {
       const app = await makeConsoleApp({
         policy: { account: { failures: 3, windowMs: 60_000 }, address: { failures: 100, windowMs: 60_000 } },
