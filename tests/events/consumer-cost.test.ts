@@ -1,6 +1,6 @@
 // What consumers cost per event: one signature per entry for all of a tenant's consumers, one
 // journal read per poll, no acknowledgement rows for in-order acks, waves of pushed SETs.
-import { afterEach, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { newSigningKey } from '../../src/events/jws'
 import { readSize } from '../../src/events/pending'
 import { pollEvents, type PollDeps } from '../../src/events/poll'
@@ -10,6 +10,7 @@ import type { Feed, SetClaims } from '../../src/events/set'
 import { SignedSets } from '../../src/events/signed-sets'
 import { StreamPositions } from '../../src/events/streams'
 import { openDatabase } from '../../src/store/db'
+import { cleanupsAfterEach } from '../helpers/cleanups'
 import { countedPolling, MemoryJournal } from './memory-journal'
 
 const BASE = 'https://scim.example.com/scim/v2'
@@ -17,10 +18,7 @@ const feed: Feed = { issuer: BASE, audience: `${BASE}/Events`, endpointOf: () =>
 const users = (n: number, from = 0) =>
   Array.from({ length: n }, (_, i) => ({ op: 'create' as const, resourceId: `u${from + i}` }))
 
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
+const later = cleanupsAfterEach()
 
 describe('events/consumer cost', () => {
   test('an entry is signed once per feed, whoever takes it first; another feed signs its own', () => {
@@ -80,7 +78,7 @@ describe('events/consumer cost', () => {
         return new Response(null, { status: 202 })
       },
     })
-    cleanups.push(() => server.stop(true))
+    later(() => server.stop(true))
     const journal = new MemoryJournal()
     const { sqlite } = openDatabase(':memory:')
     const service = createEvents({
@@ -91,7 +89,7 @@ describe('events/consumer cost', () => {
       now: () => new Date(),
       reloadEveryMs: 0,
     })
-    cleanups.push(async () => {
+    later(async () => {
       await service.close()
       sqlite.close()
     })
@@ -117,7 +115,7 @@ describe('events/consumer cost', () => {
         return new Response(null, { status: 202 })
       },
     })
-    cleanups.push(() => server.stop(true))
+    later(() => server.stop(true))
     const journal = new MemoryJournal()
     const { sqlite } = openDatabase(':memory:')
     let writes = 0
@@ -133,7 +131,7 @@ describe('events/consumer cost', () => {
         return sqlite.transaction(fn)()
       },
     })
-    cleanups.push(async () => {
+    later(async () => {
       await service.close()
       sqlite.close()
     })
@@ -161,7 +159,7 @@ describe('events/consumer cost', () => {
         return new Response(null, { status: 202, headers: { connection: 'close' } })
       },
     })
-    cleanups.push(() => server.stop(true))
+    later(() => server.stop(true))
     const journal = new MemoryJournal()
     const { sqlite } = openDatabase(':memory:')
     const delays: number[] = []
@@ -174,7 +172,7 @@ describe('events/consumer cost', () => {
       reloadEveryMs: 0,
       push: { sleep: async (ms) => void delays.push(ms) },
     })
-    cleanups.push(async () => {
+    later(async () => {
       await service.close()
       sqlite.close()
     })
@@ -189,7 +187,7 @@ describe('events/consumer cost', () => {
 
   test('a poll acknowledging what the last one returned reads the journal once and stores no single acks', async () => {
     const journal = new MemoryJournal()
-    const { deps, counts, positions, sqlite } = countedPolling(journal, (close) => cleanups.push(close))
+    const { deps, counts, positions, sqlite } = countedPolling(journal, later)
     journal.commit(...users(40))
     const poll = (ack: string[], maxEvents: number) =>
       pollEvents(deps, 'default', 'poll', feed, { ack, setErrs: {}, maxEvents, returnImmediately: true })
@@ -210,7 +208,7 @@ describe('events/consumer cost', () => {
   test('an ack ahead of an unacknowledged event is kept on its own; the position moves once the gap closes', async () => {
     const journal = new MemoryJournal()
     const { sqlite } = openDatabase(':memory:')
-    cleanups.push(() => sqlite.close())
+    later(() => sqlite.close())
     const positions = new StreamPositions(sqlite)
     const deps: PollDeps = {
       reader: journal,

@@ -1,22 +1,20 @@
 // A token that expired can never poll again: its stream goes, as a revoked token's does.
-import { afterEach, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { issueTokenRecord } from '../../src/auth/token-admin'
 import { createEvents } from '../../src/events/service'
 import { dropRevokedTokenStreams, pushStream, StreamPositions } from '../../src/events/streams'
 import { openDatabase } from '../../src/store/db'
+import { cleanupsAfterEach } from '../helpers/cleanups'
 import { MemoryJournal } from './memory-journal'
 
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
+const later = cleanupsAfterEach()
 
 const HOUR = 3_600_000
 const start = new Date('2026-12-01T10:00:00.000Z')
 
 function database() {
   const { sqlite } = openDatabase(':memory:')
-  cleanups.push(() => sqlite.close())
+  later(() => sqlite.close())
   const positions = new StreamPositions(sqlite)
   const expiring = issueTokenRecord(
     sqlite,
@@ -67,7 +65,7 @@ describe('events/expired token streams', () => {
         return sqlite.transaction(fn)()
       },
     })
-    cleanups.push(() => service.close())
+    later(() => service.close())
     await Bun.sleep(30)
     expect(streams()).toContain(`poll ${expiring.record.id}`)
     // Nothing to drop: the check writes nothing.

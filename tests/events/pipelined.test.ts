@@ -1,5 +1,5 @@
 // Pushed SETs pipelined on one HTTP/1.1 connection: responses parsed in order, the connection's end handled.
-import { afterEach, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import {
@@ -12,12 +12,10 @@ import {
   Unanswered,
 } from '../../src/events/pipelined'
 import { outcomeOf } from '../../src/events/push'
+import { cleanupsAfterEach } from '../helpers/cleanups'
 import { HAS_OPENSSL, selfSignedCert } from '../helpers/tls'
 
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
+const later = cleanupsAfterEach()
 
 const bytes = (s: string) => Buffer.from(s, 'latin1')
 
@@ -33,7 +31,7 @@ function rawServer(reply: (received: string) => string | undefined): Promise<{ p
       if (out !== undefined) socket.end(out)
     })
   })
-  cleanups.push(() => new Promise((resolve) => server.close(resolve)))
+  later(() => new Promise((resolve) => server.close(resolve)))
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => {
       state.port = (server.address() as { port: number }).port
@@ -88,9 +86,9 @@ describe('events/pipelined', () => {
           : new Response(null, { status: 202 })
       },
     })
-    cleanups.push(() => server.stop(true))
+    later(() => server.stop(true))
     const connection = new PipelinedConnection(new URL(`http://127.0.0.1:${server.port}/events`))
-    cleanups.push(() => connection.close())
+    later(() => connection.close())
     const bodies = Array.from({ length: 20 }, (_, i) => `b${i}`)
     const answers = await connection.post(bodies, 5000)
     expect(seen).toEqual(bodies)
@@ -111,7 +109,7 @@ describe('events/pipelined', () => {
         : undefined
     )
     const connection = new PipelinedConnection(new URL(`http://127.0.0.1:${state.port}/`))
-    cleanups.push(() => connection.close())
+    later(() => connection.close())
     const [first, second] = await connection.post(['first', 'second'], 5000)
     expect(first).toEqual({ status: 'fulfilled', value: { status: 202, body: '' } })
     expect(second?.status).toBe('rejected')
@@ -124,7 +122,7 @@ describe('events/pipelined', () => {
       received.includes('\r\n\r\nfirst') ? 'HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n' : undefined
     )
     const connection = new PipelinedConnection(new URL(`http://127.0.0.1:${state.port}/`))
-    cleanups.push(() => connection.close())
+    later(() => connection.close())
     const [first, second] = await connection.post(['first', 'second'], 5000)
     expect(first).toEqual({ status: 'fulfilled', value: { status: 202, body: '' } })
     expect(second?.status === 'rejected' && second.reason).toBeInstanceOf(Unanswered)
@@ -147,12 +145,12 @@ describe('events/pipelined', () => {
         more()
       })
     })
-    cleanups.push(() => new Promise((resolve) => server.close(resolve)))
+    later(() => new Promise((resolve) => server.close(resolve)))
     const port = await new Promise<number>((resolve) =>
       server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port))
     )
     const connection = new PipelinedConnection(new URL(`http://127.0.0.1:${port}/`))
-    cleanups.push(() => connection.close())
+    later(() => connection.close())
     const [answer] = await connection.post(['x'], 60_000)
     expect(answer?.status === 'rejected' && String(answer.reason)).toContain(`larger than ${MAX_ANSWER_BYTES} bytes`)
     // The connection went after a bound's worth, not after what the receiver would have sent.
@@ -162,7 +160,7 @@ describe('events/pipelined', () => {
   test('a receiver that never answers is given up on after the timeout; one that is not there fails at once', async () => {
     const silent = await rawServer(() => undefined)
     const connection = new PipelinedConnection(new URL(`http://127.0.0.1:${silent.port}/`))
-    cleanups.push(() => connection.close())
+    later(() => connection.close())
     const [answer] = await connection.post(['x'], 50)
     expect(answer?.status).toBe('rejected')
     const gone = new PipelinedConnection(new URL('http://127.0.0.1:1/'))
@@ -184,10 +182,10 @@ describe('events/pipelined', () => {
           return new Response(null, { status: 202 })
         },
       })
-      cleanups.push(() => server.stop(true))
+      later(() => server.stop(true))
       const url = new URL(`https://localhost:${server.port}/events`)
       const trusting = new PipelinedConnection(url, readFileSync(cert, 'utf8'))
-      cleanups.push(() => trusting.close())
+      later(() => trusting.close())
       const answers = await trusting.post(['a', 'b', 'c'], 5000)
       expect(answers.map((a) => a.status === 'fulfilled' && a.value.status)).toEqual([202, 202, 202])
       expect(seen).toEqual(['a', 'b', 'c'])
@@ -225,7 +223,7 @@ describe('events/pipelined', () => {
         return new Response(null, { status: seen.length === 2 ? 503 : 202 })
       },
     })
-    cleanups.push(() => server.stop(true))
+    later(() => server.stop(true))
     const answers = await new FetchTransport(`http://127.0.0.1:${server.port}/`).post(['a', 'b', 'c'], 5000)
     expect(answers.map((a) => a.status === 'fulfilled' && a.value.status)).toEqual([202, 503, 202])
     expect(seen).toEqual(['a', 'b', 'c'])

@@ -1,11 +1,12 @@
 // A poll and a push wave read and carry at most a byte budget of entry text, yet always one entry; nothing lost or repeated.
-import { afterEach, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { pendingEntries } from '../../src/events/pending'
 import { pollEvents } from '../../src/events/poll'
 import { setPushUrls } from '../../src/events/push-urls'
 import { createEvents } from '../../src/events/service'
 import { runSync } from '../../src/service/effect'
 import { openDatabase } from '../../src/store/db'
+import { cleanupsAfterEach } from '../helpers/cleanups'
 import { countedPolling, countingReader, entryBytes, MemoryJournal } from './memory-journal'
 
 const BASE = 'https://scim.example.com/scim/v2'
@@ -18,10 +19,7 @@ const large = (n: number, size: number) =>
     changes: [{ path: 'description', after: `${i}`.padEnd(size, 'x') }],
   }))
 
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
+const later = cleanupsAfterEach()
 
 describe('events/poll bytes', () => {
   test('a poll over large entries reads and returns no more than the budget, says more are available, and the acking polls get the rest once each', async () => {
@@ -29,7 +27,7 @@ describe('events/poll bytes', () => {
     const entries = journal.commit(...large(10, 300_000))
     const size = entryBytes(entries[0]!)
     const budget = 1_000_000
-    const { deps, counts, positions } = countedPolling(journal, (close) => cleanups.push(close), budget)
+    const { deps, counts, positions } = countedPolling(journal, later, budget)
     const poll = (ack: string[]) =>
       pollEvents(deps, 'default', 'poll', feed, { ack, setErrs: {}, returnImmediately: true })
     const first = await poll([])
@@ -56,7 +54,7 @@ describe('events/poll bytes', () => {
   test('an entry larger than the whole budget is delivered alone, and the stream goes on after it', async () => {
     const journal = new MemoryJournal()
     const entries = journal.commit(...large(3, 50_000))
-    const { deps } = countedPolling(journal, (close) => cleanups.push(close), 10_000)
+    const { deps } = countedPolling(journal, later, 10_000)
     const poll = (ack: string[]) =>
       pollEvents(deps, 'default', 'poll', feed, { ack, setErrs: {}, returnImmediately: true })
     const got: string[] = []
@@ -74,7 +72,7 @@ describe('events/poll bytes', () => {
   test('acks ahead of an unacknowledged entry still count when the budget cuts the reads short', async () => {
     const journal = new MemoryJournal()
     const entries = journal.commit(...large(6, 3_000))
-    const { deps, positions } = countedPolling(journal, (close) => cleanups.push(close), 7_000)
+    const { deps, positions } = countedPolling(journal, later, 7_000)
     const poll = (ack: string[]) =>
       pollEvents(deps, 'default', 'poll', feed, { ack, setErrs: {}, returnImmediately: true })
     const jtis = Object.keys((await poll([])).sets)
@@ -111,7 +109,7 @@ describe('events/poll bytes', () => {
         return new Response(null, { status: 202 })
       },
     })
-    cleanups.push(() => server.stop(true))
+    later(() => server.stop(true))
     const journal = new MemoryJournal()
     const { sqlite } = openDatabase(':memory:')
     const service = createEvents({
@@ -123,7 +121,7 @@ describe('events/poll bytes', () => {
       reloadEveryMs: 0,
       maxEventBytes: 5_000,
     })
-    cleanups.push(async () => {
+    later(async () => {
       await service.close()
       sqlite.close()
     })

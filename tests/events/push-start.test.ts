@@ -1,20 +1,18 @@
 // Where a new RFC 8935 receiver starts: at the journal's head when added (default), or at the oldest entry kept.
-import { afterEach, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { UsageError } from '../../src/cli/args'
 import { runTenantCommand, TENANT_USAGE } from '../../src/cli/tenant-command'
 import { setPushUrls } from '../../src/events/push-urls'
+import { cleanupsAfterEach } from '../helpers/cleanups'
 import { claimsOf } from '../helpers/events-binary'
 import { makeTestApp, type TestApp } from '../helpers/app'
 import { receiver } from './receiver'
 
 const URN_USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
+const later = cleanupsAfterEach()
 
 /** A server with the database journal on a file, so `tenant set` can run beside it as it does in production. */
 function server() {
@@ -25,8 +23,8 @@ function server() {
     baseUrl: 'https://scim.example.com/scim/v2',
     events: { reloadEveryMs: 0, push: { sleep: async () => {} } },
   })
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
-  cleanups.push(async () => {
+  later(() => rmSync(dir, { recursive: true, force: true }))
+  later(async () => {
     await t.server.deps.events?.close()
     t.server.store.close()
   })
@@ -46,7 +44,7 @@ async function createUsers(t: TestApp, names: string[]): Promise<string[]> {
 
 function listening() {
   const r = receiver([])
-  cleanups.push(r.stop)
+  later(r.stop)
   return r
 }
 

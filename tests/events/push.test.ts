@@ -1,5 +1,5 @@
 // RFC 8935 push to receivers on 127.0.0.1: order, retries with exponential back-off, rejection, backlog, restart.
-import { afterEach, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,15 +10,13 @@ import { createEvents } from '../../src/events/service'
 import type { SetClaims } from '../../src/events/set'
 import type { EventService } from '../../src/events/types'
 import { openDatabase } from '../../src/store/db'
+import { cleanupsAfterEach } from '../helpers/cleanups'
 import { MemoryJournal } from './memory-journal'
 import { receiver } from './receiver'
 
 const BASE = 'https://scim.example.com/scim/v2'
 
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
+const later = cleanupsAfterEach()
 
 function events(journal: MemoryJournal, db = ':memory:', delays: number[] = [], sleep?: () => Promise<void>) {
   const { sqlite } = openDatabase(db)
@@ -42,7 +40,7 @@ function events(journal: MemoryJournal, db = ':memory:', delays: number[] = [], 
     await service.close()
     sqlite.close()
   }
-  cleanups.push(close)
+  later(close)
   return { service, sqlite, close }
 }
 
@@ -55,7 +53,7 @@ const users = (n: number, from = 0) =>
 describe('events/push', () => {
   test('a receiver that fails its first attempts gets every SET, in commit order, after exponential back-off', async () => {
     const r = receiver([503, 500, 503])
-    cleanups.push(r.stop)
+    later(r.stop)
     const journal = new MemoryJournal()
     const delays: number[] = []
     const { service, sqlite } = events(journal, ':memory:', delays)
@@ -76,7 +74,7 @@ describe('events/push', () => {
 
   test('the undelivered counter holds what a failing receiver still owes', async () => {
     const r = receiver([503, 503, 503])
-    cleanups.push(r.stop)
+    later(r.stop)
     const journal = new MemoryJournal()
     let release = () => {}
     const retrying = new Promise<void>((resolve) => (release = resolve))
@@ -109,7 +107,7 @@ describe('events/push', () => {
 
   test('a SET the receiver refuses with an RFC 8935 error (400, err) is not resent; the next one follows', async () => {
     const r = receiver([400])
-    cleanups.push(r.stop)
+    later(r.stop)
     const journal = new MemoryJournal()
     const delays: number[] = []
     const { service, sqlite } = events(journal, ':memory:', delays)
@@ -124,10 +122,10 @@ describe('events/push', () => {
 
   test('after a restart a receiver gets only what it had not accepted, and each receiver has its own position', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'scim-push-'))
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+    later(() => rmSync(dir, { recursive: true, force: true }))
     const db = join(dir, 'scim.db')
     const r = receiver([])
-    cleanups.push(r.stop)
+    later(r.stop)
     const journal = new MemoryJournal()
     const first = events(journal, db)
     setPushUrls(first.sqlite, 'default', [r.url])
@@ -137,7 +135,7 @@ describe('events/push', () => {
     await first.close()
     journal.commit(...users(2, 2))
     const late = receiver([])
-    cleanups.push(late.stop)
+    later(late.stop)
     const second = events(journal, db)
     setPushUrls(second.sqlite, 'default', [r.url, late.url], 'oldest')
     second.service.reloadPushUrls()
@@ -150,7 +148,7 @@ describe('events/push', () => {
 
   test('a failing journal read is retried after a back-off; the receiver keeps delivering', async () => {
     const r = receiver([])
-    cleanups.push(r.stop)
+    later(r.stop)
     const journal = new MemoryJournal()
     const after = journal.after.bind(journal)
     let failing = 2
@@ -179,7 +177,7 @@ describe('events/push', () => {
     expect(pushUrlProblem('ftp://x/y')).toContain('not an http')
     expect(pushUrlProblem('https://u:p@x/y')).toContain('credentials')
     const { sqlite } = openDatabase(':memory:')
-    cleanups.push(() => sqlite.close())
+    later(() => sqlite.close())
     expect(() => setPushUrls(sqlite, 'nobody', ['https://x/y'])).toThrow('no tenant nobody')
     expect(() => setPushUrls(sqlite, 'default', ['nope'])).toThrow('not an absolute URL')
   })

@@ -1,15 +1,13 @@
 // Position writes go through the writer the server hands in (its write queue), so they share the commits of requests.
-import { afterEach, expect, test } from 'bun:test'
+import { expect, test } from 'bun:test'
 import { setPushUrls } from '../../src/events/push-urls'
 import { createEvents } from '../../src/events/service'
 import { openDatabase } from '../../src/store/db'
+import { cleanupsAfterEach } from '../helpers/cleanups'
 import { MemoryJournal } from './memory-journal'
 import { receiver } from './receiver'
 
-const cleanups: (() => unknown)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
+const later = cleanupsAfterEach()
 
 function events(journal: MemoryJournal) {
   const { sqlite } = openDatabase(':memory:')
@@ -26,7 +24,7 @@ function events(journal: MemoryJournal) {
       return sqlite.transaction(fn)()
     },
   })
-  cleanups.push(async () => {
+  later(async () => {
     await service.close()
     sqlite.close()
   })
@@ -48,7 +46,7 @@ test("a poll's acks and position move are one job of the writer", async () => {
 
 test('each SET a receiver accepted moves its position through the writer', async () => {
   const r = receiver([])
-  cleanups.push(r.stop)
+  later(r.stop)
   const journal = new MemoryJournal()
   const { service, sqlite, writes } = events(journal)
   setPushUrls(sqlite, 'default', [r.url])
