@@ -3,17 +3,13 @@
 import { describe, expect, test } from 'bun:test'
 import { newSigningKey } from '../../src/events/jws'
 import { readSize } from '../../src/events/pending'
-import { pollEvents, type PollDeps } from '../../src/events/poll'
-import { setPushUrls } from '../../src/events/push-urls'
-import { createEvents } from '../../src/events/service'
+import { pollEvents } from '../../src/events/poll'
 import type { Feed, SetClaims } from '../../src/events/set'
 import { SignedSets } from '../../src/events/signed-sets'
-import { StreamPositions } from '../../src/events/streams'
-import { openDatabase } from '../../src/store/db'
 import { cleanupsAfterEach } from '../helpers/cleanups'
-import { countedPolling, MemoryJournal } from './memory-journal'
+import { BASE, countedPolling, MemoryJournal, memoryEvents, memoryPositions, pollDeps } from './memory-journal'
+import { receiver } from './receiver'
 
-const BASE = 'https://scim.example.com/scim/v2'
 const feed: Feed = { issuer: BASE, audience: `${BASE}/Events`, endpointOf: () => '/Users' }
 const users = (n: number, from = 0) =>
   Array.from({ length: n }, (_, i) => ({ op: 'create' as const, resourceId: `u${from + i}` }))
@@ -69,119 +65,50 @@ describe('events/consumer cost', () => {
   })
 
   test('the poller and a push receiver of the tenant get the same signed SET', async () => {
-    const bodies: string[] = []
-    const server = Bun.serve({
-      hostname: '127.0.0.1',
-      port: 0,
-      async fetch(request) {
-        bodies.push(await request.text())
-        return new Response(null, { status: 202 })
-      },
-    })
-    later(() => server.stop(true))
+    const r = receiver([])
+    later(r.stop)
     const journal = new MemoryJournal()
-    const { sqlite } = openDatabase(':memory:')
-    const service = createEvents({
-      db: sqlite,
-      journal,
-      endpointOf: () => '/Users',
-      publicBase: () => BASE,
-      now: () => new Date(),
-      reloadEveryMs: 0,
-    })
-    later(async () => {
-      await service.close()
-      sqlite.close()
-    })
-    setPushUrls(sqlite, 'default', [`http://127.0.0.1:${server.port}/events`])
-    service.reloadPushUrls()
+    const { service, pushTo } = memoryEvents(journal, later)
+    pushTo([r.url])
     journal.commit(...users(3))
     await service.pushIdle()
     const polled = await service.poll('default', BASE, { returnImmediately: true })
     // ES256 signatures are randomised: equal strings mean one signature served both.
-    expect(Object.values(polled.sets)).toEqual(bodies)
+    expect(Object.values(polled.sets)).toEqual(r.accepted.map((a) => a.body))
   })
 
   test('a healthy receiver gets waves of pipelined SETs on one connection, in commit order, one position write per wave', async () => {
-    const seqs: number[] = []
-    const ports = new Set<number>()
-    const server = Bun.serve({
-      hostname: '127.0.0.1',
-      port: 0,
-      async fetch(request, srv) {
-        ports.add(srv.requestIP(request)!.port)
-        const payload = (await request.text()).split('.')[1]!
-        seqs.push(Number(JSON.parse(Buffer.from(payload, 'base64url').toString()).jti.split('.')[0]))
-        return new Response(null, { status: 202 })
-      },
-    })
-    later(() => server.stop(true))
+    const r = receiver([])
+    later(r.stop)
     const journal = new MemoryJournal()
-    const { sqlite } = openDatabase(':memory:')
     let writes = 0
-    const service = createEvents({
-      db: sqlite,
-      journal,
-      endpointOf: () => '/Users',
-      publicBase: () => BASE,
-      now: () => new Date(),
-      reloadEveryMs: 0,
+    const { service, pushTo } = memoryEvents(journal, later, (sqlite) => ({
       write: async (fn) => {
         writes++
         return sqlite.transaction(fn)()
       },
-    })
-    later(async () => {
-      await service.close()
-      sqlite.close()
-    })
-    setPushUrls(sqlite, 'default', [`http://127.0.0.1:${server.port}/events`])
-    service.reloadPushUrls()
+    }))
+    pushTo([r.url])
     const entries = journal.commit(...users(200))
     await service.pushIdle()
-    expect(seqs).toEqual(entries.map((e) => e.seq))
-    expect(ports.size).toBe(1)
+    expect(r.seqs()).toEqual(entries.map((e) => e.seq))
+    expect(r.ports.size).toBe(1)
     // One at a time for the first 8, then waves of 2, 4, … 32.
     expect(writes).toBeLessThan(25)
     expect(service.undelivered()).toBe(0)
   })
 
   test('a receiver that closes the connection after each answer gets every SET in order, one per connection, without back-off', async () => {
-    const seqs: number[] = []
-    const ports = new Set<number>()
-    const server = Bun.serve({
-      hostname: '127.0.0.1',
-      port: 0,
-      async fetch(request, srv) {
-        ports.add(srv.requestIP(request)!.port)
-        const payload = (await request.text()).split('.')[1]!
-        seqs.push(Number(JSON.parse(Buffer.from(payload, 'base64url').toString()).jti.split('.')[0]))
-        return new Response(null, { status: 202, headers: { connection: 'close' } })
-      },
-    })
-    later(() => server.stop(true))
+    const r = receiver([], { closeEach: true })
+    later(r.stop)
     const journal = new MemoryJournal()
-    const { sqlite } = openDatabase(':memory:')
     const delays: number[] = []
-    const service = createEvents({
-      db: sqlite,
-      journal,
-      endpointOf: () => '/Users',
-      publicBase: () => BASE,
-      now: () => new Date(),
-      reloadEveryMs: 0,
-      push: { sleep: async (ms) => void delays.push(ms) },
-    })
-    later(async () => {
-      await service.close()
-      sqlite.close()
-    })
-    setPushUrls(sqlite, 'default', [`http://127.0.0.1:${server.port}/events`])
-    service.reloadPushUrls()
+    const { service, pushTo } = memoryEvents(journal, later, { push: { sleep: async (ms) => void delays.push(ms) } })
+    pushTo([r.url])
     const entries = journal.commit(...users(30))
     await service.pushIdle()
-    expect(seqs).toEqual(entries.map((e) => e.seq))
-    expect(ports.size).toBe(30)
+    expect(r.seqs()).toEqual(entries.map((e) => e.seq))
+    expect(r.ports.size).toBe(30)
     expect(delays).toEqual([])
   })
 
@@ -207,18 +134,8 @@ describe('events/consumer cost', () => {
 
   test('an ack ahead of an unacknowledged event is kept on its own; the position moves once the gap closes', async () => {
     const journal = new MemoryJournal()
-    const { sqlite } = openDatabase(':memory:')
-    later(() => sqlite.close())
-    const positions = new StreamPositions(sqlite)
-    const deps: PollDeps = {
-      reader: journal,
-      positions,
-      setsOf: (_, es) => es.map(() => 'set'),
-      maxEvents: 1000,
-      maxBytes: 4 << 20,
-      longPollMs: 10,
-      credentialCheckMs: 1000,
-    }
+    const { positions } = memoryPositions(later)
+    const deps = pollDeps(journal, positions)
     journal.commit(...users(4))
     const poll = (ack: string[]) =>
       pollEvents(deps, 'default', 'poll', feed, { ack, setErrs: {}, returnImmediately: true })

@@ -1,9 +1,19 @@
-// An in-memory JournalReader for the events tests: entries appended by hand, listeners told after each commit.
+// An in-memory JournalReader for the events tests (entries appended by hand, listeners told after each
+// commit), and the poll and push set-ups over it.
+import type { Database } from 'bun:sqlite'
 import { createHash } from 'node:crypto'
 import type { PollDeps } from '../../src/events/poll'
+import { type PushStart, setPushUrls } from '../../src/events/push-urls'
+import { createEvents, type EventsOptions } from '../../src/events/service'
 import { StreamPositions } from '../../src/events/streams'
 import type { EntryPage, JournalEntry, JournalReader } from '../../src/journal/types'
 import { openDatabase } from '../../src/store/db'
+
+/** The tenant's public SCIM base the service of `memoryEvents` signs its SETs for. */
+export const BASE = 'https://scim.example.com/scim/v2'
+
+/** Registers a clean-up to run once the test ends (`cleanupsAfterEach` in tests/helpers/cleanups.ts). */
+type CloseLater = (close: () => unknown) => void
 
 export type EntryInput = Partial<JournalEntry> & Pick<JournalEntry, 'op' | 'resourceId'>
 
@@ -125,23 +135,75 @@ export function countingReader(journal: MemoryJournal) {
   return { reader, counts }
 }
 
+/** Stream positions in a fresh in-memory database, closed through `closeLater`. */
+export function memoryPositions(closeLater: CloseLater) {
+  const { sqlite } = openDatabase(':memory:')
+  closeLater(() => sqlite.close())
+  return { positions: new StreamPositions(sqlite), sqlite }
+}
+
+/** Poll dependencies over `reader` and `positions`, every SET the text `set`; `overrides` replace any of them. */
+export function pollDeps(
+  reader: PollDeps['reader'],
+  positions: PollDeps['positions'],
+  overrides: Partial<PollDeps> = {}
+): PollDeps {
+  return {
+    reader,
+    positions,
+    setsOf: (_, es) => es.map(() => 'set'),
+    maxEvents: 1000,
+    maxBytes: 4 << 20,
+    longPollMs: 10,
+    credentialCheckMs: 1000,
+    ...overrides,
+  }
+}
+
 /**
  * Poll dependencies over `journal` with its reads counted, positions in a fresh in-memory
  * database (closed through `closeLater`), SETs that name their seq, and `maxBytes` of entry text a poll.
  */
-export function countedPolling(journal: MemoryJournal, closeLater: (close: () => void) => void, maxBytes = 4 << 20) {
+export function countedPolling(journal: MemoryJournal, closeLater: CloseLater, maxBytes = 4 << 20) {
   const { reader, counts } = countingReader(journal)
-  const { sqlite } = openDatabase(':memory:')
-  closeLater(() => sqlite.close())
-  const positions = new StreamPositions(sqlite)
-  const deps: PollDeps = {
-    reader,
-    positions,
-    setsOf: (_, es) => es.map((e) => `set ${e.seq}`),
-    maxEvents: 1000,
-    maxBytes,
-    longPollMs: 10,
-    credentialCheckMs: 1000,
-  }
+  const { positions, sqlite } = memoryPositions(closeLater)
+  const deps = pollDeps(reader, positions, { setsOf: (_, es) => es.map((e) => `set ${e.seq}`), maxBytes })
   return { deps, counts, positions, sqlite }
+}
+
+/** Options of `memoryEvents` beside its defaults: as they are, or made for the database it opened. */
+type ExtraOptions = Partial<Omit<EventsOptions, 'db' | 'journal'>>
+
+/**
+ * The event service over `journal` on a fresh SQLite database (`db`: in memory unless a file is
+ * named), closed through `closeLater`: SETs name `/Users` under BASE, and push receivers are read
+ * only when `pushTo` names them. `extra` adds or replaces options.
+ */
+export function memoryEvents(
+  journal: JournalReader,
+  closeLater: CloseLater,
+  extra: ExtraOptions | ((sqlite: Database) => ExtraOptions) = {},
+  db = ':memory:'
+) {
+  const { sqlite } = openDatabase(db)
+  const service = createEvents({
+    db: sqlite,
+    journal,
+    endpointOf: () => '/Users',
+    publicBase: () => BASE,
+    now: () => new Date(),
+    reloadEveryMs: 0,
+    ...(typeof extra === 'function' ? extra(sqlite) : extra),
+  })
+  const close = async () => {
+    await service.close()
+    sqlite.close()
+  }
+  closeLater(close)
+  /** The default tenant's push receivers from now on (`tenant set --push-url`), as the service reloads them. */
+  const pushTo = (urls: string[], from?: PushStart) => {
+    setPushUrls(sqlite, 'default', urls, from)
+    service.reloadPushUrls()
+  }
+  return { service, sqlite, close, pushTo }
 }

@@ -2,14 +2,11 @@
 import { describe, expect, test } from 'bun:test'
 import { pendingEntries } from '../../src/events/pending'
 import { pollEvents } from '../../src/events/poll'
-import { setPushUrls } from '../../src/events/push-urls'
-import { createEvents } from '../../src/events/service'
 import { runSync } from '../../src/service/effect'
-import { openDatabase } from '../../src/store/db'
 import { cleanupsAfterEach } from '../helpers/cleanups'
-import { countedPolling, countingReader, entryBytes, MemoryJournal } from './memory-journal'
+import { BASE, countedPolling, countingReader, entryBytes, MemoryJournal, memoryEvents } from './memory-journal'
+import { receiver } from './receiver'
 
-const BASE = 'https://scim.example.com/scim/v2'
 const feed = { issuer: BASE, audience: `${BASE}/Events`, endpointOf: () => '/Users' }
 /** Creates of users whose documents are `size` characters of text each (a large entry each). */
 const large = (n: number, size: number) =>
@@ -99,37 +96,14 @@ describe('events/poll bytes', () => {
   })
 
   test('a push receiver gets every large entry in order under a small budget', async () => {
-    const seqs: number[] = []
-    const server = Bun.serve({
-      hostname: '127.0.0.1',
-      port: 0,
-      async fetch(request) {
-        const payload = (await request.text()).split('.')[1]!
-        seqs.push(Number(JSON.parse(Buffer.from(payload, 'base64url').toString()).jti.split('.')[0]))
-        return new Response(null, { status: 202 })
-      },
-    })
-    later(() => server.stop(true))
+    const r = receiver([])
+    later(r.stop)
     const journal = new MemoryJournal()
-    const { sqlite } = openDatabase(':memory:')
-    const service = createEvents({
-      db: sqlite,
-      journal,
-      endpointOf: () => '/Users',
-      publicBase: () => BASE,
-      now: () => new Date(),
-      reloadEveryMs: 0,
-      maxEventBytes: 5_000,
-    })
-    later(async () => {
-      await service.close()
-      sqlite.close()
-    })
-    setPushUrls(sqlite, 'default', [`http://127.0.0.1:${server.port}/events`])
-    service.reloadPushUrls()
+    const { service, pushTo } = memoryEvents(journal, later, { maxEventBytes: 5_000 })
+    pushTo([r.url])
     const entries = journal.commit(...large(30, 2_000))
     await service.pushIdle()
-    expect(seqs).toEqual(entries.map((e) => e.seq))
+    expect(r.seqs()).toEqual(entries.map((e) => e.seq))
     expect(service.undelivered()).toBe(0)
   })
 })

@@ -3,7 +3,7 @@ import { expect, test } from 'bun:test'
 import { pollEvents, type PollDeps } from '../../src/events/poll'
 import { StreamPositions } from '../../src/events/streams'
 import { openDatabase } from '../../src/store/db'
-import { MemoryJournal } from './memory-journal'
+import { MemoryJournal, pollDeps } from './memory-journal'
 
 /** StreamPositions that counts the transactions it commits (top-level ones; nested ones are savepoints). */
 function countingPositions() {
@@ -26,15 +26,7 @@ function countingPositions() {
 test('acknowledging and moving the position past the acks is one commit, and the next poll sees both', async () => {
   const journal = new MemoryJournal()
   const { positions, counted, close } = countingPositions()
-  const deps: PollDeps = {
-    reader: journal,
-    positions,
-    setsOf: (_, es) => es.map(() => 'set'),
-    maxEvents: 100,
-    maxBytes: 4 << 20,
-    longPollMs: 10,
-    credentialCheckMs: 1000,
-  }
+  const deps = pollDeps(journal, positions, { maxEvents: 100 })
   const feed = { issuer: 'https://x/scim/v2', audience: 'https://x/scim/v2/Events', endpointOf: () => '/Users' }
   journal.commit(...Array.from({ length: 3 }, (_, i) => ({ op: 'create' as const, resourceId: `u${i}` })))
   const poll = (ack: string[]) =>

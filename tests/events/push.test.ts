@@ -6,42 +6,36 @@ import { join } from 'node:path'
 import { type PublicJwk, verifyCompact } from '../../src/events/jws'
 import { backoffDelay, defaultSleep } from '../../src/events/push'
 import { pushUrlProblem, setPushUrls } from '../../src/events/push-urls'
-import { createEvents } from '../../src/events/service'
 import type { SetClaims } from '../../src/events/set'
 import type { EventService } from '../../src/events/types'
 import { openDatabase } from '../../src/store/db'
 import { cleanupsAfterEach } from '../helpers/cleanups'
-import { MemoryJournal } from './memory-journal'
+import { BASE, MemoryJournal, memoryEvents } from './memory-journal'
 import { receiver } from './receiver'
-
-const BASE = 'https://scim.example.com/scim/v2'
 
 const later = cleanupsAfterEach()
 
+/** The service over `journal` with back-off from 100 ms to 1 s, each wait recorded in `delays`, then `sleep`. */
 function events(journal: MemoryJournal, db = ':memory:', delays: number[] = [], sleep?: () => Promise<void>) {
-  const { sqlite } = openDatabase(db)
-  const service = createEvents({
-    db: sqlite,
-    journal,
-    endpointOf: () => '/Users',
-    publicBase: () => BASE,
-    now: () => new Date(),
-    reloadEveryMs: 0,
-    push: {
-      baseDelayMs: 100,
-      maxDelayMs: 1000,
-      sleep: async (ms) => {
-        delays.push(ms)
-        await sleep?.()
-      },
+  const push = {
+    baseDelayMs: 100,
+    maxDelayMs: 1000,
+    sleep: async (ms: number) => {
+      delays.push(ms)
+      await sleep?.()
     },
-  })
-  const close = async () => {
-    await service.close()
-    sqlite.close()
   }
-  later(close)
-  return { service, sqlite, close }
+  return memoryEvents(journal, later, { push }, db)
+}
+
+/** A receiver answering `script`, and the service over `journal` pushing to it, its back-off waits in `delays`. */
+function pushing(script: number[], journal = new MemoryJournal(), sleep?: () => Promise<void>) {
+  const r = receiver(script)
+  later(r.stop)
+  const delays: number[] = []
+  const { service, pushTo } = events(journal, ':memory:', delays, sleep)
+  pushTo([r.url])
+  return { r, journal, delays, service }
 }
 
 // Over SQLite the keys are there at once.
@@ -52,13 +46,7 @@ const users = (n: number, from = 0) =>
 
 describe('events/push', () => {
   test('a receiver that fails its first attempts gets every SET, in commit order, after exponential back-off', async () => {
-    const r = receiver([503, 500, 503])
-    later(r.stop)
-    const journal = new MemoryJournal()
-    const delays: number[] = []
-    const { service, sqlite } = events(journal, ':memory:', delays)
-    setPushUrls(sqlite, 'default', [r.url])
-    service.reloadPushUrls()
+    const { r, journal, delays, service } = pushing([503, 500, 503])
     journal.commit(...users(2))
     journal.commit(...users(1, 2))
     await r.received(3)
@@ -73,19 +61,14 @@ describe('events/push', () => {
   })
 
   test('the undelivered counter holds what a failing receiver still owes', async () => {
-    const r = receiver([503, 503, 503])
-    later(r.stop)
-    const journal = new MemoryJournal()
     let release = () => {}
     const retrying = new Promise<void>((resolve) => (release = resolve))
     let entered = () => {}
     const waitingToRetry = new Promise<void>((resolve) => (entered = resolve))
-    const { service, sqlite } = events(journal, ':memory:', [], async () => {
+    const { r, journal, service } = pushing([503, 503, 503], new MemoryJournal(), async () => {
       entered()
       await retrying
     })
-    setPushUrls(sqlite, 'default', [r.url])
-    service.reloadPushUrls()
     journal.commit(...users(4))
     await waitingToRetry
     // Counted from positions alone: no entry is read to count it.
@@ -106,13 +89,7 @@ describe('events/push', () => {
   })
 
   test('a SET the receiver refuses with an RFC 8935 error (400, err) is not resent; the next one follows', async () => {
-    const r = receiver([400])
-    later(r.stop)
-    const journal = new MemoryJournal()
-    const delays: number[] = []
-    const { service, sqlite } = events(journal, ':memory:', delays)
-    setPushUrls(sqlite, 'default', [r.url])
-    service.reloadPushUrls()
+    const { r, journal, delays, service } = pushing([400])
     journal.commit(...users(2))
     await r.received(1)
     expect(claimsOf(service, r.accepted[0]!.body).sub_id.uri).toBe('/Users/u1')
@@ -128,8 +105,7 @@ describe('events/push', () => {
     later(r.stop)
     const journal = new MemoryJournal()
     const first = events(journal, db)
-    setPushUrls(first.sqlite, 'default', [r.url])
-    first.service.reloadPushUrls()
+    first.pushTo([r.url])
     journal.commit(...users(2))
     await r.received(2)
     await first.close()
@@ -137,8 +113,7 @@ describe('events/push', () => {
     const late = receiver([])
     later(late.stop)
     const second = events(journal, db)
-    setPushUrls(second.sqlite, 'default', [r.url, late.url], 'oldest')
-    second.service.reloadPushUrls()
+    second.pushTo([r.url, late.url], 'oldest')
     await r.received(4)
     await late.received(4)
     const uris = (list: { body: string }[]) => list.map((a) => claimsOf(second.service, a.body).sub_id.uri)
@@ -147,8 +122,6 @@ describe('events/push', () => {
   })
 
   test('a failing journal read is retried after a back-off; the receiver keeps delivering', async () => {
-    const r = receiver([])
-    later(r.stop)
     const journal = new MemoryJournal()
     const after = journal.after.bind(journal)
     let failing = 2
@@ -156,10 +129,7 @@ describe('events/push', () => {
       if (failing-- > 0) throw new Error('database is locked')
       return after(tenant, seq, limit)
     }
-    const delays: number[] = []
-    const { service, sqlite } = events(journal, ':memory:', delays)
-    setPushUrls(sqlite, 'default', [r.url])
-    service.reloadPushUrls()
+    const { r, delays } = pushing([], journal)
     journal.commit(...users(1))
     await r.received(1)
     expect(delays).toEqual([100, 200])

@@ -1,34 +1,21 @@
 // Position writes go through the writer the server hands in (its write queue), so they share the commits of requests.
 import { expect, test } from 'bun:test'
-import { setPushUrls } from '../../src/events/push-urls'
-import { createEvents } from '../../src/events/service'
-import { openDatabase } from '../../src/store/db'
 import { cleanupsAfterEach } from '../helpers/cleanups'
-import { MemoryJournal } from './memory-journal'
+import { MemoryJournal, memoryEvents } from './memory-journal'
 import { receiver } from './receiver'
 
 const later = cleanupsAfterEach()
 
+/** The service over `journal` with a writer that records whether each job came in a transaction already. */
 function events(journal: MemoryJournal) {
-  const { sqlite } = openDatabase(':memory:')
   const writes: string[] = []
-  const service = createEvents({
-    db: sqlite,
-    journal,
-    endpointOf: () => '/Users',
-    publicBase: () => 'https://scim.example.com/scim/v2',
-    now: () => new Date(),
-    reloadEveryMs: 0,
+  const opened = memoryEvents(journal, later, (sqlite) => ({
     write: async (fn) => {
       writes.push(sqlite.inTransaction ? 'nested' : 'queued')
       return sqlite.transaction(fn)()
     },
-  })
-  later(async () => {
-    await service.close()
-    sqlite.close()
-  })
-  return { service, sqlite, writes }
+  }))
+  return { ...opened, writes }
 }
 
 const users = (n: number) => Array.from({ length: n }, (_, i) => ({ op: 'create' as const, resourceId: `u${i}` }))
@@ -48,9 +35,8 @@ test('each SET a receiver accepted moves its position through the writer', async
   const r = receiver([])
   later(r.stop)
   const journal = new MemoryJournal()
-  const { service, sqlite, writes } = events(journal)
-  setPushUrls(sqlite, 'default', [r.url])
-  service.reloadPushUrls()
+  const { service, pushTo, writes } = events(journal)
+  pushTo([r.url])
   journal.commit(...users(2))
   await r.received(2)
   await service.pushIdle()
