@@ -67,6 +67,15 @@ function longPoll(t: Running, token: string): { passed: Promise<void>; response:
   return { passed: gate, response }
 }
 
+/** Adds zeta, issues a read token and starts its long poll; resolves once the poll was let in. */
+async function waitingPoll(t: Running): Promise<{ provision: string; id: string; response: Promise<Response> }> {
+  const provision = await t.add()
+  const { id, token } = await t.read()
+  const poll = longPoll(t, token)
+  await poll.passed
+  return { provision, id, response: poll.response }
+}
+
 async function refused(response: Promise<Response>): Promise<void> {
   const res = await response
   const body = (await res.json()) as { schemas: string[]; sets?: unknown }
@@ -79,15 +88,21 @@ async function refused(response: Promise<Response>): Promise<void> {
 /** Each scenario on a server whose waiting polls check their token every `checkMs`. */
 type Scenario = (t: Running) => Promise<void>
 
+/** The scenario of a waiting poll whose token `end` ends before anything is written: the poll is refused. */
+const endedBy =
+  (end: (t: Running, id: string) => Promise<void>): Scenario =>
+  async (t) => {
+    const poll = await waitingPoll(t)
+    await end(t, poll.id)
+    await refused(poll.response)
+  }
+
 const scenarios: Record<string, { checkMs: number; run: Scenario }> = {
   'a poll of a valid token still gets the event written while it waits': {
     checkMs: 10,
     run: async (t) => {
-      const provision = await t.add()
-      const { token } = await t.read()
-      const poll = longPoll(t, token)
-      await poll.passed
-      expect((await post(t, provision, '/Users', { schemas: [USER], userName: 'later' })).status).toBe(201)
+      const poll = await waitingPoll(t)
+      expect((await post(t, poll.provision, '/Users', { schemas: [USER], userName: 'later' })).status).toBe(201)
       const res = await poll.response
       expect(res.status).toBe(200)
       expect(Object.keys(((await res.json()) as { sets: object }).sets)).toHaveLength(1)
@@ -95,38 +110,21 @@ const scenarios: Record<string, { checkMs: number; run: Scenario }> = {
   },
   'a token revoked while its poll waits ends the poll, with nothing written since': {
     checkMs: 10,
-    run: async (t) => {
-      await t.add()
-      const { id, token } = await t.read()
-      const poll = longPoll(t, token)
-      await poll.passed
-      await t.revoke(id)
-      await refused(poll.response)
-    },
+    run: endedBy((t, id) => t.revoke(id)),
   },
   'a token revoked while its poll waits is not answered with an event written later': {
     // Only the append wakes the poll here: the check after it is what refuses.
     checkMs: 60_000,
     run: async (t) => {
-      const provision = await t.add()
-      const { id, token } = await t.read()
-      const poll = longPoll(t, token)
-      await poll.passed
-      await t.revoke(id)
-      expect((await post(t, provision, '/Users', { schemas: [USER], userName: 'after' })).status).toBe(201)
+      const poll = await waitingPoll(t)
+      await t.revoke(poll.id)
+      expect((await post(t, poll.provision, '/Users', { schemas: [USER], userName: 'after' })).status).toBe(201)
       await refused(poll.response)
     },
   },
   'a token that expires while its poll waits ends the poll': {
     checkMs: 10,
-    run: async (t) => {
-      await t.add()
-      const { id, token } = await t.read()
-      const poll = longPoll(t, token)
-      await poll.passed
-      await t.expire(id)
-      await refused(poll.response)
-    },
+    run: endedBy((t, id) => t.expire(id)),
   },
   "a poll of a tenant removed and added again never gets the new tenant's events": {
     checkMs: 60_000,
