@@ -3,11 +3,9 @@ import { describe, expect, test } from 'bun:test'
 import { issueTokenRecord, revokeToken } from '../../src/auth/token-admin'
 import { createScimServer } from '../../src/server'
 import { createPgScimServer } from '../../src/server-pg'
-import { pgCreateTenant, pgDeleteTenant } from '../../src/store-pg/tenants'
 import { pgIssueToken, pgRevokeToken } from '../../src/store-pg/tokens'
-import { createTenant } from '../../src/tenants/create'
-import { deleteTenant } from '../../src/tenants/rows'
 import { freshDatabase, testPostgres } from '../helpers/postgres'
+import { pgTenantCycle, sqliteTenantCycle, type TenantCycle } from '../helpers/tenant-cycle'
 
 const pgServer = await testPostgres()
 const TENANT = '/tenants/zeta/scim/v2'
@@ -15,12 +13,8 @@ const zeta = { name: 'zeta', packs: [], schemas: [], settings: {} }
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
 
 /** What the scenarios need of a running server beside its database, on either store. */
-interface Running {
+interface Running extends TenantCycle {
   handle(request: Request): Promise<Response>
-  /** `tenant add zeta`; its first (provisioning) token. */
-  add(): Promise<string>
-  /** `tenant remove zeta --yes`. */
-  remove(): Promise<void>
   /** `token --tenant zeta --scope read`. */
   read(): Promise<{ id: string; token: string }>
   revoke(id: string): Promise<void>
@@ -151,15 +145,7 @@ describe('long polls and their credentials, on SQLite', () => {
       try {
         await run({
           handle: (r) => server.app.handle(r),
-          add: async () => {
-            const token = createTenant(sqlite, zeta)
-            server.tenantsChanged()
-            return token
-          },
-          remove: async () => {
-            deleteTenant(sqlite, 'zeta')
-            server.tenantsChanged()
-          },
+          ...sqliteTenantCycle(server, zeta),
           read: async () => {
             const { record, token } = issueTokenRecord(sqlite, { tenant: 'zeta', scope: 'read' })
             server.tenantsChanged()
@@ -189,15 +175,7 @@ describe.skipIf(!pgServer)('long polls and their credentials, on PostgreSQL', ()
       try {
         await run({
           handle: (r) => server.app.handle(r),
-          add: async () => {
-            const token = await pgCreateTenant(sql, zeta, 'head')
-            await server.tenantsChanged()
-            return token
-          },
-          remove: async () => {
-            await pgDeleteTenant(sql, 'zeta')
-            await server.tenantsChanged()
-          },
+          ...pgTenantCycle(sql, server, zeta),
           read: async () => {
             const { record, token } = await pgIssueToken(sql, { tenant: 'zeta', scope: 'read' })
             await server.tenantsChanged()

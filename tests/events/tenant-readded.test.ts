@@ -4,22 +4,16 @@ import { type PublicJwk, verifyCompact } from '../../src/events/jws'
 import type { SetClaims } from '../../src/events/set'
 import { createScimServer } from '../../src/server'
 import { createPgScimServer } from '../../src/server-pg'
-import { pgCreateTenant, pgDeleteTenant } from '../../src/store-pg/tenants'
-import { createTenant } from '../../src/tenants/create'
-import { deleteTenant } from '../../src/tenants/rows'
 import { freshDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
+import { pgTenantCycle, sqliteTenantCycle, type TenantCycle } from '../helpers/tenant-cycle'
 
 const pgServer = await testPostgres()
 const TENANT = '/tenants/acme/scim/v2'
 const acme = { name: 'acme', packs: [], schemas: [], settings: {} }
 
 /** What the scenario needs of a running server and its database, on either store. */
-interface Running {
+interface Running extends TenantCycle {
   handle(request: Request): Promise<Response>
-  /** `tenant add acme` beside the server; its first token. */
-  add(): Promise<string>
-  /** `tenant remove acme --yes` beside the server. */
-  remove(): Promise<void>
 }
 
 function call(t: Running, token: string | undefined, method: string, path: string, body?: unknown) {
@@ -63,15 +57,7 @@ describe('events of a tenant removed and added again', () => {
     try {
       await removedAndAddedAgain({
         handle: (request) => server.app.handle(request),
-        add: async () => {
-          const token = createTenant(server.sqlite, acme)
-          server.tenantsChanged()
-          return token
-        },
-        remove: async () => {
-          deleteTenant(server.sqlite, 'acme')
-          server.tenantsChanged()
-        },
+        ...sqliteTenantCycle(server, acme),
       })
     } finally {
       await server.deps.events?.close()
@@ -92,15 +78,7 @@ describe('events of a tenant removed and added again', () => {
       try {
         await removedAndAddedAgain({
           handle: (request) => server.app.handle(request),
-          add: async () => {
-            const token = await pgCreateTenant(sql, acme, 'head')
-            await server.tenantsChanged()
-            return token
-          },
-          remove: async () => {
-            await pgDeleteTenant(sql, 'acme')
-            await server.tenantsChanged()
-          },
+          ...pgTenantCycle(sql, server, acme),
         })
       } finally {
         await server.close()

@@ -2,10 +2,8 @@
 import { describe, expect, test } from 'bun:test'
 import { createScimServer } from '../../src/server'
 import { createPgScimServer } from '../../src/server-pg'
-import { pgCreateTenant, pgDeleteTenant } from '../../src/store-pg/tenants'
-import { createTenant } from '../../src/tenants/create'
-import { deleteTenant } from '../../src/tenants/rows'
 import { freshDatabase, testPostgres } from '../helpers/postgres'
+import { pgTenantCycle, sqliteTenantCycle, type TenantCycle } from '../helpers/tenant-cycle'
 
 const pgServer = await testPostgres()
 const TENANT = '/tenants/kappa/scim/v2'
@@ -13,12 +11,8 @@ const kappa = { name: 'kappa', packs: [], schemas: [], settings: {} }
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
 
 /** What the scenarios need of a running server beside its database, on either store. */
-interface Running {
+interface Running extends TenantCycle {
   handle(request: Request): Promise<Response>
-  /** `tenant add kappa` beside the server; its first token. */
-  add(): Promise<string>
-  /** `tenant remove kappa --yes` beside the server. */
-  remove(): Promise<void>
   /** How many resources the database holds for kappa. */
   resources(): Promise<number>
 }
@@ -93,15 +87,7 @@ function sqliteServer(): Running & { close(): void } {
   const server = createScimServer({ db: ':memory:' })
   return {
     handle: (r) => server.app.handle(r),
-    add: async () => {
-      const token = createTenant(server.sqlite, kappa)
-      server.tenantsChanged()
-      return token
-    },
-    remove: async () => {
-      deleteTenant(server.sqlite, 'kappa')
-      server.tenantsChanged()
-    },
+    ...sqliteTenantCycle(server, kappa),
     resources: async () =>
       (server.sqlite.query("SELECT count(*) AS n FROM resources WHERE tenant = 'kappa'").get() as { n: number }).n,
     close: () => server.store.close(),
@@ -136,15 +122,7 @@ describe.skipIf(!pgServer)('a tenant removed and added again, on PostgreSQL', ()
     try {
       await fn({
         handle: (r) => server.app.handle(r),
-        add: async () => {
-          const token = await pgCreateTenant(sql, kappa, 'head')
-          await server.tenantsChanged()
-          return token
-        },
-        remove: async () => {
-          await pgDeleteTenant(sql, 'kappa')
-          await server.tenantsChanged()
-        },
+        ...pgTenantCycle(sql, server, kappa),
         resources: async () => {
           const [row] = await sql`SELECT count(*)::int AS n FROM resources WHERE tenant = 'kappa'`
           return (row as { n: number }).n
