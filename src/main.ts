@@ -1,4 +1,5 @@
 // The composition root: read argv/env, open storage, build the app, listen, and shut down cleanly.
+import type { Server } from 'bun'
 import { hostname } from 'node:os'
 import { resolve } from 'node:path'
 import { parseCommandLine, USAGE, UsageError, type Config } from './cli/args'
@@ -13,6 +14,7 @@ import { generateToken, hashToken } from './auth/tokens'
 import { rememberListener } from './console/client-address'
 import { API_PREFIX } from './http/app'
 import { listenerError, metricsListenerFetch } from './http/listeners'
+import { listenReloadable, type PemPair, type ReloadableListener } from './http/tls-listener'
 import { createLogger, type Logger } from './log/logger'
 import { serverBodyBackstop } from './scim/limits'
 import { createScimServer, type ScimServer, type ServerOptions } from './server'
@@ -43,14 +45,21 @@ function openOrFail(config: Config): ReturnType<typeof openDatabase> {
   }
 }
 
-/** The PEM files, read before anything touches the database, so a wrong path fails the start cleanly. */
-async function readTls(config: Config): Promise<{ cert: string; key: string } | undefined> {
+/** The PEM files of --tls-cert and --tls-key (none without them); a file that cannot be read throws, naming it. */
+async function readPem(config: Config): Promise<PemPair | undefined> {
   if (!config.tlsCert || !config.tlsKey) return undefined
   const read = (flag: string, path: string) =>
     Bun.file(path)
       .text()
-      .catch((err: Error) => fail(`cannot read ${flag} ${path}: ${err.message}`))
+      .catch((err: Error) => {
+        throw new Error(`cannot read ${flag} ${path}: ${err.message}`)
+      })
   return { cert: await read('--tls-cert', config.tlsCert), key: await read('--tls-key', config.tlsKey) }
+}
+
+/** The PEM files, read before anything touches the database, so a wrong path fails the start cleanly. */
+function readTls(config: Config): Promise<PemPair | undefined> {
+  return readPem(config).catch((err: Error) => fail(err.message))
 }
 
 /**
@@ -206,20 +215,23 @@ async function serve(config: Config): Promise<void> {
   const server = onPostgres
     ? await servedOnPostgres(config, tokenHashes, logger)
     : await servedOnSqlite(config, tokenHashes, logger)
-  let listening
+  let listening: { readonly port: number | undefined; stop(closeActiveConnections: boolean): Promise<void> }
+  // Only HTTPS has a certificate to read again on SIGHUP.
+  let reloadable: ReloadableListener | undefined
+  const options = {
+    port: config.port,
+    hostname: config.host,
+    fetch: (req: Request, bun: Server<undefined>) => {
+      // The console limits sign-in attempts per peer address, which only the listener knows.
+      rememberListener(req, bun)
+      return server.app.handle(req)
+    },
+    error: listenerError(logger),
+    maxRequestBodySize: serverBodyBackstop(config.limits),
+  }
   try {
-    listening = Bun.serve({
-      port: config.port,
-      hostname: config.host,
-      tls,
-      fetch: (req, bun) => {
-        // The console limits sign-in attempts per peer address, which only the listener knows.
-        rememberListener(req, bun)
-        return server.app.handle(req)
-      },
-      error: listenerError(logger),
-      maxRequestBodySize: serverBodyBackstop(config.limits),
-    })
+    if (tls) listening = reloadable = await listenReloadable(options, tls, () => readPem(config) as Promise<PemPair>)
+    else listening = Bun.serve(options)
   } catch (err) {
     const message = (err as Error).message
     if (/EACCES|permission/i.test(message) && config.port < 1024) {
@@ -278,6 +290,18 @@ async function serve(config: Config): Promise<void> {
   }
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
   process.on('SIGINT', () => void shutdown('SIGINT'))
+  // After a certificate renewal (`systemctl reload`, certbot's deploy hook): no restart, no refused connection.
+  process.on('SIGHUP', () => {
+    if (!reloadable) return logger.info({}, 'SIGHUP: no --tls-cert to read again; nothing changed')
+    reloadable.reload().then(
+      () => logger.info({}, `SIGHUP: certificate reloaded from ${config.tlsCert}`),
+      (err: Error) =>
+        logger.error(
+          {},
+          `SIGHUP: certificate not reloaded, the previous one still serves: ${err.message.split('\n')[0]}`
+        )
+    )
+  })
 }
 
 /** export's and import's services: a server over the SQLite file or the PostgreSQL database, closed when done. */

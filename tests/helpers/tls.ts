@@ -2,13 +2,14 @@
 import { expect } from 'bun:test'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { connect } from 'node:tls'
 import { join } from 'node:path'
 import { freePort, spawnBinary, type Child } from './process'
 
 export const HAS_OPENSSL = Bun.which('openssl') !== null
 
-/** Paths of a fresh PEM certificate for CN=localhost, valid one day, and its key. */
-export function selfSignedCert(): { cert: string; key: string } {
+/** Paths of a fresh PEM certificate for CN=`commonName`, valid one day, and its key. */
+export function selfSignedCert(commonName = 'localhost'): { cert: string; key: string } {
   const dir = mkdtempSync(join(tmpdir(), 'scim-tls-'))
   const cert = join(dir, 'cert.pem')
   const key = join(dir, 'key.pem')
@@ -26,17 +27,32 @@ export function selfSignedCert(): { cert: string; key: string } {
     '-days',
     '1',
     '-subj',
-    '/CN=localhost',
+    `/CN=${commonName}`,
   ])
   expect(made.exitCode).toBe(0)
   return { cert, key }
 }
 
 /** The binary serving HTTPS on a free loopback port with a fresh self-signed certificate and token `token`. */
-export async function spawnTlsBinary(token: string): Promise<{ child: Child; port: number }> {
+export async function spawnTlsBinary(
+  token: string,
+  port?: number
+): Promise<{ child: Child; port: number; cert: string; key: string }> {
   const { cert, key } = selfSignedCert()
-  const port = await freePort()
+  port ??= await freePort()
   const args = ['--port', String(port), '--host', '127.0.0.1', '--db', ':memory:', '--token', token]
   const child = await spawnBinary([...args, '--tls-cert', cert, '--tls-key', key])
-  return { child, port }
+  return { child, port, cert, key }
+}
+
+/** The common name of the certificate a new TLS connection to the port is given. */
+export function peerCommonName(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => {
+      const name = socket.getPeerCertificate().subject?.CN
+      socket.end()
+      resolve(String(name))
+    })
+    socket.on('error', reject)
+  })
 }
