@@ -14,6 +14,7 @@ import { generateToken, hashToken } from './auth/tokens'
 import { rememberListener } from './console/client-address'
 import { API_PREFIX } from './http/app'
 import { listenerError, metricsListenerFetch } from './http/listeners'
+import { certificateNotAfter, expiryWarning } from './http/certificate'
 import { listenReloadable, type PemPair, type ReloadableListener } from './http/tls-listener'
 import { createLogger, type Logger } from './log/logger'
 import { serverBodyBackstop } from './scim/limits'
@@ -55,6 +56,13 @@ async function readPem(config: Config): Promise<PemPair | undefined> {
         throw new Error(`cannot read ${flag} ${path}: ${err.message}`)
       })
   return { cert: await read('--tls-cert', config.tlsCert), key: await read('--tls-key', config.tlsKey) }
+}
+
+/** Logs a warning when the served certificate ends soon (or has ended): the server still starts or reloads. */
+function warnOfExpiry(pair: PemPair, logger: Logger): void {
+  const end = certificateNotAfter(pair.cert)
+  const warning = end && expiryWarning(end, new Date())
+  if (warning) logger.error({}, warning)
 }
 
 /** The PEM files, read before anything touches the database, so a wrong path fails the start cleanly. */
@@ -241,6 +249,11 @@ async function serve(config: Config): Promise<void> {
     }
     return fail(`cannot listen on ${config.host}:${config.port}: ${message}`)
   }
+  if (reloadable) {
+    const served = reloadable
+    server.metrics.watchCertificate(() => certificateNotAfter(served.pair.cert))
+    warnOfExpiry(served.pair, logger)
+  }
   let metricsListener: ReturnType<typeof Bun.serve> | undefined
   if (config.metricsListen) {
     const { host, port } = config.metricsListen
@@ -293,8 +306,12 @@ async function serve(config: Config): Promise<void> {
   // After a certificate renewal (`systemctl reload`, certbot's deploy hook): no restart, no refused connection.
   process.on('SIGHUP', () => {
     if (!reloadable) return logger.info({}, 'SIGHUP: no --tls-cert to read again; nothing changed')
-    reloadable.reload().then(
-      () => logger.info({}, `SIGHUP: certificate reloaded from ${config.tlsCert}`),
+    const served = reloadable
+    served.reload().then(
+      () => {
+        logger.info({}, `SIGHUP: certificate reloaded from ${config.tlsCert}`)
+        warnOfExpiry(served.pair, logger)
+      },
       (err: Error) =>
         logger.error(
           {},

@@ -11,6 +11,8 @@ export type ListenOptions = Omit<ServeOptions, 'tls' | 'reusePort'> & { port: nu
 
 export interface ReloadableListener {
   readonly port: number
+  /** The pair new connections get now. */
+  readonly pair: PemPair
   /** Reads the pair again (`read`) and serves it to new connections; throws, still serving the old one, when it is bad. */
   reload(): Promise<void>
   stop(closeActiveConnections: boolean): Promise<void>
@@ -41,17 +43,23 @@ export async function listenReloadable(
   await exclusive.stop(true)
   options = { ...options, port }
   let current = serve(first, true)
+  let pair = first
   // Replaced listeners finishing their requests (a long poll may take 30 s): a stop waits for them too.
   const draining = new Map<Server<undefined>, Promise<void>>()
   let swapping: Promise<void> = Promise.resolve()
   return {
     port,
+    get pair() {
+      return pair
+    },
     reload() {
       // One reload at a time: two signals in a row must not replace the same listener twice.
       const next = swapping.then(async () => {
-        const replacement = serve(await read(), true)
+        const fresh = await read()
+        const replacement = serve(fresh, true)
         const old = current
         current = replacement
+        pair = fresh
         draining.set(
           old,
           old.stop(false).finally(() => draining.delete(old))

@@ -185,6 +185,20 @@ export class ServerMetrics {
       })
   }
 
+  /** The HTTPS listener's certificate: its end of validity is a gauge from the next scrape, for an alert well before it. */
+  watchCertificate(notAfter: () => Date | undefined): void {
+    new Gauge({
+      name: 'scim_tls_certificate_expiry_timestamp_seconds',
+      help: 'When the certificate served to new HTTPS connections stops being valid (Unix time; SIGHUP reads a renewed one).',
+      registers: [this.registry],
+      collect() {
+        const end = notAfter()
+        if (end) this.set(end.getTime() / 1000)
+        else this.reset()
+      },
+    })
+  }
+
   /** The console of an app over these metrics: its live streams are counted in from the next scrape. */
   watchLiveStreams(source: LiveStreamSource): void {
     this.liveStreams.push(source)

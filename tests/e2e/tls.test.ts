@@ -1,7 +1,10 @@
 // HTTPS as Entra needs it: the binary serves TLS from PEM files given with --tls-cert/--tls-key.
 import { expect, test } from 'bun:test'
 import { copyFileSync, writeFileSync } from 'node:fs'
+import { freePort } from '../helpers/process'
 import { HAS_OPENSSL, peerCommonName, selfSignedCert, spawnTlsBinary } from '../helpers/tls'
+
+const DAY = 86_400_000
 
 // openssl makes the throwaway certificate; it ships with Debian, but say so plainly if it is absent.
 test.skipIf(!HAS_OPENSSL)(
@@ -43,7 +46,12 @@ async function servesCertificate(port: number, name: string, ms = 10_000): Promi
 test.skipIf(!HAS_OPENSSL)(
   'SIGHUP reads the certificate files again: new connections get the new one; a bad pair keeps the old',
   async () => {
-    const { child, port, cert, key } = await spawnTlsBinary('t')
+    const metricsPort = await freePort()
+    const { child, port, cert, key } = await spawnTlsBinary('t', undefined, ['--metrics-listen', String(metricsPort)])
+    const expiry = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()
+      return Number(/^scim_tls_certificate_expiry_timestamp_seconds (\S+)$/m.exec(text)?.[1]) * 1000
+    }
     const get = () =>
       fetch(`https://127.0.0.1:${port}/scim/v2/Users`, {
         headers: { authorization: 'Bearer t' },
@@ -52,13 +60,17 @@ test.skipIf(!HAS_OPENSSL)(
     try {
       await child.waitFor('Tenant URL:')
       expect(await peerCommonName(port)).toBe('localhost')
-      const renewed = selfSignedCert('renewed.example')
+      // The first certificate is valid one day: the start says so, and the gauge shows its end.
+      await child.waitFor('the TLS certificate expires on')
+      expect(Math.abs((await expiry()) - (Date.now() + DAY))).toBeLessThan(60_000)
+      const renewed = selfSignedCert('renewed.example', 90)
       copyFileSync(renewed.cert, cert)
       copyFileSync(renewed.key, key)
       child.proc.kill('SIGHUP')
       await servesCertificate(port, 'renewed.example')
       await child.waitFor('certificate reloaded')
       expect((await get()).status).toBe(200)
+      expect(Math.abs((await expiry()) - (Date.now() + 90 * DAY))).toBeLessThan(60_000)
       // A key that does not belong to the certificate: the server says so and keeps serving the last good pair.
       copyFileSync(selfSignedCert('other').key, key)
       child.proc.kill('SIGHUP')

@@ -8,8 +8,8 @@ import { freePort, spawnBinary, type Child } from './process'
 
 export const HAS_OPENSSL = Bun.which('openssl') !== null
 
-/** Paths of a fresh PEM certificate for CN=`commonName`, valid one day, and its key. */
-export function selfSignedCert(commonName = 'localhost'): { cert: string; key: string } {
+/** Paths of a fresh PEM certificate for CN=`commonName`, valid `days`, and its key. */
+export function selfSignedCert(commonName = 'localhost', days = 1): { cert: string; key: string } {
   const dir = mkdtempSync(join(tmpdir(), 'scim-tls-'))
   const cert = join(dir, 'cert.pem')
   const key = join(dir, 'key.pem')
@@ -25,7 +25,7 @@ export function selfSignedCert(commonName = 'localhost'): { cert: string; key: s
     '-out',
     cert,
     '-days',
-    '1',
+    String(days),
     '-subj',
     `/CN=${commonName}`,
   ])
@@ -36,11 +36,12 @@ export function selfSignedCert(commonName = 'localhost'): { cert: string; key: s
 /** The binary serving HTTPS on a free loopback port with a fresh self-signed certificate and token `token`. */
 export async function spawnTlsBinary(
   token: string,
-  port?: number
+  port?: number,
+  extra: string[] = []
 ): Promise<{ child: Child; port: number; cert: string; key: string }> {
   const { cert, key } = selfSignedCert()
   port ??= await freePort()
-  const args = ['--port', String(port), '--host', '127.0.0.1', '--db', ':memory:', '--token', token]
+  const args = ['--port', String(port), '--host', '127.0.0.1', '--db', ':memory:', '--token', token, ...extra]
   const child = await spawnBinary([...args, '--tls-cert', cert, '--tls-key', key])
   return { child, port, cert, key }
 }

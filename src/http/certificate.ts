@@ -1,0 +1,36 @@
+// When the served certificate expires, and the warning an admin gets before it does.
+import { X509Certificate } from 'node:crypto'
+
+/** Days before the end at which start-up and each reload warn; ACME clients renew at 30 days left. */
+const WARN_DAYS = 14
+const DAY_MS = 86_400_000
+
+const parsed = new Map<string, Date | undefined>()
+
+/**
+ * The end of validity of the first certificate in `pem` (the leaf: a fullchain file lists it first),
+ * undefined when it holds none node:crypto reads. Remembered for the pair in use and the last one,
+ * as /metrics asks at every scrape.
+ */
+export function certificateNotAfter(pem: string): Date | undefined {
+  if (parsed.has(pem)) return parsed.get(pem)
+  let end: Date | undefined
+  try {
+    end = new X509Certificate(pem).validToDate
+  } catch {
+    end = undefined
+  }
+  if (parsed.size >= 2) parsed.clear()
+  parsed.set(pem, end)
+  return end
+}
+
+/** A line for the log when the certificate ends within WARN_DAYS (or has ended), else undefined. */
+export function expiryWarning(notAfter: Date, now: Date): string | undefined {
+  const left = notAfter.getTime() - now.getTime()
+  const day = notAfter.toISOString().slice(0, 10)
+  if (left <= 0) return `the TLS certificate expired on ${day}: Entra refuses it; renew it and send SIGHUP`
+  if (left > WARN_DAYS * DAY_MS) return undefined
+  const days = Math.floor(left / DAY_MS)
+  return `the TLS certificate expires on ${day} (in ${days} day${days === 1 ? '' : 's'}): renew it and send SIGHUP (systemctl reload) to serve the new one`
+}
