@@ -28,10 +28,11 @@ const KINDS = ['User', 'Group'] as const
 export interface PageDeps extends GuardDeps {
   journal: ConsoleJournal
   now: () => number
+  certificateEnd?: (() => Date | undefined) | undefined
 }
 
 export function pageRoutes(deps: PageDeps) {
-  const { journal, now } = deps
+  const { journal, now, certificateEnd } = deps
   const signedIn = guard(deps).page
   const historyOf = (tenant: string, kind: string, id: string) =>
     journal.page({ tenant, resourceType: kind, resourceId: id })
@@ -108,6 +109,8 @@ export function pageRoutes(deps: PageDeps) {
             recent: recent.slice(0, RECENT),
             journal: await journal.summary(v.tenant, at),
             undelivered: deps.events?.undelivered(),
+            certificate: certificateEnd?.(),
+            at: new Date(at),
           })
         )
       })

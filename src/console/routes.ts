@@ -30,6 +30,8 @@ export interface ConsoleOptions {
   closing?: AbortSignal
   /** Where open live streams are counted (for /metrics). */
   liveStreams?: LiveStreams
+  /** The end of the certificate new HTTPS connections get (the dashboard shows it); undefined without HTTPS. */
+  certificateEnd?: () => Date | undefined
   now?: () => number
   sessionTtlMs?: number
   signInPolicy?: SignInPolicy
@@ -57,7 +59,7 @@ export function consoleRoutes(options: ConsoleOptions) {
     .get('/console.js', () => assetResponse(CONSOLE_JS, 'text/javascript'))
     .get('/icon.svg', () => assetResponse(CONSOLE_ICON, 'image/svg+xml'))
     .use(signInRoutes({ admins: options.admins, sessions, secure, now, policy: options.signInPolicy }))
-    .use(pageRoutes({ ...gate, journal, now }))
+    .use(pageRoutes({ ...gate, journal, now, certificateEnd: options.certificateEnd }))
     .use(journalRoutes({ ...gate, journal, closing: options.closing, streams: options.liveStreams }))
     .use(tokenRoutes({ ...gate, tokens: data.tokens, now, tokensChanged: tenantsChanged }))
     .use(tenantRoutes({ ...gate, tenants: data.tenants, tenantsChanged }))

@@ -71,6 +71,7 @@ export function createApp(options: AppOptions) {
     ? consoleRoutes({
         ...admin,
         liveStreams,
+        certificateEnd: () => metrics.certificateEnd(),
         depsFor: (tenant) => tenants.get(tenant)?.deps,
         apiBase: (tenant, request) => baseOf(request, tenants.get(tenant)?.deps.settings.baseUrl, tenantPrefix(tenant)),
       })

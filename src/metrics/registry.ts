@@ -57,6 +57,7 @@ function processMetrics(): Registry {
 export class ServerMetrics {
   private readonly registry = new Registry()
   private readonly liveStreams: LiveStreamSource[] = []
+  private certificate: (() => Date | undefined) | undefined
   private readonly rateLimited = new Counter({
     name: 'scim_rate_limited_total',
     help: 'Requests refused with 429 by the per-token rate limit.',
@@ -185,18 +186,30 @@ export class ServerMetrics {
       })
   }
 
-  /** The HTTPS listener's certificate: its end of validity is a gauge from the next scrape, for an alert well before it. */
+  /**
+   * The HTTPS listener's certificate: its end of validity is a gauge from the next scrape, for an
+   * alert well before it, and what the console's dashboard shows. Watching again replaces the source.
+   */
   watchCertificate(notAfter: () => Date | undefined): void {
+    const first = this.certificate === undefined
+    this.certificate = notAfter
+    if (!first) return
+    const end = () => this.certificateEnd()
     new Gauge({
       name: 'scim_tls_certificate_expiry_timestamp_seconds',
       help: 'When the certificate served to new HTTPS connections stops being valid (Unix time; SIGHUP reads a renewed one).',
       registers: [this.registry],
       collect() {
-        const end = notAfter()
-        if (end) this.set(end.getTime() / 1000)
+        const at = end()
+        if (at) this.set(at.getTime() / 1000)
         else this.reset()
       },
     })
+  }
+
+  /** The end of the certificate new HTTPS connections get; undefined without HTTPS. */
+  certificateEnd(): Date | undefined {
+    return this.certificate?.()
   }
 
   /** The console of an app over these metrics: its live streams are counted in from the next scrape. */

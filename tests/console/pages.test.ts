@@ -39,6 +39,20 @@ for (const store of STORES)
       expect(times).toEqual([...times].sort().reverse())
     })
 
+    test('over HTTPS the dashboard shows when the certificate ends, and warns inside 14 days', async () => {
+      const { app, browser } = await signedIn(store)
+      expect(await (await browser.get('/admin')).text()).not.toContain('id="certificate"')
+      const day = 86_400_000
+      app.servesCertificate(new Date(Date.now() + 40 * day + 60_000))
+      const far = await (await browser.get('/admin')).text()
+      expect(far).toMatch(/id="certificate">HTTPS certificate<\/h2><p class="n">40 days<\/p>/)
+      expect(far).not.toContain('class="notice bad"')
+      app.servesCertificate(new Date(Date.now() + 3 * day + 60_000))
+      const soon = await (await browser.get('/admin')).text()
+      expect(soon).toMatch(/<p class="n">3 days<\/p>/)
+      expect(soon).toMatch(/<p class="notice bad">the TLS certificate expires on \d{4}-\d\d-\d\d \(in 3 days\)/)
+    })
+
     test('plain text searches the start of userName; a filter runs as typed', async () => {
       const { app, browser } = await signedIn(store)
       await createUser(app, 'ada@example.com', { emails: [{ value: 'ada@corp.example', primary: true }] })

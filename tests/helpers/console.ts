@@ -74,6 +74,8 @@ export interface ConsoleTestApp {
   endWaits(): void
   /** The text GET /metrics answers (which a provisioning token may not read). */
   metrics(): Promise<string>
+  /** Serves over HTTPS a certificate ending at `notAfter`, as main.ts tells the server's metrics. */
+  servesCertificate(notAfter: Date): void
 }
 
 const opened: (() => Promise<void>)[] = []
@@ -156,6 +158,7 @@ export async function makeConsoleApp(
     tenantsChanged: async () => void (await server.tenantsChanged()),
     endWaits: () => server.endWaits(),
     metrics: () => server.metrics.text(),
+    servesCertificate: (notAfter) => server.metrics.watchCertificate(() => notAfter),
   }
 }
 

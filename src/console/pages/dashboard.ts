@@ -1,5 +1,6 @@
 // The dashboard of one tenant: how many users and groups, what changed last and how fast.
 import type { Doc } from '../../scim/document'
+import { expiryWarning } from '../../http/certificate'
 import { html, type Html } from '../html'
 import { page, tenantHref, type Viewer } from '../layout'
 import type { JournalSummary } from '../journal-data'
@@ -22,7 +23,11 @@ export interface DashboardData {
   recent: { type: 'User' | 'Group'; doc: Doc }[]
   journal: JournalSummary
   /** Change events pushed receivers have not accepted yet (every tenant's); undefined when events are off. */
-  undelivered?: number
+  undelivered?: number | undefined
+  /** The end of the certificate new HTTPS connections get; undefined without HTTPS. */
+  certificate?: Date | undefined
+  /** When the page was made. */
+  at: Date
 }
 
 const PLURAL = { User: 'Users', Group: 'Groups' }
@@ -54,6 +59,15 @@ function journalCards(tenant: string, j: JournalSummary, undelivered: number | u
 <section class="card" aria-labelledby="compat-top"><h2 id="compat-top">Compatibility rules</h2>${rules}<p class="muted">most fired, in the newest ${n(RECENT_WINDOW)} entries</p></section>${events}</div>`
 }
 
+/** Days left on the served certificate, with the warning start-up and reloads log inside 14 days. */
+function certificateCard(end: Date | undefined, at: Date): Html | string {
+  if (!end) return ''
+  const days = Math.floor((end.getTime() - at.getTime()) / 86_400_000)
+  const warning = expiryWarning(end, at)
+  return html`<section class="card" aria-labelledby="certificate"><h2 id="certificate">HTTPS certificate</h2><p class="n">${n(Math.max(days, 0))} days</p>
+<p class="muted">valid until <time datetime="${end.toISOString()}">${end.toISOString()}</time>, as served to new connections</p>${warning ? html`<p class="notice bad">${warning}</p>` : ''}</section>`
+}
+
 export function dashboardPage(v: Viewer, data: DashboardData): Html {
   const cards = data.pace.map(
     (p) => html`<section class="card" aria-labelledby="count-${p.type}">
@@ -69,7 +83,7 @@ export function dashboardPage(v: Viewer, data: DashboardData): Html {
     viewer: v,
     current: 'dashboard',
     body: html`<h1>Dashboard <span class="muted">· tenant ${v.tenant}</span></h1>
-<div class="cards">${cards}</div>
+<div class="cards">${cards}${certificateCard(data.certificate, data.at)}</div>
 <h2>Provisioning journal</h2>
 ${journalCards(v.tenant, data.journal, data.undelivered)}
 ${liveSection(v.tenant)}
