@@ -1,5 +1,6 @@
 // One selftest run's HTTP side: sends IdP-shaped requests, records exchanges, tracks what it created.
 import { CheckFailure } from './expect'
+import { peerCertificateEnd } from './peer-certificate'
 
 /** `fetch` or anything shaped like it (tests pass one that calls `app.handle`). */
 export type Fetcher = (url: string, init: RequestInit) => Promise<Response>
@@ -67,6 +68,8 @@ export interface SessionOptions {
   fetch: Fetcher
   insecure?: boolean
   timeoutMs?: number
+  /** The end of the certificate the URL's server presents (tests give their own). */
+  certificateEnd?: (url: URL) => Promise<Date | undefined>
 }
 
 export class Session {
@@ -80,6 +83,7 @@ export class Session {
   private readonly token: string
   private readonly fetcher: Fetcher
   private readonly timeoutMs: number
+  private readonly readCertificateEnd: (url: URL) => Promise<Date | undefined>
 
   constructor(options: SessionOptions) {
     this.base = tenantBase(options.url)
@@ -87,6 +91,13 @@ export class Session {
     this.fetcher = options.fetch
     this.insecure = options.insecure ?? false
     this.timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS
+    this.readCertificateEnd = options.certificateEnd ?? ((url) => peerCertificateEnd(url, this.timeoutMs))
+  }
+
+  /** When the certificate of the server under test ends; undefined over http or without a handshake. */
+  certificateEnd(): Promise<Date | undefined> {
+    const url = new URL(this.base)
+    return url.protocol === 'https:' ? this.readCertificateEnd(url) : Promise.resolve(undefined)
   }
 
   /** A name unique to this run, so runs against a shared deployment never collide. */

@@ -150,6 +150,18 @@ describe('selftest against broken servers', () => {
   })
 })
 
+test.each([
+  [40, 'pass', /^https with a certificate this machine trusts, valid until \d{4}-\d\d-\d\d/],
+  [3, 'warn', /^the TLS certificate expires on \d{4}-\d\d-\d\d \(in 3 days\): renew it/],
+  [-2, 'warn', /^the TLS certificate expired on \d{4}-\d\d-\d\d: Entra refuses it/],
+])('a certificate ending in %i days: the TLS check %s', async (days, status, reason) => {
+  const end = new Date(Date.now() + days * 86_400_000 + 60_000)
+  const run = await runAgainst(undefined, {}, 'https://localhost/scim/v2', end)
+  const tls = run.byName.get('connection: TLS')!
+  expect(tls.status).toBe(status as 'pass' | 'warn')
+  expect(tls.reason).toMatch(reason)
+})
+
 test('a port that does not speak TLS is reported as such, not as a certificate problem', async () => {
   const plain: Breakage = () =>
     Promise.reject(

@@ -4,6 +4,18 @@ import type { Suite } from '../runner'
 import type { Session } from '../session'
 import { filterQuery } from '../wire'
 
+/** ACME clients renew at 30 days left; inside 14 something went wrong with the renewal. */
+const WARN_DAYS = 14
+
+/** Words for a certificate that ends within WARN_DAYS (or has ended), else undefined. */
+function endingSoon(end: Date, now: Date): string | undefined {
+  const days = Math.floor((end.getTime() - now.getTime()) / 86_400_000)
+  const day = end.toISOString().slice(0, 10)
+  if (days < 0) return `the TLS certificate expired on ${day}: Entra refuses it`
+  if (days >= WARN_DAYS) return undefined
+  return `the TLS certificate expires on ${day} (in ${days} day${days === 1 ? '' : 's'}): renew it, then reload the server`
+}
+
 async function tls(s: Session) {
   const scheme = new URL(s.base).protocol
   if (scheme === 'http:') {
@@ -14,11 +26,16 @@ async function tls(s: Session) {
   if (scheme !== 'https:') fail(`the URL scheme is ${scheme}, Entra needs https://`)
   // Any request proves the handshake; an untrusted certificate fails it with the reason.
   await s.send('GET', '/ServiceProviderConfig')
-  if (s.insecure)
-    return {
-      warn: 'https answered, but --insecure skipped certificate verification: Entra accepts only a publicly trusted certificate',
-    }
-  return 'https with a certificate this machine trusts (Entra needs a publicly trusted CA)'
+  const end = await s.certificateEnd()
+  const expiring = end && endingSoon(end, new Date())
+  const warnings = [
+    s.insecure &&
+      'https answered, but --insecure skipped certificate verification: Entra accepts only a publicly trusted certificate',
+    expiring,
+  ].filter((w): w is string => typeof w === 'string')
+  if (warnings.length > 0) return { warn: warnings.join('; ') }
+  const until = end ? `, valid until ${end.toISOString().slice(0, 10)}` : ''
+  return `https with a certificate this machine trusts${until} (Entra needs a publicly trusted CA)`
 }
 
 async function testConnectionUsers(s: Session) {
