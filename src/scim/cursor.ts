@@ -1,5 +1,6 @@
 // RFC 9865 cursor paging: opaque cursors that name a position in a query's id order.
 import { ScimError } from './errors'
+import { isStorableText } from './storable'
 
 /** Where a page starts: after (nextCursor) or before (previousCursor) the resource with this id. */
 export interface CursorPosition {
@@ -40,7 +41,10 @@ export function decodeCursor(text: string, fingerprint: string, now: number, tim
     throw ScimError.invalidCursor('the cursor is not one this server issued; send an empty cursor for the first page')
   }
   const [, direction, id, boundTo, issuedAt] = fields
-  if ((direction !== 'a' && direction !== 'b') || typeof id !== 'string' || typeof issuedAt !== 'number') {
+  // The id is a stored one in every cursor issued here: text no write stores (a NUL, which
+  // PostgreSQL refuses to compare with) names no position.
+  const storedId = typeof id === 'string' && isStorableText(id)
+  if ((direction !== 'a' && direction !== 'b') || !storedId || typeof issuedAt !== 'number') {
     throw ScimError.invalidCursor('the cursor is not one this server issued; send an empty cursor for the first page')
   }
   if (boundTo !== fingerprint)

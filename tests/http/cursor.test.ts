@@ -1,9 +1,11 @@
 // RFC 9865 cursor paging over HTTP: walks, errors, the advertised pagination block.
 import { describe, expect, test } from 'bun:test'
+import { encodeCursor, queryFingerprint } from '../../src/scim/cursor'
 import { makeTestApp } from '../helpers/app'
 import { expectScimError, readJson } from '../helpers/scim'
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
+const SEARCH = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest'
 
 interface Page {
   totalResults: number
@@ -122,6 +124,22 @@ describe('cursor paging', () => {
       400,
       'expiredCursor'
     )
+  })
+
+  test('a cursor naming an id no resource can have (NUL, a lone surrogate) is invalidCursor on every store', async () => {
+    // A cursor carries no secret, so a client can build one around any id: PostgreSQL refused the
+    // NUL one in its keyset comparison, which was a 500.
+    const t = await seeded(1)
+    const now = Math.floor(Date.now() / 1000)
+    for (const id of ['a\u0000', '\ud800']) {
+      for (const direction of ['after', 'before'] as const) {
+        const plain = encodeCursor({ direction, id }, queryFingerprint('User', undefined), now)
+        await expectScimError(await t.request('GET', `/scim/v2/Users?cursor=${plain}`), 400, 'invalidCursor')
+        const filtered = encodeCursor({ direction, id }, queryFingerprint('User', 'userName pr'), now)
+        const search = { schemas: [SEARCH], filter: 'userName pr', cursor: filtered }
+        await expectScimError(await t.request('POST', '/scim/v2/Users/.search', search), 400, 'invalidCursor')
+      }
+    }
   })
 
   test('/ServiceProviderConfig advertises both paging methods', async () => {

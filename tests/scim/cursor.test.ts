@@ -1,0 +1,20 @@
+// RFC 9865 cursors: what decodeCursor accepts of the text a client sends back.
+import { describe, expect, test } from 'bun:test'
+import { decodeCursor, encodeCursor, queryFingerprint } from '../../src/scim/cursor'
+import { catchScimError } from '../helpers/scim'
+
+const FINGERPRINT = queryFingerprint('User', undefined)
+
+describe('scim/cursor', () => {
+  test('a cursor issued here reads back as its position', () => {
+    const text = encodeCursor({ direction: 'before', id: 'abc' }, FINGERPRINT, 100)
+    expect(decodeCursor(text, FINGERPRINT, 100, 60)).toEqual({ direction: 'before', id: 'abc' })
+  })
+
+  test('a cursor around an id no write stores (NUL, a lone surrogate) is invalidCursor', () => {
+    for (const id of ['a\u0000', '\ud800x', '\udc00']) {
+      const text = encodeCursor({ direction: 'after', id }, FINGERPRINT, 100)
+      expect(catchScimError(() => decodeCursor(text, FINGERPRINT, 100, 60)).scimType).toBe('invalidCursor')
+    }
+  })
+})
