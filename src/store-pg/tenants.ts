@@ -2,7 +2,7 @@
 import type { SQL } from 'bun'
 import { type PushStart, pushStreamChanges } from '../events/push-urls'
 import { configOf, newGeneration, type TenantConfig, type TenantRow } from '../tenants/config'
-import { checkNewTenant, noSuchTenant } from '../tenants/create'
+import { checkNewTenant, checkTenantName, noSuchTenant } from '../tenants/create'
 import { checkRemovable, type TenantCounts } from '../tenants/rows'
 import { lockTenant } from './tenant-lock'
 import { pgIssueToken } from './tokens'
@@ -61,6 +61,9 @@ export async function pgAddTenant(sql: SQL, config: NewTenant, now = new Date())
 }
 
 async function insertTenant(tx: SQL, config: NewTenant, pushFrom: PushStart, now: Date): Promise<void> {
+  // The name before the lock and the lookup: PostgreSQL refuses text with a NUL in it (the
+  // console's create form can send one) with an error, where a bad name is the admin's mistake.
+  checkTenantName(config.name)
   await lockTenant(tx, config.name)
   const [found] = await tx`SELECT count(*)::int AS n FROM tenants WHERE name = ${config.name}`
   checkNewTenant(config, (found?.n ?? 0) > 0)

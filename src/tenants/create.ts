@@ -20,14 +20,19 @@ export function checkSchemas(config: Pick<TenantConfig, 'packs' | 'schemas'>): v
 /** The refusal of a change to a tenant that is not there. */
 export const noSuchTenant = (name: string) => new TenantError(`no tenant is called ${name} (tenant list shows them)`)
 
+/** Refuses a name that is not a tenant name (tenants/name.ts). */
+export function checkTenantName(name: string): void {
+  if (!isTenantName(name))
+    throw new TenantError(`tenant name '${name}' is not [a-z0-9][a-z0-9-]{0,62} (lower-case letters, digits, -)`)
+}
+
 /**
  * Refuses a new tenant, in this order, for a bad name, a name `taken` already, or schemas that
  * do not load; every store checks a tenant it adds with this before it writes the row.
  */
 export function checkNewTenant(config: Omit<TenantConfig, 'created' | 'generation'>, taken: boolean): void {
   const { name } = config
-  if (!isTenantName(name))
-    throw new TenantError(`tenant name '${name}' is not [a-z0-9][a-z0-9-]{0,62} (lower-case letters, digits, -)`)
+  checkTenantName(name)
   if (taken) throw new TenantError(`tenant ${name} exists already`)
   checkSchemas(config)
 }
