@@ -38,7 +38,6 @@ export function* runBulk(
   const request = parseBulkRequest(body, maxOperations)
   const plan = planBulk(request)
   const createdIds = new Map<string, string>()
-  const failedBulkIds = new Set<string>()
   const answers = new Map<number, BulkAnswer>()
   let errors = 0
   // One request, one limit: its PATCHes share the element budget a PATCH sent alone has.
@@ -48,7 +47,7 @@ export function* runBulk(
     const op = request.operations[index]!
     let answer: BulkAnswer
     try {
-      const refused = plan.refused.get(index) ?? dependencyFailure(op, failedBulkIds)
+      const refused = plan.refused.get(index) ?? dependencyFailure(op, createdIds)
       if (refused) throw refused
       answer = yield* runOne(deps, op, createdIds, shared)
     } catch (caught) {
@@ -62,10 +61,7 @@ export function* runBulk(
         response: err.toJSON(),
       }
     }
-    if (Number(answer.status) >= 400) {
-      errors++
-      if (op.bulkId) failedBulkIds.add(op.bulkId)
-    }
+    if (Number(answer.status) >= 400) errors++
     answers.set(index, answer)
   }
   const inRequestOrder = [...answers.keys()].sort((a, b) => a - b).map((i) => answers.get(i)!)
@@ -76,8 +72,13 @@ function internalFailure(req: RequestInfo, err: unknown): ScimError {
   return req.internalError?.(err) ?? new ScimError(500, 'internal server error')
 }
 
-function dependencyFailure(op: BulkOperation, failed: ReadonlySet<string>): ScimError | undefined {
-  const ref = [...op.refs].find((r) => failed.has(r))
+/**
+ * The plan runs an operation after the POST of each bulkId it refers to, so a bulkId not created
+ * by now is one whose POST failed. Only that POST decides it: a second POST of the bulkId (refused)
+ * or another method carrying it failing says nothing about the resource the reference names.
+ */
+function dependencyFailure(op: BulkOperation, created: ReadonlyMap<string, string>): ScimError | undefined {
+  const ref = [...op.refs].find((r) => !created.has(r))
   return ref === undefined
     ? undefined
     : new ScimError(409, `bulkId:${ref} was not created, so this operation that refers to it did not run`)

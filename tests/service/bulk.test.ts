@@ -1,0 +1,59 @@
+// Bulk at the service level: which operations count as the failure of a bulkId that others refer to.
+import { describe, expect, test } from 'bun:test'
+import { makeTestApp } from '../helpers/app'
+import { URN_USER, patchBody, readJson } from '../helpers/scim'
+
+const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest'
+
+async function bulk(t: ReturnType<typeof makeTestApp>, Operations: unknown[]) {
+  const res = await t.request('POST', '/scim/v2/Bulk', { schemas: [BULK], Operations })
+  expect(res.status).toBe(200)
+  const body = await readJson<{ Operations: { method: string; bulkId?: string; status: string }[] }>(res)
+  return body.Operations.map((o) => [o.method, o.bulkId, o.status])
+}
+
+const post = (bulkId: string, userName = `${bulkId}@example.com`) => ({
+  method: 'POST',
+  path: '/Users',
+  bulkId,
+  data: { schemas: [URN_USER], userName },
+})
+
+describe('service/bulk', () => {
+  test('a refused second POST of a bulkId does not fail what refers to the first, which was created', async () => {
+    const t = makeTestApp()
+    expect(
+      await bulk(t, [post('u'), post('u', 'other@example.com'), { method: 'DELETE', path: '/Users/bulkId:u' }])
+    ).toEqual([
+      ['POST', 'u', '201'],
+      ['POST', 'u', '400'],
+      ['DELETE', undefined, '204'],
+    ])
+  })
+
+  test('a failed operation other than a POST that carries the bulkId does not fail what refers to the POST', async () => {
+    const t = makeTestApp()
+    const existing = await readJson(
+      await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'e@example.com' })
+    )
+    const answers = await bulk(t, [
+      { method: 'PATCH', path: `/Users/${existing.id}`, bulkId: 'u', data: 'not a PatchOp' },
+      post('u'),
+      { method: 'PATCH', path: '/Users/bulkId:u', data: patchBody({ op: 'add', path: 'title', value: 'x' }) },
+    ])
+    expect(answers).toEqual([
+      ['PATCH', 'u', '400'],
+      ['POST', 'u', '201'],
+      ['PATCH', undefined, '200'],
+    ])
+  })
+
+  test('what refers to a POST that failed is still refused with 409', async () => {
+    const t = makeTestApp()
+    const failed = { method: 'POST', path: '/Users', bulkId: 'u', data: { schemas: [URN_USER] } }
+    expect(await bulk(t, [failed, { method: 'DELETE', path: '/Users/bulkId:u' }])).toEqual([
+      ['POST', 'u', '400'],
+      ['DELETE', undefined, '409'],
+    ])
+  })
+})
