@@ -132,6 +132,12 @@ function* runOne(
 
 /** The resource type and id an operation's path names: `/Users` for POST, `/Users/{id}` otherwise. */
 function target(deps: ServiceDeps, path: string, method: BulkOperation['method']): { type: ResourceType; id?: string } {
+  // A path names a resource (RFC 7644 §3.7): a query would be read as part of the id, and a PUT
+  // to `/Users/{id}?attributes=x` answered 404 for a user that exists.
+  if (/[?#]/.test(path))
+    throw ScimError.invalidPath(
+      `${quoted(path)} is a resource path, with no query or fragment: /Users, /Groups/{id}, …`
+    )
   const [, endpoint = '', id, ...rest] = path.split('/')
   const type = deps.registry.resourceTypes.find((t) => t.endpoint.toLowerCase() === `/${endpoint.toLowerCase()}`)
   if (!type || rest.length > 0)

@@ -56,4 +56,35 @@ describe('service/bulk', () => {
       ['DELETE', undefined, '409'],
     ])
   })
+
+  test('a path with a query or a fragment is invalidPath for every method, not a resource that is not found', async () => {
+    const t = makeTestApp()
+    const existing = await readJson(
+      await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'q@example.com' })
+    )
+    const res = await t.request('POST', '/scim/v2/Bulk', {
+      schemas: [BULK],
+      Operations: [
+        { ...post('q'), path: '/Users?attributes=userName' },
+        {
+          method: 'PUT',
+          path: `/Users/${existing.id}?attributes=userName`,
+          data: { schemas: [URN_USER], userName: 'q@example.com' },
+        },
+        { method: 'PATCH', path: `/Users/${existing.id}#x`, data: patchBody({ op: 'add', path: 'title', value: 'x' }) },
+        { method: 'DELETE', path: `/Users/${existing.id}?` },
+      ],
+    })
+    const body = await readJson<{ Operations: { status: string; response?: { scimType?: string; detail: string } }[] }>(
+      res
+    )
+    for (const answer of body.Operations) {
+      expect([answer.status, answer.response?.scimType]).toEqual(['400', 'invalidPath'])
+      expect(answer.response?.detail).toContain('no query or fragment')
+    }
+    // Nothing was changed: the user is as it was.
+    expect((await readJson(await t.request('GET', `/scim/v2/Users/${existing.id}`))).meta.version).toBe(
+      existing.meta.version
+    )
+  })
 })
