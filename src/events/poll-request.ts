@@ -44,6 +44,8 @@ export function parsePollRequest(body: unknown): PollRequest {
     if (!isObject(error) || typeof error.err !== 'string') {
       throw ScimError.invalidValue(`"setErrs" of ${JSON.stringify(jti)} must be an object with an "err" string`)
     }
+    if (error.description !== undefined && typeof error.description !== 'string')
+      throw ScimError.invalidValue(`"setErrs" of ${JSON.stringify(jti)} has a "description" that is not a string`)
   }
   return {
     maxEvents: maxEvents as number | undefined,

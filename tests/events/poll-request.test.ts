@@ -1,6 +1,7 @@
 // Poll bodies shaped as RFC 8936's examples (poll with ack, with setErrs, long poll) parse as the RFC means them.
 import { describe, expect, test } from 'bun:test'
 import { parsePollRequest } from '../../src/events/poll-request'
+import { catchScimError } from '../helpers/scim'
 
 describe('events/poll-request', () => {
   test('a poll with acknowledgements and an immediate return ', () => {
@@ -33,5 +34,13 @@ describe('events/poll-request', () => {
       setErrs: {},
     })
     expect(parsePollRequest(undefined)).toEqual({ returnImmediately: false, ack: [], setErrs: {} })
+  })
+
+  test('a setErrs entry whose description is not a string is invalidValue (RFC 8936 §2.4: a human-readable string)', () => {
+    for (const description of [5, null, {}, ['x']]) {
+      const body = { setErrs: { '4d3559ec67504aaba65d40b0363faad8': { err: 'invalid_request', description } } }
+      const err = catchScimError(() => parsePollRequest(body))
+      expect([err.status, err.scimType]).toEqual([400, 'invalidValue'])
+    }
   })
 })
