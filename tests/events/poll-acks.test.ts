@@ -1,6 +1,7 @@
 // Acknowledgements are bounded work: at most MAX_ACKS a request, resolved with a few journal reads whatever they name.
 import { afterAll, describe, expect, test } from 'bun:test'
-import { pollEvents } from '../../src/events/poll'
+import { BATCH } from '../../src/events/pending'
+import { MAX_ACKED_AHEAD, pollEvents } from '../../src/events/poll'
 import { MAX_ACKS, parsePollRequest } from '../../src/events/poll-request'
 import { ScimError } from '../../src/scim/errors'
 import { makeTestApp } from '../helpers/app'
@@ -56,6 +57,32 @@ describe('poll acknowledgements', () => {
     expect((await poll(jtis)).sets).toEqual({})
     expect(counts.reads).toBeLessThanOrEqual(3)
     expect(positions.cursor('default', 'poll')).toEqual({ ackedSeq: 700, acked: new Set() })
+  })
+
+  test(`a stream keeps at most ${MAX_ACKED_AHEAD} acks ahead of its first unacknowledged event; past that they come again`, async () => {
+    // A receiver that never acknowledges its first event and acknowledges every later one: each
+    // poll reads past all the acks kept ahead, so without the bound every poll cost more than the last.
+    const { poll, counts, positions } = polling(MAX_ACKED_AHEAD + 2500)
+    let answer = Object.keys((await poll([])).sets)
+    const first = answer[0]!
+    let before = 0
+    for (let i = 0; i < 13; i++) {
+      before = counts.entries
+      answer = Object.keys((await poll(answer.filter((jti) => jti !== first))).sets)
+    }
+    const kept = positions.cursor('default', 'poll')
+    expect(kept.ackedSeq).toBe(0)
+    expect(kept.acked.size).toBe(MAX_ACKED_AHEAD)
+    // Its three reads (the acks it names, the pending entries with them and without those past the
+    // bound) each go past what is kept and about a response beyond, however long this went on.
+    expect(counts.entries - before).toBeLessThanOrEqual(3 * (MAX_ACKED_AHEAD + 1000 + BATCH))
+    // What was not kept comes again: the first event and the 999 after the kept acks.
+    const seqs = answer.map((jti) => Number(jti.split('.')[0]))
+    expect(seqs).toEqual([1, ...Array.from({ length: 999 }, (_, i) => MAX_ACKED_AHEAD + 2 + i)])
+    // Acknowledging the first moves the position past every kept ack; nothing is lost.
+    answer = Object.keys((await poll([first])).sets)
+    expect(positions.cursor('default', 'poll')).toEqual({ ackedSeq: MAX_ACKED_AHEAD + 1, acked: new Set() })
+    expect(Number(answer[0]!.split('.')[0])).toBe(MAX_ACKED_AHEAD + 2)
   })
 })
 
