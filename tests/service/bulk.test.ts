@@ -19,6 +19,11 @@ const post = (bulkId: string, userName = `${bulkId}@example.com`) => ({
   data: { schemas: [URN_USER], userName },
 })
 
+/** A user made before the bulk request, as served. */
+async function existingUser(t: ReturnType<typeof makeTestApp>, userName: string) {
+  return readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName }))
+}
+
 describe('service/bulk', () => {
   test('a refused second POST of a bulkId does not fail what refers to the first, which was created', async () => {
     const t = makeTestApp()
@@ -33,9 +38,7 @@ describe('service/bulk', () => {
 
   test('a failed operation other than a POST that carries the bulkId does not fail what refers to the POST', async () => {
     const t = makeTestApp()
-    const existing = await readJson(
-      await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'e@example.com' })
-    )
+    const existing = await existingUser(t, 'e@example.com')
     const answers = await bulk(t, [
       { method: 'PATCH', path: `/Users/${existing.id}`, bulkId: 'u', data: 'not a PatchOp' },
       post('u'),
@@ -59,9 +62,7 @@ describe('service/bulk', () => {
 
   test('a path with a query or a fragment is invalidPath for every method, not a resource that is not found', async () => {
     const t = makeTestApp()
-    const existing = await readJson(
-      await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'q@example.com' })
-    )
+    const existing = await existingUser(t, 'q@example.com')
     const res = await t.request('POST', '/scim/v2/Bulk', {
       schemas: [BULK],
       Operations: [
