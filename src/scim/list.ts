@@ -1,6 +1,7 @@
 // RFC 7644 §3.4.2.4 paging parameters and the ListResponse envelope.
 import { URN_LIST_RESPONSE } from './constants'
 import { ScimError, quoted } from './errors'
+import { integerParam } from './integer-param'
 
 export interface Paging {
   startIndex: number
@@ -8,12 +9,8 @@ export interface Paging {
 }
 
 function toInteger(raw: string | number | undefined, name: string): number | undefined {
-  if (raw === undefined || raw === '') return undefined
-  const n = typeof raw === 'number' ? raw : Number(raw)
-  if (!Number.isFinite(n) || !Number.isInteger(n))
-    throw ScimError.invalidValue(`${name} must be an integer, got ${quoted(String(raw))}`)
-  // Beyond any real result set; clamping keeps SQLite's 64-bit OFFSET from overflowing.
-  if (!Number.isSafeInteger(n)) return n > 0 ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER
+  const n = integerParam(raw)
+  if (n === null) throw ScimError.invalidValue(`${name} must be an integer, got ${quoted(String(raw))}`)
   return n
 }
 

@@ -10,14 +10,15 @@ import type { ListParams } from './list'
 import type { RequestInfo, ServiceResult } from './result'
 import { projectionOf, viewJson } from './view'
 import { fitsResponse } from '../scim/limits'
+import { integerParam } from '../scim/integer-param'
 
 /** The first page starts after every id: ids are non-empty strings. */
 const FROM_THE_START: CursorPosition = { direction: 'after', id: '' }
 
 function pageSize(raw: string | number | undefined, settings: { defaultCount: number; maxResults: number }): number {
-  if (raw === undefined || raw === '') return settings.defaultCount
-  const n = typeof raw === 'number' ? raw : Number(raw)
-  if (!Number.isInteger(n) || n < 0)
+  const n = integerParam(raw)
+  if (n === undefined) return settings.defaultCount
+  if (n === null || n < 0)
     throw ScimError.invalidCount(
       `count must be an integer from 0 to ${settings.maxResults} (maxPageSize), got ${quoted(String(raw))}`
     )

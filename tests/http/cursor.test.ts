@@ -116,6 +116,9 @@ describe('cursor paging', () => {
       'invalidCursor'
     )
     await expectScimError(await t.request('GET', '/scim/v2/Users?cursor=&count=-1'), 400, 'invalidCount')
+    // The same rule as index paging: Number() would read each of these as a number.
+    for (const count of ['0x10', '1e1', '%201'])
+      await expectScimError(await t.request('GET', `/scim/v2/Users?cursor=&count=${count}`), 400, 'invalidCount')
     await expectScimError(await t.request('GET', '/scim/v2/Users?cursor=&startIndex=2'), 400, 'invalidValue')
     await expectScimError(await t.request('GET', '/scim/v2/Users?cursor=&sortBy=userName'), 400, 'invalidValue')
     clock += 3601_000

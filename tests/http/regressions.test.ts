@@ -1,7 +1,7 @@
 // Defects found in review, each pinned by the request that showed it.
 import { describe, expect, test } from 'bun:test'
 import { makeTestApp } from '../helpers/app'
-import { URN_ENTERPRISE, URN_GROUP, URN_USER, patchBody, readJson } from '../helpers/scim'
+import { URN_ENTERPRISE, URN_GROUP, URN_USER, expectScimError, patchBody, readJson } from '../helpers/scim'
 
 describe('http regressions', () => {
   test('remove members with an empty or null value removes nobody', async () => {
@@ -21,11 +21,20 @@ describe('http regressions', () => {
 
   test('a startIndex beyond any result set is an empty page, not a 500', async () => {
     const t = makeTestApp()
-    for (const path of ['/scim/v2/Users?startIndex=1e20', '/scim/v2/Groups?startIndex=9223372036854775807']) {
+    for (const path of [
+      '/scim/v2/Users?startIndex=100000000000000000000',
+      '/scim/v2/Groups?startIndex=9223372036854775807',
+    ]) {
       const res = await t.request('GET', path)
       expect(res.status).toBe(200)
       expect((await readJson(res)).Resources).toEqual([])
     }
+  })
+
+  test('startIndex and count are decimal integers: a hex literal, an exponent or padding is 400 invalidValue', async () => {
+    const t = makeTestApp()
+    for (const query of ['startIndex=0x10', 'startIndex=1e3', 'count=%201', 'count=1.0'])
+      await expectScimError(await t.request('GET', `/scim/v2/Users?${query}`), 400, 'invalidValue')
   })
 
   test("Entra's manager reference check: id eq … and manager eq … (unqualified)", async () => {
