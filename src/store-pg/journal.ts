@@ -75,23 +75,7 @@ export class PgJournalAppends {
     const seq = this.seqs.shift()!
     const c: EntryColumns = columnsOf(draft, seq, this.tenant, this.prevHash)
     const hash = chainHash(this.prevHash, entryText(c))
-    this.queue.entry({
-      seq,
-      tenant: c.tenant,
-      at: c.at,
-      actor: c.actor,
-      request_id: c.requestId,
-      op: c.op,
-      resource_type: c.resourceType,
-      resource_id: c.resourceId,
-      version_before: c.versionBefore,
-      version_after: c.versionAfter,
-      changes: c.changes,
-      compat: c.compat,
-      cascade: c.cascade,
-      prev_hash: c.prevHash,
-      hash,
-    })
+    this.queue.entry(c, hash)
     this.prevHash = hash
     if (this.queue.full) await this.queue.flush()
   }

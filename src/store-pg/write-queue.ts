@@ -1,5 +1,6 @@
 // The writes a PostgreSQL batch holds back to send as one statement: created rows, journal entries and, last, the chain's new head.
 import type { SQL } from 'bun'
+import type { EntryColumns } from '../journal/canonical'
 import type { ResourceType } from '../scim/schema/types'
 import type { ResourceRow } from '../store/rows'
 import { translatePgConstraintError, sqlState } from './errors'
@@ -11,7 +12,10 @@ export type QueuedRow = ResourceRow
 const j = JSON.stringify
 
 // Rows and entries travel as one JSON array each: one statement, three parameters, whatever the
-// batch holds. Rows go in the order they were queued (their seq is the insertion order sorted
+// batch holds. An entry's `changes` and `compat` are canonical JSON text, spliced in as values
+// rather than as strings: json (not jsonb) gives a value to a text column as its exact text, so
+// the hashed text arrives unchanged and neither side escapes or unescapes it (a create's holds
+// the whole document). Rows go in the order they were queued (their seq is the insertion order sorted
 // pages and cursors use); a failing row or entry fails the whole statement, so nothing goes in
 // halfway. The head is written once per transaction, by its last flush: each update of the head
 // row leaves a version the next lookup of it in the same transaction steps over. So is the
@@ -23,7 +27,7 @@ const FLUSH = `WITH r AS (INSERT INTO resources (id, tenant, type, name_ci, exte
       AS x(id, tenant, type, name_ci, external_id, data, version, created, last_modified, n) ORDER BY x.n),
   e AS (INSERT INTO journal (seq, tenant, at, actor, request_id, op, resource_type, resource_id, version_before,
       version_after, changes, compat, cascade, prev_hash, hash)
-    SELECT * FROM jsonb_to_recordset($2::text::jsonb) AS y(seq bigint, tenant text, at text, actor text, request_id text,
+    SELECT * FROM json_to_recordset($2::text::json) AS y(seq bigint, tenant text, at text, actor text, request_id text,
       op text, resource_type text, resource_id text, version_before int, version_after int, changes text, compat text,
       cascade int, prev_hash text, hash text)),
   c AS (INSERT INTO resource_changes (tenant, token) SELECT $6, $7 WHERE $7::text IS NOT NULL
@@ -51,7 +55,7 @@ const DATA_FAULT = /^(2[23]|54000$)/
 export class PgWriteQueue {
   private rows: string[] = []
   private types: ResourceType[] = []
-  private entries: unknown[] = []
+  private entries: string[] = []
   private head: { tenant: string; seq: number; hash: string } | undefined
   /** The jobs (indexes in the batch) whose writes wait. */
   private jobs = new Set<number>()
@@ -87,13 +91,17 @@ export class PgWriteQueue {
     this.chars += row.length
   }
 
-  /** A journal entry's row (journal's column names), which becomes the chain's head at the last flush. */
-  entry(e: { tenant: string; seq: number; hash: string; changes: string; [column: string]: unknown }): void {
+  /** A journal entry's row, which becomes the chain's head at the last flush. */
+  entry(c: EntryColumns, hash: string): void {
     this.jobs.add(this.batch.job)
-    this.entries.push(e)
-    // Escaping may lengthen `changes` (a create's holds the document); the other columns are short.
-    this.chars += e.changes.length + 512
-    this.head = { tenant: e.tenant, seq: e.seq, hash: e.hash }
+    const row =
+      `{"seq":${c.seq},"tenant":${j(c.tenant)},"at":${j(c.at)},"actor":${j(c.actor)},"request_id":${j(c.requestId)}` +
+      `,"op":${j(c.op)},"resource_type":${j(c.resourceType)},"resource_id":${j(c.resourceId)}` +
+      `,"version_before":${j(c.versionBefore)},"version_after":${j(c.versionAfter)},"changes":${c.changes}` +
+      `,"compat":${c.compat},"cascade":${c.cascade},"prev_hash":${j(c.prevHash)},"hash":${j(hash)}}`
+    this.entries.push(row)
+    this.chars += row.length
+    this.head = { tenant: c.tenant, seq: c.seq, hash }
   }
 
   /**
@@ -105,7 +113,7 @@ export class PgWriteQueue {
     const token = last && changed !== undefined ? crypto.randomUUID() : null
     if (!this.pending && !head && token === null) return
     const rows = `[${this.rows.join(',')}]`
-    const entries = j(this.entries)
+    const entries = `[${this.entries.join(',')}]`
     const types = this.types
     const jobs = [...this.jobs]
     this.rows = []

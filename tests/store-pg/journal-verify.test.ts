@@ -42,6 +42,20 @@ describe.skipIf(!server)('store-pg/journal-verify', () => {
     })
   })
 
+  // The entries' changes travel to PostgreSQL as JSON values, not strings: what is stored must be
+  // the exact text that was hashed, whatever characters and escapes it holds.
+  test('changes with quotes, backslashes, escapes and non-ASCII are stored as the exact text that was hashed', async () => {
+    const name = 'q"b\\s\u2028l\u0001é😀</x>'
+    const store = createPgResourceStore(drizzle({ client: db.sql }))
+    await store.write(function* (tx) {
+      yield* tx.insert(User, { id: 'd', type: 'User', data: { userName: name }, version: 1, created: T0, lastModified: T0 })
+      yield* tx.journal(createDraft('d', T0, null, name))
+    })
+    const [row] = (await db.sql`SELECT changes FROM journal WHERE resource_id = 'd'`) as { changes: string }[]
+    expect(row!.changes).toBe(JSON.stringify([{ after: name, path: 'userName' }]))
+    expect(await verifyPgJournal(db.sql)).toMatchObject({ ok: true })
+  })
+
   test('an edited entry', async () => {
     await db.sql`UPDATE journal SET actor = 'someone else' WHERE seq = ${seqs[1]!}`
     expect(await verifyPgJournal(db.sql)).toEqual({
