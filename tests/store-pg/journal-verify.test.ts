@@ -48,7 +48,14 @@ describe.skipIf(!server)('store-pg/journal-verify', () => {
     const name = 'q"b\\s\u2028l\u0001é😀</x>'
     const store = createPgResourceStore(drizzle({ client: db.sql }))
     await store.write(function* (tx) {
-      yield* tx.insert(User, { id: 'd', type: 'User', data: { userName: name }, version: 1, created: T0, lastModified: T0 })
+      yield* tx.insert(User, {
+        id: 'd',
+        type: 'User',
+        data: { userName: name },
+        version: 1,
+        created: T0,
+        lastModified: T0,
+      })
       yield* tx.journal(createDraft('d', T0, null, name))
     })
     const [row] = (await db.sql`SELECT changes FROM journal WHERE resource_id = 'd'`) as { changes: string }[]
