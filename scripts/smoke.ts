@@ -3,11 +3,13 @@ export {}
 // Usage: bun run scripts/smoke.ts ./scim-server
 const bin = process.argv[2] ?? './scim-server'
 const token = 'smoke-token'
-const port = 20000 + Math.floor(Math.random() * 20000)
-const proc = Bun.spawn(
-  [bin, 'serve', '--port', String(port), '--host', '127.0.0.1', '--db', ':memory:', '--token', token],
-  { stdout: 'pipe', stderr: 'inherit' }
-)
+// Port 0: the kernel picks a free one and the server prints it. A random port in 20000–40000 could
+// be one a client connection of the tests before held (the ephemeral range starts at 32768 here).
+const proc = Bun.spawn([bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', ':memory:', '--token', token], {
+  stdout: 'pipe',
+  stderr: 'inherit',
+})
+const port = await listeningPort()
 const base = `http://127.0.0.1:${port}/scim/v2`
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json; charset=utf-8' }
 
@@ -18,6 +20,27 @@ function check(ok: boolean, what: string): void {
     process.exit(1)
   }
   console.log(`smoke: ok ${what}`)
+}
+
+/** The port from the server's first line, `scim-server … listening on http://127.0.0.1:PORT`. */
+async function listeningPort(): Promise<number> {
+  const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader()
+  const decoder = new TextDecoder()
+  let text = ''
+  const deadline = Date.now() + 10_000
+  while (Date.now() < deadline) {
+    const { value, done } = await reader.read()
+    if (done) break
+    text += decoder.decode(value, { stream: true })
+    const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(text)
+    if (m) {
+      reader.releaseLock()
+      return Number(m[1])
+    }
+  }
+  console.error(`smoke: FAILED the server printed no port:\n${text}`)
+  proc.kill()
+  process.exit(1)
 }
 
 async function waitUp(): Promise<void> {
