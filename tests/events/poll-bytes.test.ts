@@ -95,15 +95,26 @@ describe('events/poll bytes', () => {
     expect(counts.bytes).toBeLessThanOrEqual(250_000 + 100_100)
   })
 
-  test('a push receiver gets every large entry in order under a small budget', async () => {
+  test('a push receiver gets every large entry in order under a small budget, in waves the budget cuts', async () => {
     const r = receiver([])
     later(r.stop)
     const journal = new MemoryJournal()
-    const { service, pushTo } = memoryEvents(journal, later, { maxEventBytes: 5_000 })
+    // Each wave's position is written once: the writes count the waves.
+    let waves = 0
+    const { service, pushTo } = memoryEvents(journal, later, (sqlite) => ({
+      maxEventBytes: 5_000,
+      write: async (fn) => {
+        waves++
+        return sqlite.transaction(fn)()
+      },
+    }))
     pushTo([r.url])
     const entries = journal.commit(...large(30, 2_000))
     await service.pushIdle()
     expect(r.seqs()).toEqual(entries.map((e) => e.seq))
     expect(service.undelivered()).toBe(0)
+    // The first 8 go one at a time; after them two entries of ~2 KB fit the 5,000 bytes, so the 22
+    // left go in 11 waves (without the budget, waves of 2, 4, 8 and 8: 12 writes in all).
+    expect(waves).toBe(19)
   })
 })
