@@ -25,12 +25,17 @@ export function certificateNotAfter(pem: string): Date | undefined {
   return end
 }
 
+/** Whole days from `now` to `notAfter` (negative once it has passed). */
+export function daysLeft(notAfter: Date, now: Date): number {
+  return Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS)
+}
+
 /** A line for the log when the certificate ends within WARN_DAYS (or has ended), else undefined. */
 export function expiryWarning(notAfter: Date, now: Date): string | undefined {
   const left = notAfter.getTime() - now.getTime()
   const day = notAfter.toISOString().slice(0, 10)
   if (left <= 0) return `the TLS certificate expired on ${day}: Entra refuses it; renew it and send SIGHUP`
   if (left > WARN_DAYS * DAY_MS) return undefined
-  const days = Math.floor(left / DAY_MS)
+  const days = daysLeft(notAfter, now)
   return `the TLS certificate expires on ${day} (in ${days} day${days === 1 ? '' : 's'}): renew it and send SIGHUP (systemctl reload) to serve the new one`
 }

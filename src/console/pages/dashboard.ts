@@ -1,6 +1,6 @@
 // The dashboard of one tenant: how many users and groups, what changed last and how fast.
 import type { Doc } from '../../scim/document'
-import { expiryWarning } from '../../http/certificate'
+import { daysLeft, expiryWarning } from '../../http/certificate'
 import { html, type Html } from '../html'
 import { page, tenantHref, type Viewer } from '../layout'
 import type { JournalSummary } from '../journal-data'
@@ -62,7 +62,7 @@ function journalCards(tenant: string, j: JournalSummary, undelivered: number | u
 /** Days left on the served certificate, with the warning start-up and reloads log inside 14 days. */
 function certificateCard(end: Date | undefined, at: Date): Html | string {
   if (!end) return ''
-  const days = Math.floor((end.getTime() - at.getTime()) / 86_400_000)
+  const days = daysLeft(end, at)
   const warning = expiryWarning(end, at)
   return html`<section class="card" aria-labelledby="certificate"><h2 id="certificate">HTTPS certificate</h2><p class="n">${n(Math.max(days, 0))} days</p>
 <p class="muted">valid until <time datetime="${end.toISOString()}">${end.toISOString()}</time>, as served to new connections</p>${warning ? html`<p class="notice bad">${warning}</p>` : ''}</section>`
