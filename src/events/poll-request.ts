@@ -25,11 +25,22 @@ export const MAX_ACKS = 10_000
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
+/**
+ * The object's members with null ones left out: null is unassigned in SCIM (RFC 7643 §2.5), and
+ * client libraries that write every optional member send it for those they leave unset.
+ */
+function assigned(obj: Record<string, unknown>): Record<string, unknown> {
+  // Spread defines own members, a `__proto__` one included; assignment would set the prototype.
+  const out = { ...obj }
+  for (const key of Object.keys(out)) if (out[key] === null) delete out[key]
+  return out
+}
+
 /** The poll request in `body` (an empty body is a poll with every default), or a 400 SCIM Error. */
 export function parsePollRequest(body: unknown): PollRequest {
   if (body === undefined || body === null) return { returnImmediately: false, ack: [], setErrs: {} }
   if (!isObject(body)) throw ScimError.invalidSyntax('a poll request is a JSON object (RFC 8936)')
-  const { maxEvents, returnImmediately = false, ack = [], setErrs = {} } = body
+  const { maxEvents, returnImmediately = false, ack = [], setErrs = {} } = assigned(body)
   if (maxEvents !== undefined && !(Number.isSafeInteger(maxEvents) && (maxEvents as number) >= 0)) {
     throw ScimError.invalidValue('"maxEvents" must be a non-negative integer')
   }
@@ -40,17 +51,20 @@ export function parsePollRequest(body: unknown): PollRequest {
   if (!isObject(setErrs)) throw ScimError.invalidValue('"setErrs" must be an object keyed by jti')
   if (ack.length + Object.keys(setErrs).length > MAX_ACKS)
     throw ScimError.invalidValue(`a poll acknowledges at most ${MAX_ACKS} jtis ("ack" and "setErrs" together)`)
-  for (const [jti, error] of Object.entries(setErrs)) {
-    if (!isObject(error) || typeof error.err !== 'string') {
+  const errors: Record<string, SetError> = {}
+  for (const [jti, sent] of Object.entries(setErrs)) {
+    const error = isObject(sent) ? assigned(sent) : undefined
+    if (!error || typeof error.err !== 'string') {
       throw ScimError.invalidValue(`"setErrs" of ${JSON.stringify(jti)} must be an object with an "err" string`)
     }
     if (error.description !== undefined && typeof error.description !== 'string')
       throw ScimError.invalidValue(`"setErrs" of ${JSON.stringify(jti)} has a "description" that is not a string`)
+    Object.defineProperty(errors, jti, { value: error, enumerable: true, writable: true, configurable: true })
   }
   return {
     maxEvents: maxEvents as number | undefined,
     returnImmediately,
     ack: ack as string[],
-    setErrs: setErrs as Record<string, SetError>,
+    setErrs: errors,
   }
 }
