@@ -11,7 +11,7 @@ import { tenantCommand } from './cli/tenant-command'
 import { exportCommand, importCommand, pgTransferServer, takeTenantFlag, type TransferServer } from './cli/transfer'
 import { issueToken, storedTokenHashes } from './cli/token-store'
 import { generateToken, hashToken } from './auth/tokens'
-import { rememberListener } from './console/client-address'
+import { rememberListener } from './http/client-address'
 import { API_PREFIX } from './http/app'
 import { listenerError, metricsListenerFetch } from './http/listeners'
 import { certificateNotAfter, expiryWarning } from './http/certificate'
@@ -111,6 +111,7 @@ async function serverOptions(
     limits: config.limits,
     logger,
     rateLimit: config.rateLimit,
+    allowFrom: config.allowFrom.length > 0 ? config.allowFrom : undefined,
     // A benchmark switch only: measures what the journal costs (scripts/bench); never for production.
     journaling: process.env.SCIM_JOURNAL !== 'off',
     // Pushed change events go through the proxy the environment names, as fetch would.

@@ -26,6 +26,8 @@ export interface ServerOptions {
   logger?: Logger
   /** Requests per second per token, with bursts of twice that; 0 or absent: no limit. A tenant may set its own. */
   rateLimit?: number
+  /** IP addresses and CIDR blocks every tenant's tokens are honoured from (a tenant may set its own); absent: any. */
+  allowFrom?: readonly string[]
   /** The journal change events are read from instead of the database's own (tests); without a journal the server offers no events. */
   journal?: JournalReader
   /** Change-event tuning: SETs and bytes of entries per poll, long-poll wait, push retries (src/events/service.ts). */

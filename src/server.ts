@@ -1,4 +1,5 @@
 // Assembles database, tenants, stores, registries and HTTP app from settled options; main.ts and tests call it.
+import { addressRanges } from './auth/address-ranges'
 import { LastUsed, usageWriter } from './auth/last-used'
 import { createAdminStore } from './console/admin-store'
 import { createEvents, type EventsOptions } from './events/service'
@@ -83,6 +84,8 @@ export function tenantDefaults(
     defaultCount: options.defaultCount ?? 100,
     cursorTimeout: options.cursorTimeout ?? 3600,
     rateLimit: options.rateLimit ?? 0,
+    // Refused here, at start, rather than serving nobody: addressRanges throws on a bad range.
+    allowFrom: options.allowFrom && addressRanges(options.allowFrom).ranges,
     limits,
     packs: options.schemaPacks ?? [],
     schemas: (options.extraSchemas ?? []).map(({ schema, resourceType }) => ({

@@ -1,4 +1,5 @@
 // Command line and environment → a settled Config (flag, then environment twin, then default).
+import { rangeProblem } from '../auth/address-ranges'
 import { parseArgs } from 'node:util'
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../log/types'
 import { LIMIT_SETTINGS, type LimitName, type Limits } from '../scim/limits'
@@ -32,6 +33,8 @@ export interface Config {
   metricsListen?: { host: string; port: number }
   /** Requests per second per token (0: no limit). */
   rateLimit: number
+  /** `--allow-from`: addresses and CIDR blocks every tenant's tokens are honoured from (empty: any). */
+  allowFrom: string[]
   /** `--journal-retention`: days the journal keeps entries (undefined: all, forever). */
   journalRetentionDays?: number
   /** `selftest --url`: the Tenant URL to check. */
@@ -76,6 +79,7 @@ const OPTIONS = {
   'log-level': { type: 'string', env: 'SCIM_LOG_LEVEL' },
   'metrics-listen': { type: 'string', env: 'SCIM_METRICS_LISTEN' },
   'rate-limit': { type: 'string', env: 'SCIM_RATE_LIMIT' },
+  'allow-from': { type: 'string', multiple: true, env: 'SCIM_ALLOW_FROM' },
   'journal-retention': { type: 'string', env: 'SCIM_JOURNAL_RETENTION' },
   url: { type: 'string' },
   insecure: { type: 'boolean' },
@@ -138,6 +142,10 @@ Flags (each has an environment twin):
                                           on the main port /metrics needs a metrics token
   --rate-limit N       SCIM_RATE_LIMIT    requests per second per token, bursts of 2N; over it 429 with
                                           Retry-After (default 0: no limit)
+  --allow-from CIDR    SCIM_ALLOW_FROM    honour tokens only from these addresses or blocks (repeatable /
+                                          comma-separated; e.g. 192.0.2.0/24, 2001:db8::/32); a token
+                                          from elsewhere gets 403. Default: any address. A tenant may set
+                                          its own (tenant set NAME --allow-from)
   --journal-retention Nd SCIM_JOURNAL_RETENTION prune journal entries older than N days, keeping a
                                           checkpoint hash so \`journal verify\` still proves the rest
                                           (default: keep all). See \`scim-server journal --help\`
@@ -229,6 +237,24 @@ function listenAddress(raw: string | undefined): Config['metricsListen'] {
   return { host, port: integer(m[2], 'metrics-listen', 0, 0, 65535) }
 }
 
+/** `--allow-from` values (repeated or comma-separated) as one list without repeats; serve's and `tenant set`'s. */
+export function allowFromOf(raw: readonly string[] | undefined): string[] {
+  const ranges = (raw ?? [])
+    .flatMap((r) => r.split(','))
+    .map((r) => r.trim())
+    .filter(Boolean)
+  for (const range of ranges) {
+    const problem = rangeProblem(range)
+    if (problem) throw new UsageError(`--allow-from: ${problem}`)
+  }
+  // An empty list would let no address in: the tenant locked out by a stray comma.
+  if (raw !== undefined && ranges.length === 0)
+    throw new UsageError(
+      '--allow-from needs an address or CIDR block (to let any address in, leave it out or --unset it)'
+    )
+  return [...new Set(ranges)]
+}
+
 function retentionOf(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined
   const days = parseRetention(raw)
@@ -288,6 +314,7 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
     logLevel: oneOf(values['log-level'], 'log-level', LOG_LEVELS) ?? (values.debug ? 'debug' : 'info'),
     metricsListen: listenAddress(values['metrics-listen']),
     rateLimit: integer(values['rate-limit'], 'rate-limit', 0, 0, 1_000_000),
+    allowFrom: allowFromOf(values['allow-from']),
     journalRetentionDays: retentionOf(values['journal-retention']),
     url: values.url,
     insecure: values.insecure ?? false,

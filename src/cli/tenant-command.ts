@@ -9,7 +9,7 @@ import { configOf, SETTING_BOUNDS, type TenantConfig, type TenantSchema, type Te
 import { noSuchTenant, TenantError } from '../tenants/create'
 import { DEFAULT_TENANT, isTenantName, tenantPrefix } from '../tenants/name'
 import type { TenantCounts } from '../tenants/rows'
-import { UsageError } from './args'
+import { allowFromOf, UsageError } from './args'
 import { readSchemaFile } from './schema-files'
 import { type NewTenant, pgTenantTable, sqliteTenantTable, type TenantTable } from './tenant-table'
 
@@ -30,7 +30,8 @@ each one not set takes the server's flag. --strict-patch refuses the PATCH devia
 send (capitalised op names, "$ref": null, an echoed id) with 400, for clients that speak RFC 7644.
 --push-url URL (repeatable; replaces the list) pushes the tenant's change events (RFC 8935) there;
 a receiver it adds gets the events from then on, or with --push-from oldest also every earlier one
-the journal keeps. Every command takes --db PATH (env SCIM_DB, default ./scim.db), or a
+the journal keeps. --allow-from CIDR (repeatable; replaces the list; an address or a block such as
+192.0.2.0/24) honours the tenant's tokens only from there: from elsewhere they get 403. Every command takes --db PATH (env SCIM_DB, default ./scim.db), or a
 postgres://… URL naming the PostgreSQL database of a server's replicas (add creates the tables there
 when no server has yet); a running server on the same database sees the change within a second.`
 
@@ -48,6 +49,7 @@ const OPTIONS = {
   unset: { type: 'string', multiple: true },
   'push-url': { type: 'string', multiple: true },
   'push-from': { type: 'string' },
+  'allow-from': { type: 'string', multiple: true },
   yes: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
@@ -65,6 +67,7 @@ type Values = {
   'strict-patch'?: boolean
   'push-url'?: string[]
   'push-from'?: string
+  'allow-from'?: string[]
   unset?: string[]
   yes?: boolean
   help?: boolean
@@ -81,6 +84,7 @@ const UNSET: Readonly<Record<string, keyof TenantSettings>> = {
   ...SETTING_FLAGS,
   'strict-patch': 'strictPatch',
   'push-url': 'pushUrls',
+  'allow-from': 'allowFrom',
 }
 
 /** What a command prints; a thrown UsageError becomes one line and exit 2, a TenantError exit 1. */
@@ -207,6 +211,7 @@ async function changeOf(values: Values): Promise<Change> {
     }
     settings.pushUrls = [...new Set(pushUrls)]
   }
+  if (values['allow-from']) settings.allowFrom = allowFromOf(values['allow-from'])
   const pushFrom = values['push-from'] ?? 'head'
   if (!(PUSH_STARTS as readonly string[]).includes(pushFrom))
     throw new UsageError(`--push-from takes ${PUSH_STARTS.join(' or ')}, got '${pushFrom}'`)

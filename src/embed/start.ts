@@ -1,4 +1,5 @@
 // startScimServer(): a real SCIM server on 127.0.0.1 at a free port, in-process, for other projects' tests.
+import { rememberListener } from '../http/client-address'
 import { generateToken, hashToken } from '../auth/tokens'
 import { API_PREFIX } from '../http/app'
 import { createTenant } from '../tenants/create'
@@ -27,7 +28,11 @@ export async function startScimServer(options: StartOptions = {}): Promise<Runni
       port: 0,
       // The app answers an oversized body with a SCIM 413; Bun's own limit is only a backstop.
       maxRequestBodySize: serverBodyBackstop(limitsWith(options.limits)),
-      fetch: (request) => server.app.handle(request),
+      // The peer address, for the console's sign-in limits and --allow-from (ServerOptions.allowFrom).
+      fetch: (request, bun) => {
+        rememberListener(request, bun)
+        return server.app.handle(request)
+      },
     })
   } catch (err) {
     server.store.close()

@@ -16,6 +16,8 @@ import type { ServerMetrics } from '../metrics/registry'
 import { scimErrors } from './plugins/errors'
 import { rateLimit } from './plugins/rate-limit'
 import { observeRequests } from './plugins/request-log'
+import { allowFrom } from './plugins/allow-from'
+import { carryClientAddress } from './client-address'
 import { routeFallback } from './route-fallback'
 import { scimJson } from './plugins/scim-json'
 import { carryContext, contextOf } from './request-context'
@@ -87,6 +89,7 @@ export function createApp(options: AppOptions) {
   let inner: (request: Request) => Response | Promise<Response>
   const reissue = (request: Request, from: Request) => {
     carryContext(from, request)
+    carryClientAddress(from, request)
     // The request is served under the re-issued path: that is what its route label is found from
     // (as the routes are written, without a named tenant's prefix).
     const ctx = contextOf(request)
@@ -103,6 +106,7 @@ export function createApp(options: AppOptions) {
       arrival({
         frontDoor: frontDoor(reissue),
         auth: auth(tokens, openPaths),
+        allowFrom: allowFrom((request) => servicesOf(tenants, request)?.allowFrom),
         // Each tenant's --rate-limit, or the server's; auth passed, so the tenant exists.
         rateLimit: rateLimit({
           rate: (request) => servicesOf(tenants, request)?.rateLimit ?? 0,

@@ -22,9 +22,11 @@ export interface TenantSettings {
   strictPatch?: boolean
   /** RFC 8935 receivers the tenant's change events are pushed to (src/events/push-manager.ts reads them). */
   pushUrls?: string[]
+  /** Addresses and CIDR blocks the tenant's tokens are honoured from (src/auth/address-ranges.ts); absent: any. */
+  allowFrom?: string[]
 }
 
-type NumericSetting = Exclude<keyof TenantSettings, 'strictPatch' | 'pushUrls'>
+type NumericSetting = Exclude<keyof TenantSettings, 'strictPatch' | 'pushUrls' | 'allowFrom'>
 
 export interface TenantConfig {
   name: string
@@ -79,6 +81,9 @@ export function configOf(row: TenantRow): TenantConfig {
   if (settings.strictPatch === true) known.strictPatch = true
   const push = settings.pushUrls
   if (Array.isArray(push) && push.every((u) => typeof u === 'string')) known.pushUrls = push as string[]
+  // Kept whatever it holds, to fail closed: a list the registry cannot read serves nobody (registry.ts).
+  const allow = settings.allowFrom
+  if (allow !== undefined) known.allowFrom = Array.isArray(allow) ? allow.map(String) : [String(allow)]
   return {
     name: row.name,
     packs: parse<string[]>(row.packs, [], Array.isArray),

@@ -1,4 +1,5 @@
 // TenantRegistry: each tenant's services (store, schemas, settings, filters), built on first use, following the tenants table.
+import { type AddressRanges, addressRanges } from '../auth/address-ranges'
 import { newResourceId } from '../scim/resource-id'
 import { ScimError } from '../scim/errors'
 import type { Limits } from '../scim/limits'
@@ -20,6 +21,8 @@ export interface TenantDefaults {
   defaultCount: number
   cursorTimeout: number
   rateLimit: number
+  /** `serve --allow-from`: where every tenant's tokens are honoured from unless its row says otherwise. */
+  allowFrom?: readonly string[]
   limits: Limits
   /** Change events of every tenant (one service reads the database's journal for all). */
   events?: EventService
@@ -45,6 +48,19 @@ export interface TenantRegistryOptions {
   defaults: TenantDefaults
   refreshMs?: number
   now?: () => number
+}
+
+/**
+ * The tenant's --allow-from ranges; undefined: any address. A stored list that does not parse
+ * (written by hand, or by a newer build) lets no address in rather than every one.
+ */
+function allowedFrom(ranges: readonly string[] | undefined): AddressRanges | undefined {
+  if (ranges === undefined) return undefined
+  try {
+    return addressRanges(ranges)
+  } catch {
+    return { ranges, allows: () => false }
+  }
 }
 
 /** `--base-url https://h/scim/v2` → `https://h/tenants/NAME/scim/v2`; undefined: from each request's origin. */
@@ -164,6 +180,7 @@ export class TenantRegistry implements TenantSource {
       deps,
       filters: this.filters.scope(name),
       rateLimit: config.settings.rateLimit ?? defaults.rateLimit,
+      allowFrom: allowedFrom(config.settings.allowFrom ?? defaults.allowFrom),
     }
   }
 }

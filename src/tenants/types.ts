@@ -1,4 +1,5 @@
 // What the HTTP layer asks of the tenants: one tenant's services, found by name per request.
+import type { AddressRanges } from '../auth/address-ranges'
 import type { ServiceDeps } from '../service/context'
 import type { FilterCache } from '../service/filter-cache'
 
@@ -11,6 +12,8 @@ export interface TenantServices {
   readonly filters: FilterCache
   /** Requests per second per token of this tenant; 0: no limit. */
   readonly rateLimit: number
+  /** Where the tenant's tokens are honoured from (--allow-from); undefined: any address. */
+  readonly allowFrom?: AddressRanges
 }
 
 export interface TenantSource {

@@ -95,6 +95,19 @@ test('--metrics-listen binds loopback unless it names a host; --rate-limit is a 
   expect(() => parseCommandLine(['--rate-limit=-1'], {})).toThrow('--rate-limit must be a whole number')
 })
 
+test('--allow-from takes addresses and CIDR blocks, repeated or comma-separated; none by default', () => {
+  expect(parseCommandLine([], {}).allowFrom).toEqual([])
+  expect(parseCommandLine(['--allow-from', '192.0.2.0/24', '--allow-from', '::1'], {}).allowFrom).toEqual([
+    '192.0.2.0/24',
+    '::1',
+  ])
+  expect(parseCommandLine([], { SCIM_ALLOW_FROM: '10.0.0.0/8, 2001:db8::/32' }).allowFrom).toEqual([
+    '10.0.0.0/8',
+    '2001:db8::/32',
+  ])
+  expect(() => parseCommandLine(['--allow-from', 'scim.example.com'], {})).toThrow('--allow-from: ')
+})
+
 describe('cli/args limits', () => {
   test('every limit has a flag and an environment twin, defaults from src/scim/limits.ts', () => {
     expect(parseCommandLine([], {}).limits).toEqual({ ...DEFAULT_LIMITS })

@@ -40,6 +40,30 @@ describe('cli/tenant-command', () => {
     again.close()
   })
 
+  test('set --allow-from stores the ranges, shows them, refuses a bad or empty one, --unset allow-from clears them', async () => {
+    const db = tempDb()
+    await run(db, 'add', 'acme')
+    const shown = await run(
+      db,
+      'set',
+      'acme',
+      '--allow-from',
+      '192.0.2.0/24,2001:db8::/32',
+      '--allow-from',
+      '192.0.2.0/24'
+    )
+    expect(shown).toContain('allowFrom=192.0.2.0/24 2001:db8::/32')
+    const { sqlite } = openDatabase(db)
+    expect(readTenant(sqlite, 'acme')?.settings).toEqual({ allowFrom: ['192.0.2.0/24', '2001:db8::/32'] })
+    sqlite.close()
+    await expect(run(db, 'set', 'acme', '--allow-from', '192.0.2.0/33')).rejects.toThrow('--allow-from: ')
+    await expect(run(db, 'set', 'acme', '--allow-from', ' , ')).rejects.toThrow('--allow-from needs an address')
+    await run(db, 'set', 'acme', '--unset', 'allow-from')
+    const again = openDatabase(db).sqlite
+    expect(readTenant(again, 'acme')?.settings).toEqual({})
+    again.close()
+  })
+
   test('add creates the database, the row and a token, printing the Tenant URL path and the Secret Token', async () => {
     const db = tempDb()
     const out = await run(db, 'add', 'acme', '--schema-pack', 'alertmedia', '--max-results', '50')

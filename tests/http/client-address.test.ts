@@ -1,6 +1,6 @@
 // The peer address is asked of the listener only when a limit needs it, never on every request.
 import { expect, test } from 'bun:test'
-import { clientAddress, rememberClientAddress, rememberListener } from '../../src/console/client-address'
+import { clientAddress, rememberClientAddress, rememberListener } from '../../src/http/client-address'
 
 test('the listener is asked for the address only when clientAddress is called', () => {
   let asked = 0

@@ -1,4 +1,4 @@
-// The TCP peer of a request, asked of the listener (Bun.serve's requestIP) only when needed, for per-address limits.
+// The TCP peer of a request, asked of the listener (Bun.serve's requestIP) only when needed: sign-in limits and --allow-from.
 
 /** What of Bun's Server this needs. */
 export interface PeerSource {
@@ -35,4 +35,14 @@ export function rememberListener(request: Request, listener: PeerSource): void {
 export function clientAddress(request: Request): string {
   const carrier = request as Carrier
   return carrier[ADDRESS] ?? carrier[LISTENER]?.requestIP(request)?.address ?? 'unknown'
+}
+
+/**
+ * A request the app re-issues to itself (front door, respelled endpoint) is a new object the
+ * listener never saw: it takes the original's address, asked of the listener now, if it had one.
+ */
+export function carryClientAddress(from: Request, to: Request): void {
+  const carrier = from as Carrier
+  if (carrier[ADDRESS] === undefined && carrier[LISTENER] === undefined) return
+  ;(to as Carrier)[ADDRESS] = clientAddress(from)
 }
