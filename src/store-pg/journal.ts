@@ -30,18 +30,12 @@ export class PgJournalAppends {
   /** Journal seqs taken from the sequence and not yet used (under the tenant's lock, so in commit order). */
   private seqs: number[] = []
 
-  /**
-   * `expected`: how many entries the transaction will likely append (its batch's job count).
-   * `locked`: the transaction already sent the tenant's lock (the batch's tenant-generation
-   * check, write-tx.ts sameGeneration), so the head read, sent after it on the same connection,
-   * runs after it is granted, and taking it again would be one more statement for nothing.
-   */
+  /** `expected`: how many entries the transaction will likely append (its batch's job count). */
   constructor(
     private readonly tx: SQL,
     private readonly tenant: string,
     private readonly queue: PgWriteQueue,
-    private readonly expected = 1,
-    private readonly locked = false
+    private readonly expected = 1
   ) {}
 
   async append(draft: JournalDraft): Promise<void> {
@@ -54,7 +48,8 @@ export class PgJournalAppends {
       // commit, to every replica's change events (store-pg/events-journal.ts). The same statement
       // takes the seqs of the batch's likely entries, so later appends need no statement for theirs.
       const [, rows] = await Promise.all([
-        this.locked ? undefined : lockTenant(this.tx, this.tenant),
+        // No statement when the transaction sent the lock already (tenant-lock.ts).
+        lockTenant(this.tx, this.tenant),
         this.tx.unsafe(
           `SELECT array(SELECT nextval('journal_seq') FROM generate_series(1, $2::int))::text[] AS seqs,
              (SELECT head_hash FROM journal_chains WHERE tenant = $1) AS hash, pg_notify('${JOURNAL_CHANNEL}', $1) AS notified`,

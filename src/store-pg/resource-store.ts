@@ -96,7 +96,7 @@ export function createPgResourceStore(
         const { generation } = options
         // The generation check takes the tenant's lock first, before any job's statement.
         const same = generation === undefined ? undefined : sameGeneration(tx, tenant, generation)
-        const appends = new PgJournalAppends(tx, tenant, queue, shared.jobs, same !== undefined)
+        const appends = new PgJournalAppends(tx, tenant, queue, shared.jobs)
         const batch: PgBatch = { appends, queue, touched: { ids: new Set() } }
         Object.assign(shared, batch)
         if (same !== undefined) {

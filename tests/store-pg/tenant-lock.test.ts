@@ -1,8 +1,8 @@
-// lockTenant: concurrent appends to one tenant's hash chain from several connections never fork it.
+// lockTenant: concurrent appends to one tenant's hash chain from several connections never fork it; one statement a transaction.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { SQL } from 'bun'
 import { createHash } from 'node:crypto'
-import { lockTenant } from '../../src/store-pg/tenant-lock'
+import { lockTenant, TENANT_LOCK_SPACE } from '../../src/store-pg/tenant-lock'
 import { freshDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
 
 const server = await testPostgres()
@@ -61,6 +61,43 @@ describe.skipIf(!server)('store-pg/tenant-lock', () => {
       return rows
     })
     await expectOneLine('chain2')
+  })
+
+  test('asked again in the same transaction, it sends no statement, and the lock stays held', async () => {
+    const other = new SQL(db.url, { max: 1 })
+    const heldElsewhere = async (tenant: string) => {
+      const [row] = await other`SELECT pg_try_advisory_xact_lock(${TENANT_LOCK_SPACE}::int, hashtext(${tenant})) AS got`
+      return !row.got
+    }
+    try {
+      await db.sql.begin(async (tx) => {
+        let sent = 0
+        // Counts the statements lockTenant sends through the transaction.
+        const counted = new Proxy(tx, {
+          apply(target, self, args) {
+            sent++
+            return Reflect.apply(target, self, args)
+          },
+        })
+        await lockTenant(counted, 'default')
+        await lockTenant(counted, 'default')
+        await Promise.all([lockTenant(counted, 'default'), lockTenant(counted, 'default')])
+        expect(sent).toBe(1)
+        expect(await heldElsewhere('default')).toBe(true)
+        // Another tenant's lock is a statement of its own.
+        await lockTenant(counted, 'acme')
+        expect(sent).toBe(2)
+        expect(await heldElsewhere('acme')).toBe(true)
+      })
+      // A new transaction sends it again: the lock ended with the last one.
+      expect(await heldElsewhere('default')).toBe(false)
+      await db.sql.begin(async (tx) => {
+        await lockTenant(tx, 'default')
+        expect(await heldElsewhere('default')).toBe(true)
+      })
+    } finally {
+      await other.close()
+    }
   })
 
   async function expectOneLine(table: string) {
