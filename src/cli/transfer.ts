@@ -136,6 +136,11 @@ export async function importCommand(
   }
   try {
     for await (const { line, text, bytesRead } of readLines(file, MAX_LINE_BYTES)) {
+      if (text === undefined) {
+        // As a request body that is not UTF-8 (RFC 8259 §8.1): refused, never stored altered.
+        result.failures.push({ line, error: ScimError.invalidSyntax('the line is not valid UTF-8') })
+        continue
+      }
       if (text.trim() === '') continue
       start(line, text, false)
       await room()
