@@ -1,6 +1,6 @@
 // `scim-server backup FILE` and `restore FILE`: an online consistent copy, and putting one back.
 import { Database } from 'bun:sqlite'
-import { copyFileSync, existsSync, renameSync, statSync } from 'node:fs'
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { MIGRATIONS } from '../store/migrations.gen'
 import { migrationStatus } from '../store/migrate'
@@ -96,8 +96,29 @@ function restoreProblem(path: string): string | undefined {
 }
 
 /**
+ * Copies the database `source` into the new file `target` as SQLite reads it (VACUUM INTO), never
+ * its main file alone: a file whose server stopped without a checkpoint (a crash, kill -9, or the
+ * `.replaced-` file a restore kept aside with its -wal) holds its latest commits, even its tables,
+ * in the -wal beside it.
+ */
+function copyDatabase(source: string, target: string): void {
+  try {
+    const db = new Database(source, { readonly: true, strict: true })
+    try {
+      db.query('VACUUM INTO ?').run(target)
+    } finally {
+      db.close()
+    }
+  } catch (err) {
+    rmSync(target, { force: true })
+    throw new CommandError(`cannot copy ${resolve(source)}: ${(err as Error).message}`)
+  }
+}
+
+/**
  * Puts the backup `source` in place of `dbPath`. Refuses while a server holds the database (its
- * lock), and keeps the replaced file and its -wal/-shm companions aside, renamed with a timestamp.
+ * lock), and keeps the replaced file and its -wal/-shm companions aside, renamed with a timestamp
+ * (restoring that file later puts them back together).
  * Migrations of an older backup run when the server next starts.
  */
 export function restoreDatabase(dbPath: string, source: string): string {
@@ -111,13 +132,17 @@ export function restoreDatabase(dbPath: string, source: string): string {
     throw new CommandError(`cannot restore: ${(err as Error).message}`)
   }
   try {
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+    // Copied whole before the database is touched: a copy that fails leaves it as it was.
+    const copy = `${dbPath}.restoring-${stamp}`
+    copyDatabase(source, copy)
     let aside: string | undefined
     if (existsSync(dbPath)) {
-      aside = `${dbPath}.replaced-${new Date().toISOString().replace(/[:.]/g, '-')}`
+      aside = `${dbPath}.replaced-${stamp}`
       for (const suffix of ['', '-wal', '-shm'])
         if (existsSync(dbPath + suffix)) renameSync(dbPath + suffix, aside + suffix)
     }
-    copyFileSync(source, dbPath)
+    renameSync(copy, dbPath)
     const { users, groups } = describeDatabase(dbPath)
     return `restored ${resolve(source)} to ${resolve(dbPath)}: ${users} users, ${groups} groups${aside ? `; the replaced database is kept as ${resolve(aside)}` : ''}`
   } finally {
