@@ -148,6 +148,12 @@ export async function journalCommand(
     return 1
   }
   try {
+    // A tenant's journal goes with it (tenant remove): a name no tenant has is a typo, never an
+    // empty journal to call intact or to export.
+    if (args.tenant !== undefined && args.tenant !== DEFAULT_TENANT && !(await journal.tenant(args.tenant))) {
+      console.error(`scim-server: no tenant is called ${args.tenant} (scim-server tenant list shows them)`)
+      return 1
+    }
     switch (args.sub) {
       case 'verify':
         return await verify(journal, args)
@@ -226,11 +232,8 @@ async function exportEntries(journal: JournalDatabase, args: JournalArgs): Promi
 async function restoreRegistry(journal: JournalDatabase, args: JournalArgs): Promise<Registry | string> {
   const tenant = args.tenant!
   const config = await journal.tenant(tenant)
-  if (tenant !== DEFAULT_TENANT) {
-    if (!config) return `no tenant is called ${tenant} (scim-server tenant list shows them)`
-    if (args.packs.length + args.userSchemas.length + args.groupSchemas.length > 0)
-      return `tenant ${tenant} keeps its schema packs and documents in the database: --schema-pack, --schema and --group-schema are serve's, for the default tenant`
-  }
+  if (tenant !== DEFAULT_TENANT && args.packs.length + args.userSchemas.length + args.groupSchemas.length > 0)
+    return `tenant ${tenant} keeps its schema packs and documents in the database: --schema-pack, --schema and --group-schema are serve's, for the default tenant`
   const schemas: TenantSchema[] = [
     ...(await Promise.all(args.userSchemas.map(readSchemaFile))).map((schema) => ({ schema, target: 'User' as const })),
     ...(await Promise.all(args.groupSchemas.map(readSchemaFile))).map((schema) => ({

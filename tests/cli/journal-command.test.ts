@@ -1,4 +1,4 @@
-// `scim-server journal restore` on a SQLite file: a named tenant is restored with its stored schemas, as the server validates.
+// `scim-server journal` on a SQLite file: a named tenant is restored with its stored schemas; an unknown tenant is refused.
 import { afterEach, describe, expect, spyOn, test } from 'bun:test'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -83,5 +83,20 @@ describe('cli/journal-command restore', () => {
     const flags = await journal('restore', '--db', db, '--tenant', 'acme', '--since', since, '--schema-pack', 'alvao')
     expect(flags).toEqual({ code: 1, output: expect.stringContaining('tenant acme keeps its schema packs') })
     expect((await journal('restore', '--db', db, '--tenant', 'default', '--since', since)).code).toBe(0)
+  })
+})
+
+describe('cli/journal-command verify and export', () => {
+  test('an unknown tenant is refused: its empty journal is neither intact nor exported', async () => {
+    const { db } = await tenantWithUniqueBadge()
+    for (const sub of ['verify', 'export']) {
+      const unknown = await journal(sub, '--db', db, '--tenant', 'acm')
+      expect(unknown).toEqual({
+        code: 1,
+        output: 'scim-server: no tenant is called acm (scim-server tenant list shows them)',
+      })
+      expect((await journal(sub, '--db', db, '--tenant', 'acme')).code).toBe(0)
+      expect((await journal(sub, '--db', db, '--tenant', 'default')).code).toBe(0)
+    }
   })
 })
