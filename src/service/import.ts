@@ -1,6 +1,7 @@
 // `scim-server import`: SCIM JSON lines back through the normal write path, idempotently.
 import { deepEqual, isObject, type Doc } from '../scim/document'
 import { foldCase } from '../scim/case-fold'
+import { parseDateTime } from '../scim/datetime'
 import { URN_ENTERPRISE_USER } from '../scim/constants'
 import { ScimError, UnknownReferenceError } from '../scim/errors'
 import { coerceResource } from '../scim/schema/coerce'
@@ -46,14 +47,26 @@ function* matchOf(deps: ServiceDeps, type: ResourceType, body: Doc): Effect<Stor
     : undefined
 }
 
-/** The id, version and timestamps of an exported line, kept when the resource is new here. */
+/**
+ * Ids a line may keep: one URL path segment as written, with no character that needs
+ * percent-encoding (RFC 3986 §3.3 pchar), so `meta.location` and `/Users/{id}` name it as
+ * served; at most the bytes of a value resources are looked up by. Others (an empty id, one with
+ * `/`, `?`, a space) get a fresh id, as a line without meta does.
+ */
+const KEEPABLE_ID = /^[A-Za-z0-9._~!$&'()*+,;=:@-]{1,1024}$/
+
+/** The id, version and timestamps of an exported line, kept when the resource is new here and they are ones the server serves. */
 function keptIdentity(body: Doc): KeptIdentity | undefined {
   const meta = isObject(body.meta) ? body.meta : {}
   const version = typeof meta.version === 'string' ? Number(/^W\/"(\d+)/.exec(meta.version)?.[1]) : NaN
   if (
     typeof body.id !== 'string' ||
+    !KEEPABLE_ID.test(body.id) ||
     typeof meta.created !== 'string' ||
     typeof meta.lastModified !== 'string' ||
+    // meta's times are xsd:dateTimes (RFC 7643 §3.1): filters and sortBy compare them as instants.
+    parseDateTime(meta.created) === undefined ||
+    parseDateTime(meta.lastModified) === undefined ||
     !Number.isSafeInteger(version)
   )
     return undefined
