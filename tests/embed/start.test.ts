@@ -154,3 +154,13 @@ test('createTenant serves a named tenant at tenantUrl(name) at once, with its ow
   expect(() => server.createTenant('Bad Name')).toThrow('is not')
   expect(() => server.createTenant('gamma', { schemaPacks: ['nope'] })).toThrow('unknown pack')
 })
+
+test('createTenant refuses settings outside the bounds tenant add takes, and creates nothing', async () => {
+  await using server = await startScimServer()
+  expect(() => server.createTenant('zero', { maxResults: 0 })).toThrow('maxResults must be a whole number from 1 to')
+  expect(() => server.createTenant('neg', { defaultCount: -1 })).toThrow('defaultCount must be a whole number')
+  expect(() => server.createTenant('half', { rateLimit: 2.5 })).toThrow('rateLimit must be a whole number')
+  const zero = server.createTenant('zero', { maxResults: 1 })
+  const config = await readJson(await call(`${zero.url}/ServiceProviderConfig`, zero.token))
+  expect(config.filter.maxResults).toBe(1)
+})
