@@ -164,3 +164,9 @@ test('createTenant refuses settings outside the bounds tenant add takes, and cre
   const config = await readJson(await call(`${zero.url}/ServiceProviderConfig`, zero.token))
   expect(config.filter.maxResults).toBe(1)
 })
+
+test('startScimServer refuses a maxResults, defaultCount or rateLimit outside the bounds of their serve flags', async () => {
+  await expect(startScimServer({ maxResults: 0 })).rejects.toThrow('maxResults must be a whole number from 1 to')
+  await expect(startScimServer({ defaultCount: -1 })).rejects.toThrow('defaultCount must be a whole number')
+  await expect(startScimServer({ rateLimit: 0.5 })).rejects.toThrow('rateLimit must be a whole number')
+})
