@@ -10,6 +10,7 @@ import { EXPORT_START, type ExportPosition, exportPage } from '../service/export
 import { run } from '../service/effect'
 import {
   importLine,
+  lineKeys,
   mayResolveLater,
   restoreKeptMeta,
   type KeptResource,
@@ -117,8 +118,14 @@ export async function importCommand(
   const renamed: RenamedIds = new Map()
   let retry: { line: number; text: string }[] = []
   const running = new Set<Promise<void>>()
+  // The last started line holding each key (service/import.ts lineKeys): a line that may name
+  // the same resource as one in flight waits for it, so the file's order decides, as it would
+  // one line at a time (a user's second line replaces what its first created, never a 409).
+  const holding = new Map<string, Promise<void>>()
   const start = (line: number, text: string, last: boolean) => {
-    const job: Promise<void> = Promise.resolve()
+    const keys = lineKeys(text)
+    const before = keys.map((key) => holding.get(key)).filter((job) => job !== undefined)
+    const job: Promise<void> = Promise.allSettled(before)
       .then(() => run(importLine(deps, text, req, kept, renamed)))
       .then(
         (outcome) => void result.counts[outcome]++,
@@ -128,8 +135,12 @@ export async function importCommand(
           else result.failures.push({ line, error: err })
         }
       )
-      .finally(() => running.delete(job))
+      .finally(() => {
+        running.delete(job)
+        for (const key of keys) if (holding.get(key) === job) holding.delete(key)
+      })
     running.add(job)
+    for (const key of keys) holding.set(key, job)
   }
   const room = async () => {
     if (running.size >= IN_FLIGHT) await Promise.race(running)

@@ -55,6 +55,29 @@ function* matchOf(deps: ServiceDeps, type: ResourceType, body: Doc): Effect<Stor
  */
 const KEEPABLE_ID = /^[A-Za-z0-9._~!$&'()*+,;=:@-]{1,1024}$/
 
+/**
+ * What matchOf may find `text`'s resource by (id, userName or displayName folded, externalId), as
+ * strings: two lines that share one may name the same resource, so the import runs them in file
+ * order. Kept coarse (any type): a shared key only costs running two lines one after the other.
+ */
+export function lineKeys(text: string): string[] {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    return []
+  }
+  if (!isObject(body)) return []
+  const keys: string[] = []
+  // An empty string names nothing (it is stored as unassigned): lines sharing one need no order.
+  const named = (v: unknown): v is string => typeof v === 'string' && v !== ''
+  if (named(body.id)) keys.push(`id ${body.id}`)
+  const name = named(body.userName) ? body.userName : body.displayName
+  if (named(name)) keys.push(`name ${foldCase(name)}`)
+  if (named(body.externalId)) keys.push(`externalId ${body.externalId}`)
+  return keys
+}
+
 /** The id, version and timestamps of an exported line, kept when the resource is new here and they are ones the server serves. */
 function keptIdentity(body: Doc): KeptIdentity | undefined {
   const meta = isObject(body.meta) ? body.meta : {}
