@@ -264,6 +264,11 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
   const durability = values.durability ?? 'full'
   if (durability !== 'full' && durability !== 'normal')
     throw new UsageError(`--durability must be full or normal, got '${durability}'`)
+  // plugins/auth.ts reads one word after `Bearer`: an empty token, or one with a space (`--token
+  // "$UNSET"`, a pasted line), could never be presented, and the server would accept no request.
+  const tokens = values.token ?? []
+  if (tokens.some((t) => !/^\S+$/.test(t)))
+    throw new UsageError('--token must be one word: not empty and without spaces (the value is not shown)')
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
     throw new UsageError('--tls-cert and --tls-key go together: give both PEM files')
   }
@@ -274,7 +279,7 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
     port: integer(values.port, 'port', 8080, 0, 65535),
     host: values.host ?? '0.0.0.0',
     db: values.db ?? './scim.db',
-    tokens: values.token ?? [],
+    tokens,
     tlsCert: values['tls-cert'],
     tlsKey: values['tls-key'],
     baseUrl: values['base-url'],

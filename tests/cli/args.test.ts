@@ -44,6 +44,8 @@ describe('cli/args', () => {
     [['launch'], /unknown command 'launch'/],
     [['--tls-cert', 'c.pem'], /go together/],
     [['--durability', 'maybe'], /full or normal/],
+    [['--token', ''], /--token must be one word/],
+    [['--token', 'good', '--token', 'two words'], /--token must be one word/],
   ])('%p is a usage error', (argv, message) => {
     expect(() => parseCommandLine(argv, {})).toThrow(UsageError)
     expect(() => parseCommandLine(argv, {})).toThrow(message)
