@@ -24,6 +24,7 @@ import { DEFAULT_TENANT } from '../tenants/name'
 import { readTenant } from '../tenants/rows'
 import { VERSION } from '../version'
 import { openPgCommandDatabase } from './pg-database'
+import { UsageError } from './args'
 import { readSchemaFile } from './schema-files'
 
 export const JOURNAL_USAGE = `Usage:
@@ -162,6 +163,11 @@ export async function journalCommand(
       case 'restore':
         return await restore(journal, args)
     }
+  } catch (err) {
+    // A --schema file that cannot be read or is no schema document: one line, as for tenant set.
+    if (!(err instanceof JournalUsageError)) throw err
+    console.error(`scim-server: ${err.message}`)
+    return 2
   } finally {
     await journal.close()
   }
@@ -234,12 +240,13 @@ async function restoreRegistry(journal: JournalDatabase, args: JournalArgs): Pro
   const config = await journal.tenant(tenant)
   if (tenant !== DEFAULT_TENANT && args.packs.length + args.userSchemas.length + args.groupSchemas.length > 0)
     return `tenant ${tenant} keeps its schema packs and documents in the database: --schema-pack, --schema and --group-schema are serve's, for the default tenant`
+  const read = (path: string) =>
+    readSchemaFile(path).catch((err: unknown) => {
+      throw err instanceof UsageError ? new JournalUsageError(err.message) : err
+    })
   const schemas: TenantSchema[] = [
-    ...(await Promise.all(args.userSchemas.map(readSchemaFile))).map((schema) => ({ schema, target: 'User' as const })),
-    ...(await Promise.all(args.groupSchemas.map(readSchemaFile))).map((schema) => ({
-      schema,
-      target: 'Group' as const,
-    })),
+    ...(await Promise.all(args.userSchemas.map(read))).map((schema) => ({ schema, target: 'User' as const })),
+    ...(await Promise.all(args.groupSchemas.map(read))).map((schema) => ({ schema, target: 'Group' as const })),
   ]
   const served = servedSchemas(config ?? { name: tenant, packs: [], schemas: [] }, { packs: args.packs, schemas })
   try {

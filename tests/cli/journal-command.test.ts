@@ -75,7 +75,7 @@ describe('cli/journal-command restore', () => {
     server.store.close()
   })
 
-  test('an unknown tenant, or serve’s schema flags for a named tenant, are refused before anything is written', async () => {
+  test('an unknown tenant, serve’s schema flags for a named tenant, or schemas that do not load are one line, before anything is written', async () => {
     const { db } = await tenantWithUniqueBadge()
     const since = new Date(0).toISOString()
     const unknown = await journal('restore', '--db', db, '--tenant', 'nope', '--since', since)
@@ -83,6 +83,11 @@ describe('cli/journal-command restore', () => {
     const flags = await journal('restore', '--db', db, '--tenant', 'acme', '--since', since, '--schema-pack', 'alvao')
     expect(flags).toEqual({ code: 1, output: expect.stringContaining('tenant acme keeps its schema packs') })
     expect((await journal('restore', '--db', db, '--tenant', 'default', '--since', since)).code).toBe(0)
+    const missing = join(tmpdir(), 'no-such-schema.json')
+    const unread = await journal('restore', '--db', db, '--tenant', 'default', '--since', since, '--schema', missing)
+    expect(unread).toEqual({ code: 2, output: expect.stringMatching(/^scim-server: cannot read schema file [^\n]+$/) })
+    const pack = await journal('restore', '--db', db, '--tenant', 'default', '--since', since, '--schema-pack', 'nope')
+    expect(pack).toEqual({ code: 1, output: expect.stringMatching(/^scim-server: the tenant's schemas do not load: /) })
   })
 })
 
