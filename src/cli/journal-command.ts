@@ -1,6 +1,7 @@
 // `scim-server journal verify|export|restore`: check the chain, hand it to a SIEM, undo a mistake.
 import { newResourceId } from '../scim/resource-id'
 import { parseArgs } from 'node:util'
+import type { FileSink } from 'bun'
 import { drizzle } from 'drizzle-orm/bun-sql'
 import { API_PREFIX } from '../http/app'
 import { cefLine } from '../journal/cef'
@@ -26,6 +27,8 @@ import { VERSION } from '../version'
 import { openPgCommandDatabase } from './pg-database'
 import { UsageError } from './args'
 import { readSchemaFile } from './schema-files'
+import { CommandError } from './backup'
+import { outputWriter } from './output-file'
 
 export const JOURNAL_USAGE = `Usage:
   scim-server journal verify [--tenant NAME]
@@ -218,7 +221,14 @@ async function verify(journal: JournalDatabase, args: JournalArgs): Promise<numb
 }
 
 async function exportEntries(journal: JournalDatabase, args: JournalArgs): Promise<number> {
-  const sink = args.out ? Bun.file(args.out).writer() : Bun.stdout.writer()
+  let sink: FileSink
+  try {
+    sink = args.out ? outputWriter(args.out) : Bun.stdout.writer()
+  } catch (err) {
+    if (!(err instanceof CommandError)) throw err
+    console.error(`scim-server: ${err.message}`)
+    return 1
+  }
   let n = 0
   for await (const e of journal.entriesSince(args.tenant, args.since)) {
     sink.write(`${args.format === 'cef' ? cefLine(e, VERSION) : JSON.stringify(e)}\n`)

@@ -21,6 +21,7 @@ import {
 import type { RequestInfo } from '../service/result'
 import { CommandError } from './backup'
 import { readLines } from './lines'
+import { outputWriter } from './output-file'
 import { pgCommandDatabase } from './pg-database'
 import { progress } from './progress'
 
@@ -73,7 +74,7 @@ export async function exportCommand(
   for (const type of deps.registry.resourceTypes)
     total += (await run(deps.store.query(type, { startIndex: 1, count: 0 }))).total
   const shown = progress('exporting', (n) => n.toLocaleString('en'))
-  const sink = out ? Bun.file(out).writer() : undefined
+  const sink = out ? outputWriter(out) : undefined
   let written = 0
   for (let at: ExportPosition | undefined = EXPORT_START; at; ) {
     const page: { lines: string[]; next?: ExportPosition } = await run(exportPage(deps, req, at))

@@ -1,9 +1,9 @@
-// `import FILE` given an empty device or something it cannot read: the normal summary, or one line of error.
+// `import FILE` given an empty device or something it cannot read, and `export --out` a path it cannot write: the normal summary, or one line of error.
 import { describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { CommandError } from '../../src/cli/backup'
-import { importCommand } from '../../src/cli/transfer'
+import { exportCommand, importCommand } from '../../src/cli/transfer'
 import type { LineFailure } from '../../src/service/import'
 import { makeTestApp } from '../helpers/app'
 import { readJson, URN_USER } from '../helpers/scim'
@@ -33,6 +33,14 @@ describe('cli/transfer import input', () => {
     } finally {
       rmSync(dir, { recursive: true })
     }
+  })
+
+  test('export to a path that cannot be written is a CommandError naming it', async () => {
+    const app = makeTestApp()
+    const out = `${tmpdir()}/no-such-dir/out.jsonl`
+    const refused = exportCommand(app.server, out)
+    await expect(refused).rejects.toBeInstanceOf(CommandError)
+    await expect(refused).rejects.toThrow(`cannot write ${out}`)
   })
 
   test('a directory is refused with a CommandError naming it', async () => {

@@ -92,6 +92,15 @@ describe('cli/journal-command restore', () => {
 })
 
 describe('cli/journal-command verify and export', () => {
+  test('export to a path that cannot be written is one line and exit 1', async () => {
+    const { db } = await tenantWithUniqueBadge()
+    const out = join(tmpdir(), 'no-such-dir', 'j.jsonl')
+    expect(await journal('export', '--db', db, '--out', out)).toEqual({
+      code: 1,
+      output: expect.stringMatching(new RegExp(`^scim-server: cannot write ${out}: [^\\n]+$`)),
+    })
+  })
+
   test('an unknown tenant is refused: its empty journal is neither intact nor exported', async () => {
     const { db } = await tenantWithUniqueBadge()
     for (const sub of ['verify', 'export']) {
