@@ -47,9 +47,18 @@ export async function backupDatabase(dbPath: string, target: string): Promise<st
   if (!existsSync(dbPath)) throw new CommandError(`no database at ${resolve(dbPath)}`)
   if (existsSync(target))
     throw new CommandError(`${resolve(target)} exists; choose a new file name (a backup never overwrites)`)
-  const source = new Database(dbPath, { create: false, strict: true })
-  const total = bytesOf(source)
-  source.close()
+  // A path that is no SQLite database (a directory, another file) is one line, not a stack.
+  let total: number
+  try {
+    const source = new Database(dbPath, { create: false, strict: true })
+    try {
+      total = bytesOf(source)
+    } finally {
+      source.close()
+    }
+  } catch (err) {
+    throw new CommandError(`cannot back up ${resolve(dbPath)}: ${(err as Error).message}`)
+  }
   const started = performance.now()
   const shown = progress(`backing up ${dbPath}`, megabytes)
   const worker = new Worker(VACUUM_WORKER)

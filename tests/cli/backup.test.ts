@@ -1,9 +1,9 @@
-// `restore FILE` given a database whose latest commits are still in its -wal: they are restored with it.
+// `backup FILE` of something that is no database, and `restore FILE` of a database whose latest commits are still in its -wal.
 import { afterEach, describe, expect, test } from 'bun:test'
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describeDatabase, restoreDatabase } from '../../src/cli/backup'
+import { backupDatabase, CommandError, describeDatabase, restoreDatabase } from '../../src/cli/backup'
 import { seedResources } from '../../src/embed/seed'
 import { createScimServer } from '../../src/server'
 
@@ -43,5 +43,20 @@ describe('cli/backup restore', () => {
     expect(restoreDatabase(db, join(dir, aside))).toContain(': 3 users, 0 groups')
     expect(describeDatabase(db)).toEqual({ users: 3, groups: 0 })
     expect(readdirSync(dir).filter((f) => f.includes('.restoring-'))).toEqual([])
+  })
+})
+
+describe('cli/backup backup', () => {
+  test('a --db that is no SQLite database, or a directory, is a CommandError naming it; nothing is written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backup-'))
+    dirs.push(dir)
+    const junk = join(dir, 'junk.txt')
+    writeFileSync(junk, 'not a database')
+    for (const db of [junk, dir]) {
+      const refused = backupDatabase(db, join(dir, 'copy.db'))
+      await expect(refused).rejects.toBeInstanceOf(CommandError)
+      await expect(refused).rejects.toThrow(`cannot back up ${db}: `)
+    }
+    expect(existsSync(join(dir, 'copy.db'))).toBe(false)
   })
 })
