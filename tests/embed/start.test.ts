@@ -170,3 +170,22 @@ test('startScimServer refuses a maxResults, defaultCount or rateLimit outside th
   await expect(startScimServer({ defaultCount: -1 })).rejects.toThrow('defaultCount must be a whole number')
   await expect(startScimServer({ rateLimit: 0.5 })).rejects.toThrow('rateLimit must be a whole number')
 })
+
+test('reset empties the tenants createTenant made as well, keeping them and their tokens', async () => {
+  await using server = await startScimServer()
+  const acme = server.createTenant('acme')
+  const created = await call(`${acme.url}/Users`, acme.token, 'POST', { schemas: [URN_USER], userName: 'ada' })
+  expect(created.status).toBe(201)
+  await server.seed({ users: [{ userName: 'grace' }] })
+  await server.reset()
+  for (const [url, token] of [
+    [acme.url, acme.token],
+    [server.url, server.token],
+  ] as const) {
+    const list = await readJson(await call(`${url}/Users`, token))
+    expect(list.totalResults).toBe(0)
+  }
+  expect((await call(`${acme.url}/Users`, acme.token, 'POST', { schemas: [URN_USER], userName: 'ada' })).status).toBe(
+    201
+  )
+})
