@@ -229,6 +229,32 @@ function listenAddress(raw: string | undefined): Config['metricsListen'] {
   return { host, port: integer(m[2], 'metrics-listen', 0, 0, 65535) }
 }
 
+/**
+ * `--base-url`: meta.location and Location are this text followed by `/Users/{id}`, so it must be
+ * an absolute http(s) URL with nothing after its path. A Tenant URL pasted with Entra's
+ * `?aadOptscim062020`, or a bare host name, made every location a URL that reaches nothing.
+ */
+function baseUrlOf(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new UsageError(
+      `--base-url must be an absolute https:// (or http://) URL such as https://scim.example.com/scim/v2, got '${raw}'`
+    )
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new UsageError(`--base-url must be an https:// or http:// URL, got '${raw}'`)
+  if (url.search !== '' || url.hash !== '' || raw.includes('?') || raw.includes('#'))
+    throw new UsageError(
+      `--base-url is the API's URL without a query or fragment (leave ?aadOptscim062020 to the Tenant URL in Entra), got '${raw}'`
+    )
+  if (url.username !== '' || url.password !== '')
+    throw new UsageError('--base-url must not carry a user name or password')
+  return raw
+}
+
 function retentionOf(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined
   const days = parseRetention(raw)
@@ -282,7 +308,7 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
     tokens,
     tlsCert: values['tls-cert'],
     tlsKey: values['tls-key'],
-    baseUrl: values['base-url'],
+    baseUrl: baseUrlOf(values['base-url']),
     schemaPacks: values['schema-pack'] ?? [],
     userSchemas: values.schema ?? [],
     groupSchemas: values['group-schema'] ?? [],
