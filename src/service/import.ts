@@ -4,6 +4,7 @@ import { foldCase } from '../scim/case-fold'
 import { parseDateTime } from '../scim/datetime'
 import { URN_ENTERPRISE_USER } from '../scim/constants'
 import { ScimError, UnknownReferenceError } from '../scim/errors'
+import { checkDepth } from '../scim/limits'
 import { coerceResource } from '../scim/schema/coerce'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
@@ -143,6 +144,9 @@ export function* importLine(
   kept: KeptResource[],
   renamed: RenamedIds = new Map()
 ): Effect<LineOutcome> {
+  // As a request body is (http/plugins/scim-json.ts): a document nested 1,000 levels is refused
+  // by SQLite's JSON functions, and once stored would break every query that reads it.
+  checkDepth(text, deps.settings.limits, 'the line')
   let parsed: unknown
   try {
     parsed = JSON.parse(text)

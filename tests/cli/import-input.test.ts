@@ -35,6 +35,29 @@ describe('cli/transfer import input', () => {
     }
   })
 
+  test('a line nested deeper than --max-depth fails as invalidSyntax with its number; the other lines import', async () => {
+    const app = makeTestApp()
+    const dir = mkdtempSync(`${tmpdir()}/import-`)
+    try {
+      const file = `${dir}/deep.jsonl`
+      const deep = `${'['.repeat(1100)}${']'.repeat(1100)}`
+      writeFileSync(
+        file,
+        `{"schemas":["${URN_USER}"],"userName":"deep","x-vendor":${deep}}\n{"schemas":["${URN_USER}"],"userName":"ada"}\n`
+      )
+      const failures: LineFailure[] = []
+      const { failed } = await importCommand(app.server, file, (f) => failures.push(f))
+      expect(failed).toBe(1)
+      expect(failures.map((f) => [f.line, f.error.status, f.error.scimType, f.error.detail])).toEqual([
+        [1, 400, 'invalidSyntax', 'the line nests deeper than the limit of 64 levels (max-depth)'],
+      ])
+      const users = await readJson(await app.request('GET', '/scim/v2/Users'))
+      expect(users.Resources.map((u: { userName: string }) => u.userName)).toEqual(['ada'])
+    } finally {
+      rmSync(dir, { recursive: true })
+    }
+  })
+
   test('export to a path that cannot be written is a CommandError naming it', async () => {
     const app = makeTestApp()
     const out = `${tmpdir()}/no-such-dir/out.jsonl`
