@@ -13,7 +13,7 @@ import {
   lineKeys,
   mayResolveLater,
   restoreKeptMeta,
-  type KeptResource,
+  type KeptResources,
   type RenamedIds,
   type LineFailure,
   type LineOutcome,
@@ -115,7 +115,7 @@ export async function importCommand(
   const size = statSync(file).size
   const shown = progress(`importing ${file}`, (n) => `${(n / 1_048_576).toFixed(1)} MB`)
   const result: ImportReport = { counts: { created: 0, updated: 0, unchanged: 0, failed: 0 }, failures: [] }
-  const kept: KeptResource[] = []
+  const kept: KeptResources = new Map()
   const renamed: RenamedIds = new Map()
   let retry: { line: number; text: string }[] = []
   const running = new Set<Promise<void>>()

@@ -115,6 +115,9 @@ export interface KeptResource {
   identity: KeptIdentity
 }
 
+/** The resources an import created with their exported identities, by id. */
+export type KeptResources = Map<string, KeptResource>
+
 /**
  * Exported ids that stand for other ids here: ids are unique across the tenants of a database, so
  * a tenant's export imported into another tenant of the same database gets fresh ids (and so does
@@ -141,7 +144,7 @@ export function* importLine(
   deps: ServiceDeps,
   text: string,
   req: RequestInfo,
-  kept: KeptResource[],
+  kept: KeptResources,
   renamed: RenamedIds = new Map()
 ): Effect<LineOutcome> {
   // As a request body is (http/plugins/scim-json.ts): a document nested 1,000 levels is refused
@@ -163,7 +166,7 @@ export function* importLine(
     if (identity) {
       try {
         yield* createResource(deps, type, body, req, identity)
-        kept.push({ type, identity })
+        kept.set(identity.id, { type, identity })
         return 'created'
       } catch (err) {
         // The id is another tenant's (matchOf saw none of this one's): a fresh id, below.
@@ -178,6 +181,9 @@ export function* importLine(
   if (exportedId !== undefined && existing.id !== exportedId) renamed.set(exportedId, existing.id)
   const { doc } = coerceResource(type, body, { mode: 'replace', existing: existing.data })
   if (deepEqual(doc, existing.data) && (yield* sameMembers(deps, type, existing, body))) return 'unchanged'
+  // A later line of the file replaced it: its exported meta describes what the first line held,
+  // and putting that version back at the end would serve one version for two contents.
+  kept.delete(existing.id)
   yield* replaceResource(deps, type, existing.id, body, req)
   return 'updated'
 }
@@ -188,11 +194,12 @@ export function* importLine(
  * served, so the store moved their versions on; once the whole file is in, each is served as it
  * was exported, and its exported meta is the true one again.
  */
-export function* restoreKeptMeta(deps: ServiceDeps, kept: readonly KeptResource[]): Effect<void> {
-  for (let at = 0; at < kept.length; at += 500) {
+export function* restoreKeptMeta(deps: ServiceDeps, kept: KeptResources): Effect<void> {
+  const all = [...kept.values()]
+  for (let at = 0; at < all.length; at += 500) {
     yield* awaited(
       deps.store.write(function* (tx) {
-        for (const { type, identity } of kept.slice(at, at + 500)) {
+        for (const { type, identity } of all.slice(at, at + 500)) {
           const now = yield* tx.get(type, identity.id)
           if (!now || (now.version === identity.version && now.lastModified === identity.lastModified)) continue
           yield* tx.update(type, now, { ...now, version: identity.version, lastModified: identity.lastModified })

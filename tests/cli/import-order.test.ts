@@ -58,4 +58,30 @@ describe('cli/transfer import order', () => {
       Resources: [{ externalId: 'g-1' }],
     })
   })
+
+  test("a resource a later line replaced keeps the version the replace gave it, not the first line's exported one", async () => {
+    const app = makeTestApp()
+    const meta = {
+      resourceType: 'User',
+      created: '2026-01-01T00:00:00Z',
+      lastModified: '2026-01-01T00:00:00Z',
+      version: 'W/"3"',
+    }
+    const path = file([
+      { schemas: [URN_USER], id: 'u1', userName: 'ada', title: 'old', meta },
+      { schemas: [URN_USER], id: 'u2', userName: 'grace', meta },
+      { schemas: [URN_USER], id: 'u1', userName: 'ada', title: 'new' },
+    ])
+    await importCommand(app.server, path, () => {})
+    const ada = await readJson(await app.request('GET', '/scim/v2/Users/u1'))
+    expect(ada.title).toBe('new')
+    expect(ada.meta.version).toBe('W/"4"')
+    expect(ada.meta.lastModified).not.toBe(meta.lastModified)
+    // The untouched one is served as exported.
+    expect((await readJson(await app.request('GET', '/scim/v2/Users/u2'))).meta).toMatchObject({ version: 'W/"3"' })
+    const versions = (await app.journal('default', 0, 10))
+      .filter((e) => e.resourceId === 'u1')
+      .map((e) => e.versionAfter)
+    expect(versions).toEqual([3, 4])
+  })
 })
