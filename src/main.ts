@@ -11,6 +11,7 @@ import { tenantCommand } from './cli/tenant-command'
 import { exportCommand, importCommand, pgTransferServer, takeTenantFlag, type TransferServer } from './cli/transfer'
 import { issueToken, storedTokenHashes } from './cli/token-store'
 import { listenOrigin } from './cli/listen-url'
+import { printable } from './cli/printable'
 import { generateToken, hashToken } from './auth/tokens'
 import { rememberListener } from './console/client-address'
 import { API_PREFIX } from './http/app'
@@ -364,7 +365,7 @@ async function dataCommand(config: Config, tenant: string): Promise<void> {
           config.file!,
           ({ line, error }) =>
             console.error(
-              `line ${line}: ${error.status} ${error.scimType ?? ''} ${error.detail}`.replace(/ {2,}/g, ' ')
+              `line ${line}: ${error.status} ${error.scimType ?? ''} ${printable(error.detail)}`.replace(/ {2,}/g, ' ')
             ),
           tenant
         )

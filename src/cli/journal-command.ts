@@ -26,6 +26,7 @@ import { readTenant } from '../tenants/rows'
 import { VERSION } from '../version'
 import { openPgCommandDatabase } from './pg-database'
 import { UsageError } from './args'
+import { printable } from './printable'
 import { readSchemaFile } from './schema-files'
 import { CommandError } from './backup'
 import { outputWriter } from './output-file'
@@ -289,11 +290,14 @@ async function restore(journal: JournalDatabase, args: JournalArgs): Promise<num
   const verb = args.dryRun ? 'would ' : ''
   let failed = 0
   for (const s of steps) {
-    const line = `${verb}${s.action} ${s.type} ${s.id}${s.detail ? ` (${s.detail})` : ''}`
+    const line = printable(`${verb}${s.action} ${s.type} ${s.id}${s.detail ? ` (${s.detail})` : ''}`)
     if (s.error) {
       failed++
       console.error(
-        `${line}: failed, ${s.error.status} ${s.error.scimType ?? ''} ${s.error.detail}`.replace(/ {2,}/g, ' ')
+        `${line}: failed, ${s.error.status} ${s.error.scimType ?? ''} ${printable(s.error.detail)}`.replace(
+          / {2,}/g,
+          ' '
+        )
       )
     } else console.log(line)
   }

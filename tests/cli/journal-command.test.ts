@@ -1,8 +1,9 @@
-// `scim-server journal` on a SQLite file: a named tenant is restored with its stored schemas; an unknown tenant is refused.
+// `scim-server journal` on a SQLite file: a named tenant is restored with its stored schemas; an unknown tenant is refused; output is printable.
 import { afterEach, describe, expect, spyOn, test } from 'bun:test'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { hashToken } from '../../src/auth/tokens'
 import { journalCommand } from '../../src/cli/journal-command'
 import { runTenantCommand } from '../../src/cli/tenant-command'
 import { createScimServer } from '../../src/server'
@@ -88,6 +89,31 @@ describe('cli/journal-command restore', () => {
     expect(unread).toEqual({ code: 2, output: expect.stringMatching(/^scim-server: cannot read schema file [^\n]+$/) })
     const pack = await journal('restore', '--db', db, '--tenant', 'default', '--since', since, '--schema-pack', 'nope')
     expect(pack).toEqual({ code: 1, output: expect.stringMatching(/^scim-server: the tenant's schemas do not load: /) })
+  })
+})
+
+describe('cli/journal-command restore output', () => {
+  test("a userName's control characters are printed escaped, never sent to the terminal", async () => {
+    const { db } = await tenantWithUniqueBadge()
+    const server = createScimServer({ db, tokenHashes: [hashToken('t')] })
+    const send = (method: string, path: string, body?: unknown) =>
+      server.app.handle(
+        new Request(`http://localhost/scim/v2${path}`, {
+          method,
+          headers: { authorization: 'Bearer t', 'content-type': 'application/scim+json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        })
+      )
+    const created = await send('POST', '/Users', { schemas: [URN_USER], userName: 'ada\u001b[2J\u001b]0;owned\u0007' })
+    expect(created.status).toBe(201)
+    const { id } = await readJson<{ id: string }>(created)
+    const since = new Date().toISOString()
+    expect((await send('DELETE', `/Users/${id}`)).status).toBe(204)
+    server.store.close()
+    const dry = await journal('restore', '--db', db, '--tenant', 'default', '--since', since, '--dry-run')
+    expect(dry.code).toBe(0)
+    expect(dry.output.split('\n').filter((line) => /\p{Cc}/u.test(line))).toEqual([])
+    expect(dry.output).toContain(`would recreate User ${id} (ada\\u001b[2J\\u001b]0;owned\\u0007)`)
   })
 })
 
