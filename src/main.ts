@@ -10,6 +10,8 @@ import { tokenCommand } from './cli/token-command'
 import { tenantCommand } from './cli/tenant-command'
 import { exportCommand, importCommand, pgTransferServer, takeTenantFlag, type TransferServer } from './cli/transfer'
 import { issueToken, storedTokenHashes } from './cli/token-store'
+import { listenOrigin } from './cli/listen-url'
+import { printable } from './cli/printable'
 import { generateToken, hashToken } from './auth/tokens'
 import { rememberListener } from './http/client-address'
 import { API_PREFIX } from './http/app'
@@ -274,8 +276,8 @@ async function serve(config: Config): Promise<void> {
   generated ??= await server.issueFirstToken()
   const scheme = tls ? 'https' : 'http'
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? hostname() : config.host
-  const tenantUrl = config.baseUrl ?? `${scheme}://${shownHost}:${listening.port}${API_PREFIX}`
-  console.log(`scim-server ${VERSION} listening on ${scheme}://${config.host}:${listening.port}`)
+  const tenantUrl = config.baseUrl ?? `${listenOrigin(scheme, shownHost, listening.port)}${API_PREFIX}`
+  console.log(`scim-server ${VERSION} listening on ${listenOrigin(scheme, config.host, listening.port)}`)
   console.log(`Tenant URL:   ${tenantUrl}`)
   if (generated)
     console.log(
@@ -287,7 +289,9 @@ async function serve(config: Config): Promise<void> {
     )
   console.log(`Database:     ${server.database}`)
   if (metricsListener)
-    console.log(`Metrics:      http://${config.metricsListen!.host}:${metricsListener.port}/metrics (no token)`)
+    console.log(
+      `Metrics:      ${listenOrigin('http', config.metricsListen!.host, metricsListener.port)}/metrics (no token)`
+    )
   if (!tls) console.log('Note: Entra ID provisions only over HTTPS; use --tls-cert/--tls-key or a TLS proxy in front.')
 
   let stopping = false
@@ -362,7 +366,7 @@ async function dataCommand(config: Config, tenant: string): Promise<void> {
           config.file!,
           ({ line, error }) =>
             console.error(
-              `line ${line}: ${error.status} ${error.scimType ?? ''} ${error.detail}`.replace(/ {2,}/g, ' ')
+              `line ${line}: ${error.status} ${error.scimType ?? ''} ${printable(error.detail)}`.replace(/ {2,}/g, ' ')
             ),
           tenant
         )

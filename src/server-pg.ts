@@ -11,7 +11,7 @@ import { ServerMetrics } from './metrics/registry'
 import { limitsWith } from './scim/limits'
 import { BUILTIN_RESOURCE_TYPES } from './scim/schema/builtin'
 import type { ResourceStore, ServiceDeps } from './service/context'
-import { eventAddresses, givenAndStored, type ServerOptions, tenantDefaults } from './server'
+import { checkServerOptions, eventAddresses, givenAndStored, type ServerOptions, tenantDefaults } from './server'
 import { pgAdminStore } from './store-pg/console-admins'
 import { pgConsoleData } from './store-pg/console-data'
 import { PgDirectory } from './store-pg/directory'
@@ -64,6 +64,7 @@ export interface PgServerOptions extends ServerOptions {
  * database (a sign-in on one replica is valid on all).
  */
 export async function createPgScimServer(options: PgServerOptions): Promise<PgScimServer> {
+  checkServerOptions(options)
   const limits = limitsWith(options.limits)
   const baseUrl = options.baseUrl?.replace(/\/+$/, '')
   const sql = new SQL(options.db)

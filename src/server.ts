@@ -17,6 +17,7 @@ import { observeCommits, WriteQueue } from './store/write-queue'
 import { DEFAULT_TENANT } from './tenants/name'
 import { type TenantDefaults, TenantRegistry, tenantBaseUrl } from './tenants/registry'
 import { sqliteTenantStores } from './tenants/sqlite-stores'
+import { checkSettings } from './tenants/create'
 import type { ServerOptions } from './server-options'
 
 export type { ServerOptions }
@@ -95,7 +96,16 @@ export function tenantDefaults(
   }
 }
 
+/**
+ * Refuses what the server's flags would have refused: a library caller's options are not parsed
+ * from a command line. Called before either store opens its database, so nothing is left open.
+ */
+export function checkServerOptions(options: ServerOptions): void {
+  checkSettings({ maxResults: options.maxResults, defaultCount: options.defaultCount, rateLimit: options.rateLimit })
+}
+
 export function createScimServer(options: ServerOptions): ScimServer {
+  checkServerOptions(options)
   const limits = limitsWith(options.limits)
   const { sqlite, orm } = openDatabase(options.db, options.durability ?? 'full', { mmapBytes: limits.dbMmapBytes })
   const baseUrl = options.baseUrl?.replace(/\/+$/, '')

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util'
 import { spawnSync } from 'node:child_process'
 import { ADMIN_NAME, type AdminStore, createAdminStore, randomSecret, secretHash } from '../console/admin-store'
 import { CONSOLE_PREFIX, LINK_PATH } from '../console/paths'
-import { hashPassword, MIN_PASSWORD_LENGTH } from '../console/passwords'
+import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../console/passwords'
 import { pgAdminStore } from '../store-pg/console-admins'
 import { openPgCommandDatabase } from './pg-database'
 import { isPostgresUrl } from '../store-pg/url'
@@ -12,7 +12,7 @@ import { busyAsDatabaseError, DatabaseError, openDatabase } from '../store/db'
 export const ADMIN_USAGE = `Usage:
   scim-server admin add NAME [--link [--url URL]] [--db PATH]
       creates the console account NAME (or sets a new password for it, signing it out everywhere)
-      with the password read from standard input (one line, at least ${MIN_PASSWORD_LENGTH} characters);
+      with the password read from standard input (one line, ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters);
       --link instead prints a one-time sign-in link, valid 24 hours, where NAME chooses a password
       (--url is the server's public address, e.g. https://scim.example.com)
   scim-server admin list [--db PATH]
@@ -109,6 +109,9 @@ async function run(argv: readonly string[], env: Record<string, string | undefin
   const password = action === 'add' && !values.link ? await io.readPassword() : undefined
   if (password !== undefined && password.length < MIN_PASSWORD_LENGTH)
     throw new AdminError(`the password must have at least ${MIN_PASSWORD_LENGTH} characters`)
+  // The sign-in form's bound: a longer password would be stored, then refused at every sign-in.
+  if (password !== undefined && password.length > MAX_PASSWORD_LENGTH)
+    throw new AdminError(`the password must have at most ${MAX_PASSWORD_LENGTH} characters`)
   const { admins, close } = await openAdmins(path)
   const now = new Date()
   try {

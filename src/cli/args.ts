@@ -255,6 +255,32 @@ export function allowFromOf(raw: readonly string[] | undefined): string[] {
   return [...new Set(ranges)]
 }
 
+/**
+ * `--base-url`: meta.location and Location are this text followed by `/Users/{id}`, so it must be
+ * an absolute http(s) URL with nothing after its path. A Tenant URL pasted with Entra's
+ * `?aadOptscim062020`, or a bare host name, made every location a URL that reaches nothing.
+ */
+function baseUrlOf(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new UsageError(
+      `--base-url must be an absolute https:// (or http://) URL such as https://scim.example.com/scim/v2, got '${raw}'`
+    )
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new UsageError(`--base-url must be an https:// or http:// URL, got '${raw}'`)
+  if (url.search !== '' || url.hash !== '' || raw.includes('?') || raw.includes('#'))
+    throw new UsageError(
+      `--base-url is the API's URL without a query or fragment (leave ?aadOptscim062020 to the Tenant URL in Entra), got '${raw}'`
+    )
+  if (url.username !== '' || url.password !== '')
+    throw new UsageError('--base-url must not carry a user name or password')
+  return raw
+}
+
 function retentionOf(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined
   const days = parseRetention(raw)
@@ -290,6 +316,11 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
   const durability = values.durability ?? 'full'
   if (durability !== 'full' && durability !== 'normal')
     throw new UsageError(`--durability must be full or normal, got '${durability}'`)
+  // plugins/auth.ts reads one word after `Bearer`: an empty token, or one with a space (`--token
+  // "$UNSET"`, a pasted line), could never be presented, and the server would accept no request.
+  const tokens = values.token ?? []
+  if (tokens.some((t) => !/^\S+$/.test(t)))
+    throw new UsageError('--token must be one word: not empty and without spaces (the value is not shown)')
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
     throw new UsageError('--tls-cert and --tls-key go together: give both PEM files')
   }
@@ -300,10 +331,10 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
     port: integer(values.port, 'port', 8080, 0, 65535),
     host: values.host ?? '0.0.0.0',
     db: values.db ?? './scim.db',
-    tokens: values.token ?? [],
+    tokens,
     tlsCert: values['tls-cert'],
     tlsKey: values['tls-key'],
-    baseUrl: values['base-url'],
+    baseUrl: baseUrlOf(values['base-url']),
     schemaPacks: values['schema-pack'] ?? [],
     userSchemas: values.schema ?? [],
     groupSchemas: values['group-schema'] ?? [],

@@ -1,6 +1,6 @@
 // `scim-server backup FILE` and `restore FILE`: an online consistent copy, and putting one back.
 import { Database } from 'bun:sqlite'
-import { copyFileSync, existsSync, renameSync, statSync } from 'node:fs'
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { MIGRATIONS } from '../store/migrations.gen'
 import { migrationStatus } from '../store/migrate'
@@ -47,9 +47,18 @@ export async function backupDatabase(dbPath: string, target: string): Promise<st
   if (!existsSync(dbPath)) throw new CommandError(`no database at ${resolve(dbPath)}`)
   if (existsSync(target))
     throw new CommandError(`${resolve(target)} exists; choose a new file name (a backup never overwrites)`)
-  const source = new Database(dbPath, { create: false, strict: true })
-  const total = bytesOf(source)
-  source.close()
+  // A path that is no SQLite database (a directory, another file) is one line, not a stack.
+  let total: number
+  try {
+    const source = new Database(dbPath, { create: false, strict: true })
+    try {
+      total = bytesOf(source)
+    } finally {
+      source.close()
+    }
+  } catch (err) {
+    throw new CommandError(`cannot back up ${resolve(dbPath)}: ${(err as Error).message}`)
+  }
   const started = performance.now()
   const shown = progress(`backing up ${dbPath}`, megabytes)
   const worker = new Worker(VACUUM_WORKER)
@@ -96,8 +105,29 @@ function restoreProblem(path: string): string | undefined {
 }
 
 /**
+ * Copies the database `source` into the new file `target` as SQLite reads it (VACUUM INTO), never
+ * its main file alone: a file whose server stopped without a checkpoint (a crash, kill -9, or the
+ * `.replaced-` file a restore kept aside with its -wal) holds its latest commits, even its tables,
+ * in the -wal beside it.
+ */
+function copyDatabase(source: string, target: string): void {
+  try {
+    const db = new Database(source, { readonly: true, strict: true })
+    try {
+      db.query('VACUUM INTO ?').run(target)
+    } finally {
+      db.close()
+    }
+  } catch (err) {
+    rmSync(target, { force: true })
+    throw new CommandError(`cannot copy ${resolve(source)}: ${(err as Error).message}`)
+  }
+}
+
+/**
  * Puts the backup `source` in place of `dbPath`. Refuses while a server holds the database (its
- * lock), and keeps the replaced file and its -wal/-shm companions aside, renamed with a timestamp.
+ * lock), and keeps the replaced file and its -wal/-shm companions aside, renamed with a timestamp
+ * (restoring that file later puts them back together).
  * Migrations of an older backup run when the server next starts.
  */
 export function restoreDatabase(dbPath: string, source: string): string {
@@ -111,13 +141,17 @@ export function restoreDatabase(dbPath: string, source: string): string {
     throw new CommandError(`cannot restore: ${(err as Error).message}`)
   }
   try {
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+    // Copied whole before the database is touched: a copy that fails leaves it as it was.
+    const copy = `${dbPath}.restoring-${stamp}`
+    copyDatabase(source, copy)
     let aside: string | undefined
     if (existsSync(dbPath)) {
-      aside = `${dbPath}.replaced-${new Date().toISOString().replace(/[:.]/g, '-')}`
+      aside = `${dbPath}.replaced-${stamp}`
       for (const suffix of ['', '-wal', '-shm'])
         if (existsSync(dbPath + suffix)) renameSync(dbPath + suffix, aside + suffix)
     }
-    copyFileSync(source, dbPath)
+    renameSync(copy, dbPath)
     const { users, groups } = describeDatabase(dbPath)
     return `restored ${resolve(source)} to ${resolve(dbPath)}: ${users} users, ${groups} groups${aside ? `; the replaced database is kept as ${resolve(aside)}` : ''}`
   } finally {

@@ -1,27 +1,35 @@
 // `scim-server journal verify|export|restore`: check the chain, hand it to a SIEM, undo a mistake.
 import { newResourceId } from '../scim/resource-id'
 import { parseArgs } from 'node:util'
+import type { FileSink } from 'bun'
 import { drizzle } from 'drizzle-orm/bun-sql'
 import { API_PREFIX } from '../http/app'
 import { cefLine } from '../journal/cef'
 import { entriesSince } from '../journal/query'
 import type { JournalEntry } from '../journal/types'
 import { type Verdict, verdictLines, verifyJournal } from '../journal/verify'
-import { buildRegistry } from '../scim/schema/builtin'
 import { type Limits, limitsWith } from '../scim/limits'
-import { loadPack } from '../scim/schema/pack'
+import type { Registry } from '../scim/schema/registry'
 import type { ResourceStore, ServiceDeps } from '../service/context'
 import { restoreSince } from '../service/restore'
 import { run } from '../service/effect'
 import { DatabaseError, openDatabase } from '../store/db'
 import { pgEntriesSince } from '../store-pg/journal-read'
+import { pgReadTenant } from '../store-pg/tenants'
 import { verifyPgJournal } from '../store-pg/journal-verify'
 import { createPgResourceStore } from '../store-pg/resource-store'
 import { isPostgresUrl } from '../store-pg/url'
 import { createResourceStore } from '../store/resource-store'
+import { registryOf, servedSchemas, type TenantConfig, type TenantSchema } from '../tenants/config'
+import { DEFAULT_TENANT } from '../tenants/name'
+import { readTenant } from '../tenants/rows'
 import { VERSION } from '../version'
 import { openPgCommandDatabase } from './pg-database'
+import { UsageError } from './args'
+import { printable } from './printable'
 import { readSchemaFile } from './schema-files'
+import { CommandError } from './backup'
+import { outputWriter } from './output-file'
 
 export const JOURNAL_USAGE = `Usage:
   scim-server journal verify [--tenant NAME]
@@ -30,7 +38,8 @@ export const JOURNAL_USAGE = `Usage:
       the entries (from time T on) as JSON lines (default) or CEF lines for a SIEM, to stdout by default
   scim-server journal restore --tenant NAME --since T [--dry-run] [--schema-pack NAME] [--schema FILE] [--group-schema FILE]
       put back what was deleted or changed from T on (users with their group memberships), through the
-      normal write path; --dry-run prints what it would do. Give the server's schema flags.
+      normal write path; --dry-run prints what it would do. A named tenant's schemas are read from the
+      database; for the default tenant give the server's schema flags.
 Every subcommand takes --db PATH (or SCIM_DB; default ./scim.db), the database the server uses, or the
 postgres://… URL of its replicas' database.`
 
@@ -144,6 +153,12 @@ export async function journalCommand(
     return 1
   }
   try {
+    // A tenant's journal goes with it (tenant remove): a name no tenant has is a typo, never an
+    // empty journal to call intact or to export.
+    if (args.tenant !== undefined && args.tenant !== DEFAULT_TENANT && !(await journal.tenant(args.tenant))) {
+      console.error(`scim-server: no tenant is called ${args.tenant} (scim-server tenant list shows them)`)
+      return 1
+    }
     switch (args.sub) {
       case 'verify':
         return await verify(journal, args)
@@ -152,6 +167,11 @@ export async function journalCommand(
       case 'restore':
         return await restore(journal, args)
     }
+  } catch (err) {
+    // A --schema file that cannot be read or is no schema document: one line, as for tenant set.
+    if (!(err instanceof JournalUsageError)) throw err
+    console.error(`scim-server: ${err.message}`)
+    return 2
   } finally {
     await journal.close()
   }
@@ -166,6 +186,8 @@ interface JournalDatabase {
   ): Iterable<JournalEntry> | AsyncIterable<JournalEntry>
   /** A tenant's store, for restore's writes through the normal write path. */
   storeFor(tenant: string, limits: Limits): ResourceStore
+  /** The tenant's row (its packs and schema documents), undefined when there is none. */
+  tenant(name: string): TenantConfig | undefined | Promise<TenantConfig | undefined>
   close(): void | Promise<void>
 }
 
@@ -175,6 +197,7 @@ function sqliteJournalDatabase(path: string): JournalDatabase {
     verify: (tenant) => verifyJournal(opened.sqlite, tenant),
     entriesSince: (tenant, since) => entriesSince(opened.sqlite, tenant, since),
     storeFor: (tenant, limits) => createResourceStore(opened.orm, opened.sqlite, { tenant, limits }),
+    tenant: (name) => readTenant(opened.sqlite, name),
     close: () => opened.sqlite.close(),
   }
 }
@@ -186,6 +209,7 @@ async function pgJournalDatabase(url: string): Promise<JournalDatabase> {
     verify: (tenant) => verifyPgJournal(sql, tenant),
     entriesSince: (tenant, since) => pgEntriesSince(sql, tenant, since),
     storeFor: (tenant, limits) => createPgResourceStore(orm, { tenant, limits }),
+    tenant: (name) => pgReadTenant(sql, name),
     close: () => sql.close(),
   }
 }
@@ -198,7 +222,14 @@ async function verify(journal: JournalDatabase, args: JournalArgs): Promise<numb
 }
 
 async function exportEntries(journal: JournalDatabase, args: JournalArgs): Promise<number> {
-  const sink = args.out ? Bun.file(args.out).writer() : Bun.stdout.writer()
+  let sink: FileSink
+  try {
+    sink = args.out ? outputWriter(args.out) : Bun.stdout.writer()
+  } catch (err) {
+    if (!(err instanceof CommandError)) throw err
+    console.error(`scim-server: ${err.message}`)
+    return 1
+  }
   let n = 0
   for await (const e of journal.entriesSince(args.tenant, args.since)) {
     sink.write(`${args.format === 'cef' ? cefLine(e, VERSION) : JSON.stringify(e)}\n`)
@@ -209,17 +240,45 @@ async function exportEntries(journal: JournalDatabase, args: JournalArgs): Promi
   return 0
 }
 
+/**
+ * The registry the server serves `tenant` with (tenants/config.ts servedSchemas): a named tenant's
+ * stored packs and documents, the default tenant's after serve's flags as given here. Restores
+ * are then validated as the server validates writes, its uniqueness rules included. A string
+ * says why there is none.
+ */
+async function restoreRegistry(journal: JournalDatabase, args: JournalArgs): Promise<Registry | string> {
+  const tenant = args.tenant!
+  const config = await journal.tenant(tenant)
+  if (tenant !== DEFAULT_TENANT && args.packs.length + args.userSchemas.length + args.groupSchemas.length > 0)
+    return `tenant ${tenant} keeps its schema packs and documents in the database: --schema-pack, --schema and --group-schema are serve's, for the default tenant`
+  const read = (path: string) =>
+    readSchemaFile(path).catch((err: unknown) => {
+      throw err instanceof UsageError ? new JournalUsageError(err.message) : err
+    })
+  const schemas: TenantSchema[] = [
+    ...(await Promise.all(args.userSchemas.map(read))).map((schema) => ({ schema, target: 'User' as const })),
+    ...(await Promise.all(args.groupSchemas.map(read))).map((schema) => ({ schema, target: 'Group' as const })),
+  ]
+  const served = servedSchemas(config ?? { name: tenant, packs: [], schemas: [] }, { packs: args.packs, schemas })
+  try {
+    return registryOf(served.packs, served.schemas)
+  } catch (err) {
+    return `the tenant's schemas do not load: ${(err as Error).message}`
+  }
+}
+
 async function restore(journal: JournalDatabase, args: JournalArgs): Promise<number> {
   const tenant = args.tenant!
-  const extensions = [
-    ...(await Promise.all(args.userSchemas.map(readSchemaFile))).map((schema) => ({ schema, resourceType: 'User' })),
-    ...(await Promise.all(args.groupSchemas.map(readSchemaFile))).map((schema) => ({ schema, resourceType: 'Group' })),
-  ]
+  const registry = await restoreRegistry(journal, args)
+  if (typeof registry === 'string') {
+    console.error(`scim-server: ${registry}`)
+    return 1
+  }
   const limits = limitsWith()
   const store = journal.storeFor(tenant, limits)
   const deps: ServiceDeps = {
     store,
-    registry: buildRegistry({ packs: args.packs.map(loadPack), extensions }),
+    registry,
     settings: { maxResults: 1000, defaultCount: 100, cursorTimeout: 3600, limits },
     now: () => new Date(),
     newId: newResourceId,
@@ -231,11 +290,14 @@ async function restore(journal: JournalDatabase, args: JournalArgs): Promise<num
   const verb = args.dryRun ? 'would ' : ''
   let failed = 0
   for (const s of steps) {
-    const line = `${verb}${s.action} ${s.type} ${s.id}${s.detail ? ` (${s.detail})` : ''}`
+    const line = printable(`${verb}${s.action} ${s.type} ${s.id}${s.detail ? ` (${s.detail})` : ''}`)
     if (s.error) {
       failed++
       console.error(
-        `${line}: failed, ${s.error.status} ${s.error.scimType ?? ''} ${s.error.detail}`.replace(/ {2,}/g, ' ')
+        `${line}: failed, ${s.error.status} ${s.error.scimType ?? ''} ${printable(s.error.detail)}`.replace(
+          / {2,}/g,
+          ' '
+        )
       )
     } else console.log(line)
   }

@@ -5,28 +5,51 @@ import { CommandError } from './backup'
 /** How much one read asks for. */
 const CHUNK_BYTES = 64 * 1024
 
+// Fatal: a line that is not UTF-8 is refused as a request body is (http/plugins/scim-json.ts),
+// never imported with U+FFFD in place of its bytes.
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+const LF = 0x0a
+const CR = 0x0d
+
 /** `err` (from opening or reading `path`) as one line for the command's user. */
 function unreadable(path: string, err: unknown): CommandError {
   return new CommandError(`cannot read ${path}: ${(err as Error).message}`)
 }
 
+/** One line's bytes (a trailing CR dropped) as text, or undefined when they are not UTF-8. */
+function decoded(bytes: Uint8Array): string | undefined {
+  const end = bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.length - 1 : bytes.length
+  try {
+    return UTF8.decode(bytes.subarray(0, end))
+  } catch {
+    return undefined
+  }
+}
+
+/** A line read from the file: its 1-based number, its text (undefined when not UTF-8), the bytes read so far. */
+export interface ReadLine {
+  line: number
+  text: string | undefined
+  bytesRead: number
+}
+
 /**
  * Yields each line with its 1-based number and the bytes read so far; CR before LF is dropped.
- * Plain reads, not Bun.file().stream(): that one registers character devices such as /dev/null
- * with epoll, which refuses them (EPERM), while a read works on any file, device or FIFO. What
- * cannot be read, and a line longer than `maxLineBytes`, is a CommandError of one line.
+ * Lines are split on bytes and each is decoded on its own, so a line that is not UTF-8 is named
+ * by its number and the lines around it still read. Plain reads, not Bun.file().stream(): that
+ * one registers character devices such as /dev/null with epoll, which refuses them (EPERM),
+ * while a read works on any file, device or FIFO. What cannot be read, and a line longer than
+ * `maxLineBytes`, is a CommandError of one line.
  */
-export async function* readLines(
-  path: string,
-  maxLineBytes: number
-): AsyncGenerator<{ line: number; text: string; bytesRead: number }> {
+export async function* readLines(path: string, maxLineBytes: number): AsyncGenerator<ReadLine> {
   const file = await open(path, 'r').catch((err: unknown) => {
     throw unreadable(path, err)
   })
   try {
-    const decoder = new TextDecoder()
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES)
-    let pending = ''
+    // The start of the line being read, copied out of `buffer`, which the next read reuses.
+    let parts: Buffer[] = []
+    let pendingBytes = 0
     let line = 0
     let bytesRead = 0
     for (;;) {
@@ -35,18 +58,24 @@ export async function* readLines(
       })
       if (read.bytesRead === 0) break
       bytesRead += read.bytesRead
-      // decode copies what it needs, so the buffer is free for the next read.
-      pending += decoder.decode(buffer.subarray(0, read.bytesRead), { stream: true })
-      let at: number
-      while ((at = pending.indexOf('\n')) >= 0) {
+      const chunk = buffer.subarray(0, read.bytesRead)
+      let start = 0
+      for (let at = chunk.indexOf(LF); at >= 0; at = chunk.indexOf(LF, start)) {
+        const tail = chunk.subarray(start, at)
+        const bytes = parts.length === 0 ? tail : Buffer.concat([...parts, tail])
+        parts = []
+        pendingBytes = 0
         line++
-        yield { line, text: pending.slice(0, at).replace(/\r$/, ''), bytesRead }
-        pending = pending.slice(at + 1)
+        yield { line, text: decoded(bytes), bytesRead }
+        start = at + 1
       }
-      if (pending.length > maxLineBytes) throw new CommandError(`line ${line + 1} is longer than ${maxLineBytes} bytes`)
+      if (start < chunk.length) {
+        parts.push(Buffer.from(chunk.subarray(start)))
+        pendingBytes += chunk.length - start
+      }
+      if (pendingBytes > maxLineBytes) throw new CommandError(`line ${line + 1} is longer than ${maxLineBytes} bytes`)
     }
-    pending += decoder.decode()
-    if (pending !== '') yield { line: line + 1, text: pending.replace(/\r$/, ''), bytesRead }
+    if (pendingBytes > 0) yield { line: line + 1, text: decoded(Buffer.concat(parts)), bytesRead }
   } finally {
     await file.close()
   }

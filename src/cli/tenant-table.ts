@@ -11,7 +11,7 @@ import {
   pgReadTenants,
 } from '../store-pg/tenants'
 import { openDatabase } from '../store/db'
-import { checkSchemas, createTenant, noSuchTenant } from '../tenants/create'
+import { checkSchemas, checkSettings, createTenant, noSuchTenant } from '../tenants/create'
 import type { TenantConfig, TenantRow } from '../tenants/config'
 import { countTenant, deleteTenant, readTenant, readTenants, type TenantCounts, updateTenant } from '../tenants/rows'
 import { pgCommandDatabase } from './pg-database'
@@ -38,11 +38,12 @@ export interface TenantTable {
   close(): Effect<void>
 }
 
-/** The checked result of `edit`: packs and documents that would not load refuse the change. */
+/** The checked result of `edit`: packs and documents that would not load, or a setting out of bounds, refuse the change. */
 function checkedEdit(edit: (before: TenantConfig) => NewTenant): (before: TenantConfig) => NewTenant {
   return (before) => {
     const after = edit(before)
     checkSchemas(after)
+    checkSettings(after.settings)
     return after
   }
 }

@@ -102,6 +102,10 @@ function parse(argv: readonly string[], env: Record<string, string | undefined>,
     if (err instanceof DurationError) throw new TokenUsageError(`--expires: ${err.message}`)
     throw err
   }
+  // Past the last time a Date holds (year 275760) there is no expiry to store; it was refused as
+  // "a token must expire in the future", which is not what was wrong.
+  if (expires !== undefined && Number.isNaN(expires.getTime()))
+    throw new TokenUsageError(`--expires: '${values.expires}' ends after the last date there is; give a shorter one`)
   return {
     db,
     action: {

@@ -10,9 +10,10 @@ import { EXPORT_START, type ExportPosition, exportPage } from '../service/export
 import { run } from '../service/effect'
 import {
   importLine,
+  lineKeys,
   mayResolveLater,
   restoreKeptMeta,
-  type KeptResource,
+  type KeptResources,
   type RenamedIds,
   type LineFailure,
   type LineOutcome,
@@ -20,6 +21,7 @@ import {
 import type { RequestInfo } from '../service/result'
 import { CommandError } from './backup'
 import { readLines } from './lines'
+import { outputWriter } from './output-file'
 import { pgCommandDatabase } from './pg-database'
 import { progress } from './progress'
 
@@ -72,7 +74,7 @@ export async function exportCommand(
   for (const type of deps.registry.resourceTypes)
     total += (await run(deps.store.query(type, { startIndex: 1, count: 0 }))).total
   const shown = progress('exporting', (n) => n.toLocaleString('en'))
-  const sink = out ? Bun.file(out).writer() : undefined
+  const sink = out ? outputWriter(out) : undefined
   let written = 0
   for (let at: ExportPosition | undefined = EXPORT_START; at; ) {
     const page: { lines: string[]; next?: ExportPosition } = await run(exportPage(deps, req, at))
@@ -113,12 +115,18 @@ export async function importCommand(
   const size = statSync(file).size
   const shown = progress(`importing ${file}`, (n) => `${(n / 1_048_576).toFixed(1)} MB`)
   const result: ImportReport = { counts: { created: 0, updated: 0, unchanged: 0, failed: 0 }, failures: [] }
-  const kept: KeptResource[] = []
+  const kept: KeptResources = new Map()
   const renamed: RenamedIds = new Map()
   let retry: { line: number; text: string }[] = []
   const running = new Set<Promise<void>>()
+  // The last started line holding each key (service/import.ts lineKeys): a line that may name
+  // the same resource as one in flight waits for it, so the file's order decides, as it would
+  // one line at a time (a user's second line replaces what its first created, never a 409).
+  const holding = new Map<string, Promise<void>>()
   const start = (line: number, text: string, last: boolean) => {
-    const job: Promise<void> = Promise.resolve()
+    const keys = lineKeys(text)
+    const before = keys.map((key) => holding.get(key)).filter((job) => job !== undefined)
+    const job: Promise<void> = Promise.allSettled(before)
       .then(() => run(importLine(deps, text, req, kept, renamed)))
       .then(
         (outcome) => void result.counts[outcome]++,
@@ -128,14 +136,23 @@ export async function importCommand(
           else result.failures.push({ line, error: err })
         }
       )
-      .finally(() => running.delete(job))
+      .finally(() => {
+        running.delete(job)
+        for (const key of keys) if (holding.get(key) === job) holding.delete(key)
+      })
     running.add(job)
+    for (const key of keys) holding.set(key, job)
   }
   const room = async () => {
     if (running.size >= IN_FLIGHT) await Promise.race(running)
   }
   try {
     for await (const { line, text, bytesRead } of readLines(file, MAX_LINE_BYTES)) {
+      if (text === undefined) {
+        // As a request body that is not UTF-8 (RFC 8259 §8.1): refused, never stored altered.
+        result.failures.push({ line, error: ScimError.invalidSyntax('the line is not valid UTF-8') })
+        continue
+      }
       if (text.trim() === '') continue
       start(line, text, false)
       await room()

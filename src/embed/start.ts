@@ -3,6 +3,8 @@ import { rememberListener } from '../http/client-address'
 import { generateToken, hashToken } from '../auth/tokens'
 import { API_PREFIX } from '../http/app'
 import { createTenant } from '../tenants/create'
+import { DEFAULT_TENANT } from '../tenants/name'
+import { readTenants } from '../tenants/rows'
 import { createScimServer, type ScimServer } from '../server'
 import { limitsWith, serverBodyBackstop } from '../scim/limits'
 import type { ServerOptions } from '../server-options'
@@ -69,7 +71,16 @@ export async function startScimServer(options: StartOptions = {}): Promise<Runni
       return { name, url: tenantUrl(name), token }
     },
     seed: (input) => seedResources(server.deps, server.deps.settings.baseUrl ?? url, input),
-    reset: () => (stopped ? Promise.reject(new Error('reset() after stop()')) : deleteAllResources(server.deps)),
+    reset: async () => {
+      if (stopped) throw new Error('reset() after stop()')
+      // Every tenant's, not only the default one's: tenants a suite made with createTenant stay,
+      // with their tokens, and start the next test as empty as the default tenant.
+      const names = new Set([DEFAULT_TENANT, ...readTenants(server.sqlite).map((row) => row.name)])
+      for (const name of names) {
+        const services = server.tenants.get(name)
+        if (services) await deleteAllResources(services.deps)
+      }
+    },
     stop,
     [Symbol.asyncDispose]: stop,
   }

@@ -80,8 +80,9 @@ export interface RunningScimServer {
    */
   seed(input: SeedInput): Promise<SeededResources>
   /**
-   * Deletes every user and group (custom resource types too) through the store, keeping the URL,
-   * token and a file database's other contents. Call it between tests, not during requests.
+   * Deletes every user and group (custom resource types too) of every tenant through the store,
+   * keeping the URL, token, the tenants createTenant made (with their tokens) and a file
+   * database's other contents. Call it between tests, not during requests.
    */
   reset(): Promise<void>
   /** Closes the port and the database; safe to call twice. */

@@ -243,10 +243,10 @@ export class ElementBudget {
   }
 }
 
-/** Throws 400 invalidSyntax when JSON text nests deeper than the limit. */
-export function checkDepth(text: string, limits: Limits): void {
+/** Throws 400 invalidSyntax when JSON text (`what`: a request body, an imported line) nests deeper than the limit. */
+export function checkDepth(text: string, limits: Limits, what = 'request body'): void {
   if (text.length <= limits.maxDepth) return
   if (nestingDepth(text, limits.maxDepth) > limits.maxDepth) {
-    throw ScimError.invalidSyntax(`request body nests deeper than ${named('maxDepth', limits, 'levels')}`)
+    throw ScimError.invalidSyntax(`${what} nests deeper than ${named('maxDepth', limits, 'levels')}`)
   }
 }

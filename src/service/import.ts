@@ -1,8 +1,10 @@
 // `scim-server import`: SCIM JSON lines back through the normal write path, idempotently.
 import { deepEqual, isObject, type Doc } from '../scim/document'
 import { foldCase } from '../scim/case-fold'
+import { parseDateTime } from '../scim/datetime'
 import { URN_ENTERPRISE_USER } from '../scim/constants'
 import { ScimError, UnknownReferenceError } from '../scim/errors'
+import { checkDepth } from '../scim/limits'
 import { coerceResource } from '../scim/schema/coerce'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
@@ -46,14 +48,49 @@ function* matchOf(deps: ServiceDeps, type: ResourceType, body: Doc): Effect<Stor
     : undefined
 }
 
-/** The id, version and timestamps of an exported line, kept when the resource is new here. */
+/**
+ * Ids a line may keep: one URL path segment as written, with no character that needs
+ * percent-encoding (RFC 3986 §3.3 pchar), so `meta.location` and `/Users/{id}` name it as
+ * served; at most the bytes of a value resources are looked up by. Others (an empty id, one with
+ * `/`, `?`, a space) get a fresh id, as a line without meta does.
+ */
+const KEEPABLE_ID = /^[A-Za-z0-9._~!$&'()*+,;=:@-]{1,1024}$/
+
+/**
+ * What matchOf may find `text`'s resource by (id, userName or displayName folded, externalId), as
+ * strings: two lines that share one may name the same resource, so the import runs them in file
+ * order. Kept coarse (any type): a shared key only costs running two lines one after the other.
+ */
+export function lineKeys(text: string): string[] {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    return []
+  }
+  if (!isObject(body)) return []
+  const keys: string[] = []
+  // An empty string names nothing (it is stored as unassigned): lines sharing one need no order.
+  const named = (v: unknown): v is string => typeof v === 'string' && v !== ''
+  if (named(body.id)) keys.push(`id ${body.id}`)
+  const name = named(body.userName) ? body.userName : body.displayName
+  if (named(name)) keys.push(`name ${foldCase(name)}`)
+  if (named(body.externalId)) keys.push(`externalId ${body.externalId}`)
+  return keys
+}
+
+/** The id, version and timestamps of an exported line, kept when the resource is new here and they are ones the server serves. */
 function keptIdentity(body: Doc): KeptIdentity | undefined {
   const meta = isObject(body.meta) ? body.meta : {}
   const version = typeof meta.version === 'string' ? Number(/^W\/"(\d+)/.exec(meta.version)?.[1]) : NaN
   if (
     typeof body.id !== 'string' ||
+    !KEEPABLE_ID.test(body.id) ||
     typeof meta.created !== 'string' ||
     typeof meta.lastModified !== 'string' ||
+    // meta's times are xsd:dateTimes (RFC 7643 §3.1): filters and sortBy compare them as instants.
+    parseDateTime(meta.created) === undefined ||
+    parseDateTime(meta.lastModified) === undefined ||
     !Number.isSafeInteger(version)
   )
     return undefined
@@ -77,6 +114,9 @@ export interface KeptResource {
   type: ResourceType
   identity: KeptIdentity
 }
+
+/** The resources an import created with their exported identities, by id. */
+export type KeptResources = Map<string, KeptResource>
 
 /**
  * Exported ids that stand for other ids here: ids are unique across the tenants of a database, so
@@ -104,9 +144,12 @@ export function* importLine(
   deps: ServiceDeps,
   text: string,
   req: RequestInfo,
-  kept: KeptResource[],
+  kept: KeptResources,
   renamed: RenamedIds = new Map()
 ): Effect<LineOutcome> {
+  // As a request body is (http/plugins/scim-json.ts): a document nested 1,000 levels is refused
+  // by SQLite's JSON functions, and once stored would break every query that reads it.
+  checkDepth(text, deps.settings.limits, 'the line')
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
@@ -123,7 +166,7 @@ export function* importLine(
     if (identity) {
       try {
         yield* createResource(deps, type, body, req, identity)
-        kept.push({ type, identity })
+        kept.set(identity.id, { type, identity })
         return 'created'
       } catch (err) {
         // The id is another tenant's (matchOf saw none of this one's): a fresh id, below.
@@ -138,6 +181,9 @@ export function* importLine(
   if (exportedId !== undefined && existing.id !== exportedId) renamed.set(exportedId, existing.id)
   const { doc } = coerceResource(type, body, { mode: 'replace', existing: existing.data })
   if (deepEqual(doc, existing.data) && (yield* sameMembers(deps, type, existing, body))) return 'unchanged'
+  // A later line of the file replaced it: its exported meta describes what the first line held,
+  // and putting that version back at the end would serve one version for two contents.
+  kept.delete(existing.id)
   yield* replaceResource(deps, type, existing.id, body, req)
   return 'updated'
 }
@@ -148,11 +194,12 @@ export function* importLine(
  * served, so the store moved their versions on; once the whole file is in, each is served as it
  * was exported, and its exported meta is the true one again.
  */
-export function* restoreKeptMeta(deps: ServiceDeps, kept: readonly KeptResource[]): Effect<void> {
-  for (let at = 0; at < kept.length; at += 500) {
+export function* restoreKeptMeta(deps: ServiceDeps, kept: KeptResources): Effect<void> {
+  const all = [...kept.values()]
+  for (let at = 0; at < all.length; at += 500) {
     yield* awaited(
       deps.store.write(function* (tx) {
-        for (const { type, identity } of kept.slice(at, at + 500)) {
+        for (const { type, identity } of all.slice(at, at + 500)) {
           const now = yield* tx.get(type, identity.id)
           if (!now || (now.version === identity.version && now.lastModified === identity.lastModified)) continue
           yield* tx.update(type, now, { ...now, version: identity.version, lastModified: identity.lastModified })

@@ -3,6 +3,7 @@ import { buildRegistry } from '../scim/schema/builtin'
 import { loadPack } from '../scim/schema/pack'
 import type { Registry } from '../scim/schema/registry'
 import type { SchemaDocument } from '../scim/schema/types'
+import { DEFAULT_TENANT } from './name'
 
 /** An admin schema document (`--schema`, `--group-schema`) and the resource type it extends. */
 export interface TenantSchema {
@@ -92,6 +93,25 @@ export function configOf(row: TenantRow): TenantConfig {
     created: row.created,
     generation: row.generation,
   }
+}
+
+/** serve's --schema-pack, --schema and --group-schema: the default tenant's before its row's own. */
+export interface ServeSchemas {
+  packs: readonly string[]
+  schemas: readonly TenantSchema[]
+}
+
+/**
+ * The packs and documents tenant `config` is served with: a named tenant's are its row's alone,
+ * the default tenant's are serve's flags and then its row's. The server and `journal restore`
+ * both read them here, so a restore validates as the server does (uniqueness included).
+ */
+export function servedSchemas(
+  config: Pick<TenantConfig, 'name' | 'packs' | 'schemas'>,
+  serve: ServeSchemas
+): { packs: string[]; schemas: TenantSchema[] } {
+  if (config.name !== DEFAULT_TENANT) return { packs: config.packs, schemas: config.schemas }
+  return { packs: [...new Set([...serve.packs, ...config.packs])], schemas: [...serve.schemas, ...config.schemas] }
 }
 
 /**

@@ -1,7 +1,7 @@
 // Creating a tenant: the one mechanism behind `tenant add` and an embedded server's createTenant.
 import type { Database } from 'bun:sqlite'
 import { issueToken } from '../cli/token-store'
-import { registryOf, type TenantConfig } from './config'
+import { registryOf, SETTING_BOUNDS, type TenantConfig, type TenantSettings } from './config'
 import { isTenantName } from './name'
 import { insertTenant, readTenant } from './rows'
 
@@ -17,6 +17,19 @@ export function checkSchemas(config: Pick<TenantConfig, 'packs' | 'schemas'>): v
   }
 }
 
+/**
+ * Refuses a numeric setting outside the bounds `tenant add` and `tenant set` take (config.ts
+ * SETTING_BOUNDS): an embedded server's createTenant hands its options in unparsed, and a
+ * maxResults of 0 or -5 was stored, served in /ServiceProviderConfig and made every list empty.
+ */
+export function checkSettings(settings: TenantSettings): void {
+  for (const [key, { min, max }] of Object.entries(SETTING_BOUNDS)) {
+    const value = settings[key as keyof typeof SETTING_BOUNDS]
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= min && value <= max))
+      throw new TenantError(`${key} must be a whole number from ${min} to ${max}, got ${String(value)}`)
+  }
+}
+
 /** The refusal of a change to a tenant that is not there. */
 export const noSuchTenant = (name: string) => new TenantError(`no tenant is called ${name} (tenant list shows them)`)
 
@@ -27,14 +40,15 @@ export function checkTenantName(name: string): void {
 }
 
 /**
- * Refuses a new tenant, in this order, for a bad name, a name `taken` already, or schemas that
- * do not load; every store checks a tenant it adds with this before it writes the row.
+ * Refuses a new tenant, in this order, for a bad name, a name `taken` already, schemas that
+ * do not load, or a setting out of bounds; every store checks a tenant it adds with this before it writes the row.
  */
 export function checkNewTenant(config: Omit<TenantConfig, 'created' | 'generation'>, taken: boolean): void {
   const { name } = config
   checkTenantName(name)
   if (taken) throw new TenantError(`tenant ${name} exists already`)
   checkSchemas(config)
+  checkSettings(config.settings)
 }
 
 /**

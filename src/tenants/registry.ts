@@ -6,7 +6,7 @@ import type { Limits } from '../scim/limits'
 import type { EventService } from '../events/types'
 import type { ResourceStore, ServiceDeps } from '../service/context'
 import { FilterPool } from '../service/filter-cache'
-import { configOf, registryOf, type TenantConfig, type TenantRow, type TenantSchema } from './config'
+import { configOf, registryOf, servedSchemas, type TenantConfig, type TenantRow, type TenantSchema } from './config'
 import { API_PREFIX, DEFAULT_TENANT, tenantPrefix } from './name'
 import type { TenantServices, TenantSource } from './types'
 
@@ -148,8 +148,7 @@ export class TenantRegistry implements TenantSource {
       ? configOf(JSON.parse(rowText) as TenantRow)
       : { name, packs: [], schemas: [], settings: {}, created: '', generation: '' }
     const isDefault = name === DEFAULT_TENANT
-    const packs = isDefault ? [...new Set([...defaults.packs, ...config.packs])] : config.packs
-    const schemas = isDefault ? [...defaults.schemas, ...config.schemas] : config.schemas
+    const { packs, schemas } = servedSchemas({ ...config, name }, defaults)
     let registry: ServiceDeps['registry']
     try {
       registry = registryOf(packs, schemas)

@@ -44,9 +44,24 @@ describe('cli/args', () => {
     [['launch'], /unknown command 'launch'/],
     [['--tls-cert', 'c.pem'], /go together/],
     [['--durability', 'maybe'], /full or normal/],
+    [['--token', ''], /--token must be one word/],
+    [['--base-url', 'scim.example.com/scim/v2'], /--base-url must be an absolute/],
+    [['--base-url', 'ftp://scim.example.com/scim/v2'], /--base-url must be an https:\/\/ or http:\/\/ URL/],
+    [['--base-url', 'https://scim.example.com/scim/v2?aadOptscim062020'], /without a query or fragment/],
+    [['--base-url', 'https://scim.example.com/scim/v2#x'], /without a query or fragment/],
+    [['--token', 'good', '--token', 'two words'], /--token must be one word/],
   ])('%p is a usage error', (argv, message) => {
     expect(() => parseCommandLine(argv, {})).toThrow(UsageError)
     expect(() => parseCommandLine(argv, {})).toThrow(message)
+  })
+
+  test('--base-url keeps an absolute http(s) URL as given', () => {
+    expect(parseCommandLine(['--base-url', 'https://scim.example.com/scim/v2/'], {}).baseUrl).toBe(
+      'https://scim.example.com/scim/v2/'
+    )
+    expect(parseCommandLine([], { SCIM_BASE_URL: 'http://10.0.0.5:8080/proxy/scim' }).baseUrl).toBe(
+      'http://10.0.0.5:8080/proxy/scim'
+    )
   })
 
   test('--help and --version', () => {

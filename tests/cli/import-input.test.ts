@@ -1,10 +1,12 @@
-// `import FILE` given an empty device or something it cannot read: the normal summary, or one line of error.
+// `import FILE` given an empty device or something it cannot read, and `export --out` a path it cannot write: the normal summary, or one line of error.
 import { describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { CommandError } from '../../src/cli/backup'
-import { importCommand } from '../../src/cli/transfer'
+import { exportCommand, importCommand } from '../../src/cli/transfer'
+import type { LineFailure } from '../../src/service/import'
 import { makeTestApp } from '../helpers/app'
+import { readJson, URN_USER } from '../helpers/scim'
 
 describe('cli/transfer import input', () => {
   test('/dev/null imports nothing and reports the normal summary', async () => {
@@ -12,6 +14,56 @@ describe('cli/transfer import input', () => {
     const { summary, failed } = await importCommand(app.server, '/dev/null', () => {})
     expect(failed).toBe(0)
     expect(summary).toStartWith('imported /dev/null: 0 created, 0 updated, 0 unchanged, 0 failed, in ')
+  })
+
+  test('a line that is not UTF-8 fails as invalidSyntax with its number; nothing is stored with U+FFFD', async () => {
+    const app = makeTestApp()
+    const dir = mkdtempSync(`${tmpdir()}/import-`)
+    try {
+      const file = `${dir}/latin1.jsonl`
+      const user = (name: Buffer) =>
+        Buffer.concat([Buffer.from(`{"schemas":["${URN_USER}"],"userName":"`), name, Buffer.from('"}\n')])
+      writeFileSync(file, Buffer.concat([user(Buffer.from('ada')), user(Buffer.from([0x52, 0x65, 0x6e, 0xe9]))]))
+      const failures: LineFailure[] = []
+      const { failed } = await importCommand(app.server, file, (f) => failures.push(f))
+      expect(failed).toBe(1)
+      expect(failures.map((f) => [f.line, f.error.status, f.error.scimType])).toEqual([[2, 400, 'invalidSyntax']])
+      const users = await readJson(await app.request('GET', '/scim/v2/Users'))
+      expect(users.Resources.map((u: { userName: string }) => u.userName)).toEqual(['ada'])
+    } finally {
+      rmSync(dir, { recursive: true })
+    }
+  })
+
+  test('a line nested deeper than --max-depth fails as invalidSyntax with its number; the other lines import', async () => {
+    const app = makeTestApp()
+    const dir = mkdtempSync(`${tmpdir()}/import-`)
+    try {
+      const file = `${dir}/deep.jsonl`
+      const deep = `${'['.repeat(1100)}${']'.repeat(1100)}`
+      writeFileSync(
+        file,
+        `{"schemas":["${URN_USER}"],"userName":"deep","x-vendor":${deep}}\n{"schemas":["${URN_USER}"],"userName":"ada"}\n`
+      )
+      const failures: LineFailure[] = []
+      const { failed } = await importCommand(app.server, file, (f) => failures.push(f))
+      expect(failed).toBe(1)
+      expect(failures.map((f) => [f.line, f.error.status, f.error.scimType, f.error.detail])).toEqual([
+        [1, 400, 'invalidSyntax', 'the line nests deeper than the limit of 64 levels (max-depth)'],
+      ])
+      const users = await readJson(await app.request('GET', '/scim/v2/Users'))
+      expect(users.Resources.map((u: { userName: string }) => u.userName)).toEqual(['ada'])
+    } finally {
+      rmSync(dir, { recursive: true })
+    }
+  })
+
+  test('export to a path that cannot be written is a CommandError naming it', async () => {
+    const app = makeTestApp()
+    const out = `${tmpdir()}/no-such-dir/out.jsonl`
+    const refused = exportCommand(app.server, out)
+    await expect(refused).rejects.toBeInstanceOf(CommandError)
+    await expect(refused).rejects.toThrow(`cannot write ${out}`)
   })
 
   test('a directory is refused with a CommandError naming it', async () => {

@@ -18,8 +18,8 @@ function tempDir(): string {
   return dir
 }
 
-async function texts(path: string, maxLineBytes = 1024): Promise<string[]> {
-  const out: string[] = []
+async function texts(path: string, maxLineBytes = 1024): Promise<(string | undefined)[]> {
+  const out: (string | undefined)[] = []
   for await (const { text } of readLines(path, maxLineBytes)) out.push(text)
   return out
 }
@@ -38,6 +38,26 @@ describe('cli/lines', () => {
     const file = join(tempDir(), 'in.jsonl')
     writeFileSync(file, 'a\r\nb\n\nc')
     expect(await texts(file)).toEqual(['a', 'b', '', 'c'])
+  })
+
+  test('a line that is not UTF-8 reads as undefined, named by its number; the lines around it read', async () => {
+    const file = join(tempDir(), 'latin1.jsonl')
+    writeFileSync(file, Buffer.concat([Buffer.from('before\nRen'), Buffer.from([0xe9]), Buffer.from('\r\nafter')]))
+    const lines: { line: number; text: string | undefined }[] = []
+    for await (const { line, text } of readLines(file, 1024)) lines.push({ line, text })
+    expect(lines).toEqual([
+      { line: 1, text: 'before' },
+      { line: 2, text: undefined },
+      { line: 3, text: 'after' },
+    ])
+  })
+
+  test('a line split across reads, with a character split across them, reads whole', async () => {
+    const file = join(tempDir(), 'long.jsonl')
+    // 'é' is two bytes: the 64 KiB read boundary falls between them.
+    const long = `${'a'.repeat(64 * 1024 - 1)}é${'b'.repeat(70_000)}`
+    writeFileSync(file, `${long}\nnext\n`)
+    expect(await texts(file, 1024 * 1024)).toEqual([long, 'next'])
   })
 
   test('a character device with nothing in it (/dev/null) gives no lines', async () => {

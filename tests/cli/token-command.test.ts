@@ -105,6 +105,7 @@ describe('token command', () => {
     [['--scope', 'admin'], "--scope must be provision, read, metrics, got 'admin'"],
     [['--expires', '90'], "--expires: '90' is not a duration"],
     [['--expires', '3mo'], "--expires: '3mo' is not a duration"],
+    [['--expires', '999999999d'], "--expires: '999999999d' ends after the last date there is"],
     [['--tenant', 'acme', '--scope', 'metrics'], 'metrics tokens belong to the default tenant'],
     [['list', '--tenant', 'nosuch'], "no tenant named 'nosuch'"],
     [['list', '--scope', 'read'], 'token list does not take --scope'],

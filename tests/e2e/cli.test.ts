@@ -63,6 +63,34 @@ describe('scim-server command', () => {
     await second.proc.exited
   }, 30_000)
 
+  test('an IPv6 listen address is printed in brackets: the Tenant URL and metrics URL work as printed', async () => {
+    const port = await freePort()
+    const server = await spawnBinary([
+      '--port',
+      String(port),
+      '--host',
+      '::1',
+      '--db',
+      ':memory:',
+      '--metrics-listen',
+      '[::1]:0',
+    ])
+    try {
+      await server.waitFor('Metrics:')
+      const tenantUrl = /Tenant URL: +(\S+)/.exec(server.output())![1]!
+      const token = /Secret Token: (\S+)/.exec(server.output())![1]!
+      expect(tenantUrl).toBe(`http://[::1]:${port}/scim/v2`)
+      expect(server.output()).toContain(`listening on http://[::1]:${port}`)
+      const users = await fetch(`${tenantUrl}/Users`, { headers: { authorization: `Bearer ${token}` } })
+      expect(users.status).toBe(200)
+      const metricsUrl = /Metrics: +(\S+)/.exec(server.output())![1]!
+      expect((await fetch(metricsUrl)).status).toBe(200)
+    } finally {
+      server.proc.kill('SIGTERM')
+      await server.proc.exited
+    }
+  }, 30_000)
+
   test('--schema adds an admin extension that is advertised, typed and filterable', async () => {
     const dir = tmp()
     const urn = 'urn:example:params:scim:schemas:extension:acme:2.0:User'

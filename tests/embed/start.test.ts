@@ -154,3 +154,38 @@ test('createTenant serves a named tenant at tenantUrl(name) at once, with its ow
   expect(() => server.createTenant('Bad Name')).toThrow('is not')
   expect(() => server.createTenant('gamma', { schemaPacks: ['nope'] })).toThrow('unknown pack')
 })
+
+test('createTenant refuses settings outside the bounds tenant add takes, and creates nothing', async () => {
+  await using server = await startScimServer()
+  expect(() => server.createTenant('zero', { maxResults: 0 })).toThrow('maxResults must be a whole number from 1 to')
+  expect(() => server.createTenant('neg', { defaultCount: -1 })).toThrow('defaultCount must be a whole number')
+  expect(() => server.createTenant('half', { rateLimit: 2.5 })).toThrow('rateLimit must be a whole number')
+  const zero = server.createTenant('zero', { maxResults: 1 })
+  const config = await readJson(await call(`${zero.url}/ServiceProviderConfig`, zero.token))
+  expect(config.filter.maxResults).toBe(1)
+})
+
+test('startScimServer refuses a maxResults, defaultCount or rateLimit outside the bounds of their serve flags', async () => {
+  await expect(startScimServer({ maxResults: 0 })).rejects.toThrow('maxResults must be a whole number from 1 to')
+  await expect(startScimServer({ defaultCount: -1 })).rejects.toThrow('defaultCount must be a whole number')
+  await expect(startScimServer({ rateLimit: 0.5 })).rejects.toThrow('rateLimit must be a whole number')
+})
+
+test('reset empties the tenants createTenant made as well, keeping them and their tokens', async () => {
+  await using server = await startScimServer()
+  const acme = server.createTenant('acme')
+  const created = await call(`${acme.url}/Users`, acme.token, 'POST', { schemas: [URN_USER], userName: 'ada' })
+  expect(created.status).toBe(201)
+  await server.seed({ users: [{ userName: 'grace' }] })
+  await server.reset()
+  for (const [url, token] of [
+    [acme.url, acme.token],
+    [server.url, server.token],
+  ] as const) {
+    const list = await readJson(await call(`${url}/Users`, token))
+    expect(list.totalResults).toBe(0)
+  }
+  expect((await call(`${acme.url}/Users`, acme.token, 'POST', { schemas: [URN_USER], userName: 'ada' })).status).toBe(
+    201
+  )
+})
