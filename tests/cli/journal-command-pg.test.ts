@@ -1,28 +1,15 @@
 // `scim-server journal verify|export|restore --db postgres://…`: the same subcommands over the replicas' database.
-import { afterAll, beforeAll, describe, expect, spyOn, test } from 'bun:test'
+import { journal } from '../helpers/journal-command'
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { hashToken } from '../../src/auth/tokens'
-import { journalCommand } from '../../src/cli/journal-command'
 import { createPgScimServer, type PgScimServer } from '../../src/server-pg'
 import { freshDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
 
 const server = await testPostgres()
 const TOKEN = 'journal-pg-token'
-
-/** Runs the command, capturing what it prints. */
-async function journal(...argv: string[]) {
-  const out: string[] = []
-  const log = spyOn(console, 'log').mockImplementation((line: string) => void out.push(line))
-  const error = spyOn(console, 'error').mockImplementation((line: string) => void out.push(line))
-  try {
-    return { code: await journalCommand(argv, {}), output: out.join('\n') }
-  } finally {
-    log.mockRestore()
-    error.mockRestore()
-  }
-}
 
 describe.skipIf(!server)('journal command on PostgreSQL', () => {
   let db: TestDatabase

@@ -1,10 +1,10 @@
 // `scim-server journal` on a SQLite file: a named tenant is restored with its stored schemas; an unknown tenant is refused; output is printable.
-import { afterEach, describe, expect, spyOn, test } from 'bun:test'
+import { journal } from '../helpers/journal-command'
+import { afterEach, describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { hashToken } from '../../src/auth/tokens'
-import { journalCommand } from '../../src/cli/journal-command'
 import { runTenantCommand } from '../../src/cli/tenant-command'
 import { createScimServer } from '../../src/server'
 import { readJson, URN_USER } from '../helpers/scim'
@@ -33,19 +33,6 @@ async function tenantWithUniqueBadge(): Promise<{ db: string; token: string }> {
   const added = await runTenantCommand(['add', 'acme', '--schema', schema, '--db', db], {})
   const token = /Secret Token: (\S+)/.exec(added.lines.join('\n'))![1]!
   return { db, token }
-}
-
-/** Runs the command, capturing what it prints. */
-async function journal(...argv: string[]) {
-  const out: string[] = []
-  const log = spyOn(console, 'log').mockImplementation((line: string) => void out.push(line))
-  const error = spyOn(console, 'error').mockImplementation((line: string) => void out.push(line))
-  try {
-    return { code: await journalCommand(argv, {}), output: out.join('\n') }
-  } finally {
-    log.mockRestore()
-    error.mockRestore()
-  }
 }
 
 describe('cli/journal-command restore', () => {
