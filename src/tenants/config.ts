@@ -103,7 +103,7 @@ export interface ServeSchemas {
 
 /**
  * The packs and documents tenant `config` is served with: a named tenant's are its row's alone,
- * the default tenant's are serve's flags and then its row's. The server and `journal restore`
+ * the default tenant's are serve's flags and then its row's (a row document replacing the flag's of its id). The server and `journal restore`
  * both read them here, so a restore validates as the server does (uniqueness included).
  */
 export function servedSchemas(
@@ -111,7 +111,13 @@ export function servedSchemas(
   serve: ServeSchemas
 ): { packs: string[]; schemas: TenantSchema[] } {
   if (config.name !== DEFAULT_TENANT) return { packs: config.packs, schemas: config.schemas }
-  return { packs: [...new Set([...serve.packs, ...config.packs])], schemas: [...serve.schemas, ...config.schemas] }
+  // The row's document of an id replaces the flag's, as its settings replace the flags': two of
+  // one id do not load, and `tenant set default --schema F` cannot know serve was given F too.
+  const own = new Set(config.schemas.map((s) => s.schema.id))
+  return {
+    packs: [...new Set([...serve.packs, ...config.packs])],
+    schemas: [...serve.schemas.filter((s) => !own.has(s.schema.id)), ...config.schemas],
+  }
 }
 
 /**
