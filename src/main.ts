@@ -26,6 +26,7 @@ import { isPostgresUrl, shownPostgresUrl } from './store-pg/url'
 import { selftest } from './selftest/cli'
 import { journalCommand } from './cli/journal-command'
 import { migrateDbCommand } from './cli/migrate-db'
+import { healthCommand } from './cli/health-command'
 import { keepJournalFor, pruneJournal } from './journal/retention'
 import { pgPruneJournal } from './store-pg/journal-prune'
 import { DatabaseError, openDatabase } from './store/db'
@@ -388,6 +389,7 @@ async function main(): Promise<void> {
   if (argv[0] === 'journal') return void (process.exitCode = await journalCommand(argv.slice(1), process.env))
   if (argv[0] === 'tenant') return tenantCommand(argv.slice(1), process.env)
   if (argv[0] === 'migrate-db') return void (process.exitCode = await migrateDbCommand(argv.slice(1)))
+  if (argv[0] === 'health') return void (process.exitCode = await healthCommand(argv.slice(1), process.env))
   let config: Config
   let tenant = 'default'
   try {

@@ -107,6 +107,8 @@ Usage:
                                   tenants served at /tenants/NAME/scim/v2 (see scim-server tenant --help)
   scim-server migrate-db --from FILE --to postgres://...
                                   copy a SQLite database into an empty PostgreSQL one and verify it
+  scim-server health [--port N]   ask the server on this machine whether it is ready (/readyz): exit 0
+                                  when it is, 1 when not; for a container's HEALTHCHECK (see health --help)
   scim-server selftest --url URL --token T [--insecure]
                                   replay Entra's and Okta's requests against a running deployment
                                   (through its proxy), print pass/fail per check, clean up after
