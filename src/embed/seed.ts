@@ -1,5 +1,6 @@
 // seed(): creates test data through the POST service (createResource), all of a call or none of it.
 import { ScimError } from '../scim/errors'
+import { checkDepth } from '../scim/limits'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps } from '../service/context'
 import { createResource } from '../service/create'
@@ -27,6 +28,9 @@ export async function seedResources(deps: ServiceDeps, base: string, input: Seed
   for (const { key, type, bodies } of batches) {
     for (const [index, body] of bodies.entries()) {
       try {
+        // As a request body is held to --max-depth before it is parsed (http/plugins/scim-json.ts):
+        // seed's objects never were text, and one nested 1,000 levels deep reached SQLite.
+        checkDepth(JSON.stringify(body) ?? '', deps.settings.limits, 'the resource')
         const result = await run(createResource(deps, type, body, { base }))
         const resource = result.body as ScimResource
         done.push({ type, id: resource.id })

@@ -82,6 +82,17 @@ test('seed applies validation and writes nothing of a rejected batch', async () 
   expect(groups.totalResults).toBe(0)
 })
 
+test('seed holds a resource to --max-depth as a request body is held, and the directory stays readable', async () => {
+  await using server = await startScimServer()
+  let deep: unknown = []
+  for (let i = 0; i < 1100; i++) deep = [deep]
+  const attempt = server.seed({ users: [{ userName: 'ok' }, { userName: 'deep', x: deep } as never] })
+  await expect(attempt).rejects.toMatchObject({ name: 'ScimError', status: 400, scimType: 'invalidSyntax' })
+  const filtered = await call(`${server.url}/Users?filter=${encodeURIComponent('title eq "t"')}`, server.token)
+  expect(filtered.status).toBe(200)
+  expect((await readJson(filtered)).totalResults).toBe(0)
+})
+
 test('reset empties users and groups behind the same URL and token', async () => {
   await using server = await startScimServer()
   const { users } = await server.seed({ users: [{ userName: 'gone' }] })
