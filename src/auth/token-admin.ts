@@ -84,10 +84,16 @@ function insert(db: Database, record: TokenRecord, token: string, now: Date): vo
  * without downtime). A running server on the same database accepts it within a second.
  */
 export function issueTokenRecord(db: Database, options: IssueOptions, now = new Date()): IssuedToken {
-  const record = recordFor(db, options, now)
-  const token = generateToken()
-  insert(db, record, token, now)
-  return { record, token }
+  // Immediate, so the tenant checked is the tenant the token is stored for: a `tenant remove` of
+  // another process in between made the insert a raw FOREIGN KEY constraint error.
+  return db
+    .transaction(() => {
+      const record = recordFor(db, options, now)
+      const token = generateToken()
+      insert(db, record, token, now)
+      return { record, token }
+    })
+    .immediate()
 }
 
 /** Issues one token of `tenant` and revokes all its others, in one transaction: there is never a moment without one. */

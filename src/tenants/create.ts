@@ -57,8 +57,12 @@ export function checkNewTenant(config: Omit<TenantConfig, 'created' | 'generatio
  * change nothing.
  */
 export function addTenant(db: Database, config: Omit<TenantConfig, 'created' | 'generation'>): void {
-  checkNewTenant(config, readTenant(db, config.name) !== undefined)
-  insertTenant(db, config)
+  // Immediate, so the check and the insert are one step: another process adding the same name
+  // in between made the insert a raw UNIQUE constraint error (a 500 in the console).
+  db.transaction(() => {
+    checkNewTenant(config, readTenant(db, config.name) !== undefined)
+    insertTenant(db, config)
+  }).immediate()
 }
 
 /** Adds the row and the tenant's first provisioning token in one transaction; returns the token. */
