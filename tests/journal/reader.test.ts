@@ -1,6 +1,10 @@
-// SQLite's journal reader within a byte budget: the entries that fit, always the first, and whether the budget cut the read.
+// SQLite's journal reader within a byte budget (the entries that fit, always the first, whether the budget cut the read), and word of appends.
 import { describe, expect, test } from 'bun:test'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { journalOf } from '../../src/journal/journal'
+import { OTHER_WRITERS_MS } from '../../src/journal/reader'
 import { openDatabase } from '../../src/store/db'
 import { createResourceStore } from '../../src/store/resource-store'
 import { WriteQueue } from '../../src/store/write-queue'
@@ -50,4 +54,50 @@ describe('journal/reader within a byte budget', () => {
     expect(reader.within('other', 0, 500, 10)).toEqual({ entries: [], bytes: [], cut: false })
     sqlite.close()
   })
+})
+
+describe('journal/reader onAppend', () => {
+  test("another connection's appends (an import or journal restore beside the server) are told, per tenant", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scim-reader-'))
+    const server = openDatabase(join(dir, 'scim.db'))
+    const command = openDatabase(join(dir, 'scim.db'))
+    try {
+      const reader = journalOf(server.sqlite).reader
+      const heard: string[][] = []
+      const off = reader.onAppend((tenants) => heard.push([...tenants]))
+      // Two looks at most, then a moment for a look that would tell too much.
+      const looked = () => Bun.sleep(OTHER_WRITERS_MS * 2 + 100)
+      const store = createResourceStore(command.orm, command.sqlite, {
+        tenant: 'default',
+        queue: new WriteQueue(command.sqlite),
+      })
+      await store.write((tx) => tx.journal(createDraft('u0')))
+      await looked()
+      expect(heard).toEqual([['default']])
+      // The server's own append is told by its write queue, and not again when another
+      // connection then appends for another tenant.
+      const own = createResourceStore(server.orm, server.sqlite, {
+        tenant: 'default',
+        queue: new WriteQueue(server.sqlite),
+      })
+      await own.write((tx) => tx.journal(createDraft('u1')))
+      expect(heard).toEqual([['default'], ['default']])
+      const other = createResourceStore(command.orm, command.sqlite, {
+        tenant: 'other',
+        queue: new WriteQueue(command.sqlite),
+      })
+      await other.write((tx) => tx.journal(createDraft('o1')))
+      await looked()
+      expect(heard).toEqual([['default'], ['default'], ['other']])
+      // No look once nobody listens.
+      off()
+      await store.write((tx) => tx.journal(createDraft('u2')))
+      await looked()
+      expect(heard).toHaveLength(3)
+    } finally {
+      command.sqlite.close()
+      server.sqlite.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 10_000)
 })
