@@ -18,6 +18,7 @@ import { DEFAULT_TENANT } from './tenants/name'
 import { type TenantDefaults, TenantRegistry, tenantBaseUrl } from './tenants/registry'
 import { sqliteTenantStores } from './tenants/sqlite-stores'
 import { checkSettings } from './tenants/create'
+import { checkLimits } from './scim/limits'
 import type { ServerOptions } from './server-options'
 
 export type { ServerOptions }
@@ -102,6 +103,7 @@ export function tenantDefaults(
  */
 export function checkServerOptions(options: ServerOptions): void {
   checkSettings({ maxResults: options.maxResults, defaultCount: options.defaultCount, rateLimit: options.rateLimit })
+  checkLimits(options.limits)
 }
 
 export function createScimServer(options: ServerOptions): ScimServer {

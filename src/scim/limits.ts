@@ -67,6 +67,21 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze(
   Object.fromEntries(Object.entries(LIMIT_SETTINGS).map(([name, s]) => [name, s.default])) as unknown as Limits
 )
 
+/**
+ * Refuses a limit a library caller hands in that no server could run with: not a whole number,
+ * below 1 (0 for those whose flag takes 0) or past its flag's maximum (a maxRequestBytes of 0 made
+ * every POST a 413). Below a flag's minimum stays allowed: small limits are how tests reach them.
+ */
+export function checkLimits(overrides: Partial<Limits> = {}): void {
+  for (const [name, value] of Object.entries(overrides) as [LimitName, number | undefined][]) {
+    const setting = LIMIT_SETTINGS[name]
+    if (setting === undefined || value === undefined) continue
+    const min = Math.min(1, setting.min)
+    if (!(Number.isSafeInteger(value) && value >= min && value <= setting.max))
+      throw new Error(`limits.${name} must be a whole number from ${min} to ${setting.max}, got ${String(value)}`)
+  }
+}
+
 /** The defaults with some limits overridden (tests and embedders). */
 export function limitsWith(overrides: Partial<Limits> = {}): Limits {
   return { ...DEFAULT_LIMITS, ...overrides }

@@ -182,6 +182,24 @@ test('startScimServer refuses a maxResults, defaultCount or rateLimit outside th
   await expect(startScimServer({ rateLimit: 0.5 })).rejects.toThrow('rateLimit must be a whole number')
 })
 
+test('startScimServer refuses a limit that is not a whole number above zero, or is past the maximum of its flag', async () => {
+  // A maxRequestBytes of 0 made every POST a 413, a maxDepth of -1 refused every body.
+  await expect(startScimServer({ limits: { maxRequestBytes: 0 } })).rejects.toThrow(
+    'limits.maxRequestBytes must be a whole number from 1 to'
+  )
+  await expect(startScimServer({ limits: { maxDepth: -1 } })).rejects.toThrow('limits.maxDepth must be a whole number')
+  await expect(startScimServer({ limits: { maxPatchOperations: 2.5 } })).rejects.toThrow('limits.maxPatchOperations')
+  await expect(startScimServer({ limits: { maxBulkOperations: Number.NaN } })).rejects.toThrow(
+    'limits.maxBulkOperations'
+  )
+  await expect(startScimServer({ limits: { maxDepth: 10_000 } })).rejects.toThrow('from 1 to 512, got 10000')
+  // Below a flag's minimum stays allowed: small limits are how a test reaches them.
+  await using small = await startScimServer({ limits: { maxRequestBytes: 100, dbMmapBytes: 0 } })
+  expect(
+    (await call(`${small.url}/Users`, small.token, 'POST', { schemas: [URN_USER], userName: 'x'.repeat(200) })).status
+  ).toBe(413)
+})
+
 test('reset empties the tenants createTenant made as well, keeping them and their tokens', async () => {
   await using server = await startScimServer()
   const acme = server.createTenant('acme')
