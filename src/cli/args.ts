@@ -178,11 +178,17 @@ type Values = {
       : string
 }
 
-function fromEnv(values: Values, env: Record<string, string | undefined>): Values {
+type OptionSpec = { type: 'string' | 'boolean'; multiple?: boolean; env?: string }
+
+function fromEnv(
+  values: Values,
+  env: Record<string, string | undefined>,
+  options: Record<string, OptionSpec> = OPTIONS
+): Values {
   const out: Record<string, unknown> = { ...values }
-  for (const [name, spec] of Object.entries(OPTIONS)) {
+  for (const [name, spec] of Object.entries(options)) {
     if (out[name] !== undefined || !('env' in spec)) continue
-    const raw = env[spec.env]
+    const raw = env[spec.env!]
     if (raw === undefined || raw === '') continue
     if (spec.type === 'boolean') out[name] = !/^(0|false|no|off)$/i.test(raw.trim())
     else
@@ -289,6 +295,16 @@ function retentionOf(raw: string | undefined): number | undefined {
   if (days === undefined)
     throw new UsageError(`--journal-retention must be a number of days such as 400d, got '${raw}'`)
   return days
+}
+
+/** The limit flags as parseArgs options, with their environment variables: `journal restore` takes them too. */
+export const LIMIT_OPTIONS: Record<string, OptionSpec> = Object.fromEntries(
+  Object.values(LIMIT_SETTINGS).map((s) => [s.flag, OPTIONS[s.flag as keyof typeof OPTIONS]])
+)
+
+/** The limits parsed `flags` (keyed by flag name) or their environment variables give, checked as serve checks them. */
+export function limitsFrom(flags: Record<string, unknown>, env: Record<string, string | undefined>): Limits {
+  return limitsOf(fromEnv(flags as Values, env, LIMIT_OPTIONS))
 }
 
 function limitsOf(values: Values): Limits {

@@ -25,7 +25,7 @@ import { DEFAULT_TENANT } from '../tenants/name'
 import { readTenant } from '../tenants/rows'
 import { VERSION } from '../version'
 import { openPgCommandDatabase } from './pg-database'
-import { UsageError } from './args'
+import { LIMIT_OPTIONS, limitsFrom, UsageError } from './args'
 import { printable } from './printable'
 import { readSchemaFile } from './schema-files'
 import { CommandError } from './backup'
@@ -39,7 +39,8 @@ export const JOURNAL_USAGE = `Usage:
   scim-server journal restore --tenant NAME --since T [--dry-run] [--schema-pack NAME] [--schema FILE] [--group-schema FILE]
       put back what was deleted or changed from T on (users with their group memberships), through the
       normal write path; --dry-run prints what it would do. A named tenant's schemas are read from the
-      database; for the default tenant give the server's schema flags.
+      database; for the default tenant give the server's schema flags. Documents are held to serve's
+      limits: give the server's --max-document-bytes, --max-depth, … (or SCIM_MAX_…) if it raised them.
 Every subcommand takes --db PATH (or SCIM_DB; default ./scim.db), the database the server uses, or the
 postgres://… URL of its replicas' database.`
 
@@ -57,6 +58,7 @@ const OPTIONS = {
   schema: { type: 'string', multiple: true },
   'group-schema': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
+  ...(LIMIT_OPTIONS as Record<string, { type: 'string' }>),
 } as const
 
 interface JournalArgs {
@@ -70,6 +72,8 @@ interface JournalArgs {
   packs: string[]
   userSchemas: string[]
   groupSchemas: string[]
+  /** What restore holds documents to: serve's limit flags (or their variables), as the server was run with. */
+  limits: Limits
 }
 
 /** An ISO time for `--since`, normalised to the form entries store (UTC, milliseconds), so text order is time order. */
@@ -110,6 +114,17 @@ export function parseJournalArgs(argv: readonly string[], env: Record<string, st
     userSchemas: values.schema ?? [],
     groupSchemas: values['group-schema'] ?? [],
   }
+  const limitFlags = Object.keys(LIMIT_OPTIONS).filter(
+    (flag) => (values as Record<string, unknown>)[flag] !== undefined
+  )
+  if (sub !== 'restore' && limitFlags.length > 0)
+    throw new JournalUsageError(`only journal restore takes --${limitFlags[0]} (see journal --help)`)
+  try {
+    args.limits = limitsFrom(values, sub === 'restore' ? env : {})
+  } catch (err) {
+    if (err instanceof UsageError) throw new JournalUsageError(err.message)
+    throw err
+  }
   if (sub === 'restore' && (args.tenant === undefined || args.since === undefined))
     throw new JournalUsageError('journal restore needs --tenant NAME and --since T')
   if (args.db === ':memory:') throw new JournalUsageError('journal needs a database file (--db PATH) or URL')
@@ -125,6 +140,7 @@ function defaults(env: Record<string, string | undefined>): JournalArgs {
     packs: [],
     userSchemas: [],
     groupSchemas: [],
+    limits: limitsWith(),
   }
 }
 
@@ -274,7 +290,7 @@ async function restore(journal: JournalDatabase, args: JournalArgs): Promise<num
     console.error(`scim-server: ${registry}`)
     return 1
   }
-  const limits = limitsWith()
+  const { limits } = args
   const store = journal.storeFor(tenant, limits)
   const deps: ServiceDeps = {
     store,

@@ -79,6 +79,55 @@ describe('cli/journal-command restore', () => {
   })
 })
 
+describe('cli/journal-command restore limits', () => {
+  test("restore holds documents to the server's limits when given its flags, and to the defaults otherwise", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'journal-cli-'))
+    dirs.push(dir)
+    const db = join(dir, 'scim.db')
+    const token = 'limits-token'
+    // A server run with --max-document-bytes 4194304 stores a user past the 1 MiB default.
+    const server = createScimServer({
+      db,
+      tokenHashes: [hashToken(token)],
+      limits: { maxDocumentBytes: 4 * 1_048_576 },
+    })
+    const send = (method: string, path: string, body?: unknown) =>
+      server.app.handle(
+        new Request(`http://localhost/scim/v2${path}`, {
+          method,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        })
+      )
+    const big = { schemas: [URN_USER], userName: 'big', title: 'x'.repeat(1_500_000) }
+    const created = await send('POST', '/Users', big)
+    expect(created.status).toBe(201)
+    const { id } = await readJson<{ id: string }>(created)
+    const since = new Date().toISOString()
+    expect((await send('DELETE', `/Users/${id}`)).status).toBe(204)
+    server.store.close()
+    const defaults = await journal('restore', '--db', db, '--tenant', 'default', '--since', since)
+    expect(defaults.code).toBe(1)
+    expect(defaults.output).toContain('413')
+    const restored = await journal(
+      'restore',
+      '--db',
+      db,
+      '--tenant',
+      'default',
+      '--since',
+      since,
+      '--max-document-bytes',
+      '4194304'
+    )
+    expect(restored.output).toContain(`recreate User ${id}`)
+    expect(restored.code).toBe(0)
+    const bad = await journal('restore', '--db', db, '--tenant', 'default', '--since', since, '--max-depth', '3')
+    expect(bad.code).toBe(2)
+    expect(bad.output).toContain('--max-depth must be a whole number from 8 to 512')
+  })
+})
+
 describe('cli/journal-command restore output', () => {
   test("a userName's control characters are printed escaped, never sent to the terminal", async () => {
     const { db } = await tenantWithUniqueBadge()
