@@ -12,7 +12,6 @@ import { EVENTS_PATH, securityEvents } from './security-events'
 import type { Feed } from './set'
 import { SignedSets } from './signed-sets'
 import type { EventStore } from './event-store'
-import { thenOf } from './store'
 import { dropEndedStreamsLater, StreamPositions } from './streams'
 import type { EventService } from './types'
 
@@ -99,7 +98,8 @@ export function createEventService(store: EventStore, options: EventServiceOptio
   // (its key gone with its rows, a new one made) signs its next batch with the key its JWKS publishes.
   const setsOf: PollDeps['setsOf'] = (tenant, entries, feed) => {
     if (entries.length === 0) return []
-    return thenOf(keys.signingKey(tenant), (key) => entries.map((entry) => signed.of(entry, feed, key)))
+    const key = keys.signingKey(tenant)
+    return key instanceof Promise ? key.then((k) => signed.allOf(entries, feed, k)) : signed.allOf(entries, feed, key)
   }
   const pollDeps: PollDeps = {
     reader: journal,
