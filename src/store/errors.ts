@@ -19,19 +19,25 @@ export const tenantGone = () => ScimError.notFound('this tenant no longer exists
 
 /**
  * Result codes (extended ones included) that mean the database cannot take writes now rather
- * than that the request is wrong: disk full, an I/O error, a read-only file or directory.
+ * than that the request is wrong: disk full, an I/O error, a read-only file or directory, and a
+ * write lock another process (an admin command on the same file) held past busy_timeout.
  */
-const UNAVAILABLE_CODE = /^SQLITE_(FULL|IOERR|READONLY)(_|$)/
+const UNAVAILABLE_CODE = /^SQLITE_(FULL|IOERR|READONLY|BUSY)(_|$)/
 
-/** Retrying later can succeed once space is freed, so the client gets 503 (Entra retries those). */
+/** Retrying later can succeed once space is freed or the lock is let go, so the client gets 503 (Entra retries those). */
 export function translateStorageError(err: unknown): unknown {
   const code = (err as { code?: unknown } | null)?.code
   if (typeof code !== 'string' || !UNAVAILABLE_CODE.test(code)) return err
   const reason = err instanceof Error ? `${code}: ${err.message}` : code
+  const why = code.startsWith('SQLITE_BUSY')
+    ? 'another process holds the database write lock'
+    : 'disk full or read-only'
   return new ScimError(
     503,
-    'the database cannot take writes right now (disk full or read-only); nothing was changed, retry later',
+    `the database cannot take writes right now (${why}); nothing was changed, retry later`,
     undefined,
-    { cause: reason }
+    {
+      cause: reason,
+    }
   )
 }

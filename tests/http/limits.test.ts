@@ -1,4 +1,5 @@
 // Input limits over HTTP: depth, request and document size, list byte budget, storage full.
+import { Database } from 'bun:sqlite'
 import { describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -249,6 +250,32 @@ describe('http limits: storage full', () => {
       expect((await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'n@x' })).status).toBe(201)
       await Bun.sleep(1100) // /readyz answers are kept for a second
       expect((await t.handle(new Request('http://localhost/readyz'))).status).toBe(200)
+    }
+  )
+
+  sqliteOnly('holds the write lock of a SQLite database file from a second connection')(
+    'a write lock held past busy_timeout by another process is a 503 with Retry-After that changes nothing',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'scim-busy-'))
+      try {
+        const db = join(dir, 'scim.db')
+        const t = makeTestApp({ db })
+        await createUser(t, 'kept@x')
+        // An admin command writing the same file (an import, a restore) holds the lock throughout.
+        const other = new Database(db)
+        other.run('BEGIN IMMEDIATE')
+        t.server.sqlite.run('PRAGMA busy_timeout = 50')
+        const res = await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'n@x' })
+        expect(res.headers.get('retry-after')).toMatch(/^\d+$/)
+        expect((await expectScimError(res, 503)).detail).toContain('another process')
+        other.run('ROLLBACK')
+        other.close()
+        expect((await readJson(await t.request('GET', '/scim/v2/Users'))).totalResults).toBe(1)
+        expect((await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'n@x' })).status).toBe(201)
+        t.server.store.close()
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
     }
   )
 
