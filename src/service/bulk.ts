@@ -3,6 +3,7 @@ import { parseBulkRequest, planBulk, resolvePathRef, resolveRefs, type BulkOpera
 import { URN_BULK_RESPONSE } from '../scim/constants'
 import { ScimError, quoted, type ScimErrorBody } from '../scim/errors'
 import { ElementBudget } from '../scim/limits'
+import { locationOf } from '../scim/render'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps } from './context'
 import { createResource } from './create'
@@ -54,9 +55,11 @@ export function* runBulk(
       // Not a SCIM error: a 500 for this operation only (RFC 7644 §3.7.3), logged as a 500 is;
       // the operations before it are committed and those after it still run.
       const err = caught instanceof ScimError ? caught : internalFailure(req, caught)
+      const location = op.method === 'POST' ? undefined : yield* existingLocation(deps, op, createdIds, req.base)
       answer = {
         method: op.method,
         ...(op.bulkId ? { bulkId: op.bulkId } : {}),
+        ...(location ? { location } : {}),
         status: String(err.status),
         response: err.toJSON(),
       }
@@ -70,6 +73,29 @@ export function* runBulk(
 
 function internalFailure(req: RequestInfo, err: unknown): ScimError {
   return req.internalError?.(err) ?? new ScimError(500, 'internal server error')
+}
+
+/**
+ * RFC 7644 §3.7.3: `location` is required in every answer but a failed POST's, so a failed PUT,
+ * PATCH or DELETE names the resource it addressed, when that resource exists. A path naming no
+ * resource (unknown id, an uncreated bulkId, a malformed path) has no URL to give, and its text is
+ * never echoed back whole.
+ */
+function* existingLocation(
+  deps: ServiceDeps,
+  op: BulkOperation,
+  createdIds: ReadonlyMap<string, string>,
+  base: string
+): Effect<string | undefined> {
+  // Whatever fails here (the path, or the read after a failure of the store) leaves location out:
+  // the operation's own answer is what the client needs.
+  try {
+    const { type, id } = target(deps, resolvePathRef(op.path, createdIds), op.method)
+    const row = id === undefined ? undefined : yield* deps.store.get(type, id)
+    return row ? locationOf(base, type, row.id) : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /**
@@ -121,7 +147,7 @@ function* runOne(
   if (op.method === 'POST' && op.bulkId) createdIds.set(op.bulkId, createdId)
   const answer: BulkAnswer = {
     method: op.method,
-    location: `${req.base}${type.endpoint}/${createdId}`,
+    location: locationOf(req.base, type, createdId),
     status: String(result.status),
   }
   if (op.bulkId) answer.bulkId = op.bulkId

@@ -3,7 +3,7 @@ import { ScimError, quoted } from '../scim/errors'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps } from './context'
 import { awaited, type Effect } from './effect'
-import { checkIfMatch } from './preconditions'
+import { checkWritePreconditions } from './preconditions'
 import { etagOf } from '../scim/render'
 import type { RequestInfo, ServiceResult } from './result'
 import { diffDocuments, memberChanges } from '../journal/diff'
@@ -19,7 +19,7 @@ export function* deleteResource(
     deps.store.write(function* (tx) {
       const row = yield* tx.get(type, id)
       if (!row) throw ScimError.notFound(`${type.name} ${quoted(id)} not found`)
-      checkIfMatch(req.ifMatch, etagOf(row.version))
+      checkWritePreconditions(req, etagOf(row.version))
       const at = deps.now().toISOString()
       // The entry holds everything the resource was, members included, so a restore can rebuild it.
       const members = type.name === 'Group' ? yield* tx.members(row.id) : []

@@ -44,6 +44,15 @@ export function serviceProviderConfig(deps: ServiceDeps, base: string): ServiceR
   }
 }
 
+/**
+ * RFC 7644 §4: discovery endpoints ignore sorting and paging, but a `filter` is refused with 403 so
+ * that no client takes the unfiltered answer for one that matched its filter.
+ */
+export function refuseDiscoveryFilter(filter: string | undefined): void {
+  if (filter !== undefined)
+    throw new ScimError(403, 'discovery endpoints (RFC 7644 §4) cannot be filtered: ask without a filter')
+}
+
 function schemaResource(doc: object & { id: string }, base: string) {
   return { schemas: [URN_SCHEMA], ...doc, meta: { resourceType: 'Schema', location: `${base}/Schemas/${doc.id}` } }
 }

@@ -1,4 +1,4 @@
-// GET /{type}/{id} (RFC 7644 §3.4.1), with If-None-Match → 304.
+// GET /{type}/{id} (RFC 7644 §3.4.1), with If-None-Match → 304 and a failed If-Match → 412.
 import { ScimError, quoted } from '../scim/errors'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps } from './context'
@@ -22,6 +22,6 @@ export function* getResource(
 }
 
 function answer(req: RequestInfo, { json, etag }: { json: string; etag: string }): ServiceResult {
-  if (notModified(req.ifNoneMatch, etag)) return { status: 304, headers: { etag } }
+  if (notModified(req, etag)) return { status: 304, headers: { etag } }
   return { status: 200, headers: { etag }, json }
 }

@@ -9,7 +9,7 @@ import type { Doc } from '../scim/document'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
 import { awaited, type Effect } from './effect'
-import { checkIfMatch } from './preconditions'
+import { checkWritePreconditions } from './preconditions'
 import type { RequestInfo, ServiceResult } from './result'
 import { checkAgainstOthers } from './write-checks'
 import { diffDocuments, memberChanges } from '../journal/diff'
@@ -53,7 +53,7 @@ export function* patchResource(
       .write(function* (tx) {
         const before = yield* tx.get(type, id)
         if (!before) throw ScimError.notFound(`${type.name} ${quoted(id)} not found`)
-        checkIfMatch(req.ifMatch, etagOf(before.version))
+        checkWritePreconditions(req, etagOf(before.version))
         // A store may run this again (PostgreSQL re-runs a batch): each run spends from a fresh copy.
         spent = shared.attempt()
         const result = applyPatch(type, before.data, ops, fired, spent)

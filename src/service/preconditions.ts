@@ -1,5 +1,11 @@
-// RFC 7644 §3.14 versioning: If-Match (412 on mismatch) and If-None-Match (304) with weak ETags.
+// RFC 7644 §3.14 versioning: If-Match and If-None-Match with weak ETags, evaluated as RFC 7232 §6 orders them.
 import { ScimError, quoted } from '../scim/errors'
+
+/** The conditional headers of one request, as the HTTP layer read them. */
+export interface Preconditions {
+  ifMatch?: string
+  ifNoneMatch?: string
+}
 
 /** Weak comparison (RFC 7232 §2.3.2): W/ prefixes do not matter; `*` matches any version. */
 function matchesAny(header: string, etag: string): boolean {
@@ -10,12 +16,30 @@ function matchesAny(header: string, etag: string): boolean {
   })
 }
 
-export function checkIfMatch(header: string | undefined, etag: string): void {
-  if (header !== undefined && header.trim() !== '' && !matchesAny(header, etag)) {
+const given = (header: string | undefined): header is string => header !== undefined && header.trim() !== ''
+
+/** RFC 7232 §3.1: If-Match that names no current version fails on every method. */
+function checkIfMatch(header: string | undefined, etag: string): void {
+  if (given(header) && !matchesAny(header, etag)) {
     throw ScimError.preconditionFailed(`resource version is ${etag}, not ${quoted(header)}`)
   }
 }
 
-export function notModified(header: string | undefined, etag: string): boolean {
-  return header !== undefined && header.trim() !== '' && matchesAny(header, etag)
+/**
+ * PUT, PATCH and DELETE: If-Match must name the current version, and If-None-Match must not
+ * (RFC 7232 §3.2: a matching If-None-Match, `*` included, is 412 on a method other than GET/HEAD).
+ */
+export function checkWritePreconditions(req: Preconditions, etag: string): void {
+  checkIfMatch(req.ifMatch, etag)
+  if (given(req.ifNoneMatch) && matchesAny(req.ifNoneMatch, etag)) {
+    throw ScimError.preconditionFailed(
+      `resource version is ${etag}, which If-None-Match ${quoted(req.ifNoneMatch)} excludes`
+    )
+  }
+}
+
+/** GET and HEAD: a failed If-Match is 412; then a matching If-None-Match is 304 (true). */
+export function notModified(req: Preconditions, etag: string): boolean {
+  checkIfMatch(req.ifMatch, etag)
+  return given(req.ifNoneMatch) && matchesAny(req.ifNoneMatch, etag)
 }

@@ -6,7 +6,7 @@ import { coerceResource } from '../scim/schema/coerce'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
 import { awaited, type Effect } from './effect'
-import { checkIfMatch } from './preconditions'
+import { checkWritePreconditions } from './preconditions'
 import type { RequestInfo, ServiceResult } from './result'
 import { checkAgainstOthers } from './write-checks'
 import { diffDocuments, memberChanges } from '../journal/diff'
@@ -26,7 +26,7 @@ export function* replaceResource(
     deps.store.write(function* (tx) {
       const before = yield* tx.get(type, id)
       if (!before) throw ScimError.notFound(`${type.name} ${quoted(id)} not found`)
-      checkIfMatch(req.ifMatch, etagOf(before.version))
+      checkWritePreconditions(req, etagOf(before.version))
       const { doc, members } = coerceResource(type, body, {
         mode: 'replace',
         existing: before.data,

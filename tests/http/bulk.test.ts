@@ -80,6 +80,28 @@ describe('POST /Bulk', () => {
     ).toBe(0)
   })
 
+  test('a failed PUT, PATCH or DELETE names the resource it addressed in location (RFC 7644 §3.7.3)', async () => {
+    const t = makeTestApp()
+    const [created] = await bulk(t, [
+      { method: 'POST', path: '/Users', bulkId: 'u', data: { schemas: [USER], userName: 'loc@example.com' } },
+    ])
+    const location = created!.location!
+    const path = `/Users/${location.split('/').pop()}`
+    const stale = 'W/"99"'
+    const answers = await bulk(t, [
+      { method: 'PUT', path, version: stale, data: { schemas: [USER], userName: 'loc@example.com' } },
+      { method: 'PATCH', path, data: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'id', value: 'x' }] } },
+      { method: 'DELETE', path, version: stale },
+      { method: 'POST', path: '/Users', bulkId: 'dup', data: { schemas: [USER], userName: 'loc@example.com' } },
+      { method: 'DELETE', path: '/Users/no-such-id' },
+    ])
+    expect(answers.map((a) => a.status)).toEqual(['412', '400', '412', '409', '404'])
+    expect(answers.slice(0, 3).map((a) => a.location)).toEqual([location, location, location])
+    // A failed POST has no resource, and an id naming none has no URL to give.
+    expect(answers[3]!.location).toBeUndefined()
+    expect(answers[4]!.location).toBeUndefined()
+  })
+
   test('each operation fails on its own; failOnErrors stops after that many errors', async () => {
     const t = makeTestApp()
     await t.request('POST', '/scim/v2/Users', { schemas: [USER], userName: 'taken@example.com' })

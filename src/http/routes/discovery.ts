@@ -7,6 +7,7 @@ import {
   getSchema,
   listResourceTypes,
   listSchemas,
+  refuseDiscoveryFilter,
   serviceProviderConfig,
 } from '../../service/discovery'
 import { runBulk } from '../../service/bulk'
@@ -20,23 +21,28 @@ import type { ServedBy } from '../tenant-of'
 /** Each request is answered from the services and schemas of the tenant it addresses (`served`); `logger` logs a Bulk operation's internal error. */
 export function discoveryRoutes(served: ServedBy, logger?: Logger) {
   return new Elysia()
-    .get('/ServiceProviderConfig', ({ request }) => {
+    .get('/ServiceProviderConfig', ({ query, request }) => {
+      refuseDiscoveryFilter(query.filter)
       const { deps, base } = served(request)
       return respond(serviceProviderConfig(deps, base))
     })
-    .get('/Schemas', ({ request }) => {
+    .get('/Schemas', ({ query, request }) => {
+      refuseDiscoveryFilter(query.filter)
       const { deps, base } = served(request)
       return respond(listSchemas(deps, base))
     })
-    .get('/Schemas/:id', ({ request, params }) => {
+    .get('/Schemas/:id', ({ query, request, params }) => {
+      refuseDiscoveryFilter(query.filter)
       const { deps, base } = served(request)
       return respond(getSchema(deps, base, params.id))
     })
-    .get('/ResourceTypes', ({ request }) => {
+    .get('/ResourceTypes', ({ query, request }) => {
+      refuseDiscoveryFilter(query.filter)
       const { deps, base } = served(request)
       return respond(listResourceTypes(deps, base))
     })
-    .get('/ResourceTypes/:name', ({ request, params }) => {
+    .get('/ResourceTypes/:name', ({ query, request, params }) => {
+      refuseDiscoveryFilter(query.filter)
       const { deps, base } = served(request)
       return respond(getResourceType(deps, base, params.name))
     })
