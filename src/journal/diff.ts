@@ -24,7 +24,33 @@ function unionKeys(before: Doc | undefined, after: Doc | undefined): string[] {
   return sortKeys(keys)
 }
 
-function walk(before: unknown, after: unknown, path: string, sep: string, out: JournalChange[]): void {
+/** Whether `sub` is a path the schema returns never (neverReturnedPaths), when it has any. */
+function unreturned(hide: ReadonlySet<string> | undefined, sub: string): boolean {
+  return hide?.has(sub.toLowerCase()) === true
+}
+
+/**
+ * `value` at `path` without what `hide` names below it: a multi-valued complex attribute changes
+ * as a whole, so a sub-attribute its schema returns never is taken out of each element.
+ */
+function shown(value: unknown, path: string, hide: ReadonlySet<string> | undefined): unknown {
+  if (hide === undefined || !Array.isArray(value)) return value
+  const prefix = `${path.toLowerCase()}.`
+  return value.map((element) =>
+    isObject(element)
+      ? Object.fromEntries(Object.entries(element).filter(([k]) => !hide.has(prefix + k.toLowerCase())))
+      : element
+  )
+}
+
+function walk(
+  before: unknown,
+  after: unknown,
+  path: string,
+  sep: string,
+  out: JournalChange[],
+  hide: ReadonlySet<string> | undefined
+): void {
   // Complex values are followed down to their sub-attributes, so a changed givenName is
   // name.givenName and not the whole name; multi-valued attributes change as a whole (their
   // elements have no stable identity to name in a path).
@@ -34,14 +60,17 @@ function walk(before: unknown, after: unknown, path: string, sep: string, out: J
     for (const key of unionKeys(before as Doc | undefined, after as Doc | undefined)) {
       if (hidden(key)) continue
       const sub = path === '' ? key : `${path}${sep}${key}`
-      walk(b[key], a[key], sub, path === '' && isUrn(key) ? ':' : '.', out)
+      if (unreturned(hide, sub)) continue
+      walk(b[key], a[key], sub, path === '' && isUrn(key) ? ':' : '.', out, hide)
     }
     return
   }
   if (deepEqual(before, after)) return
   const change: JournalChange = { path }
-  if (before !== undefined) change.before = before
-  if (after !== undefined) change.after = after
+  if (before !== undefined) change.before = shown(before, path, hide)
+  if (after !== undefined) change.after = shown(after, path, hide)
+  // Only a hidden sub-attribute of its elements changed: nothing to tell.
+  if (hide !== undefined && deepEqual(change.before, change.after)) return
   out.push(change)
 }
 
@@ -49,14 +78,25 @@ function walk(before: unknown, after: unknown, path: string, sep: string, out: J
  * What walk() finds when one side is absent, without comparing: every leaf of `doc` is a change,
  * its value on `side`. Every create lists its whole document so; half the cost of the walk.
  */
-function list(doc: Doc, path: string, sep: string, side: 'before' | 'after', out: JournalChange[]): void {
+function list(
+  doc: Doc,
+  path: string,
+  sep: string,
+  side: 'before' | 'after',
+  out: JournalChange[],
+  hide: ReadonlySet<string> | undefined
+): void {
   for (const key of sortedKeys(doc)) {
     if (hidden(key)) continue
     const value = doc[key]
     if (value === undefined) continue
     const sub = path === '' ? key : `${path}${sep}${key}`
-    if (isObject(value)) list(value, sub, path === '' && isUrn(key) ? ':' : '.', side, out)
-    else out.push(side === 'after' ? { path: sub, after: value } : { path: sub, before: value })
+    if (unreturned(hide, sub)) continue
+    if (isObject(value)) list(value, sub, path === '' && isUrn(key) ? ':' : '.', side, out, hide)
+    else {
+      const kept = shown(value, sub, hide)
+      out.push(side === 'after' ? { path: sub, after: kept } : { path: sub, before: kept })
+    }
   }
 }
 
@@ -64,12 +104,17 @@ function list(doc: Doc, path: string, sep: string, side: 'before' | 'after', out
  * The changes from `before` to `after` (either absent for a create or a delete), one per leaf
  * path as a PATCH would name it: `displayName`, `name.givenName`, `emails` (whole),
  * `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value`. Sorted by path.
+ * Paths in `hide` (lower-cased; scim/schema/never-returned.ts) are left out, with all below them.
  */
-export function diffDocuments(before: Doc | undefined, after: Doc | undefined): JournalChange[] {
+export function diffDocuments(
+  before: Doc | undefined,
+  after: Doc | undefined,
+  hide?: ReadonlySet<string>
+): JournalChange[] {
   const out: JournalChange[] = []
-  if (before === undefined && after !== undefined) list(after, '', '.', 'after', out)
-  else if (after === undefined && before !== undefined) list(before, '', '.', 'before', out)
-  else walk(before, after, '', '.', out)
+  if (before === undefined && after !== undefined) list(after, '', '.', 'after', out, hide)
+  else if (after === undefined && before !== undefined) list(before, '', '.', 'before', out, hide)
+  else walk(before, after, '', '.', out, hide)
   return out
 }
 

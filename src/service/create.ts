@@ -8,6 +8,7 @@ import { awaited, type Effect } from './effect'
 import type { RequestInfo, ServiceResult } from './result'
 import { checkAgainstOthers } from './write-checks'
 import { diffDocuments, memberChanges } from '../journal/diff'
+import { neverReturnedPaths } from '../scim/schema/never-returned'
 import { changeEntry } from './journal-entry'
 import { projectionOf, renderView } from './view'
 
@@ -38,7 +39,7 @@ export function* createResource(
       const created: StoredResource = { ...(kept ?? fresh), type: type.name, data: doc }
       yield* checkAgainstOthers(tx, type, undefined, doc, created.id)
       const added = yield* tx.insert(type, created, members)
-      const changes = () => [...diffDocuments(undefined, doc), ...memberChanges(added)]
+      const changes = () => [...diffDocuments(undefined, doc, neverReturnedPaths(type)), ...memberChanges(added)]
       yield* tx.journal(changeEntry(req, 'create', type, undefined, created, changes, created.lastModified))
       return created
     })

@@ -7,6 +7,7 @@ import { checkWritePreconditions } from './preconditions'
 import { etagOf } from '../scim/render'
 import type { RequestInfo, ServiceResult } from './result'
 import { diffDocuments, memberChanges } from '../journal/diff'
+import { neverReturnedPaths } from '../scim/schema/never-returned'
 import { changeEntry, journalCascades } from './journal-entry'
 
 export function* deleteResource(
@@ -25,7 +26,7 @@ export function* deleteResource(
       const members = type.name === 'Group' ? yield* tx.members(row.id) : []
       const cascades = yield* tx.delete(type, row, at)
       const changes = () => [
-        ...diffDocuments(row.data, undefined),
+        ...diffDocuments(row.data, undefined, neverReturnedPaths(type)),
         ...memberChanges(members.map((m) => ({ id: m.value, type: m.type, added: false }))),
       ]
       yield* tx.journal(changeEntry(req, 'delete', type, row, undefined, changes, at))

@@ -13,6 +13,7 @@ import { checkWritePreconditions } from './preconditions'
 import type { RequestInfo, ServiceResult } from './result'
 import { checkAgainstOthers } from './write-checks'
 import { diffDocuments, memberChanges } from '../journal/diff'
+import { neverReturnedPaths } from '../scim/schema/never-returned'
 import { changeEntry } from './journal-entry'
 import { projectionOf, renderView } from './view'
 
@@ -65,7 +66,10 @@ export function* patchResource(
         yield* checkAgainstOthers(tx, type, before.data, result.doc, id)
         const after: StoredResource = { ...before, data: result.doc, version: before.version + 1, lastModified: now }
         yield* tx.update(type, before, after)
-        const changes = () => [...diffDocuments(before.data, result.doc), ...memberChanges(moved)]
+        const changes = () => [
+          ...diffDocuments(before.data, result.doc, neverReturnedPaths(type)),
+          ...memberChanges(moved),
+        ]
         yield* tx.journal(changeEntry(req, 'patch', type, before, after, changes, now))
         return after
       })

@@ -10,6 +10,7 @@ import { checkWritePreconditions } from './preconditions'
 import type { RequestInfo, ServiceResult } from './result'
 import { checkAgainstOthers } from './write-checks'
 import { diffDocuments, memberChanges } from '../journal/diff'
+import { neverReturnedPaths } from '../scim/schema/never-returned'
 import { changeEntry } from './journal-entry'
 import { projectionOf, renderView } from './view'
 
@@ -41,7 +42,7 @@ export function* replaceResource(
       if (moved.length === 0 && deepEqual(before.data, doc)) return before
       const after: StoredResource = { ...before, data: doc, version: before.version + 1, lastModified: at }
       yield* tx.update(type, before, after)
-      const changes = () => [...diffDocuments(before.data, doc), ...memberChanges(moved)]
+      const changes = () => [...diffDocuments(before.data, doc, neverReturnedPaths(type)), ...memberChanges(moved)]
       yield* tx.journal(changeEntry(req, 'replace', type, before, after, changes, at))
       return after
     })

@@ -1,6 +1,7 @@
 // The journal entry of every kind of change, made over HTTP: create, replace, patch, delete, members, cascades, bulk.
 import { describe, expect, test } from 'bun:test'
 import type { JournalEntry } from '../../src/journal/types'
+import type { SchemaDocument } from '../../src/scim/schema/types'
 import { hashToken } from '../../src/auth/tokens'
 import { makeTestApp, TEST_TOKEN, type TestApp } from '../helpers/app'
 import { sqliteOnly } from '../helpers/test-store'
@@ -92,6 +93,63 @@ describe('http journal entries', () => {
     expect(e.compat.length).toBeGreaterThan(0)
     expect(JSON.stringify(e)).not.toContain('never-journaled')
     expect(e.prevHash).toBe((await entries(t))[0]!.hash)
+  })
+
+  test("an extension attribute its schema returns never (a vendor's PIN) is journaled as the password is: not at all", async () => {
+    const URN_VAULT = 'urn:example:params:scim:schemas:extension:vault:2.0:User'
+    const vault = {
+      id: URN_VAULT,
+      name: 'Vault',
+      attributes: [
+        { name: 'pin', type: 'string', multiValued: false, mutability: 'writeOnly', returned: 'never' },
+        {
+          name: 'badge',
+          type: 'complex',
+          multiValued: false,
+          subAttributes: [
+            { name: 'number', type: 'string', multiValued: false },
+            { name: 'Secret', type: 'string', multiValued: false, returned: 'never' },
+          ],
+        },
+        {
+          name: 'keys',
+          type: 'complex',
+          multiValued: true,
+          subAttributes: [
+            { name: 'label', type: 'string', multiValued: false },
+            { name: 'material', type: 'string', multiValued: false, returned: 'never' },
+          ],
+        },
+      ],
+    } as unknown as SchemaDocument
+    const t = makeTestApp({ extraSchemas: [{ schema: vault, resourceType: 'User' }] })
+    const id = await user(t, 'dora', {
+      schemas: [URN_USER, URN_VAULT],
+      [URN_VAULT]: {
+        pin: '4711-first',
+        badge: { number: 'B7', secret: 'sesame-first' },
+        keys: [{ label: 'door', material: 'sesame-key' }],
+      },
+    })
+    const res = await t.request(
+      'PATCH',
+      `/scim/v2/Users/${id}`,
+      patchBody(
+        { op: 'replace', path: `${URN_VAULT}:pin`, value: '4711-second' },
+        { op: 'replace', path: `${URN_VAULT}:badge.secret`, value: 'sesame-second' },
+        { op: 'replace', path: `${URN_VAULT}:keys[label eq "door"].material`, value: 'sesame-key-2' },
+        { op: 'replace', path: 'displayName', value: 'Dora' }
+      )
+    )
+    expect(res.status).toBe(200)
+    expect(await t.request('DELETE', `/scim/v2/Users/${id}`)).toHaveProperty('status', 204)
+    const all = await entries(t)
+    expect(all.map((e) => e.op)).toEqual(['create', 'patch', 'delete'])
+    expect(all[0]!.changes.map((c) => c.path)).toEqual([`${URN_VAULT}:badge.number`, `${URN_VAULT}:keys`, 'userName'])
+    expect(all[0]!.changes[1]!.after).toEqual([{ label: 'door' }])
+    expect(all[1]!.changes.map((c) => c.path)).toEqual(['displayName'])
+    const text = JSON.stringify(all)
+    for (const secret of ['4711', 'sesame']) expect(text).not.toContain(secret)
   })
 
   test('a PATCH or PUT that changes nothing appends nothing', async () => {
