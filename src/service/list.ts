@@ -7,6 +7,7 @@ import { clampPaging, listResponseJson, type Paging } from '../scim/list'
 import { fitsResponse, type Limits } from '../scim/limits'
 import { DEFAULT_FILTER_LIMITS } from '../scim/filter/parser'
 import { resolveAttribute, type ResolvedAttr } from '../scim/filter/resolve'
+import { resolveAttrPath } from '../scim/schema/registry'
 import type { ResourceType } from '../scim/schema/types'
 import type { ListQuery, ServiceDeps, StoredResource } from './context'
 import type { Effect } from './effect'
@@ -43,7 +44,8 @@ function hotLookupOf(type: ResourceType, ast: FilterNode): { by: 'name' | 'exter
   return undefined
 }
 
-function resolveSort(type: ResourceType, sortBy: string | undefined): ResolvedAttr | undefined {
+/** The attribute `sortBy` names in `type`, or a 400 invalidValue (unknown, never returned, unparsable). */
+export function resolveSort(type: ResourceType, sortBy: string | undefined): ResolvedAttr | undefined {
   if (sortBy === undefined || sortBy.trim() === '') return undefined
   // Client text held to the filter length limit, as every text the server parses.
   const max = DEFAULT_FILTER_LIMITS.maxLength
@@ -52,6 +54,20 @@ function resolveSort(type: ResourceType, sortBy: string | undefined): ResolvedAt
   if (!path) throw ScimError.invalidValue(`sortBy names an unknown attribute ${quoted(sortBy)}`)
   // The filters' rule, with sortBy's scimType: unknown and never-returned attributes are refused.
   return resolveAttribute(path, type, ScimError.invalidValue)
+}
+
+/**
+ * Whether `sortBy` may name an attribute `type` lacks, so that its resources have no value to
+ * sort by (a root /.search over Users and Groups sorted by userName): false for text that does
+ * not parse, whose error resolveSort gives.
+ */
+export function lacksSortAttribute(type: ResourceType, sortBy: string | undefined): boolean {
+  if (sortBy === undefined || sortBy.trim() === '') return false
+  const path = parseAttrPath(sortBy.trim())
+  if (!path) return false
+  const uri = path.uri?.toLowerCase()
+  if (uri !== undefined && uri !== type.core.lowerId && !type.extensions.has(uri)) return true
+  return resolveAttrPath(type, path) === undefined
 }
 
 function descendingOf(order: string | undefined): boolean {

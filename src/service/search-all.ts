@@ -5,13 +5,34 @@ import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps } from './context'
 import type { Effect } from './effect'
 import type { FilterCache } from './filter-cache'
-import { emptyPage, fillPage, queryRows, type ListParams } from './list'
+import { emptyPage, fillPage, lacksSortAttribute, queryRows, resolveSort, type ListParams } from './list'
 import type { RequestInfo, ServiceResult } from './result'
 import { projectionOf } from './view'
 
 /**
- * Resource types are concatenated in registry order (Users, then Groups). A filter that names
- * an attribute one type lacks simply excludes that type; a filter no type understands is an error.
+ * The resource types in the order their resources are listed, each with the list query it takes.
+ * In registry order (Users, then Groups), except that a type lacking the sortBy attribute holds
+ * only resources without a value to sort by, which go last when ascending and first when
+ * descending (RFC 7644 §3.4.2.3); it is listed in its order without sortBy. When every type lacks
+ * it, each is asked as asked, and the error says sortBy names no attribute.
+ */
+function typesInOrder(
+  types: readonly ResourceType[],
+  params: ListParams
+): { type: ResourceType; params: ListParams }[] {
+  const lacking = types.filter((type) => lacksSortAttribute(type, params.sortBy))
+  if (lacking.length === types.length) return types.map((type) => ({ type, params }))
+  // A type that has the attribute but cannot sort by it (never returned) refuses the request, as
+  // its own /.search would; only a filter's error leaves a type out.
+  for (const type of types) if (!lacking.includes(type)) resolveSort(type, params.sortBy)
+  const sorted = types.filter((type) => !lacking.includes(type)).map((type) => ({ type, params }))
+  const unsorted = lacking.map((type) => ({ type, params: { ...params, sortBy: undefined } }))
+  return params.sortOrder?.toLowerCase() === 'descending' ? [...unsorted, ...sorted] : [...sorted, ...unsorted]
+}
+
+/**
+ * Resource types are concatenated (typesInOrder). A filter that names an attribute one type
+ * lacks simply excludes that type; a filter no type understands is an error.
  */
 export function* searchAll(
   deps: ServiceDeps,
@@ -22,13 +43,14 @@ export function* searchAll(
   if (params.cursor !== undefined)
     throw ScimError.invalidValue('cursor paging is offered per resource type: POST /Users/.search or /Groups/.search')
   const paging = clampPaging(params.startIndex, params.count, deps.settings)
-  const applicable: { type: ResourceType; total: number }[] = []
+  const applicable: { type: ResourceType; params: ListParams; total: number }[] = []
   let firstError: unknown
-  for (const type of deps.registry.resourceTypes) {
+  for (const { type, params: asked } of typesInOrder(deps.registry.resourceTypes, params)) {
     try {
       applicable.push({
         type,
-        total: (yield* queryRows(deps, filters, type, params, { startIndex: 1, count: 0 }, req.compat)).total,
+        params: asked,
+        total: (yield* queryRows(deps, filters, type, asked, { startIndex: 1, count: 0 }, req.compat)).total,
       })
     } catch (err) {
       if (!(err instanceof ScimError)) throw err
@@ -39,7 +61,7 @@ export function* searchAll(
   const total = applicable.reduce((sum, a) => sum + a.total, 0)
   const page = emptyPage()
   let skip = paging.startIndex - 1
-  for (const { type, total: n } of applicable) {
+  for (const { type, params: asked, total: n } of applicable) {
     if (page.full || page.resources.length >= paging.count) break
     if (skip >= n) {
       skip -= n
@@ -50,7 +72,7 @@ export function* searchAll(
       deps,
       page,
       { startIndex: skip + 1, count: want },
-      { filters, type, params },
+      { filters, type, params: asked },
       req,
       projectionOf(type, req)
     )

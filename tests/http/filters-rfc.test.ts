@@ -191,6 +191,49 @@ describe('http sorting: never-returned attributes', () => {
   })
 })
 
+describe('http root .search: sortBy across resource types', () => {
+  test('a type without the sortBy attribute is listed too, as resources without a value sort: last, or first when descending', async () => {
+    const t = makeTestApp()
+    for (const userName of ['bea', 'al']) {
+      expect((await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName })).status).toBe(201)
+    }
+    for (const displayName of ['Zed', 'Alpha']) {
+      expect((await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName })).status).toBe(201)
+    }
+    const search = async (sortBy: string, sortOrder?: string, startIndex?: number, count?: number) => {
+      const res = await t.request('POST', '/scim/v2/.search', {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+        sortBy,
+        sortOrder,
+        startIndex,
+        count,
+      })
+      expect(res.status).toBe(200)
+      const body = await readJson(res)
+      return {
+        total: body.totalResults,
+        names: body.Resources.map((r: { userName?: string; displayName?: string }) => r.userName ?? r.displayName),
+      }
+    }
+    // Groups have no userName: they were left out (totalResults 2); now they follow the sorted users.
+    // (Those without the attribute keep the order a list without sortBy has: by displayName.)
+    expect(await search('userName')).toEqual({ total: 4, names: ['al', 'bea', 'Alpha', 'Zed'] })
+    expect(await search('userName', 'descending')).toEqual({ total: 4, names: ['Alpha', 'Zed', 'bea', 'al'] })
+    // Users have no members: after the groups; paging runs across the joined list.
+    expect(await search('members.value', 'ascending', 3, 2)).toEqual({ total: 4, names: ['al', 'bea'] })
+    expect((await search('members.value', 'descending', 1, 2)).names).toEqual(['al', 'bea'])
+    // An attribute no type has is still refused.
+    await expectScimError(
+      await t.request('POST', '/scim/v2/.search', {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+        sortBy: 'noSuchAttribute',
+      }),
+      400,
+      'invalidValue'
+    )
+  })
+})
+
 describe('http filters: full Unicode case folding for userName and group displayName', () => {
   test('a final sigma, ß, ligatures and the Kelvin sign fold like their plain letters', async () => {
     const t = makeTestApp()
