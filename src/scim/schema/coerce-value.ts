@@ -55,13 +55,33 @@ function coerceScalar(attr: CompiledAttribute, v: unknown, where: string, fired?
       throw wrongType(where, 'an xsd:dateTime string', v)
     case 'string':
     case 'reference':
-    case 'binary':
+    case 'binary': {
       if (typeof v !== 'string') throw wrongType(where, 'a string', v)
       // An empty string is treated as unassigned (Microsoft's validator clears with "", §1.6).
-      return emptyIsUnassigned(v, fired)
+      const kept = emptyIsUnassigned(v, fired)
+      if (attr.type === 'binary' && kept !== undefined && !isBase64(kept))
+        throw wrongType(where, 'base64 (RFC 7643 §2.3.6)', v)
+      return kept
+    }
     case 'complex':
       return coerceComplex(attr, v, where, fired)
   }
+}
+
+// RFC 4648 §4 base64, or §5 base64url (an attribute may call for it), one alphabet at a time. One
+// character class and no nested repetition: a 1 MB value is read once, never backtracked over.
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
+const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/
+
+/**
+ * Whether `v` is base64 text: padding optional but, when given, to a whole quantum; line breaks
+ * and spaces (a PEM body pasted as it is) are allowed between characters.
+ */
+function isBase64(v: string): boolean {
+  const text = /\s/.test(v) ? v.replace(/\s+/g, '') : v
+  if (!BASE64.test(text) && !BASE64URL.test(text)) return false
+  const padded = text.endsWith('=')
+  return padded ? text.length % 4 === 0 : text.length % 4 !== 1
 }
 
 /** `""` means unassigned, a leniency (RFC 7643 §2.5 names only null and []). */

@@ -411,3 +411,28 @@ describe('scim/schema/coerce coerceValue', () => {
       expect(catchScimError(() => coerceResource(USER, body, CREATE)).scimType).toBe('invalidSyntax')
   })
 })
+
+describe('coerce: binary values are base64 (RFC 7643 §2.3.6)', () => {
+  const withCertificate = (value: string) => ({
+    schemas: [URN_USER],
+    userName: 'cert@example.com',
+    x509Certificates: [{ value }],
+  })
+
+  test('base64, unpadded, URL-safe and with line breaks (a PEM body) are stored as sent', () => {
+    for (const value of ['QUJD', 'QUI=', 'QUI', 'Pz8-_w', 'TUlJQ0\r\nZVpD\nQ0FU']) {
+      const { doc } = coerceResource(USER, withCertificate(value), CREATE)
+      expect(doc.x509Certificates).toEqual([{ value }])
+    }
+  })
+
+  test('text that is not base64 is a 400 invalidValue naming the attribute', () => {
+    for (const value of ['notbase64!!', 'QUJD=QUJD', 'Q', 'QUJDé', 'Pz8+_w']) {
+      const err = catchScimError(() => coerceResource(USER, withCertificate(value), CREATE))
+      expect(err.status).toBe(400)
+      expect(err.scimType).toBe('invalidValue')
+      expect(err.detail).toContain('x509Certificates')
+      expect(err.detail).toContain('base64')
+    }
+  })
+})
