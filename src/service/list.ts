@@ -1,13 +1,12 @@
 // GET /{type} and POST /{type}/.search (RFC 7644 §3.4.2, §3.4.3): filter, sort, page, project.
 import { parseAttrPath } from '../scim/filter/attr-path'
-import type { FilterNode } from '../scim/filter/ast'
+import type { AttrPath, FilterNode } from '../scim/filter/ast'
 import { foldCase } from '../scim/case-fold'
 import { ScimError, quoted } from '../scim/errors'
 import { clampPaging, listResponseJson, type Paging } from '../scim/list'
 import { fitsResponse, type Limits } from '../scim/limits'
 import { DEFAULT_FILTER_LIMITS } from '../scim/filter/parser'
-import { resolveAttribute, type ResolvedAttr } from '../scim/filter/resolve'
-import { resolveAttrPath } from '../scim/schema/registry'
+import { lookupAttribute, resolveAttribute, type ResolvedAttr } from '../scim/filter/resolve'
 import type { ResourceType } from '../scim/schema/types'
 import type { ListQuery, ServiceDeps, StoredResource } from './context'
 import type { Effect } from './effect'
@@ -44,30 +43,32 @@ function hotLookupOf(type: ResourceType, ast: FilterNode): { by: 'name' | 'exter
   return undefined
 }
 
-/** The attribute `sortBy` names in `type`, or a 400 invalidValue (unknown, never returned, unparsable). */
-export function resolveSort(type: ResourceType, sortBy: string | undefined): ResolvedAttr | undefined {
+/** The path `sortBy` names (undefined when none is asked), or a 400 invalidValue for text too long or unparsable. */
+function sortPathOf(sortBy: string | undefined): AttrPath | undefined {
   if (sortBy === undefined || sortBy.trim() === '') return undefined
   // Client text held to the filter length limit, as every text the server parses.
   const max = DEFAULT_FILTER_LIMITS.maxLength
   if (sortBy.length > max) throw ScimError.invalidValue(`sortBy is longer than ${max} characters`)
   const path = parseAttrPath(sortBy.trim())
   if (!path) throw ScimError.invalidValue(`sortBy names an unknown attribute ${quoted(sortBy)}`)
+  return path
+}
+
+/** The attribute `sortBy` names in `type`, or a 400 invalidValue (unknown, never returned, unparsable). */
+export function resolveSort(type: ResourceType, sortBy: string | undefined): ResolvedAttr | undefined {
+  const path = sortPathOf(sortBy)
   // The filters' rule, with sortBy's scimType: unknown and never-returned attributes are refused.
-  return resolveAttribute(path, type, ScimError.invalidValue)
+  return path === undefined ? undefined : resolveAttribute(path, type, ScimError.invalidValue)
 }
 
 /**
- * Whether `sortBy` may name an attribute `type` lacks, so that its resources have no value to
- * sort by (a root /.search over Users and Groups sorted by userName): false for text that does
- * not parse, whose error resolveSort gives.
+ * Whether `sortBy` names an attribute `type` lacks, so that its resources have no value to sort
+ * by (a root /.search over Users and Groups sorted by userName). Text that cannot be a sortBy
+ * is refused here as resolveSort refuses it.
  */
 export function lacksSortAttribute(type: ResourceType, sortBy: string | undefined): boolean {
-  if (sortBy === undefined || sortBy.trim() === '') return false
-  const path = parseAttrPath(sortBy.trim())
-  if (!path) return false
-  const uri = path.uri?.toLowerCase()
-  if (uri !== undefined && uri !== type.core.lowerId && !type.extensions.has(uri)) return true
-  return resolveAttrPath(type, path) === undefined
+  const path = sortPathOf(sortBy)
+  return path !== undefined && typeof lookupAttribute(path, type) === 'string'
 }
 
 function descendingOf(order: string | undefined): boolean {

@@ -53,19 +53,25 @@ function isHidden(attr: CompiledAttribute): boolean {
  * `invalidFilter`) naming it when the schemas do not declare it or it is never returned. The one
  * rule for filters and for `sortBy` (RFC 7644 §3.4.2.3), which passes `invalidValue`.
  */
+/** The attribute `path` names in `type`, or why it names none (a schema the type lacks, an unknown attribute). */
+export function lookupAttribute(path: AttrPath, type: ResourceType): ResolvedAttr | string {
+  if (path.uri !== undefined) {
+    const uri = path.uri.toLowerCase()
+    if (uri !== type.core.lowerId && !type.extensions.has(uri))
+      return `${quoted(path.uri)} is not a schema of resource type ${type.name}`
+  }
+  return (
+    resolveAttrPath(type, path) ?? `unknown attribute ${quoted(printAttrPath(path))} for resource type ${type.name}`
+  )
+}
+
 export function resolveAttribute(
   path: AttrPath,
   type: ResourceType,
   fail: (detail: string) => ScimError = ScimError.invalidFilter
 ): ResolvedAttr {
-  if (path.uri !== undefined) {
-    const uri = path.uri.toLowerCase()
-    if (uri !== type.core.lowerId && !type.extensions.has(uri)) {
-      throw fail(`${quoted(path.uri)} is not a schema of resource type ${type.name}`)
-    }
-  }
-  const found = resolveAttrPath(type, path)
-  if (!found) throw fail(`unknown attribute ${quoted(printAttrPath(path))} for resource type ${type.name}`)
+  const found = lookupAttribute(path, type)
+  if (typeof found === 'string') throw fail(found)
   if (isHidden(found.attr) || (found.sub && isHidden(found.sub))) {
     throw fail(`attribute '${printAttrPath(path)}' is never returned, so it cannot be used in a filter or sortBy`)
   }
