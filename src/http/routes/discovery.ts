@@ -17,35 +17,48 @@ import { internalError } from '../plugins/errors'
 import { requestInfo } from '../request-info'
 import { respond, respondTo } from '../respond'
 import type { ServedBy } from '../tenant-of'
+import type { ServiceDeps } from '../../service/context'
+import type { ServiceResult } from '../../service/result'
 
 /** Each request is answered from the services and schemas of the tenant it addresses (`served`); `logger` logs a Bulk operation's internal error. */
 export function discoveryRoutes(served: ServedBy, logger?: Logger) {
+  // One shape for the five discovery reads: a filter is refused (RFC 7644 §4), then the tenant's answer.
+  const discovery =
+    (answer: (deps: ServiceDeps, base: string, params: Record<string, string>) => ServiceResult) =>
+    ({
+      query,
+      request,
+      params,
+    }: {
+      query: Record<string, string | undefined>
+      request: Request
+      params: Record<string, string>
+    }) => {
+      refuseDiscoveryFilter(query.filter)
+      const { deps, base } = served(request)
+      return respond(answer(deps, base, params))
+    }
   return new Elysia()
-    .get('/ServiceProviderConfig', ({ query, request }) => {
-      refuseDiscoveryFilter(query.filter)
-      const { deps, base } = served(request)
-      return respond(serviceProviderConfig(deps, base))
-    })
-    .get('/Schemas', ({ query, request }) => {
-      refuseDiscoveryFilter(query.filter)
-      const { deps, base } = served(request)
-      return respond(listSchemas(deps, base))
-    })
-    .get('/Schemas/:id', ({ query, request, params }) => {
-      refuseDiscoveryFilter(query.filter)
-      const { deps, base } = served(request)
-      return respond(getSchema(deps, base, params.id))
-    })
-    .get('/ResourceTypes', ({ query, request }) => {
-      refuseDiscoveryFilter(query.filter)
-      const { deps, base } = served(request)
-      return respond(listResourceTypes(deps, base))
-    })
-    .get('/ResourceTypes/:name', ({ query, request, params }) => {
-      refuseDiscoveryFilter(query.filter)
-      const { deps, base } = served(request)
-      return respond(getResourceType(deps, base, params.name))
-    })
+    .get(
+      '/ServiceProviderConfig',
+      discovery((deps, base) => serviceProviderConfig(deps, base))
+    )
+    .get(
+      '/Schemas',
+      discovery((deps, base) => listSchemas(deps, base))
+    )
+    .get(
+      '/Schemas/:id',
+      discovery((deps, base, params) => getSchema(deps, base, params.id!))
+    )
+    .get(
+      '/ResourceTypes',
+      discovery((deps, base) => listResourceTypes(deps, base))
+    )
+    .get(
+      '/ResourceTypes/:name',
+      discovery((deps, base, params) => getResourceType(deps, base, params.name!))
+    )
     .post(
       '/.search',
       ({ request, body }) => {
