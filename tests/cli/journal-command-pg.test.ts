@@ -1,5 +1,5 @@
 // `scim-server journal verify|export|restore --db postgres://…`: the same subcommands over the replicas' database.
-import { journal } from '../helpers/journal-command'
+import { journal, sinceAfterWritesSoFar } from '../helpers/journal-command'
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -31,7 +31,7 @@ describe.skipIf(!server)('journal command on PostgreSQL', () => {
       userName: 'bob@example.com',
     })
     const { id } = (await created.json()) as { id: string }
-    before = new Date().toISOString()
+    before = await sinceAfterWritesSoFar()
     await send('PATCH', `/Users/${id}`, {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
       Operations: [{ op: 'replace', path: 'displayName', value: 'Bob' }],

@@ -1,5 +1,5 @@
 // `scim-server journal` on a SQLite file: a named tenant is restored with its stored schemas; an unknown tenant is refused; output is printable.
-import { journal } from '../helpers/journal-command'
+import { journal, sinceAfterWritesSoFar } from '../helpers/journal-command'
 import { afterEach, describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -50,7 +50,7 @@ describe('cli/journal-command restore', () => {
       )
     const user = (userName: string) => ({ schemas: [URN_USER, BADGE], userName, [BADGE]: { badge: 'B1' } })
     const ada = await readJson<{ id: string }>(await send('POST', '/Users', user('ada')))
-    const since = new Date().toISOString()
+    const since = await sinceAfterWritesSoFar()
     expect((await send('DELETE', `/Users/${ada.id}`)).status).toBe(204)
     expect((await send('POST', '/Users', user('bob'))).status).toBe(201)
     const restored = await journal('restore', '--db', db, '--tenant', 'acme', '--since', since)
@@ -103,7 +103,7 @@ describe('cli/journal-command restore limits', () => {
     const created = await send('POST', '/Users', big)
     expect(created.status).toBe(201)
     const { id } = await readJson<{ id: string }>(created)
-    const since = new Date().toISOString()
+    const since = await sinceAfterWritesSoFar()
     expect((await send('DELETE', `/Users/${id}`)).status).toBe(204)
     server.store.close()
     const defaults = await journal('restore', '--db', db, '--tenant', 'default', '--since', since)
@@ -143,7 +143,7 @@ describe('cli/journal-command restore output', () => {
     const created = await send('POST', '/Users', { schemas: [URN_USER], userName: 'ada\u001b[2J\u001b]0;owned\u0007' })
     expect(created.status).toBe(201)
     const { id } = await readJson<{ id: string }>(created)
-    const since = new Date().toISOString()
+    const since = await sinceAfterWritesSoFar()
     expect((await send('DELETE', `/Users/${id}`)).status).toBe(204)
     server.store.close()
     const dry = await journal('restore', '--db', db, '--tenant', 'default', '--since', since, '--dry-run')

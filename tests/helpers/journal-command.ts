@@ -13,3 +13,12 @@ export async function journal(...argv: string[]): Promise<{ code: number; output
     error.mockRestore()
   }
 }
+
+/**
+ * A `--since` time after every entry written so far: entries keep milliseconds and `--since` is
+ * inclusive, so a write in the same millisecond as a bare `new Date()` would fall on the wrong side.
+ */
+export async function sinceAfterWritesSoFar(): Promise<string> {
+  await Bun.sleep(2)
+  return new Date().toISOString()
+}
