@@ -4,7 +4,6 @@ import type { AttrPath, FilterNode } from '../scim/filter/ast'
 import { foldCase } from '../scim/case-fold'
 import { ScimError, quoted } from '../scim/errors'
 import { clampPaging, listResponseJson, type Paging } from '../scim/list'
-import { fitsResponse, type Limits } from '../scim/limits'
 import { DEFAULT_FILTER_LIMITS } from '../scim/filter/parser'
 import { lookupAttribute, resolveAttribute, type ResolvedAttr } from '../scim/filter/resolve'
 import type { ResourceType } from '../scim/schema/types'
@@ -12,6 +11,7 @@ import type { ListQuery, ServiceDeps, StoredResource } from './context'
 import type { Effect } from './effect'
 import type { FilterCache } from './filter-cache'
 import { listByCursor } from './list-cursor'
+import { Page } from './page'
 import type { RequestInfo, ServiceResult } from './result'
 import { knownReferences, projectionOf, readReferences, viewJsonWith } from './view'
 import type { ViewPlan } from '../scim/project'
@@ -140,7 +140,7 @@ export function* listResources(
   const paging = clampPaging(params.startIndex, params.count, deps.settings)
   const planned = planRows(filters, type, params, req.compat)
   const projection = projectionOf(type, req)
-  const page = emptyPage()
+  const page = new Page()
   let total: number
   if (planned.hot) {
     // Entra's lookups: the few rows found are in memory at once, so the page is filled from them
@@ -153,7 +153,7 @@ export function* listResources(
     total = found.length
     for (const row of hotPage(found, paging).rows) {
       const refs = knownReferences(type, row, projection) ?? (yield* readReferences(deps, type, row))
-      if (!addToPage(page, viewJsonWith(type, row, req, projection, refs).json, deps.settings.limits)) break
+      if (!page.add(viewJsonWith(type, row, req, projection, refs).json, deps.settings.limits)) break
     }
   } else total = yield* fillPlanned(deps, page, paging, type, planned, req, projection)
   return { status: 200, json: listResponseJson(total, paging.startIndex, page.resources) }
@@ -165,36 +165,6 @@ export function* listResources(
  * all of them to render the few that fit the budget.
  */
 const FIRST_READ = 200
-
-/** A list page being filled: serialised resources, the bytes they take, the largest one. */
-export interface Page {
-  resources: string[]
-  bytes: number
-  largest: number
-  full: boolean
-}
-
-export function emptyPage(): Page {
-  return { resources: [], bytes: 0, largest: 0, full: false }
-}
-
-/**
- * Adds a resource while the response byte budget lasts; false (and `full`) once it is spent.
- * RFC 7644 §3.4.2.4 lets a page hold fewer than `count`: itemsPerPage says how many it holds and
- * the client pages on from there. Streaming would bound memory as well, but a streamed body that
- * fails halfway cannot become an error response any more.
- */
-export function addToPage(page: Page, json: string, limits: Limits): boolean {
-  const size = Buffer.byteLength(json)
-  if (page.full || !fitsResponse(page.bytes, size, limits)) {
-    page.full = true
-    return false
-  }
-  page.resources.push(json)
-  page.bytes += size
-  page.largest = Math.max(page.largest, size)
-  return true
-}
 
 /** Where a page's rows come from: one resource type's list query. */
 export interface RowSource {
@@ -237,15 +207,15 @@ function* fillPlanned(
   let left = paging.count
   let want = Math.min(left, FIRST_READ)
   for (;;) {
-    const slice = { startIndex, count: want, maxBytes: limits.maxResponseBytes - page.bytes }
+    const slice = { startIndex, count: want, maxBytes: limits.maxResponseBytes - page.spent }
     const { total, rows } = yield* readRows(deps, type, planned, slice)
     for (const row of rows) {
       const refs = knownReferences(type, row, projection) ?? (yield* readReferences(deps, type, row))
-      if (!addToPage(page, viewJsonWith(type, row, req, projection, refs).json, limits)) return total
+      if (!page.add(viewJsonWith(type, row, req, projection, refs).json, limits)) return total
     }
     left -= rows.length
     if (rows.length < want || left <= 0) return total
     startIndex += rows.length
-    want = Math.min(left, Math.max(1, Math.floor((limits.maxResponseBytes - page.bytes) / Math.max(1, page.largest))))
+    want = Math.min(left, Math.max(1, Math.floor((limits.maxResponseBytes - page.spent) / Math.max(1, page.largest))))
   }
 }

@@ -5,7 +5,8 @@ import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps } from './context'
 import type { Effect } from './effect'
 import type { FilterCache } from './filter-cache'
-import { emptyPage, fillPage, lacksSortAttribute, queryRows, resolveSort, type ListParams } from './list'
+import { Page } from './page'
+import { fillPage, lacksSortAttribute, queryRows, resolveSort, type ListParams } from './list'
 import type { RequestInfo, ServiceResult } from './result'
 import { projectionOf } from './view'
 
@@ -59,7 +60,7 @@ export function* searchAll(
   }
   if (applicable.length === 0) throw firstError
   const total = applicable.reduce((sum, a) => sum + a.total, 0)
-  const page = emptyPage()
+  const page = new Page()
   let skip = paging.startIndex - 1
   for (const { type, params: asked, total: n } of applicable) {
     if (page.full || page.resources.length >= paging.count) break
