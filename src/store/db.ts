@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { drizzle, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import type { Durability } from './durability'
+import { isBusy } from './errors'
 import { applyMigrations } from './migrate'
 import { MIGRATIONS } from './migrations.gen'
 import { probeWrite } from './readiness'
@@ -77,10 +78,6 @@ export function openDatabase(
  */
 export function busyAsDatabaseError(err: unknown): unknown {
   return isBusy(err) ? new DatabaseError('the database is busy; try again') : err
-}
-
-function isBusy(err: unknown): boolean {
-  return String((err as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_BUSY')
 }
 
 /**

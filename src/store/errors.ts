@@ -24,14 +24,17 @@ export const tenantGone = () => ScimError.notFound('this tenant no longer exists
  */
 const UNAVAILABLE_CODE = /^SQLITE_(FULL|IOERR|READONLY|BUSY)(_|$)/
 
+/** SQLITE_BUSY: another connection holds the lock this one asked for. */
+export function isBusy(err: unknown): boolean {
+  return String((err as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_BUSY')
+}
+
 /** Retrying later can succeed once space is freed or the lock is let go, so the client gets 503 (Entra retries those). */
 export function translateStorageError(err: unknown): unknown {
   const code = (err as { code?: unknown } | null)?.code
   if (typeof code !== 'string' || !UNAVAILABLE_CODE.test(code)) return err
   const reason = err instanceof Error ? `${code}: ${err.message}` : code
-  const why = code.startsWith('SQLITE_BUSY')
-    ? 'another process holds the database write lock'
-    : 'disk full or read-only'
+  const why = isBusy(err) ? 'another process holds the database write lock' : 'disk full or read-only'
   return new ScimError(
     503,
     `the database cannot take writes right now (${why}); nothing was changed, retry later`,

@@ -4,6 +4,7 @@ import { existsSync, realpathSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { resolve } from 'node:path'
 import { openError } from './db'
+import { isBusy } from './errors'
 
 /** Another live server holds the lock; the message names the file and that server. */
 export class DatabaseInUseError extends Error {}
@@ -62,7 +63,7 @@ function take(lock: Database, shown: string): void {
   try {
     lock.run('BEGIN IMMEDIATE')
   } catch (err) {
-    if (!String((err as { code?: unknown }).code).startsWith('SQLITE_BUSY')) throw err
+    if (!isBusy(err)) throw err
     const holder = lock.query<Holder, []>('SELECT pid, host, since FROM holder').get()
     const who = holder ? `pid ${holder.pid} on ${holder.host}, since ${holder.since}` : 'pid unknown'
     throw new DatabaseInUseError(

@@ -1,10 +1,15 @@
 // Group commit: writes that arrive in the same event-loop turn share one transaction and one sync.
-import type { Database } from 'bun:sqlite'
+import type { Database, Statement } from 'bun:sqlite'
 import { ScimError } from '../scim/errors'
-import { translateStorageError } from './errors'
+import { isBusy, translateStorageError } from './errors'
 
 /** How long a failed write keeps /readyz at 503: long enough for a balancer to notice, short enough to retry. */
 const STORAGE_FAILURE_MEMORY_MS = 10_000
+/**
+ * How often writes waiting for another process's write lock try again: short against the admin
+ * commands' transactions (a batch of an import), so the writes go in soon after the lock is free.
+ */
+const LOCK_RETRY_MS = 10
 /** Told about each committed batch: how many jobs it held, and BEGIN to COMMIT in seconds (metrics). */
 export type CommitObserver = (jobs: number, seconds: number) => void
 
@@ -44,6 +49,12 @@ interface Job {
 export class WriteQueue {
   private pending: Job[] = []
   private scheduled = false
+  /** The retry timer while another process holds the write lock. */
+  private lockWait: ReturnType<typeof setTimeout> | undefined
+  /** When the writes waiting for the lock first found it taken. */
+  private busySince: number | undefined
+  private readonly busyTimeout: Statement<{ timeout: number }, []>
+  private readonly setBusyTimeout = new Map<number, Statement>()
   batches = 0
   jobs = 0
   /** The last write the database refused (disk full, read-only), until a commit succeeds again. */
@@ -54,7 +65,24 @@ export class WriteQueue {
   constructor(
     private readonly db: Database,
     private readonly now: () => number = () => performance.now()
-  ) {}
+  ) {
+    this.busyTimeout = db.query('PRAGMA busy_timeout')
+  }
+
+  /** The connection's busy_timeout in ms, as it is set now (a test shortens it). */
+  private busyTimeoutMs(): number {
+    return this.busyTimeout.get()?.timeout ?? 0
+  }
+
+  /** Sets the connection's busy_timeout; statements per value, prepared once. */
+  private useBusyTimeout(ms: number): void {
+    let statement = this.setBusyTimeout.get(ms)
+    if (!statement) {
+      statement = this.db.prepare(`PRAGMA busy_timeout = ${Math.floor(ms)}`)
+      this.setBusyTimeout.set(ms, statement)
+    }
+    statement.run()
+  }
 
   /**
    * Why writes fail now, while the last refusal is recent and no commit has succeeded since. A
@@ -91,11 +119,51 @@ export class WriteQueue {
         resolve: resolve as (v: unknown) => void,
         reject: (error) => reject(this.refused(error)),
       })
-      if (!this.scheduled) {
+      // While the queue waits for another process's lock, its retry takes these writes along.
+      if (!this.scheduled && !this.lockWait) {
         this.scheduled = true
-        setImmediate(() => this.flush())
+        setImmediate(() => this.flushWithoutWaiting())
       }
     })
+  }
+
+  /**
+   * The scheduled flush: takes the write lock without waiting in SQLite's busy handler, which
+   * sleeps the thread, and with it every request, for up to busy_timeout while another process
+   * (an import, a restore) holds the lock. When the lock is taken, the writes are retried on a
+   * timer instead, until busy_timeout has passed since the first try; then they fail as a
+   * waiting BEGIN would have (SQLITE_BUSY, a 503).
+   */
+  private flushWithoutWaiting(): void {
+    this.scheduled = false
+    this.lockWait = undefined
+    if (this.pending.length === 0) return
+    const timeoutMs = this.busyTimeoutMs()
+    let busy: unknown
+    this.useBusyTimeout(0)
+    try {
+      this.db.run('BEGIN IMMEDIATE')
+    } catch (error) {
+      if (!isBusy(error)) {
+        this.fail(this.takePending(), error)
+        return
+      }
+      busy = error
+    } finally {
+      this.useBusyTimeout(timeoutMs)
+    }
+    if (busy === undefined) {
+      this.commit(this.takePending())
+      return
+    }
+    const now = this.now()
+    this.busySince ??= now
+    if (now - this.busySince >= timeoutMs) {
+      this.busySince = undefined
+      this.fail(this.takePending(), busy)
+      return
+    }
+    this.lockWait = setTimeout(() => this.flushWithoutWaiting(), LOCK_RETRY_MS)
   }
 
   /** One job under its own savepoint; throws only when the whole transaction is gone. */
@@ -115,22 +183,39 @@ export class WriteQueue {
     }
   }
 
-  /** Commits everything queued so far; used by the timer and on shutdown. */
+  /** Commits everything queued so far, waiting for the write lock as long as busy_timeout says (shutdown). */
   flush(): void {
     this.scheduled = false
+    if (this.lockWait) clearTimeout(this.lockWait)
+    this.lockWait = undefined
+    const batch = this.takePending()
+    if (batch.length === 0) return
+    try {
+      this.db.run('BEGIN IMMEDIATE')
+    } catch (error) {
+      this.fail(batch, error)
+      return
+    }
+    this.commit(batch)
+  }
+
+  private takePending(): Job[] {
     const batch = this.pending
     this.pending = []
-    if (batch.length === 0) return
+    this.busySince = undefined
+    return batch
+  }
+
+  private fail(batch: Job[], error: unknown): void {
+    for (const job of batch) job.reject(error)
+  }
+
+  /** Runs `batch` in the transaction just begun, one savepoint per job, and commits it. */
+  private commit(batch: Job[]): void {
     this.batches++
     this.jobs += batch.length
     const results: { ok: boolean; value: unknown }[] = []
     const started = performance.now()
-    try {
-      this.db.run('BEGIN IMMEDIATE')
-    } catch (error) {
-      for (const job of batch) job.reject(error)
-      return
-    }
     for (const o of this.batchObservers) o.batchStarted()
     try {
       for (const job of batch) results.push(this.runJob(job))
@@ -147,7 +232,7 @@ export class WriteQueue {
         // The rollback failing too leaves nothing to undo here; the jobs still get their answer.
       }
       this.ended(false)
-      for (const job of batch) job.reject(error)
+      this.fail(batch, error)
       return
     }
     this.ended(true)

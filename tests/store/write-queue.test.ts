@@ -1,7 +1,12 @@
 // Group commit: one transaction per batch, errors isolated to their own job, results per job.
 import { expect, test } from 'bun:test'
 import { Database } from 'bun:sqlite'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { ScimError } from '../../src/scim/errors'
 import { WriteQueue } from '../../src/store/write-queue'
+import { holdWriteLock } from '../helpers/write-lock'
 
 function setup() {
   const db = new Database(':memory:')
@@ -58,4 +63,77 @@ test('an error that aborts the whole transaction fails every job of the batch, a
   db.run('PRAGMA max_page_count = 100000')
   await queue.run(() => insert('after'))
   expect((db.query('SELECT k FROM t').all() as { k: string }[]).map((r) => r.k)).toEqual(['after'])
+})
+
+/** A WAL database file with the table writes go to and the settings table holdWriteLock writes. */
+function fileSetup(busyTimeoutMs: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'write-queue-'))
+  const path = join(dir, 'q.db')
+  const db = new Database(path)
+  db.run('PRAGMA journal_mode = WAL')
+  db.run(`PRAGMA busy_timeout = ${busyTimeoutMs}`)
+  db.run('CREATE TABLE t (k TEXT PRIMARY KEY)')
+  db.run('CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT)')
+  const insert = (k: string) => db.run('INSERT INTO t VALUES (?)', [k])
+  const count = () => (db.query('SELECT count(*) AS n FROM t').get() as { n: number }).n
+  return {
+    path,
+    db,
+    queue: new WriteQueue(db),
+    insert,
+    count,
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  }
+}
+
+test('while another process holds the write lock, writes wait without holding up the event loop, then commit', async () => {
+  const { path, db, queue, insert, count, remove } = fileSetup(5000)
+  try {
+    const lock = holdWriteLock(path, 800)
+    await lock.held
+    let settled = false
+    const writes = Promise.all([queue.run(() => insert('a')), queue.run(() => insert('b'))]).finally(() => {
+      settled = true
+    })
+    // Waiting inside SQLite's busy handler would stop this timer, and every request, until the lock is let go.
+    const before = performance.now()
+    await Bun.sleep(20)
+    expect(performance.now() - before).toBeLessThan(400)
+    expect(settled).toBe(false)
+    expect(count()).toBe(0) // reads go on meanwhile
+    // A write queued while the others wait joins them, in order.
+    const later = queue.run(() => insert('c'))
+    expect(await writes).toHaveLength(2)
+    await later
+    expect(await lock.done).toBe(0)
+    expect((db.query('SELECT k FROM t ORDER BY rowid').all() as { k: string }[]).map((r) => r.k)).toEqual([
+      'a',
+      'b',
+      'c',
+    ])
+  } finally {
+    db.close()
+    remove()
+  }
+})
+
+test('a lock held past busy_timeout fails the waiting writes with a 503, and the queue carries on', async () => {
+  const { path, db, queue, insert, count, remove } = fileSetup(100)
+  try {
+    const lock = holdWriteLock(path, 600)
+    await lock.held
+    const settled = await Promise.allSettled([queue.run(() => insert('a')), queue.run(() => insert('b'))])
+    // As every storage refusal, translated to a 503 (store/errors.ts).
+    const reasons = settled.map((s) => (s.status === 'rejected' ? (s.reason as ScimError) : undefined))
+    expect(reasons.map((r) => [r?.status, String(r?.cause)])).toEqual([
+      [503, expect.stringContaining('SQLITE_BUSY')],
+      [503, expect.stringContaining('SQLITE_BUSY')],
+    ])
+    expect(await lock.done).toBe(0)
+    await queue.run(() => insert('after'))
+    expect(count()).toBe(1)
+  } finally {
+    db.close()
+    remove()
+  }
 })
