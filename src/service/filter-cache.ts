@@ -90,4 +90,11 @@ export class FilterCache {
     reportFilter(hit.ast, hit.resolved, type, fired)
     return hit
   }
+
+  /** A filter parsed already (not cached: a root search's per-type filter), resolved and reported as compile does. */
+  compileParsed(type: ResourceType, ast: FilterNode, fired?: CompatSink): CompiledFilter {
+    const compiled = { ast, resolved: resolveFilter(ast, type) }
+    reportFilter(compiled.ast, compiled.resolved, type, fired)
+    return compiled
+  }
 }

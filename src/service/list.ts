@@ -25,6 +25,8 @@ export interface ListParams {
   count?: string | number
   /** RFC 9865: present (even empty) means cursor paging. */
   cursor?: string
+  /** The filter already parsed, in place of `filter`: a root search's filter as one type sees it (root-filter.ts). */
+  parsed?: FilterNode
 }
 
 /**
@@ -91,8 +93,11 @@ function planRows(
   params: ListParams,
   fired: RequestInfo['compat']
 ): PlannedRows {
-  const compiled =
-    params.filter !== undefined && params.filter.trim() !== '' ? filters.compile(type, params.filter, fired) : undefined
+  const compiled = params.parsed
+    ? filters.compileParsed(type, params.parsed, fired)
+    : params.filter !== undefined && params.filter.trim() !== ''
+      ? filters.compile(type, params.filter, fired)
+      : undefined
   const sortBy = resolveSort(type, params.sortBy)
   const descending = descendingOf(params.sortOrder)
   const hot = compiled && !sortBy ? hotLookupOf(type, compiled.ast) : undefined

@@ -5,6 +5,8 @@ import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps } from './context'
 import type { Effect } from './effect'
 import type { FilterCache } from './filter-cache'
+import { parseFilter } from '../scim/filter/parser'
+import { filterForType } from './root-filter'
 import { Page } from './page'
 import { fillPage, lacksSortAttribute, queryRows, resolveSort, type ListParams } from './list'
 import type { RequestInfo, ServiceResult } from './result'
@@ -32,8 +34,8 @@ function typesInOrder(
 }
 
 /**
- * Resource types are concatenated (typesInOrder). A filter that names an attribute one type
- * lacks simply excludes that type; a filter no type understands is an error.
+ * Resource types are concatenated (typesInOrder), each asked the filter as it sees it
+ * (filterForType): a type none of whose resources can match is left out.
  */
 export function* searchAll(
   deps: ServiceDeps,
@@ -44,21 +46,17 @@ export function* searchAll(
   if (params.cursor !== undefined)
     throw ScimError.invalidValue('cursor paging is offered per resource type: POST /Users/.search or /Groups/.search')
   const paging = clampPaging(params.startIndex, params.count, deps.settings)
+  const types = deps.registry.resourceTypes
+  const ast = params.filter !== undefined && params.filter.trim() !== '' ? parseFilter(params.filter) : undefined
   const applicable: { type: ResourceType; params: ListParams; total: number }[] = []
-  let firstError: unknown
-  for (const { type, params: asked } of typesInOrder(deps.registry.resourceTypes, params)) {
-    try {
-      applicable.push({
-        type,
-        params: asked,
-        total: (yield* queryRows(deps, filters, type, asked, { startIndex: 1, count: 0 }, req.compat)).total,
-      })
-    } catch (err) {
-      if (!(err instanceof ScimError)) throw err
-      firstError ??= err
-    }
+  for (const { type, params: asked } of typesInOrder(types, params)) {
+    const seen = ast === undefined ? ast : filterForType(ast, type, types)
+    if (seen === false) continue
+    // The text as sent when the type sees all of it, so the filter cache and its compat report serve it.
+    const own = seen === ast ? asked : seen === true ? { ...asked, filter: undefined } : { ...asked, parsed: seen }
+    const { total } = yield* queryRows(deps, filters, type, own, { startIndex: 1, count: 0 }, req.compat)
+    applicable.push({ type, params: own, total })
   }
-  if (applicable.length === 0) throw firstError
   const total = applicable.reduce((sum, a) => sum + a.total, 0)
   const page = new Page()
   let skip = paging.startIndex - 1

@@ -234,6 +234,49 @@ describe('http root .search: sortBy across resource types', () => {
   })
 })
 
+describe('http root .search: a filter naming attributes only some types have', () => {
+  test('each type is filtered as its resources are: an attribute it lacks has no value there', async () => {
+    const t = makeTestApp()
+    const ids: Record<string, string> = {}
+    for (const userName of ['a', 'b']) {
+      const res = await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName })
+      ids[userName] = (await readJson(res)).id
+    }
+    for (const [displayName, members] of [
+      ['Empty', []],
+      ['Team', [{ value: ids.a }]],
+    ] as const) {
+      const res = await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName, members })
+      expect(res.status).toBe(201)
+    }
+    const names = async (filter: string) => {
+      const res = await t.request('POST', '/scim/v2/.search', {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+        filter,
+      })
+      expect(res.status).toBe(200)
+      const body = await readJson(res)
+      const found = body.Resources.map((r: { userName?: string; displayName?: string }) => r.userName ?? r.displayName)
+      expect(body.totalResults).toBe(found.length)
+      return found
+    }
+    // Each half alone worked; together they were a 400, since neither type has both attributes.
+    expect(await names('members pr or userName eq "b"')).toEqual(['b', 'Team'])
+    // Users have no members, so none is present: every user passes the negation (they were all left out).
+    expect(await names('not (members pr)')).toEqual(['a', 'b', 'Empty'])
+    expect(await names('userName ne "a"')).toEqual(['b', 'Empty', 'Team'])
+    expect(await names('members pr and userName eq "b"')).toEqual([])
+    await expectScimError(
+      await t.request('POST', '/scim/v2/.search', {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+        filter: 'members pr or noSuchAttribute eq "x"',
+      }),
+      400,
+      'invalidFilter'
+    )
+  })
+})
+
 describe('http filters: full Unicode case folding for userName and group displayName', () => {
   test('a final sigma, ß, ligatures and the Kelvin sign fold like their plain letters', async () => {
     const t = makeTestApp()
