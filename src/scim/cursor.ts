@@ -10,6 +10,13 @@ export interface CursorPosition {
 
 const VERSION = 1
 
+/** Text this server did not issue as a cursor, or not for a deployment of it. */
+const notIssuedHere = () =>
+  ScimError.invalidCursor('the cursor is not one this server issued; send an empty cursor for the first page')
+
+/** How far ahead of this server's clock another replica's may be when it issues a cursor. */
+export const CURSOR_CLOCK_SKEW_SECONDS = 300
+
 /**
  * What a cursor is bound to: the resource type and the filter, as the client sent them (RFC 9865
  * §2: the client repeats every other parameter unchanged, and only `cursor` moves).
@@ -38,19 +45,21 @@ export function decodeCursor(text: string, fingerprint: string, now: number, tim
     fields = undefined
   }
   if (!Array.isArray(fields) || fields.length !== 5 || fields[0] !== VERSION) {
-    throw ScimError.invalidCursor('the cursor is not one this server issued; send an empty cursor for the first page')
+    throw notIssuedHere()
   }
   const [, direction, id, boundTo, issuedAt] = fields
   // The id is a stored one in every cursor issued here: text no write stores (a NUL, which
   // PostgreSQL refuses to compare with) names no position.
   const storedId = typeof id === 'string' && isStorableText(id)
   if ((direction !== 'a' && direction !== 'b') || !storedId || typeof issuedAt !== 'number') {
-    throw ScimError.invalidCursor('the cursor is not one this server issued; send an empty cursor for the first page')
+    throw notIssuedHere()
   }
   if (boundTo !== fingerprint)
     throw ScimError.invalidCursor(
       'the cursor belongs to another query: repeat the filter of the request that returned it'
     )
+  // A cursor from further ahead was not issued by a server of this deployment, and would never expire.
+  if (issuedAt - now > CURSOR_CLOCK_SKEW_SECONDS) throw notIssuedHere()
   if (now - issuedAt > timeoutSeconds) {
     throw ScimError.expiredCursor(
       `the cursor has expired: request the next page within cursorTimeout (${timeoutSeconds} s)`
