@@ -9,7 +9,7 @@ import type { FilterCache } from './filter-cache'
 import type { ListParams } from './list'
 import type { RequestInfo, ServiceResult } from './result'
 import { projectionOf, viewJson } from './view'
-import { fitsResponse } from '../scim/limits'
+import { Page } from './page'
 import { integerParam } from '../scim/integer-param'
 
 /** The first page starts after every id: ids are non-empty strings. */
@@ -66,13 +66,11 @@ export function* listByCursor(
   })
   const projection = projectionOf(type, req)
   const kept: { row: StoredResource; json: string }[] = []
-  let bytes = 0
+  const budget = new Page()
   for (const row of rows.slice(0, count)) {
     const json = (yield* viewJson(deps, type, row, req, projection)).json
-    const size = Buffer.byteLength(json)
-    if (!fitsResponse(bytes, size, limits)) break
+    if (!budget.add(json, limits)) break
     kept.push({ row, json })
-    bytes += size
   }
   const beyond = rows.length > kept.length
   const forward = position.direction === 'after'
