@@ -6,7 +6,7 @@ import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps, StoredResource } from './context'
 import type { Effect } from './effect'
 import type { FilterCache } from './filter-cache'
-import type { ListParams } from './list'
+import { askedFilter, type ListParams } from './list'
 import type { RequestInfo, ServiceResult } from './result'
 import { projectionOf, viewJson } from './view'
 import { Page } from './page'
@@ -50,10 +50,8 @@ export function* listByCursor(
   const fingerprint = queryFingerprint(type.name, params.filter)
   const now = Math.floor(deps.now().getTime() / 1000)
   const position = cursor === '' ? FROM_THE_START : decodeCursor(cursor, fingerprint, now, deps.settings.cursorTimeout)
-  const filter =
-    params.filter !== undefined && params.filter.trim() !== ''
-      ? filters.compile(type, params.filter, req.compat).resolved
-      : undefined
+  const text = askedFilter(params)
+  const filter = text === undefined ? undefined : filters.compile(type, text, req.compat).resolved
   // One row more than the page tells whether another page follows in the walk's direction. The
   // page also ends where the response budget does, like an index page; the cursor goes on from there.
   const { limits } = deps.settings

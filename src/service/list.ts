@@ -29,6 +29,11 @@ export interface ListParams {
   parsed?: FilterNode
 }
 
+/** The filter text asked for, or undefined when there is none (absent, or nothing but spaces: no filter). */
+export function askedFilter(params: ListParams): string | undefined {
+  return params.filter !== undefined && params.filter.trim() !== '' ? params.filter : undefined
+}
+
 /**
  * `userName eq "x"`, `externalId eq "x"` and group `displayName eq "x"`: the lookups Entra sends
  * for every object in every cycle, answered from the store's LRU-cached indexed lookups.
@@ -93,10 +98,11 @@ function planRows(
   params: ListParams,
   fired: RequestInfo['compat']
 ): PlannedRows {
+  const text = askedFilter(params)
   const compiled = params.parsed
     ? filters.compileParsed(type, params.parsed, fired)
-    : params.filter !== undefined && params.filter.trim() !== ''
-      ? filters.compile(type, params.filter, fired)
+    : text !== undefined
+      ? filters.compile(type, text, fired)
       : undefined
   const sortBy = resolveSort(type, params.sortBy)
   const descending = descendingOf(params.sortOrder)

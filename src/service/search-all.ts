@@ -8,7 +8,7 @@ import type { FilterCache } from './filter-cache'
 import { parseFilter } from '../scim/filter/parser'
 import { filterForType } from './root-filter'
 import { Page } from './page'
-import { fillPage, lacksSortAttribute, queryRows, resolveSort, type ListParams } from './list'
+import { askedFilter, fillPage, lacksSortAttribute, queryRows, resolveSort, type ListParams } from './list'
 import type { RequestInfo, ServiceResult } from './result'
 import { projectionOf } from './view'
 
@@ -47,7 +47,8 @@ export function* searchAll(
     throw ScimError.invalidValue('cursor paging is offered per resource type: POST /Users/.search or /Groups/.search')
   const paging = clampPaging(params.startIndex, params.count, deps.settings)
   const types = deps.registry.resourceTypes
-  const ast = params.filter !== undefined && params.filter.trim() !== '' ? parseFilter(params.filter) : undefined
+  const text = askedFilter(params)
+  const ast = text === undefined ? undefined : parseFilter(text)
   const applicable: { type: ResourceType; params: ListParams; total: number }[] = []
   for (const { type, params: asked } of typesInOrder(types, params)) {
     const seen = ast === undefined ? ast : filterForType(ast, type, types)
