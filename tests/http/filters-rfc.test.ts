@@ -5,6 +5,11 @@ import { makeTestApp } from '../helpers/app'
 import { expectScimError, patchBody, readJson, URN_GROUP, URN_USER } from '../helpers/scim'
 import { attribute } from '../helpers/schema'
 
+/** POST `path` (a type's /.search or the root's) with a SearchRequest of `body`. */
+function searchRequest(t: ReturnType<typeof makeTestApp>, path: string, body: Record<string, unknown>) {
+  return t.request('POST', path, { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], ...body })
+}
+
 const URN_HR = 'urn:example:params:scim:schemas:extension:hr:2.0:User'
 const HR_SCHEMA = {
   id: URN_HR,
@@ -171,23 +176,9 @@ describe('http sorting: never-returned attributes', () => {
     }
     await expectScimError(await t.request('GET', `/scim/v2/Users?sortBy=${URN_HR}:secret`), 400, 'invalidValue')
     await expectScimError(await t.request('GET', '/scim/v2/Users?sortBy=password'), 400, 'invalidValue')
-    await expectScimError(
-      await t.request('POST', '/scim/v2/Users/.search', {
-        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
-        sortBy: 'secret',
-      }),
-      400,
-      'invalidValue'
-    )
+    await expectScimError(await searchRequest(t, '/scim/v2/Users/.search', { sortBy: 'secret' }), 400, 'invalidValue')
     await expectScimError(await t.request('GET', q('secret eq "aa"')), 400, 'invalidFilter')
-    await expectScimError(
-      await t.request('POST', '/scim/v2/.search', {
-        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
-        sortBy: 'password',
-      }),
-      400,
-      'invalidValue'
-    )
+    await expectScimError(await searchRequest(t, '/scim/v2/.search', { sortBy: 'password' }), 400, 'invalidValue')
   })
 })
 
@@ -201,13 +192,7 @@ describe('http root .search: sortBy across resource types', () => {
       expect((await t.request('POST', '/scim/v2/Groups', { schemas: [URN_GROUP], displayName })).status).toBe(201)
     }
     const search = async (sortBy: string, sortOrder?: string, startIndex?: number, count?: number) => {
-      const res = await t.request('POST', '/scim/v2/.search', {
-        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
-        sortBy,
-        sortOrder,
-        startIndex,
-        count,
-      })
+      const res = await searchRequest(t, '/scim/v2/.search', { sortBy, sortOrder, startIndex, count })
       expect(res.status).toBe(200)
       const body = await readJson(res)
       return {
@@ -224,10 +209,7 @@ describe('http root .search: sortBy across resource types', () => {
     expect((await search('members.value', 'descending', 1, 2)).names).toEqual(['al', 'bea'])
     // An attribute no type has is still refused.
     await expectScimError(
-      await t.request('POST', '/scim/v2/.search', {
-        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
-        sortBy: 'noSuchAttribute',
-      }),
+      await searchRequest(t, '/scim/v2/.search', { sortBy: 'noSuchAttribute' }),
       400,
       'invalidValue'
     )
@@ -250,10 +232,7 @@ describe('http root .search: a filter naming attributes only some types have', (
       expect(res.status).toBe(201)
     }
     const names = async (filter: string) => {
-      const res = await t.request('POST', '/scim/v2/.search', {
-        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
-        filter,
-      })
+      const res = await searchRequest(t, '/scim/v2/.search', { filter })
       expect(res.status).toBe(200)
       const body = await readJson(res)
       const found = body.Resources.map((r: { userName?: string; displayName?: string }) => r.userName ?? r.displayName)
@@ -267,10 +246,7 @@ describe('http root .search: a filter naming attributes only some types have', (
     expect(await names('userName ne "a"')).toEqual(['b', 'Empty', 'Team'])
     expect(await names('members pr and userName eq "b"')).toEqual([])
     await expectScimError(
-      await t.request('POST', '/scim/v2/.search', {
-        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
-        filter: 'members pr or noSuchAttribute eq "x"',
-      }),
+      await searchRequest(t, '/scim/v2/.search', { filter: 'members pr or noSuchAttribute eq "x"' }),
       400,
       'invalidFilter'
     )
