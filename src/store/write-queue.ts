@@ -10,6 +10,12 @@ const STORAGE_FAILURE_MEMORY_MS = 10_000
  * commands' transactions (a batch of an import), so the writes go in soon after the lock is free.
  */
 const LOCK_RETRY_MS = 10
+/**
+ * Writes that may wait for another process's lock at once; later ones fail at once, as they would
+ * after the wait. A flush each turn bounds the queue otherwise, but a wait of seconds would hold
+ * every write that arrives in it, each with its document (up to --max-document-bytes).
+ */
+const MAX_WAITING_JOBS = 256
 /** Told about each committed batch: how many jobs it held, and BEGIN to COMMIT in seconds (metrics). */
 export type CommitObserver = (jobs: number, seconds: number) => void
 
@@ -49,8 +55,8 @@ interface Job {
 export class WriteQueue {
   private pending: Job[] = []
   private scheduled = false
-  /** The retry timer while another process holds the write lock. */
-  private lockWait: ReturnType<typeof setTimeout> | undefined
+  /** While another process holds the write lock: the retry's timer, and the SQLITE_BUSY error it found. */
+  private lockWait: { timer: ReturnType<typeof setTimeout>; busy: unknown } | undefined
   /** When the writes waiting for the lock first found it taken. */
   private busySince: number | undefined
   private readonly busyTimeout: Statement<{ timeout: number }, []>
@@ -66,7 +72,8 @@ export class WriteQueue {
 
   constructor(
     private readonly db: Database,
-    private readonly now: () => number = () => performance.now()
+    private readonly now: () => number = () => performance.now(),
+    private readonly maxWaitingJobs = MAX_WAITING_JOBS
   ) {
     this.busyTimeout = db.query('PRAGMA busy_timeout')
     this.tx = {
@@ -123,6 +130,10 @@ export class WriteQueue {
 
   run<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      if (this.lockWait && this.pending.length >= this.maxWaitingJobs) {
+        reject(this.refused(this.lockWait.busy))
+        return
+      }
       // Every failure leaves through here, so a full or read-only database is always the same 503.
       this.pending.push({
         fn,
@@ -173,7 +184,7 @@ export class WriteQueue {
       this.fail(this.takePending(), busy)
       return
     }
-    this.lockWait = setTimeout(() => this.flushWithoutWaiting(), LOCK_RETRY_MS)
+    this.lockWait = { timer: setTimeout(() => this.flushWithoutWaiting(), LOCK_RETRY_MS), busy }
   }
 
   /** One job under its own savepoint; throws only when the whole transaction is gone. */
@@ -196,7 +207,7 @@ export class WriteQueue {
   /** Commits everything queued so far, waiting for the write lock as long as busy_timeout says (shutdown). */
   flush(): void {
     this.scheduled = false
-    if (this.lockWait) clearTimeout(this.lockWait)
+    if (this.lockWait) clearTimeout(this.lockWait.timer)
     this.lockWait = undefined
     const batch = this.takePending()
     if (batch.length === 0) return

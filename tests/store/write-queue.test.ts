@@ -66,7 +66,7 @@ test('an error that aborts the whole transaction fails every job of the batch, a
 })
 
 /** A WAL database file with the table writes go to and the settings table holdWriteLock writes. */
-function fileSetup(busyTimeoutMs: number) {
+function fileSetup(busyTimeoutMs: number, maxWaitingJobs?: number) {
   const dir = mkdtempSync(join(tmpdir(), 'write-queue-'))
   const path = join(dir, 'q.db')
   const db = new Database(path)
@@ -79,7 +79,7 @@ function fileSetup(busyTimeoutMs: number) {
   return {
     path,
     db,
-    queue: new WriteQueue(db),
+    queue: new WriteQueue(db, undefined, maxWaitingJobs),
     insert,
     count,
     remove: () => rmSync(dir, { recursive: true, force: true }),
@@ -132,6 +132,36 @@ test('a lock held past busy_timeout fails the waiting writes with a 503, and the
     expect(await lock.done).toBe(0)
     await queue.run(() => insert('after'))
     expect(count()).toBe(1)
+  } finally {
+    db.close()
+    remove()
+  }
+})
+
+test('past the bound of writes waiting for the lock, a write fails at once with the 503, and the waiting ones commit', async () => {
+  // At most two writes wait (a server lets 256).
+  const { path, db, queue, insert, count, remove } = fileSetup(5000, 2)
+  try {
+    const lock = holdWriteLock(path, 600)
+    await lock.held
+    const waiting = [queue.run(() => insert('a')), queue.run(() => insert('b'))]
+    await Bun.sleep(30) // the queue has found the lock taken and waits
+    let settledAt = 0
+    const refused = queue
+      .run(() => insert('c'))
+      .then(
+        () => 'committed',
+        (error: ScimError) => {
+          settledAt = performance.now()
+          return [error.status, String(error.cause)]
+        }
+      )
+    const asked = performance.now()
+    expect(await refused).toEqual([503, expect.stringContaining('SQLITE_BUSY')])
+    expect(settledAt - asked).toBeLessThan(200)
+    await Promise.all(waiting)
+    expect(await lock.done).toBe(0)
+    expect(count()).toBe(2)
   } finally {
     db.close()
     remove()
