@@ -142,8 +142,12 @@ async function buildServer(
 }
 
 /** --journal-retention: prunes hourly, saying in the log what went or what failed. */
-function keepJournal(days: number, logger: Logger, prune: (cutoff: string) => number | Promise<number>): void {
-  keepJournalFor(prune, days, (pruned, error) =>
+function keepJournal(
+  days: number,
+  logger: Logger,
+  prune: (cutoff: string, stopped: () => boolean) => number | Promise<number>
+): () => void {
+  return keepJournalFor(prune, days, (pruned, error) =>
     error
       ? logger.error({ err: String(error) }, 'journal retention: pruning failed, retried in an hour')
       : logger.info({ pruned }, 'journal retention: pruned old entries')
@@ -166,8 +170,12 @@ interface Served {
 async function servedOnSqlite(config: Config, tokenHashes: Buffer[] | undefined, logger: Logger): Promise<Served> {
   const lock = lockOrFail(config)
   const server = await buildServer(config, tokenHashes, logger)
-  if (config.journalRetentionDays !== undefined)
-    keepJournal(config.journalRetentionDays, logger, (cutoff) => pruneJournal(server.sqlite, cutoff))
+  const stopPruning =
+    config.journalRetentionDays === undefined
+      ? undefined
+      : keepJournal(config.journalRetentionDays, logger, (cutoff, stopped) =>
+          pruneJournal(server.sqlite, cutoff, undefined, stopped)
+        )
   return {
     app: server.app,
     metrics: server.metrics,
@@ -180,6 +188,8 @@ async function servedOnSqlite(config: Config, tokenHashes: Buffer[] | undefined,
       return token
     },
     async close() {
+      // A prune between its chunks goes no further: the database is closing.
+      stopPruning?.()
       server.store.close()
       lock?.release()
     },

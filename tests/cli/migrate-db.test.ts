@@ -210,7 +210,7 @@ describe.skipIf(!server)('cli/migrate-db', () => {
     const [cutoff] = db
       .query<{ at: string }, []>("SELECT at FROM journal WHERE tenant = 'acme' ORDER BY seq LIMIT 1 OFFSET 10")
       .all()
-    expect(pruneJournal(db, cutoff!.at)).toBeGreaterThan(0)
+    expect(await pruneJournal(db, cutoff!.at)).toBeGreaterThan(0)
     const before = verifyJournal(db)
     db.close()
     expect(before.ok && before.tenants.some((t) => t.checkpointSeq !== null)).toBe(true)
