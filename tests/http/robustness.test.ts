@@ -195,3 +195,23 @@ test.each(['\\u0000', '\\ud800', 'a\\udc00b'])(
     expect(after.meta.version).toBe(group.meta.version)
   }
 )
+
+// JSON lets a search body hold a raw lone surrogate, which no URL can: the one-comparison form Entra
+// sends must refuse it as every other filter does, not compare it (bound, it reads as U+FFFD).
+test('a raw lone surrogate in a search filter is 400 invalidFilter, whatever the filter shape', async () => {
+  const t = makeTestApp()
+  await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'a\ufffd', externalId: '\ufffd' })
+  for (const filter of [
+    'userName eq \\"a\\ud800\\"',
+    'externalId eq \\"\\udc00\\"',
+    'userName pr and title eq \\"\\ud800\\"',
+  ]) {
+    const res = await t.request(
+      'POST',
+      '/scim/v2/Users/.search',
+      `{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"${filter}"}`
+    )
+    expect({ filter, status: res.status }).toEqual({ filter, status: 400 })
+    expect(((await res.json()) as { scimType?: string }).scimType).toBe('invalidFilter')
+  }
+})
