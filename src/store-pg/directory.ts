@@ -2,6 +2,7 @@
 import type { SQL } from 'bun'
 import { TOKEN_ROWS, type TokenRecord, type TokenRow, type TokenSource, tokenMapFollower } from '../auth/token-registry'
 import type { TenantRow } from '../tenants/config'
+import { pgReadTenants } from './tenants'
 
 /** How often each replica reads the two tables: a change shows within this plus one query's time. */
 export const DIRECTORY_REFRESH_MS = 250
@@ -75,10 +76,9 @@ export class PgDirectory {
   }
 
   private async read(): Promise<void> {
+    // pgReadTenants: in code-point order, as SQLite lists them, whatever the database's collation.
     const [tenants, tokens] = await Promise.all([
-      this.sql`SELECT name, packs, schemas, settings, created, generation FROM tenants ORDER BY name` as Promise<
-        TenantRow[]
-      >,
+      pgReadTenants(this.sql),
       this.sql.unsafe(TOKEN_ROWS) as Promise<TokenRow[]>,
     ])
     this.tenantRows = [...tenants]

@@ -73,9 +73,11 @@ export function isRetryable(err: unknown): boolean {
  * SQLSTATE classes that mean the server cannot take the write now rather than that the request
  * is wrong: 53 insufficient resources (disk full, out of memory, too many connections), 57P01-03
  * the server shutting down or starting, 08 connection failures, 25006 a read-only transaction
- * (a hot standby behind the load balancer).
+ * (a hot standby behind the load balancer), 55P03 and 57014 a wait past the database's
+ * lock_timeout or statement_timeout, and 40001/40P01 a conflict that outlasted the retries
+ * (write-batches.ts): each rolled the transaction back whole, so the request may be sent again.
  */
-const UNAVAILABLE = /^(53|08|57P0[123]$|25006$)/
+const UNAVAILABLE = /^(53|08|57P0[123]$|25006$|55P03$|57014$|40001$|40P01$)/
 
 /** 503 for a server that cannot serve a read or take a write now (Entra retries those); anything else unchanged. */
 export function translatePgStorageError(err: unknown): unknown {

@@ -4,9 +4,11 @@ import { sql, type SQL } from 'drizzle-orm'
 /**
  * datetime.ts SHAPE as a PostgreSQL regular expression (no captures: it is only tested): the
  * fixed-width head, an optional fraction, an optional zone, the whitespace SQLite skips around the zone.
+ * Digits are [0-9], as JavaScript's \d: PostgreSQL's \d follows the collation, and under ICU it
+ * takes other scripts' digits, which the ::int casts below then refuse, failing the whole query.
  */
 const SHAPE =
-  '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?[\\t\\n\\v\\f\\r ]*(?:[Zz]|[+-]\\d{2}:\\d{2})?[\\t\\n\\v\\f\\r ]*$'
+  '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]+)?[\\t\\n\\v\\f\\r ]*(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?[\\t\\n\\v\\f\\r ]*$'
 
 /** The whitespace SQLite skips around the zone (datetime.ts SHAPE). */
 const SPACE = '\t\n\v\f\r '

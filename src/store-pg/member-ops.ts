@@ -4,7 +4,7 @@ import { matchesElement } from '../scim/filter/evaluate'
 import type { MemberOp } from '../scim/patch/members'
 import type { StoredResource } from '../service/context'
 import { checkNewMembers, type MemberChange, Net } from '../store/member-net'
-import { displayPgSql } from './reads'
+import { canNameRow, displayPgSql } from './reads'
 
 // Rows go in the order the ids were given, so `seq` keeps the order members joined in.
 const ADD = `INSERT INTO group_members (group_id, member_id, member_type)
@@ -57,9 +57,12 @@ export async function applyPgMemberOps(
         }
         break
       }
-      case 'remove':
-        removed(await tx.unsafe(REMOVE, [group.id, JSON.stringify(op.values)]))
+      case 'remove': {
+        // A value no stored id can be removes nothing, and PostgreSQL would refuse to bind it.
+        const values = op.values.filter(canNameRow)
+        if (values.length > 0) removed(await tx.unsafe(REMOVE, [group.id, JSON.stringify(values)]))
         break
+      }
       case 'clear':
         removed(await tx.unsafe(CLEAR, [group.id]))
         break

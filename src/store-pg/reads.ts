@@ -1,5 +1,6 @@
 // The PostgreSQL store's reads by key (id, folded name, externalId; members, groups, activity) as fixed statements over Bun SQL.
 import type { SQL } from 'bun'
+import { isStorableText } from '../scim/storable'
 import type { MemberRow, StoredResource } from '../service/context'
 import { MAX_DISPLAY_CHARACTERS } from '../store/columns'
 import { inInsertionOrder, type ReadRow, storedOf } from '../store/hot-statements'
@@ -57,9 +58,12 @@ const MEMBER_PAGE = `SELECT m.member_id AS value, m.member_type AS type, ${displ
   JOIN resources r ON r.id = m.member_id ORDER BY m.seq`
 const MEMBER_COUNT = 'SELECT count(*)::int AS n FROM group_members WHERE group_id = $1'
 
-/** PostgreSQL text cannot hold NUL (a query binding one fails): a key with NUL names no stored row. */
+/**
+ * PostgreSQL text cannot hold NUL or a lone surrogate (a query binding one fails, as jsonb text or
+ * as text), and no write stores either (src/scim/storable.ts): such a key names no stored row.
+ */
 export function canNameRow(key: string): boolean {
-  return !key.includes('\u0000')
+  return isStorableText(key)
 }
 
 /** The reads of one tenant, over `q`: the pooled client, or a write's transaction (which then sees its own changes). */

@@ -1,7 +1,9 @@
 // Random client mistakes never produce a 500: seeded random bodies, paths and filters over HTTP.
 import { expect, test } from 'bun:test'
 import { makeTestApp } from '../helpers/app'
-import { URN_ENTERPRISE, URN_USER, patchBody } from '../helpers/scim'
+import { URN_ENTERPRISE, URN_GROUP, URN_USER, expectScimError, patchBody, readJson } from '../helpers/scim'
+
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
 
 function prng(seed: number) {
   return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
@@ -149,4 +151,67 @@ test('NUL in a path id is a 404 on every method; NUL in a filter value is a 400 
     members: [{ value: 'a\u0000b' }],
   })
   expect(members.status).toBe(400)
+})
+
+// A reference is compared with stored ids, and no stored text holds NUL or a lone surrogate (which
+// PostgreSQL cannot even bind): such a member or manager names no resource, on either store.
+test.each(['\\u0000', '\\ud800', 'a\\udc00b'])(
+  'a member or manager value %s names nothing: removing it changes nothing, adding it is 400 invalidValue',
+  async (escaped) => {
+    const t = makeTestApp()
+    const user = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'ref@x' }))
+    const group = await readJson(
+      await t.request('POST', '/scim/v2/Groups', {
+        schemas: [URN_GROUP],
+        displayName: 'refs',
+        members: [{ value: user.id }],
+      })
+    )
+    const ops = (op: string) =>
+      `{"schemas":["${PATCH_OP}"],"Operations":[{"op":"${op}","path":"members","value":[{"value":"${escaped}"}]}]}`
+    expect((await t.request('PATCH', `/scim/v2/Groups/${group.id}`, ops('remove'))).status).toBe(204)
+    for (const op of ['add', 'replace'])
+      await expectScimError(await t.request('PATCH', `/scim/v2/Groups/${group.id}`, ops(op)), 400, 'invalidValue')
+    await expectScimError(
+      await t.request(
+        'PUT',
+        `/scim/v2/Groups/${group.id}`,
+        `{"schemas":["${URN_GROUP}"],"displayName":"refs","members":[{"value":"${escaped}"}]}`
+      ),
+      400,
+      'invalidValue'
+    )
+    await expectScimError(
+      await t.request(
+        'POST',
+        '/scim/v2/Users',
+        `{"schemas":["${URN_USER}"],"userName":"m@x","${URN_ENTERPRISE}":{"manager":{"value":"${escaped}"}}}`
+      ),
+      400,
+      'invalidValue'
+    )
+    const after = await readJson(await t.request('GET', `/scim/v2/Groups/${group.id}`))
+    expect(after.members.map((m: { value: string }) => m.value)).toEqual([user.id])
+    expect(after.meta.version).toBe(group.meta.version)
+  }
+)
+
+// JSON lets a search body hold a raw lone surrogate, which no URL can: the one-comparison form Entra
+// sends must refuse it as every other filter does, not compare it (bound, it reads as U+FFFD).
+test('a raw lone surrogate in a search filter is 400 invalidFilter, whatever the filter shape', async () => {
+  const t = makeTestApp()
+  await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'a\ufffd', externalId: '\ufffd' })
+  for (const filter of [
+    'userName eq \\"a\\ud800\\"',
+    'externalId eq \\"\\udc00\\"',
+    'userName pr and title eq \\"\\ud800\\"',
+  ]) {
+    const res = await t.request(
+      'POST',
+      '/scim/v2/Users/.search',
+      `{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"${filter}"}`
+    )
+    expect({ filter, status: res.status }).toEqual({ filter, status: 400 })
+    expect(((await res.json()) as { scimType?: string }).scimType).toBe('invalidFilter')
+  }
 })

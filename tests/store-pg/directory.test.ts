@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { SQL } from 'bun'
 import { PgDirectory } from '../../src/store-pg/directory'
 import { pgIssueToken } from '../../src/store-pg/tokens'
-import { migratedDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
+import { applyPgMigrations } from '../../src/store-pg/migrate'
+import { MIGRATIONS } from '../../src/store-pg/migrations.gen'
+import { freshDatabase, migratedDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
 
 const server = await testPostgres()
 
@@ -44,5 +46,24 @@ describe.skipIf(!server)('store-pg/directory', () => {
     expect(errors.length).toBeGreaterThan(0)
     expect(directory.tokens().byHash()).toBe(tokens)
     expect(directory.tenants().map((t) => t.name)).toEqual(['default'])
+  })
+
+  // SQLite orders tenant names by code point; a database may be created with any collation (here
+  // one that orders digits as numbers), and the console lists tenants in the order read here.
+  test('tenants come in code-point order whatever the collation of the database', async () => {
+    const icu = await freshDatabase(
+      server!,
+      "TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US-u-kn' LOCALE 'C.UTF-8'"
+    )
+    try {
+      await applyPgMigrations(icu.sql, MIGRATIONS)
+      for (const name of ['t9', 't10'])
+        await icu.sql`INSERT INTO tenants (name, created) VALUES (${name}, '2026-01-01T00:00:00Z')`
+      const directory = new PgDirectory(icu.sql)
+      await directory.refresh()
+      expect(directory.tenants().map((t) => t.name)).toEqual(['default', 't10', 't9'])
+    } finally {
+      await icu.drop()
+    }
   })
 })

@@ -6,11 +6,15 @@ import { ScimError, UnknownReferenceError } from '../../src/scim/errors'
 import { isRetryable, translatePgConstraintError, translatePgStorageError } from '../../src/store-pg/errors'
 import { applyPgMigrations } from '../../src/store-pg/migrate'
 import { MIGRATIONS } from '../../src/store-pg/migrations.gen'
+import { createPgResourceStore } from '../../src/store-pg/resource-store'
 import { resources } from '../../src/store-pg/tables'
+import { lockTenant } from '../../src/store-pg/tenant-lock'
+import { createDraft } from '../helpers/journal-draft'
 import { builtinRegistry, typeOf } from '../helpers/generate'
 import { freshDatabase, testPostgres, type TestDatabase } from '../helpers/postgres'
 
 const server = await testPostgres()
+const T0 = '2026-01-01T00:00:00.000Z'
 const User = typeOf(builtinRegistry(), 'User')
 const fail = (p: PromiseLike<unknown>) =>
   Promise.resolve(p).then(
@@ -97,5 +101,54 @@ describe.skipIf(!server)('store-pg/errors', () => {
     )
     expect(err).toBeInstanceOf(UnknownReferenceError)
     expect([(err as ScimError).status, (err as ScimError).scimType]).toEqual([400, 'invalidValue'])
+  })
+})
+
+// A database may be set to give up waiting (lock_timeout, statement_timeout, as managed servers often
+// are): such a write was rolled back whole and may be sent again, which a 503 says and a 500 does not.
+describe.skipIf(!server)('store-pg/errors: a write that waited past the database timeout', () => {
+  let db: TestDatabase
+  beforeAll(async () => {
+    db = await freshDatabase(server!)
+    await applyPgMigrations(db.sql, MIGRATIONS)
+    const [current] = (await db.sql`SELECT current_database() AS name`) as { name: string }[]
+    await db.sql.unsafe(`ALTER DATABASE "${current!.name}" SET lock_timeout = '150ms'`)
+  })
+  afterAll(async () => {
+    await db?.drop()
+  })
+
+  test('is 503 with nothing written, not the driver error (a 500)', async () => {
+    // Connections made after the ALTER take the setting.
+    const client = new SQL(db.url, { max: 2 })
+    const holder = new SQL(db.url, { max: 1 })
+    const store = createPgResourceStore(drizzle({ client }))
+    try {
+      await holder.begin(async (tx) => {
+        await lockTenant(tx, 'default')
+        const err = await store
+          .write(function* (tx) {
+            yield* tx.insert(User, {
+              id: 'w1',
+              type: 'User',
+              data: { userName: 'waiter' },
+              version: 1,
+              created: T0,
+              lastModified: T0,
+            })
+            yield* tx.journal(createDraft('w1', T0, null, 'waiter'))
+          })
+          .then(
+            () => undefined,
+            (e: unknown) => e
+          )
+        expect(err).toBeInstanceOf(ScimError)
+        expect((err as ScimError).status).toBe(503)
+      })
+      expect(await db.sql`SELECT id FROM resources WHERE id = 'w1'`).toHaveLength(0)
+    } finally {
+      await holder.close()
+      await client.close()
+    }
   })
 })

@@ -3,6 +3,7 @@ import { ScimError, quoted } from '../errors'
 import type { AttrPath, CompareOp, CompValue, FilterNode } from './ast'
 import { parseAttrPath } from './attr-path'
 import { tokenize, type Token } from './lexer'
+import { isStorableText } from '../storable'
 
 const COMPARE_OPS = new Set<string>(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le'])
 const NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/
@@ -181,8 +182,8 @@ class Parser {
 /**
  * One comparison with a plain quoted string (`userName eq "bjensen"`), the form Entra sends for
  * every object in every cycle, read with one regular expression instead of the tokenizer and
- * parser. Anything else (escapes, control characters, other shapes) takes the full parser, which
- * gives the same AST for this form (the parser tests check the two agree).
+ * parser. Anything else (escapes, control characters, lone surrogates, other shapes) takes the
+ * full parser, which gives the same AST for this form (the parser tests check the two agree).
  */
 const SIMPLE_COMPARISON =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON strings may not hold raw control characters; those take the full parser
@@ -193,6 +194,8 @@ function parseSimpleComparison(text: string): FilterNode | undefined {
   const match = SIMPLE_COMPARISON.exec(text)
   if (!match) return undefined
   const [, attr, opText, value] = match as unknown as [string, string, string, string]
+  // A raw lone surrogate (a search body's JSON can hold one) is what the tokenizer refuses.
+  if (!isStorableText(value)) return undefined
   const op = opText.toLowerCase()
   if (!COMPARE_OPS.has(op) || KEYWORDS.has(attr.toLowerCase())) return undefined
   const path = parseAttrPath(attr)

@@ -145,6 +145,8 @@ describe('scim/filter/parser one-comparison shortcut', () => {
       '"a\\"b"',
       '"tab\there"',
       '"x\u0041"',
+      '"a\ud800b"',
+      '"\udc00"',
       'true',
       '42',
       'bare',
@@ -160,5 +162,12 @@ describe('scim/filter/parser one-comparison shortcut', () => {
   test('a control character inside the string is still rejected, as JSON does', () => {
     expect(() => parseFilter('userName eq "a\u0001b"')).toThrow(ScimError)
     expect(() => parseFilter('userName eq "a\tb"')).toThrow(/invalid escape|position/)
+  })
+
+  // A search body's JSON can hold a raw lone surrogate; no stored text does, and the stores bind it
+  // as U+FFFD, so taken as a value it would match text it is not.
+  test('a lone surrogate inside the string is invalidFilter, as the tokenizer says', () => {
+    for (const filter of ['userName eq "a\ud800"', 'externalId eq "\udc00x"', 'title co "\ud83d"'])
+      expect(outcome(() => parseFilter(filter))).toEqual({ error: 'invalidFilter' })
   })
 })
