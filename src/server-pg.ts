@@ -55,8 +55,8 @@ export interface PgServerOptions extends ServerOptions {
 /**
  * The same app as createScimServer's, over PostgreSQL. Every replica of a database runs this:
  * migrations are applied at start under an advisory lock (the second replica waits, then finds
- * none pending); resources are read from the database on every request (nothing is cached, so a
- * write acknowledged by one replica is seen by the next read on any other); tenants and tokens
+ * none pending); a cached lookup is checked on every read against the tenant's change token in the
+ * database, so a write acknowledged by one replica is seen by the next read on any other; tenants and tokens
  * are read again every 250 ms in the background (store-pg/directory.ts). Change events are on
  * whenever the journal is: any replica's append wakes every replica's long polls and push
  * receivers, positions and keys are in the database, and one replica at a time pushes to each
