@@ -7,6 +7,7 @@ import { journalOf } from '../../src/journal/journal'
 import { pruneJournal } from '../../src/journal/retention'
 import { verifyJournal } from '../../src/journal/verify'
 import { openDatabase } from '../../src/store/db'
+import { createDraft } from '../helpers/journal-draft'
 
 const dirs: string[] = []
 afterEach(() => {
@@ -21,19 +22,7 @@ function journaled(count: number) {
   const { appender } = journalOf(sqlite)
   sqlite.transaction(() => {
     for (let i = 0; i < count; i++)
-      appender.append('default', {
-        at: new Date(Date.UTC(2020, 0, 1) + i * 1000).toISOString(),
-        actor: null,
-        requestId: null,
-        op: 'create',
-        resourceType: 'User',
-        resourceId: `u${i}`,
-        versionBefore: null,
-        versionAfter: 1,
-        changes: [],
-        compat: [],
-        cascade: false,
-      })
+      appender.append('default', createDraft(`u${i}`, new Date(Date.UTC(2020, 0, 1) + i * 1000).toISOString(), null))
   })()
   return sqlite
 }
