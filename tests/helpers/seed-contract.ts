@@ -47,10 +47,15 @@ export async function patchOk(t: TestApp, path: string, ops: PatchOperation[], s
   return expectStatus(await call(t, 'PATCH', path, patchBody(ops)), status, label)
 }
 
+/** The resources a filter query returns. */
+export async function matches(t: TestApp, path: string, label: string): Promise<ScimObject[]> {
+  const body = await getOk(t, path, label)
+  return (body.Resources ?? []) as ScimObject[]
+}
+
 /** The ids a filter query returns. */
 export async function found(t: TestApp, path: string, label: string): Promise<unknown[]> {
-  const body = await getOk(t, path, label)
-  return ((body.Resources ?? []) as ScimObject[]).map((r) => r.id)
+  return (await matches(t, path, label)).map((r) => r.id)
 }
 
 /** A value seed from a test label: letters and digits only, so values never need escaping in a filter. */

@@ -7,6 +7,7 @@ import { makeTestApp, type TestApp } from '../helpers/app'
 import {
   MANAGER_PATH,
   URN_ENTERPRISE,
+  URN_USER,
   activeOp,
   createUserBody,
   filterQuery,
@@ -30,6 +31,7 @@ import {
   expectedAfter,
   found,
   getOk,
+  matches,
   nested,
   normalize,
   patchOk,
@@ -41,14 +43,28 @@ import { opName } from '../../src/selftest/entra'
 
 let seq = 0
 
+/**
+ * What GET must serve for a POST body Entra sent: the body itself, plus the id, minus the server's
+ * `meta` and the empty `roles` (RFC 7643 §2.5: unassigned), and `schemas` naming the core schema and
+ * the extension objects present (RFC 7643 §3: Entra leaves vendor URNs out, entra-wire.md §1.3, and
+ * names the enterprise URN before any enterprise value exists).
+ */
+function served(body: ScimObject, id: string): ScimObject {
+  const { meta: _, roles: __, ...rest } = structuredClone(body)
+  const urns = Object.keys(rest).filter((k) => k.startsWith('urn:'))
+  return { ...rest, id, schemas: [URN_USER, ...urns] }
+}
+
 /** POSTs a user carrying every row of the table; checks the 201 body and GET return each value as sent. */
 async function createUser(t: TestApp, pack: AppPack, label: string) {
   const rows = pack.mapping.User
   const values = makeValues(rows, { seed: seedOf(label, ++seq), slot: seq })
-  const x = await call(t, 'POST', '/Users', createUserBody(rows, values))
+  const body = createUserBody(rows, values)
+  const x = await call(t, 'POST', '/Users', body)
   const created = expectStatus(x, 201, `${label}: POST`)
   const id = created.id as string
   const got = await getOk(t, `/Users/${id}`, `${label}: GET after POST`)
+  expect(normalize(got), `${label}: GET = the POST body as sent${show(x)}`).toEqual(normalize(served(body, id)))
   for (const r of rows.filter((row) => !isManager(row))) {
     const want = isActive(r) ? true : values.get(r.path)
     expect(readPath(created, r.path), `${label}: POST response ${r.path}${show(x)}`).toEqual(want)
@@ -116,8 +132,13 @@ async function plainRow(t: TestApp, pack: AppPack, dialect: Dialect, row: Mappin
     last = form.value
   }
   if (!row.filter) return
-  const hits = await found(t, `/Users?${filterQuery(row.path, String(last))}`, `${label}: filter`)
-  expect(hits, `${label}: filter ${row.path} eq the current value`).toEqual([user.id])
+  // Entra compares what the match returns with its source (§1.1 step 4): it must be what GET returns.
+  const hits = await matches(t, `/Users?${filterQuery(row.path, String(last))}`, `${label}: filter`)
+  expect(
+    hits.map((r) => r.id),
+    `${label}: filter ${row.path} eq the current value`
+  ).toEqual([user.id])
+  expect(normalize(hits[0]), `${label}: the matched resource = GET`).toEqual(normalize(doc))
   const old = await found(t, `/Users?${filterQuery(row.path, String(user.values.get(row.path)))}`, label)
   expect(old, `${label}: filter ${row.path} eq the value before the PATCHes`).toEqual([])
 }
