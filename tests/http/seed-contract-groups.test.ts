@@ -11,6 +11,7 @@ import {
   getKey,
   isMembers,
   makeValues,
+  patchBody,
   readPath,
   removeMemberOps,
   valueFor,
@@ -86,10 +87,7 @@ async function valueRow(t: TestApp, pack: AppPack, dialect: Dialect, row: Mappin
   const remove = [{ op: opName('remove', dialect), path: row.path }]
   if (key === 'displayName') {
     // RFC 7643 §4.2: displayName is required.
-    const x = await call(t, 'PATCH', `/Groups/${g.id}`, {
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-      Operations: remove,
-    })
+    const x = await call(t, 'PATCH', `/Groups/${g.id}`, patchBody(remove))
     expect(x.status, `${label}: remove a required attribute${show(x)}`).toBe(400)
   } else {
     doc = await step(t, g.id, remove, expectedAfter(doc, key, undefined), `${label}: remove`)
@@ -105,6 +103,21 @@ async function valueRow(t: TestApp, pack: AppPack, dialect: Dialect, row: Mappin
     for (const [name, form] of forms) {
       last = String(valueFor(row, { seed: seedOf(label, ++seq), slot: seq }))
       doc = await step(t, g.id, [form(last)], expectedAfter(doc, key, last), `${label}: ${o} ${name}`)
+      if (key === 'displayName') continue
+      // Microsoft's validation clears with replace "" and null (entra-wire.md §1.6, SCIM_Null_Update).
+      for (const clear of ['', null]) {
+        const op = { ...form(last), op: opName('replace', dialect) }
+        const ops = [op.path ? { ...op, value: clear } : { ...op, value: { [row.path]: clear } }]
+        const cleared = await step(
+          t,
+          g.id,
+          ops,
+          expectedAfter(doc, key, undefined),
+          `${label}: ${name} ${JSON.stringify(clear)}`
+        )
+        doc = await step(t, g.id, [form(last)], doc, `${label}: ${o} ${name} again`)
+        expect(cleared[key], `${label}: cleared`).toBeUndefined()
+      }
     }
   }
   if (!row.filter) return

@@ -130,6 +130,20 @@ async function plainRow(t: TestApp, pack: AppPack, dialect: Dialect, row: Mappin
     doc = await step(t, user.id, doc, form.ops(form.value), want, `${label}: ${form.name}`)
     expect(readPath(doc, row.path), `${label}: ${form.name}`).toEqual(form.value)
     last = form.value
+    if (required) continue
+    // Microsoft's validation clears with replace "" and null (entra-wire.md §1.6, SCIM_Null_Update).
+    for (const clear of ['', null]) {
+      const ops = form.ops(clear).map((o) => ({ ...o, op: opName('replace', dialect) }))
+      const cleared = await step(
+        t,
+        user.id,
+        doc,
+        ops,
+        expectedAfter(doc, row.path, undefined),
+        `${label}: ${form.name} ${JSON.stringify(clear)}`
+      )
+      doc = await step(t, user.id, cleared, form.ops(last), doc, `${label}: ${form.name} again`)
+    }
   }
   if (!row.filter) return
   // Entra compares what the match returns with its source (§1.1 step 4): it must be what GET returns.
