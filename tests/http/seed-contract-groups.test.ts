@@ -151,8 +151,13 @@ async function membersRow(t: TestApp, pack: AppPack, dialect: Dialect) {
   await expectMembers([u1, u2], 'after add')
   await patchOk(t, path, addMemberOps([u1, u3], dialect), 204, `${label}: add 1 new, 1 present`)
   await expectMembers([u1, u2, u3], 'after re-add')
+  // "Supports querying groups by ID and by member" (entra-wire.md §1.5): `id eq … and members eq …`.
+  const byMember = (u: string) =>
+    `/Groups?excludedAttributes=members&${filterQuery('id', g.id)}+and+members+eq+%22${u}%22`
+  expect(await found(t, byMember(u3), `${label}: by member`), `${label}: id and members eq user 3`).toEqual([g.id])
   await patchOk(t, path, removeMemberOps([u2], dialect), 204, `${label}: remove user 2`)
   await expectMembers([u1, u3], 'after remove')
+  expect(await found(t, byMember(u2), `${label}: by member`), `${label}: id and members eq removed user 2`).toEqual([])
   await patchOk(t, path, removeMemberOps([u2], dialect), 204, `${label}: remove user 2 again`)
   await expectMembers([u1, u3], 'after removing an absent member')
   const x = await call(t, 'GET', `${path}?excludedAttributes=members`)

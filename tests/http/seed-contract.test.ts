@@ -213,6 +213,14 @@ async function managerRow(t: TestApp, pack: AppPack, dialect: Dialect) {
     expect(readManagerId(got), `${label}: ${name}: manager.value${show(x)}`).toBe(id)
     // `$ref` and displayName are the server's to set: compare manager by its value.
     expect(normalize(bareManager(got)), `${label}: ${name}: nothing else changed`).toEqual(normalize(bareManager(want)))
+    // Entra's reference check before it writes a manager (entra-wire.md §1.5): `id eq … and manager eq …`.
+    for (const m of [m1, m2]) {
+      const q = `/Users?${filterQuery('id', user.id)}+and+manager+eq+%22${m}%22&attributes=id`
+      expect(
+        await found(t, q, `${label}: ${name}: reference check`),
+        `${label}: ${name}: id and manager eq ${m}`
+      ).toEqual(m === id ? [user.id] : [])
+    }
     doc = got
   }
 }
