@@ -1,11 +1,12 @@
 // /Schemas and /ResourceTypes of a server started with a seed app's pack serve every row of that app's
 // tutorial tables (tests/fixtures/seed-tables): Microsoft's gallery validation flattens /Schemas to
-// attribute names and fails on any mapped one missing (entra-wire.md §1.12).
+// attribute names and fails on any mapped one missing (entra-wire.md §1.12). Test Connection's probe
+// on each matching attribute finds nothing (§1.2).
 import { describe, expect, test } from 'bun:test'
 import { makeTestApp } from '../helpers/app'
-import { parsePath, type ScimObject } from '../helpers/entra'
+import { URN_LIST_RESPONSE, filterQuery, parsePath, type ScimObject } from '../helpers/entra'
 import { getOk } from '../helpers/seed-contract'
-import { SEED_APPS } from '../helpers/seed-tables'
+import { SEED_APPS, isMatching } from '../helpers/seed-tables'
 
 const CORE = {
   User: 'urn:ietf:params:scim:schemas:core:2.0:User',
@@ -56,6 +57,21 @@ for (const seed of SEED_APPS) {
           for (const n of needed(row.attribute).filter((x) => !COMMON.has(x))) {
             expect(names.has(n), `${row.attribute}: /Schemas serves ${n}`).toBe(true)
           }
+        }
+      })
+
+      test(`${name}: Test Connection's random-GUID probe on each matching attribute is an empty 200`, async () => {
+        for (const row of table.rows.filter((r) => isMatching(table, name, r))) {
+          const extra = name === 'Group' ? 'excludedAttributes=members&' : ''
+          const q = `/${name}s?${extra}${filterQuery(row.attribute, crypto.randomUUID())}`
+          const body = await getOk(t, q, `probe ${row.attribute}`)
+          expect(body, `probe ${row.attribute}`).toEqual({
+            schemas: [URN_LIST_RESPONSE],
+            totalResults: 0,
+            Resources: [],
+            startIndex: 1,
+            itemsPerPage: 0,
+          })
         }
       })
     }
