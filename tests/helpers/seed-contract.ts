@@ -5,6 +5,9 @@ import { expect } from 'bun:test'
 import type { TestApp } from './app'
 import { getKey, parsePath, patchBody, setPath, type PatchOperation, type ScimObject } from './entra'
 
+/** Where the contract's requests go: the server's default tenant or a named one (tests/helpers/tenants.ts). */
+export type Server = Pick<TestApp, 'request'>
+
 export interface Exchange {
   what: string
   status: number
@@ -21,7 +24,7 @@ export function show(x: Exchange): string {
 }
 
 /** One request through `app.handle`, under /scim/v2, with Entra's content type (tests/helpers/app.ts). */
-export async function call(t: TestApp, method: string, path: string, body?: unknown): Promise<Exchange> {
+export async function call(t: Server, method: string, path: string, body?: unknown): Promise<Exchange> {
   const res = await t.request(method, `/scim/v2${path}`, body)
   const text = await res.text()
   let parsed: ScimObject | undefined
@@ -39,22 +42,22 @@ export function expectStatus(x: Exchange, status: number, label: string): ScimOb
   return x.body ?? {}
 }
 
-export async function getOk(t: TestApp, path: string, label: string): Promise<ScimObject> {
+export async function getOk(t: Server, path: string, label: string): Promise<ScimObject> {
   return expectStatus(await call(t, 'GET', path), 200, label)
 }
 
-export async function patchOk(t: TestApp, path: string, ops: PatchOperation[], status: number, label: string) {
+export async function patchOk(t: Server, path: string, ops: PatchOperation[], status: number, label: string) {
   return expectStatus(await call(t, 'PATCH', path, patchBody(ops)), status, label)
 }
 
 /** The resources a filter query returns. */
-export async function matches(t: TestApp, path: string, label: string): Promise<ScimObject[]> {
+export async function matches(t: Server, path: string, label: string): Promise<ScimObject[]> {
   const body = await getOk(t, path, label)
   return (body.Resources ?? []) as ScimObject[]
 }
 
 /** The ids a filter query returns. */
-export async function found(t: TestApp, path: string, label: string): Promise<unknown[]> {
+export async function found(t: Server, path: string, label: string): Promise<unknown[]> {
   return (await matches(t, path, label)).map((r) => r.id)
 }
 

@@ -5,8 +5,9 @@
 import { describe, expect, test } from 'bun:test'
 import { makeTestApp } from '../helpers/app'
 import { URN_LIST_RESPONSE, filterQuery, parsePath, type ScimObject } from '../helpers/entra'
-import { getOk } from '../helpers/seed-contract'
+import { getOk, type Server } from '../helpers/seed-contract'
 import { SEED_APPS, isMatching } from '../helpers/seed-tables'
+import { addTenant } from '../helpers/tenants'
 
 const CORE = {
   User: 'urn:ietf:params:scim:schemas:core:2.0:User',
@@ -38,42 +39,47 @@ const COMMON = new Set(['externalid'])
 
 for (const seed of SEED_APPS) {
   describe(`seed contract: ${seed.title} discovery`, () => {
-    const t = makeTestApp({ schemaPacks: [seed.app] })
-    for (const name of ['User', 'Group'] as const) {
-      const table = seed[name]
-      if (!table) continue
-      test(`${name}: /ResourceTypes names every extension, /Schemas every row`, async () => {
-        const type = await getOk(t, `/ResourceTypes/${name}`, `GET /ResourceTypes/${name}`)
-        const extensions = ((type.schemaExtensions ?? []) as ScimObject[]).map((e) => String(e.schema))
-        const served = await getOk(t, '/Schemas', 'GET /Schemas')
-        const byId = new Map(((served.Resources ?? []) as ScimObject[]).map((s) => [String(s.id), s]))
-        const names = new Set(flatten(byId.get(CORE[name]) ?? {}, ''))
-        for (const urn of extensions) for (const n of flatten(byId.get(urn) ?? {}, `${urn}:`)) names.add(n)
-        for (const row of table.rows) {
-          const p = parsePath(row.attribute)
-          if (p.kind === 'ext') expect(extensions, `${row.attribute}: extension in /ResourceTypes`).toContain(p.urn)
-          // RFC 7643 §4.1.1 `name` has no displayName (MediusFlow): kept as sent, never served as declared.
-          if (seed.app === 'mediusflow' && row.attribute === 'name.displayName') continue
-          for (const n of needed(row.attribute).filter((x) => !COMMON.has(x))) {
-            expect(names.has(n), `${row.attribute}: /Schemas serves ${n}`).toBe(true)
+    // `serve --schema-pack APP`, and a tenant added with `--schema-pack APP` on a server without it.
+    const servers: [string, Server][] = [
+      ['serve', makeTestApp({ schemaPacks: [seed.app] })],
+      [`tenant ${seed.app}`, addTenant(makeTestApp({ tenantRefreshMs: 0 }), seed.app, { packs: [seed.app] })],
+    ]
+    for (const [where, t] of servers)
+      for (const name of ['User', 'Group'] as const) {
+        const table = seed[name]
+        if (!table) continue
+        test(`${where}, ${name}: /ResourceTypes names every extension, /Schemas every row`, async () => {
+          const type = await getOk(t, `/ResourceTypes/${name}`, `GET /ResourceTypes/${name}`)
+          const extensions = ((type.schemaExtensions ?? []) as ScimObject[]).map((e) => String(e.schema))
+          const served = await getOk(t, '/Schemas', 'GET /Schemas')
+          const byId = new Map(((served.Resources ?? []) as ScimObject[]).map((s) => [String(s.id), s]))
+          const names = new Set(flatten(byId.get(CORE[name]) ?? {}, ''))
+          for (const urn of extensions) for (const n of flatten(byId.get(urn) ?? {}, `${urn}:`)) names.add(n)
+          for (const row of table.rows) {
+            const p = parsePath(row.attribute)
+            if (p.kind === 'ext') expect(extensions, `${row.attribute}: extension in /ResourceTypes`).toContain(p.urn)
+            // RFC 7643 §4.1.1 `name` has no displayName (MediusFlow): kept as sent, never served as declared.
+            if (seed.app === 'mediusflow' && row.attribute === 'name.displayName') continue
+            for (const n of needed(row.attribute).filter((x) => !COMMON.has(x))) {
+              expect(names.has(n), `${row.attribute}: /Schemas serves ${n}`).toBe(true)
+            }
           }
-        }
-      })
+        })
 
-      test(`${name}: Test Connection's random-GUID probe on each matching attribute is an empty 200`, async () => {
-        for (const row of table.rows.filter((r) => isMatching(table, name, r))) {
-          const extra = name === 'Group' ? 'excludedAttributes=members&' : ''
-          const q = `/${name}s?${extra}${filterQuery(row.attribute, crypto.randomUUID())}`
-          const body = await getOk(t, q, `probe ${row.attribute}`)
-          expect(body, `probe ${row.attribute}`).toEqual({
-            schemas: [URN_LIST_RESPONSE],
-            totalResults: 0,
-            Resources: [],
-            startIndex: 1,
-            itemsPerPage: 0,
-          })
-        }
-      })
-    }
+        test(`${where}, ${name}: Test Connection's random-GUID probe on each matching attribute is an empty 200`, async () => {
+          for (const row of table.rows.filter((r) => isMatching(table, name, r))) {
+            const extra = name === 'Group' ? 'excludedAttributes=members&' : ''
+            const q = `/${name}s?${extra}${filterQuery(row.attribute, crypto.randomUUID())}`
+            const body = await getOk(t, q, `probe ${row.attribute}`)
+            expect(body, `probe ${row.attribute}`).toEqual({
+              schemas: [URN_LIST_RESPONSE],
+              totalResults: 0,
+              Resources: [],
+              startIndex: 1,
+              itemsPerPage: 0,
+            })
+          }
+        })
+      }
   })
 }

@@ -2,7 +2,7 @@
 // with that app's pack, in both Entra PATCH dialects (entra-wire.md §1.11, §2.1): displayName and
 // externalId round-trip, patch with a path and path-less, match by displayName; members add and remove.
 import { describe, expect, test } from 'bun:test'
-import { makeTestApp, type TestApp } from '../helpers/app'
+import { makeTestApp } from '../helpers/app'
 import {
   addMemberOps,
   createGroupBody,
@@ -34,8 +34,10 @@ import {
   patchOk,
   seedOf,
   show,
+  type Server,
 } from '../helpers/seed-contract'
 import { SEED_APPS, seedPack } from '../helpers/seed-tables'
+import { addTenant } from '../helpers/tenants'
 import { opName } from '../../src/selftest/entra'
 
 let seq = 0
@@ -43,7 +45,7 @@ let seq = 0
 /** RFC 7643 §4.2 / §3.1 spelling of a group row's attribute, which the server returns whatever Entra sent. */
 const CANONICAL: Record<string, string> = { displayname: 'displayName', externalid: 'externalId' }
 
-async function createGroup(t: TestApp, pack: AppPack, label: string) {
+async function createGroup(t: Server, pack: AppPack, label: string) {
   const rows = pack.mapping.Group ?? []
   const values = makeValues(rows, { seed: seedOf(label, ++seq), slot: seq })
   const x = await call(t, 'POST', '/Groups', createGroupBody(rows, values))
@@ -71,7 +73,7 @@ async function createGroup(t: TestApp, pack: AppPack, label: string) {
   return { id, values, got }
 }
 
-async function step(t: TestApp, id: string, ops: PatchOperation[], want: ScimObject, label: string) {
+async function step(t: Server, id: string, ops: PatchOperation[], want: ScimObject, label: string) {
   await patchOk(t, `/Groups/${id}`, ops, 204, label)
   const got = await getOk(t, `/Groups/${id}`, `${label}: GET`)
   expect(normalize(got), `${label}\n  ops: ${JSON.stringify(ops)}`).toEqual(normalize(want))
@@ -79,7 +81,7 @@ async function step(t: TestApp, id: string, ops: PatchOperation[], want: ScimObj
 }
 
 /** displayName / externalId: remove (required displayName refused), then every write form. */
-async function valueRow(t: TestApp, pack: AppPack, dialect: Dialect, row: MappingRow) {
+async function valueRow(t: Server, pack: AppPack, dialect: Dialect, row: MappingRow) {
   const label = `[${pack.name}/${dialect}] Group ${row.path}`
   const g = await createGroup(t, pack, label)
   const key = CANONICAL[row.path.toLowerCase()]!
@@ -126,13 +128,13 @@ async function valueRow(t: TestApp, pack: AppPack, dialect: Dialect, row: Mappin
   expect(await found(t, q(String(g.values.get(row.path))), label), `${label}: filter by the old value`).toEqual([])
 }
 
-async function memberIds(t: TestApp, id: string, label: string): Promise<string[]> {
+async function memberIds(t: Server, id: string, label: string): Promise<string[]> {
   const got = await getOk(t, `/Groups/${id}`, label)
   return ((getKey(got, 'members') ?? []) as ScimObject[]).map((m) => String(m.value)).sort()
 }
 
 /** members (entra-wire.md §1.11): add in batches, re-add, remove in the dialect's form, remove again. */
-async function membersRow(t: TestApp, pack: AppPack, dialect: Dialect) {
+async function membersRow(t: Server, pack: AppPack, dialect: Dialect) {
   const label = `[${pack.name}/${dialect}] Group members`
   const users: string[] = []
   for (const n of [1, 2, 3]) {
@@ -169,11 +171,17 @@ for (const seed of SEED_APPS) {
   const rows = pack.mapping.Group ?? []
   if (rows.length === 0) continue
   describe(`seed contract: ${seed.title} groups`, () => {
-    const t = makeTestApp({ schemaPacks: [seed.app] })
-    for (const dialect of DIALECTS) {
-      for (const row of rows) {
-        const run = isMembers(row) ? () => membersRow(t, pack, dialect) : () => valueRow(t, pack, dialect, row)
-        test(`${dialect}: ${row.path}`, run, 30_000)
+    // `serve --schema-pack APP`, and a tenant added with `--schema-pack APP` on a server without it.
+    const servers: [string, Server][] = [
+      ['serve', makeTestApp({ schemaPacks: [seed.app] })],
+      [`tenant ${seed.app}`, addTenant(makeTestApp({ tenantRefreshMs: 0 }), seed.app, { packs: [seed.app] })],
+    ]
+    for (const [where, t] of servers) {
+      for (const dialect of DIALECTS) {
+        for (const row of rows) {
+          const run = isMembers(row) ? () => membersRow(t, pack, dialect) : () => valueRow(t, pack, dialect, row)
+          test(`${where}, ${dialect}: ${row.path}`, run, 30_000)
+        }
       }
     }
   })

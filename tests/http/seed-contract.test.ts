@@ -3,7 +3,7 @@
 // round-trips on GET, add/replace/remove with a path and path-less show on GET with nothing else
 // changed, and matching attributes filter (§1.5).
 import { describe, expect, test } from 'bun:test'
-import { makeTestApp, type TestApp } from '../helpers/app'
+import { makeTestApp } from '../helpers/app'
 import {
   MANAGER_PATH,
   URN_ENTERPRISE,
@@ -37,8 +37,10 @@ import {
   patchOk,
   seedOf,
   show,
+  type Server,
 } from '../helpers/seed-contract'
 import { SEED_APPS, seedPack } from '../helpers/seed-tables'
+import { addTenant } from '../helpers/tenants'
 import { opName } from '../../src/selftest/entra'
 
 let seq = 0
@@ -56,7 +58,7 @@ function served(body: ScimObject, id: string): ScimObject {
 }
 
 /** POSTs a user carrying every row of the table; checks the 201 body and GET return each value as sent. */
-async function createUser(t: TestApp, pack: AppPack, label: string) {
+async function createUser(t: Server, pack: AppPack, label: string) {
   const rows = pack.mapping.User
   const values = makeValues(rows, { seed: seedOf(label, ++seq), slot: seq })
   const body = createUserBody(rows, values)
@@ -75,14 +77,7 @@ async function createUser(t: TestApp, pack: AppPack, label: string) {
 }
 
 /** One PATCH, then GET: the PATCH response and GET show `doc`'s expected form, nothing else changed. */
-async function step(
-  t: TestApp,
-  id: string,
-  before: ScimObject,
-  ops: PatchOperation[],
-  want: ScimObject,
-  label: string
-) {
+async function step(t: Server, id: string, before: ScimObject, ops: PatchOperation[], want: ScimObject, label: string) {
   const res = await patchOk(t, `/Users/${id}`, ops, 200, label)
   const got = await getOk(t, `/Users/${id}`, `${label}: GET`)
   const msg = `${label}\n  ops: ${JSON.stringify(ops)}\n  before: ${JSON.stringify(before)}`
@@ -106,7 +101,7 @@ function writeForms(row: MappingRow, dialect: Dialect, value: () => unknown) {
   return forms.map((f) => ({ ...f, value: value() }))
 }
 
-async function plainRow(t: TestApp, pack: AppPack, dialect: Dialect, row: MappingRow) {
+async function plainRow(t: Server, pack: AppPack, dialect: Dialect, row: MappingRow) {
   const label = `[${pack.name}/${dialect}] ${row.path}`
   const user = await createUser(t, pack, label)
   let doc = user.got
@@ -158,7 +153,7 @@ async function plainRow(t: TestApp, pack: AppPack, dialect: Dialect, row: Mappin
 }
 
 /** `active` (entra-wire.md §1.7): "False"/"True" strings by default, booleans with the flag. */
-async function activeRow(t: TestApp, pack: AppPack, dialect: Dialect) {
+async function activeRow(t: Server, pack: AppPack, dialect: Dialect) {
   const label = `[${pack.name}/${dialect}] active`
   const user = await createUser(t, pack, label)
   const wire = (on: boolean) => activeOp(on, dialect).value
@@ -184,7 +179,7 @@ function bareManager(doc: ScimObject): ScimObject {
 }
 
 /** The enterprise manager (entra-wire.md §1.8): bare-id string on the URN path, the documented forms, removal. */
-async function managerRow(t: TestApp, pack: AppPack, dialect: Dialect) {
+async function managerRow(t: Server, pack: AppPack, dialect: Dialect) {
   const label = `[${pack.name}/${dialect}] manager`
   const user = await createUser(t, pack, label)
   const [m1, m2] = [(await createUser(t, pack, `${label} m1`)).id, (await createUser(t, pack, `${label} m2`)).id]
@@ -228,15 +223,21 @@ async function managerRow(t: TestApp, pack: AppPack, dialect: Dialect) {
 for (const seed of SEED_APPS) {
   const pack = seedPack(seed)
   describe(`seed contract: ${seed.title} users`, () => {
-    const t = makeTestApp({ schemaPacks: [seed.app] })
-    for (const dialect of DIALECTS) {
-      for (const row of pack.mapping.User) {
-        const run = isActive(row)
-          ? () => activeRow(t, pack, dialect)
-          : isManager(row)
-            ? () => managerRow(t, pack, dialect)
-            : () => plainRow(t, pack, dialect, row)
-        test(`${dialect}: ${row.path}`, run, 30_000)
+    // `serve --schema-pack APP`, and a tenant added with `--schema-pack APP` on a server without it.
+    const servers: [string, Server][] = [
+      ['serve', makeTestApp({ schemaPacks: [seed.app] })],
+      [`tenant ${seed.app}`, addTenant(makeTestApp({ tenantRefreshMs: 0 }), seed.app, { packs: [seed.app] })],
+    ]
+    for (const [where, t] of servers) {
+      for (const dialect of DIALECTS) {
+        for (const row of pack.mapping.User) {
+          const run = isActive(row)
+            ? () => activeRow(t, pack, dialect)
+            : isManager(row)
+              ? () => managerRow(t, pack, dialect)
+              : () => plainRow(t, pack, dialect, row)
+          test(`${where}, ${dialect}: ${row.path}`, run, 30_000)
+        }
       }
     }
   })
