@@ -44,7 +44,7 @@ for (const seed of SEED_APPS) {
       ['serve', makeTestApp({ schemaPacks: [seed.app] })],
       [`tenant ${seed.app}`, addTenant(makeTestApp({ tenantRefreshMs: 0 }), seed.app, { packs: [seed.app] })],
     ]
-    for (const [where, t] of servers)
+    for (const [where, t] of servers) {
       for (const name of ['User', 'Group'] as const) {
         const table = seed[name]
         if (!table) continue
@@ -66,7 +66,7 @@ for (const seed of SEED_APPS) {
           }
         })
 
-        test(`${where}, ${name}: Test Connection's random-GUID probe on each matching attribute is an empty 200`, async () => {
+        test(`${where}, ${name}: Test Connection's random-GUID probe per matching attribute: empty 200`, async () => {
           for (const row of table.rows.filter((r) => isMatching(table, name, r))) {
             const extra = name === 'Group' ? 'excludedAttributes=members&' : ''
             const q = `/${name}s?${extra}${filterQuery(row.attribute, crypto.randomUUID())}`
@@ -81,5 +81,6 @@ for (const seed of SEED_APPS) {
           }
         })
       }
+    }
   })
 }

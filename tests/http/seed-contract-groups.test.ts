@@ -1,6 +1,7 @@
 // The group rows of the tutorials' Step 5 tables (tests/fixtures/seed-tables) against a server started
-// with that app's pack, in both Entra PATCH dialects (entra-wire.md §1.11, §2.1): displayName and
-// externalId round-trip, patch with a path and path-less, match by displayName; members add and remove.
+// with that app's pack and a tenant added with it, in both Entra PATCH dialects (entra-wire.md §1.11,
+// §2.1): displayName and externalId round-trip, patch with a path and path-less, match by displayName;
+// members add and remove.
 import { describe, expect, test } from 'bun:test'
 import { makeTestApp } from '../helpers/app'
 import {

@@ -1,7 +1,7 @@
 // Every row of the five tutorials' Step 5 tables (tests/fixtures/seed-tables) against a server started
-// with that app's pack, in both Entra PATCH dialects (entra-wire.md §2.1): a POST carrying it
-// round-trips on GET, add/replace/remove with a path and path-less show on GET with nothing else
-// changed, and matching attributes filter (§1.5).
+// with that app's pack and a tenant added with it, in both Entra PATCH dialects (entra-wire.md §2.1):
+// a POST carrying it round-trips on GET, add/replace/remove with a path and path-less show on GET with
+// nothing else changed, and matching attributes filter (§1.5).
 import { describe, expect, test } from 'bun:test'
 import { makeTestApp } from '../helpers/app'
 import {
