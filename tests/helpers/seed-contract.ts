@@ -2,11 +2,24 @@
 // (tests/http/seed-contract.test.ts): exchanges that show themselves on failure, and the document a
 // GET must return after one mapped attribute was written or removed.
 import { expect } from 'bun:test'
-import type { TestApp } from './app'
+import { makeTestApp, type TestApp } from './app'
 import { getKey, parsePath, patchBody, setPath, type PatchOperation, type ScimObject } from './entra'
+import { addTenant } from './tenants'
 
 /** Where the contract's requests go: the server's default tenant or a named one (tests/helpers/tenants.ts). */
 export type Server = Pick<TestApp, 'request'>
+
+/** `serve --schema-pack APP`, and a tenant added with `--schema-pack APP` on a server without it. */
+export const SERVERS = ['serve', 'tenant'] as const
+
+/**
+ * A fresh server for one test, of the kind `mode` names. Made inside the test, so that on
+ * PostgreSQL it is closed after it (tests/helpers/pg-app.ts) rather than holding connections open.
+ */
+export function startServer(app: string, mode: (typeof SERVERS)[number]): Server {
+  if (mode === 'serve') return makeTestApp({ schemaPacks: [app] })
+  return addTenant(makeTestApp({ tenantRefreshMs: 0 }), app, { packs: [app] })
+}
 
 export interface Exchange {
   what: string

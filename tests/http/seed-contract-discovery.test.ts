@@ -3,11 +3,9 @@
 // attribute names and fails on any mapped one missing (entra-wire.md §1.12). Test Connection's probe
 // on each matching attribute finds nothing (§1.2).
 import { describe, expect, test } from 'bun:test'
-import { makeTestApp } from '../helpers/app'
 import { URN_LIST_RESPONSE, filterQuery, parsePath, type ScimObject } from '../helpers/entra'
-import { getOk, type Server } from '../helpers/seed-contract'
+import { getOk, startServer, SERVERS } from '../helpers/seed-contract'
 import { SEED_APPS, isMatching } from '../helpers/seed-tables'
-import { addTenant } from '../helpers/tenants'
 
 const CORE = {
   User: 'urn:ietf:params:scim:schemas:core:2.0:User',
@@ -39,16 +37,12 @@ const COMMON = new Set(['externalid'])
 
 for (const seed of SEED_APPS) {
   describe(`seed contract: ${seed.title} discovery`, () => {
-    // `serve --schema-pack APP`, and a tenant added with `--schema-pack APP` on a server without it.
-    const servers: [string, Server][] = [
-      ['serve', makeTestApp({ schemaPacks: [seed.app] })],
-      [`tenant ${seed.app}`, addTenant(makeTestApp({ tenantRefreshMs: 0 }), seed.app, { packs: [seed.app] })],
-    ]
-    for (const [where, t] of servers) {
+    for (const where of SERVERS) {
       for (const name of ['User', 'Group'] as const) {
         const table = seed[name]
         if (!table) continue
         test(`${where}, ${name}: /ResourceTypes names every extension, /Schemas every row`, async () => {
+          const t = startServer(seed.app, where)
           const type = await getOk(t, `/ResourceTypes/${name}`, `GET /ResourceTypes/${name}`)
           const extensions = ((type.schemaExtensions ?? []) as ScimObject[]).map((e) => String(e.schema))
           const served = await getOk(t, '/Schemas', 'GET /Schemas')
@@ -67,6 +61,7 @@ for (const seed of SEED_APPS) {
         })
 
         test(`${where}, ${name}: Test Connection's random-GUID probe per matching attribute: empty 200`, async () => {
+          const t = startServer(seed.app, where)
           for (const row of table.rows.filter((r) => isMatching(table, name, r))) {
             const extra = name === 'Group' ? 'excludedAttributes=members&' : ''
             const q = `/${name}s?${extra}${filterQuery(row.attribute, crypto.randomUUID())}`
