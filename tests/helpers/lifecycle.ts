@@ -31,6 +31,7 @@ import {
   type PatchOperation,
   type ScimObject,
 } from './entra'
+import { textAndBody } from './scim'
 
 export type Client = (
   method: string,
@@ -70,13 +71,7 @@ function show(x: Exchange): string {
 
 async function call(ctx: Ctx, method: string, path: string, body?: unknown): Promise<Exchange> {
   const res = await ctx.client(method, BASE + path, body)
-  const text = await res.text()
-  let parsed: ScimObject | undefined
-  try {
-    parsed = text ? (JSON.parse(text) as ScimObject) : undefined
-  } catch {
-    parsed = undefined
-  }
+  const { text, body: parsed } = await textAndBody<ScimObject>(res)
   return { method, path, request: body, status: res.status, headers: res.headers, text, body: parsed }
 }
 

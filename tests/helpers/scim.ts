@@ -16,6 +16,16 @@ export async function readJson<T = Record<string, any>>(res: Response): Promise<
   return (await res.json()) as T
 }
 
+/** A response's text and, when that text is JSON, its value: what tests show when an exchange fails. */
+export async function textAndBody<T>(res: Response): Promise<{ text: string; body: T | undefined }> {
+  const text = await res.text()
+  try {
+    return { text, body: text ? (JSON.parse(text) as T) : undefined }
+  } catch {
+    return { text, body: undefined }
+  }
+}
+
 /** Asserts a SCIM Error body (RFC 7644 §3.12): string status, right scimType, SCIM media type. */
 export async function expectScimError(res: Response, status: number, scimType?: string): Promise<Record<string, any>> {
   const body = await readJson(res)

@@ -5,6 +5,7 @@ import { expect } from 'bun:test'
 import { makeTestApp, type TestApp } from './app'
 import { getKey, parsePath, patchBody, setPath, type PatchOperation, type ScimObject } from './entra'
 import { addTenant } from './tenants'
+import { textAndBody } from './scim'
 
 /** Where the contract's requests go: the server's default tenant or a named one (tests/helpers/tenants.ts). */
 export type Server = Pick<TestApp, 'request'>
@@ -39,13 +40,7 @@ export function show(x: Exchange): string {
 /** One request through `app.handle`, under /scim/v2, with Entra's content type (tests/helpers/app.ts). */
 export async function call(t: Server, method: string, path: string, body?: unknown): Promise<Exchange> {
   const res = await t.request(method, `/scim/v2${path}`, body)
-  const text = await res.text()
-  let parsed: ScimObject | undefined
-  try {
-    parsed = text ? (JSON.parse(text) as ScimObject) : undefined
-  } catch {
-    parsed = undefined
-  }
+  const { text, body: parsed } = await textAndBody<ScimObject>(res)
   const what = `${method} ${path}${body === undefined ? '' : ` ${clip(JSON.stringify(body), 1000)}`}`
   return { what, status: res.status, text, body: parsed }
 }
