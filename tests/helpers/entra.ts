@@ -4,7 +4,7 @@
 
 // The wire shapes themselves live in src/selftest, shared with `scim-server selftest`.
 import { finishUserBody, getKey, groupBody, writeOps, type Dialect } from '../../src/selftest/entra'
-import { MANAGER_PATH, type PatchOperation, type ScimObject } from '../../src/selftest/wire'
+import { MANAGER_PATH, URN_LIST_RESPONSE, type PatchOperation, type ScimObject } from '../../src/selftest/wire'
 
 export {
   MANAGER_PATH,
@@ -256,3 +256,27 @@ export function patchOps(
     opName
   )
 }
+
+/** Order-insensitive, meta-free form of a resource, for "nothing else changed" checks. */
+export function normalize(v: unknown, top = true): unknown {
+  if (Array.isArray(v)) {
+    const items = v.map((e) => normalize(e, false))
+    return items.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))
+  }
+  if (v === null || typeof v !== 'object') return v
+  const out: ScimObject = {}
+  for (const k of Object.keys(v).sort()) {
+    if (top && k === 'meta') continue
+    out[k] = normalize((v as ScimObject)[k], false)
+  }
+  return out
+}
+
+/** What Test Connection's probe for an object that does not exist must get (entra-wire.md §1.2). */
+export const EMPTY_LIST_RESPONSE = {
+  schemas: [URN_LIST_RESPONSE],
+  totalResults: 0,
+  Resources: [],
+  startIndex: 1,
+  itemsPerPage: 0,
+} as const

@@ -25,6 +25,8 @@ import {
   RUN_ID,
   URN_ERROR,
   URN_LIST_RESPONSE,
+  EMPTY_LIST_RESPONSE,
+  normalize,
   type AppPack,
   type Dialect,
   type MappingRow,
@@ -127,23 +129,6 @@ async function expectFindsNone(ctx: Ctx, path: string, what: string) {
 // ---------------------------------------------------------------------------------------------
 // Comparison helpers
 
-/** Order-insensitive, meta-free form of a resource, for "nothing else changed" checks. */
-function normalize(v: unknown, top = true): unknown {
-  if (Array.isArray(v)) {
-    const items = v.map((e) => normalize(e, false))
-    return items.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))
-  }
-  if (v !== null && typeof v === 'object') {
-    const out: ScimObject = {}
-    for (const k of Object.keys(v).sort()) {
-      if (top && k === 'meta') continue
-      out[k] = normalize((v as ScimObject)[k], false)
-    }
-    return out
-  }
-  return v
-}
-
 function expectRoundTrip(
   ctx: Ctx,
   resource: ScimObject,
@@ -195,13 +180,6 @@ interface Group {
 
 /** Test Connection and the periodic random-object probe (entra-wire §1.2). */
 async function testConnection(ctx: Ctx, hasGroups: boolean) {
-  const empty = {
-    schemas: [URN_LIST_RESPONSE],
-    totalResults: 0,
-    Resources: [],
-    startIndex: 1,
-    itemsPerPage: 0,
-  }
   const probes = [`/Users?${filterQuery('userName', crypto.randomUUID())}`]
   if (hasGroups) {
     probes.push(`/Groups?excludedAttributes=members&${filterQuery('displayName', crypto.randomUUID())}`)
@@ -209,7 +187,9 @@ async function testConnection(ctx: Ctx, hasGroups: boolean) {
   for (const path of probes) {
     const x = await call(ctx, 'GET', path)
     const body = expectStatus(ctx, x, 200, 'Test Connection probe')
-    expect(body, `${ctx.label} Test Connection probe must be an empty ListResponse${show(x)}`).toEqual(empty)
+    expect(body, `${ctx.label} Test Connection probe must be an empty ListResponse${show(x)}`).toEqual(
+      EMPTY_LIST_RESPONSE
+    )
   }
   const x = await call(ctx, 'GET', `/Users/${crypto.randomUUID()}`)
   expectScimError(ctx, x, 404, 'GET unknown user id')

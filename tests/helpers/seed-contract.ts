@@ -75,19 +75,6 @@ export function seedOf(label: string, n: number): string {
 }
 
 /** `doc` without meta, keys and array elements in a stable order, for whole-document comparison. */
-export function normalize(v: unknown, top = true): unknown {
-  if (Array.isArray(v)) {
-    return v.map((e) => normalize(e, false)).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))
-  }
-  if (v === null || typeof v !== 'object') return v
-  const out: ScimObject = {}
-  for (const k of Object.keys(v).sort()) {
-    if (top && k === 'meta') continue
-    out[k] = normalize((v as ScimObject)[k], false)
-  }
-  return out
-}
-
 function keyOf(obj: ScimObject, key: string): string | undefined {
   return Object.keys(obj).find((k) => k.toLowerCase() === key.toLowerCase())
 }

@@ -21,6 +21,7 @@ import {
   type MappingRow,
   type PatchOperation,
   type ScimObject,
+  normalize,
 } from '../helpers/entra'
 import { DIALECTS } from '../helpers/packs'
 import {
@@ -30,7 +31,6 @@ import {
   found,
   getOk,
   matches,
-  normalize,
   patchOk,
   seedOf,
   show,

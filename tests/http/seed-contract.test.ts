@@ -22,6 +22,7 @@ import {
   type MappingRow,
   type PatchOperation,
   type ScimObject,
+  normalize,
 } from '../helpers/entra'
 import { DIALECTS } from '../helpers/packs'
 import {
@@ -32,7 +33,6 @@ import {
   getOk,
   matches,
   nested,
-  normalize,
   patchOk,
   seedOf,
   show,
