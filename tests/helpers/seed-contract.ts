@@ -89,7 +89,8 @@ function dropKey(obj: ScimObject, key: string, parent: ScimObject, pkey: string)
 /**
  * `doc` with the value at a mapping path removed (RFC 7644 §3.5.2.2), mutating it: the attribute,
  * the sub-attribute, or the sub-attribute of the `[type eq "…"]` element; a container left empty
- * goes too. Entra's remove on `emails[type eq "work"].value` keeps the element's `type`/`primary`.
+ * goes too, and so does an element left with nothing but `type` and `primary`: Entra's remove on
+ * `emails[type eq "work"].value` takes the work email away, not its value only.
  */
 export function deletePath(doc: ScimObject, path: string): void {
   const p = parsePath(path)
@@ -112,7 +113,8 @@ export function deletePath(doc: ScimObject, path: string): void {
   const holder: ScimObject = { el: list[i] }
   if (p.sub) dropKey(list[i]!, p.sub, holder, 'el')
   else delete holder.el
-  if (holder.el === undefined) list.splice(i, 1)
+  const left = holder.el === undefined ? [] : Object.keys(holder.el as ScimObject)
+  if (left.every((key) => key === 'type' || key === 'primary')) list.splice(i, 1)
   if (list.length === 0) delete doc[k]
 }
 

@@ -199,3 +199,23 @@ describe('http multi-valued attributes that become empty (RFC 7643 §2.5)', () =
     expect(found.totalResults).toBe(0)
   })
 })
+
+describe('http an email Entra clears is gone from the user, not left as {"type": "work"}', () => {
+  test('Replace emails[type eq "work"].value "" answers and stores the user without that email', async () => {
+    const t = makeTestApp()
+    const u = await createUser(t, {
+      userName: 'clear',
+      emails: [
+        { value: 'w@x', type: 'work', primary: true },
+        { value: 'h@x', type: 'home' },
+      ],
+    })
+    const res = await patchUser(t, u.id, { op: 'Replace', path: 'emails[type eq "work"].value', value: '' })
+    expect(res.status).toBe(200)
+    expect((await readJson(res)).emails).toEqual([{ value: 'h@x', type: 'home' }])
+    const shown = await readJson(await t.request('GET', `/scim/v2/Users/${u.id}`))
+    expect(shown.emails).toEqual([{ value: 'h@x', type: 'home' }])
+    const listed = await readJson(await t.request('GET', '/scim/v2/Users?filter=emails.type+eq+%22work%22'))
+    expect(listed.totalResults).toBe(0)
+  })
+})

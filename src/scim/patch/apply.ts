@@ -7,6 +7,7 @@ import { deepEqual, isObject, type Doc } from '../document'
 import { mutableCopy } from '../document-text'
 import { DEFAULT_LIMITS, ElementBudget } from '../limits'
 import { checkRequired } from '../schema/required'
+import { dropVacantElements } from '../schema/vacant'
 import { resolveKey, resolvePath, type Target } from '../schema/resolve-key'
 import type { ResourceType } from '../schema/types'
 import { memberOps, type MemberOp } from './members'
@@ -131,10 +132,13 @@ export function applyPatch(
   budget: ElementBudget = new ElementBudget(DEFAULT_LIMITS)
 ): PatchResult {
   const patcher = new Patcher(type, mutableCopy(doc), budget, fired)
+  /** Every core attribute and extension any operation changed. */
+  const touched = new Set<string>()
   ops.forEach((op, i) => {
     try {
       patcher.touched.clear()
       patcher.run(op)
+      for (const key of patcher.touched) touched.add(key)
       // Each operation must leave a valid resource (RFC 7644 §3.5.2), so the error names the one
       // that did not. After the first, the rest of the document passed already: only what the
       // operation changed is checked again, so n operations cost n small checks, not n whole ones.
@@ -143,6 +147,8 @@ export function applyPatch(
       throw err instanceof ScimError ? located(err, op) : err
     }
   })
+  // Only the final document tells an element emptied for good from one an operation fills again.
+  if (dropVacantElements(type, patcher.doc, touched)) checkRequired(type, patcher.doc, touched)
   const changed = patcher.memberOps.length > 0 || !deepEqual(doc, patcher.doc)
   return { doc: patcher.doc, changed, memberOps: patcher.memberOps }
 }

@@ -35,6 +35,7 @@ import {
   wrongType,
   type MemberRef,
 } from './coerce-value'
+import { dropVacantElements } from './vacant'
 import { checkRequired } from './required'
 import { resolveKey, type AttrTarget, type Target } from './resolve-key'
 import type { CompiledAttribute, ResourceType } from './types'
@@ -200,6 +201,7 @@ export function coerceResource(type: ResourceType, body: unknown, opts: CoerceOp
   } finally {
     b.keys.done()
   }
+  dropVacantElements(type, b.doc)
   checkRequired(type, b.doc)
   if (opts.mode === 'replace' && opts.existing) checkImmutable(type, b.doc, opts.existing)
   const result: CoercedResource = { doc: b.doc, schemas: schemasOf(type, b.doc) }
