@@ -17,15 +17,22 @@ import type { ConsoleSessions } from './sessions'
 const FORM_TTL_SECONDS = 3600
 
 export interface SignInPolicy {
-  /** Failed sign-ins per account name. */
+  /** Failed sign-ins per account name from one client address. */
   account: AttemptPolicy
+  /** Failed sign-ins per account name over all addresses: what holds up guessing from many addresses. */
+  accountTotal: AttemptPolicy
   /** Failed sign-ins per client address, over all account names. */
   address: AttemptPolicy
 }
 
-/** Five wrong passwords per account, twenty per address, in any 15 minutes. */
+/**
+ * In any 15 minutes: five wrong passwords for an account from one address, fifty for it from all
+ * addresses together, twenty from one address over all names. Someone who knows an admin's name
+ * can hold up only their own address for it; locking the admin out takes ten addresses.
+ */
 export const DEFAULT_SIGN_IN_POLICY: SignInPolicy = {
   account: { failures: 5, windowMs: 15 * 60_000 },
+  accountTotal: { failures: 50, windowMs: 15 * 60_000 },
   address: { failures: 20, windowMs: 15 * 60_000 },
 }
 
@@ -39,8 +46,13 @@ export interface SignInDeps {
 }
 
 export function signInRoutes({ admins, sessions, secure, now, policy = DEFAULT_SIGN_IN_POLICY }: SignInDeps) {
-  const byAccount = new AttemptLimiter(policy.account)
   const byAddress = new AttemptLimiter(policy.address)
+  const byNameAndAddress = new AttemptLimiter(policy.account)
+  // Every name a client may post is counted, an account's or not, so a made-up name is answered
+  // exactly as a real one (a 429 only for real names told which names exist). Real accounts' totals
+  // are kept apart: a flood of made-up names can only push made-up names out of their limiter.
+  const byAccount = new AttemptLimiter({ ...policy.accountTotal, maxKeys: Number.POSITIVE_INFINITY })
+  const byOtherName = new AttemptLimiter(policy.accountTotal)
   /** A form page with a fresh pre-session token in its cookie and its hidden field. */
   const formPage = (request: Request, render: (pre: string) => Parameters<typeof htmlResponse>[0], status = 200) => {
     const pre = randomSecret()
@@ -70,14 +82,18 @@ export function signInRoutes({ admins, sessions, secure, now, policy = DEFAULT_S
         const name = (form.get('name') ?? '').trim()
         if (!fromOurForm(request, form))
           return formPage(request, (pre) => signInPage(pre, 'The form expired. Please sign in again.', name), 403)
-        // Only an account's name is counted per account: the name is whatever the client posts, and
-        // counting made-up ones let a flood of them push a real account's failures out of the limiter.
         // The (quick) look-up comes first, so the wait and the count below run with no await between.
-        const hash = ADMIN_NAME.test(name) ? await admins.passwordHash(name) : undefined
-        const account = hash === undefined ? undefined : name
+        const counted = ADMIN_NAME.test(name)
+        const hash = counted ? await admins.passwordHash(name) : undefined
+        const total = hash === undefined ? byOtherName : byAccount
         const at = now()
         const address = clientAddress(request)
-        const wait = Math.max(byAddress.wait(address, at), account === undefined ? 0 : byAccount.wait(account, at))
+        const fromHere = `${name}\n${address}`
+        const wait = Math.max(
+          byAddress.wait(address, at),
+          counted ? byNameAndAddress.wait(fromHere, at) : 0,
+          counted ? total.wait(name, at) : 0
+        )
         if (wait > 0) {
           const page = formPage(
             request,
@@ -90,11 +106,15 @@ export function signInRoutes({ admins, sessions, secure, now, policy = DEFAULT_S
         const password = form.get('password') ?? ''
         // Counted before the (slow) check, so attempts in flight together are all counted.
         byAddress.fail(address, at)
-        if (account !== undefined) byAccount.fail(account, at)
+        if (counted) {
+          byNameAndAddress.fail(fromHere, at)
+          total.fail(name, at)
+        }
         if (!(await checkPassword(password, hash)))
           return formPage(request, (pre) => signInPage(pre, 'Wrong account name or password.', name), 401)
         byAddress.forgive(address, at)
-        byAccount.clear(account!)
+        byNameAndAddress.clear(fromHere)
+        byAccount.clear(name)
         return signedIn(request, name)
       },
       { parse: 'none' }

@@ -141,9 +141,13 @@ for (const store of STORES)
       expect((await browser.get('/admin')).status).toBe(303)
     })
 
-    test('failed sign-ins are limited per account: then even the right password waits (429, Retry-After)', async () => {
+    test('failed sign-ins for an account from many addresses add up: then even the right password waits (429, Retry-After)', async () => {
       const app = await makeConsoleApp({
-        policy: { account: { failures: 3, windowMs: 60_000 }, address: { failures: 100, windowMs: 60_000 } },
+        policy: {
+          account: { failures: 100, windowMs: 60_000 },
+          accountTotal: { failures: 3, windowMs: 60_000 },
+          address: { failures: 100, windowMs: 60_000 },
+        },
       })
       for (let i = 0; i < 3; i++)
         expect((await new Browser(app).signIn(ADMIN, 'wrong password!', `10.0.0.${i}`)).status).toBe(401)
@@ -155,12 +159,13 @@ for (const store of STORES)
       expect((await new Browser(app).signIn(ADMIN, PASSWORD, '10.0.0.9')).status).toBe(303)
     })
 
-    // Names are whatever the client posts: were each one counted, made-up names (16 KiB each) would
-    // fill the limiter and push a real account's failures out, lifting its wait.
-    test('only names of accounts are counted per account: made-up names neither fill the limiter nor lift a wait', async () => {
+    // Names are whatever the client posts: were they counted with the accounts', made-up names (16 KiB
+    // each) would fill the limiter and push a real account's failures out, lifting its wait.
+    test("made-up names are counted apart: they do not push an account's failures out or lift its wait", async () => {
       const app = await makeConsoleApp({
         policy: {
-          account: { failures: 3, windowMs: 60_000, maxKeys: 4 },
+          account: { failures: 100, windowMs: 60_000 },
+          accountTotal: { failures: 3, windowMs: 60_000, maxKeys: 4 },
           address: { failures: 100, windowMs: 60_000 },
         },
       })
@@ -175,7 +180,11 @@ for (const store of STORES)
 
     test('guesses sent at the same time count before their passwords are checked: no more get through than the limit', async () => {
       const app = await makeConsoleApp({
-        policy: { account: { failures: 3, windowMs: 60_000 }, address: { failures: 100, windowMs: 60_000 } },
+        policy: {
+          account: { failures: 100, windowMs: 60_000 },
+          accountTotal: { failures: 3, windowMs: 60_000 },
+          address: { failures: 100, windowMs: 60_000 },
+        },
       })
       // Every form is loaded first, so all the posts are in flight together, each from its own address.
       const browsers = Array.from({ length: 12 }, () => new Browser(app))
@@ -197,9 +206,47 @@ for (const store of STORES)
       expect(statuses[11]).toBe(429)
     })
 
+    test('failures from one address hold up that address only: the right password from another signs in', async () => {
+      const app = await makeConsoleApp({
+        policy: {
+          account: { failures: 3, windowMs: 60_000 },
+          accountTotal: { failures: 100, windowMs: 60_000 },
+          address: { failures: 100, windowMs: 60_000 },
+        },
+      })
+      for (let i = 0; i < 3; i++)
+        expect((await new Browser(app).signIn(ADMIN, 'wrong password!', '198.51.100.7')).status).toBe(401)
+      expect((await new Browser(app).signIn(ADMIN, PASSWORD, '198.51.100.7')).status).toBe(429)
+      expect((await new Browser(app).signIn(ADMIN, PASSWORD, '198.51.100.8')).status).toBe(303)
+    })
+
+    // Were only real accounts counted, the first 429 would tell a guessed name is an account's.
+    test('a name that is no account is answered exactly as an account is, wrong password by wrong password', async () => {
+      const app = await makeConsoleApp({
+        policy: {
+          account: { failures: 5, windowMs: 60_000 },
+          accountTotal: { failures: 8, windowMs: 60_000 },
+          address: { failures: 100, windowMs: 60_000 },
+        },
+      })
+      const answers = async (name: string) => {
+        const statuses: number[] = []
+        for (let i = 0; i < 12; i++)
+          statuses.push((await new Browser(app).signIn(name, 'wrong password!', `203.0.113.${i < 6 ? 1 : 2}`)).status)
+        return statuses
+      }
+      const real = await answers(ADMIN)
+      expect(real).toContain(429)
+      expect(await answers('nosuchadmin')).toEqual(real)
+    })
+
     test('a right password after a wrong one from the same address leaves the address one failure, not two', async () => {
       const app = await makeConsoleApp({
-        policy: { account: { failures: 100, windowMs: 60_000 }, address: { failures: 2, windowMs: 60_000 } },
+        policy: {
+          account: { failures: 100, windowMs: 60_000 },
+          accountTotal: { failures: 100, windowMs: 60_000 },
+          address: { failures: 2, windowMs: 60_000 },
+        },
       })
       expect((await new Browser(app).signIn('a', 'guess guess guess', '192.0.2.7')).status).toBe(401)
       expect((await new Browser(app).signIn(ADMIN, PASSWORD, '192.0.2.7')).status).toBe(303)
@@ -210,7 +257,11 @@ for (const store of STORES)
 
     test('failed sign-ins are limited per client address, over all account names', async () => {
       const app = await makeConsoleApp({
-        policy: { account: { failures: 100, windowMs: 60_000 }, address: { failures: 3, windowMs: 60_000 } },
+        policy: {
+          account: { failures: 100, windowMs: 60_000 },
+          accountTotal: { failures: 100, windowMs: 60_000 },
+          address: { failures: 3, windowMs: 60_000 },
+        },
       })
       for (const name of ['a', 'b', 'c'])
         expect((await new Browser(app).signIn(name, 'guess guess guess', '192.0.2.1')).status).toBe(401)
