@@ -44,8 +44,10 @@ function coerceScalar(attr: CompiledAttribute, v: unknown, where: string, fired?
       }
       throw wrongType(where, 'a boolean', v)
     case 'integer':
-      if (typeof v === 'number' && Number.isInteger(v)) return v
-      throw wrongType(where, 'an integer', v)
+      // Past 2^53 - 1 a JSON number no longer holds every whole number: 9007199254740993 arrives
+      // as 9007199254740992, so storing it would keep another number than the client sent.
+      if (typeof v === 'number' && Number.isSafeInteger(v)) return v
+      throw wrongType(where, 'an integer between -9007199254740991 and 9007199254740991', v)
     case 'decimal':
       // Infinity (JSON's 1e400) is refused where every stored number is checked (src/scim/storable.ts).
       if (typeof v === 'number') return v
