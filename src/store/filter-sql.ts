@@ -295,6 +295,8 @@ export function sortKeySql(ra: ResolvedAttr, type: ResourceType): SQL {
   // meta.version sorts by its integer, not by the W/"n" text, so 10 follows 9.
   const storage = storageOf(bound.attr, bound.sub)
   if (storage.kind === 'etag') return sql`${storage.column}`
+  // meta.location is the base URL, the type's endpoint and the id: within one type it sorts as the id.
+  if (storage.kind === 'unstored') return sql`${resources.id}`
   const target = topTarget(bound)
   if (!target.rows) return sortValue(target)
   const { from, where, order } = target.rows

@@ -341,3 +341,24 @@ describe('http filters: every stored attribute is filtered on the value a client
     }
   })
 })
+
+describe('http sortBy=meta.location (RFC 7643 §3.1: an attribute like any other)', () => {
+  test('sorts by the location served, ascending and descending; it was a 400 invalidFilter', async () => {
+    const t = makeTestApp()
+    // Names against creation order, so neither the default (userName) order nor rowid order is the answer.
+    for (const userName of ['l5', 'l3', 'l1', 'l4', 'l2']) {
+      const res = await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName })
+      expect(res.status).toBe(201)
+    }
+    const locations = async (query: string) => {
+      const res = await t.request('GET', `/scim/v2/Users?sortBy=meta.location${query}`)
+      expect(res.status).toBe(200)
+      return ((await readJson(res)).Resources as { meta: { location: string } }[]).map((r) => r.meta.location)
+    }
+    const ascending = await locations('')
+    expect(ascending).toHaveLength(5)
+    // Code-point order, as every string sort here (ids are ASCII, so UTF-16 order is the same).
+    expect(ascending).toEqual([...ascending].sort())
+    expect(await locations('&sortOrder=descending')).toEqual([...ascending].reverse())
+  })
+})
