@@ -189,7 +189,7 @@ describe('scim/schema/coerce coerceResource', () => {
     ['a numeric string for an integer', { [ACME]: { badge: '5' } }, `${ACME}:badge`],
     ['a fraction for an integer', { [ACME]: { badge: 1.5 } }, `${ACME}:badge`],
     // JSON.parse already made 2^53 + 1 into 2^53: stored, it would be another number than the one sent.
-    ['an integer past 2^53 - 1', { [ACME]: { badge: 9007199254740993 } }, `${ACME}:badge`],
+    ['an integer past 2^53 - 1', JSON.parse(`{"${ACME}": {"badge": 9007199254740993}}`), `${ACME}:badge`],
     ['an integer below -(2^53 - 1)', { [ACME]: { badge: -1e20 } }, `${ACME}:badge`],
     ['a string for a decimal', { [ACME]: { score: '1.5' } }, `${ACME}:score`],
     ['an invalid dateTime', { [ACME]: { hired: '2020-13-45T00:00:00Z' } }, `${ACME}:hired`],
