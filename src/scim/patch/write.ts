@@ -1,7 +1,8 @@
 // RFC 7644 §3.5.2.1 add and §3.5.2.3 replace on one resolved target (they differ only in places).
 import type { CompatSink } from '../compat/rules'
 import { ScimError, quoted } from '../errors'
-import { canonicalJson, isObject, keyIn, valueIn, type Doc } from '../document'
+import { foldCase } from '../case-fold'
+import { canonicalJson, deepEqual, isObject, keyIn, valueIn, type Doc } from '../document'
 import {
   assertAttrName,
   coerceElement,
@@ -108,24 +109,45 @@ function writeComplex(op: WriteOp, holder: Doc, attr: CompiledAttribute, value: 
   else holder[attr.name] = next
 }
 
+/** A string as an attribute compares it: folded unless the attribute is caseExact (RFC 7643 §2.3.1). */
+function compared(attr: CompiledAttribute | undefined, v: unknown): unknown {
+  return typeof v === 'string' && attr !== undefined && !attr.caseExact ? foldCase(v) : v
+}
+
 /**
- * Add appends to a multi-valued attribute, skipping elements already present (RFC 7644 §3.5.2.1).
- * Elements are compared by canonical JSON in a hash map: linear, where a pairwise search took
- * seconds for thousands of elements.
+ * What makes an element the same one as another of `attr`: for a complex element with a `value`,
+ * its (type, value) pair, each compared as its sub-attribute compares (RFC 7643 §2.4: "SHOULD NOT
+ * return the same (type, value) combination more than once per attribute"); for anything else,
+ * the element as a whole.
+ */
+function identityOf(attr: CompiledAttribute, e: unknown): string {
+  if (!isObject(e) || e.value === undefined || !attr.sub.has('value')) return canonicalJson(e)
+  return canonicalJson([compared(attr.sub.get('type'), e.type) ?? null, compared(attr.sub.get('value'), e.value)])
+}
+
+/**
+ * Add appends to a multi-valued attribute (RFC 7644 §3.5.2.1); an element already there is not
+ * added twice: one that is the same as a stored one (identityOf: `A@X` for a stored `a@x`, or the
+ * stored email re-sent with `primary: true`) is merged into it, its sub-attributes written over
+ * the stored ones, so the attribute never holds the same (type, value) twice. Elements are looked
+ * up in a hash map: linear, where a pairwise search took seconds for thousands of elements.
  */
 function append(attr: CompiledAttribute, prev: unknown, next: unknown[]): unknown[] {
   const list = elementsOf(attr, prev)
-  const present = new Map(list.map((e) => [canonicalJson(e), e] as const))
+  const at = new Map(list.map((e, i) => [identityOf(attr, e), i] as const))
   const touched = new Set<unknown>()
   for (const e of next) {
-    const key = canonicalJson(e)
-    let same = present.get(key)
-    if (same === undefined) {
+    const key = identityOf(attr, e)
+    const i = at.get(key)
+    if (i === undefined) {
+      at.set(key, list.length)
       list.push(e)
-      present.set(key, e)
-      same = e
+      touched.add(e)
+      continue
     }
-    touched.add(same)
+    const stored = list[i]
+    if (isObject(stored) && isObject(e) && !deepEqual(stored, e)) list[i] = { ...stored, ...e }
+    touched.add(list[i])
   }
   if (attr.type === 'complex') settlePrimary(list, touched, attr.path)
   return list

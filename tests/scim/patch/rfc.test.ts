@@ -4,6 +4,7 @@ import { normalizePatchRequest } from '../../../src/scim/compat/normalize-patch'
 import { URN_ENTERPRISE_USER, URN_PATCH_OP, URN_USER } from '../../../src/scim/constants'
 import { applyPatch } from '../../../src/scim/patch/apply'
 import { catchScimError } from '../../helpers/scim'
+import { attribute } from '../../helpers/schema'
 import { badgeAttribute, testRegistry, typeNamed, userTypeWith } from './registry'
 
 const reg = testRegistry()
@@ -271,6 +272,77 @@ describe('scim/patch required sub-attributes (RFC 7643 §2.2 "required")', () =>
   test('removing the whole complex attribute is fine: it is not required', () => {
     expect(applyPatch(ACME_USER, withBadge, ops({ op: 'remove', path: `${ACME}:badge` })).doc).toEqual({
       userName: 'u',
+    })
+  })
+})
+
+describe('scim/patch add never holds the same (type, value) twice (RFC 7643 §2.4, RFC 7644 §3.5.2.1)', () => {
+  const stored = { userName: 'u', emails: [{ value: 'a@x', type: 'work', primary: true }] }
+
+  test('an email differing only in case (emails.value is caseExact false) updates the stored one', () => {
+    const out = patch(stored, { op: 'add', path: 'emails', value: [{ value: 'A@X', type: 'Work', primary: true }] })
+    expect(out.doc.emails).toEqual([{ value: 'A@X', type: 'Work', primary: true }])
+  })
+
+  test('the stored email re-sent with primary true becomes primary, with no second copy', () => {
+    const doc = {
+      userName: 'u',
+      emails: [
+        { value: 'h@x', type: 'home', primary: true },
+        { value: 'a@x', type: 'work', primary: false },
+      ],
+    }
+    const out = patch(doc, { op: 'add', path: 'emails', value: [{ value: 'a@x', type: 'work', primary: true }] })
+    expect(out.doc.emails).toEqual([
+      { value: 'h@x', type: 'home', primary: false },
+      { value: 'a@x', type: 'work', primary: true },
+    ])
+  })
+
+  test('an add of exactly what is stored changes nothing', () => {
+    const out = patch(stored, { op: 'add', path: 'emails', value: [{ value: 'a@x', type: 'work', primary: true }] })
+    expect(out.changed).toBe(false)
+  })
+
+  test('the same address under another type, or another address, is a new element', () => {
+    const out = patch(
+      stored,
+      { op: 'add', path: 'emails', value: [{ value: 'a@x', type: 'home' }] },
+      { op: 'add', path: 'emails', value: [{ value: 'b@x', type: 'work' }] }
+    )
+    expect(out.doc.emails).toEqual([
+      { value: 'a@x', type: 'work', primary: true },
+      { value: 'a@x', type: 'home' },
+      { value: 'b@x', type: 'work' },
+    ])
+  })
+
+  test('a caseExact value differing in case is another element', () => {
+    const urn = 'urn:example:params:scim:schemas:extension:keys:2.0:User'
+    const type = userTypeWith({
+      id: urn,
+      attributes: [
+        {
+          name: 'keys',
+          type: 'complex',
+          multiValued: true,
+          required: false,
+          mutability: 'readWrite',
+          returned: 'default',
+          subAttributes: [attribute('value', 'string', { caseExact: true }), attribute('type', 'string')],
+        },
+      ],
+    })
+    const out = applyPatch(
+      type,
+      { userName: 'u', [urn]: { keys: [{ value: 'QUJD', type: 'ssh' }] } },
+      ops({ op: 'add', path: `${urn}:keys`, value: [{ value: 'qujd', type: 'SSH' }] })
+    )
+    expect(out.doc[urn]).toEqual({
+      keys: [
+        { value: 'QUJD', type: 'ssh' },
+        { value: 'qujd', type: 'SSH' },
+      ],
     })
   })
 })
