@@ -119,6 +119,11 @@ export function parseAttributeList(type: ResourceType, list: string | undefined,
       add(selection, text.toLowerCase(), {})
       continue
     }
+    // The core schema's URN names every core attribute, as an extension's URN names the extension.
+    if (text.toLowerCase() === type.core.lowerId) {
+      for (const attr of type.core.attributes.values()) add(selection, keyOf(undefined, attr.name), {})
+      continue
+    }
     if (text.includes('[')) {
       const { key, pick } = readValuePath(type, text, param)
       add(selection, key, pick)

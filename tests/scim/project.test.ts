@@ -39,6 +39,30 @@ describe('scim/project default view', () => {
     expect(view(userType, doc)).toEqual({ schemas: [URN_USER], id: '1', userName: 'a' })
   })
 
+  // The core schema's URN names its attributes as an extension's URN names the extension's.
+  test('the core schema URN in attributes keeps every core attribute; in excludedAttributes drops them', () => {
+    const doc = {
+      schemas: [URN_USER, URN_ENTERPRISE],
+      id: '1',
+      userName: 'a',
+      title: 't',
+      emails: [{ value: 'a@x' }],
+      [URN_ENTERPRISE]: { department: 'x' },
+    }
+    expect(planOf(userType, URN_USER, undefined).project(doc)).toEqual({
+      schemas: [URN_USER],
+      id: '1',
+      userName: 'a',
+      title: 't',
+      emails: [{ value: 'a@x' }],
+    })
+    expect(planOf(userType, undefined, URN_USER).project(doc)).toEqual({
+      schemas: [URN_USER, URN_ENTERPRISE],
+      id: '1',
+      [URN_ENTERPRISE]: { department: 'x' },
+    })
+  })
+
   test('an extension left empty by the lists is dropped with its schemas entry', () => {
     const doc = { schemas: [URN_USER, URN_ENTERPRISE], id: '1', userName: 'a', [URN_ENTERPRISE]: { department: 'x' } }
     expect(planOf(userType, undefined, `${URN_ENTERPRISE}:department`).project(doc)).toEqual({
