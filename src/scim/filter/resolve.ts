@@ -48,23 +48,28 @@ function isHidden(attr: CompiledAttribute): boolean {
   return attr.returned === 'never'
 }
 
-/**
- * Resolves one attribute path against a resource type, throwing `fail` (by default
- * `invalidFilter`) naming it when the schemas do not declare it or it is never returned. The one
- * rule for filters and for `sortBy` (RFC 7644 §3.4.2.3), which passes `invalidValue`.
- */
 /** The attribute `path` names in `type`, or why it names none (a schema the type lacks, an unknown attribute). */
 export function lookupAttribute(path: AttrPath, type: ResourceType): ResolvedAttr | string {
   if (path.uri !== undefined) {
     const uri = path.uri.toLowerCase()
-    if (uri !== type.core.lowerId && !type.extensions.has(uri))
+    if (uri !== type.core.lowerId && !type.extensions.has(uri)) {
+      // `urn:…:enterprise:2.0:User` alone parses as the schema `urn:…:enterprise:2.0` and the name `User`.
+      const whole = `${path.uri}:${path.name}`
+      if (path.sub === undefined && type.extensions.has(whole.toLowerCase()))
+        return `${quoted(whole)} is an extension schema, not an attribute: name one of its attributes (${whole}:name)`
       return `${quoted(path.uri)} is not a schema of resource type ${type.name}`
+    }
   }
   return (
     resolveAttrPath(type, path) ?? `unknown attribute ${quoted(printAttrPath(path))} for resource type ${type.name}`
   )
 }
 
+/**
+ * Resolves one attribute path against a resource type, throwing `fail` (by default
+ * `invalidFilter`) naming it when the schemas do not declare it or it is never returned. The one
+ * rule for filters and for `sortBy` (RFC 7644 §3.4.2.3), which passes `invalidValue`.
+ */
 export function resolveAttribute(
   path: AttrPath,
   type: ResourceType,

@@ -157,3 +157,15 @@ describe('scim/filter/resolve', () => {
     expect(() => resolveValueFilter(parseFilter('nope eq "x"'), members)).toThrow(/not a sub-attribute of 'members'/)
   })
 })
+
+describe('scim/filter a whole extension URN where an attribute belongs', () => {
+  test('is refused saying it names the extension, not that its prefix is no schema', () => {
+    const detail = rejects(`${URN_ENTERPRISE} pr`)
+    expect(detail).toContain(`"${URN_ENTERPRISE}" is an extension schema`)
+    expect(detail).not.toContain('is not a schema')
+  })
+
+  test('a schema the type lacks is still named as such', () => {
+    expect(rejects('urn:example:nothing:2.0:User:x pr')).toContain('is not a schema of resource type User')
+  })
+})
