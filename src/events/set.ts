@@ -48,6 +48,17 @@ export function seqOfJti(jti: string): number | undefined {
 }
 
 /**
+ * The SET's `txn` (RFC 9967 §2.2: it "uniquely identifies a transaction", so receivers may drop
+ * SETs whose txn they saw): the request id and the entry's journal position. The request id alone
+ * was shared by distinct changes, since a client may send its own (`x-request-id`) and every
+ * operation of one Bulk request has its request's; the position makes it one change's, and the
+ * same for a redelivered SET. A change no request made (the command line) has the position only.
+ */
+export function txnOf(entry: Pick<JournalEntry, 'seq' | 'requestId'>): string {
+  return entry.requestId === null ? String(entry.seq) : `${entry.requestId}:${entry.seq}`
+}
+
+/**
  * The SET for one journal entry (RFC 9967 §2.4): create, put (a replace) or patch notices with
  * the changed attributes and the resulting ETag, a delete without payload, and beside a put or
  * patch that turns `active` true or false the activate or deactivate event (§2.1: several events
@@ -68,7 +79,7 @@ export function setClaims(entry: JournalEntry, feed: Feed): SetClaims {
     iat: Math.floor(Date.parse(entry.at) / 1000),
     jti: jtiOf(entry),
     aud: [feed.audience],
-    txn: entry.requestId ?? String(entry.seq),
+    txn: txnOf(entry),
     sub_id: subject,
     events: eventsOf(entry),
   }

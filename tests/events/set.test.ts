@@ -50,7 +50,7 @@ describe('events/set', () => {
       iat: 1458496404,
       jti: '7.4d3559ec67504aaba65d40b0363faad8',
       aud: ['https://scim.example.com/Events'],
-      txn: 'b7b953f11cc6489bbfb87834747cc4c1',
+      txn: 'b7b953f11cc6489bbfb87834747cc4c1:7',
       sub_id: {
         format: 'scim',
         uri: '/Users/44f6142df96bd6ab61e7521d9',
@@ -124,6 +124,16 @@ describe('events/set', () => {
 
   test('txn falls back to the journal position when no request made the change (command line, restore)', () => {
     expect(setClaims(entry({ requestId: null }), feed).txn).toBe('7')
+  })
+
+  // A client chooses its x-request-id, and a Bulk request's operations share their request's id:
+  // a receiver that drops SETs whose txn it saw (RFC 9967 §2.2) would drop a change.
+  test('two changes made under one request id have different txns; one change keeps its txn', () => {
+    const first = setClaims(entry({ seq: 8, requestId: 'retry-1' }), feed).txn
+    const second = setClaims(entry({ seq: 9, requestId: 'retry-1' }), feed).txn
+    expect(first).not.toBe(second)
+    expect(setClaims(entry({ seq: 8, requestId: 'retry-1' }), feed).txn).toBe(first)
+    expect(first).toStartWith('retry-1')
   })
 
   test('a jti names its journal position; foreign jtis name none', () => {
