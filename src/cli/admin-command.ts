@@ -1,4 +1,5 @@
 // `scim-server admin add|list|remove`: the admin console's accounts, kept in the server's database.
+import { databasePath } from './db-path'
 import { parseArgs } from 'node:util'
 import { spawnSync } from 'node:child_process'
 import { ADMIN_NAME, type AdminStore, createAdminStore, randomSecret, secretHash } from '../console/admin-store'
@@ -25,6 +26,8 @@ there signs in on every replica.`
 const LINK_HOURS = 24
 
 class AdminError extends Error {}
+/** A mistake in the command line itself: one line and exit 2, as every other command answers one. */
+class AdminUsageError extends AdminError {}
 
 /** Where the command reads its password and writes its lines; main.ts passes the terminal, tests their own. */
 export interface AdminIo {
@@ -90,21 +93,21 @@ async function run(argv: readonly string[], env: Record<string, string | undefin
       strict: true,
     })
   } catch (err) {
-    throw new AdminError(`${(err as Error).message}\n${ADMIN_USAGE}`)
+    throw new AdminUsageError(`${(err as Error).message.split('\n')[0]} (see admin --help)`)
   }
   const { values, positionals } = parsed
   const [action, name, ...extra] = positionals
   if (values.help || action === undefined) return void io.log(ADMIN_USAGE)
-  if (extra.length > 0) throw new AdminError(`unexpected argument '${extra[0]}'\n${ADMIN_USAGE}`)
+  if (extra.length > 0) throw new AdminUsageError(`unexpected argument '${extra[0]}' (see admin --help)`)
   const wantsName = action === 'add' || action === 'remove'
   if (!['add', 'list', 'remove'].includes(action))
-    throw new AdminError(`unknown admin action '${action}'\n${ADMIN_USAGE}`)
+    throw new AdminUsageError(`unknown admin action '${action}': add, list or remove (see admin --help)`)
   if (wantsName && (name === undefined || !ADMIN_NAME.test(name)))
-    throw new AdminError(`admin ${action} needs a NAME of letters, digits and . _ @ - (at most 64)`)
-  if ((values.link || values.url) && action !== 'add') throw new AdminError('--link and --url go with admin add')
-  if (values.url && !values.link) throw new AdminError('--url goes with --link')
-  const path = values.db ?? env.SCIM_DB ?? './scim.db'
-  if (path === ':memory:') throw new AdminError('admin needs the database file of the server (--db PATH)')
+    throw new AdminUsageError(`admin ${action} needs a NAME of letters, digits and . _ @ - (at most 64)`)
+  if ((values.link || values.url) && action !== 'add') throw new AdminUsageError('--link and --url go with admin add')
+  if (values.url && !values.link) throw new AdminUsageError('--url goes with --link')
+  const path = databasePath(values.db, env.SCIM_DB, (m) => new AdminUsageError(m))
+  if (path === ':memory:') throw new AdminUsageError('admin needs the database file of the server (--db PATH)')
   // The password is read before the database is opened: a prompt never holds the file open.
   const password = action === 'add' && !values.link ? await io.readPassword() : undefined
   if (password !== undefined && password.length < MIN_PASSWORD_LENGTH)
@@ -153,7 +156,7 @@ export async function runAdminCommand(
     const err = busyAsDatabaseError(thrown)
     if (!(err instanceof AdminError || err instanceof DatabaseError)) throw err
     io.error(`scim-server: ${err.message}`)
-    return err.message.includes('Usage:') ? 2 : 1
+    return err instanceof AdminUsageError ? 2 : 1
   }
 }
 

@@ -1,4 +1,5 @@
 // Command line and environment → a settled Config (flag, then environment twin, then default).
+import { databasePath } from './db-path'
 import { rangeProblem } from '../auth/address-ranges'
 import { parseArgs } from 'node:util'
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../log/types'
@@ -348,7 +349,7 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
     out: values.out,
     port: integer(values.port, 'port', 8080, 0, 65535),
     host: values.host ?? '0.0.0.0',
-    db: values.db ?? './scim.db',
+    db: databasePath(values.db, undefined, (m) => new UsageError(m)),
     tokens,
     tlsCert: values['tls-cert'],
     tlsKey: values['tls-key'],

@@ -1,4 +1,5 @@
 // `scim-server journal verify|export|restore`: check the chain, hand it to a SIEM, undo a mistake.
+import { databasePath } from './db-path'
 import { newResourceId } from '../scim/resource-id'
 import { parseArgs } from 'node:util'
 import type { FileSink } from 'bun'
@@ -104,7 +105,7 @@ export function parseJournalArgs(argv: readonly string[], env: Record<string, st
   const args: JournalArgs = {
     ...defaults(env),
     sub,
-    db: values.db ?? env.SCIM_DB ?? './scim.db',
+    db: databasePath(values.db, env.SCIM_DB, (m) => new JournalUsageError(m)),
     tenant: values.tenant,
     since: sinceOf(values.since),
     format,
@@ -134,7 +135,7 @@ export function parseJournalArgs(argv: readonly string[], env: Record<string, st
 function defaults(env: Record<string, string | undefined>): JournalArgs {
   return {
     sub: 'help',
-    db: env.SCIM_DB ?? './scim.db',
+    db: databasePath(undefined, env.SCIM_DB, (m) => new JournalUsageError(m)),
     format: 'jsonl',
     dryRun: false,
     packs: [],

@@ -1,4 +1,5 @@
 // `scim-server tenant add|list|show|set|remove`: tenants as rows of the database, beside a running server.
+import { databasePath } from './db-path'
 import { PUSH_STARTS, pushUrlProblem, type PushStart } from '../events/push-urls'
 import { parseArgs } from 'node:util'
 import { PACK_NAMES } from '../scim/schema/pack'
@@ -127,7 +128,7 @@ export async function runTenantCommand(
   if (!needsName && name !== undefined) throw new UsageError(`unexpected argument '${name}' (see tenant --help)`)
   if (name !== undefined && !isTenantName(name))
     throw new UsageError(`tenant name '${name}' is not [a-z0-9][a-z0-9-]{0,62} (lower-case letters, digits, -)`)
-  const path = values.db ?? env.SCIM_DB ?? './scim.db'
+  const path = databasePath(values.db, env.SCIM_DB, (m) => new UsageError(m))
   if (path === ':memory:') throw new UsageError('tenant needs a database file (--db PATH)')
   // Read and checked before the database is touched: a wrong file changes nothing.
   const change = await changeOf(values)

@@ -1,4 +1,5 @@
 // `scim-server token …`: issue, list, revoke and reset tenants' bearer tokens in the database a server uses.
+import { databasePath } from './db-path'
 import { parseArgs } from 'node:util'
 import {
   issueTokenRecord,
@@ -78,7 +79,7 @@ function parse(argv: readonly string[], env: Record<string, string | undefined>,
     throw new TokenUsageError(`${(err as Error).message.split('\n')[0]} (see token --help)`)
   }
   const { values, positionals } = parsed
-  const db = values.db ?? (env.SCIM_DB || './scim.db')
+  const db = databasePath(values.db, env.SCIM_DB, (m) => new TokenUsageError(m))
   if (values.help) return { db, action: { kind: 'help' } }
   const [verb, ...rest] = positionals
   if (verb === 'list') {

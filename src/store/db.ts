@@ -19,6 +19,9 @@ export interface OpenedDatabase {
   orm: BunSQLiteDatabase<typeof tables>
 }
 
+/** An empty path opens SQLite's temporary database, gone at close: `--db "$DB"` with DB unset. */
+export const EMPTY_DB = '--db is empty: give the database file, or leave --db out for ./scim.db'
+
 /** A database that cannot be used as asked; the message is whole, for one line on stderr. */
 export class DatabaseError extends Error {}
 
@@ -41,6 +44,8 @@ export function openDatabase(
     throw new DatabaseError(
       `this works on a SQLite database file, not yet on PostgreSQL (${shownPostgresUrl(path)}): on PostgreSQL, serve, token, tenant, admin, journal, export and import are available`
     )
+  // The last guard for every caller: an empty path is SQLite's temporary database, gone at close.
+  if (path.trim() === '') throw new DatabaseError(EMPTY_DB)
   const shown = path === ':memory:' ? path : resolve(path)
   if (!create && path !== ':memory:' && !existsSync(path)) {
     throw new DatabaseError(
@@ -86,6 +91,8 @@ export function busyAsDatabaseError(err: unknown): unknown {
  * create the files beside an existing database: all mean "not writable here".
  */
 export function openError(err: unknown, path: string): DatabaseError {
+  // The last guard for every caller: an empty path is SQLite's temporary database, gone at close.
+  if (path.trim() === '') throw new DatabaseError(EMPTY_DB)
   const shown = path === ':memory:' ? path : resolve(path)
   const code = String((err as { code?: unknown }).code ?? '')
   const reason = (err as Error).message

@@ -1,8 +1,9 @@
 // The scim-server command as an admin meets it: help, usage errors, tokens, TLS hint, schema files.
 import { describe, expect, test } from 'bun:test'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { REPO_ROOT } from '../helpers/binary'
 import { freePort, runBinary, spawnBinary } from '../helpers/process'
 import { attribute } from '../helpers/schema'
 
@@ -35,6 +36,34 @@ describe('scim-server command', () => {
     expect(output.trim().split('\n')).toHaveLength(1)
     expect(output).not.toContain('    at ')
   })
+
+  // `--db "$DB"` with DB unset: SQLite opens a temporary database for '', gone at exit, so a tenant
+  // added or a server started on it kept nothing, with exit 0 and a token printed.
+  test.each([
+    [['--port', '0', '--db', '']],
+    [['tenant', 'add', 'ghost', '--db', '']],
+    [['tenant', 'list', '--db', '']],
+    [['token', 'list', '--db', '']],
+    [['journal', 'verify', '--db', '']],
+    [['admin', 'list', '--db', '']],
+    [['export', '--db', '']],
+    [['backup', '/tmp/never.db', '--db', '']],
+  ])('%p with an empty --db is one line, exit 2, and leaves no file behind', async (args) => {
+    const { code, output } = await runBinary(args)
+    expect(output).toContain('--db is empty')
+    expect(output.trim().split('\n')).toHaveLength(1)
+    expect(code).toBe(2)
+    expect(existsSync(join(REPO_ROOT, '-lock'))).toBe(false)
+  })
+
+  test.each([[['admin', 'frob']], [['admin', 'add']], [['admin', 'list', '--bogus']], [['admin', 'add', 'a b']]])(
+    '%p is a usage mistake: one line and exit 2, like every other command',
+    async (args) => {
+      const { code, output } = await runBinary(args)
+      expect(output.trim().split('\n')).toHaveLength(1)
+      expect(code).toBe(2)
+    }
+  )
 
   test('first start generates a token, stores only its hash, and it keeps working after restart', async () => {
     const db = join(tmp(), 'scim.db')
