@@ -1,6 +1,6 @@
 // `scim-server backup FILE` and `restore FILE`: an online consistent copy, and putting one back.
 import { Database } from 'bun:sqlite'
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { MIGRATIONS } from '../store/migrations.gen'
 import { migrationStatus } from '../store/migrate'
@@ -130,8 +130,35 @@ function copyDatabase(source: string, target: string): void {
  * (restoring that file later puts them back together).
  * Migrations of an older backup run when the server next starts.
  */
+/**
+ * Why `--db` names nothing restore may replace: a directory (`--db /var/lib/scim-server` was
+ * renamed aside whole, and a file put in its place) or a file that is no SQLite database (a typo
+ * naming a config file). A damaged database is still one: restoring it is what restore is for.
+ */
+function replaceProblem(dbPath: string): string | undefined {
+  if (!existsSync(dbPath)) return undefined
+  if (!statSync(dbPath).isFile())
+    return `${resolve(dbPath)} is not a file: --db names the database file the server uses`
+  const head = Buffer.alloc(SQLITE_HEADER.length)
+  const fd = openSync(dbPath, 'r')
+  let read: number
+  try {
+    read = readSync(fd, head, 0, head.length, 0)
+  } finally {
+    closeSync(fd)
+  }
+  // An empty file is a database not yet written (SQLite creates one so).
+  if (read === 0 || head.equals(SQLITE_HEADER)) return undefined
+  return `${resolve(dbPath)} is not a SQLite database, so restore leaves it alone: --db names the database file the server uses`
+}
+
+/** The first 16 bytes of every SQLite database file (https://www.sqlite.org/fileformat.html). */
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1')
+
 export function restoreDatabase(dbPath: string, source: string): string {
   if (!existsSync(source)) throw new CommandError(`no backup at ${resolve(source)}`)
+  const replacing = replaceProblem(dbPath)
+  if (replacing) throw new CommandError(`cannot restore: ${replacing}`)
   const problem = restoreProblem(source)
   if (problem) throw new CommandError(`${resolve(source)} cannot be restored: ${problem}`)
   let lock

@@ -1,6 +1,15 @@
 // `backup FILE` of something that is no database, and `restore FILE` of a database whose latest commits are still in its -wal.
 import { afterEach, describe, expect, test } from 'bun:test'
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { backupDatabase, CommandError, describeDatabase, restoreDatabase } from '../../src/cli/backup'
@@ -43,6 +52,44 @@ describe('cli/backup restore', () => {
     expect(restoreDatabase(db, join(dir, aside))).toContain(': 3 users, 0 groups')
     expect(describeDatabase(db)).toEqual({ users: 3, groups: 0 })
     expect(readdirSync(dir).filter((f) => f.includes('.restoring-'))).toEqual([])
+  })
+
+  // `--db /var/lib/scim-server` (the state directory) was renamed aside whole, a file put in its place.
+  test('a --db that is a directory or no SQLite file is refused and left as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'restore-'))
+    dirs.push(dir)
+    const backup = join(dir, 'backup.db')
+    await crashImage(backup, 2)
+    const state = join(dir, 'state')
+    mkdirSync(state)
+    writeFileSync(join(state, 'keep.txt'), 'x')
+    const notes = join(dir, 'notes.txt')
+    writeFileSync(notes, 'not a database')
+    for (const target of [state, notes]) {
+      const err = (() => {
+        try {
+          restoreDatabase(target, backup)
+        } catch (e) {
+          return e
+        }
+      })()
+      expect(err).toBeInstanceOf(CommandError)
+      expect((err as Error).message).toContain('--db names the database file')
+    }
+    expect(readdirSync(state)).toEqual(['keep.txt'])
+    expect(readFileSync(notes, 'utf8')).toBe('not a database')
+    // Nothing was set aside or left half-copied beside them.
+    expect(readdirSync(dir).filter((f) => /\.(replaced|restoring)-/.test(f))).toEqual([])
+  })
+
+  test('an empty file at --db is a database not yet written: it is replaced', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'restore-'))
+    dirs.push(dir)
+    const backup = join(dir, 'backup.db')
+    await crashImage(backup, 2)
+    const db = join(dir, 'scim.db')
+    writeFileSync(db, '')
+    expect(restoreDatabase(db, backup)).toContain(': 2 users, 0 groups')
   })
 })
 
