@@ -8,7 +8,7 @@ import { backupDatabase, CommandError, restoreDatabase } from './cli/backup'
 import { readSchemaFile } from './cli/schema-files'
 import { tokenCommand } from './cli/token-command'
 import { tenantCommand } from './cli/tenant-command'
-import { exportCommand, importCommand, pgTransferServer, takeTenantFlag, type TransferServer } from './cli/transfer'
+import { exportCommand, sqliteSnapshot, importCommand, pgTransferServer, takeTenantFlag, type TransferServer } from './cli/transfer'
 import { issueToken, storedTokenHashes } from './cli/token-store'
 import { listenOrigin } from './cli/listen-url'
 import { printable } from './cli/printable'
@@ -342,7 +342,7 @@ async function transferServer(config: Config): Promise<TransferServer & { close(
   if (!isPostgresUrl(config.db)) {
     openOrFail(config).sqlite.close()
     const server = await buildServer(config, [])
-    return { tenants: server.tenants, close: () => server.store.close() }
+    return { tenants: server.tenants, snapshot: sqliteSnapshot(server.sqlite), close: () => server.store.close() }
   }
   try {
     const server = await pgTransferServer(await serverOptions(config, []))

@@ -1,4 +1,5 @@
 // `scim-server export` and `import`: every user and group as SCIM JSON lines, and back.
+import type { Database } from 'bun:sqlite'
 import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ScimError } from '../scim/errors'
@@ -28,6 +29,24 @@ import { progress } from './progress'
 /** What export and import need of a server, whichever store is behind it: the tenants' services. */
 export interface TransferServer {
   tenants: TenantSource
+  /**
+   * Runs `read` in one read transaction, so what it reads is one moment's database: an export
+   * read page by page beside a running server otherwise listed a group's new member but not the
+   * member, and importing the file dropped the group. SQLite only (PostgreSQL reads page by page).
+   */
+  snapshot?<T>(read: () => Promise<T>): Promise<T>
+}
+
+/** TransferServer.snapshot on one SQLite connection: a deferred transaction holds one read snapshot (WAL). */
+export function sqliteSnapshot(sqlite: Database): NonNullable<TransferServer['snapshot']> {
+  return async (read) => {
+    sqlite.run('BEGIN')
+    try {
+      return await read()
+    } finally {
+      sqlite.run('COMMIT')
+    }
+  }
 }
 
 /** Lines imported at once: enough to fill each group commit, few enough to keep memory small. */
@@ -70,6 +89,15 @@ export async function exportCommand(
 ): Promise<string> {
   const started = performance.now()
   const { deps, req } = tenantOf(server, tenant)
+  const whole = () => writeExport(deps, req, out)
+  const written = await (server.snapshot ? server.snapshot(whole) : whole())
+  const summary = `exported ${written.count} resources${out ? ` to ${resolve(out)}` : ''} in ${((performance.now() - started) / 1000).toFixed(1)} s`
+  written.shown.finish(summary)
+  return summary
+}
+
+/** Every resource of the tenant as lines to `out` (a file) or standard output, with a progress line. */
+async function writeExport(deps: ServiceDeps, req: RequestInfo, out: string | undefined) {
   let total = 0
   for (const type of deps.registry.resourceTypes)
     total += (await run(deps.store.query(type, { startIndex: 1, count: 0 }))).total
@@ -88,9 +116,7 @@ export async function exportCommand(
     at = page.next
   }
   await sink?.end()
-  const summary = `exported ${written} resources${out ? ` to ${resolve(out)}` : ''} in ${((performance.now() - started) / 1000).toFixed(1)} s`
-  shown.finish(summary)
-  return summary
+  return { count: written, shown }
 }
 
 interface ImportReport {
