@@ -26,20 +26,30 @@ function decoded(bytes: Uint8Array): string | undefined {
   }
 }
 
-/** A line read from the file: its 1-based number, its text (undefined when not UTF-8), the bytes read so far. */
+/** A line read from the file: its 1-based number, its text (undefined when not UTF-8 or too long), the bytes read so far. */
 export interface ReadLine {
   line: number
   text: string | undefined
   bytesRead: number
+  /** The line was longer than the bound: its bytes were skipped, not kept, and `text` is undefined. */
+  tooLong?: true
 }
+
+/**
+ * How far past the bound a line is skipped to find its end; past that the file is taken for one
+ * without line ends (/dev/zero) and reading stops, rather than reading it for ever.
+ */
+const SKIP_FACTOR = 64
 
 /**
  * Yields each line with its 1-based number and the bytes read so far; CR before LF is dropped.
  * Lines are split on bytes and each is decoded on its own, so a line that is not UTF-8 is named
- * by its number and the lines around it still read. Plain reads, not Bun.file().stream(): that
- * one registers character devices such as /dev/null with epoll, which refuses them (EPERM),
- * while a read works on any file, device or FIFO. What cannot be read, and a line longer than
- * `maxLineBytes`, is a CommandError of one line.
+ * by its number and the lines around it still read. A line longer than `maxLineBytes` is skipped
+ * to its end without being kept and yielded as `tooLong`, so the lines after it still read (one
+ * such line stopped the whole import, and dropped the lines waiting for a retry). Plain reads,
+ * not Bun.file().stream(): that one registers character devices such as /dev/null with epoll,
+ * which refuses them (EPERM), while a read works on any file, device or FIFO. What cannot be
+ * read, and a line still without end `SKIP_FACTOR` times past the bound, is a CommandError of one line.
  */
 export async function* readLines(path: string, maxLineBytes: number): AsyncGenerator<ReadLine> {
   const file = await open(path, 'r').catch((err: unknown) => {
@@ -50,6 +60,8 @@ export async function* readLines(path: string, maxLineBytes: number): AsyncGener
     // The start of the line being read, copied out of `buffer`, which the next read reuses.
     let parts: Buffer[] = []
     let pendingBytes = 0
+    // Bytes of a too-long line skipped so far; undefined while the line is being kept.
+    let skipped: number | undefined
     let line = 0
     let bytesRead = 0
     for (;;) {
@@ -61,21 +73,34 @@ export async function* readLines(path: string, maxLineBytes: number): AsyncGener
       const chunk = buffer.subarray(0, read.bytesRead)
       let start = 0
       for (let at = chunk.indexOf(LF); at >= 0; at = chunk.indexOf(LF, start)) {
+        line++
         const tail = chunk.subarray(start, at)
-        const bytes = parts.length === 0 ? tail : Buffer.concat([...parts, tail])
+        if (skipped !== undefined || pendingBytes + tail.length > maxLineBytes) {
+          yield { line, text: undefined, bytesRead, tooLong: true }
+        } else {
+          yield { line, text: decoded(parts.length === 0 ? tail : Buffer.concat([...parts, tail])), bytesRead }
+        }
         parts = []
         pendingBytes = 0
-        line++
-        yield { line, text: decoded(bytes), bytesRead }
+        skipped = undefined
         start = at + 1
       }
-      if (start < chunk.length) {
+      const rest = chunk.length - start
+      if (skipped !== undefined) skipped += rest
+      else if (rest > 0) {
         parts.push(Buffer.from(chunk.subarray(start)))
-        pendingBytes += chunk.length - start
+        pendingBytes += rest
+        if (pendingBytes > maxLineBytes) {
+          skipped = pendingBytes
+          parts = []
+          pendingBytes = 0
+        }
       }
-      if (pendingBytes > maxLineBytes) throw new CommandError(`line ${line + 1} is longer than ${maxLineBytes} bytes`)
+      if (skipped !== undefined && skipped > maxLineBytes * SKIP_FACTOR)
+        throw new CommandError(`line ${line + 1} is longer than ${maxLineBytes} bytes`)
     }
-    if (pendingBytes > 0) yield { line: line + 1, text: decoded(Buffer.concat(parts)), bytesRead }
+    if (skipped !== undefined) yield { line: line + 1, text: undefined, bytesRead, tooLong: true }
+    else if (pendingBytes > 0) yield { line: line + 1, text: decoded(Buffer.concat(parts)), bytesRead }
   } finally {
     await file.close()
   }

@@ -173,7 +173,15 @@ export async function importCommand(
     if (running.size >= IN_FLIGHT) await Promise.race(running)
   }
   try {
-    for await (const { line, text, bytesRead } of readLines(file, MAX_LINE_BYTES)) {
+    for await (const { line, text, bytesRead, tooLong } of readLines(file, MAX_LINE_BYTES)) {
+      if (tooLong) {
+        // As a request body past the bound: refused, and the lines after it still go.
+        result.failures.push({
+          line,
+          error: ScimError.payloadTooLarge(`the line is longer than ${MAX_LINE_BYTES} bytes`),
+        })
+        continue
+      }
       if (text === undefined) {
         // As a request body that is not UTF-8 (RFC 8259 §8.1): refused, never stored altered.
         result.failures.push({ line, error: ScimError.invalidSyntax('the line is not valid UTF-8') })

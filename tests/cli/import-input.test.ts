@@ -6,7 +6,7 @@ import { CommandError } from '../../src/cli/backup'
 import { exportCommand, importCommand } from '../../src/cli/transfer'
 import type { LineFailure } from '../../src/service/import'
 import { makeTestApp } from '../helpers/app'
-import { readJson, URN_USER } from '../helpers/scim'
+import { readJson, URN_GROUP, URN_USER } from '../helpers/scim'
 
 describe('cli/transfer import input', () => {
   test('/dev/null imports nothing and reports the normal summary', async () => {
@@ -30,6 +30,43 @@ describe('cli/transfer import input', () => {
       expect(failures.map((f) => [f.line, f.error.status, f.error.scimType])).toEqual([[2, 400, 'invalidSyntax']])
       const users = await readJson(await app.request('GET', '/scim/v2/Users'))
       expect(users.Resources.map((u: { userName: string }) => u.userName)).toEqual(['ada'])
+    } finally {
+      rmSync(dir, { recursive: true })
+    }
+  })
+
+  // One such line stopped the import: the lines after it were never tried, and a group waiting for
+  // a later line's user was neither imported nor reported.
+  test('a line past 16 MiB fails as 413 with its number; the lines after it, and the retries, still import', async () => {
+    const app = makeTestApp()
+    const dir = mkdtempSync(`${tmpdir()}/import-`)
+    try {
+      const file = `${dir}/huge.jsonl`
+      const later = '01a00000-0000-7000-8000-000000000001'
+      const lines = [
+        JSON.stringify({ schemas: [URN_GROUP], displayName: 'team', members: [{ value: later }] }),
+        JSON.stringify({ schemas: [URN_USER], userName: 'a@ex.com' }),
+        JSON.stringify({ schemas: [URN_USER], userName: 'huge', nickName: 'x'.repeat(17 * 1_048_576) }),
+        JSON.stringify({ schemas: [URN_USER], id: later, userName: 'later@ex.com' }),
+        JSON.stringify({ schemas: [URN_USER], userName: 'after@ex.com' }),
+      ]
+      writeFileSync(file, `${lines.join('\n')}\n`)
+      const failures: LineFailure[] = []
+      const { failed } = await importCommand(app.server, file, (f) => failures.push(f))
+      expect(failures.map((f) => [f.line, f.error.status])).toEqual([[3, 413]])
+      expect(failed).toBe(1)
+      const users = await readJson(await app.request('GET', '/scim/v2/Users'))
+      expect(users.Resources.map((u: { userName: string }) => u.userName).sort()).toEqual([
+        'a@ex.com',
+        'after@ex.com',
+        'later@ex.com',
+      ])
+      // The group waited for the later line's user, and then was imported with it as its member.
+      const laterId = users.Resources.find((u: { userName: string }) => u.userName === 'later@ex.com').id
+      const groups = await readJson(await app.request('GET', '/scim/v2/Groups'))
+      expect(groups.Resources.map((g: { members: { value: string }[] }) => g.members.map((m) => m.value))).toEqual([
+        [laterId],
+      ])
     } finally {
       rmSync(dir, { recursive: true })
     }

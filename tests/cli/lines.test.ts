@@ -60,6 +60,19 @@ describe('cli/lines', () => {
     expect(await texts(file, 1024 * 1024)).toEqual([long, 'next'])
   })
 
+  test('a line past the bound is yielded as too long, by its number, and the lines after it read', async () => {
+    const file = join(tempDir(), 'long.jsonl')
+    writeFileSync(file, `a\n${'x'.repeat(200_000)}\nb\n${'y'.repeat(5000)}`)
+    const lines: { line: number; text: string | undefined; tooLong?: true }[] = []
+    for await (const { line, text, tooLong } of readLines(file, 4096)) lines.push({ line, text, tooLong })
+    expect(lines).toEqual([
+      { line: 1, text: 'a', tooLong: undefined },
+      { line: 2, text: undefined, tooLong: true },
+      { line: 3, text: 'b', tooLong: undefined },
+      { line: 4, text: undefined, tooLong: true },
+    ])
+  })
+
   test('a character device with nothing in it (/dev/null) gives no lines', async () => {
     expect(await texts('/dev/null')).toEqual([])
   })
