@@ -3,6 +3,7 @@ import type { Server } from 'bun'
 import { hostname } from 'node:os'
 import { resolve } from 'node:path'
 import { parseCommandLine, USAGE, UsageError, type Config } from './cli/args'
+import { stopQuietlyOnBrokenPipe } from './cli/broken-pipe'
 import { adminCommand } from './cli/admin-command'
 import { backupDatabase, CommandError, restoreDatabase } from './cli/backup'
 import { readSchemaFile } from './cli/schema-files'
@@ -394,6 +395,7 @@ async function dataCommand(config: Config, tenant: string): Promise<void> {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2)
+  stopQuietlyOnBrokenPipe()
   if (argv[0] === 'token') return tokenCommand(argv.slice(1), process.env)
   if (argv[0] === 'admin') return adminCommand(argv.slice(1), process.env)
   if (argv[0] === 'journal') return void (process.exitCode = await journalCommand(argv.slice(1), process.env))

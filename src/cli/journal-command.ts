@@ -1,5 +1,6 @@
 // `scim-server journal verify|export|restore`: check the chain, hand it to a SIEM, undo a mistake.
 import { databasePath } from './db-path'
+import { isBrokenPipe } from './broken-pipe'
 import { newResourceId } from '../scim/resource-id'
 import { parseArgs } from 'node:util'
 import type { FileSink } from 'bun'
@@ -248,11 +249,20 @@ async function exportEntries(journal: JournalDatabase, args: JournalArgs): Promi
     return 1
   }
   let n = 0
-  for await (const e of journal.entriesSince(args.tenant, args.since)) {
-    sink.write(`${args.format === 'cef' ? cefLine(e, VERSION) : JSON.stringify(e)}\n`)
-    n++
+  try {
+    for await (const e of journal.entriesSince(args.tenant, args.since)) {
+      // A write that had to flush hands back its promise: awaited, a failed flush (EPIPE) is caught
+      // below instead of rejecting unhandled, and a slow reader holds the export back.
+      const flushed: unknown = sink.write(`${args.format === 'cef' ? cefLine(e, VERSION) : JSON.stringify(e)}\n`)
+      if (flushed instanceof Promise) await flushed
+      n++
+    }
+    await sink.end()
+  } catch (err) {
+    // `journal export | head -1`: the reader has what it wanted.
+    if (!args.out && isBrokenPipe(err)) return 0
+    throw err
   }
-  await sink.end()
   if (args.out) console.error(`exported ${n} entries to ${args.out}`)
   return 0
 }

@@ -3,8 +3,9 @@ import { describe, expect, test } from 'bun:test'
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { REPO_ROOT } from '../helpers/binary'
+import { ensureBinary, REPO_ROOT } from '../helpers/binary'
 import { freePort, runBinary, spawnBinary } from '../helpers/process'
+import { URN_USER } from '../helpers/scim'
 import { attribute } from '../helpers/schema'
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'scim-cli-'))
@@ -64,6 +65,28 @@ describe('scim-server command', () => {
       expect(code).toBe(2)
     }
   )
+
+  // `export | head -1`: the failed write was an unhandled error with pages of the bundle's source, status 1.
+  test('export and journal export whose reader goes away stop quietly with status 0', async () => {
+    const dir = tmp()
+    const db = join(dir, 'scim.db')
+    const file = join(dir, 'users.jsonl')
+    const line = (i: number) =>
+      JSON.stringify({ schemas: [URN_USER], userName: `u${i}@example.com`, title: 'x'.repeat(200) })
+    writeFileSync(file, `${Array.from({ length: 1000 }, (_, i) => line(i)).join('\n')}\n`)
+    // Only serve and tenant add make a database.
+    expect((await runBinary(['tenant', 'add', 'seed', '--db', db])).code).toBe(0)
+    expect((await runBinary(['import', file, '--db', db])).code).toBe(0)
+    for (const args of [['export'], ['journal', 'export']]) {
+      const proc = Bun.spawn([await ensureBinary(), ...args, '--db', db], { stdout: 'pipe', stderr: 'pipe' })
+      const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader()
+      expect((await reader.read()).done).toBe(false)
+      // The reader has what it wanted, as `head -1` does: the pipe closes under the writer.
+      await reader.cancel()
+      expect(await proc.exited).toBe(0)
+      expect(await new Response(proc.stderr as ReadableStream).text()).not.toContain('EPIPE')
+    }
+  })
 
   test('first start generates a token, stores only its hash, and it keeps working after restart', async () => {
     const db = join(tmp(), 'scim.db')
