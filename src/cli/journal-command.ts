@@ -1,5 +1,6 @@
 // `scim-server journal verify|export|restore`: check the chain, hand it to a SIEM, undo a mistake.
 import { databasePath } from './db-path'
+import { parseDateTime } from '../scim/datetime'
 import { isBrokenPipe } from './broken-pipe'
 import { newResourceId } from '../scim/resource-id'
 import { parseArgs } from 'node:util'
@@ -78,12 +79,19 @@ interface JournalArgs {
   limits: Limits
 }
 
-/** An ISO time for `--since`, normalised to the form entries store (UTC, milliseconds), so text order is time order. */
+/**
+ * An ISO time for `--since`, normalised to the form entries store (UTC, milliseconds), so text
+ * order is time order. Read as every dateTime here is (parseDateTime: a real calendar date, no
+ * zone meaning UTC), or a date alone as its midnight UTC. Date.parse took 2026-02-30 as March 2nd,
+ * so a mistyped `journal restore --since` would have restored from another day.
+ */
 function sinceOf(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined
-  const t = Date.parse(raw)
-  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(t))
-    throw new JournalUsageError(`--since must be an ISO 8601 time such as 2026-05-01T09:00:00Z, got '${raw}'`)
+  const t = parseDateTime(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw)
+  if (t === undefined)
+    throw new JournalUsageError(
+      `--since must be a real ISO 8601 time such as 2026-05-01T09:00:00Z (or a date, 2026-05-01), got '${raw}'`
+    )
   return new Date(t).toISOString()
 }
 

@@ -176,3 +176,25 @@ describe('cli/journal-command verify and export', () => {
     }
   })
 })
+
+describe('cli/journal --since', () => {
+  // Date.parse took 2026-02-30 as March 2nd: a mistyped restore --since restored from another day.
+  test.each(['2026-02-30T00:00:00Z', '2026-13-01', '2026-05-01T25:00:00Z', 'yesterday', '2026-05'])(
+    '%s is refused in one line, exit 2, before anything is read',
+    async (since) => {
+      const { code, output } = await journal('export', '--db', '/nonexistent/scim.db', '--since', since)
+      expect(code).toBe(2)
+      expect(output).toContain('--since must be a real ISO 8601 time')
+      expect(output.split('\n')).toHaveLength(1)
+    }
+  )
+
+  test.each(['2026-05-01', '2026-05-01T09:00:00', '2026-05-01T09:00:00.5+02:00'])(
+    '%s is a time (a date is its midnight UTC, no zone is UTC): the command goes on to the database',
+    async (since) => {
+      const { code, output } = await journal('export', '--db', '/nonexistent/scim.db', '--since', since)
+      expect(output).not.toContain('--since')
+      expect(code).toBe(1)
+    }
+  )
+})
