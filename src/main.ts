@@ -1,4 +1,5 @@
 // The composition root: read argv/env, open storage, build the app, listen, and shut down cleanly.
+import { openCommandDatabase } from './cli/command-db'
 import type { Server } from 'bun'
 import { hostname } from 'node:os'
 import { resolve } from 'node:path'
@@ -9,7 +10,14 @@ import { backupDatabase, CommandError, restoreDatabase } from './cli/backup'
 import { readSchemaFile } from './cli/schema-files'
 import { tokenCommand } from './cli/token-command'
 import { tenantCommand } from './cli/tenant-command'
-import { exportCommand, sqliteSnapshot, importCommand, pgTransferServer, takeTenantFlag, type TransferServer } from './cli/transfer'
+import {
+  exportCommand,
+  sqliteSnapshot,
+  importCommand,
+  pgTransferServer,
+  takeTenantFlag,
+  type TransferServer,
+} from './cli/transfer'
 import { issueToken, storedTokenHashes } from './cli/token-store'
 import { listenOrigin } from './cli/listen-url'
 import { printable } from './cli/printable'
@@ -30,7 +38,7 @@ import { migrateDbCommand } from './cli/migrate-db'
 import { healthCommand } from './cli/health-command'
 import { keepJournalFor, pruneJournal } from './journal/retention'
 import { pgPruneJournal } from './store-pg/journal-prune'
-import { DatabaseError, openDatabase } from './store/db'
+import { DatabaseError, type openDatabase } from './store/db'
 import { DatabaseInUseError, lockDatabase, type ServerLock } from './store/server-lock'
 import { VERSION } from './version'
 
@@ -42,7 +50,7 @@ function fail(message: string, code = 1): never {
 /** Opens an existing database for an admin command: only `serve` creates one. */
 function openOrFail(config: Config): ReturnType<typeof openDatabase> {
   try {
-    return openDatabase(config.db, config.durability, { create: false })
+    return openCommandDatabase(config.db, false, config.durability)
   } catch (err) {
     return fail(
       err instanceof DatabaseError ? err.message : `cannot open database ${config.db}: ${(err as Error).message}`

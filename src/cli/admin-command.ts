@@ -1,4 +1,5 @@
 // `scim-server admin add|list|remove`: the admin console's accounts, kept in the server's database.
+import { openCommandDatabase } from './command-db'
 import { databasePath } from './db-path'
 import { parseArgs } from 'node:util'
 import { spawnSync } from 'node:child_process'
@@ -8,7 +9,7 @@ import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../conso
 import { pgAdminStore } from '../store-pg/console-admins'
 import { openPgCommandDatabase } from './pg-database'
 import { isPostgresUrl } from '../store-pg/url'
-import { busyAsDatabaseError, DatabaseError, openDatabase } from '../store/db'
+import { busyAsDatabaseError, DatabaseError } from '../store/db'
 
 export const ADMIN_USAGE = `Usage:
   scim-server admin add NAME [--link [--url URL]] [--db PATH]
@@ -43,7 +44,7 @@ async function openAdmins(path: string): Promise<{ admins: AdminStore; close(): 
       const sql = await openPgCommandDatabase(path)
       return { admins: pgAdminStore(sql), close: () => sql.close() }
     }
-    const { sqlite } = openDatabase(path, 'full', { create: false })
+    const { sqlite } = openCommandDatabase(path)
     return { admins: createAdminStore(sqlite), close: async () => sqlite.close() }
   } catch (err) {
     throw new AdminError(err instanceof DatabaseError ? err.message : `cannot open database ${path}: ${String(err)}`)

@@ -1,4 +1,5 @@
 // `scim-server journal verify|export|restore`: check the chain, hand it to a SIEM, undo a mistake.
+import { openCommandDatabase } from './command-db'
 import { databasePath } from './db-path'
 import { parseDateTime } from '../scim/datetime'
 import { isBrokenPipe } from './broken-pipe'
@@ -16,7 +17,7 @@ import type { Registry } from '../scim/schema/registry'
 import type { ResourceStore, ServiceDeps } from '../service/context'
 import { restoreSince } from '../service/restore'
 import { run } from '../service/effect'
-import { DatabaseError, openDatabase } from '../store/db'
+import { DatabaseError } from '../store/db'
 import { pgEntriesSince } from '../store-pg/journal-read'
 import { pgReadTenant } from '../store-pg/tenants'
 import { verifyPgJournal } from '../store-pg/journal-verify'
@@ -218,7 +219,7 @@ interface JournalDatabase {
 }
 
 function sqliteJournalDatabase(path: string): JournalDatabase {
-  const opened = openDatabase(path, 'full', { create: false })
+  const opened = openCommandDatabase(path)
   return {
     verify: (tenant) => verifyJournal(opened.sqlite, tenant),
     entriesSince: (tenant, since) => entriesSince(opened.sqlite, tenant, since),

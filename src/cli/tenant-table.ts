@@ -1,4 +1,5 @@
 // The tenants table as `tenant` commands use it, as effects: a SQLite file's at once, a PostgreSQL database's awaited.
+import { openCommandDatabase } from './command-db'
 import type { Database } from 'bun:sqlite'
 import { placePushStreams, type PushStart } from '../events/push-urls'
 import { awaited, type Effect } from '../service/effect'
@@ -10,7 +11,6 @@ import {
   pgReadTenant,
   pgReadTenants,
 } from '../store-pg/tenants'
-import { openDatabase } from '../store/db'
 import { checkSchemas, checkSettings, createTenant, noSuchTenant } from '../tenants/create'
 import type { TenantConfig, TenantRow } from '../tenants/config'
 import { countTenant, deleteTenant, readTenant, readTenants, type TenantCounts, updateTenant } from '../tenants/rows'
@@ -50,7 +50,7 @@ function checkedEdit(edit: (before: TenantConfig) => NewTenant): (before: Tenant
 
 /** The tenants table of the SQLite file at `path` (created only when `create`); throws a DatabaseError. */
 export function sqliteTenantTable(path: string, create: boolean): TenantTable {
-  const db: Database = openDatabase(path, 'full', { create }).sqlite
+  const db: Database = openCommandDatabase(path, create).sqlite
   return {
     *rows() {
       return readTenants(db)

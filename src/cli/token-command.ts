@@ -1,4 +1,5 @@
 // `scim-server token …`: issue, list, revoke and reset tenants' bearer tokens in the database a server uses.
+import { openCommandDatabase } from './command-db'
 import { databasePath } from './db-path'
 import { parseArgs } from 'node:util'
 import {
@@ -16,7 +17,7 @@ import type { Database } from 'bun:sqlite'
 import { isPostgresUrl } from '../store-pg/url'
 import { awaited, type Effect, run } from '../service/effect'
 import { pgIssueToken, pgListTokens, pgResetTokens, pgRevokeToken } from '../store-pg/tokens'
-import { busyAsDatabaseError, DatabaseError, openDatabase } from '../store/db'
+import { busyAsDatabaseError, DatabaseError } from '../store/db'
 import { DurationError, parseDuration } from './duration'
 import { pgCommandDatabase } from './pg-database'
 
@@ -201,7 +202,7 @@ interface TokenTable {
 function sqliteTokenTable(path: string, out: Output): TokenTable | undefined {
   let db: Database
   try {
-    db = openDatabase(path, 'full', { create: false }).sqlite
+    db = openCommandDatabase(path).sqlite
   } catch (err) {
     out.error(`scim-server: ${err instanceof DatabaseError ? err.message : (err as Error).message}`)
     return undefined

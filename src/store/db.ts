@@ -6,7 +6,7 @@ import { basename, resolve } from 'node:path'
 import { drizzle, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import type { Durability } from './durability'
 import { isBusy } from './errors'
-import { applyMigrations } from './migrate'
+import { applyMigrations, migrationStatus } from './migrate'
 import { MIGRATIONS } from './migrations.gen'
 import { probeWrite } from './readiness'
 import { refoldNames } from './refold'
@@ -34,10 +34,21 @@ export class DatabaseError extends Error {}
  */
 /** The page cache of the server's connection, in KiB (a bound in bytes, as `cache_size` takes it negated). */
 export const PAGE_CACHE_KIB = 64 * 1024
+export interface OpenOptions {
+  /** False: refuse a file that does not exist (only serve and tenant add make one). */
+  create?: boolean
+  mmapBytes?: number
+  /**
+   * Called before migrations this file lacks are applied to a database that existed (a command
+   * run beside a server asks whether one of an older version serves it; see cli/command-db.ts).
+   */
+  beforeMigrating?: (pending: number) => void
+}
+
 export function openDatabase(
   path: string,
   durability: Durability = 'full',
-  { create = true, mmapBytes = 0 }: { create?: boolean; mmapBytes?: number } = {}
+  { create = true, mmapBytes = 0, beforeMigrating }: OpenOptions = {}
 ): OpenedDatabase {
   // The commands that take a postgres:// URL open it themselves; whatever reaches here reads SQLite's tables.
   if (isPostgresUrl(path))
@@ -52,9 +63,13 @@ export function openDatabase(
       `no database at ${shown}: only \`scim-server serve\` creates one; give --db the file the server uses`
     )
   }
+  const existed = path !== ':memory:' && existsSync(path)
   let sqlite: Database | undefined
   try {
     sqlite = new Database(path, { create, readwrite: true, strict: true })
+    // Before anything is written (WAL mode stays in the file): another application's database,
+    // named by a typo, was given scim-server's tables and WAL mode without a word.
+    refuseForeign(sqlite, shown)
     sqlite.run('PRAGMA journal_mode = WAL')
     sqlite.run(`PRAGMA synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`)
     sqlite.run('PRAGMA foreign_keys = ON')
@@ -66,6 +81,10 @@ export function openDatabase(
     // map as well (--db-mmap-bytes) to ~195 µs, and a GET by id from 28 to 17 µs.
     sqlite.run(`PRAGMA cache_size = ${-PAGE_CACHE_KIB}`)
     sqlite.run(`PRAGMA mmap_size = ${Math.max(0, Math.floor(mmapBytes))}`)
+    if (existed && beforeMigrating) {
+      const pending = hasMigrationTable(sqlite) ? migrationStatus(sqlite, MIGRATIONS).pending.length : MIGRATIONS.length
+      if (pending > 0) beforeMigrating(pending)
+    }
     applyMigrations(sqlite, MIGRATIONS)
     probeWrite(sqlite)
     refoldNames(sqlite, console.warn)
@@ -74,6 +93,23 @@ export function openDatabase(
     throw openError(err, path)
   }
   return { sqlite, orm: drizzle({ client: sqlite, schema: tables }) }
+}
+
+function hasMigrationTable(sqlite: Database): boolean {
+  return (
+    sqlite.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get() !== null
+  )
+}
+
+/** A database with tables, none of them scim-server's bookkeeping table, is some other application's. */
+function refuseForeign(sqlite: Database, shown: string): void {
+  const { tables } = sqlite
+    .query<{ tables: number }, []>("SELECT count(*) AS tables FROM sqlite_master WHERE type = 'table'")
+    .get()!
+  if (tables > 0 && !hasMigrationTable(sqlite))
+    throw new DatabaseError(
+      `${shown} is a SQLite database of something else (it has tables, none of scim-server's): --db names the file the server uses`
+    )
 }
 
 /**
@@ -91,8 +127,8 @@ export function busyAsDatabaseError(err: unknown): unknown {
  * create the files beside an existing database: all mean "not writable here".
  */
 export function openError(err: unknown, path: string): DatabaseError {
-  // The last guard for every caller: an empty path is SQLite's temporary database, gone at close.
-  if (path.trim() === '') throw new DatabaseError(EMPTY_DB)
+  // Said whole already (a foreign database, a migration a server of another version forbids).
+  if (err instanceof DatabaseError) return err
   const shown = path === ':memory:' ? path : resolve(path)
   const code = String((err as { code?: unknown }).code ?? '')
   const reason = (err as Error).message

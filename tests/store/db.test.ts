@@ -68,3 +68,26 @@ describe('the write probe', () => {
     expect(readinessProblem(sqlite, MIGRATIONS)).toBeUndefined()
   })
 })
+
+describe('openDatabase refuses another application’s database', () => {
+  // A --db typo naming it gave it scim-server's tables and WAL mode without a word.
+  test('a file with tables, none of them scim-server’s, is refused and left as it was', () => {
+    const path = tmpDb()
+    const other = new Database(path, { create: true })
+    other.run('CREATE TABLE foo (x)')
+    other.close()
+    expect(() => openDatabase(path, 'full', { create: false })).toThrow('is a SQLite database of something else')
+    const after = new Database(path, { readonly: true })
+    expect(after.query("SELECT name FROM sqlite_master WHERE type = 'table'").all()).toEqual([{ name: 'foo' }])
+    expect(after.query('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'delete' })
+    after.close()
+  })
+
+  test('an empty SQLite file is a database not yet written: it is migrated', () => {
+    const path = tmpDb()
+    new Database(path, { create: true }).close()
+    const { sqlite } = openDatabase(path, 'full', { create: false })
+    expect(sqlite.query("SELECT 1 AS ok FROM sqlite_master WHERE name = 'resources'").get()).toEqual({ ok: 1 })
+    sqlite.close()
+  })
+})
