@@ -57,11 +57,16 @@ function targets(values: { port?: string; host?: string; url?: string }, env: Re
   return [`https://${authority}/readyz`, `http://${authority}/readyz`]
 }
 
-/** Runs the command; resolves to its exit code. `print` gets the one line it prints. */
+/**
+ * Runs the command; resolves to its exit code. `print` gets the one line of its answer (ready or
+ * not: the result, on standard output); `printError` a usage mistake (on standard error, as every
+ * other command says one).
+ */
 export async function healthCommand(
   argv: readonly string[],
   env: Record<string, string | undefined>,
-  print: (line: string) => void = console.log
+  print: (line: string) => void = console.log,
+  printError: (line: string) => void = console.error
 ): Promise<number> {
   let urls: string[]
   let insecure: boolean
@@ -76,7 +81,7 @@ export async function healthCommand(
     // This machine's own port: the certificate names the public host, never 127.0.0.1.
     insecure = values.insecure === true || values.url === undefined
   } catch (err) {
-    print(`scim-server: ${(err as Error).message.split('\n')[0]}`)
+    printError(`scim-server: ${(err as Error).message.split('\n')[0]}`)
     return 2
   }
   let failure = ''

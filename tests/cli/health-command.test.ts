@@ -24,8 +24,14 @@ function readyz(status: number, tls?: { cert: string; key: string }) {
 
 async function health(...argv: string[]) {
   const lines: string[] = []
-  const code = await healthCommand(argv, {}, (line) => lines.push(line))
-  return { code, output: lines.join('\n') }
+  const errors: string[] = []
+  const code = await healthCommand(
+    argv,
+    {},
+    (line) => lines.push(line),
+    (line) => errors.push(line)
+  )
+  return { code, output: [...lines, ...errors].join('\n'), errors }
 }
 
 describe('cli/health', () => {
@@ -53,9 +59,13 @@ describe('cli/health', () => {
     const none = await health('--port', port)
     expect(none.code).toBe(1)
     expect(none.output).toStartWith('not ready: no answer')
-    expect((await health('--port', 'x')).code).toBe(2)
-    expect((await health('--url', 'ftp://h/readyz')).code).toBe(2)
-    expect((await health('extra')).code).toBe(2)
+    // A usage mistake goes to standard error, one line, as every command says one.
+    for (const args of [['--port', 'x'], ['--url', 'ftp://h/readyz'], ['extra']]) {
+      const mistake = await health(...args)
+      expect(mistake.code).toBe(2)
+      expect(mistake.errors).toHaveLength(1)
+      expect(mistake.errors[0]).toStartWith('scim-server: ')
+    }
   })
 
   test('SCIM_PORT gives the port when --port does not', async () => {
