@@ -1,7 +1,7 @@
 // `scim-server admin add|list|remove`: the admin console's accounts, kept in the server's database.
+import { parseFlags } from './parse-flags'
 import { openCommandDatabase } from './command-db'
 import { databasePath } from './db-path'
-import { parseArgs } from 'node:util'
 import { spawnSync } from 'node:child_process'
 import { ADMIN_NAME, type AdminStore, createAdminStore, randomSecret, secretHash } from '../console/admin-store'
 import { CONSOLE_PREFIX, LINK_PATH } from '../console/paths'
@@ -82,7 +82,7 @@ async function readPassword(): Promise<string> {
 async function run(argv: readonly string[], env: Record<string, string | undefined>, io: AdminIo): Promise<void> {
   let parsed
   try {
-    parsed = parseArgs({
+    parsed = parseFlags({
       args: [...argv],
       options: {
         db: { type: 'string' },

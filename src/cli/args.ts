@@ -1,7 +1,7 @@
 // Command line and environment → a settled Config (flag, then environment twin, then default).
+import { parseFlags, repeatedFlag } from './parse-flags'
 import { databasePath } from './db-path'
 import { rangeProblem } from '../auth/address-ranges'
-import { parseArgs } from 'node:util'
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../log/types'
 import { LIMIT_SETTINGS, type LimitName, type Limits } from '../scim/limits'
 import { parseRetention } from '../journal/retention'
@@ -319,13 +319,19 @@ function limitsOf(values: Values): Limits {
 export function parseCommandLine(argv: readonly string[], env: Record<string, string | undefined>): Config {
   let parsed
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS as never, allowPositionals: true, strict: true })
+    // serve keeps the last of a repeated flag (a wrapper's defaults overridden); the data commands refuse it.
+    parsed = parseFlags(
+      { args: [...argv], options: OPTIONS as never, allowPositionals: true, strict: true },
+      { lastWins: true }
+    )
   } catch (err) {
     throw new UsageError(`${(err as Error).message.split('\n')[0]} (see --help)`)
   }
   const values = fromEnv(parsed.values as Values, env)
   const [command = 'serve', ...extra] = parsed.positionals
   if (!COMMANDS.has(command)) throw new UsageError(`unknown command '${command}' (see --help)`)
+  const repeated = command === 'serve' ? undefined : repeatedFlag(parsed, OPTIONS)
+  if (repeated !== undefined) throw new UsageError(`--${repeated} is given twice; give it once (see --help)`)
   const takesFile = FILE_COMMANDS.has(command)
   if (takesFile && extra.length === 0) throw new UsageError(`${command} needs a FILE (see --help)`)
   if (extra.length > (takesFile ? 1 : 0))

@@ -1,5 +1,5 @@
 // `scim-server health`: asks a running server's /readyz, for a container's HEALTHCHECK or a probe script.
-import { parseArgs } from 'node:util'
+import { parseFlags } from './parse-flags'
 
 export const HEALTH_USAGE = `Usage:
   scim-server health [--port N] [--host ADDR]   ask the server on this machine (default 127.0.0.1:8080,
@@ -71,7 +71,7 @@ export async function healthCommand(
   let urls: string[]
   let insecure: boolean
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true })
+    const { values, positionals } = parseFlags({ args: [...argv], options: OPTIONS, allowPositionals: true })
     if (values.help) {
       print(HEALTH_USAGE)
       return 0

@@ -1,10 +1,10 @@
 // `scim-server journal verify|export|restore`: check the chain, hand it to a SIEM, undo a mistake.
+import { parseFlags } from './parse-flags'
 import { openCommandDatabase } from './command-db'
 import { databasePath } from './db-path'
 import { parseDateTime } from '../scim/datetime'
 import { isBrokenPipe } from './broken-pipe'
 import { newResourceId } from '../scim/resource-id'
-import { parseArgs } from 'node:util'
 import type { FileSink } from 'bun'
 import { drizzle } from 'drizzle-orm/bun-sql'
 import { API_PREFIX } from '../http/app'
@@ -99,7 +99,7 @@ function sinceOf(raw: string | undefined): string | undefined {
 export function parseJournalArgs(argv: readonly string[], env: Record<string, string | undefined>): JournalArgs {
   let parsed
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true })
+    parsed = parseFlags({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true })
   } catch (err) {
     throw new JournalUsageError(`${(err as Error).message.split('\n')[0]} (see journal --help)`)
   }

@@ -1,9 +1,9 @@
 // `scim-server migrate-db --from PATH --to postgres://…`: the SQLite database copied whole into an empty PostgreSQL one, then verified.
+import { parseFlags } from './parse-flags'
 import { Database } from 'bun:sqlite'
 import { SQL } from 'bun'
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { parseArgs } from 'node:util'
 import { verifyJournal, type Verdict } from '../journal/verify'
 import { migrationStatus } from '../store/migrate'
 import { FOLD_SETTING, FOLD_VERSION } from '../store/refold'
@@ -43,7 +43,7 @@ const OPTIONS = {
 export function parseMigrateArgs(argv: readonly string[]): { from: string; to: string } | 'help' {
   let parsed
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true })
+    parsed = parseFlags({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true })
   } catch (err) {
     throw new MigrateUsageError(`${(err as Error).message.split('\n')[0]} (see migrate-db --help)`)
   }

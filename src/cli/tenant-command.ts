@@ -1,7 +1,7 @@
 // `scim-server tenant add|list|show|set|remove`: tenants as rows of the database, beside a running server.
+import { parseFlags } from './parse-flags'
 import { databasePath } from './db-path'
 import { PUSH_STARTS, pushUrlProblem, type PushStart } from '../events/push-urls'
-import { parseArgs } from 'node:util'
 import { PACK_NAMES } from '../scim/schema/pack'
 import { type Effect, run } from '../service/effect'
 import { isPostgresUrl } from '../store-pg/url'
@@ -113,7 +113,7 @@ export async function runTenantCommand(
 ): Promise<Outcome> {
   let parsed
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true })
+    parsed = parseFlags({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true })
   } catch (err) {
     throw new UsageError(`${(err as Error).message.split('\n')[0]} (see tenant --help)`)
   }

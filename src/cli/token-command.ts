@@ -1,7 +1,7 @@
 // `scim-server token …`: issue, list, revoke and reset tenants' bearer tokens in the database a server uses.
+import { parseFlags } from './parse-flags'
 import { openCommandDatabase } from './command-db'
 import { databasePath } from './db-path'
-import { parseArgs } from 'node:util'
 import {
   issueTokenRecord,
   listTokens,
@@ -75,7 +75,7 @@ function only(values: Record<string, unknown>, action: string, allowed: readonly
 function parse(argv: readonly string[], env: Record<string, string | undefined>, now: Date): Parsed {
   let parsed
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true })
+    parsed = parseFlags({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true })
   } catch (err) {
     throw new TokenUsageError(`${(err as Error).message.split('\n')[0]} (see token --help)`)
   }

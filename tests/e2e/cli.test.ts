@@ -88,6 +88,20 @@ describe('scim-server command', () => {
     }
   })
 
+  // parseArgs keeps the last: `backup F --db a.db --db b.db` copied b.db without a word.
+  test.each([
+    [['backup', '/tmp/never.db', '--db', 'a.db', '--db', 'b.db']],
+    [['token', '--name', 'a', '--name', 'b', '--db', 'x.db']],
+    [['tenant', 'set', 'acme', '--max-results', '10', '--max-results', '20', '--db', 'x.db']],
+    [['journal', 'verify', '--tenant', 'a', '--tenant', 'b']],
+    [['export', '--db', 'a.db', '--db', 'b.db']],
+  ])('%p names the flag given twice, in one line, exit 2', async (args) => {
+    const { code, output } = await runBinary(args)
+    expect(output).toMatch(/--(db|name|max-results|tenant|port) is given twice/)
+    expect(output.trim().split('\n')).toHaveLength(1)
+    expect(code).toBe(2)
+  })
+
   test('first start generates a token, stores only its hash, and it keeps working after restart', async () => {
     const db = join(tmp(), 'scim.db')
     const port = await freePort()

@@ -1,0 +1,29 @@
+// parseArgs as every command reads its words: strict, and a flag that takes one value given once.
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+
+/** The first flag of one value given twice in `parsed` (read with tokens), if any. */
+export function repeatedFlag(
+  parsed: { tokens?: { kind: string; name?: string }[] },
+  options: ParseArgsConfig['options']
+): string | undefined {
+  const seen = new Set<string>()
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== 'option' || token.name === undefined || options?.[token.name]?.multiple) continue
+    if (seen.has(token.name)) return token.name
+    seen.add(token.name)
+  }
+  return undefined
+}
+
+/**
+ * parseArgs, strict, refusing a flag of one value given twice unless `lastWins`: `backup F --db
+ * a.db --db b.db` copied b.db and `token --name a --name b` stored b, without a word (parseArgs
+ * keeps the last). Flags declared `multiple` may repeat. `serve` keeps the last, so a wrapper's
+ * defaults can be overridden. The error goes where each command puts parseArgs' own.
+ */
+export function parseFlags<T extends ParseArgsConfig>(config: T, { lastWins = false } = {}) {
+  const parsed = parseArgs({ ...config, strict: true, tokens: true })
+  const repeated = lastWins ? undefined : repeatedFlag(parsed, config.options)
+  if (repeated !== undefined) throw new Error(`--${repeated} is given twice; give it once`)
+  return parsed
+}
