@@ -22,8 +22,23 @@ export function repeatedFlag(
  * defaults can be overridden. The error goes where each command puts parseArgs' own.
  */
 export function parseFlags<T extends ParseArgsConfig>(config: T, { lastWins = false } = {}) {
-  const parsed = parseArgs({ ...config, strict: true, tokens: true })
+  let parsed
+  try {
+    parsed = parseArgs({ ...config, strict: true, tokens: true })
+  } catch (err) {
+    throw ambiguityExplained(err)
+  }
   const repeated = lastWins ? undefined : repeatedFlag(parsed, config.options)
   if (repeated !== undefined) throw new Error(`--${repeated} is given twice; give it once`)
   return parsed
+}
+
+/**
+ * parseArgs' "Option '--rate-limit' argument is ambiguous", whose first line (all a command
+ * shows) does not say why: the value starts with a dash (`--rate-limit -1`). Said so, with the
+ * spelling that passes it, so the command's own check of the value can answer.
+ */
+function ambiguityExplained(err: unknown): unknown {
+  const m = /^Option '(--[^']+)' argument is ambiguous/.exec((err as Error).message ?? '')
+  return m ? new Error(`${m[1]} takes a value, and the next word starts with a dash: write ${m[1]}=VALUE`) : err
 }

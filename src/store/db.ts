@@ -1,8 +1,8 @@
 // Opens bun:sqlite with the PRAGMAs the server relies on, applies embedded migrations, probes a write.
 import { Database } from 'bun:sqlite'
 import { isPostgresUrl, shownPostgresUrl } from '../store-pg/url'
-import { existsSync } from 'node:fs'
-import { basename, resolve } from 'node:path'
+import { existsSync, statSync } from 'node:fs'
+import { basename, join, resolve } from 'node:path'
 import { drizzle, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import type { Durability } from './durability'
 import { isBusy } from './errors'
@@ -64,6 +64,9 @@ export function openDatabase(
     )
   }
   const existed = path !== ':memory:' && existsSync(path)
+  // SQLite's own answer for a directory ("unable to open") read as a file mode problem.
+  if (existed && statSync(path).isDirectory())
+    throw new DatabaseError(`${shown} is a directory: --db names the database file (such as ${join(shown, 'scim.db')})`)
   let sqlite: Database | undefined
   try {
     sqlite = new Database(path, { create, readwrite: true, strict: true })

@@ -102,6 +102,22 @@ describe('scim-server command', () => {
     expect(code).toBe(2)
   })
 
+  test.each([
+    [['token', 'list', '--db', '/tmp'], /\/tmp is a directory: --db names the database file/],
+    [['tenant', 'list', '--db', '/tmp'], /\/tmp is a directory/],
+    [['journal', 'verify', '--db', '/tmp'], /\/tmp is a directory/],
+    // parseArgs' first line was "Option '--rate-limit' argument is ambiguous."
+    [
+      ['tenant', 'add', 'x4', '--rate-limit', '-1', '--db', '/tmp/never.db'],
+      /--rate-limit takes a value, .*--rate-limit=VALUE/,
+    ],
+  ])('%p says what is wrong in one line', async (args, message) => {
+    const { code, output } = await runBinary(args)
+    expect(output).toMatch(message)
+    expect(output.trim().split('\n')).toHaveLength(1)
+    expect(code).not.toBe(0)
+  })
+
   test('first start generates a token, stores only its hash, and it keeps working after restart', async () => {
     const db = join(tmp(), 'scim.db')
     const port = await freePort()
