@@ -74,6 +74,20 @@ type Values = {
   help?: boolean
 }
 
+/** What a tenant's packs, schemas and settings are changed with: add and set take them. */
+const CHANGE_FLAGS = Object.keys(OPTIONS).filter((f) => !['db', 'yes', 'help'].includes(f))
+/** Clearing only has a meaning for a tenant that is there already. */
+const CLEARING = ['clear-packs', 'clear-schemas', 'unset']
+
+/** The flags each subcommand takes: another is a mistake said so (`tenant list --rate-limit 5` ignored it). */
+const TAKES: Readonly<Record<string, readonly string[]>> = {
+  add: ['db', ...CHANGE_FLAGS.filter((f) => !CLEARING.includes(f))],
+  set: ['db', ...CHANGE_FLAGS],
+  list: ['db'],
+  show: ['db'],
+  remove: ['db', 'yes'],
+}
+
 /** Numeric setting flags and the settings they set. */
 const SETTING_FLAGS: Readonly<Record<string, keyof typeof SETTING_BOUNDS>> = {
   'max-results': 'maxResults',
@@ -124,6 +138,10 @@ export async function runTenantCommand(
   const needsName = sub !== 'list'
   if (!['add', 'list', 'show', 'set', 'remove'].includes(sub))
     throw new UsageError(`unknown tenant command '${sub}' (see tenant --help)`)
+  const stray = Object.keys(values).find(
+    (f) => f !== 'help' && values[f as keyof Values] !== undefined && !TAKES[sub]!.includes(f)
+  )
+  if (stray !== undefined) throw new UsageError(`tenant ${sub} does not take --${stray} (see tenant --help)`)
   if (needsName && name === undefined) throw new UsageError(`tenant ${sub} needs a NAME`)
   if (!needsName && name !== undefined) throw new UsageError(`unexpected argument '${name}' (see tenant --help)`)
   if (name !== undefined && !isTenantName(name))

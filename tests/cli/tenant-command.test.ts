@@ -22,6 +22,19 @@ function tempDb(): string {
 const run = (db: string, ...argv: string[]) => runTenantCommand(argv, { SCIM_DB: db }).then((o) => o.lines.join('\n'))
 
 describe('cli/tenant-command', () => {
+  test.each([
+    ['list', '--rate-limit', '5'],
+    ['show', 'acme', '--clear-packs'],
+    ['remove', 'acme', '--schema-pack', 'alvao'],
+    ['add', 'acme', '--unset', 'rate-limit'],
+    ['set', 'acme', '--yes'],
+  ])('tenant %s with a flag it does not take is a usage mistake naming the flag', async (...argv) => {
+    const db = tempDb()
+    await run(db, 'add', 'other')
+    const flag = argv.find((w) => w.startsWith('--'))!
+    await expect(run(db, ...argv)).rejects.toThrow(`does not take ${flag}`)
+  })
+
   test('set --push-url stores the receivers, later settings keep them, --unset push-url clears them', async () => {
     const db = tempDb()
     await run(db, 'add', 'acme')
