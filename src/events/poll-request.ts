@@ -36,7 +36,7 @@ function assigned(obj: Record<string, unknown>): Record<string, unknown> {
   return out
 }
 
-/** The poll request in `body` (an empty body is a poll with every default), or a 400 SCIM Error. */
+/** The poll request in `body` (a request without a body is a poll with every default; an empty JSON body is refused before, as on every endpoint), or a 400 SCIM Error. */
 export function parsePollRequest(body: unknown): PollRequest {
   if (body === undefined || body === null) return { returnImmediately: false, ack: [], setErrs: {} }
   if (!isObject(body)) throw ScimError.invalidSyntax('a poll request is a JSON object (RFC 8936)')
