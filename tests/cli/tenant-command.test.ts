@@ -23,12 +23,12 @@ const run = (db: string, ...argv: string[]) => runTenantCommand(argv, { SCIM_DB:
 
 describe('cli/tenant-command', () => {
   test.each([
-    ['list', '--rate-limit', '5'],
-    ['show', 'acme', '--clear-packs'],
-    ['remove', 'acme', '--schema-pack', 'alvao'],
-    ['add', 'acme', '--unset', 'rate-limit'],
-    ['set', 'acme', '--yes'],
-  ])('tenant %s with a flag it does not take is a usage mistake naming the flag', async (...argv) => {
+    [['list', '--rate-limit', '5']],
+    [['show', 'acme', '--clear-packs']],
+    [['remove', 'acme', '--schema-pack', 'alvao']],
+    [['add', 'acme', '--unset', 'rate-limit']],
+    [['set', 'acme', '--yes']],
+  ])('tenant %p with a flag it does not take is a usage mistake naming the flag', async (argv) => {
     const db = tempDb()
     await run(db, 'add', 'other')
     const flag = argv.find((w) => w.startsWith('--'))!
