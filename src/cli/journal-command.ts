@@ -2,6 +2,7 @@
 import { parseFlags } from './parse-flags'
 import { openCommandDatabase } from './command-db'
 import { databasePath } from './db-path'
+import { openReadOnlyDatabase } from '../store/db-readonly'
 import { parseDateTime } from '../scim/datetime'
 import { isBrokenPipe } from './broken-pipe'
 import { newResourceId } from '../scim/resource-id'
@@ -174,7 +175,9 @@ export async function journalCommand(
   }
   let journal: JournalDatabase
   try {
-    journal = isPostgresUrl(args.db) ? await pgJournalDatabase(args.db) : sqliteJournalDatabase(args.db)
+    journal = isPostgresUrl(args.db)
+      ? await pgJournalDatabase(args.db)
+      : sqliteJournalDatabase(args.db, args.sub !== 'restore')
   } catch (err) {
     console.error(`scim-server: ${err instanceof DatabaseError ? err.message : (err as Error).message}`)
     return 1
@@ -218,8 +221,9 @@ interface JournalDatabase {
   close(): void | Promise<void>
 }
 
-function sqliteJournalDatabase(path: string): JournalDatabase {
-  const opened = openCommandDatabase(path)
+/** `readOnly` for verify and export: they write nothing, not even to a backup they are given. */
+function sqliteJournalDatabase(path: string, readOnly: boolean): JournalDatabase {
+  const opened = readOnly ? openReadOnlyDatabase(path) : openCommandDatabase(path)
   return {
     verify: (tenant) => verifyJournal(opened.sqlite, tenant),
     entriesSince: (tenant, since) => entriesSince(opened.sqlite, tenant, since),

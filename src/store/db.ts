@@ -50,23 +50,8 @@ export function openDatabase(
   durability: Durability = 'full',
   { create = true, mmapBytes = 0, beforeMigrating }: OpenOptions = {}
 ): OpenedDatabase {
-  // The commands that take a postgres:// URL open it themselves; whatever reaches here reads SQLite's tables.
-  if (isPostgresUrl(path))
-    throw new DatabaseError(
-      `this works on a SQLite database file, not yet on PostgreSQL (${shownPostgresUrl(path)}): on PostgreSQL, serve, token, tenant, admin, journal, export and import are available`
-    )
-  // The last guard for every caller: an empty path is SQLite's temporary database, gone at close.
-  if (path.trim() === '') throw new DatabaseError(EMPTY_DB)
-  const shown = path === ':memory:' ? path : resolve(path)
-  if (!create && path !== ':memory:' && !existsSync(path)) {
-    throw new DatabaseError(
-      `no database at ${shown}: only \`scim-server serve\` creates one; give --db the file the server uses`
-    )
-  }
+  const shown = checkedPath(path, create)
   const existed = path !== ':memory:' && existsSync(path)
-  // SQLite's own answer for a directory ("unable to open") read as a file mode problem.
-  if (existed && statSync(path).isDirectory())
-    throw new DatabaseError(`${shown} is a directory: --db names the database file (such as ${join(shown, 'scim.db')})`)
   let sqlite: Database | undefined
   try {
     sqlite = new Database(path, { create, readwrite: true, strict: true })
@@ -98,14 +83,40 @@ export function openDatabase(
   return { sqlite, orm: drizzle({ client: sqlite, schema: tables }) }
 }
 
-function hasMigrationTable(sqlite: Database): boolean {
+/**
+ * The path as shown in messages, once it names something a SQLite database may be opened at: no
+ * postgres:// URL, not empty, there already unless `create`, not a directory.
+ */
+export function checkedPath(path: string, create: boolean): string {
+  // The commands that take a postgres:// URL open it themselves; whatever reaches here reads SQLite's tables.
+  if (isPostgresUrl(path))
+    throw new DatabaseError(
+      `this works on a SQLite database file, not yet on PostgreSQL (${shownPostgresUrl(path)}): on PostgreSQL, serve, token, tenant, admin, journal, export and import are available`
+    )
+  // The last guard for every caller: an empty path is SQLite's temporary database, gone at close.
+  if (path.trim() === '') throw new DatabaseError(EMPTY_DB)
+  const shown = path === ':memory:' ? path : resolve(path)
+  if (path === ':memory:') return shown
+  if (!existsSync(path)) {
+    if (create) return shown
+    throw new DatabaseError(
+      `no database at ${shown}: only \`scim-server serve\` creates one; give --db the file the server uses`
+    )
+  }
+  // SQLite's own answer for a directory ("unable to open") read as a file mode problem.
+  if (statSync(path).isDirectory())
+    throw new DatabaseError(`${shown} is a directory: --db names the database file (such as ${join(shown, 'scim.db')})`)
+  return shown
+}
+
+export function hasMigrationTable(sqlite: Database): boolean {
   return (
     sqlite.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get() !== null
   )
 }
 
 /** A database with tables, none of them scim-server's bookkeeping table, is some other application's. */
-function refuseForeign(sqlite: Database, shown: string): void {
+export function refuseForeign(sqlite: Database, shown: string): void {
   const { tables } = sqlite
     .query<{ tables: number }, []>("SELECT count(*) AS tables FROM sqlite_master WHERE type = 'table'")
     .get()!
