@@ -35,10 +35,15 @@ async function crashImage(image: string, users: number): Promise<void> {
   server.store.close()
 }
 
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'restore-'))
+  dirs.push(dir)
+  return dir
+}
+
 describe('cli/backup restore', () => {
   test('a file with its commits in its -wal is restored with them, and undoing the restore gets them back', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'restore-'))
-    dirs.push(dir)
+    const dir = tempDir()
     const db = join(dir, 'scim.db')
     await crashImage(db, 3)
     const backup = join(dir, 'backup.db')
@@ -56,8 +61,7 @@ describe('cli/backup restore', () => {
 
   // `--db /var/lib/scim-server` (the state directory) was renamed aside whole, a file put in its place.
   test('a --db that is a directory or no SQLite file is refused and left as it was', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'restore-'))
-    dirs.push(dir)
+    const dir = tempDir()
     const backup = join(dir, 'backup.db')
     await crashImage(backup, 2)
     const state = join(dir, 'state')
@@ -83,8 +87,7 @@ describe('cli/backup restore', () => {
   })
 
   test('an empty file at --db is a database not yet written: it is replaced', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'restore-'))
-    dirs.push(dir)
+    const dir = tempDir()
     const backup = join(dir, 'backup.db')
     await crashImage(backup, 2)
     const db = join(dir, 'scim.db')
