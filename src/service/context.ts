@@ -58,6 +58,18 @@ export interface ListQuery {
   maxBytes?: number
 }
 
+/** A list query's answer: the rows of the page and the query's total. */
+export interface ListPage {
+  total: number
+  rows: StoredResource[]
+  /**
+   * The byte budget (`maxBytes`) ended the read before `count` rows: rows after these may match,
+   * though fewer than `count` came back. A cursor page then still has a next one (a walk that took
+   * a short page for the last lost every resource after it).
+   */
+  cut?: boolean
+}
+
 /**
  * Writes run inside a transaction the store owns; each method is an Effect (src/service/effect.ts),
  * which a synchronous store answers without yielding. Resources that show the written one (a group
@@ -67,7 +79,7 @@ export interface ListQuery {
 export interface WriteTx {
   get(type: ResourceType, id: string): Effect<StoredResource | undefined>
   /** A list query read through this transaction: it sees the rows the job (and its batch) wrote. */
-  query(type: ResourceType, query: ListQuery): Effect<{ total: number; rows: StoredResource[] }>
+  query(type: ResourceType, query: ListQuery): Effect<ListPage>
   /** A group's members as this transaction sees them. */
   members(groupId: string): Effect<MemberRow[]>
   /** The members added with the row. */
@@ -108,7 +120,7 @@ export interface ResourceStore {
   /** Hot lookups, served from the LRU cache: folded userName / group displayName, and externalId. */
   findByName(type: ResourceType, name: string): Effect<readonly StoredResource[]>
   findByExternalId(type: ResourceType, externalId: string): Effect<readonly StoredResource[]>
-  query(type: ResourceType, query: ListQuery): Effect<{ total: number; rows: StoredResource[] }>
+  query(type: ResourceType, query: ListQuery): Effect<ListPage>
   /** The `limit` most recently modified resources of `type`, newest first. */
   recentlyModified(type: ResourceType, limit: number): Effect<StoredResource[]>
   /** How many resources of `type` have a lastModified after `since` (ISO 8601 text). */

@@ -55,7 +55,7 @@ export function* listByCursor(
   // One row more than the page tells whether another page follows in the walk's direction. The
   // page also ends where the response budget does, like an index page; the cursor goes on from there.
   const { limits } = deps.settings
-  const { total, rows } = yield* deps.store.query(type, {
+  const { total, rows, cut } = yield* deps.store.query(type, {
     filter,
     startIndex: 1,
     count: count === 0 ? 0 : count + 1,
@@ -70,7 +70,9 @@ export function* listByCursor(
     if (!budget.add(json, limits)) break
     kept.push({ row, json })
   }
-  const beyond = rows.length > kept.length
+  // More follow when the store read a row past the page, the response budget left rows out, or the
+  // store's own byte budget ended its read early: then the rows after these were never looked at.
+  const beyond = rows.length > kept.length || cut === true
   const forward = position.direction === 'after'
   if (!forward) kept.reverse()
   const page = kept.map((k) => k.row)

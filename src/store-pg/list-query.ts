@@ -1,7 +1,7 @@
 // List queries (RFC 7644 §3.4.2) on PostgreSQL: filter, sort, startIndex/count, keyset cursors, a byte budget, the total.
 import type { SQL as Client } from 'bun'
 import type { ResourceType } from '../scim/schema/types'
-import type { ListQuery, StoredResource } from '../service/context'
+import type { ListPage, ListQuery } from '../service/context'
 import { listStatements } from './list-statements'
 import { type ReadRow, storedOf } from '../store/hot-statements'
 
@@ -11,14 +11,14 @@ import { type ReadRow, storedOf } from '../store/hot-statements'
  * is a little longer than the SQLite store's, so a budget here holds a row or so fewer: it bounds
  * what a read holds, and the response's own budget is counted on what is rendered (service/list.ts).
  */
-function within(rows: ReadRow[], maxBytes: number): ReadRow[] {
+function within(rows: ReadRow[], maxBytes: number): { rows: ReadRow[]; cut: boolean } {
   let bytes = 0
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!
     bytes += row.data.length + (row.groups === null ? 0 : row.groups.length)
-    if (bytes > maxBytes) return rows.slice(0, i + 1)
+    if (bytes > maxBytes) return { rows: rows.slice(0, i + 1), cut: true }
   }
-  return rows
+  return { rows, cut: false }
 }
 
 /**
@@ -31,12 +31,7 @@ function within(rows: ReadRow[], maxBytes: number): ReadRow[] {
  * Not `count(*) OVER ()` in the page: the window holds every matching row, documents included,
  * before the LIMIT applies, where count(*) and the page's top-N sort hold none.
  */
-export async function pgListQuery(
-  client: Client,
-  tenant: string,
-  type: ResourceType,
-  q: ListQuery
-): Promise<{ total: number; rows: StoredResource[] }> {
+export async function pgListQuery(client: Client, tenant: string, type: ResourceType, q: ListQuery): Promise<ListPage> {
   const { count: counted, page, offset } = listStatements(tenant, type, q)
   const count = async () => ((await client.unsafe(counted.text, counted.params)) as { n: number }[])[0]?.n ?? 0
   if (q.count === 0) return { total: await count(), rows: [] }
@@ -50,6 +45,6 @@ export async function pgListQuery(
     const last = read.length < q.count && (read.length > 0 || offset === 0)
     total = last ? offset + read.length : await count()
   }
-  const rows = q.maxBytes === undefined ? read : within(read, q.maxBytes)
-  return { total, rows: rows.map((row) => storedOf(type.name, row)) }
+  const { rows, cut } = q.maxBytes === undefined ? { rows: read, cut: false } : within(read, q.maxBytes)
+  return { total, rows: rows.map((row) => storedOf(type.name, row)), cut }
 }

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm'
 import type { BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import type { Database, SQLQueryBindings } from 'bun:sqlite'
 import { DEFAULT_LIMITS, type Limits } from '../scim/limits'
-import type { ListQuery, ResourceStore, StoredResource } from '../service/context'
+import type { ListPage, ListQuery, ResourceStore } from '../service/context'
 import { runSync } from '../service/effect'
 import type { ResourceType } from '../scim/schema/types'
 import { filterToSql, orderBySql } from './filter-sql'
@@ -60,30 +60,31 @@ export function createResourceStore(
   // Drizzle's dialect turns a query into text and parameters, so the rows can be read one at a time.
   const dialect = (orm as unknown as { dialect: { sqlToQuery(query: SQL): { sql: string; params: unknown[] } } })
     .dialect
-  /** The rows of `select`, read one by one until their stored text passes `maxBytes`. */
-  const readWithin = (select: SQL, maxBytes: number): ReadRow[] => {
+  /** The rows of `select`, read one by one until their stored text passes `maxBytes` (then `cut`). */
+  const readWithin = (select: SQL, maxBytes: number): { rows: ReadRow[]; cut: boolean } => {
     const { sql: text, params } = dialect.sqlToQuery(select)
     const rows: ReadRow[] = []
     let bytes = 0
     for (const row of sqlite.query<ReadRow, SQLQueryBindings[]>(text).iterate(...(params as SQLQueryBindings[]))) {
       rows.push(row)
       bytes += row.data.length + (row.groups?.length ?? 0)
-      if (bytes > maxBytes) break
+      if (bytes > maxBytes) return { rows, cut: true }
     }
-    return rows
+    return { rows, cut: false }
   }
 
   /** The list query, read the same way by the store and inside a write job (one connection). */
-  const query = (type: ResourceType, q: ListQuery): { total: number; rows: StoredResource[] } => {
+  const query = (type: ResourceType, q: ListQuery): ListPage => {
     const scope = and(eq(resources.tenant, tenant), eq(resources.type, type.name))!
     const where: SQL = q.filter ? and(scope, filterToSql(q.filter, type))! : scope
     const count = () => orm.select({ n: sql<number>`count(*)` }).from(resources).where(where).get()?.n ?? 0
     const total = caches.total(type.name, q.filter, count)
-    if (q.count === 0) return { total, rows: [] }
     // RFC 7644 §3.4.2.3: resources without the sort attribute go last ascending, first descending.
     // Without sortBy, pages follow the (tenant, type, name_ci) index: ordered by folded userName or
-    // displayName, so a deep page walks the index and stops, instead of sorting every row.
+    // displayName, so a deep page walks the index and stops, instead of sorting every row. Built
+    // before count=0 answers, so a sortBy it cannot take is refused whatever the count, as on PostgreSQL.
     let order = q.sortBy ? orderBySql(q.sortBy, type, q.descending ? 'descending' : 'ascending') : [resources.nameCi]
+    if (q.count === 0) return { total, rows: [] }
     let page = where
     let offset = q.startIndex - 1
     let tieBreak = sql`, rowid`
@@ -102,8 +103,9 @@ export function createResourceStore(
     }
     const select = sql`SELECT ${sql.raw(READ_COLUMNS)}, ${sql.raw(groupsColumn(type.name))} AS groups
       FROM ${resources} WHERE ${page} ORDER BY ${sql.join(order, sql`, `)}${tieBreak} LIMIT ${q.count} OFFSET ${offset}`
-    const rows = q.maxBytes === undefined ? orm.all<ReadRow>(select) : readWithin(select, q.maxBytes)
-    return { total, rows: rows.map((row) => hot.toStored(type.name, row)) }
+    const { rows, cut } =
+      q.maxBytes === undefined ? { rows: orm.all<ReadRow>(select), cut: false } : readWithin(select, q.maxBytes)
+    return { total, rows: rows.map((row) => hot.toStored(type.name, row)), cut }
   }
 
   const members = (groupId: string) => hot.members(groupId)

@@ -4,7 +4,7 @@ import type { BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import type { Database, Statement } from 'bun:sqlite'
 import type { ResourceType } from '../scim/schema/types'
 import { managerCascades, memberCascades } from './cascades'
-import type { ListQuery, MemberRow, StoredResource, WriteTx } from '../service/context'
+import type { ListPage, ListQuery, MemberRow, StoredResource, WriteTx } from '../service/context'
 import type { MemberOp } from '../scim/patch/members'
 import type { JournalAppender } from '../journal/append'
 import { Dependents } from './dependents'
@@ -70,7 +70,7 @@ export function createWriteTx(
   tenant: string,
   journal: JournalAppender | undefined,
   reads: {
-    query: (type: ResourceType, q: ListQuery) => { total: number; rows: StoredResource[] }
+    query: (type: ResourceType, q: ListQuery) => ListPage
     members: (groupId: string) => MemberRow[]
   }
 ): WriteTx {

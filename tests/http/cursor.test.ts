@@ -158,3 +158,29 @@ describe('cursor paging', () => {
     })
   })
 })
+
+describe('cursor paging under the response byte budget', () => {
+  // The store read count+1 rows to tell a next page; when its byte budget ended the read at count
+  // rows or fewer, the walk took the page for the last and lost every resource after it.
+  test.each([20, 40, 44, 60])('a walk of users with %i emails each reaches every user', async (emails) => {
+    const t = makeTestApp({ limits: { maxResponseBytes: 4096 } })
+    for (let i = 0; i < 8; i++) {
+      const res = await t.request('POST', '/scim/v2/Users', {
+        schemas: [USER],
+        userName: `u${i}`,
+        emails: Array.from({ length: emails }, (_, k) => ({ value: `e${k}@x.io`, type: 'w' })),
+      })
+      expect(res.status).toBe(201)
+    }
+    const seen: string[] = []
+    let query = 'attributes=userName&count=3&cursor='
+    for (let pages = 0; pages < 20; pages++) {
+      const p = await page(t, query)
+      expect(p.totalResults).toBe(8)
+      seen.push(...p.Resources.map((r) => r.userName))
+      if (p.nextCursor === undefined) break
+      query = `attributes=userName&count=3&cursor=${encodeURIComponent(p.nextCursor)}`
+    }
+    expect(seen.sort()).toEqual(['u0', 'u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7'])
+  })
+})

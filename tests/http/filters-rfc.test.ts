@@ -362,3 +362,12 @@ describe('http sortBy=meta.location (RFC 7643 §3.1: an attribute like any other
     expect(await locations('&sortOrder=descending')).toEqual([...ascending].reverse())
   })
 })
+
+describe('http a sortBy no resource can be sorted by is refused whatever the count', () => {
+  // SQLite answered count=0 before building the sort: 200 there, 400 on PostgreSQL.
+  test.each(['count=0', 'count=1', 'count=-1'])('sortBy=name (complex) with %s is 400 invalidValue', async (count) => {
+    const t = makeTestApp()
+    await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'a' })
+    await expectScimError(await t.request('GET', `/scim/v2/Users?sortBy=name&${count}`), 400, 'invalidValue')
+  })
+})
