@@ -238,10 +238,14 @@ for (const [kind, make] of kinds) {
       expect(await page(4, 10, { title: true })).toEqual([3, []])
       expect(await page(1, 10, { maxBytes: 1 })).toEqual([5, ['p0']])
       expect(await page(2, 2, { maxBytes: 1 })).toEqual([5, ['p1']])
+      // A read the budget ended says so (a cursor page then has a next one); one it did not, not.
+      expect((await run(store.query(User, { startIndex: 1, count: 10, maxBytes: 1 }))).cut).toBe(true)
+      expect((await run(store.query(User, { startIndex: 1, count: 10, maxBytes: 1_000_000 }))).cut).toBe(false)
       const none = await run(store.query(User, { filter: filterOf('title eq "none"'), startIndex: 1, count: 10 }))
-      expect(none).toEqual({ total: 0, rows: [] })
+      expect(none).toMatchObject({ total: 0, rows: [] })
+      expect(none.cut).toBeFalsy()
       const past = await run(store.query(User, { filter: filterOf('title eq "none"'), startIndex: 3, count: 10 }))
-      expect(past).toEqual({ total: 0, rows: [] })
+      expect(past).toMatchObject({ total: 0, rows: [] })
     })
 
     test('one shape of query with new values each time finds what each value names', async () => {
