@@ -99,11 +99,15 @@ function memberValue(m: Membership, field: MemberField | undefined, shown: strin
   }
 }
 
-/** A resource's `schemas`, as rows: its core schema, then every URN key holding an extension object. */
+/**
+ * A resource's `schemas`, as rows: its core schema, then every URN key holding an extension object.
+ * ILIKE: the URN scheme is case-insensitive (RFC 8141), and `URN:…` keys are listed in `schemas`
+ * (render.ts reads /^urn:/i) and matched by SQLite's LIKE; PostgreSQL's LIKE left them out.
+ */
 const SCHEMA_ROWS: RowSet = {
   key: 'schemas',
   from: sql`(SELECT CASE ${resources.type} WHEN 'Group' THEN ${URN_GROUP}::text ELSE ${URN_USER}::text END AS value
-    UNION ALL SELECT key AS value FROM jsonb_each(${resources.data}) WHERE jsonb_typeof(value) = 'object' AND key LIKE 'urn:%') e`,
+    UNION ALL SELECT key AS value FROM jsonb_each(${resources.data}) WHERE jsonb_typeof(value) = 'object' AND key ILIKE 'urn:%') e`,
   where: sql`true`,
   order: sql`1`,
 }

@@ -371,3 +371,22 @@ describe('http a sortBy no resource can be sorted by is refused whatever the cou
     await expectScimError(await t.request('GET', `/scim/v2/Users?sortBy=name&${count}`), 400, 'invalidValue')
   })
 })
+
+describe('http filter on schemas with an extension URN spelled with an upper-case URN: prefix', () => {
+  test('matches the resources whose schemas list it, in any case, on both stores', async () => {
+    const urn = 'URN:Example:params:scim:schemas:extension:Up:2.0:User'
+    const t = makeTestApp({
+      extraSchemas: [
+        { schema: { id: urn, name: 'Up', attributes: [attribute('code', 'string')] }, resourceType: 'User' },
+      ],
+    })
+    const ann = await readJson(
+      await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER, urn], userName: 'ann', [urn]: { code: 'x' } })
+    )
+    expect(ann.schemas).toContain(urn)
+    await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'bob' })
+    for (const filter of [`schemas eq "${urn}"`, `schemas eq "${urn.toLowerCase()}"`, 'schemas co "Up:2.0"']) {
+      expect(await userNames(t, q(filter))).toEqual(['ann'])
+    }
+  })
+})
