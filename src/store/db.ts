@@ -25,15 +25,9 @@ export const EMPTY_DB = '--db is empty: give the database file, or leave --db ou
 /** A database that cannot be used as asked; the message is whole, for one line on stderr. */
 export class DatabaseError extends Error {}
 
-/**
- * Opens the database at `path` (`:memory:` allowed), creating it unless `create` is false (only
- * `serve` creates one: a command run in the wrong directory must not leave a stray ./scim.db).
- * WAL lets readers run beside the single writer; `synchronous=FULL` syncs the WAL on every
- * commit so no acknowledged write is lost on power loss (the write queue batches commits to pay
- * for that). A database this process cannot write is refused here, not on the first request.
- */
 /** The page cache of the server's connection, in KiB (a bound in bytes, as `cache_size` takes it negated). */
 export const PAGE_CACHE_KIB = 64 * 1024
+
 export interface OpenOptions {
   /** False: refuse a file that does not exist (only serve and tenant add make one). */
   create?: boolean
@@ -45,6 +39,13 @@ export interface OpenOptions {
   beforeMigrating?: (pending: number) => void
 }
 
+/**
+ * Opens the database at `path` (`:memory:` allowed), creating it unless `create` is false (only
+ * `serve` creates one: a command run in the wrong directory must not leave a stray ./scim.db).
+ * WAL lets readers run beside the single writer; `synchronous=FULL` syncs the WAL on every
+ * commit so no acknowledged write is lost on power loss (the write queue batches commits to pay
+ * for that). A database this process cannot write is refused here, not on the first request.
+ */
 export function openDatabase(
   path: string,
   durability: Durability = 'full',
