@@ -15,6 +15,11 @@ export function repeatedFlag(
   return undefined
 }
 
+/** The first flag given in `values` that `allowed` does not list (`--help` aside): one a subcommand does not take. */
+export function strayFlag(values: Record<string, unknown>, allowed: readonly string[]): string | undefined {
+  return Object.keys(values).find((f) => f !== 'help' && values[f] !== undefined && !allowed.includes(f))
+}
+
 /**
  * parseArgs, strict, refusing a flag of one value given twice unless `lastWins`: `backup F --db
  * a.db --db b.db` copied b.db and `token --name a --name b` stored b, without a word (parseArgs

@@ -1,5 +1,5 @@
 // `scim-server tenant add|list|show|set|remove`: tenants as rows of the database, beside a running server.
-import { parseFlags } from './parse-flags'
+import { parseFlags, strayFlag } from './parse-flags'
 import { databasePath } from './db-path'
 import { PUSH_STARTS, pushUrlProblem, type PushStart } from '../events/push-urls'
 import { PACK_NAMES } from '../scim/schema/pack'
@@ -138,9 +138,7 @@ export async function runTenantCommand(
   const needsName = sub !== 'list'
   if (!['add', 'list', 'show', 'set', 'remove'].includes(sub))
     throw new UsageError(`unknown tenant command '${sub}' (see tenant --help)`)
-  const stray = Object.keys(values).find(
-    (f) => f !== 'help' && values[f as keyof Values] !== undefined && !TAKES[sub]!.includes(f)
-  )
+  const stray = strayFlag(values, TAKES[sub]!)
   if (stray !== undefined) throw new UsageError(`tenant ${sub} does not take --${stray} (see tenant --help)`)
   if (needsName && name === undefined) throw new UsageError(`tenant ${sub} needs a NAME`)
   if (!needsName && name !== undefined) throw new UsageError(`unexpected argument '${name}' (see tenant --help)`)

@@ -1,5 +1,5 @@
 // `scim-server token …`: issue, list, revoke and reset tenants' bearer tokens in the database a server uses.
-import { parseFlags } from './parse-flags'
+import { parseFlags, strayFlag } from './parse-flags'
 import { openCommandDatabase } from './command-db'
 import { databasePath } from './db-path'
 import {
@@ -68,7 +68,7 @@ interface Parsed {
 
 /** Refuses options that `action` does not take, naming the first one. */
 function only(values: Record<string, unknown>, action: string, allowed: readonly string[]): void {
-  const extra = Object.keys(values).find((name) => values[name] !== undefined && !allowed.includes(name))
+  const extra = strayFlag(values, allowed)
   if (extra !== undefined) throw new TokenUsageError(`token ${action} does not take --${extra}`)
 }
 
