@@ -24,6 +24,10 @@ export const tenantGone = () => ScimError.notFound('this tenant no longer exists
  */
 const UNAVAILABLE_CODE = /^SQLITE_(FULL|IOERR|READONLY|BUSY)(_|$)/
 
+/** A write sent after the store closed (the server stopped): nothing was changed, and a client may retry elsewhere. */
+export const storeClosed = () =>
+  new ScimError(503, 'the server has stopped and its database is closed; nothing was changed')
+
 /** SQLITE_BUSY: another connection holds the lock this one asked for. */
 export function isBusy(err: unknown): boolean {
   return String((err as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_BUSY')

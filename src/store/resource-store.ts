@@ -165,8 +165,11 @@ export function createResourceStore(
       writeJobs: queue.jobs,
     }),
     close() {
-      queue.flush()
-      sqlite.close()
+      queue.close()
+      // Finalizes every statement and closes the file now: a plain close() left the connection
+      // open until the statements were collected, and with it the data in the -wal file, so a
+      // copy of the database file made after stop() held no tables.
+      sqlite.close(true)
     },
   }
 }

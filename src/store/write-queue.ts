@@ -1,7 +1,7 @@
 // Group commit: writes that arrive in the same event-loop turn share one transaction and one sync.
 import type { Database, Statement } from 'bun:sqlite'
 import { ScimError } from '../scim/errors'
-import { isBusy, translateStorageError } from './errors'
+import { isBusy, storeClosed, translateStorageError } from './errors'
 
 /** How long a failed write keeps /readyz at 503: long enough for a balancer to notice, short enough to retry. */
 const STORAGE_FAILURE_MEMORY_MS = 10_000
@@ -65,6 +65,7 @@ export class WriteQueue {
   private readonly setBusyTimeout = new Map<number, Statement>()
   batches = 0
   jobs = 0
+  private closed = false
   /** The last write the database refused (disk full, read-only), until a commit succeeds again. */
   private storageFailure: { at: number; reason: string } | undefined
   /** Told where each batch and failed job begins and ends (the journal's chain head lives in them). */
@@ -130,6 +131,10 @@ export class WriteQueue {
 
   run<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      if (this.closed) {
+        reject(storeClosed())
+        return
+      }
       if (this.lockWait && this.pending.length >= this.maxWaitingJobs) {
         reject(this.refused(this.lockWait.busy))
         return
@@ -159,6 +164,10 @@ export class WriteQueue {
     this.scheduled = false
     this.lockWait = undefined
     if (this.pending.length === 0) return
+    if (this.closed) {
+      this.fail(this.takePending(), storeClosed())
+      return
+    }
     const timeoutMs = this.busyTimeoutMs()
     let busy: unknown
     this.useBusyTimeout(0)
@@ -218,6 +227,16 @@ export class WriteQueue {
       return
     }
     this.commit(batch)
+  }
+
+  /**
+   * Commits what is queued and refuses every later write with a 503: a job sent after the
+   * database closed (a seed still running when an embedded server stopped) was scheduled to
+   * flush on a closed connection, threw outside any promise and never settled.
+   */
+  close(): void {
+    this.flush()
+    this.closed = true
   }
 
   private takePending(): Job[] {
