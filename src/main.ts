@@ -105,11 +105,11 @@ async function serverOptions(
   const extraSchemas = [
     ...(await Promise.all(config.userSchemas.map(readSchemaFile))).map((schema) => ({
       schema,
-      resourceType: 'User',
+      resourceType: 'User' as const,
     })),
     ...(await Promise.all(config.groupSchemas.map(readSchemaFile))).map((schema) => ({
       schema,
-      resourceType: 'Group',
+      resourceType: 'Group' as const,
     })),
   ]
   return {

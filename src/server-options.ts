@@ -13,7 +13,7 @@ export interface ServerOptions {
   tokenHashes?: readonly Buffer[]
   baseUrl?: string
   schemaPacks?: readonly string[]
-  extraSchemas?: readonly { schema: SchemaDocument; resourceType: string }[]
+  extraSchemas?: readonly { schema: SchemaDocument; resourceType: 'User' | 'Group' }[]
   maxResults?: number
   defaultCount?: number
   /** Seconds a paging cursor stays valid (default 3600). */

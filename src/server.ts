@@ -17,6 +17,7 @@ import { observeCommits, WriteQueue } from './store/write-queue'
 import { DEFAULT_TENANT } from './tenants/name'
 import { type TenantDefaults, TenantRegistry, tenantBaseUrl } from './tenants/registry'
 import { sqliteTenantStores } from './tenants/sqlite-stores'
+import { baseUrlProblem, durabilityProblem } from './option-rules'
 import { checkSettings } from './tenants/create'
 import { checkLimits } from './scim/limits'
 import type { ServerOptions } from './server-options'
@@ -92,7 +93,7 @@ export function tenantDefaults(
     packs: options.schemaPacks ?? [],
     schemas: (options.extraSchemas ?? []).map(({ schema, resourceType }) => ({
       schema,
-      target: resourceType as 'User' | 'Group',
+      target: resourceType,
     })),
   }
 }
@@ -104,6 +105,19 @@ export function tenantDefaults(
 export function checkServerOptions(options: ServerOptions): void {
   checkSettings({ maxResults: options.maxResults, defaultCount: options.defaultCount, rateLimit: options.rateLimit })
   checkLimits(options.limits)
+  // What serve's flags refuse, an embedding's options (plain JavaScript included) are refused for too.
+  const baseUrl = options.baseUrl === undefined ? undefined : baseUrlProblem(options.baseUrl)
+  if (baseUrl) throw new RangeError(`baseUrl ${baseUrl}`)
+  const durability = options.durability === undefined ? undefined : durabilityProblem(options.durability)
+  if (durability) throw new RangeError(`durability ${durability}`)
+  checkExtraSchemaTargets(options.extraSchemas)
+}
+
+/** An extra schema extends Users or Groups; any other name was listed in /Schemas and attached to nothing. */
+export function checkExtraSchemaTargets(extra: ServerOptions['extraSchemas']): void {
+  for (const [i, { resourceType }] of (extra ?? []).entries())
+    if (resourceType !== 'User' && resourceType !== 'Group')
+      throw new RangeError(`extraSchemas[${i}].resourceType must be User or Group, got '${String(resourceType)}'`)
 }
 
 export function createScimServer(options: ServerOptions): ScimServer {

@@ -5,6 +5,7 @@ import { rangeProblem } from '../auth/address-ranges'
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../log/types'
 import { LIMIT_SETTINGS, type LimitName, type Limits } from '../scim/limits'
 import { parseRetention } from '../journal/retention'
+import { baseUrlProblem, durabilityProblem, isDurability, tokenProblem } from '../option-rules'
 
 export interface Config {
   command: 'serve' | 'selftest' | 'backup' | 'restore' | 'export' | 'import' | 'help' | 'version'
@@ -264,29 +265,10 @@ export function allowFromOf(raw: readonly string[] | undefined): string[] {
   return [...new Set(ranges)]
 }
 
-/**
- * `--base-url`: meta.location and Location are this text followed by `/Users/{id}`, so it must be
- * an absolute http(s) URL with nothing after its path. A Tenant URL pasted with Entra's
- * `?aadOptscim062020`, or a bare host name, made every location a URL that reaches nothing.
- */
 function baseUrlOf(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined
-  let url: URL
-  try {
-    url = new URL(raw)
-  } catch {
-    throw new UsageError(
-      `--base-url must be an absolute https:// (or http://) URL such as https://scim.example.com/scim/v2, got '${raw}'`
-    )
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new UsageError(`--base-url must be an https:// or http:// URL, got '${raw}'`)
-  if (url.search !== '' || url.hash !== '' || raw.includes('?') || raw.includes('#'))
-    throw new UsageError(
-      `--base-url is the API's URL without a query or fragment (leave ?aadOptscim062020 to the Tenant URL in Entra), got '${raw}'`
-    )
-  if (url.username !== '' || url.password !== '')
-    throw new UsageError('--base-url must not carry a user name or password')
+  const problem = baseUrlProblem(raw)
+  if (problem) throw new UsageError(`--base-url ${problem}`)
   return raw
 }
 
@@ -339,13 +321,10 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
   if (values.format !== undefined && values.format !== 'jsonl')
     throw new UsageError(`--format must be jsonl, got '${values.format}'`)
   const durability = values.durability ?? 'full'
-  if (durability !== 'full' && durability !== 'normal')
-    throw new UsageError(`--durability must be full or normal, got '${durability}'`)
-  // plugins/auth.ts reads one word after `Bearer`: an empty token, or one with a space (`--token
-  // "$UNSET"`, a pasted line), could never be presented, and the server would accept no request.
+  if (!isDurability(durability)) throw new UsageError(`--durability ${durabilityProblem(durability)}`)
   const tokens = values.token ?? []
-  if (tokens.some((t) => !/^\S+$/.test(t)))
-    throw new UsageError('--token must be one word: not empty and without spaces (the value is not shown)')
+  const token = tokens.map(tokenProblem).find((problem) => problem !== undefined)
+  if (token) throw new UsageError(`--token ${token}`)
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
     throw new UsageError('--tls-cert and --tls-key go together: give both PEM files')
   }

@@ -182,6 +182,29 @@ test('startScimServer refuses a maxResults, defaultCount or rateLimit outside th
   await expect(startScimServer({ rateLimit: 0.5 })).rejects.toThrow('rateLimit must be a whole number')
 })
 
+test('startScimServer refuses a baseUrl, durability, token or extra schema target serve could never take', async () => {
+  await expect(startScimServer({ baseUrl: 'not a url' })).rejects.toThrow('baseUrl must be an absolute https://')
+  await expect(startScimServer({ baseUrl: 'https://x.example/scim/v2?aadOptscim062020' })).rejects.toThrow(
+    "baseUrl is the API's URL without a query or fragment"
+  )
+  await expect(startScimServer({ durability: 'bogus' as 'full' })).rejects.toThrow(
+    "durability must be full or normal, got 'bogus'"
+  )
+  await expect(startScimServer({ token: '' })).rejects.toThrow('token must be one word')
+  await expect(startScimServer({ token: 'has space' })).rejects.toThrow('token must be one word')
+  const schema = {
+    id: 'urn:example:params:scim:schemas:extension:foo:2.0:Foo',
+    name: 'Foo',
+    attributes: [],
+  }
+  const foo = [{ schema, resourceType: 'Foo' as 'User' }]
+  await expect(startScimServer({ extraSchemas: foo })).rejects.toThrow(
+    "extraSchemas[0].resourceType must be User or Group, got 'Foo'"
+  )
+  await using server = await startScimServer()
+  expect(() => server.createTenant('acme', { extraSchemas: foo })).toThrow('resourceType must be User or Group')
+})
+
 test('startScimServer refuses a limit that is not a whole number above zero, or is past the maximum of its flag', async () => {
   // A maxRequestBytes of 0 made every POST a 413, a maxDepth of -1 refused every body.
   await expect(startScimServer({ limits: { maxRequestBytes: 0 } })).rejects.toThrow(
