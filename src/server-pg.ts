@@ -50,6 +50,24 @@ export interface PgScimServer {
 export interface PgServerOptions extends ServerOptions {
   /** Told of background reads that failed (the last good snapshot keeps serving meanwhile). */
   logger?: Logger
+  /** How long PostgreSQL lets a transaction of this replica sit idle before it ends it (default 10 s). */
+  idleInTransactionMs?: number
+}
+
+/**
+ * A write batch holds its tenant's advisory lock to COMMIT, and every replica's writes for that
+ * tenant wait behind it. A replica that stops between two statements without its socket closing
+ * (a frozen VM or container, a long pause, a network that drops packets) held the lock until it
+ * went on, hours for a dead peer, since TCP keepalive answers for a stopped process. PostgreSQL
+ * ends such a transaction after this long idle instead (its writes roll back, unacknowledged), and
+ * the waiting replicas go on. Our transactions are never idle that long: their statements are
+ * pipelined, and a job's own work between them takes milliseconds.
+ */
+export const IDLE_IN_TRANSACTION_MS = 10_000
+
+/** The runtime parameters every connection of a replica's pool opens with. */
+export function pgSessionParameters(idleInTransactionMs = IDLE_IN_TRANSACTION_MS): Record<string, number> {
+  return { idle_in_transaction_session_timeout: idleInTransactionMs }
 }
 
 /**
@@ -67,7 +85,7 @@ export async function createPgScimServer(options: PgServerOptions): Promise<PgSc
   checkServerOptions(options)
   const limits = limitsWith(options.limits)
   const baseUrl = options.baseUrl?.replace(/\/+$/, '')
-  const sql = new SQL(options.db)
+  const sql = new SQL(options.db, { connection: pgSessionParameters(options.idleInTransactionMs) })
   await applyPgMigrations(sql, MIGRATIONS)
   const orm = drizzle({ client: sql })
   const lastUsed = new LastUsed(pgUsageWriter(sql))

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { hashToken } from '../src/auth/tokens'
 import { createPgScimServer, type PgScimServer } from '../src/server-pg'
+import { TENANT_LOCK_SPACE } from '../src/store-pg/tenant-lock'
 import { pgIssueToken, pgRevokeToken } from '../src/store-pg/tokens'
 import { freshDatabase, testPostgres, type TestDatabase } from './helpers/postgres'
 
@@ -133,5 +134,30 @@ describe.skipIf(!server)('server on PostgreSQL', () => {
   test('readiness is answered from the database check', async () => {
     const ready = await a.app.handle(new Request('http://localhost/readyz'))
     expect(ready.status).toBe(200)
+  })
+
+  test("a replica stalled inside a write transaction holds the tenant's lock no longer than its idle limit", async () => {
+    const stalling = await createPgScimServer({ db: db.url, idleInTransactionMs: 500 })
+    const { token } = await pgIssueToken(db.sql, { tenant: 'default' })
+    await b.tenantsChanged()
+    // One of the stalling replica's own connections, inside a transaction that took the default
+    // tenant's journal lock and then sent nothing more: a replica frozen between two statements.
+    const stuck = await stalling.sql.reserve()
+    try {
+      await stuck`BEGIN`
+      await stuck`SELECT pg_advisory_xact_lock(${TENANT_LOCK_SPACE}::int, hashtext('default'))`
+      const started = performance.now()
+      const created = await Promise.race([
+        call(b, token, 'POST', '/scim/v2/Users', { ...USER, userName: 'after-the-stall@example.com' }),
+        Bun.sleep(5000).then(() => undefined),
+      ])
+      expect(created?.status).toBe(201)
+      // It waited for the lock, and PostgreSQL ended the idle transaction after about 500 ms.
+      expect(performance.now() - started).toBeGreaterThan(300)
+      await expect(stuck`SELECT 1`).rejects.toBeDefined()
+    } finally {
+      stuck.release()
+      await stalling.close()
+    }
   })
 })

@@ -74,10 +74,11 @@ export function isRetryable(err: unknown): boolean {
  * is wrong: 53 insufficient resources (disk full, out of memory, too many connections), 57P01-03
  * the server shutting down or starting, 08 connection failures, 25006 a read-only transaction
  * (a hot standby behind the load balancer), 55P03 and 57014 a wait past the database's
- * lock_timeout or statement_timeout, and 40001/40P01 a conflict that outlasted the retries
+ * lock_timeout or statement_timeout, 25P03 a transaction PostgreSQL ended for idling (server-pg.ts
+ * IDLE_IN_TRANSACTION_MS: the replica had stalled), and 40001/40P01 a conflict that outlasted the retries
  * (write-batches.ts): each rolled the transaction back whole, so the request may be sent again.
  */
-const UNAVAILABLE = /^(53|08|57P0[123]$|25006$|55P03$|57014$|40001$|40P01$)/
+const UNAVAILABLE = /^(53|08|57P0[123]$|25006$|25P03$|55P03$|57014$|40001$|40P01$)/
 
 /** 503 for a server that cannot serve a read or take a write now (Entra retries those); anything else unchanged. */
 export function translatePgStorageError(err: unknown): unknown {
