@@ -11,6 +11,8 @@ import { EXPORT_START, type ExportPosition, exportPage } from '../service/export
 import { run } from '../service/effect'
 import {
   importLine,
+  openMemberCycles,
+  type ClaimedIds,
   lineKeys,
   mayResolveLater,
   restoreKeptMeta,
@@ -143,6 +145,7 @@ export async function importCommand(
   const result: ImportReport = { counts: { created: 0, updated: 0, unchanged: 0, failed: 0 }, failures: [] }
   const kept: KeptResources = new Map()
   const renamed: RenamedIds = new Map()
+  const claimed: ClaimedIds = new Map()
   let retry: { line: number; text: string }[] = []
   const running = new Set<Promise<void>>()
   // The last started line holding each key (service/import.ts lineKeys): a line that may name
@@ -153,7 +156,7 @@ export async function importCommand(
     const keys = lineKeys(text)
     const before = keys.map((key) => holding.get(key)).filter((job) => job !== undefined)
     const job: Promise<void> = Promise.allSettled(before)
-      .then(() => run(importLine(deps, text, req, kept, renamed)))
+      .then(() => run(importLine(deps, text, req, kept, renamed, claimed)))
       .then(
         (outcome) => void result.counts[outcome]++,
         (err: unknown) => {
@@ -200,9 +203,23 @@ export async function importCommand(
   await Promise.all(running)
   // Lines that referred to resources made by later lines run again, pass after pass, while a
   // pass cures some; the last pass reports what still fails (a cycle of managers, a missing id).
+  // A pass that cures nothing may be groups waiting on each other: opened, they get one more.
   for (let before = Infinity; retry.length > 0; ) {
-    const last = retry.length >= before
-    before = retry.length
+    const stuck = retry.length >= before
+    const opened = stuck
+      ? await run(
+          openMemberCycles(
+            deps,
+            retry.map((r) => r.text),
+            req,
+            kept,
+            renamed,
+            claimed
+          )
+        )
+      : 0
+    const last = stuck && opened === 0
+    before = opened > 0 ? Infinity : retry.length
     const pass = retry.sort((a, b) => a.line - b.line)
     retry = []
     for (const { line, text } of pass) {

@@ -33,18 +33,36 @@ function typeOf(deps: ServiceDeps, body: Doc): ResourceType {
   return type
 }
 
-/** The stored resource this line is: same id, else same userName / displayName, else same externalId. */
-function* matchOf(deps: ServiceDeps, type: ResourceType, body: Doc): Effect<StoredResource | undefined> {
-  if (typeof body.id === 'string') {
-    const byId = yield* deps.store.get(type, body.id)
+/**
+ * The stored resources this import's lines already stand for: stored id → the exported id of the
+ * line that created or matched it ('' for a line without one).
+ */
+export type ClaimedIds = Map<string, string>
+
+/**
+ * The stored resource this line is: same id, else same userName / displayName, else same
+ * externalId. A name or externalId match that an earlier line with another exported id already
+ * stands for is another resource: two groups may share a displayName (RFC 7643 gives it no
+ * uniqueness), and an export holding both imported the second onto the first and lost it.
+ */
+function* matchOf(
+  deps: ServiceDeps,
+  type: ResourceType,
+  body: Doc,
+  claimed: ClaimedIds
+): Effect<StoredResource | undefined> {
+  const exported = typeof body.id === 'string' ? body.id : ''
+  if (exported !== '') {
+    const byId = yield* deps.store.get(type, exported)
     if (byId) return byId
   }
+  const free = (found: readonly StoredResource[]) => found.find((r) => (claimed.get(r.id) ?? exported) === exported)
   const nameAttr = type.name === 'User' ? 'userName' : 'displayName'
   const name = body[nameAttr]
-  const byName = typeof name === 'string' ? (yield* deps.store.findByName(type, foldCase(name)))[0] : undefined
+  const byName = typeof name === 'string' ? free(yield* deps.store.findByName(type, foldCase(name))) : undefined
   if (byName) return byName
   return typeof body.externalId === 'string'
-    ? (yield* deps.store.findByExternalId(type, body.externalId))[0]
+    ? free(yield* deps.store.findByExternalId(type, body.externalId))
     : undefined
 }
 
@@ -112,7 +130,10 @@ function* sameMembers(deps: ServiceDeps, type: ResourceType, existing: StoredRes
 /** A resource an import created with its exported identity, to be given that identity back at the end. */
 export interface KeptResource {
   type: ResourceType
-  identity: KeptIdentity
+  /** Absent for a group openMemberCycles created under a fresh id: nothing to give back. */
+  identity?: KeptIdentity
+  /** Created empty by openMemberCycles: its own line fills it in, and counts as its creation. */
+  opened?: boolean
 }
 
 /** The resources an import created with their exported identities, by id. */
@@ -145,7 +166,8 @@ export function* importLine(
   text: string,
   req: RequestInfo,
   kept: KeptResources,
-  renamed: RenamedIds = new Map()
+  renamed: RenamedIds = new Map(),
+  claimed: ClaimedIds = new Map()
 ): Effect<LineOutcome> {
   // As a request body is (http/plugins/scim-json.ts): a document nested 1,000 levels is refused
   // by SQLite's JSON functions, and once stored would break every query that reads it.
@@ -159,26 +181,22 @@ export function* importLine(
   if (!isObject(parsed)) throw ScimError.invalidSyntax('each line is one JSON object: a SCIM resource')
   const body = followRenames(parsed, renamed)
   const type = typeOf(deps, body)
-  const existing = yield* matchOf(deps, type, body)
+  const existing = yield* matchOf(deps, type, body, claimed)
   const exportedId = typeof body.id === 'string' ? body.id : undefined
   if (!existing) {
-    const identity = keptIdentity(body)
-    if (identity) {
-      try {
-        yield* createResource(deps, type, body, req, identity)
-        kept.set(identity.id, { type, identity })
-        return 'created'
-      } catch (err) {
-        // The id is another tenant's (matchOf saw none of this one's): a fresh id, below.
-        if (!(err instanceof ScimError && err.scimType === 'uniqueness')) throw err
-      }
-    }
-    const created = yield* createResource(deps, type, body, req)
-    const id = (created.body as { id?: unknown }).id
-    if (exportedId !== undefined && typeof id === 'string' && id !== exportedId) renamed.set(exportedId, id)
+    const id = yield* createLine(deps, type, body, req, kept, renamed)
+    claimed.set(id, exportedId ?? '')
     return 'created'
   }
+  claimed.set(existing.id, exportedId ?? '')
   if (exportedId !== undefined && existing.id !== exportedId) renamed.set(exportedId, existing.id)
+  const opened = kept.get(existing.id)
+  if (opened?.opened) {
+    // The group openMemberCycles made empty for this line: filled in now, under its kept meta.
+    opened.opened = false
+    yield* replaceResource(deps, type, existing.id, body, req)
+    return 'created'
+  }
   const { doc } = coerceResource(type, body, { mode: 'replace', existing: existing.data })
   if (deepEqual(doc, existing.data) && (yield* sameMembers(deps, type, existing, body))) return 'unchanged'
   // A later line of the file replaced it: its exported meta describes what the first line held,
@@ -186,6 +204,35 @@ export function* importLine(
   kept.delete(existing.id)
   yield* replaceResource(deps, type, existing.id, body, req)
   return 'updated'
+}
+
+/** Creates the line's resource, under its exported identity when it may keep it; returns the id it got. */
+function* createLine(
+  deps: ServiceDeps,
+  type: ResourceType,
+  body: Doc,
+  req: RequestInfo,
+  kept: KeptResources,
+  renamed: RenamedIds,
+  opened = false
+): Effect<string> {
+  const exportedId = typeof body.id === 'string' ? body.id : undefined
+  const identity = keptIdentity(body)
+  if (identity) {
+    try {
+      yield* createResource(deps, type, body, req, identity)
+      kept.set(identity.id, { type, identity, opened })
+      return identity.id
+    } catch (err) {
+      // The id is another tenant's (matchOf saw none of this one's): a fresh id, below.
+      if (!(err instanceof ScimError && err.scimType === 'uniqueness')) throw err
+    }
+  }
+  const created = yield* createResource(deps, type, body, req)
+  const id = String((created.body as { id?: unknown }).id)
+  if (exportedId !== undefined && id !== exportedId) renamed.set(exportedId, id)
+  if (opened) kept.set(id, { type, opened })
+  return id
 }
 
 /**
@@ -200,6 +247,7 @@ export function* restoreKeptMeta(deps: ServiceDeps, kept: KeptResources): Effect
     yield* awaited(
       deps.store.write(function* (tx) {
         for (const { type, identity } of all.slice(at, at + 500)) {
+          if (!identity) continue
           const now = yield* tx.get(type, identity.id)
           if (!now || (now.version === identity.version && now.lastModified === identity.lastModified)) continue
           yield* tx.update(type, now, { ...now, version: identity.version, lastModified: identity.lastModified })
@@ -207,6 +255,78 @@ export function* restoreKeptMeta(deps: ServiceDeps, kept: KeptResources): Effect
       })
     )
   }
+}
+
+/** The member values of a group line, as the line's own import will send them. */
+function memberValues(body: Doc): string[] {
+  return (Array.isArray(body.members) ? body.members : []).flatMap((m) =>
+    isObject(m) && typeof m.value === 'string' ? [m.value] : []
+  )
+}
+
+/**
+ * Groups whose lines wait on each other (A a member of B and B of A, which the server accepts)
+ * never resolve line by line: each needs the other to exist first, and an export holding them
+ * lost both on import. Creates those groups empty, under their exported identities, when every
+ * member they list exists or is one of them; their own lines then fill them in (and count as
+ * their creation). A line naming a resource that neither exists nor is one of them is left to
+ * fail whole, so no group is left half-imported. Returns how many groups it created.
+ */
+export function* openMemberCycles(
+  deps: ServiceDeps,
+  texts: readonly string[],
+  req: RequestInfo,
+  kept: KeptResources,
+  renamed: RenamedIds,
+  claimed: ClaimedIds
+): Effect<number> {
+  const waiting = new Map<string, { type: ResourceType; body: Doc }>()
+  for (const text of texts) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      continue
+    }
+    if (!isObject(parsed) || typeof parsed.id !== 'string') continue
+    const body = followRenames(parsed, renamed)
+    const type = deps.registry.resourceTypes.find((t) => t.name === 'Group')
+    if (!type || typeOf(deps, body) !== type) continue
+    if (!(yield* matchOf(deps, type, body, claimed))) waiting.set(parsed.id, { type, body })
+  }
+  const known = new Map<string, boolean>()
+  function* exists(id: string): Effect<boolean> {
+    let found = known.get(id)
+    if (found === undefined) {
+      found = false
+      for (const t of deps.registry.resourceTypes) if (yield* deps.store.get(t, id)) found = true
+      known.set(id, found)
+    }
+    return found
+  }
+  // The largest set of waiting groups whose members all exist or are in the set.
+  for (let dropped = true; dropped; ) {
+    dropped = false
+    for (const [id, { body }] of waiting) {
+      for (const value of memberValues(body)) {
+        if (waiting.has(value) || (yield* exists(value))) continue
+        waiting.delete(id)
+        dropped = true
+        break
+      }
+    }
+  }
+  let opened = 0
+  for (const [exported, { type, body }] of waiting) {
+    try {
+      claimed.set(yield* createLine(deps, type, { ...body, members: [] }, req, kept, renamed, true), exported)
+      opened++
+    } catch (err) {
+      // Its line fails on its own with this error when it runs again.
+      if (!(err instanceof ScimError)) throw err
+    }
+  }
+  return opened
 }
 
 /** An error that a later line may cure: a reference to a resource the file creates further on. */

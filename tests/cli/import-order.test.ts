@@ -1,9 +1,9 @@
 // `import FILE` with lines that name the same resource: they run in file order, as one at a time would.
 import { afterEach, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { importCommand } from '../../src/cli/transfer'
+import { exportCommand, importCommand } from '../../src/cli/transfer'
 import type { LineFailure } from '../../src/service/import'
 import { makeTestApp } from '../helpers/app'
 import { readJson, URN_GROUP, URN_USER } from '../helpers/scim'
@@ -83,5 +83,49 @@ describe('cli/transfer import order', () => {
       .filter((e) => e.resourceId === 'u1')
       .map((e) => e.versionAfter)
     expect(versions).toEqual([3, 4])
+  })
+})
+
+describe('cli/transfer export → import of groups the server accepted', () => {
+  test('two groups of one displayName and two groups in each other come back whole: the files are identical', async () => {
+    const from = makeTestApp()
+    const created = async (path: string, body: unknown) => (await readJson(await from.request('POST', path, body))).id
+    const user = await created('/scim/v2/Users', { schemas: [URN_USER], userName: 'u1' })
+    await created('/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'Sales', members: [{ value: user }] })
+    await created('/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'Sales' })
+    const a = await created('/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'A' })
+    const b = await created('/scim/v2/Groups', { schemas: [URN_GROUP], displayName: 'B', members: [{ value: a }] })
+    const cycle = await from.request('PATCH', `/scim/v2/Groups/${a}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'add', path: 'members', value: [{ value: b }] }],
+    })
+    expect(cycle.status).toBeLessThan(300)
+    const dir = mkdtempSync(join(tmpdir(), 'import-groups-'))
+    dirs.push(dir)
+    await exportCommand(from.server, join(dir, 'first.jsonl'))
+    const to = makeTestApp()
+    const failures: LineFailure[] = []
+    const imported = await importCommand(to.server, join(dir, 'first.jsonl'), (f) => failures.push(f))
+    expect(failures).toEqual([])
+    expect(imported.summary).toContain(': 5 created, 0 updated, 0 unchanged, 0 failed')
+    await exportCommand(to.server, join(dir, 'second.jsonl'))
+    expect(readFileSync(join(dir, 'second.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'first.jsonl'), 'utf8'))
+    // Run again, the file changes nothing.
+    const again = await importCommand(to.server, join(dir, 'first.jsonl'), (f) => failures.push(f))
+    expect(failures).toEqual([])
+    expect(again.summary).toContain(': 0 created, 0 updated, 5 unchanged, 0 failed')
+  })
+
+  test('a group that names a resource no line creates still fails whole, and the group it waits on with it', async () => {
+    const to = makeTestApp()
+    const path = file([
+      { schemas: [URN_GROUP], id: 'g-a', displayName: 'A', members: [{ value: 'g-b' }] },
+      { schemas: [URN_GROUP], id: 'g-b', displayName: 'B', members: [{ value: 'g-a' }, { value: 'nowhere' }] },
+    ])
+    const failures: LineFailure[] = []
+    const imported = await importCommand(to.server, path, (f) => failures.push(f))
+    expect(failures.map((f) => f.line)).toEqual([1, 2])
+    expect(imported.summary).toContain(': 0 created, 0 updated, 0 unchanged, 2 failed')
+    expect((await readJson(await to.request('GET', '/scim/v2/Groups'))).totalResults).toBe(0)
   })
 })
