@@ -18,9 +18,13 @@ function matchesAny(header: string, etag: string): boolean {
 
 const given = (header: string | undefined): header is string => header !== undefined && header.trim() !== ''
 
-/** RFC 7232 §3.1: If-Match that names no current version fails on every method. */
+/**
+ * RFC 7232 §3.1: If-Match that names no current version fails on every method. An empty one
+ * names none (its grammar is `"*" / 1#entity-tag`): taken as absent, a client that meant a
+ * conditional write got an unconditional one.
+ */
 function checkIfMatch(header: string | undefined, etag: string): void {
-  if (given(header) && !matchesAny(header, etag)) {
+  if (header !== undefined && !matchesAny(header, etag)) {
     throw ScimError.preconditionFailed(`resource version is ${etag}, not ${quoted(header)}`)
   }
 }
