@@ -8,6 +8,41 @@ const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
 
 describe('stored documents', () => {
+  // RFC 7643 §3: a resource's schemas are its type's core schema and that type's extensions. Taken
+  // as an undeclared extension, a Group's core URN on a User was stored, listed in `schemas`, and
+  // then refused by every filter naming it.
+  const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group'
+  test.each([
+    ['POST', '/scim/v2/Users', { schemas: [USER], userName: 'g@x', [GROUP]: { displayName: 'Admins' } }],
+    ['POST', '/scim/v2/Users', { schemas: [USER], userName: 'g@x', [`${GROUP}:displayName`]: 'Admins' }],
+    ['POST', '/scim/v2/Groups', { schemas: [GROUP], displayName: 'u', [USER]: { userName: 'alice' } }],
+    ['POST', '/scim/v2/Users', { schemas: [USER], userName: 'g@x', [`${USER.slice(0, -4)}Schema`]: { id: 'x' } }],
+  ])(
+    '%s %s with another core schema as a key is 400 invalidPath, and nothing is stored',
+    async (method, path, body) => {
+      const t = makeTestApp()
+      await expectScimError(await t.request(method, path, body), 400, 'invalidPath')
+      expect((await readJson(await t.request('GET', path))).totalResults).toBe(0)
+    }
+  )
+
+  test('a PATCH path or pathless value under another core schema is 400 invalidPath, and nothing changes', async () => {
+    const t = makeTestApp()
+    const created = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [USER], userName: 'p@x' }))
+    for (const op of [
+      { op: 'add', path: `${GROUP}:displayName`, value: 'x' },
+      { op: 'add', value: { [GROUP]: { displayName: 'x' } } },
+    ])
+      await expectScimError(
+        await t.request('PATCH', `/scim/v2/Users/${created.id}`, { schemas: [PATCH_OP], Operations: [op] }),
+        400,
+        'invalidPath'
+      )
+    const after = await readJson(await t.request('GET', `/scim/v2/Users/${created.id}`))
+    expect(after.schemas).toEqual([USER])
+    expect(after.meta.version).toBe(created.meta.version)
+  })
+
   test('a bracketed key inside an undeclared value is 400 invalidPath on POST and PATCH, and nothing is stored', async () => {
     const t = makeTestApp()
     await expectScimError(

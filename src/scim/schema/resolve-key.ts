@@ -7,6 +7,9 @@ import { URN_GROUP } from '../constants'
 import { extensionDeclaring } from './registry'
 import type { CompiledAttribute, CompiledSchema, ResourceType } from './types'
 
+/** Every core schema's id begins so (RFC 7643 §8.7.1): User, Group, and the discovery ones. */
+const CORE_SCHEMA_PREFIX = 'urn:ietf:params:scim:schemas:core:2.0:'
+
 /** What a key or path addresses. */
 export type Target =
   /** Exactly the core schema URN: its value's keys are top-level attributes (RFC 7643 §3). */
@@ -109,6 +112,13 @@ export function resolvePath(type: ResourceType, doc: Doc, pp: PatchPath, value: 
     const attr = ext.schema.attributes.get(name.toLowerCase())
     const key = attr ? attr.name : keyIn(doc[ext.schema.id], name)
     return attrTarget(ext.schema.id, attr, key, pp, label)
+  }
+  // RFC 7643 §3: a resource holds its type's core schema and that type's extensions. Another core
+  // schema (a Group's on a User) is none of them; stored as an undeclared extension, it was listed
+  // in `schemas` and refused by every filter naming it.
+  if (full.toLowerCase().startsWith(CORE_SCHEMA_PREFIX)) {
+    const schema = lowerUri.startsWith(CORE_SCHEMA_PREFIX) ? uri : full
+    throw ScimError.invalidPath(`${quoted(label)} names ${schema}, a core schema other than ${type.name}'s`)
   }
   const existingWhole = keyIn(doc, full)
   if (whole && (isObject(value) || isObject(doc[existingWhole])))
