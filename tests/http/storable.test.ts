@@ -26,6 +26,27 @@ describe('stored documents', () => {
     }
   )
 
+  test('keys naming one attribute twice with different values are 400 invalidSyntax on POST and in a pathless PATCH', async () => {
+    const t = makeTestApp()
+    await expectScimError(
+      await t.request('POST', '/scim/v2/Users', { schemas: [USER], userName: 'casedup-a', USERNAME: 'casedup-b' }),
+      400,
+      'invalidSyntax'
+    )
+    expect((await readJson(await t.request('GET', '/scim/v2/Users'))).totalResults).toBe(0)
+    const created = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [USER], userName: 'd@x' }))
+    await expectScimError(
+      await t.request('PATCH', `/scim/v2/Users/${created.id}`, {
+        schemas: [PATCH_OP],
+        Operations: [{ op: 'replace', value: { displayName: 'one', DISPLAYNAME: 'two' } }],
+      }),
+      400,
+      'invalidSyntax'
+    )
+    const after = await readJson(await t.request('GET', `/scim/v2/Users/${created.id}`))
+    expect([after.displayName, after.meta.version]).toEqual([undefined, created.meta.version])
+  })
+
   test('a PATCH path or pathless value under another core schema is 400 invalidPath, and nothing changes', async () => {
     const t = makeTestApp()
     const created = await readJson(await t.request('POST', '/scim/v2/Users', { schemas: [USER], userName: 'p@x' }))

@@ -8,6 +8,7 @@ import { mutableCopy } from '../document-text'
 import { DEFAULT_LIMITS, ElementBudget } from '../limits'
 import { checkRequired } from '../schema/required'
 import { dropVacantElements } from '../schema/vacant'
+import { givenTwice } from '../schema/coerce-value'
 import { resolveKey, resolvePath, type Target } from '../schema/resolve-key'
 import type { ResourceType } from '../schema/types'
 import { memberOps, type MemberOp } from './members'
@@ -63,6 +64,13 @@ class Patcher {
    */
   private pathless(op: 'add' | 'replace', value: unknown): void {
     if (!isObject(value)) throw ScimError.invalidValue(`a ${op} without path needs an object of attributes as value`)
+    // Keys differing only in case name one attribute (RFC 7643 §2.1): applied in turn, the last won.
+    const given = new Map<string, unknown>()
+    for (const [key, v] of Object.entries(value)) {
+      const lower = key.toLowerCase()
+      if (given.has(lower) && !deepEqual(given.get(lower), v)) throw givenTwice(key)
+      given.set(lower, v)
+    }
     for (const [key, v] of Object.entries(value)) {
       // readOnly echoes (Okta's `id`, whole resources' `meta`, `groups`) are ignored, as on POST
       // (coerce.ts); a *path* naming them is still `mutability`.

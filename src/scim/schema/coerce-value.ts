@@ -1,6 +1,6 @@
 // RFC 7643 §2.3–§2.5: one value for a declared attribute → its canonical stored form, or a typed error.
 import { parseDateTime } from '../datetime'
-import { isObject, valueIn, type Doc } from '../document'
+import { deepEqual, isObject, keyIn, valueIn, type Doc } from '../document'
 import { ScimError, quoted } from '../errors'
 import { parseAttrPath } from '../filter/attr-path'
 import { URN_ENTERPRISE_USER } from '../constants'
@@ -93,6 +93,27 @@ function emptyIsUnassigned(v: string, fired?: CompatSink): string | undefined {
   return undefined
 }
 
+/**
+ * RFC 7643 §2.1: attribute names are case-insensitive, so two keys of one object (`userName` and
+ * `USERNAME`, `name.givenName` beside `name`) can name one attribute. The last one won silently;
+ * now a later key may repeat or add to what an earlier one set, never change it.
+ */
+export function givenTwice(where: string): ScimError {
+  return ScimError.invalidSyntax(`'${where}' is given more than once in the request, with different values`)
+}
+
+/** Whether `next` holds everything `prev` does: equal, or an object with each of prev's members kept. */
+export function keepsAll(prev: unknown, next: unknown): boolean {
+  if (isObject(prev) && isObject(next)) return Object.entries(prev).every(([k, v]) => keepsAll(v, next[k]))
+  return deepEqual(prev, next)
+}
+
+/** out[name] = value, unless an earlier key of the same object gave that attribute another value. */
+function setOnce(out: Doc, name: string, value: unknown, where: string): void {
+  if (out[name] !== undefined && !deepEqual(out[name], value)) throw givenTwice(where)
+  out[name] = value
+}
+
 function coerceComplex(attr: CompiledAttribute, v: unknown, where: string, fired?: CompatSink): unknown {
   // Entra sends the manager id as a bare string (entra-wire.md §1.8, §2.2 Q10).
   if (typeof v === 'string' && isManager(attr)) {
@@ -115,7 +136,7 @@ function coerceComplex(attr: CompiledAttribute, v: unknown, where: string, fired
     const c = sub.multiValued
       ? coerceMulti(sub, raw, `${where}.${sub.name}`, fired)
       : coerceScalar(sub, raw, `${where}.${sub.name}`, fired)
-    if (c !== undefined) out[sub.name] = c
+    if (c !== undefined) setOnce(out, sub.name, c, `${where}.${sub.name}`)
   }
   return isUnassignedComplex(attr, out) ? undefined : out
 }
@@ -132,7 +153,8 @@ export function isUnassigned(raw: unknown): boolean {
 /** Stores a value no schema declares as sent (rule `undeclared-attribute`), unless it is unassigned. */
 export function keepUndeclared(out: Doc, key: string, raw: unknown, fired?: CompatSink): void {
   if (isUnassigned(raw)) return
-  out[key] = raw
+  // Under the first spelling sent: `foo` and `FOO` are one attribute (keyIn finds either).
+  setOnce(out, keyIn(out, key), raw, key)
   fired?.('undeclared-attribute')
 }
 
@@ -222,7 +244,7 @@ export function coerceExtension(
     }
     if (attr.mutability === 'readOnly') continue
     const c = coerceValue(attr, raw, `${schema.id}:${attr.name}`, fired)
-    if (c !== undefined) out[attr.name] = c
+    if (c !== undefined) setOnce(out, attr.name, c, `${schema.id}:${attr.name}`)
   }
   return Object.keys(out).length === 0 ? undefined : out
 }

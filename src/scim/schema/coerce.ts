@@ -31,7 +31,9 @@ import {
   coerceExtension,
   coerceMembers,
   coerceValue,
+  givenTwice,
   isUnassigned,
+  keepsAll,
   wrongType,
   type MemberRef,
 } from './coerce-value'
@@ -124,7 +126,10 @@ class Builder {
       case 'extension': {
         const next = t.schema ? coerceExtension(t.schema, raw, t.schema.id, this.fired) : verbatimObject(raw, t.urnKey)
         const prev = this.doc[t.urnKey]
-        if (next !== undefined) this.keys.set(this.doc, t.urnKey, isObject(prev) ? { ...prev, ...next } : next)
+        if (next === undefined) return
+        const merged = isObject(prev) ? { ...prev, ...next } : next
+        if (prev !== undefined && !keepsAll(prev, merged)) throw givenTwice(t.urnKey)
+        this.keys.set(this.doc, t.urnKey, merged)
         return
       }
       case 'attr':
@@ -138,8 +143,11 @@ class Builder {
     // id, meta, groups, manager.displayName: server-set, ignored (RFC 7643 §2.2).
     if (t.attr?.mutability === 'readOnly' || t.subAttr?.mutability === 'readOnly') return
     const stored = t.holderKey === undefined ? this.doc : this.doc[t.holderKey]
-    const value = this.valueFor(t, isObject(stored) ? stored[t.key] : undefined, raw)
+    // The document starts empty: what it holds at this key, an earlier key of the body set.
+    const prev = isObject(stored) ? stored[t.key] : undefined
+    const value = this.valueFor(t, prev, raw)
     if (value === undefined) return
+    if (prev !== undefined && !keepsAll(prev, value)) throw givenTwice(t.attr?.path ?? t.label)
     if (t.holderKey === undefined) this.keys.set(this.doc, t.key, value)
     // A holder this build made is its own to change in place: a copy per key was quadratic too.
     else if (this.keys.tracks(stored)) this.keys.set(stored, t.key, value)
@@ -150,7 +158,11 @@ class Builder {
   private valueFor(t: AttrTarget, prev: unknown, raw: unknown): unknown {
     const attr: CompiledAttribute | undefined = t.attr
     if (t.sub === undefined) {
-      if (!attr) return isUnassigned(raw) ? prev : raw
+      if (!attr) {
+        if (isUnassigned(raw)) return prev
+        // As a declared complex value: two keys of one undeclared object add to it.
+        return isObject(prev) && isObject(raw) ? { ...prev, ...raw } : raw
+      }
       const next = coerceValue(attr, raw, attr.path, this.fired)
       if (next === undefined) return prev
       return attr.type === 'complex' && !attr.multiValued && isObject(prev) && isObject(next)

@@ -105,6 +105,46 @@ describe('scim/schema/coerce coerceResource', () => {
     expect(schemas).toEqual([URN_USER, URN_ENTERPRISE_USER])
   })
 
+  // RFC 7643 §2.1: names are case-insensitive, so these keys name one attribute twice; the last
+  // one won silently. A later key may add to what earlier ones set (Entra's dotted keys beside a
+  // complex value), never change it.
+  const twice: [string, Record<string, unknown>][] = [
+    ['userName and USERNAME', { userName: 'a', USERNAME: 'b' }],
+    ['displayName and DisplayName', { userName: 'a', displayName: 'x', DisplayName: 'y' }],
+    ['name.givenName and GIVENNAME in name', { userName: 'a', name: { givenName: 'a', GIVENNAME: 'b' } }],
+    ['name {givenName} and "name.givenName"', { userName: 'a', name: { givenName: 'a' }, 'name.givenName': 'b' }],
+    [
+      'the extension object and a URN path key',
+      { userName: 'a', [URN_ENTERPRISE_USER]: { department: 'x' }, [`${URN_ENTERPRISE_USER}:department`]: 'y' },
+    ],
+    ['emails twice', { userName: 'a', emails: [{ value: 'a@x' }], EMAILS: [{ value: 'b@x' }] }],
+  ]
+  test.each(twice)('%s with different values is 400 invalidSyntax naming the attribute', (_n, body) => {
+    const err = catchScimError(() => coerceResource(USER, body, CREATE))
+    expect([err.status, err.scimType]).toEqual([400, 'invalidSyntax'])
+    expect(err.detail).toContain('more than once')
+  })
+
+  test('keys naming one attribute with the same value, or adding to it, are one attribute', () => {
+    const { doc } = coerceResource(
+      USER,
+      {
+        userName: 'a',
+        USERNAME: 'a',
+        name: { givenName: 'A' },
+        'name.familyName': 'B',
+        [URN_ENTERPRISE_USER]: { department: 'x' },
+        [`${URN_ENTERPRISE_USER}:costCenter`]: 'c',
+      },
+      CREATE
+    )
+    expect(doc).toEqual({
+      userName: 'a',
+      name: { givenName: 'A', familyName: 'B' },
+      [URN_ENTERPRISE_USER]: { department: 'x', costCenter: 'c' },
+    })
+  })
+
   test('readOnly input (id, meta, groups) is ignored, never an error', () => {
     const { doc } = coerceResource(
       USER,
@@ -310,19 +350,27 @@ describe('scim/schema/coerce work per key', () => {
     expect(Object.keys(doc).length).toBeGreaterThanOrEqual(2)
   })
 
-  test('keys differing only in case still meet in one attribute: the first spelling, the last value', () => {
+  test('keys differing only in case meet in one attribute under the first spelling; another value is refused', () => {
     const body = {
       schemas: [URN_USER],
       userName: 'c@x',
       Nick: { a: 1 },
       NICK: { b: 2 },
       foo: 1,
-      FOO: 2,
+      FOO: 1,
       'urn:x:y:z:k': 1,
-      'URN:X:Y:Z:K': 2,
+      'URN:X:Y:Z:K': 1,
     }
     const { doc } = coerceResource(USER, body, CREATE)
-    expect(doc).toEqual({ userName: 'c@x', Nick: { b: 2 }, foo: 2, 'urn:x:y:z': { k: 2 } })
+    expect(doc).toEqual({ userName: 'c@x', Nick: { a: 1, b: 2 }, foo: 1, 'urn:x:y:z': { k: 1 } })
+    for (const [k, v] of [
+      ['FOO', 2],
+      ['URN:X:Y:Z:K', 2],
+      ['NICK', { a: 3 }],
+    ] as const) {
+      const err = catchScimError(() => coerceResource(USER, { ...body, [k]: v }, CREATE))
+      expect([err.status, err.scimType]).toEqual([400, 'invalidSyntax'])
+    }
   })
 })
 
