@@ -158,8 +158,9 @@ function writeWhole(op: WriteOp, holder: Doc, attr: CompiledAttribute, value: un
   const prev = holder[attr.name]
   const next = coerceValue(attr, value, attr.path, fired)
   if (next === undefined) {
-    // add of [] adds nothing; replace with it, or either op with null/"", clears.
-    if (op === 'replace' || isClear(value)) unassign(holder, attr)
+    // replace with null, "" or [] clears, and so does an add of null or "" to a single value (its
+    // value is replaced); an add of any of them to a multi-valued attribute adds nothing.
+    if (op === 'replace' || (isClear(value) && !attr.multiValued)) unassign(holder, attr)
     return
   }
   const result = attr.multiValued && op === 'add' ? append(attr, prev, next as unknown[]) : next

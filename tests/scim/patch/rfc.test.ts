@@ -24,6 +24,25 @@ const bjensen = {
   [ENT]: { department: 'Tours', manager: { value: 'm-1', displayName: 'Mgr' } },
 }
 
+describe('scim/patch add to a multi-valued attribute adds (RFC 7644 §3.5.2.1)', () => {
+  // null means unassigned (RFC 7643 §2.5), as [] does: an add of nothing adds nothing. A
+  // sloppy client's add of null removed every email.
+  test.each([
+    ['null', null],
+    ['[]', []],
+  ])('add emails %s keeps every email, with path or without', (_n, value) => {
+    expect(patch(bjensen, { op: 'add', path: 'emails', value }).doc.emails).toEqual(bjensen.emails)
+    expect(patch(bjensen, { op: 'add', value: { emails: value } }).doc.emails).toEqual(bjensen.emails)
+  })
+
+  test('replace emails null still clears them, and add of null to a single-valued attribute still clears it', () => {
+    expect(patch(bjensen, { op: 'replace', path: 'emails', value: null }).doc.emails).toBeUndefined()
+    expect(
+      patch(bjensen, { op: 'add', path: 'userName', value: 'x' }, { op: 'add', path: 'active', value: null }).doc.active
+    ).toBeUndefined()
+  })
+})
+
 describe('scim/patch complex attributes: sub-attributes not in the value stay (RFC 7644 §3.5.2.3, RFC 7643 §2.5)', () => {
   test.each(['replace', 'add'])('%s path "name" {givenName: null} clears givenName only', (op) => {
     expect(patch(bjensen, { op, path: 'name', value: { givenName: null } }).doc.name).toEqual({ familyName: 'Jensen' })
