@@ -7,7 +7,7 @@ import { deepEqual, isObject, type Doc } from '../document'
 import { mutableCopy } from '../document-text'
 import { DEFAULT_LIMITS, ElementBudget } from '../limits'
 import { checkRequired } from '../schema/required'
-import { dropVacantElements } from '../schema/vacant'
+import { settleElements } from '../schema/settle-elements'
 import { givenTwice } from '../schema/coerce-value'
 import { resolveKey, resolvePath, type Target } from '../schema/resolve-key'
 import type { ResourceType } from '../schema/types'
@@ -156,7 +156,7 @@ export function applyPatch(
     }
   })
   // Only the final document tells an element emptied for good from one an operation fills again.
-  if (dropVacantElements(type, patcher.doc, touched)) checkRequired(type, patcher.doc, touched)
+  if (settleElements(type, patcher.doc, touched)) checkRequired(type, patcher.doc, touched)
   const changed = patcher.memberOps.length > 0 || !deepEqual(doc, patcher.doc)
   return { doc: patcher.doc, changed, memberOps: patcher.memberOps }
 }

@@ -1,8 +1,7 @@
 // RFC 7644 §3.5.2.1 add and §3.5.2.3 replace on one resolved target (they differ only in places).
 import type { CompatSink } from '../compat/rules'
 import { ScimError, quoted } from '../errors'
-import { foldCase } from '../case-fold'
-import { canonicalJson, deepEqual, isObject, keyIn, valueIn, type Doc } from '../document'
+import { deepEqual, isObject, keyIn, valueIn, type Doc } from '../document'
 import {
   assertAttrName,
   coerceElement,
@@ -10,6 +9,7 @@ import {
   coerceValue,
   isUnassignedComplex,
 } from '../schema/coerce-value'
+import { identityOf } from '../schema/element-identity'
 import type { AttrTarget, Target } from '../schema/resolve-key'
 import type { CompiledAttribute } from '../schema/types'
 import {
@@ -107,22 +107,6 @@ function writeComplex(op: WriteOp, holder: Doc, attr: CompiledAttribute, value: 
   assertMutable(attr, prev, next)
   if (next === undefined) delete holder[attr.name]
   else holder[attr.name] = next
-}
-
-/** A string as an attribute compares it: folded unless the attribute is caseExact (RFC 7643 §2.3.1). */
-function compared(attr: CompiledAttribute | undefined, v: unknown): unknown {
-  return typeof v === 'string' && attr !== undefined && !attr.caseExact ? foldCase(v) : v
-}
-
-/**
- * What makes an element the same one as another of `attr`: for a complex element with a `value`,
- * its (type, value) pair, each compared as its sub-attribute compares (RFC 7643 §2.4: "SHOULD NOT
- * return the same (type, value) combination more than once per attribute"); for anything else,
- * the element as a whole.
- */
-function identityOf(attr: CompiledAttribute, e: unknown): string {
-  if (!isObject(e) || e.value === undefined || !attr.sub.has('value')) return canonicalJson(e)
-  return canonicalJson([compared(attr.sub.get('type'), e.type) ?? null, compared(attr.sub.get('value'), e.value)])
 }
 
 /**

@@ -37,7 +37,7 @@ import {
   wrongType,
   type MemberRef,
 } from './coerce-value'
-import { dropVacantElements } from './vacant'
+import { settleElements } from './settle-elements'
 import { checkRequired } from './required'
 import { resolveKey, type AttrTarget, type Target } from './resolve-key'
 import type { CompiledAttribute, ResourceType } from './types'
@@ -213,7 +213,7 @@ export function coerceResource(type: ResourceType, body: unknown, opts: CoerceOp
   } finally {
     b.keys.done()
   }
-  dropVacantElements(type, b.doc)
+  settleElements(type, b.doc)
   checkRequired(type, b.doc)
   if (opts.mode === 'replace' && opts.existing) checkImmutable(type, b.doc, opts.existing)
   const result: CoercedResource = { doc: b.doc, schemas: schemasOf(type, b.doc) }

@@ -1,11 +1,11 @@
-// Elements left with only `type`/`primary` are not stored: after a POST/PUT body, and after a whole PATCH.
+// Once a write is final: elements left with only `type`/`primary` are not stored, and a (type, value) pair is held once.
 import { describe, expect, test } from 'bun:test'
 import { normalizePatchRequest } from '../../../src/scim/compat/normalize-patch'
 import { URN_PATCH_OP } from '../../../src/scim/constants'
 import type { Doc } from '../../../src/scim/document'
 import { applyPatch } from '../../../src/scim/patch/apply'
 import { coerceResource } from '../../../src/scim/schema/coerce'
-import { dropVacantElements, isVacantElement } from '../../../src/scim/schema/vacant'
+import { isVacantElement, settleElements } from '../../../src/scim/schema/settle-elements'
 import { attribute } from '../../helpers/schema'
 import { catchScimError } from '../../helpers/scim'
 import { testRegistry, typeNamed, userTypeWith } from '../patch/registry'
@@ -41,28 +41,28 @@ describe('scim/schema isVacantElement', () => {
   })
 })
 
-describe('scim/schema dropVacantElements', () => {
+describe('scim/schema settleElements', () => {
   test('drops vacant elements, and the attribute when none is left', () => {
     const doc: Doc = { userName: 'u', emails: [{ type: 'work', primary: true }, home], addresses: [{ type: 'work' }] }
-    expect(dropVacantElements(USER, doc)).toBe(true)
+    expect(settleElements(USER, doc)).toBe(true)
     expect(doc).toEqual({ userName: 'u', emails: [home] })
   })
 
   test('changes nothing and says so when every element holds a value', () => {
     const doc: Doc = { userName: 'u', emails: [work, home] }
-    expect(dropVacantElements(USER, doc)).toBe(false)
+    expect(settleElements(USER, doc)).toBe(false)
     expect(doc).toEqual({ userName: 'u', emails: [work, home] })
   })
 
   test('an extension object left empty goes too', () => {
     const doc: Doc = { userName: 'u', [ACME]: { deskPhones: [{ type: 'desk' }] } }
-    expect(dropVacantElements(ACME_USER, doc)).toBe(true)
+    expect(settleElements(ACME_USER, doc)).toBe(true)
     expect(doc).toEqual({ userName: 'u' })
   })
 
   test('with `only`, attributes outside it are left as they are', () => {
     const doc: Doc = { userName: 'u', emails: [{ type: 'work' }], phoneNumbers: [{ type: 'mobile' }] }
-    dropVacantElements(USER, doc, new Set(['phoneNumbers']))
+    settleElements(USER, doc, new Set(['phoneNumbers']))
     expect(doc).toEqual({ userName: 'u', emails: [{ type: 'work' }] })
   })
 })
@@ -161,5 +161,37 @@ describe('scim/schema coerceResource drops vacant elements of a body', () => {
       { mode: 'create' }
     )
     expect(doc).toEqual({ userName: 'u', emails: [home], ims: [{ type: 'xmpp', display: 'me' }] })
+  })
+})
+
+describe('scim/schema settleElements: one (type, value) pair once (RFC 7643 §2.4)', () => {
+  test('a POST body with a work email twice, differing in case, stores it once, the later over the earlier', () => {
+    const { doc } = coerceResource(
+      USER,
+      { userName: 'u', emails: [{ value: 'a@x', type: 'work' }, home, { value: 'A@X', type: 'work', primary: true }] },
+      { mode: 'create' }
+    )
+    expect(doc.emails).toEqual([{ value: 'A@X', type: 'work', primary: true }, home])
+  })
+
+  test('the same value under two types, or a caseExact value in two cases, is two elements', () => {
+    const doc: Doc = {
+      emails: [
+        { value: 'a@x', type: 'work' },
+        { value: 'a@x', type: 'home' },
+      ],
+    }
+    expect(settleElements(USER, doc)).toBe(false)
+    expect(doc.emails).toHaveLength(2)
+  })
+
+  test('a filtered PATCH giving two elements one value leaves one of them', () => {
+    const doc = { userName: 'u', emails: [{ value: 'w@x', type: 'home', display: 'd' }, home] }
+    const { doc: after } = applyPatch(
+      USER,
+      doc,
+      ops({ op: 'replace', path: 'emails[type eq "home"].value', value: 'p@x' })
+    )
+    expect(after.emails).toEqual([{ value: 'p@x', type: 'home', display: 'd' }])
   })
 })
