@@ -159,6 +159,26 @@ describe('http protocol', () => {
     )
     expect(all.totalResults).toBe(2)
   })
+
+  test('a SearchRequest member sent as null is left out (RFC 7643 §2.5), per type and at the root', async () => {
+    const t = makeTestApp()
+    await t.request('POST', '/scim/v2/Users', { schemas: [URN_USER], userName: 'alice' })
+    const nulls = {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+      filter: null,
+      sortBy: null,
+      sortOrder: null,
+      startIndex: null,
+      count: null,
+      attributes: null,
+      excludedAttributes: null,
+    }
+    for (const path of ['/scim/v2/Users/.search', '/scim/v2/.search']) {
+      const res = await t.request('POST', path, nulls)
+      expect(res.status).toBe(200)
+      expect((await readJson(res)).Resources.map((r: { userName: string }) => r.userName)).toEqual(['alice'])
+    }
+  })
 })
 
 describe('http --base-url', () => {

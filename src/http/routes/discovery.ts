@@ -12,7 +12,7 @@ import {
 } from '../../service/discovery'
 import { runBulk } from '../../service/bulk'
 import { searchAll } from '../../service/search-all'
-import { SearchRequest, joinList } from '../models'
+import { SearchRequest, searchOf } from '../models'
 import { internalError } from '../plugins/errors'
 import { requestInfo } from '../request-info'
 import { respond, respondTo } from '../respond'
@@ -63,11 +63,8 @@ export function discoveryRoutes(served: ServedBy, logger?: Logger) {
       '/.search',
       ({ request, body }) => {
         const { deps, filters, base } = served(request)
-        const projection = {
-          attributes: joinList(body.attributes),
-          excludedAttributes: joinList(body.excludedAttributes),
-        }
-        return respondTo(searchAll(deps, filters, body, requestInfo(request, base, projection)))
+        const { params, projection } = searchOf(body)
+        return respondTo(searchAll(deps, filters, params, requestInfo(request, base, projection)))
       },
       { body: SearchRequest }
     )

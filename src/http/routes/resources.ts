@@ -8,7 +8,7 @@ import { getResource } from '../../service/get'
 import { listResources } from '../../service/list'
 import { patchResource } from '../../service/patch'
 import { replaceResource } from '../../service/replace'
-import { ListQuery, ResourceQuery, SearchRequest, joinList } from '../models'
+import { ListQuery, ResourceQuery, SearchRequest, searchOf } from '../models'
 import { requestInfo } from '../request-info'
 import { respondTo } from '../respond'
 import type { Served, ServedBy } from '../tenant-of'
@@ -44,11 +44,8 @@ export function resourceRoutes(served: ServedBy, name: string, endpoint: string)
       '/.search',
       ({ request, body }) => {
         const { deps, filters, type, base } = open(request)
-        const projection = {
-          attributes: joinList(body.attributes),
-          excludedAttributes: joinList(body.excludedAttributes),
-        }
-        return respondTo(listResources(deps, filters, type, body, requestInfo(request, base, projection)))
+        const { params, projection } = searchOf(body)
+        return respondTo(listResources(deps, filters, type, params, requestInfo(request, base, projection)))
       },
       { body: SearchRequest }
     )
