@@ -40,7 +40,7 @@ export const COMPAT_RULES = {
   // entra-wire.md §2.1 (aadOptscim062020 "Replace multiple attributes")
   'path-key': {
     sends:
-      '`name.givenName`, `urn:…:User:employeeNumber`, the core URN or `emails[type eq "work"].value` as a key of a body or path-less PATCH value (Entra with `aadOptscim062020`)',
+      '`name.givenName`, `urn:…:User:employeeNumber` or the core URN as a key of a body or path-less PATCH value, and `emails[type eq "work"].value` as a key of a path-less PATCH value (Entra with `aadOptscim062020`; a body names attributes, so a value path there is 400 `invalidPath`)',
     does: 'resolves the key as that attribute path',
   },
   // entra-wire.md §1.3 Example 2, §1.8
