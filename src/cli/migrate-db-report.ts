@@ -4,17 +4,6 @@ import type { Verdict } from '../journal/verify'
 import type { Counts } from './migrate-db-copy'
 import { COPIED_TABLES, SKIPPED_TABLES, STATE_TABLES } from './migrate-db-tables'
 
-/** `url` with its password hidden, for messages and the summary. */
-export function shownUrl(url: string): string {
-  try {
-    const u = new URL(url)
-    if (u.password) u.password = '***'
-    return u.toString()
-  } catch {
-    return url.replace(/:[^:@/]*@/, ':***@')
-  }
-}
-
 /**
  * What the target already holds, as "3 resources, 1 tokens", or undefined when it holds no data.
  * The PostgreSQL migrations make the default tenant themselves; that row counts only once

@@ -13,7 +13,8 @@ import { applyPgMigrations, pgMigrationStatus } from '../store-pg/migrate'
 import { MIGRATIONS as PG_MIGRATIONS } from '../store-pg/migrations.gen'
 import { verifyPgJournal } from '../store-pg/journal-verify'
 import { copyTable, CopyError, type Counts, sourceCounts, targetCounts, totalRows } from './migrate-db-copy'
-import { comparisonLines, contentsProblem, shownUrl, verdictsAgree } from './migrate-db-report'
+import { shownPostgresUrl } from '../store-pg/url'
+import { comparisonLines, contentsProblem, verdictsAgree } from './migrate-db-report'
 import { COPIED_TABLES, AFTER_COPY, STATE_TABLES } from './migrate-db-tables'
 import { progress } from './progress'
 import type { Output } from './token-command'
@@ -54,7 +55,7 @@ export function parseMigrateArgs(argv: readonly string[]): { from: string; to: s
   if (!values.from || !values.to)
     throw new MigrateUsageError('migrate-db needs --from PATH and --to postgres://… (see migrate-db --help)')
   if (!/^postgres(ql)?:\/\//.test(values.to))
-    throw new MigrateUsageError(`--to must be a postgres:// or postgresql:// URL, got '${shownUrl(values.to)}'`)
+    throw new MigrateUsageError(`--to must be a postgres:// or postgresql:// URL, got '${shownPostgresUrl(values.to)}'`)
   return { from: values.from, to: values.to }
 }
 
@@ -123,10 +124,10 @@ async function prepareTarget(sql: SQL, url: string): Promise<void> {
   try {
     await applyPgMigrations(sql, PG_MIGRATIONS)
   } catch (err) {
-    throw new MigrateError(`cannot prepare ${shownUrl(url)}: ${(err as Error).message}`)
+    throw new MigrateError(`cannot prepare ${shownPostgresUrl(url)}: ${(err as Error).message}`)
   }
   if ((await pgMigrationStatus(sql, PG_MIGRATIONS)).unknown > 0)
-    throw new MigrateError(`${shownUrl(url)} was migrated by a newer scim-server: migrate with that version`)
+    throw new MigrateError(`${shownPostgresUrl(url)} was migrated by a newer scim-server: migrate with that version`)
 }
 
 /**
@@ -150,7 +151,7 @@ export async function migrateDatabase(from: string, to: string, out: Output): Pr
       )
     await prepareTarget(sql, to)
     const total = totalRows(expected)
-    const shown = progress(`copying ${from} to ${shownUrl(to)}`)
+    const shown = progress(`copying ${from} to ${shownPostgresUrl(to)}`)
     let done = 0
     let outcome: Outcome
     try {
@@ -168,23 +169,25 @@ export async function migrateDatabase(from: string, to: string, out: Output): Pr
     } catch (err) {
       if (done > 0) shown.finish(`stopped after ${done} of ${total} rows`)
       if (err instanceof CopyError)
-        throw new CopyError(`${err.message}; the copy was rolled back: ${shownUrl(to)} holds no data`)
+        throw new CopyError(`${err.message}; the copy was rolled back: ${shownPostgresUrl(to)} holds no data`)
       throw err
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(1)
     if (!outcome.agreed) {
       shown.finish(`copied ${done} rows, which do not agree with the source`)
       for (const line of outcome.lines) out.error(line)
-      out.error(`scim-server: the copy was rolled back: ${shownUrl(to)} holds no data`)
+      out.error(`scim-server: the copy was rolled back: ${shownPostgresUrl(to)} holds no data`)
       return 1
     }
     shown.finish(`copied ${done} rows in ${seconds} s`)
     for (const line of outcome.lines) out.log(line)
-    out.log(`migrated ${resolve(from)} to ${shownUrl(to)}: ${done} rows, every count and journal chain verified`)
+    out.log(
+      `migrated ${resolve(from)} to ${shownPostgresUrl(to)}: ${done} rows, every count and journal chain verified`
+    )
     return 0
   } catch (err) {
     if (err instanceof MigrateError || err instanceof CopyError) throw err
-    throw new MigrateError(`migrating to ${shownUrl(to)} failed: ${(err as Error).message}`)
+    throw new MigrateError(`migrating to ${shownPostgresUrl(to)} failed: ${(err as Error).message}`)
   } finally {
     if (db.inTransaction) db.run('ROLLBACK')
     db.close()
@@ -212,7 +215,7 @@ async function copyInto(
   const problem = await contentsProblem(tx)
   if (problem)
     throw new MigrateError(
-      `${shownUrl(to)} already holds ${problem}: migrate-db copies into a database without data and never merges or overwrites; give --to a new database (createdb NAME)`
+      `${shownPostgresUrl(to)} already holds ${problem}: migrate-db copies into a database without data and never merges or overwrites; give --to a new database (createdb NAME)`
     )
   for (const t of COPIED_TABLES) await copyTable(db, tx, t, copied)
   for (const statement of AFTER_COPY) await tx.unsafe(statement)
