@@ -68,7 +68,7 @@ export function tokensPage(v: Viewer, view: TokensView): Html {
 ${
   // --token stands for the default tenant's stored tokens only; named tenants' are always these.
   v.tenant === DEFAULT_TENANT
-    ? html`<p class="muted">A server started with <code>--token</code> (or <code>SCIM_TOKENS</code>) accepts only those tokens for this tenant, not the ones listed here.</p>`
+    ? html`<p class="muted">A server started with <code>--token</code> (or <code>SCIM_TOKEN</code>) accepts only those tokens for this tenant, not the ones listed here.</p>`
     : ''
 }`,
   })
