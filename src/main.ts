@@ -38,7 +38,7 @@ import { migrateDbCommand } from './cli/migrate-db'
 import { healthCommand } from './cli/health-command'
 import { keepJournalFor, pruneJournal } from './journal/retention'
 import { pgPruneJournal } from './store-pg/journal-prune'
-import { DatabaseError, type openDatabase } from './store/db'
+import { DatabaseError, type openDatabase, storageAsDatabaseError } from './store/db'
 import { DatabaseInUseError, lockDatabase, type ServerLock } from './store/server-lock'
 import { VERSION } from './version'
 
@@ -428,4 +428,18 @@ async function main(): Promise<void> {
   await serve(config)
 }
 
-await main()
+/**
+ * The last word on a failure nothing above said: one line, never the bundle's source and stack (a
+ * full disk under `token` printed 3 KB of them); a storage failure is said plainly, and
+ * SCIM_DEBUG=1 adds the stack for a bug report.
+ */
+function reportFailure(err: unknown): void {
+  const said = storageAsDatabaseError(err)
+  console.error(`scim-server: ${said instanceof Error ? said.message : String(said)}`)
+  if (process.env.SCIM_DEBUG === '1' && err instanceof Error) console.error(err.stack)
+  else if (!(said instanceof DatabaseError))
+    console.error('scim-server: that was unexpected; SCIM_DEBUG=1 prints where it happened')
+  process.exitCode = 1
+}
+
+await main().catch(reportFailure)

@@ -9,7 +9,7 @@ import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../conso
 import { pgAdminStore } from '../store-pg/console-admins'
 import { openPgCommandDatabase } from './pg-database'
 import { isPostgresUrl } from '../store-pg/url'
-import { busyAsDatabaseError, DatabaseError } from '../store/db'
+import { storageAsDatabaseError, DatabaseError } from '../store/db'
 
 export const ADMIN_USAGE = `Usage:
   scim-server admin add NAME [--link [--url URL]] [--db PATH]
@@ -154,7 +154,7 @@ export async function runAdminCommand(
     await run(argv, env, io)
     return 0
   } catch (thrown) {
-    const err = busyAsDatabaseError(thrown)
+    const err = storageAsDatabaseError(thrown)
     if (!(err instanceof AdminError || err instanceof DatabaseError)) throw err
     io.error(`scim-server: ${err.message}`)
     return err instanceof AdminUsageError ? 2 : 1

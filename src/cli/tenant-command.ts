@@ -5,7 +5,7 @@ import { PUSH_STARTS, pushUrlProblem, type PushStart } from '../events/push-urls
 import { PACK_NAMES } from '../scim/schema/pack'
 import { type Effect, run } from '../service/effect'
 import { isPostgresUrl } from '../store-pg/url'
-import { busyAsDatabaseError, DatabaseError } from '../store/db'
+import { storageAsDatabaseError, DatabaseError } from '../store/db'
 import { configOf, SETTING_BOUNDS, type TenantConfig, type TenantSchema, type TenantSettings } from '../tenants/config'
 import { noSuchTenant, TenantError } from '../tenants/create'
 import { DEFAULT_TENANT, isTenantName, tenantPrefix } from '../tenants/name'
@@ -112,7 +112,7 @@ export async function tenantCommand(argv: readonly string[], env: Record<string,
   try {
     for (const line of (await runTenantCommand(argv, env)).lines) console.log(line)
   } catch (thrown) {
-    const err = busyAsDatabaseError(thrown)
+    const err = storageAsDatabaseError(thrown)
     if (!(err instanceof UsageError || err instanceof DatabaseError || err instanceof TenantError)) throw err
     console.error(`scim-server: ${err.message}`)
     process.exitCode = err instanceof UsageError ? 2 : 1

@@ -17,7 +17,7 @@ import type { Database } from 'bun:sqlite'
 import { isPostgresUrl } from '../store-pg/url'
 import { awaited, type Effect, run } from '../service/effect'
 import { pgIssueToken, pgListTokens, pgResetTokens, pgRevokeToken } from '../store-pg/tokens'
-import { busyAsDatabaseError, DatabaseError } from '../store/db'
+import { storageAsDatabaseError, DatabaseError } from '../store/db'
 import { DurationError, parseDuration } from './duration'
 import { pgCommandDatabase } from './pg-database'
 
@@ -279,7 +279,7 @@ function* command(
       }
     }
   } catch (thrown) {
-    const err = busyAsDatabaseError(thrown)
+    const err = storageAsDatabaseError(thrown)
     if (!(err instanceof TokenAdminError || err instanceof DatabaseError)) throw err
     out.error(`scim-server: ${err.message}`)
     return err instanceof DatabaseError ? 1 : 2

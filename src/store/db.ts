@@ -128,12 +128,22 @@ export function refuseForeign(sqlite: Database, shown: string): void {
 }
 
 /**
- * SQLITE_BUSY that outlasted busy_timeout: another connection (a server writing, say) held the
- * write lock all that time. The admin commands say so in one line, without a stack; anything
- * else comes back as it was.
+ * A SQLite failure that is the database's state, not a mistake of the command: SQLITE_BUSY that
+ * outlasted busy_timeout (another connection, a server writing, held the write lock all that
+ * time), a full disk, an I/O error, a file that became read-only. The commands say so in one
+ * line, without a stack (a full disk printed 3 KB of the bundle's source); anything else comes
+ * back as it was.
  */
-export function busyAsDatabaseError(err: unknown): unknown {
-  return isBusy(err) ? new DatabaseError('the database is busy; try again') : err
+export function storageAsDatabaseError(err: unknown): unknown {
+  if (isBusy(err)) return new DatabaseError('the database is busy; try again')
+  const code = String((err as { code?: unknown } | null)?.code ?? '')
+  const reason = err instanceof Error ? err.message : code
+  if (code.startsWith('SQLITE_FULL'))
+    return new DatabaseError(`the disk holding the database is full (${reason}): free some space and try again`)
+  if (code.startsWith('SQLITE_IOERR'))
+    return new DatabaseError(`the database file could not be read or written (${code}: ${reason})`)
+  if (code.startsWith('SQLITE_READONLY')) return new DatabaseError(`the database is not writable here (${reason})`)
+  return err
 }
 
 /**
@@ -148,7 +158,7 @@ export function openError(err: unknown, path: string): DatabaseError {
   const code = String((err as { code?: unknown }).code ?? '')
   const reason = (err as Error).message
   // The write probe waited busy_timeout for a server's write lock.
-  if (isBusy(err)) return busyAsDatabaseError(err) as DatabaseError
+  if (isBusy(err)) return storageAsDatabaseError(err) as DatabaseError
   if (code.startsWith('SQLITE_READONLY') || (code === 'SQLITE_CANTOPEN' && existsSync(path))) {
     const name = basename(shown)
     return new DatabaseError(

@@ -7,7 +7,7 @@ import { resetTokens, revokeToken, listTokens } from '../../src/auth/token-admin
 import { sqliteTenantTable } from '../../src/cli/tenant-table'
 import { createAdminStore } from '../../src/console/admin-store'
 import { run } from '../../src/service/effect'
-import { busyAsDatabaseError, DatabaseError, openDatabase } from '../../src/store/db'
+import { DatabaseError, openDatabase, storageAsDatabaseError } from '../../src/store/db'
 import { createTenant } from '../../src/tenants/create'
 import { readTenant, deleteTenant } from '../../src/tenants/rows'
 import { runBinary } from '../helpers/process'
@@ -72,11 +72,30 @@ describe('admin writes beside another writer', () => {
 
   test('SQLITE_BUSY is the one line the commands print; other errors pass through', () => {
     const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' })
-    const mapped = busyAsDatabaseError(busy)
+    const mapped = storageAsDatabaseError(busy)
     expect(mapped).toBeInstanceOf(DatabaseError)
     expect((mapped as Error).message).toBe('the database is busy; try again')
     const other = new Error('x')
-    expect(busyAsDatabaseError(other)).toBe(other)
+    expect(storageAsDatabaseError(other)).toBe(other)
+  })
+
+  test('a full disk is one line too, as SQLite reports it on a write that does not fit', () => {
+    const { sqlite } = database()
+    // A database that may not grow stands for a disk without room: SQLite answers SQLITE_FULL.
+    sqlite.run(
+      `PRAGMA max_page_count = ${sqlite.query<{ page_count: number }, []>('PRAGMA page_count').get()!.page_count}`
+    )
+    let full: unknown
+    try {
+      sqlite.run('CREATE TABLE filler (x BLOB)')
+      for (let i = 0; i < 100; i++) sqlite.run('INSERT INTO filler VALUES (zeroblob(65536))')
+    } catch (err) {
+      full = err
+    }
+    expect((full as { code?: string }).code).toStartWith('SQLITE_FULL')
+    const mapped = storageAsDatabaseError(full)
+    expect(mapped).toBeInstanceOf(DatabaseError)
+    expect((mapped as Error).message).toStartWith('the disk holding the database is full')
   })
 
   test('a lock held past busy_timeout: the command prints one line and exits 1, no stack', async () => {
