@@ -25,7 +25,7 @@ import { generateToken, hashToken } from './auth/tokens'
 import { rememberListener } from './http/client-address'
 import { API_PREFIX } from './http/app'
 import { listenerError, metricsListenerFetch } from './http/listeners'
-import { certificateNotAfter, expiryWarning } from './http/certificate'
+import { certificateNotAfter, checkPemPair, expiryWarning } from './http/certificate'
 import { listenReloadable, type PemPair, type ReloadableListener } from './http/tls-listener'
 import { createLogger, type Logger } from './log/logger'
 import { serverBodyBackstop } from './scim/limits'
@@ -58,7 +58,7 @@ function openOrFail(config: Config): ReturnType<typeof openDatabase> {
   }
 }
 
-/** The PEM files of --tls-cert and --tls-key (none without them); a file that cannot be read throws, naming it. */
+/** The PEM files of --tls-cert and --tls-key (none without them); a file that cannot be read, or a pair that does not fit, throws, naming it. */
 async function readPem(config: Config): Promise<PemPair | undefined> {
   if (!config.tlsCert || !config.tlsKey) return undefined
   const read = (flag: string, path: string) =>
@@ -67,7 +67,9 @@ async function readPem(config: Config): Promise<PemPair | undefined> {
       .catch((err: Error) => {
         throw new Error(`cannot read ${flag} ${path}: ${err.message}`)
       })
-  return { cert: await read('--tls-cert', config.tlsCert), key: await read('--tls-key', config.tlsKey) }
+  const pair = { cert: await read('--tls-cert', config.tlsCert), key: await read('--tls-key', config.tlsKey) }
+  checkPemPair(pair, config.tlsCert, config.tlsKey)
+  return pair
 }
 
 /** Logs a warning when the served certificate ends soon (or has ended): the server still starts or reloads. */

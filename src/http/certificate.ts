@@ -1,9 +1,29 @@
-// When the served certificate expires, and the warning an admin gets before it does.
+// The served certificate: whether the files make a pair, when it expires, and the warning an admin gets before it does.
 import { X509Certificate } from 'node:crypto'
+import { createSecureContext } from 'node:tls'
 
 /** Days before the end at which start-up and each reload warn; ACME clients renew at 30 days left. */
 const WARN_DAYS = 14
 const DAY_MS = 86_400_000
+
+/**
+ * Throws, naming both files, unless `cert` and `key` are PEM a TLS listener can serve: a key of
+ * another certificate or a truncated file came out as "cannot listen on HOST:PORT: …
+ * KEY_VALUES_MISMATCH", which sent the admin to the port. Start and SIGHUP check alike.
+ */
+export function checkPemPair(pair: { cert: string; key: string }, certPath: string, keyPath: string): void {
+  try {
+    createSecureContext(pair)
+  } catch (err) {
+    const why = (err as Error).message.split('\n')[0] ?? ''
+    const mismatch = /KEY_VALUES_MISMATCH/.test(why)
+    throw new Error(
+      mismatch
+        ? `--tls-key ${keyPath} is not the key of the certificate in --tls-cert ${certPath} (${why})`
+        : `--tls-cert ${certPath} and --tls-key ${keyPath} are not a PEM certificate and its key (${why})`
+    )
+  }
+}
 
 const parsed = new Map<string, Date | undefined>()
 

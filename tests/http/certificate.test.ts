@@ -1,7 +1,7 @@
 // The served certificate's expiry: read from the PEM's first certificate (the leaf of a fullchain file), and when to warn.
 import { describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
-import { certificateNotAfter, expiryWarning } from '../../src/http/certificate'
+import { certificateNotAfter, checkPemPair, expiryWarning } from '../../src/http/certificate'
 import { HAS_OPENSSL, selfSignedCert } from '../helpers/tls'
 
 const DAY = 86_400_000
@@ -34,5 +34,31 @@ describe('expiryWarning', () => {
   })
   test('says so when it has expired: Entra refuses it', () => {
     expect(expiryWarning(new Date(now.getTime() - DAY), now)).toContain('expired')
+  })
+})
+
+describe.skipIf(!HAS_OPENSSL)('checkPemPair', () => {
+  const files = (name: string) => {
+    const { cert, key } = selfSignedCert(name)
+    return { cert, key, pair: { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') } }
+  }
+
+  test('a certificate and its key pass', () => {
+    const a = files('pair-a')
+    expect(() => checkPemPair(a.pair, a.cert, a.key)).not.toThrow()
+  })
+
+  test("another certificate's key is said as such, naming both files", () => {
+    const [a, b] = [files('pair-a'), files('pair-b')]
+    expect(() => checkPemPair({ cert: a.pair.cert, key: b.pair.key }, a.cert, b.key)).toThrow(
+      `--tls-key ${b.key} is not the key of the certificate in --tls-cert ${a.cert}`
+    )
+  })
+
+  test('a truncated certificate names both files as no PEM pair', () => {
+    const a = files('pair-a')
+    expect(() => checkPemPair({ cert: a.pair.cert.slice(0, 300), key: a.pair.key }, a.cert, a.key)).toThrow(
+      `--tls-cert ${a.cert} and --tls-key ${a.key} are not a PEM certificate and its key`
+    )
   })
 })
