@@ -1,10 +1,26 @@
 // Group commit: writes that arrive in the same event-loop turn share one transaction and one sync.
 import type { Database, Statement } from 'bun:sqlite'
+import { statfsSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { ScimError } from '../scim/errors'
 import { isBusy, storeClosed, translateStorageError } from './errors'
 
 /** How long a failed write keeps /readyz at 503: long enough for a balancer to notice, short enough to retry. */
 const STORAGE_FAILURE_MEMORY_MS = 10_000
+/** Space freed beyond what was free when a write found the disk full, after which writes are tried again. */
+const ROOM_AGAIN_BYTES = 1_048_576
+
+/** Bytes available to this process on the file system holding `file`; undefined for a database in memory. */
+function freeBytesBeside(file: string): number | undefined {
+  if (file === '' || file === ':memory:') return undefined
+  try {
+    const fs = statfsSync(dirname(file))
+    return fs.bavail * fs.bsize
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * How often writes waiting for another process's write lock try again: short against the admin
  * commands' transactions (a batch of an import), so the writes go in soon after the lock is free.
@@ -67,14 +83,16 @@ export class WriteQueue {
   jobs = 0
   private closed = false
   /** The last write the database refused (disk full, read-only), until a commit succeeds again. */
-  private storageFailure: { at: number; reason: string } | undefined
+  private storageFailure: { at: number; reason: string; free?: number } | undefined
   /** Told where each batch and failed job begins and ends (the journal's chain head lives in them). */
   private readonly batchObservers = new Set<BatchObserver>()
 
   constructor(
     private readonly db: Database,
     private readonly now: () => number = () => performance.now(),
-    private readonly maxWaitingJobs = MAX_WAITING_JOBS
+    private readonly maxWaitingJobs = MAX_WAITING_JOBS,
+    /** Bytes free on the database's file system (undefined: not a file, or unknown). */
+    private readonly freeBytes: () => number | undefined = () => freeBytesBeside(db.filename)
   ) {
     this.busyTimeout = db.query('PRAGMA busy_timeout')
     this.tx = {
@@ -109,14 +127,24 @@ export class WriteQueue {
    */
   storageProblem(): string | undefined {
     const failure = this.storageFailure
-    if (!failure || this.now() - failure.at > STORAGE_FAILURE_MEMORY_MS) return undefined
+    if (!failure) return undefined
+    // A full disk stays full until room is made: with no write to fail again, the probe's small
+    // write still fit now and then, and /readyz said ready between failures.
+    const stillFull = failure.free !== undefined && (this.freeBytes() ?? Infinity) < failure.free + ROOM_AGAIN_BYTES
+    if (!stillFull && this.now() - failure.at > STORAGE_FAILURE_MEMORY_MS) return undefined
     return `writes are failing: ${failure.reason}`
   }
 
   private refused(error: unknown): unknown {
     const translated = translateStorageError(error)
-    if (translated instanceof ScimError && translated.status === 503)
-      this.storageFailure = { at: this.now(), reason: String(translated.cause) }
+    if (translated instanceof ScimError && translated.status === 503) {
+      const full = String((error as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_FULL')
+      this.storageFailure = {
+        at: this.now(),
+        reason: String(translated.cause),
+        free: full ? this.freeBytes() : undefined,
+      }
+    }
     return translated
   }
 

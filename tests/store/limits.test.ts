@@ -113,6 +113,39 @@ describe('store/write-queue storage full', () => {
     expect((db.query('SELECT count(*) AS n FROM t').get() as { n: number }).n).toBe(2)
   })
 
+  test('after a full disk, writes stay failing (readiness) until room is made, not only for 10 s', async () => {
+    const db = fullDatabase()
+    let now = 0
+    let free = 4096
+    const queue = new WriteQueue(
+      db,
+      () => now,
+      undefined,
+      () => free
+    )
+    await queue.run(() => db.run('INSERT INTO t VALUES (?, ?)', ['a', 'v'.repeat(8000)])).catch(() => undefined)
+    expect(queue.storageProblem()).toContain('SQLITE_FULL')
+    now += 60_000
+    expect(queue.storageProblem()).toContain('SQLITE_FULL')
+    free += 2 * 1_048_576
+    expect(queue.storageProblem()).toBeUndefined()
+  })
+
+  test('a full database whose file system has room (max_page_count) is remembered for 10 s', async () => {
+    const db = fullDatabase()
+    let now = 0
+    const queue = new WriteQueue(
+      db,
+      () => now,
+      undefined,
+      () => undefined
+    )
+    await queue.run(() => db.run('INSERT INTO t VALUES (?, ?)', ['a', 'v'.repeat(8000)])).catch(() => undefined)
+    expect(queue.storageProblem()).toContain('SQLITE_FULL')
+    now += 10_001
+    expect(queue.storageProblem()).toBeUndefined()
+  })
+
   test('a read-only database is the same 503', async () => {
     const path = `/tmp/scim-readonly-${process.pid}.db`
     const rw = new Database(path)
