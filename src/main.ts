@@ -251,13 +251,18 @@ async function serve(config: Config): Promise<void> {
   let listening: { readonly port: number | undefined; stop(closeActiveConnections: boolean): Promise<void> }
   // Only HTTPS has a certificate to read again on SIGHUP.
   let reloadable: ReloadableListener | undefined
+  let stopping = false
   const options = {
     port: config.port,
     hostname: config.host,
-    fetch: (req: Request, bun: Server<undefined>) => {
+    fetch: async (req: Request, bun: Server<undefined>) => {
       // The console limits sign-in attempts per peer address, which only the listener knows.
       rememberListener(req, bun)
-      return server.app.handle(req)
+      const res = await server.app.handle(req)
+      // Draining after SIGTERM: a client that reused this connection for its next request (a
+      // POST, say) was reset without knowing whether it ran; told to close, it opens another.
+      if (stopping) res.headers.set('connection', 'close')
+      return res
     },
     error: listenerError(logger),
     maxRequestBodySize: serverBodyBackstop(config.limits),
@@ -316,7 +321,6 @@ async function serve(config: Config): Promise<void> {
     )
   if (!tls) console.log('Note: Entra ID provisions only over HTTPS; use --tls-cert/--tls-key or a TLS proxy in front.')
 
-  let stopping = false
   const shutdown = async (signal: string) => {
     if (stopping) return
     stopping = true

@@ -110,3 +110,15 @@ test('SIGTERM under load: in-flight requests finish, the exit is clean, every 20
     await second.proc.exited
   }
 }, 60_000)
+
+test('a response sent while draining after SIGTERM tells the client to close its connection', async () => {
+  const { base, first } = await fresh('scim-drain-close-')
+  // A long poll waits for the next change; SIGTERM ends it at once, so it is answered while draining.
+  const poll = fetch(`${base}/Events`, { method: 'POST', headers, body: JSON.stringify({ returnImmediately: false }) })
+  await Bun.sleep(300)
+  first.proc.kill('SIGTERM')
+  const res = await poll
+  expect(res.status).toBe(200)
+  expect(res.headers.get('connection')).toBe('close')
+  expect(await first.proc.exited).toBe(0)
+}, 60_000)
