@@ -5,6 +5,8 @@ import { BlockList, isIP } from 'node:net'
 export interface AddressRanges {
   /** The ranges as given, for `tenant show` and messages. */
   readonly ranges: readonly string[]
+  /** Where the list was set, for a refusal's message: the tenant's own or the server's. */
+  readonly source?: string
   allows(address: string): boolean
 }
 

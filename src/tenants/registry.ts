@@ -54,12 +54,12 @@ export interface TenantRegistryOptions {
  * The tenant's --allow-from ranges; undefined: any address. A stored list that does not parse
  * (written by hand, or by a newer build) lets no address in rather than every one.
  */
-function allowedFrom(ranges: readonly string[] | undefined): AddressRanges | undefined {
+function allowedFrom(ranges: readonly string[] | undefined, source: string): AddressRanges | undefined {
   if (ranges === undefined) return undefined
   try {
-    return addressRanges(ranges)
+    return { ...addressRanges(ranges), source }
   } catch {
-    return { ranges, allows: () => false }
+    return { ranges, source, allows: () => false }
   }
 }
 
@@ -179,7 +179,10 @@ export class TenantRegistry implements TenantSource {
       deps,
       filters: this.filters.scope(name),
       rateLimit: config.settings.rateLimit ?? defaults.rateLimit,
-      allowFrom: allowedFrom(config.settings.allowFrom ?? defaults.allowFrom),
+      allowFrom:
+        config.settings.allowFrom !== undefined
+          ? allowedFrom(config.settings.allowFrom, `tenant ${name}'s --allow-from: scim-server tenant set ${name}`)
+          : allowedFrom(defaults.allowFrom, "the server's --allow-from or SCIM_ALLOW_FROM"),
     }
   }
 }

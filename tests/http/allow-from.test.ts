@@ -65,6 +65,13 @@ describe('--allow-from', () => {
     expect((await at(office, '192.0.2.10')).status).toBe(403)
     expect((await at(plain, '192.0.2.10')).status).toBe(200)
     expect((await at(plain, '198.51.100.1')).status).toBe(403)
+    // The refusal names the list that holds, so the admin knows which one to change.
+    expect((await expectScimError(await at(office, '192.0.2.10'), 403)).detail).toContain(
+      "(tenant office's --allow-from: scim-server tenant set office)"
+    )
+    expect((await expectScimError(await at(plain, '198.51.100.1'), 403)).detail).toContain(
+      "(the server's --allow-from or SCIM_ALLOW_FROM)"
+    )
   })
 
   test('a stored list that does not parse lets no address in (fail closed)', async () => {

@@ -22,7 +22,7 @@ export function allowFrom(
     const address = clientAddress(request)
     if (ranges.allows(address)) return
     return errorResponse(
-      new ScimError(403, `this tenant's tokens are not accepted from ${address} (the tenant's --allow-from)`)
+      new ScimError(403, `this tenant's tokens are not accepted from ${address} (${ranges.source ?? '--allow-from'})`)
     )
   }
 }
