@@ -47,7 +47,9 @@ function targets(values: { port?: string; host?: string; url?: string }, env: Re
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
       throw new Error(`--url must be an http:// or https:// URL, got '${values.url}'`)
-    if (!url.pathname.endsWith('/readyz')) url.pathname = `${url.pathname.replace(/\/+$/, '')}/readyz`
+    // A Tenant URL pasted as it is (…/scim/v2, …/tenants/NAME/scim/v2) names the server whose /readyz it is.
+    const root = url.pathname.replace(/\/+$/, '').replace(/(\/tenants\/[^/]+)?\/scim\/v2$/, '')
+    if (!url.pathname.endsWith('/readyz')) url.pathname = `${root}/readyz`
     return [url.href]
   }
   const port = values.port ?? env.SCIM_PORT ?? '8080'

@@ -53,6 +53,12 @@ describe('cli/health', () => {
     expect((await health('--url', `https://127.0.0.1:${port}/`, '--insecure')).code).toBe(0)
   })
 
+  test('--url given a Tenant URL asks the /readyz of the server that serves it', async () => {
+    const port = readyz(200)
+    for (const path of ['/scim/v2', '/scim/v2/', '/tenants/acme/scim/v2', '/readyz'])
+      expect((await health('--url', `http://127.0.0.1:${port}${path}`)).code).toBe(0)
+  })
+
   test('nothing listening: exit 1, saying so; usage mistakes: exit 2', async () => {
     const port = readyz(200)
     for (const s of servers.splice(0)) s.stop(true)
