@@ -320,6 +320,11 @@ async function serve(config: Config): Promise<void> {
       `Metrics:      ${listenOrigin('http', config.metricsListen!.host, metricsListener.port)}/metrics (no token)`
     )
   if (!tls) console.log('Note: Entra ID provisions only over HTTPS; use --tls-cert/--tls-key or a TLS proxy in front.')
+  // Allowed for a proxy that maps another path to this server's API, but usually a URL cut short.
+  if (config.baseUrl && !config.baseUrl.replace(/\/+$/, '').endsWith(API_PREFIX))
+    console.log(
+      `Note: --base-url does not end with ${API_PREFIX}: resources are located at ${config.baseUrl.replace(/\/+$/, '')}/Users/{id}, which only a proxy mapping it to this server's ${API_PREFIX} answers.`
+    )
 
   const shutdown = async (signal: string) => {
     if (stopping) return

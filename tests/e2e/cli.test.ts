@@ -173,6 +173,27 @@ describe('scim-server command', () => {
     }
   }, 30_000)
 
+  test.each([
+    ['https://scim.example.com', true],
+    ['https://scim.example.com/scim/v2/', false],
+  ])(
+    '--base-url %s: a note at start unless it ends with /scim/v2',
+    async (baseUrl, noted) => {
+      const port = await freePort()
+      const args = ['--port', String(port), '--host', '127.0.0.1', '--db', ':memory:', '--base-url', baseUrl]
+      const server = await spawnBinary(args)
+      try {
+        await server.waitFor('Database:')
+        await Bun.sleep(100)
+        expect(server.output().includes('Note: --base-url does not end with /scim/v2')).toBe(noted)
+      } finally {
+        server.proc.kill('SIGTERM')
+        await server.proc.exited
+      }
+    },
+    30_000
+  )
+
   test('--schema adds an admin extension that is advertised, typed and filterable', async () => {
     const dir = tmp()
     const urn = 'urn:example:params:scim:schemas:extension:acme:2.0:User'
