@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Checks the examples under deploy/: the systemd unit with systemd-analyze verify, when the machine has it.
+# Checks the examples under deploy/: the certbot hook's shell syntax, and the systemd unit with systemd-analyze verify when the machine has it.
 # Usage: scripts/verify-deploy.sh ./scim-server   (the unit's ExecStart is pointed at that binary)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+sh -n "$root/deploy/certbot-deploy-hook"
+echo "verify-deploy: deploy/certbot-deploy-hook parses as sh"
 if ! command -v systemd-analyze >/dev/null 2>&1; then
   echo "verify-deploy: systemd-analyze not found; skipping the unit check"
   exit 0
