@@ -1,4 +1,5 @@
 // seed(): creates test data through the POST service (createResource), all of a call or none of it.
+import { isObject } from '../scim/document'
 import { ScimError } from '../scim/errors'
 import { checkDepth } from '../scim/limits'
 import type { ResourceType } from '../scim/schema/types'
@@ -15,10 +16,24 @@ function typeNamed(deps: ServiceDeps, name: string): ResourceType {
 }
 
 /**
+ * seed's argument as plain JavaScript may pass it: refused in one line naming what it takes, where
+ * null was 'bodies.entries is not a function' and { userz: […] } seeded nothing without a word.
+ */
+function checkInput(input: unknown): void {
+  const takes = 'seed() takes { users?: [...], groups?: [...] }'
+  if (!isObject(input)) throw new TypeError(`${takes}, got ${input === null ? 'null' : typeof input}`)
+  for (const [key, value] of Object.entries(input)) {
+    if (key !== 'users' && key !== 'groups') throw new TypeError(`${takes}, not '${key}'`)
+    if (value !== undefined && !Array.isArray(value)) throw new TypeError(`${takes}: ${key} must be an array`)
+  }
+}
+
+/**
  * Creates `input.users`, then `input.groups`, in order. The first rejection deletes what this call
  * created (newest first) and rethrows the ScimError with the failing entry named in its detail.
  */
 export async function seedResources(deps: ServiceDeps, base: string, input: SeedInput): Promise<SeededResources> {
+  checkInput(input)
   const done: { type: ResourceType; id: string }[] = []
   const created: SeededResources = { users: [], groups: [] }
   const batches = [
@@ -30,7 +45,11 @@ export async function seedResources(deps: ServiceDeps, base: string, input: Seed
       try {
         // As a request body is held to --max-depth before it is parsed (http/plugins/scim-json.ts):
         // seed's objects never were text, and one nested 1,000 levels deep reached SQLite.
-        checkDepth(JSON.stringify(body) ?? '', deps.settings.limits, 'the resource')
+        const text = JSON.stringify(body) ?? ''
+        checkDepth(text, deps.settings.limits, 'the resource')
+        // And to the byte bound a request body is held to (a 413 over HTTP).
+        if (Buffer.byteLength(text) > deps.settings.limits.maxRequestBytes)
+          throw ScimError.payloadTooLarge(`the resource is larger than ${deps.settings.limits.maxRequestBytes} bytes`)
         const result = await run(createResource(deps, type, body, { base }))
         const resource = result.body as ScimResource
         done.push({ type, id: resource.id })

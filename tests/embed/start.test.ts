@@ -93,6 +93,17 @@ test('seed holds a resource to --max-depth as a request body is held, and the di
   expect((await readJson(filtered)).totalResults).toBe(0)
 })
 
+test('seed refuses an argument plain JavaScript may pass, naming what it takes, and holds a resource to maxRequestBytes', async () => {
+  await using server = await startScimServer({ limits: { maxRequestBytes: 200 } })
+  const seed = server.seed as (input: unknown) => Promise<unknown>
+  await expect(seed(null)).rejects.toThrow('seed() takes { users?: [...], groups?: [...] }, got null')
+  await expect(seed({ userz: [{ userName: 'a' }] })).rejects.toThrow("not 'userz'")
+  await expect(seed({ users: { userName: 'a' } })).rejects.toThrow('users must be an array')
+  const big = await server.seed({ users: [{ userName: 'x'.repeat(300) }] }).catch((err) => err)
+  expect([big.status, big.message]).toEqual([413, 'seed users[0]: the resource is larger than 200 bytes'])
+  expect((await readJson(await call(`${server.url}/Users`, server.token))).totalResults).toBe(0)
+})
+
 test('reset empties users and groups behind the same URL and token', async () => {
   await using server = await startScimServer()
   const { users } = await server.seed({ users: [{ userName: 'gone' }] })
