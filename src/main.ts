@@ -251,18 +251,13 @@ async function serve(config: Config): Promise<void> {
   let listening: { readonly port: number | undefined; stop(closeActiveConnections: boolean): Promise<void> }
   // Only HTTPS has a certificate to read again on SIGHUP.
   let reloadable: ReloadableListener | undefined
-  let stopping = false
   const options = {
     port: config.port,
     hostname: config.host,
-    fetch: async (req: Request, bun: Server<undefined>) => {
+    fetch: (req: Request, bun: Server<undefined>) => {
       // The console limits sign-in attempts per peer address, which only the listener knows.
       rememberListener(req, bun)
-      const res = await server.app.handle(req)
-      // Draining after SIGTERM: a client that reused this connection for its next request (a
-      // POST, say) was reset without knowing whether it ran; told to close, it opens another.
-      if (stopping) res.headers.set('connection', 'close')
-      return res
+      return server.app.handle(req)
     },
     error: listenerError(logger),
     maxRequestBodySize: serverBodyBackstop(config.limits),
@@ -326,6 +321,7 @@ async function serve(config: Config): Promise<void> {
       `Note: --base-url does not end with ${API_PREFIX}: resources are located at ${config.baseUrl.replace(/\/+$/, '')}/Users/{id}, which only a proxy mapping it to this server's ${API_PREFIX} answers.`
     )
 
+  let stopping = false
   const shutdown = async (signal: string) => {
     if (stopping) return
     stopping = true

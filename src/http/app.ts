@@ -128,6 +128,13 @@ export function createApp(options: AppOptions) {
   // Elysia's own `handle` is an async wrapper around `fetch`: one more promise a request to settle.
   inner = (request) => root.fetch(request) as Response | Promise<Response>
   // Elysia's `handle` is an own property; wrapped here so every caller (Bun.serve, tests) is observed.
-  root.handle = observeRequests(inner, metrics, logger, () => root.routes, known)
+  root.handle = observeRequests(
+    inner,
+    metrics,
+    logger,
+    () => root.routes,
+    known,
+    () => admin?.closing?.aborted === true
+  )
   return root
 }

@@ -87,7 +87,8 @@ function resourceIdOf(route: string, path: string, response: Response): string |
 
 /**
  * Wraps the app's `handle`: gives the request its context (request id, tenant), lets the app
- * answer, then sets x-request-id, counts the request in the metrics and writes one log line.
+ * answer, then sets x-request-id (and, while the server stops, Connection: close), counts the
+ * request in the metrics and writes one log line.
  * Outside the app rather than a hook in it, so the answers that hooks give early (401, a bad
  * target) and those of re-issued requests are logged exactly once, with their real duration.
  * The line is built only when the logger would write it: embedded servers have no logger.
@@ -98,7 +99,8 @@ export function observeRequests(
   metrics: ServerMetrics,
   logger: Logger | undefined,
   routes: () => readonly { method: string; path: string }[],
-  known: (tenant: string) => boolean
+  known: (tenant: string) => boolean,
+  draining: () => boolean = () => false
 ): (request: Request) => Promise<Response> {
   let patterns: RoutePatterns | undefined
   return async (request) => {
@@ -107,6 +109,9 @@ export function observeRequests(
     attachContext(request, ctx)
     const response = await handle(request)
     response.headers.set('x-request-id', ctx.id)
+    // Stopping (SIGTERM): a client that reused this connection for its next request (a POST,
+    // say) had it reset without knowing whether it ran; told to close, it opens another.
+    if (draining()) response.headers.set('connection', 'close')
     const ms = performance.now() - started
     // The route of the request as served (a re-issued one records the path it was re-issued with).
     patterns ??= new RoutePatterns(routes())
