@@ -4,7 +4,7 @@ import { historiesSince, type ResourceHistory } from '../journal/restore-plan'
 import type { JournalEntry } from '../journal/types'
 import { URN_ENTERPRISE_USER, URN_PATCH_OP } from '../scim/constants'
 import { deepEqual, isObject, type Doc } from '../scim/document'
-import { ScimError } from '../scim/errors'
+import { ScimError, UnknownReferenceError } from '../scim/errors'
 import { schemasOf } from '../scim/schema/coerce'
 import type { ResourceType } from '../scim/schema/types'
 import type { ServiceDeps } from './context'
@@ -110,7 +110,18 @@ export function* restoreSince(
     if (dryRun) continue
     const done = step ?? { action: 'revert', type: h.type, id: h.id, detail: 'manager' }
     yield* attempt(done, replaceResource(deps, type, h.id, body(type, target), req))
-    if (!step && done.error) steps.push(done)
+    const without = withoutManager(target)
+    if (done.error instanceof UnknownReferenceError && without !== target) {
+      // The manager's own restore failed (its userName taken again, say): the rest of the
+      // report goes back all the same, re-enabled, and the manager is told as not restored.
+      // A failed manager kept every one of its reports disabled.
+      const missing: RestoreStep = { action: 'revert', type: h.type, id: h.id, detail: 'manager', error: done.error }
+      if (step) {
+        step.error = undefined
+        yield* attempt(step, replaceResource(deps, type, h.id, body(type, without), req))
+      }
+      steps.push(missing)
+    } else if (!step && done.error) steps.push(done)
   }
   for (const h of histories) {
     if (h.type !== 'Group' || h.members.size === 0) continue

@@ -118,4 +118,29 @@ describe('service/restore', () => {
     expect(steps.filter((s) => s.error).map((s) => [s.id, s.error!.status])).toEqual([[a, 409]])
     expect(await members(t, g)).toEqual([b])
   })
+
+  test('a report whose manager cannot come back is still reverted, the manager left out and reported', async () => {
+    const t = makeTestApp()
+    const boss = await post(t, '/scim/v2/Users', { schemas: [URN_USER], userName: 'boss' })
+    const report = await post(t, '/scim/v2/Users', {
+      schemas: [URN_USER, URN_ENTERPRISE],
+      userName: 'report',
+      title: 'Engineer',
+      [URN_ENTERPRISE]: { manager: { value: boss } },
+    })
+    const mark = since(t, 0).at(-1)!.seq
+    // The scoping mistake: the manager goes (its reports lose it), a report is disabled and changed.
+    await t.request('DELETE', `/scim/v2/Users/${boss}`)
+    await t.request('PATCH', `/scim/v2/Users/${report}`, patchBody({ op: 'Replace', path: 'active', value: 'False' }))
+    await t.request('PATCH', `/scim/v2/Users/${report}`, patchBody({ op: 'replace', path: 'title', value: 'Changed' }))
+    // The manager's userName is taken again since, so it cannot be recreated.
+    await post(t, '/scim/v2/Users', { schemas: [URN_USER], userName: 'boss' })
+    const steps = await run(restoreSince(t.server.deps, since(t, mark), { base: '/scim/v2' }, false))
+    expect(steps.filter((s) => s.error).map((s) => [s.id, s.detail, s.error!.status])).toEqual([
+      [boss, 'boss', 409],
+      [report, 'manager', 400],
+    ])
+    const after = await readJson(await t.request('GET', `/scim/v2/Users/${report}`))
+    expect([after.active, after.title, after[URN_ENTERPRISE]?.manager]).toEqual([undefined, 'Engineer', undefined])
+  })
 })
