@@ -22,7 +22,7 @@ export class ChainWalk {
   constructor(
     private readonly tenant: string,
     private readonly checkpointSeq: number | null,
-    checkpointHash: string | null
+    private readonly checkpointHash: string | null
   ) {
     this.prev = checkpointHash ?? ''
     this.prevSeq = checkpointSeq
@@ -46,13 +46,25 @@ export class ChainWalk {
   }
 
   finish(headSeq: number, headHash: string | null): Verdict | TenantVerdict {
-    if (this.prevSeq !== headSeq || this.prev !== headHash)
+    if (this.prevSeq !== headSeq)
       return badEntry(
         this.tenant,
         headSeq,
         `the chain's head is entry ${headSeq} but the last entry is ${this.prevSeq ?? 'none'}: the newest entries were deleted`
       )
-    return { tenant: this.tenant, count: this.count, head: this.prev, checkpointSeq: this.checkpointSeq }
+    if (this.prev !== headHash)
+      return badEntry(
+        this.tenant,
+        headSeq,
+        `the chain's head names entry ${headSeq} with another hash than that entry's: the head record was edited`
+      )
+    return {
+      tenant: this.tenant,
+      count: this.count,
+      head: this.prev,
+      checkpointSeq: this.checkpointSeq,
+      checkpointHash: this.checkpointHash,
+    }
   }
 }
 

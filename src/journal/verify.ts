@@ -11,6 +11,11 @@ export interface TenantVerdict {
   head: string
   /** The seq of the last pruned entry, when retention pruned some. */
   checkpointSeq: number | null
+  /**
+   * That entry's hash, which the kept ones chain onto. A checkpoint is where the proof starts, so
+   * one written by hand over deleted oldest entries passes: compare it with one kept elsewhere.
+   */
+  checkpointHash: string | null
 }
 
 export type Verdict =
@@ -44,7 +49,7 @@ function* walkChains(sqlite: Database, tenant: string | undefined): Generator<un
     )
     .all(tenant ?? null)
   if (tenant !== undefined && chains.length === 0)
-    return { ok: true, tenants: [{ tenant, count: 0, head: '', checkpointSeq: null }] }
+    return { ok: true, tenants: [{ tenant, count: 0, head: '', checkpointSeq: null, checkpointHash: null }] }
   const chainOf = sqlite.query<Chain, [string]>(
     `SELECT ?1 AS tenant, c.head_seq AS headSeq, c.head_hash AS headHash, c.checkpoint_seq AS checkpointSeq,
        c.checkpoint_hash AS checkpointHash FROM (SELECT 1) LEFT JOIN journal_chains c ON c.tenant = ?1`
@@ -110,7 +115,8 @@ export function verdictLines(verdict: Verdict, seconds: number): { lines: string
     return { ok: false, lines: [`journal of tenant ${verdict.tenant} is broken${at}: ${verdict.problem}`] }
   }
   const lines = verdict.tenants.map((t) => {
-    const pruned = t.checkpointSeq === null ? '' : `, pruned up to entry ${t.checkpointSeq}`
+    const pruned =
+      t.checkpointSeq === null ? '' : `, pruned up to entry ${t.checkpointSeq} (checkpoint ${t.checkpointHash})`
     return `tenant ${t.tenant}: ${t.count} entries intact${pruned}${t.head ? `, head ${t.head}` : ''}`
   })
   const total = verdict.tenants.reduce((sum, t) => sum + t.count, 0)

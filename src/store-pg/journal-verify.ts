@@ -31,7 +31,7 @@ export async function verifyPgJournal(sql: SQL, tenant?: string): Promise<Verdic
     [tenant ?? null]
   )) as Chain[]
   if (tenant !== undefined && chains.length === 0)
-    return { ok: true, tenants: [{ tenant, count: 0, head: '', checkpointSeq: null }] }
+    return { ok: true, tenants: [{ tenant, count: 0, head: '', checkpointSeq: null, checkpointHash: null }] }
   const verdicts: TenantVerdict[] = []
   for (const chain of chains) {
     if (chain.headSeq === null) return badEntry(chain.tenant, null, 'the tenant has entries but no chain head')

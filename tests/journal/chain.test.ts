@@ -4,7 +4,7 @@ import { openDatabase } from '../../src/store/db'
 import { createResourceStore } from '../../src/store/resource-store'
 import { WriteQueue } from '../../src/store/write-queue'
 import { journalOf } from '../../src/journal/journal'
-import { verifyJournal } from '../../src/journal/verify'
+import { verdictLines, verifyJournal } from '../../src/journal/verify'
 import { createDraft } from '../helpers/journal-draft'
 
 const draft = (id: string) => createDraft(id)
@@ -157,12 +157,33 @@ describe('journal/chain', () => {
     expect(verifyJournal(sqlite)).toMatchObject({ ok: false, seq: 6, problem: expect.stringContaining('newest') })
   })
 
+  test("an edited head hash is said as the head record's edit, not as deleted entries", async () => {
+    const { sqlite } = await filled()
+    sqlite.run("UPDATE journal_chains SET head_hash = 'ff' || substr(head_hash, 3)")
+    expect(verifyJournal(sqlite)).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining('the head record was edited'),
+    })
+  })
+
+  test('a pruned chain names the checkpoint hash it starts from, to compare with one kept elsewhere', async () => {
+    const { sqlite } = await filled()
+    const cut = sqlite
+      .query<{ seq: number; hash: string }, []>('SELECT seq, hash FROM journal ORDER BY seq LIMIT 1 OFFSET 1')
+      .get()!
+    sqlite.run('UPDATE journal_chains SET checkpoint_seq = ?1, checkpoint_hash = ?2', [cut.seq, cut.hash])
+    sqlite.run('DELETE FROM journal WHERE seq <= ?1', [cut.seq])
+    const verdict = verifyJournal(sqlite)
+    expect(verdict.ok && verdict.tenants[0]).toMatchObject({ checkpointSeq: cut.seq, checkpointHash: cut.hash })
+    expect(verdictLines(verdict, 0).lines[0]).toContain(`pruned up to entry ${cut.seq} (checkpoint ${cut.hash})`)
+  })
+
   test('--tenant checks one chain; a tenant without entries is intact with 0', async () => {
     const { sqlite } = await filled()
     sqlite.run('DELETE FROM journal WHERE seq = 2')
     expect(verifyJournal(sqlite, 'acme')).toEqual({
       ok: true,
-      tenants: [{ tenant: 'acme', count: 0, head: '', checkpointSeq: null }],
+      tenants: [{ tenant: 'acme', count: 0, head: '', checkpointSeq: null, checkpointHash: null }],
     })
   })
 

@@ -38,7 +38,7 @@ describe.skipIf(!server)('store-pg/journal-verify', () => {
     const [head] = (await db.sql`SELECT hash FROM journal ORDER BY seq DESC LIMIT 1`) as { hash: string }[]
     expect(await verifyPgJournal(db.sql)).toEqual({
       ok: true,
-      tenants: [{ tenant: 'default', count: 3, head: head!.hash, checkpointSeq: null }],
+      tenants: [{ tenant: 'default', count: 3, head: head!.hash, checkpointSeq: null, checkpointHash: null }],
     })
   })
 
@@ -91,7 +91,7 @@ describe.skipIf(!server)('store-pg/journal-verify', () => {
   test('a tenant without entries is intact and empty', async () => {
     expect(await verifyPgJournal(db.sql, 'nobody')).toEqual({
       ok: true,
-      tenants: [{ tenant: 'nobody', count: 0, head: '', checkpointSeq: null }],
+      tenants: [{ tenant: 'nobody', count: 0, head: '', checkpointSeq: null, checkpointHash: null }],
     })
   })
 })
