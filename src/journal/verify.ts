@@ -18,8 +18,18 @@ export interface TenantVerdict {
   checkpointHash: string | null
 }
 
+/**
+ * A tenant that holds resources but has no journal at all: no entry and no chain record. Written
+ * with the journal off, or before it existed, or its entries deleted with their chain record:
+ * the database alone cannot tell which, so `verify` names it rather than leave it out.
+ */
+export interface Unjournaled {
+  tenant: string
+  resources: number
+}
+
 export type Verdict =
-  | { ok: true; tenants: TenantVerdict[] }
+  | { ok: true; tenants: TenantVerdict[]; unjournaled?: Unjournaled[] }
   | { ok: false; tenant: string; seq: number | null; problem: string }
 
 interface Chain {
@@ -48,8 +58,13 @@ function* walkChains(sqlite: Database, tenant: string | undefined): Generator<un
        WHERE ?1 IS NULL OR tenant = ?1 ORDER BY tenant`
     )
     .all(tenant ?? null)
+  const unjournaled = unjournaledTenants(sqlite, tenant)
   if (tenant !== undefined && chains.length === 0)
-    return { ok: true, tenants: [{ tenant, count: 0, head: '', checkpointSeq: null, checkpointHash: null }] }
+    return {
+      ok: true,
+      tenants: [{ tenant, count: 0, head: '', checkpointSeq: null, checkpointHash: null }],
+      ...unjournaled,
+    }
   const chainOf = sqlite.query<Chain, [string]>(
     `SELECT ?1 AS tenant, c.head_seq AS headSeq, c.head_hash AS headHash, c.checkpoint_seq AS checkpointSeq,
        c.checkpoint_hash AS checkpointHash FROM (SELECT 1) LEFT JOIN journal_chains c ON c.tenant = ?1`
@@ -81,7 +96,21 @@ function* walkChains(sqlite: Database, tenant: string | undefined): Generator<un
       break
     }
   }
-  return { ok: true, tenants: verdicts }
+  return { ok: true, tenants: verdicts, ...unjournaled }
+}
+
+/** The tenants (of the tenants table) with resources and no journal at all, as Verdict's `unjournaled`. */
+function unjournaledTenants(sqlite: Database, tenant: string | undefined): { unjournaled?: Unjournaled[] } {
+  const bare = sqlite
+    .query<{ name: string }, [string | null]>(
+      `SELECT name FROM tenants t WHERE (?1 IS NULL OR name = ?1)
+         AND NOT EXISTS (SELECT 1 FROM journal_chains c WHERE c.tenant = t.name)
+         AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.tenant = t.name) ORDER BY name`
+    )
+    .all(tenant ?? null)
+  const count = sqlite.query<{ n: number }, [string]>('SELECT count(*) AS n FROM resources WHERE tenant = ?1')
+  const found = bare.map(({ name }) => ({ tenant: name, resources: count.get(name)!.n })).filter((u) => u.resources > 0)
+  return found.length > 0 ? { unjournaled: found } : {}
 }
 
 /** Checks the chains of `tenant` (or of every tenant) at once: what `journal verify` runs. */
@@ -119,6 +148,10 @@ export function verdictLines(verdict: Verdict, seconds: number): { lines: string
       t.checkpointSeq === null ? '' : `, pruned up to entry ${t.checkpointSeq} (checkpoint ${t.checkpointHash})`
     return `tenant ${t.tenant}: ${t.count} entries intact${pruned}${t.head ? `, head ${t.head}` : ''}`
   })
+  for (const { tenant, resources } of verdict.unjournaled ?? [])
+    lines.push(
+      `tenant ${tenant}: no journal at all, yet it holds ${resources} resources (written with the journal off or before it existed, or its entries were deleted with their chain record)`
+    )
   const total = verdict.tenants.reduce((sum, t) => sum + t.count, 0)
   lines.push(
     `journal intact: ${total} entries in ${verdict.tenants.length} tenant(s), checked in ${seconds.toFixed(1)} s`

@@ -2,7 +2,7 @@
 import type { SQL } from 'bun'
 import { badEntry, ChainWalk, isIntact } from '../journal/chain-walk'
 import type { EntryRow } from '../journal/reader'
-import type { TenantVerdict, Verdict } from '../journal/verify'
+import type { TenantVerdict, Unjournaled, Verdict } from '../journal/verify'
 import { PG_ENTRY_COLUMNS } from './journal'
 
 /** Entries read per round trip: a million-entry chain is walked without holding it in memory. */
@@ -30,8 +30,13 @@ export async function verifyPgJournal(sql: SQL, tenant?: string): Promise<Verdic
      WHERE $1::text IS NULL OR t.tenant = $1 ORDER BY t.tenant COLLATE "C"`,
     [tenant ?? null]
   )) as Chain[]
+  const unjournaled = await pgUnjournaled(sql, tenant)
   if (tenant !== undefined && chains.length === 0)
-    return { ok: true, tenants: [{ tenant, count: 0, head: '', checkpointSeq: null, checkpointHash: null }] }
+    return {
+      ok: true,
+      tenants: [{ tenant, count: 0, head: '', checkpointSeq: null, checkpointHash: null }],
+      ...unjournaled,
+    }
   const verdicts: TenantVerdict[] = []
   for (const chain of chains) {
     if (chain.headSeq === null) return badEntry(chain.tenant, null, 'the tenant has entries but no chain head')
@@ -55,5 +60,19 @@ export async function verifyPgJournal(sql: SQL, tenant?: string): Promise<Verdic
     if (!isIntact(verdict)) return verdict
     verdicts.push(verdict)
   }
-  return { ok: true, tenants: verdicts }
+  return { ok: true, tenants: verdicts, ...unjournaled }
+}
+
+/** The tenants with resources and no journal at all (verify.ts Unjournaled), as SQLite's verify finds them. */
+async function pgUnjournaled(sql: SQL, tenant: string | undefined): Promise<{ unjournaled?: Unjournaled[] }> {
+  const rows = (await sql.unsafe(
+    `SELECT t.name AS tenant, (SELECT count(*) FROM resources r WHERE r.tenant = t.name)::int AS resources
+     FROM tenants t WHERE ($1::text IS NULL OR t.name = $1)
+       AND NOT EXISTS (SELECT 1 FROM journal_chains c WHERE c.tenant = t.name)
+       AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.tenant = t.name)
+     ORDER BY t.name COLLATE "C"`,
+    [tenant ?? null]
+  )) as Unjournaled[]
+  const found = rows.filter((u) => u.resources > 0)
+  return found.length > 0 ? { unjournaled: found } : {}
 }

@@ -94,4 +94,11 @@ describe.skipIf(!server)('store-pg/journal-verify', () => {
       tenants: [{ tenant: 'nobody', count: 0, head: '', checkpointSeq: null, checkpointHash: null }],
     })
   })
+
+  test('a tenant whose entries and chain record are gone, resources kept, is named with their count', async () => {
+    await db.sql`DELETE FROM journal`
+    await db.sql`DELETE FROM journal_chains`
+    for (const verdict of [await verifyPgJournal(db.sql), await verifyPgJournal(db.sql, 'default')])
+      expect(verdict).toMatchObject({ ok: true, unjournaled: [{ tenant: 'default', resources: 3 }] })
+  })
 })
