@@ -2,6 +2,7 @@
 import { pathValue, putPath } from '../journal/diff'
 import { historiesSince, type ResourceHistory } from '../journal/restore-plan'
 import type { JournalEntry } from '../journal/types'
+import { foldCase } from '../scim/case-fold'
 import { URN_ENTERPRISE_USER, URN_PATCH_OP } from '../scim/constants'
 import { deepEqual, isObject, type Doc } from '../scim/document'
 import { ScimError, UnknownReferenceError } from '../scim/errors'
@@ -45,6 +46,16 @@ function withoutManager(doc: Doc): Doc {
   if (Object.keys(rest).length === 0) delete out[URN_ENTERPRISE_USER]
   else out[URN_ENTERPRISE_USER] = rest
   return out
+}
+
+/**
+ * What a dry run can tell of a recreate without writing: a userName another user holds now (the
+ * 409 the real run gets). A dry run promised such recreates, and the real run then refused them.
+ */
+function* takenName(deps: ServiceDeps, type: ResourceType, doc: Doc): Effect<ScimError | undefined> {
+  if (type.name !== 'User' || typeof doc.userName !== 'string') return undefined
+  const holders = yield* deps.store.findByName(type, foldCase(doc.userName))
+  return holders.length > 0 ? ScimError.uniqueness(`a ${type.name} with this userName already exists`) : undefined
 }
 
 function* attempt(step: RestoreStep, write: Effect<unknown>): Effect<RestoreStep> {
@@ -97,6 +108,7 @@ export function* restoreSince(
       const identity = { id: h.id, version: (h.lastVersion ?? 0) + 1, created: at, lastModified: at }
       const first = withoutManager(target)
       if (!dryRun) yield* attempt(step, createResource(deps, type, body(type, first), req, identity))
+      else step.error = yield* takenName(deps, type, target)
       steps.push(step)
       if (!step.error && first !== target) reverts.push({ h, type, target })
     } else if (current && !deepEqual(target, current.data)) {

@@ -114,6 +114,9 @@ describe('service/restore', () => {
     await t.request('DELETE', `/scim/v2/Users/${a}`)
     await t.request('DELETE', `/scim/v2/Users/${b}`)
     await post(t, '/scim/v2/Users', { schemas: [URN_USER], userName: 'A' })
+    // A dry run tells the taken userName too, as the real run will refuse it.
+    const planned = await run(restoreSince(t.server.deps, since(t, mark), { base: '/scim/v2' }, true))
+    expect(planned.filter((s) => s.error).map((s) => [s.id, s.error!.status])).toEqual([[a, 409]])
     const steps = await run(restoreSince(t.server.deps, since(t, mark), { base: '/scim/v2' }, false))
     expect(steps.filter((s) => s.error).map((s) => [s.id, s.error!.status])).toEqual([[a, 409]])
     expect(await members(t, g)).toEqual([b])
