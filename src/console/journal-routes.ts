@@ -85,16 +85,18 @@ export function journalRoutes(deps: JournalRouteDeps) {
   const render = async (v: Viewer, q: JournalQuery, before: string | undefined, verdict?: JournalView['verdict']) => {
     const filter = filterOf(v.tenant, q)
     const seq = Number(before)
+    // Read before the page: an entry committed in between is shown twice rather than not at all.
+    const drawnAfter = await journal.lastSeq(v.tenant)
     const result =
       'error' in filter ? filter : await journal.page(filter, Number.isSafeInteger(seq) && seq > 0 ? seq : undefined)
-    return htmlResponse(journalPage(v, { query: q, result, verdict }), 'error' in result ? 400 : 200)
+    return htmlResponse(journalPage(v, { query: q, result, verdict, drawnAfter }), 'error' in result ? 400 : 200)
   }
 
   /**
    * New entries of the tenant the URL names as server-sent events from the journal's onAppend
    * (on SQLite the write queue's word after each commit; on PostgreSQL a poll of the tenant's
-   * newest seq, which sees every replica's appends), from the newest entry at connect (or the
-   * Last-Event-ID a reconnecting EventSource sends). The
+   * newest seq, which sees every replica's appends), after the Last-Event-ID a reconnecting
+   * EventSource sends, else the newest entry its page was drawn with (`after`). The
    * session is checked at connect and before every send: a signed-out or expired session ends the
    * stream. A server stopping ends it too (`closing`); the browser's reconnect then finds the
    * server gone or restarted and resumes from its Last-Event-ID.
@@ -112,8 +114,13 @@ export function journalRoutes(deps: JournalRouteDeps) {
       exists = true
     }
     if (!exists) return new Response('no such tenant\n', { status: 404, headers: SECURITY_HEADERS })
+    // Where to go on from: the last entry the browser got (a reconnect), else the newest entry the
+    // page was drawn with (`after`), else the newest now. Starting at the newest at connect lost
+    // what was committed between the page and its stream (a slow script, a restart's retry gap).
+    const positive = (n: number) => Number.isSafeInteger(n) && n > 0
     const resumed = Number(request.headers.get('last-event-id'))
-    let from = Number.isSafeInteger(resumed) && resumed > 0 ? resumed : await journal.lastSeq(tenant)
+    const drawn = Number(query.after)
+    let from = positive(resumed) ? resumed : positive(drawn) ? drawn : await journal.lastSeq(tenant)
     const text = new TextEncoder()
     let stop = () => {}
     let resume = () => {}
@@ -184,6 +191,8 @@ export function journalRoutes(deps: JournalRouteDeps) {
           // retry: how long the browser waits before it reconnects a dropped stream.
           controller.enqueue(text.encode(': journal entries\nretry: 5000\n\n'))
           const off = journal.onAppend(tenant, send)
+          // What was committed after `from` before the stream opened goes out now, not with the next append.
+          send()
           // Left out when it finds no room: a full stream is not idle, its browser is slow.
           const beat = setInterval(() => push(text.encode(': beat\n\n')), HEARTBEAT_MS)
           beat.unref?.()

@@ -87,6 +87,8 @@ export function pageRoutes(deps: PageDeps) {
       signedIn(async (v, deps, req) => {
         const filters = filtersOf(deps)
         const at = now()
+        // Read before the page: an entry committed in between is shown twice rather than not at all.
+        const drawnAfter = await journal.lastSeq(v.tenant)
         const pace: Pace[] = []
         const recent: { type: (typeof KINDS)[number]; doc: Doc }[] = []
         for (const kind of KINDS) {
@@ -111,6 +113,7 @@ export function pageRoutes(deps: PageDeps) {
             undelivered: deps.events?.undelivered(),
             certificate: certificateEnd?.(),
             at: new Date(at),
+            drawnAfter,
           })
         )
       })

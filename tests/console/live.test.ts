@@ -93,6 +93,37 @@ for (const store of STORES)
       expect(got.map((e) => e.seq)).toEqual([2, 3])
     })
 
+    test('entries committed after the page was drawn and before its stream connected arrive at once', async () => {
+      const { app, browser } = await signedIn(store)
+      await app.scim('POST', '/Users', { schemas: [URN_USER], userName: 'drawn@example.com' })
+      for (const page of ['/admin/journal', '/admin']) {
+        const html = await (await browser.get(page)).text()
+        const live = /data-live="([^"]+)"/.exec(html)![1]!.replaceAll('&amp;', '&')
+        const drawn = Number(new URL(live, 'http://x').searchParams.get('after'))
+        expect(drawn).toBeGreaterThan(0)
+        // Committed while the browser had not connected yet (a slow script, a reconnect gap).
+        const created = await app.scim('POST', '/Users', { schemas: [URN_USER], userName: `gap-${drawn}@example.com` })
+        expect(created.status).toBe(201)
+        const res = await browser.get(live)
+        const reader = res.body!.getReader()
+        // No later append comes: the backlog is sent when the stream opens.
+        const got = await events(reader, 1)
+        await reader.cancel()
+        expect(got.map((e) => e.seq)).toEqual([drawn + 1])
+      }
+    })
+
+    test('a stream resuming from its Last-Event-ID sends what it missed without waiting for a new append', async () => {
+      const { app, browser } = await signedIn(store)
+      for (const userName of ['a@example.com', 'b@example.com', 'c@example.com'])
+        await app.scim('POST', '/Users', { schemas: [URN_USER], userName })
+      const res = await browser.get('/admin/live', { 'last-event-id': '1' })
+      const reader = res.body!.getReader()
+      const got = await events(reader, 2)
+      await reader.cancel()
+      expect(got.map((e) => e.seq)).toEqual([2, 3])
+    })
+
     test('a browser that stops reading is held to LIVE_QUEUE_BYTES; reading again, it is told which entries it missed, then gets new ones', async () => {
       const { app, browser } = await signedIn(store)
       const created = await app.scim('POST', '/Users', { schemas: [URN_USER], userName: 'busy@example.com' })

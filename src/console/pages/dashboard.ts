@@ -28,6 +28,8 @@ export interface DashboardData {
   certificate?: Date | undefined
   /** When the page was made. */
   at: Date
+  /** The tenant's newest entry when the page was read: the live box shows those after it. */
+  drawnAfter: number
 }
 
 const PLURAL = { User: 'Users', Group: 'Groups' }
@@ -86,7 +88,7 @@ export function dashboardPage(v: Viewer, data: DashboardData): Html {
 <div class="cards">${cards}${certificateCard(data.certificate, data.at)}</div>
 <h2>Provisioning journal</h2>
 ${journalCards(v.tenant, data.journal, data.undelivered)}
-${liveSection(v.tenant)}
+${liveSection(v.tenant, data.drawnAfter)}
 <h2>Last modified</h2>
 ${
   rows.length === 0

@@ -21,6 +21,8 @@ export interface JournalView {
   result: JournalPage | { error: string }
   /** What `scim-server journal verify` prints for the tenant, after the Verify button. */
   verdict?: { lines: string[]; ok: boolean }
+  /** The tenant's newest entry when the page was read: the live box shows those after it. */
+  drawnAfter: number
 }
 
 function select(name: string, label: string, value: string, options: readonly (readonly [string, string])[]): Html {
@@ -76,7 +78,7 @@ ${filterForm(v.tenant, query)}
 <form method="post" action="${tenantHref(v.tenant, '/journal/verify')}"><input type="hidden" name="csrf" value="${v.csrf}">
 <button type="submit">Verify chain</button></form></div>
 ${shown}
-${liveSection(v.tenant)}
+${liveSection(v.tenant, view.drawnAfter)}
 <h2>Entries</h2>
 ${listing}`,
   })
