@@ -31,6 +31,8 @@ h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
 .muted{color:var(--muted)}
 table{width:100%;border-collapse:collapse;background:var(--card);border:1px solid var(--line)}
 th,td{text-align:left;padding:.45rem .6rem;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}
+main{overflow-wrap:anywhere}
+table.resources{table-layout:fixed}
 th{font-size:.85rem;color:var(--muted);font-weight:600}
 form.search{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end;margin-bottom:1rem}
 form.search label{display:flex;flex-direction:column;flex:1 1 20rem;font-weight:600}

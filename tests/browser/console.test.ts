@@ -321,6 +321,42 @@ describe('console in Chromium', () => {
     }
   }, 60_000)
 
+  test('a name of hundreds of unbroken characters wraps: no sideways scrolling, the other columns keep their width', async () => {
+    const long = `${'A'.repeat(300)} very long name ${'B'.repeat(200)}`
+    const user = await scim('POST', '/Users', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: `${'l'.repeat(120)}@example.com`,
+      displayName: long,
+    })
+    const id = ((await user.json()) as { id: string }).id
+    const group = await scim('POST', '/Groups', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: `Long ${'G'.repeat(300)}`,
+      members: [{ value: id }],
+    })
+    const gid = ((await group.json()) as { id: string }).id
+    for (const viewport of [
+      { width: 375, height: 740 },
+      { width: 1280, height: 800 },
+    ]) {
+      const page = await newPage(viewport)
+      await signIn(page)
+      for (const path of [`/admin/group?id=${gid}`, `/admin/user?id=${id}`, '/admin/users', '/admin/groups']) {
+        await page.goto(`${base}${path}`)
+        expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width)
+      }
+      await page.goto(`${base}/admin/users`)
+      await shot(page, `users-long-name-${viewport.width}`)
+      if (viewport.width > 1000) {
+        // The Active column's cells were squeezed to a character wide by the long name beside them.
+        const widths = await page.$$eval('td[data-label="Active"]', (cells) =>
+          cells.map((c) => c.getBoundingClientRect().width)
+        )
+        expect(Math.min(...widths)).toBeGreaterThan(60)
+      }
+    }
+  }, 60_000)
+
   test('every asset comes from the server itself (no CDN, no web font), and no page logged an error', () => {
     expect(requested.length).toBeGreaterThan(0)
     expect(requested.filter((url) => !url.startsWith(`${base}/`))).toEqual([])

@@ -67,7 +67,7 @@ export function listPage(v: Viewer, view: ListView): Html {
 ${
   result.resources.length === 0
     ? ''
-    : html`<table class="list"><thead><tr>${heads.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
+    : html`<table class="list resources"><thead><tr>${heads.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
 <tbody>${result.resources.map((doc) => row(v.tenant, kind, doc))}</tbody></table>`
 }${pager}`
   }
