@@ -45,13 +45,17 @@ function recordFor(db: Database, options: IssueOptions, now: Date): TokenRecord 
   return validTokenRecord(options, now)
 }
 
+/** The scopes a token of `tenant` may have: /metrics counts the requests of every tenant, so only the default tenant's admin may read it. */
+export function scopesOf(tenant: string): readonly TokenScope[] {
+  return tenant === 'default' ? TOKEN_SCOPES : TOKEN_SCOPES.filter((s) => s !== 'metrics')
+}
+
 /** The record `options` describe, with a fresh id, or a TokenAdminError saying what is wrong; the tenant's existence is the caller's check. */
 export function validTokenRecord(options: IssueOptions, now: Date): TokenRecord {
   const { tenant, label = null, scope = 'provision', expires = null } = options
   if (!(TOKEN_SCOPES as readonly string[]).includes(scope))
     throw new TokenAdminError(`scope must be ${TOKEN_SCOPES.join(', ')}, got '${scope}'`)
-  // /metrics counts the requests of every tenant, so only the default tenant's admin may read it.
-  if (scope === 'metrics' && tenant !== 'default')
+  if (!(scopesOf(tenant) as readonly string[]).includes(scope))
     throw new TokenAdminError('metrics tokens belong to the default tenant: /metrics covers every tenant')
   // Labels reach log lines and terminals: no control characters, and short enough to read.
   if (label !== null && !/^[^\p{Cc}]{1,64}$/u.test(label))

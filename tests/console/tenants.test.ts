@@ -153,6 +153,18 @@ for (const store of STORES)
       expect(await app.count('tokens', 'id = $1', id.id)).toBe(0)
     })
 
+    test('a named tenant is offered only the scopes its tokens may have; the default one metrics too', async () => {
+      const { app, browser } = await signedInServed(store)
+      await app.addTenant('acme')
+      const scopes = async (path: string) => {
+        const page = await (await browser.get(path)).text()
+        const select = /<select name="scope">(.*?)<\/select>/s.exec(page)![1]!
+        return [...select.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1])
+      }
+      expect(await scopes('/admin/tokens?tenant=acme')).toEqual(['provision', 'read'])
+      expect(await scopes('/admin/tokens')).toEqual(['provision', 'read', 'metrics'])
+    })
+
     test("the live stream of a tenant sends its entries and none of another tenant's", async () => {
       const { app, browser } = await signedInServed(store)
       const acme = await tenantWithUser(app, 'acme', 'ada@acme.example')

@@ -79,7 +79,7 @@ ${
 <form class="search" method="get" action="${href(meta.path)}" role="search">${tenantField(v.tenant)}
 <label>Search ${meta.title.toLowerCase()} <input type="search" name="q" value="${q}" aria-describedby="search-help"></label>
 <button type="submit">Search</button></form>
-<p id="search-help" class="muted">A SCIM filter (<code>${attribute} sw "ad"</code>, <code>emails.value co "example.com"</code>) or plain text, which matches the start of ${attribute}.</p>
+<p id="search-help" class="muted">A SCIM filter (<code>${attribute} sw "ad"</code>, <code>${kind === 'User' ? 'emails.value co "example.com"' : 'members.value eq "…"'}</code>) or plain text, which matches the start of ${attribute}.</p>
 ${listing}`,
   })
 }

@@ -1,6 +1,6 @@
 // The tokens page: the tenant's bearer tokens, the form that issues one (shown once), and revoking one.
 import type { IssuedToken, TokenInfo } from '../../auth/token-admin'
-import { TOKEN_SCOPES } from '../../auth/token-admin'
+import { scopesOf } from '../../auth/token-admin'
 import { DEFAULT_TENANT } from '../../tenants/name'
 import { html, type Html } from '../html'
 import { page, tenantHref, type Viewer } from '../layout'
@@ -41,7 +41,7 @@ function issueForm(v: Viewer): Html {
   return html`<form class="search" method="post" action="${tenantHref(v.tenant, '/tokens/issue')}" aria-labelledby="issue-title">
 <input type="hidden" name="csrf" value="${v.csrf}">
 <label>Label <input type="text" name="label" maxlength="64" placeholder="entra-prod"></label>
-<label>Scope <select name="scope">${TOKEN_SCOPES.map((s) => html`<option value="${s}">${s}</option>`)}</select></label>
+<label>Scope <select name="scope">${scopesOf(v.tenant).map((s) => html`<option value="${s}">${s}</option>`)}</select></label>
 <label>Expires <select name="expires">${EXPIRY_DAYS.map((d) => html`<option value="${d}">${d === 0 ? 'never' : `in ${d} days`}</option>`)}</select></label>
 <button type="submit">Issue token</button></form>`
 }
