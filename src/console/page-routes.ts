@@ -2,6 +2,8 @@
 import { Elysia } from 'elysia'
 import type { Doc } from '../scim/document'
 import { ScimError } from '../scim/errors'
+import type { ServiceDeps } from '../service/context'
+import type { RequestInfo } from '../service/result'
 import {
   countOf,
   filtersOf,
@@ -15,9 +17,9 @@ import {
 } from './data'
 import { guard, type GuardDeps } from './guard'
 import type { ConsoleJournal } from './console-store'
-import { tenantHref } from './layout'
+import { tenantHref, type Viewer } from './layout'
 import { dashboardPage, type Pace } from './pages/dashboard'
-import { detailPage, listPage } from './pages/resources'
+import { detailPage, goneResourcePage, listPage } from './pages/resources'
 import { htmlResponse, redirect } from './respond'
 import { readSearch } from './search'
 
@@ -58,28 +60,43 @@ export function pageRoutes(deps: PageDeps) {
     signedIn(async (v, deps, req, query) => {
       const id = query.id ?? ''
       if (id === '') return redirect(tenantHref(v.tenant, kind === 'User' ? '/users' : '/groups'))
-      const type = typeNamed(deps, kind)!
-      if (kind === 'Group') {
-        // A large group is shown without its member list in the JSON (as ?excludedAttributes=members
-        // serves it) and with its first members as links: 100,000 members made a 43 MB page that
-        // held the server for 1.4 s, 700 ms of it reading every member.
-        const slim = await resourceAsServed(deps, type, id, { ...req, excludedAttributes: 'members' })
-        const members = await membersOf(deps, id, MEMBER_LINKS)
-        if (members.total > MEMBER_LINKS) {
-          const view = {
-            kind,
-            doc: slim,
-            json: JSON.stringify(slim, null, 2),
-            members,
-            history: await historyOf(v.tenant, kind, id),
-          }
-          return htmlResponse(detailPage(v, view))
-        }
+      try {
+        return await detailOf(v, deps, req, kind, id)
+      } catch (err) {
+        if (!(err instanceof ScimError) || err.status !== 404) throw err
+        return htmlResponse(goneResourcePage(v, kind, id, err.detail), 404)
       }
-      const doc = await resourceAsServed(deps, type, id, req)
-      const history = await historyOf(v.tenant, kind, id)
-      return htmlResponse(detailPage(v, { kind, doc, json: JSON.stringify(doc, null, 2), history }))
     })
+
+  const detailOf = async (
+    v: Viewer,
+    deps: ServiceDeps,
+    req: RequestInfo,
+    kind: (typeof KINDS)[number],
+    id: string
+  ): Promise<Response> => {
+    const type = typeNamed(deps, kind)!
+    if (kind === 'Group') {
+      // A large group is shown without its member list in the JSON (as ?excludedAttributes=members
+      // serves it) and with its first members as links: 100,000 members made a 43 MB page that
+      // held the server for 1.4 s, 700 ms of it reading every member.
+      const slim = await resourceAsServed(deps, type, id, { ...req, excludedAttributes: 'members' })
+      const members = await membersOf(deps, id, MEMBER_LINKS)
+      if (members.total > MEMBER_LINKS) {
+        const view = {
+          kind,
+          doc: slim,
+          json: JSON.stringify(slim, null, 2),
+          members,
+          history: await historyOf(v.tenant, kind, id),
+        }
+        return htmlResponse(detailPage(v, view))
+      }
+    }
+    const doc = await resourceAsServed(deps, type, id, req)
+    const history = await historyOf(v.tenant, kind, id)
+    return htmlResponse(detailPage(v, { kind, doc, json: JSON.stringify(doc, null, 2), history }))
+  }
 
   return new Elysia()
     .get(

@@ -197,6 +197,19 @@ for (const store of STORES)
       expect(await res.text()).toContain('User &quot;nope&quot; not found')
     })
 
+    test('a deleted user or group is a 404 page that leads to its history in the journal', async () => {
+      const { app, browser } = await signedIn(store)
+      const created = await app.scim('POST', '/Users', { schemas: [URN_USER], userName: 'gone@example.com' })
+      const id = ((await created.json()) as { id: string }).id
+      expect((await app.scim('DELETE', `/Users/${id}`)).status).toBe(204)
+      const res = await browser.get(`/admin/user?id=${id}`)
+      expect(res.status).toBe(404)
+      const page = await res.text()
+      expect(page).toContain(`href="/admin/journal?type=User&amp;id=${id}"`)
+      const history = await (await browser.get(`/admin/journal?type=User&id=${id}`)).text()
+      expect(history).toContain('delete')
+    })
+
     test('client text is escaped everywhere it is shown', async () => {
       const { app, browser } = await signedIn(store)
       const id = await createUser(app, '<script>alert(1)</script>', { displayName: '"><img src=x onerror=alert(1)>' })

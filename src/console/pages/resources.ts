@@ -148,6 +148,19 @@ function historySection(tenant: string, kind: Kind, id: string, history: Journal
 <p class="muted">Every change the journal recorded, with what each attribute was before and after. <a href="${all}">In the journal</a></p>${body}</section>`
 }
 
+/**
+ * A user or group that is not there (deleted, most often, as the journal's links to it say): who
+ * deleted it is what the admin came to find, so the page leads to its history.
+ */
+export function goneResourcePage(v: Viewer, kind: Kind, id: string, detail: string): Html {
+  return page({
+    title: 'Not found',
+    viewer: v,
+    body: html`<h1>Not found</h1><p class="notice bad" role="alert">${detail}</p>
+<p>If it was deleted, <a href="${tenantHref(v.tenant, '/journal', { type: kind, id })}">its history in the journal</a> says when and by whom.</p>`,
+  })
+}
+
 export function messagePage(v: Viewer | undefined, title: string, message: string): Html {
   return page({ title, viewer: v, body: html`<h1>${title}</h1><p class="notice bad" role="alert">${message}</p>` })
 }
