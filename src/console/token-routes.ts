@@ -15,6 +15,9 @@ export interface TokenRouteDeps extends GuardDeps {
   tokensChanged: () => void | Promise<void>
 }
 
+/** Issue forms remembered as sent, per process. */
+const MAX_SENT_FORMS = 1024
+
 export function tokenRoutes(deps: TokenRouteDeps) {
   const { tokens, now, tokensChanged } = deps
   const { page, change } = guard(deps)
@@ -29,6 +32,16 @@ export function tokenRoutes(deps: TokenRouteDeps) {
       }),
       status
     )
+  // Each issue form carries a one-time nonce: reloading the page that showed a new token resent
+  // its POST and issued another, a provisioning credential nobody had seen, valid until revoked.
+  // Kept per process, the last MAX_SENT_FORMS; a resend reaching another replica is not caught.
+  const sent = new Set<string>()
+  const sentBefore = (nonce: string) => {
+    if (sent.has(nonce)) return true
+    if (sent.size >= MAX_SENT_FORMS) sent.delete(sent.values().next().value!)
+    sent.add(nonce)
+    return false
+  }
   // Only this tenant's tokens: an id of another tenant's token is as unknown as one never issued.
   const ownToken = async (tenant: string, id: string) => (await tokens.list(tenant)).find((t) => t.id === id)
 
@@ -52,6 +65,19 @@ export function tokenRoutes(deps: TokenRouteDeps) {
         if (!(EXPIRY_DAYS as readonly number[]).includes(days))
           return render(v, req, { notice: { text: 'Choose an expiry from the list.', bad: true } }, 400)
         const label = (form.get('label') ?? '').trim()
+        const nonce = form.get('nonce') ?? ''
+        if (nonce !== '' && sentBefore(nonce))
+          return render(
+            v,
+            req,
+            {
+              notice: {
+                text: 'This form was sent already: its token was issued then and shown once. Issue another below if it was not copied, and revoke the one not used.',
+                bad: true,
+              },
+            },
+            409
+          )
         try {
           const issued = await tokens.issue(
             {

@@ -37,6 +37,18 @@ for (const store of STORES)
       expect(list).toContain(`<code id="tenant-url">${ORIGIN}/scim/v2</code>`)
     })
 
+    test('the same issue form sent again (a reload of the page that showed the token) issues nothing more', async () => {
+      const { app, browser, csrf } = await signedInAtTokens(store)
+      const nonce = /name="nonce" value="([^"]+)"/.exec(await (await browser.get('/admin/tokens')).text())![1]!
+      const send = () =>
+        browser.post('/admin/tokens/issue', form({ csrf, nonce, label: 'once', scope: 'read', expires: '30' }))
+      expect((await send()).status).toBe(201)
+      const again = await send()
+      expect(again.status).toBe(409)
+      expect(tokenShown(await again.text())).toBeUndefined()
+      expect(await app.rows('SELECT id FROM tokens')).toHaveLength(1)
+    })
+
     test('refuses a bad scope, a bad expiry and a label with control characters, writing nothing', async () => {
       const { app, browser, csrf } = await signedInAtTokens(store)
       for (const fields of [

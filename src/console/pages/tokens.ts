@@ -39,7 +39,7 @@ function issuedBox(issued: IssuedToken): Html {
 
 function issueForm(v: Viewer): Html {
   return html`<form class="search" method="post" action="${tenantHref(v.tenant, '/tokens/issue')}" aria-labelledby="issue-title">
-<input type="hidden" name="csrf" value="${v.csrf}">
+<input type="hidden" name="csrf" value="${v.csrf}"><input type="hidden" name="nonce" value="${crypto.randomUUID()}">
 <label>Label <input type="text" name="label" maxlength="64" placeholder="entra-prod"></label>
 <label>Scope <select name="scope">${scopesOf(v.tenant).map((s) => html`<option value="${s}">${s}</option>`)}</select></label>
 <label>Expires <select name="expires">${EXPIRY_DAYS.map((d) => html`<option value="${d}">${d === 0 ? 'never' : `in ${d} days`}</option>`)}</select></label>
