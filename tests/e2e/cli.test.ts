@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ensureBinary, REPO_ROOT } from '../helpers/binary'
-import { freePort, runBinary, spawnBinary } from '../helpers/process'
+import { freePort, loopbackArgs, runBinary, spawnBinary } from '../helpers/process'
 import { URN_USER } from '../helpers/scim'
 import { attribute } from '../helpers/schema'
 
@@ -180,7 +180,7 @@ describe('scim-server command', () => {
     '--base-url %s: a note at start unless it ends with /scim/v2',
     async (baseUrl, noted) => {
       const port = await freePort()
-      const args = ['--port', String(port), '--host', '127.0.0.1', '--db', ':memory:', '--base-url', baseUrl]
+      const args = [...loopbackArgs(port), '--base-url', baseUrl]
       const server = await spawnBinary(args)
       try {
         await server.waitFor('Database:')

@@ -1,7 +1,7 @@
 // HTTPS as Entra needs it: the binary serves TLS from PEM files given with --tls-cert/--tls-key.
 import { expect, test } from 'bun:test'
 import { copyFileSync, writeFileSync } from 'node:fs'
-import { freePort, runBinary } from '../helpers/process'
+import { freePort, loopbackArgs, runBinary } from '../helpers/process'
 import { HAS_OPENSSL, peerCommonName, selfSignedCert, spawnTlsBinary } from '../helpers/tls'
 
 const DAY = 86_400_000
@@ -33,18 +33,7 @@ test.skipIf(!HAS_OPENSSL)(
   async () => {
     const [a, b] = [selfSignedCert('start-a'), selfSignedCert('start-b')]
     const port = await freePort()
-    const { code, output } = await runBinary([
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-      '--db',
-      ':memory:',
-      '--tls-cert',
-      a.cert,
-      '--tls-key',
-      b.key,
-    ])
+    const { code, output } = await runBinary([...loopbackArgs(port), '--tls-cert', a.cert, '--tls-key', b.key])
     expect(code).toBe(1)
     expect(output).toContain(`--tls-key ${b.key} is not the key of the certificate in --tls-cert ${a.cert}`)
     expect(output).not.toContain('cannot listen')

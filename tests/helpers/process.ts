@@ -53,3 +53,8 @@ export async function freePort(): Promise<number> {
   await server.stop(true)
   return port
 }
+
+/** The flags of a server on 127.0.0.1 at `port` over `db` (an in-memory database unless given). */
+export function loopbackArgs(port: number, db = ':memory:'): string[] {
+  return ['--port', String(port), '--host', '127.0.0.1', '--db', db]
+}

@@ -113,36 +113,28 @@ describe('store/write-queue storage full', () => {
     expect((db.query('SELECT count(*) AS n FROM t').get() as { n: number }).n).toBe(2)
   })
 
-  test('after a full disk, writes stay failing (readiness) until room is made, not only for 10 s', async () => {
+  /** A queue over a full database, at a clock the test moves, whose write has just failed. */
+  async function failedWrite(freeBytes: () => number | undefined) {
     const db = fullDatabase()
-    let now = 0
-    let free = 4096
-    const queue = new WriteQueue(
-      db,
-      () => now,
-      undefined,
-      () => free
-    )
+    const clock = { now: 0 }
+    const queue = new WriteQueue(db, () => clock.now, undefined, freeBytes)
     await queue.run(() => db.run('INSERT INTO t VALUES (?, ?)', ['a', 'v'.repeat(8000)])).catch(() => undefined)
     expect(queue.storageProblem()).toContain('SQLITE_FULL')
-    now += 60_000
+    return { queue, clock }
+  }
+
+  test('after a full disk, writes stay failing (readiness) until room is made, not only for 10 s', async () => {
+    let free = 4096
+    const { queue, clock } = await failedWrite(() => free)
+    clock.now += 60_000
     expect(queue.storageProblem()).toContain('SQLITE_FULL')
     free += 2 * 1_048_576
     expect(queue.storageProblem()).toBeUndefined()
   })
 
   test('a full database whose file system has room (max_page_count) is remembered for 10 s', async () => {
-    const db = fullDatabase()
-    let now = 0
-    const queue = new WriteQueue(
-      db,
-      () => now,
-      undefined,
-      () => undefined
-    )
-    await queue.run(() => db.run('INSERT INTO t VALUES (?, ?)', ['a', 'v'.repeat(8000)])).catch(() => undefined)
-    expect(queue.storageProblem()).toContain('SQLITE_FULL')
-    now += 10_001
+    const { queue, clock } = await failedWrite(() => undefined)
+    clock.now += 10_001
     expect(queue.storageProblem()).toBeUndefined()
   })
 
