@@ -32,6 +32,11 @@ export class AttemptLimiter {
     return Math.max(1, Math.ceil((recent[0]! + this.policy.windowMs - now) / 1000))
   }
 
+  /** Forgets every key `which` picks (an account's counts from every address). */
+  clearAll(which: (key: string) => boolean): void {
+    for (const key of [...this.failed.keys()]) if (which(key)) this.failed.delete(key)
+  }
+
   fail(key: string, now: number): void {
     const recent = this.recent(key, now)
     recent.push(now)

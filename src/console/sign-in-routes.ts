@@ -53,6 +53,10 @@ export function signInRoutes({ admins, sessions, secure, now, policy = DEFAULT_S
   // are kept apart: a flood of made-up names can only push made-up names out of their limiter.
   const byAccount = new AttemptLimiter({ ...policy.accountTotal, maxKeys: Number.POSITIVE_INFINITY })
   const byOtherName = new AttemptLimiter(policy.accountTotal)
+  // Each real account's password hash when its failures were last counted: one set again since
+  // (`scim-server admin add`, the README's way out of a lockout) starts its counts over, where the
+  // new password was refused for up to 15 minutes.
+  const countedAgainst = new Map<string, string>()
   /** A form page with a fresh pre-session token in its cookie and its hidden field. */
   const formPage = (request: Request, render: (pre: string) => Parameters<typeof htmlResponse>[0], status = 200) => {
     const pre = randomSecret()
@@ -89,6 +93,11 @@ export function signInRoutes({ admins, sessions, secure, now, policy = DEFAULT_S
         const at = now()
         const address = clientAddress(request)
         const fromHere = `${name}\n${address}`
+        if (typeof hash === 'string' && countedAgainst.has(name) && countedAgainst.get(name) !== hash) {
+          byNameAndAddress.clearAll((key) => key.startsWith(`${name}\n`))
+          byAccount.clear(name)
+          countedAgainst.delete(name)
+        }
         const wait = Math.max(
           byAddress.wait(address, at),
           counted ? byNameAndAddress.wait(fromHere, at) : 0,
@@ -109,6 +118,7 @@ export function signInRoutes({ admins, sessions, secure, now, policy = DEFAULT_S
         if (counted) {
           byNameAndAddress.fail(fromHere, at)
           total.fail(name, at)
+          if (typeof hash === 'string') countedAgainst.set(name, hash)
         }
         if (!(await checkPassword(password, hash)))
           return formPage(request, (pre) => signInPage(pre, 'Wrong account name or password.', name), 401)

@@ -1,6 +1,7 @@
 // The console's sign-in: session cookies, CSRF on every change, expiry, rate limits, one-time links.
 import { afterEach, describe, expect, test } from 'bun:test'
 import { randomSecret, secretHash } from '../../src/console/admin-store'
+import { hashPassword } from '../../src/console/passwords'
 import { TEST_TOKEN } from '../helpers/app'
 import {
   ADMIN,
@@ -157,6 +158,19 @@ for (const store of STORES)
       expect(cookieFrom(refused, 'scim_console')).toBeUndefined()
       app.clock.now += 61_000
       expect((await new Browser(app).signIn(ADMIN, PASSWORD, '10.0.0.9')).status).toBe(303)
+    })
+
+    test("a password set again (scim-server admin add) lifts the account's wait: the new one signs in at once", async () => {
+      const app = await makeConsoleApp({ store })
+      for (let i = 0; i < 5; i++)
+        expect((await new Browser(app).signIn(ADMIN, 'wrong password!', '10.0.0.1')).status).toBe(401)
+      expect((await new Browser(app).signIn(ADMIN, PASSWORD, '10.0.0.1')).status).toBe(429)
+      // What `admin add` does beside the server: the account's password hash is replaced.
+      const fresh = 'another long password'
+      await app.admins.save(ADMIN, await hashPassword(fresh), new Date(app.clock.now).toISOString())
+      expect((await new Browser(app).signIn(ADMIN, fresh, '10.0.0.1')).status).toBe(303)
+      // The old one stays wrong, and the counting starts over from there.
+      expect((await new Browser(app).signIn(ADMIN, PASSWORD, '10.0.0.1')).status).toBe(401)
     })
 
     // Names are whatever the client posts: were they counted with the accounts', made-up names (16 KiB
