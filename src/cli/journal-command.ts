@@ -89,7 +89,9 @@ interface JournalArgs {
  */
 function sinceOf(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined
-  const t = parseDateTime(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw)
+  // RFC 3339 §5.6 lets a time given by hand write `t` and `z`; xsd:dateTime, which parseDateTime reads, does not.
+  const typed = raw.replace(/^(\d{4}-\d{2}-\d{2})t/, '$1T').replace(/z$/, 'Z')
+  const t = parseDateTime(/^\d{4}-\d{2}-\d{2}$/.test(typed) ? `${typed}T00:00:00Z` : typed)
   if (t === undefined)
     throw new JournalUsageError(
       `--since must be a real ISO 8601 time such as 2026-05-01T09:00:00Z (or a date, 2026-05-01), got '${raw}'`

@@ -189,8 +189,8 @@ describe('cli/journal --since', () => {
     }
   )
 
-  test.each(['2026-05-01', '2026-05-01T09:00:00', '2026-05-01T09:00:00.5+02:00'])(
-    '%s is a time (a date is its midnight UTC, no zone is UTC): the command goes on to the database',
+  test.each(['2026-05-01', '2026-05-01T09:00:00', '2026-05-01T09:00:00.5+02:00', '2026-05-01t09:00:00.660z'])(
+    '%s is a time (a date is its midnight UTC, no zone is UTC, t and z as RFC 3339 allows): the command goes on to the database',
     async (since) => {
       const { code, output } = await journal('export', '--db', '/nonexistent/scim.db', '--since', since)
       expect(output).not.toContain('--since')
