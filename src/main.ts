@@ -25,7 +25,7 @@ import { generateToken, hashToken } from './auth/tokens'
 import { rememberListener } from './http/client-address'
 import { API_PREFIX } from './http/app'
 import { listenerError, metricsListenerFetch } from './http/listeners'
-import { certificateNotAfter, checkPemPair, expiryWarning } from './http/certificate'
+import { certificateNotAfter } from './http/certificate'
 import { listenReloadable, type PemPair, type ReloadableListener } from './http/tls-listener'
 import { createLogger, type Logger } from './log/logger'
 import { serverBodyBackstop } from './scim/limits'
@@ -38,9 +38,11 @@ import { migrateDbCommand } from './cli/migrate-db'
 import { healthCommand } from './cli/health-command'
 import { keepJournalFor, pruneJournal } from './journal/retention'
 import { pgPruneJournal } from './store-pg/journal-prune'
-import { DatabaseError, type openDatabase, storageAsDatabaseError } from './store/db'
+import { DatabaseError, type openDatabase } from './store/db'
 import { DatabaseInUseError, lockDatabase, type ServerLock } from './store/server-lock'
 import { VERSION } from './version'
+import { reportFailure } from './cli/report-failure'
+import { readPem, warnOfExpiry } from './cli/tls-files'
 
 function fail(message: string, code = 1): never {
   console.error(`scim-server: ${message}`)
@@ -58,30 +60,9 @@ function openOrFail(config: Config): ReturnType<typeof openDatabase> {
   }
 }
 
-/** The PEM files of --tls-cert and --tls-key (none without them); a file that cannot be read, or a pair that does not fit, throws, naming it. */
-async function readPem(config: Config): Promise<PemPair | undefined> {
-  if (!config.tlsCert || !config.tlsKey) return undefined
-  const read = (flag: string, path: string) =>
-    Bun.file(path)
-      .text()
-      .catch((err: Error) => {
-        throw new Error(`cannot read ${flag} ${path}: ${err.message}`)
-      })
-  const pair = { cert: await read('--tls-cert', config.tlsCert), key: await read('--tls-key', config.tlsKey) }
-  checkPemPair(pair, config.tlsCert, config.tlsKey)
-  return pair
-}
-
-/** Logs a warning when the served certificate ends soon (or has ended): the server still starts or reloads. */
-function warnOfExpiry(pair: PemPair, logger: Logger): void {
-  const end = certificateNotAfter(pair.cert)
-  const warning = end && expiryWarning(end, new Date())
-  if (warning) logger.error({}, warning)
-}
-
 /** The PEM files, read before anything touches the database, so a wrong path fails the start cleanly. */
 function readTls(config: Config): Promise<PemPair | undefined> {
-  return readPem(config).catch((err: Error) => fail(err.message))
+  return readPem(config.tlsCert, config.tlsKey).catch((err: Error) => fail(err.message))
 }
 
 /**
@@ -263,7 +244,12 @@ async function serve(config: Config): Promise<void> {
     maxRequestBodySize: serverBodyBackstop(config.limits),
   }
   try {
-    if (tls) listening = reloadable = await listenReloadable(options, tls, () => readPem(config) as Promise<PemPair>)
+    if (tls)
+      listening = reloadable = await listenReloadable(
+        options,
+        tls,
+        () => readPem(config.tlsCert, config.tlsKey) as Promise<PemPair>
+      )
     else listening = Bun.serve(options)
   } catch (err) {
     const message = (err as Error).message
@@ -435,18 +421,4 @@ async function main(): Promise<void> {
   await serve(config)
 }
 
-/**
- * The last word on a failure nothing above said: one line, never the bundle's source and stack (a
- * full disk under `token` printed 3 KB of them); a storage failure is said plainly, and
- * SCIM_DEBUG=1 adds the stack for a bug report.
- */
-function reportFailure(err: unknown): void {
-  const said = storageAsDatabaseError(err)
-  console.error(`scim-server: ${said instanceof Error ? said.message : String(said)}`)
-  if (process.env.SCIM_DEBUG === '1' && err instanceof Error) console.error(err.stack)
-  else if (!(said instanceof DatabaseError))
-    console.error('scim-server: that was unexpected; SCIM_DEBUG=1 prints where it happened')
-  process.exitCode = 1
-}
-
-await main().catch(reportFailure)
+await main().catch((err: unknown) => reportFailure(err, process.env.SCIM_DEBUG === '1'))
