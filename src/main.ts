@@ -39,7 +39,7 @@ import { healthCommand } from './cli/health-command'
 import { keepJournalFor, pruneJournal } from './journal/retention'
 import { pgPruneJournal } from './store-pg/journal-prune'
 import { DatabaseError, type openDatabase } from './store/db'
-import { DatabaseInUseError, lockDatabase, type ServerLock } from './store/server-lock'
+import { DatabaseInUseError, lockServedDatabase, type ServerLock } from './store/server-lock'
 import { VERSION } from './version'
 import { reportFailure } from './cli/report-failure'
 import { readPem, warnOfExpiry } from './cli/tls-files'
@@ -70,9 +70,8 @@ function readTls(config: Config): Promise<PemPair | undefined> {
  * build, say) never migrates it under the first.
  */
 function lockOrFail(config: Config): ServerLock | undefined {
-  if (config.db === ':memory:') return undefined
   try {
-    return lockDatabase(config.db)
+    return lockServedDatabase(config.db)
   } catch (err) {
     const known = err instanceof DatabaseInUseError || err instanceof DatabaseError
     return fail(known ? err.message : `cannot lock database ${config.db}: ${(err as Error).message}`)

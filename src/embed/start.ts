@@ -7,7 +7,7 @@ import { DEFAULT_TENANT } from '../tenants/name'
 import { readTenants } from '../tenants/rows'
 import { checkExtraSchemaTargets, createScimServer, type ScimServer } from '../server'
 import { tokenProblem } from '../option-rules'
-import { lockDatabase, type ServerLock } from '../store/server-lock'
+import { lockServedDatabase, type ServerLock } from '../store/server-lock'
 import { limitsWith, serverBodyBackstop } from '../scim/limits'
 import type { ServerOptions } from '../server-options'
 import { pruneJournal } from '../journal/retention'
@@ -32,7 +32,7 @@ export async function startScimServer(options: StartOptions = {}): Promise<Runni
   const serverOptions: ServerOptions = { ...rest, db, tokenHashes: [hashToken(token)] }
   // One server per file, as `serve` holds it: a test pointed at a database another server (or
   // another test) uses would cache lookups the other one makes stale.
-  const lock: ServerLock | undefined = db === ':memory:' || db === '' ? undefined : lockDatabase(db)
+  const lock: ServerLock | undefined = lockServedDatabase(db)
   let server: ScimServer
   try {
     server = createScimServer(serverOptions)

@@ -59,6 +59,14 @@ export function lockDatabase(dbPath: string): ServerLock {
   }
 }
 
+/**
+ * The lock of a database a server serves, whichever way it was started (`serve`, an embedding):
+ * none for `:memory:` or `''`, SQLite's private databases, which no other server can open.
+ */
+export function lockServedDatabase(dbPath: string): ServerLock | undefined {
+  return dbPath === ':memory:' || dbPath === '' ? undefined : lockDatabase(dbPath)
+}
+
 function take(lock: Database, shown: string): void {
   try {
     lock.run('BEGIN IMMEDIATE')
