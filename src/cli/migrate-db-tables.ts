@@ -1,4 +1,5 @@
 // The tables `migrate-db` copies from SQLite to PostgreSQL, in foreign-key order, with each column's PostgreSQL type.
+import { ENTRY_COLUMNS } from '../store-pg/write-queue'
 
 /** How a column's value is read back from the batch's JSON text into its PostgreSQL column. */
 type PgType = 'text' | 'bigint' | 'integer' | 'jsonb'
@@ -139,23 +140,7 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   {
     name: 'journal',
     // seq is kept: each entry's hash covers it, and event positions (acked_seq) point at it.
-    columns: [
-      ['seq', 'bigint'],
-      ['tenant', 'text'],
-      ['at', 'text'],
-      ['actor', 'text'],
-      ['request_id', 'text'],
-      ['op', 'text'],
-      ['resource_type', 'text'],
-      ['resource_id', 'text'],
-      ['version_before', 'integer'],
-      ['version_after', 'integer'],
-      ['changes', 'text'],
-      ['compat', 'text'],
-      ['cascade', 'integer'],
-      ['prev_hash', 'text'],
-      ['hash', 'text'],
-    ],
+    columns: ENTRY_COLUMNS,
     tenantOf: byTenant('journal'),
   },
   {

@@ -151,4 +151,19 @@ describe.skipIf(!server)('store-pg/write-batches', () => {
     expect(entries.n).toBe(12)
     expect((await verifyPgJournal(db.sql)).ok).toBe(true)
   })
+  test('one transaction of 600 creates (past the 256 rows one statement carries) keeps them all in order, each with its entry', async () => {
+    const store = createPgResourceStore(drizzle({ client: db.sql }))
+    const n = 600
+    await store.write(function* (tx) {
+      for (let i = 0; i < n; i++) {
+        yield* tx.insert(User, user(`many${String(i).padStart(4, '0')}`))
+        yield* tx.journal(createDraft(`many${String(i).padStart(4, '0')}`, T0, null))
+      }
+    })
+    const rows = (await db.sql`SELECT id FROM resources WHERE id LIKE 'many%' ORDER BY seq`) as { id: string }[]
+    expect(rows.map((r) => r.id)).toEqual(Array.from({ length: n }, (_, i) => `many${String(i).padStart(4, '0')}`))
+    const [entries] = await db.sql`SELECT count(*)::int AS n FROM journal WHERE resource_id LIKE 'many%'`
+    expect(entries.n).toBe(n)
+    expect((await verifyPgJournal(db.sql)).ok).toBe(true)
+  })
 })
