@@ -111,5 +111,14 @@ export const MIGRATIONS: EmbeddedMigration[] = [
       "ALTER TABLE `tenants` ADD `generation` text DEFAULT '' NOT NULL;",
       "UPDATE `tenants` SET `generation` = lower(hex(randomblob(16)));"
     ]
+  },
+  {
+    "tag": "0010_resources_modified_index_shared_tail",
+    "when": 1796519959410,
+    "hash": "b25af899b746477cb3d836d7716d5b235ec424826e3ec65b37451b44e8903d57",
+    "statements": [
+      "DROP INDEX `resources_tenant_type_modified`;",
+      "CREATE INDEX `resources_type_modified_tenant` ON `resources` (`type`,`last_modified`,`tenant`);"
+    ]
   }
 ]

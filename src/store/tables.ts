@@ -11,6 +11,9 @@ import { URN_ENTERPRISE_USER } from '../scim/constants'
  */
 export const MANAGER_ID = `(data ->> '$."${URN_ENTERPRISE_USER}".manager.value')`
 
+/** The dashboard's index (below), named in its reads (store/activity.ts) so the planner takes it. */
+export const MODIFIED_INDEX = 'resources_type_modified_tenant'
+
 /**
  * One row per resource. `data` is the canonical SCIM document without `id`, `meta` and group
  * `members` (those live in columns and in `group_members`). Promoted columns serve hot lookups:
@@ -37,7 +40,9 @@ export const resources = sqliteTable(
     index('resources_tenant_type_external_id').on(t.tenant, t.type, t.externalId),
     // The most recently modified resources and how many changed lately (the console's dashboard)
     // walk this instead of sorting every row: at 1M users 7 s a dashboard before, milliseconds after.
-    index('resources_tenant_type_modified').on(t.tenant, t.type, t.lastModified),
+    // The tenant comes last so every write of every tenant lands in one tail (a write moves its
+    // row to the newest end): led by the tenant, a batch spread over 50 tenants dirtied 50 tails.
+    index(MODIFIED_INDEX).on(t.type, t.lastModified, t.tenant),
     // Without it, deleting a user scanned every user for its reports (about 1.5 µs each).
     index('resources_manager')
       .on(sql`${sql.raw(MANAGER_ID)}`)

@@ -1,5 +1,6 @@
 // The store's recent-activity reads: newest first, counted since a time, per tenant, along an index.
 import { expect, test } from 'bun:test'
+import { ACTIVITY_SQL } from '../../src/store/activity'
 import { makeTestApp } from '../helpers/app'
 import { URN_USER } from '../helpers/scim'
 import { syncStore } from '../helpers/sync-store'
@@ -32,19 +33,28 @@ test('recentlyModified is newest first and modifiedSince counts after the instan
   expect(store.modifiedSince(deps.registry.resourceType('Group')!, '2000-01-01T00:00:00.000Z')).toBe(0)
 })
 
-test('both reads walk the (tenant, type, last_modified) index instead of sorting or scanning the tenant', () => {
+test('both reads walk the (type, last_modified, tenant) index instead of sorting or scanning the tenant', () => {
   const { sqlite } = makeTestApp().server
   const plan = (query: string) =>
     (sqlite.query(`EXPLAIN QUERY PLAN ${query}`).all() as { detail: string }[]).map((r) => r.detail).join('; ')
-  const recent = plan(
-    "SELECT id FROM resources WHERE tenant = 'default' AND type = 'User' ORDER BY last_modified DESC LIMIT 10"
-  )
-  expect(recent).toContain('resources_tenant_type_modified')
+  const recent = plan(ACTIVITY_SQL.recent('NULL'))
+  expect(recent).toContain('USING INDEX resources_type_modified_tenant (type=?)')
   expect(recent).not.toContain('TEMP B-TREE')
-  const since = plan(
-    "SELECT count(*) FROM resources WHERE tenant = 'default' AND type = 'User' AND last_modified > '2026-01-01'"
+  expect(plan(ACTIVITY_SQL.since)).toContain(
+    'USING COVERING INDEX resources_type_modified_tenant (type=? AND last_modified>?)'
   )
-  expect(since).toContain('resources_tenant_type_modified (tenant=? AND type=? AND last_modified>?)')
+})
+
+test('writes of every tenant end the modified index in one place: the tenant is not its first column', () => {
+  const { sqlite } = makeTestApp().server
+  const columns = sqlite.query("SELECT name FROM pragma_index_info('resources_type_modified_tenant')").all()
+  expect(columns).toEqual([{ name: 'type' }, { name: 'last_modified' }, { name: 'tenant' }])
+  const led = sqlite
+    .query(
+      "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'resources' AND sql LIKE '%last_modified%'"
+    )
+    .all()
+  expect(led).toEqual([{ name: 'resources_type_modified_tenant' }])
 })
 
 test('memberPage gives the first members in the order they joined, with the total', async () => {
