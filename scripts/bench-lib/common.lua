@@ -39,6 +39,16 @@ function bench.load(path)
   return list
 end
 
+-- Entra's PATCH of a user: deactivate, and a familyName no earlier request sent, so every request
+-- changes the user. The same value again would change nothing, and a PATCH that changes nothing
+-- writes nothing (RFC 7644 §3.5.2): with one fixed body every PATCH after a user's first measured a
+-- read, not a durable write. `run` tells wrk runs (and threads) apart, `k` requests within one.
+function bench.patch_user_body(run, k)
+  return '{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[' ..
+    '{"op":"Replace","path":"active","value":"False"},' ..
+    '{"op":"Replace","path":"name.familyName","value":"X' .. run .. '-' .. k .. '"}]}'
+end
+
 wrk.headers["Authorization"] = "Bearer " .. bench.env("BENCH_TOKEN")
 wrk.headers["Accept"] = "application/scim+json"
 

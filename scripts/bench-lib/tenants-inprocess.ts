@@ -1,13 +1,13 @@
 // In-process CPU per request with N tenants of M users against one tenant of N×M, through app.handle().
 // Usage: bun run scripts/bench-lib/tenants-inprocess.ts [--tenants 50] [--users 10000] [--blocks 20]
 //          [--warm 20] [--only get|filter|patch] [--alone many|one] [--journal on|off] [--dir DIR]
-//          [--in-flight 1]
+//          [--in-flight 1] [--frames]
 // Both databases are seeded once into DIR (kept: later runs reuse them), then served as the
 // binary serves them (durability full; no request lines, as at --log-level warn). Requests are
 // spread as tenants.lua spreads them: random picks from a sample of 20,000 (tenant, user) pairs.
 // Blocks of 2,000 requests alternate between the two servers, so a busy machine slows both alike;
 // medians of the blocks. --alone serves one of the two only, for `bun --cpu-prof` of each.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createTenant } from '../../src/tenants/create'
 import { createScimServer } from '../../src/server'
 import { userBody, userName } from './seed'
@@ -32,6 +32,8 @@ const BLOCK = 2000
 /** Requests sent at once: 1 as before; 32 lets a write batch hold PATCHes of many tenants, as wrk's connections do. */
 const inFlight = Number(arg('in-flight', '1'))
 const SAMPLE = 20_000
+/** Count the WAL frames (whole pages) each request writes: no checkpoint inside a block, one before it. */
+const frames = process.argv.includes('--frames')
 const ORIGIN = 'http://127.0.0.1:8080'
 
 interface Seeded {
@@ -83,22 +85,45 @@ interface Subject {
   app: { handle(request: Request): Promise<Response> }
   seeded: Seeded
   stats(): { lookupHits: number; lookupMisses: number }
+  /** Empties the WAL (a checkpoint outside the measured block) and returns a reader of its frames. */
+  walFrames(): () => number
   close(): void
 }
+
+/** A WAL frame: a 24-byte header and one page; the file starts with a 32-byte header. */
+const frameCount = (walPath: string, pageSize: number) => () =>
+  existsSync(walPath) ? Math.max(0, (statSync(walPath).size - 32) / (pageSize + 24)) : 0
 
 async function open(label: string, count: number, each: number): Promise<Subject> {
   const { db, seeded } = await seed(count, each)
   const server = createScimServer({ db, durability: 'full', journaling })
-  return { label, app: server.app, seeded, stats: () => server.store.stats(), close: () => server.store.close() }
+  const pageSize = (server.sqlite.query('PRAGMA page_size').get() as { page_size: number }).page_size
+  const walFrames = () => {
+    server.sqlite.run('PRAGMA wal_autocheckpoint = 0')
+    server.sqlite.run('PRAGMA wal_checkpoint(TRUNCATE)')
+    return frameCount(`${db}-wal`, pageSize)
+  }
+  return {
+    label,
+    app: server.app,
+    seeded,
+    stats: () => server.store.stats(),
+    walFrames,
+    close: () => server.store.close(),
+  }
 }
 
-const PATCH_BODY = JSON.stringify({
-  schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-  Operations: [
-    { op: 'Replace', path: 'active', value: 'False' },
-    { op: 'Replace', path: 'name.familyName', value: 'X' },
-  ],
-})
+/** Entra's deactivate with a familyName no earlier request sent: a PATCH that changes nothing writes nothing. */
+const run = Math.floor(Math.random() * 1e9)
+let patches = 0
+const patchBody = () =>
+  JSON.stringify({
+    schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+    Operations: [
+      { op: 'Replace', path: 'active', value: 'False' },
+      { op: 'Replace', path: 'name.familyName', value: `X${run}-${++patches}` },
+    ],
+  })
 
 type Pick = { t: number; i: number }
 const scenarios = [
@@ -122,7 +147,7 @@ const scenarios = [
       new Request(`${ORIGIN}/tenants/t${t}/scim/v2/Users/${s.seeded.ids[t]![i]}`, {
         method: 'PATCH',
         headers: { authorization: `Bearer ${s.seeded.tokens[t]}`, 'content-type': 'application/scim+json' },
-        body: PATCH_BODY,
+        body: patchBody(),
       }),
   },
 ].filter((s) => only === '' || s.name === only)
@@ -139,8 +164,11 @@ function sampleOf(s: Subject): Pick[] {
 
 /** Wall-clock µs a request of each block, per setup: CPU time leaves out waits for the disk. */
 const walls = new Map<string, number[]>()
+/** WAL frames a request of each block, per setup (with --frames). */
+const framesOf = new Map<string, number[]>()
 
 async function block(s: Subject, sample: Pick[], make: (s: Subject, p: Pick) => Request): Promise<number> {
+  const readFrames = frames ? s.walFrames() : undefined
   const before = process.cpuUsage()
   const started = performance.now()
   const wall = walls.get(s.label) ?? []
@@ -157,6 +185,7 @@ async function block(s: Subject, sample: Pick[], make: (s: Subject, p: Pick) => 
   )
   const used = process.cpuUsage(before)
   wall.push(((performance.now() - started) * 1000) / BLOCK)
+  if (readFrames) framesOf.set(s.label, [...(framesOf.get(s.label) ?? []), readFrames() / BLOCK])
   return (used.user + used.system) / BLOCK
 }
 
@@ -191,6 +220,11 @@ for (const scenario of scenarios) {
     return xs.length ? median(xs) : Number.NaN
   }
   const [wallMany, wallOne] = subjects.map(wallOf) as [number, number]
+  if (frames) {
+    const [fMany, fOne] = subjects.map((s) => median(framesOf.get(s.label)?.slice(-blocks) ?? [Number.NaN]))
+    for (const s of subjects) framesOf.delete(s.label)
+    console.error(`        WAL frames: ${fMany!.toFixed(2)} against ${fOne!.toFixed(2)} a request`)
+  }
   console.error(
     `        wall-clock: ${wallMany.toFixed(1)} µs against ${wallOne.toFixed(1)} µs a request (${(wallMany / wallOne).toFixed(2)}×)`
   )

@@ -214,7 +214,13 @@ try {
               core: LOAD_CORE,
               libDir: o.libDir,
               pidFile: `${o.tmp}/pids`,
-              env: { BENCH_TOKEN: 'unused', BENCH_LIST: list, BENCH_METHOD: scenario.method },
+              env: {
+                BENCH_TOKEN: 'unused',
+                BENCH_LIST: list,
+                BENCH_METHOD: scenario.method,
+                // Each run picks other pairs and sends other values: a PATCH repeated changes nothing.
+                BENCH_SEED: String(Math.floor(Math.random() * 1e9)),
+              },
             })
           if (o.warm > 0) await measure(o.warm)
           await drain(proc)
