@@ -25,11 +25,12 @@ const batch = Number(values.batch)
 
 const COLUMNS = `seq integer NOT NULL, tenant text NOT NULL, at text NOT NULL, actor text, request_id text,
   op text NOT NULL, resource_type text NOT NULL, resource_id text NOT NULL, version_before integer, version_after integer,
-  changes text NOT NULL, compat text NOT NULL, cascade integer NOT NULL, prev_hash text NOT NULL, hash text NOT NULL`
+  changes text NOT NULL, compat text NOT NULL, cascade integer NOT NULL, prev_hash text NOT NULL, hash text NOT NULL,
+  resource_prev_seq integer`
 /** The layout the migrations make, and the ones tried against it (statements run after migrating). */
 const LAYOUTS: Record<string, string[]> = {
   current: [],
-  'no history index': ['DROP INDEX journal_tenant_resource'],
+  'with a history index (tenant, resource_id)': ['CREATE INDEX journal_tenant_resource ON journal (tenant, resource_id)'],
   '(tenant, seq) index without at': [
     'DROP INDEX journal_tenant_seq_at',
     'CREATE INDEX journal_tenant_seq ON journal (tenant, seq)',
@@ -37,7 +38,6 @@ const LAYOUTS: Record<string, string[]> = {
   'WITHOUT ROWID (tenant, seq)': [
     'DROP TABLE journal',
     `CREATE TABLE journal (${COLUMNS}, PRIMARY KEY (tenant, seq)) WITHOUT ROWID`,
-    'CREATE INDEX journal_tenant_resource ON journal (tenant, resource_id)',
   ],
 }
 

@@ -2,6 +2,7 @@
 import type { Database } from 'bun:sqlite'
 import { entryOf } from '../journal/canonical'
 import { journalOf } from '../journal/journal'
+import { historyWalker } from '../journal/history-links'
 import { ENTRY_COLUMNS, type EntryRow } from '../journal/reader'
 import type { JournalEntry } from '../journal/types'
 import { verifyJournalServing } from '../journal/verify'
@@ -61,6 +62,16 @@ const CONDITIONS: [keyof JournalFilter, string][] = [
   ['from', 'at >= '],
   ['to', 'at <= '],
 ]
+
+/** Whether a row matches the filter's fields other than the tenant and the resource id (the history walk has those). */
+function matchesRest(f: JournalFilter, row: EntryRow): boolean {
+  if (f.actor && row.actor !== f.actor) return false
+  if (f.op && row.op !== f.op) return false
+  if (f.resourceType && row.resourceType !== f.resourceType) return false
+  if (f.from && row.at < f.from) return false
+  if (f.to && row.at > f.to) return false
+  return true
+}
 
 /**
  * The WHERE clause with only the conditions the filter has, and its values. A written-out
@@ -136,9 +147,22 @@ export function journalData(db: Database): ConsoleJournal {
   )
   const lastSeq = db.query<{ seq: number | null }, [string]>('SELECT max(seq) AS seq FROM journal WHERE tenant = ?1')
   const reader = journalOf(db).reader
+  const history = historyWalker(db)
+  /** A resource's entries the filter matches, newest first: its history's links, not a walk of the tenant. */
+  function* historyOf(filter: JournalFilter & { resourceId: string }, before?: number): Generator<EntryRow> {
+    for (const row of history(filter.tenant, filter.resourceId, before)) if (matchesRest(filter, row)) yield row
+  }
   // Each method answers at once; async only to fit the interface both databases implement.
   return {
     async page(filter, before, limit = JOURNAL_PAGE) {
+      if (filter.resourceId) {
+        const rows: JournalEntry[] = []
+        for (const row of historyOf({ ...filter, resourceId: filter.resourceId }, before)) {
+          rows.push(entryOf(row))
+          if (rows.length > limit) break
+        }
+        return pageOf(rows, limit)
+      }
       const q = pageQuery(filter, before, limit + 1)
       return pageOf(
         db
@@ -149,6 +173,11 @@ export function journalData(db: Database): ConsoleJournal {
       )
     },
     async *all(filter) {
+      if (filter.resourceId) {
+        const rows = [...historyOf({ ...filter, resourceId: filter.resourceId })]
+        for (let i = rows.length - 1; i >= 0; i--) yield entryOf(rows[i]!)
+        return
+      }
       const w = where(filter, SQLITE_JOURNAL)
       const rows = db.query<EntryRow, (string | number)[]>(
         `SELECT ${ENTRY_COLUMNS} FROM journal WHERE ${w.sql} ORDER BY seq`

@@ -1,6 +1,7 @@
 // Appends entries inside the writer's transaction; the chain head comes from the database.
 import type { Database, Statement } from 'bun:sqlite'
 import { chainHash, columnsOf, entryText, entryValues } from './canonical'
+import { HistoryLinks } from './history-links'
 import type { JournalDraft } from './types'
 
 interface Head {
@@ -41,15 +42,22 @@ export class JournalAppender {
   private appended = false
   private savedLast: number | undefined
   private moved: Moved[] = []
+  private readonly history: HistoryLinks
 
   constructor(sqlite: Database) {
     this.head = sqlite.query(`SELECT coalesce((SELECT max(head_seq) FROM journal_chains), 0) AS last,
         (SELECT head_hash FROM journal_chains WHERE tenant = ?1) AS hash`)
     this.insert = sqlite.query(`INSERT INTO journal (seq, tenant, at, actor, request_id, op, resource_type,
-        resource_id, version_before, version_after, changes, compat, cascade, prev_hash, hash)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)`)
+        resource_id, version_before, version_after, changes, compat, cascade, prev_hash, hash, resource_prev_seq)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)`)
     this.advance = sqlite.query(`INSERT INTO journal_chains (tenant, head_seq, head_hash) VALUES (?1, ?2, ?3)
       ON CONFLICT (tenant) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash`)
+    this.history = new HistoryLinks(sqlite)
+  }
+
+  /** The resource's row is about to be deleted: its newest entry is read now, for the delete's entry to link to. */
+  deleting(id: string): void {
+    this.history.deleting(id)
   }
 
   /** A write-queue batch began: heads are kept in memory until it ends. */
@@ -60,6 +68,7 @@ export class JournalAppender {
 
   jobStarted(): void {
     this.forget()
+    this.history.forget()
   }
 
   /** The job's entries are gone with its savepoint: so are the heads they moved. */
@@ -113,8 +122,9 @@ export class JournalAppender {
     }
     const c = columnsOf(draft, this.last! + 1, tenant, prevHash)
     const hash = chainHash(prevHash, entryText(c))
+    const linked = this.history.link(tenant, draft.op, draft.resourceId, c.seq)
     // Positional parameters: binding an object by name cost more than the insert itself.
-    this.insert.run(...entryValues(c, hash))
+    this.insert.run(...entryValues(c, hash), linked)
     this.last = c.seq
     if (this.inBatch) {
       if (!this.moved.some((m) => m.tenant === tenant)) this.moved.push({ tenant, head: before })

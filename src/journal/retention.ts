@@ -42,6 +42,9 @@ export async function pruneJournal(
     'UPDATE journal_chains SET checkpoint_seq = ?2, checkpoint_hash = ?3 WHERE tenant = ?1'
   )
   const drop = sqlite.query('DELETE FROM journal WHERE tenant = ?1 AND seq <= ?2')
+  // Deleted resources whose newest entry went: nothing of their history is left to find. Once per
+  // tenant, not per chunk: the table has no index by seq, and a leftover row only ends a walk early.
+  const forgetDeleted = sqlite.query('DELETE FROM journal_deleted WHERE tenant = ?1 AND seq <= ?2')
   let pruned = 0
   for (const { tenant } of tenants) {
     // A clock stepped back may leave a newer-looking entry inside the prefix; it goes with it.
@@ -49,7 +52,10 @@ export async function pruneJournal(
     if (upTo === null || upTo === undefined) continue
     for (;;) {
       const end = chunkEnd.get(tenant, upTo, chunk)
-      if (!end) break
+      if (!end) {
+        forgetDeleted.run(tenant, upTo)
+        break
+      }
       sqlite
         .transaction(() => {
           checkpoint.run(tenant, end.seq, end.hash)

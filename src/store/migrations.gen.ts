@@ -120,5 +120,19 @@ export const MIGRATIONS: EmbeddedMigration[] = [
       "DROP INDEX `resources_tenant_type_modified`;",
       "CREATE INDEX `resources_type_modified_tenant` ON `resources` (`type`,`last_modified`,`tenant`);"
     ]
+  },
+  {
+    "tag": "0011_journal_history_chain",
+    "when": 1796562008573,
+    "hash": "5f21f1883e4d7d75495212c69d5e2e889f44eca3a5a88a5f54bd2a3cc8c2261f",
+    "statements": [
+      "-- A resource's history is read through pointers instead of the (tenant, resource_id) index, whose\n-- random page per PATCH was most of what the journal added to a commit. Existing entries are linked\n-- with that index before it goes.\nCREATE TABLE `journal_deleted` (\n\t`resource_id` text PRIMARY KEY NOT NULL,\n\t`tenant` text NOT NULL,\n\t`seq` integer NOT NULL\n);",
+      "ALTER TABLE `journal` ADD `resource_prev_seq` integer;",
+      "ALTER TABLE `resources` ADD `journal_seq` integer;",
+      "UPDATE `journal` SET `resource_prev_seq` = (SELECT max(p.`seq`) FROM `journal` p\n  WHERE p.`tenant` = `journal`.`tenant` AND p.`resource_id` = `journal`.`resource_id` AND p.`seq` < `journal`.`seq`);",
+      "UPDATE `resources` SET `journal_seq` = (SELECT max(j.`seq`) FROM `journal` j\n  WHERE j.`tenant` = `resources`.`tenant` AND j.`resource_id` = `resources`.`id`);",
+      "INSERT OR REPLACE INTO `journal_deleted` (`resource_id`, `tenant`, `seq`)\n  SELECT j.`resource_id`, j.`tenant`, max(j.`seq`) FROM `journal` j\n  WHERE NOT EXISTS (SELECT 1 FROM `resources` r WHERE r.`id` = j.`resource_id` AND r.`tenant` = j.`tenant`)\n  GROUP BY j.`tenant`, j.`resource_id`;",
+      "DROP INDEX `journal_tenant_resource`;"
+    ]
   }
 ]

@@ -162,6 +162,8 @@ export function createWriteTx(
         caches.changed(reports)
         cascades.push(...managerCascades(reports))
       }
+      // Where the delete's journal entry links to, read before the row (which holds it) goes.
+      journal?.deleting(row.id)
       // The row's memberships go with it (ON DELETE CASCADE).
       deleteRow.run({ id: row.id })
       caches.changed([keysOf(type, row)])

@@ -77,6 +77,7 @@ export function deleteTenant(db: Database, name: string): TenantCounts {
       db.query('DELETE FROM resources WHERE tenant = ?').run(name)
       db.query('DELETE FROM tokens WHERE tenant = ?').run(name)
       db.query('DELETE FROM journal WHERE tenant = ?').run(name)
+      db.query('DELETE FROM journal_deleted WHERE tenant = ?').run(name)
       db.query('DELETE FROM journal_chains WHERE tenant = ?').run(name)
       db.query('DELETE FROM tenants WHERE name = ?').run(name)
       return counts

@@ -1,6 +1,7 @@
 // A resource's journal history on its detail page, and the journal's side of the dashboard.
 import { afterEach, describe, expect, test } from 'bun:test'
-import { type JournalFilter, pageQuery } from '../../src/console/journal-data'
+import { journalData } from '../../src/console/journal-data'
+import { ENTRY_BY_SEQ, NEWEST_ENTRY } from '../../src/journal/history-links'
 import { type ConsoleTestApp, makeConsoleApp, closeConsoleApps, consoleStores, signedIn } from '../helpers/console'
 
 const STORES = await consoleStores()
@@ -112,27 +113,33 @@ for (const store of STORES)
 
 // SQLite's plan (PostgreSQL's: tests/store-pg/journal-history-plan.test.ts).
 describe('the history read', () => {
-  test('is served by the (tenant, resource_id) index, newest first with no sort, not by a walk of the tenant', async () => {
+  test("follows the entries' links by seq, never a walk of the tenant or an index of the journal", async () => {
     const app = await makeConsoleApp()
-    const plan = (filter: JournalFilter, before?: number) => {
-      const q = pageQuery(filter, before)
-      return app
-        .sqlite!.query<{ detail: string }, (string | number)[]>(`EXPLAIN QUERY PLAN ${q.sql}`)
-        .all(...q.values)
+    const id = await createUser(app, 'ada@example.com')
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await app.scim('PATCH', `/Users/${id}`, patchBody({ op: 'replace', path: 'title', value: `T${i}` }))).status
+      ).toBe(200)
+    const db = app.sqlite!
+    const plan = (sql: string, ...values: (string | number)[]) =>
+      db
+        .query<{ detail: string }, (string | number)[]>(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(...values)
         .map((r) => r.detail)
-    }
-    // The detail page's history, its older page, and the journal page filtered by a resource id.
-    for (const filter of [
-      { tenant: 'default', resourceType: 'User', resourceId: 'x' },
-      { tenant: 'default', resourceId: 'x' },
-    ]) {
-      for (const before of [undefined, 1000]) {
-        const steps = plan(filter, before)
-        expect(steps.join('\n')).toMatch(
-          /^SEARCH journal USING INDEX journal_tenant_resource \(tenant=\? AND resource_id=\?/
-        )
-        expect(steps.join('\n')).not.toContain('TEMP B-TREE')
-      }
-    }
+        .join('\n')
+    expect(plan(NEWEST_ENTRY, id, 'default')).toMatch(
+      /SEARCH resources USING INDEX sqlite_autoindex_resources_1 \(id=\?\)[\s\S]*SEARCH journal_deleted USING INDEX sqlite_autoindex_journal_deleted_1 \(resource_id=\?\)/
+    )
+    expect(plan(ENTRY_BY_SEQ, 1)).toBe('SEARCH journal USING INTEGER PRIMARY KEY (rowid=?)')
+    const journal = journalData(db)
+    // And what the page shows is the whole history, newest first, a page at a time.
+    const page = await journal.page({ tenant: 'default', resourceType: 'User', resourceId: id }, undefined, 2)
+    expect(page.entries.map((e) => e.op)).toEqual(['patch', 'patch'])
+    const older = await journal.page({ tenant: 'default', resourceType: 'User', resourceId: id }, page.older, 2)
+    expect(older.entries.map((e) => e.op)).toEqual(['patch', 'create'])
+    expect(older.older).toBeUndefined()
+    expect((await journal.page({ tenant: 'default', resourceId: id, op: 'create' })).entries.map((e) => e.op)).toEqual([
+      'create',
+    ])
   })
 })
