@@ -100,11 +100,9 @@ function seedJournal(path: string, n: number): void {
   )
   // Each user's newest entry, where its history is read from (src/journal/history-links.ts).
   sqlite.run(
-    `WITH u AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM
-                  (SELECT id FROM resources WHERE tenant = 'default' AND type = 'User' ORDER BY id LIMIT ?1))
-     UPDATE resources SET journal_seq = (SELECT 9 * ?1 + u.k + 1 FROM u WHERE u.id = resources.id)
-     WHERE id IN (SELECT id FROM u)`,
-    [per]
+    `UPDATE resources SET journal_seq = j.seq
+     FROM (SELECT resource_id, max(seq) AS seq FROM journal GROUP BY resource_id) AS j
+     WHERE resources.id = j.resource_id`
   )
   sqlite.run('ANALYZE journal')
   sqlite.close()
