@@ -30,7 +30,9 @@ const COLUMNS = `seq integer NOT NULL, tenant text NOT NULL, at text NOT NULL, a
 /** The layout the migrations make, and the ones tried against it (statements run after migrating). */
 const LAYOUTS: Record<string, string[]> = {
   current: [],
-  'with a history index (tenant, resource_id)': ['CREATE INDEX journal_tenant_resource ON journal (tenant, resource_id)'],
+  'with a history index (tenant, resource_id)': [
+    'CREATE INDEX journal_tenant_resource ON journal (tenant, resource_id)',
+  ],
   '(tenant, seq) index without at': [
     'DROP INDEX journal_tenant_seq_at',
     'CREATE INDEX journal_tenant_seq ON journal (tenant, seq)',
