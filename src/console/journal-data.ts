@@ -53,23 +53,25 @@ export interface JournalSqlDialect {
 
 export const SQLITE_JOURNAL: JournalSqlDialect = { columns: ENTRY_COLUMNS, param: () => '?', timeCollation: '' }
 
-/** The filter's columns and how each compares; only the fields given become conditions. */
-const CONDITIONS: [keyof JournalFilter, string][] = [
-  ['actor', 'actor = '],
-  ['op', 'op = '],
-  ['resourceType', 'resource_type = '],
-  ['resourceId', 'resource_id = '],
-  ['from', 'at >= '],
-  ['to', 'at <= '],
+/**
+ * The filter's columns and how each compares, in SQL and on a row already read (a resource's
+ * history is walked through its links, then filtered); only the fields given become conditions.
+ */
+const CONDITIONS: [keyof JournalFilter, string, (row: EntryRow, value: string) => boolean][] = [
+  ['actor', 'actor = ', (row, v) => row.actor === v],
+  ['op', 'op = ', (row, v) => row.op === v],
+  ['resourceType', 'resource_type = ', (row, v) => row.resourceType === v],
+  ['resourceId', 'resource_id = ', (row, v) => row.resourceId === v],
+  ['from', 'at >= ', (row, v) => row.at >= v],
+  ['to', 'at <= ', (row, v) => row.at <= v],
 ]
 
-/** Whether a row matches the filter's fields other than the tenant and the resource id (the history walk has those). */
-function matchesRest(f: JournalFilter, row: EntryRow): boolean {
-  if (f.actor && row.actor !== f.actor) return false
-  if (f.op && row.op !== f.op) return false
-  if (f.resourceType && row.resourceType !== f.resourceType) return false
-  if (f.from && row.at < f.from) return false
-  if (f.to && row.at > f.to) return false
+/** Whether a row of the filter's tenant matches every condition the filter has. */
+function matches(f: JournalFilter, row: EntryRow): boolean {
+  for (const [key, , test] of CONDITIONS) {
+    const value = f[key]
+    if (value !== undefined && value !== '' && !test(row, value)) return false
+  }
   return true
 }
 
@@ -148,16 +150,16 @@ export function journalData(db: Database): ConsoleJournal {
   const lastSeq = db.query<{ seq: number | null }, [string]>('SELECT max(seq) AS seq FROM journal WHERE tenant = ?1')
   const reader = journalOf(db).reader
   const history = historyWalker(db)
-  /** A resource's entries the filter matches, newest first: its history's links, not a walk of the tenant. */
-  function* historyOf(filter: JournalFilter & { resourceId: string }, before?: number): Generator<EntryRow> {
-    for (const row of history(filter.tenant, filter.resourceId, before)) if (matchesRest(filter, row)) yield row
+  /** Resource `id`'s entries the filter matches, newest first: its history's links, not a walk of the tenant. */
+  function* historyOf(filter: JournalFilter, id: string, before?: number): Generator<EntryRow> {
+    for (const row of history(filter.tenant, id, before)) if (matches(filter, row)) yield row
   }
   // Each method answers at once; async only to fit the interface both databases implement.
   return {
     async page(filter, before, limit = JOURNAL_PAGE) {
       if (filter.resourceId) {
         const rows: JournalEntry[] = []
-        for (const row of historyOf({ ...filter, resourceId: filter.resourceId }, before)) {
+        for (const row of historyOf(filter, filter.resourceId, before)) {
           rows.push(entryOf(row))
           if (rows.length > limit) break
         }
@@ -174,7 +176,7 @@ export function journalData(db: Database): ConsoleJournal {
     },
     async *all(filter) {
       if (filter.resourceId) {
-        const rows = [...historyOf({ ...filter, resourceId: filter.resourceId })]
+        const rows = [...historyOf(filter, filter.resourceId)]
         for (let i = rows.length - 1; i >= 0; i--) yield entryOf(rows[i]!)
         return
       }
